@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+
+.PHONY: run install dev sysdeps test e2e bench eval lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev
+
+## run: create .venv, install adr, start the daemon in the foreground
+run: install
+	$(BIN)/adr daemon
+
+## sysdeps: system packages the tests talk to for real (a D-Bus session bus)
+sysdeps:
+	@bash packaging/sysdeps.sh
+
+## test: the whole suite (pytest's "no tests collected" fails the target)
+test: dev sysdeps
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+## e2e: real agent CLIs from npm, driven offline by a fake model server on 127.0.0.1
+e2e: dev sysdeps
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+
+bench: dev
+	$(BIN)/python bench/run.py
+
+eval: install
+	$(PYTHON) $(SHARED)/score.py $(SHARED)/corpus/*.jsonl --batch '$(BIN)/adr check --batch --offline' --show-misses 15
+
+clean:
+	rm -rf $(VENV) build *.egg-info

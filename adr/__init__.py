@@ -1,0 +1,1 @@
+"""adr: Agent Detection & Response."""

@@ -1,0 +1,272 @@
+"""The shared vocabulary: what an agent wants to do, and what adr thinks of it.
+
+Every stage of the one-way flow (integration → engine → policy → response) passes these frozen
+values along, so a stage can never reach back and change what an earlier one saw.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+class ActionKind(str, enum.Enum):
+    EXEC = "exec"
+    FILE_WRITE = "file_write"
+    FILE_EDIT = "file_edit"
+    FILE_READ = "file_read"
+    FILE_DELETE = "file_delete"
+    URL_FETCH = "url_fetch"
+    PACKAGE_INSTALL = "package_install"
+    MCP_CALL = "mcp_call"
+
+
+class Decision(str, enum.Enum):
+    ALLOW = "allow"
+    ASK = "ask"
+    DENY = "deny"
+
+    @property
+    def rank(self) -> int:
+        return _DECISION_RANK[self]
+
+    @classmethod
+    def strongest(cls, decisions: "list[Decision] | tuple[Decision, ...]") -> "Decision":
+        best = cls.ALLOW
+        for d in decisions:
+            if d.rank > best.rank:
+                best = d
+        return best
+
+
+_DECISION_RANK = {Decision.ALLOW: 0, Decision.ASK: 1, Decision.DENY: 2}
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+
+
+class RuleAction(str, enum.Enum):
+    """What a rule asks for when it matches; policy may move it (sensitivity, mode)."""
+
+    DENY = "deny"
+    ASK = "ask"
+    LOG = "log"
+
+    def to_decision(self) -> Decision:
+        return {RuleAction.DENY: Decision.DENY, RuleAction.ASK: Decision.ASK}.get(self, Decision.ALLOW)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where an action comes from. Integrations fill what their host tells them."""
+
+    host: str = "cli"
+    agent: str = ""
+    session: str = ""
+    cwd: str = ""
+    tool: str = ""
+    pid: int | None = None
+    home: str = ""  # the user's home as the agent sees it; "" means this process's HOME
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """One package an install would bring in, as named on the command line or in a manifest."""
+
+    ecosystem: str  # pypi | npm | cargo | gem | go | brew
+    name: str
+    spec: str = ""  # version specifier or range exactly as written ("", ">=2", "^18.2.0")
+    source: str = ""  # url / vcs / path / index when not the default registry
+    index: str = ""  # custom index or registry URL when one is given
+
+
+@dataclass(frozen=True)
+class Action:
+    """One side effect an agent wants. Only the fields of its kind are meaningful."""
+
+    kind: ActionKind
+    context: Context = field(default_factory=Context)
+    command: str = ""  # exec: the shell command line
+    path: str = ""  # file_*: target path as given by the agent
+    content: str = ""  # file_write: whole content; file_edit: the new text
+    old_content: str = ""  # file_edit: the text being replaced
+    url: str = ""  # url_fetch
+    packages: tuple[PackageRef, ...] = ()  # package_install
+    mcp_server: str = ""  # mcp_call
+    mcp_tool: str = ""
+    arguments: str = ""  # mcp_call: arguments as JSON text
+
+    def with_context(self, **changes: Any) -> "Action":
+        return replace(self, context=replace(self.context, **changes))
+
+    def summary(self, limit: int = 200) -> str:
+        """One readable line for humans (notifications, logs). Not redacted: callers redact."""
+        if self.kind is ActionKind.EXEC:
+            text = self.command
+        elif self.kind in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT, ActionKind.FILE_READ, ActionKind.FILE_DELETE):
+            text = f"{self.kind.value.replace('_', ' ')} {self.path}"
+        elif self.kind is ActionKind.URL_FETCH:
+            text = f"fetch {self.url}"
+        elif self.kind is ActionKind.PACKAGE_INSTALL:
+            text = "install " + " ".join(f"{p.ecosystem}:{p.name}{p.spec}" for p in self.packages)
+        else:
+            text = f"mcp {self.mcp_server}.{self.mcp_tool} {self.arguments}"
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What matched: the normalized subject (command or path), the field and the span in it."""
+
+    subject: str
+    field: str = ""
+    span: tuple[int, int] | None = None
+    matched: str = ""
+    note: str = ""  # how the subject was reached, e.g. "via bash -c", "base64-decoded"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    title: str
+    severity: Severity
+    action: RuleAction
+    evidence: tuple[Evidence, ...] = ()
+    description: str = ""
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    source: str = "rules"  # rules | shell | supply | reputation | policy
+
+    def decision(self) -> Decision:
+        return self.action.to_decision()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: Decision
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""  # for the human: rule, evidence, how to allow it
+    agent_reason: str = ""  # short, for the agent
+    mode: str = "enforce"  # enforce | monitor
+    would_decide: Decision | None = None  # in monitor mode: what enforce would have said
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for f in self.findings:
+            seen.setdefault(f.rule_id, None)
+        return tuple(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision.value,
+            "rule_ids": list(self.rule_ids),
+            "reason": self.reason,
+            "agent_reason": self.agent_reason,
+            "mode": self.mode,
+            "would_decide": self.would_decide.value if self.would_decide else None,
+            "findings": [finding_to_dict(f) for f in self.findings],
+        }
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "title": f.title,
+        "severity": f.severity.value,
+        "action": f.action.value,
+        "source": f.source,
+        "references": list(f.references),
+        "evidence": [
+            {"subject": e.subject, "field": e.field, "span": list(e.span) if e.span else None,
+             "matched": e.matched, "note": e.note}
+            for e in f.evidence
+        ],
+    }
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    return Finding(
+        rule_id=str(d["rule_id"]),
+        title=str(d.get("title", "")),
+        severity=Severity(d.get("severity", "medium")),
+        action=RuleAction(d.get("action", "ask")),
+        source=str(d.get("source", "rules")),
+        references=tuple(d.get("references", ())),
+        evidence=tuple(
+            Evidence(subject=e.get("subject", ""), field=e.get("field", ""),
+                     span=tuple(e["span"]) if e.get("span") else None,  # type: ignore[arg-type]
+                     matched=e.get("matched", ""), note=e.get("note", ""))
+            for e in d.get("evidence", ())
+        ),
+    )
+
+
+def verdict_from_dict(d: dict[str, Any]) -> Verdict:
+    wd = d.get("would_decide")
+    return Verdict(
+        decision=Decision(d["decision"]),
+        findings=tuple(finding_from_dict(f) for f in d.get("findings", ())),
+        reason=str(d.get("reason", "")),
+        agent_reason=str(d.get("agent_reason", "")),
+        mode=str(d.get("mode", "enforce")),
+        would_decide=Decision(wd) if wd else None,
+    )
+
+
+def action_to_dict(a: Action) -> dict[str, Any]:
+    c = a.context
+    return {
+        "kind": a.kind.value,
+        "context": {"host": c.host, "agent": c.agent, "session": c.session, "cwd": c.cwd,
+                    "tool": c.tool, "pid": c.pid, "home": c.home},
+        "command": a.command, "path": a.path, "content": a.content, "old_content": a.old_content,
+        "url": a.url,
+        "packages": [{"ecosystem": p.ecosystem, "name": p.name, "spec": p.spec, "source": p.source,
+                      "index": p.index} for p in a.packages],
+        "mcp_server": a.mcp_server, "mcp_tool": a.mcp_tool, "arguments": a.arguments,
+    }
+
+
+def action_from_dict(d: dict[str, Any]) -> Action:
+    """Inverse of action_to_dict; raises ValueError/KeyError/TypeError on a malformed shape."""
+    c = d.get("context") or {}
+    if not isinstance(c, dict):
+        raise TypeError("context must be an object")
+    pid = c.get("pid")
+    ctx = Context(host=str(c.get("host", "cli")), agent=str(c.get("agent", "")),
+                  session=str(c.get("session", "")), cwd=str(c.get("cwd", "")),
+                  tool=str(c.get("tool", "")), pid=int(pid) if pid is not None else None,
+                  home=str(c.get("home", "")))
+    return Action(
+        kind=ActionKind(d["kind"]), context=ctx,
+        command=_s(d, "command"), path=_s(d, "path"), content=_s(d, "content"),
+        old_content=_s(d, "old_content"), url=_s(d, "url"),
+        packages=tuple(PackageRef(ecosystem=str(p["ecosystem"]), name=str(p["name"]),
+                                  spec=str(p.get("spec", "")), source=str(p.get("source", "")),
+                                  index=str(p.get("index", "")))
+                       for p in d.get("packages") or ()),
+        mcp_server=_s(d, "mcp_server"), mcp_tool=_s(d, "mcp_tool"), arguments=_s(d, "arguments"),
+    )
+
+
+def _s(d: dict[str, Any], key: str) -> str:
+    v = d.get(key, "")
+    if v is None:
+        return ""
+    if not isinstance(v, str):
+        raise TypeError(f"{key} must be a string")
+    return v

@@ -1,0 +1,19 @@
+"""The `adr` command. Each subcommand group lives in its own module and registers itself here."""
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="adr")
+def main() -> None:
+    """adr — Agent Detection & Response: judge what AI agents run before it runs."""
+
+
+def _register() -> None:
+    # Import order is irrelevant; each module adds its commands to `main`.
+    from adr.cli import check  # noqa: F401
+    from adr.cli import rules  # noqa: F401
+
+
+_register()

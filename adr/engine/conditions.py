@@ -1,0 +1,363 @@
+"""Rule conditions → compiled predicates.
+
+A condition is a mapping of field tests (all must hold) plus the combinators `all`, `any`, `not`
+and `macro`. Each field test compiles once into a closure; regexes are RE2 (linear time, so no
+rule — ours or a user's — can hang a decision). A predicate returns the evidence of what matched
+(field, matched text, span) or None.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import re2
+
+from adr.engine.pathnorm import compile_globs, glob_to_regex
+
+Hit = tuple[str, str, "tuple[int, int] | None"]  # field, matched text, span in that field
+Pred = Callable[[Any], "Hit | None"]
+
+_RE2_OPTS = re2.Options()
+_RE2_OPTS.max_mem = 8 << 20
+MAX_SCAN = 1 << 20  # bytes of content a regex looks at (first MiB)
+
+
+class ConditionError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CompileEnv:
+    lists: dict[str, list[str]]
+    macros: dict[str, tuple[str, Any]]  # name -> (on, condition)
+
+
+def regex(pattern: Any, field: str) -> "re2._Regexp":
+    if not isinstance(pattern, str) or not pattern:
+        raise ConditionError(field, "must be a non-empty regular expression string")
+    try:
+        return re2.compile(pattern, options=_RE2_OPTS)
+    except re2.error as e:
+        raise ConditionError(field, f"bad regular expression {pattern!r}: {e}") from None
+
+
+def expand_list(value: Any, env: CompileEnv, field: str, _depth: int = 0) -> list[str]:
+    """A string or list of strings; items `$name` splice in the named list."""
+    if _depth > 8:
+        raise ConditionError(field, "lists nest too deeply")
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for it in items:
+        if not isinstance(it, (str, int, float)) or isinstance(it, bool):
+            raise ConditionError(field, f"list items must be strings, got {type(it).__name__}")
+        it = str(it)
+        if it.startswith("$"):
+            name = it[1:]
+            if name not in env.lists:
+                raise ConditionError(field, f"unknown list ${name}")
+            out.extend(expand_list(env.lists[name], env, field, _depth + 1))
+        else:
+            out.append(it)
+    if not out:
+        raise ConditionError(field, "must not be empty")
+    return out
+
+
+def _search(rx: "re2._Regexp", text: str, field: str) -> Hit | None:
+    if not text:
+        return None
+    m = rx.search(text if len(text) <= MAX_SCAN else text[:MAX_SCAN])
+    if m is None:
+        return None
+    return field, m.group(0)[:200], (m.start(), m.end())
+
+
+def _names(values: list[str], field: str) -> Callable[[str], bool]:
+    """Exact names, or globs when a name has * ? [."""
+    exact = frozenset(v for v in values if not any(c in v for c in "*?["))
+    globs = [v for v in values if v not in exact]
+    if not globs:
+        return exact.__contains__
+    rx = re2.compile("|".join(f"(?:{glob_to_regex(g)[len('(?:^|/)'):] if glob_to_regex(g).startswith('(?:^|/)') else glob_to_regex(g)})" for g in globs))
+    return lambda s: s in exact or (rx.fullmatch(s) is not None if s else False)
+
+
+# ---- leaf compilers, per subject kind ---------------------------------------------------------
+
+def _c_names(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        test = _names(expand_list(value, env, field), field)
+        def pred(s: Any) -> Hit | None:
+            v = attr_get(s, attr)
+            return (field, v, None) if v and test(v) else None
+        return pred
+    return comp
+
+
+def _c_names_any(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
+    """Any of a tuple attribute is in the list (upstream, downstream, wrappers, issues)."""
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        test = _names(expand_list(value, env, field), field)
+        def pred(s: Any) -> Hit | None:
+            for v in attr_get(s, attr):
+                if test(v):
+                    return field, v, None
+            return None
+        return pred
+    return comp
+
+
+def _c_regex(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        rx = regex(value, field)
+        return lambda s: _search(rx, attr_get(s, attr) or "", field)
+    return comp
+
+
+def _c_regex_each(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
+    """The regex matches one of a tuple attribute's items."""
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        rx = regex(value, field)
+        def pred(s: Any) -> Hit | None:
+            for v in attr_get(s, attr):
+                h = _search(rx, v, field)
+                if h:
+                    return h
+            return None
+        return pred
+    return comp
+
+
+def _c_globs(attr: str, multi: bool) -> Callable[[Any, CompileEnv, str], Pred]:
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        try:
+            rx = compile_globs(expand_list(value, env, field))
+        except (ValueError, re2.error) as e:
+            raise ConditionError(field, str(e)) from None
+        if multi:
+            def pred(s: Any) -> Hit | None:
+                for p in attr_get(s, attr):
+                    if p and rx.search(p):
+                        return field, p, None
+                return None
+        else:
+            def pred(s: Any) -> Hit | None:
+                p = attr_get(s, attr)
+                return (field, p, None) if p and rx.search(p) else None
+        return pred
+    return comp
+
+
+def _c_bool(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        if not isinstance(value, bool):
+            raise ConditionError(field, "must be true or false")
+        return lambda s: (field, str(value).lower(), None) if bool(attr_get(s, attr)) is value else None
+    return comp
+
+
+def _c_flags(require_all: bool) -> Callable[[Any, CompileEnv, str], Pred]:
+    """Each item is alternatives `-r|-R|--recursive`; `flags` needs every item, `any_flag` one."""
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        groups = [frozenset(x.split("|")) for x in expand_list(value, env, field)]
+        for g in groups:
+            if not all(f.startswith(("-", "+")) for f in g):
+                raise ConditionError(field, f"flags start with - or +: {sorted(g)}")
+        def pred(s: Any) -> Hit | None:
+            fl = s.flags
+            hits = [next(iter(g & fl)) for g in groups if g & fl]
+            if require_all and len(hits) == len(groups):
+                return field, " ".join(hits), None
+            if not require_all and hits:
+                return field, hits[0], None
+            return None
+        return pred
+    return comp
+
+
+def _c_subcommand(value: Any, env: CompileEnv, field: str) -> Pred:
+    """The first positional argument(s): `subcommand: [push]`, or `subcommand: ["s3 rm"]`."""
+    wanted = [tuple(x.split()) for x in expand_list(value, env, field)]
+    def pred(s: Any) -> Hit | None:
+        pos = s.positionals
+        for w in wanted:
+            if tuple(pos[: len(w)]) == w:
+                return field, " ".join(w), None
+        return None
+    return pred
+
+
+def _c_kind(value: Any, env: CompileEnv, field: str) -> Pred:
+    kinds = set(expand_list(value, env, field))
+    bad = kinds - {"write", "edit", "read", "delete"}
+    if bad:
+        raise ConditionError(field, f"unknown file kind(s) {sorted(bad)}; use write, edit, read, delete")
+    return lambda s: (field, s.kind, None) if s.kind in kinds else None
+
+
+def _c_int_eq(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        vals = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, int) for v in vals):
+            raise ConditionError(field, "must be an integer or list of integers")
+        want = set(vals)
+        return lambda s: (field, str(attr_get(s, attr)), None) if attr_get(s, attr) in want else None
+    return comp
+
+
+def attr_get(s: Any, attr: str) -> Any:
+    return getattr(s, attr)
+
+
+FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
+    "command": {
+        "program": _c_names("program"),
+        "program_path": _c_regex("program_path_attr"),
+        "args": _c_regex("args_text"),
+        "argv": _c_regex("text"),
+        "arg": _c_regex_each("args_tuple"),
+        "flags": _c_flags(True),
+        "any_flag": _c_flags(False),
+        "subcommand": _c_subcommand,
+        "positional": _c_regex_each("positionals"),
+        "path": _c_globs("paths", multi=True),
+        "writes": _c_globs("write_targets", multi=True),
+        "sudo": _c_bool("sudo"),
+        "upstream": _c_names_any("upstream"),
+        "downstream": _c_names_any("downstream"),
+        "wrappers": _c_names_any("wrappers"),
+        "via": _c_regex("via"),
+        "dynamic": _c_bool("dynamic"),
+        "stdin": _c_regex("stdin_text"),
+        "in_file": _c_bool("note"),
+    },
+    "file": {
+        "kind": _c_kind,
+        "path": _c_globs("path", multi=False),
+        "content": _c_regex("content"),
+        "old_content": _c_regex("old_content"),
+        "by": _c_names("by"),
+        "append": _c_bool("append"),
+        "content_known": _c_bool("content_known"),
+    },
+    "url": {
+        "url": _c_regex("url"),
+        "host": _c_globs("host", multi=False),
+        "scheme": _c_names("scheme"),
+        "tld": _c_names("tld"),
+        "is_ip": _c_bool("is_ip"),
+        "port": _c_int_eq("port"),
+        "url_path": _c_regex("path"),
+        "by": _c_names("by"),
+    },
+    "script": {
+        "language": _c_names("language"),
+        "code": _c_regex("code"),
+        "via": _c_regex("via"),
+    },
+    "shell": {
+        "issue": _c_names_any("issues"),
+        "programs": _c_names_any("programs_tuple"),
+        "source": _c_regex("source"),
+    },
+    "mcp": {
+        "server": _c_names("server"),
+        "tool": _c_names("tool"),
+        "arguments": _c_regex("arguments"),
+    },
+}
+COMBINATORS = ("all", "any", "not", "macro")
+
+
+def compile_condition(cond: Any, on: str, env: CompileEnv, field: str = "match", _depth: int = 0) -> Pred:
+    if _depth > 16:
+        raise ConditionError(field, "conditions nest too deeply")
+    if not isinstance(cond, dict) or not cond:
+        raise ConditionError(field, "must be a non-empty mapping of conditions")
+    fields = FIELDS[on]
+    preds: list[Pred] = []
+    for key, value in cond.items():
+        sub = f"{field}.{key}"
+        if key == "all":
+            if not isinstance(value, list) or not value:
+                raise ConditionError(sub, "must be a non-empty list of conditions")
+            parts = [compile_condition(v, on, env, f"{sub}[{i}]", _depth + 1) for i, v in enumerate(value)]
+            preds.append(_and(parts))
+        elif key == "any":
+            if not isinstance(value, list) or not value:
+                raise ConditionError(sub, "must be a non-empty list of conditions")
+            parts = [compile_condition(v, on, env, f"{sub}[{i}]", _depth + 1) for i, v in enumerate(value)]
+            preds.append(_or(parts))
+        elif key == "not":
+            inner = compile_condition(value, on, env, sub, _depth + 1)
+            preds.append(lambda s, inner=inner: None if inner(s) else ("not", "", None))
+        elif key == "macro":
+            if not isinstance(value, str) or value not in env.macros:
+                raise ConditionError(sub, f"unknown macro {value!r}")
+            m_on, m_cond = env.macros[value]
+            if m_on != on:
+                raise ConditionError(sub, f"macro {value!r} is for `on: {m_on}`, this rule is `on: {on}`")
+            preds.append(compile_condition(m_cond, on, env, f"{sub}({value})", _depth + 1))
+        elif key in fields:
+            preds.append(fields[key](value, env, sub))
+        else:
+            known = ", ".join(sorted(list(fields) + list(COMBINATORS)))
+            raise ConditionError(sub, f"unknown condition for `on: {on}` (known: {known})")
+    return _and(preds)
+
+
+def _and(preds: list[Pred]) -> Pred:
+    if len(preds) == 1:
+        return preds[0]
+
+    def pred(s: Any) -> Hit | None:
+        best: Hit | None = None
+        for p in preds:
+            h = p(s)
+            if h is None:
+                return None
+            if best is None or (h[2] is not None and best[2] is None) or best[0] in ("not", "program"):
+                best = h
+        return best
+    return pred
+
+
+def _or(preds: list[Pred]) -> Pred:
+    def pred(s: Any) -> Hit | None:
+        for p in preds:
+            h = p(s)
+            if h is not None:
+                return h
+        return None
+    return pred
+
+
+def programs_in(cond: Any, env: CompileEnv) -> frozenset[str] | None:
+    """Exact program names a command condition requires (for indexing), None if any program."""
+    if not isinstance(cond, dict):
+        return None
+    if "program" in cond:
+        try:
+            names = expand_list(cond["program"], env, "program")
+        except ConditionError:
+            return None
+        if all(not any(c in n for c in "*?[") for n in names):
+            return frozenset(names)
+        return None
+    if "macro" in cond and cond["macro"] in env.macros:
+        got = programs_in(env.macros[cond["macro"]][1], env)
+        if got is not None:
+            return got
+    if "all" in cond and isinstance(cond["all"], list):
+        for c in cond["all"]:
+            got = programs_in(c, env)
+            if got is not None:
+                return got
+    if "any" in cond and isinstance(cond["any"], list):
+        sets = [programs_in(c, env) for c in cond["any"]]
+        if sets and all(s is not None for s in sets):
+            return frozenset().union(*sets)  # type: ignore[arg-type]
+    return None

@@ -1,0 +1,278 @@
+"""The engine: one Action in, Findings out — pure and deterministic.
+
+normalize → extract subjects → detect (compiled rules + detectors) → merge. Rules are loaded and
+compiled once; a decision does no I/O and reads no clock, so the same action and rules always
+give the same findings (replay and tests rely on it).
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Protocol, Sequence
+
+from adr.actions import Action, ActionKind, Evidence, Finding, Verdict
+from adr.config import Settings
+from adr.engine.rules import Rule, load_packs
+from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
+                                 UrlSubject)
+from adr.engine.pathnorm import compile_globs
+from adr.policy import decide as policy_decide
+from adr.shell.model import ParsedShell, SimpleCommand
+from adr.shell.parse import parse as parse_shell
+
+MAX_FINDINGS = 50
+# file extension → language, so code written to a file is read by the script rules
+_SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
+               ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
+_LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "prepublish", "prepublishOnly", "preuninstall",
+              "postuninstall", "prepack", "postpack")
+
+
+class Detector(Protocol):
+    """A non-rule detector (supply chain, …): pure, data loaded at construction."""
+
+    name: str
+
+    def detect(self, view: "ActionView") -> Iterable[Finding]: ...
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """What detectors see: the action and the commands the shell layer found in it."""
+
+    action: Action
+    commands: tuple[SimpleCommand, ...] = ()
+    parsed: ParsedShell | None = None
+
+
+@dataclass
+class _Index:
+    by_on: dict[str, list[Rule]] = field(default_factory=dict)
+    by_program: dict[str, list[Rule]] = field(default_factory=dict)
+    any_program: list[Rule] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(self, rules: Sequence[Rule], packs: Sequence[str], lists: dict[str, list[str]],
+                 detectors: Sequence[Detector] = (), settings: Settings | None = None,
+                 rule_files: Sequence[Path] = (), load_ms: float = 0.0) -> None:
+        self.settings = settings or Settings()
+        disabled = set(self.settings.disabled_rules)
+        self.rules = [r for r in rules if r.id not in disabled]
+        self.packs = list(packs)
+        self.lists = lists
+        self.detectors = list(detectors)
+        self.rule_files = list(rule_files)
+        self.load_ms = load_ms
+        self._index = _Index()
+        for r in self.rules:
+            self._index.by_on.setdefault(r.on, []).append(r)
+            if r.on == "command":
+                if r.programs is None:
+                    self._index.any_program.append(r)
+                else:
+                    for p in r.programs:
+                        self._index.by_program.setdefault(p, []).append(r)
+        later = lists.get("executes_later") or []
+        self._executes_later = compile_globs(later) if later else None
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return {"rules": len(self.rules), "packs": self.packs, "load_ms": round(self.load_ms, 2),
+                "detectors": [d.name for d in self.detectors]}
+
+    # ---- decision ---------------------------------------------------------------------------
+    def decide(self, action: Action, settings: Settings | None = None) -> Verdict:
+        return policy_decide(self.evaluate(action), settings or self.settings)
+
+    def evaluate(self, action: Action) -> tuple[Finding, ...]:
+        run = _Run(self, action)
+        run.action()
+        return run.result()
+
+
+class _Run:
+    """One evaluation: collects findings, one per rule id (with up to three pieces of evidence)."""
+
+    def __init__(self, engine: Engine, action: Action) -> None:
+        self.e = engine
+        self.a = action
+        self.cwd = action.context.cwd or "/"
+        self.home = action.context.home
+        self.found: dict[str, Finding] = {}
+        self.commands: list[SimpleCommand] = []
+        self.parsed: ParsedShell | None = None
+
+    def result(self) -> tuple[Finding, ...]:
+        return tuple(self.found.values())
+
+    def hit(self, rule: Rule, subject: Any, h: tuple[str, str, Any], note: str) -> None:
+        ev = Evidence(subject=subject.evidence_subject[:500], field=h[0], span=h[2], matched=h[1], note=note)
+        prev = self.found.get(rule.id)
+        if prev is not None:
+            if len(prev.evidence) < 3 and ev not in prev.evidence:
+                self.found[rule.id] = Finding(prev.rule_id, prev.title, prev.severity, prev.action,
+                                              prev.evidence + (ev,), prev.description, prev.references,
+                                              prev.tags, prev.source)
+            return
+        if len(self.found) >= MAX_FINDINGS:
+            return
+        self.found[rule.id] = Finding(rule.id, rule.title, rule.severity, rule.action, (ev,), rule.description,
+                                      rule.references, rule.tags, "rules")
+
+    def check(self, rules: Iterable[Rule], subject: Any, note: str = "") -> None:
+        for r in rules:
+            h = r.pred(subject)
+            if h is None:
+                continue
+            if any(p(subject) for _, p in r.exceptions):
+                continue
+            self.hit(r, subject, h, note)
+
+    # ---- per action kind ----------------------------------------------------------------------
+    def action(self) -> None:
+        a = self.a
+        k = a.kind
+        if k is ActionKind.EXEC:
+            self.shell(a.command, note="")
+        elif k in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT):
+            kind = "write" if k is ActionKind.FILE_WRITE else "edit"
+            self.file(FileSubject(kind, a.path, a.content, self.cwd, self.home, old_content=a.old_content,
+                                  by=a.context.tool or kind))
+        elif k is ActionKind.FILE_READ:
+            self.file(FileSubject("read", a.path, None, self.cwd, self.home, by=a.context.tool or "read"))
+        elif k is ActionKind.FILE_DELETE:
+            self.file(FileSubject("delete", a.path, None, self.cwd, self.home, by=a.context.tool or "delete"))
+        elif k is ActionKind.URL_FETCH:
+            self.check(self.e._index.by_on.get("url", ()), UrlSubject(a.url, by=a.context.tool or "fetch"))
+        elif k is ActionKind.MCP_CALL:
+            self.check(self.e._index.by_on.get("mcp", ()), McpSubject(a.mcp_server, a.mcp_tool, a.arguments))
+            cmd = _mcp_command(a.arguments)
+            if cmd:
+                self.shell(cmd, note=f"via MCP {a.mcp_server}.{a.mcp_tool}")
+        self.detect()
+
+    def detect(self) -> None:
+        if not self.e.detectors:
+            return
+        view = ActionView(self.a, tuple(self.commands), self.parsed)
+        for d in self.e.detectors:
+            for f in d.detect(view):
+                if f.rule_id not in self.found and len(self.found) < MAX_FINDINGS:
+                    self.found[f.rule_id] = f
+
+    def shell(self, text: str, note: str, depth: int = 0) -> None:
+        parsed = parse_shell(text)
+        if depth == 0 and self.parsed is None:
+            self.parsed = parsed
+        idx = self.e._index
+        for c in parsed.commands:
+            self.commands.append(c)
+            subj = CommandSubject(c, self.cwd, self.home, note)
+            n = _note(note, c.via)
+            self.check(idx.by_program.get(c.program, ()), subj, n)
+            self.check(idx.any_program, subj, n)
+        for w in parsed.writes:
+            fs = FileSubject("write", w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
+            self.file(fs, note=_note(note, w.via), depth=depth)
+        for s in parsed.scripts:
+            self.check(idx.by_on.get("script", ()), ScriptSubject(s.language, s.code, s.via), _note(note, s.via))
+        for u in parsed.urls:
+            self.check(idx.by_on.get("url", ()), UrlSubject(u, by="shell"), note)
+        if idx.by_on.get("shell"):
+            progs = frozenset(c.program for c in parsed.commands)
+            self.check(idx.by_on["shell"], ShellSubject(parsed.source, tuple(i.kind for i in parsed.issues), progs),
+                       note)
+
+    def file(self, fs: FileSubject, note: str = "", depth: int = 0) -> None:
+        self.check(self.e._index.by_on.get("file", ()), fs, note)
+        if fs.kind not in ("write", "edit") or not fs.content or depth > 1:
+            return
+        # a file that runs later: what is written into it is judged as what will run
+        if self.e._executes_later is not None and self.e._executes_later.search(fs.path):
+            self.shell(fs.content, note=f"written to {fs.path}", depth=depth + 1)
+        base = posixpath.basename(fs.path)
+        if base == "package.json":
+            for name, script in _lifecycle_scripts(fs.content):
+                self.shell(script, note=f"package.json {name} script", depth=depth + 1)
+        lang = _SCRIPT_EXT.get(posixpath.splitext(base)[1])
+        if lang and lang != "shell":
+            self.check(self.e._index.by_on.get("script", ()), ScriptSubject(lang, fs.content, f"written to {fs.path}"),
+                       note or f"written to {fs.path}")
+
+
+def _note(note: str, via: str) -> str:
+    if note and via:
+        return f"{note}, via {via}"
+    return note or (f"via {via}" if via else "")
+
+
+def _lifecycle_scripts(content: str) -> list[tuple[str, str]]:
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError):
+        return []
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return []
+    return [(k, v) for k, v in scripts.items() if k in _LIFECYCLE and isinstance(v, str)]
+
+
+def _mcp_command(arguments: str) -> str:
+    try:
+        data = json.loads(arguments) if arguments else {}
+    except (ValueError, RecursionError):
+        return ""
+    if isinstance(data, dict):
+        for key in ("command", "cmd", "script", "shell_command"):
+            v = data.get(key)
+            if isinstance(v, str):
+                return v
+            if isinstance(v, list) and all(isinstance(x, str) for x in v):
+                return " ".join(v)
+    return ""
+
+
+def rule_paths(settings: Settings, paths: Any = None) -> list[Path]:
+    """Built-in packs, then the user's rules dir, then extra dirs from settings."""
+    from adr.engine.rules import current_platform
+    from adr.paths import builtin_rules_dir, get_paths
+    paths = paths or get_paths()
+    dirs = [builtin_rules_dir(), paths.user_rules_dir] + [Path(d).expanduser() for d in settings.extra_rule_dirs]
+    out: list[Path] = []
+    plat = current_platform()
+    for d in dirs:
+        if d.is_dir():
+            for p in sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml")):
+                # platform-only packs are named *.windows.yaml / *.macos.yaml and load only there
+                parts = p.name.split(".")
+                if len(parts) >= 3 and parts[-2] in ("windows", "macos", "linux") and parts[-2] != plat:
+                    continue
+                out.append(p)
+    return out
+
+
+def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | None = None,
+                platform: str | None = None, detectors: Sequence[Detector] | None = None,
+                paths: Any = None) -> Engine:
+    """Load every pack and the default detectors. Raises RuleLoadError naming file, rule, field."""
+    import time
+    settings = settings or Settings()
+    files = list(rule_files) if rule_files is not None else rule_paths(settings, paths)
+    t0 = time.perf_counter()
+    rules, packs, lists = load_packs(files, platform)
+    if detectors is None:
+        detectors = default_detectors(paths)
+    ms = (time.perf_counter() - t0) * 1000
+    return Engine(rules, packs, lists, detectors, settings, files, ms)
+
+
+def default_detectors(paths: Any = None) -> list[Detector]:
+    """The supply-chain detector when it is available (local data only, no network)."""
+    try:
+        from adr.supply.detector import make_detector
+    except ImportError:
+        return []
+    return [make_detector(paths)]

@@ -1,0 +1,334 @@
+"""Rule packs: YAML → validated, compiled Rule values.
+
+Schema (engine: 1), per file:
+  engine: 1                      required; the schema version this file is written for
+  pack: name                     required
+  platforms: [linux, macos]      default for the pack's rules (linux | macos | windows)
+  lists:  {name: [items…]}       reusable lists, referenced as "$name" (items may splice lists)
+  macros: {name: {on: …, match: {…}}}
+  rules:
+    - id, title, description, severity (info|low|medium|high|critical), action (deny|ask|log),
+      on (command|file|url|script|shell|mcp), match {…}, exceptions [{name, match}],
+      platforms, references (ATT&CK ids), tags, enabled,
+      examples: {match: [...], not_match: [...]}   — both required: a rule without examples is
+                                                     a rule without tests.
+Lists and macros are shared by all packs; ids are unique across packs.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from adr.actions import RuleAction, Severity
+from adr.engine.conditions import FIELDS, CompileEnv, ConditionError, Pred, compile_condition, programs_in
+
+ENGINE_VERSION = 1
+ON_KINDS = tuple(FIELDS)
+PLATFORMS = ("linux", "macos", "windows")
+_RULE_KEYS = {"id", "title", "description", "severity", "action", "on", "match", "exceptions", "platforms",
+              "references", "tags", "enabled", "examples"}
+_FILE_KEYS = {"engine", "pack", "platforms", "lists", "macros", "rules", "description"}
+MAX_RULE_FILE = 4 * 1024 * 1024
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2-style booleans: only true/false. (YAML 1.1 reads `on:` and `no` as booleans.)"""
+
+
+_Loader.yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+                                   for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+class RuleError(ValueError):
+    """One problem in one rule file, naming where it is."""
+
+    def __init__(self, file: str, message: str, rule_id: str = "", field: str = "") -> None:
+        where = file + (f": rule {rule_id}" if rule_id else "") + (f": {field}" if field else "")
+        super().__init__(f"{where}: {message}")
+        self.file = file
+        self.rule_id = rule_id
+        self.field = field
+        self.message = message
+
+
+class RuleLoadError(ValueError):
+    """Every problem found while loading a set of packs."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example action: a command string, or a mapping for file/url/mcp rules."""
+
+    value: Any
+
+    def describe(self) -> str:
+        if isinstance(self.value, str):
+            return self.value
+        return ", ".join(f"{k}={str(v)[:60]!r}" for k, v in self.value.items())
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: Severity
+    action: RuleAction
+    on: str
+    pred: Pred = field(compare=False, repr=False)
+    exceptions: tuple[tuple[str, Pred], ...] = field(default=(), compare=False, repr=False)
+    description: str = ""
+    platforms: tuple[str, ...] = ("linux", "macos")
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    examples_match: tuple[Example, ...] = ()
+    examples_not_match: tuple[Example, ...] = ()
+    programs: frozenset[str] | None = None  # for indexing command rules by program
+    file: str = ""
+    pack: str = ""
+
+
+@dataclass
+class _RawPack:
+    path: str
+    data: dict[str, Any]
+
+
+def current_platform() -> str:
+    if sys.platform == "darwin":
+        return "macos"
+    if sys.platform.startswith("win"):
+        return "windows"
+    return "linux"
+
+
+def read_pack(path: Path) -> _RawPack:
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_RULE_FILE:
+            raise RuleError(name, f"larger than {MAX_RULE_FILE} bytes")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RuleError(name, "not UTF-8 text") from None
+    except OSError as e:
+        raise RuleError(name, f"cannot read: {e.strerror or e}") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (safe: SafeLoader subclass)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise RuleError(name, f"not valid YAML{where}: {getattr(e, 'problem', e)}") from None
+    if not isinstance(data, dict):
+        raise RuleError(name, "must be a mapping with engine, pack and rules")
+    unknown = set(data) - _FILE_KEYS
+    if unknown:
+        raise RuleError(name, f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
+    if data.get("engine") != ENGINE_VERSION:
+        raise RuleError(name, f"engine must be {ENGINE_VERSION} (the schema version), got {data.get('engine')!r}",
+                        field="engine")
+    if not isinstance(data.get("pack"), str) or not data["pack"]:
+        raise RuleError(name, "pack must be a non-empty string", field="pack")
+    return _RawPack(name, data)
+
+
+def load_packs(paths: list[Path], platform: str | None = None
+               ) -> tuple[list[Rule], list[str], dict[str, list[str]]]:
+    """Load and compile every pack; returns (rules for this platform, pack names, lists).
+
+    Raises RuleLoadError listing every problem (file, rule id, field).
+    """
+    platform = platform or current_platform()
+    errors: list[RuleError] = []
+    raws: list[_RawPack] = []
+    for p in paths:
+        try:
+            raws.append(read_pack(p))
+        except RuleError as e:
+            errors.append(e)
+    lists: dict[str, list[str]] = {}
+    macros: dict[str, tuple[str, Any]] = {}
+    list_src: dict[str, str] = {}
+    for raw in raws:
+        for key, store in (("lists", lists), ("macros", macros)):
+            section = raw.data.get(key) or {}
+            if not isinstance(section, dict):
+                errors.append(RuleError(raw.path, f"{key} must be a mapping", field=key))
+                continue
+            for name, value in section.items():
+                if name in list_src:
+                    errors.append(RuleError(raw.path, f"{key[:-1]} {name!r} already defined in {list_src[name]}",
+                                            field=f"{key}.{name}"))
+                    continue
+                list_src[name] = raw.path
+                if key == "lists":
+                    if not isinstance(value, list):
+                        errors.append(RuleError(raw.path, "a list must be a YAML list", field=f"lists.{name}"))
+                        continue
+                    store[name] = value  # type: ignore[assignment]
+                else:
+                    if not isinstance(value, dict) or value.get("on") not in ON_KINDS or "match" not in value:
+                        errors.append(RuleError(raw.path, f"a macro needs on ({'|'.join(ON_KINDS)}) and match",
+                                                field=f"macros.{name}"))
+                        continue
+                    store[name] = (value["on"], value["match"])  # type: ignore[assignment]
+    env = CompileEnv(lists=lists, macros=macros)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    packs: list[str] = []
+    for raw in raws:
+        packs.append(raw.data["pack"])
+        pack_platforms = raw.data.get("platforms") or ["linux", "macos"]
+        rule_list = raw.data.get("rules") or []
+        if not isinstance(rule_list, list):
+            errors.append(RuleError(raw.path, "rules must be a list", field="rules"))
+            continue
+        for i, r in enumerate(rule_list):
+            try:
+                rule = _compile_rule(r, i, raw, env, pack_platforms)
+            except RuleError as e:
+                errors.append(e)
+                continue
+            if rule.id in seen:
+                errors.append(RuleError(raw.path, f"duplicate id (also in {seen[rule.id]})", rule.id, "id"))
+                continue
+            seen[rule.id] = raw.path
+            if platform in rule.platforms:
+                rules.append(rule)
+    if errors:
+        raise RuleLoadError(errors)
+    expanded: dict[str, list[str]] = {}
+    for name in lists:
+        try:
+            from adr.engine.conditions import expand_list
+            expanded[name] = expand_list(f"${name}", env, f"lists.{name}")
+        except ConditionError as e:
+            raise RuleLoadError([RuleError(list_src.get(name, "?"), e.message, field=f"lists.{name}")]) from None
+    return rules, packs, expanded
+
+
+def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platforms: list[str]) -> Rule:
+    f = raw.path
+    if not isinstance(r, dict):
+        raise RuleError(f, f"rule #{index + 1} must be a mapping")
+    rid = r.get("id")
+    if not isinstance(rid, str) or not rid or any(c.isspace() for c in rid):
+        raise RuleError(f, f"rule #{index + 1}: id must be a non-empty string without spaces", field="id")
+    unknown = set(r) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f, f"unknown field(s): {', '.join(sorted(map(str, unknown)))}", rid, sorted(map(str, unknown))[0])
+
+    def need_str(key: str) -> str:
+        v = r.get(key)
+        if not isinstance(v, str) or not v.strip():
+            raise RuleError(f, "is required and must be a non-empty string", rid, key)
+        return v.strip()
+
+    title = need_str("title")
+    try:
+        severity = Severity(r.get("severity"))
+    except ValueError:
+        raise RuleError(f, f"must be one of {', '.join(s.value for s in Severity)}", rid, "severity") from None
+    try:
+        action = RuleAction(r.get("action"))
+    except ValueError:
+        raise RuleError(f, f"must be one of {', '.join(a.value for a in RuleAction)}", rid, "action") from None
+    on = r.get("on")
+    if on not in ON_KINDS:
+        raise RuleError(f, f"must be one of {', '.join(ON_KINDS)}", rid, "on")
+    platforms = r.get("platforms", pack_platforms)
+    if not isinstance(platforms, list) or not platforms or any(p not in PLATFORMS for p in platforms):
+        raise RuleError(f, f"must be a list of {', '.join(PLATFORMS)}", rid, "platforms")
+    try:
+        pred = compile_condition(r.get("match"), on, env)
+    except ConditionError as e:
+        raise RuleError(f, e.message, rid, e.field) from None
+    exceptions: list[tuple[str, Pred]] = []
+    exc = r.get("exceptions") or []
+    if not isinstance(exc, list):
+        raise RuleError(f, "must be a list of {name, match}", rid, "exceptions")
+    for j, e in enumerate(exc):
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str) or "match" not in e:
+            raise RuleError(f, "each exception needs a name and a match", rid, f"exceptions[{j}]")
+        try:
+            exceptions.append((e["name"], compile_condition(e["match"], on, env, f"exceptions[{j}].match")))
+        except ConditionError as ce:
+            raise RuleError(f, ce.message, rid, ce.field) from None
+    ex = r.get("examples")
+    if not isinstance(ex, dict) or not ex.get("match") or not ex.get("not_match"):
+        raise RuleError(f, "every rule needs examples with both match and not_match lists", rid, "examples")
+    for key in ("match", "not_match"):
+        if not isinstance(ex[key], list):
+            raise RuleError(f, "must be a list", rid, f"examples.{key}")
+        for item in ex[key]:
+            _check_example(item, on, f, rid, f"examples.{key}")
+    for key in ("references", "tags"):
+        v = r.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise RuleError(f, "must be a list of strings", rid, key)
+    enabled = r.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise RuleError(f, "must be true or false", rid, "enabled")
+    return Rule(
+        id=rid, title=title, severity=severity, action=action, on=on, pred=pred,
+        exceptions=tuple(exceptions), description=str(r.get("description") or "").strip(),
+        platforms=tuple(platforms) if enabled else (), references=tuple(r.get("references", [])),
+        tags=tuple(r.get("tags", [])),
+        examples_match=tuple(Example(x) for x in ex["match"]),
+        examples_not_match=tuple(Example(x) for x in ex["not_match"]),
+        programs=programs_in(r.get("match"), env) if on == "command" else None,
+        file=f, pack=raw.data["pack"],
+    )
+
+
+_EXAMPLE_KEYS = {
+    "command": {"command"}, "shell": {"command"}, "script": {"command", "path", "content", "kind"},
+    "file": {"path", "content", "old_content", "kind", "command"}, "url": {"url", "command"},
+    "mcp": {"server", "tool", "arguments"},
+}
+
+
+def _check_example(item: Any, on: str, f: str, rid: str, field: str) -> None:
+    if isinstance(item, str):
+        if on == "mcp":
+            raise RuleError(f, "mcp examples are mappings {server, tool, arguments}", rid, field)
+        return
+    if not isinstance(item, dict):
+        raise RuleError(f, "each example is a string or a mapping", rid, field)
+    bad = set(item) - _EXAMPLE_KEYS[on]
+    if bad:
+        raise RuleError(f, f"unknown example key(s) {sorted(bad)} for on: {on}", rid, field)
+
+
+def example_action_fields(ex: Example, on: str) -> dict[str, Any]:
+    """How an example becomes an action (used by the example checker)."""
+    v = ex.value
+    if isinstance(v, str):
+        if on == "url":
+            return {"kind": "url_fetch", "url": v}
+        if on == "file":
+            return {"kind": "file_write", "path": v, "content": ""}
+        return {"kind": "exec", "command": v}
+    if "command" in v:
+        return {"kind": "exec", "command": v["command"]}
+    if on == "url":
+        return {"kind": "url_fetch", "url": v["url"]}
+    if on == "mcp":
+        args = v.get("arguments", {})
+        import json
+        return {"kind": "mcp_call", "mcp_server": v.get("server", ""), "mcp_tool": v.get("tool", ""),
+                "arguments": args if isinstance(args, str) else json.dumps(args)}
+    kind = {"write": "file_write", "edit": "file_edit", "read": "file_read", "delete": "file_delete"}[v.get("kind", "write")]
+    return {"kind": kind, "path": v.get("path", ""), "content": v.get("content", ""),
+            "old_content": v.get("old_content", "")}
+
+
+RuleFilter = Callable[[Rule], bool]

@@ -1,0 +1,219 @@
+"""What rules look at. One action becomes several subjects: each simple command, each file it
+writes, each URL it fetches, each interpreter snippet, the command line as a whole.
+
+Subjects are internal to the engine (built and consumed within one decision), so they are plain
+slotted classes with lazily computed views, not boundary values.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from adr.engine.pathnorm import normalize
+from adr.shell.model import SimpleCommand
+
+
+class CommandSubject:
+    on = "command"
+
+    def __init__(self, cmd: SimpleCommand, cwd: str, home: str, note: str = "") -> None:
+        self.cmd = cmd
+        self.cwd = cwd
+        self.home = home
+        self.note = note  # e.g. "written to ~/.bashrc"
+
+    @property
+    def program(self) -> str:
+        return self.cmd.program
+
+    @property
+    def program_path_attr(self) -> str:
+        return self.cmd.program_path
+
+    @property
+    def args_tuple(self) -> tuple[str, ...]:
+        return self.cmd.argv[1:]
+
+    @property
+    def sudo(self) -> bool:
+        return self.cmd.sudo
+
+    @property
+    def upstream(self) -> tuple[str, ...]:
+        return self.cmd.upstream
+
+    @property
+    def downstream(self) -> tuple[str, ...]:
+        return self.cmd.downstream
+
+    @property
+    def wrappers(self) -> tuple[str, ...]:
+        return self.cmd.wrappers
+
+    @property
+    def via(self) -> str:
+        return self.cmd.via
+
+    @property
+    def dynamic(self) -> bool:
+        return self.cmd.dynamic
+
+    @property
+    def stdin_text(self) -> str:
+        return self.cmd.stdin_text or ""
+
+    @cached_property
+    def args_text(self) -> str:
+        return " ".join(self.cmd.argv[1:])
+
+    @cached_property
+    def text(self) -> str:
+        return self.cmd.text
+
+    @cached_property
+    def flags(self) -> frozenset[str]:
+        out: set[str] = set()
+        for a in self.cmd.argv[1:]:
+            if a == "--":
+                break
+            if a.startswith("--") and len(a) > 2:
+                out.add(a.split("=", 1)[0])
+            elif a.startswith("-") and len(a) > 1 and not a[1].isdigit():
+                out.add(a)  # as written (find -delete, -rf) …
+                for ch in a[1:]:
+                    if ch.isalnum():
+                        out.add("-" + ch)  # … and as single letters (-r -f)
+        return frozenset(out)
+
+    @cached_property
+    def positionals(self) -> tuple[str, ...]:
+        out = []
+        dd = False
+        for a in self.cmd.argv[1:]:
+            if a == "--" and not dd:
+                dd = True
+                continue
+            if not dd and a.startswith("-") and len(a) > 1:
+                continue
+            out.append(a)
+        return tuple(out)
+
+    @cached_property
+    def paths(self) -> tuple[str, ...]:
+        """Arguments normalized as paths (every argument that could name a file)."""
+        out = []
+        for a in self.cmd.argv[1:]:
+            if not a or a.startswith("-") and "=" not in a:
+                continue
+            if "=" in a and a.startswith("-"):
+                a = a.split("=", 1)[1]
+            if "://" in a or len(a) > 4096:
+                continue
+            out.append(normalize(a, self.cwd, self.home))
+        return tuple(out)
+
+    @cached_property
+    def write_targets(self) -> tuple[str, ...]:
+        return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
+                     if r.op in (">", ">>", ">|", "&>", "&>>") and r.target)
+
+    @property
+    def evidence_subject(self) -> str:
+        return self.cmd.text
+
+
+class FileSubject:
+    on = "file"
+
+    def __init__(self, kind: str, path: str, content: str | None, cwd: str, home: str,
+                 old_content: str = "", by: str = "", via: str = "", append: bool = False) -> None:
+        self.kind = kind  # write | edit | read | delete
+        self.raw_path = path
+        self.path = normalize(path, cwd, home)
+        self.content = content if content is not None else ""
+        self.content_known = content is not None
+        self.old_content = old_content
+        self.by = by
+        self.via = via
+        self.append = append
+        self.cwd = cwd
+        self.home = home
+
+    @property
+    def evidence_subject(self) -> str:
+        return self.path
+
+
+class UrlSubject:
+    on = "url"
+
+    def __init__(self, url: str, via: str = "", by: str = "") -> None:
+        self.url = url.strip()
+        self.via = via
+        self.by = by
+        try:
+            parts = urlsplit(self.url if "://" in self.url else "http://" + self.url)
+            self.scheme = parts.scheme.lower()
+            self.host = (parts.hostname or "").lower().rstrip(".")
+            self.port = parts.port or 0
+            self.path = parts.path
+        except ValueError:
+            self.scheme, self.host, self.port, self.path = "", "", 0, ""
+
+    @property
+    def evidence_subject(self) -> str:
+        return self.url
+
+    @cached_property
+    def is_ip(self) -> bool:
+        h = self.host
+        if h.replace(".", "").isdigit() and h.count(".") == 3:
+            return True
+        return ":" in h  # IPv6 literal
+
+    @cached_property
+    def tld(self) -> str:
+        return self.host.rsplit(".", 1)[-1] if "." in self.host else ""
+
+
+class ScriptSubject:
+    on = "script"
+
+    def __init__(self, language: str, code: str, via: str = "") -> None:
+        self.language = language
+        self.code = code
+        self.via = via
+
+    @property
+    def evidence_subject(self) -> str:
+        return self.code[:200]
+
+
+class ShellSubject:
+    on = "shell"
+
+    def __init__(self, source: str, issues: tuple[str, ...], programs: frozenset[str]) -> None:
+        self.source = source
+        self.issues = issues
+        self.programs = programs
+
+    @property
+    def evidence_subject(self) -> str:
+        return self.source[:300]
+
+    @property
+    def programs_tuple(self) -> tuple[str, ...]:
+        return tuple(sorted(self.programs))
+
+
+class McpSubject:
+    on = "mcp"
+
+    def __init__(self, server: str, tool: str, arguments: str) -> None:
+        self.server = server
+        self.tool = tool
+        self.arguments = arguments
+
+    @property
+    def evidence_subject(self) -> str:
+        return f"{self.server}.{self.tool}"

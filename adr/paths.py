@@ -1,0 +1,104 @@
+"""Every file and socket adr uses, in one place.
+
+`ADR_HOME` (tests, portable installs) puts config, state, cache and runtime under one directory;
+otherwise platformdirs gives the per-user locations of the platform.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from adr import runtime
+
+APP = "adr"
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_RULES_DIR = PACKAGE_DIR.parent / "rules"  # a source checkout / editable install
+INSTALLED_RULES_DIR = Path(sys.prefix) / "share" / "adr" / "rules"  # a wheel install
+SOURCE_HOOKS_DIR = PACKAGE_DIR.parent / "hooks"
+SOURCE_SHIMS_DIR = PACKAGE_DIR.parent / "shims"
+DATA_DIR = PACKAGE_DIR / "data"
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_dir: Path
+    state_dir: Path
+    cache_dir: Path
+    runtime_dir: Path
+    env: "dict[str, str] | None" = None
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.yaml"
+
+    @property
+    def user_rules_dir(self) -> Path:
+        return self.config_dir / "rules"
+
+    @property
+    def socket(self) -> Path:
+        return runtime.socket_path(self.env) if self.env is not None else self.runtime_dir / runtime.SOCKET_NAME
+
+    @property
+    def pid_file(self) -> Path:
+        return self.runtime_dir / "adr.pid"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.state_dir / "audit"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.audit_dir / "audit.jsonl"
+
+    @property
+    def grants_db(self) -> Path:
+        return self.state_dir / "grants.sqlite3"
+
+    @property
+    def reputation_cache(self) -> Path:
+        return self.cache_dir / "reputation.sqlite3"
+
+    @property
+    def feeds_dir(self) -> Path:
+        return self.state_dir / "feeds"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.state_dir / "backups"
+
+    @property
+    def daemon_log(self) -> Path:
+        return self.state_dir / "daemon.log"
+
+    def ensure(self) -> "Paths":
+        """Create every directory user-only (0700); state files inherit that privacy."""
+        for d in (self.config_dir, self.state_dir, self.cache_dir, self.runtime_dir, self.audit_dir):
+            d.mkdir(parents=True, exist_ok=True)
+            try:
+                os.chmod(d, 0o700)
+            except OSError:
+                pass
+        return self
+
+
+def get_paths(env: "os._Environ[str] | dict[str, str] | None" = None) -> Paths:
+    env = dict(os.environ if env is None else env)
+    base = runtime.adr_home(env)
+    if base is not None:
+        return Paths(base / "config", base / "state", base / "cache", runtime.runtime_dir(env), env)
+    return Paths(
+        config_dir=Path(platformdirs.user_config_dir(APP, appauthor=False)),
+        state_dir=Path(platformdirs.user_state_dir(APP, appauthor=False)),
+        cache_dir=Path(platformdirs.user_cache_dir(APP, appauthor=False)),
+        runtime_dir=runtime.runtime_dir(env),
+        env=env,
+    )
+
+
+def builtin_rules_dir() -> Path:
+    return SOURCE_RULES_DIR if SOURCE_RULES_DIR.is_dir() else INSTALLED_RULES_DIR

@@ -1,0 +1,73 @@
+"""Policy: what to do about findings. Mode, sensitivity, and the words the human and the agent see.
+
+The engine says what it found; policy decides. Sensitivity moves decisions by severity:
+strict asks more and denies high-severity asks; relaxed only denies critical findings and lets
+medium-or-lower asks through (recorded). Monitor mode decides, records, and allows everything.
+"""
+from __future__ import annotations
+
+from adr.actions import Decision, Finding, RuleAction, Severity, Verdict
+from adr.config import Settings
+
+
+def effective_action(f: Finding, sensitivity: str) -> RuleAction:
+    a, sev = f.action, f.severity.rank
+    if sensitivity == "strict":
+        if a is RuleAction.ASK and sev >= Severity.HIGH.rank:
+            return RuleAction.DENY
+        if a is RuleAction.LOG and sev >= Severity.MEDIUM.rank:
+            return RuleAction.ASK
+    elif sensitivity == "relaxed":
+        if a is RuleAction.DENY and sev < Severity.CRITICAL.rank:
+            return RuleAction.ASK
+        if a is RuleAction.ASK and sev <= Severity.MEDIUM.rank:
+            return RuleAction.LOG
+    return a
+
+
+def _ordered(findings: tuple[Finding, ...], sensitivity: str) -> list[Finding]:
+    return sorted(findings, key=lambda f: (-effective_action(f, sensitivity).to_decision().rank, -f.severity.rank))
+
+
+def decide(findings: tuple[Finding, ...], settings: Settings | None = None, *, note: str = "") -> Verdict:
+    settings = settings or Settings()
+    ordered = _ordered(findings, settings.sensitivity)
+    decision = Decision.strongest([effective_action(f, settings.sensitivity).to_decision() for f in ordered])
+    reason, agent_reason = explain(decision, ordered, note)
+    if settings.mode == "monitor":
+        return Verdict(Decision.ALLOW, tuple(ordered), reason, "", mode="monitor", would_decide=decision)
+    return Verdict(decision, tuple(ordered), reason, agent_reason)
+
+
+def explain(decision: Decision, ordered: list[Finding], note: str = "") -> tuple[str, str]:
+    """(reason for the human, short reason for the agent)."""
+    suffix = f" {note}" if note else ""
+    if decision is Decision.ALLOW:
+        logged = [f.rule_id for f in ordered]
+        return ("no risk found" + (f" (recorded: {', '.join(logged[:5])})" if logged else "") + suffix, "")
+    top = ordered[0]
+    ev = top.evidence[0] if top.evidence else None
+    what = ""
+    if ev is not None:
+        shown = ev.subject or ev.matched
+        what = f": `{_clip(shown, 120)}`"
+        if ev.note:
+            what += f" ({ev.note})"
+    others = [f.rule_id for f in ordered[1:] if f.decision() is not Decision.ALLOW]
+    more = f"; also {', '.join(others[:4])}" if others else ""
+    verb = "blocked" if decision is Decision.DENY else "needs your approval"
+    how = (f"To allow it anyway: `adr grants add {top.rule_id}` or disable the rule in config.yaml "
+           f"(disabled_rules)." if decision is Decision.DENY else
+           "Approve or deny from the notification or with `adr pending`.")
+    human = f"adr {verb}: {top.title} [{top.rule_id}, {top.severity.value}]{what}{more}. {how}{suffix}"
+    if decision is Decision.DENY:
+        agent = (f"Blocked by adr policy ({top.rule_id}): {top.title}. This action is not allowed; do not try "
+                 f"to achieve it another way. Tell the user what you wanted to do and why.{suffix}")
+    else:
+        agent = f"adr asks the user to approve this ({top.rule_id}): {top.title}.{suffix}"
+    return human, agent
+
+
+def _clip(s: str, n: int) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,104 @@
+"""Interpreter one-liners: find the code (`python -c`, `node -e`, `perl -e` …) and the shell
+commands it spawns with literal strings (`os.system("…")`, `child_process.execSync('…')`)."""
+from __future__ import annotations
+
+import re
+import shlex
+
+# program basename pattern -> (language, flags whose value is code)
+_INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
+    (re.compile(r"(?:python|pypy)[0-9.]*"), "python", frozenset({"-c"})),
+    (re.compile(r"(?:node|nodejs|bun|deno)"), "node", frozenset({"-e", "--eval", "-p", "--print"})),
+    (re.compile(r"perl[0-9.]*"), "perl", frozenset({"-e", "-E"})),
+    (re.compile(r"ruby[0-9.]*"), "ruby", frozenset({"-e"})),
+    (re.compile(r"php[0-9.]*"), "php", frozenset({"-r"})),
+    (re.compile(r"lua[0-9.]*|luajit"), "lua", frozenset({"-e"})),
+    (re.compile(r"osascript"), "applescript", frozenset({"-e"})),
+    (re.compile(r"(?:g|m|n)?awk"), "awk", frozenset()),
+    (re.compile(r"tclsh[0-9.]*|wish"), "tcl", frozenset()),
+]
+INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl"}
+
+
+def language_of(program: str) -> str | None:
+    for pat, lang, _ in _INTERPRETERS:
+        if pat.fullmatch(program):
+            return lang
+    return None
+
+
+def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
+    """(language, code) when argv carries code inline; None when it runs a file or stdin."""
+    for pat, lang, flags in _INTERPRETERS:
+        if not pat.fullmatch(program):
+            continue
+        if lang == "awk":
+            # awk [opts] 'program' [files]: first non-option argument is the program
+            i = 0
+            while i < len(args):
+                a = args[i]
+                if a in ("-f",):
+                    return None
+                if a in ("-F", "-v") and i + 1 < len(args):
+                    i += 2
+                    continue
+                if a.startswith("-") and len(a) > 1:
+                    i += 1
+                    continue
+                return lang, a
+            return None
+        for i, a in enumerate(args):
+            if a in flags and i + 1 < len(args):
+                return lang, args[i + 1]
+            # combined: -ce 'code' is rare; python -Sc 'code'
+            if a.startswith("-") and not a.startswith("--") and len(a) > 2 and a[-1] in "cerE" \
+                    and ("-" + a[-1]) in flags and i + 1 < len(args):
+                return lang, args[i + 1]
+            for f in flags:
+                if f.startswith("--") and a.startswith(f + "="):
+                    return lang, a.split("=", 1)[1]
+            if not a.startswith("-"):
+                return None  # a script file: code not inline
+        return None
+    return None
+
+
+_STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
+_CALL_RE = re.compile(
+    r"(?:\b(?:system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
+    r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
+    r"do\s+shell\s+script)\s*\(?\s*)" + _STR)
+_LIST_CALL_RE = re.compile(
+    r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp)"
+    r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*){1,64})\]?")
+_BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
+_PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
+_STR_ONLY = re.compile(_STR)
+
+
+def _unq(m: "re.Match[str]", a: int = 1, b: int = 2) -> str:
+    s = m.group(a) if m.group(a) is not None else (m.group(b) or "")
+    return s.encode("utf-8", "backslashreplace").decode("unicode_escape", "ignore") if "\\" in s else s
+
+
+def spawned_commands(language: str, code: str) -> list[str]:
+    """Shell command lines that the code runs with literal strings."""
+    code = code[:200_000]
+    out: list[str] = []
+    for m in _LIST_CALL_RE.finditer(code):
+        parts = [_unq(s) for s in _STR_ONLY.finditer(m.group(1))]
+        if len(parts) > 1:
+            out.append(" ".join(shlex.quote(p) for p in parts))
+    for m in _CALL_RE.finditer(code):
+        s = _unq(m)
+        if s and not any(s in o for o in out):
+            out.append(s)
+    for m in _PTY_RE.finditer(code):
+        out.append(_unq(m))
+    if language in ("perl", "ruby", "php", "shell"):
+        for m in _BACKTICK_RE.finditer(code):
+            s = next(g for g in m.groups() if g is not None)
+            out.append(s)
+    if language == "awk":
+        out = [s for s in out]  # awk system("…") caught by _CALL_RE
+    return out[:32]

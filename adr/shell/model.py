@@ -1,0 +1,81 @@
+"""What the shell layer hands the engine: simple commands with resolved argv, file writes and
+interpreter snippets found anywhere in a command line, plus what could not be resolved."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Redirect:
+    op: str  # ">", ">>", "<", "&>", ">|", "<<", "<<<"
+    target: str  # resolved word ("" for heredocs / here-strings)
+    fd: str = ""  # "2" in 2>/dev/null
+
+
+@dataclass(frozen=True)
+class SimpleCommand:
+    """One program invocation with quoting, wrappers and paths stripped away."""
+
+    argv: tuple[str, ...]  # argv[0] is the program's basename
+    raw: str  # the source text it came from (within its own layer)
+    sudo: bool = False
+    sudo_user: str = ""
+    wrappers: tuple[str, ...] = ()  # env, nohup, timeout, xargs, sudo …
+    redirects: tuple[Redirect, ...] = ()
+    upstream: tuple[str, ...] = ()  # programs feeding this one's stdin (pipeline, <(…), here-docs)
+    downstream: tuple[str, ...] = ()  # programs this one's stdout feeds
+    via: str = ""  # how it was reached: "bash -c", "eval", "$(…)", "base64", "python -c", …
+    depth: int = 0
+    dynamic: bool = False  # the program name could not be resolved statically
+    program_path: str = ""  # argv[0] as written when it had a directory part
+    stdin_text: str | None = None  # literal text fed on stdin (heredoc, here-string, echo | …)
+
+    @property
+    def program(self) -> str:
+        return self.argv[0] if self.argv else ""
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return self.argv[1:]
+
+    @property
+    def text(self) -> str:
+        """The normalized command: what will run, one space between words."""
+        return " ".join(self.argv)
+
+
+@dataclass(frozen=True)
+class FileWrite:
+    """A file the command line writes. content is None when it cannot be known statically."""
+
+    path: str
+    content: str | None
+    append: bool = False
+    by: str = ""  # program (or redirect) that writes it
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class Script:
+    """Code handed to an interpreter: python -c, node -e, a heredoc into python, …"""
+
+    language: str  # python | node | perl | ruby | php | shell
+    code: str
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class ShellIssue:
+    kind: str  # dynamic-command | eval-dynamic | parse-error | too-large | too-deep | too-many-nodes | decode-failed
+    detail: str
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedShell:
+    source: str
+    commands: tuple[SimpleCommand, ...] = ()
+    writes: tuple[FileWrite, ...] = ()
+    scripts: tuple[Script, ...] = ()
+    issues: tuple[ShellIssue, ...] = ()
+    urls: tuple[str, ...] = ()  # literal URLs given to downloaders

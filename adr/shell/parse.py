@@ -1,0 +1,773 @@
+"""Shell text → ParsedShell, on tree-sitter-bash.
+
+Judges what will run, not the text: quoting, escapes, `${IFS}`, wrappers and paths are removed;
+`sh -c`, `eval`, `$(…)`, `<(…)`, heredocs/here-strings fed to shells or interpreters, literal
+base64/hex decoded into a shell, and interpreter one-liners are followed, each a layer deeper.
+Every walk is bounded by input size, layer depth, syntax depth and node count — deterministic
+bounds, no clock — and a bound that trips becomes a ShellIssue the rules turn into a decision.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+
+import tree_sitter as ts
+import tree_sitter_bash as tsb
+
+from adr.shell import interpreters
+from adr.shell.model import FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
+from adr.shell.words import decode_ansi_c, echo_output, printf_output, unescape_double_quoted, unescape_word
+from adr.shell.wrappers import unwrap
+
+MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
+MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
+MAX_SYNTAX_DEPTH = 150  # nesting of the syntax tree
+MAX_NODES = 60_000  # nodes visited over all layers
+MAX_COMMANDS = 2_000
+MAX_DECODED = 1024 * 1024
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash", "yash"})
+_LANGUAGE = ts.Language(tsb.language())
+_URL_RE = re.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
+_UNQUOTED_SPLIT = "\x00"
+
+
+@dataclass
+class _Draft:
+    """A command being built; frozen into SimpleCommand when its pipeline is known."""
+
+    argv: list[str]
+    raw: str
+    via: str
+    depth: int
+    dynamic: bool = False
+    sudo: bool = False
+    sudo_user: str = ""
+    wrappers: tuple[str, ...] = ()
+    program_path: str = ""
+    redirects: list[Redirect] = field(default_factory=list)
+    upstream: list[str] = field(default_factory=list)
+    downstream: list[str] = field(default_factory=list)
+    stdin_text: str | None = None
+    heredoc: str | None = None
+    output: str | None = None  # statically known stdout, for data-flow into the next stage
+    args_dynamic: bool = False
+
+    def freeze(self) -> SimpleCommand:
+        return SimpleCommand(
+            argv=tuple(self.argv), raw=self.raw, sudo=self.sudo, sudo_user=self.sudo_user,
+            wrappers=self.wrappers, redirects=tuple(self.redirects),
+            upstream=tuple(dict.fromkeys(self.upstream)), downstream=tuple(dict.fromkeys(self.downstream)),
+            via=self.via, depth=self.depth, dynamic=self.dynamic, program_path=self.program_path,
+            stdin_text=self.stdin_text,
+        )
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.parser = ts.Parser(_LANGUAGE)
+        self.drafts: list[_Draft] = []
+        self.writes: list[FileWrite] = []
+        self.scripts: list[Script] = []
+        self.issues: list[ShellIssue] = []
+        self.urls: list[str] = []
+        self.nodes = 0
+        self.stopped = False
+
+    # ---- layers -------------------------------------------------------------------------
+    def layer(self, text: str, via: str, depth: int, env: dict[str, str] | None = None,
+              upstream: tuple[str, ...] = ()) -> list[_Draft]:
+        """Parse one layer of shell text; returns the drafts it produced (all of them)."""
+        if depth > MAX_LAYERS:
+            self.issue("too-deep", f"more than {MAX_LAYERS} nested shell layers", via)
+            return []
+        if len(text) > MAX_SOURCE:
+            self.issue("too-large", f"{len(text)} characters; only the first {MAX_SOURCE} were read", via)
+            text = text[:MAX_SOURCE]
+        src = text.encode("utf-8", "surrogatepass")
+        tree = self.parser.parse(src)
+        root = tree.root_node
+        if root.has_error:
+            self.issue("parse-error", _first_error(root, src), via)
+        start = len(self.drafts)
+        self.env = env if env is not None else {}
+        self.src_stack.append(src)
+        try:
+            self.stmt(root, via, depth, 0)
+        finally:
+            self.src_stack.pop()
+        made = self.drafts[start:]
+        if upstream:
+            for d in made:
+                d.upstream[:0] = list(upstream)
+        return made
+
+    src_stack: list[bytes]
+    env: dict[str, str]
+
+    def issue(self, kind: str, detail: str, via: str = "") -> None:
+        if len(self.issues) < 64 and not any(i.kind == kind and i.detail == detail for i in self.issues):
+            self.issues.append(ShellIssue(kind, detail[:300], via))
+
+    def text(self, node: ts.Node) -> str:
+        return self.src_stack[-1][node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def budget(self, sdepth: int, via: str) -> bool:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            if not self.stopped:
+                self.issue("too-many-nodes", f"more than {MAX_NODES} syntax nodes", via)
+                self.stopped = True
+            return False
+        if sdepth > MAX_SYNTAX_DEPTH:
+            self.issue("too-deep", f"syntax nested deeper than {MAX_SYNTAX_DEPTH}", via)
+            return False
+        return len(self.drafts) < MAX_COMMANDS
+
+    # ---- statements ---------------------------------------------------------------------
+    def stmt(self, node: ts.Node, via: str, depth: int, sd: int) -> list[_Draft]:
+        """Walk a statement-level node; returns the drafts it produced (for pipeline wiring)."""
+        if not self.budget(sd, via):
+            return []
+        t = node.type
+        if t == "command":
+            d = self.command(node, via, depth, sd)
+            return d
+        if t == "pipeline":
+            return self.pipeline([c for c in node.named_children if c.type != "comment"], via, depth, sd)
+        if t == "redirected_statement":
+            return self.redirected(node, via, depth, sd)
+        if t == "variable_assignment":
+            self.assign(node, via, depth, sd)
+            return []
+        if t == "declaration_command":
+            out: list[_Draft] = []
+            for c in node.named_children:
+                if c.type == "variable_assignment":
+                    self.assign(c, via, depth, sd)
+            return out
+        if t in ("heredoc_body", "comment", "heredoc_start", "heredoc_end"):
+            return []
+        if t == "function_definition":
+            body = node.child_by_field_name("body")
+            return self.stmt(body, via, depth, sd + 1) if body is not None else []
+        out = []
+        for c in node.named_children:
+            if c.type in ("string", "word", "raw_string", "concatenation", "simple_expansion", "expansion",
+                          "number", "variable_name", "test_operator"):
+                # for/case values and test operands are data, but command substitutions in them run
+                self.substitutions_in(c, via, depth, sd + 1)
+                continue
+            out.extend(self.stmt(c, via, depth, sd + 1))
+        return out
+
+    def assign(self, node: ts.Node, via: str, depth: int, sd: int) -> None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        name = self.text(name_node) if name_node is not None else ""
+        if value_node is None:
+            self.env[name] = ""
+            return
+        vals, dyn = self.word(value_node, via, depth, sd + 1)
+        if dyn:
+            self.env.pop(name, None)
+        else:
+            self.env[name] = " ".join(vals)
+
+    def pipeline(self, stages_nodes: list[ts.Node], via: str, depth: int, sd: int) -> list[_Draft]:
+        stages: list[list[_Draft]] = []
+        for n in stages_nodes:
+            stages.append(self.stmt(n, via, depth, sd + 1))
+        self.wire(stages, via, depth)
+        return [d for s in stages for d in s]
+
+    def wire(self, stages: list[list[_Draft]], via: str, depth: int) -> None:
+        progs = [[d.argv[0] for d in s if d.argv] for s in stages]
+        for i, s in enumerate(stages):
+            up = [p for ps in progs[:i] for p in ps]
+            down = [p for ps in progs[i + 1:] for p in ps]
+            for d in s:
+                d.upstream.extend(up)
+                d.downstream.extend(down)
+        # data flow: literal output of a stage becomes the next stage's stdin
+        for i in range(1, len(stages)):
+            prev, cur = stages[i - 1], stages[i]
+            if len(prev) != 1 or len(cur) != 1:
+                continue
+            out = prev[0].output
+            if out is None:
+                continue
+            nxt = cur[0]
+            if nxt.stdin_text is None:
+                nxt.stdin_text = out
+                self.feed(nxt, out, depth)
+
+    def redirected(self, node: ts.Node, via: str, depth: int, sd: int) -> list[_Draft]:
+        body = node.child_by_field_name("body")
+        drafts = self.stmt(body, via, depth, sd + 1) if body is not None else []
+        target = drafts[-1] if drafts else None
+        tail_stages: list[list[_Draft]] = []
+        for r in node.children_by_field_name("redirect"):
+            if r.type == "heredoc_redirect":
+                body_text = ""
+                for c in r.named_children:
+                    if c.type == "heredoc_body":
+                        body_text = self.heredoc_text(c, r)
+                for c in r.named_children:
+                    if c.type in ("pipeline", "command", "redirected_statement", "list"):
+                        if c.type == "pipeline":
+                            tail_stages.extend(self.stmt(x, via, depth, sd + 1) for x in c.named_children)
+                        else:
+                            tail_stages.append(self.stmt(c, via, depth, sd + 1))
+                    elif c.type == "file_redirect" and target is not None:
+                        self.file_redirect(c, target, via, depth, sd)
+                if target is not None:
+                    target.redirects.append(Redirect("<<", ""))
+                    target.stdin_text = body_text
+                    target.heredoc = body_text
+                    self.feed(target, body_text, depth)
+            elif r.type == "herestring_redirect":
+                if target is not None:
+                    vals, dyn = self.herestring(r, via, depth, sd)
+                    target.redirects.append(Redirect("<<<", ""))
+                    if not dyn:
+                        target.stdin_text = vals + "\n"
+                        self.feed(target, target.stdin_text, depth)
+            elif r.type == "file_redirect" and target is not None:
+                self.file_redirect(r, target, via, depth, sd)
+        if tail_stages and target is not None:
+            self.wire([[target]] + tail_stages, via, depth)
+            drafts = drafts + [d for s in tail_stages for d in s]
+        return drafts
+
+    def heredoc_text(self, body: ts.Node, redirect: ts.Node) -> str:
+        raw = self.text(body)
+        start = next((c for c in redirect.named_children if c.type == "heredoc_start"), None)
+        quoted = start is not None and any(q in self.text(start) for q in "'\"\\")
+        if not quoted:
+            raw = unescape_double_quoted(raw)
+        return raw
+
+    def herestring(self, r: ts.Node, via: str, depth: int, sd: int) -> tuple[str, bool]:
+        parts, dyn_all = [], False
+        for c in r.named_children:
+            vals, dyn = self.word(c, via, depth, sd + 1)
+            parts.append(" ".join(vals))
+            dyn_all = dyn_all or dyn
+        return " ".join(parts), dyn_all
+
+    def file_redirect(self, r: ts.Node, target: _Draft, via: str, depth: int, sd: int) -> None:
+        dest = r.child_by_field_name("destination")
+        fd_node = r.child_by_field_name("descriptor")
+        op = ""
+        for c in r.children:
+            if not c.is_named:
+                op += self.text(c)
+        vals, _dyn = self.word(dest, via, depth, sd + 1) if dest is not None else ([""], False)
+        path = " ".join(vals)
+        fd = self.text(fd_node) if fd_node is not None else ""
+        target.redirects.append(Redirect(op or ">", path, fd))
+        if op in (">", ">>", ">|", "&>", "&>>", ">&") and fd in ("", "1") and not path.startswith("&") \
+                and path not in ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"):
+            content = target.output
+            self.writes.append(FileWrite(path, content, append=op.endswith(">>"), by=target.argv[0] if target.argv else "",
+                                         via=via))
+
+    # ---- words --------------------------------------------------------------------------
+    def word(self, node: ts.Node, via: str, depth: int, sd: int, quoted: bool = False) -> tuple[list[str], bool]:
+        """Resolve one word node → (fields, dynamic). Unquoted expansions are field-split."""
+        s, dyn = self._word_str(node, via, depth, sd, quoted)
+        if _UNQUOTED_SPLIT in s:
+            fields = [f for f in s.split(_UNQUOTED_SPLIT) if f != ""]
+            return fields or [""], dyn
+        return [s], dyn
+
+    def _word_str(self, node: ts.Node, via: str, depth: int, sd: int, quoted: bool) -> tuple[str, bool]:
+        if not self.budget(sd, via):
+            return "", True
+        t = node.type
+        if t in ("word", "number", "variable_name", "file_descriptor", "test_operator", "special_variable_name"):
+            txt = self.text(node)
+            return (unescape_double_quoted(txt) if quoted else unescape_word(txt)), False
+        if t == "raw_string":
+            return self.text(node)[1:-1], False
+        if t == "ansi_c_string":
+            return decode_ansi_c(self.text(node)[2:-1]), False
+        if t == "string_content":
+            return unescape_double_quoted(self.text(node)), False
+        if t in ("string", "translated_string"):
+            parts, dyn = [], False
+            children = node.named_children
+            if not children:
+                return "", False
+            # string_content nodes skip the text between them when it is only whitespace; use byte ranges
+            pos = node.start_byte + (2 if t == "translated_string" else 1)
+            src = self.src_stack[-1]
+            for c in children:
+                if c.start_byte > pos:
+                    parts.append(unescape_double_quoted(src[pos:c.start_byte].decode("utf-8", "replace")))
+                v, d = self._word_str(c, via, depth, sd + 1, True)
+                parts.append(v.replace(_UNQUOTED_SPLIT, " "))
+                dyn = dyn or d
+                pos = c.end_byte
+            end = node.end_byte - 1
+            if end > pos:
+                parts.append(unescape_double_quoted(src[pos:end].decode("utf-8", "replace")))
+            return "".join(parts), dyn
+        if t == "concatenation":
+            parts, dyn = [], False
+            for c in node.children:
+                v, d = self._word_str(c, via, depth, sd + 1, quoted)
+                parts.append(v)
+                dyn = dyn or d
+            return "".join(parts), dyn
+        if t in ("simple_expansion", "expansion"):
+            return self.expansion(node, via, depth, sd, quoted)
+        if t in ("command_substitution",):
+            inner = self.substitution(node, via, depth, sd, "$(…)")
+            if inner is None:
+                return self.text(node), True
+            return (inner if quoted else inner.replace(" ", _UNQUOTED_SPLIT)), False
+        if t == "process_substitution":
+            self.substitution(node, via, depth, sd, "<(…)")
+            return self.text(node), True
+        if t == "arithmetic_expansion":
+            return self.text(node), False
+        if t == "array":
+            vals = []
+            for c in node.named_children:
+                v, _ = self._word_str(c, via, depth, sd + 1, quoted)
+                vals.append(v)
+            return " ".join(vals), False
+        if t == "brace_expression":
+            return self.text(node), False
+        if not node.is_named:
+            txt = self.text(node)
+            return (unescape_word(txt) if not quoted else txt), False
+        return self.text(node), False
+
+    def expansion(self, node: ts.Node, via: str, depth: int, sd: int, quoted: bool) -> tuple[str, bool]:
+        txt = self.text(node)
+        name = ""
+        for c in node.named_children:
+            if c.type in ("variable_name", "special_variable_name"):
+                name = self.text(c)
+                break
+        simple = txt in (f"${name}", "${" + name + "}")
+        if name == "IFS" and simple:
+            return (" " if quoted else _UNQUOTED_SPLIT), False
+        if name == "HOME" and simple:
+            return "~", False
+        if simple and name in self.env:
+            v = self.env[name]
+            return (v if quoted else v.replace(" ", _UNQUOTED_SPLIT).replace("\t", _UNQUOTED_SPLIT)), False
+        # ${x:-default}, ${x//a/b} …: keep the text; commands inside still run
+        for c in node.named_children:
+            if c.type in ("command_substitution", "process_substitution"):
+                self.substitution(c, via, depth, sd, "$(…)")
+        m = re.fullmatch(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}", txt)
+        if m and m.group(1) not in self.env:
+            return m.group(2), True
+        return txt, True
+
+    def substitutions_in(self, node: ts.Node, via: str, depth: int, sd: int) -> None:
+        if not self.budget(sd, via):
+            return
+        if node.type in ("command_substitution", "process_substitution"):
+            self.substitution(node, via, depth, sd, "$(…)")
+            return
+        for c in node.named_children:
+            self.substitutions_in(c, via, depth, sd + 1)
+
+    def substitution(self, node: ts.Node, via: str, depth: int, sd: int, label: str) -> str | None:
+        """Walk the commands inside $(…)/`…`/<(…); return the literal output when it is knowable."""
+        lvia = _join_via(via, label)
+        stages: list[list[_Draft]] = []
+        inner_nodes = [c for c in node.named_children if c.type != "comment"]
+        saved_env = dict(self.env)
+        if len(inner_nodes) == 1 and inner_nodes[0].type == "pipeline":
+            drafts = self.pipeline([c for c in inner_nodes[0].named_children if c.type != "comment"], lvia, depth + 1, sd + 1)
+            stages = [drafts[-1:]] if drafts else []
+        else:
+            drafts = []
+            for c in inner_nodes:
+                got = self.stmt(c, lvia, depth + 1, sd + 1)
+                drafts.extend(got)
+                stages.append(got)
+        self.env = saved_env
+        if len(drafts) >= 1 and stages and len(stages[-1]) == 1 and stages[-1][0].output is not None:
+            return stages[-1][0].output.rstrip("\n")
+        return None
+
+    # ---- simple commands ----------------------------------------------------------------
+    def command(self, node: ts.Node, via: str, depth: int, sd: int) -> list[_Draft]:
+        argv: list[str] = []
+        name_vals: list[str] = []
+        dynamic_name = False
+        dyn_args = False
+        name_upstream: list[str] = []
+        local_env: dict[str, str] = {}
+        name_node = node.child_by_field_name("name")
+        for c in node.named_children:
+            if c.type == "variable_assignment":
+                n = c.child_by_field_name("name")
+                v = c.child_by_field_name("value")
+                if n is not None:
+                    vals, dyn = self.word(v, via, depth, sd + 1) if v is not None else ([""], False)
+                    local_env[self.text(n)] = " ".join(vals)
+                continue
+            if c.type in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
+                continue
+            if c.type == "command_name":
+                before = len(self.drafts)
+                for cc in c.named_children:
+                    vals, dyn = self.word(cc, via, depth, sd + 1)
+                    name_vals.extend(vals)
+                    dynamic_name = dynamic_name or dyn
+                # a program name computed by commands: their output is what runs
+                name_upstream = [d.argv[0] for d in self.drafts[before:] if d.argv]
+                continue
+            if c.type in ("comment",):
+                continue
+            before = len(self.drafts)
+            vals, dyn = self.word(c, via, depth, sd + 1)
+            if c.type == "process_substitution":
+                # `bash <(curl …)`: the program reads what those commands print
+                name_upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv)
+            dyn_args = dyn_args or dyn
+            argv.extend(vals)
+        raw = self.text(node)
+        if dynamic_name and name_node is not None:
+            # keep the computed name as written; it names no program we can look up
+            name_vals = [self.text(name_node)]
+        argv = name_vals + argv
+        draft = self.finish(argv, raw, via, depth, dynamic_name, upstream=tuple(name_upstream),
+                            args_dynamic=dyn_args)
+        for r in node.named_children:
+            if r.type == "file_redirect" and draft:
+                self.file_redirect(r, draft[0], via, depth, sd)
+            elif r.type == "herestring_redirect" and draft:
+                vals, dyn = self.herestring(r, via, depth, sd)
+                draft[0].redirects.append(Redirect("<<<", ""))
+                if not dyn:
+                    draft[0].stdin_text = vals + "\n"
+                    self.feed(draft[0], draft[0].stdin_text, depth)
+        return draft
+
+    def finish(self, argv: list[str], raw: str, via: str, depth: int, dynamic: bool,
+               upstream: tuple[str, ...], args_dynamic: bool = False) -> list[_Draft]:
+        """Unwrap, record, follow nested layers. Returns [the draft] (or [] for nothing)."""
+        argv = [a for a in argv]
+        while argv and argv[0] == "":
+            argv.pop(0)
+        if not argv:
+            return []
+        if dynamic:
+            d = _Draft(argv=argv, raw=raw, via=via, depth=depth, dynamic=True, upstream=list(upstream),
+                       args_dynamic=args_dynamic)
+            self.issue("dynamic-command", f"program name is computed at run time: {raw[:120]}", via)
+            self.drafts.append(d)
+            return [d]
+        u = unwrap(tuple(argv))
+        if not u.argv and not u.shell_strings:
+            d = _Draft(argv=[argv[0]], raw=raw, via=via, depth=depth, dynamic=dynamic,
+                       sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers)
+            self.drafts.append(d)
+            return [d]
+        if not u.argv:
+            d = _Draft(argv=[u.wrappers[-1] if u.wrappers else argv[0]], raw=raw, via=via, depth=depth,
+                       sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers)
+            self.drafts.append(d)
+            for s in u.shell_strings:
+                self.nested_shell(s, via, depth, f"{d.argv[0]} -c", inherit=d)
+            return [d]
+        d = _Draft(argv=list(u.argv), raw=raw, via=via, depth=depth,
+                   sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers, program_path=u.program_path,
+                   upstream=list(upstream), args_dynamic=args_dynamic)
+        self.drafts.append(d)
+        self.follow(d, via, depth)
+        for s in u.shell_strings:
+            self.nested_shell(s, via, depth, "su -c", inherit=d)
+        return [d]
+
+    def nested_shell(self, text: str, via: str, depth: int, label: str, inherit: _Draft | None = None,
+                     upstream: tuple[str, ...] = ()) -> list[_Draft]:
+        saved_env = dict(self.env)
+        made = self.layer(text, _join_via(via, label), depth + 1, env=dict(self.env), upstream=upstream)
+        self.env = saved_env
+        if inherit is not None and inherit.sudo:
+            for m in made:
+                m.sudo = True
+                m.sudo_user = m.sudo_user or inherit.sudo_user
+        return made
+
+    def follow(self, d: _Draft, via: str, depth: int) -> None:
+        """Program-specific layers: sh -c, eval, source, interpreters, find -exec, literal output."""
+        prog = d.argv[0]
+        args = d.argv[1:]
+        for a in args:
+            for m in _URL_RE.finditer(a):
+                if len(self.urls) < 64:
+                    self.urls.append(m.group(0))
+        if prog in SHELLS:
+            script = _shell_c_arg(args)
+            if script is not None:
+                self.nested_shell(script, via, depth, f"{prog} -c", inherit=d, upstream=tuple(d.upstream))
+                return
+            file_arg = _first_positional(args)
+            if file_arg is not None:
+                content = self.written_content(file_arg)
+                if content is not None:
+                    self.nested_shell(content, via, depth, f"script {file_arg}", inherit=d)
+            return
+        if prog == "eval":
+            if d.args_dynamic:
+                self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
+            self.nested_shell(" ".join(args), via, depth, "eval", inherit=d)
+            return
+        if prog in ("source", "."):
+            if args:
+                content = self.written_content(args[0])
+                if content is not None:
+                    self.nested_shell(content, via, depth, f"source {args[0]}", inherit=d)
+            return
+        if prog == "find":
+            self.find_exec(d, via, depth)
+            return
+        if prog == "tee":
+            append = any(a in ("-a", "--append") for a in args)
+            for f in _positionals(args):
+                if f not in ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"):
+                    self.writes.append(FileWrite(f, None, append=append, by="tee", via=via))
+            return
+        if prog in _COPIERS:
+            pos = _positionals(args)
+            if len(pos) >= 2:
+                self.writes.append(FileWrite(pos[-1], None, by=prog, via=via))
+            return
+        if prog == "dd":
+            for a in args:
+                if a.startswith("of="):
+                    self.writes.append(FileWrite(a[3:], None, by="dd", via=via))
+            return
+        if prog in ("echo",):
+            d.output = None if d.args_dynamic else echo_output(list(args))
+            return
+        if prog == "printf":
+            if args and args[0] == "-v" or d.args_dynamic:
+                return
+            d.output = printf_output(list(args))
+            return
+        if prog in ("xxd",) or prog.startswith("base") or prog in ("rev", "cat", "tr"):
+            return  # output depends on stdin: computed in feed()
+        code = interpreters.inline_code(prog, tuple(args))
+        if code is not None:
+            lang, text = code
+            self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
+            return
+        lang = interpreters.language_of(prog)
+        if lang is not None:
+            file_arg = _first_positional(args)
+            if file_arg is not None:
+                content = self.written_content(file_arg)
+                if content is not None:
+                    self.script(lang, content, _join_via(via, f"{prog} {file_arg}"), depth, d)
+
+    def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> None:
+        if len(self.scripts) < 64:
+            self.scripts.append(Script(lang, code[:MAX_DECODED], via))
+        for cmd in interpreters.spawned_commands(lang, code):
+            self.nested_shell(cmd, via, depth, "spawned", inherit=d)
+
+    def find_exec(self, d: _Draft, via: str, depth: int) -> None:
+        args = d.argv[1:]
+        i = 0
+        while i < len(args):
+            if args[i] in ("-exec", "-execdir", "-ok", "-okdir"):
+                j = i + 1
+                sub = []
+                while j < len(args) and args[j] not in (";", "+", "\\;"):
+                    sub.append(args[j])
+                    j += 1
+                if sub:
+                    self.finish(sub, " ".join(sub), _join_via(via, "find -exec"), depth + 1, False, upstream=("find",))
+                i = j
+            i += 1
+
+    def written_content(self, path: str) -> str | None:
+        for w in reversed(self.writes):
+            if w.content is not None and (w.path == path or w.path.lstrip("./") == path.lstrip("./")):
+                return w.content
+        return None
+
+    def feed(self, d: _Draft, data: str, depth: int) -> None:
+        """Literal stdin reached a command: decode it, run it, or pass it on as output."""
+        prog = d.argv[0] if d.argv else ""
+        args = d.argv[1:]
+        via = d.via
+        if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
+            self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
+            return
+        lang = interpreters.language_of(prog)
+        if lang is not None and lang != "awk" and interpreters.inline_code(prog, tuple(args)) is None \
+                and _first_positional(args) in (None, "-"):
+            self.script(lang, data, _join_via(via, f"stdin of {prog}"), depth, d)
+            return
+        if prog == "cat" and not [a for a in args if a != "-"]:
+            d.output = data
+        elif prog.startswith("base") and any(a in ("-d", "--decode", "-D") or (a.startswith("-") and "d" in a and not a.startswith("--"))
+                                             for a in args):
+            d.output = _b64(data, d, self)
+        elif prog == "xxd" and "-r" in " ".join(args):
+            d.output = _unhex(data)
+        elif prog == "rev":
+            d.output = "\n".join(line[::-1] for line in data.split("\n"))
+        elif prog == "tr" and len(args) == 2 and not any(a.startswith("-") for a in args):
+            d.output = _tr(data, args[0], args[1])
+        elif prog == "tee":
+            d.output = data
+            targets = set(_positionals(args))
+            for i, w in enumerate(self.writes):
+                if w.content is None and w.by == "tee" and w.path in targets:
+                    self.writes[i] = FileWrite(w.path, data, w.append, w.by, w.via)
+            return
+        if d.output is not None:
+            # a redirect already recorded with unknown content now has it
+            for i, w in enumerate(self.writes):
+                if w.content is None and w.by == prog and any(r.target == w.path for r in d.redirects):
+                    self.writes[i] = FileWrite(w.path, d.output, w.append, w.by, w.via)
+
+
+def _b64(data: str, d: _Draft, w: _Walker) -> str | None:
+    s = "".join(data.split())
+    if not s:
+        return None
+    try:
+        raw = base64.b64decode(s + "=" * (-len(s) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        w.issue("decode-failed", "base64 that does not decode", d.via)
+        return None
+    return raw[:MAX_DECODED].decode("utf-8", "replace")
+
+
+def _unhex(data: str) -> str | None:
+    s = re.sub(r"[^0-9a-fA-F]", "", data)
+    try:
+        return bytes.fromhex(s[: len(s) - len(s) % 2])[:MAX_DECODED].decode("utf-8", "replace")
+    except ValueError:
+        return None
+
+
+def _tr(data: str, a: str, b: str) -> str | None:
+    def expand(s: str) -> str | None:
+        out = []
+        i = 0
+        while i < len(s):
+            if i + 2 < len(s) and s[i + 1] == "-":
+                lo, hi = ord(s[i]), ord(s[i + 2])
+                if hi < lo or hi - lo > 256:
+                    return None
+                out.extend(chr(c) for c in range(lo, hi + 1))
+                i += 3
+            else:
+                out.append(s[i])
+                i += 1
+        return "".join(out)
+    ea, eb = expand(a), expand(b)
+    if not ea or not eb:
+        return None
+    eb = eb + eb[-1] * max(0, len(ea) - len(eb))
+    return data.translate(str.maketrans(ea, eb[: len(ea)]))
+
+
+_COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})
+
+
+def _positionals(args: "list[str] | tuple[str, ...]") -> list[str]:
+    out = []
+    after_dd = False
+    for a in args:
+        if a == "--":
+            after_dd = True
+            continue
+        if not after_dd and a.startswith("-") and len(a) > 1:
+            continue
+        out.append(a)
+    return out
+
+
+def _shell_c_arg(args: list[str]) -> str | None:
+    """The script of `sh -c SCRIPT` (also -lc, -ec, -xc …); None when there is no -c."""
+    for i, a in enumerate(args):
+        if a == "--":
+            return None
+        if a.startswith("-") and not a.startswith("--") and "c" in a[1:]:
+            rest = [x for x in args[i + 1:] if not x.startswith("-") or x == "-"]
+            return rest[0] if rest else None
+        if a.startswith("+") or (a.startswith("-") and len(a) > 1):
+            if a in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+                continue
+            continue
+        if a in ("-", ):
+            return None
+        if not a.startswith("-"):
+            # first positional before any -c: a script file
+            prev = args[i - 1] if i else ""
+            if prev in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+                continue
+            return None
+    return None
+
+
+def _first_positional(args: list[str]) -> str | None:
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file", "-W", "-X", "-m", "-I"):
+            skip = True
+            continue
+        if a == "-":
+            return "-"
+        if a.startswith("-") or a.startswith("+"):
+            continue
+        return a
+    return None
+
+
+def _join_via(via: str, label: str) -> str:
+    return f"{via} → {label}" if via else label
+
+
+def _first_error(root: ts.Node, src: bytes) -> str:
+    stack = [root]
+    seen = 0
+    while stack and seen < 5000:
+        n = stack.pop()
+        seen += 1
+        if n.type == "ERROR" or n.is_missing:
+            line = n.start_point[0] + 1
+            frag = src[n.start_byte:min(n.end_byte, n.start_byte + 40)].decode("utf-8", "replace")
+            return f"cannot parse near line {line}: {frag!r}" if frag else f"incomplete input at line {line}"
+        stack.extend(reversed(n.children))
+    return "cannot parse"
+
+
+def parse(text: str) -> ParsedShell:
+    """Parse a command line. Never raises on any input; bounds become issues."""
+    w = _Walker()
+    w.src_stack = []
+    w.env = {}
+    if "\x00" in text:
+        w.issue("parse-error", "NUL byte in command")
+        text = text.replace("\x00", " ")
+    try:
+        w.layer(text, "", 0)
+    except RecursionError:
+        w.issue("too-deep", "nesting too deep to follow")
+    cmds = tuple(d.freeze() for d in w.drafts)
+    return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts),
+                       issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)))

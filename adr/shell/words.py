@@ -1,0 +1,121 @@
+"""Literal-level decoding: backslash escapes, ANSI-C strings, echo/printf escapes."""
+from __future__ import annotations
+
+import re
+
+_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+                   "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_ANSI_RE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
+
+
+def _ansi_sub(m: "re.Match[str]") -> str:
+    e = m.group(1)
+    head = e[0]
+    try:
+        if head == "x":
+            return chr(int(e[1:], 16))
+        if head in "uU":
+            return chr(int(e[1:], 16))
+        if head.isdigit():
+            return chr(int(e, 8) & 0xFF)
+    except (ValueError, OverflowError):
+        return e
+    if head == "c" and len(e) == 2:
+        return chr(ord(e[1]) & 0x1F)
+    return _SIMPLE_ESCAPES.get(e, "\\" + e)
+
+
+def decode_ansi_c(body: str) -> str:
+    """Body of $'…' → the string bash passes on (\\x63 → c, \\n → newline, …)."""
+    return _ANSI_RE.sub(_ansi_sub, body)
+
+
+def unescape_word(text: str) -> str:
+    """An unquoted word: a backslash quotes the next character; backslash-newline vanishes."""
+    if "\\" not in text:
+        return text
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = text[i + 1]
+            if nxt != "\n":
+                out.append(nxt)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def unescape_double_quoted(text: str) -> str:
+    """Inside "…" a backslash only escapes $ ` " \\ and newline."""
+    if "\\" not in text:
+        return text
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and text[i + 1] in '$`"\\\n':
+            if text[i + 1] != "\n":
+                out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def echo_output(args: list[str]) -> str:
+    """What `echo [-n] [-e] ARGS` prints (bash builtin semantics, -e honoured)."""
+    newline, escapes = True, False
+    while args and re.fullmatch(r"-[neE]+", args[0]):
+        flags = args.pop(0)
+        newline = newline and "n" not in flags
+        escapes = "e" in flags or escapes
+    text = " ".join(args)
+    if escapes:
+        text = decode_ansi_c(text)
+    return text + ("\n" if newline else "")
+
+
+def printf_output(args: list[str]) -> str | None:
+    """What `printf FORMAT ARGS` prints, for the simple formats obfuscation uses (%s, %b, %c)."""
+    if not args:
+        return None
+    fmt, rest = args[0], list(args[1:])
+    out = []
+    i = 0
+    while True:
+        j = 0
+        piece = []
+        text = fmt
+        k = 0
+        while k < len(text):
+            ch = text[k]
+            if ch == "%" and k + 1 < len(text):
+                spec = text[k + 1]
+                if spec == "%":
+                    piece.append("%")
+                elif spec in "sbcd":
+                    val = rest[i + j] if i + j < len(rest) else ""
+                    j += 1
+                    if spec == "b":
+                        val = decode_ansi_c(val)
+                    elif spec == "c":
+                        val = val[:1]
+                    piece.append(val)
+                else:
+                    return None
+                k += 2
+                continue
+            piece.append(ch)
+            k += 1
+        out.append(decode_ansi_c("".join(piece)))
+        i += j
+        if j == 0 or i >= len(rest):
+            break
+        if len(out) > 1000:
+            return None
+    return "".join(out)

@@ -1,0 +1,174 @@
+"""Programs that run another program: strip them so rules see what actually runs.
+
+Each wrapper knows which of its options take a value, so `timeout -s KILL 5 curl …` and
+`sudo -u root -- rm …` both reduce to the real command. sudo/doas/su are remembered.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+# wrapper -> (options that take a separate value, does it take one leading positional before the command)
+_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), 0),
+    "command": (frozenset(), 0),
+    "builtin": (frozenset(), 0),
+    "exec": (frozenset({"-a"}), 0),
+    "nohup": (frozenset(), 0),
+    "nice": (frozenset({"-n", "--adjustment"}), 0),
+    "ionice": (frozenset({"-c", "-n", "-p", "--class", "--classdata"}), 0),
+    "time": (frozenset({"-f", "--format", "-o", "--output"}), 0),
+    "timeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),
+    "stdbuf": (frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}), 0),
+    "setsid": (frozenset(), 0),
+    "sudo": (frozenset({"-u", "--user", "-g", "--group", "-p", "--prompt", "-C", "--close-from", "-D",
+                        "--chdir", "-h", "--host", "-r", "--role", "-t", "--type", "-U", "--other-user",
+                        "-T", "--command-timeout"}), 0),
+    "doas": (frozenset({"-u", "-C"}), 0),
+    "xargs": (frozenset({"-I", "-i", "-n", "--max-args", "-P", "--max-procs", "-d", "--delimiter", "-L",
+                         "--max-lines", "-s", "--max-chars", "-E", "-e", "-a", "--arg-file"}), 0),
+    "watch": (frozenset({"-n", "--interval", "-d"}), 0),
+    "unbuffer": (frozenset(), 0),
+    "caffeinate": (frozenset({"-t", "-w"}), 0),
+    "proxychains": (frozenset({"-f"}), 0),
+    "proxychains4": (frozenset({"-f"}), 0),
+    "torsocks": (frozenset({"-u", "-p", "-a", "-P"}), 0),
+    "chronic": (frozenset(), 0),
+    "flock": (frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}), 1),
+    "chroot": (frozenset({"--userspec", "--groups"}), 1),
+    "busybox": (frozenset(), 0),
+    "strace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
+    "ltrace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
+    "catchsegv": (frozenset(), 0),
+    "pkexec": (frozenset({"--user"}), 0),
+    "runuser": (frozenset({"-u", "--user", "-g", "--group"}), 0),
+    "systemd-run": (frozenset({"-p", "--property", "-u", "--unit", "--description", "--slice", "-E",
+                               "--setenv", "--uid", "--gid", "--on-calendar", "--on-active"}), 0),
+}
+PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
+_ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+# `command -v x`, `type`: a look-up, nothing runs
+_LOOKUP_FLAGS = {"command": {"-v", "-V"}}
+
+
+@dataclass(frozen=True)
+class Unwrapped:
+    argv: tuple[str, ...]
+    wrappers: tuple[str, ...]
+    sudo: bool
+    sudo_user: str
+    program_path: str
+    shell_strings: tuple[str, ...] = ()  # `su -c STRING`: to be parsed as shell
+    env_split: bool = False  # env -S: the string was split into argv
+
+
+def basename(prog: str) -> str:
+    if "/" in prog:
+        b = posixpath.basename(prog.rstrip("/"))
+        return b or prog
+    return prog
+
+
+def unwrap(argv: tuple[str, ...]) -> Unwrapped:
+    """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
+    wrappers: list[str] = []
+    sudo = False
+    sudo_user = ""
+    shell_strings: list[str] = []
+    program_path = ""
+    args = list(argv)
+    for _ in range(16):  # bounded: wrappers of wrappers
+        if not args:
+            break
+        prog = basename(args[0])
+        if "/" in args[0]:
+            program_path = args[0]
+        if prog in ("su",):
+            # su [opts] [user] [-c CMD]: run CMD (as a shell string) or a root shell
+            sudo = True
+            wrappers.append("su")
+            rest = args[1:]
+            user = ""
+            i = 0
+            while i < len(rest):
+                a = rest[i]
+                if a in ("-c", "--command") and i + 1 < len(rest):
+                    shell_strings.append(rest[i + 1])
+                    i += 2
+                    continue
+                if a.startswith("--command="):
+                    shell_strings.append(a.split("=", 1)[1])
+                elif a in ("-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w"):
+                    i += 1
+                elif not a.startswith("-"):
+                    user = user or a
+                i += 1
+            sudo_user = user or "root"
+            args = []
+            break
+        spec = _WRAPPERS.get(prog)
+        if spec is None:
+            break
+        if prog in _LOOKUP_FLAGS and len(args) > 1 and args[1] in _LOOKUP_FLAGS[prog]:
+            break
+        valued, positional = spec
+        wrappers.append(prog)
+        if prog in PRIVILEGE_WRAPPERS:
+            sudo = True
+            sudo_user = sudo_user or "root"
+        i = 1
+        env_split: list[str] | None = None
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                i += 1
+                break
+            if prog == "env" and _ASSIGN_RE.match(a):
+                i += 1
+                continue
+            if prog == "env" and a in ("-S", "--split-string") and i + 1 < len(args):
+                env_split = args[i + 1].split()
+                i += 2
+                break
+            if a.startswith("-") and len(a) > 1:
+                name = a.split("=", 1)[0]
+                if name in valued and "=" not in a:
+                    if prog in ("sudo", "doas", "runuser") and name in ("-u", "--user"):
+                        sudo_user = args[i + 1] if i + 1 < len(args) else sudo_user
+                    i += 2
+                    continue
+                if prog in ("sudo",) and name in ("-s", "-i", "--shell", "--login") and i + 1 >= len(args):
+                    # sudo -s / sudo -i alone: an interactive root shell
+                    args = ["sh"]
+                    i = 0
+                    break
+                if prog == "nice" and re.fullmatch(r"-\d+", a):
+                    i += 1
+                    continue
+                # combined short flags with a trailing valued option, e.g. xargs -0I{}
+                i += 1
+                continue
+            break
+        else:
+            args = args[i:] if i < len(args) else []
+            if not args and prog == "xargs":
+                args = ["echo"]
+            continue
+        if env_split is not None:
+            args = env_split + args[i:]
+            continue
+        rest = args[i:]
+        if positional and rest:
+            rest = rest[positional:]
+        if prog == "flock" and rest[:1] in (["-c"], ["--command"]):
+            shell_strings.extend(rest[1:2])
+            rest = []
+        if not rest and prog == "xargs":
+            rest = ["echo"]
+        args = rest
+    if args:
+        if "/" in args[0]:
+            program_path = args[0]
+        args[0] = basename(args[0])
+    return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings))

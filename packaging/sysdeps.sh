@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# System packages the test suite needs: dbus-daemon (a private session bus for the notification
+# tests). Installs only what is missing; uses sudo when not root.
+set -euo pipefail
+need=()
+command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus)
+[ ${#need[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "installing system packages: ${need[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

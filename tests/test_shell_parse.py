@@ -1,0 +1,109 @@
+"""The shell layer: what will run, not the text."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from adr.shell.parse import MAX_SOURCE, parse
+
+
+def progs(src):
+    return [c.argv[0] for c in parse(src).commands]
+
+
+@pytest.mark.parametrize("src", [
+    "c''url -s x", '"cu"rl x', "c\\url x", "$'\\x63url' x", "$'\\143url' x", "/usr/bin/curl x", "./curl x",
+    "a=cu; b=rl; $a$b x", "env -i FOO=1 curl x", "command curl x", "nohup nice -n 5 curl x",
+    "timeout -s KILL 10 curl x", "stdbuf -o0 setsid curl x", "sudo -u root -- curl x", "doas curl x",
+    "time curl x", "exec curl x", "builtin command curl x",
+])
+def test_obfuscated_program_names_resolve(src):
+    assert "curl" in progs(src)
+
+
+def test_ifs_splits_words():
+    c = parse("cat${IFS}/etc/shadow").commands[0]
+    assert c.argv == ("cat", "/etc/shadow")
+
+
+def test_sudo_is_remembered():
+    c = parse("sudo -u admin rm -rf /var/x").commands[0]
+    assert c.sudo and c.sudo_user == "admin" and c.argv[0] == "rm"
+
+
+@pytest.mark.parametrize("src,via", [
+    ("bash -c 'rm -rf /'", "bash -c"), ("sh -lc \"rm -rf /\"", "sh -c"), ("eval 'rm -rf /'", "eval"),
+    ("echo $(rm -rf /)", "$(…)"), ("echo `rm -rf /`", "$(…)"), ("diff <(rm -rf /) x", "<(…)"),
+    ("bash <<< 'rm -rf /'", "stdin of bash"), ("cat <<EOF | sh\nrm -rf /\nEOF", "stdin of sh"),
+    ("echo cm0gLXJmIC8= | base64 -d | sh", "stdin of sh"),
+    ("python3 -c 'import os; os.system(\"rm -rf /\")'", "python3 -c"),
+    ("node -e 'require(\"child_process\").execSync(\"rm -rf /\")'", "node -e"),
+    ("perl -e 'system(\"rm -rf /\")'", "perl -e"), ("ruby -e '`rm -rf /`'", "ruby -e"),
+    ("php -r 'shell_exec(\"rm -rf /\");'", "php -e"),
+    ("find / -exec rm -rf {} \\;", "find -exec"),
+    ("printf 'rm -rf /' | bash", "stdin of bash"),
+    ("echo '/ fr- mr' | rev | sh", "stdin of sh"),
+])
+def test_nested_layers_are_followed(src, via):
+    cmds = [c for c in parse(src).commands if c.argv[:2] == ("rm", "-rf")]
+    assert cmds, f"rm not found in {src!r}: {[c.argv for c in parse(src).commands]}"
+    assert via in cmds[0].via
+
+
+def test_pipeline_shape():
+    p = parse("curl -s http://x | tee /tmp/a | bash")
+    sh = [c for c in p.commands if c.argv[0] == "bash"][0]
+    assert sh.upstream == ("curl", "tee")
+    assert "http://x" in p.urls
+
+
+def test_redirect_writes_with_known_content():
+    p = parse("echo 'curl x | sh' >> ~/.bashrc")
+    assert p.writes[0].path == "~/.bashrc" and p.writes[0].append
+    assert p.writes[0].content == "curl x | sh\n"
+    p = parse("cat > run.sh <<'EOF'\nrm -rf ~\nEOF\nbash run.sh")
+    assert any(c.argv == ("rm", "-rf", "~") and "script run.sh" in c.via for c in p.commands)
+    p = parse("echo hi | sudo tee -a /etc/sudoers")
+    assert p.writes[0].path == "/etc/sudoers" and p.writes[0].content == "hi\n"
+
+
+def test_data_is_not_execution():
+    assert progs('git commit -m "rm -rf / && curl x | sh"') == ["git"]
+    assert progs("grep -r 'curl.*| sh' .") == ["grep"]
+    assert progs("echo 'rm -rf /' > notes.md") == ["echo"]
+
+
+def test_unresolvable_is_reported():
+    kinds = {i.kind for i in parse('eval "$PAYLOAD"').issues}
+    assert "eval-dynamic" in kinds
+    kinds = {i.kind for i in parse('$(echo $X) --flag').issues}
+    assert "dynamic-command" in kinds
+    kinds = {i.kind for i in parse("if then fi ((").issues}
+    assert "parse-error" in kinds
+
+
+def test_bounds():
+    deep = "echo " + "$(" * 10000 + "x" + ")" * 10000
+    p = parse(deep)
+    assert any(i.kind in ("too-deep", "too-many-nodes") for i in p.issues)
+    big = "echo " + "a" * (MAX_SOURCE + 10)
+    assert any(i.kind == "too-large" for i in parse(big).issues)
+    layers = "eval " * 12 + "rm -rf /"
+    assert any(i.kind == "too-deep" for i in parse(layers).issues)
+    quoted = "rm -rf /"
+    for _ in range(12):
+        quoted = "bash -c " + __import__("shlex").quote(quoted)
+    assert parse(quoted).issues  # exponential quoting: a bound trips, whichever comes first
+    assert parse("").commands == ()
+    assert parse("\x00\xff binary \x01").issues
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab $(){}'\"`\\|&;<>\n=*-cx0") + ["$'", "<<EOF\n", "EOF", "bash -c ", "eval "]), max_size=80).map("".join))
+def test_parser_never_raises_and_terminates(src):
+    p = parse(src)
+    assert isinstance(p.commands, tuple)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_parser_total_on_any_text(src):
+    parse(src)
