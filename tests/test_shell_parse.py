@@ -107,3 +107,20 @@ def test_parser_never_raises_and_terminates(src):
 @given(st.text(max_size=300))
 def test_parser_total_on_any_text(src):
     parse(src)
+
+
+def test_astral_characters_do_not_crash_the_parser():
+    """tree-sitter-bash segfaults (heap-dependent) on non-BMP text; run in a child so a crash fails."""
+    import subprocess
+    import sys
+    code = (
+        "import random\n"
+        "from adr.shell.parse import parse\n"
+        "r = random.Random(7)\n"
+        "for i in range(3000):\n"
+        "    s = ''.join(chr(r.choice([r.randint(0, 127), r.randint(0x10000, 0x10FFFF), r.randint(0xD800, 0xDFFF)]))"
+        " for _ in range(r.randint(0, 200)))\n"
+        "    parse(s + ' | sh')\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]

@@ -86,7 +86,7 @@ class _Walker:
         if len(text) > MAX_SOURCE:
             self.issue("too-large", f"{len(text)} characters; only the first {MAX_SOURCE} were read", via)
             text = text[:MAX_SOURCE]
-        src = text.encode("utf-8", "surrogatepass")
+        src = _safe_source(text)
         tree = self.parser.parse(src)
         root = tree.root_node
         if root.has_error:
@@ -507,6 +507,11 @@ class _Walker:
         """Program-specific layers: sh -c, eval, source, interpreters, find -exec, literal output."""
         prog = d.argv[0]
         args = d.argv[1:]
+        if d.program_path:
+            content = self.written_content(d.program_path)
+            if content is not None:
+                # ./x.sh written earlier in this same command line: judge what it holds
+                self.nested_shell(content, via, depth, f"script {d.program_path}", inherit=d)
         for a in args:
             for m in _URL_RE.finditer(a):
                 if len(self.urls) < 64:
@@ -736,6 +741,18 @@ def _first_positional(args: list[str]) -> str | None:
             continue
         return a
     return None
+
+
+# tree-sitter-bash's scanner crashes (SIGSEGV, heap-dependent) on characters outside the Basic
+# Multilingual Plane; found by fuzzing 0.23–0.25. Such characters are never shell syntax, so they
+# are replaced before parsing (and lone surrogates, which are not valid UTF-8 at all).
+_UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
+
+
+def _safe_source(text: str) -> bytes:
+    if not text.isascii():
+        text = _UNSAFE_CHARS.sub("\ufffd", text)
+    return text.encode("utf-8")
 
 
 def _join_via(via: str, label: str) -> str:

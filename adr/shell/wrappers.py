@@ -47,6 +47,8 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
                                "--setenv", "--uid", "--gid", "--on-calendar", "--on-active"}), 0),
 }
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
+_PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
+_PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-q", "-b", "-bb", "-d", "-v", "-x"})
 _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # `command -v x`, `type`: a look-up, nothing runs
 _LOOKUP_FLAGS = {"command": {"-v", "-V"}}
@@ -106,6 +108,20 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 i += 1
             sudo_user = user or "root"
             args = []
+            break
+        if _PYTHON_RE.fullmatch(prog):
+            # python -m MODULE …: the module is the program (pip, http.server, twine …)
+            j = 1
+            while j < len(args) and args[j] in _PY_NOARG_FLAGS:
+                j += 1
+            if j + 1 < len(args) and args[j] == "-m":
+                wrappers.append(f"{prog} -m")
+                args = args[j + 1:]
+                continue
+            if j < len(args) and args[j].startswith("-m") and len(args[j]) > 2:
+                wrappers.append(f"{prog} -m")
+                args = [args[j][2:]] + args[j + 1:]
+                continue
             break
         spec = _WRAPPERS.get(prog)
         if spec is None:

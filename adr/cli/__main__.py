@@ -1,0 +1,3 @@
+from adr.cli import main
+
+main()

@@ -1,0 +1,63 @@
+"""Engine benchmark: rule load time, throughput over the benign corpus, p50/p99 per action, RSS.
+
+Prints figures; asserts nothing. Usage: .venv/bin/python bench/engine.py [CORPUS.jsonl]
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT.parent / "shared" / "corpus" / "benign_shell.jsonl"
+
+
+def main() -> None:
+    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    proc = psutil.Process()
+    rss0 = proc.memory_info().rss
+    t0 = time.perf_counter()
+    from adr.engine import load_engine
+    from adr.integrations.claude_code import INTEGRATION
+    import_ms = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    engine = load_engine()
+    load_ms = (time.perf_counter() - t0) * 1000
+    rss_loaded = proc.memory_info().rss
+    if not corpus.exists():
+        sys.exit(f"corpus not found: {corpus}")
+    actions = []
+    with corpus.open() as f:
+        for line in f:
+            a = INTEGRATION.parse(json.loads(line)["tool_call"]).action
+            if a is not None:
+                actions.append(a)
+    for a in actions[:200]:  # warm up
+        engine.decide(a)
+    times = []
+    t_all = time.perf_counter()
+    for a in actions:
+        t = time.perf_counter_ns()
+        engine.decide(a)
+        times.append(time.perf_counter_ns() - t)
+    total = time.perf_counter() - t_all
+    times.sort()
+    q = statistics.quantiles(times, n=100)
+    print(f"engine: {engine.stats['rules']} rules in {len(engine.packs)} packs; import {import_ms:.0f} ms, "
+          f"load+compile {load_ms:.0f} ms")
+    print(f"corpus: {corpus.name}, {len(actions)} actions in one process")
+    print(f"throughput: {len(actions) / total:,.0f} actions/s")
+    print(f"per action: p50 {q[49] / 1000:.0f} µs, p95 {q[94] / 1000:.0f} µs, p99 {q[98] / 1000:.0f} µs, "
+          f"max {times[-1] / 1000:.0f} µs")
+    print(f"RSS: {rss0 / 2**20:.0f} MiB at start, {rss_loaded / 2**20:.0f} MiB after loading all packs, "
+          f"{proc.memory_info().rss / 2**20:.0f} MiB after the run")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("ADR_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "adr-bench-home"))
+    main()
