@@ -56,9 +56,9 @@ def explain(decision: Decision, ordered: list[Finding], note: str = "") -> tuple
     others = [f.rule_id for f in ordered[1:] if f.decision() is not Decision.ALLOW]
     more = f"; also {', '.join(others[:4])}" if others else ""
     verb = "blocked" if decision is Decision.DENY else "needs your approval"
-    how = (f"To allow it anyway: `adr grants add {top.rule_id}` or disable the rule in config.yaml "
-           f"(disabled_rules)." if decision is Decision.DENY else
-           "Approve or deny from the notification or with `adr pending`.")
+    how = (f"If you want it anyway, run it yourself, or add {top.rule_id} to disabled_rules in adr's "
+           f"config.yaml." if decision is Decision.DENY else
+           "Approve or deny it when asked.")
     human = f"adr {verb}: {top.title} [{top.rule_id}, {top.severity.value}]{what}{more}. {how}{suffix}"
     if decision is Decision.DENY:
         agent = (f"Blocked by adr policy ({top.rule_id}): {top.title}. This action is not allowed; do not try "
