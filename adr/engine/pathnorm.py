@@ -39,9 +39,8 @@ def normalize(path: str, cwd: str = "", home: str = "") -> str:
         else:
             p = _HOME_PREFIX.sub("~", p, count=1)
     else:
-        p = "~" + posixpath.normpath("/" + p[1:]) if p != "~" else "~"
-        if p == "~/":
-            p = "~"
+        rest = posixpath.normpath("/" + p[1:].lstrip("/"))
+        p = "~" if rest == "/" else "~" + rest
     return p
 
 
