@@ -31,10 +31,11 @@ def _settings(mode: str | None, sensitivity: str | None, offline: bool) -> Setti
         raise click.ClickException(str(e)) from None
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    from adr.engine import RuleLoadError, load_engine
+def _judge(settings: Settings):  # type: ignore[no-untyped-def]
+    from adr.engine import RuleLoadError
+    from adr.judge import Judge
     try:
-        return load_engine(settings)
+        return Judge.create(settings)
     except RuleLoadError as e:
         raise click.ClickException("rules failed to load:\n" + str(e)) from None
 
@@ -63,9 +64,9 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
           sensitivity: str | None, as_json: bool) -> None:
     """Explain the decision for COMMAND (or a file / URL / hook action)."""
     settings = _settings(mode, sensitivity, offline)
-    engine = _engine(settings)
+    judge = _judge(settings)
     if batch:
-        sys.exit(run_batch(engine, settings, sys.stdin, sys.stdout))
+        sys.exit(run_batch(judge, settings, sys.stdin, sys.stdout))
     import os
     ctx = Context(host="cli", agent="cli", cwd=cwd or os.getcwd(), tool=tool or "")
     if hook_host:
@@ -95,7 +96,8 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
         if command is None:
             raise click.UsageError("give a COMMAND, or --tool/--hook/--batch")
         action = Action(ActionKind.EXEC, ctx, command=command)
-    verdict = engine.decide(action, settings)
+    verdict = judge.decide(action)
+    judge.close()
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), indent=2))
     else:
@@ -104,7 +106,7 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
     sys.exit(0 if verdict.decision is Decision.ALLOW else (2 if verdict.decision is Decision.DENY else 1))
 
 
-def run_batch(engine: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
+def run_batch(judge: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
     """One verdict line per input line, in order, whatever the input. Never raises on bad input."""
     fail = Decision.ASK if settings.fail_mode != "deny" else Decision.DENY
     for line in _lines(inp):
@@ -116,7 +118,7 @@ def run_batch(engine: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
             if action is None:
                 result = {"decision": "allow", "rule_ids": [], "reason": "adr does not judge this tool"}
             else:
-                v: Verdict = engine.decide(action, settings)
+                v: Verdict = judge.decide(action)
                 result = {"decision": v.decision.value, "rule_ids": list(v.rule_ids), "reason": v.reason}
                 if v.would_decide:
                     result["would_decide"] = v.would_decide.value

@@ -13,6 +13,27 @@ from adr.engine.pathnorm import normalize
 from adr.shell.model import SimpleCommand
 
 
+# options that take a separate value, per program, so positionals/subcommand skip the value
+_NPM_VALUED = frozenset({"--prefix", "-C", "--workspace", "-w", "--registry", "--userconfig", "--cache", "--filter",
+                         "--dir", "--cwd"})
+_VALUED_OPTIONS: dict[str, frozenset[str]] = {
+    "git": frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"}),
+    "kubectl": frozenset({"-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster", "--user",
+                          "--token", "-l", "--selector", "-o", "--output", "-f", "--filename"}),
+    "helm": frozenset({"-n", "--namespace", "--kube-context", "--kubeconfig"}),
+    "docker": frozenset({"-H", "--host", "--context", "-c", "--config", "-l", "--log-level", "-f", "--file", "-p",
+                         "--project-name"}),
+    "npm": _NPM_VALUED, "pnpm": _NPM_VALUED, "yarn": _NPM_VALUED, "bun": _NPM_VALUED,
+    "aws": frozenset({"--profile", "--region", "--output", "--endpoint-url", "--query"}),
+    "gcloud": frozenset({"--project", "--account", "--configuration", "--format"}),
+    "az": frozenset({"--subscription", "-g", "--resource-group", "--output", "-o"}),
+    "cargo": frozenset({"--manifest-path", "-Z", "--config", "-p", "--package"}),
+    "gh": frozenset({"-R", "--repo"}),
+    "systemctl": frozenset({"-H", "--host", "-M", "--machine"}),
+    "terraform": frozenset(),
+}
+
+
 class CommandSubject:
     on = "command"
 
@@ -87,16 +108,29 @@ class CommandSubject:
 
     @cached_property
     def positionals(self) -> tuple[str, ...]:
+        """Arguments that are not options — skipping the values of a tool's known valued options,
+        so `git -C repo push` has positionals (push,) and `kubectl -n prod delete ns x` (delete, ns, x)."""
         out = []
         dd = False
+        valued = _VALUED_OPTIONS.get(self.cmd.program, frozenset())
+        skip = False
         for a in self.cmd.argv[1:]:
+            if skip:
+                skip = False
+                continue
             if a == "--" and not dd:
                 dd = True
                 continue
             if not dd and a.startswith("-") and len(a) > 1:
+                skip = a in valued
                 continue
             out.append(a)
         return tuple(out)
+
+    @cached_property
+    def read_sources(self) -> tuple[str, ...]:
+        return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
+                     if r.op in ("<",) and r.target)
 
     @cached_property
     def paths(self) -> tuple[str, ...]:

@@ -50,15 +50,20 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
         for i, a in enumerate(args):
             if a in flags and i + 1 < len(args):
                 return lang, args[i + 1]
-            # combined: -ce 'code' is rare; python -Sc 'code'
-            if a.startswith("-") and not a.startswith("--") and len(a) > 2 and a[-1] in "cerE" \
-                    and ("-" + a[-1]) in flags and i + 1 < len(args):
+            # combined short flags: python -Sc 'code', perl -we 'code'
+            if re.fullmatch(r"-[A-Za-z]{2,4}", a) and ("-" + a[-1]) in flags and i + 1 < len(args):
                 return lang, args[i + 1]
+            # attached: ruby -e'code', perl -e'code'
+            for f in flags:
+                if len(f) == 2 and a.startswith(f) and len(a) > 2 and lang != "python":
+                    return lang, a[2:]
             for f in flags:
                 if f.startswith("--") and a.startswith(f + "="):
                     return lang, a.split("=", 1)[1]
             if not a.startswith("-"):
                 return None  # a script file: code not inline
+            if a in ("-M", "-I", "-r", "--require", "-W", "-X") and lang in ("perl", "ruby", "python", "node"):
+                continue
         return None
     return None
 

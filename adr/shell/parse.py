@@ -89,6 +89,13 @@ class _Walker:
         src = _safe_source(text)
         tree = self.parser.parse(src)
         root = tree.root_node
+        if root.has_error and b"<>" in src:
+            # `exec 3<>/dev/tcp/h/p`: tree-sitter-bash lacks the read-write redirect; read it as `<`
+            # (same length, so every byte offset still points into the real text)
+            src2 = _RW_REDIRECT.sub(rb"\1< ", src)
+            tree2 = self.parser.parse(src2)
+            if not tree2.root_node.has_error:
+                tree, root, src = tree2, tree2.root_node, src2
         if root.has_error:
             self.issue("parse-error", _first_error(root, src), via)
         start = len(self.drafts)
@@ -268,7 +275,12 @@ class _Walker:
         vals, _dyn = self.word(dest, via, depth, sd + 1) if dest is not None else ([""], False)
         path = " ".join(vals)
         fd = self.text(fd_node) if fd_node is not None else ""
+        if op in (">&", "<&") and (path.isdigit() or path == "-"):
+            target.redirects.append(Redirect(op, path, fd))
+            return
         target.redirects.append(Redirect(op or ">", path, fd))
+        if op in (">&", "<&") and (path.isdigit() or path == "-"):
+            return  # 2>&1, 0>&1, >&- : file-descriptor duplication, not a file
         if op in (">", ">>", ">|", "&>", "&>>", ">&") and fd in ("", "1") and not path.startswith("&") \
                 and path not in ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"):
             content = target.output
@@ -532,6 +544,12 @@ class _Walker:
                 self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             self.nested_shell(" ".join(args), via, depth, "eval", inherit=d)
             return
+        if prog == "alias":
+            for a in args:
+                name, eq, body = a.partition("=")
+                if eq and body:
+                    self.nested_shell(body, via, depth, f"alias {name}", inherit=d)
+            return
         if prog in ("source", "."):
             if args:
                 content = self.written_content(args[0])
@@ -746,6 +764,7 @@ def _first_positional(args: list[str]) -> str | None:
 # tree-sitter-bash's scanner crashes (SIGSEGV, heap-dependent) on characters outside the Basic
 # Multilingual Plane; found by fuzzing 0.23–0.25. Such characters are never shell syntax, so they
 # are replaced before parsing (and lone surrogates, which are not valid UTF-8 at all).
+_RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
 _UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
 
 

@@ -38,6 +38,9 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "flock": (frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}), 1),
     "chroot": (frozenset({"--userspec", "--groups"}), 1),
     "busybox": (frozenset(), 0),
+    "sshpass": (frozenset({"-p", "-f", "-d", "-P"}), 0),
+    "script": (frozenset({"-c", "--command", "-E", "--echo", "-O", "--log-out", "-I", "--log-in", "-T",
+                          "--log-timing"}), 0),
     "strace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
     "ltrace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
     "catchsegv": (frozenset(), 0),
@@ -80,10 +83,12 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     shell_strings: list[str] = []
     program_path = ""
     args = list(argv)
+    last: list[str] = []  # the last wrapper's own argv: what runs when nothing follows it
     for _ in range(16):  # bounded: wrappers of wrappers
         if not args:
             break
         prog = basename(args[0])
+        last = [prog] + args[1:]
         if "/" in args[0]:
             program_path = args[0]
         if prog in ("su",):
@@ -108,6 +113,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 i += 1
             sudo_user = user or "root"
             args = []
+            if shell_strings:
+                last = []
             break
         if _PYTHON_RE.fullmatch(prog):
             # python -m MODULE …: the module is the program (pip, http.server, twine …)
@@ -187,4 +194,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         if "/" in args[0]:
             program_path = args[0]
         args[0] = basename(args[0])
+    elif last and not shell_strings:
+        args = last  # `sudo -l`, `sudo su -`: the wrapper itself is what runs
+        wrappers = wrappers[:-1]
     return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings))

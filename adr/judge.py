@@ -1,0 +1,41 @@
+"""Engine + optional online checks + policy: the one way every front end turns an Action into a
+Verdict (daemon, `adr check`, the hook client's in-process fallback), so they cannot disagree."""
+from __future__ import annotations
+
+from typing import Any
+
+from adr.actions import Action, Verdict
+from adr.config import Settings
+from adr.policy import decide
+
+
+class Judge:
+    def __init__(self, engine: Any, settings: Settings, online: Any = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.online = online if (online is not None and not settings.offline) else None
+
+    @classmethod
+    def create(cls, settings: Settings, engine: Any = None, paths: Any = None, online: bool = True) -> "Judge":
+        """Load rules (unless given) and, when providers are enabled and not offline, online checks."""
+        if engine is None:
+            from adr.engine import load_engine
+            engine = load_engine(settings, paths=paths)
+        checks = None
+        if online and not settings.offline and settings.providers:
+            from adr.reputation.runtime import OnlineChecks
+            checks = OnlineChecks.from_settings(settings, paths)
+        return cls(engine, settings, checks)
+
+    def decide(self, action: Action, *, note: str = "") -> Verdict:
+        findings = self.engine.evaluate(action)
+        if self.online is not None:
+            extra = self.online.findings(action)
+            if extra:
+                have = {f.rule_id for f in findings}
+                findings = findings + tuple(f for f in extra if f.rule_id not in have)
+        return decide(findings, self.settings, note=note)
+
+    def close(self) -> None:
+        if self.online is not None:
+            self.online.close()
