@@ -14,6 +14,7 @@ def _register() -> None:
     # Import order is irrelevant; each module adds its commands to `main`.
     from adr.cli import check  # noqa: F401
     from adr.cli import rules  # noqa: F401
+    from adr.cli import supply  # noqa: F401
 
 
 _register()

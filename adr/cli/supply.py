@@ -1,0 +1,193 @@
+"""`adr feeds …`, `adr reputation …`, `adr supply check …`: supply-chain data and look-ups."""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+
+import click
+
+from adr.cli import main
+
+
+def _paths_settings():  # type: ignore[no-untyped-def]
+    from adr.config import ConfigError, load_settings
+    from adr.paths import get_paths
+    paths = get_paths()
+    try:
+        return paths, load_settings(paths)
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+
+
+# ------------------------------------------------------------------------------------------ feeds
+@main.group("feeds")
+def feeds_group() -> None:
+    """Threat feeds kept on disk so decisions need no network (OSV malicious packages, URLhaus, phishing)."""
+
+
+@feeds_group.command("update")
+@click.option("--only", "only", multiple=True, type=click.Choice(["osv", "urlhaus", "phishing", "safebrowsing"]),
+              help="update just these feeds (repeatable); safebrowsing = the Update API prefix database")
+def feeds_update(only: tuple[str, ...]) -> None:
+    """Download the feeds into the feeds folder (restart the daemon, or it reloads them, to use them)."""
+    from adr.supply import feeds
+    paths, settings = _paths_settings()
+    if settings.offline:
+        raise click.ClickException("offline is set in config.yaml: adr makes no network requests")
+    paths.ensure()
+    names = only or (("osv", "urlhaus", "phishing") + (("safebrowsing",) if "safebrowsing" in settings.providers else ()))
+    results = feeds.update(paths, names, progress=lambda s: click.echo(f"fetching {s}"))
+    bad = 0
+    for r in results:
+        mark = "ok " if r.ok else "FAILED"
+        click.echo(f"{mark} {r.name}: {r.entries} entries" + (f" ({r.detail})" if r.detail else ""))
+        bad += not r.ok
+    sys.exit(1 if bad == len(results) else 0)
+
+
+@feeds_group.command("status")
+def feeds_status() -> None:
+    """Show which feeds are on disk, how old and how big."""
+    from adr.supply import feeds
+    from adr.supply.malicious import MaliciousIndex
+    paths, _ = _paths_settings()
+    for row in feeds.status(paths):
+        if row["present"]:
+            age = (time.time() - row["fetched"]) / 3600 if row.get("fetched") else float("nan")
+            click.echo(f"{row['name']:9} {row['entries']:>8} entries, fetched {age:.1f} h ago  {row['path']}")
+        else:
+            click.echo(f"{row['name']:9}        - not downloaded (adr feeds update)")
+    counts = MaliciousIndex.load(paths).counts()
+    click.echo(f"known-malicious packages: {counts.get('seed', 0)} bundled, {counts.get('osv', 0)} from OSV")
+
+
+# ------------------------------------------------------------------------------------- reputation
+def _provider_names() -> tuple[str, ...]:
+    from adr.reputation.config import PROVIDERS
+    return PROVIDERS
+
+
+@main.group("reputation")
+def reputation_group() -> None:
+    """Optional online look-ups (all off by default; only hashes, package names and URLs without
+    query strings are sent, and only to providers you enable)."""
+
+
+@reputation_group.command("enable")
+@click.argument("providers", nargs=-1, required=True, type=click.Choice(list(_provider_names())))
+def reputation_enable(providers: tuple[str, ...]) -> None:
+    """Turn providers on (urlhaus, safebrowsing, virustotal, malwarebazaar, osv, registry)."""
+    from adr.config import save_settings
+    from adr.reputation.keys import env_var, get_key
+    from adr.reputation.lookup import provider_classes
+    paths, settings = _paths_settings()
+    enabled = tuple(dict.fromkeys(settings.providers + providers))
+    save_settings(replace(settings, providers=enabled), paths)
+    classes = provider_classes()
+    for p in providers:
+        note = ""
+        if classes[p].needs_key and not get_key(p):
+            note = f" — needs an API key: adr reputation set-key {p} (or {env_var(p)})"
+        click.echo(f"enabled {p}{note}")
+    if settings.offline:
+        click.echo("note: offline is set, so no look-ups happen until it is turned off")
+
+
+@reputation_group.command("disable")
+@click.argument("providers", nargs=-1, required=True, type=click.Choice(list(_provider_names()) + ["all"]))
+def reputation_disable(providers: tuple[str, ...]) -> None:
+    """Turn providers off (or `all`)."""
+    from adr.config import save_settings
+    paths, settings = _paths_settings()
+    keep = () if "all" in providers else tuple(p for p in settings.providers if p not in providers)
+    save_settings(replace(settings, providers=keep), paths)
+    click.echo("enabled now: " + (", ".join(keep) or "none"))
+
+
+@reputation_group.command("set-key")
+@click.argument("provider", type=click.Choice(list(_provider_names())))
+@click.option("--stdin", "from_stdin", is_flag=True, help="read the key from standard input")
+def reputation_set_key(provider: str, from_stdin: bool) -> None:
+    """Store PROVIDER's API key in the OS keyring."""
+    from adr.reputation.keys import KeyringUnavailable, set_key
+    key = sys.stdin.readline().strip() if from_stdin else click.prompt(f"{provider} API key", hide_input=True)
+    if not key:
+        raise click.ClickException("empty key")
+    try:
+        set_key(provider, key)
+    except KeyringUnavailable as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"stored the {provider} key in the keyring")
+
+
+@reputation_group.command("status")
+def reputation_status() -> None:
+    """Which providers are on, whether they have a key, and what the cache holds."""
+    from adr.reputation.cache import ReputationCache
+    from adr.reputation.config import load as load_conf
+    from adr.reputation.keys import env_var, get_key
+    from adr.reputation.lookup import provider_classes
+    import os
+    paths, settings = _paths_settings()
+    conf = load_conf(paths)
+    click.echo(f"offline: {settings.offline}   budget: {settings.lookup_budget:.2f} s per decision   "
+               f"connect timeout: {settings.connect_timeout:.2f} s")
+    for name, cls in provider_classes().items():
+        on = name in settings.providers
+        if os.environ.get(env_var(name)):
+            key = f"key from {env_var(name)}"
+        elif cls.needs_key or name in ("urlhaus", "malwarebazaar"):
+            key = "key in keyring" if get_key(name) else ("NO KEY" if cls.needs_key else "no key (optional)")
+        else:
+            key = "no key needed"
+        url = conf.base_url(name) or cls.default_base_url
+        click.echo(f"  {'on ' if on else 'off'} {name:14} {key:24} {url}")
+    from adr.reputation.sb_local import DB_NAME
+    if (paths.feeds_dir / DB_NAME).exists():
+        click.echo("safebrowsing: using the local Update API prefix database (URLs are hashed locally)")
+    if conf.private_scopes or conf.private_packages:
+        click.echo("never looked up: " + ", ".join(sorted(conf.private_scopes | conf.private_packages)))
+    if paths.reputation_cache.exists():
+        stats = ReputationCache(paths.reputation_cache).stats()
+        click.echo("cache: " + (", ".join(f"{k} {v}" for k, v in sorted(stats.items())) or "empty")
+                   + f"  ({paths.reputation_cache})")
+
+
+# ----------------------------------------------------------------------------------------- supply
+@main.group("supply")
+def supply_group() -> None:
+    """Supply-chain checks that run offline."""
+
+
+@supply_group.command("check")
+@click.argument("name")
+@click.option("--ecosystem", "-e", default="pypi", show_default=True,
+              type=click.Choice(["pypi", "npm", "cargo", "gem", "go", "brew"]))
+@click.option("--version", "version", default="", help="a pinned version to check against known-bad releases")
+def supply_check(name: str, ecosystem: str, version: str) -> None:
+    """Explain what adr thinks of package NAME (typosquat, known-malicious). Exit 1 when flagged."""
+    from adr.actions import PackageRef
+    from adr.supply.malicious import MaliciousIndex
+    from adr.supply.names import normalize, skeleton
+    from adr.supply.typosquat import TyposquatChecker
+    paths, _ = _paths_settings()
+    checker = TyposquatChecker.load()
+    mal = MaliciousIndex.load(paths).match(PackageRef(ecosystem, name, version))
+    sq = checker.check(name, ecosystem)
+    click.echo(f"{ecosystem}:{name}  (normalized {normalize(name, ecosystem)!r}, skeleton {skeleton(name)!r})")
+    if mal:
+        click.echo(f"  KNOWN MALICIOUS ({mal.source}): {mal.reference}"
+                   + (f" — versions {', '.join(sorted(mal.versions))}" if mal.versions else " — every version"))
+    if checker.is_known(name, ecosystem):
+        top = checker.top_names(ecosystem)
+        n = normalize(name, ecosystem)
+        rank = top.index(n) + 1 if n in top else None
+        click.echo(f"  popular package{f' (#{rank} by downloads)' if rank else ''}: never called a typosquat")
+    elif sq:
+        click.echo(f"  TYPOSQUAT of {sq.target!r} (#{sq.target_rank}): {sq.kind} — {sq.detail}")
+    elif ecosystem in ("pypi", "npm"):
+        click.echo("  not a known popular package, and not a look-alike of one")
+    else:
+        click.echo(f"  no popularity data for {ecosystem}: only the known-malicious list applies")
+    sys.exit(1 if (mal or sq) else 0)

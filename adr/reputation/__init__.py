@@ -1,0 +1,1 @@
+"""Optional, online reputation look-ups (off until the user enables a provider)."""

@@ -1,0 +1,1 @@
+"""Supply chain: package-install extraction, manifests, typosquats, known-malicious data, feeds."""

@@ -1,0 +1,231 @@
+"""Files that commands download, remembered per session, and checked by hash when a later
+command runs or chmods them.
+
+    tracker.record(session, argv, cwd)            # after/before each exec: curl -o F, wget URL, …
+    tracker.touched(session, argv, cwd)           # → downloaded paths this command runs/chmods/sources
+    check_downloaded(path)                        # → Findings from the enabled hash providers
+
+Only the file's sha256 leaves the machine, and only to hash providers the user enabled
+(VirusTotal, MalwareBazaar). Hashing is bounded (MAX_HASH_BYTES); bigger files are not looked up.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import threading
+from collections import OrderedDict
+from typing import Any, Iterable, Sequence
+from urllib.parse import unquote, urlsplit
+
+from adr.actions import Finding
+
+MAX_HASH_BYTES = 256 * 1024 * 1024
+MAX_PER_SESSION = 256
+MAX_SESSIONS = 128
+HASH_PROVIDERS = ("malwarebazaar", "virustotal")
+_RUNNERS = {"sh", "bash", "zsh", "dash", "ksh", "fish", "source", ".", "python", "python3", "perl", "ruby", "node",
+            "php", "pwsh", "powershell", "osascript", "open", "xdg-open", "java", "dotnet", "sudo", "exec"}
+_MODE_CHANGERS = {"chmod", "install"}
+
+
+def _url_basename(url: str) -> str:
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return ""
+    return posixpath.basename(unquote(path))
+
+
+def _join(cwd: str, path: str) -> str:
+    path = os.path.expanduser(path)
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd or os.getcwd(), path))
+
+
+def downloads_of(argv: Sequence[str], cwd: str = "", redirects: Iterable[Any] = ()) -> list[tuple[str, str]]:
+    """(absolute path, url) for each file this curl / wget command writes."""
+    if not argv:
+        return []
+    prog = os.path.basename(argv[0])
+    args = list(argv[1:])
+    urls = [a for a in args if a.lower().startswith(("http://", "https://", "ftp://"))]
+    out: list[tuple[str, str]] = []
+    if prog == "curl":
+        outdir = ""
+        remote_all = "--remote-name-all" in args
+        outputs: list[str] = []
+        remote = 0
+        it = iter(range(len(args)))
+        for i in it:
+            a = args[i]
+            nxt = args[i + 1] if i + 1 < len(args) else ""
+            if a in ("-o", "--output"):
+                outputs.append(nxt)
+                next(it, None)
+            elif a.startswith("--output="):
+                outputs.append(a.split("=", 1)[1])
+            elif a == "--output-dir":
+                outdir = nxt
+                next(it, None)
+            elif a in ("-O", "--remote-name"):
+                remote += 1
+            elif a.startswith("-") and not a.startswith("--") and len(a) > 2:
+                flags = a[1:]
+                if "o" in flags:  # -sSLo FILE, -oFILE
+                    rest = flags[flags.index("o") + 1:]
+                    if rest:
+                        outputs.append(rest)
+                    else:
+                        outputs.append(nxt)
+                        next(it, None)
+                elif "O" in flags:
+                    remote += 1
+        for u, o in zip(urls, outputs):
+            if o and o != "-":
+                out.append((_join(os.path.join(cwd, outdir) if outdir else cwd, o), u))
+        named = urls[len(outputs):]
+        for u in (named if remote_all else named[:remote]):
+            b = _url_basename(u)
+            if b:
+                out.append((_join(os.path.join(cwd, outdir) if outdir else cwd, b), u))
+    elif prog == "wget":
+        doc = ""
+        prefix = ""
+        it = iter(range(len(args)))
+        for i in it:
+            a = args[i]
+            nxt = args[i + 1] if i + 1 < len(args) else ""
+            if a in ("-O", "--output-document"):
+                doc = nxt
+                next(it, None)
+            elif a.startswith("--output-document="):
+                doc = a.split("=", 1)[1]
+            elif a in ("-P", "--directory-prefix"):
+                prefix = nxt
+                next(it, None)
+            elif a.startswith("--directory-prefix="):
+                prefix = a.split("=", 1)[1]
+            elif a.startswith("-") and not a.startswith("--") and "O" in a[1:]:
+                rest = a[a.index("O") + 1:]
+                doc = rest if rest else nxt
+                if not rest:
+                    next(it, None)
+        base = os.path.join(cwd, prefix) if prefix else cwd
+        if doc:
+            if doc != "-" and urls:
+                out.append((_join(cwd, doc), urls[0]))
+        else:
+            for u in urls:
+                out.append((_join(base, _url_basename(u) or "index.html"), u))
+    # curl URL > file
+    for r in redirects or ():
+        op, target = getattr(r, "op", ""), getattr(r, "target", "")
+        if op in (">", ">|", "&>") and target and urls and prog in ("curl", "wget") and not out:
+            out.append((_join(cwd, target), urls[0]))
+    return out
+
+
+def _targets_of(argv: Sequence[str], cwd: str) -> list[str]:
+    """Paths a command would execute, source or make executable."""
+    if not argv:
+        return []
+    prog = os.path.basename(argv[0])
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    paths: list[str] = []
+    if "/" in argv[0] or argv[0].startswith("."):
+        paths.append(argv[0])
+    if prog in _MODE_CHANGERS:
+        paths += args[1:] if prog == "chmod" else args
+    elif prog in _RUNNERS:
+        paths += args[:1]
+    return [_join(cwd, p) for p in paths]
+
+
+class DownloadTracker:
+    def __init__(self, max_per_session: int = MAX_PER_SESSION, max_sessions: int = MAX_SESSIONS):
+        self._by_session: "OrderedDict[str, OrderedDict[str, str]]" = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_per_session, self.max_sessions = max_per_session, max_sessions
+
+    def record(self, session: str, argv: Sequence[str], cwd: str = "", redirects: Iterable[Any] = ()) -> list[str]:
+        found = downloads_of(argv, cwd, redirects)
+        if not found:
+            return []
+        with self._lock:
+            files = self._by_session.setdefault(session, OrderedDict())
+            self._by_session.move_to_end(session)
+            for path, url in found:
+                files[path] = url
+                files.move_to_end(path)
+                while len(files) > self.max_per_session:
+                    files.popitem(last=False)
+            while len(self._by_session) > self.max_sessions:
+                self._by_session.popitem(last=False)
+        return [p for p, _ in found]
+
+    def url_of(self, session: str, path: str, cwd: str = "") -> str | None:
+        with self._lock:
+            return (self._by_session.get(session) or {}).get(_join(cwd, path))
+
+    def touched(self, session: str, argv: Sequence[str], cwd: str = "") -> list[str]:
+        with self._lock:
+            files = self._by_session.get(session) or {}
+            return [p for p in _targets_of(argv, cwd) if p in files]
+
+    def forget(self, session: str) -> None:
+        with self._lock:
+            self._by_session.pop(session, None)
+
+
+def sha256_file(path: str, max_bytes: int = MAX_HASH_BYTES) -> str | None:
+    h = hashlib.sha256()
+    n = 0
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                n += len(chunk)
+                if n > max_bytes:
+                    return None
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+_service_lock = threading.Lock()
+_service: Any = None
+
+
+def _default_service() -> Any:
+    global _service
+    with _service_lock:
+        if _service is None:
+            from adr.config import load_settings
+            from adr.paths import get_paths
+            from adr.reputation.lookup import ReputationService
+            paths = get_paths()
+            settings = load_settings(paths)
+            hash_only = tuple(p for p in settings.providers if p in HASH_PROVIDERS)
+            from dataclasses import replace
+            _service = ReputationService.from_settings(replace(settings, providers=hash_only), paths)
+        return _service
+
+
+def check_downloaded(path: str, service: Any = None) -> list[Finding]:
+    """Hash a downloaded file and ask the enabled hash providers about it (within the budget)."""
+    from adr.reputation.interface import Subject
+    from adr.reputation.lookup import results_to_findings
+    svc = service if service is not None else _default_service()
+    providers = {n: p for n, p in getattr(svc, "providers", {}).items() if n in HASH_PROVIDERS}
+    if not providers:
+        return []
+    digest = sha256_file(path)
+    if digest is None:
+        return []
+    results = [r for r in svc.lookup([Subject.sha256(digest)]) if r.provider in HASH_PROVIDERS]
+    from dataclasses import replace as _r
+    out = []
+    for f in results_to_findings(results):
+        ev = tuple(_r(e, subject=path, field="downloaded-file", note=f"sha256 {digest}; {e.note}") for e in f.evidence)
+        out.append(_r(f, evidence=ev))
+    return out
