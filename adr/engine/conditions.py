@@ -95,6 +95,8 @@ class CompileEnv:
 def regex(pattern: Any, field: str) -> "re2._Regexp":
     if not isinstance(pattern, str) or not pattern:
         raise ConditionError(field, "must be a non-empty regular expression string")
+    if pattern.startswith("$") and pattern[1:].replace("_", "").isalnum():
+        raise ConditionError(field, f"{pattern} looks like a list, but this field takes a regular expression")
     try:
         return re2.compile(pattern, options=_RE2_OPTS)
     except re2.error as e:
@@ -133,13 +135,25 @@ def _search(rx: "re2._Regexp", text: str, field: str) -> Hit | None:
 
 
 def _names(values: list[str], field: str) -> Callable[[str], bool]:
-    """Exact names, or globs when a name has * ? [."""
+    """Exact names, or globs when a name has * ? [. Globs become simple regexes without nested
+    quantifiers (so Python's re is safe and much cheaper per call here); results are memoized."""
     exact = frozenset(v for v in values if not any(c in v for c in "*?["))
     globs = [v for v in values if v not in exact]
     if not globs:
         return exact.__contains__
-    rx = re2.compile("|".join(f"(?:{glob_to_regex(g)[len('(?:^|/)'):] if glob_to_regex(g).startswith('(?:^|/)') else glob_to_regex(g)})" for g in globs))
-    return lambda s: s in exact or (rx.fullmatch(s) is not None if s else False)
+    import re as _re
+    body = "|".join(glob_to_regex(g).removeprefix("(?:^|/)").removeprefix("^").removesuffix("$") for g in globs)
+    rx = _re.compile(f"(?:{body})")
+    memo: dict[str, bool] = {}
+
+    def test(s: str) -> bool:
+        got = memo.get(s)
+        if got is None:
+            got = s in exact or (bool(s) and len(s) < 512 and rx.fullmatch(s) is not None)
+            if len(memo) < 4096:
+                memo[s] = got
+        return got
+    return test
 
 
 # ---- leaf compilers, per subject kind ---------------------------------------------------------
@@ -150,8 +164,14 @@ def _c_names(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
         def pred(s: Any) -> Hit | None:
             v = attr_get(s, attr)
             return (field, v, None) if v and test(v) else None
+        if attr == "program":
+            pred.gate = lambda s: test(s.program)  # type: ignore[attr-defined]
         return pred
     return comp
+
+
+def _bank_gate(bank: "RegexBank", attr: str, idx: int) -> Callable[[Any], bool]:
+    return lambda s: idx in bank.hits(s, attr)
 
 
 def _c_names_any(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
@@ -176,6 +196,7 @@ def _c_regex(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
             if idx not in bank.hits(s, attr):
                 return None
             return _search(rx, attr_get(s, attr) or "", field)
+        pred.gate = _bank_gate(bank, attr, idx)  # type: ignore[attr-defined]
         return pred
     return comp
 
@@ -194,6 +215,7 @@ def _c_regex_each(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
                 if h:
                     return h
             return None
+        pred.gate = _bank_gate(bank, attr, idx)  # type: ignore[attr-defined]
         return pred
     return comp
 
@@ -221,6 +243,7 @@ def _c_globs(attr: str, multi: bool) -> Callable[[Any, CompileEnv, str], Pred]:
                     return None
                 p = attr_get(s, attr)
                 return (field, p, None) if p and rx.search(p) else None
+        pred.gate = _bank_gate(bank, attr, idx)  # type: ignore[attr-defined]
         return pred
     return comp
 
@@ -307,6 +330,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "via": _c_regex("via"),
         "dynamic": _c_bool("dynamic"),
         "stdin": _c_regex("stdin_text"),
+        "env": _c_regex_each("env"),
         "in_file": _c_bool("note"),
     },
     "file": {
@@ -387,6 +411,8 @@ def compile_condition(cond: Any, on: str, env: CompileEnv, field: str = "match",
 def _and(preds: list[Pred]) -> Pred:
     if len(preds) == 1:
         return preds[0]
+    # gated leaves (regex/glob answered from the per-field set, program names) go first
+    preds = sorted(preds, key=lambda p: 0 if getattr(p, "gate", None) else 1)
 
     def pred(s: Any) -> Hit | None:
         best: Hit | None = None
@@ -397,6 +423,7 @@ def _and(preds: list[Pred]) -> Pred:
             if best is None or (h[2] is not None and best[2] is None) or best[0] in ("not", "program"):
                 best = h
         return best
+    pred.gate = getattr(preds[0], "gate", None)  # type: ignore[attr-defined]
     return pred
 
 
@@ -407,7 +434,16 @@ def _or(preds: list[Pred]) -> Pred:
             if h is not None:
                 return h
         return None
+    gates = [getattr(p, "gate", None) for p in preds]
+    if all(gates):
+        pred.gate = lambda s: any(g(s) for g in gates)  # type: ignore[attr-defined,misc]
     return pred
+
+
+def gate_of(pred: Pred) -> "Callable[[Any], bool] | None":
+    """A cheap necessary test for a compiled condition (a required regex/glob leaf among the
+    field's set hits, or a required program name). Rules whose gate fails are not evaluated."""
+    return getattr(pred, "gate", None)
 
 
 def programs_in(cond: Any, env: CompileEnv) -> frozenset[str] | None:

@@ -124,6 +124,8 @@ class _Run:
 
     def check(self, rules: Iterable[Rule], subject: Any, note: str = "") -> None:
         for r in rules:
+            if r.gate is not None and not r.gate(subject):
+                continue
             h = r.pred(subject)
             if h is None:
                 continue
@@ -183,8 +185,9 @@ class _Run:
             self.check(idx.by_on.get("url", ()), UrlSubject(u, by="shell"), note)
         if idx.by_on.get("shell"):
             progs = frozenset(c.program for c in parsed.commands)
-            self.check(idx.by_on["shell"], ShellSubject(parsed.source, tuple(i.kind for i in parsed.issues), progs),
-                       note)
+            # the whole line plus every nested layer (bash -c, eval, decoded base64 …)
+            source = "\n".join((parsed.source,) + parsed.layers) if parsed.layers else parsed.source
+            self.check(idx.by_on["shell"], ShellSubject(source, tuple(i.kind for i in parsed.issues), progs), note)
 
     def file(self, fs: FileSubject, note: str = "", depth: int = 0) -> None:
         self.check(self.e._index.by_on.get("file", ()), fs, note)

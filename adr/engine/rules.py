@@ -24,7 +24,7 @@ from typing import Any, Callable
 import yaml
 
 from adr.actions import RuleAction, Severity
-from adr.engine.conditions import FIELDS, CompileEnv, ConditionError, Pred, compile_condition, programs_in
+from adr.engine.conditions import FIELDS, CompileEnv, ConditionError, Pred, compile_condition, gate_of, programs_in
 
 ENGINE_VERSION = 1
 ON_KINDS = tuple(FIELDS)
@@ -96,6 +96,7 @@ class Rule:
     examples_match: tuple[Example, ...] = ()
     examples_not_match: tuple[Example, ...] = ()
     programs: frozenset[str] | None = None  # for indexing command rules by program
+    gate: "Callable[[Any], bool] | None" = field(default=None, compare=False, repr=False)
     file: str = ""
     pack: str = ""
 
@@ -289,6 +290,7 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
         examples_match=tuple(Example(x) for x in ex["match"]),
         examples_not_match=tuple(Example(x) for x in ex["not_match"]),
         programs=programs_in(r.get("match"), env) if on == "command" else None,
+        gate=gate_of(pred),
         file=f, pack=raw.data["pack"],
     )
 

@@ -42,10 +42,7 @@ class CommandSubject:
         self.cwd = cwd
         self.home = home
         self.note = note  # e.g. "written to ~/.bashrc"
-
-    @property
-    def program(self) -> str:
-        return self.cmd.program
+        self.program = cmd.argv[0] if cmd.argv else ""
 
     @property
     def program_path_attr(self) -> str:
@@ -82,6 +79,10 @@ class CommandSubject:
     @property
     def stdin_text(self) -> str:
         return self.cmd.stdin_text or ""
+
+    @property
+    def env(self) -> tuple[str, ...]:
+        return self.cmd.env
 
     @cached_property
     def args_text(self) -> str:

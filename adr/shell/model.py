@@ -22,13 +22,14 @@ class SimpleCommand:
     sudo_user: str = ""
     wrappers: tuple[str, ...] = ()  # env, nohup, timeout, xargs, sudo …
     redirects: tuple[Redirect, ...] = ()
-    upstream: tuple[str, ...] = ()  # programs feeding this one's stdin (pipeline, <(…), here-docs)
+    upstream: tuple[str, ...] = ()  # programs feeding this one's input (pipeline, <(…), $(…) arguments)
     downstream: tuple[str, ...] = ()  # programs this one's stdout feeds
     via: str = ""  # how it was reached: "bash -c", "eval", "$(…)", "base64", "python -c", …
     depth: int = 0
     dynamic: bool = False  # the program name could not be resolved statically
     program_path: str = ""  # argv[0] as written when it had a directory part
     stdin_text: str | None = None  # literal text fed on stdin (heredoc, here-string, echo | …)
+    env: tuple[str, ...] = ()  # NAME=value assignments prefixed to this command (LD_PRELOAD=…)
 
     @property
     def program(self) -> str:
@@ -79,3 +80,4 @@ class ParsedShell:
     scripts: tuple[Script, ...] = ()
     issues: tuple[ShellIssue, ...] = ()
     urls: tuple[str, ...] = ()  # literal URLs given to downloaders
+    layers: tuple[str, ...] = ()  # the text of every nested layer that was followed

@@ -54,6 +54,7 @@ class _Draft:
     heredoc: str | None = None
     output: str | None = None  # statically known stdout, for data-flow into the next stage
     args_dynamic: bool = False
+    env: tuple[str, ...] = ()  # NAME=value assignments prefixed to the command
 
     def freeze(self) -> SimpleCommand:
         return SimpleCommand(
@@ -61,7 +62,7 @@ class _Draft:
             wrappers=self.wrappers, redirects=tuple(self.redirects),
             upstream=tuple(dict.fromkeys(self.upstream)), downstream=tuple(dict.fromkeys(self.downstream)),
             via=self.via, depth=self.depth, dynamic=self.dynamic, program_path=self.program_path,
-            stdin_text=self.stdin_text,
+            stdin_text=self.stdin_text, env=self.env,
         )
 
 
@@ -73,6 +74,7 @@ class _Walker:
         self.scripts: list[Script] = []
         self.issues: list[ShellIssue] = []
         self.urls: list[str] = []
+        self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
         self.nodes = 0
         self.stopped = False
 
@@ -99,6 +101,8 @@ class _Walker:
         if root.has_error:
             self.issue("parse-error", _first_error(root, src), via)
         start = len(self.drafts)
+        if depth > 0 and len(self.layers) < 32:
+            self.layers.append(text)
         self.env = env if env is not None else {}
         self.src_stack.append(src)
         try:
@@ -149,12 +153,21 @@ class _Walker:
         if t == "variable_assignment":
             self.assign(node, via, depth, sd)
             return []
-        if t == "declaration_command":
-            out: list[_Draft] = []
+        if t in ("declaration_command", "unset_command"):
+            # export/declare/local/readonly/unset are commands too (export HISTFILE=/dev/null)
+            argv = [self.text(node.children[0])] if node.children else ["export"]
             for c in node.named_children:
                 if c.type == "variable_assignment":
                     self.assign(c, via, depth, sd)
-            return out
+                    n = c.child_by_field_name("name")
+                    name = self.text(n) if n is not None else ""
+                    argv.append(f"{name}={self.env.get(name, '')}" if name in self.env else self.text(c))
+                else:
+                    vals, _ = self.word(c, via, depth, sd + 1)
+                    argv.extend(vals)
+            d = _Draft(argv=argv, raw=self.text(node), via=via, depth=depth)
+            self.drafts.append(d)
+            return [d]
         if t in ("heredoc_body", "comment", "heredoc_start", "heredoc_end"):
             return []
         if t == "function_definition":
@@ -214,6 +227,11 @@ class _Walker:
     def redirected(self, node: ts.Node, via: str, depth: int, sd: int) -> list[_Draft]:
         body = node.child_by_field_name("body")
         drafts = self.stmt(body, via, depth, sd + 1) if body is not None else []
+        if body is None:
+            # `> /var/log/auth.log` alone truncates the file: a write of nothing
+            d = _Draft(argv=[":"], raw=self.text(node), via=via, depth=depth, output="")
+            self.drafts.append(d)
+            drafts = [d]
         target = drafts[-1] if drafts else None
         tail_stages: list[list[_Draft]] = []
         for r in node.children_by_field_name("redirect"):
@@ -266,7 +284,13 @@ class _Walker:
         return " ".join(parts), dyn_all
 
     def file_redirect(self, r: ts.Node, target: _Draft, via: str, depth: int, sd: int) -> None:
-        dest = r.child_by_field_name("destination")
+        dests = r.children_by_field_name("destination")
+        dest = dests[0] if dests else None
+        for extra in dests[1:]:
+            # `cat < /dev/null ~/.aws/credentials`: words after the redirect target are arguments
+            vals, dyn = self.word(extra, via, depth, sd + 1)
+            target.argv.extend(vals)
+            target.args_dynamic = target.args_dynamic or dyn
         fd_node = r.child_by_field_name("descriptor")
         op = ""
         for c in r.children:
@@ -445,9 +469,11 @@ class _Walker:
                 continue
             before = len(self.drafts)
             vals, dyn = self.word(c, via, depth, sd + 1)
-            if c.type == "process_substitution":
-                # `bash <(curl …)`: the program reads what those commands print
-                name_upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv)
+            if len(self.drafts) > before:
+                # `bash <(curl …)`, `curl -d "$(cat ~/.aws/credentials)"`: what those commands print
+                # is this program's input
+                name_upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv and d.depth == depth + 1
+                                     or d.argv and c.type == "process_substitution")
             dyn_args = dyn_args or dyn
             argv.extend(vals)
         raw = self.text(node)
@@ -457,6 +483,12 @@ class _Walker:
         argv = name_vals + argv
         draft = self.finish(argv, raw, via, depth, dynamic_name, upstream=tuple(name_upstream),
                             args_dynamic=dyn_args)
+        if draft and local_env:
+            draft[0].env = tuple(f"{k}={v}" for k, v in local_env.items())
+        elif not draft and local_env:
+            # `LD_PRELOAD=/x.so` with no command: an assignment statement
+            for k, v in local_env.items():
+                self.env[k] = v
         for r in node.named_children:
             if r.type == "file_redirect" and draft:
                 self.file_redirect(r, draft[0], via, depth, sd)
@@ -543,6 +575,14 @@ class _Walker:
             if d.args_dynamic:
                 self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             self.nested_shell(" ".join(args), via, depth, "eval", inherit=d)
+            return
+        if prog == "trap" and args and args[0] not in ("-l", "-p"):
+            self.nested_shell(args[0], via, depth, "trap handler", inherit=d)
+            return
+        if prog == "ssh":
+            remote = _ssh_remote_command(args)
+            if remote:
+                self.nested_shell(remote, via, depth, "ssh remote command", inherit=None)
             return
         if prog == "alias":
             for a in args:
@@ -708,6 +748,28 @@ def _tr(data: str, a: str, b: str) -> str | None:
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})
 
 
+_SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
+
+
+def _ssh_remote_command(args: list[str]) -> str:
+    """`ssh [opts] host cmd…` → "cmd …" (what the remote shell runs)."""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            i += 1
+            break
+        if a.startswith("-") and len(a) > 1:
+            if a[-1] in _SSH_VALUED and len(a) == 2:
+                i += 2
+                continue
+            i += 1
+            continue
+        break
+    rest = args[i + 1:]
+    return " ".join(rest)
+
+
 def _positionals(args: "list[str] | tuple[str, ...]") -> list[str]:
     out = []
     after_dd = False
@@ -806,4 +868,4 @@ def parse(text: str) -> ParsedShell:
         w.issue("too-deep", "nesting too deep to follow")
     cmds = tuple(d.freeze() for d in w.drafts)
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts),
-                       issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)))
+                       issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))
