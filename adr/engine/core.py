@@ -25,6 +25,7 @@ from adr.shell.parse import parse as parse_shell
 MAX_FINDINGS = 50
 # file extension → language, so code written to a file is read by the script rules
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
+               ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
                ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
 _LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "prepublish", "prepublishOnly", "preuninstall",
               "postuninstall", "prepack", "postpack")
@@ -200,10 +201,22 @@ class _Run:
         if base == "package.json":
             for name, script in _lifecycle_scripts(fs.content):
                 self.shell(script, note=f"package.json {name} script", depth=depth + 1)
-        lang = _SCRIPT_EXT.get(posixpath.splitext(base)[1])
+        lang = _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content)
         if lang and lang != "shell":
             self.check(self.e._index.by_on.get("script", ()), ScriptSubject(lang, fs.content, f"written to {fs.path}"),
                        note or f"written to {fs.path}")
+
+
+def _shebang_language(content: str) -> str | None:
+    """`#!/usr/bin/env python3` → python: code files without an extension are still code."""
+    if not content.startswith("#!"):
+        return None
+    first = content[2:200].split("\n", 1)[0].strip().split()
+    if not first:
+        return None
+    prog = first[-1] if first[0].endswith("/env") and len(first) > 1 else first[0]
+    from adr.shell.interpreters import language_of
+    return language_of(prog.rsplit("/", 1)[-1])
 
 
 def _note(note: str, via: str) -> str:
