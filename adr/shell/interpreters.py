@@ -72,7 +72,7 @@ _STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
 _CALL_RE = re.compile(
     r"(?:\b(?:system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
-    r"do\s+shell\s+script)\s*\(?\s*)" + _STR)
+    r"do\s+shell\s+script|do\s+script)\s*\(?\s*)" + _STR)
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp)"
     r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*){1,64})\]?")

@@ -585,10 +585,15 @@ class _Walker:
                 self.nested_shell(remote, via, depth, "ssh remote command", inherit=None)
             return
         if prog == "alias":
+            # the body runs whenever the alias is used; judge it, but a run-time value in a
+            # definition ($EDITOR) is ordinary, not an unresolved execution
             for a in args:
                 name, eq, body = a.partition("=")
                 if eq and body:
+                    before = len(self.issues)
                     self.nested_shell(body, via, depth, f"alias {name}", inherit=d)
+                    self.issues[before:] = [i for i in self.issues[before:]
+                                            if i.kind not in ("dynamic-command", "eval-dynamic")]
             return
         if prog in ("source", "."):
             if args:
@@ -623,7 +628,7 @@ class _Walker:
                 return
             d.output = printf_output(list(args))
             return
-        if prog in ("xxd",) or prog.startswith("base") or prog in ("rev", "cat", "tr"):
+        if prog in ("xxd", "b64decode") or prog.startswith("base") or prog in ("rev", "cat", "tr"):
             return  # output depends on stdin: computed in feed()
         code = interpreters.inline_code(prog, tuple(args))
         if code is not None:
@@ -680,8 +685,9 @@ class _Walker:
             return
         if prog == "cat" and not [a for a in args if a != "-"]:
             d.output = data
-        elif prog.startswith("base") and any(a in ("-d", "--decode", "-D") or (a.startswith("-") and "d" in a and not a.startswith("--"))
-                                             for a in args):
+        elif (prog.startswith("base") and any(a in ("-d", "--decode", "-D") or
+                                              (a.startswith("-") and "d" in a and not a.startswith("--")) for a in args)) \
+                or prog in ("b64decode", "gbase64-d"):
             d.output = _b64(data, d, self)
         elif prog == "xxd" and "-r" in " ".join(args):
             d.output = _unhex(data)
