@@ -152,10 +152,27 @@ class _Run:
             self.check(self.e._index.by_on.get("url", ()), UrlSubject(a.url, by=a.context.tool or "fetch"))
         elif k is ActionKind.MCP_CALL:
             self.check(self.e._index.by_on.get("mcp", ()), McpSubject(a.mcp_server, a.mcp_tool, a.arguments))
-            cmd = _mcp_command(a.arguments)
-            if cmd:
-                self.shell(cmd, note=f"via MCP {a.mcp_server}.{a.mcp_tool}")
+            self.mcp_effects(a)
         self.detect()
+
+    def mcp_effects(self, a: Action) -> None:
+        """An MCP tool's arguments often carry a shell command, a file write or a URL: judge those
+        with the same rules as the built-in tools."""
+        note = f"via MCP {a.mcp_server}.{a.mcp_tool}"
+        args = _mcp_arguments(a.arguments)
+        cmd = _mcp_command(args)
+        if cmd:
+            self.shell(cmd, note=note)
+        path = next((v for key in ("path", "file_path", "filePath", "filename", "file") if isinstance(v := args.get(key), str)), "")
+        content = next((v for key in ("content", "contents", "text", "new_string", "data") if isinstance(v := args.get(key), str)), None)
+        if path:
+            tool = a.mcp_tool.lower()
+            kind = ("write" if content is not None else
+                    "delete" if any(w in tool for w in ("delete", "remove", "unlink")) else "read")
+            self.file(FileSubject(kind, path, content, self.cwd, self.home, by="mcp"), note=note)
+        url = next((v for key in ("url", "uri", "href") if isinstance(v := args.get(key), str)), "")
+        if url.startswith(("http://", "https://", "ftp://")):
+            self.check(self.e._index.by_on.get("url", ()), UrlSubject(url, by="mcp"), note)
 
     def detect(self) -> None:
         if not self.e.detectors:
@@ -236,18 +253,22 @@ def _lifecycle_scripts(content: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in scripts.items() if k in _LIFECYCLE and isinstance(v, str)]
 
 
-def _mcp_command(arguments: str) -> str:
+def _mcp_arguments(arguments: str) -> dict[str, Any]:
     try:
         data = json.loads(arguments) if arguments else {}
     except (ValueError, RecursionError):
-        return ""
-    if isinstance(data, dict):
-        for key in ("command", "cmd", "script", "shell_command"):
-            v = data.get(key)
-            if isinstance(v, str):
-                return v
-            if isinstance(v, list) and all(isinstance(x, str) for x in v):
-                return " ".join(v)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _mcp_command(data: dict[str, Any]) -> str:
+    for key in ("command", "cmd", "script", "shell_command"):
+        v = data.get(key)
+        if isinstance(v, str):
+            return v
+        if isinstance(v, list) and all(isinstance(x, str) for x in v):
+            import shlex
+            return " ".join(shlex.quote(x) for x in v)
     return ""
 
 
