@@ -331,6 +331,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "dynamic": _c_bool("dynamic"),
         "stdin": _c_regex("stdin_text"),
         "env": _c_regex_each("env"),
+        "runs_downloaded": _c_bool("runs_downloaded"),
         "in_file": _c_bool("note"),
     },
     "file": {

@@ -84,6 +84,10 @@ class CommandSubject:
     def env(self) -> tuple[str, ...]:
         return self.cmd.env
 
+    @property
+    def runs_downloaded(self) -> bool:
+        return bool(self.cmd.runs_downloaded)
+
     @cached_property
     def args_text(self) -> str:
         return " ".join(self.cmd.argv[1:])

@@ -30,6 +30,7 @@ class SimpleCommand:
     program_path: str = ""  # argv[0] as written when it had a directory part
     stdin_text: str | None = None  # literal text fed on stdin (heredoc, here-string, echo | …)
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to this command (LD_PRELOAD=…)
+    runs_downloaded: str = ""  # a file downloaded earlier in the same command line that this runs
 
     @property
     def program(self) -> str:

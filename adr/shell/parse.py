@@ -19,7 +19,7 @@ import tree_sitter_bash as tsb
 from adr.shell import interpreters
 from adr.shell.model import FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
 from adr.shell.words import decode_ansi_c, echo_output, printf_output, unescape_double_quoted, unescape_word
-from adr.shell.wrappers import unwrap
+from adr.shell.wrappers import glob_program, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
@@ -55,6 +55,7 @@ class _Draft:
     output: str | None = None  # statically known stdout, for data-flow into the next stage
     args_dynamic: bool = False
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to the command
+    runs_downloaded: str = ""  # a file this same command line downloaded, which this command runs
 
     def freeze(self) -> SimpleCommand:
         return SimpleCommand(
@@ -62,7 +63,7 @@ class _Draft:
             wrappers=self.wrappers, redirects=tuple(self.redirects),
             upstream=tuple(dict.fromkeys(self.upstream)), downstream=tuple(dict.fromkeys(self.downstream)),
             via=self.via, depth=self.depth, dynamic=self.dynamic, program_path=self.program_path,
-            stdin_text=self.stdin_text, env=self.env,
+            stdin_text=self.stdin_text, env=self.env, runs_downloaded=self.runs_downloaded,
         )
 
 
@@ -75,8 +76,10 @@ class _Walker:
         self.issues: list[ShellIssue] = []
         self.urls: list[str] = []
         self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
+        self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
         self.nodes = 0
         self.stopped = False
+        self.empty_unknown = False
 
     # ---- layers -------------------------------------------------------------------------
     def layer(self, text: str, via: str, depth: int, env: dict[str, str] | None = None,
@@ -303,6 +306,8 @@ class _Walker:
             target.redirects.append(Redirect(op, path, fd))
             return
         target.redirects.append(Redirect(op or ">", path, fd))
+        if target.argv and target.argv[0] in DOWNLOADERS and op in (">", ">>", ">|", "&>") and fd in ("", "1"):
+            self.downloaded[_plain_path(path)] = target.argv[0]
         if op in (">&", "<&") and (path.isdigit() or path == "-"):
             return  # 2>&1, 0>&1, >&- : file-descriptor duplication, not a file
         if op in (">", ">>", ">|", "&>", "&>>", ">&") and fd in ("", "1") and not path.startswith("&") \
@@ -386,6 +391,13 @@ class _Walker:
 
     def expansion(self, node: ts.Node, via: str, depth: int, sd: int, quoted: bool) -> tuple[str, bool]:
         txt = self.text(node)
+        if self.empty_unknown and not any(c.type in ("command_substitution", "process_substitution")
+                                          for c in node.named_children):
+            nm = next((self.text(c) for c in node.named_children
+                       if c.type in ("variable_name", "special_variable_name")), None)
+            if nm is not None and nm not in self.env and nm not in ("HOME", "IFS") and \
+                    re.fullmatch(r"\$\{?" + re.escape(nm) + r"\}?", txt):
+                return "", False
         name = ""
         for c in node.named_children:
             if c.type in ("variable_name", "special_variable_name"):
@@ -478,8 +490,25 @@ class _Walker:
             argv.extend(vals)
         raw = self.text(node)
         if dynamic_name and name_node is not None:
-            # keep the computed name as written; it names no program we can look up
-            name_vals = [self.text(name_node)]
+            # `c${u}rl`: an unset variable is empty in a fresh shell — if reading unknown variables as
+            # empty yields a plain program name, judge that program (the issue is still reported)
+            self.empty_unknown = True
+            try:
+                alt, alt_dyn = [], False
+                for cc in name_node.named_children:
+                    v, d2 = self.word(cc, via, depth, sd + 1)
+                    alt.extend(v)
+                    alt_dyn = alt_dyn or d2
+            finally:
+                self.empty_unknown = False
+            guess = alt[0] if len(alt) == 1 else ""
+            if guess and re.fullmatch(r"[\w./+-]+", guess) and not alt_dyn:
+                self.issue("dynamic-command", f"program name depends on unset variables: {raw_name(self, name_node)}",
+                           via)
+                name_vals, dynamic_name = [guess], False
+            else:
+                # keep the computed name as written; it names no program we can look up
+                name_vals = [self.text(name_node)]
         argv = name_vals + argv
         draft = self.finish(argv, raw, via, depth, dynamic_name, upstream=tuple(name_upstream),
                             args_dynamic=dyn_args)
@@ -530,6 +559,13 @@ class _Walker:
         d = _Draft(argv=list(u.argv), raw=raw, via=via, depth=depth,
                    sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers, program_path=u.program_path,
                    upstream=list(upstream), args_dynamic=args_dynamic)
+        if any(ch in d.argv[0] for ch in "*?["):
+            # `/???/???/c?rl`: the shell expands the glob to a real program
+            hit = glob_program(d.argv[0])
+            self.issue("glob-command", f"program name is a glob pattern: {d.program_path or d.argv[0]}"
+                       + (f" (matches {hit})" if hit else ""), via)
+            if hit:
+                d.argv[0] = hit
         self.drafts.append(d)
         self.follow(d, via, depth)
         for s in u.shell_strings:
@@ -551,6 +587,10 @@ class _Walker:
         """Program-specific layers: sh -c, eval, source, interpreters, find -exec, literal output."""
         prog = d.argv[0]
         args = d.argv[1:]
+        if prog in DOWNLOADERS:
+            for target in _download_targets(prog, args):
+                self.downloaded[_plain_path(target)] = prog
+        self.mark_runs_downloaded(d)
         if d.program_path:
             content = self.written_content(d.program_path)
             if content is not None:
@@ -643,6 +683,20 @@ class _Walker:
                 if content is not None:
                     self.script(lang, content, _join_via(via, f"{prog} {file_arg}"), depth, d)
 
+    def mark_runs_downloaded(self, d: _Draft) -> None:
+        """`curl -o x.sh URL; sh x.sh`, `wget URL && ./tool`: this command runs a downloaded file."""
+        if not self.downloaded:
+            return
+        prog, args = d.argv[0], d.argv[1:]
+        runs: str | None = None
+        if d.program_path:
+            runs = d.program_path
+        elif prog in SHELLS or interpreters.language_of(prog) or prog in ("source", ".", "exec"):
+            runs = _first_positional(list(args))
+        if runs and _plain_path(runs) in self.downloaded:
+            d.runs_downloaded = runs
+            d.upstream.append(self.downloaded[_plain_path(runs)])
+
     def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> None:
         if len(self.scripts) < 64:
             self.scripts.append(Script(lang, code[:MAX_DECODED], via))
@@ -709,6 +763,10 @@ class _Walker:
                     self.writes[i] = FileWrite(w.path, d.output, w.append, w.by, w.via)
 
 
+def raw_name(w: "_Walker", node: ts.Node) -> str:
+    return w.text(node)[:120]
+
+
 def _b64(data: str, d: _Draft, w: _Walker) -> str | None:
     s = "".join(data.split())
     if not s:
@@ -749,6 +807,70 @@ def _tr(data: str, a: str, b: str) -> str | None:
         return None
     eb = eb + eb[-1] * max(0, len(ea) - len(eb))
     return data.translate(str.maketrans(ea, eb[: len(ea)]))
+
+
+# programs whose output or output file is content from the network (for download-then-run)
+DOWNLOADERS = frozenset({"curl", "wget", "wget2", "aria2c", "fetch", "axel", "http", "https", "xh", "lwp-download"})
+
+
+def _plain_path(p: str) -> str:
+    while p.startswith("./"):
+        p = p[2:]
+    return p
+
+
+def _download_targets(prog: str, args: list[str]) -> list[str]:
+    """Files a downloader writes: -o/-O/--output/--output-document, or the URL's basename."""
+    out: list[str] = []
+    urls = [a for a in args if "://" in a]
+    remote_name = False
+    directory = ""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if prog == "curl":
+            if a in ("-o", "--output") or (len(a) > 2 and a[0] == "-" and a[1] != "-" and a.endswith("o")
+                                          and a[1:].isalpha()):
+                out.append(nxt)  # -o FILE, or a short-flag cluster ending in o: -fsSLo FILE
+                i += 2
+                continue
+            if a.startswith("--output="):
+                out.append(a.split("=", 1)[1])
+            elif a in ("-O", "--remote-name", "--remote-name-all") or (a.startswith("-") and not a.startswith("--")
+                                                                         and "O" in a[1:]):
+                remote_name = True
+            elif a == "--output-dir":
+                directory = nxt
+                i += 2
+                continue
+        elif prog in ("wget", "wget2"):
+            if a in ("-O", "--output-document"):
+                out.append(nxt)
+                i += 2
+                continue
+            if a.startswith("--output-document="):
+                out.append(a.split("=", 1)[1])
+            elif a in ("-P", "--directory-prefix"):
+                directory = nxt
+                i += 2
+                continue
+        elif prog == "aria2c" and a in ("-o", "--out"):
+            out.append(nxt)
+            i += 2
+            continue
+        i += 1
+    if prog in ("wget", "wget2") and not out:
+        remote_name = True
+    if remote_name:
+        for u in urls:
+            base = u.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+            if base and "://" not in base:
+                out.append(base)
+    out = [o for o in out if o and o != "-"]
+    if directory:
+        out = [o if o.startswith("/") else directory.rstrip("/") + "/" + o for o in out]
+    return out
 
 
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})

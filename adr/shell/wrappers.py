@@ -198,3 +198,24 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         args = last  # `sudo -l`, `sudo su -`: the wrapper itself is what runs
         wrappers = wrappers[:-1]
     return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings))
+
+
+# Programs a glob in command position (`/???/???/c?rl`) is resolved against: the common tools of
+# the attacks rules care about. The shell would pick the first match in its directory listing.
+GLOB_CANDIDATES = (
+    "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "rsync", "ftp", "tftp",
+    "bash", "sh", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "php", "node", "lua",
+    "rm", "shred", "dd", "mkfs", "wipefs", "chmod", "chown", "chattr", "cat", "base64", "xxd", "openssl",
+    "crontab", "at", "systemctl", "launchctl", "sudo", "su", "passwd", "useradd", "usermod", "visudo",
+    "kill", "pkill", "killall", "history", "iptables", "ufw", "setenforce", "tar", "zip", "gpg", "whoami", "id",
+)
+
+
+def glob_program(pattern: str) -> str:
+    """First well-known program the glob matches ("" when none does)."""
+    import fnmatch
+    base = basename(pattern)
+    for name in GLOB_CANDIDATES:
+        if fnmatch.fnmatchcase(name, base):
+            return name
+    return ""
