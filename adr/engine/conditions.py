@@ -44,6 +44,7 @@ class RegexBank:
     def __init__(self) -> None:
         self._patterns: dict[str, list[str]] = {}
         self._sets: dict[str, Any] = {}
+        self._whole: dict[str, Any] = {}
 
     def add(self, attr: str, pattern: str) -> int:
         pats = self._patterns.setdefault(attr, [])
@@ -52,15 +53,23 @@ class RegexBank:
 
     # RE2::Set answers "no match" when its DFA runs out of memory, so sets are kept small
     # (chunks of patterns) and get a generous memory budget; tests check sets against singles.
-    CHUNK = 16
+    CHUNK = 32
+    SHORT = 4096  # texts up to this many bytes go through one set with every pattern
 
     def compile(self) -> None:
         for attr, pats in self._patterns.items():
+            whole = re2.Set.SearchSet(_SET_OPTS)
+            for p in pats:
+                whole.Add("(?m)" + p)
+            whole.Compile()
+            self._whole[attr] = whole
             chunks = []
             for start in range(0, len(pats), self.CHUNK):
+                # (?m): a tuple field's items are matched in one pass, joined by newlines; ^/$ then
+                # also match at item boundaries — a superset of per-item matches, never fewer
                 st = re2.Set.SearchSet(_SET_OPTS)
                 for p in pats[start:start + self.CHUNK]:
-                    st.Add(p)
+                    st.Add("(?m)" + p)
                 st.Compile()
                 chunks.append((start, st))
             self._sets[attr] = chunks
@@ -73,14 +82,19 @@ class RegexBank:
             value = getattr(subject, attr)
             found: set[int] = set()
             if chunks and value:
-                for v in (value if isinstance(value, tuple) else (value,)):
-                    if not v:
-                        continue
+                v = "\n".join(value) if isinstance(value, tuple) else value
+                if v:
                     data = (v if len(v) <= MAX_SCAN else v[:MAX_SCAN]).encode("utf-8", "surrogatepass")
-                    for start, st in chunks:
-                        m = st.Match(data)
+                    if len(data) <= self.SHORT:
+                        # a short text cannot exhaust the DFA's memory within one search
+                        m = self._whole[attr].Match(data)
                         if m:
-                            found.update(start + i for i in m)
+                            found.update(m)
+                    else:
+                        for start, st in chunks:
+                            m = st.Match(data)
+                            if m:
+                                found.update(start + i for i in m)
             got = cache[attr] = frozenset(found)
         return got
 
@@ -160,18 +174,38 @@ def _names(values: list[str], field: str) -> Callable[[str], bool]:
 
 def _c_names(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
-        test = _names(expand_list(value, env, field), field)
+        values = expand_list(value, env, field)
+        test = _names(values, field)
         def pred(s: Any) -> Hit | None:
             v = attr_get(s, attr)
             return (field, v, None) if v and test(v) else None
         if attr == "program":
-            pred.gate = lambda s: test(s.program)  # type: ignore[attr-defined]
+            exact = None if any(c in v for v in values for c in "*?[") else frozenset(values)
+            pred.gate = (Gate(test=test, names=exact),)  # type: ignore[attr-defined]
         return pred
     return comp
 
 
-def _bank_gate(bank: "RegexBank", attr: str, idx: int) -> Callable[[Any], bool]:
-    return lambda s: idx in bank.hits(s, attr)
+@dataclass(frozen=True)
+class Gate:
+    """One way a condition can be satisfied, testable without evaluating it: a regex/glob leaf
+    (its index in a field's RE2 set) or a program-name test. A condition's gates are
+    alternatives: if none passes, the condition cannot match."""
+
+    attr: str = ""
+    idx: int = -1
+    bank: Any = field(default=None, compare=False, repr=False)
+    test: Any = field(default=None, compare=False, repr=False)  # program-name predicate
+    names: "frozenset[str] | None" = None  # the exact program names the test accepts, when known
+
+    def passes(self, s: Any) -> bool:
+        if self.test is not None:
+            return bool(self.test(s.program))
+        return self.idx in self.bank.hits(s, self.attr)
+
+
+def _bank_gate(bank: "RegexBank", attr: str, idx: int) -> "tuple[Gate, ...]":
+    return (Gate(attr=attr, idx=idx, bank=bank),)
 
 
 def _c_names_any(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
@@ -412,8 +446,11 @@ def compile_condition(cond: Any, on: str, env: CompileEnv, field: str = "match",
 def _and(preds: list[Pred]) -> Pred:
     if len(preds) == 1:
         return preds[0]
-    # gated leaves (regex/glob answered from the per-field set, program names) go first
+    # gated leaves (regex/glob answered from the per-field set, program names) go first;
+    # the AND's gates are those of one required leaf — a set-answered one when there is one
     preds = sorted(preds, key=lambda p: 0 if getattr(p, "gate", None) else 1)
+    gated = [getattr(p, "gate", None) for p in preds if getattr(p, "gate", None)]
+    best_gate = next((g for g in gated if all(x.test is None for x in g)), gated[0] if gated else None)
 
     def pred(s: Any) -> Hit | None:
         best: Hit | None = None
@@ -424,7 +461,7 @@ def _and(preds: list[Pred]) -> Pred:
             if best is None or (h[2] is not None and best[2] is None) or best[0] in ("not", "program"):
                 best = h
         return best
-    pred.gate = getattr(preds[0], "gate", None)  # type: ignore[attr-defined]
+    pred.gate = best_gate  # type: ignore[attr-defined]
     return pred
 
 
@@ -437,13 +474,14 @@ def _or(preds: list[Pred]) -> Pred:
         return None
     gates = [getattr(p, "gate", None) for p in preds]
     if all(gates):
-        pred.gate = lambda s: any(g(s) for g in gates)  # type: ignore[attr-defined,misc]
+        pred.gate = tuple(g for alts in gates for g in alts)  # type: ignore[attr-defined,misc]
     return pred
 
 
-def gate_of(pred: Pred) -> "Callable[[Any], bool] | None":
-    """A cheap necessary test for a compiled condition (a required regex/glob leaf among the
-    field's set hits, or a required program name). Rules whose gate fails are not evaluated."""
+def gate_of(pred: Pred) -> "tuple[Gate, ...] | None":
+    """Cheap necessary tests for a compiled condition (alternatives: a required regex/glob leaf
+    among the field's set hits, or a required program name). A rule none of whose gates passes
+    is not evaluated."""
     return getattr(pred, "gate", None)
 
 

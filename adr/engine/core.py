@@ -48,11 +48,63 @@ class ActionView:
     parsed: ParsedShell | None = None
 
 
+class Bucket:
+    """Rules checked against one kind of subject, indexed by their gates.
+
+    Rules whose gates are all regex/glob leaves are found through the subject's set hits (an
+    inverted index: field → set index → rules); the rest (program-name gates, or no gate) are
+    scanned. Evaluation keeps rule order, so results do not depend on the index.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        self.scan: list[int] = []
+        self.by_leaf: dict[str, dict[int, list[int]]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.bank: Any = None
+        for pos, r in enumerate(self.rules):
+            gates = r.gate
+            if gates and all(g.test is None or g.names is not None for g in gates):
+                for g in gates:
+                    if g.test is None:
+                        self.bank = g.bank
+                        self.by_leaf.setdefault(g.attr, {}).setdefault(g.idx, []).append(pos)
+                    else:
+                        for n in g.names or ():
+                            self.by_name.setdefault(n, []).append(pos)
+            else:
+                self.scan.append(pos)
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def candidates(self, subject: Any) -> list[Rule]:
+        picked: set[int] = set()
+        rules = self.rules
+        for pos in self.scan:
+            gates = rules[pos].gate
+            if not gates or any(g.passes(subject) for g in gates):
+                picked.add(pos)
+        if self.by_name:
+            got = self.by_name.get(getattr(subject, "program", ""))
+            if got:
+                picked.update(got)
+        for attr, leaves in self.by_leaf.items():
+            for idx in self.bank.hits(subject, attr):
+                got = leaves.get(idx)
+                if got:
+                    picked.update(got)
+        return [rules[p] for p in sorted(picked)]
+
+
+_EMPTY = Bucket(())
+
+
 @dataclass
 class _Index:
-    by_on: dict[str, list[Rule]] = field(default_factory=dict)
-    by_program: dict[str, list[Rule]] = field(default_factory=dict)
-    any_program: list[Rule] = field(default_factory=list)
+    by_on: dict[str, Bucket] = field(default_factory=dict)
+    by_program: dict[str, Bucket] = field(default_factory=dict)
+    any_program: Bucket = field(default_factory=lambda: Bucket(()))
 
 
 class Engine:
@@ -67,15 +119,19 @@ class Engine:
         self.detectors = list(detectors)
         self.rule_files = list(rule_files)
         self.load_ms = load_ms
-        self._index = _Index()
+        by_on: dict[str, list[Rule]] = {}
+        by_program: dict[str, list[Rule]] = {}
+        any_program: list[Rule] = []
         for r in self.rules:
-            self._index.by_on.setdefault(r.on, []).append(r)
+            by_on.setdefault(r.on, []).append(r)
             if r.on == "command":
                 if r.programs is None:
-                    self._index.any_program.append(r)
+                    any_program.append(r)
                 else:
                     for p in r.programs:
-                        self._index.by_program.setdefault(p, []).append(r)
+                        by_program.setdefault(p, []).append(r)
+        self._index = _Index({k: Bucket(v) for k, v in by_on.items()},
+                             {k: Bucket(v) for k, v in by_program.items()}, Bucket(any_program))
         later = lists.get("executes_later") or []
         self._executes_later = compile_globs(later) if later else None
 
@@ -123,10 +179,10 @@ class _Run:
         self.found[rule.id] = Finding(rule.id, rule.title, rule.severity, rule.action, (ev,), rule.description,
                                       rule.references, rule.tags, "rules")
 
-    def check(self, rules: Iterable[Rule], subject: Any, note: str = "") -> None:
-        for r in rules:
-            if r.gate is not None and not r.gate(subject):
-                continue
+    def check(self, bucket: Bucket, subject: Any, note: str = "") -> None:
+        if not bucket:
+            return
+        for r in bucket.candidates(subject):
             h = r.pred(subject)
             if h is None:
                 continue
@@ -149,9 +205,9 @@ class _Run:
         elif k is ActionKind.FILE_DELETE:
             self.file(FileSubject("delete", a.path, None, self.cwd, self.home, by=a.context.tool or "delete"))
         elif k is ActionKind.URL_FETCH:
-            self.check(self.e._index.by_on.get("url", ()), UrlSubject(a.url, by=a.context.tool or "fetch"))
+            self.check(self.e._index.by_on.get("url", _EMPTY), UrlSubject(a.url, by=a.context.tool or "fetch"))
         elif k is ActionKind.MCP_CALL:
-            self.check(self.e._index.by_on.get("mcp", ()), McpSubject(a.mcp_server, a.mcp_tool, a.arguments))
+            self.check(self.e._index.by_on.get("mcp", _EMPTY), McpSubject(a.mcp_server, a.mcp_tool, a.arguments))
             self.mcp_effects(a)
         self.detect()
 
@@ -172,7 +228,7 @@ class _Run:
             self.file(FileSubject(kind, path, content, self.cwd, self.home, by="mcp"), note=note)
         url = next((v for key in ("url", "uri", "href") if isinstance(v := args.get(key), str)), "")
         if url.startswith(("http://", "https://", "ftp://")):
-            self.check(self.e._index.by_on.get("url", ()), UrlSubject(url, by="mcp"), note)
+            self.check(self.e._index.by_on.get("url", _EMPTY), UrlSubject(url, by="mcp"), note)
 
     def detect(self) -> None:
         if not self.e.detectors:
@@ -192,15 +248,15 @@ class _Run:
             self.commands.append(c)
             subj = CommandSubject(c, self.cwd, self.home, note)
             n = _note(note, c.via)
-            self.check(idx.by_program.get(c.program, ()), subj, n)
+            self.check(idx.by_program.get(c.program, _EMPTY), subj, n)
             self.check(idx.any_program, subj, n)
         for w in parsed.writes:
             fs = FileSubject("write", w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)
         for s in parsed.scripts:
-            self.check(idx.by_on.get("script", ()), ScriptSubject(s.language, s.code, s.via), _note(note, s.via))
+            self.check(idx.by_on.get("script", _EMPTY), ScriptSubject(s.language, s.code, s.via), _note(note, s.via))
         for u in parsed.urls:
-            self.check(idx.by_on.get("url", ()), UrlSubject(u, by="shell"), note)
+            self.check(idx.by_on.get("url", _EMPTY), UrlSubject(u, by="shell"), note)
         if idx.by_on.get("shell"):
             progs = frozenset(c.program for c in parsed.commands)
             # the whole line plus every nested layer (bash -c, eval, decoded base64 …)
@@ -208,7 +264,7 @@ class _Run:
             self.check(idx.by_on["shell"], ShellSubject(source, tuple(i.kind for i in parsed.issues), progs), note)
 
     def file(self, fs: FileSubject, note: str = "", depth: int = 0) -> None:
-        self.check(self.e._index.by_on.get("file", ()), fs, note)
+        self.check(self.e._index.by_on.get("file", _EMPTY), fs, note)
         if fs.kind not in ("write", "edit") or not fs.content or depth > 1:
             return
         # a file that runs later: what is written into it is judged as what will run
@@ -220,7 +276,7 @@ class _Run:
                 self.shell(script, note=f"package.json {name} script", depth=depth + 1)
         lang = _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content)
         if lang and lang != "shell":
-            self.check(self.e._index.by_on.get("script", ()), ScriptSubject(lang, fs.content, f"written to {fs.path}"),
+            self.check(self.e._index.by_on.get("script", _EMPTY), ScriptSubject(lang, fs.content, f"written to {fs.path}"),
                        note or f"written to {fs.path}")
 
 

@@ -96,7 +96,7 @@ class Rule:
     examples_match: tuple[Example, ...] = ()
     examples_not_match: tuple[Example, ...] = ()
     programs: frozenset[str] | None = None  # for indexing command rules by program
-    gate: "Callable[[Any], bool] | None" = field(default=None, compare=False, repr=False)
+    gate: "tuple[Any, ...] | None" = field(default=None, compare=False, repr=False)  # conditions.Gate alternatives
     file: str = ""
     pack: str = ""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import threading
 from dataclasses import dataclass, field
 
 import tree_sitter as ts
@@ -68,9 +69,19 @@ class _Draft:
         )
 
 
+_PARSERS = threading.local()  # a tree-sitter Parser is not thread-safe; creating one costs ~60 µs
+
+
+def _parser() -> ts.Parser:
+    p = getattr(_PARSERS, "parser", None)
+    if p is None:
+        p = _PARSERS.parser = ts.Parser(_LANGUAGE)
+    return p
+
+
 class _Walker:
     def __init__(self) -> None:
-        self.parser = ts.Parser(_LANGUAGE)
+        self.parser = _parser()
         self.drafts: list[_Draft] = []
         self.writes: list[FileWrite] = []
         self.scripts: list[Script] = []

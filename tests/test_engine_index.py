@@ -1,0 +1,20 @@
+"""The gate index is only an optimisation: with it, every action gets exactly the findings a
+full scan of every rule gives. Checked over every example of every shipped rule."""
+import pytest
+
+from adr.engine import load_engine
+from adr.engine import core
+from adr.engine.examples import example_action
+
+ENGINE = load_engine(detectors=[])
+ACTIONS = [example_action(ex, r.on) for r in ENGINE.rules for ex in r.examples_match + r.examples_not_match]
+
+
+def test_index_gives_the_same_findings_as_a_full_scan(monkeypatch):
+    indexed = [ENGINE.evaluate(a) for a in ACTIONS]
+    monkeypatch.setattr(core.Bucket, "candidates", lambda self, subject: list(self.rules))
+    full = [ENGINE.evaluate(a) for a in ACTIONS]
+    diffs = [(a.command or a.path or a.url, [f.rule_id for f in i], [f.rule_id for f in f_])
+             for a, i, f_ in zip(ACTIONS, indexed, full) if i != f_]
+    assert not diffs, diffs[:5]
+    assert len(ACTIONS) > 1000
