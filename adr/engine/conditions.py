@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import re2
 
-from adr.engine.pathnorm import compile_globs, glob_to_regex
+from adr.engine.pathnorm import glob_to_regex
 
 Hit = tuple[str, str, "tuple[int, int] | None"]  # field, matched text, span in that field
 Pred = Callable[[Any], "Hit | None"]
@@ -45,8 +45,21 @@ class RegexBank:
         self._patterns: dict[str, list[str]] = {}
         self._sets: dict[str, Any] = {}
         self._whole: dict[str, Any] = {}
+        self._probes: dict[str, Any] = {}  # uncompiled sets that validate patterns as they come
 
-    def add(self, attr: str, pattern: str) -> int:
+    def add(self, attr: str, pattern: str, field: str = "") -> int:
+        """Register a pattern (validating it: a bad regex is an error naming the field)."""
+        probe = self._probes.get(attr)
+        if probe is None:
+            probe = self._probes[attr] = re2.Set.SearchSet(_SET_OPTS)
+        try:
+            probe.Add("(?m)" + pattern)
+        except re2.error:
+            try:
+                re2.compile(pattern, options=_RE2_OPTS)
+            except re2.error as e:
+                raise ConditionError(field, f"bad regular expression {pattern!r}: {e}") from None
+            raise ConditionError(field, f"bad regular expression {pattern!r}") from None
         pats = self._patterns.setdefault(attr, [])
         pats.append(pattern)
         return len(pats) - 1
@@ -58,9 +71,7 @@ class RegexBank:
 
     def compile(self) -> None:
         for attr, pats in self._patterns.items():
-            whole = re2.Set.SearchSet(_SET_OPTS)
-            for p in pats:
-                whole.Add("(?m)" + p)
+            whole = self._probes.pop(attr)  # already holds every pattern, in order
             whole.Compile()
             self._whole[attr] = whole
             chunks = []
@@ -106,11 +117,29 @@ class CompileEnv:
     bank: RegexBank = field(default_factory=RegexBank)
 
 
-def regex(pattern: Any, field: str) -> "re2._Regexp":
+class LazyRegex:
+    """A rule's own regex, compiled on first use: it only runs on a set hit, to find the span,
+    and most never do. Validity is checked at load time when the pattern joins its field's set."""
+
+    __slots__ = ("pattern", "_rx")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._rx: Any = None
+
+    def search(self, text: str) -> Any:
+        if self._rx is None:
+            self._rx = re2.compile(self.pattern, options=_RE2_OPTS)
+        return self._rx.search(text)
+
+
+def regex(pattern: Any, field: str, lazy: bool = False) -> Any:
     if not isinstance(pattern, str) or not pattern:
         raise ConditionError(field, "must be a non-empty regular expression string")
     if pattern.startswith("$") and pattern[1:].replace("_", "").isalnum():
         raise ConditionError(field, f"{pattern} looks like a list, but this field takes a regular expression")
+    if lazy:
+        return LazyRegex(pattern)
     try:
         return re2.compile(pattern, options=_RE2_OPTS)
     except re2.error as e:
@@ -223,8 +252,8 @@ def _c_names_any(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
 
 def _c_regex(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
-        rx = regex(value, field)
-        idx, bank = env.bank.add(attr, value), env.bank
+        rx = regex(value, field, lazy=True)
+        idx, bank = env.bank.add(attr, value, field), env.bank
 
         def pred(s: Any) -> Hit | None:
             if idx not in bank.hits(s, attr):
@@ -238,8 +267,8 @@ def _c_regex(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
 def _c_regex_each(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     """The regex matches one of a tuple attribute's items."""
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
-        rx = regex(value, field)
-        idx, bank = env.bank.add(attr, value), env.bank
+        rx = regex(value, field, lazy=True)
+        idx, bank = env.bank.add(attr, value, field), env.bank
 
         def pred(s: Any) -> Hit | None:
             if idx not in bank.hits(s, attr):
@@ -258,11 +287,11 @@ def _c_globs(attr: str, multi: bool) -> Callable[[Any, CompileEnv, str], Pred]:
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
         try:
             globs = expand_list(value, env, field)
-            rx = compile_globs(globs)
             pattern = "|".join(f"(?:{glob_to_regex(g)})" for g in globs)
-        except (ValueError, re2.error) as e:
+        except ValueError as e:
             raise ConditionError(field, str(e)) from None
-        idx, bank = env.bank.add(attr, pattern), env.bank
+        rx = LazyRegex(pattern)
+        idx, bank = env.bank.add(attr, pattern, field), env.bank
         if multi:
             def pred(s: Any) -> Hit | None:
                 if idx not in bank.hits(s, attr):

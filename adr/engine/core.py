@@ -355,7 +355,10 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
     settings = settings or Settings()
     files = list(rule_files) if rule_files is not None else rule_paths(settings, paths)
     t0 = time.perf_counter()
-    rules, packs, lists = load_packs(files, platform)
+    if paths is None:
+        from adr.paths import get_paths
+        paths = get_paths()
+    rules, packs, lists = load_packs(files, platform, cache_dir=paths.cache_dir / "rules")
     if detectors is None:
         detectors = default_detectors(paths)
     ms = (time.perf_counter() - t0) * 1000

@@ -6,6 +6,7 @@ sensitive than ours.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -44,6 +45,7 @@ def normalize(path: str, cwd: str = "", home: str = "") -> str:
     return p
 
 
+@functools.lru_cache(maxsize=8192)
 def glob_to_regex(glob: str) -> str:
     """`**` any depth, `*` within one segment, `?` one char, `{a,b}` alternatives.
 

@@ -16,6 +16,9 @@ Lists and macros are shared by all packs; ids are unique across packs.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,18 +118,45 @@ def current_platform() -> str:
     return "linux"
 
 
-def read_pack(path: Path) -> _RawPack:
+def _cached_yaml(raw: bytes, text: str, cache_dir: Path | None) -> Any:
+    """YAML → data, through a JSON copy keyed by the file's SHA-256 (JSON loads ~10x faster, which
+    matters when the hook client or a shim must load every pack because the daemon is down)."""
+    if cache_dir is None:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (safe: SafeLoader subclass)
+    key = hashlib.sha256(raw).hexdigest()
+    cached = cache_dir / f"{key}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    data = yaml.load(text, Loader=_Loader)  # noqa: S506 (safe: SafeLoader subclass)
+    try:
+        dumped = json.dumps(data)
+        if json.loads(dumped) == data:  # only data that survives JSON unchanged is cached
+            cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(dumped)
+            os.replace(tmp, cached)
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written is only slower
+    return data
+
+
+def read_pack(path: Path, cache_dir: Path | None = None) -> _RawPack:
     name = str(path)
     try:
         if path.stat().st_size > MAX_RULE_FILE:
             raise RuleError(name, f"larger than {MAX_RULE_FILE} bytes")
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise RuleError(name, "not UTF-8 text") from None
     except OSError as e:
         raise RuleError(name, f"cannot read: {e.strerror or e}") from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (safe: SafeLoader subclass)
+        data = _cached_yaml(raw, text, cache_dir)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -144,7 +174,7 @@ def read_pack(path: Path) -> _RawPack:
     return _RawPack(name, data)
 
 
-def load_packs(paths: list[Path], platform: str | None = None
+def load_packs(paths: list[Path], platform: str | None = None, cache_dir: Path | None = None
                ) -> tuple[list[Rule], list[str], dict[str, list[str]]]:
     """Load and compile every pack; returns (rules for this platform, pack names, lists).
 
@@ -155,7 +185,7 @@ def load_packs(paths: list[Path], platform: str | None = None
     raws: list[_RawPack] = []
     for p in paths:
         try:
-            raws.append(read_pack(p))
+            raws.append(read_pack(p, cache_dir))
         except RuleError as e:
             errors.append(e)
     lists: dict[str, list[str]] = {}
