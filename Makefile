@@ -34,6 +34,7 @@ test: dev sysdeps
 
 ## e2e: real agent CLIs from npm, driven offline by a fake model server on 127.0.0.1
 e2e: dev sysdeps
+	@bash packaging/e2e-deps.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
 
 bench: dev

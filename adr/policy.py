@@ -58,7 +58,8 @@ def explain(decision: Decision, ordered: list[Finding], note: str = "") -> tuple
     verb = "blocked" if decision is Decision.DENY else "needs your approval"
     how = (f"If you want it anyway, run it yourself, or add {top.rule_id} to disabled_rules in adr's "
            f"config.yaml." if decision is Decision.DENY else
-           "Approve or deny it when asked.")
+           "Approve or deny it when asked: adr's notification (or `adr pending` in your own terminal), "
+           "or the agent's own prompt.")
     human = f"adr {verb}: {top.title} [{top.rule_id}, {top.severity.value}]{what}{more}. {how}{suffix}"
     if decision is Decision.DENY:
         agent = (f"Blocked by adr policy ({top.rule_id}): {top.title}. This action is not allowed; do not try "

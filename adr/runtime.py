@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 SOCKET_NAME = "adr.sock"
@@ -27,6 +26,8 @@ def runtime_dir(env: "os._Environ[str] | dict[str, str] | None" = None) -> Path:
     if sys.platform == "darwin":
         return Path(env.get("HOME") or os.path.expanduser("~")) / "Library/Caches/TemporaryItems/adr"
     if sys.platform.startswith("win"):
+        import tempfile  # lazily: it pulls in shutil/random/bz2/lzma, ~7 ms on every hook call
+
         local = env.get("LOCALAPPDATA") or tempfile.gettempdir()
         return Path(local) / "adr" / "Temp"
     xdg = env.get("XDG_RUNTIME_DIR", "").strip()
@@ -37,6 +38,8 @@ def runtime_dir(env: "os._Environ[str] | dict[str, str] | None" = None) -> Path:
         run_user = Path(f"/var/run/user/{os.getuid()}")
     if run_user.is_dir() and os.access(run_user, os.W_OK):
         return run_user / "adr"
+    import tempfile
+
     return Path(tempfile.gettempdir()) / f"runtime-{os.getuid()}" / "adr"
 
 

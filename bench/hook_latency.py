@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -38,14 +39,18 @@ def _payload(i: int) -> bytes:
                        "cwd": "/tmp", "tool_input": {"command": COMMANDS[i % len(COMMANDS)]}}).encode()
 
 
-def _time_calls(argv: list[str], env: dict[str, str], n: int, payload=_payload) -> list[float]:
-    out = []
+def _time_calls(argv: list[str], env: dict[str, str], n: int, payload=_payload) -> tuple[list[float], list[float]]:
+    """Wall time per call, and CPU time (user + sys) of the child — steadier on a busy machine."""
+    wall, cpu = [], []
     for i in range(n):
         data = payload(i)
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(argv, input=data, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+        wall.append((time.perf_counter() - t0) * 1000)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
+    return wall, cpu
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -53,9 +58,10 @@ def _pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-def _report(label: str, xs: list[float]) -> None:
-    print(f"{label:<44} n={len(xs):<5} p50={_pct(xs, 50):7.1f} ms  p95={_pct(xs, 95):7.1f} ms  "
-          f"mean={statistics.fmean(xs):7.1f} ms")
+def _report(label: str, times: tuple[list[float], list[float]]) -> None:
+    xs, cpu = times
+    print(f"{label:<44} n={len(xs):<4} p50={_pct(xs, 50):7.1f} ms  p95={_pct(xs, 95):7.1f} ms  "
+          f"mean={statistics.fmean(xs):7.1f} ms  (CPU p50 {_pct(cpu, 50):6.1f} ms)")
 
 
 def _start_daemon(home: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -14,7 +14,12 @@ def _register() -> None:
     # Import order is irrelevant; each module adds its commands to `main`.
     from adr.cli import check  # noqa: F401
     from adr.cli import rules  # noqa: F401
+    from adr.cli import daemon  # noqa: F401
+    from adr.cli import log  # noqa: F401
+    from adr.cli import install  # noqa: F401
     from adr.cli import supply  # noqa: F401
+    from adr.cli import approvals  # noqa: F401
+    from adr.cli import wrap  # noqa: F401
 
 
 _register()

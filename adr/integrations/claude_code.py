@@ -1,25 +1,45 @@
 """Claude Code hooks: PreToolUse JSON in, hookSpecificOutput.permissionDecision out.
 
+Input (stdin, one object): session_id, transcript_path, cwd, permission_mode, hook_event_name,
+tool_name, tool_input, tool_use_id. Output on stdout for PreToolUse:
+  {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow|deny|ask",
+                          "permissionDecisionReason": "..."}}
+(ask: the reason is shown to the user; deny: it is shown to Claude). For SessionStart adr reports
+other plugins' hooks and MCP servers that contain risky patterns, as
+  {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "..."},
+   "systemMessage": "..."}.
+Source: Claude Code hooks reference (docs.claude.com / code.claude.com "Hooks reference").
+
 Stdlib only (imported by the hook client on every tool call).
 """
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
+from adr.integrations._common import host_home, get_obj, get_str, join_edits, mcp_action, need_object, split_mcp_name
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "claude-code"
+# The tools adr's installer matches on PreToolUse (one regex, Claude Code matcher syntax).
+PRE_TOOL_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|WebSearch|mcp__.*"
+
+
+@dataclass(frozen=True)
+class SessionStartEvent(HookEvent):
+    """SessionStart carries adr's report on the session's other hooks and MCP servers."""
+
+    cwd: str = ""
+    report: str = ""
+    risky: int = 0
 
 
 def _str(d: dict[str, Any], key: str) -> str:
-    v = d.get(key)
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    raise HookInputError(f"tool_input.{key} must be a string, got {type(v).__name__}")
+    return get_str(d, key, "tool_input")
 
 
 def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
@@ -31,11 +51,7 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
         return Action(ActionKind.FILE_EDIT, ctx, path=_str(ti, "file_path"),
                       content=_str(ti, "new_string"), old_content=_str(ti, "old_string"))
     if tool == "MultiEdit":
-        edits = ti.get("edits") or []
-        if not isinstance(edits, list):
-            raise HookInputError("tool_input.edits must be a list")
-        new = "\n".join(_str(e, "new_string") for e in edits if isinstance(e, dict))
-        old = "\n".join(_str(e, "old_string") for e in edits if isinstance(e, dict))
+        new, old = join_edits(ti, "tool_input")
         return Action(ActionKind.FILE_EDIT, ctx, path=_str(ti, "file_path"), content=new, old_content=old)
     if tool == "NotebookEdit":
         return Action(ActionKind.FILE_EDIT, ctx, path=_str(ti, "notebook_path"), content=_str(ti, "new_source"))
@@ -46,14 +62,15 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
     if tool == "WebFetch":
         return Action(ActionKind.URL_FETCH, ctx, url=_str(ti, "url"))
     if tool == "WebSearch":
-        return None
+        return None  # a search query is not a side effect; recorded only
     if tool.startswith("mcp__"):
-        parts = tool.split("__", 2)
-        server = parts[1] if len(parts) > 1 else ""
-        name = parts[2] if len(parts) > 2 else ""
-        return Action(ActionKind.MCP_CALL, ctx, mcp_server=server, mcp_tool=name,
-                      arguments=json.dumps(ti, sort_keys=True, ensure_ascii=False))
+        server, name = split_mcp_name(tool)
+        return mcp_action(ctx, server, name, ti)
     return None
+
+
+def _home() -> Path:
+    return Path(os.environ.get("HOME") or os.path.expanduser("~"))
 
 
 class ClaudeCode:
@@ -61,23 +78,36 @@ class ClaudeCode:
     can_ask = True
 
     def parse(self, payload: Any) -> HookEvent:
-        if not isinstance(payload, dict):
-            raise HookInputError("Claude Code hook input must be a JSON object")
+        payload = need_object(payload, "Claude Code")
         event = payload.get("hook_event_name") or "PreToolUse"
         if not isinstance(event, str):
             raise HookInputError("hook_event_name must be a string")
-        tool = payload.get("tool_name") or ""
-        if not isinstance(tool, str):
-            raise HookInputError("tool_name must be a string")
-        ti = payload.get("tool_input") or {}
-        if not isinstance(ti, dict):
-            raise HookInputError("tool_input must be a JSON object")
+        tool = get_str(payload, "tool_name", "input")
+        cwd = get_str(payload, "cwd", "input")
+        if event == "SessionStart":
+            from adr.integrations import inventory  # only this event pays for the scan
+
+            items = inventory.scan_claude(_home(), cwd)
+            return SessionStartEvent(host=NAME, event=event, action=None, cwd=cwd,
+                                     report=inventory.report(items),
+                                     risky=sum(1 for i in items if i.risks))
+        if event != "PreToolUse":
+            return HookEvent(host=NAME, event=event, action=None, raw_tool=tool)
+        if not tool:
+            raise HookInputError("PreToolUse input has no tool_name")
+        ti = get_obj(payload, "tool_input", "input")
         ctx = Context(host=NAME, agent="claude", session=str(payload.get("session_id") or ""),
-                      cwd=str(payload.get("cwd") or ""), tool=tool)
-        action = _tool_action(tool, ti, ctx) if event == "PreToolUse" else None
-        return HookEvent(host=NAME, event=event, action=action, raw_tool=tool)
+                      cwd=cwd, tool=tool, home=host_home())
+        return HookEvent(host=NAME, event=event, action=_tool_action(tool, ti, ctx), raw_tool=tool)
 
     def format(self, verdict: Verdict, event: HookEvent, *, auto_approve: bool = False) -> HookOutput:
+        if isinstance(event, SessionStartEvent):
+            if not event.report:
+                return HookOutput()
+            out = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": event.report},
+                   "systemMessage": f"adr: {event.risky} other hook(s)/MCP server(s) contain risky patterns "
+                                    "(details in the session context)"}
+            return HookOutput(stdout=json.dumps(out))
         if event.event != "PreToolUse":
             return HookOutput()
         if verdict.decision is Decision.ALLOW and not auto_approve:

@@ -1,0 +1,212 @@
+"""`adr pending`, `adr approve ID`, `adr deny ID`, `adr grants list | revoke ID`.
+
+Answers go to the daemon over its socket; the daemon checks the requester's process tree again,
+so an agent cannot answer for itself by any route. Refusals are security events in the audit log.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from typing import Any
+
+import click
+
+from adr.cli import main
+from adr.daemon import protocol as P
+from adr.daemon.client import DaemonUnavailable, request
+from adr.daemon.failsafe import FIX_HINT
+from adr.notify import interface as N
+from adr.paths import get_paths
+
+_FOR = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhd]?)$")
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    click.echo(f"adr: {msg}", err=True)
+    sys.exit(code)
+
+
+def _refuse_inside_agent(qid: str, choice: str) -> None:
+    """The first wall: a command run by an agent never reaches the daemon (the second wall)."""
+    from adr.monitor.ancestry import inside_agent
+
+    why = inside_agent()
+    if not why:
+        return
+    try:
+        import os
+
+        from adr.audit.log import AuditLog
+        from adr.daemon.approvals import security_entry
+
+        log = AuditLog(get_paths().ensure().audit_dir)
+        try:
+            log.append(security_entry(os.getpid(), qid, choice, f"it runs inside an AI agent: {why}", by="cli"))
+        finally:
+            log.close()
+    except Exception as e:  # the refusal matters more than its record
+        click.echo(f"adr: could not record the refusal in the audit log: {e}", err=True)
+    _fail(f"refused: this command runs inside an AI agent ({why}). Questions are answered by you, from a "
+          "terminal or notification no agent controls. This attempt was recorded in the audit log.")
+
+
+def _questions() -> list[dict[str, Any]]:
+    try:
+        resp = request(P.Request(op="pending", id=P.new_id()))
+    except (DaemonUnavailable, P.ProtocolError) as e:
+        _fail(f"the daemon is not running ({e}); there is nothing to answer. {FIX_HINT}.")
+    if not resp.ok:
+        _fail(resp.error)
+    return list(resp.data.get("questions") or [])
+
+
+def _send(qid: str, choice: str, minutes: float = 0, confirmed: bool = False) -> tuple[bool, str]:
+    try:
+        resp = request(P.Request(op="answer", id=P.new_id(), question=qid, choice=choice, minutes=minutes,
+                                 confirmed=confirmed))
+    except (DaemonUnavailable, P.ProtocolError) as e:
+        return False, f"the daemon is not running ({e})"
+    if not resp.ok:
+        return False, resp.error
+    grants = resp.data.get("grants") or []
+    extra = f"; grant {', '.join('#' + str(g) for g in grants)} recorded" if grants else ""
+    return True, f"{resp.data.get('result')}{extra}"
+
+
+def _confirm_override(q: dict[str, Any]) -> bool:
+    if not sys.stdin.isatty():
+        _fail("refused: overriding a critical rule needs you to confirm at a terminal.")
+    click.echo(f"\nCRITICAL rule {q.get('rule_id')}: {q.get('rule_title')}\n  {q.get('action')}\n"
+               f"  {q.get('agent') or q.get('host')} in {q.get('project')}")
+    typed = click.prompt("This rule blocks the action by default. Type 'override' to allow it this one time",
+                         default="", show_default=False)
+    return typed.strip().lower() == "override"
+
+
+def _minutes(text: str) -> float:
+    m = _FOR.match(text.strip().lower())
+    if not m:
+        raise click.BadParameter(f"{text!r}: use 30m, 2h or 1d")
+    return float(m.group(1)) * {"": 1, "m": 1, "h": 60, "d": 1440}[m.group(2)]
+
+
+@main.command("pending")
+@click.option("--json", "as_json", is_flag=True, help="Print the open questions as JSON and exit.")
+@click.option("--once", is_flag=True, help="Print the open questions once and exit (no live view).")
+def pending(as_json: bool, once: bool) -> None:
+    """Questions waiting for you, live: answer each with one key."""
+    if as_json:
+        click.echo(json.dumps(_questions(), indent=2))
+        return
+    if once or not sys.stdin.isatty() or not sys.stdout.isatty():
+        from rich.console import Console
+
+        from adr.notify.terminal import table
+
+        Console().print(table(_questions(), keys=False))
+        return
+    _refuse_inside_agent("*", "pending")
+    from adr.notify.terminal import live
+
+    live(_questions, lambda qid, choice, confirmed: _send(qid, choice, confirmed=confirmed), _confirm_override)
+
+
+@main.command("approve")
+@click.argument("question_id")
+@click.option("--session", "scope", flag_value="session", help="Allow it for the rest of this agent session.")
+@click.option("--project", "scope", flag_value="project", help="Always allow it in this project (ask-level rules).")
+@click.option("--everywhere", "scope", flag_value="global", help="Always allow it, in every project.")
+@click.option("--for", "for_", metavar="DURATION", help="Allow it for a while: 30m, 2h, 1d.")
+@click.option("--override", is_flag=True, help="A critical (deny-level) rule: allow once, after a typed confirmation "
+                                               "(needs allow_critical_override in config.yaml).")
+def approve(question_id: str, scope: str | None, for_: str | None, override: bool) -> None:
+    """Allow what question QUESTION_ID asks about (once, unless you say otherwise)."""
+    choice = {None: N.ALLOW_ONCE, "session": N.ALLOW_SESSION, "project": N.ALLOW_PROJECT,
+              "global": N.ALLOW_GLOBAL}[scope]
+    minutes = 0.0
+    if for_:
+        choice, minutes = N.ALLOW_MINUTES, _minutes(for_)
+    _refuse_inside_agent(question_id, N.CONFIRM if override else choice)
+    if override:
+        q = next((q for q in _questions() if q.get("id") == question_id), None)
+        if q is None:
+            _fail(f"no open question {question_id!r} (see `adr pending`)")
+        if not q.get("critical"):
+            _fail(f"question {question_id} is not about a critical rule; approve it without --override")
+        if not _confirm_override(q):
+            _fail("not overridden.")
+        choice = N.CONFIRM
+    ok, msg = _send(question_id, choice, minutes=minutes, confirmed=override)
+    if not ok:
+        _fail(msg)
+    click.echo(f"question {question_id}: {msg}.")
+
+
+@main.command("deny")
+@click.argument("question_id")
+def deny(question_id: str) -> None:
+    """Deny what question QUESTION_ID asks about."""
+    _refuse_inside_agent(question_id, N.DENY)
+    ok, msg = _send(question_id, N.DENY)
+    if not ok:
+        _fail(msg)
+    click.echo(f"question {question_id}: {msg}.")
+
+
+@main.group("grants", invoke_without_command=True)
+@click.pass_context
+def grants_group(ctx: click.Context) -> None:
+    """What you allowed beyond one answer (this session, a while, a project, always)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(grants_list)
+
+
+@grants_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Also expired, used and revoked grants.")
+@click.option("--json", "as_json", is_flag=True)
+def grants_list(show_all: bool, as_json: bool) -> None:
+    """List grants (active ones unless --all)."""
+    from adr.grants import GrantStore
+
+    store = GrantStore(get_paths().grants_db)
+    try:
+        items = store.list(include_inactive=show_all)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([g.to_dict() for g in items], indent=2))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title="adr grants", expand=True)
+    for col in ("id", "rule", "action (normalized)", "scope", "by", "created", "state"):
+        t.add_column(col, overflow="fold")
+    for g in items:
+        where = {"session": f"session {g.session[:10]}", "project": f"project {g.project}",
+                 "minutes": "until " + time.strftime("%Y-%m-%d %H:%M", time.localtime(g.expires or 0)),
+                 "global": "everywhere", "once": "once (retry)"}.get(g.scope, g.scope)
+        state = "active" if g.active() else ("revoked" if g.revoked else ("used" if g.scope == "once" and g.uses else "expired"))
+        t.add_row(str(g.id), escape(g.rule_id), escape(g.subject), escape(where), escape(g.channel),
+                  time.strftime("%Y-%m-%d %H:%M", time.localtime(g.created)), f"{state} ({g.uses} uses)")
+    if not items:
+        t.add_row("", "", "[dim]no grants[/]", "", "", "", "")
+    Console().print(t)
+
+
+@grants_group.command("revoke")
+@click.argument("grant_id", type=int)
+def grants_revoke(grant_id: int) -> None:
+    """Revoke grant GRANT_ID: the next such action is asked about again."""
+    from adr.grants import GrantStore
+
+    store = GrantStore(get_paths().grants_db)
+    try:
+        if not store.revoke(grant_id):
+            _fail(f"no active grant #{grant_id} (see `adr grants list --all`)")
+    finally:
+        store.close()
+    click.echo(f"grant #{grant_id} revoked.")

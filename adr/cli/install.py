@@ -1,0 +1,199 @@
+"""`adr install`, `adr uninstall`, `adr doctor`: put adr's hook into each agent host, take it out
+again exactly, and check that it really protects."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from adr.cli import main
+from adr.config import ConfigError, load_settings
+
+_STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
+
+
+def _context(project: str | None, hook_bin: str | None, *, trust: bool = True, dry_run: bool = False,
+             need_bin: bool = True):  # type: ignore[no-untyped-def]
+    from adr.integrations.install.base import InstallContext, InstallError, resolve_hook_bin
+    from adr.paths import get_paths
+
+    env = dict(os.environ)
+    home = Path(env.get("HOME") or os.path.expanduser("~"))
+    paths = get_paths(env)
+    try:
+        settings = load_settings(paths)
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+    if settings.hook_timeout <= settings.approval_timeout:
+        raise click.ClickException("hook_timeout must exceed approval_timeout (a question would outlive the hook)")
+    try:
+        bin_ = resolve_hook_bin(hook_bin, env)
+    except InstallError as e:
+        if need_bin:
+            raise click.ClickException(str(e)) from None
+        bin_ = Path("adr-hook")
+    return InstallContext(home=home, paths=paths, hook_bin=bin_, timeout=int(settings.hook_timeout),
+                          project=Path(project).resolve() if project else None, env=env, trust=trust,
+                          dry_run=dry_run)
+
+
+def _hosts(given: tuple[str, ...], ctx, *, for_install: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    from adr.integrations.install.hosts import INSTALLERS, detected_hosts
+    from adr.integrations.registry import UnknownHost, canonical
+
+
+    if given:
+        try:
+            return [canonical(h) for h in given]
+        except UnknownHost as e:
+            raise click.BadParameter(str(e), param_hint="--host") from None
+    if not for_install:  # uninstall: every host adr may have touched
+        return list(INSTALLERS)
+    return detected_hosts(ctx)
+
+
+def _change_rows(results: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for r in results:
+        for c in r.changes:
+            rows.append({"host": r.host, "file": str(c.path), "action": c.action, "note": c.note})
+    return rows
+
+
+def _print_results(results: list[Any], errors: dict[str, str], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"changes": _change_rows(results),
+                               "notes": {r.host: r.notes for r in results if r.notes},
+                               "warnings": {r.host: r.warnings for r in results if r.warnings},
+                               "errors": errors}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    t = Table(show_header=True, header_style="bold")
+    for col in ("host", "file", "result"):
+        t.add_column(col)
+    for row in _change_rows(results):
+        t.add_row(row["host"], row["file"], row["action"] + (f" ({row['note']})" if row["note"] else ""))
+    if t.row_count:
+        con.print(t)
+    for r in results:
+        for n in r.notes:
+            con.print(f"[cyan]{r.host}[/]: {n}")
+        for w in r.warnings:
+            con.print(f"[yellow]{r.host}: {w}[/]")
+    for host, err in errors.items():
+        con.print(f"[red]{host}: {err}[/]")
+
+
+@main.command()
+@click.option("--host", "hosts", multiple=True, help="Host to install into (repeatable); default: every host found under $HOME.")
+@click.option("--project", type=click.Path(file_okay=False), help="Install into this project's config instead of the user's.")
+@click.option("--hook-bin", type=click.Path(dir_okay=False), help="Absolute path of adr-hook (default: next to this Python, or PATH).")
+@click.option("--no-trust", is_flag=True, help="Codex: do not mark adr's hooks trusted through codex app-server.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def install(hosts: tuple[str, ...], project: str | None, hook_bin: str | None, no_trust: bool, dry_run: bool,
+            as_json: bool) -> None:
+    """Add adr's hook to agent hosts (idempotent; the original config is backed up)."""
+    from adr.integrations.install.base import InstallError
+    from adr.integrations.install.hosts import INSTALLERS
+
+    ctx = _context(project, hook_bin, trust=not no_trust, dry_run=dry_run)
+    targets = _hosts(hosts, ctx, for_install=True)
+    if not targets:
+        raise click.ClickException(f"no supported agent host found under {ctx.home}; pass --host "
+                                   f"({', '.join(INSTALLERS)})")
+    results, errors = [], {}
+    for h in targets:
+        try:
+            results.append(INSTALLERS[h].install(ctx))
+        except InstallError as e:
+            errors[h] = str(e)
+    _print_results(results, errors, as_json)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", "hosts", multiple=True, help="Host to remove adr from (repeatable); default: all.")
+@click.option("--project", type=click.Path(file_okay=False), help="The project given to `adr install --project`.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def uninstall(hosts: tuple[str, ...], project: str | None, dry_run: bool, as_json: bool) -> None:
+    """Remove adr's hook: restores the original config byte for byte when nothing else changed,
+    otherwise removes only adr's entries. Refused inside an AI agent (an agent cannot unhook adr)."""
+    from adr.integrations.install.base import InstallError
+    from adr.integrations.install.hosts import INSTALLERS
+
+    if not dry_run:
+        from adr.monitor.ancestry import inside_agent
+
+        why = inside_agent()
+        if why:
+            raise click.ClickException(f"refused: this command runs inside an AI agent ({why}). Removing adr's "
+                                       "hooks must be done by you, from a terminal that no agent controls.")
+
+    ctx = _context(project, None, dry_run=dry_run, need_bin=False)
+    results, errors = [], {}
+    for h in _hosts(hosts, ctx, for_install=False):
+        inst = INSTALLERS[h]
+        try:
+            if not hosts and not any(p.exists() for p in inst.files(ctx)):
+                continue
+            res = inst.uninstall(ctx)
+            res.changes = [c for c in res.changes if hosts or c.action != "untouched" or c.path.exists()]
+            results.append(res)
+        except InstallError as e:
+            if hosts:
+                errors[h] = str(e)
+    _print_results(results, errors, as_json)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", "hosts", multiple=True, help="Host to check (repeatable); default: all.")
+@click.option("--project", type=click.Path(file_okay=False), help="Check this project's hook configs.")
+@click.option("--no-synthetic", is_flag=True, help="Do not run the configured hook commands.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def doctor(hosts: tuple[str, ...], project: str | None, no_synthetic: bool, as_json: bool) -> None:
+    """Check every host: hook installed, command runs, a synthetic attack is denied, daemon up."""
+    from adr.integrations.install import doctor as doc
+
+    ctx = _context(project, None, need_bin=False)
+    selected = _hosts(hosts, ctx, for_install=False)
+    report = doc.run(ctx, selected, synthetic=not no_synthetic)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        con = Console()
+        d = report.daemon
+        con.print(f"[bold]daemon[/]: [{_STYLE[d.status]}]{d.status}[/] {d.detail}")
+        for c in report.wrapped:  # `adr wrap` / `adr shell`: shims, bash guard, proxy
+            if c.status != "skip":
+                con.print(f"[bold]{c.name}[/]: [{_STYLE[c.status]}]{c.status}[/] {c.detail}")
+        t = Table(show_header=True, header_style="bold", show_lines=False)
+        for col in ("host", "check", "status", "detail"):
+            t.add_column(col, overflow="fold")
+        for h in report.hosts:
+            if not hosts and not h.detected and not h.installed:
+                continue
+            for i, c in enumerate(h.checks):
+                t.add_row(h.label if i == 0 else "", c.name, f"[{_STYLE[c.status]}]{c.status}[/]", c.detail)
+        if t.row_count:
+            con.print(t)
+        shown = [h for h in report.hosts if hosts or h.detected or h.installed]
+        if not shown:
+            con.print(f"No agent host found under {ctx.home}.")
+    if not report.ok:
+        sys.exit(1)
+

@@ -1,0 +1,191 @@
+"""`adr log` (read, filter, follow the audit log) and `adr log verify` (check its hash chain)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Iterator
+
+import click
+
+from adr.audit.log import iter_records, verify
+from adr.cli import main
+from adr.paths import get_paths
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    """'10m', '2h', '7d' (ago) or an ISO date/time (UTC unless it says otherwise)."""
+    now = now or datetime.now(timezone.utc)
+    m = _DURATION.match(text.strip().lower())
+    if m:
+        return now - timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+    try:
+        t = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: use a duration like 10m, 2h, 7d or an ISO time like 2026-01-31T12:00") from None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def _time_of(rec: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(rec.get("time", "")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def matches(rec: dict[str, Any], *, session: str | None = None, host: str | None = None,
+            verdict: str | None = None, rule: str | None = None, since: datetime | None = None) -> bool:
+    if session and not str(rec.get("session", "")).startswith(session):
+        return False
+    if host and rec.get("host") != host:
+        return False
+    if verdict and rec.get("decision") != verdict:
+        return False
+    if rule and not any(str(f.get("rule_id", "")) == rule or str(f.get("rule_id", "")).startswith(rule + ".")
+                        for f in rec.get("findings") or [] if isinstance(f, dict)):
+        return False
+    if since:
+        t = _time_of(rec)
+        if t is None or t < since:
+            return False
+    return True
+
+
+@main.group("log", invoke_without_command=True)
+@click.option("--session", help="Only this session id (a prefix is enough).")
+@click.option("--host", help="Only this host, e.g. claude-code.")
+@click.option("--verdict", type=click.Choice(["allow", "ask", "deny", "error"]), help="Only this decision.")
+@click.option("--rule", help="Only records with a finding from this rule id.")
+@click.option("--since", help="Only newer records: 10m, 2h, 7d, or an ISO time.")
+@click.option("-n", "--limit", type=int, default=50, show_default=True, help="Show the last N matching records (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print matching records as JSON Lines.")
+@click.option("-f", "--follow", is_flag=True, help="Keep printing new records as they are written.")
+@click.pass_context
+def log_group(ctx: click.Context, session: str | None, host: str | None, verdict: str | None, rule: str | None,
+              since: str | None, limit: int, as_json: bool, follow: bool) -> None:
+    """Show what adr decided: one record per decision, newest last."""
+    if ctx.invoked_subcommand is not None:
+        return
+    audit_dir = get_paths().audit_dir
+    flt = dict(session=session, host=host, verdict=verdict, rule=rule, since=parse_since(since) if since else None)
+    records = [r for r in iter_records(audit_dir) if matches(r, **flt)]
+    if limit > 0:
+        records = records[-limit:]
+    last_seq = max((int(r.get("seq", 0)) for r in records), default=0)
+    if not follow:
+        last_seq = 0
+    if as_json:
+        for r in records:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    else:
+        _print_table(records, title=f"adr audit log ({audit_dir})")
+    if not follow:
+        return
+    if not records:
+        last_seq = max((int(r.get("seq", 0)) for r in iter_records(audit_dir)), default=0)
+    try:
+        for r in follow_records(audit_dir, after_seq=last_seq):
+            if matches(r, **flt):
+                if as_json:
+                    click.echo(json.dumps(r, ensure_ascii=False))
+                else:
+                    _print_table([r], header=False)
+    except KeyboardInterrupt:
+        pass
+
+
+def follow_records(audit_dir: os.PathLike[str] | str, after_seq: int, poll: float = 0.3) -> Iterator[dict[str, Any]]:
+    """New records as they come, across rotations (polling: cheap and works everywhere)."""
+    from pathlib import Path
+
+    path = Path(audit_dir) / "audit.jsonl"
+    fh, ino = None, None
+    while True:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            st = None
+        if st is not None and (fh is None or st.st_ino != ino):
+            # new or rotated file: catch up from the whole log so nothing between files is missed
+            for r in iter_records(Path(audit_dir)):
+                if int(r.get("seq", 0)) > after_seq:
+                    after_seq = int(r["seq"])
+                    yield r
+            if fh:
+                fh.close()
+            fh, ino = open(path, "rb"), st.st_ino
+            fh.seek(0, os.SEEK_END)
+        if fh is not None:
+            for raw in iter(fh.readline, b""):
+                if not raw.endswith(b"\n"):
+                    fh.seek(-len(raw), os.SEEK_CUR)  # a record still being written
+                    break
+                try:
+                    r = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(r, dict) and int(r.get("seq", 0)) > after_seq:
+                    after_seq = int(r["seq"])
+                    yield r
+        time.sleep(poll)
+
+
+_STYLE = {"allow": "green", "ask": "yellow", "deny": "red", "error": "magenta"}
+
+
+def _print_table(records: Iterable[dict[str, Any]], title: str | None = None, header: bool = True) -> None:
+    """A table on wide terminals; on narrow ones, each record as a line of facts + the action below."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    wide = console.width >= 120
+    t = Table(title=title if wide else None, show_header=header, box=None, pad_edge=False, expand=wide)
+    cols = [("seq", {"justify": "right", "style": "dim", "no_wrap": True}), ("time (UTC)", {"no_wrap": True}),
+            ("host", {"max_width": 12, "no_wrap": True}), ("session", {"max_width": 8, "no_wrap": True}),
+            ("decision", {"no_wrap": True}), ("rules", {"max_width": 32, "overflow": "fold"})]
+    if wide:
+        cols.append(("action", {"overflow": "fold", "ratio": 1}))
+    elif title:
+        console.print(f"[bold]{escape(title)}[/]")
+    for col, kw in cols:
+        t.add_column(col, **kw)
+    for r in records:
+        d = str(r.get("decision", ""))
+        by = str(r.get("decided_by", ""))
+        label = f"[{_STYLE.get(d, 'white')}]{escape(d)}[/]" + (f" [dim]({escape(by)})[/]" if by != "engine" else "")
+        rules = ", ".join(str(f.get("rule_id", "")) for f in r.get("findings") or [] if isinstance(f, dict))
+        action = escape(str(r.get("summary", "")) or str(r.get("error", "")))
+        row = [str(r.get("seq", "")), str(r.get("time", ""))[5:19].replace("T", " "),
+               escape(str(r.get("host", ""))), escape(str(r.get("session", ""))[:8]), label, escape(rules)]
+        if wide:
+            t.add_row(*row, action)
+        else:
+            console.print(f"[dim]{row[0]:>5}[/]  {row[1]}  {row[2]}  {row[3]}  {label}  {row[5]}", highlight=False)
+            console.print(f"       [dim]→[/] {action}", highlight=False)
+    if wide:
+        console.print(t)
+
+
+@log_group.command("verify")
+def log_verify() -> None:
+    """Check the audit log's hash chain; name the first record that was changed or removed."""
+    audit_dir = get_paths().audit_dir
+    result = verify(audit_dir)
+    if result.ok:
+        click.echo(f"audit log OK: {result.records} records in {result.files} file(s), hash chain intact.")
+        return
+    b = result.broken
+    assert b is not None
+    seq = f" (seq {b.seq})" if b.seq is not None else ""
+    where = f"{b.file}:{b.line}" if b.line else str(b.file)
+    click.echo(f"audit log BROKEN at {where}{seq}: {b.problem}. "
+               f"{result.records} records before it verified.", err=True)
+    sys.exit(1)

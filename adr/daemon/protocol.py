@@ -1,0 +1,269 @@
+"""The daemon's wire protocol: one JSON object per line over a Unix stream socket.
+
+Stdlib only — the hook client imports this on every agent action. Daemon, clients and tests all
+build and read messages through the functions here, so every shape is defined exactly once.
+
+Request:  {"v": 1, "op": "decide", "id": "…", "action": {…} | null, "event": "PreToolUse",
+           "host": "claude-code", "can_ask": true, "input_error": ""}
+Response: {"v": 1, "ok": true, "op": "decide", "id": "…", "verdict": {…}, "decided_by": "engine",
+           "settings": {"fail_mode": "ask", "auto_approve": false}}
+Error:    {"v": 1, "ok": false, "op": "…", "id": "…", "error": {"code": "bad_json", "message": "…"}}
+
+Approvals: a decide request with "progress": true may first get interim lines
+{"v": 1, "ok": true, "op": "decide", "id": "…", "pending": {"question": "3fa9c2d1", "wait_s": 55,
+"hook_timeout": 60}} — the human is being asked; wait up to wait_s + PENDING_MARGIN for the answer.
+{"op": "pending"} lists open questions (data.questions); {"op": "answer", "question": "…",
+"choice": "allow_once", "minutes": 0, "confirmed": false} answers one (refused from inside an agent).
+
+Wrapped sessions: {"op": "session", "session_op": "start" | "end", "session": {"session": "wrap-…",
+"agent": "…", "cwd": "…", "root_pid": 123, "wrap_pid": 122, "shims": "…", "guard": true,
+"proxy": "127.0.0.1:PORT"}} — `adr wrap` registers the session it runs (listed by `status`).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from adr.actions import Action, Verdict, action_from_dict, action_to_dict, verdict_from_dict
+
+PROTOCOL_VERSION = 1
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024  # one request or response line, newline excluded
+DECIDE_TIMEOUT = 56.0  # seconds a client waits for a decision (the host kills hooks at ~60 s)
+CONTROL_TIMEOUT = 5.0  # status / ping / reload / stop
+
+OPS = ("decide", "status", "ping", "reload", "stop", "pending", "answer", "session")
+SESSION_OPS = ("start", "end")  # session: `adr wrap` registers / ends a wrapped session
+PENDING_MARGIN = 1.0  # seconds a client waits beyond a question's window for the daemon's answer
+
+# error codes
+BAD_JSON = "bad_json"  # not UTF-8, not JSON, nested too deep
+BAD_REQUEST = "bad_request"  # JSON, but not a request we understand
+TOO_LARGE = "too_large"
+UNSUPPORTED_VERSION = "unsupported_version"
+UNKNOWN_OP = "unknown_op"
+FORBIDDEN = "forbidden"
+INTERNAL = "internal"
+
+
+class ProtocolError(ValueError):
+    """A message that cannot be used. `partial` keeps what could be read (for the audit log)."""
+
+    def __init__(self, code: str, message: str, partial: "dict[str, Any] | None" = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.partial = partial or {}
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """The few settings the hook client needs; the daemon sends them so the client skips YAML."""
+
+    fail_mode: str = "ask"
+    auto_approve: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fail_mode": self.fail_mode, "auto_approve": self.auto_approve}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> "ClientSettings":
+        if not isinstance(d, dict):
+            return cls()
+        fm = d.get("fail_mode")
+        return cls(fail_mode=fm if fm in ("ask", "deny", "allow") else "ask",
+                   auto_approve=d.get("auto_approve") is True)
+
+
+@dataclass(frozen=True)
+class Request:
+    op: str
+    id: str = ""
+    action: Action | None = None  # decide: what the agent wants (None: an event only recorded)
+    event: str = ""  # decide: the host's event name
+    host: str = ""  # decide: integration name
+    can_ask: bool = True  # decide: can the host put a question to the user itself?
+    input_error: str = ""  # decide: the host input could not be parsed; daemon applies fail mode
+    confirmed: bool = False  # stop: the CLI confirmed with a human; answer: a critical override, confirmed
+    progress: bool = False  # decide: the client reads interim {"pending": …} lines before the answer
+    question: str = ""  # answer: the question id
+    choice: str = ""  # answer: allow_once | allow_session | allow_project | allow_minutes | allow_global | deny | confirm_override
+    minutes: float = 0.0  # answer: allow_minutes
+    session_op: str = ""  # session: start | end
+    session_info: dict[str, Any] = field(default_factory=dict)  # session: id, agent, cwd, root_pid, proxy …
+
+
+@dataclass(frozen=True)
+class Response:
+    ok: bool
+    op: str = ""
+    id: str = ""
+    verdict: Verdict | None = None
+    decided_by: str = ""  # engine | fail-mode | fallback | human
+    settings: ClientSettings = field(default_factory=ClientSettings)
+    data: dict[str, Any] = field(default_factory=dict)  # status / ping / reload payload
+    pending: dict[str, Any] = field(default_factory=dict)  # interim (decide, progress): the human is being asked
+    error_code: str = ""
+    error: str = ""
+
+
+def new_id() -> str:
+    return os.urandom(8).hex()
+
+
+# ---- encoding ---------------------------------------------------------------------------------
+
+def _line(obj: dict[str, Any]) -> bytes:
+    # ASCII escapes keep lone surrogates from a host's JSON representable on the wire.
+    data = json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise ProtocolError(TOO_LARGE, f"message is {len(data)} bytes; the limit is {MAX_MESSAGE_BYTES}")
+    return data + b"\n"
+
+
+def encode_request(req: Request) -> bytes:
+    """Raises ProtocolError(TOO_LARGE) when the request would not fit in one message."""
+    if req.op not in OPS:
+        raise ProtocolError(UNKNOWN_OP, f"unknown op {req.op!r}")
+    obj: dict[str, Any] = {"v": PROTOCOL_VERSION, "op": req.op, "id": req.id}
+    if req.op == "decide":
+        obj.update(action=action_to_dict(req.action) if req.action else None, event=req.event,
+                   host=req.host, can_ask=req.can_ask, input_error=req.input_error)
+    if req.op == "decide" and req.progress:
+        obj["progress"] = True
+    if req.op == "stop":
+        obj["confirmed"] = req.confirmed
+    if req.op == "answer":
+        obj.update(question=req.question, choice=req.choice, minutes=req.minutes, confirmed=req.confirmed)
+    if req.op == "session":
+        obj.update(session_op=req.session_op, session=req.session_info)
+    return _line(obj)
+
+
+def encode_response(resp: Response) -> bytes:
+    obj: dict[str, Any] = {"v": PROTOCOL_VERSION, "ok": resp.ok, "op": resp.op, "id": resp.id}
+    if not resp.ok:
+        obj["error"] = {"code": resp.error_code or INTERNAL, "message": resp.error}
+        return _line(obj)
+    if resp.pending:
+        obj["pending"] = resp.pending
+    if resp.verdict is not None:
+        obj["verdict"] = resp.verdict.to_dict()
+        obj["decided_by"] = resp.decided_by
+        obj["settings"] = resp.settings.to_dict()
+    if resp.data:
+        obj["data"] = resp.data
+    return _line(obj)
+
+
+def error_response(code: str, message: str, op: str = "", id: str = "") -> Response:
+    return Response(ok=False, op=op, id=id, error_code=code, error=message)
+
+
+# ---- decoding ---------------------------------------------------------------------------------
+
+def _load(line: bytes) -> dict[str, Any]:
+    if len(line) > MAX_MESSAGE_BYTES:
+        raise ProtocolError(TOO_LARGE, f"message is {len(line)} bytes; the limit is {MAX_MESSAGE_BYTES}")
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ProtocolError(BAD_JSON, f"message is not UTF-8 text (byte {e.start})") from None
+    try:
+        obj = json.loads(text)
+    except RecursionError:
+        raise ProtocolError(BAD_JSON, "message is nested too deeply") from None
+    except ValueError as e:
+        raise ProtocolError(BAD_JSON, f"message is not JSON: {e}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(BAD_REQUEST, "message must be a JSON object")
+    v = obj.get("v")
+    if v != PROTOCOL_VERSION:
+        raise ProtocolError(UNSUPPORTED_VERSION,
+                            f"protocol version {v!r} is not supported (this side speaks {PROTOCOL_VERSION}); "
+                            "restart the daemon after upgrading adr", _head(obj))
+    return obj
+
+
+def _head(obj: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a bad request that are still worth recording."""
+    keep = {k: obj[k] for k in ("op", "id", "event", "host") if isinstance(obj.get(k), str)}
+    act = obj.get("action")
+    if isinstance(act, dict):
+        keep["action"] = act
+    return keep
+
+
+def decode_request(line: bytes) -> Request:
+    """Bytes of one line → Request. Raises ProtocolError with a human-readable message."""
+    obj = _load(line)
+    op = obj.get("op")
+    rid = obj.get("id", "")
+    if not isinstance(rid, str) or len(rid) > 128:
+        raise ProtocolError(BAD_REQUEST, "id must be a string of at most 128 characters", _head(obj))
+    if op not in OPS:
+        raise ProtocolError(UNKNOWN_OP, f"unknown op {op!r}; expected one of {', '.join(OPS)}", _head(obj))
+    if op == "stop":
+        return Request(op=op, id=rid, confirmed=obj.get("confirmed") is True)
+    if op == "answer":
+        q, c, m = obj.get("question", ""), obj.get("choice", ""), obj.get("minutes", 0)
+        if not isinstance(q, str) or not isinstance(c, str) or len(q) > 64 or len(c) > 64:
+            raise ProtocolError(BAD_REQUEST, "question and choice must be short strings", _head(obj))
+        if not isinstance(m, (int, float)) or isinstance(m, bool) or not 0 <= m <= 525600:
+            raise ProtocolError(BAD_REQUEST, "minutes must be a number from 0 to 525600", _head(obj))
+        return Request(op=op, id=rid, question=q, choice=c, minutes=float(m), confirmed=obj.get("confirmed") is True)
+    if op == "session":
+        return _decode_session(obj, rid)
+    if op != "decide":
+        return Request(op=op, id=rid)
+    for key in ("event", "host", "input_error"):
+        if not isinstance(obj.get(key, ""), str):
+            raise ProtocolError(BAD_REQUEST, f"{key} must be a string", _head(obj))
+    raw = obj.get("action")
+    action = None
+    if raw is not None:
+        if not isinstance(raw, dict):
+            raise ProtocolError(BAD_REQUEST, "action must be an object or null", _head(obj))
+        try:
+            action = action_from_dict(raw)
+        except (KeyError, ValueError, TypeError, AttributeError) as e:
+            raise ProtocolError(BAD_REQUEST, f"action is malformed: {type(e).__name__}: {e}", _head(obj)) from None
+    return Request(op=op, id=rid, action=action, event=obj.get("event", ""), host=obj.get("host", ""),
+                   can_ask=obj.get("can_ask", True) is not False, input_error=obj.get("input_error", ""),
+                   progress=obj.get("progress") is True)
+
+
+def _decode_session(obj: dict[str, Any], rid: str) -> Request:
+    sop, info = obj.get("session_op"), obj.get("session")
+    if sop not in SESSION_OPS:
+        raise ProtocolError(BAD_REQUEST, f"session_op must be one of {', '.join(SESSION_OPS)}", _head(obj))
+    if not isinstance(info, dict) or len(info) > 32:
+        raise ProtocolError(BAD_REQUEST, "session must be an object of at most 32 fields", _head(obj))
+    for k, v in info.items():
+        if len(k) > 64 or not (isinstance(v, (bool, int)) or (isinstance(v, str) and len(v) <= 4096)):
+            raise ProtocolError(BAD_REQUEST, f"session field {k[:64]!r} must be a short string, number or boolean",
+                                _head(obj))
+    if not isinstance(info.get("session"), str) or not info["session"]:
+        raise ProtocolError(BAD_REQUEST, "session.session (the id) is required", _head(obj))
+    return Request(op="session", id=rid, session_op=sop, session_info=dict(info))
+
+
+def decode_response(line: bytes) -> Response:
+    obj = _load(line)
+    op, rid = str(obj.get("op", "")), str(obj.get("id", ""))
+    if obj.get("ok") is not True:
+        err = obj.get("error") if isinstance(obj.get("error"), dict) else {}
+        return error_response(str(err.get("code", INTERNAL)), str(err.get("message", "unknown error")), op, rid)
+    verdict = None
+    if obj.get("verdict") is not None:
+        try:
+            verdict = verdict_from_dict(obj["verdict"])
+        except (KeyError, ValueError, TypeError, AttributeError) as e:
+            raise ProtocolError(BAD_REQUEST, f"verdict is malformed: {e}") from None
+    data = obj.get("data")
+    pending = obj.get("pending")
+    return Response(ok=True, op=op, id=rid, verdict=verdict, decided_by=str(obj.get("decided_by", "")),
+                    settings=ClientSettings.from_dict(obj.get("settings")),
+                    data=data if isinstance(data, dict) else {},
+                    pending=pending if isinstance(pending, dict) else {})

@@ -1,0 +1,532 @@
+"""The daemon: an asyncio Unix-socket server that judges actions and writes the audit log.
+
+One event loop does everything a decision needs (the engine is pure and takes microseconds;
+rule reloads, which compile and self-test rules, run in a worker thread and are swapped in
+whole). Every connection's uid is checked by the kernel's peer credentials before a byte is read.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import psutil
+
+from adr.actions import Decision, Verdict
+from adr.audit.log import AuditLog, Origin, decision_entry, error_entry, now_iso
+from adr.audit.redact import redact
+from adr.config import Settings, load_settings
+from adr.daemon import protocol as P
+from adr.daemon.approvals import Approvals, Outcome
+from adr.daemon.failsafe import fail_verdict
+from adr.daemon.instance import InstanceLock, bind_socket, prepare_private_dir
+from adr.daemon.peer import PeerCred, PeerCredError, peer_allowed, peer_credentials
+from adr.daemon.watch import RuleWatcher
+from adr.monitor.ancestry import find_agent_ancestor, inside_agent, parent_of
+from adr.paths import Paths, builtin_rules_dir
+
+log = logging.getLogger("adr.daemon")
+
+IDLE_TIMEOUT = 120.0  # a connection that sends nothing for this long is closed
+MAX_SESSIONS_TRACKED = 10_000
+
+
+class StartupError(RuntimeError):
+    """The daemon cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One consistent generation of settings + compiled rules, swapped in as a whole."""
+
+    settings: Settings
+    engine: Any
+    loaded_at: float
+    load_ms: float
+
+
+def default_engine_loader(settings: Settings) -> Any:
+    from adr.engine import load_engine  # imported lazily: the engine pulls in tree-sitter, re2, yaml
+
+    return load_engine(settings)
+
+
+class Stats:
+    """Counters for `adr status` (owned by the event loop thread; no locking needed)."""
+
+    def __init__(self) -> None:
+        self.started = time.time()
+        self.decisions: dict[str, int] = {"allow": 0, "ask": 0, "deny": 0, "error": 0}
+        self.decided_by: dict[str, int] = {}
+        self.sessions: dict[tuple[str, str], float] = {}
+        self.refused_peers = 0
+        self.bad_requests = 0
+        self.reloads = 0
+        self.last_reload: float | None = None
+        self.last_reload_error: dict[str, Any] | None = None
+        self.audit_errors = 0
+        self.last_audit_error = ""
+        self.active = 0
+        self.wrapped: dict[str, dict[str, Any]] = {}  # `adr wrap` sessions (op session), by id
+
+    def saw_session(self, host: str, session: str) -> None:
+        if not session:
+            return
+        key = (host, session)
+        if key not in self.sessions and len(self.sessions) >= MAX_SESSIONS_TRACKED:
+            self.sessions.pop(next(iter(self.sessions)))
+        self.sessions[key] = time.time()
+
+
+class Daemon:
+    def __init__(self, paths: Paths, *, expected_uid: int | None = None,
+                 engine_loader: Callable[[Settings], Any] = default_engine_loader,
+                 settings_loader: Callable[[Paths], Settings] = load_settings,
+                 watch: bool = True) -> None:
+        self.paths = paths
+        self.expected_uid = os.geteuid() if expected_uid is None else expected_uid
+        self._engine_loader = engine_loader
+        self._settings_loader = settings_loader
+        self._watch = watch
+        self.stats = Stats()
+        self.loaded: Loaded | None = None
+        self.audit: AuditLog | None = None
+        self._lock = InstanceLock(paths.pid_file)
+        self._server: asyncio.base_events.Server | None = None
+        self._stopping: asyncio.Event | None = None
+        self._watcher: RuleWatcher | None = None
+        self._socket_path = Path(paths.socket)
+        self._socket_ino: int | None = None
+        self._reload_task: asyncio.Task[Any] | None = None
+        self._reload_again = False
+        self.approvals: Approvals | None = None  # pending questions to the human (approvals.py)
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        prepare_private_dir(self.paths.runtime_dir)
+        self.paths.ensure()
+        self._lock.acquire()  # AlreadyRunning
+        try:
+            try:
+                self.loaded = await asyncio.get_running_loop().run_in_executor(None, self._load)
+            except Exception as e:
+                raise StartupError(f"cannot load rules/settings: {e}") from None
+            self.audit = AuditLog(self.paths.audit_dir, self.loaded.settings.audit_max_bytes)
+            from adr.grants import GrantStore
+
+            self.approvals = Approvals(GrantStore(self.paths.grants_db), self._audit)
+            await self.approvals.start()
+            sock = bind_socket(self._socket_path)
+            self._socket_ino = os.stat(self._socket_path).st_ino
+            self._server = await asyncio.start_unix_server(self._handle, sock=sock, limit=P.MAX_MESSAGE_BYTES + 1)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.request_stop, f"signal {sig.name}")
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+            loop.add_signal_handler(signal.SIGHUP, self.schedule_reload, "SIGHUP")
+        if self._watch:
+            self._watcher = RuleWatcher(loop, lambda: self.schedule_reload("rule files changed"))
+            self._rewatch()
+        st = self.loaded.engine.stats if hasattr(self.loaded.engine, "stats") else {}
+        log.info("adr daemon %d listening on %s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
+                 st.get("rules", "?"), self.loaded.load_ms)
+
+    async def serve_forever(self) -> None:
+        assert self._stopping is not None
+        await self._stopping.wait()
+        await self.shutdown()
+
+    def request_stop(self, why: str = "") -> None:
+        if self._stopping is not None and not self._stopping.is_set():
+            log.info("stopping (%s)", why or "requested")
+            self._stopping.set()
+
+    async def shutdown(self) -> None:
+        if self._watcher:
+            self._watcher.stop()
+        if self._server is not None:
+            self._server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2)
+        with contextlib.suppress(OSError):
+            if self._socket_ino is not None and os.stat(self._socket_path).st_ino == self._socket_ino:
+                os.unlink(self._socket_path)
+        if self.approvals:
+            self.approvals.shutdown()
+            self.approvals.grants.close()
+        if self.audit:
+            self.audit.close()
+        self._lock.release()
+        log.info("adr daemon stopped")
+
+    # ---- rules ---------------------------------------------------------------------------------
+
+    def _load(self) -> Loaded:
+        t0 = time.perf_counter()
+        settings = self._settings_loader(self.paths)
+        engine = self._engine_loader(settings)
+        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000)
+
+    def _rewatch(self) -> None:
+        if not self._watcher or not self.loaded:
+            return
+        dirs: list[tuple[Path, bool]] = [(self.paths.config_dir, False)]
+        self.paths.user_rules_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        dirs.append((self.paths.user_rules_dir, True))
+        dirs.append((builtin_rules_dir(), True))
+        dirs += [(Path(d).expanduser(), True) for d in self.loaded.settings.extra_rule_dirs]
+        for f in getattr(self.loaded.engine, "rule_files", ()) or ():
+            dirs.append((Path(f).parent, False))
+        self._watcher.watch(dirs)
+
+    def schedule_reload(self, why: str = "") -> None:
+        if self._reload_task is not None and not self._reload_task.done():
+            self._reload_again = True
+            return
+        self._reload_task = asyncio.get_running_loop().create_task(self.reload(why))
+
+    async def reload(self, why: str = "") -> dict[str, Any]:
+        """Load settings + rules in a worker thread; keep the last good ones if that fails."""
+        loop = asyncio.get_running_loop()
+        while True:
+            self._reload_again = False
+            try:
+                new = await loop.run_in_executor(None, self._load)
+            except Exception as e:
+                msg = str(e) or type(e).__name__
+                self.stats.last_reload_error = {"time": now_iso(), "message": msg}
+                log.error("rule reload failed (%s); keeping the last good rules: %s", why or "requested", msg)
+                result = {"ok": False, "error": msg}
+            else:
+                self.loaded = new
+                if self.audit:
+                    self.audit.max_bytes = max(4096, new.settings.audit_max_bytes)
+                self.stats.reloads += 1
+                self.stats.last_reload = new.loaded_at
+                self.stats.last_reload_error = None
+                st = getattr(new.engine, "stats", {}) or {}
+                log.info("rules reloaded (%s): %s rules in %.0f ms", why or "requested", st.get("rules", "?"), new.load_ms)
+                self._rewatch()
+                result = {"ok": True, "rules": st.get("rules"), "load_ms": round(new.load_ms, 1)}
+            if not self._reload_again:
+                return result
+
+    # ---- connections ----------------------------------------------------------------------------
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sock = writer.get_extra_info("socket")
+        try:
+            cred = peer_credentials(sock)
+        except PeerCredError as e:
+            log.warning("refused a connection: %s", e)
+            self.stats.refused_peers += 1
+            writer.close()
+            return
+        if not peer_allowed(cred, self.expected_uid):
+            self.stats.refused_peers += 1
+            log.warning("refused a connection from uid %d (pid %s): only uid %d may use this daemon",
+                        cred.uid, cred.pid, self.expected_uid)
+            with contextlib.suppress(Exception):
+                writer.write(P.encode_response(P.error_response(P.FORBIDDEN, "this daemon serves another user")))
+                await asyncio.wait_for(writer.drain(), 1)
+            writer.close()
+            return
+        self.stats.active += 1
+        try:
+            while True:
+                try:
+                    line = await asyncio.wait_for(reader.readuntil(b"\n"), IDLE_TIMEOUT)
+                    line = line[:-1]
+                except asyncio.IncompleteReadError as e:
+                    line = e.partial  # a last request without its newline still gets an answer
+                    if not line.strip():
+                        return
+                except asyncio.LimitOverrunError:
+                    self.stats.bad_requests += 1
+                    await self._send(writer, P.error_response(
+                        P.TOO_LARGE, f"message exceeds {P.MAX_MESSAGE_BYTES} bytes without a newline; "
+                                     "connection closed"))
+                    return
+                except (asyncio.TimeoutError, ConnectionError):
+                    return
+                resp = self.process(line, cred, writer)
+                if isinstance(resp, asyncio.Future) or asyncio.iscoroutine(resp):
+                    resp = await resp
+                await self._send(writer, resp)
+                if reader.at_eof() or (resp.op == "stop" and resp.ok):
+                    return
+        except (ConnectionError, BrokenPipeError):
+            return
+        except Exception:  # never let one connection take the daemon down
+            log.exception("internal error while serving a connection")
+        finally:
+            self.stats.active -= 1
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    async def _send(self, writer: asyncio.StreamWriter, resp: P.Response) -> None:
+        try:
+            data = P.encode_response(resp)
+        except P.ProtocolError as e:
+            data = P.encode_response(P.error_response(e.code, e.message, resp.op, resp.id))
+        writer.write(data)
+        await writer.drain()
+
+    def process(self, line: bytes, cred: PeerCred, writer: "asyncio.StreamWriter | None" = None) -> "P.Response | Any":
+        """One request line → its response (a coroutine for ops that wait: reload)."""
+        t0 = time.perf_counter()
+        try:
+            req = P.decode_request(line)
+        except P.ProtocolError as e:
+            self.stats.bad_requests += 1
+            op = e.partial.get("op", "")
+            if op == "decide":
+                self.stats.decisions["error"] += 1
+                self._audit(error_entry(e.partial, code=e.code, message=e.message, origin=self._origin(cred.pid)))
+            log.warning("bad request from pid %s: %s: %s", cred.pid, e.code, redact(e.message, 300))
+            return P.error_response(e.code, e.message, op, str(e.partial.get("id", "")))
+        try:
+            if req.op == "decide":
+                return self._decide(req, cred, t0, writer)
+            if req.op == "ping":
+                return P.Response(ok=True, op="ping", id=req.id, data={
+                    "pid": os.getpid(), "protocol": P.PROTOCOL_VERSION,
+                    "approvals": self.approvals.channels() if self.approvals else []})
+            if req.op == "pending":
+                return P.Response(ok=True, op="pending", id=req.id, data={
+                    "questions": self.approvals.list_pending() if self.approvals else []})
+            if req.op == "answer":
+                return self._answer(req, cred)
+            if req.op == "session":
+                return self._session(req, cred)
+            if req.op == "status":
+                return P.Response(ok=True, op="status", id=req.id, data=self.status())
+            if req.op == "reload":
+                return self._reload_response(req)
+            if req.op == "stop":
+                return self._stop(req, cred)
+        except Exception as e:
+            log.exception("internal error handling %s", req.op)
+            return P.error_response(P.INTERNAL, f"internal error: {type(e).__name__}: {e}", req.op, req.id)
+        return P.error_response(P.UNKNOWN_OP, f"unknown op {req.op!r}", req.op, req.id)
+
+    async def _reload_response(self, req: P.Request) -> P.Response:
+        result = await self.reload("requested over the socket")
+        if result["ok"]:
+            return P.Response(ok=True, op="reload", id=req.id, data=result)
+        return P.error_response("reload_failed", f"reload failed, last good rules kept: {result['error']}", "reload", req.id)
+
+    # ---- decisions --------------------------------------------------------------------------
+
+    def _decide(self, req: P.Request, cred: PeerCred, t0: float,
+                writer: "asyncio.StreamWriter | None" = None) -> "P.Response | Any":
+        loaded = self.loaded
+        assert loaded is not None
+        settings = loaded.settings
+        client_settings = P.ClientSettings(fail_mode=settings.fail_mode, auto_approve=settings.auto_approve)
+        action = req.action
+        host = req.host or (action.context.host if action else "")
+        if action is not None:
+            self.stats.saw_session(host, action.context.session)
+            # the agent above this hook may never answer a question. adr's proxy is the exception: it
+            # runs in `adr wrap` itself, whose parent is the human's shell (the wrapped tree is known
+            # by ADR_SESSION and by its `adr wrap` ancestor instead — adr/monitor/ancestry.py).
+            if self.approvals is not None and host != "proxy":
+                self.approvals.note_hook_peer(cred.pid, host, action.context.session)
+        error = ""
+        if req.input_error:
+            verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the {host or 'host'} hook input is malformed ({req.input_error})",
+                                   hint="check the hook configuration with `adr doctor`")
+            decided_by = "fail-mode"
+            error = req.input_error
+        elif action is None:
+            # an event adr only records (session start, tool results): nothing to decide
+            return P.Response(ok=True, op="decide", id=req.id, verdict=Verdict(Decision.ALLOW),
+                              decided_by="none", settings=client_settings)
+        else:
+            try:
+                verdict = loaded.engine.decide(action)
+                decided_by = "engine"
+            except Exception as e:
+                log.exception("the rule engine failed on a %s action", action.kind.value)
+                error = f"{type(e).__name__}: {e}"
+                verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the rule engine failed ({type(e).__name__})",
+                                       hint="report this with the daemon log; `adr status` shows the rules in use")
+                decided_by = "fail-mode"
+            if (decided_by == "engine" and self.approvals is not None
+                    and self.approvals.wants(verdict, settings)):
+                return self._ask(req, cred, t0, action, verdict, settings, host, client_settings, writer)
+        return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
+
+    async def _ask(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
+                   settings: Settings, host: str, client_settings: P.ClientSettings,
+                   writer: "asyncio.StreamWriter | None") -> P.Response:
+        """Put an "ask" to the human (approvals.py); the connection waits for the answer."""
+        assert self.approvals is not None
+
+        async def interim(data: dict[str, Any]) -> None:
+            if writer is not None:
+                await self._send(writer, P.Response(ok=True, op="decide", id=req.id, pending=data))
+
+        try:
+            out = await self.approvals.resolve(action, verdict, settings, host=host, can_ask=req.can_ask,
+                                               interim=interim if req.progress else None)
+        except Exception:
+            log.exception("approvals failed; answering with the rules' verdict")
+            out = Outcome(verdict, "engine", {})
+        if out.explicit_allow:
+            client_settings = P.ClientSettings(fail_mode=client_settings.fail_mode, auto_approve=True)
+        return self._finish_decide(req, cred, t0, action, out.verdict, out.decided_by, host, "", client_settings,
+                                   out.extra)
+
+    def _answer(self, req: P.Request, cred: PeerCred) -> P.Response:
+        if self.approvals is None:
+            return P.error_response("no_question", "the daemon is not asking anything", "answer", req.id)
+        ok, message, details = self.approvals.answer(req.question, req.choice, peer_pid=cred.pid,
+                                                     minutes=req.minutes, confirmed=req.confirmed)
+        if not ok:
+            code = P.FORBIDDEN if message.startswith("refused") else "no_question"
+            return P.error_response(code, message, "answer", req.id)
+        return P.Response(ok=True, op="answer", id=req.id, data={"result": message, **details})
+
+    def _finish_decide(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
+                       decided_by: str, host: str, error: str, client_settings: P.ClientSettings,
+                       extra: "dict[str, Any] | None" = None) -> P.Response:
+        latency_ms = (time.perf_counter() - t0) * 1000
+        self.stats.decisions[verdict.decision.value] = self.stats.decisions.get(verdict.decision.value, 0) + 1
+        self.stats.decided_by[decided_by] = self.stats.decided_by.get(decided_by, 0) + 1
+        # the record is on disk before the client hears the answer: an answered decision is never lost
+        self._audit(decision_entry(action, verdict, decided_by=decided_by, latency_ms=latency_ms,
+                                   origin=self._origin(cred.pid), event=req.event, host=host,
+                                   request_id=req.id, error=error) | (extra or {}))
+        return P.Response(ok=True, op="decide", id=req.id, verdict=verdict, decided_by=decided_by,
+                          settings=client_settings)
+
+    def _audit(self, entry: dict[str, Any]) -> None:
+        if self.audit is None:
+            return
+        try:
+            self.audit.append(entry)
+        except OSError as e:
+            self.stats.audit_errors += 1
+            self.stats.last_audit_error = f"{now_iso()}: {e}"
+            log.error("cannot write the audit log %s: %s", self.audit.path, e)
+
+    def _origin(self, pid: int | None) -> Origin:
+        if not pid:
+            return Origin()
+        agent = find_agent_ancestor(pid)
+        if agent:
+            return Origin(peer_pid=pid, agent_pid=agent.pid, process=agent.name)
+        parent = parent_of(pid)
+        return Origin(peer_pid=pid, agent_pid=parent[0], process=parent[1]) if parent else Origin(peer_pid=pid)
+
+    # ---- control --------------------------------------------------------------------------
+
+    def _stop(self, req: P.Request, cred: PeerCred) -> P.Response:
+        if not req.confirmed:
+            return P.error_response(P.FORBIDDEN, "stopping adr needs a human's confirmation: run `adr daemon stop` in a terminal",
+                                    "stop", req.id)
+        why = inside_agent(cred.pid) if cred.pid else None
+        if why:
+            log.warning("refused to stop: the request (pid %s) comes from inside an agent: %s", cred.pid, why)
+            return P.error_response(P.FORBIDDEN, f"refused: the stop request comes from inside an AI agent ({why}); "
+                                                 "stop adr from a terminal that no agent controls", "stop", req.id)
+        log.warning("stop requested by pid %s", cred.pid)
+        asyncio.get_running_loop().call_soon(self.request_stop, f"`adr daemon stop` from pid {cred.pid}")
+        return P.Response(ok=True, op="stop", id=req.id, data={"pid": os.getpid()})
+
+    def _session(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """`adr wrap` starts / ends a wrapped session (shims, shell guard, proxy) — listed in status."""
+        info, wrapped = dict(req.session_info), self.stats.wrapped
+        sid = str(info["session"])
+        if req.session_op == "end":
+            wrapped.pop(sid, None)
+            return P.Response(ok=True, op="session", id=req.id, data={"session": sid, "ended": True})
+        for old in [k for k, v in wrapped.items() if not psutil.pid_exists(int(v.get("wrap_pid") or 0) or 0)]:
+            wrapped.pop(old, None)  # its `adr wrap` died without saying goodbye
+        if sid not in wrapped and len(wrapped) >= MAX_SESSIONS_TRACKED:
+            wrapped.pop(next(iter(wrapped)))
+        info.update(started=now_iso(), peer_pid=cred.pid)
+        wrapped[sid] = info
+        self.stats.saw_session("wrap", sid)
+        log.info("wrapped session %s started: agent %s, pid %s", sid, info.get("agent", "?"), info.get("root_pid"))
+        return P.Response(ok=True, op="session", id=req.id, data={"session": sid})
+
+    def status(self) -> dict[str, Any]:
+        s, loaded = self.stats, self.loaded
+        st = dict(getattr(loaded.engine, "stats", {}) or {}) if loaded else {}
+        settings = loaded.settings if loaded else Settings()
+        return {
+            "pid": os.getpid(),
+            "protocol": P.PROTOCOL_VERSION,
+            "socket": str(self._socket_path),
+            "started": now_iso(s.started),
+            "uptime_s": round(time.time() - s.started, 1),
+            "mode": settings.mode,
+            "sensitivity": settings.sensitivity,
+            "fail_mode": settings.fail_mode,
+            "rules": {"count": st.get("rules"), "packs": list(st.get("packs", []) or []),
+                      "load_ms": round(float(st.get("load_ms", loaded.load_ms if loaded else 0) or 0), 1),
+                      "files": len(getattr(loaded.engine, "rule_files", ()) or ()) if loaded else 0},
+            "decisions": dict(s.decisions),
+            "decided_by": dict(s.decided_by),
+            "total_decisions": sum(s.decisions.values()),
+            "sessions_seen": len(s.sessions),
+            "connections_active": s.active,
+            "refused_peers": s.refused_peers,
+            "bad_requests": s.bad_requests,
+            "reloads": s.reloads,
+            "last_reload": now_iso(s.last_reload) if s.last_reload else None,
+            "last_reload_error": s.last_reload_error,
+            "audit": {"path": str(self.audit.path) if self.audit else "", "errors": s.audit_errors,
+                      "last_error": s.last_audit_error},
+            "approvals": self.approvals.status(settings) if self.approvals else {},
+            "wrapped_sessions": list(s.wrapped.values()),
+            "rss_bytes": _rss(),
+        }
+
+
+def _rss() -> int | None:
+    try:
+        return psutil.Process().memory_info().rss
+    except psutil.Error:
+        return None
+
+
+def setup_logging(paths: Paths, level: int = logging.INFO, stderr: bool = True) -> None:
+    """Daemon log: the state dir file (0600) and, in the foreground, stderr."""
+    paths.ensure()
+    fd = os.open(paths.daemon_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.close(fd)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    logger = logging.getLogger("adr")
+    logger.setLevel(level)
+    for h in list(logger.handlers):
+        logger.removeHandler(h)
+    fh = logging.FileHandler(paths.daemon_log, encoding="utf-8")
+    fh.setFormatter(fmt)
+    logger.addHandler(fh)
+    if stderr:
+        sh = logging.StreamHandler()
+        sh.setFormatter(fmt)
+        logger.addHandler(sh)
+    logger.propagate = False
+
+
+async def run_daemon(paths: Paths, **kwargs: Any) -> None:
+    daemon = Daemon(paths, **kwargs)
+    await daemon.start()
+    await daemon.serve_forever()

@@ -1,0 +1,226 @@
+"""`adr-hook HOST`: the program an agent host runs before each tool call. Stdlib only.
+
+It starts on every agent action, so on the usual path it imports nothing but the standard library
+and adr's stdlib-only modules: read the host's JSON, turn it into an Action with the host's
+integration, ask the daemon, print the host's answer. When the daemon cannot answer, the rules
+are evaluated in-process (slower, offline); when even that fails, the configured fail mode
+applies — and every answer says which of these happened.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import replace
+from typing import Any
+
+from adr.actions import Action, Decision, Verdict
+from adr.daemon import protocol as P
+from adr.daemon.client import DaemonTimeout, DaemonUnavailable, request
+from adr.daemon.failsafe import fail_verdict
+from adr.integrations.interface import HookEvent, HookInputError, HookOutput, Integration
+
+MAX_INPUT_BYTES = 32 * 1024 * 1024
+_HOST_RE = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+FALLBACK_NOTE = "(daemon not running: evaluated in-process)"
+_STARTED = time.monotonic()  # the host's hook timeout runs from about here
+
+
+def load_integration(host: str) -> Integration:
+    """ "claude-code" → adr.integrations.claude_code.INTEGRATION; ValueError for unknown hosts."""
+    if not _HOST_RE.match(host) or host in ("interface",):
+        raise ValueError(f"unknown host {host!r}")
+    try:
+        module = importlib.import_module(f"adr.integrations.{host.replace('-', '_')}")
+    except ImportError:
+        raise ValueError(f"unknown host {host!r}") from None
+    integration = getattr(module, "INTEGRATION", None)
+    if integration is None:
+        raise ValueError(f"adr.integrations.{host.replace('-', '_')} has no INTEGRATION")
+    return integration
+
+
+def read_input(stream: Any = None, limit: int = MAX_INPUT_BYTES) -> Any:
+    """The host's hook JSON, decoded; HookInputError with a readable reason otherwise."""
+    stream = stream if stream is not None else sys.stdin.buffer
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise HookInputError(f"hook input is larger than {limit // (1024 * 1024)} MiB")
+    if not data.strip():
+        raise HookInputError("hook input is empty (expected the host's JSON on stdin)")
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise HookInputError("hook input is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise HookInputError(f"hook input is not valid JSON: {e}") from None
+
+
+def _timeout() -> float:
+    try:
+        return max(0.05, float(os.environ.get("ADR_HOOK_TIMEOUT", "")))
+    except ValueError:
+        return P.DECIDE_TIMEOUT
+
+
+def _note(verdict: Verdict, note: str) -> Verdict:
+    return replace(verdict, reason=f"{verdict.reason} {note}".strip(),
+                   agent_reason=f"{verdict.agent_reason} {note}".strip() if verdict.decision is not Decision.ALLOW
+                   else verdict.agent_reason)
+
+
+def _local_settings() -> Any:
+    """Settings for the fallback path (YAML load: only when the daemon could not answer)."""
+    from adr.config import load_settings
+
+    return load_settings(overrides={"offline": True})
+
+
+def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: str) -> tuple[Verdict, P.ClientSettings]:
+    """Judge with the rules in this process (no look-ups) and append to the audit log."""
+    t0 = time.perf_counter()
+    settings = _local_settings()
+    from adr.engine import load_engine
+
+    verdict = load_engine(settings).decide(action)
+    verdict = _note(verdict, why)
+    latency = (time.perf_counter() - t0) * 1000
+    try:
+        from adr.audit.log import AuditLog, Origin, decision_entry
+        from adr.paths import get_paths
+
+        log = AuditLog(get_paths().ensure().audit_dir, settings.audit_max_bytes)
+        try:
+            log.append(decision_entry(action, verdict, decided_by="fallback", latency_ms=latency,
+                                      origin=Origin(peer_pid=os.getpid(), agent_pid=os.getppid()),
+                                      event=event.event, host=event.host, request_id=request_id))
+        finally:
+            log.close()
+    except Exception as e:  # the answer matters more than the record; say so on stderr
+        print(f"adr-hook: could not write the audit log: {e}", file=sys.stderr)
+    return verdict, P.ClientSettings(fail_mode=settings.fail_mode, auto_approve=settings.auto_approve)
+
+
+def _fail_mode() -> str:
+    try:
+        return _local_settings().fail_mode
+    except Exception:
+        return "ask"
+
+
+def decide(integration: Integration, event: HookEvent) -> tuple[Verdict, P.ClientSettings]:
+    """Daemon first, then in-process, then fail mode."""
+    rid = P.new_id()
+    action = event.action
+    req = P.Request(op="decide", id=rid, action=action, event=event.event, host=event.host,
+                    can_ask=bool(integration.can_ask), progress=action is not None)
+    if action is None:  # nothing to judge; let the daemon count the session if it is up
+        try:
+            resp = request(req, timeout=0.5)
+            return Verdict(Decision.ALLOW), resp.settings
+        except (DaemonUnavailable, P.ProtocolError):
+            return Verdict(Decision.ALLOW), P.ClientSettings()
+    why = FALLBACK_NOTE
+    asked: dict[str, Any] = {}
+    try:
+        resp = request(req, timeout=_timeout(), on_pending=lambda r: _pending_deadline(r, asked))
+        if resp.ok and resp.verdict is not None:
+            return resp.verdict, resp.settings
+        why = f"(daemon error {resp.error_code}: {resp.error}; evaluated in-process)"
+    except DaemonUnavailable as e:
+        if asked:  # the human was being asked and no answer came in time: never run it unasked
+            return _unanswered(asked), P.ClientSettings()
+        if isinstance(e, DaemonTimeout):
+            why = f"(daemon did not answer within {_timeout():g} s: evaluated in-process)"
+    except P.ProtocolError as e:
+        why = f"({e.message}: evaluated in-process)"
+    try:
+        return evaluate_in_process(action, event, rid, why)
+    except Exception as e:
+        problem = f"the daemon is not reachable and in-process evaluation failed ({type(e).__name__}: {e})"
+        return fail_verdict(_fail_mode(), bool(integration.can_ask), problem), P.ClientSettings()
+
+
+def _pending_deadline(resp: P.Response, asked: dict[str, Any]) -> float:
+    """The daemon is asking the human: wait for its window (+ margin), never past the host's timeout."""
+    asked.update(resp.pending)
+    try:
+        wait = max(0.0, float(resp.pending.get("wait_s") or 0))
+        hook_timeout = float(resp.pending.get("hook_timeout") or 0)
+    except (TypeError, ValueError):
+        wait, hook_timeout = P.DECIDE_TIMEOUT, 0.0
+    deadline = time.monotonic() + wait + P.PENDING_MARGIN
+    if hook_timeout > 0:
+        deadline = min(deadline, _STARTED + hook_timeout - 0.5)
+    return deadline
+
+
+def _unanswered(asked: dict[str, Any]) -> Verdict:
+    qid = str(asked.get("question", ""))[:16]
+    return Verdict(Decision.DENY,
+                   reason=f"adr asked you (question {qid}) but no answer reached this hook in time: denied.",
+                   agent_reason="adr asked the user to approve this and got no answer in time, so it was not "
+                                "run. Tell the user what you want to do and why.")
+
+
+def run(host: str, stdin: Any = None) -> HookOutput:
+    try:
+        integration = load_integration(host)
+    except ValueError as e:
+        return HookOutput(stderr=f"adr-hook: {e}. Known hosts are the modules in adr/integrations/.\n", exit_code=2)
+    try:
+        event = integration.parse(read_input(stdin))
+    except HookInputError as e:
+        return _malformed(integration, str(e))
+    verdict, settings = decide(integration, event)
+    return integration.format(verdict, event, auto_approve=settings.auto_approve)
+
+
+def _malformed(integration: Integration, problem: str) -> HookOutput:
+    """Bad host input: a safe answer in the host's own format, never a traceback."""
+    event = HookEvent(host=integration.name, event="PreToolUse", action=None)
+    req = P.Request(op="decide", id=P.new_id(), action=None, event=event.event, host=integration.name,
+                    can_ask=bool(integration.can_ask), input_error=problem[:2000])
+    try:  # the daemon applies the configured fail mode and records the incident
+        resp = request(req, timeout=2.0)
+        if resp.ok and resp.verdict is not None:
+            return integration.format(resp.verdict, event, auto_approve=False)
+    except (DaemonUnavailable, P.ProtocolError):
+        pass
+    verdict = fail_verdict(_fail_mode(), bool(integration.can_ask), f"the {integration.name} hook input is malformed ({problem})",
+                           hint="check the hook configuration with `adr doctor`")
+    return integration.format(verdict, event, auto_approve=False)
+
+
+def main(argv: "list[str] | None" = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0] in ("-h", "--help"):
+        sys.stderr.write("usage: adr-hook HOST   (reads the host's hook JSON on stdin; e.g. adr-hook claude-code)\n")
+        sys.exit(2)
+    try:
+        out = run(args[0])
+    except Exception as e:  # last resort: a safe, explained answer instead of a traceback
+        out = _last_resort(args[0], e)
+    if out.stdout:
+        sys.stdout.write(out.stdout if out.stdout.endswith("\n") else out.stdout + "\n")
+        sys.stdout.flush()
+    if out.stderr:
+        sys.stderr.write(out.stderr)
+    sys.exit(out.exit_code)
+
+
+def _last_resort(host: str, err: Exception) -> HookOutput:
+    problem = f"adr-hook failed unexpectedly ({type(err).__name__}: {err})"
+    try:
+        integration = load_integration(host)
+        verdict = fail_verdict(_fail_mode(), bool(integration.can_ask), problem)
+        return integration.format(verdict, HookEvent(host=host, event="PreToolUse", action=None), auto_approve=False)
+    except Exception:
+        return HookOutput(stderr=f"adr-hook: {problem}\n", exit_code=2)
+
+
+if __name__ == "__main__":
+    main()

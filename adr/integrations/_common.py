@@ -1,0 +1,134 @@
+"""Small helpers shared by the host parsers and formatters. Stdlib only (hook client hot path).
+
+Each host module turns its own JSON into `Action`s with these, so field checks and error
+messages read the same across hosts: a malformed payload raises `HookInputError` naming the
+host and the field, which the hook client turns into a safe decision.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from adr.actions import Action, ActionKind, Context, Decision, Verdict
+from adr.integrations.interface import HookEvent, HookInputError
+
+MAX_TEXT = 32 * 1024 * 1024  # real Write payloads reach tens of MiB; beyond this a field is refused
+
+
+def host_home() -> str:
+    """The user's home as the agent sees it: the hook runs in the agent's environment.
+
+    Goes into Context.home so that `~/.bashrc` rules match the real home wherever it is (a HOME
+    outside /home/*, /Users/*, /root would otherwise not be recognised as the user's home).
+    """
+    return os.environ.get("HOME", "")
+
+
+def need_object(payload: Any, host: str) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise HookInputError(f"{host} hook input must be a JSON object, got {type(payload).__name__}")
+    return payload
+
+
+def get_str(d: dict[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    """d[key] as a string: missing/None → "" (or an error when required); non-string → error."""
+    v = d.get(key)
+    if v is None:
+        if required:
+            raise HookInputError(f"{where}.{key} is missing")
+        return ""
+    if not isinstance(v, str):
+        raise HookInputError(f"{where}.{key} must be a string, got {type(v).__name__}")
+    if len(v) > MAX_TEXT:
+        raise HookInputError(f"{where}.{key} is larger than {MAX_TEXT} bytes")
+    return v
+
+
+def get_obj(d: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    """d[key] as an object. A JSON string holding an object is accepted (several hosts send the
+    tool arguments as JSON text); missing/None → {}."""
+    v = d.get(key)
+    if v is None or v == "":
+        return {}
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except ValueError:
+            raise HookInputError(f"{where}.{key} is a string but not JSON") from None
+    if not isinstance(v, dict):
+        raise HookInputError(f"{where}.{key} must be a JSON object, got {type(v).__name__}")
+    return v
+
+
+def join_edits(d: dict[str, Any], where: str) -> tuple[str, str]:
+    """d["edits"] = [{old_string, new_string}, …] → (all new text, all old text), newline-joined."""
+    edits = d.get("edits") or []
+    if not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits):
+        raise HookInputError(f"{where}.edits must be a list of objects")
+    new = "\n".join(get_str(e, "new_string", f"{where}.edits[]") for e in edits)
+    old = "\n".join(get_str(e, "old_string", f"{where}.edits[]") for e in edits)
+    return new, old
+
+
+def first_str(d: dict[str, Any], keys: tuple[str, ...], where: str) -> str:
+    """The first present key among synonyms (hosts rename fields between versions)."""
+    for k in keys:
+        if d.get(k) is not None:
+            return get_str(d, k, where)
+    return ""
+
+
+def args_json(args: Any) -> str:
+    return json.dumps(args, sort_keys=True, ensure_ascii=False)
+
+
+def exec_action(ctx: Context, command: str) -> Action:
+    return Action(ActionKind.EXEC, ctx, command=command)
+
+
+def mcp_action(ctx: Context, server: str, tool: str, args: Any) -> Action:
+    return Action(ActionKind.MCP_CALL, ctx, mcp_server=server, mcp_tool=tool,
+                  arguments=args if isinstance(args, str) else args_json(args))
+
+
+def split_mcp_name(name: str) -> tuple[str, str]:
+    """`mcp__server__tool` → (server, tool). Other shapes → ("", name)."""
+    if name.startswith("mcp__"):
+        parts = name.split("__", 2)
+        return (parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
+    return "", name
+
+
+def reason_text(verdict: Verdict, *, for_agent: bool) -> str:
+    """The text a host shows: the short agent reason for a deny, the human reason otherwise."""
+    if for_agent:
+        return verdict.agent_reason or verdict.reason or "blocked by adr"
+    return verdict.reason or verdict.agent_reason or "adr asks for your approval"
+
+
+def cannot_ask_text(verdict: Verdict) -> str:
+    """What a host without an 'ask' answer shows instead: a deny that says how to proceed."""
+    base = verdict.reason or verdict.agent_reason or "this action needs a human's approval"
+    return (f"adr: approval required — {base} "
+            "(this host cannot ask the user itself, so the action was not run; a human can "
+            "approve it from the adr notification and the agent may then retry.)")
+
+
+def effective(verdict: Verdict, can_ask: bool) -> Decision:
+    """The decision a host can actually express."""
+    if verdict.decision is Decision.ASK and not can_ask:
+        return Decision.DENY
+    return verdict.decision
+
+
+@dataclass(frozen=True)
+class RecordedEvent(HookEvent):
+    """An event reporting something that already happened (Cursor afterFileEdit, Windsurf post_*).
+
+    `action` stays None so nothing is judged or asked about; `recorded` keeps what happened for
+    callers that log it.
+    """
+
+    recorded: Action | None = None

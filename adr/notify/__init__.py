@@ -1,0 +1,1 @@
+"""Asking the human: one interface (interface.py), one module per channel, picked by select.py."""

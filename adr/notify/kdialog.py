@@ -1,0 +1,46 @@
+"""A kdialog question (KDE): Yes / No / Cancel relabelled; Cancel (and closing the window) is Deny."""
+from __future__ import annotations
+
+import shutil
+
+from adr.notify import _dialog
+from adr.notify.interface import DENY, LABELS, Answer, Question, answer
+
+
+def find() -> str | None:
+    return shutil.which("kdialog")
+
+
+def command(binary: str, q: Question) -> list[str]:
+    allow = [c for c in _dialog.dialog_choices(q) if c != DENY]
+    if len(allow) == 1:
+        return [binary, "--title", q.title, "--yes-label", LABELS[allow[0]], "--no-label", LABELS[DENY],
+                "--yesno", q.body()]
+    return [binary, "--title", q.title, "--yes-label", LABELS[allow[0]], "--no-label", LABELS[allow[1]],
+            "--cancel-label", LABELS[DENY], "--yesnocancel", q.body()]
+
+
+def parse(rc: int, q: Question) -> str | None:
+    allow = [c for c in _dialog.dialog_choices(q) if c != DENY]
+    if rc == 0:
+        return allow[0]
+    if rc == 1:
+        return allow[1] if len(allow) > 1 else DENY
+    if rc == 2:
+        return DENY
+    return None
+
+
+class KDialog:
+    name = "kdialog"
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+
+    def describe(self) -> str:
+        return f"kdialog ({self.binary})"
+
+    async def ask(self, q: Question) -> Answer | None:
+        rc, _ = await _dialog.run(command(self.binary, q))
+        choice = parse(rc, q)
+        return answer(q, choice, self.name) if choice else None

@@ -1,0 +1,70 @@
+"""`notify-send --action … --wait` (libnotify ≥ 0.7.10): buttons through the command-line tool.
+
+Used when desktop-notifier cannot be imported but a notification server is on the session bus.
+notify-send prints the key of the pressed button and exits; closed or expired prints nothing
+(the question stays open for the other channels).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import subprocess
+
+from adr.notify.interface import LABELS, Answer, Question, answer
+
+
+def supports_actions(binary: str) -> bool:
+    try:
+        out = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=3)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--action" in out.stdout + out.stderr and "--wait" in out.stdout + out.stderr
+
+
+def find() -> str | None:
+    binary = shutil.which("notify-send")
+    return binary if binary and supports_actions(binary) else None
+
+
+def command(binary: str, q: Question) -> list[str]:
+    argv = [binary, "--app-name=adr", "--urgency=critical", f"--expire-time={int(q.timeout * 1000)}", "--wait"]
+    argv += [f"--action={key}={label}" for key, label in q.buttons()]
+    argv += ["--", q.title, q.body()]
+    return argv
+
+
+def parse(stdout: str, q: Question) -> str | None:
+    """The choice key notify-send printed (the last line), if it is one of this question's."""
+    lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
+    if not lines:
+        return None
+    key = lines[-1]
+    if key in q.choices:
+        return key
+    by_label = {v: k for k, v in LABELS.items()}  # older versions print the label
+    return by_label.get(key) if by_label.get(key) in q.choices else None
+
+
+class NotifySend:
+    name = "notify-send"
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+
+    def describe(self) -> str:
+        return f"notify-send with buttons ({self.binary})"
+
+    async def ask(self, q: Question) -> Answer | None:
+        proc = await asyncio.create_subprocess_exec(*command(self.binary, q), stdin=asyncio.subprocess.DEVNULL,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        try:
+            out, _ = await proc.communicate()
+        finally:
+            if proc.returncode is None:  # withdrawn: notify-send closes its notification on SIGTERM
+                with contextlib.suppress(ProcessLookupError):
+                    proc.terminate()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(proc.wait(), 2)
+        choice = parse(out.decode("utf-8", "replace"), q)
+        return answer(q, choice, self.name) if choice else None

@@ -1,0 +1,51 @@
+"""A zenity question dialog (GNOME and most X11/Wayland desktops without a notification server).
+
+OK is the first allowing choice, Cancel is Deny, one extra button for a second allowing choice;
+zenity prints an extra button's label and exits 1, exits 5 when the dialog times out.
+"""
+from __future__ import annotations
+
+import shutil
+
+from adr.notify import _dialog
+from adr.notify.interface import DENY, LABELS, Answer, Question, answer
+
+
+def find() -> str | None:
+    return shutil.which("zenity")
+
+
+def command(binary: str, q: Question) -> list[str]:
+    choices = _dialog.dialog_choices(q)
+    allow = [c for c in choices if c != DENY]
+    argv = [binary, "--question", "--no-markup", f"--title={q.title}", f"--text={q.body()}",
+            f"--timeout={max(1, int(q.timeout))}", f"--ok-label={LABELS[allow[0]]}", f"--cancel-label={LABELS[DENY]}"]
+    argv += [f"--extra-button={LABELS[c]}" for c in allow[1:]]
+    return argv
+
+
+def parse(rc: int, stdout: str, q: Question) -> str | None:
+    allow = [c for c in _dialog.dialog_choices(q) if c != DENY]
+    if rc == 0:
+        return allow[0]
+    if rc == 1:
+        label = stdout.strip()
+        if not label:
+            return DENY  # Cancel (= Deny) or the window closed
+        return next((c for c in allow if LABELS[c] == label), None)
+    return None  # 5: timed out; anything else: the dialog failed
+
+
+class Zenity:
+    name = "zenity"
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+
+    def describe(self) -> str:
+        return f"zenity dialog ({self.binary})"
+
+    async def ask(self, q: Question) -> Answer | None:
+        rc, out = await _dialog.run(command(self.binary, q))
+        choice = parse(rc, out, q)
+        return answer(q, choice, self.name) if choice else None

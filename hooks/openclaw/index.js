@@ -1,0 +1,101 @@
+// adr-managed-file — adr (Agent Detection & Response) plugin for OpenClaw.
+// Installed by `adr install --host openclaw`; removed by `adr uninstall`.
+//
+// `before_tool_call` asks the adr daemon (one JSON line over its Unix socket, shape defined in
+// adr/daemon/protocol.py). A deny becomes {block, blockReason}; an ask uses OpenClaw's own
+// approval flow ({requireApproval}). Tools it cannot describe itself, and any daemon trouble, go
+// to `adr-hook openclaw` instead (adr's own parser; evaluates in-process).
+import net from "node:net";
+import { spawn } from "node:child_process";
+
+const ADR_HOOK = "__ADR_HOOK__";
+const ADR_SOCKET = process.env.ADR_SOCKET || "__ADR_SOCKET__";
+const TIMEOUT_MS = __ADR_TIMEOUT_MS__;
+const HOST = "openclaw";
+const EVENT = "before_tool_call";
+// Read-only lookups and session bookkeeping: nothing to judge.
+const SKIP = new Set(["web_search", "memory_search", "memory_get", "sessions_list", "sessions_history",
+                      "session_status", "agents_list"]);
+
+function str(v) { return typeof v === "string" ? v : ""; }
+
+// The adr Action (adr/actions.py action_to_dict) for the tools whose arguments are plain; null → adr-hook.
+function toAction(tool, p, context) {
+  const a = p || {};
+  const base = { context, command: "", path: "", content: "", old_content: "", url: "", packages: [],
+                 mcp_server: "", mcp_tool: "", arguments: "" };
+  switch (tool) {
+    case "exec": case "bash": return { ...base, kind: "exec", command: str(a.command) };
+    case "read": return { ...base, kind: "file_read", path: str(a.path || a.file_path) };
+    case "write": return { ...base, kind: "file_write", path: str(a.path || a.file_path), content: str(a.content) };
+    case "edit": return { ...base, kind: "file_edit", path: str(a.path || a.file_path), content: str(a.newText || a.new_string), old_content: str(a.oldText || a.old_string) };
+    case "web_fetch": return { ...base, kind: "url_fetch", url: str(a.url) };
+    default: return null;
+  }
+}
+
+function askDaemon(action) {
+  return new Promise((resolve) => {
+    let done = false, buf = "";
+    const finish = (v) => { if (!done) { done = true; sock.destroy(); resolve(v); } };
+    const id = Math.random().toString(16).slice(2);
+    const sock = net.createConnection(ADR_SOCKET);
+    sock.setTimeout(TIMEOUT_MS, () => finish(null));
+    sock.on("error", () => finish(null));
+    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, op: "decide", id, action, event: EVENT,
+      host: HOST, can_ask: true, input_error: "" }) + "\n"));
+    sock.on("data", (d) => {
+      buf += d.toString("utf8");
+      const nl = buf.indexOf("\n");
+      if (nl < 0) return;
+      try {
+        const r = JSON.parse(buf.slice(0, nl));
+        const v = r && r.ok && r.verdict;
+        finish(v ? { decision: v.decision, reason: v.decision === "deny" ? (v.agent_reason || v.reason) : v.reason,
+                     title: "adr: " + (v.rule_ids || []).slice(0, 3).join(", ") } : null);
+      } catch { finish(null); }
+    });
+  });
+}
+
+function askHook(payload) {
+  return new Promise((resolve) => {
+    let out = "", settled = false;
+    const finish = (v) => { if (!settled) { settled = true; resolve(v); } };
+    let child;
+    try { child = spawn(ADR_HOOK, [HOST], { stdio: ["pipe", "pipe", "inherit"] }); }
+    catch (e) { return finish({ decision: "deny", reason: `adr could not run ${ADR_HOOK}: ${e}` }); }
+    const timer = setTimeout(() => { child.kill(); finish({ decision: "deny", reason: "adr did not answer in time" }); }, TIMEOUT_MS);
+    child.on("error", (e) => { clearTimeout(timer); finish({ decision: "deny", reason: `adr could not run ${ADR_HOOK}: ${e.message}` }); });
+    child.stdout.on("data", (d) => { out += d.toString("utf8"); });
+    child.on("close", () => {
+      clearTimeout(timer);
+      try { finish(JSON.parse(out)); } catch { finish({ decision: "deny", reason: "adr gave no readable answer" }); }
+    });
+    child.stdin.end(JSON.stringify(payload));
+  });
+}
+
+export default {
+  id: "adr",
+  name: "adr",
+  description: "Agent Detection & Response: judges tool calls before they run",
+  register(api) {
+    api.on(EVENT, async (event, ctx) => {
+      const tool = str(event && event.toolName);
+      if (SKIP.has(tool)) return;
+      const params = (event && event.params) || {};
+      const cwd = str(ctx && (ctx.workspaceDir || ctx.cwd)) || process.cwd();
+      const session = str(ctx && (ctx.sessionKey || ctx.sessionId));
+      const action = toAction(tool, params, { host: HOST, agent: "openclaw", session, cwd, tool, pid: null, home: process.env.HOME || "" });
+      let answer = action ? await askDaemon(action) : null;
+      if (!answer) answer = await askHook({ hook_event_name: EVENT, tool, args: params, session, cwd });
+      if (answer.decision === "allow") return;
+      if (answer.decision === "ask") {
+        return { requireApproval: { title: answer.title || "adr", description: answer.reason || "adr asks for approval",
+                                    severity: "warning", timeoutMs: TIMEOUT_MS, timeoutBehavior: "deny" } };
+      }
+      return { block: true, blockReason: answer.reason || "blocked by adr" };
+    }, { priority: 1000 });
+  },
+};

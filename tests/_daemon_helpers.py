@@ -1,0 +1,103 @@
+"""Start and drive a real adr daemon subprocess under a temporary ADR_HOME (shared by tests)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from adr.daemon import protocol as P
+from adr.daemon.client import DaemonUnavailable, request
+from adr.paths import get_paths
+
+BIN = Path(sys.executable).parent
+TEST_RULE = """\
+engine: 1
+pack: testpack
+rules:
+  - id: test.deny-frobnicate
+    title: frobnicate is dangerous
+    description: a rule only the tests use
+    severity: high
+    action: deny
+    "on": command
+    match: {program: frobnicate}
+    examples:
+      match: ["frobnicate --all"]
+      not_match: ["ls -la"]
+"""
+
+
+def adr_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADR_")}
+    env.update(ADR_HOME=str(home), PYTHONDONTWRITEBYTECODE="1", **extra)
+    return env
+
+
+def write_test_rule(home: Path, text: str = TEST_RULE, name: str = "test.yaml") -> Path:
+    d = get_paths({"ADR_HOME": str(home)}).user_rules_dir
+    d.mkdir(parents=True, exist_ok=True)
+    p = d / name
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, p)
+    return p
+
+
+class DaemonProc:
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.paths = get_paths({"ADR_HOME": str(self.home)})
+        self.socket = self.paths.socket
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = self.home / "daemon.stderr"
+
+    def start(self, timeout: float = 60.0) -> "DaemonProc":
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as err:
+            self.proc = subprocess.Popen([str(BIN / "adr"), "daemon"], env=adr_env(self.home),
+                                         stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"daemon exited with {self.proc.returncode}: {self.log.read_text()}")
+            try:
+                if self.request(P.Request(op="ping"), timeout=1).ok:
+                    return self
+            except DaemonUnavailable:
+                time.sleep(0.05)
+        raise RuntimeError(f"daemon did not come up: {self.log.read_text()}")
+
+    def request(self, req: P.Request, timeout: float = 10.0) -> P.Response:
+        return request(req, path=self.socket, timeout=timeout)
+
+    def status(self) -> dict:
+        resp = self.request(P.Request(op="status"))
+        assert resp.ok, resp.error
+        return resp.data
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
+    """Poll until predicate() is truthy (a hang guard, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)

@@ -1,0 +1,91 @@
+"""The wire protocol: round trips, and a clear error (never an exception escaping) for bad input."""
+import json
+
+import pytest
+
+from adr.actions import Action, ActionKind, Context, Decision, Evidence, Finding, RuleAction, Severity, Verdict
+from adr.daemon import protocol as P
+
+
+def _action(cmd="ls -la"):
+    return Action(ActionKind.EXEC, Context(host="claude-code", session="s1", cwd="/tmp", tool="Bash"), command=cmd)
+
+
+def test_decide_request_roundtrip():
+    req = P.Request(op="decide", id=P.new_id(), action=_action("echo 'é' \n x"), event="PreToolUse",
+                    host="claude-code", can_ask=False)
+    line = P.encode_request(req)
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert P.decode_request(line[:-1]) == req
+
+
+def test_response_roundtrip_with_verdict_and_settings():
+    v = Verdict(Decision.DENY, findings=(Finding("x.rm", "rm", Severity.HIGH, RuleAction.DENY,
+                                                 evidence=(Evidence("rm -rf /", span=(0, 2)),)),),
+                reason="because", agent_reason="no")
+    resp = P.Response(ok=True, op="decide", id="a", verdict=v, decided_by="engine",
+                      settings=P.ClientSettings(fail_mode="deny", auto_approve=True))
+    back = P.decode_response(P.encode_response(resp)[:-1])
+    assert back.verdict == v and back.settings == resp.settings and back.decided_by == "engine"
+
+
+def test_error_response_roundtrip():
+    back = P.decode_response(P.encode_response(P.error_response(P.BAD_JSON, "nope", "decide", "i"))[:-1])
+    assert not back.ok and back.error_code == P.BAD_JSON and back.error == "nope" and back.id == "i"
+
+
+def test_lone_surrogates_survive_the_wire():
+    req = P.Request(op="decide", action=_action("echo \ud800"))
+    assert P.decode_request(P.encode_request(req)).action.command == "echo \ud800"
+
+
+@pytest.mark.parametrize("line,code", [
+    (b"{not json", P.BAD_JSON),
+    (b"\xff\xfe\x00binary", P.BAD_JSON),
+    (b"[" * 10000 + b"]" * 10000, P.BAD_JSON),
+    (b'{"v":1,"op":"decide","action":' + b'{"a":' * 10000 + b"1" + b"}" * 10001, P.BAD_JSON),
+    (b"[]", P.BAD_REQUEST),
+    (b'{"v":99,"op":"ping"}', P.UNSUPPORTED_VERSION),
+    (b'{"v":1,"op":"explode"}', P.UNKNOWN_OP),
+    (b'{"v":1,"op":"decide","action":{"kind":"teleport"}}', P.BAD_REQUEST),
+    (b'{"v":1,"op":"decide","action":{"kind":"exec","command":5}}', P.BAD_REQUEST),
+    (b'{"v":1,"op":"decide","action":"rm"}', P.BAD_REQUEST),
+    (b'{"v":1,"op":"decide","id":7}', P.BAD_REQUEST),
+])
+def test_bad_requests_give_codes(line, code):
+    with pytest.raises(P.ProtocolError) as e:
+        P.decode_request(line)
+    assert e.value.code == code and e.value.message
+
+
+def test_partially_readable_decide_keeps_its_head_for_the_audit_log():
+    line = json.dumps({"v": 1, "op": "decide", "id": "r1", "host": "claude-code",
+                       "action": {"kind": "exec", "command": 5}}).encode()
+    with pytest.raises(P.ProtocolError) as e:
+        P.decode_request(line)
+    assert e.value.partial["op"] == "decide" and e.value.partial["id"] == "r1"
+
+
+def test_oversize_is_refused_both_ways():
+    assert P.MAX_MESSAGE_BYTES >= 16 * 1024 * 1024
+    with pytest.raises(P.ProtocolError) as e:
+        P.encode_request(P.Request(op="decide", action=_action("x" * (P.MAX_MESSAGE_BYTES + 1))))
+    assert e.value.code == P.TOO_LARGE and str(P.MAX_MESSAGE_BYTES) in e.value.message
+    with pytest.raises(P.ProtocolError) as e:
+        P.decode_request(b" " * (P.MAX_MESSAGE_BYTES + 1))
+    assert e.value.code == P.TOO_LARGE
+
+
+def test_client_settings_are_defensive():
+    assert P.ClientSettings.from_dict({"fail_mode": "explode", "auto_approve": "yes"}) == P.ClientSettings()
+    assert P.ClientSettings.from_dict(None) == P.ClientSettings()
+
+
+def test_protocol_and_client_import_only_stdlib():
+    import subprocess
+    import sys
+    code = ("import sys; import adr.daemon.protocol, adr.daemon.client, adr.daemon.failsafe, adr.hookclient;"
+            "bad=[m for m in sys.modules if m.split('.')[0] in ('yaml','psutil','watchdog','rich','click','re2',"
+            "'tree_sitter','platformdirs','requests')]; print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
