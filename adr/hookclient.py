@@ -8,7 +8,6 @@ applies — and every answer says which of these happened.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -30,17 +29,15 @@ _STARTED = time.monotonic()  # the host's hook timeout runs from about here
 
 
 def load_integration(host: str) -> Integration:
-    """ "claude-code" → adr.integrations.claude_code.INTEGRATION; ValueError for unknown hosts."""
-    if not _HOST_RE.match(host) or host in ("interface",):
+    """ "claude-code" (or an alias) → its INTEGRATION, through the one host registry."""
+    from adr.integrations import registry
+
+    if not _HOST_RE.match(host.lower()):
         raise ValueError(f"unknown host {host!r}")
     try:
-        module = importlib.import_module(f"adr.integrations.{host.replace('-', '_')}")
-    except ImportError:
-        raise ValueError(f"unknown host {host!r}") from None
-    integration = getattr(module, "INTEGRATION", None)
-    if integration is None:
-        raise ValueError(f"adr.integrations.{host.replace('-', '_')} has no INTEGRATION")
-    return integration
+        return registry.load(host)
+    except registry.UnknownHost as e:
+        raise ValueError(str(e)) from None
 
 
 def read_input(stream: Any = None, limit: int = MAX_INPUT_BYTES) -> Any:
@@ -171,11 +168,23 @@ def run(host: str, stdin: Any = None) -> HookOutput:
         integration = load_integration(host)
     except ValueError as e:
         return HookOutput(stderr=f"adr-hook: {e}. Known hosts are the modules in adr/integrations/.\n", exit_code=2)
+    from adr.integrations import registry
+
     try:
-        event = integration.parse(read_input(stdin))
+        events = registry.parse_all(integration, read_input(stdin))
     except HookInputError as e:
         return _malformed(integration, str(e))
-    verdict, settings = decide(integration, event)
+    # one hook call can carry several actions (a Codex apply_patch over many files): judge each,
+    # answer with the strongest verdict; after a deny the rest need no question
+    best: "tuple[Verdict, P.ClientSettings, HookEvent] | None" = None
+    for event in events:
+        verdict, settings = decide(integration, event)
+        if best is None or verdict.decision.rank > best[0].decision.rank:
+            best = (verdict, settings, event)
+        if verdict.decision is Decision.DENY:
+            break
+    assert best is not None  # parse_all never returns an empty list
+    verdict, settings, event = best
     return integration.format(verdict, event, auto_approve=settings.auto_approve)
 
 

@@ -49,6 +49,7 @@ class Loaded:
     engine: Any
     loaded_at: float
     load_ms: float
+    judge: Any = None  # adr.judge.Judge when online look-ups are enabled (they run in a worker thread)
 
 
 def default_engine_loader(settings: Settings) -> Any:
@@ -166,6 +167,8 @@ class Daemon:
         if self.approvals:
             self.approvals.shutdown()
             self.approvals.grants.close()
+        if self.loaded is not None and self.loaded.judge is not None:
+            self.loaded.judge.close()
         if self.audit:
             self.audit.close()
         self._lock.release()
@@ -177,7 +180,16 @@ class Daemon:
         t0 = time.perf_counter()
         settings = self._settings_loader(self.paths)
         engine = self._engine_loader(settings)
-        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000)
+        judge = None
+        if settings.providers and not settings.offline:
+            from adr.judge import Judge
+            judge = Judge.create(settings, engine=engine, paths=self.paths)
+            if judge.online is None:
+                judge = None
+        old = self.loaded
+        if old is not None and old.judge is not None:
+            old.judge.close()
+        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge)
 
     def _rewatch(self) -> None:
         if not self._watcher or not self.loaded:
@@ -356,18 +368,42 @@ class Daemon:
             return P.Response(ok=True, op="decide", id=req.id, verdict=Verdict(Decision.ALLOW),
                               decided_by="none", settings=client_settings)
         else:
-            try:
-                verdict = loaded.engine.decide(action)
-                decided_by = "engine"
-            except Exception as e:
-                log.exception("the rule engine failed on a %s action", action.kind.value)
-                error = f"{type(e).__name__}: {e}"
-                verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the rule engine failed ({type(e).__name__})",
-                                       hint="report this with the daemon log; `adr status` shows the rules in use")
-                decided_by = "fail-mode"
-            if (decided_by == "engine" and self.approvals is not None
-                    and self.approvals.wants(verdict, settings)):
-                return self._ask(req, cred, t0, action, verdict, settings, host, client_settings, writer)
+            if loaded.judge is not None:
+                # reputation look-ups do network I/O (bounded by the look-up budget): off the loop
+                return self._decide_online(req, cred, t0, action, loaded, host, client_settings, writer)
+            verdict, decided_by, error = self._judged(lambda: loaded.engine.decide(action), action, req, settings)
+            return self._after_verdict(req, cred, t0, action, verdict, decided_by, error, settings, host,
+                                       client_settings, writer)
+        return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
+
+    def _judged(self, decide: Callable[[], Verdict], action: Any, req: P.Request,
+                settings: Settings) -> tuple[Verdict, str, str]:
+        """Run a decision; an internal failure becomes the fail-mode verdict, never a crash."""
+        try:
+            return decide(), "engine", ""
+        except Exception as e:
+            log.exception("the rule engine failed on a %s action", action.kind.value)
+            verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the rule engine failed ({type(e).__name__})",
+                                   hint="report this with the daemon log; `adr status` shows the rules in use")
+            return verdict, "fail-mode", f"{type(e).__name__}: {e}"
+
+    async def _decide_online(self, req: P.Request, cred: PeerCred, t0: float, action: Any, loaded: Loaded,
+                             host: str, client_settings: P.ClientSettings,
+                             writer: "asyncio.StreamWriter | None") -> P.Response:
+        loop = asyncio.get_running_loop()
+        verdict, decided_by, error = await loop.run_in_executor(
+            None, self._judged, lambda: loaded.judge.decide(action), action, req, loaded.settings)
+        result = self._after_verdict(req, cred, t0, action, verdict, decided_by, error, loaded.settings, host,
+                                     client_settings, writer)
+        return await result if asyncio.iscoroutine(result) else result
+
+    def _after_verdict(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
+                       decided_by: str, error: str, settings: Settings, host: str,
+                       client_settings: P.ClientSettings,
+                       writer: "asyncio.StreamWriter | None") -> "P.Response | Any":
+        if (decided_by == "engine" and self.approvals is not None
+                and self.approvals.wants(verdict, settings)):
+            return self._ask(req, cred, t0, action, verdict, settings, host, client_settings, writer)
         return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
 
     async def _ask(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
@@ -439,9 +475,16 @@ class Daemon:
         if not req.confirmed:
             return P.error_response(P.FORBIDDEN, "stopping adr needs a human's confirmation: run `adr daemon stop` in a terminal",
                                     "stop", req.id)
-        why = inside_agent(cred.pid) if cred.pid else None
+        # the same wall as for approvals: known agent names, agent env markers, and processes
+        # under anything that has sent hook requests
+        why = (self.approvals.refusal(cred.pid) if self.approvals is not None
+               else (inside_agent(cred.pid) if cred.pid else None))
         if why:
             log.warning("refused to stop: the request (pid %s) comes from inside an agent: %s", cred.pid, why)
+            from adr.daemon.approvals import security_entry
+            self._audit({**security_entry(cred.pid, "stop", "stop", why), "kind": "stop",
+                         "summary": "attempt to stop the adr daemon", "security": "stop-from-agent",
+                         "reason": f"a stop request was refused: {why}"})
             return P.error_response(P.FORBIDDEN, f"refused: the stop request comes from inside an AI agent ({why}); "
                                                  "stop adr from a terminal that no agent controls", "stop", req.id)
         log.warning("stop requested by pid %s", cred.pid)
