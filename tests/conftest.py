@@ -1,0 +1,18 @@
+"""Every test runs with adr's files under a private ADR_HOME: the suite never reads or writes the
+real user's config, state, cache or runtime dirs (tests that need their own home set it again)."""
+import os
+import tempfile
+
+import pytest
+
+_HOME = tempfile.mkdtemp(prefix="adr-test-home-")
+os.environ["ADR_HOME"] = _HOME
+os.environ.pop("ADR_SOCKET", None)
+os.environ.pop("ADR_MODE", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_adr_home():
+    yield _HOME
+    import shutil
+    shutil.rmtree(_HOME, ignore_errors=True)
