@@ -15,6 +15,11 @@ Approvals: a decide request with "progress": true may first get interim lines
 {"op": "pending"} lists open questions (data.questions); {"op": "answer", "question": "…",
 "choice": "allow_once", "minutes": 0, "confirmed": false} answers one (refused from inside an agent).
 
+Fast hooks: {"op": "hook", "host": "claude-code", "payload": <the host's hook JSON>, "home": "/home/u",
+"progress": true} — the daemon parses the payload with the host's integration, judges every action in
+it like "decide" (same interim "pending" lines), and answers {"op": "hook", "data": {"stdout": "…",
+"stderr": "…", "exit_code": 0}}: exactly what the hook prints, so the client needs no adr module.
+
 Wrapped sessions: {"op": "session", "session_op": "start" | "end", "session": {"session": "wrap-…",
 "agent": "…", "cwd": "…", "root_pid": 123, "wrap_pid": 122, "shims": "…", "guard": true,
 "proxy": "127.0.0.1:PORT"}} — `adr wrap` registers the session it runs (listed by `status`).
@@ -28,14 +33,10 @@ from typing import Any
 
 from adr.actions import Action, Verdict, action_from_dict, action_to_dict, verdict_from_dict
 
-PROTOCOL_VERSION = 1
-MAX_MESSAGE_BYTES = 32 * 1024 * 1024  # one request or response line, newline excluded
-DECIDE_TIMEOUT = 56.0  # seconds a client waits for a decision (the host kills hooks at ~60 s)
-CONTROL_TIMEOUT = 5.0  # status / ping / reload / stop
+from adr.daemon.wire import (CONTROL_TIMEOUT, DECIDE_TIMEOUT, MAX_MESSAGE_BYTES, OPS, PENDING_MARGIN,  # noqa: F401
+                             PROTOCOL_VERSION)
 
-OPS = ("decide", "status", "ping", "reload", "stop", "pending", "answer", "session")
 SESSION_OPS = ("start", "end")  # session: `adr wrap` registers / ends a wrapped session
-PENDING_MARGIN = 1.0  # seconds a client waits beyond a question's window for the daemon's answer
 
 # error codes
 BAD_JSON = "bad_json"  # not UTF-8, not JSON, nested too deep
@@ -90,6 +91,8 @@ class Request:
     question: str = ""  # answer: the question id
     choice: str = ""  # answer: allow_once | allow_session | allow_project | allow_minutes | allow_global | deny | confirm_override
     minutes: float = 0.0  # answer: allow_minutes
+    payload: Any = None  # hook: the host's hook JSON, as the host sent it
+    home: str = ""  # hook: the user's home as the agent sees it
     session_op: str = ""  # session: start | end
     session_info: dict[str, Any] = field(default_factory=dict)  # session: id, agent, cwd, root_pid, proxy …
 
@@ -138,6 +141,8 @@ def encode_request(req: Request) -> bytes:
         obj.update(question=req.question, choice=req.choice, minutes=req.minutes, confirmed=req.confirmed)
     if req.op == "session":
         obj.update(session_op=req.session_op, session=req.session_info)
+    if req.op == "hook":
+        obj.update(host=req.host, payload=req.payload, home=req.home, progress=req.progress)
     return _line(obj)
 
 
@@ -215,6 +220,12 @@ def decode_request(line: bytes) -> Request:
         return Request(op=op, id=rid, question=q, choice=c, minutes=float(m), confirmed=obj.get("confirmed") is True)
     if op == "session":
         return _decode_session(obj, rid)
+    if op == "hook":
+        host, home = obj.get("host", ""), obj.get("home", "")
+        if not isinstance(host, str) or not isinstance(home, str) or len(host) > 64 or len(home) > 4096:
+            raise ProtocolError(BAD_REQUEST, "host and home must be short strings", _head(obj))
+        return Request(op=op, id=rid, host=host, home=home, payload=obj.get("payload"),
+                       progress=obj.get("progress") is True)
     if op != "decide":
         return Request(op=op, id=rid)
     for key in ("event", "host", "input_error"):

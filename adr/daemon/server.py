@@ -312,6 +312,8 @@ class Daemon:
         try:
             if req.op == "decide":
                 return self._decide(req, cred, t0, writer)
+            if req.op == "hook":
+                return self._hook(req, cred, writer)
             if req.op == "ping":
                 return P.Response(ok=True, op="ping", id=req.id, data={
                     "pid": os.getpid(), "protocol": P.PROTOCOL_VERSION,
@@ -375,6 +377,56 @@ class Daemon:
             return self._after_verdict(req, cred, t0, action, verdict, decided_by, error, settings, host,
                                        client_settings, writer)
         return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
+
+    async def _hook(self, req: P.Request, cred: PeerCred, writer: "asyncio.StreamWriter | None") -> P.Response:
+        """The fast hook path: the host's raw JSON in, exactly what the hook prints out. Parsing and
+        formatting are the host integration's (the same code adr-hook runs in-process); each action
+        is judged by `_decide`, so audit, sessions and approvals are the same as for "decide"."""
+        from dataclasses import replace as _replace
+
+        from adr.integrations import registry
+        from adr.integrations.interface import HookEvent, HookInputError
+
+        try:
+            integ = registry.load(req.host)
+        except registry.UnknownHost as e:
+            return P.error_response(P.BAD_REQUEST, str(e), "hook", req.id)
+
+        async def judge(sub: P.Request) -> P.Response:
+            resp = self._decide(sub, cred, time.perf_counter(), writer)
+            return await resp if asyncio.iscoroutine(resp) else resp
+
+        def output(resp: P.Response, event: HookEvent) -> P.Response:
+            out = integ.format(resp.verdict or Verdict(Decision.ALLOW), event,
+                               auto_approve=resp.settings.auto_approve)
+            return P.Response(ok=True, op="hook", id=req.id, decided_by=resp.decided_by,
+                              data={"stdout": out.stdout, "stderr": out.stderr, "exit_code": out.exit_code})
+
+        try:
+            events = registry.parse_all(integ, req.payload)
+        except HookInputError as e:
+            sub = P.Request(op="decide", id=req.id, action=None, event="PreToolUse", host=integ.name,
+                            can_ask=bool(integ.can_ask), input_error=str(e)[:2000])
+            resp = await judge(sub)
+            return output(_replace(resp, settings=P.ClientSettings(resp.settings.fail_mode, False)),
+                          HookEvent(host=integ.name, event="PreToolUse", action=None))
+        best: "tuple[P.Response, HookEvent] | None" = None
+        for ev in events:
+            action = ev.action
+            if action is not None and req.home:
+                action = action.with_context(home=req.home)  # the agent's HOME, not the daemon's
+            sub = P.Request(op="decide", id=req.id if len(events) == 1 else P.new_id(), action=action,
+                            event=ev.event, host=ev.host or integ.name, can_ask=bool(integ.can_ask),
+                            progress=req.progress)
+            resp = await judge(sub)
+            if not resp.ok or resp.verdict is None:
+                return P.error_response(resp.error_code or P.INTERNAL, resp.error or "no verdict", "hook", req.id)
+            if best is None or resp.verdict.decision.rank > best[0].verdict.decision.rank:  # type: ignore[union-attr]
+                best = (resp, ev)
+            if resp.verdict.decision is Decision.DENY:
+                break
+        assert best is not None  # parse_all never returns an empty list
+        return output(*best)
 
     def _judged(self, decide: Callable[[], Verdict], action: Any, req: P.Request,
                 settings: Settings) -> tuple[Verdict, str, str]:
