@@ -61,6 +61,8 @@ class Bucket:
         self.scan: list[int] = []
         self.by_leaf: dict[str, dict[int, list[int]]] = {}
         self.by_name: dict[str, list[int]] = {}
+        self.by_glob: list[int] = []
+        self._glob_memo: dict[str, tuple[int, ...]] = {}
         self.bank: Any = None
         for pos, r in enumerate(self.rules):
             gates = r.gate
@@ -72,8 +74,19 @@ class Bucket:
                     else:
                         for n in g.names or ():
                             self.by_name.setdefault(n, []).append(pos)
+            elif gates and all(g.test is not None for g in gates):
+                self.by_glob.append(pos)  # program-name globs: answered once per program name
             else:
                 self.scan.append(pos)
+
+    def _glob_hits(self, program: str) -> tuple[int, ...]:
+        got = self._glob_memo.get(program)
+        if got is None:
+            got = tuple(p for p in self.by_glob if any(g.test(program) for g in self.rules[p].gate))
+            if len(self._glob_memo) > 4096:
+                self._glob_memo.clear()
+            self._glob_memo[program] = got
+        return got
 
     def __bool__(self) -> bool:
         return bool(self.rules)
@@ -85,10 +98,13 @@ class Bucket:
             gates = rules[pos].gate
             if not gates or any(g.passes(subject) for g in gates):
                 picked.add(pos)
-        if self.by_name:
-            got = self.by_name.get(getattr(subject, "program", ""))
+        if self.by_name or self.by_glob:
+            program = getattr(subject, "program", "")
+            got = self.by_name.get(program)
             if got:
                 picked.update(got)
+            if self.by_glob and program:
+                picked.update(self._glob_hits(program))
         for attr, leaves in self.by_leaf.items():
             for idx in self.bank.hits(subject, attr):
                 got = leaves.get(idx)
