@@ -10,15 +10,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	@# compat editable mode: a plain path in a .pth file. The default (an import-hook finder)
-	@# costs ~20 ms of imports at every interpreter start, i.e. on every agent action.
-	$(BIN)/pip install -q -e . --config-settings editable_mode=compat
+	@# costs ~20 ms of imports at every interpreter start, i.e. on every agent action. setuptools
+	@# calls compat transitional; if it is ever gone, the default mode still works (slower).
+	$(BIN)/pip install -q -e . --config-settings editable_mode=compat || $(BIN)/pip install -q -e .
 	@# bytecode up front: every agent action starts adr-hook, and PYTHONDONTWRITEBYTECODE
 	@# (set on many machines) would otherwise make each start recompile adr from source
 	$(BIN)/python -m compileall -q adr
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=compat
+	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=compat || $(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
