@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: dbus-daemon (a private session bus for the notification
-# tests) and notify-send (libnotify-bin: the notify-send channel is tested against that bus).
+# tests), notify-send (libnotify-bin: the notify-send channel is tested against that bus) and
+# zsh (the zsh shell guard is tested with a real zsh on a pty).
 # Installs only what is missing; uses sudo when not root.
 set -euo pipefail
 need=()
 command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus)
 command -v notify-send >/dev/null 2>&1 || need+=(libnotify-bin)
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

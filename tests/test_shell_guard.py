@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shutil
 import subprocess
 import time
 
@@ -150,3 +151,14 @@ def test_adr_shell_end_to_end(daemon, tmp_path, fakebin):
     assert (tmp_path / "good").exists() and not (tmp_path / "bad").exists(), out
     assert "adr shell: every command line is checked" in out and "wraptest.frobnicate" in out
     assert rc == 0
+
+
+@pytest.mark.skipif(not shutil.which("zsh"), reason="zsh not installed (packaging/sysdeps.sh installs it)")
+def test_adr_shell_zsh_end_to_end(daemon, tmp_path, fakebin):
+    env = env_for(daemon, tmp_path, fakebin, TERM="dumb")
+    for k in ("BASH_ENV", "ADR_SHIM_DIR", "ADR_SESSION", "ADR_AGENT", "ADR_SOCKET", "ADR_WRAP_START"):
+        env.pop(k, None)
+    lines = [f"frobnicate --all; touch {tmp_path}/bad", f"touch {tmp_path}/good", "exit 0"]
+    rc, out = _drive_pty([ADR, "shell", "--zsh", "--norc", "--no-proxy"], env, lines)
+    assert (tmp_path / "good").exists() and not (tmp_path / "bad").exists(), out
+    assert "wraptest.frobnicate" in out
