@@ -143,16 +143,10 @@ def decide(integration: Integration, event: HookEvent) -> tuple[Verdict, P.Clien
 
 def _pending_deadline(resp: P.Response, asked: dict[str, Any]) -> float:
     """The daemon is asking the human: wait for its window (+ margin), never past the host's timeout."""
+    from adr.daemon.wire import pending_deadline
+
     asked.update(resp.pending)
-    try:
-        wait = max(0.0, float(resp.pending.get("wait_s") or 0))
-        hook_timeout = float(resp.pending.get("hook_timeout") or 0)
-    except (TypeError, ValueError):
-        wait, hook_timeout = P.DECIDE_TIMEOUT, 0.0
-    deadline = time.monotonic() + wait + P.PENDING_MARGIN
-    if hook_timeout > 0:
-        deadline = min(deadline, _STARTED + hook_timeout - 0.5)
-    return deadline
+    return pending_deadline(resp.pending, time.monotonic(), _STARTED)
 
 
 def _unanswered(asked: dict[str, Any]) -> Verdict:

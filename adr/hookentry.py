@@ -76,14 +76,7 @@ def _ask_daemon(host: str, payload: object) -> dict:
                 if isinstance(msg.get("pending"), dict):
                     # the human is being asked: wait for the window, never past the host's timeout
                     pending = msg["pending"]
-                    try:
-                        wait = max(0.0, float(pending.get("wait_s") or 0))
-                        hook_timeout = float(pending.get("hook_timeout") or 0)
-                    except (TypeError, ValueError):
-                        wait, hook_timeout = wire.DECIDE_TIMEOUT, 0.0
-                    deadline = time.monotonic() + wait + wire.PENDING_MARGIN
-                    if hook_timeout > 0:
-                        deadline = min(deadline, _STARTED + hook_timeout - 0.5)
+                    deadline = wire.pending_deadline(pending, time.monotonic(), _STARTED)
                     continue
                 if msg.get("op") == "hook" and msg.get("id") == rid and isinstance(msg.get("data"), dict):
                     return msg["data"]
