@@ -65,27 +65,17 @@ def request(req: Request, *, path: "Path | str | None" = None, timeout: float = 
         s.close()
 
 
-def _read_line(s: socket.socket, deadline: float, buf: "bytearray | None" = None) -> bytes:
-    if buf is not None:  # buffered: bytes after the newline are kept for the next line
-        while True:
-            nl = buf.find(b"\n")
-            if nl >= 0:
-                line = bytes(buf[:nl])
-                del buf[:nl + 1]
-                return line
-            if len(buf) > MAX_MESSAGE_BYTES:
-                raise ProtocolError(TOO_LARGE, "the daemon's answer exceeds the message limit")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise socket.timeout()
-            s.settimeout(remaining)
-            chunk = s.recv(1 << 16)
-            if not chunk:
-                raise DaemonUnavailable("the daemon closed the connection without answering")
-            buf += chunk
-    chunks: list[bytes] = []
-    size = 0
+def _read_line(s: socket.socket, deadline: float, buf: bytearray) -> bytes:
+    """One line from the daemon; bytes after the newline stay in `buf` for the next line
+    (a decide with approvals gets interim `pending` lines before its answer)."""
     while True:
+        nl = buf.find(b"\n")
+        if nl >= 0:
+            line = bytes(buf[:nl])
+            del buf[:nl + 1]
+            return line
+        if len(buf) > MAX_MESSAGE_BYTES:
+            raise ProtocolError(TOO_LARGE, "the daemon's answer exceeds the message limit")
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise socket.timeout()
@@ -93,11 +83,4 @@ def _read_line(s: socket.socket, deadline: float, buf: "bytearray | None" = None
         chunk = s.recv(1 << 16)
         if not chunk:
             raise DaemonUnavailable("the daemon closed the connection without answering")
-        nl = chunk.find(b"\n")
-        if nl >= 0:
-            chunks.append(chunk[:nl])
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_MESSAGE_BYTES:
-            raise ProtocolError(TOO_LARGE, "the daemon's answer exceeds the message limit")
+        buf += chunk
