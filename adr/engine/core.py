@@ -51,65 +51,76 @@ class ActionView:
 class Bucket:
     """Rules checked against one kind of subject, indexed by their gates.
 
-    Rules whose gates are all regex/glob leaves are found through the subject's set hits (an
-    inverted index: field → set index → rules); the rest (program-name gates, or no gate) are
-    scanned. Evaluation keeps rule order, so results do not depend on the index.
+    A rule's gates are alternatives (any passing one makes it a candidate). Regex/glob leaves are
+    found through the subject's set hits (an inverted index: field → set index → rules). A bucket
+    made for one program (`program=`) answers program-name gates once, when it is built: a rule
+    whose name test passes is always a candidate, one whose every gate is a failing name test is
+    dropped. Other rules without set-answered gates are scanned. Evaluation keeps rule order, so
+    results do not depend on the index.
     """
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], program: str | None = None) -> None:
         self.rules = list(rules)
-        self.scan: list[int] = []
+        self.always: list[int] = []  # no gate, or a program-name gate that passes for `program`
+        self.scan: list[int] = []  # gates tested per subject (names, when no program is fixed)
         self.by_leaf: dict[str, dict[int, list[int]]] = {}
-        self.by_name: dict[str, list[int]] = {}
-        self.by_glob: list[int] = []
-        self._glob_memo: dict[str, tuple[int, ...]] = {}
+        self.by_truthy: dict[str, list[tuple[int, Any]]] = {}  # attribute → (rule, gate) when it is non-empty
         self.bank: Any = None
         for pos, r in enumerate(self.rules):
             gates = r.gate
-            if gates and all(g.test is None or g.names is not None for g in gates):
-                for g in gates:
-                    if g.test is None:
-                        self.bank = g.bank
-                        self.by_leaf.setdefault(g.attr, {}).setdefault(g.idx, []).append(pos)
-                    else:
-                        for n in g.names or ():
-                            self.by_name.setdefault(n, []).append(pos)
-            elif gates and all(g.test is not None for g in gates):
-                self.by_glob.append(pos)  # program-name globs: answered once per program name
-            else:
+            if not gates:
+                self.always.append(pos)
+                continue
+            if program is not None:
+                if any(g.test is not None and not g.truthy and g.test(program) for g in gates):
+                    self.always.append(pos)
+                    continue
+                gates = tuple(g for g in gates if g.test is None or g.truthy)
+                if not gates:
+                    continue  # only program-name alternatives, none of them this program
+            if any(g.test is not None and not g.truthy for g in gates):
                 self.scan.append(pos)
-
-    def _glob_hits(self, program: str) -> tuple[int, ...]:
-        got = self._glob_memo.get(program)
-        if got is None:
-            got = tuple(p for p in self.by_glob if any(g.test(program) for g in self.rules[p].gate))
-            if len(self._glob_memo) > 4096:
-                self._glob_memo.clear()
-            self._glob_memo[program] = got
-        return got
+                continue
+            for g in gates:
+                if g.truthy:
+                    self.by_truthy.setdefault(g.truthy, []).append((pos, g))
+                else:
+                    self.bank = g.bank
+                    self.by_leaf.setdefault(g.attr, {}).setdefault(g.idx, []).append(pos)
+        self._leaves = tuple(self.by_leaf.items())
+        self._truthy = tuple(self.by_truthy.items())
+        self._always_rules = [self.rules[p] for p in self.always]
+        bank = next((r.bank for r in self.rules if r.bank is not None and r.leaves), None)
+        self.scope = bank.scope(lf for r in self.rules for lf in r.leaves) if bank is not None else None
 
     def __bool__(self) -> bool:
         return bool(self.rules)
 
     def candidates(self, subject: Any) -> list[Rule]:
-        picked: set[int] = set()
         rules = self.rules
+        picked: set[int] | None = None
         for pos in self.scan:
-            gates = rules[pos].gate
-            if not gates or any(g.passes(subject) for g in gates):
+            if any(g.passes(subject) for g in rules[pos].gate):
+                picked = picked or set()
                 picked.add(pos)
-        if self.by_name or self.by_glob:
-            program = getattr(subject, "program", "")
-            got = self.by_name.get(program)
-            if got:
-                picked.update(got)
-            if self.by_glob and program:
-                picked.update(self._glob_hits(program))
-        for attr, leaves in self.by_leaf.items():
-            for idx in self.bank.hits(subject, attr):
-                got = leaves.get(idx)
-                if got:
-                    picked.update(got)
+        for attr, entries in self._truthy:
+            v = getattr(subject, attr)
+            if v:
+                for pos, g in entries:
+                    if g.each is None or any(g.each(x) for x in v):
+                        picked = picked or set()
+                        picked.add(pos)
+        if self._leaves:
+            hits = self.bank.hits
+            for attr, leaves in self._leaves:
+                for idx in hits(subject, attr):
+                    got = leaves.get(idx)
+                    if got:
+                        picked = picked or set()
+                        picked.update(got)
+        if picked is None:
+            return self._always_rules  # the usual case: nothing beyond the ungated rules
+        picked.update(self.always)
         return [rules[p] for p in sorted(picked)]
 
 
@@ -119,8 +130,38 @@ _EMPTY = Bucket(())
 @dataclass
 class _Index:
     by_on: dict[str, Bucket] = field(default_factory=dict)
-    by_program: dict[str, Bucket] = field(default_factory=dict)
-    any_program: Bucket = field(default_factory=lambda: Bucket(()))
+    by_program: dict[str, list[Rule]] = field(default_factory=dict)  # command rules naming the program
+    any_program: list[Rule] = field(default_factory=list)  # command rules for every program
+    order: dict[str, int] = field(default_factory=dict)  # rule id → position in the engine's rules
+    _command: dict[str, Bucket] = field(default_factory=dict)
+    _by_sig: dict[tuple[int, ...], Bucket] = field(default_factory=dict)
+    _named: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+
+    MAX_BUCKETS = 4096
+
+    def __post_init__(self) -> None:
+        # any-program rules with program-name gates (globs such as python3.*): all that tells the
+        # buckets of two programs without rules of their own apart
+        self._named = [(i, tuple(g for g in r.gate if g.test is not None and not g.truthy))
+                       for i, r in enumerate(self.any_program)
+                       if r.gate and any(g.test is not None and not g.truthy for g in r.gate)]
+
+    def command(self, program: str) -> Bucket:
+        """The command rules that can apply to `program`, with its name gates answered (cached)."""
+        b = self._command.get(program)
+        if b is None:
+            own = self.by_program.get(program)
+            if own:
+                b = Bucket(sorted(own + self.any_program, key=lambda r: self.order[r.id]), program=program)
+            else:  # programs without rules of their own share a bucket per name-gate outcome
+                sig = tuple(i for i, gates in self._named if any(g.test(program) for g in gates))
+                b = self._by_sig.get(sig)
+                if b is None:
+                    b = self._by_sig[sig] = Bucket(self.any_program, program=program)
+            if len(self._command) >= self.MAX_BUCKETS:
+                self._command.clear()
+            self._command[program] = b
+        return b
 
 
 class Engine:
@@ -146,8 +187,8 @@ class Engine:
                 else:
                     for p in r.programs:
                         by_program.setdefault(p, []).append(r)
-        self._index = _Index({k: Bucket(v) for k, v in by_on.items()},
-                             {k: Bucket(v) for k, v in by_program.items()}, Bucket(any_program))
+        self._index = _Index({k: Bucket(v) for k, v in by_on.items()}, by_program, any_program,
+                             {r.id: i for i, r in enumerate(self.rules)})
         later = lists.get("executes_later") or []
         self._executes_later = compile_globs(later) if later else None
 
@@ -198,6 +239,10 @@ class _Run:
     def check(self, bucket: Bucket, subject: Any, note: str = "") -> None:
         if not bucket:
             return
+        d = subject.__dict__
+        if d.get("_bank_scope") is not bucket.scope:  # set hits are per scope: start afresh
+            d["_bank_scope"] = bucket.scope
+            d.pop("_bank_hits", None)
         for r in bucket.candidates(subject):
             h = r.pred(subject)
             if h is None:
@@ -264,8 +309,7 @@ class _Run:
             self.commands.append(c)
             subj = CommandSubject(c, self.cwd, self.home, note)
             n = _note(note, c.via)
-            self.check(idx.by_program.get(c.program, _EMPTY), subj, n)
-            self.check(idx.any_program, subj, n)
+            self.check(idx.command(c.program), subj, n)
         for w in parsed.writes:
             fs = FileSubject("write", w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)

@@ -100,6 +100,9 @@ class Rule:
     examples_not_match: tuple[Example, ...] = ()
     programs: frozenset[str] | None = None  # for indexing command rules by program
     gate: "tuple[Any, ...] | None" = field(default=None, compare=False, repr=False)  # conditions.Gate alternatives
+    # every (field, set index) of the regex bank that the condition and exceptions use, and that bank
+    leaves: "tuple[tuple[str, int], ...]" = field(default=(), compare=False, repr=False)
+    bank: Any = field(default=None, compare=False, repr=False)
     file: str = ""
     pack: str = ""
 
@@ -282,6 +285,7 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
     platforms = r.get("platforms", pack_platforms)
     if not isinstance(platforms, list) or not platforms or any(p not in PLATFORMS for p in platforms):
         raise RuleError(f, f"must be a list of {', '.join(PLATFORMS)}", rid, "platforms")
+    before = env.bank.sizes()
     try:
         pred = compile_condition(r.get("match"), on, env)
     except ConditionError as e:
@@ -320,7 +324,7 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
         examples_match=tuple(Example(x) for x in ex["match"]),
         examples_not_match=tuple(Example(x) for x in ex["not_match"]),
         programs=programs_in(r.get("match"), env) if on == "command" else None,
-        gate=gate_of(pred),
+        gate=gate_of(pred), leaves=env.bank.added_since(before), bank=env.bank,
         file=f, pack=raw.data["pack"],
     )
 

@@ -6,11 +6,31 @@ slotted classes with lazily computed views, not boundary values.
 """
 from __future__ import annotations
 
-from functools import cached_property
+import re
 from urllib.parse import urlsplit
 
 from adr.engine.pathnorm import normalize
 from adr.shell.model import SimpleCommand
+
+
+class lazy:
+    """A computed attribute, stored on the instance at first use (later reads are plain attribute
+    reads). Like functools.cached_property minus its per-access lock (Python ≤ 3.11), which cost
+    ~1 µs on every first read here — and subjects are single-threaded, built and used by one call."""
+
+    def __init__(self, fn):  # type: ignore[no-untyped-def]
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 # options that take a separate value, per program, so positionals/subcommand skip the value
@@ -32,6 +52,11 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
     "systemctl": frozenset({"-H", "--host", "-M", "--machine"}),
     "terraform": frozenset(),
 }
+
+
+# relative, single slashes, no quote, blank, `~` or `$`: joined to the cwd it stays as it is (once
+# `.` / `..` segments are ruled out, and a trailing slash dropped)
+_PLAIN_REL = re.compile(r"[^/'\"~$\s]+(?:/[^/'\"~$\s]+)*/?").fullmatch
 
 
 class CommandSubject:
@@ -88,15 +113,15 @@ class CommandSubject:
     def runs_downloaded(self) -> bool:
         return bool(self.cmd.runs_downloaded)
 
-    @cached_property
+    @lazy
     def args_text(self) -> str:
         return " ".join(self.cmd.argv[1:])
 
-    @cached_property
+    @lazy
     def text(self) -> str:
         return self.cmd.text
 
-    @cached_property
+    @lazy
     def flags(self) -> frozenset[str]:
         out: set[str] = set()
         for a in self.cmd.argv[1:]:
@@ -111,7 +136,7 @@ class CommandSubject:
                         out.add("-" + ch)  # … and as single letters (-r -f)
         return frozenset(out)
 
-    @cached_property
+    @lazy
     def positionals(self) -> tuple[str, ...]:
         """Arguments that are not options — skipping the values of a tool's known valued options,
         so `git -C repo push` has positionals (push,) and `kubectl -n prod delete ns x` (delete, ns, x)."""
@@ -132,15 +157,16 @@ class CommandSubject:
             out.append(a)
         return tuple(out)
 
-    @cached_property
+    @lazy
     def read_sources(self) -> tuple[str, ...]:
         return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
                      if r.op in ("<",) and r.target)
 
-    @cached_property
+    @lazy
     def paths(self) -> tuple[str, ...]:
         """Arguments normalized as paths (every argument that could name a file)."""
         out = []
+        here = ""
         for a in self.cmd.argv[1:]:
             if not a or a.startswith("-") and "=" not in a:
                 continue
@@ -148,10 +174,18 @@ class CommandSubject:
                 a = a.split("=", 1)[1]
             if "://" in a or len(a) > 4096:
                 continue
+            if _PLAIN_REL(a) and ("." not in a or not any(seg in (".", "..") for seg in a.split("/"))):
+                # a relative path without . or .. segments (most arguments): the normalized cwd + "/" +
+                # it, without re-normalizing the cwd for each (what normalize() gives: nothing in it can
+                # move the cwd part; a test checks the two agree)
+                if not here:
+                    here = normalize(self.cwd or "/", "", self.home).rstrip("/")
+                out.append(here + "/" + a.rstrip("/"))
+                continue
             out.append(normalize(a, self.cwd, self.home))
         return tuple(out)
 
-    @cached_property
+    @lazy
     def write_targets(self) -> tuple[str, ...]:
         return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
                      if r.op in (">", ">>", ">|", "&>", "&>>") and r.target)
@@ -203,14 +237,14 @@ class UrlSubject:
     def evidence_subject(self) -> str:
         return self.url
 
-    @cached_property
+    @lazy
     def is_ip(self) -> bool:
         h = self.host
         if h.replace(".", "").isdigit() and h.count(".") == 3:
             return True
         return ":" in h  # IPv6 literal
 
-    @cached_property
+    @lazy
     def tld(self) -> str:
         return self.host.rsplit(".", 1)[-1] if "." in self.host else ""
 

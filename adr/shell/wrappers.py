@@ -76,6 +76,9 @@ def basename(prog: str) -> str:
 
 def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
+    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script") \
+            and not _PYTHON_RE.fullmatch(argv[0]):
+        return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
     wrappers: list[str] = []
     sudo = False
     sudo_user = ""

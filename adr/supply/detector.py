@@ -67,6 +67,14 @@ class SupplyDetector:
         self.read_files = read_files
 
     # ------------------------------------------------------------------------------------ public
+    def warm(self, background: bool = True) -> None:
+        """Build the typosquat indexes now (~0.5-2 s) rather than on the first package install
+        judged: a long-lived process (the daemon) calls this at start."""
+        if background:
+            threading.Thread(target=self.typosquat.warm, name="adr-supply-warm", daemon=True).start()
+        else:
+            self.typosquat.warm()
+
     def detect(self, view: Any) -> list[Finding]:
         action: Action = view.action
         commands: Sequence[Any] = tuple(getattr(view, "commands", ()) or ())
@@ -88,12 +96,15 @@ class SupplyDetector:
                 argv = tuple(getattr(cmd, "argv", ()) or ())
                 if not argv:
                     continue
-                text = " ".join(argv)
-                origin = _Origin(text, "command", getattr(cmd, "via", "") or "")
-                if installer_program(argv):
+                installs = installer_program(argv)
+                fetches = argv[0] in _DOWNLOADERS or argv[0] == "git"
+                if not installs and not fetches:
+                    continue  # most commands: nothing for this detector
+                origin = _Origin(" ".join(argv), "command", getattr(cmd, "via", "") or "")
+                if installs:
                     refs = extract_installs(argv, cwd, read_bounded if self.read_files else (lambda _p: None))
                     findings += self.check_packages(refs, origin)
-                if argv[0] in _DOWNLOADERS or argv[0] == "git":
+                if fetches:
                     findings += self._url_findings([a for a in argv[1:] if _URL.match(a)], origin)
             # manifests written by the command line itself (cat > requirements.txt <<EOF, echo >> …)
             parsed = getattr(view, "parsed", None)
@@ -232,8 +243,8 @@ def make_detector(paths: Paths | None = None, *, read_files: bool = True, warm: 
                 trusted = [str(u) for u in (data.get("trusted_indexes") or ())]
         except (OSError, yaml.YAMLError):
             trusted = []
-    checker = TyposquatChecker.load()
+    det = SupplyDetector(TyposquatChecker.load(), MaliciousIndex.load(paths), UrlBlocklist.load(paths),
+                         trusted_indexes=trusted, read_files=read_files)
     if warm:  # build the lazy index in the background, off the first decision's path
-        threading.Thread(target=checker.warm, name="adr-supply-warm", daemon=True).start()
-    return SupplyDetector(checker, MaliciousIndex.load(paths), UrlBlocklist.load(paths),
-                          trusted_indexes=trusted, read_files=read_files)
+        det.warm()
+    return det
