@@ -203,6 +203,17 @@ EXTRA: dict[str, Callable[[InstallContext, HostReport], None]] = {
     "claude-code": _claude_extra, "codex": _codex_extra, "gemini": _gemini_extra}
 
 
+# -- OpenClaw (openclaw_trust.py): the plugin is called only when enabled in openclaw.json (fail
+# otherwise); without OpenClaw's install record it still runs, but OpenClaw warns on every run (warn).
+def _openclaw_extra(ctx: InstallContext, rep: HostReport) -> None:
+    from adr.integrations.install import openclaw_trust
+
+    rep.checks += [Check(name, status, detail) for name, status, detail in openclaw_trust.inspect(ctx)]
+
+
+EXTRA["openclaw"] = _openclaw_extra
+
+
 def _timeout_check(inst: Any, ctx: InstallContext, rep: HostReport) -> None:
     from adr.config import ConfigError, load_settings
 

@@ -2,7 +2,13 @@
 
 Every installer writes the absolute `adr-hook` path and the hook timeout from Settings, merges
 idempotently, and undoes exactly (see base.py). Config locations honour HOME (and the hosts' own
-overrides: CODEX_HOME, XDG_CONFIG_HOME, OPENCLAW_STATE_DIR) so tests run under a temp HOME.
+overrides: CODEX_HOME, XDG_CONFIG_HOME, OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH) so tests run under
+a temp HOME.
+
+Hosts that run a hook only once the host itself trusts it: Codex (hook trust, set through `codex
+app-server`, codex_trust.py) and OpenClaw (the plugin must be enabled in openclaw.json, which adr
+writes; the install record is made through `openclaw plugins install`, openclaw_trust.py).
+`--no-trust` (ctx.trust = False) keeps adr from running either CLI.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from typing import Any
 
 from adr import paths as adr_paths
 from adr.integrations import claude_code, codex, cursor, gemini, windsurf
-from adr.integrations.install.base import (DELETE, OWNED_MARKER, InstallContext, InstallError, Result,
+from adr.integrations.install.base import (DELETE, OWNED_MARKER, FileChange, InstallContext, InstallError, Result,
                                            adr_handler_values, dump_json, flat_commands, flat_remove_all, flat_set, grouped_commands,
                                            grouped_remove_all, grouped_set, install_file,
                                            load_json, read_bytes, uninstall_file)
@@ -379,11 +385,16 @@ class OpenCodeInstaller(OwnedFilesInstaller):
 
 
 class OpenClawInstaller(OwnedFilesInstaller):
+    """adr's plugin in $OPENCLAW_STATE_DIR/extensions/adr, *enabled* in openclaw.json (OpenClaw runs a
+    discovered plugin's hooks only when it is explicitly enabled), and, when the `openclaw` CLI is on
+    PATH, recorded as installed by OpenClaw itself. See openclaw_trust.py for what OpenClaw does."""
+
     host, label, event, project_scope = "openclaw", "OpenClaw", "before_tool_call", False
 
     def config_dir(self, ctx: InstallContext) -> Path:
-        sd = ctx.env.get("OPENCLAW_STATE_DIR")
-        return Path(sd) if sd else ctx.home / ".openclaw"
+        from adr.integrations.install import openclaw_trust
+
+        return openclaw_trust.state_dir(ctx)
 
     def sources(self, ctx: InstallContext) -> dict[Path, bytes]:
         d = self.config_dir(ctx) / "extensions" / "adr"
@@ -391,10 +402,77 @@ class OpenClawInstaller(OwnedFilesInstaller):
                 d / "openclaw.plugin.json": _template("openclaw", "openclaw.plugin.json").encode(),
                 d / "package.json": _template("openclaw", "package.json").encode()}
 
+    def files(self, ctx: InstallContext) -> list[Path]:
+        from adr.integrations.install import openclaw_trust
+
+        return [*self.sources(ctx), openclaw_trust.config_path(ctx)]  # the plugin first: configured() reads it
+
     def install(self, ctx: InstallContext) -> Result:
+        from adr.integrations.install import openclaw_trust as oc
+
+        self.check_project(ctx)
+        cfg = oc.config_path(ctx)
+        if oc.config_read_only(ctx):
+            raise InstallError(f"OpenClaw's config is read-only here (OPENCLAW_NIX_MODE / OPENCLAW_CONFIG_READONLY): "
+                               f"adr will not write {cfg}. Declare the plugin in your Nix/OpenClaw source config "
+                               "(plugins.entries.adr.enabled = true) and install with that config writable.")
+        before = read_bytes(cfg)
+        exe = oc.openclaw_bin(ctx) if ctx.trust else None
+        try:
+            load_json(before, cfg)
+            plain_json = True
+        except InstallError as e:
+            plain_json = False
+            if not exe:  # nothing adr may rewrite, and no OpenClaw to do it: refuse before writing anything
+                raise InstallError(f"{e}. OpenClaw accepts JSON5, adr edits only plain JSON: add "
+                                   "\"plugins\": {\"entries\": {\"adr\": {\"enabled\": true}}} yourself, or run "
+                                   "again with `openclaw` on PATH (OpenClaw then rewrites its own config).") from None
         res = super().install(ctx)
-        res.notes.append("OpenClaw loads new plugins on its next start; if `openclaw plugins list` shows "
-                         "adr disabled, run `openclaw plugins enable adr`.")
+        via_cli = False
+        if ctx.dry_run:
+            pass
+        elif oc.install_record(ctx).status == "recorded":
+            res.notes.append("OpenClaw already records adr's plugin install.")
+        elif exe:
+            outcome = oc.register(exe, ctx, self.sources(ctx))
+            via_cli = True
+            (res.notes if outcome.ok else res.warnings).append(outcome.message)
+            again = super().install(ctx)  # OpenClaw copied the files in: they must still be adr's, byte for byte
+            for c in again.changes:
+                if c.action != "unchanged":
+                    res.warnings.append(f"{c.path} differed after `openclaw plugins install`; adr rewrote it")
+        else:
+            res.warnings.append(oc.NO_RECORD if ctx.trust else
+                                "--no-trust: not asking OpenClaw to record the install. " + oc.NO_RECORD)
+        if ctx.dry_run and not plain_json:
+            res.changes.append(FileChange(cfg, "updated", "dry run: `openclaw plugins install` would rewrite it"))
+            return res
+        try:
+            res.changes.append(oc.enable_in_config(ctx, before, via_cli=via_cli))
+        except InstallError as e:
+            raise InstallError(f"{e}. adr's plugin files are in place but OpenClaw will not run them until "
+                               f"plugins.entries.adr.enabled is true in {cfg} ({'; '.join(res.warnings)})") from None
+        try:
+            ok, why = oc.enablement(load_json(read_bytes(cfg), cfg))
+        except InstallError:
+            ok, why = True, ""
+        if not ok and not ctx.dry_run:
+            res.warnings.append(f"{cfg}: {why}; OpenClaw will not call adr's plugin until that changes.")
+        res.notes.append("OpenClaw picks up adr's plugin on its next start (a running Gateway: "
+                         "`openclaw plugins reload adr`).")
+        return res
+
+    def uninstall(self, ctx: InstallContext) -> Result:
+        from adr.integrations.install import openclaw_trust as oc
+
+        self.check_project(ctx)
+        change, notes, warnings = oc.restore_config(ctx)  # first: the record, through OpenClaw
+        res = Result(self.host)
+        for path in reversed(list(self.sources(ctx))):  # the first file's manifest holds the created dirs
+            res.changes.insert(0, uninstall_file(ctx, self.host, path, _strip_owned))
+        res.changes.append(change)
+        res.notes += notes
+        res.warnings += warnings
         return res
 
 
