@@ -1,16 +1,21 @@
 """`adr-hook HOST` entry point: the fast path, then the full client.
 
-Every agent action starts this program, so the usual path imports only json, os, socket and sys:
-it sends the host's raw hook JSON to the daemon ("hook" op), which parses it with the host's
-integration, judges it and returns exactly what to print. Anything else — no daemon, an error, an
-older daemon, oversized input — goes to `adr.hookclient` (full client: in-process evaluation, fail
-mode), which gets the bytes already read, so nothing is lost and every answer stays explained.
+Every agent action starts this program (unless `adr install` put the native client, adr/native, in
+its place: it does this same fast path without starting Python, and hands anything else to this
+program). The usual path imports only built-in modules (`_socket`, `_json`) and adr's stdlib-free
+`wire` / `runtime`: it sends the host's raw hook JSON to the daemon in one "hook" request with
+"frame": true — the payload goes as it was read (raw CR/LF made spaces: valid JSON has none inside
+strings; the daemon parses it and says if it is not JSON; it comes first in the object, so the fields
+after it are ours whatever it holds) — and the daemon answers in frames: exactly
+the bytes to print and the exit code, or, while the human is asked, what to print if no answer comes
+in time (adr.daemon.protocol, "Frames"). So no JSON is parsed here. Anything else — no daemon, an
+error, an older daemon, oversized input — goes to `adr.hookclient` (full client: in-process
+evaluation, fail mode), which gets the bytes already read, so nothing is lost and every answer stays
+explained.
 """
 from __future__ import annotations
 
-import json
 import os
-import socket
 import sys
 import time
 
@@ -24,14 +29,6 @@ class _Fallback(Exception):
     """The fast path cannot answer; the full client takes over."""
 
 
-class _Unanswered(Exception):
-    """The human was asked and no answer arrived in time: never run the action unasked."""
-
-    def __init__(self, pending: dict) -> None:
-        super().__init__("unanswered")
-        self.pending = pending
-
-
 def _timeout() -> float:
     try:
         return max(0.05, float(os.environ.get("ADR_HOOK_TIMEOUT", "")))
@@ -39,50 +36,68 @@ def _timeout() -> float:
         return wire.DECIDE_TIMEOUT
 
 
-def _ask_daemon(host: str, payload: object) -> dict:
-    rid = os.urandom(8).hex()
-    line = json.dumps({"v": wire.PROTOCOL_VERSION, "op": "hook", "id": rid, "host": host, "payload": payload,
-                       "home": os.environ.get("HOME", ""), "progress": True},
-                      ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    if len(line) > wire.MAX_MESSAGE_BYTES:
+def _quote(text: str) -> str:
+    try:
+        import _json
+        return _json.encode_basestring_ascii(text)
+    except ImportError:  # pragma: no cover — an interpreter without the accelerator
+        import json
+        return json.dumps(text, ensure_ascii=True)
+
+
+def request_line(host: str, data: bytes, home: str, rid: str) -> bytes:
+    """The fast path's "hook" request (the shape adr.daemon.protocol documents; a test decodes it).
+    The payload comes first: the fields after it win over anything a malformed payload could add."""
+    tail = (',"v":%d,"op":"hook","id":"%s","host":%s,"home":%s,"progress":true,"frame":true}\n'
+            % (wire.PROTOCOL_VERSION, rid, _quote(host), _quote(home)))
+    return b'{"payload":' + data.replace(b"\r", b" ").replace(b"\n", b" ") + tail.encode("ascii")
+
+
+def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
+    """(stdout, stderr, exit code) from the daemon's frames; _Fallback when it cannot give them."""
+    import _socket
+
+    line = request_line(host, data, os.environ.get("HOME", ""), os.urandom(8).hex())
+    if len(line) > wire.MAX_MESSAGE_BYTES + 1:
         raise _Fallback()
     deadline = time.monotonic() + _timeout()
-    pending: dict = {}
+    unanswered = None
     try:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     except OSError:
         raise _Fallback() from None
     try:
         s.settimeout(max(0.05, min(2.0, deadline - time.monotonic())))
         s.connect(socket_path_str())
-        s.sendall(line + b"\n")
+        s.sendall(line)
         buf = b""
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise socket.timeout()
-            s.settimeout(left)
-            chunk = s.recv(65536)
-            if not chunk:
-                raise _Fallback()
-            buf += chunk
-            if len(buf) > wire.MAX_MESSAGE_BYTES + 1:
-                raise _Fallback()
-            while b"\n" in buf:
-                raw, buf = buf.split(b"\n", 1)
-                msg = json.loads(raw)
-                if not isinstance(msg, dict) or msg.get("ok") is not True:
-                    raise _Fallback()  # an error (or an older daemon): the full client explains
-                if isinstance(msg.get("pending"), dict):
-                    # the human is being asked: wait for the window, never past the host's timeout
-                    pending = msg["pending"]
-                    deadline = wire.pending_deadline(pending, time.monotonic(), _STARTED)
-                    continue
-                if msg.get("op") == "hook" and msg.get("id") == rid and isinstance(msg.get("data"), dict):
-                    return msg["data"]
+            got = wire.decode_frame(buf)
+            if got is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError()
+                s.settimeout(left)
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise _Fallback()
+                buf += chunk
+                if len(buf) > wire.MAX_MESSAGE_BYTES + wire.FRAME_HEADER_MAX:
+                    raise _Fallback()
+                continue
+            kind, code, out, err, wait, hook_timeout, _guard, _msg, used = got
+            buf = buf[used:]
+            if kind == "R":
+                return out, err, code
+            if kind != "P":
+                raise _Fallback()  # an error: the full client explains
+            # the human is being asked: wait for the window, never past the host's timeout
+            unanswered = (out, err, code)
+            deadline = wire.pending_deadline({"wait_s": wait, "hook_timeout": hook_timeout}, time.monotonic(),
+                                             _STARTED)
     except (OSError, ValueError) as e:
-        if pending and isinstance(e, (socket.timeout, TimeoutError)):
-            raise _Unanswered(pending) from None
+        if unanswered is not None and isinstance(e, TimeoutError):
+            return unanswered  # asked, no answer in time: never run the action unasked
         raise _Fallback() from None
     finally:
         s.close()
@@ -98,25 +113,16 @@ def main(argv: "list[str] | None" = None) -> None:
     try:
         if len(data) > wire.MAX_MESSAGE_BYTES or not data.strip():
             raise _Fallback()
-        try:
-            payload = json.loads(data)
-        except (ValueError, RecursionError):
-            raise _Fallback() from None
-        out = _ask_daemon(host, payload)
-        stdout, stderr, code = out.get("stdout") or "", out.get("stderr") or "", out.get("exit_code")
-        if not isinstance(stdout, str) or not isinstance(stderr, str) or not isinstance(code, int):
-            raise _Fallback()
-    except _Unanswered as u:
-        _print_unanswered(host, data, u.pending)
-        return
+        out, err, code = _ask_daemon(host, data)
     except _Fallback:
         _full(host, data)
         return
-    if stdout:
-        sys.stdout.write(stdout if stdout.endswith("\n") else stdout + "\n")
-        sys.stdout.flush()
-    if stderr:
-        sys.stderr.write(stderr)
+    if out:
+        sys.stdout.buffer.write(out)
+        sys.stdout.buffer.flush()
+    if err:
+        sys.stderr.buffer.write(err)
+        sys.stderr.buffer.flush()
     sys.exit(code)
 
 
@@ -131,22 +137,6 @@ def _full(host: str, data: bytes) -> None:
     except Exception as e:  # last resort: a safe, explained answer instead of a traceback
         out = hookclient._last_resort(host, e)
     _emit(out)
-
-
-def _print_unanswered(host: str, data: bytes, pending: dict) -> None:
-    from adr import hookclient
-    from adr.integrations import registry
-    from adr.integrations.interface import HookEvent
-
-    verdict = hookclient._unanswered(pending)
-    try:
-        integ = hookclient.load_integration(host)
-        events = registry.parse_all(integ, json.loads(data))
-        event = next((e for e in events if e.action is not None), events[0])
-    except Exception:
-        integ = hookclient.load_integration(host)
-        event = HookEvent(host=host, event="PreToolUse", action=None)
-    _emit(integ.format(verdict, event, auto_approve=False))
 
 
 def _emit(out: object) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # not `from typing import …`: typing costs ~5-7 ms on every hook call
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -19,6 +19,12 @@ shims and hooks can never disagree on how a decision is reached.
 The request is built by hand here to stay fast; `tests/test_shims.py` decodes it with
 `adr.daemon.protocol.decode_request`, so the two cannot drift apart silently.
 
+The native shim (adr/native, C) does steps 1 and 3 itself and sends step 2 to the daemon as one
+`shim` request; the daemon runs `plan()` below with the values that client sent (its cwd, parent,
+stdin), so both shims ask about exactly the same things. Whatever the native shim cannot do it hands to
+this module through the Python launcher (`adr-shim.py` in the shim directory), saying in ADR_SHIM_ARGV0
+what it was run as.
+
 Also: invoked as `adr-check` (the shell guard's checker): `adr-check [--file PATH] [--] TEXT` judges
 TEXT (or the script in PATH) as a command line; exit 0 allow, 126 refused, 3 "too large to judge
 as a whole, check each command".
@@ -35,6 +41,9 @@ MAX_DEPTH = 12  # shims nested deeper than this are refused (a loop, or a tamper
 MAX_TEXT = 256 * 1024  # script text sent for judgement (the shell layer's own bound per layer)
 REFUSED = 126
 CHECKER = "adr-check"
+LAUNCHER = "adr-shim"  # the launcher every name in the shim directory links to (adr/wrap.py)
+PY_LAUNCHER = "adr-shim.py"  # the Python launcher's name when the native shim is the main launcher
+ARGV0_VAR = "ADR_SHIM_ARGV0"  # the native shim → the Python launcher: the path it was run as
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash"})
 PYTHONS = frozenset({"python", "python3"})
 NODES = frozenset({"node", "nodejs"})
@@ -169,12 +178,37 @@ def _stdin_is_program_pipe() -> bool:
     return mode in (0o010000, 0o140000)  # FIFO or socket: something feeds the program in
 
 
-def written_in_session(path: str) -> bool:
+_PROC_RELATIVE = ("/dev/fd/", "/proc/self/", "/proc/thread-self/")
+_STDIO = {"/dev/stdin": "0", "/dev/stdout": "1", "/dev/stderr": "2"}
+
+
+def client_path(path: str, cwd: "str | None" = None, pid: "int | None" = None) -> "str | None":
+    """`path` as the shim process sees it, for a reader that is another process (the daemon planning
+    for a native shim): relative to the client's cwd, /dev/fd/N and /proc/self/… through /proc/<pid>.
+    None when that cannot be done (no /proc): such a path is then not read at all."""
+    if pid is not None:
+        if path in _STDIO:
+            path = "/dev/fd/" + _STDIO[path]
+        for prefix in _PROC_RELATIVE:
+            if path.startswith(prefix):
+                if pid <= 0 or not _ident("/proc/self"):
+                    return None
+                rest = path[len(prefix):]
+                return f"/proc/{pid}/fd/{rest}" if prefix == "/dev/fd/" else f"/proc/{pid}/{rest}"
+    if not path.startswith("/"):
+        if cwd:
+            return cwd.rstrip("/") + "/" + path
+        if pid is not None:
+            return None  # the reader's own cwd is not the client's
+    return path
+
+
+def written_in_session(path: str, wrap_start: "str | None" = None) -> bool:
     """Was this script file created or changed since the wrapped session started (by the agent, most
     likely)? Scripts that were there before — the user's own, pyenv's, a project's build scripts — are
     judged by their command line only: whole-file judgement of every installed script would be noise."""
     try:
-        start = float(_env("ADR_WRAP_START") or "0")
+        start = float((_env("ADR_WRAP_START") if wrap_start is None else wrap_start) or "0")
         st = posix.stat(path)
     except (OSError, ValueError):
         return False
@@ -182,12 +216,17 @@ def written_in_session(path: str) -> bool:
 
 
 def _read_text(path: str, limit: int = MAX_TEXT) -> "tuple[str, bool] | None":
-    """(text, truncated) of a script file, or None when it cannot be read."""
+    """(text, truncated) of a script file, or None when it cannot be read. Only regular files are
+    read: a FIFO (`bash <(…)`) would block, and what is read from it would be taken from the program."""
     try:
-        fd = posix.open(path, posix.O_RDONLY)
+        if (posix.stat(path).st_mode & 0o170000) != 0o100000:
+            return None  # not even opened: opening a FIFO or a device can have effects of its own
+        fd = posix.open(path, posix.O_RDONLY | getattr(posix, "O_NONBLOCK", 0) | getattr(posix, "O_NOCTTY", 0))
     except (OSError, ValueError):
         return None
     try:
+        if (posix.fstat(fd).st_mode & 0o170000) != 0o100000:
+            return None
         chunks, size = [], 0
         while size <= limit:
             b = posix.read(fd, 65536)
@@ -231,22 +270,32 @@ def parent_shell_line(ppid: int) -> "str | None":
     return text if has_c and text else None
 
 
-def plan(name: str, args: "list[str]", ppid: int) -> "tuple[list[tuple[str, str]], bool]":
+def plan(name: str, args: "list[str]", ppid: int, *, stdin_pipe: "bool | None" = None,
+         wrap_start: "str | None" = None, cwd: "str | None" = None,
+         pid: "int | None" = None) -> "tuple[list[tuple[str, str]], bool]":
     """What to ask about, as (command text, tool) pairs; and whether a guarded bash may skip its
-    own whole-script check (the shim judged it already)."""
+    own whole-script check (the shim judged it already).
+
+    The shim calls it with defaults (its own process: stdin, ADR_WRAP_START, cwd). The daemon, planning
+    for a native shim, passes what that client sent: whether its stdin is a pipe, the session start, its
+    cwd and pid (relative script paths and /dev/fd/N are resolved as the client sees them)."""
     line = command_line([name] + args)
+    piped = _stdin_is_program_pipe if stdin_pipe is None else (lambda: stdin_pipe)
     if name in SHELLS:
         has_c, text, first = _shell_split(args)
         if has_c:
             return [(line, name)], True
         if first < len(args):  # a script file
-            if not written_in_session(args[first]):
+            path = client_path(args[first], cwd, pid)
+            if path is None:  # the reader cannot see the client's file (no /proc): its command line, at least
+                return [(line, name)], False
+            if not written_in_session(path, wrap_start):
                 return [], False  # there before the session (pyenv's, the project's): runs as is
-            got = _read_text(args[first])
+            got = _read_text(path)
             if got is not None and not got[1]:
                 return [(line + "\n" + got[0], name)], True
             return [(line, name)], False
-        if _stdin_is_program_pipe():  # `… | sh`: judge the pipeline the parent shell runs
+        if piped():  # `… | sh`: judge the pipeline the parent shell runs
             parent = parent_shell_line(ppid)
             return ([(line, name)] + ([(parent, name + "<-parent")] if parent else [])), False
         return [], False
@@ -254,7 +303,7 @@ def plan(name: str, args: "list[str]", ppid: int) -> "tuple[list[tuple[str, str]
         inline, first = _interp_split(name, args)
         if inline:
             return [(line, name)], False
-        if (first >= len(args) or args[first] == "-") and _stdin_is_program_pipe():
+        if (first >= len(args) or args[first] == "-") and piped():
             parent = parent_shell_line(ppid)
             return ([(parent, name + "<-parent")] if parent else []), False
         return [], False
@@ -285,7 +334,10 @@ def _dumps(s: str) -> str:
 def _loads(text: str) -> object:
     try:
         import _json
-        obj, end = _json.make_scanner(_JsonCtx)(text, 0)
+        try:
+            obj, end = _json.make_scanner(_JsonCtx)(text, 0)
+        except StopIteration as e:  # the scanner's "no JSON value here" (json.loads makes it a ValueError)
+            raise ValueError(f"not JSON at character {e.value}") from None
         if text[end:].strip():
             raise ValueError("trailing data")
         return obj
@@ -423,8 +475,7 @@ def judge(command: str, tool: str, *, cwd: str) -> "tuple[str, str]":
         if isinstance(verdict, dict) and verdict.get("decision") in ("allow", "ask", "deny"):
             return str(verdict["decision"]), str(verdict.get("reason") or verdict.get("agent_reason") or "")
     except _Unanswered as e:
-        return "deny", (f"adr asked you (question {e}) but no answer came in time: not run. Approve it with "
-                        f"`adr approve {e}` in your own terminal, then retry.")
+        return "deny", unanswered_reason(str(e))
     except _Unavailable:
         pass
     except (UnicodeEncodeError, ValueError):  # e.g. an argv the request cannot carry
@@ -432,11 +483,26 @@ def judge(command: str, tool: str, *, cwd: str) -> "tuple[str, str]":
     return decide_slow(command, tool, cwd=cwd, session=session, agent=agent)
 
 
-def _refuse(name: str, decision: str, reason: str) -> None:
+def unanswered_reason(question: str) -> str:
+    return (f"adr asked you (question {question}) but no answer came in time: not run. Approve it with "
+            f"`adr approve {question}` in your own terminal, then retry.")
+
+
+def refusal_text(name: str, decision: str, reason: str) -> str:
+    """The one line a refused shim prints on stderr (the daemon builds it the same way for native shims)."""
     if decision == "ask":
         reason = (f"{reason} — no one could be asked from here. A human can approve it with `adr approve ID` "
                   "(see `adr pending`), then retry." if "adr approve" not in reason else reason)
-    _say(f"{name}: {reason or 'refused by adr'}")
+    return " ".join(f"{name}: {reason or 'refused by adr'}".split()) + "\n"
+
+
+def _refuse(name: str, decision: str, reason: str) -> None:
+    data = refusal_text(name, decision, reason).encode("utf-8", "replace")
+    try:
+        while data:
+            data = data[posix.write(2, data):]
+    except OSError:
+        pass
     sys.exit(REFUSED)
 
 
@@ -478,6 +544,13 @@ def check_main(args: "list[str]") -> None:
 def main(argv: "list[str] | None" = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     self_path = argv[0]
+    if _basename(self_path) == PY_LAUNCHER:  # handed over by the native shim: it says what it ran as
+        orig = _env(ARGV0_VAR)
+        if orig:
+            self_path = orig
+    if ARGV0_VAR.encode() in posix.environ:  # never passed on to the real program
+        posix.unsetenv(ARGV0_VAR.encode())
+        posix.environ.pop(ARGV0_VAR.encode(), None)
     name = _basename(self_path)
     args = argv[1:]
     if name == CHECKER:

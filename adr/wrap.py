@@ -39,7 +39,8 @@ from adr.paths import DATA_DIR, Paths, get_paths
 GUARD_DIR = DATA_DIR / "guard"
 GUARD_BASH = GUARD_DIR / "guard.bash"
 GUARD_ZSH_DIR = GUARD_DIR / "zsh"
-LAUNCHER = "adr-shim"
+LAUNCHER = shim_mod.LAUNCHER  # "adr-shim": the native client when it builds, else the Python launcher
+PY_LAUNCHER = shim_mod.PY_LAUNCHER  # "adr-shim.py": the Python launcher next to a native one (its fallback)
 PROXY_USER = "adr"
 FORWARDED_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCONT")
 # Variables that would send traffic around the proxy; dropped inside a wrapped session.
@@ -72,20 +73,42 @@ def launcher_text(python: str, root: str) -> str:
             "main()\n")
 
 
-def shim_dir_for(paths: Paths, python: str | None = None) -> Path:
+def shim_dir_for(paths: Paths, python: str | None = None, native: bool = False) -> Path:
     python = python or sys.executable
     root = str(_package_root())
     src = Path(shim_mod.__file__).read_bytes()
+    if native:  # a different directory for the native launcher (and for each version of its source)
+        from adr.native.build import SOURCE
+
+        src += b"\0native\0" + SOURCE.read_bytes()
     key = hashlib.sha256("\0".join([python, root, ",".join(shim_mod.SHIMMED)]).encode() + src).hexdigest()[:12]
     return paths.runtime_dir / "shims" / key
 
 
-def prepare_shim_dir(paths: Paths | None = None, python: str | None = None) -> Path:
-    """Create (once; atomically) the shim directory for this adr and Python; return it."""
+def _native_wanted(paths: Paths) -> bool:
+    from adr.native import build as native_build
+
+    env = {**os.environ, **(paths.env or {})}
+    return native_build.enabled(env)[0] and native_build.compiler(env) is not None
+
+
+def _complete(d: Path, native: bool) -> bool:
+    return ((d / LAUNCHER).is_file() and (not native or (d / PY_LAUNCHER).is_file())
+            and all((d / n).is_symlink() for n in shim_mod.SHIMMED))
+
+
+def prepare_shim_dir(paths: Paths | None = None, python: str | None = None, native: bool | None = None) -> Path:
+    """Create (once; atomically) the shim directory for this adr and Python; return it.
+
+    With a C compiler (and ADR_NATIVE not 0) the launcher is the native client (adr/native), with the
+    Python launcher beside it as `adr-shim.py`, its fallback; otherwise the Python launcher itself.
+    native=False forces the Python launcher; native=True uses the native one when it builds."""
     paths = paths or get_paths()
     python = python or sys.executable
-    final = shim_dir_for(paths, python)
-    if (final / LAUNCHER).is_file() and all((final / n).is_symlink() for n in shim_mod.SHIMMED):
+    if native is None:
+        native = _native_wanted(paths)
+    final = shim_dir_for(paths, python, native)
+    if _complete(final, native):
         return final
     parent = final.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -97,15 +120,29 @@ def prepare_shim_dir(paths: Paths | None = None, python: str | None = None) -> P
     tmp = parent / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir(mode=0o700)
     try:
-        launcher = tmp / LAUNCHER
-        launcher.write_text(launcher_text(python, str(_package_root())), encoding="utf-8")
-        os.chmod(launcher, 0o755)
+        if native:
+            from adr.native import build as native_build
+
+            py = tmp / PY_LAUNCHER
+            py.write_text(launcher_text(python, str(_package_root())), encoding="utf-8")
+            os.chmod(py, 0o755)
+            env = {**os.environ, **(paths.env or {})}
+            built = native_build.build(paths, py_shim=str(final / PY_LAUNCHER), shim_dir=str(final), env=env)
+            if built.path is None:  # no usable compiler after all: the Python launcher, as without one
+                shutil.rmtree(tmp, ignore_errors=True)
+                return prepare_shim_dir(paths, python, native=False)
+            shutil.copyfile(built.path, tmp / LAUNCHER)
+            os.chmod(tmp / LAUNCHER, 0o700)
+        else:
+            launcher = tmp / LAUNCHER
+            launcher.write_text(launcher_text(python, str(_package_root())), encoding="utf-8")
+            os.chmod(launcher, 0o755)
         for name in shim_mod.SHIMMED + (shim_mod.CHECKER,):
             os.symlink(LAUNCHER, tmp / name)
         try:
             os.rename(tmp, final)
         except OSError:  # another `adr wrap` made it first (or a stale one is there): use / replace it
-            if not (final / LAUNCHER).is_file():
+            if not _complete(final, native):
                 shutil.rmtree(final, ignore_errors=True)
                 os.rename(tmp, final)
     finally:
@@ -338,6 +375,7 @@ def session_report(env: "dict[str, str] | None" = None, paths: Paths | None = No
         rows.append(("shims", "warn" if missing else "ok",
                      f"{sd} first on PATH: {', '.join(n for n in shim_mod.SHIMMED if n not in missing)}"
                      + (f"; missing {', '.join(missing)}" if missing else "")))
+        rows.append(shim_client_row(Path(sd)))
     be = env.get("BASH_ENV", "")
     if be and Path(be) == GUARD_BASH and GUARD_BASH.is_file():
         rows.append(("bash guard", "ok", f"BASH_ENV={be}"))
@@ -352,6 +390,16 @@ def session_report(env: "dict[str, str] | None" = None, paths: Paths | None = No
             rows.append(("no_proxy", "warn", f"NO_PROXY is set ({env.get('NO_PROXY') or env.get('no_proxy')}): "
                                              "those hosts bypass adr's proxy"))
     return rows
+
+
+def shim_client_row(sd: Path) -> tuple[str, str, str]:
+    """Which client the shim directory runs: the native launcher (with its Python fallback) or Python."""
+    from adr.native.build import is_native
+
+    if is_native(sd / LAUNCHER):
+        fallback = "" if (sd / PY_LAUNCHER).is_file() else f"; its Python fallback {PY_LAUNCHER} is missing"
+        return ("shim client", "warn" if fallback else "ok", f"native ({sd / LAUNCHER}){fallback}")
+    return ("shim client", "ok", "python (no C compiler when the shims were made, or ADR_NATIVE=0)")
 
 
 def _registered(sid: str, sock: str) -> tuple[str, str, str]:

@@ -1,8 +1,9 @@
 """Hook round-trip latency: process start of `adr-hook claude-code` → its answer.
 
-Prints p50/p95 with the daemon up and with it down (in-process fallback), the bare interpreter
-start-up for scale, and the daemon's RSS before and after 10,000 decisions. Runs under a temporary
-ADR_HOME with the built-in rules, so it never touches the user's daemon or audit log.
+Prints p50/p95 for the Python adr-hook and the native one (adr/native, built here when a C compiler is
+there), calls interleaved, with the daemon up and with it down (in-process fallback), the bare
+interpreter start-up for scale, and the daemon's RSS before and after 10,000 decisions. Runs under a
+temporary ADR_HOME with the built-in rules, so it never touches the user's daemon or audit log.
 
     .venv/bin/python bench/hook_latency.py [--calls 200] [--decisions 10000]
 """
@@ -56,6 +57,30 @@ def _time_calls(argv: list[str], env: dict[str, str], n: int, payload=_payload) 
 def _pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def _time_interleaved(argvs: "dict[str, list[str]]", env: dict[str, str], n: int
+                      ) -> "dict[str, tuple[list[float], list[float]]]":
+    """_time_calls for several clients, one call of each in turn: load changes hit all of them alike."""
+    out: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in argvs}
+    for i in range(n):
+        for label, argv in argvs.items():
+            w, c = _time_calls(argv, env, 1, payload=lambda _j, i=i: _payload(i))
+            out[label][0].extend(w)
+            out[label][1].extend(c)
+    return out
+
+
+def _native_hook(home: Path) -> "str | None":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from adr.native.build import build_hook
+    from adr.paths import get_paths
+
+    built = build_hook(BIN / "adr-hook", get_paths({"ADR_HOME": str(home)}))
+    if built.path is None:
+        print(f"(no native client: {built.reason})")
+        return None
+    return str(built.path)
 
 
 def _report(label: str, times: tuple[list[float], list[float]]) -> None:
@@ -122,12 +147,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="adr-bench-") as tmp:
         home = Path(tmp)
         env = _env(home)
-        print(f"hook round trip, {args.calls} calls each ({sys.platform}, {os.cpu_count()} CPUs)")
+        native = _native_hook(home)
+        clients = {"adr-hook (python)": hook}
+        if native:
+            clients["adr-hook (native)"] = [native, "claude-code"]
+        print(f"hook round trip, {args.calls} calls each ({sys.platform}, {os.cpu_count()} CPUs, "
+              f"load {os.getloadavg()[0]:.1f})")
         _report("python -c pass (interpreter start, for scale)", _time_calls([sys.executable, "-c", "pass"], env, 50))
         proc = _start_daemon(home, env)
         try:
-            _time_calls(hook, env, 5)  # warm the page cache
-            _report("adr-hook, daemon up", _time_calls(hook, env, args.calls))
+            for argv in clients.values():
+                _time_calls(argv, env, 5)  # warm the page cache
+            for label, times in _time_interleaved(clients, env, args.calls).items():
+                _report(f"{label}, daemon up", times)
             rss0 = _rss_mib(proc.pid)
             rate = _flood(home, args.decisions)
             rss1 = _rss_mib(proc.pid)
@@ -139,7 +171,9 @@ def main() -> None:
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
-        _report("adr-hook, daemon down (in-process fallback)", _time_calls(hook, env, args.calls))
+        down = _time_interleaved(clients, env, max(10, args.calls // 4))
+        for label, times in down.items():
+            _report(f"{label}, daemon down (in-process)", times)
 
 
 def _records(home: Path) -> list[dict]:

@@ -1,8 +1,10 @@
-"""Command shim overhead: `rm --version` through adr's shim vs. the real program, daemon up.
+"""Command shim overhead: `rm --version` through adr's shims vs. the real program, daemon up.
 
-Prints p50/p95 of both and of their difference (the shim's cost: interpreter start, one decide
-round trip to the daemon, the exec), plus the bare `python -IS -c pass` start-up for scale. Runs
-under a temporary ADR_HOME with the built-in rules, so it never touches the user's daemon.
+Two shim directories side by side: the native launcher (adr/native, when a C compiler is there: no
+interpreter, one "shim" round trip, the exec) and the Python launcher (`python -IS` start, one decide
+round trip, the exec). Prints p50/p95 of each, of their paired differences with the direct run (the
+shim's cost), and the bare `python -IS -c pass` start-up for scale; calls interleaved. Runs under a
+temporary ADR_HOME with the built-in rules, so it never touches the user's daemon.
 
     .venv/bin/python bench/shim_overhead.py [--calls 200]
 """
@@ -21,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from _daemon_helpers import DaemonProc, adr_env  # noqa: E402
 
+from adr.native.build import is_native  # noqa: E402
 from adr.paths import get_paths  # noqa: E402
-from adr.wrap import prepare_shim_dir  # noqa: E402
+from adr.wrap import LAUNCHER, prepare_shim_dir  # noqa: E402
 
 
 CPU: dict[str, list[float]] = {}
@@ -63,28 +66,39 @@ def main() -> None:
         daemon = DaemonProc(home).start()
         try:
             paths = get_paths({"ADR_HOME": str(home)})
-            sd = prepare_shim_dir(paths)
-            env = adr_env(home, ADR_SHIM_DIR=str(sd), ADR_SOCKET=str(paths.socket), ADR_SESSION="bench",
-                          ADR_AGENT="bench", PATH=f"{sd}{os.pathsep}{os.environ.get('PATH', '')}")
-            shim = [str(sd / "rm"), "--version"]
+            dirs = {"python": prepare_shim_dir(paths, native=False)}
+            nd = prepare_shim_dir(paths, native=True)
+            if is_native(nd / LAUNCHER):
+                dirs["native"] = nd
+            else:
+                print("(no native shim: no C compiler, or ADR_NATIVE=0)")
+            envs = {k: adr_env(home, ADR_SHIM_DIR=str(sd), ADR_SOCKET=str(paths.socket), ADR_SESSION="bench",
+                               ADR_AGENT="bench", PATH=f"{sd}{os.pathsep}{os.environ.get('PATH', '')}")
+                    for k, sd in dirs.items()}
+            shims = {k: [str(sd / "rm"), "--version"] for k, sd in dirs.items()}
             direct = [real, "--version"]
-            _times(shim, env, 10)  # warm caches
-            py, d, s = [], [], []
-            for _ in range(args.calls):  # interleaved, so load changes hit both equally
-                d += _times(direct, env, 1, "direct")
-                s += _times(shim, env, 1, "shim")
-                py += _times([sys.executable, "-IS", "-c", "pass"], env, 1, "python")
-            diff = [b - a for a, b in zip(d, s)]
+            for k in dirs:
+                _times(shims[k], envs[k], 10)  # warm caches
+            py, d = [], []
+            s: dict[str, list[float]] = {k: [] for k in dirs}
+            for _ in range(args.calls):  # interleaved, so load changes hit all equally
+                d += _times(direct, envs["python"], 1, "direct")
+                for k in dirs:
+                    s[k] += _times(shims[k], envs[k], 1, k)
+                py += _times([sys.executable, "-IS", "-c", "pass"], envs["python"], 1, "interpreter")
             print(f"shim overhead, {args.calls} calls each ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
             _report("python -IS -c pass (interpreter start)", py)
             _report(f"{real} --version (direct)", d)
-            _report("rm --version through the shim (daemon up)", s)
-            _report("shim overhead (paired difference)", diff)
+            for k in dirs:
+                _report(f"rm --version through the {k} shim", s[k])
+            for k in dirs:
+                _report(f"{k} shim overhead (paired difference)", [b - a for a, b in zip(d, s[k])])
             print("CPU time of the process itself (user+sys; the daemon's side is ~1-2 ms: `latency_ms` in "
                   "the audit log):")
-            _report("  python -IS -c pass", CPU["python"])
+            _report("  python -IS -c pass", CPU["interpreter"])
             _report("  rm --version (direct)", CPU["direct"])
-            _report("  rm --version through the shim", CPU["shim"])
+            for k in dirs:
+                _report(f"  rm --version through the {k} shim", CPU[k])
         finally:
             daemon.stop()
 

@@ -216,3 +216,31 @@ def test_a_hook_timeout_shorter_than_a_question_is_flagged(env, host, path, old,
     p.write_text(p.read_text().replace(old, new))
     c = checks(doctor.check_host(host, ctx, synthetic=False))["hook timeout"]
     assert c.status == "warn" and "approval_timeout" in c.detail and "adr install" in c.detail
+
+
+@pytest.mark.skipif(__import__("adr.native.build", fromlist=["compiler"]).compiler() is None, reason="no C compiler")
+def test_doctor_names_the_native_client_and_its_fallback(env):
+    from adr.native.build import build_hook
+
+    paths = get_paths(env["env"])
+    built = build_hook(env["hook"], paths)
+    assert built.ok, built.reason
+    (env["home"] / ".claude").mkdir()
+    ctx = InstallContext(home=env["home"], paths=paths, hook_bin=built.path, timeout=Settings().hook_timeout,
+                         env=dict(env["env"]))
+    INSTALLERS["claude-code"].install(ctx)
+    c = checks(doctor.check_host("claude-code", ctx))
+    assert c["hook client"].status == "ok" and c["hook client"].detail.startswith("native")
+    assert str(env["hook"]) in c["hook client"].detail
+    assert c["synthetic deny"].status == "ok", c["synthetic deny"].detail  # no daemon: through the fallback
+    env["hook"].unlink()
+    c = checks(doctor.check_host("claude-code", ctx, synthetic=False))
+    assert c["hook client"].status == "fail" and "is gone" in c["hook client"].detail
+
+
+def test_doctor_says_python_for_the_console_script(env):
+    (env["home"] / ".claude").mkdir()
+    ctx = ctx_for(env)
+    INSTALLERS["claude-code"].install(ctx)
+    c = checks(doctor.check_host("claude-code", ctx, synthetic=False))
+    assert c["hook client"].status == "ok" and c["hook client"].detail.startswith("python")

@@ -69,3 +69,92 @@ def test_fast_path_imports_no_adr_engine_or_dataclasses():
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.strip()
     assert out == "[]", out
+
+
+def test_fast_path_imports_only_builtins_and_wire():
+    """No json (re, enum), socket (selectors), typing: the fast path is built-in modules + adr's wire."""
+    code = ("import sys, adr.hookentry; "
+            "bad = [m for m in ('json', 're', 'enum', 'socket', 'selectors', 'typing', 'tempfile') if m in sys.modules]; "
+            "print(bad)")
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60).stdout.strip()
+    assert out == "[]", out
+
+
+@pytest.mark.parametrize("payload", [b'{"a": 1}', b'{\n "a": "x\\ny",\r\n "b": [1, 2]\n}\n', b"[]", b"0"])
+def test_request_line_is_a_protocol_request(payload):
+    from adr import hookentry
+
+    line = hookentry.request_line("claude-code", payload, "/home/\udcff q\"", "0123456789abcdef")
+    assert line.endswith(b"}\n") and line.count(b"\n") == 1
+    req = P.decode_request(line[:-1])
+    assert (req.op, req.id, req.host, req.home, req.progress, req.frame) == \
+        ("hook", "0123456789abcdef", "claude-code", "/home/\udcff q\"", True, True)
+    assert req.payload == json.loads(payload)
+
+
+def test_a_malformed_payload_cannot_change_the_request():
+    """The payload comes first: what follows it is the client's, whatever the payload holds."""
+    from adr import hookentry
+
+    for evil in (b'{}, "host": "cursor", "op": "stop", "frame": false', b'{}, "x": {"a": 1', b'{}, "x": "'):
+        line = hookentry.request_line("claude-code", evil, "/h", "0123456789abcdef")
+        try:
+            req = P.decode_request(line[:-1])
+        except P.ProtocolError:
+            continue
+        assert (req.op, req.host, req.frame) == ("hook", "claude-code", True)
+
+
+class FrameServer:
+    """A Unix socket that answers each connection with fixed bytes (then waits, then closes)."""
+
+    def __init__(self, path, data: bytes, hold: float = 20.0) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(str(path))
+        self.sock.listen(4)
+        self.data, self.hold = data, hold
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import time
+
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            with c:
+                buf = b""
+                while not buf.endswith(b"\n"):
+                    chunk = c.recv(65536)
+                    if not chunk:
+                        break
+                    buf += chunk
+                c.sendall(self.data)
+                time.sleep(self.hold)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_python_fast_path_reads_frames_and_never_runs_an_unanswered_question(tmp_path):
+    deny = b'{"hookSpecificOutput": {"permissionDecision": "deny", "permissionDecisionReason": "no answer"}}\n'
+    srv = FrameServer(tmp_path / "q.sock", P.encode_frame(P.Frame("P", 2, deny, b"asked\n", wait_s=0.2,
+                                                                     hook_timeout=60)))
+    try:
+        p = subprocess.run([str(HOOK), "claude-code"], input=json.dumps(bash("frobnicate")).encode(),
+                           capture_output=True, env=adr_env(tmp_path, ADR_SOCKET=str(tmp_path / "q.sock")), timeout=30)
+        assert (p.returncode, p.stdout, p.stderr) == (2, deny, b"asked\n")
+    finally:
+        srv.close()
+    allow = P.encode_frame(P.Frame("P", 2, deny, wait_s=5)) + P.encode_frame(P.Frame("R", 0, b"ok\n", b""))
+    srv = FrameServer(tmp_path / "a.sock", allow, hold=0)
+    try:
+        p = subprocess.run([str(HOOK), "claude-code"], input=json.dumps(bash("frobnicate")).encode(),
+                           capture_output=True, env=adr_env(tmp_path, ADR_SOCKET=str(tmp_path / "a.sock")), timeout=30)
+        assert (p.returncode, p.stdout) == (0, b"ok\n")
+    finally:
+        srv.close()

@@ -403,3 +403,65 @@ def test_cli_uninstall_is_refused_inside_an_agent(env, monkeypatch):
     assert snapshot(env["home"]) == installed
     r = CliRunner().invoke(main, ["uninstall", "--dry-run", "--json"])  # looking is fine
     assert r.exit_code == 0 and snapshot(env["home"]) == installed
+
+
+# ---- the native hook client ------------------------------------------------------------------------
+
+def _native_available() -> bool:
+    from adr.native.build import compiler
+
+    return compiler() is not None
+
+
+@pytest.mark.skipif(not _native_available(), reason="no C compiler")
+def test_cli_install_writes_the_native_hook_which_stays_recognisable(env, monkeypatch):
+    from adr.integrations.install.base import command_path, is_adr_command
+    from adr.native.build import fallbacks, is_native, native_info
+
+    for k, v in env["env"].items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("ADR_HOOK_BIN", str(env["hook"]))  # the Python adr-hook it falls back to
+    monkeypatch.delenv("ADR_NATIVE", raising=False)
+    import adr.monitor.ancestry as anc
+
+    monkeypatch.setattr(anc, "inside_agent", lambda *a, **k: None)
+    seed(env, "claude-code")
+    before = snapshot(env["home"])
+    from adr.cli import main
+
+    r = CliRunner().invoke(main, ["install", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["hook_client"].startswith("hook client: native ")
+    doc = json.loads((env["home"] / ".claude/settings.json").read_text())
+    cmds = [h["command"] for m in doc["hooks"]["PreToolUse"] for h in m["hooks"] if is_adr_command(h["command"])]
+    exe = Path(command_path(cmds[0]))
+    assert exe.name == "adr-hook" and exe.is_absolute() and is_native(exe)
+    assert str(exe).startswith(str(get_paths(env["env"]).state_dir))
+    assert fallbacks(native_info(exe)) == {"hook": str(env["hook"])}
+    r = CliRunner().invoke(main, ["install", "--json"])
+    assert json.loads(r.output)["changes"][0]["action"] == "unchanged"
+    r = CliRunner().invoke(main, ["install", "--python-hook", "--json"])  # back to the Python one
+    assert json.loads(r.output)["changes"][0]["action"] == "updated"
+    assert str(env["hook"]) in (env["home"] / ".claude/settings.json").read_text()
+    monkeypatch.setenv("ADR_NATIVE", "0")
+    r = CliRunner().invoke(main, ["install", "--json"])
+    assert json.loads(r.output)["changes"][0]["action"] == "unchanged"
+    assert json.loads(r.output)["hook_client"].startswith("hook client: python ")
+    r = CliRunner().invoke(main, ["uninstall", "--json"])
+    assert json.loads(r.output)["changes"][0]["action"] == "restored"
+    assert snapshot(env["home"]) == before
+
+
+def test_without_a_compiler_install_writes_the_python_hook(env, monkeypatch):
+    for k, v in env["env"].items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("ADR_HOOK_BIN", str(env["hook"]))
+    monkeypatch.setenv("CC", str(env["tmp"] / "no-such-cc"))
+    seed(env, "claude-code")
+    from adr.cli import main
+
+    r = CliRunner().invoke(main, ["install", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["hook_client"].startswith("hook client: python ")
+    assert str(env["hook"]) in (env["home"] / ".claude/settings.json").read_text()

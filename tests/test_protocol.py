@@ -89,3 +89,60 @@ def test_protocol_and_client_import_only_stdlib():
             "'tree_sitter','platformdirs','requests')]; print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+# ---- frames and the shim op (native clients) -------------------------------------------------------
+
+@pytest.mark.parametrize("frame", [
+    P.Frame("R", 2, b'{"x": 1}\n', "ünï\n".encode()),
+    P.Frame("R", -1, b"", b""),
+    P.Frame("P", 2, b"deny\n", b"", wait_s=55.0, hook_timeout=60.0),
+    P.Frame("X", guard_checked=True),
+    P.Frame("X", guard_checked=False),
+    P.Frame("E", message="bad_json: nope"),
+])
+def test_frames_round_trip(frame):
+    data = P.encode_frame(frame)
+    assert P.decode_frame(data) == (frame, len(data))
+    assert P.decode_frame(data + b"R 0 0 0\n") == (frame, len(data))  # frames follow each other
+    if frame.kind in "RP" and (frame.stdout or frame.stderr):
+        assert P.decode_frame(data[:-1]) is None  # incomplete: read more
+
+
+@pytest.mark.parametrize("data", [b"{\"v\":1}\n", b"R 0 1\n", b"R 0 x 0\n", b"R 1.5 0 0\n", b"P 1 2 3 4\n",
+                                  b"X 2\n", b"Q 0\n", b"R 0 99999999999 0\n", b"Z" * 300, b"P nan 1 0 0 0\n"])
+def test_malformed_frames_are_errors(data):
+    with pytest.raises(P.ProtocolError):
+        P.decode_frame(data)
+
+
+def test_responses_become_frames():
+    hook = P.Response(ok=True, op="hook", data={"stdout": '{"a": 1}', "stderr": "e", "exit_code": 2}, frame=True)
+    assert P.encode_response(hook) == b'R 2 9 1\n{"a": 1}\ne'  # the hook's stdout line gets its newline
+    assert P.encode_response(P.Response(ok=True, op="hook", data={"stdout": "", "stderr": "", "exit_code": 0},
+                                        frame=True)) == b"R 0 0 0\n"
+    pend = P.Response(ok=True, op="hook", pending={"question": "q1", "wait_s": 55, "hook_timeout": 60},
+                      data={"stdout": "no", "stderr": "", "exit_code": 0}, frame=True)
+    assert P.encode_response(pend) == b"P 55.000 60.000 0 3 0\nno\n"
+    run = P.Response(ok=True, op="shim", data={"run": True, "guard_checked": True}, frame=True)
+    assert P.encode_response(run) == b"X 1\n"
+    refuse = P.Response(ok=True, op="shim", data={"run": False, "exit_code": 126, "stdout": "", "stderr": "rm: no\n"},
+                        frame=True)
+    assert P.encode_response(refuse) == b"R 126 0 7\nrm: no\n"
+    err = P.error_response(P.BAD_REQUEST, "two\nlines", "shim", "i")
+    assert P.encode_response(P.Response(**{**err.__dict__, "frame": True})) == b"E bad_request: two lines\n"
+    assert P.encode_response(run.__class__(**{**run.__dict__, "frame": False})).startswith(b"{")  # JSON otherwise
+
+
+def test_shim_request_round_trip_and_bounds():
+    info = {"name": "curl", "args": ["-s", "a b\n", "\udcff"], "cwd": "/p q", "pid": 5, "ppid": 4, "stdin_pipe": True,
+            "session": "wrap-1", "agent": "bot", "wrap_start": "1700000000.000"}
+    req = P.Request(op="shim", id="i", shim_info=info, progress=True, frame=True)
+    back = P.decode_request(P.encode_request(req)[:-1])
+    assert back == req
+    for bad in ({"name": "a/b"}, {"name": ""}, {"args": "rm"}, {"args": [1]}, {"pid": -1}, {"pid": True},
+                {"stdin_pipe": 1}, {"cwd": 5}, {"wrap_start": "x" * 100}):
+        line = json.dumps({"v": 1, "op": "shim", "id": "i", **{**info, **bad}}).encode()
+        with pytest.raises(P.ProtocolError) as e:
+            P.decode_request(line)
+        assert e.value.code == P.BAD_REQUEST

@@ -1,6 +1,7 @@
 """Command shims (adr/shim.py): what they ask about, that they exec the real program with the argv
 unchanged, refuse with exit 126 and a one-line reason, never exec themselves, and fall back to
-in-process rules when the daemon is down."""
+in-process rules when the daemon is down. The end-to-end tests run twice: with the native launcher
+(adr/native, when a C compiler is there) and with the Python launcher (ADR_NATIVE=0)."""
 from __future__ import annotations
 
 import os
@@ -16,8 +17,9 @@ from _wrap_helpers import LocalServer, QuietDaemon, have, session_env, write_rul
 from adr import shim
 from adr.actions import ActionKind
 from adr.daemon import protocol as P
+from adr.native import build as native_build
 from adr.paths import get_paths
-from adr.wrap import LAUNCHER, prepare_shim_dir
+from adr.wrap import LAUNCHER, PY_LAUNCHER, prepare_shim_dir
 
 TRICKY = ["a b", "q'uote\"d", "new\nline", "tab\there", "$HOME `x` $(y)", "", "-", "ünï", "*?[x]", "back\\slash"]
 
@@ -29,6 +31,24 @@ def daemon(tmp_path_factory):
     d = QuietDaemon(home).start()
     yield d
     d.stop()
+
+
+@pytest.fixture(params=["native", "python"])
+def kind(request, monkeypatch):
+    """Which launcher session_env's shim directory gets (prepare_shim_dir reads ADR_NATIVE)."""
+    if request.param == "native":
+        if native_build.compiler() is None:
+            pytest.skip("no C compiler: the native shim is not built here")
+        monkeypatch.delenv("ADR_NATIVE", raising=False)
+    else:
+        monkeypatch.setenv("ADR_NATIVE", "0")
+    return request.param
+
+
+def shim_env(home, kind: str, **extra):
+    env = session_env(home, **extra)
+    assert native_build.is_native(Path(env["ADR_SHIM_DIR"]) / LAUNCHER) is (kind == "native")
+    return env
 
 
 def run_shim(env, name: str, *args: str, input: bytes | None = None, cwd=None, timeout: float = 120):
@@ -100,12 +120,44 @@ def test_plan_what_is_asked(tmp_path, monkeypatch):
     assert judged and "frobnicate --all" in checks[0][0]
 
 
+def test_plan_with_the_clients_values(tmp_path):
+    """What the daemon does for a native shim: the client's cwd, stdin, session start and pid."""
+    script = tmp_path / "s.sh"
+    script.write_text("frobnicate --all\n")
+    start = f"{time.time() - 100:.3f}"
+    checks, judged = shim.plan("bash", ["s.sh"], 1, stdin_pipe=False, wrap_start=start, cwd=str(tmp_path), pid=1)
+    assert judged and checks[0][0] == "bash s.sh\nfrobnicate --all\n"
+    assert shim.plan("bash", ["s.sh"], 1, stdin_pipe=False, wrap_start=start, cwd="", pid=1) == \
+        ([("bash s.sh", "bash")], False)  # the client's cwd is unknown: its command line, at least
+    assert shim.plan("bash", [str(script)], 1, stdin_pipe=False, wrap_start=f"{time.time() + 100:.3f}",
+                     cwd="/", pid=1) == ([], False)  # older than the session
+    assert shim.plan("sh", [], os.getpid(), stdin_pipe=True, wrap_start=start, cwd="/", pid=1)[0][0] == ("sh", "sh")
+    assert shim.plan("sh", [], 1, stdin_pipe=False, wrap_start=start, cwd="/", pid=1) == ([], False)
+    assert shim.plan("python3", [], 1, stdin_pipe=False, cwd="/", pid=1) == ([], False)
+    # /dev/fd/N is the client's descriptor, not the reader's
+    assert shim.client_path("/dev/fd/3", "/x", 4242) == "/proc/4242/fd/3"
+    assert shim.client_path("/dev/stdin", "/x", 4242) == "/proc/4242/fd/0"
+    assert shim.client_path("/proc/self/cwd/a", "/x", 4242) == "/proc/4242/cwd/a"
+    assert shim.client_path("a/b.sh", "/x/", 4242) == "/x/a/b.sh"
+    assert shim.client_path("/dev/fd/3") == "/dev/fd/3"  # the shim itself reads its own
+
+
+def test_fifo_scripts_are_not_read(tmp_path):
+    """`bash <(…)`: reading the pipe would block, and take the script away from bash."""
+    fifo = tmp_path / "p"
+    os.mkfifo(fifo)
+    assert shim._read_text(str(fifo)) is None
+    checks, judged = shim.plan("bash", [str(fifo)], 1, stdin_pipe=False, wrap_start=f"{time.time() - 100:.3f}",
+                               cwd="/", pid=os.getpid())
+    assert checks == [(f"bash {fifo}", "bash")] and not judged
+
+
 # ---- the shim directory ---------------------------------------------------------------------------
 
 def test_prepare_shim_dir_is_idempotent(tmp_path):
     paths = get_paths({"ADR_HOME": str(tmp_path / "home")})
-    d1 = prepare_shim_dir(paths)
-    d2 = prepare_shim_dir(paths)
+    d1 = prepare_shim_dir(paths, native=False)
+    d2 = prepare_shim_dir(paths, native=False)
     assert d1 == d2
     launcher = d1 / LAUNCHER
     assert launcher.read_text().startswith(f"#!{sys.executable} -IS\n") and os.access(launcher, os.X_OK)
@@ -114,10 +166,31 @@ def test_prepare_shim_dir_is_idempotent(tmp_path):
     assert oct(os.stat(d1.parent).st_mode & 0o777) == "0o700"
 
 
+def test_native_shim_dir_keeps_the_python_launcher_as_fallback(tmp_path):
+    if native_build.compiler() is None:
+        pytest.skip("no C compiler")
+    paths = get_paths({"ADR_HOME": str(tmp_path / "home")})
+    d = prepare_shim_dir(paths, native=True)
+    assert d == prepare_shim_dir(paths, native=True) != prepare_shim_dir(paths, native=False)
+    assert native_build.is_native(d / LAUNCHER) and os.access(d / LAUNCHER, os.X_OK)
+    assert (d / PY_LAUNCHER).read_text().startswith(f"#!{sys.executable} -IS\n")
+    for name in shim.SHIMMED + (shim.CHECKER,):
+        assert os.readlink(d / name) == LAUNCHER
+
+
+def test_a_compiler_that_fails_gives_the_python_launcher(tmp_path, monkeypatch):
+    monkeypatch.setenv("CC", "/bin/false")
+    monkeypatch.delenv("ADR_NATIVE", raising=False)
+    paths = get_paths({"ADR_HOME": str(tmp_path / "home")})
+    d = prepare_shim_dir(paths)
+    assert d == prepare_shim_dir(paths, native=False)
+    assert (d / LAUNCHER).read_text().startswith("#!") and not (d / PY_LAUNCHER).exists()
+
+
 # ---- real programs through the shims --------------------------------------------------------------
 
-def test_args_and_binary_stdin_pass_through_unchanged(daemon, tmp_path):
-    env = session_env(daemon.home)
+def test_args_and_binary_stdin_pass_through_unchanged(daemon, tmp_path, kind):
+    env = shim_env(daemon.home, kind)
     code = "import sys, json; sys.stdout.write(json.dumps(sys.argv[1:]))"
     out = run_shim(env, "python3", "-c", code, *TRICKY)
     assert out.returncode == 0, out.stderr
@@ -131,8 +204,8 @@ def test_args_and_binary_stdin_pass_through_unchanged(daemon, tmp_path):
     assert out.returncode == 7 and out.stdout.decode() == "|".join(TRICKY[:4]) + "|"
 
 
-def test_refused_with_reason_and_126(daemon, tmp_path):
-    env = session_env(daemon.home)
+def test_refused_with_reason_and_126(daemon, tmp_path, kind):
+    env = shim_env(daemon.home, kind)
     marker = tmp_path / "ran"
     out = run_shim(env, "bash", "-c", f"frobnicate --all; touch {marker}")
     assert out.returncode == 126 and not marker.exists()
@@ -140,8 +213,8 @@ def test_refused_with_reason_and_126(daemon, tmp_path):
     assert err.count("\n") == 1 and err.startswith("bash: ") and "wraptest.frobnicate" in err
 
 
-def test_rm_and_chmod_allowed_run_for_real(daemon, tmp_path):
-    env = session_env(daemon.home)
+def test_rm_and_chmod_allowed_run_for_real(daemon, tmp_path, kind):
+    env = shim_env(daemon.home, kind)
     f = tmp_path / "file with space"
     f.write_text("x")
     assert run_shim(env, "chmod", "600", str(f)).returncode == 0
@@ -151,20 +224,20 @@ def test_rm_and_chmod_allowed_run_for_real(daemon, tmp_path):
     assert out.returncode == 1 and b"No such file" in out.stderr
 
 
-def test_never_execs_itself(daemon, tmp_path):
-    sd = Path(session_env(daemon.home)["ADR_SHIM_DIR"])
+def test_never_execs_itself(daemon, tmp_path, kind):
+    sd = Path(shim_env(daemon.home, kind)["ADR_SHIM_DIR"])
     alias = tmp_path / "alias"
     alias.symlink_to(sd)  # the shim directory under another name, also on PATH
-    env = session_env(daemon.home, PATH=f"{alias}{os.pathsep}{sd}")
+    env = shim_env(daemon.home, kind, PATH=f"{alias}{os.pathsep}{sd}")
     out = run_shim(env, "curl", "--version")
     assert out.returncode == 127 and b"command not found" in out.stderr
-    env = session_env(daemon.home, ADR_SHIM_DEPTH="99")
+    env = shim_env(daemon.home, kind, ADR_SHIM_DEPTH="99")
     out = run_shim(env, "git", "--version")
     assert out.returncode == 126 and b"nested" in out.stderr
 
 
-def test_ask_from_a_shim_is_refused_when_no_human_answers(daemon, tmp_path):
-    env = session_env(daemon.home)
+def test_ask_from_a_shim_is_refused_when_no_human_answers(daemon, tmp_path, kind):
+    env = shim_env(daemon.home, kind)
     out = run_shim(env, "pip", "install", "reqeusts")
     assert out.returncode == 126
     err = out.stderr.decode()
@@ -172,14 +245,14 @@ def test_ask_from_a_shim_is_refused_when_no_human_answers(daemon, tmp_path):
 
 
 @pytest.mark.skipif(not have("curl"), reason="curl not installed")
-def test_download_piped_into_a_shell_is_judged_as_the_pipeline(daemon, tmp_path):
+def test_download_piped_into_a_shell_is_judged_as_the_pipeline(daemon, tmp_path, kind):
     """`curl … | sh` run by /bin/sh -c (as subprocess(shell=True) does): neither `curl URL` nor a bare
     `sh` is dangerous alone; the sh shim judges the pipeline from its parent shell's command line."""
     marker = tmp_path / "pwned"
     (tmp_path / "x.sh").write_text(f"touch {marker}\n")
     srv = LocalServer(tmp_path)
     try:
-        env = session_env(daemon.home)
+        env = shim_env(daemon.home, kind)
         out = subprocess.run(["/bin/sh", "-c", f"curl -s {srv.url('/x.sh')} | sh; echo rc=$?"], env=env,
                              capture_output=True, timeout=120)
         assert b"rc=126" in out.stdout and not marker.exists(), out.stderr
@@ -191,8 +264,9 @@ def test_download_piped_into_a_shell_is_judged_as_the_pipeline(daemon, tmp_path)
         srv.close()
 
 
-def test_fast_path_imports_only_builtins(daemon, tmp_path):
-    env = session_env(daemon.home)
+def test_fast_path_imports_only_builtins(daemon, tmp_path, monkeypatch):
+    monkeypatch.setenv("ADR_NATIVE", "0")
+    env = shim_env(daemon.home, "python")
     sd = Path(env["ADR_SHIM_DIR"])
     out = subprocess.run([sys.executable, "-IS", "-X", "importtime", str(sd / "rm"), "--version"], env=env,
                          capture_output=True, timeout=120, cwd=tmp_path)
@@ -202,10 +276,10 @@ def test_fast_path_imports_only_builtins(daemon, tmp_path):
     assert not imported & {"re", "json", "os", "socket", "site", "adr.actions", "adr.daemon.protocol"}, imported
 
 
-def test_daemon_down_falls_back_to_in_process_rules(tmp_path):
+def test_daemon_down_falls_back_to_in_process_rules(tmp_path, kind):
     home = tmp_path / "home"
     write_rules(home)
-    env = session_env(home)  # no daemon for this home
+    env = shim_env(home, kind)  # no daemon for this home
     out = run_shim(env, "git", "frobnicate")
     assert out.returncode == 0 or out.returncode == 1  # git's own answer: no such git command
     marker = tmp_path / "m"
@@ -215,8 +289,8 @@ def test_daemon_down_falls_back_to_in_process_rules(tmp_path):
 
 
 @pytest.mark.skipif(not have("git"), reason="git not installed")
-def test_git_push_force_refused_plain_push_runs(daemon, tmp_path):
-    env = session_env(daemon.home, HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")
+def test_git_push_force_refused_plain_push_runs(daemon, tmp_path, kind):
+    env = shim_env(daemon.home, kind, HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")
     bare, work = tmp_path / "remote.git", tmp_path / "work"
     g = lambda *a, cwd=work: run_shim(env, "git", *a, cwd=cwd)  # noqa: E731
     assert g("init", "-q", "--bare", str(bare), cwd=tmp_path).returncode == 0
@@ -270,7 +344,8 @@ class FakeDaemon:
         self.sock.close()
 
 
-def test_shim_waits_while_the_human_is_asked(tmp_path):
+def test_shim_waits_while_the_human_is_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADR_NATIVE", "0")  # the Python shim's own JSON exchange (native: test_native_shim.py)
     home = tmp_path / "home"
     pending = b'{"v":1,"ok":true,"op":"decide","id":"x","pending":{"question":"3fa9c2d1","wait_s":0.3}}\n'
     allow = b'{"v":1,"ok":true,"op":"decide","id":"x","verdict":{"decision":"allow","reason":"approved"}}\n'

@@ -193,6 +193,15 @@ def test_doctor_inside_a_wrapped_session(daemon, tmp_path):
     checks = {c["name"]: c for c in json.loads(out.stdout)["wrapped"]}
     assert {k: checks[k]["status"] for k in ("wrapped session", "session registered", "shims", "bash guard", "proxy")} \
         == dict.fromkeys(("wrapped session", "session registered", "shims", "bash guard", "proxy"), "ok")
+    from adr.native.build import compiler
+
+    native = compiler() is not None
+    assert checks["shim client"]["status"] == "ok"
+    assert checks["shim client"]["detail"].startswith("native (" if native else "python")
+    out = subprocess.run([ADR, "wrap", "-q", "--", ADR, "doctor", "--json", "--no-synthetic"],
+                         env={**env, "ADR_NATIVE": "0"}, capture_output=True, timeout=180)
+    checks = {c["name"]: c for c in json.loads(out.stdout)["wrapped"]}
+    assert checks["shim client"]["status"] == "ok" and checks["shim client"]["detail"].startswith("python")
     out = subprocess.run([ADR, "doctor", "--json", "--no-synthetic"], env=env, capture_output=True, timeout=180)
     assert json.loads(out.stdout)["wrapped"][0]["status"] == "skip"
 

@@ -17,8 +17,8 @@ _STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
 
 
 def _context(project: str | None, hook_bin: str | None, *, trust: bool = True, dry_run: bool = False,
-             need_bin: bool = True):  # type: ignore[no-untyped-def]
-    from adr.integrations.install.base import InstallContext, InstallError, resolve_hook_bin
+             need_bin: bool = True, native: bool = False):  # type: ignore[no-untyped-def]
+    from adr.integrations.install.base import InstallContext, InstallError, native_hook_bin, resolve_hook_bin
     from adr.paths import get_paths
 
     env = dict(os.environ)
@@ -36,9 +36,17 @@ def _context(project: str | None, hook_bin: str | None, *, trust: bool = True, d
         if need_bin:
             raise click.ClickException(str(e)) from None
         bin_ = Path("adr-hook")
+    note = ""
+    if native and hook_bin is None:  # an explicit --hook-bin is written as given
+        built, why = native_hook_bin(bin_, paths, env)
+        if built is not None:
+            note = f"hook client: native {built} (hands anything unusual to {bin_})"
+            bin_ = built
+        else:
+            note = f"hook client: python {bin_} ({why})"
     return InstallContext(home=home, paths=paths, hook_bin=bin_, timeout=int(settings.hook_timeout),
                           project=Path(project).resolve() if project else None, env=env, trust=trust,
-                          dry_run=dry_run)
+                          dry_run=dry_run, hook_note=note)
 
 
 def _hosts(given: tuple[str, ...], ctx, *, for_install: bool) -> list[str]:  # type: ignore[no-untyped-def]
@@ -64,12 +72,15 @@ def _change_rows(results: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _print_results(results: list[Any], errors: dict[str, str], as_json: bool) -> None:
+def _print_results(results: list[Any], errors: dict[str, str], as_json: bool, hook_note: str = "") -> None:
     if as_json:
-        click.echo(json.dumps({"changes": _change_rows(results),
+        doc: dict[str, Any] = {"changes": _change_rows(results),
                                "notes": {r.host: r.notes for r in results if r.notes},
                                "warnings": {r.host: r.warnings for r in results if r.warnings},
-                               "errors": errors}, indent=2))
+                               "errors": errors}
+        if hook_note:
+            doc["hook_client"] = hook_note
+        click.echo(json.dumps(doc, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -89,6 +100,8 @@ def _print_results(results: list[Any], errors: dict[str, str], as_json: bool) ->
             con.print(f"[yellow]{r.host}: {w}[/]")
     for host, err in errors.items():
         con.print(f"[red]{host}: {err}[/]")
+    if hook_note:
+        con.print(f"[dim]{hook_note}[/]", highlight=False)
 
 
 @main.command()
@@ -96,15 +109,19 @@ def _print_results(results: list[Any], errors: dict[str, str], as_json: bool) ->
 @click.option("--project", type=click.Path(file_okay=False), help="Install into this project's config instead of the user's.")
 @click.option("--hook-bin", type=click.Path(dir_okay=False), help="Absolute path of adr-hook (default: next to this Python, or PATH).")
 @click.option("--no-trust", is_flag=True, help="Codex: do not mark adr's hooks trusted through codex app-server.")
-@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--python-hook", is_flag=True,
+              help="Write the Python adr-hook even when the native client can be built (also: ADR_NATIVE=0).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing in the hosts' configs.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def install(hosts: tuple[str, ...], project: str | None, hook_bin: str | None, no_trust: bool, dry_run: bool,
-            as_json: bool) -> None:
-    """Add adr's hook to agent hosts (idempotent; the original config is backed up)."""
+def install(hosts: tuple[str, ...], project: str | None, hook_bin: str | None, no_trust: bool, python_hook: bool,
+            dry_run: bool, as_json: bool) -> None:
+    """Add adr's hook to agent hosts (idempotent; the original config is backed up). With a C compiler
+    the hook is adr's native client (adr/native: no interpreter start per tool call), which hands
+    anything unusual to the Python adr-hook; --python-hook or ADR_NATIVE=0 writes the Python one."""
     from adr.integrations.install.base import InstallError
     from adr.integrations.install.hosts import INSTALLERS
 
-    ctx = _context(project, hook_bin, trust=not no_trust, dry_run=dry_run)
+    ctx = _context(project, hook_bin, trust=not no_trust, dry_run=dry_run, native=not python_hook)
     targets = _hosts(hosts, ctx, for_install=True)
     if not targets:
         raise click.ClickException(f"no supported agent host found under {ctx.home}; pass --host "
@@ -115,7 +132,7 @@ def install(hosts: tuple[str, ...], project: str | None, hook_bin: str | None, n
             results.append(INSTALLERS[h].install(ctx))
         except InstallError as e:
             errors[h] = str(e)
-    _print_results(results, errors, as_json)
+    _print_results(results, errors, as_json, ctx.hook_note)
     if errors:
         sys.exit(1)
 

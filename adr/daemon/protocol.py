@@ -19,6 +19,32 @@ Fast hooks: {"op": "hook", "host": "claude-code", "payload": <the host's hook JS
 "progress": true} — the daemon parses the payload with the host's integration, judges every action in
 it like "decide" (same interim "pending" lines), and answers {"op": "hook", "data": {"stdout": "…",
 "stderr": "…", "exit_code": 0}}: exactly what the hook prints, so the client needs no adr module.
+adr-hook's fast paths (Python and native) send {"payload": <the host's bytes as read, raw CR/LF made
+spaces>, "v": 1, "op": "hook", …, "frame": true}: the payload first, so the client's own fields after it
+win over anything a malformed payload could add (the last of duplicate keys counts, and nothing can
+follow the client's closing brace); a payload that is not JSON makes the line unreadable (bad_json).
+
+Command shims: {"op": "shim", "name": "curl", "args": ["-s", "…"], "cwd": "/p", "pid": 123, "ppid": 122,
+"stdin_pipe": false, "session": "wrap-…", "agent": "…", "wrap_start": "1700000000.000", "progress": true} —
+the native shim (adr/native) sends what adr/shim.py would read from its own process; the daemon plans what to
+judge exactly as adr/shim.py does (`plan()`: script files and /dev/fd paths are read as that client sees
+them) and judges each check like "decide" (host "shim", can_ask false, same interim "pending" lines).
+Answer: {"op": "shim", "data": {"run": true, "guard_checked": false}} — exec the real program (and set
+ADR_GUARD_CHECKED=<pid> when guard_checked) — or {"data": {"run": false, "exit_code": 126, "stdout": "",
+"stderr": "curl: <reason>\n", "decision": "deny", "reason": "…"}}: print stderr, exit 126.
+
+Frames (native clients): a "hook" or "shim" request with "frame": true is answered in compact frames
+instead of JSON lines, so a small C client needs no JSON parser (requests stay JSON; an error before the
+request is understood is still a JSON line, which a native client treats like any failure: it hands over
+to the Python client with everything it read). Numbers are decimal, lengths in bytes; out/err are the
+exact UTF-8 bytes to write (a hook's stdout already ends with its newline); a frame ≤ MAX_MESSAGE_BYTES.
+  P <wait_s> <hook_timeout> <exit_code> <len_out> <len_err>\n<out><err>
+      the human is being asked: wait up to wait_s + PENDING_MARGIN (a hook: never past hook_timeout
+      counted from its start); out/err/exit_code are what to print if no answer comes in time (a deny:
+      an unanswered question never runs the action).
+  R <exit_code> <len_out> <len_err>\n<out><err>    the answer: print out and err, exit with exit_code.
+  X <guard_checked 0|1>\n                          shim: exec the real program.
+  E <message>\n                                   an error: the native client hands over to Python.
 
 Wrapped sessions: {"op": "session", "session_op": "start" | "end", "session": {"session": "wrap-…",
 "agent": "…", "cwd": "…", "root_pid": 123, "wrap_pid": 122, "shims": "…", "guard": true,
@@ -33,8 +59,9 @@ from typing import Any
 
 from adr.actions import Action, Verdict, action_from_dict, action_to_dict, verdict_from_dict
 
-from adr.daemon.wire import (CONTROL_TIMEOUT, DECIDE_TIMEOUT, MAX_MESSAGE_BYTES, OPS, PENDING_MARGIN,  # noqa: F401
-                             PROTOCOL_VERSION)
+from adr.daemon import wire as _wire
+from adr.daemon.wire import (CONTROL_TIMEOUT, DECIDE_TIMEOUT, FRAME_HEADER_MAX, MAX_MESSAGE_BYTES, OPS,  # noqa: F401
+                             PENDING_MARGIN, PROTOCOL_VERSION)
 
 SESSION_OPS = ("start", "end")  # session: `adr wrap` registers / ends a wrapped session
 
@@ -95,6 +122,8 @@ class Request:
     home: str = ""  # hook: the user's home as the agent sees it
     session_op: str = ""  # session: start | end
     session_info: dict[str, Any] = field(default_factory=dict)  # session: id, agent, cwd, root_pid, proxy …
+    frame: bool = False  # hook / shim: answer in frames (native clients), not JSON lines
+    shim_info: dict[str, Any] = field(default_factory=dict)  # shim: name, args, cwd, pid, ppid, stdin_pipe …
 
 
 @dataclass(frozen=True)
@@ -109,6 +138,7 @@ class Response:
     pending: dict[str, Any] = field(default_factory=dict)  # interim (decide, progress): the human is being asked
     error_code: str = ""
     error: str = ""
+    frame: bool = False  # encode as a frame (the request asked for "frame": true)
 
 
 def new_id() -> str:
@@ -143,10 +173,16 @@ def encode_request(req: Request) -> bytes:
         obj.update(session_op=req.session_op, session=req.session_info)
     if req.op == "hook":
         obj.update(host=req.host, payload=req.payload, home=req.home, progress=req.progress)
+    if req.op == "shim":
+        obj.update({k: req.shim_info.get(k, d) for k, d in SHIM_FIELDS.items()}, progress=req.progress)
+    if req.op in ("hook", "shim") and req.frame:
+        obj["frame"] = True
     return _line(obj)
 
 
 def encode_response(resp: Response) -> bytes:
+    if resp.frame:
+        return encode_frame(resp)
     obj: dict[str, Any] = {"v": PROTOCOL_VERSION, "ok": resp.ok, "op": resp.op, "id": resp.id}
     if not resp.ok:
         obj["error"] = {"code": resp.error_code or INTERNAL, "message": resp.error}
@@ -225,7 +261,9 @@ def decode_request(line: bytes) -> Request:
         if not isinstance(host, str) or not isinstance(home, str) or len(host) > 64 or len(home) > 4096:
             raise ProtocolError(BAD_REQUEST, "host and home must be short strings", _head(obj))
         return Request(op=op, id=rid, host=host, home=home, payload=obj.get("payload"),
-                       progress=obj.get("progress") is True)
+                       progress=obj.get("progress") is True, frame=obj.get("frame") is True)
+    if op == "shim":
+        return _decode_shim(obj, rid)
     if op != "decide":
         return Request(op=op, id=rid)
     for key in ("event", "host", "input_error"):
@@ -258,6 +296,112 @@ def _decode_session(obj: dict[str, Any], rid: str) -> Request:
     if not isinstance(info.get("session"), str) or not info["session"]:
         raise ProtocolError(BAD_REQUEST, "session.session (the id) is required", _head(obj))
     return Request(op="session", id=rid, session_op=sop, session_info=dict(info))
+
+
+# shim request fields and their defaults (what adr/shim.py reads from its own process)
+SHIM_FIELDS: dict[str, Any] = {"name": "", "args": [], "cwd": "", "pid": 0, "ppid": 0, "stdin_pipe": False,
+                               "session": "", "agent": "", "wrap_start": ""}
+_SHIM_LIMITS = {"cwd": 65536, "session": 4096, "agent": 4096, "wrap_start": 64}
+MAX_SHIM_ARGS = 65536
+
+
+def _decode_shim(obj: dict[str, Any], rid: str) -> Request:
+    info: dict[str, Any] = {}
+    for key, default in SHIM_FIELDS.items():
+        v = obj.get(key, default)
+        if isinstance(default, bool):
+            ok = isinstance(v, bool)
+        elif isinstance(default, int):
+            ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2 ** 31
+        elif isinstance(default, list):
+            ok = isinstance(v, list) and len(v) <= MAX_SHIM_ARGS and all(isinstance(a, str) for a in v)
+        else:
+            ok = isinstance(v, str) and len(v) <= _SHIM_LIMITS.get(key, 255)
+        if not ok:
+            raise ProtocolError(BAD_REQUEST, f"shim field {key!r} has the wrong type or is too long", _head(obj))
+        info[key] = list(v) if isinstance(v, list) else v
+    name = info["name"]
+    if not name or "/" in name or "\0" in name:
+        raise ProtocolError(BAD_REQUEST, "shim name must be a program name (no '/')", _head(obj))
+    return Request(op="shim", id=rid, shim_info=info, progress=obj.get("progress") is True,
+                   frame=obj.get("frame") is True)
+
+
+# ---- frames (native clients) ----------------------------------------------------------------------
+
+FRAME_PENDING, FRAME_RESULT, FRAME_EXEC, FRAME_ERROR = "P", "R", "X", "E"
+
+
+@dataclass(frozen=True)
+class Frame:
+    kind: str  # P | R | X | E
+    exit_code: int = 0
+    stdout: bytes = b""
+    stderr: bytes = b""
+    wait_s: float = 0.0  # P
+    hook_timeout: float = 0.0  # P
+    guard_checked: bool = False  # X
+    message: str = ""  # E
+
+
+def _out_bytes(text: Any, op: str) -> bytes:
+    s = text if isinstance(text, str) else ""
+    if op == "hook" and s and not s.endswith("\n"):
+        s += "\n"  # adr-hook prints the host's stdout as one line
+    return s.encode("utf-8", "replace")
+
+
+def frame_of(resp: Response) -> Frame:
+    """A hook / shim response as the frame a native client reads (see the module docstring)."""
+    if not resp.ok:
+        return Frame(FRAME_ERROR, message=f"{resp.error_code or INTERNAL}: {resp.error}")
+    d = resp.data
+    code = d.get("exit_code", 0)
+    code = code if isinstance(code, int) and not isinstance(code, bool) else 0
+    out, err = _out_bytes(d.get("stdout"), resp.op), _out_bytes(d.get("stderr"), "")
+    if resp.pending:
+        try:
+            wait = max(0.0, float(resp.pending.get("wait_s") or 0))
+            hook_timeout = max(0.0, float(resp.pending.get("hook_timeout") or 0))
+        except (TypeError, ValueError):
+            wait, hook_timeout = DECIDE_TIMEOUT, 0.0
+        return Frame(FRAME_PENDING, code, out, err, wait_s=min(wait, 1e6), hook_timeout=min(hook_timeout, 1e6))
+    if resp.op == "shim" and d.get("run") is True:
+        return Frame(FRAME_EXEC, guard_checked=d.get("guard_checked") is True)
+    return Frame(FRAME_RESULT, code, out, err)
+
+
+def encode_frame(resp: "Response | Frame") -> bytes:
+    f = resp if isinstance(resp, Frame) else frame_of(resp)
+    if f.kind == FRAME_ERROR:
+        msg = " ".join(f.message.split())[:FRAME_HEADER_MAX - 4] or "error"
+        data = f"E {msg}".encode("ascii", "replace")[:FRAME_HEADER_MAX - 1] + b"\n"
+    elif f.kind == FRAME_EXEC:
+        data = b"X 1\n" if f.guard_checked else b"X 0\n"
+    elif f.kind == FRAME_PENDING:
+        data = (f"P {f.wait_s:.3f} {f.hook_timeout:.3f} {f.exit_code} {len(f.stdout)} {len(f.stderr)}\n"
+                .encode("ascii") + f.stdout + f.stderr)
+    elif f.kind == FRAME_RESULT:
+        data = f"R {f.exit_code} {len(f.stdout)} {len(f.stderr)}\n".encode("ascii") + f.stdout + f.stderr
+    else:
+        raise ProtocolError(BAD_REQUEST, f"unknown frame kind {f.kind!r}")
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise ProtocolError(TOO_LARGE, f"frame is {len(data)} bytes; the limit is {MAX_MESSAGE_BYTES}")
+    return data
+
+
+def decode_frame(buf: bytes) -> "tuple[Frame, int] | None":
+    """The first frame in buf and the bytes it used; None when buf holds only part of it.
+    ProtocolError(BAD_JSON) when buf does not start with a well-formed frame (wire.decode_frame)."""
+    try:
+        got = _wire.decode_frame(buf)
+    except ValueError as e:
+        raise ProtocolError(BAD_JSON, f"malformed frame: {e}") from None
+    if got is None:
+        return None
+    kind, code, out, err, wait, hook_timeout, guard, message, used = got
+    return Frame(kind, code, out, err, wait_s=wait, hook_timeout=hook_timeout, guard_checked=guard,
+                 message=message), used
 
 
 def decode_response(line: bytes) -> Response:

@@ -14,7 +14,8 @@ import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from dataclasses import replace as _replace
+from typing import Any, Awaitable, Callable
 
 import psutil
 
@@ -32,6 +33,7 @@ from adr.monitor.ancestry import find_agent_ancestor, inside_agent, parent_of
 from adr.paths import Paths, builtin_rules_dir
 
 log = logging.getLogger("adr.daemon")
+Pending = Callable[[dict[str, Any]], Awaitable[None]]  # called with the "pending" data when the human is asked
 
 IDLE_TIMEOUT = 120.0  # a connection that sends nothing for this long is closed
 MAX_SESSIONS_TRACKED = 10_000
@@ -313,7 +315,9 @@ class Daemon:
             if req.op == "decide":
                 return self._decide(req, cred, t0, writer)
             if req.op == "hook":
-                return self._hook(req, cred, writer)
+                return self._framed(req, self._hook(req, cred, writer))
+            if req.op == "shim":
+                return self._framed(req, self._shim(req, cred, writer))
             if req.op == "ping":
                 return P.Response(ok=True, op="ping", id=req.id, data={
                     "pid": os.getpid(), "protocol": P.PROTOCOL_VERSION,
@@ -336,6 +340,15 @@ class Daemon:
             return P.error_response(P.INTERNAL, f"internal error: {type(e).__name__}: {e}", req.op, req.id)
         return P.error_response(P.UNKNOWN_OP, f"unknown op {req.op!r}", req.op, req.id)
 
+    async def _framed(self, req: P.Request, answer: Any) -> P.Response:
+        """hook / shim: any failure becomes an error answer; frames when the client asked for them."""
+        try:
+            resp = await answer
+        except Exception as e:
+            log.exception("internal error handling %s", req.op)
+            resp = P.error_response(P.INTERNAL, f"internal error: {type(e).__name__}: {e}", req.op, req.id)
+        return _replace(resp, frame=True) if req.frame else resp
+
     async def _reload_response(self, req: P.Request) -> P.Response:
         result = await self.reload("requested over the socket")
         if result["ok"]:
@@ -345,7 +358,8 @@ class Daemon:
     # ---- decisions --------------------------------------------------------------------------
 
     def _decide(self, req: P.Request, cred: PeerCred, t0: float,
-                writer: "asyncio.StreamWriter | None" = None) -> "P.Response | Any":
+                writer: "asyncio.StreamWriter | None" = None,
+                on_pending: "Pending | None" = None) -> "P.Response | Any":
         loaded = self.loaded
         assert loaded is not None
         settings = loaded.settings
@@ -372,18 +386,17 @@ class Daemon:
         else:
             if loaded.judge is not None:
                 # reputation look-ups do network I/O (bounded by the look-up budget): off the loop
-                return self._decide_online(req, cred, t0, action, loaded, host, client_settings, writer)
+                return self._decide_online(req, cred, t0, action, loaded, host, client_settings, writer,
+                                           on_pending)
             verdict, decided_by, error = self._judged(lambda: loaded.engine.decide(action), action, req, settings)
             return self._after_verdict(req, cred, t0, action, verdict, decided_by, error, settings, host,
-                                       client_settings, writer)
+                                       client_settings, writer, on_pending)
         return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
 
     async def _hook(self, req: P.Request, cred: PeerCred, writer: "asyncio.StreamWriter | None") -> P.Response:
         """The fast hook path: the host's raw JSON in, exactly what the hook prints out. Parsing and
         formatting are the host integration's (the same code adr-hook runs in-process); each action
         is judged by `_decide`, so audit, sessions and approvals are the same as for "decide"."""
-        from dataclasses import replace as _replace
-
         from adr.integrations import registry
         from adr.integrations.interface import HookEvent, HookInputError
 
@@ -392,8 +405,17 @@ class Daemon:
         except registry.UnknownHost as e:
             return P.error_response(P.BAD_REQUEST, str(e), "hook", req.id)
 
-        async def judge(sub: P.Request) -> P.Response:
-            resp = self._decide(sub, cred, time.perf_counter(), writer)
+        async def judge(sub: P.Request, event: "HookEvent | None" = None) -> P.Response:
+            on_pending = None
+            if req.frame and writer is not None and event is not None:
+                async def on_pending(data: dict[str, Any]) -> None:
+                    from adr import hookclient  # what the Python hook prints when no answer comes in time
+
+                    out = integ.format(hookclient._unanswered(data), event, auto_approve=False)
+                    await self._send(writer, P.Response(
+                        ok=True, op="hook", id=req.id, pending=data, frame=True,
+                        data={"stdout": out.stdout, "stderr": out.stderr, "exit_code": out.exit_code}))
+            resp = self._decide(sub, cred, time.perf_counter(), writer, on_pending)
             return await resp if asyncio.iscoroutine(resp) else resp
 
         def output(resp: P.Response, event: HookEvent) -> P.Response:
@@ -418,7 +440,7 @@ class Daemon:
             sub = P.Request(op="decide", id=req.id if len(events) == 1 else P.new_id(), action=action,
                             event=ev.event, host=ev.host or integ.name, can_ask=bool(integ.can_ask),
                             progress=req.progress)
-            resp = await judge(sub)
+            resp = await judge(sub, ev)
             if not resp.ok or resp.verdict is None:
                 return P.error_response(resp.error_code or P.INTERNAL, resp.error or "no verdict", "hook", req.id)
             if best is None or resp.verdict.decision.rank > best[0].verdict.decision.rank:  # type: ignore[union-attr]
@@ -427,6 +449,44 @@ class Daemon:
                 break
         assert best is not None  # parse_all never returns an empty list
         return output(*best)
+
+    async def _shim(self, req: P.Request, cred: PeerCred, writer: "asyncio.StreamWriter | None") -> P.Response:
+        """A native command shim: plan what to judge exactly as adr/shim.py does, with the values the
+        client sent (files are read in a worker thread: a slow file system must not stall the loop),
+        judge each check like "decide" from the Python shim, answer run / refuse."""
+        from adr import shim as S
+        from adr.actions import Action, ActionKind, Context
+
+        info = req.shim_info
+        name, args, cwd, pid = info["name"], info["args"], info["cwd"], info["pid"]
+        checks, judged_script = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: S.plan(name, args, info["ppid"], stdin_pipe=info["stdin_pipe"],
+                                 wrap_start=info["wrap_start"], cwd=cwd, pid=cred.pid or pid))
+        for text, tool in checks:
+            action = Action(kind=ActionKind.EXEC, command=text,
+                            context=Context(host="shim", agent=info["agent"], session=info["session"], cwd=cwd,
+                                            tool=tool, pid=pid or None))
+            sub = P.Request(op="decide", id=req.id if len(checks) == 1 else P.new_id(), action=action,
+                            event="exec", host="shim", can_ask=False, progress=req.progress)
+            on_pending = None
+            if req.frame and writer is not None:
+                async def on_pending(data: dict[str, Any], name: str = name) -> None:
+                    err = S.refusal_text(name, "deny", S.unanswered_reason(str(data.get("question", ""))[:16]))
+                    await self._send(writer, P.Response(ok=True, op="shim", id=req.id, pending=data, frame=True,
+                                                        data={"exit_code": S.REFUSED, "stderr": err}))
+            resp = self._decide(sub, cred, time.perf_counter(), writer, on_pending)
+            resp = await resp if asyncio.iscoroutine(resp) else resp
+            if not resp.ok or resp.verdict is None:
+                return P.error_response(resp.error_code or P.INTERNAL, resp.error or "no verdict", "shim", req.id)
+            v = resp.verdict
+            if v.decision is not Decision.ALLOW:
+                reason = v.reason or v.agent_reason
+                return P.Response(ok=True, op="shim", id=req.id, decided_by=resp.decided_by, data={
+                    "run": False, "exit_code": S.REFUSED, "stdout": "",
+                    "stderr": S.refusal_text(name, v.decision.value, reason),
+                    "decision": v.decision.value, "reason": reason})
+        return P.Response(ok=True, op="shim", id=req.id, data={
+            "run": True, "guard_checked": bool(judged_script and name in ("bash", "sh"))})
 
     def _judged(self, decide: Callable[[], Verdict], action: Any, req: P.Request,
                 settings: Settings) -> tuple[Verdict, str, str]:
@@ -441,31 +501,34 @@ class Daemon:
 
     async def _decide_online(self, req: P.Request, cred: PeerCred, t0: float, action: Any, loaded: Loaded,
                              host: str, client_settings: P.ClientSettings,
-                             writer: "asyncio.StreamWriter | None") -> P.Response:
+                             writer: "asyncio.StreamWriter | None", on_pending: "Pending | None" = None) -> P.Response:
         loop = asyncio.get_running_loop()
         verdict, decided_by, error = await loop.run_in_executor(
             None, self._judged, lambda: loaded.judge.decide(action), action, req, loaded.settings)
         result = self._after_verdict(req, cred, t0, action, verdict, decided_by, error, loaded.settings, host,
-                                     client_settings, writer)
+                                     client_settings, writer, on_pending)
         return await result if asyncio.iscoroutine(result) else result
 
     def _after_verdict(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
                        decided_by: str, error: str, settings: Settings, host: str,
                        client_settings: P.ClientSettings,
-                       writer: "asyncio.StreamWriter | None") -> "P.Response | Any":
+                       writer: "asyncio.StreamWriter | None",
+                       on_pending: "Pending | None" = None) -> "P.Response | Any":
         if (decided_by == "engine" and self.approvals is not None
                 and self.approvals.wants(verdict, settings)):
-            return self._ask(req, cred, t0, action, verdict, settings, host, client_settings, writer)
+            return self._ask(req, cred, t0, action, verdict, settings, host, client_settings, writer, on_pending)
         return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
 
     async def _ask(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
                    settings: Settings, host: str, client_settings: P.ClientSettings,
-                   writer: "asyncio.StreamWriter | None") -> P.Response:
+                   writer: "asyncio.StreamWriter | None", on_pending: "Pending | None" = None) -> P.Response:
         """Put an "ask" to the human (approvals.py); the connection waits for the answer."""
         assert self.approvals is not None
 
         async def interim(data: dict[str, Any]) -> None:
-            if writer is not None:
+            if on_pending is not None:  # hook / shim in frames: the pending frame carries the unanswered output
+                await on_pending(data)
+            elif writer is not None:
                 await self._send(writer, P.Response(ok=True, op="decide", id=req.id, pending=data))
 
         try:

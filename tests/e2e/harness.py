@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -175,12 +176,16 @@ class Sandbox:
         return r
 
     def install(self, host: str) -> dict[str, Any]:
-        """`adr install --host H` into the temp HOME; the config must name adr-hook by absolute path."""
+        """`adr install --host H` into the temp HOME; the config must name adr-hook by absolute path:
+        the native client adr built into its own state dir (a C compiler is there: packaging/sysdeps.sh),
+        or the venv's Python one."""
         out = json.loads(self.adr("install", "--host", host, "--json").stdout)
         assert not out["errors"], out
         written = [Path(c["file"]) for c in out["changes"] if c["action"] in ("created", "updated")]
         assert written and all(str(self.home) in str(f) for f in written), out
-        assert any(str(ADR_HOOK) in f.read_text() for f in written), f"no {ADR_HOOK} in {written}"
+        named = {m for f in written for m in re.findall(r"(/[^\s\"'\\]*/adr-hook)\b", f.read_text())}
+        ok = [n for n in named if n == str(ADR_HOOK) or n.startswith(str(self.adr_home) + "/")]
+        assert ok and all(os.access(n, os.X_OK) for n in ok), f"no executable adr-hook of ours in {written}: {named}"
         return out
 
     def audit(self) -> list[dict[str, Any]]:

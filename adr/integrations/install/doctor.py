@@ -229,6 +229,24 @@ def _timeout_check(inst: Any, ctx: InstallContext, rep: HostReport) -> None:
                                 "being asked, and let the action through. Run `adr install` again."))
 
 
+def client_check(exe: Path) -> Check:
+    """Which client the hook command is: adr's native one (adr/native) or the Python adr-hook."""
+    from adr.native import build as native_build
+
+    if not native_build.is_native(exe):
+        return Check("hook client", OK, "python (the adr-hook console script)")
+    info = native_build.native_info(exe)
+    if info is None:
+        return Check("hook client", FAIL, f"native, but {exe} does not run here; run `adr install` again")
+    fallback = native_build.fallbacks(info).get("hook", "")
+    if not fallback:
+        return Check("hook client", FAIL, f"native, but {exe} has no Python fallback; run `adr install` again")
+    if not (os.path.isfile(fallback) and os.access(fallback, os.X_OK)):
+        return Check("hook client", FAIL, f"native, but its Python fallback {fallback} is gone (moved virtualenv?): "
+                                          "without a daemon nothing would answer; run `adr install` again")
+    return Check("hook client", OK, f"native (without a daemon, or for anything unusual: {fallback})")
+
+
 def check_host(host: str, ctx: InstallContext, *, synthetic: bool = True) -> HostReport:
     inst = INSTALLERS[host]
     rep = HostReport(host, inst.label, inst.detected(ctx), False)
@@ -256,6 +274,7 @@ def check_host(host: str, ctx: InstallContext, *, synthetic: bool = True) -> Hos
             rep.checks.append(Check("command path", FAIL, f"{exe} is not executable"))
         else:
             rep.checks.append(Check("command path", OK, str(exe)))
+            rep.checks.append(client_check(exe))
     _timeout_check(inst, ctx, rep)
     if host in EXTRA:
         EXTRA[host](ctx, rep)
