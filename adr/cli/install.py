@@ -108,7 +108,8 @@ def _print_results(results: list[Any], errors: dict[str, str], as_json: bool, ho
 @click.option("--host", "hosts", multiple=True, help="Host to install into (repeatable); default: every host found under $HOME.")
 @click.option("--project", type=click.Path(file_okay=False), help="Install into this project's config instead of the user's.")
 @click.option("--hook-bin", type=click.Path(dir_okay=False), help="Absolute path of adr-hook (default: next to this Python, or PATH).")
-@click.option("--no-trust", is_flag=True, help="Codex: do not mark adr's hooks trusted through codex app-server.")
+@click.option("--no-trust", is_flag=True, help=("Codex: do not mark adr's hooks trusted through codex app-server; OpenClaw: do not "
+                    "record the install through the openclaw CLI (the plugin is still enabled)."))
 @click.option("--python-hook", is_flag=True,
               help="Write the Python adr-hook even when the native client can be built (also: ADR_NATIVE=0).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing in the hosts' configs.")
