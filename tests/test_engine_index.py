@@ -18,3 +18,11 @@ def test_index_gives_the_same_findings_as_a_full_scan(monkeypatch):
              for a, i, f_ in zip(ACTIONS, indexed, full) if i != f_]
     assert not diffs, diffs[:5]
     assert len(ACTIONS) > 1000
+
+
+def test_prepared_engine_gives_the_same_findings():
+    """Engine.prepare (the daemon builds every program's bucket at load) changes nothing but when."""
+    fresh = load_engine(detectors=[])
+    fresh.prepare()
+    assert set(fresh._index.by_program) <= set(fresh._index._command)
+    assert [fresh.evaluate(a) for a in ACTIONS] == [ENGINE.evaluate(a) for a in ACTIONS]

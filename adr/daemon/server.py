@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -182,6 +183,11 @@ class Daemon:
         t0 = time.perf_counter()
         settings = self._settings_loader(self.paths)
         engine = self._engine_loader(settings)
+        if callable(getattr(engine, "prepare", None)):
+            engine.prepare()  # every program's rule index now, not on the first command of each
+        # the loaded rules live until the next reload: keep them out of the cyclic GC's full scans
+        gc.collect()
+        gc.freeze()
         judge = None
         if settings.providers and not settings.offline:
             from adr.judge import Judge

@@ -192,6 +192,13 @@ class Engine:
         later = lists.get("executes_later") or []
         self._executes_later = compile_globs(later) if later else None
 
+    def prepare(self) -> None:
+        """Build every program's rule bucket (and regex subsets) now, ~0.3 s, instead of at the
+        first command of each program: what a long-lived process (the daemon) does at load."""
+        for program in list(self._index.by_program):
+            self._index.command(program)
+        self._index.command("")  # programs without rules of their own
+
     @property
     def stats(self) -> dict[str, Any]:
         return {"rules": len(self.rules), "packs": self.packs, "load_ms": round(self.load_ms, 2),
