@@ -38,3 +38,17 @@ def test_command_paths_fast_join_equals_normalize(cwd, home, arg):
         a = arg.split("=", 1)[1] if arg.startswith("-") else arg
         expect = (normalize(a, cwd, home),) if "://" not in a else ()
     assert subj.paths == expect
+
+
+_GLOBS = ["**/.env", "~/.ssh/**", "**/.git/hooks/*", "/etc/**", "*.pem", "~/.aws/credentials", "**/tests/**",
+          "~/.config/**/autostart/*.desktop", "**/node_modules", "/usr/**/bin/*", "~/**", "{a,b}/**/c?"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(glob=st.sampled_from(_GLOBS), path=st.lists(st.sampled_from(
+    ["~", "", "a", "b", "c1", ".env", ".ssh", ".git", "hooks", "etc", "x.pem", "tests", "node_modules", "usr",
+     "bin", ".config", "autostart", "k.desktop", ".aws", "credentials"]), min_size=1, max_size=6).map("/".join))
+def test_glob_search_form_matches_the_same_paths(glob, path):
+    import re2
+    from adr.engine.pathnorm import glob_to_regex, glob_to_search
+    assert bool(re2.search(glob_to_search(glob), path)) == bool(re2.search(glob_to_regex(glob), path))

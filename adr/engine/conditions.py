@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable
 
 import re2
 
-from adr.engine.pathnorm import glob_to_regex
+from adr.engine.pathnorm import glob_to_regex, glob_to_search
 
 Hit = tuple[str, str, "tuple[int, int] | None"]  # field, matched text, span in that field
 Pred = Callable[[Any], "Hit | None"]
@@ -396,7 +396,7 @@ def _c_globs(attr: str, multi: bool) -> Callable[[Any, CompileEnv, str], Pred]:
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
         try:
             globs = expand_list(value, env, field)
-            pattern = "|".join(f"(?:{glob_to_regex(g)})" for g in globs)
+            pattern = "|".join(f"(?:{glob_to_search(g)})" for g in globs)
         except ValueError as e:
             raise ConditionError(field, str(e)) from None
         rx = LazyRegex(pattern)

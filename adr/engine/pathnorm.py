@@ -105,5 +105,18 @@ def glob_to_regex(glob: str) -> str:
     return "(?:^|/)" + body + "$"
 
 
+def glob_to_search(glob: str) -> str:
+    """glob_to_regex for an unanchored search (what the rules do): the same paths match, with the
+    redundant `.*` parts dropped — `(?:^|/)(?:.*/)?x$` ≡ `(?:^|/)x$` and `x(?:/.*)?$` ≡ `x(?:/|$)`
+    when searching — which keeps the RE2 DFAs of many path globs small (a set of 80 path globs:
+    ~40 µs → a few µs per new path)."""
+    rx = glob_to_regex(glob)
+    if rx.startswith("(?:^|/)(?:.*/)?"):
+        rx = "(?:^|/)" + rx[len("(?:^|/)(?:.*/)?"):]
+    if rx.endswith("(?:/.*)?$"):
+        rx = rx[:-len("(?:/.*)?$")] + "(?:/|$)"
+    return rx
+
+
 def compile_globs(globs: list[str]) -> "re2._Regexp":
-    return re2.compile("|".join(f"(?:{glob_to_regex(g)})" for g in globs))
+    return re2.compile("|".join(f"(?:{glob_to_search(g)})" for g in globs))
