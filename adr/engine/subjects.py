@@ -68,50 +68,18 @@ class CommandSubject:
         self.home = home
         self.note = note  # e.g. "written to ~/.bashrc"
         self.program = cmd.argv[0] if cmd.argv else ""
-
-    @property
-    def program_path_attr(self) -> str:
-        return self.cmd.program_path
-
-    @property
-    def args_tuple(self) -> tuple[str, ...]:
-        return self.cmd.argv[1:]
-
-    @property
-    def sudo(self) -> bool:
-        return self.cmd.sudo
-
-    @property
-    def upstream(self) -> tuple[str, ...]:
-        return self.cmd.upstream
-
-    @property
-    def downstream(self) -> tuple[str, ...]:
-        return self.cmd.downstream
-
-    @property
-    def wrappers(self) -> tuple[str, ...]:
-        return self.cmd.wrappers
-
-    @property
-    def via(self) -> str:
-        return self.cmd.via
-
-    @property
-    def dynamic(self) -> bool:
-        return self.cmd.dynamic
-
-    @property
-    def stdin_text(self) -> str:
-        return self.cmd.stdin_text or ""
-
-    @property
-    def env(self) -> tuple[str, ...]:
-        return self.cmd.env
-
-    @property
-    def runs_downloaded(self) -> bool:
-        return bool(self.cmd.runs_downloaded)
+        # plain attributes, not properties: the rule index reads several of them for every command
+        self.program_path_attr = cmd.program_path
+        self.args_tuple = cmd.argv[1:]
+        self.sudo = cmd.sudo
+        self.upstream = cmd.upstream
+        self.downstream = cmd.downstream
+        self.wrappers = cmd.wrappers
+        self.via = cmd.via
+        self.dynamic = cmd.dynamic
+        self.stdin_text = cmd.stdin_text or ""
+        self.env = cmd.env
+        self.runs_downloaded = bool(cmd.runs_downloaded)
 
     @lazy
     def args_text(self) -> str:

@@ -535,7 +535,8 @@ def installer_program(argv: "tuple[str, ...] | list[str]") -> bool:
     """Cheap pre-check: could this command install packages at all?"""
     if not argv:
         return False
-    p = os.path.basename(argv[0]).lower()
+    p = argv[0]
+    p = (os.path.basename(p) if "/" in p else p).lower()
     return bool(_PIP.match(p) or _PYTHON.match(p)) or p in {
         "uv", "uvx", "pipx", "poetry", "npm", "npx", "yarn", "pnpm", "pnpx", "bun", "bunx", "cargo", "gem", "go", "brew"}
 
