@@ -12,6 +12,27 @@ So `adr install --host openclaw` enables the plugin in openclaw.json itself and,
 on PATH, has OpenClaw record the install. The first test takes that path (daemon up) and then
 checks that `adr uninstall` gives back openclaw.json byte for byte and drops the record; the second
 installs with no `openclaw` on PATH (enablement only, no record; daemon down: adr-hook's fallback).
+
+`openclaw agent exec` ("one isolated headless embedded agent turn") is NOT protected, with or
+without --isolated; the last two tests document that (strict xfail: they start failing, i.e. must be
+revisited, as soon as OpenClaw calls the hook there). Read in OpenClaw's dist/ and checked with
+instrumented turns:
+* `agent exec` (default: the ambient openclaw.json, temporary state dir, plugin install roots
+  pinned to ~/.openclaw) does load adr's plugin — `register()` runs and the per-run plugin registry
+  holds adr's before_tool_call — but the CLI start-up policy of `agent exec` is `loadPlugins:
+  "never"` (command-path-policy-*.mjs, src/cli/command-catalog.ts; `agent` loads and activates the
+  plugins when --local is given), so no registry is ever *activated* (loader-shared-*.mjs
+  activatePluginRegistry → initializeGlobalHookRunner). The run's registry is loaded with
+  `activate: false` (runtime-plugins-*.mjs withAgentPluginRegistry → loadPluginRegistryHandle), and
+  runBeforeToolCallHook (agent-tools.before-tool-call-*.mjs) asks getGlobalHookRunner(), which is
+  null: `hasHooks("before_tool_call")` is false and every tool runs unjudged. (The same registry's
+  *trusted tool policies* are consulted — they are looked up through getGlobalHookRunnerRegistry(),
+  which sees the per-run registry.)
+* `agent exec --isolated` (and --auth-env-only) starts from an empty config (agent-exec-input-*.mjs
+  resolveExecBaseConfig) and does not pin the plugin install roots, so plugins are looked for only
+  in the temporary state dir: adr's plugin is not even imported.
+In both, the ~/.bashrc write is refused by exec's own `tools.fs.workspaceOnly` default (the path is
+outside --cwd), not by adr; the `curl … | sh` runs.
 """
 from __future__ import annotations
 
@@ -89,6 +110,19 @@ def _run(sb, openclaw, attack, steps):
     return run
 
 
+def _run_exec(sb, openclaw, attack, steps, *flags: str):
+    """One `openclaw agent exec [flags] <prompt>` turn, held to the same checks as `agent --local`."""
+    run = sb.run_agent([str(openclaw), "agent", "exec", *flags, prompt("openclaw")], timeout=TIMEOUT)
+    reqs = sb.fm.scenario_requests("openclaw")
+    if run.returncode != 0 or not reqs or max(r.step or 0 for r in reqs) != len(steps):
+        # the turn itself must work: anything else is a real failure (not AssertionError), not the gap
+        pytest.fail(f"`openclaw agent exec {' '.join(flags)}` did not run the script: exit {run.returncode}\n"
+                    f"stdout:\n{run.stdout[-3000:]}\nstderr:\n{run.stderr[-3000:]}\n"
+                    f"model requests: {[(r.path, r.scenario, r.step) for r in sb.fm.requests]}", pytrace=False)
+    check_outcome(sb, run, "openclaw", steps, attack, host="openclaw", deny_steps=(0, 1), allow_step=2)
+    return run
+
+
 def _doctor(sb) -> dict[str, dict]:
     r = sb.adr("doctor", "--host", "openclaw", "--json", "--no-synthetic", check=False)
     rep = json.loads(r.stdout)["hosts"][0]
@@ -132,3 +166,25 @@ def test_openclaw_protected_by_adr_install_without_the_openclaw_cli(sandbox, age
     checks = _doctor(sb)
     assert checks["plugin enabled"]["status"] == "ok" and checks["install record"]["status"] == "warn", checks
     _run(sb, openclaw, attack, steps)  # daemon down: the plugin falls back to adr-hook
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "OpenClaw 2026.9.6 `agent exec` never calls before_tool_call: it loads adr's plugin into a per-run "
+    "registry but activates none (CLI policy for `agent exec`: loadPlugins never), so the global hook runner "
+    "is null and the curl | sh runs unjudged (no adr audit record)"))
+def test_openclaw_agent_exec_does_not_call_before_tool_call(sandbox, agent_bin):
+    sb, openclaw, attack, steps, out, original = _setup(sandbox, agent_bin, openclaw_on_path=True)
+    assert _doctor(sb)["plugin enabled"]["status"] == "ok"  # the install is complete, as for `agent --local`
+    sb.start_daemon()
+    _run_exec(sb, openclaw, attack, steps)  # the ambient openclaw.json, which enables adr's plugin
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "OpenClaw 2026.9.6 `agent exec --isolated` reads no openclaw.json and looks for plugins only in its "
+    "temporary state dir: adr's plugin is never loaded and the curl | sh runs unjudged (no adr audit record)"))
+def test_openclaw_agent_exec_isolated_does_not_load_adr(sandbox, agent_bin):
+    sb, openclaw, attack, steps, out, original = _setup(sandbox, agent_bin, openclaw_on_path=False)
+    # --isolated ignores openclaw.json (and its adr-e2e provider): OpenClaw's built-in openai provider,
+    # pointed at the fake server through the environment (Responses API)
+    sb.extra_env.update({"OPENAI_API_KEY": "sk-adr-e2e-dummy", "OPENAI_BASE_URL": f"{sb.fm.url}/v1"})
+    _run_exec(sb, openclaw, attack, steps, "--isolated", "--model", "openai/gpt-5.4")

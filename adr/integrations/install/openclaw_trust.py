@@ -22,6 +22,18 @@ What OpenClaw 2026.9.6 does (read in its dist/ and checked with real agent turns
   (a path install is "origin-path", no more trusted: trust gates only OpenClaw's channel features).
   `openclaw plugins uninstall ID --keep-files` removes the record and leaves
   `plugins.entries.<id> = {enabled: false}` behind.
+* **`openclaw agent exec` calls no before_tool_call at all** (tests/e2e/test_openclaw.py, strict
+  xfail). Without --isolated it reads the same openclaw.json and loads adr's plugin into its
+  per-run registry, but its CLI start-up policy is `loadPlugins: "never"` (command-catalog), so no
+  registry is ever activated and the global hook runner that dispatches before_tool_call is never
+  created (activatePluginRegistry → initializeGlobalHookRunner; runBeforeToolCallHook finds none).
+  With --isolated (and, by the source, --auth-env-only) it reads no config and looks for plugins
+  only in its temporary state dir, so the plugin is not even loaded. No openclaw.json setting adr
+  could write changes either case, so the installer does nothing more; `agent --local` is
+  protected. (Trusted tool policies — `api.registerTrustedToolPolicy`, declared in the manifest's
+  `contracts.trustedToolPolicies`, allowed for an explicitly enabled plugin — are looked up in the
+  per-run registry, and did judge exec's tool calls in a hand-patched trial: the way to cover the
+  default exec from the plugin side.)
 
 So adr (1) writes the enablement into openclaw.json itself — plain JSON merge, undone exactly like
 every other host config (base.py) — which is what protects; and (2) when the `openclaw` CLI is on
