@@ -1,10 +1,13 @@
-"""Start and drive a real adr daemon subprocess under a temporary ADR_HOME (shared by tests)."""
+"""Start and drive a real adr daemon subprocess under a temporary ADR_HOME, or a scripted fake one
+(for the clients' handling of odd answers). Shared by tests."""
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -101,3 +104,53 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+class ScriptedDaemon:
+    """A fake daemon: a Unix socket whose n-th connection gets scripts[n] (then `default`): bytes are
+    sent, numbers are seconds to wait; then the connection is closed. Every request line is kept
+    (raw bytes; `decoded()` parses them with the protocol)."""
+
+    def __init__(self, path: Path, scripts: list, default: "list | None" = None) -> None:
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(str(path))
+        self.sock.listen(16)
+        self.scripts, self.default, self.requests = scripts, default or [b"garbage\n"], []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        n = 0
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            script = self.scripts[n] if n < len(self.scripts) else self.default
+            n += 1
+            threading.Thread(target=self._one, args=(c, script), daemon=True).start()
+
+    def _one(self, c: socket.socket, script: list) -> None:
+        with c:
+            c.settimeout(60)
+            data = b""
+            try:
+                while not data.endswith(b"\n"):
+                    chunk = c.recv(1 << 20)
+                    if not chunk:
+                        break
+                    data += chunk
+                self.requests.append(data)
+                for item in script:
+                    if isinstance(item, (int, float)):
+                        time.sleep(item)
+                    else:
+                        c.sendall(item)
+            except OSError:
+                pass
+
+    def decoded(self) -> list:
+        return [P.decode_request(r.rstrip(b"\n")) for r in self.requests]
+
+    def close(self) -> None:
+        self.sock.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adr.daemon import protocol as P
-from tests._daemon_helpers import DaemonProc, adr_env
+from tests._daemon_helpers import DaemonProc, ScriptedDaemon, adr_env
 
 HOOK = Path(sys.executable).parent / "adr-hook"
 
@@ -105,45 +105,10 @@ def test_a_malformed_payload_cannot_change_the_request():
         assert (req.op, req.host, req.frame) == ("hook", "claude-code", True)
 
 
-class FrameServer:
-    """A Unix socket that answers each connection with fixed bytes (then waits, then closes)."""
-
-    def __init__(self, path, data: bytes, hold: float = 20.0) -> None:
-        import socket
-        import threading
-
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(str(path))
-        self.sock.listen(4)
-        self.data, self.hold = data, hold
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        import time
-
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            with c:
-                buf = b""
-                while not buf.endswith(b"\n"):
-                    chunk = c.recv(65536)
-                    if not chunk:
-                        break
-                    buf += chunk
-                c.sendall(self.data)
-                time.sleep(self.hold)
-
-    def close(self) -> None:
-        self.sock.close()
-
-
 def test_python_fast_path_reads_frames_and_never_runs_an_unanswered_question(tmp_path):
     deny = b'{"hookSpecificOutput": {"permissionDecision": "deny", "permissionDecisionReason": "no answer"}}\n'
-    srv = FrameServer(tmp_path / "q.sock", P.encode_frame(P.Frame("P", 2, deny, b"asked\n", wait_s=0.2,
-                                                                     hook_timeout=60)))
+    srv = ScriptedDaemon(tmp_path / "q.sock", [], default=[
+        P.encode_frame(P.Frame("P", 2, deny, b"asked\n", wait_s=0.2, hook_timeout=60)), 20.0])
     try:
         p = subprocess.run([str(HOOK), "claude-code"], input=json.dumps(bash("frobnicate")).encode(),
                            capture_output=True, env=adr_env(tmp_path, ADR_SOCKET=str(tmp_path / "q.sock")), timeout=30)
@@ -151,7 +116,7 @@ def test_python_fast_path_reads_frames_and_never_runs_an_unanswered_question(tmp
     finally:
         srv.close()
     allow = P.encode_frame(P.Frame("P", 2, deny, wait_s=5)) + P.encode_frame(P.Frame("R", 0, b"ok\n", b""))
-    srv = FrameServer(tmp_path / "a.sock", allow, hold=0)
+    srv = ScriptedDaemon(tmp_path / "a.sock", [], default=[allow])
     try:
         p = subprocess.run([str(HOOK), "claude-code"], input=json.dumps(bash("frobnicate")).encode(),
                            capture_output=True, env=adr_env(tmp_path, ADR_SOCKET=str(tmp_path / "a.sock")), timeout=30)

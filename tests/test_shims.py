@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from _daemon_helpers import ScriptedDaemon
 from _wrap_helpers import LocalServer, QuietDaemon, have, session_env, write_rules
 from adr import shim
 from adr.actions import ActionKind
@@ -310,54 +311,21 @@ def test_git_push_force_refused_plain_push_runs(daemon, tmp_path, kind):
     assert log.stdout.decode().strip() == "msg with 'quotes'\nand lines"
 
 
-class FakeDaemon:
-    """A Unix socket that answers every request with the given lines (then closes)."""
-
-    def __init__(self, path: Path, lines: list[bytes]) -> None:
-        import socket
-        import threading
-
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(str(path))
-        self.sock.listen(4)
-        self.lines, self.requests = lines, []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            with c:
-                data = b""
-                while not data.endswith(b"\n"):
-                    chunk = c.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                self.requests.append(P.decode_request(data.rstrip(b"\n")))
-                for line in self.lines:
-                    c.sendall(line)
-
-    def close(self) -> None:
-        self.sock.close()
-
-
 def test_shim_waits_while_the_human_is_asked(tmp_path, monkeypatch):
     monkeypatch.setenv("ADR_NATIVE", "0")  # the Python shim's own JSON exchange (native: test_native_shim.py)
     home = tmp_path / "home"
     pending = b'{"v":1,"ok":true,"op":"decide","id":"x","pending":{"question":"3fa9c2d1","wait_s":0.3}}\n'
     allow = b'{"v":1,"ok":true,"op":"decide","id":"x","verdict":{"decision":"allow","reason":"approved"}}\n'
-    fake = FakeDaemon(tmp_path / "d.sock", [pending, allow])
+    fake = ScriptedDaemon(tmp_path / "d.sock", [], default=[pending, allow])
     try:
         env = session_env(home, ADR_SOCKET=str(tmp_path / "d.sock"))
         out = run_shim(env, "rm", "--version")
         assert out.returncode == 0 and b"rm" in out.stdout
-        assert fake.requests[0].progress and fake.requests[0].action.command == "rm --version"
+        req = fake.decoded()[0]
+        assert req.progress and req.action.command == "rm --version"
     finally:
         fake.close()
-    fake = FakeDaemon(tmp_path / "e.sock", [pending])  # asked, then the daemon goes away
+    fake = ScriptedDaemon(tmp_path / "e.sock", [], default=[pending])  # asked, then the daemon goes away
     try:
         env = session_env(home, ADR_SOCKET=str(tmp_path / "e.sock"))
         target = tmp_path / "keep"
