@@ -31,12 +31,13 @@ def main() -> None:
     engine = load_engine()
     load_ms = (time.perf_counter() - t0) * 1000
     rss_loaded = proc.memory_info().rss
-    # what the daemon runs: the judge (offline here), with the rule indexes built as the daemon builds
-    # them at load. The typosquat indexes are built before timing too:
+    # what the daemon runs: the judge (offline here), in its steady state: every program's rule index
+    # (the daemon builds one at the first command of each program, ~0.5 ms once) and the typosquat
+    # indexes are built before timing:
     # the daemon builds each ecosystem's once, at the first install of that ecosystem it judges
     # (~0.3-1 s, and ~15-90 MiB), which would otherwise land on a few actions of this run
     t0 = time.perf_counter()
-    engine.prepare()  # as the daemon does at load: every program's rule index
+    engine.prepare()  # steady state: the daemon builds each program's index at its first command
     judge = Judge.create(Settings(offline=True), engine=engine)
     for d in engine.detectors:
         if callable(getattr(d, "warm", None)):

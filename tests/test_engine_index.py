@@ -21,7 +21,7 @@ def test_index_gives_the_same_findings_as_a_full_scan(monkeypatch):
 
 
 def test_prepared_engine_gives_the_same_findings():
-    """Engine.prepare (the daemon builds every program's bucket at load) changes nothing but when."""
+    """Engine.prepare (every program's bucket built up front) changes nothing but when."""
     fresh = load_engine(detectors=[])
     fresh.prepare()
     assert set(fresh._index.by_program) <= set(fresh._index._command)
