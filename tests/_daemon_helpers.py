@@ -50,6 +50,9 @@ def write_test_rule(home: Path, text: str = TEST_RULE, name: str = "test.yaml") 
 
 
 class DaemonProc:
+    extra_env: dict[str, str] = {}  # added to the daemon's environment
+    start_timeout = 60.0
+
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
         self.paths = get_paths({"ADR_HOME": str(self.home)})
@@ -57,12 +60,12 @@ class DaemonProc:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = self.home / "daemon.stderr"
 
-    def start(self, timeout: float = 60.0) -> "DaemonProc":
+    def start(self, timeout: "float | None" = None) -> "DaemonProc":
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as err:
-            self.proc = subprocess.Popen([str(BIN / "adr"), "daemon"], env=adr_env(self.home),
+            self.proc = subprocess.Popen([str(BIN / "adr"), "daemon"], env=adr_env(self.home, **self.extra_env),
                                          stdin=subprocess.DEVNULL, stdout=err, stderr=err)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (self.start_timeout if timeout is None else timeout)
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"daemon exited with {self.proc.returncode}: {self.log.read_text()}")

@@ -6,15 +6,12 @@ import http.server
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 from _daemon_helpers import BIN, DaemonProc, adr_env
-from adr.daemon import protocol as P
-from adr.daemon.client import DaemonUnavailable
 from adr.paths import get_paths
 from adr.wrap import GUARD_BASH, prepare_shim_dir
 
@@ -57,22 +54,8 @@ def write_rules(home: Path) -> None:
 class QuietDaemon(DaemonProc):
     """A daemon that never tries a desktop channel: an ask with no human is answered at once."""
 
-    def start(self, timeout: float = 90.0) -> "QuietDaemon":
-        self.home.mkdir(parents=True, exist_ok=True)
-        env = adr_env(self.home, ADR_NOTIFIER="none")
-        with open(self.log, "ab") as err:
-            self.proc = subprocess.Popen([str(BIN / "adr"), "daemon"], env=env, stdin=subprocess.DEVNULL,
-                                         stdout=err, stderr=err)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"daemon exited with {self.proc.returncode}: {self.log.read_text()}")
-            try:
-                if self.request(P.Request(op="ping"), timeout=1).ok:
-                    return self
-            except DaemonUnavailable:
-                time.sleep(0.05)
-        raise RuntimeError(f"daemon did not come up: {self.log.read_text()}")
+    extra_env = {"ADR_NOTIFIER": "none"}
+    start_timeout = 90.0
 
 
 def session_env(home: Path, *, session: str = "test-session", start: float | None = None,
