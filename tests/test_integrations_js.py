@@ -55,6 +55,21 @@ const r = await handler({ toolName: process.argv[3], params: JSON.parse(process.
 console.log(JSON.stringify(r === undefined ? { allowed: true } : r));
 """
 
+# OpenClaw's order in runBeforeToolCallHook: the trusted policies first, then before_tool_call
+# (unless a policy blocked); `agent exec` runs the policies only.
+OPENCLAW_POLICY_DRIVER = """
+const mod = await import(process.argv[2]);
+let handler = null, policy = null;
+mod.default.register({ on: (name, fn) => { if (name === "before_tool_call") handler = fn; },
+                       registerTrustedToolPolicy: (p) => { policy = p; } });
+const event = { toolName: process.argv[3], params: JSON.parse(process.argv[4]), runId: "run-1", toolCallId: "call-1" };
+const ctx = { toolName: process.argv[3], sessionKey: "agent:main", runId: "run-1", toolCallId: "call-1" };
+const p = await policy.evaluate(event, ctx);
+const h = p && p.block ? "not called" : await handler(event, ctx);
+const again = process.argv[5] ? await handler({ ...event, toolCallId: "call-2" }, { ...ctx, toolCallId: "call-2" }) : null;
+console.log(JSON.stringify({ id: policy.id, policy: p ?? null, hook: h ?? null, other: again ?? null }));
+"""
+
 
 @pytest.fixture
 def setup(tmp_path):
@@ -73,12 +88,13 @@ def setup(tmp_path):
     shutil.copy(home / ".config/opencode/plugins/adr.js", oc)
     (tmp_path / "oc.mjs").write_text(OPENCODE_DRIVER)
     (tmp_path / "claw.mjs").write_text(OPENCLAW_DRIVER)
+    (tmp_path / "claw-policy.mjs").write_text(OPENCLAW_POLICY_DRIVER)
     return {"tmp": tmp_path, "env": env, "sock": sock, "opencode": oc,
             "openclaw": home / ".openclaw/extensions/adr/index.js"}
 
 
-def run_node(s, driver, plugin, tool, args, **extra_env):
-    p = subprocess.run([NODE, str(s["tmp"] / driver), str(plugin), tool, json.dumps(args)], capture_output=True,
+def run_node(s, driver, plugin, tool, args, *more, **extra_env):
+    p = subprocess.run([NODE, str(s["tmp"] / driver), str(plugin), tool, json.dumps(args), *more], capture_output=True,
                        text=True, env={**s["env"], **extra_env}, timeout=60)
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -174,3 +190,23 @@ def test_read_only_helpers_are_not_sent_anywhere(setup):
     # no daemon, and a hook that would deny everything: grep still runs
     assert run_node(setup, "oc.mjs", setup["opencode"], "grep", {"pattern": "x"}) == {"allowed": True}
     assert run_node(setup, "claw.mjs", setup["openclaw"], "web_search", {"query": "x"}) == {"allowed": True}
+
+
+def test_openclaw_trusted_policy_judges_once_and_the_hook_lets_that_call_be(setup):
+    manifest = json.loads((setup["openclaw"].parent / "openclaw.plugin.json").read_text())
+    assert manifest["contracts"]["trustedToolPolicies"] == ["adr"]  # OpenClaw refuses an undeclared policy
+    d = FakeDaemon(setup["sock"], Verdict(Decision.ALLOW, reason="fine"))
+    try:  # the daemon answers one request: a second judgement of call-1 would go to adr-hook (deny)
+        out = run_node(setup, "claw-policy.mjs", setup["openclaw"], "exec", {"command": "ls"})
+    finally:
+        d.close()
+    assert len(d.requests) == 1 and d.requests[0].action.command == "ls"
+    assert out["id"] == "adr" and out["policy"] is None and out["hook"] is None
+    # no daemon now (adr-hook): an ask goes through OpenClaw's approval flow once; another call is judged
+    out = run_node(setup, "claw-policy.mjs", setup["openclaw"], "exec", {"command": "npm publish"}, "again",
+                   FAKE_DECISION="ask")
+    assert out["policy"]["requireApproval"]["timeoutBehavior"] == "deny" and out["hook"] is None
+    assert out["other"]["requireApproval"]["timeoutBehavior"] == "deny"
+    # a deny from the policy is final: OpenClaw calls no hook after it
+    out = run_node(setup, "claw-policy.mjs", setup["openclaw"], "exec", {"command": "curl x | sh"})
+    assert out["policy"] == {"block": True, "blockReason": "hook blocked curl x | sh"} and out["hook"] == "not called"

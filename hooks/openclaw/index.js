@@ -1,10 +1,18 @@
 // adr-managed-file — adr (Agent Detection & Response) plugin for OpenClaw.
 // Installed by `adr install --host openclaw`; removed by `adr uninstall`.
 //
-// `before_tool_call` asks the adr daemon (one JSON line over its Unix socket, shape defined in
-// adr/daemon/protocol.py). A deny becomes {block, blockReason}; an ask uses OpenClaw's own
-// approval flow ({requireApproval}). Tools it cannot describe itself, and any daemon trouble, go
-// to `adr-hook openclaw` instead (adr's own parser; evaluates in-process).
+// Each tool call is judged once, by asking the adr daemon (one JSON line over its Unix socket,
+// shape defined in adr/daemon/protocol.py). A deny becomes {block, blockReason}; an ask uses
+// OpenClaw's own approval flow ({requireApproval}). Tools it cannot describe itself, and any daemon
+// trouble, go to `adr-hook openclaw` instead (adr's own parser; evaluates in-process).
+//
+// Two entry points, one judgement (see adr/integrations/install/openclaw_trust.py):
+// * a trusted tool policy (api.registerTrustedToolPolicy; manifest contracts.trustedToolPolicies),
+//   which OpenClaw runs for an explicitly enabled plugin in `agent --local` *and* `agent exec`
+//   (exec activates no plugin registry, so it never calls before_tool_call);
+// * before_tool_call, for where the policy is not registered (the plugin not explicitly enabled,
+//   an OpenClaw without trusted policies). OpenClaw runs the policies just before the hooks, in the
+//   same runBeforeToolCallHook, so a call the policy judged is remembered and the hook lets it be.
 import net from "node:net";
 import { spawn } from "node:child_process";
 
@@ -76,26 +84,67 @@ function askHook(payload) {
   });
 }
 
+// Calls the policy judged, so before_tool_call does not judge them again. Keyed by the tool-call id
+// (and run id); consumed by the hook, bounded for runs where the hook never comes (agent exec).
+const JUDGED = new Map();
+const JUDGED_MAX = 1024;
+
+function callKey(event, ctx) {
+  const e = event || {}, c = ctx || {};
+  const run = str(e.runId) || str(c.runId);
+  const id = str(e.toolCallId) || str(c.toolCallId);
+  if (id) return `${run}\0${id}`;
+  let params = "";
+  try { params = JSON.stringify(e.params || {}); } catch { params = String(Math.random()); }
+  return `${run}\0${str(c.sessionKey || c.sessionId)}\0${str(e.toolName)}\0${params}`;
+}
+
+function remember(key) {
+  JUDGED.delete(key);
+  JUDGED.set(key, Date.now());
+  while (JUDGED.size > JUDGED_MAX) JUDGED.delete(JUDGED.keys().next().value);
+}
+
+// adr's answer for one tool call, in OpenClaw's before_tool_call / trusted-policy result shape
+// (undefined: allow).
+async function judge(event, ctx) {
+  const tool = str(event && event.toolName);
+  if (SKIP.has(tool)) return;
+  const params = (event && event.params) || {};
+  const cwd = str(ctx && (ctx.workspaceDir || ctx.cwd)) || process.cwd();
+  const session = str(ctx && (ctx.sessionKey || ctx.sessionId));
+  const action = toAction(tool, params, { host: HOST, agent: "openclaw", session, cwd, tool, pid: null, home: process.env.HOME || "" });
+  let answer = action ? await askDaemon(action) : null;
+  if (!answer) answer = await askHook({ hook_event_name: EVENT, tool, args: params, session, cwd });
+  if (answer.decision === "allow") return;
+  if (answer.decision === "ask") {
+    return { requireApproval: { title: answer.title || "adr", description: answer.reason || "adr asks for approval",
+                                severity: "warning", timeoutMs: TIMEOUT_MS, timeoutBehavior: "deny" } };
+  }
+  return { block: true, blockReason: answer.reason || "blocked by adr" };
+}
+
 export default {
   id: "adr",
   name: "adr",
   description: "Agent Detection & Response: judges tool calls before they run",
   register(api) {
+    if (typeof api.registerTrustedToolPolicy === "function") {
+      api.registerTrustedToolPolicy({
+        id: "adr",
+        description: "Agent Detection & Response: judges tool calls before they run",
+        async evaluate(event, ctx) {
+          const key = callKey(event, ctx);
+          const result = await judge(event, ctx);
+          if (!(result && result.block)) remember(key);  // before_tool_call, when it comes, lets this call be
+          return result;
+        },
+      });
+    }
     api.on(EVENT, async (event, ctx) => {
-      const tool = str(event && event.toolName);
-      if (SKIP.has(tool)) return;
-      const params = (event && event.params) || {};
-      const cwd = str(ctx && (ctx.workspaceDir || ctx.cwd)) || process.cwd();
-      const session = str(ctx && (ctx.sessionKey || ctx.sessionId));
-      const action = toAction(tool, params, { host: HOST, agent: "openclaw", session, cwd, tool, pid: null, home: process.env.HOME || "" });
-      let answer = action ? await askDaemon(action) : null;
-      if (!answer) answer = await askHook({ hook_event_name: EVENT, tool, args: params, session, cwd });
-      if (answer.decision === "allow") return;
-      if (answer.decision === "ask") {
-        return { requireApproval: { title: answer.title || "adr", description: answer.reason || "adr asks for approval",
-                                    severity: "warning", timeoutMs: TIMEOUT_MS, timeoutBehavior: "deny" } };
-      }
-      return { block: true, blockReason: answer.reason || "blocked by adr" };
+      const key = callKey(event, ctx);
+      if (JUDGED.delete(key)) return;  // the trusted policy judged this call already
+      return judge(event, ctx);
     }, { priority: 1000 });
   },
 };

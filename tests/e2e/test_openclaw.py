@@ -1,38 +1,36 @@
-"""OpenClaw (real `openclaw agent --local`, on Node 24) with adr's plugin (before_tool_call).
+"""OpenClaw (real `openclaw agent --local` and `openclaw agent exec`, on Node 24) with adr's plugin.
 
 Found here (OpenClaw 2026.9.6; details in adr/integrations/install/openclaw_trust.py): an agent
 run imports a non-bundled plugin only when it is explicitly enabled — `plugins.entries.adr.enabled:
 true` in openclaw.json, or "adr" in `plugins.allow`. Plugin files alone in ~/.openclaw/extensions/adr
-are discovered and listed as "enabled, loaded", yet before_tool_call is never called. The install
-record that `openclaw plugins install` keeps (in its SQLite state, state/openclaw.sqlite) is
-provenance only: without it the hook runs, but OpenClaw warns "can't verify where this plugin came
-from" (trust: record-missing) on every run.
+are discovered and listed as "enabled, loaded", yet adr is never asked. The install record that
+`openclaw plugins install` keeps (in its SQLite state, state/openclaw.sqlite) is provenance only:
+without it the plugin runs, but OpenClaw warns "can't verify where this plugin came from" (trust:
+record-missing) on every run.
 
 So `adr install --host openclaw` enables the plugin in openclaw.json itself and, when `openclaw` is
 on PATH, has OpenClaw record the install. The first test takes that path (daemon up) and then
 checks that `adr uninstall` gives back openclaw.json byte for byte and drops the record; the second
 installs with no `openclaw` on PATH (enablement only, no record; daemon down: adr-hook's fallback).
 
-`openclaw agent exec` ("one isolated headless embedded agent turn") is NOT protected, with or
-without --isolated; the last two tests document that (strict xfail: they start failing, i.e. must be
-revisited, as soon as OpenClaw calls the hook there). Read in OpenClaw's dist/ and checked with
-instrumented turns:
+The plugin judges a tool call through a *trusted tool policy* (`api.registerTrustedToolPolicy`,
+declared in its manifest's `contracts.trustedToolPolicies`) and keeps `before_tool_call` for where
+the policy is not registered; a call the policy judged is remembered by its tool-call id and the
+hook lets it be. Every test checks exactly one audit record per tool call (three).
+* `agent --local` activates the plugin registry: OpenClaw's runBeforeToolCallHook
+  (agent-tools.before-tool-call-*.mjs) runs the trusted policies (runTrustedToolPolicies), then
+  the global hook runner's before_tool_call — adr's policy judges, adr's hook does nothing more.
 * `agent exec` (default: the ambient openclaw.json, temporary state dir, plugin install roots
-  pinned to ~/.openclaw) does load adr's plugin — `register()` runs and the per-run plugin registry
-  holds adr's before_tool_call — but the CLI start-up policy of `agent exec` is `loadPlugins:
-  "never"` (command-path-policy-*.mjs, src/cli/command-catalog.ts; `agent` loads and activates the
-  plugins when --local is given), so no registry is ever *activated* (loader-shared-*.mjs
-  activatePluginRegistry → initializeGlobalHookRunner). The run's registry is loaded with
-  `activate: false` (runtime-plugins-*.mjs withAgentPluginRegistry → loadPluginRegistryHandle), and
-  runBeforeToolCallHook (agent-tools.before-tool-call-*.mjs) asks getGlobalHookRunner(), which is
-  null: `hasHooks("before_tool_call")` is false and every tool runs unjudged. (The same registry's
-  *trusted tool policies* are consulted — they are looked up through getGlobalHookRunnerRegistry(),
-  which sees the per-run registry.)
+  pinned to ~/.openclaw) loads adr's plugin into a per-run registry but, its CLI start-up policy
+  being `loadPlugins: "never"` (command-path-policy-*.mjs, src/cli/command-catalog.ts), activates
+  none (the run's registry is loaded with `activate: false`, runtime-plugins-*.mjs
+  withAgentPluginRegistry), so the global hook runner is null and before_tool_call is never called.
+  The trusted policies are looked up through getGlobalHookRunnerRegistry(), which sees the per-run
+  registry: adr's policy judges every call there (third test, which used to be a strict xfail).
 * `agent exec --isolated` (and --auth-env-only) starts from an empty config (agent-exec-input-*.mjs
   resolveExecBaseConfig) and does not pin the plugin install roots, so plugins are looked for only
-  in the temporary state dir: adr's plugin is not even imported.
-In both, the ~/.bashrc write is refused by exec's own `tools.fs.workspaceOnly` default (the path is
-outside --cwd), not by adr; the `curl … | sh` runs.
+  in the temporary state dir: adr's plugin is not even imported, the `curl … | sh` runs unjudged
+  (last test, strict xfail: it starts failing, i.e. must be revisited, if that changes).
 """
 from __future__ import annotations
 
@@ -104,9 +102,15 @@ def _setup(sandbox, agent_bin, *, openclaw_on_path: bool):
     return sb, openclaw, attack, steps, out, original
 
 
+def _judged_once(recs: list[dict], steps) -> None:
+    """One audit record per tool call: the trusted policy and before_tool_call never both judge one."""
+    assert len(recs) == len(steps), f"expected {len(steps)} audit records, got {json.dumps(recs, indent=1)[:4000]}"
+
+
 def _run(sb, openclaw, attack, steps):
     run = sb.run_agent([str(openclaw), "agent", "--local", "--message", prompt("openclaw")], timeout=TIMEOUT)
-    check_outcome(sb, run, "openclaw", steps, attack, host="openclaw", deny_steps=(0, 1), allow_step=2)
+    _judged_once(check_outcome(sb, run, "openclaw", steps, attack, host="openclaw", deny_steps=(0, 1), allow_step=2),
+                 steps)
     return run
 
 
@@ -119,7 +123,8 @@ def _run_exec(sb, openclaw, attack, steps, *flags: str):
         pytest.fail(f"`openclaw agent exec {' '.join(flags)}` did not run the script: exit {run.returncode}\n"
                     f"stdout:\n{run.stdout[-3000:]}\nstderr:\n{run.stderr[-3000:]}\n"
                     f"model requests: {[(r.path, r.scenario, r.step) for r in sb.fm.requests]}", pytrace=False)
-    check_outcome(sb, run, "openclaw", steps, attack, host="openclaw", deny_steps=(0, 1), allow_step=2)
+    _judged_once(check_outcome(sb, run, "openclaw", steps, attack, host="openclaw", deny_steps=(0, 1), allow_step=2),
+                 steps)
     return run
 
 
@@ -168,11 +173,9 @@ def test_openclaw_protected_by_adr_install_without_the_openclaw_cli(sandbox, age
     _run(sb, openclaw, attack, steps)  # daemon down: the plugin falls back to adr-hook
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "OpenClaw 2026.9.6 `agent exec` never calls before_tool_call: it loads adr's plugin into a per-run "
-    "registry but activates none (CLI policy for `agent exec`: loadPlugins never), so the global hook runner "
-    "is null and the curl | sh runs unjudged (no adr audit record)"))
-def test_openclaw_agent_exec_does_not_call_before_tool_call(sandbox, agent_bin):
+def test_openclaw_agent_exec_protected_by_the_trusted_tool_policy(sandbox, agent_bin):
+    # exec never calls before_tool_call (no plugin registry is activated), but it runs the trusted
+    # tool policies of its per-run registry: adr's policy judges each call, once
     sb, openclaw, attack, steps, out, original = _setup(sandbox, agent_bin, openclaw_on_path=True)
     assert _doctor(sb)["plugin enabled"]["status"] == "ok"  # the install is complete, as for `agent --local`
     sb.start_daemon()

@@ -22,18 +22,31 @@ What OpenClaw 2026.9.6 does (read in its dist/ and checked with real agent turns
   (a path install is "origin-path", no more trusted: trust gates only OpenClaw's channel features).
   `openclaw plugins uninstall ID --keep-files` removes the record and leaves
   `plugins.entries.<id> = {enabled: false}` behind.
-* **`openclaw agent exec` calls no before_tool_call at all** (tests/e2e/test_openclaw.py, strict
-  xfail). Without --isolated it reads the same openclaw.json and loads adr's plugin into its
-  per-run registry, but its CLI start-up policy is `loadPlugins: "never"` (command-catalog), so no
-  registry is ever activated and the global hook runner that dispatches before_tool_call is never
-  created (activatePluginRegistry → initializeGlobalHookRunner; runBeforeToolCallHook finds none).
-  With --isolated (and, by the source, --auth-env-only) it reads no config and looks for plugins
-  only in its temporary state dir, so the plugin is not even loaded. No openclaw.json setting adr
-  could write changes either case, so the installer does nothing more; `agent --local` is
-  protected. (Trusted tool policies — `api.registerTrustedToolPolicy`, declared in the manifest's
-  `contracts.trustedToolPolicies`, allowed for an explicitly enabled plugin — are looked up in the
-  per-run registry, and did judge exec's tool calls in a hand-patched trial: the way to cover the
-  default exec from the plugin side.)
+* **`openclaw agent exec` calls no before_tool_call at all, but runs trusted tool policies.**
+  Without --isolated it reads the same openclaw.json and loads adr's plugin into its per-run
+  registry, but its CLI start-up policy is `loadPlugins: "never"` (command-catalog), so no registry
+  is ever activated and the global hook runner that dispatches before_tool_call is never created
+  (activatePluginRegistry → initializeGlobalHookRunner; runBeforeToolCallHook finds none). A
+  *trusted tool policy* is looked up differently: runBeforeToolCallHook (agent-tools.before-tool-
+  call-*.mjs) asks getGlobalHookRunnerRegistry(), which sees the per-run registry, and runs
+  runTrustedToolPolicies there — in `agent --local` too, right before before_tool_call, in the
+  same function. So adr's plugin registers one, `api.registerTrustedToolPolicy({id: "adr",
+  description, evaluate(event, ctx)})`; the loader (registerTrustedToolPolicy in
+  loader-runtime-load-*.mjs) accepts it only when the manifest declares
+  `contracts.trustedToolPolicies: ["adr"]` and the plugin is explicitly enabled (what adr's
+  install does), and otherwise reports a registration error and drops it. `evaluate` gets the
+  before_tool_call event ({toolName, params, runId, toolCallId}) and a tool context ({toolName,
+  sessionKey, sessionId, runId, toolCallId, …}) and may return `{block: true, blockReason}` (or
+  `{allow: false, reason}`): the reason is what the agent is told; `{requireApproval}`: OpenClaw's
+  approval flow, as for the hook; `{params}`: adjusted arguments; nothing: no opinion. A throw is a
+  block ("policy evaluation failed"): fail closed. A block ends the call before any
+  before_tool_call; otherwise the hooks still run — so the plugin remembers each call its policy
+  judged (run id + tool-call id) and its before_tool_call, kept for where the policy is not
+  registered, lets that call be: one judgement per tool call, in `agent --local` and `agent exec`
+  (tests/e2e/test_openclaw.py). With --isolated (and, by the source, --auth-env-only) exec reads
+  no config and looks for plugins only in its temporary state dir, so the plugin is not even
+  loaded and nothing of adr's runs (strict xfail); no openclaw.json setting adr could write
+  changes that.
 
 So adr (1) writes the enablement into openclaw.json itself — plain JSON merge, undone exactly like
 every other host config (base.py) — which is what protects; and (2) when the `openclaw` CLI is on
