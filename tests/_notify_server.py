@@ -6,13 +6,14 @@ to: "click" a button (ActionInvoked + NotificationClosed, as real servers do), d
 (No `from __future__ import annotations` here: dbus-fast reads the signature strings.)
 """
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import threading
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface, method, signal as dbus_signal
@@ -175,3 +176,22 @@ class FakeNotificationServer:
             time.sleep(0.02)
         with self._lock:
             return list(self.calls)
+
+
+@contextlib.contextmanager
+def desktop_session(tmp_dir: str) -> Iterator[FakeNotificationServer]:
+    """A private session bus with the test notification server on it, set as this process's
+    DBUS_SESSION_BUS_ADDRESS (so daemons started inside inherit it); all undone on exit."""
+    bus_proc, addr = start_session_bus(tmp_dir)
+    server = FakeNotificationServer(addr).start()
+    saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = addr
+    try:
+        yield server
+    finally:
+        server.stop()
+        stop_process(bus_proc)
+        if saved is None:
+            os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        else:
+            os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _approval_helpers import (DaemonProc, adr, agent_exe, claude_payload, decision_of, finish_hook,  # noqa: E402
                                make_home, reason_of, records, run_hook, start_hook)
 from _daemon_helpers import wait_for  # noqa: E402
-from _notify_server import FakeNotificationServer, start_session_bus, stop_process  # noqa: E402
+from _notify_server import desktop_session  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not shutil.which("dbus-daemon"), reason="dbus-daemon not installed (make sysdeps)")
 
@@ -21,23 +21,14 @@ pytestmark = pytest.mark.skipif(not shutil.which("dbus-daemon"), reason="dbus-da
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("approvals")
-    bus_proc, addr = start_session_bus(str(tmp))
-    server = FakeNotificationServer(addr).start()
-    saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = addr
-    home = make_home(tmp / "home")
-    daemon = DaemonProc(home)
-    try:
-        daemon.start()
-        yield {"home": home, "daemon": daemon, "server": server, "agent": agent_exe(tmp), "cwd": str(tmp)}
-    finally:
-        daemon.stop()
-        server.stop()
-        stop_process(bus_proc)
-        if saved is None:
-            os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
-        else:
-            os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved
+    with desktop_session(str(tmp)) as server:
+        home = make_home(tmp / "home")
+        daemon = DaemonProc(home)
+        try:
+            daemon.start()
+            yield {"home": home, "daemon": daemon, "server": server, "agent": agent_exe(tmp), "cwd": str(tmp)}
+        finally:
+            daemon.stop()
 
 
 @pytest.fixture

@@ -293,40 +293,31 @@ def test_hook_real_question_through_the_daemon(tmp_path, hook_bin):
         pytest.skip("dbus-daemon not installed (make sysdeps)")
     from _approval_helpers import RELAY, agent_exe, claude_payload, make_home
     from _daemon_helpers import DaemonProc
-    from _notify_server import FakeNotificationServer, start_session_bus, stop_process
+    from _notify_server import desktop_session
 
-    bus_proc, addr = start_session_bus(str(tmp_path))
-    server = FakeNotificationServer(addr).start()
-    saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = addr
-    home = make_home(tmp_path / "home")
-    d = DaemonProc(home)
-    try:
-        d.start()
-        agent = agent_exe(tmp_path)
+    with desktop_session(str(tmp_path)) as server:
+        home = make_home(tmp_path / "home")
+        d = DaemonProc(home)
+        try:
+            d.start()
+            agent = agent_exe(tmp_path)
 
-        def ask(cmd: str, binary: Path) -> "subprocess.CompletedProcess[bytes]":
-            data = json.dumps(claude_payload(cmd, "native-q", str(tmp_path))).encode()
-            return subprocess.run([str(agent), "-c", RELAY, str(binary), "claude-code"], input=data,
-                                  capture_output=True, env=adr_env(home), timeout=120)
+            def ask(cmd: str, binary: Path) -> "subprocess.CompletedProcess[bytes]":
+                data = json.dumps(claude_payload(cmd, "native-q", str(tmp_path))).encode()
+                return subprocess.run([str(agent), "-c", RELAY, str(binary), "claude-code"], input=data,
+                                      capture_output=True, env=adr_env(home), timeout=120)
 
-        server.responder = lambda call: ("click", "allow_once")
-        out = ask("frobnicate --all", hook_bin)
-        assert decision(out) == "allow" and "approved once by you" in reason(out), out
-        server.responder = lambda call: ("click", "deny")
-        assert decision(ask("frobnicate --all", hook_bin)) == "deny"
-        server.responder = lambda call: None  # nobody answers: the daemon's window ends first
-        n = ask("frobnicate --slowly", hook_bin)
-        assert decision(n) == "deny" and "no answer within" in reason(n)
-        assert decision(ask("annihilate --all", hook_bin)) == "deny"
-    finally:
-        d.stop()
-        server.stop()
-        stop_process(bus_proc)
-        if saved is None:
-            os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
-        else:
-            os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved
+            server.responder = lambda call: ("click", "allow_once")
+            out = ask("frobnicate --all", hook_bin)
+            assert decision(out) == "allow" and "approved once by you" in reason(out), out
+            server.responder = lambda call: ("click", "deny")
+            assert decision(ask("frobnicate --all", hook_bin)) == "deny"
+            server.responder = lambda call: None  # nobody answers: the daemon's window ends first
+            n = ask("frobnicate --slowly", hook_bin)
+            assert decision(n) == "deny" and "no answer within" in reason(n)
+            assert decision(ask("annihilate --all", hook_bin)) == "deny"
+        finally:
+            d.stop()
 
 
 # ---- hook mode: where the socket is (adr/runtime.py's rule) -------------------------------------------
