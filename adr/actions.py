@@ -57,6 +57,19 @@ class Severity(str, enum.Enum):
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 
 
+class Reversible(str, enum.Enum):
+    """Who can take an action back (the cost of an error decides the friction, DESIGN "Response").
+
+    ADR: a local file change adr can snapshot and undo; USER: the user can (a local git history, the
+    reflog); NO: irreversible (remote deletes, force pushes, data sent away, dropped databases).
+    UNKNOWN: the rule does not say; policy treats it like NO (never relaxed)."""
+
+    ADR = "adr"
+    USER = "user"
+    NO = "no"
+    UNKNOWN = ""
+
+
 class RuleAction(str, enum.Enum):
     """What a rule asks for when it matches; policy may move it (sensitivity, mode)."""
 
@@ -149,6 +162,7 @@ class Finding:
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     source: str = "rules"  # rules | shell | supply | reputation | policy
+    reversible: Reversible = Reversible.UNKNOWN  # who can undo the action if this finding is right
 
     def decision(self) -> Decision:
         return self.action.to_decision()
@@ -189,6 +203,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "severity": f.severity.value,
         "action": f.action.value,
         "source": f.source,
+        "reversible": f.reversible.value,
         "references": list(f.references),
         "evidence": [
             {"subject": e.subject, "field": e.field, "span": list(e.span) if e.span else None,
@@ -205,6 +220,7 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         severity=Severity(d.get("severity", "medium")),
         action=RuleAction(d.get("action", "ask")),
         source=str(d.get("source", "rules")),
+        reversible=Reversible(d.get("reversible", "") or ""),
         references=tuple(d.get("references", ())),
         evidence=tuple(
             Evidence(subject=e.get("subject", ""), field=e.get("field", ""),

@@ -16,11 +16,43 @@ from adr import runtime
 
 APP = "adr"
 PACKAGE_DIR = Path(__file__).resolve().parent
-SOURCE_RULES_DIR = PACKAGE_DIR.parent / "rules"  # a source checkout / editable install
-INSTALLED_RULES_DIR = Path(sys.prefix) / "share" / "adr" / "rules"  # a wheel install
-SOURCE_HOOKS_DIR = PACKAGE_DIR.parent / "hooks"
-SOURCE_SHIMS_DIR = PACKAGE_DIR.parent / "shims"
+SOURCE_ROOT = PACKAGE_DIR.parent  # a source checkout / editable install: rules/ and hooks/ beside adr/
+SHIPPED_DIR = PACKAGE_DIR / "_shipped"  # a wheel / sdist install: setup.py copies rules/ and hooks/ here
 DATA_DIR = PACKAGE_DIR / "data"
+
+
+class MissingShippedData(RuntimeError):
+    """adr's own rule packs or host templates are not where this installation keeps them."""
+
+
+def _is_checkout() -> bool:
+    try:
+        text = (SOURCE_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return 'name = "adr"' in text and (SOURCE_ROOT / "adr" / "paths.py").is_file()
+
+
+def shipped_dir(name: str) -> Path:
+    """`rules` or `hooks` as this installation has them: the checkout's own top-level folder when adr
+    runs from one, else the copy inside the package. Never a folder that merely happens to sit next to
+    site-packages; a missing one is an error (an adr without its rules would protect nothing)."""
+    if not SHIPPED_DIR.is_dir() and _is_checkout():
+        path = SOURCE_ROOT / name
+    else:
+        path = SHIPPED_DIR / name
+    if not path.is_dir():
+        raise MissingShippedData(f"adr's shipped {name} are missing from this installation (looked in {path}); "
+                                 "reinstall adr (a wheel or `pip install` of the repository)")
+    return path
+
+
+def builtin_rules_dir() -> Path:
+    return shipped_dir("rules")
+
+
+def hooks_dir() -> Path:
+    return shipped_dir("hooks")
 
 
 @dataclass(frozen=True)
@@ -98,7 +130,3 @@ def get_paths(env: "os._Environ[str] | dict[str, str] | None" = None) -> Paths:
         runtime_dir=runtime.runtime_dir(env),
         env=env,
     )
-
-
-def builtin_rules_dir() -> Path:
-    return SOURCE_RULES_DIR if SOURCE_RULES_DIR.is_dir() else INSTALLED_RULES_DIR

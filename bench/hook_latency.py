@@ -177,7 +177,7 @@ def main() -> None:
 
 
 def _records(home: Path) -> list[dict]:
-    from adr.audit.log import iter_records
+    from adr.record.audit import iter_records
     from adr.paths import get_paths
 
     return list(iter_records(get_paths({"ADR_HOME": str(home)}).audit_dir))

@@ -25,7 +25,7 @@ from _daemon_helpers import DaemonProc, adr_env  # noqa: E402
 
 from adr.native.build import is_native  # noqa: E402
 from adr.paths import get_paths  # noqa: E402
-from adr.wrap import LAUNCHER, prepare_shim_dir  # noqa: E402
+from adr.intercept.wrap import LAUNCHER, prepare_shim_dir  # noqa: E402
 
 
 CPU: dict[str, list[float]] = {}

@@ -109,7 +109,7 @@ def adr(home: Path, *args: str, agent: "Path | None" = None, env: "dict[str, str
 
 
 def records(home: Path) -> list[dict[str, Any]]:
-    from adr.audit.log import iter_records
+    from adr.record.audit import iter_records
     from adr.paths import get_paths
 
     return list(iter_records(get_paths({"ADR_HOME": str(home)}).audit_dir))

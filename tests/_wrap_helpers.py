@@ -13,7 +13,7 @@ from pathlib import Path
 
 from _daemon_helpers import BIN, DaemonProc, adr_env
 from adr.paths import get_paths
-from adr.wrap import GUARD_BASH, prepare_shim_dir
+from adr.intercept.wrap import GUARD_BASH, prepare_shim_dir
 
 ADR = str(BIN / "adr")
 # Only the venv and the system: no pyenv / nvm directories that would put their own tools first.

@@ -13,7 +13,7 @@ from adr.config import Settings
 from adr.daemon import approvals as A
 from adr.daemon import protocol as P
 from adr.daemon.client import request
-from adr.grants import GrantStore
+from adr.policy.grants import GrantStore
 from adr.notify import interface as N
 
 
@@ -184,7 +184,7 @@ def test_client_reads_interim_lines_then_the_answer(tmp_path):
 
 
 def test_hook_client_denies_when_a_question_gets_no_answer(tmp_path, monkeypatch):
-    from adr import hookclient
+    from adr.intercept import hookclient
     from adr.integrations.interface import HookEvent
 
     path = tmp_path / "s.sock"

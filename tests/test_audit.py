@@ -7,8 +7,8 @@ import stat
 import pytest
 
 from adr.actions import Action, ActionKind, Context, Decision, Finding, RuleAction, Severity, Verdict
-from adr.audit.log import GENESIS, AuditLog, Origin, decision_entry, iter_records, rotated_files, verify
-from adr.audit.redact import redact
+from adr.record.audit import GENESIS, AuditLog, Origin, decision_entry, iter_records, rotated_files, verify
+from adr.record.redact import redact
 
 
 def _entry(i, cmd=None):

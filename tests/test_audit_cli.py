@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from click.testing import CliRunner
 
 from adr.actions import Action, ActionKind, Context, Decision, Finding, RuleAction, Severity, Verdict
-from adr.audit.log import AuditLog, decision_entry
+from adr.record.audit import AuditLog, decision_entry
 from adr.cli import main
 from adr.cli.log import follow_records, parse_since
 from adr.paths import get_paths

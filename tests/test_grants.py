@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from adr.actions import Action, ActionKind, Context, PackageRef
-from adr.grants import GrantStore, clean_url, fingerprint, project_of
+from adr.policy.grants import GrantStore, clean_url, fingerprint, project_of
 
 
 def ex(cmd, cwd="/work/p", session="s1"):

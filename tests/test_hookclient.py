@@ -6,11 +6,12 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from _daemon_helpers import BIN, DaemonProc, adr_env, wait_for, write_test_rule
-from adr.audit.log import iter_records, verify
+from adr.record.audit import iter_records, verify
 from adr.config import Settings, save_settings
 from adr.paths import get_paths
 
@@ -84,16 +85,43 @@ def test_daemon_down_evaluates_in_process_and_says_so(home):
 
 
 @pytest.mark.parametrize("fail_mode,expected", [("ask", "ask"), ("deny", "deny")])
-def test_nothing_can_evaluate_applies_the_fail_mode(home, fail_mode, expected):
+def test_nothing_can_evaluate_applies_the_fail_mode(tmp_path, home, fail_mode, expected):
+    """An installed adr whose shipped pack was altered after the build: nothing may evaluate with it,
+    so the hook (daemon down) answers with the fail mode and says why."""
     paths = get_paths({"ADR_HOME": str(home)})
     save_settings(Settings(fail_mode=fail_mode), paths)
-    write_test_rule(home, "engine: 1\npack: broken\nrules: 7\n", name="broken.yaml")
-    out = run_hook(home, hook_input("ls"))
+    site = tampered_install(tmp_path)
+    code = "from adr.intercept.hookentry import main; main(['claude-code'])"
+    out = subprocess.run([sys.executable, "-c", code], input=hook_input("ls"), capture_output=True, timeout=120, cwd=site,
+                         env=adr_env(home, PYTHONPATH=str(site)))
     a = answer(out)
     assert out.returncode == 0 and a["permissionDecision"] == expected
     reason = a["permissionDecisionReason"]
     assert "could not evaluate" in reason and "make run" in reason and f"'{fail_mode}'" in reason
+    assert "was changed after adr was installed" in reason
     assert b"Traceback" not in out.stderr
+
+
+def tampered_install(tmp_path):
+    """A copy of the adr package laid out like a wheel install (rules sealed in adr/_shipped), with one
+    shipped pack changed after the 'build'."""
+    import hashlib
+    import shutil
+
+    import adr
+    from adr.paths import SOURCE_ROOT
+
+    site = tmp_path / "site"
+    pkg = site / "adr"
+    shutil.copytree(Path(adr.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__", "_shipped"))
+    rules = pkg / "_shipped" / "rules"
+    shutil.copytree(SOURCE_ROOT / "rules", rules)
+    shutil.copytree(SOURCE_ROOT / "hooks", pkg / "_shipped" / "hooks")
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in sorted(rules.glob("*.yaml"))]
+    (rules / "PACKS").write_text("\n".join(lines) + "\n")
+    with open(rules / "rce.yaml", "a") as f:
+        f.write("# an agent was here\n")
+    return site
 
 
 @pytest.mark.parametrize("data", [
@@ -141,12 +169,12 @@ def test_events_without_an_action_pass_quietly(daemon):
 def test_daemon_up_path_imports_only_the_standard_library(daemon):
     home = daemon.home
     heavy = ("yaml", "psutil", "watchdog", "rich", "click", "re2", "tree_sitter", "platformdirs", "requests",
-             "adr.engine", "adr.config", "adr.paths", "adr.audit")
+             "adr.engine", "adr.config", "adr.paths", "adr.record")
     code = ("import atexit, sys\n"
             f"heavy = {heavy!r}\n"
             "atexit.register(lambda: sys.stderr.write('LOADED:' + ','.join(m for m in sys.modules "
             "if m.startswith(heavy))))\n"
-            "from adr.hookclient import main\nmain(['claude-code'])\n")
+            "from adr.intercept.hookclient import main\nmain(['claude-code'])\n")
     out = subprocess.run([sys.executable, "-c", code], input=hook_input("frobnicate"), env=adr_env(home),
                          capture_output=True, timeout=60)
     assert answer(out)["permissionDecision"] == "deny"

@@ -64,7 +64,7 @@ def test_no_daemon_falls_back_in_process(tmp_path):
 
 
 def test_fast_path_imports_no_adr_engine_or_dataclasses():
-    code = ("import sys, adr.hookentry; "
+    code = ("import sys, adr.intercept.hookentry; "
             "bad = [m for m in ('dataclasses', 'pathlib', 'adr.actions', 'adr.engine', 'yaml', 're2') if m in sys.modules]; "
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.strip()
@@ -73,7 +73,7 @@ def test_fast_path_imports_no_adr_engine_or_dataclasses():
 
 def test_fast_path_imports_only_builtins_and_wire():
     """No json (re, enum), socket (selectors), typing: the fast path is built-in modules + adr's wire."""
-    code = ("import sys, adr.hookentry; "
+    code = ("import sys, adr.intercept.hookentry; "
             "bad = [m for m in ('json', 're', 'enum', 'socket', 'selectors', 'typing', 'tempfile') if m in sys.modules]; "
             "print(bad)")
     out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60).stdout.strip()
@@ -82,7 +82,7 @@ def test_fast_path_imports_only_builtins_and_wire():
 
 @pytest.mark.parametrize("payload", [b'{"a": 1}', b'{\n "a": "x\\ny",\r\n "b": [1, 2]\n}\n', b"[]", b"0"])
 def test_request_line_is_a_protocol_request(payload):
-    from adr import hookentry
+    from adr.intercept import hookentry
 
     line = hookentry.request_line("claude-code", payload, "/home/\udcff q\"", "0123456789abcdef")
     assert line.endswith(b"}\n") and line.count(b"\n") == 1
@@ -94,7 +94,7 @@ def test_request_line_is_a_protocol_request(payload):
 
 def test_a_malformed_payload_cannot_change_the_request():
     """The payload comes first: what follows it is the client's, whatever the payload holds."""
-    from adr import hookentry
+    from adr.intercept import hookentry
 
     for evil in (b'{}, "host": "cursor", "op": "stop", "frame": false', b'{}, "x": {"a": 1', b'{}, "x": "'):
         line = hookentry.request_line("claude-code", evil, "/h", "0123456789abcdef")

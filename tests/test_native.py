@@ -25,7 +25,7 @@ from adr import runtime
 from adr.daemon import protocol as P
 from adr.native import build as native_build
 from adr.paths import get_paths
-from adr.wrap import LAUNCHER, PY_LAUNCHER
+from adr.intercept.wrap import LAUNCHER, PY_LAUNCHER
 
 pytestmark = pytest.mark.skipif(native_build.compiler() is None, reason="no C compiler (make sysdeps)")
 
@@ -551,8 +551,8 @@ def test_shim_op_in_json_and_its_audit_records(daemon, tmp_path):
     r = daemon.request(P.Request(op="shim", id=P.new_id(), shim_info={**info, "name": "ls", "args": ["-la"]}))
     assert r.ok and r.data == {"run": True, "guard_checked": False}
     r = daemon.request(P.Request(op="shim", id=P.new_id(), shim_info={**info, "name": "sh", "args": []}))
-    assert r.ok and r.data["run"] is True  # an interactive shell: nothing to judge, as in adr/shim.py
-    from adr.audit.log import iter_records
+    assert r.ok and r.data["run"] is True  # an interactive shell: nothing to judge, as in adr/intercept/shim.py
+    from adr.record.audit import iter_records
 
     recs = [x for x in iter_records(daemon.paths.audit_dir) if x.get("session") == "json-shim"]
     assert [x["decision"] for x in recs] == ["deny", "allow", "allow"]

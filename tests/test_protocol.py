@@ -84,7 +84,7 @@ def test_client_settings_are_defensive():
 def test_protocol_and_client_import_only_stdlib():
     import subprocess
     import sys
-    code = ("import sys; import adr.daemon.protocol, adr.daemon.client, adr.daemon.failsafe, adr.hookclient;"
+    code = ("import sys; import adr.daemon.protocol, adr.daemon.client, adr.daemon.failsafe, adr.intercept.hookclient;"
             "bad=[m for m in sys.modules if m.split('.')[0] in ('yaml','psutil','watchdog','rich','click','re2',"
             "'tree_sitter','platformdirs','requests')]; print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

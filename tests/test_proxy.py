@@ -1,4 +1,4 @@
-"""adr's proxy (adr/proxy.py): real HTTP and CONNECT through it to local servers; a denied host gets
+"""adr's proxy (adr/intercept/proxy.py): real HTTP and CONNECT through it to local servers; a denied host gets
 403 and nothing reaches it; the token is required; every bound answers instead of hanging."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from _wrap_helpers import LocalServer, QuietDaemon, have, write_rules
-from adr.proxy import HEALTH_PATH, Limits, Proxy, ProxyDecision, ProxyThread, SessionDecider, split_host_port
+from adr.intercept.proxy import HEALTH_PATH, Limits, Proxy, ProxyDecision, ProxyThread, SessionDecider, split_host_port
 
 TOKEN = "t0ken-for-tests"
 
@@ -259,7 +259,7 @@ def test_rules_decide_through_the_daemon_and_without_it(tmp_path, servers):
 
 
 def _records(home: Path) -> list[dict]:
-    from adr.audit.log import iter_records
+    from adr.record.audit import iter_records
     from adr.paths import get_paths
 
     return list(iter_records(get_paths({"ADR_HOME": str(home)}).audit_dir))

@@ -93,3 +93,54 @@ def test_yaml_11_booleans_are_not_booleans(tmp_path):
     # `on:` must stay the key "on", and `no` a string
     rules, _, _ = load_text(tmp_path, GOOD.replace("program: rm", "program: [rm, no]"))
     assert rules[0].on == "command"
+
+
+# ---- never silently empty (the shipped packs and their index) ------------------------------------------
+
+def _fake_shipped(tmp_path, names=("a.yaml", "b.yaml")):
+    from adr.engine.core import SHIPPED_INDEX
+    d = tmp_path / "shipped"
+    d.mkdir()
+    for n in names:
+        (d / n).write_text(f"engine: 1\npack: {n[0]}\nrules: []\n")
+    (d / SHIPPED_INDEX).write_text("# index\n" + "\n".join(names) + "\n")
+    return d
+
+
+def test_the_shipped_index_lists_exactly_the_shipped_packs():
+    from adr.engine.core import SHIPPED_INDEX
+    from adr.paths import builtin_rules_dir
+    d = builtin_rules_dir()
+    listed = {line.split()[-1] for line in (d / SHIPPED_INDEX).read_text().splitlines()
+              if line.strip() and not line.startswith("#")}
+    assert listed == {p.name for p in d.glob("*.yaml")}
+
+
+def test_a_missing_or_altered_shipped_pack_is_an_error(tmp_path):
+    import hashlib
+
+    from adr.engine.core import SHIPPED_INDEX, MissingRules, shipped_rule_files
+    d = _fake_shipped(tmp_path)
+    assert [p.name for p in shipped_rule_files(d)] == ["a.yaml", "b.yaml"]
+    (d / "b.yaml").unlink()
+    with pytest.raises(MissingRules, match="b.yaml is missing"):
+        shipped_rule_files(d)
+    (d / "b.yaml").write_text("engine: 1\npack: b\nrules: []\n")
+    digest = hashlib.sha256((d / "a.yaml").read_bytes()).hexdigest()
+    (d / SHIPPED_INDEX).write_text(f"{digest}  a.yaml\n{'0' * 64}  b.yaml\n")  # a build's sealed index
+    with pytest.raises(MissingRules, match="b.yaml was changed"):
+        shipped_rule_files(d)
+    (d / SHIPPED_INDEX).write_text("# nothing\n")
+    with pytest.raises(MissingRules, match="names no pack"):
+        shipped_rule_files(d)
+    (d / SHIPPED_INDEX).unlink()
+    with pytest.raises(MissingRules, match="cannot read the shipped rules index"):
+        shipped_rule_files(d)
+
+
+def test_loading_zero_rules_is_an_error(tmp_path):
+    from adr.engine import load_engine
+    from adr.engine.core import MissingRules
+    d = _fake_shipped(tmp_path)
+    with pytest.raises(MissingRules, match="no rule loaded"):
+        load_engine(rule_files=sorted(d.glob("*.yaml")), detectors=[])

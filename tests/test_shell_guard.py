@@ -12,7 +12,7 @@ import time
 import pytest
 
 from _wrap_helpers import ADR, QuietDaemon, session_env, write_rules
-from adr.wrap import GUARD_BASH
+from adr.intercept.wrap import GUARD_BASH
 
 BASH = "/bin/bash"
 pytestmark = pytest.mark.skipif(not os.access(BASH, os.X_OK), reason="bash not installed")

@@ -1,4 +1,4 @@
-"""Command shims (adr/shim.py): what they ask about, that they exec the real program with the argv
+"""Command shims (adr/intercept/shim.py): what they ask about, that they exec the real program with the argv
 unchanged, refuse with exit 126 and a one-line reason, never exec themselves, and fall back to
 in-process rules when the daemon is down. The end-to-end tests run twice: with the native launcher
 (adr/native, when a C compiler is there) and with the Python launcher (ADR_NATIVE=0)."""
@@ -15,12 +15,13 @@ import pytest
 
 from _daemon_helpers import ScriptedDaemon
 from _wrap_helpers import LocalServer, QuietDaemon, have, session_env, write_rules
-from adr import shim
+from adr.intercept import shim
+from adr.daemon import shimplan
 from adr.actions import ActionKind
 from adr.daemon import protocol as P
 from adr.native import build as native_build
 from adr.paths import get_paths
-from adr.wrap import LAUNCHER, PY_LAUNCHER, prepare_shim_dir
+from adr.intercept.wrap import LAUNCHER, PY_LAUNCHER, prepare_shim_dir
 
 TRICKY = ["a b", "q'uote\"d", "new\nline", "tab\there", "$HOME `x` $(y)", "", "-", "ünï", "*?[x]", "back\\slash"]
 
@@ -89,7 +90,7 @@ def test_command_line_quotes_like_a_shell():
     (["-s"], (False, None, 1)),
 ])
 def test_shell_split(args, expected):
-    assert shim._shell_split(args) == expected
+    assert shimplan._shell_split(args) == expected
 
 
 @pytest.mark.parametrize("name,args,inline", [
@@ -103,7 +104,7 @@ def test_shell_split(args, expected):
     ("node", ["server.js", "-e"], False),
 ])
 def test_interpreter_split(name, args, inline):
-    assert shim._interp_split(name, args)[0] is inline
+    assert shimplan._interp_split(name, args)[0] is inline
 
 
 def test_plan_what_is_asked(tmp_path, monkeypatch):
@@ -113,7 +114,7 @@ def test_plan_what_is_asked(tmp_path, monkeypatch):
     script = tmp_path / "s.sh"
     script.write_text("frobnicate --all\n")
     env = {}
-    monkeypatch.setattr(shim, "_env", lambda k: env.get(k, ""))
+    monkeypatch.setattr(shimplan, "_env", lambda k: env.get(k, ""))
     env["ADR_WRAP_START"] = f"{time.time() + 100:.3f}"  # the file is older than the session
     assert shim.plan("bash", [str(script)], 1) == ([], False)  # the user's own script: runs as is
     env["ADR_WRAP_START"] = f"{time.time() - 100:.3f}"  # written during the session: judged whole
@@ -147,7 +148,7 @@ def test_fifo_scripts_are_not_read(tmp_path):
     """`bash <(…)`: reading the pipe would block, and take the script away from bash."""
     fifo = tmp_path / "p"
     os.mkfifo(fifo)
-    assert shim._read_text(str(fifo)) is None
+    assert shimplan._read_text(str(fifo)) is None
     checks, judged = shim.plan("bash", [str(fifo)], 1, stdin_pipe=False, wrap_start=f"{time.time() - 100:.3f}",
                                cwd="/", pid=os.getpid())
     assert checks == [(f"bash {fifo}", "bash")] and not judged
@@ -273,7 +274,7 @@ def test_fast_path_imports_only_builtins(daemon, tmp_path, monkeypatch):
                          capture_output=True, timeout=120, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     imported = {ln.split("|")[-1].strip() for ln in out.stderr.decode().splitlines() if ln.startswith("import time:")}
-    assert "adr.shim" in imported
+    assert "adr.intercept.shim" in imported
     assert not imported & {"re", "json", "os", "socket", "site", "adr.actions", "adr.daemon.protocol"}, imported
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from _daemon_helpers import wait_for
 from _wrap_helpers import ADR, PYTHON, SYSTEM_PATH, LocalServer, QuietDaemon, adr_env, have, write_rules
-from adr.wrap import agent_name, build_env, exit_code, Session
+from adr.intercept.wrap import agent_name, build_env, exit_code, Session
 from adr.paths import get_paths
 
 # The fake agent: reads a JSON list of steps, runs each like an agent's shell tool would, and prints one
@@ -138,7 +138,7 @@ def test_fake_agent_dangerous_stopped_benign_runs(daemon, tmp_path):
     msg = subprocess.run(["git", "log", "--format=%B", "-1"], cwd=work, capture_output=True, timeout=60)
     assert msg.stdout.decode().strip() == "first 'quoted'\nmessage"
     # everything was attributed to the session
-    from adr.audit.log import iter_records
+    from adr.record.audit import iter_records
     recs = list(iter_records(daemon.paths.audit_dir))
     sessions = {r["session"] for r in recs if r.get("host") in ("shim", "proxy")}
     assert len(sessions) == 1 and next(iter(sessions)).startswith("wrap-")
@@ -230,7 +230,7 @@ def test_build_env(tmp_path):
 
 
 def test_zsh_dotdir_links_the_guard_files(tmp_path):
-    from adr.wrap import GUARD_ZSH_DIR, zsh_dotdir
+    from adr.intercept.wrap import GUARD_ZSH_DIR, zsh_dotdir
 
     d = zsh_dotdir(get_paths({"ADR_HOME": str(tmp_path)}))
     assert os.readlink(d / ".zshrc") == str(GUARD_ZSH_DIR / "zshrc")

@@ -38,7 +38,7 @@ def _refuse_inside_agent(qid: str, choice: str) -> None:
     try:
         import os
 
-        from adr.audit.log import AuditLog
+        from adr.record.audit import AuditLog
         from adr.daemon.approvals import security_entry
 
         log = AuditLog(get_paths().ensure().audit_dir)
@@ -168,7 +168,7 @@ def grants_group(ctx: click.Context) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def grants_list(show_all: bool, as_json: bool) -> None:
     """List grants (active ones unless --all)."""
-    from adr.grants import GrantStore
+    from adr.policy.grants import GrantStore
 
     store = GrantStore(get_paths().grants_db)
     try:
@@ -201,7 +201,7 @@ def grants_list(show_all: bool, as_json: bool) -> None:
 @click.argument("grant_id", type=int)
 def grants_revoke(grant_id: int) -> None:
     """Revoke grant GRANT_ID: the next such action is asked about again."""
-    from adr.grants import GrantStore
+    from adr.policy.grants import GrantStore
 
     store = GrantStore(get_paths().grants_db)
     try:

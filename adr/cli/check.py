@@ -35,9 +35,12 @@ def _judge(settings: Settings):  # type: ignore[no-untyped-def]
     from adr.engine import RuleLoadError
     from adr.judge import Judge
     try:
-        return Judge.create(settings)
+        judge = Judge.create(settings)
     except RuleLoadError as e:
         raise click.ClickException("rules failed to load:\n" + str(e)) from None
+    for _file, message in getattr(judge.engine, "broken_files", ()) or ():
+        click.echo(f"adr: warning: a user rule file is left out until it is fixed: {message}", err=True)
+    return judge
 
 
 def hook_action(payload: Any) -> Action | None:

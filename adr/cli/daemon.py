@@ -120,6 +120,9 @@ def render_status(d: dict[str, Any]) -> None:
     r = d.get("rules") or {}
     packs = ", ".join(map(str, r.get("packs") or [])) or "-"
     t.add_row("rules", f"{r.get('count')} rules from {r.get('files')} files ({packs}); loaded in {r.get('load_ms')} ms")
+    for b in r.get("broken_files") or []:
+        t.add_row("broken rule file", f"[red]{escape(str(b.get('file')))}[/] is left out until fixed: "
+                  f"{escape(str(b.get('error')))}")
     dec = d.get("decisions") or {}
     t.add_row("decisions", f"{d.get('total_decisions', 0)} total: "
               f"[green]{dec.get('allow', 0)} allow[/] · [yellow]{dec.get('ask', 0)} ask[/] · "

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 
 import click
 
-from adr.audit.log import iter_records, verify
+from adr.record.audit import iter_records, verify
 from adr.cli import main
 from adr.paths import get_paths
 

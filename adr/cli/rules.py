@@ -20,8 +20,8 @@ def _load(files: tuple[str, ...]):  # type: ignore[no-untyped-def]
     from adr.config import load_settings
     from adr.engine import RuleLoadError, load_engine, rule_paths
     settings = load_settings()
-    paths = rule_paths(settings) + [Path(f) for f in files]
     try:
+        paths = rule_paths(settings) + [Path(f) for f in files]
         return load_engine(settings, rule_files=paths, detectors=[])
     except RuleLoadError as e:
         raise click.ClickException(f"{len(e.errors)} problem(s) in the rules:\n" + str(e)) from None

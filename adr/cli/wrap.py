@@ -1,4 +1,4 @@
-"""`adr wrap -- COMMAND…` and `adr shell`: protection for agents without hooks (adr/wrap.py)."""
+"""`adr wrap -- COMMAND…` and `adr shell`: protection for agents without hooks (adr/intercept/wrap.py)."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,7 @@ from adr.cli import main
 
 
 def _run(command: list[str], **kw) -> None:  # type: ignore[no-untyped-def]
-    from adr.wrap import WrapError, run
+    from adr.intercept.wrap import WrapError, run
 
     try:
         code = run(command, **kw)
@@ -52,7 +52,7 @@ def shell(use_zsh: bool, agent: str, no_proxy: bool, norc: bool) -> None:
 
     Refused lines are explained and do not run. The shell is a wrapped session (shims, proxy),
     so what its commands start is checked too. Give it to an agent that drives a terminal."""
-    from adr.wrap import GUARD_BASH, zsh_dotdir
+    from adr.intercept.wrap import GUARD_BASH, zsh_dotdir
 
     if use_zsh:
         zsh = shutil.which("zsh")

@@ -31,10 +31,10 @@ from typing import Any, Awaitable, Callable, Iterator
 import psutil
 
 from adr.actions import Action, Decision, RuleAction, Verdict
-from adr.audit.log import Origin, decision_entry
-from adr.audit.redact import redact
+from adr.record.audit import Origin, decision_entry
+from adr.record.redact import redact
 from adr.config import Settings
-from adr.grants import Fingerprint, Grant, GrantStore, fingerprint, project_of
+from adr.policy.grants import Fingerprint, Grant, GrantStore, fingerprint, project_of
 from adr.monitor.ancestry import _proc_read, agent_env_marker, inside_agent
 from adr.notify import interface as N
 from adr.policy import effective_action

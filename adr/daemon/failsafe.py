@@ -25,3 +25,12 @@ def fail_verdict(fail_mode: str, can_ask: bool, problem: str, hint: str = FIX_HI
     return Verdict(decision=decision, reason=reason,
                    agent_reason=f"adr could not evaluate this action ({problem}); fail mode {fail_mode!r} applied. "
                                 f"Ask the user to fix it: {hint}.")
+
+
+def unanswered_verdict(asked: dict) -> Verdict:
+    """What a hook answers when the human was asked and no answer reached it in time: never run it."""
+    qid = str(asked.get("question", ""))[:16]
+    return Verdict(Decision.DENY,
+                   reason=f"adr asked you (question {qid}) but no answer reached this hook in time: denied.",
+                   agent_reason="adr asked the user to approve this and got no answer in time, so it was not "
+                                "run. Tell the user what you want to do and why.")

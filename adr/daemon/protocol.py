@@ -26,8 +26,8 @@ follow the client's closing brace); a payload that is not JSON makes the line un
 
 Command shims: {"op": "shim", "name": "curl", "args": ["-s", "…"], "cwd": "/p", "pid": 123, "ppid": 122,
 "stdin_pipe": false, "session": "wrap-…", "agent": "…", "wrap_start": "1700000000.000", "progress": true} —
-the native shim (adr/native) sends what adr/shim.py would read from its own process; the daemon plans what to
-judge exactly as adr/shim.py does (`plan()`: script files and /dev/fd paths are read as that client sees
+the native shim (adr/native) sends what adr/intercept/shim.py would read from its own process; the daemon plans what to
+judge exactly as adr/intercept/shim.py does (`plan()`: script files and /dev/fd paths are read as that client sees
 them) and judges each check like "decide" (host "shim", can_ask false, same interim "pending" lines).
 Answer: {"op": "shim", "data": {"run": true, "guard_checked": false}} — exec the real program (and set
 ADR_GUARD_CHECKED=<pid> when guard_checked) — or {"data": {"run": false, "exit_code": 126, "stdout": "",
@@ -298,7 +298,7 @@ def _decode_session(obj: dict[str, Any], rid: str) -> Request:
     return Request(op="session", id=rid, session_op=sop, session_info=dict(info))
 
 
-# shim request fields and their defaults (what adr/shim.py reads from its own process)
+# shim request fields and their defaults (what adr/intercept/shim.py reads from its own process)
 SHIM_FIELDS: dict[str, Any] = {"name": "", "args": [], "cwd": "", "pid": 0, "ppid": 0, "stdin_pipe": False,
                                "session": "", "agent": "", "wrap_start": ""}
 _SHIM_LIMITS = {"cwd": 65536, "session": 4096, "agent": 4096, "wrap_start": 64}

@@ -21,12 +21,12 @@ from typing import Any, Awaitable, Callable
 import psutil
 
 from adr.actions import Decision, Verdict
-from adr.audit.log import AuditLog, Origin, decision_entry, error_entry, now_iso
-from adr.audit.redact import redact
+from adr.record.audit import AuditLog, Origin, decision_entry, error_entry, now_iso
+from adr.record.redact import redact
 from adr.config import Settings, load_settings
 from adr.daemon import protocol as P
 from adr.daemon.approvals import Approvals, Outcome
-from adr.daemon.failsafe import fail_verdict
+from adr.daemon.failsafe import fail_verdict, unanswered_verdict
 from adr.daemon.instance import InstanceLock, bind_socket, prepare_private_dir
 from adr.daemon.peer import PeerCred, PeerCredError, peer_allowed, peer_credentials
 from adr.daemon.watch import RuleWatcher
@@ -123,7 +123,7 @@ class Daemon:
             except Exception as e:
                 raise StartupError(f"cannot load rules/settings: {e}") from None
             self.audit = AuditLog(self.paths.audit_dir, self.loaded.settings.audit_max_bytes)
-            from adr.grants import GrantStore
+            from adr.policy.grants import GrantStore
 
             self.approvals = Approvals(GrantStore(self.paths.grants_db), self._audit)
             await self.approvals.start()
@@ -146,6 +146,7 @@ class Daemon:
         st = self.loaded.engine.stats if hasattr(self.loaded.engine, "stats") else {}
         log.info("adr daemon %d listening on %s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
                  st.get("rules", "?"), self.loaded.load_ms)
+        self._report_broken(self.loaded)
 
     async def serve_forever(self) -> None:
         assert self._stopping is not None
@@ -183,6 +184,15 @@ class Daemon:
         t0 = time.perf_counter()
         settings = self._settings_loader(self.paths)
         engine = self._engine_loader(settings)
+        old = self.loaded
+        broken = dict(getattr(engine, "broken_files", ()) or ())
+        if old is not None and broken:
+            # at start a broken user file is left out (nothing better exists); on a reload, a file that
+            # loaded before and is broken now keeps the last good rules in force (its rules included)
+            was = dict(getattr(old.engine, "broken_files", ()) or ())
+            newly = [m for f, m in broken.items() if f not in was]
+            if newly:
+                raise RuntimeError("; ".join(newly))
         # (per-program rule indexes are built on the first command of each program, ~0.5 ms once:
         # building all ~470 at load would add ~8 MiB for programs most users never run)
         # the loaded rules live until the next reload: keep them out of the cyclic GC's full scans
@@ -194,10 +204,15 @@ class Daemon:
             judge = Judge.create(settings, engine=engine, paths=self.paths)
             if judge.online is None:
                 judge = None
-        old = self.loaded
         if old is not None and old.judge is not None:
             old.judge.close()
         return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge)
+
+    def _report_broken(self, loaded: Loaded) -> None:
+        """A user rule file that does not load is left out, not fatal: say so on every (re)load
+        until it is fixed (the log, `adr status`, `adr doctor`)."""
+        for f, message in getattr(loaded.engine, "broken_files", ()) or ():
+            log.error("user rule file left out until it is fixed: %s", message)
 
     def _rewatch(self) -> None:
         if not self._watcher or not self.loaded:
@@ -238,6 +253,7 @@ class Daemon:
                 self.stats.last_reload_error = None
                 st = getattr(new.engine, "stats", {}) or {}
                 log.info("rules reloaded (%s): %s rules in %.0f ms", why or "requested", st.get("rules", "?"), new.load_ms)
+                self._report_broken(new)
                 self._rewatch()
                 result = {"ok": True, "rules": st.get("rules"), "load_ms": round(new.load_ms, 1)}
             if not self._reload_again:
@@ -415,9 +431,7 @@ class Daemon:
             on_pending = None
             if req.frame and writer is not None and event is not None:
                 async def on_pending(data: dict[str, Any]) -> None:
-                    from adr import hookclient  # what the Python hook prints when no answer comes in time
-
-                    out = integ.format(hookclient._unanswered(data), event, auto_approve=False)
+                    out = integ.format(unanswered_verdict(data), event, auto_approve=False)
                     await self._send(writer, P.Response(
                         ok=True, op="hook", id=req.id, pending=data, frame=True,
                         data={"stdout": out.stdout, "stderr": out.stderr, "exit_code": out.exit_code}))
@@ -457,10 +471,10 @@ class Daemon:
         return output(*best)
 
     async def _shim(self, req: P.Request, cred: PeerCred, writer: "asyncio.StreamWriter | None") -> P.Response:
-        """A native command shim: plan what to judge exactly as adr/shim.py does, with the values the
+        """A native command shim: plan what to judge exactly as adr/intercept/shim.py does, with the values the
         client sent (files are read in a worker thread: a slow file system must not stall the loop),
         judge each check like "decide" from the Python shim, answer run / refuse."""
-        from adr import shim as S
+        from adr.daemon import shimplan as S
         from adr.actions import Action, ActionKind, Context
 
         info = req.shim_info
@@ -644,7 +658,8 @@ class Daemon:
             "fail_mode": settings.fail_mode,
             "rules": {"count": st.get("rules"), "packs": list(st.get("packs", []) or []),
                       "load_ms": round(float(st.get("load_ms", loaded.load_ms if loaded else 0) or 0), 1),
-                      "files": len(getattr(loaded.engine, "rule_files", ()) or ()) if loaded else 0},
+                      "files": len(getattr(loaded.engine, "rule_files", ()) or ()) if loaded else 0,
+                      "broken_files": list(st.get("broken_files", []) or [])},
             "decisions": dict(s.decisions),
             "decided_by": dict(s.decided_by),
             "total_decisions": sum(s.decisions.values()),

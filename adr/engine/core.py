@@ -14,7 +14,7 @@ from typing import Any, Iterable, Protocol, Sequence
 
 from adr.actions import Action, ActionKind, Evidence, Finding, Verdict
 from adr.config import Settings
-from adr.engine.rules import Rule, load_packs
+from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  UrlSubject)
 from adr.engine.pathnorm import compile_globs
@@ -176,6 +176,7 @@ class Engine:
         self.detectors = list(detectors)
         self.rule_files = list(rule_files)
         self.load_ms = load_ms
+        self.broken_files: tuple[tuple[str, str], ...] = ()  # (user rule file, problem) left out at load
         by_on: dict[str, list[Rule]] = {}
         by_program: dict[str, list[Rule]] = {}
         any_program: list[Rule] = []
@@ -202,7 +203,8 @@ class Engine:
     @property
     def stats(self) -> dict[str, Any]:
         return {"rules": len(self.rules), "packs": self.packs, "load_ms": round(self.load_ms, 2),
-                "detectors": [d.name for d in self.detectors]}
+                "detectors": [d.name for d in self.detectors],
+                "broken_files": [{"file": f, "error": m} for f, m in self.broken_files]}
 
     # ---- decision ---------------------------------------------------------------------------
     def decide(self, action: Action, settings: Settings | None = None) -> Verdict:
@@ -236,12 +238,12 @@ class _Run:
             if len(prev.evidence) < 3 and ev not in prev.evidence:
                 self.found[rule.id] = Finding(prev.rule_id, prev.title, prev.severity, prev.action,
                                               prev.evidence + (ev,), prev.description, prev.references,
-                                              prev.tags, prev.source)
+                                              prev.tags, prev.source, prev.reversible)
             return
         if len(self.found) >= MAX_FINDINGS:
             return
         self.found[rule.id] = Finding(rule.id, rule.title, rule.severity, rule.action, (ev,), rule.description,
-                                      rule.references, rule.tags, "rules")
+                                      rule.references, rule.tags, "rules", rule.reversible)
 
     def check(self, bucket: Bucket, subject: Any, note: str = "") -> None:
         if not bucket:
@@ -395,41 +397,136 @@ def _mcp_command(data: dict[str, Any]) -> str:
     return ""
 
 
-def rule_paths(settings: Settings, paths: Any = None) -> list[Path]:
-    """Built-in packs, then the user's rules dir, then extra dirs from settings."""
+SHIPPED_INDEX = "PACKS"  # in the shipped rules folder: every pack it must hold (+ its sha256 in a build)
+
+
+class MissingRules(RuleLoadError):
+    """The shipped packs are missing, incomplete, altered or unreadable, or nothing loaded at all.
+    Never silently empty: every front end turns this into an error or the fail mode, with this text."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([RuleError("shipped rules", message)])
+
+
+def shipped_rule_files(rules_dir: Path | None = None) -> list[Path]:
+    """The shipped packs for this platform, checked against the folder's PACKS index: a pack that
+    is missing, or (in a built package, where PACKS carries sha256 sums) altered, is an error."""
+    import hashlib
+
     from adr.engine.rules import current_platform
-    from adr.paths import builtin_rules_dir, get_paths
-    paths = paths or get_paths()
-    dirs = [builtin_rules_dir(), paths.user_rules_dir] + [Path(d).expanduser() for d in settings.extra_rule_dirs]
-    out: list[Path] = []
+    from adr.paths import MissingShippedData, builtin_rules_dir
+    try:
+        d = rules_dir or builtin_rules_dir()
+        index = (d / SHIPPED_INDEX).read_text(encoding="utf-8")
+    except MissingShippedData as e:
+        raise MissingRules(str(e)) from None
+    except OSError as e:
+        raise MissingRules(f"cannot read the shipped rules index {SHIPPED_INDEX} ({e.strerror or e}): "
+                           "reinstall adr") from None
     plat = current_platform()
-    for d in dirs:
-        if d.is_dir():
-            for p in sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml")):
-                # platform-only packs are named *.windows.yaml / *.macos.yaml and load only there
-                parts = p.name.split(".")
-                if len(parts) >= 3 and parts[-2] in ("windows", "macos", "linux") and parts[-2] != plat:
-                    continue
-                out.append(p)
+    out: list[Path] = []
+    for line in index.splitlines():
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        digest, name = (words[0], words[1]) if len(words) == 2 else ("", words[0])
+        parts = name.split(".")
+        if len(parts) >= 3 and parts[-2] in ("windows", "macos", "linux") and parts[-2] != plat:
+            continue
+        p = d / name
+        try:
+            raw = p.read_bytes() if digest else None
+            if raw is None and not p.is_file():
+                raise FileNotFoundError(name)
+        except OSError as e:
+            raise MissingRules(f"shipped pack {p} is missing or unreadable ({e.strerror or e}): reinstall adr") from None
+        if digest and hashlib.sha256(raw).hexdigest() != digest:
+            raise MissingRules(f"shipped pack {p} was changed after adr was installed (its sha256 differs from "
+                               "the build's): reinstall adr")
+        out.append(p)
+    if not out:
+        raise MissingRules(f"the shipped rules index {d / SHIPPED_INDEX} names no pack: reinstall adr")
     return out
+
+
+def _yaml_files(d: Path) -> list[Path]:
+    from adr.engine.rules import current_platform
+    plat = current_platform()
+    out: list[Path] = []
+    if d.is_dir():
+        for p in sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml")):
+            # platform-only packs are named *.windows.yaml / *.macos.yaml and load only there
+            parts = p.name.split(".")
+            if len(parts) >= 3 and parts[-2] in ("windows", "macos", "linux") and parts[-2] != plat:
+                continue
+            out.append(p)
+    return out
+
+
+def user_rule_files(settings: Settings, paths: Any = None) -> list[Path]:
+    """The user's rules dir, then extra dirs from settings."""
+    from adr.paths import get_paths
+    paths = paths or get_paths()
+    out: list[Path] = []
+    for d in [paths.user_rules_dir] + [Path(x).expanduser() for x in settings.extra_rule_dirs]:
+        out += _yaml_files(d)
+    return out
+
+
+def rule_paths(settings: Settings, paths: Any = None) -> list[Path]:
+    """Built-in packs (checked against their index), then the user's rules dir, then extra dirs."""
+    return shipped_rule_files() + user_rule_files(settings, paths)
+
+
+MAX_BROKEN_RETRIES = 64
 
 
 def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | None = None,
                 platform: str | None = None, detectors: Sequence[Detector] | None = None,
                 paths: Any = None) -> Engine:
-    """Load every pack and the default detectors. Raises RuleLoadError naming file, rule, field."""
+    """Load every pack and the default detectors. Raises RuleLoadError naming file, rule, field.
+
+    With the default files (no `rule_files`), a broken *user* file does not stop adr: it is left
+    out, named in `engine.broken_files`, and every other pack loads. A problem in a shipped pack,
+    a missing shipped pack, or a load that ends with no rule at all is an error (MissingRules)."""
     import time
     settings = settings or Settings()
-    files = list(rule_files) if rule_files is not None else rule_paths(settings, paths)
     t0 = time.perf_counter()
     if paths is None:
         from adr.paths import get_paths
         paths = get_paths()
-    rules, packs, lists = load_packs(files, platform, cache_dir=paths.cache_dir / "rules")
+    broken: list[tuple[str, str]] = []
+    if rule_files is not None:
+        files = list(rule_files)
+        rules, packs, lists = load_packs(files, platform, cache_dir=paths.cache_dir / "rules")
+    else:
+        shipped = shipped_rule_files()
+        user = user_rule_files(settings, paths)
+        shipped_names = {str(p) for p in shipped}
+        for _ in range(MAX_BROKEN_RETRIES):
+            files = shipped + user
+            try:
+                rules, packs, lists = load_packs(files, platform, cache_dir=paths.cache_dir / "rules")
+                break
+            except RuleLoadError as e:
+                bad = {err.file for err in e.errors}
+                if bad & shipped_names or not bad & {str(p) for p in user}:
+                    raise  # adr's own packs (or something no user file explains): never load without them
+                for err in e.errors:
+                    if err.file in bad:
+                        broken.append((err.file, str(err)))
+                user = [p for p in user if str(p) not in bad]
+        else:  # pragma: no cover — each retry drops at least one file
+            raise MissingRules("too many broken rule files")
+    if not rules:
+        raise MissingRules("no rule loaded (" + ", ".join(str(f) for f in files[:5]) + "): adr would allow "
+                           "everything; reinstall adr or fix the rules folders")
     if detectors is None:
         detectors = default_detectors(paths)
     ms = (time.perf_counter() - t0) * 1000
-    return Engine(rules, packs, lists, detectors, settings, files, ms)
+    engine = Engine(rules, packs, lists, detectors, settings, files, ms)
+    engine.broken_files = tuple(broken)
+    return engine
 
 
 def default_detectors(paths: Any = None) -> list[Detector]:

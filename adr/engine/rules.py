@@ -26,14 +26,14 @@ from typing import Any, Callable
 
 import yaml
 
-from adr.actions import RuleAction, Severity
+from adr.actions import Reversible, RuleAction, Severity
 from adr.engine.conditions import FIELDS, CompileEnv, ConditionError, Pred, compile_condition, gate_of, programs_in
 
 ENGINE_VERSION = 1
 ON_KINDS = tuple(FIELDS)
 PLATFORMS = ("linux", "macos", "windows")
 _RULE_KEYS = {"id", "title", "description", "severity", "action", "on", "match", "exceptions", "platforms",
-              "references", "tags", "enabled", "examples"}
+              "references", "tags", "enabled", "examples", "reversible"}
 _FILE_KEYS = {"engine", "pack", "platforms", "lists", "macros", "rules", "description"}
 MAX_RULE_FILE = 4 * 1024 * 1024
 
@@ -105,6 +105,7 @@ class Rule:
     bank: Any = field(default=None, compare=False, repr=False)
     file: str = ""
     pack: str = ""
+    reversible: Reversible = Reversible.UNKNOWN  # `reversible: adr | user | no` in the rule
 
 
 @dataclass
@@ -316,6 +317,9 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
     enabled = r.get("enabled", True)
     if not isinstance(enabled, bool):
         raise RuleError(f, "must be true or false", rid, "enabled")
+    rev = r.get("reversible", "")
+    if rev not in ("", "adr", "user", "no"):
+        raise RuleError(f, "must be adr (adr can undo it), user (the user can: git, reflog) or no", rid, "reversible")
     return Rule(
         id=rid, title=title, severity=severity, action=action, on=on, pred=pred,
         exceptions=tuple(exceptions), description=str(r.get("description") or "").strip(),
@@ -325,7 +329,7 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
         examples_not_match=tuple(Example(x) for x in ex["not_match"]),
         programs=programs_in(r.get("match"), env) if on == "command" else None,
         gate=gate_of(pred), leaves=env.bank.added_since(before), bank=env.bank,
-        file=f, pack=raw.data["pack"],
+        file=f, pack=raw.data["pack"], reversible=Reversible(rev),
     )
 
 

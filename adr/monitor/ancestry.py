@@ -21,7 +21,7 @@ INTERPRETERS = frozenset({"node", "nodejs", "bun", "deno", "python", "python3", 
 # Variables that agents set for the commands they run; a hint on top of the process tree.
 AGENT_ENV_MARKERS = ("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT", "CODEX_SANDBOX", "CODEX_SANDBOX_NETWORK_DISABLED",
                      "GEMINI_CLI", "CURSOR_AGENT", "OPENCODE", "AIDER_MODEL",
-                     "ADR_SESSION")  # set by `adr wrap` / `adr shell` for everything they run (adr/wrap.py)
+                     "ADR_SESSION")  # set by `adr wrap` / `adr shell` for everything they run (adr/intercept/wrap.py)
 WRAP_COMMANDS = frozenset({"wrap", "shell"})  # `adr wrap …` / `adr shell`: whatever runs below is an agent
 MAX_DEPTH = 64
 

@@ -4,12 +4,12 @@
  * Python's start-up alone (~15-25 ms) is most of what an agent waits for on every tool call. This
  * program does the usual path of two Python clients without an interpreter:
  *
- *   adr-hook HOST    (run as a file named adr-hook) the hook fast path of adr/hookentry.py: the host's
+ *   adr-hook HOST    (run as a file named adr-hook) the hook fast path of adr/intercept/hookentry.py: the host's
  *                    JSON from stdin goes to the daemon in one "hook" request; the answer comes back as
  *                    frames (adr/daemon/protocol.py, "Frames"): what to print and the exit code.
- *   any other name   a command shim (adr/shim.py): find the real program on PATH after the shim
+ *   any other name   a command shim (adr/intercept/shim.py): find the real program on PATH after the shim
  *                    directory, ask the daemon in one "shim" request (the daemon plans what to judge
- *                    exactly as adr/shim.py does), then execv the real program or print the reason
+ *                    exactly as adr/intercept/shim.py does), then execv the real program or print the reason
  *                    and exit 126.
  *
  * Everything else (no daemon, an error frame, a JSON answer, anything malformed, oversized, not UTF-8,

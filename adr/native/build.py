@@ -102,7 +102,8 @@ def is_native(path: "str | os.PathLike[str]") -> bool:
 def defines(*, py_hook: "str | None" = None, py_shim: "str | None" = None,
             shim_dir: "str | None" = None) -> list[str]:
     """Every -D the source needs, from adr's own modules (one source of truth per constant)."""
-    from adr import runtime, shim
+    from adr import runtime
+    from adr.intercept import shim
     from adr.daemon import protocol as P
     from adr.integrations.install.base import HOOK_EXE
 

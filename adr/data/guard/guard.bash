@@ -10,9 +10,9 @@
 #    exit 126. A script read from stdin, or larger than adr judges at once, is checked command by
 #    command with the DEBUG trap instead.
 #
-# The checker is "$ADR_SHIM_DIR/adr-check" (adr/shim.py): exit 0 allow, 126 refused (reason on
+# The checker is "$ADR_SHIM_DIR/adr-check" (adr/intercept/shim.py): exit 0 allow, 126 refused (reason on
 # stderr), 3 too large to judge whole. Scripts that existed before the session started are judged by
-# their command line only (see written_in_session in adr/shim.py).
+# their command line only (see written_in_session in adr/intercept/shim.py).
 
 if [ -n "${BASH_VERSION:-}" ] && [ -z "${__adr_guard_loaded:-}" ] && [ -n "${ADR_SHIM_DIR:-}" ] \
    && [ -x "${ADR_SHIM_DIR}/adr-check" ]; then

@@ -47,7 +47,7 @@ class HostReport:
 class Report:
     daemon: Check
     hosts: list[HostReport]
-    wrapped: list[Check] = field(default_factory=list)  # this process's `adr wrap` session (adr/wrap.py)
+    wrapped: list[Check] = field(default_factory=list)  # this process's `adr wrap` session (adr/intercept/wrap.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {"daemon": asdict(self.daemon),
@@ -296,7 +296,7 @@ def check_host(host: str, ctx: InstallContext, *, synthetic: bool = True) -> Hos
 def wrapped_checks(ctx: InstallContext) -> list[Check]:
     """Inside `adr wrap` / `adr shell`: are the shims, the bash guard and the proxy active?"""
     try:
-        from adr.wrap import session_report
+        from adr.intercept.wrap import session_report
 
         return [Check(name, status, detail) for name, status, detail in session_report(ctx.env)]
     except Exception as e:  # noqa: BLE001 — report, never crash doctor

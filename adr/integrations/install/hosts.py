@@ -305,12 +305,11 @@ class WindsurfInstaller(JsonHostInstaller):
 # ---- files adr owns outright ----------------------------------------------------------------------
 
 def _template(*parts: str) -> str:
-    # a source checkout / editable install, then a wheel's data dir (beside share/adr/rules)
-    for base in (adr_paths.SOURCE_HOOKS_DIR, adr_paths.INSTALLED_RULES_DIR.parent / "hooks"):
-        p = base.joinpath(*parts)
-        if p.is_file():
-            return p.read_text(encoding="utf-8")
-    raise InstallError(f"adr's {'/'.join(parts)} template is missing from this installation")
+    try:
+        p = adr_paths.hooks_dir().joinpath(*parts)
+        return p.read_text(encoding="utf-8")
+    except (adr_paths.MissingShippedData, OSError) as e:
+        raise InstallError(f"adr's {'/'.join(parts)} template is missing from this installation: {e}") from None
 
 
 def _render(text: str, ctx: InstallContext) -> bytes:

@@ -19,7 +19,7 @@ from typing import Any
 from adr.actions import Action, Decision, Verdict
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonTimeout, DaemonUnavailable, request
-from adr.daemon.failsafe import fail_verdict
+from adr.daemon.failsafe import fail_verdict, unanswered_verdict
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput, Integration
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
@@ -86,7 +86,7 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
     verdict = _note(verdict, why)
     latency = (time.perf_counter() - t0) * 1000
     try:
-        from adr.audit.log import AuditLog, Origin, decision_entry
+        from adr.record.audit import AuditLog, Origin, decision_entry
         from adr.paths import get_paths
 
         log = AuditLog(get_paths().ensure().audit_dir, settings.audit_max_bytes)
@@ -129,7 +129,7 @@ def decide(integration: Integration, event: HookEvent) -> tuple[Verdict, P.Clien
         why = f"(daemon error {resp.error_code}: {resp.error}; evaluated in-process)"
     except DaemonUnavailable as e:
         if asked:  # the human was being asked and no answer came in time: never run it unasked
-            return _unanswered(asked), P.ClientSettings()
+            return unanswered_verdict(asked), P.ClientSettings()
         if isinstance(e, DaemonTimeout):
             why = f"(daemon did not answer within {_timeout():g} s: evaluated in-process)"
     except P.ProtocolError as e:
@@ -147,14 +147,6 @@ def _pending_deadline(resp: P.Response, asked: dict[str, Any]) -> float:
 
     asked.update(resp.pending)
     return pending_deadline(resp.pending, time.monotonic(), _STARTED)
-
-
-def _unanswered(asked: dict[str, Any]) -> Verdict:
-    qid = str(asked.get("question", ""))[:16]
-    return Verdict(Decision.DENY,
-                   reason=f"adr asked you (question {qid}) but no answer reached this hook in time: denied.",
-                   agent_reason="adr asked the user to approve this and got no answer in time, so it was not "
-                                "run. Tell the user what you want to do and why.")
 
 
 def run(host: str, stdin: Any = None) -> HookOutput:

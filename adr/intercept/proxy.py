@@ -499,7 +499,7 @@ class SessionDecider:
         return self._in_process(action, note)
 
     def _in_process(self, action: Any, note: str) -> ProxyDecision:
-        from adr.audit.log import AuditLog, Origin, decision_entry
+        from adr.record.audit import AuditLog, Origin, decision_entry
 
         t0 = time.perf_counter()
         try:

@@ -9,7 +9,7 @@ strings; the daemon parses it and says if it is not JSON; it comes first in the 
 after it are ours whatever it holds) — and the daemon answers in frames: exactly
 the bytes to print and the exit code, or, while the human is asked, what to print if no answer comes
 in time (adr.daemon.protocol, "Frames"). So no JSON is parsed here. Anything else — no daemon, an
-error, an older daemon, oversized input — goes to `adr.hookclient` (full client: in-process
+error, an older daemon, oversized input — goes to `adr.intercept.hookclient` (full client: in-process
 evaluation, fail mode), which gets the bytes already read, so nothing is lost and every answer stays
 explained.
 """
@@ -129,7 +129,7 @@ def main(argv: "list[str] | None" = None) -> None:
 def _full(host: str, data: bytes) -> None:
     import io
 
-    from adr import hookclient
+    from adr.intercept import hookclient
 
     stdin = io.BytesIO(data)
     try:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from adr.actions import Action, Verdict
-from adr.audit.redact import redact
+from adr.record.redact import redact
 
 GENESIS = "0" * 64
 CURRENT = "audit.jsonl"

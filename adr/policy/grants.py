@@ -157,7 +157,7 @@ def fingerprint(action: Action) -> Fingerprint:
             args = " ".join(action.arguments.split())
         canon = f"mcp {action.mcp_server}.{action.mcp_tool} #" + hashlib.sha256(args.encode()).hexdigest()[:16]
     digest = hashlib.sha256(canon.encode("utf-8", "surrogatepass")).hexdigest()
-    from adr.audit.redact import redact
+    from adr.record.redact import redact
 
     return Fingerprint(digest, redact(canon, SUBJECT_LIMIT))  # shown by `adr grants list`: no secrets
 

@@ -1,1 +1,0 @@
-"""Append-only, hash-chained audit log of every decision, with secrets redacted."""

@@ -1,0 +1,1 @@
+"""What adr keeps: the hash-chained audit log (secrets redacted), run records, replay, reports, export."""
