@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+import types
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -17,6 +18,121 @@ FAIL_MODES = ("ask", "deny", "allow")
 
 class ConfigError(ValueError):
     pass
+
+
+# ---- fleet: export sinks and the organisation's central policy (nested, validated by _build) ----------
+
+SYSLOG_PROTOCOLS = ("tcp", "tls")
+SYSLOG_FACILITIES = {"kern": 0, "user": 1, "daemon": 3, "auth": 4, "authpriv": 10, "local0": 16, "local1": 17,
+                     "local2": 18, "local3": 19, "local4": 20, "local5": 21, "local6": 22, "local7": 23}
+
+
+@dataclass(frozen=True)
+class OtlpSink:
+    endpoint: str  # adr posts OTLP/HTTP logs to <endpoint>/v1/logs
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. an API key the collector wants (config.yaml is 0600)
+    timeout: float = 5.0  # seconds per export request (the exporter's own retries stay inside it)
+    ca_file: str = ""  # a private CA for an https endpoint
+
+    def validate(self) -> None:
+        if not self.endpoint.startswith(("http://", "https://")):
+            raise ConfigError(f"export.otlp.endpoint must be an http:// or https:// URL, not {self.endpoint!r}")
+        if not 0.1 <= self.timeout <= 120:
+            raise ConfigError("export.otlp.timeout must be from 0.1 to 120 seconds")
+
+
+@dataclass(frozen=True)
+class SyslogSink:
+    address: str  # host:port of a syslog relay (RFC 5424 over TCP, octet-counted frames)
+    protocol: str = "tcp"  # tcp | tls
+    ca_file: str = ""  # tls: the CA that signed the relay's certificate (default: the system's)
+    server_name: str = ""  # tls: the name to check in the certificate (default: the address's host)
+    facility: str = "authpriv"
+
+    def validate(self) -> None:
+        host, _, port = self.address.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"export.syslog.address must be host:port, not {self.address!r}")
+        if self.protocol not in SYSLOG_PROTOCOLS:
+            raise ConfigError(f"export.syslog.protocol must be one of {', '.join(SYSLOG_PROTOCOLS)}")
+        if self.facility not in SYSLOG_FACILITIES:
+            raise ConfigError(f"export.syslog.facility must be one of {', '.join(SYSLOG_FACILITIES)}")
+
+
+@dataclass(frozen=True)
+class FileSink:
+    path: str  # JSON Lines, one OCSF event a line (0600), rotated by size
+    max_bytes: int = 10 * 1024 * 1024
+    keep: int = 5  # rotated files kept (path.1 … path.N)
+
+    def validate(self) -> None:
+        if not self.path.strip():
+            raise ConfigError("export.file.path must name a file")
+        if self.max_bytes < 4096 or not 0 <= self.keep <= 100:
+            raise ConfigError("export.file.max_bytes must be at least 4096 and keep from 0 to 100")
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """OCSF events to the organisation's tools (adr/record/export). Every sink is off until configured."""
+
+    otlp: "OtlpSink | None" = None
+    syslog: "SyslogSink | None" = None
+    file: "FileSink | None" = None
+    activity: bool = False  # also allowed actions, as Process / File System / HTTP Activity
+    batch: int = 200  # events per send
+    flush_interval: float = 0.5  # seconds a partial batch waits
+    queue: int = 2000  # events kept in memory per sink; beyond that (or while a sink is down) they go to the spool
+    spool_max_bytes: int = 64 * 1024 * 1024  # per sink; past it the oldest spooled events are dropped (counted)
+    retry_max: float = 60.0  # longest wait between retries of a sink that is down
+
+    @property
+    def sinks(self) -> "dict[str, Any]":
+        return {n: s for n in ("file", "otlp", "syslog") if (s := getattr(self, n)) is not None}
+
+    def validate(self) -> None:
+        for s in self.sinks.values():
+            s.validate()
+        if not 1 <= self.batch <= 10_000 or not 10 <= self.queue <= 1_000_000:
+            raise ConfigError("export.batch must be from 1 to 10000 and export.queue from 10 to 1000000")
+        if not 0.01 <= self.flush_interval <= 60 or not 0.1 <= self.retry_max <= 3600:
+            raise ConfigError("export.flush_interval must be from 0.01 to 60 s and export.retry_max from 0.1 to 3600 s")
+        if self.spool_max_bytes < 64 * 1024:
+            raise ConfigError("export.spool_max_bytes must be at least 65536")
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """The organisation's signed policy, pulled from `source` (adr/policy/central.py). Off until configured."""
+
+    source: str = ""  # https://… (or file:///… ; http:// only to a loopback address)
+    public_key: tuple[str, ...] = ()  # signing.pub file(s) from `adr policy keygen`: any one may sign
+    interval: float = 300.0  # seconds between polls
+
+    def validate(self) -> None:
+        if not self.source:
+            return
+        from urllib.parse import urlsplit
+        u = urlsplit(self.source)
+        loopback = u.scheme == "http" and (u.hostname or "") in ("127.0.0.1", "localhost", "::1")
+        if u.scheme not in ("https", "file") and not loopback:
+            raise ConfigError(f"policy.source must be an https:// or file:// URL, not {self.source!r}")
+        if not self.public_key:
+            raise ConfigError("policy.public_key must name the organisation's signing.pub when policy.source is set")
+        if not 1 <= self.interval <= 7 * 86400:
+            raise ConfigError("policy.interval must be from 1 second to 7 days")
+
+
+@dataclass(frozen=True)
+class OrgLayer:
+    """The organisation's layer as the loader applied it (set by adr/policy/layers.py, never by config.yaml)."""
+
+    serial: int = 0
+    rule_files: tuple[str, ...] = ()  # its packs, loaded between the shipped packs and the user's
+    locked: tuple[str, ...] = ()  # settings the organisation locked
+    locked_rules: tuple[str, ...] = ()  # rule ids (globs) that cannot be disabled
+    overridden: tuple[str, ...] = ()  # user settings that a lock overrode (shown by `adr policy status`)
+    error: str = ""  # the stored bundle did not verify: the layer is missing (alerted; refetched)
 
 
 @dataclass(frozen=True)
@@ -37,6 +153,9 @@ class Settings:
     audit_max_bytes: int = 20 * 1024 * 1024
     audit_fail: str = "ask"  # the answer when the audit record cannot be written: ask | deny | allow
     decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
+    export: ExportSettings = ExportSettings()  # fleet: OCSF events to file / OTLP / syslog
+    policy: PolicySettings = PolicySettings()  # fleet: the organisation's signed central policy
+    org: "OrgLayer | None" = None  # set by the loader from the verified bundle (not a config.yaml key)
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -51,33 +170,111 @@ class Settings:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
+        self.export.validate()
+        self.policy.validate()
         return self
 
 
 _TUPLE_FIELDS = {f.name for f in fields(Settings) if f.type.startswith("tuple")}
+_NESTED = {"export": ExportSettings, "policy": PolicySettings}  # mappings in config.yaml, built by _build
+
+
+def _build(cls: Any, value: Any, where: str) -> Any:
+    """A nested settings dataclass from a YAML mapping: unknown keys, missing required keys and wrong
+    types are errors that name the dotted key (the one place nested settings are validated)."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a mapping")
+    hints = get_type_hints(cls, globals())
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(str(k) for k in set(value) - names)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s): {', '.join(unknown)}")
+    missing = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
+               and f.name not in value]
+    if missing:
+        raise ConfigError(f"{where}: missing {', '.join(missing)}")
+    return cls(**{k: _coerce(hints[k], v, f"{where}.{k}") for k, v in value.items()})
+
+
+def _coerce(hint: Any, v: Any, where: str) -> Any:
+    args = get_args(hint)
+    if get_origin(hint) in (Union, types.UnionType):  # "X | None": None turns the sink off
+        if v is None:
+            return None
+        hint = next(a for a in args if a is not type(None))
+        args = get_args(hint)
+    if is_dataclass(hint):
+        return _build(hint, v, where)
+    if get_origin(hint) is tuple:
+        if args and get_origin(args[0]) is tuple:  # pairs (headers): a mapping of strings
+            if not isinstance(v, dict):
+                raise ConfigError(f"{where} must be a mapping")
+            return tuple((str(k), str(x)) for k, x in v.items())
+        items = v if isinstance(v, (list, tuple)) else [v]
+        if not all(isinstance(x, str) for x in items):
+            raise ConfigError(f"{where} must be a list of strings")
+        return tuple(items)
+    if hint is bool and not isinstance(v, bool) or hint is str and not isinstance(v, str):
+        raise ConfigError(f"{where} must be {'true or false' if hint is bool else 'a string'}")
+    if hint in (int, float):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or hint is int and not isinstance(v, int):
+            raise ConfigError(f"{where} must be a number")
+        return hint(v)
+    return v
+
+
+def plain(value: Any) -> Any:
+    """Settings (or a part) as YAML/JSON-able data: tuples as lists, unset nested parts left out."""
+    if is_dataclass(value):
+        return {k: plain(v) for k, v in asdict(value).items() if v is not None}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+            return {str(k): plain(v) for k, v in value}  # pairs (headers) are a mapping in config.yaml
+        return [plain(v) for v in value]
+    return value
+
+
+def read_config(paths: Paths | None = None) -> dict[str, Any]:
+    """config.yaml as a mapping (missing file: empty)."""
+    cf = (paths or get_paths()).config_file
+    if not cf.exists():
+        return {}
+    try:
+        loaded = yaml.safe_load(cf.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{cf}: not valid YAML: {e}") from None
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{cf}: must be a mapping of settings")
+    return loaded
 
 
 def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None) -> Settings:
-    """Read config.yaml (missing file: defaults). Unknown keys are an error, named."""
+    """Read config.yaml (missing file: defaults). Unknown keys are an error, named.
+
+    With `policy.source` set, the organisation's verified bundle is a layer under this one and its
+    locks win over config.yaml, ADR_MODE and overrides alike (adr/policy/layers.py)."""
     paths = paths or get_paths()
-    data: dict[str, Any] = {}
     cf = paths.config_file
-    if cf.exists():
-        try:
-            loaded = yaml.safe_load(cf.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as e:
-            raise ConfigError(f"{cf}: not valid YAML: {e}") from None
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"{cf}: must be a mapping of settings")
-        data.update(loaded)
+    data: dict[str, Any] = dict(read_config(paths))
     env_mode = os.environ.get("ADR_MODE")
     if env_mode:
         data["mode"] = env_mode
     data.update(overrides or {})
-    known = {f.name for f in fields(Settings)}
+    known = {f.name for f in fields(Settings)} - {"org"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{cf}: unknown setting(s): {', '.join(unknown)}")
+    policy = _build(PolicySettings, data.get("policy") or {}, "policy")
+    if policy.source:
+        from adr.policy.layers import apply_org  # only when an organisation policy is configured
+
+        data = apply_org(data, policy, paths)
+    for k in _NESTED.keys() & set(data):
+        data[k] = _build(_NESTED[k], data[k] if data[k] is not None else {}, k)
     for k in _TUPLE_FIELDS & set(data):
         v = data[k]
         data[k] = tuple(v) if isinstance(v, (list, tuple)) else (v,)
@@ -90,8 +287,8 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
     paths = (paths or get_paths()).ensure()
     default = Settings()
-    out = {f.name: (list(v) if isinstance(v, tuple) else v)
-           for f in fields(Settings) if (v := getattr(settings, f.name)) != getattr(default, f.name)}
+    out = {f.name: plain(v) for f in fields(Settings)
+           if f.name != "org" and (v := getattr(settings, f.name)) != getattr(default, f.name)}
     tmp = paths.config_file.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(out, sort_keys=True), encoding="utf-8")
     os.chmod(tmp, 0o600)
