@@ -2,13 +2,15 @@
 # System packages the test suite needs: dbus-daemon (a private session bus for the notification
 # tests), notify-send (libnotify-bin: the notify-send channel is tested against that bus),
 # zsh (the zsh shell guard is tested with a real zsh on a pty) and a C compiler with libc headers
-# (gcc, libc6-dev: adr's native hook / shim client, adr/native, is compiled and tested for real).
+# (gcc, libc6-dev: adr's native hook / shim client, adr/native, is compiled and tested for real),
+# rsyslog (the syslog export sink is tested against a real rsyslogd on a loopback port).
 # Installs only what is missing; uses sudo when not root.
 set -euo pipefail
 need=()
 command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus)
 command -v notify-send >/dev/null 2>&1 || need+=(libnotify-bin)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
 if ! command -v cc >/dev/null 2>&1 || [ ! -e /usr/include/stdio.h ]; then need+=(gcc libc6-dev); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
