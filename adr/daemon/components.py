@@ -141,9 +141,11 @@ class AlertsDesk(Component):
 
 def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
+    from adr.daemon.fleet import ExportDesk, PolicyDesk
     from adr.daemon.sessions import Sessions
 
     out: list[Component] = [AlertsDesk(daemon), Sessions(daemon)]
+    out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
     return out
 
 
