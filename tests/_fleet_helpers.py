@@ -217,6 +217,38 @@ class OtlpReceiver:
             return [r["body"] for r in self.records]
 
 
+# ---- policy bundles ---------------------------------------------------------------------------------
+
+ORG_RULE = """\
+engine: 1
+pack: org
+rules:
+  - id: org.no-prod-deploy
+    title: deploying to production needs the release team
+    severity: high
+    action: deny
+    "on": command
+    match: {program: deployctl, arg: '^prod$'}
+    references: [T1072]
+    examples:
+      match: ["deployctl push prod"]
+      not_match: ["deployctl push staging"]
+"""
+SECOND_RULE = ORG_RULE.replace("org.no-prod-deploy", "org.no-prod-rollback").replace("deployctl", "rollbackctl")
+LOCKS = "mode: enforce\nsensitivity: strict\nlocked: [mode, sensitivity, rules: [org.*, rce.download-to-shell]]\n"
+
+
+def bundle(key, serial, rules=ORG_RULE, settings=LOCKS, extra=None):
+    files = {"rules/org.yaml": rules} if rules else {}
+    if settings is not None:
+        files["settings.yaml"] = settings
+    files.update(extra or {})
+    from adr.policy.bundle import sign
+
+    return sign(files, key, serial)
+
+
+
 # ---- policy bundles over HTTP ------------------------------------------------------------------------
 
 class BundleServer:
@@ -272,8 +304,8 @@ class BundleServer:
             self._server.server_close()
 
 
-def publish(src: Path, dst: Path) -> None:
+def publish(path: Path, raw: bytes) -> None:
     """Replace a served bundle atomically (a half-written file would be a different test)."""
-    tmp = dst.with_name(dst.name + ".tmp")
-    tmp.write_bytes(Path(src).read_bytes())
-    os.replace(tmp, dst)
+    tmp = Path(path).with_name(Path(path).name + ".tmp")
+    tmp.write_bytes(raw)
+    os.replace(tmp, path)
