@@ -82,9 +82,6 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
         if not isinstance(loaded, dict):
             raise ConfigError(f"{cf}: must be a mapping of settings")
         data.update(loaded)
-    env_mode = os.environ.get("ADR_MODE")
-    if env_mode:
-        data["mode"] = env_mode
     data.update(overrides or {})
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(data) - known)
