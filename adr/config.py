@@ -152,6 +152,13 @@ class Settings:
     disabled_rules: tuple[str, ...] = ()
     audit_max_bytes: int = 20 * 1024 * 1024
     audit_fail: str = "ask"  # the answer when the audit record cannot be written: ask | deny | allow
+    breaker_denies: int = 5  # denies within breaker_window_min that put a session into lockdown (0: off)
+    breaker_asks: int = 10  # asks within the window that do the same (0: off)
+    breaker_window_min: float = 10.0
+    quota_installs: int = 0  # package installs per session before quota_action (0: no quota)
+    quota_fetches: int = 0  # network fetches per session
+    quota_deletes: int = 0  # file deletions per session
+    quota_action: str = "ask"  # ask | deny | lockdown
     decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
     export: ExportSettings = ExportSettings()  # fleet: OCSF events to file / OTLP / syslog
     policy: PolicySettings = PolicySettings()  # fleet: the organisation's signed central policy
@@ -166,6 +173,11 @@ class Settings:
             raise ConfigError(f"fail_mode must be one of {', '.join(FAIL_MODES)}, not {self.fail_mode!r}")
         if self.audit_fail not in FAIL_MODES:
             raise ConfigError(f"audit_fail must be one of {', '.join(FAIL_MODES)}, not {self.audit_fail!r}")
+        if self.quota_action not in ("ask", "deny", "lockdown"):
+            raise ConfigError(f"quota_action must be ask, deny or lockdown, not {self.quota_action!r}")
+        if min(self.breaker_denies, self.breaker_asks, self.quota_installs, self.quota_fetches,
+               self.quota_deletes) < 0 or self.breaker_window_min <= 0:
+            raise ConfigError("breaker and quota numbers must be 0 or more (breaker_window_min more than 0)")
         if not 1 <= self.decision_budget_ms <= 60_000:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
         if not 1 <= self.approval_timeout < self.hook_timeout:
@@ -256,13 +268,10 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
     """Read config.yaml (missing file: defaults). Unknown keys are an error, named.
 
     With `policy.source` set, the organisation's verified bundle is a layer under this one and its
-    locks win over config.yaml, ADR_MODE and overrides alike (adr/policy/layers.py)."""
+    locks win over config.yaml and overrides alike (adr/policy/layers.py)."""
     paths = paths or get_paths()
     cf = paths.config_file
     data: dict[str, Any] = dict(read_config(paths))
-    env_mode = os.environ.get("ADR_MODE")
-    if env_mode:
-        data["mode"] = env_mode
     data.update(overrides or {})
     known = {f.name for f in fields(Settings)} - {"org"}
     unknown = sorted(set(data) - known)

@@ -25,6 +25,12 @@ class Daemon(DaemonProc):
     start_timeout = 90.0
 
 
+def make(home, **export):
+    """A home whose export tests repeat denies in one session: the session breaker stays off here
+    (tests/test_breakers.py has it), so each session's events are exactly its decisions."""
+    return make_home(home, breaker_denies=0, breaker_asks=0, export=export)
+
+
 def export_cfg(tmp, otlp, syslog_port=None, **extra):
     cfg = {"file": {"path": str(tmp / "ocsf.jsonl")}, "otlp": {"endpoint": otlp.endpoint, "timeout": 1},
            "batch": 50, "flush_interval": 0.05, "retry_max": 0.5, **extra}
@@ -45,7 +51,7 @@ def fleet(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("export")
     otlp = OtlpReceiver().start()
     rs = Rsyslog(tmp / "rsyslog").start() if Rsyslog.available() else None
-    home = make_home(tmp / "home", export=export_cfg(tmp, otlp, rs.port if rs else None))
+    home = make(tmp / "home", **export_cfg(tmp, otlp, rs.port if rs else None))
     d = Daemon(home).start()
     try:
         yield {"tmp": tmp, "home": home, "daemon": d, "otlp": otlp, "rsyslog": rs, "agent": agent_exe(tmp),
@@ -133,7 +139,7 @@ def test_the_spool_and_the_cursor_survive_a_daemon_restart(tmp_path):
     down, daemon started again, collector back: everything arrives, exactly once."""
     otlp = OtlpReceiver().start()
     otlp.stop()
-    home = make_home(tmp_path / "home", export=export_cfg(tmp_path, otlp))
+    home = make(tmp_path / "home", **export_cfg(tmp_path, otlp))
     f = {"home": home, "agent": agent_exe(tmp_path), "cwd": str(tmp_path), "tmp": tmp_path}
     d = Daemon(home).start()
     session = "rs-" + uuid.uuid4().hex[:8]
@@ -162,7 +168,7 @@ def test_the_spool_and_the_cursor_survive_a_daemon_restart(tmp_path):
 
 def test_an_unclean_stop_is_an_alert_finding_and_activity_is_exported_when_asked_for(tmp_path):
     otlp = OtlpReceiver().start()
-    home = make_home(tmp_path / "home", export=export_cfg(tmp_path, otlp, activity=True))
+    home = make(tmp_path / "home", **export_cfg(tmp_path, otlp, activity=True))
     f = {"home": home, "agent": agent_exe(tmp_path), "cwd": str(tmp_path), "tmp": tmp_path}
     d = Daemon(home).start()
     session = "act-" + uuid.uuid4().hex[:8]

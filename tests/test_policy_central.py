@@ -190,16 +190,15 @@ def test_a_bundle_changed_on_disk_is_not_a_layer_and_is_fetched_again(org):
 
 # ---- the layers and their locks ---------------------------------------------------------------------------
 
-def test_locked_settings_and_rules_hold_against_every_lower_layer(org, monkeypatch):
+def test_locked_settings_and_rules_hold_against_every_lower_layer(org):
     configure(org, mode="monitor", sensitivity="relaxed", fail_mode="allow",
               disabled_rules=["org.no-prod-deploy", "rce.download-to-shell", "cloud.iac-destroy"],
               export={"file": {"path": str(org["tmp"] / "user.jsonl")}})
     publish(org["served"], bundle(org["key"], 40, settings=LOCKS + "fail_mode: deny\nexport: {file: {path: /var/log/org.jsonl},"
                                                          " activity: true}\n"))
     assert Central(org["paths"]).poll(load_settings(org["paths"]).policy).outcome == "applied"
-    monkeypatch.setenv("ADR_MODE", "monitor")
-    s = load_settings(org["paths"], overrides={"sensitivity": "relaxed"})
-    assert (s.mode, s.sensitivity) == ("enforce", "strict")  # locked: config.yaml, ADR_MODE, overrides lose
+    s = load_settings(org["paths"], overrides={"sensitivity": "relaxed", "mode": "monitor"})
+    assert (s.mode, s.sensitivity) == ("enforce", "strict")  # locked: config.yaml and overrides lose
     assert s.fail_mode == "allow"  # not locked: the user's layer is above the organisation's
     assert s.disabled_rules == ("cloud.iac-destroy",)  # locked rules stay on
     assert s.export.file.path == str(org["tmp"] / "user.jsonl") and s.export.activity is True  # merged per key

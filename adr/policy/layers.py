@@ -7,7 +7,7 @@ signed text, so the engine loads exactly what was signed (between the shipped pa
 
 Locks (`locked: [mode, sensitivity, rules: [id, glob*]]` in the bundle's settings.yaml): a locked
 setting takes the organisation's value (or the shipped default when the organisation sets none)
-whatever a lower layer says — config.yaml, ADR_MODE, a command-line override; a locked rule cannot be
+whatever a lower layer says — config.yaml or a command-line override; a locked rule cannot be
 switched off with `disabled_rules`, and a user pack cannot redefine its id (duplicate ids are a load
 error that leaves the user's file out). Lower layers may still add rules and tighten what is unlocked.
 """
@@ -200,7 +200,7 @@ def prune_unpacked(paths: Paths, keep: set[int]) -> None:
 
 
 def apply_org(data: dict[str, Any], policy: PolicySettings, paths: Paths) -> dict[str, Any]:
-    """`data` (config.yaml + ADR_MODE + overrides, raw) with the organisation's layer under it and its
+    """`data` (config.yaml + overrides, raw) with the organisation's layer under it and its
     locks over it. No stored bundle yet: `data` unchanged. A stored bundle that does not verify: no
     layer, and OrgLayer.error says why (the daemon alerts and fetches a fresh one)."""
     try:
