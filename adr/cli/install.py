@@ -196,7 +196,7 @@ def doctor(hosts: tuple[str, ...], project: str | None, no_synthetic: bool, as_j
         con = Console()
         d = report.daemon
         con.print(f"[bold]daemon[/]: [{_STYLE[d.status]}]{d.status}[/] {d.detail}")
-        for c in report.wrapped:  # `adr wrap` / `adr shell`: shims, bash guard, proxy
+        for c in report.wrapped + report.fleet:  # `adr wrap` / `adr shell`; export sinks, policy source
             if c.status != "skip":
                 con.print(f"[bold]{c.name}[/]: [{_STYLE[c.status]}]{c.status}[/] {c.detail}")
         t = Table(show_header=True, header_style="bold", show_lines=False)

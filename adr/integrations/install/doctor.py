@@ -48,16 +48,18 @@ class Report:
     daemon: Check
     hosts: list[HostReport]
     wrapped: list[Check] = field(default_factory=list)  # this process's `adr wrap` session (adr/intercept/wrap.py)
+    fleet: list[Check] = field(default_factory=list)  # export sinks and the organisation policy source
 
     def to_dict(self) -> dict[str, Any]:
         return {"daemon": asdict(self.daemon),
                 "hosts": [{**asdict(h), "status": h.status} for h in self.hosts],
-                "wrapped": [asdict(c) for c in self.wrapped]}
+                "wrapped": [asdict(c) for c in self.wrapped],
+                "fleet": [asdict(c) for c in self.fleet]}
 
     @property
     def ok(self) -> bool:
         return (self.daemon.status != FAIL and all(h.status != FAIL for h in self.hosts)
-                and all(c.status != FAIL for c in self.wrapped))
+                and all(c.status != FAIL for c in self.wrapped + self.fleet))
 
 
 # ---- synthetic payloads, one per host, and how each host's answer says "deny" -----------------------
@@ -303,6 +305,39 @@ def wrapped_checks(ctx: InstallContext) -> list[Check]:
         return [Check("wrapped session", WARN, f"cannot inspect: {e}")]
 
 
+def fleet_checks(ctx: InstallContext) -> list[Check]:
+    """Each configured export sink and the policy source (adr/record/export/health.py, adr/policy/central.py);
+    nothing — and no network — when neither is configured."""
+    from adr.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(ctx.paths)
+    except ConfigError as e:
+        return [Check("config", FAIL, str(e))]
+    out: list[Check] = []
+    if settings.export.sinks:
+        from adr.daemon import client, protocol
+        from adr.record.export.health import export_probes
+
+        try:
+            live = client.request(protocol.Request(op="call", id=protocol.new_id(), target="export.status"),
+                                  path=ctx.paths.socket, timeout=2.0).data
+        except Exception:  # noqa: BLE001 — no daemon: the probes alone
+            live = None
+        out += [Check(p.name, p.status, p.detail) for p in export_probes(settings.export, live)]
+    if settings.policy.source:
+        from adr.policy.central import probe
+
+        out.append(Check("policy source", *probe(settings.policy)))
+        if settings.org is not None and settings.org.error:
+            out.append(Check("policy in force", FAIL, settings.org.error))
+        elif settings.org is not None:
+            out.append(Check("policy in force", OK, f"organisation bundle serial {settings.org.serial}"))
+        else:
+            out.append(Check("policy in force", WARN, "no organisation bundle accepted yet (the daemon fetches it)"))
+    return out
+
+
 def run(ctx: InstallContext, hosts: list[str] | None = None, *, synthetic: bool = True) -> Report:
     return Report(daemon_check(ctx), [check_host(h, ctx, synthetic=synthetic) for h in (hosts or list(INSTALLERS))],
-                  wrapped_checks(ctx))
+                  wrapped_checks(ctx), fleet_checks(ctx))
