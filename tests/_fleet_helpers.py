@@ -213,8 +213,9 @@ class OtlpReceiver:
             self._server = None
 
     def bodies(self) -> list[dict[str, Any]]:
+        """The OCSF events received (each log body is the event's JSON text)."""
         with self._lock:
-            return [r["body"] for r in self.records]
+            return [json.loads(r["body"]) for r in self.records]
 
 
 # ---- policy bundles ---------------------------------------------------------------------------------

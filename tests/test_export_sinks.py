@@ -180,7 +180,8 @@ def test_otlp_logs_carry_the_ocsf_event_as_the_body(receiver):
     sink = make_sink("otlp", OtlpCfg(endpoint=receiver.endpoint + "/", timeout=5))
     sent = [event(i, sev) for i, sev in ((1, "critical"), (2, "low"), (3, "high"))]
     sink.send(sent)
-    assert receiver.bodies() == [json.loads(s) for s in sent]  # decoded from protobuf, field for field
+    assert [r["body"] for r in receiver.records] == [s.decode() for s in sent]  # byte for byte, from protobuf
+    assert receiver.bodies() == [json.loads(s) for s in sent]
     rec = receiver.records[0]
     assert rec["resource"]["service.name"] == "adr" and rec["resource"]["host.name"] == HOST.hostname
     assert rec["resource"]["user.name"] == HOST.user and rec["resource"]["service.version"] == HOST.version

@@ -22,6 +22,7 @@ import re
 import socket
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Mapping
 
 from adr.record.redact import redact
@@ -127,7 +128,13 @@ def outcome(rec: Mapping[str, Any]) -> "tuple[int, int, str] | None":
 # ---- building blocks ------------------------------------------------------------------------------
 
 def _text(value: Any, limit: int = TEXT_LIMIT) -> str:
-    return redact(str(value or ""), limit)
+    return _redacted(str(value or ""), limit)
+
+
+@lru_cache(maxsize=4096)
+def _redacted(text: str, limit: int) -> str:
+    """redact(), remembered: sessions, agents, working directories and commands repeat a lot."""
+    return redact(text, limit)
 
 
 def _ms(iso: Any) -> int:
