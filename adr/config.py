@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import types
-from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
+from dataclasses import MISSING, asdict, dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -282,6 +282,12 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
         from adr.policy.layers import apply_org  # only when an organisation policy is configured
 
         data = apply_org(data, policy, paths)
+    return settings_from(data, str(cf))
+
+
+def settings_from(data: dict[str, Any], where: str = "settings") -> Settings:
+    """Settings from a raw mapping of known keys (config.yaml, or a policy bundle's settings.yaml)."""
+    data = dict(data)
     for k in _NESTED.keys() & set(data):
         data[k] = _build(_NESTED[k], data[k] if data[k] is not None else {}, k)
     for k in _TUPLE_FIELDS & set(data):
@@ -290,7 +296,7 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
     try:
         return replace(Settings(), **data).validate()
     except TypeError as e:
-        raise ConfigError(f"{cf}: {e}") from None
+        raise ConfigError(f"{where}: {e}") from None
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:

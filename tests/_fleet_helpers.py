@@ -11,10 +11,11 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from _daemon_helpers import wait_for as wait_until  # noqa: F401 (re-exported for the fleet tests)
 
 HERE = Path(__file__).resolve().parent
 SCHEMA = HERE / "fixtures" / "ocsf-1.8.0-subset.schema.json"
@@ -24,15 +25,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 # ---- OCSF schema -----------------------------------------------------------------------------------
@@ -133,6 +125,21 @@ class Rsyslog:
         return out
 
 
+def serve(handler: type, port: int) -> ThreadingHTTPServer:
+    """An HTTP server on 127.0.0.1:port (0: any free port) in a thread; the same port may be bound
+    again right after unserve() (a collector restarting)."""
+    ThreadingHTTPServer.allow_reuse_address = True
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def unserve(server: "ThreadingHTTPServer | None") -> None:
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+
+
 # ---- OTLP/HTTP logs receiver ---------------------------------------------------------------------------
 
 def any_value(v: Any) -> Any:
@@ -201,16 +208,11 @@ class OtlpReceiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = serve(Handler, self.port)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._server = unserve(self._server)
 
     def bodies(self) -> list[dict[str, Any]]:
         """The OCSF events received (each log body is the event's JSON text)."""
@@ -294,15 +296,12 @@ class BundleServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = serve(Handler, 0)
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        self._server = unserve(self._server)
 
 
 def publish(path: Path, raw: bytes) -> None:

@@ -5,7 +5,6 @@ the organisation's locks holding against every lower layer that tries to weaken 
 import json
 import os
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from adr.config import ConfigError, OrgLayer, PolicySettings, Settings, _NESTED
+from adr.config import _NESTED, ConfigError, OrgLayer, PolicySettings, Settings, settings_from
 from adr.paths import Paths
 from adr.policy.bundle import Bundle, BundleError, load_public_keys, verify
 
@@ -71,26 +71,10 @@ def parse_org_settings(text: str) -> tuple[dict[str, Any], Locks]:
         else:
             raise BundleError("settings", f"locked: {item!r} is neither a setting name nor rules: [ids]")
     try:
-        _settings_from(dict(data))
+        settings_from(data, "settings.yaml")
     except ConfigError as e:
         raise BundleError("settings", f"settings.yaml: {e}") from None
     return data, Locks(tuple(dict.fromkeys(names)), tuple(dict.fromkeys(rules)))
-
-
-def _settings_from(data: dict[str, Any]) -> Settings:
-    """Build and validate Settings from a raw mapping (the same steps as adr.config.load_settings)."""
-    from dataclasses import replace
-
-    from adr.config import _TUPLE_FIELDS, _build
-    for k in _NESTED.keys() & set(data):
-        data[k] = _build(_NESTED[k], data[k] if data[k] is not None else {}, k)
-    for k in _TUPLE_FIELDS & set(data):
-        v = data[k]
-        data[k] = tuple(v) if isinstance(v, (list, tuple)) else (v,)
-    try:
-        return replace(Settings(), **data).validate()
-    except TypeError as e:
-        raise ConfigError(str(e)) from None
 
 
 def merge(org: dict[str, Any], lower: list[dict[str, Any]], locks: Locks) -> tuple[dict[str, Any], list[str]]:
