@@ -102,6 +102,8 @@ def test_asks_denies_reach_every_sink_as_the_same_ocsf_event(fleet):
     st = json.loads(adr(f["home"], "export", "status", "--json").stdout)
     assert st["daemon"] and set(st["sinks"]) == ({"file", "otlp", "syslog"} if f["rsyslog"] else {"file", "otlp"})
     assert all(s["state"] == "ok" and s["sent"] >= 3 and s["dropped"] == 0 for s in st["sinks"].values())
+    text = adr(f["home"], "export", "status")
+    assert text.returncode == 0 and "otlp" in text.stdout and "[ok]" in text.stdout and "sent" in text.stdout
 
 
 def test_a_human_answer_and_an_alert_are_exported(fleet):

@@ -220,3 +220,9 @@ def test_the_schema_check_rejects_what_ocsf_does_not_allow(log):
         e = copy.deepcopy(good)
         breaking(e)
         assert ocsf_errors(e), f"breakage {i} passed the schema check"
+
+
+def test_an_approval_of_a_question_without_a_rule_is_exported_too(log):
+    """A question the fail mode put to you (no rule behind it): your answer is still a finding."""
+    ev = one(write(log, EXEC, Verdict(Decision.ALLOW, (), reason="adr: approved once by you"), decided_by="human"))
+    assert (ev["disposition"], ev["finding_info"]["analytic"]["uid"]) == ("Approved", "adr.human")

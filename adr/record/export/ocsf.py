@@ -118,7 +118,7 @@ def outcome(rec: Mapping[str, Any]) -> "tuple[int, int, str] | None":
         return (DENIED, D_REJECTED, "") if by == "human" else (DENIED, D_BLOCKED, "")
     if decision == "ask":
         return UNKNOWN_ACTION, D_OTHER, ASKED  # the host asks its user; adr does not learn the answer
-    if rec.get("findings") and by in ("human", "grant"):
+    if by == "human" or rec.get("findings") and by == "grant":  # your answer, now or as a standing grant
         return ALLOWED, D_APPROVED, ""
     if rec.get("mode") == "monitor" and rec.get("would_decide") in ("ask", "deny"):
         return OBSERVED, D_DETECTED, ""
