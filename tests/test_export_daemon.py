@@ -150,6 +150,8 @@ def test_the_spool_and_the_cursor_survive_a_daemon_restart(tmp_path):
             assert hook(f, f"annihilate --before{i}", session) == "deny"
         assert wait_until(lambda: len(of_session(file_events(tmp_path), session)) == 5, 30)
         d.stop()
+        st = json.loads(adr(home, "export", "status", "--json").stdout)  # no daemon: what waits on disk
+        assert not st["daemon"] and st["sinks"]["otlp"]["spooled"] == 5 and st["sinks"]["file"]["spooled"] == 0
         for i in range(3):  # daemon down: the hook evaluates in-process and writes the audit log itself
             assert hook(f, f"annihilate --down{i}", session) == "deny"
         assert [r["decided_by"] for r in records(home) if r.get("session") == session][-3:] == ["fallback"] * 3
