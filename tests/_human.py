@@ -1,0 +1,147 @@
+"""Terminals and process trees for the human-gate tests.
+
+`HumanTerminal` runs a command the way a person does: in a fresh pty that is its controlling
+terminal (new session, TIOCSCTTY), in the foreground, the master held by the test (no agent).
+`detached_agent` runs a command the way an agent that wants to pass for the human does: from a
+process named like an agent, through a double fork with `setsid` and a cleared environment —
+optionally giving it a terminal of its own (`script`), or a multiplexer session (`tmux new -d`,
+`screen -dm`). The command's result is written to a JSON file, which the test reads.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _daemon_helpers import BIN, adr_env  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def _controlling_tty() -> None:  # runs in the child, after setsid (start_new_session)
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class HumanTerminal:
+    """One command on a pty of its own. `write()` types; `finish()` → (rc, stdout, stderr, screen)."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.master, slave = os.openpty()
+        self.screen = b""
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                     start_new_session=True, preexec_fn=_controlling_tty)
+        os.close(slave)
+        self._out: list[bytes] = []
+        self._err: list[bytes] = []
+        self._threads = [threading.Thread(target=self._drain, args=(self.proc.stdout, self._out), daemon=True),
+                         threading.Thread(target=self._drain, args=(self.proc.stderr, self._err), daemon=True),
+                         threading.Thread(target=self._pump, daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    @staticmethod
+    def _drain(stream: Any, into: list[bytes]) -> None:
+        for chunk in iter(lambda: stream.read1(65536), b""):
+            into.append(chunk)
+
+    def _pump(self) -> None:
+        while True:
+            try:
+                if select.select([self.master], [], [], 0.2)[0]:
+                    data = os.read(self.master, 65536)
+                    if not data:
+                        return
+                    self.screen += data
+            except OSError:
+                return
+            if self.proc.poll() is not None and not select.select([self.master], [], [], 0.05)[0]:
+                return
+
+    def write(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def wait_for_screen(self, needle: str, timeout: float = 30) -> bool:
+        deadline = time.monotonic() + timeout
+        while needle.encode() not in self.screen + b"".join(self._err):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                return needle.encode() in self.screen + b"".join(self._err)
+            time.sleep(0.05)
+        return True
+
+    def finish(self, timeout: float = 60) -> tuple[int, str, str, str]:
+        try:
+            rc = self.proc.wait(timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait(5)
+        for t in self._threads[:2]:
+            t.join(5)
+        os.close(self.master)
+        dec = lambda b: b.decode("utf-8", "replace")  # noqa: E731
+        return rc, dec(b"".join(self._out)), dec(b"".join(self._err)), dec(self.screen)
+
+
+def human(home: Path, *args: str, typed: str = "", env: "dict[str, str] | None" = None,
+          timeout: float = 60) -> "subprocess.CompletedProcess[str]":
+    """`adr ARGS` typed by the human at a terminal of their own; `typed` goes to the terminal."""
+    t = HumanTerminal([str(BIN / "adr"), *args], env or adr_env(home))
+    if typed:
+        t.write(typed)
+    rc, out, err, screen = t.finish(timeout)
+    cp = subprocess.CompletedProcess([str(BIN / "adr"), *args], rc, out, err)
+    cp.screen = screen  # type: ignore[attr-defined]
+    return cp
+
+
+def agent_program(tmp: Path, name: str = "claude") -> Path:
+    """A python interpreter under an agent's name: its process tree looks like that agent's."""
+    p = tmp / name
+    if not p.exists():
+        p.symlink_to(sys.executable)
+    return p
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """What an agent keeps after `env -i`: just enough to find adr and its daemon."""
+    return {"PATH": f"{BIN}:/usr/bin:/bin", "ADR_HOME": str(home), "HOME": os.environ.get("HOME", "/tmp"),
+            "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def detached_agent(home: Path, tmp: Path, argv: list[str], how: str = "setsid", stdin: str = "",
+                   timeout: float = 60, agent: str = "claude", extra: "dict[str, Any] | None" = None) -> dict[str, Any]:
+    """An agent (a process named `agent`) starts `argv` detached (`how`: setsid | script | nohup |
+    tmux | screen) with a cleared environment, and goes away; returns the command's
+    {"rc", "out", "err"} once it has finished (or {"timeout": True})."""
+    out = tmp / f"result-{os.urandom(4).hex()}.json"
+    spec = {"how": how, "argv": argv, "out": str(out), "env": clean_env(home), "stdin": stdin,
+            "python": sys.executable, **(extra or {})}
+    prog = agent_program(tmp, agent)
+    subprocess.run([str(prog), str(HERE / "_detach.py"), json.dumps(spec)], env=adr_env(home, CLAUDECODE="1"),
+                   timeout=60, check=True, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if out.exists():
+            try:
+                return json.loads(out.read_text())
+            except ValueError:
+                pass  # still being written
+        time.sleep(0.1)
+    return {"timeout": True}
+
+
+def have(tool: str) -> bool:
+    return shutil.which(tool) is not None
+
+
+__all__ = ["HumanTerminal", "human", "agent_program", "clean_env", "detached_agent", "have"]
