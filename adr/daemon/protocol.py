@@ -191,7 +191,8 @@ def encode_request(req: Request) -> bytes:
         obj.update(question=req.question, choice=req.choice, minutes=req.minutes, confirmed=req.confirmed,
                    code=req.code, reshow=req.reshow)
     if req.op == "challenge":
-        obj.update(purpose=req.purpose, detail=list(req.detail), digest=req.digest, challenge=req.challenge)
+        obj.update(purpose=req.purpose, detail=list(req.detail), digest=req.digest, challenge=req.challenge,
+                   text=req.text)
     if req.op == "config":
         obj.update(config_op=req.config_op, text=req.text, challenge=req.challenge, code=req.code,
                    purpose=req.purpose)

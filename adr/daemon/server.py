@@ -596,7 +596,7 @@ class Daemon:
     # ---- acting for the human (gate.py): answers, listing, control -------------------------------
 
     async def _human(self, req: P.Request, cred: PeerCred, target: str, what: str, *, kind: str = "approval",
-                     security: str = "self-approval") -> P.Response | None:
+                     security: str = "self-approval", **ctx: str) -> P.Response | None:
         """None when the requester passes the gate's walls (checked off the event loop: the terminal
         check scans /proc); otherwise the refusal, recorded as a security event."""
         assert self.gate is not None
@@ -606,7 +606,7 @@ class Daemon:
         if self.approvals is not None:
             self.approvals.stats["refused"] += 1
         self.gate.security(cred.pid, target, what, why, kind=kind, security=security,
-                           summary=f"attempt to act for the human: {what} {target}".strip())
+                           summary=f"attempt to act for the human: {what} {target}".strip(), **ctx)
         return P.error_response(P.FORBIDDEN, f"refused: {why}. Only you can do this, from a terminal or "
                                              "notification that no agent controls; the attempt was recorded "
                                              "in the audit log.", req.op, req.id)
@@ -622,7 +622,9 @@ class Daemon:
     async def _answer(self, req: P.Request, cred: PeerCred) -> P.Response:
         if self.approvals is None:
             return P.error_response("no_question", "the daemon is not asking anything", "answer", req.id)
-        refused = await self._human(req, cred, req.question, req.choice)
+        p = self.approvals.pending.get(req.question)
+        refused = await self._human(req, cred, req.question, req.choice, host=p.host if p else "",
+                                    session=p.session if p else "", agent=p.q.agent if p else "")
         if refused:
             return refused
         ok, message, details = self.approvals.answer(req.question, req.choice, peer_pid=cred.pid,

@@ -145,6 +145,7 @@ class DesktopNotifier:
         self._loop: Any = None
         self._waiting: dict[tuple[str, int], tuple[Question, "asyncio.Future[Answer | None]"]] = {}
         self._early: dict[tuple[str, int], Any] = {}
+        self._closed: set[tuple[str, int]] = set()  # closed by the server: nothing to withdraw
 
     def describe(self) -> str:
         return f"desktop notification (D-Bus: {self.info.name} {self.info.version})".strip()
@@ -188,8 +189,11 @@ class DesktopNotifier:
             return await fut
         finally:  # answered elsewhere, timed out, or answered here: take it off the screen
             self._waiting.pop(key, None)
-            with contextlib.suppress(Exception):
-                await _call(bus, "CloseNotification", owner, sig="u", body=[nid], timeout=1.0)
+            if key in self._closed:
+                self._closed.discard(key)
+            else:
+                with contextlib.suppress(Exception):
+                    await _call(bus, "CloseNotification", owner, sig="u", body=[nid], timeout=1.0)
 
     def _on_message(self, msg: Any) -> None:
         from dbus_fast import MessageType
@@ -215,6 +219,8 @@ class DesktopNotifier:
                 self._early[(msg.sender, nid)] = msg
             return
         q, fut = entry
+        if msg.member == "NotificationClosed":
+            self._closed.add((msg.sender, nid))
         if fut.done():
             return
         if msg.member == "ActionInvoked":
