@@ -114,21 +114,38 @@ def agent_program(tmp: Path, name: str = "claude") -> Path:
 
 def clean_env(home: Path) -> dict[str, str]:
     """What an agent keeps after `env -i`: just enough to find adr and its daemon."""
-    return {"PATH": f"{BIN}:/usr/bin:/bin", "ADR_HOME": str(home), "HOME": os.environ.get("HOME", "/tmp"),
+    return {"PATH": f"{BIN}:/usr/bin:/bin", "ADR_HOME": str(home), "HOME": str(home),
             "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def detached_agent(home: Path, tmp: Path, argv: list[str], how: str = "setsid", stdin: str = "",
-                   timeout: float = 60, agent: str = "claude", extra: "dict[str, Any] | None" = None) -> dict[str, Any]:
-    """An agent (a process named `agent`) starts `argv` detached (`how`: setsid | script | nohup |
-    tmux | screen) with a cleared environment, and goes away; returns the command's
-    {"rc", "out", "err"} once it has finished (or {"timeout": True})."""
+def detached_agent(home: Path, tmp: Path, cmds: list[list[str]], how: str = "setsid", stdin: str = "",
+                   timeout: float = 90, agent: str = "claude", extra: "dict[str, Any] | None" = None,
+                   in_terminal: bool = False) -> list[dict[str, Any]]:
+    """An agent (a process named `agent`) starts a runner detached (`how`: setsid | script | nohup |
+    tmux | screen) with a cleared environment, and goes away; the runner runs `cmds` one after the
+    other. Returns their [{"argv", "rc", "out", "err"}] once done ([] when they did not finish).
+    `in_terminal`: the agent runs in a terminal of its own, started from a shell there (as a human
+    starts `claude`)."""
     out = tmp / f"result-{os.urandom(4).hex()}.json"
-    spec = {"how": how, "argv": argv, "out": str(out), "env": clean_env(home), "stdin": stdin,
+    spec = {"how": how, "cmds": cmds, "out": str(out), "env": clean_env(home), "stdin": stdin,
             "python": sys.executable, **(extra or {})}
     prog = agent_program(tmp, agent)
-    subprocess.run([str(prog), str(HERE / "_detach.py"), json.dumps(spec)], env=adr_env(home, CLAUDECODE="1"),
-                   timeout=60, check=True, stdin=subprocess.DEVNULL)
+    cmd = [str(prog), str(HERE / "_detach.py"), json.dumps(spec)]
+    term = None
+    if in_terminal:
+        import shlex
+        term = HumanTerminal(["/bin/bash", "-c", shlex.join(cmd) + "; sleep 8"], adr_env(home, CLAUDECODE="1"))
+    else:
+        subprocess.run(cmd, env=adr_env(home, CLAUDECODE="1"), timeout=60, check=True, stdin=subprocess.DEVNULL)
+    try:
+        return _result(out, timeout)
+    finally:
+        if term is not None:
+            term.proc.kill()
+            term.finish(10)
+
+
+def _result(out: Path, timeout: float) -> list[dict[str, Any]]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if out.exists():
@@ -137,7 +154,7 @@ def detached_agent(home: Path, tmp: Path, argv: list[str], how: str = "setsid", 
             except ValueError:
                 pass  # still being written
         time.sleep(0.1)
-    return {"timeout": True}
+    return []
 
 
 def have(tool: str) -> bool:
