@@ -120,14 +120,14 @@ def clean_env(home: Path) -> dict[str, str]:
 
 def detached_agent(home: Path, tmp: Path, cmds: list[list[str]], how: str = "setsid", stdin: str = "",
                    timeout: float = 90, agent: str = "claude", extra: "dict[str, Any] | None" = None,
-                   in_terminal: bool = False) -> list[dict[str, Any]]:
+                   in_terminal: bool = False, env_extra: "dict[str, str] | None" = None) -> list[dict[str, Any]]:
     """An agent (a process named `agent`) starts a runner detached (`how`: setsid | script | nohup |
     tmux | screen) with a cleared environment, and goes away; the runner runs `cmds` one after the
     other. Returns their [{"argv", "rc", "out", "err"}] once done ([] when they did not finish).
     `in_terminal`: the agent runs in a terminal of its own, started from a shell there (as a human
     starts `claude`)."""
     out = tmp / f"result-{os.urandom(4).hex()}.json"
-    spec = {"how": how, "cmds": cmds, "out": str(out), "env": clean_env(home), "stdin": stdin,
+    spec = {"how": how, "cmds": cmds, "out": str(out), "env": {**clean_env(home), **(env_extra or {})}, "stdin": stdin,
             "python": sys.executable, **(extra or {})}
     prog = agent_program(tmp, agent)
     cmd = [str(prog), str(HERE / "_detach.py"), json.dumps(spec)]
@@ -143,6 +143,45 @@ def detached_agent(home: Path, tmp: Path, cmds: list[list[str]], how: str = "set
         if term is not None:
             term.proc.kill()
             term.finish(10)
+
+
+class AgentSession:
+    """A long-lived process named like an agent that runs tool calls one at a time, as a real agent
+    does: hooks, then commands (which may detach). Its children start after it, in its cgroup."""
+
+    DRIVER = ("import json,subprocess,sys\n"
+              "for line in sys.stdin:\n"
+              "    c=json.loads(line)\n"
+              "    r=subprocess.run(c['argv'], input=c.get('input',''), capture_output=True, text=True, env=c.get('env'))\n"
+              "    print(json.dumps({'rc': r.returncode, 'out': r.stdout, 'err': r.stderr}), flush=True)\n")
+
+    def __init__(self, home: Path, tmp: Path, name: str = "claude") -> None:
+        self.home, self.tmp = home, tmp
+        self.proc = subprocess.Popen([str(agent_program(tmp, name)), "-c", self.DRIVER], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, env=adr_env(home))
+
+    def run(self, argv: list[str], input: str = "", env: "dict[str, str] | None" = None) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"argv": argv, "input": input, "env": env or adr_env(self.home)}) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def hook(self, host: str, payload: dict[str, Any]) -> dict[str, Any]:
+        r = self.run([str(BIN / "adr-hook"), host], input=json.dumps(payload))
+        return json.loads(r["out"]) if r["out"].strip() else {}
+
+    def detach(self, cmds: list[list[str]], env_extra: "dict[str, str] | None" = None) -> Path:
+        """Start `cmds` detached (setsid, double fork, cleared environment); where their result will be."""
+        out = self.tmp / f"result-{os.urandom(4).hex()}.json"
+        spec = {"how": "setsid", "cmds": cmds, "out": str(out), "env": {**clean_env(self.home), **(env_extra or {})},
+                "stdin": "", "python": sys.executable}
+        self.run([sys.executable, str(HERE / "_detach.py"), json.dumps(spec)])
+        return out
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(10)
 
 
 def _result(out: Path, timeout: float) -> list[dict[str, Any]]:
@@ -161,4 +200,4 @@ def have(tool: str) -> bool:
     return shutil.which(tool) is not None
 
 
-__all__ = ["HumanTerminal", "human", "agent_program", "clean_env", "detached_agent", "have"]
+__all__ = ["AgentSession", "HumanTerminal", "human", "agent_program", "clean_env", "detached_agent", "have"]

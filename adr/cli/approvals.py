@@ -57,8 +57,8 @@ def _send(qid: str, choice: str, minutes: float = 0, confirmed: bool = False, co
             return False, resp.error
         why = "wrong code; " if resp.error_code == "wrong_code" else ""
         typed = read_code(f"adr: {why}the code shown with question {qid} on your desktop "
-                          "(Enter: show it again): ")
-        if typed is None:
+                          + ("(Enter: give up): " if why else "(Enter: show it again): "))
+        if typed is None or (why and not typed):
             return False, resp.error
         code = typed
     return False, "not answered"

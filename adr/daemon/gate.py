@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterator
 import psutil
 
 from adr.monitor.ancestry import _proc_read, agent_env_marker, inside_agent
-from adr.monitor.terminal import TerminalWalls, cgroup, read_stat, tty_name
+from adr.monitor.terminal import TerminalWalls, cgroup, detached_from_agent, read_stat, tty_name
 from adr.notify import interface as N
 from adr.record.redact import redact
 
@@ -98,8 +98,8 @@ class HumanGate:
     def __init__(self, audit: Callable[[dict[str, Any]], None]) -> None:
         self._audit = audit
         self._agents: dict[tuple[int, float], str] = {}  # (pid, start time) → "host session" that hooked
-        self._cgroups: dict[str, None] = {}  # cgroups of processes that sent hooks (ordered: oldest first)
-        self.walls = TerminalWalls(self.agent_refusal, lambda: self._cgroups.keys())
+        self._cgroups: dict[str, int] = {}  # cgroup of a process that sent hooks → earliest start time seen
+        self.walls = TerminalWalls(self.agent_refusal, lambda: self._cgroups)
         self.challenges: dict[str, Challenge] = {}
         self.stats: dict[str, int] = {"refused": 0, "wrong_codes": 0, "forged_signals": 0, "untrusted_channels": 0}
 
@@ -123,10 +123,10 @@ class HumanGate:
                 self._agents.pop(next(iter(self._agents)))
             self._agents[key] = f"{host or 'a host'} session {session[:12] or '?'}"
             cg = cgroup(ppid)  # a child it detaches later stays in this cgroup
-            if cg and cg not in self._cgroups:
-                if len(self._cgroups) >= MAX_CGROUPS:
+            if cg:
+                if cg not in self._cgroups and len(self._cgroups) >= MAX_CGROUPS:
                     self._cgroups.pop(next(iter(self._cgroups)))
-                self._cgroups[cg] = None
+                self._cgroups[cg] = min(int(start), self._cgroups.get(cg, int(start)))
             if last:
                 break
 
@@ -161,12 +161,10 @@ class HumanGate:
         why = self.agent_refusal(pid, with_env=False)
         if why:
             return why
-        st = read_stat(pid)
-        if st is not None:
-            from adr.monitor.terminal import is_orphan
-
-            if is_orphan(st) and cgroup(pid) in self._cgroups:
-                return f"{st.comm} (pid {pid}) was detached from an AI agent's process tree"
+        cut = detached_from_agent(pid, self._cgroups)
+        if cut is not None:
+            return (f"it was detached from an AI agent's process tree ({cut.comm}, pid {cut.pid}, re-parented but "
+                    "still in the agent's cgroup)")
         return None
 
     # ---- records -----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ terminal multiplexer); these rules look at what detaching cannot keep:
 3. unbroken descent from the terminal's session leader (the shell) — an orphan that was re-parented
    to init or a subreaper after the process that started it exited has lost that link;
 4. nobody on the way is an agent (the caller's `is_agent`: names, hook senders, `adr wrap`);
-5. the terminal itself: the process holding its master side must not be an agent, nor an orphan
-   left in an agent's cgroup (`setsid -f script -c …`, a pty made by a detached python); a tmux or
+5. the terminal itself: the process holding its master side must not be an agent, nor descend from
+   an orphan left in an agent's cgroup (`setsid -f script -c …`, a pty made by a detached python); a tmux or
    screen server is accepted only for the pane on screen in a session that a client is attached to
    from a terminal passing these same rules (`tmux new -d`, `screen -dm` have nobody attached).
 
@@ -26,7 +26,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 _PROC = "/proc"
 PTS_MAJORS = range(136, 144)  # Unix98 pty slaves
@@ -144,6 +144,26 @@ def is_orphan(st: ProcStat) -> bool:
     return parent is None or parent.comm in INIT_LIKE
 
 
+def detached_from_agent(pid: int, agent_cgroups: "Mapping[str, int]") -> ProcStat | None:
+    """The process at or above `pid` that was cut off from an agent: re-parented to init or a
+    subreaper, yet still in the cgroup of a process that sent hooks and started after it (a process
+    keeps its cgroup across fork, setsid and re-parenting; services the init system starts get their
+    own, and what was running before the agent cannot be its child)."""
+    if not agent_cgroups:
+        return None
+    cur: int = pid
+    for _ in range(64):
+        st = read_stat(cur)
+        if st is None or st.pid <= 1:
+            return None
+        if is_orphan(st):
+            since = agent_cgroups.get(cgroup(st.pid))
+            if since is not None and st.start >= since:
+                return st
+        cur = st.ppid
+    return None
+
+
 def multiplexer(st: ProcStat) -> str | None:
     if st.comm.startswith("tmux"):
         return "tmux"
@@ -154,10 +174,11 @@ def multiplexer(st: ProcStat) -> str | None:
 
 class TerminalWalls:
     """The rules above for one requesting process. `is_agent(pid, with_env)` says why a process (or
-    anything above it) is an agent; `agent_cgroups()` are the cgroups of processes that sent hooks."""
+    anything above it) is an agent; `agent_cgroups()`: the cgroups of processes that sent hooks, each
+    with the earliest start time (clock ticks) of such a process in it."""
 
     def __init__(self, is_agent: Callable[[int, bool], "str | None"],
-                 agent_cgroups: Callable[[], "set[str] | frozenset[str]"] = frozenset) -> None:
+                 agent_cgroups: Callable[[], "Mapping[str, int]"] = dict) -> None:
         self.is_agent = is_agent
         self.agent_cgroups = agent_cgroups
 
@@ -211,9 +232,10 @@ class TerminalWalls:
             return self._tmux(hs, idx, depth)
         if kind == "screen":
             return self._screen(hs, depth)
-        if is_orphan(hs) and cgroup(holder) in self.agent_cgroups():
-            return (f"its terminal {tty} was made by {hs.comm} (pid {holder}), a process detached from an AI "
-                    "agent's tree (it still runs in the agent's cgroup)")
+        cut = detached_from_agent(holder, self.agent_cgroups())
+        if cut is not None:
+            return (f"its terminal {tty} was made by {hs.comm} (pid {holder}), detached from an AI agent's tree "
+                    f"({cut.comm}, pid {cut.pid}, was re-parented but still runs in the agent's cgroup)")
         return None
 
     def _tmux(self, server: ProcStat, idx: int, depth: int) -> str | None:
