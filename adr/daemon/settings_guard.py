@@ -100,9 +100,9 @@ class SettingsGuard:
         self._record("refused", f"refused by you ({via}); the stronger values stay in force", by="human")
 
     def written(self, wanted: Settings, via: str, pid: int | None) -> None:
-        """`adr config set|edit` wrote config.yaml with the human's confirmation."""
+        """`adr config set|edit` wrote config.yaml with the human's confirmation (recorded by the
+        daemon as a "control" event with the changes)."""
         write_confirmed(self.paths, wanted, f"written by `adr config` ({via})")
-        self._record("confirmed", f"written by `adr config` ({via})", by="human", pid=pid)
 
     def question(self) -> N.Question | None:
         hold = self.hold
