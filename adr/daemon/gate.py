@@ -328,14 +328,19 @@ def _walk(pid: int, depth: int, skip_first: bool = False) -> Iterator[tuple[int,
         yield from (chain[1:] if skip_first else chain)
         return
     cur, n = pid, 0
-    while cur > 0 and n < depth:
-        st = read_stat(cur)
-        if st is None:
+    while cur > 0 and n < depth:  # on every decision: parse only what is needed (not read_stat)
+        try:
+            with open(f"/proc/{cur}/stat", "rb") as f:
+                data = f.read()
+            name = data[data.index(b"(") + 1: data.rindex(b")")].decode("utf-8", "replace")
+            rest = data[data.rindex(b")") + 2:].split()
+            ppid, start = int(rest[1]), float(rest[19])
+        except (OSError, ValueError, IndexError):
             return
         if n or not skip_first:
-            yield cur, float(st.start), st.comm
+            yield cur, start, name
         n += 1
-        cur = st.ppid
+        cur = ppid
 
 
 def _chain(pid: int, depth: int) -> list[tuple[int, float, str]]:

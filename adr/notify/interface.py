@@ -8,6 +8,11 @@ first answer wins and the others are withdrawn.
 
 A notifier's `ask` shows the question and waits until the human answers (→ Answer) or the
 channel closes without an answer (→ None). Cancelling the call withdraws the question.
+
+A Question is either about an agent's action (kind "action") or asks the human to confirm something
+they (or, for held settings, config.yaml) asked for (kind "confirm": a challenge, weaker settings).
+Its one-time `code` is shown only by channels with `shows_code` — never where another process can
+read the text (a command line).
 """
 from __future__ import annotations
 
