@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
+from _approval_helpers import agent_exe  # noqa: E402
 from _daemon_helpers import BIN, adr_env  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -105,11 +106,8 @@ def human(home: Path, *args: str, typed: str = "", env: "dict[str, str] | None" 
 
 
 def agent_program(tmp: Path, name: str = "claude") -> Path:
-    """A python interpreter under an agent's name: its process tree looks like that agent's."""
-    p = tmp / name
-    if not p.exists():
-        p.symlink_to(sys.executable)
-    return p
+    """A python interpreter named like an agent (default `claude`)."""
+    return agent_exe(tmp, name)
 
 
 def clean_env(home: Path) -> dict[str, str]:

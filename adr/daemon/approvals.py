@@ -28,7 +28,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Awaitable, Callable, Iterator
+from typing import Any, Awaitable, Callable
 
 from adr.actions import Action, Decision, RuleAction, Verdict
 from adr.daemon.gate import MAX_CODE_TRIES, HumanGate, code_matches, new_code, security_entry
