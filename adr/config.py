@@ -44,6 +44,15 @@ class Settings:
     extra_rule_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     audit_max_bytes: int = 20 * 1024 * 1024
+    audit_fail: str = "ask"  # the answer when the audit record cannot be written: ask | deny | allow
+    breaker_denies: int = 5  # denies within breaker_window_min that put a session into lockdown (0: off)
+    breaker_asks: int = 10  # asks within the window that do the same (0: off)
+    breaker_window_min: float = 10.0
+    quota_installs: int = 0  # package installs per session before quota_action (0: no quota)
+    quota_fetches: int = 0  # network fetches per session
+    quota_deletes: int = 0  # file deletions per session
+    quota_action: str = "ask"  # ask | deny | lockdown
+    decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -52,6 +61,15 @@ class Settings:
             raise ConfigError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {self.sensitivity!r}")
         if self.fail_mode not in FAIL_MODES:
             raise ConfigError(f"fail_mode must be one of {', '.join(FAIL_MODES)}, not {self.fail_mode!r}")
+        if self.audit_fail not in FAIL_MODES:
+            raise ConfigError(f"audit_fail must be one of {', '.join(FAIL_MODES)}, not {self.audit_fail!r}")
+        if self.quota_action not in ("ask", "deny", "lockdown"):
+            raise ConfigError(f"quota_action must be ask, deny or lockdown, not {self.quota_action!r}")
+        if min(self.breaker_denies, self.breaker_asks, self.quota_installs, self.quota_fetches,
+               self.quota_deletes) < 0 or self.breaker_window_min <= 0:
+            raise ConfigError("breaker and quota numbers must be 0 or more (breaker_window_min more than 0)")
+        if not 1 <= self.decision_budget_ms <= 60_000:
+            raise ConfigError("decision_budget_ms must be from 1 to 60000")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         return self
@@ -102,13 +120,9 @@ def parse_config_text(text: str, where: str = "config.yaml") -> Settings:
 
 
 def read_settings(paths: Paths | None = None) -> Settings:
-    """What config.yaml (and ADR_MODE) ask for, before any hold: the daemon's raw input."""
+    """What config.yaml asks for, before any hold: the daemon's raw input."""
     paths = paths or get_paths()
-    data = _file_data(paths)
-    env_mode = os.environ.get("ADR_MODE")
-    if env_mode:
-        data["mode"] = env_mode
-    return settings_from(data, str(paths.config_file))
+    return settings_from(_file_data(paths), str(paths.config_file))
 
 
 def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None, *,
@@ -156,16 +170,22 @@ def render_config(settings: Settings) -> str:
 #   adds      — weaker when a value is added (disabled rules)
 #   same      — any change may weaken (rule directories: added ones can carry exceptions,
 #               removed ones take rules away)
+#   limit     — a count where 0 is off: weaker when it goes off or up (breakers, quotas)
+#   at_least  — weaker when it goes down (the breakers' window)
 #   neutral   — never weaker
 # A setting missing here counts as "same": a setting added later is protected until classified.
 ORDERED = {"mode": ("monitor", "enforce"), "sensitivity": ("relaxed", "balanced", "strict"),
-           "fail_mode": ("allow", "ask", "deny")}
+           "fail_mode": ("allow", "ask", "deny"), "audit_fail": ("allow", "ask", "deny"),
+           "quota_action": ("ask", "deny", "lockdown")}
 PROTECTION = {
     "mode": "ordered", "sensitivity": "ordered", "fail_mode": "ordered",
     "auto_approve": "enables", "allow_critical_override": "enables", "offline": "enables",
     "providers": "keeps", "disabled_rules": "adds", "extra_rule_dirs": "same",
     "approval_timeout": "neutral", "hook_timeout": "neutral", "lookup_budget": "neutral",
     "connect_timeout": "neutral", "audit_max_bytes": "neutral",
+    "audit_fail": "ordered", "quota_action": "ordered",
+    "breaker_denies": "limit", "breaker_asks": "limit", "quota_installs": "limit", "quota_fetches": "limit",
+    "quota_deletes": "limit", "breaker_window_min": "at_least", "decision_budget_ms": "neutral",
 }
 
 
@@ -209,6 +229,10 @@ def _kept(kind: str, key: str, was: Any, wants: Any) -> Any:
         return tuple(wants) + tuple(v for v in was if v not in wants)
     if kind == "adds":
         return tuple(v for v in wants if v in was)
+    if kind == "limit":
+        return was if was and (not wants or wants > was) else wants
+    if kind == "at_least":
+        return was if wants < was else wants
     return was  # same
 
 
@@ -263,11 +287,9 @@ def write_confirmed(paths: Paths, settings: Settings, how: str) -> None:
 
 
 def value_sources(paths: Paths, confirmed: "Settings | None" = None) -> dict[str, str]:
-    """Where each setting's value in force comes from: default | config.yaml | env ADR_MODE | held."""
+    """Where each setting's value in force comes from: default | config.yaml | held."""
     data = _file_data(paths)
     out = {f.name: ("config.yaml" if f.name in data else "default") for f in fields(Settings)}
-    if os.environ.get("ADR_MODE"):
-        out["mode"] = "env ADR_MODE"
     if confirmed is not None:
         for w in weakenings(confirmed, read_settings(paths)):
             out[w.key] = "held"

@@ -33,6 +33,11 @@ from adr.paths import get_paths  # noqa: E402
     ({"auto_approve": True}, True), ({"allow_critical_override": True}, True), ({"offline": True}, True),
     ({"disabled_rules": ("a.rule",)}, True), ({"extra_rule_dirs": ("/x",)}, True),
     ({"approval_timeout": 20.0}, False), ({"hook_timeout": 90}, False), ({"audit_max_bytes": 4096}, False),
+    ({"audit_fail": "allow"}, True), ({"audit_fail": "deny"}, False),
+    ({"quota_action": "deny"}, False), ({"quota_action": "lockdown"}, False),
+    ({"breaker_denies": 0}, True), ({"breaker_denies": 50}, True), ({"breaker_denies": 2}, False),
+    ({"breaker_window_min": 1.0}, True), ({"breaker_window_min": 60.0}, False),
+    ({"quota_installs": 5}, False),  # from no quota to one: stronger
 ])
 def test_what_weakens_protection(change, weak):
     assert bool(weakenings(Settings(), replace(Settings(), **change))) is weak
@@ -202,10 +207,10 @@ def test_config_path_and_show(tmp_path):
     assert set(every) >= {"config", "user_rules", "settings_in_force", "audit_log", "socket"}
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "config.yaml").write_text("sensitivity: strict\n")
-    show = json.loads(subprocess.run([str(BIN / "adr"), "config", "show", "--json"], env={**env, "ADR_MODE": "monitor"},
+    show = json.loads(subprocess.run([str(BIN / "adr"), "config", "show", "--json"], env=env,
                                      capture_output=True, text=True, timeout=60).stdout)
     src = {r["key"]: r["from"] for r in show["settings"]}
-    assert src["sensitivity"] == "config.yaml" and src["mode"] == "env ADR_MODE" and src["fail_mode"] == "default"
+    assert src["sensitivity"] == "config.yaml" and src["mode"] == "default"
     assert show["daemon"] == "not running"
 
 

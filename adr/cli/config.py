@@ -71,7 +71,7 @@ def _daemon_held() -> "dict[str, Any] | None":
 @config_group.command("show")
 @click.option("--json", "as_json", is_flag=True)
 def config_show(as_json: bool) -> None:
-    """The settings in force, and where each value comes from (default, config.yaml, env, held)."""
+    """The settings in force, and where each value comes from (default, config.yaml, held)."""
     paths = get_paths()
     try:
         in_force = load_settings(paths)

@@ -231,3 +231,17 @@ class DesktopNotifier:
             fut.set_result(answer(q, DENY, self.name, "dismissed"))
         else:
             fut.set_result(None)  # expired, or closed by us
+
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        """A notification without buttons (alerts): nothing comes back, so nothing is vetted."""
+        from dbus_fast import Variant
+
+        try:
+            bus = await self._connection()
+            text = _escape(body) if self.info.markup else body
+            urgency = 2 if severity in ("high", "critical") else 1
+            await _call(bus, "Notify", BUS_NAME, sig="susssasa{sv}i",
+                        body=["adr", 0, "", title, text, [], {"urgency": Variant("y", urgency)}, -1])
+        except Exception as e:
+            self._bus = None
+            raise RuntimeError(f"the notification server did not accept the notification: {e}") from None
