@@ -105,6 +105,18 @@ def human(home: Path, *args: str, typed: str = "", env: "dict[str, str] | None" 
     return cp
 
 
+def human_call(home: Path, target: str, args: "dict[str, Any] | None" = None) -> dict[str, Any]:
+    """A human-only component call ("component.method") made by the human at a terminal of their
+    own; the daemon's response as a dict ({"ok", "data", "error"})."""
+    code = ("import json,sys; from adr.daemon import protocol as P; from adr.daemon.client import request; "
+            "r = request(P.Request(op='call', id='h', target=sys.argv[1], args=json.loads(sys.argv[2])), timeout=30); "
+            "print(json.dumps({'ok': r.ok, 'data': r.data, 'error': r.error}))")
+    t = HumanTerminal([sys.executable, "-c", code, target, json.dumps(args or {})], adr_env(home))
+    rc, out, err, _ = t.finish()
+    assert rc == 0, err
+    return json.loads(out)
+
+
 def agent_program(tmp: Path, name: str = "claude") -> Path:
     """A python interpreter named like an agent (default `claude`)."""
     return agent_exe(tmp, name)
@@ -198,4 +210,4 @@ def have(tool: str) -> bool:
     return shutil.which(tool) is not None
 
 
-__all__ = ["AgentSession", "HumanTerminal", "human", "agent_program", "clean_env", "detached_agent", "have"]
+__all__ = ["AgentSession", "HumanTerminal", "human_call", "human", "agent_program", "clean_env", "detached_agent", "have"]
