@@ -23,7 +23,7 @@ import click
 from adr.cli import main
 from adr.cli._human import fail, guarded, refuse_inside_agent
 from adr.config import (PROTECTION, ConfigError, Settings, load_settings, parse_config_text, read_confirmed,
-                        value_sources, weakenings)
+                        read_settings, value_sources, weakenings)
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 from adr.paths import Paths, _is_checkout, get_paths
@@ -76,7 +76,7 @@ def config_show(as_json: bool) -> None:
     try:
         in_force = load_settings(paths)
         sources = value_sources(paths, read_confirmed(paths))
-        held = {w.key: w for w in weakenings(read_confirmed(paths) or in_force, _wanted(paths))}
+        held = {w.key: w for w in weakenings(read_confirmed(paths) or in_force, read_settings(paths))}
     except ConfigError as e:
         fail(str(e))
     daemon = _daemon_held()
@@ -111,12 +111,6 @@ def config_show(as_json: bool) -> None:
     if held:
         con.print("[yellow]Weaker settings wait for your confirmation:[/] `adr config confirm`"
                   + ("" if daemon is not None else f" (the daemon is not running: start it with {start_command()})"))
-
-
-def _wanted(paths: Paths) -> Settings:
-    from adr.config import read_settings
-
-    return read_settings(paths)
 
 
 def _submit(text: str) -> None:
