@@ -234,3 +234,37 @@ def test_no_policy_configured_means_no_layer_and_no_network(org):
         org["paths"].config_file.write_text(json.dumps({"policy": bad}))
         with pytest.raises(ConfigError):
             load_settings(org["paths"])
+
+
+def test_a_lock_is_in_force_without_a_question_an_unlocked_weakening_waits_for_the_human(org):
+    """Weaker settings wait for the human's confirmation (adr/daemon/settings_guard.py) — except what
+    the organisation locked in a signed bundle: that is the organisation's call (e.g. MONITOR)."""
+    from adr.config import Settings, weakenings, write_confirmed
+    pol = configure(org)
+    write_confirmed(org["paths"], Settings(policy=pol), "test: enforce, balanced and this policy were in force")
+    publish(org["served"], bundle(org["key"], 60, settings="mode: monitor\nsensitivity: relaxed\nlocked: [mode]\n"))
+    assert Central(org["paths"]).poll(load_settings(org["paths"]).policy).outcome == "applied"
+    s = load_settings(org["paths"])
+    assert s.mode == "monitor"  # locked by the organisation: in force
+    assert s.sensitivity == "balanced"  # not locked, and weaker: held until the human confirms
+    from adr.config import read_confirmed, read_settings
+    held = {w.key for w in weakenings(read_confirmed(org["paths"]), read_settings(org["paths"]))}
+    assert "sensitivity" in held and "mode" not in held
+
+
+def test_pointing_the_policy_elsewhere_waits_for_the_human(org):
+    """An agent that rewrites `policy:` (its own source and key, to push a bundle that locks MONITOR)
+    changes nothing until the human confirms: the policy in force stays the confirmed one."""
+    from adr.config import Settings, write_confirmed
+    pol = configure(org)
+    write_confirmed(org["paths"], Settings(policy=pol), "confirmed")
+    evil_key, evil_pub = generate_keypair(org["tmp"] / "evil")
+    evil = org["tmp"] / "evil.json"
+    publish(evil, bundle(load_private_key(evil_key), 99, settings="mode: monitor\nlocked: [mode]\n"))
+    configure(org, source=f"file://{evil}")
+    cfg = json.loads(org["paths"].config_file.read_text())
+    cfg["policy"]["public_key"] = str(evil_pub)
+    org["paths"].config_file.write_text(json.dumps(cfg))
+    s = load_settings(org["paths"])
+    assert s.policy == pol and s.mode == "enforce"
+    assert Central(org["paths"]).poll(s.policy).kind == "fetch"  # polls the confirmed source (nothing published)

@@ -13,7 +13,6 @@ error that leaves the user's file out). Lower layers may still add rules and tig
 """
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import shutil
@@ -23,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from adr.config import _NESTED, ConfigError, OrgLayer, PolicySettings, Settings, settings_from
+from adr.config import _NESTED, ConfigError, OrgLayer, PolicySettings, Settings, rule_locked, settings_from
 from adr.paths import Paths
 from adr.policy.bundle import Bundle, BundleError, load_public_keys, verify
 
@@ -39,7 +38,7 @@ class Locks:
     rules: tuple[str, ...] = ()  # rule ids or globs (`org.*`)
 
     def rule_locked(self, rule_id: str) -> bool:
-        return any(fnmatch.fnmatchcase(rule_id, pat) for pat in self.rules)
+        return rule_locked(self.rules, rule_id)
 
 
 def parse_org_settings(text: str) -> tuple[dict[str, Any], Locks]:
@@ -200,6 +199,8 @@ def apply_org(data: dict[str, Any], policy: PolicySettings, paths: Paths) -> dic
         return {**data, "org": OrgLayer(serial=bundle.serial, error=f"the stored organisation policy is not usable: {e}")}
     merged, overridden = merge(org, [data], locks)
     merged["policy"] = data["policy"]
+    org_settings = settings_from(org, "settings.yaml")  # validated when the bundle was accepted
     merged["org"] = OrgLayer(serial=bundle.serial, rule_files=tuple(str(p) for p in files), locked=locks.settings,
+                             locked_values=tuple((k, getattr(org_settings, k)) for k in locks.settings),
                              locked_rules=locks.rules, overridden=tuple(overridden))
     return merged
