@@ -231,6 +231,8 @@ def _coerce(hint: Any, v: Any, where: str) -> Any:
         return _build(hint, v, where)
     if get_origin(hint) is tuple:
         if args and get_origin(args[0]) is tuple:  # pairs (headers): a mapping of strings
+            if isinstance(v, (list, tuple)) and all(isinstance(x, (list, tuple)) and len(x) == 2 for x in v):
+                v = dict(v)  # as plain() wrote it when there was none
             if not isinstance(v, dict):
                 raise ConfigError(f"{where} must be a mapping")
             return tuple((str(k), str(x)) for k, x in v.items())

@@ -11,11 +11,14 @@ import uuid
 
 import pytest
 
+from adr.daemon import protocol as P
+
 sys.path.insert(0, os.path.dirname(__file__))
 from _approval_helpers import (adr, agent_exe, claude_payload, codex_payload, decision_of, make_home,  # noqa: E402
                                records, run_hook)
 from _daemon_helpers import DaemonProc  # noqa: E402
 from _fleet_helpers import OtlpReceiver, Rsyslog, ocsf_errors, wait_until  # noqa: E402
+from _human import human  # noqa: E402
 
 SECRET = "ghp_" + "Zq9" * 12
 
@@ -109,8 +112,8 @@ def test_asks_denies_reach_every_sink_as_the_same_ocsf_event(fleet):
 def test_a_human_answer_and_an_alert_are_exported(fleet):
     f, session = fleet, "ans-" + uuid.uuid4().hex[:8]
     assert hook(f, "frobnicate --retry", session, host="codex") == "deny"  # codex cannot ask: adr approve ID
-    (q,) = [x for x in json.loads(adr(f["home"], "pending", "--json").stdout) if x["session"] == session]
-    assert adr(f["home"], "approve", q["id"]).returncode == 0
+    (q,) = [x for x in json.loads(human(f["home"], "pending", "--json").stdout) if x["session"] == session]
+    assert human(f["home"], "approve", q["id"]).returncode == 0  # the human, at a terminal of their own
     evs = wait_until(lambda: len(of_session(f["otlp"].bodies(), session)) >= 2 and of_session(f["otlp"].bodies(), session), 30)
     asked, approved = evs
     assert (asked["action_id"], asked["disposition"]) == (2, "Asked")
@@ -188,7 +191,10 @@ def test_an_unclean_stop_is_an_alert_finding_and_activity_is_exported_when_asked
         d.proc.wait(10)
         d = Daemon(home).start()
         alert = wait_until(lambda: [e for e in otlp.bodies() if e["class_uid"] == 2004
-                                    and e["finding_info"]["types"][0] == "alert"], 30)
+                                    and e["finding_info"]["types"][0] == "alert"], 60)
+        assert len(alert) == 1, (alert, d.request(P.Request(op="call", target="export.status")).data,
+                                 [(r.get("seq"), r.get("event"), r.get("kind")) for r in records(home)][-6:],
+                                 d.log.read_text()[-3000:])
         (a,) = alert
         assert (a["disposition_id"], a["action_id"], a["finding_info"]["analytic"]["uid"]) == (19, 3, "adr.alert.daemon")
         assert ocsf_errors(a) == []

@@ -57,3 +57,16 @@ def test_a_bundle_cannot_name_a_file_outside_its_folders(tmp_path):
         with pytest.raises(BundleError) as e:
             verify(raw, load_public_keys([pub]))
         assert e.value.kind == "format"
+
+
+def test_the_settings_in_force_survive_their_record(paths):
+    """The daemon records the settings in force (settings.confirmed.json) and compares later changes
+    with them: a fleet section must read back exactly, or it would look like a change (held)."""
+    from adr.config import read_confirmed, write_confirmed
+    for export in ({"otlp": {"endpoint": "http://127.0.0.1:4318"}},
+                   {"otlp": {"endpoint": "http://127.0.0.1:4318", "headers": {"k": "v"}}, "file": {"path": "/x"}}):
+        paths.config_file.write_text(json.dumps({"export": export, "policy": {"source": "file:///b",
+                                                                                "public_key": "/k"}}))
+        s = load_settings(paths, hold=False)
+        write_confirmed(paths, s, "test")
+        assert read_confirmed(paths) == s
