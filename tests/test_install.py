@@ -381,7 +381,7 @@ def test_cli_rejects_unknown_host_and_reports_per_host_errors(env, monkeypatch):
     (env["home"] / ".cursor").mkdir()
     (env["home"] / ".cursor/hooks.json").write_text("{broken")
     r = CliRunner().invoke(main, ["install", "--host", "cursor", "--hook-bin", str(env["hook"]), "--json"])
-    assert r.exit_code == 1 and "not valid JSON" in json.loads(r.output)["errors"]["cursor"]
+    assert r.exit_code == 3 and "not valid JSON" in json.loads(r.output)["errors"]["cursor"]
     (env["home"] / ".cursor/hooks.json").unlink()
     (env["home"] / ".cursor").rmdir()
     r = CliRunner().invoke(main, ["install", "--hook-bin", str(env["hook"])])

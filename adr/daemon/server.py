@@ -27,7 +27,7 @@ from adr.config import Settings, load_settings
 from adr.daemon import protocol as P
 from adr.daemon.approvals import Approvals, Outcome
 from adr.daemon.failsafe import fail_verdict, unanswered_verdict
-from adr.daemon.instance import InstanceLock, bind_socket, prepare_private_dir
+from adr.daemon.instance import InstanceLock, adopt_socket, bind_socket, prepare_private_dir
 from adr.daemon.peer import PeerCred, PeerCredError, peer_allowed, peer_credentials
 from adr.daemon.watch import RuleWatcher
 from adr.monitor.ancestry import find_agent_ancestor, inside_agent, parent_of
@@ -107,6 +107,7 @@ class Daemon:
         self._watcher: RuleWatcher | None = None
         self._socket_path = Path(paths.socket)
         self._socket_ino: int | None = None
+        self.socket_adopted = False  # the socket came from systemd: it stays when the daemon stops
         self._reload_task: asyncio.Task[Any] | None = None
         self._reload_again = False
         self.approvals: Approvals | None = None  # pending questions to the human (approvals.py)
@@ -127,8 +128,11 @@ class Daemon:
 
             self.approvals = Approvals(GrantStore(self.paths.grants_db), self._audit)
             await self.approvals.start()
-            sock = bind_socket(self._socket_path)
-            self._socket_ino = os.stat(self._socket_path).st_ino
+            sock = adopt_socket(self._socket_path)  # handed over by systemd (the login service)
+            self.socket_adopted = sock is not None
+            if sock is None:
+                sock = bind_socket(self._socket_path)
+                self._socket_ino = os.stat(self._socket_path).st_ino  # ours to remove at shutdown
             self._server = await asyncio.start_unix_server(self._handle, sock=sock, limit=P.MAX_MESSAGE_BYTES + 1)
         except BaseException:
             self._lock.release()
@@ -144,8 +148,9 @@ class Daemon:
             self._watcher = RuleWatcher(loop, lambda: self.schedule_reload("rule files changed"))
             self._rewatch()
         st = self.loaded.engine.stats if hasattr(self.loaded.engine, "stats") else {}
-        log.info("adr daemon %d listening on %s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
-                 st.get("rules", "?"), self.loaded.load_ms)
+        log.info("adr daemon %d listening on %s%s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
+                 " (socket handed over by systemd)" if self.socket_adopted else "", st.get("rules", "?"),
+                 self.loaded.load_ms)
         self._report_broken(self.loaded)
 
     async def serve_forever(self) -> None:
@@ -651,6 +656,7 @@ class Daemon:
             "pid": os.getpid(),
             "protocol": P.PROTOCOL_VERSION,
             "socket": str(self._socket_path),
+            "socket_activated": self.socket_adopted,
             "started": now_iso(s.started),
             "uptime_s": round(time.time() - s.started, 1),
             "mode": settings.mode,

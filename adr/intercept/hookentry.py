@@ -129,6 +129,10 @@ def main(argv: "list[str] | None" = None) -> None:
 def _full(host: str, data: bytes) -> None:
     import io
 
+    if sys.flags.no_site:  # started by adr's `-IS` launcher (adr/intercept/launcher.py): the slow path
+        import site        # needs site-packages (the rules engine's dependencies)
+
+        site.main()
     from adr.intercept import hookclient
 
     stdin = io.BytesIO(data)
