@@ -18,7 +18,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.build_py import build_py
 
 try:
@@ -87,13 +87,15 @@ def _compile_native(out: Path) -> None:
     print(f"adr build: native hook client {build_id} -> {out}")
 
 
+class NativeDistribution(Distribution):
+    """With the native client the package is platform-specific: installed into platlib, the wheel's root."""
+
+    def has_ext_modules(self) -> bool:
+        return PLATFORM or super().has_ext_modules()
+
+
 class PlatformWheel(bdist_wheel):
     """py3-none-<platform> when the wheel carries the native client: any Python 3, this OS and CPU."""
-
-    def finalize_options(self) -> None:
-        super().finalize_options()
-        if PLATFORM:
-            self.root_is_pure = False
 
     def get_tag(self) -> "tuple[str, str, str]":
         if not PLATFORM:
@@ -102,4 +104,4 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", plat
 
 
-setup(cmdclass={"build_py": BuildWithShippedData, "bdist_wheel": PlatformWheel})
+setup(distclass=NativeDistribution, cmdclass={"build_py": BuildWithShippedData, "bdist_wheel": PlatformWheel})

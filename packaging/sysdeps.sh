@@ -2,7 +2,9 @@
 # System packages the test suite needs: dbus-daemon (a private session bus for the notification
 # tests), notify-send (libnotify-bin: the notify-send channel is tested against that bus),
 # zsh (the zsh shell guard is tested with a real zsh on a pty) and a C compiler with libc headers
-# (gcc, libc6-dev: adr's native hook / shim client, adr/native, is compiled and tested for real).
+# (gcc, libc6-dev: adr's native hook / shim client, adr/native, is compiled and tested for real) and
+# systemd's tools (systemd: systemd-analyze verifies the login service's units, systemctl enables them,
+# systemd-socket-activate hands the daemon its socket as systemd would).
 # Installs only what is missing; uses sudo when not root.
 set -euo pipefail
 need=()
@@ -10,6 +12,9 @@ command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus)
 command -v notify-send >/dev/null 2>&1 || need+=(libnotify-bin)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 if ! command -v cc >/dev/null 2>&1 || [ ! -e /usr/include/stdio.h ]; then need+=(gcc libc6-dev); fi
+if ! command -v systemd-analyze >/dev/null 2>&1 || ! command -v systemd-socket-activate >/dev/null 2>&1; then
+  need+=(systemd)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -80,9 +80,11 @@ def setup(yes: bool, undo: bool, no_service: bool) -> None:
     if not no_service:
         try:
             svc = manager(ctx.paths, ctx.env, ctx.home)
-            for c in svc.install(dry_run=True).changes:
-                con.print(f"  login service ({svc.name}): {'write' if c.action != 'unchanged' else 'keep'} "
-                          f"{escape(c.path)}, enable it and start it")
+            changes = svc.install(dry_run=True).changes
+            names = ", ".join(Path(c.path).name for c in changes)
+            verb = "write" if any(c.action != "unchanged" for c in changes) else "keep"
+            con.print(f"  login service ({svc.name}): {verb} {escape(names)} in "
+                      f"{escape(str(Path(changes[0].path).parent))}, enable and start it")
         except ServiceError as e:
             con.print(f"  [yellow]no login service: {escape(str(e))}[/]")
             svc = None

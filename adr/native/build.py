@@ -276,6 +276,7 @@ def _remember_failure(path: Path, reason: str) -> None:
 def build_prebuilt(out: Path, env: "Mapping[str, str] | None" = None) -> str:
     """Compile the relocatable hook client (ADR_PY_HOOK_BESIDE) into out, for a platform wheel
     (setup.py, `make dist`). Returns the build id; raises RuntimeError when it cannot be built."""
+    out = out.absolute()
     cc = compiler(env)
     if cc is None:
         raise RuntimeError("no C compiler found (set CC, or install cc/gcc)")
