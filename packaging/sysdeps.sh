@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: dbus-daemon (a private session bus for the notification
 # tests), notify-send (libnotify-bin: the notify-send channel is tested against that bus),
-# zsh (the zsh shell guard is tested with a real zsh on a pty) and a C compiler with libc headers
+# zsh (the zsh shell guard is tested with a real zsh on a pty; zsh and fish load `adr completion`)
+# and a C compiler with libc headers
 # (gcc, libc6-dev: adr's native hook / shim client, adr/native, is compiled and tested for real) and
 # systemd's tools (systemd: systemd-analyze verifies the login service's units, systemctl enables them,
 # systemd-socket-activate hands the daemon its socket as systemd would).
@@ -11,6 +12,7 @@ need=()
 command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus)
 command -v notify-send >/dev/null 2>&1 || need+=(libnotify-bin)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
 if ! command -v cc >/dev/null 2>&1 || [ ! -e /usr/include/stdio.h ]; then need+=(gcc libc6-dev); fi
 if ! command -v systemd-analyze >/dev/null 2>&1 || ! command -v systemd-socket-activate >/dev/null 2>&1; then
   need+=(systemd)

@@ -297,11 +297,12 @@ def build_prebuilt(out: Path, env: "Mapping[str, str] | None" = None) -> str:
     return key
 
 
-def deploy_prebuilt(py_hook: "str | os.PathLike[str]", paths: "Paths", prebuilt: Path = PREBUILT) -> Build:
+def deploy_prebuilt(py_hook: "str | os.PathLike[str]", paths: "Paths", prebuilt: "Path | None" = None) -> Build:
     """The platform wheel's client, set up for this Python client: a copy of it in
     `<state>/native/<key>/adr-hook` with `adr-hook-python` beside it, a symlink to py_hook (the prebuilt
     client hands over to the file beside it). No compiler needed."""
     py_hook = os.fspath(py_hook)
+    prebuilt = prebuilt or PREBUILT
     if not os.path.isabs(py_hook) or is_native(py_hook):
         return Build(None, f"the fallback {py_hook} must be an absolute path to the Python client")
     try:
