@@ -164,3 +164,33 @@ def test_the_launcher_answers_like_the_console_script(home, tmp_path):
     out = subprocess.run([str(launcher), "claude-code"], input=payload("ls"), capture_output=True, timeout=180,
                          env=adr_env(down, PYTHONPATH=str(evil.parent)))
     assert b"evil" not in out.stderr and out.returncode == 0
+
+
+def test_the_launchers_fast_path_imports_no_os(tmp_path):
+    """Started with -I -S (adr's launcher), the fast path loads only built-in modules and adr's wire: not
+    even `os` (~1 ms of CPU per call)."""
+    from adr.intercept.launcher import package_root
+
+    code = (f"import sys; sys.path.insert(0, {str(package_root())!r}); import adr.intercept.hookentry; "
+            "print([m for m in ('os', 'posixpath', '__future__', 'json', 're', 'socket', 'typing') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60, cwd="/")
+    assert out.stdout.strip() == "[]", out
+
+
+@pytest.mark.parametrize("env", [
+    {"ADR_HOME": "~/adr-test-home"}, {"ADR_HOME": "/srv/adr/"}, {"XDG_RUNTIME_DIR": "/run/user/4242"},
+    {"XDG_RUNTIME_DIR": "/run/user/4242/"}, {}, {"ADR_SOCKET": "/tmp/x.sock"},
+])
+def test_the_socket_path_without_os_is_the_same(env):
+    """runtime.socket_path_str reads the environment through `posix` when `os` is not loaded: the same answer."""
+    from adr.intercept.launcher import package_root
+
+    base = {"PATH": "/usr/bin:/bin", "HOME": "/home/someone", **env}
+    code = f"import sys; sys.path.insert(0, {str(package_root())!r}); from adr.runtime import socket_path_str; print(socket_path_str())"
+    without = subprocess.run([sys.executable, "-I", "-S", "-c", code], env=base, capture_output=True, text=True,
+                             timeout=60, cwd="/")
+    with_os = subprocess.run([sys.executable, "-I", "-c", "import os; " + code], env=base, capture_output=True,
+                             text=True, timeout=60, cwd="/")
+    assert without.returncode == 0 and without.stdout == with_os.stdout, (without, with_os)
+    if "ADR_HOME" in env:
+        assert without.stdout.strip().startswith(("/home/someone/adr-test-home/run/", "/srv/adr/run/"))

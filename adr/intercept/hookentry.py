@@ -13,9 +13,7 @@ error, an older daemon, oversized input — goes to `adr.intercept.hookclient` (
 evaluation, fail mode), which gets the bytes already read, so nothing is lost and every answer stays
 explained.
 """
-from __future__ import annotations
-
-import os
+import posix  # not `os`: started with -S (adr's launcher), importing os would cost ~1 ms of CPU per call
 import sys
 import time
 
@@ -29,9 +27,17 @@ class _Fallback(Exception):
     """The fast path cannot answer; the full client takes over."""
 
 
+def _getenv(key: str) -> str:
+    os = sys.modules.get("os")  # loaded (a console script with site): it sees later changes to the environment
+    if os is not None:
+        return os.environ.get(key, "")
+    v = posix.environ.get(key.encode())
+    return v.decode("utf-8", "surrogateescape") if v is not None else ""
+
+
 def _timeout() -> float:
     try:
-        return max(0.05, float(os.environ.get("ADR_HOOK_TIMEOUT", "")))
+        return max(0.05, float(_getenv("ADR_HOOK_TIMEOUT")))
     except ValueError:
         return wire.DECIDE_TIMEOUT
 
@@ -57,7 +63,7 @@ def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
     """(stdout, stderr, exit code) from the daemon's frames; _Fallback when it cannot give them."""
     import _socket
 
-    line = request_line(host, data, os.environ.get("HOME", ""), os.urandom(8).hex())
+    line = request_line(host, data, _getenv("HOME"), posix.urandom(8).hex())
     if len(line) > wire.MAX_MESSAGE_BYTES + 1:
         raise _Fallback()
     deadline = time.monotonic() + _timeout()
