@@ -8,6 +8,7 @@ sealed in adr/_shipped (tests/test_hookclient.py tampered_install), run with tha
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from _daemon_helpers import adr_env, write_test_rule
+from adr.actions import Action, ActionKind, Context
 from adr.config import Settings, save_settings
 from adr.paths import get_paths
 from test_hookclient import tampered_install
@@ -101,3 +103,35 @@ def test_a_broken_user_rule_file_is_reported_not_fatal(tmp_path):
     assert doc.returncode == 0  # a warning: the shipped rules protect
     out = adr(site, home, "check", ATTACK)
     assert out.returncode == 2 and "left out" in out.stderr and "mine.yaml" in out.stderr
+
+
+@pytest.mark.skipif(not shutil.which("dbus-daemon"), reason="dbus-daemon not installed (make sysdeps)")
+def test_the_daemon_starts_with_a_broken_user_file_and_alerts_the_human(tmp_path):
+    """The daemon starts with the shipped packs, says which file is left out (status, an audit record,
+    a desktop notification), judges with the rest — and alerts again on the next reload until it is fixed."""
+    from _daemon_helpers import DaemonProc, wait_for
+    from _notify_server import desktop_session
+    from adr.daemon import protocol as P
+    from adr.record.audit import iter_records
+
+    home = tmp_path / "home"
+    broken = write_test_rule(home, BROKEN_RULE, name="mine.yaml")
+    with desktop_session(str(tmp_path)) as server:
+        d = DaemonProc(home).start()
+        try:
+            st = d.status()
+            assert [b["file"] for b in st["rules"]["broken_files"]] == [str(broken)] and st["rules"]["count"] > 100
+            shown = server.wait_for_calls(1)
+            assert any("rule file" in c["summary"] and "mine.yaml" in c["body"] for c in shown), shown
+            alerts = [r for r in iter_records(d.paths.audit_dir) if r.get("event") == "alert"]
+            assert alerts and "mine.yaml" in json.dumps(alerts[-1])
+            action = Action(ActionKind.EXEC, Context(host="claude-code"), command=ATTACK)
+            resp = d.request(P.Request(op="decide", id=P.new_id(), action=action))
+            assert resp.verdict.decision.value == "deny"
+            broken.write_text(BROKEN_RULE.replace("mine.x", "mine.y"))  # still broken: reported again
+            wait_for(lambda: d.status()["reloads"] >= 1, timeout=30)
+            assert d.status()["rules"]["broken_files"]
+            broken.unlink()  # fixed (removed): no longer reported
+            wait_for(lambda: not d.status()["rules"]["broken_files"], timeout=30)
+        finally:
+            d.stop()

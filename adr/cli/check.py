@@ -46,6 +46,9 @@ class Unjudged:
 
         return fail_verdict(self.settings.fail_mode, True, self.problem, hint=RULES_HINT)
 
+    def decide_bounded(self, action: Action) -> "tuple[Verdict, bool]":
+        return self.decide(action), False
+
     def close(self) -> None:
         pass
 
