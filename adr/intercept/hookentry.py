@@ -35,6 +35,15 @@ def _getenv(key: str) -> str:
     return v.decode("utf-8", "surrogateescape") if v is not None else ""
 
 
+def _setenv(key: str, value: str) -> None:
+    """For the full client in this process: `os`, imported later, copies its environ from posix.environ."""
+    os = sys.modules.get("os")
+    if os is not None:
+        os.environ[key] = value
+    else:
+        posix.environ[key.encode()] = value.encode()
+
+
 def _timeout() -> float:
     try:
         return max(0.05, float(_getenv("ADR_HOOK_TIMEOUT")))
@@ -44,7 +53,7 @@ def _timeout() -> float:
 
 def _answer_timeout() -> float:
     try:
-        return max(0.05, float(os.environ.get("ADR_ANSWER_TIMEOUT", "")))
+        return max(0.05, float(_getenv("ADR_ANSWER_TIMEOUT")))
     except ValueError:
         return wire.ANSWER_TIMEOUT
 
@@ -114,8 +123,8 @@ def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
         if unanswered is not None and isinstance(e, TimeoutError):
             return unanswered  # asked, no answer in time: never run the action unasked
         if isinstance(e, TimeoutError):  # the full client must not wait for it again, and says how long we did
-            os.environ["ADR_DAEMON_WAITED"] = "%g" % round(min(_timeout(), _answer_timeout()), 3)
-            os.environ["ADR_ANSWER_TIMEOUT"] = "0.05"
+            _setenv("ADR_DAEMON_WAITED", "%g" % round(min(_timeout(), _answer_timeout()), 3))
+            _setenv("ADR_ANSWER_TIMEOUT", "0.05")
         raise _Fallback() from None
     finally:
         s.close()
