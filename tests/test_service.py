@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from _daemon_helpers import BIN, adr_env
+from adr.monitor.ancestry import find_agent_ancestor
 from adr.paths import get_paths, service_templates_dir
 from adr.service import manager
 from adr.service.interface import LABEL, ServiceError, Spec
@@ -27,6 +28,8 @@ ADR = str(BIN / "adr")
 HOOK = str(BIN / "adr-hook")
 need_systemd = pytest.mark.skipif(not (shutil.which("systemd-analyze") and shutil.which("systemctl")),
                                   reason="systemd tools missing (packaging/sysdeps.sh installs them)")
+in_agent = pytest.mark.skipif(find_agent_ancestor() is not None,
+                              reason="the test runner itself runs inside an agent (adr refuses to install from there)")
 need_activate = pytest.mark.skipif(not shutil.which("systemd-socket-activate"),
                                    reason="systemd-socket-activate missing (packaging/sysdeps.sh installs it)")
 
@@ -110,6 +113,7 @@ def test_paths_systemd_would_reinterpret_are_refused(tmp_path, bad):
 
 
 @need_systemd
+@in_agent
 def test_service_install_status_uninstall_in_a_temp_home(env):
     home, e = env["home"], env["env"]
     before = snapshot(home)
@@ -147,6 +151,7 @@ def test_service_install_status_uninstall_in_a_temp_home(env):
 
 
 @need_systemd
+@in_agent
 def test_uninstall_keeps_a_unit_file_the_user_had(env):
     unit_dir = env["home"] / ".config" / "systemd" / "user"
     (unit_dir / "adr.service").write_text("[Service]\nExecStart=/opt/my/adr daemon\n")  # the user's own
@@ -159,6 +164,7 @@ def test_uninstall_keeps_a_unit_file_the_user_had(env):
     assert snapshot(env["home"]) == before
 
 
+@in_agent
 def test_service_commands_that_weaken_adr_need_a_human(env):
     out = subprocess.run([ADR, "service", "uninstall"], env=env["env"], stdin=subprocess.DEVNULL,
                          capture_output=True, text=True, timeout=60)

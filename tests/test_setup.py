@@ -77,6 +77,7 @@ def test_setup_then_undo_restores_home_byte_for_byte(machine):
     assert not (get_paths(env).backups_dir / "setup.json").exists()
 
 
+@pytest.mark.skipif(find_agent_ancestor() is not None, reason="the test runner itself runs inside an agent")
 def test_setup_asks_once_and_a_script_must_say_yes(machine):
     home, env = machine["home"], machine["env"]
     before = snapshot(home)
@@ -93,3 +94,16 @@ def test_undo_is_refused_inside_an_agent(machine, tmp_path):
                           ADR, "setup", "--undo", "--yes"], env=machine["env"], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 3 and "inside an AI agent" in out.stderr
+
+
+def test_setup_and_service_install_are_refused_inside_an_agent(machine, tmp_path):
+    """Both write from the caller's environment (ADR_HOME, the socket path, the hook program): an agent
+    could point them elsewhere."""
+    fake_agent = tmp_path / "codex"
+    fake_agent.symlink_to(sys.executable)
+    before = snapshot(machine["home"])
+    for args in (["setup", "--yes"], ["service", "install"]):
+        out = subprocess.run([str(fake_agent), "-c", "import subprocess,sys; sys.exit(subprocess.call(sys.argv[1:]))",
+                              ADR, *args], env=machine["env"], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 3 and "inside an AI agent" in out.stderr, (args, out.stderr)
+    assert snapshot(machine["home"]) == before

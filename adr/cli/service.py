@@ -23,19 +23,27 @@ def _manager() -> Any:
         output.fail(str(e))
 
 
-def _outcome(o: Any, as_json: bool, title: str) -> None:
+def _apply(op: str, as_json: bool = False, **kw: Any) -> None:
+    """Run one Manager operation and print its outcome; a ServiceError exits 3 with its message."""
+    from adr.service import ServiceError
+
+    m = _manager()
+    try:
+        o = getattr(m, op)(**kw)
+    except ServiceError as e:
+        output.fail(str(e))
     if as_json:
         output.print_json(o.to_dict())
         return
-    con = output.console()
     from rich.markup import escape
 
+    con = output.console()
     for c in o.changes:
         con.print(f"{escape(c.path)}: {c.action}" + (f" ({escape(c.note)})" if c.note else ""))
     for n in o.notes:
-        con.print(f"[cyan]{title}[/]: {escape(n)}")
+        con.print(f"[cyan]{m.name}[/]: {escape(n)}")
     for w in o.warnings:
-        con.print(f"[yellow]{title}: {escape(w)}[/]")
+        con.print(f"[yellow]{m.name}: {escape(w)}[/]")
 
 
 @main.group("service")
@@ -49,15 +57,11 @@ def service_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be written; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def service_install(no_start: bool, dry_run: bool, as_json: bool) -> None:
-    """Write the unit files (or plist) with this installation's absolute paths, enable and start them."""
-    from adr.service import ServiceError
-
-    m = _manager()
-    try:
-        o = m.install(start=not no_start, dry_run=dry_run)
-    except ServiceError as e:
-        output.fail(str(e))
-    _outcome(o, as_json, m.name)
+    """Write the unit files (or plist) with this installation's absolute paths, enable and start them.
+    Refused inside an AI agent: the units carry the environment's ADR_HOME / socket path."""
+    if not dry_run:
+        refuse_inside_agent("Installing adr's login service")
+    _apply("install", as_json, start=not no_start, dry_run=dry_run)
 
 
 @service_group.command("uninstall")
@@ -65,43 +69,24 @@ def service_install(no_start: bool, dry_run: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def service_uninstall(yes: bool, as_json: bool) -> None:
     """Stop and remove the service (files adr replaced are restored byte for byte)."""
-    from adr.service import ServiceError
-
     refuse_inside_agent("Removing adr's login service")
     confirm("Stop and remove adr's login service?", yes, "adr service uninstall --yes")
-    m = _manager()
-    try:
-        o = m.uninstall()
-    except ServiceError as e:
-        output.fail(str(e))
-    _outcome(o, as_json, m.name)
+    _apply("uninstall", as_json)
 
 
 @service_group.command("start")
 def service_start() -> None:
     """Start the service now."""
-    from adr.service import ServiceError
-
-    m = _manager()
-    try:
-        _outcome(m.start(), False, m.name)
-    except ServiceError as e:
-        output.fail(str(e))
+    _apply("start")
 
 
 @service_group.command("stop")
 @click.option("--yes", is_flag=True, help="Do not ask.")
 def service_stop(yes: bool) -> None:
     """Stop the service (a human must confirm; agents cannot do this). It starts again at login."""
-    from adr.service import ServiceError
-
     refuse_inside_agent("Stopping adr")
     confirm("Stop adr's service? Agents will fall back to in-process checks", yes, "adr service stop --yes")
-    m = _manager()
-    try:
-        _outcome(m.stop(), False, m.name)
-    except ServiceError as e:
-        output.fail(str(e))
+    _apply("stop")
 
 
 @service_group.command("status")

@@ -55,6 +55,7 @@ def setup(yes: bool, undo: bool, no_service: bool) -> None:
     if undo:
         _undo(yes)
         return
+    refuse_inside_agent("Setting adr up")  # it rewrites every host's hooks and the service from this environment
     from adr.cli.install import install_context
     from adr.integrations.install.hosts import INSTALLERS, detected_hosts
     from adr.service import ServiceError, manager
