@@ -189,8 +189,8 @@ def _timeout_check(inst: Any, ctx: InstallContext, rep: HostReport) -> None:
 NATIVE_COST = "no interpreter start per call"
 PYTHON_COST = ("starts a Python interpreter on every agent tool call (10-40 ms more than the native client; "
                "`make bench` measures both)")
-NATIVE_HOW = ("for the native client install adr's platform wheel (`make dist`), or a C compiler (cc), "
-              "then run `adr install` again")
+NATIVE_HOW = ("the native client comes with adr's platform wheel, or `adr install` compiles it when a C compiler "
+              "(cc) is there and ADR_NATIVE is not 0")
 
 
 def client_check(exe: Path) -> Check:
