@@ -45,17 +45,11 @@ def _setenv(key: str, value: str) -> None:
 
 
 def _timeout() -> float:
-    try:
-        return max(0.05, float(_getenv("ADR_HOOK_TIMEOUT")))
-    except ValueError:
-        return wire.DECIDE_TIMEOUT
+    return wire.seconds(_getenv("ADR_HOOK_TIMEOUT"), wire.DECIDE_TIMEOUT)
 
 
 def _answer_timeout() -> float:
-    try:
-        return max(0.05, float(_getenv("ADR_ANSWER_TIMEOUT")))
-    except ValueError:
-        return wire.ANSWER_TIMEOUT
+    return wire.seconds(_getenv("ADR_ANSWER_TIMEOUT"), wire.ANSWER_TIMEOUT)
 
 
 def _quote(text: str) -> str:
