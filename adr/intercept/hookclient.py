@@ -81,8 +81,9 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
     t0 = time.perf_counter()
     settings = _local_settings()
     from adr.engine import load_engine
+    from adr.judge import Judge
 
-    verdict = load_engine(settings).decide(action)
+    verdict = Judge(load_engine(settings), settings).decide(action)  # files a command runs: read here
     verdict = _note(verdict, why)
     latency = (time.perf_counter() - t0) * 1000
     try:

@@ -1,0 +1,459 @@
+"""Judge a command as what it will run, across calls: the I/O half of adr/shell/runs.py.
+
+`bash a.sh`, `./a.sh`, `npm test`, `make`, `pytest`, `pip install .`, `git commit`, a function from
+an earlier call: the command line alone says nothing about the code. `CrossCall.findings(action)`
+asks adr/shell/runs.py which files the command runs, reads them (bounded: regular files only, never
+a FIFO, a device or /proc), looks them up in the daemon's memory of what each session wrote or
+downloaded (adr/daemon/memory.py; absent in the hook's in-process fallback and `adr check`, which
+read the files only), and hands their text to the pure engine as extra exec actions — a shell
+script as itself, Python as `python3 -c '…'` and so on — following what those run in turn. Each
+finding carries a note ("runs a.sh, written by Write at 14:03:22 (this session)"); a bound that
+trips (size, files, depth) is itself a finding that asks, never a silent allow.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import shlex
+import stat
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
+from adr.shell import runs as R
+from adr.shell.parse import parse as parse_shell
+
+_SPECIAL = ("/proc/", "/sys/", "/dev/")
+_PYTEST_SKIP = frozenset({"node_modules", "build", "dist", "venv", "env", "__pycache__", "site-packages", "CVS",
+                          "_darcs", "{arch}", "target"})
+_RUNNER = {"shell": "sh", "python": "python3", "node": "node", "perl": "perl", "ruby": "ruby", "php": "php",
+           "lua": "lua"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far one decision follows what a command runs. Whatever a limit cuts off asks."""
+
+    file_bytes: int = 256 * 1024  # of one file (the shell layer parses 256 KiB per layer)
+    files: int = 32  # files read per decision
+    depth: int = 4  # a script that runs a script that runs …
+    judged: int = 64  # texts handed to the engine per decision
+    total_bytes: int = 4 * 1024 * 1024  # read per decision
+    walk_dirs: int = 2000  # directories searched for conftest.py
+
+
+@dataclass(frozen=True)
+class FileRead:
+    status: str  # ok | missing | too-large | binary | not-regular | special | unreadable
+    text: str = ""  # for ok / too-large (the first limit bytes)
+    sha256: str = ""
+    size: int = 0
+    mode: int = 0
+
+
+def read_file(path: str, limit: int) -> FileRead:
+    """A script's text, bounded; never opens a FIFO, socket or device, never reads /proc, /sys or
+    /dev (the daemon's /proc/self is not the agent's)."""
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return FileRead("unreadable")
+    if real.startswith(_SPECIAL) or path.startswith(_SPECIAL):
+        return FileRead("special")
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        return FileRead("missing")
+    except (OSError, ValueError):
+        return FileRead("unreadable")
+    if not stat.S_ISREG(st.st_mode):
+        return FileRead("not-regular", mode=st.st_mode)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return FileRead("unreadable", mode=st.st_mode)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
+            return FileRead("not-regular", mode=st.st_mode)
+        data = os.read(fd, limit + 1)
+    except OSError:
+        return FileRead("unreadable", mode=st.st_mode)
+    finally:
+        os.close(fd)
+    big = len(data) > limit or st.st_size > limit
+    data = data[:limit]
+    if b"\x00" in data[:8192]:
+        return FileRead("binary", size=st.st_size, mode=st.st_mode)
+    text = data.decode("utf-8", "replace")
+    return FileRead("too-large" if big else "ok", text, hashlib.sha256(data).hexdigest(), st.st_size, st.st_mode)
+
+
+class CrossCall:
+    """One per Judge (per generation of rules): the findings of what exec actions run."""
+
+    CACHE = 512  # judged texts whose findings are kept, by content hash
+
+    def __init__(self, engine: Any, memory: Any = None, limits: Limits = Limits()) -> None:
+        self.engine = engine
+        self.memory = memory
+        self.limits = limits
+        self._cache: "OrderedDict[tuple[str, str, str], tuple[Finding, ...]]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def findings(self, action: Action) -> tuple[Finding, ...]:
+        """Extra findings for what `action` runs from files, functions and aliases (exec only)."""
+        if action.kind is not ActionKind.EXEC or not action.command:
+            return ()
+        walk = _Walk(self, action)
+        walk.line(action.command, action.context.cwd, 0, "")
+        return tuple(walk.found.values())
+
+    def evaluate(self, command: str, action: Action, cwd: str) -> tuple[Finding, ...]:
+        key = (hashlib.sha256(command.encode("utf-8", "surrogatepass")).hexdigest(), cwd, action.context.home)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        sub = replace(action, command=command, context=replace(action.context, cwd=cwd))
+        got = tuple(self.engine.evaluate(sub))
+        with self._lock:
+            self._cache[key] = got
+            while len(self._cache) > self.CACHE:
+                self._cache.popitem(last=False)
+        return got
+
+
+class _Walk:
+    """One decision's walk through what a command runs (bounded)."""
+
+    def __init__(self, cc: CrossCall, action: Action) -> None:
+        self.cc = cc
+        self.limits = cc.limits
+        self.memory = cc.memory
+        self.action = action
+        ctx = action.context
+        self.session = ctx.session
+        self.home = ctx.home or os.path.expanduser("~")
+        self.found: dict[str, Finding] = {}
+        self.files = 0
+        self.bytes = 0
+        self.judged = 0
+        self.seen: set[tuple[str, ...]] = set()
+        self.defs: dict[str, tuple[R.Definition, str]] = {}
+        if self.memory is not None:
+            for name, d in self.memory.definitions(ctx.host, ctx.session).items():
+                self.defs[name] = (d.definition, f"{d.by} at {_clock(d.at)}")
+
+    # ---- the walk -------------------------------------------------------------------------------------
+
+    def line(self, text: str, cwd: str, depth: int, note: str) -> None:
+        """Follow what the shell text `text` runs from files and definitions."""
+        parsed = parse_shell(text)
+        local, _ = R.definitions(parsed)
+        for d in local:
+            self.defs.setdefault(d.name, (d, "defined on the same line"))
+        runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
+        if not runs:
+            return
+        if depth >= self.limits.depth:
+            self.bound(f"runs nested deeper than {self.limits.depth} levels were not followed", runs[0].how, note)
+            return
+        for run in runs:
+            handler = getattr(self, "run_" + run.kind)
+            handler(run, text, depth + 1, note)
+
+    def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True) -> None:
+        if not command.strip():
+            return
+        key = ("judge", command, cwd)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        if self.judged >= self.limits.judged:
+            self.bound(f"more than {self.limits.judged} scripts to judge", command[:200], note)
+            return
+        self.judged += 1
+        for f in self.cc.evaluate(command, self.action, cwd):
+            self.add(_annotate(f, note))
+        if follow:
+            self.line(command, cwd, depth, note)
+
+    def read(self, path: str, note: str, how: str) -> FileRead | None:
+        """A file for this decision, within the per-decision bounds (None when a bound tripped)."""
+        if self.files >= self.limits.files:
+            self.bound(f"more than {self.limits.files} files to read", path, note or how)
+            return None
+        if self.bytes >= self.limits.total_bytes:
+            self.bound(f"more than {self.limits.total_bytes // 1024} KiB of scripts to read", path, note or how)
+            return None
+        self.files += 1
+        got = read_file(path, self.limits.file_bytes)
+        self.bytes += len(got.text)
+        return got
+
+    def recall(self, path: str) -> Any:
+        if self.memory is None:
+            return None
+        w = self.memory.lookup(path)
+        if w is None:
+            try:
+                real = os.path.realpath(path)
+            except (OSError, ValueError):
+                return None
+            if real != path:
+                w = self.memory.lookup(real)
+        return w
+
+    def content(self, path: str, run: R.Run, note: str, *, need_exec: bool = False) -> list[tuple[str, str]]:
+        """(text, origin) to judge for a file that runs: what is on disk, and what this session wrote
+        there when that differs (or the disk has nothing). An unreadable file asks."""
+        key = ("file", path)
+        if key in self.seen:
+            return []
+        self.seen.add(key)
+        w = self.recall(path)
+        got = self.read(path, note, run.how)
+        if got is None:
+            return []
+        out: list[tuple[str, str]] = []
+        origin = w.origin(self.session) if w is not None else "on disk, not written through adr"
+        if got.status in ("ok", "too-large"):
+            if need_exec and not got.mode & 0o111:
+                return []  # git skips a hook that is not executable
+            out.append((got.text, origin))
+            if got.status == "too-large":
+                self.bound(f"{path} is larger than {self.limits.file_bytes // 1024} KiB: only its start was judged",
+                           path, note or run.how)
+        elif got.status in ("special", "not-regular", "unreadable"):
+            self.add(_unreadable(path, got.status, run.how, note))
+        if w is not None and w.content is not None and w.sha256 != got.sha256:
+            changed = "" if got.status == "missing" else "; the file changed since"
+            out.append((w.content, f"as {w.origin(self.session)}{changed}"))
+        return out
+
+    # ---- run kinds ------------------------------------------------------------------------------------
+
+    def run_script(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        path = run.paths[0]
+        w = self.recall(path)
+        if w is not None and w.url:
+            self.downloaded(run, path, w, depth, note)
+        for text, origin in self.content(path, run, note):
+            lang = R.language_of_script(path, text, run.language)
+            here = _note(note, f"runs {path} ({origin}) via `{run.how}`")
+            words = R.shebang(text).split()
+            if run.mode == "exec" and (len(words) > 2 or len(words) == 2 and not words[0].endswith("/env")):
+                # `#!/usr/bin/env -S bash -c '…'`: the interpreter line is a command of its own
+                self.judge(" ".join(words + [shlex.quote(path)]), run.cwd, depth, _note(here, "its #! line"),
+                           follow=False)
+            if lang == "other":
+                continue
+            self.judge(R.as_command(lang, text), run.cwd, depth, here)
+
+    def downloaded(self, run: R.Run, path: str, w: Any, depth: int, note: str) -> None:
+        """A downloaded file that now runs: judged as the one-liner that downloads and runs it."""
+        from adr.daemon.memory import fetch_command
+        lang = run.language or ""
+        runner = {"exec": shlex.quote(path), "source": f". {shlex.quote(path)}"}.get(
+            run.mode, f"{_RUNNER.get(lang, 'sh')} {shlex.quote(path)}")
+        self.judge(f"{fetch_command(w.url, path)} && {runner}", run.cwd, depth,
+                   _note(note, f"runs {path} ({w.origin(self.session)}) via `{run.how}`"), follow=False)
+
+    def run_package(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        path = run.paths[0]
+        for text, origin in self.content(path, run, note):
+            for name, script in R.package_scripts(text, run.names):
+                self.judge(script, run.cwd, depth,
+                           _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`"))
+
+    def run_make(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        for path in run.paths:
+            texts = self.content(path, run, note)
+            if not texts:
+                continue
+            for text, origin in texts:
+                recipes, tripped = R.make_recipes(text, run.names, run.args, dry=run.mode == "dry")
+                if tripped:
+                    self.bound(f"more than {R.MAX_MAKE_TARGETS} make targets to follow", path, note or run.how)
+                for label, recipe in recipes:
+                    self.judge(recipe, run.cwd, depth, _note(note, f"runs {label} of {path} ({origin}) via `{run.how}`"))
+            return  # make reads the first of GNUmakefile, makefile, Makefile that exists
+
+    def run_setup(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        path = run.paths[0]
+        for text, origin in self.content(path, run, note):
+            self.judge(R.as_command("python", text), run.cwd, depth,
+                       _note(note, f"runs {path} ({origin}) via `{run.how}`"))
+
+    def run_pytest(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        files: list[str] = []
+        root = run.cwd
+        # conftest.py from the root up to the project's top (rootdir / confcutdir), and below each path
+        d = root
+        for _ in range(32):
+            files.append(posixpath.join(d, "conftest.py"))
+            if any(os.path.exists(posixpath.join(d, m)) for m in (".git", "pytest.ini", "pyproject.toml", "tox.ini",
+                                                                  "setup.cfg")):
+                break
+            parent = posixpath.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        walked = 0
+        for p in run.paths:
+            if os.path.isfile(p):
+                files += [posixpath.join(posixpath.dirname(p), "conftest.py"), p]
+                continue
+            for dirpath, dirnames, filenames in os.walk(p):
+                walked += 1
+                if walked > self.limits.walk_dirs:
+                    self.bound(f"more than {self.limits.walk_dirs} directories to search for conftest.py", p,
+                               note or run.how)
+                    break
+                dirnames[:] = sorted(n for n in dirnames if not n.startswith(".") and n not in _PYTEST_SKIP
+                                     and not n.endswith(".egg-info") and not n.endswith(".egg"))
+                if "conftest.py" in filenames:
+                    files.append(posixpath.join(dirpath, "conftest.py"))
+            if self.memory is not None:  # test code this session wrote there runs too
+                for w in self.memory.under(p):
+                    base = posixpath.basename(w.path)
+                    if base == "conftest.py" or (base.endswith(".py") and (base.startswith("test_")
+                                                                          or base.endswith("_test.py"))):
+                        files.append(w.path)
+        for plugin in run.names:
+            mod = plugin.replace(".", "/")
+            files += [posixpath.join(root, mod + ".py"), posixpath.join(root, mod, "__init__.py")]
+        for path in dict.fromkeys(files):
+            if not os.path.exists(path) and self.recall(path) is None:
+                continue
+            for text, origin in self.content(path, run, note):
+                self.judge(R.as_command("python", text), root, depth,
+                           _note(note, f"runs {path} ({origin}) via `{run.how}`"))
+
+    def run_git(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        repo = _git_dirs(run.cwd)
+        if repo is None:
+            return
+        top, gitdir, common = repo
+        cfg_text = ""
+        got = self.read(posixpath.join(common, "config"), note, run.how)
+        if got is not None and got.status in ("ok", "too-large"):
+            cfg_text = got.text
+        cfg = R.git_config(cfg_text, run.args)
+        hooks = R.resolve(cfg.hooks_path, top, self.home) if cfg.hooks_path else posixpath.join(common, "hooks")
+        for label, text in R.git_program_runs(cfg, run.mode):
+            self.judge(text, top, depth, _note(note, f"runs {label} from {common}/config via `{run.how}`"))
+        if not hooks:
+            return
+        for name in run.names:
+            path = posixpath.join(hooks, name)
+            if not os.path.lexists(path) and self.recall(path) is None:
+                continue
+            for text, origin in self.content(path, run, note, need_exec=True):
+                lang = R.language_of_script(path, text)
+                if lang != "other":
+                    self.judge(R.as_command(lang, text), top, depth,
+                               _note(note, f"runs the git hook {path} ({origin}) via `{run.how}`"))
+
+    def run_function(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        name = run.names[0]
+        got = self.defs.get(name)
+        if got is None:
+            return
+        d, origin = got
+        key = ("function", name, run.raw)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        called = R.call_text(d, run.args)
+        body = called if d.kind == "alias" else "{ " + called + "\n}"
+        # the call is replaced where it stands, so a pipeline around it is judged with it
+        text = line.replace(run.raw, body, 1) if run.raw and run.raw in line else body
+        self.judge(text, run.cwd, depth, _note(note, f"calls the {d.kind} {name} ({origin}) via `{run.how}`"))
+
+    # ---- findings -------------------------------------------------------------------------------------
+
+    def add(self, f: Finding) -> None:
+        prev = self.found.get(f.rule_id)
+        if prev is None:
+            if len(self.found) < 50:
+                self.found[f.rule_id] = f
+            return
+        if f.decision().rank > prev.decision().rank:
+            self.found[f.rule_id] = f
+        elif len(prev.evidence) < 3:
+            extra = tuple(e for e in f.evidence if e not in prev.evidence)[: 3 - len(prev.evidence)]
+            self.found[f.rule_id] = replace(prev, evidence=prev.evidence + extra)
+
+    def bound(self, detail: str, subject: str, note: str) -> None:
+        self.add(Finding(
+            rule_id="crosscall.bound", title="What this command runs could not be followed completely",
+            severity=Severity.HIGH, action=RuleAction.ASK,
+            evidence=(Evidence(subject=subject[:500], field="crosscall", note=_note(note, detail)),),
+            description="adr follows the scripts, package scripts, make recipes, hooks and functions a command "
+                        "runs, within bounds; what lies beyond a bound was not judged, so a human decides.",
+            tags=("crosscall",), source="crosscall"))
+
+
+def _unreadable(path: str, status: str, how: str, note: str) -> Finding:
+    why = {"special": "a /proc, /sys or /dev path", "not-regular": "not a regular file (a FIFO, socket or device)",
+           "unreadable": "adr cannot read it"}.get(status, status)
+    return Finding(
+        rule_id="crosscall.unreadable", title="Runs a file adr cannot read",
+        severity=Severity.MEDIUM, action=RuleAction.ASK,
+        evidence=(Evidence(subject=path[:500], field="crosscall", note=_note(note, f"{why}; run by `{how}`")),),
+        description="The command runs a file whose content adr could not judge.", tags=("crosscall",),
+        source="crosscall")
+
+
+def _annotate(f: Finding, note: str) -> Finding:
+    if not note:
+        return f
+    return replace(f, evidence=tuple(replace(e, note=_note(note, e.note)) for e in f.evidence) or (
+        Evidence(subject="", note=note),))
+
+
+def _note(outer: str, inner: str) -> str:
+    if outer and inner:
+        return f"{outer}; {inner}"
+    return outer or inner
+
+
+def _clock(at: float) -> str:
+    import time
+    return time.strftime("%H:%M:%S", time.localtime(at)) if at else "?"
+
+
+def _git_dirs(cwd: str) -> tuple[str, str, str] | None:
+    """(work tree top, git dir, common dir) of the repository around cwd, or None."""
+    if not cwd.startswith("/"):
+        return None
+    d = cwd
+    for _ in range(64):
+        dot = posixpath.join(d, ".git")
+        if os.path.isdir(dot):
+            gitdir = dot
+            break
+        if os.path.isfile(dot):
+            got = read_file(dot, 4096)
+            line = got.text.strip() if got.status == "ok" else ""
+            if not line.startswith("gitdir:"):
+                return None
+            gitdir = R.resolve(line[7:].strip(), d)
+            break
+        parent = posixpath.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+    else:
+        return None
+    common = gitdir
+    got = read_file(posixpath.join(gitdir, "commondir"), 4096)
+    if got.status == "ok" and got.text.strip():
+        common = R.resolve(got.text.strip(), gitdir) or gitdir
+    return d, gitdir, common
