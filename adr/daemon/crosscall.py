@@ -47,7 +47,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class FileRead:
-    status: str  # ok | missing | too-large | binary | not-regular | special | unreadable
+    status: str  # ok | missing | too-large | binary | directory | not-regular | special | unreadable
     text: str = ""  # for ok / too-large (the first limit bytes)
     sha256: str = ""
     size: int = 0
@@ -69,6 +69,8 @@ def read_file(path: str, limit: int) -> FileRead:
         return FileRead("missing")
     except (OSError, ValueError):
         return FileRead("unreadable")
+    if stat.S_ISDIR(st.st_mode):
+        return FileRead("directory", mode=st.st_mode)  # running a directory fails; nothing to judge
     if not stat.S_ISREG(st.st_mode):
         return FileRead("not-regular", mode=st.st_mode)
     try:
@@ -241,6 +243,8 @@ class _Walk:
     def run_script(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
         w = self.recall(path)
+        if w is None and R.INSTALLED.search(path):
+            return  # an installed program or dependency no agent wrote (installs are judged as installs)
         if w is not None and w.url:
             self.downloaded(run, path, w, depth, note)
         for text, origin in self.content(path, run, note):

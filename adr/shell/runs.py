@@ -91,8 +91,9 @@ _NODE_PRELOAD = frozenset({"-r", "--require", "--import", "--loader", "--experim
 _PERL_RUBY_VALUED = frozenset({"-I", "-M", "-m", "-r", "-x", "-C", "-E"})
 _PHP_VALUED = frozenset({"-c", "-d", "-z"})
 _READERS = frozenset({"cat", "head", "tail", "tac", "less", "more"})
-_SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/", "/opt/homebrew/", "/nix/store/",
-                "/snap/", "/System/", "/Library/Apple/")
+# installed programs and dependencies: run from disk all the time, judged only when an agent wrote them
+INSTALLED = re.compile(r"^/(?:usr|bin|sbin|lib|lib64|etc|nix/store|snap|System|opt/homebrew)/|"
+                       r"/(?:node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox)/")
 
 _NPM_LIFECYCLE_INSTALL = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
                           "postprepare")
@@ -200,11 +201,16 @@ def cd_target(args: tuple[str, ...], here: str, home: str) -> str:
 
 def _runs_of_command(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
     prog, args = c.program, c.args
-    if c.program_path:
+    if c.program_path and not c.dynamic and not c.program_path.endswith("/"):  # ./a.sh, /usr/bin/env, .venv/bin/python: the file itself
+        # runs (the caller reads only what it may: installed programs only when an agent wrote them)
         path = resolve(c.program_path, here, home)
-        if path and not path.startswith(_SYSTEM_DIRS):
-            return [Run(SCRIPT, _how(c), here, (path,), args=args, mode="exec")]
-        return []
+        own = [Run(SCRIPT, _how(c), here, (path,), args=args, mode="exec")] if path else []
+        return own + _runs_by_name(c, commands, here, home)
+    return _runs_by_name(c, commands, here, home)
+
+
+def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
+    prog, args = c.program, c.args
     if prog in SHELLS:
         return _shell_runs(c, here, home)
     if prog in ("source", "."):
@@ -215,8 +221,10 @@ def _runs_of_command(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here
         return []
     if prog in _READERS:
         return _reader_runs(c, commands, here, home)
-    if prog in ("npm", "pnpm", "yarn", "bun"):
+    if prog in ("npm", "pnpm", "yarn"):
         return _package_runs(c, here, home)
+    if prog == "bun":  # bun [run] NAME: a package.json script; bun [run] FILE: the file
+        return _package_runs(c, here, home) or _interpreter_runs(c, "node", here, home)
     if prog in ("make", "gmake", "bmake", "remake"):
         return _make_runs(c, here, home)
     if prog in ("pytest", "py.test"):
@@ -577,9 +585,10 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
         if "=" in rest:  # `target: VAR = value`: a target-specific variable, not a rule
             current = []
             continue
-        prereqs = rest.replace("|", " ").split()
+        # target and prerequisite lists are expanded when make reads them
+        prereqs = _make_expand(rest, variables, "", []).replace("|", " ").split()
         current = []
-        for t in rm.group(1).split():
+        for t in _make_expand(rm.group(1), variables, "", []).split():
             if "%" in t:
                 recipe: list[str] = [inline] if inline.strip() else []
                 patterns.append((t, prereqs, recipe))
@@ -614,7 +623,7 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
             if rule is None:
                 continue
         prereqs, recipe = rule
-        todo.extend(_make_expand(p, variables, t, prereqs) for p in prereqs)
+        todo.extend(prereqs)
         if dry:
             recipe = [r for r in recipe if r.lstrip().startswith("+") or "$(MAKE)" in r or "${MAKE}" in r]
         text = "\n".join(_recipe_line(r, variables, t, prereqs) for r in recipe if r.strip())
@@ -802,7 +811,7 @@ def _setup_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
                    "--target", "--prefix", "--root", "-f", "--find-links", "--python", "--spec"):
             i += 2
             continue
-        elif not a.startswith("-") and _PIP_LOCAL.match(a) and "://" not in a.replace("file://", ""):
+        elif not a.startswith("-") and _PIP_LOCAL.match(a.split("[", 1)[0]) and "://" not in a.replace("file://", ""):
             dirs.append(a[5:] if a.startswith("file:") else a)
         i += 1
     return _setup_dirs(c, [d.split("[", 1)[0] for d in dirs], here, home)
