@@ -544,3 +544,12 @@ def test_memory_remembers_only_allowed_actions(proj):
                       context=Context(cwd=str(proj))), Verdict(Decision.ALLOW))
     assert m.lookup(str(proj / "b.txt")).content == "hi\n"
     assert m.status()["files"] == 1 and m.status()["projects"] == {str(proj): 1}
+
+
+def test_time_bound_asks(engine, proj):
+    j = Judge(engine, Settings())
+    j.crosscall = CrossCall(engine, None, Limits(cpu_ms=0.0))
+    write(proj / "a.sh", "echo hi\nbash b.sh\n")
+    write(proj / "b.sh", "echo hi\n")
+    v = run(j, "bash a.sh", proj)
+    assert v.decision is Decision.ASK and "took more than 0 ms" in notes(v)

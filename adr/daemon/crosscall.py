@@ -18,6 +18,7 @@ import posixpath
 import shlex
 import stat
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -41,8 +42,9 @@ class Limits:
     files: int = 32  # files read per decision
     depth: int = 4  # a script that runs a script that runs …
     judged: int = 64  # texts handed to the engine per decision
-    total_bytes: int = 4 * 1024 * 1024  # read per decision
+    total_bytes: int = 1024 * 1024  # read per decision
     walk_dirs: int = 2000  # directories searched for conftest.py
+    cpu_ms: float = 150.0  # this thread's CPU time for the whole walk (checked between steps)
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,18 @@ class CrossCall:
 
     def __init__(self, engine: Any, memory: Any = None, limits: Limits = Limits()) -> None:
         self.engine = engine
-        self.memory = memory
+        self._memory = memory  # None: the daemon's memory when one is attached in this process
         self.limits = limits
         self._cache: "OrderedDict[tuple[str, str, str], tuple[Finding, ...]]" = OrderedDict()
+        self._made: "OrderedDict[tuple[str, str, str], tuple[list[tuple[str, str]], bool]]" = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def memory(self) -> Any:
+        if self._memory is not None:
+            return self._memory
+        from adr.daemon.memory import attached
+        return attached()
 
     def findings(self, action: Action) -> tuple[Finding, ...]:
         """Extra findings for what `action` runs from files, functions and aliases (exec only)."""
@@ -113,6 +123,20 @@ class CrossCall:
         walk = _Walk(self, action)
         walk.line(action.command, action.context.cwd, 0, "")
         return tuple(walk.found.values())
+
+    def make_recipes(self, content: str, run: R.Run) -> tuple[list[tuple[str, str]], bool]:
+        """R.make_recipes, kept by content: the same Makefile is read on every `make`."""
+        key = ("make", hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
+               repr((run.names, run.args, run.mode)))
+        with self._lock:
+            hit = self._made.get(key)
+        if hit is None:
+            hit = R.make_recipes(content, run.names, run.args, dry=run.mode == "dry")
+            with self._lock:
+                self._made[key] = hit
+                while len(self._made) > 64:
+                    self._made.popitem(last=False)
+        return hit
 
     def evaluate(self, command: str, action: Action, cwd: str) -> tuple[Finding, ...]:
         key = (hashlib.sha256(command.encode("utf-8", "surrogatepass")).hexdigest(), cwd, action.context.home)
@@ -146,6 +170,7 @@ class _Walk:
         self.bytes = 0
         self.judged = 0
         self.seen: set[tuple[str, ...]] = set()
+        self.deadline = time.thread_time() + self.limits.cpu_ms / 1000.0
         self.defs: dict[str, tuple[R.Definition, str]] = {}
         if self.memory is not None:
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
@@ -179,10 +204,16 @@ class _Walk:
         if self.judged >= self.limits.judged:
             self.bound(f"more than {self.limits.judged} scripts to judge", command[:200], note)
             return
+        if time.thread_time() > self.deadline:
+            self.bound(f"judging what it runs took more than {self.limits.cpu_ms:g} ms", command[:200], note)
+            return
         self.judged += 1
         for f in self.cc.evaluate(command, self.action, cwd):
             self.add(_annotate(f, note))
         if follow:
+            if time.thread_time() > self.deadline:
+                self.bound(f"judging what it runs took more than {self.limits.cpu_ms:g} ms", command[:200], note)
+                return
             self.line(command, cwd, depth, note)
 
     def read(self, path: str, note: str, how: str) -> FileRead | None:
@@ -281,11 +312,14 @@ class _Walk:
             if not texts:
                 continue
             for text, origin in texts:
-                recipes, tripped = R.make_recipes(text, run.names, run.args, dry=run.mode == "dry")
+                recipes, tripped = self.cc.make_recipes(text, run)
                 if tripped:
                     self.bound(f"more than {R.MAX_MAKE_TARGETS} make targets to follow", path, note or run.how)
-                for label, recipe in recipes:
-                    self.judge(recipe, run.cwd, depth, _note(note, f"runs {label} of {path} ({origin}) via `{run.how}`"))
+                if recipes:  # one text: one parse and one evaluation for the whole build
+                    labels = [label.removeprefix("make target ") for label, _ in recipes]
+                    what = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+                    self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
+                               _note(note, f"runs make: {what} of {path} ({origin}) via `{run.how}`"))
             return  # make reads the first of GNUmakefile, makefile, Makefile that exists
 
     def run_setup(self, run: R.Run, line: str, depth: int, note: str) -> None:
@@ -429,7 +463,6 @@ def _note(outer: str, inner: str) -> str:
 
 
 def _clock(at: float) -> str:
-    import time
     return time.strftime("%H:%M:%S", time.localtime(at)) if at else "?"
 
 

@@ -273,6 +273,25 @@ class Memory:
                     "projects": dict(sorted(projects.items(), key=lambda kv: -kv[1])[:20])}
 
 
+# The memory of the daemon running in this process (its component attaches it at start): every Judge
+# the daemon creates — one per rules generation — consults the same memory without being handed it.
+# In the hook's in-process fallback and `adr check` nothing is attached: files are read, nothing recalled.
+_ATTACHED: list[Memory] = []
+
+
+def attach(memory: Memory) -> None:
+    _ATTACHED[:] = [memory]
+
+
+def detach(memory: Memory) -> None:
+    if _ATTACHED and _ATTACHED[0] is memory:
+        _ATTACHED.clear()
+
+
+def attached() -> Memory | None:
+    return _ATTACHED[0] if _ATTACHED else None
+
+
 def _sha(content: str | None) -> str:
     if content is None:
         return ""
