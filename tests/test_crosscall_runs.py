@@ -59,7 +59,7 @@ def test_scripts(cmd, path, lang, mode):
 
 
 @pytest.mark.parametrize("cmd", [
-    "ls -la", "bash", "bash -c 'echo hi'", "sh -s", "python3 -c 'print(1)'", "python3 -m http.server",
+    "ls -la", "bash", "bash -c 'echo hi'", "sh -s", "python3 -c 'print(1)'",
     "node -e 'console.log(1)'", "/usr/bin/curl https://example.com", "/bin/ls", "echo a.sh", "cat a.sh",
     "cat a.sh | grep x", "git status", "npm view react", "npm exec x", "yarn why react", "pip install requests",
     "pip install -r requirements.txt", "ls ./a.sh", "chmod +x a.sh", "bash \"$SCRIPT\"", "./$X",
@@ -78,6 +78,12 @@ def test_installed_programs_and_dependencies_are_marked():
         assert not R.INSTALLED.search(p), p
     assert [r.paths for r in runs("/usr/local/bin/tool x")] == [("/usr/local/bin/tool",)]
     assert [r.paths for r in runs("/usr/bin/env ./a.sh")] == [("/p/a.sh",)]  # env is peeled
+
+
+def test_python_m_looks_in_the_working_directory_first():
+    assert [r.paths[0] for r in runs("python3 -m http.server")] == \
+        ["/p/http/server.py", "/p/http/server/__main__.py", "/p/http/server/__init__.py"]
+    assert runs("python3 -m http.server", cwd="") == ()
 
 
 def test_node_preload_and_main_both_run():
@@ -220,7 +226,9 @@ def test_make_target_bound_trips():
     ("pytest -p myplugin -p no:cacheprovider", ("/p",), ("myplugin",)),
 ])
 def test_pytest(cmd, paths, plugins):
-    r = one(cmd)
+    got = [r for r in runs(cmd) if r.kind == R.PYTEST]
+    assert len(got) == 1
+    r = got[0]
     assert (r.kind, r.paths, r.names) == (R.PYTEST, paths, plugins)
 
 

@@ -28,6 +28,10 @@ from adr.shell import runs as R
 from adr.shell.parse import parse as parse_shell
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
+# Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
+# command; in a script (`$CC -o app`, `"$@"`, `$PY -m pip`) it is how scripts are written, so what a
+# command runs from a file only records them. (A renamed rule is simply judged as usual: stricter.)
+ORDINARY_IN_SCRIPTS = frozenset({"shell.dynamic-command"})
 _PYTEST_SKIP = frozenset({"node_modules", "build", "dist", "venv", "env", "__pycache__", "site-packages", "CVS",
                           "_darcs", "{arch}", "target"})
 _RUNNER = {"shell": "sh", "python": "python3", "node": "node", "perl": "perl", "ruby": "ruby", "php": "php",
@@ -209,6 +213,11 @@ class _Walk:
             return
         self.judged += 1
         for f in self.cc.evaluate(command, self.action, cwd):
+            if f.rule_id in ORDINARY_IN_SCRIPTS and f.action is not RuleAction.LOG:
+                f = replace(f, action=RuleAction.LOG)
+                note_f = _note(note, "a program named by a variable is ordinary in a script: recorded only")
+                self.add(_annotate(f, note_f))
+                continue
             self.add(_annotate(f, note))
         if follow:
             if time.thread_time() > self.deadline:
@@ -312,6 +321,7 @@ class _Walk:
             if not texts:
                 continue
             for text, origin in texts:
+                text = self.make_included(text, run, note)
                 recipes, tripped = self.cc.make_recipes(text, run)
                 if tripped:
                     self.bound(f"more than {R.MAX_MAKE_TARGETS} make targets to follow", path, note or run.how)
@@ -321,6 +331,17 @@ class _Walk:
                     self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
                                _note(note, f"runs make: {what} of {path} ({origin}) via `{run.how}`"))
             return  # make reads the first of GNUmakefile, makefile, Makefile that exists
+
+    def make_included(self, text: str, run: R.Run, note: str) -> str:
+        """The Makefile with each literal `include` replaced by the file it names (one level)."""
+        for line, name, optional in R.make_includes(text):
+            path = R.resolve(name, run.cwd, self.home)
+            if not path or ("file", path) in self.seen:
+                continue
+            got = self.content(path, run, note)
+            if got:
+                text = text.replace(line, "\n".join(t for t, _ in got), 1)
+        return text
 
     def run_setup(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
@@ -378,25 +399,51 @@ class _Walk:
         if repo is None:
             return
         top, gitdir, common = repo
-        cfg_text = ""
-        got = self.read(posixpath.join(common, "config"), note, run.how)
-        if got is not None and got.status in ("ok", "too-large"):
-            cfg_text = got.text
-        cfg = R.git_config(cfg_text, run.args)
+        # the user's global config first, then the repository's (later keys win, as in git)
+        xdg = os.environ.get("XDG_CONFIG_HOME") or posixpath.join(self.home, ".config")
+        texts = []
+        for path in (posixpath.join(xdg, "git/config"), posixpath.join(self.home, ".gitconfig"),
+                     posixpath.join(common, "config")):
+            if os.path.exists(path):
+                got = self.read(path, note, run.how)
+                if got is not None and got.status in ("ok", "too-large"):
+                    texts.append(got.text)
+        cfg = R.git_config("\n".join(texts), run.args)
         hooks = R.resolve(cfg.hooks_path, top, self.home) if cfg.hooks_path else posixpath.join(common, "hooks")
         for label, text in R.git_program_runs(cfg, run.mode):
-            self.judge(text, top, depth, _note(note, f"runs {label} from {common}/config via `{run.how}`"))
+            self.judge(text, top, depth, _note(note, f"runs {label} from git's configuration via `{run.how}`"))
         if not hooks:
             return
+        dirs = [(hooks, True)]
+        if hooks.rstrip("/").endswith("/.husky/_"):  # husky: its stubs in .husky/_ run .husky/NAME with sh
+            dirs.append((posixpath.dirname(hooks.rstrip("/")), False))
+        framework = False
         for name in run.names:
-            path = posixpath.join(hooks, name)
-            if not os.path.lexists(path) and self.recall(path) is None:
-                continue
-            for text, origin in self.content(path, run, note, need_exec=True):
-                lang = R.language_of_script(path, text)
-                if lang != "other":
-                    self.judge(R.as_command(lang, text), top, depth,
-                               _note(note, f"runs the git hook {path} ({origin}) via `{run.how}`"))
+            for d, need_exec in dirs:
+                path = posixpath.join(d, name)
+                if not os.path.lexists(path) and self.recall(path) is None:
+                    continue
+                for text, origin in self.content(path, run, note, need_exec=need_exec):
+                    framework = framework or "pre-commit" in text and ("pre_commit" in text or "INSTALL_PYTHON" in text)
+                    lang = R.language_of_script(path, text, "" if need_exec else "shell")
+                    if lang != "other":
+                        self.judge(R.as_command(lang, text), top, depth,
+                                   _note(note, f"runs the git hook {path} ({origin}) via `{run.how}`"))
+        if framework:  # the pre-commit framework's hook runs the repository's local hooks
+            self.run_precommit(R.Run(R.PRECOMMIT, run.how, top), line, depth, note)
+
+    def run_precommit(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        """.pre-commit-config.yaml: a `repo: local` hook's entry runs in the repository."""
+        repo = _git_dirs(run.cwd)
+        top = repo[0] if repo is not None else run.cwd
+        path = posixpath.join(top, ".pre-commit-config.yaml")
+        if not os.path.exists(path) and self.recall(path) is None:
+            return
+        for text, origin in self.content(path, run, note):
+            for hook_id, command in R.precommit_local_hooks(text):
+                self.judge(command, top, depth,
+                           _note(note, f"runs the local pre-commit hook {hook_id!r} of {path} ({origin}) "
+                                       f"via `{run.how}`"))
 
     def run_function(self, run: R.Run, line: str, depth: int, note: str) -> None:
         name = run.names[0]

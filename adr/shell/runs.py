@@ -38,6 +38,7 @@ PYTEST = "pytest"  # conftest.py files (and test files) under paths
 SETUP = "setup"  # setup.py of a directory being built/installed
 GIT = "git"  # git hooks / aliases / fsmonitor of the repository around cwd
 FUNCTION = "function"  # a shell function or alias defined in an earlier call
+PRECOMMIT = "precommit"  # the pre-commit framework's local hooks (.pre-commit-config.yaml)
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,20 @@ def _runs_of_command(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here
         path = resolve(c.program_path, here, home)
         own = [Run(SCRIPT, _how(c), here, (path,), args=args, mode="exec")] if path else []
         return own + _runs_by_name(c, commands, here, home)
-    return _runs_by_name(c, commands, here, home)
+    return _module_runs(c, here) + _runs_by_name(c, commands, here, home)
+
+
+def _module_runs(c: SimpleCommand, here: str) -> list[Run]:
+    """`python -m NAME`: the working directory comes first on sys.path, so a NAME.py (or a NAME
+    package) there runs instead of the installed one — `python -m pip` included."""
+    if not here or not any(w.endswith(" -m") and w.startswith(("python", "pypy")) for w in c.wrappers):
+        return []
+    mod = c.program.replace(".", "/")
+    if not re.fullmatch(r"[\w/]+", mod):
+        return []
+    paths = (posixpath.join(here, mod + ".py"), posixpath.join(here, mod, "__main__.py"),
+             posixpath.join(here, mod, "__init__.py"))
+    return [Run(SCRIPT, _how(c), here, (p,), language="python", args=c.args, mode="interpreter") for p in paths]
 
 
 def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
@@ -233,6 +247,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _setup_runs(c, here, home)
     if prog == "git":
         return _git_runs(c, here, home)
+    if prog in ("pre-commit", "prek") and c.args[:1] in (("run",), ("try-repo",)) and here:
+        return [Run(PRECOMMIT, _how(c), here)]
     lang = _interpreter_language(prog)
     if lang:
         return _interpreter_runs(c, lang, here, home)
@@ -632,6 +648,20 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
     return out, tripped
 
 
+_MAKE_INCLUDE = re.compile(r"^[ ]*(-?include|sinclude)[ \t]+(.+)$", re.M)
+
+
+def make_includes(content: str) -> list[tuple[str, str, bool]]:
+    """(the include line, a file it names, optional) for each literal `include` of a Makefile
+    (names computed from variables are left out)."""
+    out = []
+    for m in _MAKE_INCLUDE.finditer(content):
+        for name in m.group(2).split("#", 1)[0].split():
+            if "$" not in name and "%" not in name and "*" not in name:
+                out.append((m.group(0), name, m.group(1) != "include"))
+    return out[:16]
+
+
 def _make_lines(content: str) -> list[str]:
     out: list[str] = []
     buf = ""
@@ -931,6 +961,33 @@ def git_program_runs(cfg: GitConfig, sub: str) -> list[tuple[str, str]]:
     if sub in _GIT_FSMONITOR and cfg.fsmonitor and cfg.fsmonitor.lower() not in ("true", "false", "1", "0", "yes",
                                                                                     "no", "on", "off"):
         out.append(("core.fsmonitor", cfg.fsmonitor))
+    return out
+
+
+def precommit_local_hooks(content: str) -> list[tuple[str, str]]:
+    """(hook id, command) for each hook of a `repo: local` block of a .pre-commit-config.yaml: its
+    `entry` and `args` run in the repository (`language: script` runs the entry as a file)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(content)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return []
+    repos = data.get("repos") if isinstance(data, dict) else None
+    out: list[tuple[str, str]] = []
+    for r in repos if isinstance(repos, list) else []:
+        if not isinstance(r, dict) or r.get("repo") not in ("local", "meta") or not isinstance(r.get("hooks"), list):
+            continue
+        for h in r["hooks"]:
+            if not isinstance(h, dict) or not isinstance(h.get("entry"), str):
+                continue
+            args = h.get("args") if isinstance(h.get("args"), list) else []
+            entry = h["entry"]
+            if h.get("language") == "script" and not entry.startswith(("/", "./")):
+                entry = "./" + entry
+            out.append((str(h.get("id", "?")), " ".join([entry] + [shlex.quote(str(a)) for a in args])))
+            if len(out) >= 64:
+                return out
     return out
 
 
