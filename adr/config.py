@@ -35,6 +35,8 @@ class Settings:
     extra_rule_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     audit_max_bytes: int = 20 * 1024 * 1024
+    audit_fail: str = "ask"  # the answer when the audit record cannot be written: ask | deny | allow
+    decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -43,6 +45,10 @@ class Settings:
             raise ConfigError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {self.sensitivity!r}")
         if self.fail_mode not in FAIL_MODES:
             raise ConfigError(f"fail_mode must be one of {', '.join(FAIL_MODES)}, not {self.fail_mode!r}")
+        if self.audit_fail not in FAIL_MODES:
+            raise ConfigError(f"audit_fail must be one of {', '.join(FAIL_MODES)}, not {self.audit_fail!r}")
+        if not 1 <= self.decision_budget_ms <= 60_000:
+            raise ConfigError("decision_budget_ms must be from 1 to 60000")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         return self

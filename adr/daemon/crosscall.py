@@ -120,11 +120,12 @@ class CrossCall:
         from adr.daemon.memory import attached
         return attached()
 
-    def findings(self, action: Action) -> tuple[Finding, ...]:
-        """Extra findings for what `action` runs from files, functions and aliases (exec only)."""
+    def findings(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
+        """Extra findings for what `action` runs from files, functions and aliases (exec only).
+        `budget` (adr.engine.core.Budget): the decision's, shared with the engine's evaluations."""
         if action.kind is not ActionKind.EXEC or not action.command:
             return ()
-        walk = _Walk(self, action)
+        walk = _Walk(self, action, budget)
         walk.line(action.command, action.context.cwd, 0, "")
         return tuple(walk.found.values())
 
@@ -142,7 +143,7 @@ class CrossCall:
                     self._made.popitem(last=False)
         return hit
 
-    def evaluate(self, command: str, action: Action, cwd: str) -> tuple[Finding, ...]:
+    def evaluate(self, command: str, action: Action, cwd: str, budget: Any = None) -> tuple[Finding, ...]:
         key = (hashlib.sha256(command.encode("utf-8", "surrogatepass")).hexdigest(), cwd, action.context.home)
         with self._lock:
             hit = self._cache.get(key)
@@ -150,7 +151,9 @@ class CrossCall:
                 self._cache.move_to_end(key)
                 return hit
         sub = replace(action, command=command, context=replace(action.context, cwd=cwd))
-        got = tuple(self.engine.evaluate(sub))
+        got = tuple(self.engine.evaluate(sub, budget) if budget is not None else self.engine.evaluate(sub))
+        if budget is not None and budget.exhausted:
+            return got  # cut short by this decision's budget: not what the text always gives
         with self._lock:
             self._cache[key] = got
             while len(self._cache) > self.CACHE:
@@ -161,8 +164,9 @@ class CrossCall:
 class _Walk:
     """One decision's walk through what a command runs (bounded)."""
 
-    def __init__(self, cc: CrossCall, action: Action) -> None:
+    def __init__(self, cc: CrossCall, action: Action, budget: Any = None) -> None:
         self.cc = cc
+        self.budget = budget
         self.limits = cc.limits
         self.memory = cc.memory
         self.action = action
@@ -177,6 +181,7 @@ class _Walk:
         self.deadline = time.thread_time() + self.limits.cpu_ms / 1000.0
         self.defs: dict[str, tuple[R.Definition, str]] = {}
         if self.memory is not None:
+            self.memory.settle()  # what the previous decisions left behind is recorded first
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
                 self.defs[name] = (d.definition, f"{d.by} at {_clock(d.at)}")
 
@@ -208,22 +213,28 @@ class _Walk:
         if self.judged >= self.limits.judged:
             self.bound(f"more than {self.limits.judged} scripts to judge", command[:200], note)
             return
-        if time.thread_time() > self.deadline:
-            self.bound(f"judging what it runs took more than {self.limits.cpu_ms:g} ms", command[:200], note)
+        if self.out_of_time(command, note):
             return
         self.judged += 1
-        for f in self.cc.evaluate(command, self.action, cwd):
+        for f in self.cc.evaluate(command, self.action, cwd, self.budget):
             if f.rule_id in ORDINARY_IN_SCRIPTS and f.action is not RuleAction.LOG:
                 f = replace(f, action=RuleAction.LOG)
                 note_f = _note(note, "a program named by a variable is ordinary in a script: recorded only")
                 self.add(_annotate(f, note_f))
                 continue
             self.add(_annotate(f, note))
-        if follow:
-            if time.thread_time() > self.deadline:
-                self.bound(f"judging what it runs took more than {self.limits.cpu_ms:g} ms", command[:200], note)
-                return
+        if follow and not self.out_of_time(command, note):
             self.line(command, cwd, depth, note)
+
+    def out_of_time(self, command: str, note: str) -> bool:
+        """The walk's own CPU-time bound, or the decision's budget, is spent: the rest asks."""
+        if self.budget is not None and self.budget.exhausted:
+            self.bound(f"the decision's budget ran out ({self.budget.exhausted})", command[:200], note)
+            return True
+        if time.thread_time() > self.deadline:
+            self.bound(f"judging what it runs took more than {self.limits.cpu_ms:g} ms", command[:200], note)
+            return True
+        return False
 
     def read(self, path: str, note: str, how: str) -> FileRead | None:
         """A file for this decision, within the per-decision bounds (None when a bound tripped)."""

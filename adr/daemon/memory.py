@@ -13,19 +13,24 @@ the daemon records on its event loop and judges in worker threads.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import posixpath
 import shlex
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Decision, Verdict
+from adr.daemon.components import Component, Decided
 from adr.shell import runs as R
 from adr.shell.parse import parse as parse_shell
 from adr.supply.downloads import downloads_of
+
+log = logging.getLogger("adr.daemon")
 
 MAX_ENTRIES = 4096
 MAX_BYTES = 32 * 1024 * 1024  # content kept over all entries
@@ -34,6 +39,7 @@ MAX_SESSIONS = 256  # shell sessions whose functions/aliases are kept
 MAX_DEFINITIONS = 256  # per session
 MAX_DEFINITION_BYTES = 64 * 1024
 MAX_SOURCED_BYTES = 256 * 1024  # a file `source`d in a persistent shell, read for its functions
+SETTLE_TIMEOUT = 1.0  # seconds a decision waits for the previous decisions' records
 _MOVERS = frozenset({"cp", "mv", "install", "ln", "rsync", "ditto"})
 
 
@@ -84,6 +90,25 @@ class Memory:
         self._projects: "OrderedDict[str, str]" = OrderedDict()
         self.evicted = 0
         self.recorded = 0
+        self._pending = 0  # remember() calls queued by the daemon and not yet done
+        self._settled = threading.Condition(self._lock)
+
+    # ---- ordering: a decision sees what every earlier decision left behind -----------------------------
+
+    def queued(self) -> None:
+        with self._lock:
+            self._pending += 1
+
+    def done(self) -> None:
+        with self._lock:
+            self._pending = max(0, self._pending - 1)
+            if not self._pending:
+                self._settled.notify_all()
+
+    def settle(self, timeout: float = SETTLE_TIMEOUT) -> bool:
+        """Wait (bounded) until what earlier decisions wrote is recorded. False: it was not in time."""
+        with self._lock:
+            return self._settled.wait_for(lambda: not self._pending, timeout)
 
     # ---- files ------------------------------------------------------------------------------------
 
@@ -246,15 +271,8 @@ class Memory:
             hit = self._projects.get(cwd)
         if hit is not None:
             return hit
-        d, found = cwd, cwd
-        for _ in range(32):
-            if os.path.exists(os.path.join(d, ".git")):
-                found = d
-                break
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
+        from adr.daemon.sessions import project_root
+        found = project_root(cwd)
         with self._lock:
             self._projects[cwd] = found
             while len(self._projects) > 256:
@@ -310,3 +328,45 @@ def fetch_command(url: str, path: str) -> str:
     """The canonical download of `url` to `path`: a split download-then-run is judged as the
     one-liner `curl … -o PATH && RUN PATH` would be."""
     return f"curl -fsSL {shlex.quote(url)} -o {shlex.quote(path)}"
+
+
+class CrossCallMemory(Component):
+    """The daemon's cross-call memory (adr/daemon/components.py): after every recorded decision it
+    remembers, in one worker thread and in order, what an allowed action wrote, downloaded or
+    defined; every Judge of this daemon reads it (`attach`). `adr status --json` → components.crosscall."""
+
+    name = "crosscall"
+
+    def __init__(self, daemon: Any) -> None:
+        super().__init__(daemon)
+        self.memory = Memory()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adr-memory")
+        self.failed = 0
+
+    async def start(self) -> None:
+        attach(self.memory)
+
+    async def stop(self) -> None:
+        detach(self.memory)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def status(self) -> dict[str, Any]:
+        return {**self.memory.status(), "failed": self.failed}
+
+    def decided(self, d: Decided) -> None:
+        if d.action is None or d.verdict.decision is not Decision.ALLOW:
+            return
+        self.memory.queued()
+        try:
+            self._pool.submit(self._remember, d.action, d.verdict)
+        except RuntimeError:  # shutting down
+            self.memory.done()
+
+    def _remember(self, action: Action, verdict: Verdict) -> None:
+        try:
+            self.memory.remember(action, verdict)
+        except Exception:
+            self.failed += 1
+            log.exception("cross-call memory could not record a %s action", action.kind.value)
+        finally:
+            self.memory.done()
