@@ -239,3 +239,19 @@ def test_written_content_is_judged_even_if_the_daemon_cannot_see_the_file(hook, 
     # the host wrote it where this machine's daemon cannot look (a container): not on disk here
     decision, reason = bash(hook, proj, "bash ghost.sh")
     assert decision == "deny" and "written by Write" in hook.audited()
+
+
+def test_daemon_status_shows_the_memory(daemon, tmp_path):
+    proj = tmp_path / "p"
+    proj.mkdir()
+    payload = {"hook_event_name": "PreToolUse", "session_id": "status-s", "cwd": str(proj), "tool_name": "Write",
+               "tool_input": {"file_path": str(proj / "x.sh"), "content": "echo hi\n"}}
+    subprocess.run([str(HOOK), "claude-code"], input=json.dumps(payload).encode(), capture_output=True,
+                   env=adr_env(daemon.home), timeout=120, check=True)
+    payload["tool_name"], payload["tool_input"] = "Bash", {"command": "greet() { echo hi; }"}
+    subprocess.run([str(HOOK), "claude-code"], input=json.dumps(payload).encode(), capture_output=True,
+                   env=adr_env(daemon.home), timeout=120, check=True)
+    from tests._daemon_helpers import wait_for
+    st = wait_for(lambda: (s := daemon.status()["components"]["crosscall"])["files"] >= 1 and s["definitions"] >= 1
+                  and s)
+    assert st and st["projects"].get(str(proj), 0) >= 1 and st["failed"] == 0

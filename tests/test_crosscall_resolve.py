@@ -612,3 +612,33 @@ def test_pre_commit_framework_local_hooks(judge, repo):
     assert run(judge, "pre-commit run", repo).decision is Decision.DENY
     write(repo / ".pre-commit-config.yaml", "repos: [unbalanced")
     assert run(judge, "pre-commit run", repo).decision is Decision.ALLOW
+
+
+def test_the_decisions_budget_is_shared_and_a_spent_one_asks(engine, proj):
+    write(proj / "big.sh", "".join(f"echo line {i} $HOME\n" for i in range(12000)))
+    j = Judge(engine, Settings(decision_budget_ms=1))
+    v, exhausted = j.decide_bounded(Action(ActionKind.EXEC, command="bash big.sh",
+                                           context=Context(cwd=str(proj), home=str(proj.parent))))
+    assert exhausted and v.decision is not Decision.ALLOW  # never allowed half-judged
+    v, exhausted = Judge(engine, Settings()).decide_bounded(
+        Action(ActionKind.EXEC, command="bash a.sh", context=Context(cwd=str(proj))))
+    assert not exhausted and v.decision is Decision.ALLOW
+
+
+def test_a_decision_waits_for_what_earlier_decisions_wrote(engine, proj):
+    m = M.Memory()
+    j = Judge(engine, Settings(), memory=m)
+    write(proj / "a.sh", "echo harmless\n")
+    a = Action(ActionKind.FILE_WRITE, path=str(proj / "a.sh"), content=EVIL, context=Context(cwd=str(proj)))
+    m.queued()  # the daemon has queued the record of the write, not done it yet
+
+    def later():
+        time.sleep(0.2)
+        m.remember(a, Verdict(Decision.ALLOW))
+        m.done()
+
+    threading.Thread(target=later, daemon=True).start()
+    assert run(j, "bash a.sh", proj).decision is Decision.DENY  # it waited for the record
+    m.queued()
+    assert m.settle(timeout=0.05) is False  # bounded: never waits for ever
+    m.done()
