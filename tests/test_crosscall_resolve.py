@@ -642,3 +642,27 @@ def test_a_decision_waits_for_what_earlier_decisions_wrote(engine, proj):
     m.queued()
     assert m.settle(timeout=0.05) is False  # bounded: never waits for ever
     m.done()
+
+
+def test_the_users_own_startup_files_stay_quiet_what_an_agent_wrote_does_not(mem_judge, proj):
+    rc = ('# ~/.bashrc\ncase $- in *i*) ;; *) return;; esac\nif [ -x /usr/bin/dircolors ]; then\n'
+          '    eval "$(dircolors -b)"\nfi\n[ -x /usr/bin/lesspipe ] && eval "$(SHELL=/bin/sh lesspipe)"\n'
+          '[ -s "$NVM_DIR/nvm.sh" ] && \\. "$NVM_DIR/nvm.sh"\n$EDITOR --version >/dev/null\n')
+    write(proj.parent / ".profile", 'if [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n')
+    write(proj.parent / ".bashrc", rc)
+    for cmd in ("source ~/.bashrc", ". ~/.profile", "bash ~/.bashrc"):
+        v = run(mem_judge, cmd, proj)
+        assert v.decision is Decision.ALLOW, (cmd, v.reason)
+    write(proj / "go.sh", "x=$(cat /tmp/payload)\neval \"$x\"\n")
+    assert run(mem_judge, "bash go.sh", proj).decision is Decision.ALLOW  # the project's own file
+    allow_after(mem_judge, Action(ActionKind.FILE_WRITE, path=str(proj / "go.sh"),
+                                  content="x=$(cat /tmp/payload)\neval \"$x\"\n",
+                                  context=Context(session="s1", cwd=str(proj), tool="Write")))
+    assert run(mem_judge, "bash go.sh", proj).decision is Decision.ASK  # the agent's: still a signal
+
+
+def test_an_alias_naming_itself_is_not_expanded_forever(mem_judge, proj):
+    assert run(mem_judge, "alias ls='ls -lrta'", proj).decision is Decision.ALLOW
+    allow_after(mem_judge, exec_action("alias ls='ls -lrta'; alias ll='ls -l'", proj))
+    v = run(mem_judge, "ll", proj)
+    assert v.decision is Decision.ALLOW and "crosscall.bound" not in v.rule_ids

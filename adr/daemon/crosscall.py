@@ -32,6 +32,9 @@ _SPECIAL = ("/proc/", "/sys/", "/dev/")
 # command; in a script (`$CC -o app`, `"$@"`, `$PY -m pip`) it is how scripts are written, so what a
 # command runs from a file only records them. (A renamed rule is simply judged as usual: stricter.)
 ORDINARY_IN_SCRIPTS = frozenset({"shell.dynamic-command"})
+# ... and in files no agent wrote through adr (~/.profile's `eval "$(dircolors -b)"`, a project's own
+# scripts) `eval` of a run-time value is ordinary too; in what an agent wrote it still asks.
+ORDINARY_IN_USER_FILES = ORDINARY_IN_SCRIPTS | {"shell.eval-dynamic"}
 _PYTEST_SKIP = frozenset({"node_modules", "build", "dist", "venv", "env", "__pycache__", "site-packages", "CVS",
                           "_darcs", "{arch}", "target"})
 _RUNNER = {"shell": "sh", "python": "python3", "node": "node", "perl": "perl", "ruby": "ruby", "php": "php",
@@ -180,6 +183,7 @@ class _Walk:
         self.seen: set[tuple[str, ...]] = set()
         self.deadline = time.thread_time() + self.limits.cpu_ms / 1000.0
         self.defs: dict[str, tuple[R.Definition, str]] = {}
+        self.expanding: list[str] = []  # definitions being expanded (not expanded inside themselves)
         if self.memory is not None:
             self.memory.settle()  # what the previous decisions left behind is recorded first
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
@@ -199,11 +203,17 @@ class _Walk:
         if depth >= self.limits.depth:
             self.bound(f"runs nested deeper than {self.limits.depth} levels were not followed", runs[0].how, note)
             return
+        calls = [r for r in runs if r.kind == R.FUNCTION]
+        if calls:
+            self.functions(calls, text, cwd, depth + 1, note)
         for run in runs:
-            handler = getattr(self, "run_" + run.kind)
-            handler(run, text, depth + 1, note)
+            if run.kind != R.FUNCTION:
+                getattr(self, "run_" + run.kind)(run, text, depth + 1, note)
 
-    def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True) -> None:
+    def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True, agent: bool = True) -> None:
+        """Evaluate `command` (text that runs) and follow what it runs in turn. `agent`: an agent wrote
+        it (remembered), so only ORDINARY_IN_SCRIPTS is relaxed; the user's and the project's own
+        files (not written through adr) also relax ORDINARY_IN_USER_FILES."""
         if not command.strip():
             return
         key = ("judge", command, cwd)
@@ -216,11 +226,11 @@ class _Walk:
         if self.out_of_time(command, note):
             return
         self.judged += 1
+        ordinary = ORDINARY_IN_SCRIPTS if agent else ORDINARY_IN_USER_FILES
         for f in self.cc.evaluate(command, self.action, cwd, self.budget):
-            if f.rule_id in ORDINARY_IN_SCRIPTS and f.action is not RuleAction.LOG:
+            if f.rule_id in ordinary and f.action is not RuleAction.LOG:
                 f = replace(f, action=RuleAction.LOG)
-                note_f = _note(note, "a program named by a variable is ordinary in a script: recorded only")
-                self.add(_annotate(f, note_f))
+                self.add(_annotate(f, _note(note, "a run-time value is ordinary in a script: recorded only")))
                 continue
             self.add(_annotate(f, note))
         if follow and not self.out_of_time(command, note):
@@ -262,9 +272,10 @@ class _Walk:
                 w = self.memory.lookup(real)
         return w
 
-    def content(self, path: str, run: R.Run, note: str, *, need_exec: bool = False) -> list[tuple[str, str]]:
-        """(text, origin) to judge for a file that runs: what is on disk, and what this session wrote
-        there when that differs (or the disk has nothing). An unreadable file asks."""
+    def content(self, path: str, run: R.Run, note: str, *,
+                need_exec: bool = False) -> list[tuple[str, str, bool]]:
+        """(text, origin, written by an agent) to judge for a file that runs: what is on disk, and what
+        an agent wrote there when that differs (or the disk has nothing). An unreadable file asks."""
         key = ("file", path)
         if key in self.seen:
             return []
@@ -273,12 +284,12 @@ class _Walk:
         got = self.read(path, note, run.how)
         if got is None:
             return []
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, str, bool]] = []
         origin = w.origin(self.session) if w is not None else "on disk, not written through adr"
         if got.status in ("ok", "too-large"):
             if need_exec and not got.mode & 0o111:
                 return []  # git skips a hook that is not executable
-            out.append((got.text, origin))
+            out.append((got.text, origin, w is not None))
             if got.status == "too-large":
                 self.bound(f"{path} is larger than {self.limits.file_bytes // 1024} KiB: only its start was judged",
                            path, note or run.how)
@@ -286,7 +297,7 @@ class _Walk:
             self.add(_unreadable(path, got.status, run.how, note))
         if w is not None and w.content is not None and w.sha256 != got.sha256:
             changed = "" if got.status == "missing" else "; the file changed since"
-            out.append((w.content, f"as {w.origin(self.session)}{changed}"))
+            out.append((w.content, f"as {w.origin(self.session)}{changed}", True))
         return out
 
     # ---- run kinds ------------------------------------------------------------------------------------
@@ -298,17 +309,17 @@ class _Walk:
             return  # an installed program or dependency no agent wrote (installs are judged as installs)
         if w is not None and w.url:
             self.downloaded(run, path, w, depth, note)
-        for text, origin in self.content(path, run, note):
+        for text, origin, agent in self.content(path, run, note):
             lang = R.language_of_script(path, text, run.language)
             here = _note(note, f"runs {path} ({origin}) via `{run.how}`")
             words = R.shebang(text).split()
             if run.mode == "exec" and (len(words) > 2 or len(words) == 2 and not words[0].endswith("/env")):
                 # `#!/usr/bin/env -S bash -c '…'`: the interpreter line is a command of its own
                 self.judge(" ".join(words + [shlex.quote(path)]), run.cwd, depth, _note(here, "its #! line"),
-                           follow=False)
+                           follow=False, agent=agent)
             if lang == "other":
                 continue
-            self.judge(R.as_command(lang, text), run.cwd, depth, here)
+            self.judge(R.as_command(lang, text), run.cwd, depth, here, agent=agent)
 
     def downloaded(self, run: R.Run, path: str, w: Any, depth: int, note: str) -> None:
         """A downloaded file that now runs: judged as the one-liner that downloads and runs it."""
@@ -321,17 +332,17 @@ class _Walk:
 
     def run_package(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
-        for text, origin in self.content(path, run, note):
+        for text, origin, agent in self.content(path, run, note):
             for name, script in R.package_scripts(text, run.names):
                 self.judge(script, run.cwd, depth,
-                           _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`"))
+                           _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`"), agent=agent)
 
     def run_make(self, run: R.Run, line: str, depth: int, note: str) -> None:
         for path in run.paths:
             texts = self.content(path, run, note)
             if not texts:
                 continue
-            for text, origin in texts:
+            for text, origin, agent in texts:
                 text = self.make_included(text, run, note)
                 recipes, tripped = self.cc.make_recipes(text, run)
                 if tripped:
@@ -340,7 +351,7 @@ class _Walk:
                     labels = [label.removeprefix("make target ") for label, _ in recipes]
                     what = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
                     self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
-                               _note(note, f"runs make: {what} of {path} ({origin}) via `{run.how}`"))
+                               _note(note, f"runs make: {what} of {path} ({origin}) via `{run.how}`"), agent=agent)
             return  # make reads the first of GNUmakefile, makefile, Makefile that exists
 
     def make_included(self, text: str, run: R.Run, note: str) -> str:
@@ -351,14 +362,14 @@ class _Walk:
                 continue
             got = self.content(path, run, note)
             if got:
-                text = text.replace(line, "\n".join(t for t, _ in got), 1)
+                text = text.replace(line, "\n".join(t for t, _, _ in got), 1)
         return text
 
     def run_setup(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
-        for text, origin in self.content(path, run, note):
+        for text, origin, agent in self.content(path, run, note):
             self.judge(R.as_command("python", text), run.cwd, depth,
-                       _note(note, f"runs {path} ({origin}) via `{run.how}`"))
+                       _note(note, f"runs {path} ({origin}) via `{run.how}`"), agent=agent)
 
     def run_pytest(self, run: R.Run, line: str, depth: int, note: str) -> None:
         files: list[str] = []
@@ -401,9 +412,9 @@ class _Walk:
         for path in dict.fromkeys(files):
             if not os.path.exists(path) and self.recall(path) is None:
                 continue
-            for text, origin in self.content(path, run, note):
+            for text, origin, agent in self.content(path, run, note):
                 self.judge(R.as_command("python", text), root, depth,
-                           _note(note, f"runs {path} ({origin}) via `{run.how}`"))
+                           _note(note, f"runs {path} ({origin}) via `{run.how}`"), agent=agent)
 
     def run_git(self, run: R.Run, line: str, depth: int, note: str) -> None:
         repo = _git_dirs(run.cwd)
@@ -434,12 +445,12 @@ class _Walk:
                 path = posixpath.join(d, name)
                 if not os.path.lexists(path) and self.recall(path) is None:
                     continue
-                for text, origin in self.content(path, run, note, need_exec=need_exec):
+                for text, origin, agent in self.content(path, run, note, need_exec=need_exec):
                     framework = framework or "pre-commit" in text and ("pre_commit" in text or "INSTALL_PYTHON" in text)
                     lang = R.language_of_script(path, text, "" if need_exec else "shell")
                     if lang != "other":
                         self.judge(R.as_command(lang, text), top, depth,
-                                   _note(note, f"runs the git hook {path} ({origin}) via `{run.how}`"))
+                                   _note(note, f"runs the git hook {path} ({origin}) via `{run.how}`"), agent=agent)
         if framework:  # the pre-commit framework's hook runs the repository's local hooks
             self.run_precommit(R.Run(R.PRECOMMIT, run.how, top), line, depth, note)
 
@@ -450,27 +461,38 @@ class _Walk:
         path = posixpath.join(top, ".pre-commit-config.yaml")
         if not os.path.exists(path) and self.recall(path) is None:
             return
-        for text, origin in self.content(path, run, note):
+        for text, origin, agent in self.content(path, run, note):
             for hook_id, command in R.precommit_local_hooks(text):
                 self.judge(command, top, depth,
                            _note(note, f"runs the local pre-commit hook {hook_id!r} of {path} ({origin}) "
-                                       f"via `{run.how}`"))
+                                       f"via `{run.how}`"), agent=agent)
 
-    def run_function(self, run: R.Run, line: str, depth: int, note: str) -> None:
-        name = run.names[0]
-        got = self.defs.get(name)
-        if got is None:
+    def functions(self, runs: list[R.Run], line: str, cwd: str, depth: int, note: str) -> None:
+        """Every call of a known function or alias on the line is replaced by what it runs, all at
+        once, so a pipeline around the calls (`d URL | run sh`) is judged whole. A definition is not
+        expanded inside its own expansion (an alias that names itself, a recursive function)."""
+        text, used, how = line, [], []
+        for run in runs:
+            name = run.names[0]
+            got = self.defs.get(name)
+            if got is None or name in self.expanding:
+                continue
+            d, origin = got
+            called = R.call_text(d, run.args)
+            body = called if d.kind == "alias" else "{ " + called + "\n}"
+            if run.raw and run.raw in text:
+                text = text.replace(run.raw, body, 1)
+            else:
+                text = text + "\n" + body
+            used.append(name)
+            how.append(f"calls the {d.kind} {name} ({origin}) via `{run.how}`")
+        if not used:
             return
-        d, origin = got
-        key = ("function", name, run.raw)
-        if key in self.seen:
-            return
-        self.seen.add(key)
-        called = R.call_text(d, run.args)
-        body = called if d.kind == "alias" else "{ " + called + "\n}"
-        # the call is replaced where it stands, so a pipeline around it is judged with it
-        text = line.replace(run.raw, body, 1) if run.raw and run.raw in line else body
-        self.judge(text, run.cwd, depth, _note(note, f"calls the {d.kind} {name} ({origin}) via `{run.how}`"))
+        self.expanding.extend(used)
+        try:
+            self.judge(text, cwd, depth, _note(note, "; ".join(dict.fromkeys(how))))
+        finally:
+            del self.expanding[-len(used):]
 
     # ---- findings -------------------------------------------------------------------------------------
 

@@ -177,7 +177,8 @@ def runs_of(parsed: ParsedShell, cwd: str, home: str = "", functions: frozenset[
         if prog in ("cd", "pushd") and not c.via:
             here = cd_target(c.args, here, home)
             continue
-        if prog in functions and "command" not in c.wrappers and "builtin" not in c.wrappers:
+        if prog in functions and "command" not in c.wrappers and "builtin" not in c.wrappers \
+                and not c.via.startswith("alias "):  # an alias body at its definition is no call
             out.append(Run(FUNCTION, _how(c), here, names=(prog,), args=c.args, raw=c.raw))
             continue
         out.extend(_runs_of_command(c, commands, here, home))
