@@ -468,22 +468,28 @@ def _with_pre_post(name: str, ignore: bool) -> tuple[str, ...]:
     return (name,) if ignore else (f"pre{name}", name, f"post{name}")
 
 
-def package_scripts(content: str, names: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(script name, shell text) for each name the package.json defines, in run order. A
-    `start` without a script runs `node server.js` when npm would."""
+def package_json_scripts(content: str) -> dict[str, str] | None:
+    """The `scripts` of a package.json ({} when it has none); None when it is not JSON."""
     try:
         data = json.loads(content)
     except (ValueError, RecursionError):
-        return []
+        return None
     scripts = data.get("scripts") if isinstance(data, dict) else None
-    if not isinstance(scripts, dict):
-        scripts = {}
+    return {k: v for k, v in scripts.items() if isinstance(v, str)} if isinstance(scripts, dict) else {}
+
+
+def package_scripts(content: str, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(script name, shell text) for each name the package.json defines, in run order. A
+    `start` without a script runs `node server.js` when npm would."""
+    scripts = package_json_scripts(content)
+    if scripts is None:
+        return []
     out = []
     for n in dict.fromkeys(names):
         s = scripts.get(n)
-        if isinstance(s, str) and s.strip():
+        if s is not None and s.strip():
             out.append((n, s))
-        elif n == "start" and s is None:
+        elif n == "start" and n not in scripts:
             out.append(("start (npm default)", "node server.js"))
     return out
 
@@ -690,20 +696,27 @@ def _make_shell_calls(content: str) -> list[str]:
     """The command of every `$(shell CMD)` in the file (balanced parentheses)."""
     out = []
     for m in _MAKE_SHELL.finditer(content):
-        close = ")" if content[m.start() + 1] == "(" else "}"
-        opening = "(" if close == ")" else "{"
-        depth, j = 1, m.end()
-        while j < len(content) and depth:
-            if content[j] == opening:
-                depth += 1
-            elif content[j] == close:
-                depth -= 1
-            j += 1
-        if depth == 0:
-            out.append(content[m.end():j - 1])
+        end = _closing(content, m.end(), content[m.start() + 1])
+        if end is not None:
+            out.append(content[m.end():end])
         if len(out) >= 32:
             break
     return out
+
+
+def _closing(text: str, start: int, opening: str) -> int | None:
+    """Index of the bracket that closes `opening` (already open before `start`); None if none does."""
+    close = ")" if opening == "(" else "}"
+    depth, j = 1, start
+    while j < len(text):
+        if text[j] == opening:
+            depth += 1
+        elif text[j] == close:
+            depth -= 1
+            if not depth:
+                return j
+        j += 1
+    return None
 
 
 def _recipe_line(line: str, variables: dict[str, str], target: str, prereqs: list[str]) -> str:
@@ -733,17 +746,10 @@ def _make_expand(text: str, variables: dict[str, str], target: str, prereqs: lis
             i += 2
             continue
         if nxt in "({":
-            close = ")" if nxt == "(" else "}"
-            d, j = 1, i + 2
-            while j < len(text) and d:
-                if text[j] == nxt:
-                    d += 1
-                elif text[j] == close:
-                    d -= 1
-                j += 1
-            inner = text[i + 2:j - 1] if d == 0 else text[i + 2:]
+            end = _closing(text, i + 2, nxt)
+            inner = text[i + 2:end if end is not None else len(text)]
             out.append(_make_ref(inner, variables, target, prereqs, depth))
-            i = j
+            i = end + 1 if end is not None else len(text)
             continue
         auto = {"@": target, "<": prereqs[0] if prereqs else "", "^": " ".join(prereqs), "+": " ".join(prereqs),
                 "?": " ".join(prereqs), "*": target.rsplit(".", 1)[0]}
