@@ -242,6 +242,7 @@ def test_written_content_is_judged_even_if_the_daemon_cannot_see_the_file(hook, 
 
 
 def test_daemon_status_shows_the_memory(daemon, tmp_path):
+    before = daemon.status()["components"]["crosscall"]
     proj = tmp_path / "p"
     proj.mkdir()
     payload = {"hook_event_name": "PreToolUse", "session_id": "status-s", "cwd": str(proj), "tool_name": "Write",
@@ -252,6 +253,6 @@ def test_daemon_status_shows_the_memory(daemon, tmp_path):
     subprocess.run([str(HOOK), "claude-code"], input=json.dumps(payload).encode(), capture_output=True,
                    env=adr_env(daemon.home), timeout=120, check=True)
     from tests._daemon_helpers import wait_for
-    st = wait_for(lambda: (s := daemon.status()["components"]["crosscall"])["files"] >= 1 and s["definitions"] >= 1
-                  and s)
-    assert st and st["projects"].get(str(proj), 0) >= 1 and st["failed"] == 0
+    st = wait_for(lambda: (s := daemon.status()["components"]["crosscall"])["recorded"] > before["recorded"]
+                  and s["sessions_with_definitions"] > before["sessions_with_definitions"] and s)
+    assert st and st["files"] >= 1 and st["failed"] == 0 and st["max_files"] == 4096
