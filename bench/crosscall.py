@@ -111,6 +111,12 @@ def main() -> None:
         v = judge.decide(a)
         print(f"  worst case (33 x 256 KiB scripts, cold): {(time.perf_counter() - t) * 1000:.0f} ms, "
               f"{v.decision.value} ({', '.join(v.rule_ids)})")
+        for text, what in (("echo " + "a" * (20 * 1024 * 1024), "a 20 MiB command line"),
+                           ("f() { :; }; " * 200_000, "2.4 MB of function definitions")):
+            a = Action(ActionKind.EXEC, command=text, context=ctx)
+            t = time.perf_counter()
+            judge.crosscall.findings(a)
+            print(f"  {what}: the cross-call step {(time.perf_counter() - t) * 1000:.0f} ms")
         for i in range(8):
             (d / f"s{i}.sh").write_text(f"echo {i}\nbash s{i + 1}.sh\n")
         a = Action(ActionKind.EXEC, command="bash s0.sh", context=ctx)

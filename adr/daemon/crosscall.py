@@ -25,7 +25,7 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
 from adr.shell import runs as R
-from adr.shell.parse import parse as parse_shell
+from adr.shell.parse import MAX_SOURCE, parse as parse_shell
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 # Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
@@ -193,6 +193,7 @@ class _Walk:
 
     def line(self, text: str, cwd: str, depth: int, note: str) -> None:
         """Follow what the shell text `text` runs from files and definitions."""
+        text = text[:MAX_SOURCE]  # as the shell layer: beyond it the engine already asks (too-large)
         parsed = parse_shell(text)
         local, _ = R.definitions(parsed)
         for d in local:

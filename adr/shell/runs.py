@@ -1009,15 +1009,16 @@ class Definition:
     body: str
 
 
-_DEFINES_FUNCTION = re.compile(r"[\w.:-]\s*\(\s*\)|\bfunction\s")
+_EMPTY_PARENS = re.compile(r"\(\s*\)")  # `name()`: a literal first character keeps the search linear and fast
 
 
 def definitions(parsed: ParsedShell) -> tuple[tuple[Definition, ...], tuple[str, ...]]:
     """(functions and aliases the line defines, names it removes with unset -f / unalias)."""
     defs: list[Definition] = []
     gone: list[str] = []
-    if _DEFINES_FUNCTION.search(parsed.source):
-        defs.extend(Definition(n, "function", b) for n, b in function_definitions(parsed.source))
+    src = parsed.source[:MAX_FUNCTION_SOURCE]
+    if "function" in src or _EMPTY_PARENS.search(src):
+        defs.extend(Definition(n, "function", b) for n, b in function_definitions(src))
     for c in parsed.commands:
         if c.via:
             continue
