@@ -350,6 +350,16 @@ def test_memory_note_names_the_writer(mem_judge, proj):
     assert v.decision is Decision.DENY and "session s1" in notes(v)
 
 
+def test_an_edit_is_remembered_and_the_disk_judged(mem_judge, proj):
+    write(proj / "a.sh", "echo one\n")
+    allow_after(mem_judge, Action(ActionKind.FILE_EDIT, path="a.sh", old_content="echo one", content=EVIL.strip(),
+                                  context=Context(session="s1", cwd=str(proj), tool="Edit")))
+    assert mem_judge.crosscall.memory.lookup(str(proj / "a.sh")).by == "Edit"
+    write(proj / "a.sh", EVIL)  # the host applies the edit
+    v = run(mem_judge, "bash a.sh", proj)
+    assert v.decision is Decision.DENY and "written by Edit at" in notes(v)
+
+
 def test_memory_content_is_judged_when_the_disk_differs_or_is_gone(mem_judge, proj):
     a = Action(ActionKind.FILE_WRITE, path=str(proj / "a.sh"), content=EVIL,
                context=Context(session="s1", cwd=str(proj), tool="Write"))

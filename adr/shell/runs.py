@@ -61,6 +61,9 @@ class Run:
 def resolve(path: str, cwd: str, home: str = "") -> str:
     """Absolute, normalized (no symlinks resolved: that needs the file system). "" when a relative
     path has no cwd to resolve against, or the path is computed at run time."""
+    for var in ("$PWD", "${PWD}"):  # the shell layer resolves $HOME to ~; $PWD is the directory
+        if path.startswith(var + "/") or path == var:
+            path = (cwd or "$") + path[len(var):]
     if not path or "$" in path or "`" in path or path.startswith(("<(", ">(")):
         return ""
     if path == "~" or path.startswith("~/"):
