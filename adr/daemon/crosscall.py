@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
+from adr.engine.core import Budget
 from adr.shell import runs as R
 from adr.shell.parse import MAX_SOURCE, parse as parse_shell
 
@@ -37,6 +38,7 @@ ORDINARY_IN_SCRIPTS = frozenset({"shell.dynamic-command"})
 ORDINARY_IN_USER_FILES = ORDINARY_IN_SCRIPTS | {"shell.eval-dynamic"}
 _PYTEST_SKIP = frozenset({"node_modules", "build", "dist", "venv", "env", "__pycache__", "site-packages", "CVS",
                           "_darcs", "{arch}", "target"})
+WALK_FUNCTION_SOURCE = 64 * 1024  # of a line the walk reads function definitions in (the daemon's memory: 256 KiB)
 _RUNNER = {"shell": "sh", "python": "python3", "node": "node", "perl": "perl", "ruby": "ruby", "php": "php",
            "lua": "lua"}
 
@@ -182,6 +184,8 @@ class _Walk:
         self.judged = 0
         self.seen: set[tuple[str, ...]] = set()
         self.deadline = time.thread_time() + self.limits.cpu_ms / 1000.0
+        # the walk's own parsing (the engine's evaluations spend the decision's budget)
+        self.parse_budget = Budget(deadline=self.deadline, clock=time.thread_time)
         self.defs: dict[str, tuple[R.Definition, str]] = {}
         self.expanding: list[str] = []  # definitions being expanded (not expanded inside themselves)
         if self.memory is not None:
@@ -194,8 +198,14 @@ class _Walk:
     def line(self, text: str, cwd: str, depth: int, note: str) -> None:
         """Follow what the shell text `text` runs from files and definitions."""
         text = text[:MAX_SOURCE]  # as the shell layer: beyond it the engine already asks (too-large)
-        parsed = parse_shell(text)
-        local, _ = R.definitions(parsed)
+        parsed = parse_shell(text, self.parse_budget.spend)
+        if self.parse_budget.exhausted and not self.parse_budget.graced:
+            self.parse_budget.grace()  # once: what was parsed is still followed, the rest asks
+            self.bound(f"too much shell to follow ({self.parse_budget.exhausted})", text[:200], note)
+        local, _ = R.definitions(parsed, WALK_FUNCTION_SOURCE)
+        if len(text) > WALK_FUNCTION_SOURCE and R.may_define(text[WALK_FUNCTION_SOURCE:]):
+            self.bound(f"functions defined past the first {WALK_FUNCTION_SOURCE // 1024} KiB of a line were not "
+                       "looked at", text[:200], note)
         for d in local:
             self.defs.setdefault(d.name, (d, "defined on the same line"))
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
@@ -243,7 +253,8 @@ class _Walk:
             self.bound(f"the decision's budget ran out ({self.budget.exhausted})", command[:200], note)
             return True
         if time.thread_time() > self.deadline:
-            self.bound(f"judging what it runs took more than {self.limits.cpu_ms:g} ms", command[:200], note)
+            self.bound(f"judging what it runs took more than its time budget ({self.limits.cpu_ms:g} ms)",
+                       command[:200], note)
             return True
         return False
 

@@ -1015,13 +1015,19 @@ class Definition:
 _EMPTY_PARENS = re.compile(r"\(\s*\)")  # `name()`: a literal first character keeps the search linear and fast
 
 
-def definitions(parsed: ParsedShell) -> tuple[tuple[Definition, ...], tuple[str, ...]]:
-    """(functions and aliases the line defines, names it removes with unset -f / unalias)."""
+def may_define(text: str) -> bool:
+    """Cheap test: can the text define a shell function at all?"""
+    return "function" in text or _EMPTY_PARENS.search(text) is not None
+
+
+def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[tuple[Definition, ...], tuple[str, ...]]:
+    """(functions and aliases the line defines, names it removes with unset -f / unalias); functions
+    are looked for in the first `limit` characters."""
     defs: list[Definition] = []
     gone: list[str] = []
-    src = parsed.source[:MAX_FUNCTION_SOURCE]
-    if "function" in src or _EMPTY_PARENS.search(src):
-        defs.extend(Definition(n, "function", b) for n, b in function_definitions(src))
+    src = parsed.source[:limit]
+    if may_define(src):
+        defs.extend(Definition(n, "function", b) for n, b in dict(function_definitions(src)).items())
     for c in parsed.commands:
         if c.via:
             continue
@@ -1038,7 +1044,7 @@ def definitions(parsed: ParsedShell) -> tuple[tuple[Definition, ...], tuple[str,
 
 
 def function_definitions(text: str) -> list[tuple[str, str]]:
-    """(name, body text) of every function the shell text defines (bounded)."""
+    """(name, body text) of every function the shell text defines, in order (bounded)."""
     if len(text) > MAX_FUNCTION_SOURCE:
         text = text[:MAX_FUNCTION_SOURCE]
     data = text.encode("utf-8", "surrogatepass")
@@ -1055,8 +1061,16 @@ def function_definitions(text: str) -> list[tuple[str, str]]:
             if name is not None and body is not None:
                 out.append((data[name.start_byte:name.end_byte].decode("utf-8", "replace"),
                             data[body.start_byte:body.end_byte].decode("utf-8", "replace")))
-        stack.extend(reversed(node.children))
+            continue  # a function defined inside another exists only once the outer one ran
+        # a definition stands only where a statement does: never inside a command, word or string
+        stack.extend(c for c in reversed(node.named_children) if c.type in _STATEMENT_NODES)
     return out
+
+
+_STATEMENT_NODES = frozenset({
+    "function_definition", "list", "compound_statement", "if_statement", "elif_clause", "else_clause",
+    "while_statement", "for_statement", "c_style_for_statement", "do_group", "case_statement", "case_item",
+    "redirected_statement", "negated_command", "ERROR"})
 
 
 _PARSERS = threading.local()  # a tree-sitter Parser is not thread-safe (decisions run in worker threads)
