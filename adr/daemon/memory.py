@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Decision, Verdict
-from adr.daemon.components import Component, Decided
+from adr.component import Component, Decided
 from adr.shell import runs as R
 from adr.shell.parse import parse as parse_shell
 from adr.supply.downloads import downloads_of
