@@ -2,13 +2,12 @@
 dropped, last error). Asks the running daemon; without one, shows what waits in the spools on disk."""
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 
 
 def daemon_call(target: str) -> "dict[str, Any] | None":
@@ -54,7 +53,7 @@ def export_status(as_json: bool) -> None:
         data = {"daemon": False, "enabled": bool(settings.export.sinks),
                 "sinks": spool_status(get_paths().export_dir, settings.export)}
     if as_json:
-        click.echo(json.dumps(data, indent=2, default=str))
+        output.print_json(data)
         return
     sinks = data.get("sinks") or {}
     if not sinks:
@@ -72,4 +71,4 @@ def export_status(as_json: bool) -> None:
         click.echo(f"audit records read {data.get('records', 0)}, events {data.get('events', 0)}, "
                    f"cursor seq {data.get('durable_cursor')}")
     bad = any(s.get("last_error") and s.get("state") != "ok" for s in sinks.values())
-    sys.exit(1 if bad else 0)
+    sys.exit(output.PROBLEM if bad else output.OK)

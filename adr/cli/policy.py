@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.cli.export import daemon_call, load_or_fail
 
 
@@ -72,15 +71,15 @@ def policy_verify(bundle: str, keys: tuple[str, ...], as_json: bool) -> None:
     try:
         b = verify(Path(bundle).read_bytes(), load_public_keys(keys))
         check_content(b, get_paths().ensure())
-    except BundleError as e:
+    except BundleError as e:  # a bad bundle is what verify looks for: a finding (1), not an error (3)
         if as_json:
             click.echo(json.dumps({"ok": False, "kind": e.kind, "error": str(e)}))
-            sys.exit(1)
-        raise click.ClickException(f"{e.kind}: {e}") from None
+            raise SystemExit(output.PROBLEM)
+        output.fail(f"{e.kind}: {e}", output.PROBLEM)
     info = {"ok": True, "serial": b.serial, "created": b.created, "key_id": b.key_id, "sha256": b.digest,
             "files": [n for n, _ in b.files]}
     if as_json:
-        click.echo(json.dumps(info, indent=2))
+        output.print_json(info)
         return
     click.echo(f"ok: serial {b.serial} ({b.created}), signed by key {b.key_id}, {len(b.files)} file(s): "
                + ", ".join(info["files"]))
@@ -97,7 +96,7 @@ def policy_status(as_json: bool) -> None:
     data = live if live else status(load_or_fail(), get_paths())
     data["daemon"] = bool(live)
     if as_json:
-        click.echo(json.dumps(data, indent=2, default=str))
+        output.print_json(data)
         return
     if not data.get("configured"):
         click.echo("no organisation policy configured (config.yaml `policy: {source, public_key, interval}`)")

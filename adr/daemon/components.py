@@ -39,12 +39,13 @@ class AlertsDesk(Component):
 
 def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
+    from adr.daemon.memory import CrossCallMemory
     from adr.daemon.sessions import Sessions
     from adr.policy.breakers import Breakers
     from adr.policy.central_desk import PolicyDesk
     from adr.record.export.desk import ExportDesk
 
-    # relaxing adjusters go before Breakers (and every other tightening one)
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon)]
+    # relaxing adjusters go before Breakers (and every other tightening one); CrossCallMemory only observes
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), CrossCallMemory(daemon)]
     out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
     return out
