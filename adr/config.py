@@ -37,6 +37,18 @@ class Settings:
     audit_max_bytes: int = 20 * 1024 * 1024
     audit_fail: str = "ask"  # the answer when the audit record cannot be written: ask | deny | allow
     decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
+    # pre-image snapshots and `adr undo` (adr/respond/)
+    snapshots: bool = True  # store what a write, edit, delete or predictable shell command will overwrite
+    undo_relaxes: bool | None = None  # allow ask-level, fully undoable actions with a snapshot; None: on unless strict
+    snapshot_max_file_bytes: int = 50 * 1024 * 1024  # a bigger file is not kept (the action is not fully undoable)
+    snapshot_quota_bytes: int = 2 * 1024 * 1024 * 1024  # the whole store; the oldest snapshots are evicted past it
+    snapshot_max_files: int = 10_000  # files of one action (a recursive delete); past it: not fully undoable
+    snapshot_max_action_bytes: int = 512 * 1024 * 1024  # bytes of one action's snapshot
+    snapshot_budget_ms: float = 750.0  # time one snapshot may add before the answer; past it: not fully undoable
+    # run records and the history index (adr/record/)
+    run_records: bool = True  # keep each decision's full action locally (0600) for `adr replay`
+    run_retention_days: int = 30
+    run_max_bytes: int = 1024 * 1024 * 1024
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -49,12 +61,31 @@ class Settings:
             raise ConfigError(f"audit_fail must be one of {', '.join(FAIL_MODES)}, not {self.audit_fail!r}")
         if not 1 <= self.decision_budget_ms <= 60_000:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
+        if self.undo_relaxes is not None and not isinstance(self.undo_relaxes, bool):
+            raise ConfigError("undo_relaxes must be true, false or null (null: on unless sensitivity is strict)")
+        for name in ("snapshot_max_file_bytes", "snapshot_quota_bytes", "snapshot_max_files",
+                     "snapshot_max_action_bytes", "run_retention_days", "run_max_bytes"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise ConfigError(f"{name} must be a whole number >= 0")
+        if not 0 <= self.snapshot_budget_ms <= 60_000:
+            raise ConfigError("snapshot_budget_ms must be from 0 to 60000")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         return self
 
 
 _TUPLE_FIELDS = {f.name for f in fields(Settings) if f.type.startswith("tuple")}
+
+
+def undo_relaxes(settings: Settings) -> bool:
+    """Does policy let fully undoable ask-level actions through with a snapshot? (`undo_relaxes`;
+    unset: yes in balanced and relaxed, no in strict — strict means "ask me", not "undo for me")."""
+    if not settings.snapshots:
+        return False  # nothing to undo with
+    if settings.undo_relaxes is not None:
+        return bool(settings.undo_relaxes)
+    return settings.sensitivity != "strict"
 
 
 def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None) -> Settings:

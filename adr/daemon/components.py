@@ -141,9 +141,12 @@ class AlertsDesk(Component):
 
 def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
+    from adr.daemon.history import History
     from adr.daemon.sessions import Sessions
+    from adr.daemon.undo import UndoDesk
 
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon)]
+    # UndoDesk relaxes (allow with a snapshot instead of asking): before any component that tightens
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), History(daemon)]
     return out
 
 

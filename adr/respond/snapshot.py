@@ -1,0 +1,439 @@
+"""Taking pre-image snapshots: predicted targets → what is at those paths now, kept in the store.
+
+`Snapshotter.take()` runs before the agent hears its answer, so it only copies (a reflink or an
+in-kernel copy into the store's incoming/ folder) and writes a small manifest; `seal()` hashes and
+records afterwards. Everything is bounded: files per action, bytes per action and per file, the
+store's quota, and a time budget — past a bound the snapshot is marked incomplete with the reason,
+and the action is then not "fully undoable" (policy never relaxes it; the verdict says so).
+
+Links are never followed: a symlink is kept as a link (its target text), a recursive walk never
+enters a linked folder, and files are opened with O_NOFOLLOW. A path that did not exist is kept as
+an "absent" marker, so undoing a write that created a file removes it.
+
+Contents whose (device, inode, size, mtime, ctime) adr has already stored are not copied again; a
+file modified within the last 100 ms is never trusted that way (the same rule git uses for "racy"
+index entries): a second change inside one clock tick could keep its timestamps.
+"""
+from __future__ import annotations
+
+import contextlib
+import glob as globmod
+import os
+import stat
+import subprocess
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adr.respond.store import (ABSENT, DIR, FILE, LINK, OTHER, SKIPPED, Entry, Snapshot, State, Store, copy_fd,
+                               current_state)
+from adr.respond.targets import GitQuery, Target, Targets
+
+RACY_NS = 100_000_000  # a file changed this recently is read again rather than trusted by its timestamps
+CACHE_SIZE = 50_000
+GIT_TIMEOUT = 2.0
+MAX_POST_CONTENT = 8 * 1024 * 1024  # results bigger than this are hashed, not stored (the 3-way diff shows less)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_files: int = 10_000
+    max_bytes: int = 512 * 1024 * 1024
+    budget_s: float = 0.75
+    quota: int = 2 * 1024 * 1024 * 1024
+
+    @classmethod
+    def from_settings(cls, s: Any) -> "Limits":
+        return cls(s.snapshot_max_file_bytes, s.snapshot_max_files, min(s.snapshot_max_action_bytes,
+                   s.snapshot_quota_bytes), s.snapshot_budget_ms / 1000.0, s.snapshot_quota_bytes)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What a snapshot holds, as the verdict and the audit record describe it."""
+
+    id: str
+    files: int
+    bytes: int
+    complete: bool
+    note: str = ""
+    paths: tuple[str, ...] = ()
+
+
+@dataclass
+class _Draft:
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def new_id() -> str:
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + "-" + os.urandom(4).hex()
+
+
+def _key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class Snapshotter:
+    """Takes and seals snapshots for one store; keeps the cache of contents already stored."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cache: "OrderedDict[str, tuple[tuple[int, ...], str]]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    # ---- before the answer --------------------------------------------------------------------
+
+    def take(self, targets: Targets, *, limits: Limits, host: str = "", session: str = "", event_id: str = "",
+             summary: str = "", origin: str = "action", predict_removed: bool = True) -> "Taken | None":
+        """Copy what `targets` will lose into the store (bounded); None when there is nothing to keep."""
+        if targets.empty:
+            return None
+        deadline = time.monotonic() + limits.budget_s
+        d = _Draft()
+        sid = new_id()
+        copies = self.store.ensure().incoming
+        items = self._resolve(targets, d, limits, deadline)
+        for path, why, recursive, removes in items:
+            if len(d.entries) >= limits.max_files:
+                d.problems.append(f"more than {limits.max_files} files")
+                break
+            if time.monotonic() > deadline:
+                d.problems.append(f"the snapshot took longer than {limits.budget_s * 1000:.0f} ms")
+                break
+            self._capture(path, why, recursive, removes and predict_removed, d, limits, deadline, sid, copies)
+        if not d.entries:
+            if not d.problems:
+                return None
+        problems = list(dict.fromkeys(list(targets.unknown) + d.problems))
+        note = "; ".join(problems)
+        self.store.write_manifest(sid, {
+            "id": sid, "created": time.time(), "host": host, "session": session, "event_id": event_id,
+            "summary": summary, "origin": origin, "complete": not problems, "note": note, "bytes": d.bytes,
+            "entries": d.entries})
+        return Taken(sid, d.files, d.bytes, not problems, note, tuple(e["path"] for e in d.entries[:50]))
+
+    def _resolve(self, t: Targets, d: _Draft, limits: Limits, deadline: float) -> list[tuple[str, str, bool, bool]]:
+        out: dict[str, tuple[str, str, bool, bool]] = {}
+
+        def add(path: str, why: str, recursive: bool, removes: bool) -> None:
+            old = out.get(path)
+            if old is not None:
+                recursive, removes = recursive or old[2], removes and old[3]
+                why = old[1]
+            out[path] = (path, why, recursive, removes)
+
+        for tg in t.paths:
+            for p in self._expand(tg, d, limits):
+                if tg.into and os.path.isdir(p):
+                    for src in tg.into:
+                        base = os.path.basename(src.rstrip("/"))
+                        if base:
+                            add(os.path.join(p, base), tg.why, tg.recursive, tg.removes)
+                else:
+                    add(p, tg.why, tg.recursive, tg.removes)
+        for q in t.git:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                d.problems.append(f"{q.why}: no time left to ask git which files change")
+                continue
+            try:
+                for path, rec in git_targets(q, min(GIT_TIMEOUT, remaining), limits.max_files):
+                    add(path, q.why, rec, q.op == "clean")
+            except GitError as e:
+                d.problems.append(f"{q.why}: {e}")
+        return list(out.values())
+
+    def _expand(self, tg: Target, d: _Draft, limits: Limits) -> list[str]:
+        if not tg.glob:
+            return [tg.path]
+        hits = []
+        for i, p in enumerate(globmod.iglob(tg.path)):
+            if i >= limits.max_files:
+                d.problems.append(f"`{tg.path}` matches more than {limits.max_files} files")
+                break
+            hits.append(p)
+        return sorted(hits)
+
+    def _capture(self, path: str, why: str, recursive: bool, removes: bool, d: _Draft, limits: Limits,
+                 deadline: float, sid: str, copies: Path) -> None:
+        """The entry for `path` and, for a tree, every entry under it (parents first, links not entered)."""
+        e = self._entry(path, why, removes, d, limits, sid, copies)
+        d.entries.append(e)
+        if not (recursive and e["kind"] == DIR):
+            return
+        stack = self._children(path, d)
+        while stack:
+            if len(d.entries) >= limits.max_files:
+                d.problems.append(f"more than {limits.max_files} files under {path}")
+                return
+            if time.monotonic() > deadline:
+                d.problems.append(f"the snapshot took longer than {limits.budget_s * 1000:.0f} ms (in {path})")
+                return
+            p = stack.pop()
+            e = self._entry(p, why, removes, d, limits, sid, copies)
+            d.entries.append(e)
+            if e["kind"] == DIR:
+                stack.extend(self._children(p, d))
+
+    @staticmethod
+    def _children(path: str, d: _Draft) -> list[str]:
+        try:
+            with os.scandir(path) as it:
+                names = sorted((x.name for x in it), reverse=True)  # popped from the end: sorted order
+        except OSError as err:
+            d.problems.append(f"cannot list {path} ({err.strerror or err})")
+            return []
+        return [os.path.join(path, n) for n in names]
+
+    def _entry(self, path: str, why: str, removes: bool, d: _Draft, limits: Limits, sid: str,
+               copies: Path) -> dict[str, Any]:
+        e: dict[str, Any] = {"n": len(d.entries), "path": path, "why": why, "removes": removes,
+                             "real_parent": _real_parent(path)}
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            e["kind"] = ABSENT
+            return e
+        except OSError as err:
+            return self._skip(e, d, f"cannot read {path} ({err.strerror or err})")
+        e["mode"] = st.st_mode
+        e["mtime_ns"] = st.st_mtime_ns
+        e["key"] = list(_key(st))
+        if stat.S_ISLNK(st.st_mode):
+            e["kind"] = LINK
+            try:
+                e["link"] = os.readlink(path)
+            except OSError as err:
+                return self._skip(e, d, f"cannot read the link {path} ({err.strerror or err})")
+            return e
+        if stat.S_ISDIR(st.st_mode):
+            e["kind"] = DIR
+            return e
+        if not stat.S_ISREG(st.st_mode):
+            e["kind"] = OTHER
+            return self._skip(e, d, f"{path} is not a regular file (device, socket or pipe)")
+        e["kind"] = FILE
+        e["size"] = st.st_size
+        if st.st_size > limits.max_file_bytes:
+            return self._skip(e, d, f"{path} is larger than {limits.max_file_bytes // (1024 * 1024)} MiB")
+        if d.bytes + st.st_size > limits.max_bytes:
+            return self._skip(e, d, f"the files of this action exceed {limits.max_bytes // (1024 * 1024)} MiB")
+        known = self._known(path, st)
+        if known:
+            e["sha"] = known
+            e["key"] = list(_key(st))
+            d.files += 1
+            return e
+        try:
+            src = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+        except OSError as err:
+            return self._skip(e, d, f"cannot read {path} ({err.strerror or err})")
+        try:
+            fst = os.fstat(src)
+            if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(fst.st_mode):
+                return self._skip(e, d, f"{path} was replaced while adr read it")
+            name = f"{sid}.{e['n']}"
+            dst = os.open(copies / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            try:
+                copy_fd(src, dst, fst.st_size)
+            finally:
+                os.close(dst)
+            e["copy"] = name
+            e["key"] = list(_key(fst))
+            e["size"] = fst.st_size
+        except OSError as err:
+            return self._skip(e, d, f"cannot copy {path} ({err.strerror or err})")
+        finally:
+            os.close(src)
+        d.files += 1
+        d.bytes += e["size"]
+        return e
+
+    @staticmethod
+    def _skip(e: dict[str, Any], d: _Draft, why: str) -> dict[str, Any]:
+        e["kind"] = SKIPPED
+        e["note"] = why
+        d.problems.append(why)
+        return e
+
+    def _known(self, path: str, st: os.stat_result) -> str:
+        with self._lock:
+            hit = self._cache.get(path)
+        if hit and hit[0] == _key(st) and self.store.has_object(hit[1]):
+            return hit[1]
+        return ""
+
+    def remember(self, path: str, key: "tuple[int, ...] | list[int]", sha: str, seen_at_ns: int) -> None:
+        """Content `sha` is stored for the file with this stat key (unless it changed too recently)."""
+        if not sha or seen_at_ns - key[3] < RACY_NS:
+            return
+        with self._lock:
+            self._cache[path] = (tuple(key), sha)
+            self._cache.move_to_end(path)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    # ---- after the answer ----------------------------------------------------------------------
+
+    def seal(self) -> list[Snapshot]:
+        """Hash and record every manifest waiting in incoming/ (the daemon's background thread; `adr
+        undo` when no daemon runs). Links each path's previous pending result to this pre-image."""
+        done = []
+        for claimed in self.store.claim_manifests():
+            try:
+                snap = self._seal_one(claimed)
+            except (OSError, ValueError, KeyError) as err:
+                bad = claimed.with_name(claimed.name.split(".claimed-")[0] + ".broken")
+                with contextlib.suppress(OSError):
+                    os.replace(claimed, bad)
+                raise SealError(f"cannot seal {claimed.name}: {err}") from err
+            if snap is not None:
+                done.append(snap)
+        return done
+
+    def _seal_one(self, claimed: Path) -> "Snapshot | None":
+        import json
+
+        data = json.loads(claimed.read_bytes())
+        created = float(data["created"])
+        snap = Snapshot(id=data["id"], created=created, host=data.get("host", ""), session=data.get("session", ""),
+                        event_id=data.get("event_id", ""), summary=data.get("summary", ""),
+                        origin=data.get("origin", "action"), complete=bool(data.get("complete")),
+                        note=data.get("note", ""), bytes=int(data.get("bytes", 0)))
+        for raw in data["entries"]:
+            kind = raw["kind"]
+            sha, size = raw.get("sha", ""), int(raw.get("size", 0))
+            if kind == FILE and raw.get("copy"):
+                copy = self.store.incoming / raw["copy"]
+                try:
+                    sha, size = self.store.adopt_file(copy)
+                except FileNotFoundError:
+                    kind, sha = SKIPPED, ""
+                    raw["note"] = "its copy was lost before it was sealed"
+                    snap.complete = False
+            pre = State(kind, sha, size, int(raw.get("mode", 0)), raw.get("link", ""))
+            e = Entry(snapshot=snap.id, n=int(raw["n"]), path=raw["path"], why=raw.get("why", ""), pre=pre,
+                      real_parent=raw.get("real_parent", ""), mtime_ns=int(raw.get("mtime_ns", 0)),
+                      note=raw.get("note", ""), key=tuple(raw["key"]) if raw.get("key") else None)
+            if raw.get("removes"):
+                e.post_state, e.post = "predicted", State(ABSENT)
+            snap.entries.append(e)
+        self.store.record(snap)
+        for raw, e in zip(data["entries"], snap.entries):
+            if e.pre.kind == FILE and raw.get("key"):
+                self.remember(e.path, raw["key"], e.pre.sha, int(created * 1e9))
+            prev = self.store.latest_pending_for(e.path, created)
+            if prev is not None and prev[0] != snap.id:
+                self.store.set_post(prev[0], prev[1], e.pre, "next", stored=False)
+        claimed.unlink()
+        return snap
+
+    def capture_post(self, path: str, pre: State) -> "tuple[State, bool] | None":
+        """What is at `path` now, as an action's result: (state, content stored?). None: unreadable."""
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return State(ABSENT), False
+        except OSError:
+            return None
+        if stat.S_ISREG(st.st_mode):
+            known = self._known(path, st)
+            if known:
+                return State(FILE, known, st.st_size, st.st_mode), True
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+            except OSError:
+                return None
+            try:
+                fst = os.fstat(fd)
+                if fst.st_size <= MAX_POST_CONTENT:
+                    sha, size = self.store.put_fd(fd)
+                    stored = True
+                else:
+                    from adr.respond.store import hash_fd
+                    sha, size = hash_fd(fd)
+                    stored = False
+            finally:
+                os.close(fd)
+            if stored:
+                self.remember(path, _key(fst), sha, time.time_ns())
+            return State(FILE, sha, size, fst.st_mode), stored
+        return current_state(path, hash_files=False), False
+
+    def stat_key(self, path: str) -> "tuple[int, ...] | None":
+        try:
+            return _key(os.lstat(path))
+        except OSError:
+            return None
+
+
+class SealError(RuntimeError):
+    pass
+
+
+class GitError(RuntimeError):
+    pass
+
+
+def _real_parent(path: str) -> str:
+    try:
+        return os.path.realpath(os.path.dirname(path))
+    except OSError:
+        return ""
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_OPTIONAL_LOCKS="0", LC_ALL="C", GIT_TERMINAL_PROMPT="0")
+    return env
+
+
+def _git(q: GitQuery, args: list[str], timeout: float) -> bytes:
+    argv = ["git", "-c", "core.fsmonitor=false", *q.git_opts, "-C", q.cwd, *args]
+    try:
+        r = subprocess.run(argv, capture_output=True, timeout=timeout, env=_git_env(), stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise GitError("git is not installed here") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git did not answer within {timeout:.1f} s") from None
+    if r.returncode != 0:
+        raise GitError(f"git {' '.join(args[:2])} failed: {r.stderr.decode('utf-8', 'replace').strip()[:200]}")
+    return r.stdout
+
+
+def git_targets(q: GitQuery, timeout: float, limit: int) -> list[tuple[str, bool]]:
+    """(absolute path, is a directory tree) for what `q`'s git command will change."""
+    t0 = time.monotonic()
+
+    def left() -> float:
+        return max(0.05, timeout - (time.monotonic() - t0))
+
+    if q.op == "clean":
+        out = _git(q, ["clean", "-n", *q.args], left())
+        found = []
+        for line in out.decode("utf-8", "surrogateescape").splitlines():
+            if line.startswith("Would remove "):
+                rel = line[len("Would remove "):]
+                found.append((os.path.normpath(os.path.join(q.cwd, rel)), rel.endswith("/")))
+                if len(found) > limit:
+                    break
+        return found
+    specs = list(q.args)
+    if q.op == "checkout":  # `git checkout NAME…`: only the names that are paths discard changes
+        specs = [s for s in specs if os.path.lexists(os.path.join(q.cwd, s)) or any(c in s for c in "*?[")]
+        if not specs:
+            return []
+    top = _git(q, ["rev-parse", "--show-toplevel"], left()).decode("utf-8", "surrogateescape").strip()
+    args = ["diff", "--name-only", "-z", "--no-renames"]
+    if q.rev:
+        args.append(q.rev)
+    out = _git(q, [*args, "--", *specs], left())
+    paths = [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+    return [(os.path.normpath(os.path.join(top, p)), False) for p in paths[:limit + 1]]
