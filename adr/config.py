@@ -88,11 +88,12 @@ def undo_relaxes(settings: Settings) -> bool:
     return settings.sensitivity != "strict"
 
 
-def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None) -> Settings:
-    """Read config.yaml (missing file: defaults). Unknown keys are an error, named."""
+def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None,
+                  config_file: Path | None = None) -> Settings:
+    """Read config.yaml, or `config_file` (missing file: defaults). Unknown keys are an error, named."""
     paths = paths or get_paths()
     data: dict[str, Any] = {}
-    cf = paths.config_file
+    cf = Path(config_file) if config_file is not None else paths.config_file
     if cf.exists():
         try:
             loaded = yaml.safe_load(cf.read_text(encoding="utf-8")) or {}

@@ -131,8 +131,9 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
         _fail("nothing changed.")
     from adr.daemon.undo import UndoRequest, run_undo, undo_entry
 
-    sid = session or (snaps[0].session if len({s.session for s in snaps}) == 1 else "")
-    req = UndoRequest(tuple(s.id for s in snaps), tuple(chosen), force, label, sid)
+    one = len({(s.host, s.session) for s in snaps}) == 1  # the undo shows in that session's timeline
+    req = UndoRequest(tuple(s.id for s in snaps), tuple(chosen), force, label, snaps[0].session if one else "",
+                      snaps[0].host if one else "")
     result = None
     if daemon_up:
         try:

@@ -80,6 +80,7 @@ class UndoDesk(Component):
         self.last_error = ""
         self._stats: dict[str, Any] = {}
         self._stats_at = 0.0
+        self._busy = threading.Lock()  # sealing and looking: the background thread or a flush, one at a time
 
     # ---- lifecycle ------------------------------------------------------------------------------
 
@@ -186,9 +187,10 @@ class UndoDesk(Component):
             self._wake.wait(self._next_due())
             self._wake.clear()
             try:
-                self._seal()
-                self._look()
-                self._evict()
+                with self._busy:
+                    self._seal()
+                    self._look()
+                    self._evict()
                 if time.monotonic() - self._stats_at > 5.0:
                     self._stats, self._stats_at = self.store.stats(), time.monotonic()
             except Exception as e:  # the thread must survive anything
@@ -288,8 +290,21 @@ class UndoDesk(Component):
 
     def calls(self) -> dict[str, CallSpec]:
         async def flush(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-            sealed = await asyncio.get_running_loop().run_in_executor(None, self.snapshotter.seal)
-            return {"sealed": len(sealed)}
+            """Seal what is waiting and look at what every earlier action left — now: whoever asks
+            (`adr undo`, `adr history`) is past those actions."""
+            def run() -> int:
+                with self._busy:
+                    before = self.counts["captured"]
+                    self._seal()
+                    with self._wlock:
+                        now = time.time()
+                        for key in self._watched_sessions:
+                            self._due_sessions[key] = now
+                    self._look()
+                    return self.counts["captured"] - before
+
+            captured = await asyncio.get_running_loop().run_in_executor(None, run)
+            return {"captured": captured}
 
         async def apply(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
             req = UndoRequest.from_args(args)
@@ -315,10 +330,11 @@ class UndoRequest:
     force_all: bool = False
     label: str = ""  # "event …", "session …", "since …": for the audit record
     session: str = ""
+    host: str = ""
 
     def to_args(self) -> dict[str, Any]:
         return {"snapshots": list(self.snapshots), "force_all": self.force_all, "label": self.label,
-                "session": self.session,
+                "session": self.session, "host": self.host,
                 "force": [[s, n, st.to_dict() if st else None] for s, n, st in self.force]}
 
     @classmethod
@@ -334,7 +350,7 @@ class UndoRequest:
             force.append((item[0], item[1], State(**{k: st[k] for k in ("kind", "sha", "size", "mode", "link")})
                           if isinstance(st, dict) else None))
         return cls(tuple(snaps), tuple(force), bool(a.get("force_all")), str(a.get("label", ""))[:200],
-                   str(a.get("session", ""))[:200])
+                   str(a.get("session", ""))[:200], str(a.get("host", ""))[:64])
 
 
 def run_undo(store: Store, snapshotter: Snapshotter, req: UndoRequest, via: str) -> tuple[U.Result, dict[str, Any]]:
@@ -351,7 +367,7 @@ def run_undo(store: Store, snapshotter: Snapshotter, req: UndoRequest, via: str)
 def undo_entry(req: UndoRequest, result: U.Result, via: str) -> dict[str, Any]:
     summary = (f"undo {req.label}: {len(result.restored)} restored, {len(result.kept)} left as they are, "
                f"{len(result.lost)} cannot be restored, {len(result.errors)} failed").strip()
-    return {**event_entry("undo", "undo", summary, session=req.session,
+    return {**event_entry("undo", "undo", summary, session=req.session, host=req.host,
                           reason="; ".join(f"{p}: {w}" for p, w in (result.kept + result.lost + result.errors)[:20])),
             "decided_by": "human", "via": via, "snapshots": list(req.snapshots[:200]),
             "restored": result.restored[:200], "kept": [p for p, _ in result.kept][:200],

@@ -269,7 +269,7 @@ class Index:
         for rule in rules:
             db.execute("INSERT OR IGNORE INTO audit_rules(rule, seq) VALUES (?,?)", (rule, r["seq"]))
         day = int(t // 86400)
-        if session:
+        if session and host:
             col = decision if decision in ("allow", "ask", "deny") else "other"
             db.execute(f"INSERT INTO sessions(host, session, agent, project, cwd, first, last, n_{col}) "
                        f"VALUES (?,?,?,?,?,?,?,1) ON CONFLICT(host, session) DO UPDATE SET "
