@@ -39,7 +39,8 @@ for s in steps:
             with open(arg["path"], "w") as f:
                 f.write(text0.replace(arg["old"], arg["new"], 1))
         elif kind == "sh":
-            subprocess.run(["/bin/sh", "-c", arg], cwd=s["input"]["cwd"], check=False)
+            subprocess.run(["/bin/sh", "-c", arg], cwd=s["input"]["cwd"], check=False, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
     out.append({"decision": decision, "reason": spec.get("permissionDecisionReason", ""), "ran": bool(ran),
                 "stderr": r.stderr.decode()[-2000:]})
 print(json.dumps(out))

@@ -301,6 +301,7 @@ class UndoDesk(Component):
                         for key in self._watched_sessions:
                             self._due_sessions[key] = now
                     self._look()
+                    self._evict()
                     return self.counts["captured"] - before
 
             captured = await asyncio.get_running_loop().run_in_executor(None, run)

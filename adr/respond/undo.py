@@ -190,6 +190,7 @@ def apply(store: Store, steps: list[Step], *, force: "set[tuple[str, int]] | Non
             res.kept.append((s.path, s.reason))
     if snapshotter is not None and todo:
         res.redo = _snapshot_before(snapshotter, todo)
+    redo = {e.path: e.n for e in (store.get(res.redo).entries if res.redo and store.get(res.redo) else [])}
     for s in todo:
         key = (s.snapshot, s.n)
         try:
@@ -215,6 +216,8 @@ def apply(store: Store, steps: list[Step], *, force: "set[tuple[str, int]] | Non
             continue
         store.mark_undone(s.snapshot, s.n)
         res.restored.append(s.path)
+        if s.path in redo:  # what undo left is known exactly: undoing the undo can check against it
+            store.set_post(res.redo, redo[s.path], s.pre, "captured", stored=False)
     return res
 
 
@@ -222,7 +225,7 @@ def _snapshot_before(snapshotter: Any, steps: list[Step]) -> str:
     from adr.respond.snapshot import Limits
     from adr.respond.targets import Target, Targets
 
-    paths = tuple(Target(s.path, "adr undo") for s in steps if s.current.kind != ABSENT)
+    paths = tuple(dict.fromkeys(Target(s.path, "adr undo") for s in steps))
     if not paths:
         return ""
     taken = snapshotter.take(Targets(paths=paths), limits=Limits(budget_s=30.0), origin="undo",
