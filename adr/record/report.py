@@ -162,7 +162,7 @@ def suggest_exception(rule: str, summaries: list[str], basis: str) -> str:
         return ""
     args = " ".join(prefix[1:])
     return (f"exceptions:\n  - name: {len(summaries)} {basis} ({' '.join(prefix)[:60]})\n"
-            f"    match: {{program: {prefix[0]}, args: '{_yaml_str('^' + re.escape(args))}'}}")
+            f"    match: {{program: {prefix[0]}, args: '{_yaml_str('^' + _re_escape(args))}'}}")
 
 
 def _common_dir(paths: list[str]) -> str:
@@ -173,6 +173,11 @@ def _common_dir(paths: list[str]) -> str:
     except ValueError:
         return ""
     return common if len(paths) > 1 or common != paths[0] else os.path.dirname(common)
+
+
+def _re_escape(s: str) -> str:
+    """Escape only what is special in an RE2 pattern (readable: `^publish --tag`, not `^publish\\ \\-\\-tag`)."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", s)
 
 
 def _yaml_str(s: str) -> str:
