@@ -110,7 +110,7 @@ def test_objects_are_deduplicated_private_and_checked(tmp_path):
     assert len(objs) == 1 and stat.S_IMODE(objs[0].stat().st_mode) == 0o600
     assert stat.S_IMODE(store.root.stat().st_mode) == 0o700
     assert stat.S_IMODE(store.db_path.stat().st_mode) == 0o600
-    assert not [p for p in store.incoming.iterdir()]  # sealed: nothing left waiting
+    assert [p.name.split("-")[0] for p in store.incoming.iterdir()] == ["journal"]  # no copy left waiting
     # a damaged object is never restored
     objs[0].chmod(0o600)
     objs[0].write_text("tampered\n")
@@ -246,3 +246,40 @@ def test_unreadable_files_are_skipped_and_reported(tmp_path):
     assert not t.complete and "cannot read" in t.note
     snap = sn.store.get(t.id)
     assert snap.entries[0].pre.kind == SKIPPED
+
+
+def test_a_crash_between_answer_and_sealing_is_recovered_from_the_journal(tmp_path):
+    """A process takes a snapshot and dies before sealing it (a killed daemon): the next sealer finishes
+    the job from the journal, and removes copies nobody names. Small files are held in memory until
+    sealed (the cheapest copy before an answer): those are named as lost, never silently dropped."""
+    import sys
+
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "precious.txt").write_text("do not lose me\n")
+    big = os.urandom(5 * 1024 * 1024)  # above the in-memory size: copied on disk before the answer
+    (proj / "big.bin").write_bytes(big)
+    code = f"""
+import os, sys
+from adr.respond.snapshot import Limits, Snapshotter
+from adr.respond.store import Store
+from adr.respond.targets import shell_targets
+st = Store({str(tmp_path / 'snap')!r})
+sn = Snapshotter(st)
+st.refill_blanks(4)
+sn.take(shell_targets("rm precious.txt big.bin", {str(proj)!r}), limits=Limits(), session="crash", event_id="ev-crash")
+os._exit(9)  # no sealing, no cleanup
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 9, r.stderr
+    store = Store(tmp_path / "snap")
+    assert store.find(session="crash") == []  # nothing recorded yet
+    got = Snapshotter(store).recover()
+    assert [s.event_id for s in got] == ["ev-crash"]
+    snap = store.find(session="crash")[0]
+    by = {Path(e.path).name: e for e in snap.entries}
+    assert by["big.bin"].pre.kind == FILE and store.read_object(by["big.bin"].pre.sha) == big
+    assert by["precious.txt"].pre.kind == SKIPPED and "held in memory" in by["precious.txt"].note
+    assert not snap.complete
+    assert list(store.incoming.iterdir()) == []  # the journal and the unused blanks are gone
+    assert Snapshotter(store).recover() == []  # idempotent

@@ -33,7 +33,7 @@ def _sealed(store: Any) -> bool:
         up = True
     if not up:
         try:
-            Snapshotter(store).seal()
+            Snapshotter(store).recover()  # what a daemon that is gone journaled but did not seal
         except SealError as e:
             click.echo(f"adr: warning: {e}", err=True)
     return up

@@ -64,7 +64,7 @@ class UndoDesk(Component):
     def __init__(self, daemon: "Daemon") -> None:
         super().__init__(daemon)
         self.store = Store(daemon.paths.snapshots_dir)
-        self.snapshotter = Snapshotter(self.store)
+        self.snapshotter = Snapshotter(self.store, on_sealed=self._watch_sealed)
         self._relaxed: "OrderedDict[str, tuple[Verdict, Verdict, Targets]]" = OrderedDict()
         self._stash_lock = threading.Lock()
         self._watches: dict[tuple[str, int], _Watch] = {}
@@ -180,9 +180,12 @@ class UndoDesk(Component):
 
     def _run(self) -> None:
         try:
-            self._rewatch()
+            with self._busy:
+                self.snapshotter.recover()  # what a crashed daemon journaled but never sealed
+                self._rewatch()
+                self.store.refill_blanks()
         except Exception:
-            log.exception("undo: cannot reload pending snapshots")
+            log.exception("undo: cannot recover pending snapshots")
         while not self._stop.is_set():
             self._wake.wait(self._next_due())
             self._wake.clear()
@@ -191,6 +194,7 @@ class UndoDesk(Component):
                     self._seal()
                     self._look()
                     self._evict()
+                    self.store.refill_blanks()
                 if time.monotonic() - self._stats_at > 5.0:
                     self._stats, self._stats_at = self.store.stats(), time.monotonic()
             except Exception as e:  # the thread must survive anything
@@ -220,16 +224,19 @@ class UndoDesk(Component):
 
     def _seal(self) -> None:
         try:
-            sealed = self.snapshotter.seal()
+            self.snapshotter.seal()
         except SealError as e:
             self.counts["errors"] += 1
             self.last_error = str(e)
             log.error("undo: %s", e)
+
+    def _watch_sealed(self, snap: Any) -> None:
+        """Every sealed snapshot (whoever sealed it): watch what its action leaves at each path."""
+        if snap.origin != "action":
             return
-        for snap in sealed:
-            for e in snap.entries:
-                if e.restorable and e.post_state in ("pending", "predicted"):
-                    self._add_watch(snap.id, e.n, e.path, e.pre, e.key, (snap.host, snap.session), snap.created)
+        for e in snap.entries:
+            if e.restorable and e.post_state in ("pending", "predicted"):
+                self._add_watch(snap.id, e.n, e.path, e.pre, e.key, (snap.host, snap.session), snap.created)
 
     def _look(self) -> None:
         """Capture what each watched action left once it is stable (or its session acted again)."""

@@ -1,8 +1,8 @@
 """Taking pre-image snapshots: predicted targets → what is at those paths now, kept in the store.
 
 `Snapshotter.take()` runs before the agent hears its answer, so it only copies (a reflink or an
-in-kernel copy into the store's incoming/ folder) and writes a small manifest; `seal()` hashes and
-records afterwards. Everything is bounded: files per action, bytes per action and per file, the
+in-kernel copy into a file the store made ahead of time) and appends a manifest line to a journal;
+`seal()` hashes and records afterwards. Everything is bounded: files per action, bytes per action and per file, the
 store's quota, and a time budget — past a bound the snapshot is marked incomplete with the reason,
 and the action is then not "fully undoable" (policy never relaxes it; the verdict says so).
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import glob as globmod
+import json
 import os
 import stat
 import subprocess
@@ -26,7 +27,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from adr.respond.store import (ABSENT, DIR, FILE, LINK, OTHER, SKIPPED, Entry, Snapshot, State, Store, copy_fd,
                                current_state)
@@ -35,7 +36,10 @@ from adr.respond.targets import GitQuery, Target, Targets
 RACY_NS = 100_000_000  # a file changed this recently is read again rather than trusted by its timestamps
 CACHE_SIZE = 50_000
 GIT_TIMEOUT = 2.0
-MAX_POST_CONTENT = 8 * 1024 * 1024  # results bigger than this are hashed, not stored (the 3-way diff shows less)
+MAX_POST_CONTENT = 8 * 1024 * 1024
+STAGE_MAX = 4 * 1024 * 1024  # files up to this size are read into memory before the answer (cheapest)...
+STAGE_BUDGET = 64 * 1024 * 1024  # ...while no more than this is waiting to be sealed; else copied on disk
+JOURNAL_MAX = 1024 * 1024  # bytes of journal before it is replaced by a fresh one (when all of it is sealed)  # results bigger than this are hashed, not stored (the 3-way diff shows less)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class _Draft:
     files: int = 0
     bytes: int = 0
     problems: list[str] = field(default_factory=list)
+    staged: dict[int, bytes] = field(default_factory=dict)  # entry n → content read into memory
 
 
 def new_id() -> str:
@@ -83,10 +88,13 @@ def _key(st: os.stat_result) -> tuple[int, int, int, int, int]:
 class Snapshotter:
     """Takes and seals snapshots for one store; keeps the cache of contents already stored."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, on_sealed: "Callable[[Snapshot], None] | None" = None) -> None:
         self.store = store
+        self.on_sealed = on_sealed  # the daemon watches what each sealed snapshot's action leaves
         self._cache: "OrderedDict[str, tuple[tuple[int, ...], str]]" = OrderedDict()
         self._lock = threading.Lock()
+        self._pending: list[tuple[dict[str, Any], dict[int, bytes]]] = []  # taken, not sealed (also journaled)
+        self._staged_bytes = 0
 
     # ---- before the answer --------------------------------------------------------------------
 
@@ -98,7 +106,7 @@ class Snapshotter:
         deadline = time.monotonic() + limits.budget_s
         d = _Draft()
         sid = new_id()
-        copies = self.store.ensure().incoming
+        self.store.ensure()
         items = self._resolve(targets, d, limits, deadline)
         for path, why, recursive, removes in items:
             if len(d.entries) >= limits.max_files:
@@ -107,16 +115,17 @@ class Snapshotter:
             if time.monotonic() > deadline:
                 d.problems.append(f"the snapshot took longer than {limits.budget_s * 1000:.0f} ms")
                 break
-            self._capture(path, why, recursive, removes and predict_removed, d, limits, deadline, sid, copies)
-        if not d.entries:
-            if not d.problems:
-                return None
+            self._capture(path, why, recursive, removes and predict_removed, d, limits, deadline)
+        if not d.entries and not d.problems:
+            return None
         problems = list(dict.fromkeys(list(targets.unknown) + d.problems))
         note = "; ".join(problems)
-        self.store.write_manifest(sid, {
-            "id": sid, "created": time.time(), "host": host, "session": session, "event_id": event_id,
-            "summary": summary, "origin": origin, "complete": not problems, "note": note, "bytes": d.bytes,
-            "entries": d.entries})
+        manifest = {"id": sid, "created": time.time(), "host": host, "session": session, "event_id": event_id,
+                    "summary": summary, "origin": origin, "complete": not problems, "note": note, "bytes": d.bytes,
+                    "entries": d.entries}
+        with self._lock:
+            self.store.journal(manifest)
+            self._pending.append((manifest, d.staged))
         return Taken(sid, d.files, d.bytes, not problems, note, tuple(e["path"] for e in d.entries[:50]))
 
     def _resolve(self, t: Targets, d: _Draft, limits: Limits, deadline: float) -> list[tuple[str, str, bool, bool]]:
@@ -162,9 +171,9 @@ class Snapshotter:
         return sorted(hits)
 
     def _capture(self, path: str, why: str, recursive: bool, removes: bool, d: _Draft, limits: Limits,
-                 deadline: float, sid: str, copies: Path) -> None:
+                 deadline: float) -> None:
         """The entry for `path` and, for a tree, every entry under it (parents first, links not entered)."""
-        e = self._entry(path, why, removes, d, limits, sid, copies)
+        e = self._entry(path, why, removes, d, limits)
         d.entries.append(e)
         if not (recursive and e["kind"] == DIR):
             return
@@ -177,7 +186,7 @@ class Snapshotter:
                 d.problems.append(f"the snapshot took longer than {limits.budget_s * 1000:.0f} ms (in {path})")
                 return
             p = stack.pop()
-            e = self._entry(p, why, removes, d, limits, sid, copies)
+            e = self._entry(p, why, removes, d, limits)
             d.entries.append(e)
             if e["kind"] == DIR:
                 stack.extend(self._children(p, d))
@@ -192,8 +201,7 @@ class Snapshotter:
             return []
         return [os.path.join(path, n) for n in names]
 
-    def _entry(self, path: str, why: str, removes: bool, d: _Draft, limits: Limits, sid: str,
-               copies: Path) -> dict[str, Any]:
+    def _entry(self, path: str, why: str, removes: bool, d: _Draft, limits: Limits) -> dict[str, Any]:
         e: dict[str, Any] = {"n": len(d.entries), "path": path, "why": why, "removes": removes,
                              "real_parent": _real_parent(path)}
         try:
@@ -239,13 +247,22 @@ class Snapshotter:
             fst = os.fstat(src)
             if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(fst.st_mode):
                 return self._skip(e, d, f"{path} was replaced while adr read it")
-            name = f"{sid}.{e['n']}"
-            dst = os.open(copies / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            data = self._stage(src, fst.st_size)
+            if data is not None:  # read into memory: written to the store after the answer
+                d.staged[e["n"]] = data
+                e["staged"] = True
+                e["key"] = list(_key(fst))
+                e["size"] = len(data)
+                d.files += 1
+                d.bytes += len(data)
+                return e
+            blank = self.store.blank()
+            dst = os.open(blank, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
             try:
                 copy_fd(src, dst, fst.st_size)
             finally:
                 os.close(dst)
-            e["copy"] = name
+            e["copy"] = blank.name
             e["key"] = list(_key(fst))
             e["size"] = fst.st_size
         except OSError as err:
@@ -255,6 +272,31 @@ class Snapshotter:
         d.files += 1
         d.bytes += e["size"]
         return e
+
+    def _stage(self, fd: int, size: int) -> "bytes | None":
+        """The whole file in memory, if it is small and memory allows (else None: copy it on disk)."""
+        if size > STAGE_MAX:
+            return None
+        with self._lock:
+            if self._staged_bytes + size > STAGE_BUDGET:
+                return None
+            self._staged_bytes += size
+        chunks, n = [], 0
+        while True:
+            b = os.read(fd, STAGE_MAX + 1 - n)
+            if not b:
+                break
+            chunks.append(b)
+            n += len(b)
+            if n > STAGE_MAX:  # it grew while being read: copy it on disk instead
+                with self._lock:
+                    self._staged_bytes -= size
+                os.lseek(fd, 0, os.SEEK_SET)
+                return None
+        data = b"".join(chunks)
+        with self._lock:
+            self._staged_bytes += len(data) - size
+        return data
 
     @staticmethod
     def _skip(e: dict[str, Any], d: _Draft, why: str) -> dict[str, Any]:
@@ -283,25 +325,60 @@ class Snapshotter:
     # ---- after the answer ----------------------------------------------------------------------
 
     def seal(self) -> list[Snapshot]:
-        """Hash and record every manifest waiting in incoming/ (the daemon's background thread; `adr
-        undo` when no daemon runs). Links each path's previous pending result to this pre-image."""
+        """Hash and record the snapshots taken in this process (the daemon's background thread, or right
+        after taking them). Links each path's previous pending result to its new pre-image."""
         done = []
-        for claimed in self.store.claim_manifests():
+        while True:
+            with self._lock:
+                if not self._pending:
+                    if self.store.journal_bytes() > JOURNAL_MAX:
+                        self.store.rotate_journal()  # all of it is sealed
+                    break
+                manifest, staged = self._pending.pop(0)
             try:
-                snap = self._seal_one(claimed)
-            except (OSError, ValueError, KeyError) as err:
-                bad = claimed.with_name(claimed.name.split(".claimed-")[0] + ".broken")
-                with contextlib.suppress(OSError):
-                    os.replace(claimed, bad)
-                raise SealError(f"cannot seal {claimed.name}: {err}") from err
+                snap = self._seal_manifest(manifest, staged)
+            finally:
+                with self._lock:
+                    self._staged_bytes -= sum(len(b) for b in staged.values())
             if snap is not None:
                 done.append(snap)
         return done
 
-    def _seal_one(self, claimed: Path) -> "Snapshot | None":
-        import json
+    def recover(self) -> list[Snapshot]:
+        """Seal what processes that are gone left in their journals (a crash between an answer and its
+        sealing), then remove copies nobody names."""
+        done, referenced = [], set()
+        for journal in self.store.orphan_journals():
+            try:
+                lines = journal.read_bytes().splitlines()
+            except OSError:
+                continue
+            for raw in lines:
+                try:
+                    manifest = json.loads(raw)
+                except ValueError:
+                    continue  # a torn last line: its answer was never given
+                referenced.update(e.get("copy", "") for e in manifest.get("entries", ()))
+                snap = self._seal_manifest(manifest, {})
+                if snap is not None:
+                    done.append(snap)
+            with contextlib.suppress(OSError):
+                journal.unlink()
+        self.store.stray_copies(referenced)
+        return done
 
-        data = json.loads(claimed.read_bytes())
+    def _seal_manifest(self, data: dict[str, Any], staged: dict[int, bytes]) -> "Snapshot | None":
+        try:
+            snap = self._seal_one(data, staged)
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise SealError(f"cannot seal snapshot {data.get('id', '?')}: {err}") from err
+        if snap is not None and self.on_sealed is not None:
+            self.on_sealed(snap)
+        return snap
+
+    def _seal_one(self, data: dict[str, Any], staged: dict[int, bytes]) -> "Snapshot | None":
+        if self.store.get(str(data["id"])) is not None:
+            return None  # sealed before (a journal read again after a crash)
         created = float(data["created"])
         snap = Snapshot(id=data["id"], created=created, host=data.get("host", ""), session=data.get("session", ""),
                         event_id=data.get("event_id", ""), summary=data.get("summary", ""),
@@ -310,7 +387,15 @@ class Snapshotter:
         for raw in data["entries"]:
             kind = raw["kind"]
             sha, size = raw.get("sha", ""), int(raw.get("size", 0))
-            if kind == FILE and raw.get("copy"):
+            if kind == FILE and raw.get("staged"):
+                content = staged.get(int(raw["n"]))
+                if content is None:  # held in memory by a process that stopped before sealing it
+                    kind, sha = SKIPPED, ""
+                    raw["note"] = "its copy was held in memory when adr stopped, and is lost"
+                    snap.complete = False
+                else:
+                    sha, size = self.store.put_bytes(content), len(content)
+            elif kind == FILE and raw.get("copy"):
                 copy = self.store.incoming / raw["copy"]
                 try:
                     sha, size = self.store.adopt_file(copy)
@@ -332,7 +417,6 @@ class Snapshotter:
             prev = self.store.latest_pending_for(e.path, created)
             if prev is not None and prev[0] != snap.id:
                 self.store.set_post(prev[0], prev[1], e.pre, "next", stored=False)
-        claimed.unlink()
         return snap
 
     def capture_post(self, path: str, pre: State) -> "tuple[State, bool] | None":
