@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from adr.record.audit import AuditLog, _read_head
 
-SCHEMA = 1
+SCHEMA = 2
 BATCH = 5_000
 _LOCATOR = ("ino", "off", "len")
 
@@ -278,9 +278,9 @@ class Index:
                        f"project = CASE WHEN project = '' THEN excluded.project ELSE project END, "
                        f"cwd = CASE WHEN excluded.cwd != '' THEN excluded.cwd ELSE cwd END",
                        (host, session, agent, project, _s(r.get("cwd")), t, t))
-        db.execute("INSERT INTO daily(day, host, agent, project, decision, decided_by, mode, would, n) "
-                   "VALUES (?,?,?,?,?,?,?,?,1) ON CONFLICT DO UPDATE SET n = n + 1",
-                   (day, host, agent, project, decision, decided_by, mode, would))
+        db.execute("INSERT INTO daily(day, host, agent, project, decision, decided_by, mode, would, relaxed, n) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,1) ON CONFLICT DO UPDATE SET n = n + 1",
+                   (day, host, agent, project, decision, decided_by, mode, would, _s(r.get("relaxed"))))
         for rule in rules:
             db.execute("INSERT INTO rule_daily(day, rule, decision, decided_by, mode, would, n) VALUES (?,?,?,?,?,?,1) "
                        "ON CONFLICT DO UPDATE SET n = n + 1", (day, rule, decision, decided_by, mode, would))
@@ -578,8 +578,8 @@ CREATE TABLE IF NOT EXISTS sessions(
 CREATE INDEX IF NOT EXISTS sessions_last ON sessions(last);
 CREATE INDEX IF NOT EXISTS sessions_id ON sessions(session);
 CREATE TABLE IF NOT EXISTS daily(
-  day INTEGER, host TEXT, agent TEXT, project TEXT, decision TEXT, decided_by TEXT, mode TEXT, would TEXT, n INTEGER,
-  PRIMARY KEY(day, host, agent, project, decision, decided_by, mode, would));
+  day INTEGER, host TEXT, agent TEXT, project TEXT, decision TEXT, decided_by TEXT, mode TEXT, would TEXT,
+  relaxed TEXT, n INTEGER, PRIMARY KEY(day, host, agent, project, decision, decided_by, mode, would, relaxed));
 CREATE TABLE IF NOT EXISTS rule_daily(
   day INTEGER, rule TEXT, decision TEXT, decided_by TEXT, mode TEXT, would TEXT, n INTEGER,
   PRIMARY KEY(day, rule, decision, decided_by, mode, would));

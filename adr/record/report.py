@@ -96,7 +96,7 @@ def build(idx: Index, since: float, until: "float | None" = None) -> Report:
     for by, n in q("SELECT decided_by, sum(n) FROM answers WHERE day BETWEEN ? AND ? GROUP BY decided_by", (d0, d1)):
         r.answered[by] = n
     r.sessions = q("SELECT count(*) FROM sessions WHERE last >= ? AND first <= ?", (since, until))[0][0]
-    r.relaxed = q("SELECT count(*) FROM audit WHERE t >= ? AND t <= ? AND relaxed = 'undo'", (since, until))[0][0]
+    r.relaxed = q("SELECT coalesce(sum(n), 0) FROM daily WHERE day BETWEEN ? AND ? AND relaxed = 'undo'", (d0, d1))[0][0]
     r.noisy = noisiest(idx, d0, d1, since, until)
     return r
 
@@ -119,15 +119,16 @@ def noisiest(idx: Index, d0: int, d1: int, since: float, until: float, limit: in
                      (d0, d1, limit))
     out = []
     for rule, asked, approved, answered in rows:
-        samples = [s for (s,) in idx.query(
-            "SELECT a.summary FROM audit_rules r JOIN audit a ON a.seq = r.seq WHERE r.rule = ? AND a.t >= ? AND "
-            "a.t <= ? AND (a.decided_by = 'human' AND a.decision = 'allow') ORDER BY r.seq DESC LIMIT 200",
-            (rule, since, until))]
+        # samples come from the rule's newest records only (bounded: the report never walks all history)
+        recent = ("SELECT a.summary FROM (SELECT seq FROM audit_rules WHERE rule = ? ORDER BY seq DESC LIMIT 20000) r "
+                  "JOIN audit a ON a.seq = r.seq WHERE a.t >= ? AND a.t <= ? {} ORDER BY r.seq DESC LIMIT 200")
+        samples: list[str] = []
         basis = "approved by you"
+        if approved:
+            samples = [x for (x,) in idx.query(recent.format("AND a.decided_by = 'human' AND a.decision = 'allow'"),
+                                               (rule, since, until))]
         if not samples:
-            samples = [s for (s,) in idx.query(
-                "SELECT a.summary FROM audit_rules r JOIN audit a ON a.seq = r.seq WHERE r.rule = ? AND a.t >= ? "
-                "AND a.t <= ? ORDER BY r.seq DESC LIMIT 200", (rule, since, until))]
+            samples = [x for (x,) in idx.query(recent.format(""), (rule, since, until))]
             basis = "asked about"
         out.append({"rule": rule, "asked": int(asked or 0), "approved": int(approved or 0),
                     "answered": int(answered or 0), "example": samples[0] if samples else "",
