@@ -120,7 +120,7 @@ def noisiest(idx: Index, d0: int, d1: int, since: float, until: float, limit: in
     out = []
     for rule, asked, approved, answered in rows:
         # samples come from the rule's newest records only (bounded: the report never walks all history)
-        recent = ("SELECT a.summary FROM (SELECT seq FROM audit_rules WHERE rule = ? ORDER BY seq DESC LIMIT 20000) r "
+        recent = ("SELECT a.summary FROM (SELECT seq FROM audit_rules WHERE rule = ? ORDER BY seq DESC LIMIT 2000) r "
                   "JOIN audit a ON a.seq = r.seq WHERE a.t >= ? AND a.t <= ? {} ORDER BY r.seq DESC LIMIT 200")
         samples: list[str] = []
         basis = "approved by you"
