@@ -248,7 +248,7 @@ def test_a_flagged_session_is_never_relaxed_and_relaxing_needs_predictable_targe
     from adr.daemon.components import DecisionInput
     from adr.daemon.server import Daemon
     from adr.daemon.sessions import Flag, Sessions
-    from adr.daemon.undo import UndoDesk
+    from adr.respond.undo_desk import UndoDesk
     from adr.engine import load_engine
     from adr.judge import Judge
     from adr.paths import get_paths

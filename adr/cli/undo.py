@@ -129,7 +129,7 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
     if interactive and not click.confirm(f"Restore {len(todo) + len(chosen) + (len(conflicts) if force else 0)} "
                                          "path(s)?", default=False):
         _fail("nothing changed.")
-    from adr.daemon.undo import UndoRequest, run_undo, undo_entry
+    from adr.respond.undo_desk import UndoRequest, run_undo, undo_entry
 
     one = len({(s.host, s.session) for s in snaps}) == 1  # the undo shows in that session's timeline
     req = UndoRequest(tuple(s.id for s in snaps), tuple(chosen), force, label, snaps[0].session if one else "",

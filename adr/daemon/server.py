@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -710,7 +711,13 @@ def setup_logging(paths: Paths, level: int = logging.INFO, stderr: bool = True) 
     logger.propagate = False
 
 
+SWITCH_INTERVAL = 0.0005  # seconds a thread holds the GIL before another may run (Python's default: 5 ms)
+
+
 async def run_daemon(paths: Paths, **kwargs: Any) -> None:
+    # judging runs in worker threads: a short switch interval lets the event loop (and with it every
+    # other client's ordinary decision) in while one costly decision is judged
+    sys.setswitchinterval(SWITCH_INTERVAL)
     daemon = Daemon(paths, **kwargs)
     await daemon.start()
     await daemon.serve_forever()

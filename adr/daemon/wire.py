@@ -12,6 +12,15 @@ OPS = ("decide", "status", "ping", "reload", "stop", "pending", "answer", "sessi
 ANSWER_TIMEOUT = 2.0  # seconds a hook waits for a judged answer before judging in-process (ADR_ANSWER_TIMEOUT)
 
 
+def seconds(text: "str | None", default: float, floor: float = 0.05) -> float:
+    """A number of seconds from an environment variable (ADR_HOOK_TIMEOUT, ADR_ANSWER_TIMEOUT): the
+    default when unset or not a number, never below `floor`. One reading for every client."""
+    try:
+        return max(floor, float(text)) if text else default
+    except ValueError:
+        return default
+
+
 def pending_deadline(pending: dict, now: float, started: float) -> float:
     """When a client stops waiting after a `pending` line: the question's window + margin, but
     never past the host's hook timeout (counted from when the hook process started)."""

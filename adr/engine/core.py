@@ -23,7 +23,7 @@ from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import parse as parse_shell
 
 MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
-DEFAULT_WORK_UNITS = 6_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
+DEFAULT_WORK_UNITS = 4_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
 BUDGET_RULE = "engine.budget-exhausted"
 GRACE_SECONDS = 0.05  # the time net's share of the one grace (Budget.grace)
 

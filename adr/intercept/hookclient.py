@@ -47,20 +47,15 @@ def read_input(stream: Any = None, limit: int = MAX_INPUT_BYTES) -> Any:
 
 
 def _timeout() -> float:
-    try:
-        return max(0.05, float(os.environ.get("ADR_HOOK_TIMEOUT", "")))
-    except ValueError:
-        return P.DECIDE_TIMEOUT
+    from adr.daemon import wire
+    return wire.seconds(os.environ.get("ADR_HOOK_TIMEOUT"), wire.DECIDE_TIMEOUT)
 
 
 def answer_timeout() -> float:
     """Seconds to wait for a judged answer before judging in-process, unless the daemon says it is
     asking the human (then the question's window counts): a frozen or stuck daemon is noticed fast."""
-    from adr.daemon.wire import ANSWER_TIMEOUT
-    try:
-        return max(0.05, float(os.environ.get("ADR_ANSWER_TIMEOUT", "")))
-    except ValueError:
-        return ANSWER_TIMEOUT
+    from adr.daemon import wire
+    return wire.seconds(os.environ.get("ADR_ANSWER_TIMEOUT"), wire.ANSWER_TIMEOUT)
 
 
 def _note(verdict: Verdict, note: str) -> Verdict:

@@ -30,17 +30,11 @@ class _Fallback(Exception):
 
 
 def _timeout() -> float:
-    try:
-        return max(0.05, float(os.environ.get("ADR_HOOK_TIMEOUT", "")))
-    except ValueError:
-        return wire.DECIDE_TIMEOUT
+    return wire.seconds(os.environ.get("ADR_HOOK_TIMEOUT"), wire.DECIDE_TIMEOUT)
 
 
 def _answer_timeout() -> float:
-    try:
-        return max(0.05, float(os.environ.get("ADR_ANSWER_TIMEOUT", "")))
-    except ValueError:
-        return wire.ANSWER_TIMEOUT
+    return wire.seconds(os.environ.get("ADR_ANSWER_TIMEOUT"), wire.ANSWER_TIMEOUT)
 
 
 def _quote(text: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from adr.actions import Decision, Verdict
-from adr.daemon.components import CallContext, CallSpec, Component, DecisionInput
+from adr.component import CallContext, CallSpec, Component, DecisionInput
 from adr.policy.reversible import RELAXED, not_fully_undoable, relaxable, relaxed, weakest
 from adr.record.audit import event_entry
 from adr.record.redact import redact

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from adr.daemon.components import CallContext, CallSpec, Component, Decided
+from adr.component import CallContext, CallSpec, Component, Decided
 from adr.record.index import Index
 from adr.record.runs import RunStore, encode, run_record
 
