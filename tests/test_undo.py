@@ -344,5 +344,29 @@ def test_quota_eviction_through_the_daemon_is_recorded_and_named_by_undo(tmp_pat
         assert ev and ev[0]["evicted"], recs[-4:]
         st = d.status()["components"]["undo"]
         assert st["evicted"] >= 1
+        # recent undo data dropped: the human is told (an agent could flood the store on purpose)
+        alerts = d.request(P.Request(op="call", id="a", target="alerts.list")).data["alerts"]
+        assert any("recent undo data" in str(a) for a in alerts), alerts
     finally:
         d.stop()
+
+
+def test_the_hooks_in_process_fallback_takes_snapshots_too(tmp_path):
+    """No daemon: the hook judges in-process and still keeps the pre-images. A removal is undone at
+    once (its result is predicted); an edit's result nobody watched needs --force."""
+    home = tmp_path / "home"
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "gone.txt").write_text("deleted by the agent\n")
+    (p / "ed.txt").write_text("before the edit\n")
+    agent = Agent(home, p, session="nodaemon")
+    got = agent.run([bash("rm gone.txt"), edit(p / "ed.txt", "before", "after")])
+    assert all(g["ran"] for g in got), got
+    recs = [json.loads(x) for x in adr(home, "log", "--json", "-n", "0").stdout.splitlines()]
+    assert all(r["decided_by"] == "fallback" and r["snapshot"] for r in recs), recs
+    r = adr(home, "undo", "--session", "nodaemon", "--yes")
+    assert r.returncode == 1 and "did not see" in r.stdout
+    assert (p / "gone.txt").read_text() == "deleted by the agent\n"
+    assert (p / "ed.txt").read_text() == "after the edit\n"
+    assert adr(home, "undo", "--session", "nodaemon", "--yes", "--force").returncode == 0
+    assert (p / "ed.txt").read_text() == "before the edit\n"

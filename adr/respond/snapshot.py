@@ -458,6 +458,32 @@ class Snapshotter:
             return None
 
 
+def snapshot_now(action: Any, settings: Any, store_dir: Path, event_id: str, host: str = "") -> dict[str, Any]:
+    """Take and seal a snapshot in this process (the hook's in-process fallback, when no daemon runs):
+    the audit record's snapshot fields. Nobody watches what the action leaves here, so undoing it later
+    shows a conflict for edited files (restored with --force); removals are predicted."""
+    from adr.record.redact import redact
+    from adr.respond.targets import targets_of
+
+    targets = targets_of(action)
+    if targets.empty:
+        return {}
+    sn = Snapshotter(Store(store_dir))
+    try:
+        taken = sn.take(targets, limits=Limits.from_settings(settings), host=host, session=action.context.session,
+                        event_id=event_id, summary=redact(action.summary(limit=600), 300))
+        sn.seal()
+        sn.store.rotate_journal()
+    finally:
+        sn.store.close()
+    if taken is None:
+        return {}
+    out: dict[str, Any] = {"snapshot": taken.id, "snapshot_files": taken.files}
+    if not taken.complete:
+        out["snapshot_incomplete"] = taken.note
+    return out
+
+
 class SealError(RuntimeError):
     pass
 

@@ -454,19 +454,20 @@ class Store:
         with self._lock:
             return int(self.db.execute("SELECT value FROM meta WHERE key='bytes'").fetchone()[0])
 
-    def evict(self, quota: int, keep: "set[str] | None" = None) -> tuple[list[str], int]:
-        """Evict the oldest snapshots until the objects fit in `quota`. Returns (evicted ids, bytes freed).
+    def evict(self, quota: int, keep: "set[str] | None" = None) -> tuple[list[tuple[str, float]], int]:
+        """Evict the oldest snapshots until the objects fit in `quota`. Returns ((id, created) of each
+        evicted snapshot, bytes freed).
         Evicted snapshots stay listed (marked), so undo can say exactly what is gone."""
         keep = keep or set()
-        evicted: list[str] = []
+        evicted: list[tuple[str, float]] = []
         freed = 0
         total = self.total_bytes()
         if total <= quota:
             return evicted, 0
         with self.tx() as db:
-            rows = db.execute("SELECT id FROM snapshots WHERE evicted IS NULL ORDER BY created, id").fetchall()
+            rows = db.execute("SELECT id, created FROM snapshots WHERE evicted IS NULL ORDER BY created, id").fetchall()
             now = time.time()
-            for (sid,) in rows:
+            for sid, created in rows:
                 if total <= quota:
                     break
                 if sid in keep:
@@ -476,7 +477,7 @@ class Store:
                                        (sid, FILE, sid)).fetchall():
                     db.execute("UPDATE objects SET refs = refs - 1 WHERE sha=?", (sha,))
                 db.execute("UPDATE snapshots SET evicted=? WHERE id=?", (now, sid))
-                evicted.append(sid)
+                evicted.append((sid, created))
                 for sha, size in db.execute("SELECT sha, size FROM objects WHERE refs <= 0").fetchall():
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(self.object_path(sha))

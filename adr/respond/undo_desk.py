@@ -28,6 +28,7 @@ from adr.component import CallContext, CallSpec, Component, DecisionInput
 from adr.policy.reversible import RELAXED, not_fully_undoable, relaxable, relaxed, weakest
 from adr.record.audit import event_entry
 from adr.record.redact import redact
+from adr.respond.alerts import Alert
 from adr.respond.snapshot import Limits, SealError, Snapshotter
 from adr.respond.store import State, Store
 from adr.respond.targets import Targets, targets_of
@@ -39,7 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("adr.daemon")
 
 MAX_STASH = 1024
-WATCH_FOR = 600.0  # seconds adr keeps looking for what an action left
+WATCH_FOR = 600.0
+RECENT_EVICTION = 86400.0  # evicting snapshots younger than this raises an alert  # seconds adr keeps looking for what an action left
 FIRST_LOOK = 0.4
 RECHECK = 0.4
 
@@ -289,9 +291,17 @@ class UndoDesk(Component):
         entry = event_entry("snapshot_evict", "undo",
                             f"evicted {len(evicted)} snapshot(s), {freed} bytes, to stay under snapshot_quota_bytes",
                             reason="the oldest snapshots were evicted; `adr undo` names what it can no longer restore",
-                            evicted=evicted[:100], freed_bytes=freed)
+                            evicted=[i for i, _ in evicted[:100]], freed_bytes=freed)
+        recent = [i for i, created in evicted if time.time() - created < RECENT_EVICTION]
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self.daemon.write_audit, entry)
+            if recent:  # undo data of the last day is gone: an agent may be flooding the store on purpose
+                alert = Alert("undo", "adr had to drop recent undo data",
+                              f"{len(recent)} snapshot(s) from the last 24 hours were evicted to stay under "
+                              f"snapshot_quota_bytes ({settings.snapshot_quota_bytes} bytes). Something wrote a lot "
+                              "of snapshotted data quickly; check `adr sessions` and raise the quota if it was you.",
+                              severity="high", key="undo-evict-recent", data=(("evicted", len(recent)),))
+                self._loop.call_soon_threadsafe(self.daemon.alerts.raise_alert, alert)
 
     # ---- calls ----------------------------------------------------------------------------------
 
