@@ -350,18 +350,10 @@ class Index:
                 where.append("(" + " OR ".join("(a.host = ? AND a.session = ?)" for _ in pairs) + ")")
                 for h, s in pairs:
                     args += [h, s]
-        if f.host:
-            where.append("a.host = ?")
-            args.append(f.host)
-        if f.verdict:
-            where.append("a.decision = ?")
-            args.append(f.verdict)
-        if f.kind:
-            where.append("a.kind = ?")
-            args.append(f.kind)
-        if f.event:
-            where.append("a.event = ?")
-            args.append(f.event)
+        for value, column in ((f.host, "host"), (f.verdict, "decision"), (f.kind, "kind"), (f.event, "event")):
+            if value:
+                where.append(f"a.{column} = ?")
+                args.append(value)
         if f.since is not None:
             row = self.db.execute("SELECT seq FROM audit WHERE t >= ? ORDER BY t LIMIT 1", (f.since,)).fetchone()
             where.append("a.seq >= ?")

@@ -109,11 +109,7 @@ class Snapshotter:
         self.store.ensure()
         items = self._resolve(targets, d, limits, deadline)
         for path, why, recursive, removes in items:
-            if len(d.entries) >= limits.max_files:
-                d.problems.append(f"more than {limits.max_files} files")
-                break
-            if time.monotonic() > deadline:
-                d.problems.append(f"the snapshot took longer than {limits.budget_s * 1000:.0f} ms")
+            if self._over(d, limits, deadline, ""):
                 break
             self._capture(path, why, recursive, removes and predict_removed, d, limits, deadline)
         if not d.entries and not d.problems:
@@ -179,17 +175,24 @@ class Snapshotter:
             return
         stack = self._children(path, d)
         while stack:
-            if len(d.entries) >= limits.max_files:
-                d.problems.append(f"more than {limits.max_files} files under {path}")
-                return
-            if time.monotonic() > deadline:
-                d.problems.append(f"the snapshot took longer than {limits.budget_s * 1000:.0f} ms (in {path})")
+            if self._over(d, limits, deadline, f" (in {path})"):
                 return
             p = stack.pop()
             e = self._entry(p, why, removes, d, limits)
             d.entries.append(e)
             if e["kind"] == DIR:
                 stack.extend(self._children(p, d))
+
+    @staticmethod
+    def _over(d: _Draft, limits: Limits, deadline: float, where: str) -> bool:
+        """A bound is reached (files of this action, or its time): say which, and stop."""
+        if len(d.entries) >= limits.max_files:
+            d.problems.append(f"more than {limits.max_files} files{where}")
+            return True
+        if time.monotonic() > deadline:
+            d.problems.append(f"the snapshot took longer than {limits.budget_s * 1000:.0f} ms{where}")
+            return True
+        return False
 
     @staticmethod
     def _children(path: str, d: _Draft) -> list[str]:

@@ -146,7 +146,8 @@ def copy_fd(src: int, dst: int, size: int) -> None:
         os.write(dst, b)
 
 
-def hash_fd(fd: int) -> tuple[str, int]:
+def hash_fd(fd: int, out: "int | None" = None) -> tuple[str, int]:
+    """(sha256, size) of an open file from its start; also written to `out` when given."""
     h = hashlib.sha256()
     n = 0
     os.lseek(fd, 0, os.SEEK_SET)
@@ -156,6 +157,10 @@ def hash_fd(fd: int) -> tuple[str, int]:
             return h.hexdigest(), n
         h.update(b)
         n += len(b)
+        if out is not None:
+            view = memoryview(b)
+            while view:
+                view = view[os.write(out, view):]
 
 
 def hash_path(path: str) -> tuple[str, int]:
@@ -255,27 +260,16 @@ class Store:
 
     def put_fd(self, fd: int) -> tuple[str, int]:
         """Store the content of an open file; (sha256, size). Deduplicated, atomic (temp + rename)."""
-        self.ensure()
-        tmp = self.incoming / f".obj-{os.getpid()}-{threading.get_ident()}-{os.urandom(4).hex()}"
-        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        tmp = self.blank()
+        out = os.open(tmp, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         try:
-            h = hashlib.sha256()
-            n = 0
-            os.lseek(fd, 0, os.SEEK_SET)
-            while True:
-                b = os.read(fd, CHUNK)
-                if not b:
-                    break
-                h.update(b)
-                os.write(out, b)
-                n += len(b)
+            sha, n = hash_fd(fd, out)
         except BaseException:
             os.close(out)
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
         os.close(out)
-        sha = h.hexdigest()
         self._adopt(tmp, sha)
         return sha, n
 

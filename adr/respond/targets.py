@@ -274,82 +274,60 @@ def _copy_like(prog: str, removes_sources: bool) -> "Callable[[_Collector, list[
     return handler
 
 
-def _sed(c: _Collector, args: list[str]) -> None:
-    # -i[SUFFIX] / --in-place[=SUFFIX]; -e SCRIPT / -f FILE; the first positional is the script
-    # unless -e/-f gave one. In a short cluster, `i` takes the rest as its suffix, `e`/`f` the next word.
-    inplace, have_script, files = False, False, []
+def _in_place(args: list[str], *, code: str, code_long: tuple[str, ...] = (), valued: str = "",
+              valued_long: tuple[str, ...] = (), ends: str = "") -> tuple[bool, bool, list[str]]:
+    """(edits in place?, was the script/code given by an option?, the other words) for sed/perl-style
+    options: in a short cluster `i` takes the rest as its backup suffix; a letter of `code` takes the
+    next word (or the rest) as the script; of `valued`, the next word when it ends the cluster; of
+    `ends`, the rest of the cluster."""
+    inplace, have_code, words = False, False, []
     i = 0
     while i < len(args):
         a = args[i]
         if a == "--":
-            files += args[i + 1:]
+            words += args[i + 1:]
             break
-        if a.startswith("--"):
+        if a.startswith("--") and len(a) > 2:
             name = a.split("=", 1)[0]
             if name == "--in-place":
                 inplace = True
-            elif name in ("--expression", "--file"):
-                have_script = True
+            elif name in code_long or name in valued_long:
+                have_code = have_code or name in code_long
                 if "=" not in a:
                     i += 1
-            elif name in ("--line-length",) and "=" not in a:
-                i += 1
         elif a.startswith("-") and len(a) > 1:
             for j, ch in enumerate(a[1:], 1):
                 if ch == "i":
                     inplace = True
                     break
-                if ch in "ef":
-                    have_script = True
+                if ch in code or ch in valued:
+                    have_code = have_code or ch in code
                     if j == len(a) - 1:
                         i += 1
                     break
-                if ch == "l":
-                    if j == len(a) - 1:
-                        i += 1
+                if ch in ends:
                     break
         else:
-            files.append(a)
+            words.append(a)
         i += 1
-    if not inplace:
-        return
-    if not have_script and files:
-        files = files[1:]
-    for f in files:
-        c.add(f, "sed -i")
+    return inplace, have_code, words
+
+
+def _sed(c: _Collector, args: list[str]) -> None:
+    # -i[SUFFIX] / --in-place[=SUFFIX]; -e SCRIPT / -f FILE; else the first word is the script
+    inplace, have_script, files = _in_place(args, code="ef", code_long=("--expression", "--file"), valued="l",
+                                            valued_long=("--line-length",))
+    if inplace:
+        for f in files[0 if have_script else 1:]:
+            c.add(f, "sed -i")
 
 
 def _perl(c: _Collector, args: list[str]) -> None:
-    inplace, have_code, files = False, False, []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            files += args[i + 1:]
-            break
-        if a.startswith("-") and len(a) > 1 and not a.startswith("--"):
-            for j, ch in enumerate(a[1:], 1):
-                if ch == "i":
-                    inplace = True
-                    break  # the rest is the backup suffix
-                if ch in "eE":
-                    have_code = True
-                    if j == len(a) - 1:
-                        i += 1
-                    break
-                if ch in "MmIxCdDl0":
-                    if ch in "MmI" and j == len(a) - 1:
-                        i += 1
-                    break
-        else:
-            files.append(a)
-        i += 1
-    if not inplace:
-        return
-    if not have_code and files:
-        files = files[1:]  # the script file
-    for f in files:
-        c.add(f, "perl -i")
+    # -i[SUFFIX] (also inside -pi…); -e/-E CODE; else the first word is the script file
+    inplace, have_code, files = _in_place(args, code="eE", valued="MmI", ends="xCdDl0")
+    if inplace:
+        for f in files[0 if have_code else 1:]:
+            c.add(f, "perl -i")
 
 
 def _truncate(c: _Collector, args: list[str]) -> None:
