@@ -94,6 +94,9 @@ def test_a_rule_change_shows_exactly_the_changed_decisions(recorded, tmp_path):
     assert again.stdout == r.stdout  # deterministic, byte for byte
     one = [json.loads(x) for x in replay(home, "--rules", str(cand), "--json", "--session", "rec-2").stdout.splitlines()]
     assert [c["action"] for c in one] == ["ls src"]
+    assert replay(home, "--rules", str(cand), "--json", "--since", "1h").stdout == r.stdout.replace(
+        next(x for x in r.stdout.splitlines(True) if "git push" in x), "")  # --since: the same minus the config change
+    assert replay(home, "--rules", str(cand), "--since", "2099-01-01T00:00").stdout.startswith("replayed 0 decision(s)")
     relaxed = tmp_path / "relaxed.yaml"
     relaxed.write_text("sensitivity: relaxed\n")  # medium asks are let through, non-critical denies asked
     s = [json.loads(x) for x in replay(home, "--config", str(relaxed), "--json").stdout.splitlines()]

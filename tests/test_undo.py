@@ -85,6 +85,13 @@ def test_undo_session_restores_every_change_byte_for_byte(tmp_path, daemon):
     # a second undo has nothing left to do
     again = adr(home, "undo", "--session", agent.session, "--yes")
     assert again.returncode == 0 and tree(p) == before
+    # the file's versions: before the agent's write, what the write left, and that it was undone
+    hist = [json.loads(x) for x in adr(home, "history", str(p / "a.txt"), "--json").stdout.splitlines()]
+    write_v = next(h for h in hist if h["action"].startswith("file write"))
+    assert write_v["before"]["kind"] == "file" and write_v["after"]["kind"] == "file" and write_v["undone"]
+    assert write_v["after"]["size"] == len("overwritten\n") and write_v["session"] == agent.session
+    text = adr(home, "history", "a.txt", cwd=p)
+    assert text.returncode == 0 and "versions of" in text.stdout and "file write" in text.stdout
 
 
 def test_a_file_changed_again_after_the_agent_is_not_clobbered(tmp_path, daemon):

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("adr.daemon")
 
 MAX_STASH = 1024
+MAX_RELAX_COMMAND = 4096  # longer command lines are never relaxed (their targets are not re-parsed on the loop)
 WATCH_FOR = 600.0
 RECENT_EVICTION = 86400.0  # evicting snapshots younger than this raises an alert  # seconds adr keeps looking for what an action left
 FIRST_LOOK = 0.4
@@ -112,6 +113,8 @@ class UndoDesk(Component):
 
     def adjust(self, d: DecisionInput, verdict: Verdict) -> Verdict:
         if not relaxable(verdict, d.settings, flags=self._flags(d)):
+            return verdict
+        if len(d.action.command) > MAX_RELAX_COMMAND:  # parsing it again here would hold the event loop
             return verdict
         targets = targets_of(d.action)
         if targets.empty or not targets.predictable:
