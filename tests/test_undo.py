@@ -377,3 +377,68 @@ def test_the_hooks_in_process_fallback_takes_snapshots_too(tmp_path):
     assert (p / "ed.txt").read_text() == "after the edit\n"
     assert adr(home, "undo", "--session", "nodaemon", "--yes", "--force").returncode == 0
     assert (p / "ed.txt").read_text() == "before the edit\n"
+
+
+def test_undo_of_one_event_never_guesses(tmp_path, daemon):
+    home = daemon.home
+    p = tmp_path / "proj"
+    p.mkdir()
+    for n in ("one", "two", "three"):
+        (p / f"{n}.txt").write_text(f"{n}\n")
+    Agent(home, p, session="pick").run([bash("rm one.txt"), bash("rm two.txt"), bash("rm three.txt")])
+    recs = [json.loads(x) for x in adr(home, "log", "--json", "--session", "pick").stdout.splitlines()]
+    first, second = recs[0], recs[1]
+
+    def planned(ref: str) -> list[str]:
+        r = adr(home, "undo", ref, "--dry-run", "--json")
+        return [Path(s["path"]).name for s in json.loads(r.stdout)["plan"]] if r.returncode == 0 and r.stdout else []
+
+    assert planned(first["id"]) == ["one.txt"]  # the audit record's id
+    assert planned(str(second["seq"])) == ["two.txt"]  # its seq number
+    assert planned(first["id"][:8]) == ["one.txt"]  # a prefix that names one event only
+    assert planned(first["id"][:2]) == []  # too short to mean anything
+    assert planned(first["snapshot"]) == ["one.txt"]  # the snapshot id
+    assert (p / "two.txt").exists() is False and (p / "three.txt").exists() is False
+
+
+def test_on_a_terminal_undo_shows_the_difference_and_asks(tmp_path, daemon):
+    """A real pseudo-terminal: the conflicting file's three-way difference is shown and the human says yes
+    for it; then the whole plan is confirmed."""
+    import pty
+    import select
+    import time
+
+    home = daemon.home
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "t.txt").write_text("the human's first line\n")
+    Agent(home, p, session="tty").run([edit(p / "t.txt", "first", "agent's"), bash("true")])
+    (p / "t.txt").write_text("the human changed it again\n")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([str(BIN / "adr"), "undo", "--session", "tty"], stdin=slave, stdout=slave, stderr=slave,
+                            env={**__import__("_daemon_helpers").adr_env(home), "COLUMNS": "200"}, close_fds=True)
+    os.close(slave)
+    seen = b""
+
+    def until(text: bytes, timeout: float = 60) -> None:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while text not in seen and time.monotonic() < end:
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:
+                    break
+        assert text in seen, seen.decode(errors="replace")
+
+    try:
+        until(b"Overwrite")
+        assert b"the human changed it again" in seen and b"agent's" in seen  # what changed since, and the agent's
+        os.write(master, b"y\n")
+        until(b"Restore")
+        os.write(master, b"y\n")
+        assert proc.wait(60) == 0
+    finally:
+        proc.kill()
+        os.close(master)
+    assert (p / "t.txt").read_text() == "the human's first line\n"

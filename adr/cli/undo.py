@@ -43,16 +43,12 @@ def _when(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))
 
 
+MIN_PREFIX = 6
+
+
 def _select(store: Any, event_id: "str | None", session: "str | None", since: "str | None") -> list[Any]:
     if event_id:
-        snaps = store.find(event_id=event_id) or store.find(snapshot_id=event_id)
-        if not snaps and event_id.isdigit():  # an audit seq number
-            from adr.record.index import open_index
-
-            rows = open_index(get_paths()).query("SELECT id FROM audit WHERE seq = ?", (int(event_id),))
-            if rows and rows[0][0]:
-                snaps = store.find(event_id=rows[0][0])
-        return snaps
+        return _by_event(store, event_id)
     if session:
         snaps = store.find(session=session)
         if not snaps:
@@ -64,6 +60,28 @@ def _select(store: Any, event_id: "str | None", session: "str | None", since: "s
     from adr.cli.log import parse_since
 
     return [s for s in store.find(since=parse_since(since or "").timestamp()) if s.origin != "undo"]
+
+
+def _by_event(store: Any, ref: str) -> list[Any]:
+    """One action's snapshots: its audit id or seq, or a snapshot id — exactly, or by a prefix (at least
+    six characters) that names one of them only. Undo never guesses between several."""
+    if ref.isdigit() and len(ref) < 16:  # an audit seq number
+        from adr.record.index import open_index
+
+        rows = open_index(get_paths()).query("SELECT id FROM audit WHERE seq = ?", (int(ref),))
+        if rows and rows[0][0]:
+            return store.find(event_id=rows[0][0])
+    snaps = store.find(event_id=ref) or store.find(snapshot_id=ref)
+    if snaps or len(ref) < MIN_PREFIX:
+        return snaps
+    hits = store.ids_with_prefix(ref)
+    events = {e or i for e, i in hits}
+    if len(events) > 1:
+        _fail(f"{ref!r} is the start of several events ({', '.join(sorted(events)[:6])}); give more of it")
+    if not hits:
+        return []
+    event, sid = hits[0]
+    return store.find(event_id=event) if event else store.find(snapshot_id=sid)
 
 
 @main.command("undo")

@@ -107,11 +107,16 @@ class Snapshotter:
         d = _Draft()
         sid = new_id()
         self.store.ensure()
-        items = self._resolve(targets, d, limits, deadline)
-        for path, why, recursive, removes in items:
-            if self._over(d, limits, deadline, ""):
-                break
-            self._capture(path, why, recursive, removes and predict_removed, d, limits, deadline)
+        try:
+            items = self._resolve(targets, d, limits, deadline)
+            for path, why, recursive, removes in items:
+                if self._over(d, limits, deadline, ""):
+                    break
+                self._capture(path, why, recursive, removes and predict_removed, d, limits, deadline)
+        except BaseException:
+            with self._lock:  # what was read into memory is not waiting for anyone any more
+                self._staged_bytes -= sum(len(b) for b in d.staged.values())
+            raise
         if not d.entries and not d.problems:
             return None
         problems = list(dict.fromkeys(list(targets.unknown) + d.problems))

@@ -396,11 +396,11 @@ class Store:
         """Snapshots by event id (or prefix), snapshot id (or prefix), session, or time; newest first."""
         where, args = [], []
         if event_id:
-            where.append("(event_id = ? OR (event_id >= ? AND event_id < ?))")
-            args += [event_id, event_id, event_id + "\U0010ffff"]
+            where.append("event_id = ?")
+            args.append(event_id)
         if snapshot_id:
-            where.append("(id >= ? AND id < ?)")
-            args += [snapshot_id, snapshot_id + "\U0010ffff"]
+            where.append("id = ?")
+            args.append(snapshot_id)
         if session:
             host, sep, sid = session.partition(":")
             if sep and host and sid:
@@ -418,6 +418,14 @@ class Store:
             for s in snaps:
                 s.entries = [_entry(r) for r in self.db.execute(_ENTRY_SELECT + " WHERE snapshot=? ORDER BY n", (s.id,))]
         return snaps
+
+    def ids_with_prefix(self, prefix: str, limit: int = 20) -> list[tuple[str, str]]:
+        """(event id, snapshot id) of snapshots whose event id or snapshot id starts with `prefix`."""
+        hi = prefix + "\U0010ffff"
+        with self._lock:
+            return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+                "SELECT event_id, id FROM snapshots WHERE (event_id >= ? AND event_id < ?) OR (id >= ? AND id < ?) "
+                "LIMIT ?", (prefix, hi, prefix, hi, limit))]
 
     def history(self, path: str, limit: int = 200) -> list[tuple[Snapshot, Entry]]:
         """Every snapshot entry for `path`, oldest first."""
