@@ -92,6 +92,11 @@ class Paths:
         return self.state_dir / "grants.sqlite3"
 
     @property
+    def confirmed_settings(self) -> Path:
+        """The settings in force as the daemon last applied them (adr/config.py: weakening holds)."""
+        return self.state_dir / "settings.confirmed.json"
+
+    @property
     def reputation_cache(self) -> Path:
         return self.cache_dir / "reputation.sqlite3"
 

@@ -13,6 +13,7 @@ import pytest
 
 from _agent_helpers import Agent, Step, adr, bash, edit, tree, write
 from _daemon_helpers import BIN, DaemonProc, write_test_rule
+from _human import HumanTerminal, human
 from adr.daemon import protocol as P
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
@@ -75,7 +76,10 @@ def test_undo_session_restores_every_change_byte_for_byte(tmp_path, daemon):
     assert dry.returncode == 0, dry.stderr
     assert "restore" in dry.stdout and "conflict" not in dry.stdout, dry.stdout
 
-    r = adr(home, "undo", "--session", agent.session, "--yes")
+    # a process with no terminal of its own (a script, a detached job) is not taken for the human
+    nobody = adr(home, "undo", "--session", agent.session, "--yes")
+    assert nobody.returncode == 1 and "refused" in nobody.stderr and tree(p) != before
+    r = human(home, "undo", "--session", agent.session, "--yes")
     assert r.returncode == 0, r.stdout + r.stderr
     assert tree(p) == before  # contents, modes, symlinks, folders: all as they were
     # the undo is in the audit log, as the human's, naming what it restored
@@ -83,7 +87,7 @@ def test_undo_session_restores_every_change_byte_for_byte(tmp_path, daemon):
     assert rec["event"] == "undo" and rec["decided_by"] == "human" and rec["via"] == "daemon"
     assert str(p / "build" / "deep" / "d.txt") in rec["restored"] and not rec["kept"]
     # a second undo has nothing left to do
-    again = adr(home, "undo", "--session", agent.session, "--yes")
+    again = human(home, "undo", "--session", agent.session, "--yes")
     assert again.returncode == 0 and tree(p) == before
     # the file's versions: before the agent's write, what the write left, and that it was undone
     hist = [json.loads(x) for x in adr(home, "history", str(p / "a.txt"), "--json").stdout.splitlines()]
@@ -108,18 +112,18 @@ def test_a_file_changed_again_after_the_agent_is_not_clobbered(tmp_path, daemon)
     assert "conflict" in plan.stdout and "v3: the human's later work" in plan.stdout, plan.stdout
     assert "v2 by the agent" in plan.stdout  # the three-way difference: before, the agent's, now
 
-    r = adr(home, "undo", "--session", "clobber", "--yes")
+    r = human(home, "undo", "--session", "clobber", "--yes")
     assert r.returncode == 1  # something was left alone: scripts can tell
     assert (p / "x.txt").read_text() == "v3: the human's later work\n"
     assert (p / "y.txt").read_text() == "y before\n"  # the untouched one was restored
     assert "left as it is" in r.stdout and str(p / "x.txt") in r.stdout
 
-    forced = adr(home, "undo", "--session", "clobber", "--yes", "--force", "--json")
+    forced = human(home, "undo", "--session", "clobber", "--yes", "--force", "--json")
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert (p / "x.txt").read_text() == "v1 by the human\n"
     redo = json.loads(forced.stdout)["result"]["redo"]
     # what --force overwrote was kept: undoing the undo brings the human's later work back
-    back = adr(home, "undo", redo, "--yes")
+    back = human(home, "undo", redo, "--yes")
     assert back.returncode == 0, back.stdout + back.stderr
     assert (p / "x.txt").read_text() == "v3: the human's later work\n"
 
@@ -161,7 +165,7 @@ def test_undo_without_a_daemon_works_and_is_recorded(tmp_path):
     finally:
         d.stop()
     assert (p / "c.txt").read_text() == "after\n"
-    r = adr(home, "undo", "--session", "offline", "--yes")
+    r = human(home, "undo", "--session", "offline", "--yes")
     assert r.returncode == 0, r.stdout + r.stderr
     assert (p / "c.txt").read_text() == "before\n"
     rec = json.loads(adr(home, "log", "--json", "-n", "1").stdout)
@@ -181,7 +185,7 @@ def test_undo_refuses_to_write_through_a_folder_swapped_for_a_link(tmp_path, dae
     # the folder is replaced by a link to somewhere else: restoring must not write there
     os.rmdir(p / "sub")
     os.symlink(elsewhere, p / "sub")
-    r = adr(home, "undo", "--session", "swap", "--yes", "--force")
+    r = human(home, "undo", "--session", "swap", "--yes", "--force")
     assert r.returncode == 1
     assert not (elsewhere / "t.txt").exists()
     assert "leads elsewhere" in r.stdout
@@ -239,7 +243,7 @@ def test_undoable_asks_are_allowed_with_a_snapshot_and_irreversible_ones_still_a
         assert f"adr undo {rel['id']}" in rel["reason"]
         far = next(r for r in recs if r.get("summary") == "frob-remote delete x")
         assert not far.get("relaxed") and far["reversible"] == "no"
-        r = adr(home, "undo", rel["id"], "--yes")
+        r = human(home, "undo", rel["id"], "--yes")
         assert r.returncode == 0, r.stdout + r.stderr
         assert (p / "generated" / "g.txt").read_text() == "g\n"
 
@@ -321,7 +325,7 @@ def test_git_reset_hard_and_clean_are_undone(tmp_path):
         assert all(g["ran"] for g in got), got
         assert not (p / "untracked.txt").exists() and not (p / "debug.log").exists()
         assert (p / "a.txt").read_text() == "committed a\n" and not (p / "staged.txt").exists()
-        r = adr(home, "undo", "--session", "gitwipe", "--yes")
+        r = human(home, "undo", "--session", "gitwipe", "--yes")
         assert r.returncode == 0, r.stdout + r.stderr
         assert tree(p) == before
     finally:
@@ -339,7 +343,7 @@ def test_quota_eviction_through_the_daemon_is_recorded_and_named_by_undo(tmp_pat
     try:
         new = {n: os.urandom(750).hex() for n in "abc"}
         Agent(home, p, session="quota").run([write(p / f"{n}.txt", new[n]) for n in "abc"])
-        r = adr(home, "undo", "--session", "quota", "--yes")
+        r = human(home, "undo", "--session", "quota", "--yes")
         assert r.returncode == 1, r.stdout
         lost = [line for line in r.stdout.splitlines() if line.strip().startswith("cannot be restored")]
         assert lost and all("quota" in line for line in lost), r.stdout
@@ -371,11 +375,11 @@ def test_the_hooks_in_process_fallback_takes_snapshots_too(tmp_path):
     assert all(g["ran"] for g in got), got
     recs = [json.loads(x) for x in adr(home, "log", "--json", "-n", "0").stdout.splitlines()]
     assert all(r["decided_by"] == "fallback" and r["snapshot"] for r in recs), recs
-    r = adr(home, "undo", "--session", "nodaemon", "--yes")
+    r = human(home, "undo", "--session", "nodaemon", "--yes")
     assert r.returncode == 1 and "did not see" in r.stdout
     assert (p / "gone.txt").read_text() == "deleted by the agent\n"
     assert (p / "ed.txt").read_text() == "after the edit\n"
-    assert adr(home, "undo", "--session", "nodaemon", "--yes", "--force").returncode == 0
+    assert human(home, "undo", "--session", "nodaemon", "--yes", "--force").returncode == 0
     assert (p / "ed.txt").read_text() == "before the edit\n"
 
 
@@ -402,11 +406,11 @@ def test_undo_of_one_event_never_guesses(tmp_path, daemon):
 
 
 def test_on_a_terminal_undo_shows_the_difference_and_asks(tmp_path, daemon):
-    """A real pseudo-terminal: the conflicting file's three-way difference is shown and the human says yes
-    for it; then the whole plan is confirmed."""
-    import pty
-    import select
+    """The human's own terminal: the conflicting file's three-way difference is shown and the human
+    says yes for it; then the whole plan is confirmed."""
     import time
+
+    from _daemon_helpers import adr_env
 
     home = daemon.home
     p = tmp_path / "proj"
@@ -414,31 +418,19 @@ def test_on_a_terminal_undo_shows_the_difference_and_asks(tmp_path, daemon):
     (p / "t.txt").write_text("the human's first line\n")
     Agent(home, p, session="tty").run([edit(p / "t.txt", "first", "agent's"), bash("true")])
     (p / "t.txt").write_text("the human changed it again\n")
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([str(BIN / "adr"), "undo", "--session", "tty"], stdin=slave, stdout=slave, stderr=slave,
-                            env={**__import__("_daemon_helpers").adr_env(home), "COLUMNS": "200"}, close_fds=True)
-    os.close(slave)
-    seen = b""
+    t = HumanTerminal([str(BIN / "adr"), "undo", "--session", "tty"], {**adr_env(home), "COLUMNS": "200"})
 
-    def until(text: bytes, timeout: float = 60) -> None:
-        nonlocal seen
+    def shown(text: str, timeout: float = 60) -> str:
         end = time.monotonic() + timeout
-        while text not in seen and time.monotonic() < end:
-            if select.select([master], [], [], 0.5)[0]:
-                try:
-                    seen += os.read(master, 65536)
-                except OSError:
-                    break
-        assert text in seen, seen.decode(errors="replace")
+        while time.monotonic() < end and text not in b"".join(t._out).decode(errors="replace"):
+            time.sleep(0.05)
+        return b"".join(t._out).decode(errors="replace")
 
-    try:
-        until(b"Overwrite")
-        assert b"the human changed it again" in seen and b"agent's" in seen  # what changed since, and the agent's
-        os.write(master, b"y\n")
-        until(b"Restore")
-        os.write(master, b"y\n")
-        assert proc.wait(60) == 0
-    finally:
-        proc.kill()
-        os.close(master)
+    out = shown("Overwrite")
+    assert "the human changed it again" in out and "agent's" in out, out  # what changed since, and the agent's
+    t.write("y\n")
+    shown("Restore")
+    t.write("y\n")
+    rc, out, err, _ = t.finish()
+    assert rc == 0, out + err
     assert (p / "t.txt").read_text() == "the human's first line\n"

@@ -24,6 +24,7 @@ def _register() -> None:
     from adr.cli import sessions  # noqa: F401
     from adr.cli import replay  # noqa: F401
     from adr.cli import report  # noqa: F401
+    from adr.cli import config  # noqa: F401
 
 
 _register()

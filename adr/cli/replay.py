@@ -27,7 +27,7 @@ def replay(session: "str | None", since: "str | None", rule_dirs: tuple[str, ...
     """Re-judge recorded actions, offline and deterministically; print only what would now be decided
     differently (was → now, with rule ids) and a summary."""
     from adr.cli.log import parse_since
-    from adr.config import ConfigError, load_settings
+    from adr.config import ConfigError, load_settings, parse_config_text
     from adr.engine import RuleLoadError
     from adr.engine.core import MissingRules
     from adr.record.index import Filter, open_index
@@ -43,7 +43,8 @@ def replay(session: "str | None", since: "str | None", rule_dirs: tuple[str, ...
     f = Filter(session=session or "", since=parse_since(since).timestamp() if since else None)
     locators = idx.run_locators(f)
     try:
-        settings = load_settings(paths, config_file=Path(config_file) if config_file else None)
+        settings = (parse_config_text(Path(config_file).read_text(encoding="utf-8"), config_file) if config_file
+                    else load_settings(paths))
         judge = offline_judge(settings, tuple(Path(d) for d in rule_dirs), paths)
     except (ConfigError, RuleLoadError, MissingRules) as e:
         click.echo(f"adr: {e}", err=True)

@@ -90,7 +90,8 @@ def _by_event(store: Any, ref: str) -> list[Any]:
 @click.option("--since", help="Undo every change since then: 10m, 2h, 1d or an ISO time.")
 @click.option("--dry-run", is_flag=True, help="Print the plan with the differences; change nothing.")
 @click.option("--force", is_flag=True, help="Also overwrite files that changed since the agent's change.")
-@click.option("--yes", is_flag=True, help="Do not ask (scripts, no terminal): conflicts are left alone unless --force.")
+@click.option("--yes", is_flag=True, help="Do not ask: conflicts are left alone unless --force (it must still be you, "
+              "at your terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan and the result as JSON.")
 def undo(event_id: "str | None", session: "str | None", since: "str | None", dry_run: bool, force: bool, yes: bool,
          as_json: bool) -> None:
@@ -99,15 +100,13 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
     EVENT_ID is the audit record's id (from `adr log --json`, or the message that allowed the action),
     its seq number, or a snapshot id. A file that changed again since the agent's change is not
     overwritten: adr shows the difference and asks (`--force` overwrites it anyway)."""
-    from adr.monitor.ancestry import inside_agent
+    from adr.cli._human import refuse_inside_agent
     from adr.respond import undo as U
 
     if sum(bool(x) for x in (event_id, session, since)) != 1:
         raise click.UsageError("give exactly one of EVENT_ID, --session ID or --since T")
-    why = inside_agent()
-    if why and not dry_run:
-        _fail(f"refused: this command runs inside an AI agent ({why}). Undo restores files over whatever is there "
-              "now; it must be done by you, from a terminal that no agent controls.")
+    if not dry_run:  # undo writes over whatever is there now: only the human may (the daemon checks again)
+        refuse_inside_agent("undo", "undo")
     store = _store()
     daemon_up = _sealed(store)
     snaps = _select(store, event_id, session, since)
@@ -162,9 +161,14 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
             result = got["result"]
             if got.get("audit_error"):
                 click.echo(f"adr: warning: the undo could not be recorded: {got['audit_error']}", err=True)
-    if result is None:  # no daemon: do it here, and record it in the audit log ourselves
+    if result is None:  # no daemon: do it here, after the same walls, and record it in the audit log ourselves
+        from adr.cli._human import local_refusal
         from adr.record.audit import AuditLog
         from adr.respond.snapshot import Snapshotter
+
+        why = local_refusal()
+        if why:
+            _fail(f"refused: {why}. Only you can undo, from a terminal of your own.")
 
         res, entry = run_undo(store, Snapshotter(store), req, "cli")
         result = res.to_dict()

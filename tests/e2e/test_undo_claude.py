@@ -13,6 +13,8 @@ from fakemodel import Step
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared helpers
 from _agent_helpers import tree  # noqa: E402
+from _human import HumanTerminal  # noqa: E402
+from harness import ADR  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -59,7 +61,10 @@ def test_claude_code_changes_are_undone(sandbox, agent_bin):
     session = sessions.pop()
     plan = sb.adr("undo", "--session", session, "--dry-run")
     assert "conflict" not in plan.stdout, plan.stdout
-    sb.adr("undo", "--session", session, "--yes")
+    # undo is the human's: from a terminal of their own (the daemon's gate refuses anything else)
+    t = HumanTerminal([str(ADR), "undo", "--session", session, "--yes"], sb.env())
+    rc, out, err, _ = t.finish(120)
+    assert rc == 0, out + err
     assert tree(w) == before
     undo = [r for r in sb.audit() if r.get("event") == "undo"]
     assert undo and undo[-1]["decided_by"] == "human" and undo[-1]["session"] == session
