@@ -44,8 +44,12 @@ def default_components(daemon: "Daemon") -> list[Component]:
     from adr.policy.breakers import Breakers
     from adr.policy.central_desk import PolicyDesk
     from adr.record.export.desk import ExportDesk
+    from adr.record.history import History
+    from adr.respond.undo_desk import UndoDesk
 
-    # relaxing adjusters go before Breakers (and every other tightening one); CrossCallMemory only observes
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), CrossCallMemory(daemon)]
+    # UndoDesk relaxes (allow with a snapshot instead of asking): before Breakers and every other
+    # tightening adjuster; CrossCallMemory and History (run records, the index) only observe
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), Breakers(daemon),
+                            CrossCallMemory(daemon), History(daemon)]
     out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
     return out
