@@ -226,3 +226,21 @@ def test_an_approval_of_a_question_without_a_rule_is_exported_too(log):
     """A question the fail mode put to you (no rule behind it): your answer is still a finding."""
     ev = one(write(log, EXEC, Verdict(Decision.ALLOW, (), reason="adr: approved once by you"), decided_by="human"))
     assert (ev["disposition"], ev["finding_info"]["analytic"]["uid"]) == ("Approved", "adr.human")
+
+
+def test_an_ask_that_policy_let_through_is_a_finding_too(log):
+    """adr undo: an ask-level action allowed because its pre-image was snapshotted; or a relaxed
+    sensitivity letting a medium ask through. Both are allowed, and both are findings the SIEM sees."""
+    asking = (finding("net.exfil", "medium", RuleAction.ASK),)
+    rec = write(log, Action(ActionKind.FILE_WRITE, path="/home/dev/proj/a.py", context=ctx()),
+                Verdict(Decision.ALLOW, asking, reason="adr allowed this without asking because it can undo it"))
+    rec = log.append({**{k: v for k, v in rec.items() if k not in ("seq", "time", "prev")},
+                      "snapshot": "snap-01", "reversible": "adr"})
+    ev = one(rec)
+    assert (ev["action_id"], ev["disposition_id"], ev["disposition"], ev["is_alert"]) == \
+        (1, 99, "Allowed with an undo snapshot", False)
+    assert ev["unmapped"]["adr"]["snapshot"] == "snap-01" and ev["evidences"][0]["file"]["path"] == "/home/dev/proj/a.py"
+    ev = one(write(log, EXEC, Verdict(Decision.ALLOW, asking)))
+    assert (ev["action_id"], ev["disposition_id"]) == (1, 1)
+    log_only = (finding("net.exfil", "info", RuleAction.LOG),)
+    assert events_for(write(log, EXEC, Verdict(Decision.ALLOW, log_only)), RULES, HOST) == []  # a log-level hit

@@ -3,8 +3,9 @@
 Built only from the audit record the daemon already wrote — redacted there, and redacted once more here
 (idempotent) — never from the action itself: run records and raw content never leave the machine.
 
-- every ask, deny, human answer (approved / rejected / timed out), monitor-mode "would have" and
-  refused self-approval, and every alert → **Detection Finding** (class 2004, activity Create), with
+- every ask, deny, human answer (approved / rejected / timed out), monitor-mode "would have", ask
+  that policy let through (with an undo snapshot, or by sensitivity) and refused self-approval, and
+  every alert → **Detection Finding** (class 2004, activity Create), with
   the Security Control profile's action_id / disposition_id saying what adr did, `finding_info` naming
   the rule (analytic = the rule, attacks from its MITRE ATT&CK references), `evidences` holding the
   redacted command / path / URL / process, `metadata.correlation_uid` = the agent session;
@@ -40,6 +41,7 @@ D_ALLOWED, D_BLOCKED, D_APPROVED, D_DETECTED, D_LOGGED, D_ALERT, D_REJECTED, D_U
 DISPOSITION_NAME = {1: "Allowed", 2: "Blocked", 8: "Approved", 15: "Detected", 17: "Logged", 19: "Alert",
                     25: "Rejected", 26: "Unauthorized"}
 ASKED = "Asked"  # disposition 99 (Other): the action waits for the human; OCSF has no caption for it
+UNDOABLE = "Allowed with an undo snapshot"  # disposition 99 (Other): allowed because adr can take it back
 
 DETECTION_FINDING, PROCESS_ACTIVITY, FILE_ACTIVITY, HTTP_ACTIVITY = 2004, 1007, 1001, 4002
 CLASS = {DETECTION_FINDING: ("Detection Finding", 2, "Findings"),
@@ -122,6 +124,9 @@ def outcome(rec: Mapping[str, Any]) -> "tuple[int, int, str] | None":
         return ALLOWED, D_APPROVED, ""
     if rec.get("mode") == "monitor" and rec.get("would_decide") in ("ask", "deny"):
         return OBSERVED, D_DETECTED, ""
+    if any(isinstance(f, dict) and f.get("action") in ("ask", "deny") for f in rec.get("findings") or []):
+        # a rule asked, and policy let it through: with a snapshot `adr undo` can take back, or by sensitivity
+        return (ALLOWED, D_OTHER, UNDOABLE) if rec.get("snapshot") else (ALLOWED, D_ALLOWED, "")
     return None
 
 
@@ -191,6 +196,9 @@ def _unmapped(rec: Mapping[str, Any]) -> dict[str, Any]:
     rule_ids = [str(f.get("rule_id")) for f in rec.get("findings") or [] if isinstance(f, dict)]
     if rule_ids:
         out["rule_ids"] = rule_ids
+    for k in ("snapshot", "reversible"):  # adr undo: the snapshot taken before the action, who can undo it
+        if isinstance(rec.get(k), str) and rec[k]:
+            out[k] = rec[k][:100]
     appr = rec.get("approval")
     if isinstance(appr, dict):
         out["approval"] = {k: appr[k] for k in ("question", "choice", "channel", "answered_after_s") if k in appr}
