@@ -37,6 +37,8 @@ class Settings:
     audit_max_bytes: int = 20 * 1024 * 1024
     audit_fail: str = "ask"  # the answer when the audit record cannot be written: ask | deny | allow
     decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
+    mcp_probe: bool = True  # list the tools of MCP servers the host runs without asking (to judge their descriptions)
+    mcp_probe_timeout: float = 5.0  # seconds one server may take to list its tools
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -49,6 +51,8 @@ class Settings:
             raise ConfigError(f"audit_fail must be one of {', '.join(FAIL_MODES)}, not {self.audit_fail!r}")
         if not 1 <= self.decision_budget_ms <= 60_000:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
+        if not 0.5 <= self.mcp_probe_timeout <= 60:
+            raise ConfigError("mcp_probe_timeout must be from 0.5 to 60 seconds")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         return self

@@ -20,6 +20,8 @@ def _register() -> None:
     from adr.cli import supply  # noqa: F401
     from adr.cli import approvals  # noqa: F401
     from adr.cli import wrap  # noqa: F401
+    from adr.cli import scan  # noqa: F401
+    from adr.cli import taint  # noqa: F401  (last: `adr sessions` only if no other module defines it)
 
 
 _register()
