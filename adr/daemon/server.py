@@ -498,6 +498,8 @@ class Daemon:
         """A hook event that carries an observation, with the components' notice filled in."""
         assert self.decider is not None
         obs = ev.observation
+        if self.approvals is not None:  # an agent's hook, like any other: it may not answer for the human
+            self.approvals.note_hook_peer(cred.pid, ev.host or req.host, obs.context.session)
         if req.home:
             obs = _replace(obs, context=_replace(obs.context, home=req.home))
         from adr.respond.taint import with_file_text

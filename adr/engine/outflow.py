@@ -188,7 +188,7 @@ def _simple(c: SimpleCommand, cwd: str, home: str, project: str, read: "Read | N
     if prog in INTERPRETERS and read is not None:
         script = next((a for a in args if not a.startswith("-")), "")
         if script and "-c" not in args and "-e" not in args and "-m" not in args:
-            text = read(script if script.startswith("/") else posixpath.join(cwd or "/", script))
+            text = read(posixpath.normpath(script if script.startswith("/") else posixpath.join(cwd or "/", script)))
             if text is not None and prog in SHELLS:
                 out.extend(_command_reasons(text[:MAX_SCRIPT_BYTES], cwd, home, project, None))
             elif text is not None:

@@ -222,7 +222,7 @@ def _strip_line_numbers(text: str) -> str:
     if not _NUMBERED.match(text):
         return text
     head = text[:4000]
-    lines = head.count("\n") + 1
+    lines = sum(1 for line in head.split("\n") if line.strip())
     if lines < 3 or len(_LINE_NO.findall(head)) * 5 < lines * 4:
         return text
     return _LINE_NO.sub("", text)

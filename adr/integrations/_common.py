@@ -192,12 +192,16 @@ def source_of(tool: str) -> str:
 
 def origin_of(tool: str, tool_input: dict[str, Any]) -> str:
     """What the output is *of*, for the human: the URL, the path, the command, the query."""
-    for key in ("url", "file_path", "filePath", "absolute_path", "path", "command", "query", "pattern"):
+    for key in ("url", "urls", "file_path", "filePath", "absolute_path", "path", "paths", "command", "query",
+                "pattern", "prompt"):
         v = tool_input.get(key)
-        if isinstance(v, str) and v:
-            return v[:500]
         if isinstance(v, list) and v and isinstance(v[0], str):
-            return " ".join(v)[:500]
+            v = " ".join(v)
+        if isinstance(v, str) and v:
+            if key == "prompt":  # Gemini's web_fetch: the URLs are in the prompt
+                url = next((w for w in v.split() if w.startswith(("http://", "https://"))), "")
+                return (url or v)[:500]
+            return v[:500]
     return tool
 
 
