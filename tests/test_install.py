@@ -466,3 +466,36 @@ def test_without_a_compiler_install_writes_the_python_hook(env, monkeypatch):
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["hook_client"].startswith("hook client: python ")
     assert str(env["hook"]) in (env["home"] / ".claude/settings.json").read_text()
+
+
+def test_post_tool_events_are_registered_and_undone_exactly(env):
+    """The events that bring what the agent read to adr (PostToolUse and its kin), for every host
+    that has one — and uninstall gives each config back byte for byte, the user's own after-hooks kept."""
+    seed(env, "claude-code")
+    claude = env["home"] / ".claude/settings.json"
+    mine = json.loads(claude.read_text())
+    mine["hooks"]["PostToolUse"] = [{"matcher": "Write", "hooks": [{"type": "command", "command": "prettier -w"}]}]
+    claude.write_text(json.dumps(mine, indent=1) + "\n")
+    for host in ("cursor", "gemini", "codex", "windsurf"):
+        seed(env, host)
+    before = snapshot(env["home"])
+    for host in ("claude-code", "cursor", "gemini", "codex", "windsurf", "copilot"):
+        INSTALLERS[host].install(ctx_for(env, trust=False))
+    doc = json.loads(claude.read_text())
+    assert doc["hooks"]["PostToolUse"][0]["hooks"][0]["command"] == "prettier -w"
+    ours = doc["hooks"]["PostToolUse"][1]
+    assert ours["matcher"] == "Bash|Read|Grep|WebFetch|WebSearch|Task|mcp__.*"
+    assert ours["hooks"][0]["command"] == f"{env['hook']} claude-code"
+    assert INSTALLERS["claude-code"].configured(ctx_for(env)).keys() >= {"PreToolUse", "PostToolUse", "SessionStart"}
+    assert INSTALLERS["codex"].configured(ctx_for(env)).keys() >= {"PreToolUse", "PermissionRequest", "PostToolUse"}
+    assert INSTALLERS["gemini"].configured(ctx_for(env)).keys() >= {"BeforeTool", "AfterTool", "SessionStart"}
+    assert INSTALLERS["cursor"].configured(ctx_for(env)).keys() >= {"afterShellExecution", "afterMCPExecution"}
+    assert INSTALLERS["windsurf"].configured(ctx_for(env)).keys() >= {"post_read_code", "post_mcp_tool_use"}
+    assert INSTALLERS["copilot"].configured(ctx_for(env)).keys() == {"preToolUse", "postToolUse"}
+    again = snapshot(env["home"])
+    for host in ("claude-code", "cursor", "gemini", "codex", "windsurf", "copilot"):
+        INSTALLERS[host].install(ctx_for(env, trust=False))
+    assert snapshot(env["home"]) == again  # idempotent
+    for host in ("claude-code", "cursor", "gemini", "codex", "windsurf", "copilot"):
+        INSTALLERS[host].uninstall(ctx_for(env))
+    assert snapshot(env["home"]) == before

@@ -127,6 +127,9 @@ class RegexBank:
     # answering "no match" if its DFA runs out of memory. Only when it matches does the filter
     # work out which patterns did.
     PRECHECKED = frozenset({"body", "instructions", "hidden"})
+    # …and for a field that is costly to build, the precheck runs on a cheaper text that contains every
+    # match the field can have (adr.engine.textnorm.TextView.instructions_superset)
+    SUPERSET = {"instructions": "instructions_superset"}
 
     def compile(self) -> None:
         for attr, pats in self._patterns.items():
@@ -187,6 +190,12 @@ class RegexBank:
         got = _NO_HITS
         scope = d.get("_bank_scope")
         match = (scope.get(attr) if scope is not None else None) or self._full.get(attr)
+        sup = self.SUPERSET.get(attr)
+        if match is not None and sup is not None and attr in self._any:
+            wide = getattr(subject, sup, None)
+            if wide is not None and self._any[attr].search(
+                    (wide if len(wide) <= MAX_SCAN else wide[:MAX_SCAN]).encode("utf-8", "surrogatepass")) is None:
+                match = None  # nothing can match the field either: it is never built
         if match is not None:
             value = getattr(subject, attr)
             if value:

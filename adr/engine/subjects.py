@@ -259,13 +259,18 @@ class TextSubject:
     on = "text"
 
     def __init__(self, view: "TextView", source: str, tool: str = "", origin: str = "") -> None:
+        self.view = view
         self.body = view.text  # not "text": CommandSubject.text is the argv, and the regex bank keys by name
-        self.instructions = view.instructions
+        self.instructions_superset = view.instructions_superset
         self.hidden = view.hidden
         self.markers = view.markers
         self.source = source
         self.tool = tool
         self.origin = origin
+
+    @lazy
+    def instructions(self) -> str:
+        return self.view.instructions  # the quotation pass, only when the superset could match
 
     @property
     def evidence_subject(self) -> str:

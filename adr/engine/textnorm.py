@@ -81,27 +81,44 @@ _HIDDEN_ATTR = re.compile(r"\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidde
                           r"opacity\s*:\s*0(?:\.0+)?\s*[;\"']|aria-hidden\s*=\s*[\"']?true|"
                           r"color\s*:\s*(?:#fff\b|#ffffff\b|white\b|transparent\b)", re.I)
 # a quick DFA pass that tells whether _HIDDEN_TAG / _HIDDEN_ATTR can find anything at all
-_HIDDEN_HINT = re2.compile(r"(?i)<[a-z][^<>]{0,500}(?:hidden|display\s*:\s*none|visibility\s*:\s*hidden|"
-                           r"font-size\s*:\s*0|opacity\s*:\s*0|color\s*:\s*(?:#fff|white|transparent))", options=_RE2)
+_HIDDEN_HINT = _b(r"(?i)<[a-z][^<>]{0,500}(?:hidden|display\s*:\s*none|visibility\s*:\s*hidden|"
+                  r"font-size\s*:\s*0|opacity\s*:\s*0|color\s*:\s*(?:#fff|white|transparent))")
 _MD_COMMENT = re.compile(r"(?m)^[ \t]{0,3}\[(?://|comment|_)\]:[ \t]*(?:#|<>)[ \t]*\(([^\n]{0,2000})\)[ \t]*$")
 _B64_RUN = re2.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}", options=_RE2)
+_B64_RUN_B = _b(r"[A-Za-z0-9+/_-]{40,}={0,2}")
 _HEXISH = re.compile(r"[0-9a-fA-F]+=*")
 _NUMBERED = re.compile(r"[ \t]*\d{1,7}(?:\t|→|: )")
 _LINE_NO = re.compile(r"(?m)^[ \t]*\d{1,7}(?:\t|→|: )")
 _CODE_TAGS = re.compile(r"<(pre|code|samp|kbd)\b[^<>]{0,200}>", re.I)
-GAP = " \u2026 "  # what a removed code block / quotation leaves: a non-word mark, so no sentence spans it
+GAP = " \u2026 "  # what a removed code block leaves: a non-word mark, so no sentence spans it
+QUOTE_FILL = "\u2026"  # a removed quotation leaves as many of these as it had characters (see instructions_superset)
 
 
 @dataclass(frozen=True)
 class TextView:
     text: str
-    instructions: str
+    code_free: str  # text without code blocks, inline code, <pre>/<code>: the basis of `instructions`
     hidden: str
     markers: tuple[str, ...] = ()
 
+    @property
+    def instructions(self) -> str:
+        """Prose (code_free without quotations) plus everything hidden. Computed on demand: most texts
+        are ruled out on `instructions_superset` first (see there)."""
+        prose = _without_quotes(self.code_free)
+        return prose + "\n" + self.hidden if self.hidden else prose
+
+    @property
+    def instructions_superset(self) -> str:
+        """What `instructions` is cut from, without the cutting: a removed quotation is replaced by as many
+        QUOTE_FILL characters (not a letter, not a space, no anchor of any rule), so nothing can match in
+        `instructions` that does not match here at the same place — and the regex bank can rule a text
+        out here, without the (Python-speed) quotation pass (adr.engine.conditions RegexBank.SUPERSET)."""
+        return self.code_free + "\n" + self.hidden if self.hidden else self.code_free
+
 
 def view(raw: str) -> TextView:
-    """The three texts and the markers for `raw` (any size: bounded by MAX_CHARS)."""
+    """The texts and the markers for `raw` (any size: bounded by MAX_CHARS)."""
     markers: list[str] = []
     hidden: list[str] = []
     if len(raw) > MAX_CHARS:
@@ -114,20 +131,19 @@ def view(raw: str) -> TextView:
         if strings:  # the values are what the model reads; the quoting and escapes only hide them
             text = strings
             markers.append("json")
+    data = text.encode("utf-8", "surrogatepass")  # the re2 checks below run on bytes: one conversion
     code_free = _without_code(text)  # markup shown in a code block is visible, not hidden
     if "<!--" in code_free:
         _html_comments(code_free, hidden)
-    if "<" in code_free:
+    if "<" in code_free and _HIDDEN_HINT.search(data):
         _hidden_elements(code_free, hidden, markers)
     if "]:" in code_free:
         for m in _MD_COMMENT.finditer(code_free):
             if len(hidden) < MAX_HIDDEN_PARTS:
                 hidden.append(m.group(1)[:MAX_HIDDEN_PART])
-    _base64_text(text, hidden, markers)
-    hidden_text = "\n".join(hidden)
-    prose = _without_quotes(code_free)
-    instructions = prose + "\n" + hidden_text if hidden_text else prose
-    return TextView(text, instructions, hidden_text, tuple(dict.fromkeys(markers)))
+    if _B64_RUN_B.search(data):
+        _base64_text(text, hidden, markers)
+    return TextView(text, code_free, "\n".join(hidden), tuple(dict.fromkeys(markers)))
 
 
 def _unicode(raw: str, markers: list[str], hidden: list[str]) -> str:
@@ -245,8 +261,6 @@ def _html_comments(text: str, hidden: list[str]) -> None:
 
 def _hidden_elements(text: str, hidden: list[str], markers: list[str]) -> None:
     """Elements a browser would not show (hidden, display:none, zero size, white on white)."""
-    if not _HIDDEN_HINT.search(text):
-        return
     for m in _HIDDEN_TAG.finditer(text):
         if len(hidden) >= MAX_HIDDEN_PARTS:
             return
@@ -264,8 +278,6 @@ def _hidden_elements(text: str, hidden: list[str], markers: list[str]) -> None:
 
 def _base64_text(text: str, hidden: list[str], markers: list[str]) -> None:
     """Long base64 runs that decode to readable text, decoded once (not recursively)."""
-    if not _B64_RUN.search(text):
-        return
     blobs = 0
     for m in _B64_RUN.finditer(text):
         run = m.group(0)
@@ -317,17 +329,18 @@ def _without_quotes(text: str) -> str:
     if '"' in text:
         text = _drop_spans(text, '"', '"', 400, prose_only=True)
     if "\u00ab" in text:
-        text = _drop_spans(text, "\u00ab", "\u00bb", 400)
+        text = _drop_spans(text, "\u00ab", "\u00bb", 400, fill=True)
     return text
 
 
-def _drop_spans(text: str, open_: str, close: str, limit: int, prose_only: bool = False) -> str:
+def _drop_spans(text: str, open_: str, close: str, limit: int, prose_only: bool = False, fill: bool = False) -> str:
     """Remove open…close spans that stay on one line and within `limit` characters (leftmost
     first, like a regex would), by splitting: linear, and fast in C for the common case.
 
     `prose_only` (double quotes): only a quotation *in a sentence* goes — after a word and a space,
     or at the start of a line. A quoted value in data (`"text": "…"`, `["a", "b"]`, `x = "…"`) stays:
-    JSON that a tool returns is where injected text sits, not where an article quotes it."""
+    JSON that a tool returns is where injected text sits, not where an article quotes it.
+    `fill`: a removed span leaves as many QUOTE_FILL characters as it had (see TextView), else GAP."""
     if open_ == close:
         parts = text.split(open_)
         if len(parts) < 3:
@@ -337,8 +350,8 @@ def _drop_spans(text: str, open_: str, close: str, limit: int, prose_only: bool 
         while i < n:
             inner = parts[i]
             if (i + 1 < n and 0 < len(inner) <= limit and "\n" not in inner
-                    and (not prose_only or _in_sentence(out[-1] if out[-1] is not GAP else ""))):
-                out.append(GAP)
+                    and (not prose_only or _in_sentence(out[-1]))):
+                out.append(QUOTE_FILL * (len(inner) + 2) if prose_only or fill else GAP)
                 out.append(parts[i + 1])
                 i += 2
             else:
@@ -357,7 +370,7 @@ def _drop_spans(text: str, open_: str, close: str, limit: int, prose_only: bool 
             pos = a + 1
             continue
         out.append(text[pos:a])
-        out.append(GAP)
+        out.append(QUOTE_FILL * (b + 1 - a) if fill else GAP)
         pos = b + 1
     out.append(text[pos:])
     return "".join(out)

@@ -33,8 +33,8 @@ from adr.supply.agent_supply import Judged, SupplyMemory, report, tool_items
 
 log = logging.getLogger("adr.supply")
 
-START_INTERVAL = 2.0  # seconds: session starts this close together share one listing of a server's tools
-CALL_INTERVAL = 30.0  # seconds: MCP calls list a server's tools again at most this often
+CALL_INTERVAL = 30.0  # seconds: MCP calls list a server's tools again at most this often (a start always does,
+# unless a listing of the same server is under way: sessions starting together share it)
 PROBE_CONCURRENCY = 2
 RULE_CHANGED = "supply.mcp-tool-changed"
 RULE_UNREVIEWED = "supply.mcp-tool-unreviewed"
@@ -74,6 +74,7 @@ class AgentSupply(Component):
         self.tools: dict[str, list[Judged]] = {}  # server key → its tools, as last listed
         self.servers: dict[str, agent_items.Item] = {}  # server key → definition (for re-listing)
         self.last_probe: dict[str, float] = {}  # server digest → when
+        self.inflight: set[str] = set()  # server digests being listed now
         self.tasks: set[asyncio.Task[Any]] = set()
         self.sem: "asyncio.Semaphore | None" = None
         self.counts = {"session_starts": 0, "items": 0, "needs_review": 0, "probes": 0, "probe_errors": 0,
@@ -120,7 +121,7 @@ class AgentSupply(Component):
         if o.settings.mcp_probe:
             for s in servers:
                 if s.probe:
-                    self._schedule(s, o, host, START_INTERVAL)
+                    self._schedule(s, o, host, 0.0)
         text = report(allj)
         review = sum(1 for j in allj if j.needs_review)
         user = (f"adr: {review} hook(s), MCP tool(s), skill(s) or instruction file(s) of this session need your review "
@@ -163,12 +164,14 @@ class AgentSupply(Component):
 
     def _schedule(self, server: agent_items.Item, o: "Observed | None", host: str, interval: float) -> None:
         now = time.monotonic()
-        if now - self.last_probe.get(server.digest, -1e9) < interval:
+        if server.digest in self.inflight or now - self.last_probe.get(server.digest, -1e9) < interval:
             return
         self.last_probe[server.digest] = now
+        self.inflight.add(server.digest)
         t = asyncio.get_running_loop().create_task(self._probe(server, o, host))
         self.tasks.add(t)
         t.add_done_callback(self.tasks.discard)
+        t.add_done_callback(lambda _t, d=server.digest: self.inflight.discard(d))
 
     async def _probe(self, server: agent_items.Item, o: "Observed | None", host: str) -> None:
         assert self.sem is not None
