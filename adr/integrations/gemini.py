@@ -92,12 +92,10 @@ class Gemini:
 
     def format(self, verdict: Verdict, event: HookEvent, *, auto_approve: bool = False) -> HookOutput:
         if event.event in ("AfterTool", "SessionStart"):
-            out: dict[str, Any] = {}
-            if event.notice:
-                out["hookSpecificOutput"] = {"hookEventName": event.event, "additionalContext": event.notice}
-            if event.user_notice:
-                out["systemMessage"] = event.user_notice
-            return HookOutput(stdout=json.dumps(out))
+            from adr.integrations.claude_code import context_output  # the same shape; Gemini wants JSON always
+
+            out = context_output(event)
+            return out if out.stdout else HookOutput(stdout="{}")
         if event.event not in ("BeforeTool", "PreToolUse"):  # PreToolUse: the hook client's fail-safe event
             return HookOutput(stdout="{}")
         decision = effective(verdict, self.can_ask)

@@ -176,6 +176,19 @@ def _walk(root: Path) -> Iterator[Path]:
             continue
 
 
+def _hook_items(host: str, files: "list[Path]", budget: _Budget, base: "Path | None" = None) -> list[Item]:
+    """Every hook (but adr's) in these config files: command and the scripts it runs."""
+    out: list[Item] = []
+    for hf in files:
+        doc = budget.json(hf)
+        if isinstance(doc, dict):  # a plugin's hooks.json may be the event mapping itself
+            for name, cmd in _hook_commands(doc.get("hooks", doc if hf.name == "hooks.json" else None)):
+                if not is_adr(cmd):
+                    out.append(Item("hook", host, name, str(hf), command=cmd,
+                                    scripts=_scripts(cmd, base if base is not None else hf.parent, budget)))
+    return out
+
+
 # ---- MCP servers ---------------------------------------------------------------------------------
 
 def _server_items(host: str, source: Path, servers: Any, *, probe: bool, cwd: str = "",
@@ -234,24 +247,14 @@ def claude_items(home: Path, cwd: str, budget: _Budget) -> list[Item]:
     settings = [claude / "settings.json", claude / "settings.local.json"]
     if cwd:
         settings += [Path(cwd) / ".claude" / "settings.json", Path(cwd) / ".claude" / "settings.local.json"]
-    for sf in settings:
-        doc = budget.json(sf)
-        if isinstance(doc, dict):
-            for name, cmd in _hook_commands(doc.get("hooks")):
-                if not is_adr(cmd):
-                    items.append(Item("hook", "claude-code", name, str(sf), command=cmd,
-                                      scripts=_scripts(cmd, sf.parent.parent, budget)))
+    for sf in settings:  # ${CLAUDE_PROJECT_DIR} and relative scripts: the folder above .claude/
+        items += _hook_items("claude-code", [sf], budget, sf.parent.parent)
     plugins = claude / "plugins"
     if plugins.is_dir():
         for d in _walk(plugins):
             hj = d / "hooks" / "hooks.json"
             if hj.is_file():
-                doc = budget.json(hj)
-                hooks = doc.get("hooks", doc) if isinstance(doc, dict) else None
-                for name, cmd in _hook_commands(hooks):
-                    if not is_adr(cmd):
-                        items.append(Item("hook", "claude-code", name, str(hj), command=cmd,
-                                          scripts=_scripts(cmd, d, budget)))
+                items += _hook_items("claude-code", [hj], budget, d)
             mj = d / ".mcp.json"
             if mj.is_file():
                 doc = budget.json(mj)
@@ -304,13 +307,8 @@ def _markdown_items(d: Path, host: str, budget: _Budget, flat: bool = False) -> 
 
 
 def cursor_items(home: Path, cwd: str, budget: _Budget) -> list[Item]:
-    items: list[Item] = []
-    for hf in [home / ".cursor" / "hooks.json"] + ([Path(cwd) / ".cursor" / "hooks.json"] if cwd else []):
-        doc = budget.json(hf)
-        if isinstance(doc, dict):
-            for name, cmd in _hook_commands(doc.get("hooks")):
-                if not is_adr(cmd):
-                    items.append(Item("hook", "cursor", name, str(hf), command=cmd, scripts=_scripts(cmd, hf.parent, budget)))
+    items = _hook_items("cursor", [home / ".cursor" / "hooks.json"] + ([Path(cwd) / ".cursor" / "hooks.json"] if cwd else []),
+                        budget)
     doc = budget.json(home / ".cursor" / "mcp.json")
     if isinstance(doc, dict):
         items.extend(_server_items("cursor", home / ".cursor" / "mcp.json", doc.get("mcpServers"), probe=True, cwd=cwd))
@@ -323,15 +321,12 @@ def cursor_items(home: Path, cwd: str, budget: _Budget) -> list[Item]:
 
 
 def gemini_items(home: Path, cwd: str, budget: _Budget) -> list[Item]:
-    items: list[Item] = []
-    for sf, user in [(home / ".gemini" / "settings.json", True)] + ([(Path(cwd) / ".gemini" / "settings.json", False)]
-                                                                    if cwd else []):
+    files = [home / ".gemini" / "settings.json"] + ([Path(cwd) / ".gemini" / "settings.json"] if cwd else [])
+    items = _hook_items("gemini", files, budget)
+    for sf in files:
         doc = budget.json(sf)
         if isinstance(doc, dict):
-            for name, cmd in _hook_commands(doc.get("hooks")):
-                if not is_adr(cmd):
-                    items.append(Item("hook", "gemini", name, str(sf), command=cmd, scripts=_scripts(cmd, None, budget)))
-            items.extend(_server_items("gemini", sf, doc.get("mcpServers"), probe=user, cwd=cwd))
+            items.extend(_server_items("gemini", sf, doc.get("mcpServers"), probe=sf == files[0], cwd=cwd))
     text = budget.read(home / ".gemini" / "GEMINI.md")
     if text is not None:
         items.append(Item("instructions", "gemini", "GEMINI.md", str(home / ".gemini" / "GEMINI.md"), text=text))
@@ -339,14 +334,8 @@ def gemini_items(home: Path, cwd: str, budget: _Budget) -> list[Item]:
 
 
 def codex_items(home: Path, cwd: str, budget: _Budget, env: "dict[str, str]") -> list[Item]:
-    items: list[Item] = []
     base = Path(env["CODEX_HOME"]) if env.get("CODEX_HOME") else home / ".codex"
-    for hf in [base / "hooks.json"] + ([Path(cwd) / ".codex" / "hooks.json"] if cwd else []):
-        doc = budget.json(hf)
-        if isinstance(doc, dict):
-            for name, cmd in _hook_commands(doc.get("hooks")):
-                if not is_adr(cmd):
-                    items.append(Item("hook", "codex", name, str(hf), command=cmd, scripts=_scripts(cmd, None, budget)))
+    items = _hook_items("codex", [base / "hooks.json"] + ([Path(cwd) / ".codex" / "hooks.json"] if cwd else []), budget)
     cfg = budget.toml(base / "config.toml")
     if isinstance(cfg, dict):
         items.extend(_server_items("codex", base / "config.toml", cfg.get("mcp_servers"), probe=True, cwd=cwd))
@@ -358,14 +347,8 @@ def codex_items(home: Path, cwd: str, budget: _Budget, env: "dict[str, str]") ->
 
 def other_items(home: Path, cwd: str, budget: _Budget, env: "dict[str, str]") -> list[Item]:
     """Windsurf, Copilot (CLI and VS Code), OpenCode: hooks and MCP servers."""
-    items: list[Item] = []
     ws = home / ".codeium" / "windsurf"
-    for hf in [ws / "hooks.json"] + ([Path(cwd) / ".windsurf" / "hooks.json"] if cwd else []):
-        doc = budget.json(hf)
-        if isinstance(doc, dict):
-            for name, cmd in _hook_commands(doc.get("hooks")):
-                if not is_adr(cmd):
-                    items.append(Item("hook", "windsurf", name, str(hf), command=cmd, scripts=_scripts(cmd, None, budget)))
+    items = _hook_items("windsurf", [ws / "hooks.json"] + ([Path(cwd) / ".windsurf" / "hooks.json"] if cwd else []), budget)
     doc = budget.json(ws / "mcp_config.json")
     if isinstance(doc, dict):
         items.extend(_server_items("windsurf", ws / "mcp_config.json", doc.get("mcpServers"), probe=True, cwd=cwd))
@@ -376,12 +359,7 @@ def other_items(home: Path, cwd: str, budget: _Budget, env: "dict[str, str]") ->
             files = sorted(d.glob("*.json"))[:20] if d.is_dir() else []
         except OSError:
             files = []
-        for hf in files:
-            doc = budget.json(hf)
-            if isinstance(doc, dict):
-                for name, cmd in _hook_commands(doc.get("hooks")):
-                    if not is_adr(cmd):
-                        items.append(Item("hook", "copilot", name, str(hf), command=cmd, scripts=_scripts(cmd, None, budget)))
+        items += _hook_items("copilot", files, budget)
     doc = budget.json(cop / "mcp-config.json")
     if isinstance(doc, dict):
         items.extend(_server_items("copilot", cop / "mcp-config.json", doc.get("mcpServers"), probe=True, cwd=cwd))

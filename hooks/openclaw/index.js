@@ -23,6 +23,7 @@ import { spawn } from "node:child_process";
 const ADR_HOOK = "__ADR_HOOK__";
 const ADR_SOCKET = process.env.ADR_SOCKET || "__ADR_SOCKET__";
 const TIMEOUT_MS = __ADR_TIMEOUT_MS__;
+const CAN_ASK = true;
 const HOST = "openclaw";
 const EVENT = "before_tool_call";
 const AFTER = "after_tool_call";
@@ -49,50 +50,36 @@ function toAction(tool, p, context) {
   }
 }
 
-function askDaemon(action) {
+// One request line to the daemon, its first answer line parsed by `read` (null on any trouble).
+function daemonLine(request, read) {
   return new Promise((resolve) => {
     let done = false, buf = "";
     const finish = (v) => { if (!done) { done = true; sock.destroy(); resolve(v); } };
-    const id = Math.random().toString(16).slice(2);
     const sock = net.createConnection(ADR_SOCKET);
     sock.setTimeout(TIMEOUT_MS, () => finish(null));
     sock.on("error", () => finish(null));
-    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, op: "decide", id, action, event: EVENT,
-      host: HOST, can_ask: true, input_error: "" }) + "\n"));
+    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, id: Math.random().toString(16).slice(2), ...request }) + "\n"));
     sock.on("data", (d) => {
       buf += d.toString("utf8");
       const nl = buf.indexOf("\n");
       if (nl < 0) return;
-      try {
-        const r = JSON.parse(buf.slice(0, nl));
-        const v = r && r.ok && r.verdict;
-        finish(v ? { decision: v.decision, reason: v.decision === "deny" ? (v.agent_reason || v.reason) : v.reason,
-                     title: "adr: " + (v.rule_ids || []).slice(0, 3).join(", ") } : null);
-      } catch { finish(null); }
+      try { finish(read(JSON.parse(buf.slice(0, nl)))); } catch { finish(null); }
     });
   });
 }
 
-// A whole hook call through the daemon (op "hook"): what adr-hook would print, parsed; null on trouble.
-function hookDaemon(payload) {
-  return new Promise((resolve) => {
-    let done = false, buf = "";
-    const finish = (v) => { if (!done) { done = true; sock.destroy(); resolve(v); } };
-    const sock = net.createConnection(ADR_SOCKET);
-    sock.setTimeout(TIMEOUT_MS, () => finish(null));
-    sock.on("error", () => finish(null));
-    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, op: "hook", id: Math.random().toString(16).slice(2),
-      host: HOST, payload, home: process.env.HOME || "" }) + "\n"));
-    sock.on("data", (d) => {
-      buf += d.toString("utf8");
-      const nl = buf.indexOf("\n");
-      if (nl < 0) return;
-      try {
-        const r = JSON.parse(buf.slice(0, nl));
-        finish(r && r.ok && r.data && typeof r.data.stdout === "string" ? JSON.parse(r.data.stdout || "{}") : null);
-      } catch { finish(null); }
-    });
+function askDaemon(action) {
+  return daemonLine({ op: "decide", action, event: EVENT, host: HOST, can_ask: CAN_ASK, input_error: "" }, (r) => {
+    const v = r && r.ok && r.verdict;
+    return v ? { decision: v.decision, reason: v.decision === "deny" ? (v.agent_reason || v.reason) : v.reason,
+                     title: "adr: " + (v.rule_ids || []).slice(0, 3).join(", ") } : null;
   });
+}
+
+// A whole hook call through the daemon (op "hook"): what adr-hook would print, parsed.
+function hookDaemon(payload) {
+  return daemonLine({ op: "hook", host: HOST, payload, home: process.env.HOME || "" },
+                    (r) => (r && r.ok && r.data && typeof r.data.stdout === "string" ? JSON.parse(r.data.stdout || "{}") : null));
 }
 
 function askHook(payload) {
