@@ -151,3 +151,12 @@ def test_malformed_post_tool_use_is_an_input_error():
     with pytest.raises(HookInputError):
         registry.parse_all(registry.load("claude-code"), {"hook_event_name": "PostToolUse", "tool_name": "Read",
                                                           "tool_input": 5})
+
+
+def test_the_marketplace_plugin_registers_what_adr_install_does():
+    from adr.integrations import claude_code
+
+    doc = json.loads((Path(__file__).resolve().parents[1] / "hooks/claude-code/hooks/hooks.json").read_text())
+    assert doc["hooks"]["PreToolUse"][0]["matcher"] == claude_code.PRE_TOOL_MATCHER
+    assert doc["hooks"]["PostToolUse"][0]["matcher"] == claude_code.POST_TOOL_MATCHER
+    assert "SessionStart" in doc["hooks"]
