@@ -339,3 +339,22 @@ def test_adr_scan_cli(world, tmp_path):
     assert p.returncode != 0 and "refused" in p.stderr
     p = adr(tmp_path / "a", "scan", "--accept", key, env=env)
     assert p.returncode == 0 and "not running" in p.stdout
+
+
+def test_an_mcp_call_reads_the_definitions_when_no_session_start_was_seen(tmp_path):
+    """The daemon started after the session: the first MCP call reads the host's MCP definitions and
+    lists that server's tools (in the background); a poisoned tool is then asked about."""
+    home, proj = tmp_path / "home", tmp_path / "proj"
+    proj.mkdir(parents=True)
+    write(home / ".claude.json", {"mcpServers": {"calc": fake_server(tmp_path, POISONED)}})
+    adr_home = make_home(tmp_path / "adr")
+    agent = agent_exe(tmp_path)
+    d = Quiet(adr_home).start()
+    try:
+        _hook(adr_home, home, agent, mcp_call("late", proj))  # judged as today meanwhile
+        st = lambda: d.status()["components"]["agent_supply"]  # noqa: E731
+        assert wait_for(lambda: st()["probes"] >= 1 and st()["probing"] == 0)
+        assert st()["servers"] == 1 and st()["tools"] == 1
+        assert decision(_hook(adr_home, home, agent, mcp_call("late", proj))) == "ask"
+    finally:
+        d.stop()

@@ -75,6 +75,7 @@ class AgentSupply(Component):
         self.servers: dict[str, agent_items.Item] = {}  # server key → definition (for re-listing)
         self.last_probe: dict[str, float] = {}  # server digest → when
         self.inflight: set[str] = set()  # server digests being listed now
+        self.looked_up: dict[tuple[str, str], float] = {}  # (host, server name) → when its definition was read
         self.tasks: set[asyncio.Task[Any]] = set()
         self.sem: "asyncio.Semaphore | None" = None
         self.counts = {"session_starts": 0, "items": 0, "needs_review": 0, "probes": 0, "probe_errors": 0,
@@ -202,6 +203,8 @@ class AgentSupply(Component):
         server_key = next((k for k, s in self.servers.items() if s.name == a.mcp_server), "")
         if server_key and d.settings.mcp_probe and self.servers[server_key].probe:
             self._schedule(self.servers[server_key], None, d.host, CALL_INTERVAL)  # a rug pull shows by the next calls
+        elif not server_key and d.settings.mcp_probe:
+            self._find_server(d)  # a session that started before the daemon: read the host's definitions now
         rec = self.memory.flagged_tool(a.mcp_server, a.mcp_tool)
         if rec is None:
             return verdict
@@ -221,6 +224,29 @@ class AgentSupply(Component):
         if verdict.mode == "monitor":
             return replace(verdict, findings=(f,) + verdict.findings, would_decide=Decision.ASK)
         return Verdict(Decision.ASK, (f,) + verdict.findings, reason, agent, verdict.mode, verdict.would_decide)
+
+    def _find_server(self, d: DecisionInput) -> None:
+        a = d.action
+        key = (d.host, a.mcp_server)
+        now = time.monotonic()
+        if now - self.looked_up.get(key, -1e9) < CALL_INTERVAL:
+            return
+        self.looked_up[key] = now
+        home = a.context.home or str(Path.home())
+
+        async def find() -> None:
+            items = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: agent_items.discover(Path(home), a.context.cwd,
+                                                   hosts=(d.host,) if d.host in agent_items.HOSTS else None))
+            for s in items:
+                if s.kind == "mcp-server":
+                    self.servers.setdefault(s.key, s)
+                    if s.name == a.mcp_server and s.probe:
+                        self._schedule(s, None, d.host, 0.0)
+
+        t = asyncio.get_running_loop().create_task(find())
+        self.tasks.add(t)
+        t.add_done_callback(self.tasks.discard)
 
     def status(self) -> dict[str, Any]:
         return {**self.counts, "servers": len(self.servers), "probing": len(self.tasks), "last_error": self.last_error}
