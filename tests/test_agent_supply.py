@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from _approval_helpers import adr, agent_exe, make_home, run_hook
+from _approval_helpers import adr, agent_exe, make_home
 from _daemon_helpers import BIN, DaemonProc, adr_env, wait_for
 from adr.actions import RuleAction
-from adr.config import Settings
 from adr.daemon import protocol as P
 from adr.engine import load_engine
 from adr.supply import agent_items, mcp_probe

@@ -4,7 +4,6 @@ OpenClaw's after_tool_call cannot reach the model but taints the session."""
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
