@@ -115,6 +115,7 @@ class SupplyMemory:
 
     def __init__(self, state_dir: Path) -> None:
         self.file = StateFile(Path(state_dir) / MEMORY_NAME, 20000)
+        self._tools: "tuple[tuple[int, int], dict[str, list[tuple[str, dict[str, Any]]]]] | None" = None
 
     def load(self) -> "dict[str, dict[str, Any]]":
         return self.file.load()
@@ -181,12 +182,25 @@ class SupplyMemory:
         got = self.file.update(change)
         return got if isinstance(got, dict) else None
 
+    def _tool_index(self) -> "dict[str, list[tuple[str, dict[str, Any]]]]":
+        """MCP tools by name, reread only when the file changed (an MCP call asks on the event loop)."""
+        try:
+            st = self.file.path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = (0, 0)
+        if self._tools is None or self._tools[0] != stamp:
+            index: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+            for key, rec in self.file.load().items():
+                if rec.get("kind") == "mcp-tool":
+                    index.setdefault(str(rec.get("name")), []).append((key, rec))
+            self._tools = (stamp, index)
+        return self._tools[1]
+
     def flagged_tool(self, server: str, tool: str, host: str = "") -> "dict[str, Any] | None":
         """The memory of an MCP tool by the names an MCP call carries, if it needs review (changed since
         reviewed, or findings not accepted)."""
-        for key, rec in self.file.load().items():
-            if rec.get("kind") != "mcp-tool" or rec.get("name") != tool:
-                continue
+        for key, rec in self._tool_index().get(tool, []):
             srv = str(rec.get("server", ""))
             if not srv.endswith(":" + server) or (host and rec.get("host") != host):
                 continue
