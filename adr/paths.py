@@ -13,11 +13,12 @@ from pathlib import Path
 import platformdirs
 
 from adr import runtime
+from adr.programs import SHIPPED
 
 APP = "adr"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent  # a source checkout / editable install: rules/ and hooks/ beside adr/
-SHIPPED_DIR = PACKAGE_DIR / "_shipped"  # a wheel / sdist install: setup.py copies rules/ and hooks/ here
+SHIPPED_DIR = PACKAGE_DIR / SHIPPED  # a wheel / sdist install: setup.py copies rules/, hooks/, packaging/service/ here
 DATA_DIR = PACKAGE_DIR / "data"
 
 
@@ -53,6 +54,11 @@ def builtin_rules_dir() -> Path:
 
 def hooks_dir() -> Path:
     return shipped_dir("hooks")
+
+
+def service_templates_dir() -> Path:
+    """The login service's unit / plist templates (packaging/service)."""
+    return shipped_dir("packaging/service")
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,11 @@ class Paths:
         return self.state_dir / "grants.sqlite3"
 
     @property
+    def confirmed_settings(self) -> Path:
+        """The settings in force as the daemon last applied them (adr/config.py: weakening holds)."""
+        return self.state_dir / "settings.confirmed.json"
+
+    @property
     def reputation_cache(self) -> Path:
         return self.cache_dir / "reputation.sqlite3"
 
@@ -102,6 +113,21 @@ class Paths:
     @property
     def backups_dir(self) -> Path:
         return self.state_dir / "backups"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        """Pre-image snapshots for `adr undo`: objects/ (sha256 → bytes), incoming/, snapshots.sqlite3."""
+        return self.state_dir / "snapshots"
+
+    @property
+    def runs_dir(self) -> Path:
+        """Run records: the full, unredacted action of each decision (JSON Lines, for `adr replay`)."""
+        return self.state_dir / "runs"
+
+    @property
+    def index_db(self) -> Path:
+        """The history index (SQLite) of the audit log, sessions and run records; rebuilt when missing."""
+        return self.state_dir / "index.sqlite3"
 
     @property
     def daemon_log(self) -> Path:

@@ -16,6 +16,7 @@ import pytest
 
 from _approval_helpers import adr, agent_exe, make_home
 from _daemon_helpers import BIN, DaemonProc, adr_env, wait_for
+from _human import human
 from adr.actions import RuleAction
 from adr.daemon import protocol as P
 from adr.engine import load_engine
@@ -273,7 +274,7 @@ def test_a_tool_description_that_changes_between_sessions_is_caught(tmp_path):
         # the human reviews it: accepted at this hash, calls are not asked about it any more
         key = next(i["key"] for i in d.request(P.Request(op="call", target="agent_supply.list")).data["items"]
                    if i["kind"] == "mcp-tool")
-        p = adr(adr_home, "scan", "--accept", key, env=_env(adr_home, home))
+        p = human(adr_home, "scan", "--accept", key, env=_env(adr_home, home))
         assert p.returncode == 0 and "accepted" in p.stdout, p.stderr
         assert decision(_hook(adr_home, home, agent, mcp_call("day4", proj))) == "allow"
 
@@ -336,8 +337,10 @@ def test_adr_scan_cli(world, tmp_path):
     key = items["AGENTS.md"]["key"]
     p = adr(tmp_path / "a", "scan", "--accept", key, agent=claude, env=env)
     assert p.returncode != 0 and "refused" in p.stderr
-    p = adr(tmp_path / "a", "scan", "--accept", key, env=env)
-    assert p.returncode == 0 and "not running" in p.stdout
+    p = adr(tmp_path / "a", "scan", "--accept", key, env=env)  # no daemon, no terminal: the CLI's own walls
+    assert p.returncode != 0 and "refused" in p.stderr
+    p = human(tmp_path / "a", "scan", "--accept", key, env=env)  # the human, at a terminal of their own
+    assert p.returncode == 0 and "not running" in p.stdout, (p.stdout, p.stderr)
 
 
 def test_an_mcp_call_reads_the_definitions_when_no_session_start_was_seen(tmp_path):

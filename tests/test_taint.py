@@ -11,6 +11,7 @@ import pytest
 
 from _approval_helpers import adr, agent_exe, make_home, records, run_hook
 from _daemon_helpers import BIN, DaemonProc, adr_env, wait_for
+from _human import human
 from adr.daemon import protocol as P
 from adr.paths import get_paths
 from adr.respond.taint import TaintStore
@@ -87,9 +88,9 @@ def test_injected_output_warns_taints_and_asks_before_a_push(home, agent, tmp_pa
         st = d.status()["components"]["taint"]
         assert st["tainted_sessions"] == 1 and st["tainting_scans"] == 1 and st["actions_asked"] >= 5
 
-        # the human clears it (the test process is not the agent): asked no more, and the store follows
-        r = d.request(P.Request(op="call", target="sessions.clear", args={"session": "s1", "flag": "tainted"}))
-        assert r.ok and r.data["cleared"]
+        # the human clears it, at a terminal of their own: asked no more, and the store follows
+        r = human(home, "sessions", "clear", "s1")
+        assert r.returncode == 0 and "cleared tainted on session s1" in r.stdout, (r.stdout, r.stderr)
         store = TaintStore(get_paths({"ADR_HOME": str(home)}).state_dir)
         assert wait_for(lambda: store.get("claude-code", "s1") is None)
         assert decision(run_hook(home, agent, "claude-code", bash("s1", "git push origin main"))) == "allow"
@@ -140,7 +141,7 @@ def test_agents_cannot_clear_their_own_taint(home, agent):
         assert h[0] == 0 and "instructions aimed at you" in h[1]
         assert clear[0] != 0 and "refused" in clear[2]
         assert "tainted" in show(d, "s2")["flags"]
-        assert shown[0] == 0 and "tainted since" in shown[1] and "recipes.example.com" in shown[1]
+        assert shown[0] == 0 and "flag tainted" in shown[1] and "recipes.example.com" in shown[1], shown
         # and a hand-made call to the daemon from that agent is refused there too
         call = ("import sys; from adr.daemon.client import request; from adr.daemon import protocol as P; "
                 "r = request(P.Request(op='call', target='sessions.clear', args={'session': 's2', 'flag': 'tainted'})); "
@@ -185,8 +186,12 @@ def test_with_the_daemon_down_the_warning_and_the_taint_still_work(home, agent):
         assert "tainted" in show(d, "s4")["flags"]
     finally:
         d.stop()
-    # the human clears it with the daemon down (the CLI edits the store after its own check)
+    # with the daemon down the CLI checks the same walls itself: a process without a terminal is refused…
     p = adr(home, "sessions", "clear", "s4")
+    assert p.returncode != 0 and "refused" in p.stderr
+    assert TaintStore(get_paths({"ADR_HOME": str(home)}).state_dir).get("claude-code", "s4") is not None
+    # …the human at a terminal of their own clears it (the CLI edits the store)
+    p = human(home, "sessions", "clear", "s4")
     assert p.returncode == 0 and "cleared" in p.stdout and "not running" in p.stdout
     assert decision(run_hook(home, agent, "claude-code", bash("s4", "git push origin main"))) == "allow"
 

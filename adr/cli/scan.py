@@ -110,12 +110,10 @@ def scan_agents(cwd: str, hosts: "tuple[str, ...]", probe: bool, engine: Any, se
 
 def _accept(key: str) -> None:
     from adr.daemon import protocol as P
+    from adr.cli.human import local_refusal, refuse_inside_agent
     from adr.daemon.client import DaemonUnavailable, request
-    from adr.monitor.ancestry import inside_agent
 
-    why = inside_agent()
-    if why:
-        _fail(f"refused: this command runs inside an AI agent ({why}); reviewing what an agent loads is yours.", 1)
+    refuse_inside_agent("agent_supply.accept", f"accept {key}")  # recorded, exits
     try:
         resp = request(P.Request(op="call", id=P.new_id(), target="agent_supply.accept", args={"key": key}))
         if not resp.ok:
@@ -124,6 +122,9 @@ def _accept(key: str) -> None:
         return
     except (DaemonUnavailable, P.ProtocolError):
         pass
+    why = local_refusal()  # no daemon: the same walls, checked here
+    if why:
+        _fail(f"refused: {why}. Only you can accept what an agent loads, from a terminal of your own.", 1)
     from adr.supply.agent_supply import SupplyMemory
 
     rec = SupplyMemory(get_paths().ensure().state_dir).accept(key)

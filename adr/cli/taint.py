@@ -1,6 +1,7 @@
-"""`adr sessions list | show ID | clear ID` — registered only when no other module defines the
-`sessions` group (adr/cli/sessions.py is the session CLI's home): the minimum a tainted session
-needs — why it is tainted (show) and the human's way out (clear).
+"""`adr sessions clear ID` — the human's way out of a tainted session — added to the `sessions` group
+of adr/cli/sessions.py (the session CLI's home) when it has no `clear` of its own; without that module
+this one registers the minimum a tainted session needs: `adr sessions`, `show ID` (why it is tainted)
+and `clear ID`.
 
 `clear` is the human's: refused inside an agent's process tree here, and again by the daemon
 (sessions.clear is a human-only call). With the daemon down, the taint store (adr/respond/taint.py)
@@ -65,7 +66,10 @@ def _print_session(s: dict[str, Any]) -> None:
 
 
 def _register() -> None:
-    if "sessions" in main.commands:
+    group = main.commands.get("sessions")
+    if isinstance(group, click.Group):
+        if "clear" not in group.commands:
+            group.add_command(clear, "clear")
         return
 
     @main.group("sessions", invoke_without_command=True)
@@ -107,27 +111,30 @@ def _register() -> None:
         else:
             _print_session(s)
 
-    @sessions.command("clear")
-    @click.argument("session")
-    @click.option("--flag", default="tainted", show_default=True, help="The flag to clear.")
-    def clear(session: str, flag: str) -> None:
-        """Clear a session's flag (you only: refused inside an agent)."""
-        from adr.monitor.ancestry import inside_agent
+    sessions.add_command(clear, "clear")
 
-        why = inside_agent()
-        if why:
-            _fail(f"refused: this command runs inside an AI agent ({why}). Clearing a session's taint is yours, "
-                  "from a terminal no agent controls.")
-        data = _call("sessions.clear", {"session": session, "flag": flag})
-        if data is not None:
-            click.echo(f"{'cleared' if data.get('cleared') else 'not set:'} {flag} on session {session}")
-            return
-        from adr.respond.taint import TaintStore
 
-        store = TaintStore(get_paths().state_dir)
-        hosts = {r.get("host") for r in store.load().values() if r.get("session") == session}
-        done = any(store.clear(str(h), session) for h in hosts)
-        click.echo(f"{'cleared' if done else 'not set:'} {flag} on session {session} (the daemon is not running)")
+@click.command("clear")
+@click.argument("session")
+@click.option("--flag", default="tainted", show_default=True, help="The flag to clear.")
+def clear(session: str, flag: str) -> None:
+    """Clear a session's flag (you only: refused inside an agent)."""
+    from adr.cli.human import local_refusal, refuse_inside_agent
+
+    refuse_inside_agent("sessions.clear", f"clear {flag} on session {session}")  # recorded, exits
+    data = _call("sessions.clear", {"session": session, "flag": flag})
+    if data is not None:
+        click.echo(f"{'cleared' if data.get('cleared') else 'not set:'} {flag} on session {session}")
+        return
+    why = local_refusal()  # no daemon: the same walls, checked here
+    if why:
+        _fail(f"refused: {why}. Only you can clear a session's {flag}, from a terminal of your own.")
+    from adr.respond.taint import TaintStore
+
+    store = TaintStore(get_paths().state_dir)
+    hosts = {r.get("host") for r in store.load().values() if r.get("session") == session}
+    done = any(store.clear(str(h), session) for h in hosts)
+    click.echo(f"{'cleared' if done else 'not set:'} {flag} on session {session} (the daemon is not running)")
 
 
 _register()

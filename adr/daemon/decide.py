@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from adr.actions import Action, Decision, Observation, ObservationKind, Verdict
 from adr.daemon import protocol as P
 from adr.daemon.approvals import Outcome
-from adr.daemon.components import Component, Decided, DecisionInput, Notice, Observed, safe
+from adr.component import Component, Decided, DecisionInput, Notice, Observed, safe
 from adr.daemon.failsafe import fail_verdict
 from adr.daemon.peer import PeerCred
 from adr.monitor.ancestry import find_agent_ancestor, parent_of

@@ -17,21 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from adr.daemon.components import CallContext, CallSpec, Component, Decided
+from adr.component import CallContext, CallSpec, Component, Decided, Flag
 
 MAX_SESSIONS = 4096
 MAX_PIDS = 64
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A state a session is in until the human clears it (tainted, lockdown …)."""
-
-    name: str
-    reason: str
-    since: float
-    by: str = ""  # the component or rule that set it
-    data: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass

@@ -24,7 +24,7 @@ from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import parse as parse_shell
 
 MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
-DEFAULT_WORK_UNITS = 6_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
+DEFAULT_WORK_UNITS = 4_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
 BUDGET_RULE = "engine.budget-exhausted"
 GRACE_SECONDS = 0.05  # the time net's share of the one grace (Budget.grace)
 
@@ -462,14 +462,8 @@ def _note(note: str, via: str) -> str:
 
 
 def _lifecycle_scripts(content: str) -> list[tuple[str, str]]:
-    try:
-        data = json.loads(content)
-    except (ValueError, RecursionError):
-        return []
-    scripts = data.get("scripts") if isinstance(data, dict) else None
-    if not isinstance(scripts, dict):
-        return []
-    return [(k, v) for k, v in scripts.items() if k in _LIFECYCLE and isinstance(v, str)]
+    from adr.shell.runs import package_json_scripts
+    return [(k, v) for k, v in (package_json_scripts(content) or {}).items() if k in _LIFECYCLE]
 
 
 def _mcp_arguments(arguments: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from adr.actions import ObservationKind
-from adr.daemon.components import Notice, Observed
+from adr.component import Notice, Observed
 from adr.integrations.interface import HookEvent
 from adr.record.audit import AuditLog, Origin, event_entry
 

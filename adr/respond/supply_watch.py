@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from adr.actions import (ActionKind, Decision, Evidence, Finding, ObservationKind, RuleAction, Severity, Verdict)
-from adr.daemon.components import CallContext, CallSpec, Component, DecisionInput, Notice, Observed
+from adr.component import CallContext, CallSpec, Component, DecisionInput, Notice, Observed
 from adr.record.audit import event_entry
 from adr.record.redact import redact
 from adr.respond.alerts import Alert

@@ -30,7 +30,7 @@ from typing import Any
 
 from adr.actions import (Action, ActionKind, Decision, Evidence, Finding, Observation, ObservationKind, RuleAction,
                          Severity, Verdict)
-from adr.daemon.components import CallContext, CallSpec, Component, Decided, DecisionInput, Notice, Observed
+from adr.component import CallContext, CallSpec, Component, Decided, DecisionInput, Notice, Observed
 from adr.engine import outflow
 from adr.record.audit import event_entry
 from adr.record.redact import redact
@@ -124,8 +124,10 @@ def record_for(o: Observed, v: Verdict) -> dict[str, Any]:
     """What a taint keeps: why, since when, from where (the text itself is not kept)."""
     obs = o.observation
     f = top_finding(v)
+    where = " ".join(x for x in (obs.context.tool, redact(obs.origin, 120)) if x)
     return {"host": o.host or obs.context.host, "session": obs.context.session, "since": time.time(),
-            "reason": f"{obs.source} text tried to instruct the agent: {f.title if f else '?'}",
+            "reason": (f"{obs.source} text{f' ({where})' if where else ''} tried to instruct the agent: "
+                       f"{f.title if f else '?'}{f' [{f.rule_id}]' if f else ''}"),
             "rules": [x.rule_id for x in v.findings if x.action is not RuleAction.LOG][:8],
             "source": obs.source, "origin": redact(obs.origin, 300), "tool": obs.context.tool,
             "evidence": redact(" ".join(f.evidence[0].matched.split()).lstrip(".!?;:,\"'-*># ")[:200], 200)

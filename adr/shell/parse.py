@@ -31,6 +31,8 @@ MAX_COMMANDS = 2_000
 MAX_PIPE_NAMES = 256  # distinct programs remembered up/downstream of a pipeline stage
 MAX_SEGMENTS = 2_000  # distinct statements judged by the segment pass after the walk stopped
 MAX_SEGMENT_CHARS = 8 * 1024
+MAX_PARSE_COST = 64 * 1024  # characters tree-sitter parses in one go (each `|` counts as PIPE_PARSE_COST more)
+PIPE_PARSE_COST = 8
 MAX_SEGMENT_SCAN = 200_000  # separators the segment pass reads before it gives up (then: at least ask)
 MAX_DECODED = 1024 * 1024
 
@@ -96,6 +98,7 @@ class _Walker:
         self.writes: list[FileWrite] = []
         self.scripts: list[Script] = []
         self.issues: list[ShellIssue] = []
+        self._issue_keys: set[tuple[str, str]] = set()
         self.urls: list[str] = []
         self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
         self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
@@ -116,6 +119,15 @@ class _Walker:
         plain = _plain_statements(text) if len(text) <= _PLAIN_MAX else None
         if plain is not None:
             return self.plain_layer(text, plain, via, depth, env, upstream)
+        cost = len(text) + PIPE_PARSE_COST * text.count("|")
+        if cost > MAX_PARSE_COST:
+            # tree-sitter holds the interpreter while it parses, ~1 ms per KiB of pipeline stages here:
+            # parse a prefix it does in a few ms, and let the segment pass judge the rest
+            keep = max(1, int(len(text) * MAX_PARSE_COST / cost))
+            self.issue("too-large", f"{len(text)} characters of shell too costly to parse whole; the first "
+                                    f"{keep} were parsed", via)
+            self.stopped = True if depth == 0 else self.stopped
+            text = text[:keep]
         src = _safe_source(text)
         tree = self.parser.parse(src)
         root = tree.root_node
@@ -194,7 +206,9 @@ class _Walker:
         return False
 
     def issue(self, kind: str, detail: str, via: str = "") -> None:
-        if len(self.issues) < 64 and not any(i.kind == kind and i.detail == detail for i in self.issues):
+        key = (kind, detail)
+        if len(self.issues) < 64 and key not in self._issue_keys:
+            self._issue_keys.add(key)
             self.issues.append(ShellIssue(kind, detail[:300], via))
 
     def text(self, node: ts.Node) -> str:
@@ -1188,6 +1202,7 @@ _NOT_PLAIN_FIRST = frozenset({
     "select", "time", "coproc", "export", "declare", "typeset", "local", "readonly", "unset", "!", "[[", "]]",
 })
 PlainStage = tuple[str, list[str], tuple[str, ...]]  # raw text, argv, NAME=value prefixes
+_NAME_PLUS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+")  # `a+:`: tree-sitter-bash lexes it as the start of `a+=`
 
 
 def _plain_word(word: str) -> str:
@@ -1210,7 +1225,8 @@ def _plain_stage(text: str, spans: "list[tuple[int, int]]") -> "PlainStage | Non
     if i == len(spans):
         return None  # only assignments: they set shell variables (the tree walk follows those)
     first = text[spans[i][0]:spans[i][1]]
-    if first in _NOT_PLAIN_FIRST or "=" in first or "@" in first or "%" in first or first[0].isdigit():
+    if (first in _NOT_PLAIN_FIRST or "=" in first or "@" in first or "%" in first or first[0].isdigit()
+            or _NAME_PLUS.match(first)):
         # (tree-sitter-bash lexes these command names as something else: `1% x`, `a@`, `a%b`)
         return None
     return (text[spans[0][0]:spans[-1][1]], [_plain_word(text[a:b]) for a, b in spans[i:]],
