@@ -36,10 +36,11 @@ def _controlling_tty() -> None:  # runs in the child, after setsid (start_new_se
 class HumanTerminal:
     """One command on a pty of its own. `write()` types; `finish()` → (rc, stdout, stderr, screen)."""
 
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: "Path | None" = None) -> None:
         self.master, slave = os.openpty()
         self.screen = b""
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                     cwd=str(cwd) if cwd else None,
                                      start_new_session=True, preexec_fn=_controlling_tty)
         os.close(slave)
         self._out: list[bytes] = []

@@ -27,6 +27,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, os.path.dirname(__file__))
+from _human import HumanTerminal  # noqa: E402
+
 pytestmark = pytest.mark.dist
 
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -223,7 +226,11 @@ def test_the_service_units_name_this_venv(plat):
     v = subprocess.run(["systemd-analyze", "--user", "verify", str(unit_dir / "adr.socket"), str(unit_dir / "adr.service")],
                        env=plat["env"], capture_output=True, text=True, timeout=60)
     assert v.returncode == 0 and v.stderr == "", v.stderr
-    assert _run(plat["bin"], ["service", "uninstall", "--yes"], plat["env"], plat["root"]).returncode == 0
+    # Removing the service is human-only: typed at a terminal of the human's own, never a bare pipe.
+    rc, _out, err, _screen = HumanTerminal([str(plat["bin"] / "adr"), "service", "uninstall", "--yes"], plat["env"],
+                                          cwd=plat["root"]).finish(120)
+    assert rc == 0, err
+    assert not (unit_dir / "adr.service").exists()
 
 
 def test_a_changed_shipped_pack_is_refused_everywhere(plat):
