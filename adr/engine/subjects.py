@@ -167,7 +167,8 @@ class FileSubject:
     on = "file"
 
     def __init__(self, kind: str, path: str, content: str | None, cwd: str, home: str,
-                 old_content: str = "", by: str = "", via: str = "", append: bool = False) -> None:
+                 old_content: str = "", by: str = "", via: str = "", append: bool = False,
+                 recursive: bool = False) -> None:
         self.kind = kind  # write | edit | read | delete
         self.raw_path = path
         self.path = normalize(path, cwd, home)
@@ -177,6 +178,7 @@ class FileSubject:
         self.by = by
         self.via = via
         self.append = append
+        self.recursive = recursive  # a delete that takes a directory tree with it
         self.cwd = cwd
         self.home = home
 

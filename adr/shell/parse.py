@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 import tree_sitter_bash as tsb
 
-from adr.shell import interpreters
-from adr.shell.model import FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
+from adr.shell import effects, interpreters
+from adr.shell.fold import fold
+from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
 from adr.shell.words import decode_ansi_c, echo_output, printf_output, unescape_double_quoted, unescape_word
 from adr.shell.wrappers import glob_program, unwrap
 
@@ -84,6 +85,7 @@ class _Walker:
         self.parser = _parser()
         self.drafts: list[_Draft] = []
         self.writes: list[FileWrite] = []
+        self.deletes: list[FileDelete] = []
         self.scripts: list[Script] = []
         self.issues: list[ShellIssue] = []
         self.urls: list[str] = []
@@ -273,6 +275,13 @@ class _Walker:
             prev, cur = stages[i - 1], stages[i]
             if len(prev) != 1 or len(cur) != 1:
                 continue
+            nxt = cur[0]
+            if prev[0].argv[:1] == ["find"] and nxt.argv and nxt.argv[0] in effects.DELETERS \
+                    and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
+                # `find . -name '*.db' | xargs rm`: what find prints is deleted
+                rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
+                self.add_effects(effects.find_deletes(prev[0].argv[1:] + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
+                                 nxt.argv[0], via)
             out = prev[0].output
             if out is None:
                 continue
@@ -686,6 +695,8 @@ class _Walker:
                 self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             self.nested_shell(" ".join(args), via, depth, "eval", inherit=d)
             return
+        if prog in _EFFECT_TOOLS:
+            self.add_effects(effects.tool_effects(prog, args), prog, via)
         for cmd in _option_commands(prog, args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
         if prog == "trap" and args and args[0] not in ("-l", "-p"):
@@ -715,6 +726,7 @@ class _Walker:
             return
         if prog == "find":
             self.find_exec(d, via, depth)
+            self.add_effects(effects.find_deletes(args), "find", via)
             return
         if prog == "tee":
             append = any(a in ("-a", "--append") for a in args)
@@ -772,8 +784,29 @@ class _Walker:
     def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> None:
         if len(self.scripts) < 64:
             self.scripts.append(Script(lang, code[:MAX_DECODED], via))
-        for cmd in interpreters.spawned_commands(lang, code):
+        # code that builds its strings from pieces ('cu'+'rl', chr(…), [::-1] …) is judged as the
+        # strings it builds: the folded text is a script of its own, and what it spawns runs
+        folded = fold(lang, code[:MAX_DECODED])
+        if folded != code[:MAX_DECODED] and len(self.scripts) < 64:
+            self.scripts.append(Script(lang, folded, _join_via(via, "constants folded")))
+        spawned = interpreters.spawned_commands(lang, folded)
+        if folded != code:
+            spawned += [c for c in interpreters.spawned_commands(lang, code) if c not in spawned]
+        for cmd in spawned[:32]:
             self.nested_shell(cmd, via, depth, "spawned", inherit=d)
+        self.add_effects(effects.code_effects(lang, code), d.argv[0] if d.argv else lang, via)
+
+    def add_effects(self, found: "list[effects.Effect]", by: str, via: str) -> None:
+        """Record files a tool or code writes, edits or deletes (bounded, without repeats)."""
+        for e in found:
+            if e.kind == "delete":
+                fd = FileDelete(e.path, by, via, e.recursive)
+                if len(self.deletes) < 64 and fd not in self.deletes:
+                    self.deletes.append(fd)
+            else:
+                fw = FileWrite(e.path, e.content, e.append, by, via, e.kind)
+                if len(self.writes) < 256 and fw not in self.writes:
+                    self.writes.append(fw)
 
     def find_exec(self, d: _Draft, via: str, depth: int) -> None:
         args = d.argv[1:]
@@ -801,6 +834,13 @@ class _Walker:
         prog = d.argv[0] if d.argv else ""
         args = d.argv[1:]
         via = d.via
+        if prog in effects.EDITORS:
+            self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
+        elif prog in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers):
+            # `echo .git | xargs rm -rf`: the words on stdin are more targets
+            words = [w for w in data.split() if w][:32]
+            if words:
+                self.add_effects(effects.tool_effects(prog, list(args) + words), prog, via)
         if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
             return
@@ -821,6 +861,11 @@ class _Walker:
             d.output = "\n".join(line[::-1] for line in data.split("\n"))
         elif prog == "tr" and len(args) == 2 and not any(a.startswith("-") for a in args):
             d.output = _tr(data, args[0], args[1])
+        elif prog == "dd" and not any(a.startswith("if=") for a in args):
+            for i, w in enumerate(self.writes):
+                if w.content is None and w.by == "dd" and any(a == "of=" + w.path for a in args):
+                    self.writes[i] = FileWrite(w.path, data, w.append or "oflag=append" in args, w.by, w.via)
+            return
         elif prog == "tee":
             d.output = data
             targets = set(_positionals(args))
@@ -880,6 +925,10 @@ def _tr(data: str, a: str, b: str) -> str | None:
     eb = eb + eb[-1] * max(0, len(ea) - len(eb))
     return data.translate(str.maketrans(ea, eb[: len(ea)]))
 
+
+# programs with file effects beyond redirects, tee, cp and dd (adr.shell.effects)
+_EFFECT_TOOLS = effects.DELETERS | effects.EDITORS | frozenset({"sed", "gsed", "awk", "gawk", "mawk", "nawk", "perl",
+                                                               "ruby", "truncate", "mv", "gmv"})
 
 # programs whose output or output file is content from the network (for download-then-run)
 DOWNLOADERS = frozenset({"curl", "wget", "wget2", "aria2c", "fetch", "axel", "http", "https", "xh", "lwp-download"})
@@ -1228,5 +1277,5 @@ def parse(text: str) -> ParsedShell:
     except RecursionError:
         w.issue("too-deep", "nesting too deep to follow")
     cmds = tuple(d.freeze() for d in w.drafts)
-    return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts),
+    return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))
