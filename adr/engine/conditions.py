@@ -499,6 +499,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "path": _c_globs("paths", multi=True),
         "writes": _c_globs("write_targets", multi=True),
         "reads": _c_globs("read_sources", multi=True),
+        "uploads": _c_globs("uploads", multi=True),
         "sudo": _c_bool("sudo"),
         "upstream": _c_names_any("upstream"),
         "downstream": _c_names_any("downstream"),
@@ -508,6 +509,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "stdin": _c_regex("stdin_text"),
         "env": _c_regex_each("env"),
         "runs_downloaded": _c_bool("runs_downloaded"),
+        "piped": _c_bool("piped"),
         "in_file": _c_bool("note"),
     },
     "file": {
@@ -518,6 +520,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "by": _c_names("by"),
         "append": _c_bool("append"),
         "content_known": _c_bool("content_known"),
+        "recursive": _c_bool("recursive"),
+        "outside_project": _c_bool("outside_project"),
     },
     "url": {
         "url": _c_regex("url"),

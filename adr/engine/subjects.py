@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from adr.engine.pathnorm import normalize
 from adr.shell.model import SimpleCommand
+from adr.shell.uploads import uploaded_files
 
 
 class lazy:
@@ -80,6 +81,7 @@ class CommandSubject:
         self.stdin_text = cmd.stdin_text or ""
         self.env = cmd.env
         self.runs_downloaded = bool(cmd.runs_downloaded)
+        self.piped = cmd.piped
 
     @lazy
     def args_text(self) -> str:
@@ -154,6 +156,12 @@ class CommandSubject:
         return tuple(out)
 
     @lazy
+    def uploads(self) -> tuple[str, ...]:
+        """Local files this command sends off the machine (curl -d @f, -F x=@f, -T, scp/rsync/rclone
+        to a remote, gh gist create …), normalized as paths."""
+        return tuple(normalize(p, self.cwd, self.home) for p in uploaded_files(self.program, self.args_tuple))
+
+    @lazy
     def write_targets(self) -> tuple[str, ...]:
         return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
                      if r.op in (">", ">>", ">|", "&>", "&>>") and r.target)
@@ -185,6 +193,16 @@ class FileSubject:
     @property
     def evidence_subject(self) -> str:
         return self.path
+
+    @lazy
+    def outside_project(self) -> bool:
+        """The path lies outside the working directory's tree (the project the agent works in).
+        Unknown — False — when the working directory is `/` or a home directory itself."""
+        root = normalize(self.cwd or "/", "", self.home).rstrip("/")
+        if root in ("", "~") or root.count("/") < 1 or (root.startswith("/") and root.count("/") < 2):
+            return False
+        p = self.path.split("/**", 1)[0]  # find START/**/NAME: where the deletion starts
+        return bool(p) and p != root and not p.startswith(root + "/")
 
 
 class UrlSubject:

@@ -31,6 +31,7 @@ class SimpleCommand:
     stdin_text: str | None = None  # literal text fed on stdin (heredoc, here-string, echo | …)
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to this command (LD_PRELOAD=…)
     runs_downloaded: str = ""  # a file downloaded earlier in the same command line that this runs
+    piped: bool = False  # its stdin is another command's output (a pipeline stage after the first)
 
     @property
     def program(self) -> str:

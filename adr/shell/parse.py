@@ -59,6 +59,7 @@ class _Draft:
     args_dynamic: bool = False
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to the command
     runs_downloaded: str = ""  # a file this same command line downloaded, which this command runs
+    piped: bool = False  # stdin comes from an earlier pipeline stage
 
     def freeze(self) -> SimpleCommand:
         return SimpleCommand(
@@ -66,7 +67,7 @@ class _Draft:
             wrappers=self.wrappers, redirects=tuple(self.redirects),
             upstream=tuple(dict.fromkeys(self.upstream)), downstream=tuple(dict.fromkeys(self.downstream)),
             via=self.via, depth=self.depth, dynamic=self.dynamic, program_path=self.program_path,
-            stdin_text=self.stdin_text, env=self.env, runs_downloaded=self.runs_downloaded,
+            stdin_text=self.stdin_text, env=self.env, runs_downloaded=self.runs_downloaded, piped=self.piped,
         )
 
 
@@ -91,6 +92,9 @@ class _Walker:
         self.urls: list[str] = []
         self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
         self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
+        self.git_remotes: dict[str, str] = {}  # remote name → URL added by `git remote add` in this line
+        self.refs: list[str] = []  # variables expanded since the current command began
+        self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.nodes = 0
         self.stopped = False
         self.empty_unknown = False
@@ -249,7 +253,17 @@ class _Walker:
         if value_node is None:
             self.env[name] = ""
             return
+        before = len(self.drafts)
+        refs_before = len(self.refs)
         vals, dyn = self.word(value_node, via, depth, sd + 1)
+        made = [d for d in self.drafts[before:] if d.argv]
+        for ref in self.refs[refs_before:]:  # k2=$k: the sources travel on
+            made += [d for d in self.var_drafts.get(ref, ()) if d not in made]
+        del self.refs[refs_before:]
+        if made:
+            self.var_drafts[name] = made[:16]
+        else:
+            self.var_drafts.pop(name, None)
         if dyn:
             self.env.pop(name, None)
         else:
@@ -270,6 +284,7 @@ class _Walker:
             for d in s:
                 d.upstream.extend(up)
                 d.downstream.extend(down)
+                d.piped = d.piped or i > 0
         # data flow: literal output of a stage becomes the next stage's stdin
         for i in range(1, len(stages)):
             prev, cur = stages[i - 1], stages[i]
@@ -281,7 +296,7 @@ class _Walker:
                 # `find . -name '*.db' | xargs rm`: what find prints is deleted
                 rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
                 self.add_effects(effects.find_deletes(prev[0].argv[1:] + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
-                                 nxt.argv[0], via)
+                                 "find", via)
             out = prev[0].output
             if out is None:
                 continue
@@ -479,6 +494,8 @@ class _Walker:
             if c.type in ("variable_name", "special_variable_name"):
                 name = self.text(c)
                 break
+        if name and len(self.refs) < 256:
+            self.refs.append(name)
         simple = txt in (f"${name}", "${" + name + "}")
         if name == "IFS" and simple:
             return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
@@ -540,13 +557,17 @@ class _Walker:
         name_upstream: list[str] = []
         local_env: dict[str, str] = {}
         name_node = node.child_by_field_name("name")
+        feeders: list[_Draft] = []  # commands whose output becomes this command's arguments or environment
+        refs_before = len(self.refs)
         for c in node.named_children:
             if c.type == "variable_assignment":
                 n = c.child_by_field_name("name")
                 v = c.child_by_field_name("value")
                 if n is not None:
+                    before = len(self.drafts)
                     vals, dyn = self.word(v, via, depth, sd + 1) if v is not None else ([""], False)
                     local_env[self.text(n)] = " ".join(vals)
+                    feeders += self.drafts[before:]
                 continue
             if c.type in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
                 continue
@@ -566,8 +587,10 @@ class _Walker:
             if len(self.drafts) > before:
                 # `bash <(curl …)`, `curl -d "$(cat ~/.aws/credentials)"`: what those commands print
                 # is this program's input
-                name_upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv and d.depth == depth + 1
-                                     or d.argv and c.type == "process_substitution")
+                fed = [d for d in self.drafts[before:] if d.argv and d.depth == depth + 1
+                       or d.argv and c.type == "process_substitution"]
+                name_upstream.extend(d.argv[0] for d in fed)
+                feeders += fed
             dyn_args = dyn_args or dyn
             argv.extend(vals)
         raw = self.text(node)
@@ -592,8 +615,19 @@ class _Walker:
                 # keep the computed name as written; it names no program we can look up
                 name_vals = [self.text(name_node)]
         argv = name_vals + argv
+        # `k=$(cat ~/.aws/credentials); curl -d "$k" …`: a variable carries the commands it came from
+        for name in self.refs[refs_before:]:
+            for d in self.var_drafts.get(name, ()):
+                if d not in feeders:
+                    feeders.append(d)
+                    name_upstream.append(d.argv[0])
+        del self.refs[refs_before:]
         draft = self.finish(argv, raw, via, depth, dynamic_name, upstream=tuple(name_upstream),
                             args_dynamic=dyn_args)
+        if draft:
+            prog = draft[0].argv[0]
+            for f in feeders:
+                f.downstream.append(prog)
         if draft and local_env:
             draft[0].env = tuple(f"{k}={v}" for k, v in local_env.items())
         elif not draft and local_env:
@@ -691,12 +725,18 @@ class _Walker:
                     self.nested_shell(content, via, depth, f"script {file_arg}", inherit=d)
             return
         if prog == "eval":
-            if d.args_dynamic:
-                self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
+            before = len(self.issues)
             self.nested_shell(" ".join(args), via, depth, "eval", inherit=d)
+            if d.args_dynamic:
+                # one unknown, one finding: what the evaluated text computes is the eval-dynamic issue
+                # (with its exceptions for environment set-up tools), not a second dynamic-command
+                self.issues[before:] = [i for i in self.issues[before:] if i.kind != "dynamic-command"]
+                self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             return
         if prog in _EFFECT_TOOLS:
             self.add_effects(effects.tool_effects(prog, args), prog, via)
+        elif prog == "git":
+            self.git_remote(d)
         for cmd in _option_commands(prog, args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
         if prog == "trap" and args and args[0] not in ("-l", "-p"):
@@ -767,6 +807,30 @@ class _Walker:
                 if content is not None:
                     self.script(lang, content, _join_via(via, f"{prog} {file_arg}"), depth, d)
 
+    def git_remote(self, d: _Draft) -> None:
+        """`git remote add NAME URL && git push NAME`: the push goes to URL — judge it as `git push URL`."""
+        i, args = _git_subcommand(d.argv)
+        if i is None:
+            return
+        sub, rest = args[i], args[i + 1:]
+        if sub == "remote" and rest[:1] in (["add"], ["set-url"]):
+            pos = _positionals_skipping(rest[1:], {"-t", "-m", "--track", "--master"})
+            if len(pos) >= 2 and len(self.git_remotes) < 16:
+                self.git_remotes[pos[0]] = pos[1]
+        elif sub == "push" and self.git_remotes:
+            skip = False
+            for k in range(i + 1, len(d.argv)):
+                a = d.argv[k]
+                if skip:
+                    skip = False
+                    continue
+                if a.startswith("-"):
+                    skip = a in ("-o", "--push-option", "--receive-pack", "--exec")
+                    continue
+                if a in self.git_remotes:
+                    d.argv[k] = self.git_remotes[a]
+                break
+
     def mark_runs_downloaded(self, d: _Draft) -> None:
         """`curl -o x.sh URL; sh x.sh`, `wget URL && ./tool`: this command runs a downloaded file."""
         if not self.downloaded:
@@ -834,6 +898,10 @@ class _Walker:
         prog = d.argv[0] if d.argv else ""
         args = d.argv[1:]
         via = d.via
+        if prog in ("ssh", "autossh") and not _ssh_remote_command(list(args)):
+            # `ssh host <<EOF … EOF`: the remote login shell runs what comes on stdin
+            self.nested_shell(data, via, depth, "ssh remote command", inherit=None)
+            return
         if prog in effects.EDITORS:
             self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
         elif prog in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers):
@@ -1045,6 +1113,39 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
     return out[:8]
 
 
+_GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env",
+                         "--super-prefix"})
+
+
+def _git_subcommand(argv: "list[str]") -> "tuple[int | None, list[str]]":
+    """Index (in argv) of git's subcommand, skipping its global options."""
+    k = 1
+    while k < len(argv):
+        a = argv[k]
+        if a in _GIT_VALUED:
+            k += 2
+            continue
+        if a.startswith("-"):
+            k += 1
+            continue
+        return k, argv
+    return None, argv
+
+
+def _positionals_skipping(args: "list[str]", valued: "set[str]") -> list[str]:
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-") and len(a) > 1:
+            skip = a in valued
+            continue
+        out.append(a)
+    return out
+
+
 def _positionals_after_options(args: list[str], valued: set[str]) -> list[str]:
     i = 0
     while i < len(args) and args[i].startswith("-") and len(args[i]) > 1:
@@ -1056,12 +1157,16 @@ _SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
 
 
 def _ssh_remote_command(args: list[str]) -> str:
-    """`ssh [opts] host cmd…` → "cmd …" (what the remote shell runs)."""
+    """`ssh [opts] host [opts] cmd…` → "cmd …" (what the remote shell runs). OpenSSH reads options
+    after the destination too (`ssh host -l pete`), up to the first word of the command."""
     i = 0
+    host_seen = False
     while i < len(args):
         a = args[i]
         if a == "--":
             i += 1
+            if not host_seen:
+                i += 1  # the destination follows `--`
             break
         if a.startswith("-") and len(a) > 1:
             if a[-1] in _SSH_VALUED and len(a) == 2:
@@ -1069,9 +1174,11 @@ def _ssh_remote_command(args: list[str]) -> str:
                 continue
             i += 1
             continue
-        break
-    rest = args[i + 1:]
-    return " ".join(rest)
+        if host_seen:
+            break
+        host_seen = True
+        i += 1
+    return " ".join(args[i:])
 
 
 def _positionals(args: "list[str] | tuple[str, ...]") -> list[str]:

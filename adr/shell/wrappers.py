@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
-    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), 0),
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P", "--path", "-a", "--argv0",
+                       "--block-signal", "--default-signal", "--ignore-signal"}), 0),
     "command": (frozenset(), 0),
     "builtin": (frozenset(), 0),
     "exec": (frozenset({"-a"}), 0),
@@ -52,8 +53,23 @@ PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
 _PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-q", "-b", "-bb", "-d", "-v", "-x"})
 _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_PARALLEL_VALUED = frozenset({"-j", "--jobs", "-P", "--max-procs", "-n", "--max-args", "-N", "-L", "--max-lines",
+                              "-S", "--sshlogin", "--sshloginfile", "--slf", "--joblog", "--results", "--res",
+                              "-a", "--arg-file", "--colsep", "-C", "-d", "--delimiter", "-I", "--replace",
+                              "--timeout", "--delay", "--retries", "--tmpdir", "--tagstring", "-E", "--eof",
+                              "--workdir", "--wd", "--env", "--block", "--basefile", "--bf", "--return"})
 # `command -v x`, `type`: a look-up, nothing runs
 _LOOKUP_FLAGS = {"command": {"-v", "-V"}}
+
+
+def _is_lookup(args: "list[str]") -> bool:
+    """`command -v x`, `command -pV x`, `command -p -v x`: a look-up, nothing runs."""
+    for a in args:
+        if a == "--" or not a.startswith("-") or len(a) < 2:
+            return False
+        if "v" in a[1:] or "V" in a[1:]:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -76,7 +92,7 @@ def basename(prog: str) -> str:
 
 def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
-    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script") \
+    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel") \
             and not _PYTHON_RE.fullmatch(argv[0]):
         return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
     wrappers: list[str] = []
@@ -105,6 +121,27 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 args = []
                 last = []
                 break
+        if prog == "parallel":
+            # parallel [opts] CMD … ::: ARGS …: CMD runs once per argument (or per stdin line)
+            wrappers.append("parallel")
+            rest, j = args[1:], 0
+            while j < len(rest) and rest[j].startswith("-") and rest[j] not in (":::", "::::"):
+                j += 2 if rest[j] in _PARALLEL_VALUED else 1
+            cmd, extra, k = [], [], j
+            while k < len(rest) and rest[k] not in (":::", ":::+", "::::", "::::+"):
+                cmd.append(rest[k])
+                k += 1
+            extra = [a for a in rest[k:] if a not in (":::", ":::+", "::::", "::::+")]
+            if len(cmd) == 1 and " " in cmd[0]:
+                # parallel 'rm -rf {}' ::: a b: a command line, {} replaced by the arguments
+                joined = " ".join(shlex.quote(x) for x in extra)
+                shell_strings.append(cmd[0].replace("{}", joined) if "{}" in cmd[0] else f"{cmd[0]} {joined}".strip())
+                args, last = [], []
+                break
+            args = [c for c in cmd if c != "{}"] + extra
+            if not args:
+                args = ["echo"]
+            continue
         if prog in ("su",):
             # su [opts] [user] [-c CMD]: run CMD (as a shell string) or a root shell
             sudo = True
@@ -147,7 +184,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         spec = _WRAPPERS.get(prog)
         if spec is None:
             break
-        if prog in _LOOKUP_FLAGS and len(args) > 1 and args[1] in _LOOKUP_FLAGS[prog]:
+        if prog in _LOOKUP_FLAGS and _is_lookup(args[1:]):
             break
         valued, positional = spec
         wrappers.append(prog)
@@ -161,6 +198,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             if a == "--":
                 i += 1
                 break
+            if prog == "env" and a == "-":
+                i += 1  # `env - cmd`: -i spelled as a lone dash
+                continue
             if prog == "env" and _ASSIGN_RE.match(a):
                 i += 1
                 continue
