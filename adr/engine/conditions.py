@@ -496,6 +496,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "any_flag": _c_flags(False),
         "subcommand": _c_subcommand,
         "positional": _c_regex_each("positionals"),
+        "verb": _c_names_any("verbs"),
         "path": _c_globs("paths", multi=True),
         "writes": _c_globs("write_targets", multi=True),
         "reads": _c_globs("read_sources", multi=True),
@@ -511,6 +512,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "runs_downloaded": _c_bool("runs_downloaded"),
         "piped": _c_bool("piped"),
         "in_file": _c_bool("note"),
+        "outside_project": _c_bool("outside_project"),
     },
     "file": {
         "kind": _c_kind,

@@ -55,9 +55,33 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
+_VERB_WORD = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*").fullmatch
+_VERB_SPLIT = re.compile(r"[:.]").split
+_VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
+
 # relative, single slashes, no quote, blank, `~` or `$`: joined to the cwd it stays as it is (once
 # `.` / `..` segments are ruled out, and a trailing slash dropped)
 _PLAIN_REL = re.compile(r"[^/'\"~$\s]+(?:/[^/'\"~$\s]+)*/?").fullmatch
+
+
+def project_root(cwd: str, home: str) -> str:
+    """The normalized working directory — the project the agent works in — or "" when it is `/`,
+    a top-level directory or a home directory itself (then nothing can be called outside it)."""
+    root = normalize(cwd or "/", "", home).rstrip("/")
+    if root in ("", "~") or root.count("/") < (1 if root.startswith("~") else 2):
+        return ""
+    return root
+
+
+# scratch space: nothing there belongs to a project, so nothing there counts as "outside" one
+_SCRATCH = ("/tmp", "/var/tmp", "/private/tmp", "/private/var/folders", "/var/folders", "/dev/shm")
+
+
+def _outside(path: str, root: str) -> bool:
+    p = path.split("/**", 1)[0]  # find START/**/NAME: where it starts
+    if not root or not p or p == root or p.startswith(root + "/"):
+        return False
+    return not any(p == t or p.startswith(t + "/") for t in _SCRATCH)
 
 
 class CommandSubject:
@@ -128,6 +152,24 @@ class CommandSubject:
         return tuple(out)
 
     @lazy
+    def verbs(self) -> tuple[str, ...]:
+        """The words of the subcommand chain, split where CLIs join a verb to its noun: `apps:destroy`,
+        `delete-bucket`, `kv metadata delete`, `db_reset` → apps, destroy, delete, kv, metadata, db, reset.
+        Only the first four positionals, and only word-like ones (no paths, URLs, values)."""
+        out: list[str] = []
+        for w in self.positionals[:4]:
+            if len(w) > 48 or not _VERB_WORD(w):
+                continue
+            w = w.lower()
+            for part in _VERB_SPLIT(w):
+                if part:
+                    out.append(part)
+                    head = _VERB_HEAD(part)
+                    if head is not None and head.group(0) != part:
+                        out.append(head.group(0))
+        return tuple(dict.fromkeys(out))
+
+    @lazy
     def read_sources(self) -> tuple[str, ...]:
         return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
                      if r.op in ("<",) and r.target)
@@ -160,6 +202,12 @@ class CommandSubject:
         """Local files this command sends off the machine (curl -d @f, -F x=@f, -T, scp/rsync/rclone
         to a remote, gh gist create …), normalized as paths."""
         return tuple(normalize(p, self.cwd, self.home) for p in uploaded_files(self.program, self.args_tuple))
+
+    @lazy
+    def outside_project(self) -> bool:
+        """An argument names a path outside the working directory's tree."""
+        root = project_root(self.cwd, self.home)
+        return bool(root) and any(_outside(p, root) for p in self.paths)
 
     @lazy
     def write_targets(self) -> tuple[str, ...]:
@@ -196,13 +244,8 @@ class FileSubject:
 
     @lazy
     def outside_project(self) -> bool:
-        """The path lies outside the working directory's tree (the project the agent works in).
-        Unknown — False — when the working directory is `/` or a home directory itself."""
-        root = normalize(self.cwd or "/", "", self.home).rstrip("/")
-        if root in ("", "~") or root.count("/") < 1 or (root.startswith("/") and root.count("/") < 2):
-            return False
-        p = self.path.split("/**", 1)[0]  # find START/**/NAME: where the deletion starts
-        return bool(p) and p != root and not p.startswith(root + "/")
+        """The path lies outside the working directory's tree (the project the agent works in)."""
+        return _outside(self.path, project_root(self.cwd, self.home))
 
 
 class UrlSubject:

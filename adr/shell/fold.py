@@ -252,7 +252,7 @@ class _Parser:
         vals: list = []
         while True:
             v, i = self.expr(i)
-            if isinstance(v, list) and close is None and self.lang == "perl":
+            if isinstance(v, list) and self.lang == "perl" and close != "]":  # perl lists flatten
                 vals.extend(v)
             else:
                 vals.append(v)

@@ -801,7 +801,7 @@ class _Walker:
             return
         lang = interpreters.language_of(prog)
         if lang is not None:
-            file_arg = _first_positional(args)
+            file_arg = interpreters.run_file(prog, args) if lang == "go" else _first_positional(args)
             if file_arg is not None:
                 content = self.written_content(file_arg)
                 if content is not None:
@@ -859,6 +859,10 @@ class _Walker:
         for cmd in spawned[:32]:
             self.nested_shell(cmd, via, depth, "spawned", inherit=d)
         self.add_effects(effects.code_effects(lang, code), d.argv[0] if d.argv else lang, via)
+        if depth < MAX_LAYERS:
+            # exec("…") / eval '…' / new Function("…"): more code of the same language
+            for inner in interpreters.evaluated_code(lang, folded)[:4]:
+                self.script(lang, inner, _join_via(via, "eval"), depth + 1, d)
 
     def add_effects(self, found: "list[effects.Effect]", by: str, via: str) -> None:
         """Record files a tool or code writes, edits or deletes (bounded, without repeats)."""
