@@ -131,6 +131,16 @@ class _Walker:
             if not tree2.root_node.has_error:
                 tree, root, src = tree2, tree2.root_node, src2
         if root.has_error:
+            closed = _close_open_quote(src)
+            if closed is not None:
+                # `curl … | sh "`: bash never runs an unterminated line, but tree-sitter's error
+                # recovery can drop real commands around the stray quote — judge the line as if the
+                # quote were closed (everything that could run is then seen)
+                tree2 = self.parser.parse(closed)
+                if not tree2.root_node.has_error:
+                    self.issue("parse-error", "unterminated quote (judged as if closed)", via)
+                    tree, root, src = tree2, tree2.root_node, closed
+        if root.has_error:
             self.issue("parse-error", _first_error(root, src), via)
         start = len(self.drafts)
         if depth > 0 and len(self.layers) < 32:
@@ -249,6 +259,8 @@ class _Walker:
     def assign(self, node: ts.Node, via: str, depth: int, sd: int) -> None:
         name_node = node.child_by_field_name("name")
         value_node = node.child_by_field_name("value")
+        if name_node is not None and name_node.type == "subscript":
+            self.substitutions_in(name_node, via, depth, sd + 1)  # a[$(cmd)]=x runs cmd
         name = self.text(name_node) if name_node is not None else ""
         if value_node is None:
             self.env[name] = ""
@@ -466,6 +478,8 @@ class _Walker:
             self.substitution(node, via, depth, sd, "<(…)")
             return self.text(node), True
         if t == "arithmetic_expansion":
+            # $(( 1 + $(cmd) )): the command substitution runs when the expression is evaluated
+            self.substitutions_in(node, via, depth, sd + 1)
             return self.text(node), False
         if t == "array":
             vals = []
@@ -737,6 +751,12 @@ class _Walker:
             self.add_effects(effects.tool_effects(prog, args), prog, via)
         elif prog == "git":
             self.git_remote(d)
+        elif prog in _CONTAINER_TOOLS:
+            inner = _container_command(prog, list(args))
+            if inner:
+                # docker run/exec, kubectl exec/run, podman, lxc, multipass: the command runs (in a
+                # container or VM, with the network and whatever is mounted) — judge it
+                self.nested_shell(" ".join(_sh_quote(a) for a in inner), via, depth, f"{prog} {args[0]}", inherit=d)
         for cmd in _option_commands(prog, args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
         if prog == "trap" and args and args[0] not in ("-l", "-p"):
@@ -1117,6 +1137,68 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
     return out[:8]
 
 
+_CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc", "lxc", "multipass", "docker-compose",
+                              "podman-compose"})
+_DOCKER_VALUED = frozenset({
+    "-a", "--attach", "--add-host", "--annotation", "--blkio-weight", "--cap-add", "--cap-drop", "--cgroup-parent",
+    "--cgroupns", "--cidfile", "--cpu-period", "--cpu-quota", "--cpu-shares", "-c", "--cpus", "--cpuset-cpus",
+    "--cpuset-mems", "--detach-keys", "--device", "--device-cgroup-rule", "--dns", "--dns-option", "--dns-search",
+    "--domainname", "--entrypoint", "-e", "--env", "--env-file", "--expose", "--gpus", "--group-add",
+    "--health-cmd", "--health-interval", "--health-retries", "--health-start-period", "--health-timeout",
+    "-h", "--hostname", "--ip", "--ip6", "--ipc", "--isolation", "--kernel-memory", "-l", "--label",
+    "--label-file", "--link", "--link-local-ip", "--log-driver", "--log-opt", "--mac-address", "-m", "--memory",
+    "--memory-reservation", "--memory-swap", "--memory-swappiness", "--mount", "--name", "--network", "--net",
+    "--network-alias", "--oom-score-adj", "--pid", "--pids-limit", "--platform", "-p", "--publish", "--pull",
+    "--restart", "--runtime", "--security-opt", "--shm-size", "--stop-signal", "--stop-timeout",
+    "--storage-opt", "--sysctl", "--tmpfs", "--ulimit", "-u", "--user", "--userns", "--uts", "-v", "--volume",
+    "--volume-driver", "--volumes-from", "-w", "--workdir", "--env-host", "--secret", "--userns-remap",
+    "--index", "--service-ports"})
+_DOCKER_SUBS = {("run",), ("exec",), ("container", "run"), ("container", "exec"), ("compose", "run"),
+                ("compose", "exec")}
+
+
+def _sh_quote(a: str) -> str:
+    import shlex
+    return shlex.quote(a)
+
+
+def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
+    """argv a container/VM tool runs inside: `docker run [opts] IMAGE CMD…`, `kubectl exec POD -- CMD…`."""
+    if prog in ("kubectl", "oc", "lxc", "multipass"):
+        if args[:1] in (["exec"], ["run"], ["debug"], ["shell"]) and "--" in args:
+            return args[args.index("--") + 1:] or None
+        return None
+    rest = args
+    if prog in ("docker-compose", "podman-compose"):
+        rest = ["compose"] + args
+    sub: "tuple[str, ...] | None" = None
+    for n in (2, 1):
+        if tuple(rest[:n]) in _DOCKER_SUBS:
+            sub = tuple(rest[:n])
+            break
+    if sub is None:
+        return None
+    i, entry = len(sub), None
+    while i < len(rest):
+        a = rest[i]
+        if a == "--":
+            i += 1
+            break
+        if not a.startswith("-") or a == "-":
+            break
+        name = a.split("=", 1)[0]
+        if name == "--entrypoint":
+            entry = a.split("=", 1)[1] if "=" in a else (rest[i + 1] if i + 1 < len(rest) else None)
+        if name in _DOCKER_VALUED and "=" not in a:
+            i += 2
+        else:
+            i += 1
+    cmd = rest[i + 1:]  # after the image / container / service
+    if entry:
+        cmd = [entry] + cmd
+    return cmd or None
+
+
 _GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env",
                          "--super-prefix"})
 
@@ -1244,6 +1326,40 @@ def _first_positional(args: list[str]) -> str | None:
 _BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"$`\\]*,[^{}\s'\"$`\\]*)\}")
 _RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
 _UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
+
+
+def _close_open_quote(src: bytes) -> "bytes | None":
+    """src + the quote that closes a quote left open at its end (None when every quote is closed)."""
+    if len(src) > 64 * 1024:
+        return None
+    quote = 0  # 0, ord("'"), ord('"')
+    i, n = 0, len(src)
+    word_start = True
+    while i < n:
+        c = src[i]
+        if quote == 0:
+            if c == 0x5C:  # backslash
+                i += 2
+                word_start = False
+                continue
+            if c == 0x23 and word_start:  # comment to end of line
+                j = src.find(b"\n", i)
+                i = n if j == -1 else j
+                continue
+            if c in (0x27, 0x22):
+                quote = c
+            word_start = c in b" \t\n;&|()<>"
+        elif quote == 0x27:
+            if c == 0x27:
+                quote = 0
+        else:
+            if c == 0x5C:
+                i += 2
+                continue
+            if c == 0x22:
+                quote = 0
+        i += 1
+    return src + bytes([quote]) if quote else None
 
 
 def _safe_source(text: str) -> bytes:

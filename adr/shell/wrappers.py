@@ -90,8 +90,23 @@ def basename(prog: str) -> str:
     return prog
 
 
+def fold_case(name: str) -> str:
+    """`GIT`, `Curl`, `/usr/bin/RM`: on a case-insensitive file system (macOS by default) the shell
+    finds the same program, so a known program spelled in another case is that program."""
+    if not name or name.islower() or not name.isascii():
+        return name
+    if "/" in name:
+        head, _, base = name.rpartition("/")
+        folded = fold_case(base)
+        return name if folded == base else f"{head}/{folded}"
+    low = name.lower()
+    return low if low in FOLDABLE else name
+
+
 def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
+    if argv and not argv[0].islower() and any(c.isupper() for c in argv[0]):
+        argv = (fold_case(argv[0]),) + tuple(argv[1:])
     if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel") \
             and not _PYTHON_RE.fullmatch(argv[0]):
         return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
@@ -105,6 +120,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     for _ in range(16):  # bounded: wrappers of wrappers
         if not args:
             break
+        if any(c.isupper() for c in args[0]):
+            args[0] = fold_case(args[0])
         prog = basename(args[0])
         last = [prog] + args[1:]
         if "/" in args[0]:
@@ -226,6 +243,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 if prog == "nice" and re.fullmatch(r"-\d+", a):
                     i += 1
                     continue
+                if len(a) > 2 and a[1] != "-" and "=" not in a and ("-" + a[-1]) in valued and a[1:].isalpha():
+                    i += 2  # `env -iu HOME cmd`, `sudo -Eu root cmd`: the cluster's last flag takes the next word
+                    continue
                 # combined short flags with a trailing valued option, e.g. xargs -0I{}
                 i += 1
                 continue
@@ -248,6 +268,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             rest = ["echo"]
         args = rest
     if args:
+        if any(c.isupper() for c in args[0]):
+            args[0] = fold_case(args[0])
         if "/" in args[0]:
             program_path = args[0]
         args[0] = basename(args[0])
@@ -276,3 +298,19 @@ def glob_program(pattern: str) -> str:
         if fnmatch.fnmatchcase(name, base):
             return name
     return ""
+
+
+# programs whose upper- or mixed-case spelling is folded to them (fold_case); names that exist in
+# another case on their own (R, GET, HEAD, POST from libwww-perl) are left out on purpose
+FOLDABLE = frozenset(GLOB_CANDIDATES) | frozenset(_WRAPPERS) | frozenset({
+    "git", "gh", "glab", "docker", "podman", "kubectl", "helm", "terraform", "tofu", "pulumi", "aws", "gcloud",
+    "gsutil", "az", "npm", "npx", "pnpm", "yarn", "bun", "pip", "pip3", "pipx", "uv", "poetry", "cargo", "go",
+    "gem", "brew", "apt", "apt-get", "make", "find", "xargs", "tee", "mv", "cp", "ln", "install", "sed", "awk",
+    "gawk", "ruby", "node", "deno", "python3", "python2", "perl", "php", "lua", "openssl", "crontab", "launchctl",
+    "systemctl", "defaults", "osascript", "security", "sqlite3", "psql", "mysql", "mongosh", "redis-cli",
+    "rclone", "s3cmd", "scp", "sftp", "ssh-keygen", "ssh-add", "truncate", "unlink", "rmdir", "eval", "exec",
+    "source", "ditto", "xattr", "spctl", "csrutil", "tccutil", "dscl", "sysadminctl", "killall", "pkill",
+    "nohup", "vim", "vi", "nano", "ed", "ex", "emacs", "tar", "unzip", "gzip", "gunzip", "base32", "certutil",
+    "telnet", "whois", "nslookup", "dig", "host", "ping", "nmap", "tor", "socket", "busybox", "enable", "vault",
+    "heroku", "vercel", "fly", "flyctl", "wrangler", "stripe", "doppler", "restic", "borg", "mc", "azcopy"})
+
