@@ -412,9 +412,14 @@ def _unesc(s: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), s)
 
 
+# some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
+_EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|"
+                          r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
+
+
 def code_effects(language: str, code: str) -> list[Effect]:
     """Files interpreter code writes or deletes, with literal (or home-relative) paths."""
-    if language not in ("python", "node", "perl", "ruby", "php") or not code:
+    if language not in ("python", "node", "perl", "ruby", "php") or not code or not _EFFECT_HINT.search(code):
         return []
     code = normalize_paths(language, code[:64 * 1024])
     out: list[Effect] = []

@@ -24,8 +24,8 @@ MAX_DEPTH = 40
 _HINT = re.compile(
     r"""chr\b|fromCharCode|join|reverse|\[\s*::\s*-1\s*\]|fromhex|b64decode|decode64|decode_base64|base64_decode|"""
     r"""atob|Buffer\s*\.\s*from|pack\s*\(|strrev|hex2bin|rot13|getattr|__import__|import_module|\.send\s*\(|"""
-    r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|["'`]\s*[+.]\s*["'`\w$(]|[\w)\]]\s*[+.]\s*["'`]|\.replace\s*\(|\.gsub\s*\(|"""
-    r"""\.tr\s*\(|\blc\b|\buc\b|[+.]=\s*["'`]""")
+    r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|["'`]\s*[+.]\s*["'`]|[\w)\]]\s*[+.]\s*["'`]|\.replace\s*\(|\.gsub\s*\(|"""
+    r"""\blc\b|\buc\b|[+.]=\s*["'`]""")
 
 Value = Union[str, int, bytes, list]
 

@@ -26,18 +26,32 @@ INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "app
                      "powershell", "go"}
 
 
+_ENTRY_MEMO: "dict[str, tuple[str, frozenset[str]] | None]" = {}
+
+
+def _entry(program: str) -> "tuple[str, frozenset[str]] | None":
+    """(language, code flags) of an interpreter program name (memoized: names repeat a lot)."""
+    try:
+        return _ENTRY_MEMO[program]
+    except KeyError:
+        pass
+    got = next(((lang, flags) for pat, lang, flags in _INTERPRETERS if pat.fullmatch(program)), None)
+    if len(_ENTRY_MEMO) < 4096:
+        _ENTRY_MEMO[program] = got
+    return got
+
+
 def language_of(program: str) -> str | None:
-    for pat, lang, _ in _INTERPRETERS:
-        if pat.fullmatch(program):
-            return lang
-    return None
+    e = _entry(program)
+    return e[0] if e is not None else None
 
 
 def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
     """(language, code) when argv carries code inline; None when it runs a file or stdin."""
-    for pat, lang, flags in _INTERPRETERS:
-        if not pat.fullmatch(program):
-            continue
+    e = _entry(program)
+    if e is None:
+        return None
+    for lang, flags in (e,):
         if lang == "awk":
             # awk [opts] 'program' [files]: first non-option argument is the program
             i = 0

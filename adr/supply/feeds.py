@@ -159,27 +159,12 @@ def update_url_list(paths: Paths, name: str, url: str, timeout: float = 120.0) -
     return FeedResult(name, True, len(urls))
 
 
-def update_safebrowsing(paths: Paths, env: "dict[str, str] | None" = None) -> FeedResult:
-    """Safe Browsing Update API hash-prefix database (needs the safebrowsing API key)."""
-    from adr.reputation import config as repconfig
-    from adr.reputation.keys import get_key
-    from adr.reputation.safebrowsing import SafeBrowsing
-    from adr.reputation.sb_local import DB_NAME, PrefixDB
-    from adr.reputation.sb_local import update as sb_update
-    base = repconfig.load(paths, env).base_url("safebrowsing") or SafeBrowsing.default_base_url
-    db = PrefixDB(paths.feeds_dir / DB_NAME)
-    ok, detail = sb_update(db, base, get_key("safebrowsing", env))
-    return FeedResult("safebrowsing", ok, sum(len(v["prefixes"]) for v in db.lists.values()), "" if ok else detail)
-
-
 def update(paths: Paths, names=("osv", "urlhaus", "phishing"), env: "dict[str, str] | None" = None,
            progress: Callable[[str], None] = lambda s: None) -> list[FeedResult]:
     results = []
     for name in names:
         if name == "safebrowsing":
-            progress("safebrowsing: Update API hash prefixes")
-            results.append(update_safebrowsing(paths, env))
-            continue
+            continue  # its hash-prefix database comes from the provider: adr.reputation.sb_local.update_prefix_db
         url = source_url(name, env)
         progress(f"{name}: {url}")
         if name == "osv":
