@@ -30,6 +30,7 @@ class Judge:
         # GC's full scans, which otherwise cost ~10% of decision time in a long run (bench/engine.py)
         gc.collect()
         gc.freeze()
+        _trim_heap()
         return cls(engine, settings, checks)
 
     def decide(self, action: Action, *, note: str = "") -> Verdict:
@@ -44,3 +45,14 @@ class Judge:
     def close(self) -> None:
         if self.online is not None:
             self.online.close()
+
+
+def _trim_heap() -> None:
+    """Give the C heap's free pages back after loading (YAML, rule compilation): glibc keeps them
+    otherwise, and a long-lived daemon's RSS is what users see. A no-op elsewhere."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
