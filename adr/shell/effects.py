@@ -72,8 +72,8 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
                 if skip:
                     skip = False
                     continue
-                if a in ("-e", "-E", "-M", "-I", "-l"):
-                    skip = a in ("-e", "-E")
+                if a in ("-e", "-E", "-M", "-I", "-l") or re.fullmatch(r"-[a-zA-Z0-9]*[eE]", a):
+                    skip = a not in ("-M", "-I", "-l")  # -e CODE, -pe CODE: the code is not a file
                     continue
                 if a.startswith("-"):
                     continue
@@ -280,7 +280,13 @@ def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] 
         if a == "-delete":
             acts = True
             recursive = True
-        elif a in ("-exec", "-execdir", "-ok", "-okdir"):
+        elif a in ("-ok", "-okdir"):
+            # find asks on the terminal before each one: a person decides (not counted as a delete)
+            j = i + 1
+            while j < len(args) and args[j] not in (";", "+", "\\;"):
+                j += 1
+            i = j
+        elif a in ("-exec", "-execdir"):
             j = i + 1
             sub: list[str] = []
             while j < len(args) and args[j] not in (";", "+", "\\;"):
@@ -299,7 +305,7 @@ def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] 
         return []
     out = []
     for s in starts[:MAX_EFFECTS]:
-        base = s.rstrip("/") or "/"
+        base = s.rstrip("/")  # "" for /
         if name and "/" in name.strip("*"):
             path = name if name.startswith("/") else base + "/" + name.lstrip("./")
         elif name:
