@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from adr.engine.pathnorm import normalize
 from adr.shell.model import SimpleCommand
 from adr.shell.uploads import uploaded_files
+from adr.shell.words import positionals
 
 
 class lazy:
@@ -134,22 +135,7 @@ class CommandSubject:
     def positionals(self) -> tuple[str, ...]:
         """Arguments that are not options — skipping the values of a tool's known valued options,
         so `git -C repo push` has positionals (push,) and `kubectl -n prod delete ns x` (delete, ns, x)."""
-        out = []
-        dd = False
-        valued = _VALUED_OPTIONS.get(self.cmd.program, frozenset())
-        skip = False
-        for a in self.cmd.argv[1:]:
-            if skip:
-                skip = False
-                continue
-            if a == "--" and not dd:
-                dd = True
-                continue
-            if not dd and a.startswith("-") and len(a) > 1:
-                skip = a in valued
-                continue
-            out.append(a)
-        return tuple(out)
+        return tuple(positionals(self.cmd.argv[1:], _VALUED_OPTIONS.get(self.cmd.program, frozenset())))
 
     @lazy
     def verbs(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from adr.shell.fold import fold
+from adr.shell.words import positionals as _positionals
 
 MAX_EFFECTS = 32
 
@@ -33,23 +34,6 @@ EDITORS = frozenset({"ed", "red", "ex", "vim", "vi", "nvim", "view", "vimdiff", 
 _SED = frozenset({"sed", "gsed"})
 _AWK = frozenset({"awk", "gawk", "mawk", "nawk"})
 _SINKS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
-
-
-def _positionals(args: "list[str] | tuple[str, ...]", valued: frozenset[str] = frozenset()) -> list[str]:
-    out: list[str] = []
-    dd = skip = False
-    for a in args:
-        if skip:
-            skip = False
-            continue
-        if a == "--" and not dd:
-            dd = True
-            continue
-        if not dd and a.startswith("-") and len(a) > 1:
-            skip = a in valued
-            continue
-        out.append(a)
-    return out
 
 
 def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | None = None) -> list[Effect]:
@@ -384,26 +368,47 @@ def normalize_paths(language: str, code: str) -> str:
 
 
 _S = _STRLIT
-_CODE_WRITE = [
-    # python: open(P, "a"/"w"/"x"/"r+") …; Path(P).write_text/append via open("a")
-    (re.compile(r"""\bopen\s*\(\s*""" + _S + r"""\s*,\s*(?:mode\s*=\s*)?["']([rwaxbt+]*[wax+][rwaxbt+]*)["']"""), "open"),
-    (re.compile(_S + r"""\s*\.\s*(?:write_text|write_bytes)\s*\(\s*(?:""" + _S + r""")?"""), "write_text"),
-    (re.compile(_S + r"""\s*\.\s*open\s*\(\s*["']([rwaxbt+]*[wax+][rwaxbt+]*)["']"""), "path_open"),
-    (re.compile(_S + r"""\s*\.\s*(?:touch|symlink_to|hardlink_to)\s*\("""), "touch"),
-    # node: fs.writeFileSync(P, C), appendFile…, createWriteStream(P, {flags: 'a'})
-    (re.compile(r"""\b(writeFileSync|writeFile|appendFileSync|appendFile|outputFileSync|outputFile)\s*\(\s*""" + _S + r"""\s*(?:,\s*""" + _S + r""")?"""), "node"),
-    (re.compile(r"""\bcreateWriteStream\s*\(\s*""" + _S + r"""(\s*,\s*\{[^}]*flags\s*:\s*["']a)?"""), "stream"),
-    # ruby: File.write(P, C) / IO.write / File.open(P, "a") / File.new(P, "w")
-    (re.compile(r"""\b(?:File|IO)\s*\.\s*(write|binwrite)\s*\(\s*""" + _S + r"""\s*(?:,\s*""" + _S + r""")?"""), "ruby_write"),
-    (re.compile(r"""\b(?:File|IO)\s*\.\s*(?:open|new)\s*\(\s*""" + _S + r"""\s*,\s*["']([rwab+]*[wa+][rwab+]*)["']"""), "ruby_open"),
-    # perl: open(F, ">>path") / open(my $f, '>>', 'path')
-    (re.compile(r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*(?:["'](>>?|\+<|\+>)["']\s*,\s*""" + _S + r"""|["'](>>?|\+<)\s*([^"']+)["'])"""), "perl_open"),
-    # php: file_put_contents(P, C[, FILE_APPEND]) / fopen(P, 'a')
-    (re.compile(r"""\bfile_put_contents\s*\(\s*""" + _S + r"""\s*(?:,\s*""" + _S + r""")?(\s*,\s*FILE_APPEND)?"""), "php_put"),
-    (re.compile(r"""\bfopen\s*\(\s*""" + _S + r"""\s*,\s*["']([rwaxbt+]*[wax+][rwaxbt+]*)["']"""), "fopen"),
+
+
+def _N(name: str) -> str:
+    """A string literal whose text is the named group `name` (one of three quote styles)."""
+    return (rf"""(?:"(?P<{name}_d>(?:[^"\\\n]|\\.)*)"|'(?P<{name}_s>(?:[^'\\\n]|\\.)*)'"""
+            rf"""|`(?P<{name}_b>(?:[^`\\$]|\\.)*)`)""")
+
+
+def _group(m: "re.Match[str]", name: str) -> "str | None":
+    d = m.groupdict()
+    return next((d[k] for k in (f"{name}_d", f"{name}_s", f"{name}_b", name) if d.get(k) is not None), None)
+
+
+_MODE = r"""["'](?P<mode>[rwaxbt+]*[wax+][rwaxbt+]*)["']"""
+# Each: path (the file written), and how much is known of what goes in — `text` (a literal argument),
+# `mode` (open mode: "a" appends; the text is what a .write(…)/print F … elsewhere writes), `append`
+# (a marker that appends), or nothing (a copy: another file's content).
+_CODE_WRITE = [re.compile(p) for p in (
+    # python: open(P, "a"/"w"/"x"/"r+"), Path(P).write_text(T) / .open("a") / .touch()
+    r"""\bopen\s*\(\s*""" + _N("path") + r"""\s*,\s*(?:mode\s*=\s*)?""" + _MODE,
+    _N("path") + r"""\s*\.\s*(?:write_text|write_bytes)\s*\(\s*(?:""" + _N("text") + r""")?""",
+    _N("path") + r"""\s*\.\s*open\s*\(\s*""" + _MODE,
+    _N("path") + r"""\s*\.\s*(?:touch|symlink_to|hardlink_to)\s*\((?P<empty>)""",
+    # node: fs.writeFileSync(P, T), appendFile…, createWriteStream(P, {flags: 'a'})
+    r"""\b(?:writeFileSync|writeFile|(?P<append>append)FileSync|(?P<append2>append)File|outputFileSync|outputFile)\s*\(\s*"""
+    + _N("path") + r"""\s*(?:,\s*""" + _N("text") + r""")?""",
+    r"""\bcreateWriteStream\s*\(\s*""" + _N("path") + r"""(?P<append>\s*,\s*\{[^}]*flags\s*:\s*["']a)?(?P<mode>)""",
+    # ruby: File.write(P, T) / IO.write / File.open(P, "a") / File.new(P, "w")
+    r"""\b(?:File|IO)\s*\.\s*(?:write|binwrite)\s*\(\s*""" + _N("path") + r"""\s*(?:,\s*""" + _N("text") + r""")?""",
+    r"""\b(?:File|IO)\s*\.\s*(?:open|new)\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _MODE,
+    # perl: open(F, '>>', 'path') / open(F, ">>path")
+    r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*["'](?P<mode>>>?|\+<|\+>)["']\s*,\s*""" + _N("path"),
+    r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*["'](?P<mode>>>?|\+<)\s*(?P<path>[^"']+)["']""",
+    # php: file_put_contents(P, T[, FILE_APPEND]) / fopen(P, 'a')
+    r"""\bfile_put_contents\s*\(\s*""" + _N("path") + r"""\s*(?:,\s*""" + _N("text") + r""")?(?P<append>\s*,\s*FILE_APPEND)?""",
+    r"""\bfopen\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _MODE,
     # copies / moves / links whose destination is a literal: the content is another file's
-    (re.compile(r"""\b(?:shutil\s*\.\s*(?:copy|copy2|copyfile|move|copytree)|os\s*\.\s*(?:rename|replace|symlink|link)|copyFileSync|copyFile|renameSync|symlinkSync|FileUtils\s*\.\s*(?:cp|mv|copy|move|ln_s|ln|install))\s*\(\s*""" + _S + r"""\s*,\s*""" + _S), "copy"),
-]
+    r"""\b(?:shutil\s*\.\s*(?:copy|copy2|copyfile|move|copytree)|os\s*\.\s*(?:rename|replace|symlink|link)|copyFileSync|"""
+    r"""copyFile|renameSync|symlinkSync|FileUtils\s*\.\s*(?:cp|mv|copy|move|ln_s|ln|install))\s*\(\s*""" + _S
+    + r"""\s*,\s*""" + _N("path"),
+)]
 _CODE_DELETE = [
     (re.compile(r"""\b(?:shutil\s*\.\s*rmtree|rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rimraf(?:\s*\.\s*sync)?|removeSync|emptyDirSync|rmSync|rmdirSync|fs\s*\.\s*rm|fs\s*\.\s*rmdir|fse?\s*\.\s*remove)\s*\(?\s*""" + _S), True),
     (re.compile(r"""\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
@@ -431,48 +436,24 @@ def code_effects(language: str, code: str) -> list[Effect]:
     out: list[Effect] = []
     writes_text = [_unesc(next((g for g in m.groups() if g is not None), "")) for m in _WRITE_CALL.finditer(code)]
     written = "\n".join(t for t in writes_text if t) or None
-    for rx, kind in _CODE_WRITE:
+    for rx in _CODE_WRITE:
         for m in rx.finditer(code):
-            g = m.groups()
-            content: str | None = None
-            append = False
-            if kind == "open":
-                path, mode = _lit(m, 1), g[3]
-                append, content = "a" in mode, written
-            elif kind == "write_text":
-                path = _lit(m, 1)
-                content = _unesc(_lit(m, 4)) if any(x is not None for x in g[3:6]) else None
-            elif kind == "path_open":
-                path, append, content = _lit(m, 1), "a" in g[3], written
-            elif kind == "touch":
-                path, content = _lit(m, 1), ""
-            elif kind == "node":
-                path = _lit(m, 2)
-                append = g[0].startswith("append")
-                content = _unesc(_lit(m, 5)) if any(x is not None for x in g[4:7]) else None
-            elif kind == "stream":
-                path, append, content = _lit(m, 1), g[3] is not None, written
-            elif kind == "ruby_write":
-                path = _lit(m, 2)
-                content = _unesc(_lit(m, 5)) if any(x is not None for x in g[4:7]) else None
-            elif kind == "ruby_open":
-                path, append, content = _lit(m, 1), "a" in g[3], written
-            elif kind == "perl_open":
-                if g[0] is not None:
-                    path, append = _lit(m, 2), g[0] == ">>"
-                else:
-                    path, append = g[5].strip(), g[4] == ">>"
-                content = written
-            elif kind == "php_put":
-                path = _lit(m, 1)
-                content = _unesc(_lit(m, 4)) if any(x is not None for x in g[3:6]) else None
-                append = g[6] is not None
-            elif kind == "fopen":
-                path, append, content = _lit(m, 1), "a" in g[3], written
-            else:  # copy
-                path = _lit(m, 4)
-            if path and path not in _SINKS:
-                out.append(Effect("write", _unesc(path), content, append))
+            path = _group(m, "path")
+            if not path or path in _SINKS:
+                continue
+            d = m.groupdict()
+            mode = d.get("mode")
+            text = _group(m, "text")
+            if text is not None:
+                content: str | None = _unesc(text)
+            elif d.get("empty") is not None:
+                content = ""
+            elif mode is not None:
+                content = written  # what .write(…) / print F … put in the opened file
+            else:
+                content = None
+            append = bool(d.get("append") or d.get("append2") or (mode and ("a" in mode or mode == ">>")))
+            out.append(Effect("write", _unesc(path.strip()), content, append))
     for rx, recursive in _CODE_DELETE:
         for m in rx.finditer(code):
             path = _unesc(_lit(m, 1))

@@ -311,11 +311,7 @@ class _Parser:
                 else:
                     args, j = self.items(j, None)
             elif self.peek(j, "("):
-                gen = self.comprehension(j, ")") if lang == "python" else None
-                if gen is not None:
-                    args, j = [gen[0]], gen[1]
-                else:
-                    args, j = self.args_or_list(j)
+                args, j = self.call_args(j)
             else:
                 raise _Fail
             return _clip(fn(args)), j
@@ -339,6 +335,13 @@ class _Parser:
                 raise _Fail  # an assignment target, not a use
             return self.env.get(name, self.env.get(bare)), j  # type: ignore[return-value]
         raise _Fail
+
+    def call_args(self, j: int) -> "tuple[list, int]":
+        """The arguments of a call whose `(` is at j (a python generator of chr() counts as one)."""
+        gen = self.comprehension(j, ")") if self.lang == "python" else None
+        if gen is not None:
+            return [gen[0]], gen[1]
+        return self.args_or_list(j)
 
     def comprehension(self, i: int, close: str) -> "tuple[Value, int] | None":
         """`(chr(x) for x in SEQ)` / `[chr(c) for c in SEQ]` starting at the opening token i."""
@@ -405,11 +408,7 @@ class _Parser:
                     break
                 args: list = []
                 if self.peek(j, "("):
-                    gen = self.comprehension(j, ")") if lang == "python" else None
-                    if gen is not None:
-                        args, j = [gen[0]], gen[1]
-                    else:
-                        args, j = self.args_or_list(j)
+                    args, j = self.call_args(j)
                 v = _clip(m(v, args, lang))
                 i = j
                 continue

@@ -20,7 +20,7 @@ import tree_sitter_bash as tsb
 from adr.shell import effects, interpreters
 from adr.shell.fold import fold
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
-from adr.shell.words import decode_ansi_c, echo_output, printf_output, unescape_double_quoted, unescape_word
+from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_output, unescape_double_quoted, unescape_word
 from adr.shell.wrappers import glob_program, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
@@ -834,7 +834,7 @@ class _Walker:
             return
         sub, rest = args[i], args[i + 1:]
         if sub == "remote" and rest[:1] in (["add"], ["set-url"]):
-            pos = _positionals_skipping(rest[1:], {"-t", "-m", "--track", "--master"})
+            pos = positionals(rest[1:], {"-t", "-m", "--track", "--master"})
             if len(pos) >= 2 and len(self.git_remotes) < 16:
                 self.git_remotes[pos[0]] = pos[1]
         elif sub == "push" and self.git_remotes:
@@ -1216,20 +1216,6 @@ def _git_subcommand(argv: "list[str]") -> "tuple[int | None, list[str]]":
             continue
         return k, argv
     return None, argv
-
-
-def _positionals_skipping(args: "list[str]", valued: "set[str]") -> list[str]:
-    out: list[str] = []
-    skip = False
-    for a in args:
-        if skip:
-            skip = False
-            continue
-        if a.startswith("-") and len(a) > 1:
-            skip = a in valued
-            continue
-        out.append(a)
-    return out
 
 
 def _positionals_after_options(args: list[str], valued: set[str]) -> list[str]:

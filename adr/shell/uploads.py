@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from adr.shell.words import positionals
+
 MAX_UPLOADS = 32
 _REMOTE = re.compile(r"^(?:[A-Za-z0-9._%+-]+@)?(?:[A-Za-z0-9._-]+|\[[0-9a-fA-F:.]+\]):(?!//)|^[a-z][a-z0-9+.-]*://")
 _RCLONE_REMOTE = re.compile(r"^[A-Za-z0-9_. -]+:")
@@ -90,16 +92,7 @@ def _httpie(args: list[str]) -> list[str]:
 
 
 def _copy_to_remote(args: list[str], valued: frozenset[str], remote: "re.Pattern[str]" = _REMOTE) -> list[str]:
-    pos: list[str] = []
-    skip = False
-    for a in args:
-        if skip:
-            skip = False
-            continue
-        if a.startswith("-") and len(a) > 1:
-            skip = a in valued
-            continue
-        pos.append(a)
+    pos = positionals(args, valued)
     if len(pos) >= 2 and remote.match(pos[-1]):
         return [p for p in pos[:-1] if not remote.match(p)]
     return []
@@ -114,8 +107,16 @@ _RCLONE_VALUED = frozenset({"--config", "--transfers", "--checkers", "--bwlimit"
                             "--filter", "--log-file", "--max-age", "--min-age", "--max-size", "--min-size", "-v"})
 
 
+_UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "sftp", "rsync", "rclone", "aws", "awslocal", "gsutil", "s3cmd",
+                        "gcloud", "az", "gh", "gist", "mail", "mailx", "mutt", "neomutt", "s-nail", "croc", "wormhole",
+                        "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh", "smbclient",
+                        "lftp", "tftp", "ftp"}) | _HTTPIE
+
+
 def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]") -> tuple[str, ...]:
     """Local files `prog args` uploads (as written; "" entries and stdin markers left out)."""
+    if prog not in _UPLOADERS:
+        return ()  # most commands
     args = list(args)
     out: list[str] = []
     if prog == "curl":
