@@ -22,10 +22,10 @@ MAX_DEPTH = 40
 
 # worth folding only when one of these appears (most one-liners have none: nothing to do)
 _HINT = re.compile(
-    r"""chr\b|fromCharCode|join|reverse|\[\s*::\s*-1\s*\]|fromhex|b64decode|decode64|decode_base64|base64_decode|"""
-    r"""atob|Buffer\s*\.\s*from|pack\s*\(|strrev|hex2bin|rot13|getattr|__import__|import_module|\.send\s*\(|"""
-    r"""\[\s*["'][A-Za-z_]\w*["']\s*\]|["'`]\s*[+.]\s*["'`]|[\w)\]]\s*[+.]\s*["'`]|\.replace\s*\(|\.gsub\s*\(|"""
-    r"""\blc\b|\buc\b|[+.]=\s*["'`]""")
+    r"""chr\b|fromCharCode|["'\])]\s*\.\s*join\b|\bjoin\s*\(\s*["']|\bjoin\s+["']|reverse|\[\s*::\s*-1\s*\]|fromhex|"""
+    r"""b64decode|decode64|decode_base64|base64_decode|atob|Buffer\s*\.\s*from|pack\s*\(|strrev|hex2bin|rot13|"""
+    r"""getattr|__import__|import_module|\.send\s*\(|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)\w*["']\s*\]|"""
+    r"""["'`]\s*[+.]\s*["'`]|[\w)\]]\s*[+.]\s*["'`]|\.replace\s*\(|\.gsub\s*\(|\blc\b|\buc\b|[+.]=\s*["'`]""")
 
 Value = Union[str, int, bytes, list]
 

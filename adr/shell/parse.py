@@ -765,7 +765,7 @@ class _Walker:
         if prog == "ssh":
             remote = _ssh_remote_command(args)
             if remote:
-                self.nested_shell(remote, via, depth, "ssh remote command", inherit=None)
+                self.remote_commands(self.nested_shell(remote, via, depth, "ssh remote command", inherit=None))
             return
         if prog == "alias":
             # the body runs whenever the alias is used; judge it, but a run-time value in a
@@ -826,6 +826,13 @@ class _Walker:
                 content = self.written_content(file_arg)
                 if content is not None:
                     self.script(lang, content, _join_via(via, f"{prog} {file_arg}"), depth, d)
+
+    @staticmethod
+    def remote_commands(made: "list[_Draft]") -> None:
+        """Commands another host runs over ssh carry `ssh` among their wrappers (rules: `wrappers: [ssh]`)."""
+        for m in made:
+            if "ssh" not in m.wrappers:
+                m.wrappers = ("ssh",) + m.wrappers
 
     def git_remote(self, d: _Draft) -> None:
         """`git remote add NAME URL && git push NAME`: the push goes to URL — judge it as `git push URL`."""
@@ -924,7 +931,7 @@ class _Walker:
         via = d.via
         if prog in ("ssh", "autossh") and not _ssh_remote_command(list(args)):
             # `ssh host <<EOF … EOF`: the remote login shell runs what comes on stdin
-            self.nested_shell(data, via, depth, "ssh remote command", inherit=None)
+            self.remote_commands(self.nested_shell(data, via, depth, "ssh remote command", inherit=None))
             return
         if prog in effects.EDITORS:
             self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
