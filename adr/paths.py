@@ -13,11 +13,12 @@ from pathlib import Path
 import platformdirs
 
 from adr import runtime
+from adr.programs import SHIPPED
 
 APP = "adr"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent  # a source checkout / editable install: rules/ and hooks/ beside adr/
-SHIPPED_DIR = PACKAGE_DIR / "_shipped"  # a wheel / sdist install: setup.py copies rules/ and hooks/ here
+SHIPPED_DIR = PACKAGE_DIR / SHIPPED  # a wheel / sdist install: setup.py copies rules/, hooks/, packaging/service/ here
 DATA_DIR = PACKAGE_DIR / "data"
 
 
@@ -55,6 +56,11 @@ def hooks_dir() -> Path:
     return shipped_dir("hooks")
 
 
+def service_templates_dir() -> Path:
+    """The login service's unit / plist templates (packaging/service)."""
+    return shipped_dir("packaging/service")
+
+
 @dataclass(frozen=True)
 class Paths:
     config_dir: Path
@@ -90,6 +96,11 @@ class Paths:
     @property
     def grants_db(self) -> Path:
         return self.state_dir / "grants.sqlite3"
+
+    @property
+    def confirmed_settings(self) -> Path:
+        """The settings in force as the daemon last applied them (adr/config.py: weakening holds)."""
+        return self.state_dir / "settings.confirmed.json"
 
     @property
     def reputation_cache(self) -> Path:

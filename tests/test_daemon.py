@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from _daemon_helpers import BIN, TEST_RULE, DaemonProc, adr_env, wait_for, write_test_rule
+from _human import human
 from adr.actions import Action, ActionKind, Context, Decision
 from adr.record.audit import iter_records, verify
 from adr.daemon import protocol as P
@@ -132,7 +133,7 @@ def test_fifty_concurrent_clients_get_their_own_answers(shared):
 
 def test_a_second_daemon_refuses_to_start(shared):
     out = subprocess.run([str(BIN / "adr"), "daemon"], env=adr_env(shared.home), capture_output=True, text=True, timeout=60)
-    assert out.returncode == 2 and "already running" in out.stderr and str(shared.proc.pid) in out.stderr
+    assert out.returncode == 3 and "already running" in out.stderr and str(shared.proc.pid) in out.stderr
     assert shared.request(P.Request(op="ping")).ok
 
 
@@ -365,7 +366,7 @@ def test_stop_needs_a_human(daemon, tmp_path):
     assert not resp.ok and resp.error_code == P.FORBIDDEN
     # the CLI with no terminal and no --yes
     out = subprocess.run([adr, "daemon", "stop"], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 1 and "not a terminal" in out.stderr
+    assert out.returncode == 3 and "not a terminal" in out.stderr
     # --yes from inside an agent's process tree (a process named "claude" runs it)
     fake_agent = tmp_path / "claude"
     fake_agent.symlink_to(sys.executable)
@@ -393,12 +394,15 @@ def test_stop_needs_a_human(daemon, tmp_path):
         os.close(slave)
     assert p.returncode == 1 and "not stopped" in err
     assert daemon.request(P.Request(op="ping")).ok
-    # a human with --yes outside any agent
+    # a script outside any agent, but with no terminal: still refused (no human is at it)
     out = subprocess.run([adr, "daemon", "stop", "--yes"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
                          text=True, timeout=60)
-    assert out.returncode == 0 and "stopped" in out.stdout
+    assert out.returncode == 1 and "no terminal" in out.stderr
+    # the human at a terminal of their own (no desktop channel here: the daemon checks the terminal)
+    out = human(daemon.home, "daemon", "stop", "--yes")
+    assert out.returncode == 0 and "stopped" in out.stdout, out.stderr
     assert daemon.proc.wait(30) == 0
-    assert "refused to stop" in daemon.paths.daemon_log.read_text()
+    assert "refused stop stop" in daemon.paths.daemon_log.read_text()
 
 
 def test_status_cli_when_down_and_up(tmp_path, shared):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from _daemon_helpers import BIN, DaemonProc, adr_env, wait_for, write_test_rule
+from _human import human
 from adr.record.audit import iter_records, verify
 from adr.config import Settings, save_settings
 from adr.paths import get_paths
@@ -62,16 +63,21 @@ def test_daemon_up_deny_and_allow(daemon):
     assert recs[0]["host"] == "claude-code" and recs[0]["tool"] == "Bash" and recs[0]["event"] == "PreToolUse"
 
 
-def test_settings_changes_reach_the_client_through_the_daemon(daemon):
-    """auto_approve is read by the daemon (config.yaml is watched) and sent with each answer."""
+def test_settings_changes_reach_the_client_through_the_daemon(home):
+    """auto_approve is read by the daemon (config.yaml is watched) and sent with each answer. (A daemon
+    of its own: this test process sends hooks itself, so to a daemon that saw them it is an agent.)"""
+    daemon = DaemonProc(home).start()
     paths = get_paths({"ADR_HOME": str(daemon.home)})
-    save_settings(Settings(auto_approve=True), paths)
+    # a weaker setting: `adr config set` at the human's terminal (no desktop here: the terminal is checked)
+    r = human(daemon.home, "config", "set", "auto_approve", "true")
+    assert r.returncode == 0, r.stderr
     try:
         assert wait_for(lambda: answer(run_hook(daemon.home, hook_input("ls"))) is not None)
         assert answer(run_hook(daemon.home, hook_input("ls")))["permissionDecision"] == "allow"
+        paths.config_file.unlink()  # stronger again: applies at once, whoever removed the file
+        assert wait_for(lambda: run_hook(daemon.home, hook_input("ls")).stdout == b"")
     finally:
-        paths.config_file.unlink()
-    assert wait_for(lambda: run_hook(daemon.home, hook_input("ls")).stdout == b"")
+        daemon.stop()
 
 
 def test_daemon_down_evaluates_in_process_and_says_so(home):
@@ -97,7 +103,7 @@ def test_nothing_can_evaluate_applies_the_fail_mode(tmp_path, home, fail_mode, e
     a = answer(out)
     assert out.returncode == 0 and a["permissionDecision"] == expected
     reason = a["permissionDecisionReason"]
-    assert "could not evaluate" in reason and "make run" in reason and f"'{fail_mode}'" in reason
+    assert "could not evaluate" in reason and "adr service start" in reason and f"'{fail_mode}'" in reason
     assert "was changed after adr was installed" in reason
     assert b"Traceback" not in out.stderr
 
@@ -201,7 +207,7 @@ def test_killing_the_daemon_mid_run_every_answer_is_in_the_log(home):
     recs = list(iter_records(get_paths({"ADR_HOME": str(home)}).audit_dir))
     for i, _ in outs:
         assert any(f"marker-{i}" in r["summary"] for r in recs), f"answer {i} not in the audit log"
-    assert {r["decided_by"] for r in recs} <= {"engine", "fallback"}
+    assert {r["decided_by"] for r in recs if r["event"] not in ("daemon_start", "daemon_stop")} <= {"engine", "fallback"}
     assert verify(get_paths({"ADR_HOME": str(home)}).audit_dir).ok
 
 
@@ -238,3 +244,11 @@ def test_codex_patch_over_several_files_takes_the_strongest_verdict(tmp_path):
     p = _sp.run([str(hook), "codex"], input=_json.dumps(payload).encode(), capture_output=True, env=env, timeout=120)
     out = p.stdout.decode() + p.stderr.decode()
     assert "deny" in out.lower() or p.returncode == 2, out
+
+
+def test_the_agents_environment_cannot_switch_the_mode(home):
+    """No environment variable weakens adr: the hook's environment is the agent's (inside `adr wrap` the
+    agent sets it), so ADR_MODE, once read by the in-process path, is ignored."""
+    for var in ("ADR_MODE", "ADR_FAIL_MODE", "ADR_SENSITIVITY"):
+        out = run_hook(home, hook_input("frobnicate --all"), **{var: "monitor" if var == "ADR_MODE" else "allow"})
+        assert answer(out)["permissionDecision"] == "deny", var

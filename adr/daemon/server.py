@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +22,20 @@ from typing import Any, Awaitable, Callable
 import psutil
 
 from adr.actions import Decision, Verdict
-from adr.record.audit import AuditLog, Origin, decision_entry, error_entry, now_iso
+from adr.record.audit import AuditLog, error_entry, event_entry, now_iso
 from adr.record.redact import redact
-from adr.config import Settings, load_settings
+from adr.config import ConfigError, Settings, parse_config_text, read_settings, weakenings
 from adr.daemon import protocol as P
-from adr.daemon.approvals import Approvals, Outcome
-from adr.daemon.failsafe import fail_verdict, unanswered_verdict
-from adr.daemon.instance import InstanceLock, bind_socket, prepare_private_dir
+from adr.daemon.approvals import Approvals
+from adr.daemon.components import CallContext, Component, default_components
+from adr.daemon.decide import Decider, origin_of
+from adr.daemon.failsafe import unanswered_verdict
+from adr.daemon.gate import PURPOSES, HumanGate, digest_of, requester_text, security_entry
+from adr.daemon.instance import InstanceLock, adopt_socket, bind_socket, prepare_private_dir
 from adr.daemon.peer import PeerCred, PeerCredError, peer_allowed, peer_credentials
+from adr.daemon.settings_guard import SettingsGuard
 from adr.daemon.watch import RuleWatcher
-from adr.monitor.ancestry import find_agent_ancestor, inside_agent, parent_of
+from adr.respond.alerts import Alert, Alerts
 from adr.paths import Paths, builtin_rules_dir
 
 log = logging.getLogger("adr.daemon")
@@ -53,6 +58,7 @@ class Loaded:
     loaded_at: float
     load_ms: float
     judge: Any = None  # adr.judge.Judge when online look-ups are enabled (they run in a worker thread)
+    hold: Any = None  # settings_guard.Hold: weaker settings config.yaml asks for, not in force until confirmed
 
 
 def default_engine_loader(settings: Settings) -> Any:
@@ -91,7 +97,7 @@ class Stats:
 class Daemon:
     def __init__(self, paths: Paths, *, expected_uid: int | None = None,
                  engine_loader: Callable[[Settings], Any] = default_engine_loader,
-                 settings_loader: Callable[[Paths], Settings] = load_settings,
+                 settings_loader: Callable[[Paths], Settings] = read_settings,
                  watch: bool = True) -> None:
         self.paths = paths
         self.expected_uid = os.geteuid() if expected_uid is None else expected_uid
@@ -107,9 +113,16 @@ class Daemon:
         self._watcher: RuleWatcher | None = None
         self._socket_path = Path(paths.socket)
         self._socket_ino: int | None = None
+        self.socket_adopted = False  # the socket came from systemd: it stays when the daemon stops
         self._reload_task: asyncio.Task[Any] | None = None
         self._reload_again = False
+        self._stop_reason = ""
         self.approvals: Approvals | None = None  # pending questions to the human (approvals.py)
+        self.gate: HumanGate | None = None  # who may act for the human (gate.py)
+        self.guard = SettingsGuard(paths, self._audit)  # weaker settings wait for the human (settings_guard.py)
+        self.alerts = Alerts(self._audit, self._notifiers)  # what the human must see (adr/respond/alerts.py)
+        self.components: list[Component] = []  # adr/daemon/components.py
+        self.decider: Decider | None = None  # the decide pipeline (adr/daemon/decide.py)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -125,10 +138,20 @@ class Daemon:
             self.audit = AuditLog(self.paths.audit_dir, self.loaded.settings.audit_max_bytes)
             from adr.policy.grants import GrantStore
 
-            self.approvals = Approvals(GrantStore(self.paths.grants_db), self._audit)
+            self.gate = HumanGate(self._audit)
+            self.approvals = Approvals(GrantStore(self.paths.grants_db), self._audit, gate=self.gate)
             await self.approvals.start()
-            sock = bind_socket(self._socket_path)
-            self._socket_ino = os.stat(self._socket_path).st_ino
+            self._adopt_settings(self.loaded)
+            self.decider = Decider(self)
+            self._record_start()
+            self.components = default_components(self)
+            for c in self.components:
+                await c.start()
+            sock = adopt_socket(self._socket_path)  # handed over by systemd (the login service)
+            self.socket_adopted = sock is not None
+            if sock is None:
+                sock = bind_socket(self._socket_path)
+                self._socket_ino = os.stat(self._socket_path).st_ino  # ours to remove at shutdown
             self._server = await asyncio.start_unix_server(self._handle, sock=sock, limit=P.MAX_MESSAGE_BYTES + 1)
         except BaseException:
             self._lock.release()
@@ -144,8 +167,9 @@ class Daemon:
             self._watcher = RuleWatcher(loop, lambda: self.schedule_reload("rule files changed"))
             self._rewatch()
         st = self.loaded.engine.stats if hasattr(self.loaded.engine, "stats") else {}
-        log.info("adr daemon %d listening on %s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
-                 st.get("rules", "?"), self.loaded.load_ms)
+        log.info("adr daemon %d listening on %s%s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
+                 " (socket handed over by systemd)" if self.socket_adopted else "", st.get("rules", "?"),
+                 self.loaded.load_ms)
         self._report_broken(self.loaded)
 
     async def serve_forever(self) -> None:
@@ -156,6 +180,7 @@ class Daemon:
     def request_stop(self, why: str = "") -> None:
         if self._stopping is not None and not self._stopping.is_set():
             log.info("stopping (%s)", why or "requested")
+            self._stop_reason = why or "requested"
             self._stopping.set()
 
     async def shutdown(self) -> None:
@@ -168,21 +193,63 @@ class Daemon:
         with contextlib.suppress(OSError):
             if self._socket_ino is not None and os.stat(self._socket_path).st_ino == self._socket_ino:
                 os.unlink(self._socket_path)
+        if self.guard.asking is not None:
+            self.guard.asking.cancel()
+        if self.gate:
+            self.gate.shutdown()
+        for c in reversed(self.components):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(c.stop(), 5)
+        await self.alerts.drain()
+        if self.decider is not None:
+            self.decider.shutdown()
         if self.approvals:
             self.approvals.shutdown()
             self.approvals.grants.close()
         if self.loaded is not None and self.loaded.judge is not None:
             self.loaded.judge.close()
         if self.audit:
+            self._audit(event_entry("daemon_stop", "daemon", f"adr daemon {os.getpid()} stopped",
+                                    reason=self._stop_reason))
             self.audit.close()
         self._lock.release()
         log.info("adr daemon stopped")
+
+    def _record_start(self) -> None:
+        """Say in the audit log that adr is watching again. If the last record is not a clean stop, adr
+        was killed or crashed: the gap (from the last record to now) is recorded and alerted, because
+        actions in it ran without adr (hooks then judge in-process, shims too — but nothing else did)."""
+        from adr.record.audit import last_record
+
+        prev = None
+        with contextlib.suppress(Exception):
+            prev = last_record(self.paths.audit_dir)
+        clean = prev is None or prev.get("event") == "daemon_stop"
+        entry = event_entry("daemon_start", "daemon", f"adr daemon {os.getpid()} started",
+                            previous_stop="clean" if clean else "unclean")
+        if not clean and prev is not None:
+            entry["gap_since"] = prev.get("time", "")
+        self._audit(entry)
+        if not clean and prev is not None:
+            self.alerts.raise_alert(Alert(
+                "daemon", "adr was not running cleanly", f"the adr daemon stopped without shutting down (killed or "
+                f"crashed) after its last record at {prev.get('time', '?')}; it is running again now. Hooks judged "
+                "in-process meanwhile; check `adr log` for what happened in the gap.", severity="high",
+                key="daemon-gap"))
+
+    def component(self, name: str) -> "Component | None":
+        """A running component by name (e.g. "sessions"), for components that build on another."""
+        return next((c for c in self.components if c.name == name), None)
+
+    def _notifiers(self) -> list[Any]:
+        return list(self.approvals.notifiers) if self.approvals is not None else []
 
     # ---- rules ---------------------------------------------------------------------------------
 
     def _load(self) -> Loaded:
         t0 = time.perf_counter()
-        settings = self._settings_loader(self.paths)
+        # what config.yaml asks for, with weakening changes held back until the human confirms them
+        settings, hold = self.guard.review(self._settings_loader(self.paths))
         engine = self._engine_loader(settings)
         old = self.loaded
         broken = dict(getattr(engine, "broken_files", ()) or ())
@@ -198,21 +265,39 @@ class Daemon:
         # the loaded rules live until the next reload: keep them out of the cyclic GC's full scans
         gc.collect()
         gc.freeze()
-        judge = None
-        if settings.providers and not settings.offline:
-            from adr.judge import Judge
-            judge = Judge.create(settings, engine=engine, paths=self.paths)
-            if judge.online is None:
-                judge = None
+        from adr.judge import Judge
+        # every decision goes through the Judge (engine + the pre-steps every front end shares, and
+        # reputation look-ups when providers are enabled and not offline)
+        judge = Judge.create(settings, engine=engine, paths=self.paths,
+                             online=bool(settings.providers) and not settings.offline)
         if old is not None and old.judge is not None:
             old.judge.close()
-        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge)
+        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge, hold)
+
+    def _adopt_settings(self, loaded: Loaded) -> None:
+        """Record what is in force; put a newly held weakening to the human's desktop channel."""
+        try:
+            ask = self.guard.adopt(loaded.settings, loaded.hold)
+        except OSError as e:
+            log.error("cannot record the settings in force (%s): %s", self.paths.confirmed_settings, e)
+            return
+        if not ask or self.approvals is None or self.gate is None:
+            return
+        if self.guard.asking is not None and not self.guard.asking.done():
+            self.guard.asking.cancel()
+        self.guard.asking = asyncio.get_running_loop().create_task(self.guard.ask(
+            self.approvals.notifiers, self.gate.note_channel_error,
+            lambda: self.schedule_reload("weaker settings confirmed by you")))
 
     def _report_broken(self, loaded: Loaded) -> None:
         """A user rule file that does not load is left out, not fatal: say so on every (re)load
-        until it is fixed (the log, `adr status`, `adr doctor`)."""
+        until it is fixed (the log, an alert — audit record + notification —, `adr status`, `adr doctor`)."""
         for f, message in getattr(loaded.engine, "broken_files", ()) or ():
             log.error("user rule file left out until it is fixed: %s", message)
+            self.alerts.raise_alert(Alert(
+                "rules", "a rule file of yours is not in force", f"{message} — adr judges with its shipped rules "
+                "and your other files until this one is fixed (`adr rules lint` shows the problem).",
+                severity="high", key=f"broken-rule-file:{f}", data=(("file", str(f)),)))
 
     def _rewatch(self) -> None:
         if not self._watcher or not self.loaded:
@@ -254,6 +339,7 @@ class Daemon:
                 st = getattr(new.engine, "stats", {}) or {}
                 log.info("rules reloaded (%s): %s rules in %.0f ms", why or "requested", st.get("rules", "?"), new.load_ms)
                 self._report_broken(new)
+                self._adopt_settings(new)
                 self._rewatch()
                 result = {"ok": True, "rules": st.get("rules"), "load_ms": round(new.load_ms, 1)}
             if not self._reload_again:
@@ -330,7 +416,7 @@ class Daemon:
             op = e.partial.get("op", "")
             if op == "decide":
                 self.stats.decisions["error"] += 1
-                self._audit(error_entry(e.partial, code=e.code, message=e.message, origin=self._origin(cred.pid)))
+                self._audit(error_entry(e.partial, code=e.code, message=e.message, origin=origin_of(cred.pid)))
             log.warning("bad request from pid %s: %s: %s", cred.pid, e.code, redact(e.message, 300))
             return P.error_response(e.code, e.message, op, str(e.partial.get("id", "")))
         try:
@@ -345,10 +431,13 @@ class Daemon:
                     "pid": os.getpid(), "protocol": P.PROTOCOL_VERSION,
                     "approvals": self.approvals.channels() if self.approvals else []})
             if req.op == "pending":
-                return P.Response(ok=True, op="pending", id=req.id, data={
-                    "questions": self.approvals.list_pending() if self.approvals else []})
+                return self._pending(req, cred)
             if req.op == "answer":
                 return self._answer(req, cred)
+            if req.op == "challenge":
+                return self._challenge(req, cred)
+            if req.op == "config":
+                return self._config(req, cred)
             if req.op == "session":
                 return self._session(req, cred)
             if req.op == "status":
@@ -357,6 +446,8 @@ class Daemon:
                 return self._reload_response(req)
             if req.op == "stop":
                 return self._stop(req, cred)
+            if req.op == "call":
+                return self._call(req, cred)
         except Exception as e:
             log.exception("internal error handling %s", req.op)
             return P.error_response(P.INTERNAL, f"internal error: {type(e).__name__}: {e}", req.op, req.id)
@@ -381,46 +472,16 @@ class Daemon:
 
     def _decide(self, req: P.Request, cred: PeerCred, t0: float,
                 writer: "asyncio.StreamWriter | None" = None,
-                on_pending: "Pending | None" = None) -> "P.Response | Any":
-        loaded = self.loaded
-        assert loaded is not None
-        settings = loaded.settings
-        client_settings = P.ClientSettings(fail_mode=settings.fail_mode, auto_approve=settings.auto_approve)
-        action = req.action
-        host = req.host or (action.context.host if action else "")
-        if action is not None:
-            self.stats.saw_session(host, action.context.session)
-            # the agent above this hook may never answer a question. adr's proxy is the exception: it
-            # runs in `adr wrap` itself, whose parent is the human's shell (the wrapped tree is known
-            # by ADR_SESSION and by its `adr wrap` ancestor instead — adr/monitor/ancestry.py).
-            if self.approvals is not None and host != "proxy":
-                self.approvals.note_hook_peer(cred.pid, host, action.context.session)
-        error = ""
-        if req.input_error:
-            verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the {host or 'host'} hook input is malformed ({req.input_error})",
-                                   hint="check the hook configuration with `adr doctor`")
-            decided_by = "fail-mode"
-            error = req.input_error
-        elif action is None:
-            # an event adr only records (session start, tool results): nothing to decide
-            return P.Response(ok=True, op="decide", id=req.id, verdict=Verdict(Decision.ALLOW),
-                              decided_by="none", settings=client_settings)
-        else:
-            if loaded.judge is not None:
-                # reputation look-ups do network I/O (bounded by the look-up budget): off the loop
-                return self._decide_online(req, cred, t0, action, loaded, host, client_settings, writer,
-                                           on_pending)
-            verdict, decided_by, error = self._judged(lambda: loaded.engine.decide(action), action, req, settings)
-            return self._after_verdict(req, cred, t0, action, verdict, decided_by, error, settings, host,
-                                       client_settings, writer, on_pending)
-        return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
+                on_pending: "Pending | None" = None) -> Any:
+        assert self.decider is not None
+        return self.decider.decide(req, cred, t0, writer, on_pending)
 
     async def _hook(self, req: P.Request, cred: PeerCred, writer: "asyncio.StreamWriter | None") -> P.Response:
         """The fast hook path: the host's raw JSON in, exactly what the hook prints out. Parsing and
         formatting are the host integration's (the same code adr-hook runs in-process); each action
         is judged by `_decide`, so audit, sessions and approvals are the same as for "decide"."""
         from adr.integrations import registry
-        from adr.integrations.interface import HookEvent, HookInputError
+        from adr.integrations.interface import HookEvent, HookInputError, decode_hook_input
 
         try:
             integ = registry.load(req.host)
@@ -445,7 +506,8 @@ class Daemon:
                               data={"stdout": out.stdout, "stderr": out.stderr, "exit_code": out.exit_code})
 
         try:
-            events = registry.parse_all(integ, req.payload)
+            payload = decode_hook_input(req.payload_raw) if req.payload_raw is not None else req.payload
+            events = registry.parse_all(integ, payload)
         except HookInputError as e:
             sub = P.Request(op="decide", id=req.id, action=None, event="PreToolUse", host=integ.name,
                             can_ask=bool(integ.can_ask), input_error=str(e)[:2000])
@@ -508,121 +570,218 @@ class Daemon:
         return P.Response(ok=True, op="shim", id=req.id, data={
             "run": True, "guard_checked": bool(judged_script and name in ("bash", "sh"))})
 
-    def _judged(self, decide: Callable[[], Verdict], action: Any, req: P.Request,
-                settings: Settings) -> tuple[Verdict, str, str]:
-        """Run a decision; an internal failure becomes the fail-mode verdict, never a crash."""
+    async def _call(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """op "call": a named call served by a component (`adr sessions`, `adr alerts`, `adr undo` …)."""
+        name, _, method = req.target.partition(".")
+        comp = next((c for c in self.components if c.name == name), None)
+        spec = comp.calls().get(method) if comp is not None else None
+        if spec is None:
+            return P.error_response(P.UNKNOWN_OP, f"no call {req.target!r} in this daemon", "call", req.id)
+        if spec.human_only:  # the gate's walls (a challenge's code or button is not asked for calls)
+            refused = await self._human(req, cred, req.target, "call", kind="call", security="call-from-agent")
+            if refused:
+                return refused
         try:
-            return decide(), "engine", ""
-        except Exception as e:
-            log.exception("the rule engine failed on a %s action", action.kind.value)
-            verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the rule engine failed ({type(e).__name__})",
-                                   hint="report this with the daemon log; `adr status` shows the rules in use")
-            return verdict, "fail-mode", f"{type(e).__name__}: {e}"
+            data = spec.handler(req.args, CallContext(cred.pid, self))
+            if asyncio.iscoroutine(data):
+                data = await data
+        except (ValueError, KeyError, TypeError) as e:
+            return P.error_response(P.BAD_REQUEST, f"{req.target}: {e}", "call", req.id)
+        return P.Response(ok=True, op="call", id=req.id, data=dict(data or {}))
 
-    async def _decide_online(self, req: P.Request, cred: PeerCred, t0: float, action: Any, loaded: Loaded,
-                             host: str, client_settings: P.ClientSettings,
-                             writer: "asyncio.StreamWriter | None", on_pending: "Pending | None" = None) -> P.Response:
-        loop = asyncio.get_running_loop()
-        verdict, decided_by, error = await loop.run_in_executor(
-            None, self._judged, lambda: loaded.judge.decide(action), action, req, loaded.settings)
-        result = self._after_verdict(req, cred, t0, action, verdict, decided_by, error, loaded.settings, host,
-                                     client_settings, writer, on_pending)
-        return await result if asyncio.iscoroutine(result) else result
+    def human_refusal(self, cred: PeerCred, req: P.Request) -> "str | None":
+        """Why this request cannot be taken as the human's (None: it can): the gate's walls
+        (adr/daemon/gate.py). Reads /proc: call it off the event loop (`_human` does)."""
+        if self.gate is not None:
+            return self.gate.refusal(cred.pid)
+        return "the daemon is not ready"
 
-    def _after_verdict(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
-                       decided_by: str, error: str, settings: Settings, host: str,
-                       client_settings: P.ClientSettings,
-                       writer: "asyncio.StreamWriter | None",
-                       on_pending: "Pending | None" = None) -> "P.Response | Any":
-        if (decided_by == "engine" and self.approvals is not None
-                and self.approvals.wants(verdict, settings)):
-            return self._ask(req, cred, t0, action, verdict, settings, host, client_settings, writer, on_pending)
-        return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
+    # ---- acting for the human (gate.py): answers, listing, control -------------------------------
 
-    async def _ask(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
-                   settings: Settings, host: str, client_settings: P.ClientSettings,
-                   writer: "asyncio.StreamWriter | None", on_pending: "Pending | None" = None) -> P.Response:
-        """Put an "ask" to the human (approvals.py); the connection waits for the answer."""
-        assert self.approvals is not None
+    async def _human(self, req: P.Request, cred: PeerCred, target: str, what: str, *, kind: str = "approval",
+                     security: str = "self-approval", **ctx: str) -> P.Response | None:
+        """None when the requester passes the gate's walls (checked off the event loop: the terminal
+        check scans /proc); otherwise the refusal, recorded as a security event."""
+        assert self.gate is not None
+        why = await asyncio.get_running_loop().run_in_executor(None, self.gate.refusal, cred.pid)
+        if not why:
+            return None
+        if self.approvals is not None:
+            self.approvals.stats["refused"] += 1
+        self.gate.security(cred.pid, target, what, why, kind=kind, security=security,
+                           summary=f"attempt to act for the human: {what} {target}".strip(), **ctx)
+        return P.error_response(P.FORBIDDEN, f"refused: {why}. Only you can do this, from a terminal or "
+                                             "notification that no agent controls; the attempt was recorded "
+                                             "in the audit log.", req.op, req.id)
 
-        async def interim(data: dict[str, Any]) -> None:
-            if on_pending is not None:  # hook / shim in frames: the pending frame carries the unanswered output
-                await on_pending(data)
-            elif writer is not None:
-                await self._send(writer, P.Response(ok=True, op="decide", id=req.id, pending=data))
+    async def _pending(self, req: P.Request, cred: PeerCred) -> P.Response:
+        if self.approvals is None:
+            return P.Response(ok=True, op="pending", id=req.id, data={"questions": []})
+        refused = await self._human(req, cred, "*", "pending", kind="pending", security="question-listing")
+        if refused:
+            return refused
+        return P.Response(ok=True, op="pending", id=req.id, data={"questions": self.approvals.list_pending()})
 
-        try:
-            out = await self.approvals.resolve(action, verdict, settings, host=host, can_ask=req.can_ask,
-                                               interim=interim if req.progress else None)
-        except Exception:
-            log.exception("approvals failed; answering with the rules' verdict")
-            out = Outcome(verdict, "engine", {})
-        if out.explicit_allow:
-            client_settings = P.ClientSettings(fail_mode=client_settings.fail_mode, auto_approve=True)
-        return self._finish_decide(req, cred, t0, action, out.verdict, out.decided_by, host, "", client_settings,
-                                   out.extra)
-
-    def _answer(self, req: P.Request, cred: PeerCred) -> P.Response:
+    async def _answer(self, req: P.Request, cred: PeerCred) -> P.Response:
         if self.approvals is None:
             return P.error_response("no_question", "the daemon is not asking anything", "answer", req.id)
+        p = self.approvals.pending.get(req.question)
+        refused = await self._human(req, cred, req.question, req.choice, host=p.host if p else "",
+                                    session=p.session if p else "", agent=p.q.agent if p else "")
+        if refused:
+            return refused
         ok, message, details = self.approvals.answer(req.question, req.choice, peer_pid=cred.pid,
-                                                     minutes=req.minutes, confirmed=req.confirmed)
+                                                     minutes=req.minutes, confirmed=req.confirmed, code=req.code,
+                                                     reshow=req.reshow, checked=True)
         if not ok:
-            code = P.FORBIDDEN if message.startswith("refused") else "no_question"
+            code = (P.FORBIDDEN if message.startswith("refused") else "code_required"
+                    if message.startswith("code required") else "wrong_code" if message.startswith("wrong code")
+                    else "no_question")
             return P.error_response(code, message, "answer", req.id)
         return P.Response(ok=True, op="answer", id=req.id, data={"result": message, **details})
 
-    def _finish_decide(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
-                       decided_by: str, host: str, error: str, client_settings: P.ClientSettings,
-                       extra: "dict[str, Any] | None" = None) -> P.Response:
-        latency_ms = (time.perf_counter() - t0) * 1000
-        self.stats.decisions[verdict.decision.value] = self.stats.decisions.get(verdict.decision.value, 0) + 1
-        self.stats.decided_by[decided_by] = self.stats.decided_by.get(decided_by, 0) + 1
-        # the record is on disk before the client hears the answer: an answered decision is never lost
-        self._audit(decision_entry(action, verdict, decided_by=decided_by, latency_ms=latency_ms,
-                                   origin=self._origin(cred.pid), event=req.event, host=host,
-                                   request_id=req.id, error=error) | (extra or {}))
-        return P.Response(ok=True, op="decide", id=req.id, verdict=verdict, decided_by=decided_by,
-                          settings=client_settings)
+    async def _challenge(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """Open a challenge (the human confirms on their channel) or report an open one's state."""
+        assert self.gate is not None and self.approvals is not None
+        if req.challenge:
+            state, via = self.gate.challenge_state(req.challenge, cred.pid)
+            return P.Response(ok=True, op="challenge", id=req.id,
+                              data={"challenge": req.challenge, "state": state, "via": via})
+        if req.purpose not in PURPOSES:
+            return P.error_response(P.BAD_REQUEST, f"purpose must be one of {', '.join(PURPOSES)}", "challenge", req.id)
+        refused = await self._human(req, cred, req.purpose, "challenge", kind=req.purpose, security="control")
+        if refused:
+            return refused
+        lines = [f"Asked by {requester_text(cred.pid)}."]
+        digest = ""
+        if req.purpose == "config":
+            try:
+                wanted = parse_config_text(req.text)
+            except ConfigError as e:
+                return P.error_response(P.BAD_REQUEST, str(e), "challenge", req.id)
+            lines += [w.describe() for w in weakenings(self._in_force(), wanted)]
+            digest = digest_of(req.text)
+        elif req.purpose == "config-confirm":
+            hold = self.guard.hold
+            if hold is None:
+                return P.error_response("nothing_held", "no weaker settings are waiting for you", "challenge", req.id)
+            lines += hold.changes()
+            digest = hold.digest
+        elif req.purpose == "uninstall":
+            lines += [f"Hosts: {', '.join(d[:60] for d in req.detail[:12]) or 'all'}"]
+        else:
+            lines += ["Hooks will evaluate in-process until adr runs again."]
+        await self.approvals.ensure_channel()
+        notifiers = self.approvals.notifiers
+        ch = self.gate.open_challenge(req.purpose, tuple(lines), cred.pid or 0, notifiers, digest)
+        return P.Response(ok=True, op="challenge", id=req.id, data={
+            "challenge": ch.id, "state": ch.state, "via": ch.via,
+            "code_possible": any(getattr(n, "shows_code", False) for n in notifiers),
+            "channels": [n.describe() for n in notifiers]})
 
-    def _audit(self, entry: dict[str, Any]) -> None:
-        if self.audit is None:
-            return
+    def _in_force(self) -> Settings:
+        return self.loaded.settings if self.loaded is not None else Settings()
+
+    async def _config(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """`adr config`: write settings, confirm held ones, or spend an uninstall challenge."""
+        assert self.gate is not None
+        refused = await self._human(req, cred, req.config_op, "config", kind="settings", security="control")
+        if refused:
+            return refused
+
+        def no(message: str, code: str = P.FORBIDDEN) -> P.Response:
+            return P.error_response(code, message, "config", req.id)
+
+        if req.config_op == "check":
+            from adr.daemon.gate import CHECKED_PURPOSES, PURPOSES
+            if req.purpose not in CHECKED_PURPOSES:
+                return no(f"config check is only for {', '.join(CHECKED_PURPOSES)}", P.BAD_REQUEST)
+            ok, via = self.gate.use_challenge(req.challenge, req.purpose, req.code, cred.pid)
+            if not ok:
+                return no(f"not confirmed: {via}")
+            self._control(req.purpose, f"{PURPOSES[req.purpose]} — confirmed by you ({via})", cred.pid)
+            return P.Response(ok=True, op="config", id=req.id, data={"confirmed": True, "via": via})
+        if req.config_op == "confirm":
+            hold = self.guard.hold
+            if hold is None:
+                return no("no weaker settings are waiting for you", "nothing_held")
+            ok, via = self.gate.use_challenge(req.challenge, "config-confirm", req.code, cred.pid, hold.digest)
+            if not ok:
+                return no(f"not confirmed: {via}")
+            changes = hold.changes()
+            self.guard.confirm(via, cred.pid)
+            result = await self.reload("weaker settings confirmed by you")
+            return P.Response(ok=True, op="config", id=req.id, data={"confirmed": changes, "reload": result})
+        if req.config_op != "write":
+            return no("config_op must be write, confirm or check", P.BAD_REQUEST)
         try:
-            self.audit.append(entry)
+            wanted = parse_config_text(req.text)
+        except ConfigError as e:
+            return no(str(e), P.BAD_REQUEST)
+        weaker = [w.describe() for w in weakenings(self._in_force(), wanted)]
+        via = "no weakening"
+        if weaker:
+            ok, via = self.gate.use_challenge(req.challenge, "config", req.code, cred.pid, digest_of(req.text))
+            if not ok:
+                return no(f"these changes weaken protection and need your confirmation ({'; '.join(weaker)}): {via}")
+        cf = self.paths.config_file
+        try:
+            self.paths.ensure()
+            tmp = cf.with_name(cf.name + ".adr-tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(req.text)
+            if weaker:
+                self.guard.written(wanted, via, cred.pid)  # before the file: the reload must find it confirmed
+            os.replace(tmp, cf)
         except OSError as e:
-            self.stats.audit_errors += 1
-            self.stats.last_audit_error = f"{now_iso()}: {e}"
-            log.error("cannot write the audit log %s: %s", self.audit.path, e)
+            return no(f"cannot write {cf}: {e}", P.INTERNAL)
+        self._control("config", f"config.yaml written by `adr config` ({via})" + (f": {'; '.join(weaker)}" if weaker else ""),
+                      cred.pid)
+        result = await self.reload("config.yaml written by `adr config`")
+        return P.Response(ok=True, op="config", id=req.id, data={"written": str(cf), "weakened": weaker,
+                                                                  "reload": result})
 
-    def _origin(self, pid: int | None) -> Origin:
-        if not pid:
-            return Origin()
-        agent = find_agent_ancestor(pid)
-        if agent:
-            return Origin(peer_pid=pid, agent_pid=agent.pid, process=agent.name)
-        parent = parent_of(pid)
-        return Origin(peer_pid=pid, agent_pid=parent[0], process=parent[1]) if parent else Origin(peer_pid=pid)
+    def _control(self, what: str, reason: str, pid: int | None) -> None:
+        """An audit record for something the human did through the gate (event "control")."""
+        entry = security_entry(pid, what, what, reason, kind=what, security="", summary=reason, by="human")
+        self._audit({**entry, "event": "control", "decision": "done", "reason": reason})
+
+    def write_audit(self, entry: dict[str, Any]) -> "tuple[dict[str, Any] | None, str]":
+        """(the record as written, "") or (None, what went wrong). Never raises."""
+        if self.audit is None:
+            return None, "the audit log is not open"
+        try:
+            return self.audit.append(entry), ""
+        except OSError as e:
+            problem = f"cannot write the audit log {self.audit.path}: {e.strerror or e}"
+        except Exception as e:  # a record that cannot even be serialised must not lose the answer
+            problem = f"cannot write the audit log {self.audit.path}: {type(e).__name__}: {e}"
+        self.stats.audit_errors += 1
+        self.stats.last_audit_error = f"{now_iso()}: {problem}"
+        log.error("%s", problem)
+        return None, problem
+
+    def _audit(self, entry: dict[str, Any]) -> "dict[str, Any] | None":
+        return self.write_audit(entry)[0]
+
+    async def send(self, writer: asyncio.StreamWriter, resp: P.Response) -> None:
+        await self._send(writer, resp)
 
     # ---- control --------------------------------------------------------------------------
 
-    def _stop(self, req: P.Request, cred: PeerCred) -> P.Response:
-        if not req.confirmed:
-            return P.error_response(P.FORBIDDEN, "stopping adr needs a human's confirmation: run `adr daemon stop` in a terminal",
-                                    "stop", req.id)
-        # the same wall as for approvals: known agent names, agent env markers, and processes
-        # under anything that has sent hook requests
-        why = (self.approvals.refusal(cred.pid) if self.approvals is not None
-               else (inside_agent(cred.pid) if cred.pid else None))
-        if why:
-            log.warning("refused to stop: the request (pid %s) comes from inside an agent: %s", cred.pid, why)
-            from adr.daemon.approvals import security_entry
-            self._audit({**security_entry(cred.pid, "stop", "stop", why), "kind": "stop",
-                         "summary": "attempt to stop the adr daemon", "security": "stop-from-agent",
-                         "reason": f"a stop request was refused: {why}"})
-            return P.error_response(P.FORBIDDEN, f"refused: the stop request comes from inside an AI agent ({why}); "
-                                                 "stop adr from a terminal that no agent controls", "stop", req.id)
-        log.warning("stop requested by pid %s", cred.pid)
+    async def _stop(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """Stop the daemon: only for the human, through a challenge they confirmed (`adr daemon stop`)."""
+        refused = await self._human(req, cred, "stop", "stop", kind="stop", security="stop-from-agent")
+        if refused:
+            return refused
+        assert self.gate is not None
+        ok, via = self.gate.use_challenge(req.challenge, "stop", req.code, cred.pid)
+        if not ok:
+            return P.error_response(P.FORBIDDEN, f"stopping adr needs your confirmation (run `adr daemon stop` in a "
+                                                 f"terminal): {via}", "stop", req.id)
+        log.warning("stop requested by pid %s, confirmed by you (%s)", cred.pid, via)
+        self._control("stop", f"adr daemon stopped, confirmed by you ({via})", cred.pid)
         asyncio.get_running_loop().call_soon(self.request_stop, f"`adr daemon stop` from pid {cred.pid}")
         return P.Response(ok=True, op="stop", id=req.id, data={"pid": os.getpid()})
 
@@ -639,6 +798,12 @@ class Daemon:
             wrapped.pop(next(iter(wrapped)))
         info.update(started=now_iso(), peer_pid=cred.pid)
         wrapped[sid] = info
+        reg = self.component("sessions")
+        if reg is not None:
+            root = info.get("root_pid")
+            s = reg.touch("wrap", sid, cwd=str(info.get("cwd", "")), agent=str(info.get("agent", "")),
+                          agent_pid=root if isinstance(root, int) and root > 0 else None)
+            s.wrapped = True
         self.stats.saw_session("wrap", sid)
         log.info("wrapped session %s started: agent %s, pid %s", sid, info.get("agent", "?"), info.get("root_pid"))
         return P.Response(ok=True, op="session", id=req.id, data={"session": sid})
@@ -651,6 +816,7 @@ class Daemon:
             "pid": os.getpid(),
             "protocol": P.PROTOCOL_VERSION,
             "socket": str(self._socket_path),
+            "socket_activated": self.socket_adopted,
             "started": now_iso(s.started),
             "uptime_s": round(time.time() - s.started, 1),
             "mode": settings.mode,
@@ -673,9 +839,20 @@ class Daemon:
             "audit": {"path": str(self.audit.path) if self.audit else "", "errors": s.audit_errors,
                       "last_error": s.last_audit_error},
             "approvals": self.approvals.status(settings) if self.approvals else {},
+            "settings_held": self.guard.status(),
             "wrapped_sessions": list(s.wrapped.values()),
+            "pipeline": self.decider.status() if self.decider else {},
+            "alerts": self.alerts.status(),
+            "components": {c.name: _component_status(c) for c in self.components},
             "rss_bytes": _rss(),
         }
+
+
+def _component_status(c: Component) -> dict[str, Any]:
+    try:
+        return dict(c.status() or {})
+    except Exception as e:  # a component that cannot say how it is must not break `adr status`
+        return {"error": f"{type(e).__name__}: {e}"}
 
 
 def _rss() -> int | None:
@@ -705,7 +882,13 @@ def setup_logging(paths: Paths, level: int = logging.INFO, stderr: bool = True) 
     logger.propagate = False
 
 
+SWITCH_INTERVAL = 0.0005  # seconds a thread holds the GIL before another may run (Python's default: 5 ms)
+
+
 async def run_daemon(paths: Paths, **kwargs: Any) -> None:
+    # judging runs in worker threads: a short switch interval lets the event loop (and with it every
+    # other client's ordinary decision) in while one costly decision is judged
+    sys.setswitchinterval(SWITCH_INTERVAL)
     daemon = Daemon(paths, **kwargs)
     await daemon.start()
     await daemon.serve_forever()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from adr.actions import Action, ActionKind, Evidence, Finding, Verdict
+from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
@@ -22,7 +22,59 @@ from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import parse as parse_shell
 
-MAX_FINDINGS = 50
+MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
+DEFAULT_WORK_UNITS = 4_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
+BUDGET_RULE = "engine.budget-exhausted"
+GRACE_SECONDS = 0.05  # the time net's share of the one grace (Budget.grace)
+
+
+class OutOfBudget(Exception):
+    """Raised inside one evaluation when its budget is spent; evaluate() turns it into a finding."""
+
+
+class Budget:
+    """How much work one evaluation may do.
+
+    `units` is a deterministic counter (one unit per subject checked against the rules, plus one per
+    4 KiB of text), so replaying an action always stops at the same point. `deadline` is the caller's
+    safety net (the daemon passes thread CPU time: "engine time", not inflated by other threads); the
+    engine reads no clock of its own — the clock is the caller's. When either runs out, the walk stops
+    and the verdict is at least ask (deny when a deny-level finding was already seen), never allow."""
+
+    __slots__ = ("units", "spent", "deadline", "clock", "exhausted", "graced")
+
+    def __init__(self, units: int = DEFAULT_WORK_UNITS, deadline: "float | None" = None,
+                 clock: "Any" = None) -> None:
+        self.units = units
+        self.spent = 0
+        self.deadline = deadline
+        self.clock = clock
+        self.exhausted = ""
+        self.graced = False
+
+    def spend(self, n: int = 1) -> bool:
+        """Spend n units; False once the budget is gone (the shell layer stops its walk on that)."""
+        self.spent += n
+        if self.spent > self.units:
+            self.exhausted = self.exhausted or f"more than {self.units} work units"
+            return False
+        if self.deadline is not None and self.clock() > self.deadline:
+            self.exhausted = self.exhausted or "its time budget"
+            return False
+        return True
+
+    def charge(self, n: int = 1) -> None:
+        if not self.spend(n):
+            raise OutOfBudget()
+
+    def grace(self) -> None:
+        """Once per decision: what was already parsed when the budget ran out still gets judged (a
+        quarter more work), so a deny among it is found instead of only "too costly"."""
+        if not self.graced:
+            self.graced = True
+            self.units = self.spent + max(1, self.units // 4)
+            if self.deadline is not None:
+                self.deadline = self.clock() + GRACE_SECONDS
 # file extension → language, so code written to a file is read by the script rules
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
                ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
@@ -210,18 +262,24 @@ class Engine:
     def decide(self, action: Action, settings: Settings | None = None) -> Verdict:
         return policy_decide(self.evaluate(action), settings or self.settings)
 
-    def evaluate(self, action: Action) -> tuple[Finding, ...]:
-        run = _Run(self, action)
-        run.action()
+    def evaluate(self, action: Action, budget: "Budget | None" = None) -> tuple[Finding, ...]:
+        run = _Run(self, action, budget or Budget())
+        try:
+            run.action()
+        except OutOfBudget:
+            pass
+        if run.budget.exhausted:
+            run.out_of_budget()
         return run.result()
 
 
 class _Run:
     """One evaluation: collects findings, one per rule id (with up to three pieces of evidence)."""
 
-    def __init__(self, engine: Engine, action: Action) -> None:
+    def __init__(self, engine: Engine, action: Action, budget: "Budget | None" = None) -> None:
         self.e = engine
         self.a = action
+        self.budget = budget or Budget()
         self.cwd = action.context.cwd or "/"
         self.home = action.context.home
         self.found: dict[str, Finding] = {}
@@ -230,6 +288,16 @@ class _Run:
 
     def result(self) -> tuple[Finding, ...]:
         return tuple(self.found.values())
+
+    def out_of_budget(self) -> None:
+        """The walk stopped before the end: what was found stands, and the rest makes it at least ask."""
+        b = self.budget
+        self.found[BUDGET_RULE] = Finding(
+            BUDGET_RULE, "Action too costly to judge completely", Severity.HIGH, RuleAction.ASK,
+            (Evidence(subject=self.a.summary(200), field="budget",
+                      note=f"stopped after {b.spent} work units: {b.exhausted}"),),
+            "adr stopped judging this action when it ran out of its decision budget; what it found so far "
+            "stands (a deny stays a deny), the rest needs a human.", (), ("bounds",), "engine")
 
     def hit(self, rule: Rule, subject: Any, h: tuple[str, str, Any], note: str) -> None:
         ev = Evidence(subject=subject.evidence_subject[:500], field=h[0], span=h[2], matched=h[1], note=note)
@@ -240,14 +308,15 @@ class _Run:
                                               prev.evidence + (ev,), prev.description, prev.references,
                                               prev.tags, prev.source, prev.reversible)
             return
-        if len(self.found) >= MAX_FINDINGS:
-            return
+        if len(self.found) >= MAX_FINDINGS and rule.action is RuleAction.LOG:
+            return  # padding with harmless findings must never push out a deny or an ask
         self.found[rule.id] = Finding(rule.id, rule.title, rule.severity, rule.action, (ev,), rule.description,
                                       rule.references, rule.tags, "rules", rule.reversible)
 
     def check(self, bucket: Bucket, subject: Any, note: str = "") -> None:
         if not bucket:
             return
+        self.budget.charge()
         d = subject.__dict__
         if d.get("_bank_scope") is not bucket.scope:  # set hits are per scope: start afresh
             d["_bank_scope"] = bucket.scope
@@ -306,11 +375,14 @@ class _Run:
         view = ActionView(self.a, tuple(self.commands), self.parsed)
         for d in self.e.detectors:
             for f in d.detect(view):
-                if f.rule_id not in self.found and len(self.found) < MAX_FINDINGS:
+                if f.rule_id not in self.found and (len(self.found) < MAX_FINDINGS or f.action is not RuleAction.LOG):
                     self.found[f.rule_id] = f
 
     def shell(self, text: str, note: str, depth: int = 0) -> None:
-        parsed = parse_shell(text)
+        self.budget.charge(1 + len(text) // 65536)
+        parsed = parse_shell(text, self.budget.spend)
+        if self.budget.exhausted:
+            self.budget.grace()  # judge what the walk reached
         if depth == 0 and self.parsed is None:
             self.parsed = parsed
         idx = self.e._index
@@ -371,14 +443,8 @@ def _note(note: str, via: str) -> str:
 
 
 def _lifecycle_scripts(content: str) -> list[tuple[str, str]]:
-    try:
-        data = json.loads(content)
-    except (ValueError, RecursionError):
-        return []
-    scripts = data.get("scripts") if isinstance(data, dict) else None
-    if not isinstance(scripts, dict):
-        return []
-    return [(k, v) for k, v in scripts.items() if k in _LIFECYCLE and isinstance(v, str)]
+    from adr.shell.runs import package_json_scripts
+    return [(k, v) for k, v in (package_json_scripts(content) or {}).items() if k in _LIFECYCLE]
 
 
 def _mcp_arguments(arguments: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ def find() -> str | None:
 def command(binary: str, q: Question) -> list[str]:
     choices = _dialog.dialog_choices(q)
     allow = [c for c in choices if c != DENY]
-    argv = [binary, "--question", "--no-markup", f"--title={q.title}", f"--text={q.body()}",
+    argv = [binary, "--question", "--no-markup", f"--title={q.title}", f"--text={q.body(with_code=False)}",
             f"--timeout={max(1, int(q.timeout))}", f"--ok-label={LABELS[allow[0]]}", f"--cancel-label={LABELS[DENY]}"]
     argv += [f"--extra-button={LABELS[c]}" for c in allow[1:]]
     return argv
@@ -38,6 +38,7 @@ def parse(rc: int, stdout: str, q: Question) -> str | None:
 
 class Zenity:
     name = "zenity"
+    shows_code = False  # its text is on a command line any process can read
 
     def __init__(self, binary: str) -> None:
         self.binary = binary
@@ -49,3 +50,9 @@ class Zenity:
         rc, out = await _dialog.run(command(self.binary, q))
         choice = parse(rc, out, q)
         return answer(q, choice, self.name) if choice else None
+
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        # a passive notification, not a dialog: an alert must not wait for a click
+        rc, _ = await _dialog.run([self.binary, "--notification", "--no-markup", f"--text={title}\n{body}"])
+        if rc != 0:
+            raise RuntimeError(f"zenity exited with {rc}")
