@@ -348,13 +348,22 @@ def _join_paths(parts: list[str]) -> str:
     return out
 
 
-def normalize_paths(language: str, code: str) -> str:
-    """Home directories spelled in code become "~"; path joins of literals become one literal."""
-    code = _INTERP_HOME.sub("~", code)
-    for rx in _HOME_EXPR:
-        if rx.search(code):
-            code = rx.sub('"~"', code)
-    code = fold(language, code)
+_HOME_WORDS = ("HOME", "home", "expanduser")  # every spelling in _HOME_EXPR / _INTERP_HOME names one of these
+_PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/")
+
+
+def normalize_paths(language: str, code: str, folded: "str | None" = None) -> str:
+    """Home directories spelled in code become "~"; path joins of literals become one literal.
+    `folded`: fold(language, code) when the caller has it already (used if no home was spelled)."""
+    homed = code
+    if any(w in code for w in _HOME_WORDS):
+        homed = _INTERP_HOME.sub("~", code)
+        for rx in _HOME_EXPR:
+            if rx.search(homed):
+                homed = rx.sub('"~"', homed)
+    code = folded if folded is not None and homed == code else fold(language, homed)
+    if not any(w in code for w in _PATH_WORDS):
+        return code
     for _ in range(3):  # nested joins: Path(os.path.join("~", ".ssh")) / "authorized_keys"
         before = code
         code = _PATHJOIN.sub(lambda m: _q(_join_paths([_lit(x, 1) for x in re.finditer(_STRLIT, m.group(1))])), code)
@@ -428,11 +437,12 @@ _EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove
                           r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
 
 
-def code_effects(language: str, code: str) -> list[Effect]:
-    """Files interpreter code writes or deletes, with literal (or home-relative) paths."""
+def code_effects(language: str, code: str, folded: "str | None" = None) -> list[Effect]:
+    """Files interpreter code writes or deletes, with literal (or home-relative) paths. `folded`: the
+    code's constant-folded text, when the caller has it."""
     if language not in ("python", "node", "perl", "ruby", "php") or not code or not _EFFECT_HINT.search(code):
         return []
-    code = normalize_paths(language, code[:64 * 1024])
+    code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
     out: list[Effect] = []
     writes_text = [_unesc(next((g for g in m.groups() if g is not None), "")) for m in _WRITE_CALL.finditer(code)]
     written = "\n".join(t for t in writes_text if t) or None

@@ -21,11 +21,17 @@ MAX_VALUE = 64 * 1024  # characters of one folded value
 MAX_DEPTH = 40
 
 # worth folding only when one of these appears (most one-liners have none: nothing to do)
-_HINT = re.compile(
-    r"""chr\b|fromCharCode|["'\])]\s*\.\s*join\b|\bjoin\s*\(\s*["']|\bjoin\s+["']|reverse|\[\s*::\s*-1\s*\]|fromhex|"""
-    r"""b64decode|decode64|decode_base64|base64_decode|atob|Buffer\s*\.\s*from|pack\s*\(|strrev|hex2bin|rot13|"""
-    r"""getattr|__import__|import_module|\.send\s*\(|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)\w*["']\s*\]|"""
-    r"""["'`]\s*[+.]\s*["'`]|[\w)\]]\s*[+.]\s*["'`]|\.replace\s*\(|\.gsub\s*\(|\blc\b|\buc\b|[+.]=\s*["'`]""")
+# worth folding only when the code names one of these (substring tests: cheap) or concatenates a
+# string literal (most one-liners do neither: nothing to do)
+_HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
+               "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
+               "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(")
+_HINT = re.compile(r"""["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+
+
+def worth_folding(code: str) -> bool:
+    return any(w in code for w in _HINT_WORDS) or _HINT.search(code) is not None
+
 
 Value = Union[str, int, bytes, list]
 
@@ -598,7 +604,7 @@ def fold(language: str, code: str) -> str:
     unchanged). Understands python, node, perl, ruby and php spellings; anything else is left alone."""
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
         return code
-    if not _HINT.search(code):
+    if not worth_folding(code):
         return code
     try:
         toks = _tokens(code, language)

@@ -939,12 +939,12 @@ class _Walker:
         folded = fold(lang, code[:MAX_DECODED])
         if folded != code[:MAX_DECODED] and len(self.scripts) < 64:
             self.scripts.append(Script(lang, folded, _join_via(via, "constants folded")))
+        # (folding only replaces constant expressions by the literals they make: whatever the code
+        # spawns, the folded text spawns too)
         spawned = interpreters.spawned_commands(lang, folded)
-        if folded != code:
-            spawned += [c for c in interpreters.spawned_commands(lang, code) if c not in spawned]
         for cmd in spawned[:32]:
             self.nested_shell(cmd, via, depth, "spawned", inherit=d)
-        self.add_effects(effects.code_effects(lang, code), d.argv[0] if d.argv else lang, via)
+        self.add_effects(effects.code_effects(lang, code, folded), d.argv[0] if d.argv else lang, via)
         if depth < MAX_LAYERS:
             # exec("…") / eval '…' / new Function("…"): more code of the same language
             for inner in interpreters.evaluated_code(lang, folded)[:4]:
