@@ -54,6 +54,9 @@ class FakeAPIs:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        # a client that connects and goes away between select() and accept() (a cancelled look-up)
+        # must not leave serve_forever blocked in accept(): shutdown() would then wait forever
+        self.server.socket.settimeout(0.5)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
