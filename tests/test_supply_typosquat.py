@@ -145,3 +145,35 @@ def test_daemon_sized_memory_with_the_disk_index(tmp_path):
     assert disk == "True", out.stderr
     assert int(rss) < 40 * 1024, out.stdout  # KiB: well under the in-memory indexes
 
+
+
+def test_no_check_waits_for_the_disk_index_to_be_built(tmp_path):
+    """A fresh daemon builds its index in the background (seconds): the first installs it judges
+    meanwhile use the in-memory indexes, which are swapped for the file once it is open."""
+    import threading
+    from adr.supply import typoindex
+    from adr.supply.typosquat import SUPPORTED, _MemoryIndex, read_sources
+    go, started = threading.Event(), threading.Event()
+
+    def slow_build():
+        started.set()
+        go.wait(30)
+        return typoindex.ensure(tmp_path, DATA_DIR)
+
+    c = TyposquatChecker({e: (lambda e=e: read_sources(DATA_DIR, e)) for e in SUPPORTED},
+                         index_file=slow_build, index_built=lambda: typoindex.built(tmp_path, DATA_DIR))
+    t = threading.Thread(target=c.warm)
+    t.start()
+    assert started.wait(10)
+    assert c.check("reqeusts", "pypi").target == "requests"  # answered while the build is still going
+    assert isinstance(c._idx["pypi"], _MemoryIndex) and c._disk is None
+    go.set()
+    t.join(120)
+    assert c._disk and not isinstance(c._idx["pypi"], _MemoryIndex)
+    assert c.check("reqeusts", "pypi").target == "requests"
+
+
+def test_a_fresh_cache_is_not_built_on_a_decision_path(tmp_path):
+    c = TyposquatChecker.load(cache_dir=tmp_path)
+    assert c.check("reqeusts", "pypi").target == "requests"
+    assert c._disk is None and not list(tmp_path.glob("supply/*.sqlite3"))  # warm() builds it, not check()

@@ -51,8 +51,36 @@ def digest(data_dir: Path) -> str:
     return h.hexdigest()[:20]
 
 
+_digests: "dict[tuple, str]" = {}
+
+
+def _digest_cached(data_dir: Path) -> str:
+    """digest() keyed by the source files' size and mtime (a decision's look-up reads no list)."""
+    key: list = [str(data_dir)]
+    for eco in sorted(ECO_IDS):
+        for pattern in SOURCES:
+            try:
+                st = (data_dir / pattern.format(eco=eco)).stat()
+                key.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                key.append(None)
+    k = tuple(key)
+    d = _digests.get(k)
+    if d is None:
+        d = _digests[k] = digest(data_dir)
+        if len(_digests) > 16:
+            _digests.pop(next(iter(_digests)))
+    return d
+
+
 def index_path(cache_dir: Path, data_dir: Path) -> Path:
-    return cache_dir / "supply" / f"typosquat-{digest(data_dir)}.sqlite3"
+    return cache_dir / "supply" / f"typosquat-{_digest_cached(data_dir)}.sqlite3"
+
+
+def built(cache_dir: Path, data_dir: Path) -> "Path | None":
+    """The index file when it is already built (never builds)."""
+    out = index_path(cache_dir, data_dir)
+    return out if out.exists() else None
 
 
 def write(out: Path, stores: "dict[str, object]") -> None:

@@ -153,6 +153,15 @@ class _MemoryIndex:
         return list(self.top) if top_only else sorted(self.rank_of, key=self.rank_of.__getitem__)
 
 
+def _trim_heap() -> None:
+    """Hand the freed dict indexes' memory back to the system (glibc keeps it otherwise)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class TyposquatChecker:
     """`top`: edit-distance targets per ecosystem, most popular first. `known`: every name that is
     popular in its own right (most popular first); never flagged, and compared by exact look-alike
@@ -163,28 +172,41 @@ class TyposquatChecker:
     are indexed in memory."""
 
     def __init__(self, top: "dict[str, list[str] | Callable[[], tuple[list[str], list[str]]]]",
-                 known: "dict[str, list[str] | set[str]] | None" = None, index_file: "Callable[[], Path | None] | None" = None):
+                 known: "dict[str, list[str] | set[str]] | None" = None, index_file: "Callable[[], Path | None] | None" = None,
+                 index_built: "Callable[[], Path | None] | None" = None):
         """`top[eco]` is a list of names (with `known[eco]`), or a callable returning (top, known):
         an ecosystem's indexes are built on its first use, so commands that install nothing — and
-        ecosystems never used — cost nothing."""
+        ecosystems never used — cost nothing. `index_file()` returns the disk index, building it if
+        needed (seconds: only warm() calls it when `index_built` is given); `index_built()` returns it
+        only when it is already there — until then a check uses the in-memory indexes, and warm()
+        swaps them for the disk file once it is built, so no decision waits on the build."""
         self._sources: dict[str, Any] = {}
         for eco, names in top.items():
             self._sources[eco] = names if callable(names) else (lambda n=names, k=(known or {}).get(eco, ()): (n, k))
         self._index_file = index_file
+        self._index_built = index_built
         self._disk: Any = None  # False once the disk index is known to be unavailable
         self._idx: dict[str, Any] = {}
         self._build_lock = threading.RLock()
 
-    def _open_disk(self) -> bool:
+    def _open_disk(self, build: bool = True) -> bool:
+        """Open the disk index; with `build` False (a decision's path, when `index_built` is given),
+        only one that is already built — a missing one leaves `_disk` undecided for warm()."""
         if self._disk is None:
-            import sqlite3
-            from adr.supply.typoindex import connect
-            path = self._index_file() if self._index_file is not None else None
-            try:
-                self._disk = (connect(path), threading.Lock()) if path is not None else False
-            except (sqlite3.Error, OSError):
-                self._disk = False
+            fn = self._index_file if build or self._index_built is None else self._index_built
+            path = fn() if fn is not None else None
+            if path is None and fn is not self._index_file:
+                return False
+            self._open_path(path)
         return self._disk is not False
+
+    def _open_path(self, path: "Path | None") -> None:
+        import sqlite3
+        from adr.supply.typoindex import connect
+        try:
+            self._disk = (connect(path), threading.Lock()) if path is not None else False
+        except (sqlite3.Error, OSError):
+            self._disk = False
 
     def _ready(self, eco: str) -> "Any | None":
         """`eco`'s index (built or opened if needed); None for an ecosystem without data."""
@@ -197,7 +219,7 @@ class TyposquatChecker:
             idx = self._idx.get(eco)
             if idx is not None:
                 return idx
-            if self._index_file is not None and self._open_disk():
+            if self._index_file is not None and self._open_disk(build=False):
                 from adr.supply.typoindex import ECO_IDS, DiskIndex
                 if eco in ECO_IDS:
                     conn, lock = self._disk
@@ -214,12 +236,30 @@ class TyposquatChecker:
         process on first use)."""
         index_file = None
         if cache_dir is not None:
-            from adr.supply.typoindex import ensure
+            from adr.supply.typoindex import built, ensure
             index_file = lambda: ensure(cache_dir, data_dir)  # noqa: E731
-        return cls({eco: (lambda e=eco: read_sources(data_dir, e)) for eco in SUPPORTED}, index_file=index_file)
+            index_built = lambda: built(cache_dir, data_dir)  # noqa: E731
+            return cls({eco: (lambda e=eco: read_sources(data_dir, e)) for eco in SUPPORTED},
+                       index_file=index_file, index_built=index_built)
+        return cls({eco: (lambda e=eco: read_sources(data_dir, e)) for eco in SUPPORTED})
 
     def warm(self) -> None:
-        """Open or build the indexes now (the daemon calls this off the decision path)."""
+        """Open or build the indexes now (the daemon calls this off the decision path). A disk index
+        that has to be built first is built without holding the checker's lock: checks meanwhile use
+        in-memory indexes, which are swapped for the disk file here once it is open."""
+        if self._index_file is not None and self._disk is None:
+            path = self._index_file()  # may take seconds (a child process), decisions go on meanwhile
+            with self._build_lock:
+                if self._disk is None:
+                    self._open_path(path)
+                if self._disk:
+                    from adr.supply.typoindex import ECO_IDS, DiskIndex
+                    conn, lock = self._disk
+                    dropped = [eco for eco in list(self._idx) if eco in ECO_IDS and isinstance(self._idx[eco], _MemoryIndex)]
+                    for eco in dropped:
+                        self._idx[eco] = DiskIndex(Path(), eco, conn=conn, lock=lock)
+                    if dropped:
+                        _trim_heap()
         for eco in self._sources:
             idx = self._ready(eco)
             if isinstance(idx, _MemoryIndex):
