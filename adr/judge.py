@@ -28,12 +28,13 @@ class Judge:
             engine = load_engine(settings, paths=paths)
         checks = None
         if online and not settings.offline and settings.providers:
-            from adr.reputation.runtime import OnlineChecks
+            from adr.online import OnlineChecks
             checks = OnlineChecks.from_settings(settings, paths)
         # the compiled rules live as long as the process: keep their ~10^5 objects out of the cyclic
         # GC's full scans, which otherwise cost ~10% of decision time in a long run (bench/engine.py)
         gc.collect()
         gc.freeze()
+        _trim_heap()
         return cls(engine, settings, checks, memory)
 
     def decide(self, action: Action, *, note: str = "", budget: Any = None) -> Verdict:
@@ -77,6 +78,16 @@ class Judge:
     def close(self) -> None:
         if self.online is not None:
             self.online.close()
+
+
+def _trim_heap() -> None:
+    """Give the C heap's free pages back after loading (YAML, rule compilation): glibc keeps them
+    otherwise, and a long-lived daemon's RSS is what users see. A no-op elsewhere."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _merged(findings: tuple[Any, ...], extra: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -14,7 +14,15 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = ROOT.parent / "shared" / "corpus" / "benign_shell.jsonl"
+# the shared corpus sits next to the checkout (../shared), or next to the worktrees' parent
+DEFAULT = next((p for p in (ROOT.parent / "shared" / "corpus" / "benign_shell.jsonl",
+                            ROOT.parent.parent / "shared" / "corpus" / "benign_shell.jsonl") if p.exists()),
+               ROOT.parent / "shared" / "corpus" / "benign_shell.jsonl")
+# one install per ecosystem the shell layer knows, plus names that only a typosquat check can place
+INSTALLS = ["pip install requests==2.31.0", "npm install left-pad", "cargo install ripgrep", "gem install rails",
+            "go install golang.org/x/tools/gopls@latest", "brew install jq", "uv add httpx", "yarn add lodash",
+            "pnpm add react", "poetry add django", "pipx install black", "bun add zod", "pip install reqeusts",
+            "npm i crossenv", "cargo add serde", "gem install nokogiri"]
 
 
 def main() -> None:
@@ -77,6 +85,69 @@ def main() -> None:
           "after the run")
 
 
+def daemon_rss(corpus: Path, n: int = 10_000) -> None:
+    """RSS of a real daemon (own ADR_HOME, no notifier) after `n` decisions over its socket: the
+    benign corpus with an install of some ecosystem every 5th decision (fresh names every time, so
+    the typosquat and malicious-package checks look each one up)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from adr.actions import Action, ActionKind, Context
+    from adr.daemon import protocol as P
+    from adr.daemon.client import DaemonUnavailable, request
+    from adr.paths import get_paths
+
+    home = Path(tempfile.mkdtemp(prefix="adr-bench-daemon-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADR_")}
+    env.update(ADR_HOME=str(home), ADR_NOTIFIER="none")
+    sock = get_paths({"ADR_HOME": str(home)}).socket
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "adr"), "daemon"], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if request(P.Request(op="ping"), path=sock, timeout=2).ok:
+                    break
+            except DaemonUnavailable:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    print("daemon RSS: the daemon did not start")
+                    return
+                time.sleep(0.1)
+        ps = psutil.Process(proc.pid)
+        rss_start = ps.memory_info().rss
+        cmds = [json.loads(line)["tool_call"]["tool_input"].get("command") or "true" for line in corpus.open()]
+        t0 = time.perf_counter()
+        peak = rss_start
+        for i in range(n):
+            if i % 5 == 4:
+                base = INSTALLS[(i // 5) % len(INSTALLS)]
+                cmd = f"{base} pkg-{i}x" if i % 10 == 9 else base
+            else:
+                cmd = cmds[i % len(cmds)]
+            act = Action(ActionKind.EXEC, Context(host="claude-code", session=f"bench-{i % 20}", cwd="/tmp",
+                                                  tool="Bash"), command=cmd)
+            request(P.Request(op="decide", id=P.new_id(), event="PreToolUse", host="claude-code", action=act),
+                    path=sock, timeout=30)
+            if i % 500 == 0:
+                peak = max(peak, ps.memory_info().rss)
+        dt = time.perf_counter() - t0
+        rss_end = ps.memory_info().rss
+        peak = max(peak, rss_end)
+        print(f"daemon RSS: {rss_start / 2**20:.0f} MiB after start, {rss_end / 2**20:.0f} MiB after {n:,} decisions "
+              f"(peak {peak / 2**20:.0f} MiB; installs of {len(set(c.split()[0] for c in INSTALLS))} installers, "
+              f"every 5th decision); {n / dt:,.0f} decisions/s over the socket")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
 if __name__ == "__main__":
     os.environ.setdefault("ADR_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "adr-bench-home"))
     main()
+    daemon_rss(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from _reputation_server import FakeAPIs  # noqa: E402
 
 from adr.actions import Action, ActionKind, Context  # noqa: E402
+from adr.online import findings_for_action  # noqa: E402
 from adr.reputation.cache import ReputationCache  # noqa: E402
 from adr.reputation.lookup import ReputationService, provider_classes  # noqa: E402
 from adr.supply.detector import make_detector  # noqa: E402
@@ -77,13 +78,13 @@ def main() -> None:
             for i in range(n):
                 a, cmds = decision(i)
                 t = time.perf_counter()
-                svc.findings_for_action(a, cmds)
+                findings_for_action(svc, a, cmds)
                 cold.append(time.perf_counter() - t)
             requests_cold = len(apis.requests)
             for i in range(n):
                 a, cmds = decision(i)
                 t = time.perf_counter()
-                svc.findings_for_action(a, cmds)
+                findings_for_action(svc, a, cmds)
                 warm.append(time.perf_counter() - t)
             print(f"(5 providers, 2 packages + 1 URL + its host per decision; {requests_cold / n:.1f} requests "
                   f"per cold decision, {(len(apis.requests) - requests_cold) / n:.1f} per warm one)")
@@ -96,7 +97,7 @@ def main() -> None:
         for i in range(min(n, 10)):
             a, cmds = decision(10_000 + i)
             t = time.perf_counter()
-            svc.findings_for_action(a, cmds)
+            findings_for_action(svc, a, cmds)
             stalled.append(time.perf_counter() - t)
         report("reputation, OSV stalled, budget 1.0 s (breaker opens)", stalled)
         svc.close()

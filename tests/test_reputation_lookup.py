@@ -14,6 +14,7 @@ from adr.config import Settings
 from adr.paths import get_paths
 from adr.reputation.cache import ReputationCache
 from adr.reputation.interface import Rating, Result, Subject
+from adr import online
 from adr.reputation.lookup import CircuitBreaker, ReputationService, provider_classes
 
 SLACK = 3.0  # generous: CI machines are slow; we only assert "no hang"
@@ -143,14 +144,14 @@ def test_breaker_half_open_probe():
 def test_findings_for_actions(apis):
     svc = service(apis, ["urlhaus", "osv", "registry"], is_known_package=lambda ref: ref.name == "requests")
     a = Action(ActionKind.URL_FETCH, url=BAD_URL + "?session=abc")
-    fs = svc.findings_for_action(a)
+    fs = online.findings_for_action(svc, a)
     assert {f.rule_id for f in fs} == {"reputation.urlhaus"}
     f = fs[0]
     assert f.action is RuleAction.DENY and f.severity is Severity.CRITICAL and f.source == "reputation"
     assert all(b"session=abc" not in r["body"] for r in apis.requests)
     a = Action(ActionKind.EXEC, command="npm install evil-pkg hallucinated-pkg", context=Context(cwd="/tmp"))
     cmds = [NS(argv=("npm", "install", "evil-pkg", "hallucinated-pkg"), program="npm", sudo=False)]
-    fs = svc.findings_for_action(a, cmds)
+    fs = online.findings_for_action(svc, a, cmds)
     ids = {(f.rule_id, f.action) for f in fs}
     assert ("reputation.osv", RuleAction.DENY) in ids and ("reputation.registry", RuleAction.ASK) in ids
 
@@ -159,14 +160,14 @@ def test_private_packages_are_never_sent(apis):
     svc = service(apis, ["osv", "registry"])
     refs = (PackageRef("pypi", "corp-internal", index="https://pypi.corp/simple"),
             PackageRef("npm", "thing", source="git+https://git.corp/thing.git"))
-    svc.findings_for_action(Action(ActionKind.PACKAGE_INSTALL, packages=refs))
+    online.findings_for_action(svc, Action(ActionKind.PACKAGE_INSTALL, packages=refs))
     assert not any(b"corp-internal" in r["body"] or "corp-internal" in r["path"] for r in apis.requests)
     assert not any("thing" in r["path"] or b"thing" in r["body"] for r in apis.requests if r["provider"] != "urlhaus")
 
 
 def test_known_popular_packages_skip_the_registry(apis):
     svc = service(apis, ["registry"], is_known_package=lambda ref: ref.name == "requests")
-    svc.lookup(svc.package_subjects([PackageRef("pypi", "requests")]))
+    svc.lookup(online.package_subjects(svc, [PackageRef("pypi", "requests")]))
     assert apis.count("registry") == 0
 
 
@@ -199,7 +200,7 @@ def test_online_checks_hash_downloaded_file_when_run(apis, tmp_path, monkeypatch
     import hashlib
 
     import _reputation_server as srv
-    from adr.reputation.runtime import OnlineChecks
+    from adr.online import OnlineChecks
     payload = b"#!/bin/sh\necho pretend-malware\n"
     monkeypatch.setattr(srv, "MAL_SHA256", hashlib.sha256(payload).hexdigest())
     checks = OnlineChecks(service(apis, ["malwarebazaar", "urlhaus"]))
@@ -218,7 +219,7 @@ def test_online_checks_hash_downloaded_file_when_run(apis, tmp_path, monkeypatch
 
 
 def test_online_checks_parse_the_command_when_not_given(apis, tmp_path):
-    from adr.reputation.runtime import OnlineChecks
+    from adr.online import OnlineChecks
     checks = OnlineChecks(service(apis, ["osv"]))
     a = Action(ActionKind.EXEC, command="cd app && npm install evil-pkg", context=Context(cwd=str(tmp_path), session="s"))
     assert [f.rule_id for f in checks.findings(a)] == ["reputation.osv"]

@@ -90,8 +90,10 @@ def test_feeds_update_and_service_use_the_local_db(apis, tmp_path):
     from adr.supply import feeds
     env = {**apis.env(), "ADR_HOME": str(tmp_path)}
     paths = get_paths(env)
-    (r,) = feeds.update(paths, ("safebrowsing",), env=env)
-    assert r.ok and r.entries > 0
+    from adr.reputation.sb_local import update_prefix_db
+    ok, entries, _ = update_prefix_db(paths, env)
+    assert ok and entries > 0
+    assert feeds.update(paths, ("safebrowsing",), env=env) == []  # not a supply feed: the provider's own
     svc = ReputationService.from_settings(Settings(providers=("safebrowsing",)), paths, env)
     assert svc.providers["safebrowsing"].local_db is not None
     n = len(apis.requests)

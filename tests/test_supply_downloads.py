@@ -8,7 +8,8 @@ import pytest
 from _reputation_server import FakeAPIs
 from adr.actions import RuleAction
 from adr.reputation.lookup import ReputationService, provider_classes
-from adr.supply.downloads import DownloadTracker, check_downloaded, downloads_of, sha256_file
+from adr.online import check_downloaded
+from adr.supply.downloads import DownloadTracker, downloads_of, sha256_file
 
 
 @pytest.mark.parametrize("argv,expected", [

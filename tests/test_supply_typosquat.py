@@ -8,9 +8,16 @@ from adr.supply.names import damerau, normalize, skeleton
 from adr.supply.typosquat import TyposquatChecker, _read_names
 
 
-@pytest.fixture(scope="module")
-def checker():
-    return TyposquatChecker.load()
+@pytest.fixture(scope="module", params=["memory", "disk"])
+def checker(request, tmp_path_factory):
+    """Every check runs against both forms of the indexes: dicts in memory, and the SQLite file the
+    daemon uses (built by a real child process, as in production)."""
+    if request.param == "memory":
+        return TyposquatChecker.load()
+    c = TyposquatChecker.load(cache_dir=tmp_path_factory.mktemp("cache"))
+    c.warm()
+    assert c._disk, "the on-disk index was not built"
+    return c
 
 
 @pytest.mark.parametrize("name,eco,target,kind", [
@@ -94,3 +101,79 @@ def test_name_helpers():
 def test_data_files_state_their_origin():
     head = (DATA_DIR / "pypi_top.txt").read_text().splitlines()[:3]
     assert any("download" in h for h in head) and all(h.startswith("#") for h in head)
+
+
+def test_disk_index_is_private_atomic_and_keyed_by_the_data(tmp_path):
+    from adr.supply import typoindex
+    out = typoindex.ensure(tmp_path, DATA_DIR)
+    assert out is not None and out.parent == tmp_path / "supply"
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert not list(out.parent.glob("*.tmp"))  # written under a temporary name, then renamed
+    # other lists (a changed data folder) get another file; the old one is removed when it is built
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "pypi_top.txt").write_text("requests\nnumpy\n")
+    other = typoindex.ensure(tmp_path, data)
+    assert other is not None and other != out and not out.exists()
+    c = TyposquatChecker.load(data, cache_dir=tmp_path)
+    assert c.check("reqeusts", "pypi").target == "requests"
+    assert c.check("lodash", "npm") is None  # no npm lists in that folder: nothing to imitate
+
+
+def test_unreadable_disk_index_falls_back_to_memory(tmp_path):
+    cache = tmp_path / "cache"
+    (cache / "supply").mkdir(parents=True)
+    from adr.supply import typoindex
+    typoindex.index_path(cache, DATA_DIR).write_bytes(b"not a database")
+    c = TyposquatChecker.load(cache_dir=cache)
+    assert c.check("reqeusts", "pypi").target == "requests"
+    assert c._disk is False
+
+
+def test_daemon_sized_memory_with_the_disk_index(tmp_path):
+    """A fresh interpreter that opens the on-disk index and checks a few hundred names stays small
+    (the dict indexes it replaces cost ~100 MiB)."""
+    import subprocess
+    import sys
+    code = ("import psutil, sys; from pathlib import Path; from adr.supply.typosquat import TyposquatChecker;"
+            "c = TyposquatChecker.load(cache_dir=Path(sys.argv[1])); c.warm();"
+            "[c.check(f'pkg{i}-name', e) for i in range(300) for e in ('pypi', 'npm')];"
+            "print(psutil.Process().memory_info().rss // 1024, bool(c._disk))")
+    TyposquatChecker.load(cache_dir=tmp_path).warm()  # build it first (in its own child process)
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    rss, disk = out.stdout.split()
+    assert disk == "True", out.stderr
+    assert int(rss) < 40 * 1024, out.stdout  # KiB: well under the in-memory indexes
+
+
+
+def test_no_check_waits_for_the_disk_index_to_be_built(tmp_path):
+    """A fresh daemon builds its index in the background (seconds): the first installs it judges
+    meanwhile use the in-memory indexes, which are swapped for the file once it is open."""
+    import threading
+    from adr.supply import typoindex
+    from adr.supply.typosquat import SUPPORTED, _MemoryIndex, read_sources
+    go, started = threading.Event(), threading.Event()
+
+    def slow_build():
+        started.set()
+        go.wait(30)
+        return typoindex.ensure(tmp_path, DATA_DIR)
+
+    c = TyposquatChecker({e: (lambda e=e: read_sources(DATA_DIR, e)) for e in SUPPORTED},
+                         index_file=slow_build, index_built=lambda: typoindex.built(tmp_path, DATA_DIR))
+    t = threading.Thread(target=c.warm)
+    t.start()
+    assert started.wait(10)
+    assert c.check("reqeusts", "pypi").target == "requests"  # answered while the build is still going
+    assert isinstance(c._idx["pypi"], _MemoryIndex) and c._disk is None
+    go.set()
+    t.join(120)
+    assert c._disk and not isinstance(c._idx["pypi"], _MemoryIndex)
+    assert c.check("reqeusts", "pypi").target == "requests"
+
+
+def test_a_fresh_cache_is_not_built_on_a_decision_path(tmp_path):
+    c = TyposquatChecker.load(cache_dir=tmp_path)
+    assert c.check("reqeusts", "pypi").target == "requests"
+    assert c._disk is None and not list(tmp_path.glob("supply/*.sqlite3"))  # warm() builds it, not check()

@@ -37,7 +37,13 @@ def feeds_update(only: tuple[str, ...]) -> None:
         raise click.ClickException("offline is set in config.yaml: adr makes no network requests")
     paths.ensure()
     names = only or (("osv", "urlhaus", "phishing") + (("safebrowsing",) if "safebrowsing" in settings.providers else ()))
-    results = feeds.update(paths, names, progress=lambda s: click.echo(f"fetching {s}"))
+    results = feeds.update(paths, [n for n in names if n != "safebrowsing"], progress=lambda s: click.echo(f"fetching {s}"))
+    if "safebrowsing" in names:
+        # the Safe Browsing prefix database comes from the provider itself (the network layer)
+        from adr.reputation.sb_local import update_prefix_db
+        click.echo("fetching safebrowsing: Update API hash prefixes")
+        ok, n, detail = update_prefix_db(paths)
+        results.append(feeds.FeedResult("safebrowsing", ok, n, detail))
     bad = 0
     for r in results:
         mark = "ok " if r.ok else "FAILED"

@@ -58,10 +58,16 @@ class _Matcher:
             else:
                 g = self.to_global
                 got = frozenset([g[i] for i in m])
-            if len(self.memo) >= RegexBank.MEMO_MAX:
-                self.memo.clear()
-            self.memo[data] = got
+            memo = self.memo
+            if len(memo) >= RegexBank.MEMO_MAX or _MEMO_USED[0] >= RegexBank.MEMO_TOTAL:
+                _MEMO_USED[0] -= len(memo)
+                memo.clear()
+            memo[data] = got
+            _MEMO_USED[0] += 1
         return got
+
+
+_MEMO_USED = [0]  # entries held by every matcher's memo together (kept under RegexBank.MEMO_TOTAL)
 
 
 class RegexBank:
@@ -115,7 +121,14 @@ class RegexBank:
     # runs as its own RE2 — 3-4x faster on KB-sized file contents here, and never wrong, whereas
     # RE2::Set answers "no match" when its DFA runs out of memory on a long input.
     SHORT = 512
-    MEMO_MAX = 8192  # per matcher: short texts (a program's arguments, a path) recur a lot
+    # memoized answers for short texts (a program's arguments, a path recur a lot): bounded per
+    # matcher and in total, because a daemon runs for weeks (an entry costs ~150 bytes: 24,576 in all
+    # ≈ 3.5 MiB); a matcher that finds the budget spent starts its own memo afresh
+    MEMO_MAX = 4096
+    MEMO_TOTAL = 24_576
+    # per-program pattern subsets compiled (~80 KiB each): the first programs seen get their own,
+    # later ones share the field's full set (slower per match, no more memory)
+    MAX_SUBSETS = 64
     # Fields whose patterns make a big set DFA (secret formats, path globs, code idioms): every new
     # text explores new DFA states, so even short texts are faster through the filter (measured on
     # the benign corpus, cold: file content 206 → 16 µs, file path 36 → 8 µs, script code 22 → 6 µs).
@@ -135,11 +148,22 @@ class RegexBank:
         for attr, pats in self._patterns.items():
             whole = self._probes.pop(attr)  # already holds every pattern, in order
             whole.Compile()
-            filt = self._filter(pats)
-            self._sets[attr] = filt
-            self._full[attr] = _Matcher(filt if attr in self.FILTERED else whole, None)
+            if attr in self.FILTERED:
+                filt = self._filter(pats)
+                self._sets[attr] = filt
+                self._full[attr] = _Matcher(filt, None)
+            else:
+                # the filter for long texts of this field is built on its first long text (rare for
+                # command arguments: ~2 MiB less at load)
+                self._full[attr] = _Matcher(whole, None)
             if attr in self.PRECHECKED:
                 self._any[attr] = re2.compile("(?m)" + "|".join(f"(?:{p})" for p in pats), options=_ANY_OPTS)
+
+    def _long(self, attr: str) -> Any:
+        filt = self._sets.get(attr)
+        if filt is None:
+            filt = self._sets[attr] = self._filter(self._patterns[attr])
+        return filt
 
     @staticmethod
     def _filter(patterns: "list[str]") -> Any:
@@ -161,7 +185,7 @@ class RegexBank:
             key = (attr, tuple(sorted(idxs)))
             m = self._subsets.get(key)
             if m is None:
-                if len(key[1]) * 2 >= len(self._patterns[attr]):
+                if len(key[1]) * 2 >= len(self._patterns[attr]) or len(self._subsets) >= self.MAX_SUBSETS:
                     m = self._full[attr]  # most of the field anyway: share the full set
                 else:
                     pats = [self._patterns[attr][i] for i in key[1]]
@@ -209,7 +233,7 @@ class RegexBank:
                         # a short text cannot exhaust the set's DFA memory within one search
                         got = match(data)
                     else:
-                        m = self._sets[attr].Match(data)
+                        m = self._long(attr).Match(data)
                         got = frozenset(m) if m else _NO_HITS
         cache[attr] = got
         return got
@@ -521,9 +545,11 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "any_flag": _c_flags(False),
         "subcommand": _c_subcommand,
         "positional": _c_regex_each("positionals"),
+        "verb": _c_names_any("verbs"),
         "path": _c_globs("paths", multi=True),
         "writes": _c_globs("write_targets", multi=True),
         "reads": _c_globs("read_sources", multi=True),
+        "uploads": _c_globs("uploads", multi=True),
         "sudo": _c_bool("sudo"),
         "upstream": _c_names_any("upstream"),
         "downstream": _c_names_any("downstream"),
@@ -533,7 +559,9 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "stdin": _c_regex("stdin_text"),
         "env": _c_regex_each("env"),
         "runs_downloaded": _c_bool("runs_downloaded"),
+        "piped": _c_bool("piped"),
         "in_file": _c_bool("note"),
+        "outside_project": _c_bool("outside_project"),
     },
     "file": {
         "kind": _c_kind,
@@ -543,6 +571,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "by": _c_names("by"),
         "append": _c_bool("append"),
         "content_known": _c_bool("content_known"),
+        "recursive": _c_bool("recursive"),
+        "outside_project": _c_bool("outside_project"),
     },
     "url": {
         "url": _c_regex("url"),

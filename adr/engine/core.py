@@ -414,8 +414,11 @@ class _Run:
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)
         for w in parsed.writes:
-            fs = FileSubject("write", w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
+            fs = FileSubject(w.kind, w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)
+        for x in parsed.deletes:
+            self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via, recursive=x.recursive),
+                      note=_note(note, x.via))
         for s in parsed.scripts:
             self.check(idx.by_on.get("script", _EMPTY), ScriptSubject(s.language, s.code, s.via), _note(note, s.via))
         for u in parsed.urls:

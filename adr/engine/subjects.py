@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from adr.engine.pathnorm import normalize
 from adr.shell.model import SimpleCommand
+from adr.shell.uploads import uploaded_files
+from adr.shell.words import positionals
 
 if TYPE_CHECKING:  # pragma: no cover
     from adr.engine.textnorm import TextView
@@ -59,9 +61,33 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
+_VERB_WORD = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*").fullmatch
+_VERB_SPLIT = re.compile(r"[:.]").split
+_VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
+
 # relative, single slashes, no quote, blank, `~` or `$`: joined to the cwd it stays as it is (once
 # `.` / `..` segments are ruled out, and a trailing slash dropped)
 _PLAIN_REL = re.compile(r"[^/'\"~$\s]+(?:/[^/'\"~$\s]+)*/?").fullmatch
+
+
+def project_root(cwd: str, home: str) -> str:
+    """The normalized working directory — the project the agent works in — or "" when it is `/`,
+    a top-level directory or a home directory itself (then nothing can be called outside it)."""
+    root = normalize(cwd or "/", "", home).rstrip("/")
+    if root in ("", "~") or root.count("/") < (1 if root.startswith("~") else 2):
+        return ""
+    return root
+
+
+# scratch space: nothing there belongs to a project, so nothing there counts as "outside" one
+_SCRATCH = ("/tmp", "/var/tmp", "/private/tmp", "/private/var/folders", "/var/folders", "/dev/shm")
+
+
+def _outside(path: str, root: str) -> bool:
+    p = path.split("/**", 1)[0]  # find START/**/NAME: where it starts
+    if not root or not p or p == root or p.startswith(root + "/"):
+        return False
+    return not any(p == t or p.startswith(t + "/") for t in _SCRATCH)
 
 
 class CommandSubject:
@@ -85,6 +111,7 @@ class CommandSubject:
         self.stdin_text = cmd.stdin_text or ""
         self.env = cmd.env
         self.runs_downloaded = bool(cmd.runs_downloaded)
+        self.piped = cmd.piped
 
     @lazy
     def args_text(self) -> str:
@@ -113,22 +140,25 @@ class CommandSubject:
     def positionals(self) -> tuple[str, ...]:
         """Arguments that are not options — skipping the values of a tool's known valued options,
         so `git -C repo push` has positionals (push,) and `kubectl -n prod delete ns x` (delete, ns, x)."""
-        out = []
-        dd = False
-        valued = _VALUED_OPTIONS.get(self.cmd.program, frozenset())
-        skip = False
-        for a in self.cmd.argv[1:]:
-            if skip:
-                skip = False
+        return tuple(positionals(self.cmd.argv[1:], _VALUED_OPTIONS.get(self.cmd.program, frozenset())))
+
+    @lazy
+    def verbs(self) -> tuple[str, ...]:
+        """The words of the subcommand chain, split where CLIs join a verb to its noun: `apps:destroy`,
+        `delete-bucket`, `kv metadata delete`, `db_reset` → apps, destroy, delete, kv, metadata, db, reset.
+        Only the first four positionals, and only word-like ones (no paths, URLs, values)."""
+        out: list[str] = []
+        for w in self.positionals[:4]:
+            if len(w) > 48 or not _VERB_WORD(w):
                 continue
-            if a == "--" and not dd:
-                dd = True
-                continue
-            if not dd and a.startswith("-") and len(a) > 1:
-                skip = a in valued
-                continue
-            out.append(a)
-        return tuple(out)
+            w = w.lower()
+            for part in _VERB_SPLIT(w):
+                if part:
+                    out.append(part)
+                    head = _VERB_HEAD(part)
+                    if head is not None and head.group(0) != part:
+                        out.append(head.group(0))
+        return tuple(dict.fromkeys(out))
 
     @lazy
     def read_sources(self) -> tuple[str, ...]:
@@ -159,6 +189,18 @@ class CommandSubject:
         return tuple(out)
 
     @lazy
+    def uploads(self) -> tuple[str, ...]:
+        """Local files this command sends off the machine (curl -d @f, -F x=@f, -T, scp/rsync/rclone
+        to a remote, gh gist create …), normalized as paths."""
+        return tuple(normalize(p, self.cwd, self.home) for p in uploaded_files(self.program, self.args_tuple))
+
+    @lazy
+    def outside_project(self) -> bool:
+        """An argument names a path outside the working directory's tree."""
+        root = project_root(self.cwd, self.home)
+        return bool(root) and any(_outside(p, root) for p in self.paths)
+
+    @lazy
     def write_targets(self) -> tuple[str, ...]:
         return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
                      if r.op in (">", ">>", ">|", "&>", "&>>") and r.target)
@@ -172,7 +214,8 @@ class FileSubject:
     on = "file"
 
     def __init__(self, kind: str, path: str, content: str | None, cwd: str, home: str,
-                 old_content: str = "", by: str = "", via: str = "", append: bool = False) -> None:
+                 old_content: str = "", by: str = "", via: str = "", append: bool = False,
+                 recursive: bool = False) -> None:
         self.kind = kind  # write | edit | read | delete
         self.raw_path = path
         self.path = normalize(path, cwd, home)
@@ -182,12 +225,18 @@ class FileSubject:
         self.by = by
         self.via = via
         self.append = append
+        self.recursive = recursive  # a delete that takes a directory tree with it
         self.cwd = cwd
         self.home = home
 
     @property
     def evidence_subject(self) -> str:
         return self.path
+
+    @lazy
+    def outside_project(self) -> bool:
+        """The path lies outside the working directory's tree (the project the agent works in)."""
+        return _outside(self.path, project_root(self.cwd, self.home))
 
 
 class UrlSubject:

@@ -1,7 +1,11 @@
 """Reputation look-ups for one decision, within one time budget.
 
-    service = ReputationService.from_settings(settings, paths)
-    findings = service.findings_for_action(action, commands)   # → list[Finding], never raises
+    service = ReputationService.from_settings(settings, paths, is_known_package=…)
+    findings = service.findings_for_subjects(subjects)   # → list[Finding], never raises
+
+Providers only look up what they are given: which packages, URLs and files an action involves is
+the offline supply layer's business, and adr.online wires the two (this package imports nothing
+from adr.supply).
 
 * one budget (Settings.lookup_budget) for all look-ups of a decision together, a separate connect
   timeout; requests run concurrently on a small thread pool
@@ -136,7 +140,7 @@ class ReputationService:
                 providers[name] = c(**kw)
         cache = ReputationCache(paths.reputation_cache) if paths is not None and providers else None
         return cls(providers, cache, settings.lookup_budget, config=conf,
-                   is_known_package=is_known_package or _default_known())
+                   is_known_package=is_known_package or (lambda ref: False))
 
     @property
     def enabled(self) -> bool:
@@ -153,46 +157,6 @@ class ReputationService:
         if n in self.config.private_packages:
             return True
         return ref.ecosystem == "npm" and n.startswith("@") and n.split("/", 1)[0] in self.config.private_scopes
-
-    def package_subjects(self, refs: Iterable[PackageRef]) -> list[Subject]:
-        from adr.supply.malicious import pinned_version
-        out: list[Subject] = []
-        for ref in refs:
-            if ref.source and _URL.match(ref.source):
-                out.append(Subject.url(ref.source))
-            if self.is_private(ref):
-                continue
-            out.append(Subject.package(ref.ecosystem, ref.name, pinned_version(ref.spec) or ""))
-        return out
-
-    def subjects_for(self, action: Action, commands: Sequence[Any] = ()) -> list[Subject]:
-        from adr.supply.extract import extract_installs
-        from adr.supply.manifests import manifest_changes
-        subjects: list[Subject] = []
-        if action.kind is ActionKind.URL_FETCH and action.url:
-            subjects.append(Subject.url(action.url))
-        elif action.kind is ActionKind.PACKAGE_INSTALL:
-            subjects += self.package_subjects(action.packages)
-        elif action.kind in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT) and action.path:
-            ch = manifest_changes(action.path, action.content, action.old_content)
-            if ch:
-                subjects += self.package_subjects(ch.packages)
-        for cmd in commands:
-            argv = tuple(getattr(cmd, "argv", ()) or ())
-            if not argv:
-                continue
-            if argv[0] in DOWNLOADERS or argv[0] in ("git",):
-                subjects += [Subject.url(a) for a in argv[1:] if _URL.match(a)]
-            subjects += self.package_subjects(extract_installs(argv, action.context.cwd))
-        # URL subjects also get their host checked (URLhaus lists hosts)
-        hosts = []
-        for s in subjects:
-            if s.kind is SubjectKind.URL:
-                h = re.sub(r"^[a-z]+://", "", s.value).split("/", 1)[0].split(":")[0]
-                if h:
-                    hosts.append(Subject.host(h))
-        uniq = list(dict.fromkeys([s for s in subjects if s.value] + hosts))
-        return uniq[:MAX_SUBJECTS]
 
     # ------------------------------------------------------------------------------------ lookups
     def _wanted(self, provider: Provider, subject: Subject) -> bool:
@@ -269,15 +233,6 @@ class ReputationService:
         return res
 
     # ----------------------------------------------------------------------------------- findings
-    def findings_for_action(self, action: Action, commands: Sequence[Any] = ()) -> list[Finding]:
-        if not self.providers:
-            return []
-        try:
-            subjects = self.subjects_for(action, commands)
-        except Exception:
-            return []
-        return results_to_findings(self.lookup(subjects)) if subjects else []
-
     def findings_for_subjects(self, subjects: Sequence[Subject]) -> list[Finding]:
         return results_to_findings(self.lookup(subjects)) if self.providers and subjects else []
 
@@ -305,17 +260,6 @@ def results_to_findings(results: Iterable[Result]) -> list[Finding]:
             source="reputation",
         ))
     return out
-
-
-def _default_known() -> Callable[[PackageRef], bool]:
-    holder: dict[str, Any] = {}
-
-    def known(ref: PackageRef) -> bool:
-        if "c" not in holder:
-            from adr.supply.typosquat import TyposquatChecker
-            holder["c"] = TyposquatChecker.load()
-        return holder["c"].is_known(ref.name, ref.ecosystem)
-    return known
 
 
 __all__ = ["ReputationService", "CircuitBreaker", "results_to_findings", "provider_classes", "strip_url"]

@@ -17,7 +17,6 @@ from typing import ClassVar
 from urllib.parse import quote
 
 from adr.reputation.interface import Provider, ProviderError, Rating, Result, Subject, SubjectKind
-from adr.supply.names import normalize
 
 NEW_PACKAGE_DAYS = 14
 MAINTAINER_CHANGE_DAYS = 30
@@ -59,8 +58,8 @@ class Registry(Provider):
         return None if first is None else (self._now() - first) / 86400
 
     def _pypi(self, subject: Subject, timeout: float) -> Result:
-        name = normalize(subject.value, "pypi")  # PyPI redirects other spellings
-        r = self._request("GET", f"{self.base_url}/pypi/{quote(name, safe='')}/json", timeout,
+        # the name as given (the caller normalizes it; PyPI also redirects other spellings)
+        r = self._request("GET", f"{self.base_url}/pypi/{quote(subject.value, safe='')}/json", timeout,
                           headers={"Accept": "application/json"}, allow_redirects=True)
         if r.status_code == 404:
             return self.result(subject, Rating.SUSPICIOUS, "no such project on PyPI (a hallucinated name?)", ttl=3600)

@@ -238,3 +238,16 @@ def update(db: PrefixDB, base_url: str, api_key: str, timeout: float = 60.0) -> 
     db.save()
     n = sum(len(v["prefixes"]) for v in db.lists.values())
     return True, f"{n} prefixes" + (f"; checksum mismatch for {', '.join(bad)} (full reload next time)" if bad else "")
+
+
+def update_prefix_db(paths: "object", env: "dict[str, str] | None" = None) -> tuple[bool, int, str]:
+    """`adr feeds update --only safebrowsing`: refresh the local prefix database in the feeds folder
+    (needs the safebrowsing API key). Returns (ok, prefixes held, problem)."""
+    from adr.reputation import config as repconfig
+    from adr.reputation.keys import get_key
+    from adr.reputation.safebrowsing import SafeBrowsing
+    base = repconfig.load(paths, env).base_url("safebrowsing") or SafeBrowsing.default_base_url  # type: ignore[arg-type]
+    db = PrefixDB(paths.feeds_dir / DB_NAME)  # type: ignore[attr-defined]
+    ok, detail = update(db, base, get_key("safebrowsing", env))
+    return ok, sum(len(v["prefixes"]) for v in db.lists.values()), "" if ok else detail
+

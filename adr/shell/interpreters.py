@@ -15,23 +15,43 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"lua[0-9.]*|luajit"), "lua", frozenset({"-e"})),
     (re.compile(r"osascript"), "applescript", frozenset({"-e"})),
     (re.compile(r"(?:g|m|n)?awk"), "awk", frozenset()),
-    (re.compile(r"tclsh[0-9.]*|wish"), "tcl", frozenset()),
+    (re.compile(r"tclsh[0-9.]*|wish|expect"), "tcl", frozenset({"-c"})),
+    (re.compile(r"jrunscript|jjs|groovy|groovysh|scala|kotlinc|kotlin|jshell"), "java", frozenset({"-e"})),
+    (re.compile(r"julia"), "julia", frozenset({"-e", "--eval", "-E", "--print"})),
+    (re.compile(r"Rscript|R"), "r", frozenset({"-e"})),
+    (re.compile(r"pwsh|powershell|powershell\.exe"), "powershell", frozenset({"-c", "-Command", "-command", "-EncodedCommand"})),
+    (re.compile(r"go"), "go", frozenset()),
 ]
-INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl"}
+INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl", "java", "julia", "r",
+                     "powershell", "go"}
+
+
+_ENTRY_MEMO: "dict[str, tuple[str, frozenset[str]] | None]" = {}
+
+
+def _entry(program: str) -> "tuple[str, frozenset[str]] | None":
+    """(language, code flags) of an interpreter program name (memoized: names repeat a lot)."""
+    try:
+        return _ENTRY_MEMO[program]
+    except KeyError:
+        pass
+    got = next(((lang, flags) for pat, lang, flags in _INTERPRETERS if pat.fullmatch(program)), None)
+    if len(_ENTRY_MEMO) < 4096:
+        _ENTRY_MEMO[program] = got
+    return got
 
 
 def language_of(program: str) -> str | None:
-    for pat, lang, _ in _INTERPRETERS:
-        if pat.fullmatch(program):
-            return lang
-    return None
+    e = _entry(program)
+    return e[0] if e is not None else None
 
 
 def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
     """(language, code) when argv carries code inline; None when it runs a file or stdin."""
-    for pat, lang, flags in _INTERPRETERS:
-        if not pat.fullmatch(program):
-            continue
+    e = _entry(program)
+    if e is None:
+        return None
+    for lang, flags in (e,):
         if lang == "awk":
             # awk [opts] 'program' [files]: first non-option argument is the program
             i = 0
@@ -47,6 +67,8 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
                     continue
                 return lang, a
             return None
+        if lang == "go":
+            return None  # go run FILE: the file's content, when the line wrote it (see run_file)
         for i, a in enumerate(args):
             if a in flags and i + 1 < len(args):
                 return lang, args[i + 1]
@@ -74,7 +96,7 @@ _CALL_RE = re.compile(
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
     r"do\s+shell\s+script|do\s+script)\s*\(?\s*)" + _STR)
 _LIST_CALL_RE = re.compile(
-    r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp)"
+    r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder)"
     r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*){1,64})\]?")
 _BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
 _PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
@@ -84,6 +106,35 @@ _STR_ONLY = re.compile(_STR)
 def _unq(m: "re.Match[str]", a: int = 1, b: int = 2) -> str:
     s = m.group(a) if m.group(a) is not None else (m.group(b) or "")
     return s.encode("utf-8", "backslashreplace").decode("unicode_escape", "ignore") if "\\" in s else s
+
+
+def run_file(program: str, args: "tuple[str, ...] | list[str]") -> str | None:
+    """The source file an interpreter or toolchain runs directly: `go run x.go`, `python x.py`,
+    `node x.js` — its first file argument (None when it reads stdin or inline code)."""
+    if program == "go":
+        if len(args) >= 2 and args[0] == "run":
+            return next((a for a in args[1:] if a.endswith(".go")), None)
+        return None
+    return None
+
+
+_EVAL_RE = re.compile(
+    r"(?:\b(?:exec|eval|compile|Function|evaluate|instance_eval|class_eval|module_eval|assert)\s*\(\s*|"
+    r"\beval\s+|\bnew\s+Function\s*\(\s*(?:" + _STR + r"\s*,\s*)*)" + _STR)
+
+
+def evaluated_code(language: str, code: str) -> list[str]:
+    """Literal strings the code hands back to its own interpreter (`exec("…")`, `eval '…'`,
+    `new Function("…")`): more code of the same language."""
+    out: list[str] = []
+    for m in _EVAL_RE.finditer(code[:200_000]):
+        groups = [g for g in m.groups() if g is not None]
+        if groups:
+            s = groups[-1]
+            out.append(s.encode("utf-8", "backslashreplace").decode("unicode_escape", "ignore") if "\\" in s else s)
+        if len(out) >= 8:
+            break
+    return out
 
 
 def spawned_commands(language: str, code: str) -> list[str]:
@@ -100,7 +151,7 @@ def spawned_commands(language: str, code: str) -> list[str]:
             out.append(s)
     for m in _PTY_RE.finditer(code):
         out.append(_unq(m))
-    if language in ("perl", "ruby", "php", "shell"):
+    if language in ("perl", "ruby", "php", "shell", "julia"):
         for m in _BACKTICK_RE.finditer(code):
             s = next(g for g in m.groups() if g is not None)
             out.append(s)

@@ -31,6 +31,7 @@ class SimpleCommand:
     stdin_text: str | None = None  # literal text fed on stdin (heredoc, here-string, echo | …)
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to this command (LD_PRELOAD=…)
     runs_downloaded: str = ""  # a file downloaded earlier in the same command line that this runs
+    piped: bool = False  # its stdin is another command's output (a pipeline stage after the first)
 
     @property
     def program(self) -> str:
@@ -55,6 +56,18 @@ class FileWrite:
     append: bool = False
     by: str = ""  # program (or redirect) that writes it
     via: str = ""
+    kind: str = "write"  # write (whole file or append) | edit (changed in place: sed -i, ed, vim -c …)
+
+
+@dataclass(frozen=True)
+class FileDelete:
+    """A file or directory the command line deletes (rm, find -delete, shutil.rmtree, …). The path
+    may hold a literal `**` (`find . -name '*.db' -delete` → ./**/*.db): globs in rules match it."""
+
+    path: str
+    by: str = ""
+    via: str = ""
+    recursive: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,3 +95,4 @@ class ParsedShell:
     issues: tuple[ShellIssue, ...] = ()
     urls: tuple[str, ...] = ()  # literal URLs given to downloaders
     layers: tuple[str, ...] = ()  # the text of every nested layer that was followed
+    deletes: tuple[FileDelete, ...] = ()

@@ -18,9 +18,10 @@ from typing import Callable
 import tree_sitter as ts
 import tree_sitter_bash as tsb
 
-from adr.shell import interpreters
-from adr.shell.model import FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
-from adr.shell.words import decode_ansi_c, echo_output, printf_output, unescape_double_quoted, unescape_word
+from adr.shell import effects, interpreters
+from adr.shell.fold import fold
+from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
+from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_output, unescape_double_quoted, unescape_word
 from adr.shell.wrappers import glob_program, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
@@ -65,6 +66,7 @@ class _Draft:
     args_dynamic: bool = False
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to the command
     runs_downloaded: str = ""  # a file this same command line downloaded, which this command runs
+    piped: bool = False  # stdin comes from an earlier pipeline stage
 
     def freeze(self) -> SimpleCommand:
         return SimpleCommand(
@@ -72,7 +74,7 @@ class _Draft:
             wrappers=self.wrappers, redirects=tuple(self.redirects),
             upstream=tuple(dict.fromkeys(self.upstream)), downstream=tuple(dict.fromkeys(self.downstream)),
             via=self.via, depth=self.depth, dynamic=self.dynamic, program_path=self.program_path,
-            stdin_text=self.stdin_text, env=self.env, runs_downloaded=self.runs_downloaded,
+            stdin_text=self.stdin_text, env=self.env, runs_downloaded=self.runs_downloaded, piped=self.piped,
         )
 
 
@@ -96,12 +98,16 @@ class _Walker:
         self.parser = _parser()
         self.drafts: list[_Draft] = []
         self.writes: list[FileWrite] = []
+        self.deletes: list[FileDelete] = []
         self.scripts: list[Script] = []
         self.issues: list[ShellIssue] = []
         self._issue_keys: set[tuple[str, str]] = set()
         self.urls: list[str] = []
         self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
         self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
+        self.git_remotes: dict[str, str] = {}  # remote name → URL added by `git remote add` in this line
+        self.refs: list[str] = []  # variables expanded since the current command began
+        self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.nodes = 0
         self.stopped = False
         self.empty_unknown = False
@@ -146,6 +152,16 @@ class _Walker:
             tree2 = self.parser.parse(src2)
             if not tree2.root_node.has_error:
                 tree, root, src = tree2, tree2.root_node, src2
+        if root.has_error:
+            closed = _close_open_quote(src)
+            if closed is not None:
+                # `curl … | sh "`: bash never runs an unterminated line, but tree-sitter's error
+                # recovery can drop real commands around the stray quote — judge the line as if the
+                # quote were closed (everything that could run is then seen)
+                tree2 = self.parser.parse(closed)
+                if not tree2.root_node.has_error:
+                    self.issue("parse-error", "unterminated quote (judged as if closed)", via)
+                    tree, root, src = tree2, tree2.root_node, closed
         if root.has_error:
             self.issue("parse-error", _first_error(root, src), via)
         start = len(self.drafts)
@@ -288,11 +304,23 @@ class _Walker:
     def assign(self, node: ts.Node, via: str, depth: int, sd: int) -> None:
         name_node = node.child_by_field_name("name")
         value_node = node.child_by_field_name("value")
+        if name_node is not None and name_node.type == "subscript":
+            self.substitutions_in(name_node, via, depth, sd + 1)  # a[$(cmd)]=x runs cmd
         name = self.text(name_node) if name_node is not None else ""
         if value_node is None:
             self.env[name] = ""
             return
+        before = len(self.drafts)
+        refs_before = len(self.refs)
         vals, dyn = self.word(value_node, via, depth, sd + 1)
+        made = [d for d in self.drafts[before:] if d.argv]
+        for ref in self.refs[refs_before:]:  # k2=$k: the sources travel on
+            made += [d for d in self.var_drafts.get(ref, ()) if d not in made]
+        del self.refs[refs_before:]
+        if made:
+            self.var_drafts[name] = made[:16]
+        else:
+            self.var_drafts.pop(name, None)
         if dyn:
             self.env.pop(name, None)
         else:
@@ -322,6 +350,7 @@ class _Walker:
             for d in stages[i]:
                 d.upstream.extend(ups[i])
                 d.downstream.extend(seen)
+                d.piped = d.piped or i > 0
             for p in progs[i]:
                 if p not in seen and len(seen) < MAX_PIPE_NAMES:
                     seen[p] = None
@@ -332,6 +361,13 @@ class _Walker:
             prev, cur = stages[i - 1], stages[i]
             if len(prev) != 1 or len(cur) != 1:
                 continue
+            nxt = cur[0]
+            if prev[0].argv[:1] == ["find"] and nxt.argv and nxt.argv[0] in effects.DELETERS \
+                    and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
+                # `find . -name '*.db' | xargs rm`: what find prints is deleted
+                rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
+                self.add_effects(effects.find_deletes(prev[0].argv[1:] + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
+                                 "find", via)
             out = prev[0].output
             if out is None:
                 continue
@@ -501,6 +537,8 @@ class _Walker:
             self.substitution(node, via, depth, sd, "<(…)")
             return self.text(node), True
         if t == "arithmetic_expansion":
+            # $(( 1 + $(cmd) )): the command substitution runs when the expression is evaluated
+            self.substitutions_in(node, via, depth, sd + 1)
             return self.text(node), False
         if t == "array":
             vals = []
@@ -529,6 +567,8 @@ class _Walker:
             if c.type in ("variable_name", "special_variable_name"):
                 name = self.text(c)
                 break
+        if name and len(self.refs) < 256:
+            self.refs.append(name)
         simple = txt in (f"${name}", "${" + name + "}")
         if name == "IFS" and simple:
             return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
@@ -590,13 +630,17 @@ class _Walker:
         name_upstream: list[str] = []
         local_env: dict[str, str] = {}
         name_node = node.child_by_field_name("name")
+        feeders: list[_Draft] = []  # commands whose output becomes this command's arguments or environment
+        refs_before = len(self.refs)
         for c in node.named_children:
             if c.type == "variable_assignment":
                 n = c.child_by_field_name("name")
                 v = c.child_by_field_name("value")
                 if n is not None:
+                    before = len(self.drafts)
                     vals, dyn = self.word(v, via, depth, sd + 1) if v is not None else ([""], False)
                     local_env[self.text(n)] = " ".join(vals)
+                    feeders += self.drafts[before:]
                 continue
             if c.type in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
                 continue
@@ -616,8 +660,10 @@ class _Walker:
             if len(self.drafts) > before:
                 # `bash <(curl …)`, `curl -d "$(cat ~/.aws/credentials)"`: what those commands print
                 # is this program's input
-                name_upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv and d.depth == depth + 1
-                                     or d.argv and c.type == "process_substitution")
+                fed = [d for d in self.drafts[before:] if d.argv and d.depth == depth + 1
+                       or d.argv and c.type == "process_substitution"]
+                name_upstream.extend(d.argv[0] for d in fed)
+                feeders += fed
             dyn_args = dyn_args or dyn
             argv.extend(vals)
         raw = self.text(node)
@@ -642,8 +688,19 @@ class _Walker:
                 # keep the computed name as written; it names no program we can look up
                 name_vals = [self.text(name_node)]
         argv = name_vals + argv
+        # `k=$(cat ~/.aws/credentials); curl -d "$k" …`: a variable carries the commands it came from
+        for name in self.refs[refs_before:]:
+            for d in self.var_drafts.get(name, ()):
+                if d not in feeders:
+                    feeders.append(d)
+                    name_upstream.append(d.argv[0])
+        del self.refs[refs_before:]
         draft = self.finish(argv, raw, via, depth, dynamic_name, upstream=tuple(name_upstream),
                             args_dynamic=dyn_args)
+        if draft:
+            prog = draft[0].argv[0]
+            for f in feeders:
+                f.downstream.append(prog)
         if draft and local_env:
             draft[0].env = tuple(f"{k}={v}" for k, v in local_env.items())
         elif not draft and local_env:
@@ -741,10 +798,24 @@ class _Walker:
                     self.nested_shell(content, via, depth, f"script {file_arg}", inherit=d)
             return
         if prog == "eval":
-            if d.args_dynamic:
-                self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
+            before = len(self.issues)
             self.nested_shell(" ".join(args), via, depth, "eval", inherit=d)
+            if d.args_dynamic:
+                # one unknown, one finding: what the evaluated text computes is the eval-dynamic issue
+                # (with its exceptions for environment set-up tools), not a second dynamic-command
+                self.issues[before:] = [i for i in self.issues[before:] if i.kind != "dynamic-command"]
+                self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             return
+        if prog in _EFFECT_TOOLS:
+            self.add_effects(effects.tool_effects(prog, args), prog, via)
+        elif prog == "git":
+            self.git_remote(d)
+        elif prog in _CONTAINER_TOOLS:
+            inner = _container_command(prog, list(args))
+            if inner:
+                # docker run/exec, kubectl exec/run, podman, lxc, multipass: the command runs (in a
+                # container or VM, with the network and whatever is mounted) — judge it
+                self.nested_shell(" ".join(_sh_quote(a) for a in inner), via, depth, f"{prog} {args[0]}", inherit=d)
         for cmd in _option_commands(prog, args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
         if prog == "trap" and args and args[0] not in ("-l", "-p"):
@@ -753,7 +824,7 @@ class _Walker:
         if prog == "ssh":
             remote = _ssh_remote_command(args)
             if remote:
-                self.nested_shell(remote, via, depth, "ssh remote command", inherit=None)
+                self.remote_commands(self.nested_shell(remote, via, depth, "ssh remote command", inherit=None))
             return
         if prog == "alias":
             # the body runs whenever the alias is used; judge it, but a run-time value in a
@@ -774,6 +845,7 @@ class _Walker:
             return
         if prog == "find":
             self.find_exec(d, via, depth)
+            self.add_effects(effects.find_deletes(args), "find", via)
             return
         if prog == "tee":
             append = any(a in ("-a", "--append") for a in args)
@@ -808,11 +880,42 @@ class _Walker:
             return
         lang = interpreters.language_of(prog)
         if lang is not None:
-            file_arg = _first_positional(args)
+            file_arg = interpreters.run_file(prog, args) if lang == "go" else _first_positional(args)
             if file_arg is not None:
                 content = self.written_content(file_arg)
                 if content is not None:
                     self.script(lang, content, _join_via(via, f"{prog} {file_arg}"), depth, d)
+
+    @staticmethod
+    def remote_commands(made: "list[_Draft]") -> None:
+        """Commands another host runs over ssh carry `ssh` among their wrappers (rules: `wrappers: [ssh]`)."""
+        for m in made:
+            if "ssh" not in m.wrappers:
+                m.wrappers = ("ssh",) + m.wrappers
+
+    def git_remote(self, d: _Draft) -> None:
+        """`git remote add NAME URL && git push NAME`: the push goes to URL — judge it as `git push URL`."""
+        i, args = _git_subcommand(d.argv)
+        if i is None:
+            return
+        sub, rest = args[i], args[i + 1:]
+        if sub == "remote" and rest[:1] in (["add"], ["set-url"]):
+            pos = positionals(rest[1:], {"-t", "-m", "--track", "--master"})
+            if len(pos) >= 2 and len(self.git_remotes) < 16:
+                self.git_remotes[pos[0]] = pos[1]
+        elif sub == "push" and self.git_remotes:
+            skip = False
+            for k in range(i + 1, len(d.argv)):
+                a = d.argv[k]
+                if skip:
+                    skip = False
+                    continue
+                if a.startswith("-"):
+                    skip = a in ("-o", "--push-option", "--receive-pack", "--exec")
+                    continue
+                if a in self.git_remotes:
+                    d.argv[k] = self.git_remotes[a]
+                break
 
     def mark_runs_downloaded(self, d: _Draft) -> None:
         """`curl -o x.sh URL; sh x.sh`, `wget URL && ./tool`: this command runs a downloaded file."""
@@ -831,8 +934,33 @@ class _Walker:
     def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> None:
         if len(self.scripts) < 64:
             self.scripts.append(Script(lang, code[:MAX_DECODED], via))
-        for cmd in interpreters.spawned_commands(lang, code):
+        # code that builds its strings from pieces ('cu'+'rl', chr(…), [::-1] …) is judged as the
+        # strings it builds: the folded text is a script of its own, and what it spawns runs
+        folded = fold(lang, code[:MAX_DECODED])
+        if folded != code[:MAX_DECODED] and len(self.scripts) < 64:
+            self.scripts.append(Script(lang, folded, _join_via(via, "constants folded")))
+        # (folding only replaces constant expressions by the literals they make: whatever the code
+        # spawns, the folded text spawns too)
+        spawned = interpreters.spawned_commands(lang, folded)
+        for cmd in spawned[:32]:
             self.nested_shell(cmd, via, depth, "spawned", inherit=d)
+        self.add_effects(effects.code_effects(lang, code, folded), d.argv[0] if d.argv else lang, via)
+        if depth < MAX_LAYERS:
+            # exec("…") / eval '…' / new Function("…"): more code of the same language
+            for inner in interpreters.evaluated_code(lang, folded)[:4]:
+                self.script(lang, inner, _join_via(via, "eval"), depth + 1, d)
+
+    def add_effects(self, found: "list[effects.Effect]", by: str, via: str) -> None:
+        """Record files a tool or code writes, edits or deletes (bounded, without repeats)."""
+        for e in found:
+            if e.kind == "delete":
+                fd = FileDelete(e.path, by, via, e.recursive)
+                if len(self.deletes) < 64 and fd not in self.deletes:
+                    self.deletes.append(fd)
+            else:
+                fw = FileWrite(e.path, e.content, e.append, by, via, e.kind)
+                if len(self.writes) < 256 and fw not in self.writes:
+                    self.writes.append(fw)
 
     def find_exec(self, d: _Draft, via: str, depth: int) -> None:
         args = d.argv[1:]
@@ -860,6 +988,17 @@ class _Walker:
         prog = d.argv[0] if d.argv else ""
         args = d.argv[1:]
         via = d.via
+        if prog in ("ssh", "autossh") and not _ssh_remote_command(list(args)):
+            # `ssh host <<EOF … EOF`: the remote login shell runs what comes on stdin
+            self.remote_commands(self.nested_shell(data, via, depth, "ssh remote command", inherit=None))
+            return
+        if prog in effects.EDITORS:
+            self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
+        elif prog in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers):
+            # `echo .git | xargs rm -rf`: the words on stdin are more targets
+            words = [w for w in data.split() if w][:32]
+            if words:
+                self.add_effects(effects.tool_effects(prog, list(args) + words), prog, via)
         if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
             return
@@ -880,6 +1019,11 @@ class _Walker:
             d.output = "\n".join(line[::-1] for line in data.split("\n"))
         elif prog == "tr" and len(args) == 2 and not any(a.startswith("-") for a in args):
             d.output = _tr(data, args[0], args[1])
+        elif prog == "dd" and not any(a.startswith("if=") for a in args):
+            for i, w in enumerate(self.writes):
+                if w.content is None and w.by == "dd" and any(a == "of=" + w.path for a in args):
+                    self.writes[i] = FileWrite(w.path, data, w.append or "oflag=append" in args, w.by, w.via)
+            return
         elif prog == "tee":
             d.output = data
             targets = set(_positionals(args))
@@ -939,6 +1083,10 @@ def _tr(data: str, a: str, b: str) -> str | None:
     eb = eb + eb[-1] * max(0, len(ea) - len(eb))
     return data.translate(str.maketrans(ea, eb[: len(ea)]))
 
+
+# programs with file effects beyond redirects, tee, cp and dd (adr.shell.effects)
+_EFFECT_TOOLS = effects.DELETERS | effects.EDITORS | frozenset({"sed", "gsed", "awk", "gawk", "mawk", "nawk", "perl",
+                                                               "ruby", "truncate", "mv", "gmv"})
 
 # programs whose output or output file is content from the network (for download-then-run)
 DOWNLOADERS = frozenset({"curl", "wget", "wget2", "aria2c", "fetch", "axel", "http", "https", "xh", "lwp-download"})
@@ -1055,6 +1203,87 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
     return out[:8]
 
 
+_CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc", "lxc", "multipass", "docker-compose",
+                              "podman-compose"})
+_DOCKER_VALUED = frozenset({
+    "-a", "--attach", "--add-host", "--annotation", "--blkio-weight", "--cap-add", "--cap-drop", "--cgroup-parent",
+    "--cgroupns", "--cidfile", "--cpu-period", "--cpu-quota", "--cpu-shares", "-c", "--cpus", "--cpuset-cpus",
+    "--cpuset-mems", "--detach-keys", "--device", "--device-cgroup-rule", "--dns", "--dns-option", "--dns-search",
+    "--domainname", "--entrypoint", "-e", "--env", "--env-file", "--expose", "--gpus", "--group-add",
+    "--health-cmd", "--health-interval", "--health-retries", "--health-start-period", "--health-timeout",
+    "-h", "--hostname", "--ip", "--ip6", "--ipc", "--isolation", "--kernel-memory", "-l", "--label",
+    "--label-file", "--link", "--link-local-ip", "--log-driver", "--log-opt", "--mac-address", "-m", "--memory",
+    "--memory-reservation", "--memory-swap", "--memory-swappiness", "--mount", "--name", "--network", "--net",
+    "--network-alias", "--oom-score-adj", "--pid", "--pids-limit", "--platform", "-p", "--publish", "--pull",
+    "--restart", "--runtime", "--security-opt", "--shm-size", "--stop-signal", "--stop-timeout",
+    "--storage-opt", "--sysctl", "--tmpfs", "--ulimit", "-u", "--user", "--userns", "--uts", "-v", "--volume",
+    "--volume-driver", "--volumes-from", "-w", "--workdir", "--env-host", "--secret", "--userns-remap",
+    "--index", "--service-ports"})
+_DOCKER_SUBS = {("run",), ("exec",), ("container", "run"), ("container", "exec"), ("compose", "run"),
+                ("compose", "exec")}
+
+
+def _sh_quote(a: str) -> str:
+    import shlex
+    return shlex.quote(a)
+
+
+def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
+    """argv a container/VM tool runs inside: `docker run [opts] IMAGE CMD…`, `kubectl exec POD -- CMD…`."""
+    if prog in ("kubectl", "oc", "lxc", "multipass"):
+        if args[:1] in (["exec"], ["run"], ["debug"], ["shell"]) and "--" in args:
+            return args[args.index("--") + 1:] or None
+        return None
+    rest = args
+    if prog in ("docker-compose", "podman-compose"):
+        rest = ["compose"] + args
+    sub: "tuple[str, ...] | None" = None
+    for n in (2, 1):
+        if tuple(rest[:n]) in _DOCKER_SUBS:
+            sub = tuple(rest[:n])
+            break
+    if sub is None:
+        return None
+    i, entry = len(sub), None
+    while i < len(rest):
+        a = rest[i]
+        if a == "--":
+            i += 1
+            break
+        if not a.startswith("-") or a == "-":
+            break
+        name = a.split("=", 1)[0]
+        if name == "--entrypoint":
+            entry = a.split("=", 1)[1] if "=" in a else (rest[i + 1] if i + 1 < len(rest) else None)
+        if name in _DOCKER_VALUED and "=" not in a:
+            i += 2
+        else:
+            i += 1
+    cmd = rest[i + 1:]  # after the image / container / service
+    if entry:
+        cmd = [entry] + cmd
+    return cmd or None
+
+
+_GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env",
+                         "--super-prefix"})
+
+
+def _git_subcommand(argv: "list[str]") -> "tuple[int | None, list[str]]":
+    """Index (in argv) of git's subcommand, skipping its global options."""
+    k = 1
+    while k < len(argv):
+        a = argv[k]
+        if a in _GIT_VALUED:
+            k += 2
+            continue
+        if a.startswith("-"):
+            k += 1
+            continue
+        return k, argv
+    return None, argv
+
+
 def _positionals_after_options(args: list[str], valued: set[str]) -> list[str]:
     i = 0
     while i < len(args) and args[i].startswith("-") and len(args[i]) > 1:
@@ -1066,12 +1295,16 @@ _SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
 
 
 def _ssh_remote_command(args: list[str]) -> str:
-    """`ssh [opts] host cmd…` → "cmd …" (what the remote shell runs)."""
+    """`ssh [opts] host [opts] cmd…` → "cmd …" (what the remote shell runs). OpenSSH reads options
+    after the destination too (`ssh host -l pete`), up to the first word of the command."""
     i = 0
+    host_seen = False
     while i < len(args):
         a = args[i]
         if a == "--":
             i += 1
+            if not host_seen:
+                i += 1  # the destination follows `--`
             break
         if a.startswith("-") and len(a) > 1:
             if a[-1] in _SSH_VALUED and len(a) == 2:
@@ -1079,9 +1312,11 @@ def _ssh_remote_command(args: list[str]) -> str:
                 continue
             i += 1
             continue
-        break
-    rest = args[i + 1:]
-    return " ".join(rest)
+        if host_seen:
+            break
+        host_seen = True
+        i += 1
+    return " ".join(args[i:])
 
 
 def _positionals(args: "list[str] | tuple[str, ...]") -> list[str]:
@@ -1143,6 +1378,40 @@ def _first_positional(args: list[str]) -> str | None:
 _BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"$`\\]*,[^{}\s'\"$`\\]*)\}")
 _RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
 _UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
+
+
+def _close_open_quote(src: bytes) -> "bytes | None":
+    """src + the quote that closes a quote left open at its end (None when every quote is closed)."""
+    if len(src) > 64 * 1024:
+        return None
+    quote = 0  # 0, ord("'"), ord('"')
+    i, n = 0, len(src)
+    word_start = True
+    while i < n:
+        c = src[i]
+        if quote == 0:
+            if c == 0x5C:  # backslash
+                i += 2
+                word_start = False
+                continue
+            if c == 0x23 and word_start:  # comment to end of line
+                j = src.find(b"\n", i)
+                i = n if j == -1 else j
+                continue
+            if c in (0x27, 0x22):
+                quote = c
+            word_start = c in b" \t\n;&|()<>"
+        elif quote == 0x27:
+            if c == 0x27:
+                quote = 0
+        else:
+            if c == 0x5C:
+                i += 2
+                continue
+            if c == 0x22:
+                quote = 0
+        i += 1
+    return src + bytes([quote]) if quote else None
 
 
 def _safe_source(text: str) -> bytes:
@@ -1349,5 +1618,5 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     if w.stopped or len(text) > MAX_SOURCE or any(i.kind == "too-deep" for i in w.issues):
         _segment_pass(w, text)
     cmds = tuple(d.freeze() for d in w.drafts)
-    return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts),
+    return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))

@@ -119,3 +119,23 @@ def printf_output(args: list[str]) -> str | None:
         if len(out) > 1000:
             return None
     return "".join(out)
+
+
+def positionals(args: "list[str] | tuple[str, ...]", valued: "frozenset[str] | set[str]" = frozenset()) -> list[str]:
+    """The arguments that are not options, skipping the values of `valued` options; after `--`
+    everything is positional."""
+    out: list[str] = []
+    dd = skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a == "--" and not dd:
+            dd = True
+            continue
+        if not dd and a.startswith("-") and len(a) > 1:
+            skip = a in valued
+            continue
+        out.append(a)
+    return out
+

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
-    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), 0),
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P", "--path", "-a", "--argv0",
+                       "--block-signal", "--default-signal", "--ignore-signal"}), 0),
     "command": (frozenset(), 0),
     "builtin": (frozenset(), 0),
     "exec": (frozenset({"-a"}), 0),
@@ -52,8 +53,23 @@ PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
 _PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-q", "-b", "-bb", "-d", "-v", "-x"})
 _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_PARALLEL_VALUED = frozenset({"-j", "--jobs", "-P", "--max-procs", "-n", "--max-args", "-N", "-L", "--max-lines",
+                              "-S", "--sshlogin", "--sshloginfile", "--slf", "--joblog", "--results", "--res",
+                              "-a", "--arg-file", "--colsep", "-C", "-d", "--delimiter", "-I", "--replace",
+                              "--timeout", "--delay", "--retries", "--tmpdir", "--tagstring", "-E", "--eof",
+                              "--workdir", "--wd", "--env", "--block", "--basefile", "--bf", "--return"})
 # `command -v x`, `type`: a look-up, nothing runs
 _LOOKUP_FLAGS = {"command": {"-v", "-V"}}
+
+
+def _is_lookup(args: "list[str]") -> bool:
+    """`command -v x`, `command -pV x`, `command -p -v x`: a look-up, nothing runs."""
+    for a in args:
+        if a == "--" or not a.startswith("-") or len(a) < 2:
+            return False
+        if "v" in a[1:] or "V" in a[1:]:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -74,9 +90,24 @@ def basename(prog: str) -> str:
     return prog
 
 
+def fold_case(name: str) -> str:
+    """`GIT`, `Curl`, `/usr/bin/RM`: on a case-insensitive file system (macOS by default) the shell
+    finds the same program, so a known program spelled in another case is that program."""
+    if not name or name.islower() or not name.isascii():
+        return name
+    if "/" in name:
+        head, _, base = name.rpartition("/")
+        folded = fold_case(base)
+        return name if folded == base else f"{head}/{folded}"
+    low = name.lower()
+    return low if low in FOLDABLE else name
+
+
 def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
-    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script") \
+    if argv and not argv[0].islower() and any(c.isupper() for c in argv[0]):
+        argv = (fold_case(argv[0]),) + tuple(argv[1:])
+    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel") \
             and not _PYTHON_RE.fullmatch(argv[0]):
         return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
     wrappers: list[str] = []
@@ -89,6 +120,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     for _ in range(16):  # bounded: wrappers of wrappers
         if not args:
             break
+        if any(c.isupper() for c in args[0]):
+            args[0] = fold_case(args[0])
         prog = basename(args[0])
         last = [prog] + args[1:]
         if "/" in args[0]:
@@ -105,6 +138,27 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 args = []
                 last = []
                 break
+        if prog == "parallel":
+            # parallel [opts] CMD … ::: ARGS …: CMD runs once per argument (or per stdin line)
+            wrappers.append("parallel")
+            rest, j = args[1:], 0
+            while j < len(rest) and rest[j].startswith("-") and rest[j] not in (":::", "::::"):
+                j += 2 if rest[j] in _PARALLEL_VALUED else 1
+            cmd, extra, k = [], [], j
+            while k < len(rest) and rest[k] not in (":::", ":::+", "::::", "::::+"):
+                cmd.append(rest[k])
+                k += 1
+            extra = [a for a in rest[k:] if a not in (":::", ":::+", "::::", "::::+")]
+            if len(cmd) == 1 and " " in cmd[0]:
+                # parallel 'rm -rf {}' ::: a b: a command line, {} replaced by the arguments
+                joined = " ".join(shlex.quote(x) for x in extra)
+                shell_strings.append(cmd[0].replace("{}", joined) if "{}" in cmd[0] else f"{cmd[0]} {joined}".strip())
+                args, last = [], []
+                break
+            args = [c for c in cmd if c != "{}"] + extra
+            if not args:
+                args = ["echo"]
+            continue
         if prog in ("su",):
             # su [opts] [user] [-c CMD]: run CMD (as a shell string) or a root shell
             sudo = True
@@ -147,7 +201,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         spec = _WRAPPERS.get(prog)
         if spec is None:
             break
-        if prog in _LOOKUP_FLAGS and len(args) > 1 and args[1] in _LOOKUP_FLAGS[prog]:
+        if prog in _LOOKUP_FLAGS and _is_lookup(args[1:]):
             break
         valued, positional = spec
         wrappers.append(prog)
@@ -161,6 +215,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             if a == "--":
                 i += 1
                 break
+            if prog == "env" and a == "-":
+                i += 1  # `env - cmd`: -i spelled as a lone dash
+                continue
             if prog == "env" and _ASSIGN_RE.match(a):
                 i += 1
                 continue
@@ -186,6 +243,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 if prog == "nice" and re.fullmatch(r"-\d+", a):
                     i += 1
                     continue
+                if len(a) > 2 and a[1] != "-" and "=" not in a and ("-" + a[-1]) in valued and a[1:].isalpha():
+                    i += 2  # `env -iu HOME cmd`, `sudo -Eu root cmd`: the cluster's last flag takes the next word
+                    continue
                 # combined short flags with a trailing valued option, e.g. xargs -0I{}
                 i += 1
                 continue
@@ -208,6 +268,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             rest = ["echo"]
         args = rest
     if args:
+        if any(c.isupper() for c in args[0]):
+            args[0] = fold_case(args[0])
         if "/" in args[0]:
             program_path = args[0]
         args[0] = basename(args[0])
@@ -236,3 +298,19 @@ def glob_program(pattern: str) -> str:
         if fnmatch.fnmatchcase(name, base):
             return name
     return ""
+
+
+# programs whose upper- or mixed-case spelling is folded to them (fold_case); names that exist in
+# another case on their own (R, GET, HEAD, POST from libwww-perl) are left out on purpose
+FOLDABLE = frozenset(GLOB_CANDIDATES) | frozenset(_WRAPPERS) | frozenset({
+    "git", "gh", "glab", "docker", "podman", "kubectl", "helm", "terraform", "tofu", "pulumi", "aws", "gcloud",
+    "gsutil", "az", "npm", "npx", "pnpm", "yarn", "bun", "pip", "pip3", "pipx", "uv", "poetry", "cargo", "go",
+    "gem", "brew", "apt", "apt-get", "make", "find", "xargs", "tee", "mv", "cp", "ln", "install", "sed", "awk",
+    "gawk", "ruby", "node", "deno", "python3", "python2", "perl", "php", "lua", "openssl", "crontab", "launchctl",
+    "systemctl", "defaults", "osascript", "security", "sqlite3", "psql", "mysql", "mongosh", "redis-cli",
+    "rclone", "s3cmd", "scp", "sftp", "ssh-keygen", "ssh-add", "truncate", "unlink", "rmdir", "eval", "exec",
+    "source", "ditto", "xattr", "spctl", "csrutil", "tccutil", "dscl", "sysadminctl", "killall", "pkill",
+    "nohup", "vim", "vi", "nano", "ed", "ex", "emacs", "tar", "unzip", "gzip", "gunzip", "base32", "certutil",
+    "telnet", "whois", "nslookup", "dig", "host", "ping", "nmap", "tor", "socket", "busybox", "enable", "vault",
+    "heroku", "vercel", "fly", "flyctl", "wrangler", "stripe", "doppler", "restic", "borg", "mc", "azcopy"})
+

@@ -68,8 +68,8 @@ class SupplyDetector:
 
     # ------------------------------------------------------------------------------------ public
     def warm(self, background: bool = True) -> None:
-        """Build the typosquat indexes now (~0.5-2 s) rather than on the first package install
-        judged: a long-lived process (the daemon) calls this at start."""
+        """Open (or, the first time, build in a child process) the typosquat indexes now rather than
+        at the first package install judged: a long-lived process (the daemon) calls this at start."""
         if background:
             threading.Thread(target=self.typosquat.warm, name="adr-supply-warm", daemon=True).start()
         else:
@@ -243,7 +243,8 @@ def make_detector(paths: Paths | None = None, *, read_files: bool = True, warm: 
                 trusted = [str(u) for u in (data.get("trusted_indexes") or ())]
         except (OSError, yaml.YAMLError):
             trusted = []
-    det = SupplyDetector(TyposquatChecker.load(), MaliciousIndex.load(paths), UrlBlocklist.load(paths),
+    squat = TyposquatChecker.load(cache_dir=paths.cache_dir) if paths is not None else TyposquatChecker.load()
+    det = SupplyDetector(squat, MaliciousIndex.load(paths), UrlBlocklist.load(paths),
                          trusted_indexes=trusted, read_files=read_files)
     if warm:  # build the lazy index in the background, off the first decision's path
         det.warm()

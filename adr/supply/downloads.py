@@ -3,7 +3,8 @@ command runs or chmods them.
 
     tracker.record(session, argv, cwd)            # after/before each exec: curl -o F, wget URL, …
     tracker.touched(session, argv, cwd)           # → downloaded paths this command runs/chmods/sources
-    check_downloaded(path)                        # → Findings from the enabled hash providers
+
+adr.online.check_downloaded(path, service) asks the enabled hash providers about one of them.
 
 Only the file's sha256 leaves the machine, and only to hash providers the user enabled
 (VirusTotal, MalwareBazaar). Hashing is bounded (MAX_HASH_BYTES); bigger files are not looked up.
@@ -18,7 +19,6 @@ from collections import OrderedDict
 from typing import Any, Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
-from adr.actions import Finding
 
 MAX_HASH_BYTES = 256 * 1024 * 1024
 MAX_PER_SESSION = 256
@@ -190,42 +190,3 @@ def sha256_file(path: str, max_bytes: int = MAX_HASH_BYTES) -> str | None:
     except OSError:
         return None
     return h.hexdigest()
-
-
-_service_lock = threading.Lock()
-_service: Any = None
-
-
-def _default_service() -> Any:
-    global _service
-    with _service_lock:
-        if _service is None:
-            from adr.config import load_settings
-            from adr.paths import get_paths
-            from adr.reputation.lookup import ReputationService
-            paths = get_paths()
-            settings = load_settings(paths)
-            hash_only = tuple(p for p in settings.providers if p in HASH_PROVIDERS)
-            from dataclasses import replace
-            _service = ReputationService.from_settings(replace(settings, providers=hash_only), paths)
-        return _service
-
-
-def check_downloaded(path: str, service: Any = None) -> list[Finding]:
-    """Hash a downloaded file and ask the enabled hash providers about it (within the budget)."""
-    from adr.reputation.interface import Subject
-    from adr.reputation.lookup import results_to_findings
-    svc = service if service is not None else _default_service()
-    providers = {n: p for n, p in getattr(svc, "providers", {}).items() if n in HASH_PROVIDERS}
-    if not providers:
-        return []
-    digest = sha256_file(path)
-    if digest is None:
-        return []
-    results = [r for r in svc.lookup([Subject.sha256(digest)]) if r.provider in HASH_PROVIDERS]
-    from dataclasses import replace as _r
-    out = []
-    for f in results_to_findings(results):
-        ev = tuple(_r(e, subject=path, field="downloaded-file", note=f"sha256 {digest}; {e.note}") for e in f.evidence)
-        out.append(_r(f, evidence=ev))
-    return out

@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-import requests
-
 from adr.paths import Paths
 from adr.supply.malicious import OSV_FEED_NAME
 
@@ -58,16 +56,22 @@ def source_url(name: str, env: "dict[str, str] | None" = None) -> str:
 
 
 def _download(url: str, dest, limit: int, timeout: float) -> int:
-    with requests.get(url, stream=True, timeout=(10, timeout), headers={"User-Agent": USER_AGENT}) as r:
-        if r.status_code != 200:
-            raise FeedError(f"{url}: HTTP {r.status_code}")
-        n = 0
-        for chunk in r.iter_content(1 << 16):
-            n += len(chunk)
-            if n > limit:
-                raise FeedError(f"{url}: larger than {limit // (1024 * 1024)} MiB, refused")
-            dest.write(chunk)
-        return n
+    """Stream `url` into `dest` (FeedError on any failure). requests is imported here: only `adr
+    feeds update` downloads — decisions read the files, and requests costs a daemon ~5 MiB."""
+    import requests
+    try:
+        with requests.get(url, stream=True, timeout=(10, timeout), headers={"User-Agent": USER_AGENT}) as r:
+            if r.status_code != 200:
+                raise FeedError(f"{url}: HTTP {r.status_code}")
+            n = 0
+            for chunk in r.iter_content(1 << 16):
+                n += len(chunk)
+                if n > limit:
+                    raise FeedError(f"{url}: larger than {limit // (1024 * 1024)} MiB, refused")
+                dest.write(chunk)
+            return n
+    except requests.RequestException as e:
+        raise FeedError(str(e)) from None
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -121,7 +125,7 @@ def update_osv(paths: Paths, base: str, timeout: float = 600.0, ecosystems=tuple
                             entries += parse_osv_record(json.loads(zf.read(info)))
                         except ValueError:
                             continue
-            except (requests.RequestException, FeedError, zipfile.BadZipFile, OSError) as e:
+            except (FeedError, zipfile.BadZipFile, OSError) as e:
                 errors.append(f"{eco}: {e}")
     if not entries and errors:
         return FeedResult("osv", False, 0, "; ".join(errors))
@@ -152,24 +156,11 @@ def update_url_list(paths: Paths, name: str, url: str, timeout: float = 120.0) -
     buf = io.BytesIO()
     try:
         _download(url, buf, MAX_LIST_BYTES, timeout)
-    except (requests.RequestException, FeedError) as e:
+    except FeedError as e:
         return FeedResult(name, False, 0, str(e))
     urls, hosts = parse_url_list(buf.getvalue().decode("utf-8", "replace"))
     _write_json(paths.feeds_dir / FEED_FILES[name], {"fetched": time.time(), "source": url, "urls": urls, "hosts": hosts})
     return FeedResult(name, True, len(urls))
-
-
-def update_safebrowsing(paths: Paths, env: "dict[str, str] | None" = None) -> FeedResult:
-    """Safe Browsing Update API hash-prefix database (needs the safebrowsing API key)."""
-    from adr.reputation import config as repconfig
-    from adr.reputation.keys import get_key
-    from adr.reputation.safebrowsing import SafeBrowsing
-    from adr.reputation.sb_local import DB_NAME, PrefixDB
-    from adr.reputation.sb_local import update as sb_update
-    base = repconfig.load(paths, env).base_url("safebrowsing") or SafeBrowsing.default_base_url
-    db = PrefixDB(paths.feeds_dir / DB_NAME)
-    ok, detail = sb_update(db, base, get_key("safebrowsing", env))
-    return FeedResult("safebrowsing", ok, sum(len(v["prefixes"]) for v in db.lists.values()), "" if ok else detail)
 
 
 def update(paths: Paths, names=("osv", "urlhaus", "phishing"), env: "dict[str, str] | None" = None,
@@ -177,9 +168,7 @@ def update(paths: Paths, names=("osv", "urlhaus", "phishing"), env: "dict[str, s
     results = []
     for name in names:
         if name == "safebrowsing":
-            progress("safebrowsing: Update API hash prefixes")
-            results.append(update_safebrowsing(paths, env))
-            continue
+            continue  # its hash-prefix database comes from the provider: adr.reputation.sb_local.update_prefix_db
         url = source_url(name, env)
         progress(f"{name}: {url}")
         if name == "osv":

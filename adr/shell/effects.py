@@ -1,0 +1,478 @@
+"""Which files a command writes or deletes, whatever tool it uses.
+
+Redirects, `tee`, `cp` and `dd` are read by the parser itself; this module knows the other ways:
+in-place editors (`sed -i`, `perl -i`), scripted editors (`ed`, `ex`, `vim -c … -c wq`), `awk`
+redirections inside its program, `truncate`, the deleters (`rm`, `unlink`, `shred -u`, `gio trash`,
+`find -delete`, `mv x /dev/null` …) and interpreter code that opens, writes or removes files
+(`open(p, 'a').write(…)`, `fs.appendFileSync`, `File.write`, `unlink`, `shutil.rmtree` …).
+Every persistence, credential and destruction rule on files then applies to every such spelling.
+
+Pure functions over argv / code text; paths are returned as written (the engine normalizes them).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from adr.shell.fold import fold
+from adr.shell.words import positionals as _positionals
+
+MAX_EFFECTS = 32
+
+
+@dataclass(frozen=True)
+class Effect:
+    kind: str  # write | edit | delete
+    path: str
+    content: str | None = None  # what is written (None: not knowable statically)
+    append: bool = False
+    recursive: bool = False  # a delete that takes directories with it
+
+
+DELETERS = frozenset({"rm", "unlink", "rmdir", "shred", "gshred", "srm", "wipe", "trash", "trash-put", "gio", "grm"})
+EDITORS = frozenset({"ed", "red", "ex", "vim", "vi", "nvim", "view", "vimdiff", "gvim"})
+_SED = frozenset({"sed", "gsed"})
+_AWK = frozenset({"awk", "gawk", "mawk", "nawk"})
+_SINKS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
+
+
+def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | None = None) -> list[Effect]:
+    """Files `prog args` writes, edits or deletes (beyond redirects, tee, cp, dd)."""
+    args = list(args)
+    if prog in DELETERS:
+        return _delete_effects(prog, args)
+    if prog in _SED:
+        return _sed_effects(args)
+    if prog in _AWK:
+        return _awk_effects(args)
+    if prog in EDITORS:
+        return _editor_effects(prog, args, stdin)
+    if prog in ("perl", "ruby") or prog.startswith(("perl5", "ruby")):
+        if any(re.fullmatch(r"-[a-zA-Z]*i\S*", a) and not a.startswith("--") for a in args):
+            # perl -i -pe 'code' FILE…: the files are rewritten by the code
+            files = []
+            skip = False
+            for a in args:
+                if skip:
+                    skip = False
+                    continue
+                if a in ("-e", "-E", "-M", "-I", "-l") or re.fullmatch(r"-[a-zA-Z0-9]*[eE]", a):
+                    skip = a not in ("-M", "-I", "-l")  # -e CODE, -pe CODE: the code is not a file
+                    continue
+                if a.startswith("-"):
+                    continue
+                files.append(a)
+            return [Effect("edit", f) for f in files[:MAX_EFFECTS]]
+        return []
+    if prog == "truncate":
+        size = ""
+        for i, a in enumerate(args):
+            if a in ("-s", "--size") and i + 1 < len(args):
+                size = args[i + 1]
+            elif a.startswith("--size="):
+                size = a.split("=", 1)[1]
+            elif a.startswith("-s") and len(a) > 2:
+                size = a[2:]
+        return [Effect("write", f, "" if size in ("0", "") else None)
+                for f in _positionals(args, frozenset({"-s", "--size", "-r", "--reference"}))[:MAX_EFFECTS]]
+    if prog in ("mv", "gmv"):
+        pos = _positionals(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
+        if len(pos) >= 2 and pos[-1] == "/dev/null":
+            return [Effect("delete", p, recursive=True) for p in pos[:-1][:MAX_EFFECTS]]
+    return []
+
+
+def _delete_effects(prog: str, args: list[str]) -> list[Effect]:
+    if prog == "gio":
+        if not args or args[0] not in ("trash", "remove", "rm"):
+            return []
+        args = args[1:]
+    if prog in ("shred", "gshred") and not any(a in ("-u", "--remove") or a.startswith("--remove=")
+                                                or (a.startswith("-") and not a.startswith("--") and "u" in a)
+                                                for a in args):
+        return []  # shred without -u overwrites in place (a write of the data, the file stays)
+    recursive = prog in ("trash", "trash-put", "gio", "srm", "wipe") or any(
+        a in ("-r", "-R", "--recursive") or (a.startswith("-") and not a.startswith("--") and ("r" in a or "R" in a))
+        for a in args if a != "--")
+    valued = frozenset({"-n", "--iterations", "-s", "--size"}) if prog in ("shred", "gshred") else frozenset()
+    return [Effect("delete", p, recursive=recursive) for p in _positionals(args, valued)[:MAX_EFFECTS] if p]
+
+
+# sed commands that put text into the file: a/i/c TEXT, and s/pattern/REPLACEMENT/
+_SED_TEXT = re.compile(r"(?:^|[;\n}])\s*(?:\d+|\$|/[^/\n]*/)?(?:,\s*(?:\d+|\$|/[^/\n]*/))?\s*[aic]\\?\s*(?:\n)?([^\n;}]*)")
+_SED_SUB = re.compile(r"(?:^|[;\n{}\s])(?:\d+|\$|/[^/\n]*/)?s([^\w\s\\])(?:\\.|(?!\1).)*\1((?:\\.|(?!\1).)*)\1")
+
+
+def _sed_script_text(script: str) -> str | None:
+    parts = [m.group(1) for m in _SED_TEXT.finditer(script) if m.group(1).strip()]
+    parts += [m.group(2).replace("\\n", "\n") for m in _SED_SUB.finditer(script) if m.group(2)]
+    return "\n".join(parts) if parts else None
+
+
+def _sed_effects(args: list[str]) -> list[Effect]:
+    inplace = False
+    scripts: list[str] = []
+    script_file = False
+    files: list[str] = []
+    i = 0
+    dd = False
+    while i < len(args):
+        a = args[i]
+        if not dd and a == "--":
+            dd = True
+        elif not dd and (a.startswith("--in-place") or (a.startswith("-") and not a.startswith("--")
+                                                       and re.fullmatch(r"-[nrEsuz]*i.*", a))):
+            inplace = True
+        elif not dd and a in ("-e", "--expression") and i + 1 < len(args):
+            scripts.append(args[i + 1])
+            i += 1
+        elif not dd and a.startswith("--expression="):
+            scripts.append(a.split("=", 1)[1])
+        elif not dd and a in ("-f", "--file") and i + 1 < len(args):
+            script_file = True
+            i += 1
+        elif not dd and a.startswith("-") and len(a) > 1:
+            if a.startswith("-e") and len(a) > 2:
+                scripts.append(a[2:])
+            elif a in ("-l", "--line-length"):
+                i += 1
+        else:
+            files.append(a)
+        i += 1
+    if not inplace:
+        return []
+    if not scripts and not script_file and files:
+        scripts.append(files.pop(0))
+    content = _sed_script_text("\n".join(scripts)) if scripts and not script_file else None
+    return [Effect("edit", f, content) for f in files[:MAX_EFFECTS]]
+
+
+_AWK_OUT = re.compile(r"""\bprint[f]?\b\s*\(?((?:[^>|;}"]|"(?:[^"\\]|\\.)*")*?)\)?\s*(>>|>|\|)\s*"([^"]+)\"""")
+_AWK_STR = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _awk_effects(args: list[str]) -> list[Effect]:
+    from adr.shell import interpreters
+    got = interpreters.inline_code("awk", tuple(args))
+    if got is None:
+        return []
+    out: list[Effect] = []
+    for m in _AWK_OUT.finditer(got[1]):
+        what, op, target = m.group(1).strip(), m.group(2), m.group(3)
+        if op == "|":
+            continue  # a command: interpreters.spawned_commands reads it
+        lits = _AWK_STR.fullmatch(what)
+        content = lits.group(1).encode().decode("unicode_escape", "ignore") + "\n" if lits else None
+        out.append(Effect("write", target, content, append=op == ">>"))
+    return out[:MAX_EFFECTS]
+
+
+_EX_WRITE = re.compile(r"(?:^|[|\n])\s*:?\s*(?:\d+|\$|%)?\s*(?:w|wq|wq!|w!|x|x!|xit|exit|wall|wa|update|up|wn|sav|saveas)(?:\s|!|$)|\bZZ\b", re.M)
+_EX_TEXT = re.compile(r"""(?:^|[|\n])\s*:?\s*(?:\d+|\$|\.)?\s*(?:put!?\s*=\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")|(?:a|i|c|append|insert)!?(?:\s*\|\s*|\s+)([^|\n]+)|normal!?\s+[oOaAiI]([^|\n]*))""")
+
+
+def _editor_effects(prog: str, args: list[str], stdin: str | None) -> list[Effect]:
+    """ed/ex/vim told what to do (-c, +cmd, -s script on stdin, ed's stdin) and to write."""
+    cmds: list[str] = []
+    files: list[str] = []
+    scripted = prog in ("ed", "red")
+    i = 0
+    vim_like = prog in ("vim", "vi", "nvim", "view", "vimdiff", "gvim")
+    while i < len(args):
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if (a in ("-c", "--cmd") or re.fullmatch(r"-[esEnNXZ]+c", a)) and nxt:
+            cmds.append(nxt)  # -c CMD, and -sc CMD (ex -s with -c)
+            scripted = scripted or "s" in a[1:-1] or "e" in a[1:-1]
+            i += 2
+            continue
+        if a.startswith("-c") and len(a) > 2 and not a.startswith("--"):
+            cmds.append(a[2:])  # -cCMD
+            i += 1
+            continue
+        if a.startswith("+") and len(a) > 1:
+            cmds.append(a[1:])
+        elif vim_like and a in ("-s", "-W", "-w") and nxt and not nxt.startswith("-"):
+            cmds.append("w")  # keystrokes from a file: whatever they do may include a write
+            i += 2
+            continue
+        elif a in ("-u", "-U", "-i", "-T") and vim_like and nxt:
+            i += 2
+            continue
+        elif a.startswith("-") and len(a) > 1:
+            if a in ("-s", "-es", "-Es", "-e", "-E") or (prog == "ex" and "s" in a[1:]):
+                scripted = True  # ex commands read from stdin
+        else:
+            files.append(a)
+        i += 1
+    script = "\n".join(cmds)
+    if scripted and stdin:
+        script += "\n" + stdin
+    if not script.strip() or not files:
+        return []
+    if prog in ("ed", "red"):
+        writes = re.search(r"(?m)^\s*(?:\d+|\$|,)?\s*w[q]?\b", script) is not None
+        texts = _ed_inserted(script)
+    else:
+        writes = _EX_WRITE.search(script) is not None
+        texts = [next(g for g in m.groups() if g is not None) for m in _EX_TEXT.finditer(script)]
+        texts += [m.group(2) for m in _SED_SUB.finditer(script) if m.group(2)]
+    if not writes:
+        return []
+    content = "\n".join(t for t in texts if t) or None
+    return [Effect("edit", f, content) for f in files[:MAX_EFFECTS]]
+
+
+def _ed_inserted(script: str) -> list[str]:
+    """Lines ed appends/inserts (`a` … `.`), and s/// replacements."""
+    out: list[str] = []
+    lines = script.split("\n")
+    k = 0
+    while k < len(lines):
+        if re.fullmatch(r"\s*(?:\d+|\$|\.)?[aic]\s*", lines[k]):
+            k += 1
+            while k < len(lines) and lines[k] != ".":
+                out.append(lines[k])
+                k += 1
+        else:
+            out += [m.group(2) for m in _SED_SUB.finditer(lines[k]) if m.group(2)]
+        k += 1
+    return out
+
+
+def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] | None" = None) -> list[Effect]:
+    """`find START … -name PAT -delete` / `-exec rm -rf {} …`: START/**/PAT is deleted."""
+    args = list(args)
+    starts: list[str] = []
+    i = 0
+    while i < len(args) and args[i] in ("-H", "-L", "-P") or i < len(args) and args[i].startswith("-O"):
+        i += 1
+    while i < len(args) and not args[i].startswith(("-", "(", "!", ")")) and args[i] not in ("!",):
+        starts.append(args[i])
+        i += 1
+    starts = starts or ["."]
+    name = ""
+    acts = False
+    recursive = False
+    while i < len(args):
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if a in ("-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename") and nxt and not name:
+            name = nxt
+            i += 2
+            continue
+        if a == "-delete":
+            acts = True
+            recursive = True
+        elif a in ("-ok", "-okdir"):
+            # find asks on the terminal before each one: a person decides (not counted as a delete)
+            j = i + 1
+            while j < len(args) and args[j] not in (";", "+", "\\;"):
+                j += 1
+            i = j
+        elif a in ("-exec", "-execdir"):
+            j = i + 1
+            sub: list[str] = []
+            while j < len(args) and args[j] not in (";", "+", "\\;"):
+                sub.append(args[j])
+                j += 1
+            prog = sub[0].rsplit("/", 1)[-1] if sub else ""
+            if prog in ("sudo", "doas") and len(sub) > 1:
+                sub = sub[1:]
+                prog = sub[0].rsplit("/", 1)[-1]
+            if prog in DELETERS:
+                acts = True
+                recursive = recursive or any(is_recursive_flag(x) for x in sub[1:])
+            i = j
+        i += 1
+    if not acts:
+        return []
+    out = []
+    for s in starts[:MAX_EFFECTS]:
+        base = s.rstrip("/")  # "" for /
+        if name and "/" in name.strip("*"):
+            path = name if name.startswith("/") else base + "/" + name.lstrip("./")
+        elif name:
+            path = base + "/**/" + name
+        else:
+            path = base + "/**"
+        out.append(Effect("delete", path, recursive=recursive))
+    return out
+
+
+def is_recursive_flag(a: str) -> bool:
+    return a in ("-r", "-R", "--recursive") or (a.startswith("-") and not a.startswith("--") and ("r" in a or "R" in a))
+
+
+# ---- interpreter code --------------------------------------------------------------------------
+# home directory spellings per language → "~" (a string literal the folder can join with others)
+_HOME_EXPR = [
+    re.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\.\s*home\s*\(\s*\)"""),
+    re.compile(r"""\bos\s*\.\s*path\s*\.\s*expanduser\s*\(\s*(["'])~\1\s*\)"""),
+    re.compile(r"""\bos\s*\.\s*environ\s*(?:\[\s*(["'])HOME\1\s*\]|\.\s*get\s*\(\s*(["'])HOME\2\s*\))"""),
+    re.compile(r"""\bos\s*\.\s*getenv\s*\(\s*(["'])HOME\1\s*\)"""),
+    re.compile(r"""\b(?:require\s*\(\s*(["'])(?:node:)?os\1\s*\)|os)\s*\.\s*homedir\s*\(\s*\)"""),
+    re.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*(["'])HOME\1\s*\])"""),
+    re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""),
+    re.compile(r"""\bENV\s*\[\s*(["'])HOME\1\s*\]"""),
+    re.compile(r"""\$ENV\s*\{\s*(["']?)HOME\1\s*\}"""),
+    re.compile(r"""\bgetenv\s*\(\s*(["'])HOME\1\s*\)|\$_(?:SERVER|ENV)\s*\[\s*(["'])HOME\2\s*\]"""),
+]
+_INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
+_STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
+_PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|path\s*\.\s*(?:join|resolve)|File\s*\.\s*join)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
+_EXPANDUSER = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
+_PATHOBJ = re.compile(r"""\b(?:pathlib\s*\.\s*)?(?:Path|PurePath|PosixPath)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
+_SLASHJOIN = re.compile(_STRLIT + r"""\s*(?:/|\.\s*joinpath\s*\()\s*""" + _STRLIT + r"""\s*\)?""")
+_NOOP_METHODS = re.compile(r"""(""" + _STRLIT + r""")\s*\.\s*(?:expanduser|resolve|absolute)\s*\(\s*\)""")
+
+
+def _lit(m: "re.Match[str]", first: int) -> str:
+    for g in range(first, first + 3):
+        if m.group(g) is not None:
+            return m.group(g)
+    return ""
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _join_paths(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        if p.startswith(("/", "~")) or not out:
+            out = p
+        else:
+            out = out.rstrip("/") + "/" + p
+    return out
+
+
+_HOME_WORDS = ("HOME", "home", "expanduser")  # every spelling in _HOME_EXPR / _INTERP_HOME names one of these
+_PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/")
+
+
+def normalize_paths(language: str, code: str, folded: "str | None" = None) -> str:
+    """Home directories spelled in code become "~"; path joins of literals become one literal.
+    `folded`: fold(language, code) when the caller has it already (used if no home was spelled)."""
+    homed = code
+    if any(w in code for w in _HOME_WORDS):
+        homed = _INTERP_HOME.sub("~", code)
+        for rx in _HOME_EXPR:
+            if rx.search(homed):
+                homed = rx.sub('"~"', homed)
+    code = folded if folded is not None and homed == code else fold(language, homed)
+    if not any(w in code for w in _PATH_WORDS):
+        return code
+    for _ in range(3):  # nested joins: Path(os.path.join("~", ".ssh")) / "authorized_keys"
+        before = code
+        code = _PATHJOIN.sub(lambda m: _q(_join_paths([_lit(x, 1) for x in re.finditer(_STRLIT, m.group(1))])), code)
+        code = _EXPANDUSER.sub(lambda m: _q(_lit(m, 1)), code)
+        code = _PATHOBJ.sub(lambda m: _q(_lit(m, 1)), code)
+        code = _NOOP_METHODS.sub(lambda m: m.group(1), code)
+        code = _SLASHJOIN.sub(lambda m: _q(_join_paths([_lit(m, 1), _lit(m, 4)])), code)
+        if code == before:
+            break
+    return code
+
+
+_S = _STRLIT
+
+
+def _N(name: str) -> str:
+    """A string literal whose text is the named group `name` (one of three quote styles)."""
+    return (rf"""(?:"(?P<{name}_d>(?:[^"\\\n]|\\.)*)"|'(?P<{name}_s>(?:[^'\\\n]|\\.)*)'"""
+            rf"""|`(?P<{name}_b>(?:[^`\\$]|\\.)*)`)""")
+
+
+def _group(m: "re.Match[str]", name: str) -> "str | None":
+    d = m.groupdict()
+    return next((d[k] for k in (f"{name}_d", f"{name}_s", f"{name}_b", name) if d.get(k) is not None), None)
+
+
+_MODE = r"""["'](?P<mode>[rwaxbt+]*[wax+][rwaxbt+]*)["']"""
+# Each: path (the file written), and how much is known of what goes in — `text` (a literal argument),
+# `mode` (open mode: "a" appends; the text is what a .write(…)/print F … elsewhere writes), `append`
+# (a marker that appends), or nothing (a copy: another file's content).
+_CODE_WRITE = [re.compile(p) for p in (
+    # python: open(P, "a"/"w"/"x"/"r+"), Path(P).write_text(T) / .open("a") / .touch()
+    r"""\bopen\s*\(\s*""" + _N("path") + r"""\s*,\s*(?:mode\s*=\s*)?""" + _MODE,
+    _N("path") + r"""\s*\.\s*(?:write_text|write_bytes)\s*\(\s*(?:""" + _N("text") + r""")?""",
+    _N("path") + r"""\s*\.\s*open\s*\(\s*""" + _MODE,
+    _N("path") + r"""\s*\.\s*(?:touch|symlink_to|hardlink_to)\s*\((?P<empty>)""",
+    # node: fs.writeFileSync(P, T), appendFile…, createWriteStream(P, {flags: 'a'})
+    r"""\b(?:writeFileSync|writeFile|(?P<append>append)FileSync|(?P<append2>append)File|outputFileSync|outputFile)\s*\(\s*"""
+    + _N("path") + r"""\s*(?:,\s*""" + _N("text") + r""")?""",
+    r"""\bcreateWriteStream\s*\(\s*""" + _N("path") + r"""(?P<append>\s*,\s*\{[^}]*flags\s*:\s*["']a)?(?P<mode>)""",
+    # ruby: File.write(P, T) / IO.write / File.open(P, "a") / File.new(P, "w")
+    r"""\b(?:File|IO)\s*\.\s*(?:write|binwrite)\s*\(\s*""" + _N("path") + r"""\s*(?:,\s*""" + _N("text") + r""")?""",
+    r"""\b(?:File|IO)\s*\.\s*(?:open|new)\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _MODE,
+    # perl: open(F, '>>', 'path') / open(F, ">>path")
+    r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*["'](?P<mode>>>?|\+<|\+>)["']\s*,\s*""" + _N("path"),
+    r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*["'](?P<mode>>>?|\+<)\s*(?P<path>[^"']+)["']""",
+    # php: file_put_contents(P, T[, FILE_APPEND]) / fopen(P, 'a')
+    r"""\bfile_put_contents\s*\(\s*""" + _N("path") + r"""\s*(?:,\s*""" + _N("text") + r""")?(?P<append>\s*,\s*FILE_APPEND)?""",
+    r"""\bfopen\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _MODE,
+    # copies / moves / links whose destination is a literal: the content is another file's
+    r"""\b(?:shutil\s*\.\s*(?:copy|copy2|copyfile|move|copytree)|os\s*\.\s*(?:rename|replace|symlink|link)|copyFileSync|"""
+    r"""copyFile|renameSync|symlinkSync|FileUtils\s*\.\s*(?:cp|mv|copy|move|ln_s|ln|install))\s*\(\s*""" + _S
+    + r"""\s*,\s*""" + _N("path"),
+)]
+_CODE_DELETE = [
+    (re.compile(r"""\b(?:shutil\s*\.\s*rmtree|rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rimraf(?:\s*\.\s*sync)?|removeSync|emptyDirSync|rmSync|rmdirSync|fs\s*\.\s*rm|fs\s*\.\s*rmdir|fse?\s*\.\s*remove)\s*\(?\s*""" + _S), True),
+    (re.compile(r"""\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
+    (re.compile(_S + r"""\s*\.\s*(?:unlink|rmdir)\s*\("""), False),
+]
+_WRITE_CALL = re.compile(r"""\.\s*(?:write|puts|print|writelines|syswrite)\s*\(?\s*""" + _S + r"""|\bprint\s+(?:\{\s*\$?\w+\s*\}|\$?[A-Z_]\w*|\$\w+)\s+""" + _S + r"""|\bfwrite\s*\(\s*\$\w+\s*,\s*""" + _S)
+
+
+def _unesc(s: str) -> str:
+    if "\\" not in s:
+        return s
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), s)
+
+
+# some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
+_EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|"
+                          r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
+
+
+def code_effects(language: str, code: str, folded: "str | None" = None) -> list[Effect]:
+    """Files interpreter code writes or deletes, with literal (or home-relative) paths. `folded`: the
+    code's constant-folded text, when the caller has it."""
+    if language not in ("python", "node", "perl", "ruby", "php") or not code or not _EFFECT_HINT.search(code):
+        return []
+    code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
+    out: list[Effect] = []
+    writes_text = [_unesc(next((g for g in m.groups() if g is not None), "")) for m in _WRITE_CALL.finditer(code)]
+    written = "\n".join(t for t in writes_text if t) or None
+    for rx in _CODE_WRITE:
+        for m in rx.finditer(code):
+            path = _group(m, "path")
+            if not path or path in _SINKS:
+                continue
+            d = m.groupdict()
+            mode = d.get("mode")
+            text = _group(m, "text")
+            if text is not None:
+                content: str | None = _unesc(text)
+            elif d.get("empty") is not None:
+                content = ""
+            elif mode is not None:
+                content = written  # what .write(…) / print F … put in the opened file
+            else:
+                content = None
+            append = bool(d.get("append") or d.get("append2") or (mode and ("a" in mode or mode == ">>")))
+            out.append(Effect("write", _unesc(path.strip()), content, append))
+    for rx, recursive in _CODE_DELETE:
+        for m in rx.finditer(code):
+            path = _unesc(_lit(m, 1))
+            if path:
+                out.append(Effect("delete", path, recursive=recursive))
+    seen: set[tuple[str, str]] = set()
+    uniq = []
+    for e in out:
+        if (e.kind, e.path) not in seen:
+            seen.add((e.kind, e.path))
+            uniq.append(e)
+    return uniq[:MAX_EFFECTS]

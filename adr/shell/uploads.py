@@ -1,0 +1,172 @@
+"""Which local files a command sends off the machine, whatever client it uses.
+
+`curl -d @f`, `--data-binary @f`, `--data-urlencode n@f`, `-F x=@f`, `-T f`, `wget --post-file f`,
+httpie/xh request items (`@f`, `x@f`, `x=@f`, `x:=@f`), scp/rsync/sftp/rclone sources copied to a
+remote, cloud storage copies (`aws s3 cp f s3://…`, `gsutil cp`, `az storage blob upload -f`),
+`gh gist create f`, mail attachments, file-drop tools (`croc send f`, `wormhole send f`) …
+
+Pure: argv in, paths as written out (the engine normalizes them). Stdin redirects (`nc h p < f`)
+are the subject's `reads`, not listed here.
+"""
+from __future__ import annotations
+
+import re
+
+from adr.shell.words import positionals
+
+MAX_UPLOADS = 32
+_REMOTE = re.compile(r"^(?:[A-Za-z0-9._%+-]+@)?(?:[A-Za-z0-9._-]+|\[[0-9a-fA-F:.]+\]):(?!//)|^[a-z][a-z0-9+.-]*://")
+_RCLONE_REMOTE = re.compile(r"^[A-Za-z0-9_. -]+:")
+_CURL_DATA = frozenset({"-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json"})
+_CURL_FORM = frozenset({"-F", "--form"})
+_CURL_UPLOAD = frozenset({"-T", "--upload-file"})
+# curl's short options that take a value (so `-sd @f` and `-XPOST` split correctly)
+_CURL_SHORT_VALUED = set("AbcCdDeEFHiKmoOPQrtTuUwxXYyz")
+_HTTPIE = frozenset({"http", "https", "httpie", "xh", "xhs"})
+
+
+def _curl(args: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        opt, val = a, None
+        if a.startswith("--") and "=" in a:
+            opt, val = a.split("=", 1)
+        elif a.startswith("-") and not a.startswith("--") and len(a) > 2:
+            # -sd@f, -sSd @f, -Tfile: the first valued letter takes the rest (or the next word)
+            for k, ch in enumerate(a[1:], 1):
+                if ch in _CURL_SHORT_VALUED:
+                    opt = "-" + ch
+                    val = a[k + 1:] or None
+                    break
+        if opt in _CURL_DATA | _CURL_FORM | _CURL_UPLOAD:
+            if val is None:
+                val = nxt
+                i += 1
+            if val is not None:
+                out += _curl_value(opt, val)
+        i += 1
+    return out
+
+
+def _curl_value(opt: str, val: str) -> list[str]:
+    if opt in _CURL_UPLOAD:
+        return [val] if val not in ("-", ".") else []
+    if opt in _CURL_FORM:
+        # name=@file;type=…  name=<file
+        m = re.match(r"^[^=]*=([@<])([^;]+)", val)
+        return [m.group(2)] if m else []
+    if opt == "--data-urlencode":
+        m = re.match(r"^[^=@]*@(.+)$", val)
+        return [m.group(1)] if m and m.group(1) != "-" else []
+    if val.startswith("@") and val != "@-":
+        return [val[1:]]
+    return []
+
+
+def _wget(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, a in enumerate(args):
+        for opt in ("--post-file", "--body-file", "--put-file"):
+            if a == opt and i + 1 < len(args):
+                out.append(args[i + 1])
+            elif a.startswith(opt + "="):
+                out.append(a.split("=", 1)[1])
+    return out
+
+
+def _httpie(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for a in args:
+        if a.startswith("-"):
+            continue
+        if a.startswith("@") and len(a) > 1:
+            out.append(a[1:])  # raw request body from a file
+            continue
+        m = re.match(r"^[^=:@]+(?::=@|=@|@)(.+)$", a)
+        if m and "://" not in a:
+            out.append(m.group(1))
+    return out
+
+
+def _copy_to_remote(args: list[str], valued: frozenset[str], remote: "re.Pattern[str]" = _REMOTE) -> list[str]:
+    pos = positionals(args, valued)
+    if len(pos) >= 2 and remote.match(pos[-1]):
+        return [p for p in pos[:-1] if not remote.match(p)]
+    return []
+
+
+_SCP_VALUED = frozenset({"-c", "-F", "-i", "-J", "-l", "-o", "-P", "-S", "-X", "-D"})
+_RSYNC_VALUED = frozenset({"-e", "--rsh", "-f", "--filter", "--exclude", "--include", "--files-from", "-T",
+                           "--temp-dir", "--password-file", "--rsync-path", "-B", "--block-size", "--log-file",
+                           "--chmod", "--chown", "--port", "--bwlimit", "--timeout", "--exclude-from",
+                           "--include-from", "--compare-dest", "--copy-dest", "--link-dest", "--partial-dir"})
+_RCLONE_VALUED = frozenset({"--config", "--transfers", "--checkers", "--bwlimit", "--include", "--exclude",
+                            "--filter", "--log-file", "--max-age", "--min-age", "--max-size", "--min-size", "-v"})
+
+
+_UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "sftp", "rsync", "rclone", "aws", "awslocal", "gsutil", "s3cmd",
+                        "gcloud", "az", "gh", "gist", "mail", "mailx", "mutt", "neomutt", "s-nail", "croc", "wormhole",
+                        "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh", "smbclient",
+                        "lftp", "tftp", "ftp"}) | _HTTPIE
+
+
+def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]") -> tuple[str, ...]:
+    """Local files `prog args` uploads (as written; "" entries and stdin markers left out)."""
+    if prog not in _UPLOADERS:
+        return ()  # most commands
+    args = list(args)
+    out: list[str] = []
+    if prog == "curl":
+        out = _curl(args)
+    elif prog in ("wget", "wget2"):
+        out = _wget(args)
+    elif prog in _HTTPIE:
+        out = _httpie(args)
+    elif prog in ("scp", "sftp"):
+        out = _copy_to_remote(args, _SCP_VALUED)
+    elif prog == "rsync":
+        out = _copy_to_remote(args, _RSYNC_VALUED)
+    elif prog == "rclone":
+        if args and args[0] in ("copy", "copyto", "sync", "move", "moveto", "bisync"):
+            out = _copy_to_remote(args[1:], _RCLONE_VALUED, _RCLONE_REMOTE)
+    elif prog in ("aws", "awslocal"):
+        pos = [a for a in args if not a.startswith("-")]
+        if len(pos) >= 4 and pos[0] == "s3" and pos[1] in ("cp", "mv", "sync") and pos[3].startswith("s3://") \
+                and not pos[2].startswith("s3://"):
+            out = [pos[2]]
+    elif prog in ("gsutil", "s3cmd", "gcloud"):
+        pos = [a for a in args if not a.startswith("-")]
+        if prog == "gcloud" and pos[:1] == ["storage"]:
+            pos = pos[1:]
+        if len(pos) >= 3 and pos[0] in ("cp", "mv", "rsync", "put", "sync") and re.match(r"^(gs|s3)://", pos[-1]):
+            out = [p for p in pos[1:-1] if not re.match(r"^(gs|s3)://", p)]
+    elif prog == "az":
+        for i, a in enumerate(args):
+            if a in ("-f", "--file", "--source", "-s") and i + 1 < len(args) and "storage" in args:
+                out.append(args[i + 1])
+    elif prog == "gh":
+        pos = [a for a in args if not a.startswith("-")]
+        if pos[:2] == ["gist", "create"] or pos[:2] == ["gist", "edit"]:
+            out = pos[2:] if pos[1] == "create" else pos[3:]
+        elif pos[:2] == ["release", "upload"]:
+            out = pos[3:]
+        elif pos[:1] == ["api"]:
+            out = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--input"]
+            out += [m.group(1) for a in args if (m := re.match(r"^[^=]+=@(.+)$", a))]
+    elif prog == "gist":
+        out = [a for a in args if not a.startswith("-")]
+    elif prog in ("mail", "mailx", "mutt", "neomutt", "s-nail"):
+        out = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-a", "-A", "--attach")]
+    elif prog in ("croc", "wormhole", "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh"):
+        pos = [a for a in args if not a.startswith("-")]
+        if pos[:1] in (["send"], ["upload"], ["put"]):
+            out = pos[1:] if prog != "dropbox_uploader" else pos[1:2]
+    elif prog in ("smbclient", "lftp", "tftp", "ftp"):
+        for i, a in enumerate(args):
+            if a in ("-c", "-e") and i + 1 < len(args):
+                out += re.findall(r"(?:^|;)\s*m?put\s+(\S+)", args[i + 1])
+    out = [p for p in out if p and p not in ("-", "/dev/stdin")]
+    return tuple(dict.fromkeys(out))[:MAX_UPLOADS]
