@@ -3,18 +3,23 @@ Verdict (daemon, `adr check`, the hook client's in-process fallback), so they ca
 from __future__ import annotations
 
 import gc
+import logging
+from dataclasses import replace
 from typing import Any
 
-from adr.actions import Action, Verdict
+from adr.actions import Action, Resolved, Verdict
 from adr.config import Settings
 from adr.policy import decide
 
+log = logging.getLogger("adr.judge")
+
 
 class Judge:
-    def __init__(self, engine: Any, settings: Settings, online: Any = None) -> None:
+    def __init__(self, engine: Any, settings: Settings, online: Any = None, resolver: Any = None) -> None:
         self.engine = engine
         self.settings = settings
         self.online = online if (online is not None and not settings.offline) else None
+        self.resolver = resolver  # adr.daemon.resolve.Resolver: looks targets up on disk first
 
     @classmethod
     def create(cls, settings: Settings, engine: Any = None, paths: Any = None, online: bool = True) -> "Judge":
@@ -30,9 +35,23 @@ class Judge:
         # GC's full scans, which otherwise cost ~10% of decision time in a long run (bench/engine.py)
         gc.collect()
         gc.freeze()
-        return cls(engine, settings, checks)
+        from adr.daemon.resolve import Resolver
+        from adr.paths import get_paths
+        return cls(engine, settings, checks, Resolver(paths or get_paths()))
+
+    def resolve(self, action: Action) -> Action:
+        """The action with what this machine says about its targets (symlinks, globs, adr's pids),
+        which the pure engine then judges as data. A client's own `resolved` is never kept."""
+        if self.resolver is None:
+            return replace(action, resolved=Resolved()) if action.resolved else action
+        try:
+            return self.resolver.apply(action, self.engine)
+        except Exception:  # looking things up must never cost the decision: judge the text
+            log.exception("resolving the action's targets failed; judging the paths as written")
+            return replace(action, resolved=Resolved())
 
     def decide(self, action: Action, *, note: str = "") -> Verdict:
+        action = self.resolve(action)
         findings = self.engine.evaluate(action)
         if self.online is not None:
             extra = self.online.findings(action)

@@ -92,6 +92,15 @@ class Paths:
         return self.state_dir / "grants.sqlite3"
 
     @property
+    def integrity_key(self) -> Path:
+        """The daemon's MAC key (grants, compiled-rule cache): 0600, never readable by an agent."""
+        return self.state_dir / "integrity.key"
+
+    @property
+    def rule_cache_dir(self) -> Path:
+        return self.cache_dir / "rules"
+
+    @property
     def reputation_cache(self) -> Path:
         return self.cache_dir / "reputation.sqlite3"
 

@@ -52,7 +52,7 @@ class Loaded:
     engine: Any
     loaded_at: float
     load_ms: float
-    judge: Any = None  # adr.judge.Judge when online look-ups are enabled (they run in a worker thread)
+    judge: Any = None  # adr.judge.Judge: every decision goes through it (online look-ups: a worker thread)
 
 
 def default_engine_loader(settings: Settings) -> Any:
@@ -198,12 +198,8 @@ class Daemon:
         # the loaded rules live until the next reload: keep them out of the cyclic GC's full scans
         gc.collect()
         gc.freeze()
-        judge = None
-        if settings.providers and not settings.offline:
-            from adr.judge import Judge
-            judge = Judge.create(settings, engine=engine, paths=self.paths)
-            if judge.online is None:
-                judge = None
+        from adr.judge import Judge
+        judge = Judge.create(settings, engine=engine, paths=self.paths)  # resolver; online checks if enabled
         if old is not None and old.judge is not None:
             old.judge.close()
         return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge)
@@ -406,11 +402,12 @@ class Daemon:
             return P.Response(ok=True, op="decide", id=req.id, verdict=Verdict(Decision.ALLOW),
                               decided_by="none", settings=client_settings)
         else:
-            if loaded.judge is not None:
+            if loaded.judge is not None and loaded.judge.online is not None:
                 # reputation look-ups do network I/O (bounded by the look-up budget): off the loop
                 return self._decide_online(req, cred, t0, action, loaded, host, client_settings, writer,
                                            on_pending)
-            verdict, decided_by, error = self._judged(lambda: loaded.engine.decide(action), action, req, settings)
+            decide = loaded.judge.decide if loaded.judge is not None else loaded.engine.decide
+            verdict, decided_by, error = self._judged(lambda: decide(action), action, req, settings)
             return self._after_verdict(req, cred, t0, action, verdict, decided_by, error, settings, host,
                                        client_settings, writer, on_pending)
         return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)

@@ -80,9 +80,9 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
     """Judge with the rules in this process (no look-ups) and append to the audit log."""
     t0 = time.perf_counter()
     settings = _local_settings()
-    from adr.engine import load_engine
+    from adr.judge import Judge
 
-    verdict = load_engine(settings).decide(action)
+    verdict = Judge.create(settings, online=False).decide(action)  # the daemon's way: targets resolved first
     verdict = _note(verdict, why)
     latency = (time.perf_counter() - t0) * 1000
     try:

@@ -1,0 +1,204 @@
+"""Before the engine judges an action, look its targets up on this machine.
+
+The engine is pure: it sees paths as written. An agent can name adr's config as `/tmp/x/config.yaml`
+after `ln -s ~/.config/adr /tmp/x` in an earlier call, as `$ADR_HOME/config/config.yaml`, or as a
+glob that the shell expands. So the judge (adr/judge.py — the one way the daemon, `adr check` and
+the hook's in-process fallback decide) first asks the engine which (path, cwd) pairs it will look at
+(`Engine.path_targets`), resolves each here — variables adr knows, `~`, the cwd, symlinks (`..`
+after a symlink included), glob expansion — and hands the engine the results as data on the action
+(`Action.resolved`), together with adr's own process ids. Replaying the recorded action gives the
+same verdict without the file system.
+
+Bounded: at most MAX_TARGETS targets, MAX_RESOLVE symlink resolutions and MAX_GLOB glob results per
+action, so a pathological command costs a bounded number of system calls, never a hang.
+"""
+from __future__ import annotations
+
+import glob as _glob
+import logging
+import os
+import posixpath
+import re
+from dataclasses import replace
+from typing import Any
+
+from adr.actions import Action, Resolved
+from adr.engine.pathnorm import expand_braces, has_glob, normalize
+
+log = logging.getLogger("adr.resolve")
+
+MAX_TARGETS = 128
+MAX_RESOLVE = 256
+MAX_GLOB = 256
+MAX_ALIASES = 16  # per target
+# variables that name adr's places (or the home), expanded with the values adr itself uses
+_VARS = ("HOME", "ADR_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
+         "XDG_RUNTIME_DIR", "TMPDIR")
+_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+class Resolver:
+    def __init__(self, paths: Any, env: "dict[str, str] | None" = None) -> None:
+        self.paths = paths
+        env = dict(os.environ if env is None else env)
+        self.home = env.get("HOME") or os.path.expanduser("~")
+        self.vars = {k: env[k] for k in _VARS if env.get(k)}
+        defaults = {"XDG_CONFIG_HOME": ".config", "XDG_STATE_HOME": ".local/state", "XDG_CACHE_HOME": ".cache",
+                    "XDG_DATA_HOME": ".local/share"}
+        for k, rel in defaults.items():
+            self.vars.setdefault(k, posixpath.join(self.home, rel))
+        self.vars.setdefault("HOME", self.home)
+        self._dirs: dict[str, str | None] = {}
+        self._pid_seen: tuple[int, int] | None = None
+        self._pids: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
+
+    # ---- the judge's entry point --------------------------------------------------------------
+
+    def apply(self, action: Action, engine: Any) -> Action:
+        """The action with its context's home filled in and Action.resolved set (never the client's)."""
+        if not action.context.home:
+            action = action.with_context(home=self.home)
+        targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
+        aliases = self.aliases(targets, action.context.home)
+        pids, procs = self.adr_processes()
+        return replace(action, resolved=Resolved(aliases, pids, procs))
+
+    # ---- paths --------------------------------------------------------------------------------
+
+    def aliases(self, targets: "list[tuple[str, str]]", home: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        self._dirs = {}  # directories resolved for this action (never across actions: links change)
+        out: dict[str, dict[str, None]] = {}
+        budget = [MAX_RESOLVE, MAX_GLOB]
+        for raw, cwd in list(dict.fromkeys(targets))[:MAX_TARGETS]:
+            key = normalize(raw, cwd, home)
+            if not key:
+                continue
+            got = out.setdefault(key, {})
+            for real in self._physical(raw, cwd, home, budget):
+                alias = normalize(real, "/", home)
+                if alias and alias != key and len(got) < MAX_ALIASES:
+                    got[alias] = None
+        return tuple((k, tuple(v)) for k, v in out.items() if v)
+
+    def _absolute(self, raw: str, cwd: str, home: str) -> str | None:
+        p = raw.strip()
+        if len(p) >= 2 and p[0] in "'\"" and p[-1] == p[0]:
+            p = p[1:-1]
+        if "$" in p:
+            p = _VAR.sub(lambda m: self.vars.get(m.group(1) or m.group(2), m.group(0)), p)
+            if "$" in p or "`" in p:
+                return None  # a variable adr does not know, or a substitution: not knowable here
+        if p.startswith("~"):
+            slash = p.find("/")
+            user, rest = (p[1:], "") if slash == -1 else (p[1:slash], p[slash:])
+            base = (home or self.home) if not user else os.path.expanduser("~" + user)
+            if base.startswith("~"):
+                return None
+            p = base + rest
+        if not p.startswith("/"):
+            c = cwd or "/"
+            if c.startswith("~"):
+                c = (home or self.home) + c[1:]
+            p = posixpath.join(c, p)
+        return p
+
+    def _physical(self, raw: str, cwd: str, home: str, budget: list[int]) -> list[str]:
+        """Where `raw` really is: its glob expansions (if any), each with symlinks resolved."""
+        p = self._absolute(raw, cwd, home)
+        if p is None:
+            return []
+        if " " in raw and not os.path.lexists(p):  # a brace list the shell layer joined with spaces
+            return [x for w in raw.split() if w for x in self._physical(w, cwd, home, budget)]
+        found: list[str] = []
+        if has_glob(p):
+            for alt in expand_braces(p):
+                if not has_glob(alt):
+                    found.append(alt)
+                    continue
+                try:
+                    for hit in _glob.iglob(alt):
+                        if budget[1] <= 0:
+                            break
+                        budget[1] -= 1
+                        found.append(hit)
+                except (OSError, ValueError, RecursionError):
+                    continue
+        else:
+            found.append(p)
+        out = []
+        for f in found:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            out.append(_realpath(f, self._dirs))
+        return out
+
+    # ---- adr's processes ----------------------------------------------------------------------
+
+    def adr_processes(self) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The daemon's pid (from its pid file, when that process is alive and is adr) and its
+        name + command line; re-read only when the pid file changes."""
+        try:
+            st = os.stat(self.paths.pid_file)
+        except OSError:
+            self._pid_seen, self._pids = None, ((), ())
+            return self._pids
+        seen = (st.st_ino, st.st_mtime_ns)
+        if seen == self._pid_seen:
+            return self._pids
+        self._pid_seen = seen
+        self._pids = ((), ())
+        try:
+            with open(self.paths.pid_file, encoding="ascii") as f:
+                pid = int(f.read(32).split()[0])
+        except (OSError, ValueError, IndexError):
+            return self._pids
+        try:
+            import psutil
+
+            proc = psutil.Process(pid)
+            name, cmdline = proc.name(), " ".join(proc.cmdline())
+        except Exception:  # gone, or not ours to look at: nothing to protect by pid
+            return self._pids
+        self._pids = ((pid,), (f"{name}\0{cmdline}",))
+        return self._pids
+
+
+
+_O_PATH = getattr(os, "O_PATH", 0)
+_FD_LINKS = bool(_O_PATH) and os.path.isdir("/proc/self/fd")
+
+
+def _realdir(d: str, memo: "dict[str, str | None]") -> str | None:
+    """The real path of an existing directory, in three system calls: the kernel follows every
+    symlink and `..` on the way when it opens the directory (O_PATH), and /proc names what it opened."""
+    if d in memo:
+        return memo[d]
+    real = None
+    try:
+        fd = os.open(d, _O_PATH | os.O_DIRECTORY)
+        try:
+            real = os.readlink(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+    if real is not None and not real.startswith("/"):
+        real = None
+    memo[d] = real
+    return real
+
+
+def _realpath(p: str, memo: "dict[str, str | None]") -> str:
+    """os.path.realpath(p), cheaper for the usual case (Linux): the parent resolved by the kernel,
+    then one lstat of the last name."""
+    if not _FD_LINKS:
+        return os.path.realpath(p)
+    head, base = posixpath.split(p)
+    if base in ("", ".", ".."):
+        return _realdir(p, memo) or os.path.realpath(p)
+    parent = _realdir(head or "/", memo)
+    if parent is None:
+        return os.path.realpath(p)  # a parent that does not exist (yet): the slow, exact walk
+    full = parent.rstrip("/") + "/" + base
+    return os.path.realpath(full) if os.path.islink(full) else full
