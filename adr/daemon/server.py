@@ -125,7 +125,7 @@ class Daemon:
             self.audit = AuditLog(self.paths.audit_dir, self.loaded.settings.audit_max_bytes)
             from adr.policy.grants import GrantStore
 
-            self.approvals = Approvals(GrantStore(self.paths.grants_db), self._audit)
+            self.approvals = Approvals(GrantStore(self.paths.grants_db, on_tamper=self._grant_tampered), self._audit)
             await self.approvals.start()
             sock = bind_socket(self._socket_path)
             self._socket_ino = os.stat(self._socket_path).st_ino
@@ -591,6 +591,17 @@ class Daemon:
             self.stats.audit_errors += 1
             self.stats.last_audit_error = f"{now_iso()}: {e}"
             log.error("cannot write the audit log %s: %s", self.audit.path, e)
+
+    def _grant_tampered(self, grant: Any, why: str) -> None:
+        """A grant row that does not verify is ignored by the store; the human must hear of it.
+        The one place this is reported (→ adr/respond/alerts.py raise_alert when that lands)."""
+        log.error("ALERT: grant #%s for %s ignored: %s", grant.id, grant.rule_id, why)
+        self._audit({"id": f"grant-{grant.id}", "host": "", "event": "alert", "session": grant.session,
+                     "agent": "", "agent_pid": None, "process": "", "peer_pid": None, "cwd": "", "tool": "",
+                     "kind": "grant", "summary": redact(f"grant #{grant.id} {grant.rule_id}: {grant.subject}", 300),
+                     "findings": [], "decision": "ignored", "mode": "", "would_decide": None,
+                     "reason": redact(f"a grant row was ignored: {why}", 600), "decided_by": "daemon",
+                     "latency_ms": 0.0, "error": "", "security": "grant-tampered"})
 
     def _origin(self, pid: int | None) -> Origin:
         if not pid:

@@ -40,11 +40,12 @@ def _read(path: Path) -> bytes:
 
 
 def load_key(paths: Any, create: bool = True) -> bytes:
-    """The installation's key, created (atomically, 0600) when there is none yet.
+    """The installation's key (`paths`: a Paths, or the key file itself), created (atomically, 0600)
+    when there is none yet.
 
     Raises OSError / IntegrityKeyError when it cannot be read or made: callers then treat what the key
     protects as unverifiable (grants: none; rule cache: parse the YAML)."""
-    path = Path(paths.integrity_key)
+    path = Path(paths) if isinstance(paths, (str, os.PathLike)) else Path(paths.integrity_key)
     try:
         return _read(path)
     except FileNotFoundError:
