@@ -110,6 +110,14 @@ def hook(inst: Install, command: "str | None" = None, *, env: "dict[str, str] | 
     return spec.get("permissionDecision", "allow"), spec.get("permissionDecisionReason", "")
 
 
+def judged(inst: Install, spelling: str, want: str, **kw: Any) -> str:
+    """Fill a spelling in, send it through the hook, check the decision; returns the reason."""
+    cmd = inst.fmt(spelling)
+    decision, reason = hook(inst, cmd, **kw)
+    assert decision == want, f"{cmd!r} → {decision} (wanted {want}): {reason}"
+    return reason
+
+
 def audit_records(inst: Install) -> list[dict[str, Any]]:
     out = []
     for f in sorted(inst.paths.audit_dir.glob("*.jsonl")):

@@ -16,31 +16,17 @@ import pytest
 
 from adr.actions import Action, ActionKind, Context
 from adr.policy.grants import GrantStore, fingerprint
+from tests._approval_helpers import RULES
 from tests._daemon_helpers import BIN, write_test_rule
 from tests._selfdef_helpers import audit_records, hook, make_install, start, stop
 
-ASK_RULE = """\
-engine: 1
-pack: grantmac
-rules:
-  - id: test.ask-frobnicate
-    title: frobnicate needs a human
-    description: only the grant MAC tests use this rule
-    severity: medium
-    action: ask
-    "on": command
-    match: {program: frobnicate}
-    examples:
-      match: ["frobnicate --all"]
-      not_match: ["ls -la"]
-"""
 RULE = "test.ask-frobnicate"
 
 
 @pytest.fixture()
 def inst(tmp_path):
     i = make_install(tmp_path / "i", "adr_home")
-    write_test_rule(i.paths.config_dir.parent, ASK_RULE, name="grantmac.yaml")
+    write_test_rule(i.paths.config_dir.parent, RULES, name="approvaltest.yaml")
     start(i)
     yield i
     stop(i)

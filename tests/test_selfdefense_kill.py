@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from tests._selfdef_helpers import LAYOUTS, bash, hook, make_install, start, stop
+from tests._selfdef_helpers import LAYOUTS, bash, hook, judged, make_install, start, stop
 
 
 @pytest.fixture(scope="module", params=LAYOUTS)
@@ -78,10 +78,7 @@ KILLS = [
 
 @pytest.mark.parametrize("spelling", KILLS)
 def test_stopping_or_freezing_the_daemon_is_denied(inst, spelling):
-    cmd = inst.fmt(spelling)
-    decision, reason = hook(inst, cmd)
-    assert decision == "deny", f"{cmd!r} → {decision}: {reason}"
-    assert "in-process" not in reason
+    assert "in-process" not in judged(inst, spelling, "deny")
 
 
 FROZEN = ["kill -9 {pid}", "kill -CONT {pid}", "kill $(cat {run}/adr.pid)", "pkill -9 -f 'a[d]r daemon'",
@@ -95,10 +92,7 @@ def test_a_frozen_daemon_is_still_protected_by_the_in_process_fallback(inst):
     os.kill(inst.extra["pid"], signal.SIGSTOP)
     try:
         for spelling in FROZEN:
-            cmd = inst.fmt(spelling)
-            decision, reason = hook(inst, cmd, env=env)
-            assert decision == "deny", f"{cmd!r} → {decision}: {reason}"
-            assert "in-process" in reason
+            assert "in-process" in judged(inst, spelling, "deny", env=env)
     finally:
         os.kill(inst.extra["pid"], signal.SIGCONT)
     assert inst.daemon.status()["pid"] == inst.extra["pid"]
@@ -119,9 +113,7 @@ BENIGN = ["kill {other}", "kill -STOP {other}", "kill -9 {other}", "pkill -f 'sl
 
 @pytest.mark.parametrize("spelling", BENIGN)
 def test_other_processes_can_be_signalled(inst, other, spelling):
-    cmd = inst.fmt(spelling.replace("{other}", str(other.pid)))
-    decision, reason = hook(inst, cmd)
-    assert decision == "allow", f"{cmd!r} → {decision}: {reason}"
+    judged(inst, spelling.replace("{other}", str(other.pid)), "allow")
 
 
 def test_an_allowed_kill_really_runs_and_the_daemon_lives(inst, other):

@@ -12,7 +12,8 @@ import subprocess
 
 import pytest
 
-from tests._selfdef_helpers import BIN, LAYOUTS, audit_records, bash, hook, make_install, start, stop
+from tests._daemon_helpers import wait_for
+from tests._selfdef_helpers import BIN, LAYOUTS, audit_records, bash, hook, judged, make_install, start, stop
 
 MODES = ("up", "down")
 
@@ -82,10 +83,7 @@ DENIED = [
 
 @pytest.mark.parametrize("spelling", DENIED)
 def test_tampering_with_adr_is_denied(inst, spelling):
-    cmd = inst.fmt(spelling)
-    decision, reason = hook(inst, cmd)
-    assert decision == "deny", f"{cmd!r} → {decision}: {reason}"
-    assert ("in-process" in reason) == (inst.daemon is None)
+    assert ("in-process" in judged(inst, spelling, "deny")) == (inst.daemon is None)
 
 
 @pytest.mark.parametrize("tool,target", [
@@ -152,9 +150,7 @@ BENIGN = [
 
 @pytest.mark.parametrize("spelling", BENIGN)
 def test_benign_look_alikes_stay_allowed(inst, spelling):
-    cmd = inst.fmt(spelling)
-    decision, reason = hook(inst, cmd)
-    assert decision == "allow", f"{cmd!r} → {decision}: {reason}"
+    judged(inst, spelling, "allow")
 
 
 def test_editing_a_project_file_named_like_adrs(inst):
@@ -177,12 +173,14 @@ def test_a_host_config_adr_installed_in_an_odd_place_is_protected(tmp_path):
     because the install record names it (not because a default glob happens to match)."""
     inst = make_install(tmp_path / "i", "adr_home")
     env = dict(inst.env, COPILOT_HOME=str(tmp_path / "elsewhere" / "copilot-home"))
+    start(inst)  # running already: the install record it writes makes the daemon reload
+    reloads = inst.daemon.status()["reloads"]
     p = subprocess.run([str(BIN / "adr"), "install", "--host", "copilot", "--python-hook", "--json"], env=env,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     written = [c["file"] for c in json.loads(p.stdout)["changes"] if c["action"] in ("created", "updated")]
     assert written, p.stdout
-    start(inst)
+    assert wait_for(lambda: inst.daemon.status()["reloads"] > reloads, 30)
     try:
         for target in written:
             assert hook(inst, f"rm {target}", env=env)[0] in ("ask", "deny")

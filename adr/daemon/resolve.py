@@ -9,12 +9,14 @@ after a symlink included), glob expansion — and hands the engine the results a
 (`Action.resolved`), together with adr's own process ids. Replaying the recorded action gives the
 same verdict without the file system.
 
-Bounded: at most MAX_TARGETS targets, MAX_RESOLVE symlink resolutions and MAX_GLOB glob results per
-action, so a pathological command costs a bounded number of system calls, never a hang.
+Bounded: at most MAX_TARGETS targets, MAX_RESOLVE symlink resolutions, MAX_GLOB glob results and
+MAX_SCAN directory entries read per action, so a pathological command (`rm /*/*/*/*`) costs a
+bounded number of system calls, never a hang. What a bound cuts off is still judged by the engine's
+own glob-vs-glob test (what the pattern *could* expand to).
 """
 from __future__ import annotations
 
-import glob as _glob
+import fnmatch
 import logging
 import os
 import posixpath
@@ -30,6 +32,7 @@ log = logging.getLogger("adr.resolve")
 MAX_TARGETS = 128
 MAX_RESOLVE = 256
 MAX_GLOB = 256
+MAX_SCAN = 4096  # directory entries read while expanding globs, per action
 MAX_ALIASES = 16  # per target
 # variables that name adr's places (or the home), expanded with the values adr itself uses
 _VARS = ("HOME", "ADR_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
@@ -68,7 +71,7 @@ class Resolver:
     def aliases(self, targets: "list[tuple[str, str]]", home: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         self._dirs = {}  # directories resolved for this action (never across actions: links change)
         out: dict[str, dict[str, None]] = {}
-        budget = [MAX_RESOLVE, MAX_GLOB]
+        budget = [MAX_RESOLVE, MAX_GLOB, MAX_SCAN]
         for raw, cwd in list(dict.fromkeys(targets))[:MAX_TARGETS]:
             key = normalize(raw, cwd, home)
             if not key:
@@ -112,17 +115,7 @@ class Resolver:
         found: list[str] = []
         if has_glob(p):
             for alt in expand_braces(p):
-                if not has_glob(alt):
-                    found.append(alt)
-                    continue
-                try:
-                    for hit in _glob.iglob(alt):
-                        if budget[1] <= 0:
-                            break
-                        budget[1] -= 1
-                        found.append(hit)
-                except (OSError, ValueError, RecursionError):
-                    continue
+                found += _glob_bounded(alt, budget) if has_glob(alt) else [alt]
         else:
             found.append(p)
         out = []
@@ -202,3 +195,42 @@ def _realpath(p: str, memo: "dict[str, str | None]") -> str:
         return os.path.realpath(p)  # a parent that does not exist (yet): the slow, exact walk
     full = parent.rstrip("/") + "/" + base
     return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:
+    """What the shell would expand an absolute glob to (dot names included: `shopt -s dotglob` is one
+    command away), reading at most budget[2] directory entries and returning at most budget[1] paths."""
+    parts = pattern.split("/")
+    current = ["/"]
+    for seg in parts[1:]:
+        if not seg:
+            continue
+        if not has_glob(seg):
+            current = [posixpath.join(c, seg) for c in current]
+            continue
+        seg = "**" if seg == "**" else seg
+        nxt: list[str] = []
+        for c in current:
+            try:
+                with os.scandir(c) as it:
+                    for e in it:
+                        budget[2] -= 1
+                        if budget[2] <= 0:
+                            break
+                        if fnmatch.fnmatchcase(e.name, seg if seg != "**" else "*"):
+                            nxt.append(posixpath.join(c, e.name))
+            except OSError:
+                continue
+            if budget[2] <= 0 or len(nxt) >= MAX_GLOB:
+                break
+        current = nxt
+        if not current:
+            return []
+    out = []
+    for c in current:
+        if budget[1] <= 0:
+            break
+        if os.path.lexists(c):
+            budget[1] -= 1
+            out.append(c)
+    return out

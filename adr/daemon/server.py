@@ -218,6 +218,9 @@ class Daemon:
         dirs.append((self.paths.user_rules_dir, True))
         dirs.append((builtin_rules_dir(), True))
         dirs += [(Path(d).expanduser(), True) for d in self.loaded.settings.extra_rule_dirs]
+        # a host config `adr install` adds is protected from the next load on (policy/protect.py)
+        self.paths.backups_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        dirs.append((self.paths.backups_dir, True))
         for f in getattr(self.loaded.engine, "rule_files", ()) or ():
             dirs.append((Path(f).parent, False))
         self._watcher.watch(dirs)

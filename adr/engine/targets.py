@@ -2,8 +2,9 @@
 
 A rule says `~/.config/adr/**` once; an agent may reach that file as `/tmp/x/config.yaml` (a
 symlink made earlier), `~/.config/ad?/config.yaml` (a glob), `config.yaml` after `cd ~/.config/adr`
-in the same line, `$ADR_HOME/config/config.yaml`, or `mv x/adr ~/.config` (into a directory).
-`Targets.forms()` returns those other spellings for one target so the rules judge each of them:
+in the same line, `$ADR_HOME/config/config.yaml`. `Targets.forms()` returns those other spellings for one target so
+the rules judge each of them (`mv x/adr ~/.config`, landing on `~/.config/adr`, is the command
+subject's: subjects.py):
 
 * what the judge's resolver found on disk (Action.resolved: symlinks, glob expansions, variables);
 * the other working directories the line `cd`s / `pushd`es into;
@@ -167,16 +168,6 @@ class Targets:
                     for w in self.witness.witnesses(f, self.dotglob):
                         out[w] = None
         out.pop(normalized, None)
-        return tuple(out)
-
-    def into(self, sources: "list[str]", dest_raw: str, dest: str) -> tuple[str, ...]:
-        """`mv A B DIR` / `cp -r A DIR`: what lands at DIR/basename(A) (whether DIR is a directory
-        is not known here; a path that does not exist matches no rule of consequence)."""
-        out = []
-        for s in sources:
-            base = posixpath.basename(s.rstrip("/"))
-            if base and base not in (".", ".."):
-                out.append(dest.rstrip("/") + "/" + base)
         return tuple(out)
 
     def _collect(self, raw: str, cwd: str) -> None:
