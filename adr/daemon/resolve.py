@@ -51,7 +51,6 @@ class Resolver:
         for k, rel in defaults.items():
             self.vars.setdefault(k, posixpath.join(self.home, rel))
         self.vars.setdefault("HOME", self.home)
-        self._dirs: dict[str, str | None] = {}
         self._pid_seen: tuple[int, int] | None = None
         self._pids: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
 
@@ -69,7 +68,7 @@ class Resolver:
     # ---- paths --------------------------------------------------------------------------------
 
     def aliases(self, targets: "list[tuple[str, str]]", home: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        self._dirs = {}  # directories resolved for this action (never across actions: links change)
+        dirs: dict[str, str | None] = {}  # resolved for this action only (links change between calls)
         out: dict[str, dict[str, None]] = {}
         budget = [MAX_RESOLVE, MAX_GLOB, MAX_SCAN]
         for raw, cwd in list(dict.fromkeys(targets))[:MAX_TARGETS]:
@@ -77,7 +76,7 @@ class Resolver:
             if not key:
                 continue
             got = out.setdefault(key, {})
-            for real in self._physical(raw, cwd, home, budget):
+            for real in self._physical(raw, cwd, home, budget, dirs):
                 alias = normalize(real, "/", home)
                 if alias and alias != key and len(got) < MAX_ALIASES:
                     got[alias] = None
@@ -105,13 +104,13 @@ class Resolver:
             p = posixpath.join(c, p)
         return p
 
-    def _physical(self, raw: str, cwd: str, home: str, budget: list[int]) -> list[str]:
+    def _physical(self, raw: str, cwd: str, home: str, budget: list[int], dirs: "dict[str, str | None]") -> list[str]:
         """Where `raw` really is: its glob expansions (if any), each with symlinks resolved."""
         p = self._absolute(raw, cwd, home)
         if p is None:
             return []
         if " " in raw and not os.path.lexists(p):  # a brace list the shell layer joined with spaces
-            return [x for w in raw.split() if w for x in self._physical(w, cwd, home, budget)]
+            return [x for w in raw.split() if w for x in self._physical(w, cwd, home, budget, dirs)]
         found: list[str] = []
         if has_glob(p):
             for alt in expand_braces(p):
@@ -123,7 +122,7 @@ class Resolver:
             if budget[0] <= 0:
                 break
             budget[0] -= 1
-            out.append(_realpath(f, self._dirs))
+            out.append(_realpath(f, dirs))
         return out
 
     # ---- adr's processes ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
@@ -19,7 +20,7 @@ from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  UrlSubject)
 from adr.engine.pathnorm import GlobWitness, compile_globs
-from adr.engine.targets import Targets
+from adr.engine.targets import CollectFull, Targets
 from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import parse as parse_shell
@@ -224,22 +225,31 @@ class Engine:
         """Every (path as written, working directory) the rules would look at in this action — what
         the judge's resolver looks up on disk before evaluate() (adr/daemon/resolve.py). Pure."""
         run = _Run(self, action, collect=True)
-        run.action()
+        try:
+            run.action()
+        except CollectFull:
+            pass
         return list(run.t.collected or ())
 
 
-_PARSE_MEMO_MAX = 64 * 1024
-
-
-@functools.lru_cache(maxsize=32)
-def _parse_memo(text: str) -> ParsedShell:
-    return parse_shell(text)
+_RECENT = threading.local()  # per thread: the last few (text, ParsedShell)
+_RECENT_MAX = 4
 
 
 def _parse(text: str) -> ParsedShell:
-    """parse_shell, remembered for the last few short lines: the judge looks at a line's targets
-    (path_targets) and then evaluates it, and a ParsedShell is immutable."""
-    return _parse_memo(text) if len(text) <= _PARSE_MEMO_MAX else parse_shell(text)
+    """parse_shell, remembered for the last few lines this thread parsed: the judge looks at a
+    line's targets (path_targets) and then evaluates it, and a ParsedShell is immutable. Per thread
+    and a handful of entries, so a 20 MB input is held once, not cached for long."""
+    recent = getattr(_RECENT, "items", None)
+    if recent is None:
+        recent = _RECENT.items = []
+    for t, parsed in recent:
+        if t is text or t == text:
+            return parsed
+    parsed = parse_shell(text)
+    recent.insert(0, (text, parsed))
+    del recent[_RECENT_MAX:]
+    return parsed
 
 
 class _Run:

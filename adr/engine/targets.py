@@ -72,6 +72,10 @@ def finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> 
     return False
 
 
+class CollectFull(Exception):
+    """Collect mode has MAX_COLLECT targets: the walk stops (Engine.path_targets catches it)."""
+
+
 class Targets:
     def __init__(self, resolved: Resolved, witness: GlobWitness | None, cwd: str, home: str,
                  collect: bool = False) -> None:
@@ -172,5 +176,7 @@ class Targets:
 
     def _collect(self, raw: str, cwd: str) -> None:
         c = self.collected
-        if c is not None and len(c) < MAX_COLLECT and raw and len(raw) <= 4096:
+        if c is not None and raw and len(raw) <= 4096:
+            if len(c) >= MAX_COLLECT:
+                raise CollectFull  # enough to look up: a huge line is not walked twice
             c.append((raw, cwd))
