@@ -27,6 +27,7 @@ def inst(request, tmp_path_factory):
     os.symlink(i.paths.config_dir, i.tmp / "cfglink")  # links an earlier (allowed) call left behind
     os.symlink(i.paths.config_file, i.tmp / "filelink")
     os.symlink(i.paths.state_dir.parent, i.tmp / "stateparentlink")
+    os.symlink(i.paths.config_dir / "rules" / "later", i.tmp / "dangling")  # to a dir adr has not made yet
     if mode == "up":
         start(i)
     yield i
@@ -53,6 +54,7 @@ DENIED = [
     "rm -rf {tmp}/cfglink/",
     "cd {tmp}/cfglink && echo 'mode: monitor' > config.yaml",
     "truncate -s0 {tmp}/stateparentlink/{statename}/audit/audit.jsonl",
+    "mkdir -p {tmp}/dangling && echo 'engine: 1' > {tmp}/dangling/allow-all.yaml",
     "echo 'mode: monitor' > {cfgvar}/config.yaml",
     "rm -rf {statevar}",
     "mv {tmp}/{name} {parent}/",

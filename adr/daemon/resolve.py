@@ -109,8 +109,6 @@ class Resolver:
         p = self._absolute(raw, cwd, home)
         if p is None:
             return []
-        if " " in raw and not os.path.lexists(p):  # a brace list the shell layer joined with spaces
-            return [x for w in raw.split() if w for x in self._physical(w, cwd, home, budget, dirs)]
         found: list[str] = []
         if has_glob(p):
             for alt in expand_braces(p):
@@ -191,9 +189,33 @@ def _realpath(p: str, memo: "dict[str, str | None]") -> str:
         return _realdir(p, memo) or os.path.realpath(p)
     parent = _realdir(head or "/", memo)
     if parent is None:
-        return os.path.realpath(p)  # a parent that does not exist (yet): the slow, exact walk
+        return _below_missing(p, memo)
     full = parent.rstrip("/") + "/" + base
     return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def _below_missing(p: str, memo: "dict[str, str | None]") -> str:
+    """A path whose parent does not exist (yet): the deepest directory that does, resolved, then the
+    missing names below it — each checked for being a (dangling) symlink, which only the exact,
+    slower walk may follow."""
+    tail: list[str] = []
+    head = p
+    while True:
+        up, name = posixpath.split(head)
+        if up == head or not name:
+            return os.path.realpath(p)
+        tail.insert(0, name)
+        head = up
+        real = _realdir(head or "/", memo)
+        if real is not None:
+            break
+    cur = real
+    for name in tail:
+        nxt = posixpath.normpath(posixpath.join(cur, name))
+        if name not in (".", "..") and os.path.islink(nxt):
+            return os.path.realpath(p)
+        cur = nxt
+    return cur
 
 
 def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:

@@ -134,7 +134,7 @@ _SAFE_CHARS = "xyzabcdefghijklmnopqrstuvw0123456789_-."
 
 
 def has_glob(path: str) -> bool:
-    return any(c in GLOB_CHARS for c in path)
+    return not GLOB_CHARS.isdisjoint(path)
 
 
 def escape_glob(path: str) -> str:

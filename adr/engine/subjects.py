@@ -392,15 +392,23 @@ def _lit(x: "tuple[int, int, re.Match[str]]") -> tuple[int, int, str]:
     return x[0], x[1], _OPEN_MODE.sub("", lit)
 
 
+def _pathish(lit: str) -> bool:
+    """Could this literal be (part of) a path? Not prose or code: no line breaks, no blanks unless
+    it is absolute (`~/Library/Application Support/…`), not too long."""
+    if not lit or len(lit) > 1024 or "\n" in lit or "\\n" in lit or "\t" in lit:
+        return False
+    return not (" " in lit and not lit.startswith(("/", "~")))
+
+
 def _flush(run: list[str], out: dict[str, None]) -> None:
+    run = [x.strip() for x in run[:16] if _pathish(x.strip())]
     for lit in run:
         if lit == "~" and len(run) > 1:
             continue  # the home a path is joined to, not a target of its own
         if "/" in lit or lit.startswith("~") or "." in lit.strip("."):
             out[lit] = None
-    parts = [x.strip() for x in run[:16]]
-    for k in range(2, len(parts) + 1):  # every prefix: open(home + '/x', 'w') joins 'w' too
-        out["/".join(x for x in parts[:k] if x)] = None
+    for k in range(2, len(run) + 1):  # every prefix: open(home + '/x', 'w') joins 'w' too
+        out["/".join(run[:k])] = None
 
 
 class ScriptSubject:
@@ -422,7 +430,7 @@ class ScriptSubject:
         out = [n for _, n in pairs if n]
         t = self.targets
         if t is not None:
-            out += [f for raw, n in pairs for f in t.forms(raw, n, globs=False)]
+            out += [f for raw, n in pairs for f in t.forms(raw, n, shell=False)]
         return tuple(dict.fromkeys(out))
 
     @lazy

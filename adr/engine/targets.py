@@ -138,9 +138,10 @@ class Targets:
 
     # ---- the forms of one target ----------------------------------------------------------------
 
-    def forms(self, raw: str, normalized: str, cwd: str | None = None, globs: bool = True) -> tuple[str, ...]:
+    def forms(self, raw: str, normalized: str, cwd: str | None = None, shell: bool = True) -> tuple[str, ...]:
         """The other normalized paths `raw` (normalized: `normalized`) may stand for; () when none.
-        `globs=False`: a glob stays a pattern (code's string literals: `'*.py'` is rarely a target)."""
+        `shell=False` (a string literal in code): no glob witnesses (`'*.py'` is rarely a target) and
+        no splitting at spaces (the shell layer joins a redirect's brace-list words with spaces)."""
         cwd = self.cwd if cwd is None else cwd
         plain_raw = not has_glob(raw) and " " not in raw
         if self.plain and plain_raw:
@@ -148,15 +149,17 @@ class Targets:
         if self.witness is None and self.plain and not has_glob(raw) and " " in raw:
             return ()
         out: dict[str, None] = {}
-        firsts = [normalized]
-        if " " in raw:  # a brace list in a redirect target arrives as its words joined by spaces
-            firsts += [normalize(w, cwd, self.home) for w in raw.split() if w]
+        raws = [raw]
+        if " " in raw and shell:  # a brace list in a redirect target arrives as its words joined by spaces
+            raws += [w for w in raw.split() if w]
+        firsts = [normalized] + [normalize(w, cwd, self.home) for w in raws[1:]]
         if self.cwds and not raw.startswith(("/", "~", "$HOME", "${HOME}")):
-            firsts += [normalize(raw, c, self.home) for c in self.cwds]
+            firsts += [normalize(r, c, self.home) for r in raws for c in self.cwds]
         if self.collected is not None:
-            self._collect(raw, cwd)
-            for c in self.cwds:
-                self._collect(raw, c)
+            for r in raws:
+                self._collect(r, cwd)
+                for c in self.cwds:
+                    self._collect(r, c)
         for f in firsts:
             out[f] = None
             for a in self.aliases.get(f, ()):
@@ -166,7 +169,7 @@ class Targets:
                 for link, target in self.links:
                     if f == link or f.startswith(link.rstrip("/") + "/"):
                         out[target + f[len(link.rstrip("/")):]] = None
-        if self.witness is not None and globs:
+        if self.witness is not None and shell:
             for f in list(out):
                 if has_glob(f):
                     for w in self.witness.witnesses(f, self.dotglob):
