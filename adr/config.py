@@ -35,6 +35,15 @@ class Settings:
     extra_rule_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     audit_max_bytes: int = 20 * 1024 * 1024
+    audit_fail: str = "ask"  # the answer when the audit record cannot be written: ask | deny | allow
+    breaker_denies: int = 5  # denies within breaker_window_min that put a session into lockdown (0: off)
+    breaker_asks: int = 10  # asks within the window that do the same (0: off)
+    breaker_window_min: float = 10.0
+    quota_installs: int = 0  # package installs per session before quota_action (0: no quota)
+    quota_fetches: int = 0  # network fetches per session
+    quota_deletes: int = 0  # file deletions per session
+    quota_action: str = "ask"  # ask | deny | lockdown
+    decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -43,6 +52,15 @@ class Settings:
             raise ConfigError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, not {self.sensitivity!r}")
         if self.fail_mode not in FAIL_MODES:
             raise ConfigError(f"fail_mode must be one of {', '.join(FAIL_MODES)}, not {self.fail_mode!r}")
+        if self.audit_fail not in FAIL_MODES:
+            raise ConfigError(f"audit_fail must be one of {', '.join(FAIL_MODES)}, not {self.audit_fail!r}")
+        if self.quota_action not in ("ask", "deny", "lockdown"):
+            raise ConfigError(f"quota_action must be ask, deny or lockdown, not {self.quota_action!r}")
+        if min(self.breaker_denies, self.breaker_asks, self.quota_installs, self.quota_fetches,
+               self.quota_deletes) < 0 or self.breaker_window_min <= 0:
+            raise ConfigError("breaker and quota numbers must be 0 or more (breaker_window_min more than 0)")
+        if not 1 <= self.decision_budget_ms <= 60_000:
+            raise ConfigError("decision_budget_ms must be from 1 to 60000")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         return self
@@ -64,9 +82,6 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
         if not isinstance(loaded, dict):
             raise ConfigError(f"{cf}: must be a mapping of settings")
         data.update(loaded)
-    env_mode = os.environ.get("ADR_MODE")
-    if env_mode:
-        data["mode"] = env_mode
     data.update(overrides or {})
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(data) - known)

@@ -50,15 +50,27 @@ class Judge:
             log.exception("resolving the action's targets failed; judging the paths as written")
             return replace(action, resolved=Resolved())
 
-    def decide(self, action: Action, *, note: str = "") -> Verdict:
+    def decide(self, action: Action, *, note: str = "", budget: Any = None) -> Verdict:
+        """`budget` (adr.engine.core.Budget) bounds the engine's work; None: the default work bound."""
         action = self.resolve(action)
-        findings = self.engine.evaluate(action)
+        findings = self.engine.evaluate(action, budget) if budget is not None else self.engine.evaluate(action)
         if self.online is not None:
             extra = self.online.findings(action)
             if extra:
                 have = {f.rule_id for f in findings}
                 findings = findings + tuple(f for f in extra if f.rule_id not in have)
         return decide(findings, self.settings, note=note)
+
+    def decide_bounded(self, action: Action, *, note: str = "") -> "tuple[Verdict, str]":
+        """The decision every front end makes (daemon, hook fallback, `adr check`, shims): the engine's
+        deterministic work bound plus a net of `decision_budget_ms` of this thread's CPU time. Returns
+        the verdict and, when the budget stopped the walk, what ran out ("" otherwise)."""
+        import time
+
+        from adr.engine.core import Budget
+        budget = Budget(deadline=time.thread_time() + self.settings.decision_budget_ms / 1000.0,
+                        clock=time.thread_time)
+        return self.decide(action, note=note, budget=budget), budget.exhausted
 
     def close(self) -> None:
         if self.online is not None:

@@ -52,10 +52,19 @@ def write_rules(home: Path) -> None:
 
 
 class QuietDaemon(DaemonProc):
-    """A daemon that never tries a desktop channel: an ask with no human is answered at once."""
+    """A daemon that never tries a desktop channel: an ask with no human is answered at once. Its
+    circuit breakers are off unless the test wrote a config of its own: these tests deny dozens of
+    commands in one session on purpose (tests/test_breakers.py tests the breakers)."""
 
     extra_env = {"ADR_NOTIFIER": "none"}
     start_timeout = 90.0
+
+    def start(self, timeout: "float | None" = None) -> "QuietDaemon":
+        cfg = self.paths.config_file
+        if not cfg.exists():
+            cfg.parent.mkdir(parents=True, exist_ok=True)
+            cfg.write_text("breaker_denies: 0\nbreaker_asks: 0\n")
+        return super().start(timeout)  # type: ignore[return-value]
 
 
 def session_env(home: Path, *, session: str = "test-session", start: float | None = None,

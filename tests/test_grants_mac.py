@@ -41,7 +41,8 @@ def raw(inst):
 
 
 def alerts(inst):
-    return [r for r in audit_records(inst) if r.get("event") == "alert" and r.get("security") == "grant-tampered"]
+    return [r for r in audit_records(inst) if r.get("event") == "alert" and r.get("kind") == "grant"
+            and (r.get("alert") or {}).get("security") == "grant-tampered"]
 
 
 def grants_json(inst):

@@ -201,7 +201,7 @@ def test_killing_the_daemon_mid_run_every_answer_is_in_the_log(home):
     recs = list(iter_records(get_paths({"ADR_HOME": str(home)}).audit_dir))
     for i, _ in outs:
         assert any(f"marker-{i}" in r["summary"] for r in recs), f"answer {i} not in the audit log"
-    assert {r["decided_by"] for r in recs} <= {"engine", "fallback"}
+    assert {r["decided_by"] for r in recs if r["event"] not in ("daemon_start", "daemon_stop")} <= {"engine", "fallback"}
     assert verify(get_paths({"ADR_HOME": str(home)}).audit_dir).ok
 
 
@@ -238,3 +238,11 @@ def test_codex_patch_over_several_files_takes_the_strongest_verdict(tmp_path):
     p = _sp.run([str(hook), "codex"], input=_json.dumps(payload).encode(), capture_output=True, env=env, timeout=120)
     out = p.stdout.decode() + p.stderr.decode()
     assert "deny" in out.lower() or p.returncode == 2, out
+
+
+def test_the_agents_environment_cannot_switch_the_mode(home):
+    """No environment variable weakens adr: the hook's environment is the agent's (inside `adr wrap` the
+    agent sets it), so ADR_MODE, once read by the in-process path, is ignored."""
+    for var in ("ADR_MODE", "ADR_FAIL_MODE", "ADR_SENSITIVITY"):
+        out = run_hook(home, hook_input("frobnicate --all"), **{var: "monitor" if var == "ADR_MODE" else "allow"})
+        assert answer(out)["permissionDecision"] == "deny", var

@@ -80,7 +80,8 @@ def test_fast_path_imports_only_builtins_and_wire():
     assert out == "[]", out
 
 
-@pytest.mark.parametrize("payload", [b'{"a": 1}', b'{\n "a": "x\\ny",\r\n "b": [1, 2]\n}\n', b"[]", b"0"])
+@pytest.mark.parametrize("payload", [b'{"a": 1}', b'{\n "a": "x\\ny",\r\n "b": [1, 2]\n}\n', b"[]", b"0",
+                                     b'{"a": "raw\nnewline"}', b'\xff\xfe not utf-8 \x00', "ünï".encode()])
 def test_request_line_is_a_protocol_request(payload):
     from adr.intercept import hookentry
 
@@ -89,20 +90,19 @@ def test_request_line_is_a_protocol_request(payload):
     req = P.decode_request(line[:-1])
     assert (req.op, req.id, req.host, req.home, req.progress, req.frame) == \
         ("hook", "0123456789abcdef", "claude-code", "/home/\udcff q\"", True, True)
-    assert req.payload == json.loads(payload)
+    assert req.payload_raw == payload  # exactly the bytes the in-process fallback would read
 
 
 def test_a_malformed_payload_cannot_change_the_request():
-    """The payload comes first: what follows it is the client's, whatever the payload holds."""
+    """The payload travels as one string: nothing it holds can add or change a field of the request."""
     from adr.intercept import hookentry
 
-    for evil in (b'{}, "host": "cursor", "op": "stop", "frame": false', b'{}, "x": {"a": 1', b'{}, "x": "'):
+    for evil in (b'{}, "host": "cursor", "op": "stop", "frame": false', b'{}, "x": {"a": 1', b'{}, "x": "',
+                 b'"}, "op": "stop"}\n{"v": 1, "op": "stop", "confirmed": true}'):
         line = hookentry.request_line("claude-code", evil, "/h", "0123456789abcdef")
-        try:
-            req = P.decode_request(line[:-1])
-        except P.ProtocolError:
-            continue
-        assert (req.op, req.host, req.frame) == ("hook", "claude-code", True)
+        assert line.count(b"\n") == 1
+        req = P.decode_request(line[:-1])
+        assert (req.op, req.host, req.frame, req.payload_raw) == ("hook", "claude-code", True, evil)
 
 
 def test_python_fast_path_reads_frames_and_never_runs_an_unanswered_question(tmp_path):

@@ -99,7 +99,7 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
         if command is None:
             raise click.UsageError("give a COMMAND, or --tool/--hook/--batch")
         action = Action(ActionKind.EXEC, ctx, command=command)
-    verdict = judge.decide(action)
+    verdict, _exhausted = judge.decide_bounded(action)
     judge.close()
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), indent=2))
@@ -121,7 +121,7 @@ def run_batch(judge: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
             if action is None:
                 result = {"decision": "allow", "rule_ids": [], "reason": "adr does not judge this tool"}
             else:
-                v: Verdict = judge.decide(action)
+                v, _exhausted = judge.decide_bounded(action)
                 result = {"decision": v.decision.value, "rule_ids": list(v.rule_ids), "reason": v.reason}
                 if v.would_decide:
                     result["would_decide"] = v.would_decide.value

@@ -19,10 +19,10 @@ Fast hooks: {"op": "hook", "host": "claude-code", "payload": <the host's hook JS
 "progress": true} — the daemon parses the payload with the host's integration, judges every action in
 it like "decide" (same interim "pending" lines), and answers {"op": "hook", "data": {"stdout": "…",
 "stderr": "…", "exit_code": 0}}: exactly what the hook prints, so the client needs no adr module.
-adr-hook's fast paths (Python and native) send {"payload": <the host's bytes as read, raw CR/LF made
-spaces>, "v": 1, "op": "hook", …, "frame": true}: the payload first, so the client's own fields after it
-win over anything a malformed payload could add (the last of duplicate keys counts, and nothing can
-follow the client's closing brace); a payload that is not JSON makes the line unreadable (bad_json).
+adr-hook's fast paths (Python and native) send {"v": 1, "op": "hook", …, "frame": true, "payload_bytes":
+"<the host's bytes exactly as read, each byte one character (latin-1), JSON-escaped>"}: the daemon parses
+those very bytes with adr.integrations.interface.decode_hook_input — as the in-process fallback does — so
+byte-identical input is judged identically (a raw newline inside a JSON string is malformed for both).
 
 Command shims: {"op": "shim", "name": "curl", "args": ["-s", "…"], "cwd": "/p", "pid": 123, "ppid": 122,
 "stdin_pipe": false, "session": "wrap-…", "agent": "…", "wrap_start": "1700000000.000", "progress": true} —
@@ -46,6 +46,10 @@ exact UTF-8 bytes to write (a hook's stdout already ends with its newline); a fr
   X <guard_checked 0|1>\n                          shim: exec the real program.
   E <message>\n                                   an error: the native client hands over to Python.
 
+Component calls: {"op": "call", "target": "alerts.list", "args": {…}} — a named call served by one of the
+daemon's components (adr/daemon/components.py: sessions, alerts, undo …); answered {"op": "call", "data": {…}}.
+Calls that only the human may make are refused (forbidden) from inside an agent.
+
 Wrapped sessions: {"op": "session", "session_op": "start" | "end", "session": {"session": "wrap-…",
 "agent": "…", "cwd": "…", "root_pid": 123, "wrap_pid": 122, "shims": "…", "guard": true,
 "proxy": "127.0.0.1:PORT"}} — `adr wrap` registers the session it runs (listed by `status`).
@@ -54,6 +58,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +69,7 @@ from adr.daemon.wire import (CONTROL_TIMEOUT, DECIDE_TIMEOUT, FRAME_HEADER_MAX, 
                              PENDING_MARGIN, PROTOCOL_VERSION)
 
 SESSION_OPS = ("start", "end")  # session: `adr wrap` registers / ends a wrapped session
+_TARGET = re.compile(r"^[a-z][a-z0-9_-]{0,40}\.[a-z][a-z0-9_]{0,40}$")
 
 # error codes
 BAD_JSON = "bad_json"  # not UTF-8, not JSON, nested too deep
@@ -119,11 +125,14 @@ class Request:
     choice: str = ""  # answer: allow_once | allow_session | allow_project | allow_minutes | allow_global | deny | confirm_override
     minutes: float = 0.0  # answer: allow_minutes
     payload: Any = None  # hook: the host's hook JSON, as the host sent it
+    payload_raw: "bytes | None" = None  # hook: the host's bytes exactly as read (payload_bytes on the wire)
     home: str = ""  # hook: the user's home as the agent sees it
     session_op: str = ""  # session: start | end
     session_info: dict[str, Any] = field(default_factory=dict)  # session: id, agent, cwd, root_pid, proxy …
     frame: bool = False  # hook / shim: answer in frames (native clients), not JSON lines
     shim_info: dict[str, Any] = field(default_factory=dict)  # shim: name, args, cwd, pid, ppid, stdin_pipe …
+    target: str = ""  # call: "component.method"
+    args: dict[str, Any] = field(default_factory=dict)  # call: the method's arguments (a JSON object)
 
 
 @dataclass(frozen=True)
@@ -171,8 +180,12 @@ def encode_request(req: Request) -> bytes:
         obj.update(question=req.question, choice=req.choice, minutes=req.minutes, confirmed=req.confirmed)
     if req.op == "session":
         obj.update(session_op=req.session_op, session=req.session_info)
+    if req.op == "call":
+        obj.update(target=req.target, args=req.args)
     if req.op == "hook":
         obj.update(host=req.host, payload=req.payload, home=req.home, progress=req.progress)
+        if req.payload_raw is not None:
+            obj["payload_bytes"] = req.payload_raw.decode("latin-1")
     if req.op == "shim":
         obj.update({k: req.shim_info.get(k, d) for k, d in SHIM_FIELDS.items()}, progress=req.progress)
     if req.op in ("hook", "shim") and req.frame:
@@ -256,11 +269,27 @@ def decode_request(line: bytes) -> Request:
         return Request(op=op, id=rid, question=q, choice=c, minutes=float(m), confirmed=obj.get("confirmed") is True)
     if op == "session":
         return _decode_session(obj, rid)
+    if op == "call":
+        target, args = obj.get("target", ""), obj.get("args", {})
+        if not isinstance(target, str) or not _TARGET.match(target):
+            raise ProtocolError(BAD_REQUEST, "target must look like component.method", _head(obj))
+        if not isinstance(args, dict):
+            raise ProtocolError(BAD_REQUEST, "args must be a JSON object", _head(obj))
+        return Request(op=op, id=rid, target=target, args=args)
     if op == "hook":
         host, home = obj.get("host", ""), obj.get("home", "")
         if not isinstance(host, str) or not isinstance(home, str) or len(host) > 64 or len(home) > 4096:
             raise ProtocolError(BAD_REQUEST, "host and home must be short strings", _head(obj))
-        return Request(op=op, id=rid, host=host, home=home, payload=obj.get("payload"),
+        raw = obj.get("payload_bytes")
+        if raw is not None:
+            if not isinstance(raw, str):
+                raise ProtocolError(BAD_REQUEST, "payload_bytes must be a string", _head(obj))
+            try:
+                raw = raw.encode("latin-1")
+            except UnicodeEncodeError:
+                raise ProtocolError(BAD_REQUEST, "payload_bytes must hold one character per byte (latin-1)",
+                                    _head(obj)) from None
+        return Request(op=op, id=rid, host=host, home=home, payload=obj.get("payload"), payload_raw=raw,
                        progress=obj.get("progress") is True, frame=obj.get("frame") is True)
     if op == "shim":
         return _decode_shim(obj, rid)

@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +22,19 @@ from typing import Any, Awaitable, Callable
 import psutil
 
 from adr.actions import Decision, Verdict
-from adr.record.audit import AuditLog, Origin, decision_entry, error_entry, now_iso
+from adr.record.audit import AuditLog, error_entry, event_entry, now_iso
 from adr.record.redact import redact
 from adr.config import Settings, load_settings
 from adr.daemon import protocol as P
-from adr.daemon.approvals import Approvals, Outcome
-from adr.daemon.failsafe import fail_verdict, unanswered_verdict
+from adr.daemon.approvals import Approvals
+from adr.daemon.components import CallContext, Component, default_components
+from adr.daemon.decide import Decider, origin_of
+from adr.daemon.failsafe import unanswered_verdict
 from adr.daemon.instance import InstanceLock, bind_socket, prepare_private_dir
 from adr.daemon.peer import PeerCred, PeerCredError, peer_allowed, peer_credentials
 from adr.daemon.watch import RuleWatcher
-from adr.monitor.ancestry import find_agent_ancestor, inside_agent, parent_of
+from adr.monitor.ancestry import inside_agent
+from adr.respond.alerts import Alert, Alerts
 from adr.paths import Paths, builtin_rules_dir
 
 log = logging.getLogger("adr.daemon")
@@ -109,7 +113,11 @@ class Daemon:
         self._socket_ino: int | None = None
         self._reload_task: asyncio.Task[Any] | None = None
         self._reload_again = False
+        self._stop_reason = ""
         self.approvals: Approvals | None = None  # pending questions to the human (approvals.py)
+        self.alerts = Alerts(self._audit, self._notifiers)  # what the human must see (adr/respond/alerts.py)
+        self.components: list[Component] = []  # adr/daemon/components.py
+        self.decider: Decider | None = None  # the decide pipeline (adr/daemon/decide.py)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -127,6 +135,11 @@ class Daemon:
 
             self.approvals = Approvals(GrantStore(self.paths.grants_db, on_tamper=self._grant_tampered), self._audit)
             await self.approvals.start()
+            self.decider = Decider(self)
+            self._record_start()
+            self.components = default_components(self)
+            for c in self.components:
+                await c.start()
             sock = bind_socket(self._socket_path)
             self._socket_ino = os.stat(self._socket_path).st_ino
             self._server = await asyncio.start_unix_server(self._handle, sock=sock, limit=P.MAX_MESSAGE_BYTES + 1)
@@ -156,6 +169,7 @@ class Daemon:
     def request_stop(self, why: str = "") -> None:
         if self._stopping is not None and not self._stopping.is_set():
             log.info("stopping (%s)", why or "requested")
+            self._stop_reason = why or "requested"
             self._stopping.set()
 
     async def shutdown(self) -> None:
@@ -168,15 +182,52 @@ class Daemon:
         with contextlib.suppress(OSError):
             if self._socket_ino is not None and os.stat(self._socket_path).st_ino == self._socket_ino:
                 os.unlink(self._socket_path)
+        for c in reversed(self.components):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(c.stop(), 5)
+        await self.alerts.drain()
+        if self.decider is not None:
+            self.decider.shutdown()
         if self.approvals:
             self.approvals.shutdown()
             self.approvals.grants.close()
         if self.loaded is not None and self.loaded.judge is not None:
             self.loaded.judge.close()
         if self.audit:
+            self._audit(event_entry("daemon_stop", "daemon", f"adr daemon {os.getpid()} stopped",
+                                    reason=self._stop_reason))
             self.audit.close()
         self._lock.release()
         log.info("adr daemon stopped")
+
+    def _record_start(self) -> None:
+        """Say in the audit log that adr is watching again. If the last record is not a clean stop, adr
+        was killed or crashed: the gap (from the last record to now) is recorded and alerted, because
+        actions in it ran without adr (hooks then judge in-process, shims too — but nothing else did)."""
+        from adr.record.audit import last_record
+
+        prev = None
+        with contextlib.suppress(Exception):
+            prev = last_record(self.paths.audit_dir)
+        clean = prev is None or prev.get("event") == "daemon_stop"
+        entry = event_entry("daemon_start", "daemon", f"adr daemon {os.getpid()} started",
+                            previous_stop="clean" if clean else "unclean")
+        if not clean and prev is not None:
+            entry["gap_since"] = prev.get("time", "")
+        self._audit(entry)
+        if not clean and prev is not None:
+            self.alerts.raise_alert(Alert(
+                "daemon", "adr was not running cleanly", f"the adr daemon stopped without shutting down (killed or "
+                f"crashed) after its last record at {prev.get('time', '?')}; it is running again now. Hooks judged "
+                "in-process meanwhile; check `adr log` for what happened in the gap.", severity="high",
+                key="daemon-gap"))
+
+    def component(self, name: str) -> "Component | None":
+        """A running component by name (e.g. "sessions"), for components that build on another."""
+        return next((c for c in self.components if c.name == name), None)
+
+    def _notifiers(self) -> list[Any]:
+        return list(self.approvals.notifiers) if self.approvals is not None else []
 
     # ---- rules ---------------------------------------------------------------------------------
 
@@ -199,7 +250,10 @@ class Daemon:
         gc.collect()
         gc.freeze()
         from adr.judge import Judge
-        judge = Judge.create(settings, engine=engine, paths=self.paths)  # resolver; online checks if enabled
+        # every decision goes through the Judge (engine + the pre-steps every front end shares, and
+        # reputation look-ups when providers are enabled and not offline)
+        judge = Judge.create(settings, engine=engine, paths=self.paths,
+                             online=bool(settings.providers) and not settings.offline)
         if old is not None and old.judge is not None:
             old.judge.close()
         return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge)
@@ -329,7 +383,7 @@ class Daemon:
             op = e.partial.get("op", "")
             if op == "decide":
                 self.stats.decisions["error"] += 1
-                self._audit(error_entry(e.partial, code=e.code, message=e.message, origin=self._origin(cred.pid)))
+                self._audit(error_entry(e.partial, code=e.code, message=e.message, origin=origin_of(cred.pid)))
             log.warning("bad request from pid %s: %s: %s", cred.pid, e.code, redact(e.message, 300))
             return P.error_response(e.code, e.message, op, str(e.partial.get("id", "")))
         try:
@@ -356,6 +410,8 @@ class Daemon:
                 return self._reload_response(req)
             if req.op == "stop":
                 return self._stop(req, cred)
+            if req.op == "call":
+                return self._call(req, cred)
         except Exception as e:
             log.exception("internal error handling %s", req.op)
             return P.error_response(P.INTERNAL, f"internal error: {type(e).__name__}: {e}", req.op, req.id)
@@ -380,47 +436,16 @@ class Daemon:
 
     def _decide(self, req: P.Request, cred: PeerCred, t0: float,
                 writer: "asyncio.StreamWriter | None" = None,
-                on_pending: "Pending | None" = None) -> "P.Response | Any":
-        loaded = self.loaded
-        assert loaded is not None
-        settings = loaded.settings
-        client_settings = P.ClientSettings(fail_mode=settings.fail_mode, auto_approve=settings.auto_approve)
-        action = req.action
-        host = req.host or (action.context.host if action else "")
-        if action is not None:
-            self.stats.saw_session(host, action.context.session)
-            # the agent above this hook may never answer a question. adr's proxy is the exception: it
-            # runs in `adr wrap` itself, whose parent is the human's shell (the wrapped tree is known
-            # by ADR_SESSION and by its `adr wrap` ancestor instead — adr/monitor/ancestry.py).
-            if self.approvals is not None and host != "proxy":
-                self.approvals.note_hook_peer(cred.pid, host, action.context.session)
-        error = ""
-        if req.input_error:
-            verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the {host or 'host'} hook input is malformed ({req.input_error})",
-                                   hint="check the hook configuration with `adr doctor`")
-            decided_by = "fail-mode"
-            error = req.input_error
-        elif action is None:
-            # an event adr only records (session start, tool results): nothing to decide
-            return P.Response(ok=True, op="decide", id=req.id, verdict=Verdict(Decision.ALLOW),
-                              decided_by="none", settings=client_settings)
-        else:
-            if loaded.judge is not None and loaded.judge.online is not None:
-                # reputation look-ups do network I/O (bounded by the look-up budget): off the loop
-                return self._decide_online(req, cred, t0, action, loaded, host, client_settings, writer,
-                                           on_pending)
-            decide = loaded.judge.decide if loaded.judge is not None else loaded.engine.decide
-            verdict, decided_by, error = self._judged(lambda: decide(action), action, req, settings)
-            return self._after_verdict(req, cred, t0, action, verdict, decided_by, error, settings, host,
-                                       client_settings, writer, on_pending)
-        return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
+                on_pending: "Pending | None" = None) -> Any:
+        assert self.decider is not None
+        return self.decider.decide(req, cred, t0, writer, on_pending)
 
     async def _hook(self, req: P.Request, cred: PeerCred, writer: "asyncio.StreamWriter | None") -> P.Response:
         """The fast hook path: the host's raw JSON in, exactly what the hook prints out. Parsing and
         formatting are the host integration's (the same code adr-hook runs in-process); each action
         is judged by `_decide`, so audit, sessions and approvals are the same as for "decide"."""
         from adr.integrations import registry
-        from adr.integrations.interface import HookEvent, HookInputError
+        from adr.integrations.interface import HookEvent, HookInputError, decode_hook_input
 
         try:
             integ = registry.load(req.host)
@@ -445,7 +470,8 @@ class Daemon:
                               data={"stdout": out.stdout, "stderr": out.stderr, "exit_code": out.exit_code})
 
         try:
-            events = registry.parse_all(integ, req.payload)
+            payload = decode_hook_input(req.payload_raw) if req.payload_raw is not None else req.payload
+            events = registry.parse_all(integ, payload)
         except HookInputError as e:
             sub = P.Request(op="decide", id=req.id, action=None, event="PreToolUse", host=integ.name,
                             can_ask=bool(integ.can_ask), input_error=str(e)[:2000])
@@ -508,59 +534,37 @@ class Daemon:
         return P.Response(ok=True, op="shim", id=req.id, data={
             "run": True, "guard_checked": bool(judged_script and name in ("bash", "sh"))})
 
-    def _judged(self, decide: Callable[[], Verdict], action: Any, req: P.Request,
-                settings: Settings) -> tuple[Verdict, str, str]:
-        """Run a decision; an internal failure becomes the fail-mode verdict, never a crash."""
+    async def _call(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """op "call": a named call served by a component (`adr sessions`, `adr alerts`, `adr undo` …)."""
+        name, _, method = req.target.partition(".")
+        comp = next((c for c in self.components if c.name == name), None)
+        spec = comp.calls().get(method) if comp is not None else None
+        if spec is None:
+            return P.error_response(P.UNKNOWN_OP, f"no call {req.target!r} in this daemon", "call", req.id)
+        if spec.human_only:
+            why = self.human_refusal(cred, req)
+            if why:
+                log.warning("refused %s from pid %s: %s", req.target, cred.pid, why)
+                from adr.daemon.approvals import security_entry
+                self._audit({**security_entry(cred.pid, req.target, "call", why), "kind": "call",
+                             "summary": f"refused {req.target} from inside an agent", "security": "call-from-agent",
+                             "reason": f"{req.target} was refused: {why}"})
+                return P.error_response(P.FORBIDDEN, f"refused: {req.target} must come from you, not from an agent "
+                                                     f"({why})", "call", req.id)
         try:
-            return decide(), "engine", ""
-        except Exception as e:
-            log.exception("the rule engine failed on a %s action", action.kind.value)
-            verdict = fail_verdict(settings.fail_mode, req.can_ask, f"the rule engine failed ({type(e).__name__})",
-                                   hint="report this with the daemon log; `adr status` shows the rules in use")
-            return verdict, "fail-mode", f"{type(e).__name__}: {e}"
+            data = spec.handler(req.args, CallContext(cred.pid, self))
+            if asyncio.iscoroutine(data):
+                data = await data
+        except (ValueError, KeyError, TypeError) as e:
+            return P.error_response(P.BAD_REQUEST, f"{req.target}: {e}", "call", req.id)
+        return P.Response(ok=True, op="call", id=req.id, data=dict(data or {}))
 
-    async def _decide_online(self, req: P.Request, cred: PeerCred, t0: float, action: Any, loaded: Loaded,
-                             host: str, client_settings: P.ClientSettings,
-                             writer: "asyncio.StreamWriter | None", on_pending: "Pending | None" = None) -> P.Response:
-        loop = asyncio.get_running_loop()
-        verdict, decided_by, error = await loop.run_in_executor(
-            None, self._judged, lambda: loaded.judge.decide(action), action, req, loaded.settings)
-        result = self._after_verdict(req, cred, t0, action, verdict, decided_by, error, loaded.settings, host,
-                                     client_settings, writer, on_pending)
-        return await result if asyncio.iscoroutine(result) else result
-
-    def _after_verdict(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
-                       decided_by: str, error: str, settings: Settings, host: str,
-                       client_settings: P.ClientSettings,
-                       writer: "asyncio.StreamWriter | None",
-                       on_pending: "Pending | None" = None) -> "P.Response | Any":
-        if (decided_by == "engine" and self.approvals is not None
-                and self.approvals.wants(verdict, settings)):
-            return self._ask(req, cred, t0, action, verdict, settings, host, client_settings, writer, on_pending)
-        return self._finish_decide(req, cred, t0, action, verdict, decided_by, host, error, client_settings)
-
-    async def _ask(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
-                   settings: Settings, host: str, client_settings: P.ClientSettings,
-                   writer: "asyncio.StreamWriter | None", on_pending: "Pending | None" = None) -> P.Response:
-        """Put an "ask" to the human (approvals.py); the connection waits for the answer."""
-        assert self.approvals is not None
-
-        async def interim(data: dict[str, Any]) -> None:
-            if on_pending is not None:  # hook / shim in frames: the pending frame carries the unanswered output
-                await on_pending(data)
-            elif writer is not None:
-                await self._send(writer, P.Response(ok=True, op="decide", id=req.id, pending=data))
-
-        try:
-            out = await self.approvals.resolve(action, verdict, settings, host=host, can_ask=req.can_ask,
-                                               interim=interim if req.progress else None)
-        except Exception:
-            log.exception("approvals failed; answering with the rules' verdict")
-            out = Outcome(verdict, "engine", {})
-        if out.explicit_allow:
-            client_settings = P.ClientSettings(fail_mode=client_settings.fail_mode, auto_approve=True)
-        return self._finish_decide(req, cred, t0, action, out.verdict, out.decided_by, host, "", client_settings,
-                                   out.extra)
+    def human_refusal(self, cred: PeerCred, req: P.Request) -> "str | None":
+        """Why this request cannot be taken as the human's (None: it can). The one check every
+        human-only request goes through: approvals' proof and the agent-ancestry wall."""
+        if self.approvals is not None:
+            return self.approvals.refusal(cred.pid)
+        return inside_agent(cred.pid) if cred.pid else None
 
     def _answer(self, req: P.Request, cred: PeerCred) -> P.Response:
         if self.approvals is None:
@@ -572,48 +576,36 @@ class Daemon:
             return P.error_response(code, message, "answer", req.id)
         return P.Response(ok=True, op="answer", id=req.id, data={"result": message, **details})
 
-    def _finish_decide(self, req: P.Request, cred: PeerCred, t0: float, action: Any, verdict: Verdict,
-                       decided_by: str, host: str, error: str, client_settings: P.ClientSettings,
-                       extra: "dict[str, Any] | None" = None) -> P.Response:
-        latency_ms = (time.perf_counter() - t0) * 1000
-        self.stats.decisions[verdict.decision.value] = self.stats.decisions.get(verdict.decision.value, 0) + 1
-        self.stats.decided_by[decided_by] = self.stats.decided_by.get(decided_by, 0) + 1
-        # the record is on disk before the client hears the answer: an answered decision is never lost
-        self._audit(decision_entry(action, verdict, decided_by=decided_by, latency_ms=latency_ms,
-                                   origin=self._origin(cred.pid), event=req.event, host=host,
-                                   request_id=req.id, error=error) | (extra or {}))
-        return P.Response(ok=True, op="decide", id=req.id, verdict=verdict, decided_by=decided_by,
-                          settings=client_settings)
-
-    def _audit(self, entry: dict[str, Any]) -> None:
+    def write_audit(self, entry: dict[str, Any]) -> "tuple[dict[str, Any] | None, str]":
+        """(the record as written, "") or (None, what went wrong). Never raises."""
         if self.audit is None:
-            return
+            return None, "the audit log is not open"
         try:
-            self.audit.append(entry)
+            return self.audit.append(entry), ""
         except OSError as e:
-            self.stats.audit_errors += 1
-            self.stats.last_audit_error = f"{now_iso()}: {e}"
-            log.error("cannot write the audit log %s: %s", self.audit.path, e)
+            problem = f"cannot write the audit log {self.audit.path}: {e.strerror or e}"
+        except Exception as e:  # a record that cannot even be serialised must not lose the answer
+            problem = f"cannot write the audit log {self.audit.path}: {type(e).__name__}: {e}"
+        self.stats.audit_errors += 1
+        self.stats.last_audit_error = f"{now_iso()}: {problem}"
+        log.error("%s", problem)
+        return None, problem
 
     def _grant_tampered(self, grant: Any, why: str) -> None:
-        """A grant row that does not verify is ignored by the store; the human must hear of it.
-        The one place this is reported (→ adr/respond/alerts.py raise_alert when that lands)."""
-        log.error("ALERT: grant #%s for %s ignored: %s", grant.id, grant.rule_id, why)
-        self._audit({"id": f"grant-{grant.id}", "host": "", "event": "alert", "session": grant.session,
-                     "agent": "", "agent_pid": None, "process": "", "peer_pid": None, "cwd": "", "tool": "",
-                     "kind": "grant", "summary": redact(f"grant #{grant.id} {grant.rule_id}: {grant.subject}", 300),
-                     "findings": [], "decision": "ignored", "mode": "", "would_decide": None,
-                     "reason": redact(f"a grant row was ignored: {why}", 600), "decided_by": "daemon",
-                     "latency_ms": 0.0, "error": "", "security": "grant-tampered"})
+        """A grant row that does not verify is ignored by the store (policy/grants.py); the human
+        must hear of it. The one place this is reported."""
+        self.alerts.raise_alert(Alert(
+            "grant", f"grant #{grant.id} ({grant.rule_id}) was ignored: it was not written by adr",
+            f"a grant row was ignored: {why}. Someone changed adr's grants database around adr; see "
+            "`adr grants list --all` (the row shows as UNVERIFIED) and `adr grants revoke ID` to remove it.",
+            severity="critical", key=f"grant-{grant.id}", session=grant.session,
+            data=(("grant_id", grant.id), ("rule_id", grant.rule_id), ("security", "grant-tampered"))))
 
-    def _origin(self, pid: int | None) -> Origin:
-        if not pid:
-            return Origin()
-        agent = find_agent_ancestor(pid)
-        if agent:
-            return Origin(peer_pid=pid, agent_pid=agent.pid, process=agent.name)
-        parent = parent_of(pid)
-        return Origin(peer_pid=pid, agent_pid=parent[0], process=parent[1]) if parent else Origin(peer_pid=pid)
+    def _audit(self, entry: dict[str, Any]) -> "dict[str, Any] | None":
+        return self.write_audit(entry)[0]
+
+    async def send(self, writer: asyncio.StreamWriter, resp: P.Response) -> None:
+        await self._send(writer, resp)
 
     # ---- control --------------------------------------------------------------------------
 
@@ -650,6 +642,12 @@ class Daemon:
             wrapped.pop(next(iter(wrapped)))
         info.update(started=now_iso(), peer_pid=cred.pid)
         wrapped[sid] = info
+        reg = self.component("sessions")
+        if reg is not None:
+            root = info.get("root_pid")
+            s = reg.touch("wrap", sid, cwd=str(info.get("cwd", "")), agent=str(info.get("agent", "")),
+                          agent_pid=root if isinstance(root, int) and root > 0 else None)
+            s.wrapped = True
         self.stats.saw_session("wrap", sid)
         log.info("wrapped session %s started: agent %s, pid %s", sid, info.get("agent", "?"), info.get("root_pid"))
         return P.Response(ok=True, op="session", id=req.id, data={"session": sid})
@@ -685,8 +683,18 @@ class Daemon:
                       "last_error": s.last_audit_error},
             "approvals": self.approvals.status(settings) if self.approvals else {},
             "wrapped_sessions": list(s.wrapped.values()),
+            "pipeline": self.decider.status() if self.decider else {},
+            "alerts": self.alerts.status(),
+            "components": {c.name: _component_status(c) for c in self.components},
             "rss_bytes": _rss(),
         }
+
+
+def _component_status(c: Component) -> dict[str, Any]:
+    try:
+        return dict(c.status() or {})
+    except Exception as e:  # a component that cannot say how it is must not break `adr status`
+        return {"error": f"{type(e).__name__}: {e}"}
 
 
 def _rss() -> int | None:
@@ -716,7 +724,13 @@ def setup_logging(paths: Paths, level: int = logging.INFO, stderr: bool = True) 
     logger.propagate = False
 
 
+SWITCH_INTERVAL = 0.0005  # seconds a thread holds the GIL before another may run (Python's default: 5 ms)
+
+
 async def run_daemon(paths: Paths, **kwargs: Any) -> None:
+    # judging runs in worker threads: a short switch interval lets the event loop (and with it every
+    # other client's ordinary decision) in while one costly decision is judged
+    sys.setswitchinterval(SWITCH_INTERVAL)
     daemon = Daemon(paths, **kwargs)
     await daemon.start()
     await daemon.serve_forever()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from adr.actions import Action, ActionKind, Evidence, Finding, Verdict
+from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
@@ -25,7 +25,59 @@ from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import parse as parse_shell
 
-MAX_FINDINGS = 50
+MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
+DEFAULT_WORK_UNITS = 4_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
+BUDGET_RULE = "engine.budget-exhausted"
+GRACE_SECONDS = 0.05  # the time net's share of the one grace (Budget.grace)
+
+
+class OutOfBudget(Exception):
+    """Raised inside one evaluation when its budget is spent; evaluate() turns it into a finding."""
+
+
+class Budget:
+    """How much work one evaluation may do.
+
+    `units` is a deterministic counter (one unit per subject checked against the rules, plus one per
+    4 KiB of text), so replaying an action always stops at the same point. `deadline` is the caller's
+    safety net (the daemon passes thread CPU time: "engine time", not inflated by other threads); the
+    engine reads no clock of its own — the clock is the caller's. When either runs out, the walk stops
+    and the verdict is at least ask (deny when a deny-level finding was already seen), never allow."""
+
+    __slots__ = ("units", "spent", "deadline", "clock", "exhausted", "graced")
+
+    def __init__(self, units: int = DEFAULT_WORK_UNITS, deadline: "float | None" = None,
+                 clock: "Any" = None) -> None:
+        self.units = units
+        self.spent = 0
+        self.deadline = deadline
+        self.clock = clock
+        self.exhausted = ""
+        self.graced = False
+
+    def spend(self, n: int = 1) -> bool:
+        """Spend n units; False once the budget is gone (the shell layer stops its walk on that)."""
+        self.spent += n
+        if self.spent > self.units:
+            self.exhausted = self.exhausted or f"more than {self.units} work units"
+            return False
+        if self.deadline is not None and self.clock() > self.deadline:
+            self.exhausted = self.exhausted or "its time budget"
+            return False
+        return True
+
+    def charge(self, n: int = 1) -> None:
+        if not self.spend(n):
+            raise OutOfBudget()
+
+    def grace(self) -> None:
+        """Once per decision: what was already parsed when the budget ran out still gets judged (a
+        quarter more work), so a deny among it is found instead of only "too costly"."""
+        if not self.graced:
+            self.graced = True
+            self.units = self.spent + max(1, self.units // 4)
+            if self.deadline is not None:
+                self.deadline = self.clock() + GRACE_SECONDS
 # file extension → language, so code written to a file is read by the script rules
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
                ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
@@ -216,48 +268,66 @@ class Engine:
     def decide(self, action: Action, settings: Settings | None = None) -> Verdict:
         return policy_decide(self.evaluate(action), settings or self.settings)
 
-    def evaluate(self, action: Action) -> tuple[Finding, ...]:
-        run = _Run(self, action)
-        run.action()
+    def evaluate(self, action: Action, budget: "Budget | None" = None) -> tuple[Finding, ...]:
+        run = _Run(self, action, budget or Budget())
+        try:
+            run.action()
+        except OutOfBudget:
+            pass
+        if run.budget.exhausted:
+            run.out_of_budget()
         return run.result()
 
     def path_targets(self, action: Action) -> list[tuple[str, str]]:
         """Every (path as written, working directory) the rules would look at in this action — what
         the judge's resolver looks up on disk before evaluate() (adr/daemon/resolve.py). Pure."""
-        run = _Run(self, action, collect=True)
+        run = _Run(self, action, Budget(), collect=True)  # the default work bound: a huge line stops early
         try:
             run.action()
-        except CollectFull:
+        except (CollectFull, OutOfBudget):
             pass
         return list(run.t.collected or ())
 
 
-_RECENT = threading.local()  # per thread: the last few (text, ParsedShell)
+_RECENT = threading.local()  # per thread: the last few (text, ParsedShell, work units its parse cost)
 _RECENT_MAX = 4
 
 
-def _parse(text: str) -> ParsedShell:
-    """parse_shell, remembered for the last few lines this thread parsed: the judge looks at a
-    line's targets (path_targets) and then evaluates it, and a ParsedShell is immutable. Per thread
-    and a handful of entries, so a 20 MB input is held once, not cached for long."""
+def _parse(text: str, budget: "Budget") -> ParsedShell:
+    """parse_shell under `budget`, remembered for the last few lines this thread parsed in full: the
+    judge looks at a line's targets (path_targets) and then evaluates it, and a ParsedShell is
+    immutable. A remembered parse is charged the units it cost, and only when the budget can pay
+    them all — otherwise the line is parsed again under this budget — so a verdict never depends on
+    whether the parse was remembered. Per thread and a handful of entries: a 20 MB input is held once."""
     recent = getattr(_RECENT, "items", None)
     if recent is None:
         recent = _RECENT.items = []
-    for t, parsed in recent:
+    for t, parsed, units in recent:
         if t is text or t == text:
-            return parsed
-    parsed = parse_shell(text)
-    recent.insert(0, (text, parsed))
-    del recent[_RECENT_MAX:]
+            if budget.spent + units <= budget.units and (budget.deadline is None or budget.clock() <= budget.deadline):
+                budget.spend(units)
+                return parsed
+            break
+    spent = [0]
+
+    def charge(n: int) -> bool:
+        spent[0] += n
+        return budget.spend(n)
+
+    parsed = parse_shell(text, charge)
+    if not budget.exhausted:
+        recent[:] = [(text, parsed, spent[0])] + [x for x in recent if x[0] is not text][:_RECENT_MAX - 1]
     return parsed
 
 
 class _Run:
     """One evaluation: collects findings, one per rule id (with up to three pieces of evidence)."""
 
-    def __init__(self, engine: Engine, action: Action, collect: bool = False) -> None:
+    def __init__(self, engine: Engine, action: Action, budget: "Budget | None" = None,
+                 collect: bool = False) -> None:
         self.e = engine
         self.a = action
+        self.budget = budget or Budget()
         self.cwd = action.context.cwd or "/"
         self.home = action.context.home
         self.found: dict[str, Finding] = {}
@@ -269,6 +339,16 @@ class _Run:
     def result(self) -> tuple[Finding, ...]:
         return tuple(self.found.values())
 
+    def out_of_budget(self) -> None:
+        """The walk stopped before the end: what was found stands, and the rest makes it at least ask."""
+        b = self.budget
+        self.found[BUDGET_RULE] = Finding(
+            BUDGET_RULE, "Action too costly to judge completely", Severity.HIGH, RuleAction.ASK,
+            (Evidence(subject=self.a.summary(200), field="budget",
+                      note=f"stopped after {b.spent} work units: {b.exhausted}"),),
+            "adr stopped judging this action when it ran out of its decision budget; what it found so far "
+            "stands (a deny stays a deny), the rest needs a human.", (), ("bounds",), "engine")
+
     def hit(self, rule: Rule, subject: Any, h: tuple[str, str, Any], note: str) -> None:
         ev = Evidence(subject=subject.evidence_subject[:500], field=h[0], span=h[2], matched=h[1], note=note)
         prev = self.found.get(rule.id)
@@ -278,8 +358,8 @@ class _Run:
                                               prev.evidence + (ev,), prev.description, prev.references,
                                               prev.tags, prev.source, prev.reversible)
             return
-        if len(self.found) >= MAX_FINDINGS:
-            return
+        if len(self.found) >= MAX_FINDINGS and rule.action is RuleAction.LOG:
+            return  # padding with harmless findings must never push out a deny or an ask
         self.found[rule.id] = Finding(rule.id, rule.title, rule.severity, rule.action, (ev,), rule.description,
                                       rule.references, rule.tags, "rules", rule.reversible)
 
@@ -290,6 +370,7 @@ class _Run:
             return
         if not bucket:
             return
+        self.budget.charge()
         d = subject.__dict__
         if d.get("_bank_scope") is not bucket.scope:  # set hits are per scope: start afresh
             d["_bank_scope"] = bucket.scope
@@ -348,11 +429,14 @@ class _Run:
         view = ActionView(self.a, tuple(self.commands), self.parsed)
         for d in self.e.detectors:
             for f in d.detect(view):
-                if f.rule_id not in self.found and len(self.found) < MAX_FINDINGS:
+                if f.rule_id not in self.found and (len(self.found) < MAX_FINDINGS or f.action is not RuleAction.LOG):
                     self.found[f.rule_id] = f
 
     def shell(self, text: str, note: str, depth: int = 0) -> None:
-        parsed = _parse(text)
+        self.budget.charge(1 + len(text) // 65536)
+        parsed = _parse(text, self.budget)
+        if self.budget.exhausted:
+            self.budget.grace()  # judge what the walk reached
         if depth == 0 and self.parsed is None:
             self.parsed = parsed
         idx = self.e._index

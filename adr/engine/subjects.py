@@ -170,7 +170,7 @@ class CommandSubject:
             extra = [f for raw, n in pairs for f in t.forms(raw, n)]
             if extra:
                 return tuple(dict.fromkeys(out + extra))
-        return tuple(out)
+        return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
     def _redirects(self, ops: "tuple[str, ...]") -> tuple[str, ...]:
         return self._with_forms([(r.target, normalize(r.target, self.cwd, self.home)) for r in self.cmd.redirects

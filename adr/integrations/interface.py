@@ -6,6 +6,8 @@ Verdict into exactly what the host expects on stdout / exit code.
 """
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,6 +16,25 @@ from adr.actions import Action, Verdict
 
 class HookInputError(ValueError):
     """The host's hook input is not what this integration understands (says what and why)."""
+
+
+MAX_INPUT_BYTES = 32 * 1024 * 1024
+
+
+def decode_hook_input(data: bytes, limit: int = MAX_INPUT_BYTES) -> Any:
+    """The host's hook bytes → JSON value, exactly one way for every reader (the daemon's fast path
+    and the hook's in-process fallback), so byte-identical input is judged identically: strict JSON
+    (a raw control character inside a string is an error, as for every JSON parser the hosts use)."""
+    if len(data) > limit:
+        raise HookInputError(f"hook input is larger than {limit // (1024 * 1024)} MiB")
+    if not data.strip():
+        raise HookInputError("hook input is empty (expected the host's JSON on stdin)")
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise HookInputError("hook input is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise HookInputError(f"hook input is not valid JSON: {e}") from None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from adr.actions import Action, Decision, Verdict
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonTimeout, DaemonUnavailable, request
 from adr.daemon.failsafe import fail_verdict, unanswered_verdict
-from adr.integrations.interface import HookEvent, HookInputError, HookOutput, Integration
+from adr.integrations.interface import HookEvent, HookInputError, HookOutput, Integration, decode_hook_input
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 _HOST_RE = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
@@ -43,24 +43,19 @@ def load_integration(host: str) -> Integration:
 def read_input(stream: Any = None, limit: int = MAX_INPUT_BYTES) -> Any:
     """The host's hook JSON, decoded; HookInputError with a readable reason otherwise."""
     stream = stream if stream is not None else sys.stdin.buffer
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise HookInputError(f"hook input is larger than {limit // (1024 * 1024)} MiB")
-    if not data.strip():
-        raise HookInputError("hook input is empty (expected the host's JSON on stdin)")
-    try:
-        return json.loads(data)
-    except RecursionError:
-        raise HookInputError("hook input is nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as e:
-        raise HookInputError(f"hook input is not valid JSON: {e}") from None
+    return decode_hook_input(stream.read(limit + 1), limit)
 
 
 def _timeout() -> float:
-    try:
-        return max(0.05, float(os.environ.get("ADR_HOOK_TIMEOUT", "")))
-    except ValueError:
-        return P.DECIDE_TIMEOUT
+    from adr.daemon import wire
+    return wire.seconds(os.environ.get("ADR_HOOK_TIMEOUT"), wire.DECIDE_TIMEOUT)
+
+
+def answer_timeout() -> float:
+    """Seconds to wait for a judged answer before judging in-process, unless the daemon says it is
+    asking the human (then the question's window counts): a frozen or stuck daemon is noticed fast."""
+    from adr.daemon import wire
+    return wire.seconds(os.environ.get("ADR_ANSWER_TIMEOUT"), wire.ANSWER_TIMEOUT)
 
 
 def _note(verdict: Verdict, note: str) -> Verdict:
@@ -76,7 +71,8 @@ def _local_settings() -> Any:
     return load_settings(overrides={"offline": True})
 
 
-def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: str) -> tuple[Verdict, P.ClientSettings]:
+def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: str,
+                        can_ask: bool = True) -> tuple[Verdict, P.ClientSettings]:
     """Judge with the rules in this process (no look-ups) and append to the audit log."""
     t0 = time.perf_counter()
     settings = _local_settings()
@@ -87,12 +83,13 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
 
     # the daemon's way (targets resolved on disk first), without Judge.create's GC freeze: this
     # process judges one action and exits
-    verdict = Judge(load_engine(settings), settings, resolver=Resolver(get_paths())).decide(action)
+    judge = Judge(load_engine(settings), settings, resolver=Resolver(get_paths()))
+    verdict, _exhausted = judge.decide_bounded(action)
     verdict = _note(verdict, why)
     latency = (time.perf_counter() - t0) * 1000
     try:
-        from adr.record.audit import AuditLog, Origin, decision_entry
         from adr.paths import get_paths
+        from adr.record.audit import AuditLog, Origin, decision_entry
 
         log = AuditLog(get_paths().ensure().audit_dir, settings.audit_max_bytes)
         try:
@@ -101,8 +98,13 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
                                       event=event.event, host=event.host, request_id=request_id))
         finally:
             log.close()
-    except Exception as e:  # the answer matters more than the record; say so on stderr
+    except Exception as e:  # never allow unrecorded: the audit_fail answer, and say why on stderr
         print(f"adr-hook: could not write the audit log: {e}", file=sys.stderr)
+        if settings.audit_fail != "allow" and verdict.decision is not Decision.DENY:
+            verdict = fail_verdict(settings.audit_fail, can_ask,
+                                   f"adr could not record this action in its audit log ({e})",
+                                   hint="free disk space or fix the permissions of adr's state directory, "
+                                        "then `adr status`")
     return verdict, P.ClientSettings(fail_mode=settings.fail_mode, auto_approve=settings.auto_approve)
 
 
@@ -128,7 +130,7 @@ def decide(integration: Integration, event: HookEvent) -> tuple[Verdict, P.Clien
     why = FALLBACK_NOTE
     asked: dict[str, Any] = {}
     try:
-        resp = request(req, timeout=_timeout(), on_pending=lambda r: _pending_deadline(r, asked))
+        resp = request(req, timeout=min(_timeout(), answer_timeout()), on_pending=lambda r: _pending_deadline(r, asked))
         if resp.ok and resp.verdict is not None:
             return resp.verdict, resp.settings
         why = f"(daemon error {resp.error_code}: {resp.error}; evaluated in-process)"
@@ -136,11 +138,12 @@ def decide(integration: Integration, event: HookEvent) -> tuple[Verdict, P.Clien
         if asked:  # the human was being asked and no answer came in time: never run it unasked
             return unanswered_verdict(asked), P.ClientSettings()
         if isinstance(e, DaemonTimeout):
-            why = f"(daemon did not answer within {_timeout():g} s: evaluated in-process)"
+            waited = os.environ.get("ADR_DAEMON_WAITED") or f"{min(_timeout(), answer_timeout()):g}"
+            why = f"(daemon did not answer within {waited[:12]} s: evaluated in-process)"
     except P.ProtocolError as e:
         why = f"({e.message}: evaluated in-process)"
     try:
-        return evaluate_in_process(action, event, rid, why)
+        return evaluate_in_process(action, event, rid, why, bool(integration.can_ask))
     except Exception as e:
         problem = f"the daemon is not reachable and in-process evaluation failed ({type(e).__name__}: {e})"
         return fail_verdict(_fail_mode(), bool(integration.can_ask), problem), P.ClientSettings()

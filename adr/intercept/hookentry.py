@@ -3,12 +3,12 @@
 Every agent action starts this program (unless `adr install` put the native client, adr/native, in
 its place: it does this same fast path without starting Python, and hands anything else to this
 program). The usual path imports only built-in modules (`_socket`, `_json`) and adr's stdlib-free
-`wire` / `runtime`: it sends the host's raw hook JSON to the daemon in one "hook" request with
-"frame": true — the payload goes as it was read (raw CR/LF made spaces: valid JSON has none inside
-strings; the daemon parses it and says if it is not JSON; it comes first in the object, so the fields
-after it are ours whatever it holds) — and the daemon answers in frames: exactly
-the bytes to print and the exit code, or, while the human is asked, what to print if no answer comes
-in time (adr.daemon.protocol, "Frames"). So no JSON is parsed here. Anything else — no daemon, an
+`wire` / `runtime`: it sends the host's hook bytes to the daemon in one "hook" request with
+"frame": true — exactly as read, as a latin-1 string, so the daemon parses the very bytes the
+in-process fallback would — and the daemon answers in frames: exactly the bytes to print and the
+exit code, or, while the human is asked, what to print if no answer comes in time
+(adr.daemon.protocol, "Frames"). So no JSON is parsed here. A daemon that gives no answer within
+ADR_ANSWER_TIMEOUT (2 s) and is not asking the human is taken as stuck. Anything else — no daemon, an
 error, an older daemon, oversized input — goes to `adr.intercept.hookclient` (full client: in-process
 evaluation, fail mode), which gets the bytes already read, so nothing is lost and every answer stays
 explained.
@@ -30,10 +30,11 @@ class _Fallback(Exception):
 
 
 def _timeout() -> float:
-    try:
-        return max(0.05, float(os.environ.get("ADR_HOOK_TIMEOUT", "")))
-    except ValueError:
-        return wire.DECIDE_TIMEOUT
+    return wire.seconds(os.environ.get("ADR_HOOK_TIMEOUT"), wire.DECIDE_TIMEOUT)
+
+
+def _answer_timeout() -> float:
+    return wire.seconds(os.environ.get("ADR_ANSWER_TIMEOUT"), wire.ANSWER_TIMEOUT)
 
 
 def _quote(text: str) -> str:
@@ -47,10 +48,11 @@ def _quote(text: str) -> str:
 
 def request_line(host: str, data: bytes, home: str, rid: str) -> bytes:
     """The fast path's "hook" request (the shape adr.daemon.protocol documents; a test decodes it).
-    The payload comes first: the fields after it win over anything a malformed payload could add."""
-    tail = (',"v":%d,"op":"hook","id":"%s","host":%s,"home":%s,"progress":true,"frame":true}\n'
-            % (wire.PROTOCOL_VERSION, rid, _quote(host), _quote(home)))
-    return b'{"payload":' + data.replace(b"\r", b" ").replace(b"\n", b" ") + tail.encode("ascii")
+    The host's bytes travel exactly, as a latin-1 string ("payload_bytes"): the daemon parses the very
+    bytes the in-process fallback would, so both judge byte-identical input identically."""
+    return ('{"v":%d,"op":"hook","id":"%s","host":%s,"home":%s,"progress":true,"frame":true,"payload_bytes":%s}\n'
+            % (wire.PROTOCOL_VERSION, rid, _quote(host), _quote(home), _quote(data.decode("latin-1")))
+            ).encode("ascii")
 
 
 def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
@@ -60,7 +62,8 @@ def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
     line = request_line(host, data, os.environ.get("HOME", ""), os.urandom(8).hex())
     if len(line) > wire.MAX_MESSAGE_BYTES + 1:
         raise _Fallback()
-    deadline = time.monotonic() + _timeout()
+    total = time.monotonic() + _timeout()
+    deadline = min(total, time.monotonic() + _answer_timeout())  # no answer soon: the daemon is stuck
     unanswered = None
     try:
         s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
@@ -98,6 +101,9 @@ def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
     except (OSError, ValueError) as e:
         if unanswered is not None and isinstance(e, TimeoutError):
             return unanswered  # asked, no answer in time: never run the action unasked
+        if isinstance(e, TimeoutError):  # the full client must not wait for it again, and says how long we did
+            os.environ["ADR_DAEMON_WAITED"] = "%g" % round(min(_timeout(), _answer_timeout()), 3)
+            os.environ["ADR_ANSWER_TIMEOUT"] = "0.05"
         raise _Fallback() from None
     finally:
         s.close()

@@ -510,7 +510,7 @@ class SessionDecider:
 
                     self._judge = Judge.create(load_settings(self.paths), paths=self.paths)
                 judge = self._judge
-            v = judge.decide(action, note=note)
+            v, _exhausted = judge.decide_bounded(action, note=note)
         except Exception as e:
             from adr.daemon.failsafe import fail_verdict
 
@@ -525,8 +525,11 @@ class SessionDecider:
                                             origin=Origin(), event="url_fetch", host="proxy"))
             finally:
                 audit.close()
-        except Exception as e:  # the answer matters more than the record
+        except Exception as e:  # never allow unrecorded: the audit_fail answer (the proxy cannot ask: deny)
             log.warning("adr proxy: could not write the audit log: %s", e)
+            mode = getattr(getattr(self._judge, "settings", None), "audit_fail", "ask")
+            if mode != "allow" and v.decision.value == "allow":
+                return ProxyDecision("deny", f"adr could not record this request in its audit log ({e})", ())
         return ProxyDecision(v.decision.value, v.reason or v.agent_reason, v.rule_ids)
 
     def close(self) -> None:

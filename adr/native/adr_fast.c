@@ -51,6 +51,7 @@
 #endif
 
 #if !defined(ADR_PROTOCOL_VERSION) || !defined(ADR_MAX_MESSAGE) || !defined(ADR_DECIDE_TIMEOUT) ||     \
+    !defined(ADR_ANSWER_TIMEOUT) ||                                                                    \
     !defined(ADR_PENDING_MARGIN) || !defined(ADR_MAX_DEPTH) || !defined(ADR_FRAME_HEADER_MAX) ||      \
     !defined(ADR_BUILD_ID) || !defined(ADR_HOOK_EXE) || !defined(ADR_CHECKER) ||                      \
     !defined(ADR_SHIM_PY_NAME) || !defined(ADR_ARGV0_VAR) || !defined(ADR_SOCKET_NAME)
@@ -602,6 +603,14 @@ static double timeout_env(void) { /* ADR_HOOK_TIMEOUT, as hookentry._timeout rea
     return t < 0.05 ? 0.05 : t;
 }
 
+static double answer_timeout_env(void) { /* ADR_ANSWER_TIMEOUT, as hookentry._answer_timeout reads it */
+    const char *v = getenv("ADR_ANSWER_TIMEOUT");
+    double t;
+    if (v == NULL || parse_secs(v, strlen(v), &t) != 0)
+        return ADR_ANSWER_TIMEOUT;
+    return t < 0.05 ? 0.05 : t;
+}
+
 /* ---- hook mode ---------------------------------------------------------------------------------- */
 
 #ifdef ADR_PY_HOOK
@@ -681,19 +690,42 @@ static void hand_over_hook(int nrest, char **rest, const Buf *data, int refeed) 
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
+/* The host's bytes exactly, as a JSON string of one character per byte (latin-1): printable ASCII as
+ * is, '"' and '\\' escaped, everything else \u00XX. The daemon turns it back into the same bytes and
+ * parses them as the Python fallback would (adr.daemon.protocol "payload_bytes"). */
 static int send_payload(int fd, const Buf *data, double deadline) {
-    static char stage[CHUNK];
-    for (size_t i = 0; i < data->len;) {
-        size_t n = data->len - i < CHUNK ? data->len - i : CHUNK;
-        for (size_t j = 0; j < n; j++) { /* raw CR/LF cannot be inside a valid JSON string: whitespace */
-            char c = data->p[i + j];
-            stage[j] = (c == '\n' || c == '\r') ? ' ' : c;
+    static const char hex[] = "0123456789abcdef";
+    static char stage[CHUNK * 6 + 8];
+    size_t k = 0;
+    stage[k++] = '"';
+    for (size_t i = 0; i < data->len; i++) {
+        unsigned char c = (unsigned char)data->p[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            stage[k++] = (char)c;
+        } else if (c == '"' || c == '\\') {
+            stage[k++] = '\\';
+            stage[k++] = (char)c;
+        } else {
+            stage[k++] = '\\'; stage[k++] = 'u'; stage[k++] = '0'; stage[k++] = '0';
+            stage[k++] = hex[c >> 4]; stage[k++] = hex[c & 15];
         }
-        if (send_all(fd, stage, n, deadline) != 0)
-            return -1;
-        i += n;
+        if (k >= CHUNK * 6) {
+            if (send_all(fd, stage, k, deadline) != 0)
+                return -1;
+            k = 0;
+        }
     }
-    return 0;
+    stage[k++] = '"';
+    return send_all(fd, stage, k, deadline);
+}
+
+static size_t payload_size(const Buf *data) { /* bytes send_payload writes */
+    size_t n = 2;
+    for (size_t i = 0; i < data->len; i++) {
+        unsigned char c = (unsigned char)data->p[i];
+        n += (c >= 0x20 && c < 0x7f) ? (c == '"' || c == '\\' ? 2 : 1) : 6;
+    }
+    return n;
 }
 
 static int hook_main(int nrest, char **rest, double started) {
@@ -728,19 +760,20 @@ static int hook_main(int nrest, char **rest, double started) {
     if (data.len > (size_t)ADR_MAX_MESSAGE || blank)
         hand_over_hook(nrest, rest, &data, 1);
 
-    /* the payload first: our own fields come after it, so they win over anything a malformed payload
-     * could add (the daemon keeps the last of duplicate keys, and nothing can follow our closing brace) */
     char rid[17];
     request_id(rid);
     Buf req = {NULL, 0, 0, 1 << 16};
-    if (buf_str(&req, ",\"v\":") || buf_long(&req, ADR_PROTOCOL_VERSION) ||
+    if (buf_str(&req, "{\"v\":") || buf_long(&req, ADR_PROTOCOL_VERSION) ||
         buf_str(&req, ",\"op\":\"hook\",\"id\":\"") || buf_str(&req, rid) || buf_str(&req, "\",\"host\":") ||
         json_str(&req, rest[0]) || buf_str(&req, ",\"home\":") || json_str(&req, env_or("HOME", "")) ||
-        buf_str(&req, ",\"progress\":true,\"frame\":true}\n") || req.len + data.len + 12 > (size_t)ADR_MAX_MESSAGE)
+        buf_str(&req, ",\"progress\":true,\"frame\":true,\"payload_bytes\":") ||
+        req.len + payload_size(&data) + 2 > (size_t)ADR_MAX_MESSAGE)
         hand_over_hook(nrest, rest, &data, 1);
     double budget = timeout_env(), t0 = mono(), deadline = t0 + budget;
-    if (send_all(fd, "{\"payload\":", 11, deadline) || send_payload(fd, &data, deadline) ||
-        send_all(fd, req.p, req.len, deadline))
+    if (t0 + answer_timeout_env() < deadline) /* no answer soon and no question: the daemon is stuck */
+        deadline = t0 + answer_timeout_env();
+    if (send_all(fd, req.p, req.len, deadline) || send_payload(fd, &data, deadline) ||
+        send_all(fd, "}\n", 2, deadline))
         hand_over_hook(nrest, rest, &data, 1);
 
     Buf in = {NULL, 0, 0, (size_t)ADR_MAX_MESSAGE + (size_t)ADR_FRAME_HEADER_MAX};
@@ -766,11 +799,15 @@ static int hook_main(int nrest, char **rest, double started) {
             print_and_exit(un.out.p ? un.out.p : "", un.out.len, un.err.p ? un.err.p : "", un.err.len, un.code);
         }
         close(fd);
-        if (r == R_TIMEOUT) { /* the Python client must not wait the whole budget again */
+        if (r == R_TIMEOUT) { /* the Python client must not wait for a stuck daemon again */
             double left = t0 + budget - mono();
             char tv[32];
             snprintf(tv, sizeof tv, "%.3f", left < 0.5 ? 0.5 : left);
             (void)setenv("ADR_HOOK_TIMEOUT", tv, 1);
+            double waited = answer_timeout_env() < budget ? answer_timeout_env() : budget;
+            snprintf(tv, sizeof tv, "%g", waited);
+            (void)setenv("ADR_DAEMON_WAITED", tv, 1);
+            (void)setenv("ADR_ANSWER_TIMEOUT", "0.05", 1);
         }
         hand_over_hook(nrest, rest, &data, 1);
     }

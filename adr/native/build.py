@@ -105,10 +105,12 @@ def defines(*, py_hook: "str | None" = None, py_shim: "str | None" = None,
     from adr import runtime
     from adr.intercept import shim
     from adr.daemon import protocol as P
+    from adr.daemon import wire
     from adr.integrations.install.base import HOOK_EXE
 
     d = {"ADR_PROTOCOL_VERSION": str(P.PROTOCOL_VERSION), "ADR_MAX_MESSAGE": str(P.MAX_MESSAGE_BYTES),
-         "ADR_DECIDE_TIMEOUT": repr(float(P.DECIDE_TIMEOUT)), "ADR_PENDING_MARGIN": repr(float(P.PENDING_MARGIN)),
+         "ADR_DECIDE_TIMEOUT": repr(float(P.DECIDE_TIMEOUT)),
+         "ADR_ANSWER_TIMEOUT": repr(float(wire.ANSWER_TIMEOUT)), "ADR_PENDING_MARGIN": repr(float(P.PENDING_MARGIN)),
          "ADR_FRAME_HEADER_MAX": str(P.FRAME_HEADER_MAX), "ADR_MAX_DEPTH": str(shim.MAX_DEPTH),
          "ADR_HOOK_EXE": c_string(HOOK_EXE), "ADR_CHECKER": c_string(shim.CHECKER),
          "ADR_SHIM_PY_NAME": c_string(shim.PY_LAUNCHER), "ADR_ARGV0_VAR": c_string(shim.ARGV0_VAR),

@@ -138,3 +138,15 @@ class DesktopNotifier:
         finally:  # answered elsewhere, timed out, or answered here: take it off the screen
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(dn.clear(n.identifier), 1.0)
+
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        from desktop_notifier import Notification, Urgency
+
+        sent = asyncio.Event()
+        urgency = Urgency.Critical if severity in ("high", "critical") else Urgency.Normal
+        text = _escape(body) if self.info.markup else body
+        await self._notifier().send_notification(Notification(title=title, message=text, urgency=urgency,
+                                                               on_dispatched=sent.set))
+        if not sent.is_set():
+            self._dn = None
+            raise RuntimeError("the notification server did not accept the notification")

@@ -109,6 +109,10 @@ class Notifier(Protocol):
         Cancelling withdraws the question (closes the notification, ends the dialog)."""
         ...
 
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        """Show a one-way notice (an alert: nobody answers it). Raises when it could not be shown."""
+        ...
+
 
 def one_line(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())

@@ -44,3 +44,8 @@ class KDialog:
         rc, _ = await _dialog.run(command(self.binary, q))
         choice = parse(rc, q)
         return answer(q, choice, self.name) if choice else None
+
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        rc, _ = await _dialog.run([self.binary, "--title", title, "--passivepopup", body, "10"])
+        if rc != 0:
+            raise RuntimeError(f"kdialog exited with {rc}")

@@ -68,3 +68,11 @@ class NotifySend:
                     await asyncio.wait_for(proc.wait(), 2)
         choice = parse(out.decode("utf-8", "replace"), q)
         return answer(q, choice, self.name) if choice else None
+
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        urgency = "critical" if severity in ("high", "critical") else "normal"
+        proc = await asyncio.create_subprocess_exec(self.binary, "--app-name=adr", f"--urgency={urgency}", "--", title,
+                                                    body, stdin=asyncio.subprocess.DEVNULL,
+                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        if await proc.wait() != 0:
+            raise RuntimeError(f"notify-send exited with {proc.returncode}")

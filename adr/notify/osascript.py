@@ -59,3 +59,9 @@ class Osascript:
         rc, out = await _dialog.run(command(self.binary, q))
         choice = parse(rc, out, q)
         return answer(q, choice, self.name) if choice else None
+
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        script = f"display notification {_quote(body)} with title {_quote(title)}"
+        rc, _ = await _dialog.run([self.binary, "-e", script])
+        if rc != 0:
+            raise RuntimeError(f"osascript exited with {rc}")

@@ -49,3 +49,9 @@ class Zenity:
         rc, out = await _dialog.run(command(self.binary, q))
         choice = parse(rc, out, q)
         return answer(q, choice, self.name) if choice else None
+
+    async def tell(self, title: str, body: str, severity: str = "high") -> None:
+        # a passive notification, not a dialog: an alert must not wait for a click
+        rc, _ = await _dialog.run([self.binary, "--notification", "--no-markup", f"--text={title}\n{body}"])
+        if rc != 0:
+            raise RuntimeError(f"zenity exited with {rc}")

@@ -2,6 +2,6 @@
 
 `adr.policy.decide` holds the verdict rules; the names every caller needs are re-exported here.
 """
-from adr.policy.decide import decide, effective_action, explain
+from adr.policy.decide import decide, effective_action, explain, tighten
 
-__all__ = ["decide", "effective_action", "explain"]
+__all__ = ["decide", "effective_action", "explain", "tighten"]

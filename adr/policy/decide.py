@@ -6,7 +6,9 @@ medium-or-lower asks through (recorded). Monitor mode decides, records, and allo
 """
 from __future__ import annotations
 
-from adr.actions import Decision, Finding, RuleAction, Severity, Verdict
+from dataclasses import replace
+
+from adr.actions import Decision, Evidence, Finding, RuleAction, Severity, Verdict
 from adr.config import Settings
 
 
@@ -72,3 +74,18 @@ def explain(decision: Decision, ordered: list[Finding], note: str = "") -> tuple
 def _clip(s: str, n: int) -> str:
     s = " ".join(s.split())
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def tighten(verdict: Verdict, decision: Decision, rule_id: str, title: str, why: str,
+            severity: Severity = Severity.HIGH, subject: str = "") -> Verdict:
+    """A stronger verdict because of session state the engine does not have (lockdown, a quota, taint):
+    the reason becomes a policy finding, so the human's question, grants and the audit record all name
+    it like any rule. Never weakens: a verdict at or above `decision` is returned unchanged."""
+    if decision.rank <= verdict.decision.rank or verdict.mode == "monitor":
+        return verdict
+    action = RuleAction.DENY if decision is Decision.DENY else RuleAction.ASK
+    f = Finding(rule_id, title, severity, action, (Evidence(subject=subject[:500], field="session", note=why),),
+                why, (), ("policy",), "policy")
+    findings = (f,) + verdict.findings
+    reason, agent = explain(decision, list(findings))
+    return replace(verdict, decision=decision, findings=findings, reason=reason, agent_reason=agent)

@@ -84,6 +84,17 @@ def decision_entry(action: Action | None, verdict: Verdict, *, decided_by: str, 
     }
 
 
+def event_entry(event: str, kind: str, summary: str, *, reason: str = "", id: str = "", session: str = "",
+                host: str = "", **extra: Any) -> dict[str, Any]:
+    """A record of something that is not a decision (daemon start/stop, alert, undo …): the same keys
+    as a decision record, so every reader of the log can treat all records alike."""
+    return {"id": id or os.urandom(8).hex(), "host": host, "event": event, "session": session, "agent": "",
+            "agent_pid": None, "process": "", "peer_pid": None, "cwd": "", "tool": "", "kind": kind,
+            "summary": redact(summary, SUMMARY_LIMIT), "findings": [], "decision": "", "mode": "",
+            "would_decide": None, "reason": redact(reason, REASON_LIMIT), "decided_by": "daemon", "latency_ms": 0.0,
+            "error": "", **extra}
+
+
 def error_entry(partial: dict[str, Any], *, code: str, message: str, origin: Origin = Origin(),
                 decision: str = "error") -> dict[str, Any]:
     """A record for a decide request the daemon could read only in part (kept for forensics)."""
@@ -158,10 +169,20 @@ class AuditLog:
                 line = b"\n" + line  # terminate a torn line so it stays a (visibly broken) record
             self._maybe_rotate(len(line))
             out = self._current_fd()
+            before = os.fstat(out).st_size
             view = memoryview(line)
-            while view:
-                n = os.write(out, view)
-                view = view[n:]
+            try:
+                while view:
+                    n = os.write(out, view)
+                    view = view[n:]
+            except OSError:
+                # a full disk wrote part of the line: take it back, so the chain keeps only whole records
+                try:
+                    os.ftruncate(out, before)
+                except OSError:
+                    pass
+                self._cache = None
+                raise
             if self.fsync:
                 os.fsync(out)
             st = os.fstat(out)
@@ -244,6 +265,23 @@ def _last_line(path: Path) -> tuple[bytes, bool]:
             if nl >= 0:
                 return buf[nl + 1:], torn
         return buf, torn
+
+
+def last_record(directory: Path) -> "dict[str, Any] | None":
+    """The newest record (current file, else the newest rotated one); None for an empty log."""
+    files = [p for _, p in rotated_files(directory)]
+    cur = Path(directory) / CURRENT
+    if cur.exists():
+        files.append(cur)
+    for path in reversed(files):
+        line, torn = _last_line(path)
+        if line and not torn:
+            try:
+                rec = json.loads(line)
+            except (ValueError, RecursionError):
+                return None
+            return rec if isinstance(rec, dict) else None
+    return None
 
 
 def _seq_of(line: bytes) -> int:

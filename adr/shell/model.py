@@ -68,7 +68,7 @@ class Script:
 
 @dataclass(frozen=True)
 class ShellIssue:
-    kind: str  # dynamic-command | eval-dynamic | parse-error | too-large | too-deep | too-many-nodes | decode-failed
+    kind: str  # dynamic-command | eval-dynamic | parse-error | too-large | too-deep | too-many-nodes | too-many-commands | decode-failed
     detail: str
     via: str = ""
 

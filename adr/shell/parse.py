@@ -13,6 +13,7 @@ import binascii
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 import tree_sitter as ts
 import tree_sitter_bash as tsb
@@ -27,6 +28,12 @@ MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
 MAX_SYNTAX_DEPTH = 150  # nesting of the syntax tree
 MAX_NODES = 60_000  # nodes visited over all layers
 MAX_COMMANDS = 2_000
+MAX_PIPE_NAMES = 256  # distinct programs remembered up/downstream of a pipeline stage
+MAX_SEGMENTS = 2_000  # distinct statements judged by the segment pass after the walk stopped
+MAX_SEGMENT_CHARS = 8 * 1024
+MAX_PARSE_COST = 64 * 1024  # characters tree-sitter parses in one go (each `|` counts as PIPE_PARSE_COST more)
+PIPE_PARSE_COST = 8
+MAX_SEGMENT_SCAN = 200_000  # separators the segment pass reads before it gives up (then: at least ask)
 MAX_DECODED = 1024 * 1024
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash", "yash"})
@@ -79,13 +86,19 @@ def _parser() -> ts.Parser:
     return p
 
 
+def _no_charge(units: int) -> bool:
+    return True
+
+
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, charge: "Callable[[int], bool]" = _no_charge) -> None:
+        self._charge = charge  # the caller's work budget (adr.engine.core.Budget.spend): False = spent
         self.parser = _parser()
         self.drafts: list[_Draft] = []
         self.writes: list[FileWrite] = []
         self.scripts: list[Script] = []
         self.issues: list[ShellIssue] = []
+        self._issue_keys: set[tuple[str, str]] = set()
         self.urls: list[str] = []
         self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
         self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
@@ -106,6 +119,15 @@ class _Walker:
         plain = _plain_statements(text) if len(text) <= _PLAIN_MAX else None
         if plain is not None:
             return self.plain_layer(text, plain, via, depth, env, upstream)
+        cost = len(text) + PIPE_PARSE_COST * text.count("|")
+        if cost > MAX_PARSE_COST:
+            # tree-sitter holds the interpreter while it parses, ~1 ms per KiB of pipeline stages here:
+            # parse a prefix it does in a few ms, and let the segment pass judge the rest
+            keep = max(1, int(len(text) * MAX_PARSE_COST / cost))
+            self.issue("too-large", f"{len(text)} characters of shell too costly to parse whole; the first "
+                                    f"{keep} were parsed", via)
+            self.stopped = True if depth == 0 else self.stopped
+            text = text[:keep]
         src = _safe_source(text)
         tree = self.parser.parse(src)
         root = tree.root_node
@@ -151,10 +173,12 @@ class _Walker:
             self.layers.append(text)
         self.env = env if env is not None else {}
         for stmt in statements:
+            if self.stopped:
+                break  # a bound tripped: the segment pass judges the rest (parse())
             stages: list[list[_Draft]] = []
             for raw, argv, env_prefix in stmt:
                 self.nodes += len(argv) + len(env_prefix)
-                if not self.budget(1, via):
+                if not self.charge(1 + (len(argv) + len(raw) // 256) // 8) or not self.budget(1, via):
                     break
                 made = self.finish(argv, raw, via, depth, False, ())
                 if made and env_prefix:
@@ -171,15 +195,31 @@ class _Walker:
     src_stack: list[bytes]
     env: dict[str, str]
 
+    def charge(self, units: int) -> bool:
+        """Spend work from the caller's budget; when it is gone the walk stops where it is (what was
+        walked stays, and the issue makes the verdict at least ask)."""
+        if self._charge(units):
+            return True
+        if not self.stopped:
+            self.stopped = True
+            self.issue("budget", "the decision's work budget ran out before the whole command was read")
+        return False
+
     def issue(self, kind: str, detail: str, via: str = "") -> None:
-        if len(self.issues) < 64 and not any(i.kind == kind and i.detail == detail for i in self.issues):
+        key = (kind, detail)
+        if len(self.issues) < 64 and key not in self._issue_keys:
+            self._issue_keys.add(key)
             self.issues.append(ShellIssue(kind, detail[:300], via))
 
     def text(self, node: ts.Node) -> str:
         return self.src_stack[-1][node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def budget(self, sdepth: int, via: str) -> bool:
+        if self.stopped:
+            return False  # past a bound nothing more is walked (or charged): the segment pass takes over
         self.nodes += 1
+        if not self.nodes & 3 and not self.charge(1):
+            return False
         if self.nodes > MAX_NODES:
             if not self.stopped:
                 self.issue("too-many-nodes", f"more than {MAX_NODES} syntax nodes", via)
@@ -188,7 +228,12 @@ class _Walker:
         if sdepth > MAX_SYNTAX_DEPTH:
             self.issue("too-deep", f"syntax nested deeper than {MAX_SYNTAX_DEPTH}", via)
             return False
-        return len(self.drafts) < MAX_COMMANDS
+        if len(self.drafts) >= MAX_COMMANDS:
+            if not self.stopped:
+                self.issue("too-many-commands", f"more than {MAX_COMMANDS} commands", via)
+                self.stopped = True
+            return False
+        return True
 
     # ---- statements ---------------------------------------------------------------------
     def stmt(self, node: ts.Node, via: str, depth: int, sd: int) -> list[_Draft]:
@@ -261,13 +306,27 @@ class _Walker:
         return [d for s in stages for d in s]
 
     def wire(self, stages: list[list[_Draft]], via: str, depth: int) -> None:
+        self.charge(len(stages) // 4)
+        # every stage sees the programs before and after it, each name once ("any of" is all rules ask):
+        # linear in the stages, so a pipeline of 10^5 `cat`s costs what its length costs
         progs = [[d.argv[0] for d in s if d.argv] for s in stages]
-        for i, s in enumerate(stages):
-            up = [p for ps in progs[:i] for p in ps]
-            down = [p for ps in progs[i + 1:] for p in ps]
-            for d in s:
-                d.upstream.extend(up)
-                d.downstream.extend(down)
+        ups: list[list[str]] = []
+        seen: dict[str, None] = {}
+        for ps in progs:
+            ups.append(list(seen))
+            for p in ps:
+                if p not in seen and len(seen) < MAX_PIPE_NAMES:
+                    seen[p] = None
+        seen = {}
+        for i in range(len(stages) - 1, -1, -1):
+            for d in stages[i]:
+                d.upstream.extend(ups[i])
+                d.downstream.extend(seen)
+            for p in progs[i]:
+                if p not in seen and len(seen) < MAX_PIPE_NAMES:
+                    seen[p] = None
+        if len({p for ps in progs for p in ps}) > MAX_PIPE_NAMES:
+            self.issue("too-many-commands", f"a pipeline of more than {MAX_PIPE_NAMES} different programs", via)
         # data flow: literal output of a stage becomes the next stage's stdin
         for i in range(1, len(stages)):
             prev, cur = stages[i - 1], stages[i]
@@ -1215,9 +1274,66 @@ def _plain_statements(text: str) -> "list[list[PlainStage]] | None":
     return statements or None
 
 
-def parse(text: str) -> ParsedShell:
-    """Parse a command line. Never raises on any input; bounds become issues."""
-    w = _Walker()
+_SEGMENT_SPLIT = re.compile(r"\n|;|&&|\|\||&")
+
+
+def _segments(text: str, charge: "Callable[[int], bool]" = _no_charge) -> "list[str]":
+    """The statements of a text by a cheap, quote-blind split on `;`, newlines, `&&`, `||`, `&`
+    (pipes stay inside a statement: `curl … | sh` is judged whole). Distinct ones only, in order:
+    padding repeats itself, an attack hidden behind it does not. Scans at most MAX_SEGMENT_SCAN
+    separators; a longer list ends with None (not all of it was read)."""
+    out: dict[str, None] = {}
+    pos = 0
+    for n, m in enumerate(_SEGMENT_SPLIT.finditer(text)):
+        if (not n & 1023 and not charge(1)) or n >= MAX_SEGMENT_SCAN or len(out) > MAX_SEGMENTS:
+            return list(out) + [None]  # type: ignore[list-item]
+        seg = text[pos:m.start()].strip()
+        pos = m.end()
+        if seg:
+            out.setdefault(seg[:MAX_SEGMENT_CHARS], None)
+    seg = text[pos:].strip()
+    if seg:
+        out.setdefault(seg[:MAX_SEGMENT_CHARS], None)
+    return list(out)
+
+
+def _segment_pass(w: "_Walker", text: str) -> None:
+    if not w._charge(1 + len(text) // 65536):
+        return
+    """The walk stopped at a bound: judge what it did not reach, statement by statement, each in a walk
+    of its own (small, so every bound holds), instead of dropping it. What even this pass cannot reach
+    stays an issue, so the verdict is at least ask — never allow."""
+    segments = _segments(text, w._charge)
+    if len(segments) > MAX_SEGMENTS or (segments and segments[-1] is None):
+        w.issue("too-many-commands", f"more than {MAX_SEGMENTS} different statements; the rest were not judged")
+        segments = [x for x in segments[:MAX_SEGMENTS] if x is not None]
+    for seg in segments:
+        if not w._charge(1):
+            w.issue("budget", "the decision's work budget ran out before every statement was judged")
+            return
+        sub = _Walker(w._charge)
+        sub.src_stack = []
+        sub.env = {}
+        try:
+            sub.layer(seg, "statement of an oversized input", 0)
+        except RecursionError:
+            sub.issue("too-deep", "nesting too deep to follow")
+        room = MAX_COMMANDS * 2 - len(w.drafts)
+        w.drafts.extend(sub.drafts[:max(0, room)])
+        w.writes.extend(sub.writes)
+        w.scripts.extend(sub.scripts)
+        w.urls.extend(sub.urls)
+        for i in sub.issues:
+            w.issue(i.kind, i.detail, i.via)
+        if room <= len(sub.drafts):
+            w.issue("too-many-commands", "the statements of an oversized input were not all judged")
+            return
+
+
+def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShell:
+    """Parse a command line. Never raises on any input; bounds (and the caller's work budget, `charge`
+    returning False) become issues."""
+    w = _Walker(charge)
     w.src_stack = []
     w.env = {}
     if "\x00" in text:
@@ -1227,6 +1343,8 @@ def parse(text: str) -> ParsedShell:
         w.layer(text, "", 0)
     except RecursionError:
         w.issue("too-deep", "nesting too deep to follow")
+    if w.stopped or len(text) > MAX_SOURCE or any(i.kind == "too-deep" for i in w.issues):
+        _segment_pass(w, text)
     cmds = tuple(d.freeze() for d in w.drafts)
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))
