@@ -96,8 +96,11 @@ def payload(command: "str | None" = None, *, tool: str = "Bash", path: str = "",
 
 def hook(inst: Install, command: "str | None" = None, *, env: "dict[str, str] | None" = None,
          **kw: Any) -> tuple[str, str]:
-    """(decision, reason) from the real hook: allow | ask | deny, as Claude Code would read them."""
+    """(decision, reason) from the real hook: allow | ask | deny, as Claude Code would read them.
+    Each call is its own session unless one is given: what one attempt gets must not depend on the
+    attempts before it (a session with many denies goes into lockdown: the breakers' tests)."""
     kw.setdefault("cwd", inst.project)
+    kw.setdefault("session", "sd-" + os.urandom(6).hex())
     data = json.dumps(payload(command, **kw)).encode()
     p = subprocess.run([str(HOOK), "claude-code"], input=data, capture_output=True, env=env or inst.env,
                        timeout=120)

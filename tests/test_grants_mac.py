@@ -110,15 +110,23 @@ def test_a_forged_or_changed_grant_is_ignored_and_reported(inst, how):
         with raw(inst) as db:
             db.execute("UPDATE grants SET expires = ? WHERE id = ?", (now + 86400, g.id))
     store.close()
-    decision, reason = hook(inst, "frobnicate --all")
+    decision, reason = hook(inst, "frobnicate --all", session="selfdef")  # the once-grant's session
     assert decision == "ask", reason
     (alert,) = alerts(inst)
     assert "outside adr" in alert["reason"] and alert["kind"] == "grant"
     rows = grants_json(inst)
     bad = [g for g in rows.values() if not g["verified"]]
     assert len(bad) == 1 and bad[0]["active"] is False
-    hook(inst, "frobnicate --all")
+    hook(inst, "frobnicate --all", session="selfdef")
     assert len(alerts(inst)) == 1  # told once, not at every decision
+
+
+def test_an_unused_once_grant_is_honoured_in_its_session(inst):
+    """The control for "reuse-once": before its uses were reset by hand, the grant did work."""
+    GrantStore(inst.paths.grants_db).add([RULE], fp(inst, "frobnicate --all"), "once", session="selfdef",
+                                         host="claude-code")
+    assert hook(inst, "frobnicate --all", session="selfdef")[0] == "allow"
+    assert hook(inst, "frobnicate --all", session="selfdef")[0] == "ask"  # used
 
 
 def test_revoking_an_unverified_row_removes_it(inst):
