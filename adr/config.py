@@ -1,8 +1,17 @@
-"""User settings: one frozen value, loaded from config.yaml, with every default defined here."""
+"""User settings: one frozen value, loaded from config.yaml, with every default defined here.
+
+A change that weakens protection (PROTECTION below) does not take effect because config.yaml says
+so: anything running as the user — an agent too — can write that file. The daemon keeps the last
+settings in force in `settings.confirmed.json` (state dir) and, until the human confirms a weaker
+value from their own channel, keeps the stronger one for that setting (adr/daemon/settings_guard.py);
+everything that reads settings without the daemon (the hook's in-process fallback, `adr check`)
+applies the same holds through `load_settings`. Strengthening and neutral changes apply at once.
+"""
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +78,7 @@ class Settings:
 _TUPLE_FIELDS = {f.name for f in fields(Settings) if f.type.startswith("tuple")}
 
 
-def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None) -> Settings:
-    """Read config.yaml (missing file: defaults). Unknown keys are an error, named."""
-    paths = paths or get_paths()
+def _file_data(paths: Paths) -> dict[str, Any]:
     data: dict[str, Any] = {}
     cf = paths.config_file
     if cf.exists():
@@ -82,27 +89,208 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
         if not isinstance(loaded, dict):
             raise ConfigError(f"{cf}: must be a mapping of settings")
         data.update(loaded)
-    data.update(overrides or {})
+    return data
+
+
+def settings_from(data: dict[str, Any], where: str = "config.yaml", base: "Settings | None" = None) -> Settings:
+    """A validated Settings from a mapping (unknown keys are an error, named)."""
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"{cf}: unknown setting(s): {', '.join(unknown)}")
+        raise ConfigError(f"{where}: unknown setting(s): {', '.join(unknown)}")
+    data = dict(data)
     for k in _TUPLE_FIELDS & set(data):
         v = data[k]
         data[k] = tuple(v) if isinstance(v, (list, tuple)) else (v,)
     try:
-        return replace(Settings(), **data).validate()
+        return replace(base or Settings(), **data).validate()
     except TypeError as e:
-        raise ConfigError(f"{cf}: {e}") from None
+        raise ConfigError(f"{where}: {e}") from None
+
+
+def parse_config_text(text: str, where: str = "config.yaml") -> Settings:
+    """config.yaml's text → Settings (what `adr config edit` submits is checked with this)."""
+    try:
+        loaded = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{where}: not valid YAML: {e}") from None
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{where}: must be a mapping of settings")
+    return settings_from(loaded, where)
+
+
+def read_settings(paths: Paths | None = None) -> Settings:
+    """What config.yaml asks for, before any hold: the daemon's raw input."""
+    paths = paths or get_paths()
+    return settings_from(_file_data(paths), str(paths.config_file))
+
+
+def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None, *,
+                  hold: bool = True) -> Settings:
+    """The settings in force: config.yaml (missing file: defaults), with weakening changes held back
+    until the human confirmed them (`hold`), then `overrides` (a command's own options)."""
+    paths = paths or get_paths()
+    settings = read_settings(paths)
+    if hold:
+        confirmed = read_confirmed(paths)
+        if confirmed is not None:
+            settings = held_settings(confirmed, settings)[0]
+    if overrides:
+        settings = settings_from(dict(overrides), "options", base=settings)
+    return settings
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
     paths = (paths or get_paths()).ensure()
-    default = Settings()
-    out = {f.name: (list(v) if isinstance(v, tuple) else v)
-           for f in fields(Settings) if (v := getattr(settings, f.name)) != getattr(default, f.name)}
     tmp = paths.config_file.with_suffix(".tmp")
-    tmp.write_text(yaml.safe_dump(out, sort_keys=True), encoding="utf-8")
+    tmp.write_text(render_config(settings), encoding="utf-8")
     os.chmod(tmp, 0o600)
     os.replace(tmp, paths.config_file)
     return paths.config_file
+
+
+def settings_dict(settings: Settings) -> dict[str, Any]:
+    return {f.name: (list(v) if isinstance(v, tuple) else v) for f in fields(Settings)
+            if (v := getattr(settings, f.name)) is not None}
+
+
+def render_config(settings: Settings) -> str:
+    """config.yaml text for `settings`: only what differs from the defaults."""
+    default = Settings()
+    out = {k: v for k, v in settings_dict(settings).items() if getattr(settings, k) != getattr(default, k)}
+    return yaml.safe_dump(out, sort_keys=True) if out else ""
+
+
+# ---- what weakens protection ------------------------------------------------------------------
+
+# How a change of each setting can weaken protection:
+#   ordered   — weaker when it moves towards the first value of ORDERED[key]
+#   enables   — weaker when it becomes true
+#   keeps     — weaker when a value is taken out (reputation providers)
+#   adds      — weaker when a value is added (disabled rules)
+#   same      — any change may weaken (rule directories: added ones can carry exceptions,
+#               removed ones take rules away)
+#   limit     — a count where 0 is off: weaker when it goes off or up (breakers, quotas)
+#   at_least  — weaker when it goes down (the breakers' window)
+#   neutral   — never weaker
+# A setting missing here counts as "same": a setting added later is protected until classified.
+ORDERED = {"mode": ("monitor", "enforce"), "sensitivity": ("relaxed", "balanced", "strict"),
+           "fail_mode": ("allow", "ask", "deny"), "audit_fail": ("allow", "ask", "deny"),
+           "quota_action": ("ask", "deny", "lockdown")}
+PROTECTION = {
+    "mode": "ordered", "sensitivity": "ordered", "fail_mode": "ordered",
+    "auto_approve": "enables", "allow_critical_override": "enables", "offline": "enables",
+    "providers": "keeps", "disabled_rules": "adds", "extra_rule_dirs": "same",
+    "approval_timeout": "neutral", "hook_timeout": "neutral", "lookup_budget": "neutral",
+    "connect_timeout": "neutral", "audit_max_bytes": "neutral",
+    "audit_fail": "ordered", "quota_action": "ordered",
+    "breaker_denies": "limit", "breaker_asks": "limit", "quota_installs": "limit", "quota_fetches": "limit",
+    "quota_deletes": "limit", "breaker_window_min": "at_least", "decision_budget_ms": "neutral",
+}
+
+
+@dataclass(frozen=True)
+class Weakening:
+    key: str
+    was: Any  # the confirmed value
+    wants: Any  # what config.yaml asks for
+    kept: Any  # what stays in force until the human confirms
+
+    def describe(self) -> str:
+        def show(v: Any) -> str:
+            if isinstance(v, tuple):
+                return "[" + ", ".join(map(str, v)) + "]" if v else "[]"
+            return str(v).lower() if isinstance(v, bool) else str(v)
+        if isinstance(self.wants, tuple) and isinstance(self.was, tuple):
+            kind = PROTECTION.get(self.key, "same")
+            added = [f"+{x}" for x in self.wants if x not in self.was] if kind != "keeps" else []
+            removed = [f"-{x}" for x in self.was if x not in self.wants] if kind != "adds" else []
+            return f"{self.key}: {' '.join(added + removed) or show(self.wants)}"
+        return f"{self.key}: {show(self.was)} → {show(self.wants)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        def plain(v: Any) -> Any:
+            return list(v) if isinstance(v, tuple) else v
+        return {"key": self.key, "was": plain(self.was), "wants": plain(self.wants), "kept": plain(self.kept),
+                "change": self.describe()}
+
+
+def _kept(kind: str, key: str, was: Any, wants: Any) -> Any:
+    """The value in force while a weakening waits (the weakening part undone, the rest applied), or
+    `wants` itself when the change does not weaken."""
+    if kind == "neutral" or was == wants:
+        return wants
+    if kind == "ordered":
+        order = ORDERED[key]
+        return was if order.index(wants) < order.index(was) else wants
+    if kind == "enables":
+        return was if wants and not was else wants
+    if kind == "keeps":
+        return tuple(wants) + tuple(v for v in was if v not in wants)
+    if kind == "adds":
+        return tuple(v for v in wants if v in was)
+    if kind == "limit":
+        return was if was and (not wants or wants > was) else wants
+    if kind == "at_least":
+        return was if wants < was else wants
+    return was  # same
+
+
+def held_settings(confirmed: Settings, wanted: Settings) -> tuple[Settings, tuple[Weakening, ...]]:
+    """(settings in force, the weakenings held back) when config asks for `wanted` and the human
+    last confirmed `confirmed`."""
+    held: list[Weakening] = []
+    changes: dict[str, Any] = {}
+    for f in fields(Settings):
+        was, wants = getattr(confirmed, f.name), getattr(wanted, f.name)
+        kept = _kept(PROTECTION.get(f.name, "same"), f.name, was, wants)
+        if kept != wants:
+            held.append(Weakening(f.name, was, wants, kept))
+            changes[f.name] = kept
+    return (replace(wanted, **changes) if changes else wanted), tuple(held)
+
+
+def weakenings(confirmed: Settings, wanted: Settings) -> tuple[Weakening, ...]:
+    return held_settings(confirmed, wanted)[1]
+
+
+# ---- the settings last in force (written by the daemon only) -----------------------------------------
+
+def read_confirmed(paths: Paths) -> Settings | None:
+    """The settings the daemon last had in force; None when it never ran here. A damaged file reads
+    as the defaults (so nothing weaker than the defaults passes unconfirmed)."""
+    f = paths.confirmed_settings
+    try:
+        raw = f.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return Settings()
+    try:
+        data = json.loads(raw)["settings"]
+        return settings_from(data, str(f))
+    except (ValueError, KeyError, TypeError, ConfigError):
+        return Settings()
+
+
+def write_confirmed(paths: Paths, settings: Settings, how: str) -> None:
+    """Atomically, user-only. `how`: what put these settings in force (recorded with them)."""
+    import time
+
+    paths.ensure()
+    f = paths.confirmed_settings
+    tmp = f.with_name(f.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"settings": settings_dict(settings), "how": how, "time": time.time()}, out, indent=1, sort_keys=True)
+    os.replace(tmp, f)
+
+
+def value_sources(paths: Paths, confirmed: "Settings | None" = None) -> dict[str, str]:
+    """Where each setting's value in force comes from: default | config.yaml | held."""
+    data = _file_data(paths)
+    out = {f.name: ("config.yaml" if f.name in data else "default") for f in fields(Settings)}
+    if confirmed is not None:
+        for w in weakenings(confirmed, read_settings(paths)):
+            out[w.key] = "held"
+    return out

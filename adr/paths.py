@@ -102,6 +102,11 @@ class Paths:
         return self.cache_dir / "rules"
 
     @property
+    def confirmed_settings(self) -> Path:
+        """The settings in force as the daemon last applied them (adr/config.py: weakening holds)."""
+        return self.state_dir / "settings.confirmed.json"
+
+    @property
     def reputation_cache(self) -> Path:
         return self.cache_dir / "reputation.sqlite3"
 

@@ -2,13 +2,18 @@
 # System packages the test suite needs: dbus-daemon (a private session bus for the notification
 # tests), notify-send (libnotify-bin: the notify-send channel is tested against that bus),
 # zsh (the zsh shell guard is tested with a real zsh on a pty) and a C compiler with libc headers
-# (gcc, libc6-dev: adr's native hook / shim client, adr/native, is compiled and tested for real).
+# (gcc, libc6-dev: adr's native hook / shim client, adr/native, is compiled and tested for real),
+# tmux and screen (an agent's `tmux new -d` / `screen -dm` must not pass for the human: tested for real)
+# and util-linux's script (a pty an agent makes for itself).
 # Installs only what is missing; uses sudo when not root.
 set -euo pipefail
 need=()
 command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus)
 command -v notify-send >/dev/null 2>&1 || need+=(libnotify-bin)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v screen >/dev/null 2>&1 || need+=(screen)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 if ! command -v cc >/dev/null 2>&1 || [ ! -e /usr/include/stdio.h ]; then need+=(gcc libc6-dev); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""

@@ -14,6 +14,7 @@ from _approval_helpers import (DaemonProc, adr, agent_exe, claude_payload, decis
                                make_home, reason_of, records, run_hook, start_hook)
 from _daemon_helpers import wait_for  # noqa: E402
 from _notify_server import desktop_session  # noqa: E402
+from _human import human  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not shutil.which("dbus-daemon"), reason="dbus-daemon not installed (make sysdeps)")
 
@@ -56,7 +57,7 @@ def test_allow_once_from_the_notification(e):
     assert "approved once by you (desktop" in reason_of(out)
     call = srv.calls[n0]
     assert [a for a in call["actions"] if a != "default"] == ["allow_once", "deny", "allow_session", "allow_project"]
-    assert call["labels"][1:] == ["Allow once", "Deny", "Allow for this session", "Always allow in this project"]
+    assert call["labels"] == ["Allow once", "Deny", "Allow for this session", "Always allow in this project"]
     body = call["body"]
     assert "claude (claude-code) in " in body and "▶ frobnicate --all" in body
     assert "frobnicate needs a human [test.ask-frobnicate, medium]" in body
@@ -126,7 +127,7 @@ def test_identical_pending_actions_share_one_question(e):
     hooks = [start_hook(e["home"], e["agent"], "claude-code", payload) for _ in range(3)]
 
     def waiting():
-        qs = json.loads(adr(e["home"], "pending", "--json").stdout)
+        qs = json.loads(human(e["home"], "pending", "--json").stdout)
         return [q for q in qs if q["session"] == e["session"] and q["waiting"] == 3]
     (q,) = wait_for(waiting)
     assert len(srv.calls) == n0 + 1
@@ -141,17 +142,27 @@ def test_the_terminal_answers_and_the_notification_is_withdrawn(e):
     srv = e["server"]
     n0 = len(srv.calls)
     h = start_hook(e["home"], e["agent"], "claude-code", claude_payload("frobnicate --from-terminal", e["session"], e["cwd"]))
-    qs = wait_for(lambda: [q for q in json.loads(adr(e["home"], "pending", "--json").stdout) if q["session"] == e["session"]])
+    qs = wait_for(lambda: [q for q in json.loads(human(e["home"], "pending", "--json").stdout) if q["session"] == e["session"]])
     qid = qs[0]["id"]
-    assert qs[0]["action"] == "frobnicate --from-terminal" and qs[0]["agent"] == "claude"
-    r = adr(e["home"], "approve", qid)
+    assert qs[0]["action"] == "frobnicate --from-terminal" and qs[0]["agent"] == "claude" and qs[0]["needs_code"]
+    code = code_in(srv.calls[n0]["body"])
+    assert code not in json.dumps(qs)  # the listing never carries the code
+    r = human(e["home"], "approve", qid, code)
     assert r.returncode == 0, r.stderr
     assert decision_of(finish_hook(h)) == "allow"
     assert wait_for(lambda: srv.calls[n0]["id"] in srv.closed_by_client)
     rec = last_record(e, session=e["session"])
-    assert rec["approval"]["channel"] == "terminal"
-    again = adr(e["home"], "deny", qid)
+    assert rec["approval"]["channel"] == "terminal" and rec["approval"]["note"] == "with the code"
+    assert code not in json.dumps(records(e["home"])) and code not in e["daemon"].paths.daemon_log.read_text()
+    again = human(e["home"], "deny", qid, code)
     assert again.returncode == 1 and "no open question" in again.stderr
+
+
+def code_in(body):
+    import re
+    m = re.search(r"code (\d{6})", body)
+    assert m, body
+    return m.group(1)
 
 
 def test_status_and_doctor_name_the_channels(e):

@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _approval_helpers import (DaemonProc, adr, adr_env, agent_exe, claude_payload, codex_payload,  # noqa: E402
                                decision_of, make_home, reason_of, records, run_hook)
 from _daemon_helpers import BIN  # noqa: E402
+from _human import _controlling_tty, human  # noqa: E402
 
 from adr.daemon import protocol as P  # noqa: E402
 
@@ -40,7 +41,7 @@ def headless(tmp_path_factory):
 
 def codex_ask(h, command, session):
     out = run_hook(h["home"], h["agent"], "codex", codex_payload(command, session, h["cwd"]))
-    qs = [q for q in json.loads(adr(h["home"], "pending", "--json").stdout) if q["session"] == session]
+    qs = [q for q in json.loads(human(h["home"], "pending", "--json").stdout) if q["session"] == session]
     return out, qs
 
 
@@ -60,12 +61,12 @@ def test_a_host_that_cannot_ask_is_told_to_have_the_human_run_adr_approve(headle
     out, qs = codex_ask(h, "frobnicate --retry-me", session)
     (q,) = qs
     assert decision_of(out) == "deny" and f"adr approve {q['id']}" in reason_of(out)
-    shown = adr(h["home"], "pending", env={**adr_env(h["home"]), "COLUMNS": "200"}).stdout  # no tty: printed once
+    shown = human(h["home"], "pending", "--once", env={**adr_env(h["home"]), "COLUMNS": "200"}).stdout
     assert q["id"] in shown and "frobnicate --retry-me" in shown
     # the agent retries before the human answered: same question, same id
     out2, qs2 = codex_ask(h, "frobnicate --retry-me", session)
     assert [x["id"] for x in qs2] == [q["id"]] and f"adr approve {q['id']}" in reason_of(out2)
-    r = adr(h["home"], "approve", q["id"])
+    r = human(h["home"], "approve", q["id"])  # no desktop channel: no code; the terminal is checked
     assert r.returncode == 0, r.stderr
     assert "grant #" in r.stdout
     rec = [x for x in records(h["home"]) if x.get("event") == "approval"][-1]
@@ -81,8 +82,8 @@ def test_a_host_that_cannot_ask_is_told_to_have_the_human_run_adr_approve(headle
 def test_deny_from_the_terminal_closes_the_question(headless):
     h, session = headless, "d-" + uuid.uuid4().hex[:6]
     _, (q,) = codex_ask(h, "frobnicate --nope", session)
-    assert adr(h["home"], "deny", q["id"]).returncode == 0
-    assert not [x for x in json.loads(adr(h["home"], "pending", "--json").stdout) if x["id"] == q["id"]]
+    assert human(h["home"], "deny", q["id"]).returncode == 0
+    assert not [x for x in json.loads(human(h["home"], "pending", "--json").stdout) if x["id"] == q["id"]]
     out, _ = codex_ask(h, "frobnicate --nope", session)
     assert decision_of(out) == "deny"  # nothing granted
 
@@ -92,7 +93,7 @@ def security_records(home):
 
 
 def still_open(h, qid):
-    return any(x["id"] == qid for x in json.loads(adr(h["home"], "pending", "--json").stdout))
+    return any(x["id"] == qid for x in json.loads(human(h["home"], "pending", "--json").stdout))
 
 
 def test_a_process_named_like_an_agent_cannot_approve(headless):
@@ -132,19 +133,20 @@ def test_an_unknown_agent_that_sent_hook_requests_cannot_approve_from_its_shell(
     script = (
         "import json, subprocess, sys\n"
         f"hook = subprocess.run([{str(BIN / 'adr-hook')!r}, 'codex'], input={payload!r}, capture_output=True, text=True)\n"
-        f"qs = json.loads(subprocess.run([{str(BIN / 'adr')!r}, 'pending', '--json'], capture_output=True, text=True).stdout)\n"
-        f"qid = [q['id'] for q in qs if q['session'] == {session!r}][0]\n"
+        f"ls = subprocess.run([{str(BIN / 'adr')!r}, 'pending', '--json'], capture_output=True, text=True)\n"
+        "import re; qid = re.search(r'adr approve ([0-9a-f]+)', hook.stdout).group(1)\n"
         f"r = subprocess.run(['/bin/sh', '-c', {str(BIN / 'adr')!r} + ' approve ' + qid], capture_output=True, text=True)\n"
-        "print(json.dumps({'qid': qid, 'rc': r.returncode, 'err': r.stderr}))\n"
+        "print(json.dumps({'qid': qid, 'rc': r.returncode, 'err': r.stderr, 'ls_rc': ls.returncode, 'ls_err': ls.stderr}))\n"
     )
     import subprocess
     r = subprocess.run([str(agent), "-c", script], env=adr_env(h["home"]), capture_output=True, text=True, timeout=120)
     res = json.loads(r.stdout.strip().splitlines()[-1])
     assert res["rc"] == 1 and "refused" in res["err"] and "sent hook requests" in res["err"], res
+    assert res["ls_rc"] == 1 and "refused" in res["ls_err"], res  # nor may it list the questions
     assert still_open(h, res["qid"])
     assert security_records(h["home"])[-1]["id"] == res["qid"]
-    # the human's own terminal (here: the test process) still can
-    assert adr(h["home"], "deny", res["qid"]).returncode == 0
+    # the human's own terminal still can
+    assert human(h["home"], "deny", res["qid"]).returncode == 0
 
 
 def test_an_agents_environment_marker_is_refused(headless):
@@ -163,13 +165,13 @@ def test_the_live_view_answers_with_one_key(headless):
     import time
 
     h, session = headless, "l-" + uuid.uuid4().hex[:6]
-    for other in json.loads(adr(h["home"], "pending", "--json").stdout):  # ours is then the one selected
-        adr(h["home"], "deny", other["id"])
+    for other in json.loads(human(h["home"], "pending", "--json").stdout):  # ours is then the one selected
+        human(h["home"], "deny", other["id"])
     _, (q,) = codex_ask(h, "frobnicate --live", session)
     master, slave = pty.openpty()
     env = {**adr_env(h["home"]), "COLUMNS": "200", "LINES": "40", "TERM": "xterm"}
     p = subprocess.Popen([str(BIN / "adr"), "pending"], stdin=slave, stdout=slave, stderr=slave, env=env,
-                         start_new_session=True)
+                         start_new_session=True, preexec_fn=_controlling_tty)
     os.close(slave)
     seen = b""
 

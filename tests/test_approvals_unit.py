@@ -11,6 +11,7 @@ import pytest
 from adr.actions import Action, ActionKind, Context, Decision, Evidence, Finding, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.daemon import approvals as A
+from adr.daemon import gate as G
 from adr.daemon import protocol as P
 from adr.daemon.client import request
 from adr.policy.grants import GrantStore
@@ -85,7 +86,7 @@ def test_project_button_only_for_ask_level_and_critical_needs_two_steps(tmp_path
 
 
 def test_terminal_rules_for_critical_questions(tmp_path, audit, monkeypatch):
-    monkeypatch.setattr(A.Approvals, "refusal", lambda self, pid: None)
+    monkeypatch.setattr(G.HumanGate, "refusal", lambda self, pid: None)  # the gate has its own tests
 
     async def go():
         ap = make(tmp_path, audit, None)
@@ -128,13 +129,13 @@ def test_registry_stops_at_terminals_and_pid_one(tmp_path, audit, monkeypatch):
     ap = make(tmp_path, audit, None)
     chain = [(100, 1.0, "adr-hook"), (90, 1.0, "sh"), (80, 1.0, "bash"), (70, 1.0, "gnome-terminal-server"),
              (1, 1.0, "systemd")]
-    monkeypatch.setattr(A, "_walk", lambda pid, depth, skip_first=False: iter(chain[1:] if skip_first else chain))
+    monkeypatch.setattr(G, "_walk", lambda pid, depth, skip_first=False: iter(chain[1:] if skip_first else chain))
     ap.note_hook_peer(100, "shim", "s")
-    assert set(ap._agents) == {(90, 1.0), (80, 1.0)}  # the terminal emulator is never taken for an agent
+    assert set(ap.gate._agents) == {(90, 1.0), (80, 1.0)}  # the terminal emulator is never taken for an agent
     chain[2] = (80, 1.0, "node")
-    ap._agents.clear()
+    ap.gate._agents.clear()
     ap.note_hook_peer(100, "claude-code", "s")
-    assert set(ap._agents) == {(90, 1.0), (80, 1.0)}
+    assert set(ap.gate._agents) == {(90, 1.0), (80, 1.0)}
 
 
 # ---- protocol and clients -------------------------------------------------------------------

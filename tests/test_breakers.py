@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from _daemon_helpers import BIN, DaemonProc, adr_env, write_test_rule
+from _human import human_call
 from adr.actions import Action, ActionKind, Context
 from adr.config import Settings, save_settings
 from adr.daemon import protocol as P
@@ -61,7 +62,9 @@ def test_denies_trip_the_breaker_for_that_session_only_until_the_human_resets_it
     alerts = daemon.request(P.Request(op="call", target="alerts.list")).data["alerts"]
     assert any(a["kind"] == "breaker" and a["session"] == "noisy" for a in alerts)
     r = daemon.request(P.Request(op="call", target="breakers.reset", args={"session": "noisy"}))
-    assert r.ok and r.data["reset"] is True
+    assert not r.ok and r.error_code == P.FORBIDDEN  # this test process has no terminal: not the human
+    r = human_call(home, "breakers.reset", {"session": "noisy"})  # the human, at a terminal of their own
+    assert r["ok"] and r["data"]["reset"] is True, r
     assert hook(home, "mkdir build4", "noisy") == "allow"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from _daemon_helpers import BIN, TEST_RULE, DaemonProc, adr_env, wait_for, write_test_rule
+from _human import human
 from adr.actions import Action, ActionKind, Context, Decision
 from adr.record.audit import iter_records, verify
 from adr.daemon import protocol as P
@@ -393,12 +394,15 @@ def test_stop_needs_a_human(daemon, tmp_path):
         os.close(slave)
     assert p.returncode == 1 and "not stopped" in err
     assert daemon.request(P.Request(op="ping")).ok
-    # a human with --yes outside any agent
+    # a script outside any agent, but with no terminal: still refused (no human is at it)
     out = subprocess.run([adr, "daemon", "stop", "--yes"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
                          text=True, timeout=60)
-    assert out.returncode == 0 and "stopped" in out.stdout
+    assert out.returncode == 1 and "no terminal" in out.stderr
+    # the human at a terminal of their own (no desktop channel here: the daemon checks the terminal)
+    out = human(daemon.home, "daemon", "stop", "--yes")
+    assert out.returncode == 0 and "stopped" in out.stdout, out.stderr
     assert daemon.proc.wait(30) == 0
-    assert "refused to stop" in daemon.paths.daemon_log.read_text()
+    assert "refused stop stop" in daemon.paths.daemon_log.read_text()
 
 
 def test_status_cli_when_down_and_up(tmp_path, shared):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from _daemon_helpers import BIN, DaemonProc, adr_env, wait_for, write_test_rule
+from _human import human
 from adr.record.audit import iter_records, verify
 from adr.config import Settings, save_settings
 from adr.paths import get_paths
@@ -62,16 +63,21 @@ def test_daemon_up_deny_and_allow(daemon):
     assert recs[0]["host"] == "claude-code" and recs[0]["tool"] == "Bash" and recs[0]["event"] == "PreToolUse"
 
 
-def test_settings_changes_reach_the_client_through_the_daemon(daemon):
-    """auto_approve is read by the daemon (config.yaml is watched) and sent with each answer."""
+def test_settings_changes_reach_the_client_through_the_daemon(home):
+    """auto_approve is read by the daemon (config.yaml is watched) and sent with each answer. (A daemon
+    of its own: this test process sends hooks itself, so to a daemon that saw them it is an agent.)"""
+    daemon = DaemonProc(home).start()
     paths = get_paths({"ADR_HOME": str(daemon.home)})
-    save_settings(Settings(auto_approve=True), paths)
+    # a weaker setting: `adr config set` at the human's terminal (no desktop here: the terminal is checked)
+    r = human(daemon.home, "config", "set", "auto_approve", "true")
+    assert r.returncode == 0, r.stderr
     try:
         assert wait_for(lambda: answer(run_hook(daemon.home, hook_input("ls"))) is not None)
         assert answer(run_hook(daemon.home, hook_input("ls")))["permissionDecision"] == "allow"
+        paths.config_file.unlink()  # stronger again: applies at once, whoever removed the file
+        assert wait_for(lambda: run_hook(daemon.home, hook_input("ls")).stdout == b"")
     finally:
-        paths.config_file.unlink()
-    assert wait_for(lambda: run_hook(daemon.home, hook_input("ls")).stdout == b"")
+        daemon.stop()
 
 
 def test_daemon_down_evaluates_in_process_and_says_so(home):

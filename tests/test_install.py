@@ -355,6 +355,9 @@ def test_cli_install_uninstall_round_trip(env, monkeypatch):
     import adr.monitor.ancestry as anc
 
     monkeypatch.setattr(anc, "inside_agent", lambda *a, **k: None)  # the suite may itself run under an agent
+    import adr.cli.install as install_cli
+    # in-process, with no terminal: the human's confirmation (tests/test_human_gate*.py) is not this test's
+    monkeypatch.setattr(install_cli, "_confirm_uninstall", lambda hosts: None)
     seed(env, "claude-code")
     before = snapshot(env["home"])
     from adr.cli import main
@@ -422,9 +425,11 @@ def test_cli_install_writes_the_native_hook_which_stays_recognisable(env, monkey
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("ADR_HOOK_BIN", str(env["hook"]))  # the Python adr-hook it falls back to
     monkeypatch.delenv("ADR_NATIVE", raising=False)
+    import adr.cli.install as install_cli
     import adr.monitor.ancestry as anc
 
     monkeypatch.setattr(anc, "inside_agent", lambda *a, **k: None)
+    monkeypatch.setattr(install_cli, "_confirm_uninstall", lambda hosts: None)  # as in the round trip above
     seed(env, "claude-code")
     before = snapshot(env["home"])
     from adr.cli import main

@@ -225,5 +225,5 @@ def test_osascript_script_and_parse():
     assert osascript.parse(0, "button returned:Allow for this session, gave up:false", q) == ALLOW_SESSION
     assert osascript.parse(0, "button returned:, gave up:true", q) is None
     assert osascript.parse(1, "", q) == DENY  # the cancel button (Deny): osascript exits 1
-    assert osascript.command("/usr/bin/osascript", q)[:2] == ["/usr/bin/osascript", "-e"]
+    assert osascript.command("/usr/bin/osascript", q) == ["/usr/bin/osascript", "-"]  # the script goes on stdin
     assert LABELS[OVERRIDE] in osascript.script(question(choices=CRITICAL_CHOICES, critical=True))

@@ -20,6 +20,7 @@ def _register() -> None:
     from adr.cli import supply  # noqa: F401
     from adr.cli import approvals  # noqa: F401
     from adr.cli import wrap  # noqa: F401
+    from adr.cli import config  # noqa: F401
 
 
 _register()

@@ -1,7 +1,9 @@
-"""`adr pending`, `adr approve ID`, `adr deny ID`, `adr grants list | revoke ID`.
+"""`adr pending`, `adr approve ID [CODE]`, `adr deny ID [CODE]`, `adr grants list | revoke ID`.
 
-Answers go to the daemon over its socket; the daemon checks the requester's process tree again,
-so an agent cannot answer for itself by any route. Refusals are security events in the audit log.
+Answers go to the daemon over its socket; the daemon's gate (adr/daemon/gate.py) checks that a
+human at a terminal sent them and, for a question shown on the desktop, that they carry its
+one-time code — so an agent cannot answer for itself by any route. Refusals are security events in
+the audit log.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Any
 import click
 
 from adr.cli import main
+from adr.cli._human import fail, read_code, refuse_inside_agent
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 from adr.daemon.failsafe import FIX_HINT
@@ -23,38 +26,12 @@ from adr.paths import get_paths
 _FOR = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhd]?)$")
 
 
-def _fail(msg: str, code: int = 1) -> None:
-    click.echo(f"adr: {msg}", err=True)
-    sys.exit(code)
-
-
-def _refuse_inside_agent(qid: str, choice: str) -> None:
-    """The first wall: a command run by an agent never reaches the daemon (the second wall)."""
-    from adr.monitor.ancestry import inside_agent
-
-    why = inside_agent()
-    if not why:
-        return
-    try:
-        import os
-
-        from adr.record.audit import AuditLog
-        from adr.daemon.approvals import security_entry
-
-        log = AuditLog(get_paths().ensure().audit_dir)
-        try:
-            log.append(security_entry(os.getpid(), qid, choice, f"it runs inside an AI agent: {why}", by="cli"))
-        finally:
-            log.close()
-    except Exception as e:  # the refusal matters more than its record
-        click.echo(f"adr: could not record the refusal in the audit log: {e}", err=True)
-    _fail(f"refused: this command runs inside an AI agent ({why}). Questions are answered by you, from a "
-          "terminal or notification no agent controls. This attempt was recorded in the audit log.")
+_fail = fail
 
 
 def _questions() -> list[dict[str, Any]]:
     try:
-        resp = request(P.Request(op="pending", id=P.new_id()))
+        resp = request(P.Request(op="pending", id=P.new_id()), timeout=15)
     except (DaemonUnavailable, P.ProtocolError) as e:
         _fail(f"the daemon is not running ({e}); there is nothing to answer. {FIX_HINT}.")
     if not resp.ok:
@@ -62,17 +39,29 @@ def _questions() -> list[dict[str, Any]]:
     return list(resp.data.get("questions") or [])
 
 
-def _send(qid: str, choice: str, minutes: float = 0, confirmed: bool = False) -> tuple[bool, str]:
-    try:
-        resp = request(P.Request(op="answer", id=P.new_id(), question=qid, choice=choice, minutes=minutes,
-                                 confirmed=confirmed))
-    except (DaemonUnavailable, P.ProtocolError) as e:
-        return False, f"the daemon is not running ({e})"
-    if not resp.ok:
-        return False, resp.error
-    grants = resp.data.get("grants") or []
-    extra = f"; grant {', '.join('#' + str(g) for g in grants)} recorded" if grants else ""
-    return True, f"{resp.data.get('result')}{extra}"
+def _send(qid: str, choice: str, minutes: float = 0, confirmed: bool = False, code: str = "",
+          prompt: bool = True) -> tuple[bool, str]:
+    """Answer question `qid`; when it needs the code from the desktop and none was given, ask for it
+    at the terminal (Enter alone shows the question again)."""
+    for _ in range(4):
+        try:
+            resp = request(P.Request(op="answer", id=P.new_id(), question=qid, choice=choice, minutes=minutes,
+                                     confirmed=confirmed, code=code, reshow=prompt and not code), timeout=15)
+        except (DaemonUnavailable, P.ProtocolError) as e:
+            return False, f"the daemon is not running ({e})"
+        if resp.ok:
+            grants = resp.data.get("grants") or []
+            extra = f"; grant {', '.join('#' + str(g) for g in grants)} recorded" if grants else ""
+            return True, f"{resp.data.get('result')}{extra}"
+        if not prompt or resp.error_code not in ("code_required", "wrong_code") or "closed" in resp.error:
+            return False, resp.error
+        why = "wrong code; " if resp.error_code == "wrong_code" else ""
+        typed = read_code(f"adr: {why}the code shown with question {qid} on your desktop "
+                          + ("(Enter: give up): " if why else "(Enter: show it again): "))
+        if typed is None or (why and not typed):
+            return False, resp.error
+        code = typed
+    return False, "not answered"
 
 
 def _confirm_override(q: dict[str, Any]) -> bool:
@@ -107,28 +96,32 @@ def pending(as_json: bool, once: bool) -> None:
 
         Console().print(table(_questions(), keys=False))
         return
-    _refuse_inside_agent("*", "pending")
+    refuse_inside_agent("*", "pending")
     from adr.notify.terminal import live
 
-    live(_questions, lambda qid, choice, confirmed: _send(qid, choice, confirmed=confirmed), _confirm_override)
+    live(_questions, lambda qid, choice, confirmed, code: _send(qid, choice, confirmed=confirmed, code=code,
+                                                                prompt=False),
+         _confirm_override, lambda q: read_code(f"code shown with question {q['id']} on your desktop: ") or "")
 
 
 @main.command("approve")
 @click.argument("question_id")
+@click.argument("code", required=False, default="")
 @click.option("--session", "scope", flag_value="session", help="Allow it for the rest of this agent session.")
 @click.option("--project", "scope", flag_value="project", help="Always allow it in this project (ask-level rules).")
 @click.option("--everywhere", "scope", flag_value="global", help="Always allow it, in every project.")
 @click.option("--for", "for_", metavar="DURATION", help="Allow it for a while: 30m, 2h, 1d.")
 @click.option("--override", is_flag=True, help="A critical (deny-level) rule: allow once, after a typed confirmation "
                                                "(needs allow_critical_override in config.yaml).")
-def approve(question_id: str, scope: str | None, for_: str | None, override: bool) -> None:
-    """Allow what question QUESTION_ID asks about (once, unless you say otherwise)."""
+def approve(question_id: str, code: str, scope: str | None, for_: str | None, override: bool) -> None:
+    """Allow what question QUESTION_ID asks about (once, unless you say otherwise). CODE: the one-time
+    code the question shows on your desktop (asked for here when you leave it out)."""
     choice = {None: N.ALLOW_ONCE, "session": N.ALLOW_SESSION, "project": N.ALLOW_PROJECT,
               "global": N.ALLOW_GLOBAL}[scope]
     minutes = 0.0
     if for_:
         choice, minutes = N.ALLOW_MINUTES, _minutes(for_)
-    _refuse_inside_agent(question_id, N.CONFIRM if override else choice)
+    refuse_inside_agent(question_id, N.CONFIRM if override else choice)
     if override:
         q = next((q for q in _questions() if q.get("id") == question_id), None)
         if q is None:
@@ -138,7 +131,7 @@ def approve(question_id: str, scope: str | None, for_: str | None, override: boo
         if not _confirm_override(q):
             _fail("not overridden.")
         choice = N.CONFIRM
-    ok, msg = _send(question_id, choice, minutes=minutes, confirmed=override)
+    ok, msg = _send(question_id, choice, minutes=minutes, confirmed=override, code=code)
     if not ok:
         _fail(msg)
     click.echo(f"question {question_id}: {msg}.")
@@ -146,10 +139,11 @@ def approve(question_id: str, scope: str | None, for_: str | None, override: boo
 
 @main.command("deny")
 @click.argument("question_id")
-def deny(question_id: str) -> None:
-    """Deny what question QUESTION_ID asks about."""
-    _refuse_inside_agent(question_id, N.DENY)
-    ok, msg = _send(question_id, N.DENY)
+@click.argument("code", required=False, default="")
+def deny(question_id: str, code: str) -> None:
+    """Deny what question QUESTION_ID asks about (CODE: as for `adr approve`)."""
+    refuse_inside_agent(question_id, N.DENY)
+    ok, msg = _send(question_id, N.DENY, code=code)
     if not ok:
         _fail(msg)
     click.echo(f"question {question_id}: {msg}.")

@@ -40,15 +40,14 @@ def daemon_group(ctx: click.Context, debug: bool) -> None:
 
 
 @daemon_group.command("stop")
-@click.option("--yes", is_flag=True, help="Do not ask (refused when stdin is not a terminal and an agent runs us).")
+@click.option("--yes", is_flag=True, help="Do not ask here first (the desktop confirmation, or this terminal's "
+                                          "check without one, still applies).")
 def daemon_stop(yes: bool) -> None:
-    """Stop the running daemon (a human must confirm; agents cannot do this)."""
-    from adr.monitor.ancestry import inside_agent
+    """Stop the running daemon. Only you can: confirm with the code or button adr shows on your
+    desktop (without a desktop channel, the daemon checks that a human's terminal asks)."""
+    from adr.cli._human import guarded, refuse_inside_agent
 
-    why = inside_agent()
-    if why:
-        _fail(f"refused: this command runs inside an AI agent ({why}). Stopping adr must be done by you, "
-              "from a terminal that no agent controls.")
+    refuse_inside_agent("stop", "stop")
     if not yes:
         if not sys.stdin.isatty():
             _fail("refused: stopping adr needs an interactive confirmation, and stdin is not a terminal. "
@@ -56,13 +55,14 @@ def daemon_stop(yes: bool) -> None:
         if not click.confirm("Stop the adr daemon? Agents will fall back to in-process checks", default=False):
             _fail("not stopped.")
     try:
-        resp = request(P.Request(op="stop", id=P.new_id(), confirmed=True))
+        resp = guarded("stop", lambda cid, code: request(P.Request(op="stop", id=P.new_id(), confirmed=True,
+                                                                   challenge=cid, code=code), timeout=15))
     except DaemonUnavailable as e:
         _fail(f"the daemon is not running ({e}).")
     if not resp.ok:
         _fail(resp.error)
     pid = resp.data.get("pid")
-    for _ in range(50):  # wait (bounded) until the socket is gone, so `make run` can start again
+    for _ in range(50):  # wait (bounded) until the socket is gone, so the daemon can start again
         try:
             request(P.Request(op="ping"), timeout=0.2, connect_timeout=0.2)
         except DaemonUnavailable:
@@ -134,6 +134,11 @@ def render_status(d: dict[str, Any]) -> None:
                   f"{ap.get('asked', 0)} asked · {ap.get('allowed', 0)} allowed · {ap.get('denied', 0)} denied · "
                   f"{ap.get('timed_out', 0)} timed out · {ap.get('granted', 0)} by grant · "
                   f"{ap.get('refused', 0)} refused (window {ap.get('timeout_s')} s)")
+    held = d.get("settings_held") or {}
+    for h in held.get("held") or []:
+        t.add_row("settings held", f"[yellow]{escape(str(h.get('change')))}[/]: config.yaml asks for it; "
+                  f"[bold]{escape(str(h.get('kept')))}[/] stays in force until you confirm "
+                  f"(`{held.get('confirm_with')}`)" + (" — you refused it" if held.get("refused") else ""))
     t.add_row("reloads", f"{d.get('reloads', 0)} (last {d.get('last_reload') or 'never'})")
     err = d.get("last_reload_error")
     t.add_row("reload error", f"[red]failed at {err.get('time')}[/] — the last good rules stay in use (below)"

@@ -145,19 +145,14 @@ def install(hosts: tuple[str, ...], project: str | None, hook_bin: str | None, n
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def uninstall(hosts: tuple[str, ...], project: str | None, dry_run: bool, as_json: bool) -> None:
     """Remove adr's hook: restores the original config byte for byte when nothing else changed,
-    otherwise removes only adr's entries. Refused inside an AI agent (an agent cannot unhook adr)."""
+    otherwise removes only adr's entries. Only you can: confirm with the code or button adr shows on
+    your desktop (refused inside an AI agent; an agent cannot unhook adr this way)."""
     from adr.integrations.install.base import InstallError
     from adr.integrations.install.hosts import INSTALLERS
 
-    if not dry_run:
-        from adr.monitor.ancestry import inside_agent
-
-        why = inside_agent()
-        if why:
-            raise click.ClickException(f"refused: this command runs inside an AI agent ({why}). Removing adr's "
-                                       "hooks must be done by you, from a terminal that no agent controls.")
-
     ctx = _context(project, None, dry_run=dry_run, need_bin=False)
+    if not dry_run:
+        _confirm_uninstall(hosts)
     results, errors = [], {}
     for h in _hosts(hosts, ctx, for_install=False):
         inst = INSTALLERS[h]
@@ -173,6 +168,27 @@ def uninstall(hosts: tuple[str, ...], project: str | None, dry_run: bool, as_jso
     _print_results(results, errors, as_json)
     if errors:
         sys.exit(1)
+
+
+def _confirm_uninstall(hosts: tuple[str, ...]) -> None:
+    """Only the human removes adr's hooks: a challenge through the daemon (code or button on the
+    desktop); with no daemon running, the same terminal walls checked here."""
+    from adr.cli._human import fail, guarded, local_refusal, refuse_inside_agent
+    from adr.daemon import protocol as P
+    from adr.daemon.client import DaemonUnavailable, request
+
+    refuse_inside_agent("uninstall", "uninstall")
+    try:
+        resp = guarded("uninstall", lambda cid, code: request(P.Request(
+            op="config", id=P.new_id(), config_op="check", purpose="uninstall", challenge=cid, code=code), timeout=15),
+            detail=tuple(hosts))
+    except DaemonUnavailable:
+        why = local_refusal()
+        if why:
+            fail(f"refused: {why}. Removing adr's hooks must be done by you, from a terminal no agent controls.")
+        return
+    if not resp.ok:
+        fail(resp.error)
 
 
 @main.command()

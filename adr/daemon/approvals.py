@@ -13,9 +13,11 @@ Identical pending actions (same fingerprint, host and session) share one questio
 - Before asking, grants are checked: an ask that every asking rule has a grant for is allowed.
 - Deny-level rules are only put to the human when `allow_critical_override` is set, then only
   as "Override (allow once)…" followed by an explicit second confirmation; never granted.
-- Answers over the socket are refused when the requester runs inside an agent's process tree
-  (agent names, the processes that sent hook requests, agents' environment markers); every
-  refusal is a security event in the audit log.
+- Only the human answers (adr/daemon/gate.py): a desktop channel's own answer (a button), or a
+  terminal request that passes the gate's walls (no agent in or above it, a human at a terminal)
+  AND, once the question was shown where a code stays private, echoes that question's one-time
+  code (`adr approve ID CODE`). Every refusal and wrong code is a security event in the audit log;
+  MAX_CODE_TRIES wrong codes deny the question.
 """
 from __future__ import annotations
 
@@ -26,16 +28,14 @@ import os
 import re
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Awaitable, Callable, Iterator
-
-import psutil
+from typing import Any, Awaitable, Callable
 
 from adr.actions import Action, Decision, RuleAction, Verdict
+from adr.daemon.gate import MAX_CODE_TRIES, HumanGate, code_matches, new_code, security_entry
 from adr.record.audit import Origin, decision_entry
 from adr.record.redact import redact
 from adr.config import Settings
 from adr.policy.grants import Fingerprint, Grant, GrantStore, fingerprint, project_of
-from adr.monitor.ancestry import _proc_read, agent_env_marker, inside_agent
 from adr.notify import interface as N
 from adr.policy import effective_action
 
@@ -44,12 +44,6 @@ log = logging.getLogger("adr.daemon")
 DETACHED_TTL = 600.0  # a question nobody waits on (headless) stays answerable this long
 REPROBE_EVERY = 60.0  # while no desktop channel was found, look again at most this often
 MAX_PENDING = 256
-MAX_REGISTRY = 4096
-SHELLS = frozenset({"sh", "bash", "dash", "zsh", "fish", "ksh", "mksh", "busybox", "env", "timeout", "nice"})
-# never an agent: the hook walk stops below these (a human's terminal under them must stay able to answer)
-NOT_AGENTS = frozenset({"systemd", "init", "launchd", "login", "sshd", "su", "sudo", "tmux", "tmux: server", "screen",
-                        "gnome-terminal-", "gnome-terminal-server", "konsole", "xterm", "kitty", "alacritty",
-                        "wezterm-gui", "foot", "terminator", "tilix", "iTerm2", "Terminal", "ptyxis", "xfce4-terminal"})
 _QID = re.compile(r"^[0-9a-f]{6,16}$")
 
 
@@ -79,6 +73,12 @@ class Pending:
     state: str = "open"  # open | answered | timed out | expired
     grants: list[Grant] = field(default_factory=list)
     minutes: float = 0.0  # ALLOW_MINUTES from the terminal: for how long
+    code_shown: bool = False  # its code reached the human on a private channel: terminal answers need it
+    tries: int = 0  # wrong codes so far
+
+    @property
+    def id(self) -> str:
+        return self.q.id
 
     def to_dict(self) -> dict[str, Any]:
         q = self.q
@@ -86,7 +86,7 @@ class Pending:
                 "action": q.action, "rule_id": q.rule_id, "rule_title": q.rule_title, "reason": q.reason,
                 "severity": q.severity, "rule_ids": list(self.rule_ids), "choices": list(q.choices),
                 "critical": self.critical, "confirm": q.confirm, "waiting": self.waiters,
-                "detached": self.detached, "age_s": round(time.time() - self.created, 1),
+                "detached": self.detached, "needs_code": self.code_shown, "age_s": round(time.time() - self.created, 1),
                 "expires_in_s": round(max(0.0, self.expires_mono - time.monotonic()), 1)}
 
 
@@ -102,15 +102,15 @@ class Outcome:
 
 class Approvals:
     def __init__(self, grants: GrantStore, audit: Callable[[dict[str, Any]], None],
-                 notifiers: "list[Any] | None" = None) -> None:
+                 notifiers: "list[Any] | None" = None, gate: "HumanGate | None" = None) -> None:
         self.grants = grants
         self._audit = audit
+        self.gate = gate or HumanGate(audit)
         self.notifiers: list[Any] = list(notifiers or [])
         self._fixed = notifiers is not None
         self._probed = 0.0
         self.pending: dict[str, Pending] = {}
         self._by_key: dict[tuple[str, ...], str] = {}
-        self._agents: dict[tuple[int, float], str] = {}  # (pid, start time) → "host session" that hooked
         self.stats: dict[str, int] = {"asked": 0, "allowed": 0, "denied": 0, "timed_out": 0, "granted": 0,
                                       "headless": 0, "refused": 0}
 
@@ -124,14 +124,16 @@ class Approvals:
         from adr.notify.select import detect
 
         self._probed = time.monotonic()
+        gate = self.gate
         try:
-            self.notifiers = await detect()
+            self.notifiers = await detect(vet=gate.server_refusal,
+                                          on_forged=lambda why: gate.channel_problem("desktop", why, "forged-signal"))
         except Exception as e:  # never keep the daemon from starting over a notification problem
             log.warning("cannot look for desktop notifications: %s", e)
             self.notifiers = []
         log.info("approvals: %s", "; ".join(self.channels()))
 
-    async def _ensure_channel(self) -> None:
+    async def ensure_channel(self) -> None:
         if not self.notifiers and not self._fixed and time.monotonic() - self._probed > REPROBE_EVERY:
             await self._detect()
 
@@ -141,46 +143,10 @@ class Approvals:
     def status(self, settings: Settings) -> dict[str, Any]:
         return {"channels": self.channels(), "desktop": bool(self.notifiers), "pending": len(self.pending),
                 "timeout_s": settings.approval_timeout, "critical_override": settings.allow_critical_override,
-                **self.stats}
-
-    # ---- the session registry: which processes are agents --------------------------------------
+                **self.stats, "gate": self.gate.status()}
 
     def note_hook_peer(self, pid: int | None, host: str, session: str) -> None:
-        """The hook client's parents up to the first non-shell process are the agent (or its tool
-        runner): anything started below them cannot answer a question."""
-        if not pid:
-            return
-        for ppid, start, name in _walk(pid, 6, skip_first=True):  # lazily: usually two reads
-            if ppid <= 1 or name in NOT_AGENTS:
-                break
-            key = (ppid, start)
-            last = name not in SHELLS and not name.startswith("adr")
-            if key in self._agents:
-                if last:
-                    break
-                continue
-            if len(self._agents) >= MAX_REGISTRY:
-                self._agents.pop(next(iter(self._agents)))
-            self._agents[key] = f"{host or 'a host'} session {session[:12] or '?'}"
-            if last:
-                break
-
-    def refusal(self, pid: int | None) -> str | None:
-        """Why a request from `pid` may not answer questions (None: a human's terminal)."""
-        if not pid:
-            return "the requesting process cannot be identified"
-        why = inside_agent(pid)
-        if why:
-            return f"it runs inside an AI agent: {why}"
-        for ppid, start, name in _chain(pid, 64):
-            seen = self._agents.get((ppid, start))
-            if seen:
-                return f"it runs under {name} (pid {ppid}), which sent hook requests for {seen}"
-        with contextlib.suppress(psutil.Error, OSError):
-            marker = agent_env_marker(psutil.Process(pid).environ())
-            if marker:
-                return f"its environment has {marker}, set by an AI agent for the commands it runs"
-        return None
+        self.gate.note_hook_peer(pid, host, session)
 
     # ---- deciding -----------------------------------------------------------------------------
 
@@ -216,7 +182,7 @@ class Approvals:
                                        reason=f"adr: allowed, granted by {by}: {top.title} [{top.rule_id}] "
                                               f"(`adr grants revoke ID` takes it back)"),
                                "grant", {"granted_by": [g.id for g in granted], "grant": by})
-        await self._ensure_channel()
+        await self.ensure_channel()
         if not self.notifiers and can_ask and not critical:
             self.stats["headless"] += 1
             return unchanged  # no desktop: the host's own question is the best there is
@@ -252,7 +218,7 @@ class Approvals:
             qid = new_question_id()
         home = os.path.expanduser("~")
         shown_project = ("~" + project[len(home):]) if home and project.startswith(home + "/") else project
-        q = N.Question(id=qid, agent=ctx.agent, host=host, project=shown_project,
+        q = N.Question(id=qid, agent=ctx.agent, host=host, project=shown_project, code=new_code(),
                        action=N.one_line(redact(action.summary(limit=2000), 400), 200),
                        rule_id=top.rule_id, rule_title=top.title,
                        reason=N.one_line(redact(top.description or "", 600), 300) or top.title,
@@ -271,13 +237,16 @@ class Approvals:
         """Put the question to the desktop channel until it is answered or withdrawn."""
         for notifier in self.notifiers:
             while not p.future.done():
+                shown = p.code_shown
+                p.code_shown = shown or bool(getattr(notifier, "shows_code", False))
                 try:
                     ans = await notifier.ask(p.q)
                 except asyncio.CancelledError:
                     raise
                 except Exception as e:
-                    log.warning("approvals: %s failed (%s); the terminal can still answer %s",
-                                notifier.name, e, p.q.id)
+                    p.code_shown = shown  # it never reached the human
+                    self.gate.note_channel_error(notifier, e)
+                    log.warning("approvals: %s failed; the terminal can still answer %s", notifier.name, p.q.id)
                     break
                 if ans is None:
                     return  # closed unanswered (expired): the terminal can still answer
@@ -351,6 +320,13 @@ class Approvals:
                                      f"{override}: {_what(p)}")
             return Outcome(verdict, "human", {"approval": info}, explicit_allow=True)
         how = " (notification dismissed)" if ans.note == "dismissed" else ""
+        if ans.channel == "security":
+            verdict = replace(v, decision=Decision.DENY,
+                              reason=f"adr: denied: {ans.note} for question {p.q.id}, so someone other than you "
+                                     f"tried to answer it (see `adr log`): {_what(p)}",
+                              agent_reason=f"adr denied this action: its approval question {p.q.id} was answered "
+                                           "with wrong codes. Only the user can approve it.")
+            return Outcome(verdict, "security", {"approval": info})
         verdict = replace(v, decision=Decision.DENY,
                           reason=f"adr: denied by you ({ans.channel}, after {ans.answered_after:.1f} s){how}: {_what(p)}",
                           agent_reason=f"The user denied this action when adr asked (question {p.q.id}, "
@@ -426,25 +402,39 @@ class Approvals:
         return [p.to_dict() for p in self.pending.values()]
 
     def answer(self, qid: str, choice: str, *, peer_pid: int | None, channel: str = "terminal",
-               minutes: float = 0, confirmed: bool = False) -> tuple[bool, str, dict[str, Any]]:
-        """A human's answer from the terminal. (ok, message, details)."""
-        why = self.refusal(peer_pid)
+               minutes: float = 0, confirmed: bool = False, code: str = "", reshow: bool = False,
+               checked: bool = False) -> tuple[bool, str, dict[str, Any]]:
+        """A human's answer from the terminal. (ok, message, details); a refused message starts with
+        "refused", a missing code with "code required", a wrong one with "wrong code". `checked`: the
+        caller already ran the gate's walls for `peer_pid` (off the event loop)."""
+        p0 = self.pending.get(qid) if isinstance(qid, str) and _QID.match(qid) else None
+        why = None if checked else self.gate.refusal(peer_pid)
         if why:
             self.stats["refused"] += 1
-            self._security(peer_pid, qid, choice, why)
-            log.warning("refused an answer to question %s from pid %s: %s", qid, peer_pid, why)
+            self.gate.security(peer_pid, qid, choice, why, host=p0.host if p0 else "",
+                               session=p0.session if p0 else "", agent=p0.q.agent if p0 else "")
             return False, (f"refused: {why}. Questions are answered by a human, from a terminal or notification "
                            "that no agent controls. This attempt was recorded in the audit log."), {}
         if choice not in N.CHOICES:
             return False, f"unknown choice {choice!r}", {}
-        p = self.pending.get(qid) if _QID.match(qid or "") else None
+        p = p0
         if p is None:
             return False, f"no open question {qid!r} (answered, timed out or expired; see `adr pending`)", {}
+        if p.code_shown and not code:
+            if reshow and (p.task is None or p.task.done()) and self.notifiers:
+                p.task = asyncio.get_running_loop().create_task(self._drive(p))
+            return False, (f"code required: question {qid} was shown on your desktop with a one-time code; "
+                           f"answer with `adr approve {qid} CODE` (or `adr deny {qid} CODE`)"), {}
+        if p.code_shown and not code_matches(p.q.code, code):
+            problem = self.gate.wrong_code(p, peer_pid, "question")
+            if p.tries >= MAX_CODE_TRIES and p.state == "open":
+                self._lockout(p, peer_pid)
+            return False, problem, {}
         if choice == N.ALLOW_MINUTES and minutes <= 0:
             return False, "say for how long: --for 30m", {}
         if choice == N.ALLOW_MINUTES:
             p.minutes = minutes
-        ans = N.answer(p.q, choice, channel)
+        ans = N.answer(p.q, choice, channel, note="with the code" if p.code_shown else "")
         problem = self._settle(p, ans, confirmed=confirmed)
         if problem:
             return False, problem, {}
@@ -458,10 +448,17 @@ class Approvals:
                                        request_id=qid) | out.extra)
         return True, "allowed" if choice in N.ALLOWING else "denied", details
 
-    def _security(self, pid: int | None, qid: str, choice: str, why: str) -> None:
-        p = self.pending.get(qid if isinstance(qid, str) else "")
-        self._audit(security_entry(pid, qid, choice, why, host=p.host if p else "", session=p.session if p else "",
-                                   agent=p.q.agent if p else "", by="daemon"))
+    def _lockout(self, p: Pending, peer_pid: int | None) -> None:
+        """Too many wrong codes: the question is denied (nobody who saw the code typed them)."""
+        ans = N.answer(p.q, N.DENY, "security", note=f"{p.tries} wrong codes were entered")
+        p.future.set_result(ans)
+        p.state = "answered"
+        self.stats["denied"] += 1
+        if p.waiters == 0:
+            out = self._outcome(p, ans)
+            self._audit(decision_entry(p.action, out.verdict, decided_by="security", latency_ms=0.0,
+                                       origin=Origin(peer_pid=peer_pid), event="approval", host=p.host,
+                                       request_id=p.q.id) | out.extra)
 
     def shutdown(self) -> None:
         for p in list(self.pending.values()):
@@ -472,69 +469,4 @@ def _what(p: Pending) -> str:
     return f"{p.q.rule_title} [{p.q.rule_id}, {p.q.severity}]: `{p.q.action}`"
 
 
-def security_entry(pid: int | None, qid: str, choice: str, why: str, *, host: str = "", session: str = "",
-                   agent: str = "", by: str = "daemon") -> dict[str, Any]:
-    """An audit record for a refused approval (same keys as a decision record; event "security")."""
-    return {
-        "id": str(qid)[:32], "host": host, "event": "security", "session": session, "agent": agent,
-        "agent_pid": None, "process": _name(pid), "peer_pid": pid, "cwd": "", "tool": "", "kind": "approval",
-        "summary": redact(f"self-approval attempt: {choice} {qid}", 300), "findings": [], "decision": "refused",
-        "mode": "", "would_decide": None, "reason": redact(f"an approval request was refused: {why}", 600),
-        "decided_by": by, "latency_ms": 0.0, "error": "", "security": "self-approval",
-    }
-
-
-def _walk(pid: int, depth: int, skip_first: bool = False) -> Iterator[tuple[int, float, str]]:
-    """(pid, start time, name) from `pid` upwards, read one process at a time (/proc: one read)."""
-    if not os.path.isdir("/proc/self"):
-        chain = _chain(pid, depth)
-        yield from (chain[1:] if skip_first else chain)
-        return
-    cur, n = pid, 0
-    while cur > 0 and n < depth:
-        try:
-            with open(f"/proc/{cur}/stat", "rb") as f:
-                data = f.read()
-            name = data[data.index(b"(") + 1: data.rindex(b")")].decode("utf-8", "replace")
-            rest = data[data.rindex(b")") + 2:].split()
-            ppid, start = int(rest[1]), float(rest[19])
-        except (OSError, ValueError, IndexError):
-            return
-        if n or not skip_first:
-            yield cur, start, name
-        n += 1
-        cur = ppid
-
-
-def _chain(pid: int, depth: int) -> list[tuple[int, float, str]]:
-    """(pid, start time, name) from `pid` upwards (/proc when there is one: two small reads each)."""
-    out: list[tuple[int, float, str]] = []
-    cur: int | None = pid
-    if os.path.isdir("/proc/self"):
-        while cur and cur > 0 and len(out) < depth:
-            info = _proc_read(cur)
-            if info is None:
-                break
-            out.append((cur, float(info[2]), info[0]))
-            cur = info[1]
-        return out
-    while cur and cur > 0 and len(out) < depth:
-        try:
-            proc = psutil.Process(cur)
-            with proc.oneshot():
-                out.append((cur, proc.create_time(), proc.name()))
-                cur = proc.ppid()
-        except (psutil.Error, OSError):
-            break
-        if cur == out[-1][0]:
-            break
-    return out
-
-
-def _name(pid: int | None) -> str:
-    if not pid:
-        return ""
-    try:
-        return psutil.Process(pid).name()
-    except (psutil.Error, OSError):
-        return ""
+__all__ = ["Approvals", "Outcome", "Pending", "security_entry"]

@@ -12,8 +12,20 @@ Error:    {"v": 1, "ok": false, "op": "…", "id": "…", "error": {"code": "bad
 Approvals: a decide request with "progress": true may first get interim lines
 {"v": 1, "ok": true, "op": "decide", "id": "…", "pending": {"question": "3fa9c2d1", "wait_s": 55,
 "hook_timeout": 60}} — the human is being asked; wait up to wait_s + PENDING_MARGIN for the answer.
-{"op": "pending"} lists open questions (data.questions); {"op": "answer", "question": "…",
-"choice": "allow_once", "minutes": 0, "confirmed": false} answers one (refused from inside an agent).
+{"op": "pending"} lists open questions (data.questions; never their codes); {"op": "answer", "question": "…",
+"choice": "allow_once", "minutes": 0, "confirmed": false, "code": "123456", "reshow": false} answers one.
+Both are refused unless the requester passes the human gate (adr/daemon/gate.py); an answer to a
+question shown with a code must carry it (error "code_required" / "wrong_code"; "reshow" puts the
+question on the desktop again).
+
+Challenges (control by the human): {"op": "challenge", "purpose": "stop" | "uninstall" | "config" |
+"config-confirm", "detail": ["…"], "digest": "…"} opens one (data: {"challenge": "ab12cd34", "state":
+"open" | "confirmed", "code_shown": true}); {"op": "challenge", "challenge": "ab12cd34"} polls its state
+(the human may press Confirm in the notification). The guarded request then carries "challenge" and
+"code": {"op": "stop", "challenge": …, "code": …}; {"op": "config", "config_op": "write", "text":
+"<config.yaml>", "challenge": …, "code": …} writes settings (a challenge only when they weaken
+protection); {"op": "config", "config_op": "confirm", …} confirms a held change; {"op": "config",
+"config_op": "check", "purpose": "uninstall", …} spends an uninstall challenge.
 
 Fast hooks: {"op": "hook", "host": "claude-code", "payload": <the host's hook JSON>, "home": "/home/u",
 "progress": true} — the daemon parses the payload with the host's integration, judges every action in
@@ -131,6 +143,14 @@ class Request:
     session_info: dict[str, Any] = field(default_factory=dict)  # session: id, agent, cwd, root_pid, proxy …
     frame: bool = False  # hook / shim: answer in frames (native clients), not JSON lines
     shim_info: dict[str, Any] = field(default_factory=dict)  # shim: name, args, cwd, pid, ppid, stdin_pipe …
+    code: str = ""  # answer / stop / config: the one-time code the human read on their channel
+    reshow: bool = False  # answer: show the question on the desktop again (its code was lost)
+    challenge: str = ""  # challenge (poll) / stop / config: the challenge id
+    purpose: str = ""  # challenge: what it is for (gate.PURPOSES); config check: "uninstall"
+    detail: tuple[str, ...] = ()  # challenge: lines for the human (uninstall: the hosts)
+    digest: str = ""  # challenge: the hash of what it confirms (config: the text to write)
+    config_op: str = ""  # config: write | confirm | check
+    text: str = ""  # config write: the new config.yaml
     target: str = ""  # call: "component.method"
     args: dict[str, Any] = field(default_factory=dict)  # call: the method's arguments (a JSON object)
 
@@ -175,9 +195,16 @@ def encode_request(req: Request) -> bytes:
     if req.op == "decide" and req.progress:
         obj["progress"] = True
     if req.op == "stop":
-        obj["confirmed"] = req.confirmed
+        obj.update(confirmed=req.confirmed, challenge=req.challenge, code=req.code)
     if req.op == "answer":
-        obj.update(question=req.question, choice=req.choice, minutes=req.minutes, confirmed=req.confirmed)
+        obj.update(question=req.question, choice=req.choice, minutes=req.minutes, confirmed=req.confirmed,
+                   code=req.code, reshow=req.reshow)
+    if req.op == "challenge":
+        obj.update(purpose=req.purpose, detail=list(req.detail), digest=req.digest, challenge=req.challenge,
+                   text=req.text)
+    if req.op == "config":
+        obj.update(config_op=req.config_op, text=req.text, challenge=req.challenge, code=req.code,
+                   purpose=req.purpose)
     if req.op == "session":
         obj.update(session_op=req.session_op, session=req.session_info)
     if req.op == "call":
@@ -258,15 +285,8 @@ def decode_request(line: bytes) -> Request:
         raise ProtocolError(BAD_REQUEST, "id must be a string of at most 128 characters", _head(obj))
     if op not in OPS:
         raise ProtocolError(UNKNOWN_OP, f"unknown op {op!r}; expected one of {', '.join(OPS)}", _head(obj))
-    if op == "stop":
-        return Request(op=op, id=rid, confirmed=obj.get("confirmed") is True)
-    if op == "answer":
-        q, c, m = obj.get("question", ""), obj.get("choice", ""), obj.get("minutes", 0)
-        if not isinstance(q, str) or not isinstance(c, str) or len(q) > 64 or len(c) > 64:
-            raise ProtocolError(BAD_REQUEST, "question and choice must be short strings", _head(obj))
-        if not isinstance(m, (int, float)) or isinstance(m, bool) or not 0 <= m <= 525600:
-            raise ProtocolError(BAD_REQUEST, "minutes must be a number from 0 to 525600", _head(obj))
-        return Request(op=op, id=rid, question=q, choice=c, minutes=float(m), confirmed=obj.get("confirmed") is True)
+    if op in ("stop", "answer", "challenge", "config"):
+        return _decode_control(obj, op, rid)
     if op == "session":
         return _decode_session(obj, rid)
     if op == "call":
@@ -310,6 +330,32 @@ def decode_request(line: bytes) -> Request:
     return Request(op=op, id=rid, action=action, event=obj.get("event", ""), host=obj.get("host", ""),
                    can_ask=obj.get("can_ask", True) is not False, input_error=obj.get("input_error", ""),
                    progress=obj.get("progress") is True)
+
+
+_SHORT = {"question": 64, "choice": 64, "code": 32, "challenge": 64, "purpose": 32, "digest": 128,
+          "config_op": 16}
+MAX_CONFIG_TEXT = 256 * 1024
+MAX_DETAIL = 16
+
+
+def _decode_control(obj: dict[str, Any], op: str, rid: str) -> Request:
+    """stop / answer / challenge / config: short strings, bounded; anything else is a bad request."""
+    vals: dict[str, Any] = {}
+    for key, limit in _SHORT.items():
+        v = obj.get(key, "")
+        if not isinstance(v, str) or len(v) > limit:
+            raise ProtocolError(BAD_REQUEST, f"{key} must be a string of at most {limit} characters", _head(obj))
+        vals[key] = v
+    m, text, detail = obj.get("minutes", 0), obj.get("text", ""), obj.get("detail", [])
+    if not isinstance(m, (int, float)) or isinstance(m, bool) or not 0 <= m <= 525600:
+        raise ProtocolError(BAD_REQUEST, "minutes must be a number from 0 to 525600", _head(obj))
+    if not isinstance(text, str) or len(text) > MAX_CONFIG_TEXT:
+        raise ProtocolError(BAD_REQUEST, f"text must be a string of at most {MAX_CONFIG_TEXT} characters", _head(obj))
+    if (not isinstance(detail, list) or len(detail) > MAX_DETAIL
+            or not all(isinstance(d, str) and len(d) <= 300 for d in detail)):
+        raise ProtocolError(BAD_REQUEST, f"detail must be at most {MAX_DETAIL} short strings", _head(obj))
+    return Request(op=op, id=rid, minutes=float(m), text=text, detail=tuple(detail),
+                   confirmed=obj.get("confirmed") is True, reshow=obj.get("reshow") is True, **vals)
 
 
 def _decode_session(obj: dict[str, Any], rid: str) -> Request:

@@ -24,16 +24,17 @@ import psutil
 from adr.actions import Decision, Verdict
 from adr.record.audit import AuditLog, error_entry, event_entry, now_iso
 from adr.record.redact import redact
-from adr.config import Settings, load_settings
+from adr.config import ConfigError, Settings, parse_config_text, read_settings, weakenings
 from adr.daemon import protocol as P
 from adr.daemon.approvals import Approvals
 from adr.daemon.components import CallContext, Component, default_components
 from adr.daemon.decide import Decider, origin_of
 from adr.daemon.failsafe import unanswered_verdict
+from adr.daemon.gate import PURPOSES, HumanGate, digest_of, requester_text, security_entry
 from adr.daemon.instance import InstanceLock, bind_socket, prepare_private_dir
 from adr.daemon.peer import PeerCred, PeerCredError, peer_allowed, peer_credentials
+from adr.daemon.settings_guard import SettingsGuard
 from adr.daemon.watch import RuleWatcher
-from adr.monitor.ancestry import inside_agent
 from adr.respond.alerts import Alert, Alerts
 from adr.paths import Paths, builtin_rules_dir
 
@@ -57,6 +58,7 @@ class Loaded:
     loaded_at: float
     load_ms: float
     judge: Any = None  # adr.judge.Judge: every decision goes through it (online look-ups: a worker thread)
+    hold: Any = None  # settings_guard.Hold: weaker settings config.yaml asks for, not in force until confirmed
 
 
 def default_engine_loader(settings: Settings) -> Any:
@@ -95,7 +97,7 @@ class Stats:
 class Daemon:
     def __init__(self, paths: Paths, *, expected_uid: int | None = None,
                  engine_loader: Callable[[Settings], Any] = default_engine_loader,
-                 settings_loader: Callable[[Paths], Settings] = load_settings,
+                 settings_loader: Callable[[Paths], Settings] = read_settings,
                  watch: bool = True) -> None:
         self.paths = paths
         self.expected_uid = os.geteuid() if expected_uid is None else expected_uid
@@ -115,6 +117,8 @@ class Daemon:
         self._reload_again = False
         self._stop_reason = ""
         self.approvals: Approvals | None = None  # pending questions to the human (approvals.py)
+        self.gate: HumanGate | None = None  # who may act for the human (gate.py)
+        self.guard = SettingsGuard(paths, self._audit)  # weaker settings wait for the human (settings_guard.py)
         self.alerts = Alerts(self._audit, self._notifiers)  # what the human must see (adr/respond/alerts.py)
         self.components: list[Component] = []  # adr/daemon/components.py
         self.decider: Decider | None = None  # the decide pipeline (adr/daemon/decide.py)
@@ -133,8 +137,10 @@ class Daemon:
             self.audit = AuditLog(self.paths.audit_dir, self.loaded.settings.audit_max_bytes)
             from adr.policy.grants import GrantStore
 
-            self.approvals = Approvals(GrantStore(self.paths.grants_db, on_tamper=self._grant_tampered), self._audit)
+            self.gate = HumanGate(self._audit)
+            self.approvals = Approvals(GrantStore(self.paths.grants_db, on_tamper=self._grant_tampered), self._audit, gate=self.gate)
             await self.approvals.start()
+            self._adopt_settings(self.loaded)
             self.decider = Decider(self)
             self._record_start()
             self.components = default_components(self)
@@ -182,6 +188,10 @@ class Daemon:
         with contextlib.suppress(OSError):
             if self._socket_ino is not None and os.stat(self._socket_path).st_ino == self._socket_ino:
                 os.unlink(self._socket_path)
+        if self.guard.asking is not None:
+            self.guard.asking.cancel()
+        if self.gate:
+            self.gate.shutdown()
         for c in reversed(self.components):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(c.stop(), 5)
@@ -233,7 +243,8 @@ class Daemon:
 
     def _load(self) -> Loaded:
         t0 = time.perf_counter()
-        settings = self._settings_loader(self.paths)
+        # what config.yaml asks for, with weakening changes held back until the human confirms them
+        settings, hold = self.guard.review(self._settings_loader(self.paths))
         engine = self._engine_loader(settings)
         old = self.loaded
         broken = dict(getattr(engine, "broken_files", ()) or ())
@@ -256,7 +267,22 @@ class Daemon:
                              online=bool(settings.providers) and not settings.offline)
         if old is not None and old.judge is not None:
             old.judge.close()
-        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge)
+        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge, hold)
+
+    def _adopt_settings(self, loaded: Loaded) -> None:
+        """Record what is in force; put a newly held weakening to the human's desktop channel."""
+        try:
+            ask = self.guard.adopt(loaded.settings, loaded.hold)
+        except OSError as e:
+            log.error("cannot record the settings in force (%s): %s", self.paths.confirmed_settings, e)
+            return
+        if not ask or self.approvals is None or self.gate is None:
+            return
+        if self.guard.asking is not None and not self.guard.asking.done():
+            self.guard.asking.cancel()
+        self.guard.asking = asyncio.get_running_loop().create_task(self.guard.ask(
+            self.approvals.notifiers, self.gate.note_channel_error,
+            lambda: self.schedule_reload("weaker settings confirmed by you")))
 
     def _report_broken(self, loaded: Loaded) -> None:
         """A user rule file that does not load is left out, not fatal: say so on every (re)load
@@ -307,6 +333,7 @@ class Daemon:
                 st = getattr(new.engine, "stats", {}) or {}
                 log.info("rules reloaded (%s): %s rules in %.0f ms", why or "requested", st.get("rules", "?"), new.load_ms)
                 self._report_broken(new)
+                self._adopt_settings(new)
                 self._rewatch()
                 result = {"ok": True, "rules": st.get("rules"), "load_ms": round(new.load_ms, 1)}
             if not self._reload_again:
@@ -398,10 +425,13 @@ class Daemon:
                     "pid": os.getpid(), "protocol": P.PROTOCOL_VERSION,
                     "approvals": self.approvals.channels() if self.approvals else []})
             if req.op == "pending":
-                return P.Response(ok=True, op="pending", id=req.id, data={
-                    "questions": self.approvals.list_pending() if self.approvals else []})
+                return self._pending(req, cred)
             if req.op == "answer":
                 return self._answer(req, cred)
+            if req.op == "challenge":
+                return self._challenge(req, cred)
+            if req.op == "config":
+                return self._config(req, cred)
             if req.op == "session":
                 return self._session(req, cred)
             if req.op == "status":
@@ -541,16 +571,10 @@ class Daemon:
         spec = comp.calls().get(method) if comp is not None else None
         if spec is None:
             return P.error_response(P.UNKNOWN_OP, f"no call {req.target!r} in this daemon", "call", req.id)
-        if spec.human_only:
-            why = self.human_refusal(cred, req)
-            if why:
-                log.warning("refused %s from pid %s: %s", req.target, cred.pid, why)
-                from adr.daemon.approvals import security_entry
-                self._audit({**security_entry(cred.pid, req.target, "call", why), "kind": "call",
-                             "summary": f"refused {req.target} from inside an agent", "security": "call-from-agent",
-                             "reason": f"{req.target} was refused: {why}"})
-                return P.error_response(P.FORBIDDEN, f"refused: {req.target} must come from you, not from an agent "
-                                                     f"({why})", "call", req.id)
+        if spec.human_only:  # the gate's walls (a challenge's code or button is not asked for calls)
+            refused = await self._human(req, cred, req.target, "call", kind="call", security="call-from-agent")
+            if refused:
+                return refused
         try:
             data = spec.handler(req.args, CallContext(cred.pid, self))
             if asyncio.iscoroutine(data):
@@ -560,21 +584,161 @@ class Daemon:
         return P.Response(ok=True, op="call", id=req.id, data=dict(data or {}))
 
     def human_refusal(self, cred: PeerCred, req: P.Request) -> "str | None":
-        """Why this request cannot be taken as the human's (None: it can). The one check every
-        human-only request goes through: approvals' proof and the agent-ancestry wall."""
-        if self.approvals is not None:
-            return self.approvals.refusal(cred.pid)
-        return inside_agent(cred.pid) if cred.pid else None
+        """Why this request cannot be taken as the human's (None: it can): the gate's walls
+        (adr/daemon/gate.py). Reads /proc: call it off the event loop (`_human` does)."""
+        if self.gate is not None:
+            return self.gate.refusal(cred.pid)
+        return "the daemon is not ready"
 
-    def _answer(self, req: P.Request, cred: PeerCred) -> P.Response:
+    # ---- acting for the human (gate.py): answers, listing, control -------------------------------
+
+    async def _human(self, req: P.Request, cred: PeerCred, target: str, what: str, *, kind: str = "approval",
+                     security: str = "self-approval", **ctx: str) -> P.Response | None:
+        """None when the requester passes the gate's walls (checked off the event loop: the terminal
+        check scans /proc); otherwise the refusal, recorded as a security event."""
+        assert self.gate is not None
+        why = await asyncio.get_running_loop().run_in_executor(None, self.gate.refusal, cred.pid)
+        if not why:
+            return None
+        if self.approvals is not None:
+            self.approvals.stats["refused"] += 1
+        self.gate.security(cred.pid, target, what, why, kind=kind, security=security,
+                           summary=f"attempt to act for the human: {what} {target}".strip(), **ctx)
+        return P.error_response(P.FORBIDDEN, f"refused: {why}. Only you can do this, from a terminal or "
+                                             "notification that no agent controls; the attempt was recorded "
+                                             "in the audit log.", req.op, req.id)
+
+    async def _pending(self, req: P.Request, cred: PeerCred) -> P.Response:
+        if self.approvals is None:
+            return P.Response(ok=True, op="pending", id=req.id, data={"questions": []})
+        refused = await self._human(req, cred, "*", "pending", kind="pending", security="question-listing")
+        if refused:
+            return refused
+        return P.Response(ok=True, op="pending", id=req.id, data={"questions": self.approvals.list_pending()})
+
+    async def _answer(self, req: P.Request, cred: PeerCred) -> P.Response:
         if self.approvals is None:
             return P.error_response("no_question", "the daemon is not asking anything", "answer", req.id)
+        p = self.approvals.pending.get(req.question)
+        refused = await self._human(req, cred, req.question, req.choice, host=p.host if p else "",
+                                    session=p.session if p else "", agent=p.q.agent if p else "")
+        if refused:
+            return refused
         ok, message, details = self.approvals.answer(req.question, req.choice, peer_pid=cred.pid,
-                                                     minutes=req.minutes, confirmed=req.confirmed)
+                                                     minutes=req.minutes, confirmed=req.confirmed, code=req.code,
+                                                     reshow=req.reshow, checked=True)
         if not ok:
-            code = P.FORBIDDEN if message.startswith("refused") else "no_question"
+            code = (P.FORBIDDEN if message.startswith("refused") else "code_required"
+                    if message.startswith("code required") else "wrong_code" if message.startswith("wrong code")
+                    else "no_question")
             return P.error_response(code, message, "answer", req.id)
         return P.Response(ok=True, op="answer", id=req.id, data={"result": message, **details})
+
+    async def _challenge(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """Open a challenge (the human confirms on their channel) or report an open one's state."""
+        assert self.gate is not None and self.approvals is not None
+        if req.challenge:
+            state, via = self.gate.challenge_state(req.challenge, cred.pid)
+            return P.Response(ok=True, op="challenge", id=req.id,
+                              data={"challenge": req.challenge, "state": state, "via": via})
+        if req.purpose not in PURPOSES:
+            return P.error_response(P.BAD_REQUEST, f"purpose must be one of {', '.join(PURPOSES)}", "challenge", req.id)
+        refused = await self._human(req, cred, req.purpose, "challenge", kind=req.purpose, security="control")
+        if refused:
+            return refused
+        lines = [f"Asked by {requester_text(cred.pid)}."]
+        digest = ""
+        if req.purpose == "config":
+            try:
+                wanted = parse_config_text(req.text)
+            except ConfigError as e:
+                return P.error_response(P.BAD_REQUEST, str(e), "challenge", req.id)
+            lines += [w.describe() for w in weakenings(self._in_force(), wanted)]
+            digest = digest_of(req.text)
+        elif req.purpose == "config-confirm":
+            hold = self.guard.hold
+            if hold is None:
+                return P.error_response("nothing_held", "no weaker settings are waiting for you", "challenge", req.id)
+            lines += hold.changes()
+            digest = hold.digest
+        elif req.purpose == "uninstall":
+            lines += [f"Hosts: {', '.join(d[:60] for d in req.detail[:12]) or 'all'}"]
+        else:
+            lines += ["Hooks will evaluate in-process until adr runs again."]
+        await self.approvals.ensure_channel()
+        notifiers = self.approvals.notifiers
+        ch = self.gate.open_challenge(req.purpose, tuple(lines), cred.pid or 0, notifiers, digest)
+        return P.Response(ok=True, op="challenge", id=req.id, data={
+            "challenge": ch.id, "state": ch.state, "via": ch.via,
+            "code_possible": any(getattr(n, "shows_code", False) for n in notifiers),
+            "channels": [n.describe() for n in notifiers]})
+
+    def _in_force(self) -> Settings:
+        return self.loaded.settings if self.loaded is not None else Settings()
+
+    async def _config(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """`adr config`: write settings, confirm held ones, or spend an uninstall challenge."""
+        assert self.gate is not None
+        refused = await self._human(req, cred, req.config_op, "config", kind="settings", security="control")
+        if refused:
+            return refused
+
+        def no(message: str, code: str = P.FORBIDDEN) -> P.Response:
+            return P.error_response(code, message, "config", req.id)
+
+        if req.config_op == "check":
+            if req.purpose != "uninstall":
+                return no("config check is only for uninstall", P.BAD_REQUEST)
+            ok, via = self.gate.use_challenge(req.challenge, "uninstall", req.code, cred.pid)
+            if not ok:
+                return no(f"not confirmed: {via}")
+            self._control("uninstall", f"removing adr's hooks, confirmed by you ({via})", cred.pid)
+            return P.Response(ok=True, op="config", id=req.id, data={"confirmed": True, "via": via})
+        if req.config_op == "confirm":
+            hold = self.guard.hold
+            if hold is None:
+                return no("no weaker settings are waiting for you", "nothing_held")
+            ok, via = self.gate.use_challenge(req.challenge, "config-confirm", req.code, cred.pid, hold.digest)
+            if not ok:
+                return no(f"not confirmed: {via}")
+            changes = hold.changes()
+            self.guard.confirm(via, cred.pid)
+            result = await self.reload("weaker settings confirmed by you")
+            return P.Response(ok=True, op="config", id=req.id, data={"confirmed": changes, "reload": result})
+        if req.config_op != "write":
+            return no("config_op must be write, confirm or check", P.BAD_REQUEST)
+        try:
+            wanted = parse_config_text(req.text)
+        except ConfigError as e:
+            return no(str(e), P.BAD_REQUEST)
+        weaker = [w.describe() for w in weakenings(self._in_force(), wanted)]
+        via = "no weakening"
+        if weaker:
+            ok, via = self.gate.use_challenge(req.challenge, "config", req.code, cred.pid, digest_of(req.text))
+            if not ok:
+                return no(f"these changes weaken protection and need your confirmation ({'; '.join(weaker)}): {via}")
+        cf = self.paths.config_file
+        try:
+            self.paths.ensure()
+            tmp = cf.with_name(cf.name + ".adr-tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(req.text)
+            if weaker:
+                self.guard.written(wanted, via, cred.pid)  # before the file: the reload must find it confirmed
+            os.replace(tmp, cf)
+        except OSError as e:
+            return no(f"cannot write {cf}: {e}", P.INTERNAL)
+        self._control("config", f"config.yaml written by `adr config` ({via})" + (f": {'; '.join(weaker)}" if weaker else ""),
+                      cred.pid)
+        result = await self.reload("config.yaml written by `adr config`")
+        return P.Response(ok=True, op="config", id=req.id, data={"written": str(cf), "weakened": weaker,
+                                                                  "reload": result})
+
+    def _control(self, what: str, reason: str, pid: int | None) -> None:
+        """An audit record for something the human did through the gate (event "control")."""
+        entry = security_entry(pid, what, what, reason, kind=what, security="", summary=reason, by="human")
+        self._audit({**entry, "event": "control", "decision": "done", "reason": reason})
 
     def write_audit(self, entry: dict[str, Any]) -> "tuple[dict[str, Any] | None, str]":
         """(the record as written, "") or (None, what went wrong). Never raises."""
@@ -609,23 +773,18 @@ class Daemon:
 
     # ---- control --------------------------------------------------------------------------
 
-    def _stop(self, req: P.Request, cred: PeerCred) -> P.Response:
-        if not req.confirmed:
-            return P.error_response(P.FORBIDDEN, "stopping adr needs a human's confirmation: run `adr daemon stop` in a terminal",
-                                    "stop", req.id)
-        # the same wall as for approvals: known agent names, agent env markers, and processes
-        # under anything that has sent hook requests
-        why = (self.approvals.refusal(cred.pid) if self.approvals is not None
-               else (inside_agent(cred.pid) if cred.pid else None))
-        if why:
-            log.warning("refused to stop: the request (pid %s) comes from inside an agent: %s", cred.pid, why)
-            from adr.daemon.approvals import security_entry
-            self._audit({**security_entry(cred.pid, "stop", "stop", why), "kind": "stop",
-                         "summary": "attempt to stop the adr daemon", "security": "stop-from-agent",
-                         "reason": f"a stop request was refused: {why}"})
-            return P.error_response(P.FORBIDDEN, f"refused: the stop request comes from inside an AI agent ({why}); "
-                                                 "stop adr from a terminal that no agent controls", "stop", req.id)
-        log.warning("stop requested by pid %s", cred.pid)
+    async def _stop(self, req: P.Request, cred: PeerCred) -> P.Response:
+        """Stop the daemon: only for the human, through a challenge they confirmed (`adr daemon stop`)."""
+        refused = await self._human(req, cred, "stop", "stop", kind="stop", security="stop-from-agent")
+        if refused:
+            return refused
+        assert self.gate is not None
+        ok, via = self.gate.use_challenge(req.challenge, "stop", req.code, cred.pid)
+        if not ok:
+            return P.error_response(P.FORBIDDEN, f"stopping adr needs your confirmation (run `adr daemon stop` in a "
+                                                 f"terminal): {via}", "stop", req.id)
+        log.warning("stop requested by pid %s, confirmed by you (%s)", cred.pid, via)
+        self._control("stop", f"adr daemon stopped, confirmed by you ({via})", cred.pid)
         asyncio.get_running_loop().call_soon(self.request_stop, f"`adr daemon stop` from pid {cred.pid}")
         return P.Response(ok=True, op="stop", id=req.id, data={"pid": os.getpid()})
 
@@ -682,6 +841,7 @@ class Daemon:
             "audit": {"path": str(self.audit.path) if self.audit else "", "errors": s.audit_errors,
                       "last_error": s.last_audit_error},
             "approvals": self.approvals.status(settings) if self.approvals else {},
+            "settings_held": self.guard.status(),
             "wrapped_sessions": list(s.wrapped.values()),
             "pipeline": self.decider.status() if self.decider else {},
             "alerts": self.alerts.status(),

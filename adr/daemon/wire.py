@@ -8,7 +8,8 @@ DECIDE_TIMEOUT = 56.0  # seconds a client waits for a decision (the host kills h
 CONTROL_TIMEOUT = 5.0  # status / ping / reload / stop
 PENDING_MARGIN = 1.0  # seconds a client waits beyond a question's window for the daemon's answer
 FRAME_HEADER_MAX = 256  # bytes of a frame's first line, newline included (frames: see protocol.py)
-OPS = ("decide", "status", "ping", "reload", "stop", "pending", "answer", "session", "hook", "shim", "call")
+OPS = ("decide", "status", "ping", "reload", "stop", "pending", "answer", "session", "hook", "shim", "call",
+       "challenge", "config")
 ANSWER_TIMEOUT = 2.0  # seconds a hook waits for a judged answer before judging in-process (ADR_ANSWER_TIMEOUT)
 
 

@@ -16,12 +16,14 @@ def dialog_choices(q: Question) -> tuple[str, ...]:
     return tuple(others) + (DENY,)
 
 
-async def run(argv: list[str], env: "dict[str, str] | None" = None) -> tuple[int, str]:
-    """(exit code, stdout) of a dialog; the dialog is closed when the caller is cancelled."""
-    proc = await asyncio.create_subprocess_exec(*argv, stdin=asyncio.subprocess.DEVNULL, env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+async def run(argv: list[str], env: "dict[str, str] | None" = None, stdin: bytes | None = None) -> tuple[int, str]:
+    """(exit code, stdout) of a dialog; the dialog is closed when the caller is cancelled. `stdin`:
+    text for the dialog that must not appear on its command line."""
+    proc = await asyncio.create_subprocess_exec(*argv, env=env, stdout=asyncio.subprocess.PIPE,
+                                                stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
     try:
-        out, _ = await proc.communicate()
+        out, _ = await proc.communicate(stdin)
     finally:
         if proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):

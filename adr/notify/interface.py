@@ -8,6 +8,11 @@ first answer wins and the others are withdrawn.
 
 A notifier's `ask` shows the question and waits until the human answers (→ Answer) or the
 channel closes without an answer (→ None). Cancelling the call withdraws the question.
+
+A Question is either about an agent's action (kind "action") or asks the human to confirm something
+they (or, for held settings, config.yaml) asked for (kind "confirm": a challenge, weaker settings).
+Its one-time `code` is shown only by channels with `shows_code` — never where another process can
+read the text (a command line).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ OVERRIDE = "override"  # deny-level rule, allow_critical_override set: step one 
 CONFIRM = "confirm_override"  # step two: the explicit second confirmation
 ALLOW_MINUTES = "allow_minutes"  # terminal only: `adr approve ID --for 30m`
 ALLOW_GLOBAL = "allow_global"  # terminal only: `adr approve ID --always --everywhere`
+CONFIRM_OP = "confirm"  # a challenge (stop adr, remove its hooks, weaker settings): the human confirms
 
 LABELS = {
     ALLOW_ONCE: "Allow once",
@@ -34,9 +40,10 @@ LABELS = {
     CONFIRM: "Yes, allow it once",
     ALLOW_MINUTES: "Allow for a while",
     ALLOW_GLOBAL: "Always allow everywhere",
+    CONFIRM_OP: "Confirm",
 }
 ALLOWING = frozenset({ALLOW_ONCE, ALLOW_SESSION, ALLOW_PROJECT, CONFIRM, ALLOW_MINUTES, ALLOW_GLOBAL})
-CHOICES = tuple(LABELS)
+CHOICES = tuple(c for c in LABELS if c != CONFIRM_OP)  # the answers to a question about an action
 
 ASK_CHOICES = (ALLOW_ONCE, DENY, ALLOW_SESSION)  # Deny second: servers that show 3 buttons keep it
 CRITICAL_CHOICES = (DENY, OVERRIDE)
@@ -58,10 +65,15 @@ class Question:
     critical: bool = False  # a deny-level rule: only an override with confirmation can allow it
     confirm: bool = False  # this is the second, confirming question of an override
     timeout: float = 55.0  # seconds the question stays open
+    code: str = ""  # one-time code for the terminal (`adr approve ID CODE`): only channels that keep it private show it
+    kind: str = "action"  # action: an agent's action | confirm: a challenge or a settings change to confirm
+    lines: tuple[str, ...] = ()  # kind "confirm": what is to be confirmed, one line each
     asked_at: float = field(default_factory=time.monotonic)
 
     @property
     def title(self) -> str:
+        if self.kind == "confirm":
+            return f"adr: {self.rule_title}"
         who = self.agent or self.host or "an agent"
         if self.confirm:
             return f"adr: really override a critical rule for {who}?"
@@ -69,7 +81,14 @@ class Question:
             return f"adr blocked {who} (critical rule)"
         return f"adr: allow {who} to do this?"
 
-    def body(self) -> str:
+    def body(self, with_code: bool = True) -> str:
+        """The text shown. `with_code=False` for channels whose text other processes can read (a
+        command line in /proc): they never carry the code."""
+        code = self.code if with_code else ""
+        if self.kind == "confirm":
+            how = (f"Code {code}: type it where you ran the command, or press Confirm." if code
+                   else "Press Confirm if you asked for this.")
+            return "\n".join([*self.lines, how, "If you did not ask for this, an agent may have: press Refuse."])
         lines = [f"{self.agent or '?'} ({self.host or '?'}) in {self.project or '?'}",
                  f"▶ {self.action}",
                  f"{self.rule_title} [{self.rule_id}, {self.severity}]"]
@@ -77,11 +96,17 @@ class Question:
             lines.append(self.reason)
         if self.confirm:
             lines.append("This rule blocks the action by default. Allow it this one time?")
-        lines.append(f"Question {self.id} — or in a terminal: adr approve {self.id} / adr deny {self.id}")
+        if code:
+            lines.append(f"Question {self.id}, code {code} — or in a terminal: adr approve {self.id} {code} "
+                         f"/ adr deny {self.id} {code}")
+        else:
+            lines.append(f"Question {self.id} — or in a terminal: adr approve {self.id} / adr deny {self.id}")
         return "\n".join(lines)
 
     def buttons(self) -> list[tuple[str, str]]:
         """(choice key, label) in display order."""
+        if self.kind == "confirm":
+            return [(c, "Refuse" if c == DENY else LABELS[c]) for c in self.choices]
         return [(c, LABELS[c]) for c in self.choices]
 
 
@@ -99,6 +124,7 @@ def answer(q: Question, choice: str, channel: str, note: str = "") -> Answer:
 
 class Notifier(Protocol):
     name: str  # the channel name recorded with every answer
+    shows_code: bool  # its text stays private (D-Bus, stdin): it may carry the one-time code
 
     def describe(self) -> str:
         """One line for `adr status` / `adr doctor`, e.g. "desktop (D-Bus: GNOME Shell)"."""

@@ -15,9 +15,9 @@ def command(binary: str, q: Question) -> list[str]:
     allow = [c for c in _dialog.dialog_choices(q) if c != DENY]
     if len(allow) == 1:
         return [binary, "--title", q.title, "--yes-label", LABELS[allow[0]], "--no-label", LABELS[DENY],
-                "--yesno", q.body()]
+                "--yesno", q.body(with_code=False)]
     return [binary, "--title", q.title, "--yes-label", LABELS[allow[0]], "--no-label", LABELS[allow[1]],
-            "--cancel-label", LABELS[DENY], "--yesnocancel", q.body()]
+            "--cancel-label", LABELS[DENY], "--yesnocancel", q.body(with_code=False)]
 
 
 def parse(rc: int, q: Question) -> str | None:
@@ -33,6 +33,7 @@ def parse(rc: int, q: Question) -> str | None:
 
 class KDialog:
     name = "kdialog"
+    shows_code = False  # its text is on a command line any process can read
 
     def __init__(self, binary: str) -> None:
         self.binary = binary

@@ -1,8 +1,10 @@
 """`notify-send --action … --wait` (libnotify ≥ 0.7.10): buttons through the command-line tool.
 
-Used when desktop-notifier cannot be imported but a notification server is on the session bus.
-notify-send prints the key of the pressed button and exits; closed or expired prints nothing
-(the question stays open for the other channels).
+Used when dbus-fast cannot be imported but a notification server is on the session bus (or when
+ADR_NOTIFIER asks for it). notify-send prints the key of the pressed button and exits; closed or
+expired prints nothing (the question stays open for the other channels). libnotify listens to the
+server's own signals only; the server is vetted like the desktop channel's before each question.
+Its text is on its command line, which any process can read, so it never carries the one-time code.
 """
 from __future__ import annotations
 
@@ -11,7 +13,21 @@ import contextlib
 import shutil
 import subprocess
 
+from typing import Callable
+
 from adr.notify.interface import LABELS, Answer, Question, answer
+
+
+async def _vet(vet: "Callable[[int | None], str | None]") -> None:
+    from dbus_fast.aio import MessageBus
+
+    from adr.notify.desktop import PROBE_TIMEOUT, vetted_owner
+
+    bus = await asyncio.wait_for(MessageBus().connect(), PROBE_TIMEOUT)
+    try:
+        await vetted_owner(bus, vet)
+    finally:
+        bus.disconnect()
 
 
 def supports_actions(binary: str) -> bool:
@@ -30,7 +46,7 @@ def find() -> str | None:
 def command(binary: str, q: Question) -> list[str]:
     argv = [binary, "--app-name=adr", "--urgency=critical", f"--expire-time={int(q.timeout * 1000)}", "--wait"]
     argv += [f"--action={key}={label}" for key, label in q.buttons()]
-    argv += ["--", q.title, q.body()]
+    argv += ["--", q.title, q.body(with_code=False)]  # a command line any process can read: never the code
     return argv
 
 
@@ -48,14 +64,18 @@ def parse(stdout: str, q: Question) -> str | None:
 
 class NotifySend:
     name = "notify-send"
+    shows_code = False
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, vet: "Callable[[int | None], str | None] | None" = None) -> None:
         self.binary = binary
+        self.vet = vet
 
     def describe(self) -> str:
         return f"notify-send with buttons ({self.binary})"
 
     async def ask(self, q: Question) -> Answer | None:
+        if self.vet is not None:
+            await _vet(self.vet)
         proc = await asyncio.create_subprocess_exec(*command(self.binary, q), stdin=asyncio.subprocess.DEVNULL,
                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
         try:

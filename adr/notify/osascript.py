@@ -31,7 +31,8 @@ def script(q: Question) -> str:
 
 
 def command(binary: str, q: Question) -> list[str]:
-    return [binary, "-e", script(q)]
+    """The script goes to osascript on stdin (`-`), not on its command line: it carries the code."""
+    return [binary, "-"]
 
 
 def parse(rc: int, stdout: str, q: Question) -> str | None:
@@ -48,6 +49,7 @@ def parse(rc: int, stdout: str, q: Question) -> str | None:
 
 class Osascript:
     name = "osascript"
+    shows_code = True  # the script (with the code) reaches osascript through a pipe
 
     def __init__(self, binary: str) -> None:
         self.binary = binary
@@ -56,7 +58,7 @@ class Osascript:
         return "macOS dialog (osascript)"
 
     async def ask(self, q: Question) -> Answer | None:
-        rc, out = await _dialog.run(command(self.binary, q))
+        rc, out = await _dialog.run(command(self.binary, q), stdin=script(q).encode("utf-8"))
         choice = parse(rc, out, q)
         return answer(q, choice, self.name) if choice else None
 

@@ -1,7 +1,7 @@
 """Which channels can reach the human here? Decided once when the daemon starts (and re-checked
 now and then while none is found: a login session's bus may appear after the daemon).
 
-Order of preference: a D-Bus notification server with buttons (desktop-notifier, else
+Order of preference: a D-Bus notification server with buttons (dbus-fast, else
 `notify-send --action`); without one, a dialog (kdialog on KDE, zenity) when a display is set;
 on macOS an osascript dialog. The terminal (`adr pending`, `adr approve ID`) always works and is
 not listed here: it answers through the daemon's socket.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Any
+from typing import Any, Callable
 
 log = logging.getLogger("adr.notify")
 
@@ -30,8 +30,10 @@ def _wanted(env: dict[str, str]) -> tuple[str, ...] | None:
     return tuple(n.strip() for n in raw.split(",") if n.strip() in NAMES)
 
 
-async def detect(env: "dict[str, str] | None" = None) -> list[Any]:
-    """The notifiers to use (best first; the daemon uses the first, one GUI channel at a time)."""
+async def detect(env: "dict[str, str] | None" = None, vet: "Callable[[int | None], str | None] | None" = None,
+                 on_forged: "Callable[[str], None] | None" = None) -> list[Any]:
+    """The notifiers to use (best first; the daemon uses the first, one GUI channel at a time).
+    `vet` checks a notification server's process before each question (the daemon's gate)."""
     env = dict(os.environ) if env is None else env
     wanted = _wanted(env)
     found: list[Any] = []
@@ -52,18 +54,13 @@ async def detect(env: "dict[str, str] | None" = None) -> list[Any]:
         info = await desktop.probe()
         if info is not None and info.actions:
             if ok("desktop"):
-                try:
-                    import desktop_notifier  # noqa: F401
-
-                    found.append(desktop.DesktopNotifier(info))
-                except ImportError:
-                    log.info("desktop-notifier is not installed; trying notify-send")
+                found.append(desktop.DesktopNotifier(info, vet, on_forged))  # probe() imported dbus-fast
             if not found and ok("notify-send"):
                 from adr.notify import notify_send
 
                 b = notify_send.find()
                 if b:
-                    found.append(notify_send.NotifySend(b))
+                    found.append(notify_send.NotifySend(b, vet))
         elif info is not None:
             log.info("the notification server %s has no buttons (no 'actions' capability)", info.name)
     if not found and (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):

@@ -1,8 +1,9 @@
 """The terminal channel: `adr pending` — open questions, live, answered with one key.
 
 Unlike the other channels the daemon does not drive this one: the human runs it in a terminal of
-their own, and it answers through the daemon's socket (`answer`), where the requester's process
-tree is checked (an agent's shell is refused). Keys: ↑/↓ (or j/k) pick a question; a allow once,
+their own, and it answers through the daemon's socket (`answer`), where the gate checks that a
+human at a terminal asks (an agent's shell is refused) and, for a question shown on the desktop,
+asks for its one-time code. Keys: ↑/↓ (or j/k) pick a question; a allow once,
 s allow for this session, p always allow in this project, d deny, o override a critical rule
 (asks for a typed confirmation), q quit.
 """
@@ -63,9 +64,10 @@ def _read_key(timeout: float) -> str:
     return ch
 
 
-def live(fetch: Callable[[], list[dict[str, Any]]], answer: Callable[[str, str, bool], tuple[bool, str]],
-         confirm_override: Callable[[dict[str, Any]], bool]) -> None:
-    """The live view; returns when the human presses q (or Ctrl-C)."""
+def live(fetch: Callable[[], list[dict[str, Any]]], answer: Callable[[str, str, bool, str], tuple[bool, str]],
+         confirm_override: Callable[[dict[str, Any]], bool], ask_code: Callable[[dict[str, Any]], str]) -> None:
+    """The live view; returns when the human presses q (or Ctrl-C). A question shown on the desktop
+    with a one-time code needs that code: `ask_code` reads it at the terminal."""
     import termios
     import tty
 
@@ -95,17 +97,22 @@ def live(fetch: Callable[[], list[dict[str, Any]]], answer: Callable[[str, str, 
                     selected = min(len(questions) - 1, selected + 1)
                 elif questions and (key in KEYS or key == "o"):
                     q = questions[selected]
-                    if key == "o":
+                    ok_to_send, code = True, ""
+                    if key == "o" or q.get("needs_code"):
                         view.stop()
                         termios.tcsetattr(fd, termios.TCSADRAIN, old)
                         try:
-                            ok_to_send = confirm_override(q)
+                            ok_to_send = confirm_override(q) if key == "o" else True
+                            code = ask_code(q) if ok_to_send and q.get("needs_code") else ""
                         finally:
                             tty.setcbreak(fd)
                             view.start()
-                        ok, message = answer(q["id"], CONFIRM, True) if ok_to_send else (False, "not overridden")
+                    if not ok_to_send:
+                        ok, message = False, "not overridden"
+                    elif key == "o":
+                        ok, message = answer(q["id"], CONFIRM, True, code)
                     else:
-                        ok, message = answer(q["id"], KEYS[key], False)
+                        ok, message = answer(q["id"], KEYS[key], False, code)
                     message = f"{q['id']}: {message}"
                     questions = fetch()
                 view.update(table(questions, selected, message), refresh=True)

@@ -18,7 +18,7 @@ def find() -> str | None:
 def command(binary: str, q: Question) -> list[str]:
     choices = _dialog.dialog_choices(q)
     allow = [c for c in choices if c != DENY]
-    argv = [binary, "--question", "--no-markup", f"--title={q.title}", f"--text={q.body()}",
+    argv = [binary, "--question", "--no-markup", f"--title={q.title}", f"--text={q.body(with_code=False)}",
             f"--timeout={max(1, int(q.timeout))}", f"--ok-label={LABELS[allow[0]]}", f"--cancel-label={LABELS[DENY]}"]
     argv += [f"--extra-button={LABELS[c]}" for c in allow[1:]]
     return argv
@@ -38,6 +38,7 @@ def parse(rc: int, stdout: str, q: Question) -> str | None:
 
 class Zenity:
     name = "zenity"
+    shows_code = False  # its text is on a command line any process can read
 
     def __init__(self, binary: str) -> None:
         self.binary = binary
