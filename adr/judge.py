@@ -15,14 +15,19 @@ log = logging.getLogger("adr.judge")
 
 
 class Judge:
-    def __init__(self, engine: Any, settings: Settings, online: Any = None, resolver: Any = None) -> None:
+    def __init__(self, engine: Any, settings: Settings, online: Any = None, memory: Any = None,
+                 resolver: Any = None) -> None:
         self.engine = engine
         self.settings = settings
         self.online = online if (online is not None and not settings.offline) else None
+        # what a command runs from files / earlier calls (memory: the daemon's; None → files only)
+        from adr.daemon.crosscall import CrossCall
+        self.crosscall = CrossCall(engine, memory)
         self.resolver = resolver  # adr.daemon.resolve.Resolver: looks targets up on disk first
 
     @classmethod
-    def create(cls, settings: Settings, engine: Any = None, paths: Any = None, online: bool = True) -> "Judge":
+    def create(cls, settings: Settings, engine: Any = None, paths: Any = None, online: bool = True,
+               memory: Any = None) -> "Judge":
         """Load rules (unless given) and, when providers are enabled and not offline, online checks."""
         if engine is None:
             from adr.engine import load_engine
@@ -37,7 +42,7 @@ class Judge:
         gc.freeze()
         from adr.daemon.resolve import Resolver
         from adr.paths import get_paths
-        return cls(engine, settings, checks, Resolver(paths or get_paths()))
+        return cls(engine, settings, checks, memory, Resolver(paths or get_paths()))
 
     def resolve(self, action: Action) -> Action:
         """The action with what this machine says about its targets (symlinks, globs, adr's pids),
@@ -54,6 +59,7 @@ class Judge:
         """`budget` (adr.engine.core.Budget) bounds the engine's work; None: the default work bound."""
         action = self.resolve(action)
         findings = self.engine.evaluate(action, budget) if budget is not None else self.engine.evaluate(action)
+        findings = _merged(findings, self.crosscall.findings(action, budget))  # what it runs from files
         if self.online is not None:
             extra = self.online.findings(action)
             if extra:
@@ -75,3 +81,15 @@ class Judge:
     def close(self) -> None:
         if self.online is not None:
             self.online.close()
+
+
+def _merged(findings: tuple[Any, ...], extra: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The action's own findings plus those of what it runs; per rule id the stronger one."""
+    if not extra:
+        return findings
+    out = {f.rule_id: f for f in findings}
+    for f in extra:
+        prev = out.get(f.rule_id)
+        if prev is None or f.decision().rank > prev.decision().rank:
+            out[f.rule_id] = f
+    return tuple(out.values())

@@ -39,9 +39,10 @@ class AlertsDesk(Component):
 
 def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
+    from adr.daemon.memory import CrossCallMemory
     from adr.daemon.sessions import Sessions
     from adr.policy.breakers import Breakers
 
-    # relaxing adjusters go before Breakers (and every other tightening one)
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon)]
+    # relaxing adjusters go before Breakers (and every other tightening one); CrossCallMemory only observes
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), CrossCallMemory(daemon)]
     return out

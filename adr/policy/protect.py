@@ -99,6 +99,16 @@ def _installed_hook_configs(paths: Any) -> list[Path]:
     return out
 
 
+def _service_files(paths: Any) -> list[Path]:
+    """The login service's unit files / plist (adr/service), wherever this installation puts them."""
+    try:
+        from adr.service import manager
+
+        return list(manager(paths, env=getattr(paths, "env", None)).files())
+    except Exception:  # no service manager on this platform, or it cannot be described: the defaults stay
+        return []
+
+
 def _program_files() -> tuple[list[Path], list[Path]]:
     """(directories, files) of adr's code: the package, its rules and hook templates, and the
     virtualenv (whole, when adr runs from one; else just its two commands)."""
@@ -128,7 +138,7 @@ def protected(paths: Any, settings: Any = None, home: str | None = None) -> Prot
     dirs += [Path(d).expanduser() for d in getattr(settings, "extra_rule_dirs", ()) or ()]
     code_dirs, code_files = _program_files()
     dirs += code_dirs
-    files = [Path(paths.socket), Path(paths.pid_file)] + code_files
+    files = [Path(paths.socket), Path(paths.pid_file)] + code_files + _service_files(paths)
     own: dict[str, None] = {}
     spelled: list[str] = []
     for d in dirs:
