@@ -58,6 +58,10 @@ def _register() -> None:
     from adr.cli import supply  # noqa: F401
     from adr.cli import approvals  # noqa: F401
     from adr.cli import wrap  # noqa: F401
+    from adr.cli import undo  # noqa: F401
+    from adr.cli import sessions  # noqa: F401
+    from adr.cli import replay  # noqa: F401
+    from adr.cli import report  # noqa: F401
     from adr.cli import config  # noqa: F401
 
 

@@ -42,7 +42,11 @@ def default_components(daemon: "Daemon") -> list[Component]:
     from adr.daemon.memory import CrossCallMemory
     from adr.daemon.sessions import Sessions
     from adr.policy.breakers import Breakers
+    from adr.record.history import History
+    from adr.respond.undo_desk import UndoDesk
 
-    # relaxing adjusters go before Breakers (and every other tightening one); CrossCallMemory only observes
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), CrossCallMemory(daemon)]
+    # UndoDesk relaxes (allow with a snapshot instead of asking): before Breakers and every other
+    # tightening adjuster; CrossCallMemory and History (run records, the index) only observe
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), Breakers(daemon),
+                            CrossCallMemory(daemon), History(daemon)]
     return out
