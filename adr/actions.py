@@ -119,9 +119,10 @@ class Resolved:
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     adr_pids: tuple[int, ...] = ()
     adr_procs: tuple[str, ...] = ()
+    looked: bool = False  # the judge looked (even if it found nothing): judge these facts, not new ones
 
     def __bool__(self) -> bool:
-        return bool(self.aliases or self.adr_pids or self.adr_procs)
+        return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked)
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,8 @@ def action_to_dict(a: Action) -> dict[str, Any]:
                       "index": p.index} for p in a.packages],
         "mcp_server": a.mcp_server, "mcp_tool": a.mcp_tool, "arguments": a.arguments,
     } | ({"resolved": {"aliases": [[k, list(v)] for k, v in a.resolved.aliases],
-                       "adr_pids": list(a.resolved.adr_pids), "adr_procs": list(a.resolved.adr_procs)}}
+                       "adr_pids": list(a.resolved.adr_pids), "adr_procs": list(a.resolved.adr_procs),
+                       "looked": a.resolved.looked}}
        if a.resolved else {})
 
 
@@ -303,14 +305,14 @@ def action_from_dict(d: dict[str, Any]) -> Action:
 
 
 def _resolved(d: Any) -> Resolved:
-    """A recorded Resolved (replay). The judge replaces it with its own before deciding."""
+    """A recorded Resolved (a run record, for replay). Never taken from a client: the protocol drops it."""
     if not d:
         return Resolved()
     if not isinstance(d, dict):
         raise TypeError("resolved must be an object")
     aliases = tuple((str(k), tuple(str(x) for x in v)) for k, v in d.get("aliases") or ())
     return Resolved(aliases, tuple(int(p) for p in d.get("adr_pids") or ()),
-                    tuple(str(p) for p in d.get("adr_procs") or ()))
+                    tuple(str(p) for p in d.get("adr_procs") or ()), d.get("looked") is True)
 
 
 def _s(d: dict[str, Any], key: str) -> str:

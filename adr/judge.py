@@ -46,14 +46,17 @@ class Judge:
 
     def resolve(self, action: Action) -> Action:
         """The action with what this machine says about its targets (symlinks, globs, adr's pids),
-        which the pure engine then judges as data. A client's own `resolved` is never kept."""
-        if self.resolver is None:
-            return replace(action, resolved=Resolved()) if action.resolved else action
+        which the pure engine then judges as data. An action that already carries what was looked
+        up (resolved by this judge earlier, or a run record being replayed) keeps it; a client's
+        `resolved` never gets this far (the protocol drops it). Without a resolver (replay), nothing
+        is looked up."""
+        if self.resolver is None or action.resolved.looked:
+            return action
         try:
             return self.resolver.apply(action, self.engine)
         except Exception:  # looking things up must never cost the decision: judge the text
             log.exception("resolving the action's targets failed; judging the paths as written")
-            return replace(action, resolved=Resolved())
+            return replace(action, resolved=Resolved(looked=True))
 
     def decide(self, action: Action, *, note: str = "", budget: Any = None) -> Verdict:
         """`budget` (adr.engine.core.Budget) bounds the engine's work; None: the default work bound."""

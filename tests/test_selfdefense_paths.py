@@ -190,3 +190,57 @@ def test_a_host_config_adr_installed_in_an_odd_place_is_protected(tmp_path):
         assert hook(inst, f"ls {os.path.dirname(written[0])}", env=env)[0] == "allow"
     finally:
         stop(inst)
+
+
+def test_a_replay_judges_what_was_looked_up_then(tmp_path):
+    """The run record keeps what the judge found on disk, so `adr replay` gives the same verdict
+    after the symlink is gone (and does not look anything up itself)."""
+    inst = make_install(tmp_path / "i", "adr_home")
+    link = inst.tmp / "gone-later"
+    os.symlink(inst.paths.config_dir, link)
+    start(inst)
+    try:
+        assert hook(inst, f"echo 'mode: monitor' > {link}/config.yaml", session="replayed")[0] == "deny"
+        assert hook(inst, "ls -la", session="replayed")[0] == "allow"
+    finally:
+        stop(inst)
+    runs = [json.loads(line) for f in sorted((inst.paths.state_dir / "runs").glob("*.jsonl"))
+            for line in f.read_text().splitlines() if line.strip()]
+    (denied,) = [r for r in runs if r["session"] == "replayed" and r["decision"] == "deny"]
+    assert denied["action"]["resolved"]["looked"] is True
+    assert any(str(inst.paths.config_file).endswith(a.lstrip("~")) or a.endswith("/config.yaml")
+               for _, alias in denied["action"]["resolved"]["aliases"] for a in alias)
+    os.unlink(link)  # the file system changed since
+    p = subprocess.run([str(BIN / "adr"), "replay", "--session", "replayed", "--json"], env=inst.env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == ""  # nothing would be decided differently
+
+
+def test_a_client_cannot_hand_the_judge_its_own_facts(inst):
+    """A hand-made `decide` request that says "already looked up, nothing found" about a symlinked
+    target is judged by what the daemon looks up itself."""
+    if inst.daemon is None:
+        pytest.skip("the daemon's socket")
+    from adr.daemon import protocol as P
+
+    action = {"kind": "exec", "command": f"echo 'mode: monitor' > {inst.tmp}/cfglink/config.yaml",
+              "context": {"host": "claude-code", "session": "forged", "cwd": str(inst.project), "home": str(inst.home)},
+              "resolved": {"aliases": [], "adr_pids": [], "adr_procs": [], "looked": True}}
+    line = json.dumps({"v": P.PROTOCOL_VERSION, "op": "decide", "id": "f1", "action": action,
+                       "event": "PreToolUse", "host": "claude-code"}).encode() + b"\n"
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:  # the raw bytes: no client-side decoding
+        s.settimeout(30)
+        s.connect(str(inst.daemon.socket))
+        s.sendall(line)
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    resp = json.loads(data.decode().splitlines()[-1])
+    assert resp["ok"] and resp["verdict"]["decision"] == "deny", resp
+

@@ -63,7 +63,7 @@ class Resolver:
         targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
         aliases = self.aliases(targets, action.context.home)
         pids, procs = self.adr_processes()
-        return replace(action, resolved=Resolved(aliases, pids, procs))
+        return replace(action, resolved=Resolved(aliases, pids, procs, looked=True))
 
     # ---- paths --------------------------------------------------------------------------------
 
