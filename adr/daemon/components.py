@@ -42,6 +42,8 @@ def default_components(daemon: "Daemon") -> list[Component]:
     from adr.daemon.memory import CrossCallMemory
     from adr.daemon.sessions import Sessions
     from adr.policy.breakers import Breakers
+    from adr.policy.central_desk import PolicyDesk
+    from adr.record.export.desk import ExportDesk
     from adr.record.history import History
     from adr.respond.undo_desk import UndoDesk
 
@@ -49,4 +51,5 @@ def default_components(daemon: "Daemon") -> list[Component]:
     # tightening adjuster; CrossCallMemory and History (run records, the index) only observe
     out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), Breakers(daemon),
                             CrossCallMemory(daemon), History(daemon)]
+    out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
     return out

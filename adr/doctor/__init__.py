@@ -19,16 +19,17 @@ class Report:
     hosts: list[HostReport]
     wrapped: list[Check] = field(default_factory=list)  # this process's `adr wrap` session (adr/intercept/wrap.py)
     installation: list[Check] = field(default_factory=list)  # adr itself: version, rules, service
+    fleet: list[Check] = field(default_factory=list)  # export sinks and the organisation's policy source
 
     def to_dict(self) -> dict[str, Any]:
         return {"installation": [asdict(c) for c in self.installation], "daemon": asdict(self.daemon),
                 "hosts": [h.to_dict() for h in self.hosts], "wrapped": [asdict(c) for c in self.wrapped],
-                "ok": self.ok}
+                "fleet": [asdict(c) for c in self.fleet], "ok": self.ok}
 
     @property
     def ok(self) -> bool:
         return (self.daemon.status != FAIL and all(h.status != FAIL for h in self.hosts)
-                and all(c.status != FAIL for c in self.wrapped + self.installation))
+                and all(c.status != FAIL for c in self.wrapped + self.installation + self.fleet))
 
 
 def run(ctx: Any, hosts: "list[str] | None" = None, *, synthetic: bool = True, installation: bool = True) -> Report:
@@ -39,5 +40,6 @@ def run(ctx: Any, hosts: "list[str] | None" = None, *, synthetic: bool = True, i
     inst = [install.version_check(), *install.rules_checks(ctx), install.service_check(ctx)] if installation else []
     d = daemon.daemon_check(ctx)
     up = d.status == OK
+    from adr.doctor.fleet import fleet_checks
     return Report(d, [check_host(h, ctx, synthetic=synthetic, daemon_up=up) for h in (hosts or list(INSTALLERS))],
-                  daemon.wrapped_checks(ctx), inst)
+                  daemon.wrapped_checks(ctx), inst, fleet_checks(ctx))
