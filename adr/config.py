@@ -182,6 +182,8 @@ class Settings:
     run_records: bool = True  # keep each decision's full action locally (0600) for `adr replay`
     run_retention_days: int = 30
     run_max_bytes: int = 1024 * 1024 * 1024
+    mcp_probe: bool = True  # list the tools of MCP servers the host runs without asking (to judge their descriptions)
+    mcp_probe_timeout: float = 5.0  # seconds one server may take to list its tools
     export: ExportSettings = ExportSettings()  # fleet: OCSF events to file / OTLP / syslog
     policy: PolicySettings = PolicySettings()  # fleet: the organisation's signed central policy
     org: "OrgLayer | None" = None  # set by the loader from the verified bundle (not a config.yaml key)
@@ -211,6 +213,8 @@ class Settings:
             raise ConfigError("snapshot_budget_ms must be from 0 to 60000")
         if not 1 <= self.decision_budget_ms <= 60_000:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
+        if not 0.5 <= self.mcp_probe_timeout <= 60:
+            raise ConfigError("mcp_probe_timeout must be from 0.5 to 60 seconds")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         self.export.validate()
@@ -441,6 +445,8 @@ PROTECTION = {
     # fleet: redirecting or dropping the export feed, or leaving / re-keying the organisation's policy,
     # waits for the human; the organisation's layer itself comes signed, not from config.yaml
     "export": "same", "policy": "same", "org": "neutral",
+    # injection: not listing MCP servers' tools means their descriptions are not judged
+    "mcp_probe": "disables", "mcp_probe_timeout": "neutral",
 }
 
 
