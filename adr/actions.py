@@ -106,6 +106,26 @@ class PackageRef:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """What this machine said about an action's targets when it was judged — filled by the judge's
+    resolver (adr/daemon/resolve.py), never taken from a client — so the pure engine can judge a
+    path by what it resolves to (symlinks, globs, `$ADR_HOME`) and a replay sees the same facts.
+
+    aliases: (a target as the engine normalizes it, the normalized paths it stands for on disk).
+    adr_pids: adr's own processes (the daemon), so `kill -STOP <pid>` is recognised as aimed at adr.
+    adr_procs: their names and command lines, so `pkill -f 'a[d]r'` is too.
+    """
+
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    adr_pids: tuple[int, ...] = ()
+    adr_procs: tuple[str, ...] = ()
+    looked: bool = False  # the judge looked (even if it found nothing): judge these facts, not new ones
+
+    def __bool__(self) -> bool:
+        return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked)
+
+
+@dataclass(frozen=True)
 class Action:
     """One side effect an agent wants. Only the fields of its kind are meaningful."""
 
@@ -120,6 +140,7 @@ class Action:
     mcp_server: str = ""  # mcp_call
     mcp_tool: str = ""
     arguments: str = ""  # mcp_call: arguments as JSON text
+    resolved: Resolved = Resolved()  # set by the judge before the engine runs (see Resolved)
 
     def with_context(self, **changes: Any) -> "Action":
         return replace(self, context=replace(self.context, **changes))
@@ -275,7 +296,10 @@ def action_to_dict(a: Action) -> dict[str, Any]:
         "packages": [{"ecosystem": p.ecosystem, "name": p.name, "spec": p.spec, "source": p.source,
                       "index": p.index} for p in a.packages],
         "mcp_server": a.mcp_server, "mcp_tool": a.mcp_tool, "arguments": a.arguments,
-    }
+    } | ({"resolved": {"aliases": [[k, list(v)] for k, v in a.resolved.aliases],
+                       "adr_pids": list(a.resolved.adr_pids), "adr_procs": list(a.resolved.adr_procs),
+                       "looked": a.resolved.looked}}
+       if a.resolved else {})
 
 
 def action_from_dict(d: dict[str, Any]) -> Action:
@@ -297,7 +321,19 @@ def action_from_dict(d: dict[str, Any]) -> Action:
                                   index=str(p.get("index", "")))
                        for p in d.get("packages") or ()),
         mcp_server=_s(d, "mcp_server"), mcp_tool=_s(d, "mcp_tool"), arguments=_s(d, "arguments"),
+        resolved=_resolved(d.get("resolved")),
     )
+
+
+def _resolved(d: Any) -> Resolved:
+    """A recorded Resolved (a run record, for replay). Never taken from a client: the protocol drops it."""
+    if not d:
+        return Resolved()
+    if not isinstance(d, dict):
+        raise TypeError("resolved must be an object")
+    aliases = tuple((str(k), tuple(str(x) for x in v)) for k, v in d.get("aliases") or ())
+    return Resolved(aliases, tuple(int(p) for p in d.get("adr_pids") or ()),
+                    tuple(str(p) for p in d.get("adr_procs") or ()), d.get("looked") is True)
 
 
 def _s(d: dict[str, Any], key: str) -> str:

@@ -3,21 +3,27 @@ Verdict (daemon, `adr check`, the hook client's in-process fallback), so they ca
 from __future__ import annotations
 
 import gc
+import logging
+from dataclasses import replace
 from typing import Any
 
-from adr.actions import Action, Observation, Verdict
+from adr.actions import Action, Observation, Resolved, Verdict
 from adr.config import Settings
 from adr.policy import decide
 
+log = logging.getLogger("adr.judge")
+
 
 class Judge:
-    def __init__(self, engine: Any, settings: Settings, online: Any = None, memory: Any = None) -> None:
+    def __init__(self, engine: Any, settings: Settings, online: Any = None, memory: Any = None,
+                 resolver: Any = None) -> None:
         self.engine = engine
         self.settings = settings
         self.online = online if (online is not None and not settings.offline) else None
         # what a command runs from files / earlier calls (memory: the daemon's; None → files only)
         from adr.daemon.crosscall import CrossCall
         self.crosscall = CrossCall(engine, memory)
+        self.resolver = resolver  # adr.daemon.resolve.Resolver: looks targets up on disk first
 
     @classmethod
     def create(cls, settings: Settings, engine: Any = None, paths: Any = None, online: bool = True,
@@ -35,10 +41,27 @@ class Judge:
         gc.collect()
         gc.freeze()
         _trim_heap()
-        return cls(engine, settings, checks, memory)
+        from adr.daemon.resolve import Resolver
+        from adr.paths import get_paths
+        return cls(engine, settings, checks, memory, Resolver(paths or get_paths()))
+
+    def resolve(self, action: Action) -> Action:
+        """The action with what this machine says about its targets (symlinks, globs, adr's pids),
+        which the pure engine then judges as data. An action that already carries what was looked
+        up (resolved by this judge earlier, or a run record being replayed) keeps it; a client's
+        `resolved` never gets this far (the protocol drops it). Without a resolver (replay), nothing
+        is looked up."""
+        if self.resolver is None or action.resolved.looked:
+            return action
+        try:
+            return self.resolver.apply(action, self.engine)
+        except Exception:  # looking things up must never cost the decision: judge the text
+            log.exception("resolving the action's targets failed; judging the paths as written")
+            return replace(action, resolved=Resolved(looked=True))
 
     def decide(self, action: Action, *, note: str = "", budget: Any = None) -> Verdict:
         """`budget` (adr.engine.core.Budget) bounds the engine's work; None: the default work bound."""
+        action = self.resolve(action)
         findings = self.engine.evaluate(action, budget) if budget is not None else self.engine.evaluate(action)
         findings = _merged(findings, self.crosscall.findings(action, budget))  # what it runs from files
         if self.online is not None:

@@ -20,6 +20,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent  # a source checkout / editable install: rules/ and hooks/ beside adr/
 SHIPPED_DIR = PACKAGE_DIR / SHIPPED  # a wheel / sdist install: setup.py copies rules/, hooks/, packaging/service/ here
 DATA_DIR = PACKAGE_DIR / "data"
+INTEGRITY_KEY_NAME = "integrity.key"  # in the state dir, beside the grants it authenticates
 
 
 class MissingShippedData(RuntimeError):
@@ -98,6 +99,15 @@ class Paths:
         return self.state_dir / "grants.sqlite3"
 
     @property
+    def integrity_key(self) -> Path:
+        """The daemon's MAC key (grants, compiled-rule cache): 0600, never readable by an agent."""
+        return self.state_dir / INTEGRITY_KEY_NAME
+
+    @property
+    def rule_cache_dir(self) -> Path:
+        return self.cache_dir / "rules"
+
+    @property
     def confirmed_settings(self) -> Path:
         """The settings in force as the daemon last applied them (adr/config.py: weakening holds)."""
         return self.state_dir / "settings.confirmed.json"
@@ -159,6 +169,16 @@ def get_paths(env: "os._Environ[str] | dict[str, str] | None" = None) -> Paths:
     base = runtime.adr_home(env)
     if base is not None:
         return Paths(base / "config", base / "state", base / "cache", runtime.runtime_dir(env), env)
+    if sys.platform.startswith("linux") or sys.platform.startswith(("freebsd", "openbsd", "netbsd")):
+        # platformdirs' XDG rule, read from `env` (it reads only this process's environment): a daemon
+        # or a test that describes another installation gets that installation's places
+        home = env.get("HOME") or os.path.expanduser("~")
+
+        def xdg(var: str, default: str) -> Path:
+            return Path(env.get(var, "").strip() or os.path.join(home, default)) / APP
+
+        return Paths(xdg("XDG_CONFIG_HOME", ".config"), xdg("XDG_STATE_HOME", ".local/state"),
+                     xdg("XDG_CACHE_HOME", ".cache"), runtime.runtime_dir(env), env)
     return Paths(
         config_dir=Path(platformdirs.user_config_dir(APP, appauthor=False)),
         state_dir=Path(platformdirs.user_state_dir(APP, appauthor=False)),

@@ -53,9 +53,12 @@ class DaemonProc:
     extra_env: dict[str, str] = {}  # added to the daemon's environment
     start_timeout = 60.0
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, env: "dict[str, str] | None" = None) -> None:
+        """`env`: the daemon's whole environment (an install without ADR_HOME, e.g. XDG_* dirs);
+        default: adr_env(home) plus extra_env."""
         self.home = Path(home)
-        self.paths = get_paths({"ADR_HOME": str(self.home)})
+        self.env = env
+        self.paths = get_paths(env if env is not None else {"ADR_HOME": str(self.home)})
         self.socket = self.paths.socket
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = self.home / "daemon.stderr"
@@ -63,7 +66,8 @@ class DaemonProc:
     def start(self, timeout: "float | None" = None) -> "DaemonProc":
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as err:
-            self.proc = subprocess.Popen([str(BIN / "adr"), "daemon"], env=adr_env(self.home, **self.extra_env),
+            env = self.env if self.env is not None else adr_env(self.home, **self.extra_env)
+            self.proc = subprocess.Popen([str(BIN / "adr"), "daemon"], env=env,
                                          stdin=subprocess.DEVNULL, stdout=err, stderr=err)
         deadline = time.monotonic() + (self.start_timeout if timeout is None else timeout)
         while time.monotonic() < deadline:

@@ -32,12 +32,16 @@ def test_command_paths_fast_join_equals_normalize(cwd, home, arg):
     """CommandSubject.paths joins bare names to the normalized cwd without normalize(): same result."""
     from adr.engine.subjects import CommandSubject
     from adr.shell.model import SimpleCommand
+    import re
     subj = CommandSubject(SimpleCommand(argv=("cat", arg), raw=f"cat {arg}"), cwd, home)
     expect = () if arg.startswith("-") and "=" not in arg else None
     if expect is None:
         a = arg.split("=", 1)[1] if arg.startswith("-") else arg
-        expect = (normalize(a, cwd, home),) if "://" not in a else ()
-    assert subj.paths == expect
+        # `of=/x`, `key=~/y`: the value is a path of its own too (listed first)
+        value = a.split("=", 1)[1] if "=" in a and not arg.startswith("-") else ""
+        extra = (normalize(value, cwd, home),) if re.match(r"^(?:/|~|\$HOME\b|\$\{HOME\}|\.{1,2}/)", value) else ()
+        expect = extra + ((normalize(a, cwd, home),) if "://" not in a else ())
+    assert subj.paths == tuple(dict.fromkeys(expect))
 
 
 _GLOBS = ["**/.env", "~/.ssh/**", "**/.git/hooks/*", "/etc/**", "*.pem", "~/.aws/credentials", "**/tests/**",

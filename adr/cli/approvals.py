@@ -183,7 +183,8 @@ def grants_list(show_all: bool, as_json: bool) -> None:
         where = {"session": f"session {g.session[:10]}", "project": f"project {g.project}",
                  "minutes": "until " + time.strftime("%Y-%m-%d %H:%M", time.localtime(g.expires or 0)),
                  "global": "everywhere", "once": "once (retry)"}.get(g.scope, g.scope)
-        state = "active" if g.active() else ("revoked" if g.revoked else ("used" if g.scope == "once" and g.uses else "expired"))
+        state = ("[red]UNVERIFIED: ignored (not written by adr)[/]" if not g.verified else "active" if g.active() else
+                 ("revoked" if g.revoked else ("used" if g.scope == "once" and g.uses else "expired")))
         t.add_row(str(g.id), escape(g.rule_id), escape(g.subject), escape(where), escape(g.channel),
                   time.strftime("%Y-%m-%d %H:%M", time.localtime(g.created)), f"{state} ({g.uses} uses)")
     if not items:

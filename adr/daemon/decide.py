@@ -90,7 +90,7 @@ class Decider:
                               decided_by="none", settings=client_settings)
         else:
             inp = DecisionInput(req.id, host, req.event, action, cred.pid, origin, settings)
-            verdict, decided_by, error = await self.judge(loaded, action, req)
+            verdict, decided_by, error, action = await self.judge(loaded, action, req)
             verdict = self.adjust(inp, verdict)
             if decided_by == "engine" and d.approvals is not None and d.approvals.wants(verdict, settings):
                 out = await self.ask(req, action, verdict, settings, host, writer, on_pending)
@@ -103,13 +103,17 @@ class Decider:
             extra.update(got)
         return self.finish(req, t0, action, verdict, decided_by, host, error, client_settings, origin, extra)
 
-    async def judge(self, loaded: "Loaded", action: Action, req: P.Request) -> tuple[Verdict, str, str]:
-        """Engine + look-ups in a worker thread, bounded; an internal failure is the fail-mode verdict."""
+    async def judge(self, loaded: "Loaded", action: Action, req: P.Request) -> tuple[Verdict, str, str, Action]:
+        """Engine + look-ups in a worker thread, bounded; an internal failure is the fail-mode verdict.
+        Also returns the action with what the judge looked up on disk (Action.resolved), which the
+        run record keeps so a replay judges the same facts."""
         settings = loaded.settings
+        resolved = [action]
 
         def run() -> tuple[Verdict, str, str]:
             try:
-                v, exhausted = loaded.judge.decide_bounded(action)
+                resolved[0] = loaded.judge.resolve(action)
+                v, exhausted = loaded.judge.decide_bounded(resolved[0])
             except Exception as e:
                 log.exception("the rule engine failed on a %s action", action.kind.value)
                 return (fail_verdict(settings.fail_mode, req.can_ask, f"the rule engine failed ({type(e).__name__})",
@@ -122,13 +126,13 @@ class Decider:
 
         fut = asyncio.get_running_loop().run_in_executor(self.pool, run)
         try:
-            return await asyncio.wait_for(asyncio.shield(fut), HARD_TIMEOUT)
+            return (*await asyncio.wait_for(asyncio.shield(fut), HARD_TIMEOUT), resolved[0])
         except asyncio.TimeoutError:
             self.hard_timeouts += 1
             log.error("decision %s: no judgement after %.0f s; answering without it", req.id, HARD_TIMEOUT)
             v = fail_verdict("ask", req.can_ask, f"judging this action took longer than {HARD_TIMEOUT:g} s",
                              hint="report this with the daemon log")
-            return v, "engine", "hard timeout"
+            return v, "engine", "hard timeout", action
 
     def adjust(self, inp: DecisionInput, verdict: Verdict) -> Verdict:
         for c in self.d.components:

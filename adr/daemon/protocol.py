@@ -327,7 +327,7 @@ def decode_request(line: bytes) -> Request:
         if not isinstance(raw, dict):
             raise ProtocolError(BAD_REQUEST, "action must be an object or null", _head(obj))
         try:
-            action = action_from_dict(raw)
+            action = action_from_dict({k: v for k, v in raw.items() if k != "resolved"})  # facts are the judge's
         except (KeyError, ValueError, TypeError, AttributeError) as e:
             raise ProtocolError(BAD_REQUEST, f"action is malformed: {type(e).__name__}: {e}", _head(obj)) from None
     return Request(op=op, id=rid, action=action, event=obj.get("event", ""), host=obj.get("host", ""),

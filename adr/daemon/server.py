@@ -57,7 +57,7 @@ class Loaded:
     engine: Any
     loaded_at: float
     load_ms: float
-    judge: Any = None  # adr.judge.Judge when online look-ups are enabled (they run in a worker thread)
+    judge: Any = None  # adr.judge.Judge: every decision goes through it (online look-ups: a worker thread)
     hold: Any = None  # settings_guard.Hold: weaker settings config.yaml asks for, not in force until confirmed
 
 
@@ -139,7 +139,7 @@ class Daemon:
             from adr.policy.grants import GrantStore
 
             self.gate = HumanGate(self._audit)
-            self.approvals = Approvals(GrantStore(self.paths.grants_db), self._audit, gate=self.gate)
+            self.approvals = Approvals(GrantStore(self.paths.grants_db, on_tamper=self._grant_tampered), self._audit, gate=self.gate)
             await self.approvals.start()
             self._adopt_settings(self.loaded)
             self.decider = Decider(self)
@@ -307,6 +307,9 @@ class Daemon:
         dirs.append((self.paths.user_rules_dir, True))
         dirs.append((builtin_rules_dir(), True))
         dirs += [(Path(d).expanduser(), True) for d in self.loaded.settings.extra_rule_dirs]
+        # a host config `adr install` adds is protected from the next load on (policy/protect.py)
+        self.paths.backups_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        dirs.append((self.paths.backups_dir, True))
         for f in getattr(self.loaded.engine, "rule_files", ()) or ():
             dirs.append((Path(f).parent, False))
         self._watcher.watch(dirs)
@@ -777,6 +780,16 @@ class Daemon:
         self.stats.last_audit_error = f"{now_iso()}: {problem}"
         log.error("%s", problem)
         return None, problem
+
+    def _grant_tampered(self, grant: Any, why: str) -> None:
+        """A grant row that does not verify is ignored by the store (policy/grants.py); the human
+        must hear of it. The one place this is reported."""
+        self.alerts.raise_alert(Alert(
+            "grant", f"grant #{grant.id} ({grant.rule_id}) was ignored: it was not written by adr",
+            f"a grant row was ignored: {why}. Someone changed adr's grants database around adr; see "
+            "`adr grants list --all` (the row shows as UNVERIFIED) and `adr grants revoke ID` to remove it.",
+            severity="critical", key=f"grant-{grant.id}", session=grant.session,
+            data=(("grant_id", grant.id), ("rule_id", grant.rule_id), ("security", "grant-tampered"))))
 
     def _audit(self, entry: dict[str, Any]) -> "dict[str, Any] | None":
         return self.write_audit(entry)[0]

@@ -14,7 +14,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 log = logging.getLogger("adr.daemon")
-WATCHED_SUFFIXES = (".yaml", ".yml")
+WATCHED_SUFFIXES = (".yaml", ".yml", ".json")  # rule packs, config; install records (protected hook configs)
 
 
 class _Handler(FileSystemEventHandler):

@@ -306,7 +306,7 @@ def expand_list(value: Any, env: CompileEnv, field: str, _depth: int = 0) -> lis
             out.extend(expand_list(env.lists[name], env, field, _depth + 1))
         else:
             out.append(it)
-    if not out:
+    if not out and _depth == 0:  # a spliced list may be empty (an installation without hook configs)
         raise ConditionError(field, "must not be empty")
     return out
 
@@ -547,6 +547,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "positional": _c_regex_each("positionals"),
         "verb": _c_names_any("verbs"),
         "path": _c_globs("paths", multi=True),
+        "removes": _c_globs("removes", multi=True),  # removed, moved away or re-permissioned operands
+        "signals_adr": _c_bool("signals_adr"),  # kill/gdb -p/renice … naming one of adr's pids
         "writes": _c_globs("write_targets", multi=True),
         "reads": _c_globs("read_sources", multi=True),
         "uploads": _c_globs("uploads", multi=True),
@@ -588,6 +590,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "language": _c_names("language"),
         "code": _c_regex("code"),
         "via": _c_regex("via"),
+        "path": _c_globs("paths", multi=True),  # paths named in the code's string literals
+        "signals_adr": _c_bool("signals_adr"),
     },
     "shell": {
         "issue": _c_names_any("issues"),

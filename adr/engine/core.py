@@ -6,8 +6,10 @@ give the same findings (replay and tests rely on it).
 """
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
@@ -18,7 +20,8 @@ from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
 from adr.engine import textnorm
-from adr.engine.pathnorm import compile_globs
+from adr.engine.pathnorm import GlobWitness, compile_globs
+from adr.engine.targets import CollectFull, Targets
 from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import parse as parse_shell
@@ -245,6 +248,9 @@ class Engine:
                              {r.id: i for i, r in enumerate(self.rules)})
         later = lists.get("executes_later") or []
         self._executes_later = compile_globs(later) if later else None
+        # a glob / brace-list target is also judged as each of these it could expand to (self-defense)
+        protected = lists.get("glob_targets") or []
+        self._witness = GlobWitness(protected) if protected else None
 
     def prepare(self) -> None:
         """Build every program's rule bucket (and regex subsets) now, ~0.3 s and ~8 MiB, instead of
@@ -294,11 +300,53 @@ class Engine:
             run.out_of_budget()
         return run.result()
 
+    def path_targets(self, action: Action) -> list[tuple[str, str]]:
+        """Every (path as written, working directory) the rules would look at in this action — what
+        the judge's resolver looks up on disk before evaluate() (adr/daemon/resolve.py). Pure."""
+        run = _Run(self, action, Budget(), collect=True)  # the default work bound: a huge line stops early
+        try:
+            run.action()
+        except (CollectFull, OutOfBudget):
+            pass
+        return list(run.t.collected or ())
+
+
+_RECENT = threading.local()  # per thread: the last few (text, ParsedShell, work units its parse cost)
+_RECENT_MAX = 4
+
+
+def _parse(text: str, budget: "Budget") -> ParsedShell:
+    """parse_shell under `budget`, remembered for the last few lines this thread parsed in full: the
+    judge looks at a line's targets (path_targets) and then evaluates it, and a ParsedShell is
+    immutable. A remembered parse is charged the units it cost, and only when the budget can pay
+    them all — otherwise the line is parsed again under this budget — so a verdict never depends on
+    whether the parse was remembered. Per thread and a handful of entries: a 20 MB input is held once."""
+    recent = getattr(_RECENT, "items", None)
+    if recent is None:
+        recent = _RECENT.items = []
+    for t, parsed, units in recent:
+        if t is text or t == text:
+            if budget.spent + units <= budget.units and (budget.deadline is None or budget.clock() <= budget.deadline):
+                budget.spend(units)
+                return parsed
+            break
+    spent = [0]
+
+    def charge(n: int) -> bool:
+        spent[0] += n
+        return budget.spend(n)
+
+    parsed = parse_shell(text, charge)
+    if not budget.exhausted:
+        recent[:] = [(text, parsed, spent[0])] + [x for x in recent if x[0] is not text][:_RECENT_MAX - 1]
+    return parsed
+
 
 class _Run:
     """One evaluation: collects findings, one per rule id (with up to three pieces of evidence)."""
 
-    def __init__(self, engine: Engine, action: Action, budget: "Budget | None" = None) -> None:
+    def __init__(self, engine: Engine, action: Action, budget: "Budget | None" = None,
+                 collect: bool = False) -> None:
         self.e = engine
         self.a = action
         self.budget = budget or Budget()
@@ -307,6 +355,8 @@ class _Run:
         self.found: dict[str, Finding] = {}
         self.commands: list[SimpleCommand] = []
         self.parsed: ParsedShell | None = None
+        self.collect = collect
+        self.t = Targets(action.resolved, engine._witness, self.cwd, self.home, collect)
 
     def result(self) -> tuple[Finding, ...]:
         return tuple(self.found.values())
@@ -336,6 +386,10 @@ class _Run:
                                       rule.references, rule.tags, "rules", rule.reversible)
 
     def check(self, bucket: Bucket, subject: Any, note: str = "") -> None:
+        if self.collect:  # path_targets(): only let the subject name its paths
+            for attr in ("paths", "write_targets", "read_sources", "removes"):
+                getattr(subject, attr, None)
+            return
         if not bucket:
             return
         self.budget.charge()
@@ -392,7 +446,7 @@ class _Run:
             self.check(self.e._index.by_on.get("url", _EMPTY), UrlSubject(url, by="mcp"), note)
 
     def detect(self) -> None:
-        if not self.e.detectors:
+        if not self.e.detectors or self.collect:
             return
         view = ActionView(self.a, tuple(self.commands), self.parsed)
         for d in self.e.detectors:
@@ -402,15 +456,18 @@ class _Run:
 
     def shell(self, text: str, note: str, depth: int = 0) -> None:
         self.budget.charge(1 + len(text) // 65536)
-        parsed = parse_shell(text, self.budget.spend)
+        parsed = _parse(text, self.budget)
         if self.budget.exhausted:
             self.budget.grace()  # judge what the walk reached
         if depth == 0 and self.parsed is None:
             self.parsed = parsed
         idx = self.e._index
+        t = self.t
+        t.note_commands(parsed.commands)
+        targets = None if t.plain and self.e._witness is None else t
         for c in parsed.commands:
             self.commands.append(c)
-            subj = CommandSubject(c, self.cwd, self.home, note)
+            subj = CommandSubject(c, self.cwd, self.home, note, targets)
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)
         for w in parsed.writes:
@@ -420,7 +477,8 @@ class _Run:
             self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via, recursive=x.recursive),
                       note=_note(note, x.via))
         for s in parsed.scripts:
-            self.check(idx.by_on.get("script", _EMPTY), ScriptSubject(s.language, s.code, s.via), _note(note, s.via))
+            self.check(idx.by_on.get("script", _EMPTY),
+                       ScriptSubject(s.language, s.code, s.via, self.cwd, self.home, targets), _note(note, s.via))
         for u in parsed.urls:
             self.check(idx.by_on.get("url", _EMPTY), UrlSubject(u, by="shell"), note)
         if idx.by_on.get("shell"):
@@ -429,8 +487,14 @@ class _Run:
             source = "\n".join((parsed.source,) + parsed.layers) if parsed.layers else parsed.source
             self.check(idx.by_on["shell"], ShellSubject(source, tuple(i.kind for i in parsed.issues), progs), note)
 
-    def file(self, fs: FileSubject, note: str = "", depth: int = 0) -> None:
+    def file(self, fs: FileSubject, note: str = "", depth: int = 0, forms: bool = True) -> None:
         self.check(self.e._index.by_on.get("file", _EMPTY), fs, note)
+        if forms:
+            # the same file by its other names (a symlinked parent, a glob, a cd earlier in the line …)
+            for other in self.t.forms(fs.raw_path, fs.path):
+                alias = FileSubject(fs.kind, other, fs.content if fs.content_known else None, self.cwd, self.home,
+                                    old_content=fs.old_content, by=fs.by, via=fs.via, append=fs.append)
+                self.file(alias, note=_note(note, f"{fs.raw_path} resolves to {other}"), depth=depth, forms=False)
         if fs.kind not in ("write", "edit") or not fs.content or depth > 1:
             return
         # a file that runs later: what is written into it is judged as what will run
@@ -442,7 +506,8 @@ class _Run:
                 self.shell(script, note=f"package.json {name} script", depth=depth + 1)
         lang = _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content)
         if lang and lang != "shell":
-            self.check(self.e._index.by_on.get("script", _EMPTY), ScriptSubject(lang, fs.content, f"written to {fs.path}"),
+            self.check(self.e._index.by_on.get("script", _EMPTY),
+                       ScriptSubject(lang, fs.content, f"written to {fs.path}", self.cwd, self.home, self.t),
                        note or f"written to {fs.path}")
 
 
@@ -592,9 +657,12 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
         from adr.paths import get_paths
         paths = get_paths()
     broken: list[tuple[str, str]] = []
+    given, cache_key = installation_facts(settings, paths)
+    load = functools.partial(load_packs, platform=platform, cache_dir=paths.cache_dir / "rules", given_lists=given,
+                             cache_key=cache_key)
     if rule_files is not None:
         files = list(rule_files)
-        rules, packs, lists = load_packs(files, platform, cache_dir=paths.cache_dir / "rules")
+        rules, packs, lists = load(files)
     else:
         shipped = shipped_rule_files()
         user = org_rule_files(settings) + user_rule_files(settings, paths)  # org first: it wins a clash
@@ -602,7 +670,7 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
         for _ in range(MAX_BROKEN_RETRIES):
             files = shipped + user
             try:
-                rules, packs, lists = load_packs(files, platform, cache_dir=paths.cache_dir / "rules")
+                rules, packs, lists = load(files)
                 break
             except RuleLoadError as e:
                 bad = {err.file for err in e.errors}
@@ -623,6 +691,16 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
     engine = Engine(rules, packs, lists, detectors, settings, files, ms)
     engine.broken_files = tuple(broken)
     return engine
+
+
+def installation_facts(settings: Settings, paths: Any) -> tuple[dict[str, list[str]], bytes | None]:
+    """What the packs need to know about this installation, read at load (never per decision):
+    the places adr must protect (policy/protect.py, spliced into the self-defense lists) and the
+    key that authenticates the compiled-rules cache (policy/integrity.py; None: no cache)."""
+    from adr.policy.integrity import try_subkey
+    from adr.policy.protect import protected
+
+    return protected(paths, settings).lists(), try_subkey(paths, "rule-cache")
 
 
 def default_detectors(paths: Any = None) -> list[Detector]:

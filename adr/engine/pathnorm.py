@@ -120,3 +120,299 @@ def glob_to_search(glob: str) -> str:
 
 def compile_globs(globs: list[str]) -> "re2._Regexp":
     return re2.compile("|".join(f"(?:{glob_to_search(g)})" for g in globs))
+
+
+# ---- what a glob target could stand for -------------------------------------------------------
+# A target written as a glob (`~/.config/ad?/config.yaml`) or a brace list names every path it can
+# expand to. Whether one of them is protected is a question about two globs: is there a path both
+# match? These functions answer it without the file system, and name such a path (a witness), so
+# the rules can judge the witness like any spelled-out path.
+
+GLOB_CHARS = frozenset("*?[{")
+MAX_BRACE_ALTERNATIVES = 64
+_SAFE_CHARS = "xyzabcdefghijklmnopqrstuvw0123456789_-."
+
+
+def has_glob(path: str) -> bool:
+    return not GLOB_CHARS.isdisjoint(path)
+
+
+def escape_glob(path: str) -> str:
+    """A literal path as a glob that matches only itself (`[` `*` `?` `{` in brackets)."""
+    return "".join(f"[{c}]" if c in GLOB_CHARS else c for c in path)
+
+
+def expand_braces(s: str, limit: int = MAX_BRACE_ALTERNATIVES) -> list[str]:
+    """`a{b,c}d` → [abd, acd], nested too; at most `limit` results (the rest are dropped: callers
+    use this to find what a target *could* be, and more alternatives only add witnesses)."""
+    start = -1
+    depth = 0
+    for i, c in enumerate(s):
+        if c == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif c == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                body = s[start + 1:i]
+                parts, level, cur = [], 0, []
+                for ch in body:
+                    if ch == "," and level == 0:
+                        parts.append("".join(cur))
+                        cur = []
+                        continue
+                    level += ch == "{"
+                    level -= ch == "}"
+                    cur.append(ch)
+                parts.append("".join(cur))
+                if len(parts) < 2:
+                    return [s]
+                out: list[str] = []
+                for p in parts:
+                    for tail in expand_braces(s[i + 1:], limit):
+                        for whole in expand_braces(s[:start] + p, limit):
+                            out.append(whole + tail)
+                            if len(out) >= limit:
+                                return out
+                return out
+    return [s]
+
+
+_STAR = ("*",)
+_ANY = ("?",)
+
+
+def _seg_tokens(seg: str) -> tuple[tuple, ...]:
+    """One path segment → tokens: ("*",) ("?",) ("[", chars, negated) ("c", char)."""
+    out: list[tuple] = []
+    i = 0
+    while i < len(seg):
+        c = seg[i]
+        if c == "*":
+            if not out or out[-1] is not _STAR:
+                out.append(_STAR)
+        elif c == "?":
+            out.append(_ANY)
+        elif c == "[" and seg.find("]", i + 2) != -1:
+            j = seg.find("]", i + 2) if seg[i + 1:i + 2] in ("!", "^") else seg.find("]", i + 1 + (seg[i + 1:i + 2] == "]"))
+            body = seg[i + 1:j]
+            neg = body[:1] in ("!", "^")
+            if neg:
+                body = body[1:]
+            chars: set[str] = set()
+            k = 0
+            while k < len(body):
+                if k + 2 < len(body) and body[k + 1] == "-":
+                    lo, hi = ord(body[k]), ord(body[k + 2])
+                    chars.update(chr(x) for x in range(lo, min(hi, lo + 256) + 1))
+                    k += 3
+                else:
+                    chars.add(body[k])
+                    k += 1
+            out.append(("[", frozenset(chars), neg))
+            i = j + 1
+            continue
+        else:
+            out.append(("c", c))
+        i += 1
+    return tuple(out)
+
+
+def _accepts(tok: tuple, ch: str) -> bool:
+    kind = tok[0]
+    if kind == "c":
+        return tok[1] == ch
+    if kind == "[":
+        return (ch in tok[1]) != tok[2]
+    return True  # * and ?
+
+
+def _common_char(a: tuple, b: tuple) -> str | None:
+    for tok, other in ((a, b), (b, a)):
+        if tok[0] == "c":
+            return tok[1] if _accepts(other, tok[1]) else None
+    for tok, other in ((a, b), (b, a)):
+        if tok[0] == "[" and not tok[2]:
+            return next((ch for ch in sorted(tok[1]) if ch != "/" and _accepts(other, ch)), None)
+    return next((ch for ch in _SAFE_CHARS if _accepts(a, ch) and _accepts(b, ch)), None)
+
+
+def _seg_witness(a: tuple[tuple, ...], b: tuple[tuple, ...], nodot: bool = False) -> str | None:
+    """A non-empty string both segment patterns match (breadth first over pairs of positions and
+    whether a character was taken yet), or None. A path segment is never empty. `nodot`: like the
+    shell without dotglob, a wildcard of `a` does not match a leading `.`."""
+    from collections import deque
+
+    start = (0, 0, False)
+    back: dict[tuple[int, int, bool], tuple[tuple[int, int, bool], str] | None] = {start: None}
+    todo = deque([start])
+    while todo:
+        node = todo.popleft()
+        i, j, took = node
+        if i == len(a) and j == len(b) and took:
+            out = []
+            while back[node] is not None:
+                node, ch = back[node]  # type: ignore[misc]
+                out.append(ch)
+            return "".join(reversed(out))
+        ta = a[i] if i < len(a) else None
+        tb = b[j] if j < len(b) else None
+        moves: list[tuple[tuple[int, int, bool], str]] = []
+        if ta is _STAR:
+            moves.append(((i + 1, j, took), ""))
+        if tb is _STAR:
+            moves.append(((i, j + 1, took), ""))
+        if ta is not None and tb is not None:
+            ch = _common_char(ta, tb)
+            if ch == "." and nodot and not took and ta[0] != "c":
+                ch = None
+            if ch is not None:
+                moves.append(((i if ta is _STAR else i + 1, j if tb is _STAR else j + 1, True), ch))
+        for nxt, ch in moves:
+            if nxt not in back:
+                back[nxt] = (node, ch)
+                todo.append(nxt)
+    return None
+
+
+_DEEP = "**"
+
+
+def _segments(glob: str) -> list:
+    g = glob.strip()
+    if not g.startswith(("/", "~")):
+        g = "**/" + g  # unanchored: at any depth
+    segs: list = []
+    for s in g.split("/"):
+        if s == "**":
+            if not segs or segs[-1] != _DEEP:
+                segs.append(_DEEP)
+        elif s or not segs:
+            segs.append(_seg_tokens(s))
+    return segs
+
+
+def _path_witness(a: list, b: list, nodot: bool = False) -> list[str] | None:
+    """Segments of a path both segment lists match (`**` = any number of segments), or None.
+    `nodot`: wildcards of `a` (its `*`, `?`, `**`) do not match a name's leading dot."""
+    from collections import deque
+
+    star = (_STAR,)
+    back: dict[tuple[int, int], tuple[tuple[int, int], str | None] | None] = {(0, 0): None}
+    todo = deque([(0, 0)])
+    while todo:
+        i, j = todo.popleft()
+        if i == len(a) and j == len(b):
+            out: list[str] = []
+            node: tuple[int, int] = (i, j)
+            while back[node] is not None:
+                node, seg = back[node]  # type: ignore[misc]
+                if seg is not None:
+                    out.append(seg)
+            return list(reversed(out))
+        sa = a[i] if i < len(a) else None
+        sb = b[j] if j < len(b) else None
+        moves: list[tuple[tuple[int, int], str | None]] = []
+        if sa == _DEEP:
+            moves.append(((i + 1, j), None))
+            if sb is not None and sb != _DEEP:
+                w = _seg_witness(star, sb, nodot)
+                if w is not None:
+                    moves.append(((i, j + 1), w))
+        if sb == _DEEP:
+            moves.append(((i, j + 1), None))
+            if sa is not None and sa != _DEEP:
+                w = _seg_witness(sa, star, nodot)
+                if w is not None:
+                    moves.append(((i + 1, j), w))
+        if sa is not None and sb is not None and sa != _DEEP and sb != _DEEP:
+            w = "" if not sa and not sb else _seg_witness(sa, sb, nodot)
+            if w is not None:
+                moves.append(((i + 1, j + 1), w))
+        for nxt, seg in moves:
+            if nxt not in back:
+                back[nxt] = ((i, j), seg)
+                todo.append(nxt)
+    return None
+
+
+def _literal_prefix(glob: str) -> str:
+    for i, c in enumerate(glob):
+        if c in GLOB_CHARS:
+            return glob[:i]
+    return glob
+
+
+def _seg_regex(tokens: tuple[tuple, ...]) -> "re.Pattern[str]":
+    out = []
+    for t in tokens:
+        if t is _STAR:
+            out.append("[^/]*")
+        elif t is _ANY:
+            out.append("[^/]")
+        elif t[0] == "[":
+            chars = "".join(re.escape(c) for c in sorted(t[1]))
+            out.append(f"[{'^' if t[2] else ''}{chars}]" if chars else ("[^/]" if t[2] else "(?!)"))
+        else:
+            out.append(re.escape(t[1]))
+    return re.compile("".join(out))
+
+
+class GlobWitness:
+    """Protected globs, compiled once; `witnesses(target)` names, for a target written as a glob
+    or brace list, one concrete path per protected glob it could expand to.
+
+    As the shell expands: a wildcard does not match a name's leading dot unless the line turns
+    dotglob on (the caller says so), and nothing but `**` crosses a `/`. Cheap tests first: the literal prefixes
+    must agree, and a protected glob ending in a plain name must have that name match the target's
+    last segment. Answers are remembered (targets like `*.py` recur)."""
+
+    MAX_TARGET = 1024
+    MEMO_MAX = 4096
+
+    def __init__(self, globs: "list[str] | tuple[str, ...]") -> None:
+        # (literal prefix, segments, plain last name or None)
+        self._globs: list[tuple[str, list, str | None]] = []
+        for g in globs:
+            for alt in expand_braces(g):
+                prefix = _literal_prefix(alt) if alt.startswith(("/", "~")) else ""
+                segs = _segments(alt)
+                last = segs[-1] if segs else None
+                name = "".join(t[1] for t in last) if last and last != _DEEP and all(t[0] == "c" for t in last) else None
+                self._globs.append((prefix, segs, name))
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def witnesses(self, target: str, dotglob: bool = False) -> tuple[str, ...]:
+        """`dotglob`: the line turned it on (`shopt -s dotglob`, GLOBIGNORE): wildcards match dots."""
+        if not target or len(target) > self.MAX_TARGET or not has_glob(target):
+            return ()
+        key = ("+" if dotglob else "-") + target
+        got = self._memo.get(key)
+        if got is None:
+            got = self._witnesses(target, not dotglob)
+            if len(self._memo) >= self.MEMO_MAX:
+                self._memo.clear()
+            self._memo[key] = got
+        return got
+
+    def _witnesses(self, target: str, nodot: bool) -> tuple[str, ...]:
+        out: dict[str, None] = {}
+        for alt in expand_braces(target):
+            if not has_glob(alt):
+                out[alt] = None  # a brace list alone: each alternative is a plain path
+                continue
+            prefix = _literal_prefix(alt)
+            segs = _segments(alt)
+            last = segs[-1] if segs else _DEEP
+            last_rx = _seg_regex(last) if last != _DEEP else None
+            for gp, gsegs, name in self._globs:
+                if not (prefix.startswith(gp) or gp.startswith(prefix)):
+                    continue
+                if name is not None and last_rx is not None and not last_rx.fullmatch(name):
+                    continue
+                w = _path_witness(segs, gsegs, nodot)
+                if w is not None:
+                    out["/".join(w) or "/"] = None
+        out.pop(target, None)
+        return tuple(out)

@@ -17,6 +17,7 @@ Lists and macros are shared by all packs; ids are unique across packs.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import sys
@@ -122,33 +123,49 @@ def current_platform() -> str:
     return "linux"
 
 
-def _cached_yaml(raw: bytes, text: str, cache_dir: Path | None) -> Any:
+CACHE_MAGIC = b"adr-rules-cache 2 "
+
+
+def _cache_mac(key: bytes, digest: str, body: bytes) -> str:
+    return hmac.new(key, b"adr-rule-cache\0" + digest.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+
+
+def _cached_yaml(raw: bytes, text: str, cache_dir: Path | None, key: bytes | None = None) -> Any:
     """YAML → data, through a JSON copy keyed by the file's SHA-256 (JSON loads ~10x faster, which
-    matters when the hook client or a shim must load every pack because the daemon is down)."""
-    if cache_dir is None:
+    matters when the hook client or a shim must load every pack because the daemon is down).
+
+    The copy lives under the cache dir, which an agent could write to around adr's gate: so each
+    copy carries an HMAC over the pack's digest and the JSON, with adr's integrity key
+    (policy/integrity.py), and a copy that does not verify is never used — the YAML is parsed and
+    the copy rewritten. Without the key (unreadable, not created yet) the cache is not used at all."""
+    if cache_dir is None or not key:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (safe: SafeLoader subclass)
-    key = hashlib.sha256(raw).hexdigest()
-    cached = cache_dir / f"{key}.json"
+    digest = hashlib.sha256(raw).hexdigest()
+    cached = cache_dir / f"{digest}.json"
     try:
-        return json.loads(cached.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        blob = cached.read_bytes()
+        head, _, body = blob.partition(b"\n")
+        if head.startswith(CACHE_MAGIC) and hmac.compare_digest(head[len(CACHE_MAGIC):].decode("ascii"),
+                                                                _cache_mac(key, digest, body)):
+            return json.loads(body)
+    except (OSError, ValueError, UnicodeDecodeError):
         pass
     data = yaml.load(text, Loader=_Loader)  # noqa: S506 (safe: SafeLoader subclass)
     try:
-        dumped = json.dumps(data)
-        if json.loads(dumped) == data:  # only data that survives JSON unchanged is cached
+        body = json.dumps(data).encode("utf-8")
+        if json.loads(body) == data:  # only data that survives JSON unchanged is cached
             cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = cached.with_suffix(f".{os.getpid()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(dumped)
+            with os.fdopen(fd, "wb") as f:
+                f.write(CACHE_MAGIC + _cache_mac(key, digest, body).encode() + b"\n" + body)
             os.replace(tmp, cached)
     except (OSError, TypeError, ValueError):
         pass  # a cache that cannot be written is only slower
     return data
 
 
-def read_pack(path: Path, cache_dir: Path | None = None) -> _RawPack:
+def read_pack(path: Path, cache_dir: Path | None = None, cache_key: bytes | None = None) -> _RawPack:
     name = str(path)
     try:
         if path.stat().st_size > MAX_RULE_FILE:
@@ -160,7 +177,7 @@ def read_pack(path: Path, cache_dir: Path | None = None) -> _RawPack:
     except OSError as e:
         raise RuleError(name, f"cannot read: {e.strerror or e}") from None
     try:
-        data = _cached_yaml(raw, text, cache_dir)
+        data = _cached_yaml(raw, text, cache_dir, cache_key)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -178,10 +195,16 @@ def read_pack(path: Path, cache_dir: Path | None = None) -> _RawPack:
     return _RawPack(name, data)
 
 
-def load_packs(paths: list[Path], platform: str | None = None, cache_dir: Path | None = None
+GIVEN_LISTS = "adr (this installation)"  # where lists handed to load_packs say they come from
+
+
+def load_packs(paths: list[Path], platform: str | None = None, cache_dir: Path | None = None,
+               given_lists: "dict[str, list[str]] | None" = None, cache_key: bytes | None = None
                ) -> tuple[list[Rule], list[str], dict[str, list[str]]]:
     """Load and compile every pack; returns (rules for this platform, pack names, lists).
 
+    `given_lists` are lists the packs may reference but not define — facts of this installation
+    (adr's own directories, policy/protect.py), handed over as data so the engine stays pure.
     Raises RuleLoadError listing every problem (file, rule id, field).
     """
     platform = platform or current_platform()
@@ -189,12 +212,12 @@ def load_packs(paths: list[Path], platform: str | None = None, cache_dir: Path |
     raws: list[_RawPack] = []
     for p in paths:
         try:
-            raws.append(read_pack(p, cache_dir))
+            raws.append(read_pack(p, cache_dir, cache_key))
         except RuleError as e:
             errors.append(e)
-    lists: dict[str, list[str]] = {}
+    lists: dict[str, list[str]] = {k: list(v) for k, v in (given_lists or {}).items()}
     macros: dict[str, tuple[str, Any]] = {}
-    list_src: dict[str, str] = {}
+    list_src: dict[str, str] = {k: GIVEN_LISTS for k in lists}
     for raw in raws:
         for key, store in (("lists", lists), ("macros", macros)):
             section = raw.data.get(key) or {}
@@ -246,6 +269,9 @@ def load_packs(paths: list[Path], platform: str | None = None, cache_dir: Path |
     env.bank.compile()
     expanded: dict[str, list[str]] = {}
     for name in lists:
+        if not lists[name] and list_src.get(name) == GIVEN_LISTS:
+            expanded[name] = []  # a fact of this installation that is empty (no hook configs yet)
+            continue
         try:
             from adr.engine.conditions import expand_list
             expanded[name] = expand_list(f"${name}", env, f"lists.{name}")

@@ -17,6 +17,7 @@ from adr.shell.uploads import uploaded_files
 from adr.shell.words import positionals
 
 if TYPE_CHECKING:  # pragma: no cover
+    from adr.engine.targets import Targets
     from adr.engine.textnorm import TextView
 
 
@@ -65,6 +66,8 @@ _VERB_WORD = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*").fullmatch
 _VERB_SPLIT = re.compile(r"[:.]").split
 _VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
 
+_KILL_IN_CODE = re.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|SIG[A-Z]+|ptrace)\b")
+
 # relative, single slashes, no quote, blank, `~` or `$`: joined to the cwd it stays as it is (once
 # `.` / `..` segments are ruled out, and a trailing slash dropped)
 _PLAIN_REL = re.compile(r"[^/'\"~$\s]+(?:/[^/'\"~$\s]+)*/?").fullmatch
@@ -89,15 +92,45 @@ def _outside(path: str, root: str) -> bool:
         return False
     return not any(p == t or p.startswith(t + "/") for t in _SCRATCH)
 
+# programs that put their sources into the last argument when it is a directory (`mv a b DIR`)
+_INTO_DIR = frozenset({"mv", "cp", "install", "ln", "rsync", "scp", "gmv", "gcp"})
+# programs that remove, move away or change the permissions of their operands
+_REMOVERS = frozenset({"rm", "rmdir", "unlink", "shred", "srm", "wipe", "trash", "trash-put", "gio", "grm"})
+_MODE_FIRST = frozenset({"chmod", "chown", "chgrp", "chattr", "setfacl", "gchmod", "gchown"})
+_FIND_ACTIONS = frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir"})
+# programs that act on a process named by its pid (signal, ptrace-stop, starve)
+PID_PROGRAMS = frozenset({"kill", "skill", "gdb", "lldb", "strace", "ltrace", "renice", "prlimit", "cpulimit",
+                          "taskset", "ionice", "chrt", "gcore", "pstack", "perf", "reptyr", "criu"})
+_PATHISH_VALUE = re.compile(r"^(?:/|~|\$HOME\b|\$\{HOME\}|\.{1,2}/)")
+
+
+_FIND_NAMES = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex",
+                         "-lname", "-ilname"})
+_FIND_REMOVERS = frozenset({"rm", "rmdir", "unlink", "shred", "mv", "trash", "trash-put", "srm"})
+
+
+def _find_removes_adr(argv: "tuple[str, ...]") -> bool:
+    """find … -delete / -exec rm … {} : could it remove adr's files under its start points? Yes,
+    unless every name test it has (-name, -path, -regex …) names something else than adr."""
+    removes = "-delete" in argv or any(
+        a in _FIND_ACTIONS and i + 1 < len(argv) and argv[i + 1].rsplit("/", 1)[-1] in _FIND_REMOVERS
+        for i, a in enumerate(argv))
+    if not removes:
+        return False
+    patterns = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in _FIND_NAMES]
+    return not patterns or any("adr" in p.lower() or p.strip("'\"*") == "" for p in patterns)
+
 
 class CommandSubject:
     on = "command"
 
-    def __init__(self, cmd: SimpleCommand, cwd: str, home: str, note: str = "") -> None:
+    def __init__(self, cmd: SimpleCommand, cwd: str, home: str, note: str = "",
+                 targets: "Targets | None" = None) -> None:
         self.cmd = cmd
         self.cwd = cwd
         self.home = home
         self.note = note  # e.g. "written to ~/.bashrc"
+        self.targets = targets  # other forms of each path (symlinks, globs, cd …); None: none
         self.program = cmd.argv[0] if cmd.argv else ""
         # plain attributes, not properties: the rule index reads several of them for every command
         self.program_path_attr = cmd.program_path
@@ -160,14 +193,27 @@ class CommandSubject:
                         out.append(head.group(0))
         return tuple(dict.fromkeys(out))
 
-    @lazy
-    def read_sources(self) -> tuple[str, ...]:
-        return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
-                     if r.op in ("<",) and r.target)
+    def _with_forms(self, pairs: "list[tuple[str, str]]") -> tuple[str, ...]:
+        """Normalized paths plus, when the evaluation has any, their other forms (targets.py)."""
+        out = [n for _, n in pairs]
+        t = self.targets
+        if t is not None:
+            extra = [f for raw, n in pairs for f in t.forms(raw, n)]
+            if extra:
+                return tuple(dict.fromkeys(out + extra))
+        return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
+
+    def _redirects(self, ops: "tuple[str, ...]") -> tuple[str, ...]:
+        return self._with_forms([(r.target, normalize(r.target, self.cwd, self.home)) for r in self.cmd.redirects
+                                 if r.op in ops and r.target])
 
     @lazy
-    def paths(self) -> tuple[str, ...]:
-        """Arguments normalized as paths (every argument that could name a file)."""
+    def read_sources(self) -> tuple[str, ...]:
+        return self._redirects(("<",))
+
+    @lazy
+    def _path_pairs(self) -> "list[tuple[str, str]]":
+        """(argument as written, normalized) for every argument that could name a file."""
         out = []
         here = ""
         for a in self.cmd.argv[1:]:
@@ -175,6 +221,8 @@ class CommandSubject:
                 continue
             if "=" in a and a.startswith("-"):
                 a = a.split("=", 1)[1]
+            elif "=" in a and _PATHISH_VALUE.match(v := a.split("=", 1)[1]):
+                out.append((v, normalize(v, self.cwd, self.home)))  # dd of=/x, key=~/y: the value too
             if "://" in a or len(a) > 4096:
                 continue
             if _PLAIN_REL(a) and ("." not in a or not any(seg in (".", "..") for seg in a.split("/"))):
@@ -183,10 +231,79 @@ class CommandSubject:
                 # move the cwd part; a test checks the two agree)
                 if not here:
                     here = normalize(self.cwd or "/", "", self.home).rstrip("/")
-                out.append(here + "/" + a.rstrip("/"))
+                out.append((a, here + "/" + a.rstrip("/")))
                 continue
-            out.append(normalize(a, self.cwd, self.home))
-        return tuple(out)
+            out.append((a, normalize(a, self.cwd, self.home)))
+        return out
+
+    @lazy
+    def paths(self) -> tuple[str, ...]:
+        """Arguments normalized as paths (every argument that could name a file), with their other
+        forms; `mv a DIR` also names DIR/a."""
+        got = self._with_forms(self._path_pairs)
+        if self.program in _INTO_DIR and self.targets is not None:
+            pos = [a for a in self.cmd.argv[1:] if a and not a.startswith("-")]
+            if len(pos) >= 2:
+                dest = normalize(pos[-1], self.cwd, self.home)
+                into = [dest.rstrip("/") + "/" + b for s in pos[:-1]
+                        if (b := s.rstrip("/").rsplit("/", 1)[-1]) not in ("", ".", "..", "*")]
+                if into:
+                    got = tuple(dict.fromkeys(got + self._with_forms([(i, i) for i in into])))
+        return got
+
+    @lazy
+    def removes(self) -> tuple[str, ...]:
+        """Paths this command removes, moves away or changes the permissions of (normalized, with
+        their other forms): rm/rmdir/unlink/shred operands, mv sources, chmod/chown/chattr operands,
+        find's start points with -delete/-exec, rsync's destination with --delete."""
+        prog = self.program
+        argv = self.cmd.argv[1:]
+        pos = [a for a in argv if a and not a.startswith("-")]
+        if prog in _REMOVERS:
+            picked = pos[1:] if prog == "gio" and pos[:1] in (["trash"], ["remove"]) else ([] if prog == "gio" else pos)
+        elif prog in ("mv", "gmv"):
+            picked = pos if any(a in ("-t",) or a.startswith("--target-directory") for a in argv) else pos[:-1]
+        elif prog in _MODE_FIRST:
+            picked = pos[1:] if not any(a.startswith("--reference") for a in argv) else pos
+        elif prog == "find" and _find_removes_adr(argv):
+            picked = []
+            for a in argv:
+                if a.startswith(("-", "(", "!", ")")):
+                    break
+                picked.append(a)
+        elif prog == "rsync" and len(pos) >= 2:
+            picked = []
+            if any(a.startswith(("--delete", "--del")) for a in argv):
+                picked.append(pos[-1])
+            if "--remove-source-files" in argv:
+                picked += pos[:-1]
+        else:
+            return ()
+        return self._with_forms([(a, normalize(a, self.cwd, self.home)) for a in picked if len(a) <= 4096])
+
+    @lazy
+    def signals_adr(self) -> bool:
+        """This command signals, traces or starves one of adr's processes: a pid-taking program
+        (kill, gdb -p, strace -p, renice …) naming adr's pid, pkill/killall whose pattern selects
+        adr, or a kill whose pid comes from a lookup of adr elsewhere in the line (`pgrep adr | xargs
+        kill`, `kill $(pidof adr)`). Needs what the judge knows about adr's processes (Resolved)."""
+        t = self.targets
+        if t is None or not (t.pids or t.procs):
+            return False
+        prog = self.program
+        if prog in ("pkill", "killall", "skill", "snice"):
+            from adr.engine.targets import finds_adr
+            return finds_adr(self.cmd.argv, t.procs)
+        if prog not in PID_PROGRAMS:
+            return False
+        for a in self.cmd.argv[1:]:
+            for v in (a, a.lstrip("-"), a.split("=", 1)[-1], a[2:] if a.startswith("-p") else ""):
+                if v and v in t.pids:
+                    return True
+        if t.line_finds_adr and prog == "kill":
+            # no literal pid: the pids come from the line's own lookup of adr ($(…), a variable, xargs)
+            return not any(a.isdigit() for a in self.positionals)
+        return False
 
     @lazy
     def uploads(self) -> tuple[str, ...]:
@@ -202,8 +319,7 @@ class CommandSubject:
 
     @lazy
     def write_targets(self) -> tuple[str, ...]:
-        return tuple(normalize(r.target, self.cwd, self.home) for r in self.cmd.redirects
-                     if r.op in (">", ">>", ">|", "&>", "&>>") and r.target)
+        return self._redirects((">", ">>", ">|", "&>", "&>>"))
 
     @property
     def evidence_subject(self) -> str:
@@ -271,13 +387,109 @@ class UrlSubject:
         return self.host.rsplit(".", 1)[-1] if "." in self.host else ""
 
 
+# how code names the user's home: replaced by ~ so literals joined to it read as paths
+_HOME_IN_CODE = re.compile(
+    r"""os\.path\.expanduser\(\s*(['"])~\1\s*\)|Path\.home\(\)|(?:\bos\.)?\bhomedir\(\)|"""
+    r"""os\.environ\[\s*(['"])HOME\2\s*\]|os\.environ\.get\(\s*(['"])HOME\3\s*\)|\bgetenv\(\s*(['"])HOME\4\s*\)|"""
+    r"""process\.env\.HOME\b|process\.env\[\s*(['"])HOME\5\s*\]|\bENV\[\s*(['"])HOME\6\s*\]|Dir\.home\b""")
+_HOME_IN_STRING = re.compile(r"""\$ENV\{\s*HOME\s*\}|\$\{HOME\}|\$HOME\b|#\{\s*(?:Dir\.home|ENV\[\s*['"]HOME['"]\s*\])\s*\}""")
+_CODE_STRING = re.compile(r"""'([^'\\\n]*(?:\\.[^'\\\n]*)*)'|"([^"\\\n]*(?:\\.[^"\\\n]*)*)"|`([^`\\\n]*)`""")
+_JOINER = re.compile(r"\s*(?:[,+/.]|\.\s*|\+\s*)?\s*")
+_OPEN_MODE = re.compile(r"^[<>+|&\s]+")
+MAX_CODE_SCAN = 64 * 1024
+MAX_CODE_PATHS = 64
+
+
+def code_paths(code: str) -> list[str]:
+    """Path-like string literals in interpreter code, with literals joined by `,` `+` `/` `.` read
+    as one path (`os.path.join(Path.home(), '.config', 'adr')` → `~/.config/adr`)."""
+    text = code[:MAX_CODE_SCAN]
+    if "/" not in text and "~" not in text and "HOME" not in text and "home" not in text:
+        return []
+    lits = [(m.start(), m.end(), m) for m in _CODE_STRING.finditer(text) if m.end() - m.start() <= 4098]
+    items: list[tuple[int, int, str]] = []
+    li = 0
+    for h in _HOME_IN_CODE.finditer(text) if ("HOME" in text or "home" in text) else ():
+        while li < len(lits) and lits[li][1] <= h.start():
+            items.append(_lit(lits[li]))
+            li += 1
+        if li < len(lits) and lits[li][0] < h.start():
+            continue  # `Dir.home` inside "#{Dir.home}": the string's
+        items.append((h.start(), h.end(), "~"))
+        while li < len(lits) and lits[li][0] < h.end():
+            li += 1  # the literal inside the idiom (`environ['HOME']`)
+    items += [_lit(x) for x in lits[li:]]
+    out: dict[str, None] = {}
+    run: list[str] = []
+    prev_end = -1
+    for start, end, lit in items:
+        if run and not _JOINER.fullmatch(text, prev_end, start):
+            _flush(run, out)
+            run = []
+        run.append(lit)
+        prev_end = end
+        if len(out) >= MAX_CODE_PATHS:
+            break
+    _flush(run, out)
+    return list(out)[:MAX_CODE_PATHS]
+
+
+def _lit(x: "tuple[int, int, re.Match[str]]") -> tuple[int, int, str]:
+    m = x[2]
+    lit = next(g for g in m.groups() if g is not None)
+    if "$" in lit or "#{" in lit:
+        lit = _HOME_IN_STRING.sub("~", lit)
+    return x[0], x[1], _OPEN_MODE.sub("", lit)
+
+
+def _pathish(lit: str) -> bool:
+    """Could this literal be (part of) a path? Not prose or code: no line breaks, no blanks unless
+    it is absolute (`~/Library/Application Support/…`), not too long."""
+    if not lit or len(lit) > 1024 or "\n" in lit or "\\n" in lit or "\t" in lit:
+        return False
+    return not (" " in lit and not lit.startswith(("/", "~")))
+
+
+def _flush(run: list[str], out: dict[str, None]) -> None:
+    run = [x.strip() for x in run[:16] if _pathish(x.strip())]
+    for lit in run:
+        if lit == "~" and len(run) > 1:
+            continue  # the home a path is joined to, not a target of its own
+        if "/" in lit or lit.startswith("~") or "." in lit.strip("."):
+            out[lit] = None
+    for k in range(2, len(run) + 1):  # every prefix: open(home + '/x', 'w') joins 'w' too
+        out["/".join(run[:k])] = None
+
+
 class ScriptSubject:
     on = "script"
 
-    def __init__(self, language: str, code: str, via: str = "") -> None:
+    def __init__(self, language: str, code: str, via: str = "", cwd: str = "", home: str = "",
+                 targets: "Targets | None" = None) -> None:
         self.language = language
         self.code = code
         self.via = via
+        self.cwd = cwd
+        self.home = home
+        self.targets = targets
+
+    @lazy
+    def paths(self) -> tuple[str, ...]:
+        """Paths the code names in string literals (normalized, with their other forms)."""
+        pairs = [(p, normalize(p, self.cwd, self.home)) for p in code_paths(self.code)]
+        out = [n for _, n in pairs if n]
+        t = self.targets
+        if t is not None:
+            out += [f for raw, n in pairs for f in t.forms(raw, n, shell=False)]
+        return tuple(dict.fromkeys(out))
+
+    @lazy
+    def signals_adr(self) -> bool:
+        """The code signals a process and names one of adr's pids."""
+        t = self.targets
+        if t is None or not t.pids or not _KILL_IN_CODE.search(self.code[:MAX_CODE_SCAN]):
+            return False
+        return any(re.search(rf"(?<![\w.]){p}(?![\w.])", self.code[:MAX_CODE_SCAN]) for p in t.pids)
 
     @property
     def evidence_subject(self) -> str:

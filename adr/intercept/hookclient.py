@@ -76,10 +76,15 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
     """Judge with the rules in this process (no look-ups) and append to the audit log."""
     t0 = time.perf_counter()
     settings = _local_settings()
+    from adr.daemon.resolve import Resolver
     from adr.engine import load_engine
     from adr.judge import Judge
+    from adr.paths import get_paths
 
-    verdict, _exhausted = Judge(load_engine(settings), settings).decide_bounded(action)
+    # the daemon's way (targets resolved on disk first), without Judge.create's GC freeze: this
+    # process judges one action and exits
+    judge = Judge(load_engine(settings), settings, resolver=Resolver(get_paths()))
+    verdict, _exhausted = judge.decide_bounded(action)
     verdict = _tainted(action, event.host, verdict)
     verdict = _note(verdict, why)
     extra: dict[str, Any] = {}

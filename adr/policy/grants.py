@@ -7,18 +7,25 @@ undone), the normalized path, the URL without query, fragment or credentials —
 so an agent cannot make a granted action look different, nor a different action look granted.
 An action passes by grants only when every rule that asks about it is granted.
 Deny-level rules are never granted: an override is always one action, confirmed twice.
+
+Every row carries an HMAC over all of its fields (uses and revocation included) with a sub-key of
+adr's integrity key (policy/integrity.py), which only adr's processes read. A row an agent inserted
+or edited around adr — `python -c 'sqlite3.connect(…).execute("insert …")'` — does not verify: it
+is never used, shows as unverified in `adr grants list`, and is reported once (`on_tamper`).
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 import os
 import shlex
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from adr.actions import Action, ActionKind
@@ -43,10 +50,14 @@ CREATE TABLE IF NOT EXISTS grants (
     uses INTEGER NOT NULL DEFAULT 0,
     channel TEXT NOT NULL DEFAULT '',
     question TEXT NOT NULL DEFAULT '',
-    revoked REAL
+    revoked REAL,
+    mac TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS grants_key ON grants (fingerprint, rule_id);
 """
+_MAC_FIELDS = ("id", "rule_id", "fingerprint", "subject", "scope", "host", "session", "project", "created",
+               "expires", "uses", "channel", "question", "revoked")
+log = logging.getLogger("adr.grants")
 
 
 @dataclass(frozen=True)
@@ -71,10 +82,11 @@ class Grant:
     channel: str
     question: str
     revoked: float | None = None
+    verified: bool = True  # its MAC checks out: made by adr, unchanged since
 
     def active(self, now: float | None = None) -> bool:
         now = time.time() if now is None else now
-        if self.revoked is not None:
+        if self.revoked is not None or not self.verified:
             return False
         if self.scope == "once" and self.uses > 0:
             return False
@@ -182,10 +194,34 @@ def project_of(cwd: str, max_up: int = 40) -> str:
 
 # ---- the store ------------------------------------------------------------------------------
 
+Tampered = Callable[["Grant", str], None]
+
+
+def _log_tamper(g: "Grant", why: str) -> None:
+    log.error("grant #%s (%s) ignored: %s", g.id, g.rule_id, why)
+
+
 class GrantStore:
-    def __init__(self, path: Path | str) -> None:
+    """The grants database. `key`: the MAC key (default: the integrity key beside the database, in
+    the state dir); `on_tamper(grant, why)`: told once per row that fails verification."""
+
+    def __init__(self, path: Path | str, key: bytes | None = None, on_tamper: Tampered | None = None) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
+        self._key = key
+        self.on_tamper = on_tamper or _log_tamper
+        self._reported: set[tuple[int, str]] = set()
+
+    def _mac_key(self) -> bytes:
+        if self._key is None:
+            from adr.paths import INTEGRITY_KEY_NAME
+            from adr.policy.integrity import load_key, subkey
+            self._key = subkey(load_key(self.path.parent / INTEGRITY_KEY_NAME), "grants")
+        return self._key
+
+    def _mac(self, values: dict[str, Any]) -> str:
+        body = json.dumps([values[k] for k in _MAC_FIELDS], separators=(",", ":"), ensure_ascii=False)
+        return hmac.new(self._mac_key(), body.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
@@ -196,6 +232,9 @@ class GrantStore:
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
             db.row_factory = sqlite3.Row
             db.executescript(_SCHEMA)
+            if "mac" not in {r["name"] for r in db.execute("PRAGMA table_info(grants)")}:
+                # rows from before grants were authenticated stay unverified: re-grant them
+                db.execute("ALTER TABLE grants ADD COLUMN mac TEXT NOT NULL DEFAULT ''")
             self._db = db
         return self._db
 
@@ -203,6 +242,49 @@ class GrantStore:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def _grant(self, r: sqlite3.Row) -> Grant:
+        g = _grant(r)
+        try:
+            ok = hmac.compare_digest(str(r["mac"] or ""), self._mac({k: r[k] for k in _MAC_FIELDS}))
+        except (OSError, ValueError) as e:  # no key: nothing can be verified
+            ok = False
+            why = f"adr's integrity key is not available ({e})"
+        else:
+            why = "its MAC does not verify: it was written or changed outside adr"
+        if not ok:
+            g = replace(g, verified=False)
+            if (g.id, str(r["mac"])) not in self._reported:
+                self._reported.add((g.id, str(r["mac"])))
+                try:
+                    self.on_tamper(g, why)
+                except Exception:
+                    log.exception("reporting a tampered grant failed")
+        return g
+
+    def _sign(self, db: sqlite3.Connection, grant_id: int) -> None:
+        row = db.execute("SELECT * FROM grants WHERE id = ?", (grant_id,)).fetchone()
+        if row is not None:
+            db.execute("UPDATE grants SET mac = ? WHERE id = ?", (self._mac({k: row[k] for k in _MAC_FIELDS}), grant_id))
+
+    def _update(self, grant_id: int, sql: str, args: tuple[Any, ...]) -> int:
+        """Change one verified row and re-sign it, atomically; a row that does not verify is left
+        as it is (0)."""
+        db = self._conn()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT * FROM grants WHERE id = ?", (grant_id,)).fetchone()
+            if row is None or not self._grant(row).verified:
+                db.execute("COMMIT")
+                return 0
+            n = db.execute(sql, args).rowcount
+            if n:
+                self._sign(db, grant_id)
+            db.execute("COMMIT")
+            return n
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def add(self, rule_ids: Iterable[str], fp: Fingerprint, scope: str, *, host: str = "", session: str = "",
             project: str = "", minutes: float = 0, channel: str = "", question: str = "",
@@ -218,21 +300,30 @@ class GrantStore:
         now = time.time() if now is None else now
         expires = {"once": now + ONCE_TTL, "session": now + SESSION_TTL,
                    "minutes": now + minutes * 60}.get(scope)
+        self._mac_key()  # no key, no grant (raises before anything is written)
         db = self._conn()
         ids = []
-        for rid in dict.fromkeys(rule_ids):
-            cur = db.execute(
-                "INSERT INTO grants (rule_id, fingerprint, subject, scope, host, session, project, created, expires,"
-                " channel, question) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (rid, fp.digest, fp.subject, scope, host if scope in ("once", "session") else "",
-                 session if scope in ("once", "session") else "", project if scope == "project" else "",
-                 now, expires, channel, question))
-            ids.append(cur.lastrowid)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for rid in dict.fromkeys(rule_ids):
+                cur = db.execute(
+                    "INSERT INTO grants (rule_id, fingerprint, subject, scope, host, session, project, created, expires,"
+                    " channel, question) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (rid, fp.digest, fp.subject, scope, host if scope in ("once", "session") else "",
+                     session if scope in ("once", "session") else "", project if scope == "project" else "",
+                     now, expires, channel, question))
+                ids.append(cur.lastrowid)
+                self._sign(db, int(cur.lastrowid or 0))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
         return [g for g in self.list(include_inactive=True) if g.id in ids]
 
     def match(self, rule_ids: Iterable[str], fp: Fingerprint, *, host: str = "", session: str = "",
               project: str = "", consume: bool = True, now: float | None = None) -> list[Grant] | None:
-        """One active grant per rule id, or None when any rule is not granted. Uses once-grants."""
+        """One active, verified grant per rule id, or None when any rule is not granted. Uses
+        once-grants."""
         now = time.time() if now is None else now
         wanted = list(dict.fromkeys(rule_ids))
         if not wanted:
@@ -243,7 +334,7 @@ class GrantStore:
             " AND revoked IS NULL AND (expires IS NULL OR expires > ?)", (fp.digest, *wanted, now)).fetchall()
         rank = {"once": 0, "session": 1, "minutes": 2, "project": 3, "global": 4}
         chosen: dict[str, Grant] = {}
-        for g in sorted((_grant(r) for r in rows), key=lambda g: rank[g.scope]):
+        for g in sorted((self._grant(r) for r in rows), key=lambda g: rank.get(g.scope, 9)):
             if not g.active(now) or g.rule_id in chosen:
                 continue
             if g.scope in ("once", "session") and (g.session != session or g.host != host):
@@ -256,24 +347,30 @@ class GrantStore:
         if consume:
             for g in chosen.values():
                 if g.scope == "once":
-                    db.execute("UPDATE grants SET uses = uses + 1 WHERE id = ? AND uses = 0", (g.id,))
+                    if not self._update(g.id, "UPDATE grants SET uses = uses + 1 WHERE id = ? AND uses = 0", (g.id,)):
+                        return None  # used meanwhile (or changed): not granted
                 else:
-                    db.execute("UPDATE grants SET uses = uses + 1 WHERE id = ?", (g.id,))
+                    self._update(g.id, "UPDATE grants SET uses = uses + 1 WHERE id = ?", (g.id,))
         return [chosen[r] for r in wanted]
 
     def list(self, include_inactive: bool = False) -> list[Grant]:
         rows = self._conn().execute("SELECT * FROM grants ORDER BY id").fetchall()
-        out = [_grant(r) for r in rows]
+        out = [self._grant(r) for r in rows]
         return out if include_inactive else [g for g in out if g.active()]
 
     def get(self, grant_id: int) -> Grant | None:
         row = self._conn().execute("SELECT * FROM grants WHERE id = ?", (grant_id,)).fetchone()
-        return _grant(row) if row else None
+        return self._grant(row) if row else None
 
     def revoke(self, grant_id: int, now: float | None = None) -> bool:
-        cur = self._conn().execute("UPDATE grants SET revoked = ? WHERE id = ? AND revoked IS NULL",
-                                   (time.time() if now is None else now, grant_id))
-        return cur.rowcount > 0
+        """Revoke a grant (a row that does not verify is deleted instead: it grants nothing anyway)."""
+        t = time.time() if now is None else now
+        if self._update(grant_id, "UPDATE grants SET revoked = ? WHERE id = ? AND revoked IS NULL", (t, grant_id)):
+            return True
+        g = self.get(grant_id)
+        if g is not None and not g.verified:
+            return self._conn().execute("DELETE FROM grants WHERE id = ?", (grant_id,)).rowcount > 0
+        return False
 
     def prune(self, older_than: float = 30 * 86400, now: float | None = None) -> int:
         """Forget grants that ended (expired, used, revoked) more than `older_than` seconds ago."""

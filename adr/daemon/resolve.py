@@ -1,0 +1,257 @@
+"""Before the engine judges an action, look its targets up on this machine.
+
+The engine is pure: it sees paths as written. An agent can name adr's config as `/tmp/x/config.yaml`
+after `ln -s ~/.config/adr /tmp/x` in an earlier call, as `$ADR_HOME/config/config.yaml`, or as a
+glob that the shell expands. So the judge (adr/judge.py — the one way the daemon, `adr check` and
+the hook's in-process fallback decide) first asks the engine which (path, cwd) pairs it will look at
+(`Engine.path_targets`), resolves each here — variables adr knows, `~`, the cwd, symlinks (`..`
+after a symlink included), glob expansion — and hands the engine the results as data on the action
+(`Action.resolved`), together with adr's own process ids. Replaying the recorded action gives the
+same verdict without the file system.
+
+Bounded: at most MAX_TARGETS targets, MAX_RESOLVE symlink resolutions, MAX_GLOB glob results and
+MAX_SCAN directory entries read per action, so a pathological command (`rm /*/*/*/*`) costs a
+bounded number of system calls, never a hang. What a bound cuts off is still judged by the engine's
+own glob-vs-glob test (what the pattern *could* expand to).
+"""
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import posixpath
+import re
+from dataclasses import replace
+from typing import Any
+
+from adr.actions import Action, Resolved
+from adr.engine.pathnorm import expand_braces, has_glob, normalize
+
+log = logging.getLogger("adr.resolve")
+
+MAX_TARGETS = 128
+MAX_RESOLVE = 256
+MAX_GLOB = 256
+MAX_SCAN = 4096  # directory entries read while expanding globs, per action
+MAX_ALIASES = 16  # per target
+# variables that name adr's places (or the home), expanded with the values adr itself uses
+_VARS = ("HOME", "ADR_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
+         "XDG_RUNTIME_DIR", "TMPDIR")
+_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+class Resolver:
+    def __init__(self, paths: Any, env: "dict[str, str] | None" = None) -> None:
+        self.paths = paths
+        env = dict(os.environ if env is None else env)
+        self.home = env.get("HOME") or os.path.expanduser("~")
+        self.vars = {k: env[k] for k in _VARS if env.get(k)}
+        defaults = {"XDG_CONFIG_HOME": ".config", "XDG_STATE_HOME": ".local/state", "XDG_CACHE_HOME": ".cache",
+                    "XDG_DATA_HOME": ".local/share"}
+        for k, rel in defaults.items():
+            self.vars.setdefault(k, posixpath.join(self.home, rel))
+        self.vars.setdefault("HOME", self.home)
+        self._pid_seen: tuple[int, int] | None = None
+        self._pids: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
+
+    # ---- the judge's entry point --------------------------------------------------------------
+
+    def apply(self, action: Action, engine: Any) -> Action:
+        """The action with its context's home filled in and Action.resolved set (never the client's)."""
+        if not action.context.home:
+            action = action.with_context(home=self.home)
+        targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
+        aliases = self.aliases(targets, action.context.home)
+        pids, procs = self.adr_processes()
+        return replace(action, resolved=Resolved(aliases, pids, procs, looked=True))
+
+    # ---- paths --------------------------------------------------------------------------------
+
+    def aliases(self, targets: "list[tuple[str, str]]", home: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        dirs: dict[str, str | None] = {}  # resolved for this action only (links change between calls)
+        out: dict[str, dict[str, None]] = {}
+        budget = [MAX_RESOLVE, MAX_GLOB, MAX_SCAN]
+        for raw, cwd in list(dict.fromkeys(targets))[:MAX_TARGETS]:
+            key = normalize(raw, cwd, home)
+            if not key:
+                continue
+            got = out.setdefault(key, {})
+            for real in self._physical(raw, cwd, home, budget, dirs):
+                alias = normalize(real, "/", home)
+                if alias and alias != key and len(got) < MAX_ALIASES:
+                    got[alias] = None
+        return tuple((k, tuple(v)) for k, v in out.items() if v)
+
+    def _absolute(self, raw: str, cwd: str, home: str) -> str | None:
+        p = raw.strip()
+        if len(p) >= 2 and p[0] in "'\"" and p[-1] == p[0]:
+            p = p[1:-1]
+        if "$" in p:
+            p = _VAR.sub(lambda m: self.vars.get(m.group(1) or m.group(2), m.group(0)), p)
+            if "$" in p or "`" in p:
+                return None  # a variable adr does not know, or a substitution: not knowable here
+        if p.startswith("~"):
+            slash = p.find("/")
+            user, rest = (p[1:], "") if slash == -1 else (p[1:slash], p[slash:])
+            base = (home or self.home) if not user else os.path.expanduser("~" + user)
+            if base.startswith("~"):
+                return None
+            p = base + rest
+        if not p.startswith("/"):
+            c = cwd or "/"
+            if c.startswith("~"):
+                c = (home or self.home) + c[1:]
+            p = posixpath.join(c, p)
+        return p
+
+    def _physical(self, raw: str, cwd: str, home: str, budget: list[int], dirs: "dict[str, str | None]") -> list[str]:
+        """Where `raw` really is: its glob expansions (if any), each with symlinks resolved."""
+        p = self._absolute(raw, cwd, home)
+        if p is None:
+            return []
+        found: list[str] = []
+        if has_glob(p):
+            for alt in expand_braces(p):
+                found += _glob_bounded(alt, budget) if has_glob(alt) else [alt]
+        else:
+            found.append(p)
+        out = []
+        for f in found:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            out.append(_realpath(f, dirs))
+        return out
+
+    # ---- adr's processes ----------------------------------------------------------------------
+
+    def adr_processes(self) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The daemon's pid (from its pid file, when that process is alive and is adr) and its
+        name + command line; re-read only when the pid file changes."""
+        try:
+            st = os.stat(self.paths.pid_file)
+        except OSError:
+            self._pid_seen, self._pids = None, ((), ())
+            return self._pids
+        seen = (st.st_ino, st.st_mtime_ns)
+        if seen == self._pid_seen:
+            return self._pids
+        self._pid_seen = seen
+        self._pids = ((), ())
+        try:
+            with open(self.paths.pid_file, encoding="ascii") as f:
+                pid = int(f.read(32).split()[0])
+        except (OSError, ValueError, IndexError):
+            return self._pids
+        try:
+            import psutil
+
+            proc = psutil.Process(pid)
+            name, cmdline = proc.name(), " ".join(proc.cmdline())
+        except Exception:  # gone, or not ours to look at: nothing to protect by pid
+            return self._pids
+        self._pids = ((pid,), (f"{name}\0{cmdline}",))
+        return self._pids
+
+
+
+_O_PATH = getattr(os, "O_PATH", 0)
+_FD_LINKS = bool(_O_PATH) and os.path.isdir("/proc/self/fd")
+
+
+def _realdir(d: str, memo: "dict[str, str | None]") -> str | None:
+    """The real path of an existing directory, in three system calls: the kernel follows every
+    symlink and `..` on the way when it opens the directory (O_PATH), and /proc names what it opened."""
+    if d in memo:
+        return memo[d]
+    real = None
+    try:
+        fd = os.open(d, _O_PATH | os.O_DIRECTORY)
+        try:
+            real = os.readlink(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+    if real is not None and not real.startswith("/"):
+        real = None
+    memo[d] = real
+    return real
+
+
+def _realpath(p: str, memo: "dict[str, str | None]") -> str:
+    """os.path.realpath(p), cheaper for the usual case (Linux): the parent resolved by the kernel,
+    then one lstat of the last name."""
+    if not _FD_LINKS:
+        return os.path.realpath(p)
+    head, base = posixpath.split(p)
+    if base in ("", ".", ".."):
+        return _realdir(p, memo) or os.path.realpath(p)
+    parent = _realdir(head or "/", memo)
+    if parent is None:
+        return _below_missing(p, memo)
+    full = parent.rstrip("/") + "/" + base
+    return os.path.realpath(full) if os.path.islink(full) else full
+
+
+def _below_missing(p: str, memo: "dict[str, str | None]") -> str:
+    """A path whose parent does not exist (yet): the deepest directory that does, resolved, then the
+    missing names below it — each checked for being a (dangling) symlink, which only the exact,
+    slower walk may follow."""
+    tail: list[str] = []
+    head = p
+    while True:
+        up, name = posixpath.split(head)
+        if up == head or not name:
+            return os.path.realpath(p)
+        tail.insert(0, name)
+        head = up
+        real = _realdir(head or "/", memo)
+        if real is not None:
+            break
+    cur = real
+    for name in tail:
+        nxt = posixpath.normpath(posixpath.join(cur, name))
+        if name not in (".", "..") and os.path.islink(nxt):
+            return os.path.realpath(p)
+        cur = nxt
+    return cur
+
+
+def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:
+    """What the shell would expand an absolute glob to (dot names included: `shopt -s dotglob` is one
+    command away), reading at most budget[2] directory entries and returning at most budget[1] paths."""
+    parts = pattern.split("/")
+    current = ["/"]
+    for seg in parts[1:]:
+        if not seg:
+            continue
+        if not has_glob(seg):
+            current = [posixpath.join(c, seg) for c in current]
+            continue
+        seg = "**" if seg == "**" else seg
+        nxt: list[str] = []
+        for c in current:
+            try:
+                with os.scandir(c) as it:
+                    for e in it:
+                        budget[2] -= 1
+                        if budget[2] <= 0:
+                            break
+                        if fnmatch.fnmatchcase(e.name, seg if seg != "**" else "*"):
+                            nxt.append(posixpath.join(c, e.name))
+            except OSError:
+                continue
+            if budget[2] <= 0 or len(nxt) >= MAX_GLOB:
+                break
+        current = nxt
+        if not current:
+            return []
+    out = []
+    for c in current:
+        if budget[1] <= 0:
+            break
+        if os.path.lexists(c):
+            budget[1] -= 1
+            out.append(c)
+    return out

@@ -1,0 +1,185 @@
+"""Every path a target may stand for, beyond its plain spelling — pure, per evaluation.
+
+A rule says `~/.config/adr/**` once; an agent may reach that file as `/tmp/x/config.yaml` (a
+symlink made earlier), `~/.config/ad?/config.yaml` (a glob), `config.yaml` after `cd ~/.config/adr`
+in the same line, `$ADR_HOME/config/config.yaml`. `Targets.forms()` returns those other spellings for one target so
+the rules judge each of them (`mv x/adr ~/.config`, landing on `~/.config/adr`, is the command
+subject's: subjects.py):
+
+* what the judge's resolver found on disk (Action.resolved: symlinks, glob expansions, variables);
+* the other working directories the line `cd`s / `pushd`es into;
+* symbolic links the same line creates (`ln -s ~/.config /tmp/c && … /tmp/c/adr/…`);
+* the alternatives of a brace list, and — for globs — one witness per protected glob the target
+  could expand to (pathnorm.GlobWitness; the protected globs are the engine's `glob_targets` list).
+
+Nothing here reads the file system or the clock. In collect mode (Engine.path_targets) it also
+records every (target, cwd) pair it was asked about, which is what the resolver looks up on disk.
+"""
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+import re2
+
+from adr.actions import Resolved
+from adr.engine.pathnorm import GlobWitness, has_glob, normalize
+
+MAX_CWDS = 16
+MAX_LINKS = 16
+MAX_COLLECT = 256  # (target, cwd) pairs handed to the resolver per action
+_LINK_FLAGS = frozenset({"-s", "--symbolic"})
+
+
+# programs that select processes by name or command-line pattern
+FINDERS = frozenset({"pgrep", "pkill", "pidof", "killall", "skill", "snice"})
+_RE2 = re2.Options()
+_RE2.max_mem = 1 << 20
+_RE2.log_errors = False
+
+
+def finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> bool:
+    """Would `pgrep/pkill/pidof/killall ARGS` select one of adr's processes? `procs` holds each
+    process's name followed by its command line ("adr\0/venv/bin/python /venv/bin/adr daemon").
+    pgrep/pkill patterns are regular expressions (against the name, or with -f the command line);
+    killall/pidof take names (killall -r: a regex). Judged with RE2: linear time on any pattern."""
+    prog = argv[0]
+    args = list(argv[1:])
+    full = any(a == "-f" or (a.startswith("-") and not a.startswith("--") and "f" in a[1:] and prog in ("pgrep", "pkill"))
+               or a == "--full" for a in args)
+    regex = prog in ("pgrep", "pkill", "skill", "snice") or any(a in ("-r", "--regexp") for a in args)
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-"):
+            skip = a in ("-s", "--signal", "-u", "-U", "-g", "-G", "-P", "-t", "--session", "-F", "--pidfile",
+                         "--ns", "--nslist", "-o", "--older-than", "-y", "--younger-than")
+            continue
+        for text in procs:
+            name, _, cmdline = text.partition("\0")
+            if not regex:
+                if a in (name, posixpath.basename(cmdline.split(" ", 1)[0])) or (name and a == name[:15]):
+                    return True
+                continue
+            try:
+                rx = re2.compile(a, options=_RE2)
+            except re2.error:
+                continue
+            if rx.search(cmdline if full else name) is not None:
+                return True
+    return False
+
+
+class CollectFull(Exception):
+    """Collect mode has MAX_COLLECT targets: the walk stops (Engine.path_targets catches it)."""
+
+
+class Targets:
+    def __init__(self, resolved: Resolved, witness: GlobWitness | None, cwd: str, home: str,
+                 collect: bool = False) -> None:
+        self.aliases = dict(resolved.aliases) if resolved.aliases else {}
+        self.pids = frozenset(str(p) for p in resolved.adr_pids)
+        self.procs = resolved.adr_procs
+        self.line_finds_adr = False  # a command of the line looks adr's process up (pgrep/pidof/ps)
+        self.dotglob = False  # the line makes globs match dot names (shopt -s dotglob, GLOBIGNORE=…)
+        self.witness = witness
+        self.cwd = cwd
+        self.home = home
+        self.cwds: list[str] = []  # other working directories the line moves into (normalized)
+        self.links: list[tuple[str, str]] = []  # (link, what it points to), both normalized
+        self.collected: list[tuple[str, str]] | None = [] if collect else None
+
+    @property
+    def plain(self) -> bool:
+        """Nothing can make a target mean more than it says (the usual case: skip the work)."""
+        return not (self.aliases or self.cwds or self.links or self.collected is not None)
+
+    # ---- what the line itself sets up -----------------------------------------------------------
+
+    def note_commands(self, commands: Any) -> None:
+        """`cd`/`pushd` targets and `ln -s` links of a parsed line (in order, each relative to the last)."""
+        cur = self.cwd
+        for c in commands:
+            argv = c.argv
+            if not argv:
+                continue
+            prog = argv[0]
+            if prog in ("shopt", "setopt", "set") and any("dotglob" in a or "globdots" in a for a in argv[1:]):
+                self.dotglob = True
+            if any(e.startswith("GLOBIGNORE=") for e in getattr(c, "env", ())):
+                self.dotglob = True
+            if self.procs and not self.line_finds_adr and prog in FINDERS and finds_adr(argv, self.procs):
+                self.line_finds_adr = True
+            if prog in ("cd", "pushd") and len(self.cwds) < MAX_CWDS:
+                args = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
+                target = args[0] if args else "~"
+                if target == "-" or "$(" in target or "`" in target:
+                    continue
+                cur = normalize(target, cur, self.home)
+                if cur not in self.cwds and cur != self.cwd:
+                    self.cwds.append(cur)
+            elif prog == "ln" and len(self.links) < MAX_LINKS:
+                flags = {a for a in argv[1:] if a.startswith("-")}
+                short = "".join(a[1:] for a in flags if not a.startswith("--"))
+                if not (flags & _LINK_FLAGS or "s" in short):
+                    continue
+                pos = [a for a in argv[1:] if not a.startswith("-")]
+                if len(pos) != 2:
+                    continue
+                link = normalize(pos[1], cur, self.home)
+                src = pos[0]
+                target = normalize(src, posixpath.dirname(link) if not src.startswith(("/", "~", "$HOME")) else cur,
+                                   self.home)
+                # `ln -s T DIR` makes DIR/basename(T) when DIR is a directory: both readings
+                for ln in (link, link.rstrip("/") + "/" + posixpath.basename(target.rstrip("/"))):
+                    self.links.append((ln, target))
+
+    # ---- the forms of one target ----------------------------------------------------------------
+
+    def forms(self, raw: str, normalized: str, cwd: str | None = None, shell: bool = True) -> tuple[str, ...]:
+        """The other normalized paths `raw` (normalized: `normalized`) may stand for; () when none.
+        `shell=False` (a string literal in code): no glob witnesses (`'*.py'` is rarely a target) and
+        no splitting at spaces (the shell layer joins a redirect's brace-list words with spaces)."""
+        cwd = self.cwd if cwd is None else cwd
+        plain_raw = not has_glob(raw) and " " not in raw
+        if self.plain and plain_raw:
+            return ()
+        if self.witness is None and self.plain and not has_glob(raw) and " " in raw:
+            return ()
+        out: dict[str, None] = {}
+        raws = [raw]
+        if " " in raw and shell:  # a brace list in a redirect target arrives as its words joined by spaces
+            raws += [w for w in raw.split() if w]
+        firsts = [normalized] + [normalize(w, cwd, self.home) for w in raws[1:]]
+        if self.cwds and not raw.startswith(("/", "~", "$HOME", "${HOME}")):
+            firsts += [normalize(r, c, self.home) for r in raws for c in self.cwds]
+        if self.collected is not None:
+            for r in raws:
+                self._collect(r, cwd)
+                for c in self.cwds:
+                    self._collect(r, c)
+        for f in firsts:
+            out[f] = None
+            for a in self.aliases.get(f, ()):
+                out[a] = None
+        if self.links:
+            for f in list(out):
+                for link, target in self.links:
+                    if f == link or f.startswith(link.rstrip("/") + "/"):
+                        out[target + f[len(link.rstrip("/")):]] = None
+        if self.witness is not None and shell:
+            for f in list(out):
+                if has_glob(f):
+                    for w in self.witness.witnesses(f, self.dotglob):
+                        out[w] = None
+        out.pop(normalized, None)
+        return tuple(out)
+
+    def _collect(self, raw: str, cwd: str) -> None:
+        c = self.collected
+        if c is not None and raw and len(raw) <= 4096:
+            if len(c) >= MAX_COLLECT:
+                raise CollectFull  # enough to look up: a huge line is not walked twice
+            c.append((raw, cwd))
