@@ -20,6 +20,7 @@ import yaml
 from adr.paths import Paths, get_paths
 
 MODES = ("enforce", "monitor")
+MONITOR_RESPONSES = ("notify", "suspend", "kill")
 SENSITIVITIES = ("strict", "balanced", "relaxed")
 FAIL_MODES = ("ask", "deny", "allow")
 
@@ -53,6 +54,16 @@ class Settings:
     quota_deletes: int = 0  # file deletions per session
     quota_action: str = "ask"  # ask | deny | lockdown
     decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
+    # watching what the hooks do not see (adr/monitor, adr/respond): process trees of active sessions,
+    # their network connections, sensitive files
+    monitor_processes: bool = True  # judge every new process in a session's tree
+    monitor_network: bool = True  # judge the new connections of those processes
+    monitor_files: bool = True  # watch rc files, ssh, credentials, autostart, git hooks, hook configs, adr's own
+    monitor_interval_ms: int = 250  # how often the process trees are walked
+    monitor_on_ask: str = "notify"  # an unjudged process the rules would ask about: notify | suspend | kill
+    monitor_on_deny: str = "suspend"  # …one they would deny (suspend: stopped until you resume or kill it)
+    monitor_suspend_timeout: float = 300.0  # seconds a suspended tree waits for you before it is killed
+    revert_tamper: bool = True  # put back hook configs and config.yaml that something other than adr changed
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -70,6 +81,13 @@ class Settings:
             raise ConfigError("breaker and quota numbers must be 0 or more (breaker_window_min more than 0)")
         if not 1 <= self.decision_budget_ms <= 60_000:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
+        for key in ("monitor_on_ask", "monitor_on_deny"):
+            if getattr(self, key) not in MONITOR_RESPONSES:
+                raise ConfigError(f"{key} must be one of {', '.join(MONITOR_RESPONSES)}, not {getattr(self, key)!r}")
+        if not 50 <= self.monitor_interval_ms <= 5000:
+            raise ConfigError("monitor_interval_ms must be from 50 to 5000")
+        if not 1 <= self.monitor_suspend_timeout <= 86_400:
+            raise ConfigError("monitor_suspend_timeout must be from 1 to 86400 seconds")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         return self
@@ -172,11 +190,14 @@ def render_config(settings: Settings) -> str:
 #               removed ones take rules away)
 #   limit     — a count where 0 is off: weaker when it goes off or up (breakers, quotas)
 #   at_least  — weaker when it goes down (the breakers' window)
+#   at_most   — weaker when it goes up (the monitor's interval: slower to notice)
+#   disables  — weaker when it becomes false (a monitor switched off)
 #   neutral   — never weaker
 # A setting missing here counts as "same": a setting added later is protected until classified.
 ORDERED = {"mode": ("monitor", "enforce"), "sensitivity": ("relaxed", "balanced", "strict"),
            "fail_mode": ("allow", "ask", "deny"), "audit_fail": ("allow", "ask", "deny"),
-           "quota_action": ("ask", "deny", "lockdown")}
+           "quota_action": ("ask", "deny", "lockdown"),
+           "monitor_on_ask": MONITOR_RESPONSES, "monitor_on_deny": MONITOR_RESPONSES}
 PROTECTION = {
     "mode": "ordered", "sensitivity": "ordered", "fail_mode": "ordered",
     "auto_approve": "enables", "allow_critical_override": "enables", "offline": "enables",
@@ -186,6 +207,11 @@ PROTECTION = {
     "audit_fail": "ordered", "quota_action": "ordered",
     "breaker_denies": "limit", "breaker_asks": "limit", "quota_installs": "limit", "quota_fetches": "limit",
     "quota_deletes": "limit", "breaker_window_min": "at_least", "decision_budget_ms": "neutral",
+    "monitor_processes": "disables", "monitor_network": "disables", "monitor_files": "disables",
+    "revert_tamper": "disables", "monitor_interval_ms": "at_most", "monitor_on_ask": "ordered",
+    "monitor_on_deny": "ordered",
+    # a suspended tree is killed when nobody answers: a shorter or longer wait lets nothing run
+    "monitor_suspend_timeout": "neutral",
 }
 
 
@@ -233,6 +259,10 @@ def _kept(kind: str, key: str, was: Any, wants: Any) -> Any:
         return was if was and (not wants or wants > was) else wants
     if kind == "at_least":
         return was if wants < was else wants
+    if kind == "at_most":
+        return was if wants > was else wants
+    if kind == "disables":
+        return was if was and not wants else wants
     return was  # same
 
 

@@ -40,8 +40,11 @@ class AlertsDesk(Component):
 def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
     from adr.daemon.sessions import Sessions
+    from adr.monitor.files import FileMonitor
+    from adr.monitor.process import ProcessMonitor
     from adr.policy.breakers import Breakers
 
-    # relaxing adjusters go before Breakers (and every other tightening one)
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon)]
+    # relaxing adjusters go before Breakers (and every other tightening one); the monitors only observe
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), ProcessMonitor(daemon),
+                            FileMonitor(daemon)]
     return out

