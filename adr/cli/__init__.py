@@ -11,7 +11,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    # Import order is irrelevant; each module adds its commands to `main`.
+    # Each module adds its commands to `main`; breakers goes last (it joins another module's group).
     from adr.cli import check  # noqa: F401
     from adr.cli import rules  # noqa: F401
     from adr.cli import daemon  # noqa: F401
@@ -21,6 +21,8 @@ def _register() -> None:
     from adr.cli import approvals  # noqa: F401
     from adr.cli import wrap  # noqa: F401
     from adr.cli import config  # noqa: F401
+    from adr.cli import alerts  # noqa: F401
+    from adr.cli import breakers  # noqa: F401  (last: it adds `reset` to the `sessions` group)
 
 
 _register()

@@ -146,6 +146,8 @@ def diff(old: "bytes | None", new: "bytes | None", path: Path, secret: bool) -> 
 
 
 def _key_only(line: str) -> str:
+    if line.strip().startswith("[") and line.strip().endswith("]"):
+        return line  # an ini section header
     for sep in ("=", ":"):
         if sep in line:
             return line.split(sep, 1)[0].rstrip() + f" {sep} …"
@@ -205,6 +207,7 @@ class FileMonitor(Component):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refreshed = 0.0
         self._projects: frozenset[str] = frozenset()
+        self._rearm = False
         self.enabled = False
 
     # ---- lifecycle --------------------------------------------------------------------------------
@@ -262,6 +265,9 @@ class FileMonitor(Component):
         projects = self._active_projects()
         if not initial and installed.keys() == self.installed.keys() and projects == self._projects:
             self.installed = installed
+            if self._rearm:
+                self._rearm = False
+                self._arm()
             return
         self._projects = projects
         new_hooks = [p for p in installed if p not in self.installed]
@@ -321,13 +327,25 @@ class FileMonitor(Component):
             if key not in wanted:
                 with contextlib.suppress(Exception):
                     self._observer.unschedule(self._watches.pop(key))
+        armed = []
         for d, rec in sorted(wanted):
             if (d, rec) in self._watches:
                 continue
             try:
                 self._watches[(d, rec)] = self._observer.schedule(handler, d, recursive=rec)
+                armed.append(Path(d))
             except OSError as e:
                 log.warning("cannot watch %s: %s", d, e)
+        if armed and self._thread is not None:
+            # a directory that appeared just now (mkdir ~/.ssh && write config): what was written
+            # before the watch was armed is compared with the reference too
+            now = time.monotonic()
+            with self._lock:
+                for t in self.watch:
+                    for p in self._paths_of(t):
+                        if any(a == p.parent or a in p.parents for a in armed) and read(p) != self.snap.get(p):
+                            self.pending[p] = now - DEBOUNCE
+            self._wake.set()
 
     # ---- events -----------------------------------------------------------------------------------
 
@@ -343,7 +361,8 @@ class FileMonitor(Component):
             self._refreshed = 0.0  # look at the manifests again soon
             self._wake.set()
         elif any(t.path == p or p in t.path.parents for t in self.watch):
-            self._refreshed = 0.0  # a directory on the way to a target appeared: re-arm
+            self._rearm = True  # a directory on the way to a target appeared: watch it
+            self._refreshed = 0.0
             self._wake.set()
 
     def _relevant(self, p: Path) -> bool:
