@@ -1,9 +1,11 @@
 """The network view of the watched trees: new connections, judged as destinations.
 
-A process that ignores the proxy variables, or was never given them, still opens sockets. On each
-tick the monitor reads the kernel's socket tables once (/proc/net/tcp, tcp6, udp, udp6 — a few KiB
-for the whole host, not per process) and looks only at sockets it has not seen before that have a
-remote end (TCP established or connecting, connected UDP). Each new destination is judged like a
+A process that ignores the proxy variables, or was never given them, still opens sockets. Every
+NETWORK_EVERY ticks of the process monitor, when the kernel's socket counters (/proc/net/sockstat)
+moved, the monitor reads the socket tables once (/proc/net/tcp, tcp6, udp, udp6: for the whole host,
+not per process — the kernel walks its whole connection hash for them, a few ms on a big machine,
+hence the gate) and looks only at sockets it has not seen before that have a remote end (TCP
+established or connecting, connected UDP). Each new destination is judged like a
 URL fetch (`http(s)://ADDRESS:PORT/`, tool "connection") by the daemon's Judge — the url rules,
 downloaded feeds, and the reputation providers the user enabled — cached per destination. Only for
 a destination the rules object to is its owner looked for among the watched processes (their
@@ -21,7 +23,6 @@ import ipaddress
 import logging
 import os
 import socket
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -96,6 +97,30 @@ def read_sockets(base: str = "/proc/self/net") -> dict[int, Conn]:
     return out
 
 
+GATE_FIELDS = {b"TCP:": (b"inuse", b"orphan", b"tw", b"alloc"), b"UDP:": (b"inuse",), b"TCP6:": (b"inuse",),
+               b"UDP6:": (b"inuse",)}
+
+
+def sockstat(base: str = "/proc/self/net") -> tuple[bytes, ...]:
+    """The kernel's TCP/UDP socket counts (two tiny files): unchanged means, but for a socket opened and
+    another closed in the same interval, that no connection came or went — so the costly host-wide
+    tables need not be read again. (Memory counters and unix sockets are left out: they move all the
+    time on a busy machine.)"""
+    out: list[bytes] = []
+    for name in ("sockstat", "sockstat6"):
+        try:
+            with open(f"{base}/{name}", "rb") as f:
+                lines = f.read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            words = line.split()
+            keep = GATE_FIELDS.get(words[0]) if words else None
+            if keep:
+                out += [words[i + 1] for i, w in enumerate(words[:-1]) if w in keep]
+    return tuple(out)
+
+
 def socket_inodes(pid: int) -> set[int]:
     """The socket inodes a process holds (its /proc/PID/fd links)."""
     out: set[int] = set()
@@ -121,6 +146,8 @@ class NetworkView:
         self.ticks = 0
         self.counts = {"connections": 0, "judged": 0, "flagged": 0, "alerts": 0, "no_owner": 0}
         self._busy = False
+        self._sockstat: tuple[bytes, ...] = ()
+        self.tables = 0  # socket tables read (the rest of the ticks the sockstat gate said "no change")
 
     def tick(self) -> None:
         """(monitor thread) Find new connections; judging and the owner search go to a worker."""
@@ -131,6 +158,11 @@ class NetworkView:
             if self.ticks % PSUTIL_EVERY == 0:
                 self._tick_psutil()
             return
+        gate = sockstat()
+        if gate and gate == self._sockstat:
+            return  # no socket opened, closed or moved data anywhere since the last look
+        self._sockstat = gate
+        self.tables += 1
         socks = read_sockets()
         new = [c for i, c in socks.items() if i not in self.seen]
         self.seen = set(socks) if len(socks) < MAX_SEEN else set()
@@ -237,4 +269,4 @@ class NetworkView:
                 self._respond(pid, c, v, decision)
 
     def status(self) -> dict[str, Any]:
-        return {"ticks": self.ticks, "sockets_seen": len(self.seen), **self.counts, "at": time.time()}
+        return {"ticks": self.ticks, "tables_read": self.tables, "sockets_seen": len(self.seen), **self.counts}

@@ -49,6 +49,9 @@ log = logging.getLogger("adr.monitor")
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "busybox", "fish"})
 REGISTRY_EVERY = 4  # ticks between looks at the session registry (wrapped sessions: every tick)
+FULL_EVERY = 4  # ticks between re-reads of every member's argv (and checks for ended trees)
+YOUNG_S = 2.0  # a member this new has its argv re-read every tick (fork, then exec)
+NETWORK_EVERY = 2  # ticks between looks at the socket tables
 MAX_SESSIONS = 256  # trees watched at once
 MAX_MEMBERS = 4096  # processes per tree
 MEMORY_TEXTS = 512  # judged command lines remembered per session
@@ -298,8 +301,12 @@ class ProcessMonitor(Component):
             if m is not None:
                 todo.append(m)
                 fresh.add(p.pid)
-        for pid, m in list(self.members.items()):  # an exec keeps the pid and changes the program
-            if pid in fresh or m.argv is None:
+        # an exec keeps the pid and changes the program: young processes (a fork about to exec) are
+        # looked at every tick, all of them every FULL_EVERY ticks
+        full = self.ticks % FULL_EVERY == 0
+        young = time.monotonic() - YOUNG_S
+        for pid, m in list(self.members.items()):
+            if pid in fresh or m.argv is None or (not full and m.joined < young):
                 continue
             argv = T.cmdline(pid)
             if argv and argv != m.argv:
@@ -310,8 +317,9 @@ class ProcessMonitor(Component):
                 m.argv = T.cmdline(m.pid)
             if m.argv:
                 self._submit(m, m.argv)
-        self._drop_finished()
-        if s.monitor_network and self.members:
+        if full:
+            self._drop_finished()
+        if s.monitor_network and self.members and self.ticks % NETWORK_EVERY == 0:
             self.network.tick()
 
     def _wanted(self, full: bool) -> dict[str, RootSpec]:
