@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: run install dev sysdeps test e2e bench eval lint clean
+.PHONY: run install dev sysdeps test e2e dist bench eval lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ e2e: dev sysdeps
 	@bash packaging/e2e-deps.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
 
+## dist: sdist + pure wheel (built from the sdist) + platform wheel with the native client, in dist/;
+## then each is installed into a fresh venv outside the checkout and smoke-tested there (tests/test_dist.py).
+## pytest's exit code 5 (no tests collected) fails the target like any other failure.
+DIST ?= dist
+dist: dev sysdeps
+	rm -rf $(DIST) build
+	$(BIN)/python -m build --outdir $(DIST) .
+	rm -rf build
+	ADR_PLATFORM_WHEEL=1 $(BIN)/python -m build --wheel --outdir $(DIST) .
+	ADR_DIST=$(abspath $(DIST)) $(BIN)/python -m pytest -q -p no:cacheprovider -m dist tests/test_dist.py
+
 bench: dev
 	$(BIN)/python bench/run.py
 
@@ -50,4 +61,4 @@ eval: install
 	$(PYTHON) $(SHARED)/score.py $(SHARED)/corpus/*.jsonl --batch '$(BIN)/adr check --batch --offline' --show-misses 15
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

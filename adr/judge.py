@@ -11,13 +11,17 @@ from adr.policy import decide
 
 
 class Judge:
-    def __init__(self, engine: Any, settings: Settings, online: Any = None) -> None:
+    def __init__(self, engine: Any, settings: Settings, online: Any = None, memory: Any = None) -> None:
         self.engine = engine
         self.settings = settings
         self.online = online if (online is not None and not settings.offline) else None
+        # what a command runs from files / earlier calls (memory: the daemon's; None → files only)
+        from adr.daemon.crosscall import CrossCall
+        self.crosscall = CrossCall(engine, memory)
 
     @classmethod
-    def create(cls, settings: Settings, engine: Any = None, paths: Any = None, online: bool = True) -> "Judge":
+    def create(cls, settings: Settings, engine: Any = None, paths: Any = None, online: bool = True,
+               memory: Any = None) -> "Judge":
         """Load rules (unless given) and, when providers are enabled and not offline, online checks."""
         if engine is None:
             from adr.engine import load_engine
@@ -30,11 +34,12 @@ class Judge:
         # GC's full scans, which otherwise cost ~10% of decision time in a long run (bench/engine.py)
         gc.collect()
         gc.freeze()
-        return cls(engine, settings, checks)
+        return cls(engine, settings, checks, memory)
 
     def decide(self, action: Action, *, note: str = "", budget: Any = None) -> Verdict:
         """`budget` (adr.engine.core.Budget) bounds the engine's work; None: the default work bound."""
         findings = self.engine.evaluate(action, budget) if budget is not None else self.engine.evaluate(action)
+        findings = _merged(findings, self.crosscall.findings(action, budget))  # what it runs from files
         if self.online is not None:
             extra = self.online.findings(action)
             if extra:
@@ -56,3 +61,15 @@ class Judge:
     def close(self) -> None:
         if self.online is not None:
             self.online.close()
+
+
+def _merged(findings: tuple[Any, ...], extra: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The action's own findings plus those of what it runs; per rule id the stronger one."""
+    if not extra:
+        return findings
+    out = {f.rule_id: f for f in findings}
+    for f in extra:
+        prev = out.get(f.rule_id)
+        if prev is None or f.decision().rank > prev.decision().rank:
+            out[f.rule_id] = f
+    return tuple(out.values())

@@ -13,11 +13,12 @@ from pathlib import Path
 import platformdirs
 
 from adr import runtime
+from adr.programs import SHIPPED
 
 APP = "adr"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent  # a source checkout / editable install: rules/ and hooks/ beside adr/
-SHIPPED_DIR = PACKAGE_DIR / "_shipped"  # a wheel / sdist install: setup.py copies rules/ and hooks/ here
+SHIPPED_DIR = PACKAGE_DIR / SHIPPED  # a wheel / sdist install: setup.py copies rules/, hooks/, packaging/service/ here
 DATA_DIR = PACKAGE_DIR / "data"
 
 
@@ -53,6 +54,11 @@ def builtin_rules_dir() -> Path:
 
 def hooks_dir() -> Path:
     return shipped_dir("hooks")
+
+
+def service_templates_dir() -> Path:
+    """The login service's unit / plist templates (packaging/service)."""
+    return shipped_dir("packaging/service")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
 """Hook round-trip latency: process start of `adr-hook claude-code` → its answer.
 
-Prints p50/p95 for the Python adr-hook and the native one (adr/native, built here when a C compiler is
-there), calls interleaved, with the daemon up and with it down (in-process fallback), the bare
-interpreter start-up for scale, and the daemon's RSS before and after 10,000 decisions. Runs under a
-temporary ADR_HOME with the built-in rules, so it never touches the user's daemon or audit log.
+With the daemon up, interleaved in one run: the native client (adr/native, built here when a C compiler
+is there); the Python client in a plain (non-editable) install — a fresh venv with a wheel built now
+from this checkout (`python -m build`) — both as pip's console script and as
+the `-IS` launcher `adr install` writes (adr/intercept/launcher.py); this checkout's editable console
+script; and, for scale, a bare `python -S -c pass` (the plain install's interpreter) and `/bin/true`.
+Then both hooks with the daemon down (in-process fallback) and the daemon's RSS before and after 10,000
+decisions. Runs under a temporary ADR_HOME with the built-in rules, so it never touches the user's
+daemon or audit log.
 
     .venv/bin/python bench/hook_latency.py [--calls 200] [--decisions 10000]
 """
@@ -83,6 +87,34 @@ def _native_hook(home: Path) -> "str | None":
     return str(built.path)
 
 
+def _plain_install(tmp: Path) -> "tuple[Path, Path] | None":
+    """A fresh venv with this checkout's wheel installed plainly (no deps: the hook's fast path needs none);
+    (its python, its pip console script `adr-hook`)."""
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp / "dist"), str(root)],
+                         capture_output=True, text=True)
+    wheels = sorted((tmp / "dist").glob("adr-*.whl"))
+    if out.returncode != 0 or not wheels:
+        print(f"(no plain install: the wheel did not build: {(out.stderr or out.stdout)[-300:]})")
+        return None
+    venv = tmp / "plain"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-deps", "--no-index", str(wheels[-1])],
+                         capture_output=True, text=True)
+    if pip.returncode != 0:
+        print(f"(no plain install: {pip.stderr[-300:]})")
+        return None
+    return venv / "bin" / "python", venv / "bin" / "adr-hook"
+
+
+def _launcher(python: Path, state: Path) -> str:
+    """The `-IS` launcher `adr install` writes, made by the plain install's own adr."""
+    code = "import sys; from pathlib import Path; from adr.intercept.launcher import hook_launcher; " \
+           "print(hook_launcher(Path(sys.argv[1])))"
+    return subprocess.run([str(python), "-c", code, str(state)], capture_output=True, text=True, check=True,
+                          cwd="/").stdout.strip()
+
+
 def _report(label: str, times: tuple[list[float], list[float]]) -> None:
     xs, cpu = times
     print(f"{label:<44} n={len(xs):<4} p50={_pct(xs, 50):7.1f} ms  p95={_pct(xs, 95):7.1f} ms  "
@@ -148,18 +180,25 @@ def main() -> None:
         home = Path(tmp)
         env = _env(home)
         native = _native_hook(home)
-        clients = {"adr-hook (python)": hook}
+        plain = _plain_install(home / "pkg")
+        clients: dict[str, list[str]] = {}
         if native:
-            clients["adr-hook (native)"] = [native, "claude-code"]
-        print(f"hook round trip, {args.calls} calls each ({sys.platform}, {os.cpu_count()} CPUs, "
+            clients["native client"] = [native, "claude-code"]
+        if plain:
+            clients["python, plain install, adr's -IS launcher"] = [_launcher(plain[0], home / "state"), "claude-code"]
+            clients["python, plain install, pip's console script"] = [str(plain[1]), "claude-code"]
+        clients["python, editable (.venv), console script"] = hook
+        bare = str(plain[0]) if plain else sys.executable
+        baselines = {"python -S -c pass (interpreter start only)": [bare, "-S", "-c", "pass"],
+                     "/bin/true (process start only)": ["/bin/true"]}
+        print(f"hook round trip, {args.calls} calls each, interleaved ({sys.platform}, {os.cpu_count()} CPUs, "
               f"load {os.getloadavg()[0]:.1f})")
-        _report("python -c pass (interpreter start, for scale)", _time_calls([sys.executable, "-c", "pass"], env, 50))
         proc = _start_daemon(home, env)
         try:
             for argv in clients.values():
                 _time_calls(argv, env, 5)  # warm the page cache
-            for label, times in _time_interleaved(clients, env, args.calls).items():
-                _report(f"{label}, daemon up", times)
+            for label, times in _time_interleaved({**clients, **baselines}, env, args.calls).items():
+                _report(label + (", daemon up" if label in clients else ""), times)
             rss0 = _rss_mib(proc.pid)
             rate = _flood(home, args.decisions)
             rss1 = _rss_mib(proc.pid)
@@ -171,7 +210,10 @@ def main() -> None:
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
-        down = _time_interleaved(clients, env, max(10, args.calls // 4))
+        down_clients = {"python, editable (.venv), console script": hook}
+        if native:
+            down_clients["native client"] = [native, "claude-code"]
+        down = _time_interleaved(down_clients, env, max(10, args.calls // 4))
         for label, times in down.items():
             _report(f"{label}, daemon down (in-process)", times)
 

@@ -49,7 +49,7 @@ def test_log_filters_and_json(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["log"])
     assert r.exit_code == 0 and "cmd number 5" in r.output and "deny" in r.output
     r = CliRunner().invoke(main, ["log", "--since", "yesterday-ish"])
-    assert r.exit_code == 2 and "duration" in r.output
+    assert r.exit_code == 4 and "duration" in r.output
 
 
 def test_parse_since():

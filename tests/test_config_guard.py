@@ -173,9 +173,9 @@ def test_adr_config_set_by_the_human_applies_without_a_second_question(guarded):
     assert "allow_critical_override: true" in g["paths"].config_file.read_text()
     assert [x for x in records(g["home"]) if x.get("event") == "control" and x["kind"] == "config"]
     bad = human(g["home"], "config", "set", "mode", "sideways")
-    assert bad.returncode == 1 and "mode must be one of" in bad.stderr
+    assert bad.returncode == 3 and "mode must be one of" in bad.stderr
     unknown = human(g["home"], "config", "set", "colour", "blue")
-    assert unknown.returncode == 1 and "unknown setting" in unknown.stderr
+    assert unknown.returncode == 3 and "unknown setting" in unknown.stderr
     # an agent's `adr config set` is refused by the CLI (in its tree) and by the daemon (detached)
     r = adr(g["home"], "config", "set", "mode", "monitor", agent=agent_program(g["tmp"], "claude"))
     assert r.returncode == 1 and "inside an AI agent" in r.stderr

@@ -133,7 +133,7 @@ def test_fifty_concurrent_clients_get_their_own_answers(shared):
 
 def test_a_second_daemon_refuses_to_start(shared):
     out = subprocess.run([str(BIN / "adr"), "daemon"], env=adr_env(shared.home), capture_output=True, text=True, timeout=60)
-    assert out.returncode == 2 and "already running" in out.stderr and str(shared.proc.pid) in out.stderr
+    assert out.returncode == 3 and "already running" in out.stderr and str(shared.proc.pid) in out.stderr
     assert shared.request(P.Request(op="ping")).ok
 
 
@@ -366,7 +366,7 @@ def test_stop_needs_a_human(daemon, tmp_path):
     assert not resp.ok and resp.error_code == P.FORBIDDEN
     # the CLI with no terminal and no --yes
     out = subprocess.run([adr, "daemon", "stop"], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 1 and "not a terminal" in out.stderr
+    assert out.returncode == 3 and "not a terminal" in out.stderr
     # --yes from inside an agent's process tree (a process named "claude" runs it)
     fake_agent = tmp_path / "claude"
     fake_agent.symlink_to(sys.executable)

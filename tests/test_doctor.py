@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from adr.config import Settings
 from adr.daemon import protocol as P
 from adr.integrations import registry
-from adr.integrations.install import doctor
+from adr.doctor import daemon as doctor_daemon
+from adr.doctor import hosts as doctor
 from adr.integrations.install.base import InstallContext
 from adr.integrations.install.hosts import INSTALLERS
 from adr.paths import get_paths
@@ -134,7 +135,7 @@ def test_codex_untrusted_hooks_fail(env):
 
 
 def test_daemon_not_running_is_a_warning(env):
-    d = doctor.daemon_check(ctx_for(env))
+    d = doctor_daemon.daemon_check(ctx_for(env))
     assert d.status == "warn" and "not running" in d.detail
 
 
@@ -154,7 +155,7 @@ def test_daemon_ping(env, tmp_path):
     t = threading.Thread(target=serve, daemon=True)
     t.start()
     try:
-        d = doctor.daemon_check(ctx_for(env))
+        d = doctor_daemon.daemon_check(ctx_for(env))
     finally:
         t.join(5)
         srv.close()

@@ -103,7 +103,7 @@ def test_nothing_can_evaluate_applies_the_fail_mode(tmp_path, home, fail_mode, e
     a = answer(out)
     assert out.returncode == 0 and a["permissionDecision"] == expected
     reason = a["permissionDecisionReason"]
-    assert "could not evaluate" in reason and "make run" in reason and f"'{fail_mode}'" in reason
+    assert "could not evaluate" in reason and "adr service start" in reason and f"'{fail_mode}'" in reason
     assert "was changed after adr was installed" in reason
     assert b"Traceback" not in out.stderr
 

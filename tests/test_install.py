@@ -357,7 +357,7 @@ def test_cli_install_uninstall_round_trip(env, monkeypatch):
     monkeypatch.setattr(anc, "inside_agent", lambda *a, **k: None)  # the suite may itself run under an agent
     import adr.cli.install as install_cli
     # in-process, with no terminal: the human's confirmation (tests/test_human_gate*.py) is not this test's
-    monkeypatch.setattr(install_cli, "_confirm_uninstall", lambda hosts: None)
+    monkeypatch.setattr(install_cli, "confirm_control", lambda purpose, detail=(): None)
     seed(env, "claude-code")
     before = snapshot(env["home"])
     from adr.cli import main
@@ -384,7 +384,7 @@ def test_cli_rejects_unknown_host_and_reports_per_host_errors(env, monkeypatch):
     (env["home"] / ".cursor").mkdir()
     (env["home"] / ".cursor/hooks.json").write_text("{broken")
     r = CliRunner().invoke(main, ["install", "--host", "cursor", "--hook-bin", str(env["hook"]), "--json"])
-    assert r.exit_code == 1 and "not valid JSON" in json.loads(r.output)["errors"]["cursor"]
+    assert r.exit_code == 3 and "not valid JSON" in json.loads(r.output)["errors"]["cursor"]
     (env["home"] / ".cursor/hooks.json").unlink()
     (env["home"] / ".cursor").rmdir()
     r = CliRunner().invoke(main, ["install", "--hook-bin", str(env["hook"])])
@@ -429,7 +429,7 @@ def test_cli_install_writes_the_native_hook_which_stays_recognisable(env, monkey
     import adr.monitor.ancestry as anc
 
     monkeypatch.setattr(anc, "inside_agent", lambda *a, **k: None)
-    monkeypatch.setattr(install_cli, "_confirm_uninstall", lambda hosts: None)  # as in the round trip above
+    monkeypatch.setattr(install_cli, "confirm_control", lambda purpose, detail=(): None)  # as in the round trip above
     seed(env, "claude-code")
     before = snapshot(env["home"])
     from adr.cli import main

@@ -52,6 +52,19 @@ def start_agent(d, tmp_path, srv, session):
     return proc, pidfile
 
 
+def runner(tmp_path, commands) -> list[str]:
+    """A fake agent that runs (argv, env) pairs one after the other; the commands come from a data file,
+    so neither its script nor its argv shows them (the engine reads a script that is run)."""
+    script, data = tmp_path / "runner.py", tmp_path / "commands.json"
+    script.write_text("import json, subprocess, sys\n"
+                      "rc = 0\n"
+                      "for argv, env in json.load(open(sys.argv[1])):\n"
+                      "    rc = rc or subprocess.call(argv, env=env)\n"
+                      "sys.exit(rc)\n")
+    data.write_text(json.dumps(commands))
+    return [str(script), str(data)]
+
+
 def tree_of(alert):
     return "\n".join(alert["data"].get("tree", []))
 
@@ -165,11 +178,9 @@ def test_an_ask_level_process_is_only_reported(tmp_path):
     d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
     target = tmp_path / "user" / "proj"
     target.mkdir(parents=True)
-    agent = tmp_path / "agent.py"
-    # chmod 777 on a directory asks (risky-dev / privilege rules); run by absolute path, no shim
-    agent.write_text("import subprocess, sys\nsys.exit(subprocess.call(['/bin/sh', '-c', "
-                     "'sleep 1; /bin/chmod -R 777 ' + sys.argv[1]], env={}))\n")
-    proc = wrap(d, [sys.executable, str(agent), str(target)], "wrap-ask")
+    # chmod 777 on a directory asks (risky.world-writable); run by absolute path, no shim
+    agent = runner(tmp_path, [(["/bin/sh", "-c", f"sleep 1; /bin/chmod -R 777 {target}"], {})])
+    proc = wrap(d, [sys.executable, *agent], "wrap-ask")
     try:
         alert = d.wait_alert(lambda a: a["session"] == "wrap-ask", "process")
         assert alert is not None, d.alerts()
@@ -188,13 +199,10 @@ def test_what_a_shim_judged_is_not_raised_again(tmp_path):
     target, other = tmp_path / "user" / "proj", tmp_path / "user" / "other"
     target.mkdir(parents=True)
     other.mkdir(parents=True)
-    agent = tmp_path / "agent.py"
-    agent.write_text("import subprocess, sys\n"
-                     "a = subprocess.call(['sh', '-c', 'sleep 1; chmod -R 777 ' + sys.argv[1]])\n"  # the shim (PATH)
-                     "b = subprocess.call(['/bin/sh', '-c', 'sleep 1; /bin/chmod -R 777 ' + sys.argv[1]], env={})\n"
-                     "c = subprocess.call(['/bin/sh', '-c', 'sleep 1; /bin/chmod -R 777 ' + sys.argv[2]], env={})\n"
-                     "sys.exit(a or b or c)\n")
-    proc = wrap(d, [sys.executable, str(agent), str(target), str(other)], "wrap-shimmed")
+    agent = runner(tmp_path, [(["sh", "-c", f"sleep 1; chmod -R 777 {target}"], None),  # the shim (PATH)
+                              (["/bin/sh", "-c", f"sleep 1; /bin/chmod -R 777 {target}"], {}),
+                              (["/bin/sh", "-c", f"sleep 1; /bin/chmod -R 777 {other}"], {})])
+    proc = wrap(d, [sys.executable, *agent], "wrap-shimmed")
     try:
         assert proc.wait(30) == 0, proc.stderr.read()
         alert = d.wait_alert(lambda a: a["session"] == "wrap-shimmed", "process")
@@ -287,6 +295,18 @@ def test_status_lists_the_watched_sessions(tmp_path):
         assert got is not None and got["wrapped"] and got["members"] >= 1 and "processes" in got["monitors"]
         st = d.status()["components"]["processes"]
         assert st["running"] and st["interval_ms"] == 250 and st["on_deny"] == "suspend"
+        # `adr doctor` says which monitors run, for which session
+        import subprocess
+        from _monitor_helpers import ADR
+        out = subprocess.run([ADR, "doctor", "--json", "--no-synthetic"], env=d.env(), capture_output=True,
+                             text=True, timeout=120)
+        rows = {c["name"]: c for c in json.loads(out.stdout)["monitors"]}
+        assert rows["monitors"]["status"] == "ok" and "processes every 250 ms" in rows["monitors"]["detail"]
+        assert "network connections" in rows["monitors"]["detail"] and "files (" in rows["monitors"]["detail"]
+        assert "processes, network + files" in rows["session wrap-idle"]["detail"]
+        text = subprocess.run([ADR, "doctor", "--no-synthetic"], env=d.env(), capture_output=True, text=True,
+                              timeout=120).stdout
+        assert "session wrap-idle" in text
     finally:
         stop_all(proc)
         d.stop()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from adr.config import Settings
-from adr.integrations.install import doctor, openclaw_trust
+from adr.doctor import hosts as doctor
+from adr.integrations.install import openclaw_trust
 from adr.integrations.install.base import InstallContext, InstallError
 from adr.integrations.install.hosts import INSTALLERS
 from adr.paths import get_paths

@@ -47,6 +47,6 @@ def test_set_key_without_keyring_is_a_clear_message(home, monkeypatch):
         raise keys.KeyringUnavailable("no keyring backend is available on this machine")
     monkeypatch.setattr(keys, "_backend", no_backend)
     r = CliRunner().invoke(main, ["reputation", "set-key", "virustotal", "--stdin"], input="secret\n")
-    assert r.exit_code == 1
+    assert r.exit_code == 3
     assert "no keyring backend" in r.output and "ADR_VIRUSTOTAL_KEY" in r.output
     assert "Traceback" not in r.output

@@ -11,13 +11,13 @@ IDs are an alert's id, or for resume/kill also the suspended tree's id the alert
 from __future__ import annotations
 
 import json
-import sys
 import time
 from typing import Any
 
 import click
 
 from adr.cli import main
+from adr.cli.output import fail as _fail
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 
@@ -33,11 +33,6 @@ def _call(target: str, args: "dict[str, Any] | None" = None, timeout: float = 30
     if not resp.ok:
         _fail(resp.error)
     return dict(resp.data or {})
-
-
-def _fail(msg: str) -> None:
-    click.echo(f"adr: {msg}", err=True)
-    sys.exit(1)
 
 
 def _ago(t: float) -> str:
@@ -128,7 +123,7 @@ def show(alert_id: str, as_json: bool) -> None:
 
 
 def _human_only(what: str) -> None:
-    from adr.cli._human import refuse_inside_agent
+    from adr.cli.human import refuse_inside_agent
 
     refuse_inside_agent(what, "alerts")
 

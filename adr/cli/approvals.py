@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from adr.cli import main
-from adr.cli._human import fail, read_code, refuse_inside_agent
+from adr.cli.human import fail, read_code, refuse_inside_agent
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 from adr.daemon.failsafe import FIX_HINT

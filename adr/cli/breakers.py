@@ -5,11 +5,10 @@ small one of its own; registered last in adr/cli/__init__.py for that reason.
 """
 from __future__ import annotations
 
-import sys
-
 import click
 
 from adr.cli import main
+from adr.cli.output import fail
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 
@@ -30,18 +29,16 @@ def _group() -> click.Group:
 @click.argument("session")
 def reset(session: str) -> None:
     """End SESSION's lockdown (and its breaker counts). Refused inside an agent."""
-    from adr.cli._human import refuse_inside_agent
+    from adr.cli.human import refuse_inside_agent
 
     refuse_inside_agent("breakers.reset", "reset")
     try:
         resp = request(P.Request(op="call", id=P.new_id(), target="breakers.reset", args={"session": session}),
                        timeout=30)
     except (DaemonUnavailable, P.ProtocolError) as e:
-        click.echo(f"adr: the daemon is not running ({e}); a lockdown lives in the daemon and ends with it.", err=True)
-        sys.exit(1)
+        fail(f"the daemon is not running ({e}); a lockdown lives in the daemon and ends with it.")
     if not resp.ok:
-        click.echo(f"adr: {resp.error}", err=True)
-        sys.exit(1)
+        fail(resp.error)
     s = resp.data.get("session") or {}
     click.echo(f"session {s.get('session', session)}: " + ("lockdown ended" if resp.data.get("reset")
                                                             else "was not in lockdown; its counts start afresh"))

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 import click
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
-from adr.cli import main
+from adr.cli import main, output
 from adr.config import ConfigError, Settings, load_settings
 
 MAX_LINE = 32 * 1024 * 1024  # one hook input (a 20 MB Write fits)
@@ -31,13 +31,37 @@ def _settings(mode: str | None, sensitivity: str | None, offline: bool) -> Setti
         raise click.ClickException(str(e)) from None
 
 
+RULES_HINT = "run `adr doctor` to see what is wrong; reinstall adr if its shipped rules are missing or changed"
+
+
+class Unjudged:
+    """Stands in for the Judge when the rules do not load: every action gets the configured fail mode,
+    with the reason — never a bare error, never a silent allow."""
+
+    def __init__(self, settings: Settings, problem: str) -> None:
+        self.settings, self.problem = settings, problem
+
+    def decide(self, action: Action) -> Verdict:
+        from adr.daemon.failsafe import fail_verdict
+
+        return fail_verdict(self.settings.fail_mode, True, self.problem, hint=RULES_HINT)
+
+    def decide_bounded(self, action: Action) -> "tuple[Verdict, bool]":
+        return self.decide(action), False
+
+    def close(self) -> None:
+        pass
+
+
 def _judge(settings: Settings):  # type: ignore[no-untyped-def]
     from adr.engine import RuleLoadError
     from adr.judge import Judge
     try:
         judge = Judge.create(settings)
     except RuleLoadError as e:
-        raise click.ClickException("rules failed to load:\n" + str(e)) from None
+        problem = "the rules failed to load: " + " ".join(str(e).split())
+        click.echo(f"adr: {problem}", err=True)
+        return Unjudged(settings, problem)
     for _file, message in getattr(judge.engine, "broken_files", ()) or ():
         click.echo(f"adr: warning: a user rule file is left out until it is fixed: {message}", err=True)
     return judge
@@ -65,11 +89,13 @@ def hook_action(payload: Any) -> Action | None:
 def check(command: str | None, tool: str | None, path_: str | None, content_file: str | None, url: str | None,
           cwd: str | None, hook_host: str | None, batch: bool, offline: bool, mode: str | None,
           sensitivity: str | None, as_json: bool) -> None:
-    """Explain the decision for COMMAND (or a file / URL / hook action)."""
+    """Explain the decision for COMMAND (or a file / URL / hook action). Exit 0 allow, 1 ask, 2 deny;
+    3 when adr could not judge (its rules do not load: the fail mode's answer is printed, with why)."""
     settings = _settings(mode, sensitivity, offline)
     judge = _judge(settings)
     if batch:
-        sys.exit(run_batch(judge, settings, sys.stdin, sys.stdout))
+        rc = run_batch(judge, settings, sys.stdin, sys.stdout)
+        sys.exit(output.ERROR if isinstance(judge, Unjudged) else rc)
     import os
     ctx = Context(host="cli", agent="cli", cwd=cwd or os.getcwd(), tool=tool or "")
     if hook_host:
@@ -106,7 +132,12 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
     else:
         from adr.cli.explain import print_explanation
         print_explanation(action, verdict)
-    sys.exit(0 if verdict.decision is Decision.ALLOW else (2 if verdict.decision is Decision.DENY else 1))
+    if isinstance(judge, Unjudged):
+        sys.exit(output.ERROR)  # the fail mode's answer is printed, but nothing was judged
+    sys.exit(EXIT[verdict.decision])
+
+
+EXIT = {Decision.ALLOW: output.ALLOW, Decision.ASK: output.ASK, Decision.DENY: output.DENY}
 
 
 def run_batch(judge: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
@@ -125,6 +156,8 @@ def run_batch(judge: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
                 result = {"decision": v.decision.value, "rule_ids": list(v.rule_ids), "reason": v.reason}
                 if v.would_decide:
                     result["would_decide"] = v.would_decide.value
+                if isinstance(judge, Unjudged):
+                    result["error"] = judge.problem
         except (ValueError, TypeError, RecursionError, UnicodeDecodeError, KeyError) as e:
             result = {"decision": fail.value, "rule_ids": [], "error": f"bad input: {str(e)[:200]}"}
         out.write(json.dumps(result) + "\n")

@@ -20,8 +20,8 @@ from typing import Any
 
 import click
 
-from adr.cli import main
-from adr.cli._human import fail, guarded, refuse_inside_agent
+from adr.cli import main, output
+from adr.cli.human import fail, guarded, refuse_inside_agent
 from adr.config import (PROTECTION, ConfigError, Settings, load_settings, parse_config_text, read_confirmed,
                         read_settings, value_sources, weakenings)
 from adr.daemon import protocol as P
@@ -78,7 +78,7 @@ def config_show(as_json: bool) -> None:
         sources = value_sources(paths, read_confirmed(paths))
         held = {w.key: w for w in weakenings(read_confirmed(paths) or in_force, read_settings(paths))}
     except ConfigError as e:
-        fail(str(e))
+        fail(str(e), output.ERROR)
     daemon = _daemon_held()
     rows = []
     for f in fields(Settings):
@@ -120,7 +120,7 @@ def _submit(text: str) -> None:
         wanted = parse_config_text(text)
         weaker = weakenings(load_settings(paths), wanted)
     except ConfigError as e:
-        fail(str(e))
+        fail(str(e), output.ERROR)
     if weaker:
         click.echo("These changes weaken protection and need your confirmation:\n  "
                    + "\n  ".join(w.describe() for w in weaker), err=True)
@@ -170,14 +170,14 @@ def config_set(key: str, value: str) -> None:
     refuse_inside_agent(key, "config set")
     paths = get_paths()
     if key not in {f.name for f in fields(Settings)}:
-        fail(f"unknown setting {key!r}; `adr config show` lists them")
+        fail(f"unknown setting {key!r}; `adr config show` lists them", output.ERROR)
     try:
         data = yaml.safe_load(_current_text(paths)) or {}
         if not isinstance(data, dict):
-            fail(f"{paths.config_file} is not a mapping of settings; fix it with `adr config edit`")
+            fail(f"{paths.config_file} is not a mapping of settings; fix it with `adr config edit`", output.ERROR)
         data[key] = yaml.safe_load(value)
     except yaml.YAMLError as e:
-        fail(f"not valid YAML: {e}")
+        fail(f"not valid YAML: {e}", output.ERROR)
     _submit(yaml.safe_dump(data, sort_keys=True))
 
 
@@ -190,7 +190,7 @@ def config_edit() -> None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
         (e for e in ("nano", "vi") if shutil.which(e)), "")
     if not editor:
-        fail("no editor: set $EDITOR")
+        fail("no editor: set $EDITOR", output.ERROR)
     before = _current_text(paths)
     with tempfile.TemporaryDirectory(prefix="adr-config-") as d:
         copy = Path(d) / "config.yaml"
@@ -234,7 +234,7 @@ def config_confirm() -> None:
                    + "\n  ".join(str(h.get("change")) for h in held["held"]), err=True)
         resp = guarded("config-confirm", send)
     except DaemonUnavailable:
-        fail(f"the daemon is not running; start it with {start_command()} (it asks you about weaker settings).")
+        fail(f"the daemon is not running; start it with {start_command()} (it asks you about weaker settings).", output.ERROR)
     if not resp.ok:
         fail(resp.error)
     click.echo("confirmed: " + "; ".join(resp.data.get("confirmed") or []) + " — in force now.")

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 from adr.daemon.failsafe import FIX_HINT
@@ -20,21 +20,22 @@ from adr.paths import get_paths
 @click.option("--debug", is_flag=True, help="Log debug detail.")
 @click.pass_context
 def daemon_group(ctx: click.Context, debug: bool) -> None:
-    """Run the adr daemon in the foreground (`make run`); `stop` / `reload` control a running one."""
+    """Run the adr daemon in the foreground; `stop` / `reload` control a running one (the login service
+    runs it for you: `adr service`)."""
     if ctx.invoked_subcommand is not None:
         return
     import logging
 
-    from adr.daemon.instance import AlreadyRunning, UnsafeRuntimeDir
+    from adr.daemon.instance import AlreadyRunning, SocketHandoverError, UnsafeRuntimeDir
     from adr.daemon.server import StartupError, run_daemon, setup_logging
 
     paths = get_paths()
     setup_logging(paths, logging.DEBUG if debug else logging.INFO)
     try:
         asyncio.run(run_daemon(paths))
-    except (AlreadyRunning, UnsafeRuntimeDir, StartupError) as e:
+    except (AlreadyRunning, UnsafeRuntimeDir, SocketHandoverError, StartupError) as e:
         click.echo(f"adr daemon: {e}", err=True)
-        sys.exit(2)
+        sys.exit(output.ERROR)
     except KeyboardInterrupt:
         pass
 
@@ -45,7 +46,7 @@ def daemon_group(ctx: click.Context, debug: bool) -> None:
 def daemon_stop(yes: bool) -> None:
     """Stop the running daemon. Only you can: confirm with the code or button adr shows on your
     desktop (without a desktop channel, the daemon checks that a human's terminal asks)."""
-    from adr.cli._human import guarded, refuse_inside_agent
+    from adr.cli.human import guarded, refuse_inside_agent
 
     refuse_inside_agent("stop", "stop")
     if not yes:
@@ -53,7 +54,7 @@ def daemon_stop(yes: bool) -> None:
             _fail("refused: stopping adr needs an interactive confirmation, and stdin is not a terminal. "
                   "Run `adr daemon stop` in a terminal (or `adr daemon stop --yes` from a script you run yourself).")
         if not click.confirm("Stop the adr daemon? Agents will fall back to in-process checks", default=False):
-            _fail("not stopped.")
+            output.fail("not stopped.", output.PROBLEM)
     try:
         resp = guarded("stop", lambda cid, code: request(P.Request(op="stop", id=P.new_id(), confirmed=True,
                                                                    challenge=cid, code=code), timeout=15))
@@ -62,13 +63,16 @@ def daemon_stop(yes: bool) -> None:
     if not resp.ok:
         _fail(resp.error)
     pid = resp.data.get("pid")
-    for _ in range(50):  # wait (bounded) until the socket is gone, so the daemon can start again
+    for _ in range(50):  # wait (bounded) until the socket is gone, so a new daemon can start
         try:
             request(P.Request(op="ping"), timeout=0.2, connect_timeout=0.2)
         except DaemonUnavailable:
             break
         time.sleep(0.1)
     click.echo(f"adr daemon (pid {pid}) stopped.")
+    if _service_enabled():
+        click.echo("It runs as a login service: the next hook call (or Restart=always) starts it again; "
+                   "`adr service stop` stops the service.")
 
 
 @daemon_group.command("reload")
@@ -93,9 +97,9 @@ def status(as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps({"running": False, "error": str(e)}))
         else:
-            click.echo(f"adr daemon: not running ({e}).\nTo start it: `make run` or `adr daemon`. "
+            click.echo(f"adr daemon: not running ({e}).\nTo fix: {FIX_HINT}. "
                        "Until then hooks evaluate in-process (slower).", err=True)
-        sys.exit(1)
+        sys.exit(output.PROBLEM)
     if not resp.ok:
         _fail(resp.error)
     if as_json:
@@ -164,5 +168,13 @@ def _duration(s: float) -> str:
 
 
 def _fail(msg: str) -> None:
-    click.echo(f"adr: {msg}", err=True)
-    sys.exit(1)
+    output.fail(msg)
+
+
+def _service_enabled() -> bool:
+    try:
+        from adr.service import ServiceError, manager
+
+        return manager().status().enabled
+    except Exception:  # noqa: BLE001 — only a note
+        return False

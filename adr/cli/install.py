@@ -1,5 +1,5 @@
-"""`adr install`, `adr uninstall`, `adr doctor`: put adr's hook into each agent host, take it out
-again exactly, and check that it really protects."""
+"""`adr install`, `adr uninstall`: put adr's hook into each agent host and take it out again exactly
+(`adr doctor`, adr/cli/doctor.py, checks that it really protects)."""
 from __future__ import annotations
 
 import json
@@ -10,15 +10,13 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
+from adr.cli.human import confirm_control
 from adr.config import ConfigError, load_settings
 
-_STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
-
-
-def _context(project: str | None, hook_bin: str | None, *, trust: bool = True, dry_run: bool = False,
-             need_bin: bool = True, native: bool = False):  # type: ignore[no-untyped-def]
-    from adr.integrations.install.base import InstallContext, InstallError, native_hook_bin, resolve_hook_bin
+def install_context(project: str | None, hook_bin: str | None, *, trust: bool = True, dry_run: bool = False,
+             need_bin: bool = True, choose_client: bool = False, native: bool = True):  # type: ignore[no-untyped-def]
+    from adr.integrations.install.base import InstallContext, InstallError, resolve_hook_bin
     from adr.paths import get_paths
 
     env = dict(os.environ)
@@ -37,19 +35,17 @@ def _context(project: str | None, hook_bin: str | None, *, trust: bool = True, d
             raise click.ClickException(str(e)) from None
         bin_ = Path("adr-hook")
     note = ""
-    if native and hook_bin is None:  # an explicit --hook-bin is written as given
-        built, why = native_hook_bin(bin_, paths, env)
-        if built is not None:
-            note = f"hook client: native {built} (hands anything unusual to {bin_})"
-            bin_ = built
-        else:
-            note = f"hook client: python {bin_} ({why})"
+    if choose_client and hook_bin is None:  # an explicit --hook-bin is written as given
+        from adr.integrations.install.client import choose
+
+        picked = choose(bin_, paths, env, native=native)
+        bin_, note = picked.path, picked.note
     return InstallContext(home=home, paths=paths, hook_bin=bin_, timeout=int(settings.hook_timeout),
                           project=Path(project).resolve() if project else None, env=env, trust=trust,
                           dry_run=dry_run, hook_note=note)
 
 
-def _hosts(given: tuple[str, ...], ctx, *, for_install: bool) -> list[str]:  # type: ignore[no-untyped-def]
+def target_hosts(given: tuple[str, ...], ctx, *, for_install: bool) -> list[str]:  # type: ignore[no-untyped-def]
     from adr.integrations.install.hosts import INSTALLERS, detected_hosts
     from adr.integrations.registry import UnknownHost, canonical
 
@@ -72,7 +68,7 @@ def _change_rows(results: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _print_results(results: list[Any], errors: dict[str, str], as_json: bool, hook_note: str = "") -> None:
+def print_results(results: list[Any], errors: dict[str, str], as_json: bool, hook_note: str = "") -> None:
     if as_json:
         doc: dict[str, Any] = {"changes": _change_rows(results),
                                "notes": {r.host: r.notes for r in results if r.notes},
@@ -119,23 +115,30 @@ def install(hosts: tuple[str, ...], project: str | None, hook_bin: str | None, n
     """Add adr's hook to agent hosts (idempotent; the original config is backed up). With a C compiler
     the hook is adr's native client (adr/native: no interpreter start per tool call), which hands
     anything unusual to the Python adr-hook; --python-hook or ADR_NATIVE=0 writes the Python one."""
-    from adr.integrations.install.base import InstallError
     from adr.integrations.install.hosts import INSTALLERS
 
-    ctx = _context(project, hook_bin, trust=not no_trust, dry_run=dry_run, native=not python_hook)
-    targets = _hosts(hosts, ctx, for_install=True)
+    ctx = install_context(project, hook_bin, trust=not no_trust, dry_run=dry_run, choose_client=True, native=not python_hook)
+    targets = target_hosts(hosts, ctx, for_install=True)
     if not targets:
         raise click.ClickException(f"no supported agent host found under {ctx.home}; pass --host "
                                    f"({', '.join(INSTALLERS)})")
+    results, errors = install_hosts(ctx, targets)
+    print_results(results, errors, as_json, ctx.hook_note)
+    if errors:
+        sys.exit(output.ERROR)
+
+
+def install_hosts(ctx: Any, targets: list[str]) -> "tuple[list[Any], dict[str, str]]":
+    from adr.integrations.install.base import InstallError
+    from adr.integrations.install.hosts import INSTALLERS
+
     results, errors = [], {}
     for h in targets:
         try:
             results.append(INSTALLERS[h].install(ctx))
         except InstallError as e:
             errors[h] = str(e)
-    _print_results(results, errors, as_json, ctx.hook_note)
-    if errors:
-        sys.exit(1)
+    return results, errors
 
 
 @main.command()
@@ -147,14 +150,22 @@ def uninstall(hosts: tuple[str, ...], project: str | None, dry_run: bool, as_jso
     """Remove adr's hook: restores the original config byte for byte when nothing else changed,
     otherwise removes only adr's entries. Only you can: confirm with the code or button adr shows on
     your desktop (refused inside an AI agent; an agent cannot unhook adr this way)."""
+    if not dry_run:
+        confirm_control("uninstall", hosts)
+    ctx = install_context(project, None, dry_run=dry_run, need_bin=False)
+    results, errors = uninstall_hosts(ctx, list(hosts))
+    print_results(results, errors, as_json)
+    if errors:
+        sys.exit(output.ERROR)
+
+
+def uninstall_hosts(ctx: Any, hosts: list[str]) -> "tuple[list[Any], dict[str, str]]":
+    """Take adr out of `hosts` (none named: every host whose files exist)."""
     from adr.integrations.install.base import InstallError
     from adr.integrations.install.hosts import INSTALLERS
 
-    ctx = _context(project, None, dry_run=dry_run, need_bin=False)
-    if not dry_run:
-        _confirm_uninstall(hosts)
     results, errors = [], {}
-    for h in _hosts(hosts, ctx, for_install=False):
+    for h in target_hosts(tuple(hosts), ctx, for_install=False):
         inst = INSTALLERS[h]
         try:
             if not hosts and not any(p.exists() for p in inst.files(ctx)):
@@ -165,69 +176,4 @@ def uninstall(hosts: tuple[str, ...], project: str | None, dry_run: bool, as_jso
         except InstallError as e:
             if hosts:
                 errors[h] = str(e)
-    _print_results(results, errors, as_json)
-    if errors:
-        sys.exit(1)
-
-
-def _confirm_uninstall(hosts: tuple[str, ...]) -> None:
-    """Only the human removes adr's hooks: a challenge through the daemon (code or button on the
-    desktop); with no daemon running, the same terminal walls checked here."""
-    from adr.cli._human import fail, guarded, local_refusal, refuse_inside_agent
-    from adr.daemon import protocol as P
-    from adr.daemon.client import DaemonUnavailable, request
-
-    refuse_inside_agent("uninstall", "uninstall")
-    try:
-        resp = guarded("uninstall", lambda cid, code: request(P.Request(
-            op="config", id=P.new_id(), config_op="check", purpose="uninstall", challenge=cid, code=code), timeout=15),
-            detail=tuple(hosts))
-    except DaemonUnavailable:
-        why = local_refusal()
-        if why:
-            fail(f"refused: {why}. Removing adr's hooks must be done by you, from a terminal no agent controls.")
-        return
-    if not resp.ok:
-        fail(resp.error)
-
-
-@main.command()
-@click.option("--host", "hosts", multiple=True, help="Host to check (repeatable); default: all.")
-@click.option("--project", type=click.Path(file_okay=False), help="Check this project's hook configs.")
-@click.option("--no-synthetic", is_flag=True, help="Do not run the configured hook commands.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def doctor(hosts: tuple[str, ...], project: str | None, no_synthetic: bool, as_json: bool) -> None:
-    """Check every host: hook installed, command runs, a synthetic attack is denied, daemon up."""
-    from adr.integrations.install import doctor as doc
-
-    ctx = _context(project, None, need_bin=False)
-    selected = _hosts(hosts, ctx, for_install=False)
-    report = doc.run(ctx, selected, synthetic=not no_synthetic)
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2))
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        con = Console()
-        d = report.daemon
-        con.print(f"[bold]daemon[/]: [{_STYLE[d.status]}]{d.status}[/] {d.detail}")
-        for c in report.wrapped:  # `adr wrap` / `adr shell`: shims, bash guard, proxy
-            if c.status != "skip":
-                con.print(f"[bold]{c.name}[/]: [{_STYLE[c.status]}]{c.status}[/] {c.detail}")
-        t = Table(show_header=True, header_style="bold", show_lines=False)
-        for col in ("host", "check", "status", "detail"):
-            t.add_column(col, overflow="fold")
-        for h in report.hosts:
-            if not hosts and not h.detected and not h.installed:
-                continue
-            for i, c in enumerate(h.checks):
-                t.add_row(h.label if i == 0 else "", c.name, f"[{_STYLE[c.status]}]{c.status}[/]", c.detail)
-        if t.row_count:
-            con.print(t)
-        shown = [h for h in report.hosts if hosts or h.detected or h.installed]
-        if not shown:
-            con.print(f"No agent host found under {ctx.home}.")
-    if not report.ok:
-        sys.exit(1)
-
+    return results, errors

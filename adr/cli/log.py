@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 import click
 
 from adr.record.audit import iter_records, verify
-from adr.cli import main
+from adr.cli import main, output
 from adr.paths import get_paths
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
@@ -175,17 +175,23 @@ def _print_table(records: Iterable[dict[str, Any]], title: str | None = None, he
 
 
 @log_group.command("verify")
-def log_verify() -> None:
-    """Check the audit log's hash chain; name the first record that was changed or removed."""
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def log_verify(as_json: bool) -> None:
+    """Check the audit log's hash chain; name the first record that was changed or removed (exit 1)."""
     audit_dir = get_paths().audit_dir
     result = verify(audit_dir)
+    b = result.broken
+    if as_json:
+        output.print_json({"ok": result.ok, "records": result.records, "files": result.files,
+                           "broken": None if b is None else {"file": str(b.file), "line": b.line, "seq": b.seq,
+                                                             "problem": b.problem}})
+        sys.exit(output.OK if result.ok else output.PROBLEM)
     if result.ok:
         click.echo(f"audit log OK: {result.records} records in {result.files} file(s), hash chain intact.")
         return
-    b = result.broken
     assert b is not None
     seq = f" (seq {b.seq})" if b.seq is not None else ""
     where = f"{b.file}:{b.line}" if b.line else str(b.file)
     click.echo(f"audit log BROKEN at {where}{seq}: {b.problem}. "
                f"{result.records} records before it verified.", err=True)
-    sys.exit(1)
+    sys.exit(output.PROBLEM)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 
 
 def _paths_settings():  # type: ignore[no-untyped-def]
@@ -47,18 +47,24 @@ def feeds_update(only: tuple[str, ...]) -> None:
 
 
 @feeds_group.command("status")
-def feeds_status() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def feeds_status(as_json: bool) -> None:
     """Show which feeds are on disk, how old and how big."""
     from adr.supply import feeds
     from adr.supply.malicious import MaliciousIndex
     paths, _ = _paths_settings()
-    for row in feeds.status(paths):
+    rows = feeds.status(paths)
+    counts = MaliciousIndex.load(paths).counts()
+    if as_json:
+        output.print_json({"feeds": rows, "known_malicious": {"bundled": counts.get("seed", 0),
+                                                              "osv": counts.get("osv", 0)}})
+        return
+    for row in rows:
         if row["present"]:
             age = (time.time() - row["fetched"]) / 3600 if row.get("fetched") else float("nan")
             click.echo(f"{row['name']:9} {row['entries']:>8} entries, fetched {age:.1f} h ago  {row['path']}")
         else:
             click.echo(f"{row['name']:9}        - not downloaded (adr feeds update)")
-    counts = MaliciousIndex.load(paths).counts()
     click.echo(f"known-malicious packages: {counts.get('seed', 0)} bundled, {counts.get('osv', 0)} from OSV")
 
 
@@ -122,35 +128,46 @@ def reputation_set_key(provider: str, from_stdin: bool) -> None:
 
 
 @reputation_group.command("status")
-def reputation_status() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def reputation_status(as_json: bool) -> None:
     """Which providers are on, whether they have a key, and what the cache holds."""
     from adr.reputation.cache import ReputationCache
     from adr.reputation.config import load as load_conf
     from adr.reputation.keys import env_var, get_key
     from adr.reputation.lookup import provider_classes
+    from adr.reputation.sb_local import DB_NAME
     import os
     paths, settings = _paths_settings()
     conf = load_conf(paths)
-    click.echo(f"offline: {settings.offline}   budget: {settings.lookup_budget:.2f} s per decision   "
-               f"connect timeout: {settings.connect_timeout:.2f} s")
+    providers = []
     for name, cls in provider_classes().items():
-        on = name in settings.providers
         if os.environ.get(env_var(name)):
             key = f"key from {env_var(name)}"
         elif cls.needs_key or name in ("urlhaus", "malwarebazaar"):
             key = "key in keyring" if get_key(name) else ("NO KEY" if cls.needs_key else "no key (optional)")
         else:
             key = "no key needed"
-        url = conf.base_url(name) or cls.default_base_url
-        click.echo(f"  {'on ' if on else 'off'} {name:14} {key:24} {url}")
-    from adr.reputation.sb_local import DB_NAME
-    if (paths.feeds_dir / DB_NAME).exists():
+        providers.append({"name": name, "enabled": name in settings.providers, "key": key,
+                          "url": conf.base_url(name) or cls.default_base_url})
+    private = sorted(conf.private_scopes | conf.private_packages)
+    cache = ReputationCache(paths.reputation_cache).stats() if paths.reputation_cache.exists() else None
+    sb_local = (paths.feeds_dir / DB_NAME).exists()
+    if as_json:
+        output.print_json({"offline": settings.offline, "lookup_budget": settings.lookup_budget,
+                           "connect_timeout": settings.connect_timeout, "providers": providers,
+                           "safebrowsing_local": sb_local, "never_looked_up": private, "cache": cache,
+                           "cache_path": str(paths.reputation_cache)})
+        return
+    click.echo(f"offline: {settings.offline}   budget: {settings.lookup_budget:.2f} s per decision   "
+               f"connect timeout: {settings.connect_timeout:.2f} s")
+    for p in providers:
+        click.echo(f"  {'on ' if p['enabled'] else 'off'} {p['name']:14} {p['key']:24} {p['url']}")
+    if sb_local:
         click.echo("safebrowsing: using the local Update API prefix database (URLs are hashed locally)")
-    if conf.private_scopes or conf.private_packages:
-        click.echo("never looked up: " + ", ".join(sorted(conf.private_scopes | conf.private_packages)))
-    if paths.reputation_cache.exists():
-        stats = ReputationCache(paths.reputation_cache).stats()
-        click.echo("cache: " + (", ".join(f"{k} {v}" for k, v in sorted(stats.items())) or "empty")
+    if private:
+        click.echo("never looked up: " + ", ".join(private))
+    if cache is not None:
+        click.echo("cache: " + (", ".join(f"{k} {v}" for k, v in sorted(cache.items())) or "empty")
                    + f"  ({paths.reputation_cache})")
 
 
@@ -165,7 +182,8 @@ def supply_group() -> None:
 @click.option("--ecosystem", "-e", default="pypi", show_default=True,
               type=click.Choice(["pypi", "npm", "cargo", "gem", "go", "brew"]))
 @click.option("--version", "version", default="", help="a pinned version to check against known-bad releases")
-def supply_check(name: str, ecosystem: str, version: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def supply_check(name: str, ecosystem: str, version: str, as_json: bool) -> None:
     """Explain what adr thinks of package NAME (typosquat, known-malicious). Exit 1 when flagged."""
     from adr.actions import PackageRef
     from adr.supply.malicious import MaliciousIndex
@@ -174,15 +192,25 @@ def supply_check(name: str, ecosystem: str, version: str) -> None:
     paths, _ = _paths_settings()
     checker = TyposquatChecker.load()
     mal = MaliciousIndex.load(paths).match(PackageRef(ecosystem, name, version))
-    sq = checker.check(name, ecosystem)
-    click.echo(f"{ecosystem}:{name}  (normalized {normalize(name, ecosystem)!r}, skeleton {skeleton(name)!r})")
+    known = checker.is_known(name, ecosystem)
+    sq = None if known else checker.check(name, ecosystem)
+    n = normalize(name, ecosystem)
+    top = checker.top_names(ecosystem) if known else []
+    rank = top.index(n) + 1 if n in top else None
+    if as_json:
+        output.print_json({
+            "ecosystem": ecosystem, "name": name, "version": version, "normalized": n, "skeleton": skeleton(name),
+            "malicious": {"source": mal.source, "reference": mal.reference, "versions": sorted(mal.versions)} if mal else None,
+            "popular": known, "rank": rank,
+            "typosquat": {"target": sq.target, "target_rank": sq.target_rank, "kind": sq.kind, "detail": sq.detail}
+            if sq else None,
+            "flagged": bool(mal or sq)})
+        sys.exit(output.PROBLEM if (mal or sq) else output.OK)
+    click.echo(f"{ecosystem}:{name}  (normalized {n!r}, skeleton {skeleton(name)!r})")
     if mal:
         click.echo(f"  KNOWN MALICIOUS ({mal.source}): {mal.reference}"
                    + (f" — versions {', '.join(sorted(mal.versions))}" if mal.versions else " — every version"))
-    if checker.is_known(name, ecosystem):
-        top = checker.top_names(ecosystem)
-        n = normalize(name, ecosystem)
-        rank = top.index(n) + 1 if n in top else None
+    if known:
         click.echo(f"  popular package{f' (#{rank} by downloads)' if rank else ''}: never called a typosquat")
     elif sq:
         click.echo(f"  TYPOSQUAT of {sq.target!r} (#{sq.target_rank}): {sq.kind} — {sq.detail}")
@@ -190,4 +218,4 @@ def supply_check(name: str, ecosystem: str, version: str) -> None:
         click.echo("  not a known popular package, and not a look-alike of one")
     else:
         click.echo(f"  no popularity data for {ecosystem}: only the known-malicious list applies")
-    sys.exit(1 if (mal or sq) else 0)
+    sys.exit(output.PROBLEM if (mal or sq) else output.OK)

@@ -39,12 +39,14 @@ class AlertsDesk(Component):
 
 def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
+    from adr.daemon.memory import CrossCallMemory
     from adr.daemon.sessions import Sessions
     from adr.monitor.files import FileMonitor
     from adr.monitor.process import ProcessMonitor
     from adr.policy.breakers import Breakers
 
-    # relaxing adjusters go before Breakers (and every other tightening one); the monitors only observe
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), ProcessMonitor(daemon),
-                            FileMonitor(daemon)]
+    # relaxing adjusters go before Breakers (and every other tightening one); CrossCallMemory and the
+    # monitors only observe
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), CrossCallMemory(daemon),
+                            ProcessMonitor(daemon), FileMonitor(daemon)]
     return out

@@ -6,8 +6,9 @@ mode applies, and the answer says so and how to fix it.
 from __future__ import annotations
 
 from adr.actions import Decision, Verdict
+from adr.programs import start_hint
 
-FIX_HINT = "start the adr daemon with `make run` (or `adr daemon`), then check `adr status`"
+FIX_HINT = start_hint()  # `make run` in a checkout, `adr service start` in an installed adr
 
 
 def fail_decision(fail_mode: str, can_ask: bool) -> Decision:

@@ -56,7 +56,9 @@ PURPOSES = {  # challenge purpose → what the notification asks
     "uninstall": "remove adr's hooks from your agents?",
     "config": "apply settings that weaken protection?",
     "config-confirm": "apply the weaker settings written to config.yaml?",
+    "service": "stop or remove adr's login service?",
 }
+CHECKED_PURPOSES = ("uninstall", "service")  # spent by a `config check` request (the CLI then acts itself)
 
 
 def new_code() -> str:

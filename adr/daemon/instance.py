@@ -2,6 +2,11 @@
 
 The pid file's flock is the truth (it dies with the process), so a socket left behind by a crash is
 recognised as stale and replaced, while a live daemon makes a second start fail with its pid.
+
+Under the login service (`adr service install`: a systemd --user socket unit) systemd owns the
+listening socket and hands it over on fd 3 (`LISTEN_FDS`/`LISTEN_PID`, sd_listen_fds(3)): the daemon
+adopts it — only if it is a listening Unix stream socket at exactly adr's socket path, owned by this
+user — and binds its own otherwise. The peer-credential check on every connection is the same either way.
 """
 from __future__ import annotations
 
@@ -20,6 +25,14 @@ class AlreadyRunning(RuntimeError):
 
 class UnsafeRuntimeDir(RuntimeError):
     pass
+
+
+class SocketHandoverError(RuntimeError):
+    """A socket was handed over (LISTEN_FDS) that adr must not serve on; the message says why."""
+
+
+LISTEN_FDS_START = 3  # SD_LISTEN_FDS_START
+_LISTEN_VARS = ("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES")
 
 
 def prepare_private_dir(path: Path) -> None:
@@ -97,5 +110,51 @@ def bind_socket(path: Path) -> socket.socket:
         os.umask(old)
     os.chmod(path, 0o600)
     s.listen(512)
+    s.setblocking(False)
+    return s
+
+
+def adopt_socket(path: Path, environ: "os._Environ[str] | dict[str, str] | None" = None) -> "socket.socket | None":
+    """The listening socket systemd handed to this process for `path`, or None when nothing was handed
+    over (LISTEN_FDS unset, or LISTEN_PID names another process: the variables were inherited).
+    SocketHandoverError when what was handed over is not adr's socket. The variables are removed from
+    the environment, so nothing this daemon starts inherits them."""
+    env = os.environ if environ is None else environ
+    fds, pid = env.get("LISTEN_FDS", ""), env.get("LISTEN_PID", "")
+    if not fds:
+        return None
+    for k in _LISTEN_VARS:
+        env.pop(k, None)
+    if pid != str(os.getpid()):
+        return None
+    if fds != "1":
+        raise SocketHandoverError(f"systemd handed over {fds!r} sockets; adr's socket unit has exactly one "
+                                  "(ListenStream=): run `adr service install` again")
+    try:
+        s = socket.socket(fileno=LISTEN_FDS_START)
+    except OSError as e:
+        raise SocketHandoverError(f"fd {LISTEN_FDS_START} is not a socket ({e})") from None
+    try:
+        if s.family != socket.AF_UNIX or s.type != socket.SOCK_STREAM:
+            raise SocketHandoverError(f"the handed-over socket is {s.family.name}/{s.type.name}, not a Unix stream socket")
+        if not s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+            raise SocketHandoverError("the handed-over socket is not listening")
+        name = s.getsockname()
+        if not isinstance(name, str) or os.path.abspath(name) != os.path.abspath(path):
+            raise SocketHandoverError(
+                f"systemd handed over a socket at {name!r}, but adr's socket is {path} (ADR_HOME, ADR_SOCKET or "
+                "XDG_RUNTIME_DIR differ from when the service was installed): run `adr service install` again")
+        prepare_private_dir(path.parent)
+        st = path.lstat()
+        if not stat.S_ISSOCK(st.st_mode) or st.st_uid != os.geteuid():
+            raise SocketHandoverError(f"{path} is not a socket owned by you (uid {os.geteuid()})")
+        if stat.S_IMODE(st.st_mode) & 0o077:
+            os.chmod(path, 0o600)  # SocketMode=0600 in the unit; a hand-started activator may differ
+    except (SocketHandoverError, OSError) as e:
+        s.detach()  # leave the descriptor to its owner
+        if isinstance(e, OSError):
+            raise SocketHandoverError(f"cannot check the handed-over socket: {e}") from None
+        raise
+    s.set_inheritable(False)
     s.setblocking(False)
     return s

@@ -31,7 +31,7 @@ from adr.daemon.components import CallContext, Component, default_components
 from adr.daemon.decide import Decider, origin_of
 from adr.daemon.failsafe import unanswered_verdict
 from adr.daemon.gate import PURPOSES, HumanGate, digest_of, requester_text, security_entry
-from adr.daemon.instance import InstanceLock, bind_socket, prepare_private_dir
+from adr.daemon.instance import InstanceLock, adopt_socket, bind_socket, prepare_private_dir
 from adr.daemon.peer import PeerCred, PeerCredError, peer_allowed, peer_credentials
 from adr.daemon.settings_guard import SettingsGuard
 from adr.daemon.watch import RuleWatcher
@@ -113,6 +113,7 @@ class Daemon:
         self._watcher: RuleWatcher | None = None
         self._socket_path = Path(paths.socket)
         self._socket_ino: int | None = None
+        self.socket_adopted = False  # the socket came from systemd: it stays when the daemon stops
         self._reload_task: asyncio.Task[Any] | None = None
         self._reload_again = False
         self._stop_reason = ""
@@ -146,8 +147,11 @@ class Daemon:
             self.components = default_components(self)
             for c in self.components:
                 await c.start()
-            sock = bind_socket(self._socket_path)
-            self._socket_ino = os.stat(self._socket_path).st_ino
+            sock = adopt_socket(self._socket_path)  # handed over by systemd (the login service)
+            self.socket_adopted = sock is not None
+            if sock is None:
+                sock = bind_socket(self._socket_path)
+                self._socket_ino = os.stat(self._socket_path).st_ino  # ours to remove at shutdown
             self._server = await asyncio.start_unix_server(self._handle, sock=sock, limit=P.MAX_MESSAGE_BYTES + 1)
         except BaseException:
             self._lock.release()
@@ -163,8 +167,9 @@ class Daemon:
             self._watcher = RuleWatcher(loop, lambda: self.schedule_reload("rule files changed"))
             self._rewatch()
         st = self.loaded.engine.stats if hasattr(self.loaded.engine, "stats") else {}
-        log.info("adr daemon %d listening on %s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
-                 st.get("rules", "?"), self.loaded.load_ms)
+        log.info("adr daemon %d listening on %s%s (%s rules, %.0f ms to load)", os.getpid(), self._socket_path,
+                 " (socket handed over by systemd)" if self.socket_adopted else "", st.get("rules", "?"),
+                 self.loaded.load_ms)
         self._report_broken(self.loaded)
 
     async def serve_forever(self) -> None:
@@ -286,9 +291,13 @@ class Daemon:
 
     def _report_broken(self, loaded: Loaded) -> None:
         """A user rule file that does not load is left out, not fatal: say so on every (re)load
-        until it is fixed (the log, `adr status`, `adr doctor`)."""
+        until it is fixed (the log, an alert — audit record + notification —, `adr status`, `adr doctor`)."""
         for f, message in getattr(loaded.engine, "broken_files", ()) or ():
             log.error("user rule file left out until it is fixed: %s", message)
+            self.alerts.raise_alert(Alert(
+                "rules", "a rule file of yours is not in force", f"{message} — adr judges with its shipped rules "
+                "and your other files until this one is fixed (`adr rules lint` shows the problem).",
+                severity="high", key=f"broken-rule-file:{f}", data=(("file", str(f)),)))
 
     def _rewatch(self) -> None:
         if not self._watcher or not self.loaded:
@@ -684,12 +693,13 @@ class Daemon:
             return P.error_response(code, message, "config", req.id)
 
         if req.config_op == "check":
-            if req.purpose != "uninstall":
-                return no("config check is only for uninstall", P.BAD_REQUEST)
-            ok, via = self.gate.use_challenge(req.challenge, "uninstall", req.code, cred.pid)
+            from adr.daemon.gate import CHECKED_PURPOSES, PURPOSES
+            if req.purpose not in CHECKED_PURPOSES:
+                return no(f"config check is only for {', '.join(CHECKED_PURPOSES)}", P.BAD_REQUEST)
+            ok, via = self.gate.use_challenge(req.challenge, req.purpose, req.code, cred.pid)
             if not ok:
                 return no(f"not confirmed: {via}")
-            self._control("uninstall", f"removing adr's hooks, confirmed by you ({via})", cred.pid)
+            self._control(req.purpose, f"{PURPOSES[req.purpose]} — confirmed by you ({via})", cred.pid)
             return P.Response(ok=True, op="config", id=req.id, data={"confirmed": True, "via": via})
         if req.config_op == "confirm":
             hold = self.guard.hold
@@ -806,6 +816,7 @@ class Daemon:
             "pid": os.getpid(),
             "protocol": P.PROTOCOL_VERSION,
             "socket": str(self._socket_path),
+            "socket_activated": self.socket_adopted,
             "started": now_iso(s.started),
             "uptime_s": round(time.time() - s.started, 1),
             "mode": settings.mode,

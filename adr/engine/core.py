@@ -440,14 +440,8 @@ def _note(note: str, via: str) -> str:
 
 
 def _lifecycle_scripts(content: str) -> list[tuple[str, str]]:
-    try:
-        data = json.loads(content)
-    except (ValueError, RecursionError):
-        return []
-    scripts = data.get("scripts") if isinstance(data, dict) else None
-    if not isinstance(scripts, dict):
-        return []
-    return [(k, v) for k, v in scripts.items() if k in _LIFECYCLE and isinstance(v, str)]
+    from adr.shell.runs import package_json_scripts
+    return [(k, v) for k, v in (package_json_scripts(content) or {}).items() if k in _LIFECYCLE]
 
 
 def _mcp_arguments(arguments: str) -> dict[str, Any]:

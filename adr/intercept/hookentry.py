@@ -13,9 +13,7 @@ error, an older daemon, oversized input — goes to `adr.intercept.hookclient` (
 evaluation, fail mode), which gets the bytes already read, so nothing is lost and every answer stays
 explained.
 """
-from __future__ import annotations
-
-import os
+import posix  # not `os`: started with -S (adr's launcher), importing os would cost ~1 ms of CPU per call
 import sys
 import time
 
@@ -29,12 +27,29 @@ class _Fallback(Exception):
     """The fast path cannot answer; the full client takes over."""
 
 
+def _getenv(key: str) -> str:
+    os = sys.modules.get("os")  # loaded (a console script with site): it sees later changes to the environment
+    if os is not None:
+        return os.environ.get(key, "")
+    v = posix.environ.get(key.encode())
+    return v.decode("utf-8", "surrogateescape") if v is not None else ""
+
+
+def _setenv(key: str, value: str) -> None:
+    """For the full client in this process: `os`, imported later, copies its environ from posix.environ."""
+    os = sys.modules.get("os")
+    if os is not None:
+        os.environ[key] = value
+    else:
+        posix.environ[key.encode()] = value.encode()
+
+
 def _timeout() -> float:
-    return wire.seconds(os.environ.get("ADR_HOOK_TIMEOUT"), wire.DECIDE_TIMEOUT)
+    return wire.seconds(_getenv("ADR_HOOK_TIMEOUT"), wire.DECIDE_TIMEOUT)
 
 
 def _answer_timeout() -> float:
-    return wire.seconds(os.environ.get("ADR_ANSWER_TIMEOUT"), wire.ANSWER_TIMEOUT)
+    return wire.seconds(_getenv("ADR_ANSWER_TIMEOUT"), wire.ANSWER_TIMEOUT)
 
 
 def _quote(text: str) -> str:
@@ -59,7 +74,7 @@ def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
     """(stdout, stderr, exit code) from the daemon's frames; _Fallback when it cannot give them."""
     import _socket
 
-    line = request_line(host, data, os.environ.get("HOME", ""), os.urandom(8).hex())
+    line = request_line(host, data, _getenv("HOME"), posix.urandom(8).hex())
     if len(line) > wire.MAX_MESSAGE_BYTES + 1:
         raise _Fallback()
     total = time.monotonic() + _timeout()
@@ -102,8 +117,8 @@ def _ask_daemon(host: str, data: bytes) -> "tuple[bytes, bytes, int]":
         if unanswered is not None and isinstance(e, TimeoutError):
             return unanswered  # asked, no answer in time: never run the action unasked
         if isinstance(e, TimeoutError):  # the full client must not wait for it again, and says how long we did
-            os.environ["ADR_DAEMON_WAITED"] = "%g" % round(min(_timeout(), _answer_timeout()), 3)
-            os.environ["ADR_ANSWER_TIMEOUT"] = "0.05"
+            _setenv("ADR_DAEMON_WAITED", "%g" % round(min(_timeout(), _answer_timeout()), 3))
+            _setenv("ADR_ANSWER_TIMEOUT", "0.05")
         raise _Fallback() from None
     finally:
         s.close()
@@ -135,6 +150,10 @@ def main(argv: "list[str] | None" = None) -> None:
 def _full(host: str, data: bytes) -> None:
     import io
 
+    if sys.flags.no_site:  # started by adr's `-IS` launcher (adr/intercept/launcher.py): the slow path
+        import site        # needs site-packages (the rules engine's dependencies)
+
+        site.main()
     from adr.intercept import hookclient
 
     stdin = io.BytesIO(data)

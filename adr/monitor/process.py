@@ -732,7 +732,7 @@ class ProcessMonitor(Component):
                                                                    if t.state == "suspended"),
                 "not_watched": [{"session": sid, "pid": pid, "why": why}
                                 for (pid, sid), why in list(self._rejected.items())[-10:]],
-                "network": self.network.status(), **self.counts}
+                "network_enabled": s.monitor_network, "network": self.network.status(), **self.counts}
 
     def calls(self) -> dict[str, CallSpec]:
         def listing(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:

@@ -49,6 +49,9 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #endif
+#if defined(__APPLE__) && defined(ADR_PY_HOOK_BESIDE)
+#include <mach-o/dyld.h>
+#endif
 
 #if !defined(ADR_PROTOCOL_VERSION) || !defined(ADR_MAX_MESSAGE) || !defined(ADR_DECIDE_TIMEOUT) ||     \
     !defined(ADR_ANSWER_TIMEOUT) ||                                                                    \
@@ -72,6 +75,17 @@
 
 #if defined(ADR_SHIM_DIR_BAKED) && !defined(ADR_SHIM_LAUNCHER)
 #error "ADR_SHIM_DIR_BAKED needs ADR_SHIM_LAUNCHER"
+#endif
+
+/* A prebuilt client (the platform wheel) cannot know where its Python client will be: built with
+ * ADR_PY_HOOK_BESIDE (a file name), it hands over to that file in its own directory, found from the
+ * running executable (never PATH, never argv[0] alone). `adr install` puts the two side by side. */
+#if defined(ADR_PY_HOOK_BESIDE)
+#if defined(ADR_PY_HOOK)
+#error "define ADR_PY_HOOK or ADR_PY_HOOK_BESIDE, not both"
+#endif
+static const char *py_hook_beside(void);
+#define ADR_PY_HOOK py_hook_beside()
 #endif
 
 #if defined(ADR_PY_HOOK) && defined(ADR_PY_SHIM)
@@ -612,6 +626,39 @@ static double answer_timeout_env(void) { /* ADR_ANSWER_TIMEOUT, as hookentry._an
 }
 
 /* ---- hook mode ---------------------------------------------------------------------------------- */
+
+#ifdef ADR_PY_HOOK_BESIDE
+/* ADR_PY_HOOK_BESIDE in the directory of the executable that runs (symlinks resolved). */
+static const char *py_hook_beside(void) {
+    static char out[PATH_CAP];
+    char self[PATH_CAP];
+    ssize_t n = -1;
+    if (out[0])
+        return out;
+#if defined(__linux__)
+    n = readlink("/proc/self/exe", self, sizeof self - 1);
+#elif defined(__APPLE__)
+    {
+        char raw[PATH_CAP];
+        uint32_t size = sizeof raw;
+        if (_NSGetExecutablePath(raw, &size) == 0 && realpath(raw, self) != NULL)
+            n = (ssize_t)strlen(self);
+    }
+#endif
+    if (n <= 0 || (size_t)n >= sizeof self)
+        return "/nonexistent/adr-hook: cannot find its own path";
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash == NULL)
+        return "/nonexistent/adr-hook: cannot find its own path";
+    *slash = '\0';
+    if (join2(out, sizeof out, self[0] ? self : "/", ADR_PY_HOOK_BESIDE) != 0) {
+        out[0] = '\0';
+        return "/nonexistent/adr-hook: its path is too long";
+    }
+    return out;
+}
+#endif
 
 #ifdef ADR_PY_HOOK
 static int tmp_fd(void) {

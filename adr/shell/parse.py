@@ -1202,6 +1202,7 @@ _NOT_PLAIN_FIRST = frozenset({
     "select", "time", "coproc", "export", "declare", "typeset", "local", "readonly", "unset", "!", "[[", "]]",
 })
 PlainStage = tuple[str, list[str], tuple[str, ...]]  # raw text, argv, NAME=value prefixes
+_NAME_PLUS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+")  # `a+:`: tree-sitter-bash lexes it as the start of `a+=`
 
 
 def _plain_word(word: str) -> str:
@@ -1224,7 +1225,8 @@ def _plain_stage(text: str, spans: "list[tuple[int, int]]") -> "PlainStage | Non
     if i == len(spans):
         return None  # only assignments: they set shell variables (the tree walk follows those)
     first = text[spans[i][0]:spans[i][1]]
-    if first in _NOT_PLAIN_FIRST or "=" in first or "@" in first or "%" in first or first[0].isdigit():
+    if (first in _NOT_PLAIN_FIRST or "=" in first or "@" in first or "%" in first or first[0].isdigit()
+            or _NAME_PLUS.match(first)):
         # (tree-sitter-bash lexes these command names as something else: `1% x`, `a@`, `a%b`)
         return None
     return (text[spans[0][0]:spans[-1][1]], [_plain_word(text[a:b]) for a, b in spans[i:]],

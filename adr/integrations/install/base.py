@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from adr.paths import Paths
+from adr.programs import HOOK_EXE
 
-HOOK_EXE = "adr-hook"
 OWNED_MARKER = "adr-managed-file"  # appears in every file adr owns outright (plugins, hook files)
 DELETE = b"\0adr:delete-file"  # strip_ours answer for a file that is adr's own: remove it whole
 
@@ -94,23 +94,6 @@ def resolve_hook_bin(explicit: str | os.PathLike[str] | None = None, env: dict[s
             return c.absolute()
     raise InstallError("cannot find the adr-hook executable next to this Python or on PATH; "
                        "reinstall adr (pip install -e .) or pass --hook-bin /abs/path/to/adr-hook")
-
-
-def native_hook_bin(py_hook: Path, paths: Paths, env: "dict[str, str] | None" = None) -> "tuple[Path | None, str]":
-    """The native adr-hook (adr/native; compiled once, kept under adr's state directory) whose fallback
-    is the Python adr-hook at py_hook; (None, why not) without a C compiler, with ADR_NATIVE=0, or when
-    the build fails. Its file name is `adr-hook` too, so is_adr_command / uninstall / doctor know it."""
-    from adr.native import build as native_build
-
-    built = native_build.build_hook(py_hook, paths, env)
-    return built.path, built.reason
-
-
-def hook_client(path: "str | os.PathLike[str]") -> str:
-    """"native" for the compiled client, "python" for the console script."""
-    from adr.native.build import is_native
-
-    return "native" if is_native(path) else "python"
 
 
 def is_adr_command(command: Any) -> bool:

@@ -1,5 +1,6 @@
-"""The CLI's side of the human gate (adr/daemon/gate.py): refuse early inside an agent, open a
-challenge and wait for the human's proof — the code typed here, or Confirm pressed on the desktop.
+"""Commands only the human may run, the CLI's side of the human gate (adr/daemon/gate.py): refuse
+early inside an agent, open a challenge and wait for the human's proof — the code typed here, or
+Confirm pressed on the desktop — and, with no daemon, check the same terminal walls here.
 
 The daemon decides; these helpers only make the round trips pleasant. Codes are read from the
 controlling terminal (/dev/tty), never from arguments that land in shell history unless the human
@@ -12,10 +13,11 @@ import os
 import select
 import sys
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from adr.cli import output
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 
@@ -23,9 +25,9 @@ POLL = 0.4  # seconds between looks at a challenge's state while waiting for the
 WAIT_LIMIT = 180.0  # a challenge's lifetime (gate.CHALLENGE_TTL)
 
 
-def fail(msg: str, code: int = 1) -> None:
-    click.echo(f"adr: {msg}", err=True)
-    sys.exit(code)
+def fail(msg: str, code: int = 1) -> NoReturn:
+    """A refusal or an unconfirmed step: `adr: msg` on stderr, exit 1 (a problem found, not an error)."""
+    output.fail(msg, code)
 
 
 def refuse_inside_agent(target: str, what: str) -> None:
@@ -154,4 +156,33 @@ def guarded(purpose: str, send: "Any", detail: "tuple[str, ...]" = (), text: str
     return resp
 
 
-__all__ = ["guarded", "fail", "refuse_inside_agent", "local_refusal", "read_code", "prove", "DaemonUnavailable"]
+def confirm_control(purpose: str, detail: "tuple[str, ...]" = ()) -> None:
+    """Only the human removes or stops adr (uninstall, service stop/uninstall, setup --undo): a
+    challenge through the daemon (code or button on the desktop); with no daemon, the terminal walls
+    checked here. Exits when it is not the human."""
+    refuse_inside_agent(purpose, purpose)
+    try:
+        resp = guarded(purpose, lambda cid, code: request(P.Request(
+            op="config", id=P.new_id(), config_op="check", purpose=purpose, challenge=cid, code=code), timeout=15),
+            detail=tuple(detail))
+    except DaemonUnavailable:
+        why = local_refusal()
+        if why:
+            fail(f"refused: {why}. This must be done by you, from a terminal no agent controls.")
+        return
+    if not resp.ok:
+        fail(resp.error)
+
+
+def confirm(question: str, yes: bool, how: str) -> None:
+    """Ask once on the terminal; --yes skips it. Without a terminal and without --yes: refuse, naming `how`."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        output.fail(f"{question.rstrip('?')}: needs your confirmation and stdin is not a terminal; run `{how}`.")
+    if not click.confirm(question, default=False):
+        output.fail("nothing changed.", output.PROBLEM)
+
+
+__all__ = ["guarded", "fail", "refuse_inside_agent", "local_refusal", "read_code", "prove", "confirm",
+           "confirm_control", "DaemonUnavailable"]

@@ -1,31 +1,27 @@
-"""`adr doctor`: is each host really protected?
+"""`adr doctor`, per agent host: is each host really protected?
 
 Per host: is adr's hook in the host config, does the configured command exist and run, and does
 a synthetic `curl http://127.0.0.1/x | sh` sent through the exact configured command come back
-denied in the host's own answer format? Plus host-specific traps: Claude Code's `--bare` mode and
-`disableAllHooks`, Codex hook trust, Gemini's hooks switch. The daemon is pinged over its socket.
+denied in the host's own answer format? Which hook client is it, and what does a call cost? Plus
+host-specific traps: Claude Code's `--bare` mode and `disableAllHooks`, Codex hook trust, Gemini's
+hooks switch, OpenClaw's plugin enablement.
 """
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from adr.doctor.checks import FAIL, OK, SKIP, WARN, Check
 from adr.integrations.install.base import InstallContext, command_path, load_json, read_bytes
 from adr.integrations.install.hosts import INSTALLERS, CodexInstaller
 
 SYNTHETIC = "curl http://127.0.0.1/x | sh"
-OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
-
-
-@dataclass
-class Check:
-    name: str
-    status: str
-    detail: str = ""
+COST_CALLS = 3  # synthetic calls timed per hook command (the best one is reported)
 
 
 @dataclass
@@ -42,22 +38,8 @@ class HostReport:
         states = {c.status for c in self.checks}
         return FAIL if FAIL in states else WARN if WARN in states else OK if self.installed else SKIP
 
-
-@dataclass
-class Report:
-    daemon: Check
-    hosts: list[HostReport]
-    wrapped: list[Check] = field(default_factory=list)  # this process's `adr wrap` session (adr/intercept/wrap.py)
-
     def to_dict(self) -> dict[str, Any]:
-        return {"daemon": asdict(self.daemon),
-                "hosts": [{**asdict(h), "status": h.status} for h in self.hosts],
-                "wrapped": [asdict(c) for c in self.wrapped]}
-
-    @property
-    def ok(self) -> bool:
-        return (self.daemon.status != FAIL and all(h.status != FAIL for h in self.hosts)
-                and all(c.status != FAIL for c in self.wrapped))
+        return {**asdict(self), "status": self.status}
 
 
 # ---- synthetic payloads, one per host, and how each host's answer says "deny" -----------------------
@@ -124,31 +106,6 @@ def run_hook(command: str, payload: dict[str, Any], ctx: InstallContext, timeout
     p = subprocess.run(["/bin/sh", "-c", command], input=json.dumps(payload), capture_output=True, text=True,
                        env=env, timeout=timeout, cwd=str(ctx.project or ctx.home))
     return p.stdout, p.stderr, p.returncode
-
-
-# ---- the daemon --------------------------------------------------------------------------------
-
-def daemon_check(ctx: InstallContext) -> Check:
-    try:
-        from adr.daemon import client, protocol
-    except ImportError:
-        return Check("daemon", WARN, "this adr has no daemon client; hooks evaluate in-process")
-    sock = ctx.paths.socket
-    try:
-        resp = client.request(protocol.Request(op="ping", id=protocol.new_id()), path=sock, timeout=2.0)
-    except client.DaemonUnavailable as e:
-        return Check("daemon", WARN, f"not running ({e}); hooks fall back to in-process evaluation "
-                                     "(no desktop approvals). Start it with `adr daemon`.")
-    except Exception as e:  # noqa: BLE001 — report, never crash doctor
-        return Check("daemon", FAIL, f"answered something unreadable on {sock}: {e}")
-    if not resp.ok:
-        return Check("daemon", FAIL, f"refused ping on {sock}: {resp.error}")
-    channels = resp.data.get("approvals") or []
-    asks = f"; asks you via {', '.join(map(str, channels))}" if channels else ""
-    if len(channels) == 1:  # the terminal only
-        asks += (" — no desktop notifications here: hosts that can ask use their own prompt, the others "
-                 "deny with `adr approve ID`")
-    return Check("daemon", OK, f"running on {sock}{asks}")
 
 
 # ---- per host ------------------------------------------------------------------------------------
@@ -229,12 +186,21 @@ def _timeout_check(inst: Any, ctx: InstallContext, rep: HostReport) -> None:
                                 "being asked, and let the action through. Run `adr install` again."))
 
 
+NATIVE_COST = "no interpreter start per call"
+PYTHON_COST = ("starts a Python interpreter on every agent tool call (10-40 ms more than the native client; "
+               "`make bench` measures both)")
+NATIVE_HOW = ("the native client comes with adr's platform wheel, or `adr install` compiles it when a C compiler "
+              "(cc) is there and ADR_NATIVE is not 0")
+
+
 def client_check(exe: Path) -> Check:
-    """Which client the hook command is: adr's native one (adr/native) or the Python adr-hook."""
+    """Which client the hook command is — adr's native one (adr/native) or the Python adr-hook — and
+    what that costs on every tool call."""
     from adr.native import build as native_build
 
     if not native_build.is_native(exe):
-        return Check("hook client", OK, "python (the adr-hook console script)")
+        kind = "adr's -IS launcher" if "#!" in _head(exe) and " -IS" in _head(exe) else "the adr-hook console script"
+        return Check("hook client", OK, f"python ({kind}): {PYTHON_COST}; {NATIVE_HOW}")
     info = native_build.native_info(exe)
     if info is None:
         return Check("hook client", FAIL, f"native, but {exe} does not run here; run `adr install` again")
@@ -244,10 +210,41 @@ def client_check(exe: Path) -> Check:
     if not (os.path.isfile(fallback) and os.access(fallback, os.X_OK)):
         return Check("hook client", FAIL, f"native, but its Python fallback {fallback} is gone (moved virtualenv?): "
                                           "without a daemon nothing would answer; run `adr install` again")
-    return Check("hook client", OK, f"native (without a daemon, or for anything unusual: {fallback})")
+    return Check("hook client", OK, f"native ({NATIVE_COST}; without a daemon, or for anything unusual: {fallback})")
 
 
-def check_host(host: str, ctx: InstallContext, *, synthetic: bool = True) -> HostReport:
+def _head(exe: Path) -> str:
+    try:
+        with open(exe, "rb") as f:
+            return f.readline(300).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _synthetic(host: str, cmd: str, ctx: InstallContext, calls: int) -> "tuple[str, float]":
+    """The host-format answer to the synthetic attack through `cmd`, and the best wall time (ms) of up to
+    `calls` calls (one when it is not a quick deny: a slow first answer is not a per-call cost)."""
+    best = float("inf")
+    answer = ""
+    for i in range(calls):
+        t0 = time.perf_counter()
+        try:
+            out, err, rc = run_hook(cmd, synthetic_payload(host, str(ctx.project or ctx.home)), ctx,
+                                    timeout=ctx.timeout + 5)
+            answer = answer_of(host, out, err, rc)
+        except subprocess.TimeoutExpired:
+            return f"error: no answer within {ctx.timeout + 5} s", best
+        except OSError as e:
+            return f"error: {e}", best
+        took = (time.perf_counter() - t0) * 1000
+        best = min(best, took)
+        if answer != "deny" or (i == 0 and took > 1000):
+            break
+    return answer, best
+
+
+def check_host(host: str, ctx: InstallContext, *, synthetic: bool = True, daemon_up: bool = False) -> HostReport:
+    """daemon_up: time COST_CALLS synthetic calls (the per-call cost with the daemon answering)."""
     inst = INSTALLERS[host]
     rep = HostReport(host, inst.label, inst.detected(ctx), False)
     try:
@@ -280,29 +277,12 @@ def check_host(host: str, ctx: InstallContext, *, synthetic: bool = True) -> Hos
         EXTRA[host](ctx, rep)
     if synthetic:
         for cmd in commands:
-            try:
-                out, err, rc = run_hook(cmd, synthetic_payload(host, str(ctx.project or ctx.home)), ctx,
-                                        timeout=ctx.timeout + 5)
-                answer = answer_of(host, out, err, rc)
-            except subprocess.TimeoutExpired:
-                answer = f"error: no answer within {ctx.timeout + 5} s"
-            except OSError as e:
-                answer = f"error: {e}"
+            calls = COST_CALLS if daemon_up else 1
+            answer, ms = _synthetic(host, cmd, ctx, calls)
             status = OK if answer == "deny" else WARN if answer == "ask" else FAIL
             rep.checks.append(Check("synthetic deny", status, f"`{SYNTHETIC}` through `{cmd}` → {answer}"))
+            if ms != float("inf"):
+                how = (f"best of {calls} synthetic calls, daemon up" if daemon_up else
+                       "one synthetic call, daemon down: the rules were loaded in-process for it")
+                rep.checks.append(Check("hook cost", OK, f"{ms:.0f} ms per tool call through this command ({how})"))
     return rep
-
-
-def wrapped_checks(ctx: InstallContext) -> list[Check]:
-    """Inside `adr wrap` / `adr shell`: are the shims, the bash guard and the proxy active?"""
-    try:
-        from adr.intercept.wrap import session_report
-
-        return [Check(name, status, detail) for name, status, detail in session_report(ctx.env)]
-    except Exception as e:  # noqa: BLE001 — report, never crash doctor
-        return [Check("wrapped session", WARN, f"cannot inspect: {e}")]
-
-
-def run(ctx: InstallContext, hosts: list[str] | None = None, *, synthetic: bool = True) -> Report:
-    return Report(daemon_check(ctx), [check_host(h, ctx, synthetic=synthetic) for h in (hosts or list(INSTALLERS))],
-                  wrapped_checks(ctx))

@@ -1,0 +1,588 @@
+"""Judge a command as what it will run, across calls: the I/O half of adr/shell/runs.py.
+
+`bash a.sh`, `./a.sh`, `npm test`, `make`, `pytest`, `pip install .`, `git commit`, a function from
+an earlier call: the command line alone says nothing about the code. `CrossCall.findings(action)`
+asks adr/shell/runs.py which files the command runs, reads them (bounded: regular files only, never
+a FIFO, a device or /proc), looks them up in the daemon's memory of what each session wrote or
+downloaded (adr/daemon/memory.py; absent in the hook's in-process fallback and `adr check`, which
+read the files only), and hands their text to the pure engine as extra exec actions — a shell
+script as itself, Python as `python3 -c '…'` and so on — following what those run in turn. Each
+finding carries a note ("runs a.sh, written by Write at 14:03:22 (this session)"); a bound that
+trips (size, files, depth) is itself a finding that asks, never a silent allow.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import shlex
+import stat
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
+from adr.engine.core import Budget
+from adr.shell import runs as R
+from adr.shell.parse import MAX_SOURCE, parse as parse_shell
+
+_SPECIAL = ("/proc/", "/sys/", "/dev/")
+# Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
+# command; in a script (`$CC -o app`, `"$@"`, `$PY -m pip`) it is how scripts are written, so what a
+# command runs from a file only records them. (A renamed rule is simply judged as usual: stricter.)
+ORDINARY_IN_SCRIPTS = frozenset({"shell.dynamic-command"})
+# ... and in files no agent wrote through adr (~/.profile's `eval "$(dircolors -b)"`, a project's own
+# scripts) `eval` of a run-time value is ordinary too; in what an agent wrote it still asks.
+ORDINARY_IN_USER_FILES = ORDINARY_IN_SCRIPTS | {"shell.eval-dynamic"}
+_PYTEST_SKIP = frozenset({"node_modules", "build", "dist", "venv", "env", "__pycache__", "site-packages", "CVS",
+                          "_darcs", "{arch}", "target"})
+WALK_FUNCTION_SOURCE = 64 * 1024  # of a line the walk reads function definitions in (the daemon's memory: 256 KiB)
+_RUNNER = {"shell": "sh", "python": "python3", "node": "node", "perl": "perl", "ruby": "ruby", "php": "php",
+           "lua": "lua"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far one decision follows what a command runs. Whatever a limit cuts off asks."""
+
+    file_bytes: int = 256 * 1024  # of one file (the shell layer parses 256 KiB per layer)
+    files: int = 32  # files read per decision
+    depth: int = 4  # a script that runs a script that runs …
+    judged: int = 64  # texts handed to the engine per decision
+    total_bytes: int = 1024 * 1024  # read per decision
+    walk_dirs: int = 2000  # directories searched for conftest.py
+    cpu_ms: float = 150.0  # this thread's CPU time for the whole walk (checked between steps)
+
+
+@dataclass(frozen=True)
+class FileRead:
+    status: str  # ok | missing | too-large | binary | directory | not-regular | special | unreadable
+    text: str = ""  # for ok / too-large (the first limit bytes)
+    sha256: str = ""
+    size: int = 0
+    mode: int = 0
+
+
+def read_file(path: str, limit: int) -> FileRead:
+    """A script's text, bounded; never opens a FIFO, socket or device, never reads /proc, /sys or
+    /dev (the daemon's /proc/self is not the agent's)."""
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return FileRead("unreadable")
+    if real.startswith(_SPECIAL) or path.startswith(_SPECIAL):
+        return FileRead("special")
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        return FileRead("missing")
+    except (OSError, ValueError):
+        return FileRead("unreadable")
+    if stat.S_ISDIR(st.st_mode):
+        return FileRead("directory", mode=st.st_mode)  # running a directory fails; nothing to judge
+    if not stat.S_ISREG(st.st_mode):
+        return FileRead("not-regular", mode=st.st_mode)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return FileRead("unreadable", mode=st.st_mode)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
+            return FileRead("not-regular", mode=st.st_mode)
+        data = os.read(fd, limit + 1)
+    except OSError:
+        return FileRead("unreadable", mode=st.st_mode)
+    finally:
+        os.close(fd)
+    big = len(data) > limit or st.st_size > limit
+    data = data[:limit]
+    if b"\x00" in data[:8192]:
+        return FileRead("binary", size=st.st_size, mode=st.st_mode)
+    text = data.decode("utf-8", "replace")
+    return FileRead("too-large" if big else "ok", text, hashlib.sha256(data).hexdigest(), st.st_size, st.st_mode)
+
+
+class CrossCall:
+    """One per Judge (per generation of rules): the findings of what exec actions run."""
+
+    CACHE = 512  # judged texts whose findings are kept, by content hash
+
+    def __init__(self, engine: Any, memory: Any = None, limits: Limits = Limits()) -> None:
+        self.engine = engine
+        self._memory = memory  # None: the daemon's memory when one is attached in this process
+        self.limits = limits
+        self._cache: "OrderedDict[tuple[str, str, str], tuple[Finding, ...]]" = OrderedDict()
+        self._made: "OrderedDict[tuple[str, str, str], tuple[list[tuple[str, str]], bool]]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def memory(self) -> Any:
+        if self._memory is not None:
+            return self._memory
+        from adr.daemon.memory import attached
+        return attached()
+
+    def findings(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
+        """Extra findings for what `action` runs from files, functions and aliases (exec only).
+        `budget` (adr.engine.core.Budget): the decision's, shared with the engine's evaluations."""
+        if action.kind is not ActionKind.EXEC or not action.command:
+            return ()
+        walk = _Walk(self, action, budget)
+        walk.line(action.command, action.context.cwd, 0, "")
+        return tuple(walk.found.values())
+
+    def make_recipes(self, content: str, run: R.Run) -> tuple[list[tuple[str, str]], bool]:
+        """R.make_recipes, kept by content: the same Makefile is read on every `make`."""
+        key = ("make", hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
+               repr((run.names, run.args, run.mode)))
+        with self._lock:
+            hit = self._made.get(key)
+        if hit is None:
+            hit = R.make_recipes(content, run.names, run.args, dry=run.mode == "dry")
+            with self._lock:
+                self._made[key] = hit
+                while len(self._made) > 64:
+                    self._made.popitem(last=False)
+        return hit
+
+    def evaluate(self, command: str, action: Action, cwd: str, budget: Any = None) -> tuple[Finding, ...]:
+        key = (hashlib.sha256(command.encode("utf-8", "surrogatepass")).hexdigest(), cwd, action.context.home)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        sub = replace(action, command=command, context=replace(action.context, cwd=cwd))
+        got = tuple(self.engine.evaluate(sub, budget) if budget is not None else self.engine.evaluate(sub))
+        if budget is not None and budget.exhausted:
+            return got  # cut short by this decision's budget: not what the text always gives
+        with self._lock:
+            self._cache[key] = got
+            while len(self._cache) > self.CACHE:
+                self._cache.popitem(last=False)
+        return got
+
+
+class _Walk:
+    """One decision's walk through what a command runs (bounded)."""
+
+    def __init__(self, cc: CrossCall, action: Action, budget: Any = None) -> None:
+        self.cc = cc
+        self.budget = budget
+        self.limits = cc.limits
+        self.memory = cc.memory
+        self.action = action
+        ctx = action.context
+        self.session = ctx.session
+        self.home = ctx.home or os.path.expanduser("~")
+        self.found: dict[str, Finding] = {}
+        self.files = 0
+        self.bytes = 0
+        self.judged = 0
+        self.seen: set[tuple[str, ...]] = set()
+        self.deadline = time.thread_time() + self.limits.cpu_ms / 1000.0
+        # the walk's own parsing (the engine's evaluations spend the decision's budget)
+        self.parse_budget = Budget(deadline=self.deadline, clock=time.thread_time)
+        self.defs: dict[str, tuple[R.Definition, str]] = {}
+        self.expanding: list[str] = []  # definitions being expanded (not expanded inside themselves)
+        if self.memory is not None:
+            self.memory.settle()  # what the previous decisions left behind is recorded first
+            for name, d in self.memory.definitions(ctx.host, ctx.session).items():
+                self.defs[name] = (d.definition, f"{d.by} at {_clock(d.at)}")
+
+    # ---- the walk -------------------------------------------------------------------------------------
+
+    def line(self, text: str, cwd: str, depth: int, note: str) -> None:
+        """Follow what the shell text `text` runs from files and definitions."""
+        text = text[:MAX_SOURCE]  # as the shell layer: beyond it the engine already asks (too-large)
+        parsed = parse_shell(text, self.parse_budget.spend)
+        if self.parse_budget.exhausted and not self.parse_budget.graced:
+            self.parse_budget.grace()  # once: what was parsed is still followed, the rest asks
+            self.bound(f"too much shell to follow ({self.parse_budget.exhausted})", text[:200], note)
+        local, _ = R.definitions(parsed, WALK_FUNCTION_SOURCE)
+        if len(text) > WALK_FUNCTION_SOURCE and R.may_define(text[WALK_FUNCTION_SOURCE:]):
+            self.bound(f"functions defined past the first {WALK_FUNCTION_SOURCE // 1024} KiB of a line were not "
+                       "looked at", text[:200], note)
+        for d in local:
+            self.defs.setdefault(d.name, (d, "defined on the same line"))
+        runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
+        if not runs:
+            return
+        if depth >= self.limits.depth:
+            self.bound(f"runs nested deeper than {self.limits.depth} levels were not followed", runs[0].how, note)
+            return
+        calls = [r for r in runs if r.kind == R.FUNCTION]
+        if calls:
+            self.functions(calls, text, cwd, depth + 1, note)
+        for run in runs:
+            if run.kind != R.FUNCTION:
+                getattr(self, "run_" + run.kind)(run, text, depth + 1, note)
+
+    def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True, agent: bool = True) -> None:
+        """Evaluate `command` (text that runs) and follow what it runs in turn. `agent`: an agent wrote
+        it (remembered), so only ORDINARY_IN_SCRIPTS is relaxed; the user's and the project's own
+        files (not written through adr) also relax ORDINARY_IN_USER_FILES."""
+        if not command.strip():
+            return
+        key = ("judge", command, cwd)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        if self.judged >= self.limits.judged:
+            self.bound(f"more than {self.limits.judged} scripts to judge", command[:200], note)
+            return
+        if self.out_of_time(command, note):
+            return
+        self.judged += 1
+        ordinary = ORDINARY_IN_SCRIPTS if agent else ORDINARY_IN_USER_FILES
+        for f in self.cc.evaluate(command, self.action, cwd, self.budget):
+            if f.rule_id in ordinary and f.action is not RuleAction.LOG:
+                f = replace(f, action=RuleAction.LOG)
+                self.add(_annotate(f, _note(note, "a run-time value is ordinary in a script: recorded only")))
+                continue
+            self.add(_annotate(f, note))
+        if follow and not self.out_of_time(command, note):
+            self.line(command, cwd, depth, note)
+
+    def out_of_time(self, command: str, note: str) -> bool:
+        """The walk's own CPU-time bound, or the decision's budget, is spent: the rest asks."""
+        if self.budget is not None and self.budget.exhausted:
+            self.bound(f"the decision's budget ran out ({self.budget.exhausted})", command[:200], note)
+            return True
+        if time.thread_time() > self.deadline:
+            self.bound(f"judging what it runs took more than its time budget ({self.limits.cpu_ms:g} ms)",
+                       command[:200], note)
+            return True
+        return False
+
+    def read(self, path: str, note: str, how: str) -> FileRead | None:
+        """A file for this decision, within the per-decision bounds (None when a bound tripped)."""
+        if self.files >= self.limits.files:
+            self.bound(f"more than {self.limits.files} files to read", path, note or how)
+            return None
+        if self.bytes >= self.limits.total_bytes:
+            self.bound(f"more than {self.limits.total_bytes // 1024} KiB of scripts to read", path, note or how)
+            return None
+        self.files += 1
+        got = read_file(path, self.limits.file_bytes)
+        self.bytes += len(got.text)
+        return got
+
+    def recall(self, path: str) -> Any:
+        if self.memory is None:
+            return None
+        w = self.memory.lookup(path)
+        if w is None:
+            try:
+                real = os.path.realpath(path)
+            except (OSError, ValueError):
+                return None
+            if real != path:
+                w = self.memory.lookup(real)
+        return w
+
+    def content(self, path: str, run: R.Run, note: str, *,
+                need_exec: bool = False) -> list[tuple[str, str, bool]]:
+        """(text, origin, written by an agent) to judge for a file that runs: what is on disk, and what
+        an agent wrote there when that differs (or the disk has nothing). An unreadable file asks."""
+        key = ("file", path)
+        if key in self.seen:
+            return []
+        self.seen.add(key)
+        w = self.recall(path)
+        got = self.read(path, note, run.how)
+        if got is None:
+            return []
+        out: list[tuple[str, str, bool]] = []
+        origin = w.origin(self.session) if w is not None else "on disk, not written through adr"
+        if got.status in ("ok", "too-large"):
+            if need_exec and not got.mode & 0o111:
+                return []  # git skips a hook that is not executable
+            out.append((got.text, origin, w is not None))
+            if got.status == "too-large":
+                self.bound(f"{path} is larger than {self.limits.file_bytes // 1024} KiB: only its start was judged",
+                           path, note or run.how)
+        elif got.status in ("special", "not-regular", "unreadable"):
+            self.add(_unreadable(path, got.status, run.how, note))
+        if w is not None and w.content is not None and w.sha256 != got.sha256:
+            changed = "" if got.status == "missing" else "; the file changed since"
+            out.append((w.content, f"as {w.origin(self.session)}{changed}", True))
+        return out
+
+    # ---- run kinds ------------------------------------------------------------------------------------
+
+    def run_script(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        path = run.paths[0]
+        w = self.recall(path)
+        if w is None and R.INSTALLED.search(path):
+            return  # an installed program or dependency no agent wrote (installs are judged as installs)
+        if w is not None and w.url:
+            self.downloaded(run, path, w, depth, note)
+        for text, origin, agent in self.content(path, run, note):
+            lang = R.language_of_script(path, text, run.language)
+            here = _note(note, f"runs {path} ({origin}) via `{run.how}`")
+            words = R.shebang(text).split()
+            if run.mode == "exec" and (len(words) > 2 or len(words) == 2 and not words[0].endswith("/env")):
+                # `#!/usr/bin/env -S bash -c '…'`: the interpreter line is a command of its own
+                self.judge(" ".join(words + [shlex.quote(path)]), run.cwd, depth, _note(here, "its #! line"),
+                           follow=False, agent=agent)
+            if lang == "other":
+                continue
+            self.judge(R.as_command(lang, text), run.cwd, depth, here, agent=agent)
+
+    def downloaded(self, run: R.Run, path: str, w: Any, depth: int, note: str) -> None:
+        """A downloaded file that now runs: judged as the one-liner that downloads and runs it."""
+        from adr.daemon.memory import fetch_command
+        lang = run.language or ""
+        runner = {"exec": shlex.quote(path), "source": f". {shlex.quote(path)}"}.get(
+            run.mode, f"{_RUNNER.get(lang, 'sh')} {shlex.quote(path)}")
+        self.judge(f"{fetch_command(w.url, path)} && {runner}", run.cwd, depth,
+                   _note(note, f"runs {path} ({w.origin(self.session)}) via `{run.how}`"), follow=False)
+
+    def run_package(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        path = run.paths[0]
+        for text, origin, agent in self.content(path, run, note):
+            for name, script in R.package_scripts(text, run.names):
+                self.judge(script, run.cwd, depth,
+                           _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`"), agent=agent)
+
+    def run_make(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        for path in run.paths:
+            texts = self.content(path, run, note)
+            if not texts:
+                continue
+            for text, origin, agent in texts:
+                text = self.make_included(text, run, note)
+                recipes, tripped = self.cc.make_recipes(text, run)
+                if tripped:
+                    self.bound(f"more than {R.MAX_MAKE_TARGETS} make targets to follow", path, note or run.how)
+                if recipes:  # one text: one parse and one evaluation for the whole build
+                    labels = [label.removeprefix("make target ") for label, _ in recipes]
+                    what = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+                    self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
+                               _note(note, f"runs make: {what} of {path} ({origin}) via `{run.how}`"), agent=agent)
+            return  # make reads the first of GNUmakefile, makefile, Makefile that exists
+
+    def make_included(self, text: str, run: R.Run, note: str) -> str:
+        """The Makefile with each literal `include` replaced by the file it names (one level)."""
+        for line, name, optional in R.make_includes(text):
+            path = R.resolve(name, run.cwd, self.home)
+            if not path or ("file", path) in self.seen:
+                continue
+            got = self.content(path, run, note)
+            if got:
+                text = text.replace(line, "\n".join(t for t, _, _ in got), 1)
+        return text
+
+    def run_setup(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        path = run.paths[0]
+        for text, origin, agent in self.content(path, run, note):
+            self.judge(R.as_command("python", text), run.cwd, depth,
+                       _note(note, f"runs {path} ({origin}) via `{run.how}`"), agent=agent)
+
+    def run_pytest(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        files: list[str] = []
+        root = run.cwd
+        # conftest.py from the root up to the project's top (rootdir / confcutdir), and below each path
+        d = root
+        for _ in range(32):
+            files.append(posixpath.join(d, "conftest.py"))
+            if any(os.path.exists(posixpath.join(d, m)) for m in (".git", "pytest.ini", "pyproject.toml", "tox.ini",
+                                                                  "setup.cfg")):
+                break
+            parent = posixpath.dirname(d)
+            if parent == d:
+                break
+            d = parent
+        walked = 0
+        for p in run.paths:
+            if os.path.isfile(p):
+                files += [posixpath.join(posixpath.dirname(p), "conftest.py"), p]
+                continue
+            for dirpath, dirnames, filenames in os.walk(p):
+                walked += 1
+                if walked > self.limits.walk_dirs:
+                    self.bound(f"more than {self.limits.walk_dirs} directories to search for conftest.py", p,
+                               note or run.how)
+                    break
+                dirnames[:] = sorted(n for n in dirnames if not n.startswith(".") and n not in _PYTEST_SKIP
+                                     and not n.endswith(".egg-info") and not n.endswith(".egg"))
+                if "conftest.py" in filenames:
+                    files.append(posixpath.join(dirpath, "conftest.py"))
+            if self.memory is not None:  # test code this session wrote there runs too
+                for w in self.memory.under(p):
+                    base = posixpath.basename(w.path)
+                    if base == "conftest.py" or (base.endswith(".py") and (base.startswith("test_")
+                                                                          or base.endswith("_test.py"))):
+                        files.append(w.path)
+        for plugin in run.names:
+            mod = plugin.replace(".", "/")
+            files += [posixpath.join(root, mod + ".py"), posixpath.join(root, mod, "__init__.py")]
+        for path in dict.fromkeys(files):
+            if not os.path.exists(path) and self.recall(path) is None:
+                continue
+            for text, origin, agent in self.content(path, run, note):
+                self.judge(R.as_command("python", text), root, depth,
+                           _note(note, f"runs {path} ({origin}) via `{run.how}`"), agent=agent)
+
+    def run_git(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        repo = _git_dirs(run.cwd)
+        if repo is None:
+            return
+        top, gitdir, common = repo
+        # the user's global config first, then the repository's (later keys win, as in git)
+        xdg = os.environ.get("XDG_CONFIG_HOME") or posixpath.join(self.home, ".config")
+        texts = []
+        for path in (posixpath.join(xdg, "git/config"), posixpath.join(self.home, ".gitconfig"),
+                     posixpath.join(common, "config")):
+            if os.path.exists(path):
+                got = self.read(path, note, run.how)
+                if got is not None and got.status in ("ok", "too-large"):
+                    texts.append(got.text)
+        cfg = R.git_config("\n".join(texts), run.args)
+        hooks = R.resolve(cfg.hooks_path, top, self.home) if cfg.hooks_path else posixpath.join(common, "hooks")
+        for label, text in R.git_program_runs(cfg, run.mode):
+            self.judge(text, top, depth, _note(note, f"runs {label} from git's configuration via `{run.how}`"))
+        if not hooks:
+            return
+        dirs = [(hooks, True)]
+        if hooks.rstrip("/").endswith("/.husky/_"):  # husky: its stubs in .husky/_ run .husky/NAME with sh
+            dirs.append((posixpath.dirname(hooks.rstrip("/")), False))
+        framework = False
+        for name in run.names:
+            for d, need_exec in dirs:
+                path = posixpath.join(d, name)
+                if not os.path.lexists(path) and self.recall(path) is None:
+                    continue
+                for text, origin, agent in self.content(path, run, note, need_exec=need_exec):
+                    framework = framework or "pre-commit" in text and ("pre_commit" in text or "INSTALL_PYTHON" in text)
+                    lang = R.language_of_script(path, text, "" if need_exec else "shell")
+                    if lang != "other":
+                        self.judge(R.as_command(lang, text), top, depth,
+                                   _note(note, f"runs the git hook {path} ({origin}) via `{run.how}`"), agent=agent)
+        if framework:  # the pre-commit framework's hook runs the repository's local hooks
+            self.run_precommit(R.Run(R.PRECOMMIT, run.how, top), line, depth, note)
+
+    def run_precommit(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        """.pre-commit-config.yaml: a `repo: local` hook's entry runs in the repository."""
+        repo = _git_dirs(run.cwd)
+        top = repo[0] if repo is not None else run.cwd
+        path = posixpath.join(top, ".pre-commit-config.yaml")
+        if not os.path.exists(path) and self.recall(path) is None:
+            return
+        for text, origin, agent in self.content(path, run, note):
+            for hook_id, command in R.precommit_local_hooks(text):
+                self.judge(command, top, depth,
+                           _note(note, f"runs the local pre-commit hook {hook_id!r} of {path} ({origin}) "
+                                       f"via `{run.how}`"), agent=agent)
+
+    def functions(self, runs: list[R.Run], line: str, cwd: str, depth: int, note: str) -> None:
+        """Every call of a known function or alias on the line is replaced by what it runs, all at
+        once, so a pipeline around the calls (`d URL | run sh`) is judged whole. A definition is not
+        expanded inside its own expansion (an alias that names itself, a recursive function)."""
+        text, used, how = line, [], []
+        for run in runs:
+            name = run.names[0]
+            got = self.defs.get(name)
+            if got is None or name in self.expanding:
+                continue
+            d, origin = got
+            called = R.call_text(d, run.args)
+            body = called if d.kind == "alias" else "{ " + called + "\n}"
+            if run.raw and run.raw in text:
+                text = text.replace(run.raw, body, 1)
+            else:
+                text = text + "\n" + body
+            used.append(name)
+            how.append(f"calls the {d.kind} {name} ({origin}) via `{run.how}`")
+        if not used:
+            return
+        self.expanding.extend(used)
+        try:
+            self.judge(text, cwd, depth, _note(note, "; ".join(dict.fromkeys(how))))
+        finally:
+            del self.expanding[-len(used):]
+
+    # ---- findings -------------------------------------------------------------------------------------
+
+    def add(self, f: Finding) -> None:
+        prev = self.found.get(f.rule_id)
+        if prev is None:
+            if len(self.found) < 50:
+                self.found[f.rule_id] = f
+            return
+        if f.decision().rank > prev.decision().rank:
+            self.found[f.rule_id] = f
+        elif len(prev.evidence) < 3:
+            extra = tuple(e for e in f.evidence if e not in prev.evidence)[: 3 - len(prev.evidence)]
+            self.found[f.rule_id] = replace(prev, evidence=prev.evidence + extra)
+
+    def bound(self, detail: str, subject: str, note: str) -> None:
+        self.add(Finding(
+            rule_id="crosscall.bound", title="What this command runs could not be followed completely",
+            severity=Severity.HIGH, action=RuleAction.ASK,
+            evidence=(Evidence(subject=subject[:500], field="crosscall", note=_note(note, detail)),),
+            description="adr follows the scripts, package scripts, make recipes, hooks and functions a command "
+                        "runs, within bounds; what lies beyond a bound was not judged, so a human decides.",
+            tags=("crosscall",), source="crosscall"))
+
+
+def _unreadable(path: str, status: str, how: str, note: str) -> Finding:
+    why = {"special": "a /proc, /sys or /dev path", "not-regular": "not a regular file (a FIFO, socket or device)",
+           "unreadable": "adr cannot read it"}.get(status, status)
+    return Finding(
+        rule_id="crosscall.unreadable", title="Runs a file adr cannot read",
+        severity=Severity.MEDIUM, action=RuleAction.ASK,
+        evidence=(Evidence(subject=path[:500], field="crosscall", note=_note(note, f"{why}; run by `{how}`")),),
+        description="The command runs a file whose content adr could not judge.", tags=("crosscall",),
+        source="crosscall")
+
+
+def _annotate(f: Finding, note: str) -> Finding:
+    if not note:
+        return f
+    return replace(f, evidence=tuple(replace(e, note=_note(note, e.note)) for e in f.evidence) or (
+        Evidence(subject="", note=note),))
+
+
+def _note(outer: str, inner: str) -> str:
+    if outer and inner:
+        return f"{outer}; {inner}"
+    return outer or inner
+
+
+def _clock(at: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(at)) if at else "?"
+
+
+def _git_dirs(cwd: str) -> tuple[str, str, str] | None:
+    """(work tree top, git dir, common dir) of the repository around cwd, or None."""
+    if not cwd.startswith("/"):
+        return None
+    d = cwd
+    for _ in range(64):
+        dot = posixpath.join(d, ".git")
+        if os.path.isdir(dot):
+            gitdir = dot
+            break
+        if os.path.isfile(dot):
+            got = read_file(dot, 4096)
+            line = got.text.strip() if got.status == "ok" else ""
+            if not line.startswith("gitdir:"):
+                return None
+            gitdir = R.resolve(line[7:].strip(), d)
+            break
+        parent = posixpath.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+    else:
+        return None
+    common = gitdir
+    got = read_file(posixpath.join(gitdir, "commondir"), 4096)
+    if got.status == "ok" and got.text.strip():
+        common = R.resolve(got.text.strip(), gitdir) or gitdir
+    return d, gitdir, common

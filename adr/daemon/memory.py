@@ -1,0 +1,372 @@
+"""Cross-call memory: what each session wrote, downloaded or defined, so that running it later is
+judged as what it will run (DESIGN threat model 4, "Split an action").
+
+    memory.remember(action, verdict, at=…)   # after every decision: files written / downloaded,
+                                             # shell functions and aliases defined
+    memory.lookup(path)                      # → Written (who wrote it, when, its content if small)
+    memory.definitions(host, session)        # → {name: Definition} for that shell session
+
+Bounded: entries are evicted least-recently-used by count and by the bytes of content kept; a
+file bigger than MAX_CONTENT is remembered without its content (its provenance stays). Thread-safe:
+the daemon records on its event loop and judges in worker threads.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import shlex
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+from adr.actions import Action, ActionKind, Decision, Verdict
+from adr.component import Component, Decided
+from adr.shell import runs as R
+from adr.shell.parse import parse as parse_shell
+from adr.supply.downloads import downloads_of
+
+log = logging.getLogger("adr.daemon")
+
+MAX_ENTRIES = 4096
+MAX_BYTES = 32 * 1024 * 1024  # content kept over all entries
+MAX_CONTENT = 256 * 1024  # one file's content kept (bigger: provenance only)
+MAX_SESSIONS = 256  # shell sessions whose functions/aliases are kept
+MAX_DEFINITIONS = 256  # per session
+MAX_DEFINITION_BYTES = 64 * 1024
+MAX_SOURCED_BYTES = 256 * 1024  # a file `source`d in a persistent shell, read for its functions
+SETTLE_TIMEOUT = 1.0  # seconds a decision waits for the previous decisions' records
+_MOVERS = frozenset({"cp", "mv", "install", "ln", "rsync", "ditto"})
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file an agent wrote or downloaded through an action adr allowed."""
+
+    path: str  # absolute, normalized
+    by: str  # Write, Edit, "cat >", tee, curl, "cp from /x" …
+    content: str | None = None  # as written, when known and small enough
+    sha256: str = ""  # of content ("" when unknown)
+    url: str = ""  # downloaded from
+    session: str = ""
+    host: str = ""
+    project: str = ""  # git root of the working directory (or the directory itself)
+    at: float = 0.0  # wall clock (daemon side)
+
+    @property
+    def size(self) -> int:
+        return len(self.content) if self.content is not None else 0
+
+    def origin(self, session: str = "") -> str:
+        """ "written by Write at 14:03:22 (this session)" — for the note the human reads."""
+        verb = "downloaded from " + self.url + " by" if self.url else "written by"
+        when = time.strftime("%H:%M:%S", time.localtime(self.at)) if self.at else "?"
+        whose = "this session" if session and session == self.session else (
+            f"session {self.session[:12]}" if self.session else "no session")
+        return f"{verb} {self.by} at {when} ({whose})"
+
+
+@dataclass(frozen=True)
+class Defined:
+    definition: R.Definition
+    by: str  # "defined in an earlier call" / "source f.sh"
+    at: float
+
+
+class Memory:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES,
+                 max_sessions: int = MAX_SESSIONS) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.max_sessions = max_sessions
+        self._files: "OrderedDict[str, Written]" = OrderedDict()
+        self._bytes = 0
+        self._defs: "OrderedDict[tuple[str, str], OrderedDict[str, Defined]]" = OrderedDict()
+        self._lock = threading.Lock()
+        self._projects: "OrderedDict[str, str]" = OrderedDict()
+        self.evicted = 0
+        self.recorded = 0
+        self._pending = 0  # remember() calls queued by the daemon and not yet done
+        self._settled = threading.Condition(self._lock)
+
+    # ---- ordering: a decision sees what every earlier decision left behind -----------------------------
+
+    def queued(self) -> None:
+        with self._lock:
+            self._pending += 1
+
+    def done(self) -> None:
+        with self._lock:
+            self._pending = max(0, self._pending - 1)
+            if not self._pending:
+                self._settled.notify_all()
+
+    def settle(self, timeout: float = SETTLE_TIMEOUT) -> bool:
+        """Wait (bounded) until what earlier decisions wrote is recorded. False: it was not in time."""
+        with self._lock:
+            return self._settled.wait_for(lambda: not self._pending, timeout)
+
+    # ---- files ------------------------------------------------------------------------------------
+
+    def record(self, w: Written) -> None:
+        if w.content is not None and len(w.content) > MAX_CONTENT:
+            w = replace(w, content=None)
+        with self._lock:
+            old = self._files.pop(w.path, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._files[w.path] = w
+            self._bytes += w.size
+            self.recorded += 1
+            while self._files and (len(self._files) > self.max_entries or self._bytes > self.max_bytes):
+                _, gone = self._files.popitem(last=False)
+                self._bytes -= gone.size
+                self.evicted += 1
+
+    def forget(self, path: str) -> None:
+        with self._lock:
+            old = self._files.pop(path, None)
+            if old is not None:
+                self._bytes -= old.size
+
+    def lookup(self, path: str) -> Written | None:
+        with self._lock:
+            w = self._files.get(path)
+            if w is not None:
+                self._files.move_to_end(path)
+            return w
+
+    def under(self, directory: str, limit: int = 64) -> list[Written]:
+        """Remembered files below `directory` (newest first, at most `limit`)."""
+        prefix = directory.rstrip("/") + "/"
+        with self._lock:
+            out = [w for w in reversed(self._files.values()) if w.path.startswith(prefix)]
+        return out[:limit]
+
+    # ---- shell definitions ---------------------------------------------------------------------------
+
+    def define(self, host: str, session: str, d: R.Definition, by: str, at: float) -> None:
+        if len(d.body) > MAX_DEFINITION_BYTES:
+            d = R.Definition(d.name, d.kind, d.body[:MAX_DEFINITION_BYTES])
+        key = (host, session or "-")
+        with self._lock:
+            defs = self._defs.get(key)
+            if defs is None:
+                defs = self._defs[key] = OrderedDict()
+                while len(self._defs) > self.max_sessions:
+                    self._defs.popitem(last=False)
+            self._defs.move_to_end(key)
+            defs.pop(d.name, None)
+            defs[d.name] = Defined(d, by, at)
+            while len(defs) > MAX_DEFINITIONS:
+                defs.popitem(last=False)
+
+    def undefine(self, host: str, session: str, name: str) -> None:
+        with self._lock:
+            defs = self._defs.get((host, session or "-"))
+            if defs is not None:
+                defs.pop(name, None)
+
+    def definitions(self, host: str, session: str) -> dict[str, Defined]:
+        with self._lock:
+            return dict(self._defs.get((host, session or "-"), {}))
+
+    # ---- what an allowed action leaves behind ----------------------------------------------------------
+
+    def remember(self, action: Action | None, verdict: Verdict, at: float | None = None) -> None:
+        """Record what an action that adr let run writes, downloads or defines."""
+        if action is None or verdict.decision is not Decision.ALLOW:
+            return
+        at = time.time() if at is None else at
+        ctx = action.context
+        cwd, home = ctx.cwd, ctx.home or os.path.expanduser("~")
+        base = Written(path="", by=ctx.tool or action.kind.value, session=ctx.session, host=ctx.host,
+                       project=self.project_of(cwd), at=at)
+        k = action.kind
+        if k in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT):
+            path = R.resolve(action.path, cwd, home)
+            if path:
+                content = action.content if k is ActionKind.FILE_WRITE else None
+                self.record(replace(base, path=path, content=content, sha256=_sha(content),
+                                    by=ctx.tool or ("Write" if k is ActionKind.FILE_WRITE else "Edit")))
+        elif k is ActionKind.FILE_DELETE:
+            path = R.resolve(action.path, cwd, home)
+            if path:
+                self.forget(path)
+        elif k is ActionKind.EXEC and action.command:
+            self._remember_exec(action.command, base, cwd, home)
+
+    def _remember_exec(self, command: str, base: Written, cwd: str, home: str) -> None:
+        parsed = parse_shell(command)
+        # a relative path is resolved against the working directory, and against the directory a
+        # `cd` on the line leads to (the order of writes and cds is not kept: remember both)
+        dirs = [cwd]
+        here = cwd
+        for c in parsed.commands:
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, home)
+                if here not in dirs:
+                    dirs.append(here)
+        for w in parsed.writes:
+            for d in dirs:
+                path = R.resolve(w.path, d, home)
+                if path and not path.startswith(("/dev/", "/proc/")):
+                    self.record(replace(base, path=path, content=w.content, sha256=_sha(w.content),
+                                        by=f"{w.by} (shell)" if w.by else "shell redirect"))
+        for c in parsed.commands:
+            if c.program in ("curl", "wget"):
+                for d in dirs:
+                    for path, url in downloads_of(c.argv, d, c.redirects):
+                        self.record(replace(base, path=posixpath.normpath(path), url=url, by=c.program))
+            elif c.program in _MOVERS:
+                self._remember_copy(c.program, c.args, dirs, home)
+            elif c.program == "rm":
+                for a in c.args:
+                    if not a.startswith("-"):
+                        for d in dirs:
+                            p = R.resolve(a, d, home)
+                            if p:
+                                self.forget(p)
+        defs, gone = R.definitions(parsed)
+        for d in defs:
+            self.define(base.host, base.session, d, "defined in an earlier call", base.at)
+        for name in gone:
+            self.undefine(base.host, base.session, name)
+        for c in parsed.commands:  # `. f.sh` in a persistent shell: its functions stay defined
+            if c.program in ("source", ".") and c.args and not c.via:
+                path = R.resolve(c.args[0], cwd, home)
+                text = _read_small(path) if path else None
+                if text:
+                    sourced, _ = R.definitions(parse_shell(text))
+                    for d in sourced:
+                        self.define(base.host, base.session, d, f"source {c.args[0]}", base.at)
+
+    def _remember_copy(self, prog: str, args: tuple[str, ...], dirs: list[str], home: str) -> None:
+        pos = [a for a in args if not a.startswith("-")]
+        if len(pos) != 2:
+            return
+        src, dst = pos
+        for d in dirs:
+            s, t = R.resolve(src, d, home), R.resolve(dst, d, home)
+            if not s or not t:
+                continue
+            known = self.lookup(s)
+            if known is None:
+                continue
+            if os.path.isdir(t) or dst.endswith("/"):
+                t = posixpath.join(t, posixpath.basename(s))
+            self.record(replace(known, path=t, by=f"{prog} from {s} ({known.by})"))
+            if prog == "mv":
+                self.forget(s)
+
+    def project_of(self, cwd: str) -> str:
+        """The git work tree around cwd (or cwd itself): how `adr status` groups what was written."""
+        if not cwd.startswith("/"):
+            return ""
+        with self._lock:
+            hit = self._projects.get(cwd)
+        if hit is not None:
+            return hit
+        from adr.daemon.sessions import project_root
+        found = project_root(cwd)
+        with self._lock:
+            self._projects[cwd] = found
+            while len(self._projects) > 256:
+                self._projects.popitem(last=False)
+        return found
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            projects: dict[str, int] = {}
+            for w in self._files.values():
+                projects[w.project or "-"] = projects.get(w.project or "-", 0) + 1
+            return {"files": len(self._files), "content_bytes": self._bytes, "max_files": self.max_entries,
+                    "max_bytes": self.max_bytes, "evicted": self.evicted, "recorded": self.recorded,
+                    "sessions_with_definitions": len(self._defs),
+                    "definitions": sum(len(v) for v in self._defs.values()),
+                    "projects": dict(sorted(projects.items(), key=lambda kv: -kv[1])[:20])}
+
+
+# The memory of the daemon running in this process (its component attaches it at start): every Judge
+# the daemon creates — one per rules generation — consults the same memory without being handed it.
+# In the hook's in-process fallback and `adr check` nothing is attached: files are read, nothing recalled.
+_ATTACHED: list[Memory] = []
+
+
+def attach(memory: Memory) -> None:
+    _ATTACHED[:] = [memory]
+
+
+def detach(memory: Memory) -> None:
+    if _ATTACHED and _ATTACHED[0] is memory:
+        _ATTACHED.clear()
+
+
+def attached() -> Memory | None:
+    return _ATTACHED[0] if _ATTACHED else None
+
+
+def _sha(content: str | None) -> str:
+    if content is None:
+        return ""
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _read_small(path: str) -> str | None:
+    """A regular file's text, at most MAX_SOURCED_BYTES (never a FIFO or device)."""
+    from adr.daemon.crosscall import read_file
+
+    got = read_file(path, MAX_SOURCED_BYTES)
+    return got.text if got.status in ("ok", "too-large") else None
+
+
+def fetch_command(url: str, path: str) -> str:
+    """The canonical download of `url` to `path`: a split download-then-run is judged as the
+    one-liner `curl … -o PATH && RUN PATH` would be."""
+    return f"curl -fsSL {shlex.quote(url)} -o {shlex.quote(path)}"
+
+
+class CrossCallMemory(Component):
+    """The daemon's cross-call memory (adr/daemon/components.py): after every recorded decision it
+    remembers, in one worker thread and in order, what an allowed action wrote, downloaded or
+    defined; every Judge of this daemon reads it (`attach`). `adr status --json` → components.crosscall."""
+
+    name = "crosscall"
+
+    def __init__(self, daemon: Any) -> None:
+        super().__init__(daemon)
+        self.memory = Memory()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adr-memory")
+        self.failed = 0
+
+    async def start(self) -> None:
+        attach(self.memory)
+
+    async def stop(self) -> None:
+        detach(self.memory)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def status(self) -> dict[str, Any]:
+        return {**self.memory.status(), "failed": self.failed}
+
+    def decided(self, d: Decided) -> None:
+        if d.action is None or d.verdict.decision is not Decision.ALLOW:
+            return
+        self.memory.queued()
+        try:
+            self._pool.submit(self._remember, d.action, d.verdict)
+        except RuntimeError:  # shutting down
+            self.memory.done()
+
+    def _remember(self, action: Action, verdict: Verdict) -> None:
+        try:
+            self.memory.remember(action, verdict)
+        except Exception:
+            self.failed += 1
+            log.exception("cross-call memory could not record a %s action", action.kind.value)
+        finally:
+            self.memory.done()

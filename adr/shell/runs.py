@@ -1,0 +1,1194 @@
+"""Which files a command runs, and what those files run — pure (no I/O, no clock).
+
+A command line often runs code that is not on the line: `bash a.sh`, `./a.sh`, `. f.sh`, `npm test`
+(the `test` script of ./package.json), `make` (a Makefile recipe), `pytest` (conftest.py),
+`pip install .` (setup.py), `git commit` (.git/hooks/pre-commit), a function defined in an earlier
+call. `runs_of(parsed, cwd)` names those files (`Run` values); the caller reads them (bounded) and
+hands their text back to the content helpers here (`package_scripts`, `make_recipes`,
+`git_config`, `function_definitions` …), which say what each one runs as shell or code. The I/O
+lives in adr/daemon/crosscall.py; this module only knows the tools' conventions.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shlex
+import threading
+from dataclasses import dataclass
+
+import tree_sitter as ts
+import tree_sitter_bash as tsb
+
+from adr.shell import interpreters
+from adr.shell.model import ParsedShell, SimpleCommand
+from adr.shell.parse import SHELLS
+
+MAX_RUNS = 64  # Run values from one command line
+MAX_MAKE_TARGETS = 64  # targets followed through prerequisites
+MAX_MAKE_EXPAND = 16  # nesting of $(VAR) expansions
+MAX_FUNCTION_SOURCE = 256 * 1024
+MAX_FUNCTION_NODES = 60_000
+
+# run kinds: what the caller has to read and how it becomes judged text
+SCRIPT = "script"  # one file run as code (bash a.sh, ./a.sh, python a.py, source f.sh)
+PACKAGE = "package"  # package.json scripts by name
+MAKE = "make"  # a Makefile's recipes for targets
+PYTEST = "pytest"  # conftest.py files (and test files) under paths
+SETUP = "setup"  # setup.py of a directory being built/installed
+GIT = "git"  # git hooks / aliases / fsmonitor of the repository around cwd
+FUNCTION = "function"  # a shell function or alias defined in an earlier call
+PRECOMMIT = "precommit"  # the pre-commit framework's local hooks (.pre-commit-config.yaml)
+
+
+@dataclass(frozen=True)
+class Run:
+    """Something a command runs that is not on its line."""
+
+    kind: str
+    how: str  # the words that run it, for the note the human reads ("bash a.sh", "npm test")
+    cwd: str  # the directory it runs in (absolute, "" when unknown)
+    paths: tuple[str, ...] = ()  # files to read (absolute); for MAKE the candidates, first found wins
+    names: tuple[str, ...] = ()  # npm script names, make targets, git hook names, pytest plugins
+    language: str = ""  # SCRIPT: forced language ("shell" for bash a.sh); "" → shebang / extension
+    args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`
+    raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body)
+    mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand
+
+
+# ---- paths ----------------------------------------------------------------------------------------
+
+def resolve(path: str, cwd: str, home: str = "") -> str:
+    """Absolute, normalized (no symlinks resolved: that needs the file system). "" when a relative
+    path has no cwd to resolve against, or the path is computed at run time."""
+    for var in ("$PWD", "${PWD}"):  # the shell layer resolves $HOME to ~; $PWD is the directory
+        if path.startswith(var + "/") or path == var:
+            path = (cwd or "$") + path[len(var):]
+    if not path or "$" in path or "`" in path or path.startswith(("<(", ">(")):
+        return ""
+    if path == "~" or path.startswith("~/"):
+        if not home:
+            return ""
+        path = home + path[1:]
+    elif path.startswith("~"):
+        return ""
+    if not path.startswith("/"):
+        if not cwd.startswith("/"):
+            return ""
+        path = posixpath.join(cwd, path)
+    out = posixpath.normpath(path)
+    return "/" + out.lstrip("/")
+
+
+def _dir_of(path: str) -> str:
+    return posixpath.dirname(path) or "/"
+
+
+# ---- option tables ----------------------------------------------------------------------------------
+
+_SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+_NODE_LIKE = frozenset({"node", "nodejs", "tsx", "ts-node", "ts-node-esm", "esno", "vite-node"})
+_PY_VALUED = frozenset({"-W", "-X", "-Q", "--check-hash-based-pycs"})
+_NODE_VALUED = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "--input-type",
+                          "-C", "--conditions", "--env-file", "--title", "--inspect-port", "--stack-size"})
+_NODE_PRELOAD = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader"})
+_PERL_RUBY_VALUED = frozenset({"-I", "-M", "-m", "-r", "-x", "-C", "-E"})
+_PHP_VALUED = frozenset({"-c", "-d", "-z"})
+_READERS = frozenset({"cat", "head", "tail", "tac", "less", "more"})
+# installed programs and dependencies: run from disk all the time, judged only when an agent wrote them
+INSTALLED = re.compile(r"^/(?:usr|bin|sbin|lib|lib64|etc|nix/store|snap|System|opt/homebrew)/|"
+                       r"/(?:node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox)/")
+
+_NPM_LIFECYCLE_INSTALL = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
+                          "postprepare")
+_NPM_LIFECYCLE_PACK = ("prepack", "prepare", "postpack")
+_NPM_LIFECYCLE_PUBLISH = ("prepublishOnly", "prepack", "prepare", "postpack", "publish", "postpublish")
+_NPM_INSTALL = frozenset({"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal",
+                          "isntall", "add", "ci", "clean-install", "ic", "install-clean", "isntall-clean",
+                          "rebuild", "rb", "update", "up", "upgrade", "udpate"})
+_NPM_RUN = frozenset({"run", "run-script", "rum", "urn"})
+_NPM_TEST = frozenset({"test", "t", "tst"})
+_NPM_OWN = frozenset({"start", "stop", "restart"})
+_YARN_BUILTIN = frozenset({
+    "add", "audit", "autoclean", "bin", "cache", "check", "config", "create", "dedupe", "dlx", "exec", "explain",
+    "generate-lock-entry", "global", "help", "import", "info", "init", "install", "licenses", "link", "list",
+    "login", "logout", "node", "npm", "outdated", "owner", "pack", "patch", "patch-commit", "plugin", "policies",
+    "publish", "rebuild", "remove", "set", "stage", "tag", "team", "unlink", "unplug", "up", "upgrade",
+    "upgrade-interactive", "version", "versions", "why", "workspace", "workspaces", "run", "constraints",
+    "search", "dedupe", "sdks", "cwd"})
+_PNPM_BUILTIN = frozenset({
+    "add", "audit", "bin", "config", "create", "dedupe", "deploy", "dlx", "env", "exec", "fetch", "import",
+    "init", "install", "i", "install-test", "it", "licenses", "link", "ln", "list", "ls", "outdated", "pack",
+    "patch", "patch-commit", "prune", "publish", "rebuild", "rb", "remove", "rm", "root", "run", "server",
+    "setup", "store", "unlink", "update", "up", "why", "ci", "doctor", "self-update", "cat-file", "cat-index",
+    "find-hash"})
+_BUN_BUILTIN = frozenset({"install", "i", "add", "a", "remove", "rm", "update", "link", "unlink", "pm", "x",
+                          "create", "c", "upgrade", "build", "init", "outdated", "publish", "patch", "test",
+                          "repl", "exec", "info", "audit", "why", "completions", "discord", "help", "run"})
+_PM_DIR_OPTS = {"npm": ("--prefix",), "yarn": ("--cwd",), "pnpm": ("-C", "--dir"), "bun": ("--cwd",)}
+_PM_VALUED = frozenset({"--prefix", "--cwd", "-C", "--dir", "--filter", "-F", "-w", "--workspace", "--registry",
+                        "--userconfig", "--cache", "--loglevel", "--script-shell", "--tag", "--otp"})
+
+# git subcommand → hooks it may run (the ones a --no-verify / -n skips listed in _GIT_VERIFY)
+_GIT_HOOKS: dict[str, tuple[str, ...]] = {
+    "commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite"),
+    "merge": ("pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-merge"),
+    "pull": ("pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-merge", "pre-rebase", "post-rewrite",
+             "post-checkout", "reference-transaction"),
+    "push": ("pre-push", "reference-transaction"),
+    "checkout": ("post-checkout",),
+    "switch": ("post-checkout",),
+    "worktree": ("post-checkout",),
+    "rebase": ("pre-rebase", "post-rewrite", "post-checkout", "prepare-commit-msg"),
+    "am": ("applypatch-msg", "pre-applypatch", "post-applypatch", "post-rewrite"),
+    "cherry-pick": ("prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite"),
+    "revert": ("prepare-commit-msg", "commit-msg", "post-commit"),
+    "reset": ("reference-transaction",),
+    "gc": ("pre-auto-gc",),
+    "send-email": ("sendemail-validate",),
+}
+_GIT_VERIFY = frozenset({"pre-commit", "commit-msg", "pre-merge-commit", "pre-push", "applypatch-msg",
+                         "pre-applypatch"})
+_GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
+# subcommands that read the work tree's status: core.fsmonitor runs for them
+_GIT_FSMONITOR = frozenset({"status", "add", "commit", "diff", "stash", "checkout", "switch", "restore", "reset",
+                            "merge", "pull", "rebase", "cherry-pick", "revert", "am", "rm", "mv", "clean"})
+
+_PIP_LOCAL = re.compile(r"^(?:\.{1,2}(?:/.*)?|/.*|~.*|[\w.-]+/.*|file:.*)$")
+_PYTEST_VALUED = frozenset({"-k", "-m", "-p", "-c", "-o", "-W", "-n", "-x", "--rootdir", "--confcutdir",
+                            "--deselect", "--ignore", "--ignore-glob", "--junitxml", "--junit-xml", "--maxfail",
+                            "--basetemp", "--cov", "--cov-report", "--durations", "--tb", "--log-level",
+                            "--import-mode", "--override-ini", "--config-file", "--capture", "--dist",
+                            "--numprocesses", "--timeout", "--lf", "--reruns", "--randomly-seed", "-r"})
+_MAKE_VALUED = frozenset({"-f", "--file", "--makefile", "-C", "--directory", "-I", "--include-dir", "-j",
+                          "--jobs", "-l", "--load-average", "-o", "--old-file", "--assume-old", "-W", "--what-if",
+                          "--new-file", "--assume-new", "-O", "--output-sync", "--eval"})
+_MAKE_DRY = frozenset({"-n", "--just-print", "--dry-run", "--recon", "-q", "--question", "-t", "--touch"})
+
+
+# ---- runs_of ----------------------------------------------------------------------------------------
+
+def runs_of(parsed: ParsedShell, cwd: str, home: str = "", functions: frozenset[str] = frozenset()) -> tuple[Run, ...]:
+    """Everything this command line runs from files (and known function/alias names)."""
+    out: list[Run] = []
+    here = cwd
+    commands = parsed.commands
+    for c in commands:
+        if len(out) >= MAX_RUNS:
+            break
+        prog = c.program
+        if prog in ("cd", "pushd") and not c.via:
+            here = cd_target(c.args, here, home)
+            continue
+        if prog in functions and "command" not in c.wrappers and "builtin" not in c.wrappers \
+                and not c.via.startswith("alias "):  # an alias body at its definition is no call
+            out.append(Run(FUNCTION, _how(c), here, names=(prog,), args=c.args, raw=c.raw))
+            continue
+        out.extend(_runs_of_command(c, commands, here, home))
+    return tuple(out[:MAX_RUNS])
+
+
+def _how(c: SimpleCommand) -> str:
+    """The command as the agent wrote it (for the note the human reads), on one line."""
+    text = " ".join((c.raw or c.text).split())
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def cd_target(args: tuple[str, ...], here: str, home: str) -> str:
+    """Where `cd ARGS` leads from `here` (`here` again when the target is computed at run time)."""
+    pos = [a for a in args if not a.startswith("-") or a == "-"]
+    if not pos:
+        return home or here
+    if pos[0] == "-":
+        return here
+    return resolve(pos[0], here, home) or here  # computed at run time: keep the last known directory
+
+
+def _runs_of_command(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
+    prog, args = c.program, c.args
+    if c.program_path and not c.dynamic and not c.program_path.endswith("/"):  # ./a.sh, /usr/bin/env, .venv/bin/python: the file itself
+        # runs (the caller reads only what it may: installed programs only when an agent wrote them)
+        path = resolve(c.program_path, here, home)
+        own = [Run(SCRIPT, _how(c), here, (path,), args=args, mode="exec")] if path else []
+        return own + _runs_by_name(c, commands, here, home)
+    return _module_runs(c, here) + _runs_by_name(c, commands, here, home)
+
+
+def _module_runs(c: SimpleCommand, here: str) -> list[Run]:
+    """`python -m NAME`: the working directory comes first on sys.path, so a NAME.py (or a NAME
+    package) there runs instead of the installed one — `python -m pip` included."""
+    if not here or not any(w.endswith(" -m") and w.startswith(("python", "pypy")) for w in c.wrappers):
+        return []
+    mod = c.program.replace(".", "/")
+    if not re.fullmatch(r"[\w/]+", mod):
+        return []
+    paths = (posixpath.join(here, mod + ".py"), posixpath.join(here, mod, "__main__.py"),
+             posixpath.join(here, mod, "__init__.py"))
+    return [Run(SCRIPT, _how(c), here, (p,), language="python", args=c.args, mode="interpreter") for p in paths]
+
+
+def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
+    prog, args = c.program, c.args
+    if prog in SHELLS:
+        return _shell_runs(c, here, home)
+    if prog in ("source", "."):
+        if args:
+            path = resolve(args[0], here, home)
+            if path:
+                return [Run(SCRIPT, _how(c), here, (path,), language="shell", args=args[1:], mode="source")]
+        return []
+    if prog in _READERS:
+        return _reader_runs(c, commands, here, home)
+    if prog in ("npm", "pnpm", "yarn"):
+        return _package_runs(c, here, home)
+    if prog == "bun":  # bun [run] NAME: a package.json script; bun [run] FILE: the file
+        return _package_runs(c, here, home) or _interpreter_runs(c, "node", here, home)
+    if prog in ("make", "gmake", "bmake", "remake"):
+        return _make_runs(c, here, home)
+    if prog in ("pytest", "py.test"):
+        return _pytest_runs(c, here, home)
+    if prog in ("pip", "pip3", "pipx", "uv", "build", "pyproject-build") or re.fullmatch(r"pip3\.\d+", prog):
+        return _setup_runs(c, here, home)
+    if prog == "git":
+        return _git_runs(c, here, home)
+    if prog in ("pre-commit", "prek") and c.args[:1] in (("run",), ("try-repo",)) and here:
+        return [Run(PRECOMMIT, _how(c), here)]
+    lang = _interpreter_language(prog)
+    if lang:
+        return _interpreter_runs(c, lang, here, home)
+    return []
+
+
+def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    args = c.args
+    out: list[Run] = []
+    i = 0
+    stdin = False
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            i += 1
+            break
+        if a in _SHELL_VALUED:
+            if a in ("--rcfile", "--init-file") and i + 1 < len(args):
+                rc = resolve(args[i + 1], here, home)
+                if rc:
+                    out.append(Run(SCRIPT, _how(c), here, (rc,), language="shell", mode="source"))
+            i += 2
+            continue
+        if len(a) > 1 and a[0] in "-+" and not a.startswith("--"):
+            if "c" in a[1:] and a[0] == "-":
+                return out  # sh -c '…': inline, the shell layer follows it
+            if "s" in a[1:] and a[0] == "-":
+                stdin = True
+            i += 1
+            continue
+        if a.startswith("--"):
+            i += 1
+            continue
+        break
+    if not stdin and i < len(args):
+        path = resolve(args[i], here, home)
+        if path and not path.startswith(("/dev/", "/proc/")):
+            out.append(Run(SCRIPT, _how(c), here, (path,), language="shell", args=args[i + 1:], mode="shell"))
+        return out
+    out.extend(_stdin_file_runs(c, "shell", here, home))
+    return out
+
+
+def _stdin_file_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
+    """`sh < a.sh`, `python3 < a.py`: a file on stdin is the program."""
+    out = []
+    for r in c.redirects:
+        if r.op == "<" and r.fd in ("", "0"):
+            path = resolve(r.target, here, home)
+            if path and not path.startswith(("/dev/", "/proc/")):
+                out.append(Run(SCRIPT, f"{_how(c)} < {r.target}", here, (path,), language=lang, mode="shell"))
+    return out
+
+
+def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
+    """`cat a.sh | bash`, `bash <(cat a.sh)`: a file read into a shell or interpreter."""
+    lang, runner = "", ""
+    for p in c.downstream:
+        lang = "shell" if p in SHELLS else (_interpreter_language(p) or "")
+        if lang:
+            runner = p
+            break
+    if not lang and c.via.endswith("<(…)"):
+        for other in commands:
+            if c.program in other.upstream and any(a.startswith("<(") and c.raw in a for a in other.args):
+                p = other.program
+                lang = "shell" if p in SHELLS or p in ("source", ".") else (_interpreter_language(p) or "")
+                if lang:
+                    runner = p
+                    break
+    if not lang:
+        return []
+    out = []
+    for a in c.args:
+        if a.startswith("-"):
+            continue
+        path = resolve(a, here, home)
+        if path and not path.startswith(("/dev/", "/proc/")):
+            out.append(Run(SCRIPT, f"{_how(c)} | {runner}", here, (path,), language=lang, mode="shell"))
+    return out
+
+
+def _interpreter_language(prog: str) -> str:
+    if prog in _NODE_LIKE or prog == "deno":
+        return "node"
+    lang = interpreters.language_of(prog)
+    return lang if lang in ("python", "node", "perl", "ruby", "php", "lua") else ""
+
+
+def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
+    prog, args = c.program, list(c.args)
+    if interpreters.inline_code(prog, tuple(args)) is not None:
+        return []  # python -c / node -e: the shell layer judges the code itself
+    out: list[Run] = []
+    if prog == "deno":  # deno run [options] FILE
+        if args[:1] != ["run"]:
+            return []
+        args = args[1:]
+    elif prog == "bun":  # bun [run] FILE; `bun [run] NAME` is a package.json script (_package_runs)
+        args = args[1:] if args[:1] == ["run"] else args
+        if not args or not _looks_like_file(args[0]):
+            return []
+    valued = (_PY_VALUED if lang == "python" else _NODE_VALUED if lang == "node" else
+              _PHP_VALUED if lang == "php" else _PERL_RUBY_VALUED if lang in ("perl", "ruby") else frozenset())
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            i += 1
+            break
+        if lang == "python" and (a == "-m" or a.startswith("-m")):
+            return out  # python -m MODULE: a module from the path, not a file here
+        if lang == "php" and a == "-f" and i + 1 < len(args):
+            i += 1
+            break
+        if a in valued:
+            if lang == "node" and a in _NODE_PRELOAD and i + 1 < len(args) and _looks_like_file(args[i + 1]):
+                pre = resolve(args[i + 1], here, home)
+                if pre:
+                    out.append(Run(SCRIPT, _how(c), here, (pre,), language="node", mode="interpreter"))
+            i += 2
+            continue
+        if a.startswith("-") and len(a) > 1:
+            i += 1
+            continue
+        break
+    if i < len(args):
+        if args[i] == "-":
+            return out + _stdin_file_runs(c, lang, here, home)
+        path = resolve(args[i], here, home)
+        if path and not path.startswith(("/dev/", "/proc/")):
+            out.append(Run(SCRIPT, _how(c), here, (path,), language=lang, args=tuple(args[i + 1:]), mode="interpreter"))
+    else:
+        out.extend(_stdin_file_runs(c, lang, here, home))
+    return out
+
+
+def _looks_like_file(word: str) -> bool:
+    return "/" in word or bool(re.search(r"\.(?:[cm]?[jt]sx?|py|sh)$", word))
+
+
+# ---- package managers --------------------------------------------------------------------------------
+
+def _package_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    pm, args = c.program, list(c.args)
+    where = here
+    words: list[str] = []
+    flags: set[str] = set()
+    i = 0
+    while i < len(args):
+        a = args[i]
+        name, eq, value = a.partition("=")
+        if name in _PM_DIR_OPTS.get(pm, ()) and (eq or i + 1 < len(args)):
+            where = resolve(value if eq else args[i + 1], here, home) or where
+            i += 1 if eq else 2
+            continue
+        if a in _PM_VALUED and not eq:
+            i += 2
+            continue
+        if a == "--":
+            words.extend(args[i + 1:])  # arguments for the script itself
+            break
+        if a.startswith("-"):
+            flags.add(name)
+        else:
+            words.append(a)
+        i += 1
+    ignore = "--ignore-scripts" in flags
+    pkg = posixpath.join(where, "package.json") if where else ""
+    if not pkg:
+        return []
+    sub = words[0] if words else ""
+    names: tuple[str, ...] = ()
+    if pm == "npm":
+        if sub in _NPM_RUN and len(words) > 1:
+            names = _with_pre_post(words[1], ignore)
+        elif sub in _NPM_TEST:
+            names = _with_pre_post("test", ignore)
+        elif sub in _NPM_OWN:
+            names = _with_pre_post(sub, ignore)
+        elif sub in ("install-test", "it", "install-ci-test", "cit"):
+            names = (() if ignore else _NPM_LIFECYCLE_INSTALL) + _with_pre_post("test", ignore)
+        elif sub in _NPM_INSTALL:
+            names = () if ignore else _NPM_LIFECYCLE_INSTALL
+        elif sub == "pack":
+            names = () if ignore else _NPM_LIFECYCLE_PACK
+        elif sub == "publish":
+            names = () if ignore else _NPM_LIFECYCLE_PUBLISH
+        elif sub == "version":
+            names = () if ignore else ("preversion", "version", "postversion")
+    elif pm in ("yarn", "pnpm", "bun"):
+        builtin = {"yarn": _YARN_BUILTIN, "pnpm": _PNPM_BUILTIN, "bun": _BUN_BUILTIN}[pm]
+        if not words and pm == "yarn" or sub in ("install", "i", "add", "a", "ci", "rebuild", "rb", "update",
+                                                  "up", "upgrade", "install-test", "it"):
+            names = () if ignore else _NPM_LIFECYCLE_INSTALL
+            if sub in ("install-test", "it"):
+                names += _with_pre_post("test", ignore)
+        elif sub == "run" and len(words) > 1:
+            if pm == "bun" and _looks_like_file(words[1]):
+                return []  # bun run file.ts: _interpreter_runs
+            names = _with_pre_post(words[1], ignore)
+        elif sub in ("test", "t", "tst") and pm != "bun":
+            names = _with_pre_post("test", ignore)
+        elif sub in ("start", "stop", "restart"):
+            names = _with_pre_post(sub, ignore)
+        elif sub in ("pack", "publish"):
+            names = () if ignore else (_NPM_LIFECYCLE_PACK if sub == "pack" else _NPM_LIFECYCLE_PUBLISH)
+        elif sub and sub not in builtin and not (pm == "bun" and _looks_like_file(sub)):
+            names = _with_pre_post(sub, ignore)  # `yarn build`, `pnpm lint`, `bun dev`
+    if not names:
+        return []
+    return [Run(PACKAGE, _how(c), where, (pkg,), names=names)]
+
+
+def _with_pre_post(name: str, ignore: bool) -> tuple[str, ...]:
+    return (name,) if ignore else (f"pre{name}", name, f"post{name}")
+
+
+def package_json_scripts(content: str) -> dict[str, str] | None:
+    """The `scripts` of a package.json ({} when it has none); None when it is not JSON."""
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    return {k: v for k, v in scripts.items() if isinstance(v, str)} if isinstance(scripts, dict) else {}
+
+
+def package_scripts(content: str, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(script name, shell text) for each name the package.json defines, in run order. A
+    `start` without a script runs `node server.js` when npm would."""
+    scripts = package_json_scripts(content)
+    if scripts is None:
+        return []
+    out = []
+    for n in dict.fromkeys(names):
+        s = scripts.get(n)
+        if s is not None and s.strip():
+            out.append((n, s))
+        elif n == "start" and n not in scripts:
+            out.append(("start (npm default)", "node server.js"))
+    return out
+
+
+# ---- make ----------------------------------------------------------------------------------------------
+
+def _make_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    args = list(c.args)
+    where = here
+    files: list[str] = []
+    targets: list[str] = []
+    assigns: list[str] = []
+    dry = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        name, eq, value = a.partition("=")
+        if a.startswith("-") and name in _MAKE_VALUED:
+            v = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            if name in ("-f", "--file", "--makefile"):
+                files.append(v)
+            elif name in ("-C", "--directory"):
+                where = resolve(v, where, home) or where
+            i += 1 if eq else 2
+            continue
+        if len(a) > 2 and a[:2] in ("-f", "-C") and a[1] in "fC":  # -fFILE, -Cdir
+            if a[1] == "f":
+                files.append(a[2:])
+            else:
+                where = resolve(a[2:], where, home) or where
+            i += 1
+            continue
+        if a in _MAKE_DRY or (a.startswith("-") and not a.startswith("--") and any(ch in a[1:] for ch in "nqt")):
+            dry = True
+        elif not a.startswith("-"):
+            (assigns if eq and re.fullmatch(r"[A-Za-z_][\w.]*", name.rstrip(":+?")) else targets).append(a)
+        i += 1
+    if not where:
+        return []
+    if files:
+        paths = tuple(p for p in (resolve(f, where, home) for f in files) if p)
+    else:
+        paths = tuple(posixpath.join(where, n) for n in ("GNUmakefile", "makefile", "Makefile"))
+    if not paths:
+        return []
+    return [Run(MAKE, _how(c), where, paths, names=tuple(targets), args=tuple(assigns), mode="dry" if dry else "")]
+
+
+_MAKE_VAR = re.compile(r"^\s*(?:(?:override|export|private)\s+)*([A-Za-z_.][\w.-]*)\s*(::?=|:::=|\?=|\+=|!=|=)\s*(.*)$")
+_MAKE_RULE = re.compile(r"^([^\t#=:][^=:]*?)\s*(::?)(?!=)\s*(.*)$")
+_MAKE_REF = re.compile(r"\$(?:\(([^()$]*)\)|\{([^{}$]*)\}|([@<^+*?%|]))")
+_MAKE_DIRECTIVES = ("include ", "-include ", "sinclude ", "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif",
+                    "export ", "unexport ", "vpath", "override ", "undefine ")
+_MAKE_SHELL = re.compile(r"\$[({]shell\s+")
+_MAKE_FUNCS = frozenset({"wildcard", "patsubst", "subst", "strip", "findstring", "filter", "filter-out", "sort",
+                         "word", "words", "wordlist", "firstword", "lastword", "dir", "notdir", "suffix",
+                         "basename", "addsuffix", "addprefix", "join", "realpath", "abspath", "if", "or", "and",
+                         "foreach", "call", "value", "eval", "origin", "flavor", "error", "warning", "info",
+                         "file", "let", "intcmp", "guile"})
+
+
+def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str, ...] = (),
+                 dry: bool = False) -> tuple[list[tuple[str, str]], bool]:
+    """(label, shell text) for what `make TARGETS` runs: the recipes of the targets and, through
+    their prerequisites, of every target they need (explicit and pattern rules), plus every
+    `$(shell …)` / `!=` that runs while make reads the file. Returns (list, bound_tripped)."""
+    lines = _make_lines(content)
+    variables: dict[str, str] = {}
+    for a in assigns:
+        n, _, v = a.partition("=")
+        variables[n.rstrip(":+?")] = v
+    given = {a.partition("=")[0].rstrip(":+?") for a in assigns}
+    rules: dict[str, tuple[list[str], list[str]]] = {}  # target → (prerequisites, recipe lines)
+    patterns: list[tuple[str, list[str], list[str]]] = []
+    order: list[str] = []
+    parse_time: list[tuple[str, str]] = []
+    current: list[list[str]] = []
+    default_goal = ""
+    in_define = False
+    for line in lines:
+        if in_define:
+            in_define = not line.strip().startswith("endef")
+            continue
+        if line.startswith("\t"):
+            for recipe in current:
+                recipe.append(line[1:])
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue  # blank and comment lines do not end a recipe
+        if stripped.startswith("define "):
+            in_define, current = True, []
+            continue
+        m = _MAKE_VAR.match(line)
+        if m:
+            name, op, value = m.group(1), m.group(2), m.group(3)
+            if op == "!=":
+                parse_time.append((f"{name} != (shell assignment)", value))
+            if name == ".DEFAULT_GOAL":
+                default_goal = value.strip()
+            if name in given:
+                pass  # a command-line assignment overrides the file
+            elif op == "+=":
+                variables[name] = (variables.get(name, "") + " " + value).strip()
+            elif op == "?=":
+                variables.setdefault(name, value)
+            else:
+                variables[name] = value
+            current = []
+            continue
+        rm = _MAKE_RULE.match(line)
+        if rm is None or stripped.startswith(_MAKE_DIRECTIVES):
+            current = []
+            continue
+        rest, _, inline = rm.group(3).partition(";")
+        if "=" in rest:  # `target: VAR = value`: a target-specific variable, not a rule
+            current = []
+            continue
+        # target and prerequisite lists are expanded when make reads them
+        prereqs = _make_expand(rest, variables, "", []).replace("|", " ").split()
+        current = []
+        for t in _make_expand(rm.group(1), variables, "", []).split():
+            if "%" in t:
+                recipe: list[str] = [inline] if inline.strip() else []
+                patterns.append((t, prereqs, recipe))
+            else:
+                if t not in rules:
+                    order.append(t)
+                    rules[t] = ([], [])
+                rules[t][0].extend(prereqs)
+                recipe = rules[t][1]
+                if inline.strip():
+                    recipe.append(inline)
+            current.append(recipe)
+    for text in _make_shell_calls(content):
+        parse_time.append(("$(shell …) while make reads the Makefile", text))
+    out: list[tuple[str, str]] = [(label, _make_expand(t, variables, "", [])) for label, t in parse_time]
+    goals = list(targets) or ([default_goal] if default_goal else
+                              [next((t for t in order if not t.startswith(".")), "")])
+    tripped = False
+    seen: set[str] = set()
+    todo = [g for g in goals if g]
+    while todo:
+        t = todo.pop(0)
+        if t in seen:
+            continue
+        if len(seen) >= MAX_MAKE_TARGETS:
+            tripped = True
+            break
+        seen.add(t)
+        rule = rules.get(t)
+        if rule is None:
+            rule = _pattern_rule(t, patterns)
+            if rule is None:
+                continue
+        prereqs, recipe = rule
+        todo.extend(prereqs)
+        if dry:
+            recipe = [r for r in recipe if r.lstrip().startswith("+") or "$(MAKE)" in r or "${MAKE}" in r]
+        text = "\n".join(_recipe_line(r, variables, t, prereqs) for r in recipe if r.strip())
+        if text.strip():
+            out.append((f"make target {t}", text))
+    return out, tripped
+
+
+_MAKE_INCLUDE = re.compile(r"^[ ]*(-?include|sinclude)[ \t]+(.+)$", re.M)
+
+
+def make_includes(content: str) -> list[tuple[str, str, bool]]:
+    """(the include line, a file it names, optional) for each literal `include` of a Makefile
+    (names computed from variables are left out)."""
+    out = []
+    for m in _MAKE_INCLUDE.finditer(content):
+        for name in m.group(2).split("#", 1)[0].split():
+            if "$" not in name and "%" not in name and "*" not in name:
+                out.append((m.group(0), name, m.group(1) != "include"))
+    return out[:16]
+
+
+def _make_lines(content: str) -> list[str]:
+    out: list[str] = []
+    buf = ""
+    for raw in content.replace("\r\n", "\n").split("\n"):
+        if raw.endswith("\\"):
+            buf += raw[:-1] + " "
+            continue
+        out.append(buf + raw)
+        buf = ""
+    if buf:
+        out.append(buf)
+    return out
+
+
+def _pattern_rule(target: str, patterns: list[tuple[str, list[str], list[str]]]) -> tuple[list[str], list[str]] | None:
+    for pat, prereqs, recipe in patterns:
+        pre, _, post = pat.partition("%")
+        if target.startswith(pre) and target.endswith(post) and len(target) >= len(pre) + len(post):
+            stem = target[len(pre):len(target) - len(post) if post else None]
+            return [p.replace("%", stem) for p in prereqs], recipe
+    return None
+
+
+def _make_shell_calls(content: str) -> list[str]:
+    """The command of every `$(shell CMD)` in the file (balanced parentheses)."""
+    out = []
+    for m in _MAKE_SHELL.finditer(content):
+        end = _closing(content, m.end(), content[m.start() + 1])
+        if end is not None:
+            out.append(content[m.end():end])
+        if len(out) >= 32:
+            break
+    return out
+
+
+def _closing(text: str, start: int, opening: str) -> int | None:
+    """Index of the bracket that closes `opening` (already open before `start`); None if none does."""
+    close = ")" if opening == "(" else "}"
+    depth, j = 1, start
+    while j < len(text):
+        if text[j] == opening:
+            depth += 1
+        elif text[j] == close:
+            depth -= 1
+            if not depth:
+                return j
+        j += 1
+    return None
+
+
+def _recipe_line(line: str, variables: dict[str, str], target: str, prereqs: list[str]) -> str:
+    line = line.strip()
+    while line[:1] in ("@", "-", "+"):
+        line = line[1:].lstrip()
+    return _make_expand(line, variables, target, prereqs)
+
+
+def _make_expand(text: str, variables: dict[str, str], target: str, prereqs: list[str], depth: int = 0) -> str:
+    """Make's `$(VAR)` / `${VAR}` / automatic variables / `$$` as far as the file says; a variable
+    the file does not define stays a shell variable reference (its value comes from the
+    environment), and `$(shell X)` becomes the command substitution `$(X)`."""
+    if depth > MAX_MAKE_EXPAND:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch != "$" or i + 1 >= len(text):
+            out.append(ch)
+            i += 1
+            continue
+        nxt = text[i + 1]
+        if nxt == "$":
+            out.append("$")
+            i += 2
+            continue
+        if nxt in "({":
+            end = _closing(text, i + 2, nxt)
+            inner = text[i + 2:end if end is not None else len(text)]
+            out.append(_make_ref(inner, variables, target, prereqs, depth))
+            i = end + 1 if end is not None else len(text)
+            continue
+        auto = {"@": target, "<": prereqs[0] if prereqs else "", "^": " ".join(prereqs), "+": " ".join(prereqs),
+                "?": " ".join(prereqs), "*": target.rsplit(".", 1)[0]}
+        if nxt in auto:
+            out.append(auto[nxt])
+            i += 2
+            continue
+        out.append(variables.get(nxt, "${" + nxt + "}") if nxt.isalnum() or nxt == "_" else "$" + nxt)
+        i += 2
+    return "".join(out)
+
+
+def _make_ref(inner: str, variables: dict[str, str], target: str, prereqs: list[str], depth: int) -> str:
+    head, _, rest = inner.partition(" ")
+    if head == "shell":
+        return "$(" + _make_expand(rest, variables, target, prereqs, depth + 1) + ")"
+    if head in _MAKE_FUNCS and rest:
+        return _make_expand(rest.split(",")[-1], variables, target, prereqs, depth + 1) if head in (
+            "strip", "sort", "firstword", "lastword", "if", "or", "and", "addprefix", "addsuffix") else ""
+    name = inner.split(":", 1)[0].strip()  # $(VAR:.c=.o)
+    if name in ("MAKE", "MAKE_COMMAND"):
+        return "make"
+    if name in variables:
+        return _make_expand(variables[name], variables, target, prereqs, depth + 1)
+    if name in ("CC",):
+        return "cc"
+    if name in ("CXX",):
+        return "c++"
+    if name in ("RM",):
+        return "rm -f"
+    if re.fullmatch(r"[A-Za-z_]\w*", name):
+        return "${" + name + "}"
+    return ""
+
+
+# ---- pytest / setup.py ------------------------------------------------------------------------------------
+
+def _pytest_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    args = list(c.args)
+    paths: list[str] = []
+    plugins: list[str] = []
+    root = ""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        name, eq, value = a.partition("=")
+        if name in _PYTEST_VALUED and a.startswith("-"):
+            v = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            if name == "-p" and not v.startswith("no:"):
+                plugins.append(v)
+            elif name in ("--rootdir", "--confcutdir"):
+                root = resolve(v, here, home) or root
+            i += 1 if eq else 2
+            continue
+        if a.startswith("-p") and len(a) > 2:
+            plugins.append(a[2:])
+        elif not a.startswith("-"):
+            p = resolve(a.split("::", 1)[0], here, home)
+            if p:
+                paths.append(p)
+        i += 1
+    if not here and not paths:
+        return []
+    return [Run(PYTEST, _how(c), root or here, tuple(paths) or (here,), names=tuple(plugins))]
+
+
+def _setup_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """pip install . / -e dir / pip wheel . / uv pip install . / uv build / uv sync / uv run /
+    python -m build / pipx install .: the directory's setup.py runs (setuptools builds it)."""
+    prog, args = c.program, list(c.args)
+    if prog == "uv":
+        if args[:1] == ["pip"]:
+            args = args[1:]
+        elif args[:1] in (["build"], ["sync"], ["run"]):
+            dirs = [a for a in args[1:2] if args[0] == "build" and not a.startswith("-")] or ["."]
+            return _setup_dirs(c, dirs, here, home)
+        else:
+            return []
+    if prog in ("build", "pyproject-build"):
+        dirs = [a for a in args if not a.startswith("-")][:1] or ["."]
+        return _setup_dirs(c, dirs, here, home)
+    sub = args[0] if args else ""
+    if sub not in ("install", "wheel", "download", "reinstall", "inject"):
+        return []
+    dirs: list[str] = []
+    i = 1
+    while i < len(args):
+        a = args[i]
+        if a in ("-e", "--editable") and i + 1 < len(args):
+            dirs.append(args[i + 1])
+            i += 2
+            continue
+        if a.startswith("--editable="):
+            dirs.append(a.split("=", 1)[1])
+        elif a in ("-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-t",
+                   "--target", "--prefix", "--root", "-f", "--find-links", "--python", "--spec"):
+            i += 2
+            continue
+        elif not a.startswith("-") and _PIP_LOCAL.match(a.split("[", 1)[0]) and "://" not in a.replace("file://", ""):
+            dirs.append(a[5:] if a.startswith("file:") else a)
+        i += 1
+    return _setup_dirs(c, [d.split("[", 1)[0] for d in dirs], here, home)
+
+
+def _setup_dirs(c: SimpleCommand, dirs: list[str], here: str, home: str) -> list[Run]:
+    out = []
+    for d in dirs:
+        p = resolve(d.removeprefix("//") if d.startswith("///") else d, here, home)
+        if p and not p.endswith((".whl", ".tar.gz", ".zip")):
+            out.append(Run(SETUP, _how(c), p, (posixpath.join(p, "setup.py"),), language="python"))
+    return out
+
+
+# ---- git ------------------------------------------------------------------------------------------------
+
+def _git_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    args = list(c.args)
+    where = here
+    configs: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        name, eq, value = a.partition("=")
+        if name in _GIT_VALUED:
+            v = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            if name == "-C":
+                where = resolve(v, where, home) or where
+            elif name == "-c":
+                configs.append(v)
+            i += 1 if eq else 2
+            continue
+        if a.startswith("-"):
+            i += 1
+            continue
+        break
+    sub = args[i] if i < len(args) else ""
+    rest = args[i + 1:]
+    if not sub or not where:
+        return []
+    hooks = _GIT_HOOKS.get(sub, ())
+    if sub == "commit" and not any(a == "--amend" for a in rest):
+        hooks = tuple(h for h in hooks if h != "post-rewrite")
+    if sub == "worktree" and rest[:1] != ["add"]:
+        hooks = ()
+    if any(a in ("--no-verify",) or (sub == "commit" and re.fullmatch(r"-[a-zA-Z]*n[a-zA-Z]*", a)) for a in rest):
+        hooks = tuple(h for h in hooks if h not in _GIT_VERIFY)
+    return [Run(GIT, _how(c), where, names=hooks, args=tuple(configs), mode=sub)]
+
+
+@dataclass(frozen=True)
+class GitConfig:
+    hooks_path: str = ""
+    fsmonitor: str = ""
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+def git_config(content: str, overrides: tuple[str, ...] = ()) -> GitConfig:
+    """The few keys of a .git/config (plus `git -c k=v`) that make git run a program."""
+    section = ""
+    hooks, fsmon = "", ""
+    aliases: dict[str, str] = {}
+    for raw in content.splitlines()[:5000]:
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            section = line.strip("[]").strip().lower()
+            section = re.sub(r'\s+"', ".", section).rstrip('"')
+            continue
+        key, eq, value = line.partition("=")
+        key, value = key.strip().lower(), _git_value(value) if eq else "true"
+        full = f"{section}.{key}"
+        if full == "core.hookspath":
+            hooks = value
+        elif full == "core.fsmonitor":
+            fsmon = value
+        elif section == "alias":
+            aliases[key] = value
+    for kv in overrides:
+        key, _, value = kv.partition("=")
+        key = key.strip().lower()
+        if key == "core.hookspath":
+            hooks = value
+        elif key == "core.fsmonitor":
+            fsmon = value
+        elif key.startswith("alias."):
+            aliases[key[6:]] = value
+    return GitConfig(hooks, fsmon, tuple(aliases.items()))
+
+
+def _git_value(v: str) -> str:
+    v = v.strip()
+    out, quoted = [], False
+    i = 0
+    while i < len(v):
+        ch = v[i]
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "\\" and i + 1 < len(v):
+            i += 1
+            out.append({"n": "\n", "t": "\t"}.get(v[i], v[i]))
+        elif ch in "#;" and not quoted:
+            break
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out).strip()
+
+
+def git_program_runs(cfg: GitConfig, sub: str) -> list[tuple[str, str]]:
+    """(label, shell text) that git's configuration runs for `git SUB`: a `!` alias, fsmonitor."""
+    out = []
+    body = dict(cfg.aliases).get(sub.lower(), "")
+    if body.startswith("!"):
+        out.append((f"git alias {sub}", body[1:]))
+    if sub in _GIT_FSMONITOR and cfg.fsmonitor and cfg.fsmonitor.lower() not in ("true", "false", "1", "0", "yes",
+                                                                                    "no", "on", "off"):
+        out.append(("core.fsmonitor", cfg.fsmonitor))
+    return out
+
+
+def precommit_local_hooks(content: str) -> list[tuple[str, str]]:
+    """(hook id, command) for each hook of a `repo: local` block of a .pre-commit-config.yaml: its
+    `entry` and `args` run in the repository (`language: script` runs the entry as a file)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(content)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return []
+    repos = data.get("repos") if isinstance(data, dict) else None
+    out: list[tuple[str, str]] = []
+    for r in repos if isinstance(repos, list) else []:
+        if not isinstance(r, dict) or r.get("repo") not in ("local", "meta") or not isinstance(r.get("hooks"), list):
+            continue
+        for h in r["hooks"]:
+            if not isinstance(h, dict) or not isinstance(h.get("entry"), str):
+                continue
+            args = h.get("args") if isinstance(h.get("args"), list) else []
+            entry = h["entry"]
+            if h.get("language") == "script" and not entry.startswith(("/", "./")):
+                entry = "./" + entry
+            out.append((str(h.get("id", "?")), " ".join([entry] + [shlex.quote(str(a)) for a in args])))
+            if len(out) >= 64:
+                return out
+    return out
+
+
+# ---- shell functions and aliases ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Definition:
+    """A shell function or alias a persistent shell now knows."""
+
+    name: str
+    kind: str  # function | alias
+    body: str
+
+
+_EMPTY_PARENS = re.compile(r"\(\s*\)")  # `name()`: a literal first character keeps the search linear and fast
+
+
+def may_define(text: str) -> bool:
+    """Cheap test: can the text define a shell function at all?"""
+    return "function" in text or _EMPTY_PARENS.search(text) is not None
+
+
+def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[tuple[Definition, ...], tuple[str, ...]]:
+    """(functions and aliases the line defines, names it removes with unset -f / unalias); functions
+    are looked for in the first `limit` characters."""
+    defs: list[Definition] = []
+    gone: list[str] = []
+    src = parsed.source[:limit]
+    if may_define(src):
+        defs.extend(Definition(n, "function", b) for n, b in dict(function_definitions(src)).items())
+    for c in parsed.commands:
+        if c.via:
+            continue
+        if c.program == "alias":
+            for a in c.args:
+                name, eq, body = a.partition("=")
+                if eq and name and not name.startswith("-"):
+                    defs.append(Definition(name, "alias", body))
+        elif c.program == "unalias":
+            gone.extend(a for a in c.args if not a.startswith("-"))
+        elif c.program == "unset" and "-f" in c.args:
+            gone.extend(a for a in c.args if not a.startswith("-"))
+    return tuple(defs), tuple(gone)
+
+
+def function_definitions(text: str) -> list[tuple[str, str]]:
+    """(name, body text) of every function the shell text defines, in order (bounded)."""
+    if len(text) > MAX_FUNCTION_SOURCE:
+        text = text[:MAX_FUNCTION_SOURCE]
+    data = text.encode("utf-8", "surrogatepass")
+    tree = _parser().parse(data)
+    out: list[tuple[str, str]] = []
+    stack = [tree.root_node]
+    seen = 0
+    while stack and seen < MAX_FUNCTION_NODES:
+        node = stack.pop()
+        seen += 1
+        if node.type == "function_definition":
+            name = node.child_by_field_name("name")
+            body = node.child_by_field_name("body")
+            if name is not None and body is not None:
+                out.append((data[name.start_byte:name.end_byte].decode("utf-8", "replace"),
+                            data[body.start_byte:body.end_byte].decode("utf-8", "replace")))
+            continue  # a function defined inside another exists only once the outer one ran
+        # a definition stands only where a statement does: never inside a command, word or string
+        stack.extend(c for c in reversed(node.named_children) if c.type in _STATEMENT_NODES)
+    return out
+
+
+_STATEMENT_NODES = frozenset({
+    "function_definition", "list", "compound_statement", "if_statement", "elif_clause", "else_clause",
+    "while_statement", "for_statement", "c_style_for_statement", "do_group", "case_statement", "case_item",
+    "redirected_statement", "negated_command", "ERROR"})
+
+
+_PARSERS = threading.local()  # a tree-sitter Parser is not thread-safe (decisions run in worker threads)
+
+
+def _parser() -> "ts.Parser":
+    p = getattr(_PARSERS, "parser", None)
+    if p is None:
+        p = _PARSERS.parser = ts.Parser(ts.Language(tsb.language()))
+    return p
+
+
+def call_text(d: Definition, args: tuple[str, ...]) -> str:
+    """What runs when NAME ARGS calls the definition: an alias is its text followed by the
+    arguments; a function is its body with the positional parameters put in."""
+    if d.kind == "alias":
+        return " ".join([d.body] + [shlex.quote(a) for a in args])
+    return _positional(d.body, args)
+
+
+_POSITIONAL = re.compile(r'"\$(?:\{([@*]|\d+)\}|([@*]|\d))"|\$(?:\{([@*#]|\d+)\}|([@*#]|\d))')
+
+
+def _positional(body: str, args: tuple[str, ...]) -> str:
+    """Put the call's arguments into `$1`, `"$@"`, `${2}` … of a function body (as quoted words;
+    inside single quotes nothing is expanded, as in the shell)."""
+    out: list[str] = []
+    i = 0
+    quote = ""
+    while i < len(body):
+        ch = body[i]
+        if quote == "'":
+            out.append(ch)
+            if ch == "'":
+                quote = ""
+            i += 1
+            continue
+        if ch == "\\" and i + 1 < len(body):
+            out.append(body[i:i + 2])
+            i += 2
+            continue
+        if ch == "'" and not quote:
+            quote = "'"
+            out.append(ch)
+            i += 1
+            continue
+        m = _POSITIONAL.match(body, i) if ch in "$\"" else None
+        if m is not None and (ch == "$" or not quote):
+            key = next(g for g in m.groups() if g is not None)
+            out.append(_arg_value(key, args, whole=ch == '"', in_dq=quote == '"'))
+            i = m.end()
+            continue
+        if ch == '"':
+            quote = "" if quote == '"' else '"'
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _arg_value(key: str, args: tuple[str, ...], whole: bool, in_dq: bool) -> str:
+    if key == "#":
+        return str(len(args))
+    if key in ("@", "*"):
+        vals = list(args)
+    else:
+        n = int(key)
+        vals = [args[n - 1]] if 0 < n <= len(args) else [""] if n else ["sh"]
+    if in_dq:  # inside "…": escape for double quotes
+        return " ".join(re.sub(r'([\\"$`])', r"\\\1", v) for v in vals)
+    return " ".join(shlex.quote(v) for v in vals) if vals else ("''" if whole else "")
+
+
+# ---- languages -------------------------------------------------------------------------------------------
+
+_EXT_LANG = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
+             ".mts": "node", ".cts": "node", ".jsx": "node", ".tsx": "node", ".rb": "ruby", ".pl": "perl",
+             ".pm": "perl", ".php": "php", ".lua": "lua", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
+             ".ksh": "shell", ".command": "shell"}
+
+
+def shebang(content: str) -> str:
+    """The interpreter line of a script without `#!` ("" when there is none)."""
+    if not content.startswith("#!"):
+        return ""
+    return content[2:512].split("\n", 1)[0].strip()
+
+
+def language_of_script(path: str, content: str, forced: str = "") -> str:
+    """What a file is run as: forced by how it is run (bash a.sh), else its #! line, else its
+    extension; a text file without either is run by the shell (execve's ENOEXEC fallback)."""
+    if forced:
+        return forced
+    line = shebang(content)
+    if line:
+        words = line.split()
+        prog = words[0].rsplit("/", 1)[-1] if words else ""
+        if prog == "env":
+            rest = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+            prog = rest[0].rsplit("/", 1)[-1] if rest else ""
+        if prog in SHELLS:
+            return "shell"
+        return _interpreter_language(prog) or ("node" if prog in ("bun", "deno") else "other")
+    return _EXT_LANG.get(posixpath.splitext(path)[1].lower(), "shell")
+
+
+_LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
+                "php": ("php", "-r"), "lua": ("lua", "-e")}
+
+
+def as_command(language: str, code: str) -> str:
+    """Code in `language` as the command line that runs exactly it: shell text is itself, other
+    code becomes an interpreter one-liner (`python3 -c '…'`), which the shell layer follows."""
+    if language == "shell":
+        return code
+    runner = _LANG_RUNNER.get(language)
+    if runner is None:
+        return ""
+    if language == "php":
+        code = re.sub(r"^\s*<\?(?:php)?", "", code, count=1)
+        code = re.sub(r"\?>\s*$", "", code, count=1)
+    return f"{runner[0]} {runner[1]} {shlex.quote(code)}"
