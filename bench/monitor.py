@@ -36,7 +36,7 @@ def pct(values: list[float], p: float) -> float:
 def main() -> None:
     import psutil
 
-    from _daemon_helpers import DaemonProc, adr_env
+    from _daemon_helpers import DaemonProc
     from adr.daemon import protocol as P
 
     if not sys.platform.startswith("linux"):

@@ -87,3 +87,43 @@ def gone(pid: int) -> bool:
 
 def now_ms() -> float:
     return time.monotonic() * 1000
+
+
+# The fake agent: starts /bin/sh -c '<curl> URL | /bin/sh' by absolute paths with an empty environment
+# (no PATH: no shim; no BASH_ENV: no guard; no proxy variables), writes the shell's pid, waits for it.
+AGENT = """\
+import subprocess, sys
+p = subprocess.Popen(["/bin/sh", "-c", sys.argv[1]], env={})
+open(sys.argv[2], "w").write(str(p.pid))
+sys.exit(p.wait() & 0xff)
+"""
+
+
+class Payload:
+    """A local HTTP server with a payload that waits `wait` seconds before it touches `marker`, and the
+    pipeline that downloads it into a shell."""
+
+    def __init__(self, tmp: Path, wait: str = "3") -> None:
+        import shutil
+
+        from _wrap_helpers import LocalServer
+
+        self.tmp = tmp
+        root = tmp / "www"
+        root.mkdir(exist_ok=True)
+        self.marker = tmp / "payload-ran"
+        (root / "payload.sh").write_text(f"sleep {wait}\ntouch {self.marker}\n")
+        self.server = LocalServer(root)
+        self.line = f"{shutil.which('curl') or '/usr/bin/curl'} -s {self.server.url('/payload.sh')} | /bin/sh"
+
+    def agent(self, name: str = "agent") -> list[str]:
+        """argv of the fake agent (python AGENT LINE PIDFILE); the shell's pid lands in `pidfile(name)`."""
+        script = self.tmp / "agent.py"
+        script.write_text(AGENT)
+        return [sys.executable, str(script), self.line, str(self.pidfile(name))]
+
+    def pidfile(self, name: str = "agent") -> Path:
+        return self.tmp / f"{name}.pid"
+
+    def close(self) -> None:
+        self.server.close()

@@ -11,8 +11,7 @@ import pytest
 
 from _daemon_helpers import BIN, wait_for
 from _human import human
-from _monitor_helpers import ADR, MonitorDaemon, gone, stop_all, wrap
-from _wrap_helpers import LocalServer
+from _monitor_helpers import ADR, MonitorDaemon, Payload, gone, stop_all, wrap
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("curl"),
                                 reason="/proc and curl")
@@ -23,15 +22,10 @@ def adr(d, *args, **kw):
 
 
 def test_alerts_list_show_and_the_humans_kill(tmp_path):
-    root = tmp_path / "www"
-    root.mkdir()
-    marker = tmp_path / "ran"
-    (root / "p.sh").write_text(f"sleep 3\ntouch {marker}\n")
-    srv = LocalServer(root)
+    srv = Payload(tmp_path)
+    marker = srv.marker
     d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
-    agent = tmp_path / "agent.py"
-    agent.write_text("import subprocess, sys\nsys.exit(subprocess.call(['/bin/sh', '-c', sys.argv[1]], env={}))\n")
-    proc = wrap(d, [sys.executable, str(agent), f"{shutil.which('curl')} -s {srv.url('/p.sh')} | /bin/sh"], "wrap-cli")
+    proc = wrap(d, srv.agent(), "wrap-cli")
     try:
         alert = d.wait_alert(lambda a: a["session"] == "wrap-cli" and a["data"].get("state") == "suspended", "process")
         assert alert is not None

@@ -9,8 +9,7 @@ import sys
 import pytest
 
 from _daemon_helpers import wait_for
-from _monitor_helpers import MonitorDaemon, state, stop_all, wrap
-from _wrap_helpers import LocalServer
+from _monitor_helpers import MonitorDaemon, Payload, state, stop_all, wrap
 
 pytestmark = pytest.mark.skipif(not shutil.which("dbus-daemon") or not sys.platform.startswith("linux")
                                 or not shutil.which("curl"), reason="dbus-daemon, /proc and curl")
@@ -25,20 +24,14 @@ class DesktopDaemon(MonitorDaemon):
 def test_resume_and_kill_buttons(tmp_path):
     from _notify_server import desktop_session
 
-    root = tmp_path / "www"
-    root.mkdir()
-    marker = tmp_path / "ran"
-    (root / "p.sh").write_text(f"sleep 0.5\ntouch {marker}\n")
-    srv_http = LocalServer(root)
-    agent = tmp_path / "agent.py"
-    agent.write_text("import subprocess, sys\nsys.exit(subprocess.call(['/bin/sh', '-c', sys.argv[1]], env={}))\n")
-    cmd = f"{shutil.which('curl')} -s {srv_http.url('/p.sh')} | /bin/sh"
+    srv_http = Payload(tmp_path, wait="0.5")
+    marker = srv_http.marker
     with desktop_session(str(tmp_path)) as srv:
         d = DesktopDaemon(tmp_path / "adr", tmp_path / "user").start()
         try:
             # the human presses "Resume it": the tree runs on (and the harmless payload does its thing)
             srv.responder = lambda call: ("click", "resume") if "suspended" in call["summary"] else None
-            proc = wrap(d, [sys.executable, str(agent), cmd], "wrap-resume")
+            proc = wrap(d, srv_http.agent(), "wrap-resume")
             alert = d.wait_alert(lambda a: a["session"] == "wrap-resume" and a["data"].get("tree_id"), "process")
             assert alert is not None, d.alerts()
             assert proc.wait(30) == 0 and marker.exists()
@@ -50,7 +43,7 @@ def test_resume_and_kill_buttons(tmp_path):
             # "Kill it"
             marker.unlink()
             srv.responder = lambda call: ("click", "kill") if "suspended" in call["summary"] else None
-            proc = wrap(d, [sys.executable, str(agent), cmd], "wrap-kill")
+            proc = wrap(d, srv_http.agent(), "wrap-kill")
             alert = d.wait_alert(lambda a: a["session"] == "wrap-kill" and a["data"].get("tree_id"), "process")
             assert alert is not None
             assert proc.wait(30) != 0 and not marker.exists()

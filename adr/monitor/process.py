@@ -183,6 +183,7 @@ class Member:
     argv: "tuple[str, ...] | None" = None
     joined: float = field(default_factory=time.monotonic)
     judged: "tuple[str, ...] | None" = None  # the argv last handed to a judge (never twice)
+    shim_since: float = 0.0  # when it was first seen as one of adr's shims (judged once it execs)
 
 
 @dataclass
@@ -223,6 +224,7 @@ class ProcessMonitor(Component):
         self._hooked: "dict[str, RootSpec] | None" = None  # hook sessions with an agent pid (refreshed)
         self._questions: dict[str, asyncio.Task[Any]] = {}
         self._me = os.getpid()
+        self._shim_root = str(daemon.paths.runtime_dir / "shims") + os.sep
         self._keep = frozenset()
         self.ticks = 0
         self.tick_cpu = 0.0  # thread CPU seconds spent in ticks
@@ -306,7 +308,15 @@ class ProcessMonitor(Component):
         full = self.ticks % FULL_EVERY == 0
         young = time.monotonic() - YOUNG_S
         for pid, m in list(self.members.items()):
-            if pid in fresh or m.argv is None or (not full and m.joined < young):
+            if pid in fresh or m.argv is None:
+                continue
+            if m.shim_since:  # an adr shim waiting for the daemon's answer: judged once it has exec'd
+                argv = T.cmdline(pid) or m.argv
+                if not self._is_shim(pid, argv) or time.monotonic() - m.shim_since > s.approval_timeout + 5:
+                    m.argv, m.judged, m.shim_since = argv, None, 0.0
+                    todo.append(m)
+                continue
+            if not full and m.joined < young:
                 continue
             argv = T.cmdline(pid)
             if argv and argv != m.argv:
@@ -315,6 +325,9 @@ class ProcessMonitor(Component):
         for m in todo:
             if m.argv is None:
                 m.argv = T.cmdline(m.pid)
+            if m.argv and not m.shim_since and m.judged != m.argv and self._is_shim(m.pid, m.argv):
+                m.shim_since = time.monotonic()  # the shim asks the daemon itself; what it runs next is ours
+                continue
             if m.argv:
                 self._submit(m, m.argv)
         if full:
@@ -432,6 +445,18 @@ class ProcessMonitor(Component):
                 log.info("session %s: tree ended", sid)
 
     # ---- judging ----------------------------------------------------------------------------------
+
+    def _is_shim(self, pid: int, argv: "tuple[str, ...]") -> bool:
+        """One of `adr wrap`'s command shims (adr/intercept/shim.py, the native adr-shim): it is asking
+        the daemon about this very command line and execs the real program after the answer."""
+        root = self._shim_root
+        if any(a.startswith(root) for a in argv[1:3]):  # the Python launcher: python -IS SHIMDIR/NAME …
+            return True
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe") if T.HAVE_PROC else ""
+        except OSError:
+            return False
+        return exe.startswith(root) and os.path.basename(exe) == "adr-shim"
 
     def _submit(self, m: Member, argv: "tuple[str, ...]") -> None:
         if self._pool is None or m.judged == argv:
