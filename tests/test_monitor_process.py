@@ -313,6 +313,35 @@ def test_other_spellings_of_the_same_attack(tmp_path, payload_server, how):
                              "process")
         assert alert is not None, d.alerts()
         assert alert["data"]["decision"] == "deny"
+        # one tree waits for the human, however many of its processes the rules object to
+        assert wait_for(lambda: d.status()["components"]["processes"]["judged"] >= 2, 10)
+        live = [t for t in d.call("processes.list").data["trees"]
+                if t["session"] == f"wrap-{how}" and t["state"] == "suspended"]
+        assert len(live) == 1, live
+        assert human_call(d.home, "processes.kill", {"id": alert["id"]})["ok"]
+        assert proc.wait(20) != 0 and not marker.exists()
+    finally:
+        stop_all(proc)
+        d.stop()
+
+
+@pytest.mark.parametrize("how", ["by-path", "new-PATH", "function"])
+def test_a_shell_that_steps_around_its_shims_is_the_monitors(tmp_path, payload_server, how):
+    """With the session's shims first on PATH a shell line's shimmed commands ask the daemon themselves
+    (tests/test_wrap.py: refused there, the shell is left alone). A line that reaches the programs
+    without their shims — by path, with another PATH, through a function — is suspended."""
+    srv, marker = payload_server
+    curl_line = srv.line.replace(" | /bin/sh", "")
+    curl_args = curl_line.split(" ", 1)[1]
+    line = {"by-path": srv.line,
+            "new-PATH": f"PATH=/usr/bin:/bin; curl {curl_args} | sh",
+            "function": f"sh() {{ /bin/sh \"$@\"; }}; curl {curl_args} | sh"}[how]  # the shim of sh, skipped
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    proc = wrap(d, [sys.executable, *runner(tmp_path, [(["/bin/sh", "-c", line], None)])], f"wrap-{how}")
+    try:
+        alert = d.wait_alert(lambda a: a["session"] == f"wrap-{how}" and a["data"].get("state") == "suspended",
+                             "process")
+        assert alert is not None, (d.alerts(), d.status()["components"]["processes"])
         assert human_call(d.home, "processes.kill", {"id": alert["id"]})["ok"]
         assert proc.wait(20) != 0 and not marker.exists()
     finally:

@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import shlex
 import threading
 import time
@@ -59,6 +60,10 @@ MEMORY_FINDINGS = 1024
 VERDICT_CACHE = 2048
 ALERTS_PER_MINUTE = 20  # per session; beyond, the response still happens, the alerts are counted
 JUDGE_WORKERS = 2
+GUARD_SUFFIX = os.path.join("adr", "data", "guard", "guard.bash")  # adr wrap's bash guard (BASH_ENV)
+# what lets a shell line reach a program without its shim: another PATH, functions, hash/alias tables,
+# `command -p`, builtins switched on or off
+SHIM_ESCAPES = re.compile(r"PATH|\(\s*\)|\bfunction\b|\bhash\b|\balias\b|\benable\b|\bcommand\s+-\w*p")
 KEEP_ENDED = 200  # suspended trees kept for `adr alerts` after they ended
 
 
@@ -213,6 +218,7 @@ class ProcessMonitor(Component):
         self.suspended: "OrderedDict[str, S.SuspendedTree]" = OrderedDict()
         self.by_alert: dict[str, str] = {}
         self._lock = threading.RLock()
+        self._respond_lock = threading.Lock()
         self._stop = threading.Event()
         self._poke = threading.Event()
         self._thread: threading.Thread | None = None
@@ -228,7 +234,8 @@ class ProcessMonitor(Component):
         self._keep = frozenset()
         self.ticks = 0
         self.tick_cpu = 0.0  # thread CPU seconds spent in ticks
-        self.counts = {"judged": 0, "skipped_judged": 0, "alerts": 0, "suspended": 0, "killed": 0, "notified": 0}
+        self.counts = {"judged": 0, "skipped_judged": 0, "left_to_shims": 0, "alerts": 0, "suspended": 0, "killed": 0,
+                       "notified": 0}
         from adr.monitor.network import NetworkView
 
         self.network = NetworkView(self)
@@ -462,6 +469,9 @@ class ProcessMonitor(Component):
         if self._pool is None or m.judged == argv:
             return
         m.judged = argv
+        parent = self.members.get(m.ppid)
+        if parent is not None and parent.judged == argv:
+            return  # a forked subshell (same program, same text): its parent's judgement is its own
         tree = self.trees.get(m.sid)
         if tree is None:
             return
@@ -508,9 +518,50 @@ class ProcessMonitor(Component):
             if self.memory.covers_findings(tree.sid, verdict):
                 self.counts["skipped_judged"] += 1
                 return
+            if self._left_to_shims(tree, m, argv, verdict):
+                self.counts["left_to_shims"] += 1
+                return
+            if self._in_suspended(m):
+                return  # stopped with an ancestor's tree already: that tree's alert names it
             self.respond(tree, m, argv, verdict, decision, kind="process")
         except Exception:
             log.exception("judging process %s failed", m.pid)
+
+    def _in_suspended(self, m: Member) -> bool:
+        with self._lock:
+            return any(x.pid == m.pid and x.start == m.start for st in self.suspended.values()
+                       if st.state == "suspended" for x in st.members)
+
+    def _left_to_shims(self, tree: Tree, m: Member, argv: "tuple[str, ...]", verdict: Verdict) -> bool:
+        """A shell line in a wrapped session whose objectionable commands will each be judged as they
+        start: bash under adr's guard (BASH_ENV) judges its whole -c string first; otherwise every
+        command a finding names is a shimmed program called by name with the session's shims first on
+        the shell's PATH (it asks the daemon itself, and is refused there). Such a shell is not the
+        monitor's to stop — the program-by-path, cleared-environment, redefined-PATH lines are."""
+        inner = dash_c(argv)
+        if not tree.spec.wrapped or not inner:
+            return False
+        env = T.environ(m.pid)
+        if env.get("ADR_SESSION") != tree.sid:
+            return False
+        if os.path.basename(argv[0]) == "bash" and env.get("BASH_ENV", "").endswith(GUARD_SUFFIX) \
+                and not env.get("ADR_GUARD_CHECKED"):
+            return True
+        shim_dir = env.get("ADR_SHIM_DIR", "")
+        if not shim_dir or env.get("PATH", "").split(os.pathsep)[0] != shim_dir or SHIM_ESCAPES.search(inner):
+            return False
+        try:
+            shimmed = set(os.listdir(shim_dir)) - {"adr-shim", "adr-shim.py", "adr-check"}
+            from adr.shell.parse import parse
+
+            parsed = parse(inner)
+        except Exception:  # noqa: BLE001 — unreadable: not provably covered
+            return False
+        if any(c.program_path or c.dynamic for c in parsed.commands):
+            return False
+        bad = [f for f in verdict.findings if f.decision().rank >= Decision.ASK.rank]
+        firsts = [(f.evidence[0].subject.split() or [""])[0] if f.evidence else "" for f in bad]
+        return bool(bad) and all(w in shimmed for w in firsts)
 
     # ---- responding -------------------------------------------------------------------------------
 
@@ -522,7 +573,16 @@ class ProcessMonitor(Component):
 
     def respond(self, tree: Tree, m: Member, argv: "tuple[str, ...]", verdict: Verdict, decision: Decision, *,
                 kind: str, what: str = "", extra: "tuple[tuple[str, Any], ...]" = ()) -> None:
-        """Suspend / kill / notify for one offending member (worker thread), then raise the alert."""
+        """Suspend / kill / notify for one offending member (worker thread), then raise the alert. One
+        response at a time: a process already stopped with another tree is not answered twice, and a
+        tree stopped with its parent's is merged into that one (one alert, one question)."""
+        with self._respond_lock:
+            if kind == "process" and self._in_suspended(m):
+                return
+            self._respond(tree, m, argv, verdict, decision, kind=kind, what=what, extra=extra)
+
+    def _respond(self, tree: Tree, m: Member, argv: "tuple[str, ...]", verdict: Verdict, decision: Decision, *,
+                 kind: str, what: str, extra: "tuple[tuple[str, Any], ...]") -> None:
         gone = not T.same(m.pid, m.start)
         response = self.response_for(verdict, decision)
         age_ms = round(T.age_s(m.start) * 1000, 1) if not gone else None
@@ -570,10 +630,20 @@ class ProcessMonitor(Component):
         if response == "suspend" and done:
             st = S.SuspendedTree(tid, spec.sid, spec.host, root, done, reason,
                                  deadline=time.monotonic() + self._settings().monitor_suspend_timeout)
+            pids = {x.pid for x in done}
             with self._lock:
+                for other in self.suspended.values():
+                    if other.state == "suspended" and any(x.pid in pids for x in other.members):
+                        other.state, other.by, other.ended = "merged", st.id, time.time()
+                        self._post(self._cancel_question, other.id)
                 self.suspended[tid] = st
                 self._trim_suspended()
         self._post(self._raise, tree, alert, st)
+
+    def _cancel_question(self, tid: str) -> None:
+        task = self._questions.pop(tid, None)
+        if task is not None:
+            task.cancel()
 
     def _below(self, pid: int) -> list[int]:
         index: dict[int, list[int]] = {}
@@ -717,9 +787,14 @@ class ProcessMonitor(Component):
             self.by_alert.pop(st.alert_id, None)
 
     def find_tree(self, ident: str) -> "S.SuspendedTree | None":
+        """By alert id or tree id; a tree merged into its parent's stands for that one."""
         ident = str(ident or "")
-        tid = self.by_alert.get(ident, ident)
-        return self.suspended.get(tid)
+        st = self.suspended.get(self.by_alert.get(ident, ident))
+        for _ in range(8):
+            if st is None or st.state != "merged":
+                break
+            st = self.suspended.get(st.by)
+        return st
 
     # ---- what the hooks judged ------------------------------------------------------------------------
 

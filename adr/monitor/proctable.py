@@ -83,23 +83,29 @@ def cwd(pid: int) -> str:
         return ""
 
 
-def environ_value(pid: int, name: str) -> str:
-    """One variable of a process's (initial) environment, "" when absent or unreadable."""
+def environ(pid: int) -> dict[str, str]:
+    """A process's (initial) environment; {} when unreadable."""
     if not HAVE_PROC:
         try:
-            return psutil.Process(pid).environ().get(name, "")
+            return dict(psutil.Process(pid).environ())
         except (psutil.Error, OSError):
-            return ""
+            return {}
     try:
         with open(f"{_PROC}/{pid}/environ", "rb") as f:
             data = f.read(1 << 20)
     except OSError:
-        return ""
-    key = name.encode() + b"="
+        return {}
+    out: dict[str, str] = {}
     for item in data.split(b"\0"):
-        if item.startswith(key):
-            return item[len(key):].decode("utf-8", "replace")
-    return ""
+        k, sep, v = item.partition(b"=")
+        if sep:
+            out[k.decode("utf-8", "replace")] = v.decode("utf-8", "replace")
+    return out
+
+
+def environ_value(pid: int, name: str) -> str:
+    """One variable of a process's (initial) environment, "" when absent or unreadable."""
+    return environ(pid).get(name, "")
 
 
 def age_s(start: float) -> float:

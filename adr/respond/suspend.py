@@ -136,7 +136,7 @@ class SuspendedTree:
     reason: str  # why (the rule, the verdict)
     since: float = field(default_factory=time.time)
     deadline: float = 0.0  # time.monotonic() after which it is killed
-    state: str = "suspended"  # suspended | resumed | killed | gone
+    state: str = "suspended"  # suspended | resumed | killed | gone | merged (into the tree `by` names)
     by: str = ""  # who ended it: human (channel) | timeout | tamper | shutdown
     alert_id: str = ""
     ended: float = 0.0
