@@ -52,8 +52,21 @@ class Settings:
     quota_installs: int = 0  # package installs per session before quota_action (0: no quota)
     quota_fetches: int = 0  # network fetches per session
     quota_deletes: int = 0  # file deletions per session
+    quota_undo_bytes: int = 0  # bytes a session's pre-image snapshots may take in the undo store
     quota_action: str = "ask"  # ask | deny | lockdown
     decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
+    # pre-image snapshots and `adr undo` (adr/respond/)
+    snapshots: bool = True  # store what a write, edit, delete or predictable shell command will overwrite
+    undo_relaxes: bool | None = None  # allow ask-level, fully undoable actions with a snapshot; None: on unless strict
+    snapshot_max_file_bytes: int = 50 * 1024 * 1024  # a bigger file is not kept (the action is not fully undoable)
+    snapshot_quota_bytes: int = 2 * 1024 * 1024 * 1024  # the whole store; the oldest snapshots are evicted past it
+    snapshot_max_files: int = 10_000  # files of one action (a recursive delete); past it: not fully undoable
+    snapshot_max_action_bytes: int = 512 * 1024 * 1024  # bytes of one action's snapshot
+    snapshot_budget_ms: float = 750.0  # time one snapshot may add before the answer; past it: not fully undoable
+    # run records and the history index (adr/record/)
+    run_records: bool = True  # keep each decision's full action locally (0600) for `adr replay`
+    run_retention_days: int = 30
+    run_max_bytes: int = 1024 * 1024 * 1024
     # watching what the hooks do not see (adr/monitor, adr/respond): process trees of active sessions,
     # their network connections, sensitive files
     monitor_processes: bool = True  # judge every new process in a session's tree
@@ -77,8 +90,17 @@ class Settings:
         if self.quota_action not in ("ask", "deny", "lockdown"):
             raise ConfigError(f"quota_action must be ask, deny or lockdown, not {self.quota_action!r}")
         if min(self.breaker_denies, self.breaker_asks, self.quota_installs, self.quota_fetches,
-               self.quota_deletes) < 0 or self.breaker_window_min <= 0:
+               self.quota_deletes, self.quota_undo_bytes) < 0 or self.breaker_window_min <= 0:
             raise ConfigError("breaker and quota numbers must be 0 or more (breaker_window_min more than 0)")
+        if self.undo_relaxes is not None and not isinstance(self.undo_relaxes, bool):
+            raise ConfigError("undo_relaxes must be true, false or null (null: on unless sensitivity is strict)")
+        for name in ("snapshot_max_file_bytes", "snapshot_quota_bytes", "snapshot_max_files",
+                     "snapshot_max_action_bytes", "run_retention_days", "run_max_bytes"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise ConfigError(f"{name} must be a whole number >= 0")
+        if not 0 <= self.snapshot_budget_ms <= 60_000:
+            raise ConfigError("snapshot_budget_ms must be from 0 to 60000")
         if not 1 <= self.decision_budget_ms <= 60_000:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
         for key in ("monitor_on_ask", "monitor_on_deny"):
@@ -94,6 +116,16 @@ class Settings:
 
 
 _TUPLE_FIELDS = {f.name for f in fields(Settings) if f.type.startswith("tuple")}
+
+
+def undo_relaxes(settings: Settings) -> bool:
+    """Does policy let fully undoable ask-level actions through with a snapshot? (`undo_relaxes`;
+    unset: yes in balanced and relaxed, no in strict — strict means "ask me", not "undo for me")."""
+    if not settings.snapshots:
+        return False  # nothing to undo with
+    if settings.undo_relaxes is not None:
+        return bool(settings.undo_relaxes)
+    return settings.sensitivity != "strict"
 
 
 def _file_data(paths: Paths) -> dict[str, Any]:
@@ -184,6 +216,7 @@ def render_config(settings: Settings) -> str:
 # How a change of each setting can weaken protection:
 #   ordered   — weaker when it moves towards the first value of ORDERED[key]
 #   enables   — weaker when it becomes true
+#   disables  — weaker when it becomes false (snapshots, run records, a monitor switched off)
 #   keeps     — weaker when a value is taken out (reputation providers)
 #   adds      — weaker when a value is added (disabled rules)
 #   same      — any change may weaken (rule directories: added ones can carry exceptions,
@@ -191,7 +224,6 @@ def render_config(settings: Settings) -> str:
 #   limit     — a count where 0 is off: weaker when it goes off or up (breakers, quotas)
 #   at_least  — weaker when it goes down (the breakers' window)
 #   at_most   — weaker when it goes up (the monitor's interval: slower to notice)
-#   disables  — weaker when it becomes false (a monitor switched off)
 #   neutral   — never weaker
 # A setting missing here counts as "same": a setting added later is protected until classified.
 ORDERED = {"mode": ("monitor", "enforce"), "sensitivity": ("relaxed", "balanced", "strict"),
@@ -206,7 +238,11 @@ PROTECTION = {
     "connect_timeout": "neutral", "audit_max_bytes": "neutral",
     "audit_fail": "ordered", "quota_action": "ordered",
     "breaker_denies": "limit", "breaker_asks": "limit", "quota_installs": "limit", "quota_fetches": "limit",
-    "quota_deletes": "limit", "breaker_window_min": "at_least", "decision_budget_ms": "neutral",
+    "quota_deletes": "limit", "quota_undo_bytes": "limit", "breaker_window_min": "at_least", "decision_budget_ms": "neutral",
+    "snapshots": "disables", "undo_relaxes": "enables", "snapshot_max_file_bytes": "at_least",
+    "snapshot_quota_bytes": "at_least", "snapshot_max_files": "at_least", "snapshot_max_action_bytes": "at_least",
+    "snapshot_budget_ms": "at_least", "run_records": "disables", "run_retention_days": "at_least",
+    "run_max_bytes": "at_least",
     "monitor_processes": "disables", "monitor_network": "disables", "monitor_files": "disables",
     "revert_tamper": "disables", "monitor_interval_ms": "at_most", "monitor_on_ask": "ordered",
     "monitor_on_deny": "ordered",
@@ -251,6 +287,8 @@ def _kept(kind: str, key: str, was: Any, wants: Any) -> Any:
         return was if order.index(wants) < order.index(was) else wants
     if kind == "enables":
         return was if wants and not was else wants
+    if kind == "disables":
+        return was if was and not wants else wants
     if kind == "keeps":
         return tuple(wants) + tuple(v for v in was if v not in wants)
     if kind == "adds":
@@ -261,8 +299,6 @@ def _kept(kind: str, key: str, was: Any, wants: Any) -> Any:
         return was if wants < was else wants
     if kind == "at_most":
         return was if wants > was else wants
-    if kind == "disables":
-        return was if was and not wants else wants
     return was  # same
 
 

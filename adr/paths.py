@@ -115,6 +115,21 @@ class Paths:
         return self.state_dir / "backups"
 
     @property
+    def snapshots_dir(self) -> Path:
+        """Pre-image snapshots for `adr undo`: objects/ (sha256 → bytes), incoming/, snapshots.sqlite3."""
+        return self.state_dir / "snapshots"
+
+    @property
+    def runs_dir(self) -> Path:
+        """Run records: the full, unredacted action of each decision (JSON Lines, for `adr replay`)."""
+        return self.state_dir / "runs"
+
+    @property
+    def index_db(self) -> Path:
+        """The history index (SQLite) of the audit log, sessions and run records; rebuilt when missing."""
+        return self.state_dir / "index.sqlite3"
+
+    @property
     def daemon_log(self) -> Path:
         return self.state_dir / "daemon.log"
 

@@ -45,7 +45,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    # Each module adds its commands to `main`; breakers goes last (it joins another module's group).
+    # Import order is irrelevant; each module adds its commands to `main`.
     from adr.cli import check  # noqa: F401
     from adr.cli import rules  # noqa: F401
     from adr.cli import daemon  # noqa: F401
@@ -58,9 +58,12 @@ def _register() -> None:
     from adr.cli import supply  # noqa: F401
     from adr.cli import approvals  # noqa: F401
     from adr.cli import wrap  # noqa: F401
+    from adr.cli import undo  # noqa: F401
+    from adr.cli import sessions  # noqa: F401
+    from adr.cli import replay  # noqa: F401
+    from adr.cli import report  # noqa: F401
     from adr.cli import config  # noqa: F401
     from adr.cli import alerts  # noqa: F401
-    from adr.cli import breakers  # noqa: F401  (last: it adds `reset` to the `sessions` group)
 
 
 _register()

@@ -17,22 +17,21 @@ from typing import Any
 import click
 
 from adr.cli import main
+from adr.cli._daemoncall import CallRefused, daemon_call
 from adr.cli.output import fail as _fail
-from adr.daemon import protocol as P
-from adr.daemon.client import DaemonUnavailable, request
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
 def _call(target: str, args: "dict[str, Any] | None" = None, timeout: float = 30.0) -> dict[str, Any]:
     try:
-        resp = request(P.Request(op="call", id=P.new_id(), target=target, args=args or {}), timeout=timeout)
-    except (DaemonUnavailable, P.ProtocolError) as e:
-        _fail(f"the daemon is not running ({e}); alerts live in the daemon (the audit log keeps them: "
-              "`adr log --json | grep alert`).")
-    if not resp.ok:
-        _fail(resp.error)
-    return dict(resp.data or {})
+        got = daemon_call(target, args, timeout)
+    except CallRefused as e:
+        _fail(str(e))
+    if got is None:
+        _fail("the daemon is not running; alerts live in the daemon (the audit log keeps every one: "
+              "`adr log --json -n 0 | grep '\"alert\"'`).")
+    return got
 
 
 def _ago(t: float) -> str:
@@ -92,9 +91,8 @@ def show(alert_id: str, as_json: bool) -> None:
     tid = a.get("data", {}).get("tree_id")
     if tid:
         try:
-            tree = request(P.Request(op="call", id=P.new_id(), target="processes.show", args={"id": tid}),
-                           timeout=10).data.get("tree")
-        except (DaemonUnavailable, P.ProtocolError):
+            tree = (daemon_call("processes.show", {"id": tid}, timeout=10) or {}).get("tree")
+        except CallRefused:
             tree = None
     if as_json:
         click.echo(json.dumps({"alert": a, "tree": tree}, indent=2))

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 
 import click
 
-from adr.record.audit import iter_records, verify
+from adr.record.audit import iter_records, last_record, verify
 from adr.cli import main, output
 from adr.paths import get_paths
 
@@ -57,6 +57,42 @@ def matches(rec: dict[str, Any], *, session: str | None = None, host: str | None
     return True
 
 
+def select_records(paths: Any, flt: dict[str, Any], limit: int) -> Iterator[dict[str, Any]]:
+    """The last `limit` matching records (0: all), oldest first, through the history index: the cost is
+    the result's, not the log's. Without a usable index (read-only state dir, damaged database), the
+    log itself is scanned."""
+    import sqlite3
+
+    from adr.record.index import Filter, open_index
+
+    f = Filter(session=flt["session"] or "", host=flt["host"] or "", verdict=flt["verdict"] or "",
+               rule=flt["rule"] or "", since=flt["since"].timestamp() if flt["since"] else None)
+    try:
+        idx = open_index(paths, progress=_indexing_note(paths))
+        if limit > 0:
+            rows: Iterable[Any] = idx.page(f, limit)
+        elif not any(flt.values()):
+            return iter_records(paths.audit_dir)  # everything: stream the log itself
+        else:
+            rows = idx.rows(f)
+        return idx.records(rows)
+    except (sqlite3.Error, OSError) as e:
+        click.echo(f"adr: the history index cannot be used ({e}); reading the whole log", err=True)
+    records = [r for r in iter_records(paths.audit_dir) if matches(r, **flt)]
+    return iter(records[-limit:] if limit > 0 else records)
+
+
+def _indexing_note(paths: Any) -> Any:
+    """Say once on stderr when a large catch-up runs (the first `adr log` after an upgrade)."""
+    said = []
+
+    def progress(n: int) -> None:
+        if n >= 20_000 and not said:
+            said.append(1)
+            click.echo(f"adr: indexing the audit log for fast queries ({paths.index_db}) …", err=True)
+    return progress
+
+
 @main.group("log", invoke_without_command=True)
 @click.option("--session", help="Only this session id (a prefix is enough).")
 @click.option("--host", help="Only this host, e.g. claude-code.")
@@ -72,23 +108,24 @@ def log_group(ctx: click.Context, session: str | None, host: str | None, verdict
     """Show what adr decided: one record per decision, newest last."""
     if ctx.invoked_subcommand is not None:
         return
-    audit_dir = get_paths().audit_dir
+    paths = get_paths()
+    audit_dir = paths.audit_dir
     flt = dict(session=session, host=host, verdict=verdict, rule=rule, since=parse_since(since) if since else None)
-    records = [r for r in iter_records(audit_dir) if matches(r, **flt)]
-    if limit > 0:
-        records = records[-limit:]
-    last_seq = max((int(r.get("seq", 0)) for r in records), default=0)
-    if not follow:
-        last_seq = 0
+    records = select_records(paths, flt, limit)
+    last_seq = 0
     if as_json:
         for r in records:
+            last_seq = max(last_seq, int(r.get("seq", 0)))
             click.echo(json.dumps(r, ensure_ascii=False))
     else:
+        records = list(records)
+        last_seq = max((int(r.get("seq", 0)) for r in records), default=0)
         _print_table(records, title=f"adr audit log ({audit_dir})")
     if not follow:
         return
-    if not records:
-        last_seq = max((int(r.get("seq", 0)) for r in iter_records(audit_dir)), default=0)
+    if not last_seq:
+        last = last_record(audit_dir)
+        last_seq = int(last.get("seq", 0)) if last else 0
     try:
         for r in follow_records(audit_dir, after_seq=last_seq):
             if matches(r, **flt):

@@ -44,9 +44,11 @@ def default_components(daemon: "Daemon") -> list[Component]:
     from adr.monitor.files import FileMonitor
     from adr.monitor.process import ProcessMonitor
     from adr.policy.breakers import Breakers
+    from adr.record.history import History
+    from adr.respond.undo_desk import UndoDesk
 
-    # relaxing adjusters go before Breakers (and every other tightening one); CrossCallMemory and the
-    # monitors only observe
-    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), Breakers(daemon), CrossCallMemory(daemon),
-                            ProcessMonitor(daemon), FileMonitor(daemon)]
+    # UndoDesk relaxes (allow with a snapshot instead of asking): before Breakers and every other
+    # tightening adjuster; CrossCallMemory, History (run records, the index) and the monitors only observe
+    out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), Breakers(daemon),
+                            CrossCallMemory(daemon), History(daemon), ProcessMonitor(daemon), FileMonitor(daemon)]
     return out

@@ -81,6 +81,15 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
 
     verdict, _exhausted = Judge(load_engine(settings), settings).decide_bounded(action)
     verdict = _note(verdict, why)
+    extra: dict[str, Any] = {}
+    if verdict.decision is not Decision.DENY and settings.snapshots:
+        try:  # pre-images for `adr undo`, as the daemon takes them (never at the cost of an answer)
+            from adr.paths import get_paths
+            from adr.respond.snapshot import snapshot_now
+
+            extra = snapshot_now(action, settings, get_paths().snapshots_dir, request_id, host=event.host)
+        except Exception as e:
+            print(f"adr-hook: could not take a snapshot for undo: {e}", file=sys.stderr)
     latency = (time.perf_counter() - t0) * 1000
     try:
         from adr.paths import get_paths
@@ -90,7 +99,7 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
         try:
             log.append(decision_entry(action, verdict, decided_by="fallback", latency_ms=latency,
                                       origin=Origin(peer_pid=os.getpid(), agent_pid=os.getppid()),
-                                      event=event.event, host=event.host, request_id=request_id))
+                                      event=event.event, host=event.host, request_id=request_id) | extra)
         finally:
             log.close()
     except Exception as e:  # never allow unrecorded: the audit_fail answer, and say why on stderr
