@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, fields, replace
+import types
+from dataclasses import MISSING, asdict, dataclass, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -27,6 +28,122 @@ FAIL_MODES = ("ask", "deny", "allow")
 
 class ConfigError(ValueError):
     pass
+
+
+# ---- fleet: export sinks and the organisation's central policy (nested, validated by _build) ----------
+
+SYSLOG_PROTOCOLS = ("tcp", "tls")
+SYSLOG_FACILITIES = {"kern": 0, "user": 1, "daemon": 3, "auth": 4, "authpriv": 10, "local0": 16, "local1": 17,
+                     "local2": 18, "local3": 19, "local4": 20, "local5": 21, "local6": 22, "local7": 23}
+
+
+@dataclass(frozen=True)
+class OtlpSink:
+    endpoint: str  # adr posts OTLP/HTTP logs to <endpoint>/v1/logs
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. an API key the collector wants (config.yaml is 0600)
+    timeout: float = 5.0  # seconds per export request (the exporter's own retries stay inside it)
+    ca_file: str = ""  # a private CA for an https endpoint
+
+    def validate(self) -> None:
+        if not self.endpoint.startswith(("http://", "https://")):
+            raise ConfigError(f"export.otlp.endpoint must be an http:// or https:// URL, not {self.endpoint!r}")
+        if not 0.1 <= self.timeout <= 120:
+            raise ConfigError("export.otlp.timeout must be from 0.1 to 120 seconds")
+
+
+@dataclass(frozen=True)
+class SyslogSink:
+    address: str  # host:port of a syslog relay (RFC 5424 over TCP, octet-counted frames)
+    protocol: str = "tcp"  # tcp | tls
+    ca_file: str = ""  # tls: the CA that signed the relay's certificate (default: the system's)
+    server_name: str = ""  # tls: the name to check in the certificate (default: the address's host)
+    facility: str = "authpriv"
+
+    def validate(self) -> None:
+        host, _, port = self.address.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"export.syslog.address must be host:port, not {self.address!r}")
+        if self.protocol not in SYSLOG_PROTOCOLS:
+            raise ConfigError(f"export.syslog.protocol must be one of {', '.join(SYSLOG_PROTOCOLS)}")
+        if self.facility not in SYSLOG_FACILITIES:
+            raise ConfigError(f"export.syslog.facility must be one of {', '.join(SYSLOG_FACILITIES)}")
+
+
+@dataclass(frozen=True)
+class FileSink:
+    path: str  # JSON Lines, one OCSF event a line (0600), rotated by size
+    max_bytes: int = 10 * 1024 * 1024
+    keep: int = 5  # rotated files kept (path.1 … path.N)
+
+    def validate(self) -> None:
+        if not self.path.strip():
+            raise ConfigError("export.file.path must name a file")
+        if self.max_bytes < 4096 or not 0 <= self.keep <= 100:
+            raise ConfigError("export.file.max_bytes must be at least 4096 and keep from 0 to 100")
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """OCSF events to the organisation's tools (adr/record/export). Every sink is off until configured."""
+
+    otlp: "OtlpSink | None" = None
+    syslog: "SyslogSink | None" = None
+    file: "FileSink | None" = None
+    activity: bool = False  # also allowed actions, as Process / File System / HTTP Activity
+    batch: int = 200  # events per send
+    flush_interval: float = 0.5  # seconds a partial batch waits
+    queue: int = 2000  # events kept in memory per sink; beyond that (or while a sink is down) they go to the spool
+    spool_max_bytes: int = 64 * 1024 * 1024  # per sink; past it the oldest spooled events are dropped (counted)
+    retry_max: float = 60.0  # longest wait between retries of a sink that is down
+
+    @property
+    def sinks(self) -> "dict[str, Any]":
+        return {n: s for n in ("file", "otlp", "syslog") if (s := getattr(self, n)) is not None}
+
+    def validate(self) -> None:
+        for s in self.sinks.values():
+            s.validate()
+        if not 1 <= self.batch <= 10_000 or not 10 <= self.queue <= 1_000_000:
+            raise ConfigError("export.batch must be from 1 to 10000 and export.queue from 10 to 1000000")
+        if not 0.01 <= self.flush_interval <= 60 or not 0.1 <= self.retry_max <= 3600:
+            raise ConfigError("export.flush_interval must be from 0.01 to 60 s and export.retry_max from 0.1 to 3600 s")
+        if self.spool_max_bytes < 64 * 1024:
+            raise ConfigError("export.spool_max_bytes must be at least 65536")
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """The organisation's signed policy, pulled from `source` (adr/policy/central.py). Off until configured."""
+
+    source: str = ""  # https://… (or file:///… ; http:// only to a loopback address)
+    public_key: tuple[str, ...] = ()  # signing.pub file(s) from `adr policy keygen`: any one may sign
+    interval: float = 300.0  # seconds between polls
+
+    def validate(self) -> None:
+        if not self.source:
+            return
+        from urllib.parse import urlsplit
+        u = urlsplit(self.source)
+        loopback = u.scheme == "http" and (u.hostname or "") in ("127.0.0.1", "localhost", "::1")
+        if u.scheme not in ("https", "file") and not loopback:
+            raise ConfigError(f"policy.source must be an https:// or file:// URL, not {self.source!r}")
+        if not self.public_key:
+            raise ConfigError("policy.public_key must name the organisation's signing.pub when policy.source is set")
+        if not 1 <= self.interval <= 7 * 86400:
+            raise ConfigError("policy.interval must be from 1 second to 7 days")
+
+
+@dataclass(frozen=True)
+class OrgLayer:
+    """The organisation's layer as the loader applied it (set by adr/policy/layers.py, never by config.yaml)."""
+
+    serial: int = 0
+    rule_files: tuple[str, ...] = ()  # its packs, loaded between the shipped packs and the user's
+    locked: tuple[str, ...] = ()  # settings the organisation locked
+    locked_values: tuple[tuple[str, Any], ...] = ()  # (setting, value in force) for each of them
+    locked_rules: tuple[str, ...] = ()  # rule ids (globs) that cannot be disabled
+    overridden: tuple[str, ...] = ()  # user settings that a lock overrode (shown by `adr policy status`)
+    error: str = ""  # the stored bundle did not verify: the layer is missing (alerted; refetched)
 
 
 @dataclass(frozen=True)
@@ -77,6 +194,9 @@ class Settings:
     monitor_on_deny: str = "suspend"  # …one they would deny (suspend: stopped until you resume or kill it)
     monitor_suspend_timeout: float = 300.0  # seconds a suspended tree waits for you before it is killed
     revert_tamper: bool = True  # put back hook configs and config.yaml that something other than adr changed
+    export: ExportSettings = ExportSettings()  # fleet: OCSF events to file / OTLP / syslog
+    policy: PolicySettings = PolicySettings()  # fleet: the organisation's signed central policy
+    org: "OrgLayer | None" = None  # set by the loader from the verified bundle (not a config.yaml key)
 
     def validate(self) -> "Settings":
         if self.mode not in MODES:
@@ -112,10 +232,74 @@ class Settings:
             raise ConfigError("monitor_suspend_timeout must be from 1 to 86400 seconds")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
+        self.export.validate()
+        self.policy.validate()
         return self
 
 
 _TUPLE_FIELDS = {f.name for f in fields(Settings) if f.type.startswith("tuple")}
+_NESTED = {"export": ExportSettings, "policy": PolicySettings}  # mappings in config.yaml, built by _build
+
+
+def _build(cls: Any, value: Any, where: str) -> Any:
+    """A nested settings dataclass from a YAML mapping: unknown keys, missing required keys and wrong
+    types are errors that name the dotted key (the one place nested settings are validated)."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a mapping")
+    hints = get_type_hints(cls, globals())
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(str(k) for k in set(value) - names)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s): {', '.join(unknown)}")
+    missing = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
+               and f.name not in value]
+    if missing:
+        raise ConfigError(f"{where}: missing {', '.join(missing)}")
+    return cls(**{k: _coerce(hints[k], v, f"{where}.{k}") for k, v in value.items()})
+
+
+def _coerce(hint: Any, v: Any, where: str) -> Any:
+    args = get_args(hint)
+    if get_origin(hint) in (Union, types.UnionType):  # "X | None": None turns the sink off
+        if v is None:
+            return None
+        hint = next(a for a in args if a is not type(None))
+        args = get_args(hint)
+    if is_dataclass(hint):
+        return _build(hint, v, where)
+    if get_origin(hint) is tuple:
+        if args and get_origin(args[0]) is tuple:  # pairs (headers): a mapping of strings
+            if isinstance(v, (list, tuple)) and all(isinstance(x, (list, tuple)) and len(x) == 2 for x in v):
+                v = dict(v)  # as plain() wrote it when there was none
+            if not isinstance(v, dict):
+                raise ConfigError(f"{where} must be a mapping")
+            return tuple((str(k), str(x)) for k, x in v.items())
+        items = v if isinstance(v, (list, tuple)) else [v]
+        if not all(isinstance(x, str) for x in items):
+            raise ConfigError(f"{where} must be a list of strings")
+        return tuple(items)
+    if hint is bool and not isinstance(v, bool) or hint is str and not isinstance(v, str):
+        raise ConfigError(f"{where} must be {'true or false' if hint is bool else 'a string'}")
+    if hint in (int, float):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or hint is int and not isinstance(v, int):
+            raise ConfigError(f"{where} must be a number")
+        return hint(v)
+    return v
+
+
+def plain(value: Any) -> Any:
+    """Settings (or a part) as YAML/JSON-able data: tuples as lists, unset nested parts left out."""
+    if is_dataclass(value):
+        return {k: plain(v) for k, v in asdict(value).items() if v is not None}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+            return {str(k): plain(v) for k, v in value}  # pairs (headers) are a mapping in config.yaml
+        return [plain(v) for v in value]
+    return value
 
 
 def undo_relaxes(settings: Settings) -> bool:
@@ -143,12 +327,15 @@ def _file_data(paths: Paths) -> dict[str, Any]:
 
 
 def settings_from(data: dict[str, Any], where: str = "config.yaml", base: "Settings | None" = None) -> Settings:
-    """A validated Settings from a mapping (unknown keys are an error, named)."""
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(data) - known)
+    """A validated Settings from a mapping (unknown keys are an error, named; nested sections are
+    built by _build). `org` is never a key: only the loader sets it, from a verified bundle."""
+    known = {f.name for f in fields(Settings)} - {"org"}
+    unknown = sorted(set(data) - known - ({"org"} if isinstance(data.get("org"), OrgLayer) else set()))
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s): {', '.join(unknown)}")
     data = dict(data)
+    for k in _NESTED.keys() & set(data):
+        data[k] = _build(_NESTED[k], data[k] if data[k] is not None else {}, k)
     for k in _TUPLE_FIELDS & set(data):
         v = data[k]
         data[k] = tuple(v) if isinstance(v, (list, tuple)) else (v,)
@@ -170,15 +357,26 @@ def parse_config_text(text: str, where: str = "config.yaml") -> Settings:
 
 
 def read_settings(paths: Paths | None = None) -> Settings:
-    """What config.yaml asks for, before any hold: the daemon's raw input."""
+    """What config.yaml asks for, before any hold: the daemon's raw input. With `policy.source` set,
+    the organisation's verified bundle is a layer under config.yaml, its locks over it
+    (adr/policy/layers.py)."""
     paths = paths or get_paths()
-    return settings_from(_file_data(paths), str(paths.config_file))
+    data = _file_data(paths)
+    if "org" in data:
+        raise ConfigError(f"{paths.config_file}: unknown setting(s): org")
+    policy = _build(PolicySettings, data.get("policy") or {}, "policy")
+    if policy.source:
+        from adr.policy.layers import apply_org  # only when an organisation policy is configured
+
+        data = apply_org(data, policy, paths)
+    return settings_from(data, str(paths.config_file))
 
 
 def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None = None, *,
                   hold: bool = True) -> Settings:
     """The settings in force: config.yaml (missing file: defaults), with weakening changes held back
-    until the human confirmed them (`hold`), then `overrides` (a command's own options)."""
+    until the human confirmed them (`hold`), then `overrides` (a command's own options); the
+    organisation's locks have the last word over all of them."""
     paths = paths or get_paths()
     settings = read_settings(paths)
     if hold:
@@ -186,8 +384,25 @@ def load_settings(paths: Paths | None = None, overrides: dict[str, Any] | None =
         if confirmed is not None:
             settings = held_settings(confirmed, settings)[0]
     if overrides:
-        settings = settings_from(dict(overrides), "options", base=settings)
+        settings = enforce_locks(settings_from(dict(overrides), "options", base=settings))
     return settings
+
+
+def rule_locked(patterns: "tuple[str, ...]", rule_id: str) -> bool:
+    """Is `rule_id` one of the organisation's locked rules (ids or globs like `org.*`)?"""
+    from fnmatch import fnmatchcase
+    return any(fnmatchcase(rule_id, pat) for pat in patterns)
+
+
+def enforce_locks(settings: Settings) -> Settings:
+    """The organisation's locked values over whatever lower layers or options set."""
+    org = settings.org
+    if org is None or not (org.locked_values or org.locked_rules):
+        return settings
+    changes: dict[str, Any] = dict(org.locked_values)
+    disabled = changes.get("disabled_rules", settings.disabled_rules)
+    changes["disabled_rules"] = tuple(r for r in disabled if not rule_locked(org.locked_rules, r))
+    return replace(settings, **changes)
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
@@ -200,8 +415,9 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
 
 
 def settings_dict(settings: Settings) -> dict[str, Any]:
-    return {f.name: (list(v) if isinstance(v, tuple) else v) for f in fields(Settings)
-            if (v := getattr(settings, f.name)) is not None}
+    """Settings as plain data (JSON/YAML-able); the organisation layer is derived, not a setting."""
+    return {f.name: plain(v) for f in fields(Settings)
+            if f.name != "org" and (v := getattr(settings, f.name)) is not None}
 
 
 def render_config(settings: Settings) -> str:
@@ -248,6 +464,9 @@ PROTECTION = {
     "monitor_on_deny": "ordered",
     # a suspended tree is killed when nobody answers: a shorter or longer wait lets nothing run
     "monitor_suspend_timeout": "neutral",
+    # fleet: redirecting or dropping the export feed, or leaving / re-keying the organisation's policy,
+    # waits for the human; the organisation's layer itself comes signed, not from config.yaml
+    "export": "same", "policy": "same", "org": "neutral",
 }
 
 
@@ -271,8 +490,6 @@ class Weakening:
         return f"{self.key}: {show(self.was)} → {show(self.wants)}"
 
     def to_dict(self) -> dict[str, Any]:
-        def plain(v: Any) -> Any:
-            return list(v) if isinstance(v, tuple) else v
         return {"key": self.key, "was": plain(self.was), "wants": plain(self.wants), "kept": plain(self.kept),
                 "change": self.describe()}
 
@@ -307,8 +524,11 @@ def held_settings(confirmed: Settings, wanted: Settings) -> tuple[Settings, tupl
     last confirmed `confirmed`."""
     held: list[Weakening] = []
     changes: dict[str, Any] = {}
+    locked = wanted.org.locked if wanted.org is not None else ()
     for f in fields(Settings):
         was, wants = getattr(confirmed, f.name), getattr(wanted, f.name)
+        if f.name in locked:  # the organisation's signed lock: in force as it says, no question
+            continue
         kept = _kept(PROTECTION.get(f.name, "same"), f.name, was, wants)
         if kept != wants:
             held.append(Weakening(f.name, was, wants, kept))

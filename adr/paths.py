@@ -130,6 +130,16 @@ class Paths:
         return self.state_dir / "index.sqlite3"
 
     @property
+    def export_dir(self) -> Path:
+        """Fleet export: the audit cursor, per-sink spools and counters (adr/record/export)."""
+        return self.state_dir / "export"
+
+    @property
+    def policy_dir(self) -> Path:
+        """The organisation's last good signed bundle and its unpacked packs (adr/policy/central.py)."""
+        return self.state_dir / "policy"
+
+    @property
     def daemon_log(self) -> Path:
         return self.state_dir / "daemon.log"
 

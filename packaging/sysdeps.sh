@@ -6,7 +6,8 @@
 # compiled and tested for real), tmux and screen (an agent's `tmux new -d` / `screen -dm` must not pass
 # for the human: tested for real), util-linux's script (a pty an agent makes for itself) and systemd's
 # tools (systemd: systemd-analyze verifies the login service's units, systemctl enables them,
-# systemd-socket-activate hands the daemon its socket as systemd would).
+# systemd-socket-activate hands the daemon its socket as systemd would) and rsyslog (the syslog export
+# sink is tested against a real rsyslogd on a loopback port).
 # Installs only what is missing; uses sudo when not root.
 set -euo pipefail
 need=()
@@ -17,6 +18,7 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v screen >/dev/null 2>&1 || need+=(screen)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
 command -v fish >/dev/null 2>&1 || need+=(fish)
+command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
 if ! command -v cc >/dev/null 2>&1 || [ ! -e /usr/include/stdio.h ]; then need+=(gcc libc6-dev); fi
 if ! command -v systemd-analyze >/dev/null 2>&1 || ! command -v systemd-socket-activate >/dev/null 2>&1; then
   need+=(systemd)

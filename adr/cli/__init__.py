@@ -64,6 +64,8 @@ def _register() -> None:
     from adr.cli import report  # noqa: F401
     from adr.cli import config  # noqa: F401
     from adr.cli import alerts  # noqa: F401
+    from adr.cli import export  # noqa: F401
+    from adr.cli import policy  # noqa: F401
 
 
 _register()

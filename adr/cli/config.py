@@ -22,7 +22,7 @@ import click
 
 from adr.cli import main, output
 from adr.cli.human import fail, guarded, refuse_inside_agent
-from adr.config import (PROTECTION, ConfigError, Settings, load_settings, parse_config_text, read_confirmed,
+from adr.config import (PROTECTION, ConfigError, Settings, load_settings, parse_config_text, plain, read_confirmed,
                         read_settings, value_sources, weakenings)
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
@@ -82,8 +82,10 @@ def config_show(as_json: bool) -> None:
     daemon = _daemon_held()
     rows = []
     for f in fields(Settings):
+        if f.name == "org":  # the organisation's layer: derived, shown by `adr policy status`
+            continue
         v = getattr(in_force, f.name)
-        row = {"key": f.name, "value": list(v) if isinstance(v, tuple) else v, "from": sources[f.name],
+        row = {"key": f.name, "value": plain(v), "from": sources[f.name],
                "weakens_when": PROTECTION.get(f.name, "same")}
         if f.name in held:
             row["wanted"] = held[f.name].to_dict()["wants"]

@@ -48,7 +48,7 @@ def render(report: Any, show_all: bool = False) -> None:
     for c in report.installation:
         line(c)
     line(report.daemon)
-    for c in report.wrapped:  # `adr wrap` / `adr shell`: shims, bash guard, proxy
+    for c in report.wrapped + report.fleet:  # `adr wrap` / `adr shell`; export sinks, policy source
         if c.status != "skip":
             line(c)
     for c in report.monitors:  # which monitors run, for which sessions (adr/monitor)

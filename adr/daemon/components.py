@@ -44,6 +44,8 @@ def default_components(daemon: "Daemon") -> list[Component]:
     from adr.monitor.files import FileMonitor
     from adr.monitor.process import ProcessMonitor
     from adr.policy.breakers import Breakers
+    from adr.policy.central_desk import PolicyDesk
+    from adr.record.export.desk import ExportDesk
     from adr.record.history import History
     from adr.respond.undo_desk import UndoDesk
 
@@ -51,4 +53,5 @@ def default_components(daemon: "Daemon") -> list[Component]:
     # tightening adjuster; CrossCallMemory, History (run records, the index) and the monitors only observe
     out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), Breakers(daemon),
                             CrossCallMemory(daemon), History(daemon), ProcessMonitor(daemon), FileMonitor(daemon)]
+    out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
     return out

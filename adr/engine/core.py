@@ -539,9 +539,14 @@ def user_rule_files(settings: Settings, paths: Any = None) -> list[Path]:
     return out
 
 
+def org_rule_files(settings: Settings) -> list[Path]:
+    """The organisation's signed packs, verified and unpacked when the settings loaded (adr/policy/layers.py)."""
+    return [Path(p) for p in settings.org.rule_files] if settings.org is not None else []
+
+
 def rule_paths(settings: Settings, paths: Any = None) -> list[Path]:
-    """Built-in packs (checked against their index), then the user's rules dir, then extra dirs."""
-    return shipped_rule_files() + user_rule_files(settings, paths)
+    """Built-in packs (checked against their index), the organisation's, the user's rules dir, extra dirs."""
+    return shipped_rule_files() + org_rule_files(settings) + user_rule_files(settings, paths)
 
 
 MAX_BROKEN_RETRIES = 64
@@ -567,7 +572,7 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
         rules, packs, lists = load_packs(files, platform, cache_dir=paths.cache_dir / "rules")
     else:
         shipped = shipped_rule_files()
-        user = user_rule_files(settings, paths)
+        user = org_rule_files(settings) + user_rule_files(settings, paths)  # org first: it wins a clash
         shipped_names = {str(p) for p in shipped}
         for _ in range(MAX_BROKEN_RETRIES):
             files = shipped + user

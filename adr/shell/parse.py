@@ -1203,6 +1203,7 @@ _NOT_PLAIN_FIRST = frozenset({
 })
 PlainStage = tuple[str, list[str], tuple[str, ...]]  # raw text, argv, NAME=value prefixes
 _NAME_PLUS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+")  # `a+:`: tree-sitter-bash lexes it as the start of `a+=`
+_NAME_COLON = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:")  # `A=1 a:` — after an assignment, it lexes `a:` oddly too
 
 
 def _plain_word(word: str) -> str:
@@ -1226,7 +1227,7 @@ def _plain_stage(text: str, spans: "list[tuple[int, int]]") -> "PlainStage | Non
         return None  # only assignments: they set shell variables (the tree walk follows those)
     first = text[spans[i][0]:spans[i][1]]
     if (first in _NOT_PLAIN_FIRST or "=" in first or "@" in first or "%" in first or first[0].isdigit()
-            or _NAME_PLUS.match(first)):
+            or _NAME_PLUS.match(first) or (i > 0 and _NAME_COLON.match(first))):
         # (tree-sitter-bash lexes these command names as something else: `1% x`, `a@`, `a%b`)
         return None
     return (text[spans[0][0]:spans[-1][1]], [_plain_word(text[a:b]) for a, b in spans[i:]],
