@@ -140,6 +140,27 @@ class Action:
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class ObservationKind(str, enum.Enum):
+    TOOL_OUTPUT = "tool_output"  # what a tool returned to the agent (page, file, command output, MCP result)
+    SESSION_START = "session_start"  # a session starts: what it loads (instruction files, skills, MCP tools)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Something the agent *read* rather than did: not a side effect to allow or deny, but text that
+    may try to steer the agent (prompt injection), judged by the engine's `on: text` rules.
+
+    `source` says where the text came from, so rules can weigh it: web (a fetched page), search,
+    file (a file read), shell (command output), mcp (an MCP tool's result), instructions (AGENTS.md,
+    CLAUDE.md, rules, skills), tool-description (an MCP tool's description), other."""
+
+    kind: ObservationKind
+    context: Context = field(default_factory=Context)
+    text: str = ""
+    source: str = "other"
+    origin: str = ""  # the URL, path, command or server.tool the text came from (shown to the human)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What matched: the normalized subject (command or path), the field and the span in it."""

@@ -12,6 +12,10 @@ hears the answer and may run the action: pre-image snapshots) → the audit reco
 (observers: sessions, run records, export, cross-call memory). Each capability is one Component; the
 server knows none of them by name, so adding one never touches the decision path.
 
+Besides decisions there are observations (`observe`): what the agent *read* — a tool's output, a
+session that starts — scanned by the engine's `on: text` rules and handed to every component, which
+may answer with a Notice for the agent's context (taint, agent-supply scan).
+
 Ordering inside a hook point is the order of `default_components()`. `adjust` is applied in that
 order, and a component that relaxes a verdict (undo instead of asking) must come before the ones that
 tighten it (lockdown, taint), so that tightening always has the last word.
@@ -22,7 +26,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from adr.actions import Action, Verdict
+from adr.actions import Action, Observation, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     from adr.config import Settings
@@ -79,6 +83,35 @@ class Decided:
     audit: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Observed:
+    """Something the agent read or loaded — a tool's output (PostToolUse and its kin), a session that
+    starts — with the engine's judgement of its text (`verdict`: the `on: text` findings and what
+    policy makes of them; None for a session start, which has no text of its own). Nothing to allow
+    or deny: it already happened. Components respond (taint the session, alert, remember)."""
+
+    request_id: str
+    host: str
+    event: str
+    observation: Observation
+    origin: "Origin"
+    settings: "Settings"
+    verdict: "Verdict | None" = None
+
+    @property
+    def session(self) -> str:
+        return self.observation.context.session
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a component has to say about an observation: `context` goes into the agent's context
+    (where the host has a way: additionalContext …), `user` is one line for the human's screen."""
+
+    context: str = ""
+    user: str = ""
+
+
 Call = Callable[[dict[str, Any], "CallContext"], "dict[str, Any] | Awaitable[dict[str, Any]]"]
 
 
@@ -127,6 +160,11 @@ class Component:
 
     def decided(self, d: Decided) -> None:
         """A decision was recorded. On the event loop: quick, or hand the work to a queue/thread."""
+
+    def observe(self, o: Observed) -> "Notice | Awaitable[Notice | None] | None":
+        """The agent read or loaded something (see Observed). On the event loop: quick, or return an
+        awaitable (work in a thread). Return a Notice to add to what the agent / the human sees."""
+        return None
 
     def calls(self) -> dict[str, CallSpec]:
         """Named calls served over the socket, by method name (the target is "<name>.<method>")."""

@@ -194,6 +194,8 @@ class Settings:
     monitor_on_deny: str = "suspend"  # …one they would deny (suspend: stopped until you resume or kill it)
     monitor_suspend_timeout: float = 300.0  # seconds a suspended tree waits for you before it is killed
     revert_tamper: bool = True  # put back hook configs and config.yaml that something other than adr changed
+    mcp_probe: bool = True  # list the tools of MCP servers the host runs without asking (to judge their descriptions)
+    mcp_probe_timeout: float = 5.0  # seconds one server may take to list its tools
     export: ExportSettings = ExportSettings()  # fleet: OCSF events to file / OTLP / syslog
     policy: PolicySettings = PolicySettings()  # fleet: the organisation's signed central policy
     org: "OrgLayer | None" = None  # set by the loader from the verified bundle (not a config.yaml key)
@@ -230,6 +232,8 @@ class Settings:
             raise ConfigError("monitor_interval_ms must be from 50 to 5000")
         if not 1 <= self.monitor_suspend_timeout <= 86_400:
             raise ConfigError("monitor_suspend_timeout must be from 1 to 86400 seconds")
+        if not 0.5 <= self.mcp_probe_timeout <= 60:
+            raise ConfigError("mcp_probe_timeout must be from 0.5 to 60 seconds")
         if not 1 <= self.approval_timeout < self.hook_timeout:
             raise ConfigError("approval_timeout must be at least 1 s and shorter than hook_timeout")
         self.export.validate()
@@ -467,6 +471,8 @@ PROTECTION = {
     # fleet: redirecting or dropping the export feed, or leaving / re-keying the organisation's policy,
     # waits for the human; the organisation's layer itself comes signed, not from config.yaml
     "export": "same", "policy": "same", "org": "neutral",
+    # injection: not listing MCP servers' tools means their descriptions are not judged
+    "mcp_probe": "disables", "mcp_probe_timeout": "neutral",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from adr.actions import Action, Verdict
+from adr.actions import Action, Observation, Verdict
 from adr.config import Settings
 from adr.policy import decide
 
@@ -57,6 +57,22 @@ class Judge:
         budget = Budget(deadline=time.thread_time() + self.settings.decision_budget_ms / 1000.0,
                         clock=time.thread_time)
         return self.decide(action, note=note, budget=budget), budget.exhausted
+
+    def scan(self, obs: "Observation", *, budget: Any = None) -> Verdict:
+        """Text the agent read → the `on: text` findings, and what policy makes of them (mode and
+        sensitivity apply: ask/deny means "taint the session", log means "recorded"). Offline: the
+        text never leaves the machine."""
+        findings = self.engine.scan(obs, budget) if budget is not None else self.engine.scan(obs)
+        return decide(findings, self.settings)
+
+    def scan_bounded(self, obs: "Observation") -> Verdict:
+        """scan() with the same bounds as a decision (work units, then `decision_budget_ms` of CPU)."""
+        import time
+
+        from adr.engine.core import Budget
+        budget = Budget(deadline=time.thread_time() + self.settings.decision_budget_ms / 1000.0,
+                        clock=time.thread_time)
+        return self.scan(obs, budget=budget)
 
     def close(self) -> None:
         if self.online is not None:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["engine.py", "hook_latency.py", "supply_latency.py", "approval_latency.py", "shim_overhead.py"]
+ORDER = ["engine.py", "scan.py", "hook_latency.py", "supply_latency.py", "approval_latency.py", "shim_overhead.py"]
 
 
 def main() -> int:

@@ -54,6 +54,9 @@ class FakeAPIs:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        # a client that gave up (connect timeout under load) and reset its connection before accept()
+        # would leave a blocking accept() hanging for ever, and close() with it: accept with a timeout
+        self.server.socket.settimeout(1.0)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"

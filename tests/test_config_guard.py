@@ -250,3 +250,12 @@ def test_the_desktop_question_confirms_or_refuses(tmp_path):
             assert wait_for(lambda: d.status()["fail_mode"] == "allow") and not held(g)
         finally:
             d.stop()
+
+
+def test_every_setting_says_how_it_can_weaken_protection():
+    """A new setting must be classified (adr.config.PROTECTION): unclassified, any change counts as
+    weakening, which is safe but asks the human about changes that cannot matter."""
+    from dataclasses import fields as _fields
+
+    from adr.config import PROTECTION, Settings
+    assert {f.name for f in _fields(Settings)} <= set(PROTECTION)

@@ -4,10 +4,13 @@ import pytest
 
 from adr.engine import load_engine
 from adr.engine import core
-from adr.engine.examples import example_action
+from adr.engine.examples import example_action, example_observation
 
 ENGINE = load_engine(detectors=[])
-ACTIONS = [example_action(ex, r.on) for r in ENGINE.rules for ex in r.examples_match + r.examples_not_match]
+ACTIONS = [example_action(ex, r.on) for r in ENGINE.rules if r.on != "text"
+           for ex in r.examples_match + r.examples_not_match]
+TEXTS = [example_observation(ex) for r in ENGINE.rules if r.on == "text"
+         for ex in r.examples_match + r.examples_not_match]
 
 
 def test_index_gives_the_same_findings_as_a_full_scan(monkeypatch):
@@ -18,6 +21,18 @@ def test_index_gives_the_same_findings_as_a_full_scan(monkeypatch):
              for a, i, f_ in zip(ACTIONS, indexed, full) if i != f_]
     assert not diffs, diffs[:5]
     assert len(ACTIONS) > 1000
+
+
+def test_text_index_and_precheck_give_the_same_findings_as_a_full_scan(monkeypatch):
+    """`on: text` rules: the gate index and the whole-field precheck (RegexBank.PRECHECKED) only
+    save work — every rule evaluated on every example finds the same."""
+    indexed = [ENGINE.scan(o) for o in TEXTS]
+    monkeypatch.setattr(core.Bucket, "candidates", lambda self, subject: list(self.rules))
+    bank = next(r.bank for r in ENGINE.rules if r.on == "text")
+    monkeypatch.setattr(bank, "_any", {})
+    full = [ENGINE.scan(o) for o in TEXTS]
+    assert indexed == full
+    assert sum(1 for f in indexed if f) > 20
 
 
 def test_prepared_engine_gives_the_same_findings():

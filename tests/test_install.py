@@ -218,7 +218,8 @@ def test_project_install(env, tmp_path):
     doc = json.loads((proj / ".github/hooks/adr.json").read_text())
     assert doc["version"] == 1
     assert doc["hooks"]["preToolUse"] == [{"type": "command", "bash": f"{env['hook']} copilot", "timeoutSec": TIMEOUT}]
-    assert INSTALLERS["copilot"].configured(ctx) == {"preToolUse": [f"{env['hook']} copilot"]}
+    assert INSTALLERS["copilot"].configured(ctx) == {"preToolUse": [f"{env['hook']} copilot"],
+                                                     "postToolUse": [f"{env['hook']} copilot"]}
     INSTALLERS["claude-code"].install(ctx)
     assert (proj / ".claude/settings.json").exists() and not (env["home"] / ".claude").exists()
     INSTALLERS["copilot"].uninstall(ctx)
@@ -264,7 +265,7 @@ FAKE_CODEX = textwrap.dedent('''\
     import hashlib, json, os, sys
     home = os.environ.get("CODEX_HOME") or os.path.join(os.environ["HOME"], ".codex")
     state_file = os.path.join(home, "fake-trust.json")
-    labels = {{"PreToolUse": "pre_tool_use", "PermissionRequest": "permission_request"}}
+    labels = {{"PreToolUse": "pre_tool_use", "PermissionRequest": "permission_request", "PostToolUse": "post_tool_use"}}
     def state():
         try:
             return json.load(open(state_file))
@@ -324,13 +325,13 @@ def test_codex_install_trusts_adr_hooks_through_app_server(env):
     seed(env, "codex")
     ctx = ctx_for(env)
     res = INSTALLERS["codex"].install(ctx)
-    assert any("trusts adr's 2 hook(s)" in n for n in res.notes), (res.notes, res.warnings)
+    assert any("trusts adr's 3 hook(s)" in n for n in res.notes), (res.notes, res.warnings)  # Pre, Permission, Post
     trust, warnings = codex_trust.inspect(INSTALLERS["codex"].files(ctx)[0], env["home"] / ".codex", ctx)
-    assert warnings == [] and [t.status for t in trust] == ["trusted", "trusted"]
+    assert warnings == [] and [t.status for t in trust] == ["trusted"] * 3
     assert {t.source for t in trust} == {"app-server"}
     # the user's own hook was not trusted by adr
     st = json.loads((env["home"] / ".codex/fake-trust.json").read_text())
-    assert all(":pre_tool_use:" in k or ":permission_request:" in k for k in st)
+    assert all(":pre_tool_use:" in k or ":permission_request:" in k or ":post_tool_use:" in k for k in st)
 
 
 def test_codex_without_codex_on_path_says_how_to_trust(env):
@@ -339,12 +340,12 @@ def test_codex_without_codex_on_path_says_how_to_trust(env):
     res = INSTALLERS["codex"].install(ctx)
     assert res.warnings == [codex_trust.MANUAL]
     trust, _ = codex_trust.inspect(INSTALLERS["codex"].files(ctx)[0], env["home"] / ".codex", ctx)
-    assert [t.status for t in trust] == ["untrusted", "untrusted"] and trust[0].source == "config.toml"
+    assert [t.status for t in trust] == ["untrusted"] * 3 and trust[0].source == "config.toml"
     key = trust[0].key
     (env["home"] / ".codex/config.toml").write_text(
         f'[features]\nhooks = true\n\n[hooks.state."{key}"]\ntrusted_hash = "sha256:abc"\n')
     trust, _ = codex_trust.inspect(INSTALLERS["codex"].files(ctx)[0], env["home"] / ".codex", ctx)
-    assert [t.status for t in trust] == ["recorded", "untrusted"]
+    assert [t.status for t in trust] == ["recorded", "untrusted", "untrusted"]
 
 
 # ---- the CLI -----------------------------------------------------------------------------------
@@ -470,3 +471,36 @@ def test_without_a_compiler_install_writes_the_python_hook(env, monkeypatch):
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["hook_client"].startswith("hook client: python ")
     assert str(env["hook"]) in (env["home"] / ".claude/settings.json").read_text()
+
+
+def test_post_tool_events_are_registered_and_undone_exactly(env):
+    """The events that bring what the agent read to adr (PostToolUse and its kin), for every host
+    that has one — and uninstall gives each config back byte for byte, the user's own after-hooks kept."""
+    seed(env, "claude-code")
+    claude = env["home"] / ".claude/settings.json"
+    mine = json.loads(claude.read_text())
+    mine["hooks"]["PostToolUse"] = [{"matcher": "Write", "hooks": [{"type": "command", "command": "prettier -w"}]}]
+    claude.write_text(json.dumps(mine, indent=1) + "\n")
+    for host in ("cursor", "gemini", "codex", "windsurf"):
+        seed(env, host)
+    before = snapshot(env["home"])
+    for host in ("claude-code", "cursor", "gemini", "codex", "windsurf", "copilot"):
+        INSTALLERS[host].install(ctx_for(env, trust=False))
+    doc = json.loads(claude.read_text())
+    assert doc["hooks"]["PostToolUse"][0]["hooks"][0]["command"] == "prettier -w"
+    ours = doc["hooks"]["PostToolUse"][1]
+    assert ours["matcher"] == "Bash|Read|Grep|WebFetch|WebSearch|Task|mcp__.*"
+    assert ours["hooks"][0]["command"] == f"{env['hook']} claude-code"
+    assert INSTALLERS["claude-code"].configured(ctx_for(env)).keys() >= {"PreToolUse", "PostToolUse", "SessionStart"}
+    assert INSTALLERS["codex"].configured(ctx_for(env)).keys() >= {"PreToolUse", "PermissionRequest", "PostToolUse"}
+    assert INSTALLERS["gemini"].configured(ctx_for(env)).keys() >= {"BeforeTool", "AfterTool", "SessionStart"}
+    assert INSTALLERS["cursor"].configured(ctx_for(env)).keys() >= {"afterShellExecution", "afterMCPExecution"}
+    assert INSTALLERS["windsurf"].configured(ctx_for(env)).keys() >= {"post_read_code", "post_mcp_tool_use"}
+    assert INSTALLERS["copilot"].configured(ctx_for(env)).keys() == {"preToolUse", "postToolUse"}
+    again = snapshot(env["home"])
+    for host in ("claude-code", "cursor", "gemini", "codex", "windsurf", "copilot"):
+        INSTALLERS[host].install(ctx_for(env, trust=False))
+    assert snapshot(env["home"]) == again  # idempotent
+    for host in ("claude-code", "cursor", "gemini", "codex", "windsurf", "copilot"):
+        INSTALLERS[host].uninstall(ctx_for(env))
+    assert snapshot(env["home"]) == before

@@ -73,10 +73,22 @@ def test_parse_all_falls_back_to_parse_for_single_action_hosts():
 
 
 # ---- Claude Code SessionStart --------------------------------------------------------------------
+# (parse only marks the event; the scan is adr/supply/agent_supply.py, run by the daemon's
+# agent-supply component or, without a daemon, by adr/respond/observe_local.py — used here)
 
 def _write(p: Path, obj) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(obj if isinstance(obj, str) else json.dumps(obj))
+
+
+def _session_start(tmp_path, monkeypatch, payload):
+    from adr.config import Settings
+    from adr.respond.observe_local import observe_in_process
+
+    monkeypatch.setenv("ADR_HOME", str(tmp_path / "adr"))
+    ev = claude_code.INTEGRATION.parse(payload)
+    assert ev.action is None and ev.event == "SessionStart" and ev.observation is not None
+    return observe_in_process(ev, Settings(offline=True))
 
 
 def test_session_start_reports_risky_plugins_and_mcp_servers(tmp_path, monkeypatch):
@@ -94,24 +106,24 @@ def test_session_start_reports_risky_plugins_and_mcp_servers(tmp_path, monkeypat
     _write(proj / ".mcp.json", {"mcpServers": {"remote": {"type": "http", "url": "http://203.0.113.4/mcp"}}})
     payload = load("claude-code/session_start.json")
     payload["cwd"] = str(proj)
-    ev = claude_code.INTEGRATION.parse(payload)
-    assert ev.action is None and ev.event == "SessionStart"
-    assert ev.risky == 3
-    assert "downloads and runs code" in ev.report and "reads credentials" in ev.report and "setup.sh" in ev.report
-    assert "fetches a package at start" in ev.report and "is given secrets" in ev.report
-    assert "without TLS" in ev.report
-    assert "adr-hook" not in ev.report and "echo ok" not in ev.report  # adr itself and harmless hooks
+    ev = _session_start(tmp_path, monkeypatch, payload)
+    report = ev.notice
+    assert "hook SessionStart" in report and "setup.sh" in report  # the plugin hook that downloads and runs code
+    assert "rce.download-to-shell" in report and "credentials.secret-file-read" in report  # judged by the engine
+    assert "fetches a package each time it starts" in report and "is given secrets: DB_TOKEN" in report
+    assert "without TLS" in report
+    assert "adr-hook" not in report and "echo ok" not in report  # adr itself and harmless hooks
     out = json.loads(claude_code.INTEGRATION.format(Verdict(Decision.ALLOW), ev).stdout)
     assert out["hookSpecificOutput"]["hookEventName"] == "SessionStart"
-    assert out["hookSpecificOutput"]["additionalContext"] == ev.report
-    assert "3 other" in out["systemMessage"]
+    assert out["hookSpecificOutput"]["additionalContext"] == report
+    assert "need your review" in out["systemMessage"]
 
 
 def test_session_start_is_silent_when_nothing_is_risky(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     _write(tmp_path / ".claude" / "settings.json", {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "say done"}]}]}})
-    ev = claude_code.INTEGRATION.parse({"hook_event_name": "SessionStart", "cwd": str(tmp_path)})
-    assert ev.report == ""
+    ev = _session_start(tmp_path, monkeypatch, {"hook_event_name": "SessionStart", "cwd": str(tmp_path)})
+    assert ev.notice == "" and ev.user_notice == ""
     assert claude_code.INTEGRATION.format(Verdict(Decision.ALLOW), ev).stdout == ""
 
 
@@ -121,8 +133,8 @@ def test_session_start_survives_broken_files(tmp_path, monkeypatch):
     _write(tmp_path / ".claude.json", "[]")
     (tmp_path / ".claude" / "plugins" / "p" / "hooks").mkdir(parents=True)
     _write(tmp_path / ".claude" / "plugins" / "p" / "hooks" / "hooks.json", {"hooks": {"X": "nope"}})
-    ev = claude_code.INTEGRATION.parse({"hook_event_name": "SessionStart", "cwd": str(tmp_path)})
-    assert ev.report == ""
+    ev = _session_start(tmp_path, monkeypatch, {"hook_event_name": "SessionStart", "cwd": str(tmp_path)})
+    assert ev.notice == ""
 
 
 def test_opencode_patch_tool_is_read_per_file():

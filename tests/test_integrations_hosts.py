@@ -69,7 +69,10 @@ CASES = {
 
 def test_every_fixture_has_a_case():
     on_disk = {str(p.relative_to(FIX)) for p in FIX.rglob("*.json")}
-    extra = {"claude-code/session_start.json", "codex/apply_patch.json", "codex/apply_patch_move.json"}
+    extra = {"claude-code/session_start.json", "codex/apply_patch.json", "codex/apply_patch_move.json",
+             "gemini/session_start.json", "windsurf/post_read_code.json"}
+    from test_tool_output_hooks import POST  # the tool-output shapes: tests/test_tool_output_hooks.py
+    extra |= set(POST)
     assert on_disk == set(CASES) | extra
 
 

@@ -66,6 +66,8 @@ def _register() -> None:
     from adr.cli import alerts  # noqa: F401
     from adr.cli import export  # noqa: F401
     from adr.cli import policy  # noqa: F401
+    from adr.cli import scan  # noqa: F401
+    from adr.cli import taint  # noqa: F401  (last: `adr sessions` only if no other module defines it)
 
 
 _register()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from adr.component import (Call, CallContext, CallSpec, Component, Decided, DecisionInput, Flag,  # noqa: F401
-                           safe)
+                           Notice, Observed, safe)
 
 if TYPE_CHECKING:  # pragma: no cover
     from adr.daemon.server import Daemon
@@ -47,6 +47,8 @@ def default_components(daemon: "Daemon") -> list[Component]:
     from adr.policy.central_desk import PolicyDesk
     from adr.record.export.desk import ExportDesk
     from adr.record.history import History
+    from adr.respond.supply_watch import AgentSupply
+    from adr.respond.taint import Taint
     from adr.respond.undo_desk import UndoDesk
 
     # UndoDesk relaxes (allow with a snapshot instead of asking): before Breakers and every other
@@ -54,4 +56,6 @@ def default_components(daemon: "Daemon") -> list[Component]:
     out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), Breakers(daemon),
                             CrossCallMemory(daemon), History(daemon), ProcessMonitor(daemon), FileMonitor(daemon)]
     out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
+    # tightening adjusters, after every relaxing one: a changed MCP tool asks, a tainted session asks
+    out += [AgentSupply(daemon), Taint(daemon)]
     return out

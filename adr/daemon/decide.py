@@ -23,10 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from adr.actions import Action, Decision, Verdict
+from adr.actions import Action, Decision, Observation, ObservationKind, Verdict
 from adr.daemon import protocol as P
 from adr.daemon.approvals import Outcome
-from adr.component import Component, Decided, DecisionInput, safe
+from adr.component import Component, Decided, DecisionInput, Notice, Observed, safe
 from adr.daemon.failsafe import fail_verdict
 from adr.daemon.peer import PeerCred
 from adr.monitor.ancestry import find_agent_ancestor, parent_of
@@ -43,6 +43,7 @@ Pending = Callable[[dict[str, Any]], Awaitable[None]]  # called with the "pendin
 
 WORKERS = 4  # judging threads: the engine is pure Python (the GIL is shared); 4 keeps a slow one from queueing others
 HARD_TIMEOUT = 5.0  # seconds: a judgement not back by then is answered without it (a hang, not a budget)
+OBSERVE_TIMEOUT = 10.0  # seconds a component may take over one observation (a session-start scan reads files)
 
 
 class Decider:
@@ -51,6 +52,7 @@ class Decider:
         self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="adr-judge")
         self.hard_timeouts = 0
         self.budget_exhausted = 0
+        self.observations = 0
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -212,11 +214,57 @@ class Decider:
                          hint="free disk space or fix the permissions of adr's state directory, then `adr status`")
         return v, "audit-fail"
 
+    # ---- observations: what the agent read (never blocked, never asked about) -------------------
+
+    async def observe(self, obs: Observation, request_id: str, host: str, event: str,
+                      cred: PeerCred) -> Notice:
+        """Scan a tool's output with the engine (in a worker thread, bounded like a judgement), then
+        let every component respond (taint, alerts, the agent-supply scan); their notices, joined,
+        are what the hook adds to the agent's context. A failure costs the notice, never the read."""
+        d = self.d
+        loaded = d.loaded
+        assert loaded is not None
+        settings = loaded.settings
+        verdict: "Verdict | None" = None
+        if obs.kind is ObservationKind.TOOL_OUTPUT:
+            def scan() -> "Verdict | None":
+                try:
+                    return loaded.judge.scan_bounded(obs)
+                except Exception:
+                    log.exception("scanning a %s output failed", obs.source)
+                    return None
+
+            fut = asyncio.get_running_loop().run_in_executor(self.pool, scan)
+            try:
+                verdict = await asyncio.wait_for(asyncio.shield(fut), HARD_TIMEOUT)
+            except asyncio.TimeoutError:
+                self.hard_timeouts += 1
+                log.error("scan %s: no result after %.0f s; answering without it", request_id, HARD_TIMEOUT)
+        o = Observed(request_id, host, event, obs, origin_of(cred.pid), settings, verdict)
+        self.observations += 1
+        notes: list[Notice] = []
+        for c in d.components:
+            if type(c).observe is _BASE_OBSERVE:
+                continue
+            got = safe(c, "observe", lambda c=c: c.observe(o))
+            if asyncio.iscoroutine(got) or isinstance(got, asyncio.Future):
+                try:
+                    got = await asyncio.wait_for(got, OBSERVE_TIMEOUT)
+                except Exception:
+                    log.exception("component %s failed to observe %s", c.name, request_id)
+                    got = None
+            if isinstance(got, Notice):
+                notes.append(got)
+        return Notice("\n\n".join(n.context for n in notes if n.context),
+                      " ".join(n.user for n in notes if n.user))
+
     def status(self) -> dict[str, Any]:
-        return {"workers": WORKERS, "budget_exhausted": self.budget_exhausted, "hard_timeouts": self.hard_timeouts}
+        return {"workers": WORKERS, "budget_exhausted": self.budget_exhausted, "hard_timeouts": self.hard_timeouts,
+                "observations": self.observations}
 
 
 _BASE_BEFORE = Component.before_answer
+_BASE_OBSERVE = Component.observe
 
 
 def origin_of(pid: int | None) -> Origin:

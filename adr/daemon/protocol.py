@@ -31,6 +31,9 @@ Fast hooks: {"op": "hook", "host": "claude-code", "payload": <the host's hook JS
 "progress": true} — the daemon parses the payload with the host's integration, judges every action in
 it like "decide" (same interim "pending" lines), and answers {"op": "hook", "data": {"stdout": "…",
 "stderr": "…", "exit_code": 0}}: exactly what the hook prints, so the client needs no adr module.
+An event that carries what the agent read (PostToolUse and its kin, SessionStart) is scanned and
+handed to the components first (adr.daemon.decide.Decider.observe); their notice is in that output.
+The JS plugins send their after-tool events this way, with "payload" as an object.
 adr-hook's fast paths (Python and native) send {"v": 1, "op": "hook", …, "frame": true, "payload_bytes":
 "<the host's bytes exactly as read, each byte one character (latin-1), JSON-escaped>"}: the daemon parses
 those very bytes with adr.integrations.interface.decode_hook_input — as the in-process fallback does — so

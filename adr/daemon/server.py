@@ -516,6 +516,8 @@ class Daemon:
                           HookEvent(host=integ.name, event="PreToolUse", action=None))
         best: "tuple[P.Response, HookEvent] | None" = None
         for ev in events:
+            if ev.observation is not None:  # what the agent read: scanned, answered with a notice
+                ev = await self._observe(ev, req, cred)
             action = ev.action
             if action is not None and req.home:
                 action = action.with_context(home=req.home)  # the agent's HOME, not the daemon's
@@ -531,6 +533,20 @@ class Daemon:
                 break
         assert best is not None  # parse_all never returns an empty list
         return output(*best)
+
+    async def _observe(self, ev: Any, req: P.Request, cred: PeerCred) -> Any:
+        """A hook event that carries an observation, with the components' notice filled in."""
+        assert self.decider is not None
+        obs = ev.observation
+        if self.approvals is not None:  # an agent's hook, like any other: it may not answer for the human
+            self.approvals.note_hook_peer(cred.pid, ev.host or req.host, obs.context.session)
+        if req.home:
+            obs = _replace(obs, context=_replace(obs.context, home=req.home))
+        from adr.respond.taint import with_file_text
+
+        obs = await asyncio.get_running_loop().run_in_executor(None, with_file_text, obs)
+        note = await self.decider.observe(obs, req.id, ev.host or req.host, ev.event, cred)
+        return _replace(ev, notice=note.context, user_notice=note.user)
 
     async def _shim(self, req: P.Request, cred: PeerCred, writer: "asyncio.StreamWriter | None") -> P.Response:
         """A native command shim: plan what to judge exactly as adr/intercept/shim.py does, with the values the

@@ -23,6 +23,9 @@ _RE2_OPTS.log_errors = False  # a bad user regex is reported by us, with file/ru
 _SET_OPTS = re2.Options()
 _SET_OPTS.max_mem = 64 << 20
 _SET_OPTS.log_errors = False
+_ANY_OPTS = re2.Options()
+_ANY_OPTS.max_mem = 64 << 20
+_ANY_OPTS.log_errors = False
 MAX_SCAN = 1 << 20  # bytes of content a regex looks at (first MiB)
 
 
@@ -80,6 +83,7 @@ class RegexBank:
         self._sets: dict[str, Any] = {}
         self._probes: dict[str, Any] = {}  # uncompiled sets that validate patterns as they come
         self._full: dict[str, _Matcher] = {}  # short texts: every pattern of the field
+        self._any: dict[str, Any] = {}  # PRECHECKED fields: all patterns as one alternation
         self._subsets: dict[tuple[str, tuple[int, ...]], _Matcher] = {}
 
     def add(self, attr: str, pattern: str, field: str = "") -> int:
@@ -115,7 +119,17 @@ class RegexBank:
     # Fields whose patterns make a big set DFA (secret formats, path globs, code idioms): every new
     # text explores new DFA states, so even short texts are faster through the filter (measured on
     # the benign corpus, cold: file content 206 → 16 µs, file path 36 → 8 µs, script code 22 → 6 µs).
-    FILTERED = frozenset({"content", "old_content", "code", "path", "host", "arguments"})
+    FILTERED = frozenset({"content", "old_content", "code", "path", "host", "arguments", "body", "instructions",
+                          "hidden"})
+    # Fields of text the agent read (kilobytes per tool output, and nearly always harmless): one RE2
+    # search of all the field's patterns joined by `|` says first whether any can match at all — a
+    # single DFA pass (~1 µs per KiB), which, unlike RE2::Set, falls back to the NFA instead of
+    # answering "no match" if its DFA runs out of memory. Only when it matches does the filter
+    # work out which patterns did.
+    PRECHECKED = frozenset({"body", "instructions", "hidden"})
+    # …and for a field that is costly to build, the precheck runs on a cheaper text that contains every
+    # match the field can have (adr.engine.textnorm.TextView.instructions_superset)
+    SUPERSET = {"instructions": "instructions_superset"}
 
     def compile(self) -> None:
         for attr, pats in self._patterns.items():
@@ -124,6 +138,8 @@ class RegexBank:
             filt = self._filter(pats)
             self._sets[attr] = filt
             self._full[attr] = _Matcher(filt if attr in self.FILTERED else whole, None)
+            if attr in self.PRECHECKED:
+                self._any[attr] = re2.compile("(?m)" + "|".join(f"(?:{p})" for p in pats), options=_ANY_OPTS)
 
     @staticmethod
     def _filter(patterns: "list[str]") -> Any:
@@ -174,13 +190,22 @@ class RegexBank:
         got = _NO_HITS
         scope = d.get("_bank_scope")
         match = (scope.get(attr) if scope is not None else None) or self._full.get(attr)
+        sup = self.SUPERSET.get(attr)
+        if match is not None and sup is not None and attr in self._any:
+            wide = getattr(subject, sup, None)
+            if wide is not None and self._any[attr].search(
+                    (wide if len(wide) <= MAX_SCAN else wide[:MAX_SCAN]).encode("utf-8", "surrogatepass")) is None:
+                match = None  # nothing can match the field either: it is never built
         if match is not None:
             value = getattr(subject, attr)
             if value:
                 v = "\n".join(value) if type(value) is tuple else value
                 if v:
                     data = (v if len(v) <= MAX_SCAN else v[:MAX_SCAN]).encode("utf-8", "surrogatepass")
-                    if len(data) <= self.SHORT:
+                    pre = self._any.get(attr)
+                    if pre is not None and pre.search(data) is None:
+                        pass  # nothing of the field can match: no hits
+                    elif len(data) <= self.SHORT:
                         # a short text cannot exhaust the set's DFA memory within one search
                         got = match(data)
                     else:
@@ -538,6 +563,14 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "issue": _c_names_any("issues"),
         "programs": _c_names_any("programs_tuple"),
         "source": _c_regex("source"),
+    },
+    "text": {
+        "text": _c_regex("body"),
+        "instructions": _c_regex("instructions"),
+        "hidden": _c_regex("hidden"),
+        "markers": _c_names_any("markers"),
+        "source": _c_names("source"),
+        "tool": _c_names("tool"),
     },
     "mcp": {
         "server": _c_names("server"),

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity, Verdict
+from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
-                                 UrlSubject)
+                                 TextSubject, UrlSubject)
+from adr.engine import textnorm
 from adr.engine.pathnorm import compile_globs
 from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
@@ -266,6 +267,27 @@ class Engine:
         run = _Run(self, action, budget or Budget())
         try:
             run.action()
+        except OutOfBudget:
+            pass
+        if run.budget.exhausted:
+            run.out_of_budget()
+        return run.result()
+
+    def scan(self, obs: Observation, budget: "Budget | None" = None) -> tuple[Finding, ...]:
+        """Text the agent read → the findings of the `on: text` rules (prompt injection and the like).
+
+        Costs one work unit per 4 KiB on top of the check itself, so a huge output meets the same
+        deterministic bound as a huge command; normalisation (adr.engine.textnorm) is linear."""
+        bucket = self._index.by_on.get("text")
+        if not bucket or not obs.text:
+            return ()
+        # the run's action only names what was read (evidence when the budget runs out)
+        stand_in = Action(ActionKind.FILE_READ, obs.context, path=obs.origin or obs.source)
+        run = _Run(self, stand_in, budget or Budget())
+        try:
+            run.budget.charge(1 + len(obs.text) // 4096)
+            subject = TextSubject(textnorm.view(obs.text), obs.source, obs.context.tool, obs.origin)
+            run.check(bucket, subject, note=f"in {obs.source} text")
         except OutOfBudget:
             pass
         if run.budget.exhausted:

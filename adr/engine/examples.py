@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adr.actions import Action, ActionKind, Context
+from dataclasses import replace
+
+from adr.actions import Action, ActionKind, Context, Finding, Observation, ObservationKind
 from adr.engine.core import Engine
 from adr.engine.rules import Example, Rule, example_action_fields
 
@@ -34,11 +36,25 @@ def example_action(ex: Example, on: str) -> Action:
     return Action(kind=kind, context=EXAMPLE_CONTEXT, **f)
 
 
+def example_observation(ex: Example) -> Observation:
+    """An `on: text` example: the text the agent read, where from (default: a fetched page)."""
+    f = example_action_fields(ex, "text")
+    return Observation(ObservationKind.TOOL_OUTPUT, replace(EXAMPLE_CONTEXT, tool=f["tool"]), text=f["text"],
+                       source=f["source"], origin=f"example ({f['source']})")
+
+
+def example_findings(engine: Engine, ex: Example, on: str) -> tuple[Finding, ...]:
+    """What the whole engine finds for one example (text rules scan, the others evaluate)."""
+    if on == "text":
+        return engine.scan(example_observation(ex))
+    return engine.evaluate(example_action(ex, on))
+
+
 def check_rule(engine: Engine, rule: Rule) -> list[ExampleFailure]:
     out = []
     for expected, examples in (("match", rule.examples_match), ("not_match", rule.examples_not_match)):
         for ex in examples:
-            ids = tuple(f.rule_id for f in engine.evaluate(example_action(ex, rule.on)))
+            ids = tuple(f.rule_id for f in example_findings(engine, ex, rule.on))
             fired = rule.id in ids
             if fired != (expected == "match"):
                 out.append(ExampleFailure(rule.id, rule.file, expected, ex.describe(), ids))

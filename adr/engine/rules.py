@@ -8,7 +8,7 @@ Schema (engine: 1), per file:
   macros: {name: {on: …, match: {…}}}
   rules:
     - id, title, description, severity (info|low|medium|high|critical), action (deny|ask|log),
-      on (command|file|url|script|shell|mcp), match {…}, exceptions [{name, match}],
+      on (command|file|url|script|shell|mcp|text), match {…}, exceptions [{name, match}],
       platforms, references (ATT&CK ids), tags, enabled,
       examples: {match: [...], not_match: [...]}   — both required: a rule without examples is
                                                      a rule without tests.
@@ -337,6 +337,7 @@ _EXAMPLE_KEYS = {
     "command": {"command"}, "shell": {"command"}, "script": {"command", "path", "content", "kind"},
     "file": {"path", "content", "old_content", "kind", "command"}, "url": {"url", "command"},
     "mcp": {"server", "tool", "arguments"},
+    "text": {"text", "source", "tool"},
 }
 
 
@@ -356,6 +357,8 @@ def example_action_fields(ex: Example, on: str) -> dict[str, Any]:
     """How an example becomes an action (used by the example checker)."""
     v = ex.value
     if isinstance(v, str):
+        if on == "text":
+            return {"kind": "text", "text": v, "source": "web", "tool": ""}
         if on == "url":
             return {"kind": "url_fetch", "url": v}
         if on == "file":
@@ -365,6 +368,8 @@ def example_action_fields(ex: Example, on: str) -> dict[str, Any]:
         return {"kind": "exec", "command": v["command"]}
     if on == "url":
         return {"kind": "url_fetch", "url": v["url"]}
+    if on == "text":
+        return {"kind": "text", "text": v.get("text", ""), "source": v.get("source", "web"), "tool": v.get("tool", "")}
     if on == "mcp":
         args = v.get("arguments", {})
         import json

@@ -9,8 +9,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from typing import TYPE_CHECKING
+
 from adr.engine.pathnorm import normalize
 from adr.shell.model import SimpleCommand
+
+if TYPE_CHECKING:  # pragma: no cover
+    from adr.engine.textnorm import TextView
 
 
 class lazy:
@@ -245,6 +250,31 @@ class ShellSubject:
     @property
     def programs_tuple(self) -> tuple[str, ...]:
         return tuple(sorted(self.programs))
+
+
+class TextSubject:
+    """Text the agent read (a tool's output, an instruction file, an MCP tool's description), in the
+    three views of adr.engine.textnorm."""
+
+    on = "text"
+
+    def __init__(self, view: "TextView", source: str, tool: str = "", origin: str = "") -> None:
+        self.view = view
+        self.body = view.text  # not "text": CommandSubject.text is the argv, and the regex bank keys by name
+        self.instructions_superset = view.instructions_superset
+        self.hidden = view.hidden
+        self.markers = view.markers
+        self.source = source
+        self.tool = tool
+        self.origin = origin
+
+    @lazy
+    def instructions(self) -> str:
+        return self.view.instructions  # the quotation pass, only when the superset could match
+
+    @property
+    def evidence_subject(self) -> str:
+        return self.origin or self.source
 
 
 class McpSubject:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from adr.actions import Action, ActionKind, Context, Decision, Verdict
+from adr.actions import Action, ActionKind, Context, Decision, Observation, ObservationKind, Verdict
 from adr.integrations.interface import HookEvent, HookInputError
 
 MAX_TEXT = 32 * 1024 * 1024  # real Write payloads reach tens of MiB; beyond this a field is refused
@@ -132,3 +132,88 @@ class RecordedEvent(HookEvent):
     """
 
     recorded: Action | None = None
+
+
+# ---- what a tool returned (PostToolUse and its kin) ------------------------------------------------
+
+MAX_OUTPUT_CHARS = 4 * 1024 * 1024  # text taken from one tool result (the scan reads the first MiB)
+# keys whose values are the tool's *content*, tried first when a result is an object
+_CONTENT_KEYS = ("llmContent", "textResultForLlm", "text_result_for_llm", "content", "text", "result", "output",
+                 "stdout", "stderr", "results", "body", "message", "data", "file", "mcp_result", "result_json")
+_META_KEYS = frozenset({"type", "filePath", "file_path", "numLines", "startLine", "totalLines", "durationMs",
+                        "durationSeconds", "code", "codeText", "bytes", "interrupted", "isImage", "resultType",
+                        "result_type", "tool_use_id", "returnDisplay", "success", "mimeType", "annotations"})
+
+
+def output_text(value: Any, limit: int = MAX_OUTPUT_CHARS) -> str:
+    """The text a tool's result put in front of the model, whatever its shape: a string, MCP content
+    blocks ([{type: text, text}]), Claude Code's {stdout, stderr} / {file: {content}} / {result},
+    Gemini's {llmContent}, Copilot's {textResultForLlm}, JSON text. Bounded; never raises."""
+    out: list[str] = []
+    size = 0
+    stack: list[Any] = [value]
+    steps = 0
+    while stack and size < limit and steps < 100_000:
+        steps += 1
+        v = stack.pop()
+        if isinstance(v, str):
+            if v:
+                out.append(v)
+                size += len(v)
+        elif isinstance(v, list):
+            stack.extend(reversed(v))
+        elif isinstance(v, dict):
+            keys = [k for k in _CONTENT_KEYS if k in v]
+            rest = [k for k in v if k not in keys and k not in _META_KEYS]
+            if "llmContent" in v:  # Gemini: returnDisplay repeats it for the terminal
+                keys, rest = ["llmContent"], []
+            stack.extend(reversed([v[k] for k in keys + rest]))
+    text = "\n".join(out)
+    return text if len(text) <= limit else text[:limit]
+
+
+def source_of(tool: str) -> str:
+    """Where a tool's output comes from, for the `source` of `on: text` rules."""
+    t = tool.lower()
+    if t.startswith(("mcp__", "mcp:", "mcp_")) or "/" in t:
+        return "mcp"
+    if t in ("webfetch", "web_fetch", "fetch", "fetch_webpage", "webfetch_tool", "browser", "navigate"):
+        return "web"
+    if t in ("websearch", "web_search", "google_web_search", "search", "codebase_search"):
+        return "search"
+    if t in ("read", "read_file", "read_many_files", "view", "notebookread", "grep", "glob", "ls", "read_code",
+             "readfile", "cat"):
+        return "file"
+    if t in ("bash", "shell", "run_shell_command", "exec", "exec_command", "terminal", "run_terminal_cmd",
+             "run_command", "powershell", "run_in_terminal", "local_shell", "shell_command"):
+        return "shell"
+    return "other"
+
+
+def origin_of(tool: str, tool_input: dict[str, Any]) -> str:
+    """What the output is *of*, for the human: the URL, the path, the command, the query."""
+    for key in ("url", "urls", "file_path", "filePath", "absolute_path", "path", "paths", "command", "query",
+                "pattern", "prompt"):
+        v = tool_input.get(key)
+        if isinstance(v, list) and v and isinstance(v[0], str):
+            v = " ".join(v)
+        if isinstance(v, str) and v:
+            if key == "prompt":  # Gemini's web_fetch: the URLs are in the prompt
+                url = next((w for w in v.split() if w.startswith(("http://", "https://"))), "")
+                return (url or v)[:500]
+            return v[:500]
+    return tool
+
+
+def tool_output_event(host: str, event: str, ctx: Context, tool: str, tool_input: dict[str, Any], result: Any,
+                      *, source: str = "", origin: str = "") -> HookEvent:
+    """A tool's result as an observation (nothing to allow or deny: it is scanned)."""
+    obs = Observation(ObservationKind.TOOL_OUTPUT, ctx, text=output_text(result), source=source or source_of(tool),
+                      origin=origin or origin_of(tool, tool_input))
+    return HookEvent(host, event, None, tool, observation=obs)
+
+
+def session_start_event(host: str, event: str, ctx: Context) -> HookEvent:
+    """A session starts: what it loads (instruction files, skills, plugins, hooks, MCP tools) is scanned."""
+    return HookEvent(host, event, None, "", observation=Observation(ObservationKind.SESSION_START, ctx,
+                                                                     source="session", origin=ctx.cwd))

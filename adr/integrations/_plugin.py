@@ -6,7 +6,13 @@ The plugin hands adr one object describing the tool call (over the daemon socket
    "session": "<id>", "cwd": "<dir>"}
 and reads back {"decision": "allow|ask|deny", "reason": "...", "title": "..."}. The plugin maps
 that onto the host: OpenClaw returns {requireApproval} for ask and {block, blockReason} for deny;
-OpenCode throws an Error for deny. Stdlib only.
+OpenCode throws an Error for deny.
+
+After a tool ran, the plugin sends the same object with the tool's result ("output"), under the
+host's after-event: adr scans it for injected instructions and answers {"decision": "allow",
+"warning": "..."}; OpenCode's plugin appends the warning to the output the model reads (its
+tool.execute.after may change output.output), OpenClaw's after_tool_call is fire-and-forget (the
+result already went to the model), so there the scan only taints the session and alerts. Stdlib only.
 """
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, split_mcp_name)
+                                      need_object, reason_text, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 
@@ -44,23 +50,27 @@ def tool_action(tool: str, a: dict[str, Any], ctx: Context) -> Action | None:
 class PluginHost:
     """One JS-plugin host. `before_events` are the events that can be answered."""
 
-    def __init__(self, name: str, agent: str, before_events: tuple[str, ...], can_ask: bool) -> None:
+    def __init__(self, name: str, agent: str, before_events: tuple[str, ...], can_ask: bool,
+                 after_events: tuple[str, ...] = ()) -> None:
         self.name = name
         self.agent = agent
         self.before_events = before_events
+        self.after_events = after_events
         self.can_ask = can_ask
 
     def parse_all(self, payload: Any) -> list[HookEvent]:
         p = need_object(payload, self.name)
         event = get_str(p, "hook_event_name", "input") or self.before_events[0]
         tool = get_str(p, "tool", "input")
-        if event not in self.before_events:
+        if event not in self.before_events + self.after_events:
             return [HookEvent(self.name, event, None, tool)]
         if not tool:
             raise HookInputError(f"{self.name} input has no tool name")
         args = get_obj(p, "args", "input")
         ctx = Context(host=self.name, agent=self.agent, session=get_str(p, "session", "input"),
                       cwd=get_str(p, "cwd", "input"), tool=tool, home=host_home())
+        if event in self.after_events:
+            return [tool_output_event(self.name, event, ctx, tool, args, p.get("output", p.get("result")))]
         if tool.lower() in ("apply_patch", "patch"):
             from adr.integrations.codex import patch_actions
 
@@ -73,6 +83,11 @@ class PluginHost:
         return max(events, key=lambda e: len(e.action.content) if e.action else -1)
 
     def format(self, verdict: Verdict, event: HookEvent, *, auto_approve: bool = False) -> HookOutput:
+        if event.event in self.after_events:
+            out: dict[str, Any] = {"decision": "allow"}
+            if event.notice:
+                out["warning"] = event.notice
+            return HookOutput(stdout=json.dumps(out))
         if event.event not in self.before_events and event.event != "PreToolUse":  # PreToolUse: fail-safe
             return HookOutput(stdout=json.dumps({"decision": "allow"}))
         decision = effective(verdict, self.can_ask)

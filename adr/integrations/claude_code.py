@@ -4,10 +4,16 @@ Input (stdin, one object): session_id, transcript_path, cwd, permission_mode, ho
 tool_name, tool_input, tool_use_id. Output on stdout for PreToolUse:
   {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow|deny|ask",
                           "permissionDecisionReason": "..."}}
-(ask: the reason is shown to the user; deny: it is shown to Claude). For SessionStart adr reports
-other plugins' hooks and MCP servers that contain risky patterns, as
-  {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "..."},
-   "systemMessage": "..."}.
+(ask: the reason is shown to the user; deny: it is shown to Claude).
+
+PostToolUse (after a tool ran) adds tool_response: Bash {stdout, stderr, interrupted, isImage}, Read
+{type, file: {filePath, content, numLines, startLine, totalLines}}, WebFetch {bytes, code, codeText,
+result, durationMs, url}, WebSearch {query, results}, MCP tools their content blocks. It cannot block
+(the tool ran); adr scans the output for injected instructions and, when it finds some, answers
+  {"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": "..."}, "systemMessage": "..."}
+(additionalContext reaches the model with the tool result; systemMessage is shown to the user).
+SessionStart: adr's scan of what the session loads (hooks, plugins, skills, instruction files, MCP
+tools), the same shape with hookEventName "SessionStart".
 Source: Claude Code hooks reference (docs.claude.com / code.claude.com "Hooks reference").
 
 Stdlib only (imported by the hook client on every tool call).
@@ -15,27 +21,20 @@ Stdlib only (imported by the hook client on every tool call).
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
-from adr.integrations._common import host_home, get_obj, get_str, join_edits, mcp_action, need_object, split_mcp_name
+from adr.integrations._common import (host_home, get_obj, get_str, join_edits, mcp_action, need_object,
+                                      session_start_event, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "claude-code"
 # The tools adr's installer matches on PreToolUse (one regex, Claude Code matcher syntax).
 PRE_TOOL_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|WebSearch|mcp__.*"
-
-
-@dataclass(frozen=True)
-class SessionStartEvent(HookEvent):
-    """SessionStart carries adr's report on the session's other hooks and MCP servers."""
-
-    cwd: str = ""
-    report: str = ""
-    risky: int = 0
+# …and on PostToolUse: the tools whose output brings outside text into the session (a subagent's
+# report (Task) carries what it read)
+POST_TOOL_MATCHER = "Bash|Read|Grep|WebFetch|WebSearch|Task|mcp__.*"
+CONTEXT_EVENTS = ("PostToolUse", "SessionStart")  # events whose answer can add to the model's context
 
 
 def _str(d: dict[str, Any], key: str) -> str:
@@ -69,10 +68,6 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
     return None
 
 
-def _home() -> Path:
-    return Path(os.environ.get("HOME") or os.path.expanduser("~"))
-
-
 class ClaudeCode:
     name = NAME
     can_ask = True
@@ -84,30 +79,25 @@ class ClaudeCode:
             raise HookInputError("hook_event_name must be a string")
         tool = get_str(payload, "tool_name", "input")
         cwd = get_str(payload, "cwd", "input")
+        ctx = Context(host=NAME, agent="claude", session=str(payload.get("session_id") or ""),
+                      cwd=cwd, tool=tool, home=host_home())
         if event == "SessionStart":
-            from adr.integrations import inventory  # only this event pays for the scan
-
-            items = inventory.scan_claude(_home(), cwd)
-            return SessionStartEvent(host=NAME, event=event, action=None, cwd=cwd,
-                                     report=inventory.report(items),
-                                     risky=sum(1 for i in items if i.risks))
+            return session_start_event(NAME, event, ctx)
+        if event == "PostToolUse":
+            if not tool:
+                raise HookInputError("PostToolUse input has no tool_name")
+            return tool_output_event(NAME, event, ctx, tool, get_obj(payload, "tool_input", "input"),
+                                     payload.get("tool_response"))
         if event != "PreToolUse":
             return HookEvent(host=NAME, event=event, action=None, raw_tool=tool)
         if not tool:
             raise HookInputError("PreToolUse input has no tool_name")
         ti = get_obj(payload, "tool_input", "input")
-        ctx = Context(host=NAME, agent="claude", session=str(payload.get("session_id") or ""),
-                      cwd=cwd, tool=tool, home=host_home())
         return HookEvent(host=NAME, event=event, action=_tool_action(tool, ti, ctx), raw_tool=tool)
 
     def format(self, verdict: Verdict, event: HookEvent, *, auto_approve: bool = False) -> HookOutput:
-        if isinstance(event, SessionStartEvent):
-            if not event.report:
-                return HookOutput()
-            out = {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": event.report},
-                   "systemMessage": f"adr: {event.risky} other hook(s)/MCP server(s) contain risky patterns "
-                                    "(details in the session context)"}
-            return HookOutput(stdout=json.dumps(out))
+        if event.event in CONTEXT_EVENTS:
+            return context_output(event)
         if event.event != "PreToolUse":
             return HookOutput()
         if verdict.decision is Decision.ALLOW and not auto_approve:
@@ -117,6 +107,19 @@ class ClaudeCode:
                                       "permissionDecision": verdict.decision.value,
                                       "permissionDecisionReason": reason or verdict.reason}}
         return HookOutput(stdout=json.dumps(out))
+
+
+def context_output(event: HookEvent) -> HookOutput:
+    """adr's notice in the model's context (additionalContext) and one line for the user; nothing
+    when there is nothing to say. Claude Code's shape, which Codex reads too."""
+    if not event.notice and not event.user_notice:
+        return HookOutput()
+    out: dict[str, Any] = {}
+    if event.notice:
+        out["hookSpecificOutput"] = {"hookEventName": event.event, "additionalContext": event.notice}
+    if event.user_notice:
+        out["systemMessage"] = event.user_notice
+    return HookOutput(stdout=json.dumps(out))
 
 
 INTEGRATION = ClaudeCode()

@@ -9,8 +9,12 @@ Answers: PreToolUse deny → {"hookSpecificOutput": {"hookEventName": "PreToolUs
 "permissionDecision": "deny", "permissionDecisionReason": ...}}; PermissionRequest →
 {"hookSpecificOutput": {"hookEventName": "PermissionRequest", "decision": {"behavior":
 "allow|deny", "message": ...}}}; an empty answer falls back to Codex's normal approval.
-Sources: developers.openai.com/codex/hooks; openai/codex PR #18391 (apply_patch payloads) and
-PR #17563 (PermissionRequest).
+PostToolUse (after Bash, apply_patch or an MCP tool ran) adds tool_response (any JSON: the command's
+output, the MCP result); it cannot block, and Codex reads the Claude-style answer
+{"hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": ...}, "systemMessage": ...}
+(the context reaches the model with the result): adr scans the output for injected instructions.
+Sources: developers.openai.com/codex/hooks; openai/codex PR #18391 (apply_patch payloads),
+PR #17563 (PermissionRequest), PR #15531 (PostToolUse) and its hooks/schema/generated output schemas.
 
 apply_patch: one call can touch several files. `parse_all` returns one HookEvent per file
 operation (`*** Add File:` → file_write of the added lines, `*** Update File:` → file_edit with
@@ -28,11 +32,12 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, get_obj, get_str, mcp_action, need_object,
-                                      reason_text, split_mcp_name)
+                                      reason_text, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "codex"
 PRE_TOOL_MATCHER = "Bash|apply_patch|Write|Edit|mcp__.*"
+POST_TOOL_MATCHER = "Bash|mcp__.*"  # the tools whose output is outside text (a patch's result is not)
 PATCH_BEGIN = "*** Begin Patch"
 MAX_PATCH_FILES = 200
 
@@ -141,7 +146,11 @@ class Codex:
 
     def parse_all(self, payload: Any) -> list[HookEvent]:
         """Every action in one hook call (several for a multi-file apply_patch). Never empty."""
-        _, event, tool, ti, ctx = self._base(payload)
+        p, event, tool, ti, ctx = self._base(payload)
+        if event == "PostToolUse":
+            if not tool:
+                raise HookInputError("PostToolUse input has no tool_name")
+            return [tool_output_event(NAME, event, ctx, tool, get_obj(p, "tool_input", "input"), p.get("tool_response"))]
         if event not in ("PreToolUse", "PermissionRequest"):
             return [HookEvent(NAME, event, None, tool)]
         if not tool:
@@ -179,6 +188,10 @@ class Codex:
         return max(events, key=lambda e: _risk(e.action) if e.action else (-1, 0, 0))
 
     def format(self, verdict: Verdict, event: HookEvent, *, auto_approve: bool = False) -> HookOutput:
+        if event.event == "PostToolUse":
+            from adr.integrations.claude_code import context_output
+
+            return context_output(event)
         if event.event == "PermissionRequest":
             # Codex's own prompt goes to the human: leave "ask" (and a plain allow) to it.
             if verdict.decision is Decision.DENY:

@@ -10,7 +10,11 @@ replace_string_in_file {filePath, oldString, newString}, read_file {filePath}, f
 {urls}. Answer: {"permissionDecision": "allow|deny|ask", "permissionDecisionReason": ...} (the
 Claude-style hookSpecificOutput is written as well, for the VS Code format). Some builds honour
 only "deny", so adr treats Copilot as unable to ask: an "ask" becomes a deny that says how a human
-can approve. Source: docs.github.com "GitHub Copilot CLI hooks reference"
+can approve. postToolUse {…, toolResult: {resultType, textResultForLlm}} (PascalCase: tool_result
+{result_type, text_result_for_llm}) comes after a tool ran: adr scans the text for injected
+instructions. Copilot does not read a command hook's answer to postToolUse (only SDK hooks can change
+the result), so the warning cannot reach the model: the scan taints the session and alerts the human.
+Source: docs.github.com "GitHub Copilot CLI hooks reference"
 (github/docs content/copilot/reference/copilot-cli-reference/cli-hooks-reference.md).
 
 Stdlib only.
@@ -22,11 +26,12 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, split_mcp_name)
+                                      need_object, reason_text, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "copilot"
 PRE_EVENTS = ("preToolUse", "PreToolUse")
+POST_EVENTS = ("postToolUse", "PostToolUse")
 
 
 def _tool_action(tool: str, a: dict[str, Any], ctx: Context) -> Action | None:
@@ -66,8 +71,9 @@ class Copilot:
     def parse(self, payload: Any) -> HookEvent:
         p = need_object(payload, "Copilot")
         vscode = "hook_event_name" in p or "tool_name" in p
-        event = get_str(p, "hook_event_name", "input") or ("PreToolUse" if vscode else "preToolUse")
-        if event not in PRE_EVENTS:
+        event = get_str(p, "hook_event_name", "input") or ("PreToolUse" if vscode else
+                                                           "postToolUse" if "toolResult" in p else "preToolUse")
+        if event not in PRE_EVENTS + POST_EVENTS:
             return HookEvent(NAME, event, None, "")
         if vscode:
             tool = get_str(p, "tool_name", "input")
@@ -78,9 +84,11 @@ class Copilot:
             args = get_obj(p, "toolArgs", "input")
             session = get_str(p, "sessionId", "input")
         if not tool:
-            raise HookInputError("preToolUse input has no toolName/tool_name")
+            raise HookInputError(f"{event} input has no toolName/tool_name")
         ctx = Context(host=NAME, agent="copilot", session=session, cwd=get_str(p, "cwd", "input"), tool=tool,
                       home=host_home())
+        if event in POST_EVENTS:
+            return tool_output_event(NAME, event, ctx, tool, args, p.get("tool_result" if vscode else "toolResult"))
         return HookEvent(NAME, event, _tool_action(tool, args, ctx), tool)
 
     def format(self, verdict: Verdict, event: HookEvent, *, auto_approve: bool = False) -> HookOutput:

@@ -7,13 +7,19 @@ workspace_roots, user_email. Event fields:
   beforeReadFile        {file_path, content, attachments}
   preToolUse            {tool_name, tool_input, tool_use_id, cwd}   (generic, all tools)
   afterFileEdit         {file_path, edits: [{old_string, new_string}]}   (after the fact)
+  afterShellExecution   {command, cwd, output, duration}                 (after the fact)
+  afterMCPExecution     {tool_name, tool_input, result_json, duration}   (after the fact)
 Answer for the permission events: {"permission": "allow|deny|ask", "user_message": ...,
 "agent_message": ...}; beforeReadFile honours only "permission". Sources: cursor.com/docs/agent/hooks
 (hooks reference, mirrored in pcomans/caruso reference/cursor_hooks.md) and the cursor-hooks
 type package. Older builds read camelCase userMessage/agentMessage; adr writes both spellings.
 
 afterFileEdit is record-only: it is parsed (so the audit log has the edit) but its answer is
-always empty — the edit already happened. Stdlib only.
+always empty — the edit already happened. The text the agent reads is scanned for injected
+instructions where Cursor hands it over: beforeReadFile's `content` (the file is judged as a read and
+its content scanned), afterShellExecution's `output`, afterMCPExecution's `result_json`. Those after-
+events are fire-and-forget (Cursor reads no answer, so no warning reaches the model): the scan
+taints the session and alerts the human. Stdlib only.
 """
 from __future__ import annotations
 
@@ -22,13 +28,14 @@ from dataclasses import replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
+from adr.actions import Observation, ObservationKind
 from adr.integrations._common import (host_home, RecordedEvent, effective, join_edits, first_str, get_obj, get_str, mcp_action, need_object,
-                                      reason_text, cannot_ask_text, split_mcp_name)
+                                      reason_text, cannot_ask_text, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "cursor"
 PERMISSION_EVENTS = ("beforeShellExecution", "beforeMCPExecution", "beforeReadFile", "preToolUse")
-RECORD_ONLY_EVENTS = frozenset({"afterFileEdit"})
+RECORD_ONLY_EVENTS = frozenset({"afterFileEdit", "afterShellExecution", "afterMCPExecution"})
 EVENTS = PERMISSION_EVENTS + tuple(sorted(RECORD_ONLY_EVENTS))
 
 
@@ -89,7 +96,20 @@ class Cursor:
             return HookEvent(NAME, event, action, tool)
         if event == "beforeReadFile":
             path = get_str(p, "file_path", "input", required=True)
-            return HookEvent(NAME, event, Action(ActionKind.FILE_READ, ctx, path=path), "read")
+            content = get_str(p, "content", "input")
+            obs = (Observation(ObservationKind.TOOL_OUTPUT, replace(ctx, tool="read"), text=content, source="file",
+                               origin=path) if content else None)
+            return HookEvent(NAME, event, Action(ActionKind.FILE_READ, ctx, path=path), "read", observation=obs)
+        if event == "afterShellExecution":
+            cmd = get_str(p, "command", "input")
+            return tool_output_event(NAME, event, replace(ctx, tool="shell"), "shell", {"command": cmd},
+                                     get_str(p, "output", "input"), source="shell")
+        if event == "afterMCPExecution":
+            tool = get_str(p, "tool_name", "input")
+            ti = p.get("tool_input")
+            args = get_obj(p, "tool_input", "input") if isinstance(ti, (str, dict)) and ti else {}
+            return tool_output_event(NAME, event, replace(ctx, tool=tool), tool, args, p.get("result_json"),
+                                     source="mcp", origin=tool)
         if event == "preToolUse":
             tool = get_str(p, "tool_name", "input", required=True)
             ti = get_obj(p, "tool_input", "input")

@@ -8,6 +8,10 @@ web_fetch {prompt (URLs inside)}, google_web_search {query}; MCP tools are mcp__
 Answer: exit 0 with {"decision": "deny", "reason": "..."} blocks the tool and sends the reason
 to the agent; {} (or "allow") lets it run. Gemini cannot ask the user from a hook, so adr's
 "ask" becomes a deny that says how a human can approve. Timeouts in settings are milliseconds.
+AfterTool (after a tool ran) adds tool_response {llmContent, returnDisplay, error}; its
+hookSpecificOutput.additionalContext is appended to the tool result the model gets: adr's warning
+when the output carries injected instructions. SessionStart: hookSpecificOutput.additionalContext is
+added to the session (adr's scan of what the session loads), systemMessage is shown to the user.
 Source: google-gemini/gemini-cli docs/hooks/reference.md.
 
 Stdlib only.
@@ -20,12 +24,14 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, split_mcp_name)
+                                      need_object, reason_text, session_start_event, split_mcp_name,
+                                      tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "gemini"
 PRE_TOOL_MATCHER = ("run_shell_command|write_file|replace|read_file|read_many_files|web_fetch|"
                     "mcp__.*|.*__.*")
+AFTER_TOOL_MATCHER = "run_shell_command|read_file|read_many_files|web_fetch|google_web_search|mcp__.*|.*__.*"
 _URL = re.compile(r"https?://[^\s<>\"'`)\]]+")
 
 
@@ -68,17 +74,28 @@ class Gemini:
         p = need_object(payload, "Gemini CLI")
         event = get_str(p, "hook_event_name", "input") or "BeforeTool"
         tool = get_str(p, "tool_name", "input")
+        ctx = Context(host=NAME, agent="gemini", session=get_str(p, "session_id", "input"),
+                      cwd=get_str(p, "cwd", "input"), tool=tool, home=host_home())
+        if event == "SessionStart":
+            return session_start_event(NAME, event, ctx)
+        if event == "AfterTool":
+            if not tool:
+                raise HookInputError("AfterTool input has no tool_name")
+            return tool_output_event(NAME, event, ctx, tool, get_obj(p, "tool_input", "input"), p.get("tool_response"))
         if event != "BeforeTool":
             return HookEvent(NAME, event, None, tool)
         if not tool:
             raise HookInputError("BeforeTool input has no tool_name")
         ti = get_obj(p, "tool_input", "input")
         mcp_ctx = get_obj(p, "mcp_context", "input")
-        ctx = Context(host=NAME, agent="gemini", session=get_str(p, "session_id", "input"),
-                      cwd=get_str(p, "cwd", "input"), tool=tool, home=host_home())
         return HookEvent(NAME, event, _tool_action(tool, ti, ctx, mcp_ctx), tool)
 
     def format(self, verdict: Verdict, event: HookEvent, *, auto_approve: bool = False) -> HookOutput:
+        if event.event in ("AfterTool", "SessionStart"):
+            from adr.integrations.claude_code import context_output  # the same shape; Gemini wants JSON always
+
+            out = context_output(event)
+            return out if out.stdout else HookOutput(stdout="{}")
         if event.event not in ("BeforeTool", "PreToolUse"):  # PreToolUse: the hook client's fail-safe event
             return HookOutput(stdout="{}")
         decision = effective(verdict, self.can_ask)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from adr.actions import Action, Verdict
+from adr.actions import Action, Observation, Verdict
 
 
 class HookInputError(ValueError):
@@ -43,6 +43,11 @@ class HookEvent:
     event: str  # the host's event name, e.g. "PreToolUse"
     action: Action | None  # None: an event adr only records or reports on (SessionStart …)
     raw_tool: str = ""  # the host's tool name, e.g. "Bash"
+    # what the agent read (a tool's output: PostToolUse and its kin) or a session that starts: it is
+    # scanned, never blocked (adr.daemon.components.Observed)
+    observation: Observation | None = None
+    notice: str = ""  # filled in after the scan: what adr adds to the agent's context, where the host can
+    user_notice: str = ""  # …and one line for the human, where the host shows one
 
 
 @dataclass(frozen=True)

@@ -7,4 +7,5 @@ from __future__ import annotations
 from adr.integrations._plugin import PluginHost
 
 NAME = "openclaw"
-INTEGRATION = PluginHost(NAME, "openclaw", ("before_tool_call",), can_ask=True)
+INTEGRATION = PluginHost(NAME, "openclaw", ("before_tool_call",), can_ask=True,
+                         after_events=("after_tool_call",))

@@ -9,4 +9,5 @@ from __future__ import annotations
 from adr.integrations._plugin import PluginHost
 
 NAME = "opencode"
-INTEGRATION = PluginHost(NAME, "opencode", ("tool.execute.before",), can_ask=False)
+INTEGRATION = PluginHost(NAME, "opencode", ("tool.execute.before",), can_ask=False,
+                         after_events=("tool.execute.after",))

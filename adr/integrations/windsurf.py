@@ -7,7 +7,11 @@ Input: {agent_action_name, trajectory_id, execution_id, timestamp, tool_info}, w
   pre_mcp_tool_use  {mcp_server_name, mcp_tool_name, mcp_tool_arguments}
 Answer: exit code 2 blocks a pre-hook and Cascade shows stderr to the agent; any other exit lets
 it run. There is no "ask", so adr's ask becomes a block that says how a human can approve.
-Post-hooks are record-only. Source: docs.windsurf.com/windsurf/cascade/hooks.
+Post-hooks are record-only; two of them bring outside text into the session and are scanned for
+injected instructions: post_mcp_tool_use (tool_info.mcp_result) and post_read_code (the file at
+tool_info.file_path, read by adr, bounded). post_run_command carries no output. Cascade reads no
+answer from a post-hook, so no warning reaches the model: the scan taints the session and alerts the
+human. Source: docs.windsurf.com/windsurf/cascade/hooks.
 
 Stdlib only.
 """
@@ -15,13 +19,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from adr.actions import Action, ActionKind, Context, Decision, Verdict
+from dataclasses import replace
+
+from adr.actions import Action, ActionKind, Context, Decision, Observation, ObservationKind, Verdict
 from adr.integrations._common import (host_home, RecordedEvent, cannot_ask_text, join_edits, effective, get_obj, get_str, mcp_action, need_object,
-                                      reason_text)
+                                      output_text, reason_text)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "windsurf"
 PRE_EVENTS = ("pre_run_command", "pre_write_code", "pre_read_code", "pre_mcp_tool_use")
+SCANNED_POST_EVENTS = ("post_read_code", "post_mcp_tool_use")  # installed too: their text is scanned
 
 
 class Windsurf:
@@ -38,7 +45,16 @@ class Windsurf:
                       cwd=get_str(info, "cwd", w), home=host_home())
         if event in self.record_only_events:
             pre = self.parse({**p, "agent_action_name": event.replace("post_", "pre_", 1)})
-            return RecordedEvent(NAME, event, None, pre.raw_tool, recorded=pre.action)
+            obs = None
+            if event == "post_mcp_tool_use":
+                server, tool = get_str(info, "mcp_server_name", w), get_str(info, "mcp_tool_name", w)
+                obs = Observation(ObservationKind.TOOL_OUTPUT, replace(ctx, tool=tool),
+                                  text=output_text(info.get("mcp_result")), source="mcp", origin=f"{server}.{tool}")
+            elif event == "post_read_code":
+                # the hook gets only the path: the text is read where the scan runs (bounded)
+                obs = Observation(ObservationKind.TOOL_OUTPUT, replace(ctx, tool="read_code"), source="file",
+                                  origin=get_str(info, "file_path", w))
+            return RecordedEvent(NAME, event, None, pre.raw_tool, recorded=pre.action, observation=obs)
         base = event
         if base == "pre_run_command":
             return HookEvent(NAME, event, Action(ActionKind.EXEC, ctx, command=get_str(info, "command_line", w, required=True)),

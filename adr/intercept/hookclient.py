@@ -80,6 +80,7 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
     from adr.judge import Judge
 
     verdict, _exhausted = Judge(load_engine(settings), settings).decide_bounded(action)
+    verdict = _tainted(action, event.host, verdict)
     verdict = _note(verdict, why)
     extra: dict[str, Any] = {}
     if verdict.decision is not Decision.DENY and settings.snapshots:
@@ -110,6 +111,46 @@ def evaluate_in_process(action: Action, event: HookEvent, request_id: str, why: 
                                    hint="free disk space or fix the permissions of adr's state directory, "
                                         "then `adr status`")
     return verdict, P.ClientSettings(fail_mode=settings.fail_mode, auto_approve=settings.auto_approve)
+
+
+def _tainted(action: Action, host: str, verdict: Verdict) -> Verdict:
+    """A session the taint store knows (adr/respond/taint.py) asks before actions that could carry an
+    injection's intent out — in-process too, so a stopped daemon does not lift the taint."""
+    if not action.context.session:
+        return verdict
+    try:
+        from adr.paths import get_paths
+        from adr.respond import taint
+
+        record = taint.TaintStore(get_paths().state_dir).get(host or action.context.host, action.context.session)
+        if record is None:
+            return verdict
+        from adr.daemon.sessions import project_root
+
+        return taint.adjust(action, verdict, record, project_root(action.context.cwd), taint.read_bounded)
+    except Exception as e:  # the taint check failing must not cost the decision
+        print(f"adr-hook: could not check the session's taint: {e}", file=sys.stderr)
+        return verdict
+
+
+def observe(integration: Integration, event: HookEvent, payload: Any) -> "HookOutput | HookEvent":
+    """An event carrying what the agent read: the daemon answers the whole hook call (scan, taint,
+    notice); without a daemon it is scanned here, the taint goes to the store, the notice is the same."""
+    try:
+        resp = request(P.Request(op="hook", id=P.new_id(), host=integration.name, payload=payload,
+                                 home=os.environ.get("HOME", "")), timeout=min(_timeout(), answer_timeout()))
+        if resp.ok and isinstance(resp.data.get("stdout"), str):
+            return HookOutput(stdout=resp.data["stdout"], stderr=str(resp.data.get("stderr") or ""),
+                              exit_code=int(resp.data.get("exit_code") or 0))
+    except (DaemonUnavailable, P.ProtocolError, ValueError, TypeError):
+        pass
+    try:
+        from adr.respond.observe_local import observe_in_process
+
+        return observe_in_process(event, _local_settings())
+    except Exception as e:  # a failed scan costs the warning, never the read
+        print(f"adr-hook: could not scan the tool output: {e}", file=sys.stderr)
+        return event
 
 
 def _fail_mode() -> str:
@@ -169,9 +210,18 @@ def run(host: str, stdin: Any = None) -> HookOutput:
     from adr.integrations import registry
 
     try:
-        events = registry.parse_all(integration, read_input(stdin))
+        payload = read_input(stdin)
+        events = registry.parse_all(integration, payload)
     except HookInputError as e:
         return _malformed(integration, str(e))
+    if any(e.observation is not None for e in events):
+        seen: list[HookEvent] = []
+        for e in events:
+            got = observe(integration, e, payload) if e.observation is not None else e
+            if isinstance(got, HookOutput):
+                return got  # the daemon answered the whole call
+            seen.append(got)
+        events = seen
     # one hook call can carry several actions (a Codex apply_patch over many files): judge each,
     # answer with the strongest verdict; after a deny the rest need no question
     best: "tuple[Verdict, P.ClientSettings, HookEvent] | None" = None

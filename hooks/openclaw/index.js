@@ -13,14 +13,22 @@
 // * before_tool_call, for where the policy is not registered (the plugin not explicitly enabled,
 //   an OpenClaw without trusted policies). OpenClaw runs the policies just before the hooks, in the
 //   same runBeforeToolCallHook, so a call the policy judged is remembered and the hook lets it be.
+//
+// after_tool_call (fire-and-forget: the result already went to the model) hands the tool's result to
+// adr (a "hook" request), which scans it for instructions aimed at the agent: it cannot warn the model
+// from here, but it taints the session (risky actions are then asked) and alerts the human.
 import net from "node:net";
 import { spawn } from "node:child_process";
 
 const ADR_HOOK = "__ADR_HOOK__";
 const ADR_SOCKET = process.env.ADR_SOCKET || "__ADR_SOCKET__";
 const TIMEOUT_MS = __ADR_TIMEOUT_MS__;
+const CAN_ASK = true;
 const HOST = "openclaw";
 const EVENT = "before_tool_call";
+const AFTER = "after_tool_call";
+// results not worth scanning (no outside text)
+const SKIP_AFTER = new Set(["write", "edit", "sessions_list", "session_status", "agents_list"]);
 // Read-only lookups and session bookkeeping: nothing to judge.
 const SKIP = new Set(["web_search", "memory_search", "memory_get", "sessions_list", "sessions_history",
                       "session_status", "agents_list"]);
@@ -42,28 +50,36 @@ function toAction(tool, p, context) {
   }
 }
 
-function askDaemon(action) {
+// One request line to the daemon, its first answer line parsed by `read` (null on any trouble).
+function daemonLine(request, read) {
   return new Promise((resolve) => {
     let done = false, buf = "";
     const finish = (v) => { if (!done) { done = true; sock.destroy(); resolve(v); } };
-    const id = Math.random().toString(16).slice(2);
     const sock = net.createConnection(ADR_SOCKET);
     sock.setTimeout(TIMEOUT_MS, () => finish(null));
     sock.on("error", () => finish(null));
-    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, op: "decide", id, action, event: EVENT,
-      host: HOST, can_ask: true, input_error: "" }) + "\n"));
+    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, id: Math.random().toString(16).slice(2), ...request }) + "\n"));
     sock.on("data", (d) => {
       buf += d.toString("utf8");
       const nl = buf.indexOf("\n");
       if (nl < 0) return;
-      try {
-        const r = JSON.parse(buf.slice(0, nl));
-        const v = r && r.ok && r.verdict;
-        finish(v ? { decision: v.decision, reason: v.decision === "deny" ? (v.agent_reason || v.reason) : v.reason,
-                     title: "adr: " + (v.rule_ids || []).slice(0, 3).join(", ") } : null);
-      } catch { finish(null); }
+      try { finish(read(JSON.parse(buf.slice(0, nl)))); } catch { finish(null); }
     });
   });
+}
+
+function askDaemon(action) {
+  return daemonLine({ op: "decide", action, event: EVENT, host: HOST, can_ask: CAN_ASK, input_error: "" }, (r) => {
+    const v = r && r.ok && r.verdict;
+    return v ? { decision: v.decision, reason: v.decision === "deny" ? (v.agent_reason || v.reason) : v.reason,
+                     title: "adr: " + (v.rule_ids || []).slice(0, 3).join(", ") } : null;
+  });
+}
+
+// A whole hook call through the daemon (op "hook"): what adr-hook would print, parsed.
+function hookDaemon(payload) {
+  return daemonLine({ op: "hook", host: HOST, payload, home: process.env.HOME || "" },
+                    (r) => (r && r.ok && r.data && typeof r.data.stdout === "string" ? JSON.parse(r.data.stdout || "{}") : null));
 }
 
 function askHook(payload) {
@@ -146,5 +162,13 @@ export default {
       if (JUDGED.delete(key)) return;  // the trusted policy judged this call already
       return judge(event, ctx);
     }, { priority: 1000 });
+    api.on(AFTER, async (event, ctx) => {
+      const tool = str(event && event.toolName);
+      if (SKIP_AFTER.has(tool) || !event || event.result === undefined || event.result === null) return;
+      const payload = { hook_event_name: AFTER, tool, args: (event && event.params) || {}, result: event.result,
+                        session: str(ctx && (ctx.sessionKey || ctx.sessionId)),
+                        cwd: str(ctx && (ctx.workspaceDir || ctx.cwd)) || process.cwd() };
+      if (!(await hookDaemon(payload))) await askHook(payload);
+    });
   },
 };

@@ -5,16 +5,25 @@
 // (one JSON line over its Unix socket, shape defined in adr/daemon/protocol.py) and throws on a
 // deny, which OpenCode reports to the agent. Tools it cannot describe itself, and any daemon
 // trouble, go to `adr-hook opencode` instead (adr's own parser; evaluates in-process).
+// After a tool ran, `tool.execute.after` hands its output to adr (a "hook" request), which scans it
+// for instructions aimed at the agent; adr's warning, if any, is appended to the output the model
+// reads (OpenCode passes the same output object on).
 import net from "node:net";
 import { spawn } from "node:child_process";
 
 const ADR_HOOK = "__ADR_HOOK__";
 const ADR_SOCKET = process.env.ADR_SOCKET || "__ADR_SOCKET__";
 const TIMEOUT_MS = __ADR_TIMEOUT_MS__;
+const CAN_ASK = false;
 const HOST = "opencode";
 const EVENT = "tool.execute.before";
+const AFTER = "tool.execute.after";
 // Read-only helpers and bookkeeping: nothing to judge (like the tools Claude Code's matcher leaves out).
 const SKIP = new Set(["glob", "grep", "list", "todoread", "todowrite", "task", "invalid"]);
+// Outputs not worth scanning (no outside text); the arguments of calls in flight, for the after-hook
+const SKIP_AFTER = new Set(["todoread", "todowrite", "invalid", "edit", "write", "patch"]);
+const ARGS = new Map();
+const ARGS_MAX = 256;
 
 function str(v) { return typeof v === "string" ? v : ""; }
 
@@ -33,27 +42,35 @@ function toAction(tool, args, context) {
   }
 }
 
-function askDaemon(action) {
+// One request line to the daemon, its first answer line parsed by `read` (null on any trouble).
+function daemonLine(request, read) {
   return new Promise((resolve) => {
     let done = false, buf = "";
     const finish = (v) => { if (!done) { done = true; sock.destroy(); resolve(v); } };
-    const id = Math.random().toString(16).slice(2);
     const sock = net.createConnection(ADR_SOCKET);
     sock.setTimeout(TIMEOUT_MS, () => finish(null));
     sock.on("error", () => finish(null));
-    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, op: "decide", id, action, event: EVENT,
-      host: HOST, can_ask: false, input_error: "" }) + "\n"));
+    sock.on("connect", () => sock.write(JSON.stringify({ v: 1, id: Math.random().toString(16).slice(2), ...request }) + "\n"));
     sock.on("data", (d) => {
       buf += d.toString("utf8");
       const nl = buf.indexOf("\n");
       if (nl < 0) return;
-      try {
-        const r = JSON.parse(buf.slice(0, nl));
-        const v = r && r.ok && r.verdict;
-        finish(v ? { decision: v.decision, reason: v.decision === "deny" ? (v.agent_reason || v.reason) : v.reason } : null);
-      } catch { finish(null); }
+      try { finish(read(JSON.parse(buf.slice(0, nl)))); } catch { finish(null); }
     });
   });
+}
+
+function askDaemon(action) {
+  return daemonLine({ op: "decide", action, event: EVENT, host: HOST, can_ask: CAN_ASK, input_error: "" }, (r) => {
+    const v = r && r.ok && r.verdict;
+    return v ? { decision: v.decision, reason: v.decision === "deny" ? (v.agent_reason || v.reason) : v.reason } : null;
+  });
+}
+
+// A whole hook call through the daemon (op "hook"): what adr-hook would print, parsed.
+function hookDaemon(payload) {
+  return daemonLine({ op: "hook", host: HOST, payload, home: process.env.HOME || "" },
+                    (r) => (r && r.ok && r.data && typeof r.data.stdout === "string" ? JSON.parse(r.data.stdout || "{}") : null));
 }
 
 function askHook(payload) {
@@ -75,10 +92,30 @@ function askHook(payload) {
 }
 
 export const AdrPlugin = async ({ directory }) => ({
+  [AFTER]: async (input, output) => {
+    const tool = str(input && input.tool);
+    const callID = str(input && input.callID);
+    const args = ARGS.get(callID) || {};
+    ARGS.delete(callID);
+    const text = output && typeof output.output === "string" ? output.output : "";
+    if (SKIP_AFTER.has(tool) || !text) return;
+    const payload = { hook_event_name: AFTER, tool, args, output: text, session: str(input && input.sessionID),
+                      cwd: directory || process.cwd() };
+    let answer = await hookDaemon(payload);
+    if (!answer) answer = await askHook(payload);
+    if (answer && typeof answer.warning === "string" && answer.warning && typeof output.output === "string") {
+      output.output = output.output + "\n\n" + answer.warning;  // the model reads it with the result
+    }
+  },
   [EVENT]: async (input, output) => {
     const tool = str(input && input.tool);
-    if (SKIP.has(tool)) return;
     const args = (output && output.args) || {};
+    const callID = str(input && input.callID);
+    if (callID) {
+      ARGS.set(callID, args);
+      while (ARGS.size > ARGS_MAX) ARGS.delete(ARGS.keys().next().value);
+    }
+    if (SKIP.has(tool)) return;
     const cwd = directory || process.cwd();
     const session = str(input && input.sessionID);
     const action = toAction(tool, args, { host: HOST, agent: "opencode", session, cwd, tool, pid: null, home: process.env.HOME || "" });

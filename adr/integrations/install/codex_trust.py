@@ -28,7 +28,7 @@ from typing import Any
 from adr.integrations.install.base import InstallContext, is_adr_command, load_json, read_bytes
 
 MANUAL = ("Codex skips new hooks until a human trusts them: start `codex`, run /hooks, and trust "
-          "adr's PreToolUse and PermissionRequest hooks (or rerun `adr install --host codex` with "
+          "adr's PreToolUse, PermissionRequest and PostToolUse hooks (or rerun `adr install --host codex` with "
           "codex on PATH).")
 EVENT_LABELS = {"PreToolUse": "pre_tool_use", "PermissionRequest": "permission_request",
                 "PostToolUse": "post_tool_use", "SessionStart": "session_start"}

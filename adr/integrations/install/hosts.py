@@ -158,6 +158,7 @@ class ClaudeCodeInstaller(JsonHostInstaller):
     def add(self, doc: dict[str, Any], ctx: InstallContext, path: Path) -> dict[str, Any]:
         handler = {"type": "command", "command": ctx.command(self.host), "timeout": ctx.timeout}
         grouped_set(doc, path, "PreToolUse", {"matcher": claude_code.PRE_TOOL_MATCHER, "hooks": [handler]})
+        grouped_set(doc, path, "PostToolUse", {"matcher": claude_code.POST_TOOL_MATCHER, "hooks": [handler]})
         grouped_set(doc, path, "SessionStart", {"hooks": [handler]})
         return {}
 
@@ -216,6 +217,8 @@ class GeminiInstaller(JsonHostInstaller):
         handler = {"type": "command", "command": ctx.command(self.host), "name": "adr",
                    "timeout": ctx.timeout * 1000}  # Gemini counts milliseconds
         grouped_set(doc, path, "BeforeTool", {"matcher": gemini.PRE_TOOL_MATCHER, "hooks": [handler]})
+        grouped_set(doc, path, "AfterTool", {"matcher": gemini.AFTER_TOOL_MATCHER, "hooks": [handler]})
+        grouped_set(doc, path, "SessionStart", {"hooks": [handler]})
         extra = {}
         if "hooksConfig" not in doc:  # stable builds run hooks only when this is on
             doc["hooksConfig"] = {"enabled": True}
@@ -251,6 +254,7 @@ class CodexInstaller(JsonHostInstaller):
                    "statusMessage": "adr: checking"}
         grouped_set(doc, path, "PreToolUse", {"matcher": codex.PRE_TOOL_MATCHER, "hooks": [handler]})
         grouped_set(doc, path, "PermissionRequest", {"matcher": codex.PRE_TOOL_MATCHER, "hooks": [handler]})
+        grouped_set(doc, path, "PostToolUse", {"matcher": codex.POST_TOOL_MATCHER, "hooks": [handler]})
         return {}
 
     def strip(self, doc: dict[str, Any], extra: dict[str, Any]) -> bool:
@@ -291,7 +295,7 @@ class WindsurfInstaller(JsonHostInstaller):
         return project / ".windsurf" / "hooks.json"
 
     def add(self, doc: dict[str, Any], ctx: InstallContext, path: Path) -> dict[str, Any]:
-        for event in windsurf.PRE_EVENTS:
+        for event in windsurf.PRE_EVENTS + windsurf.SCANNED_POST_EVENTS:
             flat_set(doc, path, event, {"command": ctx.command(self.host), "show_output": True})
         return {}
 
@@ -487,9 +491,9 @@ class CopilotInstaller(OwnedFilesInstaller):
         return Path(ch) if ch else ctx.home / ".copilot"
 
     def sources(self, ctx: InstallContext) -> dict[Path, bytes]:
+        handler = {"type": "command", "bash": ctx.command(self.host), "timeoutSec": ctx.timeout}
         doc = {"version": 1, "description": f"{OWNED_MARKER}: adr judges Copilot tool calls",
-               "hooks": {"preToolUse": [{"type": "command", "bash": ctx.command(self.host),
-                                         "timeoutSec": ctx.timeout}]}}
+               "hooks": {"preToolUse": [handler], "postToolUse": [dict(handler)]}}
         base = ctx.project / ".github" if ctx.project else self.config_dir(ctx)
         return {base / "hooks" / "adr.json": dump_json(doc)}
 
