@@ -21,6 +21,7 @@ import yaml
 from adr.paths import Paths, get_paths
 
 MODES = ("enforce", "monitor")
+MONITOR_RESPONSES = ("notify", "suspend", "kill")
 SENSITIVITIES = ("strict", "balanced", "relaxed")
 FAIL_MODES = ("ask", "deny", "allow")
 
@@ -168,6 +169,7 @@ class Settings:
     quota_installs: int = 0  # package installs per session before quota_action (0: no quota)
     quota_fetches: int = 0  # network fetches per session
     quota_deletes: int = 0  # file deletions per session
+    quota_undo_bytes: int = 0  # bytes a session's pre-image snapshots may take in the undo store
     quota_action: str = "ask"  # ask | deny | lockdown
     decision_budget_ms: float = 500.0  # a net under the work bound: engine (thread CPU) time per decision
     # pre-image snapshots and `adr undo` (adr/respond/)
@@ -182,6 +184,16 @@ class Settings:
     run_records: bool = True  # keep each decision's full action locally (0600) for `adr replay`
     run_retention_days: int = 30
     run_max_bytes: int = 1024 * 1024 * 1024
+    # watching what the hooks do not see (adr/monitor, adr/respond): process trees of active sessions,
+    # their network connections, sensitive files
+    monitor_processes: bool = True  # judge every new process in a session's tree
+    monitor_network: bool = True  # judge the new connections of those processes
+    monitor_files: bool = True  # watch rc files, ssh, credentials, autostart, git hooks, hook configs, adr's own
+    monitor_interval_ms: int = 250  # how often the process trees are walked
+    monitor_on_ask: str = "notify"  # an unjudged process the rules would ask about: notify | suspend | kill
+    monitor_on_deny: str = "suspend"  # …one they would deny (suspend: stopped until you resume or kill it)
+    monitor_suspend_timeout: float = 300.0  # seconds a suspended tree waits for you before it is killed
+    revert_tamper: bool = True  # put back hook configs and config.yaml that something other than adr changed
     mcp_probe: bool = True  # list the tools of MCP servers the host runs without asking (to judge their descriptions)
     mcp_probe_timeout: float = 5.0  # seconds one server may take to list its tools
     export: ExportSettings = ExportSettings()  # fleet: OCSF events to file / OTLP / syslog
@@ -200,7 +212,7 @@ class Settings:
         if self.quota_action not in ("ask", "deny", "lockdown"):
             raise ConfigError(f"quota_action must be ask, deny or lockdown, not {self.quota_action!r}")
         if min(self.breaker_denies, self.breaker_asks, self.quota_installs, self.quota_fetches,
-               self.quota_deletes) < 0 or self.breaker_window_min <= 0:
+               self.quota_deletes, self.quota_undo_bytes) < 0 or self.breaker_window_min <= 0:
             raise ConfigError("breaker and quota numbers must be 0 or more (breaker_window_min more than 0)")
         if self.undo_relaxes is not None and not isinstance(self.undo_relaxes, bool):
             raise ConfigError("undo_relaxes must be true, false or null (null: on unless sensitivity is strict)")
@@ -213,6 +225,13 @@ class Settings:
             raise ConfigError("snapshot_budget_ms must be from 0 to 60000")
         if not 1 <= self.decision_budget_ms <= 60_000:
             raise ConfigError("decision_budget_ms must be from 1 to 60000")
+        for key in ("monitor_on_ask", "monitor_on_deny"):
+            if getattr(self, key) not in MONITOR_RESPONSES:
+                raise ConfigError(f"{key} must be one of {', '.join(MONITOR_RESPONSES)}, not {getattr(self, key)!r}")
+        if not 50 <= self.monitor_interval_ms <= 5000:
+            raise ConfigError("monitor_interval_ms must be from 50 to 5000")
+        if not 1 <= self.monitor_suspend_timeout <= 86_400:
+            raise ConfigError("monitor_suspend_timeout must be from 1 to 86400 seconds")
         if not 0.5 <= self.mcp_probe_timeout <= 60:
             raise ConfigError("mcp_probe_timeout must be from 0.5 to 60 seconds")
         if not 1 <= self.approval_timeout < self.hook_timeout:
@@ -417,18 +436,20 @@ def render_config(settings: Settings) -> str:
 # How a change of each setting can weaken protection:
 #   ordered   — weaker when it moves towards the first value of ORDERED[key]
 #   enables   — weaker when it becomes true
-#   disables  — weaker when it becomes false (snapshots, run records)
+#   disables  — weaker when it becomes false (snapshots, run records, a monitor switched off)
 #   keeps     — weaker when a value is taken out (reputation providers)
 #   adds      — weaker when a value is added (disabled rules)
 #   same      — any change may weaken (rule directories: added ones can carry exceptions,
 #               removed ones take rules away)
 #   limit     — a count where 0 is off: weaker when it goes off or up (breakers, quotas)
 #   at_least  — weaker when it goes down (the breakers' window)
+#   at_most   — weaker when it goes up (the monitor's interval: slower to notice)
 #   neutral   — never weaker
 # A setting missing here counts as "same": a setting added later is protected until classified.
 ORDERED = {"mode": ("monitor", "enforce"), "sensitivity": ("relaxed", "balanced", "strict"),
            "fail_mode": ("allow", "ask", "deny"), "audit_fail": ("allow", "ask", "deny"),
-           "quota_action": ("ask", "deny", "lockdown")}
+           "quota_action": ("ask", "deny", "lockdown"),
+           "monitor_on_ask": MONITOR_RESPONSES, "monitor_on_deny": MONITOR_RESPONSES}
 PROTECTION = {
     "mode": "ordered", "sensitivity": "ordered", "fail_mode": "ordered",
     "auto_approve": "enables", "allow_critical_override": "enables", "offline": "enables",
@@ -437,11 +458,16 @@ PROTECTION = {
     "connect_timeout": "neutral", "audit_max_bytes": "neutral",
     "audit_fail": "ordered", "quota_action": "ordered",
     "breaker_denies": "limit", "breaker_asks": "limit", "quota_installs": "limit", "quota_fetches": "limit",
-    "quota_deletes": "limit", "breaker_window_min": "at_least", "decision_budget_ms": "neutral",
+    "quota_deletes": "limit", "quota_undo_bytes": "limit", "breaker_window_min": "at_least", "decision_budget_ms": "neutral",
     "snapshots": "disables", "undo_relaxes": "enables", "snapshot_max_file_bytes": "at_least",
     "snapshot_quota_bytes": "at_least", "snapshot_max_files": "at_least", "snapshot_max_action_bytes": "at_least",
     "snapshot_budget_ms": "at_least", "run_records": "disables", "run_retention_days": "at_least",
     "run_max_bytes": "at_least",
+    "monitor_processes": "disables", "monitor_network": "disables", "monitor_files": "disables",
+    "revert_tamper": "disables", "monitor_interval_ms": "at_most", "monitor_on_ask": "ordered",
+    "monitor_on_deny": "ordered",
+    # a suspended tree is killed when nobody answers: a shorter or longer wait lets nothing run
+    "monitor_suspend_timeout": "neutral",
     # fleet: redirecting or dropping the export feed, or leaving / re-keying the organisation's policy,
     # waits for the human; the organisation's layer itself comes signed, not from config.yaml
     "export": "same", "policy": "same", "org": "neutral",
@@ -494,6 +520,8 @@ def _kept(kind: str, key: str, was: Any, wants: Any) -> Any:
         return was if was and (not wants or wants > was) else wants
     if kind == "at_least":
         return was if wants < was else wants
+    if kind == "at_most":
+        return was if wants > was else wants
     return was  # same
 
 

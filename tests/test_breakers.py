@@ -90,3 +90,27 @@ def test_read_only_is_proven_not_guessed(cmd, read_only):
 def test_effect_counts():
     e = effects_of(Action(ActionKind.EXEC, Context(), command="pip install a && curl -O x && rm -f y && git push"))
     assert (e.installs, e.fetches, e.deletes) == (1, 2, 1)
+
+
+def test_the_undo_store_quota_counts_what_a_sessions_snapshots_took(tmp_path):
+    """quota_undo_bytes: once a session's pre-images took that many bytes of the undo store, its next
+    change is put to the human; reads still pass, and another session is unaffected."""
+    home = tmp_path / "home"
+    save_settings(Settings(breaker_denies=0, breaker_asks=0, quota_undo_bytes=3000),
+                  get_paths({"ADR_HOME": str(home)}))
+    d = DaemonProc(home).start()
+    try:
+        files = []
+        for i in range(3):
+            f = tmp_path / f"data{i}.txt"
+            f.write_text("x" * 2000)
+            files.append(f)
+        assert hook(home, "", "big", tool="Write", file_path=str(files[0]), content="new") == "allow"
+        assert hook(home, "", "big", tool="Write", file_path=str(files[1]), content="new") == "allow"
+        usage = d.request(P.Request(op="call", target="breakers.usage")).data["sessions"]
+        assert usage["claude-code:big"]["undo_bytes"] >= 4000
+        assert hook(home, "", "big", tool="Write", file_path=str(files[2]), content="new") == "ask"
+        assert hook(home, "", "big", tool="Read", file_path=str(files[2])) == "allow"
+        assert hook(home, "", "other", tool="Write", file_path=str(files[2]), content="new") == "allow"
+    finally:
+        d.stop()

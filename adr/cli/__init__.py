@@ -63,6 +63,7 @@ def _register() -> None:
     from adr.cli import replay  # noqa: F401
     from adr.cli import report  # noqa: F401
     from adr.cli import config  # noqa: F401
+    from adr.cli import alerts  # noqa: F401
     from adr.cli import export  # noqa: F401
     from adr.cli import policy  # noqa: F401
     from adr.cli import scan  # noqa: F401

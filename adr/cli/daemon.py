@@ -132,6 +132,16 @@ def render_status(d: dict[str, Any]) -> None:
               f"[green]{dec.get('allow', 0)} allow[/] · [yellow]{dec.get('ask', 0)} ask[/] · "
               f"[red]{dec.get('deny', 0)} deny[/] · {dec.get('error', 0)} error")
     t.add_row("sessions seen", str(d.get("sessions_seen", 0)))
+    comps = d.get("components") or {}
+    procs, files = comps.get("processes") or {}, comps.get("files") or {}
+    if procs or files:  # adr/monitor: what the hooks do not see
+        watched = procs.get("sessions") or []
+        t.add_row("watching", (f"{len(watched)} sessions, {procs.get('processes', 0)} processes"
+                               if procs.get("enabled") else "processes: off")
+                  + (f" · [yellow]{procs['suspended']} suspended, waiting for you (`adr alerts`)[/]"
+                     if procs.get("suspended") else "")
+                  + (f" · {sum((files.get('watching') or {}).values())} sensitive paths" if files.get("enabled")
+                     else " · files: off"))
     ap = d.get("approvals") or {}
     if ap:
         t.add_row("approvals", f"{escape(', '.join(map(str, ap.get('channels') or [])))}; {ap.get('pending', 0)} open · "

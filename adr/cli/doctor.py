@@ -51,6 +51,8 @@ def render(report: Any, show_all: bool = False) -> None:
     for c in report.wrapped + report.fleet:  # `adr wrap` / `adr shell`; export sinks, policy source
         if c.status != "skip":
             line(c)
+    for c in report.monitors:  # which monitors run, for which sessions (adr/monitor)
+        line(c)
     t = Table(show_header=True, header_style="bold", show_lines=False)
     for col in ("host", "check", "status", "detail"):
         t.add_column(col, overflow="fold")

@@ -1,5 +1,6 @@
-"""`adr sessions` (agent sessions, from the history index and the running daemon) and
-`adr sessions show ID` (one session's timeline: each action, verdict, who decided, snapshots)."""
+"""`adr sessions` (agent sessions, from the history index and the running daemon),
+`adr sessions show ID` (one session's timeline: each action, verdict, who decided, snapshots) and
+`adr sessions reset ID` (end a lockdown: adr/policy/breakers.py; only the human)."""
 from __future__ import annotations
 
 import json
@@ -153,6 +154,25 @@ def process_tree(pid: "int | None") -> list[dict[str, Any]]:
         except psutil.Error:
             continue
     return out
+
+
+@sessions_group.command("reset")
+@click.argument("session_id")
+def sessions_reset(session_id: str) -> None:
+    """End a session's lockdown (and its breaker counts). Only you can: refused inside an agent."""
+    from adr.cli.human import refuse_inside_agent
+    from adr.cli.output import fail
+
+    refuse_inside_agent("breakers.reset", "reset")
+    try:
+        got = daemon_call("breakers.reset", {"session": session_id})
+    except CallRefused as e:
+        fail(str(e))
+    if got is None:
+        fail("the daemon is not running; a lockdown lives in the daemon and ended with it.")
+    s = got.get("session") or {}
+    click.echo(f"session {s.get('session', session_id)}: " + ("lockdown ended" if got.get("reset")
+                                                                else "was not in lockdown; its counts start afresh"))
 
 
 def _render(host: str, sid: str, info: dict[str, Any], live: "dict[str, Any] | None", tree: list[dict[str, Any]],

@@ -41,6 +41,8 @@ def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
     from adr.daemon.memory import CrossCallMemory
     from adr.daemon.sessions import Sessions
+    from adr.monitor.files import FileMonitor
+    from adr.monitor.process import ProcessMonitor
     from adr.policy.breakers import Breakers
     from adr.policy.central_desk import PolicyDesk
     from adr.record.export.desk import ExportDesk
@@ -50,9 +52,9 @@ def default_components(daemon: "Daemon") -> list[Component]:
     from adr.respond.undo_desk import UndoDesk
 
     # UndoDesk relaxes (allow with a snapshot instead of asking): before Breakers and every other
-    # tightening adjuster; CrossCallMemory and History (run records, the index) only observe
+    # tightening adjuster; CrossCallMemory, History (run records, the index) and the monitors only observe
     out: list[Component] = [AlertsDesk(daemon), Sessions(daemon), UndoDesk(daemon), Breakers(daemon),
-                            CrossCallMemory(daemon), History(daemon)]
+                            CrossCallMemory(daemon), History(daemon), ProcessMonitor(daemon), FileMonitor(daemon)]
     out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
     # tightening adjusters, after every relaxing one: a changed MCP tool asks, a tainted session asks
     out += [AgentSupply(daemon), Taint(daemon)]

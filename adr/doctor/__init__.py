@@ -19,17 +19,19 @@ class Report:
     hosts: list[HostReport]
     wrapped: list[Check] = field(default_factory=list)  # this process's `adr wrap` session (adr/intercept/wrap.py)
     installation: list[Check] = field(default_factory=list)  # adr itself: version, rules, service
+    monitors: list[Check] = field(default_factory=list)  # which monitors run for which sessions (adr/monitor)
     fleet: list[Check] = field(default_factory=list)  # export sinks and the organisation's policy source
 
     def to_dict(self) -> dict[str, Any]:
         return {"installation": [asdict(c) for c in self.installation], "daemon": asdict(self.daemon),
                 "hosts": [h.to_dict() for h in self.hosts], "wrapped": [asdict(c) for c in self.wrapped],
-                "fleet": [asdict(c) for c in self.fleet], "ok": self.ok}
+                "monitors": [asdict(c) for c in self.monitors], "fleet": [asdict(c) for c in self.fleet],
+                "ok": self.ok}
 
     @property
     def ok(self) -> bool:
         return (self.daemon.status != FAIL and all(h.status != FAIL for h in self.hosts)
-                and all(c.status != FAIL for c in self.wrapped + self.installation + self.fleet))
+                and all(c.status != FAIL for c in self.wrapped + self.installation + self.monitors + self.fleet))
 
 
 def run(ctx: Any, hosts: "list[str] | None" = None, *, synthetic: bool = True, installation: bool = True) -> Report:
@@ -42,4 +44,4 @@ def run(ctx: Any, hosts: "list[str] | None" = None, *, synthetic: bool = True, i
     up = d.status == OK
     from adr.doctor.fleet import fleet_checks
     return Report(d, [check_host(h, ctx, synthetic=synthetic, daemon_up=up) for h in (hosts or list(INSTALLERS))],
-                  daemon.wrapped_checks(ctx), inst, fleet_checks(ctx))
+                  daemon.wrapped_checks(ctx), inst, daemon.monitor_checks(ctx) if up else [], fleet_checks(ctx))

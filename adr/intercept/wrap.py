@@ -296,6 +296,9 @@ def run(command: list[str], *, agent: str = "", shims: bool = True, guard: bool 
         _stop(proxy_thread, decider)
         print(f"adr wrap: {command[0]}: command not found", file=sys.stderr)
         return 127
+    # orphans of the wrapped tree (a double fork, `setsid -f`) are re-parented to this process instead
+    # of init: the daemon's process monitor keeps them in the session's tree (adr/monitor/process.py)
+    subreaper = _become_subreaper()
     try:
         child = subprocess.Popen([exe] + command[1:], env=child_env, cwd=cwd)
     except OSError as e:
@@ -322,7 +325,7 @@ def run(command: list[str], *, agent: str = "", shims: bool = True, guard: bool 
     try:
         while True:
             try:
-                rc = child.wait()
+                rc = _wait(child) if subreaper else child.wait()
                 break
             except KeyboardInterrupt:  # pragma: no cover — SIGINT is handled above
                 continue
@@ -336,6 +339,32 @@ def run(command: list[str], *, agent: str = "", shims: bool = True, guard: bool 
             register(session, "end")
         _stop(proxy_thread, decider)
     return exit_code(rc)
+
+
+def _become_subreaper() -> bool:
+    """PR_SET_CHILD_SUBREAPER (Linux): orphaned descendants become our children, not init's."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _wait(child: "subprocess.Popen[bytes]") -> int:
+    """Wait for the wrapped command, reaping the orphans the subreaper adopted meanwhile."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return child.wait()
+        except InterruptedError:  # pragma: no cover — PEP 475 retries
+            continue
+        if pid == child.pid:
+            child.returncode = os.waitstatus_to_exitcode(status)
+            return child.returncode
 
 
 def _stop(proxy_thread: Any, decider: Any) -> None:

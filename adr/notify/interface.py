@@ -30,6 +30,8 @@ CONFIRM = "confirm_override"  # step two: the explicit second confirmation
 ALLOW_MINUTES = "allow_minutes"  # terminal only: `adr approve ID --for 30m`
 ALLOW_GLOBAL = "allow_global"  # terminal only: `adr approve ID --always --everywhere`
 CONFIRM_OP = "confirm"  # a challenge (stop adr, remove its hooks, weaker settings): the human confirms
+RESUME = "resume"  # a process tree adr suspended (adr/respond/suspend.py): let it run on
+KILL = "kill"  # …or end it
 
 LABELS = {
     ALLOW_ONCE: "Allow once",
@@ -41,9 +43,12 @@ LABELS = {
     ALLOW_MINUTES: "Allow for a while",
     ALLOW_GLOBAL: "Always allow everywhere",
     CONFIRM_OP: "Confirm",
+    RESUME: "Resume it",
+    KILL: "Kill it",
 }
 ALLOWING = frozenset({ALLOW_ONCE, ALLOW_SESSION, ALLOW_PROJECT, CONFIRM, ALLOW_MINUTES, ALLOW_GLOBAL})
-CHOICES = tuple(c for c in LABELS if c != CONFIRM_OP)  # the answers to a question about an action
+CHOICES = tuple(c for c in LABELS if c not in (CONFIRM_OP, RESUME, KILL))  # the answers to a question about an action
+SUSPENDED_CHOICES = (KILL, RESUME)
 
 ASK_CHOICES = (ALLOW_ONCE, DENY, ALLOW_SESSION)  # Deny second: servers that show 3 buttons keep it
 CRITICAL_CHOICES = (DENY, OVERRIDE)
@@ -66,13 +71,14 @@ class Question:
     confirm: bool = False  # this is the second, confirming question of an override
     timeout: float = 55.0  # seconds the question stays open
     code: str = ""  # one-time code for the terminal (`adr approve ID CODE`): only channels that keep it private show it
-    kind: str = "action"  # action: an agent's action | confirm: a challenge or a settings change to confirm
+    kind: str = "action"  # action: an agent's action | confirm: a challenge or a settings change to confirm |
+    #                       suspended: a process tree adr stopped (resume or kill)
     lines: tuple[str, ...] = ()  # kind "confirm": what is to be confirmed, one line each
     asked_at: float = field(default_factory=time.monotonic)
 
     @property
     def title(self) -> str:
-        if self.kind == "confirm":
+        if self.kind in ("confirm", "suspended"):
             return f"adr: {self.rule_title}"
         who = self.agent or self.host or "an agent"
         if self.confirm:
@@ -85,6 +91,9 @@ class Question:
         """The text shown. `with_code=False` for channels whose text other processes can read (a
         command line in /proc): they never carry the code."""
         code = self.code if with_code else ""
+        if self.kind == "suspended":
+            return "\n".join([*self.lines, f"Resume or kill it — or in a terminal: adr alerts resume {self.id} / "
+                                           f"adr alerts kill {self.id}. No answer: it is killed."])
         if self.kind == "confirm":
             how = (f"Code {code}: type it where you ran the command, or press Confirm." if code
                    else "Press Confirm if you asked for this.")

@@ -4,9 +4,10 @@ A session that collects `breaker_denies` denies or `breaker_asks` asks within `b
 minutes goes into **lockdown**: from then on every action that is not read-only (creating a file or a
 directory included) is put to the human, in that session only, until the human resets it (`adr
 sessions reset ID`, a human-only call). Separately, each session has quotas — package installs,
-network fetches, file deletions — and an action past a quota gets `quota_action` (ask, deny, or
-lockdown). Lockdown and quota state live in the session registry's flags, so `adr sessions show`
-and `adr status` show them, and the alert desk tells the human when a breaker trips.
+network fetches, file deletions, bytes its pre-image snapshots take in the undo store — and an action
+past a quota gets `quota_action` (ask, deny, or lockdown). Lockdown and quota state live in the
+session registry's flags, so `adr sessions show` and `adr status` show them, and the alert desk tells
+the human when a breaker trips.
 
 The component tightens verdicts (`adjust`): it is registered after every relaxing component.
 """
@@ -24,7 +25,7 @@ from adr.policy.effects import effects_of
 from adr.respond.alerts import Alert
 
 LOCKDOWN = "lockdown"
-QUOTA_KINDS = ("installs", "fetches", "deletes")
+QUOTA_KINDS = ("installs", "fetches", "deletes", "undo_bytes")
 
 
 @dataclass
@@ -76,6 +77,9 @@ class Breakers(Component):
             t.used["installs"] += eff.installs
             t.used["fetches"] += eff.fetches
             t.used["deletes"] += eff.deletes
+        b = d.audit.get("snapshot_bytes") if isinstance(d.audit, dict) else None
+        if isinstance(b, int) and b > 0:  # what its pre-images took in the undo store (adr/respond/undo_desk.py)
+            t.used["undo_bytes"] += b
         reg = self._sessions()
         if reg is None or reg.flagged(*key, LOCKDOWN) is not None:
             return
@@ -116,7 +120,7 @@ class Breakers(Component):
                                 d.action.summary(200))
         s = d.settings
         limits = {"installs": s.quota_installs, "fetches": s.quota_fetches, "deletes": s.quota_deletes}
-        if not any(limits.values()) or not key[1]:
+        if not (any(limits.values()) or s.quota_undo_bytes) or not key[1]:
             return verdict
         t = self.tallies.get(key)
         if t is None:
@@ -125,13 +129,19 @@ class Breakers(Component):
         for kind, limit in limits.items():
             n = getattr(eff, kind)
             if limit and n and t.used[kind] + n > limit:
-                what = f"session {key[1]} is past its quota of {limit} {kind}"
-                if s.quota_action == "lockdown":
-                    self.lock(key, what)
-                    return _tighten(verdict, Decision.ASK, "breaker.quota", what + "; the session is locked down")
-                decision = Decision.DENY if s.quota_action == "deny" else Decision.ASK
-                return _tighten(verdict, decision, "breaker.quota", what)
+                return self._over(key, verdict, s, f"session {key[1]} is past its quota of {limit} {kind}")
+        if s.quota_undo_bytes and t.used["undo_bytes"] >= s.quota_undo_bytes and not eff.read_only:
+            # what an action's snapshot takes is known once it is taken: past the quota, the next change
+            # is the one that gets quota_action
+            return self._over(key, verdict, s, f"session {key[1]}'s snapshots took {t.used['undo_bytes']} bytes of "
+                                               f"the undo store, past its quota of {s.quota_undo_bytes} (quota_undo_bytes)")
         return verdict
+
+    def _over(self, key: tuple[str, str], verdict: Verdict, s: Any, what: str) -> Verdict:
+        if s.quota_action == "lockdown":
+            self.lock(key, what)
+            return _tighten(verdict, Decision.ASK, "breaker.quota", what + "; the session is locked down")
+        return _tighten(verdict, Decision.DENY if s.quota_action == "deny" else Decision.ASK, "breaker.quota", what)
 
     # ---- the human's reset ------------------------------------------------------------------------
 

@@ -157,6 +157,7 @@ class UndoDesk(Component):
             self.counts["snapshots"] += 1
             out["snapshot"] = taken.id
             out["snapshot_files"] = taken.files
+            out["snapshot_bytes"] = taken.bytes  # the session's undo-store quota counts these (breakers)
         complete = taken is not None and taken.complete
         if not complete and (taken is not None or targets.unknown):
             self.counts["incomplete"] += 1

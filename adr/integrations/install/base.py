@@ -319,6 +319,11 @@ class Manifest:
     def exists(self) -> bool:
         return self.data is not None
 
+    def installed(self) -> bytes | None:
+        """The bytes adr last wrote (None for a manifest older than this record)."""
+        b = (self.data or {}).get("installed_b64")
+        return None if b is None else base64.b64decode(b)
+
     def original(self) -> bytes | None:
         assert self.data is not None
         b = self.data.get("original_b64")
@@ -329,6 +334,9 @@ class Manifest:
         self.data = {"path": str(self.target),
                      "original_b64": None if original is None else base64.b64encode(original).decode(),
                      "original_sha256": sha256(original), "installed_sha256": sha256(installed),
+                     # what adr wrote: the daemon's file monitor puts it back if an agent removes adr's
+                     # hook from it while the daemon was down (adr/respond/revert.py)
+                     "installed_b64": base64.b64encode(installed).decode(),
                      "created_dirs": created_dirs, "extra": extra or {}}
         self.file.parent.mkdir(parents=True, exist_ok=True)
         try:
