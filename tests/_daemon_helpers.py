@@ -57,7 +57,7 @@ class DaemonProc:
         """`env`: the daemon's whole environment (an install without ADR_HOME, e.g. XDG_* dirs);
         default: adr_env(home) plus extra_env."""
         self.home = Path(home)
-        self.env = env
+        self.daemon_env = env
         self.paths = get_paths(env if env is not None else {"ADR_HOME": str(self.home)})
         self.socket = self.paths.socket
         self.proc: subprocess.Popen[bytes] | None = None
@@ -66,7 +66,7 @@ class DaemonProc:
     def start(self, timeout: "float | None" = None) -> "DaemonProc":
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as err:
-            env = self.env if self.env is not None else adr_env(self.home, **self.extra_env)
+            env = self.daemon_env if self.daemon_env is not None else adr_env(self.home, **self.extra_env)
             self.proc = subprocess.Popen([str(BIN / "adr"), "daemon"], env=env,
                                          stdin=subprocess.DEVNULL, stdout=err, stderr=err)
         deadline = time.monotonic() + (self.start_timeout if timeout is None else timeout)

@@ -234,6 +234,34 @@ def test_a_hook_session_is_watched_once_its_agent_is_known(tmp_path, payload_ser
         d.stop()
 
 
+def test_a_hook_sessions_agent_is_never_judged_itself(tmp_path):
+    """The root of a hook session is the agent program: its own command line (here one the engine
+    asks about — a one-liner that runs whatever it is given) is the human's choice, never suspended;
+    what it starts is watched."""
+    from _approval_helpers import agent_exe, claude_payload
+    from _daemon_helpers import BIN
+    import subprocess
+    import time
+
+    d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()
+    claude = agent_exe(tmp_path, "claude")
+    payload = json.dumps(claude_payload("ls", "hooked-root", str(tmp_path)))
+    code = ("import subprocess,sys,time; r = subprocess.run(sys.argv[1:2] + ['claude-code'], input=sys.argv[2], "
+            "text=True, capture_output=True); time.sleep(float(sys.argv[3])); sys.exit(subprocess.run(sys.argv[1:2]).returncode)")
+    proc = subprocess.Popen([str(claude), "-c", code, str(BIN / "adr-hook"), payload, "6"], env=d.env(),
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: d.monitored("hooked-root"), 20), d.status()["components"]["processes"]
+        ticks = d.status()["components"]["processes"]["ticks"]
+        assert wait_for(lambda: d.status()["components"]["processes"]["ticks"] >= ticks + 8, 20)
+        assert state(proc.pid) not in ("T", "t", ""), "the agent itself was suspended or killed"
+        assert not [a for a in d.alerts("process") if a["data"].get("pid") == proc.pid]
+        assert proc.wait(30) != -9
+    finally:
+        stop_all(proc)
+        d.stop()
+
+
 def test_a_double_forked_payload_stays_in_the_session(tmp_path, payload_server):
     """A payload that detaches (double fork, new session) before it acts is still the session's: `adr
     wrap` is a child subreaper, so the orphan is re-parented to it, not to init."""

@@ -475,10 +475,18 @@ class ProcessMonitor(Component):
         tree = self.trees.get(m.sid)
         if tree is None:
             return
+        if m.pid == tree.spec.pid and not tree.spec.wrapped and self._still_the_agent(m.pid, argv):
+            return  # a hook session's root is the agent program itself: what it starts is watched, not it
         try:
             self._pool.submit(self._judge, tree, m, argv)
         except RuntimeError:  # shutting down
             pass
+
+    @staticmethod
+    def _still_the_agent(pid: int, argv: "tuple[str, ...]") -> bool:
+        """The root still runs an agent program (an exec into anything else is judged like any process)."""
+        got = T.stat(pid)
+        return got is not None and bool(agent_name_of(got[0].comm, list(argv)))
 
     def verdict_for(self, action: Action) -> Verdict:
         """The daemon's judgement of an action (cached per rules generation, command and cwd)."""
