@@ -19,7 +19,7 @@ from adr.config import ORDERED, PROTECTION, Settings, held_settings, weakenings
 from adr.monitor import proctable as T
 from adr.monitor.files import diff, write_targets
 from adr.monitor.network import _hex_ip
-from adr.monitor.process import Judged, dash_c, spellings
+from adr.monitor.process import Judged, _own_programs, as_launched, dash_c, spellings
 from adr.respond import revert as R
 from adr.respond import suspend as S
 
@@ -187,3 +187,33 @@ def test_the_process_table_sees_births_and_deaths():
     _, gone = table.scan()
     assert p.pid in gone
     assert 0 <= T.age_s(T.stat(os.getpid())[0].start) < 3600 * 24 * 365
+
+
+def test_adrs_own_console_scripts_run_by_the_interpreter_are_judged_as_themselves(tmp_path):
+    """The Python hook launcher (`python3 …/bin/adr-hook codex`) is adr's own client, not a script that
+    'modifies adr's files'; `adr daemon stop` run the same way stays a self-defense deny. A script of the
+    same name anywhere else is judged as written."""
+    own = _own_programs()
+    bindir = Path(sys.executable).parent
+    hook, cli = str(bindir / "adr-hook"), str(bindir / "adr")
+    assert as_launched((sys.executable, hook, "codex"), own) == ("adr-hook", "codex")
+    assert as_launched((sys.executable, "-I", "-S", cli, "daemon", "stop"), own) == ("adr", "daemon", "stop")
+    fake = tmp_path / "adr-hook"
+    fake.write_text("import os\n")
+    assert as_launched((sys.executable, str(fake), "codex"), own) == (sys.executable, str(fake), "codex")
+    assert as_launched((sys.executable, "-c", "print(1)", hook), own)[1] == "-c"
+    link = tmp_path / "bin-link"
+    link.symlink_to(bindir)
+    assert as_launched(("python3", str(link / "adr-hook"), "x"), own) == ("adr-hook", "x")  # the same file
+
+    from adr.config import Settings as _S
+    from adr.judge import Judge
+    judge = Judge.create(_S(), online=False)
+
+    def decide(argv):
+        act = Action(ActionKind.EXEC, Context(host="wrap", session="s", cwd=str(tmp_path), tool="process"),
+                     command=" ".join(as_launched(argv, own)))
+        return judge.decide(act).decision.value
+
+    assert decide((sys.executable, hook, "codex")) == "allow"
+    assert decide((sys.executable, cli, "daemon", "stop")) == "deny"

@@ -30,6 +30,8 @@ import logging
 import os
 import re
 import shlex
+import shutil
+import sys
 import threading
 import time
 from collections import OrderedDict, deque
@@ -99,6 +101,36 @@ def spellings(argv: "tuple[str, ...]") -> "tuple[str, ...]":
     if inner:
         out.append(normal(inner))
     return tuple(out)
+
+
+_ADR_PROGRAMS = ("adr", "adr-hook")
+_PY_FLAG = re.compile(r"-[IsSEBuOq]+").fullmatch  # interpreter flags a console-script launcher may carry
+
+
+def _own_programs() -> "dict[str, str]":
+    """realpath → name of this installation's own console scripts (self-defense keeps them unchanged)."""
+    out: dict[str, str] = {}
+    for name in _ADR_PROGRAMS:
+        for cand in (os.path.join(os.path.dirname(sys.executable), name), shutil.which(name)):
+            if cand and os.path.isfile(cand):
+                out[os.path.realpath(cand)] = name
+    return out
+
+
+def as_launched(argv: "tuple[str, ...]", own: "dict[str, str]") -> "tuple[str, ...]":
+    """`python3 -I …/bin/adr-hook codex` → `adr-hook codex`: a process that runs one of adr's own
+    console scripts through the interpreter is judged as that program (the script is run, not changed;
+    `adr daemon stop` from a script stays what it is)."""
+    if len(argv) < 2 or not os.path.basename(argv[0]).startswith("python"):
+        return argv
+    i = 1
+    while i < len(argv) and _PY_FLAG(argv[i]):
+        i += 1
+    if i < len(argv) and argv[i].startswith("/"):
+        name = own.get(os.path.realpath(argv[i]))
+        if name is not None:
+            return (name, *argv[i + 1:])
+    return argv
 
 
 def _finding_keys(verdict: Verdict, at_least: Decision = Decision.ASK) -> set[tuple[str, str, str]]:
@@ -200,6 +232,7 @@ class Tree:
     judged: int = 0
     alerts: int = 0
     window: "deque[float]" = field(default_factory=deque)  # alert times (rate limit)
+    root_argv: "tuple[str, ...] | None" = None  # the root's command line when first seen
 
     @property
     def sid(self) -> str:
@@ -232,6 +265,7 @@ class ProcessMonitor(Component):
         self._me = os.getpid()
         self._shim_root = str(daemon.paths.runtime_dir / "shims") + os.sep
         self._keep = frozenset()
+        self._own = _own_programs()
         self.ticks = 0
         self.tick_cpu = 0.0  # thread CPU seconds spent in ticks
         self.counts = {"judged": 0, "skipped_judged": 0, "left_to_shims": 0, "alerts": 0, "suspended": 0, "killed": 0,
@@ -475,8 +509,13 @@ class ProcessMonitor(Component):
         tree = self.trees.get(m.sid)
         if tree is None:
             return
-        if m.pid == tree.spec.pid and not tree.spec.wrapped and self._still_the_agent(m.pid, argv):
-            return  # a hook session's root is the agent program itself: what it starts is watched, not it
+        if m.pid == tree.spec.pid:
+            # the root is the agent program the human started (`adr wrap -- CMD`, or the agent whose
+            # hook reached adr): what it starts is watched, not it — until it execs into something else
+            if tree.root_argv is None:
+                tree.root_argv = argv
+            if argv == tree.root_argv or (not tree.spec.wrapped and self._still_the_agent(m.pid, argv)):
+                return
         try:
             self._pool.submit(self._judge, tree, m, argv)
         except RuntimeError:  # shutting down
@@ -509,6 +548,7 @@ class ProcessMonitor(Component):
 
     def _judge(self, tree: Tree, m: Member, argv: "tuple[str, ...]") -> None:
         try:
+            argv = as_launched(argv, self._own)
             texts = spellings(argv)
             if self.memory.covers_text(tree.sid, texts):
                 self.counts["skipped_judged"] += 1
