@@ -106,6 +106,9 @@ def test_a_file_changed_again_after_the_agent_is_not_clobbered(tmp_path, daemon)
     (p / "y.txt").write_text("y before\n")
     agent = Agent(home, p, session="clobber")
     agent.run([edit(p / "x.txt", "v1", "v2 by the agent,"), edit(p / "y.txt", "before", "after")])
+    # the desk has looked at what the agent left (in a quiet daemon within a second; on demand here, so
+    # a loaded machine cannot reorder it with the human's write below)
+    assert daemon.request(P.Request(op="call", id="f", target="undo.flush")).ok
     (p / "x.txt").write_text("v3: the human's later work\n")  # after the agent
 
     plan = adr(home, "undo", "--session", "clobber", "--dry-run")
