@@ -56,3 +56,36 @@ def test_glob_search_form_matches_the_same_paths(glob, path):
     import re2
     from adr.engine.pathnorm import glob_to_regex, glob_to_search
     assert bool(re2.search(glob_to_search(glob), path)) == bool(re2.search(glob_to_regex(glob), path))
+
+
+def test_a_pattern_reaches_adrs_places_only_through_a_name_that_is_there():
+    """`find /tmp -name '*.tmp' -delete` names /tmp/**/*.tmp: it can only reach adr's runtime folder if
+    something there is called *.tmp. With the names adr's places hold, the witnesses follow them; the
+    folder's own name, its files' names and protected plain names still count; unknown names keep
+    every witness."""
+    from adr.engine.pathnorm import GlobWitness
+
+    w = GlobWitness(["/tmp/runtime-0/adr", "/tmp/runtime-0/adr/**", "/tmp", "/tmp/runtime-0",
+                     "/home/u/.claude/settings.json"])
+    assert w.witnesses("/tmp/**/*.tmp")  # nothing known: could be anything
+    w.set_names(["tmp", "runtime-0", "adr", "adr.sock", "adr.pid"])
+    assert w.witnesses("/tmp/**/*.tmp") == ()
+    assert w.witnesses("/tmp/**/core") == ()
+    assert any(x.startswith("/tmp/runtime-0/adr/") for x in w.witnesses("/tmp/**/*.pid"))
+    assert "/tmp/runtime-0/adr/adr.sock" in w.witnesses("/tmp/**/adr.sock")
+    assert w.witnesses("/tmp/runtime-0/ad?")  # the folder itself
+    assert w.witnesses("/tmp/runtime-0/adr/*")
+    assert w.witnesses("/home/u/.claude/setting?.json")  # a protected plain name is always a name
+    w.set_names(None)
+    assert w.witnesses("/tmp/**/*.tmp")
+
+
+def test_adrs_names_come_from_its_places(tmp_path):
+    from adr.paths import get_paths
+    from adr.policy.protect import own_names
+
+    paths = get_paths({"ADR_HOME": str(tmp_path / "adrhome")}).ensure()
+    (paths.state_dir / "odd-name.bin").write_bytes(b"x")
+    names = own_names(paths)
+    assert names is not None and "odd-name.bin" in names and "audit.jsonl" in names and "adrhome" in names
+    assert own_names(paths, limit=1) is None

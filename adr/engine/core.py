@@ -690,6 +690,9 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
     ms = (time.perf_counter() - t0) * 1000
     engine = Engine(rules, packs, lists, detectors, settings, files, ms)
     engine.broken_files = tuple(broken)
+    if engine._witness is not None:
+        from adr.policy.protect import own_names
+        engine._witness.set_names(own_names(paths, settings))
     return engine
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Iterable
 
 import re2
 
@@ -382,6 +383,27 @@ class GlobWitness:
                 name = "".join(t[1] for t in last) if last and last != _DEEP and all(t[0] == "c" for t in last) else None
                 self._globs.append((prefix, segs, name))
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._names: str | None = None  # "/name/name/…/": what exists in adr's places (None: unknown)
+
+    def set_names(self, names: "Iterable[str] | None") -> None:
+        """The names of what exists in adr's places (files and folders inside them, the folders above
+        them, adr's well-known file names). A target whose *last part* is a pattern (`find /tmp -name
+        '*.tmp' -delete`, `rm ~/x/*.bak`) stands for one of adr's files only when a name there fits
+        that pattern; None (unknown, too many to list): every witness counts, as before."""
+        if names is None:
+            self._names = None
+        else:
+            keep = {n for n in names if n and "/" not in n}
+            keep.update(name for _, _, name in self._globs if name)  # protected plain names (settings.json …)
+            self._names = "/" + "/".join(sorted(keep)) + "/"
+        self._memo.clear()
+
+    def _some_name_fits(self, last: tuple[tuple, ...]) -> bool:
+        if self._names is None:
+            return True
+        if all(t[0] == "c" for t in last):
+            return "/" + "".join(t[1] for t in last) + "/" in self._names
+        return re.search("/(?:" + _seg_regex(last).pattern + ")/", self._names) is not None
 
     def witnesses(self, target: str, dotglob: bool = False) -> tuple[str, ...]:
         """`dotglob`: the line turned it on (`shopt -s dotglob`, GLOBIGNORE): wildcards match dots."""
@@ -406,6 +428,8 @@ class GlobWitness:
             segs = _segments(alt)
             last = segs[-1] if segs else _DEEP
             last_rx = _seg_regex(last) if last != _DEEP else None
+            if last_rx is not None and not self._some_name_fits(last):
+                continue  # its last part fits no name in adr's places: it cannot reach them
             for gp, gsegs, name in self._globs:
                 if not (prefix.startswith(gp) or gp.startswith(prefix)):
                     continue

@@ -132,13 +132,62 @@ def _program_files() -> tuple[list[Path], list[Path]]:
     return dirs, files
 
 
-def protected(paths: Any, settings: Any = None, home: str | None = None) -> Protected:
-    home = home if home is not None else (os.environ.get("HOME") or os.path.expanduser("~"))
+def _places(paths: Any, settings: Any = None) -> tuple[list[Path], list[Path]]:
+    """(directories, files) adr protects on this installation."""
     dirs = [Path(paths.config_dir), Path(paths.state_dir), Path(paths.cache_dir), Path(paths.runtime_dir)]
     dirs += [Path(d).expanduser() for d in getattr(settings, "extra_rule_dirs", ()) or ()]
     code_dirs, code_files = _program_files()
     dirs += code_dirs
     files = [Path(paths.socket), Path(paths.pid_file)] + code_files + _service_files(paths)
+    return dirs, files
+
+
+MAX_NAMES = 200_000
+# names adr gives files it has not made yet (a fresh install), and one that stands for the content
+# hashes of the undo store (never listed one by one)
+_WELL_KNOWN = ("config.yaml", "config.yaml.bak", "settings.confirmed.json", "grants.sqlite3", "integrity.key",
+               "audit.jsonl", "audit.jsonl.000001", "audit.head", "audit.lock", "adr.sock", "adr.pid", "daemon.log",
+               "index.sqlite3", "adr-hook", "adr", "adr-shim", "0123456789abcdef0123456789abcdef")
+
+
+def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES) -> "frozenset[str] | None":
+    """The names of everything in adr's places, of those places and the folders above them (for
+    GlobWitness.set_names). Read at load, never per decision; None when there are more than `limit`."""
+    dirs, files = _places(paths, settings)
+    names: set[str] = set(_WELL_KNOWN)
+    for p in dirs + files:
+        names.update(part for part in Path(os.path.abspath(p)).parts if part != "/")
+        names.update(part for part in Path(os.path.realpath(p)).parts if part != "/")
+    skip = {os.path.realpath(paths.snapshots_dir)}
+    count = 0
+    todo = [os.fspath(d) for d in dirs]
+    seen: set[str] = set()
+    while todo:
+        d = todo.pop()
+        real = os.path.realpath(d)
+        if real in seen or real in skip:
+            continue
+        seen.add(real)
+        try:
+            with os.scandir(d) as it:
+                for e in it:
+                    count += 1
+                    if count > limit:
+                        return None
+                    names.add(e.name)
+                    try:
+                        if e.is_dir(follow_symlinks=False):
+                            todo.append(e.path)
+                    except OSError:
+                        pass
+        except OSError:
+            continue
+    return frozenset(names)
+
+
+def protected(paths: Any, settings: Any = None, home: str | None = None) -> Protected:
+    home = home if home is not None else (os.environ.get("HOME") or os.path.expanduser("~"))
+    dirs, files = _places(paths, settings)
     own: dict[str, None] = {}
     spelled: list[str] = []
     for d in dirs:
