@@ -272,6 +272,10 @@ class Daemon:
                              online=bool(settings.providers) and not settings.offline)
         if old is not None and old.judge is not None:
             old.judge.close()
+        for det in getattr(engine, "detectors", ()) or ():
+            warm = getattr(det, "warm", None)
+            if callable(warm):
+                warm()  # the supply indexes: opened (built the first time) in the background, off every decision
         return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge, hold)
 
     def _adopt_settings(self, loaded: Loaded) -> None:
