@@ -336,3 +336,30 @@ def test_shim_waits_while_the_human_is_asked(tmp_path, monkeypatch):
         assert b"3fa9c2d1" in out.stderr and b"no answer" in out.stderr
     finally:
         fake.close()
+
+
+def test_a_daemon_that_hangs_up_while_the_shim_sends_is_unavailable(tmp_path):
+    """The connection fails during the send itself (the daemon accepted and closed at once): the shim
+    reports the daemon unavailable (→ in-process evaluation), never crashes on its own state."""
+    import socket
+    import threading
+
+    from adr.intercept import shim as S
+
+    path = str(tmp_path / "s.sock")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+
+    def hang_up():
+        c, _ = srv.accept()
+        c.close()
+
+    t = threading.Thread(target=hang_up, daemon=True)
+    t.start()
+    try:
+        with pytest.raises(S._Unavailable):
+            S.ask_daemon(path, b"x" * (8 * 1024 * 1024), 10)
+    finally:
+        t.join(5)
+        srv.close()

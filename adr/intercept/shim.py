@@ -155,10 +155,11 @@ def ask_daemon(sock_path: str, req: bytes, timeout: float) -> dict:
             s.connect(sock_path)
         except OSError as e:
             raise _Unavailable(f"cannot connect to {sock_path}: {e}") from None
+        asked = None  # set before the send: a daemon that hangs up mid-send must not leave it unbound
         try:
             s.settimeout(max(0.001, deadline - time.monotonic()))
             s.sendall(req)
-            buf, asked = b"", None
+            buf = b""
             while True:
                 while b"\n" not in buf:
                     left = deadline - time.monotonic()
