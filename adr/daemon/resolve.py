@@ -109,6 +109,9 @@ class Resolver:
         p = self._absolute(raw, cwd, home)
         if p is None:
             return []
+        p = _writers_view(p, cwd, home or self.home)
+        if p is None:
+            return []
         found: list[str] = []
         if has_glob(p):
             for alt in expand_braces(p):
@@ -153,6 +156,29 @@ class Resolver:
         self._pids = ((pid,), (f"{name}\0{cmdline}",))
         return self._pids
 
+
+
+# names that mean "this process's own …": looked up here they would name the *daemon's* descriptors
+# (its audit log, its socket) or its working directory — not the agent's, which wrote them
+_FD_NAMES = re.compile(r"^/(?:dev/(?:fd|std(?:in|out|err))|proc/(?:self|thread-self)/fd)(?:/|$)")
+_SELF_CWD = re.compile(r"^/proc/(?:self|thread-self)/cwd(?=/|$)")
+
+
+def _writers_view(p: str, cwd: str, home: str) -> "str | None":
+    """`p` as the process that runs the command sees it: its own descriptors are not knowable here
+    (None: leave the path as written), its /proc/self/cwd is the action's cwd."""
+    if not p.startswith(("/dev/", "/proc/", "//", "/.")):
+        return p
+    q = posixpath.normpath(p)
+    if _FD_NAMES.match(q):
+        return None
+    m = _SELF_CWD.match(q)
+    if m is not None:
+        base = cwd or "/"
+        if base.startswith("~"):
+            base = home + base[1:]
+        return base.rstrip("/") + q[m.end():] if base.startswith("/") else None
+    return p
 
 
 _O_PATH = getattr(os, "O_PATH", 0)
