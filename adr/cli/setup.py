@@ -98,10 +98,11 @@ def setup(yes: bool, undo: bool, no_service: bool) -> None:
     record = _read_record(ctx.paths)
     done_hosts = sorted(set(record.get("hosts") or []) | {r.host for r in results})
     service_done = bool(record.get("service"))
+    started = False
     if svc is not None:
         try:
             o = svc.install(start=True)
-            service_done = True
+            service_done, started = True, o.started
             for n in o.notes:
                 con.print(f"[cyan]service[/]: {escape(n)}")
             for w in o.warnings:
@@ -110,7 +111,7 @@ def setup(yes: bool, undo: bool, no_service: bool) -> None:
             con.print(f"[red]service: {escape(str(e))}[/]")
             errors["service"] = str(e)
     _write_record(ctx.paths, {"hosts": done_hosts, "service": service_done, "time": time.time()})
-    if service_done and svc is not None:
+    if started:  # the service manager started it: give it time to load (not when it could not start it)
         _wait_for_daemon(ctx.paths, 15.0)
     con.print("\n[bold]adr doctor[/]:")
     from adr.cli.doctor import render, run_doctor
