@@ -256,7 +256,7 @@ def test_a_hook_sessions_agent_is_never_judged_itself(tmp_path):
         assert wait_for(lambda: d.status()["components"]["processes"]["ticks"] >= ticks + 8, 20)
         assert state(proc.pid) not in ("T", "t", ""), "the agent itself was suspended or killed"
         assert not [a for a in d.alerts("process") if a["data"].get("pid") == proc.pid]
-        assert proc.wait(30) != -9
+        assert proc.poll() is None or proc.returncode != -9  # still running (or ended on its own): not killed
     finally:
         stop_all(proc)
         d.stop()
