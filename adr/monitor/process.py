@@ -514,18 +514,12 @@ class ProcessMonitor(Component):
             # hook reached adr): what it starts is watched, not it — until it execs into something else
             if tree.root_argv is None:
                 tree.root_argv = argv
-            if argv == tree.root_argv or (not tree.spec.wrapped and self._still_the_agent(m.pid, argv)):
+            if argv == tree.root_argv:
                 return
         try:
             self._pool.submit(self._judge, tree, m, argv)
         except RuntimeError:  # shutting down
             pass
-
-    @staticmethod
-    def _still_the_agent(pid: int, argv: "tuple[str, ...]") -> bool:
-        """The root still runs an agent program (an exec into anything else is judged like any process)."""
-        got = T.stat(pid)
-        return got is not None and bool(agent_name_of(got[0].comm, list(argv)))
 
     def verdict_for(self, action: Action) -> Verdict:
         """The daemon's judgement of an action (cached per rules generation, command and cwd)."""
