@@ -48,5 +48,8 @@ def test_judged_through_the_real_judge(tmp_path):
         assert decide(f"echo 'a log line' | tee /dev/fd/{fd}", str(tmp_path)) == "allow"
     finally:
         os.close(fd)
-    assert decide("echo 'mode: monitor' > /proc/self/cwd/config.yaml", str(paths.config_dir)) == "deny"
+    for spelled in ("/proc/self/cwd", "/proc/thread-self/cwd", "/proc/$$/cwd", "/proc/${$}/cwd", "/proc/$BASHPID/cwd",
+                    "/proc/${PPID}/cwd", "/proc/self/cwd/.", "/dev/fd/../../proc/self/cwd"):
+        assert decide(f"echo 'mode: monitor' > {spelled}/config.yaml", str(paths.config_dir)) == "deny", spelled
+    assert decide("echo notes > /proc/$$/cwd/notes.txt", str(tmp_path)) == "allow"
     assert decide("echo notes > /proc/self/cwd/notes.txt", str(tmp_path)) == "allow"

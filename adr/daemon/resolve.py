@@ -86,6 +86,8 @@ class Resolver:
         p = raw.strip()
         if len(p) >= 2 and p[0] in "'\"" and p[-1] == p[0]:
             p = p[1:-1]
+        if "$" in p and p.startswith("/proc/"):
+            p = _SHELL_PID.sub("/proc/self", p)  # the writing shell (or its parent, the agent): its cwd is the action's
         if "$" in p:
             p = _VAR.sub(lambda m: self.vars.get(m.group(1) or m.group(2), m.group(0)), p)
             if "$" in p or "`" in p:
@@ -161,6 +163,7 @@ class Resolver:
 # names that mean "this process's own …": looked up here they would name the *daemon's* descriptors
 # (its audit log, its socket) or its working directory — not the agent's, which wrote them
 _FD_NAMES = re.compile(r"^/(?:dev/(?:fd|std(?:in|out|err))|proc/(?:self|thread-self)/fd)(?:/|$)")
+_SHELL_PID = re.compile(r"^/proc/(?:\$\$|\$\{\$\}|\$\{?(?:BASHPID|PPID)\}?)(?=/|$)")
 _SELF_CWD = re.compile(r"^/proc/(?:self|thread-self)/cwd(?=/|$)")
 
 
