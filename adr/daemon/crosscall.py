@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
-from adr.engine.core import Budget
+from adr.engine.core import Budget, parse_line
 from adr.shell import runs as R
-from adr.shell.parse import MAX_SOURCE, parse as parse_shell
+from adr.shell.parse import MAX_SOURCE
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 # Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
@@ -198,7 +198,7 @@ class _Walk:
     def line(self, text: str, cwd: str, depth: int, note: str) -> None:
         """Follow what the shell text `text` runs from files and definitions."""
         text = text[:MAX_SOURCE]  # as the shell layer: beyond it the engine already asks (too-large)
-        parsed = parse_shell(text, self.parse_budget.spend)
+        parsed = parse_line(text, self.parse_budget)  # parsed once per line per decision
         if self.parse_budget.exhausted and not self.parse_budget.graced:
             self.parse_budget.grace()  # once: what was parsed is still followed, the rest asks
             self.bound(f"too much shell to follow ({self.parse_budget.exhausted})", text[:200], note)

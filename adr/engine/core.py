@@ -315,10 +315,10 @@ _RECENT = threading.local()  # per thread: the last few (text, ParsedShell, work
 _RECENT_MAX = 4
 
 
-def _parse(text: str, budget: "Budget") -> ParsedShell:
+def parse_line(text: str, budget: "Budget") -> ParsedShell:
     """parse_shell under `budget`, remembered for the last few lines this thread parsed in full: the
     judge looks at a line's targets (path_targets) and then evaluates it, and a ParsedShell is
-    immutable. A remembered parse is charged the units it cost, and only when the budget can pay
+    immutable; the cross-call walk (adr/daemon/crosscall.py) then parses the same line. A remembered parse is charged the units it cost, and only when the budget can pay
     them all — otherwise the line is parsed again under this budget — so a verdict never depends on
     whether the parse was remembered. Per thread and a handful of entries: a 20 MB input is held once."""
     recent = getattr(_RECENT, "items", None)
@@ -456,7 +456,7 @@ class _Run:
 
     def shell(self, text: str, note: str, depth: int = 0) -> None:
         self.budget.charge(1 + len(text) // 65536)
-        parsed = _parse(text, self.budget)
+        parsed = parse_line(text, self.budget)
         if self.budget.exhausted:
             self.budget.grace()  # judge what the walk reached
         if depth == 0 and self.parsed is None:

@@ -16,7 +16,10 @@ import re2
 _HOME_PREFIX = re.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/root|/var/root)(?=/|$)")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(path: str, cwd: str = "", home: str = "") -> str:
+    """`path` as rules see it (pure, so remembered: a decision normalizes the same few paths ~14 times,
+    across the resolver, the targets' forms and the subjects)."""
     p = path.strip()
     if not p:
         return ""
@@ -345,7 +348,9 @@ def _literal_prefix(glob: str) -> str:
     return glob
 
 
+@functools.lru_cache(maxsize=1024)
 def _seg_regex(tokens: tuple[tuple, ...]) -> "re.Pattern[str]":
+    """One segment's tokens as a regex (remembered: `*.py`, `*.txt` recur across decisions)."""
     out = []
     for t in tokens:
         if t is _STAR:
@@ -384,6 +389,7 @@ class GlobWitness:
                 self._globs.append((prefix, segs, name))
         self._memo: dict[str, tuple[str, ...]] = {}
         self._names: str | None = None  # "/name/name/…/": what exists in adr's places (None: unknown)
+        self._fits: dict[tuple[tuple, ...], bool] = {}  # a last segment's tokens → some name fits
 
     def set_names(self, names: "Iterable[str] | None") -> None:
         """The names of what exists in adr's places (files and folders inside them, the folders above
@@ -397,13 +403,20 @@ class GlobWitness:
             keep.update(name for _, _, name in self._globs if name)  # protected plain names (settings.json …)
             self._names = "/" + "/".join(sorted(keep)) + "/"
         self._memo.clear()
+        self._fits.clear()
 
     def _some_name_fits(self, last: tuple[tuple, ...]) -> bool:
         if self._names is None:
             return True
         if all(t[0] == "c" for t in last):
             return "/" + "".join(t[1] for t in last) + "/" in self._names
-        return re.search("/(?:" + _seg_regex(last).pattern + ")/", self._names) is not None
+        fits = self._fits.get(last)
+        if fits is None:  # a search of every name in adr's places (~10^4): remembered per pattern
+            fits = re.search("/(?:" + _seg_regex(last).pattern + ")/", self._names) is not None
+            if len(self._fits) >= self.MEMO_MAX:
+                self._fits.clear()
+            self._fits[last] = fits
+        return fits
 
     def witnesses(self, target: str, dotglob: bool = False) -> tuple[str, ...]:
         """`dotglob`: the line turned it on (`shopt -s dotglob`, GLOBIGNORE): wildcards match dots."""
