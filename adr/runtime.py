@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 SOCKET_NAME = "adr.sock"
+# The daemon touches its runtime directory, socket and pid file this often (the XDG base-directory
+# spec asks it of runtime files, so that age-based clean-up spares them); a delete that only reaches
+# files older than FRESH_MIN_AGE_MINUTES (`find /tmp -mtime +1 -delete`) therefore cannot reach them.
+FRESH_TOUCH_SECONDS = 15 * 60
+FRESH_MIN_AGE_MINUTES = 120
 Env = "os._Environ[str] | dict[str, str] | None"
 
 

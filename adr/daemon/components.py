@@ -39,6 +39,7 @@ class AlertsDesk(Component):
 
 def default_components(daemon: "Daemon") -> list[Component]:
     """Every component the daemon runs, in hook order (relaxing adjusters before tightening ones)."""
+    from adr.daemon.freshness import Freshness
     from adr.daemon.memory import CrossCallMemory
     from adr.daemon.sessions import Sessions
     from adr.monitor.files import FileMonitor
@@ -58,4 +59,5 @@ def default_components(daemon: "Daemon") -> list[Component]:
     out += [ExportDesk(daemon), PolicyDesk(daemon)]  # fleet: OCSF export, central policy (off until configured)
     # tightening adjusters, after every relaxing one: a changed MCP tool asks, a tainted session asks
     out += [AgentSupply(daemon), Taint(daemon)]
+    out.append(Freshness(daemon))  # keeps the runtime directory young (rules spare it from sweeps of old files)
     return out

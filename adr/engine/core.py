@@ -250,7 +250,8 @@ class Engine:
         self._executes_later = compile_globs(later) if later else None
         # a glob / brace-list target is also judged as each of these it could expand to (self-defense)
         protected = lists.get("glob_targets") or []
-        self._witness = GlobWitness(protected) if protected else None
+        self._witness = GlobWitness(protected, lists.get("glob_dirs") or (), lists.get("glob_fresh") or ()) \
+            if protected else None
 
     def prepare(self) -> None:
         """Build every program's rule bucket (and regex subsets) now, ~0.3 s and ~8 MiB, instead of
@@ -474,7 +475,8 @@ class _Run:
             fs = FileSubject(w.kind, w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)
         for x in parsed.deletes:
-            self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via, recursive=x.recursive),
+            self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via, recursive=x.recursive,
+                                  spares=x.spares),
                       note=_note(note, x.via))
         for s in parsed.scripts:
             self.check(idx.by_on.get("script", _EMPTY),
@@ -491,7 +493,7 @@ class _Run:
         self.check(self.e._index.by_on.get("file", _EMPTY), fs, note)
         if forms:
             # the same file by its other names (a symlinked parent, a glob, a cd earlier in the line …)
-            for other in self.t.forms(fs.raw_path, fs.path):
+            for other in self.t.forms(fs.raw_path, fs.path, spares=fs.spares):
                 alias = FileSubject(fs.kind, other, fs.content if fs.content_known else None, self.cwd, self.home,
                                     old_content=fs.old_content, by=fs.by, via=fs.via, append=fs.append)
                 self.file(alias, note=_note(note, f"{fs.raw_path} resolves to {other}"), depth=depth, forms=False)

@@ -341,6 +341,14 @@ def _path_witness(a: list, b: list, nodot: bool = False) -> list[str] | None:
     return None
 
 
+def _unescape_literal(glob: str) -> str:
+    """The path an escape_glob() result stands for; "" when the glob has a real wildcard."""
+    plain = re.sub(r"\[([*?\[{])\]", "", glob)
+    if has_glob(plain):
+        return ""
+    return re.sub(r"\[([*?\[{])\]", r"\1", glob)
+
+
 def _literal_prefix(glob: str) -> str:
     for i, c in enumerate(glob):
         if c in GLOB_CHARS:
@@ -377,16 +385,27 @@ class GlobWitness:
     MAX_TARGET = 1024
     MEMO_MAX = 4096
 
-    def __init__(self, globs: "list[str] | tuple[str, ...]") -> None:
-        # (literal prefix, segments, plain last name or None)
-        self._globs: list[tuple[str, list, str | None]] = []
+    def __init__(self, globs: "list[str] | tuple[str, ...]", dirs: "Iterable[str]" = (),
+                 fresh: "Iterable[str]" = ()) -> None:
+        """`dirs`: those of `globs` that name only directories (the folders above adr's); `fresh`:
+        those whose every entry adr's daemon keeps fresh (its runtime directory). A delete that spares
+        directories or fresh files (shell/effects.py Effect.spares) gets no witness from them."""
+        tagged = {g: "dirs" for g in dirs}
+        fresh = list(fresh)
+        tagged.update({g: "fresh" for g in fresh})
+        fresh_rx = compile_globs(fresh) if fresh else None
+        # (literal prefix, segments, plain last name or None, what the glob stands for: "" | dirs | fresh)
+        self._globs: list[tuple[str, list, str | None, str]] = []
         for g in globs:
             for alt in expand_braces(g):
                 prefix = _literal_prefix(alt) if alt.startswith(("/", "~")) else ""
                 segs = _segments(alt)
                 last = segs[-1] if segs else None
                 name = "".join(t[1] for t in last) if last and last != _DEEP and all(t[0] == "c" for t in last) else None
-                self._globs.append((prefix, segs, name))
+                kind = tagged.get(g, "")
+                if not kind and fresh_rx is not None and (lit := _unescape_literal(alt)) and fresh_rx.search(lit):
+                    kind = "fresh"  # one of adr's files that lies in a fresh place (its socket, pid file)
+                self._globs.append((prefix, segs, name, kind))
         self._memo: dict[str, tuple[str, ...]] = {}
         self._names: str | None = None  # "/name/name/…/": what exists in adr's places (None: unknown)
         self._fits: dict[tuple[tuple, ...], bool] = {}  # a last segment's tokens → some name fits
@@ -400,7 +419,7 @@ class GlobWitness:
             self._names = None
         else:
             keep = {n for n in names if n and "/" not in n}
-            keep.update(name for _, _, name in self._globs if name)  # protected plain names (settings.json …)
+            keep.update(name for _, _, name, _ in self._globs if name)  # protected plain names (settings.json …)
             self._names = "/" + "/".join(sorted(keep)) + "/"
         self._memo.clear()
         self._fits.clear()
@@ -418,20 +437,21 @@ class GlobWitness:
             self._fits[last] = fits
         return fits
 
-    def witnesses(self, target: str, dotglob: bool = False) -> tuple[str, ...]:
-        """`dotglob`: the line turned it on (`shopt -s dotglob`, GLOBIGNORE): wildcards match dots."""
+    def witnesses(self, target: str, dotglob: bool = False, spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
+        """`dotglob`: the line turned it on (`shopt -s dotglob`, GLOBIGNORE): wildcards match dots.
+        `spares`: what the action provably leaves alone ("dirs", "fresh"): globs of that kind are skipped."""
         if not target or len(target) > self.MAX_TARGET or not has_glob(target):
             return ()
-        key = ("+" if dotglob else "-") + target
+        key = ("+" if dotglob else "-") + ",".join(spares) + "\0" + target
         got = self._memo.get(key)
         if got is None:
-            got = self._witnesses(target, not dotglob)
+            got = self._witnesses(target, not dotglob, spares)
             if len(self._memo) >= self.MEMO_MAX:
                 self._memo.clear()
             self._memo[key] = got
         return got
 
-    def _witnesses(self, target: str, nodot: bool) -> tuple[str, ...]:
+    def _witnesses(self, target: str, nodot: bool, spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
         out: dict[str, None] = {}
         for alt in expand_braces(target):
             if not has_glob(alt):
@@ -443,11 +463,15 @@ class GlobWitness:
             last_rx = _seg_regex(last) if last != _DEEP else None
             if last_rx is not None and not self._some_name_fits(last):
                 continue  # its last part fits no name in adr's places: it cannot reach them
-            for gp, gsegs, name in self._globs:
+            for gp, gsegs, name, kind in self._globs:
+                if kind and kind in spares:
+                    continue
                 if not (prefix.startswith(gp) or gp.startswith(prefix)):
                     continue
                 if name is not None and last_rx is not None and not last_rx.fullmatch(name):
                     continue
+                if "dirs" in spares and gsegs and gsegs[-1] == _DEEP:
+                    gsegs = gsegs + [(_STAR,)]  # `X/**` without X itself: only what lies below it
                 w = _path_witness(segs, gsegs, nodot)
                 if w is not None:
                     out["/".join(w) or "/"] = None

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from typing import TYPE_CHECKING
 
 from adr.engine.pathnorm import normalize
+from adr.shell.effects import is_recursive_flag
 from adr.shell.model import SimpleCommand
 from adr.shell.uploads import uploaded_files
 from adr.shell.words import positionals
@@ -96,6 +97,7 @@ def _outside(path: str, root: str) -> bool:
 _INTO_DIR = frozenset({"mv", "cp", "install", "ln", "rsync", "scp", "gmv", "gcp"})
 # programs that remove, move away or change the permissions of their operands
 _REMOVERS = frozenset({"rm", "rmdir", "unlink", "shred", "srm", "wipe", "trash", "trash-put", "gio", "grm"})
+_FILE_REMOVERS = frozenset({"rm", "grm", "rmdir", "unlink", "shred"})  # a directory only with -r (rmdir: empty)
 _MODE_FIRST = frozenset({"chmod", "chown", "chgrp", "chattr", "setfacl", "gchmod", "gchown"})
 _FIND_ACTIONS = frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir"})
 # programs that act on a process named by its pid (signal, ptrace-stop, starve)
@@ -193,12 +195,12 @@ class CommandSubject:
                         out.append(head.group(0))
         return tuple(dict.fromkeys(out))
 
-    def _with_forms(self, pairs: "list[tuple[str, str]]") -> tuple[str, ...]:
+    def _with_forms(self, pairs: "list[tuple[str, str]]", spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
         """Normalized paths plus, when the evaluation has any, their other forms (targets.py)."""
         out = [n for _, n in pairs]
         t = self.targets
         if t is not None:
-            extra = [f for raw, n in pairs for f in t.forms(raw, n)]
+            extra = [f for raw, n in pairs for f in t.forms(raw, n, spares=spares)]
             if extra:
                 return tuple(dict.fromkeys(out + extra))
         return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
@@ -259,7 +261,10 @@ class CommandSubject:
         prog = self.program
         argv = self.cmd.argv[1:]
         pos = [a for a in argv if a and not a.startswith("-")]
+        spares: tuple[str, ...] = ()
         if prog in _REMOVERS:
+            if prog in _FILE_REMOVERS and not any(a != "--" and is_recursive_flag(a) for a in argv):
+                spares = ("dirs",)  # rm without -r, rmdir, unlink: no non-empty directory goes
             picked = pos[1:] if prog == "gio" and pos[:1] in (["trash"], ["remove"]) else ([] if prog == "gio" else pos)
         elif prog in ("mv", "gmv"):
             picked = pos if any(a in ("-t",) or a.startswith("--target-directory") for a in argv) else pos[:-1]
@@ -279,7 +284,7 @@ class CommandSubject:
                 picked += pos[:-1]
         else:
             return ()
-        return self._with_forms([(a, normalize(a, self.cwd, self.home)) for a in picked if len(a) <= 4096])
+        return self._with_forms([(a, normalize(a, self.cwd, self.home)) for a in picked if len(a) <= 4096], spares)
 
     @lazy
     def signals_adr(self) -> bool:
@@ -331,7 +336,7 @@ class FileSubject:
 
     def __init__(self, kind: str, path: str, content: str | None, cwd: str, home: str,
                  old_content: str = "", by: str = "", via: str = "", append: bool = False,
-                 recursive: bool = False) -> None:
+                 recursive: bool = False, spares: "tuple[str, ...]" = ()) -> None:
         self.kind = kind  # write | edit | read | delete
         self.raw_path = path
         self.path = normalize(path, cwd, home)
@@ -342,6 +347,7 @@ class FileSubject:
         self.via = via
         self.append = append
         self.recursive = recursive  # a delete that takes a directory tree with it
+        self.spares = spares  # what a delete provably leaves alone (shell/effects.py Effect.spares)
         self.cwd = cwd
         self.home = home
 

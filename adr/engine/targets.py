@@ -138,10 +138,12 @@ class Targets:
 
     # ---- the forms of one target ----------------------------------------------------------------
 
-    def forms(self, raw: str, normalized: str, cwd: str | None = None, shell: bool = True) -> tuple[str, ...]:
+    def forms(self, raw: str, normalized: str, cwd: str | None = None, shell: bool = True,
+              spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
         """The other normalized paths `raw` (normalized: `normalized`) may stand for; () when none.
         `shell=False` (a string literal in code): no glob witnesses (`'*.py'` is rarely a target) and
-        no splitting at spaces (the shell layer joins a redirect's brace-list words with spaces)."""
+        no splitting at spaces (the shell layer joins a redirect's brace-list words with spaces).
+        `spares`: what a delete provably leaves alone (GlobWitness.witnesses)."""
         cwd = self.cwd if cwd is None else cwd
         plain_raw = not has_glob(raw) and " " not in raw
         if self.plain and plain_raw:
@@ -172,7 +174,7 @@ class Targets:
         if self.witness is not None and shell:
             for f in list(out):
                 if has_glob(f):
-                    for w in self.witness.witnesses(f, self.dotglob):
+                    for w in self.witness.witnesses(f, self.dotglob, spares):
                         out[w] = None
         out.pop(normalized, None)
         return tuple(out)

@@ -23,7 +23,7 @@ from adr.engine.pathnorm import escape_glob
 # shared system directories: a sweep of old files there (`find /tmp -mtime +1 -delete`) is routine,
 # and only root can remove the directory itself; adr's own directory below one stays protected
 _SHARED = frozenset({"/tmp", "/var/tmp", "/private/tmp", "/dev/shm", "/run", "/var/run", "/run/user", "/var/run/user"})
-LISTS = ("adr_own_paths", "adr_own_ancestors", "adr_secret_files", "adr_installed_hook_configs")
+LISTS = ("adr_own_paths", "adr_own_ancestors", "adr_secret_files", "adr_installed_hook_configs", "adr_fresh_paths")
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,11 @@ class Protected:
     ancestors: tuple[str, ...]  # globs: each directory above them (removing one removes adr)
     secrets: tuple[str, ...]  # globs: files an agent may not even read (the integrity key)
     hook_configs: tuple[str, ...]  # globs: host configs adr installed its hooks into
+    fresh: tuple[str, ...] = ()  # globs: the runtime directory, which the daemon keeps fresh (daemon/freshness.py)
 
     def lists(self) -> dict[str, list[str]]:
-        return dict(zip(LISTS, (list(self.own), list(self.ancestors), list(self.secrets), list(self.hook_configs))))
+        return dict(zip(LISTS, (list(self.own), list(self.ancestors), list(self.secrets), list(self.hook_configs),
+                                list(self.fresh))))
 
 
 def _spellings(p: Path, home: str) -> list[str]:
@@ -197,5 +199,18 @@ def protected(paths: Any, settings: Any = None, home: str | None = None) -> Prot
         own.update(dict.fromkeys(_file_globs(f, home)))
         spelled += [s.rsplit("/", 1)[0] for s in _spellings(f, home) if "/" in s]
     hooks = {g: None for f in _installed_hook_configs(paths) for g in _file_globs(f, home)}
+    # the runtime directory is fresh only while it holds nothing but what the daemon touches: under
+    # ADR_HOME it may be shared with other state (then nothing is claimed fresh)
+    fresh = tuple(_dir_globs(Path(paths.runtime_dir), home)) if _runtime_is_own(paths) else ()
     return Protected(own=tuple(own), ancestors=tuple(a for a in _ancestors(spelled, home) if a not in own),
-                     secrets=tuple(_file_globs(Path(paths.integrity_key), home)), hook_configs=tuple(hooks))
+                     secrets=tuple(_file_globs(Path(paths.integrity_key), home)), hook_configs=tuple(hooks), fresh=fresh)
+
+
+def _runtime_is_own(paths: Any) -> bool:
+    """The runtime directory is adr's alone: not one of its other places, nor above one of them."""
+    run = os.path.realpath(paths.runtime_dir)
+    for other in (paths.config_dir, paths.state_dir, paths.cache_dir):
+        o = os.path.realpath(other)
+        if o == run or o.startswith(run.rstrip("/") + "/") or run.startswith(o.rstrip("/") + "/"):
+            return False
+    return True

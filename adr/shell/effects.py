@@ -27,6 +27,9 @@ class Effect:
     content: str | None = None  # what is written (None: not knowable statically)
     append: bool = False
     recursive: bool = False  # a delete that takes directories with it
+    # what the delete provably leaves alone: "dirs" (no non-empty directory: rm without -r, find
+    # -type f), "fresh" (nothing younger than runtime.FRESH_MIN_AGE_MINUTES: find -mtime +1)
+    spares: tuple[str, ...] = ()
 
 
 DELETERS = frozenset({"rm", "unlink", "rmdir", "shred", "gshred", "srm", "wipe", "trash", "trash-put", "gio", "grm"})
@@ -95,7 +98,9 @@ def _delete_effects(prog: str, args: list[str]) -> list[Effect]:
         a in ("-r", "-R", "--recursive") or (a.startswith("-") and not a.startswith("--") and ("r" in a or "R" in a))
         for a in args if a != "--")
     valued = frozenset({"-n", "--iterations", "-s", "--size"}) if prog in ("shred", "gshred") else frozenset()
-    return [Effect("delete", p, recursive=recursive) for p in _positionals(args, valued)[:MAX_EFFECTS] if p]
+    # without -r no deleter takes a non-empty directory (rmdir: only empty ones)
+    spares = () if recursive else ("dirs",)
+    return [Effect("delete", p, recursive=recursive, spares=spares) for p in _positionals(args, valued)[:MAX_EFFECTS] if p]
 
 
 # sed commands that put text into the file: a/i/c TEXT, and s/pattern/REPLACEMENT/
@@ -240,63 +245,153 @@ def _ed_inserted(script: str) -> list[str]:
     return out
 
 
-def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] | None" = None) -> list[Effect]:
-    """`find START … -name PAT -delete` / `-exec rm -rf {} …`: START/**/PAT is deleted."""
-    args = list(args)
-    starts: list[str] = []
+# find's tests that take one argument (skipped as operands when the expression is read)
+_FIND_UNARY = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex",
+                         "-lname", "-ilname", "-type", "-xtype", "-mtime", "-atime", "-ctime", "-mmin", "-amin",
+                         "-cmin", "-newer", "-anewer", "-cnewer", "-size", "-perm", "-user", "-group", "-uid",
+                         "-gid", "-links", "-inum", "-samefile", "-used", "-fstype", "-maxdepth", "-mindepth",
+                         "-fprint", "-fprint0", "-fls", "-printf", "-fprintf", "-regextype", "-context"})
+_FIND_NAME_TESTS = ("-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename")
+_AGE_DAYS = frozenset({"-mtime", "-atime", "-ctime"})
+_AGE_MINUTES = frozenset({"-mmin", "-amin", "-cmin"})
+
+
+@dataclass(frozen=True)
+class _FindAct:
+    """One deleting action of a find expression and the tests that must hold for it to run."""
+
+    guard: tuple[tuple[str, str], ...]  # (test, operand) in the action's AND chains, outermost first
+    recursive: bool  # it deletes what lies below a directory (-delete bottom-up, rm -r)
+    whole: bool  # it can take a non-empty directory at once (rm -r; -delete and rm cannot)
+
+
+def _find_actions(expr: list[str]) -> list[_FindAct]:
+    """The deleting actions (-delete, -exec/-execdir of a deleter) of a find expression, each with
+    the positive tests ANDed before it — in its own group and in every enclosing one. A test in
+    another branch of `-o` or `,`, or under `!`/`-not`, is left out: it only narrows what the
+    action reaches in ways not worth proving, and leaving a test out can only widen the reach."""
+    out: list[_FindAct] = []
+    # stack of frames: the guard of the enclosing groups, and the tests ANDed so far in this group
+    outer: list[tuple[tuple[str, str], ...]] = [()]
+    chain: list[list[tuple[str, str]]] = [[]]
+    negate = False
     i = 0
-    while i < len(args) and args[i] in ("-H", "-L", "-P") or i < len(args) and args[i].startswith("-O"):
-        i += 1
-    while i < len(args) and not args[i].startswith(("-", "(", "!", ")")) and args[i] not in ("!",):
-        starts.append(args[i])
-        i += 1
-    starts = starts or ["."]
-    name = ""
-    acts = False
-    recursive = False
-    while i < len(args):
-        a = args[i]
-        nxt = args[i + 1] if i + 1 < len(args) else ""
-        if a in ("-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename") and nxt and not name:
-            name = nxt
-            i += 2
-            continue
-        if a == "-delete":
-            acts = True
-            recursive = True
-        elif a in ("-ok", "-okdir"):
-            # find asks on the terminal before each one: a person decides (not counted as a delete)
-            j = i + 1
-            while j < len(args) and args[j] not in (";", "+", "\\;"):
-                j += 1
-            i = j
-        elif a in ("-exec", "-execdir"):
+    while i < len(expr):
+        a = expr[i]
+        if a in ("(", "\\("):
+            outer.append(outer[-1] + tuple(chain[-1]) if not negate else outer[-1])
+            chain.append([])
+            negate = False
+        elif a in (")", "\\)"):
+            if len(chain) > 1:
+                chain.pop()
+                outer.pop()
+            # the group as a whole guards what follows it: conservatively, nothing is added
+        elif a in ("-o", "-or", ","):
+            chain[-1] = []
+            negate = False
+        elif a in ("!", "-not"):
+            negate = not negate
+        elif a in ("-a", "-and"):
+            pass
+        elif a == "-delete":
+            out.append(_FindAct(outer[-1] + tuple(chain[-1]), True, False))
+        elif a in ("-exec", "-execdir", "-ok", "-okdir"):
             j = i + 1
             sub: list[str] = []
-            while j < len(args) and args[j] not in (";", "+", "\\;"):
-                sub.append(args[j])
+            while j < len(expr) and expr[j] not in (";", "+", "\\;"):
+                sub.append(expr[j])
                 j += 1
             prog = sub[0].rsplit("/", 1)[-1] if sub else ""
             if prog in ("sudo", "doas") and len(sub) > 1:
                 sub = sub[1:]
                 prog = sub[0].rsplit("/", 1)[-1]
-            if prog in DELETERS:
-                acts = True
-                recursive = recursive or any(is_recursive_flag(x) for x in sub[1:])
+            # -ok / -okdir: find asks on the terminal before each one: a person decides
+            if a in ("-exec", "-execdir") and prog in DELETERS:
+                rec = prog in ("trash", "trash-put", "gio", "srm", "wipe") or any(is_recursive_flag(x) for x in sub[1:])
+                out.append(_FindAct(outer[-1] + tuple(chain[-1]), rec, rec))
+            elif a in ("-exec", "-execdir") and not negate:
+                chain[-1].append(("-exec", ""))  # its exit status filters (a test of unknown reach)
             i = j
+            negate = False
+        elif a in _FIND_UNARY or a.startswith("-newer"):
+            operand = expr[i + 1] if i + 1 < len(expr) else ""
+            if not negate:
+                chain[-1].append((a, operand))
+            negate = False
+            i += 1
+        else:
+            negate = False
         i += 1
+    return out
+
+
+def _find_type_no_dirs(guard: "tuple[tuple[str, str], ...]") -> bool:
+    """A `-type` in the guard that leaves directories out (`-type f`, `-type f,l`)."""
+    return any(t == "-type" and v and "d" not in v.split(",") for t, v in guard)
+
+
+def _find_min_age_minutes(guard: "tuple[tuple[str, str], ...]") -> int:
+    """The least age (in minutes) a file must have to pass the guard's `-mtime +N`-style tests (0: none)."""
+    best = 0
+    for t, v in guard:
+        if not v.startswith("+") or not v[1:].isdigit():
+            continue
+        n = int(v[1:])
+        if t in _AGE_DAYS:
+            best = max(best, (n + 1) * 24 * 60)  # -mtime +N: a whole number of days greater than N
+        elif t in _AGE_MINUTES:
+            best = max(best, n)
+    return best
+
+
+def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] | None" = None) -> list[Effect]:
+    """`find START … -name PAT -delete` / `-exec rm -rf {} …`: START/**/PAT is deleted.
+
+    What the action's own tests prove is kept: `-maxdepth N` bounds the glob's depth; a `-type`
+    without `d` (or a deleter that cannot take a non-empty directory: `-delete`, `rm` without -r)
+    spares directories ("dirs"); an age floor of at least runtime.FRESH_MIN_AGE_MINUTES spares the
+    files adr's daemon keeps fresh ("fresh")."""
+    from adr.runtime import FRESH_MIN_AGE_MINUTES
+
+    args = list(args)
+    starts: list[str] = []
+    i = 0
+    while i < len(args) and args[i] in ("-H", "-L", "-P") or i < len(args) and args[i].startswith("-O"):
+        i += 1
+    while i < len(args) and not args[i].startswith(("-", "(", "!", ")", "\\(")) and args[i] not in ("!", ","):
+        starts.append(args[i])
+        i += 1
+    starts = starts or ["."]
+    expr = args[i:]
+    acts = _find_actions(expr)
     if not acts:
         return []
-    out = []
-    for s in starts[:MAX_EFFECTS]:
-        base = s.rstrip("/")  # "" for /
-        if name and "/" in name.strip("*"):
-            path = name if name.startswith("/") else base + "/" + name.lstrip("./")
-        elif name:
-            path = base + "/**/" + name
-        else:
-            path = base + "/**"
-        out.append(Effect("delete", path, recursive=recursive))
+    maxdepth = None
+    for k, a in enumerate(expr[:-1]):
+        if a == "-maxdepth" and expr[k + 1].isdigit():
+            maxdepth = int(expr[k + 1])  # a global option: wherever it stands, it bounds every action
+    out: list[Effect] = []
+    for act in acts:
+        name = next((v for t, v in act.guard if t in _FIND_NAME_TESTS and v), "")
+        no_dirs = _find_type_no_dirs(act.guard)
+        spares: tuple[str, ...] = ("dirs",) if no_dirs or not act.whole else ()
+        if _find_min_age_minutes(act.guard) >= FRESH_MIN_AGE_MINUTES:
+            spares += ("fresh",)
+        recursive = act.recursive and not no_dirs
+        for s in starts[:MAX_EFFECTS]:
+            base = s.rstrip("/")  # "" for /
+            if name and "/" in name.strip("*"):
+                paths = [name if name.startswith("/") else base + "/" + name.lstrip("./")]
+            elif maxdepth is not None and maxdepth <= 4:
+                last = name or "*"
+                paths = [base + "/" + "*/" * d + last for d in range(maxdepth)] if maxdepth else [s]
+            else:
+                paths = [base + "/**/" + name] if name else [base + "/**"]
+            for path in paths:
+                e = Effect("delete", path, recursive=recursive, spares=spares)
+                if e not in out and len(out) < MAX_EFFECTS:
+                    out.append(e)
     return out
 
 

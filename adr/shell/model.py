@@ -68,6 +68,7 @@ class FileDelete:
     by: str = ""
     via: str = ""
     recursive: bool = False
+    spares: tuple[str, ...] = ()  # what it provably leaves alone: "dirs", "fresh" (shell/effects.py Effect)
 
 
 @dataclass(frozen=True)

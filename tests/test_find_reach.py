@@ -1,0 +1,154 @@
+"""What a deleting `find` (or a plain `rm` of a glob) can really reach of adr's places.
+
+A sweep of old files in /tmp (`find /tmp -type f -mtime +1 -delete`) cannot reach adr's runtime
+directory: the daemon keeps everything there younger than runtime.FRESH_MIN_AGE_MINUTES
+(daemon/freshness.py), and `-type f` / `rm` without -r cannot remove the directories above it. Each
+test below also tries the attacker's spellings next to the routine one: no age test, a recent age
+test, the age test in another `-o` branch or negated, the socket by `-type s`, `rm -rf`."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from adr.actions import Action, ActionKind, Context
+from adr.config import Settings
+from adr.daemon.components import default_components
+from adr.daemon.freshness import Freshness, touch_tree
+from adr.engine.core import load_engine
+from adr.paths import get_paths
+from adr.runtime import FRESH_MIN_AGE_MINUTES, FRESH_TOUCH_SECONDS
+from adr.shell.effects import find_deletes, tool_effects
+
+
+def _one(args: str):
+    got = find_deletes(args.split())
+    assert len(got) == 1, got
+    return got[0]
+
+
+def test_the_tests_guarding_the_delete_are_read():
+    e = _one("/tmp -type f -mtime +1 -delete")
+    assert (e.path, set(e.spares)) == ("/tmp/**", {"dirs", "fresh"})
+    assert set(_one("/tmp -size 0 -atime +10 -exec rm -f {} ;").spares) == {"dirs", "fresh"}  # rm without -r
+    assert _one("/tmp -mtime +1 -exec rm -rf {} +").spares == ("fresh",)  # rm -r takes an old directory whole
+    assert _one("/tmp -type f -delete").spares == ("dirs",)
+    assert "fresh" not in _one("/tmp -type f -mtime -1 -delete").spares  # recent files: adr's are among them
+    assert "fresh" not in _one("/tmp -type f -mmin +30 -delete").spares  # younger than the touch interval allows
+    assert "fresh" in _one(f"/tmp -type f -mmin +{FRESH_MIN_AGE_MINUTES} -delete").spares
+    assert "fresh" not in _one("/tmp -newerct 1_minute_ago -type f -delete").spares
+
+
+def test_a_test_in_another_branch_or_negated_proves_nothing():
+    assert "fresh" not in _one("/tmp -mtime +1 -o -delete").spares
+    assert "fresh" not in _one("/tmp ! -mtime +1 -type f -delete").spares
+    assert "fresh" not in _one("/tmp -not -mtime +1 -type f -delete").spares
+    assert "fresh" not in _one("/tmp ( -mtime +1 -o -name x ) -delete").spares
+    assert "fresh" not in _one("/tmp -mtime +1 , -type f -delete").spares
+    assert "dirs" not in _one("/tmp ! -type f -exec rm -rf {} +").spares
+    # inside a group, the group's own tests guard it, and so do the tests before the group
+    assert set(_one("/tmp -type f ( -mtime +1 -delete )").spares) == {"dirs", "fresh"}
+    # a name test in another branch no longer narrows the glob
+    assert _one("/tmp -name '*.bak' -o -delete").path == "/tmp/**"
+
+
+def test_maxdepth_bounds_the_glob():
+    assert _one("/tmp -maxdepth 1 -type f -delete").path == "/tmp/*"
+    got = find_deletes("/tmp -maxdepth 3 -type s -delete".split())
+    assert [g.path for g in got] == ["/tmp/*", "/tmp/*/*", "/tmp/*/*/*"]
+    assert _one("/tmp -maxdepth 9 -delete").path == "/tmp/**"
+
+
+def test_rm_without_r_spares_directories():
+    assert tool_effects("rm", ["-f", "/tmp/*"])[0].spares == ("dirs",)
+    assert tool_effects("rm", ["-rf", "/tmp/*"])[0].spares == ()
+
+
+@pytest.fixture(scope="module")
+def engine_and_paths(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    env = {"HOME": str(home)}  # no XDG_RUNTIME_DIR: the runtime directory falls back into /tmp
+    paths = get_paths(env)
+    if not str(paths.runtime_dir).startswith("/tmp/"):
+        pytest.skip(f"the runtime directory is {paths.runtime_dir} here, not under /tmp")
+    return load_engine(Settings(offline=True), paths=paths), paths, str(home)
+
+
+def _decide(engine_and_paths, command: str) -> str:
+    engine, paths, home = engine_and_paths
+    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=home, home=home), command=command)
+    return engine.decide(a).decision.value
+
+
+ALLOWED = [
+    "find /tmp/ -type f -mtime +1 -delete",
+    "find /tmp/ -type f -mtime +1 -exec rm {} \\;",
+    "find /tmp/ -type f -mtime +1 -exec rm {} +",
+    "find /tmp/ -type f -mtime +1 -print0 | xargs -0 -n1 rm",
+    "find /tmp -size 0 -atime +10 -exec rm -f {} \\;",
+    "find /tmp -maxdepth 1 -type f -delete",
+    "rm -f /tmp/*",
+]
+
+DENIED = [
+    "find /tmp -delete",
+    "find /tmp -type f -delete",
+    "find /tmp -type f -mtime -1 -delete",
+    "find /tmp -maxdepth 3 -type s -delete",
+    "find /tmp -mtime +1 -exec rm -rf {} +",
+    "find /tmp -mtime +1 -print | xargs rm -rf",
+    "find /tmp -mtime +1 -o -delete",
+    "find /tmp ! -mtime +1 -type f -delete",
+    "find /tmp \\( -mtime +1 -o -name x \\) -delete",
+    "find /tmp -type f -mmin +30 -delete",
+    "find /tmp -maxdepth 1 -exec rm -rf {} +",
+    "rm -rf /tmp/*",
+    "rm -f /tmp/*/*/*",
+    "find ~ -name '*.jsonl' -delete",
+    "find / -name config.yaml -delete",
+    "find ~/.config -type f -mtime +30 -delete",  # adr's config is old: an age test does not spare it
+]
+
+
+@pytest.mark.parametrize("command", ALLOWED)
+def test_routine_sweeps_of_old_files_are_allowed(engine_and_paths, command):
+    assert _decide(engine_and_paths, command) == "allow"
+
+
+@pytest.mark.parametrize("command", DENIED)
+def test_sweeps_that_can_reach_adr_stay_denied(engine_and_paths, command):
+    assert _decide(engine_and_paths, command) == "deny"
+
+
+def test_the_runtime_directory_itself_stays_protected(engine_and_paths):
+    _, paths, _ = engine_and_paths
+    run = paths.runtime_dir
+    assert _decide(engine_and_paths, f"rm -f {run}/*") == "deny"
+    assert _decide(engine_and_paths, f"find {run} -type f -mtime +1 -delete") == "deny"  # names adr's dir itself
+    assert _decide(engine_and_paths, f"find {run.parent} -type f -delete") == "deny"
+
+
+def test_the_daemon_keeps_its_runtime_directory_fresh(tmp_path):
+    run = tmp_path / "run"
+    (run / "shims" / "k").mkdir(parents=True)
+    files = [run / "adr.pid", run / "shims" / "k" / "git"]
+    for f in files:
+        f.write_text("x")
+    os.symlink("/nonexistent", run / "link")
+    old = time.time() - 10 * 86400
+    for p in files + [run / "shims" / "k", run / "shims", run]:
+        os.utime(p, (old, old))
+    count, complete = touch_tree(run)
+    assert complete and count == 6
+    for p in files + [run / "shims" / "k", run / "shims", run]:
+        assert time.time() - p.stat().st_mtime < 60, p
+    assert touch_tree(run, limit=2) == (2, False)
+    assert FRESH_TOUCH_SECONDS * 2 < FRESH_MIN_AGE_MINUTES * 60  # a missed round still leaves a margin
+
+
+def test_the_daemon_runs_the_freshness_component():
+    class _D:
+        paths = get_paths({"ADR_HOME": "/nonexistent-adr-home"})
+
+    assert any(isinstance(c, Freshness) for c in default_components(_D()))  # type: ignore[arg-type]
