@@ -34,9 +34,13 @@ run: install
 sysdeps:
 	@bash packaging/sysdeps.sh
 
-## test: the whole suite (pytest's "no tests collected" fails the target)
+## test: the whole suite (pytest's "no tests collected" fails the target). Most tests wait on real
+## daemons, sockets and child processes rather than compute, so two workers (pytest-xdist) halve the
+## wall time on a 2-core machine; --dist loadfile keeps each file's tests, and its module-scoped
+## daemons, in one worker and in order. TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 test: dev sysdeps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 ## e2e: real agent CLIs from npm, driven offline by a fake model server on 127.0.0.1
 e2e: dev sysdeps
