@@ -89,6 +89,8 @@ ALLOWED = [
     "find /tmp -size 0 -atime +10 -exec rm -f {} \\;",
     "find /tmp -maxdepth 1 -type f -delete",
     "rm -f /tmp/*",
+    "find /tmp -type f -name sess* -exec rm -f {} \\;",  # adr's code has sessions.py, its runtime folder no sess*
+    "find /tmp -name 'sess*' -delete",
 ]
 
 DENIED = [
@@ -108,6 +110,9 @@ DENIED = [
     "find ~ -name '*.jsonl' -delete",
     "find / -name config.yaml -delete",
     "find ~/.config -type f -mtime +30 -delete",  # adr's config is old: an age test does not spare it
+    "find /tmp -type f -name '*.pid' -delete",  # its pid file is in the runtime folder
+    "find /tmp -name 'adr.*' -delete",
+    "rm -f /tmp/*/*/adr.so?k",
 ]
 
 

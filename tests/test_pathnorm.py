@@ -80,12 +80,36 @@ def test_a_pattern_reaches_adrs_places_only_through_a_name_that_is_there():
     assert w.witnesses("/tmp/**/*.tmp")
 
 
+def test_a_pattern_must_fit_a_name_in_the_place_it_would_reach():
+    """Per place: a name elsewhere in adr's places does not make a pattern reach this one, and a
+    delete that spares folders (`-type f`, rm without -r) reaches a place only through a file's name."""
+    from adr.engine.pathnorm import GlobWitness, PlaceNames
+
+    w = GlobWitness(["/tmp/runtime-*/adr/**", "/opt/adr/code/**"])
+    w.set_names(["tmp", "runtime-0", "adr", "adr.sock", "adr.pid", "sessions.py", "core", "opt", "code"],
+                [PlaceNames("/tmp/runtime-0/adr", frozenset({"adr.sock", "adr.pid"}), frozenset()),
+                 PlaceNames("/opt/adr/code", frozenset({"sessions.py"}), frozenset({"core"}))])
+    assert w.witnesses("/tmp/**/sess*") == ()  # sessions.py lives in the code folder, not under /tmp
+    assert w.witnesses("/opt/**/sess*")
+    assert w.witnesses("/tmp/**/adr.s*")
+    assert w.witnesses("/opt/**/core")  # the folder called core, and what is in it
+    assert w.witnesses("/opt/**/core", spares=("dirs",)) == ()  # no file is called core
+    assert w.witnesses("/opt/**/sessions.p?", spares=("dirs",))
+    w.set_names(["tmp", "runtime-0", "adr", "sessions.py"])  # no per-place names: all of them count
+    assert w.witnesses("/tmp/**/sess*")
+
+
 def test_adrs_names_come_from_its_places(tmp_path):
     from adr.paths import get_paths
     from adr.policy.protect import own_names
 
     paths = get_paths({"ADR_HOME": str(tmp_path / "adrhome")}).ensure()
     (paths.state_dir / "odd-name.bin").write_bytes(b"x")
-    names = own_names(paths)
-    assert names is not None and "odd-name.bin" in names and "audit.jsonl" in names and "adrhome" in names
+    (paths.state_dir / "a-folder").mkdir()
+    own = own_names(paths)
+    assert own is not None
+    names = own.names
+    assert "odd-name.bin" in names and "audit.jsonl" in names and "adrhome" in names and "a-folder" in names
+    state = next(p for p in own.places if p.place.endswith("/adrhome/state") or p.place.endswith("state"))
+    assert "odd-name.bin" in state.files and "a-folder" in state.dirs and "a-folder" not in state.files
     assert own_names(paths, limit=1) is None

@@ -694,7 +694,8 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
     engine.broken_files = tuple(broken)
     if engine._witness is not None:
         from adr.policy.protect import own_names
-        engine._witness.set_names(own_names(paths, settings))
+        own = own_names(paths, settings)
+        engine._witness.set_names(own.names if own is not None else None, own.places if own is not None else ())
     return engine
 
 

@@ -10,6 +10,7 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import re2
 
@@ -373,6 +374,29 @@ def _seg_regex(tokens: tuple[tuple, ...]) -> "re.Pattern[str]":
     return re.compile("".join(out))
 
 
+@dataclass(frozen=True)
+class PlaceNames:
+    """What one of adr's places holds, by name (read at load: adr/policy/protect.py own_names)."""
+    place: str  # normalized as rules see it (`~/.config/adr`, `/tmp/runtime-0/adr`), no trailing slash
+    files: frozenset[str]  # names of what is not a folder, anywhere inside it
+    dirs: frozenset[str]  # names of the folders inside it
+
+
+def _lies_inside(gsegs: list, place: str) -> bool:
+    """Does every path of the glob (its segments) lie strictly inside the folder `place`?"""
+    parts = place.split("/")
+    if len(gsegs) <= len(parts):
+        return False
+    for seg, part in zip(gsegs, parts):
+        if seg == _DEEP or not _seg_regex(seg).fullmatch(part):
+            return False
+    return True
+
+
+def _joined(names: "Iterable[str]") -> str:
+    return "/" + "/".join(sorted(names)) + "/"
+
+
 class GlobWitness:
     """Protected globs, compiled once; `witnesses(target)` names, for a target written as a glob
     or brace list, one concrete path per protected glob it could expand to.
@@ -408,33 +432,51 @@ class GlobWitness:
                 self._globs.append((prefix, segs, name, kind))
         self._memo: dict[str, tuple[str, ...]] = {}
         self._names: str | None = None  # "/name/name/…/": what exists in adr's places (None: unknown)
-        self._fits: dict[tuple[tuple, ...], bool] = {}  # a last segment's tokens → some name fits
+        # per protected glob that lies inside one place: (its files' names, every name) there, else None
+        self._inside: list[tuple[str, str] | None] = [None] * len(self._globs)
+        self._fits: dict[tuple[tuple[tuple, ...], int], bool] = {}  # (last segment, names) → some name fits
 
-    def set_names(self, names: "Iterable[str] | None") -> None:
+    def set_names(self, names: "Iterable[str] | None", places: "Iterable[PlaceNames]" = ()) -> None:
         """The names of what exists in adr's places (files and folders inside them, the folders above
         them, adr's well-known file names). A target whose *last part* is a pattern (`find /tmp -name
         '*.tmp' -delete`, `rm ~/x/*.bak`) stands for one of adr's files only when a name there fits
-        that pattern; None (unknown, too many to list): every witness counts, as before."""
+        that pattern; None (unknown, too many to list): every witness counts, as before.
+
+        `places`: the same per place. A protected glob inside one place is then reached only through
+        a name in *that* place (`find /tmp -name 'sess*'` cannot reach the runtime folder because
+        adr's code folder has a sessions.py), and by a delete that spares directories only through a
+        file's name there (`find /tmp -name core -type f -delete`: a folder called core is no file)."""
+        plain = {name for _, _, name, _ in self._globs if name}  # protected plain names (settings.json …)
         if names is None:
             self._names = None
         else:
-            keep = {n for n in names if n and "/" not in n}
-            keep.update(name for _, _, name, _ in self._globs if name)  # protected plain names (settings.json …)
-            self._names = "/" + "/".join(sorted(keep)) + "/"
+            keep = {n for n in names if n and "/" not in n} | plain
+            self._names = _joined(keep)
+        places = list(places) if names is not None else []
+        self._inside = []
+        for _, gsegs, _, _ in self._globs:
+            home = [p for p in places if _lies_inside(gsegs, p.place)]
+            if not home:
+                self._inside.append(None)
+                continue
+            files = set(plain).union(*(p.files for p in home))
+            self._inside.append((_joined(files), _joined(files.union(*(p.dirs for p in home)))))
         self._memo.clear()
         self._fits.clear()
 
-    def _some_name_fits(self, last: tuple[tuple, ...]) -> bool:
-        if self._names is None:
+    def _some_name_fits(self, last: tuple[tuple, ...], names: "str | None" = None) -> bool:
+        names = self._names if names is None else names
+        if names is None:
             return True
         if all(t[0] == "c" for t in last):
-            return "/" + "".join(t[1] for t in last) + "/" in self._names
-        fits = self._fits.get(last)
+            return "/" + "".join(t[1] for t in last) + "/" in names
+        key = (last, id(names))
+        fits = self._fits.get(key)
         if fits is None:  # a search of every name in adr's places (~10^4): remembered per pattern
-            fits = re.search("/(?:" + _seg_regex(last).pattern + ")/", self._names) is not None
+            fits = re.search("/(?:" + _seg_regex(last).pattern + ")/", names) is not None
             if len(self._fits) >= self.MEMO_MAX:
                 self._fits.clear()
-            self._fits[last] = fits
+            self._fits[key] = fits
         return fits
 
     def witnesses(self, target: str, dotglob: bool = False, spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
@@ -463,13 +505,16 @@ class GlobWitness:
             last_rx = _seg_regex(last) if last != _DEEP else None
             if last_rx is not None and not self._some_name_fits(last):
                 continue  # its last part fits no name in adr's places: it cannot reach them
-            for gp, gsegs, name, kind in self._globs:
+            for (gp, gsegs, name, kind), inside in zip(self._globs, self._inside):
                 if kind and kind in spares:
                     continue
                 if not (prefix.startswith(gp) or gp.startswith(prefix)):
                     continue
                 if name is not None and last_rx is not None and not last_rx.fullmatch(name):
                     continue
+                if inside is not None and last_rx is not None and \
+                        not self._some_name_fits(last, inside[0] if "dirs" in spares else inside[1]):
+                    continue  # no name in that place fits (no file's name, when folders are spared)
                 if "dirs" in spares and gsegs and gsegs[-1] == _DEEP:
                     gsegs = gsegs + [(_STAR,)]  # `X/**` without X itself: only what lies below it
                 w = _path_witness(segs, gsegs, nodot)

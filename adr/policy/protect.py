@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from adr.engine.pathnorm import escape_glob
+from adr.engine.pathnorm import PlaceNames, escape_glob, normalize
 
 # shared system directories: a sweep of old files there (`find /tmp -mtime +1 -delete`) is routine,
 # and only root can remove the directory itself; adr's own directory below one stays protected
@@ -152,9 +152,18 @@ _WELL_KNOWN = ("config.yaml", "config.yaml.bak", "settings.confirmed.json", "gra
                "index.sqlite3", "adr-hook", "adr", "adr-shim", "0123456789abcdef0123456789abcdef")
 
 
-def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES) -> "frozenset[str] | None":
-    """The names of everything in adr's places, of those places and the folders above them (for
-    GlobWitness.set_names). Read at load, never per decision; None when there are more than `limit`."""
+@dataclass(frozen=True)
+class OwnNames:
+    """What exists in adr's places by name: all together, and per place (GlobWitness.set_names)."""
+    names: frozenset[str]
+    places: tuple[PlaceNames, ...]
+
+
+def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: str | None = None) -> "OwnNames | None":
+    """The names of everything in adr's places, of those places and the folders above them, and
+    per place the names of its files and of its folders. Read at load, never per decision; None
+    when there are more than `limit`."""
+    home = home if home is not None else (os.environ.get("HOME") or os.path.expanduser("~"))
     dirs, files = _places(paths, settings)
     names: set[str] = set(_WELL_KNOWN)
     for p in dirs + files:
@@ -162,29 +171,38 @@ def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES) -> "froz
         names.update(part for part in Path(os.path.realpath(p)).parts if part != "/")
     skip = {os.path.realpath(paths.snapshots_dir)}
     count = 0
-    todo = [os.fspath(d) for d in dirs]
-    seen: set[str] = set()
-    while todo:
-        d = todo.pop()
-        real = os.path.realpath(d)
-        if real in seen or real in skip:
-            continue
-        seen.add(real)
-        try:
-            with os.scandir(d) as it:
-                for e in it:
-                    count += 1
-                    if count > limit:
-                        return None
-                    names.add(e.name)
-                    try:
-                        if e.is_dir(follow_symlinks=False):
+    places: list[PlaceNames] = []
+    for top in dirs:
+        seen: set[str] = set()  # per place: one inside another is listed for each
+        inside_files: set[str] = set(_WELL_KNOWN)  # what adr makes there later (a fresh install)
+        inside_dirs: set[str] = set()
+        todo = [os.fspath(top)]
+        while todo:
+            d = todo.pop()
+            real = os.path.realpath(d)
+            if real in seen or real in skip:
+                continue
+            seen.add(real)
+            try:
+                with os.scandir(d) as it:
+                    for e in it:
+                        count += 1
+                        if count > limit:
+                            return None
+                        try:
+                            folder = e.is_dir(follow_symlinks=False)
+                        except OSError:
+                            folder = False
+                        (inside_dirs if folder else inside_files).add(e.name)
+                        if folder:
                             todo.append(e.path)
-                    except OSError:
-                        pass
-        except OSError:
-            continue
-    return frozenset(names)
+            except OSError:
+                continue
+        names.update(inside_files, inside_dirs)
+        spellings = {normalize(os.path.abspath(top), "/", home), normalize(os.path.realpath(top), "/", home)}
+        for place in sorted(spellings):
+            places.append(PlaceNames(place.rstrip("/") or "/", frozenset(inside_files), frozenset(inside_dirs)))
+    return OwnNames(frozenset(names), tuple(places))
 
 
 def protected(paths: Any, settings: Any = None, home: str | None = None) -> Protected:
