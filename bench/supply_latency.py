@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from _reputation_server import FakeAPIs  # noqa: E402
 
 from adr.actions import Action, ActionKind, Context  # noqa: E402
-from adr.online import findings_for_action  # noqa: E402
+from adr.judge.online import findings_for_action  # noqa: E402
 from adr.reputation.cache import ReputationCache  # noqa: E402
 from adr.reputation.lookup import ReputationService, provider_classes  # noqa: E402
 from adr.supply.detector import make_detector  # noqa: E402

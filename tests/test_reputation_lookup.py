@@ -14,7 +14,7 @@ from adr.config import Settings
 from adr.paths import get_paths
 from adr.reputation.cache import ReputationCache
 from adr.reputation.interface import Rating, Result, Subject
-from adr import online
+from adr.judge import online
 from adr.reputation.lookup import CircuitBreaker, ReputationService, provider_classes
 
 SLACK = 3.0  # generous: CI machines are slow; we only assert "no hang"
@@ -200,7 +200,7 @@ def test_online_checks_hash_downloaded_file_when_run(apis, tmp_path, monkeypatch
     import hashlib
 
     import _reputation_server as srv
-    from adr.online import OnlineChecks
+    from adr.judge.online import OnlineChecks
     payload = b"#!/bin/sh\necho pretend-malware\n"
     monkeypatch.setattr(srv, "MAL_SHA256", hashlib.sha256(payload).hexdigest())
     checks = OnlineChecks(service(apis, ["malwarebazaar", "urlhaus"]))
@@ -219,7 +219,7 @@ def test_online_checks_hash_downloaded_file_when_run(apis, tmp_path, monkeypatch
 
 
 def test_online_checks_parse_the_command_when_not_given(apis, tmp_path):
-    from adr.online import OnlineChecks
+    from adr.judge.online import OnlineChecks
     checks = OnlineChecks(service(apis, ["osv"]))
     a = Action(ActionKind.EXEC, command="cd app && npm install evil-pkg", context=Context(cwd=str(tmp_path), session="s"))
     assert [f.rule_id for f in checks.findings(a)] == ["reputation.osv"]

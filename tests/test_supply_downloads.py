@@ -8,7 +8,7 @@ import pytest
 from _reputation_server import FakeAPIs
 from adr.actions import RuleAction
 from adr.reputation.lookup import ReputationService, provider_classes
-from adr.online import check_downloaded
+from adr.judge.online import check_downloaded
 from adr.supply.downloads import DownloadTracker, downloads_of, sha256_file
 
 

@@ -2,7 +2,7 @@
 
 The engine is pure: it sees paths as written. An agent can name adr's config as `/tmp/x/config.yaml`
 after `ln -s ~/.config/adr /tmp/x` in an earlier call, as `$ADR_HOME/config/config.yaml`, or as a
-glob that the shell expands. So the judge (adr/judge.py — the one way the daemon, `adr check` and
+glob that the shell expands. So the judge (adr/judge/ — the one way the daemon, `adr check` and
 the hook's in-process fallback decide) first asks the engine which (path, cwd) pairs it will look at
 (`Engine.path_targets`), resolves each here — variables adr knows, `~`, the cwd, symlinks (`..`
 after a symlink included), glob expansion — and hands the engine the results as data on the action

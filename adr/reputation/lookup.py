@@ -4,7 +4,7 @@
     findings = service.findings_for_subjects(subjects)   # → list[Finding], never raises
 
 Providers only look up what they are given: which packages, URLs and files an action involves is
-the offline supply layer's business, and adr.online wires the two (this package imports nothing
+the offline supply layer's business, and adr.judge.online wires the two (this package imports nothing
 from adr.supply).
 
 * one budget (Settings.lookup_budget) for all look-ups of a decision together, a separate connect

@@ -4,7 +4,7 @@ command runs or chmods them.
     tracker.record(session, argv, cwd)            # after/before each exec: curl -o F, wget URL, …
     tracker.touched(session, argv, cwd)           # → downloaded paths this command runs/chmods/sources
 
-adr.online.check_downloaded(path, service) asks the enabled hash providers about one of them.
+adr.judge.online.check_downloaded(path, service) asks the enabled hash providers about one of them.
 
 Only the file's sha256 leaves the machine, and only to hash providers the user enabled
 (VirusTotal, MalwareBazaar). Hashing is bounded (MAX_HASH_BYTES); bigger files are not looked up.

@@ -34,7 +34,7 @@ class Judge:
             engine = load_engine(settings, paths=paths)
         checks = None
         if online and not settings.offline and settings.providers:
-            from adr.online import OnlineChecks
+            from adr.judge.online import OnlineChecks
             checks = OnlineChecks.from_settings(settings, paths)
         # the compiled rules live as long as the process: keep their ~10^5 objects out of the cyclic
         # GC's full scans, which otherwise cost ~10% of decision time in a long run (bench/engine.py)
