@@ -27,7 +27,7 @@ from typing import Any
 from adr.actions import Action, ActionKind, Decision, Verdict
 from adr.component import Component, Decided
 from adr.shell import runs as R
-from adr.shell.parse import parse as parse_shell
+from adr.shell.parse import parse as parse_shell, parse_remembered
 from adr.supply.downloads import downloads_of
 
 log = logging.getLogger("adr.daemon")
@@ -201,7 +201,7 @@ class Memory:
             self._remember_exec(action.command, base, cwd, home)
 
     def _remember_exec(self, command: str, base: Written, cwd: str, home: str) -> None:
-        parsed = parse_shell(command)
+        parsed = parse_remembered(command)  # the line just judged
         # a relative path is resolved against the working directory, and against the directory a
         # `cd` on the line leads to (the order of writes and cds is not kept: remember both)
         dirs = [cwd]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
@@ -24,7 +23,7 @@ from adr.engine.pathnorm import GlobWitness, compile_globs
 from adr.engine.targets import CollectFull, Targets
 from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
-from adr.shell.parse import parse as parse_shell
+from adr.shell.parse import parse as parse_shell, recent as recent_parse, remember as remember_parse
 
 MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
 DEFAULT_WORK_UNITS = 4_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
@@ -312,25 +311,19 @@ class Engine:
         return list(run.t.collected or ())
 
 
-_RECENT = threading.local()  # per thread: the last few (text, ParsedShell, work units its parse cost)
-_RECENT_MAX = 4
-
-
 def parse_line(text: str, budget: "Budget") -> ParsedShell:
-    """parse_shell under `budget`, remembered for the last few lines this thread parsed in full: the
-    judge looks at a line's targets (path_targets) and then evaluates it, and a ParsedShell is
-    immutable; the cross-call walk (adr/daemon/crosscall.py) then parses the same line. A remembered parse is charged the units it cost, and only when the budget can pay
-    them all — otherwise the line is parsed again under this budget — so a verdict never depends on
-    whether the parse was remembered. Per thread and a handful of entries: a 20 MB input is held once."""
-    recent = getattr(_RECENT, "items", None)
-    if recent is None:
-        recent = _RECENT.items = []
-    for t, parsed, units in recent:
-        if t is text or t == text:
-            if budget.spent + units <= budget.units and (budget.deadline is None or budget.clock() <= budget.deadline):
-                budget.spend(units)
-                return parsed
-            break
+    """parse_shell under `budget`, through the shell layer's memory of recent full parses (shared by
+    every thread: the judge looks at a line's targets, then evaluates it, the cross-call walk follows
+    it, the daemon's components look at it; a ParsedShell is immutable). A remembered parse is charged
+    the units it cost, and only when the budget can pay them all — otherwise the line is parsed again
+    under this budget — so a verdict never depends on whether the parse was remembered. Only a parse
+    no budget cut short is remembered."""
+    got = recent_parse(text)
+    if got is not None:
+        parsed, units = got
+        if budget.spent + units <= budget.units and (budget.deadline is None or budget.clock() <= budget.deadline):
+            budget.spend(units)
+            return parsed
     spent = [0]
 
     def charge(n: int) -> bool:
@@ -339,7 +332,7 @@ def parse_line(text: str, budget: "Budget") -> ParsedShell:
 
     parsed = parse_shell(text, charge)
     if not budget.exhausted:
-        recent[:] = [(text, parsed, spent[0])] + [x for x in recent if x[0] is not text][:_RECENT_MAX - 1]
+        remember_parse(text, parsed, spent[0])
     return parsed
 
 

@@ -172,5 +172,5 @@ class OnlineChecks:
 def _commands_of(action: Action) -> Sequence[Any]:
     if action.kind is not ActionKind.EXEC or not action.command:
         return ()
-    from adr.shell.parse import parse as parse_shell
-    return parse_shell(action.command).commands
+    from adr.shell.parse import parse_remembered
+    return parse_remembered(action.command).commands

@@ -164,9 +164,9 @@ def write_targets(action: Action, home: str) -> set[str]:
     if action.kind is not ActionKind.EXEC:
         return set()
     try:
-        from adr.shell.parse import parse
+        from adr.shell.parse import parse_remembered
 
-        return {normalize(w.path, cwd, home) for w in parse(action.command).writes}
+        return {normalize(w.path, cwd, home) for w in parse_remembered(action.command).writes}
     except Exception:  # noqa: BLE001 — a command the shell layer cannot read predicts nothing
         return set()
 

@@ -63,9 +63,9 @@ def effects_of(action: Action) -> Effects:
 
 
 def _exec_effects(command: str) -> Effects:
-    from adr.shell.parse import parse
+    from adr.shell.parse import parse_remembered
 
-    parsed = parse(command)
+    parsed = parse_remembered(command)  # the line the judge has just parsed
     if parsed.issues and any(i.kind not in ("parse-error",) for i in parsed.issues):
         read_only = False  # dynamic commands, bounds: not provably read-only
     else:

@@ -107,10 +107,10 @@ class Grant:
 
 def _command_canon(command: str, cwd: str, home: str) -> str:
     from adr.engine.pathnorm import normalize
-    from adr.shell.parse import parse as parse_shell
+    from adr.shell.parse import parse_remembered
 
     try:
-        parsed = parse_shell(command)
+        parsed = parse_remembered(command)
     except Exception:  # the engine already decided; an unparseable command keys on its words
         return "raw:" + " ".join(command.split())
     if not parsed.commands or any(i.kind in ("parse-error", "too-large", "too-deep", "too-many-nodes")

@@ -132,9 +132,9 @@ class _Collector:
 
 
 def shell_targets(command: str, cwd: str, home: str = "") -> Targets:
-    from adr.shell.parse import parse
+    from adr.shell.parse import parse_remembered
 
-    parsed = parse(command)
+    parsed = parse_remembered(command)
     c = _Collector(cwd, home)
     for cmd in parsed.commands:
         if cmd.depth == 0 and cmd.program in ("cd", "pushd", "popd"):

@@ -1620,3 +1620,47 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     cmds = tuple(d.freeze() for d in w.drafts)
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))
+
+
+# ---- the last few lines parsed in full, shared by every thread ----------------------------------------
+# The judge parses a line for its targets and then for its rules (a worker thread); the daemon's
+# components then look at the same line on the event loop (policy effects, the file monitor's
+# predicted writes). A ParsedShell is immutable, so one parse serves them all.
+RECENT_MAX = 8
+RECENT_TEXT_MAX = 256 * 1024  # longer lines are parsed each time rather than held
+_recent: list[tuple[str, ParsedShell, int]] = []
+_recent_lock = threading.Lock()
+
+
+def recent(text: str) -> "tuple[ParsedShell, int] | None":
+    """A full (never budget-cut) parse of `text` made lately by any thread, with the work units it cost."""
+    with _recent_lock:
+        for t, parsed, units in _recent:
+            if t is text or t == text:
+                return parsed, units
+    return None
+
+
+def remember(text: str, parsed: ParsedShell, units: int) -> None:
+    """Keep a parse that ran to its end (no budget stopped it): it is what parse(text) gives."""
+    if len(text) > RECENT_TEXT_MAX:
+        return
+    with _recent_lock:
+        _recent[:] = [(text, parsed, units)] + [x for x in _recent if x[0] is not text and x[0] != text][:RECENT_MAX - 1]
+
+
+def parse_remembered(text: str) -> ParsedShell:
+    """parse(text) with no budget, through the shared memory of recent full parses."""
+    got = recent(text)
+    if got is not None:
+        return got[0]
+    spent = [0]
+
+    def count(n: int) -> bool:
+        spent[0] += n
+        return True
+
+    parsed = parse(text, count)
+    remember(text, parsed, spent[0])
+    return parsed
+
