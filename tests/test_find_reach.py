@@ -157,3 +157,56 @@ def test_the_daemon_runs_the_freshness_component():
         paths = get_paths({"ADR_HOME": "/nonexistent-adr-home"})
 
     assert any(isinstance(c, Freshness) for c in default_components(_D()))  # type: ignore[arg-type]
+
+
+# ---- what a find hands the program it -exec's: `{}` is START/**/NAME ------------------------------------
+
+EXEC_DENIED = [
+    "find ~/.config -name config.yaml -exec sed -i s/enforce/monitor/ {} +",  # adr's config, edited
+    "find ~/.config -exec perl -pi -e s/deny/allow/ {} +",
+    "find ~/.config -exec chmod 000 {} +",
+    "find ~/.config -execdir chmod 000 {} +",
+    "find ~/.config -exec sudo chmod 000 {} +",
+    "find /tmp -exec chmod 000 {} +",  # the runtime folder: socket, pid file, shims
+    "find /tmp -type f -exec truncate -s 0 {} +",
+    "find /tmp -exec touch -d 2000-01-01 {} \\;",  # ages adr's runtime files for an old-file sweep next
+    "find ~/.local/state -exec touch -d 2000-01-01 {} +",
+    "find ~/.local/state -name '*.jsonl' -exec mv {} /tmp \\;",  # moved away is gone
+    "find ~/.config -exec chmod 000 {} + -perm 777",  # a test after the action filters nothing
+    "find ~/.config ! -perm 777 -exec chmod 000 {} +",
+    "find ~/.config -perm 777 -o -exec chmod 000 {} +",
+    "find ~/.local/state -exec gzip {} \\;",
+]
+
+EXEC_ALLOWED = [
+    "find . -name '*.py' -exec sed -i 's/a/b/' {} +",  # the project's own files
+    "find . -type f -name '*.sh' -exec chmod +x {} \\;",
+    "find src -name '*.js' -exec touch {} +",
+    "find / -type f -perm 777 -exec chmod 644 {} \\;",  # adr never has a world-writable file
+    "find / -nouser -exec chown me {} +",
+    "find ~ -type f -exec grep -H needle {} \\;",  # reading what find hands it is judged as written
+]
+
+
+@pytest.mark.parametrize("command", EXEC_DENIED)
+def test_a_program_find_runs_on_adrs_files_is_judged_on_them(engine_and_paths, command):
+    assert _decide(engine_and_paths, command) == "deny"
+
+
+@pytest.mark.parametrize("command", EXEC_ALLOWED)
+def test_a_program_find_runs_elsewhere_is_not(engine_and_paths, tmp_path, command):
+    engine, paths, home = engine_and_paths
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=str(proj), home=home), command=command)
+    assert engine.decide(a).decision.value == "allow"
+
+
+def test_the_reach_of_an_exec():
+    from adr.shell.effects import find_exec_reach
+
+    assert find_exec_reach(["~/.config", "-name", "config.yaml", "-exec", "sed", "-i", "x", "{}", "+"]) == \
+        ["~/.config/**/config.yaml"]
+    assert find_exec_reach(["/tmp", "-maxdepth", "1", "-exec", "touch", "{}", ";"]) == ["/tmp/*"]
+    assert find_exec_reach(["/tmp", "-name", "a", "-o", "-name", "b", "-exec", "touch", "{}", ";"]) == ["/tmp/**"]
+    assert find_exec_reach(["/", "-nouser", "-exec", "chown", "me", "{}", "+"]) == []

@@ -354,23 +354,11 @@ def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] 
     files adr's daemon keeps fresh ("fresh")."""
     from adr.runtime import FRESH_MIN_AGE_MINUTES
 
-    args = list(args)
-    starts: list[str] = []
-    i = 0
-    while i < len(args) and args[i] in ("-H", "-L", "-P") or i < len(args) and args[i].startswith("-O"):
-        i += 1
-    while i < len(args) and not args[i].startswith(("-", "(", "!", ")", "\\(")) and args[i] not in ("!", ","):
-        starts.append(args[i])
-        i += 1
-    starts = starts or ["."]
-    expr = args[i:]
+    starts, expr = _find_starts(list(args))
     acts = _find_actions(expr)
     if not acts:
         return []
-    maxdepth = None
-    for k, a in enumerate(expr[:-1]):
-        if a == "-maxdepth" and expr[k + 1].isdigit():
-            maxdepth = int(expr[k + 1])  # a global option: wherever it stands, it bounds every action
+    maxdepth = _find_maxdepth(expr)
     out: list[Effect] = []
     for act in acts:
         name = next((v for t, v in act.guard if t in _FIND_NAME_TESTS and v), "")
@@ -379,20 +367,77 @@ def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] 
         if _find_min_age_minutes(act.guard) >= FRESH_MIN_AGE_MINUTES:
             spares += ("fresh",)
         recursive = act.recursive and not no_dirs
-        for s in starts[:MAX_EFFECTS]:
-            base = s.rstrip("/")  # "" for /
-            if name and "/" in name.strip("*"):
-                paths = [name if name.startswith("/") else base + "/" + name.lstrip("./")]
-            elif maxdepth is not None and maxdepth <= 4:
-                last = name or "*"
-                paths = [base + "/" + "*/" * d + last for d in range(maxdepth)] if maxdepth else [s]
-            else:
-                paths = [base + "/**/" + name] if name else [base + "/**"]
-            for path in paths:
-                e = Effect("delete", path, recursive=recursive, spares=spares)
-                if e not in out and len(out) < MAX_EFFECTS:
-                    out.append(e)
+        for path in _find_reach(starts, name, maxdepth):
+            e = Effect("delete", path, recursive=recursive, spares=spares)
+            if e not in out and len(out) < MAX_EFFECTS:
+                out.append(e)
     return out
+
+
+def _find_starts(args: "list[str]") -> "tuple[list[str], list[str]]":
+    """find's start paths (default `.`) and the expression after them."""
+    i = 0
+    while i < len(args) and args[i] in ("-H", "-L", "-P") or i < len(args) and args[i].startswith("-O"):
+        i += 1
+    starts: list[str] = []
+    while i < len(args) and not args[i].startswith(("-", "(", "!", ")", "\\(")) and args[i] not in ("!", ","):
+        starts.append(args[i])
+        i += 1
+    return starts or ["."], args[i:]
+
+
+def _find_maxdepth(expr: "list[str]") -> "int | None":
+    for k, a in enumerate(expr[:-1]):
+        if a == "-maxdepth" and expr[k + 1].isdigit():
+            return int(expr[k + 1])  # a global option: wherever it stands, it bounds every action
+    return None
+
+
+def _find_reach(starts: "list[str]", name: str, maxdepth: "int | None") -> list[str]:
+    """What a find over `starts` can hand its action, as globs: START/**/NAME, bounded by -maxdepth."""
+    out: list[str] = []
+    for s in starts[:MAX_EFFECTS]:
+        base = s.rstrip("/")  # "" for /
+        if name and "/" in name.strip("*"):
+            paths = [name if name.startswith("/") else base + "/" + name.lstrip("./")]
+        elif maxdepth is not None and maxdepth <= 4:
+            last = name or "*"
+            paths = [base + "/" + "*/" * d + last for d in range(maxdepth)] if maxdepth else [s]
+        else:
+            paths = [base + "/**/" + name] if name else [base + "/**"]
+        out += [p for p in paths if p not in out]
+    return out[:MAX_EFFECTS]
+
+
+def _not_adrs(expr: "list[str]") -> bool:
+    """Does one of the (ANDed) tests select only files adr never has? Files whose owner or group no
+    longer exists, and files writable by everyone (adr makes its own 0600/0700, its code 0644/0755)."""
+    for k, a in enumerate(expr):
+        if a in ("-nouser", "-nogroup"):
+            return True
+        if a == "-perm" and k + 1 < len(expr):
+            mode = expr[k + 1]
+            digits = mode.lstrip("-/")
+            if digits.isdigit() and all(c in "01234567" for c in digits) and int(digits, 8) & 0o002:
+                if not mode.startswith("/") or int(digits, 8) & 0o777 == 0o002:
+                    return True  # exact or all-bits modes with o+w; `/002` alone (any of just o+w)
+    return False
+
+
+def find_exec_reach(args: "list[str] | tuple[str, ...]") -> list[str]:
+    """The files a `find … -exec CMD {} …` hands CMD, as globs (what `{}` stands for). The name test
+    counts only when the expression is one plain AND chain (no -o, `,`, `!`): otherwise every file
+    under the start paths — leaving a test out can only widen the reach."""
+    starts, expr = _find_starts(list(args))
+    plain = not any(a in ("-o", "-or", ",", "!", "-not") for a in expr)
+    name = ""
+    first_exec = next((k for k, a in enumerate(expr) if a in ("-exec", "-execdir", "-ok", "-okdir")), len(expr))
+    if plain and _not_adrs(expr[:first_exec]):  # a test after the action does not filter it
+        return []  # only files adr never has (no owner, world-writable): `{}` is none of its own
+    if plain:
+        names = [expr[k + 1] for k, a in enumerate(expr[:-1]) if a in _FIND_NAME_TESTS]
+        name = names[0] if len(names) == 1 else ""
+    return _find_reach(starts, name, _find_maxdepth(expr))
 
 
 def is_recursive_flag(a: str) -> bool:

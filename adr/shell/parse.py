@@ -973,7 +973,9 @@ class _Walker:
                     sub.append(args[j])
                     j += 1
                 if sub:
-                    self.finish(sub, " ".join(sub), _join_via(via, "find -exec"), depth + 1, False, upstream=("find",))
+                    for argv in _find_exec_argvs(sub, args):
+                        self.finish(argv, " ".join(argv), _join_via(via, "find -exec"), depth + 1, False,
+                                    upstream=("find",))
                 i = j
             i += 1
 
@@ -1620,6 +1622,33 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     cmds = tuple(d.freeze() for d in w.drafts)
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))
+
+
+def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str]]":
+    """The command a find's -exec runs, once per glob of what it is handed (`{}` → START/**/NAME):
+    `find ~/.config -name config.yaml -exec sed -i … {} +` edits ~/.config/**/config.yaml, and the
+    rules must see that path, not `{}`. Deleters are left as written: their reach (and what their
+    tests spare) is effects.find_deletes' job."""
+    run = sub[1:] if sub[0].rsplit("/", 1)[-1] in ("sudo", "doas") and len(sub) > 1 else sub
+    prog = run[0].rsplit("/", 1)[-1]
+    if not any("{}" in a for a in sub) or not _changes_its_operands(prog, run[1:]):
+        return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
+    reach = effects.find_exec_reach(find_args)[:4]
+    return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
+
+
+# programs that change the files they are given in place (their metadata, content or name)
+_OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "setfacl", "chattr", "rename", "mv",
+                               "gzip", "bzip2", "xz", "lzma", "zstd", "lz4", "compress", "ed", "ex"})
+
+
+def _changes_its_operands(prog: str, args: "list[str]") -> bool:
+    if prog in _OPERAND_CHANGERS:
+        return True
+    if prog in ("sed", "gsed", "perl", "ruby"):  # -i / --in-place / -pi -e …
+        return any(a == "--in-place" or a.startswith("--in-place=") or
+                   (a.startswith("-") and not a.startswith("--") and "i" in a[1:]) for a in args)
+    return False
 
 
 # ---- the last few lines parsed in full, shared by every thread ----------------------------------------
