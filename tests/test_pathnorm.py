@@ -113,3 +113,13 @@ def test_adrs_names_come_from_its_places(tmp_path):
     state = next(p for p in own.places if p.place.endswith("/adrhome/state") or p.place.endswith("state"))
     assert "odd-name.bin" in state.files and "a-folder" in state.dirs and "a-folder" not in state.files
     assert own_names(paths, limit=1) is None
+
+
+def test_a_leading_wildcard_never_matches_a_dot_name():
+    """As the shell without dotglob: `*.md` does not match `.md`, `.*` does; with dotglob both."""
+    from adr.engine.pathnorm import GlobWitness
+
+    w = GlobWitness(["/run/user/*/adr/**"])
+    assert all(not x.rsplit("/", 1)[-1].startswith(".") for x in w.witnesses("/**/*.md"))
+    assert w.witnesses("/run/user/*/adr/.*")
+    assert w.witnesses("/**/*.md", True) == ("/run/user/x/adr/.md",)  # dotglob: `*` takes the dot too

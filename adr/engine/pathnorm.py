@@ -270,8 +270,8 @@ def _seg_witness(a: tuple[tuple, ...], b: tuple[tuple, ...], nodot: bool = False
             moves.append(((i, j + 1, took), ""))
         if ta is not None and tb is not None:
             ch = _common_char(ta, tb)
-            if ch == "." and nodot and not took and ta[0] != "c":
-                ch = None
+            if ch == "." and nodot and not took and (ta[0] != "c" or i > 0):
+                ch = None  # a leading dot only by a literal `.` that starts the pattern (`*.md` ≠ `.md`)
             if ch is not None:
                 moves.append(((i if ta is _STAR else i + 1, j if tb is _STAR else j + 1, True), ch))
         for nxt, ch in moves:

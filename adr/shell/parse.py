@@ -41,6 +41,7 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "
 _LANGUAGE = ts.Language(tsb.language())
 _URL_RE = re.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
+MAX_LOOP_VALUES = 16  # a for loop's body is walked once per value up to this many
 _BRACE_LIST = re.compile(r"([^'\"\\$`{}\s]*)\{([^'\"\\$`{}\s]*,[^'\"\\$`{}\s]*)\}([^'\"\\$`{}\s]*)")
 
 
@@ -291,6 +292,8 @@ class _Walker:
         if t == "function_definition":
             body = node.child_by_field_name("body")
             return self.stmt(body, via, depth, sd + 1) if body is not None else []
+        if t == "for_statement":
+            return self.for_loop(node, via, depth, sd)
         out = []
         for c in node.named_children:
             if c.type in ("string", "word", "raw_string", "concatenation", "simple_expansion", "expansion",
@@ -299,6 +302,36 @@ class _Walker:
                 self.substitutions_in(c, via, depth, sd + 1)
                 continue
             out.extend(self.stmt(c, via, depth, sd + 1))
+        return out
+
+    def for_loop(self, node: ts.Node, via: str, depth: int, sd: int) -> list[_Draft]:
+        """`for f in A B GLOB; do … $f …; done`: the body as it runs with each value (a glob stays a
+        glob: the rules judge what it can reach), so `sed -i … "$f"` is judged on ~/.config/adr/*.
+        Past MAX_LOOP_VALUES values, one more walk takes the rest at once (as separate fields).
+        Values computed at run time ($(…), $@): the body is walked once with the name unknown."""
+        var = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        name = self.text(var) if var is not None else ""
+        values: list[str] = []
+        dynamic = False
+        for c in node.children_by_field_name("value"):
+            fields, dyn = self.word(c, via, depth, sd + 1)  # substitutions in the list run here
+            dynamic = dynamic or dyn
+            values += fields
+        if body is None:
+            return []
+        if not name or dynamic or not values:
+            self.env.pop(name, None)
+            return self.stmt(body, via, depth, sd + 1)
+        values = list(dict.fromkeys(values))
+        runs = values[:MAX_LOOP_VALUES]
+        if len(values) > MAX_LOOP_VALUES:
+            runs.append(_UNQUOTED_SPLIT.join(values[MAX_LOOP_VALUES:]))
+        out: list[_Draft] = []
+        for v in runs:
+            self.env[name] = v
+            out.extend(self.stmt(body, via, depth, sd + 1))
+        self.env[name] = values[-1]  # as in bash: the last value stays
         return out
 
     def assign(self, node: ts.Node, via: str, depth: int, sd: int) -> None:
@@ -368,6 +401,14 @@ class _Walker:
                 rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
                 self.add_effects(effects.find_deletes(prev[0].argv[1:] + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
                                  "find", via)
+            elif prev[0].argv[:1] == ["find"] and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
+                    and _changes_its_operands(nxt.argv[0].rsplit("/", 1)[-1], nxt.argv[1:]):
+                # `find ~/.config -name config.yaml | xargs sed -i …`: what find prints is changed
+                for r in effects.find_exec_reach(prev[0].argv[1:])[:4]:
+                    argv = [a.replace("{}", r) for a in nxt.argv] if any("{}" in a for a in nxt.argv[1:]) \
+                        else nxt.argv + [r]
+                    self.finish(argv, " ".join(argv), _join_via(via, "find | xargs"), nxt.depth + 1, False,
+                                upstream=("find",))
             out = prev[0].output
             if out is None:
                 continue
@@ -1637,6 +1678,7 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
 
 
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"})
 # programs that change the files they are given in place (their metadata, content or name)
 _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "setfacl", "chattr", "rename", "mv",
                                "gzip", "bzip2", "xz", "lzma", "zstd", "lz4", "compress", "ed", "ex"})
@@ -1645,6 +1687,8 @@ _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "
 def _changes_its_operands(prog: str, args: "list[str]") -> bool:
     if prog in _OPERAND_CHANGERS:
         return True
+    if prog in _SHELLS and any(a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a) for a in args):
+        return True  # `sh -c '… "$1"' _ {}`: the script gets the file; judged with it bound
     if prog in ("sed", "gsed", "perl", "ruby"):  # -i / --in-place / -pi -e …
         return any(a == "--in-place" or a.startswith("--in-place=") or
                    (a.startswith("-") and not a.startswith("--") and "i" in a[1:]) for a in args)
