@@ -123,3 +123,18 @@ def test_a_leading_wildcard_never_matches_a_dot_name():
     assert all(not x.rsplit("/", 1)[-1].startswith(".") for x in w.witnesses("/**/*.md"))
     assert w.witnesses("/run/user/*/adr/.*")
     assert w.witnesses("/**/*.md", True) == ("/run/user/x/adr/.md",)  # dotglob: `*` takes the dot too
+
+
+def test_a_protected_folder_that_is_no_place_here_holds_only_what_adr_would_make():
+    """/run/user/*/adr is protected wherever XDG_RUNTIME_DIR may point; when no such folder is one of
+    this installation's places, a pattern reaches it only through a name adr gives its files."""
+    from adr.engine.pathnorm import GlobWitness, PlaceNames
+
+    w = GlobWitness(["/run/user/*/adr/**", "/tmp/runtime-*/adr/**"])
+    w.set_names(["README.md", "adr.sock", "adr.pid", "run", "user", "adr", "tmp", "runtime-0"],
+                [PlaceNames("/tmp/runtime-0/adr", frozenset({"adr.sock"}), frozenset())], ["adr.sock", "adr.pid"])
+    assert w.witnesses("/**/*.md") == ()  # README.md is in adr's code, not in a runtime folder
+    assert "/run/user/x/adr/x.sock" in w.witnesses("/**/*.sock")
+    assert w.witnesses("/run/**/adr.p?d")
+    w.set_names(["README.md", "run", "user", "adr"])  # no per-place names: as before
+    assert w.witnesses("/**/*.md")

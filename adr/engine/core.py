@@ -688,7 +688,10 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
     if engine._witness is not None:
         from adr.policy.protect import own_names
         own = own_names(paths, settings)
-        engine._witness.set_names(own.names if own is not None else None, own.places if own is not None else ())
+        if own is None:
+            engine._witness.set_names(None)
+        else:
+            engine._witness.set_names(own.names, own.places, own.made)
     return engine
 
 

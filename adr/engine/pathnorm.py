@@ -393,6 +393,13 @@ def _lies_inside(gsegs: list, place: str) -> bool:
     return True
 
 
+def _covers(folder: list, place: str) -> bool:
+    """Is `place` the folder the segments spell, or inside it?"""
+    parts = place.split("/")
+    return len(folder) <= len(parts) and all(seg != _DEEP and _seg_regex(seg).fullmatch(part)
+                                             for seg, part in zip(folder, parts))
+
+
 def _joined(names: "Iterable[str]") -> str:
     return "/" + "/".join(sorted(names)) + "/"
 
@@ -436,7 +443,8 @@ class GlobWitness:
         self._inside: list[tuple[str, str] | None] = [None] * len(self._globs)
         self._fits: dict[tuple[tuple[tuple, ...], int], bool] = {}  # (last segment, names) → some name fits
 
-    def set_names(self, names: "Iterable[str] | None", places: "Iterable[PlaceNames]" = ()) -> None:
+    def set_names(self, names: "Iterable[str] | None", places: "Iterable[PlaceNames]" = (),
+                  made: "Iterable[str]" = ()) -> None:
         """The names of what exists in adr's places (files and folders inside them, the folders above
         them, adr's well-known file names). A target whose *last part* is a pattern (`find /tmp -name
         '*.tmp' -delete`, `rm ~/x/*.bak`) stands for one of adr's files only when a name there fits
@@ -445,7 +453,9 @@ class GlobWitness:
         `places`: the same per place. A protected glob inside one place is then reached only through
         a name in *that* place (`find /tmp -name 'sess*'` cannot reach the runtime folder because
         adr's code folder has a sessions.py), and by a delete that spares directories only through a
-        file's name there (`find /tmp -name core -type f -delete`: a folder called core is no file)."""
+        file's name there (`find /tmp -name core -type f -delete`: a folder called core is no file).
+        `made`: the names adr gives what it creates; the contents (`X/**`) of a protected folder that is
+        none of `places` (a spelling of a folder that does not exist here) can only be those."""
         plain = {name for _, _, name, _ in self._globs if name}  # protected plain names (settings.json …)
         if names is None:
             self._names = None
@@ -454,10 +464,14 @@ class GlobWitness:
             self._names = _joined(keep)
         places = list(places) if names is not None else []
         self._inside = []
-        for _, gsegs, _, _ in self._globs:
+        made_names = _joined(set(made) | plain)
+        for _, gsegs, _, kind in self._globs:
             home = [p for p in places if _lies_inside(gsegs, p.place)]
             if not home:
-                self._inside.append(None)
+                # the contents of a folder that is no place here and holds none: only what adr would make
+                absent = bool(places) and kind != "dirs" and len(gsegs) > 1 and gsegs[-1] == _DEEP and \
+                    _DEEP not in gsegs[:-1] and not any(_covers(gsegs[:-1], p.place) for p in places)
+                self._inside.append((made_names, made_names) if absent else None)
                 continue
             files = set(plain).union(*(p.files for p in home))
             self._inside.append((_joined(files), _joined(files.union(*(p.dirs for p in home)))))

@@ -157,6 +157,7 @@ class OwnNames:
     """What exists in adr's places by name: all together, and per place (GlobWitness.set_names)."""
     names: frozenset[str]
     places: tuple[PlaceNames, ...]
+    made: frozenset[str] = frozenset(_WELL_KNOWN)  # the names adr gives what it creates
 
 
 def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: str | None = None) -> "OwnNames | None":
