@@ -258,3 +258,29 @@ def test_a_loop_over_a_download_and_run_is_caught():
     assert any(c.argv[:1] == ("curl",) and "https://evil.example/x" in c.argv for c in p.commands)
     p = parse("for f in $(ls); do cat $f; done")  # run-time values: walked once, the name unknown
     assert any(c.argv[:1] == ("cat",) for c in p.commands)
+
+
+# ---- owner tests: another user's or group's files are not adr's ---------------------------------------------
+
+def _me() -> tuple[str, str]:
+    import grp
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name
+
+
+def test_another_users_files_are_not_adrs(engine_and_paths):
+    me, my_group = _me()
+    assert _decide(engine_and_paths, "find /tmp -user someone-else -delete") == "allow"
+    assert _decide(engine_and_paths, "find / -user someone-else -exec chgrp pubs {} \\;") == "allow"
+    assert _decide(engine_and_paths, "find ~ -group some-other-group -exec chown kent:kent {} \\;") == "allow"
+    assert _decide(engine_and_paths, "find / -nouser -delete") != "deny"  # mass deletion may ask; never adr's
+
+
+@pytest.mark.parametrize("test", ["-user {me}", "-uid {uid}", "-group {group}", "-gid {gid}", "-user $(whoami)",
+                                  "! -user someone-else", "-user someone-else -o"])
+def test_adrs_own_user_or_an_unknowable_one_proves_nothing(engine_and_paths, test):
+    me, my_group = _me()
+    t = test.format(me=me, uid=os.getuid(), group=my_group, gid=os.getgid())
+    assert _decide(engine_and_paths, f"find ~/.config {t} -exec chmod 000 {{}} +") == "deny"
+    assert _decide(engine_and_paths, f"find /tmp {t} -delete") == "deny"

@@ -686,12 +686,17 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
     engine = Engine(rules, packs, lists, detectors, settings, files, ms)
     engine.broken_files = tuple(broken)
     if engine._witness is not None:
-        from adr.policy.protect import own_names
+        from adr.policy.protect import own_names, owner
+        from adr.shell.effects import set_owner
+        from adr.shell.parse import forget_recent
         own = own_names(paths, settings)
         if own is None:
+            set_owner((), ())  # unknown owners: a find's -user/-group test proves nothing
             engine._witness.set_names(None)
         else:
+            set_owner(*owner(own.uids, own.gids))  # a find's -user/-group test can leave adr's files out
             engine._witness.set_names(own.names, own.places, own.made)
+        forget_recent()
     return engine
 
 

@@ -158,6 +158,31 @@ class OwnNames:
     names: frozenset[str]
     places: tuple[PlaceNames, ...]
     made: frozenset[str] = frozenset(_WELL_KNOWN)  # the names adr gives what it creates
+    uids: frozenset[int] = frozenset()  # the owners seen on adr's places and files
+    gids: frozenset[int] = frozenset()
+
+
+def owner(uids: "Iterable[int]" = (), gids: "Iterable[int]" = ()) -> "tuple[frozenset[str], frozenset[str]]":
+    """Who adr's files belong to, by name and number: this process's user and groups plus the owners
+    seen on adr's files (`uids`/`gids`: code installed by root belongs to root). Read at load."""
+    import grp
+    import pwd
+
+    users: set[str] = set()
+    for uid in {os.getuid(), os.geteuid(), *uids}:
+        users.add(str(uid))
+        try:
+            users.add(pwd.getpwuid(uid).pw_name)
+        except KeyError:
+            pass
+    groups: set[str] = set()
+    for gid in {os.getgid(), os.getegid(), *os.getgroups(), *gids}:
+        groups.add(str(gid))
+        try:
+            groups.add(grp.getgrgid(gid).gr_name)
+        except KeyError:
+            pass
+    return frozenset(users), frozenset(groups)
 
 
 def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: str | None = None) -> "OwnNames | None":
@@ -173,6 +198,15 @@ def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: st
     skip = {os.path.realpath(paths.snapshots_dir)}
     count = 0
     places: list[PlaceNames] = []
+    uids: set[int] = set()
+    gids: set[int] = set()
+    for p in dirs + files:
+        try:
+            st = os.lstat(p)
+            uids.add(st.st_uid)
+            gids.add(st.st_gid)
+        except OSError:
+            pass
     for top in dirs:
         seen: set[str] = set()  # per place: one inside another is listed for each
         inside_files: set[str] = set(_WELL_KNOWN)  # what adr makes there later (a fresh install)
@@ -192,6 +226,9 @@ def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: st
                             return None
                         try:
                             folder = e.is_dir(follow_symlinks=False)
+                            st = e.stat(follow_symlinks=False)
+                            uids.add(st.st_uid)
+                            gids.add(st.st_gid)
                         except OSError:
                             folder = False
                         (inside_dirs if folder else inside_files).add(e.name)
@@ -203,7 +240,7 @@ def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: st
         spellings = {normalize(os.path.abspath(top), "/", home), normalize(os.path.realpath(top), "/", home)}
         for place in sorted(spellings):
             places.append(PlaceNames(place.rstrip("/") or "/", frozenset(inside_files), frozenset(inside_dirs)))
-    return OwnNames(frozenset(names), tuple(places))
+    return OwnNames(frozenset(names), tuple(places), uids=frozenset(uids), gids=frozenset(gids))
 
 
 def protected(paths: Any, settings: Any = None, home: str | None = None) -> Protected:

@@ -12,6 +12,7 @@ Pure functions over argv / code text; paths are returned as written (the engine 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from adr.shell.fold import fold
@@ -314,6 +315,10 @@ def _find_actions(expr: list[str]) -> list[_FindAct]:
                 chain[-1].append(("-exec", ""))  # its exit status filters (a test of unknown reach)
             i = j
             negate = False
+        elif a in ("-nouser", "-nogroup"):
+            if not negate:
+                chain[-1].append((a, ""))
+            negate = False
         elif a in _FIND_UNARY or a.startswith("-newer"):
             operand = expr[i + 1] if i + 1 < len(expr) else ""
             if not negate:
@@ -366,6 +371,8 @@ def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] 
         spares: tuple[str, ...] = ("dirs",) if no_dirs or not act.whole else ()
         if _find_min_age_minutes(act.guard) >= FRESH_MIN_AGE_MINUTES:
             spares += ("fresh",)
+        if any(_excludes_adrs(t, v) for t, v in act.guard):
+            spares += ("adr",)
         recursive = act.recursive and not no_dirs
         for path in _find_reach(starts, name, maxdepth):
             e = Effect("delete", path, recursive=recursive, spares=spares)
@@ -409,18 +416,42 @@ def _find_reach(starts: "list[str]", name: str, maxdepth: "int | None") -> list[
     return out[:MAX_EFFECTS]
 
 
+# who owns adr's files on this installation (its user and groups, by name and number): set once at
+# load (adr/engine/core.py load_engine → set_owner); empty: unknown, no owner test proves anything
+_OWN_USERS: frozenset[str] = frozenset()
+_OWN_GROUPS: frozenset[str] = frozenset()
+
+
+def set_owner(users: "Iterable[str]", groups: "Iterable[str]") -> None:
+    """The user and groups adr's files belong to (names and numeric ids as text)."""
+    global _OWN_USERS, _OWN_GROUPS
+    _OWN_USERS, _OWN_GROUPS = frozenset(users), frozenset(groups)
+
+
+def _excludes_adrs(test: str, operand: str) -> bool:
+    """Does the find test `test operand` select only files adr never has? Files whose owner or group
+    no longer exists, files of another user or group than adr's (only a literal name or number
+    counts: `-user $(whoami)` proves nothing), and files writable by everyone (adr makes its own
+    0600/0700, its code 0644/0755)."""
+    if test in ("-nouser", "-nogroup"):
+        return True
+    literal = bool(operand) and not any(c in operand for c in "$`*?[\\")
+    if test in ("-user", "-uid"):
+        return bool(_OWN_USERS) and literal and operand not in _OWN_USERS
+    if test in ("-group", "-gid"):
+        return bool(_OWN_GROUPS) and literal and operand not in _OWN_GROUPS
+    if test == "-perm":
+        digits = operand.lstrip("-/")
+        if digits.isdigit() and all(c in "01234567" for c in digits) and int(digits, 8) & 0o002:
+            return not operand.startswith("/") or int(digits, 8) & 0o777 == 0o002  # o+w required
+    return False
+
+
 def _not_adrs(expr: "list[str]") -> bool:
-    """Does one of the (ANDed) tests select only files adr never has? Files whose owner or group no
-    longer exists, and files writable by everyone (adr makes its own 0600/0700, its code 0644/0755)."""
+    """Does one of the (ANDed) tests of `expr` select only files adr never has (_excludes_adrs)?"""
     for k, a in enumerate(expr):
-        if a in ("-nouser", "-nogroup"):
+        if _excludes_adrs(a, expr[k + 1] if a not in ("-nouser", "-nogroup") and k + 1 < len(expr) else ""):
             return True
-        if a == "-perm" and k + 1 < len(expr):
-            mode = expr[k + 1]
-            digits = mode.lstrip("-/")
-            if digits.isdigit() and all(c in "01234567" for c in digits) and int(digits, 8) & 0o002:
-                if not mode.startswith("/") or int(digits, 8) & 0o777 == 0o002:
-                    return True  # exact or all-bits modes with o+w; `/002` alone (any of just o+w)
     return False
 
 

@@ -1722,6 +1722,12 @@ def remember(text: str, parsed: ParsedShell, units: int) -> None:
         _recent[:] = [(text, parsed, units)] + [x for x in _recent if x[0] is not text and x[0] != text][:RECENT_MAX - 1]
 
 
+def forget_recent() -> None:
+    """Drop every remembered parse (what the shell layer knows about this installation changed)."""
+    with _recent_lock:
+        _recent.clear()
+
+
 def parse_remembered(text: str) -> ParsedShell:
     """parse(text) with no budget, through the shared memory of recent full parses."""
     got = recent(text)
