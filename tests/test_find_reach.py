@@ -284,3 +284,34 @@ def test_adrs_own_user_or_an_unknowable_one_proves_nothing(engine_and_paths, tes
     t = test.format(me=me, uid=os.getuid(), group=my_group, gid=os.getgid())
     assert _decide(engine_and_paths, f"find ~/.config {t} -exec chmod 000 {{}} +") == "deny"
     assert _decide(engine_and_paths, f"find /tmp {t} -delete") == "deny"
+
+
+PRODUCERS_DENIED = [
+    "echo ~/.config/adr/config.yaml | xargs sed -i s/enforce/monitor/",
+    "printf '%s\\n' ~/.config/adr/* | xargs chmod 000",
+    "ls -d ~/.config/adr/* | xargs chmod 000",
+    "ls ~/.config/adr/*.yaml | xargs chmod 000",
+    "find ~/.config -name config.yaml | while read f; do sed -i s/a/b/ \"$f\"; done",
+    "find ~/.local/state -type f | while read -r f; do : > \"$f\"; done",
+]
+
+PRODUCERS_ALLOWED = [
+    "find . -name '*.py' | while read f; do black \"$f\"; done",
+    "ls *.txt | xargs chmod 644",
+    "echo a.txt b.txt | xargs touch",
+    "ls ~/.config/adr | xargs chmod 000",  # bare names, relative to the project: not adr's files
+]
+
+
+@pytest.mark.parametrize("command", PRODUCERS_DENIED)
+def test_what_a_stage_prints_is_what_the_next_one_changes(engine_and_paths, command):
+    assert _decide(engine_and_paths, command) == "deny"
+
+
+@pytest.mark.parametrize("command", PRODUCERS_ALLOWED)
+def test_printed_project_files_stay_allowed(engine_and_paths, tmp_path, command):
+    engine, paths, home = engine_and_paths
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=str(proj), home=home), command=command)
+    assert engine.decide(a).decision.value == "allow"

@@ -361,10 +361,40 @@ class _Walker:
 
     def pipeline(self, stages_nodes: list[ts.Node], via: str, depth: int, sd: int) -> list[_Draft]:
         stages: list[list[_Draft]] = []
-        for n in stages_nodes:
+        for i, n in enumerate(stages_nodes):
             stages.append(self.stmt(n, via, depth, sd + 1))
+            if i and n.type == "while_statement" and len(stages[i - 1]) == 1:
+                stages[i] += self.read_loop(n, _printed_paths(stages[i - 1][0]), via, depth, sd)
         self.wire(stages, via, depth)
         return [d for s in stages for d in s]
+
+    def read_loop(self, node: ts.Node, words: "list[str] | None", via: str, depth: int, sd: int) -> list[_Draft]:
+        """`find … | while read f; do … "$f"; done`: the body once more per path the producer prints
+        (as for_loop does), with the name bound — what is done to `$f` is judged on those paths."""
+        cond = node.child_by_field_name("condition")
+        body = node.child_by_field_name("body")
+        if not words or cond is None or body is None or cond.type != "command":
+            return []
+        argv = self.text(cond).split()
+        if not argv or argv[0] != "read":
+            return []
+        names = [a for a in argv[1:] if not a.startswith("-")]
+        if not names or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", names[-1]):
+            return []
+        name = names[-1]  # `read -r f` (one name: the whole line)
+        runs = words[:MAX_LOOP_VALUES]
+        if len(words) > MAX_LOOP_VALUES:
+            runs.append(_UNQUOTED_SPLIT.join(words[MAX_LOOP_VALUES:]))
+        out: list[_Draft] = []
+        saved = self.env.get(name)
+        for v in runs:
+            self.env[name] = v
+            out.extend(self.stmt(body, _join_via(via, "read loop"), depth, sd + 1))
+        if saved is None:
+            self.env.pop(name, None)  # the loop runs in a pipeline's subshell: nothing stays
+        else:
+            self.env[name] = saved
+        return out
 
     def wire(self, stages: list[list[_Draft]], via: str, depth: int) -> None:
         self.charge(len(stages) // 4)
@@ -401,14 +431,10 @@ class _Walker:
                 rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
                 self.add_effects(effects.find_deletes(prev[0].argv[1:] + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
                                  "find", via)
-            elif prev[0].argv[:1] == ["find"] and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
+            elif prev[0].argv[:1] in (["find"], ["ls"]) and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and _changes_its_operands(nxt.argv[0].rsplit("/", 1)[-1], nxt.argv[1:]):
                 # `find ~/.config -name config.yaml | xargs sed -i …`: what find prints is changed
-                for r in effects.find_exec_reach(prev[0].argv[1:])[:4]:
-                    argv = [a.replace("{}", r) for a in nxt.argv] if any("{}" in a for a in nxt.argv[1:]) \
-                        else nxt.argv + [r]
-                    self.finish(argv, " ".join(argv), _join_via(via, "find | xargs"), nxt.depth + 1, False,
-                                upstream=("find",))
+                self.xargs_on(nxt, (_printed_paths(prev[0]) or [])[:4], _join_via(via, prev[0].argv[0] + " | xargs"))
             out = prev[0].output
             if out is None:
                 continue
@@ -1020,6 +1046,18 @@ class _Walker:
                 i = j
             i += 1
 
+    def xargs_on(self, d: _Draft, paths: "list[str]", via: str) -> None:
+        """The command xargs/parallel runs, judged once more with `paths` as its operands ({} replaced)."""
+        if not paths:
+            return
+        if any("{}" in a for a in d.argv[1:]):
+            for p in paths:
+                argv = [a.replace("{}", p) for a in d.argv]
+                self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))
+        else:
+            argv = d.argv + paths
+            self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))
+
     def written_content(self, path: str) -> str | None:
         for w in reversed(self.writes):
             if w.content is not None and (w.path == path or w.path.lstrip("./") == path.lstrip("./")):
@@ -1042,6 +1080,9 @@ class _Walker:
             words = [w for w in data.split() if w][:32]
             if words:
                 self.add_effects(effects.tool_effects(prog, list(args) + words), prog, via)
+        elif ("xargs" in d.wrappers or "parallel" in d.wrappers) and _changes_its_operands(prog.rsplit("/", 1)[-1], list(args)):
+            # `echo ~/.config/adr/config.yaml | xargs sed -i …`: the words on stdin are its files
+            self.xargs_on(d, [w for w in data.split() if w][:8], _join_via(via, "xargs"))
         if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
             return
@@ -1676,6 +1717,24 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
+
+
+def _printed_paths(d: "_Draft") -> "list[str] | None":
+    """What a pipeline stage prints that names files: find's reach, ls's operands, literal output."""
+    if not d.argv:
+        return None
+    if d.argv[0] == "find":
+        return effects.find_exec_reach(d.argv[1:])
+    if d.argv[0] == "ls":
+        flags = "".join(a[1:] for a in d.argv[1:] if a.startswith("-") and not a.startswith("--"))
+        ops = [a for a in d.argv[1:] if not a.startswith("-")]
+        if "d" in flags or "--directory" in d.argv:
+            return ops or ["."]
+        # a folder's entries print as bare names (relative to the cwd); a glob prints what it matched
+        return [o for o in ops if any(c in o for c in "*?[")] or ["./*"]
+    if d.output is not None:
+        return [w for w in d.output.split() if w][:64]
+    return None
 
 
 _SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"})
