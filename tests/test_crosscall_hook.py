@@ -54,7 +54,9 @@ def hook(request, tmp_path_factory):
         """The reason the human reads (audit log, notification): names the file and who wrote it."""
         from adr.paths import get_paths
         log = get_paths({"ADR_HOME": str(home)}).audit_dir / "audit.jsonl"
-        return json.loads(log.read_text().splitlines()[-1]).get("reason", "")
+        # the last decision's (a monitor's alert about the same file may land after it)
+        recs = [json.loads(x) for x in log.read_text().splitlines()]
+        return next((r.get("reason", "") for r in reversed(recs) if r.get("event") == "PreToolUse"), "")
 
     send.mode = request.param
     send.audited = audited
