@@ -22,6 +22,8 @@ tighten it (lockdown, taint), so that tightening always has the last word.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
@@ -178,3 +180,13 @@ def safe(component: Component, hook: str, fn: Callable[[], Any], default: Any = 
     except Exception:
         log.exception("component %s failed in %s", component.name, hook)
         return default
+
+
+async def cancel_task(task: "asyncio.Task[Any] | None") -> None:
+    """Stop a component's background task and wait for it to end (its own failure is not the caller's)."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+

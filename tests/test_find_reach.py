@@ -75,9 +75,12 @@ def engine_and_paths(tmp_path_factory):
     return load_engine(Settings(offline=True), paths=paths), paths, str(home)
 
 
-def _decide(engine_and_paths, command: str) -> str:
+def _decide(engine_and_paths, command: str, cwd: "os.PathLike | None" = None) -> str:
+    """The decision for `command` run in the home folder, or in `cwd` (a project folder, made here)."""
     engine, paths, home = engine_and_paths
-    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=home, home=home), command=command)
+    if cwd is not None:
+        os.makedirs(cwd, exist_ok=True)
+    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=str(cwd or home), home=home), command=command)
     return engine.decide(a).decision.value
 
 
@@ -195,11 +198,7 @@ def test_a_program_find_runs_on_adrs_files_is_judged_on_them(engine_and_paths, c
 
 @pytest.mark.parametrize("command", EXEC_ALLOWED)
 def test_a_program_find_runs_elsewhere_is_not(engine_and_paths, tmp_path, command):
-    engine, paths, home = engine_and_paths
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=str(proj), home=home), command=command)
-    assert engine.decide(a).decision.value == "allow"
+    assert _decide(engine_and_paths, command, cwd=tmp_path / "proj") == "allow"
 
 
 def test_the_reach_of_an_exec():
@@ -244,11 +243,7 @@ def test_other_spellings_of_changing_adrs_files_are_denied(engine_and_paths, com
 
 @pytest.mark.parametrize("command", OTHER_SPELLINGS_ALLOWED)
 def test_the_same_forms_on_the_projects_files_are_allowed(engine_and_paths, tmp_path, command):
-    engine, paths, home = engine_and_paths
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=str(proj), home=home), command=command)
-    assert engine.decide(a).decision.value == "allow"
+    assert _decide(engine_and_paths, command, cwd=tmp_path / "proj") == "allow"
 
 
 def test_a_loop_over_a_download_and_run_is_caught():
@@ -310,8 +305,4 @@ def test_what_a_stage_prints_is_what_the_next_one_changes(engine_and_paths, comm
 
 @pytest.mark.parametrize("command", PRODUCERS_ALLOWED)
 def test_printed_project_files_stay_allowed(engine_and_paths, tmp_path, command):
-    engine, paths, home = engine_and_paths
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=str(proj), home=home), command=command)
-    assert engine.decide(a).decision.value == "allow"
+    assert _decide(engine_and_paths, command, cwd=tmp_path / "proj") == "allow"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from adr import runtime
-from adr.component import Component
+from adr.component import Component, cancel_task
 
 MAX_ENTRIES = 20_000  # a runtime directory holds a socket, a pid file and the wrap shims: far fewer
 
@@ -59,11 +59,8 @@ class Freshness(Component):
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        await cancel_task(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:

@@ -10,7 +10,7 @@ import contextlib
 import logging
 from typing import Any
 
-from adr.component import CallContext, CallSpec, Component
+from adr.component import CallContext, CallSpec, Component, cancel_task
 from adr.record.audit import event_entry
 from adr.respond.alerts import Alert
 
@@ -35,10 +35,7 @@ class PolicyDesk(Component):
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        await cancel_task(self._task)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -1737,7 +1737,6 @@ def _printed_paths(d: "_Draft") -> "list[str] | None":
     return None
 
 
-_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"})
 # programs that change the files they are given in place (their metadata, content or name)
 _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "setfacl", "chattr", "rename", "mv",
                                "gzip", "bzip2", "xz", "lzma", "zstd", "lz4", "compress", "ed", "ex"})
@@ -1746,7 +1745,7 @@ _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "
 def _changes_its_operands(prog: str, args: "list[str]") -> bool:
     if prog in _OPERAND_CHANGERS:
         return True
-    if prog in _SHELLS and any(a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a) for a in args):
+    if prog in SHELLS and _shell_c_arg(list(args)) is not None:
         return True  # `sh -c '… "$1"' _ {}`: the script gets the file; judged with it bound
     if prog in ("sed", "gsed", "perl", "ruby"):  # -i / --in-place / -pi -e …
         return any(a == "--in-place" or a.startswith("--in-place=") or

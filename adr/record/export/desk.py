@@ -7,11 +7,10 @@ changes `export:`. `adr export status` is the call "export.status".
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
-from adr.component import CallContext, CallSpec, Component, Decided
+from adr.component import CallContext, CallSpec, Component, Decided, cancel_task
 
 if TYPE_CHECKING:  # pragma: no cover
     from adr.record.export.ocsf import RuleInfo
@@ -36,10 +35,7 @@ class ExportDesk(Component):
         self._task = asyncio.get_running_loop().create_task(self._watch())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        await cancel_task(self._task)
         if self.exporter is not None:
             exporter, self.exporter = self.exporter, None
             await asyncio.get_running_loop().run_in_executor(None, exporter.stop)
