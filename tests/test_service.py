@@ -222,10 +222,26 @@ def _activator(sock: Path, env: dict[str, str], log: Path) -> subprocess.Popen[b
     with open(log, "ab") as f:
         p = subprocess.Popen([*args, ADR, "daemon"], env=env, stdin=subprocess.DEVNULL, stdout=f, stderr=f)
     deadline = time.monotonic() + 30
-    while not sock.exists():
+    while not _listening(sock):  # the file appears at bind(); a connect before listen() is refused
         assert p.poll() is None and time.monotonic() < deadline, log.read_text()
         time.sleep(0.05)
     return p
+
+
+def _listening(sock: Path) -> bool:
+    """Is a socket at `sock` listening? (/proc/net/unix, flag __SO_ACCEPTCON) — without connecting,
+    which would start the daemon."""
+    if not sock.exists():
+        return False
+    try:
+        lines = Path("/proc/net/unix").read_text().splitlines()[1:]
+    except OSError:
+        return True  # no /proc: the file's existence is all there is to go on
+    for line in lines:
+        f = line.split()
+        if len(f) >= 8 and f[-1] == str(sock) and int(f[3], 16) & 0x10000:
+            return True
+    return False
 
 
 @need_activate
