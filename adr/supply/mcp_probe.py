@@ -172,7 +172,7 @@ def probe_stdio(argv: "tuple[str, ...] | list[str]", env: "dict[str, str]", cwd:
         return Probe(tuple(tools[:MAX_TOOLS]), seconds=time.monotonic() - t0)
     except TimeoutError:
         return Probe(error=f"no answer within {timeout:g} s", seconds=time.monotonic() - t0)
-    except EOFError:
+    except (EOFError, BrokenPipeError):  # it closed its end: gone before reading, or before answering
         return Probe(error="the server exited before answering", seconds=time.monotonic() - t0)
     except OverflowError:
         return Probe(error=f"the server wrote more than {MAX_OUTPUT} bytes", seconds=time.monotonic() - t0)
