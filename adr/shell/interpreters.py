@@ -97,7 +97,8 @@ _CALL_RE = re.compile(
     r"do\s+shell\s+script|do\s+script)\s*\(?\s*)" + _STR)
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder)"
-    r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*){1,64})\]?")
+    r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})\]?")  # spawn("rm", ["-rf", …]) too
+_HOME_ARG = re.compile(r"~(?:/[\w.@+-]*)*")
 _BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
 _PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
 _STR_ONLY = re.compile(_STR)
@@ -144,7 +145,8 @@ def spawned_commands(language: str, code: str) -> list[str]:
     for m in _LIST_CALL_RE.finditer(code):
         parts = [_unq(s) for s in _STR_ONLY.finditer(m.group(1))]
         if len(parts) > 1:
-            out.append(" ".join(shlex.quote(p) for p in parts))
+            # "~" is the home folded from os.homedir() / expanduser (adr.shell.fold): kept a home
+            out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in parts))
     for m in _CALL_RE.finditer(code):
         s = _unq(m)
         if s and not any(s in o for o in out):
