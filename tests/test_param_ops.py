@@ -32,8 +32,10 @@ def test_operators_on_known_values(text, want):
 
 
 def test_unknown_values_stay_unknown_or_take_the_default():
-    assert expand_param("${NOPE%/}", _lookup) is None
-    assert expand_param("${NOPE:?}", _lookup) is None
+    assert expand_param("${NOPE%/}", _lookup) == ("${NOPE}", True)  # for the resolver, which may know it
+    assert expand_param("${NOPE:?}", _lookup) == ("${NOPE}", True)
+    assert expand_param("${NOPE/a/b}", _lookup) is None
+    assert expand_param("${XDG_RUNTIME_DIR:-/x}", _lookup) == ("${XDG_RUNTIME_DIR}", True)  # set in a session
     assert expand_param("${NOPE:-$HOME}", _lookup) == ("$HOME", True)  # the default is what runs
     assert expand_param("${NOPE:+/etc}", _lookup) == ("/etc", True)  # …and the alternative may run
     assert expand_param("${HOME@Q}", _lookup) is None  # quoted text is not a path to the home
@@ -81,3 +83,24 @@ ROUTINE = [
 def test_routine_operators_stay_quiet(judge, cmd):
     v = judge.decide(Action(ActionKind.EXEC, CTX, command=cmd))
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
+
+
+def test_an_operator_on_a_variable_only_the_resolver_knows(tmp_path):
+    """`${ADR_HOME:?}`, `${XDG_CONFIG_HOME:-/nowhere}`: the line does not set them, adr's resolver does."""
+    from adr.daemon.resolve import Resolver
+    from adr.paths import get_paths
+
+    home = tmp_path / "home"
+    adr_home = tmp_path / "adrhome"
+    paths = get_paths({"ADR_HOME": str(adr_home), "HOME": str(home)}).ensure()
+    judge = Judge.create(Settings(offline=True), paths=paths, online=False)
+    judge.resolver = Resolver(paths, {"HOME": str(home), "ADR_HOME": str(adr_home)})
+
+    def decide(command: str) -> str:
+        a = Action(ActionKind.EXEC, Context(host="cli", session="s", cwd=str(tmp_path), home=str(home)),
+                   command=command)
+        return judge.decide(judge.resolve(a)).decision.value
+
+    for spelled in ("${ADR_HOME}", "${ADR_HOME:?}", "${ADR_HOME:-/nowhere}", "${ADR_HOME%/}", "${ADR_HOME?x}"):
+        assert decide(f"rm -rf {spelled}/config") == "deny", spelled
+    assert decide("rm -rf ${BUILD:-/tmp/b}/out") == "allow"

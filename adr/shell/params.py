@@ -21,6 +21,10 @@ _EXPR = re.compile(r"\$\{(?P<len>#?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?
 _OPS = (":-", ":=", ":?", ":+", "-", "=", "?", "+", "##", "#", "%%", "%", "//", "/#", "/%", "/",
         "^^", ",,", "^", ",", "@", ":")
 MAX_VALUE = 4096  # characters a computed value may have (longer: unknown)
+# variables a user's session has set even when the line does not say so (or whose unset default adr's
+# resolver knows): with an unknown value, `${XDG_RUNTIME_DIR:-/x}` is still `$XDG_RUNTIME_DIR` here
+LIKELY_SET = frozenset({"USER", "LOGNAME", "PWD", "OLDPWD", "SHELL", "TMPDIR", "ADR_HOME", "XDG_RUNTIME_DIR",
+                        "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"})
 
 
 def _glob_rx(pattern: str) -> "re.Pattern[str] | None":
@@ -115,17 +119,19 @@ def expand_param(text: str, lookup: Callable[[str], "str | None"]) -> "tuple[str
     if op is None:
         return None
     word = rest[len(op):]
+    plain = "${" + name + "}"  # the variable itself, for a later stage that knows it (adr's resolver)
     if op in (":-", "-", ":=", "="):
         if value is not None and (value or op in ("-", "=")):
             return value, False
-        return word, True
+        return (plain if name in LIKELY_SET else word), True
     if op in (":?", "?"):
-        return (value, False) if value is not None else None
+        return (value, False) if value is not None else (plain, True)
     if op in (":+", "+"):
         # set: the word; unknown: the word as well (what the line would run in the worse case)
         return word, value is None
     if value is None:
-        return None
+        # `${XDG_RUNTIME_DIR%/}`: trimming a slash or a suffix keeps the variable's place
+        return (plain, True) if op in ("%", "%%", "#", "##") else None
     if value == HOME_MARK:
         # trimming, replacing, re-casing or cutting the home keeps a path inside or at it
         return (HOME_MARK, False) if op != "@" or word in ("E", "P", "U", "L", "u", "A", "K") else None

@@ -691,6 +691,12 @@ class _Walker:
         lvia = _join_via(via, label)
         stages: list[list[_Draft]] = []
         inner_nodes = [c for c in node.named_children if c.type != "comment"]
+        reads = _bare_input(node, self.text)
+        if reads is not None:
+            # `$(< ~/.ssh/id_rsa)`: the file's content, as `$(cat ~/.ssh/id_rsa)` would print it
+            vals, _dyn = self.word(reads, lvia, depth, sd + 1)
+            self.finish(["cat", " ".join(vals)], self.text(node), lvia, depth + 1, False, ())
+            return None
         saved_env = dict(self.env)
         if len(inner_nodes) == 1 and inner_nodes[0].type == "pipeline" and not _pipeline_parts(inner_nodes[0])[1]:
             drafts = self.pipeline(_pipeline_parts(inner_nodes[0])[0], lvia, depth + 1, sd + 1)
@@ -1747,6 +1753,17 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
+
+
+def _bare_input(node: ts.Node, text: "Callable[[ts.Node], str]") -> "ts.Node | None":
+    """The file of a statement that is only `< FILE` (no command): its destination node."""
+    rs = node.children_by_field_name("redirect")
+    if len(rs) != 1 or rs[0].type != "file_redirect" or rs[0].child_by_field_name("descriptor") is not None:
+        return None
+    if "".join(text(c) for c in rs[0].children if not c.is_named) != "<":
+        return None
+    dests = rs[0].children_by_field_name("destination")
+    return dests[0] if len(dests) == 1 else None
 
 
 def _arg_file(argv: "list[str]") -> "str | None":
