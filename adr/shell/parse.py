@@ -26,6 +26,8 @@ from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_outp
 from adr.shell.wrappers import glob_program, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
+MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
+MAX_ASSIGNED_VALUE = 4096
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
 MAX_SYNTAX_DEPTH = 150  # nesting of the syntax tree
 MAX_NODES = 60_000  # nodes visited over all layers
@@ -1738,8 +1740,11 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     if w.stopped or len(text) > MAX_SOURCE or any(i.kind == "too-deep" for i in w.issues):
         _segment_pass(w, text)
     cmds = tuple(d.freeze() for d in w.drafts)
+    assigned = tuple((k, v) for k, v in w.env.items()
+                     if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
-                       issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))
+                       issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers),
+                       assigned=assigned)
 
 
 def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str]]":
