@@ -92,7 +92,7 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
 
 _STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
 _CALL_RE = re.compile(
-    r"(?:\b(?:system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
+    r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
     r"do\s+shell\s+script|do\s+script)\s*\(?\s*)" + _STR)
 _LIST_CALL_RE = re.compile(

@@ -651,6 +651,8 @@ class _Walker:
             return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
         if name == "HOME" and simple:
             return "~", False
+        if name == "PWD" and simple and "PWD" not in self.env:
+            return ".", False  # the working directory (a `cd` earlier on the line moves it)
         if simple and name in self.env:
             v = self.env[name]
             return (v if quoted else self.field_split(v)), False
@@ -962,6 +964,9 @@ class _Walker:
             return
         if prog in ("echo",):
             d.output = None if d.args_dynamic else echo_output(list(args))
+            return
+        if prog == "pwd" and all(a in ("-L", "-P") for a in args):
+            d.output = "."  # the working directory, wherever a `cd` before it left the line
             return
         if prog == "printf":
             if args and args[0] == "-v" or d.args_dynamic:
