@@ -127,3 +127,20 @@ def test_routine_uses_of_the_working_directory_stay_quiet(judge, cmd):
 ])
 def test_lua_os_execute_runs_a_shell_command(judge, cmd):
     assert _decision(judge, cmd) is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "sh -c 'rm -rf \"$1\"' _ ~", "sh -c 'rm -rf \"$0\"' ~", "bash -c 'rm -rf $@' x ~", "bash -c 'rm -rf \"$@\"' x ~/",
+    "env -S\"rm -rf ~\"", "env -iS 'rm -rf ~'", "env --split-string='rm -rf ~'",
+    "find ~ -maxdepth 0 -exec sh -c 'rm -rf \"$1\"' _ {} \\;",
+])
+def test_arguments_handed_to_a_shell_script_are_bound(judge, cmd):
+    assert _decision(judge, cmd) is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "sh -c 'cp \"$1\" \"$2\"' _ a.txt b.txt", "bash -c 'echo \"$@\"' x hello world", "env -S 'echo hi'",
+    "find . -name '*.md' -exec sh -c 'wc -l \"$1\"' _ {} \\;",
+])
+def test_routine_shell_scripts_with_arguments_stay_quiet(judge, cmd):
+    assert _decision(judge, cmd) is Decision.ALLOW, cmd

@@ -857,9 +857,18 @@ class _Walker:
         return [d]
 
     def nested_shell(self, text: str, via: str, depth: int, label: str, inherit: _Draft | None = None,
-                     upstream: tuple[str, ...] = ()) -> list[_Draft]:
+                     upstream: tuple[str, ...] = (), params: "list[str] | None" = None) -> list[_Draft]:
         saved_env = dict(self.env)
-        made = self.layer(text, _join_via(via, label), depth + 1, env=dict(self.env), upstream=upstream)
+        env = dict(self.env)
+        if params is not None:
+            # `sh -c 'rm -rf "$1"' _ ~`: the words after the script are $0, $1 … (and "$@" the rest)
+            for k in [k for k in env if k.isdigit() or k in ("@", "*", "#")]:
+                del env[k]
+            for n, v in enumerate(params[:10]):
+                env[str(n)] = v
+            env["@"] = env["*"] = " ".join(params[1:])
+            env["#"] = str(max(len(params) - 1, 0))
+        made = self.layer(text, _join_via(via, label), depth + 1, env=env, upstream=upstream)
         self.env = saved_env
         if inherit is not None and inherit.sudo:
             for m in made:
@@ -888,7 +897,9 @@ class _Walker:
         if prog in SHELLS:
             script = _shell_c_arg(args)
             if script is not None:
-                self.nested_shell(script, via, depth, f"{prog} -c", inherit=d, upstream=tuple(d.upstream))
+                after = args[args.index(script) + 1:] if script in args else []
+                self.nested_shell(script, via, depth, f"{prog} -c", inherit=d, upstream=tuple(d.upstream),
+                                  params=after if after else None)
                 return
             file_arg = _first_positional(args)
             if file_arg is not None:
@@ -1626,6 +1637,8 @@ def _plain_stage(text: str, spans: "list[tuple[int, int]]") -> "PlainStage | Non
             or _NAME_PLUS.match(first) or (i > 0 and _NAME_COLON.match(first))):
         # (tree-sitter-bash lexes these command names as something else: `1% x`, `a@`, `a%b`)
         return None
+    if i and not _plain_word(first):
+        return None  # `A=1 ''`: an empty command word (the tree walk decides what the assignments do)
     return (text[spans[0][0]:spans[-1][1]], [_plain_word(text[a:b]) for a, b in spans[i:]],
             tuple(f"{k}={v}" for k, v in env.items()))
 

@@ -221,12 +221,21 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             if prog == "env" and _ASSIGN_RE.match(a):
                 i += 1
                 continue
+            split_text = None
             if prog == "env" and a in ("-S", "--split-string") and i + 1 < len(args):
+                split_text, used = args[i + 1], 2
+            elif prog == "env" and a.startswith("--split-string="):
+                split_text, used = a.split("=", 1)[1], 1
+            elif prog == "env" and a.startswith("-S") and len(a) > 2:
+                split_text, used = a[2:], 1  # `env -S"rm -rf ~"`: the string attached to the flag
+            elif prog == "env" and re.fullmatch(r"-[iv0]+S", a) and i + 1 < len(args):
+                split_text, used = args[i + 1], 2  # `env -iS "…"`
+            if split_text is not None:
                 try:
-                    env_split = shlex.split(args[i + 1])
+                    env_split = shlex.split(split_text)
                 except ValueError:
-                    env_split = args[i + 1].split()
-                i += 2
+                    env_split = split_text.split()
+                i += used
                 break
             if a.startswith("-") and len(a) > 1:
                 name = a.split("=", 1)[0]
