@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from adr.actions import Action, Resolved
-from adr.engine.pathnorm import expand_braces, has_glob, normalize
+from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
 log = logging.getLogger("adr.resolve")
 
@@ -76,10 +76,15 @@ class Resolver:
             if not key:
                 continue
             got = out.setdefault(key, {})
+            # in another user's home: self-defense keys it apart (`/home/www` may link to our home)
+            own = other_home(raw, cwd, home)
+            mine = out.setdefault(own, {}) if own else None
             for real in self._physical(raw, cwd, home, budget, dirs):
                 alias = normalize(real, "/", home)
                 if alias and alias != key and len(got) < MAX_ALIASES:
                     got[alias] = None
+                if mine is not None and len(mine) < MAX_ALIASES and (a := normalize_own(real, cwd, home)) != own:
+                    mine[a] = None
         return tuple((k, tuple(v)) for k, v in out.items() if v)
 
     def _absolute(self, raw: str, cwd: str, home: str) -> str | None:
