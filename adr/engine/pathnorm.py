@@ -57,11 +57,12 @@ def _home_dir(p: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def other_home(path: str, cwd: str = "", home: str = "") -> str:
-    """`path` spelled in another user's home: the absolute path (`/home/www/x`) or `~user/x` when it
-    lies in a home directory that is neither the user's (`home`) nor the one the action works in
-    (`cwd`'s) — else "". Only a literal home counts: `/home/*/x`, `/home/{a,b}` or `$HOME/x` may be
-    the user's own, and so may `~user/..`. Unknown `home`: nothing is another's."""
+def other_home(path: str, cwd: str = "", home: str = "", start: "str | None" = None) -> str:
+    """`path` (relative to `cwd`) spelled in another user's home: the absolute path (`/home/www/x`)
+    or `~user/x` when it lies in a home directory that is neither the user's (`home`) nor the one the
+    action starts in (`start`, the action's cwd; default `cwd`) — else "". Only a literal home counts:
+    `/home/*/x`, `/home/{a,b}` or `$HOME/x` may be the user's own, and so may `~user/..`. Unknown
+    `home`: nothing is another's."""
     p = path.strip()
     if not home or not p or p.startswith("$"):
         return ""
@@ -69,8 +70,9 @@ def other_home(path: str, cwd: str = "", home: str = "") -> str:
         p = p[1:-1]
     own = {home.rstrip("/") or "/"}
     here = cwd if cwd.startswith("/") else ""
-    if here:
-        own.add(_home_dir(posixpath.normpath(here)) or "/")
+    start = cwd if start is None else start
+    if start.startswith("/"):
+        own.add(_home_dir(posixpath.normpath(start)) or "/")
     if p.startswith("~"):
         slash = p.find("/")
         user, rest = (p[1:], "") if slash == -1 else (p[1:slash], p[slash:])
@@ -93,11 +95,11 @@ def other_home(path: str, cwd: str = "", home: str = "") -> str:
     return p
 
 
-def normalize_own(path: str, cwd: str = "", home: str = "") -> str:
+def normalize_own(path: str, cwd: str = "", home: str = "", start: "str | None" = None) -> str:
     """`path` as adr's self-defense sees it: like normalize(), except that another user's home stays
     apart (other_home) — adr's files lie only in its own user's home, while rules about secrets and
     persistence treat every home alike."""
-    return other_home(path, cwd, home) or normalize(path, cwd, home)
+    return other_home(path, cwd, home, start) or normalize(path, cwd, home)
 
 
 @functools.lru_cache(maxsize=8192)

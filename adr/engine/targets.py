@@ -121,7 +121,7 @@ class Targets:
                 if target == "-" or "$(" in target or "`" in target:
                     continue
                 cur = normalize(target, cur, self.home)
-                own_cur = normalize_own(target, own_cur, self.home)
+                own_cur = normalize_own(target, own_cur, self.home, self.cwd)
                 if cur not in self.cwds and cur != self.cwd:
                     self.cwds.append(cur)
                     self.own_cwds.append(own_cur)
@@ -140,9 +140,9 @@ class Targets:
                 # `ln -s T DIR` makes DIR/basename(T) when DIR is a directory: both readings
                 for ln in (link, link.rstrip("/") + "/" + posixpath.basename(target.rstrip("/"))):
                     self.links.append((ln, target))
-                own_link = normalize_own(pos[1], own_cur, self.home)
+                own_link = normalize_own(pos[1], own_cur, self.home, self.cwd)
                 own_target = normalize_own(src, posixpath.dirname(own_link) if not src.startswith(("/", "~", "$HOME"))
-                                           else own_cur, self.home)
+                                           else own_cur, self.home, self.cwd)
                 for ln in (own_link, own_link.rstrip("/") + "/" + posixpath.basename(own_target.rstrip("/"))):
                     self.own_links.append((ln, own_target))
 
@@ -176,6 +176,9 @@ class Targets:
                 self._collect(r, cwd)
                 for c in self.cwds:
                     self._collect(r, c)
+                for c in self.own_cwds:  # a `cd` into another user's home: looked up there as well
+                    if c not in self.cwds:
+                        self._collect(r, c)
         for f in firsts:
             out[f] = None
             for a in self.aliases.get(f, ()):
@@ -190,7 +193,7 @@ class Targets:
             sources = list(out)
             if not own:
                 # another user's home: its globs are judged where they lie (`/home/www/**` is no `~/**`)
-                mine = self._firsts(raws, normalize_own(raw, cwd, self.home), cwd, True)
+                mine = self._firsts(raws, normalize_own(raw, cwd, self.home, self.cwd), cwd, True)
                 if mine != firsts:
                     sources = mine + [f for f in sources if f not in firsts]
             for f in sources:
@@ -202,11 +205,14 @@ class Targets:
 
     def _firsts(self, raws: "list[str]", normalized: str, cwd: str, own: bool) -> "list[str]":
         """The target's words, normalized, also against each directory the line `cd`s into."""
-        norm = normalize_own if own else normalize
-        firsts = [normalized] + [norm(w, cwd, self.home) for w in raws[1:]]
-        cwds = self.own_cwds if own else self.cwds
-        if cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
-            firsts += [norm(r, c, self.home) for r in raws for c in cwds]
+        if own:
+            firsts = [normalized] + [normalize_own(w, cwd, self.home, self.cwd) for w in raws[1:]]
+            if self.own_cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
+                firsts += [normalize_own(r, c, self.home, self.cwd) for r in raws for c in self.own_cwds]
+            return firsts
+        firsts = [normalized] + [normalize(w, cwd, self.home) for w in raws[1:]]
+        if self.cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
+            firsts += [normalize(r, c, self.home) for r in raws for c in self.cwds]
         return firsts
 
     def _collect(self, raw: str, cwd: str) -> None:
