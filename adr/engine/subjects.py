@@ -207,15 +207,20 @@ class CommandSubject:
                 return tuple(dict.fromkeys(out + extra))
         return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
-    def _own(self, pairs: "list[tuple[str, str]]", normal: "tuple[str, ...]", spares: "tuple[str, ...]" = (),
-             words: bool = False, extra: "tuple[str, ...]" = ()) -> tuple[str, ...]:
-        """`normal` (the same pairs with their forms) as self-defense spells them: another user's home
-        stays apart (pathnorm.normalize_own). The same tuple when nothing lies in another's home."""
+    def _mine(self, pairs: "list[tuple[str, str]]") -> "list[tuple[str, str]] | None":
+        """`pairs` as self-defense spells them (pathnorm.normalize_own: another user's home stays
+        apart); None when that changes nothing (the usual case: no other home in the line)."""
         mine = [(raw, normalize_own(raw, self.cwd, self.home)) for raw, _ in pairs]
         t = self.targets
         if mine == pairs and (t is None or t.own_cwds == t.cwds and t.own_links == t.links):
-            return normal
-        return tuple(dict.fromkeys(self._with_forms(mine, spares, words, own=True) + extra))
+            return None
+        return mine
+
+    def _own(self, pairs: "list[tuple[str, str]]", normal: "tuple[str, ...]", spares: "tuple[str, ...]" = (),
+             words: bool = False) -> tuple[str, ...]:
+        """`normal` (the same pairs with their forms) as self-defense spells them."""
+        mine = self._mine(pairs)
+        return normal if mine is None else self._with_forms(mine, spares, words, own=True)
 
     def _redirect_pairs(self, ops: "tuple[str, ...]") -> "list[tuple[str, str]]":
         return [(r.target, normalize(r.target, self.cwd, self.home)) for r in self.cmd.redirects
@@ -267,17 +272,12 @@ class CommandSubject:
     @lazy
     def own_paths(self) -> tuple[str, ...]:
         """paths as self-defense spells them (another user's home stays apart)."""
-        pairs = self._path_pairs
-        if all(normalize_own(raw, self.cwd, self.home) == n for raw, n in pairs) and (
-                self.targets is None or self.targets.own_cwds == self.targets.cwds
-                and self.targets.own_links == self.targets.links):
-            return self.paths
-        return self._paths(True)
+        mine = self._mine(self._path_pairs)
+        return self.paths if mine is None else self._paths(True, mine)
 
-    def _paths(self, own: bool) -> tuple[str, ...]:
+    def _paths(self, own: bool, mine: "list[tuple[str, str]] | None" = None) -> tuple[str, ...]:
         norm = normalize_own if own else normalize
-        pairs = [(raw, norm(raw, self.cwd, self.home)) for raw, _ in self._path_pairs] if own else self._path_pairs
-        got = self._with_forms(pairs, own=own)
+        got = self._with_forms(mine if own and mine is not None else self._path_pairs, own=own)
         if self.program in _INTO_DIR and self.targets is not None:
             pos = [a for a in self.cmd.argv[1:] if a and not a.startswith("-")]
             if len(pos) >= 2:
