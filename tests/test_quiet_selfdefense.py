@@ -231,3 +231,51 @@ def test_find_exec_mv_into_a_folder_lands_one_name_there(setup):
                 "find container -type f -exec mv -t {cfg} {{}} +",
                 "find {cfg} -type f -exec mv {{}} /tmp \\;"):
         assert _decide(setup, _fmt(setup, cmd)) == "deny", cmd
+
+
+# ---- the same through the real hook and daemon ---------------------------------------------------
+
+def test_through_the_hook_and_the_daemon(tmp_path):
+    """An ADR_HOME installation with its daemon: the sweep of another user's home is allowed, the
+    same sweep of adr's places — directly, or through a home-looking link made by an earlier call —
+    is denied, and the routine command really runs."""
+    from tests._selfdef_helpers import bash, hook, make_install, start, stop
+
+    inst = make_install(tmp_path / "i", "adr_home")
+    start(inst)
+    link = f"/home/q2d-{uuid.uuid4().hex[:8]}"
+    try:
+        www = inst.tmp / "www"
+        www.mkdir()
+        (www / "index.html").write_text("subdomainA.example.com\n")
+        assert hook(inst, "find /home/www -type f -exec sed -i 's/subdomainA/subdomainB/g' {} +")[0] == "allow"
+        ok = f"find {www} -type f -exec sed -i 's/subdomainA/subdomainB/g' {{}} +"
+        assert hook(inst, ok)[0] == "allow"
+        assert bash(inst, ok).returncode == 0 and "subdomainB" in (www / "index.html").read_text()
+        adrhome = inst.paths.config_dir.parent
+        assert hook(inst, f"find {adrhome} -type f -exec sed -i s/enforce/monitor/ {{}} +")[0] == "deny"
+        assert hook(inst, "find ~ -type d -exec chmod +x {} +")[0] == "allow"
+        assert hook(inst, f"chmod 644 {inst.paths.integrity_key}")[0] == "deny"
+        try:
+            os.symlink(inst.root, link)  # left by an earlier call (or by root): a home-looking name
+        except OSError:
+            return  # no /home to write here: the link case is covered by the judge's test when it can run
+        for cmd in (f"rm -rf {link}/{adrhome.name}", f"find {link} -type f -exec sed -i s/enforce/monitor/ {{}} +",
+                    f"cd {link} && rm -rf {adrhome.name}/config"):
+            decision, reason = hook(inst, cmd)
+            assert decision == "deny", f"{cmd} → {decision}: {reason}"
+        assert "mode: enforce" in inst.paths.config_file.read_text()
+    finally:
+        if os.path.islink(link):
+            os.unlink(link)
+        stop(inst)
+
+
+def test_a_pattern_reaches_a_folder_only_through_a_name_that_fits_both(setup):
+    """GlobWitness: `/tmp/**/* *` has no witness in `/tmp/runtime-*` (no name of adr's has a space
+    and starts so), while `/tmp/*` and `/tmp/run*` still name the runtime folder."""
+    judge = setup[0]
+    w = judge.engine._witness
+    assert not [x for x in w.witnesses("/tmp/**/* *") if "runtime" in x]
+    assert any("runtime" in x for x in w.witnesses("/tmp/*"))
+    assert any("runtime" in x for x in w.witnesses("/tmp/run*"))
