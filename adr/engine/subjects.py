@@ -413,6 +413,12 @@ class FileSubject:
         """The path lies outside the working directory's tree (the project the agent works in)."""
         return _outside(self.path, project_root(self.cwd, self.home))
 
+    @lazy
+    def whole_project(self) -> bool:
+        """The path is the working directory's tree itself (`cd .. && rm -rf project`, `rm -rf "$PWD"`)."""
+        root = project_root(self.cwd, self.home)
+        return bool(root) and self.path.rstrip("/") == root
+
 
 class UrlSubject:
     on = "url"

@@ -26,7 +26,7 @@ MAX_DEPTH = 40
 _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
                "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
                "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(")
-_HINT = re.compile(r"""["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+_HINT = re.compile(r"""\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
 def worth_folding(code: str) -> bool:
@@ -42,6 +42,7 @@ class _Fail(Exception):
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+|\#[^\n]*|//[^\n]*)
+  | (?P<fstr>(?:[fF][rR]?|[rR][fF])(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<str>(?:[rRbBuU]{1,2})?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<tpl>`(?:[^`\\$]|\\.|\$(?!\{))*`)
   | (?P<sym>:[A-Za-z_]\w*)
@@ -72,6 +73,9 @@ def _unescape(body: str, raw: bool) -> str:
             return e
         return _SIMPLE.get(e, "\\" + e)
     return _PY_ESC.sub(sub, body)
+
+
+_FIELD = re.compile(r"((?:[^{}]|\{\{|\}\})*)(\{[^{}]*\})?")  # f-string: literal text, then a {field}
 
 
 class _Tok:
@@ -110,6 +114,10 @@ def _tokens(code: str, lang: str) -> list[_Tok]:
             if quote == '"' and lang in ("perl", "ruby", "php") and re.search(r"[$@]\w|#\{", body):
                 kind = "other"  # interpolated: not a constant
             out.append(_Tok(kind, m.group(0), m.start(), m.end(), value))
+        elif kind == "fstr":
+            body = text.lstrip("fFrR")
+            raw = "r" in text[:len(text) - len(body)].lower()
+            out.append(_Tok("fstr" if lang == "python" else "other", text, m.start(), m.end(), (body[1:-1], raw)))
         elif kind == "tpl":
             out.append(_Tok("str", text, m.start(), m.end(), _unescape(text[1:-1], False)))
         elif kind == "num":
@@ -281,6 +289,8 @@ class _Parser:
             return tok.value, i + 1
         if k == "num":
             return tok.value, i + 1
+        if k == "fstr":
+            return self.fstring(*tok.value), i + 1
         if text == "(":
             v, j = self.expr(i + 1)
             if self.peek(j, ","):  # a tuple
@@ -298,6 +308,23 @@ class _Parser:
         if k == "name":
             return self.call(i)
         raise _Fail
+
+    def fstring(self, body: str, raw: bool) -> str:
+        """f'rm -rf {h}' with `h` a known constant (or a literal in the braces); anything else fails."""
+        out: list[str] = []
+        for lit, field in _FIELD.findall(body):
+            if lit:
+                out.append(_unescape(lit.replace("{{", "{").replace("}}", "}"), raw))
+            if field:
+                expr = re.split(r"!|:(?![^\[]*\])", field[1:-1], maxsplit=1)[0].strip()
+                toks = _tokens(expr, "python")
+                if not toks:
+                    raise _Fail
+                v, j = _Parser(toks, "python", self.env).expr(0)
+                if j != len(toks):
+                    raise _Fail
+                out.append(_as_text(v))
+        return "".join(out)
 
     def call(self, i: int) -> tuple[Value, int]:
         t, lang = self.t, self.lang
@@ -599,11 +626,49 @@ _REFLECT = [
 ]
 
 
+# Expressions whose value is the user's home, per language: folded to the string "~" (what the shell
+# layer calls the home), so that `subprocess.call(['rm', '-rf', os.path.expanduser('~')])` or
+# `spawnSync('rm', ['-rf', os.homedir()])` is judged like `rm -rf ~`. A path under the home keeps its tail.
+_Q = r"""(['"])"""
+_HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", str]]] = {
+    "python": [
+        (re.compile(r"""\b(?:(?:__import__\(\s*['"]os(?:\.path)?['"]\s*\)|os)\s*\.\s*)?(?:path\s*\.\s*)?expanduser\s*\(\s*"""
+                    + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+        (re.compile(r"""\b(?:(?:__import__\(\s*['"]os['"]\s*\)|os)\s*\.\s*)?environ\s*\[\s*""" + _Q + r"""HOME\1\s*\]"""), '"~"'),
+        (re.compile(r"""\b(?:(?:__import__\(\s*['"]os['"]\s*\)|os)\s*\.\s*)?(?:environ\s*\.\s*get|getenv)\s*\(\s*"""
+                    + _Q + r"""HOME\1\s*(?:,[^()]*)?\)"""), '"~"'),
+        (re.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\.\s*home\s*\(\s*\)"""), '"~"'),
+        (re.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)\s*\.\s*expanduser\s*\(\s*\)"""),
+         r'"~\2"'),
+    ],
+    "node": [
+        (re.compile(r"""(?:\brequire\s*\(\s*['"](?:node:)?os['"]\s*\)|\bos)\s*\.\s*homedir\s*\(\s*\)"""), '"~"'),
+        (re.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*""" + _Q + r"""HOME\1\s*\])"""), '"~"'),
+    ],
+    "ruby": [
+        (re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""), '"~"'),
+        (re.compile(r"""\bENV\s*(?:\[\s*""" + _Q + r"""HOME\1\s*\]|\.\s*fetch\s*\(\s*""" + _Q + r"""HOME\2\s*\))"""), '"~"'),
+        (re.compile(r"""\bFile\s*\.\s*expand_path\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+    ],
+}
+
+
+def fold_home(language: str, code: str) -> str:
+    """`code` with the home-valued expressions of `language` replaced by "~" (a string literal)."""
+    subs = _HOME_EXPRS.get(language)
+    if not subs or ("HOME" not in code and "home" not in code and "expand" not in code):
+        return code
+    for rx, rep in subs:
+        code = rx.sub(rep, code)
+    return code
+
+
 def fold(language: str, code: str) -> str:
     """`code` with its constant string expressions replaced by the strings they make ("" → code
     unchanged). Understands python, node, perl, ruby and php spellings; anything else is left alone."""
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
         return code
+    code = fold_home(language, code)
     if not worth_folding(code):
         return code
     try:
@@ -657,7 +722,7 @@ def fold(language: str, code: str) -> str:
             env.pop(name.lstrip("$"), None)
             i = j
             continue
-        if tok.kind in ("str", "name", "num") or tok.text in ("(", "["):
+        if tok.kind in ("str", "fstr", "name", "num") or tok.text in ("(", "["):
             if tok.kind == "name" and i > 0 and toks[i - 1].text in (".", "->", "::"):
                 i += 1
                 continue
@@ -669,7 +734,8 @@ def fold(language: str, code: str) -> str:
             except (_Fail, RecursionError, ValueError, OverflowError):
                 i += 1
                 continue
-            folded = (k - i > 1 or (tok.kind == "name" and tok.text.lstrip("$") in env)) and isinstance(v, (str, bytes))
+            folded = (k - i > 1 or tok.kind == "fstr" or (tok.kind == "name" and tok.text.lstrip("$") in env)) \
+                and isinstance(v, (str, bytes))
             if folded:
                 out.append(code[pos:tok.start])
                 out.append(_literal(_as_text(v)))

@@ -92,12 +92,13 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
 
 _STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
 _CALL_RE = re.compile(
-    r"(?:\b(?:system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
+    r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
     r"do\s+shell\s+script|do\s+script)\s*\(?\s*)" + _STR)
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder)"
-    r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*){1,64})\]?")
+    r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})\]?")  # spawn("rm", ["-rf", …]) too
+_HOME_ARG = re.compile(r"~(?:/[\w.@+-]*)*")
 _BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
 _PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
 _STR_ONLY = re.compile(_STR)
@@ -144,7 +145,8 @@ def spawned_commands(language: str, code: str) -> list[str]:
     for m in _LIST_CALL_RE.finditer(code):
         parts = [_unq(s) for s in _STR_ONLY.finditer(m.group(1))]
         if len(parts) > 1:
-            out.append(" ".join(shlex.quote(p) for p in parts))
+            # "~" is the home folded from os.homedir() / expanduser (adr.shell.fold): kept a home
+            out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in parts))
     for m in _CALL_RE.finditer(code):
         s = _unq(m)
         if s and not any(s in o for o in out):

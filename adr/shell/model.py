@@ -97,3 +97,6 @@ class ParsedShell:
     urls: tuple[str, ...] = ()  # literal URLs given to downloaders
     layers: tuple[str, ...] = ()  # the text of every nested layer that was followed
     deletes: tuple[FileDelete, ...] = ()
+    # variables the line leaves set (NAME=value, export, declare -x) with literal values, for a
+    # persistent shell's next line (the daemon's cross-call memory)
+    assigned: tuple[tuple[str, str], ...] = ()

@@ -20,11 +20,14 @@ import tree_sitter_bash as tsb
 
 from adr.shell import effects, interpreters
 from adr.shell.fold import fold
+from adr.shell.params import HOME_MARK, expand_param
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
 from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_output, unescape_double_quoted, unescape_word
 from adr.shell.wrappers import glob_program, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
+MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
+MAX_ASSIGNED_VALUE = 4096
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
 MAX_SYNTAX_DEPTH = 150  # nesting of the syntax tree
 MAX_NODES = 60_000  # nodes visited over all layers
@@ -432,9 +435,14 @@ class _Walker:
                 self.add_effects(effects.find_deletes(prev[0].argv[1:] + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
                                  "find", via)
             elif prev[0].argv[:1] in (["find"], ["ls"]) and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
-                    and _changes_its_operands(nxt.argv[0].rsplit("/", 1)[-1], nxt.argv[1:]):
-                # `find ~/.config -name config.yaml | xargs sed -i …`: what find prints is changed
+                    and (_changes_its_operands(nxt.argv[0].rsplit("/", 1)[-1], nxt.argv[1:])
+                         or nxt.argv[0] in effects.DELETERS):
+                # `find ~/.config -name config.yaml | xargs sed -i …`, `ls | xargs rm -rf`: what the
+                # producer prints is changed (ls's entries of the cwd: `rm -rf ./*`)
                 self.xargs_on(nxt, (_printed_paths(prev[0]) or [])[:4], _join_via(via, prev[0].argv[0] + " | xargs"))
+            elif prev[0].output is None and prev[0].argv:
+                # `cat list.txt | xargs rm -rf`: operands only known when the producer runs
+                self.computed_operands(nxt, prev[0].argv[0], via)
             out = prev[0].output
             if out is None:
                 continue
@@ -528,6 +536,8 @@ class _Walker:
             target.redirects.append(Redirect(op, path, fd))
             return
         target.redirects.append(Redirect(op or ">", path, fd))
+        if op == "<" and fd in ("", "0"):
+            self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
         if target.argv and target.argv[0] in DOWNLOADERS and op in (">", ">>", ">|", "&>") and fd in ("", "1"):
             self.downloaded[_plain_path(path)] = target.argv[0]
         if op in (">&", "<&") and (path.isdigit() or path == "-"):
@@ -641,17 +651,29 @@ class _Walker:
             return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
         if name == "HOME" and simple:
             return "~", False
+        if name == "PWD" and simple and "PWD" not in self.env:
+            return ".", False  # the working directory (a `cd` earlier on the line moves it)
         if simple and name in self.env:
             v = self.env[name]
             return (v if quoted else self.field_split(v)), False
-        # ${x:-default}, ${x//a/b} …: keep the text; commands inside still run
+        # ${x:-default}, ${x//a/b} …: commands inside still run; the operator is applied to what is known
+        subst = False
         for c in node.named_children:
             if c.type in ("command_substitution", "process_substitution"):
                 self.substitution(c, via, depth, sd, "$(…)")
-        m = re.fullmatch(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}", txt)
-        if m and m.group(1) not in self.env:
-            return m.group(2), True
-        return txt, True
+                subst = True
+        got = None if subst else expand_param(txt, self._known_var)
+        if got is None:
+            return txt, True
+        value, dyn = got
+        if value == HOME_MARK or dyn:
+            return value, dyn
+        return (value if quoted else self.field_split(value)), False
+
+    def _known_var(self, name: str) -> "str | None":
+        if name == "HOME":
+            return HOME_MARK
+        return self.env.get(name)
 
     def field_split(self, value: str) -> str:
         """Mark where an unquoted expansion splits into fields (by $IFS, default blank/tab/newline)."""
@@ -673,6 +695,12 @@ class _Walker:
         lvia = _join_via(via, label)
         stages: list[list[_Draft]] = []
         inner_nodes = [c for c in node.named_children if c.type != "comment"]
+        reads = _bare_input(node, self.text)
+        if reads is not None:
+            # `$(< ~/.ssh/id_rsa)`: the file's content, as `$(cat ~/.ssh/id_rsa)` would print it
+            vals, _dyn = self.word(reads, lvia, depth, sd + 1)
+            self.finish(["cat", " ".join(vals)], self.text(node), lvia, depth + 1, False, ())
+            return None
         saved_env = dict(self.env)
         if len(inner_nodes) == 1 and inner_nodes[0].type == "pipeline" and not _pipeline_parts(inner_nodes[0])[1]:
             drafts = self.pipeline(_pipeline_parts(inner_nodes[0])[0], lvia, depth + 1, sd + 1)
@@ -822,6 +850,10 @@ class _Walker:
         self.follow(d, via, depth)
         for s in u.shell_strings:
             self.nested_shell(s, via, depth, "su -c", inherit=d)
+        if "xargs" in d.wrappers or "parallel" in d.wrappers:
+            listed = _arg_file(argv)
+            if listed is not None:
+                self.computed_operands(d, "<" + listed, via)  # `xargs -a list.txt rm -rf`
         return [d]
 
     def nested_shell(self, text: str, via: str, depth: int, label: str, inherit: _Draft | None = None,
@@ -932,6 +964,9 @@ class _Walker:
             return
         if prog in ("echo",):
             d.output = None if d.args_dynamic else echo_output(list(args))
+            return
+        if prog == "pwd" and all(a in ("-L", "-P") for a in args):
+            d.output = "."  # the working directory, wherever a `cd` before it left the line
             return
         if prog == "printf":
             if args and args[0] == "-v" or d.args_dynamic:
@@ -1045,6 +1080,14 @@ class _Walker:
                                     upstream=("find",))
                 i = j
             i += 1
+
+    def computed_operands(self, d: _Draft, source: str, via: str) -> None:
+        """A deleter under xargs/parallel whose operands come from `source` (a program's output, a
+        list file) that nothing here can read: judged as `rm … $(source)` — a delete of whatever
+        that prints, the same as if the line had spelled the substitution out."""
+        if d.argv and d.argv[0] in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers) \
+                and source != "</dev/null" and not any(not a.startswith("-") and a != "{}" for a in d.argv[1:]):
+            self.xargs_on(d, ["$(" + source.replace(")", "") + ")"], _join_via(via, "xargs"))
 
     def xargs_on(self, d: _Draft, paths: "list[str]", via: str) -> None:
         """The command xargs/parallel runs, judged once more with `paths` as its operands ({} replaced)."""
@@ -1702,8 +1745,11 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     if w.stopped or len(text) > MAX_SOURCE or any(i.kind == "too-deep" for i in w.issues):
         _segment_pass(w, text)
     cmds = tuple(d.freeze() for d in w.drafts)
+    assigned = tuple((k, v) for k, v in w.env.items()
+                     if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
-                       issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers))
+                       issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers),
+                       assigned=assigned)
 
 
 def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str]]":
@@ -1717,6 +1763,29 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
+
+
+def _bare_input(node: ts.Node, text: "Callable[[ts.Node], str]") -> "ts.Node | None":
+    """The file of a statement that is only `< FILE` (no command): its destination node."""
+    rs = node.children_by_field_name("redirect")
+    if len(rs) != 1 or rs[0].type != "file_redirect" or rs[0].child_by_field_name("descriptor") is not None:
+        return None
+    if "".join(text(c) for c in rs[0].children if not c.is_named) != "<":
+        return None
+    dests = rs[0].children_by_field_name("destination")
+    return dests[0] if len(dests) == 1 else None
+
+
+def _arg_file(argv: "list[str]") -> "str | None":
+    """The list file of `xargs -a FILE` / `--arg-file=FILE` / `parallel -a|:::: FILE` (before the program)."""
+    for i, a in enumerate(argv[:-1]):
+        if a in ("-a", "--arg-file", "::::"):
+            return argv[i + 1]
+        if a.startswith("--arg-file="):
+            return a.split("=", 1)[1]
+        if a.startswith("-a") and len(a) > 2 and argv[:1] == ["xargs"]:
+            return a[2:]
+    return None
 
 
 def _printed_paths(d: "_Draft") -> "list[str] | None":

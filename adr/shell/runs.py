@@ -1008,7 +1008,7 @@ class Definition:
     """A shell function or alias a persistent shell now knows."""
 
     name: str
-    kind: str  # function | alias
+    kind: str  # function | alias | variable (body: its literal value)
     body: str
 
 
@@ -1021,8 +1021,8 @@ def may_define(text: str) -> bool:
 
 
 def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[tuple[Definition, ...], tuple[str, ...]]:
-    """(functions and aliases the line defines, names it removes with unset -f / unalias); functions
-    are looked for in the first `limit` characters."""
+    """(functions, aliases and variables the line defines, names it removes with unset / unalias);
+    functions are looked for in the first `limit` characters."""
     defs: list[Definition] = []
     gone: list[str] = []
     src = parsed.source[:limit]
@@ -1038,9 +1038,19 @@ def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[
                     defs.append(Definition(name, "alias", body))
         elif c.program == "unalias":
             gone.extend(a for a in c.args if not a.startswith("-"))
-        elif c.program == "unset" and "-f" in c.args:
+        elif c.program == "unset":
             gone.extend(a for a in c.args if not a.startswith("-"))
+    defs.extend(Definition(n, "variable", v) for n, v in parsed.assigned if n not in gone)
     return tuple(defs), tuple(gone)
+
+
+def assignment_text(name: str, value: str) -> str:
+    """`NAME=value` as shell text that sets exactly `value` ("~" at its start stays the home)."""
+    if value == "~":
+        return f"{name}=~"
+    if value.startswith("~/"):
+        return f"{name}=~/" + shlex.quote(value[2:]) if value[2:] else f"{name}=~/"
+    return f"{name}={shlex.quote(value)}"
 
 
 def function_definitions(text: str) -> list[tuple[str, str]]:
