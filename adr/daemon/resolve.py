@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from adr.actions import Action, Resolved
-from adr.engine.pathnorm import expand_braces, has_glob, normalize
+from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
 log = logging.getLogger("adr.resolve")
 
@@ -61,13 +61,15 @@ class Resolver:
         if not action.context.home:
             action = action.with_context(home=self.home)
         targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
-        aliases = self.aliases(targets, action.context.home)
+        aliases = self.aliases(targets, action.context.home, action.context.cwd)
         pids, procs = self.adr_processes()
         return replace(action, resolved=Resolved(aliases, pids, procs, looked=True))
 
     # ---- paths --------------------------------------------------------------------------------
 
-    def aliases(self, targets: "list[tuple[str, str]]", home: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    def aliases(self, targets: "list[tuple[str, str]]", home: str,
+                start: "str | None" = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Per target's normalized spelling, what it is on disk; `start`: the action's cwd."""
         dirs: dict[str, str | None] = {}  # resolved for this action only (links change between calls)
         out: dict[str, dict[str, None]] = {}
         budget = [MAX_RESOLVE, MAX_GLOB, MAX_SCAN]
@@ -76,10 +78,24 @@ class Resolver:
             if not key:
                 continue
             got = out.setdefault(key, {})
+            # in another user's home: self-defense keys it apart (`/home/www` may link to our home)
+            own = other_home(raw, cwd, home, start)
+            mine = out.setdefault(own, {}) if own else None
             for real in self._physical(raw, cwd, home, budget, dirs):
                 alias = normalize(real, "/", home)
                 if alias and alias != key and len(got) < MAX_ALIASES:
                     got[alias] = None
+                if mine is not None and len(mine) < MAX_ALIASES and (a := normalize_own(real, cwd, home, start)) != own:
+                    mine[a] = None
+            if mine is not None and has_glob(own):
+                # the folder the pattern starts from, resolved, with the pattern kept (`/home/x/**` → `~/**`
+                # when /home/x links to our home): the pattern's reach is judged in our home
+                p = self._absolute(raw, cwd, home)
+                head = p[:min(p.find(c) for c in "*?[{" if c in p)].rsplit("/", 1)[0] if p and has_glob(p) else ""
+                if head:
+                    a = normalize_own(os.path.realpath(head) + p[len(head):], cwd, home, start)
+                    if a != own:
+                        mine[a] = None
         return tuple((k, tuple(v)) for k, v in out.items() if v)
 
     def _absolute(self, raw: str, cwd: str, home: str) -> str | None:

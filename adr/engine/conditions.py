@@ -132,7 +132,7 @@ class RegexBank:
     # Fields whose patterns make a big set DFA (secret formats, path globs, code idioms): every new
     # text explores new DFA states, so even short texts are faster through the filter (measured on
     # the benign corpus, cold: file content 206 → 16 µs, file path 36 → 8 µs, script code 22 → 6 µs).
-    FILTERED = frozenset({"content", "old_content", "code", "path", "host", "arguments", "body", "instructions",
+    FILTERED = frozenset({"content", "old_content", "code", "path", "own_path", "host", "arguments", "body", "instructions",
                           "hidden"})
     # Fields of text the agent read (kilobytes per tool output, and nearly always harmless): one RE2
     # search of all the field's patterns joined by `|` says first whether any can match at all — a
@@ -551,6 +551,10 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "signals_adr": _c_bool("signals_adr"),  # kill/gdb -p/renice … naming one of adr's pids
         "writes": _c_globs("write_targets", multi=True),
         "reads": _c_globs("read_sources", multi=True),
+        # the same three as adr's self-defense spells paths: another user's home is not adr's (`~`)
+        "own_path": _c_globs("own_paths", multi=True),
+        "own_removes": _c_globs("own_removes", multi=True),
+        "own_reads": _c_globs("own_read_sources", multi=True),
         "uploads": _c_globs("uploads", multi=True),
         "sudo": _c_bool("sudo"),
         "upstream": _c_names_any("upstream"),
@@ -568,6 +572,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
     "file": {
         "kind": _c_kind,
         "path": _c_globs("path", multi=False),
+        "own_path": _c_globs("own_path", multi=False),  # another user's home stays apart (self-defense)
         "content": _c_regex("content"),
         "old_content": _c_regex("old_content"),
         "by": _c_names("by"),

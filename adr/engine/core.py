@@ -486,7 +486,10 @@ class _Run:
         self.check(self.e._index.by_on.get("file", _EMPTY), fs, note)
         if forms:
             # the same file by its other names (a symlinked parent, a glob, a cd earlier in the line …)
-            for other in self.t.forms(fs.raw_path, fs.path, spares=fs.spares):
+            others = self.t.forms(fs.raw_path, fs.path, spares=fs.spares)
+            if fs.own_path != fs.path:  # another user's home: also as self-defense spells it
+                others += self.t.forms(fs.raw_path, fs.own_path, spares=fs.spares, own=True)
+            for other in dict.fromkeys(others):
                 alias = FileSubject(fs.kind, other, fs.content if fs.content_known else None, self.cwd, self.home,
                                     old_content=fs.old_content, by=fs.by, via=fs.via, append=fs.append,
                                     recursive=fs.recursive)

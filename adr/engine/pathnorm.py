@@ -50,6 +50,58 @@ def normalize(path: str, cwd: str = "", home: str = "") -> str:
     return p
 
 
+def _home_dir(p: str) -> str:
+    """The home directory an absolute, normalized path lies in ("" when none)."""
+    m = _HOME_PREFIX.match(p)
+    return m.group(0) if m else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def other_home(path: str, cwd: str = "", home: str = "", start: "str | None" = None) -> str:
+    """`path` (relative to `cwd`) spelled in another user's home: the absolute path (`/home/www/x`)
+    or `~user/x` when it lies in a home directory that is neither the user's (`home`) nor the one the
+    action starts in (`start`, the action's cwd; default `cwd`) — else "". Only a literal home counts:
+    `/home/*/x`, `/home/{a,b}` or `$HOME/x` may be the user's own, and so may `~user/..`. Unknown
+    `home`: nothing is another's."""
+    p = path.strip()
+    if not home or not p or p.startswith("$"):
+        return ""
+    if len(p) >= 2 and p[0] in "'\"" and p[-1] == p[0]:
+        p = p[1:-1]
+    own = {home.rstrip("/") or "/"}
+    here = cwd if cwd.startswith("/") else ""
+    start = cwd if start is None else start
+    if start.startswith("/"):
+        own.add(_home_dir(posixpath.normpath(start)) or "/")
+    if p.startswith("~"):
+        slash = p.find("/")
+        user, rest = (p[1:], "") if slash == -1 else (p[1:slash], p[slash:])
+        if not user or has_glob(user) or "$" in user or any(o.rsplit("/", 1)[-1] == user for o in own):
+            return ""
+        if ".." in rest.split("/"):
+            return ""  # `~www/../dev/…` may climb into a home of ours
+        rest = posixpath.normpath(rest) if rest else ""
+        return "~" + user + ("" if rest in ("", "/") else rest)
+    if not p.startswith("/"):
+        if not here:
+            return ""
+        p = posixpath.join(here, p)
+    p = posixpath.normpath(p)
+    if p.startswith("//"):
+        p = p[1:]
+    top = _home_dir(p)
+    if not top or has_glob(top) or top in own:
+        return ""
+    return p
+
+
+def normalize_own(path: str, cwd: str = "", home: str = "", start: "str | None" = None) -> str:
+    """`path` as adr's self-defense sees it: like normalize(), except that another user's home stays
+    apart (other_home) — adr's files lie only in its own user's home, while rules about secrets and
+    persistence treat every home alike."""
+    return other_home(path, cwd, home, start) or normalize(path, cwd, home)
+
+
 @functools.lru_cache(maxsize=8192)
 def glob_to_regex(glob: str) -> str:
     """`**` any depth, `*` within one segment, `?` one char, `{a,b}` alternatives.
@@ -464,16 +516,19 @@ class GlobWitness:
             self._names = _joined(keep)
         places = list(places) if names is not None else []
         self._inside = []
-        made_names = _joined(set(made) | plain)
-        for _, gsegs, _, kind in self._globs:
+        for gp, gsegs, _, kind in self._globs:
+            # the protected plain names that lie below this glob's literal folder (`…/adr/adr.sock`), not
+            # every one (`~/Library/Application Support` is no name inside the runtime folder)
+            below = {name for p, _, name, _ in self._globs if name and p.startswith(gp) and len(p) > len(gp)}
             home = [p for p in places if _lies_inside(gsegs, p.place)]
             if not home:
                 # the contents of a folder that is no place here and holds none: only what adr would make
                 absent = bool(places) and kind != "dirs" and len(gsegs) > 1 and gsegs[-1] == _DEEP and \
                     _DEEP not in gsegs[:-1] and not any(_covers(gsegs[:-1], p.place) for p in places)
+                made_names = _joined(set(made) | below)
                 self._inside.append((made_names, made_names) if absent else None)
                 continue
-            files = set(plain).union(*(p.files for p in home))
+            files = below.union(*(p.files for p in home))
             self._inside.append((_joined(files), _joined(files.union(*(p.dirs for p in home)))))
         self._memo.clear()
         self._fits.clear()
@@ -491,6 +546,20 @@ class GlobWitness:
             if len(self._fits) >= self.MEMO_MAX:
                 self._fits.clear()
             self._fits[key] = fits
+        return fits
+
+    def _some_name_fits_both(self, last: tuple[tuple, ...], other: tuple[tuple, ...]) -> bool:
+        """Does one name in adr's places fit both segment patterns? (True when the names are unknown.)"""
+        if self._names is None:
+            return True
+        key = (last, other)
+        fits = self._fits.get(key)
+        if fits is None:
+            rx = "/(?=(?:" + _seg_regex(last).pattern + ")/)(?:" + _seg_regex(other).pattern + ")/"
+            fits = re.search(rx, self._names) is not None
+            if len(self._fits) >= self.MEMO_MAX:
+                self._fits.clear()
+            self._fits[key] = fits  # type: ignore[index]
         return fits
 
     def witnesses(self, target: str, dotglob: bool = False, spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
@@ -531,6 +600,9 @@ class GlobWitness:
                 if inside is not None and last_rx is not None and \
                         not self._some_name_fits(last, inside[0] if "dirs" in spares else inside[1]):
                     continue  # no name in that place fits (no file's name, when folders are spared)
+                if inside is None and last_rx is not None and name is None and gsegs and gsegs[-1] != _DEEP \
+                        and not self._some_name_fits_both(last, gsegs[-1]):
+                    continue  # no name of adr's fits both last parts (`* *` and `runtime-*`)
                 if "dirs" in spares and gsegs and gsegs[-1] == _DEEP:
                     gsegs = gsegs + [(_STAR,)]  # `X/**` without X itself: only what lies below it
                 w = _path_witness(segs, gsegs, nodot)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING
 
-from adr.engine.pathnorm import normalize
+from adr.engine.pathnorm import normalize, normalize_own
 from adr.shell.effects import is_recursive_flag
 from adr.shell.model import SimpleCommand
 from adr.shell.uploads import uploaded_files
@@ -195,23 +195,48 @@ class CommandSubject:
                         out.append(head.group(0))
         return tuple(dict.fromkeys(out))
 
-    def _with_forms(self, pairs: "list[tuple[str, str]]", spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
-        """Normalized paths plus, when the evaluation has any, their other forms (targets.py)."""
+    def _with_forms(self, pairs: "list[tuple[str, str]]", spares: "tuple[str, ...]" = (), words: bool = False,
+                    own: bool = False) -> tuple[str, ...]:
+        """Normalized paths plus, when the evaluation has any, their other forms (targets.py).
+        `words`: the paths are redirect targets (a space there separates brace-list words)."""
         out = [n for _, n in pairs]
         t = self.targets
         if t is not None:
-            extra = [f for raw, n in pairs for f in t.forms(raw, n, spares=spares)]
+            extra = [f for raw, n in pairs for f in t.forms(raw, n, spares=spares, words=words, own=own)]
             if extra:
                 return tuple(dict.fromkeys(out + extra))
         return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
+    def _mine(self, pairs: "list[tuple[str, str]]") -> "list[tuple[str, str]] | None":
+        """`pairs` as self-defense spells them (pathnorm.normalize_own: another user's home stays
+        apart); None when that changes nothing (the usual case: no other home in the line)."""
+        mine = [(raw, normalize_own(raw, self.cwd, self.home)) for raw, _ in pairs]
+        t = self.targets
+        if mine == pairs and (t is None or t.own_cwds == t.cwds and t.own_links == t.links):
+            return None
+        return mine
+
+    def _own(self, pairs: "list[tuple[str, str]]", normal: "tuple[str, ...]", spares: "tuple[str, ...]" = (),
+             words: bool = False) -> tuple[str, ...]:
+        """`normal` (the same pairs with their forms) as self-defense spells them."""
+        mine = self._mine(pairs)
+        return normal if mine is None else self._with_forms(mine, spares, words, own=True)
+
+    def _redirect_pairs(self, ops: "tuple[str, ...]") -> "list[tuple[str, str]]":
+        return [(r.target, normalize(r.target, self.cwd, self.home)) for r in self.cmd.redirects
+                if r.op in ops and r.target]
+
     def _redirects(self, ops: "tuple[str, ...]") -> tuple[str, ...]:
-        return self._with_forms([(r.target, normalize(r.target, self.cwd, self.home)) for r in self.cmd.redirects
-                                 if r.op in ops and r.target])
+        return self._with_forms(self._redirect_pairs(ops), words=True)
 
     @lazy
     def read_sources(self) -> tuple[str, ...]:
         return self._redirects(("<",))
+
+    @lazy
+    def own_read_sources(self) -> tuple[str, ...]:
+        """read_sources as self-defense spells them (another user's home stays apart)."""
+        return self._own(self._redirect_pairs(("<",)), self.read_sources, words=True)
 
     @lazy
     def _path_pairs(self) -> "list[tuple[str, str]]":
@@ -242,19 +267,39 @@ class CommandSubject:
     def paths(self) -> tuple[str, ...]:
         """Arguments normalized as paths (every argument that could name a file), with their other
         forms; `mv a DIR` also names DIR/a."""
-        got = self._with_forms(self._path_pairs)
+        return self._paths(False)
+
+    @lazy
+    def own_paths(self) -> tuple[str, ...]:
+        """paths as self-defense spells them (another user's home stays apart)."""
+        mine = self._mine(self._path_pairs)
+        return self.paths if mine is None else self._paths(True, mine)
+
+    def _paths(self, own: bool, mine: "list[tuple[str, str]] | None" = None) -> tuple[str, ...]:
+        norm = normalize_own if own else normalize
+        got = self._with_forms(mine if own and mine is not None else self._path_pairs, own=own)
         if self.program in _INTO_DIR and self.targets is not None:
             pos = [a for a in self.cmd.argv[1:] if a and not a.startswith("-")]
             if len(pos) >= 2:
-                dest = normalize(pos[-1], self.cwd, self.home)
-                into = [dest.rstrip("/") + "/" + b for s in pos[:-1]
+                dest = norm(pos[-1], self.cwd, self.home)
+                # what lands there keeps its name: one name, never a tree (`find … -exec mv {} DIR`
+                # moves `START/**` one file at a time, each to DIR/NAME)
+                into = [dest.rstrip("/") + "/" + ("*" if b == "**" else b) for s in pos[:-1]
                         if (b := s.rstrip("/").rsplit("/", 1)[-1]) not in ("", ".", "..", "*")]
                 if into:
-                    got = tuple(dict.fromkeys(got + self._with_forms([(i, i) for i in into])))
+                    got = tuple(dict.fromkeys(got + self._with_forms([(i, i) for i in into], own=own)))
         return got
 
     @lazy
     def removes(self) -> tuple[str, ...]:
+        return self._removes(False)
+
+    @lazy
+    def own_removes(self) -> tuple[str, ...]:
+        """removes as self-defense spells them (another user's home stays apart)."""
+        return self._removes(True)
+
+    def _removes(self, own: bool) -> tuple[str, ...]:
         """Paths this command removes, moves away or changes the permissions of (normalized, with
         their other forms): rm/rmdir/unlink/shred operands, mv sources, chmod/chown/chattr operands,
         find's start points with -delete/-exec, rsync's destination with --delete."""
@@ -284,7 +329,10 @@ class CommandSubject:
                 picked += pos[:-1]
         else:
             return ()
-        return self._with_forms([(a, normalize(a, self.cwd, self.home)) for a in picked if len(a) <= 4096], spares)
+        pairs = [(a, normalize(a, self.cwd, self.home)) for a in picked if len(a) <= 4096]
+        if own:
+            return self._own(pairs, self.removes, spares)
+        return self._with_forms(pairs, spares)
 
     @lazy
     def signals_adr(self) -> bool:
@@ -350,6 +398,11 @@ class FileSubject:
         self.spares = spares  # what a delete provably leaves alone (shell/effects.py Effect.spares)
         self.cwd = cwd
         self.home = home
+
+    @lazy
+    def own_path(self) -> str:
+        """path as self-defense spells it: another user's home stays apart (`/home/www/x`)."""
+        return normalize_own(self.raw_path, self.cwd, self.home)
 
     @property
     def evidence_subject(self) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import re2
 
 from adr.actions import Resolved
-from adr.engine.pathnorm import GlobWitness, has_glob, normalize
+from adr.engine.pathnorm import GlobWitness, has_glob, normalize, normalize_own
 
 MAX_CWDS = 16
 MAX_LINKS = 16
@@ -89,6 +89,9 @@ class Targets:
         self.home = home
         self.cwds: list[str] = []  # other working directories the line moves into (normalized)
         self.links: list[tuple[str, str]] = []  # (link, what it points to), both normalized
+        # the same as self-defense spells them (normalize_own: another user's home stays apart)
+        self.own_cwds: list[str] = []
+        self.own_links: list[tuple[str, str]] = []
         self.collected: list[tuple[str, str]] | None = [] if collect else None
 
     @property
@@ -100,7 +103,7 @@ class Targets:
 
     def note_commands(self, commands: Any) -> None:
         """`cd`/`pushd` targets and `ln -s` links of a parsed line (in order, each relative to the last)."""
-        cur = self.cwd
+        cur = own_cur = self.cwd
         for c in commands:
             argv = c.argv
             if not argv:
@@ -118,8 +121,10 @@ class Targets:
                 if target == "-" or "$(" in target or "`" in target:
                     continue
                 cur = normalize(target, cur, self.home)
+                own_cur = normalize_own(target, own_cur, self.home, self.cwd)
                 if cur not in self.cwds and cur != self.cwd:
                     self.cwds.append(cur)
+                    self.own_cwds.append(own_cur)
             elif prog == "ln" and len(self.links) < MAX_LINKS:
                 flags = {a for a in argv[1:] if a.startswith("-")}
                 short = "".join(a[1:] for a in flags if not a.startswith("--"))
@@ -135,49 +140,80 @@ class Targets:
                 # `ln -s T DIR` makes DIR/basename(T) when DIR is a directory: both readings
                 for ln in (link, link.rstrip("/") + "/" + posixpath.basename(target.rstrip("/"))):
                     self.links.append((ln, target))
+                own_link = normalize_own(pos[1], own_cur, self.home, self.cwd)
+                own_target = normalize_own(src, posixpath.dirname(own_link) if not src.startswith(("/", "~", "$HOME"))
+                                           else own_cur, self.home, self.cwd)
+                for ln in (own_link, own_link.rstrip("/") + "/" + posixpath.basename(own_target.rstrip("/"))):
+                    self.own_links.append((ln, own_target))
 
     # ---- the forms of one target ----------------------------------------------------------------
 
     def forms(self, raw: str, normalized: str, cwd: str | None = None, shell: bool = True,
-              spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
+              spares: "tuple[str, ...]" = (), words: bool = True, own: bool = False) -> tuple[str, ...]:
         """The other normalized paths `raw` (normalized: `normalized`) may stand for; () when none.
         `shell=False` (a string literal in code): no glob witnesses (`'*.py'` is rarely a target) and
-        no splitting at spaces (the shell layer joins a redirect's brace-list words with spaces).
-        `spares`: what a delete provably leaves alone (GlobWitness.witnesses)."""
+        no splitting at spaces. `words`: a space separates words (the shell layer joins a redirect's
+        brace-list words with spaces); in an argument only when it holds no wildcard (an unclosed
+        quote: `ln -s "/a /usr/bin/x`) — a pattern's space is part of the names it stands for
+        (`find -name '* *' -exec rename …` is no `*`).
+        `spares`: what a delete provably leaves alone (GlobWitness.witnesses). `own`: the forms as
+        self-defense spells them (`normalized` is normalize_own's; another user's home stays apart).
+        Either way, what a glob in another user's home could expand to is found there, not in ours."""
         cwd = self.cwd if cwd is None else cwd
-        plain_raw = not has_glob(raw) and " " not in raw
+        split = shell and " " in raw and (words or not has_glob(raw))
+        plain_raw = not has_glob(raw) and not split
         if self.plain and plain_raw:
             return ()
-        if self.witness is None and self.plain and not has_glob(raw) and " " in raw:
+        if self.witness is None and self.plain and not has_glob(raw):
             return ()
         out: dict[str, None] = {}
         raws = [raw]
-        if " " in raw and shell:  # a brace list in a redirect target arrives as its words joined by spaces
+        if split:  # a brace list in a redirect target arrives as its words joined by spaces
             raws += [w for w in raw.split() if w]
-        firsts = [normalized] + [normalize(w, cwd, self.home) for w in raws[1:]]
-        if self.cwds and not raw.startswith(("/", "~", "$HOME", "${HOME}")):
-            firsts += [normalize(r, c, self.home) for r in raws for c in self.cwds]
-        if self.collected is not None:
+        firsts = self._firsts(raws, normalized, cwd, own)
+        if self.collected is not None and not own:
             for r in raws:
                 self._collect(r, cwd)
                 for c in self.cwds:
                     self._collect(r, c)
+                for c in self.own_cwds:  # a `cd` into another user's home: looked up there as well
+                    if c not in self.cwds:
+                        self._collect(r, c)
         for f in firsts:
             out[f] = None
             for a in self.aliases.get(f, ()):
                 out[a] = None
-        if self.links:
+        links = self.own_links if own else self.links
+        if links:
             for f in list(out):
-                for link, target in self.links:
+                for link, target in links:
                     if f == link or f.startswith(link.rstrip("/") + "/"):
                         out[target + f[len(link.rstrip("/")):]] = None
         if self.witness is not None and shell:
-            for f in list(out):
+            sources = list(out)
+            if not own:
+                # another user's home: its globs are judged where they lie (`/home/www/**` is no `~/**`)
+                mine = self._firsts(raws, normalize_own(raw, cwd, self.home, self.cwd), cwd, True)
+                if mine != firsts:
+                    sources = mine + [f for f in sources if f not in firsts]
+            for f in sources:
                 if has_glob(f):
                     for w in self.witness.witnesses(f, self.dotglob, spares):
                         out[w] = None
         out.pop(normalized, None)
         return tuple(out)
+
+    def _firsts(self, raws: "list[str]", normalized: str, cwd: str, own: bool) -> "list[str]":
+        """The target's words, normalized, also against each directory the line `cd`s into."""
+        if own:
+            firsts = [normalized] + [normalize_own(w, cwd, self.home, self.cwd) for w in raws[1:]]
+            if self.own_cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
+                firsts += [normalize_own(r, c, self.home, self.cwd) for r in raws for c in self.own_cwds]
+            return firsts
+        firsts = [normalized] + [normalize(w, cwd, self.home) for w in raws[1:]]
+        if self.cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
+            firsts += [normalize(r, c, self.home) for r in raws for c in self.cwds]
+        return firsts
 
     def _collect(self, raw: str, cwd: str) -> None:
         c = self.collected
