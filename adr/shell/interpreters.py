@@ -98,6 +98,8 @@ _CALL_RE = re.compile(
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder)"
     r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})\]?")  # spawn("rm", ["-rf", …]) too
+# groovy: `"cmd".execute()`, `["sh", "-c", "cmd"].execute()`
+_EXECUTE_RE = re.compile(r"(?:\[\s*((?:" + _STR + r"\s*,?\s*){1,64})\]|" + _STR + r")\s*\.\s*execute\s*\(")
 _HOME_ARG = re.compile(r"~(?:/[\w.@+-]*)*")
 _BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
 _PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
@@ -153,6 +155,13 @@ def spawned_commands(language: str, code: str) -> list[str]:
             out.append(s)
     for m in _PTY_RE.finditer(code):
         out.append(_unq(m))
+    if ".execute" in code:
+        for m in _EXECUTE_RE.finditer(code):
+            if m.group(1) is not None:
+                parts = [_unq(x) for x in _STR_ONLY.finditer(m.group(1))]
+                out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in parts))
+            else:
+                out.append(_unq(m, 4, 5))
     if language in ("perl", "ruby", "php", "shell", "julia"):
         for m in _BACKTICK_RE.finditer(code):
             s = next(g for g in m.groups() if g is not None)

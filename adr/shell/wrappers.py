@@ -39,6 +39,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "flock": (frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"}), 1),
     "chroot": (frozenset({"--userspec", "--groups"}), 1),
     "busybox": (frozenset(), 0),
+    "toybox": (frozenset(), 0),  # the same multi-call binary idea (Android, some minimal images)
     "sshpass": (frozenset({"-p", "-f", "-d", "-P"}), 0),
     "script": (frozenset({"-E", "--echo", "-O", "--log-out", "-I", "--log-in", "-T", "--log-timing"}), 0),
     "strace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
