@@ -76,6 +76,9 @@ def test_other_home_is_only_a_literal_home_that_is_neither_ours_nor_the_cwds():
     # the home the action works in is the agent's own too (a session whose HOME says otherwise)
     assert other_home("/home/www/x", "/home/www/site", "/root") == ""
     assert other_home("../../www/x", "/home/dev/project", "/root") == "/home/www/x"
+    # a case-insensitive file system (macOS): /Users/DEV is the user's own /Users/dev
+    assert other_home("/Users/DEV/.config/adr", "/tmp", "/Users/dev") == ""
+    assert other_home("~DEV/.config/adr", "/tmp", "/Users/dev") == ""
     assert other_home("/home/www/x", cwd, "") == ""  # nothing known of the home: nothing is another's
     # a `cd` into another home does not make it the agent's: the action's own cwd says whose home is ours
     assert other_home("x", "/home/www", "/home/dev", start="/home/dev/project") == "/home/www/x"

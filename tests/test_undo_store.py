@@ -49,6 +49,7 @@ def paths_of(cmd: str, cwd: str = "/p") -> dict[str, tuple[bool, bool]]:
     ("ln -sf target name", {"/p/name": (False, False)}),
     ("dd if=/dev/zero of=disk.img bs=1M count=1", {"/p/disk.img": (False, False)}),
     ("sed -n p f", {}),
+    ("rm -rf \"$(pwd)/b\" $PWD/c", {"/p/b": (True, True), "/p/c": (True, True)}),  # the working directory
     ("ls -la", {}),
 ])
 def test_shell_targets(cmd, want):
@@ -59,7 +60,7 @@ def test_shell_targets(cmd, want):
         assert got == {}, (cmd, got)
 
 
-@pytest.mark.parametrize("cmd", ["rm -rf $DIR", "rm -rf \"$(pwd)/b\"", "ls | xargs rm", "find . -name '*.o' -delete",
+@pytest.mark.parametrize("cmd", ["rm -rf $DIR", "rm -rf \"$(git rev-parse --show-toplevel)/b\"", "ls | xargs rm", "find . -name '*.o' -delete",
                                  "cd - && rm x", "rsync -a --delete src/ dst/", "git restore -p f",
                                  "rm `cat list`"])
 def test_unpredictable_targets_are_named(cmd):

@@ -76,7 +76,7 @@ def other_home(path: str, cwd: str = "", home: str = "", start: "str | None" = N
     if p.startswith("~"):
         slash = p.find("/")
         user, rest = (p[1:], "") if slash == -1 else (p[1:slash], p[slash:])
-        if not user or has_glob(user) or "$" in user or any(o.rsplit("/", 1)[-1] == user for o in own):
+        if not user or has_glob(user) or "$" in user or any(o.rsplit("/", 1)[-1].lower() == user.lower() for o in own):
             return ""
         if ".." in rest.split("/"):
             return ""  # `~www/../dev/…` may climb into a home of ours
@@ -90,7 +90,8 @@ def other_home(path: str, cwd: str = "", home: str = "", start: "str | None" = N
     if p.startswith("//"):
         p = p[1:]
     top = _home_dir(p)
-    if not top or has_glob(top) or top in own:
+    # case folded: on a case-insensitive file system (macOS) /Users/DEV is /Users/dev
+    if not top or has_glob(top) or top.lower() in {o.lower() for o in own}:
         return ""
     return p
 
