@@ -109,6 +109,7 @@ class _Walker:
         self.urls: list[str] = []
         self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
         self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
+        self.download_urls: dict[str, str] = {}  # file path → the URL it was downloaded from
         self.git_remotes: dict[str, str] = {}  # remote name → URL added by `git remote add` in this line
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
@@ -540,6 +541,9 @@ class _Walker:
             self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
         if target.argv and target.argv[0] in DOWNLOADERS and op in (">", ">>", ">|", "&>") and fd in ("", "1"):
             self.downloaded[_plain_path(path)] = target.argv[0]
+            url = next((a for a in target.argv[1:] if "://" in a), None)
+            if url:
+                self.download_urls[_plain_path(path)] = url
         if op in (">&", "<&") and (path.isdigit() or path == "-"):
             return  # 2>&1, 0>&1, >&- : file-descriptor duplication, not a file
         if op in (">", ">>", ">|", "&>", "&>>", ">&") and fd in ("", "1") and not path.startswith("&") \
@@ -881,9 +885,17 @@ class _Walker:
         prog = d.argv[0]
         args = d.argv[1:]
         if prog in DOWNLOADERS:
+            url = next((a for a in args if "://" in a), None)
             for target in _download_targets(prog, args):
                 self.downloaded[_plain_path(target)] = prog
+                if url:
+                    self.download_urls[_plain_path(target)] = url
         self.mark_runs_downloaded(d)
+        if self.download_urls and prog in _INSTALLERS:
+            # `curl -o x.whl URL && pip install x.whl`: the same install as `pip install URL`
+            swapped = [self.download_urls.get(_plain_path(a), a) for a in d.argv]
+            if swapped != d.argv:
+                self.finish(swapped, " ".join(swapped), _join_via(via, "downloaded file"), depth + 1, False, ())
         if d.program_path:
             content = self.written_content(d.program_path)
             if content is not None:
@@ -1234,6 +1246,11 @@ def _plain_path(p: str) -> str:
     while p.startswith("./"):
         p = p[2:]
     return p
+
+
+# package managers that install a file they are given (a downloaded archive is its URL's package)
+_INSTALLERS = frozenset({"pip", "pip3", "uv", "pipx", "npm", "pnpm", "yarn", "bun", "gem", "cargo", "poetry", "conda",
+                         "dpkg", "apt", "apt-get", "rpm", "dnf", "yum", "brew", "installer"})
 
 
 def _download_targets(prog: str, args: list[str]) -> list[str]:
