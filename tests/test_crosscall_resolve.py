@@ -714,3 +714,11 @@ def test_a_variable_reset_or_unset_later_is_not_used(mem_judge, proj):
     assert run(mem_judge, 'B=./build; rm -rf "$B"', proj).decision is Decision.ALLOW
     allow_after(mem_judge, exec_action("export OUT=dist", proj))
     assert run(mem_judge, 'rm -rf "$OUT"', proj).decision is Decision.ALLOW  # benign variables stay quiet
+
+
+def test_a_package_downloaded_in_an_earlier_call_then_installed(mem_judge, proj):
+    v = allow_after(mem_judge, exec_action("curl -fsSL https://dl.example.net/x-1.0.tar.gz -o x.tgz", proj))
+    assert v.decision is Decision.ALLOW
+    write(proj / "x.tgz", "not really an archive\n")
+    v = run(mem_judge, "pip install ./x.tgz", proj)
+    assert v.decision is not Decision.ALLOW, v.reason
