@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
@@ -428,12 +429,7 @@ class _Run:
         cmd = _mcp_command(args)
         if cmd:
             self.shell(cmd, note=note)
-        path = next((v for key in ("path", "file_path", "filePath", "filename", "file") if isinstance(v := args.get(key), str)), "")
-        content = next((v for key in ("content", "contents", "text", "new_string", "data") if isinstance(v := args.get(key), str)), None)
-        if path:
-            tool = a.mcp_tool.lower()
-            kind = ("write" if content is not None else
-                    "delete" if any(w in tool for w in ("delete", "remove", "unlink")) else "read")
+        for kind, path, content in _mcp_files(a.mcp_tool, args):
             self.file(FileSubject(kind, path, content, self.cwd, self.home, by="mcp"), note=note)
         url = next((v for key in ("url", "uri", "href") if isinstance(v := args.get(key), str)), "")
         if url.startswith(("http://", "https://", "ftp://")):
@@ -539,6 +535,53 @@ def _mcp_arguments(arguments: str) -> dict[str, Any]:
     except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+_MCP_PATH_KEYS = ("path", "file_path", "filePath", "filename", "file", "target", "target_path", "targetPath",
+                  "directory", "dir")
+_MCP_CONTENT_KEYS = ("content", "contents", "text", "new_string", "newText", "new_text", "data")
+_MCP_MOVES = (("source", "destination"), ("src", "dest"), ("source_path", "destination_path"), ("from", "to"),
+              ("old_path", "new_path"), ("sourcePath", "destinationPath"))
+_MCP_DELETE_VERBS = frozenset({"delete", "remove", "unlink", "rmdir", "rm", "trash", "erase", "wipe", "purge"})
+_MCP_CHANGE_VERBS = frozenset({"write", "edit", "create", "update", "append", "replace", "patch", "save", "put", "set",
+                               "modify", "insert", "apply", "chmod", "truncate", "upload", "move", "rename", "mkdir"})
+
+
+def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | None]]":
+    """(kind, path, content) of the files an MCP tool call names. The tool's verb says what it does
+    to a path when no content is given (`edit_file` with `edits`, `delete_file`, `move_file` …): a
+    change whose new text is unknown is an edit, so the path rules still see it."""
+    t = tool.lower()
+    words = set(re.findall(r"[a-z]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", tool).lower()))  # editFile → edit, file
+    out: list[tuple[str, str, str | None]] = []
+    content = next((v for key in _MCP_CONTENT_KEYS if isinstance(v := args.get(key), str)), None)
+    edits = args.get("edits")
+    if content is None and isinstance(edits, list):
+        parts = [e.get(k) for e in edits[:64] if isinstance(e, dict) for k in ("newText", "new_text", "new_string")]
+        content = "\n".join(p for p in parts if isinstance(p, str)) or None
+    deletes = not words.isdisjoint(_MCP_DELETE_VERBS)
+    changes = not words.isdisjoint(_MCP_CHANGE_VERBS)
+    for src_key, dst_key in _MCP_MOVES:
+        src, dst = args.get(src_key), args.get(dst_key)
+        if isinstance(src, str) and isinstance(dst, str) and src and dst:
+            # a move takes the source away (a copy only reads it) and writes the destination
+            out.append(("read" if "copy" in t else "delete", src, None))
+            out.append(("edit", dst, None))
+            return out
+    paths = [v for key in _MCP_PATH_KEYS if isinstance(v := args.get(key), str) and v]
+    many = args.get("paths")
+    if isinstance(many, list):
+        paths += [p for p in many[:64] if isinstance(p, str) and p]
+    for path in paths[:64]:
+        if content is not None and not deletes:
+            out.append(("edit" if args.get("edits") is not None else "write", path, content))
+        elif deletes:
+            out.append(("delete", path, None))
+        elif changes:
+            out.append(("edit", path, None))
+        else:
+            out.append(("read", path, None))
+    return out
 
 
 def _mcp_command(data: dict[str, Any]) -> str:
