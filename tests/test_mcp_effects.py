@@ -81,3 +81,13 @@ def test_a_tool_that_destroys_something_remote_asks(judge, server, tool, args):
 ])
 def test_routine_tool_calls_stay_quiet(judge, server, tool, args):
     assert _decide(judge, server, tool, args) is Decision.ALLOW
+
+
+def test_metadata_credentials_by_a_fetch_tool_ask(judge):
+    j, _ = judge
+    url = "http://169.254.169.254/latest/meta-data/iam/security-credentials/role"
+    v = j.decide(Action(ActionKind.URL_FETCH, CTX, url=url))
+    assert v.decision is not Decision.ALLOW and "credentials.imds-credentials-url" in v.rule_ids
+    assert _decide(judge, "fetch", "fetch", {"url": url}) is not Decision.ALLOW
+    assert j.decide(Action(ActionKind.URL_FETCH, CTX, url="http://169.254.169.254/latest/meta-data/instance-id")) \
+        .decision is Decision.ALLOW
