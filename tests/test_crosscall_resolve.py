@@ -722,3 +722,15 @@ def test_a_package_downloaded_in_an_earlier_call_then_installed(mem_judge, proj)
     write(proj / "x.tgz", "not really an archive\n")
     v = run(mem_judge, "pip install ./x.tgz", proj)
     assert v.decision is not Decision.ALLOW, v.reason
+
+
+@pytest.mark.parametrize("call", ["sqlite3 app.db < wipe.sql", "psql -f wipe.sql prod", "mysql prod < ./wipe.sql",
+                                  'sqlite3 app.db ".read wipe.sql"'])
+def test_sql_statements_a_client_reads_from_a_file(mem_judge, proj, call):
+    """`psql < wipe.sql`: the file's statements are what the client runs (DROP/TRUNCATE/DELETE asks)."""
+    write(proj / "wipe.sql", "-- reset\nDROP TABLE users;\n")
+    v = run(mem_judge, call, proj)
+    assert v.decision is not Decision.ALLOW, (call, v.reason)
+    assert "wipe.sql" in notes(v)
+    write(proj / "wipe.sql", "SELECT count(*) FROM users;\n")
+    assert run(mem_judge, call, proj).decision is Decision.ALLOW

@@ -253,10 +253,33 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _git_runs(c, here, home)
     if prog in ("pre-commit", "prek") and c.args[:1] in (("run",), ("try-repo",)) and here:
         return [Run(PRECOMMIT, _how(c), here)]
+    if prog in SQL_CLIENTS:
+        return _sql_runs(c, here, home)
     lang = _interpreter_language(prog)
     if lang:
         return _interpreter_runs(c, lang, here, home)
     return []
+
+
+# database clients that run the statements of a file given on stdin (or with psql -f / sqlite3 .read)
+SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "duckdb", "cqlsh", "clickhouse-client", "sqlcmd",
+                         "snowsql", "cockroach", "usql", "pgcli", "mycli", "litecli"})
+
+
+def _sql_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`psql < wipe.sql`, `psql -f wipe.sql`, `sqlite3 app.db ".read wipe.sql"`: the file's statements
+    are what the client runs (language "sql:CLIENT", judged as a heredoc into that client)."""
+    lang = "sql:" + c.program
+    out = _stdin_file_runs(c, lang, here, home)
+    args = list(c.args)
+    for i, a in enumerate(args):
+        name = args[i + 1] if a in ("-f", "--file") and i + 1 < len(args) else \
+            a.split("=", 1)[1] if a.startswith("--file=") else \
+            a.split(None, 1)[1] if a.startswith((".read ", "source ", "\\i ")) and " " in a else ""
+        path = resolve(name.strip(), here, home) if name.strip() else ""
+        if path and not path.startswith(("/dev/", "/proc/")):
+            out.append(Run(SCRIPT, _how(c), here, (path,), language=lang, mode="shell"))
+    return out[:8]
 
 
 def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
@@ -1195,6 +1218,13 @@ def as_command(language: str, code: str) -> str:
     code becomes an interpreter one-liner (`python3 -c '…'`), which the shell layer follows."""
     if language == "shell":
         return code
+    if language.startswith("sql:"):
+        # the statements on the client's stdin, as the file redirect gives them (a heredoc no line of
+        # the file can end early: the delimiter is chosen not to occur in it)
+        end = "ADR_SQL_EOF"
+        while end in code:
+            end += "_"
+        return f"{language[4:]} <<'{end}'\n{code}\n{end}"
     runner = _LANG_RUNNER.get(language)
     if runner is None:
         return ""
