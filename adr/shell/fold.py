@@ -645,6 +645,10 @@ _HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", str]]] = {
         (re.compile(r"""(?:\brequire\s*\(\s*['"](?:node:)?os['"]\s*\)|\bos)\s*\.\s*homedir\s*\(\s*\)"""), '"~"'),
         (re.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*""" + _Q + r"""HOME\1\s*\])"""), '"~"'),
     ],
+    "php": [
+        (re.compile(r"""\bgetenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
+        (re.compile(r"""\$_(?:SERVER|ENV)\s*\[\s*""" + _Q + r"""HOME\1\s*\]"""), '"~"'),
+    ],
     "ruby": [
         (re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""), '"~"'),
         (re.compile(r"""\bENV\s*(?:\[\s*""" + _Q + r"""HOME\1\s*\]|\.\s*fetch\s*\(\s*""" + _Q + r"""HOME\2\s*\))"""), '"~"'),

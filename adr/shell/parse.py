@@ -1041,6 +1041,10 @@ class _Walker:
                 if a in self.git_remotes:
                     d.argv[k] = self.git_remotes[a]
                 break
+            else:
+                # `git remote set-url origin URL && git push`: no remote named, the default one (origin)
+                if "origin" in self.git_remotes:
+                    d.argv.append(self.git_remotes["origin"])
 
     def mark_runs_downloaded(self, d: _Draft) -> None:
         """`curl -o x.sh URL; sh x.sh`, `wget URL && ./tool`: this command runs a downloaded file."""
