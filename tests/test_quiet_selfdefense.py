@@ -282,3 +282,12 @@ def test_a_pattern_reaches_a_folder_only_through_a_name_that_fits_both(setup):
     assert not [x for x in w.witnesses("/tmp/**/* *") if "runtime" in x]
     assert any("runtime" in x for x in w.witnesses("/tmp/*"))
     assert any("runtime" in x for x in w.witnesses("/tmp/run*"))
+
+
+def test_setting_a_variable_to_adrs_path_touches_nothing(setup):
+    """`export D=~/.config/adr` only names the folder; what is later done with "$D" is judged then."""
+    _, paths, _, _, _ = setup
+    assert _decide(setup, f"export D={paths.config_dir}") == "allow"
+    assert _decide(setup, f"declare -x C={paths.config_file}") == "allow"
+    assert _decide(setup, f"export D={paths.config_dir}; rm -rf \"$D\"") == "deny"
+    assert _decide(setup, f"export X=\"$(rm -rf {paths.config_dir})\"") == "deny"
