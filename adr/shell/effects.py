@@ -83,7 +83,47 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
         pos = _positionals(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
         if len(pos) >= 2 and pos[-1] == "/dev/null":
             return [Effect("delete", p, recursive=True) for p in pos[:-1][:MAX_EFFECTS]]
+    if prog in ("tar", "gtar", "bsdtar") and "--remove-files" in args:
+        # the inputs are deleted once archived: the archive may be anywhere (/dev/null, a pipe, a host)
+        return [Effect("delete", p, recursive=True) for p in _tar_inputs(args)[:MAX_EFFECTS]]
+    if prog == "rsync" and any(a in ("--remove-source-files", "--remove-sent-files") for a in args):
+        pos = _positionals(args, _RSYNC_VALUED)
+        # the source files are deleted once sent (their folders stay)
+        return [Effect("delete", p.rstrip("/") + "/**" if p.endswith("/") else p, spares=("dirs",))
+                for p in pos[:-1][:MAX_EFFECTS] if ":" not in p.split("/", 1)[0]]
     return []
+
+
+_RSYNC_VALUED = frozenset({"-e", "--rsh", "--exclude", "--include", "--exclude-from", "--include-from", "--files-from",
+                           "-f", "--filter", "--log-file", "--password-file", "-T", "--temp-dir", "--chmod", "--chown",
+                           "-B", "--block-size", "--timeout", "--bwlimit", "--port", "--partial-dir", "--backup-dir",
+                           "--suffix", "--compare-dest", "--copy-dest", "--link-dest"})
+
+
+def _tar_inputs(args: list[str]) -> list[str]:
+    """The files a tar that creates an archive reads (its operands after the archive name)."""
+    out: list[str] = []
+    skip = False
+    first = args[0] if args and not args[0].startswith("-") else ""
+    takes_file = "f" in first  # `tar czf ARCHIVE …` (old-style first word)
+    for i, a in enumerate(args[1:] if first else args):
+        if skip:
+            skip = False
+            continue
+        if takes_file:
+            takes_file = False
+            continue
+        if a in ("-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "--exclude",
+                 "-I", "--use-compress-program", "-H", "--format", "--transform", "--owner", "--group", "--mode"):
+            skip = True
+            continue
+        if a.startswith("-") and not a.startswith("--") and "f" in a[1:]:
+            skip = a.endswith("f")  # -czf ARCHIVE
+            continue
+        if a.startswith("-"):
+            continue
+        out.append(a)
+    return out
 
 
 def _delete_effects(prog: str, args: list[str]) -> list[Effect]:

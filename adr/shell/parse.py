@@ -1240,7 +1240,8 @@ def _tr(data: str, a: str, b: str) -> str | None:
 
 # programs with file effects beyond redirects, tee, cp and dd (adr.shell.effects)
 _EFFECT_TOOLS = effects.DELETERS | effects.EDITORS | frozenset({"sed", "gsed", "awk", "gawk", "mawk", "nawk", "perl",
-                                                               "ruby", "truncate", "mv", "gmv"})
+                                                               "ruby", "truncate", "mv", "gmv", "tar", "gtar",
+                                                               "bsdtar", "rsync"})
 
 # programs whose output or output file is content from the network (for download-then-run)
 DOWNLOADERS = frozenset({"curl", "wget", "wget2", "aria2c", "fetch", "axel", "http", "https", "xh", "lwp-download"})
