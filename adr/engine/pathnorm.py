@@ -96,6 +96,7 @@ def other_home(path: str, cwd: str = "", home: str = "", start: "str | None" = N
     return p
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_own(path: str, cwd: str = "", home: str = "", start: "str | None" = None) -> str:
     """`path` as adr's self-defense sees it: like normalize(), except that another user's home stays
     apart (other_home) — adr's files lie only in its own user's home, while rules about secrets and
