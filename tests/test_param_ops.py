@@ -104,3 +104,13 @@ def test_an_operator_on_a_variable_only_the_resolver_knows(tmp_path):
     for spelled in ("${ADR_HOME}", "${ADR_HOME:?}", "${ADR_HOME:-/nowhere}", "${ADR_HOME%/}", "${ADR_HOME?x}"):
         assert decide(f"rm -rf {spelled}/config") == "deny", spelled
     assert decide("rm -rf ${BUILD:-/tmp/b}/out") == "allow"
+
+
+def test_a_long_value_under_a_pattern_operator_is_unknown_not_slow():
+    """Patterns are tried at every cut of the value: a long value would make that quadratic."""
+    big = {"x": "a" * 100_000}
+    for op in ("${x//b/c}", "${x%%b*}", "${x#*b}", "${x/#b/c}"):
+        assert expand_param(op, big.get) is None
+    assert expand_param("${x^^}", big.get) is None  # longer than any computed value is kept
+    line = "x=" + "a" * 4000 + "; echo ${x//b/c} ${x%%*b} ${x##b*}"
+    assert parse(line).commands  # (a quadratic walk over 4,000 characters would take seconds here)

@@ -21,6 +21,7 @@ _EXPR = re.compile(r"\$\{(?P<len>#?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?
 _OPS = (":-", ":=", ":?", ":+", "-", "=", "?", "+", "##", "#", "%%", "%", "//", "/#", "/%", "/",
         "^^", ",,", "^", ",", "@", ":")
 MAX_VALUE = 4096  # characters a computed value may have (longer: unknown)
+MAX_PATTERN_VALUE = 256  # a pattern is tried at every cut of the value (quadratic): longer values are unknown
 # variables a user's session has set even when the line does not say so (or whose unset default adr's
 # resolver knows): with an unknown value, `${XDG_RUNTIME_DIR:-/x}` is still `$XDG_RUNTIME_DIR` here
 LIKELY_SET = frozenset({"USER", "LOGNAME", "PWD", "OLDPWD", "SHELL", "TMPDIR", "ADR_HOME", "XDG_RUNTIME_DIR",
@@ -56,37 +57,22 @@ def _trim(value: str, pattern: str, op: str) -> "str | None":
 
 
 def _replace(value: str, spec: str, op: str) -> "str | None":
+    """`/pat/rep` (first match), `//` (every match), `/#` (at the start), `/%` (at the end). One regex
+    pass: the leftmost match, as long as the pattern's `*` can make it (bash takes the longest)."""
     pattern, _, rep = spec.partition("/")
     if "$" in rep or "`" in rep:
         return None
-    rx = _glob_rx(pattern)
-    if rx is None or not pattern:
+    if not pattern:
         return value
-    n = len(value)
-    if op == "/#":
-        for i in range(n, -1, -1):
-            if rx.match(value[:i]):
-                return rep + value[i:]
-        return value
-    if op == "/%":
-        for i in range(0, n + 1):
-            if rx.match(value[i:]):
-                return value[:i] + rep
-        return value
-    out, i = [], 0
-    while i <= n:  # leftmost, longest match; `/` replaces once, `//` every time
-        for j in range(n, i - 1, -1):
-            if j > i and rx.match(value[i:j]):
-                out.append(rep)
-                i = j
-                if op == "/":
-                    return "".join(out) + value[i:]
-                break
-        else:
-            if i < n:
-                out.append(value[i])
-            i += 1
-    return "".join(out)
+    if len(pattern) > 256:
+        return None
+    body = fnmatch.translate(pattern)
+    body = body[:-2] if body.endswith("\\Z") else body  # (?s:…)\Z → (?s:…): a match anywhere
+    try:
+        rx = re.compile(("^" if op == "/#" else "") + body + ("$" if op == "/%" else ""))
+    except re.error:
+        return None
+    return rx.sub(lambda _m: rep, value, count=0 if op == "//" else 1)
 
 
 def _case(value: str, op: str, word: str) -> str:
@@ -135,6 +121,8 @@ def expand_param(text: str, lookup: Callable[[str], "str | None"]) -> "tuple[str
     if value == HOME_MARK:
         # trimming, replacing, re-casing or cutting the home keeps a path inside or at it
         return (HOME_MARK, False) if op != "@" or word in ("E", "P", "U", "L", "u", "A", "K") else None
+    if op in ("#", "##", "%", "%%", "/", "//", "/#", "/%") and len(value) > MAX_PATTERN_VALUE:
+        return None
     if op in ("#", "##", "%", "%%"):
         got = _trim(value, word, op)
     elif op in ("/", "//", "/#", "/%"):

@@ -26,6 +26,7 @@ from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_outp
 from adr.shell.wrappers import glob_program, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
+MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
 MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
 MAX_ASSIGNED_VALUE = 4096
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
@@ -116,6 +117,7 @@ class _Walker:
         self.nodes = 0
         self.stopped = False
         self.empty_unknown = False
+        self.param_ops = 0  # ${NAME op word} expansions computed (bounded by MAX_PARAM_OPS)
 
     # ---- layers -------------------------------------------------------------------------
     def layer(self, text: str, via: str, depth: int, env: dict[str, str] | None = None,
@@ -666,7 +668,9 @@ class _Walker:
             if c.type in ("command_substitution", "process_substitution"):
                 self.substitution(c, via, depth, sd, "$(…)")
                 subst = True
-        got = None if subst else expand_param(txt, self._known_var)
+        self.param_ops += 1
+        # (each operator costs up to a few ms on a long value: a line with very many is left dynamic)
+        got = None if subst or self.param_ops > MAX_PARAM_OPS else expand_param(txt, self._known_var)
         if got is None:
             return txt, True
         value, dyn = got
