@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
+from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import Budget, parse_line
 from adr.shell import runs as R
 from adr.shell.parse import MAX_SOURCE
@@ -184,9 +185,9 @@ class _Walk:
         self.bytes = 0
         self.judged = 0
         self.seen: set[tuple[str, ...]] = set()
-        self.deadline = time.thread_time() + self.limits.cpu_ms / 1000.0
+        self.deadline = decision_clock() + self.limits.cpu_ms / 1000.0
         # the walk's own parsing (the engine's evaluations spend the decision's budget)
-        self.parse_budget = Budget(deadline=self.deadline, clock=time.thread_time)
+        self.parse_budget = Budget(deadline=self.deadline, clock=decision_clock)
         self.defs: dict[str, tuple[R.Definition, str]] = {}
         self.expanding: list[str] = []  # definitions being expanded (not expanded inside themselves)
         self.vars: dict[str, tuple[str, str]] = {}  # variables earlier lines of the session left set
@@ -260,7 +261,7 @@ class _Walk:
         if self.budget is not None and self.budget.exhausted:
             self.bound(f"the decision's budget ran out ({self.budget.exhausted})", command[:200], note)
             return True
-        if time.thread_time() > self.deadline:
+        if decision_clock() > self.deadline:
             self.bound(f"judging what it runs took more than its time budget ({self.limits.cpu_ms:g} ms)",
                        command[:200], note)
             return True

@@ -75,11 +75,10 @@ class Judge:
         """The decision every front end makes (daemon, hook fallback, `adr check`, shims): the engine's
         deterministic work bound plus a net of `decision_budget_ms` of this thread's CPU time. Returns
         the verdict and, when the budget stopped the walk, what ran out ("" otherwise)."""
-        import time
-
+        from adr.daemon.cpuclock import decision_clock
         from adr.engine.core import Budget
-        budget = Budget(deadline=time.thread_time() + self.settings.decision_budget_ms / 1000.0,
-                        clock=time.thread_time)
+        budget = Budget(deadline=decision_clock() + self.settings.decision_budget_ms / 1000.0,
+                        clock=decision_clock)
         return self.decide(action, note=note, budget=budget), budget.exhausted
 
     def scan(self, obs: "Observation", *, budget: Any = None) -> Verdict:
@@ -91,11 +90,10 @@ class Judge:
 
     def scan_bounded(self, obs: "Observation") -> Verdict:
         """scan() with the same bounds as a decision (work units, then `decision_budget_ms` of CPU)."""
-        import time
-
+        from adr.daemon.cpuclock import decision_clock
         from adr.engine.core import Budget
-        budget = Budget(deadline=time.thread_time() + self.settings.decision_budget_ms / 1000.0,
-                        clock=time.thread_time)
+        budget = Budget(deadline=decision_clock() + self.settings.decision_budget_ms / 1000.0,
+                        clock=decision_clock)
         return self.scan(obs, budget=budget)
 
     def close(self) -> None:
