@@ -54,6 +54,93 @@ PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
 _PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-q", "-b", "-bb", "-d", "-v", "-x"})
 _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+# programs that start a command detached from the caller — in a terminal multiplexer, a new terminal
+# window, a daemon, an expect script — and how to find that command
+_LAUNCHERS = frozenset({"tmux", "screen", "daemonize", "start-stop-daemon", "xterm", "uxterm", "rxvt", "urxvt",
+                        "konsole", "alacritty", "kitty", "gnome-terminal", "xfce4-terminal", "terminator", "mate-terminal",
+                        "lxterminal", "tilix", "foot", "wezterm", "expect"})
+_TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp",
+                        "respawn-window", "respawnw", "run-shell", "run", "send-keys", "send", "display-popup", "popup"})
+_TMUX_VALUED = frozenset({"-t", "-s", "-n", "-c", "-e", "-x", "-y", "-F", "-l", "-p", "-L", "-S", "-f", "-w", "-h",
+                          "-T", "-N", "-X", "-b"})
+_TMUX_KEYS = re.compile(r"(?:Enter|C-m|KPEnter|C-j|Escape|Space|Tab|C-[a-z]|M-[a-z])")
+_SCREEN_VALUED = frozenset({"-S", "-c", "-e", "-h", "-p", "-s", "-t", "-T", "-r", "-x", "-R", "-D", "-Logfile"})
+_DAEMONIZE_VALUED = frozenset({"-c", "-e", "-o", "-p", "-l", "-u", "-E"})
+_EXPECT_SPAWN = re.compile(r"\bspawn\s+(?:-\S+\s+)*([^;\n\]]+)")
+
+
+def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
+    """("argv", the command's argv) or ("shell", command lines) a launcher starts; None: nothing."""
+    if prog == "tmux":
+        i = 0
+        while i < len(rest) and rest[i].startswith("-"):
+            i += 2 if rest[i] in ("-L", "-S", "-f", "-c", "-T") else 1
+        if i >= len(rest) or rest[i] not in _TMUX_RUNS:
+            return None
+        sub, i = rest[i], i + 1
+        words: list[str] = []
+        while i < len(rest):
+            a = rest[i]
+            if a == "--":
+                words.extend(rest[i + 1:])
+                break
+            if a.startswith("-") and len(a) > 1 and not words:
+                i += 2 if a in _TMUX_VALUED else 1
+                continue
+            words.append(a)
+            i += 1
+        if sub in ("send-keys", "send"):
+            # the keys are typed into the pane's shell: text up to an Enter runs
+            words = [w for w in words if not _TMUX_KEYS.fullmatch(w)]
+            return ("shell", [" ".join(words)]) if words else None
+        return ("shell", [" ".join(words)]) if words else None
+    if prog == "screen":
+        i = 0
+        while i < len(rest) and rest[i].startswith("-"):
+            if rest[i] == "-X":
+                # screen -X stuff 'cmd\n': the text is typed into the session's shell
+                cmd = rest[i + 1:]
+                return ("shell", [" ".join(cmd[1:])]) if cmd[:1] == ["stuff"] and len(cmd) > 1 else None
+            a = rest[i]
+            # a cluster ending in a valued option (`-dmS name`) takes the next word too
+            i += 2 if a in _SCREEN_VALUED or (len(a) > 2 and a[1] != "-" and "-" + a[-1] in _SCREEN_VALUED) else 1
+        return ("argv", rest[i:]) if i < len(rest) else None
+    if prog == "daemonize":
+        i = 0
+        while i < len(rest) and rest[i].startswith("-"):
+            i += 2 if rest[i] in _DAEMONIZE_VALUED else 1
+        return ("argv", rest[i:]) if i < len(rest) else None
+    if prog == "start-stop-daemon":
+        exe = next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a in ("--startas", "-a")), None) or \
+            next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a in ("--exec", "-x")), None) or \
+            next((a.split("=", 1)[1] for a in rest if a.startswith(("--exec=", "--startas="))), None)
+        if exe is None:
+            return None
+        tail = rest[rest.index("--") + 1:] if "--" in rest else []
+        return ("argv", [exe] + tail)
+    if prog == "expect":
+        code = next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a == "-c"), None)
+        spawned = [m.group(1).strip() for m in _EXPECT_SPAWN.finditer(code or "")]
+        return ("shell", spawned[:8]) if spawned else None
+    # terminal emulators: `-e PROG ARGS…` / `-x …` / `-- PROG ARGS…` / `--command=…`; kitty, foot: the argv
+    for j, a in enumerate(rest):
+        if a in ("-e", "-x", "--command", "--execute") and j + 1 < len(rest):
+            tail = rest[j + 1:]
+            if len(tail) == 1 and " " in tail[0]:
+                return ("shell", tail)  # -e 'a command line': run through a shell
+            return ("argv", tail)
+        if a.startswith(("--command=", "--execute=")):
+            return ("shell", [a.split("=", 1)[1]])
+        if a == "--":
+            return ("argv", rest[j + 1:]) if j + 1 < len(rest) else None
+    if prog in ("kitty", "foot", "alacritty"):
+        pos = [a for a in rest if not a.startswith("-")]
+        return ("argv", rest[rest.index(pos[0]):]) if pos and prog != "alacritty" else None
+    if prog == "wezterm" and rest[:1] == ["start"]:
+        return ("argv", [a for a in rest[1:] if a != "--"]) if len(rest) > 1 else None
+    return None
+
+
 _PARALLEL_VALUED = frozenset({"-j", "--jobs", "-P", "--max-procs", "-n", "--max-args", "-N", "-L", "--max-lines",
                               "-S", "--sshlogin", "--sshloginfile", "--slf", "--joblog", "--results", "--res",
                               "-a", "--arg-file", "--colsep", "-C", "-d", "--delimiter", "-I", "--replace",
@@ -109,7 +196,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     if argv and not argv[0].islower() and any(c.isupper() for c in argv[0]):
         argv = (fold_case(argv[0]),) + tuple(argv[1:])
     if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel") \
-            and not _PYTHON_RE.fullmatch(argv[0]):
+            and argv[0] not in _LAUNCHERS and not _PYTHON_RE.fullmatch(argv[0]):
         return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
     wrappers: list[str] = []
     sudo = False
@@ -130,8 +217,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         if prog == "script":
             # script [opts] -c CMD [file]: CMD runs in a shell
             for j, a in enumerate(args[1:], 1):
-                if a in ("-c", "--command") and j + 1 < len(args):
-                    shell_strings.append(args[j + 1])
+                if (a in ("-c", "--command") or re.fullmatch(r"-[a-zA-Z]*c", a)) and j + 1 < len(args):
+                    shell_strings.append(args[j + 1])  # -c CMD, also in a cluster (-qc CMD)
                 elif a.startswith("--command="):
                     shell_strings.append(a.split("=", 1)[1])
             if shell_strings:
@@ -139,6 +226,11 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 args = []
                 last = []
                 break
+            # script [opts] [TYPESCRIPT]: the file is where the session is logged; what runs is a shell
+            # reading stdin (`echo 'rm -rf ~' | script -q /dev/null`)
+            wrappers.append("script")
+            args = ["sh"]
+            continue
         if prog == "parallel":
             # parallel [opts] CMD … ::: ARGS …: CMD runs once per argument (or per stdin line)
             wrappers.append("parallel")
@@ -156,10 +248,26 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 shell_strings.append(cmd[0].replace("{}", joined) if "{}" in cmd[0] else f"{cmd[0]} {joined}".strip())
                 args, last = [], []
                 break
+            if not cmd and extra:
+                # parallel ::: 'rm -rf ~' 'make': with no command, each argument is a command line
+                shell_strings.extend(extra[:16])
+                args, last = [], []
+                break
             args = [c for c in cmd if c != "{}"] + extra
             if not args:
                 args = ["echo"]
             continue
+        if prog in _LAUNCHERS:
+            got = _launched(prog, args[1:])
+            if got is not None:
+                wrappers.append(prog)
+                kind, what = got
+                if kind == "shell":
+                    shell_strings.extend(what)
+                    args, last = [], []
+                    break
+                args = list(what)
+                continue
         if prog in ("su",):
             # su [opts] [user] [-c CMD]: run CMD (as a shell string) or a root shell
             sudo = True
