@@ -129,6 +129,8 @@ class _Walker:
         if len(text) > MAX_SOURCE:
             self.issue("too-large", f"{len(text)} characters; only the first {MAX_SOURCE} were read", via)
             text = text[:MAX_SOURCE]
+        if "\\\n" in text:
+            text = join_continuations(text)  # `r`, backslash, newline, `m -rf ~` is `rm -rf ~` to the shell
         plain = _plain_statements(text) if len(text) <= _PLAIN_MAX else None
         if plain is not None:
             return self.plain_layer(text, plain, via, depth, env, upstream)
@@ -1802,6 +1804,50 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
+
+
+def join_continuations(text: str) -> str:
+    """The text with every backslash-newline the shell removes removed: outside single quotes and
+    comments (in double quotes too). Bash joins the lines before it splits words, so `r` backslash
+    newline `m`
+    is the word `rm`; a parser that splits first would see `r` and `m`."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    quote = ""  # "'" or '"' while inside one
+    while i < n:
+        ch = text[i]
+        if quote == "'":
+            j = text.find("'", i)
+            if j < 0:
+                out.append(text[i:])
+                break
+            out.append(text[i:j + 1])
+            i, quote = j + 1, ""
+            continue
+        if ch == "\\":
+            if i + 1 < n and text[i + 1] == "\n":
+                i += 2  # the continuation disappears
+                continue
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        if quote == "":
+            if ch == "'":
+                quote = "'"
+                # ($'…' also ends at an unescaped quote; its backslashes are not continuations either)
+            elif ch == '"':
+                quote = '"'
+            elif ch == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
+                j = text.find("\n", i)
+                j = n if j < 0 else j
+                out.append(text[i:j])
+                i = j
+                continue
+        elif ch == '"':
+            quote = ""
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _bare_input(node: ts.Node, text: "Callable[[ts.Node], str]") -> "ts.Node | None":
