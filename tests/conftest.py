@@ -16,3 +16,15 @@ def _private_adr_home():
     yield _HOME
     import shutil
     shutil.rmtree(_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def offline_judge(tmp_path_factory):
+    """A judge with its own ADR_HOME, offline, for one test module (the engine loads once per module)."""
+    from adr.config import Settings
+    from adr.judge import Judge
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("adrhome")))
+    yield Judge.create(Settings(offline=True), online=False)
+    mp.undo()

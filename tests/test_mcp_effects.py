@@ -9,21 +9,14 @@ import json
 import pytest
 
 from adr.actions import Action, ActionKind, Context, Decision
-from adr.config import Settings
 from adr.engine.core import _mcp_files
-from adr.judge import Judge
-from adr.paths import get_paths
 
 CTX = Context(host="claude-code", session="m", cwd="/home/dev/project", home="/home/dev", tool="mcp")
 
 
 @pytest.fixture(scope="module")
-def judge(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("adrhome")
-    mp.setenv("ADR_HOME", str(home))
-    yield Judge.create(Settings(offline=True), online=False), get_paths()
-    mp.undo()
+def judge(offline_judge):
+    return offline_judge, offline_judge.resolver.paths
 
 
 def _decide(judge, server: str, tool: str, args: dict) -> Decision:

@@ -7,19 +7,14 @@ from __future__ import annotations
 import pytest
 
 from adr.actions import Action, ActionKind, Context, Decision
-from adr.config import Settings
-from adr.judge import Judge
 from adr.shell.fold import fold
 
 CTX = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Bash")
 
 
 @pytest.fixture(scope="module")
-def judge(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("home")))
-    yield Judge.create(Settings(offline=True), online=False)
-    mp.undo()
+def judge(offline_judge):
+    return offline_judge
 
 
 def _decision(judge, cmd: str) -> Decision:

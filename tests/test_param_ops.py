@@ -50,11 +50,8 @@ def test_the_parser_applies_them():
 
 
 @pytest.fixture(scope="module")
-def judge(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("home")))
-    yield Judge.create(Settings(offline=True), online=False)
-    mp.undo()
+def judge(offline_judge):
+    return offline_judge
 
 
 HOME_DELETES = [
