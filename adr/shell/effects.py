@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from adr.shell import sed as sedlib
 from adr.shell.fold import fold
 from adr.shell.words import positionals as _positionals
 
@@ -156,41 +157,11 @@ def _sed_script_text(script: str) -> str | None:
 
 
 def _sed_effects(args: list[str]) -> list[Effect]:
-    inplace = False
-    scripts: list[str] = []
-    script_file = False
-    files: list[str] = []
-    i = 0
-    dd = False
-    while i < len(args):
-        a = args[i]
-        if not dd and a == "--":
-            dd = True
-        elif not dd and (a.startswith("--in-place") or (a.startswith("-") and not a.startswith("--")
-                                                       and re.fullmatch(r"-[nrEsuz]*i.*", a))):
-            inplace = True
-        elif not dd and a in ("-e", "--expression") and i + 1 < len(args):
-            scripts.append(args[i + 1])
-            i += 1
-        elif not dd and a.startswith("--expression="):
-            scripts.append(a.split("=", 1)[1])
-        elif not dd and a in ("-f", "--file") and i + 1 < len(args):
-            script_file = True
-            i += 1
-        elif not dd and a.startswith("-") and len(a) > 1:
-            if a.startswith("-e") and len(a) > 2:
-                scripts.append(a[2:])
-            elif a in ("-l", "--line-length"):
-                i += 1
-        else:
-            files.append(a)
-        i += 1
-    if not inplace:
+    sa = sedlib.parse_args(args)
+    if not sa.inplace:
         return []
-    if not scripts and not script_file and files:
-        scripts.append(files.pop(0))
-    content = _sed_script_text("\n".join(scripts)) if scripts and not script_file else None
-    return [Effect("edit", f, content) for f in files[:MAX_EFFECTS]]
+    content = _sed_script_text("\n".join(sa.scripts)) if sa.scripts and not sa.script_file else None
+    return [Effect("edit", f, content) for f in sa.files[:MAX_EFFECTS]]
 
 
 _AWK_OUT = re.compile(r"""\bprint[f]?\b\s*\(?((?:[^>|;}"]|"(?:[^"\\]|\\.)*")*?)\)?\s*(>>|>|\|)\s*"([^"]+)\"""")

@@ -19,6 +19,8 @@ import tree_sitter as ts
 import tree_sitter_bash as tsb
 
 from adr.shell import effects, interpreters
+from adr.shell import generate
+from adr.shell import sed as sedlib
 from adr.shell.fold import fold
 from adr.shell.params import HOME_MARK, expand_param
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
@@ -68,6 +70,7 @@ class _Draft:
     stdin_text: str | None = None
     heredoc: str | None = None
     output: str | None = None  # statically known stdout, for data-flow into the next stage
+    template: str | None = None  # stdout with unknown input lines as generate.INPUT (sed 's/^/rm /')
     args_dynamic: bool = False
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to the command
     runs_downloaded: str = ""  # a file this same command line downloaded, which this command runs
@@ -112,6 +115,8 @@ class _Walker:
         self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
         self.download_urls: dict[str, str] = {}  # file path → the URL it was downloaded from
         self.git_remotes: dict[str, str] = {}  # remote name → URL added by `git remote add` in this line
+        self.procsubs: dict[str, str] = {}  # `<(…)` as written → what it prints, when known
+        self.procsub_template: str | None = None  # the last `<(…)`'s output made from unknown input
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.nodes = 0
@@ -449,6 +454,18 @@ class _Walker:
                 # `cat list.txt | xargs rm -rf`: operands only known when the producer runs
                 self.computed_operands(nxt, prev[0].argv[0], via)
             out = prev[0].output
+            if nxt.template is not None and out is None:
+                # `ls | sed 's/^/rm -rf /'`: the unknown input is what `ls` prints
+                nxt.template = generate.fill_input(nxt.template, prev[0].raw)
+            elif prev[0].template is not None and nxt.argv and nxt.argv[0] in _LINE_FILTERS and nxt.output is None:
+                nxt.template = prev[0].template  # `… | grep -v x | sh`: some of those lines
+            if out is None and _reads_commands(nxt):
+                if prev[0].template is not None:
+                    # `ls | sed 's/^/rm -rf /' | sh`: the commands made from input known at run time
+                    out = generate.fill_input(prev[0].template, "cat")
+                elif not _input_known_elsewhere(prev[0]):
+                    self.issue("piped-dynamic", f"a shell runs what another program prints: "
+                               f"{prev[0].raw[:80]} | {nxt.argv[0]}", via)
             if out is None:
                 continue
             nxt = cur[0]
@@ -534,9 +551,18 @@ class _Walker:
         for c in r.children:
             if not c.is_named:
                 op += self.text(c)
+        before = len(self.drafts)
         vals, _dyn = self.word(dest, via, depth, sd + 1) if dest is not None else ([""], False)
         path = " ".join(vals)
         fd = self.text(fd_node) if fd_node is not None else ""
+        if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
+            # `sh < <(curl …)`: what those commands print is this program's stdin
+            target.upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv and d is not target)
+            if path in self.procsubs and target.stdin_text is None:
+                target.stdin_text = self.procsubs[path]
+                self.feed(target, target.stdin_text, depth)
+            elif _reads_commands(target):
+                self.unknown_procsub(target, path, via)
         if op in (">&", "<&") and (path.isdigit() or path == "-"):
             target.redirects.append(Redirect(op, path, fd))
             return
@@ -619,7 +645,11 @@ class _Walker:
                 return self.text(node), True
             return (inner if quoted else self.field_split(inner)), False
         if t == "process_substitution":
-            self.substitution(node, via, depth, sd, "<(…)")
+            self.procsub_template = None
+            out = self.substitution(node, via, depth, sd, "<(…)")
+            out = out if out is not None else self.procsub_template
+            if out is not None and len(self.procsubs) < 16:
+                self.procsubs[self.text(node)] = out  # `bash <(echo …)`, `sh < <(printf …)`: the file's text
             return self.text(node), True
         if t == "arithmetic_expansion":
             # $(( 1 + $(cmd) )): the command substitution runs when the expression is evaluated
@@ -724,6 +754,9 @@ class _Walker:
         self.env = saved_env
         if len(drafts) >= 1 and stages and len(stages[-1]) == 1 and stages[-1][0].output is not None:
             return stages[-1][0].output.rstrip("\n")
+        if label == "<(…)" and stages and len(stages[-1]) == 1 and stages[-1][0].template is not None:
+            # `source <(sed 's/^/export /' vars.txt)`: a file whose lines are known up to their input
+            self.procsub_template = generate.fill_input(stages[-1][0].template, "cat").rstrip("\n")
         return None
 
     # ---- simple commands ----------------------------------------------------------------
@@ -922,8 +955,12 @@ class _Walker:
             file_arg = _first_positional(args)
             if file_arg is not None:
                 content = self.written_content(file_arg)
+                if content is None:
+                    content = self.procsubs.get(file_arg)
                 if content is not None:
                     self.nested_shell(content, via, depth, f"script {file_arg}", inherit=d)
+                else:
+                    self.unknown_procsub(d, file_arg, via)
             return
         if prog == "eval":
             before = len(self.issues)
@@ -968,11 +1005,16 @@ class _Walker:
         if prog in ("source", "."):
             if args:
                 content = self.written_content(args[0])
-                if content is not None:
+                if content is None:
+                    content = self.procsubs.get(args[0])
+                if content is None:
+                    self.unknown_procsub(d, args[0], via)
+                else:
                     self.nested_shell(content, via, depth, f"source {args[0]}", inherit=d)
             return
         if prog == "find":
             self.find_exec(d, via, depth)
+            d.template = generate.find_printf(args)
             self.add_effects(effects.find_deletes(args), "find", via)
             return
         if prog == "tee":
@@ -991,6 +1033,14 @@ class _Walker:
                 if a.startswith("of="):
                     self.writes.append(FileWrite(a[3:], None, by="dd", via=via))
             return
+        if prog in ("echo", "printf") and ("xargs" in d.wrappers or "parallel" in d.wrappers):
+            # `… | xargs -I{} echo mv {} {}.bak | sh`: one line per input item
+            if not d.args_dynamic and args[:1] != ["-v"]:
+                filled = [a.replace("{}", generate.INPUT) for a in args]
+                if filled == list(args):
+                    filled.append(generate.INPUT)
+                d.template = echo_output(filled) if prog == "echo" else printf_output(filled)
+            return
         if prog in ("echo",):
             d.output = None if d.args_dynamic else echo_output(list(args))
             return
@@ -1002,12 +1052,23 @@ class _Walker:
                 return
             d.output = printf_output(list(args))
             return
+        if prog == "yes" and not d.args_dynamic:
+            d.output = (" ".join(args) or "y") + "\n"  # (the same line, over and over)
+            return
+        if prog == "cat" and args and all(a in self.procsubs for a in args):
+            d.output = "".join(self.procsubs[a] + "\n" for a in args)  # `cat <(echo …)`
+            return
+        if prog in ("sed", "gsed") and not d.args_dynamic:
+            self.sed_commands(d, via, depth)
+            return
         if prog in ("xxd", "b64decode") or prog.startswith("base") or prog in ("rev", "cat", "tr"):
             return  # output depends on stdin: computed in feed()
         code = interpreters.inline_code(prog, tuple(args))
         if code is not None:
             lang, text = code
-            self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
+            folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
+            if not d.args_dynamic:
+                self.printed(d, lang, text, None, folded)
             return
         lang = interpreters.language_of(prog)
         if lang is not None:
@@ -1066,7 +1127,68 @@ class _Walker:
             d.runs_downloaded = runs
             d.upstream.append(self.downloaded[_plain_path(runs)])
 
-    def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> None:
+    def unknown_procsub(self, d: _Draft, arg: str, via: str) -> None:
+        """`bash <(gen)`, `source <(gen)`, `sh < <(gen)`: a shell runs what `gen` prints; unless a
+        reader's file or a download (judged elsewhere), that text is known only at run time."""
+        if not arg.startswith("<(") or arg in self.procsubs:
+            return
+        if any(u in DOWNLOADERS or u in FILE_READERS for u in d.upstream):
+            return
+        self.issue("piped-dynamic", f"a shell runs what a process substitution prints: {d.raw[:80]}", via)
+
+    def sed_commands(self, d: _Draft, via: str, depth: int) -> None:
+        """sed's own commands (`e CMD`, `s///e` run commands; `w FILE` writes) and the text it
+        prints when its input is not known (a template: see adr.shell.generate)."""
+        sa = sedlib.parse_args(d.argv[1:])
+        if sa.script_file or not sa.scripts:
+            return
+        script = sedlib.parse_script("\n".join(sa.scripts))
+        for cmd in script.runs[:8]:
+            self.nested_shell(cmd, via, depth, "sed e", inherit=d)
+        for target in script.writes[:8]:
+            if target not in ("/dev/stdout", "/dev/stderr"):
+                self.writes.append(FileWrite(target, None, by="sed", via=via))
+        if sa.inplace:
+            return
+        _out, template = generate.sed_text(d.argv[1:], None)
+        if template is not None and sa.files:
+            template = generate.fill_input(template, "cat " + " ".join(sa.files))
+        d.template = template
+        if script.executes_pattern:
+            # `s/.*/CMD/e`: the line, once substituted, is run as a command
+            text = generate.fill_input(template, "cat") if template is not None else None
+            if text is not None:
+                self.nested_shell(text, via, depth, "sed s///e", inherit=d)
+            else:
+                self.issue("piped-dynamic", f"sed runs lines it computes: {d.raw[:80]}", via)
+
+    def printed(self, d: _Draft, lang: str, code: str, data: str | None, folded: str = "") -> None:
+        """The text a one-liner prints (awk and perl -p/-n over their input, literal prints)."""
+        args = d.argv[1:]
+        out: str | None = None
+        template: str | None = None
+        files: list[str] = []
+        if code in args:
+            files = [a for a in args[args.index(code) + 1:] if not a.startswith("-") and "=" not in a]
+        if files and data is not None:
+            return  # it reads its files, not stdin
+        if lang == "awk":
+            fs = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-F"), None) \
+                or next((a[2:] for a in args if a.startswith("-F") and len(a) > 2), None)
+            out, template = generate.awk_text(code, fs if fs not in (" ", None) else None, data)
+        elif lang == "perl" and any(a.startswith("-") and not a.startswith("--") and ("p" in a or "n" in a)
+                                    for a in args):
+            out, template = generate.perl_text(args, code, data)
+        elif data is None:
+            out = generate.printed_literals(lang, folded or code)  # ('r'+'m …' folded to one literal)
+        if out is not None:
+            d.output = out
+        elif template is not None:
+            d.template = generate.fill_input(template, "cat " + " ".join(files)) if files else template
+
+    def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> str:
+        """Judge `code` of `lang` (its folded text, what it spawns, its file effects); returns the
+        folded text."""
         if len(self.scripts) < 64:
             self.scripts.append(Script(lang, code[:MAX_DECODED], via))
         # code that builds its strings from pieces ('cu'+'rl', chr(…), [::-1] …) is judged as the
@@ -1084,6 +1206,7 @@ class _Walker:
             # exec("…") / eval '…' / new Function("…"): more code of the same language
             for inner in interpreters.evaluated_code(lang, folded)[:4]:
                 self.script(lang, inner, _join_via(via, "eval"), depth + 1, d)
+        return folded
 
     def add_effects(self, found: "list[effects.Effect]", by: str, via: str) -> None:
         """Record files a tool or code writes, edits or deletes (bounded, without repeats)."""
@@ -1167,6 +1290,20 @@ class _Walker:
                 and _first_positional(args) in (None, "-"):
             self.script(lang, data, _join_via(via, f"stdin of {prog}"), depth, d)
             return
+        if ("xargs" in d.wrappers or "parallel" in d.wrappers) and (prog in SHELLS or prog == "eval") \
+                and any("{}" in a for a in args):
+            # `… | xargs -I{} sh -c '{}'`: each input line is spliced into the command it runs
+            self.xargs_on(d, [ln for ln in data.split("\n") if ln.strip()][:8], _join_via(via, "xargs"))
+        if d.template is not None and prog in ("echo", "printf") and generate.INPUT in d.template:
+            d.output = "".join(d.template.replace(generate.INPUT, ln) for ln in generate.input_lines(data))
+        elif prog in ("sed", "gsed") and not d.args_dynamic:
+            d.output = generate.sed_text(args, data)[0]
+        elif interpreters.language_of(prog) in ("awk", "perl") and not d.args_dynamic:
+            code = interpreters.inline_code(prog, tuple(args))
+            if code is not None:
+                self.printed(d, code[0], code[1], data)
+        if prog in _LINE_FILTERS and prog not in ("cat", "tee") and _filters_stdin(prog, args):
+            d.output = data  # some of these lines (judging all of them can only add to what is seen)
         if prog == "cat" and not [a for a in args if a != "-"]:
             d.output = data
         elif (prog.startswith("base") and any(a in ("-d", "--decode", "-D") or
@@ -1250,6 +1387,11 @@ _EFFECT_TOOLS = effects.DELETERS | effects.EDITORS | frozenset({"sed", "gsed", "
                                                                "bsdtar", "rsync"})
 
 # programs whose output or output file is content from the network (for download-then-run)
+# programs that pass on some of their input lines, unchanged
+_LINE_FILTERS = frozenset({"grep", "egrep", "fgrep", "rg", "sort", "uniq", "head", "tail", "tac", "shuf", "cat", "tee"})
+# programs that print the files they are given (what they feed a shell is read from disk: adr.shell.runs)
+FILE_READERS = frozenset({"cat", "head", "tail", "tac", "less", "more", "grep", "egrep", "fgrep", "sort", "uniq",
+                          "shuf"})
 DOWNLOADERS = frozenset({"curl", "wget", "wget2", "aria2c", "fetch", "axel", "http", "https", "xh", "lwp-download"})
 
 
@@ -1519,6 +1661,35 @@ def _shell_c_arg(args: list[str]) -> str | None:
                 continue
             return None
     return None
+
+
+def _filters_stdin(prog: str, args: "list[str] | tuple[str, ...]") -> bool:
+    """A line filter reading stdin, not files: `grep -v x`, `sort -u`, `head -n 5` (its words are
+    flags, numbers, and for grep one pattern)."""
+    words = [a for a in args if not a.startswith("-") and not a.isdigit()]
+    if prog in ("grep", "egrep", "fgrep", "rg"):
+        return len(words) <= (0 if any(a in ("-e", "-f") or a.startswith(("--regexp", "--file")) for a in args) else 1)
+    return not words
+
+
+def _reads_commands(d: _Draft) -> bool:
+    """A shell taking its commands on stdin (`… | sh`, `… | bash -s -- args`), not a script or -c."""
+    if not d.argv or d.argv[0] not in SHELLS:
+        return False
+    args = d.argv[1:]
+    if _shell_c_arg(args) is not None:
+        return False
+    return _first_positional(args) in (None, "-") or any(re.fullmatch(r"-[a-z]*s[a-z]*", a) for a in args)
+
+
+def _input_known_elsewhere(p: _Draft) -> bool:
+    """What `p` prints into a shell is judged by another layer: a file a reader prints is read at
+    decision time (adr.shell.runs), and a download run by a shell is a rule of its own."""
+    if not p.argv:
+        return False
+    if p.argv[0] in FILE_READERS and any(not a.startswith("-") for a in p.argv[1:]):
+        return True
+    return p.argv[0] in DOWNLOADERS or any(u in DOWNLOADERS for u in p.upstream)
 
 
 def _first_positional(args: list[str]) -> str | None:

@@ -22,7 +22,7 @@ import tree_sitter_bash as tsb
 
 from adr.shell import interpreters
 from adr.shell.model import ParsedShell, SimpleCommand
-from adr.shell.parse import SHELLS
+from adr.shell.parse import FILE_READERS as _READERS, SHELLS
 
 MAX_RUNS = 64  # Run values from one command line
 MAX_MAKE_TARGETS = 64  # targets followed through prerequisites
@@ -94,7 +94,6 @@ _NODE_VALUED = frozenset({"-r", "--require", "--import", "--loader", "--experime
 _NODE_PRELOAD = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader"})
 _PERL_RUBY_VALUED = frozenset({"-I", "-M", "-m", "-r", "-x", "-C", "-E"})
 _PHP_VALUED = frozenset({"-c", "-d", "-z"})
-_READERS = frozenset({"cat", "head", "tail", "tac", "less", "more"})
 # installed programs and dependencies: run from disk all the time, judged only when an agent wrote them
 INSTALLED = re.compile(r"^/(?:usr|bin|sbin|lib|lib64|etc|nix/store|snap|System|opt/homebrew)/|"
                        r"/(?:node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox)/")

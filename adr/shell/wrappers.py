@@ -28,8 +28,8 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
                         "--chdir", "-h", "--host", "-r", "--role", "-t", "--type", "-U", "--other-user",
                         "-T", "--command-timeout"}), 0),
     "doas": (frozenset({"-u", "-C"}), 0),
-    "xargs": (frozenset({"-I", "-i", "-n", "--max-args", "-P", "--max-procs", "-d", "--delimiter", "-L",
-                         "--max-lines", "-s", "--max-chars", "-E", "-e", "-a", "--arg-file"}), 0),
+    "xargs": (frozenset({"-I", "-n", "--max-args", "-P", "--max-procs", "-d", "--delimiter", "-L",
+                         "--max-lines", "-s", "--max-chars", "-E", "-a", "--arg-file"}), 0),  # -i, -e, -l: value attached or none
     "unbuffer": (frozenset(), 0),
     "caffeinate": (frozenset({"-t", "-w"}), 0),
     "proxychains": (frozenset({"-f"}), 0),
@@ -319,11 +319,20 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             sudo_user = sudo_user or "root"
         i = 1
         env_split: list[str] | None = None
+        xargs_replace = ""  # xargs -I STR / -iSTR / --replace=STR: spelled {} below, as the shell layer reads it
         while i < len(args):
             a = args[i]
             if a == "--":
                 i += 1
                 break
+            if prog == "xargs" and a.startswith("-"):
+                attached = re.fullmatch(r"-[0-9a-zA-Z]*?[Ii](.+)", a) if not a.startswith("--") else None
+                if a == "-I" and i + 1 < len(args):
+                    xargs_replace = args[i + 1]
+                elif a.startswith("--replace="):
+                    xargs_replace = a.split("=", 1)[1]
+                elif attached:
+                    xargs_replace = attached.group(1)
             if prog == "env" and a == "-":
                 i += 1  # `env - cmd`: -i spelled as a lone dash
                 continue
@@ -384,6 +393,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             rest = []
         if not rest and prog == "xargs":
             rest = ["echo"]
+        if xargs_replace not in ("", "{}"):
+            rest = [x.replace(xargs_replace, "{}") for x in rest]
         args = rest
     if args:
         if any(c.isupper() for c in args[0]):
