@@ -214,3 +214,30 @@ def test_continuations_are_kept_where_the_shell_keeps_them():
     assert join('echo "a\\\nb"') == 'echo "ab"'  # double quotes do not
     assert join("# note \\\nrm x") == "# note \\\nrm x"  # a comment ends at the newline
     assert join("make \\\n  -j4 \\\n  all") == "make   -j4   all"
+
+
+# a loop that walks a folder and deletes what it finds deletes the folder's contents, whatever the
+# loop's own variable names are
+WALK_DELETES = [
+    "python3 -c \"import os;[os.remove(os.path.join(r,f)) for r,d,fs in os.walk(os.path.expanduser('~')) for f in fs]\"",
+    "python3 -c \"import pathlib;[p.unlink() for p in pathlib.Path.home().rglob('*') if p.is_file()]\"",
+    "python3 -c \"import os,shutil\nfor e in os.scandir('/home/dev'): shutil.rmtree(e.path, ignore_errors=True)\"",
+    "node -e \"const fs=require('fs'),os=require('os');for(const f of fs.readdirSync(os.homedir()))"
+    "fs.rmSync(os.homedir()+'/'+f,{recursive:true,force:true})\"",
+    "ruby -e \"Dir.glob(File.join(Dir.home, '**', '*')).each { |f| File.delete(f) rescue nil }\"",
+]
+
+
+@pytest.mark.parametrize("cmd", WALK_DELETES)
+def test_a_script_walking_the_home_and_deleting_is_denied(judge, cmd):
+    assert _decision(judge, cmd) is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "python3 -c \"import os; [os.remove(f) for f in os.listdir('.') if f.endswith('.pyc')]\"",
+    "python3 -c \"import os; print(os.listdir(os.path.expanduser('~')))\"",
+    "python3 -c \"import pathlib; print(sum(1 for _ in pathlib.Path.home().rglob('*.py')))\"",
+    "node -e \"console.log(require('fs').readdirSync(require('os').homedir()))\"",
+])
+def test_listing_the_home_or_cleaning_the_project_stays_quiet(judge, cmd):
+    assert _decision(judge, cmd) is Decision.ALLOW, cmd

@@ -605,6 +605,15 @@ _CODE_DELETE = [
     (re.compile(r"""\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
     (re.compile(_S + r"""\s*\.\s*(?:unlink|rmdir)\s*\("""), False),
 ]
+# a folder's entries listed or walked (literal path) …
+_CODE_WALK = re.compile(
+    r"""\b(?:os\s*\.\s*(?:walk|fwalk|scandir|listdir)|glob\s*\.\s*i?glob|readdirSync|readdir|opendirSync|walkSync|"""
+    r"""Dir\s*\.\s*(?:glob|children|entries|each_child|foreach)|Find\s*\.\s*find|find|opendir|scandir|glob|"""
+    r"""RecursiveDirectoryIterator)\s*\(\s*(?:[\w\\]+\s*,\s*|\{[^}]*\}\s*,\s*)?""" + _S
+    + r"""|""" + _S + r"""\s*\.\s*(?:rglob|glob|iterdir|walk|each_child|children)\s*\(|\bDir\s*\[\s*""" + _S)
+# … and some delete call on what was listed: the folder's contents are deleted
+_ANY_DELETE_CALL = re.compile(r"""\b(?:remove|unlink|rmtree|rmdir|removedirs|rmSync|unlinkSync|rimraf|rm_rf|rm_r|rm_f|"""
+                              r"""rm|delete|remove_tree|remove_entry|shred)\s*[(!]|\bunlink\s+[\$@]""")
 _WRITE_CALL = re.compile(r"""\.\s*(?:write|puts|print|writelines|syswrite)\s*\(?\s*""" + _S + r"""|\bprint\s+(?:\{\s*\$?\w+\s*\}|\$?[A-Z_]\w*|\$\w+)\s+""" + _S + r"""|\bfwrite\s*\(\s*\$\w+\s*,\s*""" + _S)
 
 
@@ -651,6 +660,13 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
             path = _unesc(_lit(m, 1))
             if path:
                 out.append(Effect("delete", path, recursive=recursive))
+    if _ANY_DELETE_CALL.search(code):
+        # `for r, _, fs in os.walk('~'): os.remove(…)`, `Path.home().rglob('*')` + unlink,
+        # `fs.readdirSync(home)` + rmSync: whatever the loop does, it deletes in what it walks
+        for m in _CODE_WALK.finditer(code):
+            path = _unesc(next((g for g in m.groups() if g is not None), ""))
+            if path.startswith(("~", "/")):  # (inside the project a loop like this is routine clean-up)
+                out.append(Effect("delete", path, recursive=True))
     seen: set[tuple[str, str]] = set()
     uniq = []
     for e in out:
