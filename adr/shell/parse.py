@@ -213,6 +213,9 @@ class _Walker:
                 made = self.finish(argv, raw, via, depth, False, ())
                 if made and env_prefix:
                     made[0].env = env_prefix
+                for kv in env_prefix:
+                    name, _, value = kv.partition("=")
+                    self.env_hook(name, value, via, depth, made[0] if made else None)
                 stages.append(made)
             if len(stages) > 1:
                 self.wire(stages, via, depth)
@@ -371,6 +374,23 @@ class _Walker:
             self.env.pop(name, None)
         else:
             self.env[name] = " ".join(vals)
+            self.env_hook(name, self.env[name], via, depth, None)
+
+    def env_hook(self, name: str, value: str, via: str, depth: int, d: "_Draft | None") -> None:
+        """A variable whose value later programs run: `export PAGER="sh -c '…'"`, `PROMPT_COMMAND=…`,
+        `GIT_SSH_COMMAND=…`, `BASH_ENV=file`, `NODE_OPTIONS=--require x.js`, `PS1='$(…)'` — the value
+        is judged as what will run (a value known only at run time is left to the rules)."""
+        if not value or name not in _COMMAND_VARS and name not in _STARTUP_VARS and not name.startswith("PS"):
+            return
+        if name in _COMMAND_VARS:
+            text = value.lstrip("|") if name in ("LESSOPEN", "LESSCLOSE") else value
+        elif name in _STARTUP_VARS:
+            text = _STARTUP_VARS[name].format(_sh_quote(value) if name in ("BASH_ENV", "ENV", "PYTHONSTARTUP") else value)
+        elif name in ("PS0", "PS1", "PS2", "PS4") and ("$(" in value or "`" in value):
+            text = ': "' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'  # its substitutions run at every prompt
+        else:
+            return
+        self.nested_shell(text, via, depth, f"${name}", inherit=d)
 
     def pipeline(self, stages_nodes: list[ts.Node], via: str, depth: int, sd: int) -> list[_Draft]:
         stages: list[list[_Draft]] = []
@@ -839,6 +859,8 @@ class _Walker:
             prog = draft[0].argv[0]
             for f in feeders:
                 f.downstream.append(prog)
+        for k, v in local_env.items():
+            self.env_hook(k, v, via, depth, draft[0] if draft else None)
         if draft and local_env:
             draft[0].env = tuple(f"{k}={v}" for k, v in local_env.items())
         elif not draft and local_env:
@@ -1529,6 +1551,21 @@ _DOCKER_VALUED = frozenset({
     "--index", "--service-ports"})
 _DOCKER_SUBS = {("run",), ("exec",), ("container", "run"), ("container", "exec"), ("compose", "run"),
                 ("compose", "exec")}
+
+
+# variables whose value a later program runs as a command line
+_COMMAND_VARS = frozenset({
+    "PROMPT_COMMAND", "PAGER", "GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "BAT_PAGER", "DELTA_PAGER", "EDITOR", "VISUAL",
+    "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "SVN_EDITOR", "SUDO_EDITOR", "KUBE_EDITOR", "FCEDIT", "GIT_SSH_COMMAND",
+    "GIT_SSH", "GIT_PROXY_COMMAND", "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_ASKPASS", "GIT_EXTERNAL_DIFF", "LESSOPEN",
+    "LESSCLOSE", "BROWSER", "RSYNC_RSH", "CVS_RSH", "DIFFPROG", "MERGETOOL",
+})
+# variables naming code every later shell or interpreter loads: what that run looks like
+_STARTUP_VARS = {
+    "BASH_ENV": "source {}", "ENV": "source {}", "PYTHONSTARTUP": "python3 {}", "NODE_OPTIONS": "node {} -e 0",
+    "JAVA_TOOL_OPTIONS": "java {} -version", "_JAVA_OPTIONS": "java {} -version", "JDK_JAVA_OPTIONS": "java {} -version",
+    "PERL5OPT": "perl {} -e 1", "RUBYOPT": "ruby {} -e 1",
+}
 
 
 def _sh_quote(a: str) -> str:
