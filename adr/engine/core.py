@@ -16,6 +16,7 @@ from typing import Any, Iterable, Protocol, Sequence
 
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
+from adr.engine.embedded import embedded_commands
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
@@ -499,6 +500,9 @@ class _Run:
         if base == "package.json":
             for name, script in _lifecycle_scripts(fs.content):
                 self.shell(script, note=f"package.json {name} script", depth=depth + 1)
+        for where, cmd in embedded_commands(fs.path, fs.content):
+            # a devcontainer's postCreateCommand, a VS Code task, a pre-commit entry, tox commands …
+            self.shell(cmd, note=f"{base} {where}", depth=depth + 1)
         lang = _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content)
         if lang and lang != "shell":
             self.check(self.e._index.by_on.get("script", _EMPTY),
