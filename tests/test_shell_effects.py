@@ -120,6 +120,8 @@ def test_delete_subject_knows_outside_the_project_and_recursion():
     (("gh", "gist", "create", "--public", "a.txt", "b.txt"), ("a.txt", "b.txt")),
     (("mail", "-s", "s", "-A", "report.pdf", "a@x"), ("report.pdf",)),
     (("croc", "send", "dump.tar"), ("dump.tar",)),
+    (("lftp", "-e", "put k.pem; bye", "ftp://x"), ("k.pem",)),  # (was read as `k.pem;`)
+    (("lftp", "-c", "open ftp://x; mput a.txt"), ("a.txt",)),
 ])
 def test_uploaded_files(argv, files):
     assert uploaded_files(argv[0], argv[1:]) == files

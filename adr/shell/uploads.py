@@ -167,6 +167,6 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]") -> tuple[str,
     elif prog in ("smbclient", "lftp", "tftp", "ftp"):
         for i, a in enumerate(args):
             if a in ("-c", "-e") and i + 1 < len(args):
-                out += re.findall(r"(?:^|;)\s*m?put\s+(\S+)", args[i + 1])
+                out += re.findall(r"(?:^|;)\s*m?put\s+([^\s;]+)", args[i + 1])
     out = [p for p in out if p and p not in ("-", "/dev/stdin")]
     return tuple(dict.fromkeys(out))[:MAX_UPLOADS]
