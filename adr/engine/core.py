@@ -17,6 +17,7 @@ from typing import Any, Iterable, Protocol, Sequence
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.embedded import embedded_commands
+from adr.engine.mcpcalls import command_lines
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
@@ -427,8 +428,7 @@ class _Run:
         with the same rules as the built-in tools."""
         note = f"via MCP {a.mcp_server}.{a.mcp_tool}"
         args = _mcp_arguments(a.arguments)
-        cmd = _mcp_command(args)
-        if cmd:
+        for cmd in command_lines(a.mcp_server, a.mcp_tool, args):
             self.shell(cmd, note=note)
         for kind, path, content in _mcp_files(a.mcp_tool, args):
             self.file(FileSubject(kind, path, content, self.cwd, self.home, by="mcp"), note=note)
@@ -586,17 +586,6 @@ def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | N
         else:
             out.append(("read", path, None))
     return out
-
-
-def _mcp_command(data: dict[str, Any]) -> str:
-    for key in ("command", "cmd", "script", "shell_command"):
-        v = data.get(key)
-        if isinstance(v, str):
-            return v
-        if isinstance(v, list) and all(isinstance(x, str) for x in v):
-            import shlex
-            return " ".join(shlex.quote(x) for x in v)
-    return ""
 
 
 SHIPPED_INDEX = "PACKS"  # in the shipped rules folder: every pack it must hold (+ its sha256 in a build)

@@ -1,0 +1,102 @@
+"""The command lines an MCP tool call amounts to, for the shell rules.
+
+MCP servers wrap shells (`execute_command {command}`), interpreters (`run_python {code}`, a notebook's
+`execute_cell {source}`) and CLIs (`kubectl {args: "delete ns prod"}`, `git_push {force: true}`).
+Each call is turned into the shell text that does the same thing — `python3 -c CODE`,
+`kubectl delete ns prod`, `git push --force` — so the rules that judge the built-in shell tool judge
+the MCP call too, spellings and all. Nothing here runs anything.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+MAX_CODE = 256 * 1024
+MAX_LINES = 4
+
+_COMMAND_KEYS = ("command", "cmd", "script", "shell_command")
+_CODE_KEYS = ("code", "source", "python_code", "cell", "snippet", "program")
+# words in a server's or tool's name (or a `language` argument) → the one-liner that runs its code
+_LANGUAGES = {
+    "python": "python3 -c", "py": "python3 -c", "python3": "python3 -c", "ipython": "python3 -c",
+    "jupyter": "python3 -c", "notebook": "python3 -c", "node": "node -e", "nodejs": "node -e",
+    "javascript": "node -e", "js": "node -e", "typescript": "node -e", "ts": "node -e", "deno": "node -e",
+    "ruby": "ruby -e", "rb": "ruby -e", "perl": "perl -e", "php": "php -r", "lua": "lua -e",
+    "bash": "bash -c", "sh": "sh -c", "shell": "sh -c", "zsh": "zsh -c", "powershell": "pwsh -c",
+}
+# CLIs MCP servers commonly wrap: the tool's arguments are that program's
+_CLIS = frozenset({"kubectl", "git", "docker", "helm", "terraform", "aws", "gcloud", "az", "gh", "npm", "pip",
+                   "podman", "pulumi", "vault", "heroku", "fly", "flyctl", "vercel", "wrangler", "doctl",
+                   "psql", "mysql", "redis", "mongosh", "sqlite3", "systemctl", "brew", "apt", "cargo"})
+_POSITIONAL_KEYS = ("subcommand", "resource", "kind", "name", "remote", "branch", "refspec", "ref", "target",
+                    "path", "paths", "files", "namespace_name")
+_FLAG_VALUE_KEYS = {"mode": "--{}", "strategy": "--strategy={}", "namespace": "--namespace={}"}
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower())
+
+
+def _quote_argv(v: list[Any]) -> str:
+    return " ".join(shlex.quote(x) for x in v if isinstance(x, str))
+
+
+def _command(args: dict[str, Any]) -> str:
+    for key in _COMMAND_KEYS:
+        v = args.get(key)
+        if isinstance(v, str):
+            return v
+        if isinstance(v, list) and all(isinstance(x, str) for x in v):
+            return _quote_argv(v)
+    return ""
+
+
+def _code(server: str, tool: str, args: dict[str, Any]) -> str:
+    code = next((v for k in _CODE_KEYS if isinstance(v := args.get(k), str)), None)
+    if not code:
+        return ""
+    lang = args.get("language") or args.get("lang") or args.get("kernel") or ""
+    names = _words(str(lang)) + _words(tool) + _words(server)
+    runner = next((_LANGUAGES[w] for w in names if w in _LANGUAGES), None)
+    if runner is None:
+        return ""
+    if runner.startswith("python3") and any(ln.lstrip().startswith("!") for ln in code.splitlines()):
+        # a notebook's `!cmd` lines are shell commands
+        shell = [ln.lstrip()[1:] for ln in code.splitlines() if ln.lstrip().startswith("!")]
+        code = "\n".join(ln for ln in code.splitlines() if not ln.lstrip().startswith("!"))
+        return "\n".join(shell[:32] + ([f"{runner} {shlex.quote(code[:MAX_CODE])}"] if code.strip() else []))
+    return f"{runner} {shlex.quote(code[:MAX_CODE])}"
+
+
+def _cli(server: str, tool: str, args: dict[str, Any]) -> str:
+    """`kubectl {args}`, `git_push {force: true, remote: origin}` → `kubectl …`, `git push --force origin`."""
+    tw, sw = _words(tool), _words(server)
+    prog = next((w for w in tw[:1] + sw if w in _CLIS), None)
+    if prog is None:
+        return ""
+    sub = [w for w in tw if w != prog][:2] if tw and tw[0] == prog else []
+    raw = args.get("args", args.get("arguments", args.get("argv")))
+    if isinstance(raw, str):
+        return f"{prog} {raw}"
+    if isinstance(raw, list):
+        return f"{prog} {_quote_argv(raw)}"
+    if not sub:
+        return ""
+    words = [prog, *sub]
+    for key, v in list(args.items())[:32]:
+        if v is True:
+            words.append("--" + key.replace("_", "-"))
+        elif isinstance(v, str) and key in _FLAG_VALUE_KEYS:
+            words.append(_FLAG_VALUE_KEYS[key].format(v))
+        elif isinstance(v, str) and key in _POSITIONAL_KEYS:
+            words.append(v)
+        elif isinstance(v, list) and key in _POSITIONAL_KEYS:
+            words.extend(x for x in v[:32] if isinstance(x, str))
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def command_lines(server: str, tool: str, args: dict[str, Any]) -> list[str]:
+    """The shell text(s) this call amounts to (none when it is not a command, code or CLI call)."""
+    out = [c for c in (_command(args), _code(server, tool, args), _cli(server, tool, args)) if c]
+    return list(dict.fromkeys(out))[:MAX_LINES]
