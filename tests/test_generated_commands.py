@@ -227,3 +227,20 @@ def test_xargs_options_with_attached_values(argv, program):
 def test_the_parse_records_no_guess_for_a_reader():
     p = parse("cat notes.txt | sh")
     assert not [i for i in p.issues if i.kind == "piped-dynamic"]
+
+
+@pytest.mark.parametrize("cmd", [
+    "printf 'rm\\0-rf\\0/home/dev' | xargs -0 sh -c '\"$@\"' _",  # NUL-separated words, "$@" as words
+    "printf 'rm -rf /home/dev' | xargs sh -c '\"$@\"' _",
+    "sh -c '\"$@\"' _ rm -rf ~",
+])
+def test_words_handed_to_a_shell_script_by_xargs_are_its_parameters(judge, cmd):
+    assert _verdict(judge, cmd).decision is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "echo a b | xargs sh -c 'echo $0 $1'", "sh -c 'echo \"$@\"' _ a b",
+    "find . -name '*.py' -print0 | xargs -0 sh -c 'for f; do wc -l \"$f\"; done' _",
+])
+def test_routine_xargs_scripts_stay_quiet(judge, cmd):
+    assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd

@@ -241,3 +241,28 @@ def test_a_script_walking_the_home_and_deleting_is_denied(judge, cmd):
 ])
 def test_listing_the_home_or_cleaning_the_project_stays_quiet(judge, cmd):
     assert _decision(judge, cmd) is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "perl -e 'system(\"rm\",\"-rf\",$ENV{HOME})'",  # a list call with the home from %ENV
+    "perl -e 'system(\"rm -rf $ENV{HOME}\")'",
+    "ruby -e 'system(\"rm\", \"-rf\", Dir.home)'",
+    "php -r 'pcntl_exec(\"/bin/rm\", [\"-rf\", \"/home/dev\"]);'",
+    "rsync -a --delete /tmp/empty/ ~/",  # a mirror of nothing into the home
+    "rsync -a --delete /tmp/empty/ /",
+])
+def test_more_spellings_of_the_home_delete_are_denied(judge, cmd):
+    assert _decision(judge, cmd) is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", ["rm -rf $OLDPWD", "rm -rf \"$OLDPWD\"/*", "rm -rf ~-"])
+def test_deleting_the_previous_directory_asks(judge, cmd):
+    assert _decision(judge, cmd) is not Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "perl -e 'system(\"make\", \"test\")'", "perl -e 'print $ENV{HOME}'",
+    "rsync -a --delete build/ dist/", "rsync -az --delete /mnt/data/ /media/backup/data/",
+])
+def test_routine_spawns_and_mirrors_stay_quiet(judge, cmd):
+    assert _decision(judge, cmd) is Decision.ALLOW, cmd

@@ -75,8 +75,8 @@ class Resolver:
         budget = [MAX_RESOLVE, MAX_GLOB, MAX_SCAN]
         for raw, cwd in list(dict.fromkeys(targets))[:MAX_TARGETS]:
             key = normalize(raw, cwd, home)
-            if not key:
-                continue
+            if not key or "\0" in raw:
+                continue  # (no file name holds a NUL: nothing on disk to look up)
             got = out.setdefault(key, {})
             # in another user's home: self-defense keys it apart (`/home/www` may link to our home)
             own = other_home(raw, cwd, home, start)

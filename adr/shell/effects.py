@@ -87,11 +87,19 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
     if prog in ("tar", "gtar", "bsdtar") and "--remove-files" in args:
         # the inputs are deleted once archived: the archive may be anywhere (/dev/null, a pipe, a host)
         return [Effect("delete", p, recursive=True) for p in _tar_inputs(args)[:MAX_EFFECTS]]
-    if prog == "rsync" and any(a in ("--remove-source-files", "--remove-sent-files") for a in args):
+    if prog == "rsync":
         pos = _positionals(args, _RSYNC_VALUED)
-        # the source files are deleted once sent (their folders stay)
-        return [Effect("delete", p.rstrip("/") + "/**" if p.endswith("/") else p, spares=("dirs",))
-                for p in pos[:-1][:MAX_EFFECTS] if ":" not in p.split("/", 1)[0]]
+        out: list[Effect] = []
+        if any(a in ("--remove-source-files", "--remove-sent-files") for a in args):
+            # the source files are deleted once sent (their folders stay)
+            out += [Effect("delete", p.rstrip("/") + "/**" if p.endswith("/") else p, spares=("dirs",))
+                    for p in pos[:-1][:MAX_EFFECTS] if ":" not in p.split("/", 1)[0]]
+        if len(pos) >= 2 and any(a == "--del" or a.startswith("--delete") for a in args) \
+                and ":" not in pos[-1].split("/", 1)[0] and not pos[-1].startswith("rsync://"):
+            # `rsync -a --delete empty/ ~/`: what the source lacks is deleted from the local destination —
+            # with an empty or unrelated source, all of it
+            out.append(Effect("delete", pos[-1], recursive=True))
+        return out
     return []
 
 

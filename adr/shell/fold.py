@@ -13,7 +13,7 @@ import base64
 import binascii
 import codecs
 import re
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 MAX_CODE = 64 * 1024  # characters of code that are folded
 MAX_TOKENS = 20_000
@@ -630,7 +630,8 @@ _REFLECT = [
 # layer calls the home), so that `subprocess.call(['rm', '-rf', os.path.expanduser('~')])` or
 # `spawnSync('rm', ['-rf', os.homedir()])` is judged like `rm -rf ~`. A path under the home keeps its tail.
 _Q = r"""(['"])"""
-_HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", str]]] = {
+_PERL_HOME = re.compile(r'\$ENV\s*\{\s*[\'"]?HOME[\'"]?\s*\}')
+_HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", "str | Callable[[re.Match[str]], str]"]]] = {
     "python": [
         (re.compile(r"""\b(?:(?:__import__\(\s*['"]os(?:\.path)?['"]\s*\)|os)\s*\.\s*)?(?:path\s*\.\s*)?expanduser\s*\(\s*"""
                     + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
@@ -648,6 +649,12 @@ _HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", str]]] = {
     "php": [
         (re.compile(r"""\bgetenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
         (re.compile(r"""\$_(?:SERVER|ENV)\s*\[\s*""" + _Q + r"""HOME\1\s*\]"""), '"~"'),
+    ],
+    "perl": [
+        # inside a double-quoted string the home is interpolated: "rm -rf $ENV{HOME}/x" → "rm -rf ~/x"
+        (re.compile(r'"(?:[^"\\\n]|\\.)*"'), lambda m: _PERL_HOME.sub("~", m.group(0))),
+        (re.compile(r'\$ENV\s*\{\s*[\'"]?HOME[\'"]?\s*\}'), '"~"'),
+        (re.compile(r"\bFile::HomeDir->my_home\b(?:\s*\(\s*\))?"), '"~"'),
     ],
     "ruby": [
         (re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""), '"~"'),

@@ -96,7 +96,8 @@ _CALL_RE = re.compile(
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
     r"do\s+shell\s+script|do\s+script)\s*\(?\s*)" + _STR)
 _LIST_CALL_RE = re.compile(
-    r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder)"
+    r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder|"
+    r"system|exec|pcntl_exec|spawnp)"
     r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})\]?")  # spawn("rm", ["-rf", …]) too
 # groovy: `"cmd".execute()`, `["sh", "-c", "cmd"].execute()`
 _EXECUTE_RE = re.compile(r"(?:\[\s*((?:" + _STR + r"\s*,?\s*){1,64})\]|" + _STR + r")\s*\.\s*execute\s*\(")

@@ -631,6 +631,9 @@ class _Walker:
         if t == "string_content":
             return unescape_double_quoted(self.text(node)), False
         if t in ("string", "translated_string"):
+            if "@" in self.env and self.text(node) in ('"$@"', '"${@}"'):
+                # "$@": each positional parameter is a word of its own (sh -c '"$@"' _ rm -rf x)
+                return _UNQUOTED_SPLIT.join(self.env["@"].split()), False
             parts, dyn = [], False
             children = node.named_children
             if not children:  # "" or only blanks ("  " has no string_content node)
@@ -1298,12 +1301,12 @@ class _Walker:
             self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
         elif prog in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers):
             # `echo .git | xargs rm -rf`: the words on stdin are more targets
-            words = [w for w in data.split() if w][:32]
+            words = _xargs_words(data)[:32]
             if words:
                 self.add_effects(effects.tool_effects(prog, list(args) + words), prog, via)
         elif ("xargs" in d.wrappers or "parallel" in d.wrappers) and _changes_its_operands(prog.rsplit("/", 1)[-1], list(args)):
             # `echo ~/.config/adr/config.yaml | xargs sed -i …`: the words on stdin are its files
-            self.xargs_on(d, [w for w in data.split() if w][:8], _join_via(via, "xargs"))
+            self.xargs_on(d, _xargs_words(data)[:8], _join_via(via, "xargs"))
         if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
             return
@@ -1312,10 +1315,14 @@ class _Walker:
                 and _first_positional(args) in (None, "-"):
             self.script(lang, data, _join_via(via, f"stdin of {prog}"), depth, d)
             return
-        if ("xargs" in d.wrappers or "parallel" in d.wrappers) and (prog in SHELLS or prog == "eval") \
-                and any("{}" in a for a in args):
-            # `… | xargs -I{} sh -c '{}'`: each input line is spliced into the command it runs
-            self.xargs_on(d, [ln for ln in data.split("\n") if ln.strip()][:8], _join_via(via, "xargs"))
+        if ("xargs" in d.wrappers or "parallel" in d.wrappers) and (prog in SHELLS or prog == "eval"):
+            if any("{}" in a for a in args):
+                # `… | xargs -I{} sh -c '{}'`: each input line is spliced into the command it runs
+                self.xargs_on(d, [ln for ln in data.replace("\0", "\n").split("\n") if ln.strip()][:8],
+                              _join_via(via, "xargs"))
+            elif _shell_c_arg(list(args)) is not None or prog == "eval":
+                # `printf 'rm\0-rf\0/x' | xargs -0 sh -c '"$@"' _`: the words become the script's $1 …
+                self.xargs_on(d, _xargs_words(data)[:32], _join_via(via, "xargs"))
         if d.template is not None and prog in ("echo", "printf") and generate.INPUT in d.template:
             d.output = "".join(d.template.replace(generate.INPUT, ln) for ln in generate.input_lines(data))
         elif prog in ("sed", "gsed") and not d.args_dynamic:
@@ -1698,6 +1705,11 @@ def _shell_c_arg(args: list[str]) -> str | None:
                 continue
             return None
     return None
+
+
+def _xargs_words(data: str) -> list[str]:
+    """The items xargs reads: blank- or newline-separated, or NUL-separated (-0)."""
+    return [w for w in data.replace("\0", " ").split() if w]
 
 
 def _filters_stdin(prog: str, args: "list[str] | tuple[str, ...]") -> bool:
