@@ -265,3 +265,21 @@ def find_printf(args: "list[str] | tuple[str, ...]") -> str | None:
 
     text = _FIND_DIRECTIVE.sub(directive, fmt[:MAX_TEXT])
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "0": ""}.get(m.group(1), m.group(1)), text)
+
+
+_AWK_SYSTEM = re.compile(r"""\bsystem\s*\(((?:"(?:[^"\\]|\\.)*"|[^()"]|\([^()]*\))*)\)""")
+_AWK_PRINT_TO_SHELL = re.compile(
+    r"""\b(printf?)\b\s*\(?((?:"(?:[^"\\]|\\.)*"|[^;}\n>|"])*)\)?\s*\|\s*"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*\"""")
+
+
+def awk_commands(program: str, field_sep: str | None, data: str | None) -> tuple[str | None, str | None]:
+    """(commands, template) that an awk program runs: `system(EXPR)` and `print EXPR | "sh"`, with
+    EXPR read like a print's (string literals, fields, concatenation)."""
+    prog = program[:sedlib.MAX_SCRIPT]
+    exprs = [("print", m.group(1)) for m in _AWK_SYSTEM.finditer(prog)]
+    exprs += [(m.group(1), m.group(2)) for m in _AWK_PRINT_TO_SHELL.finditer(prog)]
+    if not exprs:
+        return None, None
+    lines = input_lines(data) if data is not None else [INPUT]
+    text = _bounded("".join(_awk_print(kind, expr, line, field_sep) for line in lines for kind, expr in exprs))
+    return (text, None) if data is not None else (None, text)

@@ -71,6 +71,7 @@ class _Draft:
     heredoc: str | None = None
     output: str | None = None  # statically known stdout, for data-flow into the next stage
     template: str | None = None  # stdout with unknown input lines as generate.INPUT (sed 's/^/rm /')
+    runs_template: str | None = None  # commands it runs (awk system(…)) with unknown input as INPUT
     args_dynamic: bool = False
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to the command
     runs_downloaded: str = ""  # a file this same command line downloaded, which this command runs
@@ -474,12 +475,16 @@ class _Walker:
                 # `cat list.txt | xargs rm -rf`: operands only known when the producer runs
                 self.computed_operands(nxt, prev[0].argv[0], via)
             out = prev[0].output
+            if nxt.runs_template is not None and out is None:
+                # `ls | awk '{system("rm -rf " $0)}'`: the commands, from what `ls` prints
+                self.nested_shell(generate.fill_input(nxt.runs_template, prev[0].raw), via, depth,
+                                  f"{nxt.argv[0]} system()", inherit=nxt)
             if nxt.template is not None and out is None:
                 # `ls | sed 's/^/rm -rf /'`: the unknown input is what `ls` prints
                 nxt.template = generate.fill_input(nxt.template, prev[0].raw)
             elif prev[0].template is not None and nxt.argv and nxt.argv[0] in _LINE_FILTERS and nxt.output is None:
                 nxt.template = prev[0].template  # `… | grep -v x | sh`: some of those lines
-            if out is None and _reads_commands(nxt):
+            if out is None and nxt.runs_template is None and _reads_commands(nxt):
                 if prev[0].template is not None:
                     # `ls | sed 's/^/rm -rf /' | sh`: the commands made from input known at run time
                     out = generate.fill_input(prev[0].template, "cat")
@@ -1200,7 +1205,16 @@ class _Walker:
         if lang == "awk":
             fs = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-F"), None) \
                 or next((a[2:] for a in args if a.startswith("-F") and len(a) > 2), None)
-            out, template = generate.awk_text(code, fs if fs not in (" ", None) else None, data)
+            fs = fs if fs not in (" ", None) else None
+            out, template = generate.awk_text(code, fs, data)
+            runs, runs_template = generate.awk_commands(code, fs, data)
+            if runs is not None:
+                self.nested_shell(runs, d.via, d.depth, f"{d.argv[0]} system()", inherit=d)
+            elif runs_template is not None and files:
+                self.nested_shell(generate.fill_input(runs_template, "cat " + " ".join(files)), d.via, d.depth,
+                                  f"{d.argv[0]} system()", inherit=d)
+            elif runs_template is not None:
+                d.runs_template = runs_template  # its input comes from the stage before (wire)
         elif lang == "perl" and any(a.startswith("-") and not a.startswith("--") and ("p" in a or "n" in a)
                                     for a in args):
             out, template = generate.perl_text(args, code, data)
@@ -1309,6 +1323,9 @@ class _Walker:
             self.xargs_on(d, _xargs_words(data)[:8], _join_via(via, "xargs"))
         if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
+            return
+        if prog not in SHELLS and _reads_commands(d):
+            self.nested_shell(data, via, depth, f"lines {prog} runs", inherit=d)  # awk '{system($0)}'
             return
         lang = interpreters.language_of(prog)
         if lang is not None and lang != "awk" and interpreters.inline_code(prog, tuple(args)) is None \
@@ -1721,8 +1738,15 @@ def _filters_stdin(prog: str, args: "list[str] | tuple[str, ...]") -> bool:
     return not words
 
 
+_AWK_RUNS_INPUT = re.compile(r"""\bsystem\s*\(\s*[$A-Za-z_]|\|\s*"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\b""")
+
+
 def _reads_commands(d: _Draft) -> bool:
-    """A shell taking its commands on stdin (`… | sh`, `… | bash -s -- args`), not a script or -c."""
+    """A shell taking its commands on stdin (`… | sh`, `… | bash -s -- args`), not a script or -c;
+    or awk running its input lines (`awk '{system($0)}'`, `print | "sh"`)."""
+    if d.argv and interpreters.language_of(d.argv[0]) == "awk":
+        code = interpreters.inline_code(d.argv[0], tuple(d.argv[1:]))
+        return code is not None and _AWK_RUNS_INPUT.search(code[1]) is not None
     if not d.argv or d.argv[0] not in SHELLS:
         return False
     args = d.argv[1:]
