@@ -34,7 +34,8 @@ class Effect:
     spares: tuple[str, ...] = ()
 
 
-DELETERS = frozenset({"rm", "unlink", "rmdir", "shred", "gshred", "srm", "wipe", "trash", "trash-put", "gio", "grm"})
+DELETERS = frozenset({"rm", "unlink", "rmdir", "shred", "gshred", "srm", "wipe", "trash", "trash-put", "gio", "grm",
+                      "rimraf", "del-cli"})  # (rimraf, del-cli: the npm packages, run by npx, delete trees)
 EDITORS = frozenset({"ed", "red", "ex", "vim", "vi", "nvim", "view", "vimdiff", "gvim"})
 _SED = frozenset({"sed", "gsed"})
 _AWK = frozenset({"awk", "gawk", "mawk", "nawk"})
@@ -144,7 +145,7 @@ def _delete_effects(prog: str, args: list[str]) -> list[Effect]:
                                                 or (a.startswith("-") and not a.startswith("--") and "u" in a)
                                                 for a in args):
         return []  # shred without -u overwrites in place (a write of the data, the file stays)
-    recursive = prog in ("trash", "trash-put", "gio", "srm", "wipe") or any(
+    recursive = prog in ("trash", "trash-put", "gio", "srm", "wipe", "rimraf", "del-cli") or any(
         a in ("-r", "-R", "--recursive") or (a.startswith("-") and not a.startswith("--") and ("r" in a or "R" in a))
         for a in args if a != "--")
     valued = frozenset({"-n", "--iterations", "-s", "--size"}) if prog in ("shred", "gshred") else frozenset()

@@ -25,7 +25,7 @@ from adr.shell.fold import fold
 from adr.shell.params import HOME_MARK, expand_param
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
 from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_output, unescape_double_quoted, unescape_word
-from adr.shell.wrappers import glob_program, unwrap
+from adr.shell.wrappers import glob_program, runner_command, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
 MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
@@ -1013,6 +1013,12 @@ class _Walker:
                 self.nested_shell(" ".join(_sh_quote(a) for a in inner), via, depth, f"{prog} {args[0]}", inherit=d)
         for cmd in _option_commands(prog, args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
+        ran = runner_command(d.argv)
+        if ran is not None:
+            # `uv run X`, `conda run -n e X`, `npx rimraf ~`, `nix-shell --run 'X'`, `gdb --args X`: X runs too
+            how, what = ran
+            text = what[0] if how == "shell" else " ".join(_sh_quote(a) for a in what)
+            self.nested_shell(text, via, depth, f"{prog} runs", inherit=d)
         if prog == "trap" and args and args[0] not in ("-l", "-p"):
             self.nested_shell(args[0], via, depth, "trap handler", inherit=d)
             return

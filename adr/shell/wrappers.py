@@ -49,6 +49,24 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "runuser": (frozenset({"-u", "--user", "-g", "--group"}), 0),
     "systemd-run": (frozenset({"-p", "--property", "-u", "--unit", "--description", "--slice", "-E",
                                "--setenv", "--uid", "--gid", "--on-calendar", "--on-active"}), 0),
+    "chrt": (frozenset(), 1),  # chrt [opts] PRIORITY CMD
+    "taskset": (frozenset(), 1),  # taskset [-c] MASK CMD
+    "firejail": (frozenset(), 0),
+    "flatpak-spawn": (frozenset(), 0),
+    "distrobox-host-exec": (frozenset(), 0),
+    "host-spawn": (frozenset(), 0),
+    "nsenter": (frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid", "-w", "--wd", "-r", "--root"}), 0),
+    "unshare": (frozenset({"--map-user", "--map-group", "-S", "--setuid", "-G", "--setgid", "-R", "--root", "-w",
+                           "--wd", "--propagation", "--setgroups"}), 0),
+    "valgrind": (frozenset(), 0),
+    "cpulimit": (frozenset({"-l", "--limit", "-p", "--pid", "-e", "--exe"}), 0),
+    "faketime": (frozenset(), 1),  # faketime [-f] TIMESTAMP CMD
+    "proot": (frozenset({"-r", "--rootfs", "-b", "--bind", "-w", "--cwd", "-q", "--qemu", "-k", "--kernel-release"}), 0),
+    "dtach": (frozenset({"-n", "-c", "-A", "-a", "-e", "-r"}), 0),
+    "abduco": (frozenset({"-n", "-c", "-A", "-a", "-e"}), 0),
+    "eatmydata": (frozenset(), 0),
+    "with-contenv": (frozenset(), 0),
+    "entr": (frozenset(), 0),
 }
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
@@ -443,3 +461,120 @@ FOLDABLE = frozenset(GLOB_CANDIDATES) | frozenset(_WRAPPERS) | frozenset({
     "telnet", "whois", "nslookup", "dig", "host", "ping", "nmap", "tor", "socket", "busybox", "enable", "vault",
     "heroku", "vercel", "fly", "flyctl", "wrangler", "stripe", "doppler", "restic", "borg", "mc", "azcopy"})
 
+
+
+# ---- runners: a tool's subcommand that runs a command for you ---------------------------------------
+# (program, subcommand) → options of the runner that take a value; the command follows them (after
+# `--` when given). The runner's own command stays as it is (supply and script rules read it); the
+# command it runs is judged as well.
+_RUNNERS: dict[tuple[str, str], frozenset[str]] = {
+    ("uv", "run"): frozenset({"--with", "--python", "-p", "--directory", "--project", "--package", "--env-file",
+                              "--extra", "--group", "--index", "--index-url", "--from"}),
+    ("poetry", "run"): frozenset({"-C", "--directory", "-P", "--project"}),
+    ("pipenv", "run"): frozenset(), ("pdm", "run"): frozenset({"-p", "--project"}), ("hatch", "run"): frozenset(),
+    ("rye", "run"): frozenset(), ("pixi", "run"): frozenset({"-e", "--environment", "--manifest-path"}),
+    ("conda", "run"): frozenset({"-n", "--name", "-p", "--prefix", "--cwd"}),
+    ("mamba", "run"): frozenset({"-n", "--name", "-p", "--prefix"}),
+    ("micromamba", "run"): frozenset({"-n", "--name", "-p", "--prefix"}),
+    ("pnpm", "exec"): frozenset({"-C", "--dir", "--filter", "-F"}), ("yarn", "exec"): frozenset(),
+    ("npm", "exec"): frozenset({"-p", "--package", "-w", "--workspace", "-c", "--call"}),
+    ("mise", "exec"): frozenset({"-C", "--cd", "-j", "--jobs"}), ("mise", "x"): frozenset({"-C", "--cd"}),
+    ("asdf", "exec"): frozenset(), ("rtx", "exec"): frozenset(),
+    ("devbox", "run"): frozenset({"-c", "--config", "-e", "--env"}),
+    ("toolbox", "run"): frozenset({"-c", "--container", "-d", "--distro", "-r", "--release"}),
+    ("distrobox", "enter"): frozenset({"-n", "--name"}),
+    ("nix", "develop"): frozenset(), ("nix", "shell"): frozenset(),
+    ("perf", "record"): frozenset({"-o", "-e", "-p", "-t", "-c", "-F", "-C", "-u", "--output", "--event"}),
+    ("perf", "stat"): frozenset({"-o", "-e", "-p", "-t", "-r", "-C", "--output", "--event", "--repeat"}),
+    ("perf", "trace"): frozenset({"-o", "-e", "-p", "-t", "--output"}),
+}
+# package runners: the package's own command runs (`npx rimraf ~` runs rimraf)
+_PACKAGE_RUNNERS: dict[tuple[str, str], frozenset[str]] = {
+    ("npx", ""): frozenset({"-p", "--package", "-c", "--call"}), ("pnpx", ""): frozenset({"-p", "--package"}),
+    ("bunx", ""): frozenset({"-p", "--package"}), ("pnpm", "dlx"): frozenset({"--package"}),
+    ("yarn", "dlx"): frozenset({"-p", "--package"}), ("bun", "x"): frozenset({"-p", "--package"}),
+    ("uvx", ""): frozenset({"--from", "--with", "--python", "-p"}), ("uv", "tool"): frozenset(),
+    ("pipx", "run"): frozenset({"--spec", "--python", "--index-url", "--pip-args"}),
+}
+
+
+def _after_options(rest: "list[str]", valued: frozenset[str]) -> "list[str]":
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a == "--":
+            return rest[i + 1:]
+        if not a.startswith("-") or a == "-":
+            return rest[i:]
+        i += 2 if a in valued else 1
+    return []
+
+
+def _package_bin(spec: str) -> str:
+    """`rimraf@5`, `@scope/tool@1.2` → the command the package installs (its name, unscoped)."""
+    name = spec.rsplit("@", 1)[0] if spec.count("@") > (1 if spec.startswith("@") else 0) else spec
+    return name.rsplit("/", 1)[-1]
+
+
+def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]] | None":
+    """("argv", argv) or ("shell", [command line]) of the command a runner starts for you:
+    `uv run X`, `poetry run X`, `conda run -n env X`, `npx PKG args` (PKG's command), `nix-shell --run
+    'X'`, `gdb --args X`, `sg GROUP -c 'X'`, `bwrap … X`; None when `argv` is not a runner."""
+    if not argv:
+        return None
+    prog, rest = argv[0], list(argv[1:])
+    sub = rest[0] if rest else ""
+    if (prog, sub) in _RUNNERS or (prog, "") in _PACKAGE_RUNNERS or (prog, sub) in _PACKAGE_RUNNERS:
+        pkg = (prog, "") in _PACKAGE_RUNNERS or (prog, sub) in _PACKAGE_RUNNERS
+        key = (prog, "") if (prog, "") in _PACKAGE_RUNNERS else (prog, sub)
+        tail = rest if key[1] == "" else rest[1:]
+        if prog == "uv" and sub == "tool":
+            if tail[:1] != ["run"]:
+                return None
+            tail, key = tail[1:], ("uvx", "")
+        if prog == "nix" and sub in ("develop", "shell"):
+            for j, a in enumerate(tail):
+                if a in ("-c", "--command") and j + 1 < len(tail):
+                    return ("argv", tail[j + 1:])
+            return None
+        table = _PACKAGE_RUNNERS if pkg else _RUNNERS
+        inner = _after_options(tail, table[key])
+        if not inner:
+            return None
+        if pkg:
+            inner = [_package_bin(inner[0])] + inner[1:]
+        return ("argv", inner)
+    if prog == "run0":  # systemd's sudo (judged as switching user, and what it runs as that user)
+        inner = _after_options(rest, frozenset({"-u", "--user", "-g", "--group", "--setenv", "-D", "--chdir", "--unit",
+                                                "--property", "--description", "--slice", "--nice"}))
+        return ("argv", inner) if inner else None
+    if prog in ("direnv",) and sub == "exec" and len(rest) > 2:
+        return ("argv", rest[2:])  # direnv exec DIR CMD…
+    if prog == "nix-shell":
+        for j, a in enumerate(rest[:-1]):
+            if a in ("--run", "--command"):
+                return ("shell", [rest[j + 1]])
+        return None
+    if prog == "gdb" and "--args" in rest:
+        tail = rest[rest.index("--args") + 1:]
+        return ("argv", tail) if tail else None
+    if prog == "sg" and len(rest) >= 2:
+        if rest[1] == "-c" and len(rest) > 2:
+            return ("shell", [rest[2]])
+        return ("shell", [" ".join(rest[1:])])
+    if prog == "bwrap":
+        i = 0
+        while i < len(rest) and rest[i].startswith("--"):
+            a = rest[i]
+            i += 1 + (2 if a in _BWRAP_TWO else 1 if a in _BWRAP_ONE else 0)
+        return ("argv", rest[i:]) if i < len(rest) else None
+    return None
+
+
+_BWRAP_TWO = frozenset({"--bind", "--ro-bind", "--dev-bind", "--bind-try", "--ro-bind-try", "--dev-bind-try", "--symlink",
+                        "--file", "--bind-data", "--ro-bind-data", "--setenv", "--chmod", "--overlay-src"})
+_BWRAP_ONE = frozenset({"--chdir", "--proc", "--dev", "--tmpfs", "--dir", "--remount-ro", "--unsetenv", "--uid", "--gid",
+                        "--hostname", "--seccomp", "--exec-label", "--file-label", "--lock-file", "--sync-fd",
+                        "--info-fd", "--json-status-fd", "--block-fd", "--userns-block-fd", "--userns", "--userns2",
+                        "--pidns", "--cap-add", "--cap-drop", "--perms", "--size", "--args", "--argv0", "--mqueue",
+                        "--overlay", "--tmp-overlay", "--ro-overlay"})

@@ -1,0 +1,69 @@
+"""Programs that run a command for you: sandbox, scheduling and tracing wrappers (chrt, taskset,
+firejail, bwrap, nsenter, unshare, valgrind, faketime, dtach …) and tools' runner subcommands
+(`uv run`, `poetry run`, `conda run -n`, `npx PKG`, `nix-shell --run`, `gdb --args`, `sg -c`, `run0`).
+Each carried `rm -rf ~` past the rules; the everyday forms stay quiet."""
+from __future__ import annotations
+
+import pytest
+
+from adr.actions import Action, ActionKind, Context, Decision
+from adr.shell.wrappers import runner_command, unwrap
+
+CTX = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Bash")
+
+
+@pytest.fixture(scope="module")
+def judge(offline_judge):
+    return offline_judge
+
+
+def _decision(judge, cmd: str) -> Decision:
+    return judge.decide(Action(ActionKind.EXEC, CTX, command=cmd)).decision
+
+
+WRAPPED = [
+    "chrt -i 0 rm -rf ~", "taskset -c 0 rm -rf ~", "firejail rm -rf ~", "bwrap --bind / / --dev /dev rm -rf ~",
+    "flatpak-spawn --host rm -rf ~", "distrobox-host-exec rm -rf ~", "nsenter -t 1 -m -u -i -n -p rm -rf ~",
+    "unshare -r rm -rf ~", "valgrind --quiet rm -rf ~", "cpulimit -l 10 -- rm -rf ~", "faketime 'yesterday' rm -rf ~",
+    "proot -b /tmp rm -rf ~", "dtach -n /tmp/s rm -rf ~", "abduco -n s rm -rf ~", "eatmydata rm -rf ~",
+    "echo x | entr rm -rf ~", "perf stat -e cycles rm -rf ~", "gdb -batch -ex run --args rm -rf ~",
+    "sg wheel -c 'rm -rf ~'", "toolbox run rm -rf ~", "uv run rm -rf ~", "uv run --with requests -- rm -rf ~",
+    "poetry run rm -rf ~", "pipenv run rm -rf ~", "conda run -n base rm -rf ~", "pnpm exec rm -rf ~",
+    "yarn exec rm -rf ~", "npm exec -- rimraf ~", "npx --yes rimraf ~", "bunx rimraf@5 ~", "pnpm dlx rimraf ~",
+    "mise exec -- rm -rf ~", "asdf exec rm -rf ~", "direnv exec . rm -rf ~", "devbox run -- rm -rf ~",
+    "nix-shell -p coreutils --run 'rm -rf ~'", "nix develop -c rm -rf ~", "run0 rm -rf /",
+]
+
+
+@pytest.mark.parametrize("cmd", WRAPPED)
+def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge, cmd):
+    assert _decision(judge, cmd) is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "uv run pytest -q", "poetry run python manage.py test", "conda run -n ml python train.py", "npx prettier --check .",
+    "pnpm exec tsc --noEmit", "taskset -c 0,1 make -j2", "valgrind --leak-check=full ./a.out", "nix develop -c make",
+    "perf stat -e cycles ls", "ls *.py | entr -c pytest", "firejail --net=none ./app", "faketime '2020-01-01' date",
+    "gdb --args ./a.out --verbose", "direnv exec . env",
+])
+def test_everyday_runners_stay_quiet(judge, cmd):
+    assert _decision(judge, cmd) is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("argv, want", [
+    (["uv", "run", "--with", "x", "--", "pytest"], ("argv", ["pytest"])),
+    (["npx", "-p", "typescript", "tsc", "-v"], ("argv", ["tsc", "-v"])),
+    (["bunx", "@scope/tool@1.2", "a"], ("argv", ["tool", "a"])),
+    (["uv", "tool", "run", "ruff", "check"], ("argv", ["ruff", "check"])),
+    (["nix-shell", "--run", "make test"], ("shell", ["make test"])),
+    (["uv", "pip", "install", "x"], None),
+    (["npm", "install"], None),
+])
+def test_runner_command(argv, want):
+    assert runner_command(argv) == want
+
+
+def test_wrappers_with_a_leading_operand():
+    assert unwrap(("chrt", "-f", "10", "rm", "x")).argv == ("rm", "x")
+    assert unwrap(("taskset", "-c", "0", "make")).argv == ("make",)
+    assert unwrap(("faketime", "-f", "+1d", "date")).argv == ("date",)
