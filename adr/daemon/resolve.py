@@ -17,10 +17,14 @@ own glob-vs-glob test (what the pattern *could* expand to).
 from __future__ import annotations
 
 import fnmatch
+import functools
+import hashlib
 import logging
 import os
 import posixpath
 import re
+import shutil
+import stat
 from dataclasses import replace
 from typing import Any
 
@@ -40,6 +44,34 @@ _VARS = ("HOME", "ADR_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOM
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 
 
+# programs whose copy under another name is still judged as them
+NOTABLE_PROGRAMS = ("rm", "shred", "dd", "mkfs", "wipefs", "curl", "wget", "nc", "ncat", "netcat", "socat", "bash", "sh",
+                    "dash", "zsh", "ksh", "python3", "perl", "ruby", "node", "ssh", "scp", "rsync", "chmod", "chown",
+                    "openssl", "busybox", "sudo", "kill", "pkill", "find", "xargs", "tar", "git", "crontab")
+_SYSTEM_BIN_DIRS = ("/usr/", "/bin/", "/sbin/", "/lib", "/opt/homebrew/", "/nix/store/", "/System/")
+MAX_COPY_HASH = 64 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> "str | None":
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _sha256(path: str) -> "str | None":
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _sha256_cached(path, st.st_size, st.st_mtime_ns)
+
+
 class Resolver:
     def __init__(self, paths: Any, env: "dict[str, str] | None" = None) -> None:
         self.paths = paths
@@ -51,6 +83,7 @@ class Resolver:
         for k, rel in defaults.items():
             self.vars.setdefault(k, posixpath.join(self.home, rel))
         self.vars.setdefault("HOME", self.home)
+        self._notable: "dict[int, list[str]] | None" = None  # size → system programs of that size
         self._pid_seen: tuple[int, int] | None = None
         self._pids: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
 
@@ -85,6 +118,9 @@ class Resolver:
                 alias = normalize(real, "/", home)
                 if alias and alias != key and len(got) < MAX_ALIASES:
                     got[alias] = None
+                twin = self.copy_of(real) if raw.startswith(("./", "/", "~/")) else None
+                if twin and len(got) < MAX_ALIASES:
+                    got[normalize(twin, "/", home)] = None  # `cp /bin/rm ./del` in an earlier call
                 if mine is not None and len(mine) < MAX_ALIASES and (a := normalize_own(real, cwd, home, start)) != own:
                     mine[a] = None
             if mine is not None and has_glob(own):
@@ -143,6 +179,45 @@ class Resolver:
             budget[0] -= 1
             out.append(_realpath(f, dirs))
         return out
+
+    def copy_of(self, path: str) -> "str | None":
+        """The system program `path` is a byte-for-byte copy of (`cp /bin/rm ./del`), for the
+        programs whose rules matter (deleters, shells, downloaders …); None for anything else. A
+        size look-up first; a file is hashed only when its size is one of theirs."""
+        if path.startswith(_SYSTEM_BIN_DIRS):
+            return None
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        if not (stat.S_ISREG(st.st_mode) and st.st_mode & 0o111) or st.st_size > MAX_COPY_HASH:
+            return None
+        sizes = self._notable_sizes()
+        candidates = sizes.get(st.st_size)
+        if not candidates:
+            return None
+        digest = _sha256(path)
+        for prog_path in candidates:
+            if digest is not None and digest == _sha256(prog_path):
+                return prog_path
+        return None
+
+    def _notable_sizes(self) -> "dict[int, list[str]]":
+        if self._notable is None:
+            sizes: dict[int, list[str]] = {}
+            for name in NOTABLE_PROGRAMS:
+                found = shutil.which(name)
+                if not found:
+                    continue
+                real = os.path.realpath(found)
+                try:
+                    size = os.stat(real).st_size
+                except OSError:
+                    continue
+                if real not in sizes.setdefault(size, []):
+                    sizes[size].append(real)
+            self._notable = sizes
+        return self._notable
 
     # ---- adr's processes ----------------------------------------------------------------------
 

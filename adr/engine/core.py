@@ -10,6 +10,7 @@ import functools
 import json
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
@@ -461,6 +462,8 @@ class _Run:
             subj = CommandSubject(c, self.cwd, self.home, note, targets)
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)
+            if c.program_path and depth < 2:
+                self.program_alias(c, note, depth)
         for w in parsed.writes:
             fs = FileSubject(w.kind, w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)
@@ -478,6 +481,22 @@ class _Run:
             # the whole line plus every nested layer (bash -c, eval, decoded base64 …)
             source = "\n".join((parsed.source,) + parsed.layers) if parsed.layers else parsed.source
             self.check(idx.by_on["shell"], ShellSubject(source, tuple(i.kind for i in parsed.issues), progs), note)
+
+    def program_alias(self, c: SimpleCommand, note: str, depth: int) -> None:
+        """`./del -rf ~` where ./del links to (or is a copy of) rm, made in an earlier call: judge the
+        command as the program it really is (the resolver looked the path up: Action.resolved)."""
+        t = self.t
+        if t.collected is not None:
+            t.collect_program(c.program_path)
+            return
+        if not t.aliases or c.program in self.e._index.by_program:
+            return  # (a program with rules of its own, /usr/bin/python3 → python3.11, is judged as written)
+        for real in t.program_aliases(c.program_path):
+            name = posixpath.basename(real)
+            if name and name != c.program and name != posixpath.basename(c.program_path):
+                line = " ".join(shlex.quote(a) for a in (name,) + tuple(c.argv[1:]))
+                self.shell(line, note=_note(note, f"{c.program_path} is {real}"), depth=depth + 1)
+                return
 
     def file(self, fs: FileSubject, note: str = "", depth: int = 0, forms: bool = True) -> None:
         self.check(self.e._index.by_on.get("file", _EMPTY), fs, note)

@@ -215,6 +215,15 @@ class Targets:
             firsts += [normalize(r, c, self.home) for r in raws for c in self.cwds]
         return firsts
 
+    def collect_program(self, raw: str) -> None:
+        """A program run by its path (`./del`, `/tmp/x`): looked up too (a link or copy of another)."""
+        self._collect(raw, self.cwd)
+
+    def program_aliases(self, raw: str) -> "tuple[str, ...]":
+        """What the resolver found a program path to be on disk (its link target, or the system
+        program it is a copy of)."""
+        return tuple(self.aliases.get(normalize(raw, self.cwd, self.home), ()))
+
     def _collect(self, raw: str, cwd: str) -> None:
         c = self.collected
         if c is not None and raw and len(raw) <= 4096:
