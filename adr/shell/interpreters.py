@@ -105,6 +105,7 @@ _HOME_ARG = re.compile(r"~(?:/[\w.@+-]*)*")
 _BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
 _PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
 _STR_ONLY = re.compile(_STR)
+_TCL_EXEC_RE = re.compile(r"\bexec\s+((?:[^\n;\]\\{]|\\.|\{[^{}\n]*\})+)")
 
 
 def _unq(m: "re.Match[str]", a: int = 1, b: int = 2) -> str:
@@ -167,6 +168,11 @@ def spawned_commands(language: str, code: str) -> list[str]:
         for m in _BACKTICK_RE.finditer(code):
             s = next(g for g in m.groups() if g is not None)
             out.append(s)
+    if language == "tcl":
+        # tcl: `exec prog arg {quoted words} …` up to the end of the command (newline, `;`, `]`)
+        for m in _TCL_EXEC_RE.finditer(code):
+            words = m.group(1).strip()
+            out.append(re.sub(r"\{([^{}]*)\}", lambda w: shlex.quote(w.group(1)), words))
     if language == "awk":
         out = [s for s in out]  # awk system("…") caught by _CALL_RE
     return out[:32]
