@@ -22,7 +22,7 @@ from adr.engine.mcpcalls import command_lines
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
-from adr.engine import textnorm
+from adr.engine import pathnorm, textnorm
 from adr.engine.pathnorm import GlobWitness, compile_globs
 from adr.engine.targets import CollectFull, Targets
 from adr.policy import decide as policy_decide
@@ -742,6 +742,8 @@ def load_engine(settings: Settings | None = None, rule_files: Sequence[Path] | N
     if detectors is None:
         detectors = default_detectors(paths)
     ms = (time.perf_counter() - t0) * 1000
+    if pathnorm.CASE_FOLD:  # a case-insensitive file system: every spelling of the places the rules name
+        pathnorm.learn_names(v for lst in lists.values() if isinstance(lst, (list, tuple)) for v in lst)
     engine = Engine(rules, packs, lists, detectors, settings, files, ms)
     engine.broken_files = tuple(broken)
     if engine._witness is not None:

@@ -7,14 +7,53 @@ sensitive than ours.
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import re2
 
 _HOME_PREFIX = re.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/root|/var/root)(?=/|$)")
+
+
+def _case_fold_default() -> bool:
+    """macOS (and Windows) file systems ignore case by default: `~/library/launchagents/x.plist` is
+    `~/Library/LaunchAgents/x.plist` there. ADR_CASE_INSENSITIVE_PATHS=1/0 overrides (tests, a
+    case-sensitive APFS volume)."""
+    v = os.environ.get("ADR_CASE_INSENSITIVE_PATHS", "").strip().lower()
+    if v in ("1", "true", "yes"):
+        return True
+    if v in ("0", "false", "no"):
+        return False
+    return sys.platform in ("darwin", "win32")
+
+
+CASE_FOLD = _case_fold_default()
+_NAMES: dict[str, str] = {}  # a path component the rules name, lower-cased → as the rules spell it
+_HOME_PREFIX_I = re.compile(_HOME_PREFIX.pattern, re.IGNORECASE)
+
+
+def learn_names(globs: "Iterable[str]") -> None:
+    """Remember the literal path components the rules name (`Library`, `LaunchAgents`, `.ssh`,
+    `authorized_keys` …). Where the file system ignores case, normalize() spells a path's components
+    as the rules do, so every spelling of a protected file matches (nothing changes where it does not)."""
+    before = len(_NAMES)
+    for g in globs:
+        if not isinstance(g, str) or "/" not in g:
+            continue
+        for seg in g.split("/"):
+            if seg and seg != "~" and not has_glob(seg) and len(_NAMES) < 20_000:
+                _NAMES.setdefault(seg.lower(), seg)
+    if len(_NAMES) != before:
+        normalize.cache_clear()
+        other_home.cache_clear()
+
+
+def _fold_names(p: str) -> str:
+    return "/".join(_NAMES.get(seg.lower(), seg) for seg in p.split("/"))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -40,13 +79,17 @@ def normalize(path: str, cwd: str = "", home: str = "") -> str:
         p = posixpath.normpath(p)
         if p.startswith("//"):
             p = p[1:]
-        if home and (p == home.rstrip("/") or p.startswith(home.rstrip("/") + "/")):
-            p = "~" + p[len(home.rstrip("/")):]
+        h = home.rstrip("/")
+        cp, ch = (p.lower(), h.lower()) if CASE_FOLD else (p, h)
+        if home and (cp == ch or cp.startswith(ch + "/")):
+            p = "~" + p[len(h):]
         else:
-            p = _HOME_PREFIX.sub("~", p, count=1)
+            p = (_HOME_PREFIX_I if CASE_FOLD else _HOME_PREFIX).sub("~", p, count=1)
     else:
         rest = posixpath.normpath("/" + p[1:].lstrip("/"))
         p = "~" if rest == "/" else "~" + rest
+    if CASE_FOLD and _NAMES:
+        p = _fold_names(p)
     return p
 
 
