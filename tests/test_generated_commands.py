@@ -266,3 +266,17 @@ def test_awk_commands_unit():
     assert generate.awk_commands('{system("rm " $2)}', None, "a b\n") == ("rm b\n", None)
     assert generate.awk_commands('{print "echo " $1 | "sh"}', None, None) == (None, f"echo {generate.INPUT}\n")
     assert generate.awk_commands('{print $1}', None, "a\n") == (None, None)
+
+
+@pytest.mark.parametrize("cmd", [
+    "if ! [ ; then rm -rf ~; fi",  # valid bash (`[` fails, `!` makes it true) that tree-sitter cannot read
+    "while [ ; do :; done; rm -rf ~",
+    "if [ ; then :; else rm -rf ~; fi",
+])
+def test_statements_of_a_line_tree_sitter_cannot_read_are_still_judged(judge, cmd):
+    assert _verdict(judge, cmd).decision is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", ["echo \"unterminated; rm -rf ~", "echo hi )", "if [ -f x ]; then echo ok; fi"])
+def test_lines_bash_would_not_run_or_that_parse_stay_as_they_were(judge, cmd):
+    assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd

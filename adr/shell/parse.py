@@ -124,6 +124,7 @@ class _Walker:
         self.stopped = False
         self.empty_unknown = False
         self.param_ops = 0  # ${NAME op word} expansions computed (bounded by MAX_PARAM_OPS)
+        self.unparsed = False  # the top layer had a syntax error (see _segment_pass, recovering)
 
     # ---- layers -------------------------------------------------------------------------
     def layer(self, text: str, via: str, depth: int, env: dict[str, str] | None = None,
@@ -179,6 +180,8 @@ class _Walker:
                     tree, root, src = tree2, tree2.root_node, closed
         if root.has_error:
             self.issue("parse-error", _first_error(root, src), via)
+            if depth == 0:
+                self.unparsed = True  # tree-sitter's recovery may drop commands bash runs: parse() recovers
         start = len(self.drafts)
         if depth > 0 and len(self.layers) < 32:
             self.layers.append(text)
@@ -1987,7 +1990,12 @@ def _segments(text: str, charge: "Callable[[int], bool]" = _no_charge) -> "list[
     return list(out)
 
 
-def _segment_pass(w: "_Walker", text: str) -> None:
+# words that open or close a compound command: a statement of a line that does not parse is judged
+# without them (`if ! [ ; then rm -rf ~; fi` is valid bash, which tree-sitter-bash cannot read)
+_LEADING_KEYWORDS = re.compile(r"^(?:(?:if|then|else|elif|do|while|until|fi|done|esac|!|\{|\}|\(|\))\s+)+")
+
+
+def _segment_pass(w: "_Walker", text: str, recovering: bool = False) -> None:
     if not w._charge(1 + len(text) // 65536):
         return
     """The walk stopped at a bound: judge what it did not reach, statement by statement, each in a walk
@@ -2001,11 +2009,15 @@ def _segment_pass(w: "_Walker", text: str) -> None:
         if not w._charge(1):
             w.issue("budget", "the decision's work budget ran out before every statement was judged")
             return
+        if recovering:
+            seg = _LEADING_KEYWORDS.sub("", seg + " ").strip()
+            if not seg or seg == text.strip() or seg in ("fi", "done", "esac", "}", ")"):
+                continue
         sub = _Walker(w._charge)
         sub.src_stack = []
         sub.env = {}
         try:
-            sub.layer(seg, "statement of an oversized input", 0)
+            sub.layer(seg, "statement of a line that does not parse" if recovering else "statement of an oversized input", 0)
         except RecursionError:
             sub.issue("too-deep", "nesting too deep to follow")
         room = MAX_COMMANDS * 2 - len(w.drafts)
@@ -2035,6 +2047,8 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         w.issue("too-deep", "nesting too deep to follow")
     if w.stopped or len(text) > MAX_SOURCE or any(i.kind == "too-deep" for i in w.issues):
         _segment_pass(w, text)
+    elif w.unparsed:
+        _segment_pass(w, text, recovering=True)
     cmds = tuple(d.freeze() for d in w.drafts)
     assigned = tuple((k, v) for k, v in w.env.items()
                      if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
