@@ -28,3 +28,12 @@ def offline_judge(tmp_path_factory):
     mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("adrhome")))
     yield Judge.create(Settings(offline=True), online=False)
     mp.undo()
+
+
+@pytest.fixture(scope="module")
+def judge_command(offline_judge):
+    """`judge_command(cmd)` → the Verdict of a Bash call in /home/dev/project (home /home/dev)."""
+    from adr.actions import Action, ActionKind, Context
+
+    ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Bash")
+    return lambda cmd: offline_judge.decide(Action(ActionKind.EXEC, ctx, command=cmd))

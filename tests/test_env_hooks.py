@@ -6,18 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from adr.actions import Action, ActionKind, Context, Decision
-
-CTX = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Bash")
-
-
-@pytest.fixture(scope="module")
-def judge(offline_judge):
-    return offline_judge
-
-
-def _verdict(judge, cmd: str):
-    return judge.decide(Action(ActionKind.EXEC, CTX, command=cmd))
+from adr.actions import Decision
 
 
 @pytest.mark.parametrize("cmd", [
@@ -31,8 +20,8 @@ def _verdict(judge, cmd: str):
     "SSH_ASKPASS='rm -rf ~' ssh host",
     "export LESSOPEN='| rm -rf ~ %s'",
 ])
-def test_a_command_held_by_a_variable_is_judged_as_it_will_run(judge, cmd):
-    assert _verdict(judge, cmd).decision is Decision.DENY, cmd
+def test_a_command_held_by_a_variable_is_judged_as_it_will_run(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.DENY, cmd
 
 
 @pytest.mark.parametrize("cmd", [
@@ -40,13 +29,13 @@ def test_a_command_held_by_a_variable_is_judged_as_it_will_run(judge, cmd):
     "export NODE_OPTIONS='--require /tmp/x.js'", "JAVA_TOOL_OPTIONS=-javaagent:/tmp/a.jar mvn test",
     "export PERL5OPT=-MEvil", "unset BASH_ENV; bash",
 ])
-def test_code_loaded_into_every_later_run_is_asked(judge, cmd):
-    v = _verdict(judge, cmd)
+def test_code_loaded_into_every_later_run_is_asked(judge_command, cmd):
+    v = judge_command(cmd)
     assert v.decision is not Decision.ALLOW and "persistence.startup-code-env" in v.rule_ids, (cmd, v.rule_ids)
 
 
-def test_a_startup_file_written_on_the_same_line_is_judged(judge):
-    v = _verdict(judge, "echo 'rm -rf ~' > /tmp/e.sh; export BASH_ENV=/tmp/e.sh")
+def test_a_startup_file_written_on_the_same_line_is_judged(judge_command):
+    v = judge_command("echo 'rm -rf ~' > /tmp/e.sh; export BASH_ENV=/tmp/e.sh")
     assert v.decision is Decision.DENY, v.rule_ids
 
 
@@ -57,6 +46,6 @@ def test_a_startup_file_written_on_the_same_line_is_judged(judge):
     "export NODE_OPTIONS=--max-old-space-size=4096", "export LESSOPEN='| /usr/bin/lesspipe %s'",
     "export BROWSER=firefox", "GIT_PAGER=cat git log -5", "export PYTHONPATH=src",
 ])
-def test_routine_values_stay_quiet(judge, cmd):
-    v = _verdict(judge, cmd)
+def test_routine_values_stay_quiet(judge_command, cmd):
+    v = judge_command(cmd)
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)

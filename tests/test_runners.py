@@ -6,19 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from adr.actions import Action, ActionKind, Context, Decision
+from adr.actions import Decision
 from adr.shell.wrappers import runner_command, unwrap
-
-CTX = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Bash")
-
-
-@pytest.fixture(scope="module")
-def judge(offline_judge):
-    return offline_judge
-
-
-def _decision(judge, cmd: str) -> Decision:
-    return judge.decide(Action(ActionKind.EXEC, CTX, command=cmd)).decision
 
 
 WRAPPED = [
@@ -36,8 +25,8 @@ WRAPPED = [
 
 
 @pytest.mark.parametrize("cmd", WRAPPED)
-def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge, cmd):
-    assert _decision(judge, cmd) is Decision.DENY, cmd
+def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.DENY, cmd
 
 
 @pytest.mark.parametrize("cmd", [
@@ -46,8 +35,8 @@ def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge, cmd):
     "perf stat -e cycles ls", "ls *.py | entr -c pytest", "firejail --net=none ./app", "faketime '2020-01-01' date",
     "gdb --args ./a.out --verbose", "direnv exec . env",
 ])
-def test_everyday_runners_stay_quiet(judge, cmd):
-    assert _decision(judge, cmd) is Decision.ALLOW, cmd
+def test_everyday_runners_stay_quiet(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.ALLOW, cmd
 
 
 @pytest.mark.parametrize("argv, want", [
