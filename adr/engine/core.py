@@ -419,6 +419,11 @@ class _Run:
             self.file(FileSubject("delete", a.path, None, self.cwd, self.home, by=a.context.tool or "delete"))
         elif k is ActionKind.URL_FETCH:
             self.check(self.e._index.by_on.get("url", _EMPTY), UrlSubject(a.url, by=a.context.tool or "fetch"))
+            local = _file_url_path(a.url)
+            if local:
+                # `file:///home/dev/.ssh/id_rsa` is a read of that file, whatever tool fetches it
+                self.file(FileSubject("read", local, None, self.cwd, self.home, by=a.context.tool or "fetch"),
+                          note=f"fetched as {a.url[:80]}")
         elif k is ActionKind.MCP_CALL:
             self.check(self.e._index.by_on.get("mcp", _EMPTY), McpSubject(a.mcp_server, a.mcp_tool, a.arguments))
             self.mcp_effects(a)
@@ -527,6 +532,20 @@ class _Run:
             self.check(self.e._index.by_on.get("script", _EMPTY),
                        ScriptSubject(lang, fs.content, f"written to {fs.path}", self.cwd, self.home, self.t),
                        note or f"written to {fs.path}")
+
+
+def _file_url_path(url: str) -> str:
+    """The local path a `file:` URL names ("" for any other URL)."""
+    if not url[:5].lower() == "file:":
+        return ""
+    from urllib.parse import unquote, urlsplit
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.netloc not in ("", "localhost"):
+        return ""
+    return unquote(parts.path) or ""
 
 
 def _shebang_language(content: str) -> str | None:
