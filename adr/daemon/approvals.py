@@ -51,6 +51,17 @@ def new_question_id() -> str:
     return os.urandom(4).hex()
 
 
+def _matched(f: Any) -> str:
+    """What a finding's first evidence points at (the sub-command, path or text it matched)."""
+    ev = f.evidence[0] if getattr(f, "evidence", None) else None
+    if ev is None:
+        return ""
+    if ev.span and ev.subject:
+        a, b = ev.span
+        return ev.subject[max(0, a - 40):b + 40]
+    return ev.matched or ev.subject or ""
+
+
 @dataclass
 class Pending:
     q: N.Question
@@ -219,7 +230,8 @@ class Approvals:
         home = os.path.expanduser("~")
         shown_project = ("~" + project[len(home):]) if home and project.startswith(home + "/") else project
         q = N.Question(id=qid, agent=ctx.agent, host=host, project=shown_project, code=new_code(),
-                       action=N.one_line(redact(action.summary(limit=2000), 400), 200),
+                       action=N.action_line(redact(action.summary(limit=2000), 2000),
+                                            redact(_matched(top), 400)),
                        rule_id=top.rule_id, rule_title=top.title,
                        reason=N.one_line(redact(top.description or "", 600), 300) or top.title,
                        severity=top.severity.value, choices=choices, critical=critical,

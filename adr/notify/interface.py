@@ -17,6 +17,7 @@ read the text (a command line).
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -149,6 +150,34 @@ class Notifier(Protocol):
         ...
 
 
+def visible(text: str) -> str:
+    """Text as a person should read it: characters that change how the rest is displayed or are not
+    displayed at all (bidi overrides, zero-width joiners, control characters) are shown as ⟨U+XXXX⟩,
+    so `rm -rf ~` cannot be made to look like something else in a question."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if (cat in ("Cf", "Cc", "Co", "Cs", "Cn") or cat.startswith("Z") and ch != " ") and ch not in "\n\t":
+            out.append(f"⟨U+{ord(ch):04X}⟩")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def one_line(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
+    text = " ".join(visible(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def action_line(summary: str, matched: str, limit: int = 200) -> str:
+    """The action in one line for a question. A long action is clipped — then what the rule matched
+    is shown too, so padding cannot push the reason for asking out of the human's sight."""
+    whole = one_line(summary, 10 * limit)
+    if len(whole) <= limit or not matched:
+        return one_line(summary, limit)
+    hit = one_line(matched, limit // 2)
+    if hit and hit in whole[: limit - 1]:
+        return one_line(summary, limit)
+    return f"{one_line(summary, limit - len(hit) - 11)} matched: {hit}"
