@@ -56,3 +56,19 @@ def test_wrappers_with_a_leading_operand():
     assert unwrap(("chrt", "-f", "10", "rm", "x")).argv == ("rm", "x")
     assert unwrap(("taskset", "-c", "0", "make")).argv == ("make",)
     assert unwrap(("faketime", "-f", "+1d", "date")).argv == ("date",)
+
+
+@pytest.mark.parametrize("cmd", [
+    "pm2 start 'rm -rf ~'", "pm2 start bash -- -c 'rm -rf ~'", "nodemon --exec 'rm -rf ~'",
+    "watchexec -- rm -rf ~", "watchexec -e py 'rm -rf ~'", "concurrently 'npm run a' 'rm -rf ~'",
+])
+def test_process_managers_and_watchers_run_their_command(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "pm2 start app.js --name api -i 2", "pm2 start npm --name web -- start", "nodemon --exec 'python app.py'",
+    "watchexec -e py -- pytest", "concurrently 'npm:watch-*'", "npm-run-all build test",
+])
+def test_everyday_process_managers_stay_quiet(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.ALLOW, cmd

@@ -544,6 +544,38 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         if pkg:
             inner = [_package_bin(inner[0])] + inner[1:]
         return ("argv", inner)
+    if prog in ("pm2", "forever") and sub == "start":
+        # process managers keep a command running: `pm2 start 'CMD'`, `pm2 start bash -- -c 'CMD'`
+        valued = frozenset({"--name", "-n", "-i", "--instances", "--interpreter", "--cwd", "--log", "-o", "-e",
+                            "--output", "--error", "--max-memory-restart", "--cron", "--namespace", "-c", "--command",
+                            "-l", "--logFile", "-p", "--pidFile", "--uid", "--sourceDir"})
+        tail = rest[1:]
+        own = tail[:tail.index("--")] if "--" in tail else tail  # (after `--`: the program's own options)
+        command = next((own[j + 1] for j, a in enumerate(own[:-1]) if a in ("-c", "--command", "--interpreter")), None)
+        inner = _after_options(tail, valued)
+        if not inner:
+            return None
+        extra = inner[inner.index("--") + 1:] if "--" in inner else inner[1:]
+        if len(inner) == 1 and " " in inner[0] and command is None:
+            return ("shell", [inner[0]])
+        return ("argv", ([command] if command else []) + [inner[0]] + extra)
+    if prog == "nodemon":
+        cmd = next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a in ("--exec", "-x")), None)
+        return ("shell", [cmd]) if cmd else None
+    if prog == "watchexec":
+        if "--" in rest:
+            tail = rest[rest.index("--") + 1:]
+            return ("argv", tail) if tail else None
+        inner = _after_options(rest, frozenset({"-e", "--exts", "-w", "--watch", "-i", "--ignore", "-d", "--debounce",
+                                                "-s", "--signal", "--shell", "-f", "--filter", "--stop-signal",
+                                                "--stop-timeout", "--workdir", "-E", "--env", "--project-origin"}))
+        if not inner:
+            return None
+        return ("shell", [inner[0]]) if len(inner) == 1 else ("argv", inner)
+    if prog in ("concurrently", "npm-run-all", "run-p", "run-s"):
+        cmds = [a for a in rest if not a.startswith("-")]
+        shells = [c for c in cmds if " " in c][:16]  # (a bare word is an npm script name)
+        return ("shell", ["\n".join(shells)]) if shells else None
     if prog == "run0":  # systemd's sudo (judged as switching user, and what it runs as that user)
         inner = _after_options(rest, frozenset({"-u", "--user", "-g", "--group", "--setenv", "-D", "--chdir", "--unit",
                                                 "--property", "--description", "--slice", "--nice"}))
