@@ -9,6 +9,7 @@ Regexes run on RE2: linear time, whatever pattern the line spells.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -125,7 +126,10 @@ def _rest_of_line(text: str, i: int) -> tuple[str, int]:
     return text[i:j].strip(), j
 
 
+@functools.lru_cache(maxsize=512)
 def parse_script(script: str) -> SedScript:
+    """The script's commands (remembered: the shell layer reads a sed's script for its effects, its
+    template and its output, and lines repeat)."""
     text = script[:MAX_SCRIPT]
     subs: list[Sub] = []
     runs: list[str] = []
@@ -294,6 +298,12 @@ def compile_sub(sub: Sub, ere: bool, perl: bool = False) -> "re2._Regexp | None"
         return None
     if "i" in sub.flags or "I" in sub.flags:
         src = "(?i)" + src
+    return _compiled(src)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(src: str) -> "re2._Regexp | None":
+    """One RE2 program per pattern (a decision on the hot path compiles a sed pattern once, not per use)."""
     try:
         return re2.compile(src, options=_OPTS)
     except Exception:  # noqa: BLE001 — re2 raises its own error type for syntax it lacks
