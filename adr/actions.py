@@ -120,9 +120,10 @@ class Resolved:
     adr_pids: tuple[int, ...] = ()
     adr_procs: tuple[str, ...] = ()
     looked: bool = False  # the judge looked (even if it found nothing): judge these facts, not new ones
+    git_branch: str = ""  # what a bare `git push` in the cwd pushes (adr/daemon/gitstate.py); "": unknown
 
     def __bool__(self) -> bool:
-        return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked)
+        return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked or self.git_branch)
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,8 @@ def action_to_dict(a: Action) -> dict[str, Any]:
         "mcp_server": a.mcp_server, "mcp_tool": a.mcp_tool, "arguments": a.arguments,
     } | ({"resolved": {"aliases": [[k, list(v)] for k, v in a.resolved.aliases],
                        "adr_pids": list(a.resolved.adr_pids), "adr_procs": list(a.resolved.adr_procs),
-                       "looked": a.resolved.looked}}
+                       "looked": a.resolved.looked}
+                      | ({"git_branch": a.resolved.git_branch} if a.resolved.git_branch else {})}
        if a.resolved else {})
 
 
@@ -333,7 +335,8 @@ def _resolved(d: Any) -> Resolved:
         raise TypeError("resolved must be an object")
     aliases = tuple((str(k), tuple(str(x) for x in v)) for k, v in d.get("aliases") or ())
     return Resolved(aliases, tuple(int(p) for p in d.get("adr_pids") or ()),
-                    tuple(str(p) for p in d.get("adr_procs") or ()), d.get("looked") is True)
+                    tuple(str(p) for p in d.get("adr_procs") or ()), d.get("looked") is True,
+                    _s(d, "git_branch"))
 
 
 def _s(d: dict[str, Any], key: str) -> str:

@@ -28,7 +28,8 @@ import stat
 from dataclasses import replace
 from typing import Any
 
-from adr.actions import Action, Resolved
+from adr.actions import Action, ActionKind, Resolved
+from adr.daemon.gitstate import current_branch
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
 log = logging.getLogger("adr.resolve")
@@ -96,7 +97,10 @@ class Resolver:
         targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
         aliases = self.aliases(targets, action.context.home, action.context.cwd)
         pids, procs = self.adr_processes()
-        return replace(action, resolved=Resolved(aliases, pids, procs, looked=True))
+        branch = ""
+        if action.kind is ActionKind.EXEC and "push" in action.command and action.context.cwd:
+            branch = current_branch(action.context.cwd)  # for `git push --force-with-lease` with no refspec
+        return replace(action, resolved=Resolved(aliases, pids, procs, looked=True, git_branch=branch))
 
     # ---- paths --------------------------------------------------------------------------------
 

@@ -568,6 +568,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "piped": _c_bool("piped"),
         "in_file": _c_bool("note"),
         "outside_project": _c_bool("outside_project"),
+        # the branch a bare `git push` on this line pushes ("" unknown: adr/daemon/gitstate.py)
+        "git_branch": _c_regex("git_branch"),
     },
     "file": {
         "kind": _c_kind,

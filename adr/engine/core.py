@@ -340,6 +340,32 @@ def parse_line(text: str, budget: "Budget") -> ParsedShell:
     return parsed
 
 
+# git subcommands that can make a later `git push` on the same line push another branch or repository
+_GIT_MOVES = frozenset({"checkout", "switch", "worktree", "symbolic-ref", "update-ref", "rebase", "branch",
+                        "init", "clone", "remote", "config", "pull", "stash"})
+_GIT_ELSEWHERE = ("GIT_DIR=", "GIT_WORK_TREE=", "GIT_CONFIG", "GIT_NAMESPACE=", "GIT_INDEX_FILE=")
+_BRANCH_NEUTRAL = frozenset({"git", "echo", "printf", "true", "sleep", "pwd"})
+
+
+def _stable_branch(branch: str, commands: "Sequence[SimpleCommand]") -> str:
+    """The looked-up branch, if nothing on the line can change which branch or repository its git
+    commands use; "" otherwise. Only git and printing commands qualify: a script, `cd`, `make` or
+    a shell could check out main first."""
+    if not branch:
+        return ""
+    for c in commands:
+        if c.program not in _BRANCH_NEUTRAL or c.dynamic or any(e.startswith(_GIT_ELSEWHERE) for e in c.env):
+            return ""
+        if c.program == "git":
+            args = c.argv[1:]
+            first = next((a for a in args if not a.startswith("-")), "")
+            if first in _GIT_MOVES or any(a in ("-C", "--git-dir", "--work-tree", "--namespace", "-c") or
+                                          a.startswith(("--git-dir=", "--work-tree=", "--namespace=", "-C"))
+                                          for a in args):
+                return ""
+    return branch
+
+
 class _Run:
     """One evaluation: collects findings, one per rule id (with up to three pieces of evidence)."""
 
@@ -462,9 +488,12 @@ class _Run:
         t = self.t
         t.note_commands(parsed.commands)
         targets = None if t.plain and self.e._witness is None else t
+        branch = _stable_branch(self.a.resolved.git_branch, parsed.commands) if depth == 0 else ""
         for c in parsed.commands:
             self.commands.append(c)
             subj = CommandSubject(c, self.cwd, self.home, note, targets)
+            if branch and c.program == "git":
+                subj.git_branch = branch
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)
             if c.program_path and depth < 2:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from typing import TYPE_CHECKING
 
 from adr.engine.pathnorm import normalize, normalize_own
-from adr.shell.effects import is_recursive_flag
+from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
 from adr.shell.uploads import uploaded_files
 from adr.shell.words import positionals
@@ -147,6 +147,7 @@ class CommandSubject:
         self.env = cmd.env
         self.runs_downloaded = bool(cmd.runs_downloaded)
         self.piped = cmd.piped
+        self.git_branch = ""  # set by the engine when a bare `git push` here provably pushes that branch
 
     @lazy
     def args_text(self) -> str:
@@ -372,7 +373,12 @@ class CommandSubject:
 
     @lazy
     def write_targets(self) -> tuple[str, ...]:
-        return self._redirects((">", ">>", ">|", "&>", "&>>"))
+        """Redirect targets, and the files an option or operand names as the output (`sort -o F`)."""
+        pairs = self._redirect_pairs((">", ">>", ">|", "&>", "&>>"))
+        if self.program in OUTPUT_WRITERS:
+            pairs += [(e.path, normalize(e.path, self.cwd, self.home))
+                      for e in output_writes(self.program, self.args_tuple)]
+        return self._with_forms(pairs, words=True)
 
     @property
     def evidence_subject(self) -> str:

@@ -104,6 +104,74 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
     return []
 
 
+# Programs that write a file named by an option: (options whose value is the file, their `--opt=`
+# prefixes, short options that also take it attached: `-oFILE`). `sort -o ~/.bashrc`, `openssl enc
+# -out`, `gpg -o`, `less -o` (a log of what it shows), `git diff --output` are writes like `>`.
+_OUTPUT_OPTIONS: "dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]]" = {
+    "sort": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
+    "shuf": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
+    "iconv": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
+    "base64": (frozenset({"-o", "--output"}), ("--output=",), ()),  # (BSD/macOS base64)
+    "tree": (frozenset({"-o"}), (), ()),
+    "less": (frozenset({"-o", "-O", "--log-file", "--LOG-FILE"}), ("--log-file=", "--LOG-FILE="), ("-o", "-O")),
+    "gpg": (frozenset({"-o", "--output"}), ("--output=",), ()),
+    "gpg2": (frozenset({"-o", "--output"}), ("--output=",), ()),
+    "openssl": (frozenset({"-out", "-keyout"}), (), ()),
+    "patch": (frozenset({"-o", "--output"}), ("--output=",), ()),
+    "git": (frozenset({"--output"}), ("--output=",), ()),
+}
+# Programs whose Nth positional is an output file: `uniq IN OUT`, `xxd [-r] IN OUT`,
+# `sponge FILE` soaks up stdin and writes it.
+_OUTPUT_POSITIONAL: "dict[str, tuple[int, frozenset[str]]]" = {
+    "uniq": (1, frozenset({"-f", "--skip-fields", "-s", "--skip-chars", "-w", "--check-chars"})),
+    "xxd": (1, frozenset({"-c", "-cols", "-g", "-groupsize", "-l", "-len", "-o", "-offset", "-s", "-seek",
+                          "-n", "-name"})),
+    "sponge": (0, frozenset()),
+}
+# decompressors that write NAME for NAME.gz unless told to print (-c / --stdout / -t / -l)
+_DECOMPRESS = {"gunzip": ".gz", "gzip": ".gz", "bunzip2": ".bz2", "bzip2": ".bz2", "unxz": ".xz", "xz": ".xz",
+               "unzstd": ".zst", "zstd": ".zst", "lzma": ".lzma", "unlzma": ".lzma", "brotli": ".br"}
+
+
+def output_writes(prog: str, args: "tuple[str, ...] | list[str]") -> list[Effect]:
+    """Files a program writes because an option or an operand names its output (not a redirect)."""
+    args = list(args)
+    out: list[str] = []
+    spec = _OUTPUT_OPTIONS.get(prog)
+    if spec:
+        names, prefixes, attached = spec
+        for i, a in enumerate(args):
+            if a in names and i + 1 < len(args):
+                out.append(args[i + 1])
+            elif prefixes and a.startswith(prefixes):
+                out.append(a.split("=", 1)[1])
+            elif attached and len(a) > 2 and a.startswith(attached) and not a.startswith("--"):
+                out.append(a[2:])
+        if prog == "patch":  # patch FILE [PATCH]: the first operand is edited in place
+            pos = _positionals(args, frozenset({"-o", "--output", "-i", "--input", "-p", "-d", "--directory",
+                                                "-r", "--reject-file", "-B", "-z", "-D", "-F", "-V"}))
+            if pos and not any(a in ("-o", "--dry-run") or a.startswith("--output=") for a in args):
+                out.append(pos[0])
+    pos_spec = _OUTPUT_POSITIONAL.get(prog)
+    if pos_spec:
+        nth, valued = pos_spec
+        pos = _positionals(args, valued)
+        if len(pos) > nth:
+            out.append(pos[nth])
+    suffix = _DECOMPRESS.get(prog)
+    if suffix and (prog.startswith(("un", "gun", "bun")) or any(a in ("-d", "--decompress", "--uncompress") or
+                                                (len(a) > 1 and a[0] == "-" and a[1] != "-" and "d" in a)
+                                                for a in args)) \
+            and not any(a in ("-c", "--stdout", "--to-stdout", "-t", "--test", "-l", "--list") or
+                        (len(a) > 1 and a[0] == "-" and a[1] != "-" and ("c" in a or "t" in a)) for a in args):
+        out += [p[:-len(suffix)] for p in _positionals(args, frozenset({"-S", "--suffix"}))
+                if p.endswith(suffix) and len(p) > len(suffix)]
+    return [Effect("write", p) for p in out if p and p not in _SINKS][:MAX_EFFECTS]
+
+
+OUTPUT_WRITERS = frozenset(_OUTPUT_OPTIONS) | frozenset(_OUTPUT_POSITIONAL) | frozenset(_DECOMPRESS)
+
+
 _RSYNC_VALUED = frozenset({"-e", "--rsh", "--exclude", "--include", "--exclude-from", "--include-from", "--files-from",
                            "-f", "--filter", "--log-file", "--password-file", "-T", "--temp-dir", "--chmod", "--chown",
                            "-B", "--block-size", "--timeout", "--bwlimit", "--port", "--partial-dir", "--backup-dir",

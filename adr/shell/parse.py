@@ -960,6 +960,8 @@ class _Walker:
             url = next((a for a in args if "://" in a), None)
             for target in _download_targets(prog, args):
                 self.downloaded[_plain_path(target)] = prog
+                # the file is written (content from the network): `curl -o ~/.bashrc URL` is a write
+                self.add_effects([effects.Effect("write", target)], prog, via)
                 if url:
                     self.download_urls[_plain_path(target)] = url
         self.mark_runs_downloaded(d)
@@ -1004,6 +1006,8 @@ class _Walker:
                 self.issues[before:] = [i for i in self.issues[before:] if i.kind != "dynamic-command"]
                 self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             return
+        if prog in effects.OUTPUT_WRITERS:
+            self.add_effects(effects.output_writes(prog, args), prog, via)
         if prog in _EFFECT_TOOLS:
             self.add_effects(effects.tool_effects(prog, args), prog, via)
         elif prog == "git":
@@ -1548,6 +1552,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             key, _, val = opt.partition("=") if "=" in opt else opt.partition(" ")
             if key.strip().lower() in ("proxycommand", "localcommand", "knownhostscommand") and val.strip():
                 out.append(val.strip())
+        elif prog in ("sort", "gsort") and (a == "--compress-program" and nxt or a.startswith("--compress-program=")):
+            out.append(nxt if a == "--compress-program" else a.split("=", 1)[1])  # run to (de)compress temp files
         elif prog in ("zip",) and a in ("-TT", "--unzip-command") and nxt:
             out.append(nxt)
         elif prog in ("vim", "vi", "nvim", "view", "ex", "vimdiff"):

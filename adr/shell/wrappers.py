@@ -375,6 +375,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 break
             if a.startswith("-") and len(a) > 1:
                 name = a.split("=", 1)[0]
+                if prog == "sudo" and (name == "--preserve-env" or (a[1] != "-" and "E" in a[1:])) \
+                        and "sudo -E" not in wrappers:
+                    wrappers.append("sudo -E")  # the caller's environment reaches root (pagers, LESSOPEN …)
                 if name in valued and "=" not in a:
                     if prog in ("sudo", "doas", "runuser") and name in ("-u", "--user"):
                         sudo_user = args[i + 1] if i + 1 < len(args) else sudo_user

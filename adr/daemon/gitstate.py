@@ -1,0 +1,92 @@
+"""Which branch a plain `git push` in a directory would push: read from the repository's files.
+
+`git push --force-with-lease` with no refspec pushes the checked-out branch. Overwriting one's own
+feature branch that way is routine (after a rebase); doing it to main is not. The engine is pure, so
+the resolver looks the branch up here and hands it over as data (Action.resolved.git_branch).
+
+Conservative: "" (unknown, so the push is judged as if it could go anywhere) unless HEAD names a
+branch plainly and nothing in the repository's config sends that branch somewhere else — an
+upstream of another name (`branch.X.merge`), a remote push refspec (`remote.*.push`) or an
+`include` that could say either. No git process is run: a few small files are read, bounded.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+MAX_UP = 32  # directories walked up looking for .git
+MAX_READ = 256 * 1024  # bytes of a HEAD / config file read
+_SECTION = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
+
+
+def _read(path: str) -> "str | None":
+    try:
+        with open(path, "rb") as f:
+            return f.read(MAX_READ).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def git_dir(cwd: str) -> "tuple[str, str] | None":
+    """(the git directory, the common directory holding config) for cwd, or None."""
+    d = os.path.abspath(cwd or "/")
+    for _ in range(MAX_UP):
+        dot = os.path.join(d, ".git")
+        if os.path.isdir(dot):
+            return dot, dot
+        if os.path.isfile(dot):  # a worktree or submodule: "gitdir: PATH"
+            text = _read(dot) or ""
+            if not text.startswith("gitdir:"):
+                return None
+            gd = text[7:].strip()
+            gd = gd if os.path.isabs(gd) else os.path.normpath(os.path.join(d, gd))
+            common = (_read(os.path.join(gd, "commondir")) or "").strip()
+            if common:
+                common = common if os.path.isabs(common) else os.path.normpath(os.path.join(gd, common))
+            return gd, common or gd
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+    return None
+
+
+def _redirects(config: str, branch: str) -> bool:
+    """Does this config send `branch` to another name, or could it (an include)?"""
+    section = sub = ""
+    for line in config.splitlines():
+        line = line.split("#", 1)[0].split(";", 1)[0] if '"' not in line else line
+        m = _SECTION.match(line)
+        if m:
+            section, sub = m.group(1).lower(), (m.group(2) or "")
+            if section in ("include", "includeif"):
+                return True
+            continue
+        k = _KEY.match(line)
+        if not k:
+            continue
+        key, value = k.group(1).lower(), (k.group(2) or "").strip().strip('"')
+        if section == "remote" and key == "push":
+            return True
+        if section == "branch" and sub == branch and key == "merge" and value not in (branch, "refs/heads/" + branch):
+            return True
+    return False
+
+
+def current_branch(cwd: str) -> str:
+    """The branch a bare `git push` run in cwd pushes, or "" when that is not plainly known."""
+    found = git_dir(cwd)
+    if found is None:
+        return ""
+    gd, common = found
+    head = (_read(os.path.join(gd, "HEAD")) or "").strip()
+    if not head.startswith("ref: refs/heads/"):
+        return ""  # detached, or not a branch
+    branch = head[len("ref: refs/heads/"):]
+    if not branch or any(c in branch for c in " \t\n\\") or ".." in branch:
+        return ""
+    config = _read(os.path.join(common, "config"))
+    if config is None or _redirects(config, branch):
+        return ""
+    return branch
