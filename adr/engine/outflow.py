@@ -170,11 +170,11 @@ def _simple(c: SimpleCommand, cwd: str, home: str, project: str, read: "Read | N
     if prog in ENV_DUMPS and not [a for a in args if not a.startswith("-") and "=" not in a]:
         out.append(SECRETS)  # the whole environment, API keys included
     paths = [normalize(a, cwd, home) for a in args if a and not a.startswith("-") and "://" not in a]
-    paths += [normalize(r.target, cwd, home) for r in c.redirects if r.op == "<" and r.target]
+    paths += [normalize(r.target, cwd, home) for r in c.redirects if r.op in ("<", "<>") and r.target]
     if any(is_secret(p) for p in paths):
         out.append(SECRETS)
     for r in c.redirects:
-        if r.op in (">", ">>", ">|", "&>", "&>>") and r.target and outside(normalize(r.target, cwd, home), project, home):
+        if r.op in (">", ">>", ">|", "&>", "&>>", "<>") and r.target and outside(normalize(r.target, cwd, home), project, home):
             out.append(OUTSIDE)
     if prog in ("cp", "mv", "install", "ln", "rsync", "tee", "dd", "touch", "mkdir", "chmod", "sed", "truncate") and paths:
         if prog == "dd":

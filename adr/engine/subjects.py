@@ -232,12 +232,12 @@ class CommandSubject:
 
     @lazy
     def read_sources(self) -> tuple[str, ...]:
-        return self._redirects(("<",))
+        return self._redirects(("<", "<>"))
 
     @lazy
     def own_read_sources(self) -> tuple[str, ...]:
         """read_sources as self-defense spells them (another user's home stays apart)."""
-        return self._own(self._redirect_pairs(("<",)), self.read_sources, words=True)
+        return self._own(self._redirect_pairs(("<", "<>")), self.read_sources, words=True)
 
     @lazy
     def _path_pairs(self) -> "list[tuple[str, str]]":
@@ -374,7 +374,7 @@ class CommandSubject:
     @lazy
     def write_targets(self) -> tuple[str, ...]:
         """Redirect targets, and the files an option or operand names as the output (`sort -o F`)."""
-        pairs = self._redirect_pairs((">", ">>", ">|", "&>", "&>>"))
+        pairs = self._redirect_pairs((">", ">>", ">|", "&>", "&>>", "<>"))
         if self.program in OUTPUT_WRITERS:
             pairs += [(e.path, normalize(e.path, self.cwd, self.home))
                       for e in output_writes(self.program, self.args_tuple)]

@@ -127,6 +127,10 @@ _OUTPUT_POSITIONAL: "dict[str, tuple[int, frozenset[str]]]" = {
     "xxd": (1, frozenset({"-c", "-cols", "-g", "-groupsize", "-l", "-len", "-o", "-offset", "-s", "-seek",
                           "-n", "-name"})),
     "sponge": (0, frozenset()),
+    "json.tool": (1, frozenset({"--indent"})),  # python -m json.tool IN OUT
+    # split/csplit write PREFIX + a suffix: the folder is what matters (`~/.config/autostart/x` → xaa)
+    "split": (1, frozenset({"-a", "--suffix-length", "-b", "--bytes", "-C", "--line-bytes", "-l", "--lines",
+                            "-n", "--number", "-t", "--separator", "--additional-suffix", "--filter"})),
 }
 # decompressors that write NAME for NAME.gz unless told to print (-c / --stdout / -t / -l)
 _DECOMPRESS = {"gunzip": ".gz", "gzip": ".gz", "bunzip2": ".bz2", "bzip2": ".bz2", "unxz": ".xz", "xz": ".xz",
@@ -157,7 +161,7 @@ def output_writes(prog: str, args: "tuple[str, ...] | list[str]") -> list[Effect
         nth, valued = pos_spec
         pos = _positionals(args, valued)
         if len(pos) > nth:
-            out.append(pos[nth])
+            out.append(pos[nth] + ("aa" if prog == "split" else ""))
     suffix = _DECOMPRESS.get(prog)
     if suffix and (prog.startswith(("un", "gun", "bun")) or any(a in ("-d", "--decompress", "--uncompress") or
                                                 (len(a) > 1 and a[0] == "-" and a[1] != "-" and "d" in a)
@@ -245,13 +249,17 @@ _AWK_OUT = re.compile(r"""\bprint[f]?\b\s*\(?((?:[^>|;}"]|"(?:[^"\\]|\\.)*")*?)\
 _AWK_STR = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
+_AWK_HOME = re.compile(r'ENVIRON\s*\[\s*"HOME"\s*\]\s*"')
+
+
 def _awk_effects(args: list[str]) -> list[Effect]:
     from adr.shell import interpreters
     got = interpreters.inline_code("awk", tuple(args))
     if got is None:
         return []
     out: list[Effect] = []
-    for m in _AWK_OUT.finditer(got[1]):
+    code = _AWK_HOME.sub('"~', got[1])  # ENVIRON["HOME"] "/.bashrc" → "~/.bashrc"
+    for m in _AWK_OUT.finditer(code):
         what, op, target = m.group(1).strip(), m.group(2), m.group(3)
         if op == "|":
             continue  # a command: interpreters.spawned_commands reads it

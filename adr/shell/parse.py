@@ -161,12 +161,15 @@ class _Walker:
                 tree2 = self.parser.parse(src2)
                 if not tree2.root_node.has_error:
                     tree, root, src = tree2, tree2.root_node, src2
+        rw: frozenset[int] = frozenset()
         if root.has_error and b"<>" in src:
             # `exec 3<>/dev/tcp/h/p`: tree-sitter-bash lacks the read-write redirect; read it as `<`
-            # (same length, so every byte offset still points into the real text)
+            # (same length, so every byte offset still points into the real text), remembering where
+            # each was: file_redirect spells it `<>` again (the file is opened for writing too)
             src2 = _RW_REDIRECT.sub(rb"\1< ", src)
             tree2 = self.parser.parse(src2)
             if not tree2.root_node.has_error:
+                rw = frozenset(m.start() + len(m.group(1)) for m in _RW_REDIRECT.finditer(src))
                 tree, root, src = tree2, tree2.root_node, src2
         if root.has_error:
             closed = _close_open_quote(src)
@@ -187,10 +190,12 @@ class _Walker:
             self.layers.append(text)
         self.env = env if env is not None else {}
         self.src_stack.append(src)
+        self.rw_stack.append(rw)
         try:
             self.stmt(root, via, depth, 0)
         finally:
             self.src_stack.pop()
+            self.rw_stack.pop()
         made = self.drafts[start:]
         if upstream:
             for d in made:
@@ -230,6 +235,7 @@ class _Walker:
         return made
 
     src_stack: list[bytes]
+    rw_stack: "list[frozenset[int]]"  # per layer: where a `<>` redirect was (see layer())
     env: dict[str, str]
 
     def charge(self, units: int) -> bool:
@@ -585,6 +591,9 @@ class _Walker:
         for c in r.children:
             if not c.is_named:
                 op += self.text(c)
+        if op == "<" and self.rw_stack and self.rw_stack[-1] and \
+                any(not c.is_named and c.start_byte in self.rw_stack[-1] for c in r.children):
+            op = "<>"  # `N<>file`, parsed as `<` (see layer()): opened for writing too
         before = len(self.drafts)
         vals, _dyn = self.word(dest, via, depth, sd + 1) if dest is not None else ([""], False)
         path = " ".join(vals)
@@ -610,9 +619,12 @@ class _Walker:
                 self.download_urls[_plain_path(path)] = url
         if op in (">&", "<&") and (path.isdigit() or path == "-"):
             return  # 2>&1, 0>&1, >&- : file-descriptor duplication, not a file
-        if op in (">", ">>", ">|", "&>", "&>>", ">&") and fd in ("", "1") and not path.startswith("&") \
+        if op in (">", ">>", ">|", "&>", "&>>", ">&", "<>") and not path.startswith("&") \
                 and path not in ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"):
-            content = target.output
+            # any descriptor opened for writing writes the file: `2>>~/.bashrc` (an error message can
+            # carry a line of shell), `exec 3>>~/.bashrc` (whatever `>&3` sends later); only stdout's
+            # content is known
+            content = target.output if fd in ("", "1") and op != "<>" else None
             self.writes.append(FileWrite(path, content, append=op.endswith(">>"), by=target.argv[0] if target.argv else "",
                                          via=via))
 
@@ -2029,6 +2041,7 @@ def _segment_pass(w: "_Walker", text: str, recovering: bool = False) -> None:
                 continue
         sub = _Walker(w._charge)
         sub.src_stack = []
+        sub.rw_stack = []
         sub.env = {}
         try:
             sub.layer(seg, "statement of a line that does not parse" if recovering else "statement of an oversized input", 0)
@@ -2051,6 +2064,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     returning False) become issues."""
     w = _Walker(charge)
     w.src_stack = []
+    w.rw_stack = []
     w.env = {}
     if "\x00" in text:
         w.issue("parse-error", "NUL byte in command")
