@@ -121,9 +121,12 @@ class Resolved:
     adr_procs: tuple[str, ...] = ()
     looked: bool = False  # the judge looked (even if it found nothing): judge these facts, not new ones
     git_branch: str = ""  # what a bare `git push` in the cwd pushes (adr/daemon/gitstate.py); "": unknown
+    # the hosts the cwd repository's remotes point at; None: not looked up / not a repository
+    git_remote_hosts: "tuple[str, ...] | None" = None
 
     def __bool__(self) -> bool:
-        return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked or self.git_branch)
+        return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked or self.git_branch
+                    or self.git_remote_hosts is not None)
 
 
 @dataclass(frozen=True)
@@ -300,7 +303,9 @@ def action_to_dict(a: Action) -> dict[str, Any]:
     } | ({"resolved": {"aliases": [[k, list(v)] for k, v in a.resolved.aliases],
                        "adr_pids": list(a.resolved.adr_pids), "adr_procs": list(a.resolved.adr_procs),
                        "looked": a.resolved.looked}
-                      | ({"git_branch": a.resolved.git_branch} if a.resolved.git_branch else {})}
+                      | ({"git_branch": a.resolved.git_branch} if a.resolved.git_branch else {})
+                      | ({"git_remote_hosts": list(a.resolved.git_remote_hosts)}
+                         if a.resolved.git_remote_hosts is not None else {})}
        if a.resolved else {})
 
 
@@ -323,11 +328,11 @@ def action_from_dict(d: dict[str, Any]) -> Action:
                                   index=str(p.get("index", "")))
                        for p in d.get("packages") or ()),
         mcp_server=_s(d, "mcp_server"), mcp_tool=_s(d, "mcp_tool"), arguments=_s(d, "arguments"),
-        resolved=_resolved(d.get("resolved")),
+        resolved=resolved_from_dict(d.get("resolved")),
     )
 
 
-def _resolved(d: Any) -> Resolved:
+def resolved_from_dict(d: Any) -> Resolved:
     """A recorded Resolved (a run record, for replay). Never taken from a client: the protocol drops it."""
     if not d:
         return Resolved()
@@ -336,7 +341,9 @@ def _resolved(d: Any) -> Resolved:
     aliases = tuple((str(k), tuple(str(x) for x in v)) for k, v in d.get("aliases") or ())
     return Resolved(aliases, tuple(int(p) for p in d.get("adr_pids") or ()),
                     tuple(str(p) for p in d.get("adr_procs") or ()), d.get("looked") is True,
-                    _s(d, "git_branch"))
+                    _s(d, "git_branch"),
+                    tuple(str(h) for h in d["git_remote_hosts"]) if isinstance(d.get("git_remote_hosts"), list)
+                    else None)
 
 
 def _s(d: dict[str, Any], key: str) -> str:

@@ -90,3 +90,66 @@ def current_branch(cwd: str) -> str:
     if config is None or _redirects(config, branch):
         return ""
     return branch
+
+
+_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]+\]|[^/:]+)|(?:[^@/:\s]+@)?([^/:\s]+):(?!//))",
+                       re.I)
+
+
+def url_host(url: str) -> str:
+    """The host of a git remote URL (`https://h/x`, `ssh://u@h:22/x`, scp-like `u@h:x`), lower-cased;
+    "" for a local path."""
+    m = _URL_HOST.match(url.strip())
+    if not m:
+        return ""
+    return (m.group(1) or m.group(2) or "").strip("[]").lower()
+
+
+def remote_hosts(cwd: str) -> "tuple[str, ...] | None":
+    """The hosts the repository's remotes point at (url and pushurl); None when cwd is not in a
+    repository or its config cannot be read or includes another file."""
+    found = git_dir(cwd)
+    if found is None:
+        return None
+    config = _read(os.path.join(found[1], "config"))
+    if config is None:
+        return None
+    hosts: dict[str, None] = {}
+    section = ""
+    for line in config.splitlines():
+        m = _SECTION.match(line)
+        if m:
+            section = m.group(1).lower()
+            if section in ("include", "includeif"):
+                return None
+            continue
+        k = _KEY.match(line)
+        if section == "remote" and k and k.group(1).lower() in ("url", "pushurl"):
+            h = url_host((k.group(2) or "").strip().strip('"'))
+            if h:
+                hosts[h] = None
+    return tuple(hosts)
+
+
+_LEADING_CD = re.compile(r"""\s*cd\s+(?:--\s+)?(?:"([^"$`\\]+)"|'([^']+)'|([^\s;&|<>()$`"'\\]+))\s*&&""")
+
+
+def leading_cd(command: str) -> "str | None":
+    """The literal folder of a line that starts `cd DIR && …` (how agents often run git elsewhere);
+    None otherwise. The resolver looks the repository up there, and the engine accepts that one
+    `cd` as not moving to an unknown repository — both through this function, so they agree."""
+    m = _LEADING_CD.match(command)
+    if not m:
+        return None
+    d = m.group(1) or m.group(2) or m.group(3) or ""
+    return d if d not in ("-",) else None
+
+
+def git_cwd(command: str, cwd: str, home: str) -> str:
+    """Where a line's git commands run: its leading `cd DIR &&` resolved against cwd (~ is home)."""
+    d = leading_cd(command)
+    if d is None:
+        return cwd
+    if d == "~" or d.startswith("~/"):
+        d = (home or os.path.expanduser("~")) + d[1:]
+    return os.path.normpath(os.path.join(cwd, d))

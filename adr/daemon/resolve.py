@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Resolved
-from adr.daemon.gitstate import current_branch
+from adr.daemon.gitstate import current_branch, git_cwd, remote_hosts
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
 log = logging.getLogger("adr.resolve")
@@ -97,10 +97,15 @@ class Resolver:
         targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
         aliases = self.aliases(targets, action.context.home, action.context.cwd)
         pids, procs = self.adr_processes()
-        branch = ""
-        if action.kind is ActionKind.EXEC and "push" in action.command and action.context.cwd:
-            branch = current_branch(action.context.cwd)  # for `git push --force-with-lease` with no refspec
-        return replace(action, resolved=Resolved(aliases, pids, procs, looked=True, git_branch=branch))
+        branch, hosts = "", None
+        if action.kind is ActionKind.EXEC and "git" in action.command and action.context.cwd:
+            where = git_cwd(action.command, action.context.cwd, action.context.home)  # `cd DIR && git …` too
+            if "push" in action.command:
+                branch = current_branch(where)  # for `git push --force-with-lease` with no refspec
+            if "remote" in action.command or "url" in action.command:
+                hosts = remote_hosts(where)  # for a remote pointed at a new host
+        return replace(action, resolved=Resolved(aliases, pids, procs, looked=True, git_branch=branch,
+                                                 git_remote_hosts=hosts))
 
     # ---- paths --------------------------------------------------------------------------------
 

@@ -570,6 +570,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "outside_project": _c_bool("outside_project"),
         # the branch a bare `git push` on this line pushes ("" unknown: adr/daemon/gitstate.py)
         "git_branch": _c_regex("git_branch"),
+        # a remote pointed at a host none of the repository's remotes use (adr/daemon/gitstate.py)
+        "git_new_remote_host": _c_bool("git_new_remote_host"),
     },
     "file": {
         "kind": _c_kind,

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Protocol, Sequence
 
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
+from adr.daemon.gitstate import leading_cd
 from adr.engine.embedded import embedded_commands
 from adr.engine.mcpcalls import command_lines
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
@@ -366,6 +367,19 @@ def _stable_branch(branch: str, commands: "Sequence[SimpleCommand]") -> str:
     return branch
 
 
+def _same_repo(commands: "Sequence[SimpleCommand]") -> bool:
+    """Do the line's git commands all use the working directory's repository? (A script's own `cd`
+    stays in its process; `cd`, `source`, `eval`, `-C`, GIT_DIR= on the line itself do not.)"""
+    for c in commands:
+        if c.program in ("cd", "pushd", "popd", "source", ".", "eval", "builtin") or \
+                any(e.startswith(_GIT_ELSEWHERE) for e in c.env):
+            return False
+        if c.program == "git" and any(a in ("-C", "--git-dir", "--work-tree") or
+                                      a.startswith(("--git-dir=", "--work-tree=", "-C")) for a in c.argv[1:]):
+            return False
+    return True
+
+
 class _Run:
     """One evaluation: collects findings, one per rule id (with up to three pieces of evidence)."""
 
@@ -488,12 +502,16 @@ class _Run:
         t = self.t
         t.note_commands(parsed.commands)
         targets = None if t.plain and self.e._witness is None else t
-        branch = _stable_branch(self.a.resolved.git_branch, parsed.commands) if depth == 0 else ""
+        cmds = parsed.commands
+        if depth == 0 and cmds and cmds[0].program == "cd" and leading_cd(text) is not None:
+            cmds = cmds[1:]  # `cd DIR && git …`: the judge looked the repository up in DIR
+        branch = _stable_branch(self.a.resolved.git_branch, cmds) if depth == 0 else ""
+        hosts = self.a.resolved.git_remote_hosts if depth == 0 and _same_repo(cmds) else None
         for c in parsed.commands:
             self.commands.append(c)
             subj = CommandSubject(c, self.cwd, self.home, note, targets)
-            if branch and c.program == "git":
-                subj.git_branch = branch
+            if c.program == "git":
+                subj.git_branch, subj.git_hosts = branch, hosts
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)
             if c.program_path and depth < 2:

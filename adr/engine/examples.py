@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from dataclasses import replace
 
-from adr.actions import Action, ActionKind, Context, Finding, Observation, ObservationKind
+from adr.actions import Action, ActionKind, Context, Finding, Observation, ObservationKind, resolved_from_dict
 from adr.engine.core import Engine
 from adr.engine.rules import Example, Rule, example_action_fields
 
@@ -33,6 +33,8 @@ class ExampleFailure:
 def example_action(ex: Example, on: str) -> Action:
     f = example_action_fields(ex, on)
     kind = ActionKind(f.pop("kind"))
+    if "resolved" in f:
+        f["resolved"] = resolved_from_dict(f["resolved"])
     return Action(kind=kind, context=EXAMPLE_CONTEXT, **f)
 
 

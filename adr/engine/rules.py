@@ -360,7 +360,7 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
 
 
 _EXAMPLE_KEYS = {
-    "command": {"command"}, "shell": {"command"}, "script": {"command", "path", "content", "kind"},
+    "command": {"command", "resolved"}, "shell": {"command", "resolved"}, "script": {"command", "path", "content", "kind"},
     "file": {"path", "content", "old_content", "kind", "command"}, "url": {"url", "command"},
     "mcp": {"server", "tool", "arguments"},
     "text": {"text", "source", "tool"},
@@ -391,7 +391,9 @@ def example_action_fields(ex: Example, on: str) -> dict[str, Any]:
             return {"kind": "file_write", "path": v, "content": ""}
         return {"kind": "exec", "command": v}
     if "command" in v:
-        return {"kind": "exec", "command": v["command"]}
+        # `resolved`: what the judge would have looked up on the machine (a repository's branch and
+        # remote hosts …), in the shape a run record keeps it
+        return {"kind": "exec", "command": v["command"]} | ({"resolved": v["resolved"]} if "resolved" in v else {})
     if on == "url":
         return {"kind": "url_fetch", "url": v["url"]}
     if on == "text":

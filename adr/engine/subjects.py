@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING
 
+from adr.daemon.gitstate import url_host
 from adr.engine.pathnorm import normalize, normalize_own
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
@@ -123,6 +124,33 @@ def _find_removes_adr(argv: "tuple[str, ...]") -> bool:
     return not patterns or any("adr" in p.lower() or p.strip("'\"*") == "" for p in patterns)
 
 
+_GIT_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
+_REMOTE_KEY = re.compile(r"(?i)remote\.[^=\s]+\.(?:push)?url")
+
+
+def _git_remote_url(args: "tuple[str, ...]") -> str:
+    """The URL a git command points a remote at ("" when it points none)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "-c" and i + 1 < len(args):
+            key, _, val = args[i + 1].partition("=")
+            if _REMOTE_KEY.fullmatch(key):
+                return val
+        i += 2 if args[i] in _GIT_GLOBAL_VALUED else 1
+    rest = list(args[i:])
+    if rest[:2] == ["remote", "add"]:
+        pos = positionals(rest[2:], frozenset({"-t", "-m", "--mirror"}))
+        return pos[1] if len(pos) >= 2 else ""
+    if rest[:2] == ["remote", "set-url"] and "--delete" not in rest:
+        pos = positionals(rest[2:])
+        return pos[1] if len(pos) >= 2 else ""
+    if rest[:1] == ["config"]:
+        pos = positionals(rest[1:], frozenset({"-f", "--file", "--blob", "--type", "--default"}))
+        if len(pos) >= 2 and _REMOTE_KEY.fullmatch(pos[0]):
+            return pos[1]
+    return ""
+
+
 class CommandSubject:
     on = "command"
 
@@ -148,6 +176,7 @@ class CommandSubject:
         self.runs_downloaded = bool(cmd.runs_downloaded)
         self.piped = cmd.piped
         self.git_branch = ""  # set by the engine when a bare `git push` here provably pushes that branch
+        self.git_hosts: "tuple[str, ...] | None" = None  # the repository's remote hosts, when known
 
     @lazy
     def args_text(self) -> str:
@@ -363,13 +392,24 @@ class CommandSubject:
     def uploads(self) -> tuple[str, ...]:
         """Local files this command sends off the machine (curl -d @f, -F x=@f, -T, scp/rsync/rclone
         to a remote, gh gist create …), normalized as paths."""
-        return tuple(normalize(p, self.cwd, self.home) for p in uploaded_files(self.program, self.args_tuple))
+        return tuple(normalize(p, self.cwd, self.home)
+                     for p in uploaded_files(self.program, self.args_tuple, self.cmd.stdin_text))
 
     @lazy
     def outside_project(self) -> bool:
         """An argument names a path outside the working directory's tree."""
         root = project_root(self.cwd, self.home)
         return bool(root) and any(_outside(p, root) for p in self.paths)
+
+    @lazy
+    def git_new_remote_host(self) -> bool:
+        """`git remote add|set-url`, `git config remote.X.url|pushurl` or `-c remote.X.url=` naming a
+        host none of the repository's remotes use (later pushes would go there). Unknown repository
+        or one without remotes: False."""
+        if not self.git_hosts or self.program != "git":
+            return False
+        host = url_host(_git_remote_url(self.cmd.argv[1:]))
+        return bool(host) and host not in self.git_hosts
 
     @lazy
     def write_targets(self) -> tuple[str, ...]:

@@ -340,10 +340,16 @@ class _Walker:
         name = self.text(var) if var is not None else ""
         values: list[str] = []
         dynamic = False
+        before = len(self.drafts)
         for c in node.children_by_field_name("value"):
             fields, dyn = self.word(c, via, depth, sd + 1)  # substitutions in the list run here
             dynamic = dynamic or dyn
             values += fields
+        made = [d for d in self.drafts[before:] if d.argv]
+        if name and made:
+            self.var_drafts[name] = made[:16]  # `for l in $(base64 f)`: $l holds their output (upstream)
+        elif name:
+            self.var_drafts.pop(name, None)
         if body is None:
             return []
         if not name or dynamic or not values:

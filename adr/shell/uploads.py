@@ -107,18 +107,33 @@ _RCLONE_VALUED = frozenset({"--config", "--transfers", "--checkers", "--bwlimit"
                             "--filter", "--log-file", "--max-age", "--min-age", "--max-size", "--min-size", "-v"})
 
 
+_CONTAINER_CP = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl"})
+_CP_VALUED = frozenset({"-c", "--container", "-n", "--namespace", "--context", "--kubeconfig", "--retries", "-H", "--host",
+                        "--cluster", "--user", "-s", "--server", "--config", "-l", "--log-level"})
 _UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "sftp", "rsync", "rclone", "aws", "awslocal", "gsutil", "s3cmd",
                         "gcloud", "az", "gh", "gist", "mail", "mailx", "mutt", "neomutt", "s-nail", "croc", "wormhole",
                         "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh", "smbclient",
-                        "lftp", "tftp", "ftp"}) | _HTTPIE
+                        "lftp", "tftp", "ftp", "ncftp", "ncftpput", "pftp"}) | _HTTPIE
 
 
-def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]") -> tuple[str, ...]:
-    """Local files `prog args` uploads (as written; "" entries and stdin markers left out)."""
-    if prog not in _UPLOADERS:
+_PUT = re.compile(r"(?:^|[;\n])\s*(?:m?put|append|reput|mput)\s+(?:-\S+\s+)*(\"[^\"]+\"|'[^']+'|[^\s;]+)", re.M)
+# the interactive file-transfer clients that read their commands from stdin or a -c/-e script
+_SCRIPTED = frozenset({"ftp", "sftp", "lftp", "tftp", "smbclient", "ncftp", "pftp", "ncftpput", "busybox-ftp"})
+
+
+def _put_files(script: str) -> list[str]:
+    return [m.group(1).strip("'\"") for m in _PUT.finditer(script)]
+
+
+def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str | None" = None) -> tuple[str, ...]:
+    """Local files `prog args` uploads (as written; "" entries and stdin markers left out). `stdin`:
+    the literal text fed to it (`ftp h <<< 'put .env'`)."""
+    if prog not in _UPLOADERS and prog not in _CONTAINER_CP:
         return ()  # most commands
     args = list(args)
     out: list[str] = []
+    if stdin and prog in _SCRIPTED:
+        out += _put_files(stdin)
     if prog == "curl":
         out = _curl(args)
     elif prog in ("wget", "wget2"):
@@ -164,9 +179,15 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]") -> tuple[str,
         pos = [a for a in args if not a.startswith("-")]
         if pos[:1] in (["send"], ["upload"], ["put"]):
             out = pos[1:] if prog != "dropbox_uploader" else pos[1:2]
-    elif prog in ("smbclient", "lftp", "tftp", "ftp"):
+    elif prog in _SCRIPTED:
         for i, a in enumerate(args):
             if a in ("-c", "-e") and i + 1 < len(args):
-                out += re.findall(r"(?:^|;)\s*m?put\s+([^\s;]+)", args[i + 1])
+                # tftp -c put FILE: the rest of the line is the command
+                out += _put_files(" ".join(args[i + 1:]) if prog == "tftp" else args[i + 1])
+    elif prog in _CONTAINER_CP:
+        # kubectl cp LOCAL POD:PATH, docker/podman cp LOCAL CONTAINER:PATH: into a container or a cluster
+        pos = positionals(args, _CP_VALUED)
+        if pos[:1] == ["cp"] and len(pos) == 3 and ":" in pos[2] and ":" not in pos[1]:
+            out = [pos[1]]
     out = [p for p in out if p and p not in ("-", "/dev/stdin")]
     return tuple(dict.fromkeys(out))[:MAX_UPLOADS]
