@@ -167,6 +167,10 @@ DESTROY = [
     ("kubectl delete namespace prod", None), ("helm uninstall app", Reversible.NO),
     ("terraform destroy -auto-approve", None), ("pulumi destroy --yes", None), ("gcloud projects delete p", Reversible.NO),
     ("az group delete -n rg --yes", Reversible.NO), ("aws rds delete-db-instance --db-instance-identifier p", Reversible.NO),
+    # emptied or overwritten is as gone as deleted; an UPDATE without WHERE rewrites every row
+    ("truncate -s 0 ~/other/app/prod.db", Reversible.ADR), (": > ~/other/app/data.sqlite", Reversible.ADR),
+    ("cp /dev/null /var/lib/app/app.db", Reversible.ADR), ("psql -d prod -c 'UPDATE users SET email=NULL'", Reversible.NO),
+    ("echo \"update accounts set balance = 0;\" | mysql bank", Reversible.NO),
 ]
 
 
