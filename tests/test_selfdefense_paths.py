@@ -80,6 +80,10 @@ DENIED = [
     "python3 -c \"print(open('{key}','rb').read().hex())\"",
     "echo x >> {bin}/adr-hook",
     "rm -f {venv}/bin/adr",
+    # the program found on PATH at run time: only the lookup names adr
+    "chmod -x $(which adr-hook)",
+    "which adr-hook | xargs chmod 000",
+    "p=$(command -v adr-hook); mv \"$p\" {tmp}/gone-hook",
 ]
 
 
@@ -147,6 +151,7 @@ BENIGN = [
     "find {project} -name '*.pyc' -delete",
     "rm -f {project}/*.log",
     "python3 -c \"print(open('{cfgfile}').read())\"",
+    "ls -l $(which adr-hook)",
 ]
 
 
