@@ -954,6 +954,9 @@ class _Walker:
             listed = _arg_file(argv)
             if listed is not None:
                 self.computed_operands(d, "<" + listed, via)  # `xargs -a list.txt rm -rf`
+                if _runs_items_as_code(d):
+                    # `xargs -a cmds.txt -I{} sh -c {}`: each line of the file runs, as `sh cmds.txt` would
+                    self.nested_shell(f"sh {_sh_quote(listed)}", via, depth, "xargs -a", inherit=d)
         return [d]
 
     def nested_shell(self, text: str, via: str, depth: int, label: str, inherit: _Draft | None = None,
@@ -1790,10 +1793,31 @@ def _reads_commands(d: _Draft) -> bool:
         return code is not None and _AWK_RUNS_INPUT.search(code[1]) is not None
     if not d.argv or d.argv[0] not in SHELLS:
         return False
+    if _runs_items_as_code(d):
+        return True
+    if {"xargs", "parallel"} & set(d.wrappers):
+        # `… | xargs -n1 sh`: each item is a script file's name, not a command on stdin (`parallel` with
+        # no command at all is read as `sh -s`: its input lines are the commands)
+        return "-s" in d.argv[1:]
     args = d.argv[1:]
     if _shell_c_arg(args) is not None:
         return False
     return _first_positional(args) in (None, "-") or any(re.fullmatch(r"-[a-z]*s[a-z]*", a) for a in args)
+
+
+_ITEM_SCRIPTS = frozenset({"{}", "{.}", "$0", "$1", '"$1"', '"$0"', "$@", '"$@"', "$*"})
+
+
+def _runs_items_as_code(d: _Draft) -> bool:
+    """`… | xargs -I{} sh -c {}`, `xargs -L1 sh -c`, `parallel sh -c {}`: each input item becomes the
+    shell's script — what the producer prints is run as commands, like `… | sh`."""
+    if not ({"xargs", "parallel"} & set(d.wrappers)) or not d.argv or d.argv[0] not in SHELLS:
+        return False
+    args = d.argv[1:]
+    if not any(a == "-c" or re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", a) for a in args):
+        return False
+    script = _shell_c_arg(args)
+    return script is None or script.strip() in _ITEM_SCRIPTS
 
 
 def _input_known_elsewhere(p: _Draft) -> bool:

@@ -259,7 +259,21 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             while k < len(rest) and rest[k] not in (":::", ":::+", "::::", "::::+"):
                 cmd.append(rest[k])
                 k += 1
-            extra = [a for a in rest[k:] if a not in (":::", ":::+", "::::", "::::+")]
+            extra, files, sep = [], [], ""
+            for a in rest[k:]:
+                if a in (":::", ":::+", "::::", "::::+"):
+                    sep = a
+                elif sep.startswith("::::"):
+                    files.append(a)  # `:::: FILE`: the file's lines are the arguments
+                else:
+                    extra.append(a)
+            if not cmd and files:
+                # `parallel :::: cmds.txt`: with no command, each line of the file is a command line
+                shell_strings.extend(f"sh {shlex.quote(f)}" for f in files[:8])
+                shell_strings.extend(extra[:16])
+                args, last = [], []
+                break
+            extra += files
             if len(cmd) == 1 and " " in cmd[0]:
                 # parallel 'rm -rf {}' ::: a b: a command line, {} replaced by the arguments
                 joined = " ".join(shlex.quote(x) for x in extra)
@@ -273,7 +287,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 break
             args = [c for c in cmd if c != "{}"] + extra
             if not args:
-                args = ["echo"]
+                args = ["sh", "-s"]  # `… | parallel`: with no command, each input line is a command line
             continue
         if prog in _LAUNCHERS:
             got = _launched(prog, args[1:])
