@@ -39,6 +39,16 @@ DANGEROUS = [
 ]
 
 
+@pytest.mark.parametrize("path, content", [
+    (f"{PROJ}/tox.ini", "[testenv]\ncommands = rm -rf {homedir}\n"),  # tox's own substitution is the home
+    (f"{PROJ}/tox.ini", "[testenv]\ncommands = rm -rf {env:HOME}\n"),
+    (f"{PROJ}/.cargo/config.toml", "[target.x86_64-unknown-linux-gnu]\nrunner = \"rm -rf /home/dev\"\n"),  # split on spaces
+])
+def test_config_spellings_of_deleting_the_home_are_denied(judge, path, content):
+    v = _write(judge, path, content)
+    assert v.decision is Decision.DENY, (path, v.rule_ids)
+
+
 @pytest.mark.parametrize("path, content", DANGEROUS)
 def test_a_command_written_into_a_config_is_judged_as_it_will_run(judge, path, content):
     v = _write(judge, path, content)
@@ -53,6 +63,8 @@ def test_a_command_written_into_a_config_is_judged_as_it_will_run(judge, path, c
                                          "    language: system\n"),
     (f"{PROJ}/tox.ini", "[testenv]\ndeps = pytest\ncommands =\n    pytest {posargs}\n"),
     (f"{PROJ}/.cargo/config.toml", "[build]\nrustc-wrapper = \"sccache\"\n"),
+    (f"{PROJ}/.cargo/config.toml", "[target.x86_64-unknown-linux-gnu]\nrunner = \"valgrind --leak-check=full\"\n"),
+    (f"{PROJ}/tox.ini", "[testenv]\ncommands =\n    pytest {posargs:tests}\n    rm -rf {toxinidir}/build\n"),
     (f"{PROJ}/.npmrc", "save-exact=true\nengine-strict=true\n"),
 ])
 def test_everyday_configs_stay_quiet(judge, path, content):

@@ -84,13 +84,32 @@ def _precommit(content: str) -> list[tuple[str, str]]:
     return [("entry", _unquote_yaml(m.group(1))) for m in _PRECOMMIT_ENTRY.finditer(content)]
 
 
+# tox's own substitutions, as the paths they stand for (`{homedir}` is the home: `rm -rf {homedir}`)
+_TOX_SUBST = re.compile(r"\{(homedir|toxinidir|toxworkdir|envdir|envtmpdir|envlogdir|envsitepackagesdir|"
+                        r"envbindir|envpython|posargs(?::[^}]*)?|env:HOME(?::[^}]*)?|/)\}")
+_TOX_VALUES = {"homedir": "~", "toxinidir": ".", "toxworkdir": ".tox", "envdir": ".tox/env",
+               "envtmpdir": ".tox/env/tmp", "envlogdir": ".tox/env/log", "envbindir": ".tox/env/bin",
+               "envsitepackagesdir": ".tox/env/lib", "envpython": ".tox/env/bin/python", "/": "/"}
+
+
+def _tox_line(line: str) -> str:
+    def sub(m: "re.Match[str]") -> str:
+        key = m.group(1)
+        if key.startswith("posargs"):
+            return key.split(":", 1)[1] if ":" in key else ""
+        if key.startswith("env:HOME"):
+            return "~"
+        return _TOX_VALUES[key]
+    return _TOX_SUBST.sub(sub, line)
+
+
 def _tox(content: str) -> list[tuple[str, str]]:
     out = []
     for m in _TOX_COMMANDS.finditer(content):
         for line in m.group(1).splitlines():
             line = line.strip().lstrip("-").strip()
             if line and not line.startswith(("#", ";")):
-                out.append(("commands", line))
+                out.append(("commands", _tox_line(line)))
     return out
 
 
@@ -100,6 +119,8 @@ def _cargo(content: str) -> list[tuple[str, str]]:
         if m.group(4) is not None:
             words = re.findall(r"\"([^\"]*)\"|'([^']*)'", m.group(4))
             cmd = " ".join(shlex.quote(a or b) for a, b in words)
+        elif m.group(1) == "runner":
+            cmd = m.group(2) or m.group(3)  # a runner string is split on whitespace: program and arguments
         else:
             cmd = shlex.quote(m.group(2) or m.group(3))
         if cmd:
