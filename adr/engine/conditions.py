@@ -566,7 +566,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "env": _c_regex_each("env"),
         "runs_downloaded": _c_bool("runs_downloaded"),
         "piped": _c_bool("piped"),
-        "in_file": _c_bool("note"),
+        "in_file": _c_bool("in_file"),
         "outside_project": _c_bool("outside_project"),
         # the branch a bare `git push` on this line pushes ("" unknown: adr/daemon/gitstate.py)
         "git_branch": _c_regex("git_branch"),

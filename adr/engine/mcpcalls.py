@@ -96,7 +96,31 @@ def _cli(server: str, tool: str, args: dict[str, Any]) -> str:
     return " ".join(shlex.quote(w) for w in words)
 
 
+_HTTP_METHODS = frozenset({"DELETE", "PUT", "POST", "PATCH"})
+
+
+def _http(args: dict[str, Any]) -> str:
+    """A generic HTTP tool (`request {method: DELETE, url: …}`) → the curl call it amounts to, so
+    the URL and method rules apply (`curl -X DELETE localhost:9200/_all`)."""
+    url = next((v for k in ("url", "uri", "endpoint") if isinstance(v := args.get(k), str)), "")
+    method = next((v for k in ("method", "verb", "http_method") if isinstance(v := args.get(k), str)), "")
+    if not url.startswith(("http://", "https://")) or method.upper() not in _HTTP_METHODS:
+        return ""
+    body = next((v for k in ("body", "data", "payload") if isinstance(v := args.get(k), str)), None)
+    return f"curl -X {method.upper()} {shlex.quote(url)}" + (f" --data-raw {shlex.quote(body[:MAX_CODE])}"
+                                                          if body else "")
+
+
+def _redis(server: str, args: dict[str, Any]) -> str:
+    """A redis server's raw-command tool (`command {command: FLUSHALL}`) → `redis-cli FLUSHALL`."""
+    if "redis" not in _words(server):
+        return ""
+    cmd = next((v for k in ("command", "cmd", "query", "args") if isinstance(v := args.get(k), str)), "")
+    return f"redis-cli {cmd}" if cmd else ""
+
+
 def command_lines(server: str, tool: str, args: dict[str, Any]) -> list[str]:
     """The shell text(s) this call amounts to (none when it is not a command, code or CLI call)."""
-    out = [c for c in (_command(args), _code(server, tool, args), _cli(server, tool, args)) if c]
+    out = [c for c in (_command(args), _code(server, tool, args), _cli(server, tool, args), _http(args),
+                       _redis(server, args)) if c]
     return list(dict.fromkeys(out))[:MAX_LINES]

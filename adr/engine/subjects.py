@@ -402,6 +402,12 @@ class CommandSubject:
         return bool(root) and any(_outside(p, root) for p in self.paths)
 
     @lazy
+    def in_file(self) -> bool:
+        """The command was found in a file or config that runs it later (not a call made now through
+        an MCP tool, whose note only says where it came from)."""
+        return bool(self.note) and not self.note.startswith("via MCP ")
+
+    @lazy
     def git_new_remote_host(self) -> bool:
         """`git remote add|set-url`, `git config remote.X.url|pushurl` or `-c remote.X.url=` naming a
         host none of the repository's remotes use (later pushes would go there). Unknown repository
