@@ -171,6 +171,9 @@ DESTROY = [
     ("truncate -s 0 ~/other/app/prod.db", Reversible.ADR), (": > ~/other/app/data.sqlite", Reversible.ADR),
     ("cp /dev/null /var/lib/app/app.db", Reversible.ADR), ("psql -d prod -c 'UPDATE users SET email=NULL'", Reversible.NO),
     ("echo \"update accounts set balance = 0;\" | mysql bank", Reversible.NO),
+    # the whole project, spelled with find
+    ("find . -delete", Reversible.ADR), ("find . -mindepth 1 -type f -delete", Reversible.ADR),
+    ("find ./ -depth -exec rm -rf {} +", Reversible.ADR),
 ]
 
 
