@@ -174,6 +174,9 @@ DESTROY = [
     # the whole project, spelled with find
     ("find . -delete", Reversible.ADR), ("find . -mindepth 1 -type f -delete", Reversible.ADR),
     ("find ./ -depth -exec rm -rf {} +", Reversible.ADR),
+    # the same loss in git plumbing and other version-control systems
+    ("git read-tree -u --reset HEAD", Reversible.ADR), ("svn revert -R .", Reversible.ADR),
+    ("hg update -C default", Reversible.ADR), ("hg purge", Reversible.ADR), ("jj abandon @", Reversible.ADR),
 ]
 
 
