@@ -31,6 +31,18 @@ def offline_judge(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def judge_at(offline_judge):
+    """`judge_at(cwd, cmd, home=…)` → the Verdict of a Bash call run in a real directory (the judge
+    looks the repository, files and links up there)."""
+    from adr.actions import Action, ActionKind, Context
+
+    def run(cwd, cmd: str, home: str = "/home/dev"):
+        ctx = Context(host="claude-code", session="t", cwd=str(cwd), home=home, tool="Bash")
+        return offline_judge.decide(Action(ActionKind.EXEC, ctx, command=cmd))
+    return run
+
+
+@pytest.fixture(scope="module")
 def judge_command(offline_judge):
     """`judge_command(cmd)` → the Verdict of a Bash call in /home/dev/project (home /home/dev)."""
     from adr.actions import Action, ActionKind, Context

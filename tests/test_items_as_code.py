@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from adr.actions import Action, ActionKind, Context, Decision
+from adr.actions import Decision
 from adr.shell.parse import parse
-
-
-def _judge(judge, cwd, cmd):
-    ctx = Context(host="claude-code", session="t", cwd=str(cwd), home="/home/dev", tool="Bash")
-    return judge.decide(Action(ActionKind.EXEC, ctx, command=cmd))
 
 
 @pytest.fixture
@@ -35,8 +30,8 @@ def files(tmp_path):
     "echo 'rm -rf ~' | parallel",
     "echo 'rm -rf ~' | xargs sh -c",
 ])
-def test_items_from_a_file_or_the_line_are_judged_as_commands(offline_judge, files, cmd):
-    v = _judge(offline_judge, files, cmd)
+def test_items_from_a_file_or_the_line_are_judged_as_commands(judge_at, files, cmd):
+    v = judge_at(files, cmd)
     assert v.decision is Decision.DENY, (cmd, v.rule_ids)
 
 
@@ -60,8 +55,8 @@ def test_items_made_at_run_time_ask(judge_command, cmd):
     "seq 5 | parallel echo",
     "ls | xargs -I{} sh -c 'echo {}'",
 ])
-def test_items_used_as_data_stay_quiet(offline_judge, files, cmd):
-    v = _judge(offline_judge, files, cmd)
+def test_items_used_as_data_stay_quiet(judge_at, files, cmd):
+    v = judge_at(files, cmd)
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
 
 

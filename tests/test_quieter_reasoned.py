@@ -154,9 +154,6 @@ def test_current_branch_of_a_worktree(repo, tmp_path):
     assert current_branch(str(tmp_path)) == ""  # not a repository
 
 
-def _push(judge, cwd: Path, cmd: str):
-    ctx = Context(host="claude-code", session="t", cwd=str(cwd), home=str(cwd.parent), tool="Bash")
-    return judge.decide(Action(ActionKind.EXEC, ctx, command=cmd))
 
 
 @pytest.mark.parametrize("cmd", [
@@ -166,8 +163,8 @@ def _push(judge, cwd: Path, cmd: str):
     "git push -u --force-with-lease origin",
     "git fetch && git push --force-with-lease",
 ])
-def test_force_with_lease_from_a_feature_branch_is_allowed(offline_judge, repo, cmd):
-    v = _push(offline_judge, repo, cmd)
+def test_force_with_lease_from_a_feature_branch_is_allowed(judge_at, repo, cmd):
+    v = judge_at(repo, cmd, home=str(repo.parent))
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
 
 
@@ -188,14 +185,14 @@ def test_force_with_lease_from_a_feature_branch_is_allowed(offline_judge, repo, 
     "git push --force",
     "git push --force-with-lease=main:abc123",
 ])
-def test_force_push_that_could_reach_another_branch_still_asks(offline_judge, repo, cmd):
-    v = _push(offline_judge, repo, cmd)
+def test_force_push_that_could_reach_another_branch_still_asks(judge_at, repo, cmd):
+    v = judge_at(repo, cmd, home=str(repo.parent))
     assert v.decision is not Decision.ALLOW, (cmd, v.rule_ids)
 
 
-def test_force_with_lease_from_main_asks(offline_judge, repo):
+def test_force_with_lease_from_main_asks(judge_at, repo):
     _git(repo, "checkout", "-q", "main")
-    v = _push(offline_judge, repo, "git push --force-with-lease")
+    v = judge_at(repo, "git push --force-with-lease", home=str(repo.parent))
     assert v.decision is not Decision.ALLOW, v.rule_ids
 
 
@@ -209,7 +206,8 @@ def test_the_branch_is_recorded_for_replay():
 # ---- a remote pointed at a new host ---------------------------------------------------------------
 
 def test_remote_hosts_reads_url_and_pushurl(repo):
-    from adr.daemon.gitstate import remote_hosts, url_host
+    from adr.daemon.gitstate import remote_hosts
+    from adr.engine.gitwords import url_host
     assert remote_hosts(str(repo)) == ()
     _git(repo, "remote", "add", "origin", "git@github.com:me/proj.git")
     _git(repo, "config", "remote.origin.pushurl", "ssh://git@GitLab.example:2222/me/proj.git")
@@ -232,10 +230,10 @@ def test_remote_hosts_reads_url_and_pushurl(repo):
     "cd . && git remote set-url --push origin https://evil.example/r.git",
     "cd src && git remote add backup https://evil.example/r.git",
 ])
-def test_a_remote_pointed_at_a_new_host_asks(offline_judge, repo, cmd):
+def test_a_remote_pointed_at_a_new_host_asks(judge_at, repo, cmd):
     _git(repo, "remote", "add", "origin", "https://github.com/me/proj.git")
     (repo / "src").mkdir()
-    v = _push(offline_judge, repo, cmd)
+    v = judge_at(repo, cmd, home=str(repo.parent))
     assert v.decision is not Decision.ALLOW, (cmd, v.rule_ids)
 
 
@@ -246,14 +244,14 @@ def test_a_remote_pointed_at_a_new_host_asks(offline_judge, repo, cmd):
     "git remote -v",
     "git push origin feature/login",
 ])
-def test_a_remote_on_the_same_host_stays_quiet(offline_judge, repo, cmd):
+def test_a_remote_on_the_same_host_stays_quiet(judge_at, repo, cmd):
     _git(repo, "remote", "add", "origin", "https://github.com/me/proj.git")
-    v = _push(offline_judge, repo, cmd)
+    v = judge_at(repo, cmd, home=str(repo.parent))
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
 
 
-def test_the_first_remote_of_a_repository_stays_quiet(offline_judge, repo):
-    v = _push(offline_judge, repo, "git remote add origin https://gitlab.example/me/proj.git")
+def test_the_first_remote_of_a_repository_stays_quiet(judge_at, repo):
+    v = judge_at(repo, "git remote add origin https://gitlab.example/me/proj.git", home=str(repo.parent))
     assert v.decision is Decision.ALLOW, v.rule_ids
 
 
@@ -266,7 +264,8 @@ def test_the_hosts_are_recorded_for_replay():
 
 
 def test_leading_cd_is_where_git_runs(tmp_path):
-    from adr.daemon.gitstate import git_cwd, leading_cd
+    from adr.daemon.gitstate import git_cwd
+    from adr.engine.gitwords import leading_cd
     assert leading_cd("cd /p/x && git push") == "/p/x"
     assert leading_cd("cd 'my repo' && git push") == "my repo"
     assert leading_cd("cd $D && git push") is None and leading_cd("cd - && git push") is None

@@ -1,8 +1,10 @@
-"""Which branch a plain `git push` in a directory would push: read from the repository's files.
+"""What a repository says about where a line's git commands would push: read from its files.
 
 `git push --force-with-lease` with no refspec pushes the checked-out branch. Overwriting one's own
-feature branch that way is routine (after a rebase); doing it to main is not. The engine is pure, so
-the resolver looks the branch up here and hands it over as data (Action.resolved.git_branch).
+feature branch that way is routine (after a rebase); doing it to main is not. A remote re-pointed at
+a host none of the repository's remotes use is where the next push goes. The engine is pure, so the
+resolver looks these up here and hands them over as data (Action.resolved.git_branch,
+git_remote_hosts); the text side — a URL's host, a leading `cd DIR &&` — is adr/engine/gitwords.py.
 
 Conservative: "" (unknown, so the push is judged as if it could go anywhere) unless HEAD names a
 branch plainly and nothing in the repository's config sends that branch somewhere else — an
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+
+from adr.engine.gitwords import leading_cd, url_host
 
 MAX_UP = 32  # directories walked up looking for .git
 MAX_READ = 256 * 1024  # bytes of a HEAD / config file read
@@ -92,19 +96,6 @@ def current_branch(cwd: str) -> str:
     return branch
 
 
-_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]+\]|[^/:]+)|(?:[^@/:\s]+@)?([^/:\s]+):(?!//))",
-                       re.I)
-
-
-def url_host(url: str) -> str:
-    """The host of a git remote URL (`https://h/x`, `ssh://u@h:22/x`, scp-like `u@h:x`), lower-cased;
-    "" for a local path."""
-    m = _URL_HOST.match(url.strip())
-    if not m:
-        return ""
-    return (m.group(1) or m.group(2) or "").strip("[]").lower()
-
-
 def remote_hosts(cwd: str) -> "tuple[str, ...] | None":
     """The hosts the repository's remotes point at (url and pushurl); None when cwd is not in a
     repository or its config cannot be read or includes another file."""
@@ -129,20 +120,6 @@ def remote_hosts(cwd: str) -> "tuple[str, ...] | None":
             if h:
                 hosts[h] = None
     return tuple(hosts)
-
-
-_LEADING_CD = re.compile(r"""\s*cd\s+(?:--\s+)?(?:"([^"$`\\]+)"|'([^']+)'|([^\s;&|<>()$`"'\\]+))\s*&&""")
-
-
-def leading_cd(command: str) -> "str | None":
-    """The literal folder of a line that starts `cd DIR && …` (how agents often run git elsewhere);
-    None otherwise. The resolver looks the repository up there, and the engine accepts that one
-    `cd` as not moving to an unknown repository — both through this function, so they agree."""
-    m = _LEADING_CD.match(command)
-    if not m:
-        return None
-    d = m.group(1) or m.group(2) or m.group(3) or ""
-    return d if d not in ("-",) else None
 
 
 def git_cwd(command: str, cwd: str, home: str) -> str:

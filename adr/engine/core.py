@@ -17,7 +17,7 @@ from typing import Any, Iterable, Protocol, Sequence
 
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
-from adr.daemon.gitstate import leading_cd
+from adr.engine.gitwords import leading_cd
 from adr.engine.embedded import embedded_commands
 from adr.engine.mcpcalls import command_lines
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs

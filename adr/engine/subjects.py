@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING
 
-from adr.daemon.gitstate import url_host
+from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
