@@ -18,7 +18,7 @@ from typing import Callable
 import tree_sitter as ts
 import tree_sitter_bash as tsb
 
-from adr.shell import effects, interpreters
+from adr.shell import effects, escapes, interpreters
 from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
@@ -1047,6 +1047,11 @@ class _Walker:
                 self.nested_shell(" ".join(_sh_quote(a) for a in inner), via, depth, f"{prog} {args[0]}", inherit=d)
         for cmd in _option_commands(prog, args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
+        if prog in escapes.PROGRAMS:
+            # `sqlite3 x.db '.shell rm -rf ~'`, `psql -c '\! …'`, `gdb -ex 'shell …'`: the program's own shell escape
+            for cmd in escapes.option_escapes(prog, args):
+                self.nested_shell(cmd, via, depth, f"{prog} shell escape", inherit=d)
+            self.add_effects([effects.Effect("write", f) for f in escapes.option_writes(prog, args)], prog, via)
         ran = runner_command(d.argv)
         if ran is not None:
             # `uv run X`, `conda run -n e X`, `npx rimraf ~`, `nix-shell --run 'X'`, `gdb --args X`: X runs too
@@ -1351,6 +1356,11 @@ class _Walker:
             # `ssh host <<EOF … EOF`: the remote login shell runs what comes on stdin
             self.remote_commands(self.nested_shell(data, via, depth, "ssh remote command", inherit=None))
             return
+        if prog in escapes.STDIN_SCRIPTED:
+            # a script on stdin: `ftp h <<< '!rm -rf ~'`, `sqlite3 x.db <<< '.shell …'`, `ed f <<< '!…'`
+            for cmd in escapes.escapes_in(prog, data):
+                self.nested_shell(cmd, via, depth, f"{prog} shell escape", inherit=d)
+            self.add_effects([effects.Effect("write", f) for f in escapes.script_writes(prog, data)], prog, via)
         if prog in effects.EDITORS:
             self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
         elif prog in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers):

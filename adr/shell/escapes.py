@@ -1,0 +1,129 @@
+"""Shell escapes inside other programs' command languages.
+
+Database shells, debuggers, FTP clients and editors run a shell command when told to: sqlite3 and
+duckdb `.shell CMD` / `.system CMD` (and `.output |CMD`), psql `\\! CMD` (and `\\o |CMD`, `\\g |CMD`),
+mysql `system CMD` / `\\! CMD`, gdb `shell CMD` / `!CMD`, lftp and ftp `!CMD`, ed `!CMD`, emacs
+`(shell-command "CMD")`, bpftrace `system("CMD")`. `sqlite3 x.db '.shell rm -rf ~'` is `rm -rf ~`.
+
+The text comes from the program's own script options (`-c`, `-e`, `-ex`, `-cmd`, `--eval`, the
+positional SQL of sqlite3/duckdb) or from what it reads on stdin; this module only reads it. Pure.
+"""
+from __future__ import annotations
+
+import re
+
+MAX_ESCAPES = 8
+
+# per language: a line (or statement) that hands the rest to a shell
+_DOT_SHELL = re.compile(r"(?m)^\s*\.(?:shell|system)\s+(.+?)\s*;?\s*$")
+_DOT_PIPE = re.compile(r"(?m)^\s*\.(?:output|once)\s+['\"]?\|\s*([^'\"\n]+)")
+_PSQL = re.compile(r"(?m)(?:^|[^\\])\\!\s*([^\n]+)|\\[og]\s+\|\s*([^\n]+)")
+_MYSQL = re.compile(r"(?mi)(?:^|;)\s*(?:system|\\!)\s+([^;\n]+)")
+_GDB = re.compile(r"(?m)^\s*(?:shell\s+|!\s*)(.+?)\s*$")
+_BANG = re.compile(r"(?m)(?:^|;)\s*!\s*([^;\n]+)")
+_ELISP = re.compile(r"""\((?:shell-command(?:-to-string)?|async-shell-command)\s+"((?:[^"\\]|\\.)*)\"""")
+_ELISP_PROC = re.compile(r"""\((?:call-process|start-process|make-process|process-lines)\s+(?:"[^"]*"\s+(?:nil|t|"[^"]*")\s+)?"([^"]+)"((?:\s+(?:nil|t|"(?:[^"\\]|\\.)*"))*)\)""")
+_BPF_SYSTEM = re.compile(r"""\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
+
+# where each program takes a script on its command line: (options whose value is script text,
+# whether its positionals after the first are script text too)
+_SCRIPT_OPTIONS: "dict[str, tuple[frozenset[str], bool]]" = {
+    "sqlite3": (frozenset({"-cmd", "--cmd"}), True),
+    "duckdb": (frozenset({"-c", "-cmd", "-s"}), True),
+    "psql": (frozenset({"-c", "--command"}), False),
+    "mysql": (frozenset({"-e", "--execute"}), False),
+    "mariadb": (frozenset({"-e", "--execute"}), False),
+    "gdb": (frozenset({"-ex", "--ex", "-eval-command", "--eval-command", "-iex", "--init-eval-command"}), False),
+    "lftp": (frozenset({"-c", "-e"}), False),
+    "emacs": (frozenset({"--eval", "-eval", "--execute"}), False),
+    "bpftrace": (frozenset({"-e"}), False),
+}
+# programs that read such a script on stdin
+STDIN_SCRIPTED = frozenset({"sqlite3", "duckdb", "psql", "mysql", "mariadb", "gdb", "lftp", "ftp", "sftp", "ed",
+                            "red"})
+PROGRAMS = frozenset(_SCRIPT_OPTIONS) | STDIN_SCRIPTED
+
+
+def escapes_in(prog: str, script: str) -> list[str]:
+    """Shell command lines a script in `prog`'s command language runs."""
+    out: list[str] = []
+    if prog in ("sqlite3", "duckdb"):
+        out += [m.group(1) for m in _DOT_SHELL.finditer(script)]
+        # `.once |sh`: the query's output is piped into CMD — a program's output run by a shell
+        out += [f"{prog} | {m.group(1)}" for m in _DOT_PIPE.finditer(script)]
+    elif prog == "psql":
+        out += [m.group(1) or f"psql | {m.group(2)}" for m in _PSQL.finditer(script)]
+    elif prog in ("mysql", "mariadb"):
+        out += [m.group(1) for m in _MYSQL.finditer(script)]
+    elif prog == "gdb":
+        out += [m.group(1) for m in _GDB.finditer(script)]
+    elif prog in ("lftp", "ftp", "sftp", "ed", "red"):
+        out += [m.group(1) for m in _BANG.finditer(script)]
+    elif prog == "emacs":
+        out += [bytes(m.group(1), "utf-8").decode("unicode_escape", "ignore") for m in _ELISP.finditer(script)]
+        for m in _ELISP_PROC.finditer(script):
+            words = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2))
+            out.append(" ".join([m.group(1)] + [_q(w) for w in words]))
+    elif prog == "bpftrace":
+        out += [m.group(1) for m in _BPF_SYSTEM.finditer(script)]
+    return [c.strip() for c in out if c and c.strip()][:MAX_ESCAPES]
+
+
+_DOT_OUTPUT = re.compile(r"(?m)^\s*\.(?:output|once)\s+(?:'([^'|\n][^'\n]*)'|\"([^\"|\n][^\"\n]*)\"|([^\s'\"|][^\s;]*))")
+_PSQL_OUT = re.compile(r"(?m)\\[og]\s+(?:'([^'|\n][^'\n]*)'|([^\s'|][^\s;]*))")
+
+
+def script_writes(prog: str, script: str) -> list[str]:
+    """Files a script sends its output to: sqlite3/duckdb `.output F` / `.once F`, psql `\\o F`."""
+    if prog in ("sqlite3", "duckdb"):
+        rx = _DOT_OUTPUT
+    elif prog == "psql":
+        rx = _PSQL_OUT
+    else:
+        return []
+    return [next(g for g in m.groups() if g) for m in rx.finditer(script)][:MAX_ESCAPES]
+
+
+def _script_texts(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
+    spec = _SCRIPT_OPTIONS.get(prog)
+    if spec is None:
+        return []
+    names, positional_script = spec
+    texts: list[str] = []
+    skip = False
+    positionals: list[str] = []
+    for i, a in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if a in names and i + 1 < len(args):
+            texts.append(args[i + 1])
+            skip = True
+        elif "=" in a and a.split("=", 1)[0] in names:
+            texts.append(a.split("=", 1)[1])
+        elif not a.startswith("-"):
+            positionals.append(a)
+    if positional_script:
+        texts += positionals[1:]  # sqlite3 DB 'SQL or .command' …
+    return texts
+
+
+def option_escapes(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
+    """Shell command lines `prog args` runs through its own script options or positional script."""
+    out: list[str] = []
+    for t in _script_texts(prog, args):
+        out += escapes_in(prog, t)
+    return out[:MAX_ESCAPES]
+
+
+def option_writes(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
+    """Files `prog args` writes its output to through its own script options (`.output F`)."""
+    out: list[str] = []
+    for t in _script_texts(prog, args):
+        out += script_writes(prog, t)
+    return out[:MAX_ESCAPES]
+
+
+def _q(word: str) -> str:
+    import shlex
+    return shlex.quote(word)
