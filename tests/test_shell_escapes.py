@@ -70,3 +70,33 @@ def test_the_reader():
     assert option_escapes("sqlite3", [".shell id"]) == []  # the first positional is the database
     assert option_writes("sqlite3", ["x.db", ".output /tmp/o.csv"]) == ["/tmp/o.csv"]
     assert option_writes("psql", ["-c", "\\o /tmp/o.txt"]) == ["/tmp/o.txt"]
+
+
+@pytest.mark.parametrize("cmd", [
+    "git -c filter.x.clean='rm -rf ~' add .",
+    "git -c diff.x.textconv='rm -rf ~' diff",
+    "git -c merge.x.driver='rm -rf ~' merge b",
+    "git -c protocol.ext.allow=always clone 'ext::sh -c rm% -rf% ~'",
+    "git clone -u 'rm -rf ~' x",
+    "git fetch --upload-pack='rm -rf ~' origin",
+    "git bisect run rm -rf ~",
+    "git rebase -x 'rm -rf ~' HEAD~1",
+    "git rebase --exec='rm -rf ~' HEAD~1",
+    "git submodule foreach 'rm -rf ~'",
+    "git submodule foreach --recursive 'rm -rf ~'",
+    "git difftool -x 'rm -rf ~'",
+    "git grep --open-files-in-pager='rm -rf ~' x",
+])
+def test_commands_git_runs_for_its_subcommands(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.DENY, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "git bisect run make test", "git rebase -x 'npm test' main", "git submodule foreach git pull",
+    "git grep -O vim foo", "git difftool -x 'diff -u'", "git -c core.pager=less log",
+    "git -c protocol.ext.allow=never fetch", "git clone https://github.com/org/repo.git",
+])
+def test_gits_everyday_runs_stay_quiet(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)

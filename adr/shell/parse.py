@@ -1559,9 +1559,53 @@ def _download_targets(prog: str, args: list[str]) -> list[str]:
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})
 
 
-_GIT_EXEC_KEYS = re.compile(r"(?i)(?:core\.(?:pager|sshcommand|editor|fsmonitor|hookspath|askpass)|"
+_GIT_EXEC_KEYS = re.compile(r"(?i)(?:core\.(?:pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy)|"
                             r"sequence\.editor|diff\.external|pager\.\w+|credential\.helper|alias\.[\w-]+|"
-                            r"gpg\.program|uploadpack\.packobjectshook|protocol\.ext\.allow)=(.*)", re.S)
+                            r"gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|protocol\.ext\.allow|"
+                            r"filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|"
+                            r"merge\.[^=]+\.driver|(?:diff|merge)tool\.[^=]+\.cmd|remote\.[^=]+\.(?:uploadpack|receivepack)|"
+                            r"sendemail\.sendmailcmd|web\.browser|browser\.[^=]+\.cmd|man\.[^=]+\.cmd)=(.*)", re.S)
+# git subcommands that run a command they are given: (subcommand, options whose value is a command)
+_GIT_CMD_OPTIONS = {
+    "clone": ("-u", "--upload-pack"), "fetch": ("--upload-pack",), "pull": ("--upload-pack",),
+    "ls-remote": ("--upload-pack",), "archive": ("--exec",), "push": ("--receive-pack", "--exec"),
+    "rebase": ("-x", "--exec"), "difftool": ("-x", "--extcmd"), "grep": ("-O", "--open-files-in-pager"),
+}
+_GIT_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
+
+
+def _git_commands(args: "list[str] | tuple[str, ...]") -> list[str]:
+    """Commands a git subcommand runs: `rebase -x CMD`, `bisect run CMD…`, `submodule foreach CMD`,
+    `clone -u CMD`, `difftool -x CMD`, `grep -O CMD`, an `ext::CMD` remote."""
+    args = list(args)
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in _GIT_GLOBAL_VALUED else 1
+    if i >= len(args):
+        return []
+    sub, rest = args[i], args[i + 1:]
+    out: list[str] = []
+    for a in rest:
+        if a.startswith("ext::"):
+            # git's ext transport runs this argv: words split on spaces, `% ` an escaped space, `%%` a %
+            words = re.split(r"(?<!%) ", a[5:].replace("%%", "\0"))
+            out.append(" ".join(_sh_quote(w.replace("% ", " ").replace("\0", "%")) for w in words if w))
+    if sub == "bisect" and rest[:1] == ["run"] and len(rest) > 1:
+        out.append(" ".join(_sh_quote(a) for a in rest[1:]))
+    elif sub == "submodule":
+        pos = [a for a in rest if not a.startswith("-")]
+        if pos[:1] == ["foreach"] and len(pos) > 1:
+            out.append(" ".join(pos[1:]))  # (the command is run by a shell, as one string)
+    opts = _GIT_CMD_OPTIONS.get(sub, ())
+    for j, a in enumerate(rest):
+        for o in opts:
+            if a == o and j + 1 < len(rest):
+                out.append(rest[j + 1])
+            elif o.startswith("--") and a.startswith(o + "="):
+                out.append(a.split("=", 1)[1])
+            elif not o.startswith("--") and a.startswith(o) and len(a) > len(o):
+                out.append(a[len(o):])  # -xCMD, -uCMD
+    return [c for c in out if c.strip()][:8]
 
 
 def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
@@ -1573,7 +1617,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
         nxt = args[i + 1] if i + 1 < n else ""
         if prog == "git" and a == "-c" and nxt:
             m = _GIT_EXEC_KEYS.fullmatch(nxt)
-            if m and m.group(1) and not m.group(1).lower() in ("true", "false", "less", "cat", "more"):
+            if m and m.group(1) and not m.group(1).lower() in ("true", "false", "less", "cat", "more", "always",
+                                                               "never", "user"):
                 out.append(m.group(1).lstrip("!"))
         elif prog in ("tar", "gtar", "bsdtar"):
             for pre in ("--checkpoint-action=exec=", "--to-command=", "--use-compress-program=", "--rsh-command=",
@@ -1602,6 +1647,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
                 out.append(cmd.split("(", 1)[1].rstrip(")").strip("'\""))
         elif prog in ("man",) and a in ("-P", "--pager") and nxt:
             out.append(nxt)
+    if prog == "git":
+        out += _git_commands(args)
     if prog == "watch":
         rest = _positionals_after_options(list(args), {"-n", "--interval", "-d", "--differences"})
         if rest:
