@@ -21,6 +21,18 @@ WRAPPED = [
     "yarn exec rm -rf ~", "npm exec -- rimraf ~", "npx --yes rimraf ~", "bunx rimraf@5 ~", "pnpm dlx rimraf ~",
     "mise exec -- rm -rf ~", "asdf exec rm -rf ~", "direnv exec . rm -rf ~", "devbox run -- rm -rf ~",
     "nix-shell -p coreutils --run 'rm -rf ~'", "nix develop -c rm -rf ~", "run0 rm -rf /",
+    # a command string handed to the package runner's shell
+    "npx -c 'rm -rf ~'", "npm exec -c 'rm -rf ~'", "npm exec --call='rm -rf ~'", "yarn exec 'rm -rf ~'",
+    "pnpm exec 'rm -rf ~'",
+    # more wrappers, and make's recipe shell
+    "dbus-launch rm -rf ~", "dbus-run-session -- rm -rf ~", "xvfb-run -a rm -rf ~", "setpriv --reuid=1000 rm -rf ~",
+    "capsh -- -c 'rm -rf ~'", "capsh --caps=cap_net_raw+ep -- -c 'rm -rf ~'", "prlimit --nofile=1024 rm -rf ~",
+    "numactl -N 0 rm -rf ~", "make -C /tmp clean SHELL='rm -rf ~'",
+    # deno and the JS shell templates (zx, Bun shell)
+    "deno eval 'Deno.removeSync(Deno.env.get(\"HOME\"), {recursive: true})'",
+    "deno eval 'new Deno.Command(\"rm\", {args: [\"-rf\", \"/home/dev\"]}).outputSync()'",
+    "deno eval 'Deno.run({cmd: [\"rm\", \"-rf\", \"/home/dev\"]})'",
+    "bun -e 'await Bun.$`rm -rf ~`'", "node -e 'import(\"zx\").then(({$}) => $`rm -rf ~`)'",
 ]
 
 
@@ -34,6 +46,9 @@ def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge_command, cmd):
     "pnpm exec tsc --noEmit", "taskset -c 0,1 make -j2", "valgrind --leak-check=full ./a.out", "nix develop -c make",
     "perf stat -e cycles ls", "ls *.py | entr -c pytest", "firejail --net=none ./app", "faketime '2020-01-01' date",
     "gdb --args ./a.out --verbose", "direnv exec . env",
+    "npx -c 'npm test'", "yarn exec tsc", "xvfb-run -a npm test", "dbus-launch --exit-with-session gnome-session",
+    "capsh --print", "setpriv --no-new-privs make", "make SHELL=/bin/bash", "deno eval 'console.log(1)'",
+    "deno eval 'new Deno.Command(\"git\", {args: [\"status\"]}).outputSync()'", "bun -e 'await Bun.$`ls ${dir}`'",
 ])
 def test_everyday_runners_stay_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd

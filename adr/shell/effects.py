@@ -584,6 +584,7 @@ _HOME_EXPR = [
     re.compile(r"""\bENV\s*\[\s*(["'])HOME\1\s*\]"""),
     re.compile(r"""\$ENV\s*\{\s*(["']?)HOME\1\s*\}"""),
     re.compile(r"""\bgetenv\s*\(\s*(["'])HOME\1\s*\)|\$_(?:SERVER|ENV)\s*\[\s*(["'])HOME\2\s*\]"""),
+    re.compile(r"""\bDeno\s*\.\s*env\s*\.\s*get\s*\(\s*(["'])HOME\1\s*\)"""),
 ]
 _INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
 _STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
@@ -686,6 +687,7 @@ _CODE_WRITE = [re.compile(p) for p in (
     + r"""\s*,\s*""" + _N("path"),
 )]
 _CODE_DELETE = [
+    (re.compile(r"""\bDeno\s*\.\s*remove(?:Sync)?\s*\(\s*""" + _S + r"""\s*,\s*\{[^}]*recursive\s*:\s*true"""), True),
     (re.compile(r"""\b(?:shutil\s*\.\s*rmtree|rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rimraf(?:\s*\.\s*sync)?|removeSync|emptyDirSync|rmSync|rmdirSync|fs\s*\.\s*rm|fs\s*\.\s*rmdir|fse?\s*\.\s*remove)\s*\(?\s*""" + _S), True),
     (re.compile(r"""\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
     (re.compile(_S + r"""\s*\.\s*(?:unlink|rmdir)\s*\("""), False),

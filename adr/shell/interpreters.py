@@ -69,6 +69,9 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
             return None
         if lang == "go":
             return None  # go run FILE: the file's content, when the line wrote it (see run_file)
+        if lang == "node" and program.startswith("deno") and list(args[:1]) == ["eval"] and len(args) > 1:
+            code = next((a for a in args[1:] if not a.startswith("-")), None)
+            return (lang, code) if code is not None else None  # deno eval [opts] CODE
         for i, a in enumerate(args):
             if a in flags and i + 1 < len(args):
                 return lang, args[i + 1]
@@ -169,6 +172,11 @@ def _julia_interpolated(cmd: str) -> str:
     return "".join(out)
 
 
+_DENO_COMMAND = re.compile(r"""\bDeno\s*\.\s*(?:Command\s*\(\s*["'](?P<prog>[^"']+)["']\s*(?:,\s*\{[^}]*?\bargs\s*:\s*\[([^\]]*)\])?|run\s*\(\s*\{[^}]*?\bcmd\s*:\s*\[([^\]]*)\])""")
+_JS_SHELL_TEMPLATE = re.compile(r"(?:^|[^\w.$])(?:Bun\s*\.\s*)?\$`([^`]{1,4000})`")
+_JS_INTERP = re.compile(r"\$\{[^}]*\}")
+
+
 def spawned_commands(language: str, code: str) -> list[str]:
     """Shell command lines that the code runs with literal strings."""
     code = code[:200_000]
@@ -191,6 +199,19 @@ def spawned_commands(language: str, code: str) -> list[str]:
                 out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in parts))
             else:
                 out.append(_unq(m, 4, 5))
+    if language == "node" and "Deno" in code:
+        # Deno.Command("rm", {args: ["-rf", …]}) / Deno.run({cmd: ["rm", …]})
+        for m in _DENO_COMMAND.finditer(code):
+            listed = m.group(2) if m.group("prog") is not None else m.group(3)
+            words = [_unq(x) for x in _STR_ONLY.finditer(listed or "")]
+            if m.group("prog") is not None:
+                words = [m.group("prog")] + words
+            if words:
+                out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in words))
+    if language == "node" and "$`" in code:
+        # zx and Bun shell: $`cmd` (and Bun.$`cmd`) runs cmd in a shell
+        for m in _JS_SHELL_TEMPLATE.finditer(code):
+            out.append(_JS_INTERP.sub("$JS_VALUE", m.group(1)))
     if language in ("perl", "ruby", "php", "shell", "julia"):
         for m in _BACKTICK_RE.finditer(code):
             s = next(g for g in m.groups() if g is not None)

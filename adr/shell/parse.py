@@ -1649,6 +1649,11 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             out.append(nxt)
     if prog == "git":
         out += _git_commands(args)
+    if prog in ("make", "gmake", "bmake"):
+        # make runs each recipe as `$(SHELL) -c RECIPE`: `make SHELL='rm -rf ~'` runs that
+        for a in args:
+            if a.startswith(("SHELL=", "MAKESHELL=")) and a.split("=", 1)[1].strip():
+                out.append(a.split("=", 1)[1] + " -c :")
     if prog == "watch":
         rest = _positionals_after_options(list(args), {"-n", "--interval", "-d", "--differences"})
         if rest:

@@ -67,6 +67,16 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "eatmydata": (frozenset(), 0),
     "with-contenv": (frozenset(), 0),
     "entr": (frozenset(), 0),
+    "dbus-launch": (frozenset(), 0),
+    "dbus-run-session": (frozenset({"--config-file", "--dbus-daemon"}), 0),
+    "xvfb-run": (frozenset({"-e", "--error-file", "-f", "--auth-file", "-n", "--server-num", "-p", "--xauth-protocol",
+                            "-s", "--server-args", "-w", "--wait"}), 0),
+    "setpriv": (frozenset({"--reuid", "--regid", "--ruid", "--rgid", "--euid", "--egid", "--groups", "--inh-caps",
+                           "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig", "--selinux-label",
+                           "--apparmor-profile", "--landlock-access", "--landlock-rule"}), 0),
+    "prlimit": (frozenset({"-p", "--pid"}), 0),
+    "numactl": (frozenset({"-C", "--cpunodebind", "-m", "--membind", "-N", "-p", "--preferred", "-i",
+                           "--interleave", "--physcpubind"}), 0),
 }
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
@@ -213,7 +223,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
     if argv and not argv[0].islower() and any(c.isupper() for c in argv[0]):
         argv = (fold_case(argv[0]),) + tuple(argv[1:])
-    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel") \
+    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel", "capsh") \
             and argv[0] not in _LAUNCHERS and not _PYTHON_RE.fullmatch(argv[0]):
         return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
     wrappers: list[str] = []
@@ -249,6 +259,13 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             wrappers.append("script")
             args = ["sh"]
             continue
+        if prog == "capsh":
+            # capsh [opts] -- ARGS: /bin/bash runs with ARGS (`capsh -- -c 'CMD'`)
+            if "--" in args:
+                wrappers.append("capsh")
+                args = ["bash"] + args[args.index("--") + 1:]
+                continue
+            break
         if prog == "parallel":
             # parallel [opts] CMD … ::: ARGS …: CMD runs once per argument (or per stdin line)
             wrappers.append("parallel")
@@ -554,10 +571,18 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
                 if a in ("-c", "--command") and j + 1 < len(tail):
                     return ("argv", tail[j + 1:])
             return None
+        if prog in ("npx", "npm", "pnpm", "yarn", "bunx", "bun"):
+            for j, a in enumerate(tail):
+                if a in ("-c", "--call") and j + 1 < len(tail):
+                    return ("shell", [tail[j + 1]])  # `npx -c 'CMD'`, `npm exec --call 'CMD'`: a shell runs CMD
+                if a.startswith("--call="):
+                    return ("shell", [a.split("=", 1)[1]])
         table = _PACKAGE_RUNNERS if pkg else _RUNNERS
         inner = _after_options(tail, table[key])
         if not inner:
             return None
+        if len(inner) == 1 and " " in inner[0] and prog in ("npx", "npm", "pnpm", "yarn", "bunx", "bun"):
+            return ("shell", [inner[0]])  # `yarn exec 'rm -rf ~'`: one string is a command line
         if pkg:
             inner = [_package_bin(inner[0])] + inner[1:]
         return ("argv", inner)
