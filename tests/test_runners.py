@@ -32,7 +32,8 @@ WRAPPED = [
     "deno eval 'Deno.removeSync(Deno.env.get(\"HOME\"), {recursive: true})'",
     "deno eval 'new Deno.Command(\"rm\", {args: [\"-rf\", \"/home/dev\"]}).outputSync()'",
     "deno eval 'Deno.run({cmd: [\"rm\", \"-rf\", \"/home/dev\"]})'",
-    "bun -e 'await Bun.$`rm -rf ~`'", "node -e 'import(\"zx\").then(({$}) => $`rm -rf ~`)'",
+    "bun -e 'await Bun.$`rm -rf ~`'", "bun run --eval 'await Bun.$`rm -rf ~`'",
+    "node -e 'import(\"zx\").then(({$}) => $`rm -rf ~`)'",
 ]
 
 

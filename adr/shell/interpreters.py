@@ -69,6 +69,8 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
             return None
         if lang == "go":
             return None  # go run FILE: the file's content, when the line wrote it (see run_file)
+        if lang == "node" and program.startswith("bun") and list(args[:1]) == ["run"]:
+            args = tuple(args[1:])  # `bun run --eval CODE` is `bun --eval CODE`
         if lang == "node" and program.startswith("deno") and list(args[:1]) == ["eval"] and len(args) > 1:
             code = next((a for a in args[1:] if not a.startswith("-")), None)
             return (lang, code) if code is not None else None  # deno eval [opts] CODE
