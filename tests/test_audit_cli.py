@@ -1,6 +1,7 @@
 """`adr log` filters, JSON output, follow across rotation, and `adr log verify`."""
 import json
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from click.testing import CliRunner
@@ -86,5 +87,6 @@ def test_follow_sees_new_records_across_rotation(tmp_path):
     writer = AuditLog(d, 4096)
     for i in range(40):
         writer.append(decision_entry(None, Verdict(Decision.ALLOW), decided_by="engine", latency_ms=0, request_id=f"f{i}"))
+        time.sleep(0.002 * (i % 3))  # appends land before, during and after each catch-up scan
     t.join(30)
     assert got == list(range(3, 43))

@@ -149,15 +149,21 @@ def follow_records(audit_dir: os.PathLike[str] | str, after_seq: int, poll: floa
         except FileNotFoundError:
             st = None
         if st is not None and (fh is None or st.st_ino != ino):
-            # new or rotated file: catch up from the whole log so nothing between files is missed
+            # new or rotated file: open it first, then catch up from the whole log, then read the open
+            # file from its start (records up to after_seq are skipped). Seeking to its end instead lost
+            # what was appended between the catch-up and the open.
+            try:
+                new_fh = open(path, "rb")
+            except FileNotFoundError:
+                new_fh = None
             for r in iter_records(Path(audit_dir)):
                 if int(r.get("seq", 0)) > after_seq:
                     after_seq = int(r["seq"])
                     yield r
-            if fh:
-                fh.close()
-            fh, ino = open(path, "rb"), st.st_ino
-            fh.seek(0, os.SEEK_END)
+            if new_fh is not None:
+                if fh:
+                    fh.close()
+                fh, ino = new_fh, os.fstat(new_fh.fileno()).st_ino
         if fh is not None:
             for raw in iter(fh.readline, b""):
                 if not raw.endswith(b"\n"):
