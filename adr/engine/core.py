@@ -348,36 +348,34 @@ _GIT_ELSEWHERE = ("GIT_DIR=", "GIT_WORK_TREE=", "GIT_CONFIG", "GIT_NAMESPACE=", 
 _BRANCH_NEUTRAL = frozenset({"git", "echo", "printf", "true", "sleep", "pwd"})
 
 
-def _stable_branch(branch: str, commands: "Sequence[SimpleCommand]") -> str:
-    """The looked-up branch, if nothing on the line can change which branch or repository its git
-    commands use; "" otherwise. Only git and printing commands qualify: a script, `cd`, `make` or
-    a shell could check out main first."""
-    if not branch:
-        return ""
-    for c in commands:
-        if c.program not in _BRANCH_NEUTRAL or c.dynamic or any(e.startswith(_GIT_ELSEWHERE) for e in c.env):
-            return ""
-        if c.program == "git":
-            args = c.argv[1:]
-            first = next((a for a in args if not a.startswith("-")), "")
-            if first in _GIT_MOVES or any(a in ("-C", "--git-dir", "--work-tree", "--namespace", "-c") or
-                                          a.startswith(("--git-dir=", "--work-tree=", "--namespace=", "-C"))
-                                          for a in args):
-                return ""
-    return branch
+def _elsewhere(c: SimpleCommand) -> bool:
+    """Does this command move the line's git commands to another directory or repository?"""
+    if c.program in ("cd", "pushd", "popd", "source", ".", "eval", "builtin") or \
+            any(e.startswith(_GIT_ELSEWHERE) for e in c.env):
+        return True
+    return c.program == "git" and any(a in ("-C", "--git-dir", "--work-tree", "--namespace") or
+                                      a.startswith(("--git-dir=", "--work-tree=", "--namespace=", "-C"))
+                                      for a in c.argv[1:])
 
 
 def _same_repo(commands: "Sequence[SimpleCommand]") -> bool:
     """Do the line's git commands all use the working directory's repository? (A script's own `cd`
     stays in its process; `cd`, `source`, `eval`, `-C`, GIT_DIR= on the line itself do not.)"""
+    return not any(_elsewhere(c) for c in commands)
+
+
+def _stable_branch(branch: str, commands: "Sequence[SimpleCommand]") -> str:
+    """The looked-up branch, if nothing on the line can change which branch or repository its git
+    commands use; "" otherwise. Only git and printing commands qualify: a script, `make` or a shell
+    could check out main first (and `-c` could rewrite where the push goes)."""
     for c in commands:
-        if c.program in ("cd", "pushd", "popd", "source", ".", "eval", "builtin") or \
-                any(e.startswith(_GIT_ELSEWHERE) for e in c.env):
-            return False
-        if c.program == "git" and any(a in ("-C", "--git-dir", "--work-tree") or
-                                      a.startswith(("--git-dir=", "--work-tree=", "-C")) for a in c.argv[1:]):
-            return False
-    return True
+        if c.program not in _BRANCH_NEUTRAL or c.dynamic or _elsewhere(c):
+            return ""
+        if c.program == "git":
+            args = c.argv[1:]
+            if "-c" in args or next((a for a in args if not a.startswith("-")), "") in _GIT_MOVES:
+                return ""
+    return branch
 
 
 class _Run:
@@ -502,11 +500,15 @@ class _Run:
         t = self.t
         t.note_commands(parsed.commands)
         targets = None if t.plain and self.e._witness is None else t
-        cmds = parsed.commands
-        if depth == 0 and cmds and cmds[0].program == "cd" and leading_cd(text) is not None:
-            cmds = cmds[1:]  # `cd DIR && git …`: the judge looked the repository up in DIR
-        branch = _stable_branch(self.a.resolved.git_branch, cmds) if depth == 0 else ""
-        hosts = self.a.resolved.git_remote_hosts if depth == 0 and _same_repo(cmds) else None
+        facts = self.a.resolved
+        branch, hosts = "", None
+        if depth == 0 and (facts.git_branch or facts.git_remote_hosts is not None):
+            # (only lines the judge looked a repository up for: most lines skip this walk)
+            cmds = parsed.commands
+            if cmds and cmds[0].program == "cd" and leading_cd(text) is not None:
+                cmds = cmds[1:]  # `cd DIR && git …`: the judge looked the repository up in DIR
+            branch = _stable_branch(facts.git_branch, cmds) if facts.git_branch else ""
+            hosts = facts.git_remote_hosts if facts.git_remote_hosts is not None and _same_repo(cmds) else None
         for c in parsed.commands:
             self.commands.append(c)
             subj = CommandSubject(c, self.cwd, self.home, note, targets)

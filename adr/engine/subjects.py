@@ -15,6 +15,7 @@ from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
+from adr.shell.parse import GIT_GLOBAL_VALUED
 from adr.shell.uploads import uploaded_files
 from adr.shell.words import positionals
 
@@ -47,7 +48,7 @@ class lazy:
 _NPM_VALUED = frozenset({"--prefix", "-C", "--workspace", "-w", "--registry", "--userconfig", "--cache", "--filter",
                          "--dir", "--cwd"})
 _VALUED_OPTIONS: dict[str, frozenset[str]] = {
-    "git": frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"}),
+    "git": GIT_GLOBAL_VALUED,
     "kubectl": frozenset({"-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster", "--user",
                           "--token", "-l", "--selector", "-o", "--output", "-f", "--filename"}),
     "helm": frozenset({"-n", "--namespace", "--kube-context", "--kubeconfig"}),
@@ -124,7 +125,6 @@ def _find_removes_adr(argv: "tuple[str, ...]") -> bool:
     return not patterns or any("adr" in p.lower() or p.strip("'\"*") == "" for p in patterns)
 
 
-_GIT_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
 _REMOTE_KEY = re.compile(r"(?i)remote\.[^=\s]+\.(?:push)?url")
 
 
@@ -136,7 +136,7 @@ def _git_remote_url(args: "tuple[str, ...]") -> str:
             key, _, val = args[i + 1].partition("=")
             if _REMOTE_KEY.fullmatch(key):
                 return val
-        i += 2 if args[i] in _GIT_GLOBAL_VALUED else 1
+        i += 2 if args[i] in GIT_GLOBAL_VALUED else 1
     rest = list(args[i:])
     if rest[:2] == ["remote", "add"]:
         pos = positionals(rest[2:], frozenset({"-t", "-m", "--mirror"}))

@@ -11,6 +11,7 @@ positional SQL of sqlite3/duckdb) or from what it reads on stdin; this module on
 from __future__ import annotations
 
 import re
+from shlex import quote as _q
 
 MAX_ESCAPES = 8
 
@@ -122,8 +123,3 @@ def option_writes(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
     for t in _script_texts(prog, args):
         out += script_writes(prog, t)
     return out[:MAX_ESCAPES]
-
-
-def _q(word: str) -> str:
-    import shlex
-    return shlex.quote(word)

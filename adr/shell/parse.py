@@ -1571,7 +1571,8 @@ _GIT_CMD_OPTIONS = {
     "ls-remote": ("--upload-pack",), "archive": ("--exec",), "push": ("--receive-pack", "--exec"),
     "rebase": ("-x", "--exec"), "difftool": ("-x", "--extcmd"), "grep": ("-O", "--open-files-in-pager"),
 }
-_GIT_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
+# git's own options before the subcommand that take a value (one list for the shell layer and the engine)
+GIT_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
 
 
 def _git_commands(args: "list[str] | tuple[str, ...]") -> list[str]:
@@ -1580,7 +1581,7 @@ def _git_commands(args: "list[str] | tuple[str, ...]") -> list[str]:
     args = list(args)
     i = 0
     while i < len(args) and args[i].startswith("-"):
-        i += 2 if args[i] in _GIT_GLOBAL_VALUED else 1
+        i += 2 if args[i] in GIT_GLOBAL_VALUED else 1
     if i >= len(args):
         return []
     sub, rest = args[i], args[i + 1:]
