@@ -572,6 +572,10 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "git_branch": _c_regex("git_branch"),
         # a remote pointed at a host none of the repository's remotes use (adr/daemon/gitstate.py)
         "git_new_remote_host": _c_bool("git_new_remote_host"),
+        # a service's secret variable sent to another service's host (adr/engine/secretenv.py)
+        "secret_to_other_host": _c_bool("secret_to_other_host"),
+        # a token printer (gh auth token) whose output only reaches its own service's hosts
+        "token_to_own_service": _c_bool("token_to_own_service"),
     },
     "file": {
         "kind": _c_kind,
@@ -602,6 +606,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "via": _c_regex("via"),
         "path": _c_globs("paths", multi=True),  # paths named in the code's string literals
         "signals_adr": _c_bool("signals_adr"),
+        "secret_to_other_host": _c_bool("secret_to_other_host"),
     },
     "shell": {
         "issue": _c_names_any("issues"),

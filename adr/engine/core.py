@@ -20,6 +20,7 @@ from adr.config import Settings
 from adr.engine.gitwords import leading_cd
 from adr.engine.embedded import embedded_commands
 from adr.engine.mcpcalls import command_lines
+from adr.engine.secretenv import TOKEN_PRINTERS
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
@@ -514,6 +515,8 @@ class _Run:
             subj = CommandSubject(c, self.cwd, self.home, note, targets)
             if c.program == "git":
                 subj.git_branch, subj.git_hosts = branch, hosts
+            if c.program in TOKEN_PRINTERS and c.downstream:
+                subj.line = parsed.commands
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)
             if c.program_path and depth < 2:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
+from adr.engine.secretenv import code_sends_foreign, command_sends_foreign, token_stays_with_service
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
 from adr.shell.parse import GIT_GLOBAL_VALUED
@@ -177,6 +178,7 @@ class CommandSubject:
         self.piped = cmd.piped
         self.git_branch = ""  # set by the engine when a bare `git push` here provably pushes that branch
         self.git_hosts: "tuple[str, ...] | None" = None  # the repository's remote hosts, when known
+        self.line: "tuple[SimpleCommand, ...]" = ()  # the line's commands (set by the engine for token printers)
 
     @lazy
     def args_text(self) -> str:
@@ -418,6 +420,19 @@ class CommandSubject:
         return bool(host) and host not in self.git_hosts
 
     @lazy
+    def secret_to_other_host(self) -> bool:
+        """A service's secret variable (`$GITHUB_TOKEN`) is sent, in any part of the request, to a host
+        that is not that service's (adr/engine/secretenv.py)."""
+        return command_sends_foreign(self.program, self.args_tuple, self.cmd.stdin_text, self.cmd.raw) is not None
+
+    @lazy
+    def token_to_own_service(self) -> bool:
+        """This command prints a service's token (`gh auth token`) and only that service's own hosts
+        receive it (the line's commands: set by the engine for token printers)."""
+        line = self.line
+        return bool(line) and token_stays_with_service(self.cmd, line)
+
+    @lazy
     def write_targets(self) -> tuple[str, ...]:
         """Redirect targets, and the files an option or operand names as the output (`sort -o F`)."""
         pairs = self._redirect_pairs((">", ">>", ">|", "&>", "&>>", "<>"))
@@ -599,6 +614,11 @@ class ScriptSubject:
         if t is not None:
             out += [f for raw, n in pairs for f in t.forms(raw, n, shell=False)]
         return tuple(dict.fromkeys(out))
+
+    @lazy
+    def secret_to_other_host(self) -> bool:
+        """The code reads a service's secret variable and calls a URL of another host."""
+        return code_sends_foreign(self.code) is not None
 
     @lazy
     def signals_adr(self) -> bool:

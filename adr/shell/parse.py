@@ -29,6 +29,7 @@ from adr.shell.wrappers import glob_program, runner_command, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
 MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
+_VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
 MAX_ASSIGNED_VALUE = 4096
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
@@ -120,6 +121,7 @@ class _Walker:
         self.procsub_template: str | None = None  # the last `<(…)`'s output made from unknown input
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
+        self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
         self.nodes = 0
         self.stopped = False
         self.empty_unknown = False
@@ -352,6 +354,7 @@ class _Walker:
             self.var_drafts.pop(name, None)
         if body is None:
             return []
+        self.var_alias.pop(name, None)
         if not name or dynamic or not values:
             self.env.pop(name, None)
             return self.stmt(body, via, depth, sd + 1)
@@ -388,7 +391,14 @@ class _Walker:
             self.var_drafts.pop(name, None)
         if dyn:
             self.env.pop(name, None)
+            # `T=$GITHUB_TOKEN` (or "${GITHUB_TOKEN}"): a later `$T` is that variable, unknown all the same
+            ref = _VAR_REF.fullmatch(" ".join(vals)) if len(vals) == 1 else None
+            if ref is not None and ref.group(1) != name:
+                self.var_alias[name] = "$" + ref.group(1)
+            else:
+                self.var_alias.pop(name, None)
         else:
+            self.var_alias.pop(name, None)
             self.env[name] = " ".join(vals)
             self.env_hook(name, self.env[name], via, depth, None)
 
@@ -749,6 +759,8 @@ class _Walker:
         if simple and name in self.env:
             v = self.env[name]
             return (v if quoted else self.field_split(v)), False
+        if simple and name in self.var_alias:
+            return self.var_alias[name], True
         # ${x:-default}, ${x//a/b} …: commands inside still run; the operator is applied to what is known
         subst = False
         for c in node.named_children:

@@ -20,8 +20,11 @@ _RCLONE_REMOTE = re.compile(r"^[A-Za-z0-9_. -]+:")
 _CURL_DATA = frozenset({"-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json"})
 _CURL_FORM = frozenset({"-F", "--form"})
 _CURL_UPLOAD = frozenset({"-T", "--upload-file"})
+# `-H @file` sends the file's lines as headers; `--variable name@file` loads a file for {{name}}
+_CURL_HEADER = frozenset({"-H", "--header", "--proxy-header"})
+_CURL_VARIABLE = frozenset({"--variable"})
 # curl's short options that take a value (so `-sd @f` and `-XPOST` split correctly)
-_CURL_SHORT_VALUED = set("AbcCdDeEFHiKmoOPQrtTuUwxXYyz")
+CURL_SHORT_VALUED = frozenset("AbcCdDeEFHiKmoOPQrtTuUwxXYyz")
 _HTTPIE = frozenset({"http", "https", "httpie", "xh", "xhs"})
 
 
@@ -37,11 +40,11 @@ def _curl(args: list[str]) -> list[str]:
         elif a.startswith("-") and not a.startswith("--") and len(a) > 2:
             # -sd@f, -sSd @f, -Tfile: the first valued letter takes the rest (or the next word)
             for k, ch in enumerate(a[1:], 1):
-                if ch in _CURL_SHORT_VALUED:
+                if ch in CURL_SHORT_VALUED:
                     opt = "-" + ch
                     val = a[k + 1:] or None
                     break
-        if opt in _CURL_DATA | _CURL_FORM | _CURL_UPLOAD:
+        if opt in _CURL_DATA | _CURL_FORM | _CURL_UPLOAD | _CURL_HEADER | _CURL_VARIABLE:
             if val is None:
                 val = nxt
                 i += 1
@@ -58,6 +61,12 @@ def _curl_value(opt: str, val: str) -> list[str]:
         # name=@file;type=…  name=<file
         m = re.match(r"^[^=]*=([@<])([^;]+)", val)
         return [m.group(2)] if m else []
+    if opt in _CURL_HEADER:
+        return [val[1:]] if val.startswith("@") and val != "@-" else []
+    if opt in _CURL_VARIABLE:
+        # name@file, name@-: a file; %NAME (an environment variable) and name=value are not
+        m = re.match(r"^[A-Za-z0-9_]+(?:\[[0-9-]+\])?@(.+)$", val)
+        return [m.group(1)] if m and m.group(1) != "-" else []
     if opt == "--data-urlencode":
         m = re.match(r"^[^=@]*@(.+)$", val)
         return [m.group(1)] if m and m.group(1) != "-" else []
