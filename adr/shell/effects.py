@@ -583,12 +583,16 @@ _HOME_EXPR = [
     re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""),
     re.compile(r"""\bENV\s*\[\s*(["'])HOME\1\s*\]"""),
     re.compile(r"""\$ENV\s*\{\s*(["']?)HOME\1\s*\}"""),
+    re.compile(r"""\bSys\s*\.\s*getenv\s*\(\s*(["'])HOME\1\s*\)"""),  # (R: before the bare getenv below)
     re.compile(r"""\bgetenv\s*\(\s*(["'])HOME\1\s*\)|\$_(?:SERVER|ENV)\s*\[\s*(["'])HOME\2\s*\]"""),
     re.compile(r"""\bDeno\s*\.\s*env\s*\.\s*get\s*\(\s*(["'])HOME\1\s*\)"""),
+    # R: path.expand("~"), normalizePath("~"), Sys.getenv("HOME"); julia: homedir()
+    re.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*(["'])~/?\1\s*\)"""),
+    re.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""),
 ]
 _INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
 _STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
-_PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|path\s*\.\s*(?:join|resolve)|File\s*\.\s*join)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
+_PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|path\s*\.\s*(?:join|resolve)|File\s*\.\s*join|joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
 _EXPANDUSER = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
 _PATHOBJ = re.compile(r"""\b(?:pathlib\s*\.\s*)?(?:Path|PurePath|PosixPath)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
 _SLASHJOIN = re.compile(_STRLIT + r"""\s*(?:/|\.\s*joinpath\s*\()\s*""" + _STRLIT + r"""\s*\)?""")
@@ -616,8 +620,8 @@ def _join_paths(parts: list[str]) -> str:
     return out
 
 
-_HOME_WORDS = ("HOME", "home", "expanduser")  # every spelling in _HOME_EXPR / _INTERP_HOME names one of these
-_PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/")
+_HOME_WORDS = ("HOME", "home", "expanduser", "expand", "normalizePath")  # every spelling in _HOME_EXPR / _INTERP_HOME names one of these
+_PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/", "file.path")
 
 
 def normalize_paths(language: str, code: str, folded: "str | None" = None) -> str:
@@ -692,6 +696,30 @@ _CODE_DELETE = [
     (re.compile(r"""\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
     (re.compile(_S + r"""\s*\.\s*(?:unlink|rmdir)\s*\("""), False),
 ]
+# R and Julia name their deleters and writers in words other languages use for other things
+_CODE_DELETE_BY_LANG = {
+    "r": [
+        (re.compile(r"""\bunlink\s*\(\s*(?:x\s*=\s*)?""" + _S + r"""[^)]*?\brecursive\s*=\s*(?:TRUE|T)\b"""), True),
+        (re.compile(r"""\b(?:unlink|file\s*\.\s*remove)\s*\(\s*(?:x\s*=\s*)?""" + _S), False),
+    ],
+    "julia": [
+        (re.compile(r"""\brm\s*\(\s*""" + _S + r"""\s*[,;][^)]*?\brecursive\s*=\s*true\b"""), True),
+        (re.compile(r"""\brm\s*\(\s*""" + _S), False),
+    ],
+}
+_CODE_WRITE_BY_LANG = {
+    "r": [re.compile(p) for p in (
+        r"""\bwriteLines\s*\(\s*(?:text\s*=\s*)?""" + _N("text") + r"""\s*,\s*(?:con\s*=\s*)?""" + _N("path"),
+        r"""\b(?:writeLines|write|cat|sink|saveRDS|save|write\s*\.\s*csv|write\s*\.\s*table|file\s*\.\s*create)\s*\("""
+        r"""[^()]*?(?:\b(?:con|file)\s*=\s*)""" + _N("path") + r"""(?P<append>[^()]*?\bappend\s*=\s*(?:TRUE|T)\b)?""",
+        r"""\bfile\s*\.\s*(?:create|copy)\s*\(\s*""" + _N("path") + r"""(?P<empty>)""",
+    )],
+    "julia": [re.compile(p) for p in (
+        r"""\bwrite\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _N("text"),
+        r"""\btouch\s*\(\s*""" + _N("path") + r"""(?P<empty>)""",
+        r"""\b(?:cp|mv|symlink)\s*\(\s*""" + _S + r"""\s*,\s*""" + _N("path"),
+    )],
+}
 # a folder's entries listed or walked (literal path) …
 _CODE_WALK = re.compile(
     r"""\b(?:os\s*\.\s*(?:walk|fwalk|scandir|listdir)|glob\s*\.\s*i?glob|readdirSync|readdir|opendirSync|walkSync|"""
@@ -711,20 +739,21 @@ def _unesc(s: str) -> str:
 
 
 # some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
-_EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|"
+_EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|"
+                          r"cat\(|sink|save|file\.|touch|"
                           r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
 
 
 def code_effects(language: str, code: str, folded: "str | None" = None) -> list[Effect]:
     """Files interpreter code writes or deletes, with literal (or home-relative) paths. `folded`: the
     code's constant-folded text, when the caller has it."""
-    if language not in ("python", "node", "perl", "ruby", "php") or not code or not _EFFECT_HINT.search(code):
+    if language not in ("python", "node", "perl", "ruby", "php", "r", "julia") or not code or not _EFFECT_HINT.search(code):
         return []
     code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
     out: list[Effect] = []
     writes_text = [_unesc(next((g for g in m.groups() if g is not None), "")) for m in _WRITE_CALL.finditer(code)]
     written = "\n".join(t for t in writes_text if t) or None
-    for rx in _CODE_WRITE:
+    for rx in _CODE_WRITE + _CODE_WRITE_BY_LANG.get(language, []):
         for m in rx.finditer(code):
             path = _group(m, "path")
             if not path or path in _SINKS:
@@ -742,7 +771,7 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
                 content = None
             append = bool(d.get("append") or d.get("append2") or (mode and ("a" in mode or mode == ">>")))
             out.append(Effect("write", _unesc(path.strip()), content, append))
-    for rx, recursive in _CODE_DELETE:
+    for rx, recursive in _CODE_DELETE_BY_LANG.get(language, []) + _CODE_DELETE:
         for m in rx.finditer(code):
             path = _unesc(_lit(m, 1))
             if path:

@@ -134,6 +134,20 @@ def _put_files(script: str) -> list[str]:
     return [m.group(1).strip("'\"") for m in _PUT.finditer(script)]
 
 
+_GH_TEXT_FILE = ("--body-file", "--notes-file", "--template-file")
+
+
+def _gh_text_file(a: str, nxt: "str | None") -> "list[str]":
+    for opt in _GH_TEXT_FILE:
+        if a == opt and nxt is not None and nxt != "-":
+            return [nxt]
+        if a.startswith(opt + "=") and a[len(opt) + 1:] not in ("", "-"):
+            return [a[len(opt) + 1:]]
+    if a == "-F" and nxt is not None and nxt != "-" and "=" not in nxt:
+        return [nxt]  # (`gh api -F k=@f` is read above; `-F FILE` is issue/pr/release's --body-file)
+    return []
+
+
 def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str | None" = None) -> tuple[str, ...]:
     """Local files `prog args` uploads (as written; "" entries and stdin markers left out). `stdin`:
     the literal text fed to it (`ftp h <<< 'put .env'`)."""
@@ -180,6 +194,8 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         elif pos[:1] == ["api"]:
             out = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--input"]
             out += [m.group(1) for a in args if (m := re.match(r"^[^=]+=@(.+)$", a))]
+        # issue/PR/release/discussion text read from a file: `gh issue create --body-file F`, `-F F`
+        out += [v for i, a in enumerate(args) for v in _gh_text_file(a, args[i + 1] if i + 1 < len(args) else None)]
     elif prog == "gist":
         out = [a for a in args if not a.startswith("-")]
     elif prog in ("mail", "mailx", "mutt", "neomutt", "s-nail"):
