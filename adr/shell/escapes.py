@@ -21,6 +21,8 @@ _DOT_PIPE = re.compile(r"(?m)^\s*\.(?:output|once)\s+['\"]?\|\s*([^'\"\n]+)")
 _PSQL = re.compile(r"(?m)(?:^|[^\\])\\!\s*([^\n]+)|\\[og]\s+\|\s*([^\n]+)")
 _MYSQL = re.compile(r"(?mi)(?:^|;)\s*(?:system|\\!)\s+([^;\n]+)")
 _GDB = re.compile(r"(?m)^\s*(?:shell\s+|!\s*)(.+?)\s*$")
+# gdb's embedded Python (`python CODE`, `py`, `pi`): the code runs as `python3 -c CODE` would
+_GDB_PY = re.compile(r"(?m)^\s*(?:python|py|pi|python-interactive)\s+(.+?)\s*$")
 _BANG = re.compile(r"(?m)(?:^|;)\s*!\s*([^;\n]+)")
 _ELISP = re.compile(r"""\((?:shell-command(?:-to-string)?|async-shell-command)\s+"((?:[^"\\]|\\.)*)\"""")
 _ELISP_PROC = re.compile(r"""\((?:call-process|start-process|make-process|process-lines)\s+(?:"[^"]*"\s+(?:nil|t|"[^"]*")\s+)?"([^"]+)"((?:\s+(?:nil|t|"(?:[^"\\]|\\.)*"))*)\)""")
@@ -58,6 +60,7 @@ def escapes_in(prog: str, script: str) -> list[str]:
         out += [m.group(1) for m in _MYSQL.finditer(script)]
     elif prog == "gdb":
         out += [m.group(1) for m in _GDB.finditer(script)]
+        out += ["python3 -c " + _q(m.group(1)) for m in _GDB_PY.finditer(script)]
     elif prog in ("lftp", "ftp", "sftp", "ed", "red"):
         out += [m.group(1) for m in _BANG.finditer(script)]
     elif prog == "emacs":
