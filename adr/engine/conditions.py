@@ -574,6 +574,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "git_new_remote_host": _c_bool("git_new_remote_host"),
         # a service's secret variable sent to another service's host (adr/engine/secretenv.py)
         "secret_to_other_host": _c_bool("secret_to_other_host"),
+        "secret_to_own_service": _c_bool("secret_to_own_service"),
         # a token printer (gh auth token) whose output only reaches its own service's hosts
         "token_to_own_service": _c_bool("token_to_own_service"),
     },

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from adr.engine.gitwords import url_host
 from adr.shell.model import SimpleCommand
 from adr.shell.uploads import CURL_SHORT_VALUED
 
@@ -105,7 +106,10 @@ for _alias, _of in (("wget2", "wget"), ("https", "http"), ("httpie", "http"), ("
                     ("lwp-request", "http"), ("GET", "http"), ("POST", "http"), ("HEAD", "http")):
     _HTTP_CLIENTS[_alias] = _HTTP_CLIENTS[_of]
 _SOCKETS = frozenset({"nc", "ncat", "netcat", "telnet", "websocat", "grpcurl"})
-PROGRAMS = frozenset(_HTTP_CLIENTS) | _SOCKETS | {"socat", "openssl"}
+# `docker login REGISTRY -p $T`: the token goes to the registry named (Docker Hub when none is)
+_LOGINS = frozenset({"docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm"})
+_SSH_VALUED = frozenset("bcDEeFIiJLlmOopQRSWw")
+PROGRAMS = frozenset(_HTTP_CLIENTS) | _SOCKETS | _LOGINS | {"socat", "openssl", "git", "ssh"}
 
 MAX_WORDS = 256
 
@@ -190,6 +194,33 @@ def command_hosts(program: str, args: "tuple[str, ...] | list[str]") -> "list[st
             h = _url_host(pos[0]) or (DYNAMIC if "$" in pos[0] else pos[0].lower())
             m = _HOSTPORT.match(h) if h != DYNAMIC else None
             out.append(m.group(1) if m else h)
+    elif program == "git":
+        # a URL on the line (clone/fetch/push/ls-remote URL, -c remote.X.url=URL): where the request goes
+        for a in args:
+            v = a.split("=", 1)[1] if a.count("=") and "://" in a.split("=", 1)[1] else a
+            if "://" in v or re.match(r"^[\w.-]+@[\w.-]+:", v):
+                h = url_host(v)
+                if h:
+                    out.append(DYNAMIC if "$" in h else h)
+    elif program in _LOGINS:
+        pos = [a for a in args if not a.startswith("-")]
+        k = pos.index("login") if "login" in pos else -1
+        if k >= 0:
+            # (the value after -u/-p is a positional too: take the first word that looks like a host)
+            reg = next((p for p in pos[k + 1:] if "." in p or ":" in p or p == "localhost"), "docker.io")
+            out.append(DYNAMIC if "$" in reg else reg.split("/", 1)[0].lower())
+    elif program == "ssh":
+        skip = False
+        for a in args:
+            if skip:
+                skip = False
+                continue
+            if a.startswith("-") and len(a) > 1:
+                skip = a[-1] in _SSH_VALUED and len(a) == 2
+                continue
+            h = a.rsplit("@", 1)[-1]
+            out.append(DYNAMIC if "$" in h else h.lower())
+            break
     elif program == "socat":
         for a in args:
             m = _SOCAT_ADDR.match(a)
@@ -215,7 +246,9 @@ def _curl_elsewhere(opt: str, val: str, args: "list[str]") -> "list[str]":
     if opt == "--resolve":
         addr = val.split(":", 2)[2] if val.count(":") >= 2 else ""
         return [DYNAMIC if "$" in val else a.strip("[]").lower() for a in addr.split(",") if a]
-    if opt in ("-x", "--proxy", "--preproxy") and any(a.lower().startswith("http://") and a != val for a in args):
+    if opt in ("-x", "--proxy", "--preproxy") and (any(a.lower().startswith("http://") and a != val for a in args)
+                                                    or "-k" in args or "--insecure" in args):
+        # a proxy reads a plain-http request, and an https one it may intercept when -k trusts any certificate
         h = _url_host(val if "://" in val else "http://" + val)
         return [h] if h else []
     return []
@@ -236,6 +269,8 @@ def command_sends_foreign(program: str, args: "tuple[str, ...]", stdin_text: "st
         names |= {m.group(1) for m in _ENV_REF.finditer(stdin_text[:65536])}
     if program == "curl":  # --variable %NAME imports an environment variable for {{NAME}}
         names |= {a[1:].split("=", 1)[0] for a in args if a.startswith("%")}
+    if program == "ssh":  # -o SendEnv=NAME hands the variable to the remote side
+        names |= {a.split("=", 1)[1].strip() for a in args if a.lower().startswith("sendenv=")}
     if not names or not any(service_domains(n) for n in names):
         return None
     return _foreign(names, command_hosts(program, args))
@@ -296,3 +331,17 @@ def token_stays_with_service(printer: SimpleCommand, line: "Sequence[SimpleComma
         if not hosts or not all(h != DYNAMIC and host_of_service(h, domains) for h in hosts):
             return False
     return True
+
+
+def only_own_services(program: str, args: "tuple[str, ...]", stdin_text: "str | None", raw: str = "") -> bool:
+    """Every secret variable on this request names its service, and the request goes only to that
+    service's hosts (`curl "https://maps.googleapis.com/…?key=$GOOGLE_MAPS_API_KEY"`): the token is
+    used as it is meant to be, wherever in the request it sits."""
+    if program not in PROGRAMS:
+        return False
+    names = {m.group(1) for a in args[:MAX_WORDS] if "$" in a for m in _ENV_REF.finditer(a)}
+    secret = [n for n in names if _SECRET_NAME.search(n.upper()) and not _NOT_SECRET.search(n.upper())]
+    if not secret or any(service_domains(n) is None for n in secret):
+        return False
+    hosts = command_hosts(program, args)
+    return bool(hosts) and _foreign(set(secret), hosts) is None

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
-from adr.engine.secretenv import code_sends_foreign, command_sends_foreign, token_stays_with_service
+from adr.engine.secretenv import (code_sends_foreign, command_sends_foreign, only_own_services,
+                                  token_stays_with_service)
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
 from adr.shell.parse import GIT_GLOBAL_VALUED
@@ -69,6 +70,7 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
 _VERB_WORD = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*").fullmatch
 _VERB_SPLIT = re.compile(r"[:.]").split
 _VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
+_VERB_QUALIFIERS = frozenset({"batch", "bulk", "force", "mass", "permanently", "hard"})
 
 _KILL_IN_CODE = re.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|SIG[A-Z]+|ptrace)\b")
 
@@ -225,6 +227,11 @@ class CommandSubject:
                     head = _VERB_HEAD(part)
                     if head is not None and head.group(0) != part:
                         out.append(head.group(0))
+                        if head.group(0) in _VERB_QUALIFIERS:
+                            # batch-delete-image, bulk-delete, force-delete: the verb is the next word
+                            nxt = _VERB_HEAD(part[head.end() + 1:])
+                            if nxt is not None:
+                                out.append(nxt.group(0))
         return tuple(dict.fromkeys(out))
 
     def _with_forms(self, pairs: "list[tuple[str, str]]", spares: "tuple[str, ...]" = (), words: bool = False,
@@ -424,6 +431,11 @@ class CommandSubject:
         """A service's secret variable (`$GITHUB_TOKEN`) is sent, in any part of the request, to a host
         that is not that service's (adr/engine/secretenv.py)."""
         return command_sends_foreign(self.program, self.args_tuple, self.cmd.stdin_text, self.cmd.raw) is not None
+
+    @lazy
+    def secret_to_own_service(self) -> bool:
+        """Every secret variable on the request names its service, and only that service gets it."""
+        return only_own_services(self.program, self.args_tuple, self.cmd.stdin_text, self.cmd.raw)
 
     @lazy
     def token_to_own_service(self) -> bool:

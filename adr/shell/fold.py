@@ -599,7 +599,7 @@ _FUNCS: dict[tuple[str, str], Any] = {
                                             if len(a) == 2 and _as_text(a[1]).lower() in ("rot13", "rot_13")
                                             else _hex(a[0]) if len(a) == 2 and _as_text(a[1]) == "hex" else _b64("!")),
     ("python", "reversed"): lambda a: _reverse(_one(a), [], "python"),
-    ("python", "str"): lambda a: _as_text(_one(a)) if not isinstance(a[0], int) else str(a[0]),
+    ("python", "str"): lambda a: "" if not a else _as_text(_one(a)) if not isinstance(a[0], int) else str(a[0]),
     ("python", "list"): lambda a: list(_as_text(_one(a))),
     ("node", "String.fromCharCode"): lambda a: "".join(_chr(x) for x in a),
     ("node", "atob"): lambda a: _b64(_one(a)).decode("latin-1"),
@@ -697,9 +697,18 @@ def fold_home(language: str, code: str) -> str:
 
 def fold(language: str, code: str) -> str:
     """`code` with its constant string expressions replaced by the strings they make ("" → code
-    unchanged). Understands python, node, perl, ruby and php spellings; anything else is left alone."""
+    unchanged). Understands python, node, perl, ruby and php spellings; anything else is left alone.
+    Never raises: a construct the evaluator gets wrong leaves the code as written (judged unfolded)."""
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
         return code
+    try:
+        return _fold(language, code)
+    except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, AttributeError,
+            UnicodeError):
+        return code
+
+
+def _fold(language: str, code: str) -> str:
     code = fold_home(language, code)
     if not worth_folding(code):
         return code
@@ -763,8 +772,8 @@ def fold(language: str, code: str) -> str:
                 continue
             try:
                 v, k = p.expr(i)
-            except (_Fail, RecursionError, ValueError, OverflowError):
-                i += 1
+            except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, UnicodeError):
+                i += 1  # (an evaluator edge case, `str()` with no argument …: not a constant)
                 continue
             folded = (k - i > 1 or tok.kind == "fstr" or (tok.kind == "name" and tok.text.lstrip("$") in env)) \
                 and isinstance(v, (str, bytes))

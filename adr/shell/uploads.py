@@ -122,7 +122,11 @@ _CP_VALUED = frozenset({"-c", "--container", "-n", "--namespace", "--context", "
 _UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "sftp", "rsync", "rclone", "aws", "awslocal", "gsutil", "s3cmd",
                         "gcloud", "az", "gh", "gist", "mail", "mailx", "mutt", "neomutt", "s-nail", "croc", "wormhole",
                         "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh", "smbclient",
-                        "lftp", "tftp", "ftp", "ncftp", "ncftpput", "pftp"}) | _HTTPIE
+                        "lftp", "tftp", "ftp", "ncftp", "ncftpput", "pftp", "git", "swaks", "ftpput",
+                        "logger", "ipfs", "dig", "hping3", "socat"}) | _HTTPIE
+_SOCAT_FILE = re.compile(r"^(?i:open|file|gopen|create):([^,]+)")
+_SOCAT_NET = re.compile(r"^(?i:tcp[46]?|udp[46]?|ssl|openssl|sctp|socks4a?|proxy|tcp-connect|tcp4-connect|"
+                        r"tcp6-connect|udp-sendto|udp-connect):")
 
 
 _PUT = re.compile(r"(?:^|[;\n])\s*(?:m?put|append|reput|mput)\s+(?:-\S+\s+)*(\"[^\"]+\"|'[^']+'|[^\s;]+)", re.M)
@@ -214,5 +218,51 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         pos = positionals(args, _CP_VALUED)
         if pos[:1] == ["cp"] and len(pos) == 3 and ":" in pos[2] and ":" not in pos[1]:
             out = [pos[1]]
+    elif prog == "git":
+        # into an object that a push publishes: tag/notes/commit messages from a file; mailed patches
+        sub = next((a for a in args if not a.startswith("-")), "")
+        if sub in ("tag", "notes", "commit"):
+            out = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-F", "--file")]
+            out += [a.split("=", 1)[1] for a in args if a.startswith("--file=")]
+        elif sub == "send-email":
+            out = [a for a in args[args.index(sub) + 1:] if not a.startswith("-")]
+    elif prog == "swaks":
+        for i, a in enumerate(args[:-1]):
+            if a in ("--attach", "--attach-body", "--body", "--data") and args[i + 1].startswith("@"):
+                out.append(args[i + 1][1:])
+            elif a == "--attach" and not args[i + 1].startswith("-"):
+                out.append(args[i + 1])
+    elif prog == "ftpput":
+        pos = [a for a in args if not a.startswith("-")]
+        out = pos[1:][-1:] if len(pos) >= 2 else []  # ftpput HOST [REMOTE] LOCAL
+    elif prog == "logger":
+        if any(a in ("-n", "--server") or a.startswith("--server=") for a in args):
+            out = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-f", "--file")]
+    elif prog == "ipfs":
+        pos = [a for a in args if not a.startswith("-")]
+        out = pos[1:] if pos[:1] == ["add"] else []
+    elif prog in ("dig", "hping3"):
+        flag = "-f" if prog == "dig" else "-E"
+        out = [args[i + 1] for i, a in enumerate(args[:-1]) if a == flag]
+    elif prog == "socat":
+        # socat OPEN:F TCP:host:port — a file address joined to a network one
+        if any(_SOCAT_NET.match(a) for a in args):
+            out = [m.group(1) for a in args if (m := _SOCAT_FILE.match(a))]
+    # (a secret stored in the user's own secret manager or cluster — vault kv put k=@F, kubectl create
+    # secret --from-file, gcloud secrets --data-file — is how those are meant to be filled: not listed)
+    if prog in ("aws", "awslocal"):
+        out += [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--body" and "put-object" in args]
+    elif prog == "gcloud":
+        pos = [a for a in args if not a.startswith("-")]
+        if pos[:2] == ["compute", "scp"] and len(pos) >= 4 and ":" in pos[-1]:
+            out += [p for p in pos[2:-1] if ":" not in p]
+    elif prog == "gh":
+        pos = [a for a in args if not a.startswith("-")]
+        if pos[:2] in (["ssh-key", "add"], ["gpg-key", "add"]):
+            out += pos[2:3]
+    elif prog == "curl":
+        out += [a[1:] for i, a in enumerate(args) if i and args[i - 1] == "--url-query" and a.startswith("@")]
+        out += [v.split("@", 1)[1] for i, a in enumerate(args) if i and args[i - 1] == "--url-query"
+                for v in (a,) if "@" in v and not v.startswith("@") and re.match(r"^[\w.-]+@", v)]
     out = [p for p in out if p and p not in ("-", "/dev/stdin")]
     return tuple(dict.fromkeys(out))[:MAX_UPLOADS]

@@ -65,6 +65,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "dtach": (frozenset({"-n", "-c", "-A", "-a", "-e", "-r"}), 0),
     "abduco": (frozenset({"-n", "-c", "-A", "-a", "-e"}), 0),
     "eatmydata": (frozenset(), 0),
+    "fakeroot": (frozenset({"-l", "--lib", "--faked", "-s", "-i", "-b"}), 0),
     "with-contenv": (frozenset(), 0),
     "entr": (frozenset(), 0),
     "dbus-launch": (frozenset(), 0),
@@ -223,7 +224,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
     if argv and not argv[0].islower() and any(c.isupper() for c in argv[0]):
         argv = (fold_case(argv[0]),) + tuple(argv[1:])
-    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel", "capsh") \
+    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel", "capsh",
+                                                                                    "coproc") \
             and argv[0] not in _LAUNCHERS and not _PYTHON_RE.fullmatch(argv[0]):
         return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
     wrappers: list[str] = []
@@ -258,6 +260,19 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             # reading stdin (`echo 'rm -rf ~' | script -q /dev/null`)
             wrappers.append("script")
             args = ["sh"]
+            continue
+        if prog == "coproc":
+            # coproc CMD / coproc [NAME] { CMDS; }: the commands run in the background all the same
+            rest = args[1:]
+            if len(rest) >= 2 and rest[1] == "{":
+                rest = rest[1:]
+            wrappers.append("coproc")
+            if rest[:1] == ["{"]:
+                body = [w for w in rest[1:] if w != "}"]
+                shell_strings.append(" ".join(shlex.quote(w) if w != ";" else w for w in body))
+                args, last = [], []
+                break
+            args = rest
             continue
         if prog == "capsh":
             # capsh [opts] -- ARGS: /bin/bash runs with ARGS (`capsh -- -c 'CMD'`)

@@ -1,0 +1,72 @@
+"""Git's other spellings of the commands that destroy work (issue: detection, item 4).
+
+git accepts any unambiguous prefix of a long option (`git reset --har` is `--hard`), and an alias runs
+the git command line it names (`git -c alias.x='push -f' x`, or one defined by `git config alias.x …`
+and used in a later call). The shell layer spells abbreviations out (adr/shell/parse.py
+_expand_git_abbrev) and judges an alias's command line when it is defined, so every rule sees one
+spelling.
+"""
+from __future__ import annotations
+
+import pytest
+
+from adr.actions import Decision
+from adr.shell.parse import parse
+
+ASK = [
+    ("git reset --har", "risky.git-discard-work"),
+    ("git reset --mer HEAD~1", "risky.git-discard-work"),
+    ("git clean --forc -d", "risky.git-discard-work"),
+    ("git clean --fo -dx", "risky.git-discard-work"),
+    ("git checkout --forc main", "risky.git-discard-work"),
+    ("git switch --disc main", "risky.git-discard-work"),
+    ("git -C /home/dev/project reset --ha HEAD", "risky.git-discard-work"),
+    ("git push --mirr origin", "risky.git-force-push"),
+    ("git push --delet origin main", "risky.git-force-push"),
+    ("git push --forc origin main", "risky.git-force-push"),
+    ("git push --force-w origin main", "risky.git-force-push"),
+    ("git gc --prun=now", "risky.git-history-rewrite"),
+    ("git commit --no-ver -m x", "risky.git-skip-hooks"),
+    # aliases: used on the line, or defined for a later call
+    ("git -c alias.x='push -f' x origin main", "risky.git-force-push"),
+    ("git -c alias.nuke='reset --hard' nuke", "risky.git-discard-work"),
+    ("git config alias.x 'reset --hard' && git x", "risky.git-discard-work"),
+    ("git config --global alias.wipe 'clean -fdx'", "risky.git-discard-work"),
+    ("git config set alias.pf 'push --force'", "risky.git-force-push"),
+]
+QUIET = [
+    "git config alias.st status",
+    "git config --global alias.lg 'log --oneline --graph'",
+    "git config --get alias.x",
+    "git config --unset alias.x",
+    "git reset --soft HEAD~1",
+    "git reset --mixed",
+    "git push --set-up origin feature",
+    "git commit --am --no-edit",
+    "git checkout --track origin/feature",
+    "git branch --sho",
+    "git log --oneline -- --hard",  # after `--`: a path, not an option
+]
+
+
+@pytest.mark.parametrize("cmd,rule", ASK)
+def test_other_spellings_ask(judge_command, cmd, rule):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ASK and rule in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", QUIET)
+def test_routine_spellings_stay_quiet(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("line,argv", [
+    ("git reset --har", ("git", "reset", "--hard")),
+    ("git push --forc=true origin main", ("git", "push", "--force=true", "origin", "main")),
+    ("git -C x clean --dry", ("git", "-C", "x", "clean", "--dry-run")),
+    ("git push --p origin", ("git", "push", "--p", "origin")),  # ambiguous: left alone, as git refuses it
+    ("git log -- --hard", ("git", "log", "--", "--hard")),
+])
+def test_abbreviations_are_spelled_out(line, argv):
+    assert parse(line).commands[0].argv == argv
