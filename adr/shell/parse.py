@@ -1142,9 +1142,22 @@ class _Walker:
                     self.writes.append(FileWrite(f, None, append=append, by="tee", via=via))
             return
         if prog in _COPIERS:
-            pos = _positionals(args)
-            if len(pos) >= 2:
-                self.writes.append(FileWrite(pos[-1], None, by=prog, via=via))
+            tdir = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in ("-t", "--target-directory")), None) \
+                or next((a.split("=", 1)[1] for a in args if a.startswith("--target-directory=")), None)
+            pos = [p for p in _positionals(args) if p != tdir]
+            if tdir is not None:
+                srcs, dest = pos, tdir
+            elif len(pos) >= 2:
+                srcs, dest = pos[:-1], pos[-1]
+                self.writes.append(FileWrite(dest, None, by=prog, via=via))
+            else:
+                return
+            # into a folder, each source lands under its own name: `cp /tmp/.bashrc ~` writes ~/.bashrc
+            for src in srcs[:8]:
+                base = src.rstrip("/").rsplit("/", 1)[-1]
+                if base and base not in (".", "..", "{}") and not any(c in base for c in "*?[") \
+                        and not (prog == "rsync" and src.endswith("/")):
+                    self.writes.append(FileWrite(dest.rstrip("/") + "/" + base, None, by=prog, via=via))
             return
         if prog == "dd":
             for a in args:
@@ -1561,6 +1574,11 @@ def _download_targets(prog: str, args: list[str]) -> list[str]:
                 out.append(nxt)  # -o FILE, or a short-flag cluster ending in o: -fsSLo FILE
                 i += 2
                 continue
+            m = re.fullmatch(r"-[a-zA-Z]*?o(.+)", a) if not a.startswith("--") else None
+            if m and not m.group(1).isalpha():
+                out.append(m.group(1))  # the value attached: -o~/x, -so$HOME/.ssh/authorized_keys
+                i += 1
+                continue
             if a.startswith("--output="):
                 out.append(a.split("=", 1)[1])
             elif a in ("-O", "--remote-name", "--remote-name-all") or (a.startswith("-") and not a.startswith("--")
@@ -1571,9 +1589,15 @@ def _download_targets(prog: str, args: list[str]) -> list[str]:
                 i += 2
                 continue
         elif prog in ("wget", "wget2"):
-            if a in ("-O", "--output-document"):
-                out.append(nxt)
+            if a in ("-O", "--output-document") or (len(a) > 2 and a[0] == "-" and a[1] != "-" and a.endswith("O")
+                                                    and a[1:].isalpha()):
+                out.append(nxt)  # -O FILE, or a cluster ending in O: -qO FILE
                 i += 2
+                continue
+            m = re.fullmatch(r"-[a-zA-Z]*?O(.+)", a) if not a.startswith("--") else None
+            if m:
+                out.append(m.group(1))  # -O/home/dev/.bashrc, -qO- (stdout: dropped below)
+                i += 1
                 continue
             if a.startswith("--output-document="):
                 out.append(a.split("=", 1)[1])
