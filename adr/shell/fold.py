@@ -25,8 +25,8 @@ MAX_DEPTH = 40
 # string literal (most one-liners do neither: nothing to do)
 _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
                "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
-               "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(")
-_HINT = re.compile(r"""\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+               "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(")
+_HINT = re.compile(r"""["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
 def worth_folding(code: str) -> bool:
@@ -184,6 +184,43 @@ def _join(sep: Value, items: Value) -> str:
     return _as_text(sep).join(_as_text(x) if not isinstance(x, int) else str(x) for x in items)
 
 
+def _percent(fmt: str, vals: list) -> str:
+    """`fmt % vals` for the plain conversions (%s %d %r %%); anything else is not a constant here."""
+    it = iter(vals)
+
+    def one(m: "re.Match[str]") -> str:
+        if m.group(0) == "%%":
+            return "%"
+        try:
+            x = next(it)
+        except StopIteration:
+            raise _Fail from None
+        return str(x) if isinstance(x, int) else _as_text(x)
+    out = re.sub(r"%%|%[sdr]", one, fmt)
+    if re.search(r"%[^%sdr]", fmt.replace("%%", "")):
+        raise _Fail
+    return out
+
+
+def _m_format(v: Value, args: list, lang: str) -> Value:
+    """python's str.format with positional fields only: '{}/.bashrc'.format(HOME), '{0}url'.format('c')."""
+    if lang != "python":
+        raise _Fail
+    fmt = _as_text(v)
+    auto = iter(range(len(args)))
+
+    def one(m: "re.Match[str]") -> str:
+        key = m.group(1)
+        n = next(auto, None) if key == "" else int(key) if key.isdigit() else None
+        if n is None or n >= len(args):
+            raise _Fail
+        x = args[n]
+        return str(x) if isinstance(x, int) else _as_text(x)
+    if re.search(r"\{[^}]*[^}\d][^}]*\}", fmt.replace("{{", "").replace("}}", "")):
+        raise _Fail  # named or formatted fields: not followed
+    return re.sub(r"\{(\d*)\}", one, fmt.replace("{{", "\0").replace("}}", "\1")).replace("\0", "{").replace("\1", "}")
+
+
 def _pack(fmt: Value, items: Value) -> bytes:
     f = _as_text(fmt).strip()
     if f in ("H*", "H"):
@@ -216,7 +253,14 @@ class _Parser:
             raise _Fail
         try:
             v, i = self.unary(i)
-            while i < len(self.t) and self.t[i].text == self.concat:
+            while i < len(self.t) and (self.t[i].text == self.concat or
+                                       (self.t[i].text == "%" and self.lang == "python" and isinstance(v, str))):
+                if self.t[i].text == "%" and self.t[i].text != self.concat:
+                    # python's printf-style formatting: '%s/.bashrc' % HOME, 'cu%sl …' % ('r',)
+                    w, j = self.unary(i + 1)
+                    v = _clip(_percent(v, w if isinstance(w, list) else [w]))  # type: ignore[arg-type]
+                    i = j
+                    continue
                 # `a + b`: a concatenation only when both sides are strings
                 w, j = self.unary(i + 1)
                 if isinstance(v, int) and isinstance(w, int) and self.concat == "+":
@@ -572,6 +616,7 @@ def _m_chr(v: Value, args: list, lang: str) -> Value:
 
 _METHODS: dict[str, Any] = {
     "reverse": _reverse, "join": _m_join, "split": _m_split, "decode": _m_decode, "replace": _m_replace,
+    "format": _m_format,
     "replaceAll": lambda v, a, lang: _m_replace(v, a, "python"), "gsub": lambda v, a, lang: _m_replace(v, a, "python"),
     "toString": _m_tostring, "to_s": _m_tostring, "pack": _m_pack, "unpack1": _m_unpack1, "chr": _m_chr,
     "lower": lambda v, a, lang: _as_text(v).lower(), "upper": lambda v, a, lang: _as_text(v).upper(),
