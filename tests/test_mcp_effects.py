@@ -94,8 +94,12 @@ def test_metadata_credentials_by_a_fetch_tool_ask(judge):
     v = j.decide(Action(ActionKind.URL_FETCH, CTX, url=url))
     assert v.decision is not Decision.ALLOW and "credentials.imds-credentials-url" in v.rule_ids
     assert _decide(judge, "fetch", "fetch", {"url": url}) is not Decision.ALLOW
-    assert j.decide(Action(ActionKind.URL_FETCH, CTX, url="http://169.254.169.254/latest/meta-data/instance-id")) \
-        .decision is Decision.ALLOW
+    # any path of the metadata service, through a fetch tool, is server-side request forgery and asks;
+    # from a command line the instance id is ordinary operations
+    v = j.decide(Action(ActionKind.URL_FETCH, CTX, url="http://169.254.169.254/latest/meta-data/instance-id"))
+    assert v.decision is Decision.ASK and v.rule_ids == ("credentials.metadata-service-fetched-by-tool",)
+    v = j.decide(Action(ActionKind.EXEC, CTX, command="curl -s http://169.254.169.254/latest/meta-data/instance-id"))
+    assert v.decision is Decision.ALLOW
 
 
 # ---- interpreters and CLIs behind MCP tools ----------------------------------------------------------

@@ -25,7 +25,7 @@ from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
 from adr.engine import pathnorm, textnorm
-from adr.engine.pathnorm import GlobWitness, compile_globs
+from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs
 from adr.engine.targets import CollectFull, Targets
 from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
@@ -257,6 +257,9 @@ class Engine:
         protected = lists.get("glob_targets") or []
         self._witness = GlobWitness(protected, lists.get("glob_dirs") or (), lists.get("glob_fresh") or ()) \
             if protected else None
+        # and the user's protected files by name, for the rules on secrets, start-up files and history
+        named = lists.get("glob_named_targets") or []
+        self._names = NameIndex(named) if named else None
 
     def prepare(self) -> None:
         """Build every program's rule bucket (and regex subsets) now, ~0.3 s and ~8 MiB, instead of
@@ -394,6 +397,7 @@ class _Run:
         self.parsed: ParsedShell | None = None
         self.collect = collect
         self.t = Targets(action.resolved, engine._witness, self.cwd, self.home, collect)
+        self.t.names = engine._names
 
     def result(self) -> tuple[Finding, ...]:
         return tuple(self.found.values())
@@ -476,7 +480,9 @@ class _Run:
         for cmd in command_lines(a.mcp_server, a.mcp_tool, args):
             self.shell(cmd, note=note)
         for kind, path, content in _mcp_files(a.mcp_tool, args):
-            self.file(FileSubject(kind, path, content, self.cwd, self.home, by="mcp"), note=note)
+            tree = kind == "delete-tree"
+            self.file(FileSubject("delete" if tree else kind, path, content, self.cwd, self.home, by="mcp",
+                                  recursive=tree), note=note)
         url = next((v for key in ("url", "uri", "href") if isinstance(v := args.get(key), str)), "")
         if url.startswith(("http://", "https://", "ftp://")):
             self.check(self.e._index.by_on.get("url", _EMPTY), UrlSubject(url, by="mcp"), note)
@@ -632,10 +638,11 @@ def _mcp_arguments(arguments: str) -> dict[str, Any]:
 
 
 _MCP_PATH_KEYS = ("path", "file_path", "filePath", "filename", "file", "target", "target_path", "targetPath",
-                  "directory", "dir")
+                  "directory", "dir", "filepath", "fileName", "file_name", "location", "folder")
 _MCP_CONTENT_KEYS = ("content", "contents", "text", "new_string", "newText", "new_text", "data")
 _MCP_MOVES = (("source", "destination"), ("src", "dest"), ("source_path", "destination_path"), ("from", "to"),
               ("old_path", "new_path"), ("sourcePath", "destinationPath"))
+_MCP_TREE_WORDS = frozenset({"directory", "dir", "folder", "tree", "recursive", "recursively", "all"})
 _MCP_DELETE_VERBS = frozenset({"delete", "remove", "unlink", "rmdir", "rm", "trash", "erase", "wipe", "purge"})
 _MCP_CHANGE_VERBS = frozenset({"write", "edit", "create", "update", "append", "replace", "patch", "save", "put", "set",
                                "modify", "insert", "apply", "chmod", "truncate", "upload", "move", "rename", "mkdir"})
@@ -670,7 +677,9 @@ def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | N
         if content is not None and not deletes:
             out.append(("edit" if args.get("edits") is not None else "write", path, content))
         elif deletes:
-            out.append(("delete", path, None))
+            # a folder, or a delete told to recurse, takes the tree (`delete_directory`, `{recursive: true}`)
+            tree = bool(args.get("recursive") or args.get("force")) or not words.isdisjoint(_MCP_TREE_WORDS)
+            out.append(("delete-tree" if tree else "delete", path, None))
         elif changes:
             out.append(("edit", path, None))
         else:

@@ -8,6 +8,7 @@ the MCP call too, spellings and all. Nothing here runs anything.
 """
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from typing import Any
@@ -15,7 +16,11 @@ from typing import Any
 MAX_CODE = 256 * 1024
 MAX_LINES = 4
 
-_COMMAND_KEYS = ("command", "cmd", "script", "shell_command")
+_COMMAND_KEYS = ("command", "cmd", "script", "shell_command", "cli_command", "command_line", "commandLine",
+                 "shellCommand")
+_ARGV_PROGRAM_KEYS = ("program", "executable", "binary", "bin")
+_ARGV_ARGS_KEYS = ("args", "argv", "arguments")
+MAX_NESTING = 4
 _CODE_KEYS = ("code", "source", "python_code", "cell", "snippet", "program")
 # words in a server's or tool's name (or a `language` argument) → the one-liner that runs its code
 _LANGUAGES = {
@@ -42,13 +47,32 @@ def _quote_argv(v: list[Any]) -> str:
     return " ".join(shlex.quote(x) for x in v if isinstance(x, str))
 
 
-def _command(args: dict[str, Any]) -> str:
+def _command(args: dict[str, Any], depth: int = 0) -> str:
+    """The command a call runs: a command key's text or argv, a program with its argument list
+    (`{program: rm, args: [-rf, ~]}`), or the same found in a nested object or a JSON string
+    (`{payload: {options: {cmd: …}}}`, `{params: "{\"command\": …}"}`)."""
     for key in _COMMAND_KEYS:
         v = args.get(key)
         if isinstance(v, str):
             return v
-        if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
             return _quote_argv(v)
+    prog = next((v for k in _ARGV_PROGRAM_KEYS if isinstance(v := args.get(k), str) and v), None)
+    argl = next((v for k in _ARGV_ARGS_KEYS if isinstance(v := args.get(k), list)), None)
+    if prog and argl is not None and all(isinstance(x, str) for x in argl) and " " not in prog.strip():
+        return _quote_argv([prog] + argl[:256])
+    if depth >= MAX_NESTING:
+        return ""
+    for v in list(args.values())[:64]:
+        if isinstance(v, str) and v.lstrip()[:1] == "{" and len(v) <= 65536:
+            try:
+                v = json.loads(v)
+            except ValueError:
+                continue
+        if isinstance(v, dict):
+            got = _command(v, depth + 1)
+            if got:
+                return got
     return ""
 
 

@@ -655,3 +655,49 @@ class GlobWitness:
                     out["/".join(w) or "/"] = None
         out.pop(target, None)
         return tuple(out)
+
+
+class NameIndex:
+    """The protected files a wildcard target could name, by their literal names.
+
+    `cat ~/.a[w]s/cred*`, `>> ~/.bash[r]c`, `rm -rf .gi[t]`: bash expands the pattern to the file that
+    is there, so the rules must see that file. The packs' literal paths (`~/.aws/credentials`) and
+    bare names anywhere (`**/.env`, `**/.git`) are the candidates; a pattern names one when every one
+    of its segments fits the candidate's (a wildcard never matches a leading dot unless the pattern
+    spells it, as in bash). Built once at load; pure."""
+
+    MAX = 8
+
+    def __init__(self, globs: "Iterable[str]") -> None:
+        self._paths: list[tuple[str, ...]] = []
+        self._names: list[str] = []
+        for g in globs:
+            for alt in expand_braces(g):
+                if alt.startswith("**/") and not has_glob(alt[3:]) and "/" not in alt[3:]:
+                    self._names.append(alt[3:])
+                elif alt.startswith(("/", "~")) and not has_glob(alt):
+                    self._paths.append(tuple(alt.split("/")))
+        self._names = list(dict.fromkeys(self._names))
+        self._paths = list(dict.fromkeys(self._paths))
+
+    @staticmethod
+    def _fits(pattern: str, name: str) -> bool:
+        if not has_glob(pattern):
+            return pattern == name
+        if name.startswith(".") and not pattern.startswith("."):
+            return False
+        if len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) < 2:
+            return False  # `*`, `*.json`, `s*`: a wildcard, not a spelling of one name
+        return re.fullmatch(_seg_regex(_seg_tokens(pattern)).pattern, name) is not None
+
+    def candidates(self, target: str) -> "tuple[str, ...]":
+        if not has_glob(target) or "**" in target or len(target) > 1024:
+            return ()
+        segs = target.split("/")
+        out: list[str] = []
+        for p in self._paths:
+            if len(p) == len(segs) and all(a == b or (has_glob(a) and self._fits(a, b)) for a, b in zip(segs, p)):
+                out.append("/".join(p))
+        if not has_glob("/".join(segs[:-1])):
+            out += ["/".join(segs[:-1] + [n]) for n in self._names if self._fits(segs[-1], n)]
+        return tuple(dict.fromkeys(out))[:self.MAX]

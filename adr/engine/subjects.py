@@ -499,6 +499,29 @@ class FileSubject:
         return bool(root) and self.path.rstrip("/") == root
 
 
+def _canonical_host(h: str) -> str:
+    """An IP address however it is spelled — decimal (`2852039166`), hex (`0xa9fea9fe`), octal, short
+    (`169.254.43518`), IPv4-mapped IPv6 (`::ffff:169.254.169.254`) — as its dotted form, which is how
+    the rules name addresses. Any other host as it is."""
+    import ipaddress
+    import socket
+    if not h:
+        return h
+    if re.fullmatch(r"[0-9a-fx.]+", h) and any(c.isdigit() for c in h) and not re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", h):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(h))  # (the libc reading of the name: what a client connects to)
+        except OSError:
+            return h
+    if ":" in h:
+        try:
+            ip = ipaddress.ip_address(h)
+        except ValueError:
+            return h
+        mapped = getattr(ip, "ipv4_mapped", None)
+        return str(mapped) if mapped is not None else str(ip)
+    return h
+
+
 class UrlSubject:
     on = "url"
 
@@ -509,7 +532,7 @@ class UrlSubject:
         try:
             parts = urlsplit(self.url if "://" in self.url else "http://" + self.url)
             self.scheme = parts.scheme.lower()
-            self.host = (parts.hostname or "").lower().rstrip(".")
+            self.host = _canonical_host((parts.hostname or "").lower().rstrip("."))
             self.port = parts.port or 0
             self.path = parts.path
         except ValueError:

@@ -23,7 +23,7 @@ from typing import Any
 import re2
 
 from adr.actions import Resolved
-from adr.engine.pathnorm import GlobWitness, has_glob, normalize, normalize_own
+from adr.engine.pathnorm import GlobWitness, NameIndex, has_glob, normalize, normalize_own
 
 MAX_CWDS = 16
 MAX_LINKS = 16
@@ -85,6 +85,7 @@ class Targets:
         self.line_finds_adr = False  # a command of the line looks adr's process up (pgrep/pidof/ps)
         self.dotglob = False  # the line makes globs match dot names (shopt -s dotglob, GLOBIGNORE=…)
         self.witness = witness
+        self.names: "NameIndex | None" = None  # protected files a wildcard target could name (set by the engine)
         self.cwd = cwd
         self.home = home
         self.cwds: list[str] = []  # other working directories the line moves into (normalized)
@@ -189,6 +190,10 @@ class Targets:
                 for link, target in links:
                     if f == link or f.startswith(link.rstrip("/") + "/"):
                         out[target + f[len(link.rstrip("/")):]] = None
+        if self.names is not None and shell and has_glob(raw):
+            for f in list(out):
+                for c in self.names.candidates(f):
+                    out[c] = None
         if self.witness is not None and shell:
             sources = list(out)
             if not own:

@@ -30,6 +30,7 @@ from adr.shell.wrappers import glob_program, runner_command, unwrap
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
 MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
 _VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
 MAX_ASSIGNED_VALUE = 4096
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
@@ -306,11 +307,18 @@ class _Walker:
         if t in ("declaration_command", "unset_command"):
             # export/declare/local/readonly/unset are commands too (export HISTFILE=/dev/null)
             argv = [self.text(node.children[0])] if node.children else ["export"]
+            nameref = any(self.text(c).startswith("-") and "n" in self.text(c)[1:] for c in node.named_children
+                          if c.type == "word")
             for c in node.named_children:
                 if c.type == "variable_assignment":
                     self.assign(c, via, depth, sd)
                     n = c.child_by_field_name("name")
                     name = self.text(n) if n is not None else ""
+                    target = self.env.get(name, "")
+                    if nameref and _NAME.fullmatch(target):
+                        # declare -n r=HOME: `$r` is `$HOME`
+                        self.env.pop(name, None)
+                        self.var_alias[name] = "$" + target
                     argv.append(f"{name}={self.env.get(name, '')}" if name in self.env else self.text(c))
                 else:
                     vals, _ = self.word(c, via, depth, sd + 1)
@@ -592,6 +600,8 @@ class _Walker:
         if not dyn:
             target.stdin_text = vals + "\n"
             self.feed(target, target.stdin_text, depth)
+            if target.argv and target.argv[0] == "read":
+                self.read_into(target)
 
     def herestring(self, r: ts.Node, via: str, depth: int, sd: int) -> tuple[str, bool]:
         parts, dyn_all = [], False
@@ -767,7 +777,19 @@ class _Walker:
             v = self.env[name]
             return (v if quoted else self.field_split(v)), False
         if simple and name in self.var_alias:
+            if self.var_alias[name] == "$HOME":
+                return "~", False
             return self.var_alias[name], True
+        if txt.startswith("${!") and txt.endswith("}") and _NAME.fullmatch(txt[3:-1] or "-") \
+                and _NAME.fullmatch(self.env.get(txt[3:-1], "") or "-"):
+            # ${!v} with v=HOME: the variable v names
+            ref = self.env[txt[3:-1]]
+            if ref == "HOME":
+                return "~", False
+            if ref in self.env:
+                v = self.env[ref]
+                return (v if quoted else self.field_split(v)), False
+            return "$" + ref, True
         # ${x:-default}, ${x//a/b} …: commands inside still run; the operator is applied to what is known
         subst = False
         for c in node.named_children:
@@ -978,6 +1000,15 @@ class _Walker:
                     self.nested_shell(f"sh {_sh_quote(listed)}", via, depth, "xargs -a", inherit=d)
         return [d]
 
+    def read_into(self, d: _Draft) -> None:
+        """read [-r] NAME <<< WORD: NAME holds the first line (`read -r h <<< "$HOME"; rm -rf "$h"`)."""
+        args = d.argv[1:]
+        names = [a for a in args if _NAME.fullmatch(a)]
+        if len(names) == 1 and d.stdin_text is not None and \
+                not any(a in ("-a", "-d", "-n", "-N", "-p", "-t", "-u") for a in args):
+            self.env[names[0]] = d.stdin_text.split("\n", 1)[0]
+            self.var_alias.pop(names[0], None)
+
     def hand_offs(self) -> None:
         """A file written on the line and then sent away on the same line is judged as the pipe it
         amounts to: `cp .env /tmp/n && curl -d @/tmp/n URL` as `cat .env | curl -d @- URL`, `env >
@@ -1179,9 +1210,20 @@ class _Walker:
             d.output = "."  # the working directory, wherever a `cd` before it left the line
             return
         if prog == "printf":
-            if args and args[0] == "-v" or d.args_dynamic:
+            if args and args[0] == "-v":
+                # printf -v NAME FMT …: NAME holds what it would print (`printf -v p '%s/.ssh/x' ~`)
+                if len(args) >= 3 and _NAME.fullmatch(args[1]) and not d.args_dynamic:
+                    self.env[args[1]] = printf_output(list(args[2:]))
+                    self.var_alias.pop(args[1], None)
+                elif len(args) >= 2:
+                    self.env.pop(args[1], None)
+                return
+            if d.args_dynamic:
                 return
             d.output = printf_output(list(args))
+            return
+        if prog == "read" and d.stdin_text is not None:
+            self.read_into(d)
             return
         if prog == "yes" and not d.args_dynamic:
             d.output = (" ".join(args) or "y") + "\n"  # (the same line, over and over)
