@@ -179,9 +179,42 @@ _JS_SHELL_TEMPLATE = re.compile(r"(?:^|[^\w.$])(?:Bun\s*\.\s*)?\$`([^`]{1,4000})
 _JS_INTERP = re.compile(r"\$\{[^}]*\}")
 
 
+# perl's and ruby's other quotes: q{…} qq(…) qx[…] %q{…} %Q(…) → "…" (so the call patterns read them)
+_QUOTE_OPS = re.compile(r"""(?<![\w$@%])(?:q[qx]?|%[qQ]?)\s*([{(\[<|/!])""")
+_CLOSERS = {"{": "}", "(": ")", "[": "]", "<": ">"}
+# awk: ENVIRON["HOME"] is the home; adjacent strings concatenate ("rm -rf " "~")
+_AWK_HOME = re.compile(r"""ENVIRON\s*\[\s*"HOME"\s*\]""")
+_AWK_ADJACENT = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s+"((?:[^"\\\n]|\\.)*)"')
+
+
+def _requote(code: str) -> str:
+    out, pos = [], 0
+    for m in _QUOTE_OPS.finditer(code):
+        if m.start() < pos:
+            continue
+        opener = m.group(1)
+        closer = _CLOSERS.get(opener, opener)
+        end = code.find(closer, m.end())
+        if end < 0 or end - m.end() > 4000:
+            continue
+        body = code[m.end():end].replace("\\", "\\\\").replace('"', '\\"')
+        out.append(code[pos:m.start()] + '"' + body + '"')
+        pos = end + 1
+    return "".join(out) + code[pos:] if out else code
+
+
 def spawned_commands(language: str, code: str) -> list[str]:
     """Shell command lines that the code runs with literal strings."""
     code = code[:200_000]
+    if language in ("perl", "ruby") and ("q" in code or "%" in code):
+        code = _requote(code)
+    elif language == "awk" and '"' in code:
+        code = _AWK_HOME.sub('"~"', code)
+        for _ in range(8):
+            joined = _AWK_ADJACENT.sub(lambda m: '"' + m.group(1) + m.group(2) + '"', code)
+            if joined == code:
+                break
+            code = joined
     out: list[str] = []
     for m in _LIST_CALL_RE.finditer(code):
         parts = [_unq(s) for s in _STR_ONLY.finditer(m.group(1))]

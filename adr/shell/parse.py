@@ -231,6 +231,8 @@ class _Walker:
                 for kv in env_prefix:
                     name, _, value = kv.partition("=")
                     self.env_hook(name, value, via, depth, made[0] if made else None)
+                if made and env_prefix:
+                    self.git_env_options(made[0], dict(kv.partition("=")[::2] for kv in env_prefix), via, depth)
                 stages.append(made)
             if len(stages) > 1:
                 self.wire(stages, via, depth)
@@ -939,6 +941,7 @@ class _Walker:
             self.env_hook(k, v, via, depth, draft[0] if draft else None)
         if draft and local_env:
             draft[0].env = tuple(f"{k}={v}" for k, v in local_env.items())
+            self.git_env_options(draft[0], local_env, via, depth)
         elif not draft and local_env:
             # `LD_PRELOAD=/x.so` with no command: an assignment statement
             for k, v in local_env.items():
@@ -999,6 +1002,12 @@ class _Walker:
                     # `xargs -a cmds.txt -I{} sh -c {}`: each line of the file runs, as `sh cmds.txt` would
                     self.nested_shell(f"sh {_sh_quote(listed)}", via, depth, "xargs -a", inherit=d)
         return [d]
+
+    def git_env_options(self, d: _Draft, env: "dict[str, str]", via: str, depth: int) -> None:
+        """GIT_CONFIG_COUNT/KEY_n/VALUE_n and GIT_CONFIG_PARAMETERS on `git`: `-c KEY=VALUE` by environment."""
+        if d.argv and d.argv[0] == "git" and any(k.startswith("GIT_CONFIG_") for k in env):
+            for cmd in _option_commands("git", _git_env_config(env)):
+                self.nested_shell(cmd, via, depth, "git option", inherit=d)
 
     def read_into(self, d: _Draft) -> None:
         """read [-r] NAME <<< WORD: NAME holds the first line (`read -r h <<< "$HOME"; rm -rf "$h"`)."""
@@ -1119,7 +1128,11 @@ class _Walker:
                 # docker run/exec, kubectl exec/run, podman, lxc, multipass: the command runs (in a
                 # container or VM, with the network and whatever is mounted) — judge it
                 self.nested_shell(" ".join(_sh_quote(a) for a in inner), via, depth, f"{prog} {args[0]}", inherit=d)
-        for cmd in _option_commands(prog, args):
+        opt_args = list(args)
+        if prog == "git" and (self.env.get("GIT_CONFIG_COUNT") or self.env.get("GIT_CONFIG_PARAMETERS")):
+            # exported earlier on the line (a prefix on the command itself is read where it is set)
+            opt_args = _git_env_config(self.env) + opt_args
+        for cmd in _option_commands(prog, opt_args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
         if prog in escapes.PROGRAMS:
             # `sqlite3 x.db '.shell rm -rf ~'`, `psql -c '\! …'`, `gdb -ex 'shell …'`: the program's own shell escape
@@ -1799,11 +1812,39 @@ def _expand_git_abbrev(argv: "list[str]") -> "list[str]":
     return out
 
 
+def _git_env_config(env: "dict[str, str]") -> "list[str]":
+    """The `-c KEY=VALUE` words git reads from its environment (GIT_CONFIG_COUNT with GIT_CONFIG_KEY_n /
+    GIT_CONFIG_VALUE_n, and GIT_CONFIG_PARAMETERS's `'key'='value'` list)."""
+    out: list[str] = []
+    try:
+        count = min(int(env.get("GIT_CONFIG_COUNT", "0") or 0), 16)
+    except ValueError:
+        count = 0
+    for n in range(count):
+        k, v = env.get(f"GIT_CONFIG_KEY_{n}"), env.get(f"GIT_CONFIG_VALUE_{n}")
+        if k and v is not None:
+            out += ["-c", f"{k}={v}"]
+    for m in re.finditer(r"'([^']+)'='([^']*)'", env.get("GIT_CONFIG_PARAMETERS", "")[:4096]):
+        out += ["-c", f"{m.group(1)}={m.group(2)}"]
+    return out
+
+
 def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
     """Option values a program runs as commands (git -c core.pager=…, tar --checkpoint-action=exec=…,
     rsync -e …, ssh -o ProxyCommand=…, vim -c ':!…', watch 'cmd', script -c 'cmd')."""
     out: list[str] = []
     n = len(args)
+    # rsync --rsync-path=CMD is run at the other end (here, when that end is this machine); rg --pre CMD
+    # is run on every file searched
+    local_end = prog == "rsync" and any(re.match(r"^(?:[^@/\s]+@)?(?:localhost|127\.\d+\.\d+\.\d+|\[?::1\]?):", a)
+                                        for a in args)
+    for i, a in enumerate(args):
+        for prog_name, opt in (("rsync", "--rsync-path"), ("rg", "--pre")):
+            if prog == prog_name and (prog != "rsync" or local_end):
+                if a.startswith(opt + "="):
+                    out.append(a.split("=", 1)[1])
+                elif a == opt and i + 1 < n:
+                    out.append(args[i + 1])
     if prog == "git":
         alias = _git_alias_definition(args)
         if alias:
