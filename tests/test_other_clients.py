@@ -220,3 +220,18 @@ def test_tool_calls_of_the_same_classes_are_stopped(judge_tool, kind, fields):
 def test_routine_tool_calls_are_quiet(judge_tool, kind, fields):
     v = judge_tool(kind, **fields)
     assert v.decision is Decision.ALLOW, (kind, fields, v.rule_ids)
+
+
+def test_name_index_spells_out_only_patterns_that_name_a_file():
+    from adr.engine.pathnorm import NameIndex
+    idx = NameIndex(["~/.bashrc", "~/.ssh/authorized_keys", "**/.env", "**/.git", "~/.aws/credentials"])
+    assert idx.candidates("~/.bash[r]c") == ("~/.bashrc",)
+    assert idx.candidates("~/.ss?/authorized_k*") == ("~/.ssh/authorized_keys",)
+    assert idx.candidates("/home/dev/project/.en[v]") == ("/home/dev/project/.env",)
+    assert idx.candidates("~/.aws/cred*") == ("~/.aws/credentials",)
+    # wildcards that spell no one name, a leading dot a pattern does not spell, a plain path
+    assert idx.candidates("/home/dev/project/*") == ()
+    assert idx.candidates("/home/dev/project/*.json") == ()
+    assert idx.candidates("~/*rc") == ()
+    assert idx.candidates("~/.bashrc") == ()
+    assert idx.candidates("~/**/.env") == ()

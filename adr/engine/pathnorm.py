@@ -679,6 +679,7 @@ class NameIndex:
                     self._paths.append(tuple(alt.split("/")))
         self._names = list(dict.fromkeys(self._names))
         self._paths = list(dict.fromkeys(self._paths))
+        self._memo: dict[str, tuple[str, ...]] = {}
 
     @staticmethod
     def _fits(pattern: str, name: str) -> bool:
@@ -693,7 +694,21 @@ class NameIndex:
     def candidates(self, target: str) -> "tuple[str, ...]":
         if not has_glob(target) or "**" in target or len(target) > 1024:
             return ()
+        got = self._memo.get(target)
+        if got is not None:
+            return got
+        got = self._candidates(target)
+        if len(self._memo) >= 4096:
+            self._memo.clear()
+        self._memo[target] = got
+        return got
+
+    def _candidates(self, target: str) -> "tuple[str, ...]":
         segs = target.split("/")
+        # every wildcard segment must spell a name (two literal characters before its wildcard): most
+        # patterns (`*.py`, `src/*`) spell none and cost nothing more
+        if any(has_glob(g) and len(re.split(r"[*?\[]", g, maxsplit=1)[0]) < 2 for g in segs):
+            return ()
         out: list[str] = []
         for p in self._paths:
             if len(p) == len(segs) and all(a == b or (has_glob(a) and self._fits(a, b)) for a, b in zip(segs, p)):

@@ -1197,6 +1197,10 @@ class _Walker:
             else:
                 return
             # into a folder, each source lands under its own name: `cp /tmp/.bashrc ~` writes ~/.bashrc
+            # (a destination spelled like a file, `notes.txt`, is taken as one)
+            last = dest.rstrip("/").rsplit("/", 1)[-1]
+            if tdir is None and not dest.endswith("/") and "." in last.lstrip("."):
+                return
             for src in srcs[:8]:
                 base = src.rstrip("/").rsplit("/", 1)[-1]
                 if base and base not in (".", "..", "{}") and not any(c in base for c in "*?[") \
