@@ -100,3 +100,24 @@ def test_perl_reversed_pieces_are_the_command_they_build(judge_command, cmd):
 def test_modules_and_extensions_from_temporary_places(judge_command, cmd, decision):
     v = judge_command(cmd)
     assert v.decision is decision, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd,decision", [
+    ("H=$HOME python3 -c 'import os,shutil;shutil.rmtree(os.environ[\"H\"])'", Decision.DENY),
+    ("T=$HOME node -e 'require(\"fs\").rmSync(process.env.T,{recursive:true})'", Decision.DENY),
+    ("H=$HOME perl -MFile::Path=remove_tree -e 'remove_tree($ENV{H})'", Decision.DENY),
+    ("R=$HOME/.bashrc node -e 'require(\"fs\").appendFileSync(process.env.R,\"nohup /tmp/x &\\n\")'", Decision.DENY),
+    ("DEBUG=1 python3 -c 'import os; print(os.environ[\"DEBUG\"])'", Decision.ALLOW),
+    ("OUT=build python3 -c 'import os,shutil; shutil.rmtree(os.environ[\"OUT\"])'", Decision.ALLOW),
+])
+def test_code_reads_what_the_line_put_in_its_environment(judge_command, cmd, decision):
+    v = judge_command(cmd)
+    assert v.decision is decision, (cmd, v.rule_ids)
+
+
+def test_env_values_replace_only_known_reads():
+    from adr.shell.interpreters import with_env_values
+    assert with_env_values("python", "os.environ['H']", {"H": "~"}) == '"~"'
+    assert with_env_values("python", "os.environ['H']", {"H": "$X"}) == "os.environ['H']"  # unknown value
+    assert with_env_values("python", "os.environ['HOME2']", {"H": "~"}) == "os.environ['HOME2']"
+    assert with_env_values("node", "process.env.HX + process.env.H", {"H": "~"}) == 'process.env.HX + "~"'

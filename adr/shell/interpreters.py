@@ -259,3 +259,30 @@ def spawned_commands(language: str, code: str) -> list[str]:
     if language == "awk":
         out = [s for s in out]  # awk system("…") caught by _CALL_RE
     return out[:32]
+
+
+# how code reads one environment variable, per language ({n}: the name, escaped)
+_ENV_READS = {
+    "python": (r"""os\s*\.\s*environ\s*\[\s*(["']){n}\1\s*\]""", r"""os\s*\.\s*environ\s*\.\s*get\s*\(\s*(["']){n}\1\s*\)""",
+               r"""os\s*\.\s*getenv\s*\(\s*(["']){n}\1\s*\)"""),
+    "node": (r"""process\s*\.\s*env\s*\.\s*{n}\b""", r"""process\s*\.\s*env\s*\[\s*(["']){n}\1\s*\]"""),
+    "perl": (r"""\$ENV\s*\{{\s*(["']?){n}\1\s*\}}""",),
+    "ruby": (r"""ENV\s*\[\s*(["']){n}\1\s*\]""", r"""ENV\s*\.\s*fetch\s*\(\s*(["']){n}\1\s*\)"""),
+    "php": (r"""getenv\s*\(\s*(["']){n}\1\s*\)""", r"""\$_ENV\s*\[\s*(["']){n}\1\s*\]"""),
+}
+
+
+def with_env_values(language: str, code: str, env: "dict[str, str]") -> str:
+    """`code` with its reads of these environment variables replaced by their values as string
+    literals (`H=$HOME python3 -c 'rmtree(os.environ["H"])'` reads "~"). Values the shell layer does not
+    know (a `$…` left in them) are left as reads."""
+    forms = _ENV_READS.get(language)
+    if not forms or not env or len(code) > 256 * 1024:
+        return code
+    for name, value in list(env.items())[:16]:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or "$" in value or "`" in value or name not in code:
+            continue
+        lit = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for f in forms:
+            code = re.sub(f.format(n=re.escape(name)), lambda m: lit, code)
+    return code

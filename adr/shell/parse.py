@@ -126,6 +126,7 @@ class _Walker:
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
+        self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.nodes = 0
         self.stopped = False
         self.empty_unknown = False
@@ -225,7 +226,11 @@ class _Walker:
                 self.nodes += len(argv) + len(env_prefix)
                 if not self.charge(1 + (len(argv) + len(raw) // 256) // 8) or not self.budget(1, via):
                     break
-                made = self.finish(argv, raw, via, depth, False, ())
+                self.prefix_env = dict(kv.partition("=")[::2] for kv in env_prefix) if env_prefix else {}
+                try:
+                    made = self.finish(argv, raw, via, depth, False, ())
+                finally:
+                    self.prefix_env = {}
                 if made and env_prefix:
                     made[0].env = env_prefix
                 for kv in env_prefix:
@@ -931,8 +936,12 @@ class _Walker:
                     feeders.append(d)
                     name_upstream.append(d.argv[0])
         del self.refs[refs_before:]
-        draft = self.finish(argv, raw, via, depth, dynamic_name, upstream=tuple(name_upstream),
-                            args_dynamic=dyn_args)
+        self.prefix_env = local_env
+        try:
+            draft = self.finish(argv, raw, via, depth, dynamic_name, upstream=tuple(name_upstream),
+                                args_dynamic=dyn_args)
+        finally:
+            self.prefix_env = {}
         if draft:
             prog = draft[0].argv[0]
             for f in feeders:
@@ -1388,6 +1397,9 @@ class _Walker:
     def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> str:
         """Judge `code` of `lang` (its folded text, what it spawns, its file effects); returns the
         folded text."""
+        if self.prefix_env:
+            # `H=$HOME python3 -c '…os.environ["H"]…'`: the code reads what the line put in its environment
+            code = interpreters.with_env_values(lang, code, self.prefix_env)
         if len(self.scripts) < 64:
             self.scripts.append(Script(lang, code[:MAX_DECODED], via))
         # code that builds its strings from pieces ('cu'+'rl', chr(…), [::-1] …) is judged as the
