@@ -689,7 +689,7 @@ class NameIndex:
             return False
         if len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) < 2:
             return False  # `*`, `*.json`, `s*`: a wildcard, not a spelling of one name
-        return re.fullmatch(_seg_regex(_seg_tokens(pattern)).pattern, name) is not None
+        return _seg_regex(_seg_tokens(pattern)).fullmatch(name) is not None
 
     def candidates(self, target: str) -> "tuple[str, ...]":
         if not has_glob(target) or "**" in target or len(target) > 1024:

@@ -254,6 +254,22 @@ def _curl_elsewhere(opt: str, val: str, args: "list[str]") -> "list[str]":
     return []
 
 
+def _request_names(program: str, args: "tuple[str, ...]", stdin_text: "str | None", raw: str) -> "set[str]":
+    """The environment variables a request carries: `$NAME` in its words or the text it is fed, the
+    names an expansion hid in the command as written (`${GITHUB_TOKEN:-x}`), curl's `--variable
+    %NAME`, ssh's `-o SendEnv=NAME`."""
+    names = {m.group(1) for a in args[:MAX_WORDS] if "$" in a for m in _ENV_REF.finditer(a)}
+    if "${" in raw:
+        names |= {m.group(1) for m in _ENV_REF.finditer(raw[:65536])}
+    if stdin_text and "$" in stdin_text:
+        names |= {m.group(1) for m in _ENV_REF.finditer(stdin_text[:65536])}
+    if program == "curl":
+        names |= {a[1:].split("=", 1)[0] for a in args if a.startswith("%")}
+    if program == "ssh":
+        names |= {a.split("=", 1)[1].strip() for a in args if a.lower().startswith("sendenv=")}
+    return names
+
+
 def command_sends_foreign(program: str, args: "tuple[str, ...]", stdin_text: "str | None",
                           raw: str = "") -> "tuple[str, str] | None":
     """(variable, host) when a network client's words (or the text it is fed) name a service's secret
@@ -262,15 +278,7 @@ def command_sends_foreign(program: str, args: "tuple[str, ...]", stdin_text: "st
     which cannot know the variable is set)."""
     if program not in PROGRAMS:
         return None
-    names = {m.group(1) for a in args[:MAX_WORDS] if "$" in a for m in _ENV_REF.finditer(a)}
-    if "${" in raw:
-        names |= {m.group(1) for m in _ENV_REF.finditer(raw[:65536])}
-    if stdin_text and "$" in stdin_text:
-        names |= {m.group(1) for m in _ENV_REF.finditer(stdin_text[:65536])}
-    if program == "curl":  # --variable %NAME imports an environment variable for {{NAME}}
-        names |= {a[1:].split("=", 1)[0] for a in args if a.startswith("%")}
-    if program == "ssh":  # -o SendEnv=NAME hands the variable to the remote side
-        names |= {a.split("=", 1)[1].strip() for a in args if a.lower().startswith("sendenv=")}
+    names = _request_names(program, args, stdin_text, raw)
     if not names or not any(service_domains(n) for n in names):
         return None
     return _foreign(names, command_hosts(program, args))
@@ -339,7 +347,7 @@ def only_own_services(program: str, args: "tuple[str, ...]", stdin_text: "str | 
     used as it is meant to be, wherever in the request it sits."""
     if program not in PROGRAMS:
         return False
-    names = {m.group(1) for a in args[:MAX_WORDS] if "$" in a for m in _ENV_REF.finditer(a)}
+    names = _request_names(program, args, stdin_text, raw)
     secret = [n for n in names if _SECRET_NAME.search(n.upper()) and not _NOT_SECRET.search(n.upper())]
     if not secret or any(service_domains(n) is None for n in secret):
         return False

