@@ -250,7 +250,7 @@ def test_piped_marks_commands_reading_another_commands_output():
     ("env -P /usr/bin rm -rf ~", ("rm", "-rf", "~")),
     ("command -p rm -rf ~", ("rm", "-rf", "~")),
     ("kubectl exec -it web-0 -- rm -rf /data", ("rm", "-rf", "/data")),
-    ("docker run --rm -v $PWD:/w -e X=1 alpine sh -c 'rm -rf /w'", ("rm", "-rf", "/w")),
+    ("docker run --rm -v $PWD:/w -e X=1 alpine sh -c 'rm -rf /w'", ("rm", "-rf", ".")),  # /w is the mounted $PWD
     ("podman run --entrypoint rm alpine -rf /data", ("rm", "-rf", "/data")),
     ("rm -rf ~/x\necho \"unterminated", ("rm", "-rf", "~/x")),
 ])

