@@ -670,6 +670,19 @@ def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | N
             out.append(("read" if "copy" in t else "delete", src, None))
             out.append(("edit", dst, None))
             return out
+    batch = args.get("files")
+    if isinstance(batch, list):  # push_files: [{path, content}, …]
+        for item in batch[:64]:
+            if isinstance(item, dict):
+                p = next((v for key in _MCP_PATH_KEYS if isinstance(v := item.get(key), str) and v), None)
+                c = next((v for key in _MCP_CONTENT_KEYS if isinstance(v := item.get(key), str)), None)
+                if p:
+                    out.append(("delete", p, None) if deletes else ("write", p, c) if c is not None else ("edit", p, None))
+    elif isinstance(batch, dict):  # create_gist: {name: {content}}
+        for name, item in list(batch.items())[:64]:
+            c = item.get("content") if isinstance(item, dict) else item if isinstance(item, str) else None
+            if isinstance(name, str) and name and isinstance(c, str):
+                out.append(("write", name, c))
     paths = [v for key in _MCP_PATH_KEYS if isinstance(v := args.get(key), str) and v]
     many = args.get("paths")
     if isinstance(many, list):

@@ -712,13 +712,19 @@ class TextSubject:
         return self.origin or self.source
 
 
+# a JSON string's whitespace escapes (`\n`, `\t`, `\u0020` …), not preceded by another backslash
+_JSON_SPACE = re.compile(r"(?<!\\)\\(?:[ntrfb]|u00(?:0[9abcd]|20))")
+
+
 class McpSubject:
     on = "mcp"
 
     def __init__(self, server: str, tool: str, arguments: str) -> None:
         self.server = server
         self.tool = tool
-        self.arguments = arguments
+        # rules read the arguments' JSON text as the server will read its strings: `"DELETE FROM\n
+        # users"` is `DELETE FROM users` to the database (a `\s` must match what the escape stands for)
+        self.arguments = _JSON_SPACE.sub(" ", arguments) if "\\" in arguments else arguments
 
     @property
     def evidence_subject(self) -> str:
