@@ -393,6 +393,24 @@ class _Walk:
                                _note(note, f"runs make: {what} of {path} ({origin}) via `{run.how}`"), agent=agent)
             return  # make reads the first of GNUmakefile, makefile, Makefile that exists
 
+    def run_tasks(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        """`just` / `task`: the recipes of the first justfile / Taskfile found (the directory, then up)."""
+        from adr.shell.taskrunners import just_recipes, taskfile_tasks
+        parse_file = just_recipes if run.language == "just" else taskfile_tasks
+        for path in run.paths:
+            if not os.path.lexists(path) and self.recall(path) is None:
+                continue  # (looked for upward: only the one that exists is read)
+            for text, origin, agent in self.content(path, run, note):
+                recipes, tripped = parse_file(text, run.names, dry=run.mode == "dry")
+                if tripped:
+                    self.bound(f"more than {R.MAX_MAKE_TARGETS} {run.language} targets to follow", path, note or run.how)
+                if recipes:
+                    labels = [label for label, _ in recipes]
+                    what = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+                    self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
+                               _note(note, f"runs {what} of {path} ({origin}) via `{run.how}`"), agent=agent)
+            return
+
     def make_included(self, text: str, run: R.Run, note: str) -> str:
         """The Makefile with each literal `include` replaced by the file it names (one level)."""
         for line, name, optional in R.make_includes(text):

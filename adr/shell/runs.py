@@ -39,6 +39,7 @@ SETUP = "setup"  # setup.py of a directory being built/installed
 GIT = "git"  # git hooks / aliases / fsmonitor of the repository around cwd
 FUNCTION = "function"  # a shell function or alias defined in an earlier call
 PRECOMMIT = "precommit"  # the pre-commit framework's local hooks (.pre-commit-config.yaml)
+TASKS = "tasks"  # a task runner's recipes for targets: `just` (justfile), `task` (Taskfile.yml)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _package_runs(c, here, home) or _interpreter_runs(c, "node", here, home)
     if prog in ("make", "gmake", "bmake", "remake"):
         return _make_runs(c, here, home)
+    if prog in ("just", "task", "go-task"):
+        return _task_runner_runs(c, here, home)
     if prog in ("pytest", "py.test"):
         return _pytest_runs(c, here, home)
     if prog in ("pip", "pip3", "pipx", "uv", "build", "pyproject-build") or re.fullmatch(r"pip3\.\d+", prog):
@@ -561,6 +564,70 @@ def _make_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     if not paths:
         return []
     return [Run(MAKE, _how(c), where, paths, names=tuple(targets), args=tuple(assigns), mode="dry" if dry else "")]
+
+
+_JUST_VALUED = frozenset({"-f", "--justfile", "-d", "--working-directory", "--set", "--shell", "--shell-arg",
+                          "--color", "--dotenv-filename", "--dotenv-path", "-E", "--command", "-c", "--chooser",
+                          "--list-heading", "--list-prefix", "--dump-format", "--timestamp-format"})
+_JUST_NO_RUN = frozenset({"-l", "--list", "--summary", "--show", "-s", "--dump", "--evaluate", "--variables",
+                          "--dry-run", "-n", "--fmt", "--init", "--edit", "-e", "--groups", "--completions",
+                          "--man", "--changelog", "--help", "-h", "--version", "-V"})
+_TASK_VALUED = frozenset({"-t", "--taskfile", "-d", "--dir", "-o", "--output", "--output-group-begin",
+                          "--output-group-end", "-c", "--concurrency", "-I", "--interval", "--sort"})
+_TASK_NO_RUN = frozenset({"-l", "--list", "-a", "--list-all", "--summary", "-n", "--dry", "--init", "-i",
+                          "--help", "-h", "--version", "--status", "--json"})
+
+
+def _task_runner_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`just [opts] [RECIPE [ARGS]…]`, `task [opts] [TASK…] [-- ARGS]`: the recipes of the justfile /
+    Taskfile found from the working directory up (as both tools search), or the one named by `-f`/`-t`."""
+    from adr.shell.taskrunners import JUSTFILES, TASKFILES
+    just = c.program == "just"
+    valued, no_run = (_JUST_VALUED, _JUST_NO_RUN) if just else (_TASK_VALUED, _TASK_NO_RUN)
+    args = list(c.args)
+    if not just and "--" in args:
+        args = args[:args.index("--")]  # CLI_ARGS, not task names
+    where = here
+    files: list[str] = []
+    names: list[str] = []
+    dry = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        name, eq, value = a.partition("=")
+        if a.startswith("-") and name in valued:
+            v = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            if name in ("-f", "--justfile", "-t", "--taskfile"):
+                files.append(v)
+            elif name in ("-d", "--working-directory", "--dir"):
+                where = resolve(v, where, home) or where
+            i += 1 if eq else (3 if name == "--set" else 2)
+            continue
+        if a in no_run:
+            dry = True
+        elif not a.startswith("-"):
+            if not just and "=" in a:
+                pass  # task VAR=value
+            else:
+                names.append(a)
+        i += 1
+    if not where:
+        return []
+    if files:
+        paths = tuple(p for p in (resolve(f, where, home) for f in files) if p)
+    else:
+        found: list[str] = []
+        d = where
+        for _ in range(16):  # both tools look in the directory and then upward
+            found += [posixpath.join(d, n) for n in (JUSTFILES if just else TASKFILES)]
+            if d == "/":
+                break
+            d = posixpath.dirname(d)
+        paths = tuple(found)
+    if not paths:
+        return []
+    return [Run(TASKS, _how(c), where, paths, names=tuple(names), language="just" if just else "task",
+                mode="dry" if dry else "")]
 
 
 _MAKE_VAR = re.compile(r"^\s*(?:(?:override|export|private)\s+)*([A-Za-z_.][\w.-]*)\s*(::?=|:::=|\?=|\+=|!=|=)\s*(.*)$")
