@@ -253,6 +253,8 @@ def test_piped_marks_commands_reading_another_commands_output():
     ("docker run --rm -v $PWD:/w -e X=1 alpine sh -c 'rm -rf /w'", ("rm", "-rf", ".")),  # /w is the mounted $PWD
     ("podman run --entrypoint rm alpine -rf /data", ("rm", "-rf", "/data")),
     ("rm -rf ~/x\necho \"unterminated", ("rm", "-rf", "~/x")),
+    ('set -- -rf ~; rm "$@"', ("rm", "-rf", "~")),  # positional parameters set by `set --`
+    ("bash -c 'set -- ~; rm -rf $1'", ("rm", "-rf", "~")),
 ])
 def test_forms_that_were_opaque(cmd, argv):
     assert argv in [c.argv for c in parse(cmd).commands], [c.argv for c in parse(cmd).commands]

@@ -1247,6 +1247,16 @@ class _Walker:
         if prog == "read" and d.stdin_text is not None:
             self.read_into(d)
             return
+        if prog == "set" and "--" in args and not d.args_dynamic:
+            # `set -- -rf ~; rm "$@"`: the positional parameters for the rest of the line
+            params = list(args[args.index("--") + 1:])[:64]
+            for k in [k for k in self.env if k.isdigit() and k != "0" or k in ("@", "*", "#")]:
+                del self.env[k]
+            for n, v in enumerate(params[:9], start=1):
+                self.env[str(n)] = v
+            self.env["@"] = self.env["*"] = " ".join(params)
+            self.env["#"] = str(len(params))
+            return
         if prog == "yes" and not d.args_dynamic:
             d.output = (" ".join(args) or "y") + "\n"  # (the same line, over and over)
             return
