@@ -2755,13 +2755,33 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
                                                             and "c" in a and a.endswith("f"))]
         elif pos[:1] in (["a"], ["u"]) and prog in ("7z", "7za", "rar") and len(pos) >= 3:
             archive, srcs = pos[1], pos[2:]
-        elif prog == "zip" and len(pos) >= 2:
-            archive, srcs = pos[0], pos[1:]
+        elif prog == "zip":
+            zpos = _positionals_skipping(args, _ZIP_VALUED)
+            if len(zpos) >= 2:
+                archive, srcs = zpos[0], zpos[1:]
         # (a build folder archived and uploaded is a release; the tree itself, the home, a dot-file or
         # -folder, anything outside the project is what the rules on archives sent away are about)
         if archive and archive != "-" and any(_wide_source(a) for a in srcs):
             out.append((archive, "tar c " + " ".join(_word(a) for a in srcs)))
     return out[:8]
+
+
+_ZIP_VALUED = frozenset({"-P", "--password", "-b", "--temp-path", "-t", "--from-date", "-tt", "--before-date", "-n",
+                         "--suffixes", "-Z", "--compression-method", "-O", "--output-file", "-s", "--split-size"})
+
+
+def _positionals_skipping(args: "Sequence[str]", valued: "frozenset[str]") -> "list[str]":
+    """The words that are not options or option values (`zip -e -P pw out.zip f` → out.zip, f)."""
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a in valued:
+            skip = True
+        elif not a.startswith("-"):
+            out.append(a)
+    return out
 
 
 def _wide_source(a: str) -> bool:
