@@ -90,3 +90,12 @@ def test_follow_sees_new_records_across_rotation(tmp_path):
         time.sleep(0.002 * (i % 3))  # appends land before, during and after each catch-up scan
     t.join(30)
     assert got == list(range(3, 43))
+
+
+def test_records_after_reads_a_range_in_order_across_files(tmp_path):
+    from adr.cli.log import records_after
+    log = _fill(tmp_path, n=30, max_bytes=2048)  # several rotated files
+    assert len(log.files()) > 2
+    got = [r["seq"] for r in records_after(log.dir, 5, before=25)]
+    assert got == list(range(6, 25))
+    assert [r["seq"] for r in records_after(log.dir, 28)] == [29, 30]

@@ -138,7 +138,9 @@ def log_group(ctx: click.Context, session: str | None, host: str | None, verdict
 
 
 def follow_records(audit_dir: os.PathLike[str] | str, after_seq: int, poll: float = 0.3) -> Iterator[dict[str, Any]]:
-    """New records as they come, across rotations (polling: cheap and works everywhere)."""
+    """New records as they come, in order, across rotations (polling: cheap and works everywhere).
+    A file that rotated away between two reads (a burst of decisions, a small `max_bytes`) shows as a
+    gap in the sequence numbers: its records are read from the rotated files before going on."""
     from pathlib import Path
 
     path = Path(audit_dir) / "audit.jsonl"
@@ -156,10 +158,9 @@ def follow_records(audit_dir: os.PathLike[str] | str, after_seq: int, poll: floa
                 new_fh = open(path, "rb")
             except FileNotFoundError:
                 new_fh = None
-            for r in iter_records(Path(audit_dir)):
-                if int(r.get("seq", 0)) > after_seq:
-                    after_seq = int(r["seq"])
-                    yield r
+            for r in records_after(Path(audit_dir), after_seq):
+                after_seq = int(r["seq"])
+                yield r
             if new_fh is not None:
                 if fh:
                     fh.close()
@@ -173,10 +174,34 @@ def follow_records(audit_dir: os.PathLike[str] | str, after_seq: int, poll: floa
                     r = json.loads(raw)
                 except ValueError:
                     continue
-                if isinstance(r, dict) and int(r.get("seq", 0)) > after_seq:
-                    after_seq = int(r["seq"])
+                seq = int(r.get("seq", 0)) if isinstance(r, dict) else 0
+                if seq > after_seq + 1:
+                    for m in records_after(Path(audit_dir), after_seq, before=seq):
+                        after_seq = int(m["seq"])
+                        yield m
+                if seq > after_seq:
+                    after_seq = seq
                     yield r
         time.sleep(poll)
+
+
+def records_after(audit_dir: "os.PathLike[str]", after_seq: int, before: "int | None" = None) -> list[dict[str, Any]]:
+    """Records with after_seq < seq (< before), oldest first, from a listing of the log's files that
+    did not change while they were read (a rotation in the middle renames the file being read: the
+    read is done again, at most a few times, keeping what was found)."""
+    from pathlib import Path
+
+    from adr.record.audit import rotated_files
+    found: dict[int, dict[str, Any]] = {}
+    for _ in range(4):
+        listed = rotated_files(Path(audit_dir))
+        for r in iter_records(Path(audit_dir)):
+            seq = r.get("seq")
+            if isinstance(seq, int) and seq > after_seq and (before is None or seq < before):
+                found.setdefault(seq, r)
+        if rotated_files(Path(audit_dir)) == listed:
+            break
+    return [found[k] for k in sorted(found)]
 
 
 _STYLE = {"allow": "green", "ask": "yellow", "deny": "red", "error": "magenta"}
