@@ -76,6 +76,7 @@ SPELLINGS = [
     "env X=1 sh a.sh", "nohup ./a.sh > /dev/null 2>&1 &", "timeout 30 bash a.sh", "cd sub && bash ../a.sh",
     "cd sub; ../a.sh", "true && bash a.sh", "ls || ./a.sh", "bash $PWD/a.sh".replace("$PWD", "{proj}"),
     "time bash a.sh", "nice -n 5 ./a.sh", "setsid ./a.sh", "eval 'bash a.sh'", "bash \"a.sh\"", "b\\ash a.sh",
+    "at -f a.sh now + 1 minute", "batch -f a.sh",
 ]
 
 

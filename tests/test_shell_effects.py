@@ -254,6 +254,8 @@ def test_piped_marks_commands_reading_another_commands_output():
     ("podman run --entrypoint rm alpine -rf /data", ("rm", "-rf", "/data")),
     ("rm -rf ~/x\necho \"unterminated", ("rm", "-rf", "~/x")),
     ('set -- -rf ~; rm "$@"', ("rm", "-rf", "~")),  # positional parameters set by `set --`
+    ("echo 'rm -rf ~' | batch", ("rm", "-rf", "~")),  # at/batch read the job's commands on stdin
+    ("at now + 5 minutes <<< 'rm -rf ~'", ("rm", "-rf", "~")),
     ("bash -c 'set -- ~; rm -rf $1'", ("rm", "-rf", "~")),
 ])
 def test_forms_that_were_opaque(cmd, argv):

@@ -2254,6 +2254,10 @@ def _reads_commands(d: _Draft) -> bool:
     if d.argv and interpreters.language_of(d.argv[0]) == "awk":
         code = interpreters.inline_code(d.argv[0], tuple(d.argv[1:]))
         return code is not None and _AWK_RUNS_INPUT.search(code[1]) is not None
+    if d.argv and d.argv[0] in ("at", "batch"):
+        # `echo CMD | at now`, `batch <<< CMD`: the job's commands are read on stdin (not with -f, or
+        # when listing, removing or showing jobs)
+        return not any(a in ("-f", "-l", "-r", "-d", "-c") or a.startswith("-f") for a in d.argv[1:])
     if not d.argv or d.argv[0] not in SHELLS:
         return False
     if _runs_items_as_code(d):

@@ -247,6 +247,11 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _make_runs(c, here, home)
     if prog in ("just", "task", "go-task"):
         return _task_runner_runs(c, here, home)
+    if prog in ("at", "batch"):  # `at -f job.sh now`: the file's commands run as the job
+        f = next((args[i + 1] if a == "-f" else a[2:] for i, a in enumerate(args)
+                  if (a == "-f" and i + 1 < len(args)) or (a.startswith("-f") and len(a) > 2)), "")
+        path = resolve(f, here, home) if f else ""
+        return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")] if path else []
     if prog in ("pytest", "py.test"):
         return _pytest_runs(c, here, home)
     if prog in ("pip", "pip3", "pipx", "uv", "build", "pyproject-build") or re.fullmatch(r"pip3\.\d+", prog):
