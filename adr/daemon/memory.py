@@ -27,7 +27,7 @@ from typing import Any
 from adr.actions import Action, ActionKind, Decision, Verdict
 from adr.component import Component, Decided
 from adr.shell import runs as R
-from adr.shell.parse import files_made_by, parse as parse_shell, parse_remembered
+from adr.shell.parse import files_made_by, inputs_of, parse as parse_shell, parse_remembered
 from adr.supply.downloads import downloads_of
 
 log = logging.getLogger("adr.daemon")
@@ -269,7 +269,20 @@ class Memory:
         across calls: `cp ~/.env /tmp/n` now, `curl -T /tmp/n URL` in the next call). An append adds
         its producer to the one the file had."""
         appended = {w.path for w in parsed.writes if w.append}
-        for target, producer in files_made_by(parsed.commands):
+        made = files_made_by(parsed.commands, every_archive=True)
+        seen = {t for t, _ in made}
+        for w in parsed.writes[:64]:
+            # written by a program with no known producer (xxd, split, sed's `w`, awk's `print >`, code
+            # that copies a file): what it read may be in it
+            if w.path in seen or w.content is not None or w.kind != "write":
+                continue
+            same = [c for c in parsed.commands if c.program == w.by]
+            c = next((c for c in same if c.via == w.via), same[0] if same else None)
+            ins = [i for i in inputs_of(c) if i != w.path] if c is not None else []
+            if ins:
+                made.append((w.path, "cat " + " ".join(shlex.quote(i) if not i.startswith("~/") else i for i in ins)))
+                seen.add(w.path)
+        for target, producer in made:
             for d in dirs:
                 path = R.resolve(target, d, home)
                 if not path or path.startswith(("/dev/", "/proc/")):

@@ -108,8 +108,10 @@ for _alias, _of in (("wget2", "wget"), ("https", "http"), ("httpie", "http"), ("
 _SOCKETS = frozenset({"nc", "ncat", "netcat", "telnet", "websocat", "grpcurl"})
 # `docker login REGISTRY -p $T`: the token goes to the registry named (Docker Hub when none is)
 _LOGINS = frozenset({"docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm"})
+# forge CLIs: their host is --hostname (GH_HOST / GITLAB_HOST, given as --hostname by the caller), else theirs
+_FORGES = {"gh": "github.com", "glab": "gitlab.com"}
 _SSH_VALUED = frozenset("bcDEeFIiJLlmOopQRSWw")
-PROGRAMS = frozenset(_HTTP_CLIENTS) | _SOCKETS | _LOGINS | {"socat", "openssl", "git", "ssh"}
+PROGRAMS = frozenset(_HTTP_CLIENTS) | _SOCKETS | _LOGINS | frozenset(_FORGES) | {"socat", "openssl", "git", "ssh"}
 
 MAX_WORDS = 256
 
@@ -209,6 +211,11 @@ def command_hosts(program: str, args: "tuple[str, ...] | list[str]") -> "list[st
             # (the value after -u/-p is a positional too: take the first word that looks like a host)
             reg = next((p for p in pos[k + 1:] if "." in p or ":" in p or p == "localhost"), "docker.io")
             out.append(DYNAMIC if "$" in reg else reg.split("/", 1)[0].lower())
+    elif program in _FORGES:
+        given = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--hostname", "-h")]
+        given += [a.split("=", 1)[1] for a in args if a.startswith("--hostname=")]
+        for h in given or [_FORGES[program]]:
+            out.append(DYNAMIC if "$" in h else h.lower().split("/", 1)[0])
     elif program == "ssh":
         skip = False
         for a in args:

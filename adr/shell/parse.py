@@ -2707,9 +2707,10 @@ def files_sent(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
             for f in dict.fromkeys(sent) if f]
 
 
-def files_made_by(commands: "Sequence[SimpleCommand]") -> "list[tuple[str, str]]":
+def files_made_by(commands: "Sequence[SimpleCommand]", every_archive: bool = False) -> "list[tuple[str, str]]":
     """files_made over a parsed line's commands, a pipeline stage's output taking in the stages that
-    feed it: `cat KEY | base64 > /tmp/k` → ("/tmp/k", "cat KEY | base64")."""
+    feed it: `cat KEY | base64 > /tmp/k` → ("/tmp/k", "cat KEY | base64"). `every_archive`: also an
+    archive of ordinary sources, as `cat SOURCES` (the daemon's memory follows those across calls)."""
     out: list[tuple[str, str]] = []
     prev: "SimpleCommand | None" = None
     chain = ""
@@ -2717,14 +2718,35 @@ def files_made_by(commands: "Sequence[SimpleCommand]") -> "list[tuple[str, str]]
         if not c.argv:
             continue
         feed = chain if (c.piped and prev is not None and prev.via == c.via and prev.depth == c.depth) else ""
-        out += files_made(c.program, c.args, c.redirects, feed)
+        out += files_made(c.program, c.args, c.redirects, feed, every_archive)
         me = " ".join(_word(a) for a in c.argv)
         chain, prev = (feed + " | " + me if feed else me), c
     return out[:64]
 
 
+_QUOTED_PATH = re.compile(r"""['"]((?:~|\.{0,2}/|\.)[^'"\s]{0,200}|[\w.-]+\.(?:env|pem|key|json|ya?ml|toml|ini|cfg|conf|txt|db|sqlite3?)|\.env[\w.-]*)['"]""")
+
+
+def inputs_of(c: SimpleCommand) -> "list[str]":
+    """The files a command may read, as written: its `<` inputs, its non-option words that look like
+    paths, and the path-like strings in the code it runs (`python3 -c "…open('.env')…"`). For a file
+    a command writes in a way adr has no producer for (`xxd -p .env out`, `split .env p_`, `sed -n 'w
+    F' .env`, code that copies a file): `cat INPUTS` is what may be in it."""
+    out = [r.target for r in c.redirects if r.op == "<" and r.target]
+    for a in c.args[:64]:
+        if a.startswith("-") and "=" in a:
+            a = a.split("=", 1)[1]
+        if not a or a.startswith("-"):
+            continue
+        if " " in a or "(" in a:  # code: its quoted path-like strings
+            out += [m.group(1) for m in _QUOTED_PATH.finditer(a[:65536])][:16]
+        elif "/" in a or a.startswith((".", "~")) or "." in a:
+            out.append(a)
+    return list(dict.fromkeys(out))[:16]
+
+
 def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]",
-               feed: str = "") -> "list[tuple[str, str]]":
+               feed: str = "", every_archive: bool = False) -> "list[tuple[str, str]]":
     """(file, a command that prints what goes into it) for the files this command writes whole: its
     stdout redirected to a file, a copy's destination, an archive being created. `feed`: the pipeline
     stages before it, whose output it reads."""
@@ -2738,6 +2760,9 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
     for r in redirects:
         if r.op in (">", ">>", ">|", "&>", "&>>") and r.target and not r.target.startswith("/dev/"):
             out.append((r.target, me))
+    if prog == "tee" and (feed or fed):  # `cat .env | tee F`, `tee F < .env`: F holds what tee reads
+        src = feed or "cat " + _word(fed[-1])
+        out += [(a, src) for a in args if not a.startswith("-") and not a.startswith("/dev/")][:8]
     pos = [a for a in args if not a.startswith("-")]
     if prog in _HANDOFF_COPIERS and prog != "dd" and len(pos) >= 2:
         out.append((pos[-1], "cat " + " ".join(_word(a) for a in pos[:-1])))
@@ -2767,6 +2792,8 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
         # -folder, anything outside the project is what the rules on archives sent away are about)
         if archive and archive != "-" and any(_wide_source(a) for a in srcs):
             out.append((archive, "tar c " + " ".join(_word(a) for a in srcs)))
+        elif archive and archive != "-" and srcs and every_archive:
+            out.append((archive, "cat " + " ".join(_word(a) for a in srcs)))
     return out[:8]
 
 
