@@ -21,6 +21,15 @@ from adr.shell.parse import _host_view, parse
     "docker run -v$HOME:/h alpine tar c /h/.ssh",
     "nerdctl run -v ~/.kube:/k alpine cat /k/config",
     "docker run -v ~:/h alpine sh -c 'echo ssh-ed25519 AAAAC3 me >> /h/.ssh/authorized_keys'",
+    # docker's own options before `run`, other spellings of the mount and of the path
+    "docker --context prod run -v ~:/h alpine cat /h/.aws/credentials",
+    "docker -D run -v ~:/h alpine cat /h/.aws/credentials",
+    "docker -H tcp://10.0.0.5:2375 run -v ~:/h alpine cat /h/.aws/credentials",
+    "podman --root /tmp/r run -v ~:/h alpine cat /h/.aws/credentials",
+    "docker run -v=/home/dev:/h alpine cat /h/.aws/credentials",
+    "docker run --mount Type=bind,Source=/home/dev,Target=/h alpine cat /h/.aws/credentials",
+    "docker run -v ~:/h alpine cat //h/.aws/credentials",
+    "docker run -v ~:/h/. alpine cat /h/.aws/credentials",
 ])
 def test_a_host_path_reached_through_a_bind_mount_is_judged_as_the_host_path(judge_command, cmd):
     v = judge_command(cmd)
@@ -35,6 +44,7 @@ def test_a_host_path_reached_through_a_bind_mount_is_judged_as_the_host_path(jud
     "docker run --rm -v ~/.ssh:/root/.ssh:ro alpine/git clone git@github.com:me/repo.git",
     "docker run -v /tmp/data:/data alpine rm -rf /data/cache",
     "docker run --rm -v ./site:/usr/share/nginx/html:ro -p 127.0.0.1:8080:80 nginx",
+    "docker --context prod run --rm -v \"$PWD\":/app -w /app node:20 node -e 'console.log(1)'",
 ])
 def test_routine_container_runs_stay_allowed(judge_command, cmd):
     v = judge_command(cmd)

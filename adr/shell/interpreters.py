@@ -101,6 +101,14 @@ _TIMEIT_VALUED = frozenset({"-n", "--number", "-r", "--repeat", "-u", "--unit", 
 def module_code(module: str, args: "tuple[str, ...] | list[str]") -> "tuple[str, str] | None":
     """(language, code) a Python module run by `python -m MODULE ARGS` takes inline: `timeit [-s
     SETUP]… STMT…` runs the setup and the statements. (The shell layer sees MODULE as the program.)"""
+    if module in ("pdb", "IPython", "ipython"):
+        # pdb runs each `-c` that is not one of its commands as Python (`!stmt` too); IPython's `-c`
+        # is Python with `!cmd` lines run by the shell
+        cmds = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-c", "--command")]
+        lines = [ln for c in cmds for ln in c.split("\n")]
+        code = "\n".join(f"__import__('os').system({ln.strip()[1:]!r})" if module != "pdb" and ln.strip().startswith("!")
+                         else ln.strip().lstrip("!") for ln in lines)
+        return ("python", code) if code.strip() else None
     if module != "timeit":
         return None
     rest = list(args)

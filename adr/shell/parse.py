@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import posixpath
 import re
 import threading
 from dataclasses import dataclass, field
@@ -1269,8 +1270,8 @@ class _Walker:
         if prog in ("xxd", "b64decode") or prog.startswith("base") or prog in ("rev", "cat", "tr"):
             return  # output depends on stdin: computed in feed()
         code = interpreters.inline_code(prog, tuple(args))
-        if code is None and any(w.endswith(" -m") for w in d.wrappers):
-            code = interpreters.module_code(prog, tuple(args))  # `python -m timeit -s CODE`
+        if code is None and (prog in ("ipython", "ipython3") or any(w.endswith(" -m") for w in d.wrappers)):
+            code = interpreters.module_code(prog, tuple(args))  # `python -m timeit -s CODE`, `ipython -c`
         if code is not None:
             lang, text = code
             folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
@@ -1496,6 +1497,10 @@ class _Walker:
             for cmd in escapes.escapes_in(prog, data):
                 self.nested_shell(cmd, via, depth, f"{prog} shell escape", inherit=d)
             self.add_effects([effects.Effect("write", f) for f in escapes.script_writes(prog, data)], prog, via)
+        if prog in _VIMS and (prog == "ex" or any(re.fullmatch(r"-[A-Za-z]*[eE][A-Za-z]*", a) for a in args)):
+            # ex mode reads Ex commands on stdin: `vim -es <<< '!rm -rf ~'`, `printf '…' | ex -s`
+            for cmd in _vim_commands(data.splitlines()[:64], _vim_files(args)):
+                self.nested_shell(cmd, via, depth, f"{prog} command on stdin", inherit=d)
         if prog in effects.EDITORS:
             self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
         elif prog in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers):
@@ -1904,7 +1909,7 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
         elif prog in _VIMS:
             # -c CMD, --cmd CMD, +CMD, and -c at the end of a cluster (`ex -sc CMD`, `vim -Nc CMD`)
             cmd = nxt if a in ("-c", "--cmd") or re.fullmatch(r"-[A-Za-z]{1,4}c", a) else \
-                a[1:] if a.startswith("+") else ""
+                a[1:] if a.startswith("+") else a[2:] if a.startswith("-c") and len(a) > 2 else ""
             if cmd:
                 vim_cmds.append(cmd)
         elif prog in ("man",) and a in ("-P", "--pager") and nxt:
@@ -1926,7 +1931,9 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
 
 
 _VIMS = frozenset({"vim", "vi", "nvim", "view", "ex", "vimdiff", "gvim", "rvim", "evim"})
-_VIM_FILTER = re.compile(r"^(?:[%.$]|\d+(?:,\d+)?|'<,'>)?\s*!(.+)$")
+_VIM_FILTER = re.compile(r"^(?:g!?/[^/]*/)?\s*!(.+)$")
+# a range filtered through a command: the lines go to its stdin (`%!sort`, `1,$!curl -T - URL`)
+_VIM_RANGE_FILTER = re.compile(r"^(?:%|[.$\d]+(?:[+-]\d+)?(?:,[.$\d]+(?:[+-]\d+)?)?|'<,'>)\s*!(.+)$")
 _VIM_READ_WRITE = re.compile(r"^(?:r|re|rea|read|w|wr|wri|writ|write)!?\s*!(.+)$")
 _VIM_TERMINAL = re.compile(r"^(?:ter|term|termi|termin|termina|terminal)!?\s+(?:\+\+\S+\s+)*(.+)$")
 _VIM_LANGS = ((re.compile(r"^(?:py3|python3|pyx|pythonx|py|python)\s+(.+)$", re.S), "python3 -c"),
@@ -1950,7 +1957,14 @@ def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
         rest = cmd
         for _ in range(16):
             c = rest.strip().lstrip(":").strip()
-            c = re.sub(r"^(?:sil(?:ent)?!?|exe(?:cute)?|norm(?:al)?!?)\s+", "", c)
+            c = re.sub(r"^(?:(?:sil(?:ent)?!?|norm(?:al)?!?|noa(?:utocmd)?|verb(?:ose)?|keepj(?:umps)?|"
+                       r"lockm(?:arks)?|windo|bufdo|tabdo|argdo)\s+)+", "", c)
+            m = re.match(r"^exe(?:c|cu|cut|cute)?\s+(.*)$", c, re.S)
+            if m:  # `exe "!" . "rm -rf ~"`: the string it builds, when it is made of literals
+                parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'', m.group(1))
+                if parts:
+                    out += _vim_commands(["".join(a or b for a, b in parts)], files)
+                break
             if not c:
                 break
             m = _VIM_READ_WRITE.match(c)
@@ -1960,6 +1974,10 @@ def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
                     out.append(m.group(1).strip())
                 else:
                     out.append(f"{buffer} | {m.group(1).strip()}" if buffer else m.group(1).strip())
+                break
+            m = _VIM_RANGE_FILTER.match(c)
+            if m:
+                out.append(f"{buffer} | {m.group(1).strip()}" if buffer else m.group(1).strip())
                 break
             m = _VIM_FILTER.match(c) or _VIM_TERMINAL.match(c)
             if m:
@@ -2048,9 +2066,9 @@ def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
         if args[:1] in (["exec"], ["run"], ["debug"], ["shell"]) and "--" in args:
             return args[args.index("--") + 1:] or None
         return None
-    rest = args
+    rest = _after_global_options(args)
     if prog in ("docker-compose", "podman-compose"):
-        rest = ["compose"] + args
+        rest = ["compose"] + rest
     sub: "tuple[str, ...] | None" = None
     for n in (2, 1):
         if tuple(rest[:n]) in _DOCKER_SUBS:
@@ -2079,6 +2097,20 @@ def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
     return cmd or None
 
 
+_DOCKER_GLOBAL_FLAGS = frozenset({"-D", "--debug", "--tls", "--tlsverify", "--remote", "-r", "--syslog", "--version",
+                                  "-v", "--help", "-h", "--noout", "--trace"})
+
+
+def _after_global_options(args: "list[str]") -> "list[str]":
+    """docker/podman's words after its own options (`docker --context prod run …`, `podman --root /x
+    run …`): an option with no `=` takes the next word unless it is a known flag."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        a = args[i]
+        i += 1 if "=" in a or a in _DOCKER_GLOBAL_FLAGS else 2
+    return args[i:] if i <= len(args) else []
+
+
 def _bind_mounts(args: "list[str]") -> "tuple[list[tuple[str, str]], str]":
     """(host path, container path) of each bind mount of `docker|podman run|create …`, and the
     working directory (`-w`). Named volumes (no `/`, `~` or `.` at the start) are not the host's files."""
@@ -2092,13 +2124,13 @@ def _bind_mounts(args: "list[str]") -> "tuple[list[tuple[str, str]], str]":
         elif a.startswith(("--volume=", "--mount=", "--workdir=")):
             val = a.split("=", 1)[1]
         elif a.startswith(("-v", "-w")) and len(a) > 2 and not a.startswith("--"):
-            val = a[2:]
+            val = a[2:].lstrip("=")  # -v/h:/c, -v=/h:/c
         else:
             continue
         if a.startswith(("-w", "--workdir")):
             workdir = val
         elif a.startswith("--mount"):
-            kv = dict(p.split("=", 1) for p in val.split(",") if "=" in p)
+            kv = dict((k.strip().lower(), v) for k, v in (p.split("=", 1) for p in val.split(",") if "=" in p))
             src = kv.get("source") or kv.get("src") or ""
             dst = kv.get("target") or kv.get("destination") or kv.get("dst") or ""
             if kv.get("type", "volume") == "bind" and src and dst:
@@ -2107,7 +2139,8 @@ def _bind_mounts(args: "list[str]") -> "tuple[list[tuple[str, str]], str]":
             parts = val.split(":")
             if len(parts) >= 2 and parts[0].startswith(("/", "~", ".")) and parts[1].startswith("/"):
                 mounts.append((parts[0], parts[1]))
-    return [(src, dst.rstrip("/")) for src, dst in mounts if dst.rstrip("/")][:32], workdir
+    norm = [(src, posixpath.normpath(dst)) for src, dst in mounts if dst.strip("/.")]
+    return [(src, dst) for src, dst in norm if dst != "/"][:32], workdir
 
 
 def _host_view(prog: str, args: "list[str]", inner: "list[str]") -> str:
@@ -2130,7 +2163,7 @@ def _host_view(prog: str, args: "list[str]", inner: "list[str]") -> str:
         return "" if src == "/" and m.string.startswith("/", m.end()) else src  # (-v /:/host: /host/etc is /etc)
 
     def one(word: str) -> str:
-        mapped = pattern.sub(swap, word)
+        mapped = pattern.sub(swap, re.sub(r"(?<![\w.~-])/{2,}", "/", word))  # (`//h/x` is /h/x)
         return _word(mapped) if mapped != word and mapped.startswith("~") else _sh_quote(mapped)
 
     text = " ".join(one(a) for a in inner)
