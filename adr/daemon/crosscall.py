@@ -191,11 +191,14 @@ class _Walk:
         self.defs: dict[str, tuple[R.Definition, str]] = {}
         self.expanding: list[str] = []  # definitions being expanded (not expanded inside themselves)
         self.vars: dict[str, tuple[str, str]] = {}  # variables earlier lines of the session left set
+        self.computed: set[str] = set()  # … to a command's output: their value is shell text (`$(cat .env)`)
         if self.memory is not None:
             self.memory.settle()  # what the previous decisions left behind is recorded first
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
-                if d.definition.kind == "variable":
+                if d.definition.kind in ("variable", "computed"):
                     self.vars[name] = (d.definition.body, f"{d.by} at {_clock(d.at)}")
+                    if d.definition.kind == "computed":
+                        self.computed.add(name)
                 else:
                     self.defs[name] = (d.definition, f"{d.by} at {_clock(d.at)}")
 
@@ -213,7 +216,7 @@ class _Walk:
             self.bound(f"functions defined past the first {WALK_FUNCTION_SOURCE // 1024} KiB of a line were not "
                        "looked at", text[:200], note)
         for d in local:
-            if d.kind != "variable":
+            if d.kind not in ("variable", "computed"):
                 self.defs.setdefault(d.name, (d, "defined on the same line"))
         if self.vars and depth == 0:
             self.variables(parsed, text, cwd, depth, note)
@@ -550,12 +553,13 @@ class _Walk:
     def variables(self, parsed: Any, text: str, cwd: str, depth: int, note: str) -> None:
         """`export T=~` in one call, `rm -rf "$T"` in the next: a persistent shell still holds T, so the
         line is judged once more with the variables it uses (and does not set itself) assigned first."""
-        own = {n for n, _ in parsed.assigned}
+        own = {n for n, _ in parsed.assigned} | {n for n, _ in parsed.computed}
         used = [n for n in self.vars if n not in own and ("$" + n in text or "${" + n in text)
                 and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", text)]
         if not used:
             return
-        prefix = "\n".join(R.assignment_text(n, self.vars[n][0]) for n in used)
+        prefix = "\n".join(f"{n}={self.vars[n][0]}" if n in self.computed else R.assignment_text(n, self.vars[n][0])
+                           for n in used)
         how = "; ".join(f"${n} as set by {self.vars[n][1]}" for n in used)
         self.judge(prefix + "\n" + text, cwd, depth, _note(note, how))
 

@@ -100,3 +100,6 @@ class ParsedShell:
     # variables the line leaves set (NAME=value, export, declare -x) with literal values, for a
     # persistent shell's next line (the daemon's cross-call memory)
     assigned: tuple[tuple[str, str], ...] = ()
+    # variables the line leaves set to a command's output, with the value as written (`K="$(cat
+    # .env)"`): a persistent shell's next line that uses $K runs with that output
+    computed: tuple[tuple[str, str], ...] = ()

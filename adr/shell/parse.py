@@ -128,6 +128,7 @@ class _Walker:
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
+        self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.nodes = 0
         self.stopped = False
@@ -411,6 +412,11 @@ class _Walker:
             self.var_drafts.pop(name, None)
         if dyn:
             self.env.pop(name, None)
+            raw = self.text(value_node)
+            if name and ("$(" in raw or "`" in raw) and len(raw) <= MAX_ASSIGNED_VALUE:
+                self.code_assign[name] = raw  # `K="$(cat .env)"`: a later call's `$K` is that output
+            else:
+                self.code_assign.pop(name, None)
             # `T=$GITHUB_TOKEN` (or "${GITHUB_TOKEN}"): a later `$T` is that variable, unknown all the same
             ref = _VAR_REF.fullmatch(" ".join(vals)) if len(vals) == 1 else None
             if ref is not None and ref.group(1) != name:
@@ -419,6 +425,7 @@ class _Walker:
                 self.var_alias.pop(name, None)
         else:
             self.var_alias.pop(name, None)
+            self.code_assign.pop(name, None)
             self.env[name] = " ".join(vals)
             self.env_hook(name, self.env[name], via, depth, None)
 
@@ -2612,9 +2619,10 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     cmds = tuple(d.freeze() for d in w.drafts)
     assigned = tuple((k, v) for k, v in w.env.items()
                      if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
+    computed = tuple((k, v) for k, v in w.code_assign.items() if k not in w.env)[:MAX_ASSIGNED]
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers),
-                       assigned=assigned)
+                       assigned=assigned, computed=computed)
 
 
 def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str]]":

@@ -1135,6 +1135,7 @@ def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[
         elif c.program == "unset":
             gone.extend(a for a in c.args if not a.startswith("-"))
     defs.extend(Definition(n, "variable", v) for n, v in parsed.assigned if n not in gone)
+    defs.extend(Definition(n, "computed", v) for n, v in getattr(parsed, "computed", ()) if n not in gone)
     return tuple(defs), tuple(gone)
 
 
