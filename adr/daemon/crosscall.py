@@ -422,12 +422,16 @@ class _Walk:
     def run_tasks(self, run: R.Run, line: str, depth: int, note: str) -> None:
         """`just` / `task`: the recipes of the first justfile / Taskfile found (the directory, then up)."""
         from adr.shell.taskrunners import just_recipes, taskfile_tasks
-        parse_file = just_recipes if run.language == "just" else taskfile_tasks
         for path in run.paths:
             if not os.path.lexists(path) and self.recall(path) is None:
                 continue  # (looked for upward: only the one that exists is read)
             for text, origin, agent in self.content(path, run, note):
-                recipes, tripped = parse_file(text, run.names, dry=run.mode == "dry")
+                if run.language == "just":
+                    text = self.just_imported(text, path, run, note)
+                    recipes, tripped = just_recipes(text, run.names, dry=run.mode == "dry")
+                else:
+                    recipes, tripped = taskfile_tasks(text, run.names, dry=run.mode == "dry", cli_args=" ".join(run.args),
+                                                      included=self.task_included(text, path, run, note))
                 if tripped:
                     self.bound(f"more than {R.MAX_MAKE_TARGETS} {run.language} targets to follow", path, note or run.how)
                 if recipes:
@@ -436,6 +440,29 @@ class _Walk:
                     self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
                                _note(note, f"runs {what} of {path} ({origin}) via `{run.how}`"), agent=agent)
             return
+
+    def just_imported(self, text: str, path: str, run: R.Run, note: str, depth: int = 0) -> str:
+        """The justfile's text with the files it imports appended (relative to it; nested, bounded)."""
+        from adr.shell.taskrunners import just_imports
+        for name in just_imports(text):
+            inc = R.resolve(name, posixpath.dirname(path), self.home)
+            if not inc or depth >= 3:
+                continue
+            for more, _, _ in self.content(inc, run, note):
+                text += "\n" + self.just_imported(more, inc, run, note, depth + 1)
+        return text
+
+    def task_included(self, text: str, path: str, run: R.Run, note: str) -> "dict[str, str]":
+        """The text of each Taskfile a Taskfile includes (a folder means its Taskfile.yml)."""
+        from adr.shell.taskrunners import TASKFILES, taskfile_includes
+        out: dict[str, str] = {}
+        for ns, name in taskfile_includes(text):
+            inc = R.resolve(name, posixpath.dirname(path), self.home)
+            if inc and os.path.isdir(inc):
+                inc = next((posixpath.join(inc, n) for n in TASKFILES if os.path.exists(posixpath.join(inc, n))), "")
+            for more, _, _ in (self.content(inc, run, note) if inc else []):
+                out[ns] = more
+        return out
 
     def make_included(self, text: str, run: R.Run, note: str) -> str:
         """The Makefile with each literal `include` replaced by the file it names (one level)."""

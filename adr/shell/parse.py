@@ -1921,6 +1921,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
                 vim_cmds.append(cmd)
         elif prog in ("man",) and a in ("-P", "--pager") and nxt:
             out.append(nxt)
+        elif prog == "just" and a in ("--command", "-c") and nxt:
+            out.append(" ".join(_sh_quote(x) for x in args[i + 1:]))  # `just --command CMD ARGS…` runs CMD
     if vim_cmds:
         out += _vim_commands(vim_cmds, _vim_files(args))
     if prog == "git":

@@ -590,8 +590,9 @@ def _task_runner_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     just = c.program == "just"
     valued, no_run = (_JUST_VALUED, _JUST_NO_RUN) if just else (_TASK_VALUED, _TASK_NO_RUN)
     args = list(c.args)
+    cli_args: list[str] = []
     if not just and "--" in args:
-        args = args[:args.index("--")]  # CLI_ARGS, not task names
+        args, cli_args = args[:args.index("--")], args[args.index("--") + 1:]  # CLI_ARGS, not task names
     where = here
     files: list[str] = []
     names: list[str] = []
@@ -632,7 +633,7 @@ def _task_runner_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     if not paths:
         return []
     return [Run(TASKS, _how(c), where, paths, names=tuple(names), language="just" if just else "task",
-                mode="dry" if dry else "")]
+                args=tuple(cli_args), mode="dry" if dry else "")]
 
 
 _MAKE_VAR = re.compile(r"^\s*(?:(?:override|export|private)\s+)*([A-Za-z_.][\w.-]*)\s*(::?=|:::=|\?=|\+=|!=|=)\s*(.*)$")

@@ -19,29 +19,65 @@ TASKFILES = ("Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml", "
 _JUST_HEADER = re.compile(r"""^(@?)([A-Za-z_][\w-]*)((?:\s+(?:"[^"]*"|'[^']*'|[^:'"])*?)?)\s*:(?!=)(.*)$""")
 _JUST_ASSIGN = re.compile(r"^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*(.*)$")
 _JUST_BACKTICK = re.compile(r"```(.*?)```|`([^`\n]*)`", re.S)
-_JUST_INTERP = re.compile(r"\{\{\s*([A-Za-z_][\w-]*)\s*\}\}")
-_JUST_DEP = re.compile(r"\(\s*([A-Za-z_][\w-]*)[^)]*\)|([A-Za-z_][\w-]*)")
+_JUST_INTERP = re.compile(r"\{\{(.*?)\}\}", re.S)
+_JUST_DEP = re.compile(r"\(\s*([A-Za-z_][\w-]*)([^)]*)\)|([A-Za-z_][\w-]*)")
+_JUST_PARAM = re.compile(r"""([+*]?\$?)([A-Za-z_][\w-]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"']+))?""")
+_JUST_STR = re.compile(r"'([^']*)'|\"((?:[^\"\\\\]|\\\\.)*)\"")
+_JUST_SHELL = re.compile(r"""\bshell\s*\(\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")""")
+_JUST_IMPORT = re.compile(r"""^import\??\s+(?:'([^']*)'|"([^"]*)")""")
+_HOME_CALLS = re.compile(r"^(?:home_directory|home_dir)\(\s*\)$")
+_ENV_CALL = re.compile(r"""^env(?:_var)?(?:_or_default)?\(\s*(?:'([^']*)'|"([^"]*)")[^)]*\)$""")
 
 
-def _just_value(expr: str) -> str:
-    """A justfile expression's value when it is one literal string; else the text itself."""
-    expr = expr.strip()
-    m = re.fullmatch(r"'([^']*)'|\"((?:[^\"\\]|\\.)*)\"", expr)
-    return (m.group(1) if m.group(1) is not None else m.group(2)) if m else expr
+def just_imports(content: str) -> "list[str]":
+    """The files a justfile imports (`import 'x.just'`, `import? "y"`), as written: just reads them
+    as part of it."""
+    return [m.group(1) if m.group(1) is not None else m.group(2)
+            for m in map(_JUST_IMPORT.match, content.splitlines()[:MAX_LINES]) if m][:16]
+
+
+def _just_eval(expr: str, variables: "dict[str, str]") -> str:
+    """A justfile expression's value, as far as it is known: literals, variables, `+` and `/`, the
+    home (`home_directory()`, `env_var("HOME")` → `~`) and other environment variables (`$NAME`);
+    anything else stays as written."""
+    parts = re.split(r"\s+([+/])\s+", expr.strip())
+    out = ""
+    for k, part in enumerate(parts):
+        if part in ("+", "/"):
+            out += "/" if part == "/" else ""
+            continue
+        part = part.strip()
+        m = _JUST_STR.fullmatch(part)
+        if m:
+            v = m.group(1) if m.group(1) is not None else m.group(2)
+        elif part in variables:
+            v = variables[part]
+        elif _HOME_CALLS.match(part):
+            v = "~"
+        elif (e := _ENV_CALL.match(part)) is not None:
+            name = e.group(1) if e.group(1) is not None else e.group(2)
+            v = "~" if name == "HOME" else "$" + name
+        elif part in ("justfile_directory()", "invocation_directory()", "justfile_dir()", "invocation_dir()"):
+            v = "."
+        else:
+            return expr.strip()
+        out += v
+    return out
 
 
 def just_recipes(content: str, names: "tuple[str, ...]" = (), dry: bool = False) -> "tuple[list[tuple[str, str]], bool]":
-    """(label, shell text) for what `just NAMES` runs: each recipe's body (a `#!` body as that script),
-    through its dependencies (before and after `&&`), and every backtick that runs when just loads the
-    file (assignments' `` `cmd` ``, also under `--dry-run`/`--list`). No names: the first recipe (or
-    `default`). Names that are not recipes are the recipe's arguments. Returns (list, bound_tripped)."""
-    recipes: dict[str, tuple[list[str], list[str]]] = {}  # name → (dependencies, body lines)
+    """(label, shell text) for what `just NAMES` runs: each recipe's body (a `#!` body as that script)
+    with its parameters bound (`just clean ~` → `{{dir}}` is `~`; defaults too), through its
+    dependencies (before and after `&&`, with their arguments), and every backtick or `shell(…)`
+    that runs when just loads the file (also under `--dry-run`/`--list`). No names: the first recipe
+    (or `default`). Imported files' text is appended by the caller (`just_imports`). Returns (list,
+    bound_tripped)."""
+    recipes: dict[str, tuple[list[tuple[str, list[str]]], list[str], list[tuple[str, str, str]]]] = {}
     order: list[str] = []
     variables: dict[str, str] = {}
     load_time: list[tuple[str, str]] = []
     current: "list[str] | None" = None
-    lines = content.splitlines()[:MAX_LINES]
-    for line in lines:
+    for line in content.splitlines()[:MAX_LINES]:
         if line[:1] in (" ", "\t"):
             if current is not None:
                 current.append(line.strip())
@@ -50,57 +86,99 @@ def just_recipes(content: str, names: "tuple[str, ...]" = (), dry: bool = False)
         if not stripped or stripped.startswith("#") or stripped.startswith("["):
             continue  # comments and attributes (`[private]`) do not end a recipe's body
         current = None
-        if stripped.startswith(("set ", "alias ", "import ", "mod ")):
+        if stripped.startswith(("set ", "alias ", "import ", "import? ", "mod ", "mod? ")):
             continue
         m = _JUST_ASSIGN.match(stripped)
         if m:
             value = m.group(2)
             for b in _JUST_BACKTICK.finditer(value):
                 load_time.append((f"{m.group(1)} := `…` (runs when just loads the file)", b.group(1) or b.group(2)))
-            variables[m.group(1)] = _just_value(value)
+            for b in _JUST_SHELL.finditer(value):
+                load_time.append((f"{m.group(1)} := shell(…) (runs when just loads the file)",
+                                  b.group(1) if b.group(1) is not None else b.group(2)))
+            variables[m.group(1)] = _just_eval(value, variables)
             continue
         m = _JUST_HEADER.match(stripped)
         if m:
-            name = m.group(2)
-            deps = [d.group(1) or d.group(2) for d in _JUST_DEP.finditer(m.group(4).replace("&&", " "))]
+            params = [(p.group(1), p.group(2), (_just_eval(p.group(3), variables) if p.group(3) else ""))
+                      for p in _JUST_PARAM.finditer(m.group(3) or "")]
+            deps: list[tuple[str, list[str]]] = []
+            for d in _JUST_DEP.finditer(m.group(4).replace("&&", " ")):
+                if d.group(1):
+                    deps.append((d.group(1), [_just_eval(a.group(0), variables)
+                                              for a in re.finditer(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"|[^\s]+", d.group(2))]))
+                else:
+                    deps.append((d.group(3), []))
             body: list[str] = []
-            recipes[name] = (deps, body)
-            order.append(name)
+            recipes[m.group(2)] = (deps, body, params)
+            order.append(m.group(2))
             current = body
-    wanted = [n for n in names if n in recipes]
-    if not names or (not wanted and not dry):
-        wanted = ["default"] if "default" in recipes else order[:1]
+    calls: list[tuple[str, list[str]]] = []
+    rest = list(names)
+    while rest:  # `just a x y b`: a's parameters take the words after it, the next recipe starts after
+        n = rest.pop(0)
+        if n not in recipes:
+            continue
+        params = recipes[n][2]
+        variadic = any(p[0].startswith(("+", "*")) for p in params)
+        take = len(rest) if variadic else min(len(params), len(rest))
+        calls.append((n, rest[:take]))
+        rest = rest[take:]
+    if not calls and (not names or not dry):
+        first = "default" if "default" in recipes else (order[0] if order else "")
+        calls = [(first, [])] if first else []
     out: list[tuple[str, str]] = list(load_time)
     if dry:
         return out, False
-    seen: list[str] = []
-    stack = list(reversed(wanted))
+    seen: list[tuple[str, tuple[str, ...]]] = []
+    stack = list(reversed(calls))
     tripped = False
     while stack:
-        n = stack.pop()
-        if n in seen or n not in recipes:
+        n, args = stack.pop()
+        key = (n, tuple(args))
+        if key in seen or n not in recipes:
             continue
         if len(seen) >= MAX_TARGETS:
             tripped = True
             break
-        seen.append(n)
-        deps, body = recipes[n]
-        stack.extend(reversed(deps))
-        text = _just_body(body, variables)
+        seen.append(key)
+        deps, body, params = recipes[n]
+        bound = dict(variables)
+        for k, (kind, pname, default) in enumerate(params):
+            value = " ".join(args[k:]) if kind.startswith(("+", "*")) else (args[k] if k < len(args) else default)
+            bound[pname] = value
+        stack.extend(reversed([(d, [bound.get(a, a) for a in a_list]) for d, a_list in deps]))
+        env = [f"{p}={bound[p]}" for kind, p, _ in params if "$" in kind and bound.get(p)]
+        text = _just_body(body, bound)
         if text:
+            if env:
+                text = "export " + " ".join(_shell_word(e) for e in env) + "\n" + text
             out.append((f"just recipe {n}", text))
     return out, tripped
 
 
+def _shell_word(assignment: str) -> str:
+    name, _, value = assignment.partition("=")
+    if value == "~" or value.startswith("~/"):
+        return f"{name}={value}"
+    return f"{name}='" + value.replace("'", "'\\''") + "'"
+
+
 def _just_body(body: "list[str]", variables: "dict[str, str]") -> str:
-    """A recipe's lines as the shell runs them: `@`/`-` prefixes off, `{{var}}` filled in where the
-    value is a literal, a `#!` body handed to its interpreter."""
+    """A recipe's lines as the shell runs them: `@`/`-` prefixes off, `{{expr}}` filled in where its
+    value is known (a parameter, a variable, a literal), a `#!` body handed to its interpreter."""
     lines = [ln for ln in body if ln]
     if not lines:
         return ""
 
     def fill(s: str) -> str:
-        return _JUST_INTERP.sub(lambda m: variables.get(m.group(1), "$" + m.group(1).replace("-", "_")), s)
+        def one(m: "re.Match[str]") -> str:
+            expr = m.group(1).strip()
+            v = _just_eval(expr, variables)
+            if v != expr or expr in variables:
+                return v
+            return "$" + re.sub(r"\W", "_", expr) if re.fullmatch(r"[A-Za-z_][\w-]*", expr) else v
+        return _JUST_INTERP.sub(one, s)
 
     if lines[0].startswith("#!"):
         prog = lines[0][2:].strip().split()
@@ -111,24 +189,57 @@ def _just_body(body: "list[str]", variables: "dict[str, str]") -> str:
     return "\n".join(fill(ln.lstrip("@-").lstrip("@")) for ln in lines if not ln.startswith("#"))
 
 
-def taskfile_tasks(content: str, names: "tuple[str, ...]" = (), dry: bool = False) -> "tuple[list[tuple[str, str]], bool]":
-    """(label, shell text) for what `task NAMES` runs from a Taskfile: each task's `cmds` (strings,
-    `{cmd: …}`, `{task: other}` followed), its `deps`, and `sh:` variables (run when task loads the
-    file). No names: `default`. Returns (list, bound_tripped); an unreadable file gives nothing (the
-    caller asks about it)."""
+def _load_taskfile(content: str) -> "dict[str, Any] | None":
     import yaml
     try:
         data = yaml.safe_load(content)
     except Exception:  # yaml raises many kinds; an unreadable Taskfile runs nothing task can run either
-        return [], False
-    if not isinstance(data, dict):
-        return [], False
-    tasks = data.get("tasks") if isinstance(data.get("tasks"), dict) else {}
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def taskfile_includes(content: str) -> "list[tuple[str, str]]":
+    """(namespace, Taskfile path as written) of each `includes:` entry (`ns: ./x/Taskfile.yml` or
+    `ns: {taskfile: ./x}`): its tasks run as `task ns:NAME`."""
+    data = _load_taskfile(content)
+    inc = data.get("includes") if data is not None else None
     out: list[tuple[str, str]] = []
+    for ns, v in (inc.items() if isinstance(inc, dict) else []):
+        path = v if isinstance(v, str) else v.get("taskfile") if isinstance(v, dict) else None
+        if isinstance(ns, str) and isinstance(path, str) and path:
+            out.append((ns, path))
+    return out[:16]
+
+
+_TASK_TEMPLATE = re.compile(r"\{\{\s*\.([A-Za-z_]\w*)\s*\}\}")
+
+
+def taskfile_tasks(content: str, names: "tuple[str, ...]" = (), dry: bool = False, cli_args: str = "",
+                   included: "dict[str, str] | None" = None) -> "tuple[list[tuple[str, str]], bool]":
+    """(label, shell text) for what `task NAMES` runs from a Taskfile: each task's `cmds` (strings,
+    `{cmd: …}`, `{defer: …}`, `{task: other}` followed), `preconditions` and `status` checks, its
+    `deps`, and `sh:` variables and environment values (run when task loads the file); `{{.VAR}}`
+    filled in from literal vars and `{{.CLI_ARGS}}` (the words after `--`). `included`: the text of
+    each `includes:` namespace, for `task ns:NAME`. No names: `default`. Returns (list,
+    bound_tripped); an unreadable file gives nothing (the caller asks about it)."""
+    data = _load_taskfile(content)
+    if data is None:
+        return [], False
+    tasks = dict(data.get("tasks")) if isinstance(data.get("tasks"), dict) else {}
+    for ns, text in (included or {}).items():
+        sub = _load_taskfile(text)
+        for tn, tv in ((sub or {}).get("tasks") or {}).items() if isinstance((sub or {}).get("tasks"), dict) else []:
+            tasks[f"{ns}:{tn}"] = tv
+    out: list[tuple[str, str]] = []
+    variables: dict[str, str] = {"CLI_ARGS": cli_args}
     for scope in [data] + [t for t in tasks.values() if isinstance(t, dict)]:
-        for name, v in (scope.get("vars") or {}).items() if isinstance(scope.get("vars"), dict) else []:
-            if isinstance(v, dict) and isinstance(v.get("sh"), str):
-                out.append((f"variable {name} (sh: runs when task loads the file)", v["sh"]))
+        for key in ("vars", "env"):
+            block = scope.get(key)
+            for name, v in (block.items() if isinstance(block, dict) else []):
+                if isinstance(v, dict) and isinstance(v.get("sh"), str):
+                    out.append((f"{'variable' if key == 'vars' else 'env'} {name} (sh: runs when task loads the file)", v["sh"]))
+                elif isinstance(v, (str, int, float)) and scope is data and isinstance(name, str):
+                    variables.setdefault(name, str(v))
     if dry:
         return out, False
     wanted = [n for n in names if n in tasks] or (["default"] if not names and "default" in tasks else [])
@@ -148,9 +259,17 @@ def taskfile_tasks(content: str, names: "tuple[str, ...]" = (), dry: bool = Fals
             t = {"cmds": t if isinstance(t, list) else [t]}
         if not isinstance(t, dict):
             continue
+        local = dict(variables)
+        if isinstance(t.get("vars"), dict):
+            local.update({k: str(v) for k, v in t["vars"].items() if isinstance(k, str) and isinstance(v, (str, int, float))})
         deps = [d if isinstance(d, str) else d.get("task") for d in (t.get("deps") or []) if isinstance(d, (str, dict))]
         cmds: list[str] = []
-        for c in t.get("cmds") or ([t["cmd"]] if isinstance(t.get("cmd"), str) else []):
+        items = list(t.get("cmds") or ([t["cmd"]] if isinstance(t.get("cmd"), str) else []))
+        items += [p.get("sh") if isinstance(p, dict) else p for p in (t.get("preconditions") or [])]
+        items += list(t.get("status") or [])
+        for c in items:
+            if isinstance(c, dict) and "defer" in c:
+                c = c["defer"]
             if isinstance(c, str):
                 cmds.append(c)
             elif isinstance(c, dict) and isinstance(c.get("cmd"), str):
@@ -159,5 +278,7 @@ def taskfile_tasks(content: str, names: "tuple[str, ...]" = (), dry: bool = Fals
                 deps.append(c["task"])
         stack.extend(reversed([d for d in deps if isinstance(d, str)]))
         if cmds:
-            out.append((f"task {n}", "\n".join(cmds)))
+            text = "\n".join(cmds)
+            text = _TASK_TEMPLATE.sub(lambda m: local.get(m.group(1), "$" + m.group(1)), text)
+            out.append((f"task {n}", text))
     return out, tripped
