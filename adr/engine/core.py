@@ -522,7 +522,7 @@ class _Run:
             if c.program == "git":
                 subj.git_branch, subj.git_hosts = branch, hosts
             if c.program in TOKEN_PRINTERS and c.downstream or c.program in SECRET_CLIENTS and (
-                    c.upstream or "<<" in c.raw):
+                    c.upstream or c.piped or "<<" in c.raw):
                 subj.line = parsed.commands  # (a token printer's sinks; what is printed into a client)
             n = _note(note, c.via)
             self.check(idx.command(c.program), subj, n)

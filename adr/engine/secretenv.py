@@ -277,24 +277,40 @@ def _request_names(program: str, args: "tuple[str, ...]", stdin_text: "str | Non
     return names
 
 
-_PRINTERS = frozenset({"echo", "printf", "print", "printenv"})
+_PRINTERS = frozenset({"echo", "printf", "print", "printenv", "cat", "tee", "env"})
+_AWK_ENVIRON = re.compile(r"""ENVIRON\s*\[\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\]""")
+
+
+def _heredoc_names(raw: str) -> "set[str]":
+    """$NAMEs in a command's here-string or heredoc (a quoted heredoc delimiter keeps them literal)."""
+    if "<<" not in raw or "$" not in raw:
+        return set()
+    tail = raw[raw.index("<<"):][:65536]
+    if re.match(r"<<-?\s*(?:'[^']*'|\"[^\"]*\"|\\\w)", tail):
+        return set()
+    return {m.group(1) for m in _ENV_REF.finditer(tail)}
 
 
 def fed_names(cmd: SimpleCommand, line: "Sequence[SimpleCommand]") -> "set[str]":
     """Variables printed into this command's input: by a stage piping into it (`echo "$NPM_TOKEN" |
-    curl -d @- URL`, `printenv OPENAI_API_KEY | docker login … --password-stdin`) or by a here-string
-    or heredoc (`<<< "$TOKEN"`: the shell layer cannot know its value, the command as written names it)."""
-    names: set[str] = set()
-    if "<<" in cmd.raw and "$" in cmd.raw:
-        names |= {m.group(1) for m in _ENV_REF.finditer(cmd.raw[cmd.raw.index("<<"):][:65536])}
-    if cmd.upstream and _PRINTERS & set(cmd.upstream):
-        for d in line[:256]:
-            if d is cmd or d.program not in _PRINTERS or cmd.program not in d.downstream:
-                continue
-            if d.program == "printenv":
-                names |= {a for a in d.args if not a.startswith("-")}
-            else:
-                names |= {m.group(1) for a in d.args[:MAX_WORDS] if "$" in a for m in _ENV_REF.finditer(a)}
+    curl -d @- URL`, `printenv OPENAI_API_KEY | docker login … --password-stdin`, `cat <<< "$T" |`,
+    code that prints one — `node -p process.env.T`, awk's `ENVIRON["T"]`) or by a here-string or
+    heredoc of its own (`<<< "$TOKEN"`: the shell layer cannot know its value, the text names it)."""
+    from adr.shell.interpreters import language_of
+    names = _heredoc_names(cmd.raw)
+    if not cmd.upstream:
+        return names
+    for d in line[:256]:
+        if d is cmd or cmd.program not in d.downstream:
+            continue
+        if d.program == "printenv":
+            names |= {a for a in d.args if not a.startswith("-")}
+        elif d.program in _PRINTERS:
+            names |= {m.group(1) for m in _ENV_REF.finditer(d.raw[:65536])} | _heredoc_names(d.raw)
+        elif language_of(d.program) is not None:
+            code = d.raw[:65536]
+            names |= {next(g for g in m.groups() if g) for m in _CODE_ENV.finditer(code)}
+            names |= {m.group(1) for m in _AWK_ENVIRON.finditer(code)}
     return names
 
 
