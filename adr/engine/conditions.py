@@ -625,6 +625,9 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
     "mcp": {
         "server": _c_names("server"),
         "tool": _c_names("tool"),
+        # the tool's name in one spelling: lower case, words joined by `_` (addSSHKey, add-ssh-key,
+        # ADD_SSH_KEY → add_ssh_key): globs over it catch every naming style
+        "tool_name": _c_names("tool_name"),
         "arguments": _c_regex("arguments"),
     },
 }

@@ -649,6 +649,16 @@ _MCP_CHANGE_VERBS = frozenset({"write", "edit", "create", "update", "append", "r
                                "modify", "insert", "apply", "chmod", "truncate", "upload", "move", "rename", "mkdir"})
 
 
+def _b64_text(value: str) -> str:
+    """base64 content as text (what the file will hold), bounded; undecodable: as given."""
+    import base64
+    import binascii
+    try:
+        return base64.b64decode(value[:4 * 1024 * 1024], validate=False).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return value
+
+
 def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | None]]":
     """(kind, path, content) of the files an MCP tool call names. The tool's verb says what it does
     to a path when no content is given (`edit_file` with `edits`, `delete_file`, `move_file` …): a
@@ -656,7 +666,12 @@ def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | N
     t = tool.lower()
     words = set(re.findall(r"[a-z]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", tool).lower()))  # editFile → edit, file
     out: list[tuple[str, str, str | None]] = []
+    for _ in range(3):  # {params: {…}}, {input: {…}}: the arguments one level down
+        if len(args) == 1 and isinstance(inner := next(iter(args.values())), dict):
+            args = inner
     content = next((v for key in _MCP_CONTENT_KEYS if isinstance(v := args.get(key), str)), None)
+    if content is not None and str(args.get("encoding", "")).lower() == "base64":
+        content = _b64_text(content)  # create_or_update_file with base64 content
     edits = args.get("edits")
     if content is None and isinstance(edits, list):
         parts = [e.get(k) for e in edits[:64] if isinstance(e, dict) for k in ("newText", "new_text", "new_string")]
@@ -670,14 +685,21 @@ def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | N
             out.append(("read" if "copy" in t else "delete", src, None))
             out.append(("edit", dst, None))
             return out
-    batch = args.get("files")
-    if isinstance(batch, list):  # push_files: [{path, content}, …]
+    batch = next((v for key in ("files", "tree", "actions", "changes", "entries") if (v := args.get(key))), None)
+    if isinstance(batch, str) and batch.lstrip()[:1] in ("[", "{"):
+        batch = _mcp_arguments('{"x": ' + batch + "}").get("x")  # the list sent as JSON text
+    if isinstance(batch, list):  # push_files [{path, content}], create_tree, GitLab create_commit actions
         for item in batch[:64]:
+            if isinstance(item, dict) and isinstance(item.get("file"), dict):
+                item = item["file"]
             if isinstance(item, dict):
-                p = next((v for key in _MCP_PATH_KEYS if isinstance(v := item.get(key), str) and v), None)
-                c = next((v for key in _MCP_CONTENT_KEYS if isinstance(v := item.get(key), str)), None)
+                p = next((v for key in _MCP_PATH_KEYS + ("name",) if isinstance(v := item.get(key), str) and v), None)
+                c = next((v for key in _MCP_CONTENT_KEYS + ("body",) if isinstance(v := item.get(key), str)), None)
+                if c is not None and str(item.get("encoding", "")).lower() == "base64":
+                    c = _b64_text(c)
+                gone = deletes or str(item.get("action", "")).lower() == "delete"
                 if p:
-                    out.append(("delete", p, None) if deletes else ("write", p, c) if c is not None else ("edit", p, None))
+                    out.append(("delete", p, None) if gone else ("write", p, c) if c is not None else ("edit", p, None))
     elif isinstance(batch, dict):  # create_gist: {name: {content}}
         for name, item in list(batch.items())[:64]:
             c = item.get("content") if isinstance(item, dict) else item if isinstance(item, str) else None

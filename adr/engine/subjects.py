@@ -720,6 +720,18 @@ class TextSubject:
 _JSON_SPACE = re.compile(r"(?<!\\)\\(?:[ntrfb]|u00(?:0[9abcd]|20))")
 
 
+_SQL_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _tool_words(name: str) -> str:
+    """`addSSHKey`, `add-ssh-key`, `ADD_SSH_KEY`, `github.addSshKey` → `add_ssh_key` (the last dotted
+    part; camel-case humps and acronyms split; separators made `_`)."""
+    name = name.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
 class McpSubject:
     on = "mcp"
 
@@ -728,7 +740,12 @@ class McpSubject:
         self.tool = tool
         # rules read the arguments' JSON text as the server will read its strings: `"DELETE FROM\n
         # users"` is `DELETE FROM users` to the database (a `\s` must match what the escape stands for)
-        self.arguments = _JSON_SPACE.sub(" ", arguments) if "\\" in arguments else arguments
+        args = _JSON_SPACE.sub(" ", arguments) if "\\" in arguments else arguments
+        if "/*" in args:  # SQL block comments are whitespace to the database (`DELETE/**/FROM t`)
+            args = _SQL_BLOCK_COMMENT.sub(" ", args)
+        # a quoted identifier (`delete from \"users\"`) as the rules' identifier quote
+        self.arguments = args.replace('\\"', "`") if '\\"' in args else args
+        self.tool_name = _tool_words(tool)
 
     @property
     def evidence_subject(self) -> str:
