@@ -384,6 +384,9 @@ class _Walk:
                            follow=False, agent=agent)
             if lang == "other":
                 continue
+            if lang == "shell" and run.args and run.mode != "source":
+                # `sh up.sh .env` with `curl -T "$1" URL` inside: the arguments are its $1 … (`set --`)
+                text = "set -- " + " ".join(_arg_word(a) for a in run.args[:32]) + "\n" + text
             self.judge(R.as_command(lang, text), run.cwd, depth, here, agent=agent)
 
     def downloaded(self, run: R.Run, path: str, w: Any, depth: int, note: str) -> None:
@@ -639,6 +642,12 @@ class _Walk:
             description="adr follows the scripts, package scripts, make recipes, hooks and functions a command "
                         "runs, within bounds; what lies beyond a bound was not judged, so a human decides.",
             tags=("crosscall",), source="crosscall"))
+
+
+def _arg_word(a: str) -> str:
+    """An argument as shell text that gives exactly it back (`~/x` left to expand: it was expanded
+    on the calling line already, and the rules read `~` as the home either way)."""
+    return a if a == "~" or (a.startswith("~/") and re.fullmatch(r"[\w./~@%+=:,-]+", a)) else shlex.quote(a)
 
 
 def _unreadable(path: str, status: str, how: str, note: str) -> Finding:
