@@ -222,6 +222,7 @@ class _Walk:
             self.variables(parsed, text, cwd, depth, note)
         if self.memory is not None:
             self.sends(parsed, cwd, depth, note)
+        self.curl_configs(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if not runs:
             return
@@ -277,6 +278,25 @@ class _Walk:
                     path = R.resolve(f, d, self.home)
                     if path:
                         self.sent_from(path, f, sender, cwd, depth, note, 0)
+
+    def curl_configs(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
+        """`curl -K cfg URL`: the options the config file holds are judged as if on the line
+        (`upload-file = .env` in cfg is `curl --upload-file .env URL`)."""
+        from adr.shell.uploads import curl_config_args, curl_config_files
+        for c in parsed.commands[:64]:
+            if c.program != "curl" or not ("-K" in " ".join(c.args) or "--config" in " ".join(c.args)):
+                continue
+            for f in curl_config_files(c.args):
+                path = R.resolve(f, cwd, self.home)
+                if not path:
+                    continue
+                run = R.Run(R.SCRIPT, f"curl -K {f}", cwd, (path,))
+                for text, origin, _ in self.content(path, run, note):
+                    extra = curl_config_args(text)
+                    if extra:
+                        line = " ".join(shlex.quote(a) for a in ["curl", *extra, *c.args])
+                        self.judge(line, cwd, depth + 1, _note(note, f"curl reads its options from {path} ({origin})"),
+                                   follow=False)
 
     def sent_from(self, path: str, shown: str, sender: str, cwd: str, depth: int, note: str, hops: int) -> None:
         """`PRODUCER | SENDER` for a remembered file, and again for each remembered file its producer

@@ -266,3 +266,42 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
                 for v in (a,) if "@" in v and not v.startswith("@") and re.match(r"^[\w.-]+@", v)]
     out = [p for p in out if p and p not in ("-", "/dev/stdin")]
     return tuple(dict.fromkeys(out))[:MAX_UPLOADS]
+
+
+_CURL_CONFIG_LINE = re.compile(r"""^\s*(-{0,2}[A-Za-z][\w-]*)\s*(?:[=:]\s*|\s+|$)(.*?)\s*$""")
+
+
+def curl_config_files(args: "tuple[str, ...] | list[str]") -> "list[str]":
+    """The files `curl -K FILE` / `--config FILE` reads its options from ("-" is stdin: left out)."""
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a in ("-K", "--config") and i + 1 < len(args):
+            out.append(args[i + 1])
+        elif a.startswith("--config="):
+            out.append(a.split("=", 1)[1])
+        elif a.startswith("-K") and len(a) > 2:
+            out.append(a[2:])
+    return [f for f in out if f and f != "-"][:4]
+
+
+def curl_config_args(text: str) -> "list[str]":
+    """A curl config file's options as argv words (`upload-file = .env` → `--upload-file .env`,
+    `url = "https://x"` → `--url https://x`); comments and blank lines skipped, quoted values
+    unescaped. Bounded: the first 256 options."""
+    out: list[str] = []
+    for line in text.splitlines()[:1024]:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = _CURL_CONFIG_LINE.match(line)
+        if not m:
+            continue
+        name, value = m.group(1), m.group(2)
+        opt = name if name.startswith("-") else ("--" + name if len(name) > 1 else "-" + name)
+        out.append(opt)
+        if value:
+            if value[:1] == '"' and value.endswith('"') and len(value) >= 2:
+                value = re.sub(r'\\(.)', lambda e: {"n": "\n", "t": "\t"}.get(e.group(1), e.group(1)), value[1:-1])
+            out.append(value)
+        if len(out) >= 512:
+            break
+    return out
