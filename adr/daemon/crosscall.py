@@ -222,6 +222,7 @@ class _Walk:
             self.variables(parsed, text, cwd, depth, note)
         if self.memory is not None:
             self.sends(parsed, cwd, depth, note)
+            self.containers(parsed, cwd, depth, note)
         self.curl_configs(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if not runs:
@@ -278,6 +279,30 @@ class _Walk:
                     path = R.resolve(f, d, self.home)
                     if path:
                         self.sent_from(path, f, sender, cwd, depth, note, 0)
+
+    def containers(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
+        """`docker exec c cat /h/x`, `docker start c`, `docker cp c:/h/x .` for a container an earlier
+        call started with host folders mounted: judged with the container's paths spelled as the
+        host's (`docker run -d --name c -v ~:/h …` then `docker exec c cat /h/.aws/credentials`)."""
+        from adr.shell.parse import container_use, host_view
+        for c in parsed.commands[:64]:
+            if c.program not in ("docker", "podman", "nerdctl"):
+                continue
+            use = container_use(c.program, c.args)
+            launch = self.memory.container(use[1]) if use else None
+            if launch is None:
+                continue
+            verb, name, argv = use
+            if verb == "exec":
+                text = host_view(launch.mounts, "", argv)
+            elif verb == "start":
+                text = host_view(launch.mounts, launch.workdir, list(launch.command)) if launch.command else ""
+            else:
+                text = "cp " + host_view(launch.mounts, "", argv[:1]) + " " + shlex.quote(argv[1])
+            if text.strip():
+                how = ", ".join(f"{src} at {dst}" for src, dst in launch.mounts[:4])
+                self.judge(text, cwd, depth + 1, _note(note, f"container {name} has {how} mounted (an earlier call)"),
+                           follow=False)
 
     def curl_configs(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
         """`curl -K cfg URL`: the options the config file holds are judged as if on the line

@@ -27,7 +27,7 @@ from typing import Any
 from adr.actions import Action, ActionKind, Decision, Verdict
 from adr.component import Component, Decided
 from adr.shell import runs as R
-from adr.shell.parse import files_made_by, inputs_of, parse as parse_shell, parse_remembered
+from adr.shell.parse import ContainerLaunch, container_launch, files_made_by, inputs_of, parse as parse_shell, parse_remembered
 from adr.supply.downloads import downloads_of
 
 log = logging.getLogger("adr.daemon")
@@ -38,7 +38,8 @@ MAX_CONTENT = 256 * 1024  # one file's content kept (bigger: provenance only)
 MAX_SESSIONS = 256  # shell sessions whose functions/aliases are kept
 MAX_DEFINITIONS = 256  # per session
 MAX_DEFINITION_BYTES = 64 * 1024
-MAX_SOURCED_BYTES = 256 * 1024  # a file `source`d in a persistent shell, read for its functions
+MAX_SOURCED_BYTES = 256 * 1024
+MAX_CONTAINERS = 256  # named containers whose bind mounts are kept  # a file `source`d in a persistent shell, read for its functions
 SETTLE_TIMEOUT = 1.0  # seconds a decision waits for the previous decisions' records
 _MOVERS = frozenset({"cp", "mv", "install", "ln", "rsync", "ditto"})
 
@@ -92,6 +93,7 @@ class Memory:
         self._defs: "OrderedDict[tuple[str, str], OrderedDict[str, Defined]]" = OrderedDict()
         self._lock = threading.Lock()
         self._projects: "OrderedDict[str, str]" = OrderedDict()
+        self._containers: "OrderedDict[str, ContainerLaunch]" = OrderedDict()
         self.evicted = 0
         self.recorded = 0
         self._pending = 0  # remember() calls queued by the daemon and not yet done
@@ -143,6 +145,18 @@ class Memory:
             if w is not None:
                 self._files.move_to_end(path)
             return w
+
+    def container(self, name: str) -> "ContainerLaunch | None":
+        """The mounts of a named container an earlier call started or created (`docker run -d --name`)."""
+        with self._lock:
+            return self._containers.get(name)
+
+    def _remember_container(self, c: ContainerLaunch) -> None:
+        with self._lock:
+            self._containers.pop(c.name, None)
+            self._containers[c.name] = c
+            while len(self._containers) > MAX_CONTAINERS:
+                self._containers.popitem(last=False)
 
     def under(self, directory: str, limit: int = 64) -> list[Written]:
         """Remembered files below `directory` (newest first, at most `limit`)."""
@@ -196,6 +210,10 @@ class Memory:
             if k is ActionKind.EXEC and action.command:
                 parsed = parse_remembered(action.command)
                 self._remember_made(parsed, base, self._dirs(parsed, cwd, home), home)
+                for c in parsed.commands[:64]:
+                    launch = container_launch(c.program, c.args) if c.program in ("docker", "podman", "nerdctl") else None
+                    if launch is not None:
+                        self._remember_container(launch)
             return
         if k in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT):
             path = R.resolve(action.path, cwd, home)
@@ -213,6 +231,10 @@ class Memory:
     def _remember_exec(self, command: str, base: Written, cwd: str, home: str) -> None:
         parsed = parse_remembered(command)  # the line just judged
         dirs = self._dirs(parsed, cwd, home)
+        for c in parsed.commands[:64]:
+            launch = container_launch(c.program, c.args) if c.program in ("docker", "podman", "nerdctl") else None
+            if launch is not None:
+                self._remember_container(launch)
         for w in parsed.writes:
             for d in dirs:
                 path = R.resolve(w.path, d, home)

@@ -2152,19 +2152,27 @@ def _bind_mounts(args: "list[str]") -> "tuple[list[tuple[str, str]], str]":
     return [(src, dst) for src, dst in norm if dst != "/"][:32], workdir
 
 
+_RUNTIMES = ("docker", "podman", "nerdctl", "docker-compose", "podman-compose")
+
+
 def _host_view(prog: str, args: "list[str]", inner: "list[str]") -> str:
     """The container's command line with its bind-mounted paths spelled as the host's: `docker run -v
     ~:/h alpine cat /h/.aws/credentials` reads `~/.aws/credentials` (also inside `sh -c '…'`), and a
     working directory that is a mount is `cd` into first."""
-    text = " ".join(_sh_quote(a) for a in inner)
-    if prog not in ("docker", "podman", "nerdctl", "docker-compose", "podman-compose") or not any(
-            a.startswith(("-v", "--volume", "--mount")) for a in args):
-        return text
+    if prog not in _RUNTIMES or not any(a.startswith(("-v", "--volume", "--mount")) for a in args):
+        return " ".join(_sh_quote(a) for a in inner)
     mounts, workdir = _bind_mounts(args[: len(args) - len(inner)])
+    return host_view(mounts, workdir, inner)
+
+
+def host_view(mounts: "Sequence[tuple[str, str]]", workdir: str, inner: "Sequence[str]") -> str:
+    """`inner` (a container's argv) as shell text, each mount's container path spelled as its host
+    path; `workdir` inside a mount is `cd` into first (see _host_view)."""
+    text = " ".join(_sh_quote(a) for a in inner)
     if not mounts:
         return text
-    mounts.sort(key=lambda m: -len(m[1]))
-    pattern = re.compile(r"(?<![\w.~/-])(" + "|".join(re.escape(dst) for _, dst in mounts) + r")(?=[/\s'\"|;&)<>]|$)")
+    mounts = sorted(mounts, key=lambda m: -len(m[1]))
+    pattern = re.compile(r"(?<![\w.~/-])(" + "|".join(re.escape(dst) for _, dst in mounts) + r")(?=[/\s'\"|;&)<>:]|$)")
     host = dict((dst, src) for src, dst in reversed(mounts))
 
     def swap(m: "re.Match[str]") -> str:
@@ -2181,6 +2189,64 @@ def _host_view(prog: str, args: "list[str]", inner: "list[str]") -> str:
         if wd != workdir:
             text = f"cd {_word(wd)} && {text}"
     return text
+
+
+@dataclass(frozen=True)
+class ContainerLaunch:
+    """A named container started or created with host folders mounted (`docker run -d --name c -v
+    ~:/h img …`): a later `docker exec c …`, `docker start c`, `docker cp c:/h/x .` reach them."""
+
+    name: str
+    mounts: "tuple[tuple[str, str], ...]"
+    workdir: str = ""
+    command: "tuple[str, ...]" = ()  # what `docker start` runs again
+
+
+def container_launch(prog: str, args: "Sequence[str]") -> "ContainerLaunch | None":
+    """The named container `docker|podman run|create --name N -v …` makes, with its bind mounts."""
+    if prog not in _RUNTIMES[:3]:
+        return None
+    rest = _after_global_options(list(args))
+    if rest[:2] in (["container", "run"], ["container", "create"]):
+        rest = rest[1:]
+    if rest[:1] not in (["run"], ["create"]):
+        return None
+    name = next((rest[i + 1] for i, a in enumerate(rest[:-1]) if a == "--name"), "") or next(
+        (a.split("=", 1)[1] for a in rest if a.startswith("--name=")), "")
+    if not name:
+        return None
+    inner = _container_command(prog, ["run"] + rest[1:]) or []  # (create takes run's options)
+    mounts, workdir = _bind_mounts(rest[: len(rest) - len(inner)] if inner else rest)
+    if not mounts:
+        return None
+    return ContainerLaunch(name, tuple(mounts), workdir, tuple(inner))
+
+
+def container_use(prog: str, args: "Sequence[str]") -> "tuple[str, str, list[str]] | None":
+    """(verb, container, argv) for `docker exec [opts] C CMD…` (argv: CMD), `docker start [-a] C`
+    (argv: empty — the container's own command), `docker cp C:PATH DEST` (argv: PATH, DEST)."""
+    if prog not in _RUNTIMES[:3]:
+        return None
+    rest = _after_global_options(list(args))
+    if rest[:1] == ["container"]:
+        rest = rest[1:]
+    if not rest:
+        return None
+    verb = rest[0]
+    if verb == "exec":
+        inner = _container_command(prog, ["exec"] + rest[1:]) or []
+        before = rest[1: len(rest) - len(inner)] if inner else rest[1:]
+        pos = [a for a in before if not a.startswith("-")]
+        return ("exec", pos[-1], inner) if pos and inner else None
+    if verb in ("start", "restart"):
+        pos = [a for a in rest[1:] if not a.startswith("-")]
+        return ("start", pos[0], []) if pos else None
+    if verb == "cp":
+        pos = [a for a in rest[1:] if not a.startswith("-")]
+        if len(pos) == 2 and ":" in pos[0] and not pos[0].startswith(("/", ".", "~")):
+            c, _, path = pos[0].partition(":")
+            return ("cp", c, [path, pos[1]])
+    return None
 
 
 _GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env",
