@@ -327,7 +327,14 @@ class _Walk:
         """`PRODUCER | SENDER` for a remembered file, and again for each remembered file its producer
         read (`cp .env a` then `cat a > b` then `zip c.zip b`: c.zip is judged as .env's too)."""
         w = self.recall(path)
-        if w is None or not w.producer:  # (any session's: the file stays on disk between them)
+        if w is None:
+            return
+        if not w.producer:  # (any session's: the file stays on disk between them)
+            if w.content and hops == 0:
+                # what an agent wrote (Write, a heredoc, echo > f) and now sends: that text on the
+                # sender's stdin (a token it copied out of a file it read is then a token sent)
+                self.judge(f"{sender} <<'ADR_WRITTEN_{len(w.content)}'\n{w.content[:65536]}\nADR_WRITTEN_{len(w.content)}",
+                           cwd, depth + 1, _note(note, f"sends {shown}, {w.origin(self.session)}"), follow=False)
             return
         where = w.producer_cwd or cwd
         self.judge(w.producer + " | " + sender, where, depth + 1,
