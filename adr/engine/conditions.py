@@ -7,6 +7,7 @@ rule — ours or a user's — can hang a decision). A predicate returns the evid
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -408,8 +409,17 @@ def _c_names_any(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     return comp
 
 
+def _regex_value(value: Any, env: CompileEnv, field: str) -> Any:
+    """A regex field's pattern: a string as written, or `$name` / a list of patterns and `$name`s
+    (named lists of patterns, one source for a format several rules look for), as one alternation."""
+    if isinstance(value, list) or (isinstance(value, str) and re.fullmatch(r"\$[A-Za-z_]\w*", value)):
+        return "|".join(f"(?:{p})" for p in expand_list(value, env, field))
+    return value
+
+
 def _c_regex(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        value = _regex_value(value, env, field)
         rx = regex(value, field, lazy=True)
         idx, bank = env.bank.add(attr, value, field), env.bank
 
@@ -425,6 +435,7 @@ def _c_regex(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
 def _c_regex_each(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     """The regex matches one of a tuple attribute's items."""
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        value = _regex_value(value, env, field)
         rx = regex(value, field, lazy=True)
         idx, bank = env.bank.add(attr, value, field), env.bank
 
