@@ -91,6 +91,17 @@ SPLIT = [
 ]
 
 
+@pytest.mark.parametrize("first,then", [
+    (["cp .env notes.txt"], "git add notes.txt && git commit -qm wip"),
+    (["cat .env > config.txt"], "git add -f config.txt"),
+])
+def test_a_copy_of_a_secret_staged_in_git_later(judge, proj, first, then):
+    (proj / ".env").write_text("API_KEY=sk-1234\n")
+    v = calls(judge, first + [then], proj)
+    assert "credentials.secret-staged-in-git" in v.rule_ids, v.reason
+    assert calls(judge, ["cp README.md docs.md", "git add docs.md"], proj).decision is Decision.ALLOW
+
+
 @pytest.mark.parametrize("first,then", SPLIT)
 def test_a_secret_made_in_one_call_and_sent_in_the_next_is_caught(judge, proj, first, then):
     (proj / ".env").write_text("API_KEY=sk-1234\n")

@@ -279,6 +279,21 @@ class _Walk:
                     path = R.resolve(f, d, self.home)
                     if path:
                         self.sent_from(path, f, sender, cwd, depth, note, 0)
+            if c.program == "git" and "add" in c.args[:3]:
+                self.staged_copies(c, here, depth, note)
+
+    def staged_copies(self, c: Any, here: str, depth: int, note: str) -> None:
+        """`git add notes.txt` where an earlier call made notes.txt a copy of `.env`: judged as `git add`
+        of what it was copied from (a secret staged under another name is pushed all the same)."""
+        args = list(c.args)
+        for f in args[args.index("add") + 1:][:32]:
+            if f.startswith("-"):
+                continue
+            w = self.recall(R.resolve(f, here, self.home) or "")
+            if w is None or not w.producer.startswith("cat ") or "|" in w.producer:
+                continue
+            self.judge("git add " + w.producer[4:], w.producer_cwd or here, depth + 1,
+                       _note(note, f"stages {f}, {w.origin(self.session)} by `{w.producer[:120]}`"), follow=False)
 
     def containers(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
         """`docker exec c cat /h/x`, `docker start c`, `docker cp c:/h/x .` for a container an earlier
