@@ -1,6 +1,8 @@
 """The shell layer: what will run, not the text."""
+import re
+
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from adr.shell.parse import MAX_SOURCE, parse
 
@@ -245,6 +247,9 @@ _OP = st.sampled_from([" ", " ", " ", "  ", "\t", " | ", " && ", " || ", "; ", "
 @given(st.lists(st.tuples(_WORD, _OP), min_size=1, max_size=8))
 def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
     text = "".join(w + o for w, o in parts).strip()
+    # tree-sitter-bash misreads a pipeline with an empty quoted command (`: | '' | : && :` puts the
+    # command after `&&` inside the pipeline); the fast path reads it as bash does
+    assume(not re.search(r"""(?:^|[|;&\n]\s*)(?:''|"")\s*(?:\||$)""", text))
     fast = parse(text)
     saved = _parse_mod._PLAIN_MAX
     _parse_mod._PLAIN_MAX = -1
