@@ -319,6 +319,21 @@ class _Walk:
                 self.judge(text, cwd, depth + 1, _note(note, f"container {name} has {how} mounted (an earlier call)"),
                            follow=False)
 
+    def script_producer(self, producer: str, sender: str, where: str, depth: int, note: str) -> None:
+        """A file a script printed (`sh dump.sh > /tmp/o`, later sent): the script's text in place of
+        its name, so what it prints is judged as what is sent (`{ cat ~/.ssh/id_rsa; } | curl -T -`)."""
+        parsed = parse_line(producer, self.parse_budget)
+        runs = R.runs_of(parsed, where, self.home, frozenset())
+        if len(runs) != 1 or runs[0].kind != R.SCRIPT or len(parsed.commands) > 2:
+            return
+        run = runs[0]
+        for text, origin, agent in self.content(run.paths[0], run, note):
+            lang = R.language_of_script(run.paths[0], text, run.language)
+            code = R.as_command(lang, text) if lang != "other" else ""
+            if code:
+                self.judge("{ " + code + "\n} | " + sender, where, depth + 1,
+                           _note(note, f"{run.paths[0]} ({origin}) printed it"), follow=False, agent=agent)
+
     def curl_configs(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
         """`curl -K cfg URL`: the options the config file holds are judged as if on the line
         (`upload-file = .env` in cfg is `curl --upload-file .env URL`)."""
@@ -352,8 +367,9 @@ class _Walk:
                            cwd, depth + 1, _note(note, f"sends {shown}, {w.origin(self.session)}"), follow=False)
             return
         where = w.producer_cwd or cwd
-        self.judge(w.producer + " | " + sender, where, depth + 1,
-                   _note(note, f"sends {shown}, {w.origin(self.session)} by `{w.producer[:120]}`"), follow=False)
+        said = _note(note, f"sends {shown}, {w.origin(self.session)} by `{w.producer[:120]}`")
+        self.judge(w.producer + " | " + sender, where, depth + 1, said, follow=False)
+        self.script_producer(w.producer, sender, where, depth, said)
         if hops >= 3:
             return
         try:
