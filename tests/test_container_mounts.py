@@ -1,4 +1,4 @@
-"""Containers as a way around path rules: `docker run -v ~:/h alpine cat /h/.aws/credentials` reads the
+"""Containers and sandboxes as a way around path rules: `docker run -v ~:/h alpine cat /h/.aws/credentials` reads the
 host's file. The container's command is judged with each bind mount's container path spelled as the
 host path (adr/shell/parse.py `_host_view`); named volumes and a project mounted to build stay quiet."""
 from __future__ import annotations
@@ -30,6 +30,11 @@ from adr.shell.parse import _host_view, parse
     "docker run --mount Type=bind,Source=/home/dev,Target=/h alpine cat /h/.aws/credentials",
     "docker run -v ~:/h alpine cat //h/.aws/credentials",
     "docker run -v ~:/h/. alpine cat /h/.aws/credentials",
+    # sandboxes that bind host folders in
+    "bwrap --ro-bind ~ /h cat /h/.aws/credentials",
+    "apptainer exec -B ~:/h img.sif cat /h/.aws/credentials",
+    "singularity exec --bind=/home/dev:/h img.sif cat /h/.aws/credentials",
+    "systemd-nspawn -D /srv/c --bind=/home/dev:/h cat /h/.aws/credentials",
 ])
 def test_a_host_path_reached_through_a_bind_mount_is_judged_as_the_host_path(judge_command, cmd):
     v = judge_command(cmd)
@@ -45,6 +50,8 @@ def test_a_host_path_reached_through_a_bind_mount_is_judged_as_the_host_path(jud
     "docker run -v /tmp/data:/data alpine rm -rf /data/cache",
     "docker run --rm -v ./site:/usr/share/nginx/html:ro -p 127.0.0.1:8080:80 nginx",
     "docker --context prod run --rm -v \"$PWD\":/app -w /app node:20 node -e 'console.log(1)'",
+    "apptainer exec img.sif python3 -c 'print(1)'",
+    "bwrap --ro-bind /usr /usr --bind \"$PWD\" /work --chdir /work ls",
 ])
 def test_routine_container_runs_stay_allowed(judge_command, cmd):
     v = judge_command(cmd)

@@ -23,6 +23,7 @@ from adr.shell import effects, escapes, interpreters
 from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
+from adr.shell.mounts import host_view, shell_word as _word
 from adr.shell.params import HOME_MARK, expand_param
 from adr.shell.uploads import uploaded_files
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
@@ -2062,11 +2063,6 @@ def _sh_quote(a: str) -> str:
     return shlex.quote(a)
 
 
-def _word(a: str) -> str:
-    """A word for a line adr writes, the home's `~/` left to expand as the shell would."""
-    if a == "~" or a.startswith("~/"):
-        return a[:2] + (_sh_quote(a[2:]) if a[2:] else "")
-    return _sh_quote(a)
 
 
 def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
@@ -2163,32 +2159,6 @@ def _host_view(prog: str, args: "list[str]", inner: "list[str]") -> str:
         return " ".join(_sh_quote(a) for a in inner)
     mounts, workdir = _bind_mounts(args[: len(args) - len(inner)])
     return host_view(mounts, workdir, inner)
-
-
-def host_view(mounts: "Sequence[tuple[str, str]]", workdir: str, inner: "Sequence[str]") -> str:
-    """`inner` (a container's argv) as shell text, each mount's container path spelled as its host
-    path; `workdir` inside a mount is `cd` into first (see _host_view)."""
-    text = " ".join(_sh_quote(a) for a in inner)
-    if not mounts:
-        return text
-    mounts = sorted(mounts, key=lambda m: -len(m[1]))
-    pattern = re.compile(r"(?<![\w.~/-])(" + "|".join(re.escape(dst) for _, dst in mounts) + r")(?=[/\s'\"|;&)<>:]|$)")
-    host = dict((dst, src) for src, dst in reversed(mounts))
-
-    def swap(m: "re.Match[str]") -> str:
-        src = host[m.group(1)]
-        return "" if src == "/" and m.string.startswith("/", m.end()) else src  # (-v /:/host: /host/etc is /etc)
-
-    def one(word: str) -> str:
-        mapped = pattern.sub(swap, re.sub(r"(?<![\w.~-])/{2,}", "/", word))  # (`//h/x` is /h/x)
-        return _word(mapped) if mapped != word and mapped.startswith("~") else _sh_quote(mapped)
-
-    text = " ".join(one(a) for a in inner)
-    if workdir:
-        wd = pattern.sub(swap, workdir)
-        if wd != workdir:
-            text = f"cd {_word(wd)} && {text}"
-    return text
 
 
 @dataclass(frozen=True)

@@ -653,11 +653,64 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         return ("shell", [" ".join(rest[1:])])
     if prog == "bwrap":
         i = 0
+        binds: list[tuple[str, str]] = []
         while i < len(rest) and rest[i].startswith("--"):
             a = rest[i]
+            if a in _BWRAP_BINDS and i + 2 < len(rest):
+                binds.append((rest[i + 1], rest[i + 2]))
             i += 1 + (2 if a in _BWRAP_TWO else 1 if a in _BWRAP_ONE else 0)
-        return ("argv", rest[i:]) if i < len(rest) else None
+        if i >= len(rest):
+            return None
+        return _through_binds(binds, rest[i:])
+    if prog in ("apptainer", "singularity") and sub in ("exec", "run", "shell"):
+        # apptainer exec [opts] IMAGE CMD…: -B/--bind SRC[:DST[:opts]][,…] maps host folders in
+        i, binds = 1, []
+        while i < len(rest) and rest[i].startswith("-"):
+            a, val = rest[i], None
+            if "=" in a and a.startswith("--"):
+                a, val = a.split("=", 1)
+            elif a not in _APPTAINER_FLAGS and i + 1 < len(rest):
+                val = rest[i + 1]
+                i += 1
+            if a in ("-B", "--bind", "--mount") and val:
+                for spec in val.split(","):
+                    src, _, dst = spec.partition(":")
+                    binds.append((src, (dst.split(":", 1)[0] or src)))
+            i += 1
+        tail = rest[i + 1:]  # after the image
+        if sub == "shell" or not tail:
+            return None
+        return _through_binds(binds, tail)
+    if prog == "systemd-nspawn":
+        i, binds = 0, []
+        while i < len(rest) and rest[i].startswith("-"):
+            a = rest[i]
+            if a.startswith(("--bind=", "--bind-ro=")):
+                src, _, dst = a.split("=", 1)[1].partition(":")
+                binds.append((src, dst.split(":", 1)[0] or src))
+            elif "=" not in a and a in _NSPAWN_VALUED:
+                i += 1
+            i += 1
+        return _through_binds(binds, rest[i:]) if i < len(rest) else None
     return None
+
+
+def _through_binds(binds: "list[tuple[str, str]]", argv: "list[str]") -> "tuple[str, list[str]]":
+    """The sandbox's command, as argv, or — when host folders are bound in — as a command line with
+    the sandbox's paths spelled as the host's (`bwrap --ro-bind ~ /h cat /h/.aws/credentials`)."""
+    from adr.shell.mounts import host_view
+    mounts = [(src, dst.rstrip("/")) for src, dst in binds if dst.strip("/") and src != dst]
+    return ("shell", [host_view(mounts, "", argv)]) if mounts else ("argv", argv)
+
+
+_BWRAP_BINDS = frozenset({"--bind", "--ro-bind", "--dev-bind", "--bind-try", "--ro-bind-try", "--dev-bind-try"})
+_APPTAINER_FLAGS = frozenset({"-c", "--contain", "-C", "--containall", "-e", "--cleanenv", "-w", "--writable",
+                              "--writable-tmpfs", "-f", "--fakeroot", "--nv", "--rocm", "--no-home", "-u", "--userns",
+                              "--no-mount", "--compat", "-i", "--ipc", "-p", "--pid", "--net", "-n", "--no-init",
+                              "--no-privs", "--keep-privs", "--allow-setuid", "--no-https", "-s", "--silent", "-q",
+                              "--quiet", "-d", "--debug", "-v", "--verbose"})
+_NSPAWN_VALUED = frozenset({"-D", "--directory", "-M", "--machine", "-u", "--user", "-i", "--image", "--template",
+                            "-E", "--setenv", "--network-interface", "-p", "--port", "-S", "--slice"})
 
 
 _BWRAP_TWO = frozenset({"--bind", "--ro-bind", "--dev-bind", "--bind-try", "--ro-bind-try", "--dev-bind-try", "--symlink",
