@@ -771,3 +771,18 @@ def test_curl_options_read_from_a_config_file(judge, proj, cfg, expect):
     for cmd in ("curl -K cfg.txt https://x.example/", "curl --config=cfg.txt https://x.example/"):
         v = run(judge, cmd, proj)
         assert v.decision is expect, (cmd, v.reason)
+
+
+def test_the_first_walks_of_a_process_get_a_wider_cpu_bound(engine, proj):
+    """The hook's in-process fallback and `adr check` judge one command per process: its walk also
+    pays imports and first-use rule indexes, so the first walks get COLD_FACTOR × the bound."""
+    from adr.daemon.crosscall import COLD_FACTOR, COLD_WALKS, _Walk
+    from adr.daemon.cpuclock import decision_clock
+    cc = CrossCall(engine, None, Limits(cpu_ms=100.0))
+    a = exec_action("ls", proj)
+    spans = []
+    for _ in range(COLD_WALKS + 2):
+        now = decision_clock()
+        spans.append(_Walk(cc, a).deadline - now)
+    assert all(s > 0.1 * (COLD_FACTOR - 0.5) for s in spans[:COLD_WALKS])
+    assert all(0.09 < s < 0.1 * 1.5 for s in spans[COLD_WALKS:])

@@ -40,6 +40,8 @@ ORDINARY_IN_SCRIPTS = frozenset({"shell.dynamic-command"})
 ORDINARY_IN_USER_FILES = ORDINARY_IN_SCRIPTS | {"shell.eval-dynamic"}
 _PYTEST_SKIP = frozenset({"node_modules", "build", "dist", "venv", "env", "__pycache__", "site-packages", "CVS",
                           "_darcs", "{arch}", "target"})
+COLD_WALKS = 3
+COLD_FACTOR = 4
 WALK_FUNCTION_SOURCE = 64 * 1024  # of a line the walk reads function definitions in (the daemon's memory: 256 KiB)
 _RUNNER = {"shell": "sh", "python": "python3", "node": "node", "perl": "perl", "ruby": "ruby", "php": "php",
            "lua": "lua"}
@@ -119,6 +121,7 @@ class CrossCall:
         self._cache: "OrderedDict[tuple[str, str, str], tuple[Finding, ...]]" = OrderedDict()
         self._made: "OrderedDict[tuple[str, str, str], tuple[list[tuple[str, str]], bool]]" = OrderedDict()
         self._lock = threading.Lock()
+        self.walks = 0  # walks started (the first COLD_WALKS get COLD_FACTOR × the CPU bound)
 
     @property
     def memory(self) -> Any:
@@ -185,7 +188,11 @@ class _Walk:
         self.bytes = 0
         self.judged = 0
         self.seen: set[tuple[str, ...]] = set()
-        self.deadline = decision_clock() + self.limits.cpu_ms / 1000.0
+        # the first walks in a process also pay one-time costs (imports, rule indexes, regex sets
+        # compiled on first use): the hook's in-process fallback and `adr check` are always first
+        cold = cc.walks < COLD_WALKS
+        cc.walks += 1
+        self.deadline = decision_clock() + self.limits.cpu_ms * (COLD_FACTOR if cold else 1) / 1000.0
         # the walk's own parsing (the engine's evaluations spend the decision's budget)
         self.parse_budget = Budget(deadline=self.deadline, clock=decision_clock)
         self.defs: dict[str, tuple[R.Definition, str]] = {}
