@@ -987,6 +987,15 @@ class _Walker:
             self.drafts.append(d)
             return [d]
         u = unwrap(tuple(argv))
+        if u.chdir and u.argv and not u.shell_strings and len(self.layers) < 64:
+            # `env -C ~ rm -rf .ssh`: the command runs in that directory, as after `cd DIR &&`
+            line = "cd " + _word(u.chdir) + " && " + " ".join(_sh_quote(a) for a in u.argv)
+            made = self.nested_shell(line, via, depth, f"{u.wrappers[-1] if u.wrappers else 'env'} chdir")
+            for m in made:
+                if u.sudo:
+                    m.sudo, m.sudo_user = True, m.sudo_user or u.sudo_user
+                m.wrappers = list(u.wrappers) + [w for w in m.wrappers if w not in u.wrappers]
+            return made
         if not u.argv and not u.shell_strings:
             d = _Draft(argv=[argv[0]], raw=raw, via=via, depth=depth, dynamic=dynamic,
                        sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers)

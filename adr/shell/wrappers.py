@@ -198,6 +198,7 @@ class Unwrapped:
     program_path: str
     shell_strings: tuple[str, ...] = ()  # `su -c STRING`: to be parsed as shell
     env_split: bool = False  # env -S: the string was split into argv
+    chdir: str = ""  # `env -C DIR`, `nsenter --wd=DIR`, `unshare -w DIR`: where the command runs
 
 
 def basename(prog: str) -> str:
@@ -235,6 +236,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     program_path = ""
     args = list(argv)
     last: list[str] = []  # the last wrapper's own argv: what runs when nothing follows it
+    chdir = ""
     for _ in range(16):  # bounded: wrappers of wrappers
         if not args:
             break
@@ -419,6 +421,14 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                     env_split = split_text.split()
                 i += used
                 break
+            if prog in _CHDIR_OPTIONS and a.startswith("-"):
+                opts = _CHDIR_OPTIONS[prog]
+                if a in opts and i + 1 < len(args):
+                    chdir = args[i + 1]
+                elif "=" in a and a.split("=", 1)[0] in opts:
+                    chdir = a.split("=", 1)[1]
+                elif any(len(o) == 2 and a.startswith(o) and len(a) > 2 for o in opts):
+                    chdir = a[2:]  # -CDIR, -wDIR
             if a.startswith("-") and len(a) > 1:
                 name = a.split("=", 1)[0]
                 if prog == "sudo" and (name == "--preserve-env" or (a[1] != "-" and "E" in a[1:])) \
@@ -472,8 +482,11 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     elif last and not shell_strings:
         args = last  # `sudo -l`, `sudo su -`: the wrapper itself is what runs
         wrappers = wrappers[:-1]
-    return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings))
+    return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings), chdir=chdir)
 
+
+# wrappers' options that run the command in another directory (its relative paths are from there)
+_CHDIR_OPTIONS = {"env": ("-C", "--chdir"), "nsenter": ("-w", "--wd"), "unshare": ("-w", "--wd")}
 
 # Programs a glob in command position (`/???/???/c?rl`) is resolved against: the common tools of
 # the attacks rules care about. The shell would pick the first match in its directory listing.
