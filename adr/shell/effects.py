@@ -54,7 +54,8 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
     if prog in EDITORS:
         return _editor_effects(prog, args, stdin)
     if prog in ("perl", "ruby") or prog.startswith(("perl5", "ruby")):
-        if any(re.fullmatch(r"-[a-zA-Z]*i\S*", a) and not a.startswith("--") for a in args):
+        # -i anywhere in a cluster, after -0 and its octal digits too (`-0pi`, `-0777pi`, `-i.bak`)
+        if any(re.fullmatch(r"-[a-zA-Z0-9]*i\S*", a) and not a.startswith("--") for a in args):
             # perl -i -pe 'code' FILE…: the files are rewritten by the code
             files = []
             skip = False
@@ -70,6 +71,15 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
                 files.append(a)
             return [Effect("edit", f) for f in files[:MAX_EFFECTS]]
         return []
+    if prog == "sponge":  # `… | sponge F`: F is replaced by what came on stdin
+        return [Effect("write", f, append="-a" in args) for f in args if not f.startswith("-")][:MAX_EFFECTS]
+    if prog in ("yq", "tomlq", "xq", "jaq", "gojq", "jq") and any(a in ("-i", "--inplace", "--in-place") for a in args):
+        pos = _positionals(args, frozenset({"-o", "--output-format", "-p", "--input-format", "--arg", "--argjson"}))
+        return [Effect("edit", f) for f in pos[1:]][:MAX_EFFECTS]  # (the first is the expression)
+    if prog == "dasel" and args[:1] in (["put"], ["delete"], ["-w"]) or prog == "dasel" and "put" in args:
+        return [Effect("edit", args[i + 1]) for i, a in enumerate(args[:-1]) if a in ("-f", "--file")][:MAX_EFFECTS]
+    if prog == "json" and "-I" in args:  # trentm's json -I -f F: edit in place
+        return [Effect("edit", args[i + 1]) for i, a in enumerate(args[:-1]) if a == "-f"][:MAX_EFFECTS]
     if prog == "truncate":
         size = ""
         for i, a in enumerate(args):
@@ -258,6 +268,11 @@ def _awk_effects(args: list[str]) -> list[Effect]:
     if got is None:
         return []
     out: list[Effect] = []
+    inplace = any(a in ("inplace", "inplace.awk") and k > 0 and args[k - 1] in ("-i", "--include")
+                  for k, a in enumerate(args)) or any(a in ("--include=inplace", "-iinplace") for a in args)
+    if inplace:  # gawk -i inplace 'prog' FILE…: each file is rewritten with the program's output
+        rest = args[args.index(got[1]) + 1:] if got[1] in args else []
+        out += [Effect("edit", f) for f in rest if not f.startswith("-") and "=" not in f][:MAX_EFFECTS]
     code = _AWK_HOME.sub('"~', got[1])  # ENVIRON["HOME"] "/.bashrc" → "~/.bashrc"
     for m in _AWK_OUT.finditer(code):
         what, op, target = m.group(1).strip(), m.group(2), m.group(3)

@@ -1637,7 +1637,8 @@ def _tr(data: str, a: str, b: str) -> str | None:
 # programs with file effects beyond redirects, tee, cp and dd (adr.shell.effects)
 _EFFECT_TOOLS = effects.DELETERS | effects.EDITORS | frozenset({"sed", "gsed", "awk", "gawk", "mawk", "nawk", "perl",
                                                                "ruby", "truncate", "mv", "gmv", "tar", "gtar",
-                                                               "bsdtar", "rsync"})
+                                                               "bsdtar", "rsync", "sponge", "yq", "tomlq", "xq",
+                                                               "jaq", "gojq", "jq", "dasel", "json"})
 
 # programs whose output or output file is content from the network (for download-then-run)
 # programs that pass on some of their input lines, unchanged
