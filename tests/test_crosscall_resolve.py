@@ -786,3 +786,39 @@ def test_the_first_walks_of_a_process_get_a_wider_cpu_bound(engine, proj):
         spans.append(_Walk(cc, a).deadline - now)
     assert all(s > 0.1 * (COLD_FACTOR - 0.5) for s in spans[:COLD_WALKS])
     assert all(0.09 < s < 0.1 * 1.5 for s in spans[COLD_WALKS:])
+
+
+@pytest.mark.parametrize("key,value,cmd", [
+    ("core.pager", "./pa.sh", "git log"),
+    ("pager.diff", "./pa.sh", "git diff"),
+    ("core.sshCommand", "./pa.sh", "git push origin main"),
+    ("diff.x.textconv", "./pa.sh", "git log -p"),
+    ("filter.y.clean", "./pa.sh", "git add ."),
+    ("filter.y.smudge", "./pa.sh", "git checkout main"),
+    ("credential.helper", "!./pa.sh", "git fetch"),
+    ("merge.z.driver", "./pa.sh", "git merge other"),
+    ("gpg.program", "./pa.sh", "git commit -m x"),
+])
+def test_git_configuration_that_runs_a_program_is_judged_when_git_runs_it(judge, repo, key, value, cmd):
+    """A key written into .git/config (by any tool, in an earlier call) that names a program git runs
+    for that subcommand: the program is judged with it."""
+    write(repo / "pa.sh", "#!/bin/sh\n" + EVIL, 0o755)
+    git(repo, "config", key, value)
+    v = run(judge, cmd, repo)
+    assert v.decision is Decision.DENY, (key, cmd, v.reason)
+    assert key.lower().split(".")[0] in notes(v).lower()
+
+
+def test_git_configuration_included_from_another_file_is_read(judge, repo):
+    (repo / "inc.cfg").write_text('[core]\n\tpager = ./pa.sh\n')
+    write(repo / "pa.sh", "#!/bin/sh\n" + EVIL, 0o755)
+    git(repo, "config", "include.path", "../inc.cfg")  # relative to .git/
+    assert run(judge, "git log", repo).decision is Decision.DENY
+
+
+def test_ordinary_git_programs_stay_quiet(judge, repo):
+    for key, value in (("core.pager", "less -R"), ("credential.helper", "cache --timeout=3600"),
+                       ("filter.lfs.process", "git-lfs filter-process"), ("diff.lfs.textconv", "cat")):
+        git(repo, "config", key, value)
+    for cmd in ("git log", "git fetch", "git add .", "git diff"):
+        assert run(judge, cmd, repo).decision is Decision.ALLOW, cmd

@@ -629,10 +629,15 @@ class _Walk:
         texts = []
         for path in (posixpath.join(xdg, "git/config"), posixpath.join(self.home, ".gitconfig"),
                      posixpath.join(common, "config")):
-            if os.path.exists(path):
-                got = self.read(path, note, run.how)
-                if got is not None and got.status in ("ok", "too-large"):
-                    texts.append(got.text)
+            got = self.read(path, note, run.how) if os.path.exists(path) else None
+            if got is not None and got.status in ("ok", "too-large"):
+                texts.append(got.text)
+                # `[include] path = …`: read where it is included (relative to the including file)
+                for inc in R.git_config(got.text).includes[:4]:
+                    ipath = R.resolve(inc, posixpath.dirname(path), self.home)
+                    more = self.read(ipath, note, run.how) if ipath and os.path.isfile(ipath) else None
+                    if more is not None and more.status in ("ok", "too-large"):
+                        texts.append(more.text)
         cfg = R.git_config("\n".join(texts), run.args)
         hooks = R.resolve(cfg.hooks_path, top, self.home) if cfg.hooks_path else posixpath.join(common, "hooks")
         for label, text in R.git_program_runs(cfg, run.mode):

@@ -1002,6 +1002,33 @@ class GitConfig:
     hooks_path: str = ""
     fsmonitor: str = ""
     aliases: tuple[tuple[str, str], ...] = ()
+    programs: tuple[tuple[str, str], ...] = ()  # (key, command) of the keys below, the last value of each
+    includes: tuple[str, ...] = ()  # include.path / includeIf.*.path values, as written
+
+
+_PAGED = frozenset({"log", "diff", "show", "blame", "shortlog", "reflog", "grep", "whatchanged", "branch", "tag",
+                    "config", "help", "stash", "annotate"})
+_REMOTE = frozenset({"push", "fetch", "pull", "clone", "ls-remote", "remote", "submodule", "archive"})
+_DIFFS = frozenset({"diff", "log", "show", "whatchanged", "format-patch", "stash", "add", "commit"})
+_CLEANS = frozenset({"add", "commit", "status", "diff", "stash", "rm", "mv"})
+_SMUDGES = frozenset({"checkout", "switch", "restore", "reset", "pull", "merge", "rebase", "stash", "cherry-pick",
+                      "clone", "worktree"})
+_MERGES = frozenset({"merge", "pull", "rebase", "cherry-pick", "revert", "stash", "am"})
+_SIGNS = frozenset({"commit", "tag", "merge", "rebase", "cherry-pick", "am", "log", "show", "verify-commit",
+                    "verify-tag"})
+# git configuration keys whose value git runs as a command, and the subcommands that run it
+_GIT_PROGRAM_KEYS: "list[tuple[re.Pattern[str], frozenset[str]]]" = [
+    (re.compile(r"core\.pager|pager\.[\w-]+"), _PAGED),
+    (re.compile(r"core\.sshcommand|core\.askpass|credential(?:\.[^ ]+)?\.helper|remote\.[^ ]+\.(?:uploadpack|receivepack)"),
+     _REMOTE),
+    (re.compile(r"diff\.[^ ]+\.(?:textconv|command)|diff\.external"), _DIFFS),
+    (re.compile(r"filter\.[^ ]+\.clean"), _CLEANS),
+    (re.compile(r"filter\.[^ ]+\.smudge"), _SMUDGES),
+    (re.compile(r"filter\.[^ ]+\.process"), _CLEANS | _SMUDGES),
+    (re.compile(r"merge\.[^ ]+\.driver"), _MERGES),
+    (re.compile(r"gpg(?:\.[\w-]+)?\.program"), _SIGNS),
+    (re.compile(r"sequence\.editor"), frozenset({"rebase"})),
+]
 
 
 def git_config(content: str, overrides: tuple[str, ...] = ()) -> GitConfig:
@@ -1009,33 +1036,40 @@ def git_config(content: str, overrides: tuple[str, ...] = ()) -> GitConfig:
     section = ""
     hooks, fsmon = "", ""
     aliases: dict[str, str] = {}
+    programs: dict[str, str] = {}
+    includes: list[str] = []
+
+    def note(full: str, value: str) -> None:
+        nonlocal hooks, fsmon
+        if full == "core.hookspath":
+            hooks = value
+        elif full == "core.fsmonitor":
+            fsmon = value
+        elif full.startswith("alias."):
+            aliases[full[6:]] = value
+        elif (full == "include.path" or full.startswith("includeif.") and full.endswith(".path")) and value:
+            includes.append(value)
+        elif any(p.fullmatch(full) for p, _ in _GIT_PROGRAM_KEYS):
+            programs[full] = value
+
     for raw in content.splitlines()[:5000]:
         line = raw.strip()
         if not line or line[0] in "#;":
             continue
         if line.startswith("["):
-            section = line.strip("[]").strip().lower()
-            section = re.sub(r'\s+"', ".", section).rstrip('"')
-            continue
+            head = line[1:line.index("]")] if "]" in line else line[1:]
+            line = line[len(head) + 2:].strip() if "]" in line else ""  # `[core] pager = x` on one line
+            name, _, sub = head.strip().partition(" ")
+            section = name.lower() + ("." + sub.strip().strip('"') if sub.strip() else "")
+            if not line:
+                continue
         key, eq, value = line.partition("=")
         key, value = key.strip().lower(), _git_value(value) if eq else "true"
-        full = f"{section}.{key}"
-        if full == "core.hookspath":
-            hooks = value
-        elif full == "core.fsmonitor":
-            fsmon = value
-        elif section == "alias":
-            aliases[key] = value
+        note(f"{section}.{key}", value)  # (section names fold to lower case; subsections keep theirs)
     for kv in overrides:
         key, _, value = kv.partition("=")
-        key = key.strip().lower()
-        if key == "core.hookspath":
-            hooks = value
-        elif key == "core.fsmonitor":
-            fsmon = value
-        elif key.startswith("alias."):
-            aliases[key[6:]] = value
-    return GitConfig(hooks, fsmon, tuple(aliases.items()))
+        note(key.strip().lower(), value)
+    return GitConfig(hooks, fsmon, tuple(aliases.items()), tuple(programs.items()), tuple(includes[:16]))
 
 
 def _git_value(v: str) -> str:
@@ -1066,7 +1100,15 @@ def git_program_runs(cfg: GitConfig, sub: str) -> list[tuple[str, str]]:
     if sub in _GIT_FSMONITOR and cfg.fsmonitor and cfg.fsmonitor.lower() not in ("true", "false", "1", "0", "yes",
                                                                                     "no", "on", "off"):
         out.append(("core.fsmonitor", cfg.fsmonitor))
-    return out
+    for key, value in cfg.programs:
+        if not value or value.lower() in ("true", "false", "1", "0", "yes", "no", "on", "off", "cat"):
+            continue
+        if not any(p.fullmatch(key) and sub in subs for p, subs in _GIT_PROGRAM_KEYS):
+            continue
+        if "credential" in key and not value.startswith(("!", "/", "~", ".")):
+            continue  # a helper by name: git's own `git credential-NAME` (cache, store, osxkeychain …)
+        out.append((key, value[1:] if value.startswith("!") else value))
+    return out[:16]
 
 
 def precommit_local_hooks(content: str) -> list[tuple[str, str]]:
