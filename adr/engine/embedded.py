@@ -128,9 +128,28 @@ def _cargo(content: str) -> list[tuple[str, str]]:
     return out
 
 
+def _gitconfig(content: str) -> list[tuple[str, str]]:
+    """The programs a git configuration names (pager, sshCommand, filters, textconv, credential
+    helper commands, merge drivers, gpg.program, fsmonitor, `!` aliases): git runs each of them on
+    some ordinary later command."""
+    from adr.shell.runs import git_config
+    cfg = git_config(content)
+    out = [(f"git config {k}", v[1:] if v.startswith("!") else v) for k, v in cfg.programs
+           if v and ("credential" not in k or v.startswith(("!", "/", "~", ".")))
+           and v.lower() not in ("true", "false", "cat", "less", "more")]
+    if cfg.fsmonitor and cfg.fsmonitor.lower() not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        out.append(("git config core.fsmonitor", cfg.fsmonitor))
+    out += [(f"git alias {name}", body[1:]) for name, body in cfg.aliases if body.startswith("!")]
+    return out
+
+
 def _kind(path: str) -> str:
     base = posixpath.basename(path)
     parent = posixpath.basename(posixpath.dirname(path))
+    if base in (".gitconfig", "gitconfig") or base.endswith(".gitconfig") or base == "config" and (
+            parent == ".git" or parent == "git" and posixpath.basename(posixpath.dirname(posixpath.dirname(path)))
+            == ".config"):
+        return "gitconfig"
     if base in ("devcontainer.json", ".devcontainer.json") and (base.startswith(".") or ".devcontainer" in path):
         return "devcontainer"
     if base == "tasks.json" and parent == ".vscode" or base.endswith(".code-workspace"):
@@ -145,7 +164,7 @@ def _kind(path: str) -> str:
 
 
 _READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "precommit": _precommit, "tox": _tox,
-            "cargo": _cargo}
+            "cargo": _cargo, "gitconfig": _gitconfig}
 
 
 def embedded_commands(path: str, content: str) -> list[tuple[str, str]]:
