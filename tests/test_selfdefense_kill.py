@@ -55,6 +55,11 @@ KILLS = [
     "kill -9 $(pgrep -f 'a.r daemon')",
     "kill -TSTP $(pidof adr)",
     "ps aux | grep '[a]dr daemon' | awk '{q}print $2{Q}' | xargs kill",
+    # a listing filtered by a pattern that does not name adr but keeps its line
+    "ps aux | grep [d]aemon | awk '{q}print $2{Q}' | xargs kill -9",
+    "ps -eo pid,args | awk '/daemon$/{q}print $1{Q}' | xargs kill -STOP",
+    "gdb -p $(pgrep -f daemon) -batch -ex 'call exit(0)'",
+    "renice -n 19 -p $(pgrep -f 'adr daemon')",
     "python3 -c 'import os; os.kill({pid}, 19)'",
     "python3 -c \"import os,signal; os.kill(int(open('{run}/adr.pid').read()), signal.SIGSTOP)\"",
     "python3 -c \"import psutil; psutil.Process({pid}).suspend()\"",
@@ -108,6 +113,7 @@ def other(inst):
 
 BENIGN = ["kill {other}", "kill -STOP {other}", "kill -9 {other}", "pkill -f 'sleep 31415'", "pgrep -f adr",
           "ps aux | grep adr", "pgrep -l adr", "{bin}/adr status", "kill %1",
+          "ps aux | grep [s]leep | awk '{q}print $2{Q}' | xargs kill", "ps aux | grep -v daemon | wc -l",
           "python3 -c 'import os; os.kill({other}, 0)'", "systemctl --user status adr.service"]
 
 

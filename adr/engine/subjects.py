@@ -393,9 +393,10 @@ class CommandSubject:
             for v in (a, a.lstrip("-"), a.split("=", 1)[-1], a[2:] if a.startswith("-p") else ""):
                 if v and v in t.pids:
                     return True
-        if t.line_finds_adr and prog == "kill":
+        if t.line_finds_adr:
             # no literal pid: the pids come from the line's own lookup of adr ($(…), a variable, xargs)
-            return not any(a.isdigit() for a in self.positionals)
+            return not any(a.isdigit() for a in self.positionals) if prog == "kill" else not any(
+                a.isdigit() for a in self.cmd.argv[1:])
         return False
 
     @lazy

@@ -18,6 +18,7 @@ records every (target, cwd) pair it was asked about, which is what the resolver 
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
 
 import re2
@@ -72,6 +73,40 @@ def finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> 
     return False
 
 
+LISTERS = frozenset({"ps", "top", "htop", "pstree", "pgrep", "lsof", "ss", "netstat", "fuser", "systemctl"})
+LISTING_FILTERS = frozenset({"grep", "egrep", "fgrep", "rg", "awk", "gawk", "mawk", "sed"})
+_AWK_SLASH = re.compile(r"/((?:[^/\\\n]|\\.)+)/")
+
+
+def filter_finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> bool:
+    """Would this filter of a process listing keep a line of adr's? grep's pattern (or awk's /…/)
+    searched in each of adr's command lines (`ps aux` shows them whole). `grep -v` keeps the rest."""
+    prog, args = argv[0], list(argv[1:])
+    if prog in ("grep", "egrep", "fgrep", "rg"):
+        if any(a in ("-v", "--invert-match") or (a.startswith("-") and not a.startswith("--") and "v" in a[1:])
+               for a in args):
+            return False
+        pats = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "--regexp")] or \
+            [a for a in args if not a.startswith("-")][:1]
+        fixed = prog == "fgrep" or any(a in ("-F", "--fixed-strings") for a in args)
+    else:
+        pats = [m.group(1) for a in args if not a.startswith("-") for m in _AWK_SLASH.finditer(a)][:8]
+        fixed = False
+    for pat in pats:
+        for text in procs:
+            cmdline = text.partition("\0")[2] or text
+            if fixed:
+                if pat in cmdline:
+                    return True
+                continue
+            try:
+                if re2.compile(pat, options=_RE2).search(cmdline) is not None:
+                    return True
+            except re2.error:
+                continue
+    return False
+
+
 class CollectFull(Exception):
     """Collect mode has MAX_COLLECT targets: the walk stops (Engine.path_targets catches it)."""
 
@@ -116,6 +151,9 @@ class Targets:
                 self.dotglob = True
             if self.procs and not self.line_finds_adr and prog in FINDERS and finds_adr(argv, self.procs):
                 self.line_finds_adr = True
+            if self.procs and not self.line_finds_adr and prog in LISTING_FILTERS and \
+                    LISTERS & set(getattr(c, "upstream", ())) and filter_finds_adr(argv, self.procs):
+                self.line_finds_adr = True  # `ps aux | grep [d]aemon | awk '{print $2}' | xargs kill`
             if prog in ("cd", "pushd") and len(self.cwds) < MAX_CWDS:
                 args = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
                 target = args[0] if args else "~"
