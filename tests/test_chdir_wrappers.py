@@ -32,3 +32,18 @@ def test_the_chdir_is_a_cd_before_the_command():
     p = parse("env -C /srv/x rm -rf data")
     assert [c.argv for c in p.commands] == [("cd", "/srv/x"), ("rm", "-rf", "data")]
     assert parse("sudo env -C / rm -rf etc").commands[-1].sudo
+
+
+@pytest.mark.parametrize("cmd", [
+    "cp -r /tmp/evil/. ~/.config/",   # the source's contents, anywhere under the destination
+    "rsync -a /tmp/dotfiles/ ~/",
+    "cp -rT /tmp/dH ~",
+])
+def test_a_tree_copied_into_the_home_or_its_config_folders_is_judged(judge_command, cmd):
+    assert judge_command(cmd).decision is not Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", ["cp -r dist/. ~/site/", "rsync -a dist/ /srv/www/", "cp -r src/. build/",
+                                 "cp -a template/. .", "cp -rT src build"])
+def test_a_tree_copied_into_an_ordinary_folder_stays_allowed(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.ALLOW, cmd

@@ -1224,11 +1224,18 @@ class _Walker:
             last = dest.rstrip("/").rsplit("/", 1)[-1]
             if tdir is None and not dest.endswith("/") and "." in last.lstrip("."):
                 return
+            contents = prog in ("cp", "mv", "install") and any(
+                a == "--no-target-directory" or a.startswith("-") and not a.startswith("--") and "T" in a[1:]
+                for a in args)  # cp -rT SRC DEST: SRC's contents become DEST's
             for src in srcs[:8]:
                 base = src.rstrip("/").rsplit("/", 1)[-1]
                 if base and base not in (".", "..", "{}") and not any(c in base for c in "*?[") \
-                        and not (prog == "rsync" and src.endswith("/")):
+                        and not (prog == "rsync" and src.endswith("/")) and not contents:
                     self.writes.append(FileWrite(dest.rstrip("/") + "/" + base, None, by=prog, via=via))
+                elif base == "." or contents or prog == "rsync" and src.endswith("/"):
+                    # `cp -r /tmp/x/. ~/.config/`, `rsync -a dots/ ~/`, `cp -rT x ~`: whatever the
+                    # source tree holds lands anywhere under the destination
+                    self.writes.append(FileWrite(dest.rstrip("/") + "/**", None, by=prog, via=via))
             return
         if prog == "dd":
             for a in args:
