@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from adr.actions import Action, ActionKind, Context
+from adr.actions import Action, ActionKind, Context, Decision
 from adr.config import Settings
 from adr.daemon.components import default_components
 from adr.daemon.freshness import Freshness, touch_tree
@@ -306,3 +306,20 @@ def test_what_a_stage_prints_is_what_the_next_one_changes(engine_and_paths, comm
 @pytest.mark.parametrize("command", PRODUCERS_ALLOWED)
 def test_printed_project_files_stay_allowed(engine_and_paths, tmp_path, command):
     assert _decide(engine_and_paths, command, cwd=tmp_path / "proj") == "allow"
+
+
+@pytest.mark.parametrize("cmd", [
+    "find ~/projects -print0 | xargs -0 rm -rf",  # what find prints, deleted: the tree
+    "find ~/work -maxdepth 1 | xargs rm -rf",
+    "fd -H . ~ --exec-batch rm -rf",  # fd's --exec: the find that does the same
+    "fd . ~/projects -X rm -rf",
+    "fd -H -t d '^\\.git$' ~ -x rm -rf",
+])
+def test_a_tree_deleted_through_xargs_or_fd_asks(judge_command, cmd):
+    assert judge_command(cmd).decision is not Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", ["find . -name '*.pyc' -print0 | xargs -0 rm -f", "fd -e pyc -x rm",
+                                 "fd -t f -e log . build -X rm -f", "find ~/Downloads -name '*.part' | xargs rm"])
+def test_selected_deletes_through_xargs_or_fd_stay_allowed(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.ALLOW, cmd

@@ -522,8 +522,8 @@ class _Walker:
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
                 # `find . -name '*.db' | xargs rm`: what find prints is deleted
                 rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
-                self.add_effects(effects.find_deletes(prev[0].argv[1:] + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
-                                 "find", via)
+                self.add_effects(effects.find_deletes(_find_printing_removed(prev[0].argv[1:]) + ["-exec", "rm"]
+                                                      + (["-r"] if rec else []) + [";"]), "find", via)
             elif prev[0].argv[:1] in (["find"], ["ls"]) and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and (_changes_its_operands(nxt.argv[0].rsplit("/", 1)[-1], nxt.argv[1:])
                          or nxt.argv[0] in effects.DELETERS):
@@ -1128,6 +1128,10 @@ class _Walker:
                     self.nested_shell(content, via, depth, f"script {file_arg}", inherit=d)
                 else:
                     self.unknown_procsub(d, file_arg, via)
+            return
+        if prog in ("fd", "fdfind") and any(a in ("-x", "--exec", "-X", "--exec-batch") for a in args):
+            # `fd PATTERN PATH -x CMD`: CMD runs on what fd finds — judged as the find that does the same
+            self.nested_shell(_fd_as_find(list(args)), via, depth, f"{prog} --exec", inherit=d)
             return
         if prog == "eval":
             before = len(self.issues)
@@ -2907,6 +2911,60 @@ def _positionals_skipping(args: "Sequence[str]", valued: "frozenset[str]") -> "l
         elif a in valued:
             skip = True
         elif not a.startswith("-"):
+            out.append(a)
+    return out
+
+
+_FD_VALUED = frozenset({"-t", "--type", "-e", "--extension", "-d", "--max-depth", "--min-depth", "-E", "--exclude",
+                        "-j", "--threads", "-S", "--size", "--changed-within", "--changed-before", "-o", "--owner",
+                        "--base-directory", "--search-path", "-c", "--color", "--max-results", "--ignore-file"})
+
+
+def _fd_as_find(args: "list[str]") -> str:
+    """`fd [opts] [PATTERN] [PATH…] -x|-X CMD…` as a find line: the paths, a `-name`/`-regex` for the
+    pattern (none for `.`: everything), `-type`/extension/depth tests, and `-exec CMD {} +`."""
+    k = next(i for i, a in enumerate(args) if a in ("-x", "--exec", "-X", "--exec-batch"))
+    cmd = [a for a in args[k + 1:] if a not in (";", "\\;")] or ["echo"]
+    words, tests, skip = [], [], ""
+    for i, a in enumerate(args[:k]):
+        if skip:
+            if skip in ("-t", "--type") and a[:1] in ("d", "f", "l"):
+                tests += ["-type", a[0]]
+            elif skip in ("-e", "--extension"):
+                tests += ["-name", "*." + a.lstrip(".")]
+            elif skip in ("-d", "--max-depth"):
+                tests += ["-maxdepth", a]
+            elif skip in ("--search-path", "--base-directory"):
+                words.append(a)
+            skip = ""
+        elif a in _FD_VALUED:
+            skip = a
+        elif not a.startswith("-"):
+            words.append(a)
+    pattern, paths = (words[0], words[1:]) if words else ("", [])
+    if pattern and pattern not in (".", "^", ".*", "^.*$", "$"):
+        lit = re.fullmatch(r"(\^?)((?:[\w-]|\\\.)+)(\$?)", pattern)
+        if lit:
+            name = lit.group(2).replace("\\", "")
+            tests += ["-name", name if lit.group(1) and lit.group(3) else f"*{name}*"]
+        else:
+            tests += ["-regex", ".*" + pattern + ".*"]
+    return " ".join(_sh_quote(w) for w in ["find", *(paths or ["."]), *tests, "-exec", *cmd, "{}", "+"])
+
+
+def _find_printing_removed(args: "list[str]") -> "list[str]":
+    """find's arguments without the actions that print what it found (`-print0`, `-printf FMT`,
+    `-ls`): piped to `xargs rm`, the printed paths are what is deleted, as by `-exec rm`."""
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a in ("-print", "-print0", "-ls"):
+            continue
+        elif a in ("-printf", "-fprint", "-fprint0", "-fls"):
+            skip = True
+        else:
             out.append(a)
     return out
 
