@@ -121,3 +121,18 @@ def test_env_values_replace_only_known_reads():
     assert with_env_values("python", "os.environ['H']", {"H": "$X"}) == "os.environ['H']"  # unknown value
     assert with_env_values("python", "os.environ['HOME2']", {"H": "~"}) == "os.environ['HOME2']"
     assert with_env_values("node", "process.env.HX + process.env.H", {"H": "~"}) == 'process.env.HX + "~"'
+
+
+@pytest.mark.parametrize("cmd", [
+    "python3 -c 'import shutil,os; shutil.rmtree(os.getcwd())'",
+    "node -e 'require(\"fs\").rmSync(process.cwd(),{recursive:true})'",
+    "ruby -e 'require \"fileutils\"; FileUtils.rm_rf(Dir.pwd)'",
+])
+def test_code_that_deletes_the_folder_it_runs_in_asks(judge_command, cmd):
+    """os.getcwd()/process.cwd()/Dir.pwd are the working directory: the whole project."""
+    assert judge_command(cmd).decision is not Decision.ALLOW, cmd
+
+
+def test_code_under_the_working_directory_stays_quiet(judge_command):
+    cmd = "python3 -c 'import shutil,os; shutil.rmtree(os.path.join(os.getcwd(), \"build\"))'"
+    assert judge_command(cmd).decision is Decision.ALLOW

@@ -605,6 +605,10 @@ _HOME_EXPR = [
     re.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*(["'])~/?\1\s*\)"""),
     re.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""),
 ]
+# the working directory per language → "." (the folder the command runs in: the project)
+_CWD_EXPR = re.compile(r"""\bos\s*\.\s*getcwdb?\s*\(\s*\)|\b(?:pathlib\s*\.\s*)?Path\s*\.\s*cwd\s*\(\s*\)|"""
+                       r"""\bprocess\s*\.\s*cwd\s*\(\s*\)|\bDir\s*\.\s*(?:pwd|getwd)\b(?:\s*\(\s*\))?|"""
+                       r"""(?<![\w.$])getcwd\s*\(\s*\)|\bDeno\s*\.\s*cwd\s*\(\s*\)|(?<![\w.])pwd\s*\(\s*\)""")
 _INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
 _STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
 _PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|path\s*\.\s*(?:join|resolve)|File\s*\.\s*join|(?<![.\w])joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
@@ -648,6 +652,8 @@ def normalize_paths(language: str, code: str, folded: "str | None" = None) -> st
         for rx in _HOME_EXPR:
             if rx.search(homed):
                 homed = rx.sub('"~"', homed)
+    if "cwd" in homed or "pwd" in homed:  # `shutil.rmtree(os.getcwd())`: the folder it runs in
+        homed = _CWD_EXPR.sub('"."', homed)
     code = folded if folded is not None and homed == code else fold(language, homed)
     if not any(w in code for w in _PATH_WORDS):
         return code
