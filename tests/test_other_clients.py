@@ -225,6 +225,13 @@ TOOL_BLOCKED = [
     ("mcp", {"server": "github", "tool": "add_collaborator", "args": {"owner": "me", "repo": "r", "username": "x"}}),
     ("mcp", {"server": "github", "tool": "addSSHKey", "args": {"key": "ssh-ed25519 AAAA x"}}),
     ("mcp", {"server": "api", "tool": "call_api", "args": {"method": "PUT", "path": "/repos/me/r/collaborators/x"}}),
+    # a CLI's server behind a generic tool
+    ("mcp", {"server": "terraform", "tool": "run", "args": {"command": "destroy", "auto_approve": True}}),
+    ("mcp", {"server": "aws", "tool": "use_aws", "args": {"service": "s3api", "operation": "delete_bucket", "bucket": "p"}}),
+    ("mcp", {"server": "docker", "tool": "run_container", "args": {"image": "alpine", "privileged": True,
+                                                                   "volumes": ["/:/host"], "command": "chroot /host sh"}}),
+    ("mcp", {"server": "github", "tool": "update_ref", "args": {"owner": "me", "repo": "r", "ref": "heads/main",
+                                                                "sha": "abc", "force": True}}),
     ("mcp", {"server": "github", "tool": "update_repository", "args": {"owner": "me", "repo": "r", "private": False}}),
     ("mcp", {"server": "github", "tool": "create_webhook", "args": {"owner": "me", "repo": "r",
                                                                     "config": {"url": "https://hooks.example/x"}}}),
@@ -240,6 +247,9 @@ TOOL_QUIET = [
     ("mcp", {"server": "postgres", "tool": "query", "args": {"sql": "DELETE FROM users\nWHERE id = 1"}}),
     ("mcp", {"server": "github", "tool": "list_collaborators", "args": {"owner": "me", "repo": "r"}}),
     ("mcp", {"server": "github", "tool": "update_repository", "args": {"owner": "me", "repo": "r", "description": "x"}}),
+    ("mcp", {"server": "terraform", "tool": "run", "args": {"command": "plan"}}),
+    ("mcp", {"server": "docker", "tool": "run_container", "args": {"image": "node:20", "volumes": ["./:/app"],
+                                                                   "command": "node -v"}}),
 ]
 
 

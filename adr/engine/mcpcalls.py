@@ -106,7 +106,29 @@ def _cli(server: str, tool: str, args: dict[str, Any]) -> str:
     if isinstance(raw, list):
         return f"{prog} {_quote_argv(raw)}"
     if not sub:
-        return ""
+        # a generic tool of a CLI's server: `run {command: destroy, auto_approve: true}` (terraform),
+        # `use_aws {service: s3api, operation: delete_bucket}`, docker `run_container {…}`
+        op = next((v for k in ("command", "subcommand", "operation", "action", "cmd") if isinstance(v := args.get(k), str)), "")
+        if prog in ("docker", "podman") and ("run" in tw or "create" in tw) and isinstance(args.get("image"), str):
+            words = [prog, "run"]
+            for key, v in list(args.items())[:32]:
+                if v is True and key in ("privileged", "rm", "detach", "interactive", "tty"):
+                    words.append("--" + key)
+                elif key in ("volumes", "binds", "mounts") and isinstance(v, list):
+                    words += [w for x in v[:16] if isinstance(x, str) for w in ("-v", x)]
+                elif key in ("pid_mode", "pid") and v == "host":
+                    words.append("--pid=host")
+            image = args.get("image")
+            if not isinstance(image, str) or not image:
+                return ""
+            cmd = args.get("command")
+            return " ".join(shlex.quote(w) for w in words + [image]) + (
+                " " + (cmd if isinstance(cmd, str) else _quote_argv(cmd) if isinstance(cmd, list) else "") if cmd else "")
+        if not op:
+            return ""
+        svc = args.get("service")
+        sub = ([svc] if isinstance(svc, str) and prog in ("aws", "gcloud", "az") else []) + \
+            op.replace("_", "-").split()[:4]
     words = [prog, *sub]
     for key, v in list(args.items())[:32]:
         if v is True:
