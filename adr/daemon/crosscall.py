@@ -459,6 +459,12 @@ class _Walk:
 
     def run_script(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
+        if os.path.isdir(path):
+            # `python3 pkg` runs pkg/__main__.py; `node .` runs the package's main (or index.js)
+            path = _folder_entry(path, run.language)
+            if not path:
+                return
+            run = replace(run, paths=(path,))
         w = self.recall(path)
         if w is None and R.INSTALLED.search(path):
             return  # an installed program or dependency no agent wrote (installs are judged as installs)
@@ -737,6 +743,26 @@ class _Walk:
             description="adr follows the scripts, package scripts, make recipes, hooks and functions a command "
                         "runs, within bounds; what lies beyond a bound was not judged, so a human decides.",
             tags=("crosscall",), source="crosscall"))
+
+
+def _folder_entry(folder: str, language: str) -> str:
+    """The file an interpreter runs when given a folder ("" when it runs none adr can read)."""
+    if language == "python":
+        main = posixpath.join(folder, "__main__.py")
+        return main if os.path.isfile(main) else ""
+    if language == "node":
+        import json
+        try:
+            with open(posixpath.join(folder, "package.json"), encoding="utf-8") as f:
+                data = json.loads(f.read(256 * 1024))
+            main = data.get("main") if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            main = None
+        for cand in ([main] if isinstance(main, str) and main else []) + ["index.js", "index.mjs", "index.cjs"]:
+            p = posixpath.normpath(posixpath.join(folder, cand))
+            if os.path.isfile(p):
+                return p
+    return ""
 
 
 def _arg_word(a: str) -> str:

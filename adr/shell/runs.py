@@ -247,6 +247,13 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _make_runs(c, here, home)
     if prog in ("just", "task", "go-task"):
         return _task_runner_runs(c, here, home)
+    if prog == "direnv" and args[:1] in (("allow",), ("permit",), ("grant",), ("exec",), ("reload",)):
+        # `direnv allow [DIR]`: the folder's .envrc runs at the next prompt there (`exec DIR CMD`: now)
+        pos = [a for a in args[1:] if not a.startswith("-")]
+        d = resolve(pos[0], here, home) if pos else here
+        if d and d.endswith("/.envrc"):
+            d = posixpath.dirname(d)
+        return [Run(SCRIPT, _how(c), d, (posixpath.join(d, ".envrc"),), language="shell", mode="source")] if d else []
     if prog in ("at", "batch"):  # `at -f job.sh now`: the file's commands run as the job
         f = next((args[i + 1] if a == "-f" else a[2:] for i, a in enumerate(args)
                   if (a == "-f" and i + 1 < len(args)) or (a.startswith("-f") and len(a) > 2)), "")
