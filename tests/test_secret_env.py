@@ -189,6 +189,10 @@ def test_curl_header_and_variable_files_are_uploads():
     assert list(uploaded_files("curl", ("--variable", "k@/home/dev/.ssh/id_rsa", "https://x.example"))) == ["/home/dev/.ssh/id_rsa"]
     assert list(uploaded_files("curl", ("--variable", "%HOME", "https://x.example"))) == []
     assert list(uploaded_files("curl", ("--variable", "k=v@w", "https://x.example"))) == []
+    # aws loads a parameter from a file and sends it with the call
+    assert list(uploaded_files("aws", ("sqs", "send-message", "--message-body", "file:///home/dev/.ssh/id_rsa"))) == [
+        "/home/dev/.ssh/id_rsa"]
+    assert list(uploaded_files("aws", ("sns", "publish", "--message=file://.env"))) == [".env"]
 
 
 @pytest.mark.parametrize("cmd", [

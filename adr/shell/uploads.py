@@ -179,6 +179,10 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         if len(pos) >= 4 and pos[0] == "s3" and pos[1] in ("cp", "mv", "sync") and pos[3].startswith("s3://") \
                 and not pos[2].startswith("s3://"):
             out = [pos[2]]
+        # any parameter loaded from a file goes to AWS with the call (`sqs send-message --message-body
+        # file://~/.ssh/id_rsa`, `--cli-input-json file://x`)
+        out += [v.split("://", 1)[1] for a in args for v in [a.split("=", 1)[1] if a.startswith("--") and "=" in a else a]
+                if v.startswith(("file://", "fileb://")) and len(v) > 7][:8]
     elif prog in ("gsutil", "s3cmd", "gcloud"):
         pos = [a for a in args if not a.startswith("-")]
         if prog == "gcloud" and pos[:1] == ["storage"]:
