@@ -80,6 +80,9 @@ DENIED = [
     "python3 -c \"print(open('{key}','rb').read().hex())\"",
     "echo x >> {bin}/adr-hook",
     "rm -f {venv}/bin/adr",
+    # adr's own environment changed through its own pip
+    "{venv}/bin/pip install -U pyyaml==3.10",
+    "{venv}/bin/python -m pip uninstall -y google-re2",
     # the program found on PATH at run time: only the lookup names adr
     "chmod -x $(which adr-hook)",
     "which adr-hook | xargs chmod 000",

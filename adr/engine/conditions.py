@@ -549,6 +549,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
     "command": {
         "program": _c_names("program"),
         "program_path": _c_regex("program_path_attr"),
+        # the program's own path, normalized as self-defense spells paths (`/venv/bin/pip` of adr's venv)
+        "own_program": _c_globs("own_program_paths", multi=True),
         "args": _c_regex("args_text"),
         "argv": _c_regex("text"),
         "arg": _c_regex_each("args_tuple"),

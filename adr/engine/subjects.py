@@ -310,6 +310,12 @@ class CommandSubject:
         return self._paths(False)
 
     @lazy
+    def own_program_paths(self) -> tuple[str, ...]:
+        """The program's path as written (`/work/x/.venv/bin/pip`), normalized like own_paths."""
+        pp = self.cmd.program_path
+        return (normalize_own(pp, self.cwd, self.home),) if pp else ()
+
+    @lazy
     def own_paths(self) -> tuple[str, ...]:
         """paths as self-defense spells them (another user's home stays apart)."""
         mine = self._mine(self._path_pairs)
