@@ -130,31 +130,41 @@ def just_recipes(content: str, names: "tuple[str, ...]" = (), dry: bool = False)
     out: list[tuple[str, str]] = list(load_time)
     if dry:
         return out, False
-    seen: list[tuple[str, tuple[str, ...]]] = []
-    stack = list(reversed(calls))
-    tripped = False
-    while stack:
-        n, args = stack.pop()
-        key = (n, tuple(args))
-        if key in seen or n not in recipes:
-            continue
-        if len(seen) >= MAX_TARGETS:
-            tripped = True
-            break
-        seen.append(key)
+
+    def visit(key: "tuple[str, tuple[str, ...]]") -> "list[tuple[str, tuple[str, ...]]]":
+        n, args = key
+        if n not in recipes:
+            return []
         deps, body, params = recipes[n]
         bound = dict(variables)
         for k, (kind, pname, default) in enumerate(params):
-            value = " ".join(args[k:]) if kind.startswith(("+", "*")) else (args[k] if k < len(args) else default)
-            bound[pname] = value
-        stack.extend(reversed([(d, [bound.get(a, a) for a in a_list]) for d, a_list in deps]))
+            bound[pname] = " ".join(args[k:]) if kind.startswith(("+", "*")) else (args[k] if k < len(args) else default)
         env = [f"{p}={bound[p]}" for kind, p, _ in params if "$" in kind and bound.get(p)]
         text = _just_body(body, bound)
         if text:
             if env:
                 text = "export " + " ".join(_shell_word(e) for e in env) + "\n" + text
             out.append((f"just recipe {n}", text))
+        return [(d, tuple(bound.get(a, a) for a in a_list)) for d, a_list in deps]
+
+    tripped = _walk([(n, tuple(a)) for n, a in calls], visit)
     return out, tripped
+
+
+def _walk(starts: "list[Any]", visit: "Any") -> bool:
+    """Depth-first over targets and what each needs first, each once, `visit` doing a target's work
+    and returning its dependencies; True when MAX_TARGETS cut the walk short."""
+    seen: set[Any] = set()
+    stack = list(reversed(starts))
+    while stack:
+        key = stack.pop()
+        if key in seen:
+            continue
+        if len(seen) >= MAX_TARGETS:
+            return True
+        seen.add(key)
+        stack.extend(reversed(visit(key)))
+    return False
 
 
 def _shell_word(assignment: str) -> str:
@@ -243,22 +253,13 @@ def taskfile_tasks(content: str, names: "tuple[str, ...]" = (), dry: bool = Fals
     if dry:
         return out, False
     wanted = [n for n in names if n in tasks] or (["default"] if not names and "default" in tasks else [])
-    seen: list[str] = []
-    stack = list(reversed(wanted))
-    tripped = False
-    while stack:
-        n = stack.pop()
-        if n in seen or n not in tasks:
-            continue
-        if len(seen) >= MAX_TARGETS:
-            tripped = True
-            break
-        seen.append(n)
-        t: Any = tasks[n]
+
+    def visit(n: str) -> "list[str]":
+        t: Any = tasks.get(n)
         if isinstance(t, (str, list)):
             t = {"cmds": t if isinstance(t, list) else [t]}
         if not isinstance(t, dict):
-            continue
+            return []
         local = dict(variables)
         if isinstance(t.get("vars"), dict):
             local.update({k: str(v) for k, v in t["vars"].items() if isinstance(k, str) and isinstance(v, (str, int, float))})
@@ -276,9 +277,10 @@ def taskfile_tasks(content: str, names: "tuple[str, ...]" = (), dry: bool = Fals
                 cmds.append(c["cmd"])
             elif isinstance(c, dict) and isinstance(c.get("task"), str):
                 deps.append(c["task"])
-        stack.extend(reversed([d for d in deps if isinstance(d, str)]))
         if cmds:
             text = "\n".join(cmds)
             text = _TASK_TEMPLATE.sub(lambda m: local.get(m.group(1), "$" + m.group(1)), text)
             out.append((f"task {n}", text))
-    return out, tripped
+        return [d for d in deps if isinstance(d, str)]
+
+    return out, _walk(wanted, visit)
