@@ -47,3 +47,18 @@ def test_a_tree_copied_into_the_home_or_its_config_folders_is_judged(judge_comma
                                  "cp -a template/. .", "cp -rT src build"])
 def test_a_tree_copied_into_an_ordinary_folder_stays_allowed(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "python3 -c 'import os,shutil; os.chdir(os.path.expanduser(\"~\")); shutil.rmtree(\".ssh\")'",
+    "python3 -c 'import subprocess; subprocess.run([\"rm\",\"-rf\",\"home/dev\"], cwd=\"/\")'",
+    "node -e 'require(\"child_process\").execSync(\"rm -rf .ssh\",{cwd: require(\"os\").homedir()})'",
+    "ruby -e 'Dir.chdir(Dir.home); require \"fileutils\"; FileUtils.rm_rf(\".ssh\")'",
+])
+def test_code_that_changes_directory_first_is_judged_there(judge_command, cmd):
+    assert judge_command(cmd).decision is not Decision.ALLOW, cmd
+
+
+def test_code_that_changes_into_a_project_folder_stays_allowed(judge_command):
+    assert judge_command("python3 -c 'import os; os.chdir(\"build\"); os.remove(\"out.txt\")'").decision \
+        is Decision.ALLOW

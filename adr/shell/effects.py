@@ -643,6 +643,18 @@ _HOME_WORDS = ("HOME", "home", "expanduser", "expand", "normalizePath")  # every
 _PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/", "file.path")
 
 
+_CHDIR = re.compile(r"""\b(?:os\s*\.\s*chdir|process\s*\.\s*chdir|Dir\s*\.\s*chdir|chdir|setwd|cd)\s*\(\s*""" + _STRLIT
+                    + r"""|\bcwd\s*[=:]\s*""" + _STRLIT)
+
+
+def code_chdirs(language: str, code: str, folded: "str | None" = None) -> list[str]:
+    """Folders the code moves to (`os.chdir("~")`, `Dir.chdir(Dir.home)`) or runs a child in
+    (`subprocess.run(…, cwd="/")`, node's `{cwd: …}`), the home spelled `~`."""
+    text = normalize_paths(language, code, folded)
+    out = [_lit(m, 1) or _lit(m, 4) for m in _CHDIR.finditer(text)]
+    return [p for p in dict.fromkeys(out) if p and p not in (".", "./")][:8]
+
+
 def normalize_paths(language: str, code: str, folded: "str | None" = None) -> str:
     """Home directories spelled in code become "~"; path joins of literals become one literal.
     `folded`: fold(language, code) when the caller has it already (used if no home was spelled)."""

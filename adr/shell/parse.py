@@ -1454,6 +1454,11 @@ class _Walker:
         for cmd in spawned[:32]:
             self.nested_shell(cmd, via, depth, "spawned", inherit=d)
         self.add_effects(effects.code_effects(lang, code, folded), d.argv[0] if d.argv else lang, via)
+        if ("chdir" in code or "cwd" in code or "setwd" in code) and len(self.layers) < 64:
+            # `os.chdir(os.path.expanduser("~")); shutil.rmtree(".ssh")`, `subprocess.run(…, cwd="/")`:
+            # the code's relative paths are also that folder's (a `cd` on the line, as the targets read it)
+            for where in effects.code_chdirs(lang, code, folded)[:4]:
+                self.nested_shell("cd " + _word(where), via, depth, "code changes directory", inherit=d)
         if depth < MAX_LAYERS:
             # exec("…") / eval '…' / new Function("…"): more code of the same language
             for inner in interpreters.evaluated_code(lang, folded)[:4]:
