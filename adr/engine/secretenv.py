@@ -14,6 +14,7 @@ import re
 from typing import Sequence
 
 from adr.engine.gitwords import url_host
+from adr.shell.interpreters import language_of
 from adr.shell.model import SimpleCommand
 from adr.shell.uploads import CURL_SHORT_VALUED
 
@@ -296,7 +297,6 @@ def fed_names(cmd: SimpleCommand, line: "Sequence[SimpleCommand]") -> "set[str]"
     curl -d @- URL`, `printenv OPENAI_API_KEY | docker login … --password-stdin`, `cat <<< "$T" |`,
     code that prints one — `node -p process.env.T`, awk's `ENVIRON["T"]`) or by a here-string or
     heredoc of its own (`<<< "$TOKEN"`: the shell layer cannot know its value, the text names it)."""
-    from adr.shell.interpreters import language_of
     names = _heredoc_names(cmd.raw)
     if not cmd.upstream:
         return names
