@@ -147,12 +147,11 @@ def test_daemon_sized_memory_with_the_disk_index(tmp_path):
 
 
 
-def test_no_check_waits_for_the_disk_index_to_be_built(tmp_path):
-    """A fresh daemon builds its index in the background (seconds): the first installs it judges
-    meanwhile use the in-memory indexes, which are swapped for the file once it is open."""
+def _slow_checker(tmp_path):
+    """A checker whose disk index build (warm(), in a thread) holds until `go` is set."""
     import threading
     from adr.supply import typoindex
-    from adr.supply.typosquat import SUPPORTED, _MemoryIndex, read_sources
+    from adr.supply.typosquat import SUPPORTED, read_sources
     go, started = threading.Event(), threading.Event()
 
     def slow_build():
@@ -165,6 +164,28 @@ def test_no_check_waits_for_the_disk_index_to_be_built(tmp_path):
     t = threading.Thread(target=c.warm)
     t.start()
     assert started.wait(10)
+    return c, go, t
+
+
+def test_a_check_waits_for_the_disk_index_being_built(tmp_path):
+    """A fresh daemon builds its index in the background (seconds): an install judged meanwhile waits
+    for the file rather than building the in-memory indexes (~1 s of CPU, 40+ MiB kept for good)."""
+    import threading
+    from adr.supply.typosquat import _MemoryIndex
+    c, go, t = _slow_checker(tmp_path)
+    threading.Timer(0.3, go.set).start()
+    assert c.check("reqeusts", "pypi").target == "requests"  # answered once the build is done
+    assert c._disk and not any(isinstance(i, _MemoryIndex) for i in c._idx.values())
+    t.join(120)
+    assert c.check("crossenv", "npm").target == "cross-env"
+
+
+def test_the_wait_for_the_disk_index_is_bounded(tmp_path, monkeypatch):
+    """A build that takes too long (a slow disk, a stuck child): the check goes on with the in-memory
+    indexes, which are swapped for the file once it is open."""
+    from adr.supply.typosquat import _MemoryIndex
+    monkeypatch.setattr(TyposquatChecker, "BUILD_WAIT", 0.2)
+    c, go, t = _slow_checker(tmp_path)
     assert c.check("reqeusts", "pypi").target == "requests"  # answered while the build is still going
     assert isinstance(c._idx["pypi"], _MemoryIndex) and c._disk is None
     go.set()

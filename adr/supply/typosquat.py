@@ -188,10 +188,25 @@ class TyposquatChecker:
         self._disk: Any = None  # False once the disk index is known to be unavailable
         self._idx: dict[str, Any] = {}
         self._build_lock = threading.RLock()
+        self._warming = threading.Event()  # warm() is building or opening the disk index
+        self._settled = threading.Event()  # ... and has finished (the file is open, or unavailable)
 
-    def _open_disk(self, build: bool = True) -> bool:
+    # How long a check waits for a disk index that warm() is building (the first start only, ~1-3 s)
+    # before it builds the in-memory one: that costs ~1 s of CPU and 40+ MiB the daemon never gets
+    # back, where waiting costs neither; kept under the daemon's hard timeout for one decision.
+    BUILD_WAIT = 4.0
+
+    def _open_disk(self, build: bool = True, wait: bool = False) -> bool:
         """Open the disk index; with `build` False (a decision's path, when `index_built` is given),
-        only one that is already built — a missing one leaves `_disk` undecided for warm()."""
+        only one that is already built — a missing one leaves `_disk` undecided for warm(). With
+        `wait`, a build warm() has under way is waited for (at most BUILD_WAIT seconds)."""
+        if (self._disk is None and wait and self._warming.is_set() and not self._settled.is_set()
+                and self._index_built is not None and self._index_built() is None):
+            self._build_lock.release()  # warm() takes it to swap indexes once the file is open
+            try:
+                self._settled.wait(self.BUILD_WAIT)
+            finally:
+                self._build_lock.acquire()
         if self._disk is None:
             fn = self._index_file if build or self._index_built is None else self._index_built
             path = fn() if fn is not None else None
@@ -219,7 +234,7 @@ class TyposquatChecker:
             idx = self._idx.get(eco)
             if idx is not None:
                 return idx
-            if self._index_file is not None and self._open_disk(build=False):
+            if self._index_file is not None and self._open_disk(build=False, wait=True):
                 from adr.supply.typoindex import ECO_IDS, DiskIndex
                 if eco in ECO_IDS:
                     conn, lock = self._disk
@@ -248,7 +263,12 @@ class TyposquatChecker:
         that has to be built first is built without holding the checker's lock: checks meanwhile use
         in-memory indexes, which are swapped for the disk file here once it is open."""
         if self._index_file is not None and self._disk is None:
-            path = self._index_file()  # may take seconds (a child process), decisions go on meanwhile
+            self._warming.set()
+            try:
+                path = self._index_file()  # may take seconds (a child process); checks wait for it, bounded
+            except BaseException:
+                self._settled.set()
+                raise
             with self._build_lock:
                 if self._disk is None:
                     self._open_path(path)
@@ -260,6 +280,7 @@ class TyposquatChecker:
                         self._idx[eco] = DiskIndex(Path(), eco, conn=conn, lock=lock)
                     if dropped:
                         _trim_heap()
+                self._settled.set()
         for eco in self._sources:
             idx = self._ready(eco)
             if isinstance(idx, _MemoryIndex):
