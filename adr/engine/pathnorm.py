@@ -316,9 +316,19 @@ def _seg_tokens(seg: str) -> tuple[tuple, ...]:
             i = j + 1
             continue
         else:
-            out.append(("c", c))
+            tok = _CHARS.get(c)
+            if tok is None:
+                tok = ("c", c)
+                if len(_CHARS) < 4096:
+                    _CHARS[c] = tok
+            out.append(tok)
         i += 1
     return tuple(out)
+
+
+# one token per literal character, shared: the memos of PlaceNames/NameIndex keep thousands of
+# segments as keys, and a tuple per character of each cost ~3 MiB in a daemon after 10,000 decisions
+_CHARS: dict[str, tuple[str, str]] = {}
 
 
 def _accepts(tok: tuple, ch: str) -> bool:
