@@ -112,6 +112,70 @@ PID_PROGRAMS = frozenset({"kill", "skill", "gdb", "lldb", "strace", "ltrace", "r
 _PATHISH_VALUE = re.compile(r"^(?:/|~|\$HOME\b|\$\{HOME\}|\.{1,2}/)")
 
 
+class _TextOptions(frozenset):
+    """Options whose value is free text (a commit message, a title), never a file: `git commit -m
+    'ignore .env files'` stages nothing called .env. `clusters`: short flags ending in the option's
+    letter (`-am MSG`)."""
+
+    def clusters(self, arg: str) -> bool:
+        return len(arg) > 2 and arg[1] != "-" and "=" not in arg and arg[1:].isalpha() and ("-" + arg[-1]) in self
+
+
+# searchers whose first operand is a pattern (awk: its program text) unless one is given by option;
+# `valued`: their options that take the next word as a value (a wrongly listed flag would hide a file)
+_SEARCHERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+for _names, _given, _valued in (
+        (("grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep", "bzgrep", "xzgrep", "ggrep"),
+         {"-e", "--regexp", "-f", "--file"}, {"-e", "--regexp", "-f", "--file", "-m", "--max-count", "-A", "-B", "-C",
+                                               "--after-context", "--before-context", "--context", "-d", "--directories",
+                                               "-D", "--devices", "--label", "--color", "--colour"}),
+        (("rg",), {"-e", "--regexp", "-f", "--file", "--files", "--type-list"},
+         {"-e", "--regexp", "-f", "--file", "-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m",
+          "--max-count", "-A", "-B", "-C", "--after-context", "--before-context", "--context", "-j", "--threads",
+          "-M", "--max-columns", "-r", "--replace", "-E", "--encoding", "--max-depth", "-d", "--type-add",
+          "--ignore-file", "--pre", "--pre-glob", "--sort", "--sortr", "--max-filesize", "--colors", "--color"}),
+        (("ag", "ack", "ack-grep"), {"-f", "--files-with-matches-only", "-g", "--match"},
+         {"-A", "-B", "-C", "-m", "--max-count", "-G", "--file-search-regex", "--ignore", "--ignore-dir", "-p",
+          "--path-to-ignore", "--depth", "--match", "-t", "--type"}),
+        (("awk", "gawk", "mawk", "nawk", "busybox-awk"), {"-f", "--file", "-e", "--source", "-E", "--exec"},
+         {"-F", "--field-separator", "-v", "--assign", "-f", "--file", "-e", "--source", "-E", "--exec", "-i",
+          "--include", "-l", "--load"})):
+    for _n in _names:
+        _SEARCHERS[_n] = (frozenset(_given), frozenset(_valued))
+
+
+def _pattern_position(program: str, argv: "tuple[str, ...] | list[str]") -> int:
+    """The index in `argv` of a searcher's positional pattern (-1: none, or not a searcher)."""
+    spec = _SEARCHERS.get(program)
+    if spec is None:
+        return -1
+    given, valued = spec
+    skip = False
+    for i, a in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if a == "--":
+            return i + 1 if i + 1 < len(argv) else -1
+        if a.startswith("-") and len(a) > 1:
+            opt = a.split("=", 1)[0]
+            if opt in given or (not opt.startswith("--") and len(opt) > 2 and ("-" + opt[1]) in given):
+                return -1  # the pattern (or program) comes by option: every operand is a file
+            if opt in valued and "=" not in a:
+                skip = True
+            continue
+        return i
+    return -1
+
+
+_VCS_MESSAGE = _TextOptions({"-m", "--message"})
+_TEXT_OPTIONS: dict[str, _TextOptions] = {
+    **{p: _VCS_MESSAGE for p in ("git", "hg", "svn", "jj", "sl", "bzr", "fossil")},
+    **{p: _TextOptions({"-t", "--title", "-b", "--body", "-n", "--notes", "-m", "--message", "-d", "--description"})
+       for p in ("gh", "glab")},
+}
+
+
 _FIND_NAMES = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex",
                          "-lname", "-ilname"})
 _FIND_REMOVERS = frozenset({"rm", "rmdir", "unlink", "shred", "mv", "trash", "trash-put", "srm"})
@@ -283,7 +347,21 @@ class CommandSubject:
         """(argument as written, normalized) for every argument that could name a file."""
         out = []
         here = ""
-        for a in self.cmd.argv[1:]:
+        name = self.program.rsplit("/", 1)[-1]
+        text_opts = _TEXT_OPTIONS.get(name)
+        skip = False
+        argv = self.cmd.argv[1:]
+        pattern = _pattern_position(name, argv)
+        for i, a in enumerate(argv):
+            if skip:
+                skip = False
+                continue
+            if i == pattern:
+                continue  # grep's pattern, awk's program text: what it searches for, not a file
+            if text_opts is not None and a.startswith("-") and (
+                    a in text_opts or a.split("=", 1)[0] in text_opts or text_opts.clusters(a)):
+                skip = "=" not in a  # `-m MSG`: the next word is a message, not a file; `--message=…` is this one
+                continue
             if not a or a.startswith("-") and "=" not in a:
                 continue
             if "=" in a and a.startswith("-"):

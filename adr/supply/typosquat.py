@@ -193,8 +193,9 @@ class TyposquatChecker:
 
     # How long a check waits for a disk index that warm() is building (the first start only, ~1-3 s)
     # before it builds the in-memory one: that costs ~1 s of CPU and 40+ MiB the daemon never gets
-    # back, where waiting costs neither; kept under the daemon's hard timeout for one decision.
-    BUILD_WAIT = 4.0
+    # back, where waiting costs neither. Waiting and then building must both fit in the daemon's hard
+    # timeout for one decision (5 s) on a loaded machine.
+    BUILD_WAIT = 2.0
 
     def _open_disk(self, build: bool = True, wait: bool = False) -> bool:
         """Open the disk index; with `build` False (a decision's path, when `index_built` is given),
