@@ -34,6 +34,16 @@ WRAPPED = [
     "deno eval 'Deno.run({cmd: [\"rm\", \"-rf\", \"/home/dev\"]})'",
     "bun -e 'await Bun.$`rm -rf ~`'", "bun run --eval 'await Bun.$`rm -rf ~`'",
     "node -e 'import(\"zx\").then(({$}) => $`rm -rf ~`)'",
+    # secret injectors, version managers, job queues, locks and containers
+    "dotenv -- rm -rf ~", "dotenv -e .env.prod rm -rf ~", "dotenvx run -f .env -- rm -rf ~",
+    "aws-vault exec prod -- rm -rf ~", "chamber exec app -- rm -rf ~", "op run --env-file .env -- rm -rf ~",
+    "doppler run -- rm -rf ~", "doppler run --command 'rm -rf ~'", "infisical run --env=dev -- rm -rf ~",
+    "envchain aws rm -rf ~", "bundle exec rm -rf ~", "rbenv exec rm -rf ~", "pyenv exec rm -rf ~",
+    "pueue add -- rm -rf ~", "pueue add 'rm -rf ~'", "tsp rm -rf ~", "nq rm -rf ~", "hyperfine --runs 1 'rm -rf ~'",
+    "hyperfine --prepare 'rm -rf ~' 'true'", "gtimeout 5 rm -rf ~", "run-one rm -rf ~", "retry -t 3 -- rm -rf ~",
+    "lckdo /tmp/l rm -rf ~", "with-lock-ex /tmp/l rm -rf ~", "rlwrap rm -rf ~", "grc rm -rf ~",
+    "ssh-agent rm -rf ~", "ccache rm -rf ~", "distrobox enter box -- rm -rf ~", "incus exec c -- rm -rf ~",
+    "machinectl shell dev@ /bin/sh -c 'rm -rf ~'",
 ]
 
 
@@ -50,6 +60,8 @@ def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge_command, cmd):
     "npx -c 'npm test'", "yarn exec tsc", "xvfb-run -a npm test", "dbus-launch --exit-with-session gnome-session",
     "capsh --print", "setpriv --no-new-privs make", "make SHELL=/bin/bash", "deno eval 'console.log(1)'",
     "deno eval 'new Deno.Command(\"git\", {args: [\"status\"]}).outputSync()'", "bun -e 'await Bun.$`ls ${dir}`'",
+    "op run --env-file .env -- npm test", "bundle exec rspec", "dotenv -- npm run dev", "pyenv exec python -m pytest",
+    "hyperfine 'make build' 'cargo build'", "eval $(ssh-agent -s)", "chamber exec app", "pueue add -- cargo test",
 ])
 def test_everyday_runners_stay_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd
@@ -61,6 +73,11 @@ def test_everyday_runners_stay_quiet(judge_command, cmd):
     (["bunx", "@scope/tool@1.2", "a"], ("argv", ["tool", "a"])),
     (["uv", "tool", "run", "ruff", "check"], ("argv", ["ruff", "check"])),
     (["nix-shell", "--run", "make test"], ("shell", ["make test"])),
+    (["aws-vault", "exec", "prod", "--", "kubectl", "get", "pods"], ("argv", ["kubectl", "get", "pods"])),
+    (["aws-vault", "exec", "-d", "1h", "prod", "kubectl"], ("argv", ["kubectl"])),
+    (["chamber", "exec", "svc-a", "svc-b"], None),  # its services; the command only ever follows `--`
+    (["pueue", "add", "make test"], ("shell", ["make test"])),
+    (["hyperfine", "-w", "3", "a", "b"], ("shell", ["a\nb"])),
     (["uv", "pip", "install", "x"], None),
     (["npm", "install"], None),
 ])

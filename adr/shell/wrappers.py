@@ -78,6 +78,17 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "prlimit": (frozenset({"-p", "--pid"}), 0),
     "numactl": (frozenset({"-C", "--cpunodebind", "-m", "--membind", "-N", "-p", "--preferred", "-i",
                            "--interleave", "--physcpubind"}), 0),
+    "gtimeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),  # GNU timeout on macOS (coreutils)
+    "run-one": (frozenset(), 0),
+    "lckdo": (frozenset({"-w"}), 1),  # lckdo [-q] [-w] LOCKFILE CMD
+    "with-lock-ex": (frozenset(), 1),
+    "rlwrap": (frozenset({"-f", "-H", "-l", "-P", "-S", "-C", "-D", "-g", "-h", "-p", "-q", "-s", "-t", "-w", "-z",
+                          "-e", "-O", "-M", "-m", "-o"}), 0),
+    "grc": (frozenset({"-c", "--config"}), 0),
+    "ssh-agent": (frozenset({"-a", "-E", "-P", "-t", "-O"}), 0),  # ssh-agent CMD: CMD runs with the agent
+    "ccache": (frozenset(), 0),
+    "tsp": (frozenset({"-L", "-D", "-N", "-E"}), 0),  # task spooler: queues CMD
+    "nq": (frozenset(), 0),
 }
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
@@ -572,10 +583,87 @@ def _after_options(rest: "list[str]", valued: frozenset[str]) -> "list[str]":
     return []
 
 
+_HYPERFINE_VALUED = frozenset({"-w", "--warmup", "-m", "--min-runs", "-M", "--max-runs", "-r", "--runs", "-s", "--setup",
+                               "-p", "--prepare", "-c", "--cleanup", "-P", "--parameter-scan", "-D", "--parameter-step-size",
+                               "-L", "--parameter-list", "-S", "--shell", "--style", "--sort", "-u", "--time-unit",
+                               "--export-asciidoc", "--export-csv", "--export-json", "--export-markdown",
+                               "--export-orgmode", "--output", "--input", "-n", "--command-name"})
+_HYPERFINE_RUNS = frozenset({"-s", "--setup", "-p", "--prepare", "-c", "--cleanup"})  # their values run too
+
+
+def _hyperfine_commands(rest: "list[str]") -> "list[str]":
+    out: list[str] = []
+    i = 0
+    while i < len(rest) and len(out) < 16:
+        a = rest[i]
+        if a in _HYPERFINE_VALUED:
+            if a in _HYPERFINE_RUNS and i + 1 < len(rest):
+                out.append(rest[i + 1])
+            i += 2
+            continue
+        if not a.startswith("-"):
+            out.append(a)
+        i += 1
+    return out
+
+
 def _package_bin(spec: str) -> str:
     """`rimraf@5`, `@scope/tool@1.2` → the command the package installs (its name, unscoped)."""
     name = spec.rsplit("@", 1)[0] if spec.count("@") > (1 if spec.startswith("@") else 0) else spec
     return name.rsplit("/", 1)[-1]
+
+
+# secret injectors, version managers, job queues and containers that run `[--] CMD…`:
+# (options taking a value, operands before the command; -1: the command only ever follows `--`)
+_DASHDASH: dict[tuple[str, str], tuple[frozenset[str], int]] = {
+    ("aws-vault", "exec"): (frozenset({"-d", "--duration", "--region", "-t", "--mfa-token", "--backend", "--prompt"}), 1),
+    ("chamber", "exec"): (frozenset({"-b", "--backend", "--pristine"}), -1),  # its services, then `--`
+    ("dotenv", ""): (frozenset({"-e", "-v", "-c", "-p"}), 0),
+    ("dotenvx", "run"): (frozenset({"-f", "--env-file", "-e", "--env", "--convention", "-fk", "--env-keys-file"}), 0),
+    ("op", "run"): (frozenset({"--env-file", "--account"}), 0),
+    ("doppler", "run"): (frozenset({"-p", "--project", "-c", "--config", "--token", "--scope", "--mount",
+                                    "--name-transformer", "--fallback"}), 0),
+    ("infisical", "run"): (frozenset({"--env", "--path", "--projectId", "--token", "--domain", "--tags"}), 0),
+    ("teller", "run"): (frozenset({"-c", "--config"}), 0),
+    ("summon", ""): (frozenset({"-f", "-p", "--provider", "-D", "--environment"}), 0),
+    ("berglas", "exec"): (frozenset(), 0),
+    ("envchain", ""): (frozenset(), 1),  # envchain NAMESPACE CMD
+    ("pueue", "add"): (frozenset({"-w", "--working-directory", "-l", "--label", "-g", "--group", "-a", "--after",
+                                  "-d", "--delay", "-o", "--priority"}), 0),
+    ("retry", ""): (frozenset({"-t", "--times", "-d", "--delay", "-u", "--until", "-w", "--while"}), 0),
+    ("distrobox", "enter"): (frozenset({"-n", "--name", "-a", "--additional-flags"}), 1),
+    ("incus", "exec"): (frozenset({"--env", "--cwd", "--user", "--group", "--mode"}), 1),
+    ("lxc", "exec"): (frozenset({"--env", "--cwd", "--user", "--group", "--mode"}), 1),
+    ("machinectl", "shell"): (frozenset({"-E", "--setenv", "--uid"}), 1),
+    ("bundle", "exec"): (frozenset({"--gemfile"}), 0),
+    **{(m, "exec"): (frozenset(), 0) for m in ("rbenv", "pyenv", "nodenv", "goenv", "jenv", "plenv", "phpenv", "opam",
+                                               "stack", "cabal", "rustup")},
+}
+
+
+def _dashdash_command(prog: str, sub: str, rest: "list[str]") -> "tuple[str, list[str]] | None":
+    key = (prog, sub) if (prog, sub) in _DASHDASH else (prog, "")
+    valued, lead = _DASHDASH[key]
+    tail = rest[1:] if key[1] else rest
+    if key == ("doppler", "run") or key == ("infisical", "run"):
+        for j, a in enumerate(tail):
+            if a == "--":
+                break
+            if a == "--command" and j + 1 < len(tail):
+                return ("shell", [tail[j + 1]])
+            if a.startswith("--command="):
+                return ("shell", [a.split("=", 1)[1]])
+    if "--" in tail:
+        inner = tail[tail.index("--") + 1:]
+    elif lead < 0:
+        return None
+    else:
+        inner = _after_options(tail, valued)[lead:]
+    if not inner:
+        return None
+    if len(inner) == 1 and " " in inner[0]:
+        return ("shell", inner)  # `pueue add 'CMD ARGS'`, `retry 'CMD'`: one string is a command line
+    return ("argv", inner)
 
 
 def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]] | None":
@@ -586,6 +674,11 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         return None
     prog, rest = argv[0], list(argv[1:])
     sub = rest[0] if rest else ""
+    if (prog, sub) in _DASHDASH or (prog, "") in _DASHDASH:
+        return _dashdash_command(prog, sub, rest)
+    if prog == "hyperfine":  # each operand is a command line it runs (and times)
+        cmds = _hyperfine_commands(rest)
+        return ("shell", ["\n".join(cmds)]) if cmds else None
     if (prog, sub) in _RUNNERS or (prog, "") in _PACKAGE_RUNNERS or (prog, sub) in _PACKAGE_RUNNERS:
         pkg = (prog, "") in _PACKAGE_RUNNERS or (prog, sub) in _PACKAGE_RUNNERS
         key = (prog, "") if (prog, "") in _PACKAGE_RUNNERS else (prog, sub)
