@@ -576,6 +576,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "via": _c_regex("via"),
         "dynamic": _c_bool("dynamic"),
         "stdin": _c_regex("stdin_text"),
+        # what a database client's statements do, however they are spelled (adr/engine/sqltext.py)
+        "sql_effect": _c_names_any("sql_effects"),
         "env": _c_regex_each("env"),
         "runs_downloaded": _c_bool("runs_downloaded"),
         "piped": _c_bool("piped"),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
 from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS
+from adr.engine.sqltext import effects as sql_effects
 from adr.engine.secretenv import (code_sends_foreign, command_sends_foreign, fed_names, only_own_services,
                                   token_stays_with_service)
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
@@ -380,6 +381,11 @@ class CommandSubject:
                 continue
             out.append((a, normalize(a, self.cwd, self.home)))
         return out
+
+    @lazy
+    def sql_effects(self) -> tuple[str, ...]:
+        """What a database client's statements do: drop, delete-all, writes-file … (adr/engine/sqltext.py)."""
+        return sql_effects(self.program, self.args_tuple, self.stdin_text)
 
     @lazy
     def paths(self) -> tuple[str, ...]:
