@@ -518,12 +518,18 @@ class _Walker:
             if len(prev) != 1 or len(cur) != 1:
                 continue
             nxt = cur[0]
-            if prev[0].argv[:1] == ["find"] and nxt.argv and nxt.argv[0] in effects.DELETERS \
+            lister = _as_find(prev[0].argv)
+            if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
-                # `find . -name '*.db' | xargs rm`: what find prints is deleted
+                # `find . -name '*.db' | xargs rm`, `git ls-files | xargs rm`: what is listed is deleted,
+                # as by `find … -exec rm {} +` (judged as that command too)
                 rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
-                self.add_effects(effects.find_deletes(_find_printing_removed(prev[0].argv[1:]) + ["-exec", "rm"]
-                                                      + (["-r"] if rec else []) + [";"]), "find", via)
+                found = _find_printing_removed(lister[1:])
+                self.add_effects(effects.find_deletes(found + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
+                                 "find", via)
+                argv = ["find", *found, "-exec", "rm", *(["-r"] if rec else []), "{}", "+"]
+                self.finish(argv, " ".join(argv), _join_via(via, prev[0].argv[0] + " | xargs"), depth + 1, False,
+                            upstream=("xargs",))
             elif prev[0].argv[:1] in (["find"], ["ls"]) and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and (_changes_its_operands(nxt.argv[0].rsplit("/", 1)[-1], nxt.argv[1:])
                          or nxt.argv[0] in effects.DELETERS):
@@ -1224,7 +1230,10 @@ class _Walker:
                 srcs, dest = pos, tdir
             elif len(pos) >= 2:
                 srcs, dest = pos[:-1], pos[-1]
-                self.writes.append(FileWrite(dest, None, by=prog, via=via))
+                # `cp /dev/null .env`: the destination is emptied
+                self.writes.append(FileWrite(dest, "" if srcs == ["/dev/null"] else None, by=prog, via=via))
+                if srcs == ["/dev/null"]:
+                    return
             else:
                 return
             # into a folder, each source lands under its own name: `cp /tmp/.bashrc ~` writes ~/.bashrc
@@ -1295,6 +1304,9 @@ class _Walker:
             return
         if prog == "cat" and args and all(a in self.procsubs for a in args):
             d.output = "".join(self.procsubs[a] + "\n" for a in args)  # `cat <(echo …)`
+            return
+        if prog == "cat" and args and not d.args_dynamic and all(a == "/dev/null" for a in args):
+            d.output = ""  # `cat /dev/null > .env`: the file is emptied
             return
         if prog in ("sed", "gsed") and not d.args_dynamic:
             self.sed_commands(d, via, depth)
@@ -2959,6 +2971,16 @@ def _fd_as_find(args: "list[str]") -> str:
         else:
             tests += ["-regex", ".*" + pattern + ".*"]
     return " ".join(_sh_quote(w) for w in ["find", *(paths or ["."]), *tests, "-exec", *cmd, "{}", "+"])
+
+
+def _as_find(argv: "list[str]") -> "list[str] | None":
+    """A lister's argv as the find command that lists the same files: find itself, and `git ls-files`
+    without a pathspec or filter (every tracked file: `find . -type f`, near enough); None otherwise."""
+    if argv[:1] == ["find"]:
+        return list(argv)
+    if argv[:2] == ["git", "ls-files"] and all(a in ("-z", "--cached", "-c", "--full-name") for a in argv[2:]):
+        return ["find", ".", "-type", "f"]
+    return None
 
 
 def _find_printing_removed(args: "list[str]") -> "list[str]":
