@@ -167,11 +167,12 @@ def _slow_checker(tmp_path):
     return c, go, t
 
 
-def test_a_check_waits_for_the_disk_index_being_built(tmp_path):
+def test_a_check_waits_for_the_disk_index_being_built(tmp_path, monkeypatch):
     """A fresh daemon builds its index in the background (seconds): an install judged meanwhile waits
     for the file rather than building the in-memory indexes (~1 s of CPU, 40+ MiB kept for good)."""
     import threading
     from adr.supply.typosquat import _MemoryIndex
+    monkeypatch.setattr(TyposquatChecker, "BUILD_WAIT", 300.0)  # (the bound is the next test's)
     c, go, t = _slow_checker(tmp_path)
     threading.Timer(0.3, go.set).start()
     assert c.check("reqeusts", "pypi").target == "requests"  # answered once the build is done
