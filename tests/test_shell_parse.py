@@ -258,3 +258,15 @@ def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
     finally:
         _parse_mod._PLAIN_MAX = saved
     assert fast == slow, text
+
+
+def test_an_export_earlier_on_the_line_reaches_later_commands_env():
+    """`export TF_CLI_ARGS=-auto-approve; terraform destroy` destroys without a prompt: the variables
+    rules read are passed on to every later command; a plain assignment (not exported) is not."""
+    from adr.shell.parse import parse
+    cmds = {c.argv[0]: c for c in parse("export TF_CLI_ARGS=-auto-approve FOO=1; terraform destroy").commands}
+    assert cmds["terraform"].env == ("TF_CLI_ARGS=-auto-approve",)
+    cmds = {c.argv[0]: c for c in parse("TF_CLI_ARGS=-auto-approve; terraform destroy").commands}
+    assert cmds["terraform"].env == ()
+    cmds = {c.argv[0]: c for c in parse("declare -x LD_PRELOAD=/tmp/x.so; ls").commands}
+    assert cmds["ls"].env == ("LD_PRELOAD=/tmp/x.so",)

@@ -129,6 +129,7 @@ class _Walker:
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
+        self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.nodes = 0
@@ -331,6 +332,10 @@ class _Walker:
                         self.env.pop(name, None)
                         self.var_alias[name] = "$" + target
                     argv.append(f"{name}={self.env.get(name, '')}" if name in self.env else self.text(c))
+                    if argv[0] == "export" or argv[0] in ("declare", "typeset") and any(
+                            self.text(w).startswith("-") and "x" in self.text(w) for w in node.named_children
+                            if w.type == "word"):
+                        self.exported.add(name)
                 else:
                     vals, _ = self.word(c, via, depth, sd + 1)
                     argv.extend(vals)
@@ -968,8 +973,14 @@ class _Walker:
                 f.downstream.append(prog)
         for k, v in local_env.items():
             self.env_hook(k, v, via, depth, draft[0] if draft else None)
+        inherited = {k: v for k, v in self.env.items() if k in self.exported and k not in local_env
+                     and _INHERITED_ENV.fullmatch(k)} if self.exported else {}
+        if draft and inherited:
+            # `export TF_CLI_ARGS=-auto-approve; terraform destroy`: what an earlier export hands every
+            # later command (only the variables rules read: a line's whole environment is not copied)
+            draft[0].env = tuple(f"{k}={v}" for k, v in inherited.items())
         if draft and local_env:
-            draft[0].env = tuple(f"{k}={v}" for k, v in local_env.items())
+            draft[0].env = tuple(draft[0].env) + tuple(f"{k}={v}" for k, v in local_env.items())
             self.git_env_options(draft[0], local_env, via, depth)
         elif not draft and local_env:
             # `LD_PRELOAD=/x.so` with no command: an assignment statement
@@ -2971,6 +2982,13 @@ def _fd_as_find(args: "list[str]") -> str:
         else:
             tests += ["-regex", ".*" + pattern + ".*"]
     return " ".join(_sh_quote(w) for w in ["find", *(paths or ["."]), *tests, "-exec", *cmd, "{}", "+"])
+
+
+# exported variables that change what a later command on the line does, passed on as its env
+_INHERITED_ENV = re.compile(r"TF_CLI_ARGS\w*|PULUMI_SKIP_CONFIRMATIONS|PULUMI_\w*YES\w*|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH"
+                            r"|DYLD_\w+|GCONV_PATH|GIT_SSH(?:_COMMAND)?|GIT_EXEC_PATH|GIT_CONFIG_\w+|BASH_ENV|ENV"
+                            r"|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|RUBYOPT|HISTFILE|HISTSIZE|PROMPT_COMMAND"
+                            r"|npm_config_\w+|NPM_CONFIG_\w+|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|CARGO_\w+")
 
 
 def _as_find(argv: "list[str]") -> "list[str] | None":
