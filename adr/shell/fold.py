@@ -20,13 +20,12 @@ MAX_TOKENS = 20_000
 MAX_VALUE = 64 * 1024  # characters of one folded value
 MAX_DEPTH = 40
 
-# worth folding only when one of these appears (most one-liners have none: nothing to do)
-# worth folding only when the code names one of these (substring tests: cheap) or concatenates a
-# string literal (most one-liners do neither: nothing to do)
+# worth folding only when the code names one of these (substring tests: cheap), concatenates a
+# string literal or assigns one to a name (`c='curl …|sh'; os.system(c)`): most one-liners do none
 _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
                "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
                "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(")
-_HINT = re.compile(r"""["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*(?:[rbuRBU]{1,2})?["'`]|["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
 def worth_folding(code: str) -> bool:

@@ -233,6 +233,10 @@ def _requote(code: str) -> str:
         end = code.find(closer, m.end())
         if end < 0 or end - m.end() > 4000:
             continue
+        if code.startswith("qx", m.start()) and "`" not in code[m.end():end]:
+            out.append(code[pos:m.start()] + "`" + code[m.end():end] + "`")  # qx{…} runs, as `…` does
+            pos = end + 1
+            continue
         body = code[m.end():end].replace("\\", "\\\\").replace('"', '\\"')
         out.append(code[pos:m.start()] + '"' + body + '"')
         pos = end + 1
@@ -254,6 +258,8 @@ def spawned_commands(language: str, code: str) -> list[str]:
     out: list[str] = []
     for m in _LIST_CALL_RE.finditer(code):
         parts = [_unq(s) for s in _STR_ONLY.finditer(m.group(1))]
+        if len(parts) > 2 and _PATH_THEN_ARGV.match(code, m.start()):
+            parts = parts[1:]  # execlp("sh", "sh", "-c", …): a path, then the argv (its own argv[0])
         if len(parts) > 1:
             # "~" is the home folded from os.homedir() / expanduser (adr.shell.fold): kept a home
             out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in parts))
@@ -294,7 +300,29 @@ def spawned_commands(language: str, code: str) -> list[str]:
             out.append(re.sub(r"\{([^{}]*)\}", lambda w: shlex.quote(w.group(1)), words))
     if language == "awk":
         out = [s for s in out]  # awk system("…") caught by _CALL_RE
+    if language in _SWEPT and _RUNS_COMMANDS.search(code):
+        # code that can run commands, reaching the call some way the patterns above do not read
+        # (`from os import system as s`, getattr(os, 'system'), call_user_func("system", …), a
+        # command built into a list first): each string literal that reads as a command line is
+        # judged as one — inert text (a message, a path) judges as nothing
+        for m in _STR_ONLY.finditer(code):
+            lit = _unq(m)
+            if len(out) >= 32:
+                break
+            if 4 <= len(lit) <= 4000 and _COMMANDISH.search(lit) and not any(lit in o for o in out):
+                out.append(lit)
     return out[:32]
+
+
+_SWEPT = frozenset({"python", "node", "perl", "ruby", "php"})
+_PATH_THEN_ARGV = re.compile(r"(?:execl|execv|spawnl|spawnv|posix_spawn)")
+_RUNS_COMMANDS = re.compile(
+    r"\b(?:system|popen\w*|exec|execl[ep]*|execv[ep]*|exec(?:Sync|File|FileSync)|spawn\w*|posix_spawn\w*|subprocess|"
+    r"child_process|Open3|Kernel|IO\.popen|shell_exec|passthru|proc_open|pcntl_exec|call_user_func\w*|public_send|"
+    r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
+# a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
+# message), then arguments or shell syntax
+_COMMANDISH = re.compile(r"^\s*[a-z0-9_./~][\w./~-]*(?:\s+\S|\s*[|;&><]|$)")
 
 
 # how code reads one environment variable, per language ({n}: the name, escaped)
