@@ -189,6 +189,10 @@ def test_the_wait_for_the_disk_index_is_bounded(tmp_path, monkeypatch):
     c, go, t = _slow_checker(tmp_path)
     assert c.check("reqeusts", "pypi").target == "requests"  # answered while the build is still going
     assert isinstance(c._idx["pypi"], _MemoryIndex) and c._disk is None
+    # one wait per checker: the next ecosystem's first check does not wait again (it would hang here)
+    monkeypatch.setattr(TyposquatChecker, "BUILD_WAIT", 3600.0)
+    assert c.check("crossenv", "npm").target == "cross-env"
+    assert isinstance(c._idx["npm"], _MemoryIndex) and c._disk is None
     go.set()
     t.join(120)
     assert c._disk and not isinstance(c._idx["pypi"], _MemoryIndex)

@@ -9,7 +9,8 @@ and each statement is classified:
 * drop, truncate, drop-column — a database, schema, table, keyspace, collection, role or column goes
 * delete-all, update-all — a DELETE/UPDATE with no WHERE, or one whose WHERE holds for every row
   (`WHERE 1=1`, `WHERE id=5 OR 1=1`, `WHERE true`)
-* writes-file — the server writes a file (`COPY … TO '/x'`, `SELECT … INTO OUTFILE`)
+* writes-file — the server writes a file (`COPY … TO '/x'`, `SELECT … INTO OUTFILE`; sqlite's own
+  `.output FILE` is the client's, judged with its shell escapes)
 * runs-program — the server or client runs a program (`COPY … PROGRAM`, psql `\\!`, sqlite `.system`)
 * privilege — a role made superuser, or everything granted
 """
@@ -56,7 +57,7 @@ def _always_true(where: str) -> bool:
     return False
 
 
-_WRITES_FILE = re.compile(r"(?is)^copy\s.*\bto\s+(?:'|e')|\binto\s+(?:outfile|dumpfile)\s|^\.(?:output|once)\s+\S"
+_WRITES_FILE = re.compile(r"(?is)^copy\s.*\bto\s+(?:'|e')|\binto\s+(?:outfile|dumpfile)\s"
                           r"|\blo_export\s*\(|\bpg_file_write\s*\(")
 _RUNS_PROGRAM = re.compile(r"(?is)^copy\s.*\b(?:from|to)\s+program\s|^\\!|^\.(?:system|shell)\s|\bsys_exec\s*\(|"
                            r"\bxp_cmdshell\b|\bsys_eval\s*\(")

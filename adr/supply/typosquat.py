@@ -190,6 +190,7 @@ class TyposquatChecker:
         self._build_lock = threading.RLock()
         self._warming = threading.Event()  # warm() is building or opening the disk index
         self._settled = threading.Event()  # ... and has finished (the file is open, or unavailable)
+        self._waited = False  # a check has waited for the build already
 
     # How long a check waits for a disk index that warm() is building (the first start only, ~1-3 s)
     # before it builds the in-memory one: that costs ~1 s of CPU and 40+ MiB the daemon never gets
@@ -201,8 +202,9 @@ class TyposquatChecker:
         """Open the disk index; with `build` False (a decision's path, when `index_built` is given),
         only one that is already built — a missing one leaves `_disk` undecided for warm(). With
         `wait`, a build warm() has under way is waited for (at most BUILD_WAIT seconds)."""
-        if (self._disk is None and wait and self._warming.is_set() and not self._settled.is_set()
+        if (self._disk is None and wait and not self._waited and self._warming.is_set() and not self._settled.is_set()
                 and self._index_built is not None and self._index_built() is None):
+            self._waited = True  # once: a build that outlasts one wait is not waited for again
             self._build_lock.release()  # warm() takes it to swap indexes once the file is open
             try:
                 self._settled.wait(self.BUILD_WAIT)
