@@ -111,3 +111,12 @@ def test_a_long_value_under_a_pattern_operator_is_unknown_not_slow():
     assert expand_param("${x^^}", big.get) is None  # longer than any computed value is kept
     line = "x=" + "a" * 4000 + "; echo ${x//b/c} ${x%%*b} ${x##b*}"
     assert parse(line).commands  # (a quadratic walk over 4,000 characters would take seconds here)
+
+
+def test_the_last_part_cut_off_a_path_is_its_parent():
+    """`rm -rf "${PWD%/*}"` deletes the folder above the project, as `rm -rf ..` does."""
+    from adr.shell.params import expand_param
+    assert expand_param("${PWD%/*}", lambda n: None) == ("./..", True)
+    assert expand_param("${HOME%/*}", lambda n: "~" if n == "HOME" else None) == ("~/..", False)
+    assert expand_param("${X%/*}", lambda n: None) == ("${X}/..", True)
+    assert expand_param("${X%/*}", lambda n: "/a/b" if n == "X" else None) == ("/a", False)

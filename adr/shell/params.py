@@ -115,6 +115,9 @@ def expand_param(text: str, lookup: Callable[[str], "str | None"]) -> "tuple[str
     if op in (":+", "+"):
         # set: the word; unknown: the word as well (what the line would run in the worse case)
         return word, value is None
+    if op == "%" and word in ("/*", "/*/") and (value is None or value == HOME_MARK):
+        # `${PWD%/*}`, `${HOME%/*}`: the last part cut off a path is its parent folder
+        return (HOME_MARK if value == HOME_MARK else "." if name == "PWD" else plain) + "/..", value is None
     if value is None:
         # `${XDG_RUNTIME_DIR%/}`: trimming a slash or a suffix keeps the variable's place
         return (plain, True) if op in ("%", "%%", "#", "##") else None

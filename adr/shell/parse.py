@@ -1284,6 +1284,9 @@ class _Walker:
         if prog == "pwd" and all(a in ("-L", "-P") for a in args):
             d.output = "."  # the working directory, wherever a `cd` before it left the line
             return
+        if prog == "dirname" and args and not d.args_dynamic and not any(a.startswith("-") for a in args):
+            d.output = "".join(_parent(a) + "\n" for a in args[:16])  # `rm -rf $(dirname $(pwd))`
+            return
         if prog == "printf":
             if args and args[0] == "-v":
                 # printf -v NAME FMT …: NAME holds what it would print (`printf -v p '%s/.ssh/x' ~`)
@@ -2989,6 +2992,16 @@ _INHERITED_ENV = re.compile(r"TF_CLI_ARGS\w*|PULUMI_SKIP_CONFIRMATIONS|PULUMI_\w
                             r"|DYLD_\w+|GCONV_PATH|GIT_SSH(?:_COMMAND)?|GIT_EXEC_PATH|GIT_CONFIG_\w+|BASH_ENV|ENV"
                             r"|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|RUBYOPT|HISTFILE|HISTSIZE|PROMPT_COMMAND"
                             r"|npm_config_\w+|NPM_CONFIG_\w+|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|CARGO_\w+")
+
+
+def _parent(path: str) -> str:
+    """What `dirname PATH` prints, keeping `.`, `..` and `~` relative: the parent of the working
+    directory is `..`, not `.`."""
+    p = path.rstrip("/") or "/"
+    if p in (".", "..", "~") or p.endswith(("/.", "/..")):
+        return p + "/.."
+    head = posixpath.dirname(p)
+    return head if head else "."
 
 
 def _as_find(argv: "list[str]") -> "list[str] | None":
