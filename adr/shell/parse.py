@@ -1284,7 +1284,8 @@ class _Walker:
         if prog == "pwd" and all(a in ("-L", "-P") for a in args):
             d.output = "."  # the working directory, wherever a `cd` before it left the line
             return
-        if prog == "dirname" and args and not d.args_dynamic and not any(a.startswith("-") for a in args):
+        if prog == "dirname" and args and not d.args_dynamic and not any(
+                a.startswith("-") or any(c in a for c in "$`{}*?[") for a in args):
             d.output = "".join(_parent(a) + "\n" for a in args[:16])  # `rm -rf $(dirname $(pwd))`
             return
         if prog == "printf":
