@@ -70,6 +70,11 @@ def test_denies_trip_the_breaker_for_that_session_only_until_the_human_resets_it
 
 def test_a_quota_asks_past_its_limit(daemon):
     home = daemon.home
+    # the quota is the subject here, not a fresh daemon's first-run typosquat index build: on a loaded
+    # machine that build can outlast a decision (which then asks, tests/test_supply_typosquat.py)
+    from adr.supply.typoindex import ensure
+    from adr.paths import DATA_DIR
+    assert ensure(get_paths({"ADR_HOME": str(home)}).cache_dir, DATA_DIR) is not None
     assert hook(home, "pip install requests", "inst") == "allow"
     assert hook(home, "npm install lodash", "inst") == "allow"
     assert hook(home, "pip install rich", "inst") == "ask"

@@ -85,6 +85,8 @@ class Budget:
             if self.deadline is not None:
                 self.deadline = self.clock() + GRACE_SECONDS
 # file extension → language, so code written to a file is read by the script rules
+MAX_WRITTEN_SCRIPT = 256 * 1024  # characters of a written script judged as what it will run
+_NO_HONEST_USE = frozenset({"reverse-shell", "exfiltration"})  # denied in a script as soon as it is written
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
                ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
                ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
@@ -577,7 +579,8 @@ class _Run:
         if fs.kind not in ("write", "edit") or not fs.content or depth > 1:
             return
         # a file that runs later: what is written into it is judged as what will run
-        if self.e._executes_later is not None and self.e._executes_later.search(fs.path):
+        later = self.e._executes_later is not None and self.e._executes_later.search(fs.path)
+        if later:
             self.shell(fs.content, note=f"written to {fs.path}", depth=depth + 1)
         base = posixpath.basename(fs.path)
         if base == "package.json":
@@ -591,6 +594,23 @@ class _Run:
             self.check(self.e._index.by_on.get("script", _EMPTY),
                        ScriptSubject(lang, fs.content, f"written to {fs.path}", self.cwd, self.home, self.t),
                        note or f"written to {fs.path}")
+        if lang and not later and len(fs.content) <= MAX_WRITTEN_SCRIPT:
+            # a script written now runs later — by the agent (judged again then), CI or a person. What
+            # has no honest use in a script (a reverse shell, secrets or the environment sent away) is
+            # denied now; the rest — an installer's `curl | sh`, a deploy's force-push — is judged
+            # when the script runs (quiet writes, strict execution)
+            if lang == "shell":
+                lines = [fs.content]
+            else:
+                from adr.shell.fold import fold
+                from adr.shell.interpreters import spawned_commands
+                lines = spawned_commands(lang, fold(lang, fs.content))[:16]
+            before = set(self.found)
+            for line in lines:
+                self.shell(line, note=f"written to {fs.path}", depth=depth + 1)
+            for rid in [r for r in self.found if r not in before and (self.found[r].action is not RuleAction.DENY
+                                                                       or not _NO_HONEST_USE & set(self.found[r].tags))]:
+                del self.found[rid]
 
 
 def _file_url_path(url: str) -> str:
@@ -615,8 +635,14 @@ def _shebang_language(content: str) -> str | None:
     if not first:
         return None
     prog = first[-1] if first[0].endswith("/env") and len(first) > 1 else first[0]
+    name = prog.rsplit("/", 1)[-1]
+    if name in _SHELL_NAMES:
+        return "shell"
     from adr.shell.interpreters import language_of
-    return language_of(prog.rsplit("/", 1)[-1])
+    return language_of(name)
+
+
+_SHELL_NAMES = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "busybox"})
 
 
 def _note(note: str, via: str) -> str:

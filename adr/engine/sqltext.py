@@ -29,6 +29,7 @@ _TEXT_OPTIONS = ("-c", "--command", "--execute", "--eval", "-q", "--query", "-Q"
 _NO_E = frozenset({"psql", "pgcli", "psql16", "usql"})
 _NO_Q = frozenset({"psql", "pgcli", "mysql", "mariadb", "mycli", "psql16"})  # their -q is "quiet"
 _POSITIONAL_SQL = frozenset({"sqlite3", "sqlite", "duckdb", "litecli", "spatialite"})  # DB, then SQL
+_EMBEDDED = _POSITIONAL_SQL
 _HASH_COMMENTS = frozenset({"mysql", "mariadb", "mycli", "clickhouse-client", "clickhouse"})
 _MONGO = frozenset({"mongo", "mongosh"})
 
@@ -47,12 +48,48 @@ _LITERAL_TRUE = re.compile(r"(?is)^(?:true|not\s+false|1|1\s*(?:<>|!=)\s*0|(\d+)
 _OR = re.compile(r"(?i)\bor\b")
 
 
+_AND = re.compile(r"(?i)\band\b")
+_COMPARE = re.compile(r"(?is)^(-?\d+(?:\.\d+)?|'[^']*'|\w+)\s*(=|==|<>|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?|'[^']*'|\w+)$")
+_ALWAYS = re.compile(r"(?is)^(?:null\s+is\s+null|(\d+)\s+in\s*\(\s*\1\s*\)|exists\s*\(\s*select\s+1\s*\))$")
+
+
+def _literal_truth(part: str) -> bool:
+    """A comparison that holds whatever the row: of two literals (`2>1`, `'x'<>'y'`), of a column
+    with itself (`id=id`), or a truth constant."""
+    part = part.strip()
+    while part.startswith("(") and part.endswith(")"):
+        part = part[1:-1].strip()
+    m = _LITERAL_TRUE.match(part)
+    if m and (m.group(1) is None or m.group(1) == m.group(2)) and (m.group(3) is None or m.group(3) == m.group(4)) \
+            and (m.group(5) is None or m.group(5) == m.group(6)):
+        return True
+    if _ALWAYS.match(part):
+        return True
+    c = _COMPARE.match(part)
+    if c is None:
+        return False
+    a, op, b = c.group(1), c.group(2), c.group(3)
+    if a.lower() == b.lower() and not a[:1].isdigit() and not a.startswith("'"):
+        return op in ("=", "==", "<=", ">=")  # a column compared with itself (NULLs aside)
+    def val(x: str) -> "float | str | None":
+        if x.startswith("'"):
+            return x[1:-1]
+        try:
+            return float(x)
+        except ValueError:
+            return None
+    va, vb = val(a), val(b)
+    if va is None or vb is None or type(va) is not type(vb):
+        return False
+    return {"=": va == vb, "==": va == vb, "<>": va != vb, "!=": va != vb, "<": va < vb, ">": va > vb,  # type: ignore[operator]
+            "<=": va <= vb, ">=": va >= vb}[op]  # type: ignore[operator]
+
+
 def _always_true(where: str) -> bool:
-    """Does a WHERE clause hold for every row? (a literal truth, alone or OR-ed in: `1=1`, `id=5 OR 'a'='a'`)"""
-    for part in _OR.split(where):
-        m = _LITERAL_TRUE.match(part.strip().strip("()").strip())
-        if m and (m.group(1) is None or m.group(1) == m.group(2)) and (m.group(3) is None or m.group(3) == m.group(4)) \
-                and (m.group(5) is None or m.group(5) == m.group(6)):
+    """Does a WHERE clause hold for every row? A literal truth alone, OR-ed in (`id=5 OR 1=1`, `||`),
+    or every AND-ed part one (`1=1 AND 2>1`)."""
+    for part in _OR.split(where.replace("||", " or ")):
+        if all(_literal_truth(c) for c in _AND.split(part)):
             return True
     return False
 
@@ -67,6 +104,25 @@ _MONGO_DROP = re.compile(r"dropDatabase|\bdropDatabase\s*:|\[\s*['\"]dropDatabas
                          r"|\bdrop\s*:\s*['\"]")
 _MONGO_ALL = re.compile(r"\b(?:deleteMany|remove|updateMany|update)\s*\(\s*\{\s*\}|\bdeleteMany\s*:\s*\{\s*filter\s*:\s*\{\s*\}"
                         r"|\b(?:deleteMany|remove)\s*\(\s*\{\s*_id\s*:\s*\{\s*\$exists\s*:\s*(?:true|1)\s*\}\s*\}")
+
+
+# short options that take a value (the rest of a cluster is then that value, not more flags)
+_VALUED_LETTERS = {
+    "psql": frozenset("dhpUfoLTvPFR"), "pgcli": frozenset("dhpUfoLTvPFR"), "psql16": frozenset("dhpUfoLTvPFR"),
+    "mysql": frozenset("uhPpDSO"), "mariadb": frozenset("uhPpDSO"), "mycli": frozenset("uhPpDS"),
+}
+_VALUED_DEFAULT = frozenset("dhpUuPDS")
+
+
+def _cluster_text(name: str, arg: str, opts: "tuple[str, ...]") -> "str | None":
+    """The statement text a flag cluster carries ("" — in the next word; None — none)."""
+    valued = _VALUED_LETTERS.get(name, _VALUED_DEFAULT)
+    for k in range(1, len(arg)):
+        if "-" + arg[k] in opts:
+            return arg[k + 1:]
+        if arg[k] in valued or not arg[k].isalpha():
+            return None
+    return None
 
 
 def statements(program: str, args: "tuple[str, ...]", stdin: str = "") -> "list[str]":
@@ -86,6 +142,16 @@ def statements(program: str, args: "tuple[str, ...]", stdin: str = "") -> "list[
             texts.append(a.split("=", 1)[1])
         elif len(a) > 2 and not a.startswith("--") and a[:2] in opts:
             texts.append(a[2:])  # `-e'DROP DATABASE x'`, `-cDROP …`
+        elif len(a) > 2 and a[0] == "-" and a[1] != "-":
+            # a cluster of flags ending in a text option: `psql -Xc"DROP …"`, `mysql -vvve"…"`, `-qAtc SQL`
+            got = _cluster_text(name, a, opts)
+            if got == "":
+                if i + 1 < len(args):
+                    texts.append(args[i + 1])
+                    i += 2
+                    continue
+            elif got is not None:
+                texts.append(got)
         elif not a.startswith("-"):
             positionals.append(a)
         i += 1
@@ -139,8 +205,8 @@ def effects(program: str, args: "tuple[str, ...]", stdin: str = "") -> "tuple[st
             w = _WHERE.search(m.group(1))
             if w is None or _always_true(w.group(1)):
                 found["update-all"] = None
-        if _WRITES_FILE.search(st):
-            found["writes-file"] = None
+        if _WRITES_FILE.search(st) and name not in _EMBEDDED:
+            found["writes-file"] = None  # (duckdb/sqlite: the "server" is this process, exporting a file)
         if _RUNS_PROGRAM.search(st):
             found["runs-program"] = None
         if _PRIVILEGE.search(st):
