@@ -46,6 +46,30 @@ def language_of(program: str) -> str | None:
     return e[0] if e is not None else None
 
 
+# options that take the next word as a value, per language (so a value is never taken for a script)
+_VALUED = {
+    "python": frozenset({"-W", "-X", "--check-hash-based-pycs"}),
+    "php": frozenset({"-d", "-c", "-z"}),
+    "ruby": frozenset({"-I", "-r", "-E", "--encoding", "-C", "-F", "-K"}),
+    "perl": frozenset({"-I", "-M", "-m"}),
+    "node": frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
+                       "--env-file", "--title", "--input-type", "--stack-size"}),
+}
+
+
+def _cluster_code(arg: str, flags: "frozenset[str] | tuple[str, ...]", valued: "frozenset[str]") -> "str | None":
+    """`-Ic'code'`: a few flags, then the code option with its code attached (None: not that)."""
+    if len(arg) < 4 or arg[0] != "-" or arg[1] == "-":
+        return None
+    for k in range(1, min(len(arg) - 1, 6)):
+        c = arg[k]
+        if not c.isalpha() or ("-" + c) in valued:
+            return None
+        if ("-" + c) in flags:
+            return arg[k + 1:] if k > 1 else None  # (k == 1: the plain attached form, handled before)
+    return None
+
+
 def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
     """(language, code) when argv carries code inline; None when it runs a file or stdin."""
     e = _entry(program)
@@ -74,23 +98,31 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
         if lang == "node" and program.startswith("deno") and list(args[:1]) == ["eval"] and len(args) > 1:
             code = next((a for a in args[1:] if not a.startswith("-")), None)
             return (lang, code) if code is not None else None  # deno eval [opts] CODE
+        skip = False
+        valued = _VALUED.get(lang, frozenset())
         for i, a in enumerate(args):
+            if skip:
+                skip = False
+                continue
             if a in flags and i + 1 < len(args):
                 return lang, args[i + 1]
             # combined short flags: python -Sc 'code', perl -we 'code'
             if re.fullmatch(r"-[A-Za-z]{2,4}", a) and ("-" + a[-1]) in flags and i + 1 < len(args):
                 return lang, args[i + 1]
-            # attached: ruby -e'code', perl -e'code'
+            # attached: ruby -e'code', perl -e'code', python -c'code'; after flags: python -Ic'code'
             for f in flags:
-                if len(f) == 2 and a.startswith(f) and len(a) > 2 and lang != "python":
+                if len(f) == 2 and a.startswith(f) and len(a) > 2:
                     return lang, a[2:]
+            code = _cluster_code(a, flags, valued)
+            if code:
+                return lang, code
             for f in flags:
                 if f.startswith("--") and a.startswith(f + "="):
                     return lang, a.split("=", 1)[1]
             if not a.startswith("-"):
                 return None  # a script file: code not inline
-            if a in ("-M", "-I", "-r", "--require", "-W", "-X") and lang in ("perl", "ruby", "python", "node"):
-                continue
+            if a in valued:
+                skip = True  # its value is the next word (`php -d x=1 -r CODE`, `node -r mod -e CODE`)
         return None
     return None
 
