@@ -44,6 +44,10 @@ WRAPPED = [
     "lckdo /tmp/l rm -rf ~", "with-lock-ex /tmp/l rm -rf ~", "rlwrap rm -rf ~", "grc rm -rf ~",
     "ssh-agent rm -rf ~", "ccache rm -rf ~", "distrobox enter box -- rm -rf ~", "incus exec c -- rm -rf ~",
     "machinectl shell dev@ /bin/sh -c 'rm -rf ~'",
+    # the tool's own options before its subcommand
+    "aws-vault --debug exec prod -- rm -rf ~", "chamber -r 3 exec svc -- rm -rf ~", "op --account x run -- rm -rf ~",
+    "doppler --config dev run -- rm -rf ~", "bundle _2.4.0_ exec rm -rf ~", "dotenv -f .env run rm -rf ~",
+    "dotenv run rm -rf ~", "retry -m 3 rm -rf ~", "lckdo -w /tmp/l rm -rf ~", "machinectl -q shell c /usr/bin/rm -rf ~",
 ]
 
 
@@ -62,6 +66,7 @@ def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge_command, cmd):
     "deno eval 'new Deno.Command(\"git\", {args: [\"status\"]}).outputSync()'", "bun -e 'await Bun.$`ls ${dir}`'",
     "op run --env-file .env -- npm test", "bundle exec rspec", "dotenv -- npm run dev", "pyenv exec python -m pytest",
     "hyperfine 'make build' 'cargo build'", "eval $(ssh-agent -s)", "chamber exec app", "pueue add -- cargo test",
+    "dotenv -f .env run npm test", "aws-vault --debug exec prod -- aws s3 ls",
 ])
 def test_everyday_runners_stay_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd

@@ -80,7 +80,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
                            "--interleave", "--physcpubind"}), 0),
     "gtimeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),  # GNU timeout on macOS (coreutils)
     "run-one": (frozenset(), 0),
-    "lckdo": (frozenset({"-w"}), 1),  # lckdo [-q] [-w] LOCKFILE CMD
+    "lckdo": (frozenset({"-W"}), 1),  # lckdo [-q] [-w] [-W SEC] LOCKFILE CMD
     "with-lock-ex": (frozenset(), 1),
     "rlwrap": (frozenset({"-f", "-H", "-l", "-P", "-S", "-C", "-D", "-g", "-h", "-p", "-q", "-s", "-t", "-w", "-z",
                           "-e", "-O", "-M", "-m", "-o"}), 0),
@@ -619,6 +619,7 @@ _DASHDASH: dict[tuple[str, str], tuple[frozenset[str], int]] = {
     ("aws-vault", "exec"): (frozenset({"-d", "--duration", "--region", "-t", "--mfa-token", "--backend", "--prompt"}), 1),
     ("chamber", "exec"): (frozenset({"-b", "--backend", "--pristine"}), -1),  # its services, then `--`
     ("dotenv", ""): (frozenset({"-e", "-v", "-c", "-p"}), 0),
+    ("dotenv", "run"): (frozenset({"-f", "--file"}), 0),
     ("dotenvx", "run"): (frozenset({"-f", "--env-file", "-e", "--env", "--convention", "-fk", "--env-keys-file"}), 0),
     ("op", "run"): (frozenset({"--env-file", "--account"}), 0),
     ("doppler", "run"): (frozenset({"-p", "--project", "-c", "--config", "--token", "--scope", "--mount",
@@ -630,7 +631,8 @@ _DASHDASH: dict[tuple[str, str], tuple[frozenset[str], int]] = {
     ("envchain", ""): (frozenset(), 1),  # envchain NAMESPACE CMD
     ("pueue", "add"): (frozenset({"-w", "--working-directory", "-l", "--label", "-g", "--group", "-a", "--after",
                                   "-d", "--delay", "-o", "--priority"}), 0),
-    ("retry", ""): (frozenset({"-t", "--times", "-d", "--delay", "-u", "--until", "-w", "--while"}), 0),
+    ("retry", ""): (frozenset({"-t", "--times", "-d", "--delay", "-u", "--until", "-w", "--while", "-m", "--max",
+                               "-x", "--max-time", "-b", "--backoff"}), 0),
     ("distrobox", "enter"): (frozenset({"-n", "--name", "-a", "--additional-flags"}), 1),
     ("incus", "exec"): (frozenset({"--env", "--cwd", "--user", "--group", "--mode"}), 1),
     ("lxc", "exec"): (frozenset({"--env", "--cwd", "--user", "--group", "--mode"}), 1),
@@ -639,6 +641,9 @@ _DASHDASH: dict[tuple[str, str], tuple[frozenset[str], int]] = {
     **{(m, "exec"): (frozenset(), 0) for m in ("rbenv", "pyenv", "nodenv", "goenv", "jenv", "plenv", "phpenv", "opam",
                                                "stack", "cabal", "rustup")},
 }
+
+
+_DASHDASH_PROGS = frozenset(p for p, _ in _DASHDASH)
 
 
 def _dashdash_command(prog: str, sub: str, rest: "list[str]") -> "tuple[str, list[str]] | None":
@@ -674,8 +679,17 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         return None
     prog, rest = argv[0], list(argv[1:])
     sub = rest[0] if rest else ""
-    if (prog, sub) in _DASHDASH or (prog, "") in _DASHDASH:
-        return _dashdash_command(prog, sub, rest)
+    if prog in _DASHDASH_PROGS:
+        # the tool's own options may come first: `aws-vault --debug exec P -- …`, `op --account x run -- …`,
+        # `bundle _2.4.0_ exec …`
+        for k, a in enumerate(rest[:6]):
+            if (prog, a) in _DASHDASH:
+                return _dashdash_command(prog, a, rest[k:])
+            if a == "--" or not (a.startswith("-") or (prog == "bundle" and a.startswith("_"))
+                                 or k > 0 and rest[k - 1].startswith("-") and "=" not in rest[k - 1]):
+                break
+        if (prog, "") in _DASHDASH:
+            return _dashdash_command(prog, "", rest)
     if prog == "hyperfine":  # each operand is a command line it runs (and times)
         cmds = _hyperfine_commands(rest)
         return ("shell", ["\n".join(cmds)]) if cmds else None
