@@ -978,7 +978,7 @@ class _Walker:
         if draft and inherited:
             # `export TF_CLI_ARGS=-auto-approve; terraform destroy`: what an earlier export hands every
             # later command (only the variables rules read: a line's whole environment is not copied)
-            draft[0].env = tuple(f"{k}={v}" for k, v in inherited.items())
+            draft[0].env = tuple(draft[0].env) + tuple(f"{k}={v}" for k, v in inherited.items())
         if draft and local_env:
             draft[0].env = tuple(draft[0].env) + tuple(f"{k}={v}" for k, v in local_env.items())
             self.git_env_options(draft[0], local_env, via, depth)
@@ -1032,6 +1032,8 @@ class _Walker:
         d = _Draft(argv=list(u.argv), raw=raw, via=via, depth=depth,
                    sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers, program_path=u.program_path,
                    upstream=list(upstream), args_dynamic=args_dynamic)
+        if u.env:
+            d.env = u.env  # `env TF_CLI_ARGS=-auto-approve terraform destroy`: as a prefix assignment
         if any(ch in d.argv[0] for ch in "*?[") and d.argv[0] not in ("[", "[["):
             # `/???/???/c?rl`: the shell expands the glob to a real program
             hit = glob_program(d.argv[0])

@@ -210,6 +210,7 @@ class Unwrapped:
     shell_strings: tuple[str, ...] = ()  # `su -c STRING`: to be parsed as shell
     env_split: bool = False  # env -S: the string was split into argv
     chdir: str = ""  # `env -C DIR`, `nsenter --wd=DIR`, `unshare -w DIR`: where the command runs
+    env: tuple[str, ...] = ()  # `env NAME=VALUE … cmd`: what the command's environment gains
 
 
 def basename(prog: str) -> str:
@@ -248,6 +249,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     args = list(argv)
     last: list[str] = []  # the last wrapper's own argv: what runs when nothing follows it
     chdir = ""
+    assigns: list[str] = []
     for _ in range(16):  # bounded: wrappers of wrappers
         if not args:
             break
@@ -414,6 +416,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 i += 1  # `env - cmd`: -i spelled as a lone dash
                 continue
             if prog == "env" and _ASSIGN_RE.match(a):
+                if len(assigns) < 64:
+                    assigns.append(a)
                 i += 1
                 continue
             split_text = None
@@ -493,7 +497,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     elif last and not shell_strings:
         args = last  # `sudo -l`, `sudo su -`: the wrapper itself is what runs
         wrappers = wrappers[:-1]
-    return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings), chdir=chdir)
+    return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings), chdir=chdir,
+                     env=tuple(assigns))
 
 
 # wrappers' options that run the command in another directory (its relative paths are from there)
