@@ -12,6 +12,7 @@ import base64
 import binascii
 import posixpath
 import re
+import shlex
 import threading
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -524,6 +525,9 @@ class _Walker:
                 continue
             nxt = cur[0]
             lister = _as_find(prev[0].argv)
+            if lister is None and i >= 2 and len(stages[i - 2]) == 1 and prev[0].argv[:1] and \
+                    prev[0].argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in prev[0].argv[1:]):
+                lister = _as_find(stages[i - 2][0].argv)  # `find . | sort | xargs rm`: every line passes
             if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
                 # `find . -name '*.db' | xargs rm`, `git ls-files | xargs rm`: what is listed is deleted,
@@ -3007,11 +3011,19 @@ def _parent(path: str) -> str:
     return head if head else "."
 
 
+_PASSTHROUGH = frozenset({"sort", "uniq", "tee", "cat", "tac", "shuf"})  # stages that keep every line
+
+
 def _as_find(argv: "list[str]") -> "list[str] | None":
-    """A lister's argv as the find command that lists the same files: find itself, and `git ls-files`
-    without a pathspec or filter (every tracked file: `find . -type f`, near enough); None otherwise."""
+    """A lister's argv as the find command that lists the same files: find itself, fd (as find), `rg
+    --files` and `git ls-files` without a pathspec or filter (every file: `find . -type f`, near
+    enough); None otherwise."""
     if argv[:1] == ["find"]:
         return list(argv)
+    if argv[:1] in (["fd"], ["fdfind"]):
+        return shlex.split(_fd_as_find(list(argv[1:]) + ["-X", "true"]))[:-4]  # (its -exec tail dropped)
+    if argv[:1] == ["rg"] and "--files" in argv and not any(not a.startswith("-") for a in argv[1:]):
+        return ["find", ".", "-type", "f"]
     if argv[:2] == ["git", "ls-files"] and all(a in ("-z", "--cached", "-c", "--full-name") for a in argv[2:]):
         return ["find", ".", "-type", "f"]
     return None
