@@ -49,3 +49,13 @@ def test_a_command_the_code_runs_is_judged(judge_command, cmd):
 @pytest.mark.parametrize("cmd", QUIET)
 def test_code_running_ordinary_commands_stays_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd
+
+
+def test_backticks_in_python_are_text_not_commands():
+    """Markdown-style backticks in a Python comment run nothing (they do in perl, ruby and php), so
+    code without a way to run commands is not swept for command-like strings."""
+    from adr.shell.interpreters import can_run_commands, spawned_commands
+    code = "# The code calculates `first_dum_pos` here\nprint('rm -rf build')\n"
+    assert not can_run_commands(code, "python")
+    assert spawned_commands("python", code) == []
+    assert can_run_commands("my $x = `id`;", "perl")

@@ -603,8 +603,9 @@ class _Run:
                 lines = [fs.content]
             else:
                 from adr.shell.fold import fold
-                from adr.shell.interpreters import spawned_commands
-                lines = spawned_commands(lang, fold(lang, fs.content))[:16]
+                from adr.shell.interpreters import can_run_commands, spawned_commands
+                # (most code runs no command: nothing to fold or sweep — the common case stays cheap)
+                lines = spawned_commands(lang, fold(lang, fs.content))[:16] if can_run_commands(fs.content, lang) else []
             before = set(self.found)
             for line in lines:
                 self.shell(line, note=f"written to {fs.path}", depth=depth + 1)

@@ -25,11 +25,16 @@ MAX_DEPTH = 40
 _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
                "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
                "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(")
-_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*(?:[rbuRBU]{1,2})?["'`]|["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+# a name assigned a string literal matters only in code that can run a command with it
+_ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*(?:[rbuRBU]{1,2})?["'`]""")
+_RUNS_HINT = re.compile(r"\b(?:system|popen|exec|execl\w*|execv\w*|execSync|execFile\w*|spawn\w*|subprocess|child_process|"
+                        r"Open3|shell_exec|passthru|proc_open|call_user_func\w*|public_send)\b|`|\bqx\b")
+_HINT = re.compile(r"""["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
 def worth_folding(code: str) -> bool:
-    return any(w in code for w in _HINT_WORDS) or _HINT.search(code) is not None
+    return any(w in code for w in _HINT_WORDS) or _HINT.search(code) is not None or (
+        _ASSIGN_HINT.search(code) is not None and _RUNS_HINT.search(code) is not None)
 
 
 Value = Union[str, int, bytes, list]

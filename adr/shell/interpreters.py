@@ -332,7 +332,7 @@ def spawned_commands(language: str, code: str) -> list[str]:
             out.append(re.sub(r"\{([^{}]*)\}", lambda w: shlex.quote(w.group(1)), words))
     if language == "awk":
         out = [s for s in out]  # awk system("…") caught by _CALL_RE
-    if language in _SWEPT and _RUNS_COMMANDS.search(code):
+    if language in _SWEPT and can_run_commands(code, language):
         # code that can run commands, reaching the call some way the patterns above do not read
         # (`from os import system as s`, getattr(os, 'system'), call_user_func("system", …), a
         # command built into a list first): each string literal that reads as a command line is
@@ -341,9 +341,16 @@ def spawned_commands(language: str, code: str) -> list[str]:
             lit = _unq(m)
             if len(out) >= 32:
                 break
-            if 4 <= len(lit) <= 4000 and _COMMANDISH.search(lit) and not any(lit in o for o in out):
+            if 4 <= len(lit) <= 1024 and "\n" not in lit and _COMMANDISH.search(lit) and not any(lit in o for o in out):
                 out.append(lit)
     return out[:32]
+
+
+def can_run_commands(code: str, language: str) -> bool:
+    """Does the code name a way to run a command (system, exec*, subprocess, child_process …; backticks
+    and qx only where they run one: perl, ruby, php)?"""
+    rx = _RUNS_COMMANDS if language in ("perl", "ruby", "php") else _RUNS_CALLS
+    return rx.search(code[:200_000]) is not None
 
 
 _SWEPT = frozenset({"python", "node", "perl", "ruby", "php"})
@@ -352,6 +359,7 @@ _RUNS_COMMANDS = re.compile(
     r"\b(?:system|popen\w*|exec|execl[ep]*|execv[ep]*|exec(?:Sync|File|FileSync)|spawn\w*|posix_spawn\w*|subprocess|"
     r"child_process|Open3|Kernel|IO\.popen|shell_exec|passthru|proc_open|pcntl_exec|call_user_func\w*|public_send|"
     r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
+_RUNS_CALLS = re.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax
 _COMMANDISH = re.compile(r"^\s*[a-z0-9_./~][\w./~-]*(?:\s+\S|\s*[|;&><]|$)")
