@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -11,6 +12,8 @@ import click
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.cli import main, output
 from adr.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("adr.check")
 
 MAX_LINE = 32 * 1024 * 1024  # one hook input (a 20 MB Write fits)
 _TOOL_KINDS = {"Write": ActionKind.FILE_WRITE, "Edit": ActionKind.FILE_EDIT, "Read": ActionKind.FILE_READ,
@@ -160,6 +163,10 @@ def run_batch(judge: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
                     result["error"] = judge.problem
         except (ValueError, TypeError, RecursionError, UnicodeDecodeError, KeyError) as e:
             result = {"decision": fail.value, "rule_ids": [], "error": f"bad input: {str(e)[:200]}"}
+        except Exception as e:  # a fault of adr's own on this line: its answer is the fail mode, the rest go on
+            log.exception("internal error judging a batch line")
+            result = {"decision": fail.value, "rule_ids": [],
+                      "error": f"internal error: {type(e).__name__}: {str(e)[:200]}"}
         out.write(json.dumps(result) + "\n")
     out.flush()
     return 0
