@@ -1329,6 +1329,9 @@ class _Walker:
         if prog == "cat" and args and not d.args_dynamic and all(a == "/dev/null" for a in args):
             d.output = ""  # `cat /dev/null > .env`: the file is emptied
             return
+        if prog in ("true", "false") and not args:
+            d.output = ""  # `true > .env`: so is this
+            return
         if prog in ("sed", "gsed") and not d.args_dynamic:
             self.sed_commands(d, via, depth)
             return
