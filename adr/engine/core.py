@@ -29,7 +29,7 @@ from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs
 from adr.engine.targets import CollectFull, Targets
 from adr.policy import decide as policy_decide
 from adr.shell.model import ParsedShell, SimpleCommand
-from adr.shell.parse import parse as parse_shell, recent as recent_parse, remember as remember_parse
+from adr.shell.parse import SHELLS, parse as parse_shell, recent as recent_parse, remember as remember_parse
 
 MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
 DEFAULT_WORK_UNITS = 4_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
@@ -637,13 +637,11 @@ def _shebang_language(content: str) -> str | None:
         return None
     prog = first[-1] if first[0].endswith("/env") and len(first) > 1 else first[0]
     name = prog.rsplit("/", 1)[-1]
-    if name in _SHELL_NAMES:
+    if name in SHELLS:
         return "shell"
     from adr.shell.interpreters import language_of
     return language_of(name)
 
-
-_SHELL_NAMES = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "busybox"})
 
 
 def _note(note: str, via: str) -> str:

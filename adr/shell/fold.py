@@ -27,14 +27,17 @@ _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64
                "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(")
 # a name assigned a string literal matters only in code that can run a command with it
 _ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*(?:[rbuRBU]{1,2})?["'`]""")
-_RUNS_HINT = re.compile(r"\b(?:system|popen|exec|execl\w*|execv\w*|execSync|execFile\w*|spawn\w*|subprocess|child_process|"
-                        r"Open3|shell_exec|passthru|proc_open|call_user_func\w*|public_send)\b|`|\bqx\b")
 _HINT = re.compile(r"""["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
-def worth_folding(code: str) -> bool:
+def worth_folding(code: str, language: str = "python") -> bool:
     return any(w in code for w in _HINT_WORDS) or _HINT.search(code) is not None or (
-        _ASSIGN_HINT.search(code) is not None and _RUNS_HINT.search(code) is not None)
+        _ASSIGN_HINT.search(code) is not None and _runs_commands(code, language))
+
+
+def _runs_commands(code: str, language: str) -> bool:
+    from adr.shell.interpreters import can_run_commands  # (the one list of calls that run a command)
+    return can_run_commands(code, language)
 
 
 Value = Union[str, int, bytes, list]
@@ -759,7 +762,7 @@ def fold(language: str, code: str) -> str:
 
 def _fold(language: str, code: str) -> str:
     code = fold_home(language, code)
-    if not worth_folding(code):
+    if not worth_folding(code, language):
         return code
     try:
         toks = _tokens(code, language)
