@@ -278,3 +278,36 @@ def test_name_index_spells_out_only_patterns_that_name_a_file():
     assert idx.candidates("~/*rc") == ()
     assert idx.candidates("~/.bashrc") == ()
     assert idx.candidates("~/**/.env") == ()
+
+
+def test_name_index_names_every_entry_a_wildcard_reaches_in_a_protected_files_folder():
+    """`cat ~/.config/gh/*` reads hosts.yml however little the wildcard spells; a last `**` is `*`
+    without globstar (and still every entry with it); a wildcard folder before a spelled-out file
+    name (`~/.config/*/hosts.yml`) names it too. A wildcard never reaches a leading dot it does not
+    spell, and a folder holding no protected file gets nothing."""
+    from adr.engine.pathnorm import NameIndex
+    idx = NameIndex(["~/.config/gh/hosts.yml", "~/.ssh/id_rsa", "~/.ssh/.hidden_key", "**/.env"])
+    assert idx.candidates("~/.config/gh/*") == ("~/.config/gh/hosts.yml",)
+    assert idx.candidates("~/.config/gh/h*") == ("~/.config/gh/hosts.yml",)
+    assert idx.candidates("~/.ssh/**") == ("~/.ssh/id_rsa",)
+    assert idx.candidates("~/.ssh/?d_*") == ("~/.ssh/id_rsa",)
+    assert idx.candidates("~/.ssh/.*") == ("~/.ssh/.hidden_key",)
+    assert idx.candidates("~/.config/*/hosts.yml") == ("~/.config/gh/hosts.yml",)
+    assert idx.candidates("~/.*/id_rsa") == ("~/.ssh/id_rsa",)
+    assert idx.candidates("~/*/id_rsa") == ()  # `*` does not match `.ssh`
+    assert idx.candidates("~/.config/*") == ()  # the folder above: no protected file lies there
+    assert idx.candidates("~/.config/*/*") == ()  # two wildcards spell nothing
+    assert idx.candidates("~/**/id_rsa") == ()
+
+
+@pytest.mark.parametrize("line", ["cat ~/.ssh/**", "cat ~/.config/gh/*", "cp ~/.ssh/?d_* /tmp/k/",
+                                  "tar czf /tmp/x.tgz ~/.config/gh/*", "cat ~/.config/*/hosts.yml",
+                                  "cat ~/.*/credentials", "cat ~/.aws/c*"])
+def test_a_wildcard_read_of_a_credential_folder_is_a_credential_read(judge_command, line):
+    v = judge_command(line)
+    assert "credentials.secret-file-read" in v.rule_ids, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", ["ls ~/.ssh/*", "cat src/*", "cat ~/*/credentials", "cat */config"])
+def test_wildcards_that_reach_no_credential_stay_quiet(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, line

@@ -689,21 +689,31 @@ class NameIndex:
                     self._paths.append(tuple(alt.split("/")))
         self._names = list(dict.fromkeys(self._names))
         self._paths = list(dict.fromkeys(self._paths))
+        self._dirs = frozenset("/".join(p[:-1]) for p in self._paths)  # the protected files' folders
         self._memo: dict[str, tuple[str, ...]] = {}
 
     @staticmethod
-    def _fits(pattern: str, name: str) -> bool:
-        if not has_glob(pattern):
-            return pattern == name
-        if name.startswith(".") and not pattern.startswith("."):
+    def _spells(pattern: str) -> bool:
+        """Two literal characters before the first wildcard: `*`, `*.json`, `s*` are wildcards, not
+        spellings of one name."""
+        return len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) >= 2
+
+    @classmethod
+    def _fits(cls, pattern: str, name: str) -> bool:
+        if has_glob(pattern) and not cls._spells(pattern):
             return False
-        if len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) < 2:
-            return False  # `*`, `*.json`, `s*`: a wildcard, not a spelling of one name
-        return _seg_regex(_seg_tokens(pattern)).fullmatch(name) is not None
+        return cls._fits_any(pattern, name)
 
     def candidates(self, target: str) -> "tuple[str, ...]":
-        if not has_glob(target) or "**" in target or len(target) > 1024:
+        if not has_glob(target) or len(target) > 1024:
             return ()
+        head, _, last = target.rpartition("/")
+        if "**" in head:
+            return ()
+        if "**" in last:
+            # without globstar (bash's default) `**` is `*`; with it, a last `**` still names every
+            # entry of the folder it ends in (`cat ~/.ssh/**`)
+            target = head + "/" + re.sub(r"\*{2,}", "*", last) if head else re.sub(r"\*{2,}", "*", last)
         got = self._memo.get(target)
         if got is not None:
             return got
@@ -713,15 +723,30 @@ class NameIndex:
         self._memo[target] = got
         return got
 
+    @staticmethod
+    def _fits_any(pattern: str, name: str) -> bool:
+        """Does bash's expansion of `pattern` (one segment) include `name`? A wildcard never matches a
+        leading dot unless the pattern spells it."""
+        if not has_glob(pattern):
+            return pattern == name
+        if name.startswith(".") and not pattern.startswith("."):
+            return False
+        return _seg_regex(_seg_tokens(pattern)).fullmatch(name) is not None
+
     def _candidates(self, target: str) -> "tuple[str, ...]":
         segs = target.split("/")
         # every wildcard segment must spell a name (two literal characters before its wildcard): most
-        # patterns (`*.py`, `src/*`) spell none and cost nothing more
-        if any(has_glob(g) and len(re.split(r"[*?\[]", g, maxsplit=1)[0]) < 2 for g in segs):
-            return ()
+        # patterns (`*.py`, `src/*`) spell none and cost nothing more…
+        # …and a wildcard folder counts when the file's name is spelled out (`~/.config/*/hosts.yml`),
+        # as does any wildcard in a protected file's own literal folder (`cat ~/.config/gh/*`): bash
+        # expands them to that file (a wildcard never matches a leading dot unless it spells it)
+        if has_glob(segs[-1]):
+            if any(has_glob(g) and not self._spells(g) for g in segs[:-1]) or \
+                    not self._spells(segs[-1]) and "/".join(segs[:-1]) not in self._dirs:
+                return ()
         out: list[str] = []
         for p in self._paths:
-            if len(p) == len(segs) and all(a == b or (has_glob(a) and self._fits(a, b)) for a, b in zip(segs, p)):
+            if len(p) == len(segs) and all(a == b or (has_glob(a) and self._fits_any(a, b)) for a, b in zip(segs, p)):
                 out.append("/".join(p))
         if not has_glob("/".join(segs[:-1])):
             out += ["/".join(segs[:-1] + [n]) for n in self._names if self._fits(segs[-1], n)]
