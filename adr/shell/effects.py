@@ -247,12 +247,24 @@ def _sed_script_text(script: str) -> str | None:
     return "\n".join(parts) if parts else None
 
 
+# a sed script that deletes every line: `d`, `1,$d`, `0,$ d`, `/^/d`, `/.*/d`, `$!d;d` …
+_SED_ALL_LINES = r"(?:[01]\s*,\s*\$|/\^?(?:\.\*)?\$?/|\$!)?"
+_SED_DELETES_ALL = re.compile(rf"\s*(?:{_SED_ALL_LINES}\s*[dD]\s*(?:;|\n|$)\s*)+")
+
+
 def _sed_effects(args: list[str]) -> list[Effect]:
     sa = sedlib.parse_args(args)
     if not sa.inplace:
         return []
-    content = _sed_script_text("\n".join(sa.scripts)) if sa.scripts and not sa.script_file else None
+    script = "\n".join(sa.scripts)
+    if sa.scripts and not sa.script_file and (_SED_DELETES_ALL.fullmatch(script) or sa.quiet and not _SED_PRINTS.search(script)):
+        # `sed -i d .env`, `sed -ni '' .env`: every line goes, the file is left empty
+        return [Effect("write", f, "") for f in sa.files[:MAX_EFFECTS]]
+    content = _sed_script_text(script) if sa.scripts and not sa.script_file else None
     return [Effect("edit", f, content) for f in sa.files[:MAX_EFFECTS]]
+
+
+_SED_PRINTS = re.compile(r"[pPlwWaicr=]|s(.).*\1.*\1")  # -n leaves only what is printed, appended or written
 
 
 _AWK_OUT = re.compile(r"""\bprint[f]?\b\s*\(?((?:[^>|;}"]|"(?:[^"\\]|\\.)*")*?)\)?\s*(>>|>|\|)\s*"([^"]+)\"""")
@@ -765,6 +777,10 @@ _ANY_DELETE_CALL = re.compile(r"""\b(?:remove|unlink|rmtree|rmdir|removedirs|rmS
 _WRITE_CALL = re.compile(r"""\.\s*(?:write|puts|print|writelines|syswrite)\s*\(?\s*""" + _S + r"""|\bprint\s+(?:\{\s*\$?\w+\s*\}|\$?[A-Z_]\w*|\$\w+)\s+""" + _S + r"""|\bfwrite\s*\(\s*\$\w+\s*,\s*""" + _S)
 
 
+# anything that could put text into an opened file (a variable's text, a dump, a copy, a print)
+_ANY_OUTPUT = re.compile(r"write|dump|print|put|copy|send|say\b|<<|>>|truncate|pipe|stream", re.I)
+
+
 def _unesc(s: str) -> str:
     if "\\" not in s:
         return s
@@ -800,6 +816,8 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
                 content = ""
             elif mode is not None:
                 content = written  # what .write(…) / print F … put in the opened file
+                if content is None and mode.strip("bt") in ("w", ">") and not _ANY_OUTPUT.search(code):
+                    content = ""  # `open('.env', 'w')` and nothing written: the file is emptied
             else:
                 content = None
             append = bool(d.get("append") or d.get("append2") or (mode and ("a" in mode or mode == ">>")))

@@ -681,6 +681,10 @@ class _Walker:
         target.redirects.append(Redirect(op or ">", path, fd))
         if op == "<" and fd in ("", "0"):
             self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
+            if path == "/dev/null" and target.stdin_text is None and not target.upstream and target.argv \
+                    and target.argv[0] in _EMPTY_FROM_NOTHING:
+                target.stdin_text = ""  # `tee .env < /dev/null`: it reads nothing, so writes nothing
+                self.feed(target, "", depth)
         if target.argv and target.argv[0] in DOWNLOADERS and op in (">", ">>", ">|", "&>") and fd in ("", "1"):
             self.downloaded[_plain_path(path)] = target.argv[0]
             url = next((a for a in target.argv[1:] if "://" in a), None)
@@ -694,6 +698,8 @@ class _Walker:
             # carry a line of shell), `exec 3>>~/.bashrc` (whatever `>&3` sends later); only stdout's
             # content is known
             content = target.output if fd in ("", "1") and op != "<>" else None
+            if content is None and op in (">", ">|", "&>") and fd in ("", "1") and _reads_own_output(target, path):
+                content = ""  # `grep -v X .env > .env`: the shell empties .env before grep reads it
             self.writes.append(FileWrite(path, content, append=op.endswith(">>"), by=target.argv[0] if target.argv else "",
                                          via=via))
 
@@ -3015,6 +3021,22 @@ def _parent(path: str) -> str:
 
 
 _PASSTHROUGH = frozenset({"sort", "uniq", "tee", "cat", "tac", "shuf"})  # stages that keep every line
+# programs that read their file operands (or stdin) and print what they read, transformed
+_FILTERS = _PASSTHROUGH - {"tee"} | {"grep", "egrep", "fgrep", "rg", "sed", "gsed", "awk", "gawk", "mawk", "nawk",
+                                     "head", "tail", "cut", "tr", "jq", "yq", "column", "fmt", "fold", "nl", "rev",
+                                     "expand", "unexpand", "paste", "comm", "join", "iconv", "envsubst", "base64",
+                                     "xxd", "od", "strings", "sops", "openssl", "gpg"}
+
+
+def _reads_own_output(d: "_Draft", path: str) -> bool:
+    """Does this filter read the very file its stdout is truncating? (`sort .env > .env`,
+    `sed 's/a/b/' F > F`, `cat < F > F`: the shell empties F first, so F ends up empty.)"""
+    if not d.argv or d.args_dynamic or d.argv[0] not in _FILTERS or any(c in path for c in "*?[{$`"):
+        return False
+    same = path.removeprefix("./")
+    return any(a.removeprefix("./") == same for a in d.argv[1:] if not a.startswith("-")) or \
+        any(r.op == "<" and r.target.removeprefix("./") == same for r in d.redirects)
+_EMPTY_FROM_NOTHING = _PASSTHROUGH | {"head", "tail", "dd"}  # print (or write) nothing when stdin is empty
 
 
 def _as_find(argv: "list[str]") -> "list[str] | None":

@@ -1,0 +1,66 @@
+"""A file emptied by any spelling is the same loss as deleting it (issue: detection, item 4).
+
+`: > .env` and `truncate -s0 .env` were already read as emptying; these are the other ways a line
+leaves .env, a repository file or a startup file empty: tee with nothing on stdin, a sed script
+that deletes every line, a filter reading the file its own output truncates (`grep -v X .env >
+.env`, the classic mistake: the shell empties the file before the filter reads it), and
+interpreter code that opens the file for writing and writes nothing."""
+from __future__ import annotations
+
+import pytest
+
+from adr.actions import Decision
+
+EMPTIED = [
+    "tee .env < /dev/null",
+    "< /dev/null tee .env",
+    "tee ~/.bashrc </dev/null >/dev/null",
+    "cat < /dev/null > .env",
+    "sort < /dev/null > .git/config",
+    "dd of=.env < /dev/null",
+    "sed -i d .env",
+    "sed -i '1,$d' .env",
+    "sed -i -e '/.*/d' .env",
+    "sed -i '/^/d' ~/.bashrc",
+    "sed -ni '' .env",
+    "gsed -i'' -e d .env.local",
+    "sort .env > .env",
+    "grep -v DEBUG .env > .env",
+    "sed 's/a/b/' ./.env > .env",
+    "cat < .env > .env",
+    "jq . .git/config > .git/config",
+    "sort -u ~/.gitconfig > ~/.gitconfig",
+    "python3 -c \"open('.env','w')\"",
+    "python3 -c \"with open('.env', 'w'): pass\"",
+    "ruby -e \"File.open('.env','w')\"",
+    "perl -e 'open(F, \">\", \".env\")'",
+]
+
+KEPT = [
+    "tee app.log < /dev/null",  # an ordinary file
+    "tee -a .env < /dev/null",  # appending nothing
+    "echo KEY=1 | tee .env",
+    "tee .env <<< 'KEY=1'",
+    "sed -i '/^DEBUG=/d' .env",  # some lines go, not all
+    "sed -i 's/a/b/' .env",
+    "sed -ni '/KEY/p' .env",
+    "sort .env > .env.sorted",
+    "sort .env >> .env",
+    "sort -o .env .env",  # sort reads first, then writes
+    "echo .env > .env",  # echo does not read the file it names
+    "python3 -c \"open('.env','w').write(text)\"",
+    "python3 -c \"import json; json.dump(d, open('.env','w'))\"",
+    "ssh build-1 uptime < /dev/null",  # nothing is sent (as ssh -n)
+]
+
+
+@pytest.mark.parametrize("line", EMPTIED)
+def test_every_way_of_emptying_an_important_file_asks(judge_command, line):
+    v = judge_command(line)
+    assert v.decision is not Decision.ALLOW and "destruct.important-file-emptied" in v.rule_ids, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_writes_that_keep_the_content_stay_quiet(judge_command, line):
+    v = judge_command(line)
+    assert v.decision is Decision.ALLOW, (line, v.rule_ids)
