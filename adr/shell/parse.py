@@ -383,9 +383,15 @@ class _Walker:
         if body is None:
             return []
         self.var_alias.pop(name, None)
+        printed = _printed_paths(made[0]) if dynamic and len(made) == 1 and made[0].argv[:1] == ["ls"] else None
+        if name and printed and not values[1:] and values[0].startswith("$"):
+            values, dynamic = printed, False  # `for f in $(ls)`: the entries ls prints (as `ls | while read f`)
         if not name or dynamic or not values:
             self.env.pop(name, None)
-            return self.stmt(body, via, depth, sd + 1)
+            walked = self.stmt(body, via, depth, sd + 1)
+            if dynamic and len(made) == 1 and made[0].output is None:
+                self.loop_deletes(_as_find(made[0].argv), name, walked, via, depth)
+            return walked
         values = list(dict.fromkeys(values))
         runs = values[:MAX_LOOP_VALUES]
         if len(values) > MAX_LOOP_VALUES:
@@ -464,8 +470,30 @@ class _Walker:
             stages.append(self.stmt(n, via, depth, sd + 1))
             if i and n.type == "while_statement" and len(stages[i - 1]) == 1:
                 stages[i] += self.read_loop(n, _printed_paths(stages[i - 1][0]), via, depth, sd)
+                self.loop_deletes(_lister_through_filters(stages, i), _read_name(self.text(n.child_by_field_name("condition") or n)),
+                                  stages[i], via, depth)
         self.wire(stages, via, depth)
         return [d for s in stages for d in s]
+
+    def listed_deleted(self, lister: "list[str]", deleter: _Draft, via: str, depth: int) -> None:
+        """What a lister prints (`lister`: as the find command listing the same files) is deleted by
+        `deleter`, through xargs or a loop: judged as `find … -exec rm {} +` too."""
+        rec = any(effects.is_recursive_flag(a) for a in deleter.argv[1:])
+        found = _find_printing_removed(lister[1:])
+        self.add_effects(effects.find_deletes(found + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]), "find", via)
+        argv = ["find", *found, "-exec", "rm", *(["-r"] if rec else []), "{}", "+"]
+        self.finish(argv, " ".join(argv), via, depth + 1, False, upstream=("xargs",))
+
+    def loop_deletes(self, lister: "list[str] | None", name: str, drafts: "list[_Draft]", via: str, depth: int) -> None:
+        """`find … | while read f; do rm "$f"; done`, `for f in $(git ls-files); do rm "$f"; done`: a
+        deleter in the body given the loop's variable deletes what the lister printed."""
+        if lister is None or not name:
+            return
+        ref = re.compile(r"\$(?:\{)?" + re.escape(name) + r"(?![A-Za-z0-9_])")
+        for d in drafts:
+            if d.argv and d.argv[0] in effects.DELETERS and any(ref.search(a) for a in d.argv[1:]):
+                self.listed_deleted(lister, d, _join_via(via, f"{lister[0]} loop"), depth)
+                return
 
     def read_loop(self, node: ts.Node, words: "list[str] | None", via: str, depth: int, sd: int) -> list[_Draft]:
         """`find … | while read f; do … "$f"; done`: the body once more per path the producer prints
@@ -524,21 +552,12 @@ class _Walker:
             if len(prev) != 1 or len(cur) != 1:
                 continue
             nxt = cur[0]
-            lister = _as_find(prev[0].argv)
-            if lister is None and i >= 2 and len(stages[i - 2]) == 1 and prev[0].argv[:1] and \
-                    prev[0].argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in prev[0].argv[1:]):
-                lister = _as_find(stages[i - 2][0].argv)  # `find . | sort | xargs rm`: every line passes
+            lister = _lister_through_filters(stages, i)
             if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
                 # `find . -name '*.db' | xargs rm`, `git ls-files | xargs rm`: what is listed is deleted,
                 # as by `find … -exec rm {} +` (judged as that command too)
-                rec = any(effects.is_recursive_flag(a) for a in nxt.argv[1:])
-                found = _find_printing_removed(lister[1:])
-                self.add_effects(effects.find_deletes(found + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]),
-                                 "find", via)
-                argv = ["find", *found, "-exec", "rm", *(["-r"] if rec else []), "{}", "+"]
-                self.finish(argv, " ".join(argv), _join_via(via, prev[0].argv[0] + " | xargs"), depth + 1, False,
-                            upstream=("xargs",))
+                self.listed_deleted(lister, nxt, _join_via(via, prev[0].argv[0] + " | xargs"), depth)
             elif prev[0].argv[:1] in (["find"], ["ls"]) and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and (_changes_its_operands(nxt.argv[0].rsplit("/", 1)[-1], nxt.argv[1:])
                          or nxt.argv[0] in effects.DELETERS):
@@ -3021,6 +3040,7 @@ def _parent(path: str) -> str:
 
 
 _PASSTHROUGH = frozenset({"sort", "uniq", "tee", "cat", "tac", "shuf"})  # stages that keep every line
+_EMPTY_FROM_NOTHING = _PASSTHROUGH | {"head", "tail", "dd"}  # print (or write) nothing when stdin is empty
 # programs that read their file operands (or stdin) and print what they read, transformed
 _FILTERS = _PASSTHROUGH - {"tee"} | {"grep", "egrep", "fgrep", "rg", "sed", "gsed", "awk", "gawk", "mawk", "nawk",
                                      "head", "tail", "cut", "tr", "jq", "yq", "column", "fmt", "fold", "nl", "rev",
@@ -3036,7 +3056,65 @@ def _reads_own_output(d: "_Draft", path: str) -> bool:
     same = path.removeprefix("./")
     return any(a.removeprefix("./") == same for a in d.argv[1:] if not a.startswith("-")) or \
         any(r.op == "<" and r.target.removeprefix("./") == same for r in d.redirects)
-_EMPTY_FROM_NOTHING = _PASSTHROUGH | {"head", "tail", "dd"}  # print (or write) nothing when stdin is empty
+
+
+def _read_name(cond: str) -> str:
+    """The variable `read` sets in a while loop's condition (`read -r f`, `IFS= read -r -d '' f`)."""
+    argv = cond.split()
+    while argv and "=" in argv[0] and not argv[0].startswith("-"):
+        argv.pop(0)  # IFS= …
+    if not argv or argv[0] != "read":
+        return ""
+    names, skip = [], False
+    for a in argv[1:]:
+        if skip:
+            skip = False
+        elif a in ("-d", "-n", "-N", "-p", "-t", "-u", "-a", "-i"):
+            skip = True
+        elif not a.startswith("-"):
+            names.append(a)
+    return names[-1] if names and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", names[-1]) else ""
+
+
+def _lister_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] | None":
+    """The find command listing what reaches stage i: a lister right before it, or before stages that
+    keep every line (`sort`, `uniq`, `grep -v X`: nearly every line) or select some (`grep X`: as find's
+    `-path '*X*'`)."""
+    extra: list[str] = []
+    k = i - 1
+    while k >= 0 and len(stages[k]) == 1 and stages[k][0].argv:
+        d = stages[k][0]
+        lister = _as_find(d.argv)
+        if lister is not None:
+            return lister + extra
+        sel = _grep_selects(d.argv)
+        if d.argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in d.argv[1:]):
+            pass
+        elif sel is not None:
+            extra = sel + extra
+        else:
+            return None
+        k -= 1
+    return None
+
+
+def _grep_selects(argv: "list[str]") -> "list[str] | None":
+    """A grep stage as the find test it amounts to: `grep -v X` keeps nearly every line (no test),
+    `grep X` keeps the paths holding X (`-path '*X*'`, or `-path '*'` for a pattern that is no plain
+    text); None for what is no line filter (a file operand: it reads that file, not its stdin)."""
+    if not argv or argv[0] not in ("grep", "egrep", "fgrep", "rg"):
+        return None
+    opts = [a for a in argv[1:] if a.startswith("-")]
+    pos = [a for a in argv[1:] if not a.startswith("-")]
+    if len(pos) > 1 or any(a in ("-f", "--file") for a in opts):
+        return None
+    if any(a == "-v" or a == "--invert-match" or (a.startswith("-") and not a.startswith("--") and "v" in a)
+           for a in opts):
+        return []
+    if not pos and not any(a in ("-e", "--regexp") or a.startswith(("-e", "--regexp=")) for a in opts):
+        return None
+    text = re.sub(r"[^\w.-]", "", pos[0]) if pos else ""  # (`'\.pyc$'` → `*.pyc*`: some files, not all)
+    return ["-path", f"*{text}*" if text else "*"]
 
 
 def _as_find(argv: "list[str]") -> "list[str] | None":
@@ -3050,6 +3128,10 @@ def _as_find(argv: "list[str]") -> "list[str] | None":
     if argv[:1] == ["rg"] and "--files" in argv and not any(not a.startswith("-") for a in argv[1:]):
         return ["find", ".", "-type", "f"]
     if argv[:2] == ["git", "ls-files"] and all(a in ("-z", "--cached", "-c", "--full-name") for a in argv[2:]):
+        return ["find", ".", "-type", "f"]
+    if argv[:2] == ["git", "diff"] and any(a in ("--name-only", "--name-status") for a in argv[2:]) and \
+            not any(a == "--" or not a.startswith("-") and not a.startswith(("HEAD", "@")) for a in argv[2:]):
+        # the files with uncommitted changes: deleting them loses that work (nearly: every file)
         return ["find", ".", "-type", "f"]
     return None
 

@@ -1,0 +1,53 @@
+"""What a lister prints, deleted by a loop or through filters (issue: detection, item 4: "deletion
+fed through xargs/parallel/find -delete/find -exec rm").
+
+`find … | xargs rm` was read as `find … -exec rm {} +`; the same deletion spelled as a while-read
+loop, a for loop over `$(…)`, or with grep/sort stages between the lister and xargs is judged the
+same way. `git diff --name-only` lists the files holding uncommitted work; `grep -v X` keeps nearly
+every line, `grep X` selects some (as find's -path would)."""
+from __future__ import annotations
+
+import pytest
+
+from adr.actions import Decision
+
+ASKED = [
+    ("find ~ -name '*.py' | while read f; do rm \"$f\"; done", "destruct.find-delete-broad"),
+    ("find ~/projects -type f | while read -r f; do rm -f \"$f\"; done", "destruct.find-delete-tree"),
+    ("find ~/projects -type f -print0 | while IFS= read -r -d '' f; do rm -f -- \"$f\"; done",
+     "destruct.find-delete-tree"),
+    ("git ls-files | while read f; do rm \"$f\"; done", "destruct.find-delete-everything-here"),
+    ("git ls-files | while read -r line; do rm -- \"${line}\"; done", "destruct.find-delete-everything-here"),
+    ("for f in $(git ls-files); do rm \"$f\"; done", "destruct.find-delete-everything-here"),
+    ("for f in `git ls-files`; do rm -f $f; done", "destruct.find-delete-everything-here"),
+    ("git ls-files | grep -v README | xargs rm", "destruct.find-delete-everything-here"),
+    ("git ls-files -z | grep -zv keep | xargs -0 rm", "destruct.find-delete-everything-here"),
+    ("git ls-files | sort | grep -v '^docs/' | xargs rm -f", "destruct.find-delete-everything-here"),
+    ("git diff --name-only | xargs rm -f", "destruct.find-delete-everything-here"),
+    ("git diff --name-only | while read f; do rm \"$f\"; done", "destruct.find-delete-everything-here"),
+    ("for f in $(ls); do rm -rf $f; done", "destruct.rm-everything-here"),
+]
+
+QUIET = [
+    "find . -name '*.pyc' | while read f; do rm \"$f\"; done",
+    "for f in $(find . -name '*.orig'); do rm \"$f\"; done",
+    "git ls-files | grep '\\.pyc$' | xargs rm",
+    "git ls-files | grep test_ | xargs rm",
+    "find . -name '*.pyc' | grep -v venv | xargs rm",
+    "git diff --name-only | xargs git add",
+    "git ls-files | while read f; do echo \"$f\"; done",
+    "git ls-files -d | xargs git rm",
+    "for f in $(git ls-files '*.orig'); do rm \"$f\"; done",
+]
+
+
+@pytest.mark.parametrize("line, rule", ASKED)
+def test_a_listed_tree_deleted_by_a_loop_or_through_filters_asks(judge_command, line, rule):
+    v = judge_command(line)
+    assert v.decision is not Decision.ALLOW and rule in v.rule_ids, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", QUIET)
+def test_selective_clean_ups_and_other_loops_stay_quiet(judge_command, line):
+    v = judge_command(line)
+    assert v.decision is Decision.ALLOW, (line, v.rule_ids)
