@@ -765,6 +765,38 @@ _CODE_WRITE_BY_LANG = {
         r"""\b(?:cp|mv|symlink)\s*\(\s*""" + _S + r"""\s*,\s*""" + _N("path"),
     )],
 }
+# files code opens for reading (literal path): python open(P) / open(P, 'r') / Path(P).read_text(), node
+# readFileSync(P) / readFile(P) / createReadStream(P), ruby File.read(P) / IO.readlines(P), perl
+# open(F, '<', P) / open(F, P), php file_get_contents(P) / file(P) / fopen(P, 'r')
+_CODE_READ = [re.compile(p) for p in (
+    r"""\bopen\s*\(\s*""" + _N("path") + r"""\s*(?:\)|,\s*(?:mode\s*=\s*)?["']r[bt]?["'])""",
+    _N("path") + r"""\s*\)?\s*\.\s*(?:read_text|read_bytes)\s*\(""",
+    r"""\b(?:readFileSync|readFile|createReadStream|file_get_contents|readlines|slurp)\s*\(\s*""" + _N("path"),
+    r"""\b(?:File|IO)\s*\.\s*(?:read|readlines|binread|foreach)\s*\(\s*""" + _N("path"),
+    r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*(?:["']<["']\s*,\s*)?""" + _N("path"),
+    r"""\bfopen\s*\(\s*""" + _N("path") + r"""\s*,\s*["']r""",
+)]
+
+
+def code_reads(language: str, code: str, folded: "str | None" = None) -> list[str]:
+    """Files interpreter code reads, by literal (or home-relative) path: `print(open('.env').read())`
+    reads .env as `cat .env` does."""
+    if language not in ("python", "node", "perl", "ruby", "php") or not code or not _READ_HINT.search(code):
+        return []
+    code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
+    out: dict[str, None] = {}
+    for rx in _CODE_READ:
+        for m in rx.finditer(code):
+            path = _unesc((_group(m, "path") or "").strip())
+            if path and path not in _SINKS and "://" not in path and not path.startswith(("<", ">", "|", "+")) \
+                    and not path.endswith("|"):
+                out[path] = None
+    return list(out)[:MAX_EFFECTS]
+
+
+_READ_HINT = re.compile(r"open|read|Read|slurp|file_get_contents|foreach")
+
+
 # a folder's entries listed or walked (literal path) …
 _CODE_WALK = re.compile(
     r"""\b(?:os\s*\.\s*(?:walk|fwalk|scandir|listdir)|glob\s*\.\s*i?glob|readdirSync|readdir|opendirSync|walkSync|"""

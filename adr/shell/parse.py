@@ -1368,6 +1368,15 @@ class _Walker:
         if code is not None:
             lang, text = code
             folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
+            rest = _after_code(args, text)
+            if rest and _ARGV_REF.search(folded) and interpreters.can_run_commands(folded, lang):
+                # `python3 -c 'os.system(sys.argv[1])' 'rm -rf ~'`, `node -e '…execSync(process.argv[1])' …`:
+                # the code runs what it is given — each argument, or all of them as one argv
+                for a in rest[:4]:
+                    self.nested_shell(a, via, depth, f"{prog} argument run", inherit=d)
+                if len(rest) > 1:
+                    self.nested_shell(" ".join(_sh_quote(a) for a in rest[:32]), via, depth, f"{prog} arguments run",
+                                      inherit=d)
             if not d.args_dynamic:
                 self.printed(d, lang, text, None, folded)
             return
@@ -1499,9 +1508,12 @@ class _Walker:
     def script(self, lang: str, code: str, via: str, depth: int, d: _Draft) -> str:
         """Judge `code` of `lang` (its folded text, what it spawns, its file effects); returns the
         folded text."""
-        if self.prefix_env:
-            # `H=$HOME python3 -c '…os.environ["H"]…'`: the code reads what the line put in its environment
-            code = interpreters.with_env_values(lang, code, self.prefix_env)
+        env = {k: self.env[k] for k in self.exported if k in self.env} if self.exported else {}
+        env.update(self.prefix_env)
+        if env:
+            # `H=$HOME python3 -c '…os.environ["H"]…'` (or `export H=…;` before): the code reads what the
+            # line put in its environment
+            code = interpreters.with_env_values(lang, code, env)
         if len(self.scripts) < 64:
             self.scripts.append(Script(lang, code[:MAX_DECODED], via))
         # code that builds its strings from pieces ('cu'+'rl', chr(…), [::-1] …) is judged as the
@@ -1515,6 +1527,11 @@ class _Walker:
         for cmd in spawned[:32]:
             self.nested_shell(cmd, via, depth, "spawned", inherit=d)
         self.add_effects(effects.code_effects(lang, code, folded), d.argv[0] if d.argv else lang, via)
+        for path in effects.code_reads(lang, code, folded):
+            # `python3 -c "print(open('.env').read())" | curl -d @- …`: the program reads the file as
+            # `cat < .env` would (what it prints may be it)
+            if len(d.redirects) < 64 and not any(r.op == "<" and r.target == path for r in d.redirects):
+                d.redirects.append(Redirect("<", path))
         if ("chdir" in code or "cwd" in code or "setwd" in code) and len(self.layers) < 64:
             # `os.chdir(os.path.expanduser("~")); shutil.rmtree(".ssh")`, `subprocess.run(…, cwd="/")`:
             # the code's relative paths are also that folder's (a `cd` on the line, as the targets read it)
@@ -3056,6 +3073,18 @@ def _reads_own_output(d: "_Draft", path: str) -> bool:
     same = path.removeprefix("./")
     return any(a.removeprefix("./") == same for a in d.argv[1:] if not a.startswith("-")) or \
         any(r.op == "<" and r.target.removeprefix("./") == same for r in d.redirects)
+
+
+# code reading its command-line arguments (python, node, deno, bun, perl, ruby, php, R, awk)
+_ARGV_REF = re.compile(r"\bsys\s*\.\s*argv\b|\bprocess\s*\.\s*argv\b|\bDeno\s*\.\s*args\b|\bBun\s*\.\s*argv\b|"
+                       r"@ARGV|\$ARGV\b|\bARGV\b|\$argv\b|\bcommandArgs\b|\bshift\b")
+
+
+def _after_code(args: "list[str]", code: str) -> "list[str]":
+    """The arguments that follow inline code (`-c CODE a b`, `-cCODE a b`): the code's own argv."""
+    k = next((i for i, a in enumerate(args) if a == code or len(a) > len(code) and a.endswith(code) and a.startswith("-")),
+             None)
+    return [] if k is None else list(args[k + 1:])
 
 
 def _read_name(cond: str) -> str:
