@@ -32,6 +32,51 @@ from adr.engine.sqltext import effects, statements
     ("mongosh", ("--eval", "db['dropDatabase']()"), "", "drop"),
     ("mongosh", ("--eval", "db.users.deleteMany({_id:{$exists:true}})"), "", "delete-all"),
     ("mongosh", ("--eval", "db.users.updateMany({}, {$unset:{email:1}})"), "", "delete-all"),
+    # every DROP, DML hidden in a CTE, RETURNING, EXPLAIN ANALYZE, PREPARE
+    ("psql", ("-c", "DROP INDEX idx"), "", "drop"),
+    ("psql", ("-c", "drop view if exists v"), "", "drop"),
+    ("psql", ("-c", "WITH d AS (DELETE FROM t) SELECT 1"), "", "delete-all"),
+    ("psql", ("-c", "DELETE FROM t RETURNING *"), "", "delete-all"),
+    ("psql", ("-c", "EXPLAIN (ANALYZE, BUFFERS) DELETE FROM t"), "", "delete-all"),
+    ("psql", ("-c", "PREPARE p AS UPDATE t SET a=1; EXECUTE p"), "", "update-all"),
+    # a quote or comment that hides nothing; literals run as SQL
+    ("psql", ("-c", "SELECT '--'; DROP TABLE users"), "", "drop"),
+    ("psql", ("-c", "SELECT 'a\\'; DROP TABLE users; --'"), "", "drop"),  # standard strings: \ is no escape
+    ("mysql", ("-e", "/*!50000 DROP TABLE users */"), "", "drop"),
+    ("psql", ("-c", "DO $$BEGIN EXECUTE 'TRUNCATE users'; END$$"), "", "truncate"),
+    ("psql", ("-c", "DO $body$BEGIN EXECUTE 'TRUNCATE users'; END$body$"), "", "truncate"),
+    ("psql", ("-c", "SELECT format('DROP TABLE %I', t) FROM x \\gexec"), "", "drop"),
+    ("sqlcmd", ("-Q", "EXEC sp_executesql N'DROP TABLE users'"), "", "drop"),
+    # files, programs, privileges
+    ("psql", ("-c", "SELECT pg_read_file('/etc/passwd')"), "", "reads-file"),
+    ("mysql", ("-e", "SELECT LOAD_FILE('/etc/passwd')"), "", "reads-file"),
+    ("psql", ("-c", "COPY (SELECT 1) TO '/root/.ssh/authorized_keys'"), "", "writes-persistence"),
+    ("sqlite3", ("a.db", "ATTACH '/home/dev/.ssh/authorized_keys' AS k"), "", "writes-persistence"),
+    ("psql", ("-c", "ALTER SYSTEM SET archive_command = 'sh x'"), "", "runs-program"),
+    ("psql", ("-c", "CREATE EXTENSION plpython3u"), "", "runs-program"),
+    ("sqlite3", ("a.db", "select load_extension('/tmp/x.so')"), "", "runs-program"),
+    ("psql", ("-c", "CREATE USER x WITH SUPERUSER"), "", "privilege"),
+    ("psql", ("-c", "GRANT pg_execute_server_program TO app"), "", "privilege"),
+    # other clients
+    ("heroku", ("pg:psql", "-a", "app", "-c", "DROP TABLE t"), "", "drop"),
+    ("vsql", ("-c", "DROP TABLE t"), "", "drop"),
+    ("mysqlsh", ("--sql", "-e", "DROP TABLE t"), "", "drop"),
+    ("wrangler", ("d1", "execute", "db", "--command", "DELETE FROM t"), "", "delete-all"),
+    # MongoDB
+    ("mongosh", ("--eval", "db.users.deleteMany()"), "", "delete-all"),
+    ("mongosh", ("--eval", "db.dropAllUsers()"), "", "drop"),
+    ("mongosh", ("--eval", "db.a.aggregate([{$out:'users'}])"), "", "drop"),
+    ("mongosh", ("--eval", "db.createUser({user:'x',pwd:'y',roles:['root']})"), "", "privilege"),
+    # Redis
+    ("redis-cli", ("-h", "h", "-p", "1", "-a", "pw", "flushall"), "", "delete-all"),
+    ("redis-cli", (), "FLUSHDB\r\n", "delete-all"),
+    ("redis-cli", ("config", "set", "dir", "/root/.ssh"), "", "writes-persistence"),
+    ("redis-cli", ("-x", "config", "set", "dir"), "/root/.ssh\n", "writes-persistence"),
+    ("redis-cli", ("CONFIG", "SET", "dir", "/srv/x"), "", "writes-file"),
+    ("redis-cli", ("SLAVEOF", "1.2.3.4", "6379"), "", "replicates"),
+    ("redis-cli", ("MODULE", "LOAD", "/tmp/x.so"), "", "runs-program"),
+    ("redis-cli", ("-n", "2", "del"), "", "deletes-listed-keys"),
+    ("redis-cli", ("shutdown", "nosave"), "", "discards-unsaved"),
 ])
 def test_what_the_statements_do(program, args, stdin, want):
     assert want in effects(program, args, stdin), statements(program, args, stdin)
@@ -48,6 +93,16 @@ def test_what_the_statements_do(program, args, stdin, want):
     ("mongosh", ("--eval", "db.users.find({})"), ""),
     ("mysql", ("-e", "SELECT '-- not a comment' FROM t"), ""),
     ("curl", ("-d", "DROP TABLE users", "https://x.example"), ""),  # not a database client
+    ("psql", ("-c", "SELECT 'DROP TABLE users'"), ""),   # words in a literal …
+    ("psql", ("-c", "SELECT 1 /* DROP TABLE users */"), ""),  # … or a comment
+    ("mysql", ("-e", "INSERT INTO log VALUES ('delete from users')"), ""),
+    ("psql", ("-c", "UPDATE t SET note='where x' WHERE id=1"), ""),
+    ("psql", ("-c", "EXPLAIN DELETE FROM t"), ""),  # planned, not run
+    ("heroku", ("pg:info", "-c", "DROP TABLE t"), ""),  # only pg:psql takes statements
+    ("redis-cli", ("REPLICAOF", "NO", "ONE"), ""),
+    ("redis-cli", ("GET", "flushall"), ""),
+    ("redis-cli", ("DEL", "k1"), ""),
+    ("sqlite3", ("a.db", "ATTACH 'b.db' AS b"), ""),
 ])
 def test_ordinary_statements_do_nothing_listed(program, args, stdin):
     assert effects(program, args, stdin) == ()
