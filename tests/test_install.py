@@ -119,7 +119,7 @@ def test_claude_config_has_absolute_path_matcher_and_timeout(env):
     assert doc["model"] == "opus"
     assert doc["hooks"]["PreToolUse"][0]["hooks"][0]["command"] == "echo mine"
     ours = doc["hooks"]["PreToolUse"][1]
-    assert ours["matcher"] == "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|WebSearch|mcp__.*"
+    assert ours["matcher"] == "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|WebFetch|WebSearch|mcp__.*"
     h = ours["hooks"][0]
     assert h == {"type": "command", "command": f"{env['hook']} claude-code", "timeout": TIMEOUT}
     assert TIMEOUT > Settings().approval_timeout

@@ -186,9 +186,22 @@ def test_opencode_ask_from_the_daemon_is_a_refusal_that_says_why(setup):
     assert "approval required" in out["thrown"] and "publishing a package" in out["thrown"]
 
 
+def test_opencode_grep_is_judged_as_a_read_of_what_it_searches(setup):
+    # a content search reads file contents: the folder, narrowed to the files its `include` names
+    d = FakeDaemon(setup["sock"], Verdict(Decision.DENY, reason="r", agent_reason="key files"))
+    try:
+        out = run_node(setup, "oc.mjs", setup["opencode"], "grep",
+                       {"pattern": "BEGIN", "path": "/home/u/.ssh/", "include": "id_*"})
+    finally:
+        d.close()
+    assert out == {"thrown": "key files"}
+    (req,) = d.requests
+    assert req.action.kind is ActionKind.FILE_READ and req.action.path == "/home/u/.ssh/**/id_*"
+
+
 def test_read_only_helpers_are_not_sent_anywhere(setup):
-    # no daemon, and a hook that would deny everything: grep still runs
-    assert run_node(setup, "oc.mjs", setup["opencode"], "grep", {"pattern": "x"}) == {"allowed": True}
+    # no daemon, and a hook that would deny everything: a name listing still runs
+    assert run_node(setup, "oc.mjs", setup["opencode"], "glob", {"pattern": "*.py"}) == {"allowed": True}
     assert run_node(setup, "claw.mjs", setup["openclaw"], "web_search", {"query": "x"}) == {"allowed": True}
 
 

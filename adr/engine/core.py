@@ -19,6 +19,7 @@ from adr.actions import Action, ActionKind, Evidence, Finding, Observation, Rule
 from adr.config import Settings
 from adr.engine.gitwords import leading_cd
 from adr.engine.embedded import embedded_commands
+from adr.engine.notebooks import is_notebook, notebook_code
 from adr.engine.mcpcalls import command_lines
 from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS, TOKEN_PRINTERS
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
@@ -589,26 +590,46 @@ class _Run:
         for where, cmd in embedded_commands(fs.path, fs.content):
             # a devcontainer's postCreateCommand, a VS Code task, a pre-commit entry, tox commands …
             self.shell(cmd, note=f"{base} {where}", depth=depth + 1)
-        lang = _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content)
-        if lang and lang != "shell":
+        if is_notebook(fs.path):
+            self.notebook(fs, note, depth)
+        elif lang := _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content):
+            self.written_script(lang, fs.content, fs.path, note, depth, later=bool(later))
+
+    def notebook(self, fs: FileSubject, note: str, depth: int) -> None:
+        """A notebook's cells run later, like a script: each judged in the language it runs as."""
+        for part in notebook_code(fs.path, fs.content):
+            where = f"{fs.path} {part.where}"
+            if part.writes:  # %%writefile
+                self.file(FileSubject("write", part.writes, part.code, self.cwd, self.home, by=fs.by,
+                                      append=part.append), note=f"written by {where}", depth=depth + 1)
+                continue
+            if part.language == "shell":  # the file rules read it as the shell script it is
+                self.check(self.e._index.by_on.get("file", _EMPTY),
+                           FileSubject(fs.kind, fs.path, "#!/bin/sh\n" + part.code, self.cwd, self.home, by=fs.by),
+                           note or f"written to {where}")
+            self.written_script(part.language, part.code, where, note, depth)
+
+    def written_script(self, lang: str, code: str, where: str, note: str, depth: int, later: bool = False) -> None:
+        """Code written to a file (`where`) that runs later, judged as that language."""
+        if lang != "shell":
             self.check(self.e._index.by_on.get("script", _EMPTY),
-                       ScriptSubject(lang, fs.content, f"written to {fs.path}", self.cwd, self.home, self.t),
-                       note or f"written to {fs.path}")
-        if lang and not later and len(fs.content) <= MAX_WRITTEN_SCRIPT:
+                       ScriptSubject(lang, code, f"written to {where}", self.cwd, self.home, self.t),
+                       note or f"written to {where}")
+        if not later and len(code) <= MAX_WRITTEN_SCRIPT:
             # a script written now runs later — by the agent (judged again then), CI or a person. What
             # has no honest use in a script (a reverse shell, secrets or the environment sent away) is
             # denied now; the rest — an installer's `curl | sh`, a deploy's force-push — is judged
             # when the script runs (quiet writes, strict execution)
             if lang == "shell":
-                lines = [fs.content]
+                lines = [code]
             else:
                 from adr.shell.fold import fold
                 from adr.shell.interpreters import can_run_commands, spawned_commands
                 # (most code runs no command: nothing to fold or sweep — the common case stays cheap)
-                lines = spawned_commands(lang, fold(lang, fs.content))[:16] if can_run_commands(fs.content, lang) else []
+                lines = spawned_commands(lang, fold(lang, code))[:16] if can_run_commands(code, lang) else []
             before = set(self.found)
             for line in lines:
-                self.shell(line, note=f"written to {fs.path}", depth=depth + 1)
+                self.shell(line, note=f"written to {where}", depth=depth + 1)
             for rid in [r for r in self.found if r not in before and (self.found[r].action is not RuleAction.DENY
                                                                        or not _NO_HONEST_USE & set(self.found[r].tags))]:
                 del self.found[rid]

@@ -143,6 +143,76 @@ def _gitconfig(content: str) -> list[tuple[str, str]]:
     return out
 
 
+# keys that send git's traffic elsewhere, turn off its checks or load more configuration: the file
+# form of `git config KEY VALUE`, judged by the same command rules (url.*.insteadOf, include.path,
+# http.proxy, http.sslVerify, credential.helper, core.hooksPath …)
+_GIT_SETTINGS = re.compile(r"url\..+\.(?:push)?insteadof|include\.path|includeif\..+\.path|https?(?:\..+)?\.proxy|"
+                           r"remote\..+\.proxy|http(?:\..+)?\.sslverify|credential(?:\..+)?\.helper|core\.hookspath|"
+                           r"init\.templatedir|protocol\.[\w-]+\.allow|core\.gitproxy")
+
+
+def _git_scope(path: str) -> list[str]:
+    """The `git config` option that writes `path`: --global, --system, the repository's own, --file."""
+    if path.endswith(("/.gitconfig", "/.config/git/config")) or path in (".gitconfig", "~/.gitconfig"):
+        return ["--global"]
+    if path == "/etc/gitconfig":
+        return ["--system"]
+    if path.endswith(("/.git/config", ".git/config")):
+        return []
+    return ["--file", path]
+
+
+def _git_value(raw: str) -> str:
+    """A git config value as git reads it: quotes removed, escapes kept, a comment cut off."""
+    out, quoted = [], False
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "\\" and i + 1 < len(raw):
+            i += 1
+            out.append({"n": "\n", "t": "\t"}.get(raw[i], raw[i]))
+        elif ch in "#;" and not quoted:
+            break
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out).strip()
+
+
+def _shell_word(w: str) -> str:
+    """`w` quoted for the shell, a leading `~/` left bare so the line still names the home."""
+    return "~/" + shlex.quote(w[2:]) if w.startswith("~/") and len(w) > 2 else shlex.quote(w)
+
+
+def git_settings(path: str, content: str) -> list[tuple[str, str]]:
+    """(where, `git config …` line) for each redirecting or trust-changing key a git config file sets."""
+    section, out = "", []
+    for raw in content.splitlines()[:5000]:
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            head, _, line = line[1:].partition("]")
+            name, _, sub = head.strip().partition(" ")
+            sub = sub.strip()
+            if sub.startswith('"') and sub.endswith('"') and len(sub) >= 2:
+                sub = sub[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+            elif "." in name:  # the old `[section.subsection]` spelling
+                name, _, sub = name.partition(".")
+            section = name.lower() + ("." + sub if sub else "")
+            line = line.strip()
+            if not line:
+                continue
+        key, eq, value = line.partition("=")
+        full = f"{section}.{key.strip().lower()}"
+        if section and _GIT_SETTINGS.fullmatch(full):  # (section and key folded to lower case; a subsection kept)
+            words = ["git", "config", *_git_scope(path), full, _git_value(value) if eq else "true"]
+            out.append((f"sets {full}", " ".join(_shell_word(w) for w in words)))
+    return out[:MAX_COMMANDS]
+
+
 def _kind(path: str) -> str:
     base = posixpath.basename(path)
     parent = posixpath.basename(posixpath.dirname(path))
@@ -172,4 +242,7 @@ def embedded_commands(path: str, content: str) -> list[tuple[str, str]]:
     kind = _kind(path)
     if not kind or not content:
         return []
-    return [(w, c) for w, c in _READERS[kind](content[:MAX_CONTENT]) if c.strip()][:MAX_COMMANDS]
+    found = _READERS[kind](content[:MAX_CONTENT])
+    if kind == "gitconfig":
+        found += git_settings(path, content[:MAX_CONTENT])
+    return [(w, c) for w, c in found if c.strip()][:MAX_COMMANDS]

@@ -35,7 +35,8 @@ def example_action(ex: Example, on: str) -> Action:
     kind = ActionKind(f.pop("kind"))
     if "resolved" in f:
         f["resolved"] = resolved_from_dict(f["resolved"])
-    return Action(kind=kind, context=EXAMPLE_CONTEXT, **f)
+    ctx = replace(EXAMPLE_CONTEXT, tool=f.pop("tool")) if "tool" in f else EXAMPLE_CONTEXT
+    return Action(kind=kind, context=ctx, **f)
 
 
 def example_observation(ex: Example) -> Observation:

@@ -361,7 +361,7 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
 
 _EXAMPLE_KEYS = {
     "command": {"command", "resolved"}, "shell": {"command", "resolved"}, "script": {"command", "path", "content", "kind"},
-    "file": {"path", "content", "old_content", "kind", "command"}, "url": {"url", "command"},
+    "file": {"path", "content", "old_content", "kind", "command", "tool"}, "url": {"url", "command"},
     "mcp": {"server", "tool", "arguments"},
     "text": {"text", "source", "tool"},
 }
@@ -404,8 +404,9 @@ def example_action_fields(ex: Example, on: str) -> dict[str, Any]:
         return {"kind": "mcp_call", "mcp_server": v.get("server", ""), "mcp_tool": v.get("tool", ""),
                 "arguments": args if isinstance(args, str) else json.dumps(args)}
     kind = {"write": "file_write", "edit": "file_edit", "read": "file_read", "delete": "file_delete"}[v.get("kind", "write")]
+    # `tool`: the agent's tool that acts on the file (a file subject's `by`: Grep reads, Glob lists)
     return {"kind": kind, "path": v.get("path", ""), "content": v.get("content", ""),
-            "old_content": v.get("old_content", "")}
+            "old_content": v.get("old_content", "")} | ({"tool": v["tool"]} if v.get("tool") else {})
 
 
 RuleFilter = Callable[[Rule], bool]

@@ -80,6 +80,28 @@ def first_str(d: dict[str, Any], keys: tuple[str, ...], where: str) -> str:
     return ""
 
 
+# the argument names hosts give a content search's folder and its file filter (Claude Code Grep
+# {path, glob}, Gemini search_file_content {dir_path, include}, OpenCode grep {path, include},
+# Copilot grep_search {includePattern})
+SEARCH_PATH_KEYS = ("path", "dir_path", "directory", "dirPath", "cwd")
+SEARCH_GLOB_KEYS = ("glob", "include", "includePattern", "include_pattern", "file_pattern")
+
+
+def search_action(ctx: Context, args: dict[str, Any], where: str) -> Action:
+    """A content search (grep) reads every file it searches: a read of the folder, narrowed to the
+    files its glob names (`~/.ssh` + `id_*` → `~/.ssh/**/id_*`), so a key file named by the filter
+    is judged as read."""
+    path = first_str(args, SEARCH_PATH_KEYS, where) or ctx.cwd
+    glob = next((v for k in SEARCH_GLOB_KEYS if isinstance(v := args.get(k), str) and v.strip()), "").strip()
+    if glob and not glob.startswith(("/", "~")):
+        # a filter without a slash names files at any depth (ripgrep's and git's rule)
+        glob = glob if "/" in glob.rstrip("/") or glob.startswith("**") else "**/" + glob
+        path = path.rstrip("/") + "/" + glob if path not in ("", "/") else "/" + glob
+    elif glob:
+        path = glob
+    return Action(ActionKind.FILE_READ, ctx, path=path)
+
+
 def args_json(args: Any) -> str:
     return json.dumps(args, sort_keys=True, ensure_ascii=False)
 

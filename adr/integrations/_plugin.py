@@ -21,7 +21,7 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, split_mcp_name, tool_output_event)
+                                      need_object, reason_text, search_action, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 
@@ -39,6 +39,8 @@ def tool_action(tool: str, a: dict[str, Any], ctx: Context) -> Action | None:
                       old_content=first_str(a, ("oldString", "oldText", "old_string", "old_str"), w))
     if t in ("read", "view"):
         return Action(ActionKind.FILE_READ, ctx, path=path)
+    if t == "grep":  # a content search reads the files it searches (glob, list: names only)
+        return search_action(ctx, a, w)
     if t in ("webfetch", "web_fetch", "fetch"):
         return Action(ActionKind.URL_FETCH, ctx, url=first_str(a, ("url",), w))
     if t.startswith("mcp__"):

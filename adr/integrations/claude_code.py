@@ -24,13 +24,14 @@ import json
 from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
-from adr.integrations._common import (host_home, get_obj, get_str, join_edits, mcp_action, need_object,
+from adr.integrations._common import (host_home, get_obj, get_str, join_edits, mcp_action, need_object, search_action,
                                       session_start_event, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "claude-code"
 # The tools adr's installer matches on PreToolUse (one regex, Claude Code matcher syntax).
-PRE_TOOL_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|WebFetch|WebSearch|mcp__.*"
+# (Grep reads file contents; Glob and LS only list names, so they are not held for judging)
+PRE_TOOL_MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|WebFetch|WebSearch|mcp__.*"
 # …and on PostToolUse: the tools whose output brings outside text into the session (a subagent's
 # report (Task) carries what it read)
 POST_TOOL_MATCHER = "Bash|Read|Grep|WebFetch|WebSearch|Task|mcp__.*"
@@ -53,10 +54,16 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
         new, old = join_edits(ti, "tool_input")
         return Action(ActionKind.FILE_EDIT, ctx, path=_str(ti, "file_path"), content=new, old_content=old)
     if tool == "NotebookEdit":
-        return Action(ActionKind.FILE_EDIT, ctx, path=_str(ti, "notebook_path"), content=_str(ti, "new_source"))
+        source = _str(ti, "new_source")
+        if _str(ti, "cell_type") in ("markdown", "raw"):
+            # a text cell does not run: sent as a notebook holding it, which the engine does not judge as code
+            source = json.dumps({"cells": [{"cell_type": "markdown", "source": source}]}, ensure_ascii=False)
+        return Action(ActionKind.FILE_EDIT, ctx, path=_str(ti, "notebook_path"), content=source)
     if tool == "Read":
         return Action(ActionKind.FILE_READ, ctx, path=_str(ti, "file_path"))
-    if tool in ("Grep", "Glob", "LS"):
+    if tool == "Grep":
+        return search_action(ctx, ti, "tool_input")
+    if tool in ("Glob", "LS"):
         return Action(ActionKind.FILE_READ, ctx, path=_str(ti, "path") or ctx.cwd)
     if tool == "WebFetch":
         return Action(ActionKind.URL_FETCH, ctx, url=_str(ti, "url"))

@@ -30,7 +30,7 @@ from typing import Any
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.actions import Observation, ObservationKind
 from adr.integrations._common import (host_home, RecordedEvent, effective, join_edits, first_str, get_obj, get_str, mcp_action, need_object,
-                                      reason_text, cannot_ask_text, split_mcp_name, tool_output_event)
+                                      reason_text, cannot_ask_text, search_action, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "cursor"
@@ -60,6 +60,8 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
             new = first_str(ti, ("new_string", "new_str", "newString"), "tool_input")
             old = first_str(ti, ("old_string", "old_str", "oldString"), "tool_input")
         return Action(ActionKind.FILE_EDIT, ctx, path=path, content=new, old_content=old)
+    if t in ("grep", "grep_search"):  # a content search reads the files it searches (Glob: names only)
+        return search_action(ctx, ti, "tool_input")
     if t in ("delete", "delete_file"):
         return Action(ActionKind.FILE_DELETE, ctx, path=path)
     if t in ("webfetch", "web_fetch", "fetch"):

@@ -4,6 +4,7 @@ Input: session_id, transcript_path, cwd, hook_event_name ("BeforeTool"), timesta
 tool_input, mcp_context (MCP tools). Built-in tool names: run_shell_command {command,
 description, dir_path|directory}, write_file {file_path, content}, replace {file_path,
 old_string, new_string}, read_file {file_path|absolute_path}, read_many_files {paths},
+search_file_content {pattern, dir_path|path, include},
 web_fetch {prompt (URLs inside)}, google_web_search {query}; MCP tools are mcp__<server>__<tool>.
 Answer: exit 0 with {"decision": "deny", "reason": "..."} blocks the tool and sends the reason
 to the agent; {} (or "allow") lets it run. Gemini cannot ask the user from a hook, so adr's
@@ -24,13 +25,13 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, session_start_event, split_mcp_name,
+                                      need_object, reason_text, search_action, session_start_event, split_mcp_name,
                                       tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "gemini"
-PRE_TOOL_MATCHER = ("run_shell_command|write_file|replace|read_file|read_many_files|web_fetch|"
-                    "mcp__.*|.*__.*")
+PRE_TOOL_MATCHER = ("run_shell_command|write_file|replace|read_file|read_many_files|search_file_content|"
+                    "web_fetch|mcp__.*|.*__.*")
 AFTER_TOOL_MATCHER = "run_shell_command|read_file|read_many_files|web_fetch|google_web_search|mcp__.*|.*__.*"
 _URL = re.compile(r"https?://[^\s<>\"'`)\]]+")
 
@@ -47,6 +48,8 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context, mcp_ctx: dict[str,
                       content=get_str(ti, "new_string", w), old_content=get_str(ti, "old_string", w))
     if tool == "read_file":
         return Action(ActionKind.FILE_READ, ctx, path=first_str(ti, ("file_path", "absolute_path", "path"), w))
+    if tool in ("search_file_content", "grep", "grep_search"):  # reads the files it searches (glob, ls: names only)
+        return search_action(ctx, ti, w)
     if tool == "read_many_files":
         paths = ti.get("paths") or []
         if not isinstance(paths, list):

@@ -18,14 +18,26 @@ const CAN_ASK = false;
 const HOST = "opencode";
 const EVENT = "tool.execute.before";
 const AFTER = "tool.execute.after";
-// Read-only helpers and bookkeeping: nothing to judge (like the tools Claude Code's matcher leaves out).
-const SKIP = new Set(["glob", "grep", "list", "todoread", "todowrite", "task", "invalid"]);
+// Name listings and bookkeeping: nothing to judge (like the tools Claude Code's matcher leaves out).
+// grep is judged: it reads the contents of the files it searches.
+const SKIP = new Set(["glob", "list", "todoread", "todowrite", "task", "invalid"]);
 // Outputs not worth scanning (no outside text); the arguments of calls in flight, for the after-hook
 const SKIP_AFTER = new Set(["todoread", "todowrite", "invalid", "edit", "write", "patch"]);
 const ARGS = new Map();
 const ARGS_MAX = 256;
 
 function str(v) { return typeof v === "string" ? v : ""; }
+
+// A content search reads the files it searches: the folder, narrowed to the files its filter names
+// (as adr/integrations/_common.py search_action reads the same call).
+function searchPath(a, cwd) {
+  const path = str(a.path) || cwd;
+  let glob = str(a.include).trim();
+  if (!glob) return path;
+  if (glob.startsWith("/") || glob.startsWith("~")) return glob;
+  if (!glob.replace(/\/+$/, "").includes("/") && !glob.startsWith("**")) glob = "**/" + glob;
+  return (path && path !== "/" ? path.replace(/\/+$/, "") : "") + "/" + glob;
+}
 
 // The adr Action (adr/actions.py action_to_dict) for the tools whose arguments are plain; null → adr-hook.
 function toAction(tool, args, context) {
@@ -35,6 +47,7 @@ function toAction(tool, args, context) {
   switch (tool) {
     case "bash": return { ...base, kind: "exec", command: str(a.command) };
     case "read": return { ...base, kind: "file_read", path: str(a.filePath) };
+    case "grep": return { ...base, kind: "file_read", path: searchPath(a, context.cwd) };
     case "write": return { ...base, kind: "file_write", path: str(a.filePath), content: str(a.content) };
     case "edit": return { ...base, kind: "file_edit", path: str(a.filePath), content: str(a.newString), old_content: str(a.oldString) };
     case "webfetch": return { ...base, kind: "url_fetch", url: str(a.url) };
