@@ -296,11 +296,16 @@ def test_name_index_names_every_entry_a_wildcard_reaches_in_a_protected_files_fo
     assert idx.candidates("~/.*/id_rsa") == ("~/.ssh/id_rsa",)
     assert idx.candidates("~/*/id_rsa") == ()  # `*` does not match `.ssh`
     assert idx.candidates("~/.config/*") == ()  # the folder above: no protected file lies there
-    assert idx.candidates("~/.config/*/*") == ()  # two wildcards spell nothing
+    # a wildcard folder that expands to a protected file's folder, then any wildcard: bash reaches it
+    assert idx.candidates("~/.config/*/*") == ("~/.config/gh/hosts.yml",)
+    assert idx.candidates("~/.ss?/*") == ("~/.ssh/id_rsa",)
+    assert idx.candidates("~/.*/*") == ("~/.ssh/id_rsa",)
+    assert idx.candidates("~/*/*") == ()  # `*` does not match `.ssh` or `.config`
     assert idx.candidates("~/**/id_rsa") == ()
 
 
-@pytest.mark.parametrize("line", ["cat ~/.ssh/**", "cat ~/.config/gh/*", "cp ~/.ssh/?d_* /tmp/k/",
+@pytest.mark.parametrize("line", ["cat ~/.ssh/**", "cat ~/.config/gh/*", "cp ~/.ssh/?d_* /tmp/k/", "cat ~/.ss?/*",
+                                  "cat ~/.s*/*", "cat ~/.*/*", "cat ~/.config/g?/*",
                                   "tar czf /tmp/x.tgz ~/.config/gh/*", "cat ~/.config/*/hosts.yml",
                                   "cat ~/.*/credentials", "cat ~/.aws/c*"])
 def test_a_wildcard_read_of_a_credential_folder_is_a_credential_read(judge_command, line):
@@ -308,6 +313,7 @@ def test_a_wildcard_read_of_a_credential_folder_is_a_credential_read(judge_comma
     assert "credentials.secret-file-read" in v.rule_ids, (line, v.rule_ids)
 
 
-@pytest.mark.parametrize("line", ["ls ~/.ssh/*", "cat src/*", "cat ~/*/credentials", "cat */config"])
+@pytest.mark.parametrize("line", ["ls ~/.ssh/*", "cat src/*", "cat ~/*/credentials", "cat */config", "cat ~/*/*",
+                                  "cat src/*/*", "ls ~/.*/*"])
 def test_wildcards_that_reach_no_credential_stay_quiet(judge_command, line):
     assert judge_command(line).decision is Decision.ALLOW, line

@@ -690,7 +690,15 @@ class NameIndex:
         self._names = list(dict.fromkeys(self._names))
         self._paths = list(dict.fromkeys(self._paths))
         self._dirs = frozenset("/".join(p[:-1]) for p in self._paths)  # the protected files' folders
+        self._dir_segs = [tuple(d.split("/")) for d in self._dirs]
         self._memo: dict[str, tuple[str, ...]] = {}
+
+    def _reaches_dir(self, dir_segs: "list[str]") -> bool:
+        """Does the folder pattern expand to a protected file's folder (`~/.ss?`, `~/.*`, `~/.ssh`)?"""
+        if not has_glob("/".join(dir_segs)):
+            return "/".join(dir_segs) in self._dirs
+        return any(len(d) == len(dir_segs) and all(a == b or (has_glob(a) and self._fits_any(a, b))
+                                                   for a, b in zip(dir_segs, d)) for d in self._dir_segs)
 
     @staticmethod
     def _spells(pattern: str) -> bool:
@@ -740,9 +748,12 @@ class NameIndex:
         # …and a wildcard folder counts when the file's name is spelled out (`~/.config/*/hosts.yml`),
         # as does any wildcard in a protected file's own literal folder (`cat ~/.config/gh/*`): bash
         # expands them to that file (a wildcard never matches a leading dot unless it spells it)
+        # (the folder's wildcards may spell little too when its literal start is a protected file's
+        # folder's: `cat ~/.ss?/*`, `~/.*/*` — bash expands them into ~/.ssh)
         if has_glob(segs[-1]):
-            if any(has_glob(g) and not self._spells(g) for g in segs[:-1]) or \
-                    not self._spells(segs[-1]) and "/".join(segs[:-1]) not in self._dirs:
+            if not self._spells(segs[-1]) and not self._reaches_dir(segs[:-1]):
+                return ()
+            if any(has_glob(g) and not self._spells(g) for g in segs[:-1]) and not self._reaches_dir(segs[:-1]):
                 return ()
         out: list[str] = []
         for p in self._paths:
