@@ -19,6 +19,18 @@ DENIED_ARGV = [
     "php -r 'system($argv[1]);' 'rm -rf ~'",
     "export C='rm -rf ~'; python3 -c \"import os; os.system(os.environ['C'])\"",
     "C='rm -rf ~' python3 -c \"import os; os.system(os.environ['C'])\"",
+    "C='rm -rf ~' python3 -c \"import os; os.system(os.environ.get('C', 'true'))\"",
+    # arguments read as literals by the code (delete APIs too), under another name, or evaluated
+    "python3 -c \"import shutil,sys; shutil.rmtree(sys.argv[1])\" ~",
+    "node -e \"require('fs').rmSync(process.argv[1], {recursive: true})\" /home/dev",
+    "perl -MFile::Path -e 'rmtree($ARGV[0])' ~/",
+    "ruby -rfileutils -e 'FileUtils.rm_rf(ARGV[0])' ~",
+    "python3 -c \"from sys import argv; import os; os.system(argv[1])\" 'rm -rf ~'",
+    "python3 -c \"import sys; eval(sys.argv[1])\" '__import__(\"os\").system(\"rm -rf ~\")'",
+    # the command read from stdin
+    "python3 -c \"import os,sys; os.system(sys.stdin.read())\" <<< 'rm -rf ~'",
+    "echo 'rm -rf ~' | python3 -c \"import os; os.system(input())\"",
+    "perl -e 'system(<STDIN>)' <<< 'rm -rf ~'",
 ]
 
 QUIET_ARGV = [
@@ -26,6 +38,8 @@ QUIET_ARGV = [
     "node -e \"console.log(process.argv[1])\" hello",
     "python3 -c \"import subprocess,sys; subprocess.run(['ls', sys.argv[1]])\" src",
     "python3 -c \"import os,sys; os.system('ls ' + sys.argv[1])\" src",
+    "python3 -c \"import shutil,sys; shutil.rmtree(sys.argv[1])\" build",
+    "python3 -c \"import sys,json; print(json.load(sys.stdin)['x'])\" <<< '{\"x\": 1}'",
 ]
 
 SECRET_PIPED = [

@@ -34,6 +34,14 @@ EMPTIED = [
     "python3 -c \"with open('.env', 'w'): pass\"",
     "ruby -e \"File.open('.env','w')\"",
     "perl -e 'open(F, \">\", \".env\")'",
+    "sed -i '/./d' .env",  # every line with text goes: only blank lines stay
+    "sed -i '{d}' .env",
+    "sed -i '0~1d' .env",
+    "sed -i '' d .env",  # BSD/macOS: the empty backup suffix is its own word
+    ": | tee .env",
+    "python3 -c \"import os; os.truncate('.env', 0)\"",
+    "node -e \"require('fs').truncateSync('.env')\"",
+    "ruby -e \"File.truncate('.env', 0)\"",
 ]
 
 KEPT = [
@@ -51,6 +59,9 @@ KEPT = [
     "python3 -c \"open('.env','w').write(text)\"",
     "python3 -c \"import json; json.dump(d, open('.env','w'))\"",
     "ssh build-1 uptime < /dev/null",  # nothing is sent (as ssh -n)
+    "sed -i '/^$/d' .env",  # blank lines only
+    "sed -i '/^#/d' .env",
+    "node -e \"require('fs').truncateSync('.env', 10)\"",
 ]
 
 

@@ -26,6 +26,24 @@ ASKED = [
     ("git diff --name-only | xargs rm -f", "destruct.find-delete-everything-here"),
     ("git diff --name-only | while read f; do rm \"$f\"; done", "destruct.find-delete-everything-here"),
     ("for f in $(ls); do rm -rf $f; done", "destruct.rm-everything-here"),
+    # the lister's output as arguments, through a variable, or fed to the loop by process substitution
+    ("rm $(git ls-files)", "destruct.find-delete-everything-here"),
+    ("rm `git ls-files`", "destruct.find-delete-everything-here"),
+    ("files=$(git ls-files); rm $files", "destruct.find-delete-everything-here"),
+    ("while read f; do rm \"$f\"; done < <(git ls-files)", "destruct.find-delete-everything-here"),
+    # loops in braces or a subshell, `read` with no name ($REPLY) or several
+    ("git ls-files | { while read f; do rm \"$f\"; done; }", "destruct.find-delete-everything-here"),
+    ("git ls-files | ( while read f; do rm \"$f\"; done )", "destruct.find-delete-everything-here"),
+    ("git ls-files | while read; do rm \"$REPLY\"; done", "destruct.find-delete-everything-here"),
+    ("git ls-files | while read -r a b; do rm \"$a\"; done", "destruct.find-delete-everything-here"),
+    # more listers (changed, untracked, every tracked file) and stages that reshape each line
+    ("git status --porcelain | awk '{print $2}' | xargs rm", "destruct.find-delete-everything-here"),
+    ("git status -s | cut -c4- | xargs rm -f", "destruct.find-delete-everything-here"),
+    ("git status --porcelain | grep '^??' | awk '{print $2}' | xargs rm", "destruct.find-delete-everything-here"),
+    ("git ls-tree -r --name-only HEAD | xargs rm", "destruct.find-delete-everything-here"),
+    ("git ls-files -m | xargs rm", "destruct.find-delete-everything-here"),
+    ("git ls-files -o --exclude-standard | xargs rm", "destruct.find-delete-everything-here"),
+    ("git ls-files | tee /tmp/l | xargs rm", "destruct.find-delete-everything-here"),
 ]
 
 QUIET = [
@@ -38,6 +56,11 @@ QUIET = [
     "git ls-files | while read f; do echo \"$f\"; done",
     "git ls-files -d | xargs git rm",
     "for f in $(git ls-files '*.orig'); do rm \"$f\"; done",
+    "rm $(find . -name '*.pyc')",
+    "rm $(git ls-files '*.orig')",
+    "git ls-files -o | grep '\\.orig$' | xargs rm",
+    "git ls-files | xargs wc -l",
+    "while read f; do echo \"$f\"; done < <(git ls-files)",
 ]
 
 

@@ -248,8 +248,9 @@ def _sed_script_text(script: str) -> str | None:
 
 
 # a sed script that deletes every line: `d`, `1,$d`, `0,$ d`, `/^/d`, `/.*/d`, `$!d;d` …
-_SED_ALL_LINES = r"(?:[01]\s*,\s*\$|/\^?(?:\.\*)?\$?/|\$!)?"
-_SED_DELETES_ALL = re.compile(rf"\s*(?:{_SED_ALL_LINES}\s*[dD]\s*(?:;|\n|$)\s*)+")
+# (`/^$/d` removes only blank lines; `/./d` every line with text in it: what is left is blank)
+_SED_ALL_LINES = r"(?:[01]\s*,\s*\$|0\s*~\s*1|/\^/|/\$/|/\^?\.\*\$?/|/\.[*+]?/|\$!)?"
+_SED_DELETES_ALL = re.compile(rf"\s*(?:(?:{_SED_ALL_LINES}\s*[dD]|\{{\s*[dD]\s*;?\s*\}})\s*(?:;|\n|$)\s*)+")
 
 
 def _sed_effects(args: list[str]) -> list[Effect]:
@@ -712,6 +713,9 @@ _MODE = r"""["'](?P<mode>[rwaxbt+]*[wax+][rwaxbt+]*)["']"""
 # `mode` (open mode: "a" appends; the text is what a .write(…)/print F … elsewhere writes), `append`
 # (a marker that appends), or nothing (a copy: another file's content).
 _CODE_WRITE = [re.compile(p) for p in (
+    # a file truncated to nothing: os.truncate(P, 0), fs.truncateSync(P[, 0]), File.truncate(P, 0), perl truncate
+    r"""\b(?:os\s*\.\s*truncate|truncateSync|File\s*\.\s*truncate|truncate)\s*\(\s*""" + _N("path")
+    + r"""\s*(?:,\s*0\s*)?\)(?P<empty>)""",
     # python: open(P, "a"/"w"/"x"/"r+"), Path(P).write_text(T) / .open("a") / .touch()
     r"""\bopen\s*\(\s*""" + _N("path") + r"""\s*,\s*(?:mode\s*=\s*)?""" + _MODE,
     _N("path") + r"""\s*\.\s*(?:write_text|write_bytes)\s*\(\s*(?:""" + _N("text") + r""")?""",
@@ -820,7 +824,7 @@ def _unesc(s: str) -> str:
 
 
 # some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
-_EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|"
+_EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|truncate|"
                           r"cat\(|sink|save|file\.|touch|"
                           r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
 

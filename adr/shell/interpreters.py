@@ -367,13 +367,49 @@ _COMMANDISH = re.compile(r"^\s*[a-z0-9_./~][\w./~-]*(?:\s+\S|\s*[|;&><]|$)")
 
 # how code reads one environment variable, per language ({n}: the name, escaped)
 _ENV_READS = {
-    "python": (r"""os\s*\.\s*environ\s*\[\s*(["']){n}\1\s*\]""", r"""os\s*\.\s*environ\s*\.\s*get\s*\(\s*(["']){n}\1\s*\)""",
-               r"""os\s*\.\s*getenv\s*\(\s*(["']){n}\1\s*\)"""),
+    "python": (r"""os\s*\.\s*environ\s*\[\s*(["']){n}\1\s*\]""",
+               r"""os\s*\.\s*environ\s*\.\s*get\s*\(\s*(["']){n}\1\s*(?:,[^()]*)?\)""",
+               r"""os\s*\.\s*getenv\s*\(\s*(["']){n}\1\s*(?:,[^()]*)?\)"""),
     "node": (r"""process\s*\.\s*env\s*\.\s*{n}\b""", r"""process\s*\.\s*env\s*\[\s*(["']){n}\1\s*\]"""),
     "perl": (r"""\$ENV\s*\{{\s*(["']?){n}\1\s*\}}""",),
     "ruby": (r"""ENV\s*\[\s*(["']){n}\1\s*\]""", r"""ENV\s*\.\s*fetch\s*\(\s*(["']){n}\1\s*\)"""),
     "php": (r"""getenv\s*\(\s*(["']){n}\1\s*\)""", r"""\$_ENV\s*\[\s*(["']){n}\1\s*\]"""),
 }
+
+
+# a one-liner's reads of its own arguments, and the index of the first argument after the code
+_ARGV_READS = {
+    "python": (r"""(?<![\w.])(?:sys\s*\.\s*)?argv\s*\[\s*(\d)\s*\]""", 1),  # sys.argv[0] is "-c"
+    "node": (r"""process\s*\.\s*argv\s*\[\s*(\d)\s*\]""", 1),  # process.argv[0] is node itself
+    "perl": (r"""\$ARGV\s*\[\s*(\d)\s*\]""", 0),
+    "ruby": (r"""(?<![\w.])ARGV\s*\[\s*(\d)\s*\]""", 0),
+    "php": (r"""\$argv\s*\[\s*(\d)\s*\]""", 1),  # $argv[0] is "Standard input code"
+}
+
+
+def with_argv_values(language: str, code: str, args: "list[str]") -> str:
+    """`code` with its reads of its own arguments replaced by them as string literals (`python3 -c
+    'shutil.rmtree(sys.argv[1])' ~` removes "~"). Arguments the shell layer does not know are left."""
+    got = _ARGV_READS.get(language)
+    if not got or not args or len(code) > 256 * 1024:
+        return code
+    rx, first = got
+
+    def lit(m: "re.Match[str]") -> str:
+        k = int(m.group(1)) - first
+        if k < 0 or k >= len(args) or "$" in args[k] or "`" in args[k]:
+            return m.group(0)
+        return '"' + args[k].replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return re.sub(rx, lit, code)
+
+
+def reads_stdin(code: str) -> bool:
+    """Does the code read its standard input (the text a here-string or pipe gives it)?"""
+    return _STDIN_READS.search(code[:200_000]) is not None
+
+
+_STDIN_READS = re.compile(r"\bsys\s*\.\s*stdin\b|\binput\s*\(|\braw_input\s*\(|\bprocess\s*\.\s*stdin\b|<STDIN>|"
+                          r"\$stdin\b|\bSTDIN\b|\bgets\b|php://stdin|\bfgets\s*\(\s*STDIN|readFileSync\s*\(\s*(?:0|['\"]/dev/stdin)")
 
 
 def with_env_values(language: str, code: str, env: "dict[str, str]") -> str:

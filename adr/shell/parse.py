@@ -468,10 +468,11 @@ class _Walker:
         stages: list[list[_Draft]] = []
         for i, n in enumerate(stages_nodes):
             stages.append(self.stmt(n, via, depth, sd + 1))
-            if i and n.type == "while_statement" and len(stages[i - 1]) == 1:
-                stages[i] += self.read_loop(n, _printed_paths(stages[i - 1][0]), via, depth, sd)
-                self.loop_deletes(_lister_through_filters(stages, i), _read_name(self.text(n.child_by_field_name("condition") or n)),
-                                  stages[i], via, depth)
+            loop = _while_of(n)
+            if i and loop is not None and len(stages[i - 1]) == 1:
+                stages[i] += self.read_loop(loop, _printed_paths(stages[i - 1][0]), via, depth, sd)
+                self.loop_deletes(_lister_through_filters(stages, i),
+                                  _read_names(self.text(loop.child_by_field_name("condition") or loop)), stages[i], via, depth)
         self.wire(stages, via, depth)
         return [d for s in stages for d in s]
 
@@ -484,12 +485,15 @@ class _Walker:
         argv = ["find", *found, "-exec", "rm", *(["-r"] if rec else []), "{}", "+"]
         self.finish(argv, " ".join(argv), via, depth + 1, False, upstream=("xargs",))
 
-    def loop_deletes(self, lister: "list[str] | None", name: str, drafts: "list[_Draft]", via: str, depth: int) -> None:
+    def loop_deletes(self, lister: "list[str] | None", names: "str | list[str]", drafts: "list[_Draft]", via: str,
+                     depth: int) -> None:
         """`find … | while read f; do rm "$f"; done`, `for f in $(git ls-files); do rm "$f"; done`: a
-        deleter in the body given the loop's variable deletes what the lister printed."""
-        if lister is None or not name:
+        deleter in the body given one of the loop's variables deletes what the lister printed."""
+        names = [names] if isinstance(names, str) else names
+        names = [n for n in names if n]
+        if lister is None or not names:
             return
-        ref = re.compile(r"\$(?:\{)?" + re.escape(name) + r"(?![A-Za-z0-9_])")
+        ref = re.compile(r"\$(?:\{)?(?:" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z0-9_])")
         for d in drafts:
             if d.argv and d.argv[0] in effects.DELETERS and any(ref.search(a) for a in d.argv[1:]):
                 self.listed_deleted(lister, d, _join_via(via, f"{lister[0]} loop"), depth)
@@ -601,6 +605,7 @@ class _Walker:
             drafts = [d]
         target = drafts[-1] if drafts else None
         tail_stages: list[list[_Draft]] = []
+        before_redirects = len(self.drafts)
         for r in node.children_by_field_name("redirect"):
             if r.type == "heredoc_redirect":
                 body_text = ""
@@ -628,6 +633,12 @@ class _Walker:
         if tail_stages and target is not None:
             self.wire([[target]] + tail_stages, via, depth)
             drafts = drafts + [d for s in tail_stages for d in s]
+        loop = _while_of(body) if body is not None else None
+        fed = [d for d in self.drafts[before_redirects:] if d.argv and d not in drafts]
+        if loop is not None and len(fed) == 1 and fed[0].output is None:
+            # `while read f; do rm "$f"; done < <(git ls-files)`: the loop deletes what the lister prints
+            self.loop_deletes(_as_find(fed[0].argv), _read_names(self.text(loop.child_by_field_name("condition") or loop)),
+                              drafts, via, depth)
         return drafts
 
     def heredoc_text(self, body: ts.Node, redirect: ts.Node) -> str:
@@ -1000,6 +1011,12 @@ class _Walker:
             prog = draft[0].argv[0]
             for f in feeders:
                 f.downstream.append(prog)
+            listers = [f for f in feeders if f.argv]
+            if prog in effects.DELETERS and len(listers) == 1 and listers[0].output is None:
+                # `rm $(git ls-files)`, `files=$(find ~/x); rm $files`: what the lister prints is deleted
+                lister = _as_find(listers[0].argv)
+                if lister is not None:
+                    self.listed_deleted(lister, draft[0], _join_via(via, f"$({listers[0].argv[0]})"), depth)
         for k, v in local_env.items():
             self.env_hook(k, v, via, depth, draft[0] if draft else None)
         inherited = {k: v for k, v in self.env.items() if k in self.exported and k not in local_env
@@ -1354,7 +1371,7 @@ class _Walker:
         if prog == "cat" and args and not d.args_dynamic and all(a == "/dev/null" for a in args):
             d.output = ""  # `cat /dev/null > .env`: the file is emptied
             return
-        if prog in ("true", "false") and not args:
+        if prog in ("true", "false", ":") and not args:
             d.output = ""  # `true > .env`: so is this
             return
         if prog in ("sed", "gsed") and not d.args_dynamic:
@@ -1367,8 +1384,11 @@ class _Walker:
             code = interpreters.module_code(prog, tuple(args))  # `python -m timeit -s CODE`, `ipython -c`
         if code is not None:
             lang, text = code
-            folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
             rest = _after_code(args, text)
+            if rest and not d.args_dynamic:
+                # `python3 -c 'shutil.rmtree(sys.argv[1])' ~`: the code reads its arguments as literals
+                text = interpreters.with_argv_values(lang, text, rest)
+            folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
             if rest and _ARGV_REF.search(folded) and interpreters.can_run_commands(folded, lang):
                 # `python3 -c 'os.system(sys.argv[1])' 'rm -rf ~'`, `node -e '…execSync(process.argv[1])' …`:
                 # the code runs what it is given — each argument, or all of them as one argv
@@ -1633,7 +1653,12 @@ class _Walker:
             self.nested_shell(data, via, depth, f"lines {prog} runs", inherit=d)  # awk '{system($0)}'
             return
         lang = interpreters.language_of(prog)
-        if lang is not None and lang != "awk" and interpreters.inline_code(prog, tuple(args)) is None \
+        inline = interpreters.inline_code(prog, tuple(args)) if lang is not None else None
+        if inline is not None and inline[0] != "awk" and data.strip() and interpreters.reads_stdin(inline[1]) \
+                and interpreters.can_run_commands(inline[1], inline[0]):
+            # `python3 -c 'os.system(sys.stdin.read())' <<< 'rm -rf ~'`: the code runs what it reads
+            self.nested_shell(data, via, depth, f"stdin of {prog} run", inherit=d)
+        if lang is not None and lang != "awk" and inline is None \
                 and _first_positional(args) in (None, "-"):
             self.script(lang, data, _join_via(via, f"stdin of {prog}"), depth, d)
             return
@@ -3087,13 +3112,28 @@ def _after_code(args: "list[str]", code: str) -> "list[str]":
     return [] if k is None else list(args[k + 1:])
 
 
-def _read_name(cond: str) -> str:
-    """The variable `read` sets in a while loop's condition (`read -r f`, `IFS= read -r -d '' f`)."""
+def _while_of(node: "ts.Node") -> "ts.Node | None":
+    """The while loop a pipeline stage is: the loop itself, or one alone in `{ …; }` or `( … )`."""
+    for _ in range(4):
+        if node.type == "while_statement":
+            return node
+        if node.type not in ("compound_statement", "subshell"):
+            return None
+        kids = [c for c in node.named_children if c.type != "comment"]
+        if len(kids) != 1:
+            return None
+        node = kids[0]
+    return None
+
+
+def _read_names(cond: str) -> "list[str]":
+    """The variables `read` sets in a while loop's condition (`read -r f`, `IFS= read -r -d '' f`,
+    `read -r a b`; none named: REPLY)."""
     argv = cond.split()
     while argv and "=" in argv[0] and not argv[0].startswith("-"):
         argv.pop(0)  # IFS= …
     if not argv or argv[0] != "read":
-        return ""
+        return []
     names, skip = [], False
     for a in argv[1:]:
         if skip:
@@ -3102,7 +3142,8 @@ def _read_name(cond: str) -> str:
             skip = True
         elif not a.startswith("-"):
             names.append(a)
-    return names[-1] if names and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", names[-1]) else ""
+    names = [n for n in names if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n)]
+    return names or ["REPLY"]
 
 
 def _lister_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] | None":
@@ -3117,7 +3158,7 @@ def _lister_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] 
         if lister is not None:
             return lister + extra
         sel = _grep_selects(d.argv)
-        if d.argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in d.argv[1:]):
+        if d.argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in d.argv[1:]) or _keeps_lines(d.argv):
             pass
         elif sel is not None:
             extra = sel + extra
@@ -3125,6 +3166,24 @@ def _lister_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] 
             return None
         k -= 1
     return None
+
+
+def _keeps_lines(argv: "list[str]") -> bool:
+    """A stage that passes each line on, reshaped: a field cut out (`awk '{print $2}'`, `cut -c4-`,
+    `cut -d' ' -f2`), `tee FILE`, `sed -n p`, `awk 1`, `tr -d '\r'`."""
+    prog, args = argv[0], argv[1:]
+    if prog in ("awk", "gawk", "mawk", "nawk"):
+        code = next((a for a in args if not a.startswith("-")), "")
+        return re.fullmatch(r"\s*(?:1|\{\s*print(?:\s+\$\w+|\s+\$NF)?\s*;?\s*\})\s*", code) is not None
+    if prog == "cut":
+        return not any(not a.startswith("-") and not re.fullmatch(r"[\d,-]+|\s|\t", a) for a in args)
+    if prog == "tee":
+        return True
+    if prog in ("sed", "gsed"):
+        return [a for a in args if not a.startswith("-")] == ["p"] and "-n" in args
+    if prog == "tr":
+        return True
+    return False
 
 
 def _grep_selects(argv: "list[str]") -> "list[str] | None":
@@ -3157,6 +3216,15 @@ def _as_find(argv: "list[str]") -> "list[str] | None":
     if argv[:1] == ["rg"] and "--files" in argv and not any(not a.startswith("-") for a in argv[1:]):
         return ["find", ".", "-type", "f"]
     if argv[:2] == ["git", "ls-files"] and all(a in ("-z", "--cached", "-c", "--full-name") for a in argv[2:]):
+        return ["find", ".", "-type", "f"]
+    if argv[:2] == ["git", "ls-files"] and all(a.startswith("-") for a in argv[2:]):
+        # tracked files with changes (-m), untracked ones (-o): nearly every file, some of them work
+        return ["find", ".", "-type", "f"]
+    if argv[:2] == ["git", "ls-tree"] and "--name-only" in argv and any(a in ("-r", "--full-tree") for a in argv):
+        return ["find", ".", "-type", "f"]
+    if argv[:2] == ["git", "status"] and any(a in ("--porcelain", "-s", "--short") or a.startswith("--porcelain=")
+                                             for a in argv[2:]):
+        # the changed and untracked files (a field cut out of each line: awk/cut stages pass them)
         return ["find", ".", "-type", "f"]
     if argv[:2] == ["git", "diff"] and any(a in ("--name-only", "--name-status") for a in argv[2:]) and \
             not any(a == "--" or not a.startswith("-") and not a.startswith(("HEAD", "@")) for a in argv[2:]):

@@ -64,6 +64,8 @@ def parse_args(args: "list[str] | tuple[str, ...]") -> SedArgs:
             inplace = True
             quiet = quiet or "n" in a.split("i", 1)[0]
             ere = ere or any(c in a.split("i", 1)[0] for c in "rE")
+            if a.endswith("i") and i + 3 < len(args) and args[i + 1] == "":
+                i += 1  # BSD/macOS `sed -i '' SCRIPT FILE`: the empty backup suffix is its own word
         elif a in ("-e", "--expression") and i + 1 < len(args):
             scripts.append(args[i + 1])
             i += 1
