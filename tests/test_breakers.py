@@ -19,6 +19,11 @@ HOOK = str(BIN / "adr-hook")
 
 
 def hook(home, cmd: str, session: str, tool: str = "Bash", **tool_input: str) -> str:
+    return hook_reason(home, cmd, session, tool, **tool_input)[0]
+
+
+def hook_reason(home, cmd: str, session: str, tool: str = "Bash", **tool_input: str) -> "tuple[str, str]":
+    """(the hook's decision, its reason) — the reason says which rule or breaker asked."""
     ti = {"command": cmd} if tool == "Bash" else tool_input
     data = json.dumps({"session_id": session, "hook_event_name": "PreToolUse", "tool_name": tool, "cwd": "/tmp",
                        "tool_input": ti}).encode()
@@ -28,7 +33,10 @@ def hook(home, cmd: str, session: str, tool: str = "Bash", **tool_input: str) ->
     out = subprocess.run(agent, input=data, env=adr_env(home), capture_output=True, timeout=120)
     assert out.returncode == 0, out.stderr
     text = out.stdout.decode().strip()
-    return json.loads(text)["hookSpecificOutput"]["permissionDecision"] if text else "allow"
+    if not text:
+        return "allow", ""
+    got = json.loads(text)["hookSpecificOutput"]
+    return got["permissionDecision"], got.get("permissionDecisionReason", "")
 
 
 @pytest.fixture
@@ -65,7 +73,8 @@ def test_denies_trip_the_breaker_for_that_session_only_until_the_human_resets_it
     assert not r.ok and r.error_code == P.FORBIDDEN  # this test process has no terminal: not the human
     r = human_call(home, "breakers.reset", {"session": "noisy"})  # the human, at a terminal of their own
     assert r["ok"] and r["data"]["reset"] is True, r
-    assert hook(home, "mkdir build4", "noisy") == "allow"
+    decision, reason = hook_reason(home, "mkdir build4", "noisy")
+    assert decision == "allow", (reason, daemon.request(P.Request(op="call", target="breakers.usage")).data)
 
 
 def test_a_quota_asks_past_its_limit(daemon):
