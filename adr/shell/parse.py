@@ -606,7 +606,16 @@ class _Walker:
         target = drafts[-1] if drafts else None
         tail_stages: list[list[_Draft]] = []
         before_redirects = len(self.drafts)
+        # tree-sitter-bash reads a here-string after an output redirect (`cat >> f <<< 'x'`) as an
+        # error `<<` and a `<` redirect from the string: bash feeds the string on stdin
+        kids = node.children
+        herestrings = {kids[k + 1].start_byte for k in range(len(kids) - 1)
+                       if kids[k].type == "ERROR" and self.text(kids[k]).strip() == "<<"
+                       and kids[k + 1].type == "file_redirect"}
         for r in node.children_by_field_name("redirect"):
+            if r.start_byte in herestrings and target is not None:
+                self.herestring_into(target, r, via, depth, sd)
+                continue
             if r.type == "heredoc_redirect":
                 body_text = ""
                 for c in r.named_children:
