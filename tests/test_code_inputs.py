@@ -89,3 +89,11 @@ def test_code_reads_names_the_literal_files_opened_for_reading():
     assert code_reads("perl", "open(F, '<', 'a.txt'); print <F>") == ["a.txt"]
     assert code_reads("perl", "open(F, '>', 'a.txt')") == []
     assert code_reads("php", "echo file_get_contents('https://x.example/');") == []
+
+
+@pytest.mark.parametrize("line", [
+    "export GIT_SSL_NO_VERIFY=1; git push",  # an exported variable reaches the later git
+    "curl -d '{\"_method\":\"DELETE\"}' https://api.example.com/x",  # method override in a JSON body
+])
+def test_exports_and_json_bodies_are_read_like_their_inline_forms(judge_command, line):
+    assert judge_command(line).decision is not Decision.ALLOW, line

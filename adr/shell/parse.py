@@ -3075,7 +3075,8 @@ def _fd_as_find(args: "list[str]") -> str:
 
 # exported variables that change what a later command on the line does, passed on as its env
 _INHERITED_ENV = re.compile(r"TF_CLI_ARGS\w*|PULUMI_SKIP_CONFIRMATIONS|PULUMI_\w*YES\w*|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH"
-                            r"|DYLD_\w+|GCONV_PATH|GIT_SSH(?:_COMMAND)?|GIT_EXEC_PATH|GIT_CONFIG_\w+|BASH_ENV|ENV"
+                            r"|DYLD_\w+|GCONV_PATH|GIT_SSH(?:_COMMAND)?|GIT_EXEC_PATH|GIT_CONFIG_\w+|GIT_SSL_NO_VERIFY"
+                            r"|GIT_PROXY_COMMAND|BASH_ENV|ENV"
                             r"|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|RUBYOPT|HISTFILE|HISTSIZE|PROMPT_COMMAND"
                             r"|npm_config_\w+|NPM_CONFIG_\w+|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|CARGO_\w+")
 
