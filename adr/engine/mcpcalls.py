@@ -168,5 +168,26 @@ def _redis(server: str, args: dict[str, Any]) -> str:
 def command_lines(server: str, tool: str, args: dict[str, Any]) -> list[str]:
     """The shell text(s) this call amounts to (none when it is not a command, code or CLI call)."""
     out = [c for c in (_command(args), _code(server, tool, args), _cli(server, tool, args), _http(args),
-                       _redis(server, args)) if c]
+                       _redis(server, args), _typed(tool, args)) if c]
     return list(dict.fromkeys(out))[:MAX_LINES]
+
+
+# keystrokes sent to a terminal or the desktop: computer-use `type`, tmux/terminal `send_keys`
+_TYPING_TOOLS = frozenset({"type", "typing", "keys", "keystrokes", "send", "input", "write", "paste"})
+_TYPED_KEYS = ("text", "keys", "input", "chars", "characters", "keystrokes", "string", "data")
+_ENTER = re.compile(r"(?:\s+|^)(?:Enter|C-m|Return|KPEnter)\s*$|\\n$|\\r$", re.I)
+
+
+def _typed(tool: str, args: dict[str, Any]) -> str:
+    """What an agent types into a window or terminal (`{action: type, text: "rm -rf ~\\n"}`,
+    `send_keys {keys: "rm -rf ~ Enter"}`): judged as the shell lines it would run there (typing into
+    an editor is rarely a command line that asks)."""
+    action = args.get("action")
+    words = set(_words(tool)) | (set(_words(action)) if isinstance(action, str) else set())
+    if not words & _TYPING_TOOLS:
+        return ""
+    text = next((v for k in _TYPED_KEYS if isinstance(v := args.get(k), str) and v.strip()), "")
+    if not text or len(text) > 65536:
+        return ""
+    lines = [_ENTER.sub("", ln) for ln in text.replace("\r", "\n").split("\n")]
+    return "\n".join(ln for ln in lines if ln.strip())
