@@ -44,6 +44,9 @@ WRAPPED = [
     "lckdo /tmp/l rm -rf ~", "with-lock-ex /tmp/l rm -rf ~", "rlwrap rm -rf ~", "grc rm -rf ~",
     "ssh-agent rm -rf ~", "ccache rm -rf ~", "distrobox enter box -- rm -rf ~", "incus exec c -- rm -rf ~",
     "machinectl shell dev@ /bin/sh -c 'rm -rf ~'",
+    "sops exec-env secrets.enc.json 'rm -rf ~'", "sops exec-file secrets.enc.json 'rm -rf ~'",
+    "assume prod --exec 'rm -rf ~'", "saml2aws exec -- rm -rf ~", "distrobox-enter dev -- rm -rf ~",
+    "run-one-constantly rm -rf ~", "run-this-one rm -rf ~", "keep-one-running rm -rf ~", "npx dotenv-cli -- rm -rf ~",
     # the tool's own options before its subcommand
     "aws-vault --debug exec prod -- rm -rf ~", "chamber -r 3 exec svc -- rm -rf ~", "op --account x run -- rm -rf ~",
     "doppler --config dev run -- rm -rf ~", "bundle _2.4.0_ exec rm -rf ~", "dotenv -f .env run rm -rf ~",
@@ -61,6 +64,7 @@ def test_a_command_run_by_a_wrapper_or_runner_is_judged(judge_command, cmd):
     "pnpm exec tsc --noEmit", "taskset -c 0,1 make -j2", "valgrind --leak-check=full ./a.out", "nix develop -c make",
     "perf stat -e cycles ls", "ls *.py | entr -c pytest", "firejail --net=none ./app", "faketime '2020-01-01' date",
     "gdb --args ./a.out --verbose", "direnv exec . env",
+    "sops exec-env secrets.enc.json 'npm start'", "saml2aws exec -- aws s3 ls", "assume dev --exec 'aws s3 ls'",
     "npx -c 'npm test'", "yarn exec tsc", "xvfb-run -a npm test", "dbus-launch --exit-with-session gnome-session",
     "capsh --print", "setpriv --no-new-privs make", "make SHELL=/bin/bash", "deno eval 'console.log(1)'",
     "deno eval 'new Deno.Command(\"git\", {args: [\"status\"]}).outputSync()'", "bun -e 'await Bun.$`ls ${dir}`'",

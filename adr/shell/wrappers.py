@@ -80,6 +80,11 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
                            "--interleave", "--physcpubind"}), 0),
     "gtimeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),  # GNU timeout on macOS (coreutils)
     "run-one": (frozenset(), 0),
+    "run-one-constantly": (frozenset(), 0),  # run-one's siblings: the same CMD, again and again / killing others
+    "run-one-until-success": (frozenset(), 0),
+    "run-one-until-failure": (frozenset(), 0),
+    "run-this-one": (frozenset(), 0),
+    "keep-one-running": (frozenset(), 0),
     "lckdo": (frozenset({"-W"}), 1),  # lckdo [-q] [-w] [-W SEC] LOCKFILE CMD
     "with-lock-ex": (frozenset(), 1),
     "rlwrap": (frozenset({"-f", "-H", "-l", "-P", "-S", "-C", "-D", "-g", "-h", "-p", "-q", "-s", "-t", "-w", "-z",
@@ -624,6 +629,12 @@ _DASHDASH: dict[tuple[str, str], tuple[frozenset[str], int]] = {
     ("aws-vault", "exec"): (frozenset({"-d", "--duration", "--region", "-t", "--mfa-token", "--backend", "--prompt"}), 1),
     ("chamber", "exec"): (frozenset({"-b", "--backend", "--pristine"}), -1),  # its services, then `--`
     ("dotenv", ""): (frozenset({"-e", "-v", "-c", "-p"}), 0),
+    ("dotenv-cli", ""): (frozenset({"-e", "-v", "-c", "-p"}), 0),  # (`npx dotenv-cli -- CMD`)
+    ("sops", "exec-env"): (frozenset({"--user", "--input-type"}), 1),  # sops exec-env FILE 'CMD'
+    ("sops", "exec-file"): (frozenset({"--user", "--filename", "--input-type", "--output-type"}), 1),
+    ("saml2aws", "exec"): (frozenset({"--exec-profile", "-a", "--idp-account", "-p", "--profile", "--region",
+                                      "--role", "--session-duration"}), 0),
+    ("distrobox-enter", ""): (frozenset({"-n", "--name", "-a", "--additional-flags"}), -1),  # NAME, then `--`
     ("dotenv", "run"): (frozenset({"-f", "--file"}), 0),
     ("dotenvx", "run"): (frozenset({"-f", "--env-file", "-e", "--env", "--convention", "-fk", "--env-keys-file"}), 0),
     ("op", "run"): (frozenset({"--env-file", "--account"}), 0),
@@ -695,6 +706,13 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
                 break
         if (prog, "") in _DASHDASH:
             return _dashdash_command(prog, "", rest)
+    if prog in ("assume", "assumego") and any(a in ("--exec", "-ex") or a.startswith("--exec=") for a in rest):
+        # granted's `assume PROFILE --exec "CMD"`: CMD runs with the profile's credentials
+        for j, a in enumerate(rest):
+            if a.startswith("--exec="):
+                return ("shell", [a.split("=", 1)[1]])
+            if a in ("--exec", "-ex") and j + 1 < len(rest):
+                return ("shell", [rest[j + 1]])
     if prog == "hyperfine":  # each operand is a command line it runs (and times)
         cmds = _hyperfine_commands(rest)
         return ("shell", ["\n".join(cmds)]) if cmds else None
