@@ -40,6 +40,7 @@ EMPTIED = [
     "sed -i '' d .env",  # BSD/macOS: the empty backup suffix is its own word
     ": | tee .env",
     "cat > .env <<< ''",  # a here-string after the output redirect (tree-sitter misreads this order)
+    ": > /tmp/e; mv /tmp/e .env",  # an empty file made first, then moved over it
     "python3 -c \"import os; os.truncate('.env', 0)\"",
     "node -e \"require('fs').truncateSync('.env')\"",
     "ruby -e \"File.truncate('.env', 0)\"",
@@ -61,6 +62,7 @@ KEPT = [
     "python3 -c \"import json; json.dump(d, open('.env','w'))\"",
     "ssh build-1 uptime < /dev/null",  # nothing is sent (as ssh -n)
     "sed -i '/^$/d' .env",  # blank lines only
+    "echo KEY=1 > /tmp/e; mv /tmp/e .env",
     "sed -i '/^#/d' .env",
     "node -e \"require('fs').truncateSync('.env', 10)\"",
 ]

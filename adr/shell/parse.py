@@ -1298,8 +1298,10 @@ class _Walker:
                 srcs, dest = pos, tdir
             elif len(pos) >= 2:
                 srcs, dest = pos[:-1], pos[-1]
-                # `cp /dev/null .env`: the destination is emptied
-                self.writes.append(FileWrite(dest, "" if srcs == ["/dev/null"] else None, by=prog, via=via))
+                # `cp /dev/null .env`: the destination is emptied; `: > /tmp/e; mv /tmp/e .env`: it gets
+                # what the line wrote into the source
+                known = "" if srcs == ["/dev/null"] else self.written_content(srcs[0]) if len(srcs) == 1 else None
+                self.writes.append(FileWrite(dest, known, by=prog, via=via))
                 if srcs == ["/dev/null"]:
                     return
             else:
