@@ -44,6 +44,9 @@ ASKED = [
     ("git ls-files -m | xargs rm", "destruct.find-delete-everything-here"),
     ("git ls-files -o --exclude-standard | xargs rm", "destruct.find-delete-everything-here"),
     ("git ls-files | tee /tmp/l | xargs rm", "destruct.find-delete-everything-here"),
+    # the list written to a file first, then fed to xargs
+    ("git ls-files > /tmp/l; xargs rm < /tmp/l", "destruct.find-delete-everything-here"),
+    ("git ls-files > /tmp/l && xargs -a /tmp/l rm", "destruct.find-delete-everything-here"),
 ]
 
 QUIET = [
@@ -61,6 +64,8 @@ QUIET = [
     "git ls-files -o | grep '\\.orig$' | xargs rm",
     "git ls-files | xargs wc -l",
     "while read f; do echo \"$f\"; done < <(git ls-files)",
+    "find . -name '*.pyc' > /tmp/l; xargs rm < /tmp/l",
+    "git ls-files > files.txt",
 ]
 
 

@@ -123,6 +123,7 @@ class _Walker:
         self.urls: list[str] = []
         self.layers: list[str] = []  # texts of nested layers (sh -c, eval, decoded …)
         self.downloaded: dict[str, str] = {}  # file path → the downloader that writes it
+        self.listed: dict[str, list[str]] = {}  # file path → the find command listing what a lister wrote into it
         self.download_urls: dict[str, str] = {}  # file path → the URL it was downloaded from
         self.git_remotes: dict[str, str] = {}  # remote name → URL added by `git remote add` in this line
         self.procsubs: dict[str, str] = {}  # `<(…)` as written → what it prints, when known
@@ -724,6 +725,10 @@ class _Walker:
                     and target.argv[0] in _EMPTY_FROM_NOTHING:
                 target.stdin_text = ""  # `tee .env < /dev/null`: it reads nothing, so writes nothing
                 self.feed(target, "", depth)
+        if target.argv and op in (">", ">>", ">|") and fd in ("", "1") and target.output is None:
+            lister = _as_find(target.argv)
+            if lister is not None:
+                self.listed[_plain_path(path)] = lister
         if target.argv and target.argv[0] in DOWNLOADERS and op in (">", ">>", ">|", "&>") and fd in ("", "1"):
             self.downloaded[_plain_path(path)] = target.argv[0]
             url = next((a for a in target.argv[1:] if "://" in a), None)
@@ -1610,6 +1615,10 @@ class _Walker:
         if d.argv and d.argv[0] in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers) \
                 and source != "</dev/null" and not any(not a.startswith("-") and a != "{}" for a in d.argv[1:]):
             self.xargs_on(d, ["$(" + source.replace(")", "") + ")"], _join_via(via, "xargs"))
+            lister = self.listed.get(_plain_path(source[1:])) if source.startswith("<") else None
+            if lister is not None:
+                # `git ls-files > /tmp/l; xargs rm < /tmp/l`: the list a lister wrote earlier on the line
+                self.listed_deleted(lister, d, _join_via(via, f"list from {lister[0]}"), d.depth)
 
     def xargs_on(self, d: _Draft, paths: "list[str]", via: str) -> None:
         """The command xargs/parallel runs, judged once more with `paths` as its operands ({} replaced)."""
