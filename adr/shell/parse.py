@@ -1167,10 +1167,34 @@ class _Walker:
                 m.sudo_user = m.sudo_user or inherit.sudo_user
         return made
 
+    def curl_config(self, d: _Draft, text: str, via: str, depth: int) -> None:
+        """`curl -K FILE` / `-K -` / `-K <(…)` with a config this line shows (`request = DELETE`, `data =
+        "@~/.ssh/id_rsa"`): judged as curl with those options spelled on its command line."""
+        opts = _curl_config_args(text)
+        if not opts:
+            return
+        rest, skip = [], False
+        for a in d.argv[1:]:
+            if skip:
+                skip = False
+            elif a in ("-K", "--config"):
+                skip = True
+            elif not a.startswith(("--config=", "-K")):
+                rest.append(a)
+        line = " ".join(_sh_quote(a) for a in [d.argv[0]] + opts + rest)
+        self.nested_shell(line, via, depth, f"{d.argv[0]} -K config", inherit=d)
+
     def follow(self, d: _Draft, via: str, depth: int) -> None:
         """Program-specific layers: sh -c, eval, source, interpreters, find -exec, literal output."""
         prog = d.argv[0]
         args = d.argv[1:]
+        if prog in ("curl", "curlie") and depth < MAX_LAYERS:
+            cfg = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in ("-K", "--config")), None) \
+                or next((a.split("=", 1)[1] for a in args if a.startswith("--config=")), None) \
+                or next((a[2:] for a in args if a.startswith("-K") and len(a) > 2), None)
+            text = None if cfg in (None, "-") else self.procsubs.get(cfg) if cfg in self.procsubs else self.written_content(cfg)
+            if text:
+                self.curl_config(d, text, via, depth)
         if prog in DOWNLOADERS:
             url = next((a for a in args if "://" in a), None)
             for target in _download_targets(prog, args):
@@ -1672,6 +1696,9 @@ class _Walker:
         if prog not in SHELLS and _reads_commands(d):
             self.nested_shell(data, via, depth, f"lines {prog} runs", inherit=d)  # awk '{system($0)}'
             return
+        if prog in ("curl", "curlie") and any(a in ("-K", "--config") for a in args) and \
+                ("-" in args or "--config=-" in args) and depth < MAX_LAYERS:
+            self.curl_config(d, data, via, depth)  # `printf 'request = DELETE' | curl -K - …`
         lang = interpreters.language_of(prog)
         inline = interpreters.inline_code(prog, tuple(args)) if lang is not None else None
         if inline is not None and inline[0] != "awk" and data.strip() and interpreters.reads_stdin(inline[1]) \
@@ -3145,6 +3172,28 @@ def _while_of(node: "ts.Node") -> "ts.Node | None":
             return None
         node = kids[0]
     return None
+
+
+def _curl_config_args(text: str) -> "list[str]":
+    """A curl config file (`-K`) as command-line options: `request = DELETE`, `--data "@f"`, `-X PUT`,
+    `silent` (a switch); comments and blank lines skipped; at most 64 options."""
+    out: list[str] = []
+    for line in text.splitlines()[:256]:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"(-{0,2})([A-Za-z0-9][\w-]*)(?:\s*[=:]\s*|\s+|$)(.*)$", line)
+        if m is None:
+            continue
+        dashes, name, value = m.groups()
+        flag = (dashes or ("-" if len(name) == 1 else "--")) + name
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = re.sub(r'\\(.)', r"\1", value[1:-1])
+        out += [flag, value] if value else [flag]
+        if len(out) >= 64:
+            break
+    return out
 
 
 def _read_names(cond: str) -> "list[str]":

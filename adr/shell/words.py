@@ -82,6 +82,8 @@ def echo_output(args: list[str]) -> str:
 
 def printf_output(args: list[str]) -> str | None:
     """What `printf FORMAT ARGS` prints, for the simple formats obfuscation uses (%s, %b, %c)."""
+    if args[:1] == ["--"]:
+        args = args[1:]  # `printf -- '-X DELETE'`: the end of printf's options, then the format
     if not args:
         return None
     fmt, rest = args[0], list(args[1:])
