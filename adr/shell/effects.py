@@ -779,7 +779,24 @@ _CODE_READ = [re.compile(p) for p in (
     r"""\b(?:File|IO)\s*\.\s*(?:read|readlines|binread|foreach)\s*\(\s*""" + _N("path"),
     r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*(?:["']<["']\s*,\s*)?""" + _N("path"),
     r"""\bfopen\s*\(\s*""" + _N("path") + r"""\s*,\s*["']r""",
+    # more spellings: open(file=P), Path(P).open(), Bun.file(P), Deno.readTextFile(P), php readfile(P)
+    r"""\bopen\s*\(\s*file\s*=\s*""" + _N("path"),
+    _N("path") + r"""\s*\)?\s*\.\s*open\s*\(\s*(?:["']r[bt]?["']\s*)?\)""",
+    r"""\b(?:Bun\s*\.\s*file|Deno\s*\.\s*read(?:Text)?File(?:Sync)?|readfile|io\s*\.\s*open|codecs\s*\.\s*open)\s*\(\s*"""
+    + _N("path"),
 )]
+# code that reads the whole environment (`dict(os.environ)`, `JSON.stringify(process.env)`, perl %ENV,
+# ruby ENV.to_h, php getenv()): what it prints may be every secret variable, as `env` prints them
+_READS_ENVIRON = re.compile(r"\bos\s*\.\s*environ\b(?!\s*(?:\[|\.\s*(?:get|setdefault|pop)\b))|"
+                            r"\bprocess\s*\.\s*env\b(?!\s*(?:\[|\.\s*\w))|%ENV\b|\bENV\s*\.\s*(?:to_h|to_a|each|map|inspect)\b|"
+                            r"\bgetenv\s*\(\s*\)|\bDeno\s*\.\s*env\s*\.\s*toObject\b")
+# code that loads the project's .env (python-dotenv, the dotenv package)
+_LOADS_DOTENV = re.compile(r"\b(?:dotenv_values|load_dotenv)\s*\(\s*\)|\bdotenv\b[^\n]{0,40}\.\s*config\s*\(\s*\)")
+
+
+def reads_environ(code: str) -> bool:
+    """Does the code read the whole environment (`dict(os.environ)`, `JSON.stringify(process.env)`)?"""
+    return _READS_ENVIRON.search(code[:64 * 1024]) is not None
 
 
 def code_reads(language: str, code: str, folded: "str | None" = None) -> list[str]:
@@ -789,6 +806,8 @@ def code_reads(language: str, code: str, folded: "str | None" = None) -> list[st
         return []
     code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
     out: dict[str, None] = {}
+    if _LOADS_DOTENV.search(code):
+        out[".env"] = None
     for rx in _CODE_READ:
         for m in rx.finditer(code):
             path = _unesc((_group(m, "path") or "").strip())
@@ -798,7 +817,7 @@ def code_reads(language: str, code: str, folded: "str | None" = None) -> list[st
     return list(out)[:MAX_EFFECTS]
 
 
-_READ_HINT = re.compile(r"open|read|Read|slurp|file_get_contents|foreach")
+_READ_HINT = re.compile(r"open|read|Read|slurp|file_get_contents|foreach|environ|env|ENV|Bun|dotenv")
 
 
 # a folder's entries listed or walked (literal path) …

@@ -82,6 +82,7 @@ class _Draft:
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to the command
     runs_downloaded: str = ""  # a file this same command line downloaded, which this command runs
     piped: bool = False  # stdin comes from an earlier pipeline stage
+    reads_environ: bool = False  # its code reads the whole environment (what it prints may be every secret)
 
     def freeze(self) -> SimpleCommand:
         argv = self.argv
@@ -546,6 +547,10 @@ class _Walker:
                 d.upstream.extend(ups[i])
                 d.downstream.extend(seen)
                 d.piped = d.piped or i > 0
+                if d.reads_environ and not _STDIN_SENDERS.isdisjoint(seen) and \
+                        not any(r.target == "/proc/self/environ" for r in d.redirects):
+                    # `python3 -c 'print(dict(os.environ))' | curl -d @- …`: the environment, as `env |` prints it
+                    d.redirects.append(Redirect("<", "/proc/self/environ"))
             for p in progs[i]:
                 if p not in seen and len(seen) < MAX_PIPE_NAMES:
                     seen[p] = None
@@ -1587,6 +1592,8 @@ class _Walker:
         for cmd in spawned[:32]:
             self.nested_shell(cmd, via, depth, "spawned", inherit=d)
         self.add_effects(effects.code_effects(lang, code, folded), d.argv[0] if d.argv else lang, via)
+        if d.argv and effects.reads_environ(code):
+            d.reads_environ = True
         for path in effects.code_reads(lang, code, folded):
             # `python3 -c "print(open('.env').read())" | curl -d @- …`: the program reads the file as
             # `cat < .env` would (what it prints may be it)
