@@ -136,3 +136,19 @@ def test_curl_config_lines_become_options():
 ])
 def test_code_printing_the_whole_environment_into_a_network_client_is_denied_like_env(judge_command, line):
     assert judge_command(line).decision is Decision.DENY, line
+
+
+@pytest.mark.parametrize("line", [
+    "awk -v c='rm -rf ~' 'BEGIN{system(c)}'",
+    "awk -vc='rm -rf ~' 'BEGIN{system(c)}'",
+    "C='rm -rf ~' awk 'BEGIN{system(ENVIRON[\"C\"])}'",
+    "awk 'BEGIN{system(ARGV[1])}' 'rm -rf ~'",
+])
+def test_awk_variables_environment_and_arguments_are_read_as_their_values(judge_command, line):
+    assert judge_command(line).decision is Decision.DENY, line
+
+
+@pytest.mark.parametrize("line", ["awk -v n=3 '{print $n}' f.txt", "awk -F, -v OFS=, '{print $1, $2}' data.csv",
+                                  "awk -v c=ls 'BEGIN{system(c)}'"])
+def test_awk_variables_that_run_nothing_harmful_stay_quiet(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, line

@@ -403,6 +403,42 @@ def with_argv_values(language: str, code: str, args: "list[str]") -> str:
     return re.sub(rx, lit, code)
 
 
+_AWK_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def with_awk_values(code: str, args: "list[str] | tuple[str, ...]", env: "dict[str, str]") -> str:
+    """awk code with its `-v NAME=VALUE` variables and `ENVIRON["NAME"]` reads replaced by the values
+    as string literals (`awk -v c='rm -rf ~' 'BEGIN{system(c)}'` runs "rm -rf ~")."""
+    values: dict[str, str] = {}
+    for k, a in enumerate(args):
+        pair = args[k + 1] if a in ("-v", "--assign") and k + 1 < len(args) else a[2:] if a.startswith("-v") and "=" in a \
+            else a.split("=", 1)[1] if a.startswith("--assign=") else ""
+        name, eq, value = pair.partition("=")
+        if eq and re.fullmatch(r"[A-Za-z_]\w*", name) and "$" not in value and "`" not in value:
+            values[name] = value
+    if not values and not env:
+        return code
+    lit = {n: '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for n, v in values.items()}
+    envs = {n: '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for n, v in env.items()
+            if re.fullmatch(r"[A-Za-z_]\w*", n) and "$" not in v and "`" not in v}
+    out, last = [], 0
+    for m in _AWK_STRING.finditer(code):
+        out.append(_awk_names(code[last:m.start()], lit))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_awk_names(code[last:], lit))
+    text = "".join(out)
+    for n, v in envs.items():
+        text = re.sub(r'ENVIRON\s*\[\s*"' + re.escape(n) + r'"\s*\]', lambda _m, v=v: v, text)
+    return text
+
+
+def _awk_names(part: str, lit: "dict[str, str]") -> str:
+    if not lit:
+        return part
+    return re.sub(r"(?<![\w$])(" + "|".join(re.escape(n) for n in lit) + r")(?![\w(])", lambda m: lit[m.group(1)], part)
+
+
 def reads_stdin(code: str) -> bool:
     """Does the code read its standard input (the text a here-string or pipe gives it)?"""
     return _STDIN_READS.search(code[:200_000]) is not None

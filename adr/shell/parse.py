@@ -1429,6 +1429,11 @@ class _Walker:
             code = interpreters.module_code(prog, tuple(args))  # `python -m timeit -s CODE`, `ipython -c`
         if code is not None:
             lang, text = code
+            if lang == "awk" and not d.args_dynamic:
+                # `awk -v c='rm -rf ~' 'BEGIN{system(c)}'`, `C=… awk '…ENVIRON["C"]…'`: the values in place
+                env = {k: self.env[k] for k in self.exported if k in self.env} if self.exported else {}
+                env.update(self.prefix_env)
+                text = interpreters.with_awk_values(text, args, env)
             rest = _after_code(args, text)
             if rest and not d.args_dynamic:
                 # `python3 -c 'shutil.rmtree(sys.argv[1])' ~`: the code reads its arguments as literals
