@@ -152,3 +152,18 @@ def test_awk_variables_environment_and_arguments_are_read_as_their_values(judge_
                                   "awk -v c=ls 'BEGIN{system(c)}'"])
 def test_awk_variables_that_run_nothing_harmful_stay_quiet(judge_command, line):
     assert judge_command(line).decision is Decision.ALLOW, line
+
+
+@pytest.mark.parametrize("line", [
+    "TF_CLI_ARGS=-auto-approve; export TF_CLI_ARGS; terraform destroy",
+    "set -a; TF_CLI_ARGS=-auto-approve; terraform destroy",
+    "set -o allexport; TF_CLI_ARGS=-auto-approve; terraform destroy",
+])
+def test_a_variable_exported_by_name_or_by_set_a_reaches_later_commands(judge_command, line):
+    assert judge_command(line).decision is not Decision.ALLOW, line
+
+
+@pytest.mark.parametrize("line", ["TF_CLI_ARGS=-auto-approve; terraform destroy",  # not exported: terraform never sees it
+                                  "set -euo pipefail; TF_CLI_ARGS=-auto-approve; terraform destroy"])
+def test_an_unexported_variable_stays_in_the_shell(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, line

@@ -133,6 +133,7 @@ class _Walker:
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
         self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
+        self.allexport = False  # `set -a` / `set -o allexport` ran earlier on the line
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.nodes = 0
@@ -342,6 +343,8 @@ class _Walker:
                 else:
                     vals, _ = self.word(c, via, depth, sd + 1)
                     argv.extend(vals)
+                    if argv[0] == "export" and c.type in ("variable_name", "word") and _NAME.fullmatch(vals[0] if vals else ""):
+                        self.exported.add(vals[0])  # `X=…; export X`: exported from here on
             d = _Draft(argv=argv, raw=self.text(node), via=via, depth=depth)
             self.drafts.append(d)
             return [d]
@@ -443,6 +446,8 @@ class _Walker:
             self.code_assign.pop(name, None)
             self.env[name] = " ".join(vals)
             self.env_hook(name, self.env[name], via, depth, None)
+        if self.allexport and name:
+            self.exported.add(name)  # after `set -a` every assignment is exported
 
     def env_hook(self, name: str, value: str, via: str, depth: int, d: "_Draft | None") -> None:
         """A variable whose value later programs run: `export PAGER="sh -c '…'"`, `PROMPT_COMMAND=…`,
@@ -1397,6 +1402,10 @@ class _Walker:
         if prog == "read" and d.stdin_text is not None:
             self.read_into(d)
             return
+        if prog == "set" and not d.args_dynamic and any(
+                a.startswith("-") and not a.startswith("--") and "a" in a[1:] for a in args[:args.index("--") if "--" in args else None]) \
+                or prog == "set" and "allexport" in args and "-o" in args:
+            self.allexport = True  # `set -a`: every later assignment is exported (reaches later commands)
         if prog == "set" and "--" in args and not d.args_dynamic:
             # `set -- -rf ~; rm "$@"`: the positional parameters for the rest of the line
             params = list(args[args.index("--") + 1:])[:64]
