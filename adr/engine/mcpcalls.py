@@ -175,7 +175,7 @@ def command_lines(server: str, tool: str, args: dict[str, Any]) -> list[str]:
 # keystrokes sent to a terminal or the desktop: computer-use `type`, tmux/terminal `send_keys`
 _TYPING_TOOLS = frozenset({"type", "typing", "keys", "keystrokes", "send", "input", "write", "paste"})
 _TYPED_KEYS = ("text", "keys", "input", "chars", "characters", "keystrokes", "string", "data")
-_ENTER = re.compile(r"(?:\s+|^)(?:Enter|C-m|Return|KPEnter)\s*$|\\n$|\\r$", re.I)
+_ENTER = re.compile(r"(?:Enter|C-m|Return|KPEnter|\\n|\\r)$", re.I)  # tried on the line's right-stripped end
 
 
 def _typed(tool: str, args: dict[str, Any]) -> str:
@@ -189,5 +189,5 @@ def _typed(tool: str, args: dict[str, Any]) -> str:
     text = next((v for k in _TYPED_KEYS if isinstance(v := args.get(k), str) and v.strip()), "")
     if not text or len(text) > 65536:
         return ""
-    lines = [_ENTER.sub("", ln) for ln in text.replace("\r", "\n").split("\n")]
+    lines = [_ENTER.sub("", ln.rstrip()).rstrip() for ln in text.replace("\r", "\n").split("\n")]
     return "\n".join(ln for ln in lines if ln.strip())

@@ -237,7 +237,8 @@ def _delete_effects(prog: str, args: list[str]) -> list[Effect]:
 
 
 # sed commands that put text into the file: a/i/c TEXT, and s/pattern/REPLACEMENT/
-_SED_TEXT = re.compile(r"(?:^|[;\n}])\s*(?:\d+|\$|/[^/\n]*/)?(?:,\s*(?:\d+|\$|/[^/\n]*/))?\s*[aic]\\?\s*(?:\n)?([^\n;}]*)")
+# (one `\s*` before the address: two around an optional one backtrack quadratically over blanks)
+_SED_TEXT = re.compile(r"(?:^|[;\n}])\s*(?:(?:\d+|\$|/[^/\n]*/)(?:\s*,\s*(?:\d+|\$|/[^/\n]*/))?\s*)?[aic]\\?[ \t]*\n?([^\n;}]*)")
 _SED_SUB = re.compile(r"(?:^|[;\n{}\s])(?:\d+|\$|/[^/\n]*/)?s([^\w\s\\])(?:\\.|(?!\1).)*\1((?:\\.|(?!\1).)*)\1")
 
 
@@ -258,10 +259,13 @@ def _sed_effects(args: list[str]) -> list[Effect]:
     if not sa.inplace:
         return []
     script = "\n".join(sa.scripts)
-    if sa.scripts and not sa.script_file and (_SED_DELETES_ALL.fullmatch(script) or sa.quiet and not _SED_PRINTS.search(script)):
+    # (a script that deletes every line is short: longer ones are not tried — the patterns backtrack)
+    if sa.scripts and not sa.script_file and len(script) <= 256 and (
+            _SED_DELETES_ALL.fullmatch(script) or sa.quiet and not _SED_PRINTS.search(script)):
         # `sed -i d .env`, `sed -ni '' .env`: every line goes, the file is left empty
         return [Effect("write", f, "") for f in sa.files[:MAX_EFFECTS]]
-    content = _sed_script_text(script) if sa.scripts and not sa.script_file else None
+    # (what a script puts in the file, read from its first 4 KiB: the s/// pattern backtracks per `s`)
+    content = _sed_script_text(script[:4096]) if sa.scripts and not sa.script_file else None
     return [Effect("edit", f, content) for f in sa.files[:MAX_EFFECTS]]
 
 
