@@ -1,11 +1,20 @@
-"""Command lines a build file holds, which run when someone builds, tests or starts the project.
+"""Command lines a build or CI file holds, which run when someone builds, tests, deploys or starts the project.
 
-A Makefile's recipes, a justfile's, package.json's scripts (`test`, `start`, `prestart` … — the
+A Makefile's recipes (and what make runs while it reads the file: `$(shell …)`, `VAR != …`), a
+justfile's recipes and backticks, package.json's scripts (`test`, `start`, `prestart` … — the
 install-time ones are judged strictly elsewhere), a Rakefile's `sh "…"`, Gradle's `commandLine`,
-CMake's `execute_process(COMMAND …)`: writing one is writing a script that runs later, by the agent
-(judged again then), CI or a person. The engine judges them as a written script is judged (what has
-no honest use in a script — a reverse shell, secrets sent away — is denied when written; the rest
-when it runs). Pure; reading is bounded and a file that does not parse yields nothing.
+CMake's `COMMAND`, a Taskfile's `cmds`, a CI pipeline's `run:`/`script:` steps (GitHub Actions,
+GitLab, CircleCI, Bitbucket, Azure, Travis, Jenkins), a Dockerfile's `RUN`, a compose file's
+`command`, a Procfile, deno/poe/pdm/hatch/rye/mise/cargo-make tasks, nox's `session.run`: writing
+one is writing a script that runs later, by the agent (judged again then), CI or a person. The
+engine judges them as a written script is judged (what has no honest use in a script — a reverse
+shell, secrets sent away — is denied when written; the rest when it runs).
+
+An edit sends only its new text (a fragment: one package.json line, a Makefile line without its
+tab, a YAML `run:` line), which rarely parses as the file; `fragment=True` also reads what such a
+fragment can hold, line by line. Over-reading is safe here: only no-honest-use findings survive
+the written-script policy. Pure; reading is bounded and text that does not parse yields nothing
+from that reader (never an error).
 """
 from __future__ import annotations
 
@@ -13,101 +22,224 @@ import json
 import posixpath
 import re
 import shlex
+import textwrap
+import tomllib
+from typing import Any, Callable
 
-MAX_CONTENT = 256 * 1024
-MAX_COMMANDS = 32
+import yaml
+
+MAX_CONTENT = 256 * 1024  # characters read (a longer file: its first MAX_CONTENT, read line by line)
+MAX_COMMANDS = 32  # commands judged one by one; the rest are judged as one joined script (padding hides nothing)
+_MAX_FOUND = 4096
+_MAX_NODES = 50_000  # YAML/TOML nodes walked (aliases are walked once)
+
+Found = list[tuple[str, str]]
 
 _MAKEFILES = frozenset({"makefile", "gnumakefile", "bsdmakefile"})
 _JUSTFILES = frozenset({"justfile", ".justfile"})
 _RAKEFILES = frozenset({"rakefile", "rakefile.rb"})
 _GRADLE = (".gradle", ".gradle.kts")
 _CMAKE = frozenset({"cmakelists.txt"})
+_YML = (".yml", ".yaml")
 
 
-def _make(content: str) -> list[tuple[str, str]]:
-    """Recipe lines (a tab first), with make's own prefixes (@ - +) and `$$` (a literal `$`) undone;
-    a recipe continued with backslashes is one command."""
-    out: list[tuple[str, str]] = []
+def _argv(words: list[Any]) -> str:
+    """An argv (compose `command: [..]`, Docker's exec form, pdm `cmd = [..]`) as one shell line."""
+    return " ".join(shlex.quote(str(w)) for w in words if isinstance(w, (str, int, float)))
+
+
+# ---- make ----------------------------------------------------------------------------------------
+
+_MAKE_ASSIGN = re.compile(r"^\s*(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(::?=|:::=|\?=|\+=|=|!=)\s*(.*)$")
+_MAKE_RULE = re.compile(r"^([A-Za-z0-9_.%/$(){}-][^:=\s]*(?:\s+[^:=\s]+)*)\s*::?(?!=)")
+
+
+def _balanced(text: str, start: int) -> int:
+    """Index just past the `)`/`}` closing the bracket at `start` (len(text) when unclosed)."""
+    close = {"(": ")", "{": "}"}[text[start]]
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == text[start]:
+            depth += 1
+        elif text[i] == close:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def _make_shell_calls(content: str) -> Found:
+    """`$(shell CMD)` / `${shell CMD}`: run when make reads the file, before any target."""
+    out: Found = []
+    for m in re.finditer(r"\$([({])shell\s", content):
+        end = _balanced(content, m.start() + 1)
+        cmd = content[m.end():end - 1].replace("\\\n", " ").replace("$$", "$")
+        out.append(("$(shell)", cmd))
+    return out
+
+
+def _expand(cmd: str, values: dict[str, str]) -> str:
+    """make's `$(NAME)`/`${NAME}` replaced by the values the file assigns (a payload split into a
+    variable is read whole); `$$` is a literal `$` and stays."""
+    for _ in range(3):
+        new = re.sub(r"(?<!\$)\$[({]([A-Za-z_][\w.-]*)[)}]", lambda m: values.get(m.group(1), m.group(0)), cmd)
+        if new == cmd:
+            break
+        cmd = new
+    return cmd
+
+
+def _make(content: str) -> Found:
+    """Recipe lines (a tab first, or `.RECIPEPREFIX`), an inline recipe after `target: ;`, a `!=`
+    assignment and `$(shell …)` (run while make reads the file); make's own prefixes (@ - +) and `$$`
+    (a literal `$`) undone; a recipe continued with backslashes is one command."""
+    out: Found = []
+    values: dict[str, str] = {}
     target = ""
     pending = ""
+    prefix = "\t"
     for line in content.splitlines():
-        if not line.startswith("\t"):
-            m = re.match(r"^([A-Za-z0-9_.%/$(){}-][^:=\s]*)\s*::?(?!=)", line)
+        if not line.startswith(prefix):
+            pending = ""
+            rp = re.match(r"^\s*\.RECIPEPREFIX\s*[:+?]*=\s*(\S?)", line)
+            if rp:
+                prefix = rp.group(1) or "\t"
+                continue
+            a = _MAKE_ASSIGN.match(line)
+            if a:
+                if a.group(2) == "!=":
+                    out.append((f"{a.group(1)} !=", a.group(3).replace("$$", "$")))
+                else:
+                    values[a.group(1)] = (values.get(a.group(1), "") + " " if a.group(2) == "+=" else "") + a.group(3)
+                continue
+            m = _MAKE_RULE.match(line)
             if m:
                 target = m.group(1)
-            pending = ""
+                rest = line[m.end():]
+                if ";" in rest:  # `target: prereqs ; command`
+                    cmd = rest.split(";", 1)[1].strip().lstrip("@-+ \t")
+                    out.append((f"recipe {target}", _expand(cmd, values).replace("$$", "$")))
             continue
-        text = line[1:]
+        text = line[len(prefix):]
         if pending:
             text = pending + text
         if text.endswith("\\"):
             pending = text[:-1] + " "
             continue
         pending = ""
-        cmd = text.lstrip("@-+ \t").replace("$$", "$")
+        cmd = _expand(text.lstrip("@-+ \t"), values).replace("$$", "$")
         if cmd.strip():
             out.append((f"recipe {target}".rstrip(), cmd))
-        if len(out) >= MAX_COMMANDS:
+        if len(out) >= _MAX_FOUND:
             break
-    return out
+    return out + _make_shell_calls(content)
 
 
-def _just(content: str) -> list[tuple[str, str]]:
-    """justfile recipe bodies: the indented lines under `name args:` (a `#!` body is a script)."""
-    out: list[tuple[str, str]] = []
+# ---- just ----------------------------------------------------------------------------------------
+
+_JUST_SHEBANG_RECIPE = re.compile(r"(?m)^@?([A-Za-z0-9_-]+)[^:=\n]*:(?!=).*\n"  # name args:
+                                  r"[ \t]+#!(\S+)(?:[ \t]+(\S+))?[^\n]*\n"  # #!/usr/bin/env python3
+                                  r"((?:[ \t]+.*\n?|\n)*)")  # the indented body
+
+
+def _just(content: str) -> Found:
+    """justfile recipe bodies (the indented lines under `name args:`; a `#!` body is a script) and
+    every backtick, which just runs when it loads the file (`` x := `cmd` ``)."""
+    out: Found = []
+    values: dict[str, str] = {}
     target = ""
     for line in content.splitlines():
         if line[:1] not in (" ", "\t"):
+            a = re.match(r"""^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*$""", line)
+            if a:
+                values[a.group(1)] = a.group(2) if a.group(2) is not None else a.group(3)
             m = re.match(r"^@?([A-Za-z0-9_-]+)[^:=]*:(?!=)", line)
             target = m.group(1) if m else ""
             continue
         cmd = line.strip().lstrip("@-")
         if target and cmd and not cmd.startswith("#"):
+            cmd = re.sub(r"\{\{\s*([A-Za-z_][\w-]*)\s*\}\}", lambda m: values.get(m.group(1), m.group(0)), cmd)
             out.append((f"recipe {target}", cmd))
-        if len(out) >= MAX_COMMANDS:
+        if len(out) >= _MAX_FOUND:
             break
+    out += [("backticks", m.group(1) or m.group(2)) for m in re.finditer(r"```(.*?)```|`([^`\n]+)`", content, re.S)
+            if (m.group(1) or m.group(2) or "").strip()]
+    # a `#!/usr/bin/env python3` recipe is a script in that language: read as `python3 -c BODY`
+    for m in _JUST_SHEBANG_RECIPE.finditer(content):
+        prog = m.group(3) if m.group(2).endswith("/env") and m.group(3) else m.group(2)
+        lang = re.sub(r"[\d.]+$", "", posixpath.basename(prog))
+        if lang in _CODE_FLAG:
+            body = textwrap.dedent(m.group(4))
+            out.append((f"recipe {m.group(1)} ({prog})", _argv([prog, _CODE_FLAG[lang], body])))
     return out
 
 
-def _package_json(content: str) -> list[tuple[str, str]]:
+# ---- JSON: package.json, deno.json ------------------------------------------------------------------
+
+def _json(content: str) -> object:
+    from adr.engine.embedded import _json as loose_json  # (JSON with comments and trailing commas)
     try:
-        data = json.loads(content)
-    except (ValueError, RecursionError):
-        return []
+        return loose_json(content)
+    except RecursionError:
+        return None
+
+
+def _package_json(content: str) -> Found:
+    data = _json(content)
     scripts = data.get("scripts") if isinstance(data, dict) else None
     if not isinstance(scripts, dict):
         return []
-    return [(f"{k} script", v) for k, v in list(scripts.items())[:MAX_COMMANDS] if isinstance(v, str) and v.strip()]
+    return [(f"{k} script", v) for k, v in list(scripts.items())[:_MAX_FOUND] if isinstance(v, str) and v.strip()]
 
+
+def _deno(content: str) -> Found:
+    data = _json(content)
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    out: Found = []
+    for name, v in list(tasks.items())[:_MAX_FOUND] if isinstance(tasks, dict) else []:
+        cmd = v.get("command") if isinstance(v, dict) else v
+        if isinstance(cmd, str):
+            out.append((f"task {name}", cmd))
+    return out
+
+
+# ---- Ruby, Gradle, CMake, Groovy, Python (regex over the source) -----------------------------------
 
 _STR = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""
 _RAKE_SH = re.compile(r"""(?m)\b(?:sh|system|ruby|exec)\s*\(?\s*""" + _STR + r"""\s*\)?""")
 _RAKE_BACKTICK = re.compile(r"`([^`\n]+)`|%x\(([^)\n]+)\)")
 _GRADLE_LINE = re.compile(r"""\b(?:commandLine|executable|args)\s*\(?\s*((?:""" + _STR + r"""\s*,?\s*)+)\)?""")
 _CMAKE_CMD = re.compile(r"""\b(?:execute_process|add_custom_command|add_custom_target)\s*\((.*?)\)""", re.S | re.I)
+# a string literal of Groovy/Python/TOML: triple-quoted first (it may hold newlines and quotes)
+_LONG_STR = re.compile(r'''"""(.*?)"""|\'\'\'(.*?)\'\'\'|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)\'''', re.S)
 
 
 def _strings(text: str) -> list[str]:
     return [m.group(1) if m.group(1) is not None else m.group(2) for m in re.finditer(_STR, text)]
 
 
-def _rake(content: str) -> list[tuple[str, str]]:
+def _literals(text: str) -> list[str]:
+    """Every string literal (triple-quoted ones whole), escapes left as written."""
+    return [next(g for g in m.groups() if g is not None) for m in _LONG_STR.finditer(text)][:_MAX_FOUND]
+
+
+def _rake(content: str) -> Found:
     out = [("sh", m.group(1) if m.group(1) is not None else m.group(2)) for m in _RAKE_SH.finditer(content)]
     out += [("backticks", m.group(1) or m.group(2)) for m in _RAKE_BACKTICK.finditer(content)]
-    return out[:MAX_COMMANDS]
+    return out[:_MAX_FOUND]
 
 
-def _gradle(content: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _gradle(content: str) -> Found:
+    out: Found = []
     for m in _GRADLE_LINE.finditer(content):
         words = _strings(m.group(1))
         if words:
             out.append(("commandLine", " ".join(shlex.quote(w) for w in words)))
-    return out[:MAX_COMMANDS]
+    return out[:_MAX_FOUND]
 
 
-def _cmake(content: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _cmake(content: str) -> Found:
+    out: Found = []
     for m in _CMAKE_CMD.finditer(content):
         for part in re.split(r"\bCOMMAND\b", m.group(1))[1:]:
             words = []
@@ -117,14 +249,375 @@ def _cmake(content: str) -> list[tuple[str, str]]:
                 words.append(w[1:-1] if w.startswith('"') else w)
             if words:
                 out.append(("COMMAND", " ".join(shlex.quote(w) for w in words)))
-    return out[:MAX_COMMANDS]
+    return out[:_MAX_FOUND]
 
+
+_JENKINS_STEP = re.compile(r"""\b(?:sh|bat|script)\s*(?:\(\s*)?(?:(?:label|script|encoding)\s*:\s*)?""" +
+                           r'''(?="""|\'\'\'|"|')''')
+
+
+def _jenkins(content: str) -> Found:
+    """Jenkins' `sh '…'`, `sh "…"`, triple-quoted `sh` blocks, `sh(script: '…')`, `sh label: 'x',
+    script: '…'` (the strings after `sh` are read; a label read as a command is harmless), and
+    Groovy's `"…".execute()`."""
+    out: Found = []
+    for m in _JENKINS_STEP.finditer(content):
+        end = content.find("\n", m.end()) if not content.startswith(('"""', "'''"), m.end()) else -1
+        seg = content[m.end(): end if end != -1 else m.end() + 64 * 1024]
+        for s in _literals(seg)[:4]:
+            out.append(("sh", s))
+        if len(out) >= _MAX_FOUND:
+            break
+    out += [("execute", s) for s in re.findall(r'''["']([^"'\n]+)["']\s*\.execute\(\)''', content)]
+    return out
+
+
+def _nox(content: str) -> Found:
+    """`session.run("bash", "-c", "…")` (also run_always / run_install): its positional string
+    arguments are an argv."""
+    out: Found = []
+    for m in re.finditer(r"\.run(?:_always|_install)?\s*\(", content):
+        end = _balanced(content, m.end() - 1)
+        args = content[m.end():end - 1]
+        args = re.sub(r"\b\w+\s*=\s*(?:" + _LONG_STR.pattern + r"|[^,]*)", "", args, flags=re.S)  # keyword args
+        words = _literals(args)
+        if words:
+            out.append(("session.run", _argv(words)))
+    return out[:_MAX_FOUND]
+
+
+# ---- YAML: Taskfile, CI pipelines, compose ------------------------------------------------------------
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """safe_load that reads any tag (GitLab's `!reference`, `!Ref` …) as plain data: a file does not
+    escape reading by holding a tag PyYAML does not know."""
+
+
+def _any_tag(loader: Any, suffix: str, node: Any) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_Loader.add_multi_constructor("", _any_tag)
+
+
+def _yaml_docs(content: str) -> list[Any] | None:
+    try:
+        return list(yaml.load_all(content, Loader=_Loader))[:64]
+    except Exception:  # (a malformed file: YAMLError, unhashable keys, RecursionError …)
+        return None
+
+
+# per file kind: keys whose value is a command (a string, a list of commands, or an object holding
+# more keys), and keys whose list value is one argv
+_YAML_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "taskfile": (frozenset({"cmds", "cmd", "sh", "status", "defer", "preconditions"}), frozenset()),
+    "github": (frozenset({"run", "shell"}), frozenset()),
+    "gitlab": (frozenset({"script", "before_script", "after_script", "pre_get_sources_script", "command",
+                          "entrypoint"}), frozenset({"command", "entrypoint"})),
+    "circleci": (frozenset({"run", "command", "shell"}), frozenset()),
+    "bitbucket": (frozenset({"script", "after-script"}), frozenset()),
+    "azure": (frozenset({"script", "bash", "inlinescript"}), frozenset()),
+    "travis": (frozenset({"script", "install", "before_install", "before_script", "after_script", "after_success",
+                          "after_failure", "before_deploy", "after_deploy", "before_cache", "deploy"}), frozenset()),
+    "compose": (frozenset({"command", "entrypoint", "test"}), frozenset({"command", "entrypoint", "test"})),
+    # more of the same class: Drone/Woodpecker `commands`, Buildkite `command(s)`, Gitpod tasks (run
+    # when a workspace starts), AppVeyor's script lists; Vercel, Netlify and devbox build/shell hooks
+    "drone": (frozenset({"commands", "command", "entrypoint"}), frozenset({"entrypoint"})),
+    "buildkite": (frozenset({"command", "commands"}), frozenset()),
+    "gitpod": (frozenset({"init", "before", "command", "prebuild"}), frozenset()),
+    "appveyor": (frozenset({"init", "install", "build_script", "test_script", "before_build", "after_build",
+                            "before_test", "after_test", "on_success", "on_failure", "on_finish", "cmd", "sh",
+                            "deploy_script", "before_deploy", "after_deploy"}), frozenset()),
+    "vercel": (frozenset({"buildcommand", "installcommand", "devcommand", "ignorecommand"}), frozenset()),
+    "netlify": (frozenset({"command"}), frozenset()),
+    "devbox": (frozenset({"init_hook", "scripts"}), frozenset()),
+}
+
+
+def _yaml_commands(kind: str, content: str) -> Found | None:
+    """None when the text is not YAML."""
+    docs = _yaml_docs(content)
+    return None if docs is None else _walk(kind, docs)
+
+
+def _walk(kind: str, docs: list[Any]) -> Found:
+    """Strings under the kind's command keys, anywhere in the documents (jobs, templates, anchors
+    and hidden jobs alike)."""
+    keys, argv_keys = _YAML_KEYS[kind]
+    out: Found = []
+    seen: set[tuple[int, str]] = set()  # (an alias is walked once per key it sits under: `script: *tmpl`)
+    stack: list[tuple[Any, str]] = [(d, "") for d in reversed(docs)]
+    budget = _MAX_NODES
+    while stack and budget > 0 and len(out) < _MAX_FOUND:
+        node, key = stack.pop()
+        budget -= 1
+        if isinstance(node, (dict, list)):
+            if (id(node), key) in seen:
+                continue
+            seen.add((id(node), key))
+        if isinstance(node, str):
+            if key in keys:
+                out.append((key, node))
+        elif isinstance(node, list):
+            if key in argv_keys and node and all(isinstance(w, (str, int, float)) for w in node):
+                words = node[1:] if str(node[0]).upper() in ("CMD", "CMD-SHELL", "NONE") else node  # healthcheck
+                out.append((key, _argv(words) if str(node[0]).upper() != "CMD-SHELL" else " ".join(map(str, words))))
+                continue
+            stack.extend((v, key) for v in reversed(node))
+        elif isinstance(node, dict):
+            out += _step_code(node)
+            if key in _VAR_KEYS:  # a value kept in a variable, to be run as `$X`, is read too
+                out += [(f"{key} {k}", v.get("value") if isinstance(v, dict) else v) for k, v in
+                        list(node.items())[:_MAX_FOUND] if isinstance(v, str) or isinstance(v, dict)
+                        and isinstance(v.get("value"), str)]
+            for k, v in reversed(list(node.items())[:_MAX_FOUND]):
+                stack.append((v, str(k).lower()))
+        if key in _VAR_KEYS and isinstance(node, list):
+            out += [(key, v.split("=", 1)[-1]) for v in node if isinstance(v, str)]
+    return out
+
+
+_VAR_KEYS = frozenset({"env", "variables", "environment", "vars", "scripts"})
+_CODE_FLAG = {"python": "-c", "node": "-e", "perl": "-e", "ruby": "-e", "bash": "-c", "sh": "-c"}
+
+
+def _step_code(step: dict[Any, Any]) -> Found:
+    """A step's code in another language, as the interpreter's `-c`/`-e` line (the script rules read
+    it): GitHub's `run:` with `shell: python {0}`, and actions/github-script's JavaScript."""
+    out: Found = []
+    run, shell, uses = step.get("run"), step.get("shell"), step.get("uses")
+    if isinstance(run, str) and isinstance(shell, str) and shell.split():
+        prog = shell.split()[0]
+        lang = re.sub(r"[\d.]+$", "", posixpath.basename(prog))
+        if lang in _CODE_FLAG and lang not in ("bash", "sh"):
+            out.append((f"run ({prog})", _argv([prog, _CODE_FLAG[lang], run])))
+    with_ = step.get("with")
+    if isinstance(uses, str) and "github-script" in uses and isinstance(with_, dict) and isinstance(
+            with_.get("script"), str):
+        out.append(("github-script", _argv(["node", "-e", with_["script"]])))
+    return out
+
+
+def _yaml_reader(kind: str) -> Callable[[str], Found]:
+    def read(content: str) -> Found:
+        found = _yaml_commands(kind, content)
+        return found if found is not None else _lines(content, yaml_keys=True)
+    return read
+
+
+# ---- Dockerfile, Procfile ----------------------------------------------------------------------------
+
+_DOCKER_RUNS = ("RUN", "CMD", "ENTRYPOINT")
+_SH = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
+
+
+def _docker_command(instr: str, rest: str) -> str:
+    """A RUN/CMD/ENTRYPOINT's command: the exec form's JSON argv joined, the shell form as written
+    (RUN's `--mount=…`, `--network=…` options dropped)."""
+    if instr == "RUN":
+        rest = re.sub(r"^(?:\s*--[\w-]+(?:=\S*)?)+\s*", "", rest)
+    rest = rest.strip()
+    if rest.startswith("["):
+        try:
+            argv = json.loads(rest)
+        except ValueError:
+            return rest
+        if isinstance(argv, list):
+            return _argv(argv)
+    return rest
+
+
+def _docker(content: str) -> Found:
+    """RUN (shell form with continuations, exec form, BuildKit heredocs), CMD, ENTRYPOINT, and the
+    same after ONBUILD or HEALTHCHECK."""
+    lines = content.splitlines()
+    esc = "\\"
+    for line in lines[:8]:
+        d = re.match(r"^#\s*escape\s*=\s*(\S)", line, re.I)
+        if d:
+            esc = d.group(1)
+    out: Found = []
+    shell: list[str] | None = None
+    i = 0
+    while i < len(lines) and len(out) < _MAX_FOUND:
+        text = lines[i]
+        i += 1
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        while text.rstrip().endswith(esc) and i < len(lines):
+            nxt = lines[i]
+            i += 1
+            if nxt.lstrip().startswith("#"):
+                continue  # (a comment inside a continued instruction is dropped by the builder)
+            text = text.rstrip()[:-1] + " " + nxt
+        if text.rstrip().endswith(esc):
+            text = text.rstrip()[:-1]
+        words = text.split(None, 1)
+        instr, rest = words[0].upper(), words[1] if len(words) > 1 else ""
+        while instr in ("ONBUILD", "HEALTHCHECK") and rest:
+            if instr == "HEALTHCHECK":
+                rest = re.sub(r"^(?:\s*--[\w-]+(?:=\S*)?)+\s*", "", rest)
+            words = rest.split(None, 1)
+            instr, rest = words[0].upper(), words[1] if len(words) > 1 else ""
+        if instr in ("ENV", "ARG"):  # a value kept in a variable, to be run as `$X`, is read too
+            try:
+                words = shlex.split(rest)
+            except ValueError:
+                words = rest.split()
+            if words and "=" not in words[0]:
+                words = [f"{words[0]}={' '.join(words[1:])}"]  # (the old `ENV KEY value` form)
+            out += [(instr, w.split("=", 1)[1]) for w in words if "=" in w and w.split("=", 1)[1]]
+            continue
+        if instr == "SHELL":  # later shell forms run by this program (`SHELL ["python3", "-c"]`)
+            try:
+                argv = json.loads(rest)
+            except ValueError:
+                argv = None
+            shell = argv if isinstance(argv, list) and argv and all(isinstance(w, str) for w in argv) else None
+            continue
+        if instr not in _DOCKER_RUNS:
+            continue
+        cmd = _docker_command(instr, rest)
+        if shell and not rest.strip().startswith("[") and posixpath.basename(shell[0]) not in _SH:
+            out.append((f"{instr} ({shell[0]})", _argv([*shell, cmd])))
+        heredocs = re.findall(r"<<-?\s*[\"']?([A-Za-z_][\w]*)[\"']?", cmd) if instr == "RUN" else []
+        for delim in heredocs:  # BuildKit: `RUN <<EOF` … `EOF`; a bare one is the script itself
+            body: list[str] = []
+            while i < len(lines) and lines[i].strip() != delim:
+                body.append(lines[i])
+                i += 1
+            i += 1
+            if re.match(r"^<<-?\s*[\"']?" + re.escape(delim), cmd.strip()):
+                out.append((instr, "\n".join(body)))
+            else:
+                cmd += "\n" + "\n".join(body) + "\n" + delim
+        out.append((instr, cmd))
+    return out
+
+
+def _procfile(content: str) -> Found:
+    return [(f"process {m.group(1)}", m.group(2)) for m in re.finditer(r"(?m)^\s*([\w.-]+)\s*:\s*(.+?)\s*$", content)]
+
+
+# ---- TOML: pyproject (poe, taskipy, pdm, hatch, rye), mise, cargo-make -------------------------------
+
+def _toml(content: str) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(content)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+
+
+def _task(v: Any, depth: int = 0) -> list[str]:
+    """A task runner's task: a string (a command line), a list (a sequence of tasks; hatch's list of
+    commands), or a table with `cmd` (a string, or pdm/rye's argv list), `shell`, `command`, `run`,
+    `script` (cargo-make), or `sequence`/`composite`/`chain` of tasks."""
+    if depth > 4:
+        return []
+    if isinstance(v, str):
+        return [v]
+    if isinstance(v, list):
+        return [c for x in v[:_MAX_FOUND] for c in _task(x, depth + 1)]
+    if not isinstance(v, dict):
+        return []
+    out: list[str] = []
+    cmd = v.get("cmd")
+    if isinstance(cmd, list):
+        out.append(_argv(cmd))
+    elif isinstance(cmd, str):
+        out.append(cmd)
+    for key in ("shell", "run", "sequence", "composite", "chain", "script", "install_script"):
+        val = v.get(key)
+        if key in ("script", "install_script") and isinstance(val, dict):  # cargo-make's {pre, main, post}
+            val = [x for x in val.values() if isinstance(x, str)]
+        if key in ("script", "install_script") and isinstance(val, list):
+            val = "\n".join(x for x in val if isinstance(x, str))
+        out += _task(val, depth + 1)
+    if isinstance(v.get("command"), str):
+        args = v.get("args") if isinstance(v.get("args"), list) else []
+        out.append(_argv([v["command"], *args]))
+    return out
+
+
+def _tables(data: Any, *path: str) -> Any:
+    for p in path:
+        data = data.get(p) if isinstance(data, dict) else None
+    return data
+
+
+def _tasks_in(table: Any, label: str) -> Found:
+    if not isinstance(table, dict):
+        return []
+    return [(f"{label} {name}", c) for name, v in list(table.items())[:_MAX_FOUND] for c in _task(v)]
+
+
+def _pyproject(content: str) -> Found:
+    data = _toml(content)
+    if data is None:
+        return []
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    out = _tasks_in(_tables(tool, "poe", "tasks"), "poe task")
+    out += _tasks_in(_tables(tool, "taskipy", "tasks"), "taskipy task")
+    out += _tasks_in(_tables(tool, "pdm", "scripts"), "pdm script")
+    out += _tasks_in(_tables(tool, "rye", "scripts"), "rye script")
+    envs = _tables(tool, "hatch", "envs") or _tables(data, "envs")  # (hatch.toml: no `tool.hatch`)
+    for env, table in list(envs.items())[:64] if isinstance(envs, dict) else []:
+        if isinstance(table, dict):
+            out += _tasks_in(table.get("scripts"), f"hatch {env} script")
+            for key in ("pre-install-commands", "post-install-commands"):
+                out += [(f"hatch {env} {key}", c) for c in _task(table.get(key))]
+    return out
+
+
+_TERA_EXEC = re.compile(r"""exec\(\s*command\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+
+
+def _mise(content: str) -> Found:
+    """`[tasks.X] run = …`, `[tasks] X = "…"`, `[hooks]`, and `{{ exec(command=…) }}` templates (run
+    when mise loads the file)."""
+    out = [("exec()", m.group(1) if m.group(1) is not None else m.group(2)) for m in _TERA_EXEC.finditer(content)]
+    data = _toml(content)
+    if data is None:
+        return out
+    out += _tasks_in(data.get("tasks"), "task")
+    hooks = data.get("hooks")
+    for name, v in list(hooks.items())[:64] if isinstance(hooks, dict) else []:
+        out += [(f"hook {name}", c) for c in _task(v)]
+    return out
+
+
+def _cargo_make(content: str) -> Found:
+    """cargo-make: `[tasks.X]` script / command+args (and their per-platform tables), and `[env]`
+    values computed by a script when the file loads."""
+    data = _toml(content)
+    if data is None:
+        return []
+    out: Found = []
+    for name, task in list(data.get("tasks", {}).items())[:_MAX_FOUND] if isinstance(data.get("tasks"), dict) else []:
+        for t in [task] + [task.get(p) for p in ("linux", "mac", "windows")] if isinstance(task, dict) else []:
+            if isinstance(t, dict):
+                out += [(f"task {name}", c) for c in _task({k: t[k] for k in ("script", "install_script", "command",
+                                                                              "args") if k in t})]
+    env = data.get("env")
+    for name, v in list(env.items())[:_MAX_FOUND] if isinstance(env, dict) else []:
+        if isinstance(v, dict) and "script" in v:
+            out += [(f"env {name}", c) for c in _task({"script": v["script"]})]
+    return out
+
+
+# ---- which file is which --------------------------------------------------------------------------
 
 def _kind(path: str) -> str:
-    base = posixpath.basename(path).lower()
+    p = path.lower()
+    base = posixpath.basename(p)
+    parent = posixpath.basename(posixpath.dirname(p))
     if base in _MAKEFILES or base.endswith(".mk"):
         return "make"
-    if base in _JUSTFILES:
+    if base in _JUSTFILES or base.endswith(".just"):
         return "just"
     if base == "package.json":
         return "package"
@@ -134,17 +627,190 @@ def _kind(path: str) -> str:
         return "gradle"
     if base in _CMAKE or base.endswith(".cmake"):
         return "cmake"
+    if base in ("dockerfile", "containerfile") or base.startswith(("dockerfile.", "containerfile.")) or \
+            base.endswith((".dockerfile", ".containerfile")):
+        return "docker"
+    if base == "procfile" or base.startswith("procfile."):
+        return "procfile"
+    if base in ("deno.json", "deno.jsonc"):
+        return "deno"
+    if base in ("pyproject.toml", "hatch.toml"):
+        return "pyproject"
+    if base == "noxfile.py":
+        return "nox"
+    if base == "makefile.toml":
+        return "cargo-make"
+    if re.fullmatch(r"\.?mise(\.[\w-]+)?\.toml", base) or base == "config.toml" and parent == "mise":
+        return "mise"
+    if base == "jenkinsfile" or base.startswith("jenkinsfile.") or base.endswith((".jenkinsfile", ".jenkins")):
+        return "jenkins"
+    if base == "vercel.json":
+        return "vercel"
+    if base == "netlify.toml":
+        return "netlify"
+    if base == "devbox.json":
+        return "devbox"
+    if not base.endswith(_YML):
+        return ""
+    stem = base.rsplit(".", 1)[0]
+    if stem in ("taskfile", "taskfile.dist") or stem.endswith(".taskfile"):
+        return "taskfile"
+    if re.search(r"(?:^|/)\.(?:github|gitea|forgejo)/workflows/", p) or stem == "action":
+        return "github"
+    if stem.endswith(".gitlab-ci") or stem == ".gitlab-ci" or "/.gitlab/ci/" in p or p.startswith(".gitlab/ci/"):
+        return "gitlab"
+    if parent == ".circleci":
+        return "circleci"
+    if stem == "bitbucket-pipelines":
+        return "bitbucket"
+    if stem.startswith(("azure-pipelines", ".azure-pipelines")) or parent in (".azure-pipelines", ".azuredevops"):
+        return "azure"
+    if stem == ".travis":
+        return "travis"
+    if re.fullmatch(r"(?:docker-)?compose(?:\.[\w.-]+)?|docker-compose[\w.-]*", stem):
+        return "compose"
+    if stem in (".drone", ".woodpecker") or parent == ".woodpecker":
+        return "drone"
+    if stem in ("buildkite", "pipeline") and parent == ".buildkite" or stem == "buildkite":
+        return "buildkite"
+    if stem == ".gitpod":
+        return "gitpod"
+    if stem in ("appveyor", ".appveyor"):
+        return "appveyor"
     return ""
 
 
-_READERS = {"make": _make, "just": _just, "package": _package_json, "rake": _rake, "gradle": _gradle,
-            "cmake": _cmake}
+_READERS: dict[str, Callable[[str], Found]] = {
+    "make": _make, "just": _just, "package": _package_json, "rake": _rake, "gradle": _gradle, "cmake": _cmake,
+    "docker": _docker, "procfile": _procfile, "deno": _deno, "pyproject": _pyproject, "nox": _nox,
+    "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins,
+    **{k: _yaml_reader(k) for k in _YAML_KEYS},
+    "vercel": lambda text: _walk("vercel", [_json(text)]), "devbox": lambda text: _walk("devbox", [_json(text)]),
+    "netlify": lambda text: _walk("netlify", [_toml(text)]),
+}
+# how an edit's fragment of each kind is read
+_FRAGMENT = {"package": "json", "deno": "json", "pyproject": "strings", "cargo-make": "strings", "mise": "strings",
+             "nox": "strings", "jenkins": "strings", "rake": "strings", "gradle": "strings", "cmake": "lines",
+             **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings"}
 
 
-def build_commands(path: str, content: str) -> list[tuple[str, str]]:
-    """(where in the file, command line) for each command the build file at `path` runs; [] for any
-    other file, or content that does not parse."""
+# ---- fragments --------------------------------------------------------------------------------------
+
+_JSON_STR = re.compile(r'"((?:[^"\\\n]|\\.)*)"(\s*:)?')
+_YAML_KEY = re.compile(r"""^(?:-\s+)*["']?[\w.$-]+["']?\s*:(?:\s+|$)""")
+_LINE_PREFIX = re.compile(r"^(?:[@+-]+\s*|(?:RUN|CMD|ENTRYPOINT)\s+(?:--[\w-]+(?:=\S*)?\s+)*)", re.I)
+
+
+def _json_unescape(s: str) -> str:
+    try:
+        return json.loads(f'"{s}"')
+    except ValueError:
+        return s
+
+
+def json_string_values(text: str) -> list[list[str]]:
+    """The JSON string literals of a fragment that are not keys, in runs: literals separated only by
+    commas (an array, or part of one) form one run."""
+    runs: list[list[str]] = []
+    last_end = -1
+    for m in _JSON_STR.finditer(text):
+        if m.group(2):  # a key
+            last_end = -1
+            continue
+        value = _json_unescape(m.group(1))
+        if runs and last_end >= 0 and re.fullmatch(r"\s*,\s*", text[last_end:m.start()]):
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+        last_end = m.end()
+        if len(runs) >= _MAX_FOUND:
+            break
+    return runs
+
+
+def _unquote(v: str) -> str:
+    v = v.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+        return _json_unescape(v[1:-1]) if v[0] == '"' else v[1:-1].replace("''", "'")
+    return v
+
+
+def _lines(content: str, yaml_keys: bool = False) -> Found:
+    """Each non-blank line as a command — minus make's `@-+`, a Dockerfile keyword, a YAML `- ` and
+    `key:` — and all of them as one script (a payload split over lines, a heredoc)."""
+    out: Found = []
+    for raw in content.splitlines()[:_MAX_FOUND]:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if yaml_keys:
+            k = _YAML_KEY.match(line)
+            line = _unquote(line[k.end():] if k else re.sub(r"^(?:-\s+)+", "", line))
+            if line in ("|", ">", "|-", ">-", "|+", ">+", ""):
+                continue  # (a block's lines follow)
+            if line.startswith(("{", "[")):  # a flow collection (or a piece of one): its quoted items
+                out += [("edited text", x) for x in _literals(line)]
+                items = _yaml_docs(line) if line.startswith("[") and line.endswith("]") else None
+                if items and isinstance(items[0], list):  # (a whole flow list: its items, and all as an argv)
+                    out += [("edited text", x) for x in items[0] if isinstance(x, str)]
+                    out.append(("edited text", _argv(items[0])))
+                    continue
+        else:
+            line = _LINE_PREFIX.sub("", line)
+            p = re.match(r"^[\w.-]+:\s+(.+)$", line)  # a Procfile's `web: cmd`
+            if p:
+                out.append(("edited text", p.group(1)))
+        out.append(("edited text", line.replace("$$", "$")))
+    if len(out) > 1:
+        out.append(("edited text", "\n".join(c for _, c in out)))
+    return out
+
+
+def _fragment(kind: str, content: str) -> Found:
+    how = _FRAGMENT.get(kind, "lines")
+    if how == "json":
+        return [("edited text", "".join(run)) for run in json_string_values(content)]
+    if how == "strings":
+        return [("edited text", s) for s in _literals(content)] + _lines(content, yaml_keys=True)
+    return _lines(content, yaml_keys=how == "yaml")
+
+
+def notebook_fragment(content: str) -> str:
+    """A notebook edited as text (Claude Code's Edit on an .ipynb): the cell source its new text
+    holds (`"source": ["!bash …\\n", …]` → `!bash …`), or "" when the text is whole notebook JSON."""
+    try:
+        json.loads(content[:MAX_CONTENT])
+        return ""
+    except (ValueError, RecursionError):
+        pass
+    runs = json_string_values(content[:MAX_CONTENT])
+    return "\n".join("".join(run) for run in runs if run != ["code"])
+
+
+def _bounded(found: Found) -> Found:
+    """Distinct commands, MAX_COMMANDS of them; the rest joined into one script, judged as one."""
+    seen: dict[str, str] = {}
+    for where, cmd in found:
+        if cmd.strip() and cmd not in seen:
+            seen[cmd] = where
+    items = [(w, c) for c, w in seen.items()]
+    if len(items) <= MAX_COMMANDS:
+        return items
+    return items[:MAX_COMMANDS - 1] + [("more commands", "\n".join(c for _, c in items[MAX_COMMANDS - 1:]))]
+
+
+def build_commands(path: str, content: str, fragment: bool = False) -> list[tuple[str, str]]:
+    """(where in the file, command line) for each command the build or CI file at `path` runs; []
+    for any other file, or content that does not parse. `fragment`: `content` is an edit's new text,
+    read also as a piece of the file."""
     kind = _kind(path)
-    if not kind or not content or len(content) > MAX_CONTENT:
+    if not kind or not content:
         return []
-    return [(w, c) for w, c in _READERS[kind](content) if c.strip()][:MAX_COMMANDS]
+    text = content[:MAX_CONTENT]
+    try:
+        found = _READERS[kind](text)
+    except (ValueError, TypeError, AttributeError, LookupError, RecursionError):
+        found, fragment = [], True  # (a shape no reader expected: read it line by line)
+    if fragment or len(content) > MAX_CONTENT:
+        found = found + _fragment(kind, text)
+    return _bounded(found)

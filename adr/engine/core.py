@@ -18,7 +18,7 @@ from typing import Any, Iterable, Protocol, Sequence
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.gitwords import leading_cd
-from adr.engine.buildfiles import build_commands
+from adr.engine.buildfiles import build_commands, notebook_fragment
 from adr.engine.embedded import embedded_commands
 from adr.engine.notebooks import is_notebook, notebook_code
 from adr.engine.mcpcalls import command_lines
@@ -592,12 +592,14 @@ class _Run:
             # a devcontainer's postCreateCommand, a VS Code task, a pre-commit entry, tox commands …
             self.shell(cmd, note=f"{base} {where}", depth=depth + 1)
         strict = {f"{name} script" for name in _LIFECYCLE} if base == "package.json" else ()
-        for where, cmd in build_commands(fs.path, fs.content):
+        for where, cmd in build_commands(fs.path, fs.content, fragment=fs.kind == "edit"):
             # a Makefile recipe, a test/start script, a Gradle commandLine: run when someone builds
             if where not in strict:  # (install-time scripts were judged above, strictly)
                 self.written_script("shell", cmd, f"{fs.path} {where}", note, depth)
         if is_notebook(fs.path):
             self.notebook(fs, note, depth)
+            if fs.kind == "edit" and (cell := notebook_fragment(fs.content)):  # an Edit's JSON text: its cells
+                self.notebook(FileSubject(fs.kind, fs.path, cell, self.cwd, self.home, by=fs.by), note, depth)
         elif lang := _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content):
             self.written_script(lang, fs.content, fs.path, note, depth, later=bool(later))
 
