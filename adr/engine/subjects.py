@@ -545,6 +545,9 @@ class CommandSubject:
     def write_targets(self) -> tuple[str, ...]:
         """Redirect targets, and the files an option or operand names as the output (`sort -o F`)."""
         pairs = self._redirect_pairs((">", ">>", ">|", "&>", "&>>", "<>"))
+        # `>& FILE` is `&> FILE` (a number or `-` after it duplicates a descriptor instead)
+        pairs += [(r.target, normalize(r.target, self.cwd, self.home)) for r in self.cmd.redirects
+                  if r.op == ">&" and r.target and not r.target.isdigit() and r.target != "-"]
         if self.program in OUTPUT_WRITERS:
             pairs += [(e.path, normalize(e.path, self.cwd, self.home))
                       for e in output_writes(self.program, self.args_tuple)]
