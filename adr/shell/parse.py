@@ -134,6 +134,7 @@ class _Walker:
         self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
         self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
         self.allexport = False  # `set -a` / `set -o allexport` ran earlier on the line
+        self.hashed: dict[str, str] = {}  # `hash -p PATH NAME`: NAME runs PATH
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.nodes = 0
@@ -892,6 +893,21 @@ class _Walker:
             if c.type in ("command_substitution", "process_substitution"):
                 self.substitution(c, via, depth, sd, "$(…)")
                 subst = True
+            elif c.type == "subscript":
+                before = len(self.drafts)
+                self.substitutions_in(c, via, depth, sd + 1)  # `${x[$(cmd)]}`: the index is evaluated
+                subst = subst or len(self.drafts) > before
+        if ("`" in txt or "$(" in txt) and not subst:
+            # tree-sitter keeps `${x:-`cmd`}`'s default a plain word: bash still runs the backticks
+            for m in _EMBEDDED_SUBST.finditer(txt[2:-1]):
+                self.nested_shell(m.group(1) if m.group(1) is not None else m.group(2), via, depth,
+                                  "substitution in ${…}")
+                subst = True
+        if txt.endswith("@P}") and name in self.env and ("$(" in self.env[name] or "`" in self.env[name]):
+            # ${x@P} expands x's value as a prompt: its command substitutions run
+            for m in _EMBEDDED_SUBST.finditer(self.env[name]):
+                self.nested_shell(m.group(1) if m.group(1) is not None else m.group(2), via, depth, "${x@P}")
+            subst = True
         self.param_ops += 1
         # (each operator costs up to a few ms on a long value: a line with very many is left dynamic)
         got = None if subst or self.param_ops > MAX_PARAM_OPS else expand_param(txt, self._known_var)
@@ -1071,6 +1087,8 @@ class _Walker:
             argv.pop(0)
         if not argv:
             return []
+        if argv[0] in self.hashed:
+            argv[0] = self.hashed[argv[0]]  # `hash -p /bin/rm ls; ls -rf ~` runs rm
         if dynamic:
             d = _Draft(argv=argv, raw=raw, via=via, depth=depth, dynamic=True, upstream=list(upstream),
                        args_dynamic=args_dynamic)
@@ -1296,6 +1314,13 @@ class _Walker:
             remote = _ssh_remote_command(args)
             if remote:
                 self.remote_commands(self.nested_shell(remote, via, depth, "ssh remote command", inherit=None))
+            return
+        if prog == "hash" and "-p" in args and not d.args_dynamic:
+            # `hash -p /bin/rm ls`: from now on `ls` runs /bin/rm (bash looks the name up in its table)
+            k = args.index("-p")
+            if k + 2 < len(args) + 1 and k + 1 < len(args):
+                for name in [a for a in args[k + 2:] if not a.startswith("-")][:8]:
+                    self.hashed[name] = args[k + 1]
             return
         if prog == "alias":
             # the body runs whenever the alias is used; judge it, but a run-time value in a
@@ -2596,7 +2621,8 @@ def _first_positional(args: list[str]) -> str | None:
 # tree-sitter-bash's scanner crashes (SIGSEGV, heap-dependent) on characters outside the Basic
 # Multilingual Plane; found by fuzzing 0.23–0.25. Such characters are never shell syntax, so they
 # are replaced before parsing (and lone surrogates, which are not valid UTF-8 at all).
-_BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"$`\\]*,[^{}\s'\"$`\\]*)\}")
+_BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"`\\]*,[^{}\s'\"`\\]*)\}")  # (`$HOME` inside too)
+_EMBEDDED_SUBST = re.compile(r"\$\(([^()]{1,4096})\)|`([^`]{1,4096})`")  # substitutions in text tree-sitter left flat
 _RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
 _UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
 
