@@ -1509,7 +1509,17 @@ class _Walker:
             pos = positionals(rest[1:], {"-t", "-m", "--track", "--master"})
             if len(pos) >= 2 and len(self.git_remotes) < 16:
                 self.git_remotes[pos[0]] = pos[1]
-        elif sub == "push" and self.git_remotes:
+        elif sub == "config":
+            # `git config remote.origin.url URL` (or pushurl, --add/--replace-all): the same as set-url
+            pos = [a for a in rest if not a.startswith("-") and a != "set"]
+            m = re.fullmatch(r"(?i)remote\.(.+)\.(?:push)?url", pos[0]) if len(pos) >= 2 else None
+            if m and len(self.git_remotes) < 16:
+                self.git_remotes[m.group(1)] = pos[1]
+        # `git -c remote.origin.url=URL push`: for this command only
+        once = {m.group(1): m.group(2) for a in d.argv[1:i + 1]
+                if (m := re.fullmatch(r"(?i)remote\.(.+)\.(?:push)?url=(.+)", a))}
+        remotes = {**self.git_remotes, **once}
+        if sub == "push" and remotes:
             skip = False
             for k in range(i + 1, len(d.argv)):
                 a = d.argv[k]
@@ -1519,13 +1529,13 @@ class _Walker:
                 if a.startswith("-"):
                     skip = a in ("-o", "--push-option", "--receive-pack", "--exec")
                     continue
-                if a in self.git_remotes:
-                    d.argv[k] = self.git_remotes[a]
+                if a in remotes:
+                    d.argv[k] = remotes[a]
                 break
             else:
                 # `git remote set-url origin URL && git push`: no remote named, the default one (origin)
-                if "origin" in self.git_remotes:
-                    d.argv.append(self.git_remotes["origin"])
+                if "origin" in remotes:
+                    d.argv.append(remotes["origin"])
 
     def mark_runs_downloaded(self, d: _Draft) -> None:
         """`curl -o x.sh URL; sh x.sh`, `wget URL && ./tool`: this command runs a downloaded file."""
