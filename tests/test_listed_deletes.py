@@ -79,3 +79,21 @@ def test_a_listed_tree_deleted_by_a_loop_or_through_filters_asks(judge_command, 
 def test_selective_clean_ups_and_other_loops_stay_quiet(judge_command, line):
     v = judge_command(line)
     assert v.decision is Decision.ALLOW, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("mv .git x && rm -rf x", "destruct.delete-vcs-history"),  # moved away, then deleted under its new name
+    ("mv .env x; rm x", "destruct.delete-env-file"),
+    ("mv .git /tmp/ && rm -rf /tmp/.git", "destruct.delete-vcs-history"),
+    ("mv ../other o && rm -rf o", "destruct.delete-outside-project"),
+    ("rm -rf .[g]it", "destruct.delete-vcs-history"),  # a one-character set is that character
+    ("rm -f .[e]nv.production", "destruct.delete-env-file"),
+])
+def test_a_protected_file_deleted_under_another_name_asks(judge_command, line, rule):
+    v = judge_command(line)
+    assert v.decision is not Decision.ALLOW and rule in v.rule_ids, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", ["mv build old && rm -rf old", "mv a.txt b.txt", "rm -f [a-z].txt"])
+def test_ordinary_renames_and_sets_stay_quiet(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, line

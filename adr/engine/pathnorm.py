@@ -667,6 +667,9 @@ class GlobWitness:
         return tuple(out)
 
 
+_ONE_CHAR_SET = re.compile(r"\[([^\]!^\\])\]")  # `[g]`: a set of one character is that character
+
+
 class NameIndex:
     """The protected files a wildcard target could name, by their literal names.
 
@@ -702,9 +705,14 @@ class NameIndex:
 
     @staticmethod
     def _spells(pattern: str) -> bool:
-        """Two literal characters before the first wildcard: `*`, `*.json`, `s*` are wildcards, not
-        spellings of one name."""
-        return len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) >= 2
+        """Two literal characters before the first wildcard, or only bracket expressions and two
+        literal characters in all (`.[g]it`, `.[e]nv`: one character from a set, a name of fixed
+        length): `*`, `*.json`, `s*` are wildcards, not spellings of one name."""
+        if len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) >= 2:
+            return True
+        if "*" in pattern or "?" in pattern:
+            return False
+        return len(re.sub(r"\[[^\]]*\]", "", pattern)) >= 2
 
     @classmethod
     def _fits(cls, pattern: str, name: str) -> bool:
@@ -715,6 +723,9 @@ class NameIndex:
     def candidates(self, target: str) -> "tuple[str, ...]":
         if not has_glob(target) or len(target) > 1024:
             return ()
+        single = _ONE_CHAR_SET.sub(lambda m: m.group(1), target)
+        if not has_glob(single):
+            return (single,)  # `.[e]nv.production`, `~/.ss[h]/id_rsa`: one-character sets spell one path
         head, _, last = target.rpartition("/")
         if "**" in head:
             return ()

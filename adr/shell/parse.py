@@ -135,6 +135,7 @@ class _Walker:
         self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
         self.allexport = False  # `set -a` / `set -o allexport` ran earlier on the line
         self.hashed: dict[str, str] = {}  # `hash -p PATH NAME`: NAME runs PATH
+        self.moved: dict[str, str] = {}  # `mv SRC DEST`: DEST (and DEST/basename) → SRC
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.nodes = 0
@@ -1366,6 +1367,10 @@ class _Walker:
                 # what the line wrote into the source
                 known = "" if srcs == ["/dev/null"] else self.written_content(srcs[0]) if len(srcs) == 1 else None
                 self.writes.append(FileWrite(dest, known, by=prog, via=via))
+                if prog in ("mv", "gmv") and len(self.moved) < 32:
+                    for src in srcs[:8]:
+                        self.moved[_plain_path(dest)] = src
+                        self.moved[_plain_path(dest.rstrip("/") + "/" + src.rstrip("/").rsplit("/", 1)[-1])] = src
                 if srcs == ["/dev/null"]:
                     return
             else:
@@ -2891,6 +2896,14 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         _segment_pass(w, text)
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
+    if w.moved:
+        # `mv .git x && rm -rf x`: what was moved is deleted under its new name
+        for x in list(w.deletes):
+            src = w.moved.get(_plain_path(x.path))
+            if src and len(w.deletes) < 64:
+                fd = FileDelete(src, x.by, _join_via(x.via, f"moved to {x.path}"), x.recursive, x.spares)
+                if fd not in w.deletes:
+                    w.deletes.append(fd)
     cmds = tuple(d.freeze() for d in w.drafts)
     assigned = tuple((k, v) for k, v in w.env.items()
                      if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
