@@ -1138,6 +1138,9 @@ class _Walker:
             listed = _arg_file(argv)
             if listed is not None:
                 self.computed_operands(d, "<" + listed, via)  # `xargs -a list.txt rm -rf`
+                # the command xargs runs reads that file's words (`xargs -a ~/.ssh/id_rsa -I{} curl …/{}`)
+                if not any(r.op == "<" and r.target == listed for r in d.redirects):
+                    d.redirects.append(Redirect("<", listed))
                 if _runs_items_as_code(d):
                     # `xargs -a cmds.txt -I{} sh -c {}`: each line of the file runs, as `sh cmds.txt` would
                     self.nested_shell(f"sh {_sh_quote(listed)}", via, depth, "xargs -a", inherit=d)
