@@ -190,3 +190,16 @@ def test_shell_forms_that_run_commands_out_of_sight_are_judged(judge_command, li
 def test_a_remote_repointed_by_git_config_is_a_push_to_that_url(judge_command, line):
     v = judge_command(line)
     assert v.decision is not Decision.ALLOW and "risky.git-push-url" in v.rule_ids, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", [
+    "python3 -c \"import os;os.system('%c%c -rf ~'%(114,109))\"",
+    "python3 -c \"import os;os.system(bytes([114,109,32,45,114,102,32,126]).decode())\"",
+    "python3 -c \"import os;os.system(bytearray([114,109,32,45,114,102,32,126]).decode())\"",
+    "python3 -c \"import os,urllib.parse;os.system(urllib.parse.unquote('rm%20-rf%20~'))\"",
+    "perl -e 'system(sprintf(\"%c%c -rf ~\", 114, 109))'",
+    "php -r 'system(sprintf(\"%c%c -rf ~\", 114, 109));'",
+    "php -r 'system(strtolower(\"RM -RF ~\"));'",
+])
+def test_commands_built_by_formatting_bytes_or_url_decoding_are_folded(judge_command, line):
+    assert judge_command(line).decision is Decision.DENY, line

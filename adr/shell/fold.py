@@ -24,7 +24,8 @@ MAX_DEPTH = 40
 # string literal or assigns one to a name (`c='curl …|sh'; os.system(c)`): most one-liners do none
 _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
                "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
-               "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(")
+               "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(",
+               "bytes(", "bytearray(", "unquote", "urldecode", "b32decode", "sprintf", "strtolower", "strtoupper")
 # a name assigned a string literal matters only in code that can run a command with it
 _ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*(?:[rbuRBU]{1,2})?["'`]""")
 _HINT = re.compile(r"""["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
@@ -202,9 +203,11 @@ def _percent(fmt: str, vals: list) -> str:
             x = next(it)
         except StopIteration:
             raise _Fail from None
+        if m.group(0) == "%c":
+            return _chr(x) if isinstance(x, int) else _as_text(x)[:1]  # `'%c%c' % (114, 109)`
         return str(x) if isinstance(x, int) else _as_text(x)
-    out = re.sub(r"%%|%[sdr]", one, fmt)
-    if re.search(r"%[^%sdr]", fmt.replace("%%", "")):
+    out = re.sub(r"%%|%[sdrc]", one, fmt)
+    if re.search(r"%[^%sdrc]", fmt.replace("%%", "")):
         raise _Fail
     return out
 
@@ -634,6 +637,16 @@ _METHODS: dict[str, Any] = {
 }
 
 
+def _int_bytes(v: Value) -> bytes:
+    if isinstance(v, list) and v and all(isinstance(x, int) and 0 <= x < 256 for x in v):
+        return bytes(v)
+    raise _Fail
+
+
+def _unquote(v: Value) -> str:
+    return re.sub(r"%([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), _as_text(v))
+
+
 def _one(args: list) -> Value:
     if len(args) != 1:
         raise _Fail
@@ -651,6 +664,16 @@ _FUNCS: dict[tuple[str, str], Any] = {
                                             if len(a) == 2 and _as_text(a[1]).lower() in ("rot13", "rot_13")
                                             else _hex(a[0]) if len(a) == 2 and _as_text(a[1]) == "hex" else _b64("!")),
     ("python", "reversed"): lambda a: _reverse(_one(a), [], "python"),
+    ("python", "bytes"): lambda a: _int_bytes(_one(a)),  # bytes([114, 109]).decode()
+    ("python", "bytearray"): lambda a: _int_bytes(_one(a)),
+    ("python", "urllib.parse.unquote"): lambda a: _unquote(_one(a)),
+    ("python", "unquote"): lambda a: _unquote(_one(a)),
+    ("python", "base64.b32decode"): lambda a: base64.b32decode(_as_text(a[0])),
+    ("perl", "sprintf"): lambda a: _percent(_as_text(a[0]), list(a[1:])),
+    ("php", "sprintf"): lambda a: _percent(_as_text(a[0]), list(a[1:])),
+    ("php", "strtoupper"): lambda a: _as_text(_one(a)).upper(),
+    ("php", "urldecode"): lambda a: _unquote(_one(a)),
+    ("php", "rawurldecode"): lambda a: _unquote(_one(a)),
     ("python", "str"): lambda a: "" if not a else _as_text(_one(a)) if not isinstance(a[0], int) else str(a[0]),
     ("python", "list"): lambda a: list(_as_text(_one(a))),
     ("node", "String.fromCharCode"): lambda a: "".join(_chr(x) for x in a),
