@@ -203,3 +203,20 @@ def test_a_remote_repointed_by_git_config_is_a_push_to_that_url(judge_command, l
 ])
 def test_commands_built_by_formatting_bytes_or_url_decoding_are_folded(judge_command, line):
     assert judge_command(line).decision is Decision.DENY, line
+
+
+@pytest.mark.parametrize("line", [
+    "python3 -c \"import os;f=os.path.join(os.getenv('HOME'),'.ssh','authorized_keys');open(f,'a').write('k')\"",
+    "python3 -c \"from pathlib import Path;p=Path.home()/'.ssh'/'authorized_keys';p.write_text(p.read_text()+'k')\"",
+    "node -e \"const fs=require('fs'),path=require('path'),os=require('os');"
+    "fs.appendFileSync(path.join(os.homedir(),'.ssh','authorized_keys'),'k')\"",
+    "perl -e 'open F,\">>\",glob(\"~/.ssh/authorized_keys\");print F \"k\"'",
+])
+def test_paths_built_with_path_apis_and_held_in_a_name_are_the_files_written(judge_command, line):
+    v = judge_command(line)
+    assert "persistence.authorized-keys-write" in v.rule_ids, (line, v.rule_ids)
+
+
+def test_a_joined_path_in_the_project_stays_quiet(judge_command):
+    assert judge_command("python3 -c \"import os;f=os.path.join('build','out.txt');open(f,'w').write('x')\"").decision \
+        is Decision.ALLOW

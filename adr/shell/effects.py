@@ -607,7 +607,7 @@ def is_recursive_flag(a: str) -> bool:
 # home directory spellings per language → "~" (a string literal the folder can join with others)
 _HOME_EXPR = [
     re.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\.\s*home\s*\(\s*\)"""),
-    re.compile(r"""\bos\s*\.\s*path\s*\.\s*expanduser\s*\(\s*(["'])~\1\s*\)"""),
+    re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*)?expanduser\s*\(\s*(["'])~\1\s*\)"""),
     re.compile(r"""\bos\s*\.\s*environ\s*(?:\[\s*(["'])HOME\1\s*\]|\.\s*get\s*\(\s*(["'])HOME\2\s*\))"""),
     re.compile(r"""\bos\s*\.\s*getenv\s*\(\s*(["'])HOME\1\s*\)"""),
     re.compile(r"""\b(?:require\s*\(\s*(["'])(?:node:)?os\1\s*\)|os)\s*\.\s*homedir\s*\(\s*\)"""),
@@ -629,7 +629,7 @@ _CWD_EXPR = re.compile(r"""\bos\s*\.\s*getcwdb?\s*\(\s*\)|\b(?:pathlib\s*\.\s*)?
 _INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
 _STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
 _PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|path\s*\.\s*(?:join|resolve)|File\s*\.\s*join|(?<![.\w])joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
-_EXPANDUSER = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
+_EXPANDUSER = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve|glob)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
 _PATHOBJ = re.compile(r"""\b(?:pathlib\s*\.\s*)?(?:Path|PurePath|PosixPath)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
 _SLASHJOIN = re.compile(_STRLIT + r"""\s*(?:/|\.\s*joinpath\s*\()\s*""" + _STRLIT + r"""\s*\)?""")
 _NOOP_METHODS = re.compile(r"""(""" + _STRLIT + r""")\s*\.\s*(?:expanduser|resolve|absolute)\s*\(\s*\)""")
@@ -657,7 +657,7 @@ def _join_paths(parts: list[str]) -> str:
 
 
 _HOME_WORDS = ("HOME", "home", "expanduser", "expand", "normalizePath")  # every spelling in _HOME_EXPR / _INTERP_HOME names one of these
-_PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/", "file.path")
+_PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/", "file.path", "glob")
 
 
 _CHDIR = re.compile(r"""\b(?:os\s*\.\s*chdir|process\s*\.\s*chdir|Dir\s*\.\s*chdir|chdir|setwd|cd)\s*\(\s*""" + _STRLIT
@@ -686,6 +686,7 @@ def normalize_paths(language: str, code: str, folded: "str | None" = None) -> st
     code = folded if folded is not None and homed == code else fold(language, homed)
     if not any(w in code for w in _PATH_WORDS):
         return code
+    start = code
     for _ in range(3):  # nested joins: Path(os.path.join("~", ".ssh")) / "authorized_keys"
         before = code
         code = _PATHJOIN.sub(lambda m: _q(_join_paths([_lit(x, 1) for x in re.finditer(_STRLIT, m.group(1))])), code)
@@ -695,6 +696,24 @@ def normalize_paths(language: str, code: str, folded: "str | None" = None) -> st
         code = _SLASHJOIN.sub(lambda m: _q(_join_paths([_lit(m, 1), _lit(m, 4)])), code)
         if code == before:
             break
+    if code != start and len(code) <= 64 * 1024:
+        # `f = os.path.join(home, ".ssh", "authorized_keys"); open(f, "a")`: the joined literal is now
+        # what the name holds — its later uses read it
+        code = _inline_path_names(code)
+    return code
+
+
+_PATH_ASSIGN = re.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*("(?:~|/)(?:[^"\\\n]|\\.)*")""")
+
+
+def _inline_path_names(code: str) -> str:
+    """Later uses of a name assigned a path literal (`f = "~/.ssh/x"; open(f, 'a')`) read the literal:
+    only as a call's argument or a method's receiver, and only after the assignment."""
+    for m in list(_PATH_ASSIGN.finditer(code))[:8]:
+        name, lit = m.group(1), m.group(2)
+        head, tail = code[:m.end()], code[m.end():]
+        use = re.compile(r"(?<![\w.$'\"])" + re.escape(name) + r"(?=\s*[,)]|\s*\.\s*(?:write|read|open|unlink|touch))")
+        code = head + use.sub(lambda _m: lit, tail)
     return code
 
 
