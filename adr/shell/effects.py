@@ -629,7 +629,9 @@ _CWD_EXPR = re.compile(r"""\bos\s*\.\s*getcwdb?\s*\(\s*\)|\b(?:pathlib\s*\.\s*)?
 _INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
 _STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
 _PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|path\s*\.\s*(?:join|resolve)|File\s*\.\s*join|(?<![.\w])joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
-_EXPANDUSER = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve|glob)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
+# (perl's `glob("~/x")` expands the tilde; `Dir.glob(…)`/`glob.glob(…)` list a folder: kept for _CODE_WALK)
+_EXPANDUSER = re.compile(r"""(?:\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve)|(?<![.\w])glob)\s*\(\s*"""
+                         + _STRLIT + r"""\s*\)""")
 _PATHOBJ = re.compile(r"""\b(?:pathlib\s*\.\s*)?(?:Path|PurePath|PosixPath)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
 _SLASHJOIN = re.compile(_STRLIT + r"""\s*(?:/|\.\s*joinpath\s*\()\s*""" + _STRLIT + r"""\s*\)?""")
 _NOOP_METHODS = re.compile(r"""(""" + _STRLIT + r""")\s*\.\s*(?:expanduser|resolve|absolute)\s*\(\s*\)""")
