@@ -79,3 +79,11 @@ def test_an_edit_adding_a_recipe_is_judged_on_what_it_adds(offline_judge):
 def test_a_build_file_written_by_the_shell_is_judged_too(judge_command):
     v = judge_command(f"printf 'all:\\n\\t{RSHELL}\\n' > Makefile")
     assert v.decision is Decision.DENY, v.rule_ids
+
+
+def test_an_unclosed_cmake_call_repeated_is_read_in_bounded_work():
+    """`execute_process(` repeated with no closing parenthesis made the pattern scan the rest of the
+    file from every start (20,000 repeats: ~19 s). The arguments are read up to 2 KiB per call."""
+    assert build_commands("CMakeLists.txt", "execute_process(" * 12000) == []
+    assert build_commands("CMakeLists.txt", 'add_custom_target(x COMMAND make -C sub)\n' * 3) == [
+        ("COMMAND", "make -C sub")]  # (the same command once)

@@ -209,7 +209,8 @@ _STR = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""
 _RAKE_SH = re.compile(r"""(?m)\b(?:sh|system|ruby|exec)\s*\(?\s*""" + _STR + r"""\s*\)?""")
 _RAKE_BACKTICK = re.compile(r"`([^`\n]+)`|%x\(([^)\n]+)\)")
 _GRADLE_LINE = re.compile(r"""\b(?:commandLine|executable|args)\s*\(?\s*((?:""" + _STR + r"""\s*,?\s*)+)\)?""")
-_CMAKE_CMD = re.compile(r"""\b(?:execute_process|add_custom_command|add_custom_target)\s*\((.*?)\)""", re.S | re.I)
+# (the arguments up to the closing parenthesis, bounded: an unclosed call must not scan the file per start)
+_CMAKE_CMD = re.compile(r"""\b(?:execute_process|add_custom_command|add_custom_target)\s*\(([^)]{0,2048})\)""", re.I)
 # a string literal of Groovy/Python/TOML: triple-quoted first (it may hold newlines and quotes)
 _LONG_STR = re.compile(r'''"""(.*?)"""|\'\'\'(.*?)\'\'\'|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)\'''', re.S)
 
