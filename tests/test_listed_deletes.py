@@ -118,3 +118,16 @@ def test_other_spellings_of_destructive_or_loading_actions_ask(judge_command, li
                                   "scp build-1:/var/log/app.log ."])
 def test_their_everyday_neighbours_stay_quiet(judge_command, line):
     assert judge_command(line).decision is Decision.ALLOW, line
+
+
+@pytest.mark.parametrize("line", ["find .. -maxdepth 1 -name other -exec rm -rf {} +",
+                                  "find ~/work -maxdepth 1 -name client-site -exec rm -rf {} \\;"])
+def test_a_find_naming_one_exact_path_is_that_rm(judge_command, line):
+    v = judge_command(line)
+    assert "destruct.delete-outside-project" in v.rule_ids, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", ["find . -maxdepth 1 -name build -exec rm -rf {} +",
+                                  "find /var/www -maxdepth 4 -name 'restore.php' -exec rm -r {} \\;"])
+def test_finds_in_the_project_or_across_depths_keep_their_own_rules(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, line

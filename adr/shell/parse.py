@@ -1350,7 +1350,11 @@ class _Walker:
         if prog == "find":
             self.find_exec(d, via, depth)
             d.template = generate.find_printf(args)
-            self.add_effects(effects.find_deletes(args), "find", via)
+            found = effects.find_deletes(args)
+            # one exact path (`find .. -maxdepth 1 -name other -exec rm -rf {} +`): that is `rm -rf ../other`,
+            # judged as an ordinary delete (find's own rules judge what a pattern reaches)
+            exact = len(found) == 1 and found[0].kind == "delete" and not any(c in found[0].path for c in "*?[")
+            self.add_effects(found, "rm" if exact else "find", via)
             return
         if prog == "tee":
             append = any(a in ("-a", "--append") for a in args)
