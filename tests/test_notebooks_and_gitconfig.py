@@ -243,6 +243,7 @@ def test_a_content_search_of_a_credential_folder_or_of_key_files_asks(judge, ti,
 
 GREP_QUIET = [
     {"pattern": "TODO"},
+    {"pattern": "TODO", "path": "/home/dev"},
     {"pattern": "def main", "path": "/home/dev/project/src"},
     {"pattern": "import", "path": "src", "glob": "*.py"},
     {"pattern": "import", "path": "/home/dev/project", "type": "py"},
@@ -298,6 +299,23 @@ def test_every_host_maps_its_content_search_to_a_read_of_what_it_searches(make, 
     a = make(CTX)
     assert a.kind is ActionKind.FILE_READ and a.path == expected
 
+
+
+@pytest.mark.parametrize("ti", [
+    {"pattern": "BEGIN OPENSSH PRIVATE KEY", "path": "/home/dev"},
+    {"pattern": "aws_secret_access_key", "path": "~"},
+    {"pattern": "password", "path": "/"},
+])
+def test_a_search_of_the_whole_home_for_keys_or_passwords_asks_as_its_grep_does(judge, ti, monkeypatch):
+    v = _hook(judge, "Grep", ti, monkeypatch)
+    assert v is not None and "credentials.grep-passwords" in v.rule_ids, _ids(v)
+
+
+def test_a_whole_home_search_is_judged_as_the_grep_it_is():
+    a = claude_code._tool_action("Grep", {"pattern": "BEGIN RSA", "path": "/home/dev"}, CTX)
+    assert a.kind is ActionKind.EXEC and a.command == "grep -rE -- 'BEGIN RSA' /home/dev"
+    quiet = claude_code._tool_action("Grep", {"pattern": "TODO", "path": "/home/dev"}, CTX)
+    assert quiet.kind is ActionKind.EXEC  # judged by the same rules: an ordinary word stays quiet
 
 # ---- 3. git configuration -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,15 @@ def search_action(ctx: Context, args: dict[str, Any], where: str) -> Action:
     is judged as read."""
     path = first_str(args, SEARCH_PATH_KEYS, where) or ctx.cwd
     glob = next((v for k in SEARCH_GLOB_KEYS if isinstance(v := args.get(k), str) and v.strip()), "").strip()
+    pattern = next((v for k in ("pattern", "query", "regex") if isinstance(v := args.get(k), str) and v), "")
+    home = (ctx.home or "").rstrip("/")
+    broad = path.rstrip("/") in {"", "~", "/", "/home", "/Users", "/root", home} or \
+        re.fullmatch(r"/(?:home|Users)/[^/]+/?", path) is not None
+    if pattern and not glob and broad:
+        # a search of the whole home or disk: judged as the `grep -r` it is, so a hunt for keys and
+        # passwords (`BEGIN OPENSSH PRIVATE KEY` over ~) asks as it does in a shell
+        import shlex
+        return Action(ActionKind.EXEC, ctx, command=f"grep -rE -- {shlex.quote(pattern[:4096])} {shlex.quote(path or '/')}")
     if glob and not glob.startswith(("/", "~")):
         # a filter without a slash names files at any depth (ripgrep's and git's rule)
         glob = glob if "/" in glob.rstrip("/") or glob.startswith("**") else "**/" + glob
