@@ -261,3 +261,17 @@ def test_redis_writing_keys_or_jobs_is_denied(judge_command, cmd):
 def test_ordinary_redis_stays_allowed(judge_command, cmd):
     v = judge_command(cmd)
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", [
+    "psql -f <(echo 'drop table x')",
+    "echo 'drop table x' > /tmp/q.sql; psql -f /tmp/q.sql",
+    "printf 'DROP DATABASE prod;' > q.sql && sqlcmd -i q.sql",
+])
+def test_a_statements_file_the_line_shows_is_read_as_the_statements(judge_command, line):
+    assert "cloud.database-drop" in judge_command(line).rule_ids, line
+
+
+@pytest.mark.parametrize("line", ["psql -f migrations/001.sql", "echo 'SELECT 1' > /tmp/q.sql; psql -f /tmp/q.sql"])
+def test_a_statements_file_that_drops_nothing_stays_quiet(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, line

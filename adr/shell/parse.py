@@ -1220,6 +1220,14 @@ class _Walker:
         """Program-specific layers: sh -c, eval, source, interpreters, find -exec, literal output."""
         prog = d.argv[0]
         args = d.argv[1:]
+        if prog in _SQL_FILE_OPTIONS and d.stdin_text is None:
+            # `psql -f <(echo 'DROP TABLE x')`, `echo … > q.sql; psql -f q.sql`: the statements the line shows
+            opts = _SQL_FILE_OPTIONS[prog]
+            f = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in opts), None) or \
+                next((a.split("=", 1)[1] for a in args if "=" in a and a.split("=", 1)[0] in opts), None)
+            text = None if f is None else self.procsubs.get(f) if f in self.procsubs else self.written_content(f)
+            if text:
+                d.stdin_text = text
         if prog in ("curl", "curlie") and depth < MAX_LAYERS:
             cfg = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in ("-K", "--config")), None) \
                 or next((a.split("=", 1)[1] for a in args if a.startswith("--config=")), None) \
@@ -3249,6 +3257,12 @@ def _while_of(node: "ts.Node") -> "ts.Node | None":
             return None
         node = kids[0]
     return None
+
+
+# database clients' options naming a file of statements
+_SQL_FILE_OPTIONS = {p: ("-f", "--file") for p in ("psql", "pgcli", "psql16", "vsql", "usql", "cockroach")} | {
+    "sqlcmd": ("-i", "--input-file"), "clickhouse-client": ("--queries-file",), "clickhouse": ("--queries-file",),
+    "mysqlsh": ("-f", "--file"), "snowsql": ("-f", "--filename"), "trino": ("-f", "--file"), "beeline": ("-f",)}
 
 
 def _curl_config_args(text: str) -> "list[str]":
