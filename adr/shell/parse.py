@@ -1525,6 +1525,14 @@ class _Walker:
         if i is None:
             return
         sub, rest = args[i], args[i + 1:]
+        if sub == "clone":
+            # `git clone URL ~/.ssh`: every file of the repository lands in that folder
+            pos = positionals(rest, {"-b", "--branch", "-o", "--origin", "-c", "--config", "--depth", "--reference",
+                                     "--separate-git-dir", "-u", "--upload-pack", "-j", "--jobs", "--filter",
+                                     "--template", "--shallow-since", "--shallow-exclude", "--server-option"})
+            if len(pos) >= 2 and len(self.writes) < 256:
+                self.writes.append(FileWrite(pos[1].rstrip("/") + "/**", None, by="git", via=d.via))
+            return
         if sub == "remote" and rest[:1] in (["add"], ["set-url"]):
             pos = positionals(rest[1:], {"-t", "-m", "--track", "--master"})
             if len(pos) >= 2 and len(self.git_remotes) < 16:
