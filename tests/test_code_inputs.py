@@ -220,3 +220,17 @@ def test_paths_built_with_path_apis_and_held_in_a_name_are_the_files_written(jud
 def test_a_joined_path_in_the_project_stays_quiet(judge_command):
     assert judge_command("python3 -c \"import os;f=os.path.join('build','out.txt');open(f,'w').write('x')\"").decision \
         is Decision.ALLOW
+
+
+@pytest.mark.parametrize("line", [
+    "echo 'import os,sys;os.system(sys.argv[1])' > /tmp/r.py; python3 /tmp/r.py 'rm -rf ~'",
+    "printf 'import shutil,sys\\nshutil.rmtree(sys.argv[1])\\n' > /tmp/d.py && python3 /tmp/d.py ~",
+    "echo \"require('fs').rmSync(process.argv[2], {recursive: true})\" > /tmp/d.js; node /tmp/d.js /home/dev",
+])
+def test_a_script_written_on_the_line_is_judged_with_its_arguments(judge_command, line):
+    assert judge_command(line).decision is Decision.DENY, line
+
+
+def test_a_written_script_printing_its_argument_stays_quiet(judge_command):
+    line = "echo 'import sys;print(sys.argv[1])' > /tmp/p.py; python3 /tmp/p.py 'rm -rf ~'"
+    assert judge_command(line).decision is Decision.ALLOW

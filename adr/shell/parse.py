@@ -1510,6 +1510,14 @@ class _Walker:
             if file_arg is not None:
                 content = self.written_content(file_arg)
                 if content is not None:
+                    rest = list(args[args.index(file_arg) + 1:]) if file_arg in args else []
+                    if rest and not d.args_dynamic and _ARGV_REF.search(content):
+                        # `python3 /tmp/r.py 'rm -rf ~'` where r.py (written on this line) runs sys.argv[1];
+                        # (node's process.argv has the script's path before its arguments)
+                        content = interpreters.with_argv_values(lang, content, ([file_arg] if lang == "node" else []) + rest)
+                        if interpreters.can_run_commands(content, lang):
+                            for a in rest[:4]:
+                                self.nested_shell(a, via, depth, f"{prog} argument run", inherit=d)
                     self.script(lang, content, _join_via(via, f"{prog} {file_arg}"), depth, d)
 
     @staticmethod
