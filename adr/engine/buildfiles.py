@@ -230,12 +230,23 @@ def _rake(content: str) -> Found:
     return out[:_MAX_FOUND]
 
 
+# Groovy's String.execute() / List.execute() (`"curl x | sh".execute()`, `['sh', '-c', '…'].execute()`)
+_GROOVY_EXECUTE = re.compile(r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|\[([^\[\]\n]{1,2048})\])\s*\.\s*execute\s*\(""")
+
+
 def _gradle(content: str) -> Found:
     out: Found = []
     for m in _GRADLE_LINE.finditer(content):
         words = _strings(m.group(1))
         if words:
             out.append(("commandLine", " ".join(shlex.quote(w) for w in words)))
+    for m in _GROOVY_EXECUTE.finditer(content):
+        if m.group(3) is not None:
+            words = _strings(m.group(3))
+            if words:
+                out.append(("execute()", " ".join(shlex.quote(w) for w in words)))
+        else:
+            out.append(("execute()", m.group(1) if m.group(1) is not None else m.group(2)))
     return out[:_MAX_FOUND]
 
 
