@@ -162,25 +162,6 @@ def _git_scope(path: str) -> list[str]:
     return ["--file", path]
 
 
-def _git_value(raw: str) -> str:
-    """A git config value as git reads it: quotes removed, escapes kept, a comment cut off."""
-    out, quoted = [], False
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "\\" and i + 1 < len(raw):
-            i += 1
-            out.append({"n": "\n", "t": "\t"}.get(raw[i], raw[i]))
-        elif ch in "#;" and not quoted:
-            break
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out).strip()
-
-
 def _shell_word(w: str) -> str:
     """`w` quoted for the shell, a leading `~/` left bare so the line still names the home."""
     return "~/" + shlex.quote(w[2:]) if w.startswith("~/") and len(w) > 2 else shlex.quote(w)
@@ -188,27 +169,11 @@ def _shell_word(w: str) -> str:
 
 def git_settings(path: str, content: str) -> list[tuple[str, str]]:
     """(where, `git config …` line) for each redirecting or trust-changing key a git config file sets."""
-    section, out = "", []
-    for raw in content.splitlines()[:5000]:
-        line = raw.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            head, _, line = line[1:].partition("]")
-            name, _, sub = head.strip().partition(" ")
-            sub = sub.strip()
-            if sub.startswith('"') and sub.endswith('"') and len(sub) >= 2:
-                sub = sub[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-            elif "." in name:  # the old `[section.subsection]` spelling
-                name, _, sub = name.partition(".")
-            section = name.lower() + ("." + sub if sub else "")
-            line = line.strip()
-            if not line:
-                continue
-        key, eq, value = line.partition("=")
-        full = f"{section}.{key.strip().lower()}"
-        if section and _GIT_SETTINGS.fullmatch(full):  # (section and key folded to lower case; a subsection kept)
-            words = ["git", "config", *_git_scope(path), full, _git_value(value) if eq else "true"]
+    from adr.shell.runs import git_config_entries
+    out = []
+    for full, value in git_config_entries(content):
+        if not full.startswith(".") and _GIT_SETTINGS.fullmatch(full):  # (a key outside any section is none)
+            words = ["git", "config", *_git_scope(path), full, value]
             out.append((f"sets {full}", " ".join(_shell_word(w) for w in words)))
     return out[:MAX_COMMANDS]
 

@@ -15,6 +15,7 @@ import posixpath
 import re
 import shlex
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import tree_sitter as ts
@@ -1040,7 +1041,6 @@ _GIT_PROGRAM_KEYS: "list[tuple[re.Pattern[str], frozenset[str]]]" = [
 
 def git_config(content: str, overrides: tuple[str, ...] = ()) -> GitConfig:
     """The few keys of a .git/config (plus `git -c k=v`) that make git run a program."""
-    section = ""
     hooks, fsmon = "", ""
     aliases: dict[str, str] = {}
     programs: dict[str, str] = {}
@@ -1059,27 +1059,41 @@ def git_config(content: str, overrides: tuple[str, ...] = ()) -> GitConfig:
         elif any(p.fullmatch(full) for p, _ in _GIT_PROGRAM_KEYS):
             programs[full] = value
 
-    for raw in content.splitlines()[:5000]:
-        line = raw.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            head = line[1:line.index("]")] if "]" in line else line[1:]
-            line = line[len(head) + 2:].strip() if "]" in line else ""  # `[core] pager = x` on one line
-            name, _, sub = head.strip().partition(" ")
-            section = name.lower() + ("." + sub.strip().strip('"') if sub.strip() else "")
-            if not line:
-                continue
-        key, eq, value = line.partition("=")
-        key, value = key.strip().lower(), _git_value(value) if eq else "true"
-        note(f"{section}.{key}", value)  # (section names fold to lower case; subsections keep theirs)
+    for full, value in git_config_entries(content):
+        note(full, value)
     for kv in overrides:
         key, _, value = kv.partition("=")
         note(key.strip().lower(), value)
     return GitConfig(hooks, fsmon, tuple(aliases.items()), tuple(programs.items()), tuple(includes[:16]))
 
 
-def _git_value(v: str) -> str:
+def git_config_entries(content: str) -> Iterator[tuple[str, str]]:
+    """(section.[subsection.]key, value) for each setting of a git configuration file, as git reads
+    them: section and key folded to lower case, a subsection kept (`[url "X"]`, the old `[a.b]` form
+    too), `[core] pager = x` on one line, a key alone meaning true, quotes and comments removed."""
+    section = ""
+    for raw in content.splitlines()[:5000]:
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            head, _, line = line[1:].partition("]")
+            name, _, sub = head.strip().partition(" ")
+            sub = sub.strip()
+            if sub.startswith('"') and sub.endswith('"') and len(sub) >= 2:
+                sub = sub[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+            elif "." in name:  # the old `[section.subsection]` spelling
+                name, _, sub = name.partition(".")
+            section = name.lower() + ("." + sub if sub else "")
+            line = line.strip()
+            if not line:
+                continue
+        key, eq, value = line.partition("=")
+        yield f"{section}.{key.strip().lower()}", git_value(value) if eq else "true"
+
+
+def git_value(v: str) -> str:
+    """A git config value as git reads it: quotes removed, escapes kept, a comment cut off."""
     v = v.strip()
     out, quoted = [], False
     i = 0
