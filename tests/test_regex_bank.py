@@ -6,7 +6,7 @@ import re2
 
 from adr.actions import Action, ActionKind, Context
 from adr.engine import load_engine
-from adr.engine.conditions import _RE2_OPTS
+from adr.engine import regexmem
 
 PATTERNS = [r"(?i)password\s*[:=]\s*\S{6,}", r"AKIA[0-9A-Z]{16}", r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
             r"(?i)(?:exec|eval)\s*\(\s*(?:base64|zlib|marshal)", r"(?s)import\s+socket.*connect\(",
@@ -30,7 +30,7 @@ def pack(tmp_path):
 
 def test_bank_agrees_with_single_regexes_on_big_varied_text(tmp_path):
     eng = pack(tmp_path)
-    singles = {r.id: re2.compile(pat, options=_RE2_OPTS) for r, pat in
+    singles = {r.id: regexmem.compile(pat) for r, pat in
                zip(eng.rules, [PATTERNS[i % len(PATTERNS)] + ("" if i < len(PATTERNS) else
                                f"|marker{i:03d}[a-f]{{{i % 7 + 1}}}z") for i in range(60)])}
     rnd = random.Random(3)

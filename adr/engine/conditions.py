@@ -13,20 +13,16 @@ from typing import Any, Callable, Iterable
 
 import re2
 
+from adr.engine import regexmem
 from adr.engine.pathnorm import glob_to_regex, glob_to_search
 
 Hit = tuple[str, str, "tuple[int, int] | None"]  # field, matched text, span in that field
 Pred = Callable[[Any], "Hit | None"]
 
-_RE2_OPTS = re2.Options()
-_RE2_OPTS.max_mem = 8 << 20
-_RE2_OPTS.log_errors = False  # a bad user regex is reported by us, with file/rule/field, not on stderr
-_SET_OPTS = re2.Options()
-_SET_OPTS.max_mem = 64 << 20
-_SET_OPTS.log_errors = False
-_ANY_OPTS = re2.Options()
-_ANY_OPTS.max_mem = 64 << 20
-_ANY_OPTS.log_errors = False
+# patterns join their field's set as rules load (which validates them: a bad user regex is reported
+# by us, with file/rule/field, never on stderr); the set then runs with the smallest memory budget
+# that compiles it (adr.engine.regexmem)
+_PROBE_OPTS = regexmem.options(regexmem.SET_MEM)
 MAX_SCAN = 1 << 20  # bytes of content a regex looks at (first MiB)
 
 
@@ -97,12 +93,12 @@ class RegexBank:
         """Register a pattern (validating it: a bad regex is an error naming the field)."""
         probe = self._probes.get(attr)
         if probe is None:
-            probe = self._probes[attr] = re2.Set.SearchSet(_SET_OPTS)
+            probe = self._probes[attr] = re2.Set.SearchSet(_PROBE_OPTS)
         try:
             probe.Add("(?m)" + pattern)
         except re2.error:
             try:
-                re2.compile(pattern, options=_RE2_OPTS)
+                regexmem.compile(pattern)
             except re2.error as e:
                 raise ConditionError(field, f"bad regular expression {pattern!r}: {e}") from None
             raise ConditionError(field, f"bad regular expression {pattern!r}") from None
@@ -148,7 +144,10 @@ class RegexBank:
     def compile(self) -> None:
         for attr, pats in self._patterns.items():
             whole = self._probes.pop(attr)  # already holds every pattern, in order
-            whole.Compile()
+            try:
+                whole.Compile()
+            except re2.error:  # its program needs a bigger budget
+                whole = regexmem.search_set(["(?m)" + p for p in pats], mem=2 * regexmem.SET_MEM)
             if attr in self.FILTERED:
                 filt = self._filter(pats)
                 self._sets[attr] = filt
@@ -158,7 +157,7 @@ class RegexBank:
                 # command arguments: ~2 MiB less at load)
                 self._full[attr] = _Matcher(whole, None)
             if attr in self.PRECHECKED:
-                self._any[attr] = re2.compile("(?m)" + "|".join(f"(?:{p})" for p in pats), options=_ANY_OPTS)
+                self._any[attr] = regexmem.compile("(?m)" + "|".join(f"(?:{p})" for p in pats))
 
     def _long(self, attr: str) -> Any:
         filt = self._sets.get(attr)
@@ -168,11 +167,7 @@ class RegexBank:
 
     @staticmethod
     def _filter(patterns: "list[str]") -> Any:
-        filt = re2.Filter()
-        for p in patterns:
-            filt.Add("(?m)" + p, _SET_OPTS)
-        filt.Compile()
-        return filt
+        return regexmem.filtered(["(?m)" + p for p in patterns])
 
     def scope(self, leaves: "Iterable[tuple[str, int]]") -> dict[str, _Matcher]:
         """Per field, a matcher of only these patterns (shared by every scope with the same ones)."""
@@ -193,10 +188,7 @@ class RegexBank:
                     if attr in self.FILTERED:
                         compiled = self._filter(pats)
                     else:
-                        compiled = re2.Set.SearchSet(_SET_OPTS)
-                        for p in pats:
-                            compiled.Add("(?m)" + p)
-                        compiled.Compile()
+                        compiled = regexmem.search_set(["(?m)" + p for p in pats])
                     m = _Matcher(compiled, key[1])
                 self._subsets[key] = m
             out[attr] = m
@@ -273,7 +265,7 @@ class LazyRegex:
 
     def search(self, text: str) -> Any:
         if self._rx is None:
-            self._rx = re2.compile(self.pattern, options=_RE2_OPTS)
+            self._rx = regexmem.compile(self.pattern)
         return self._rx.search(text)
 
 
@@ -285,7 +277,7 @@ def regex(pattern: Any, field: str, lazy: bool = False) -> Any:
     if lazy:
         return LazyRegex(pattern)
     try:
-        return re2.compile(pattern, options=_RE2_OPTS)
+        return regexmem.compile(pattern)
     except re2.error as e:
         raise ConditionError(field, f"bad regular expression {pattern!r}: {e}") from None
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import re2
 
+from adr.engine import regexmem
+
 _HOME_PREFIX = re.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/root|/var/root)(?=/|$)")
 
 
@@ -221,7 +223,7 @@ def glob_to_search(glob: str) -> str:
 
 
 def compile_globs(globs: list[str]) -> "re2._Regexp":
-    return re2.compile("|".join(f"(?:{glob_to_search(g)})" for g in globs))
+    return regexmem.compile("|".join(f"(?:{glob_to_search(g)})" for g in globs))
 
 
 # ---- what a glob target could stand for -------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 
 import re2
 
+from adr.engine import regexmem
 from adr.actions import Resolved
 from adr.engine.pathnorm import GlobWitness, NameIndex, has_glob, normalize, normalize_own
 
@@ -34,9 +35,7 @@ _LINK_FLAGS = frozenset({"-s", "--symbolic"})
 
 # programs that select processes by name or command-line pattern
 FINDERS = frozenset({"pgrep", "pkill", "pidof", "killall", "skill", "snice"})
-_RE2 = re2.Options()
-_RE2.max_mem = 1 << 20
-_RE2.log_errors = False
+_RE2 = regexmem.options(regexmem.REGEX_MEM)  # the agent's own patterns: a fixed budget, no ladder
 
 
 def finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> bool:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import re2
 
+from adr.engine import regexmem
+
 MAX_CHARS = 1_000_000  # beyond this, head and tail are scanned (and "truncated" is a marker)
 HEAD_CHARS = 750_000
 TAIL_CHARS = 250_000
@@ -37,13 +39,11 @@ MAX_BLOBS = 16  # base64 runs decoded per text
 MAX_BLOB_CHARS = 64 * 1024
 MAX_JSON_STRINGS = 10000
 
-_RE2 = re2.Options()
-_RE2.log_errors = False  # never a word on stderr: the hook's stderr goes to the agent's host
 
 
 def _b(pattern: str) -> "re2._Regexp":
     """A pattern for UTF-8 bytes (searching bytes spares the str↔byte offset conversions)."""
-    return re2.compile(pattern.encode("utf-8"), options=_RE2)
+    return regexmem.compile(pattern.encode("utf-8"))
 
 
 _TAG_RUN_STR = re.compile("[\U000E0000-\U000E007F]+")
@@ -84,7 +84,7 @@ _HIDDEN_ATTR = re.compile(r"\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidde
 _HIDDEN_HINT = _b(r"(?i)<[a-z][^<>]{0,500}(?:hidden|display\s*:\s*none|visibility\s*:\s*hidden|"
                   r"font-size\s*:\s*0|opacity\s*:\s*0|color\s*:\s*(?:#fff|white|transparent))")
 _MD_COMMENT = re.compile(r"(?m)^[ \t]{0,3}\[(?://|comment|_)\]:[ \t]*(?:#|<>)[ \t]*\(([^\n]{0,2000})\)[ \t]*$")
-_B64_RUN = re2.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}", options=_RE2)
+_B64_RUN = regexmem.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")
 _B64_RUN_B = _b(r"[A-Za-z0-9+/_-]{40,}={0,2}")
 _HEXISH = re.compile(r"[0-9a-fA-F]+=*")
 _NUMBERED = re.compile(r"[ \t]*\d{1,7}(?:\t|→|: )")

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 
 import re2
 
-_OPTS = re2.Options()
-_OPTS.max_mem = 1 << 20
-_OPTS.log_errors = False  # an unsupported pattern (back-references) only means "not applied"
 MAX_SCRIPT = 4096  # characters of sed script read
 MAX_COMMANDS = 32
 
@@ -305,9 +302,13 @@ def compile_sub(sub: Sub, ere: bool, perl: bool = False) -> "re2._Regexp | None"
 
 @functools.lru_cache(maxsize=256)
 def _compiled(src: str) -> "re2._Regexp | None":
-    """One RE2 program per pattern (a decision on the hot path compiles a sed pattern once, not per use)."""
+    """One RE2 program per pattern (a decision on the hot path compiles a sed pattern once, not per use).
+    The agent's own pattern gets a fixed budget (no ladder); one RE2 cannot take (back-references)
+    only means "not applied"."""
+    from adr.engine import regexmem  # the shell layer must not load the engine package at import
+
     try:
-        return re2.compile(src, options=_OPTS)
+        return re2.compile(src, options=regexmem.options(regexmem.REGEX_MEM))
     except Exception:  # noqa: BLE001 — re2 raises its own error type for syntax it lacks
         return None
 
