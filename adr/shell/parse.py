@@ -566,6 +566,15 @@ class _Walker:
         # data flow: literal output of a stage becomes the next stage's stdin
         for i in range(1, len(stages)):
             prev, cur = stages[i - 1], stages[i]
+            if len(prev) > 1 and len(cur) == 1 and cur[0].stdin_text is None:
+                # `(echo AUTH pw; echo FLUSHDB) | nc cache 6379`, `{ echo a; printf b; } | sh`: the
+                # group's commands print, one after another, what they print alone (with `||` one of
+                # them may not run: judging all of it can only add to what is seen)
+                outs = [d.output for d in prev if d.argv]
+                if outs and all(o is not None for o in outs):
+                    cur[0].stdin_text = "".join(outs)  # type: ignore[arg-type]
+                    self.feed(cur[0], cur[0].stdin_text, depth)
+                continue
             if len(prev) != 1 or len(cur) != 1:
                 continue
             nxt = cur[0]
