@@ -876,7 +876,7 @@ _EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove
 def code_effects(language: str, code: str, folded: "str | None" = None) -> list[Effect]:
     """Files interpreter code writes or deletes, with literal (or home-relative) paths. `folded`: the
     code's constant-folded text, when the caller has it."""
-    if language not in ("python", "node", "perl", "ruby", "php", "r", "julia") or not code or not _EFFECT_HINT.search(code):
+    if language not in ("python", "node", "perl", "ruby", "php", "r", "julia", "lua") or not code or not _EFFECT_HINT.search(code):
         return []
     code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
     out: list[Effect] = []

@@ -774,6 +774,8 @@ def fold(language: str, code: str) -> str:
     """`code` with its constant string expressions replaced by the strings they make ("" → code
     unchanged). Understands python, node, perl, ruby and php spellings; anything else is left alone.
     Never raises: a construct the evaluator gets wrong leaves the code as written (judged unfolded)."""
+    if language == "lua" and code and len(code) <= MAX_CODE:
+        return _fold_lua(fold_home(language, code))
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
         return code
     try:
@@ -781,6 +783,35 @@ def fold(language: str, code: str) -> str:
     except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, AttributeError,
             UnicodeError):
         return code
+
+
+_LUA_STR = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""
+_LUA_CONCAT = re.compile(_LUA_STR + r"\s*\.\.\s*" + _LUA_STR)
+_LUA_CHAR = re.compile(r"\bstring\s*\.\s*char\s*\(\s*(\d{1,3}(?:\s*,\s*\d{1,3}){0,255})\s*\)")
+_LUA_REVERSE = re.compile(r"\bstring\s*\.\s*reverse\s*\(\s*" + _LUA_STR + r"\s*\)|\(\s*" + _LUA_STR
+                          + r"\s*\)\s*:\s*reverse\s*\(\s*\)")
+_LUA_MAX_STEPS = 256
+
+
+def _lua_q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _fold_lua(code: str) -> str:
+    """Lua's constant strings: `"cu".."rl"`, `string.char(114, 109)`, `string.reverse("…")` and
+    `("…"):reverse()` become the literal they make (escapes inside the pieces are kept as written)."""
+    for _ in range(_LUA_MAX_STEPS):
+        before = code
+        code = _LUA_CHAR.sub(lambda m: _lua_q("".join(chr(int(n)) for n in re.findall(r"\d+", m.group(1))
+                                                     if int(n) < 256)), code)
+        code = _LUA_REVERSE.sub(lambda m: '"' + next(g for g in m.groups() if g is not None)[::-1] + '"'
+                                if "\\" not in next(g for g in m.groups() if g is not None) else m.group(0), code)
+        code = _LUA_CONCAT.sub(lambda m: '"' + ((m.group(1) if m.group(1) is not None else m.group(2).replace('"', '\\"'))
+                                                + (m.group(3) if m.group(3) is not None else m.group(4).replace('"', '\\"')))
+                               + '"', code, count=64)
+        if code == before:
+            break
+    return code
 
 
 def _fold(language: str, code: str) -> str:

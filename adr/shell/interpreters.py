@@ -384,6 +384,8 @@ _ARGV_READS = {
     "perl": (r"""\$ARGV\s*\[\s*(\d)\s*\]""", 0),
     "ruby": (r"""(?<![\w.])ARGV\s*\[\s*(\d)\s*\]""", 0),
     "php": (r"""\$argv\s*\[\s*(\d)\s*\]""", 1),  # $argv[0] is "Standard input code"
+    # lua: arg[0] is the script (after `-e`, the first word after the options), arg[1] the next
+    "lua": (r"""(?<![\w.])arg\s*\[\s*(\d)\s*\]""", 0),
 }
 
 

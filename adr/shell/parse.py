@@ -1523,7 +1523,8 @@ class _Walker:
                     if rest and not d.args_dynamic and _ARGV_REF.search(content):
                         # `python3 /tmp/r.py 'rm -rf ~'` where r.py (written on this line) runs sys.argv[1];
                         # (node's process.argv has the script's path before its arguments)
-                        content = interpreters.with_argv_values(lang, content, ([file_arg] if lang == "node" else []) + rest)
+                        content = interpreters.with_argv_values(lang, content,
+                                                               ([file_arg] if lang in ("node", "lua") else []) + rest)
                         if interpreters.can_run_commands(content, lang):
                             for a in rest[:4]:
                                 self.nested_shell(a, via, depth, f"{prog} argument run", inherit=d)
@@ -3258,9 +3259,9 @@ def _reads_own_output(d: "_Draft", path: str) -> bool:
         any(r.op == "<" and r.target.removeprefix("./") == same for r in d.redirects)
 
 
-# code reading its command-line arguments (python, node, deno, bun, perl, ruby, php, R, awk)
+# code reading its command-line arguments (python, node, deno, bun, perl, ruby, php, R, awk, lua)
 _ARGV_REF = re.compile(r"\bsys\s*\.\s*argv\b|\bprocess\s*\.\s*argv\b|\bDeno\s*\.\s*args\b|\bBun\s*\.\s*argv\b|"
-                       r"@ARGV|\$ARGV\b|\bARGV\b|\$argv\b|\bcommandArgs\b|\bshift\b")
+                       r"@ARGV|\$ARGV\b|\bARGV\b|\$argv\b|\bcommandArgs\b|\bshift\b|(?<![\w.])arg\s*\[")
 
 
 def _after_code(args: "list[str]", code: str) -> "list[str]":
