@@ -112,8 +112,7 @@ class Decider:
 
         def run() -> tuple[Verdict, str, str]:
             try:
-                resolved[0] = loaded.judge.resolve(action)
-                v, exhausted = loaded.judge.decide_bounded(resolved[0])
+                resolved[0], v, exhausted = loaded.judge.resolve_and_decide_bounded(action)
             except Exception as e:
                 log.exception("the rule engine failed on a %s action", action.kind.value)
                 return (fail_verdict(settings.fail_mode, req.can_ask, f"the rule engine failed ({type(e).__name__})",

@@ -91,11 +91,22 @@ class Resolver:
     # ---- the judge's entry point --------------------------------------------------------------
 
     def apply(self, action: Action, engine: Any) -> Action:
-        """The action with its context's home filled in and Action.resolved set (never the client's)."""
+        """The action with its context's home filled in and Action.resolved set (never the client's):
+        every target the rules could look at (Engine.path_targets) looked up on disk."""
+        action = self.base(action)
+        targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
+        return self.with_aliases(action, targets)
+
+    def with_aliases(self, action: Action, targets: "list[tuple[str, str]]") -> Action:
+        """`action` (from base()) with what these targets are on disk."""
+        aliases = self.aliases(targets, action.context.home, action.context.cwd)
+        return replace(action, resolved=replace(action.resolved, aliases=aliases)) if aliases else action
+
+    def base(self, action: Action) -> Action:
+        """The action with its home filled in and everything resolved but its targets' aliases: adr's
+        processes, and the repository's branch and remote hosts for git lines."""
         if not action.context.home:
             action = action.with_context(home=self.home)
-        targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
-        aliases = self.aliases(targets, action.context.home, action.context.cwd)
         pids, procs = self.adr_processes()
         branch, hosts = "", None
         if action.kind is ActionKind.EXEC and "git" in action.command and action.context.cwd:
@@ -104,7 +115,7 @@ class Resolver:
                 branch = current_branch(where)  # for `git push --force-with-lease` with no refspec
             if "remote" in action.command or "url" in action.command:
                 hosts = remote_hosts(where)  # for a remote pointed at a new host
-        return replace(action, resolved=Resolved(aliases, pids, procs, looked=True, git_branch=branch,
+        return replace(action, resolved=Resolved((), pids, procs, looked=True, git_branch=branch,
                                                  git_remote_hosts=hosts))
 
     # ---- paths --------------------------------------------------------------------------------

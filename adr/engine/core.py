@@ -283,14 +283,22 @@ class Engine:
         return policy_decide(self.evaluate(action), settings or self.settings)
 
     def evaluate(self, action: Action, budget: "Budget | None" = None) -> tuple[Finding, ...]:
-        run = _Run(self, action, budget or Budget())
+        return self.evaluate_gathering(action, budget, gather=False)[0]
+
+    def evaluate_gathering(self, action: Action, budget: "Budget | None" = None, gather: bool = True
+                           ) -> "tuple[tuple[Finding, ...], list[tuple[str, str]], bool]":
+        """evaluate(), also returning every (path as written, working directory) the walk looked at —
+        the same pairs path_targets() names for those paths — and whether there were more than it
+        notes. The judge looks those up on disk afterwards: when none is more than it says (no link,
+        no glob match elsewhere: nearly every action), this one walk was the whole decision."""
+        run = _Run(self, action, budget or Budget(), gather=gather)
         try:
             run.action()
         except OutOfBudget:
             pass
         if run.budget.exhausted:
             run.out_of_budget()
-        return run.result()
+        return run.result(), list(run.t.collected or ()), run.t.overflow
 
     def scan(self, obs: Observation, budget: "Budget | None" = None) -> tuple[Finding, ...]:
         """Text the agent read → the findings of the `on: text` rules (prompt injection and the like).
@@ -390,7 +398,7 @@ class _Run:
     """One evaluation: collects findings, one per rule id (with up to three pieces of evidence)."""
 
     def __init__(self, engine: Engine, action: Action, budget: "Budget | None" = None,
-                 collect: bool = False) -> None:
+                 collect: bool = False, gather: bool = False) -> None:
         self.e = engine
         self.a = action
         self.budget = budget or Budget()
@@ -400,7 +408,7 @@ class _Run:
         self.commands: list[SimpleCommand] = []
         self.parsed: ParsedShell | None = None
         self.collect = collect
-        self.t = Targets(action.resolved, engine._witness, self.cwd, self.home, collect)
+        self.t = Targets(action.resolved, engine._witness, self.cwd, self.home, collect, gather)
         self.t.names = engine._names
 
     def result(self) -> tuple[Finding, ...]:

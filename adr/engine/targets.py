@@ -112,7 +112,7 @@ class CollectFull(Exception):
 
 class Targets:
     def __init__(self, resolved: Resolved, witness: GlobWitness | None, cwd: str, home: str,
-                 collect: bool = False) -> None:
+                 collect: bool = False, gather: bool = False) -> None:
         self.aliases = dict(resolved.aliases) if resolved.aliases else {}
         self.pids = frozenset(str(p) for p in resolved.adr_pids)
         self.procs = resolved.adr_procs
@@ -127,12 +127,16 @@ class Targets:
         # the same as self-defense spells them (normalize_own: another user's home stays apart)
         self.own_cwds: list[str] = []
         self.own_links: list[tuple[str, str]] = []
-        self.collected: list[tuple[str, str]] | None = [] if collect else None
+        self.collected: list[tuple[str, str]] | None = [] if collect or gather else None
+        # gather (Engine.evaluate_gathering): a normal evaluation that also notes the targets it looks
+        # at; past MAX_COLLECT it stops noting and says so, instead of stopping the walk
+        self.gather = gather
+        self.overflow = False
 
     @property
     def plain(self) -> bool:
         """Nothing can make a target mean more than it says (the usual case: skip the work)."""
-        return not (self.aliases or self.cwds or self.links or self.collected is not None)
+        return not (self.aliases or self.cwds or self.links or (self.collected is not None and not self.gather))
 
     # ---- what the line itself sets up -----------------------------------------------------------
 
@@ -200,6 +204,8 @@ class Targets:
         cwd = self.cwd if cwd is None else cwd
         split = shell and " " in raw and (words or not has_glob(raw))
         plain_raw = not has_glob(raw) and not split
+        if self.gather and not own:  # noted (as path_targets notes it), whatever this walk makes of it
+            self._note([raw] + ([w for w in raw.split() if w] if split else []), cwd)
         if self.plain and plain_raw:
             return ()
         if self.witness is None and self.plain and not has_glob(raw):
@@ -209,14 +215,8 @@ class Targets:
         if split:  # a brace list in a redirect target arrives as its words joined by spaces
             raws += [w for w in raw.split() if w]
         firsts = self._firsts(raws, normalized, cwd, own)
-        if self.collected is not None and not own:
-            for r in raws:
-                self._collect(r, cwd)
-                for c in self.cwds:
-                    self._collect(r, c)
-                for c in self.own_cwds:  # a `cd` into another user's home: looked up there as well
-                    if c not in self.cwds:
-                        self._collect(r, c)
+        if self.collected is not None and not own and not self.gather:
+            self._note(raws, cwd)
         for f in firsts:
             out[f] = None
             for a in self.aliases.get(f, ()):
@@ -245,6 +245,15 @@ class Targets:
         out.pop(normalized, None)
         return tuple(out)
 
+    def _note(self, raws: "list[str]", cwd: str) -> None:
+        for r in raws:
+            self._collect(r, cwd)
+            for c in self.cwds:
+                self._collect(r, c)
+            for c in self.own_cwds:  # a `cd` into another user's home: looked up there as well
+                if c not in self.cwds:
+                    self._collect(r, c)
+
     def _firsts(self, raws: "list[str]", normalized: str, cwd: str, own: bool) -> "list[str]":
         """The target's words, normalized, also against each directory the line `cd`s into."""
         if own:
@@ -270,5 +279,8 @@ class Targets:
         c = self.collected
         if c is not None and raw and len(raw) <= 4096:
             if len(c) >= MAX_COLLECT:
+                if self.gather:
+                    self.overflow = True  # the judge falls back to looking every target up first
+                    return
                 raise CollectFull  # enough to look up: a huge line is not walked twice
             c.append((raw, cwd))
