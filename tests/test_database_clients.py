@@ -316,3 +316,52 @@ def test_redis_writing_keys_or_jobs_through_a_plain_text_client_is_denied(judge_
 def test_plain_text_clients_saying_nothing_destructive_stay_allowed(judge_command, cmd):
     v = judge_command(cmd)
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
+
+
+# -- every statement the client is handed: several options, a file the line wrote, a group's lines --
+
+@pytest.mark.parametrize("cmd", [
+    'psql -c "select 1" -c "drop table users"',
+    "psql --command 'select 1' --command 'DROP DATABASE prod'",
+    "sqlite3 app.db 'select 1' 'drop table users'",
+    "duckdb prod.db -c 'select 1' -c 'drop table users'",
+    "mysql -e 'select 1' --execute='drop database prod'",
+    "echo 'DROP DATABASE prod;' > d.sql; mysql < d.sql",
+    "echo 'drop table users' > d.sql && sqlite3 app.db < d.sql",
+    "echo FLUSHALL > c; redis-cli < c",
+    "{ echo FLUSHALL; sleep 1; } | nc localhost 6379",
+    "(echo 'select 1;'; sleep 0; echo 'DROP TABLE users;') | mysql",
+])
+def test_every_statement_handed_over_is_read(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is not Decision.ALLOW and any(r.startswith("cloud.database-drop") for r in v.rule_ids), \
+        (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "psql -c 'select 1' -c 'select 2'",
+    "echo 'SELECT 1;' > q.sql; mysql < q.sql",
+    "{ echo PING; sleep 1; } | nc localhost 6379",
+])
+def test_several_harmless_statements_stay_quiet(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "echo 'DROP TABLE users;' | docker exec -i pg psql -U postgres",
+    "docker exec -i pg psql -U postgres <<< 'DROP TABLE users;'",
+    "echo 'DROP TABLE users;' | podman exec --interactive pg psql",
+    "echo FLUSHALL | docker exec -i redis redis-cli",
+    "echo FLUSHALL | kubectl exec -i redis-0 -- redis-cli",
+    "echo FLUSHALL | kubectl exec --stdin redis-0 -- redis-cli",
+])
+def test_stdin_handed_into_a_container_reaches_its_client(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is not Decision.ALLOW and any(r.startswith("cloud.database-drop") for r in v.rule_ids), \
+        (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", ["echo 'SELECT 1;' | docker exec -i pg psql -U postgres",
+                                 "echo FLUSHALL | docker exec pg cat"])  # (no -i: the container reads nothing)
+def test_harmless_or_unread_container_stdin_stays_quiet(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.ALLOW, cmd

@@ -336,7 +336,9 @@ def _text(program: str, args: "tuple[str, ...]", stdin: str) -> str:
     name = program.rsplit("/", 1)[-1]
     if not _subcommand_ok(name, args):
         return ""
-    return "\n".join(_texts(name, args, stdin))[:MAX_TEXT]
+    # each option, argument or stdin is its own batch: `psql -c 'select 1' -c 'drop table t'` is two
+    # statements, not `select 1 drop table t` (mongo's are scripts, joined as lines)
+    return ("\n" if name in _MONGO else ";\n").join(_texts(name, args, stdin))[:MAX_TEXT]
 
 
 def statements(program: str, args: "tuple[str, ...]", stdin: str = "") -> "list[str]":

@@ -570,8 +570,9 @@ class _Walker:
                 # `(echo AUTH pw; echo FLUSHDB) | nc cache 6379`, `{ echo a; printf b; } | sh`: the
                 # group's commands print, one after another, what they print alone (with `||` one of
                 # them may not run: judging all of it can only add to what is seen)
-                outs = [d.output for d in prev if d.argv]
-                if outs and all(o is not None for o in outs):
+                outs = [d.output if d.output is not None or d.argv[0] not in _PRINTS_NOTHING or d.redirects else ""
+                        for d in prev if d.argv]
+                if any(outs) and all(o is not None for o in outs):
                     cur[0].stdin_text = "".join(outs)  # type: ignore[arg-type]
                     self.feed(cur[0], cur[0].stdin_text, depth)
                 continue
@@ -742,6 +743,11 @@ class _Walker:
         target.redirects.append(Redirect(op or ">", path, fd))
         if op == "<" and fd in ("", "0"):
             self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
+            known = self.written_content(path) if target.stdin_text is None and target.argv else None
+            if known:
+                # `echo 'DROP DATABASE prod;' > d.sql; mysql < d.sql`: a file the line wrote is what it says
+                target.stdin_text = known
+                self.feed(target, known, depth)
             if path == "/dev/null" and target.stdin_text is None and not target.upstream and target.argv \
                     and target.argv[0] in _EMPTY_FROM_NOTHING:
                 target.stdin_text = ""  # `tee .env < /dev/null`: it reads nothing, so writes nothing
@@ -1773,6 +1779,12 @@ class _Walker:
             # `ssh host <<EOF … EOF`: the remote login shell runs what comes on stdin
             self.remote_commands(self.nested_shell(data, via, depth, "ssh remote command", inherit=None))
             return
+        if prog in _CONTAINER_TOOLS and _passes_stdin(prog, list(args)):
+            inner = _container_command(prog, list(args))
+            if inner:
+                # `echo 'DROP TABLE users;' | docker exec -i pg psql`: the command inside reads it
+                self.nested_shell(_host_view(prog, list(args), inner) + " <<< " + _sh_quote(data), via, depth,
+                                  f"{prog} {args[0]} stdin", inherit=d)
         if prog in escapes.STDIN_SCRIPTED:
             # a script on stdin: `ftp h <<< '!rm -rf ~'`, `sqlite3 x.db <<< '.shell …'`, `ed f <<< '!…'`
             for cmd in escapes.escapes_in(prog, data):
@@ -2345,6 +2357,16 @@ def _sh_quote(a: str) -> str:
     return shlex.quote(a)
 
 
+
+
+def _passes_stdin(prog: str, args: "list[str]") -> bool:
+    """Does the container/VM tool hand its stdin to the command it runs (`docker exec -i`, `-it`,
+    `kubectl exec --stdin`; lxc and multipass exec always do)?"""
+    if prog in ("lxc", "multipass"):
+        return True
+    head = args[:args.index("--")] if "--" in args else args
+    return any(a in ("-i", "--interactive", "--stdin", "--interactive=true", "--stdin=true")
+               or (a.startswith("-") and not a.startswith("--") and "i" in a[1:] and len(a) <= 4) for a in head)
 
 
 def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
@@ -3257,6 +3279,11 @@ def _reads_own_output(d: "_Draft", path: str) -> bool:
     same = path.removeprefix("./")
     return any(a.removeprefix("./") == same for a in d.argv[1:] if not a.startswith("-")) or \
         any(r.op == "<" and r.target.removeprefix("./") == same for r in d.redirects)
+
+
+# commands that print nothing on stdout (`{ echo FLUSHALL; sleep 1; } | nc …`: the group prints the echo)
+_PRINTS_NOTHING = frozenset({"sleep", "true", "false", ":", "cd", "export", "unset", "set", "wait", "shift", "local",
+                             "readonly", "declare", "typeset", "umask", "ulimit", "trap", "usleep", "sync"})
 
 
 # code reading its command-line arguments (python, node, deno, bun, perl, ruby, php, R, awk, lua)
