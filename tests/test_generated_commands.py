@@ -56,6 +56,11 @@ HOME_DELETES = [
     "echo ~ | xargs -iX rm -rf X",
     "echo ~ | xargs --replace=@ rm -rf @",
     "echo ~ | grep . | sed 's/^/rm -rf /' | sort | sh",
+    # awk runs commands through pipes too: print | "sh" with no input, getline, print | "CMD"
+    "awk 'BEGIN{print \"rm -rf ~\" | \"sh\"}'",
+    "awk 'BEGIN{\"rm -rf ~\" | getline x}'",
+    "awk 'BEGIN{print \"x\" | \"rm -rf ~\"}'",
+    "gawk 'BEGIN{printf \"rm -rf ~\\n\" | \"/bin/bash\"}'",
 ]
 
 
@@ -277,4 +282,13 @@ def test_statements_of_a_line_tree_sitter_cannot_read_are_still_judged(verdict, 
 
 @pytest.mark.parametrize("cmd", ["echo \"unterminated; rm -rf ~", "echo hi )", "if [ -f x ]; then echo ok; fi"])
 def test_lines_bash_would_not_run_or_that_parse_stay_as_they_were(verdict, cmd):
+    assert verdict(cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "awk 'BEGIN{print \"ls\" | \"sh\"}'",
+    "awk 'BEGIN{\"date\" | getline d; print d}'",
+    "awk '{print $1 | \"sort\"}' f.txt",
+])
+def test_awk_pipes_running_harmless_commands_stay_quiet(verdict, cmd):
     assert verdict(cmd).decision is Decision.ALLOW, cmd

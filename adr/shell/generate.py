@@ -272,12 +272,20 @@ _AWK_PRINT_TO_SHELL = re.compile(
     r"""\b(printf?)\b\s*\(?((?:"(?:[^"\\]|\\.)*"|[^;}\n>|"])*)\)?\s*\|\s*"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*\"""")
 
 
+# the other commands awk runs: `"CMD" | getline`, `print … | "CMD"`
+_AWK_PIPE_COMMAND = re.compile(r'"((?:[^"\\]|\\.)+)"\s*\|\s*getline\b|\bprintf?\b[^;}\n|]*\|\s*"((?:[^"\\]|\\.)+)"')
+_AWK_SHELL = re.compile(r"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*")
+
+
 def awk_commands(program: str, field_sep: str | None, data: str | None) -> tuple[str | None, str | None]:
     """(commands, template) that an awk program runs: `system(EXPR)` and `print EXPR | "sh"`, with
-    EXPR read like a print's (string literals, fields, concatenation)."""
+    EXPR read like a print's (string literals, fields, concatenation); and the literal commands of
+    `"CMD" | getline` and `print … | "CMD"` (CMD itself runs, whatever it is fed)."""
     prog = program[:sedlib.MAX_SCRIPT]
     exprs = [("print", m.group(1)) for m in _AWK_SYSTEM.finditer(prog)]
     exprs += [(m.group(1), m.group(2)) for m in _AWK_PRINT_TO_SHELL.finditer(prog)]
+    exprs += [("print", '"' + (m.group(1) or m.group(2)) + '"') for m in _AWK_PIPE_COMMAND.finditer(prog)
+              if not _AWK_SHELL.fullmatch(m.group(2) or "x")]
     if not exprs:
         return None, None
     lines = input_lines(data) if data is not None else [INPUT]

@@ -1654,6 +1654,8 @@ class _Walker:
             fs = fs if fs not in (" ", None) else None
             out, template = generate.awk_text(code, fs, data)
             runs, runs_template = generate.awk_commands(code, fs, data)
+            if runs is None and runs_template is not None and generate.INPUT not in runs_template:
+                runs = runs_template  # `awk 'BEGIN{print "rm -rf ~" | "sh"}'`: no input in what it runs
             if runs is not None:
                 self.nested_shell(runs, d.via, d.depth, f"{d.argv[0]} system()", inherit=d)
             elif runs_template is not None and files:
