@@ -143,3 +143,20 @@ def test_a_repository_cloned_into_a_startup_or_key_folder_asks(judge_command, li
                                   "git clone --depth 1 https://github.com/x/dotfiles ~/.dotfiles"])
 def test_ordinary_clones_stay_quiet(judge_command, line):
     assert judge_command(line).decision is Decision.ALLOW, line
+
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("zip -rm /tmp/d.zip ~/Documents && rm /tmp/d.zip", "destruct.delete-home-data-any-tool"),
+    ("zip -r -m /tmp/x.zip .git", "destruct.delete-vcs-history"),
+    ("7z a -sdel /tmp/d.7z ~/Pictures && rm /tmp/d.7z", "destruct.delete-home-data-any-tool"),
+])
+def test_archivers_that_delete_their_inputs_are_deleters(judge_command, line, rule):
+    v = judge_command(line)
+    assert v.decision is not Decision.ALLOW and rule in v.rule_ids, (line, v.rule_ids)
+
+
+@pytest.mark.parametrize("line", ["zip -r /tmp/d.zip ~/Documents", "7z a /tmp/d.7z ~/Pictures",
+                                  "zip -m out.zip build/a.o"])
+def test_archivers_that_keep_their_inputs_stay_quiet(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, line

@@ -98,6 +98,14 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
     if prog in ("tar", "gtar", "bsdtar") and "--remove-files" in args:
         # the inputs are deleted once archived: the archive may be anywhere (/dev/null, a pipe, a host)
         return [Effect("delete", p, recursive=True) for p in _tar_inputs(args)[:MAX_EFFECTS]]
+    if prog == "zip" and any(x in ("-m", "--move") or (x.startswith("-") and not x.startswith("--") and "m" in x[1:])
+                             for x in args):
+        # `zip -rm /tmp/d.zip ~/Documents`: the inputs are deleted once zipped (the archive may go next)
+        return [Effect("delete", p, recursive=True) for p in _zip_inputs(args)[:MAX_EFFECTS]]
+    if prog in ("7z", "7za", "7zr") and "-sdel" in args:
+        pos = [x for x in args if not x.startswith("-")]
+        if pos[:1] in (["a"], ["u"]):
+            return [Effect("delete", p, recursive=True) for p in pos[2:][:MAX_EFFECTS]]
     if prog == "rsync":
         pos = _positionals(args, _RSYNC_VALUED)
         out: list[Effect] = []
@@ -112,6 +120,27 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
             out.append(Effect("delete", pos[-1], recursive=True))
         return out
     return []
+
+
+_ZIP_VALUED = frozenset({"-b", "-n", "-t", "-tt", "-P", "--password", "-O", "--output-file", "-Z", "--compression-method",
+                         "-s", "--split-size", "-sp", "-ll", "-lf", "--logfile-path"})
+
+
+def _zip_inputs(args: "Sequence[str]") -> "list[str]":
+    """zip's input files: the words after the archive, up to an -x/-i pattern list."""
+    pos: list[str] = []
+    i = 0
+    while i < len(args):
+        x = args[i]
+        if x in ("-x", "--exclude", "-i", "--include", "-@", "--names-stdin"):
+            break
+        if x in _ZIP_VALUED:
+            i += 2
+            continue
+        if not x.startswith("-") or x == "-":
+            pos.append(x)
+        i += 1
+    return [p for p in pos[1:] if p != "-"]
 
 
 # Programs that write a file named by an option: (options whose value is the file, their `--opt=`

@@ -1924,7 +1924,8 @@ def _tr(data: str, a: str, b: str) -> str | None:
 _EFFECT_TOOLS = effects.DELETERS | effects.EDITORS | frozenset({"sed", "gsed", "awk", "gawk", "mawk", "nawk", "perl",
                                                                "ruby", "truncate", "mv", "gmv", "tar", "gtar",
                                                                "bsdtar", "rsync", "sponge", "yq", "tomlq", "xq",
-                                                               "jaq", "gojq", "jq", "dasel", "json"})
+                                                               "jaq", "gojq", "jq", "dasel", "json", "zip", "7z", "7za",
+                                                               "7zr"})
 
 # programs whose output or output file is content from the network (for download-then-run)
 # programs that pass on some of their input lines, unchanged
