@@ -12,6 +12,7 @@ Pure functions over argv / code text; paths are returned as written (the engine 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -734,6 +735,41 @@ def normalize_paths(language: str, code: str, folded: "str | None" = None) -> st
     return code
 
 
+# PowerShell: Remove-Item and its aliases; parameters are case-insensitive and may be shortened
+_PS_REMOVE = re.compile(r"(?i)(?:^|[;|{(\n]|\s)(?:Remove-Item|rm|ri|del|erase|rmdir|rd)\s+([^;|}\n]{1,2000})")
+_PS_HOME = re.compile(r"(?i)^(?:\$HOME|\$\{HOME\}|\$env:(?:HOME|USERPROFILE)|~)(?=$|[/\\])")
+
+
+def _powershell_deletes(code: str) -> list[Effect]:
+    """`pwsh -c 'Remove-Item -Recurse -Force ~'`, `rm -r -fo $HOME/x`, `del -Path $env:USERPROFILE\\x`:
+    each path removed (recursively with -r/-rec/-Recurse), `$HOME`-like spellings as "~"."""
+    out: list[Effect] = []
+    for m in _PS_REMOVE.finditer(code):
+        try:
+            words = shlex.split(m.group(1), posix=True)
+        except ValueError:
+            words = m.group(1).split()
+        recursive = any(re.fullmatch(r"(?i)-r(?:e(?:c(?:u(?:r(?:s(?:e)?)?)?)?)?)?|-rf|-fr", w) for w in words)
+        paths: list[str] = []
+        k = 0
+        while k < len(words):
+            w = words[k]
+            if re.fullmatch(r"(?i)-(?:path|literalpath|lp|pspath)", w) and k + 1 < len(words):
+                paths.append(words[k + 1])
+                k += 2
+                continue
+            if re.fullmatch(r"(?i)-(?:include|exclude|filter|stream|credential)", w):
+                k += 2
+                continue
+            if not w.startswith("-"):
+                paths.extend(p for p in w.split(",") if p)
+            k += 1
+        for p in paths[:MAX_EFFECTS]:
+            p = _PS_HOME.sub("~", p).replace("\\", "/")
+            out.append(Effect("delete", p, recursive=recursive))
+    return out[:MAX_EFFECTS]
+
+
 _PATH_ASSIGN = re.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*("(?:~|/)(?:[^"\\\n]|\\.)*")""")
 
 
@@ -905,6 +941,8 @@ _EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove
 def code_effects(language: str, code: str, folded: "str | None" = None) -> list[Effect]:
     """Files interpreter code writes or deletes, with literal (or home-relative) paths. `folded`: the
     code's constant-folded text, when the caller has it."""
+    if language == "powershell":
+        return _powershell_deletes(code[:64 * 1024])
     if language not in ("python", "node", "perl", "ruby", "php", "r", "julia", "lua") or not code or not _EFFECT_HINT.search(code):
         return []
     code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)

@@ -8,11 +8,11 @@ import shlex
 # program basename pattern -> (language, flags whose value is code)
 _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"(?:python|pypy)[0-9.]*"), "python", frozenset({"-c"})),
-    (re.compile(r"(?:node|nodejs|bun|deno)"), "node", frozenset({"-e", "--eval", "-p", "--print"})),
+    (re.compile(r"(?:node|nodejs|bun|deno|ts-node|tsx|zx|qjs|rhino)"), "node", frozenset({"-e", "--eval", "-p", "--print"})),
     (re.compile(r"perl[0-9.]*"), "perl", frozenset({"-e", "-E"})),
     (re.compile(r"ruby[0-9.]*"), "ruby", frozenset({"-e"})),
     (re.compile(r"php[0-9.]*"), "php", frozenset({"-r"})),
-    (re.compile(r"lua[0-9.]*|luajit"), "lua", frozenset({"-e"})),
+    (re.compile(r"lua[0-9.]*|luajit|texlua"), "lua", frozenset({"-e"})),
     (re.compile(r"osascript"), "applescript", frozenset({"-e"})),
     (re.compile(r"(?:g|m|n)?awk"), "awk", frozenset()),
     (re.compile(r"tclsh[0-9.]*|wish|expect"), "tcl", frozenset({"-c"})),
@@ -21,9 +21,13 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"Rscript|R"), "r", frozenset({"-e"})),
     (re.compile(r"pwsh|powershell|powershell\.exe"), "powershell", frozenset({"-c", "-Command", "-command", "-EncodedCommand"})),
     (re.compile(r"go"), "go", frozenset()),
+    # languages adr does not model: their command-running calls with string literals are still read
+    # (`guile -c '(system "…")'`, `erl -eval 'os:cmd("…")'`, `elixir -e 'System.cmd("rm", [...])'`)
+    (re.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|swift|crystal|ocaml|gawk-json"), "other",
+     frozenset({"-c", "-e", "--eval", "-eval", "-x", "--expr"})),
 ]
 INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl", "java", "julia", "r",
-                     "powershell", "go"}
+                     "powershell", "go", "other"}
 
 
 _ENTRY_MEMO: "dict[str, tuple[str, frozenset[str]] | None]" = {}
@@ -106,6 +110,10 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
                 continue
             if a in flags and i + 1 < len(args):
                 return lang, args[i + 1]
+            if lang == "other":  # (single-dash words are whole options there: `erl -noshell -eval CODE`)
+                if not a.startswith("-"):
+                    return None
+                continue
             # combined short flags: python -Sc 'code', perl -we 'code'
             if re.fullmatch(r"-[A-Za-z]{2,4}", a) and ("-" + a[-1]) in flags and i + 1 < len(args):
                 return lang, args[i + 1]
@@ -167,9 +175,11 @@ _STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
 _CALL_RE = re.compile(
     r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
-    r"do\s+shell\s+script|do\s+script)\s*\(?\s*)" + _STR)
+    r"do\s+shell\s+script|do\s+script|os:cmd|System\.cmd|System\.shell|Sys\.command|shell-command|run-program|"
+    r"ext:shell|uiop:run-program|Invoke-Expression|iex)\s*\(?\s*)" + _STR)
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder|"
+    r"System\.cmd|"
     r"system|exec|pcntl_exec|spawnp)"
     r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})\]?")  # spawn("rm", ["-rf", …]) too
 # groovy: `"cmd".execute()`, `["sh", "-c", "cmd"].execute()`

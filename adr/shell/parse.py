@@ -49,7 +49,8 @@ PIPE_PARSE_COST = 8
 MAX_SEGMENT_SCAN = 200_000  # separators the segment pass reads before it gives up (then: at least ask)
 MAX_DECODED = 1024 * 1024
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash", "yash"})
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash", "yash",
+                    "xonsh", "nu", "elvish", "osh", "ysh"})  # (the last: `-c CMD` and a script on stdin alike)
 _LANGUAGE = ts.Language(tsb.language())
 _URL_RE = re.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
