@@ -316,3 +316,21 @@ def test_powershell_deleting_home_data_asks(judge_command, line):
 ])
 def test_other_interpreters_doing_ordinary_things_stay_quiet(judge_command, line):
     assert judge_command(line).decision is Decision.ALLOW, line
+
+
+@pytest.mark.parametrize("line", [
+    "ruby -e 'system(\"rm -rf #{Dir.home}\")'",
+    "ruby -e '`rm -rf #{ENV[\"HOME\"]}`'",
+])
+def test_a_home_interpolated_into_a_ruby_command_is_the_home(judge_command, line):
+    assert judge_command(line).decision is Decision.DENY, line
+
+
+@pytest.mark.parametrize("line", [
+    "julia -e 'rm(homedir()*\"/.aws\"; recursive=true)'",
+    "julia -e 'rm(expanduser(\"~/.ssh\"); recursive=true)'",
+    "node -e 'require(\"fs\").rmSync(require(\"path\").join(require(\"os\").homedir(),\".ssh\"),{recursive:true})'",
+])
+def test_home_data_deleted_by_julia_or_a_required_path_join_asks(judge_command, line):
+    v = judge_command(line)
+    assert v.decision is not Decision.ALLOW and "destruct.delete-home-data-any-tool" in v.rule_ids, (line, v.rule_ids)

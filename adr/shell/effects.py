@@ -658,7 +658,7 @@ _CWD_EXPR = re.compile(r"""\bos\s*\.\s*getcwdb?\s*\(\s*\)|\b(?:pathlib\s*\.\s*)?
                        r"""(?<![\w.$])getcwd\s*\(\s*\)|\bDeno\s*\.\s*cwd\s*\(\s*\)|(?<![\w.])pwd\s*\(\s*\)""")
 _INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
 _STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
-_PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|path\s*\.\s*(?:join|resolve)|File\s*\.\s*join|(?<![.\w])joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
+_PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|(?:path|require\s*\(\s*["'](?:node:)?path["']\s*\))\s*\.\s*(?:join|resolve)|File\s*\.\s*join|(?<![.\w])joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
 # (perl's `glob("~/x")` expands the tilde; `Dir.glob(…)`/`glob.glob(…)` list a folder: kept for _CODE_WALK)
 _EXPANDUSER = re.compile(r"""(?:\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve)|(?<![.\w])glob)\s*\(\s*"""
                          + _STRLIT + r"""\s*\)""")

@@ -756,8 +756,17 @@ _HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", "str | Callable[[re.Match[s
         (re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""), '"~"'),
         (re.compile(r"""\bENV\s*(?:\[\s*""" + _Q + r"""HOME\1\s*\]|\.\s*fetch\s*\(\s*""" + _Q + r"""HOME\2\s*\))"""), '"~"'),
         (re.compile(r"""\bFile\s*\.\s*expand_path\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+        # …interpolated into a string or a backtick command: "rm -rf #{Dir.home}" is "rm -rf ~"
+        (re.compile(r'#\{\s*"~"\s*\}'), "~"),
+    ],
+    "julia": [
+        (re.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""), '"~"'),
+        (re.compile(r"""\bexpanduser\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
     ],
 }
+
+
+_JULIA_CONCAT = re.compile(r'"~"\s*\*\s*"((?:[^"\\\n]|\\.)*)"')  # "~" * "/.aws": julia's concatenation
 
 
 def fold_home(language: str, code: str) -> str:
@@ -776,6 +785,8 @@ def fold(language: str, code: str) -> str:
     Never raises: a construct the evaluator gets wrong leaves the code as written (judged unfolded)."""
     if language == "lua" and code and len(code) <= MAX_CODE:
         return _fold_lua(fold_home(language, code))
+    if language == "julia" and code and len(code) <= MAX_CODE:
+        return _JULIA_CONCAT.sub(r'"~\1"', fold_home(language, code))  # (its home spellings and "~" * "/x" only)
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
         return code
     try:

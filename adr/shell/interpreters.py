@@ -225,8 +225,9 @@ def evaluated_code(language: str, code: str) -> list[str]:
     return out
 
 
-_JULIA_HOME = re.compile(r"""\$\(\s*(?:homedir\(\s*\)|ENV\s*\[\s*"HOME"\s*\])\s*\)""")
-_JULIA_HOME_JOIN = re.compile(r"""\$\(\s*joinpath\(\s*homedir\(\s*\)\s*,\s*"([^"$()]*)"\s*\)\s*\)""")
+# (the home also as the folder already made it: `$("~")`)
+_JULIA_HOME = re.compile(r"""\$\(\s*(?:homedir\(\s*\)|ENV\s*\[\s*"HOME"\s*\]|"~")\s*\)""")
+_JULIA_HOME_JOIN = re.compile(r"""\$\(\s*joinpath\(\s*(?:homedir\(\s*\)|"~")\s*,\s*"([^"$()]*)"\s*\)\s*\)""")
 
 
 def _julia_interpolated(cmd: str) -> str:

@@ -16,6 +16,7 @@ import shlex
 import threading
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
+from urllib.parse import unquote
 
 import tree_sitter as ts
 import tree_sitter_bash as tsb
@@ -1244,6 +1245,15 @@ class _Walker:
             text = None if f is None else self.procsubs.get(f) if f in self.procsubs else self.written_content(f)
             if text:
                 d.stdin_text = text
+        if prog in _FILE_URL_READERS:
+            for a in args[:64]:
+                if a[:7].lower() == "file://" and len(d.redirects) < 64:
+                    # `curl -s file:///home/u/.ssh/id_rsa | curl -d @- …`: a file:// URL is a read of the
+                    # file, as `cat < F` (its output — or the -o copy — is the file)
+                    path = unquote(a[7:].split("?", 1)[0].split("#", 1)[0])
+                    path = path[len("localhost"):] if path.startswith("localhost/") else path
+                    if path and not any(r.op == "<" and r.target == path for r in d.redirects):
+                        d.redirects.append(Redirect("<", path))
         if prog in ("curl", "curlie") and depth < MAX_LAYERS:
             cfg = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in ("-K", "--config")), None) \
                 or next((a.split("=", 1)[1] for a in args if a.startswith("--config=")), None) \
@@ -3284,6 +3294,9 @@ def _reads_own_output(d: "_Draft", path: str) -> bool:
     return any(a.removeprefix("./") == same for a in d.argv[1:] if not a.startswith("-")) or \
         any(r.op == "<" and r.target.removeprefix("./") == same for r in d.redirects)
 
+
+# downloaders that read file:// URLs from the local disk
+_FILE_URL_READERS = frozenset({"curl", "curlie", "wget", "wget2", "aria2c", "lwp-download", "lwp-request", "GET"})
 
 # commands that print nothing on stdout (`{ echo FLUSHALL; sleep 1; } | nc …`: the group prints the echo)
 _PRINTS_NOTHING = frozenset({"sleep", "true", "false", ":", "cd", "export", "unset", "set", "wait", "shift", "local",
