@@ -123,6 +123,10 @@ def test_ordinary_statements_do_nothing_listed(program, args, stdin):
     ("curl", ("gopher://10.0.0.5:6379/_CONFIG%20SET%20dir%20/var/spool/cron/",), "", "writes-persistence"),
     ("curl", ("dict://10.0.0.5:6379/flushall",), "", "delete-all"),
     ("curl", ("DICT://10.0.0.5:6379/config:set:dir:/root/.ssh",), "", "writes-persistence"),
+    ("openssl", ("s_client", "-connect", "redis:6380", "-quiet"), "FLUSHALL\n", "delete-all"),  # TLS
+    ("gnutls-cli", ("redis", "--port", "6380"), "FLUSHALL\n", "delete-all"),
+    ("websocat", ("tcp:redis:6379",), "FLUSHALL\n", "delete-all"),
+    ("curl", ("telnet://localhost:6379",), "FLUSHALL\n", "delete-all"),  # curl telnet:// sends stdin
 ])
 def test_plain_text_clients_are_read_as_redis(program, args, stdin, want):
     assert want in effects(program, args, stdin)
@@ -136,6 +140,8 @@ def test_plain_text_clients_are_read_as_redis(program, args, stdin, want):
     ("curl", ("dict://dict.org/d:flushall",), ""),  # a dictionary look-up
     ("curl", ("https://example.com/flushall",), ""),
     ("curl", ("-d", "FLUSHALL", "https://example.com/"), ""),  # an HTTP body, not a Redis command
+    ("curl", ("-d", "@-", "https://example.com/"), "FLUSHALL\n"),  # stdin as an HTTP body
+    ("openssl", ("enc", "-base64"), "FLUSHALL\n"),  # not a connection
 ])
 def test_plain_text_clients_saying_nothing_destructive(program, args, stdin):
     assert effects(program, args, stdin) == ()

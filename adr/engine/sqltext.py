@@ -43,7 +43,7 @@ CLIENTS = frozenset({"psql", "psql16", "pgcli", "mysql", "mariadb", "mycli", "sq
 # stdin reaches the server as a redis-cli line would (`echo FLUSHALL | nc cache 6379`); curl does
 # the same from a URL (`gopher://cache:6379/_<RESP, URL-encoded>`, `dict://cache:6379/flushall`)
 RAW_CLIENTS = frozenset({"nc", "ncat", "netcat", "nc.openbsd", "nc.traditional", "socat", "telnet", "pwncat",
-                         "curl"})
+                         "curl", "gnutls-cli", "websocat", "openssl"})
 # options whose value is the statement text, per client family; psql's -e only echoes queries
 _TEXT_OPTIONS = ("-c", "--command", "--execute", "--eval", "-q", "--query", "-Q", "--sql", "-e")
 _PSQL_LIKE = frozenset({"psql", "pgcli", "psql16", "usql", "vsql", "heroku"})  # backslash meta-commands
@@ -709,7 +709,12 @@ def effects(program: str, args: "tuple[str, ...]", stdin: str = "") -> "tuple[st
     name = program.rsplit("/", 1)[-1]
     found: dict[str, None] = {}
     if name in RAW_CLIENTS:
-        _redis_effects(_url_commands(args) if name == "curl" else _redis_lines(stdin[:MAX_TEXT]), found)
+        if name == "openssl" and args[:1] != ("s_client",):
+            return ()  # (only s_client is a TLS connection fed from stdin)
+        cmds = _url_commands(args) if name == "curl" else []
+        if stdin and (name != "curl" or any(a[:9].lower() == "telnet://" for a in args)):
+            cmds += _redis_lines(stdin[:MAX_TEXT])  # (curl telnet:// sends its stdin)
+        _redis_effects(cmds, found)
         return tuple(found)
     if name not in CLIENTS:
         return ()
