@@ -1245,6 +1245,12 @@ class _Walker:
             text = None if f is None else self.procsubs.get(f) if f in self.procsubs else self.written_content(f)
             if text:
                 d.stdin_text = text
+        if prog == "git" and len(d.redirects) < 64:
+            for f in _git_file_reads(list(args))[:8]:
+                # `git diff --no-index /dev/null ~/.aws/credentials > notes.md`, `git hash-object -w
+                # ~/.ssh/id_rsa`: git prints or stores the file's content, as `cat < F` would
+                if not any(r.op == "<" and r.target == f for r in d.redirects):
+                    d.redirects.append(Redirect("<", f))
         if prog in _FILE_URL_READERS:
             for a in args[:64]:
                 if a[:7].lower() == "file://" and len(d.redirects) < 64:
@@ -3293,6 +3299,21 @@ def _reads_own_output(d: "_Draft", path: str) -> bool:
     same = path.removeprefix("./")
     return any(a.removeprefix("./") == same for a in d.argv[1:] if not a.startswith("-")) or \
         any(r.op == "<" and r.target.removeprefix("./") == same for r in d.redirects)
+
+
+def _git_file_reads(args: "list[str]") -> "list[str]":
+    """Files of the disk (not of the repository) a git command prints or stores: the paths of `git
+    diff --no-index`, `git hash-object` (without --stdin-paths)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):  # global options: -C DIR, -c k=v …
+        i += 2 if args[i] in ("-C", "-c", "--git-dir", "--work-tree", "--namespace") else 1
+    sub, rest = (args[i], args[i + 1:]) if i < len(args) else ("", [])
+    files = [a for a in rest if not a.startswith("-") and a != "/dev/null"]
+    if sub == "diff" and "--no-index" in rest:
+        return files
+    if sub == "hash-object" and "--stdin" not in rest and "--stdin-paths" not in rest:
+        return [a for k, a in enumerate(rest) if not a.startswith("-") and (k == 0 or rest[k - 1] not in ("-t", "--path"))]
+    return []
 
 
 # downloaders that read file:// URLs from the local disk
