@@ -6,7 +6,7 @@ SHARED ?= ../shared
 
 .PHONY: run install dev sysdeps test e2e dist bench eval lint clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(wildcard adr/data/*_top.txt adr/data/*_known.txt.gz)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	@# compat editable mode: a plain path in a .pth file. The default (an import-hook finder)
@@ -16,6 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	@# bytecode up front: every agent action starts adr-hook, and PYTHONDONTWRITEBYTECODE
 	@# (set on many machines) would otherwise make each start recompile adr from source
 	$(BIN)/python -m compileall -q adr
+	@# the typosquat index the installation carries (a wheel has it from setup.py): the daemon's first
+	@# start opens it instead of building one per user
+	$(BIN)/python -m adr.supply.typoindex --install
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.installed

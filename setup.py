@@ -1,5 +1,5 @@
 """Build hooks: the top-level rule packs, host templates and service templates go inside the package;
-on request, the native hook client goes in too (a platform wheel).
+the typosquat index is compiled into it; on request, the native hook client goes in too (a platform wheel).
 
 The product card keeps `rules/`, `hooks/` and `packaging/` at the top of the repository (data, reviewed
 like code), but an installed adr (wheel, sdist, `pipx install`) has only the `adr` package. So
@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,6 +29,7 @@ except ImportError:  # setuptools < 70.1: the wheel package's
 
 ROOT = Path(__file__).resolve().parent
 SHIPPED = "_shipped"  # adr.programs.SHIPPED
+PREBUILT = "_built"  # adr.paths.PREBUILT_DIR
 SHIPPED_DATA = ("rules", "hooks", "packaging/service")  # adr.paths.shipped_dir(<name>) in an installed package
 PLATFORM = os.environ.get("ADR_PLATFORM_WHEEL", "").strip().lower() in ("1", "yes", "true", "on")
 
@@ -46,11 +48,21 @@ class BuildWithShippedData(build_py):
                 shutil.rmtree(dst)
             shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
         _seal_packs(Path(self.build_lib) / "adr" / SHIPPED / "rules")
+        _prebuild_indexes(Path(self.build_lib))
         prebuilt = Path(self.build_lib) / "adr" / "native" / "prebuilt" / "adr-hook"
         if prebuilt.exists():
             prebuilt.unlink()  # a build dir reused from a platform build: the pure wheel has no binary
         if PLATFORM:
             _compile_native(prebuilt)
+
+
+def _prebuild_indexes(lib: Path) -> None:
+    """The typosquat index (adr.supply.typoindex) compiled from the package's name lists into
+    adr/_built/ (adr.paths.PREBUILT_DIR): an installed adr opens it at once, where building it costs
+    every user a few seconds of CPU on the daemon's first start. Built by the package's own code."""
+    env = dict(os.environ, PYTHONPATH=str(lib))
+    subprocess.run([sys.executable, "-m", "adr.supply.typoindex", "--install", str(lib / "adr" / "data"),
+                    str(lib / "adr" / PREBUILT)], env=env, check=True, stdin=subprocess.DEVNULL)
 
 
 def _seal_packs(rules: Path) -> None:

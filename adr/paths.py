@@ -20,6 +20,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent  # a source checkout / editable install: rules/ and hooks/ beside adr/
 SHIPPED_DIR = PACKAGE_DIR / SHIPPED  # a wheel / sdist install: setup.py copies rules/, hooks/, packaging/service/ here
 DATA_DIR = PACKAGE_DIR / "data"
+# indexes compiled from DATA_DIR when adr is built or installed (setup.py, `make install`), read-only
+# afterwards: the daemon's first start then has them at once instead of building them per user
+PREBUILT_DIR = PACKAGE_DIR / "_built"
 INTEGRITY_KEY_NAME = "integrity.key"  # in the state dir, beside the grants it authenticates
 
 

@@ -111,6 +111,9 @@ def test_the_packages_carry_everything(dist):
                   "packaging/service/dev.adr.daemon.plist"):
             assert f"adr/_shipped/{f}" in names, (wheel.name, f)
         assert "adr/native/adr_fast.c" in names and "adr/data/guard/guard.bash" in names
+        # the typosquat index compiled at build time from the lists in this very wheel
+        from adr.supply.typoindex import file_name
+        assert f"adr/_built/{file_name(CHECKOUT / 'adr' / 'data')}" in names, wheel.name
         sealed = zipfile.ZipFile(wheel).read("adr/_shipped/rules/PACKS").decode()
         assert all(re.match(r"^[0-9a-f]{64}  \S+$", line) for line in sealed.splitlines()[1:]), sealed
     z = zipfile.ZipFile(plat)
@@ -145,6 +148,17 @@ def test_installed_package_is_the_one_used(plat):
     assert pkg.startswith(str(plat["root"] / "venv")) and "/_shipped/rules" in rules, out
     v = _run(plat["bin"], ["--version"], plat["env"], plat["root"])
     assert v.returncode == 0 and re.fullmatch(r"adr \d+\.\d+\.\d+\S*\n", v.stdout), v
+
+
+def test_the_installed_typosquat_index_is_used_without_a_build(plat, tmp_path):
+    """A wheel install opens the index it carries: nothing is built into the user's cache."""
+    code = ("import sys; from pathlib import Path; from adr.supply.typosquat import TyposquatChecker;"
+            "c = TyposquatChecker.load(cache_dir=Path(sys.argv[1])); c.warm();"
+            "print(c.check('reqeusts', 'pypi').target, bool(c._disk))")
+    out = subprocess.run([str(plat["bin"] / "python"), "-c", code, str(tmp_path)], env=plat["env"],
+                         cwd=str(plat["root"]), capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["requests", "True"], out
+    assert not list(tmp_path.rglob("*.sqlite3")), "the installed index must be used, not a per-user build"
 
 
 def test_every_pack_loads_and_the_examples_pass(plat):

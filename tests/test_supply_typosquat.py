@@ -103,7 +103,41 @@ def test_data_files_state_their_origin():
     assert any("download" in h for h in head) and all(h.startswith("#") for h in head)
 
 
-def test_disk_index_is_private_atomic_and_keyed_by_the_data(tmp_path):
+@pytest.fixture
+def no_prebuilt(tmp_path, monkeypatch):
+    """An installation without the index it normally carries (adr.paths.PREBUILT_DIR): the per-user
+    build is the subject."""
+    import adr.paths
+    monkeypatch.setattr(adr.paths, "PREBUILT_DIR", tmp_path / "no-prebuilt")
+
+
+def test_the_installation_index_is_opened_before_any_user_build(tmp_path, monkeypatch):
+    """`make install` / the wheel build put the index in the package: a daemon's first start opens it
+    at once and builds nothing into the user's cache; an index of other lists there is replaced."""
+    import adr.paths
+    from adr.supply import typoindex
+    pre = tmp_path / "built"
+    stale = pre / "typosquat-0000.sqlite3"
+    pre.mkdir()
+    stale.write_bytes(b"old lists")
+    out = typoindex.install(DATA_DIR, pre)
+    assert out.parent == pre and out.stat().st_mode & 0o777 == 0o644 and not stale.exists()
+    assert typoindex.install(DATA_DIR, pre) == out  # already there: not rebuilt
+    monkeypatch.setattr(adr.paths, "PREBUILT_DIR", pre)
+    cache = tmp_path / "cache"
+    assert typoindex.built(cache, DATA_DIR) == out and typoindex.ensure(cache, DATA_DIR) == out
+    c = TyposquatChecker.load(cache_dir=cache)
+    assert c.check("reqeusts", "pypi").target == "requests" and c._disk
+    assert not cache.exists()
+    # other lists (a user's data folder) have no installed index: built per user as before
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "pypi_top.txt").write_text("requests\nnumpy\n")
+    assert typoindex.built(cache, data) is None
+    assert typoindex.ensure(cache, data).parent == cache / "supply"
+
+
+def test_disk_index_is_private_atomic_and_keyed_by_the_data(tmp_path, no_prebuilt):
     from adr.supply import typoindex
     out = typoindex.ensure(tmp_path, DATA_DIR)
     assert out is not None and out.parent == tmp_path / "supply"
@@ -120,7 +154,7 @@ def test_disk_index_is_private_atomic_and_keyed_by_the_data(tmp_path):
     assert c.check("lodash", "npm") is None  # no npm lists in that folder: nothing to imitate
 
 
-def test_unreadable_disk_index_falls_back_to_memory(tmp_path):
+def test_unreadable_disk_index_falls_back_to_memory(tmp_path, no_prebuilt):
     cache = tmp_path / "cache"
     (cache / "supply").mkdir(parents=True)
     from adr.supply import typoindex
@@ -167,7 +201,7 @@ def _slow_checker(tmp_path):
     return c, go, t
 
 
-def test_a_check_waits_for_the_disk_index_being_built(tmp_path, monkeypatch):
+def test_a_check_waits_for_the_disk_index_being_built(tmp_path, monkeypatch, no_prebuilt):
     """A fresh daemon builds its index in the background (seconds): an install judged meanwhile waits
     for the file rather than building the in-memory indexes (~1 s of CPU, 40+ MiB kept for good)."""
     import threading
@@ -181,7 +215,7 @@ def test_a_check_waits_for_the_disk_index_being_built(tmp_path, monkeypatch):
     assert c.check("crossenv", "npm").target == "cross-env"
 
 
-def test_the_wait_for_the_disk_index_is_bounded(tmp_path, monkeypatch):
+def test_the_wait_for_the_disk_index_is_bounded(tmp_path, monkeypatch, no_prebuilt):
     """A build that takes too long (a slow disk, a stuck child): the check goes on with the in-memory
     indexes, which are swapped for the file once it is open."""
     from adr.supply.typosquat import _MemoryIndex
@@ -199,7 +233,7 @@ def test_the_wait_for_the_disk_index_is_bounded(tmp_path, monkeypatch):
     assert c.check("reqeusts", "pypi").target == "requests"
 
 
-def test_a_fresh_cache_is_not_built_on_a_decision_path(tmp_path):
+def test_a_fresh_cache_is_not_built_on_a_decision_path(tmp_path, no_prebuilt):
     c = TyposquatChecker.load(cache_dir=tmp_path)
     assert c.check("reqeusts", "pypi").target == "requests"
     assert c._disk is None and not list(tmp_path.glob("supply/*.sqlite3"))  # warm() builds it, not check()

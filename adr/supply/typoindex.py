@@ -73,12 +73,30 @@ def _digest_cached(data_dir: Path) -> str:
     return d
 
 
+def file_name(data_dir: Path) -> str:
+    return f"typosquat-{_digest_cached(data_dir)}.sqlite3"
+
+
 def index_path(cache_dir: Path, data_dir: Path) -> Path:
-    return cache_dir / "supply" / f"typosquat-{_digest_cached(data_dir)}.sqlite3"
+    """Where this user's copy is built when the installation carries none (see prebuilt())."""
+    return cache_dir / "supply" / file_name(data_dir)
+
+
+def prebuilt(data_dir: Path, prebuilt_dir: "Path | None" = None) -> "Path | None":
+    """The index the installation carries for these lists (built with the wheel, or by `make
+    install` in a checkout), when there is one: no user then waits for a build."""
+    if prebuilt_dir is None:
+        from adr.paths import PREBUILT_DIR
+        prebuilt_dir = PREBUILT_DIR
+    out = prebuilt_dir / file_name(data_dir)
+    return out if out.is_file() else None
 
 
 def built(cache_dir: Path, data_dir: Path) -> "Path | None":
     """The index file when it is already built (never builds)."""
+    shipped = prebuilt(data_dir)
+    if shipped is not None:
+        return shipped
     out = index_path(cache_dir, data_dir)
     return out if out.exists() else None
 
@@ -115,6 +133,20 @@ def write(out: Path, stores: "dict[str, object]") -> None:
     os.replace(tmp, out)
 
 
+def install(data_dir: Path, prebuilt_dir: Path) -> Path:
+    """Build the index an installation carries into `prebuilt_dir` (setup.py, `make install`); an
+    index of other lists there is removed."""
+    out = prebuilt_dir / file_name(data_dir)
+    prebuilt_dir.mkdir(parents=True, exist_ok=True, mode=0o755)
+    if not out.is_file():
+        build(data_dir, out)
+        os.chmod(out, 0o644)  # read by every user of the installation; never written after this
+    for old in prebuilt_dir.glob("typosquat-*.sqlite3"):
+        if old != out:
+            old.unlink()
+    return out
+
+
 def build(data_dir: Path, out: Path) -> None:
     """Read the name lists from `data_dir` and write the index to `out`."""
     from adr.supply.typosquat import _MemoryIndex, read_sources
@@ -132,6 +164,9 @@ _build_lock = threading.Lock()
 def ensure(cache_dir: Path, data_dir: Path, in_process: bool = False) -> "Path | None":
     """The index file for `data_dir`'s lists, built if missing (in a child process unless
     `in_process`). None when it cannot be built or written (the caller keeps its in-memory indexes)."""
+    shipped = prebuilt(data_dir)
+    if shipped is not None:
+        return shipped
     out = index_path(cache_dir, data_dir)
     if out.exists():
         return out
@@ -218,7 +253,16 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+USAGE = """usage: python -m adr.supply.typoindex DATA_DIR OUT.sqlite3   (a user's copy: ensure())
+       python -m adr.supply.typoindex --install [DATA_DIR PREBUILT_DIR]   (the installation's: make install, setup.py)"""
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: python -m adr.supply.typoindex DATA_DIR OUT.sqlite3")
-    build(Path(sys.argv[1]), Path(sys.argv[2]))
+    args = sys.argv[1:]
+    if args[:1] == ["--install"] and len(args) in (1, 3):
+        from adr.paths import DATA_DIR, PREBUILT_DIR
+        src, dst = (Path(args[1]), Path(args[2])) if len(args) == 3 else (DATA_DIR, PREBUILT_DIR)
+        print(install(src, dst))
+    elif len(args) == 2 and not args[0].startswith("-"):
+        build(Path(args[0]), Path(args[1]))
+    else:
+        sys.exit(USAGE)
