@@ -203,3 +203,62 @@ def test_credentials_changes_show_keys_never_values(daemon):
         assert "s3cr3tvalue" not in json.dumps(alert) and "AKIAEXAMPLEKEY123456" not in json.dumps(alert)
     finally:
         stop_all(proc)
+
+
+def test_a_weakened_config_is_never_kept_as_the_confirmed_one_before_the_daemon_judged_it(tmp_path):
+    """The file monitor sees an agent's config.yaml write before the daemon's reload of that file has
+    finished. Whatever it checks in that window is about the previous load: "no hold" must not make
+    the weakened file the last confirmed one, and an earlier refused hold must not restore anything.
+    Once the load of that very file holds it and the human refuses, the confirmed file is put back."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from adr.config import read_settings
+    from adr.daemon.server import Loaded
+    from adr.daemon.settings_guard import SettingsGuard
+    from adr.monitor.files import FileMonitor, Target
+    from adr.respond import revert as R
+
+    paths = get_paths({"ADR_HOME": str(tmp_path)})
+    paths.config_file.parent.mkdir(parents=True)
+    good = b"approval_timeout: 3\n"
+    paths.config_file.write_bytes(good)
+    audit: list = []
+    guard = SettingsGuard(paths, audit.append)
+    alerts: list = []
+
+    def load() -> Loaded:
+        before = R.sha(R.read(paths.config_file))
+        settings, hold = guard.review(read_settings(paths))
+        guard.adopt(settings, hold)
+        return Loaded(settings, None, 0.0, 0.0, None, hold, before)
+
+    daemon = SimpleNamespace(paths=paths, guard=guard, component=lambda name: None, write_audit=audit.append,
+                             alerts=SimpleNamespace(raise_alert=alerts.append))
+    daemon.loaded = load()
+    mon = FileMonitor(daemon)
+    mon._loop = asyncio.new_event_loop()
+    mon.enabled = True  # (what _refresh() reads from monitor_files)
+    try:
+        mon._adopt_config()
+        assert R.read_confirmed_config(paths) == (True, good)
+        weak = good + b"auto_approve: true\n"
+        paths.config_file.write_bytes(weak)  # the agent's write; the daemon's reload is still under way
+        mon._adr_config(Target(paths.config_file, "adr-config"), paths.config_file, good, weak)
+        mon._check_config_hold()  # the previous load: no hold, and not about this file
+        assert R.read_confirmed_config(paths) == (True, good) and mon.config_pending
+        daemon.loaded = load()  # the reload of the weakened file: held
+        assert daemon.loaded.hold is not None
+        guard.refuse("desktop")
+        weaker = good + b"mode: monitor\n"  # a second weakening before the monitor looked again
+        paths.config_file.write_bytes(weaker)
+        mon._adr_config(Target(paths.config_file, "adr-config"), paths.config_file, weak, weaker)
+        mon._check_config_hold()  # the refused hold is about the first file, not this one
+        assert paths.config_file.read_bytes() == weaker
+        daemon.loaded = load()
+        guard.refuse("desktop")
+        mon._check_config_hold()
+        assert paths.config_file.read_bytes() == good  # the last confirmed file, put back
+        assert R.read_confirmed_config(paths) == (True, good)
+    finally:
+        mon._loop.close()

@@ -59,6 +59,9 @@ class Loaded:
     load_ms: float
     judge: Any = None  # adr.judge.Judge: every decision goes through it (online look-ups: a worker thread)
     hold: Any = None  # settings_guard.Hold: weaker settings config.yaml asks for, not in force until confirmed
+    # sha256 of the config.yaml bytes these settings were read from ("" when the file changed while
+    # it was read): the file monitor acts on a change only once a load has judged that very file
+    config_sha: str = ""
 
 
 def default_engine_loader(settings: Settings) -> Any:
@@ -249,7 +252,10 @@ class Daemon:
     def _load(self) -> Loaded:
         t0 = time.perf_counter()
         # what config.yaml asks for, with weakening changes held back until the human confirms them
+        from adr.respond.revert import read as read_file, sha
+        before = sha(read_file(self.paths.config_file))
         settings, hold = self.guard.review(self._settings_loader(self.paths))
+        config_sha = before if sha(read_file(self.paths.config_file)) == before else ""
         engine = self._engine_loader(settings)
         old = self.loaded
         broken = dict(getattr(engine, "broken_files", ()) or ())
@@ -276,7 +282,7 @@ class Daemon:
             warm = getattr(det, "warm", None)
             if callable(warm):
                 warm()  # the supply indexes: opened (built the first time) in the background, off every decision
-        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge, hold)
+        return Loaded(settings, engine, time.time(), (time.perf_counter() - t0) * 1000, judge, hold, config_sha)
 
     def _adopt_settings(self, loaded: Loaded) -> None:
         """Record what is in force; put a newly held weakening to the human's desktop channel."""

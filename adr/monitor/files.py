@@ -532,15 +532,20 @@ class FileMonitor(Component):
                           + ". If you refuse, the last confirmed config.yaml is put back."))
 
     def _check_config_hold(self) -> None:
-        """A held weakening the human refused: restore the last confirmed file. Confirmed: keep it."""
+        """A held weakening the human refused: restore the last confirmed file. Confirmed: keep it.
+        Only once the daemon has loaded this very file: until then its hold (or its having none) is
+        about an earlier one, and a weakened file must never be taken for the confirmed one."""
         if not self.config_pending:
             return
         guard = self.daemon.guard
-        hold = guard.hold
         cur = read(self.daemon.paths.config_file)
         if R.sha(cur) != self.config_pending:
             self.config_pending = ""
             return
+        loaded = self.daemon.loaded
+        if getattr(loaded, "config_sha", None) != self.config_pending:
+            return  # the reload this change triggers has not finished yet
+        hold = loaded.hold
         if hold is not None and hold.digest in guard.refused:
             self.config_pending = ""
             known, confirmed = R.read_confirmed_config(self.daemon.paths)
