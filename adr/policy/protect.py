@@ -211,10 +211,12 @@ def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: st
         seen: set[str] = set()  # per place: one inside another is listed for each
         inside_files: set[str] = set(_WELL_KNOWN)  # what adr makes there later (a fresh install)
         inside_dirs: set[str] = set()
-        todo = [os.fspath(top)]
+        # a folder found below is never a link (links are not descended): its real path is its
+        # parent's plus its name, so only the place itself is resolved (realpath per folder was
+        # most of this walk's time, i.e. of every daemon start)
+        todo = [(os.fspath(top), os.path.realpath(top))]
         while todo:
-            d = todo.pop()
-            real = os.path.realpath(d)
+            d, real = todo.pop()
             if real in seen or real in skip:
                 continue
             seen.add(real)
@@ -233,7 +235,7 @@ def own_names(paths: Any, settings: Any = None, limit: int = MAX_NAMES, home: st
                             folder = False
                         (inside_dirs if folder else inside_files).add(e.name)
                         if folder:
-                            todo.append(e.path)
+                            todo.append((e.path, os.path.join(real, e.name)))
             except OSError:
                 continue
         names.update(inside_files, inside_dirs)
