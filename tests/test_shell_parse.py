@@ -274,3 +274,26 @@ def test_an_export_earlier_on_the_line_reaches_later_commands_env():
     assert cmds["terraform"].env == ()
     cmds = {c.argv[0]: c for c in parse("declare -x LD_PRELOAD=/tmp/x.so; ls").commands}
     assert cmds["ls"].env == ("LD_PRELOAD=/tmp/x.so",)
+
+
+@pytest.mark.parametrize("line,remote", [
+    ("ansible all -i inv -m shell -a 'rm -rf /srv/data'", ("rm", "-rf", "/srv/data")),
+    ("ansible web -a 'rm -rf /srv/app chdir=/srv'", ("rm", "-rf", "/srv/app")),  # the default module: command
+    ("ansible all --module-name=ansible.builtin.raw --args='reboot'", ("reboot",)),
+    ("salt '*' cmd.run 'rm -rf /srv/data'", ("rm", "-rf", "/srv/data")),
+    ("salt-ssh -E 'web.*' cmd.shell 'id'", ("id",)),
+    ("pdsh -w node[1-10] -l root 'rm -rf /data'", ("rm", "-rf", "/data")),
+    ("pssh -h hosts.txt -i 'rm -rf /var/www'", ("rm", "-rf", "/var/www")),
+    ("clush -w node[1-4] -- rm -rf /data", ("rm", "-rf", "/data")),
+    ("knife ssh 'role:web' 'sudo chef-client'", ("chef-client",)),
+    ("vagrant ssh web -c 'rm -rf /vagrant/data'", ("rm", "-rf", "/vagrant/data")),
+])
+def test_fleet_tools_hand_their_command_to_remote_shells(line, remote):
+    cmds = [c for c in parse(line).commands if c.via.endswith("remote command")]
+    assert [c.argv for c in cmds] == [remote] and all("ssh" in c.wrappers for c in cmds), parse(line).commands
+
+
+@pytest.mark.parametrize("line", ["ansible all -m ping", "ansible all -m copy -a 'src=a dest=/b'", "salt '*' test.ping",
+                                  "vagrant ssh", "vagrant up", "knife node list"])
+def test_fleet_tools_without_a_command_run_nothing_remote(line):
+    assert not [c for c in parse(line).commands if c.via.endswith("remote command")]
