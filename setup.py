@@ -60,7 +60,9 @@ def _prebuild_indexes(lib: Path) -> None:
     """The typosquat index (adr.supply.typoindex) compiled from the package's name lists into
     adr/_built/ (adr.paths.PREBUILT_DIR): an installed adr opens it at once, where building it costs
     every user a few seconds of CPU on the daemon's first start. Built by the package's own code."""
-    env = dict(os.environ, PYTHONPATH=str(lib))
+    # the build's own import path after the built package: pip's isolated build environment puts
+    # setuptools and platformdirs on it in ways a child does not inherit otherwise
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(lib)] + [p for p in sys.path if p]))
     subprocess.run([sys.executable, "-m", "adr.supply.typoindex", "--install", str(lib / "adr" / "data"),
                     str(lib / "adr" / PREBUILT)], env=env, check=True, stdin=subprocess.DEVNULL)
 

@@ -832,8 +832,13 @@ _CODE_WRITE = [re.compile(p) for p in (
 _CODE_DELETE = [
     (re.compile(r"""\bDeno\s*\.\s*remove(?:Sync)?\s*\(\s*""" + _S + r"""\s*,\s*\{[^}]*recursive\s*:\s*true"""), True),
     (re.compile(r"""\b(?:shutil\s*\.\s*rmtree|rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rimraf(?:\s*\.\s*sync)?|removeSync|emptyDirSync|rmSync|rmdirSync|fs\s*\.\s*rm|fs\s*\.\s*rmdir|fse?\s*\.\s*remove)\s*\(?\s*""" + _S), True),
-    (re.compile(r"""\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
+    (re.compile(r"""(?<!["'])\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
     (re.compile(_S + r"""\s*\.\s*(?:unlink|rmdir)\s*\("""), False),
+    # the deleter handed over by name: php `array_map('unlink', glob(P))`, `array_walk(glob(P), 'unlink')`,
+    # every file of a glob loop (`foreach (glob(P) as $f) unlink($f);`)
+    (re.compile(r"""\barray_map\s*\(\s*["'](?:unlink|rmdir)["']\s*,\s*(?:glob\s*\(\s*)?""" + _S), False),
+    (re.compile(r"""\barray_walk\s*\(\s*(?:glob\s*\(\s*)?""" + _S + r"""\s*\)?\s*,\s*["'](?:unlink|rmdir)["']"""), False),
+    (re.compile(r"""\bforeach\s*\(\s*(?:glob\s*\(\s*)?""" + _S + r"""\s*\)?\s+as\s+\$\w+\s*\)\s*\{?\s*@?(?:unlink|rmdir)\s*\(\s*\$"""), False),
 ]
 # R and Julia name their deleters and writers in words other languages use for other things
 _CODE_DELETE_BY_LANG = {

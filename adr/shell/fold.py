@@ -759,6 +759,10 @@ _HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", "str | Callable[[re.Match[s
         # …interpolated into a string or a backtick command: "rm -rf #{Dir.home}" is "rm -rf ~"
         (re.compile(r'#\{\s*"~"\s*\}'), "~"),
     ],
+    "r": [
+        (re.compile(r"""\bSys\s*\.\s*getenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
+        (re.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+    ],
     "julia": [
         (re.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""), '"~"'),
         (re.compile(r"""\bexpanduser\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
@@ -785,6 +789,8 @@ def fold(language: str, code: str) -> str:
     Never raises: a construct the evaluator gets wrong leaves the code as written (judged unfolded)."""
     if language == "lua" and code and len(code) <= MAX_CODE:
         return _fold_lua(fold_home(language, code))
+    if language == "r" and code and len(code) <= MAX_CODE:
+        return _fold_r(fold_home(language, code))
     if language == "julia" and code and len(code) <= MAX_CODE:
         return _JULIA_CONCAT.sub(r'"~\1"', fold_home(language, code))  # (its home spellings and "~" * "/x" only)
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
@@ -796,11 +802,44 @@ def fold(language: str, code: str) -> str:
         return code
 
 
+_R_STR = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+# paste0("rm -rf ", "~"), paste("curl", "-s", URL), file.path("~", ".ssh"): calls of constant strings only
+_R_PASTE = re.compile(r"""\b(paste0|paste|file\s*\.\s*path)\s*\(\s*(""" + _R_STR + r"""(?:\s*,\s*""" + _R_STR
+                      + r"""){0,63})\s*(?:,\s*sep\s*=\s*(""" + _R_STR + r"""))?\s*\)""")
+
+
+def _fold_r(code: str) -> str:
+    """R's constant strings: `paste0(…)`, `paste(…)` (sep " " or given) and `file.path(…)` of string
+    literals become the literal they make (R: `system(paste0("rm -rf ", Sys.getenv("HOME")))`)."""
+    for _ in range(_LUA_MAX_STEPS):
+        before = code
+
+        def join(m: "re.Match[str]") -> str:
+            parts = [_unquote_r(x) for x in re.findall(_R_STR, m.group(2))]
+            if any("\\" in x for x in parts):
+                return m.group(0)
+            fn = re.sub(r"\s+", "", m.group(1))
+            sep = _unquote_r(m.group(3)) if m.group(3) else ("" if fn == "paste0" else "/" if fn == "file.path" else " ")
+            return _lua_q(sep.join(parts))
+
+        code = _R_PASTE.sub(join, code)
+        if code == before:
+            break
+    return code
+
+
+def _unquote_r(lit: str) -> str:
+    return lit[1:-1]
+
+
 _LUA_STR = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""
 _LUA_CONCAT = re.compile(_LUA_STR + r"\s*\.\.\s*" + _LUA_STR)
 _LUA_CHAR = re.compile(r"\bstring\s*\.\s*char\s*\(\s*(\d{1,3}(?:\s*,\s*\d{1,3}){0,255})\s*\)")
 _LUA_REVERSE = re.compile(r"\bstring\s*\.\s*reverse\s*\(\s*" + _LUA_STR + r"\s*\)|\(\s*" + _LUA_STR
                           + r"\s*\)\s*:\s*reverse\s*\(\s*\)")
+# `os["execute"]`, `_G["os"]["execute"]`, `_G.os.execute`: a field named by a constant string is the field
+_LUA_INDEX = re.compile(r"""([\w\])])\s*\[\s*(?:"([A-Za-z_]\w*)"|'([A-Za-z_]\w*)')\s*\]""")
+_LUA_GLOBALS = re.compile(r"(?<![\w.])_G\s*\.\s*(?=[A-Za-z_])")
 _LUA_MAX_STEPS = 256
 
 
@@ -810,7 +849,8 @@ def _lua_q(text: str) -> str:
 
 def _fold_lua(code: str) -> str:
     """Lua's constant strings: `"cu".."rl"`, `string.char(114, 109)`, `string.reverse("…")` and
-    `("…"):reverse()` become the literal they make (escapes inside the pieces are kept as written)."""
+    `("…"):reverse()` become the literal they make (escapes inside the pieces are kept as written);
+    a field indexed by one (`os["exec".."ute"]`, `_G["os"]`) becomes the plain field."""
     for _ in range(_LUA_MAX_STEPS):
         before = code
         code = _LUA_CHAR.sub(lambda m: _lua_q("".join(chr(int(n)) for n in re.findall(r"\d+", m.group(1))
@@ -820,6 +860,7 @@ def _fold_lua(code: str) -> str:
         code = _LUA_CONCAT.sub(lambda m: '"' + ((m.group(1) if m.group(1) is not None else m.group(2).replace('"', '\\"'))
                                                 + (m.group(3) if m.group(3) is not None else m.group(4).replace('"', '\\"')))
                                + '"', code, count=64)
+        code = _LUA_GLOBALS.sub("", _LUA_INDEX.sub(lambda m: m.group(1) + "." + (m.group(2) or m.group(3)), code))
         if code == before:
             break
     return code

@@ -180,8 +180,11 @@ _CALL_RE = re.compile(
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder|"
     r"System\.cmd|"
-    r"system|exec|pcntl_exec|spawnp)"
-    r"\s*\(\s*\[?\s*((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})\]?")  # spawn("rm", ["-rf", …]) too
+    r"system|system2|exec|pcntl_exec|spawnp)"
+    # spawn("rm", ["-rf", …]) too; R's system2("rm", c("-rf", …)) (its vector: `c(…)`)
+    r"\s*\(\s*(?:\[|c\s*\()?\s*((?:" + _STR + r"\s*,?\s*(?:\[|c\s*\()?\s*){1,64})[\])]?")
+_R_SYSTEM2 = re.compile(r"\bsystem2\s*\(\s*(?:command\s*=\s*)?" + _STR + r"(\s*,\s*(?:args\s*=\s*)?(?:c\s*\()?\s*((?:"
+                        + _STR + r"\s*,?\s*){1,64}))?")
 # groovy: `"cmd".execute()`, `["sh", "-c", "cmd"].execute()`
 _EXECUTE_RE = re.compile(r"(?:\[\s*((?:" + _STR + r"\s*,?\s*){1,64})\]|" + _STR + r")\s*\.\s*execute\s*\(")
 _HOME_ARG = re.compile(r"~(?:/[\w.@+-]*)*")
@@ -299,6 +302,10 @@ def spawned_commands(language: str, code: str) -> list[str]:
                 break
             code = joined
     out: list[str] = []
+    if language == "r" and "system2" in code:
+        # R's system2(command, args) pastes them into one line that a shell runs: args are shell text
+        for m in _R_SYSTEM2.finditer(code):
+            out.append(" ".join([_unq(m)] + [_unq(x) for x in _STR_ONLY.finditer(m.group(3) or "")]))
     for m in _LIST_CALL_RE.finditer(code):
         parts = [_unq(s) for s in _STR_ONLY.finditer(m.group(1))]
         if len(parts) > 2 and _PATH_THEN_ARGV.match(code, m.start()):
