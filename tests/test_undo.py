@@ -139,14 +139,14 @@ def test_an_agent_cannot_run_undo(tmp_path, daemon):
     agent = Agent(home, p, session="sneaky")
     agent.run([edit(p / "notes.md", "human's", "agent's")])
     (p / "notes.md").write_text("the human rewrote them later\n")
-    # the agent now tries to "undo" — forcing its way over the human's later work
+    # the agent now tries to "undo" — forcing its way over the human's later work: the hook denies the
+    # command (adr's CLI is the human's, but for the commands that look)
     got = agent.run([bash(f"{BIN}/adr undo --session sneaky --yes --force > {tmp_path}/out.txt 2>&1")])
-    assert got[0]["ran"]
-    out = (tmp_path / "out.txt").read_text()
-    assert "refused" in out, out
+    assert not got[0]["ran"]
     assert (p / "notes.md").read_text() == "the human rewrote them later\n"
     recs = [json.loads(x) for x in adr(home, "log", "--json", "-n", "0").stdout.splitlines()]
-    assert any(r.get("security") == "call-from-agent" and "undo.apply" in r.get("summary", "") for r in recs), recs[-3:]
+    assert any("self-defense.adr-cli-policy" in (r.get("rule_ids") or r.get("rules") or []) or
+               "self-defense.adr-cli-policy" in json.dumps(r) for r in recs), recs[-3:]
     # and a hand-made request from inside the agent is refused by the daemon itself
     code = ("import json,sys; from adr.daemon.client import request; from adr.daemon import protocol as P; "
             "r = request(P.Request(op='call', id='x', target='undo.apply', args={'snapshots': [], 'force_all': True})); "

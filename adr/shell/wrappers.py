@@ -554,6 +554,8 @@ _RUNNERS: dict[tuple[str, str], frozenset[str]] = {
     ("uv", "run"): frozenset({"--with", "--python", "-p", "--directory", "--project", "--package", "--env-file",
                               "--extra", "--group", "--index", "--index-url", "--from"}),
     ("poetry", "run"): frozenset({"-C", "--directory", "-P", "--project"}),
+    # adr's own wrapper: the command it starts runs too (with shims for what that command runs later)
+    ("adr", "wrap"): frozenset({"--agent", "--session"}),
     ("pipenv", "run"): frozenset(), ("pdm", "run"): frozenset({"-p", "--project"}), ("hatch", "run"): frozenset(),
     ("rye", "run"): frozenset(), ("pixi", "run"): frozenset({"-e", "--environment", "--manifest-path"}),
     ("conda", "run"): frozenset({"-n", "--name", "-p", "--prefix", "--cwd"}),
