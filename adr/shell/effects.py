@@ -664,6 +664,12 @@ _EXPANDUSER = re.compile(r"""(?:\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\
                          + _STRLIT + r"""\s*\)""")
 _PATHOBJ = re.compile(r"""\b(?:pathlib\s*\.\s*)?(?:Path|PurePath|PosixPath)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
 _SLASHJOIN = re.compile(_STRLIT + r"""\s*(?:/|\.\s*joinpath\s*\()\s*""" + _STRLIT + r"""\s*\)?""")
+# any module's join whose first part is the home (`const p = require('path'); p.join(os.homedir(), '.ssh')`)
+_HOMEJOIN = re.compile(r"""\b[A-Za-z_$][\w$]*\s*\.\s*(?:join|resolve)\s*\(((?:\s*(["'])~(?:/[^"'\\]*)?\2)\s*(?:,\s*""" + _STRLIT
+                       + r"""\s*){1,12})\)""")
+_BARE_HOME_CONCAT = re.compile(r"""(?<![\w"'/~.])~(?=\s*\.\s*["'])""")
+# python's `__import__('os')` is the module `os`
+_DUNDER_IMPORT = re.compile(r"""__import__\s*\(\s*(["'])([\w.]+)\1\s*\)""")
 _NOOP_METHODS = re.compile(r"""(""" + _STRLIT + r""")\s*\.\s*(?:expanduser|resolve|absolute)\s*\(\s*\)""")
 
 
@@ -707,21 +713,28 @@ def code_chdirs(language: str, code: str, folded: "str | None" = None) -> list[s
 def normalize_paths(language: str, code: str, folded: "str | None" = None) -> str:
     """Home directories spelled in code become "~"; path joins of literals become one literal.
     `folded`: fold(language, code) when the caller has it already (used if no home was spelled)."""
+    orig = code
+    if "__import__" in code:
+        code = _DUNDER_IMPORT.sub(lambda m: m.group(2), code)
     homed = code
     if any(w in code for w in _HOME_WORDS):
         homed = _INTERP_HOME.sub("~", code)
+        if language in ("perl", "php"):
+            # outside a string the home is a value: `$ENV{HOME} . "/.bashrc"` concatenates the string "~"
+            homed = _BARE_HOME_CONCAT.sub('"~"', homed)
         for rx in _HOME_EXPR:
             if rx.search(homed):
                 homed = rx.sub('"~"', homed)
     if "cwd" in homed or "pwd" in homed:  # `shutil.rmtree(os.getcwd())`: the folder it runs in
         homed = _CWD_EXPR.sub('"."', homed)
-    code = folded if folded is not None and homed == code else fold(language, homed)
+    code = folded if folded is not None and homed == orig else fold(language, homed)
     if not any(w in code for w in _PATH_WORDS):
         return code
     start = code
     for _ in range(3):  # nested joins: Path(os.path.join("~", ".ssh")) / "authorized_keys"
         before = code
         code = _PATHJOIN.sub(lambda m: _q(_join_paths([_lit(x, 1) for x in re.finditer(_STRLIT, m.group(1))])), code)
+        code = _HOMEJOIN.sub(lambda m: _q(_join_paths([_lit(x, 1) for x in re.finditer(_STRLIT, m.group(1))])), code)
         code = _EXPANDUSER.sub(lambda m: _q(_lit(m, 1)), code)
         code = _PATHOBJ.sub(lambda m: _q(_lit(m, 1)), code)
         code = _NOOP_METHODS.sub(lambda m: m.group(1), code)
@@ -820,7 +833,7 @@ _CODE_WRITE = [re.compile(p) for p in (
     r"""\b(?:File|IO)\s*\.\s*(?:open|new)\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _MODE,
     # perl: open(F, '>>', 'path') / open(F, ">>path")
     r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*["'](?P<mode>>>?|\+<|\+>)["']\s*,\s*""" + _N("path"),
-    r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*["'](?P<mode>>>?|\+<)\s*(?P<path>[^"']+)["']""",
+    r"""\bopen\s*\(?\s*(?:my\s+)?[\$\w]+\s*,\s*["'](?P<mode>>>?|\+<)\s*(?P<path>[^"'<>\s][^"']*)["']""",
     # php: file_put_contents(P, T[, FILE_APPEND]) / fopen(P, 'a')
     r"""\bfile_put_contents\s*\(\s*""" + _N("path") + r"""\s*(?:,\s*""" + _N("text") + r""")?(?P<append>\s*,\s*FILE_APPEND)?""",
     r"""\bfopen\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _MODE,
