@@ -287,6 +287,11 @@ def test_an_export_earlier_on_the_line_reaches_later_commands_env():
     ("clush -w node[1-4] -- rm -rf /data", ("rm", "-rf", "/data")),
     ("knife ssh 'role:web' 'sudo chef-client'", ("chef-client",)),
     ("vagrant ssh web -c 'rm -rf /vagrant/data'", ("rm", "-rf", "/vagrant/data")),
+    ("aws ssm send-command --instance-ids i-1 --document-name AWS-RunShellScript --parameters commands='rm -rf /d'",
+     ("rm", "-rf", "/d")),
+    ("aws ssm send-command --parameters '{\"commands\":[\"rm -rf /d\"]}' --instance-ids i-1", ("rm", "-rf", "/d")),
+    ("az vm run-command invoke -g rg -n vm --command-id RunShellScript --scripts 'rm -rf /d'", ("rm", "-rf", "/d")),
+    ("gcloud compute ssh web-1 --zone z --command 'rm -rf /d'", ("rm", "-rf", "/d")),
 ])
 def test_fleet_tools_hand_their_command_to_remote_shells(line, remote):
     cmds = [c for c in parse(line).commands if c.via.endswith("remote command")]
@@ -294,6 +299,7 @@ def test_fleet_tools_hand_their_command_to_remote_shells(line, remote):
 
 
 @pytest.mark.parametrize("line", ["ansible all -m ping", "ansible all -m copy -a 'src=a dest=/b'", "salt '*' test.ping",
-                                  "vagrant ssh", "vagrant up", "knife node list"])
+                                  "vagrant ssh", "vagrant up", "knife node list", "aws ssm describe-instance-information",
+                                  "az vm list", "gcloud compute ssh web-1", "aws s3 ls"])
 def test_fleet_tools_without_a_command_run_nothing_remote(line):
     assert not [c for c in parse(line).commands if c.via.endswith("remote command")]

@@ -2612,13 +2612,15 @@ _SALT_RUN = frozenset({"cmd.run", "cmd.shell", "cmd.run_all", "cmd.run_stdout", 
 _PDSH_VALUED = frozenset({"-w", "-x", "-g", "-X", "-l", "-R", "-t", "-u", "-f", "-F", "-N", "-o", "-O", "-h",
                           "-H", "-p", "-P", "-e", "-B", "-L", "-m", "--hosts", "--hostfile", "-a"})
 FLEET_PROGRAMS = frozenset({"ansible", "salt", "salt-ssh", "pdsh", "pssh", "parallel-ssh", "clush", "dsh",
-                            "vagrant", "knife"})
+                            "vagrant", "knife", "aws", "az", "gcloud"})
 
 
 def _fleet_remote_command(prog: str, args: list[str]) -> str:
     """The command line a fleet tool runs on other machines ("" when none): `ansible all -m shell -a
     'CMD'` (the default module, command, too), `salt '*' cmd.run 'CMD'`, `pdsh -w hosts CMD…`, `pssh -h
-    f CMD`, `clush -w hosts CMD`, `vagrant ssh -c CMD`, `knife ssh QUERY CMD`."""
+    f CMD`, `clush -w hosts CMD`, `vagrant ssh -c CMD`, `knife ssh QUERY CMD`; the clouds' run-command
+    services: `aws ssm send-command --parameters commands=CMD`, `az vm run-command invoke --scripts
+    CMD`, `gcloud compute ssh VM --command CMD`."""
     if prog == "ansible":
         module, arg = "command", ""
         for k, a in enumerate(args):
@@ -2664,6 +2666,32 @@ def _fleet_remote_command(prog: str, args: list[str]) -> str:
         if prog == "knife" and words:
             words = words[1:]  # the search query comes first
         return " ".join(words)
+    if prog == "aws" and "ssm" in args[:3] and "send-command" in args[:4]:
+        # --parameters commands="CMD" | commands=CMD1,CMD2 | '{"commands":["CMD"]}'
+        for k, a in enumerate(args):
+            val = args[k + 1] if a == "--parameters" and k + 1 < len(args) else a.split("=", 1)[1] \
+                if a.startswith("--parameters=") else None
+            if val is None:
+                continue
+            m = re.search(r'"commands"\s*:\s*\[(.*?)\]', val, re.S)
+            if m:
+                return "\n".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+            m = re.match(r"\s*commands\s*=\s*(.*)", val, re.S)
+            if m:
+                return m.group(1).strip().strip('"')
+        return ""
+    if prog == "az" and args[:3] == ["vm", "run-command", "invoke"] or prog == "az" and args[:3] == ["vmss", "run-command", "invoke"]:
+        for k, a in enumerate(args):
+            if a == "--scripts":
+                return "\n".join(w for w in args[k + 1:] if not w.startswith("--")) if k + 1 < len(args) else ""
+        return ""
+    if prog == "gcloud" and args[:2] == ["compute", "ssh"]:
+        for k, a in enumerate(args):
+            if a == "--command" and k + 1 < len(args):
+                return args[k + 1]
+            if a.startswith("--command="):
+                return a.split("=", 1)[1]
+        return ""
     if prog == "vagrant" and args[:1] == ["ssh"]:
         for k, a in enumerate(args):
             if a in ("-c", "--command") and k + 1 < len(args):
