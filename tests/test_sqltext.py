@@ -145,3 +145,17 @@ def test_plain_text_clients_are_read_as_redis(program, args, stdin, want):
 ])
 def test_plain_text_clients_saying_nothing_destructive(program, args, stdin):
     assert effects(program, args, stdin) == ()
+
+
+def test_the_clouds_data_apis_hand_over_sql_by_option():
+    from adr.engine.sqltext import effects
+    assert "drop" in effects("aws", ("athena", "start-query-execution", "--query-string", "DROP DATABASE prod CASCADE"))
+    assert "delete-all" in effects("aws", ("rds-data", "execute-statement", "--resource-arn", "a", "--sql=DELETE FROM users"))
+    assert "truncate" in effects("aws", ("redshift-data", "batch-execute-statement", "--sqls", "select 1", "TRUNCATE t",
+                                         "--database", "d"))
+    assert "drop" in effects("gcloud", ("spanner", "databases", "ddl", "update", "db", "--ddl=DROP TABLE users"))
+    assert "drop" in effects("az", ("mysql", "flexible-server", "execute", "-n", "s", "-q", "DROP DATABASE prod"))
+    # reads, and the same option names on other subcommands, are nothing
+    assert effects("aws", ("rds-data", "execute-statement", "--sql", "SELECT 1")) == ()
+    assert effects("aws", ("s3", "cp", "--sql", "DROP TABLE t")) == ()
+    assert effects("gcloud", ("sql", "instances", "list")) == ()

@@ -60,6 +60,40 @@ _BACKSLASH_STRINGS = _HASH_COMMENTS  # MySQL-like: `\'` inside '…' (elsewhere 
 _MONGO = frozenset({"mongo", "mongosh"})
 # a leading subcommand the statements follow: `heroku pg:psql -c`, `wrangler d1 execute DB --command`
 _SUBCOMMAND = {"heroku": ("pg:psql",), "wrangler": ("d1", "execute"), "cockroach": ("sql",), "turso": ("db", "shell")}
+# the clouds' data APIs: SQL handed over as an option of one subcommand (`aws rds-data execute-statement
+# --sql …`); each option's value is a batch, `--sqls` takes several
+_CLOUD_SQL: "dict[str, dict[tuple[str, ...], tuple[str, ...]]]" = {
+    "aws": {("athena", "start-query-execution"): ("--query-string",),
+            ("rds-data", "execute-statement"): ("--sql",), ("rds-data", "batch-execute-statement"): ("--sql",),
+            ("redshift-data", "execute-statement"): ("--sql",),
+            ("redshift-data", "batch-execute-statement"): ("--sqls",)},
+    "gcloud": {("spanner", "databases", "execute-sql"): ("--sql",), ("spanner", "databases", "ddl", "update"): ("--ddl",),
+               ("alpha", "spanner", "databases", "execute-sql"): ("--sql",),
+               ("beta", "spanner", "databases", "execute-sql"): ("--sql",)},
+    "az": {("postgres", "flexible-server", "execute"): ("-q", "--querytext"),
+           ("mysql", "flexible-server", "execute"): ("-q", "--querytext")},
+}
+CLOUD_SQL_CLIS = frozenset(_CLOUD_SQL)
+
+
+def _cloud_texts(name: str, args: "tuple[str, ...]") -> "list[str]":
+    """The SQL a cloud CLI's data API is handed (none for any other subcommand)."""
+    pos = tuple(a for a in args[:8] if not a.startswith("-"))
+    opts = next((o for sub, o in _CLOUD_SQL[name].items() if pos[:len(sub)] == sub), None)
+    if opts is None:
+        return []
+    texts: list[str] = []
+    for i, a in enumerate(args):
+        if a in opts:
+            for v in args[i + 1:]:
+                if v.startswith("-"):
+                    break
+                texts.append(v)
+                if a != "--sqls":
+                    break
+        elif "=" in a and a.split("=", 1)[0] in opts:
+            texts.append(a.split("=", 1)[1])
+    return texts
 
 _IDENT = r"[\w.\"`\[\]$\x01]+"
 # every DROP is a drop (table, index, view, function, trigger, sequence, role, owned by …)
@@ -334,6 +368,8 @@ def _subcommand_ok(name: str, args: "tuple[str, ...]") -> bool:
 
 def _text(program: str, args: "tuple[str, ...]", stdin: str) -> str:
     name = program.rsplit("/", 1)[-1]
+    if name in _CLOUD_SQL:
+        return ";\n".join(_cloud_texts(name, args))[:MAX_TEXT]
     if not _subcommand_ok(name, args):
         return ""
     # each option, argument or stdin is its own batch: `psql -c 'select 1' -c 'drop table t'` is two
@@ -716,7 +752,7 @@ def effects(program: str, args: "tuple[str, ...]", stdin: str = "") -> "tuple[st
             cmds += _redis_lines(stdin[:MAX_TEXT])  # (curl telnet:// sends its stdin)
         _redis_effects(cmds, found)
         return tuple(found)
-    if name not in CLIENTS:
+    if name not in CLIENTS and name not in _CLOUD_SQL:
         return ()
     if name in _REDIS:
         words, x = _redis_argv(args)
