@@ -73,6 +73,7 @@ _VERB_WORD = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*").fullmatch
 _VERB_SPLIT = re.compile(r"[:.]").split
 _VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
 _VERB_QUALIFIERS = frozenset({"batch", "bulk", "force", "mass", "permanently", "hard"})
+_VERB_TAIL = re.compile(r"[-_]([a-z0-9]+)$").search  # bucket-delete, image-rm, records_delete → the verb last
 
 _KILL_IN_CODE = re.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|SIG[A-Z]+|ptrace)\b")
 
@@ -280,7 +281,8 @@ class CommandSubject:
     @lazy
     def verbs(self) -> tuple[str, ...]:
         """The words of the subcommand chain, split where CLIs join a verb to its noun: `apps:destroy`,
-        `delete-bucket`, `kv metadata delete`, `db_reset` → apps, destroy, delete, kv, metadata, db, reset.
+        `delete-bucket`, `bucket-delete`, `kv metadata delete`, `db_reset` → apps, destroy, delete, bucket,
+        kv, metadata, db, reset (a joined word gives its first and its last part).
         Only the first four positionals, and only word-like ones (no paths, URLs, values)."""
         out: list[str] = []
         for w in self.positionals[:4]:
@@ -293,6 +295,9 @@ class CommandSubject:
                     head = _VERB_HEAD(part)
                     if head is not None and head.group(0) != part:
                         out.append(head.group(0))
+                        tail = _VERB_TAIL(part)
+                        if tail is not None:
+                            out.append(tail.group(1))
                         if head.group(0) in _VERB_QUALIFIERS:
                             # batch-delete-image, bulk-delete, force-delete: the verb is the next word
                             nxt = _VERB_HEAD(part[head.end() + 1:])
