@@ -38,7 +38,7 @@ CLIENTS = frozenset({"psql", "psql16", "pgcli", "mysql", "mariadb", "mycli", "sq
                      "spatialite", "mongo", "mongosh", "clickhouse-client", "clickhouse", "clickhouse-local", "cqlsh",
                      "sqlcmd", "usql", "cockroach", "snowsql", "bq", "trino", "presto", "spark-sql", "beeline", "turso",
                      "dolt", "mssql-cli", "isql", "sqlplus", "vsql", "mysqlsh", "heroku", "hive", "impala-shell",
-                     "wrangler"}) | _REDIS
+                     "wrangler", "sqlite-utils"}) | _REDIS
 # raw TCP clients: Redis (and memcached) take plain-text commands, so what such a client is fed on
 # stdin reaches the server as a redis-cli line would (`echo FLUSHALL | nc cache 6379`); curl does
 # the same from a URL (`gopher://cache:6379/_<RESP, URL-encoded>`, `dict://cache:6379/flushall`)
@@ -59,7 +59,8 @@ _HASH_COMMENTS = frozenset({"mysql", "mariadb", "mycli", "mysqlsh", "clickhouse-
 _BACKSLASH_STRINGS = _HASH_COMMENTS  # MySQL-like: `\'` inside '…' (elsewhere only in E'…')
 _MONGO = frozenset({"mongo", "mongosh"})
 # a leading subcommand the statements follow: `heroku pg:psql -c`, `wrangler d1 execute DB --command`
-_SUBCOMMAND = {"heroku": ("pg:psql",), "wrangler": ("d1", "execute"), "cockroach": ("sql",), "turso": ("db", "shell")}
+_SUBCOMMAND = {"heroku": ("pg:psql",), "wrangler": ("d1", "execute"), "cockroach": ("sql",), "turso": ("db", "shell"),
+               "sqlite-utils": ("query",)}
 # the clouds' data APIs: SQL handed over as an option of one subcommand (`aws rds-data execute-statement
 # --sql …`); each option's value is a batch, `--sqls` takes several
 _CLOUD_SQL: "dict[str, dict[tuple[str, ...], tuple[str, ...]]]" = {
@@ -352,6 +353,8 @@ def _texts(name: str, args: "tuple[str, ...]", stdin: str) -> "list[str]":
         texts.extend(positionals[1:])
     if name == "turso" and positionals[:2] == ["db", "shell"]:
         texts.extend(positionals[3:])
+    if name == "sqlite-utils" and positionals[:1] == ["query"]:
+        texts.extend(positionals[2:])  # `sqlite-utils query DB SQL`
     if stdin:
         texts.append(stdin)
     return texts
