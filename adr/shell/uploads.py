@@ -268,6 +268,14 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         out += [a[1:] for i, a in enumerate(args) if i and args[i - 1] == "--url-query" and a.startswith("@")]
         out += [v.split("@", 1)[1] for i, a in enumerate(args) if i and args[i - 1] == "--url-query"
                 for v in (a,) if "@" in v and not v.startswith("@") and re.match(r"^[\w.-]+@", v)]
+    if prog in ("kubectl", "oc") and ("create" in args[:4] or "set" in args[:4]):
+        # `kubectl create secret generic x --from-file=~/.ssh/id_rsa`, `create configmap c --from-env-file=.env`:
+        # the file's content is stored in the cluster, readable by whoever reads its secrets
+        for i, a in enumerate(args):
+            if a in ("--from-file", "--from-env-file") and i + 1 < len(args):
+                out.append(args[i + 1].split("=", 1)[-1])
+            elif a.startswith(("--from-file=", "--from-env-file=")):
+                out.append(a.split("=", 1)[1].split("=", 1)[-1])  # (`--from-file=key=PATH`)
     out = [p for p in out if p and p not in ("-", "/dev/stdin")]
     return tuple(dict.fromkeys(out))[:MAX_UPLOADS]
 
