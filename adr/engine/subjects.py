@@ -563,6 +563,19 @@ class CommandSubject:
         return self.cmd.text
 
 
+_JSON_ASCII_ESCAPE = re.compile(r"\\u00([2-7][0-9a-fA-F])")
+
+
+def _json_unescaped(path: str, content: str) -> str:
+    """A JSON file's printable-ASCII `\\uXXXX` escapes as the characters they stand for: a reader
+    of `{"mcp\\u0053ervers": …}` or `"run\\u004fn": "folderOpen"` sees mcpServers and runOn, so
+    the rules must too. (Quotes and backslashes stay escaped: the JSON keeps its shape.)"""
+    if "\\u00" not in content or not path.lower().endswith((".json", ".jsonc", ".json5", ".code-workspace")):
+        return content
+    return _JSON_ASCII_ESCAPE.sub(lambda m: m.group(0) if m.group(1).lower() in ("22", "5c") else chr(int(m.group(1), 16)),
+                                  content[:1 << 20]) + content[1 << 20:]
+
+
 class FileSubject:
     on = "file"
 
@@ -572,7 +585,7 @@ class FileSubject:
         self.kind = kind  # write | edit | read | delete
         self.raw_path = path
         self.path = normalize(path, cwd, home)
-        self.content = content if content is not None else ""
+        self.content = _json_unescaped(path, content) if content is not None else ""
         self.content_known = content is not None
         self.old_content = old_content
         self.by = by
