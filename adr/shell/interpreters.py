@@ -361,7 +361,7 @@ def spawned_commands(language: str, code: str) -> list[str]:
                 break
             if 4 <= len(lit) <= 1024 and "\n" not in lit and _COMMANDISH.search(lit) and not any(lit in o for o in out):
                 out.append(lit)
-    return out[:32]
+    return list(dict.fromkeys(out))[:32]  # (one command found by two readings is judged once)
 
 
 def can_run_commands(code: str, language: str) -> bool:

@@ -1,0 +1,105 @@
+"""Fleet executors and the clouds' run-command services: the command line they hand to other
+machines' shells, so the shell layer judges it like an ssh remote command."""
+from __future__ import annotations
+
+import re
+
+
+# Fleet executors: the command they hand to other machines' shells (judged like an ssh remote command)
+_ANSIBLE_SHELL_MODULES = frozenset({"shell", "command", "raw", "ansible.builtin.shell", "ansible.builtin.command",
+                                    "ansible.builtin.raw", "win_shell", "win_command"})
+_ANSIBLE_VALUED = frozenset({"-i", "--inventory", "-u", "--user", "-b", "-f", "--forks", "-l", "--limit", "-e",
+                             "--extra-vars", "-c", "--connection", "-T", "--timeout", "-B", "-P", "--become-user",
+                             "--become-method", "--private-key", "--key-file", "-M", "--module-path", "-t", "--tree",
+                             "--vault-id", "--vault-password-file", "--ssh-common-args", "--ssh-extra-args"})
+_SALT_RUN = frozenset({"cmd.run", "cmd.shell", "cmd.run_all", "cmd.run_stdout", "cmd.run_bg", "cmd.exec_code"})
+_PDSH_VALUED = frozenset({"-w", "-x", "-g", "-X", "-l", "-R", "-t", "-u", "-f", "-F", "-N", "-o", "-O", "-h",
+                          "-H", "-p", "-P", "-e", "-B", "-L", "-m", "--hosts", "--hostfile", "-a"})
+FLEET_PROGRAMS = frozenset({"ansible", "salt", "salt-ssh", "pdsh", "pssh", "parallel-ssh", "clush", "dsh",
+                            "vagrant", "knife", "aws", "az", "gcloud"})
+
+
+def remote_command(prog: str, args: list[str]) -> str:
+    """The command line a fleet tool runs on other machines ("" when none): `ansible all -m shell -a
+    'CMD'` (the default module, command, too), `salt '*' cmd.run 'CMD'`, `pdsh -w hosts CMD…`, `pssh -h
+    f CMD`, `clush -w hosts CMD`, `vagrant ssh -c CMD`, `knife ssh QUERY CMD`; the clouds' run-command
+    services: `aws ssm send-command --parameters commands=CMD`, `az vm run-command invoke --scripts
+    CMD`, `gcloud compute ssh VM --command CMD`."""
+    if prog == "ansible":
+        module, arg = "command", ""
+        for k, a in enumerate(args):
+            nxt = args[k + 1] if k + 1 < len(args) else ""
+            if a in ("-m", "--module-name"):
+                module = nxt
+            elif a.startswith("--module-name="):
+                module = a.split("=", 1)[1]
+            elif a in ("-a", "--args"):
+                arg = nxt
+            elif a.startswith("--args="):
+                arg = a.split("=", 1)[1]
+            elif a.startswith("-m") and len(a) > 2 and not a.startswith("--"):
+                module = a[2:]
+            elif a.startswith("-a") and len(a) > 2 and not a.startswith("--"):
+                arg = a[2:]
+        if module in _ANSIBLE_SHELL_MODULES and arg:
+            # `-a 'CMD chdir=/x creates=/y'`: the module's own key=value options are not the command
+            return " ".join(w for w in arg.split(" ") if not re.match(r"^(?:chdir|creates|removes|executable|warn|stdin)=", w))
+        return ""
+    if prog in ("salt", "salt-ssh"):
+        for k, a in enumerate(args):
+            if a in _SALT_RUN and k + 1 < len(args):
+                return args[k + 1]
+        return ""
+    if prog in ("pdsh", "pssh", "parallel-ssh", "clush", "dsh", "knife"):
+        rest = list(args)
+        if prog == "knife":
+            if rest[:1] != ["ssh"]:
+                return ""
+            rest = rest[1:]
+        i, words = 0, []
+        while i < len(rest):
+            a = rest[i]
+            if a == "--":
+                words = rest[i + 1:]
+                break
+            if a.startswith("-") and len(a) > 1:
+                i += 2 if a in _PDSH_VALUED or (prog == "knife" and a in ("-x", "-a", "-i", "-p", "-C")) else 1
+                continue
+            words = rest[i:]
+            break
+        if prog == "knife" and words:
+            words = words[1:]  # the search query comes first
+        return " ".join(words)
+    if prog == "aws" and "ssm" in args[:3] and "send-command" in args[:4]:
+        # --parameters commands="CMD" | commands=CMD1,CMD2 | '{"commands":["CMD"]}'
+        for k, a in enumerate(args):
+            val = args[k + 1] if a == "--parameters" and k + 1 < len(args) else a.split("=", 1)[1] \
+                if a.startswith("--parameters=") else None
+            if val is None:
+                continue
+            m = re.search(r'"commands"\s*:\s*\[(.*?)\]', val, re.S)
+            if m:
+                return "\n".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+            m = re.match(r"\s*commands\s*=\s*(.*)", val, re.S)
+            if m:
+                return m.group(1).strip().strip('"')
+        return ""
+    if prog == "az" and args[:3] == ["vm", "run-command", "invoke"] or prog == "az" and args[:3] == ["vmss", "run-command", "invoke"]:
+        for k, a in enumerate(args):
+            if a == "--scripts":
+                return "\n".join(w for w in args[k + 1:] if not w.startswith("--")) if k + 1 < len(args) else ""
+        return ""
+    if prog == "gcloud" and args[:2] == ["compute", "ssh"]:
+        for k, a in enumerate(args):
+            if a == "--command" and k + 1 < len(args):
+                return args[k + 1]
+            if a.startswith("--command="):
+                return a.split("=", 1)[1]
+        return ""
+    if prog == "vagrant" and args[:1] == ["ssh"]:
+        for k, a in enumerate(args):
+            if a in ("-c", "--command") and k + 1 < len(args):
+                return args[k + 1]
+            if a.startswith("--command="):
+                return a.split("=", 1)[1]
+    return ""
