@@ -166,7 +166,11 @@ def test_package_json_scripts(hook, proj, run, scripts):
 
 
 def test_make(hook, proj):
-    write_via(hook, proj, "Makefile", "all: tools\n\tgcc -o app main.c\ntools:\n\t@" + EVIL)
+    makefile = "all: tools\n\tgcc -o app main.c\ntools:\n\t@" + EVIL
+    # written where adr sees the recipe, it is judged then (content.build-file-download-exec)…
+    assert hook("Write", {"file_path": str(proj / "Makefile"), "content": makefile}, proj)[0] == "ask"
+    # …and arriving unseen (text copied into place), what runs it is judged
+    write_unseen(hook, proj, "Makefile", makefile)
     assert bash(hook, proj, "make")[0] == "deny"
     assert bash(hook, proj, "make -C " + str(proj))[0] == "deny"
     assert bash(hook, proj, "make -n")[0] == "allow"  # a dry run runs no recipe

@@ -89,6 +89,9 @@ class Budget:
 # file extension → language, so code written to a file is read by the script rules
 MAX_WRITTEN_SCRIPT = 256 * 1024  # characters of a written script judged as what it will run
 _NO_HONEST_USE = frozenset({"reverse-shell", "exfiltration"})  # denied in a script as soon as it is written
+_RUNS_DOWNLOAD = frozenset({"remote-exec"})  # (a denied finding with it: downloaded code runs)
+# a build or CI file's recipe that runs downloaded code: asked when written (adr.engine.buildfiles)
+BUILD_DOWNLOAD_RULE = "content.build-file-download-exec"
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
                ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
                ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
@@ -603,7 +606,7 @@ class _Run:
         for where, cmd in build_commands(fs.path, fs.content, fragment=fs.kind == "edit"):
             # a Makefile recipe, a test/start script, a Gradle commandLine: run when someone builds
             if where not in strict:  # (install-time scripts were judged above, strictly)
-                self.written_script("shell", cmd, f"{fs.path} {where}", note, depth)
+                self.written_script("shell", cmd, f"{fs.path} {where}", note, depth, runs_download=BUILD_DOWNLOAD_RULE)
         if is_notebook(fs.path):
             self.notebook(fs, note, depth)
             if fs.kind == "edit" and (cell := notebook_fragment(fs.content)):  # an Edit's JSON text: its cells
@@ -625,8 +628,13 @@ class _Run:
                            note or f"written to {where}")
             self.written_script(part.language, part.code, where, note, depth)
 
-    def written_script(self, lang: str, code: str, where: str, note: str, depth: int, later: bool = False) -> None:
-        """Code written to a file (`where`) that runs later, judged as that language."""
+    def written_script(self, lang: str, code: str, where: str, note: str, depth: int, later: bool = False,
+                       runs_download: str = "") -> None:
+        """Code written to a file (`where`) that runs later, judged as that language. `runs_download`:
+        a rule id reported (at that rule's action) when the code runs what it downloads — any spelling
+        the shell rules deny (`curl … | sh`, `bash <(wget …)`, `python -c "$(curl …)"`, fetch then run)
+        — although the rest of what it would do is left to when it runs (a build file's recipe, which
+        runs later as the user or in CI, not through the agent)."""
         if lang != "shell":
             self.check(self.e._index.by_on.get("script", _EMPTY),
                        ScriptSubject(lang, code, f"written to {where}", self.cwd, self.home, self.t),
@@ -646,9 +654,25 @@ class _Run:
             before = set(self.found)
             for line in lines:
                 self.shell(line, note=f"written to {where}", depth=depth + 1)
-            for rid in [r for r in self.found if r not in before and (self.found[r].action is not RuleAction.DENY
-                                                                       or not _NO_HONEST_USE & set(self.found[r].tags))]:
+            new = [r for r in self.found if r not in before]
+            fetched = [self.found[r] for r in new if self.found[r].action is RuleAction.DENY
+                       and _RUNS_DOWNLOAD & set(self.found[r].tags)]
+            for rid in [r for r in new if self.found[r].action is not RuleAction.DENY
+                        or not _NO_HONEST_USE & set(self.found[r].tags)]:
                 del self.found[rid]
+            pos = self.e._index.order.get(runs_download) if runs_download and fetched else None
+            if pos is not None:
+                rule = self.e.rules[pos]
+                for f in fetched:
+                    for ev in f.evidence[:1]:
+                        self.hit(rule, _Evidenced(ev.subject), (ev.field, ev.matched, ev.span),
+                                 _note(ev.note or f"written to {where}", f.rule_id))
+
+
+@dataclass(frozen=True)
+class _Evidenced:
+    """A subject already judged, re-reported under another rule (its evidence as it was)."""
+    evidence_subject: str
 
 
 def _file_url_path(url: str) -> str:
