@@ -87,3 +87,84 @@ def test_the_reader_is_bounded_and_ignores_other_files():
     assert embedded_commands(f"{PROJ}/.vscode/tasks.json", "{not json") == []
     many = {"tasks": [{"label": str(i), "command": "echo"} for i in range(1000)]}
     assert len(embedded_commands(f"{PROJ}/.vscode/tasks.json", json.dumps(many))) <= 32
+
+
+# ---- JetBrains run configurations, external tools and file watchers; lefthook; pre-commit args -------
+
+JB_SH = ('<component name="ProjectRunConfigurationManager"><configuration name="x" type="ShConfigurationType">'
+         '<option name="SCRIPT_TEXT" value="{}" /><option name="EXECUTE_SCRIPT_FILE" value="false" />'
+         '</configuration></component>')
+JB_WATCHER = ('<?xml version="1.0" encoding="UTF-8"?>\n<project version="4"><component name="ProjectTasksOptions">'
+              '<TaskOptions isEnabled="true"><option name="arguments" value="{}" />'
+              '<option name="program" value="{}" /></TaskOptions></component></project>')
+
+RUN_LATER = [
+    (f"{PROJ}/.idea/runConfigurations/x.xml", JB_SH.format(BAD)),
+    (f"{PROJ}/.run/x.run.xml", JB_SH.format(BAD.replace("|", "&#124;"))),  # (an XML character reference)
+    (f"{PROJ}/.idea/watcherTasks.xml", JB_WATCHER.format(f"-c &quot;{BAD}&quot;", "/bin/bash")),
+    (f"{PROJ}/.idea/workspace.xml", f'<project version="4"><component name="RunManager">{JB_SH.format(BAD)}'
+                                    '</component></project>'),
+    (f"{HOME}/.config/JetBrains/PyCharm2024.1/tools/External Tools.xml",
+     '<toolSet name="External Tools"><tool name="t"><exec><option name="COMMAND" value="sh" />'
+     f'<option name="PARAMETERS" value="-c &quot;{BAD}&quot;" /></exec></tool></toolSet>'),
+    (f"{PROJ}/x.code-workspace", json.dumps({"folders": [{"path": "."}], "tasks": {"version": "2.0.0", "tasks": [
+        {"label": "x", "type": "shell", "command": {"value": BAD}}]}})),
+    (f"{PROJ}/lefthook.yml", f"pre-commit:\n  commands:\n    setup:\n      run: {BAD}\n"),
+    (f"{PROJ}/.lefthook.yaml", f"post-checkout:\n  jobs:\n    - name: x\n      run: |\n        {BAD}\n"),
+    (f"{PROJ}/.lefthook/pre-commit/x.sh", f"#!/bin/sh\n{BAD}\n"),
+    (f"{PROJ}/.pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: bash\n"
+                                         f"    args: ['-c', '{BAD}']\n    language: system\n"),
+    (f"{PROJ}/.pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: >\n"
+                                         f"      sh -c '{BAD}'\n    language: system\n"),
+]
+
+
+@pytest.mark.parametrize("path, content", RUN_LATER)
+def test_ide_and_hook_manager_configs_are_judged_as_the_commands_they_run(judge, path, content):
+    v = _write(judge, path, content)
+    assert v.decision is Decision.DENY, (path, v.rule_ids)
+    assert "rce.download-to-shell" in v.rule_ids
+
+
+@pytest.mark.parametrize("path, content", [
+    (f"{PROJ}/.idea/workspace.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<project version="4"><component '
+                                    'name="RunManager"><configuration name="main" type="PythonConfigurationType">'
+                                    '<option name="SCRIPT_NAME" value="$PROJECT_DIR$/main.py" />'
+                                    '<option name="PARAMETERS" value="--port 8000" /></configuration></component>'
+                                    '</project>'),
+    (f"{PROJ}/.idea/watcherTasks.xml", JB_WATCHER.format("--write $FilePath$",
+                                                          "$ProjectFileDir$/node_modules/.bin/prettier")),
+    (f"{PROJ}/.run/test.run.xml", JB_SH.format("make test")),
+    (f"{PROJ}/lefthook.yml", "pre-commit:\n  parallel: true\n  commands:\n    lint:\n      glob: '*.js'\n"
+                             "      run: npx eslint {staged_files}\n"),
+    (f"{PROJ}/.pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: mypy\n    name: mypy\n"
+                                         "    entry: mypy\n    args: [--strict, src]\n    language: system\n"),
+])
+def test_everyday_ide_and_hook_configs_stay_quiet(judge, path, content):
+    v = _write(judge, path, content)
+    assert v.decision is Decision.ALLOW, (path, v.rule_ids)
+
+
+def test_jetbrains_reader_reads_documents_and_edited_pieces():
+    assert embedded_commands(f"{PROJ}/.idea/workspace.xml", '<option name="SCRIPT_TEXT" value="make x" />') == [
+        ("edited", "make x")]
+    assert embedded_commands(f"{PROJ}/.idea/workspace.xml",
+                             'name="SCRIPT_TEXT" value="curl -s x &amp;&amp; sh x" /><option name="INDEP') == [
+        ("option SCRIPT_TEXT", "curl -s x && sh x")]
+    assert embedded_commands(f"{PROJ}/.idea/misc.xml", '<project version="4"><component name="X">'
+                             '<option name="languageLevel" value="JDK_17" /></component></project>') == []
+    assert embedded_commands(f"{PROJ}/src/layout.xml", JB_SH.format("make x")) == []  # not an IDE file
+
+
+def test_a_precommit_entry_is_read_with_its_args():
+    assert ("entry", "mypy --strict src") in embedded_commands(
+        f"{PROJ}/.pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: m\n    entry: mypy\n"
+                                           "    args: [--strict, src]\n")
+
+
+def test_a_run_configuration_running_a_temp_script_through_an_interpreter_is_denied(judge):
+    v = _write(judge, f"{PROJ}/.run/x.run.xml",
+               '<component name="ProjectRunConfigurationManager"><configuration name="x" type="ShConfigurationType">'
+               '<option name="SCRIPT_PATH" value="/tmp/x.sh" /><option name="INTERPRETER_PATH" value="/bin/bash" />'
+               '<option name="EXECUTE_SCRIPT_FILE" value="true" /></configuration></component>')
+    assert v.decision is Decision.DENY and "persistence.later-exec-hidden-or-tmp" in v.rule_ids, v.rule_ids

@@ -1,7 +1,8 @@
 """Commands a configuration file holds, which some tool runs later.
 
 A devcontainer's `postCreateCommand` (its `initializeCommand` runs on the host), a VS Code task, a
-pre-commit hook's `entry`, tox's `commands`, cargo's `rustc-wrapper`/`runner`: writing one of these is
+pre-commit hook's `entry`, tox's `commands`, cargo's `rustc-wrapper`/`runner`, a JetBrains run
+configuration, external tool or file watcher (`.idea/*.xml`, `*.run.xml`): writing one of these is
 writing a command line that runs on the next container build, task, commit or test run. The engine
 judges each as shell (adr.engine.core), like a package.json lifecycle script or a file that runs as a
 whole (the `executes_later` list). Reading is bounded; a file that does not parse yields nothing.
@@ -54,11 +55,15 @@ def _devcontainer(content: str) -> list[tuple[str, str]]:
 def _vscode_tasks(content: str) -> list[tuple[str, str]]:
     data = _json(content)
     tasks = data.get("tasks") if isinstance(data, dict) else None
+    if isinstance(tasks, dict):  # a .code-workspace: {"tasks": {"version": …, "tasks": […]}}
+        tasks = tasks.get("tasks")
     out = []
     for t in tasks[:MAX_COMMANDS] if isinstance(tasks, list) else []:
         if not isinstance(t, dict):
             continue
         for scope in (t, t.get("linux"), t.get("osx"), t.get("windows")):
+            if isinstance(scope, dict) and isinstance(scope.get("command"), dict):  # {"value": …, "quoting": …}
+                scope = {**scope, "command": scope["command"].get("value")}
             if isinstance(scope, dict) and isinstance(scope.get("command"), str):
                 args = scope.get("args") if isinstance(scope.get("args"), list) else []
                 words = [a for a in args if isinstance(a, str)]
@@ -80,8 +85,52 @@ def _unquote_yaml(v: str) -> str:
     return v
 
 
+def _yaml(content: str) -> list[object] | None:
+    from adr.engine.buildfiles import _yaml_docs
+    return _yaml_docs(content)
+
+
 def _precommit(content: str) -> list[tuple[str, str]]:
-    return [("entry", _unquote_yaml(m.group(1))) for m in _PRECOMMIT_ENTRY.finditer(content)]
+    """Each hook's `entry` with its `args` (pre-commit runs `entry args… files`), the entry read whole
+    when it is a block scalar (`entry: >` …); line by line when the text is not YAML."""
+    out = [("entry", _unquote_yaml(m.group(1))) for m in _PRECOMMIT_ENTRY.finditer(content)
+           if m.group(1).strip() not in ("|", ">", "|-", ">-", "|+", ">+")]
+    docs = _yaml(content) or []
+    stack = list(docs)
+    budget = 10_000
+    while stack and budget > 0:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            entry, args = node.get("entry"), node.get("args")
+            if isinstance(entry, str) and entry.strip():
+                words = [str(a) for a in args if isinstance(a, (str, int, float))] if isinstance(args, list) else []
+                out.append(("entry", " ".join([entry.strip()] + [shlex.quote(w) for w in words])))
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return list(dict.fromkeys(out))
+
+
+def _lefthook(content: str) -> list[tuple[str, str]]:
+    """lefthook: every `run:` of a hook's commands, jobs and groups (git runs them on commit, push,
+    checkout, merge …); a script's `runner`."""
+    data = _yaml(content)
+    if data is None:
+        data = [_json(content)]
+    out: list[tuple[str, str]] = []
+    stack: list[tuple[object, str]] = [(d, "") for d in data]
+    budget = 10_000
+    while stack and budget > 0 and len(out) < MAX_COMMANDS:
+        budget -= 1
+        node, key = stack.pop()
+        if isinstance(node, str) and key in ("run", "runner"):
+            out.append((key, node))
+        elif isinstance(node, list):
+            stack.extend((v, key) for v in node)
+        elif isinstance(node, dict):
+            stack.extend((v, str(k)) for k, v in node.items())
+    return out
 
 
 # tox's own substitutions, as the paths they stand for (`{homedir}` is the home: `rm -rf {homedir}`)
@@ -125,6 +174,64 @@ def _cargo(content: str) -> list[tuple[str, str]]:
             cmd = shlex.quote(m.group(2) or m.group(3))
         if cmd:
             out.append((m.group(1), cmd))
+    return out
+
+
+# JetBrains IDEs: a run configuration's command (the Shell Script type's inline text or script, an
+# external tool, a file watcher's program and arguments — run on every save, unasked). `$Macro$`s
+# stand for the project, the home or the file at hand.
+_JB_MACRO = re.compile(r"\$(\w+)\$")
+_JB_DIRS = {"projectfiledir": ".", "contentroot": ".", "projectdir": ".", "project_dir": ".", "moduledir": ".",
+            "module_dir": ".", "modulefiledir": ".", "sourcepath": ".", "userhome": "~", "user_home": "~"}
+_JB_PROGRAM = ("program", "COMMAND", "INTERPRETER_PATH", "EXE_PATH", "PROGRAM", "executable", "SCRIPT_PATH",
+               "SCRIPT_NAME")
+_JB_ARGS = ("INTERPRETER_OPTIONS", "arguments", "PARAMETERS", "PROGRAM_PARAMETERS", "SCRIPT_OPTIONS", "args")
+
+
+def _jb_text(v: str) -> str:
+    return _JB_MACRO.sub(lambda m: _JB_DIRS.get(m.group(1).lower(), "file"), v)
+
+
+_JB_OPTION = re.compile(r"""\bname\s*=\s*["'](SCRIPT_TEXT|COMMAND|program|arguments|PARAMETERS|"""
+                        r"""INTERPRETER_PATH|SCRIPT_PATH)["']\s+value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _jetbrains(content: str) -> list[tuple[str, str]]:
+    import html
+    import xml.etree.ElementTree as ET
+    root = None
+    for text in (content, f"<edited>{content}</edited>"):  # (an edit's new text: an element or a few, not a document)
+        try:
+            root = ET.fromstring(text)
+            break
+        except (ET.ParseError, ValueError, RecursionError):
+            continue
+    if root is None:  # a piece of a tag: each command option's value on its own
+        return [(f"option {m.group(1)}", html.unescape(_jb_text(m.group(2) if m.group(2) is not None else m.group(3))))
+                for m in _JB_OPTION.finditer(content)][:MAX_COMMANDS]
+    if root.tag == "option":
+        root = ET.fromstring(f"<edited>{content}</edited>")
+    out: list[tuple[str, str]] = []
+    # each element holding `<option name=… value=…>` children: a configuration, a watcher, a tool's exec
+    for el in root.iter():
+        opts = {o.get("name"): o.get("value") for o in el.findall("option")
+                if o.get("name") and isinstance(o.get("value"), str)}
+        if not opts:
+            continue
+        name = f"{el.tag} {el.get('name') or ''}".strip()
+        if opts.get("SCRIPT_TEXT"):  # (read whether or not EXECUTE_SCRIPT_FILE picks the file instead)
+            out.append((name, _jb_text(opts["SCRIPT_TEXT"])))
+        prog = [opts[k] for k in _JB_PROGRAM if opts.get(k)]
+        if prog and "python" in (el.get("type") or "").lower() and prog[0] == opts.get("SCRIPT_NAME"):
+            prog.insert(0, "python3")
+        if prog:
+            # the interpreter first, then the script (a Shell Script configuration), then the arguments
+            words = [_jb_text(w) for w in prog[:2]]
+            args = " ".join(_jb_text(opts[k]) for k in _JB_ARGS if opts.get(k))
+            line = " ".join(shlex.quote(w) for w in words) + (" " + args if args else "")
+            out.append((name, line))
+        if len(out) >= MAX_COMMANDS:
+            break
     return out
 
 
@@ -191,6 +298,11 @@ def _kind(path: str) -> str:
         return "tasks"
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml", ".pre-commit-hooks.yaml"):
         return "precommit"
+    if re.fullmatch(r"\.?lefthook(?:-local)?\.(?:ya?ml|json|jsonc)", base):
+        return "lefthook"
+    if base.endswith(".xml") and ("/.idea/" in f"/{path}" or base.endswith(".run.xml") or (
+            "/jetbrains/" in path.lower() and parent == "tools")):
+        return "jetbrains"
     if base == "tox.ini":
         return "tox"
     if base in ("config.toml", "config") and parent == ".cargo":
@@ -199,7 +311,7 @@ def _kind(path: str) -> str:
 
 
 _READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "precommit": _precommit, "tox": _tox,
-            "cargo": _cargo, "gitconfig": _gitconfig}
+            "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook}
 
 
 def embedded_commands(path: str, content: str) -> list[tuple[str, str]]:
