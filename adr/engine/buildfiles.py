@@ -811,6 +811,18 @@ def _bounded(found: Found) -> Found:
     return items[:MAX_COMMANDS - 1] + [("more commands", "\n".join(c for _, c in items[MAX_COMMANDS - 1:]))]
 
 
+# build files run on the developer's machine, as the user (a container build and a CI runner are not):
+# a recipe there that runs what it downloads is asked when written (adr.engine.core)
+_ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "cmake", "procfile", "deno", "pyproject", "nox",
+                      "cargo-make", "mise", "taskfile", "devbox"})
+
+
+def runs_on_host(path: str) -> bool:
+    """The build file at `path` runs its commands on the developer's machine (a Makefile, a task
+    runner's file), not in a container build or on a CI runner."""
+    return _kind(path) in _ON_HOST
+
+
 def build_commands(path: str, content: str, fragment: bool = False) -> list[tuple[str, str]]:
     """(where in the file, command line) for each command the build or CI file at `path` runs; []
     for any other file, or content that does not parse. `fragment`: `content` is an edit's new text,

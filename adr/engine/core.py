@@ -18,7 +18,7 @@ from typing import Any, Iterable, Protocol, Sequence
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.gitwords import leading_cd
-from adr.engine.buildfiles import build_commands, notebook_fragment
+from adr.engine.buildfiles import build_commands, notebook_fragment, runs_on_host
 from adr.engine.embedded import embedded_commands
 from adr.engine.notebooks import is_notebook, notebook_code
 from adr.engine.mcpcalls import command_lines
@@ -90,7 +90,8 @@ class Budget:
 MAX_WRITTEN_SCRIPT = 256 * 1024  # characters of a written script judged as what it will run
 _NO_HONEST_USE = frozenset({"reverse-shell", "exfiltration"})  # denied in a script as soon as it is written
 _RUNS_DOWNLOAD = frozenset({"remote-exec"})  # (a denied finding with it: downloaded code runs)
-# a build or CI file's recipe that runs downloaded code: asked when written (adr.engine.buildfiles)
+# a recipe of a build file run on the developer's machine (a Makefile, a task runner's file) that runs
+# downloaded code: asked when written (adr.engine.buildfiles.runs_on_host)
 BUILD_DOWNLOAD_RULE = "content.build-file-download-exec"
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
                ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
@@ -603,10 +604,12 @@ class _Run:
             # a devcontainer's postCreateCommand, a VS Code task, a pre-commit entry, tox commands …
             self.shell(cmd, note=f"{base} {where}", depth=depth + 1)
         strict = {f"{name} script" for name in _LIFECYCLE} if base == "package.json" else ()
-        for where, cmd in build_commands(fs.path, fs.content, fragment=fs.kind == "edit"):
+        found = build_commands(fs.path, fs.content, fragment=fs.kind == "edit")
+        on_host = BUILD_DOWNLOAD_RULE if found and runs_on_host(fs.path) else ""
+        for where, cmd in found:
             # a Makefile recipe, a test/start script, a Gradle commandLine: run when someone builds
             if where not in strict:  # (install-time scripts were judged above, strictly)
-                self.written_script("shell", cmd, f"{fs.path} {where}", note, depth, runs_download=BUILD_DOWNLOAD_RULE)
+                self.written_script("shell", cmd, f"{fs.path} {where}", note, depth, runs_download=on_host)
         if is_notebook(fs.path):
             self.notebook(fs, note, depth)
             if fs.kind == "edit" and (cell := notebook_fragment(fs.content)):  # an Edit's JSON text: its cells
