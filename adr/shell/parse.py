@@ -191,6 +191,18 @@ class _Walker:
             if not tree2.root_node.has_error:
                 rw = frozenset(m.start() + len(m.group(1)) for m in _RW_REDIRECT.finditer(src))
                 tree, root, src = tree2, tree2.root_node, src2
+        if b"$" in src and _SPLIT_DOLLAR_HINT.search(src):
+            # `cat $HOME/$p/credentials`: tree-sitter-bash ends the word at `/$` and starts a new one
+            # at `p/credentials` (and `x=$A/$b/c` becomes an assignment and a command `b/c`); bash
+            # reads one word with `$p` in it. Spell the split names `${p}` and reparse.
+            for _ in range(8):
+                src2 = _join_split_dollar(root, src)
+                if src2 is None:
+                    break
+                tree2 = self.parser.parse(src2)
+                if tree2.root_node.has_error and not root.has_error:
+                    break
+                tree, root, src = tree2, tree2.root_node, src2
         if root.has_error:
             closed = _close_open_quote(src)
             if closed is not None:
@@ -1467,6 +1479,19 @@ class _Walker:
                 a.startswith("-") or any(c in a for c in "$`{}*?[") for a in args):
             d.output = "".join(_parent(a) + "\n" for a in args[:16])  # `rm -rf $(dirname $(pwd))`
             return
+        if prog in ("ls", "realpath", "readlink") and args and not d.args_dynamic:
+            # path printers whose output is their operands: `cat $(ls ~/.ssh/id_*)`, `realpath x |
+            # xargs cat` (ls only for wildcards or -d: a folder alone prints its entries' bare names).
+            # Only paths that leave the working directory (/…, ~…): `rm -rf $(ls -d */ | head -3)` stays
+            # a delete of computed targets, not of every folder here
+            opts = [a for a in args if a.startswith("-") and a != "-"]
+            ops = [a for a in args if not (a.startswith("-") and a != "-")]
+            if ops and all(a.startswith(("/", "~")) for a in ops) and (prog == "realpath" or prog == "readlink" and any(
+                    a in ("-f", "-e", "-m", "--canonicalize", "--canonicalize-existing", "--canonicalize-missing")
+                    for a in opts) or prog == "ls" and (all(any(c in a for c in "*?[") for a in ops) or any(
+                    a == "--directory" or not a.startswith("--") and "d" in a[1:] for a in opts))):
+                d.output = "".join(a + "\n" for a in ops[:16])
+                return
         if prog == "printf":
             if args and args[0] == "-v":
                 # printf -v NAME FMT …: NAME holds what it would print (`printf -v p '%s/.ssh/x' ~`)
@@ -1824,8 +1849,10 @@ class _Walker:
             words = _xargs_words(data)[:32]
             if words:
                 self.add_effects(effects.tool_effects(prog, list(args) + words), prog, via)
-        elif ("xargs" in d.wrappers or "parallel" in d.wrappers) and _changes_its_operands(prog.rsplit("/", 1)[-1], list(args)):
-            # `echo ~/.config/adr/config.yaml | xargs sed -i …`: the words on stdin are its files
+        elif ("xargs" in d.wrappers or "parallel" in d.wrappers) and (
+                _changes_its_operands(prog.rsplit("/", 1)[-1], list(args)) or prog.rsplit("/", 1)[-1] in _XARGS_READERS):
+            # `echo ~/.config/adr/config.yaml | xargs sed -i …`, `ls ~/.ssh/id_* | xargs cat`: the
+            # words on stdin are its files
             self.xargs_on(d, _xargs_words(data)[:8], _join_via(via, "xargs"))
         if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
@@ -2726,6 +2753,32 @@ def _first_positional(args: list[str]) -> str | None:
 _BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"`\\]*,[^{}\s'\"`\\]*)\}")  # (`$HOME` inside too)
 _EMBEDDED_SUBST = re.compile(r"\$\(([^()]{1,4096})\)|`([^`]{1,4096})`")  # substitutions in text tree-sitter left flat
 _RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
+# a `$`, more of the same word, then `$NAME` (`$HOME/$p/x`, `${A}-$b`): where tree-sitter-bash may split
+_SPLIT_DOLLAR_HINT = re.compile(rb"\$\S*?[^\s\\]\$[A-Za-z0-9_]")
+_DOLLAR_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|[0-9]")
+
+
+def _join_split_dollar(root: ts.Node, src: bytes) -> "bytes | None":
+    """The source with each name tree-sitter split off a word ending in an unescaped `$` (two sibling
+    nodes with no space between) spelled `${NAME}`; None when there is none."""
+    cuts: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        ch = node.children
+        for a, b in zip(ch, ch[1:]):
+            if a.end_byte == b.start_byte and a.type != "$" and a.end_byte - a.start_byte >= 2 \
+                    and src[a.end_byte - 1:a.end_byte] == b"$" and src[a.end_byte - 2:a.end_byte - 1] != b"\\":
+                m = _DOLLAR_NAME.match(src, b.start_byte)
+                if m:
+                    cuts.append((b.start_byte, m.end()))
+        stack.extend(ch)
+    if not cuts:
+        return None
+    out = src
+    for start, end in sorted(set(cuts), reverse=True):
+        out = out[:start] + b"{" + out[start:end] + b"}" + out[end:]
+    return out
 _UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
 
 
@@ -3101,6 +3154,11 @@ def _printed_paths(d: "_Draft") -> "list[str] | None":
 # programs that change the files they are given in place (their metadata, content or name)
 _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "setfacl", "chattr", "rename", "mv",
                                "gzip", "bzip2", "xz", "lzma", "zstd", "lz4", "compress", "ed", "ex"})
+
+
+# programs that print the files named as their operands (under xargs: the words on stdin)
+_XARGS_READERS = FILE_READERS | frozenset({"base64", "xxd", "od", "hexdump", "strings", "nl", "bat", "batcat", "zcat",
+                                           "gzip", "bzip2", "xz", "zstd", "tar", "zip", "cp", "gpg", "openssl"})
 
 
 # programs that send what they read on stdin over the network (a `< F` redirect is F sent)
