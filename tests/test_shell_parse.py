@@ -324,3 +324,14 @@ def test_a_word_split_after_a_dollar_is_read_whole(src, argv):
 def test_an_assignment_split_after_a_dollar_runs_no_command():
     # `x=$A/$b/c` once read as an assignment plus a command named `b/c`
     assert [c.argv for c in parse("x=$A/$b/c").commands] == []
+
+
+@pytest.mark.parametrize("src,argv", [
+    ("python -m tarfile -e x.tar ~", ("tar", "-x", "-f", "x.tar", "-C", "~")),
+    ("python3 -mtarfile --extract x.tar", ("tar", "-x", "-f", "x.tar", "-C", ".")),
+    ("python3 -m zipfile -e x.zip ~/", ("unzip", "-o", "x.zip", "-d", "~/")),
+    ("python -m zipfile -l x.zip", ("zipfile", "-l", "x.zip")),
+    ("python -m tarfile -c out.tar src", ("tarfile", "-c", "out.tar", "src")),
+])
+def test_python_archive_modules_are_read_as_tar_and_unzip(src, argv):
+    assert parse(src).commands[-1].argv == argv

@@ -220,7 +220,8 @@ def _module_runs(c: SimpleCommand, here: str) -> list[Run]:
     package) there runs instead of the installed one — `python -m pip` included."""
     if not here or not any(w.endswith(" -m") and w.startswith(("python", "pypy")) for w in c.wrappers):
         return []
-    mod = c.program.replace(".", "/")
+    # (`python -m tarfile -e …` / `zipfile -e` are judged spelled as tar / unzip: wrappers._archive_module)
+    mod = {"tar": "tarfile", "unzip": "zipfile"}.get(c.program, c.program).replace(".", "/")
     if not re.fullmatch(r"[\w/]+", mod):
         return []
     paths = (posixpath.join(here, mod + ".py"), posixpath.join(here, mod, "__main__.py"),

@@ -384,11 +384,11 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 j += 1
             if j + 1 < len(args) and args[j] == "-m":
                 wrappers.append(f"{prog} -m")
-                args = args[j + 1:]
+                args = _archive_module(args[j + 1:])
                 continue
             if j < len(args) and args[j].startswith("-m") and len(args[j]) > 2:
                 wrappers.append(f"{prog} -m")
-                args = [args[j][2:]] + args[j + 1:]
+                args = _archive_module([args[j][2:]] + args[j + 1:])
                 continue
             break
         spec = _WRAPPERS.get(prog)
@@ -865,3 +865,36 @@ _BWRAP_ONE = frozenset({"--chdir", "--proc", "--dev", "--tmpfs", "--dir", "--rem
                         "--info-fd", "--json-status-fd", "--block-fd", "--userns-block-fd", "--userns", "--userns2",
                         "--pidns", "--cap-add", "--cap-drop", "--perms", "--size", "--args", "--argv0", "--mqueue",
                         "--overlay", "--tmp-overlay", "--ro-overlay"})
+
+
+def _archive_module(args: "list[str]") -> "list[str]":
+    """`python -m tarfile -e A [DIR]` / `python -m zipfile -e A DIR` spelled as the tools every rule
+    knows: `tar -x -f A -C DIR`, `unzip -o A -d DIR` (the modules overwrite like them, into `.` by
+    default). Any other module, or another mode (-l, -c, -t), is left as it is."""
+    if not args or args[0] not in ("tarfile", "zipfile"):
+        return args
+    rest = args[1:]
+    ops: list[str] = []
+    extract = False
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a in ("-e", "--extract"):
+            extract = True
+        elif a.startswith("--filter="):
+            pass
+        elif a == "--filter" and i + 1 < len(rest):
+            i += 1
+        elif a in ("-v", "--verbose", "--"):
+            pass
+        elif a.startswith("-"):
+            return args  # -l / -c / -t or an option this does not know: as written
+        else:
+            ops.append(a)
+        i += 1
+    if not extract or not ops:
+        return args
+    dest = ops[1] if len(ops) > 1 else "."
+    if args[0] == "tarfile":
+        return ["tar", "-x", "-f", ops[0], "-C", dest]
+    return ["unzip", "-o", ops[0], "-d", dest]
