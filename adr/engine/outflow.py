@@ -36,7 +36,7 @@ MAX_SCRIPT_BYTES = 256 * 1024
 NETWORK_PROGRAMS = frozenset({
     "curl", "wget", "wget2", "aria2c", "axel", "http", "https", "httpie", "xh", "lwp-request", "lwp-download",
     "GET", "POST", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "tftp", "sftp", "scp", "ssh", "rsync",
-    "smbclient", "dig", "nslookup", "host", "drill", "openssl", "websocat", "grpcurl", "mosquitto_pub", "sendmail",
+    "smbclient", "dig", "nslookup", "host", "drill", "openssl", "websocat", "wscat", "wsta", "grpcurl", "mosquitto_pub", "sendmail",
     "mail", "mutt", "swaks", "ping",
 })
 CLOUD_PROGRAMS = frozenset({"aws", "gcloud", "gsutil", "az", "doctl", "rclone", "s3cmd", "b2", "oci", "heroku",

@@ -106,7 +106,7 @@ _HTTP_CLIENTS = {
 for _alias, _of in (("wget2", "wget"), ("https", "http"), ("httpie", "http"), ("xh", "http"), ("xhs", "http"),
                     ("lwp-request", "http"), ("GET", "http"), ("POST", "http"), ("HEAD", "http")):
     _HTTP_CLIENTS[_alias] = _HTTP_CLIENTS[_of]
-_SOCKETS = frozenset({"nc", "ncat", "netcat", "telnet", "websocat", "grpcurl"})
+_SOCKETS = frozenset({"nc", "ncat", "netcat", "telnet", "websocat", "wscat", "wsta", "grpcurl"})
 # `docker login REGISTRY -p $T`: the token goes to the registry named (Docker Hub when none is)
 _LOGINS = frozenset({"docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm"})
 # forge CLIs: their host is --hostname (GH_HOST / GITLAB_HOST, given as --hostname by the caller), else theirs

@@ -3163,7 +3163,7 @@ _XARGS_READERS = FILE_READERS | frozenset({"base64", "xxd", "od", "hexdump", "st
 
 # programs that send what they read on stdin over the network (a `< F` redirect is F sent)
 _STDIN_SENDERS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "openssl", "curl", "wget", "http", "https", "xh",
-                            "ssh", "mail", "mailx", "sendmail", "mutt", "websocat", "gh", "aws", "gsutil", "rclone"})
+                            "ssh", "mail", "mailx", "sendmail", "mutt", "websocat", "wscat", "wsta", "gh", "aws", "gsutil", "rclone"})
 _HANDOFF_COPIERS = _COPIERS | {"dd"}  # (dd: if=SRC of=DST)
 _ARCHIVERS = frozenset({"tar", "gtar", "bsdtar", "zip", "7z", "7za", "rar"})
 
