@@ -27,7 +27,8 @@ _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64
                "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(",
                "bytes(", "bytearray(", "unquote", "urldecode", "b32decode", "sprintf", "strtolower", "strtoupper")
 # a name assigned a string literal matters only in code that can run a command with it
-_ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*(?:[rbuRBU]{1,2})?["'`]""")
+# (or a list of them: `a = ['rm', '-rf', …]; subprocess.run(a)`, perl's `@a = ("rm", …); system(@a)`)
+_ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*[\[(]?\s*(?:[rbuRBU]{1,2})?["'`]""")
 _HINT = re.compile(r"""["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
@@ -935,6 +936,20 @@ def _fold(language: str, code: str) -> str:
                 continue
             folded = (k - i > 1 or tok.kind == "fstr" or (tok.kind == "name" and tok.text.lstrip("$") in env)) \
                 and isinstance(v, (str, bytes))
+            if not folded and k - i == 1 and tok.kind == "name" and i > 0 and (toks[i - 1].text in ("(", ",", "*") or language in ("perl", "ruby")
+                                                         and toks[i - 1].text in ("system", "exec", "spawn")) \
+                    and _argv_list(v):
+                # a name holding a list of constant strings, handed to a call: `subprocess.run(a)`,
+                # `spawnSync('rm', a)`, perl's `system(@a)`, ruby's `system(*a)` — the list as written
+                # (perl and a ruby splat flatten it into the call's own arguments)
+                flat = language == "perl" or toks[i - 1].text == "*"
+                start = toks[i - 1].start if toks[i - 1].text == "*" else tok.start
+                body = ", ".join(_literal(_as_text(x)) for x in v)  # type: ignore[union-attr]
+                out.append(code[pos:start])
+                out.append(body if flat else "[" + body + "]")
+                pos = tok.end
+                i = k
+                continue
             if folded:
                 out.append(code[pos:tok.start])
                 out.append(_literal(_as_text(v)))
@@ -951,6 +966,11 @@ def _fold(language: str, code: str) -> str:
     for rx, rep in _REFLECT:
         text = rx.sub(rep, text)
     return text
+
+
+def _argv_list(v: Value) -> bool:
+    """A list of 1–64 constant strings (an argv a call could be handed)."""
+    return isinstance(v, list) and 0 < len(v) <= 64 and all(isinstance(x, (str, bytes)) for x in v)
 
 
 def _assign_target(toks: list[_Tok], i: int, lang: str) -> "tuple[str, int] | None":

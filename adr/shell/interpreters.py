@@ -183,6 +183,13 @@ _LIST_CALL_RE = re.compile(
     r"system|system2|exec|pcntl_exec|spawnp)"
     # spawn("rm", ["-rf", …]) too; R's system2("rm", c("-rf", …)) (its vector: `c(…)`)
     r"\s*\(\s*(?:\[|c\s*\()?\s*((?:" + _STR + r"\s*,?\s*(?:\[|c\s*\()?\s*){1,64})[\])]?")
+# python's os.spawnl*/spawnv*(mode, path, …) and os.posix_spawn[p](path, argv, env): a path, then the argv
+_SPAWN_MODE_CALL_RE = re.compile(
+    r"\b(?:spawn[lv]p?e?|posix_spawnp?)\s*\(\s*(?:(?:os\s*\.\s*)?P_[A-Z]+\s*,\s*|\d\s*,\s*)?"
+    r"((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})")
+# perl's and ruby's list form without parentheses: `system "rm", "-rf", $ENV{HOME}`, `exec 'a', 'b'`
+_BARE_LIST_CALL_RE = re.compile(
+    r"(?<![\w.$@:])(?:Kernel\s*\.\s*)?(?:system|exec|spawn)[ \t]+((?:" + _STR + r"[ \t]*,[ \t]*){1,63}" + _STR + r")")
 _R_SYSTEM2 = re.compile(r"\bsystem2\s*\(\s*(?:command\s*=\s*)?" + _STR + r"(\s*,\s*(?:args\s*=\s*)?(?:c\s*\()?\s*((?:"
                         + _STR + r"\s*,?\s*){1,64}))?")
 # groovy: `"cmd".execute()`, `["sh", "-c", "cmd"].execute()`
@@ -306,9 +313,14 @@ def spawned_commands(language: str, code: str) -> list[str]:
         # R's system2(command, args) pastes them into one line that a shell runs: args are shell text
         for m in _R_SYSTEM2.finditer(code):
             out.append(" ".join([_unq(m)] + [_unq(x) for x in _STR_ONLY.finditer(m.group(3) or "")]))
-    for m in _LIST_CALL_RE.finditer(code):
-        parts = [_unq(s) for s in _STR_ONLY.finditer(m.group(1))]
-        if len(parts) > 2 and _PATH_THEN_ARGV.match(code, m.start()):
+    lists = [(m, m.group(1)) for m in _LIST_CALL_RE.finditer(code)]
+    if language == "python" and "spawn" in code:
+        lists += [(m, m.group(1)) for m in _SPAWN_MODE_CALL_RE.finditer(code)]
+    if language in ("perl", "ruby"):
+        lists += [(m, m.group(1)) for m in _BARE_LIST_CALL_RE.finditer(code)]
+    for m, listed in lists:
+        parts = [_unq(s) for s in _STR_ONLY.finditer(listed)]
+        if len(parts) > 2 and _PATH_THEN_ARGV.match(m.group(0)):
             parts = parts[1:]  # execlp("sh", "sh", "-c", …): a path, then the argv (its own argv[0])
         if len(parts) > 1:
             # "~" is the home folded from os.homedir() / expanduser (adr.shell.fold): kept a home

@@ -67,7 +67,9 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "eatmydata": (frozenset(), 0),
     "fakeroot": (frozenset({"-l", "--lib", "--faked", "-s", "-i", "-b"}), 0),
     "with-contenv": (frozenset(), 0),
-    "entr": (frozenset(), 0),
+    "entr": (frozenset(), 0),  # (entr -s 'CMD': the string runs in $SHELL — read below)
+    "nocorrect": (frozenset(), 0),  # zsh's precommand modifiers: the command runs as it is
+    "noglob": (frozenset(), 0),
     "dbus-launch": (frozenset(), 0),
     "dbus-run-session": (frozenset({"--config-file", "--dbus-daemon"}), 0),
     "xvfb-run": (frozenset({"-e", "--error-file", "-f", "--auth-file", "-n", "--server-num", "-p", "--xauth-protocol",
@@ -101,7 +103,7 @@ _PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-
 _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # programs that start a command detached from the caller — in a terminal multiplexer, a new terminal
 # window, a daemon, an expect script — and how to find that command
-_LAUNCHERS = frozenset({"tmux", "screen", "daemonize", "start-stop-daemon", "xterm", "uxterm", "rxvt", "urxvt",
+_LAUNCHERS = frozenset({"tmux", "byobu", "byobu-tmux", "byobu-screen", "screen", "daemonize", "start-stop-daemon", "xterm", "uxterm", "rxvt", "urxvt",
                         "konsole", "alacritty", "kitty", "gnome-terminal", "xfce4-terminal", "terminator", "mate-terminal",
                         "lxterminal", "tilix", "foot", "wezterm", "expect"})
 _TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp",
@@ -116,6 +118,10 @@ _EXPECT_SPAWN = re.compile(r"\bspawn\s+(?:-\S+\s+)*([^;\n\]]+)")
 
 def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
     """("argv", the command's argv) or ("shell", command lines) a launcher starts; None: nothing."""
+    if prog in ("byobu", "byobu-tmux"):
+        prog = "tmux"  # byobu: a front end passing its arguments to tmux (its default back end)
+    elif prog == "byobu-screen":
+        prog = "screen"
     if prog == "tmux":
         i = 0
         while i < len(rest) and rest[i].startswith("-"):
@@ -487,6 +493,10 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             rest = rest[positional:]
         if prog == "flock" and rest[:1] in (["-c"], ["--command"]):
             shell_strings.extend(rest[1:2])
+            rest = []
+        if prog == "entr" and rest and any(a.startswith("-") and not a.startswith("--") and "s" in a
+                                           for a in args[1:i]):
+            shell_strings.append(rest[0])  # entr -s 'CMD': CMD is evaluated by $SHELL
             rest = []
         if not rest and prog == "xargs":
             rest = ["echo"]
