@@ -87,6 +87,11 @@ DENIED = [
     "chmod -x $(which adr-hook)",
     "which adr-hook | xargs chmod 000",
     "p=$(command -v adr-hook); mv \"$p\" {tmp}/gone-hook",
+    # … and written over by a redirect (the lookup's output names the file the shell opens)
+    "echo '#!/bin/sh' > $(which adr-hook)",
+    ": > \"$(command -v adr)\"",
+    "p=$(type -P adr-hook); printf 'exit 0' >| \"$p\"",
+    "exec 3> `which adr-hook`",
 ]
 
 

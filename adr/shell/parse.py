@@ -736,9 +736,18 @@ class _Walker:
                 any(not c.is_named and c.start_byte in self.rw_stack[-1] for c in r.children):
             op = "<>"  # `N<>file`, parsed as `<` (see layer()): opened for writing too
         before = len(self.drafts)
+        refs_before = len(self.refs)
         vals, _dyn = self.word(dest, via, depth, sd + 1) if dest is not None else ([""], False)
         path = " ".join(vals)
         fd = self.text(fd_node) if fd_node is not None else ""
+        if op in (">", ">>", ">|", "&>", "&>>", "<>") and dest is not None and dest.type != "process_substitution":
+            # `echo x > $(which adr-hook)`, `p=$(command -v adr); : > "$p"`: what the commands print
+            # names the file a redirect writes, as if handed to a writer (">" downstream of them)
+            namers = [d for d in self.drafts[before:] if d.argv and d is not target]
+            namers += [d for name in self.refs[refs_before:] for d in self.var_drafts.get(name, ())]
+            for d in namers[:64]:
+                if ">" not in d.downstream:
+                    d.downstream.append(">")
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
@@ -3111,8 +3120,13 @@ def join_continuations(text: str) -> str:
 
 
 def _bare_input(node: ts.Node, text: "Callable[[ts.Node], str]") -> "ts.Node | None":
-    """The file of a statement that is only `< FILE` (no command): its destination node."""
+    """The file of a statement that is only `< FILE` (no command): its destination node. (In
+    backquotes, `` `< FILE` ``, the grammar wraps it in a redirected statement without a body.)"""
     rs = node.children_by_field_name("redirect")
+    inner = [c for c in node.named_children if c.type != "comment"]
+    if not rs and len(inner) == 1 and inner[0].type == "redirected_statement" \
+            and inner[0].child_by_field_name("body") is None:
+        rs = inner[0].children_by_field_name("redirect")
     if len(rs) != 1 or rs[0].type != "file_redirect" or rs[0].child_by_field_name("descriptor") is not None:
         return None
     if "".join(text(c) for c in rs[0].children if not c.is_named) != "<":
