@@ -383,8 +383,16 @@ def _interpreter_language(prog: str) -> str:
 
 def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
     prog, args = c.program, list(c.args)
-    if interpreters.inline_code(prog, tuple(args)) is not None:
-        return []  # python -c / node -e: the shell layer judges the code itself
+    code = interpreters.inline_code(prog, tuple(args))
+    if code is not None:
+        # python -c / node -e: the shell layer judges the code itself; a file the code runs in turn
+        # (`exec(open('t.txt').read())`, `require('./x')`, perl's `do "f"`) is a script like `python f`
+        out = []
+        for f in _code_loads(code[0], code[1])[:8]:
+            path = resolve(f, here, home)
+            if path and not path.startswith(("/dev/", "/proc/")):
+                out.append(Run(SCRIPT, _how(c), here, (path,), language=code[0], mode="interpreter"))
+        return out
     out: list[Run] = []
     if prog == "deno":  # deno run [options] FILE
         if args[:1] != ["run"]:
@@ -427,6 +435,31 @@ def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list
     else:
         out.extend(_stdin_file_runs(c, lang, here, home))
     return out
+
+
+_Q = r"""\s*\(?\s*['"]([^'"\s]{1,512})['"]"""
+_CODE_LOADS = {
+    "python": re.compile(r"\b(?:(?:exec|eval|compile)\s*\(\s*(?:\w+\.)*open|execfile|run_path|SourceFileLoader\s*\(\s*['\"][^'\"]*['\"]\s*,"
+                         r"|spec_from_file_location\s*\(\s*['\"][^'\"]*['\"]\s*,)" + _Q),
+    "node": re.compile(r"(?:\b(?:eval|Function|runInThisContext|runInNewContext|runInContext|Script)\s*\(\s*"
+                       r"(?:[\w$]+(?:\([^()]{0,64}\))?\.){0,4}readFileSync" + _Q + r"|\b(?:require|import)\s*\(\s*['\"](\.{1,2}/[^'\"\s]{1,512}|/[^'\"\s]{1,512})['\"])"),
+    "perl": re.compile(r"\b(?:do|require)" + _Q),
+    "ruby": re.compile(r"\b(?:load|require_relative|instance_eval\s*\(\s*File\.read|eval\s*\(?\s*File\.read)" + _Q),
+    "php": re.compile(r"\b(?:include|require)(?:_once)?" + _Q),
+}
+
+
+def _code_loads(lang: str, code: str) -> "list[str]":
+    """Files inline code runs as code of its own language (read and executed, loaded, required)."""
+    rx = _CODE_LOADS.get(lang)
+    if rx is None:
+        return []
+    out = [next(g for g in m.groups() if g) for m in rx.finditer(code[:65536])]
+    if lang == "node":  # (a JSON file required is data)
+        out = [f for f in out if not f.endswith(".json")]
+    if lang in ("perl", "ruby"):  # `require "json"` is a library; a path-like operand is a file
+        out = [f for f in out if "/" in f or "." in f.rsplit("/", 1)[-1]]
+    return list(dict.fromkeys(out))
 
 
 def _looks_like_file(word: str) -> bool:
