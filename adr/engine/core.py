@@ -18,6 +18,7 @@ from typing import Any, Iterable, Protocol, Sequence
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.gitwords import leading_cd
+from adr.engine.conditions import MAX_SCAN
 from adr.engine.buildfiles import build_commands, notebook_fragment, runs_on_host
 from adr.engine.embedded import embedded_commands
 from adr.engine.notebooks import is_notebook, notebook_code
@@ -472,6 +473,13 @@ class _Run:
             kind = "write" if k is ActionKind.FILE_WRITE else "edit"
             self.file(FileSubject(kind, a.path, a.content, self.cwd, self.home, old_content=a.old_content,
                                   by=a.context.tool or kind))
+            if a.content and len(a.content) > MAX_SCAN and self.e._index.by_on.get("shell"):
+                # the rules read the first MAX_SCAN characters of content: a payload padded past them
+                # (a 2 MB script whose last line is a reverse shell) is not judged, so a human decides
+                # — as for a command too large to parse (shell.input-too-large)
+                self.check(self.e._index.by_on["shell"], ShellSubject(
+                    f"{a.context.tool or kind} {a.path}: {len(a.content)} characters of content, only the first "
+                    f"{MAX_SCAN} were read", ("too-large",), frozenset()), "")
         elif k is ActionKind.FILE_READ:
             self.file(FileSubject("read", a.path, None, self.cwd, self.home, by=a.context.tool or "read"))
         elif k is ActionKind.FILE_DELETE:
