@@ -328,10 +328,20 @@ def test_a_real_other_user_is_refused(tmp_path):
 
 
 def _run_as_other_user(tmp_path, pw):
-    home = tmp_path / "other"
-    home.mkdir()
+    # the other user's home outside pytest's base folder: that one is 0700 (root's alone), so a
+    # daemon started as another user could not reach a home inside it
+    import shutil
+    import tempfile
+    home = Path(tempfile.mkdtemp(prefix="adr-other-"))
+    os.chmod(home, 0o755)
     os.chown(home, pw.pw_uid, pw.pw_gid)
-    os.chmod(tmp_path, 0o755)
+    try:
+        _serve_as_other_user(home, pw)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _serve_as_other_user(home, pw):
     try:
         probe = subprocess.run([str(BIN / "adr"), "--help"], user=pw.pw_uid, group=pw.pw_gid, capture_output=True, timeout=60)
     except (PermissionError, OSError):
