@@ -66,6 +66,10 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
     "gh": frozenset({"-R", "--repo"}),
     "systemctl": frozenset({"-H", "--host", "-M", "--machine"}),
     "terraform": frozenset(),
+    # the global options that come before the subcommand (`pulumi -C infra destroy`, `alembic -c x.ini downgrade`)
+    "pulumi": frozenset({"-C", "--cwd", "--color", "--tracing", "--profiling", "--memprofilerate"}),
+    "alembic": frozenset({"-c", "--config", "-n", "--name", "-x"}),
+    "flask": frozenset({"-A", "--app", "-e", "--env-file"}),
 }
 
 
@@ -74,6 +78,12 @@ _VERB_SPLIT = re.compile(r"[:.]").split
 _VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
 _VERB_QUALIFIERS = frozenset({"batch", "bulk", "force", "mass", "permanently", "hard"})
 _VERB_TAIL = re.compile(r"[-_]([a-z0-9]+)$").search  # bucket-delete, image-rm, records_delete → the verb last
+# a file name is an operand, not a verb: `aws s3 cp empty.json s3://b/`, `rclone copy delete.txt r:` (while
+# `ecto.drop`, `apps:destroy` are verbs)
+_FILE_NAME = re.compile(r"(?i).+\.(?:json|jsonl|ndjson|ya?ml|toml|ini|cfg|conf|env|sql|txt|csv|tsv|md|rst|log|sh|py|js|"
+                        r"mjs|cjs|ts|tsx|rb|go|rs|java|php|tf|tfvars|hcl|xml|html?|pdf|png|jpe?g|gif|svg|zip|tar|gz|"
+                        r"tgz|bz2|xz|zst|7z|db|sqlite3?|dump|bak|parquet|avro|whl|jar|war|rpm|deb|img|iso|qcow2|lock|"
+                        r"pem|crt|key|out)").fullmatch
 
 _KILL_IN_CODE = re.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|SIG[A-Z]+|ptrace)\b")
 
@@ -286,7 +296,7 @@ class CommandSubject:
         Only the first four positionals, and only word-like ones (no paths, URLs, values)."""
         out: list[str] = []
         for w in self.positionals[:4]:
-            if len(w) > 48 or not _VERB_WORD(w):
+            if len(w) > 48 or not _VERB_WORD(w) or _FILE_NAME(w):
                 continue
             w = w.lower()
             for part in _VERB_SPLIT(w):

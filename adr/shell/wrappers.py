@@ -629,9 +629,24 @@ def _hyperfine_commands(rest: "list[str]") -> "list[str]":
     return out
 
 
+# packages whose command is not their (unscoped) name: `npx firebase-tools projects:delete p` runs firebase
+_PACKAGE_BINS = {
+    "firebase-tools": "firebase", "netlify-cli": "netlify", "@railway/cli": "railway", "@planetscale/cli": "pscale",
+    "aws-cdk": "cdk", "cdktf-cli": "cdktf", "awscli": "aws", "@aws-amplify/cli": "amplify", "@sentry/cli": "sentry-cli",
+    "twilio-cli": "twilio", "@mikro-orm/cli": "mikro-orm", "typeorm-ts-node-commonjs": "typeorm",
+    "typeorm-ts-node-esm": "typeorm", "sequelize-cli": "sequelize", "@prisma/cli": "prisma", "heroku-cli": "heroku",
+    "@heroku/cli": "heroku", "@stripe/cli": "stripe", "@doppler/cli": "doppler", "@infisical/cli": "infisical",
+    "@neondatabase/cli": "neonctl", "@render/cli": "render", "@bitwarden/cli": "bw", "@turso/cli": "turso",
+    "@upstash/cli": "upstash", "@algolia/cli": "algolia", "@pulumi/cli": "pulumi", "@databricks/cli": "databricks",
+}
+
+
 def _package_bin(spec: str) -> str:
-    """`rimraf@5`, `@scope/tool@1.2` → the command the package installs (its name, unscoped)."""
+    """`rimraf@5`, `@scope/tool@1.2` → the command the package installs (its name, unscoped — or, for
+    the CLIs published under another name, _PACKAGE_BINS)."""
     name = spec.rsplit("@", 1)[0] if spec.count("@") > (1 if spec.startswith("@") else 0) else spec
+    if name.lower() in _PACKAGE_BINS:
+        return _PACKAGE_BINS[name.lower()]
     return name.rsplit("/", 1)[-1]
 
 
