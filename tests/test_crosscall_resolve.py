@@ -772,6 +772,16 @@ def test_sql_statements_a_client_reads_from_a_file(mem_judge, proj, call):
     assert run(mem_judge, call, proj).decision is Decision.ALLOW
 
 
+@pytest.mark.parametrize("call", ["mongosh prod wipe.js", "mongosh --quiet prod --file wipe.js", "mongosh prod < wipe.js"])
+def test_a_mongo_shell_script_from_a_file(mem_judge, proj, call):
+    """`mongosh prod wipe.js`: the .js operand is what the shell runs (dropDatabase asks)."""
+    write(proj / "wipe.js", "db.getSiblingDB('prod').dropDatabase()\n")
+    v = run(mem_judge, call, proj)
+    assert v.decision is not Decision.ALLOW, (call, v.reason)
+    write(proj / "wipe.js", "printjson(db.users.countDocuments({}))\n")
+    assert run(mem_judge, call, proj).decision is Decision.ALLOW
+
+
 @pytest.mark.parametrize("cmd,expect", [
     ("sh up.sh .env", Decision.ASK), ("bash up.sh README.md", Decision.ALLOW),
     ("sh del.sh ~", Decision.DENY), ("./del.sh ~", Decision.DENY), ("sh del.sh build", Decision.ALLOW),

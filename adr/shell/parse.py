@@ -1263,6 +1263,10 @@ class _Walker:
             opts = _SQL_FILE_OPTIONS[prog]
             f = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in opts), None) or \
                 next((a.split("=", 1)[1] for a in args if "=" in a and a.split("=", 1)[0] in opts), None)
+            if f is None and prog in ("mongosh", "mongo"):
+                # `mongosh prod wipe.js`: a .js operand is a script the shell runs
+                f = next((a for k, a in enumerate(args) if a.endswith(".js") and not a.startswith("-")
+                          and (k == 0 or args[k - 1] != "--eval")), None)
             text = None if f is None else self.procsubs.get(f) if f in self.procsubs else self.written_content(f)
             if text:
                 d.stdin_text = text
@@ -3429,7 +3433,8 @@ def _while_of(node: "ts.Node") -> "ts.Node | None":
 # database clients' options naming a file of statements
 _SQL_FILE_OPTIONS = {p: ("-f", "--file") for p in ("psql", "pgcli", "psql16", "vsql", "usql", "cockroach")} | {
     "sqlcmd": ("-i", "--input-file"), "clickhouse-client": ("--queries-file",), "clickhouse": ("--queries-file",),
-    "mysqlsh": ("-f", "--file"), "snowsql": ("-f", "--filename"), "trino": ("-f", "--file"), "beeline": ("-f",)}
+    "mysqlsh": ("-f", "--file"), "snowsql": ("-f", "--filename"), "trino": ("-f", "--file"), "beeline": ("-f",),
+    "mongosh": ("-f", "--file"), "mongo": ("-f", "--file")}
 
 
 def _curl_config_args(text: str) -> "list[str]":

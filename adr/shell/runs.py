@@ -279,7 +279,7 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
 
 # database clients that run the statements of a file given on stdin (or with psql -f / sqlite3 .read)
 SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "duckdb", "cqlsh", "clickhouse-client", "sqlcmd",
-                         "snowsql", "cockroach", "usql", "pgcli", "mycli", "litecli"})
+                         "snowsql", "cockroach", "usql", "pgcli", "mycli", "litecli", "mongosh", "mongo"})
 
 
 def _sql_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
@@ -292,10 +292,17 @@ def _sql_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         name = args[i + 1] if a in ("-f", "--file") and i + 1 < len(args) else \
             a.split("=", 1)[1] if a.startswith("--file=") else \
             a.split(None, 1)[1] if a.startswith((".read ", "source ", "\\i ")) and " " in a else ""
+        if not name and c.program in ("mongosh", "mongo") and a.endswith(".js") and not a.startswith("-") \
+                and (i == 0 or args[i - 1] not in _MONGO_VALUED):
+            name = a  # `mongosh prod wipe.js`: each .js operand is a script the shell runs
         path = resolve(name.strip(), here, home) if name.strip() else ""
         if path and not path.startswith(("/dev/", "/proc/")):
             out.append(Run(SCRIPT, _how(c), here, (path,), language=lang, mode="shell"))
     return out[:8]
+
+
+_MONGO_VALUED = frozenset({"--eval", "--host", "--port", "-u", "--username", "-p", "--password", "--authenticationDatabase",
+                           "--tlsCAFile", "--tlsCertificateKeyFile", "--apiVersion", "--file", "-f"})
 
 
 def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
