@@ -295,6 +295,11 @@ def test_an_export_earlier_on_the_line_reaches_later_commands_env():
     ("aws ssm send-command --parameters '{\"commands\":[\"rm -rf /d\"]}' --instance-ids i-1", ("rm", "-rf", "/d")),
     ("az vm run-command invoke -g rg -n vm --command-id RunShellScript --scripts 'rm -rf /d'", ("rm", "-rf", "/d")),
     ("gcloud compute ssh web-1 --zone z --command 'rm -rf /d'", ("rm", "-rf", "/d")),
+    # the modules that delete a path are the `rm -rf` they amount to
+    ("ansible all -m file -a 'path=/srv/data state=absent'", ("rm", "-rf", "--", "/srv/data")),
+    ("ansible web -m ansible.builtin.file -a \"state=absent path='/var/lib/my db'\"", ("rm", "-rf", "--", "/var/lib/my db")),
+    ("ansible db --module-name=file --args='{\"dest\": \"/data\", \"state\": \"absent\"}'", ("rm", "-rf", "--", "/data")),
+    ("salt '*' file.remove /srv/data", ("rm", "-rf", "--", "/srv/data")),
 ])
 def test_fleet_tools_hand_their_command_to_remote_shells(line, remote):
     cmds = [c for c in parse(line).commands if c.via.endswith("remote command")]
@@ -302,6 +307,7 @@ def test_fleet_tools_hand_their_command_to_remote_shells(line, remote):
 
 
 @pytest.mark.parametrize("line", ["ansible all -m ping", "ansible all -m copy -a 'src=a dest=/b'", "salt '*' test.ping",
+                                  "ansible all -m file -a 'path=/srv/data state=directory'",
                                   "vagrant ssh", "vagrant up", "knife node list", "aws ssm describe-instance-information",
                                   "az vm list", "gcloud compute ssh web-1", "aws s3 ls"])
 def test_fleet_tools_without_a_command_run_nothing_remote(line):

@@ -3,6 +3,7 @@ machines' shells, so the shell layer judges it like an ssh remote command."""
 from __future__ import annotations
 
 import re
+import shlex
 
 
 # Fleet executors: the command they hand to other machines' shells (judged like an ssh remote command)
@@ -12,11 +13,29 @@ _ANSIBLE_VALUED = frozenset({"-i", "--inventory", "-u", "--user", "-b", "-f", "-
                              "--extra-vars", "-c", "--connection", "-T", "--timeout", "-B", "-P", "--become-user",
                              "--become-method", "--private-key", "--key-file", "-M", "--module-path", "-t", "--tree",
                              "--vault-id", "--vault-password-file", "--ssh-common-args", "--ssh-extra-args"})
+_ANSIBLE_FILE_MODULES = frozenset({"file", "ansible.builtin.file", "ansible.legacy.file"})
+_SALT_REMOVE = frozenset({"file.remove", "file.rmdir", "file.delete_backup"})
 _SALT_RUN = frozenset({"cmd.run", "cmd.shell", "cmd.run_all", "cmd.run_stdout", "cmd.run_bg", "cmd.exec_code"})
 _PDSH_VALUED = frozenset({"-w", "-x", "-g", "-X", "-l", "-R", "-t", "-u", "-f", "-F", "-N", "-o", "-O", "-h",
                           "-H", "-p", "-P", "-e", "-B", "-L", "-m", "--hosts", "--hostfile", "-a"})
 FLEET_PROGRAMS = frozenset({"ansible", "salt", "salt-ssh", "pdsh", "pssh", "parallel-ssh", "clush", "dsh",
                             "vagrant", "knife", "aws", "az", "gcloud"})
+
+
+def _key_values(arg: str) -> dict[str, str]:
+    """An ansible module's arguments, `k=v k2='v 2'` or JSON `{"k": "v"}`, as a dict (keys lower-cased)."""
+    arg = arg.strip()
+    if arg.startswith("{"):
+        return {k.lower(): v for k, v in re.findall(r'"(\w+)"\s*:\s*"((?:[^"\\]|\\.)*)"', arg)}
+    try:
+        words = shlex.split(arg)
+    except ValueError:
+        words = arg.split()
+    return {k.lower(): v for k, _, v in (w.partition("=") for w in words) if _ and k}
+
+
+def _sh_word(text: str) -> str:
+    return shlex.quote(text)
 
 
 def remote_command(prog: str, args: list[str]) -> str:
@@ -44,11 +63,20 @@ def remote_command(prog: str, args: list[str]) -> str:
         if module in _ANSIBLE_SHELL_MODULES and arg:
             # `-a 'CMD chdir=/x creates=/y'`: the module's own key=value options are not the command
             return " ".join(w for w in arg.split(" ") if not re.match(r"^(?:chdir|creates|removes|executable|warn|stdin)=", w))
+        if module in _ANSIBLE_FILE_MODULES and arg:
+            # `-m file -a 'path=/srv/data state=absent'`: the module removes the path, a directory with
+            # everything in it — judged as the `rm -rf` it is
+            opts = _key_values(arg)
+            target = opts.get("path") or opts.get("dest") or opts.get("name")
+            if target and opts.get("state", "").lower() == "absent":
+                return "rm -rf -- " + _sh_word(target)
         return ""
     if prog in ("salt", "salt-ssh"):
         for k, a in enumerate(args):
             if a in _SALT_RUN and k + 1 < len(args):
                 return args[k + 1]
+            if a in _SALT_REMOVE and k + 1 < len(args):
+                return "rm -rf -- " + _sh_word(args[k + 1])  # `salt '*' file.remove /srv/data`
         return ""
     if prog in ("pdsh", "pssh", "parallel-ssh", "clush", "dsh", "knife"):
         rest = list(args)
