@@ -51,6 +51,12 @@ class lazy:
 # options that take a separate value, per program, so positionals/subcommand skip the value
 _NPM_VALUED = frozenset({"--prefix", "-C", "--workspace", "-w", "--registry", "--userconfig", "--cache", "--filter",
                          "--dir", "--cwd"})
+_FLY_VALUED = frozenset({"-a", "--app", "-c", "--config", "-t", "--access-token", "-o", "--org", "-r", "--region"})
+_NEON_VALUED = frozenset({"--api-key", "--project-id", "--org-id", "-o", "--output", "--config-dir", "--context-file"})
+# Go's flag package: one dash or two
+_VAULT_VALUED = frozenset(d + o for d in ("-", "--") for o in ("address", "namespace", "ns", "ca-cert", "ca-path",
+                                                                "client-cert", "client-key", "format", "tls-server-name",
+                                                                "wrap-ttl", "mfa", "policy-override", "header"))
 _VALUED_OPTIONS: dict[str, frozenset[str]] = {
     "git": GIT_GLOBAL_VALUED,
     "kubectl": frozenset({"-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster", "--user",
@@ -59,8 +65,10 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
     "docker": frozenset({"-H", "--host", "--context", "-c", "--config", "-l", "--log-level", "-f", "--file", "-p",
                          "--project-name"}),
     "npm": _NPM_VALUED, "pnpm": _NPM_VALUED, "yarn": _NPM_VALUED, "bun": _NPM_VALUED,
-    "aws": frozenset({"--profile", "--region", "--output", "--endpoint-url", "--query"}),
-    "gcloud": frozenset({"--project", "--account", "--configuration", "--format"}),
+    "aws": frozenset({"--profile", "--region", "--output", "--endpoint-url", "--query", "--ca-bundle", "--color",
+                      "--cli-read-timeout", "--cli-connect-timeout", "--cli-binary-format"}),
+    "gcloud": frozenset({"--project", "--account", "--configuration", "--format", "--verbosity", "--billing-project",
+                         "--impersonate-service-account", "--flags-file", "--trace-token", "--access-token-file"}),
     "az": frozenset({"--subscription", "-g", "--resource-group", "--output", "-o"}),
     "cargo": frozenset({"--manifest-path", "-Z", "--config", "-p", "--package"}),
     "gh": frozenset({"-R", "--repo"}),
@@ -70,6 +78,39 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
     "pulumi": frozenset({"-C", "--cwd", "--color", "--tracing", "--profiling", "--memprofilerate"}),
     "alembic": frozenset({"-c", "--config", "-n", "--name", "-x"}),
     "flask": frozenset({"-A", "--app", "-e", "--env-file"}),
+    # infrastructure and SaaS CLIs: the global options given before the command (`doctl --context prod
+    # compute droplet delete`, `fly -a app -c fly.toml apps destroy`), so the destroy verb is still read
+    "doctl": frozenset({"--context", "-o", "--output", "-t", "--access-token", "-c", "--config", "-u", "--api-url"}),
+    "fly": _FLY_VALUED, "flyctl": _FLY_VALUED,
+    "wrangler": frozenset({"-c", "--config", "-e", "--env", "--cwd", "--env-file"}),
+    "vault": _VAULT_VALUED,
+    "glab": frozenset({"-R", "--repo"}),
+    "heroku": frozenset({"-a", "--app", "-r", "--remote"}),
+    "vercel": frozenset({"-t", "--token", "-S", "--scope", "--team", "-T", "--cwd", "-A", "--local-config", "-Q",
+                         "--global-config"}),
+    "netlify": frozenset({"--auth", "--filter"}),
+    "firebase": frozenset({"-P", "--project", "--token", "--account"}),
+    "supabase": frozenset({"--workdir", "--profile", "--network-id"}),
+    "confluent": frozenset({"--environment", "--cluster", "--context"}),
+    "oci": frozenset({"--profile", "--region", "--config-file", "--auth", "--endpoint", "--cert-bundle", "--output",
+                      "--query"}),
+    "hcloud": frozenset({"--context", "--config", "--poll-interval", "--endpoint"}),
+    "stripe": frozenset({"--api-key", "--project-name", "-p", "--config", "--color", "--log-level", "--device-name"}),
+    "databricks": frozenset({"-p", "--profile", "-t", "--target", "-o", "--output", "--log-level", "--log-file",
+                             "--log-format"}),
+    "railway": frozenset({"-s", "--service", "-e", "--environment"}),
+    "pscale": frozenset({"--org", "--api-token", "--service-token", "--service-token-id", "--config", "-f", "--format"}),
+    "neonctl": _NEON_VALUED, "neon": _NEON_VALUED,
+    "scw": frozenset({"-p", "--profile", "-c", "--config", "-o", "--output"}),
+    "atlas": frozenset({"-P", "--profile", "-o", "--output"}),
+    "openstack": frozenset({"--os-cloud", "--os-region-name", "--os-project-name", "--os-project-id", "--os-auth-url",
+                            "--os-username", "--os-password", "--os-token", "--os-domain-name", "--os-interface"}),
+    "mc": frozenset({"--config-dir", "-C"}),
+    "restic": frozenset({"-r", "--repo", "-p", "--password-file", "--password-command", "--repository-file",
+                         "--cache-dir", "-o", "--option", "--cacert", "--tls-client-cert", "--limit-upload",
+                         "--limit-download"}),
+    "borg": frozenset({"--remote-path", "--rsh", "--umask", "--lock-wait", "--upload-ratelimit"}),
+    "gsutil": frozenset({"-o", "-h", "-u", "-i"}),
 }
 
 
