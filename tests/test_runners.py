@@ -89,6 +89,15 @@ def test_everyday_runners_stay_quiet(judge_command, cmd):
     (["hyperfine", "-w", "3", "a", "b"], ("shell", ["a\nb"])),
     (["uv", "pip", "install", "x"], None),
     (["npm", "install"], None),
+    # packages whose command has another name
+    (["npx", "firebase-tools@13", "projects:delete", "p"], ("argv", ["firebase", "projects:delete", "p"])),
+    (["pipx", "run", "awscli", "s3", "ls"], ("argv", ["aws", "s3", "ls"])),
+    # a PaaS's one-off machine
+    (["heroku", "run", "-a", "app", "rails", "db:reset"], ("argv", ["rails", "db:reset"])),
+    (["heroku", "run", "python manage.py flush", "-a", "app"], ("shell", ["python manage.py flush"])),
+    (["fly", "ssh", "console", "-a", "app", "-C", "bin/rails db:reset"], ("shell", ["bin/rails db:reset"])),
+    (["fly", "ssh", "console"], None),
+    (["heroku", "logs", "-a", "app"], None),
 ])
 def test_runner_command(argv, want):
     assert runner_command(argv) == want

@@ -560,6 +560,7 @@ FOLDABLE = frozenset(GLOB_CANDIDATES) | frozenset(_WRAPPERS) | frozenset({
 # (program, subcommand) → options of the runner that take a value; the command follows them (after
 # `--` when given). The runner's own command stays as it is (supply and script rules read it); the
 # command it runs is judged as well.
+_HEROKU_RUN = frozenset({"-a", "--app", "-r", "--remote", "-s", "--size", "-e", "--env", "--type"})
 _RUNNERS: dict[tuple[str, str], frozenset[str]] = {
     ("uv", "run"): frozenset({"--with", "--python", "-p", "--directory", "--project", "--package", "--env-file",
                               "--extra", "--group", "--index", "--index-url", "--from"}),
@@ -582,6 +583,8 @@ _RUNNERS: dict[tuple[str, str], frozenset[str]] = {
     ("perf", "record"): frozenset({"-o", "-e", "-p", "-t", "-c", "-F", "-C", "-u", "--output", "--event"}),
     ("perf", "stat"): frozenset({"-o", "-e", "-p", "-t", "-r", "-C", "--output", "--event", "--repeat"}),
     ("perf", "trace"): frozenset({"-o", "-e", "-p", "-t", "--output"}),
+    # a PaaS's one-off machine, attached to the app's own database: `heroku run -a x 'python manage.py flush'`
+    ("heroku", "run"): _HEROKU_RUN, ("heroku", "run:detached"): _HEROKU_RUN,
 }
 # package runners: the package's own command runs (`npx rimraf ~` runs rimraf)
 _PACKAGE_RUNNERS: dict[tuple[str, str], frozenset[str]] = {
@@ -740,6 +743,14 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
                 return ("shell", [a.split("=", 1)[1]])
             if a in ("--exec", "-ex") and j + 1 < len(rest):
                 return ("shell", [rest[j + 1]])
+    if prog in ("fly", "flyctl") and "ssh" in rest[:4] and "console" in rest[:5]:
+        # `fly ssh console -C 'rails db:reset'`: the command runs on the app's machine, with its database
+        for j, a in enumerate(rest):
+            if a in ("-C", "--command") and j + 1 < len(rest):
+                return ("shell", [rest[j + 1]])
+            if a.startswith("--command="):
+                return ("shell", [a.split("=", 1)[1]])
+        return None
     if prog == "hyperfine":  # each operand is a command line it runs (and times)
         cmds = _hyperfine_commands(rest)
         return ("shell", ["\n".join(cmds)]) if cmds else None
@@ -766,7 +777,9 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         inner = _after_options(tail, table[key])
         if not inner:
             return None
-        if len(inner) == 1 and " " in inner[0] and prog in ("npx", "npm", "pnpm", "yarn", "bunx", "bun"):
+        while prog == "heroku" and len(inner) > 2 and inner[-2] in ("-a", "--app", "-r", "--remote"):
+            inner = inner[:-2]  # `heroku run 'CMD' -a app`: heroku reads its own options after the command too
+        if len(inner) == 1 and " " in inner[0] and prog in ("npx", "npm", "pnpm", "yarn", "bunx", "bun", "heroku"):
             return ("shell", [inner[0]])  # `yarn exec 'rm -rf ~'`: one string is a command line
         if pkg:
             inner = [_package_bin(inner[0])] + inner[1:]
