@@ -168,3 +168,60 @@ def test_a_run_configuration_running_a_temp_script_through_an_interpreter_is_den
                '<option name="SCRIPT_PATH" value="/tmp/x.sh" /><option name="INTERPRETER_PATH" value="/bin/bash" />'
                '<option name="EXECUTE_SCRIPT_FILE" value="true" /></configuration></component>')
     assert v.decision is Decision.DENY and "persistence.later-exec-hidden-or-tmp" in v.rule_ids, v.rule_ids
+
+
+# ---- git hook managers: simple-git-hooks, husky v4, lint-staged, overcommit ------------------------------
+
+HOOK_MANAGERS = [
+    (f"{PROJ}/package.json", json.dumps({"name": "a", "simple-git-hooks": {"pre-commit": BAD}})),
+    (f"{PROJ}/package.json", json.dumps({"name": "a", "husky": {"hooks": {"pre-push": BAD}}})),
+    (f"{PROJ}/package.json", json.dumps({"name": "a", "lint-staged": {"*.js": ["eslint --fix", BAD]}})),
+    (f"{PROJ}/package.json", json.dumps({"name": "a", "lint-staged": {"*.{ts,tsx}": BAD}})),
+    (f"{PROJ}/.simple-git-hooks.json", json.dumps({"pre-commit": BAD})),
+    (f"{PROJ}/simple-git-hooks.json", json.dumps({"commit-msg": BAD})),
+    (f"{PROJ}/.simple-git-hooks.cjs", f"module.exports = {{\n  'pre-commit': '{BAD}',\n}};\n"),
+    (f"{PROJ}/.huskyrc", json.dumps({"hooks": {"pre-commit": BAD}})),
+    (f"{PROJ}/.huskyrc.js", f"module.exports = {{ hooks: {{ 'post-merge': \"{BAD}\" }} }};\n"),
+    (f"{PROJ}/.lintstagedrc", json.dumps({"*.py": BAD})),
+    (f"{PROJ}/.lintstagedrc", f"'*.py': {BAD}\n"),  # (the YAML form)
+    (f"{PROJ}/.lintstagedrc.yml", f"'*.py':\n  - ruff check --fix\n  - {BAD}\n"),
+    (f"{PROJ}/lint-staged.config.js", f"module.exports = {{\n  '*.js': ['eslint --fix', '{BAD}'],\n}};\n"),
+    (f"{PROJ}/.lintstagedrc.mjs", f"export default {{ '*.ts': () => `{BAD}` }};\n"),
+    (f"{PROJ}/.overcommit.yml", f"PreCommit:\n  X:\n    enabled: true\n    command: ['sh', '-c', '{BAD}']\n"),
+    (f"{PROJ}/.overcommit.yml", f"PrePush:\n  X:\n    enabled: true\n    required_executable: sh\n"
+                                f"    install_command: \"{BAD}\"\n"),
+]
+
+
+@pytest.mark.parametrize("path, content", HOOK_MANAGERS)
+def test_git_hook_manager_configs_are_judged_as_the_commands_git_runs(judge, path, content):
+    v = _write(judge, path, content)
+    assert v.decision is Decision.DENY, (path, v.rule_ids)
+    assert "rce.download-to-shell" in v.rule_ids
+
+
+@pytest.mark.parametrize("path, content", [
+    (f"{PROJ}/package.json", json.dumps({
+        "name": "a", "scripts": {"prepare": "simple-git-hooks"},
+        "simple-git-hooks": {"pre-commit": "npx lint-staged", "preserveUnused": ["commit-msg"]},
+        "husky": {"hooks": {"pre-commit": "lint-staged", "commit-msg": "commitlint -E HUSKY_GIT_PARAMS"}},
+        "lint-staged": {"*.{js,ts}": ["eslint --fix", "prettier --write"], "*.md": "prettier --write"}})),
+    (f"{PROJ}/.simple-git-hooks.json", json.dumps({"pre-commit": "npx lint-staged", "pre-push": "npm test"})),
+    (f"{PROJ}/.lintstagedrc", json.dumps({"*.{js,jsx}": "eslint --cache --fix", "*.css": "stylelint --fix"})),
+    (f"{PROJ}/lint-staged.config.js", "module.exports = {\n  '*.{js,ts}': ['eslint --fix', 'prettier --write'],\n"
+                                      "  '*.md': 'prettier --write',\n};\n"),
+    (f"{PROJ}/.overcommit.yml", "PreCommit:\n  RuboCop:\n    enabled: true\n    command: ['bundle', 'exec', 'rubocop']\n"
+                                "    on_warn: fail\n"),
+])
+def test_everyday_git_hook_manager_configs_stay_quiet(judge, path, content):
+    v = _write(judge, path, content)
+    assert v.decision is Decision.ALLOW, (path, v.rule_ids)
+
+
+def test_hook_manager_readers_read_commands_not_globs_or_hook_names():
+    assert embedded_commands(f"{PROJ}/lint-staged.config.js",
+                             "module.exports = { '*.js': ['eslint --fix'], '*.md': 'prettier --write' };") == [
+        ("string", "eslint --fix"), ("string", "prettier --write")]
+    assert embedded_commands(f"{PROJ}/package.json", json.dumps({"simple-git-hooks": {"pre-commit": "x y"}})) == [
+        ("simple-git-hooks pre-commit", "x y")]
+    assert embedded_commands(f"{PROJ}/src/package.json.txt", json.dumps({"simple-git-hooks": {"pre-commit": "x"}})) == []

@@ -133,6 +133,100 @@ def _lefthook(content: str) -> list[tuple[str, str]]:
     return out
 
 
+_GIT_HOOK_NAME = re.compile(r"(?:pre|post|prepare|applypatch|commit|push|update|reference|sendemail|fsmonitor|"
+                            r"p4)[\w-]*|commit-msg")
+# a JS config's string literal that is no object key (`'*.js': ['eslint --fix', '…']` → the commands)
+_JS_STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`""")
+
+
+def _hook_map(v: object, where: str) -> list[tuple[str, str]]:
+    """{hook name: command} — simple-git-hooks, husky v4's `hooks` (git runs each on that event)."""
+    if not isinstance(v, dict):
+        return []
+    return [(f"{where} {k}", c) for k, c in list(v.items())[:MAX_COMMANDS]
+            if isinstance(c, str) and _GIT_HOOK_NAME.fullmatch(str(k))]
+
+
+def _staged_map(v: object, where: str) -> list[tuple[str, str]]:
+    """lint-staged: {glob: command | [commands]} — each runs on commit with the staged files appended."""
+    out: list[tuple[str, str]] = []
+    if not isinstance(v, dict):
+        return out
+    for k, c in list(v.items())[:MAX_COMMANDS]:
+        for cmd in (c if isinstance(c, list) else [c]):
+            if isinstance(cmd, str):
+                out.append((f"{where} {k}", cmd))
+    return out
+
+
+def _package_hooks(content: str) -> list[tuple[str, str]]:
+    """package.json's git hook managers: `simple-git-hooks`, husky v4's `husky.hooks`, `lint-staged`."""
+    data = _json(content)
+    if not isinstance(data, dict):
+        return []
+    husky = data.get("husky")
+    return (_hook_map(data.get("simple-git-hooks"), "simple-git-hooks")
+            + _hook_map(husky.get("hooks") if isinstance(husky, dict) else None, "husky hooks")
+            + _staged_map(data.get("lint-staged"), "lint-staged"))
+
+
+def _json_or_yaml(content: str) -> object:
+    data = _json(content)
+    if data is None:
+        docs = _yaml(content)
+        data = docs[0] if docs else None
+    return data
+
+
+def _simple_git_hooks(content: str) -> list[tuple[str, str]]:
+    return _hook_map(_json_or_yaml(content), "hook")
+
+
+def _huskyrc(content: str) -> list[tuple[str, str]]:
+    data = _json_or_yaml(content)
+    return _hook_map(data.get("hooks") if isinstance(data, dict) else None, "hook")
+
+
+def _lintstaged(content: str) -> list[tuple[str, str]]:
+    return _staged_map(_json_or_yaml(content), "command")
+
+
+def _js_config(content: str) -> list[tuple[str, str]]:
+    """A JS hook config (lint-staged.config.js, .simple-git-hooks.cjs, .huskyrc.js): its string
+    values — object keys (the globs, the hook names) left out — each read as a command."""
+    out = []
+    for m in _JS_STRING.finditer(content):
+        v = next(g for g in m.groups() if g is not None)
+        if re.match(r"\s*:", content[m.end():m.end() + 64]) or "${" in v:
+            continue  # a key; a template with substitutions (its text is not known)
+        if v.strip() and not ("*" in v and " " not in v.strip()):  # (a glob: the files it applies to)
+            out.append(("string", v))
+        if len(out) >= MAX_COMMANDS:
+            break
+    return out
+
+
+def _overcommit(content: str) -> list[tuple[str, str]]:
+    """overcommit: each hook's `command` (an argv, or a string run as a program) and `install_command`."""
+    out: list[tuple[str, str]] = []
+    stack = list(_yaml(content) or [])
+    budget = 10_000
+    while stack and budget > 0 and len(out) < MAX_COMMANDS:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key in ("command", "install_command"):
+                v = node.get(key)
+                if isinstance(v, str) and v.strip():
+                    out.append((key, v))
+                elif isinstance(v, list) and v and all(isinstance(x, (str, int, float)) for x in v):
+                    out.append((key, " ".join(shlex.quote(str(x)) for x in v)))
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return out
+
+
 # tox's own substitutions, as the paths they stand for (`{homedir}` is the home: `rm -rf {homedir}`)
 _TOX_SUBST = re.compile(r"\{(homedir|toxinidir|toxworkdir|envdir|envtmpdir|envlogdir|envsitepackagesdir|"
                         r"envbindir|envpython|posargs(?::[^}]*)?|env:HOME(?::[^}]*)?|/)\}")
@@ -300,6 +394,19 @@ def _kind(path: str) -> str:
         return "precommit"
     if re.fullmatch(r"\.?lefthook(?:-local)?\.(?:ya?ml|json|jsonc)", base):
         return "lefthook"
+    if base == "package.json":
+        return "package"
+    if re.fullmatch(r"\.?simple-git-hooks(?:\.json)?", base):
+        return "simple-git-hooks"
+    if re.fullmatch(r"\.?simple-git-hooks\.[cm]?js|\.huskyrc\.[cm]?js|husky\.config\.[cm]?js|"
+                    r"\.lintstagedrc\.[cm]?js|lint-staged\.config\.[cm]?[jt]s", base):
+        return "js-hooks"
+    if base in (".huskyrc", ".huskyrc.json", ".huskyrc.yaml", ".huskyrc.yml"):
+        return "huskyrc"
+    if re.fullmatch(r"\.lintstagedrc(?:\.json|\.ya?ml)?", base):
+        return "lint-staged"
+    if base in (".overcommit.yml", ".overcommit.yaml"):
+        return "overcommit"
     if base.endswith(".xml") and ("/.idea/" in f"/{path}" or base.endswith(".run.xml") or (
             "/jetbrains/" in path.lower() and parent == "tools")):
         return "jetbrains"
@@ -311,7 +418,9 @@ def _kind(path: str) -> str:
 
 
 _READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "precommit": _precommit, "tox": _tox,
-            "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook}
+            "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook,
+            "package": _package_hooks, "simple-git-hooks": _simple_git_hooks, "huskyrc": _huskyrc,
+            "lint-staged": _lintstaged, "js-hooks": _js_config, "overcommit": _overcommit}
 
 
 def embedded_commands(path: str, content: str) -> list[tuple[str, str]]:
