@@ -50,6 +50,8 @@ PIPE_PARSE_COST = 8
 MAX_SEGMENT_SCAN = 200_000  # separators the segment pass reads before it gives up (then: at least ask)
 MAX_DECODED = 1024 * 1024
 
+# file names a program opens to read its own standard input (`bash /dev/stdin`, `python3 /dev/fd/0`)
+STDIN_PATHS = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "/proc/thread-self/fd/0"})
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash", "yash",
                     "xonsh", "nu", "elvish", "osh", "ysh"})  # (the last: `-c CMD` and a script on stdin alike)
 _LANGUAGE = ts.Language(tsb.language())
@@ -605,6 +607,11 @@ class _Walker:
                 # `find ~/.config -name config.yaml | xargs sed -i …`, `ls | xargs rm -rf`: what the
                 # producer prints is changed (ls's entries of the cwd: `rm -rf ./*`)
                 self.xargs_on(nxt, (_printed_paths(prev[0]) or [])[:4], _join_via(via, prev[0].argv[0] + " | xargs"))
+            elif prev[0].argv[:1] == ["ls"] and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
+                    and nxt.argv[0].rsplit("/", 1)[-1] in _XARGS_READERS:
+                # `ls ~/.ssh/id_rsa | xargs cat`: ls prints a file operand's own name, which the reader opens
+                files = [p for p in (_printed_paths(prev[0]) or []) if _secret_file_name(p)]
+                self.xargs_on(nxt, files[:4], _join_via(via, "ls | xargs"))
             elif prev[0].output is None and prev[0].argv:
                 # `cat list.txt | xargs rm -rf`: operands only known when the producer runs
                 self.computed_operands(nxt, prev[0].argv[0], via)
@@ -953,6 +960,10 @@ class _Walker:
         if got is None:
             return txt, True
         value, dyn = got
+        if dyn and self.empty_unknown and value and "${" not in value:
+            # `${x:-rm} -rf ~`, `${x:+curl}`: the variable is not set on the line, so the word the line
+            # supplies is what a fresh shell runs (the dynamic-command issue is still reported)
+            return (value if quoted else self.field_split(value)), False
         if value == HOME_MARK or dyn:
             return value, dyn
         return (value if quoted else self.field_split(value)), False
@@ -1016,7 +1027,9 @@ class _Walker:
         local_env: dict[str, str] = {}
         name_node = node.child_by_field_name("name")
         feeders: list[_Draft] = []  # commands whose output becomes this command's arguments or environment
+        namers: list[tuple[list[str], list[_Draft]]] = []  # computed words → the commands computing them
         refs_before = len(self.refs)
+        writes_before = len(self.writes)
         for c in node.named_children:
             if c.type == "variable_assignment":
                 n = c.child_by_field_name("name")
@@ -1041,6 +1054,7 @@ class _Walker:
             if c.type in ("comment",):
                 continue
             before = len(self.drafts)
+            refs_at = len(self.refs)
             vals, dyn = self.word(c, via, depth, sd + 1)
             if len(self.drafts) > before:
                 # `bash <(curl …)`, `curl -d "$(cat ~/.aws/credentials)"`: what those commands print
@@ -1049,6 +1063,13 @@ class _Walker:
                        or d.argv and c.type == "process_substitution"]
                 name_upstream.extend(d.argv[0] for d in fed)
                 feeders += fed
+            if dyn and len(namers) < 16:
+                # a word computed by commands (`$(which node)`, `"$p"` holding one): if the program writes
+                # the file it names, those commands name a written file (see mark_namers)
+                made = [d for d in self.drafts[before:] if d.argv]
+                made += [d for name in self.refs[refs_at:] for d in self.var_drafts.get(name, ())]
+                if made:
+                    namers.append((vals, made[:16]))
             dyn_args = dyn_args or dyn
             argv.extend(vals)
         raw = self.text(node)
@@ -1090,6 +1111,8 @@ class _Walker:
             prog = draft[0].argv[0]
             for f in feeders:
                 f.downstream.append(prog)
+            if namers and len(self.writes) > writes_before:
+                self.mark_namers(namers, self.writes[writes_before:])
             listers = [f for f in feeders if f.argv]
             if prog in effects.DELETERS and len(listers) == 1 and listers[0].output is None:
                 # `rm $(git ls-files)`, `files=$(find ~/x); rm $files`: what the lister prints is deleted
@@ -1813,6 +1836,18 @@ class _Walker:
                 # `git ls-files > /tmp/l; xargs rm < /tmp/l`: the list a lister wrote earlier on the line
                 self.listed_deleted(lister, d, _join_via(via, f"list from {lister[0]}"), d.depth)
 
+    def mark_namers(self, namers: "list[tuple[list[str], list[_Draft]]]", writes: "list[FileWrite]") -> None:
+        """`cp evil "$(command -v git)"`, `install x $(which pip)`, `p=$(type -P node); tee "$p"`: the
+        commands computing a word that names a file the program writes (or its folder) name a written
+        file — as for a redirect's target (file_redirect), ">" is downstream of them."""
+        for vals, made in namers:
+            words = [v.replace(_UNQUOTED_SPLIT, " ").rstrip("/") for v in vals if v]
+            words += [w.partition("=")[2] for w in words if "=" in w]  # `of=$(which gcc)`, `--output=…`
+            if any(w and (fw.path == w or fw.path.startswith(w + "/")) for fw in writes[:64] for w in words):
+                for d in made:
+                    if ">" not in d.downstream:
+                        d.downstream.append(">")
+
     def xargs_on(self, d: _Draft, paths: "list[str]", via: str) -> None:
         """The command xargs/parallel runs, judged once more with `paths` as its operands ({} replaced)."""
         if not paths:
@@ -1867,7 +1902,10 @@ class _Walker:
             # `echo ~/.config/adr/config.yaml | xargs sed -i …`, `ls ~/.ssh/id_* | xargs cat`: the
             # words on stdin are its files
             self.xargs_on(d, _xargs_words(data)[:8], _join_via(via, "xargs"))
-        if prog in SHELLS and _shell_c_arg(args) is None and _first_positional(args) is None:
+        if prog in SHELLS and _shell_c_arg(args) is None and (
+                _first_positional(args) is None or _first_positional(args) in STDIN_PATHS) or \
+                prog in ("source", ".") and args and args[0] in STDIN_PATHS:
+            # `bash /dev/stdin <<< …`, `source /dev/stdin <<EOF`, `sh /proc/self/fd/0`: the text is the script
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
             return
         if prog not in SHELLS and _reads_commands(d):
@@ -1883,7 +1921,7 @@ class _Walker:
             # `python3 -c 'os.system(sys.stdin.read())' <<< 'rm -rf ~'`: the code runs what it reads
             self.nested_shell(data, via, depth, f"stdin of {prog} run", inherit=d)
         if lang is not None and lang != "awk" and inline is None \
-                and _first_positional(args) in (None, "-"):
+                and (_first_positional(args) in (None, "-") or _first_positional(args) in STDIN_PATHS):
             self.script(lang, data, _join_via(via, f"stdin of {prog}"), depth, d)
             return
         if ("xargs" in d.wrappers or "parallel" in d.wrappers) and (prog in SHELLS or prog == "eval"):
@@ -3162,11 +3200,25 @@ def _printed_paths(d: "_Draft") -> "list[str] | None":
         ops = [a for a in d.argv[1:] if not a.startswith("-")]
         if "d" in flags or "--directory" in d.argv:
             return ops or ["."]
-        # a folder's entries print as bare names (relative to the cwd); a glob prints what it matched
-        return [o for o in ops if any(c in o for c in "*?[")] or ["./*"]
+        # a folder's entries print as bare names (relative to the cwd); a glob prints what it matched;
+        # a file prints its own name — and a credential file is a file by its name (`ls ~/.ssh/id_rsa`)
+        return [o for o in ops if any(c in o for c in "*?[") or _secret_file_name(o)] or ["./*"]
     if d.output is not None:
         return [w for w in d.output.split() if w][:64]
     return None
+
+
+# names that are files wherever they are found: keys, credential and token files (engine/outflow.py SECRET_GLOBS)
+_SECRET_FILE = re.compile(r"(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|credentials(?:\.json)?|\.npmrc|\.netrc|\.pypirc|"
+                          r"\.git-credentials|\.vault-token|\.pgpass|\.env(?:\.[\w.-]+)?|g?shadow|"
+                          r"[^/]+\.(?:pem|key|p12|pfx)|service-account[^/]*\.json)")
+_NOT_SECRET_FILE = re.compile(r"\.(?:pub|example|sample|template|dist)$")
+
+
+def _secret_file_name(path: str) -> bool:
+    """Does this operand name a credential file by its base name (`~/.ssh/id_rsa`, `~/.aws/credentials`)?"""
+    base = path.rsplit("/", 1)[-1]
+    return bool(base) and _SECRET_FILE.fullmatch(base) is not None and not _NOT_SECRET_FILE.search(base)
 
 
 # programs that change the files they are given in place (their metadata, content or name)

@@ -23,7 +23,7 @@ import tree_sitter_bash as tsb
 
 from adr.shell import interpreters
 from adr.shell.model import ParsedShell, SimpleCommand
-from adr.shell.parse import FILE_READERS as _READERS, SHELLS
+from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
 
 MAX_RUNS = 64  # Run values from one command line
 MAX_MAKE_TARGETS = 64  # targets followed through prerequisites
@@ -234,6 +234,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if prog in SHELLS:
         return _shell_runs(c, here, home)
     if prog in ("source", "."):
+        if args and c.stdin_text is not None and args[0] in STDIN_PATHS:
+            return []  # `source /dev/stdin <<< …`: the shell layer judged that text as the script
         if args:
             path = resolve(args[0], here, home)
             if path:
