@@ -717,6 +717,84 @@ def _dashdash_command(prog: str, sub: str, rest: "list[str]") -> "tuple[str, lis
     return ("argv", inner)
 
 
+# PaaS one-off machines and app containers: the command runs next to the app, with its database and
+# secrets (`dokku run APP CMD`, `cf ssh APP -c CMD`, `kamal app exec CMD`, `platform ssh CMD`,
+# `eb ssh -c CMD`); `railway run CMD` runs it here with production's environment.
+# (program, subcommand words) → (options taking a value, operands before the command — -1: the command
+# only comes by one of the command options —, options whose value is the command line, whether the
+# words are joined into one line by a remote shell)
+_PLATFORM_SSH = (frozenset({"-p", "--project", "-e", "--environment", "-A", "--app", "--worker", "-I", "--instance",
+                            "--host", "-i", "--identity-file"}), 0, frozenset(), True)
+_KAMAL_VALUED = frozenset({"-r", "--roles", "-h", "--hosts", "-d", "--destination", "-c", "--config-file", "-e",
+                           "--env", "--version", "--skip-hooks"})
+_DOKKU_RUN = (frozenset({"-e", "--env", "--label", "--app"}), 1, frozenset(), True)
+_FLY_SSH = (frozenset({"-a", "--app", "-c", "--config", "-r", "--region", "-u", "--user", "--machine", "-s",
+                       "--process-group", "--address", "-o", "--org"}), -1, frozenset({"-C", "--command"}), True)
+_ONE_OFF: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], int, frozenset[str], bool]] = {
+    ("fly", ("ssh", "console")): _FLY_SSH, ("flyctl", ("ssh", "console")): _FLY_SSH,
+    ("fly", ("machine", "exec")): (frozenset({"-a", "--app", "-c", "--config", "--timeout"}), 1, frozenset(), True),
+    ("fly", ("machines", "exec")): (frozenset({"-a", "--app", "-c", "--config", "--timeout"}), 1, frozenset(), True),
+    ("dokku", ("run",)): _DOKKU_RUN, ("dokku", ("run:detached",)): _DOKKU_RUN,
+    ("dokku", ("enter",)): (frozenset({"--container-id"}), 2, frozenset(), True),  # dokku enter APP PROCESS CMD
+    ("cf", ("ssh",)): (frozenset({"-i", "--app-instance-index", "--process", "-L"}), -1, frozenset({"-c", "--command"}),
+                       True),
+    ("kamal", ("app", "exec")): (_KAMAL_VALUED, 0, frozenset(), True),
+    ("kamal", ("accessory", "exec")): (_KAMAL_VALUED, 1, frozenset(), True),  # kamal accessory exec NAME CMD
+    ("railway", ("run",)): (frozenset({"-s", "--service", "-e", "--environment"}), 0, frozenset(), False),
+    ("platform", ("ssh",)): _PLATFORM_SSH, ("platform", ("environment:ssh",)): _PLATFORM_SSH,
+    ("upsun", ("ssh",)): _PLATFORM_SSH, ("upsun", ("environment:ssh",)): _PLATFORM_SSH,
+    ("eb", ("ssh",)): (frozenset({"-n", "--number", "-i", "--instance", "-e", "--custom", "--profile", "--region",
+                                  "--timeout"}), -1, frozenset({"-c", "--command"}), True),
+    ("scalingo", ("run",)): (frozenset({"-a", "--app", "-r", "--region", "-e", "--env", "-s", "--size", "-f", "--file",
+                                        "--type"}), 0, frozenset(), True),
+}
+_ONE_OFF_PROGS = frozenset(p for p, _ in _ONE_OFF)
+
+
+def _one_off_command(prog: str, rest: "list[str]") -> "tuple[str, list[str]] | None | bool":
+    """The command a PaaS's one-off machine or app container runs (None: none given, as in an
+    interactive `cf ssh APP`); False when `rest` is not one of _ONE_OFF's subcommands. The tool's own
+    options may come before the subcommand (`fly -a app ssh console -C CMD`)."""
+    for k, a in enumerate(rest[:6]):
+        for (p, words), spec in _ONE_OFF.items():
+            if p == prog and a == words[0] and tuple(rest[k:k + len(words)]) == words:
+                app = prog == "dokku" and any(x == "--app" or x.startswith("--app=") for x in rest[:k])
+                return _one_off_spec(prog, rest[k + len(words):], spec, app)
+        if a == "--" or not (a.startswith("-") or k > 0 and rest[k - 1].startswith("-") and "=" not in rest[k - 1]):
+            return False
+    return False
+
+
+def _one_off_spec(prog: str, tail: "list[str]",
+                  spec: "tuple[frozenset[str], int, frozenset[str], bool]",
+                  app: bool = False) -> "tuple[str, list[str]] | None":
+    valued, lead, command_opts, joins = spec
+    own = tail[:tail.index("--")] if "--" in tail else tail
+    for j, a in enumerate(own):
+        if a in command_opts and j + 1 < len(own):
+            return ("shell", [own[j + 1]])
+        if a.startswith("--") and a.split("=", 1)[0] in command_opts and "=" in a:
+            return ("shell", [a.split("=", 1)[1]])
+    if lead < 0:
+        return None
+    if app or prog == "dokku" and any(a == "--app" or a.startswith("--app=") for a in own):
+        lead = max(0, lead - 1)  # `dokku run --app APP CMD`: the app named by option
+    if "--" in tail:
+        head = _after_options(own, valued)
+        inner = tail[tail.index("--") + 1:]
+        if len(head) < lead:
+            return None
+    else:
+        inner = _after_options(tail, valued)[lead:]
+    while len(inner) > 2 and " " in inner[0] and inner[-2] in valued:
+        inner = inner[:-2]  # `railway run 'CMD' -s api`: the tool reads its own options after the command too
+    if not inner:
+        return None
+    if len(inner) == 1 and " " in inner[0] or joins:
+        return ("shell", [" ".join(inner)])  # a remote shell reads the words as one command line
+    return ("argv", inner)
+
+
 def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]] | None":
     """("argv", argv) or ("shell", [command line]) of the command a runner starts for you:
     `uv run X`, `poetry run X`, `conda run -n env X`, `npx PKG args` (PKG's command), `nix-shell --run
@@ -743,14 +821,10 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
                 return ("shell", [a.split("=", 1)[1]])
             if a in ("--exec", "-ex") and j + 1 < len(rest):
                 return ("shell", [rest[j + 1]])
-    if prog in ("fly", "flyctl") and "ssh" in rest[:4] and "console" in rest[:5]:
-        # `fly ssh console -C 'rails db:reset'`: the command runs on the app's machine, with its database
-        for j, a in enumerate(rest):
-            if a in ("-C", "--command") and j + 1 < len(rest):
-                return ("shell", [rest[j + 1]])
-            if a.startswith("--command="):
-                return ("shell", [a.split("=", 1)[1]])
-        return None
+    if prog in _ONE_OFF_PROGS:
+        found = _one_off_command(prog, rest)
+        if found is not False:
+            return found
     if prog == "hyperfine":  # each operand is a command line it runs (and times)
         cmds = _hyperfine_commands(rest)
         return ("shell", ["\n".join(cmds)]) if cmds else None
