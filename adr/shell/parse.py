@@ -1281,7 +1281,8 @@ class _Walker:
         """Program-specific layers: sh -c, eval, source, interpreters, find -exec, literal output."""
         prog = d.argv[0]
         args = d.argv[1:]
-        if prog in _SQL_FILE_OPTIONS and d.stdin_text is None:
+        if prog in _SQL_FILE_OPTIONS and d.stdin_text is None and (
+                prog != "wrangler" or "d1" in args[:6] and "execute" in args[:8]):
             # `psql -f <(echo 'DROP TABLE x')`, `echo … > q.sql; psql -f q.sql`: the statements the line shows
             opts = _SQL_FILE_OPTIONS[prog]
             f = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in opts), None) or \
@@ -1902,6 +1903,11 @@ class _Walker:
             # `echo ~/.config/adr/config.yaml | xargs sed -i …`, `ls ~/.ssh/id_* | xargs cat`: the
             # words on stdin are its files
             self.xargs_on(d, _xargs_words(data)[:8], _join_via(via, "xargs"))
+        elif ("xargs" in d.wrappers or "parallel" in d.wrappers) and prog not in SHELLS and prog != "eval" \
+                and len(data) <= 4096:
+            # `printf 'rb s3://b --force' | xargs aws s3`: the words on stdin complete the command line —
+            # its subcommand, verb and operands may all arrive that way
+            self.xargs_on(d, _xargs_words(data)[:32], _join_via(via, "xargs"))
         if prog in SHELLS and _shell_c_arg(args) is None and (
                 _first_positional(args) is None or _first_positional(args) in STDIN_PATHS) or \
                 prog in ("source", ".") and args and args[0] in STDIN_PATHS:
@@ -3486,7 +3492,11 @@ def _while_of(node: "ts.Node") -> "ts.Node | None":
 _SQL_FILE_OPTIONS = {p: ("-f", "--file") for p in ("psql", "pgcli", "psql16", "vsql", "usql", "cockroach")} | {
     "sqlcmd": ("-i", "--input-file"), "clickhouse-client": ("--queries-file",), "clickhouse": ("--queries-file",),
     "mysqlsh": ("-f", "--file"), "snowsql": ("-f", "--filename"), "trino": ("-f", "--file"), "beeline": ("-f",),
-    "mongosh": ("-f", "--file"), "mongo": ("-f", "--file")}
+    "mongosh": ("-f", "--file"), "mongo": ("-f", "--file"), "duckdb": ("-f",), "sqlite3": ("-init",),
+    "sqlite": ("-init",), "cqlsh": ("-f", "--file"), "hive": ("-f",), "spark-sql": ("-f",),
+    "impala-shell": ("-f", "--query_file"), "clickhouse-local": ("--queries-file",),
+    # `wrangler d1 execute DB --file=drop.sql` (only that subcommand: adr/engine/sqltext.py reads its statements)
+    "wrangler": ("--file",)}
 
 
 def _curl_config_args(text: str) -> "list[str]":
