@@ -233,9 +233,13 @@ class _Walk:
             self.containers(parsed, cwd, depth, note)
         self.reads_sent(parsed, text, cwd, depth, note)
         self.curl_configs(parsed, cwd, depth, note)
+        if "git" in text and ("commit" in text or "push" in text):
+            self.published(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if not runs:
             return
+        if self.memory is not None:
+            self.cloned(runs, cwd, depth, note)
         if depth >= self.limits.depth:
             self.bound(f"runs nested deeper than {self.limits.depth} levels were not followed", runs[0].how, note)
             return
@@ -327,6 +331,77 @@ class _Walk:
                          lambda m: swaps[m.group(0)], text[:MAX_SOURCE])
         if swapped != text:
             self.judge(swapped, cwd, depth + 1, said, follow=False)
+
+    def published(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
+        """`git commit` / `git push` of a secret an earlier call staged — the human allowed the `git add`,
+        it was staged under another name, or by a command adr could not read: the files the index adds
+        against HEAD (a commit) and the commits no remote holds yet (a push) are judged as `git add` of
+        them, and a file an earlier call copied from a secret as `git add` of that secret."""
+        from adr.daemon import gitstate as G
+        here = cwd
+        asks: dict[tuple[str, str], list[str]] = {}
+        for c in parsed.commands[:64]:
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, self.home)
+                continue
+            if c.program != "git" or not c.args:
+                continue
+            where, sub, rest = G.git_subcommand(c.args, here)
+            if sub == "commit" and not {"--dry-run", "-h"} & set(rest):
+                asks.setdefault((where, "commit"), [])
+            elif sub == "push" and not {"--dry-run", "-n", "-d", "--delete", "-h"} & set(rest):
+                asks.setdefault((where, "push"), []).extend(G.push_revisions(rest))
+        for (where, kind), revs in list(asks.items())[:4]:
+            top = G.work_tree(where)
+            if not top or ("published", top, kind) in self.seen:
+                continue
+            self.seen.add(("published", top, kind))
+            try:
+                names = G.staged_names(top) if kind == "commit" else G.unpushed_names(top, revs)
+            except G.GitTimeout as e:
+                self.bound(f"which files the {kind} publishes is not known: {e}", f"git {kind}", note)
+                continue
+            if not names:
+                continue
+            what = "the index holds (staged against HEAD)" if kind == "commit" else \
+                "the commits not on any remote add or change"
+            paths = [posixpath.join(top, n) for n in names]
+            self.judge("git add -- " + " ".join(_arg_word(p) for p in paths), top, depth + 1,
+                       _note(note, f"`git {kind}` publishes what {what}"), follow=False)
+            for p in paths:  # a copy of a secret staged under another name
+                w = self.recall(p)
+                if w is not None and w.producer.startswith("cat ") and "|" not in w.producer:
+                    self.judge("git add " + w.producer[4:], w.producer_cwd or top, depth + 1,
+                               _note(note, f"`git {kind}` publishes {p}, {w.origin(self.session)} by "
+                                           f"`{w.producer[:120]}`"), follow=False)
+
+    def cloned(self, runs: list, cwd: str, depth: int, note: str) -> None:
+        """A repository an earlier call cloned (`git clone URL d`), and this line runs its code (`cd d &&
+        ./install.sh`, `bash d/setup.sh`, `make -C d install`, `pip install ./d`): judged as the one-liner
+        `git clone URL d && cd … && RUN` — its installer asks as it would on one line."""
+        if not self.memory.has_clones():
+            return
+        for run in runs[:16]:
+            if run.kind == R.FUNCTION:
+                continue
+            where = run.cwd or cwd
+            cands = list(run.paths[:4]) + [where]
+            for word in run.how.split()[1:16]:
+                if not word.startswith("-") and "$" not in word:
+                    cands.append(R.resolve(word, where, self.home))
+            hit = None
+            for p in cands:
+                hit = self.memory.cloned(p) if p else None
+                if hit is not None:
+                    break
+            if hit is None or ("cloned", hit.path, run.how, where) in self.seen:
+                continue
+            self.seen.add(("cloned", hit.path, run.how, where))
+            line = (f"git clone {_arg_word(hit.url)} {_arg_word(hit.path)} && cd {_arg_word(where)} && "
+                    f"{run.how}")
+            self.judge(line, where, depth + 1,
+                       _note(note, f"runs code of {hit.path} ({hit.origin(self.session)}) via `{run.how}`"),
+                       follow=False)
 
     def staged_copies(self, c: Any, here: str, depth: int, note: str) -> None:
         """`git add notes.txt` where an earlier call made notes.txt a copy of `.env`: judged as `git add`

@@ -10,11 +10,17 @@ Conservative: "" (unknown, so the push is judged as if it could go anywhere) unl
 branch plainly and nothing in the repository's config sends that branch somewhere else — an
 upstream of another name (`branch.X.merge`), a remote push refspec (`remote.*.push`) or an
 `include` that could say either. No git process is run: a few small files are read, bounded.
+
+The one exception (`published_names`): a line that commits or pushes asks git, once, with a short
+timeout, which files the commit or the push would publish — index against HEAD (`diff --cached`), and
+the commits no remote-tracking ref holds (`log --not --remotes`). Neither reads the work tree (no
+clean/smudge filter, no fsmonitor runs), and options that run programs are turned off.
 """
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 
 from adr.engine.gitwords import leading_cd, url_host
 
@@ -130,3 +136,114 @@ def git_cwd(command: str, cwd: str, home: str) -> str:
     if d == "~" or d.startswith("~/"):
         d = (home or os.path.expanduser("~")) + d[1:]
     return os.path.normpath(os.path.join(cwd, d))
+
+
+# ---- what a commit or a push publishes (runs git: only for a line that commits or pushes) ------------
+
+GIT_TIMEOUT = 1.5  # seconds for each git process
+MAX_NAMES = 256  # file names kept per question
+MAX_COMMITS = 64  # commits ahead of the remotes looked at
+_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
+_PUSH_VALUED = frozenset({"--repo", "-o", "--push-option", "--receive-pack", "--exec"})
+_REV = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_./@{}^~-]*$")
+# options that make git run a program, turned off for the processes adr runs in an agent's repository
+_SAFE = ("-c", "core.fsmonitor=false", "-c", "protocol.allow=never", "-c", "log.showSignature=false",
+         "-c", "core.quotePath=false", "--no-pager")
+
+
+class GitTimeout(Exception):
+    """git did not answer in time: what the line publishes is not known."""
+
+
+def git_subcommand(args: "tuple[str, ...] | list[str]", cwd: str) -> "tuple[str, str, list[str]]":
+    """(the directory git runs in after `-C`, the subcommand, its arguments) for `git ARGS`."""
+    i, here = 0, cwd
+    while i < len(args):
+        a = args[i]
+        if a in _GLOBAL_VALUED:
+            if a == "-C" and i + 1 < len(args):
+                here = os.path.normpath(os.path.join(here, args[i + 1]))
+            i += 2
+            continue
+        if a.startswith("-"):
+            i += 1
+            continue
+        return here, a, list(args[i + 1:])
+    return here, "", []
+
+
+def push_revisions(args: "list[str]") -> "list[str]":
+    """The local revisions `git push ARGS` sends (HEAD when no refspec names one)."""
+    revs: list[str] = []
+    pos: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a in _PUSH_VALUED:
+            skip = True
+        elif a in ("--all", "--branches", "--mirror"):
+            revs.append("--branches")
+        elif a == "--tags":
+            revs.append("--tags")
+        elif not a.startswith("-"):
+            pos.append(a)
+    for spec in pos[1:]:
+        src = spec.lstrip("+").split(":", 1)[0]
+        if src and _REV.match(src):
+            revs.append(src)
+    return list(dict.fromkeys(revs)) or ["HEAD"]
+
+
+def work_tree(cwd: str) -> str:
+    """The top of the work tree around cwd ("" when none)."""
+    d = os.path.abspath(cwd or "/")
+    for _ in range(MAX_UP):
+        if os.path.lexists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return ""
+        d = parent
+    return ""
+
+
+def _git_env() -> "dict[str, str]":
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_OPTIONAL_LOCKS="0", LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1",
+               GIT_NO_LAZY_FETCH="1")  # a partial clone never fetches on adr's behalf
+    return env
+
+
+def _git_names(top: str, args: "list[str]", timeout: float) -> "list[str]":
+    """NUL-separated file names git prints (top-relative), [] when git fails (not a repository, no
+    HEAD, git missing); GitTimeout when it does not answer in time."""
+    try:
+        r = subprocess.run(["git", *_SAFE, "-C", top, *args], capture_output=True, timeout=timeout,
+                           env=_git_env(), stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise GitTimeout(f"git {args[0]} did not answer within {timeout:g} s") from None
+    except OSError:
+        return []
+    if r.returncode != 0:
+        return []
+    names = [n for n in r.stdout[:4 * 1024 * 1024].decode("utf-8", "surrogateescape").split("\0")
+             if n and "\n" not in n]
+    return list(dict.fromkeys(names))[:MAX_NAMES]
+
+
+def staged_names(top: str, timeout: float = GIT_TIMEOUT) -> "list[str]":
+    """Files the next commit adds or changes: the index against HEAD (the work tree is not read)."""
+    return _git_names(top, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=AM",
+                            "--no-ext-diff", "--no-textconv"], timeout)
+
+
+def unpushed_names(top: str, revs: "list[str]", timeout: float = GIT_TIMEOUT) -> "list[str]":
+    """Files added or changed by the commits of `revs` that no remote-tracking ref holds yet."""
+    revs = [r for r in revs if r in ("--branches", "--tags") or _REV.match(r)]
+    if not revs:
+        return []
+    return _git_names(top, ["log", "--format=", "--name-only", "-z", "--no-renames", "--diff-filter=AM",
+                            "--no-ext-diff", "--no-textconv", "-n", str(MAX_COMMITS), *revs, "--not",
+                            "--remotes", "--"], timeout)

@@ -28,7 +28,7 @@ from adr.actions import Action, ActionKind, Decision, Verdict
 from adr.component import Component, Decided
 from adr.shell import runs as R
 from adr.shell.parse import ContainerLaunch, container_launch, files_made_by, inputs_of, parse as parse_shell, parse_remembered
-from adr.supply.downloads import downloads_of
+from adr.supply.downloads import clones_of, downloads_of
 
 log = logging.getLogger("adr.daemon")
 
@@ -39,6 +39,7 @@ MAX_SESSIONS = 256  # shell sessions whose functions/aliases are kept
 MAX_DEFINITIONS = 256  # per session
 MAX_DEFINITION_BYTES = 64 * 1024
 MAX_SOURCED_BYTES = 256 * 1024
+MAX_CLONES = 256  # repositories cloned into a folder (git clone, gh repo clone, degit …)
 MAX_CONTAINERS = 256  # named containers whose bind mounts are kept  # a file `source`d in a persistent shell, read for its functions
 SETTLE_TIMEOUT = 1.0  # seconds a decision waits for the previous decisions' records
 _MOVERS = frozenset({"cp", "mv", "install", "ln", "rsync", "ditto"})
@@ -94,6 +95,7 @@ class Memory:
         self._lock = threading.Lock()
         self._projects: "OrderedDict[str, str]" = OrderedDict()
         self._containers: "OrderedDict[str, ContainerLaunch]" = OrderedDict()
+        self._clones: "OrderedDict[str, Written]" = OrderedDict()
         self.evicted = 0
         self.recorded = 0
         self._pending = 0  # remember() calls queued by the daemon and not yet done
@@ -135,6 +137,7 @@ class Memory:
 
     def forget(self, path: str) -> None:
         with self._lock:
+            self._clones.pop(path, None)
             old = self._files.pop(path, None)
             if old is not None:
                 self._bytes -= old.size
@@ -145,6 +148,45 @@ class Memory:
             if w is not None:
                 self._files.move_to_end(path)
             return w
+
+    # ---- folders a repository was cloned into ------------------------------------------------------------
+
+    def record_clone(self, w: Written) -> None:
+        with self._lock:
+            self._clones.pop(w.path, None)
+            self._clones[w.path] = w
+            while len(self._clones) > MAX_CLONES:
+                self._clones.popitem(last=False)
+
+    def has_clones(self) -> bool:
+        return bool(self._clones)
+
+    def cloned(self, path: str) -> "Written | None":
+        """The clone whose folder holds `path` (or is it), else None."""
+        if not self._clones or not path.startswith("/"):
+            return None
+        d = posixpath.normpath(path)
+        with self._lock:
+            for _ in range(64):
+                w = self._clones.get(d)
+                if w is not None:
+                    return w
+                parent = posixpath.dirname(d)
+                if parent == d:
+                    return None
+                d = parent
+        return None
+
+    def _remember_clones(self, parsed: Any, base: Written, cwd: str, home: str) -> None:
+        """`git clone URL d` (gh repo clone, git submodule add, degit, svn checkout, hg clone): d holds
+        code from URL, in the directory the line had reached when it cloned."""
+        here = cwd
+        for c in parsed.commands[:64]:
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, home)
+                continue
+            for path, url, how in clones_of(c.program, c.args, here):
+                self.record_clone(replace(base, path=posixpath.normpath(path), url=url, by=how))
 
     def container(self, name: str) -> "ContainerLaunch | None":
         """The mounts of a named container an earlier call started or created (`docker run -d --name`)."""
@@ -210,6 +252,7 @@ class Memory:
             if k is ActionKind.EXEC and action.command:
                 parsed = parse_remembered(action.command)
                 self._remember_made(parsed, base, self._dirs(parsed, cwd, home), home)
+                self._remember_clones(parsed, base, cwd, home)
                 for c in parsed.commands[:64]:
                     launch = container_launch(c.program, c.args) if c.program in ("docker", "podman", "nerdctl") else None
                     if launch is not None:
@@ -245,6 +288,7 @@ class Memory:
                                         producer=kept.producer if kept else "",
                                         producer_cwd=kept.producer_cwd if kept else ""))
         self._remember_made(parsed, base, dirs, home)
+        self._remember_clones(parsed, base, cwd, home)
         for c in parsed.commands:
             if c.program in ("curl", "wget"):
                 for d in dirs:

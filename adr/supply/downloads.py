@@ -125,6 +125,99 @@ def downloads_of(argv: Sequence[str], cwd: str = "", redirects: Iterable[Any] = 
     return out
 
 
+_CLONE_VALUED = frozenset({"-b", "--branch", "-o", "--origin", "--depth", "-c", "--config", "--reference",
+                           "--reference-if-able", "--separate-git-dir", "-j", "--jobs", "--filter", "-u",
+                           "--upload-pack", "--template", "--shallow-since", "--shallow-exclude", "--server-option",
+                           "--bundle-uri", "--name", "-r", "--revision", "--username", "--password", "--depth",
+                           "--config-dir", "-e", "--ssh", "--remotecmd", "--mode"})
+
+
+def _remote(url: str) -> bool:
+    if "://" in url:
+        return not url.lower().startswith("file://")
+    head = url.split("/", 1)[0]
+    return ":" in head and len(head.split(":", 1)[0]) > 1  # user@host:path (not C:\)
+
+
+def _repo_basename(url: str) -> str:
+    u = url.split("#", 1)[0].rstrip("/")
+    if u.endswith("/.git"):
+        u = u[:-5]
+    b = u.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return b[:-4] if b.endswith(".git") else b
+
+
+def _positionals(args: Sequence[str], valued: frozenset = _CLONE_VALUED) -> list[str]:
+    out: list[str] = []
+    it = iter(args)
+    for a in it:
+        if a == "--":
+            out.extend(it)
+            break
+        if a in valued:
+            next(it, None)
+        elif not a.startswith("-"):
+            out.append(a)
+    return out
+
+
+def clones_of(program: str, args: Sequence[str], cwd: str = "") -> list[tuple[str, str, str]]:
+    """(absolute folder, source URL, how) for each repository this command fetches into a folder:
+    git clone, git submodule add, gh repo clone, degit / tiged (also through npx), svn checkout, hg clone."""
+    prog = os.path.basename(program)
+    args = list(args)
+    here = cwd
+    how = prog
+    if prog == "git":
+        i = 0
+        while i < len(args) and args[i].startswith("-"):
+            if args[i] in ("-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"):
+                if args[i] == "-C" and i + 1 < len(args):
+                    here = _join(here, args[i + 1])
+                i += 2
+            else:
+                i += 1
+        args = args[i:]
+        if args[:1] == ["clone"]:
+            args, how = args[1:], "git clone"
+        elif args[:2] == ["submodule", "add"]:
+            args, how = args[2:], "git submodule add"
+        else:
+            return []
+    elif prog == "gh" and args[:2] == ["repo", "clone"]:
+        rest = args[2:]
+        pos = _positionals(rest[:rest.index("--")] if "--" in rest else rest)  # after --: git's flags
+        if not pos:
+            return []
+        repo = pos[0]
+        url = repo if _remote(repo) else "https://github.com/" + repo
+        return [(_join(here, pos[1] if len(pos) > 1 else _repo_basename(repo)), url, "gh repo clone")]
+    elif prog in ("npx", "pnpx", "bunx") or (prog in ("pnpm", "yarn", "bun") and args[:1] == ["dlx"]):
+        rest = args[1:] if args[:1] == ["dlx"] else args
+        rest = [a for a in rest if a not in ("-y", "--yes", "-q", "--quiet")]
+        if not rest or rest[0].split("@", 1)[0] not in ("degit", "tiged"):
+            return []
+        return clones_of(rest[0].split("@", 1)[0], rest[1:], cwd)
+    elif prog in ("degit", "tiged"):
+        pos = _positionals(args)
+        if not pos:
+            return []
+        src = pos[0]
+        url = src if _remote(src) else "https://github.com/" + src.removeprefix("github:").split("#", 1)[0]
+        return [(_join(here, pos[1] if len(pos) > 1 else "."), url, prog)]
+    elif prog == "svn" and args[:1] and args[0] in ("checkout", "co", "export"):
+        args, how = args[1:], "svn " + args[0]
+    elif prog == "hg" and args[:1] == ["clone"]:
+        args, how = args[1:], "hg clone"
+    else:
+        return []
+    pos = _positionals(args)
+    if not pos or not _remote(pos[0]):
+        return []
+    dest = pos[1] if len(pos) > 1 else _repo_basename(pos[0])
+    return [(_join(here, dest), pos[0], how)] if dest else []
+
+
 def _targets_of(argv: Sequence[str], cwd: str) -> list[str]:
     """Paths a command would execute, source or make executable."""
     if not argv:
