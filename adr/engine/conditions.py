@@ -615,6 +615,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "path": _c_globs("paths", multi=True),  # paths named in the code's string literals
         "signals_adr": _c_bool("signals_adr"),
         "secret_to_other_host": _c_bool("secret_to_other_host"),
+        # a run call is handed text the code decoded (adr/engine/decodeflow.py)
+        "runs_decoded": _c_bool("runs_decoded"),
     },
     "shell": {
         "issue": _c_names_any("issues"),

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING
 
+from adr.engine.decodeflow import runs_decoded
 from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
 from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS
@@ -824,6 +825,11 @@ class ScriptSubject:
     def secret_to_other_host(self) -> bool:
         """The code reads a service's secret variable and calls a URL of another host."""
         return code_sends_foreign(self.code) is not None
+
+    @lazy
+    def runs_decoded(self) -> bool:
+        """A run call (execSync(c), system($c), os.system(c), exec(c) …) is handed decoded text."""
+        return runs_decoded(self.code)
 
     @lazy
     def signals_adr(self) -> bool:
