@@ -53,11 +53,17 @@ def test_a_default_expansion_runs_its_default(judge, cmd):
     assert _verdict(judge, cmd).decision is Decision.DENY, cmd
 
 
-@pytest.mark.parametrize("cmd", ["${EDITOR:-vim} file", "${PYTHON:-python3} -m pytest", "${CC:-gcc} -o app main.c"])
-def test_a_default_program_that_is_harmless_is_asked_as_before(judge, cmd):
+@pytest.mark.parametrize("cmd", ["${EDITOR:-vim} file", "${PYTHON:-python3} -m pytest", "${CC:-gcc} -o app main.c",
+                                 '"${EDITOR-vi}" notes.md'])
+def test_a_whole_name_with_a_harmless_default_is_quiet(judge, cmd):
+    # the user's own variable or its default, and the default is judged: nothing pieced together
+    assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", ["${x:-cu}rl -V", "cu${x:-}rl -V", "${x:+vim} file", "${A:-vi}${B:-m} file"])
+def test_a_name_pieced_together_from_variables_still_asks(judge, cmd):
     v = _verdict(judge, cmd)
-    assert v.decision is Decision.ASK and v.rule_ids == ("shell.dynamic-command",) or \
-        v.rule_ids == ["shell.dynamic-command"], (cmd, v.rule_ids)
+    assert v.decision is not Decision.ALLOW and "shell.dynamic-command" in v.rule_ids, (cmd, v.rule_ids)
 
 
 # ---- a script on stdin: the text is the script ---------------------------------------------------------

@@ -36,6 +36,8 @@ MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-
 MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
 _VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# a program name that is one variable with a plain default: `${EDITOR:-vim}`, "${PYTHON-python3}"
+_DEFAULT_NAME = re.compile(r'"?\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][\w./+-]+\}"?')
 MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
 MAX_ASSIGNED_VALUE = 4096
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
@@ -1087,8 +1089,11 @@ class _Walker:
                 self.empty_unknown = False
             guess = alt[0] if len(alt) == 1 else ""
             if guess and re.fullmatch(r"[\w./+-]+", guess) and not alt_dyn:
-                self.issue("dynamic-command", f"program name depends on unset variables: {raw_name(self, name_node)}",
-                           via)
+                # `${EDITOR:-vim} f`: the whole name is one variable with a plain default — the
+                # user's own choice or the default, which is judged (no name pieced together)
+                if not _DEFAULT_NAME.fullmatch(self.text(name_node)):
+                    self.issue("dynamic-command", f"program name depends on unset variables: {raw_name(self, name_node)}",
+                               via)
                 name_vals, dynamic_name = [guess], False
             else:
                 # keep the computed name as written; it names no program we can look up
