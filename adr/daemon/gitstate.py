@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 
+from adr import sysprog
 from adr.engine.gitwords import leading_cd, url_host
 
 MAX_UP = 32  # directories walked up looking for .git
@@ -209,19 +210,12 @@ def work_tree(cwd: str) -> str:
     return ""
 
 
-def _git_env() -> "dict[str, str]":
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_OPTIONAL_LOCKS="0", LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1",
-               GIT_NO_LAZY_FETCH="1")  # a partial clone never fetches on adr's behalf
-    return env
-
-
 def _git_names(top: str, args: "list[str]", timeout: float) -> "list[str]":
     """NUL-separated file names git prints (top-relative), [] when git fails (not a repository, no
     HEAD, git missing); GitTimeout when it does not answer in time."""
     try:
-        r = subprocess.run(["git", *_SAFE, "-C", top, *args], capture_output=True, timeout=timeout,
-                           env=_git_env(), stdin=subprocess.DEVNULL)
+        r = subprocess.run([sysprog.require("git"), *_SAFE, "-C", top, *args], capture_output=True,
+                           timeout=timeout, env=sysprog.git_env(), stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise GitTimeout(f"git {args[0]} did not answer within {timeout:g} s") from None
     except OSError:

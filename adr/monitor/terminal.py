@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from typing import Callable, Mapping
+
+from adr import sysprog
 
 _PROC = "/proc"
 PTS_MAJORS = range(136, 144)  # Unix98 pty slaves
@@ -242,7 +243,7 @@ class TerminalWalls:
         where = f"tmux (server pid {server.pid})"
         if depth >= MULTIPLEXER_DEPTH:
             return f"it runs in {where} nested too deeply to tell who is at the keyboard"
-        binary, sock = shutil.which("tmux"), listening_socket(server.pid)
+        binary, sock = sysprog.find("tmux"), listening_socket(server.pid)
         if not binary or not sock:
             return f"it runs in {where}, which cannot be asked who is attached"
         panes = _run([binary, "-S", sock, "list-panes", "-a", "-F",
@@ -269,7 +270,7 @@ class TerminalWalls:
         where = f"screen (pid {server.pid})"
         if depth >= MULTIPLEXER_DEPTH:
             return f"it runs in {where} nested too deeply to tell who is at the keyboard"
-        binary = shutil.which("screen")
+        binary = sysprog.find("screen")
         out = _run([binary, "-ls"]) if binary else None
         if out is None:
             return f"it runs in {where}, which cannot be asked who is attached"

@@ -1,14 +1,14 @@
 """A kdialog question (KDE): Yes / No / Cancel relabelled; Cancel (and closing the window) is Deny."""
 from __future__ import annotations
 
-import shutil
 
+from adr import sysprog
 from adr.notify import _dialog
 from adr.notify.interface import DENY, LABELS, Answer, Question, answer
 
 
 def find() -> str | None:
-    return shutil.which("kdialog")
+    return sysprog.find("kdialog")
 
 
 def command(binary: str, q: Question) -> list[str]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import subprocess
 
 from typing import Callable
 
+from adr import sysprog
 from adr.notify.interface import LABELS, Answer, Question, answer
 
 
@@ -39,7 +39,7 @@ def supports_actions(binary: str) -> bool:
 
 
 def find() -> str | None:
-    binary = shutil.which("notify-send")
+    binary = sysprog.find("notify-send")
     return binary if binary and supports_actions(binary) else None
 
 

@@ -5,14 +5,14 @@ Return never allows). osascript prints "button returned:LABEL, gave up:BOOL".
 """
 from __future__ import annotations
 
-import shutil
 
+from adr import sysprog
 from adr.notify import _dialog
 from adr.notify.interface import DENY, LABELS, Answer, Question, answer
 
 
 def find() -> str | None:
-    return shutil.which("osascript")
+    return sysprog.find("osascript")
 
 
 def _quote(text: str) -> str:

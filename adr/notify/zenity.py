@@ -5,14 +5,14 @@ zenity prints an extra button's label and exits 1, exits 5 when the dialog times
 """
 from __future__ import annotations
 
-import shutil
 
+from adr import sysprog
 from adr.notify import _dialog
 from adr.notify.interface import DENY, LABELS, Answer, Question, answer
 
 
 def find() -> str | None:
-    return shutil.which("zenity")
+    return sysprog.find("zenity")
 
 
 def command(binary: str, q: Question) -> list[str]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from adr import sysprog
 from adr.respond.store import (ABSENT, DIR, FILE, LINK, OTHER, SKIPPED, Entry, Snapshot, State, Store, copy_fd,
                                current_state)
 from adr.respond.targets import GitQuery, Target, Targets
@@ -507,18 +508,12 @@ def _real_parent(path: str) -> str:
         return ""
 
 
-def _git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_OPTIONAL_LOCKS="0", LC_ALL="C", GIT_TERMINAL_PROMPT="0")
-    return env
-
-
 def _git(q: GitQuery, args: list[str], timeout: float) -> bytes:
-    argv = ["git", "-c", "core.fsmonitor=false", *q.git_opts, "-C", q.cwd, *args]
     try:
-        r = subprocess.run(argv, capture_output=True, timeout=timeout, env=_git_env(), stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise GitError("git is not installed here") from None
+        argv = [sysprog.require("git"), "-c", "core.fsmonitor=false", *q.git_opts, "-C", q.cwd, *args]
+        r = subprocess.run(argv, capture_output=True, timeout=timeout, env=sysprog.git_env(), stdin=subprocess.DEVNULL)
+    except FileNotFoundError as e:
+        raise GitError(f"git could not run: {e}") from None
     except subprocess.TimeoutExpired:
         raise GitError(f"git did not answer within {timeout:.1f} s") from None
     if r.returncode != 0:
