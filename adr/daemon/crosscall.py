@@ -28,8 +28,8 @@ from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Sever
 from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import Budget, parse_line
 from adr.shell import runs as R
-from adr.shell.parse import _STDIN_SENDERS, MAX_SOURCE, files_sent, inputs_of
-from adr.shell.uploads import _UPLOADERS
+from adr.shell.netprogs import STDIN_SENDERS, UPLOADERS
+from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 # Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
@@ -880,7 +880,7 @@ def _folder_entry(folder: str, language: str) -> str:
 
 
 # a line that sends what it reads: a network sender, or code that calls out (`python3 -c "…requests.post…"`)
-_LINE_SENDERS = (_STDIN_SENDERS | _UPLOADERS) - {"git", "logger", "dig", "openssl", "ssh"}
+_LINE_SENDERS = (STDIN_SENDERS | UPLOADERS) - {"git", "logger", "dig", "openssl", "ssh"}
 _NET_CODE = re.compile(r"://|\b(?:socket|requests|urllib|urlopen|httpx|fetch|http\.client|net\.connect|Net::HTTP|"
                        r"LWP|IO::Socket|XMLHttpRequest|WebSocket|smtplib|ftplib)\b")
 _CAT_ONE = re.compile(r"cat (~?[^\s|;&<>(){}$`]+)")

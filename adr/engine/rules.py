@@ -28,6 +28,7 @@ from typing import Any, Callable
 import yaml
 
 from adr.actions import Reversible, RuleAction, Severity
+from adr.shell import netprogs
 from adr.engine.conditions import FIELDS, CompileEnv, ConditionError, Pred, compile_condition, gate_of, programs_in
 
 ENGINE_VERSION = 1
@@ -215,7 +216,8 @@ def load_packs(paths: list[Path], platform: str | None = None, cache_dir: Path |
             raws.append(read_pack(p, cache_dir, cache_key))
         except RuleError as e:
             errors.append(e)
-    lists: dict[str, list[str]] = {k: list(v) for k, v in (given_lists or {}).items()}
+    # the engine's own lists (one source with the shell layer's), then this installation's facts
+    lists: dict[str, list[str]] = {k: list(v) for k, v in {**netprogs.LISTS, **(given_lists or {})}.items()}
     macros: dict[str, tuple[str, Any]] = {}
     list_src: dict[str, str] = {k: GIVEN_LISTS for k in lists}
     for raw in raws:

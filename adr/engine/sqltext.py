@@ -31,6 +31,8 @@ import re
 import shlex
 from urllib.parse import unquote_to_bytes
 
+from adr.shell import netprogs
+
 MAX_TEXT = 65536
 _REDIS = frozenset({"redis-cli", "valkey-cli", "keydb-cli"})
 # the clients whose statements are read here (the rules name them again, with their other clients)
@@ -42,8 +44,7 @@ CLIENTS = frozenset({"psql", "psql16", "pgcli", "mysql", "mariadb", "mycli", "sq
 # raw TCP clients: Redis (and memcached) take plain-text commands, so what such a client is fed on
 # stdin reaches the server as a redis-cli line would (`echo FLUSHALL | nc cache 6379`); curl does
 # the same from a URL (`gopher://cache:6379/_<RESP, URL-encoded>`, `dict://cache:6379/flushall`)
-RAW_CLIENTS = frozenset({"nc", "ncat", "netcat", "nc.openbsd", "nc.traditional", "socat", "telnet", "pwncat",
-                         "curl", "gnutls-cli", "websocat", "openssl"})
+RAW_CLIENTS = netprogs.RAW_CLIENTS
 # options whose value is the statement text, per client family; psql's -e only echoes queries
 _TEXT_OPTIONS = ("-c", "--command", "--execute", "--eval", "-q", "--query", "-Q", "--sql", "-e")
 _PSQL_LIKE = frozenset({"psql", "pgcli", "psql16", "usql", "vsql", "heroku"})  # backslash meta-commands

@@ -26,6 +26,7 @@ from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
 from adr.shell.mounts import host_view, shell_word as _word
+from adr.shell.netprogs import STDIN_SENDERS, URL_READERS
 from adr.shell.params import HOME_MARK, expand_param
 from adr.shell.uploads import uploaded_files
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
@@ -3243,8 +3244,7 @@ _XARGS_READERS = FILE_READERS | frozenset({"base64", "xxd", "od", "hexdump", "st
 
 
 # programs that send what they read on stdin over the network (a `< F` redirect is F sent)
-_STDIN_SENDERS = frozenset({"nc", "ncat", "netcat", "socat", "telnet", "openssl", "curl", "wget", "http", "https", "xh",
-                            "ssh", "mail", "mailx", "sendmail", "mutt", "websocat", "wscat", "wsta", "gh", "aws", "gsutil", "rclone"})
+_STDIN_SENDERS = STDIN_SENDERS
 _HANDOFF_COPIERS = _COPIERS | {"dd"}  # (dd: if=SRC of=DST)
 _ARCHIVERS = frozenset({"tar", "gtar", "bsdtar", "zip", "7z", "7za", "rar"})
 
@@ -3460,7 +3460,7 @@ def _git_file_reads(args: "list[str]") -> "list[str]":
 
 
 # downloaders that read file:// URLs from the local disk
-_FILE_URL_READERS = frozenset({"curl", "curlie", "wget", "wget2", "aria2c", "lwp-download", "lwp-request", "GET"})
+_FILE_URL_READERS = URL_READERS
 
 # commands that print nothing on stdout (`{ echo FLUSHALL; sleep 1; } | nc …`: the group prints the echo)
 _PRINTS_NOTHING = frozenset({"sleep", "true", "false", ":", "cd", "export", "unset", "set", "wait", "shift", "local",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from adr.shell.netprogs import HTTPIE, UPLOADERS
 from adr.shell.words import positionals
 
 MAX_UPLOADS = 32
@@ -25,7 +26,7 @@ _CURL_HEADER = frozenset({"-H", "--header", "--proxy-header"})
 _CURL_VARIABLE = frozenset({"--variable"})
 # curl's short options that take a value (so `-sd @f` and `-XPOST` split correctly)
 CURL_SHORT_VALUED = frozenset("AbcCdDeEFHiKmoOPQrtTuUwxXYyz")
-_HTTPIE = frozenset({"http", "https", "httpie", "xh", "xhs"})
+_HTTPIE = HTTPIE
 
 
 def _curl(args: list[str]) -> list[str]:
@@ -119,11 +120,7 @@ _RCLONE_VALUED = frozenset({"--config", "--transfers", "--checkers", "--bwlimit"
 _CONTAINER_CP = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl"})
 _CP_VALUED = frozenset({"-c", "--container", "-n", "--namespace", "--context", "--kubeconfig", "--retries", "-H", "--host",
                         "--cluster", "--user", "-s", "--server", "--config", "-l", "--log-level"})
-_UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "sftp", "rsync", "rclone", "aws", "awslocal", "gsutil", "s3cmd",
-                        "gcloud", "az", "gh", "gist", "mail", "mailx", "mutt", "neomutt", "s-nail", "croc", "wormhole",
-                        "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh", "smbclient",
-                        "lftp", "tftp", "ftp", "ncftp", "ncftpput", "pftp", "git", "swaks", "ftpput",
-                        "logger", "ipfs", "dig", "hping3", "socat"}) | _HTTPIE
+_UPLOADERS = UPLOADERS
 _SOCAT_FILE = re.compile(r"^(?i:open|file|gopen|create):([^,]+)")
 _SOCAT_NET = re.compile(r"^(?i:tcp[46]?|udp[46]?|ssl|openssl|sctp|socks4a?|proxy|tcp-connect|tcp4-connect|"
                         r"tcp6-connect|udp-sendto|udp-connect):")
