@@ -142,6 +142,7 @@ class _Walker:
         self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
         self.allexport = False  # `set -a` / `set -o allexport` ran earlier on the line
         self.hashed: dict[str, str] = {}  # `hash -p PATH NAME`: NAME runs PATH
+        self.git_aliases: dict[str, str] = {}  # `git config alias.NAME BODY` earlier on the line
         self.moved: dict[str, str] = {}  # `mv SRC DEST`: DEST (and DEST/basename) → SRC
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
@@ -1218,6 +1219,7 @@ class _Walker:
         if d.argv and d.argv[0] == "git" and any(k.startswith("GIT_CONFIG_") for k in env):
             for cmd in _option_commands("git", _git_env_config(env)):
                 self.nested_shell(cmd, via, depth, "git option", inherit=d)
+            self.git_alias_call(d, via, depth, env)
 
     def read_into(self, d: _Draft) -> None:
         """read [-r] NAME <<< WORD: NAME holds the first line (`read -r h <<< "$HOME"; rm -rf "$h"`)."""
@@ -1382,6 +1384,7 @@ class _Walker:
             self.add_effects(effects.tool_effects(prog, args), prog, via)
         elif prog == "git":
             self.git_remote(d)
+            self.git_alias_call(d, via, depth)
         elif prog in _CONTAINER_TOOLS:
             inner = _container_command(prog, list(args))
             if inner:
@@ -1631,6 +1634,22 @@ class _Walker:
         for m in made:
             if "ssh" not in m.wrappers:
                 m.wrappers = ("ssh",) + m.wrappers
+
+    def git_alias_call(self, d: _Draft, via: str, depth: int, env: "dict[str, str] | None" = None) -> None:
+        """An alias called with arguments is judged as the command line it runs (`-c alias.t=tag t -f`,
+        the alias given by environment — `env` on the command, else what the line exported —, or
+        defined by `git config alias.t tag` earlier on the line)."""
+        args = d.argv[1:]
+        named = _git_alias_named(args)
+        if named and len(self.git_aliases) < 32:
+            self.git_aliases[named[0]] = named[1]
+            return
+        if env is None:
+            env = self.env if self.env.get("GIT_CONFIG_COUNT") or self.env.get("GIT_CONFIG_PARAMETERS") else {}
+        pre = _git_env_config(env) if env else []
+        call = _git_alias_call(pre + list(args), self.git_aliases)
+        if call:
+            self.nested_shell(call, via, depth, "git alias", inherit=d)
 
     def git_remote(self, d: _Draft) -> None:
         """`git remote add NAME URL && git push NAME`: the push goes to URL — judge it as `git push URL`."""
@@ -2180,6 +2199,12 @@ def _git_alias_definition(args: "list[str] | tuple[str, ...]") -> "str | None":
     """`git config [--global|--local|--file F] alias.NAME 'VALUE'`: the git command line the alias will
     run (judged when it is defined, since every later `git NAME` runs it); None for a shell alias
     (`!…`, judged as the command it is elsewhere), a read, an unset."""
+    named = _git_alias_named(args)
+    return "git " + named[1] if named else None
+
+
+def _git_alias_named(args: "list[str] | tuple[str, ...]") -> "tuple[str, str] | None":
+    """(NAME, VALUE) of `git config … alias.NAME 'VALUE'` (a git command alias, not a `!` one)."""
     argv = ["git"] + list(args)
     sub, _ = _git_subcommand(argv)
     if sub is None or argv[sub] != "config":
@@ -2192,8 +2217,35 @@ def _git_alias_definition(args: "list[str] | tuple[str, ...]") -> "str | None":
     if pos[:1] == ["set"]:
         pos = pos[1:]  # git ≥ 2.46: `git config set KEY VALUE`
     if len(pos) >= 2 and pos[0][:6].lower() == "alias." and not pos[1].lstrip().startswith("!"):
-        return "git " + pos[1]
+        return pos[0][6:].lower(), pos[1]
     return None
+
+
+def _git_alias_call(args: "list[str] | tuple[str, ...]", defined: "dict[str, str]") -> "str | None":
+    """`git -c alias.t=tag t -f v1` (or `git config alias.t tag && git t -f v1`): the command line the
+    call runs — the alias's body with the call's own words after it. Judging the body alone when it is
+    defined misses what the call adds (`-f`, `--delete`, a +refspec); None when no alias is called."""
+    aliases = dict(defined)
+    lead: list[str] = []
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        a = args[i]
+        if a in GIT_GLOBAL_VALUED and i + 1 < len(args):
+            key, eq, val = args[i + 1].partition("=")
+            if a == "-c" and eq and key[:6].lower() == "alias.":
+                aliases[key[6:].lower()] = val
+            else:
+                lead += [a, args[i + 1]]
+            i += 2
+            continue
+        lead.append(a)
+        i += 1
+    if i >= len(args) or not aliases:
+        return None
+    body = aliases.get(args[i].lower(), "")
+    if not body.strip() or body.lstrip().startswith("!"):
+        return None  # a shell alias is judged as its command where it is defined
+    return " ".join(["git"] + [_sh_quote(w) for w in lead] + [body] + [_sh_quote(w) for w in args[i + 1:]])
 
 
 # git accepts any unambiguous prefix of a long option (`git reset --har` is --hard): the options that
