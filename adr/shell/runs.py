@@ -273,6 +273,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return [Run(PRECOMMIT, _how(c), here)]
     if prog in SQL_CLIENTS:
         return _sql_runs(c, here, home)
+    if prog in ("aws", "awslocal") and "cloudformation" in args[:6]:
+        return _cloudformation_runs(c, here, home)
     lang = _interpreter_language(prog)
     if lang:
         return _interpreter_runs(c, lang, here, home)
@@ -301,6 +303,37 @@ def _sql_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         if path and not path.startswith(("/dev/", "/proc/")):
             out.append(Run(SCRIPT, _how(c), here, (path,), language=lang, mode="shell"))
     return out[:8]
+
+
+# CloudFormation calls that make a stack what a template file says: what the template leaves out is
+# deleted (a stack emptied by a template holding only a placeholder takes every resource with it)
+_CFN_APPLY = frozenset({"deploy", "update-stack", "create-change-set"})
+
+
+def _cloudformation_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`aws cloudformation deploy --template-file t.yaml`, `update-stack` / `create-change-set
+    --template-body file://t.yaml`: the template is judged as if given inline (`--template-body TEXT`,
+    language "cfn:SUBCOMMAND"), so one rule reads it however it was named. `deploy
+    --no-execute-changeset` changes nothing."""
+    args = list(c.args)
+    k = args.index("cloudformation")
+    sub = next((a for a in args[k + 1:] if not a.startswith("-")), "")
+    if sub not in _CFN_APPLY or "--no-execute-changeset" in args:
+        return []
+    for i, a in enumerate(args):
+        opt, eq, val = a.partition("=")
+        if opt not in ("--template-file", "--template-body"):
+            continue
+        if not eq:
+            val = args[i + 1] if i + 1 < len(args) else ""
+        if opt == "--template-body":
+            if not val.startswith("file://"):
+                continue  # inline: the rule reads it on the line
+            val = val[len("file://"):]
+        path = resolve(val, here, home) if val else ""
+        if path and not path.startswith(("/dev/", "/proc/")):
+            return [Run(SCRIPT, _how(c), here, (path,), language="cfn:" + sub, mode="shell")]
+    return []
 
 
 _MONGO_VALUED = frozenset({"--eval", "--host", "--port", "-u", "--username", "-p", "--password", "--authenticationDatabase",
@@ -1404,6 +1437,9 @@ def as_command(language: str, code: str) -> str:
         while end in code:
             end += "_"
         return f"{language[4:]} <<'{end}'\n{code}\n{end}"
+    if language.startswith("cfn:"):
+        # a CloudFormation template file, as the inline template of the same call
+        return f"aws cloudformation {language[4:]} --template-body {shlex.quote(code)}"
     runner = _LANG_RUNNER.get(language)
     if runner is None:
         return ""
