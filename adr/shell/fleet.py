@@ -38,6 +38,26 @@ def _sh_word(text: str) -> str:
     return shlex.quote(text)
 
 
+# gcloud's command groups that lead to an `ssh` verb (`compute ssh`, `alpha compute ssh`, `compute tpus
+# tpu-vm ssh`, `cloud-shell ssh`, `workstations ssh`, `compute os-login ssh`)
+_GCLOUD_SSH_GROUPS = frozenset({"alpha", "beta", "compute", "tpus", "tpu-vm", "cloud-shell", "workstations",
+                                "os-login", "queued-resources"})
+
+
+def _gcloud_ssh(args: list[str]) -> bool:
+    """The words before `ssh` are gcloud's command groups (and global options with their values)."""
+    for k, a in enumerate(args[:10]):
+        if a == "ssh":
+            return k > 0
+        if a.startswith("-"):
+            continue
+        if k > 0 and args[k - 1].startswith("--") and "=" not in args[k - 1]:
+            continue  # a global option's value (`--project p`)
+        if a not in _GCLOUD_SSH_GROUPS:
+            return False
+    return False
+
+
 def remote_command(prog: str, args: list[str]) -> str:
     """The command line a fleet tool runs on other machines ("" when none): `ansible all -m shell -a
     'CMD'` (the default module, command, too), `salt '*' cmd.run 'CMD'`, `pdsh -w hosts CMD…`, `pssh -h
@@ -110,6 +130,9 @@ def remote_command(prog: str, args: list[str]) -> str:
                 return "\n".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
             m = re.match(r"\s*commands\s*=\s*(.*)", val, re.S)
             if m:
+                listed = re.fullmatch(r"\s*\[(.*)\]\s*", m.group(1), re.S)
+                if listed:  # `commands=["CMD1","CMD2"]`: the shorthand's list form
+                    return "\n".join(re.findall(r'"((?:[^"\\]|\\.)*)"', listed.group(1)))
                 return m.group(1).strip().strip('"')
         return ""
     if prog == "az" and args[:3] == ["vm", "run-command", "invoke"] or prog == "az" and args[:3] == ["vmss", "run-command", "invoke"]:
@@ -117,12 +140,17 @@ def remote_command(prog: str, args: list[str]) -> str:
             if a == "--scripts":
                 return "\n".join(w for w in args[k + 1:] if not w.startswith("--")) if k + 1 < len(args) else ""
         return ""
-    if prog == "gcloud" and args[:2] == ["compute", "ssh"]:
+    if prog == "gcloud" and _gcloud_ssh(args):
         for k, a in enumerate(args):
+            if a == "--":
+                break
             if a == "--command" and k + 1 < len(args):
                 return args[k + 1]
             if a.startswith("--command="):
                 return a.split("=", 1)[1]
+        if "--" in args:  # `gcloud compute ssh VM -- CMD`: ssh's own words, the command after its options
+            after = args[args.index("--") + 1:]
+            return " ".join(after) if after and not after[0].startswith("-") else ""
         return ""
     if prog == "vagrant" and args[:1] == ["ssh"]:
         for k, a in enumerate(args):

@@ -741,6 +741,10 @@ _ONE_OFF: dict[tuple[str, tuple[str, ...]], tuple[frozenset[str], int, frozenset
     ("kamal", ("app", "exec")): (_KAMAL_VALUED, 0, frozenset(), True),
     ("kamal", ("accessory", "exec")): (_KAMAL_VALUED, 1, frozenset(), True),  # kamal accessory exec NAME CMD
     ("railway", ("run",)): (frozenset({"-s", "--service", "-e", "--environment"}), 0, frozenset(), False),
+    # `railway ssh [CMD…]` / `render ssh SERVICE [-- CMD…]`: a shell on the running service
+    ("railway", ("ssh",)): (frozenset({"-s", "--service", "-e", "--environment", "-p", "--project", "-d",
+                                       "--deployment-id"}), 0, frozenset(), True),
+    ("render", ("ssh",)): (frozenset({"-o", "--output"}), 1, frozenset(), True),
     ("platform", ("ssh",)): _PLATFORM_SSH, ("platform", ("environment:ssh",)): _PLATFORM_SSH,
     ("upsun", ("ssh",)): _PLATFORM_SSH, ("upsun", ("environment:ssh",)): _PLATFORM_SSH,
     ("eb", ("ssh",)): (frozenset({"-n", "--number", "-i", "--instance", "-e", "--custom", "--profile", "--region",
