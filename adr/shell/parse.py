@@ -90,6 +90,9 @@ class _Draft:
     runs_downloaded: str = ""  # a file this same command line downloaded, which this command runs
     piped: bool = False  # stdin comes from an earlier pipeline stage
     reads_environ: bool = False  # its code reads the whole environment (what it prints may be every secret)
+    # commands whose output this one prints on (`which git | head -1`, `cat /tmp/p` after `which git >
+    # /tmp/p`, `readlink -f $(which git)`): whatever names a changed file through it names it through them
+    passes: list["_Draft"] = field(default_factory=list)
 
     def freeze(self) -> SimpleCommand:
         argv = self.argv
@@ -138,6 +141,7 @@ class _Walker:
         self.procsub_template: str | None = None  # the last `<(…)`'s output made from unknown input
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
+        self.printed_to: dict[str, list[_Draft]] = {}  # file path → the commands whose stdout was redirected into it
         self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
         self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
         self.allexport = False  # `set -a` / `set -o allexport` ran earlier on the line
@@ -367,6 +371,9 @@ class _Walker:
                     argv.extend(vals)
                     if argv[0] == "export" and c.type in ("variable_name", "word") and _NAME.fullmatch(vals[0] if vals else ""):
                         self.exported.add(vals[0])  # `X=…; export X`: exported from here on
+            if argv[0] == "unset" and depth == 0 and "PATH" in argv[1:] and not any(a.startswith("-") and "f" in a
+                                                                                  for a in argv[1:]):
+                self.path_reset("", via)  # `unset PATH`: only the shell's built-in default is left
             d = _Draft(argv=argv, raw=self.text(node), via=via, depth=depth)
             self.drafts.append(d)
             return [d]
@@ -436,6 +443,8 @@ class _Walker:
         if name_node is not None and name_node.type == "subscript":
             self.substitutions_in(name_node, via, depth, sd + 1)  # a[$(cmd)]=x runs cmd
         name = self.text(name_node) if name_node is not None else ""
+        if name == "PATH" and depth == 0:
+            self.path_reset(self.text(value_node) if value_node is not None else "", via)
         if value_node is None:
             self.env[name] = ""
             return
@@ -471,6 +480,16 @@ class _Walker:
         if self.allexport and name:
             self.exported.add(name)  # after `set -a` every assignment is exported
 
+    def path_reset(self, raw: str, via: str) -> None:
+        """`export PATH=/usr/bin:/bin`, `PATH=$(getconf PATH)`, `PATH=${PATH#*:}`: the line's shell — and
+        every later command of a persistent session — looks programs up without the folder `adr wrap`
+        put first (adr/intercept/wrap.py shim_dir_for), so the command shims stop seeing them. A value
+        that keeps the old PATH whole (`PATH="$HOME/bin:$PATH"`) or names the shims keeps them; a
+        one-command prefix (`PATH=/usr/bin make`) is not seen here: that command is judged itself."""
+        plain = _SUBST_TEXT.sub("", raw)  # `$(echo "$PATH" | sed …)` keeps no PATH whole
+        if not _KEEPS_PATH.search(plain) and not _NAMES_SHIMS.search(plain):
+            self.issue("path-reset", f"PATH set without its earlier value: PATH={raw[:120]}", via)
+
     def env_hook(self, name: str, value: str, via: str, depth: int, d: "_Draft | None") -> None:
         """A variable whose value later programs run: `export PAGER="sh -c '…'"`, `PROMPT_COMMAND=…`,
         `GIT_SSH_COMMAND=…`, `BASH_ENV=file`, `NODE_OPTIONS=--require x.js`, `PS1='$(…)'` — the value
@@ -496,8 +515,12 @@ class _Walker:
     def pipeline(self, stages_nodes: list[ts.Node], via: str, depth: int, sd: int) -> list[_Draft]:
         stages: list[list[_Draft]] = []
         for i, n in enumerate(stages_nodes):
-            stages.append(self.stmt(n, via, depth, sd + 1))
             loop = _while_of(n)
+            if i and loop is not None and len(stages[i - 1]) == 1 and stages[i - 1][0].argv:
+                # `which git | while read p; do cp evil "$p"; done`: $p holds what the stage before prints
+                for name in _read_names(self.text(loop.child_by_field_name("condition") or loop))[:8]:
+                    self.var_drafts[name] = list(stages[i - 1])
+            stages.append(self.stmt(n, via, depth, sd + 1))
             if i and loop is not None and len(stages[i - 1]) == 1:
                 stages[i] += self.read_loop(loop, _printed_paths(stages[i - 1][0]), via, depth, sd)
                 self.loop_deletes(_lister_through_filters(stages, i),
@@ -599,6 +622,10 @@ class _Walker:
             if len(prev) != 1 or len(cur) != 1:
                 continue
             nxt = cur[0]
+            if nxt.argv and (nxt.argv[0] in _PASS_FILTERS or nxt.argv[0] in _OPERAND_PRINTERS
+                             and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers)) \
+                    and not _changes_its_operands(nxt.argv[0], nxt.argv[1:]):
+                nxt.passes.append(prev[0])  # `which git | head -1`, `… | xargs readlink -f`: prints it on
             lister = _lister_through_filters(stages, i)
             if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
@@ -616,6 +643,10 @@ class _Walker:
                 # `ls ~/.ssh/id_rsa | xargs cat`: ls prints a file operand's own name, which the reader opens
                 files = [p for p in (_printed_paths(prev[0]) or []) if _secret_file_name(p)]
                 self.xargs_on(nxt, files[:4], _join_via(via, "ls | xargs"))
+            elif prev[0].output is None and prev[0].argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
+                    and _from_lookup(prev):
+                # `which git | xargs cp evil`: the operands are a PATH lookup's answer
+                self.lookup_operands(nxt, prev, via)
             elif prev[0].output is None and prev[0].argv:
                 # `cat list.txt | xargs rm -rf`: operands only known when the producer runs
                 self.computed_operands(nxt, prev[0].argv[0], via)
@@ -716,6 +747,7 @@ class _Walker:
         if target.argv:
             for d in feeders:
                 d.downstream.append(target.argv[0])
+            self.read_from(target, feeders)  # `read p <<< "$(which git)"`
         if not dyn:
             target.stdin_text = vals + "\n"
             self.feed(target, target.stdin_text, depth)
@@ -756,9 +788,7 @@ class _Walker:
             # names the file a redirect writes, as if handed to a writer (">" downstream of them)
             namers = [d for d in self.drafts[before:] if d.argv and d is not target]
             namers += [d for name in self.refs[refs_before:] for d in self.var_drafts.get(name, ())]
-            for d in namers[:64]:
-                if ">" not in d.downstream:
-                    d.downstream.append(">")
+            self.mark(namers[:64], ">")
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
@@ -766,6 +796,9 @@ class _Walker:
             if target.argv:
                 for d in feeders:  # (and it is what they feed: `nc h 80 < <(cat .env)`)
                     d.downstream.append(target.argv[0])
+                self.read_from(target, feeders)
+                if "xargs" in target.wrappers or "parallel" in target.wrappers:
+                    self.lookup_operands(target, feeders, via)  # `xargs cp evil < <(which git)`
             if path in self.procsubs and target.stdin_text is None:
                 target.stdin_text = self.procsubs[path]
                 self.feed(target, target.stdin_text, depth)
@@ -777,6 +810,14 @@ class _Walker:
         target.redirects.append(Redirect(op or ">", path, fd))
         if op == "<" and fd in ("", "0"):
             self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
+            printers = self.printed_to.get(_plain_path(path))
+            if printers and target.argv:
+                # `which git > /tmp/p; read p < /tmp/p`, `… ; xargs cp evil < /tmp/p`: what they printed
+                self.read_from(target, printers)
+                if target.argv[0] not in ("read", "mapfile", "readarray"):
+                    target.passes.extend(printers)
+                if "xargs" in target.wrappers or "parallel" in target.wrappers:
+                    self.lookup_operands(target, printers, via)
             known = self.written_content(path) if target.stdin_text is None and target.argv else None
             if known:
                 # `echo 'DROP DATABASE prod;' > d.sql; mysql < d.sql`: a file the line wrote is what it says
@@ -786,6 +827,8 @@ class _Walker:
                     and target.argv[0] in _EMPTY_FROM_NOTHING:
                 target.stdin_text = ""  # `tee .env < /dev/null`: it reads nothing, so writes nothing
                 self.feed(target, "", depth)
+        if target.argv and op in (">", ">>", ">|") and fd in ("", "1") and len(self.printed_to) < 64:
+            self.printed_to[_plain_path(path)] = [target]  # `which git > /tmp/p`: read back later on the line
         if target.argv and op in (">", ">>", ">|") and fd in ("", "1") and target.output is None:
             lister = _as_find(target.argv)
             if lister is not None:
@@ -911,8 +954,14 @@ class _Walker:
             if c.type in ("variable_name", "special_variable_name"):
                 name = self.text(c)
                 break
-        if name and len(self.refs) < 256:
-            self.refs.append(name)
+        ref = name
+        if not ref:
+            # `${a[0]}`, `${a[@]}`: an element of array a (`a=($(command -v git))` holds that output)
+            sub = next((c for c in node.named_children if c.type == "subscript"), None)
+            arr = sub.child_by_field_name("name") if sub is not None else None
+            ref = self.text(arr) if arr is not None else ""
+        if ref and len(self.refs) < 256:
+            self.refs.append(ref)
         simple = txt in (f"${name}", "${" + name + "}")
         if name == "IFS" and simple:
             return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
@@ -1034,6 +1083,7 @@ class _Walker:
         namers: list[tuple[list[str], list[_Draft]]] = []  # computed words → the commands computing them
         refs_before = len(self.refs)
         writes_before = len(self.writes)
+        deletes_before = len(self.deletes)
         for c in node.named_children:
             if c.type == "variable_assignment":
                 n = c.child_by_field_name("name")
@@ -1118,8 +1168,12 @@ class _Walker:
             prog = draft[0].argv[0]
             for f in feeders:
                 f.downstream.append(prog)
-            if namers and len(self.writes) > writes_before:
-                self.mark_namers(namers, self.writes[writes_before:])
+            disabled = _disabled_operands(draft[0].argv)
+            if namers and (len(self.writes) > writes_before or len(self.deletes) > deletes_before or disabled):
+                self.mark_namers(namers, self.writes[writes_before:], self.deletes[deletes_before:], disabled)
+            if prog in _OPERAND_PRINTERS and feeders:
+                # `readlink -f $(which git)`, `realpath "$p"`: it prints (a form of) what they printed
+                draft[0].passes.extend(f for f in feeders if f is not draft[0])
             listers = [f for f in feeders if f.argv]
             if prog in effects.DELETERS and len(listers) == 1 and listers[0].output is None:
                 # `rm $(git ls-files)`, `files=$(find ~/x); rm $files`: what the lister prints is deleted
@@ -1199,6 +1253,10 @@ class _Walker:
                            f" (matches {hit})", via)
                 d.argv[0] = hit
         self.drafts.append(d)
+        if self.printed_to and d.argv[0] in _PASS_FILTERS:
+            for a in d.argv[1:8]:
+                # `which git > /tmp/p; cp evil "$(cat /tmp/p)"`: cat prints what which printed
+                d.passes.extend(self.printed_to.get(_plain_path(a), ()))
         self.follow(d, via, depth)
         for s in u.shell_strings:
             self.nested_shell(s, via, depth, "su -c", inherit=d)
@@ -1862,17 +1920,71 @@ class _Walker:
                 # `git ls-files > /tmp/l; xargs rm < /tmp/l`: the list a lister wrote earlier on the line
                 self.listed_deleted(lister, d, _join_via(via, f"list from {lister[0]}"), d.depth)
 
-    def mark_namers(self, namers: "list[tuple[list[str], list[_Draft]]]", writes: "list[FileWrite]") -> None:
+    def mark_namers(self, namers: "list[tuple[list[str], list[_Draft]]]", writes: "list[FileWrite]",
+                    deletes: "Sequence[FileDelete]" = (), disabled: "Sequence[str]" = ()) -> None:
         """`cp evil "$(command -v git)"`, `install x $(which pip)`, `p=$(type -P node); tee "$p"`: the
         commands computing a word that names a file the program writes (or its folder) name a written
-        file — as for a redirect's target (file_redirect), ">" is downstream of them."""
+        file — as for a redirect's target (file_redirect), ">" is downstream of them. A word naming a
+        file the program deletes, moves away or makes unrunnable (`rm $(which x)`, `mv "$p" /tmp/`,
+        `chmod -x $(which node)`) gets REMOVED downstream. Both reach the commands they print on
+        (`_Draft.passes`), so a lookup laundered through a filter, a variable or a file is still named."""
+        def hit(paths: "Sequence[str]", words: "list[str]") -> bool:
+            return any(w and (p == w or p.startswith(w + "/")) for p in paths[:64] for w in words)
+        wpaths = [fw.path for fw in writes[:64]]
+        gone = [fd.path for fd in deletes[:64]] + [_one_word(a).rstrip("/") for a in disabled[:64]]
         for vals, made in namers:
-            words = [v.replace(_UNQUOTED_SPLIT, " ").rstrip("/") for v in vals if v]
+            if any(d.argv[:1] == ["basename"] for d in made):
+                continue  # `cp x /tmp/$(basename $(which node))`: the name alone, placed elsewhere
+            words = [_one_word(v).rstrip("/") for v in vals if v]
             words += [w.partition("=")[2] for w in words if "=" in w]  # `of=$(which gcc)`, `--output=…`
-            if any(w and (fw.path == w or fw.path.startswith(w + "/")) for fw in writes[:64] for w in words):
-                for d in made:
-                    if ">" not in d.downstream:
-                        d.downstream.append(">")
+            # the computed part must lead the path (`$(which x)`, `"$p"/…`): `/tmp/$(…)` is elsewhere
+            words = [w for w in words if w.startswith(("$", "`"))]
+            if hit(wpaths, words):
+                self.mark(made, ">")
+            if hit(gone, words):
+                self.mark(made, REMOVED)
+
+    def mark(self, drafts: "Sequence[_Draft]", marker: str) -> None:
+        """Put `marker` downstream of these commands and of every command whose output they print on."""
+        seen: set[int] = set()
+        todo = list(drafts)
+        while todo and len(seen) < 64:
+            d = todo.pop()
+            if id(d) in seen:
+                continue
+            seen.add(id(d))
+            if marker not in d.downstream:
+                d.downstream.append(marker)
+            todo.extend(d.passes)
+
+    def lookup_operands(self, d: _Draft, sources: "list[_Draft]", via: str) -> None:
+        """`which git | xargs cp evil`, `command -v node | xargs -I{} ln -sf x {}`, `xargs rm < /tmp/p`
+        after `which x > /tmp/p`: the words xargs hands on are a PATH lookup's answer — judged as the
+        command with that lookup spelled out as its operand (`cp evil $(which git)`), so whatever that
+        command changes there marks the lookup as `cp evil "$(which git)"` would."""
+        if not _from_lookup(sources) or not d.argv:
+            return
+        ph = "$(" + " ".join(sources[0].argv)[:80].replace(")", "") + ")"
+        writes_before, deletes_before, drafts_before = len(self.writes), len(self.deletes), len(self.drafts)
+        self.xargs_on(d, [ph], _join_via(via, "xargs"))
+        made = [m for m in self.drafts[drafts_before:] if m.argv]
+        self.mark_namers([([ph], sources)], self.writes[writes_before:], self.deletes[deletes_before:],
+                         [a for m in made for a in _disabled_operands(m.argv)])
+
+    def read_from(self, d: _Draft, sources: "list[_Draft]") -> None:
+        """`read p < <(which git)`, `mapfile -t a < /tmp/p`, `read p <<< "$(command -v node)"`: the
+        variables hold what those commands print (as `p=$(which git)` would)."""
+        if not d.argv or not sources:
+            return
+        d.passes.extend(s for s in sources if s is not d)
+        if d.argv[0] == "read":
+            names = [a for a in d.argv[1:] if _NAME.fullmatch(a)] or ["REPLY"]
+        elif d.argv[0] in ("mapfile", "readarray"):
+            names = [a for a in d.argv[1:] if _NAME.fullmatch(a)][-1:] or ["MAPFILE"]
+        else:
+            return
+        for n in names[:8]:
+            self.var_drafts[n] = [s for s in sources if s is not d][:16]
 
     def xargs_on(self, d: _Draft, paths: "list[str]", via: str) -> None:
         """The command xargs/parallel runs, judged once more with `paths` as its operands ({} replaced)."""
@@ -3288,6 +3400,84 @@ def _secret_file_name(path: str) -> bool:
 # programs that change the files they are given in place (their metadata, content or name)
 _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "setfacl", "chattr", "rename", "mv",
                                "gzip", "bzip2", "xz", "lzma", "zstd", "lz4", "compress", "ed", "ex"})
+
+
+# PATH values (path_reset): the earlier PATH kept whole, or adr's shim folder named (`adr wrap` exports
+# it as ADR_SHIM_DIR; it lives in adr's runtime folder, …/adr/shims/KEY or $ADR_HOME/run/shims/KEY)
+_KEEPS_PATH = re.compile(r"\$PATH\b|\$\{PATH\}")
+_NAMES_SHIMS = re.compile(r"\$\{?ADR_SHIM_DIR\b|/adr/shims/|/run/shims/")
+_SUBST_TEXT = re.compile(r"\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
+
+# downstream of a command whose output names a file the line removes, moves away or makes unrunnable
+# (rm, mv SRC, chmod -x); ">" is its counterpart for a file written (mark_namers)
+REMOVED = "<removed>"
+
+# PATH lookups: what they print is where a program lives
+_LOOKUP_PROGRAMS = frozenset({"which", "gwhich", "whereis", "where", "type"})
+
+# stages that print (a part or a form of) what comes on stdin or is in their file operands
+_PASS_FILTERS = frozenset({"cat", "head", "tail", "cut", "tr", "sed", "gsed", "awk", "gawk", "mawk", "grep", "egrep",
+                           "fgrep", "sort", "uniq", "tee", "xargs"})
+# programs that print a form of the path they are given (`readlink -f $(which git)`)
+_OPERAND_PRINTERS = frozenset({"readlink", "greadlink", "realpath", "grealpath", "dirname", "echo", "printf"})
+
+_CHMOD_OCTAL = re.compile(r"[0-7]{1,4}")
+_CHMOD_SYMBOLIC = re.compile(r"[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*)*")
+
+
+def _one_word(v: str) -> str:
+    return v.replace(_UNQUOTED_SPLIT, " ")
+
+
+def _is_lookup(argv: "Sequence[str]") -> bool:
+    """Does this command print where a program lives (which, command -v, type -P, whereis, hash -t)?"""
+    if not argv:
+        return False
+    if argv[0] in _LOOKUP_PROGRAMS:
+        return True
+    if argv[0] == "command":
+        return any(a in ("-v", "-V") for a in argv[1:])
+    return argv[0] == "hash" and "-t" in argv[1:]
+
+
+def _from_lookup(drafts: "Sequence[_Draft]") -> bool:
+    """Do these commands (or the ones they print on) print a PATH lookup's answer?"""
+    seen: set[int] = set()
+    todo = list(drafts)
+    while todo and len(seen) < 64:
+        d = todo.pop()
+        if id(d) in seen:
+            continue
+        seen.add(id(d))
+        if _is_lookup(d.argv):
+            return True
+        todo.extend(d.passes)
+    return False
+
+
+def _disabled_operands(argv: "Sequence[str]") -> list[str]:
+    """Operands a command leaves unrunnable where they were, without deleting or writing them: `chmod
+    -x F`, `chmod 644 F` (no execute bit left), `mv F elsewhere` (nothing at F any more)."""
+    if not argv:
+        return []
+    prog, args = argv[0], list(argv[1:])
+    if prog in ("chmod", "gchmod"):
+        ops = [a for a in args if not a.startswith("-") or _CHMOD_SYMBOLIC.fullmatch(a)]
+        if any(a.startswith("--reference") for a in args) or len(ops) < 2:
+            return []
+        mode, files = ops[0], ops[1:]
+        if _CHMOD_OCTAL.fullmatch(mode):
+            return files if all(int(c) % 2 == 0 for c in mode[-3:]) else []
+        if _CHMOD_SYMBOLIC.fullmatch(mode):
+            takes = any("-" in c and "x" in c.split("-", 1)[1] or "=" in c and "x" not in c.split("=", 1)[1]
+                        for c in mode.split(","))
+            return files if takes else []
+        return []
+    if prog in ("mv", "gmv"):
+        pos = positionals(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
+        into = any(a == "-t" or a.startswith("--target-directory") for a in args)
+        return pos if into else pos[:-1]
+    return []
 
 
 # programs that print the files named as their operands (under xargs: the words on stdin)
