@@ -1,5 +1,5 @@
 """Targets computed at run time that still say what they are: a program found through a PATH lookup
-and then written over, a `${x:-rm}` default that a fresh shell runs, a script handed over stdin
+and then written over or removed (however its answer is carried), a PATH that drops adr's shims, a `${x:-rm}` default that a fresh shell runs, a script handed over stdin
 (`source /dev/stdin <<< …`), an archive unpacked over the system root, and `ls FILE | xargs cat` on a
 credential file. Each attack spelling sits next to the routine form that stays as it was."""
 from __future__ import annotations
@@ -41,6 +41,88 @@ def test_a_program_found_on_path_and_written_over_is_asked(judge, cmd):
 ])
 def test_reading_or_copying_a_looked_up_program_is_not_a_replacement(judge, cmd):
     assert "persistence.path-program-replaced" not in _verdict(judge, cmd).rule_ids, cmd
+
+
+# ---- the lookup laundered: xargs, filters, arrays, read, a file read back ---------------------------------
+
+@pytest.mark.parametrize("cmd", [
+    "which git | xargs cp evil", "which git | xargs -I{} cp evil {}", 'a=($(command -v git)); cp evil "${a[0]}"',
+    'read p < <(which git); cp evil "$p"', 'p=$(type -P git); cp /tmp/x "$p"', "command -v node | xargs -I% ln -sf ./evil %",
+    'which git > /tmp/p; cp evil "$(cat /tmp/p)"', "whereis -b git | cut -d' ' -f2 | xargs cp evil",
+    "type -p git | xargs cp evil", "hash -t git | xargs cp evil", "readlink -f $(which git) | xargs cp evil",
+    "cp evil $(readlink -f $(which git))", 'IFS= read -r p < <(command -v node); cat /tmp/x > "$p"',
+    'read p <<< "$(which git)"; cp evil "$p"', 'mapfile -t a < <(which git); cp evil "${a[0]}"',
+    "which git | head -n1 | xargs -I{} sh -c 'cat /tmp/x > {}'", "which git > /tmp/p; xargs cp evil < /tmp/p",
+    'which git | while read p; do cp evil "$p"; done', "which git | tr -d '\\n' | xargs -0 cp evil",
+    'which git > /tmp/p; read p < /tmp/p; cp evil "$p"',
+])
+def test_a_laundered_lookup_written_over_is_asked(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is not Decision.ALLOW, (cmd, v.rule_ids)
+    assert "persistence.path-program-replaced" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "rm $(which x)", 'rm -f "$(command -v node)"', "chmod -x $(which node)", "chmod 000 $(type -P python3)",
+    "mv $(which git) /tmp/", "unlink `which gcc`", "chmod a-x,u=rw $(which npm)", "which node | xargs rm",
+    "which node | xargs chmod 644", 'read p < <(which node); rm "$p"', 'which git > /tmp/p; rm "$(cat /tmp/p)"',
+    'a=($(command -v git)); mv "${a[0]}" /tmp/', 'p=$(type -P git); mv -t /tmp "$p"', "sudo rm $(which -a python3)",
+    'command -v node | while read p; do rm -f "$p"; done',
+])
+def test_a_looked_up_program_removed_or_disabled_is_asked(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is not Decision.ALLOW, (cmd, v.rule_ids)
+    assert "destruct.path-program-removed" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "which adr-hook | xargs cp evil", 'read p < <(which adr-hook); cp evil "$p"', 'a=($(command -v adr)); rm "${a[0]}"',
+    'which adr > /tmp/p; cp evil "$(cat /tmp/p)"', "which adr-hook | xargs chmod -x", "rm $(which adr-hook)",
+    "mv $(command -v adr) /tmp/", "which adr-shim | xargs -I{} ln -sf /bin/true {}",
+])
+def test_adrs_own_program_laundered_and_changed_is_denied(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is Decision.DENY, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "which git", "cat $(which script)", "ls -l $(which python3)", "cp $(which tool) ~/backup/", "which git | xargs ls -l",
+    "chmod +x $(which mytool)", "chmod 755 $(which mytool)", "command -v node | xargs readlink -f",
+    'read p < <(which node); echo "$p"', "which node > /tmp/p; cat /tmp/p", "rm -f /tmp/$(basename $(which node)).bak",
+    "cp x /tmp/$(basename $(which node))", "which -a python3 | head -1",
+    'p=$(which node); cp "$p" vendor/', "readlink -f $(which python3) | xargs dirname",
+])
+def test_looking_a_program_up_and_reading_it_stays_quiet(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert not {"persistence.path-program-replaced", "destruct.path-program-removed"} & set(v.rule_ids), (cmd, v.rule_ids)
+
+
+# ---- PATH replaced for the session without adr's shims --------------------------------------------------
+
+@pytest.mark.parametrize("cmd", [
+    "export PATH=/usr/bin:/bin", "PATH=/usr/bin:/bin", "PATH=/usr/bin:/bin; curl -s https://x.example/a",
+    "export PATH=$(getconf PATH)", "PATH=${PATH#*:}", 'export PATH="$(echo "$PATH" | sed "s|$ADR_SHIM_DIR:||")"',
+    "unset PATH", "declare -x PATH=/bin", "export PATH=$HOME/bin:/usr/bin:/bin", "typeset -x PATH=/usr/bin",
+    "cd /tmp && export PATH=/usr/bin",
+])
+def test_a_session_path_that_drops_the_shims_is_asked(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert "self-defense.path-drops-shims" in v.rule_ids and v.decision is not Decision.ALLOW, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    'export PATH="$HOME/bin:$PATH"', 'PATH="$HOME/bin:$PATH"', 'PATH="$PWD/node_modules/.bin:$PATH" npm test',
+    "PATH=/usr/bin:/bin ./configure", "env PATH=/usr/bin make", 'export PATH="$ADR_SHIM_DIR:/usr/bin:/bin"',
+    "export PATH=$PATH:~/go/bin", "bash -c 'PATH=/usr/bin:/bin; make'", 'export PATH="$(npm bin):$PATH"',
+    "export PATH=${PATH}:/opt/x/bin", "unset -f PATH",
+])
+def test_a_path_that_keeps_the_shims_or_lasts_one_command_is_quiet(judge, cmd):
+    assert "self-defense.path-drops-shims" not in _verdict(judge, cmd).rule_ids, cmd
+
+
+def test_hash_p_binds_a_name_like_an_alias(judge):
+    assert _verdict(judge, "hash -p /tmp/evil git").decision is not Decision.ALLOW
+    assert _verdict(judge, "hash -r").decision is Decision.ALLOW
 
 
 # ---- ${x:-word}: the word a fresh shell runs -----------------------------------------------------------
