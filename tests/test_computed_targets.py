@@ -54,7 +54,8 @@ def test_reading_or_copying_a_looked_up_program_is_not_a_replacement(judge, cmd)
     'read p <<< "$(which git)"; cp evil "$p"', 'mapfile -t a < <(which git); cp evil "${a[0]}"',
     "which git | head -n1 | xargs -I{} sh -c 'cat /tmp/x > {}'", "which git > /tmp/p; xargs cp evil < /tmp/p",
     'which git | while read p; do cp evil "$p"; done', "which git | tr -d '\\n' | xargs -0 cp evil",
-    'which git > /tmp/p; read p < /tmp/p; cp evil "$p"',
+    'which git > /tmp/p; read p < /tmp/p; cp evil "$p"', 'which git | { read p; cp evil "$p"; }',
+    'p=$(which git); q=$p; cp evil "$q"', 'for p in $(which git); do cp evil "$p"; done',
 ])
 def test_a_laundered_lookup_written_over_is_asked(judge, cmd):
     v = _verdict(judge, cmd)
@@ -103,7 +104,8 @@ def test_looking_a_program_up_and_reading_it_stays_quiet(judge, cmd):
     "export PATH=/usr/bin:/bin", "PATH=/usr/bin:/bin", "PATH=/usr/bin:/bin; curl -s https://x.example/a",
     "export PATH=$(getconf PATH)", "PATH=${PATH#*:}", 'export PATH="$(echo "$PATH" | sed "s|$ADR_SHIM_DIR:||")"',
     "unset PATH", "declare -x PATH=/bin", "export PATH=$HOME/bin:/usr/bin:/bin", "typeset -x PATH=/usr/bin",
-    "cd /tmp && export PATH=/usr/bin",
+    "cd /tmp && export PATH=/usr/bin", "eval 'export PATH=/usr/bin:/bin'", "source <(echo 'export PATH=/bin')",
+    "PATH=/usr/bin:/bin; export PATH",
 ])
 def test_a_session_path_that_drops_the_shims_is_asked(judge, cmd):
     v = _verdict(judge, cmd)
@@ -114,7 +116,7 @@ def test_a_session_path_that_drops_the_shims_is_asked(judge, cmd):
     'export PATH="$HOME/bin:$PATH"', 'PATH="$HOME/bin:$PATH"', 'PATH="$PWD/node_modules/.bin:$PATH" npm test',
     "PATH=/usr/bin:/bin ./configure", "env PATH=/usr/bin make", 'export PATH="$ADR_SHIM_DIR:/usr/bin:/bin"',
     "export PATH=$PATH:~/go/bin", "bash -c 'PATH=/usr/bin:/bin; make'", 'export PATH="$(npm bin):$PATH"',
-    "export PATH=${PATH}:/opt/x/bin", "unset -f PATH",
+    "export PATH=${PATH}:/opt/x/bin", "unset -f PATH", "echo $(export PATH=/x)", "(cd sub && env PATH=/bin make)",
 ])
 def test_a_path_that_keeps_the_shims_or_lasts_one_command_is_quiet(judge, cmd):
     assert "self-defense.path-drops-shims" not in _verdict(judge, cmd).rule_ids, cmd

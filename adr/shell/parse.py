@@ -371,7 +371,7 @@ class _Walker:
                     argv.extend(vals)
                     if argv[0] == "export" and c.type in ("variable_name", "word") and _NAME.fullmatch(vals[0] if vals else ""):
                         self.exported.add(vals[0])  # `X=…; export X`: exported from here on
-            if argv[0] == "unset" and depth == 0 and "PATH" in argv[1:] and not any(a.startswith("-") and "f" in a
+            if argv[0] == "unset" and _same_shell(via) and "PATH" in argv[1:] and not any(a.startswith("-") and "f" in a
                                                                                   for a in argv[1:]):
                 self.path_reset("", via)  # `unset PATH`: only the shell's built-in default is left
             d = _Draft(argv=argv, raw=self.text(node), via=via, depth=depth)
@@ -443,7 +443,7 @@ class _Walker:
         if name_node is not None and name_node.type == "subscript":
             self.substitutions_in(name_node, via, depth, sd + 1)  # a[$(cmd)]=x runs cmd
         name = self.text(name_node) if name_node is not None else ""
-        if name == "PATH" and depth == 0:
+        if name == "PATH" and _same_shell(via):
             self.path_reset(self.text(value_node) if value_node is not None else "", via)
         if value_node is None:
             self.env[name] = ""
@@ -516,9 +516,14 @@ class _Walker:
         stages: list[list[_Draft]] = []
         for i, n in enumerate(stages_nodes):
             loop = _while_of(n)
-            if i and loop is not None and len(stages[i - 1]) == 1 and stages[i - 1][0].argv:
-                # `which git | while read p; do cp evil "$p"; done`: $p holds what the stage before prints
-                for name in _read_names(self.text(loop.child_by_field_name("condition") or loop))[:8]:
+            if i and len(stages[i - 1]) == 1 and stages[i - 1][0].argv:
+                # `which git | while read p; do cp evil "$p"; done`, `… | { read p; cp evil "$p"; }`: $p
+                # holds what the stage before prints
+                first = next((c for c in n.named_children if c.type != "comment"), None) \
+                    if n.type in ("compound_statement", "subshell") else None
+                cond = loop.child_by_field_name("condition") or loop if loop is not None else \
+                    first if first is not None and first.type == "command" else None
+                for name in (_read_names(self.text(cond)) if cond is not None else [])[:8]:
                     self.var_drafts[name] = list(stages[i - 1])
             stages.append(self.stmt(n, via, depth, sd + 1))
             if i and loop is not None and len(stages[i - 1]) == 1:
@@ -3423,6 +3428,12 @@ _OPERAND_PRINTERS = frozenset({"readlink", "greadlink", "realpath", "grealpath",
 
 _CHMOD_OCTAL = re.compile(r"[0-7]{1,4}")
 _CHMOD_SYMBOLIC = re.compile(r"[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*)*")
+
+
+def _same_shell(via: str) -> bool:
+    """Does a layer reached this way run in the line's own shell (the top, `eval`, `source`), so the
+    variables it sets outlive it — unlike `bash -c`, `$(…)` or a pipeline's subshell?"""
+    return all(p == "eval" or p.startswith(("source ", ". ")) for p in via.split(" → ")) if via else True
 
 
 def _one_word(v: str) -> str:
