@@ -248,3 +248,44 @@ def test_a_deploy_that_only_creates_the_change_set_is_quiet(cfn_judge):
 def test_the_template_is_judged_as_the_inline_body():
     line = R.as_command("cfn:deploy", "Resources: {}\n")
     assert line.startswith("aws cloudformation deploy --template-body ")
+
+
+# a quoted reflog message with blanks (or an option cluster that takes it) does not shift the ref
+# operands: the rules read them by position over the parsed words (`operands`)
+MESSAGE_ASK = [
+    ('git update-ref -m "two words" refs/heads/main HEAD~5', "risky.git-drop-refs"),
+    ("git update-ref -m 'a b c' HEAD HEAD~5", "risky.git-drop-refs"),
+    ('git update-ref -m "a b" refs/heads/feature HEAD~1', "risky.git-drop-refs"),
+    ('git update-ref -zm "a b" refs/heads/release/2 @{1}', "risky.git-drop-refs"),
+    ('git -C repo update-ref -m "a b" -- refs/heads/main 1234abcd', "risky.git-drop-refs"),
+    ('git update-ref -m "a b" refs/tags/v1 HEAD~3', "risky.git-drop-refs"),
+    ('git symbolic-ref -m "a b" refs/heads/main refs/heads/x', "risky.git-drop-refs"),
+    ('git symbolic-ref -m "a b" HEAD refs/tags/v1', "risky.git-drop-refs"),
+    ('git update-ref --stdin <<< "update refs/heads/main HEAD~5"', "risky.git-drop-refs"),
+    ("printf 'delete refs/heads/main\\n' | git update-ref --stdin", "risky.git-drop-refs"),
+    ('git update-ref -m "a b" -z --stdin < refs.txt', "risky.git-drop-refs"),
+    ('git update-ref -m "a b" -d refs/heads/main', "risky.git-history-rewrite"),
+    ('git update-ref -dm "a b" refs/heads/main', "risky.git-history-rewrite"),
+    ('git update-ref -m "a b" refs/replace/1234abcd 5678ef90', "risky.git-replace-objects"),
+]
+
+MESSAGE_QUIET = [
+    'git update-ref -m "move feature" refs/heads/feature 4e95e05',
+    'git update-ref -m "reset main HEAD~5" refs/heads/feature 4e95e05',
+    'git update-ref -m "a b" refs/remotes/origin/x HEAD',
+    'git symbolic-ref -m "name it refs/heads/main x" HEAD refs/heads/main',
+    'git update-ref -m"a b" HEAD 4e95e05',
+]
+
+
+@pytest.mark.parametrize("cmd,rule", MESSAGE_ASK)
+def test_a_reflog_message_does_not_shift_the_ref_operands(judge_command, cmd, rule):
+    v = judge_command(cmd)
+    assert v.decision is not Decision.ALLOW and rule in v.rule_ids, (cmd, v.decision, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", MESSAGE_QUIET)
+def test_a_message_naming_a_branch_is_no_operand(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
+

@@ -550,6 +550,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "any_flag": _c_flags(False),
         "subcommand": _c_subcommand,
         "positional": _c_regex_each("positionals"),
+        # regex over the positionals joined by blanks: operands by position, option values skipped
+        "operands": _c_regex("operands_text"),
         "verb": _c_names_any("verbs"),
         "path": _c_globs("paths", multi=True),
         "removes": _c_globs("removes", multi=True),  # removed, moved away or re-permissioned operands

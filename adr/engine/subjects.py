@@ -29,6 +29,36 @@ if TYPE_CHECKING:  # pragma: no cover
     from adr.engine.textnorm import TextView
 
 
+# git plumbing that takes a value after a short option (`update-ref -m MSG`, `-dm MSG`): the value
+# is a free message, so it must not shift the ref operands the git ref rules read by position
+_GIT_SUB_VALUED_SHORT: dict[str, str] = {"update-ref": "m", "symbolic-ref": "m"}
+
+
+def _git_positionals(args: "tuple[str, ...] | list[str]") -> list[str]:
+    """git's positionals: the global options' values skipped, then for the subcommands above the
+    value of `-m` (also at the end of a short cluster `-dm`, git's parse-options reads it so)."""
+    pos = positionals(args, GIT_GLOBAL_VALUED)
+    if not pos or pos[0] not in _GIT_SUB_VALUED_SHORT:
+        return pos
+    letters = _GIT_SUB_VALUED_SHORT[pos[0]]
+    sub = list(args).index(pos[0])
+    out = [pos[0]]
+    dd = skip = False
+    for a in list(args)[sub + 1:]:
+        if skip:
+            skip = False
+            continue
+        if a == "--" and not dd:
+            dd = True
+            continue
+        if not dd and a.startswith("-") and len(a) > 1:
+            # `-m MSG`, `-dm MSG`: a short cluster whose last letter takes a value (`-mMSG` holds it)
+            skip = not a.startswith("--") and a[-1] in letters and all(c not in letters for c in a[1:-1])
+            continue
+        out.append(a)
+    return out
+
+
 class lazy:
     """A computed attribute, stored on the instance at first use (later reads are plain attribute
     reads). Like functools.cached_property minus its per-access lock (Python ≤ 3.11), which cost
@@ -328,7 +358,15 @@ class CommandSubject:
     def positionals(self) -> tuple[str, ...]:
         """Arguments that are not options — skipping the values of a tool's known valued options,
         so `git -C repo push` has positionals (push,) and `kubectl -n prod delete ns x` (delete, ns, x)."""
+        if self.cmd.program == "git":
+            return tuple(_git_positionals(self.cmd.argv[1:]))
         return tuple(positionals(self.cmd.argv[1:], _VALUED_OPTIONS.get(self.cmd.program, frozenset())))
+
+    @lazy
+    def operands_text(self) -> str:
+        """The positionals joined by single blanks: rules read operands by position (`update-ref
+        refs/heads/main HEAD~5`) without a message word's blanks or an option shifting them."""
+        return " ".join(self.positionals)
 
     @lazy
     def verbs(self) -> tuple[str, ...]:
