@@ -52,3 +52,34 @@ def test_wholesale_and_damaging_kills_still_ask(judge, cmd, rule):
 @pytest.mark.parametrize("cmd", ["pgrep dd", "kill $(pgrep ddclient)", "killall -l"])
 def test_look_alikes_of_damaging_kills_stay_quiet(judge, cmd):
     assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "pgrep falcond | xargs kill", "pidof auditd | xargs kill -9", "kill $(pgrep cron)", "kill -9 `pidof auditd`",
+    "pgrep -f falcon-sensor | xargs -r kill -9", "kill -9 $(pgrep falcon)", "pkill -f osquery", "pkill -9 wazuh",
+    "killall -s KILL auditd", "pkill sentinel", "for p in $(pgrep auditd); do kill -9 $p; done",
+    "pgrep auditd | while read p; do kill $p; done", "sudo pkill -f /opt/CrowdStrike/falcond",
+    "sh -c 'pgrep osqueryd | xargs kill'",
+])
+def test_security_agents_ask_in_every_kill_spelling(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is not Decision.ALLOW and "evasion.security-process-kill" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "systemctl stop auditd.service", "systemctl disable --now wazuh-agent", "systemctl kill -s KILL auditd",
+    "systemctl stop --no-block auditd", "sudo service auditd stop", "systemctl stop sysmon",
+    "systemctl stop 'auditd*'",
+])
+def test_security_services_stopped_ask(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is not Decision.ALLOW and "evasion.security-service-stop" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "kill $(pgrep -f 'node server.js')", "kill $(pgrep crontab-ui)", "pkill -f cronjob-runner", "pgrep -a cron",
+    "pkill -f audit-log-server", "pkill -f redis-sentinel", "pgrep falcond", "systemctl stop nginx",
+])
+def test_look_alikes_of_security_agents_stay_quiet(judge, cmd):
+    assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd
+
