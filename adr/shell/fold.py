@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import posixpath
 import re
 from typing import Any, Callable, Union
 
@@ -25,7 +26,10 @@ MAX_DEPTH = 40
 _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
                "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
                "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(",
-               "bytes(", "bytearray(", "unquote", "urldecode", "b32decode", "sprintf", "strtolower", "strtoupper")
+               "bytes(", "bytearray(", "unquote", "urldecode", "b32decode", "sprintf", "strtolower", "strtoupper",
+               # string methods and path joins of constants (`'/home/dev/'.concat('.npmrc')`, `path.join(…)`)
+               ".concat(", ".slice(", ".substr", ".removeprefix(", ".removesuffix(", "[:", "toLowerCase(",
+               "toUpperCase(", ".lower()", ".upper()", "path.join(", "${")
 # a name assigned a string literal matters only in code that can run a command with it
 # (or a list of them: `a = ['rm', '-rf', …]; subprocess.run(a)`, perl's `@a = ("rm", …); system(@a)`)
 _ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*[\[(]?\s*(?:[rbuRBU]{1,2})?["'`]""")
@@ -54,6 +58,7 @@ _TOKEN = re.compile(r"""
   | (?P<fstr>(?:[fF][rR]?|[rR][fF])(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<str>(?:[rRbBuU]{1,2})?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<tpl>`(?:[^`\\$]|\\.|\$(?!\{))*`)
+  | (?P<jtpl>`(?:[^`\\$]|\\.|\$(?!\{)|\$\{[^{}`'"\\]*\})*`)
   | (?P<sym>:[A-Za-z_]\w*)
   | (?P<num>0[xX][0-9a-fA-F]+|\d+)
   | (?P<name>[$@%]?[A-Za-z_]\w*)
@@ -84,6 +89,7 @@ def _unescape(body: str, raw: bool) -> str:
     return _PY_ESC.sub(sub, body)
 
 
+_JS_FIELD = re.compile(r"((?:[^$\\]|\\.|\$(?!\{))*)(\$\{[^{}]*\})?")  # template: literal text, then a ${field}
 _FIELD = re.compile(r"((?:[^{}]|\{\{|\}\})*)(\{[^{}]*\})?")  # f-string: literal text, then a {field}
 
 
@@ -134,6 +140,10 @@ def _tokens(code: str, lang: str, _depth: int = 0) -> list[_Tok]:
             body = text.lstrip("fFrR")
             raw = "r" in text[:len(text) - len(body)].lower()
             out.append(_Tok("fstr" if lang == "python" else "other", text, m.start(), m.end(), (body[1:-1], raw)))
+        elif kind == "jtpl":
+            if lang != "node":
+                raise _Fail  # (`${…}` inside backticks is js-only: other languages are left as written)
+            out.append(_Tok("jtpl", text, m.start(), m.end(), text[1:-1]))
         elif kind == "tpl":
             out.append(_Tok("str", text, m.start(), m.end(), _unescape(text[1:-1], False)))
         elif kind == "num":
@@ -351,8 +361,13 @@ class _Parser:
             return tok.value, i + 1
         if k == "num":
             return tok.value, i + 1
+        if text == "-" and i + 1 < len(self.t) and self.t[i + 1].kind == "num" and (
+                i == 0 or self.t[i - 1].text in ("(", ",", "[")):
+            return -self.t[i + 1].value, i + 2  # a negative index: `.slice(0, -2)`
         if k == "fstr":
             return self.fstring(*tok.value), i + 1
+        if k == "jtpl":
+            return self.template(tok.value), i + 1
         if text == "(":
             v, j = self.expr(i + 1)
             if self.peek(j, ","):  # a tuple
@@ -383,6 +398,22 @@ class _Parser:
                 if not toks:
                     raise _Fail
                 v, j = _Parser(toks, "python", self.env).expr(0)
+                if j != len(toks):
+                    raise _Fail
+                out.append(_as_text(v))
+        return "".join(out)
+
+    def template(self, body: str) -> str:
+        """`${h}/.npmrc` with `h` a known constant (or a constant expression in the braces)."""
+        out: list[str] = []
+        for lit, field in _JS_FIELD.findall(body):
+            if lit:
+                out.append(_unescape(lit, False))
+            if field:
+                toks = _tokens(field[2:-1], "node")
+                if not toks:
+                    raise _Fail
+                v, j = _Parser(toks, "node", self.env).expr(0)
                 if j != len(toks):
                     raise _Fail
                 out.append(_as_text(v))
@@ -635,7 +666,51 @@ _METHODS: dict[str, Any] = {
     "toLowerCase": lambda v, a, lang: _as_text(v).lower(), "toUpperCase": lambda v, a, lang: _as_text(v).upper(),
     "strip": lambda v, a, lang: _as_text(v).strip(), "trim": lambda v, a, lang: _as_text(v).strip(),
     "encode": lambda v, a, lang: _as_text(v).encode("utf-8"),
+    "concat": lambda v, a, lang: _m_concat(v, a),
+    "slice": lambda v, a, lang: _m_slice(v, a), "substring": lambda v, a, lang: _m_substring(v, a),
+    "substr": lambda v, a, lang: _m_substr(v, a),
+    "removeprefix": lambda v, a, lang: _as_text(v).removeprefix(_as_text(_one(a))) if a else _b64("!"),
+    "removesuffix": lambda v, a, lang: _as_text(v).removesuffix(_as_text(_one(a))) if a else _b64("!"),
 }
+
+
+def _ints(args: list, most: int) -> list[int]:
+    if len(args) > most or not all(isinstance(x, int) for x in args):
+        raise _Fail
+    return args
+
+
+def _m_concat(v: Value, args: list) -> Value:
+    """js: 'a'.concat('b', 'c') / [1].concat([2], 3)."""
+    if isinstance(v, list):
+        return v + [y for x in args for y in (x if isinstance(x, list) else [x])]
+    return _as_text(v) + "".join(str(x) if isinstance(x, int) else _as_text(x) for x in args)
+
+
+def _m_slice(v: Value, args: list) -> Value:
+    """js/ruby-like slice(start[, end]) with negative indexes from the end (python's slicing)."""
+    a = _ints(args, 2)
+    if not isinstance(v, (str, list, bytes)):
+        raise _Fail
+    return v[slice(*a)] if a else v
+
+
+def _m_substring(v: Value, args: list) -> Value:
+    """js substring(a[, b]): negatives are 0, the two ends swap when a > b."""
+    a = [max(0, x) for x in _ints(args, 2)]
+    s = _as_text(v)
+    lo, hi = (a[0], a[1] if len(a) > 1 else len(s)) if a else (0, len(s))
+    return s[min(lo, hi):max(lo, hi)]
+
+
+def _m_substr(v: Value, args: list) -> Value:
+    """js substr(start[, length])."""
+    a = _ints(args, 2)
+    s = _as_text(v)
+    start = a[0] if a else 0
+    if start < 0:
+        start = max(0, len(s) + start)
+    return s[start:start + a[1]] if len(a) > 1 else s[start:]
 
 
 def _int_bytes(v: Value) -> bytes:
@@ -703,7 +778,20 @@ _FUNCS: dict[tuple[str, str], Any] = {
     ("php", "strtolower"): lambda a: _as_text(_one(a)).lower(),
     ("php", "str_replace"): lambda a: _as_text(a[2]).replace(_as_text(a[0]), _as_text(a[1])) if len(a) == 3 else _b64("!"),
     ("php", "pack"): lambda a: _pack(a[0], a[1:]),
+    # path joins of constants: the file a write names, whatever pieces it is built from
+    ("python", "os.path.join"): lambda a: _pjoin(a, False), ("python", "posixpath.join"): lambda a: _pjoin(a, False),
+    ("node", "path.join"): lambda a: _pjoin(a, True), ("node", "path.posix.join"): lambda a: _pjoin(a, True),
 }
+
+
+def _pjoin(args: list, normal: bool) -> str:
+    """os.path.join (python: a later absolute piece restarts) / path.join (node: joined, normalized)."""
+    if not args or not all(isinstance(x, (str, bytes)) for x in args):
+        raise _Fail
+    parts = [_as_text(x) for x in args]
+    if normal:
+        return posixpath.normpath("/".join(p for p in parts if p)) if any(parts) else "."
+    return posixpath.join(*parts)
 _DOTTED_PREFIXES = frozenset(".".join(n.split(".")[:k]) for _, n in _FUNCS for k in range(2, n.count(".") + 2))
 _PERL_UNARY = frozenset({"chr", "lc", "uc", "decode_base64"})  # perl named unary operators (one argument)
 
@@ -922,7 +1010,7 @@ def _fold(language: str, code: str) -> str:
             env.pop(name.lstrip("$"), None)
             i = j
             continue
-        if tok.kind in ("str", "fstr", "name", "num") or tok.text in ("(", "["):
+        if tok.kind in ("str", "fstr", "jtpl", "name", "num") or tok.text in ("(", "["):
             if tok.kind == "name" and i > 0 and toks[i - 1].text in (".", "->", "::"):
                 i += 1
                 continue
@@ -934,7 +1022,7 @@ def _fold(language: str, code: str) -> str:
             except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, UnicodeError):
                 i += 1  # (an evaluator edge case, `str()` with no argument …: not a constant)
                 continue
-            folded = (k - i > 1 or tok.kind == "fstr" or (tok.kind == "name" and tok.text.lstrip("$") in env)) \
+            folded = (k - i > 1 or tok.kind in ("fstr", "jtpl") or (tok.kind == "name" and tok.text.lstrip("$") in env)) \
                 and isinstance(v, (str, bytes))
             if not folded and k - i == 1 and tok.kind == "name" and i > 0 and (toks[i - 1].text in ("(", ",", "*") or language in ("perl", "ruby")
                                                          and toks[i - 1].text in ("system", "exec", "spawn")) \
