@@ -208,3 +208,20 @@ def test_a_credential_file_listed_then_read_through_xargs_is_the_read(judge, cmd
                                  "ls ~/.ssh/id_rsa"])
 def test_listing_other_files_into_a_reader_stays_quiet(judge, cmd):
     assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    'set -- $(which git); cp evil "$1"',
+    'set -- x $(command -v node); cp evil "$2"',
+    'set -- "$(type -P python3)"; cat payload > "$1"',
+])
+def test_a_lookup_kept_in_the_positional_parameters_is_followed(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is not Decision.ALLOW and "persistence.path-program-replaced" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", ['set -- a b c; echo "$1"', 'set -- $(which git); ls -l "$1"',
+                                 'set -- $(which git); cp "$1" /tmp/git-copy'])
+def test_positional_parameters_read_or_copied_stay_quiet(judge, cmd):
+    assert "persistence.path-program-replaced" not in _verdict(judge, cmd).rule_ids, cmd
+

@@ -1131,6 +1131,15 @@ class _Walker:
                     namers.append((vals, made[:16]))
             dyn_args = dyn_args or dyn
             argv.extend(vals)
+        if name_vals == ["set"] and "--" in argv:
+            # `set -- $(which git); cp evil "$1"`: the positional parameters hold what those commands
+            # printed, as a variable assigned from them does (the lookup's downstream marks follow)
+            made = [d for _, ds in namers for d in ds]
+            for k in [str(n) for n in range(1, 10)] + ["@", "*"]:
+                if made:
+                    self.var_drafts[k] = made[:16]
+                else:
+                    self.var_drafts.pop(k, None)
         raw = self.text(node)
         if dynamic_name and name_node is not None:
             # `c${u}rl`: an unset variable is empty in a fresh shell — if reading unknown variables as
