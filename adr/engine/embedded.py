@@ -271,6 +271,30 @@ def _cargo(content: str) -> list[tuple[str, str]]:
     return out
 
 
+# Bazel's rc files: `--run_under` prefixes every `bazel run`/`bazel test` binary with a command, and
+# `--workspace_status_command` runs at every build — both on the developer's machine, unasked. A line is
+# `COMMAND[:CONFIG] --opt=value …` (the value may be quoted, or the option's next word).
+_BAZEL_OPTS = re.compile(r"--(run_under|workspace_status_command)(?:=|\s+)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+)")
+
+
+def _bazelrc(content: str) -> list[tuple[str, str]]:
+    out = []
+    for line in content.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        for m in _BAZEL_OPTS.finditer(line):
+            value = m.group(2)
+            try:
+                words = shlex.split(value)
+            except ValueError:
+                words = [value.strip("'\"")]
+            cmd = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
+            if cmd:
+                out.append((m.group(1), cmd))
+    return out
+
+
 # JetBrains IDEs: a run configuration's command (the Shell Script type's inline text or script, an
 # external tool, a file watcher's program and arguments — run on every save, unasked). `$Macro$`s
 # stand for the project, the home or the file at hand.
@@ -414,13 +438,15 @@ def _kind(path: str) -> str:
         return "tox"
     if base in ("config.toml", "config") and parent == ".cargo":
         return "cargo"
+    if base in (".bazelrc", "bazel.bazelrc", "user.bazelrc") or base.endswith(".bazelrc"):
+        return "bazelrc"
     return ""
 
 
 _READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "precommit": _precommit, "tox": _tox,
             "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook,
             "package": _package_hooks, "simple-git-hooks": _simple_git_hooks, "huskyrc": _huskyrc,
-            "lint-staged": _lintstaged, "js-hooks": _js_config, "overcommit": _overcommit}
+            "lint-staged": _lintstaged, "js-hooks": _js_config, "overcommit": _overcommit, "bazelrc": _bazelrc}
 
 
 def embedded_commands(path: str, content: str) -> list[tuple[str, str]]:
