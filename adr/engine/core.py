@@ -529,7 +529,7 @@ class _Run:
             self.parsed = parsed
         idx = self.e._index
         t = self.t
-        t.note_commands(parsed.commands)
+        t.note_commands(parsed.commands, parsed.assigned)
         targets = None if t.plain and self.e._witness is None else t
         facts = self.a.resolved
         branch, hosts = "", None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adr.engine.decodeflow import runs_decoded
 from adr.engine.gitwords import url_host
@@ -252,6 +252,36 @@ def _pattern_position(program: str, argv: "tuple[str, ...] | list[str]") -> int:
     return -1
 
 
+_TREE_SEARCHERS = frozenset({"rg", "ag", "ack", "ack-grep"})  # recursive by default
+
+
+def _searches_here(program: str, argv: "tuple[str, ...] | list[str]", pattern: int, cmd: Any) -> bool:
+    """Does this searcher, given no file operand, read the working directory's tree? `grep -r X`
+    does (GNU grep), as do rg/ag/ack unless their stdin is a pipe or a redirect (then they read it)."""
+    if program in _TREE_SEARCHERS:
+        return not (cmd.piped or cmd.stdin_text is not None or any(r.op in ("<", "<<", "<<<") for r in cmd.redirects)) \
+            and (pattern >= 0 or any(a in ("-e", "--regexp") or a.startswith("--regexp=") for a in argv))
+    if program not in _SEARCHERS or program in ("awk", "gawk", "mawk", "nawk", "busybox-awk"):
+        return False
+    for i, a in enumerate(argv):
+        if a in ("-r", "-R", "--recursive", "--dereference-recursive", "--directories=recurse", "-drecurse") or \
+                a in ("-d", "--directories") and argv[i + 1:i + 2] == ["recurse"]:
+            return True
+        if a.startswith("-") and not a.startswith("--") and re.match(r"-[abcFGhHiIlLnoqsTuUvVwxyzZEP]*[rR]", a):
+            return True
+    return False
+
+
+def _find_here(argv: "tuple[str, ...] | list[str]") -> bool:
+    """find without a start point walks `.` (`cd ~/.ssh && find -type f | xargs cat`)."""
+    rest = list(argv)
+    while rest and rest[0] in ("-H", "-L", "-P") or rest and rest[0].startswith(("-O", "-D")) and len(rest[0]) > 2:
+        rest.pop(0)
+    if rest[:1] == ["-D"]:
+        rest = rest[2:]
+    return not rest or rest[0].startswith(("-", "(", "!"))
+
+
 _VCS_MESSAGE = _TextOptions({"-m", "--message"})
 _TEXT_OPTIONS: dict[str, _TextOptions] = {
     **{p: _VCS_MESSAGE for p in ("git", "hg", "svn", "jj", "sl", "bzr", "fossil")},
@@ -475,6 +505,8 @@ class CommandSubject:
                 out.append((a, here + "/" + a.rstrip("/")))
                 continue
             out.append((a, normalize(a, self.cwd, self.home)))
+        if not out and _searches_here(name, argv, pattern, self.cmd) or name in ("find", "gfind") and _find_here(argv):
+            out.append((".", normalize(".", self.cwd, self.home)))  # `cd ~/.ssh && grep -r .`: the folder
         return out
 
     @lazy

@@ -140,14 +140,22 @@ class Targets:
 
     # ---- what the line itself sets up -----------------------------------------------------------
 
-    def note_commands(self, commands: Any) -> None:
-        """`cd`/`pushd` targets and `ln -s` links of a parsed line (in order, each relative to the last)."""
+    def note_commands(self, commands: Any, assigned: "tuple[tuple[str, str], ...]" = ()) -> None:
+        """`cd`/`pushd`/`popd` targets and `ln -s` links of a parsed line (in order, each relative to
+        the last). `cd -` and `popd` go back where the line was; a relative `cd NAME` also lands under
+        each `CDPATH` folder the line sets (`CDPATH=~ cd .aws`): the folders are a union — a form too
+        many costs a look, one too few lets `cat credentials` there pass as a project file."""
         cur = own_cur = self.cwd
+        prev: "tuple[str, str] | None" = None  # OLDPWD: where `cd -` goes
+        stack: list[tuple[str, str]] = []  # pushd's directory stack (popd pops it)
+        cdpath = [v for k, v in assigned if k == "CDPATH"]
         for c in commands:
             argv = c.argv
             if not argv:
                 continue
             prog = argv[0]
+            if prog in ("export", "declare", "typeset", "local", "readonly"):
+                cdpath += [a.split("=", 1)[1] for a in argv[1:] if a.startswith("CDPATH=")]
             if prog in ("shopt", "setopt", "set") and any("dotglob" in a or "globdots" in a for a in argv[1:]):
                 self.dotglob = True
             if any(e.startswith("GLOBIGNORE=") for e in getattr(c, "env", ())):
@@ -157,11 +165,35 @@ class Targets:
             if self.procs and not self.line_finds_adr and prog in LISTING_FILTERS and \
                     LISTERS & set(getattr(c, "upstream", ())) and filter_finds_adr(argv, self.procs):
                 self.line_finds_adr = True  # `ps aux | grep [d]aemon | awk '{print $2}' | xargs kill`
-            if prog in ("cd", "pushd") and len(self.cwds) < MAX_CWDS:
-                args = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
-                target = args[0] if args else "~"
-                if target == "-" or "$(" in target or "`" in target:
+            if prog in ("cd", "pushd", "popd") and len(self.cwds) < MAX_CWDS:
+                args = [a for a in argv[1:] if not a.startswith(("-", "+")) or a == "-"]
+                if prog == "popd" or prog == "pushd" and not args:
+                    # popd: back to the folder the last pushd left; a bare pushd swaps the top two
+                    if not stack:
+                        continue
+                    back = stack.pop()
+                    if prog == "pushd":
+                        stack.append((cur, own_cur))
+                    prev, (cur, own_cur) = (cur, own_cur), back
                     continue
+                target = args[0] if args else "~"
+                if target == "-":
+                    if prev is not None:
+                        prev, (cur, own_cur) = (cur, own_cur), prev
+                    continue
+                if "$(" in target or "`" in target:
+                    continue
+                if prog == "pushd":
+                    stack.append((cur, own_cur))
+                prev = (cur, own_cur)
+                env_cdpath = [e.split("=", 1)[1] for e in getattr(c, "env", ()) if e.startswith("CDPATH=")]
+                if not target.startswith(("/", "~", "$HOME", "${HOME}", "./", "../")) and target not in (".", ".."):
+                    for base in [b for v in env_cdpath + cdpath for b in v.split(":") if b][:8]:
+                        via = normalize(target, normalize(base, cur, self.home), self.home)
+                        if via not in self.cwds and via != self.cwd and len(self.cwds) < MAX_CWDS:
+                            self.cwds.append(via)
+                            self.own_cwds.append(normalize_own(target, normalize_own(base, own_cur, self.home,
+                                                                                     self.cwd), self.home, self.cwd))
                 cur = normalize(target, cur, self.home)
                 own_cur = normalize_own(target, own_cur, self.home, self.cwd)
                 if cur not in self.cwds and cur != self.cwd:

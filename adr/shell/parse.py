@@ -643,10 +643,14 @@ class _Walker:
                 # `find ~/.config -name config.yaml | xargs sed -i …`, `ls | xargs rm -rf`: what the
                 # producer prints is changed (ls's entries of the cwd: `rm -rf ./*`)
                 self.xargs_on(nxt, (_printed_paths(prev[0]) or [])[:4], _join_via(via, prev[0].argv[0] + " | xargs"))
-            elif prev[0].argv[:1] == ["ls"] and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
+            elif (ls := _ls_through_filters(stages, i)) is not None and nxt.argv \
+                    and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and nxt.argv[0].rsplit("/", 1)[-1] in _XARGS_READERS:
-                # `ls ~/.ssh/id_rsa | xargs cat`: ls prints a file operand's own name, which the reader opens
-                files = [p for p in (_printed_paths(prev[0]) or []) if _secret_file_name(p)]
+                # `ls ~/.ssh/id_rsa | xargs cat`: ls prints a file operand's own name, which the reader
+                # opens; `cd ~/.ssh && ls | xargs cat`: a folder's entries, bare names the reader opens
+                # in the working directory (`./*`, with -a/-A `./.*` too) — as `cat ./*` it is judged
+                files = [p for p in (_printed_paths(ls) or []) if _secret_file_name(p) or p.startswith("./")
+                         or any(c in p for c in "*?[")]
                 self.xargs_on(nxt, files[:4], _join_via(via, "ls | xargs"))
             elif prev[0].output is None and prev[0].argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and _from_lookup(prev):
@@ -2004,13 +2008,16 @@ class _Walker:
         """The command xargs/parallel runs, judged once more with `paths` as its operands ({} replaced)."""
         if not paths:
             return
+        made: list[_Draft] = []
         if any("{}" in a for a in d.argv[1:]):
             for p in paths:
                 argv = [a.replace("{}", p) for a in d.argv]
-                self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))
+                made += self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))
         else:
             argv = d.argv + paths
-            self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))
+            made += self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))
+        for m in made:  # its output goes where xargs' goes (`… | xargs cat | curl -d @- URL`)
+            m.downstream.extend(p for p in d.downstream if p not in m.downstream)
 
     def written_content(self, path: str) -> str | None:
         for w in reversed(self.writes):
@@ -3391,8 +3398,11 @@ def _printed_paths(d: "_Draft") -> "list[str] | None":
         if "d" in flags or "--directory" in d.argv:
             return ops or ["."]
         # a folder's entries print as bare names (relative to the cwd); a glob prints what it matched;
-        # a file prints its own name — and a credential file is a file by its name (`ls ~/.ssh/id_rsa`)
-        return [o for o in ops if any(c in o for c in "*?[") or _secret_file_name(o)] or ["./*"]
+        # a file prints its own name — and a credential file is a file by its name (`ls ~/.ssh/id_rsa`);
+        # -a/-A print the dot entries too (`cd ~ && ls -A | xargs cat` reaches .netrc)
+        dots = any(a in ("--all", "--almost-all") for a in d.argv[1:]) or "a" in flags or "A" in flags
+        return [o for o in ops if any(c in o for c in "*?[") or _secret_file_name(o)] or \
+            (["./*", "./.*"] if dots else ["./*"])
     if d.output is not None:
         return [w for w in d.output.split() if w][:64]
     return None
@@ -3825,6 +3835,24 @@ def _lister_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] 
         elif sel is not None:
             extra = sel + extra
         else:
+            return None
+        k -= 1
+    return None
+
+
+def _ls_through_filters(stages: "list[list[_Draft]]", i: int) -> "_Draft | None":
+    """The `ls` whose entries reach stage i: right before it, or before stages that pass names on
+    (`sort`, `grep -v pub`, `grep id_`, `head`, `awk '{print $1}'`): what reaches the reader is some
+    of what ls printed, and judging all of it keeps `ls | grep -v pub | xargs cat` a read of keys."""
+    k = i - 1
+    while k >= 0 and len(stages[k]) == 1 and stages[k][0].argv:
+        d = stages[k][0]
+        if d.argv[0] == "ls":
+            return d
+        if not (d.argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in d.argv[1:])
+                or d.argv[0] in ("head", "tail") and not any(not a.startswith("-") and not a.isdigit()
+                                                            for a in d.argv[1:])
+                or _keeps_lines(d.argv) or _grep_selects(d.argv) is not None):
             return None
         k -= 1
     return None
