@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from adr.notify.interface import DENY, Answer, Question, answer
+from adr.notify.interface import APP_NAME, DENY, Answer, Question, answer
 
 log = logging.getLogger("adr.notify")
 
@@ -173,7 +173,7 @@ class DesktopNotifier:
             for key, label in q.buttons():
                 actions += [key, label]
             nid = int((await _call(bus, "Notify", owner, sig="susssasa{sv}i", body=[
-                "adr", 0, "", q.title, body, actions, {"urgency": Variant("y", 2)}, max(1, int(q.timeout)) * 1000]))[0])
+                APP_NAME, 0, "", q.title, body, actions, {"urgency": Variant("y", 2)}, max(1, int(q.timeout)) * 1000]))[0])
         except UntrustedChannel:
             raise
         except Exception as e:
@@ -241,7 +241,7 @@ class DesktopNotifier:
             text = _escape(body) if self.info.markup else body
             urgency = 2 if severity in ("high", "critical") else 1
             await _call(bus, "Notify", BUS_NAME, sig="susssasa{sv}i",
-                        body=["adr", 0, "", title, text, [], {"urgency": Variant("y", urgency)}, -1])
+                        body=[APP_NAME, 0, "", title, text, [], {"urgency": Variant("y", urgency)}, -1])
         except Exception as e:
             self._bus = None
             raise RuntimeError(f"the notification server did not accept the notification: {e}") from None

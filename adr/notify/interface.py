@@ -21,6 +21,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
+# the name adr's notifications and dialogs go by (their app name, and the first word of every title):
+# one place, so what adr shows and what the self-defense rule on faked notifications looks for
+# (rules/self-defense.yaml self-defense.adr-notification-faked; a test holds the two together) agree
+APP_NAME = "adr"
+
 # choices (the keys double as D-Bus action keys and CLI words)
 ALLOW_ONCE = "allow_once"
 ALLOW_SESSION = "allow_session"
@@ -80,13 +85,13 @@ class Question:
     @property
     def title(self) -> str:
         if self.kind in ("confirm", "suspended"):
-            return f"adr: {self.rule_title}"
+            return f"{APP_NAME}: {self.rule_title}"
         who = self.agent or self.host or "an agent"
         if self.confirm:
-            return f"adr: really override a critical rule for {who}?"
+            return f"{APP_NAME}: really override a critical rule for {who}?"
         if self.critical:
-            return f"adr blocked {who} (critical rule)"
-        return f"adr: allow {who} to do this?"
+            return f"{APP_NAME} blocked {who} (critical rule)"
+        return f"{APP_NAME}: allow {who} to do this?"
 
     def body(self, with_code: bool = True) -> str:
         """The text shown. `with_code=False` for channels whose text other processes can read (a

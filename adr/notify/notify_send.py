@@ -15,7 +15,7 @@ import subprocess
 from typing import Callable
 
 from adr import sysprog
-from adr.notify.interface import LABELS, Answer, Question, answer
+from adr.notify.interface import APP_NAME, LABELS, Answer, Question, answer
 
 
 async def _vet(vet: "Callable[[int | None], str | None]") -> None:
@@ -44,7 +44,7 @@ def find() -> str | None:
 
 
 def command(binary: str, q: Question) -> list[str]:
-    argv = [binary, "--app-name=adr", "--urgency=critical", f"--expire-time={int(q.timeout * 1000)}", "--wait"]
+    argv = [binary, f"--app-name={APP_NAME}", "--urgency=critical", f"--expire-time={int(q.timeout * 1000)}", "--wait"]
     argv += [f"--action={key}={label}" for key, label in q.buttons()]
     argv += ["--", q.title, q.body(with_code=False)]  # a command line any process can read: never the code
     return argv
@@ -91,7 +91,7 @@ class NotifySend:
 
     async def tell(self, title: str, body: str, severity: str = "high") -> None:
         urgency = "critical" if severity in ("high", "critical") else "normal"
-        proc = await asyncio.create_subprocess_exec(self.binary, "--app-name=adr", f"--urgency={urgency}", "--", title,
+        proc = await asyncio.create_subprocess_exec(self.binary, f"--app-name={APP_NAME}", f"--urgency={urgency}", "--", title,
                                                     body, stdin=asyncio.subprocess.DEVNULL,
                                                     stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         if await proc.wait() != 0:

@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from adr.notify.interface import APP_NAME
 from adr.record.audit import event_entry
 from adr.record.redact import redact
 
@@ -111,7 +112,7 @@ class Alerts:
         tellers = [n for n in self._notifiers() if hasattr(n, "tell")]
         if not tellers:
             return
-        title = f"adr alert: {redact(alert.title, 120)}"
+        title = f"{APP_NAME} alert: {redact(alert.title, 120)}"
         body = redact(alert.detail, 600) + (f"\n(session {alert.session})" if alert.session else "") + \
             "\nSee `adr alerts` in your terminal."
 
