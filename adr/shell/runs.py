@@ -576,9 +576,40 @@ def _package_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
             names = () if ignore else (_NPM_LIFECYCLE_PACK if sub == "pack" else _NPM_LIFECYCLE_PUBLISH)
         elif sub and sub not in builtin and not (pm == "bun" and _looks_like_file(sub)):
             names = _with_pre_post(sub, ignore)  # `yarn build`, `pnpm lint`, `bun dev`
+    local = _local_packages(pm, sub, words, ignore, where, home)
     if not names:
+        return local
+    return [Run(PACKAGE, _how(c), where, (pkg,), names=names)] + local
+
+
+# a folder named as what to install: `npm i ./x`, `../pkg`, `/abs`, `~/p`, `file:../x`, `link:../x`, `portal:…`
+_PM_LOCAL = re.compile(r"^(?:(?:[\w@./-]+@)?(?:file|link|portal):.+|\.{1,2}(?:/.*)?|/.+|~/.+)$")
+_PM_ADDS = {"npm": _NPM_INSTALL, "yarn": frozenset({"add", "install", "i", "a", "up", "upgrade"}),
+            "pnpm": frozenset({"add", "install", "i", "update", "up", "link", "ln"}),
+            "bun": frozenset({"add", "a", "install", "i", "link"})}
+_PM_LINKS = frozenset({"link", "ln"})  # `npm link ../x`, `pnpm link ../x`: the folder is installed too
+
+
+def _local_packages(pm: str, sub: str, words: "list[str]", ignore: bool, where: str, home: str) -> list[Run]:
+    """`npm install ./some-dir`, `pnpm add file:../x`, `yarn add link:../x`: the named folder's own
+    install scripts run (preinstall/install/postinstall/prepare of ITS package.json), not only the
+    project's — so that manifest is read too (when it is there: a tarball or a missing folder gives
+    nothing to read)."""
+    if ignore or not (sub in _PM_ADDS.get(pm, ()) or pm == "npm" and sub in _PM_LINKS):
         return []
-    return [Run(PACKAGE, _how(c), where, (pkg,), names=names)]
+    out: list[Run] = []
+    for w in words[1:9]:
+        if not _PM_LOCAL.match(w):
+            continue
+        spec = w.split(":", 1)[1] if re.match(r"^(?:[\w@./-]+@)?(?:file|link|portal):", w) else w
+        spec = spec.removeprefix("//") if spec.startswith("///") else spec
+        if spec.endswith((".tgz", ".tar.gz", ".tar", ".zip")):
+            continue
+        d = resolve(spec, where, home)
+        if d and d != where:
+            out.append(Run(PACKAGE, f"{pm} {sub} {w}", d, (posixpath.join(d, "package.json"),),
+                           names=_NPM_LIFECYCLE_INSTALL))
+    return out
 
 
 def _with_pre_post(name: str, ignore: bool) -> tuple[str, ...]:
