@@ -26,7 +26,7 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
 from adr.daemon.cpuclock import decision_clock
-from adr.engine.core import Budget, parse_line
+from adr.engine.core import Budget, edited_text, lifecycle_scripts, parse_line
 from adr.shell import runs as R
 from adr.shell.netprogs import STDIN_SENDERS, UPLOADERS
 from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
@@ -134,10 +134,43 @@ class CrossCall:
     def findings(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
         """Extra findings for what `action` runs from files, functions and aliases (exec only).
         `budget` (adr.engine.core.Budget): the decision's, shared with the engine's evaluations."""
+        if action.kind is ActionKind.FILE_EDIT and posixpath.basename(action.path) == "package.json":
+            return self.edited_manifest(action, budget)
         if action.kind is not ActionKind.EXEC or not action.command:
             return ()
         walk = _Walk(self, action, budget)
         walk.line(action.command, action.context.cwd, 0, "")
+        return tuple(walk.found.values())
+
+    def edited_manifest(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
+        """An Edit of a package.json sends a fragment; the file it leaves is the one on disk with the
+        fragment in place. Each install-time script that edit adds or changes (a key renamed to
+        `postinstall`, a value changed without its key in the fragment) is judged as what `npm install`
+        will run, in the manifest's folder — as a whole-file write of it is (the engine reads the
+        fragment alone when the file cannot be read)."""
+        ctx = action.context
+        path = action.path
+        if path.startswith("~/") and ctx.home:
+            path = ctx.home + path[1:]
+        if not path.startswith("/"):
+            if not ctx.cwd.startswith("/"):
+                return ()
+            path = posixpath.join(ctx.cwd, path)
+        path = posixpath.normpath(path)
+        got = read_file(path, self.limits.file_bytes)
+        if got.status != "ok":
+            return ()
+        after = edited_text(got.text, action.old_content, action.content)
+        if after is None:
+            return ()
+        before = dict(lifecycle_scripts(got.text))
+        changed = [(n, s) for n, s in lifecycle_scripts(after) if before.get(n) != s]
+        if not changed:
+            return ()
+        walk = _Walk(self, replace(action, kind=ActionKind.EXEC, command="", path="", content="", old_content=""),
+                     budget)
+        for name, script in changed[:16]:
+            walk.judge(script, posixpath.dirname(path), 1, f"package.json {name} script (the file after this edit)")
         return tuple(walk.found.values())
 
     def make_recipes(self, content: str, run: R.Run) -> tuple[list[tuple[str, str]], bool]:

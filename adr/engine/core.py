@@ -606,7 +606,10 @@ class _Run:
             self.shell(fs.content, note=f"written to {fs.path}", depth=depth + 1)
         base = posixpath.basename(fs.path)
         if base == "package.json":
-            for name, script in _lifecycle_scripts(fs.content):
+            scripts = lifecycle_scripts(fs.content)
+            if fs.kind == "edit" and not scripts:
+                scripts = fragment_lifecycle_scripts(fs.content, fs.old_content or "")
+            for name, script in scripts:
                 self.shell(script, note=f"package.json {name} script", depth=depth + 1)
         for where, cmd in embedded_commands(fs.path, fs.content):
             # a devcontainer's postCreateCommand, a VS Code task, a pre-commit entry, tox commands …
@@ -722,9 +725,38 @@ def _note(note: str, via: str) -> str:
     return note or (f"via {via}" if via else "")
 
 
-def _lifecycle_scripts(content: str) -> list[tuple[str, str]]:
+def lifecycle_scripts(content: str) -> list[tuple[str, str]]:
     from adr.shell.runs import package_json_scripts
     return [(k, v) for k, v in (package_json_scripts(content) or {}).items() if k in _LIFECYCLE]
+
+
+_JSON_ENTRY = re.compile(r'"(' + "|".join(_LIFECYCLE) + r')"\s*:\s*("(?:[^"\\\n]|\\.)*")')
+
+
+def fragment_lifecycle_scripts(new: str, old: str) -> list[tuple[str, str]]:
+    """The install-time scripts an Edit's new text brings into a package.json — an entry
+    `"postinstall": "…"` that the replaced text did not hold as it is. An Edit sends a fragment, not
+    JSON; each entry's value is a JSON string, read as such (its escapes are the text npm runs)."""
+    before = {(m.group(1), m.group(2)) for m in _JSON_ENTRY.finditer(old[:MAX_SCAN])}
+    out: list[tuple[str, str]] = []
+    for m in _JSON_ENTRY.finditer(new[:MAX_SCAN]):
+        if (m.group(1), m.group(2)) in before or len(out) >= 16:
+            continue
+        try:
+            value = json.loads(m.group(2))
+        except ValueError:
+            continue
+        if isinstance(value, str) and value.strip():
+            out.append((m.group(1), value))
+    return out
+
+
+def edited_text(current: str, old: str, new: str) -> "str | None":
+    """The file an Edit leaves: `old` replaced by `new` once, as the agent hosts' edit tools do
+    (None when `old` is not in the file: the edit would fail)."""
+    if not old or old not in current:
+        return None
+    return current.replace(old, new, 1)
 
 
 def _mcp_arguments(arguments: str) -> dict[str, Any]:
