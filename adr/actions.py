@@ -123,10 +123,12 @@ class Resolved:
     git_branch: str = ""  # what a bare `git push` in the cwd pushes (adr/daemon/gitstate.py); "": unknown
     # the hosts the cwd repository's remotes point at; None: not looked up / not a repository
     git_remote_hosts: "tuple[str, ...] | None" = None
+    # (a reset command's key, a SQLite file in the project it empties): adr/daemon/localdb.py
+    databases: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked or self.git_branch
-                    or self.git_remote_hosts is not None)
+                    or self.git_remote_hosts is not None or self.databases)
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,8 @@ def action_to_dict(a: Action) -> dict[str, Any]:
                        "looked": a.resolved.looked}
                       | ({"git_branch": a.resolved.git_branch} if a.resolved.git_branch else {})
                       | ({"git_remote_hosts": list(a.resolved.git_remote_hosts)}
-                         if a.resolved.git_remote_hosts is not None else {})}
+                         if a.resolved.git_remote_hosts is not None else {})
+                      | ({"databases": [list(x) for x in a.resolved.databases]} if a.resolved.databases else {})}
        if a.resolved else {})
 
 
@@ -343,7 +346,8 @@ def resolved_from_dict(d: Any) -> Resolved:
                     tuple(str(p) for p in d.get("adr_procs") or ()), d.get("looked") is True,
                     _s(d, "git_branch"),
                     tuple(str(h) for h in d["git_remote_hosts"]) if isinstance(d.get("git_remote_hosts"), list)
-                    else None)
+                    else None,
+                    tuple((str(k), str(p)) for k, p in d.get("databases") or ()))
 
 
 def _s(d: dict[str, Any], key: str) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Resolved
 from adr.daemon.gitstate import current_branch, git_cwd, remote_hosts
+from adr.daemon.localdb import local_databases
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
 log = logging.getLogger("adr.resolve")
@@ -115,8 +116,11 @@ class Resolver:
                 branch = current_branch(where)  # for `git push --force-with-lease` with no refspec
             if "remote" in action.command or "url" in action.command:
                 hosts = remote_hosts(where)  # for a remote pointed at a new host
+        databases: tuple[tuple[str, str], ...] = ()
+        if action.kind is ActionKind.EXEC and action.context.cwd:
+            databases = local_databases(action.command, action.context.cwd, action.context.home)  # a reset of a local SQLite file
         return replace(action, resolved=Resolved((), pids, procs, looked=True, git_branch=branch,
-                                                 git_remote_hosts=hosts))
+                                                 git_remote_hosts=hosts, databases=databases))
 
     # ---- paths --------------------------------------------------------------------------------
 

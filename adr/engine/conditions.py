@@ -581,6 +581,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "git_branch": _c_regex("git_branch"),
         # a remote pointed at a host none of the repository's remotes use (adr/daemon/gitstate.py)
         "git_new_remote_host": _c_bool("git_new_remote_host"),
+        # a reset whose database the judge established is a SQLite file in the project (adr/daemon/localdb.py)
+        "local_database": _c_bool("local_database"),
         # a service's secret variable sent to another service's host (adr/engine/secretenv.py)
         "secret_to_other_host": _c_bool("secret_to_other_host"),
         "secret_to_own_service": _c_bool("secret_to_own_service"),

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Protocol, Sequence
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.gitwords import leading_cd
+from adr.engine.localdb import db_commands
 from adr.engine.conditions import MAX_SCAN
 from adr.engine.buildfiles import build_commands, notebook_fragment, runs_on_host
 from adr.engine.embedded import embedded_commands
@@ -540,9 +541,15 @@ class _Run:
                 cmds = cmds[1:]  # `cd DIR && git …`: the judge looked the repository up in DIR
             branch = _stable_branch(facts.git_branch, cmds) if facts.git_branch else ""
             hosts = facts.git_remote_hosts if facts.git_remote_hosts is not None and _same_repo(cmds) else None
-        for c in parsed.commands:
+        local_dbs: "frozenset[int]" = frozenset()
+        if depth == 0 and facts.databases:
+            keys = {k for k, _ in facts.databases}
+            local_dbs = frozenset(dc.index for dc in db_commands(parsed.commands, self.cwd, self.home, leading_cd(text))
+                                  if dc.key in keys)
+        for i, c in enumerate(parsed.commands):
             self.commands.append(c)
             subj = CommandSubject(c, self.cwd, self.home, note, targets)
+            subj.local_database = i in local_dbs
             if c.program == "git":
                 subj.git_branch, subj.git_hosts = branch, hosts
             if c.program in TOKEN_PRINTERS and c.downstream or c.program in SECRET_CLIENTS and (

@@ -359,6 +359,7 @@ class CommandSubject:
         self.piped = cmd.piped
         self.git_branch = ""  # set by the engine when a bare `git push` here provably pushes that branch
         self.git_hosts: "tuple[str, ...] | None" = None  # the repository's remote hosts, when known
+        self.local_database = False  # the judge read this reset's configuration: a SQLite file in the project
         self.line: "tuple[SimpleCommand, ...]" = ()  # the line's commands (set by the engine for token printers)
 
     @lazy

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from adr.actions import Action, ActionKind
+from adr.engine.localdb import siblings
 
 _GLOB = set("*?[")
 _DYNAMIC = ("$", "`")
@@ -76,7 +77,11 @@ def targets_of(action: Action, home: str = "") -> Targets:
         delete = action.kind is ActionKind.FILE_DELETE
         return Targets(paths=(Target(p, why, recursive=delete, removes=delete),))
     if action.kind is ActionKind.EXEC and action.command.strip():
-        return shell_targets(action.command, cwd, home)
+        found = shell_targets(action.command, cwd, home)
+        if action.resolved.databases:  # a reset of a SQLite file in the project (adr/daemon/localdb.py)
+            extra = tuple(Target(p, "database reset") for _, db in action.resolved.databases for p in siblings(db))
+            found = Targets(tuple({t.path: t for t in extra + found.paths}.values()), found.git, found.unknown)
+        return found
     return Targets()
 
 

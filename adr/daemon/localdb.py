@@ -1,0 +1,271 @@
+"""Is a reset's database a SQLite file in the project? Read the framework's configuration to say.
+
+For each command adr/engine/localdb.py names, the judge reads — bounded, never imports or runs —
+the configuration the tool itself would use, and answers with the database file only when the
+configuration leaves no other possibility:
+
+* Django: the settings module manage.py's `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "…")`
+  names, parsed (ast, not run); `DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+  "NAME": BASE_DIR / "db.sqlite3"}}` with BASE_DIR the usual `Path(__file__).resolve().parent.parent`
+  (or `os.path.dirname(…)` twice), `os.path.join(BASE_DIR, …)` or a literal path. A settings module
+  that assigns DATABASES more than once, changes it later, star-imports, or reads the environment
+  for it is not known.
+* Rails: config/database.yml — every environment (RAILS_ENV may pick any) with `adapter: sqlite3`
+  and a literal `database:`, no `url:`, no ERB in either.
+* Prisma: the schema's datasource `provider = "sqlite"` with a literal `url = "file:…"` (not
+  `env("…")`).
+* sqlite3: the file operand.
+
+The file (links resolved) must be inside the action's working directory; a file that does not exist
+yet is still named (the reset loses nothing, and the snapshot records it as absent).
+"""
+from __future__ import annotations
+
+import ast
+import os
+import posixpath
+import re
+
+import yaml
+
+from adr.engine.gitwords import leading_cd
+from adr.engine.localdb import DbCommand, db_commands
+
+MAX_CONFIG_BYTES = 256 * 1024  # a settings module, database.yml or schema larger than this is not read
+_SETTINGS_ENV = re.compile(r"""os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']\s*\)""")
+_SQLITE_ENGINE = "django.db.backends.sqlite3"
+
+
+def local_databases(command: str, cwd: str, home: str) -> tuple[tuple[str, str], ...]:
+    """(command key, absolute database file) for each reset on the line whose database is a SQLite
+    file inside `cwd`; the engine relaxes only the commands named here."""
+    if not cwd.startswith("/") or not any(w in command for w in ("manage.py", "db:", "prisma", "sqlite3")):
+        return ()
+    from adr.shell.parse import parse_remembered
+
+    parsed = parse_remembered(command)
+    found = []
+    for dc in db_commands(parsed.commands, cwd, home, leading_cd(command)):
+        try:
+            paths = _database(dc)
+        except (OSError, ValueError, SyntaxError, RecursionError, yaml.YAMLError):
+            paths = ()
+        if paths and all(_inside(p, cwd) for p in paths):
+            found += [(dc.key, p) for p in paths]
+    return tuple(found)
+
+
+def _inside(path: str, project: str) -> bool:
+    real, top = os.path.realpath(path), os.path.realpath(project)
+    return real != top and real.startswith(top.rstrip("/") + "/")
+
+
+def _read(path: str) -> "str | None":
+    """A regular file's text (links followed; bounded), or None."""
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_CONFIG_BYTES:
+            return None
+        with open(path, "rb") as f:
+            return f.read(MAX_CONFIG_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _database(dc: DbCommand) -> tuple[str, ...]:
+    """The database files this reset may empty (all of them local SQLite files), or () when not known."""
+    if dc.framework == "sqlite3":
+        return (dc.config,)
+    if dc.framework == "rails":
+        return _rails(dc.folder)
+    got = _django(dc.config) if dc.framework == "django" else _prisma(dc.config, dc.folder) \
+        if dc.framework == "prisma" else None
+    return (got,) if got else ()
+
+
+# ---- Django ------------------------------------------------------------------------------------------
+
+def _django(manage: str) -> "str | None":
+    text = _read(manage)
+    if text is None:
+        return None
+    names = set(_SETTINGS_ENV.findall(text))
+    if len(names) != 1 or "DJANGO_SETTINGS_MODULE" in text.replace(_SETTINGS_ENV.search(text).group(0), ""):  # type: ignore[union-attr]
+        return None  # none, several, or set some other way too
+    module = names.pop()
+    root = posixpath.dirname(manage)
+    settings = posixpath.join(root, *module.split(".")) + ".py"
+    source = _read(settings)
+    if source is None:
+        return None  # a package (settings/__init__.py), elsewhere on sys.path, unreadable: not known
+    return _django_sqlite(source, settings, root)
+
+
+def _django_sqlite(source: str, settings: str, run_dir: str) -> "str | None":
+    tree = ast.parse(source, settings)
+    base: "str | None" = None
+    databases: "ast.expr | None" = None
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            return None  # may bring its own DATABASES
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            if "BASE_DIR" in names:
+                base = _base_dir(node.value, settings) if node.value is not None else None
+            if "DATABASES" in names:
+                if databases is not None or not isinstance(node, ast.Assign):
+                    return None
+                databases = node.value
+    if databases is None:
+        return None
+    for node in ast.walk(tree):  # DATABASES changed after its assignment (DATABASES["default"] = …, .update)
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(getattr(node, "value", None), ast.Name) \
+                and node.value.id == "DATABASES":  # type: ignore[attr-defined]
+            return None
+        if isinstance(node, (ast.Global, ast.Nonlocal)) or (isinstance(node, ast.Name) and node.id == "globals"):
+            return None
+    if not isinstance(databases, ast.Dict):
+        return None
+    default = _dict_get(databases, "default")
+    if not isinstance(default, ast.Dict):
+        return None
+    if _literal(_dict_get(default, "ENGINE")) != _SQLITE_ENGINE:
+        return None
+    return _django_name(_dict_get(default, "NAME"), base, run_dir)
+
+
+def _dict_get(d: ast.Dict, key: str) -> "ast.expr | None":
+    if any(k is None for k in d.keys):
+        return None  # **spread: unknown keys
+    got = [v for k, v in zip(d.keys, d.values) if _literal(k) == key]
+    return got[0] if len(got) == 1 else None
+
+
+def _literal(node: "ast.expr | None") -> "str | None":
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _base_dir(node: ast.expr, settings: str) -> "str | None":
+    """BASE_DIR as Django's templates spell it: `Path(__file__).resolve().parent.parent` or
+    `os.path.dirname(os.path.dirname(os.path.abspath(__file__)))`."""
+    ups = 0
+    n = node
+    while isinstance(n, ast.Attribute) and n.attr == "parent":
+        ups, n = ups + 1, n.value
+    if ups:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("resolve", "absolute"):
+            n = n.func.value
+        if isinstance(n, ast.Call) and _name(n.func) in ("Path", "pathlib.Path") and len(n.args) == 1 \
+                and _name(n.args[0]) == "__file__":
+            return _up(settings, ups)
+        return None
+    while isinstance(n, ast.Call) and _name(n.func) == "os.path.dirname" and len(n.args) == 1:
+        ups, n = ups + 1, n.args[0]
+    if ups and isinstance(n, ast.Call) and _name(n.func) in ("os.path.abspath", "os.path.realpath") \
+            and len(n.args) == 1 and _name(n.args[0]) == "__file__":
+        return _up(settings, ups)
+    if ups and _name(n) == "__file__":
+        return _up(settings, ups)
+    return None
+
+
+def _up(path: str, n: int) -> str:
+    for _ in range(n):
+        path = posixpath.dirname(path)
+    return path
+
+
+def _name(node: "ast.expr | None") -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _name(node.value)
+        return f"{inner}.{node.attr}" if inner else ""
+    return ""
+
+
+def _django_name(node: "ast.expr | None", base: "str | None", run_dir: str) -> "str | None":
+    """NAME: `BASE_DIR / "db.sqlite3"`, `os.path.join(BASE_DIR, "db.sqlite3")`, `str(…)` of either,
+    or a literal (a relative one is relative to where manage.py runs, which is its folder here)."""
+    if isinstance(node, ast.Call) and _name(node.func) == "str" and len(node.args) == 1:
+        node = node.args[0]
+    lit = _literal(node)
+    if lit is not None:
+        return None if lit in ("", ":memory:") or lit.startswith("file:") else posixpath.normpath(
+            posixpath.join(run_dir, lit))
+    parts: list[str] = []
+    n = node
+    while isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div):
+        s = _literal(n.right)
+        if s is None:
+            return None
+        parts.insert(0, s)
+        n = n.left
+    if parts and _name(n) == "BASE_DIR" and base:
+        return posixpath.normpath(posixpath.join(base, *parts))
+    if isinstance(node, ast.Call) and _name(node.func) == "os.path.join" and node.args \
+            and _name(node.args[0]) == "BASE_DIR" and base:
+        rest = [_literal(a) for a in node.args[1:]]
+        if rest and all(r is not None for r in rest):
+            return posixpath.normpath(posixpath.join(base, *rest))  # type: ignore[arg-type]
+    return None
+
+
+# ---- Rails -------------------------------------------------------------------------------------------
+
+def _rails(folder: str) -> tuple[str, ...]:
+    """Every environment's file: RAILS_ENV may pick any, and in development `db:drop` / `db:reset`
+    drop the test database too."""
+    text = _read(posixpath.join(folder, "config", "database.yml"))
+    if text is None:
+        return ()
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or not data:
+        return ()
+    files = set()
+    for env, conf in data.items():
+        if not isinstance(conf, dict):
+            if str(env) == "default" or str(env).startswith("_"):
+                continue  # an anchor-only entry
+            return ()
+        if "url" in conf or any(isinstance(v, dict) for v in conf.values()):
+            return ()  # a URL, or a multi-database environment
+        adapter, db = conf.get("adapter"), conf.get("database")
+        if str(env) == "default" and db is None:
+            continue
+        if adapter != "sqlite3" or not isinstance(db, str) or "<%" in db or db.startswith(("file:", ":")):
+            return ()
+        files.add(posixpath.normpath(posixpath.join(folder, db)))
+    return tuple(sorted(files)) if isinstance(data.get("development"), dict) else ()
+
+
+# ---- Prisma ------------------------------------------------------------------------------------------
+
+_DATASOURCE = re.compile(r"(?ms)^\s*datasource\s+\w+\s*\{(.*?)^\s*\}")
+
+
+def _prisma(schema: str, folder: str) -> "str | None":
+    if schema:
+        candidates = [schema]
+    else:
+        if re.search(r'"prisma"\s*:\s*\{', _read(posixpath.join(folder, "package.json")) or ""):
+            return None  # package.json's prisma.schema may point elsewhere
+        candidates = [posixpath.join(folder, "prisma", "schema.prisma"), posixpath.join(folder, "schema.prisma")]
+    for path in candidates:
+        text = _read(path)
+        if text is None:
+            continue
+        blocks = _DATASOURCE.findall(text)
+        if len(blocks) != 1:
+            return None
+        body = blocks[0]
+        provider = re.findall(r'(?m)^\s*provider\s*=\s*"([^"]*)"\s*$', body)
+        url = re.findall(r'(?m)^\s*url\s*=\s*(.+?)\s*$', body)
+        if provider != ["sqlite"] or len(url) != 1 or re.search(r'(?m)^\s*directUrl\b', body):
+            return None
+        m = re.fullmatch(r'"file:([^"?]+)"', url[0])
+        if not m:
+            return None  # env("DATABASE_URL") and the like: whatever the environment says
+        # Prisma resolves a relative file: URL against the schema's folder
+        return posixpath.normpath(posixpath.join(posixpath.dirname(path), m.group(1)))
+    return None
