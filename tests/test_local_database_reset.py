@@ -132,20 +132,17 @@ RAILS_SQLITE = ("default: &default\n  adapter: sqlite3\n  pool: <%= ENV.fetch(\"
                 "test:\n  <<: *default\n  database: storage/test.sqlite3\n")
 
 
-@pytest.mark.parametrize("yml, allowed", [
-    (RAILS_SQLITE, True),
-    (RAILS_SQLITE + "production:\n  adapter: postgresql\n  database: app\n", False),  # RAILS_ENV may pick it
-    (RAILS_SQLITE.replace("storage/development.sqlite3", "<%= ENV['DB'] %>"), False),
-    ("development:\n  url: <%= ENV['DATABASE_URL'] %>\n", False),
+@pytest.mark.parametrize("yml", [
+    RAILS_SQLITE,  # even all-sqlite: a DATABASE_URL in the command's environment overrides the file
+    RAILS_SQLITE + "production:\n  adapter: postgresql\n  database: app\n",
+    "development:\n  url: <%= ENV['DATABASE_URL'] %>\n",
 ])
-def test_rails_reset_follows_database_yml(judge_at, tmp_path, yml, allowed):
+def test_rails_resets_always_ask(judge_at, tmp_path, yml):
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "database.yml").write_text(yml)
     for cmd in ("bin/rails db:reset", "rails db:drop"):
-        assert (judge_at(tmp_path, cmd).decision is Decision.ALLOW) is allowed, cmd
-    if allowed:
-        got = {p for _, p in local_databases("bin/rails db:reset", str(tmp_path), "/home/dev")}
-        assert got == {str(tmp_path / "storage" / "development.sqlite3"), str(tmp_path / "storage" / "test.sqlite3")}
+        assert judge_at(tmp_path, cmd).decision is not Decision.ALLOW, cmd
+    assert local_databases("bin/rails db:reset", str(tmp_path), "/home/dev") == ()
 
 
 @pytest.mark.parametrize("url, allowed", [('"file:./dev.db"', True), ('env("DATABASE_URL")', False),

@@ -10,8 +10,9 @@ configuration leaves no other possibility:
   (or `os.path.dirname(…)` twice), `os.path.join(BASE_DIR, …)` or a literal path. A settings module
   that assigns DATABASES more than once, changes it later, star-imports, or reads the environment
   for it is not known.
-* Rails: config/database.yml — every environment (RAILS_ENV may pick any) with `adapter: sqlite3`
-  and a literal `database:`, no `url:`, no ERB in either.
+* Rails: never known. config/database.yml may say sqlite3 in every environment, but a `DATABASE_URL`
+  in the environment the command runs with (direnv's .envrc, a Heroku-style shell profile, an earlier
+  call's export) takes precedence over it, and the judge cannot see that environment.
 * Prisma: the schema's datasource `provider = "sqlite"` with a literal `url = "file:…"` (not
   `env("…")`).
 * sqlite3: the file operand.
@@ -25,8 +26,6 @@ import ast
 import os
 import posixpath
 import re
-
-import yaml
 
 from adr.engine.gitwords import leading_cd
 from adr.engine.localdb import DbCommand, db_commands
@@ -48,7 +47,7 @@ def local_databases(command: str, cwd: str, home: str) -> tuple[tuple[str, str],
     for dc in db_commands(parsed.commands, cwd, home, leading_cd(command)):
         try:
             paths = _database(dc)
-        except (OSError, ValueError, SyntaxError, RecursionError, yaml.YAMLError):
+        except (OSError, ValueError, SyntaxError, RecursionError):
             paths = ()
         if paths and all(_inside(p, cwd) for p in paths):
             found += [(dc.key, p) for p in paths]
@@ -75,8 +74,6 @@ def _database(dc: DbCommand) -> tuple[str, ...]:
     """The database files this reset may empty (all of them local SQLite files), or () when not known."""
     if dc.framework == "sqlite3":
         return (dc.config,)
-    if dc.framework == "rails":
-        return _rails(dc.folder)
     got = _django(dc.config) if dc.framework == "django" else _prisma(dc.config, dc.folder) \
         if dc.framework == "prisma" else None
     return (got,) if got else ()
@@ -209,34 +206,6 @@ def _django_name(node: "ast.expr | None", base: "str | None", run_dir: str) -> "
         if rest and all(r is not None for r in rest):
             return posixpath.normpath(posixpath.join(base, *rest))  # type: ignore[arg-type]
     return None
-
-
-# ---- Rails -------------------------------------------------------------------------------------------
-
-def _rails(folder: str) -> tuple[str, ...]:
-    """Every environment's file: RAILS_ENV may pick any, and in development `db:drop` / `db:reset`
-    drop the test database too."""
-    text = _read(posixpath.join(folder, "config", "database.yml"))
-    if text is None:
-        return ()
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict) or not data:
-        return ()
-    files = set()
-    for env, conf in data.items():
-        if not isinstance(conf, dict):
-            if str(env) == "default" or str(env).startswith("_"):
-                continue  # an anchor-only entry
-            return ()
-        if "url" in conf or any(isinstance(v, dict) for v in conf.values()):
-            return ()  # a URL, or a multi-database environment
-        adapter, db = conf.get("adapter"), conf.get("database")
-        if str(env) == "default" and db is None:
-            continue
-        if adapter != "sqlite3" or not isinstance(db, str) or "<%" in db or db.startswith(("file:", ":")):
-            return ()
-        files.add(posixpath.normpath(posixpath.join(folder, db)))
-    return tuple(sorted(files)) if isinstance(data.get("development"), dict) else ()
 
 
 # ---- Prisma ------------------------------------------------------------------------------------------

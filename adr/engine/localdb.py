@@ -1,8 +1,8 @@
 """Which commands on a line reset a database whose configuration the judge may read (pure: no I/O).
 
-A framework's reset (`manage.py flush`, `migrate APP zero`, `rails db:reset`, `prisma migrate
-reset`) or an SQL drop through the `sqlite3` CLI destroys data adr cannot snapshot — unless the
-database is a SQLite file in the project, which adr can copy first, exactly as it does for `rm
+A framework's reset (`manage.py flush`, `migrate APP zero`, `prisma migrate reset`) or an SQL drop
+through the `sqlite3` CLI destroys data adr cannot snapshot — unless the database is a SQLite file in
+the project, which adr can copy first, exactly as it does for `rm
 db.sqlite3`. This module names the commands whose database the judge may look up and where (their
 folder, the config to read); adr/daemon/localdb.py reads the configuration (bounded, never run) and
 records the file in `Action.resolved.databases`; the engine then judges those commands by that fact
@@ -29,7 +29,6 @@ _MOVES = frozenset({"cd", "pushd", "popd", "source", ".", "eval", "builtin", "ex
 _RUNNERS = frozenset({"npx runs", "pnpx runs", "bunx runs"})
 _PY = re.compile(r"^python(?:3(?:\.\d+)?)?$")
 _DJANGO_RESETS = frozenset({"flush", "reset_db", "reset_schema"})
-_RAILS_RESET = re.compile(r"^db:(drop|reset|purge|schema:load|truncate_all)(:|$)")
 # sqlite3 options that only change how output looks (the database stays the file named)
 _SQLITE_PLAIN = frozenset({"-bail", "-batch", "-header", "-noheader", "-csv", "-line", "-column", "-list",
                            "-html", "-json", "-markdown", "-table", "-box", "-quote", "-echo", "-readonly",
@@ -41,7 +40,7 @@ _SQLITE_ELSEWHERE = re.compile(r"(?is)\battach\b|\bvacuum\s+into\b|^\s*\.|[;\n]\
 @dataclass(frozen=True)
 class DbCommand:
     """A reset whose database the judge may establish: `framework` says which configuration to read
-    (`django`: the settings module manage.py names; `rails`: config/database.yml; `prisma`: the
+    (`django`: the settings module manage.py names; `prisma`: the
     schema; `sqlite3`: the file operand itself), `folder` where it runs, `config` a file it names."""
 
     index: int  # position in the parse's commands
@@ -110,10 +109,7 @@ def _classify(c: SimpleCommand, folder: str) -> "tuple[str, str] | None":
         return _django(args[0], args[1:], folder)
     if prog == "manage.py":
         return _django(c.program_path or prog, args, folder)
-    if prog in ("rails", "rake") and c.program_path in ("", "bin/rails", "./bin/rails", "bin/rake", "./bin/rake"):
-        if len(args) == 1 and _RAILS_RESET.match(args[0]):
-            return "rails", ""
-        return None
+    # (rails/rake: never — a DATABASE_URL in the command's environment overrides config/database.yml)
     if prog in ("prisma", "npx", "pnpx", "bunx") and not c.program_path:
         return _prisma(args if prog == "prisma" else args[1:] if args and args[0] == "prisma" else [], folder)
     if prog == "sqlite3" and not c.program_path:
