@@ -170,3 +170,12 @@ def test_prisma_on_a_server_asks(judge_at, tmp_path):
 def test_sqlite3_drops_in_the_project_file(judge_at, tmp_path, cmd, allowed):
     (tmp_path / "app.db").write_bytes(b"")
     assert (judge_at(tmp_path, cmd).decision is Decision.ALLOW) is allowed, cmd
+
+
+@pytest.mark.parametrize("env_file", [".envrc", ".env"])
+def test_a_settings_module_the_environment_may_name_is_not_known(judge_at, project, env_file):
+    """manage.py only `setdefault`s DJANGO_SETTINGS_MODULE: direnv's .envrc or a dotenv file naming it
+    may point the reset at other settings (and another database), so the reset asks."""
+    assert judge_at(project, RELAXED[0]).decision is Decision.ALLOW
+    (project / "reproduction" / env_file).write_text("export DJANGO_SETTINGS_MODULE=proj.settings_prod\n")
+    assert judge_at(project, RELAXED[0]).decision is not Decision.ALLOW

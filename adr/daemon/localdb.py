@@ -81,9 +81,18 @@ def _database(dc: DbCommand) -> tuple[str, ...]:
 
 # ---- Django ------------------------------------------------------------------------------------------
 
+# files that put variables into a project's shell (direnv) or process (dotenv): one that names the
+# settings module can override manage.py's default, which is only a `setdefault`
+_ENV_FILES = (".envrc", ".env", ".env.local")
+
+
+def _env_names(folder: str, name: str) -> bool:
+    return any(name in (_read(posixpath.join(folder, f)) or "") for f in _ENV_FILES)
+
+
 def _django(manage: str) -> "str | None":
     text = _read(manage)
-    if text is None:
+    if text is None or _env_names(posixpath.dirname(manage), "DJANGO_SETTINGS_MODULE"):
         return None
     names = set(_SETTINGS_ENV.findall(text))
     if len(names) != 1 or "DJANGO_SETTINGS_MODULE" in text.replace(_SETTINGS_ENV.search(text).group(0), ""):  # type: ignore[union-attr]
