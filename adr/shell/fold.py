@@ -144,6 +144,9 @@ def _tokens(code: str, lang: str, _depth: int = 0) -> list[_Tok]:
             if lang != "node":
                 raise _Fail  # (`${…}` inside backticks is js-only: other languages are left as written)
             out.append(_Tok("jtpl", text, m.start(), m.end(), text[1:-1]))
+        elif kind == "tpl" and lang in ("perl", "ruby", "php"):
+            # `` `which git` `` runs a command: its value is that command's output, not the text
+            out.append(_Tok("other", text, m.start(), m.end()))
         elif kind == "tpl":
             out.append(_Tok("str", text, m.start(), m.end(), _unescape(text[1:-1], False)))
         elif kind == "num":

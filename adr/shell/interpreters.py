@@ -494,3 +494,139 @@ def with_env_values(language: str, code: str, env: "dict[str, str]") -> str:
         for f in forms:
             code = re.sub(f.format(n=re.escape(name)), lambda m: lit, code)
     return code
+
+
+# --- PATH lookups run from code -------------------------------------------------------------------
+# `subprocess.check_output(['which','git']).decode().strip()`, `os.popen('command -v git').read()`,
+# `execSync('which git').toString().trim()`, ruby/perl `` `which git` ``: the code asks the shell where
+# a program lives, as `shutil.which('git')` does. follow_lookups() spells each such value (and the
+# names later holding it) as `shutil.which('git')`, so the in-code rules that read that spelling
+# (persistence.path-program-replaced-in-code, self-defense.adr-program-located-in-code) see the
+# lookup wherever its answer is handed to a call that writes, moves or removes a file.
+CANON_LOOKUP = "shutil.which"
+_LOOKUP_WORD = r"(?:g?which|command\s+-[vV]|type\s+-[Pp]|whereis(?:\s+-b)?|hash\s+-t)"
+_PROGRAM = r"([\w.+-]{1,64})"
+# the lookup as one command string (`'which git'`, `` `which git` ``, `qx(which git)`, `%x(which git)`) …
+_LOOKUP_STR = re.compile(r"""(["'`])\s*""" + _LOOKUP_WORD + r"""\s+""" + _PROGRAM + r"""\s*\1"""
+                         r"""|\bqx\s*[({\[/]\s*""" + _LOOKUP_WORD + r"""\s+""" + _PROGRAM + r"""\s*[)}\]/]"""
+                         r"""|%x\(\s*""" + _LOOKUP_WORD + r"""\s+""" + _PROGRAM + r"""\s*\)""")
+# … or as an argv (`['which', 'git']`, `execFileSync('which', ['git'])`, `spawnSync('which', ['git'])`)
+_LOOKUP_ARGV = re.compile(r"""\[\s*(["'])(?:g?which|whereis)\1\s*,\s*(?:(["'])-[ab]\2\s*,\s*)?(["'])""" + _PROGRAM
+                          + r"""\3\s*\]|(["'])(?:g?which|whereis)\5\s*,\s*\[\s*(["'])""" + _PROGRAM + r"""\6\s*\]""")
+# calls whose answer (stdout) is the command's output
+_OUTPUT_CALLS = re.compile(r"(?:check_output|run|Popen|getoutput|getstatusoutput|popen|execSync|execFileSync|spawnSync|"
+                           r"exec|readpipe|shell_exec|capture2|capture2e|capture3|backtick|communicate)\s*$")
+# what turns the answer into the path: `.decode()`, `.strip()`, `.read()`, `.stdout`, `.toString()`,
+# `.trim()`, ruby `.chomp`, `.split()[0]`, `.splitlines()[0]`, `[0]`
+_CHAIN = re.compile(r"""(?:\s*\.\s*(?:decode|strip|rstrip|lstrip|read|readline|stdout|output|toString|trim|trimEnd|"""
+                    r"""trimStart|chomp|chop|split|splitlines|first|last|to_s|to_str)\b(?:\s*\((?:[^()"']|"[^"]*"|'[^']*')*\))?"""
+                    r"""|\s*\[\s*-?[01]\s*\])*""")
+# direct lookups the rules already read (kept as written, but followed through names)
+_LOOKUP_CALL = (r"""(?:shutil\s*\.\s*which|which\s*\.\s*sync|require\s*\(\s*["']which["']\s*\)\s*\.\s*sync|whichSync|"""
+                r"""find_executable|File\s*\.\s*which)\s*\(\s*["'][\w.+-]{1,64}["']\s*\)""")
+_WRAPPED = re.compile(r"""\b(?:trim|rtrim|chomp|str|String)\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)"""
+                      r"""|\b[fF]?(["'])\{\s*(""" + _LOOKUP_CALL + r""")\s*\}\2"""
+                      r"""|`\$\{\s*(""" + _LOOKUP_CALL + r""")\s*\}`""")
+_ASSIGNED = re.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\s*([$]?[A-Za-z_]\w*)\s*=\s*(""" + _LOOKUP_CALL
+                       + r""")(?=\s*(?:[;\n)}]|$))""")
+_MAX_LOOKUPS = 8
+
+
+def _call_start(code: str, open_at: int) -> int:
+    """Where the call whose `(` is at open_at starts, with its receiver (`subprocess.`,
+    `require('child_process').`, `cp.`): the whole expression is replaced."""
+    k = open_at
+    while True:
+        m = re.search(r"""(?:require\s*\(\s*["'][\w:/.-]+["']\s*\)|[\w$]+)\s*$""", code[:k])
+        if not m:
+            return k
+        k = m.start()
+        dot = re.search(r"\.\s*$", code[:k])
+        if not dot:
+            return k
+        k = dot.start()
+
+
+def _close(code: str, open_at: int) -> int:
+    """Index after the parenthesis matching code[open_at] (strings skipped), or -1."""
+    depth, i, n = 0, open_at, min(len(code), open_at + 4000)
+    while i < n:
+        c = code[i]
+        if c in "\"'`":
+            j = code.find(c, i + 1)
+            while j > 0 and code[j - 1] == "\\":
+                j = code.find(c, j + 1)
+            if j < 0:
+                return -1
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _enclosing_open(code: str, at: int) -> int:
+    """Index of the nearest unclosed `(` before `at`, or -1."""
+    depth = 0
+    for i in range(at - 1, max(-1, at - 400), -1):
+        c = code[i]
+        if c in ")]}":
+            depth += 1
+        elif c in "([{":
+            if depth == 0:
+                return i if c == "(" else (-1 if c == "{" else _enclosing_open(code, i))
+            depth -= 1
+    return -1
+
+
+def follow_lookups(language: str, code: str) -> str:
+    """The code with each PATH lookup it runs as a command — and each later use of a name assigned
+    one — spelled `shutil.which('NAME')` (the code itself when there is none). Only a rewritten text
+    for the rules to read: `os.remove(os.popen('which node').read().strip())` reads as
+    `os.remove(shutil.which('node'))`, `p = `which git`.strip; File.write(p, …)` as
+    `File.write(shutil.which('git'), …)`."""
+    if language not in _SWEPT or not code or len(code) > 64 * 1024 or not re.search(
+            r"which|command\s+-[vV]|type\s+-[Pp]|whereis|hash\s+-t|find_executable", code):
+        return code
+    text, pos = code, 0
+    for _ in range(2 * _MAX_LOOKUPS):
+        found = [m for m in (_LOOKUP_STR.search(text, pos), _LOOKUP_ARGV.search(text, pos)) if m]
+        if not found:
+            break
+        m = min(found, key=lambda f: f.start())
+        name = next(g for g in m.groups() if g and g not in "\"'`" and not g.startswith("-"))
+        start, end = m.start(), m.end()
+        if not m.group(0).startswith(("`", "qx", "%x")):  # (backticks, qx, %x: the literal is the output)
+            open_at = _enclosing_open(text, start)
+            close = _close(text, open_at) if open_at >= 0 and _OUTPUT_CALLS.search(text[:open_at]) else -1
+            if close < 0:
+                pos = end  # a lookup not run for its output (`os.system('which git')`): left alone
+                continue
+            start, end = _call_start(text, open_at), close
+        chain = _CHAIN.match(text, end)
+        end += len(chain.group(0)) if chain else 0
+        canon = f"{CANON_LOOKUP}('{name}')"
+        text = text[:start] + canon + text[end:]
+        pos = start + len(canon)
+    text = _WRAPPED.sub(_unwrap, text)
+    # names assigned a lookup (`p = shutil.which('git')`): later uses read the lookup
+    for a in list(_ASSIGNED.finditer(text))[:_MAX_LOOKUPS]:
+        var, value = a.group(1), a.group(2)
+        head, tail = text[:a.end()], text[a.end():]
+        again = re.search(r"(?<![\w.$])" + re.escape(var) + r"\s*=(?!=)", tail)
+        scope, rest = (tail[:again.start()], tail[again.start():]) if again else (tail, "")
+        use = re.compile(r"(?<![\w.$@%'\"/\\-])" + re.escape(var) + r"(?![\w'\"/-])(?!\s*=(?!=))(?!\s*:[^:])")
+        text = head + use.sub(lambda _m: value, scope) + rest
+        # (a name now spelling a lookup inside an f-string or template: the lookup itself)
+        text = _WRAPPED.sub(_unwrap, text)
+    return text
+
+
+def _unwrap(w: "re.Match[str]") -> str:
+    """`trim(L)`, `str(L)`, `f'{L}'`, `` `${L}` `` of a lookup L: the lookup's own answer."""
+    return next(g for g in (w.group(1), w.group(3), w.group(4)) if g)

@@ -1873,6 +1873,12 @@ class _Walker:
         folded = fold(lang, code[:MAX_DECODED])
         if folded != code[:MAX_DECODED] and len(self.scripts) < 64:
             self.scripts.append(Script(lang, folded, _join_via(via, "constants folded")))
+        # `p = subprocess.check_output(['which','git']).decode().strip(); shutil.copy(x, p)`: a PATH
+        # lookup run as a command, followed through names, reads as `shutil.copy(x, shutil.which('git'))`
+        # for the in-code lookup rules (a text of its own: nothing else is judged from it)
+        followed = interpreters.follow_lookups(lang, folded)
+        if followed != folded and len(self.scripts) < 64:
+            self.scripts.append(Script(lang, followed, _join_via(via, "lookups followed")))
         # (folding only replaces constant expressions by the literals they make: whatever the code
         # spawns, the folded text spawns too)
         spawned = interpreters.spawned_commands(lang, folded)
