@@ -3972,6 +3972,10 @@ def _changes_its_operands(prog: str, args: "list[str]") -> bool:
         return True
     if prog in SHELLS and _shell_c_arg(list(args)) is not None:
         return True  # `sh -c '… "$1"' _ {}`: the script gets the file; judged with it bound
+    if prog in _COPIERS and "-t" not in args and not any(a.startswith("--target-directory") for a in args):
+        # `-exec cp payload {} \;`: what find hands over is the destination, written over
+        pos = _positionals(list(args))
+        return len(pos) >= 2 and "{}" in pos[-1]
     if prog in ("sed", "gsed", "perl", "ruby"):  # -i / --in-place / -pi -e …
         return any(a == "--in-place" or a.startswith("--in-place=") or
                    (a.startswith("-") and not a.startswith("--") and "i" in a[1:]) for a in args)
