@@ -225,3 +225,86 @@ def test_a_lookup_kept_in_the_positional_parameters_is_followed(judge, cmd):
 def test_positional_parameters_read_or_copied_stay_quiet(judge, cmd):
     assert "persistence.path-program-replaced" not in _verdict(judge, cmd).rule_ids, cmd
 
+
+
+
+# ---- a PATH lookup run from interpreter code, then written over or removed --------------------------
+# (`subprocess.check_output(['which','git'])`, `os.popen('command -v git')`, `execSync('which git')`,
+# ruby/perl backticks read as `shutil.which('git')`: adr/shell/interpreters.py follow_lookups)
+
+_IN_CODE = {"persistence.path-program-replaced-in-code", "self-defense.adr-program-located-in-code",
+            "persistence.path-program-replaced", "destruct.path-program-removed",
+            "self-defense.adr-program-located-and-changed"}
+
+
+@pytest.mark.parametrize("cmd", [
+    """python3 -c "import subprocess,shutil; p=subprocess.check_output(['which','git']).decode().strip(); shutil.copy('payload.bin', p)\"""",
+    """python3 -c "import os; p=os.popen('command -v git').read().strip(); open(p,'wb').write(b'x')\"""",
+    """python3 -c "import os; os.remove(os.popen('which node').read().strip())\"""",
+    """node -e "const p=require('child_process').execSync('which git').toString().trim(); require('fs').copyFileSync('x', p)\"""",
+    """node -e "const fs=require('fs'); const {execSync}=require('child_process'); fs.unlinkSync(execSync('command -v node',{encoding:'utf8'}).trim())\"""",
+    """ruby -e 'p=`which git`.strip; File.write(p, "x")'""",
+    """perl -e 'my $p=`which git`; chomp $p; unlink $p'""",
+    # the next spellings: another name, an f-string, Path, move/replace, writeFileSync, rmSync, getoutput
+    """python3 -c "import subprocess,shutil; target=subprocess.check_output(['which','npm'],text=True).strip(); shutil.copy('/home/dev/x', target)\"""",
+    """python3 -c "import subprocess,shutil; t=subprocess.check_output(['which','git']).decode().strip(); shutil.copy('x', f'{t}')\"""",
+    """python3 -c "import subprocess; from pathlib import Path; p=subprocess.check_output(['which','git'],text=True).strip(); Path(p).write_bytes(b'x')\"""",
+    """python3 -c "import subprocess,shutil; p=subprocess.getoutput('which git'); shutil.move('x', p)\"""",
+    """python3 -c "import os; p=os.popen('type -P python3').read().strip(); os.replace('x', p)\"""",
+    """node -e "const {execSync}=require('child_process'); const bin=execSync('which git').toString().trim(); require('fs').writeFileSync(`${bin}`, 'x')\"""",
+    """node -e "const cp=require('child_process'); require('fs').rmSync(cp.execSync('which node',{encoding:'utf8'}).trim())\"""",
+    """python3 -c "import subprocess,shutil; p=subprocess.check_output(['which','git']).decode().strip(); shutil.move(p, '/tmp/g')\"""",
+    # the shell spelling through find: what find hands -exec is the destination written over
+    r"find $(dirname $(which git)) -name git -exec cp payload {} \;",
+    'cp payload "$(dirname $(which git))/git"',
+])
+def test_a_lookup_run_from_code_then_changed_is_asked(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is not Decision.ALLOW and _IN_CODE & set(v.rule_ids), (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    """python3 -c "import os,subprocess; p=subprocess.run(['which','adr-hook'],capture_output=True,text=True).stdout.strip(); os.chmod(p, 0)\"""",
+    """python3 -c "import subprocess,shutil; dst=subprocess.check_output(['which','adr-check']).decode().strip(); shutil.copy('x', dst)\"""",
+    """node -e "require('fs').unlinkSync(require('child_process').execSync('command -v adr',{encoding:'utf8'}).trim())\"""",
+    """perl -e 'my $p=`which adr-hook`; chomp $p; unlink $p'""",
+    r"find $(dirname $(which adr-hook)) -name adr-hook -exec cp payload {} \;",
+])
+def test_adrs_own_program_looked_up_from_code_and_changed_is_denied(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is Decision.DENY, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    """python3 -c "import subprocess; print(subprocess.check_output(['which','git']))\"""",
+    """python3 -c "import shutil,subprocess; p=shutil.which('git'); subprocess.run([p,'status'])\"""",
+    """node -e "console.log(require('child_process').execSync('which node').toString())\"""",
+    """python3 -c "import subprocess,shutil; p=subprocess.check_output(['which','git']).decode().strip(); shutil.copy(p, 'backup/')\"""",
+    """python3 -c "import subprocess; p=subprocess.check_output(['which','node']).decode().strip(); print(open(p,'rb').read(4))\"""",
+    """ruby -e 'p=`which git`.strip; puts File.size(p)'""",
+    """python3 -c "import os,subprocess; p=subprocess.check_output(['which','tool']).decode().strip(); os.chmod(p, 0o755)\"""",
+    r"find $(dirname $(which git)) -name git -exec cp {} /tmp/ \;",
+])
+def test_a_lookup_from_code_read_or_copied_elsewhere_stays_quiet(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert not _IN_CODE & set(v.rule_ids), (cmd, v.rule_ids)
+
+
+
+@pytest.mark.parametrize("lang,code,want", [
+    ("python", "os.remove(os.popen('which node').read().strip())", "os.remove(shutil.which('node'))"),
+    ("python", "p = subprocess.run(['which', 'git'], capture_output=True).stdout.decode().strip(); os.unlink(p)",
+     "os.unlink(shutil.which('git'))"),
+    ("node", "const p = require('child_process').execSync('which git').toString().trim(); fs.rmSync(p)",
+     "fs.rmSync(shutil.which('git'))"),
+    ("ruby", "p = `which git`.chomp; File.delete(p)", "File.delete(shutil.which('git'))"),
+    ("python", "os.system('which git')", "os.system('which git')"),  # run, not read: left alone
+])
+def test_follow_lookups_spells_the_lookup_as_shutil_which(lang, code, want):
+    from adr.shell.interpreters import follow_lookups
+    assert want in follow_lookups(lang, code)
+
+
+def test_perl_and_ruby_backticks_are_a_commands_output_not_a_constant():
+    from adr.shell.fold import fold
+    assert "File.write(p" in fold("ruby", 'p=`which git`.strip; File.write(p, "x")')
