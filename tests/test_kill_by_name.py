@@ -24,6 +24,8 @@ def _verdict(judge, cmd: str):
     "killall node", "pkill node", "pkill -x node", "killall -r node", "kill $(pgrep node)", "pgrep node | xargs kill",
     "killall -9 node", "pkill -9 node", "kill -9 $(pgrep -f vite)", "killall -s TERM vite", "killall 'Google Chrome'",
     "pgrep -x node | xargs -r kill -9", "killall -r 'node.*'",
+    # a signal name is one word, not the clustered letters -H -U -P (pkill's -U: every process of a user)
+    "pkill -HUP nginx", "pkill -USR1 -f gunicorn", "pkill -QUIT uwsgi", "pkill -SIGUSR2 -x node",
 ])
 def test_one_program_killed_by_name_is_quiet_in_every_spelling(judge, cmd):
     v = _verdict(judge, cmd)
@@ -34,6 +36,7 @@ def test_one_program_killed_by_name_is_quiet_in_every_spelling(judge, cmd):
     ("killall -u dev", "destruct.mass-kill"), ("killall -9 --user dev", "destruct.mass-kill"),
     ("killall -r '.*'", "destruct.mass-kill"), ("killall -9 -r .", "destruct.mass-kill"),
     ("pkill -u dev", "destruct.mass-kill"), ("pkill .", "destruct.mass-kill"),
+    ("pkill -HUP -u dev", "destruct.mass-kill"), ("pkill -HUP -U 1000", "destruct.mass-kill"),
     ("ps aux | awk '{print $2}' | xargs kill", "destruct.kill-listed-processes"),
     ("kill -9 $(ps -e -o pid=)", "destruct.kill-listed-processes"),
     ("python3 -c 'import os,signal; os.kill(-1, signal.SIGKILL)'", "destruct.script-kill-all-processes"),

@@ -59,6 +59,15 @@ def _git_positionals(args: "tuple[str, ...] | list[str]") -> list[str]:
     return out
 
 
+
+# programs whose `-NAME` argument is a signal (`pkill -HUP nginx`, `killall -USR1 x`): read as one flag,
+# not as the clustered letters -H -U -P (pkill's -U is "every process of a user")
+_SIGNAL_PROGRAMS = frozenset({"kill", "pkill", "killall", "skill", "snice"})
+_SIGNAL_NAME = re.compile(
+    r"(?:SIG)?(?:HUP|INT|QUIT|ILL|TRAP|ABRT|IOT|BUS|FPE|KILL|USR1|SEGV|USR2|PIPE|ALRM|TERM|STKFLT|CHLD|CONT"
+    r"|STOP|TSTP|TTIN|TTOU|URG|XCPU|XFSZ|VTALRM|PROF|WINCH|IO|POLL|PWR|SYS|RTMIN(?:\+\d+)?|RTMAX(?:-\d+)?)"
+).fullmatch
+
 class lazy:
     """A computed attribute, stored on the instance at first use (later reads are plain attribute
     reads). Like functools.cached_property minus its per-access lock (Python ≤ 3.11), which cost
@@ -373,6 +382,7 @@ class CommandSubject:
     @lazy
     def flags(self) -> frozenset[str]:
         out: set[str] = set()
+        signals = self.cmd.program in _SIGNAL_PROGRAMS
         for a in self.cmd.argv[1:]:
             if a == "--":
                 break
@@ -380,6 +390,8 @@ class CommandSubject:
                 out.add(a.split("=", 1)[0])
             elif a.startswith("-") and len(a) > 1 and not a[1].isdigit():
                 out.add(a)  # as written (find -delete, -rf) …
+                if signals and _SIGNAL_NAME(a[1:]):
+                    continue  # `pkill -HUP nginx`, `kill -USR1 …`: a signal, not -H -U -P
                 for ch in a[1:]:
                     if ch.isalnum():
                         out.add("-" + ch)  # … and as single letters (-r -f)
