@@ -63,6 +63,10 @@ _UNQUOTED_SPLIT = "\x00"
 MAX_LOOP_VALUES = 16  # a for loop's body is walked once per value up to this many
 _BRACE_LIST = re.compile(r"([^'\"\\$`{}\s]*)\{([^'\"\\$`{}\s]*,[^'\"\\$`{}\s]*)\}([^'\"\\$`{}\s]*)")
 
+# a command name that is one PATH lookup of a plain name: `$(which python3)`, "$(command -v node)", `type -P x`
+_PATH_LOOKUP_NAME = re.compile(
+    r'"?(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-[pP])\s+([A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*(?:\)|`)"?')
+
 
 @dataclass
 class _Draft:
@@ -1113,6 +1117,11 @@ class _Walker:
                     dynamic_name = dynamic_name or dyn
                 # a program name computed by commands: their output is what runs
                 name_upstream = [d.argv[0] for d in self.drafts[before:] if d.argv]
+                looked_up = _PATH_LOOKUP_NAME.fullmatch(self.text(c)) if dynamic_name else None
+                if looked_up:
+                    # `$(which python3) -m pip …`, `"$(command -v node)" x.js`: the program PATH finds
+                    # for that name is what runs — as the bare name would (hash -p still applies)
+                    name_vals, dynamic_name = [looked_up.group(1)], False
                 continue
             if c.type in ("comment",):
                 continue
