@@ -93,6 +93,7 @@ def test_a_notification_library_under_adrs_name_asks(judge_command, cmd):
     "notify-send -a make \"Build failed\" \"see ~/src/adr/build.log\"",
     "notify-send -i ~/icons/adr.png \"Deploy finished\"",
     "notify-send adr-tools \"new decision record created\"",
+    "notify-send \"ADR 0005 created\" \"docs/adr/0005-use-postgres.md\"",  # a decision record by number
     "notify-send \"Build done\" \"see the adr docs\"",
     "cd ~/src/adr && make && notify-send \"Build done\"",
     "zenity --info --text \"Backup complete\"",
