@@ -154,7 +154,7 @@ DESTROY = [
     ("find . -name .git -type d -exec rm -rf {} +", Reversible.ADR), ("echo .git | xargs rm -rf", Reversible.ADR),
     ("rm -f ~/other/app/prod.db", Reversible.ADR), ("rm .env", Reversible.ADR), ("rm -rf ../other-project", Reversible.ADR),
     ("psql -c 'DROP DATABASE app'", Reversible.NO), ("mysql -e 'truncate table users'", Reversible.NO),
-    ("sqlite3 app.db 'DELETE FROM users;'", Reversible.NO), ("mongosh --eval 'db.dropDatabase()'", Reversible.NO),
+    ("sqlite3 /srv/app/app.db 'DELETE FROM users;'", Reversible.NO), ("mongosh --eval 'db.dropDatabase()'", Reversible.NO),
     ("redis-cli FLUSHALL", None), ("DROP TABLE users;", Reversible.NO), ("npx prisma migrate reset --force", Reversible.NO),
     ("curl -X DELETE https://api.example.com/v1/projects/1", Reversible.NO),
     ("rsync -a --delete ./site/ deploy@web:/var/www/site/", Reversible.NO), ("rclone sync ./empty remote:backups", Reversible.NO),
@@ -187,6 +187,14 @@ def test_destroying_work_and_data(judge, cmd, rev):
     if rev is not None:
         assert rev in {f.reversible for f in v.findings if f.decision() is not Decision.ALLOW}, \
             [(f.rule_id, f.reversible) for f in v.findings]
+
+
+def test_a_projects_own_sqlite_statement_is_recorded_not_asked(judge):
+    """A drop or mass delete through sqlite3 on a file in the project is snapshotted first (local
+    database resets: tests/test_local_database_reset.py); one outside it asks (DESTROY above)."""
+    v = decide(judge, "sqlite3 app.db 'DELETE FROM users;'")
+    assert v.decision is Decision.ALLOW
+    assert ("destruct.reset-local-database", Reversible.ADR) in [(f.rule_id, f.reversible) for f in v.findings]
 
 
 def test_a_projects_own_database_reset_is_recorded_not_asked(judge):
