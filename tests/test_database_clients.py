@@ -323,7 +323,7 @@ def test_plain_text_clients_saying_nothing_destructive_stay_allowed(judge_comman
 @pytest.mark.parametrize("cmd", [
     'psql -c "select 1" -c "drop table users"',
     "psql --command 'select 1' --command 'DROP DATABASE prod'",
-    "sqlite3 app.db 'select 1' 'drop table users'",
+    "sqlite3 /srv/data/app.db 'select 1' 'drop table users'",  # (one in the project: snapshotted, tests/test_local_database_reset.py)
     "duckdb prod.db -c 'select 1' -c 'drop table users'",
     "mysql -e 'select 1' --execute='drop database prod'",
     "echo 'DROP DATABASE prod;' > d.sql; mysql < d.sql",

@@ -267,6 +267,26 @@ def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
     assert fast == slow, text
 
 
+@pytest.mark.parametrize("text, piped", [
+    (": | : | : | : && : && :", [False, True, True, True, False, False]),
+    ("cat k | a | b | c && curl x || ls", [False, True, True, True, False, False]),
+    ("a | b | c | d | e || f && g", [False, True, True, True, True, False, False]),
+])
+def test_a_long_pipeline_then_several_lists_is_read_as_bash_runs_it(text, piped):
+    """tree-sitter-bash nests `a | b | c && d` as a | (b | c && d), once more per further `&&`/`||`; the
+    tree walk unfolds every level, so only the pipeline's stages are piped (found by the random-line
+    test above: `: | : | : | : && : && :` had the command after the first `&&` piped)."""
+    fast = parse(text)
+    saved = _parse_mod._PLAIN_MAX
+    _parse_mod._PLAIN_MAX = -1
+    try:
+        slow = parse(text)
+    finally:
+        _parse_mod._PLAIN_MAX = saved
+    assert fast == slow
+    assert [c.piped for c in slow.commands] == piped
+
+
 def test_an_export_earlier_on_the_line_reaches_later_commands_env():
     """`export TF_CLI_ARGS=-auto-approve; terraform destroy` destroys without a prompt: the variables
     rules read are passed on to every later command; a plain assignment (not exported) is not."""

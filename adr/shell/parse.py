@@ -3108,7 +3108,8 @@ def _pipeline_parts(node: ts.Node) -> "tuple[list[ts.Node], list[ts.Node]]":
     a | (b | c && d); bash runs (a | b | c) && d — so a `list` as the last stage is unfolded."""
     kids = [c for c in node.named_children if c.type != "comment"]
     tail: list[ts.Node] = []
-    if kids and kids[-1].type == "list":
+    # (nested once per further `&&`/`||`: `a | b | c | d && e && f` is a | (b | (c | d && e) && f))
+    while kids and kids[-1].type == "list":
         lst: "ts.Node | None" = kids.pop()
         while lst is not None and lst.type == "list":
             inner = [c for c in lst.named_children if c.type != "comment"]
