@@ -33,13 +33,19 @@ from adr.engine.localdb import DbCommand, db_commands
 MAX_CONFIG_BYTES = 256 * 1024  # a settings module, database.yml or schema larger than this is not read
 _SETTINGS_ENV = re.compile(r"""os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']\s*\)""")
 _SQLITE_ENGINE = "django.db.backends.sqlite3"
+# what a line must hold for any of adr/engine/localdb.py's commands to be a reset or a destructive
+# statement (a cheap filter before the line is parsed again); a longer line is judged unknown
+_MAYBE_RESET = re.compile(r"(?is)manage\.py.*?\b(?:flush|reset_db|reset_schema|zero)\b|prisma.*?(?:\breset\b|--force-reset)|"
+                          r"sqlite3.*?\b(?:drop|delete|truncate|update|alter)\b")
+_PRECHECK = 64 * 1024
 
 
 def local_databases(command: str, cwd: str, home: str) -> tuple[tuple[str, str], ...]:
     """(command key, absolute database file) for each reset on the line whose database is a SQLite
     file inside `cwd`; the engine relaxes only the commands named here."""
-    if not cwd.startswith("/") or not any(w in command for w in ("manage.py", "db:", "prisma", "sqlite3")):
-        return ()
+    if not cwd.startswith("/") or not any(w in command for w in ("manage.py", "prisma", "sqlite3")) or \
+            not _MAYBE_RESET.search(command[:_PRECHECK]):
+        return ()  # (no second parse for the ~9% of lines that merely mention a database tool)
     from adr.shell.parse import parse_remembered
 
     parsed = parse_remembered(command)
