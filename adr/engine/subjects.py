@@ -40,23 +40,8 @@ def _git_positionals(args: "tuple[str, ...] | list[str]") -> list[str]:
     pos = positionals(args, GIT_GLOBAL_VALUED)
     if not pos or pos[0] not in _GIT_SUB_VALUED_SHORT:
         return pos
-    letters = _GIT_SUB_VALUED_SHORT[pos[0]]
     sub = list(args).index(pos[0])
-    out = [pos[0]]
-    dd = skip = False
-    for a in list(args)[sub + 1:]:
-        if skip:
-            skip = False
-            continue
-        if a == "--" and not dd:
-            dd = True
-            continue
-        if not dd and a.startswith("-") and len(a) > 1:
-            # `-m MSG`, `-dm MSG`: a short cluster whose last letter takes a value (`-mMSG` holds it)
-            skip = not a.startswith("--") and a[-1] in letters and all(c not in letters for c in a[1:-1])
-            continue
-        out.append(a)
-    return out
+    return [pos[0], *positionals(list(args)[sub + 1:], short_valued=_GIT_SUB_VALUED_SHORT[pos[0]])]
 
 
 

@@ -15,7 +15,7 @@ import re
 import shlex
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.parse import unquote
 
 import tree_sitter as ts
@@ -1979,16 +1979,9 @@ class _Walker:
 
     def mark(self, drafts: "Sequence[_Draft]", marker: str) -> None:
         """Put `marker` downstream of these commands and of every command whose output they print on."""
-        seen: set[int] = set()
-        todo = list(drafts)
-        while todo and len(seen) < 64:
-            d = todo.pop()
-            if id(d) in seen:
-                continue
-            seen.add(id(d))
+        for d in _through_passes(drafts):
             if marker not in d.downstream:
                 d.downstream.append(marker)
-            todo.extend(d.passes)
 
     def lookup_operands(self, d: _Draft, sources: "list[_Draft]", via: str) -> None:
         """`which git | xargs cp evil`, `command -v node | xargs -I{} ln -sf x {}`, `xargs rm < /tmp/p`
@@ -3488,6 +3481,12 @@ def _is_lookup(argv: "Sequence[str]") -> bool:
 
 def _from_lookup(drafts: "Sequence[_Draft]") -> bool:
     """Do these commands (or the ones they print on) print a PATH lookup's answer?"""
+    return any(_is_lookup(d.argv) for d in _through_passes(drafts))
+
+
+def _through_passes(drafts: "Sequence[_Draft]") -> "Iterator[_Draft]":
+    """These commands, then every command whose output they print on (each once, 64 at most: a line
+    of many stages is bounded like every other walk here)."""
     seen: set[int] = set()
     todo = list(drafts)
     while todo and len(seen) < 64:
@@ -3495,10 +3494,8 @@ def _from_lookup(drafts: "Sequence[_Draft]") -> bool:
         if id(d) in seen:
             continue
         seen.add(id(d))
-        if _is_lookup(d.argv):
-            return True
+        yield d
         todo.extend(d.passes)
-    return False
 
 
 def _disabled_operands(argv: "Sequence[str]") -> list[str]:

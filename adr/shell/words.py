@@ -123,9 +123,11 @@ def printf_output(args: list[str]) -> str | None:
     return "".join(out)
 
 
-def positionals(args: "list[str] | tuple[str, ...]", valued: "frozenset[str] | set[str]" = frozenset()) -> list[str]:
-    """The arguments that are not options, skipping the values of `valued` options; after `--`
-    everything is positional."""
+def positionals(args: "list[str] | tuple[str, ...]", valued: "frozenset[str] | set[str]" = frozenset(),
+                short_valued: str = "") -> list[str]:
+    """The arguments that are not options, skipping the values of `valued` options — and of a short
+    option cluster ending in one of the letters `short_valued` (`-m MSG`, `-dm MSG`; `-mMSG` holds its
+    value); after `--` everything is positional."""
     out: list[str] = []
     dd = skip = False
     for a in args:
@@ -136,7 +138,8 @@ def positionals(args: "list[str] | tuple[str, ...]", valued: "frozenset[str] | s
             dd = True
             continue
         if not dd and a.startswith("-") and len(a) > 1:
-            skip = a in valued
+            skip = a in valued or (bool(short_valued) and not a.startswith("--") and a[-1] in short_valued
+                                   and all(c not in short_valued for c in a[1:-1]))
             continue
         out.append(a)
     return out
