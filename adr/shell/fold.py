@@ -397,13 +397,7 @@ class _Parser:
                 out.append(_unescape(lit.replace("{{", "{").replace("}}", "}"), raw))
             if field:
                 expr = re.split(r"!|:(?![^\[]*\])", field[1:-1], maxsplit=1)[0].strip()
-                toks = _tokens(expr, "python")
-                if not toks:
-                    raise _Fail
-                v, j = _Parser(toks, "python", self.env).expr(0)
-                if j != len(toks):
-                    raise _Fail
-                out.append(_as_text(v))
+                out.append(self._whole(expr, "python"))
         return "".join(out)
 
     def template(self, body: str) -> str:
@@ -413,14 +407,18 @@ class _Parser:
             if lit:
                 out.append(_unescape(lit, False))
             if field:
-                toks = _tokens(field[2:-1], "node")
-                if not toks:
-                    raise _Fail
-                v, j = _Parser(toks, "node", self.env).expr(0)
-                if j != len(toks):
-                    raise _Fail
-                out.append(_as_text(v))
+                out.append(self._whole(field[2:-1], "node"))
         return "".join(out)
+
+    def _whole(self, expr: str, lang: str) -> str:
+        """A template field's expression as text; _Fail unless all of it folds to a constant."""
+        toks = _tokens(expr, lang)
+        if not toks:
+            raise _Fail
+        v, j = _Parser(toks, lang, self.env).expr(0)
+        if j != len(toks):
+            raise _Fail
+        return _as_text(v)
 
     def call(self, i: int) -> tuple[Value, int]:
         t, lang = self.t, self.lang
