@@ -291,3 +291,36 @@ def test_setting_a_variable_to_adrs_path_touches_nothing(setup):
     assert _decide(setup, f"declare -x C={paths.config_file}") == "allow"
     assert _decide(setup, f"export D={paths.config_dir}; rm -rf \"$D\"") == "deny"
     assert _decide(setup, f"export X=\"$(rm -rf {paths.config_dir})\"") == "deny"
+
+
+ADR_TOOLS_VERBS = ("init", "new", "link", "list", "generate", "help", "upgrade-repository")
+
+
+def test_adr_tools_verbs_are_never_adrs_own():
+    """The rule lets adr-tools' verbs through because adr's CLI has none of them: were one added
+    (say `adr list` for grants), this fails until the rule decides whether an agent may run it."""
+    import click
+
+    from adr.cli import main as cli
+
+    ctx = click.Context(cli)
+    for verb in ADR_TOOLS_VERBS:
+        assert cli.get_command(ctx, verb) is None, f"adr now has `adr {verb}`: review self-defense.adr-cli-policy"
+
+
+@pytest.mark.parametrize("command", [
+    "adr new Use PostgreSQL for storage", "adr new -s 3 Replace the queue", "adr list", "adr generate toc",
+    "adr link 2 Amends 1 'Amended by'", "adr init doc/adr", "adr help", "adr upgrade-repository",
+])
+def test_adr_tools_commands_are_quiet(setup, command):
+    assert _decide(setup, command) == "allow"
+
+
+@pytest.mark.parametrize("command", [
+    "adr new x && adr approve 1", "adr list; adr grants add destruct.rm-root",
+    "adr config set mode monitor", "adr approve new", "python -m adr.cli new x; python -m adr.cli uninstall",
+])
+def test_adr_tools_verbs_carry_nothing_of_adrs(setup, command):
+    """A verb of adr-tools first does not excuse what follows it, nor is it a second chance for one of
+    adr's own verbs."""
+    assert _decide(setup, command) == "deny"
