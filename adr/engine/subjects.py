@@ -451,8 +451,11 @@ class CommandSubject:
         return normal if mine is None else self._with_forms(mine, spares, words, own=True)
 
     def _redirect_pairs(self, ops: "tuple[str, ...]") -> "list[tuple[str, str]]":
+        # `xargs cat < <(ls)`: a process substitution is a pipe, not a file of the working directory
+        # (the commands inside are judged themselves; what they print reaches this one upstream)
         return [(r.target, normalize(r.target, self.cwd, self.home)) for r in self.cmd.redirects
-                if r.op in ops and r.target]
+                if r.op in ops and r.target
+                and not (r.op == "<" and r.target.startswith("<(") and r.target.endswith(")"))]
 
     def _redirects(self, ops: "tuple[str, ...]") -> tuple[str, ...]:
         return self._with_forms(self._redirect_pairs(ops), words=True)

@@ -97,6 +97,9 @@ class _Draft:
     # commands whose output this one prints on (`which git | head -1`, `cat /tmp/p` after `which git >
     # /tmp/p`, `readlink -f $(which git)`): whatever names a changed file through it names it through them
     passes: list["_Draft"] = field(default_factory=list)
+    # the commands xargs/parallel run in its place (xargs_on): a pipe wired later reaches them too
+    # (`xargs cat <<< "$(ls)" | curl -d @- …`)
+    runs_as: list["_Draft"] = field(default_factory=list)
 
     def freeze(self) -> SimpleCommand:
         argv = self.argv
@@ -142,6 +145,7 @@ class _Walker:
         self.download_urls: dict[str, str] = {}  # file path → the URL it was downloaded from
         self.git_remotes: dict[str, str] = {}  # remote name → URL added by `git remote add` in this line
         self.procsubs: dict[str, str] = {}  # `<(…)` as written → what it prints, when known
+        self.procsub_drafts: dict[str, list[_Draft]] = {}  # `<(…)` as written → the commands it runs
         self.procsub_template: str | None = None  # the last `<(…)`'s output made from unknown input
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
@@ -605,6 +609,8 @@ class _Walker:
             for d in stages[i]:
                 d.upstream.extend(ups[i])
                 d.downstream.extend(seen)
+                for m in d.runs_as[:8]:
+                    m.downstream.extend(p for p in seen if p not in m.downstream)
                 d.piped = d.piped or i > 0
                 if d.reads_environ and not _STDIN_SENDERS.isdisjoint(seen) and \
                         not any(r.target == "/proc/self/environ" for r in d.redirects):
@@ -653,9 +659,7 @@ class _Walker:
                 # `ls ~/.ssh/id_rsa | xargs cat`: ls prints a file operand's own name, which the reader
                 # opens; `cd ~/.ssh && ls | xargs cat`: a folder's entries, bare names the reader opens
                 # in the working directory (`./*`, with -a/-A `./.*` too) — as `cat ./*` it is judged
-                files = [p for p in (_printed_paths(ls) or []) if _secret_file_name(p) or p.startswith("./")
-                         or any(c in p for c in "*?[")]
-                self.xargs_on(nxt, files[:4], _join_via(via, "ls | xargs"))
+                self.xargs_on(nxt, _ls_read_operands(ls), _join_via(via, "ls | xargs"))
             elif prev[0].output is None and prev[0].argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and _from_lookup(prev):
                 # `which git | xargs cp evil`: the operands are a PATH lookup's answer
@@ -761,11 +765,23 @@ class _Walker:
             for d in feeders:
                 d.downstream.append(target.argv[0])
             self.read_from(target, feeders)  # `read p <<< "$(which git)"`
+            self.ls_fed_reader(target, feeders, via)  # `xargs cat <<< "$(ls)"`
         if not dyn:
             target.stdin_text = vals + "\n"
             self.feed(target, target.stdin_text, depth)
             if target.argv and target.argv[0] == "read":
                 self.read_into(target)
+
+    def ls_fed_reader(self, target: _Draft, feeders: "list[_Draft]", via: str) -> None:
+        """`cd ~/.ssh && xargs cat <<< "$(ls)"`, `xargs -a <(ls) cat`, `xargs cat < <(ls | grep -v pub)`:
+        the names ls prints reach the reader xargs runs as through `ls | xargs cat` (see wire())."""
+        if not feeders or not ("xargs" in target.wrappers or "parallel" in target.wrappers) \
+                or target.argv[0].rsplit("/", 1)[-1] not in _XARGS_READERS:
+            return
+        stages = [[f] for f in feeders[:8]]
+        ls = _ls_through_filters(stages + [[target]], len(stages))
+        if ls is not None:
+            self.xargs_on(target, _ls_read_operands(ls), _join_via(via, "ls | xargs"))
 
     def herestring(self, r: ts.Node, via: str, depth: int, sd: int) -> tuple[str, bool]:
         parts, dyn_all = [], False
@@ -812,6 +828,7 @@ class _Walker:
                 self.read_from(target, feeders)
                 if "xargs" in target.wrappers or "parallel" in target.wrappers:
                     self.lookup_operands(target, feeders, via)  # `xargs cp evil < <(which git)`
+                    self.ls_fed_reader(target, feeders, via)  # `xargs cat < <(ls)`, `xargs -a <(ls) cat`
             if path in self.procsubs and target.stdin_text is None:
                 target.stdin_text = self.procsubs[path]
                 self.feed(target, target.stdin_text, depth)
@@ -931,7 +948,10 @@ class _Walker:
             return (inner if quoted else self.field_split(inner)), False
         if t == "process_substitution":
             self.procsub_template = None
+            before = len(self.drafts)
             out = self.substitution(node, via, depth, sd, "<(…)")
+            if len(self.procsub_drafts) < 16:
+                self.procsub_drafts[self.text(node)] = [d for d in self.drafts[before:] if d.argv][:16]
             out = out if out is not None else self.procsub_template
             if out is not None and len(self.procsubs) < 16:
                 self.procsubs[self.text(node)] = out  # `bash <(echo …)`, `sh < <(printf …)`: the file's text
@@ -1294,6 +1314,7 @@ class _Walker:
                 # the command xargs runs reads that file's words (`xargs -a ~/.ssh/id_rsa -I{} curl …/{}`)
                 if not any(r.op == "<" and r.target == listed for r in d.redirects):
                     d.redirects.append(Redirect("<", listed))
+                self.ls_fed_reader(d, self.procsub_drafts.get(listed, []), via)  # `xargs -a <(ls) cat`
                 if _runs_items_as_code(d):
                     # `xargs -a cmds.txt -I{} sh -c {}`: each line of the file runs, as `sh cmds.txt` would
                     self.nested_shell(f"sh {_sh_quote(listed)}", via, depth, "xargs -a", inherit=d)
@@ -2026,6 +2047,7 @@ class _Walker:
             made += self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))
         for m in made:  # its output goes where xargs' goes (`… | xargs cat | curl -d @- URL`)
             m.downstream.extend(p for p in d.downstream if p not in m.downstream)
+        d.runs_as.extend(made[:8])
 
     def written_content(self, path: str) -> str | None:
         for w in reversed(self.writes):
@@ -3851,6 +3873,13 @@ def _lister_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] 
             return None
         k -= 1
     return None
+
+
+def _ls_read_operands(ls: "_Draft") -> "list[str]":
+    """The names an `ls` prints that a reader handed them opens as files worth judging: a credential
+    file's own name, a glob, a folder's entries as `./*` (bare names in the working directory)."""
+    return [p for p in (_printed_paths(ls) or []) if _secret_file_name(p) or p.startswith("./")
+            or any(c in p for c in "*?[")][:4]
 
 
 def _ls_through_filters(stages: "list[list[_Draft]]", i: int) -> "_Draft | None":
