@@ -86,3 +86,56 @@ def test_security_services_stopped_ask(judge, cmd):
 def test_look_alikes_of_security_agents_stay_quiet(judge, cmd):
     assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd
 
+
+
+# a unit glob: systemctl expands it among the loaded units, so a pattern reaching a security agent's
+# unit stops that agent — read against the same list of agent names (rules/00-lists.yaml
+# security_agents) the plain spellings use
+@pytest.mark.parametrize("cmd", [
+    "systemctl stop '*falcon*'", "systemctl stop 'falcon*'", "sudo systemctl stop '*falcon*'",
+    "systemctl disable --now auditd*", "systemctl disable --now 'auditd*'", "systemctl stop '*audit*'",
+    "systemctl mask 'wazuh*'", "systemctl kill -s KILL '*osquery*'", "systemctl stop '[f]alcon-sensor'",
+    "systemctl stop 'falcon?sensor.service'", "systemctl stop '*sentinel*'", "systemctl stop 'cs-falcon*'",
+    "systemctl stop nginx '*falcon*'", "sh -c \"systemctl stop '*falcon*'\"", "systemctl stop '*FALCON*'",
+    "systemctl stop 'rsys*'", "systemctl stop '*journald*'", "systemctl stop csagent", "systemctl stop cs-falcon",
+])
+def test_a_unit_glob_reaching_a_security_agent_asks(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is Decision.ASK, (cmd, v.rule_ids)
+    assert "evasion.security-service-stop" in v.rule_ids, (cmd, v.rule_ids)
+    assert "self-defense.adr-daemon-kill" not in v.rule_ids, (cmd, v.rule_ids)  # it cannot reach adr's units
+
+
+@pytest.mark.parametrize("cmd", [
+    "systemctl stop 'nginx*'", "systemctl stop 'postgres*'", "systemctl --user stop 'app-*.service'",
+    "systemctl restart '*falcon*'", "systemctl status '*falcon*'", "systemctl list-units '*falcon*'",
+    "systemctl stop 'docker*'", "systemctl stop '[n]ginx'",
+])
+def test_unit_globs_reaching_no_security_agent_stay_quiet(judge, cmd):
+    assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", ["systemctl --user stop '*'", "systemctl --user stop 'a*'", "systemctl stop '*.socket'",
+                                 "systemctl --user stop '?dr*'"])
+def test_a_unit_glob_reaching_adr_is_still_denied(judge, cmd):
+    v = _verdict(judge, cmd)
+    assert v.decision is Decision.DENY and "self-defense.adr-daemon-kill" in v.rule_ids, (cmd, v.rule_ids)
+
+
+def _security_agents():
+    import pathlib
+    import yaml
+    path = pathlib.Path(__file__).resolve().parent.parent / "rules" / "00-lists.yaml"
+    return yaml.safe_load(path.read_text())["lists"]["security_agents"]
+
+
+# units with no long-running process of their own (kernel state loaded once): no kill spelling exists
+_NO_PROCESS = {"apparmor", "ufw", "nftables", "netfilter-persistent", "firewalld", "td-agent", "fluent-bit"}
+
+
+@pytest.mark.parametrize("name", _security_agents())
+def test_the_service_and_kill_rules_know_every_listed_agent(judge, name):
+    for cmd in (f"systemctl stop {name}", f"systemctl stop '{name}*'", f"systemctl stop '*{name[1:]}'"):
+        assert "evasion.security-service-stop" in _verdict(judge, cmd).rule_ids, cmd
+    if name not in _NO_PROCESS:
+        assert "evasion.security-process-kill" in _verdict(judge, f"pkill -x {name}").rule_ids, name

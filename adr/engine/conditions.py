@@ -444,6 +444,41 @@ def _c_regex_each(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     return comp
 
 
+_UNIT_SUFFIXES = ("", ".service", ".socket", ".timer", ".path", ".target")
+
+
+def _c_glob_reaches(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
+    """One of a tuple attribute's items is a glob pattern (`'*falcon*'`, `'auditd*'`, `a?r.service`)
+    that matches one of the listed names, as a unit name alone or with its unit suffix — what
+    `systemctl stop PATTERN` expands to among loaded units (case-insensitive). A plain word is left to
+    the field that names it (positional)."""
+    def comp(value: Any, env: CompileEnv, field: str) -> Pred:
+        import fnmatch
+        names = tuple(n.lower() + suf for n in expand_list(value, env, field) for suf in _UNIT_SUFFIXES)
+        memo: dict[str, bool] = {}
+
+        def reaches(v: str) -> bool:
+            got = memo.get(v)
+            if got is None:
+                if len(v) > 200 or not any(c in v for c in "*?["):
+                    got = False
+                else:
+                    rx = re.compile(fnmatch.translate(v.lower()))
+                    got = any(rx.match(n) for n in names)
+                if len(memo) < 4096:
+                    memo[v] = got
+            return got
+
+        def pred(s: Any) -> Hit | None:
+            for v in attr_get(s, attr)[:64]:
+                if reaches(v):
+                    return field, v, None
+            return None
+        pred.gate = (Gate(truthy=attr, each=reaches),)  # type: ignore[attr-defined]
+        return pred
+    return comp
+
+
 def _c_globs(attr: str, multi: bool) -> Callable[[Any, CompileEnv, str], Pred]:
     def comp(value: Any, env: CompileEnv, field: str) -> Pred:
         try:
@@ -550,6 +585,9 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "any_flag": _c_flags(False),
         "subcommand": _c_subcommand,
         "positional": _c_regex_each("positionals"),
+        # a positional that is a glob pattern matching one of the listed unit/process names
+        # (`systemctl stop '*falcon*'` reaches falcon-sensor.service)
+        "positional_glob_reaches": _c_glob_reaches("positionals"),
         # regex over the positionals joined by blanks: operands by position, option values skipped
         "operands": _c_regex("operands_text"),
         "verb": _c_names_any("verbs"),
