@@ -70,3 +70,35 @@ def test_routine_spellings_stay_quiet(judge_command, cmd):
 ])
 def test_abbreviations_are_spelled_out(line, argv):
     assert parse(line).commands[0].argv == argv
+
+
+# unreachable objects dropped with no grace period, whichever command does it: gc/prune with a
+# short expiry (option, `-c`, `git config`, the environment), maintenance's gc task under such a
+# config, and repack -a -d (which drops what it found packed and unreachable, with no expiry at all)
+LOSES_UNREACHABLE = [
+    "git repack -a -d", "git repack -ad", "git repack -adf --depth=250 --window=250", "git repack -d -a -q",
+    "git -C /home/dev/project repack -a -d", "git repack -A -d --unpack-unreachable=now",
+    "git repack -d --cruft --cruft-expiration=now", "git repack -a -d --write-bitmap-index",
+    "git -c gc.pruneExpire=now gc", "git -c gc.pruneexpire=now gc --aggressive",
+    "git -c gc.pruneExpire=now maintenance run --task=gc", "git -c gc.reflogExpireUnreachable=0 gc",
+    "git config gc.pruneExpire now && git maintenance run --task=gc",
+    "git config gc.pruneExpire now; git gc",
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.pruneExpire GIT_CONFIG_VALUE_0=now git maintenance run --task=gc",
+    "git gc --prune=now", "git gc --prune=all", "sh -c 'git repack -a -d'",
+]
+
+
+@pytest.mark.parametrize("cmd", LOSES_UNREACHABLE)
+def test_unreachable_objects_dropped_now_ask(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ASK and "risky.git-history-rewrite" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", [
+    "git repack", "git repack -a", "git repack -d", "git repack -A -d", "git repack -Ad", "git repack -a -d -k",
+    "git repack -a -d --keep-unreachable", "git repack -d --cruft", "git repack -A -d --unpack-unreachable=2.weeks.ago",
+    "git maintenance run --task=gc", "git maintenance run --task=commit-graph", "git maintenance run --auto",
+    "git gc", "git gc --auto", "git -c gc.pruneExpire=2.weeks.ago gc", "git config --get gc.pruneExpire",
+])
+def test_maintenance_keeping_the_grace_period_stays_quiet(judge_command, cmd):
+    assert judge_command(cmd).decision is Decision.ALLOW, cmd
