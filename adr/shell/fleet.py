@@ -58,12 +58,63 @@ def _gcloud_ssh(args: list[str]) -> bool:
     return False
 
 
+# `gcloud run jobs create|deploy|update|execute JOB` and `gcloud run deploy SVC`: the container's
+# command and arguments given on the command line (--command replaces the entrypoint, --args the CMD)
+_GCLOUD_RUN_VERBS = (("run", "jobs", "create"), ("run", "jobs", "deploy"), ("run", "jobs", "update"),
+                     ("run", "jobs", "execute"), ("run", "deploy"), ("run", "services", "update"))
+
+
+_GCLOUD_VALUED_GLOBALS = frozenset({"--project", "--account", "--configuration", "--verbosity", "--format",
+                                    "--impersonate-service-account", "--billing-project", "--region", "--flags-file"})
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", "busybox"})
+
+
+def _gcloud_list(value: str) -> list[str]:
+    """gcloud's list flag syntax: `a,b,c`, or `^D^a D b` with an alternate delimiter D."""
+    m = re.match(r"\^([^^]+)\^(.*)", value, re.S)
+    if m:
+        return m.group(2).split(m.group(1))
+    return value.split(",")
+
+
+def _gcloud_run_container(args: list[str]) -> str:
+    """The command line a Cloud Run job or service runs, when this gcloud call names it: `--command
+    bash --args=-c,"CMD"` is `bash -c CMD`; `execute JOB --args=-c,CMD` (the image's entrypoint,
+    unknown here, given `-c CMD`: a shell's) is `sh -c CMD`; `--args=rm,-rf,/data` alone runs as those
+    words. "" when neither is given (the image runs as built)."""
+    words = [a for k, a in enumerate(args[:12]) if not a.startswith("-")
+             and not (k and args[k - 1] in _GCLOUD_VALUED_GLOBALS)]  # `--project p run …`
+    while words[:1] and words[0] in ("alpha", "beta"):
+        words = words[1:]
+    if not any(tuple(words[:len(v)]) == v for v in _GCLOUD_RUN_VERBS):
+        return ""
+    command: list[str] = []
+    cargs: list[str] = []
+    for k, a in enumerate(args):
+        if a == "--":
+            break
+        for flag, into in (("--command", command), ("--args", cargs)):
+            if a == flag and k + 1 < len(args):
+                into.extend(_gcloud_list(args[k + 1]))
+            elif a.startswith(flag + "="):
+                into.extend(_gcloud_list(a.split("=", 1)[1]))
+    argv = command + cargs if command else cargs if cargs and not cargs[0].startswith("-") else []
+    if command and command[0].rsplit("/", 1)[-1] in _SHELLS:
+        cargs = command[1:] + cargs
+    elif command:
+        return " ".join(_sh_word(w) for w in argv[:64])
+    if len(cargs) > 1 and re.fullmatch(r"-[a-z]*c", cargs[0]):
+        return cargs[1]  # a shell's `-c CMD` (the image's entrypoint, when no --command names it)
+    return " ".join(_sh_word(w) for w in argv[:64])
+
+
 def remote_command(prog: str, args: list[str]) -> str:
     """The command line a fleet tool runs on other machines ("" when none): `ansible all -m shell -a
     'CMD'` (the default module, command, too), `salt '*' cmd.run 'CMD'`, `pdsh -w hosts CMD…`, `pssh -h
     f CMD`, `clush -w hosts CMD`, `vagrant ssh -c CMD`, `knife ssh QUERY CMD`; the clouds' run-command
     services: `aws ssm send-command --parameters commands=CMD`, `az vm run-command invoke --scripts
-    CMD`, `gcloud compute ssh VM --command CMD`."""
+    CMD`, `gcloud compute ssh VM --command CMD`, a Cloud Run job's or service's container given its
+    command (`gcloud run jobs create|execute J --command … --args …`)."""
     if prog == "ansible":
         module, arg = "command", ""
         for k, a in enumerate(args):
@@ -152,6 +203,9 @@ def remote_command(prog: str, args: list[str]) -> str:
             after = args[args.index("--") + 1:]
             return " ".join(after) if after and not after[0].startswith("-") else ""
         return ""
+    if prog == "gcloud":
+        # `gcloud run jobs create J --command bash --args=-c,CMD --execute-now`, `jobs execute J --args …`
+        return _gcloud_run_container(args)
     if prog == "vagrant" and args[:1] == ["ssh"]:
         for k, a in enumerate(args):
             if a in ("-c", "--command") and k + 1 < len(args):
