@@ -496,6 +496,69 @@ def with_env_values(language: str, code: str, env: "dict[str, str]") -> str:
     return code
 
 
+# --- imported names spelled out ----------------------------------------------------------------------
+# `from os.path import join as j`, `import subprocess as sp`, `const {join: j} = require('path')`,
+# `import {execSync as x} from 'child_process'`, `const p = require('path')`, `j = os.path.join`: the
+# code calls a module's function by a name of its own. qualify_names() spells each such call with the
+# module's own name (`os.path.join(…)`, `subprocess.run(…)`, `path.join(…)`), so folding, the file
+# effects and the rules read one spelling.
+_PY_MODULES = r"(?:os\.path|os|posixpath|subprocess|shutil|pathlib|pty|socket|base64|codecs|urllib\.request|ctypes|importlib)"
+_PY_FROM = re.compile(r"(?:^|(?<=[;\n]))[ \t]*from[ \t]+(" + _PY_MODULES + r")[ \t]+import[ \t]+\(?([\w \t,]+?)\)?[ \t]*(?=$|[;\n#])",
+                      re.M)
+_PY_IMPORT_AS = re.compile(r"(?:^|(?<=[;\n]))[ \t]*import[ \t]+(" + _PY_MODULES + r")[ \t]+as[ \t]+(\w+)", re.M)
+_JS_MODULE = r"""['"](?:node:)?(path|fs|fs/promises|child_process|os)['"]"""
+_JS_DESTRUCTURE = re.compile(r"""\b(?:const|let|var)\s*\{([^{}]{1,400})\}\s*=\s*require\s*\(\s*""" + _JS_MODULE + r"""\s*\)"""
+                             r"""|\bimport\s*\{([^{}]{1,400})\}\s*from\s*""" + _JS_MODULE)
+_JS_MODULE_NAME = re.compile(r"""\b(?:const|let|var)\s+(\w+)\s*=\s*require\s*\(\s*""" + _JS_MODULE + r"""\s*\)"""
+                             r"""|\bimport\s+(?:\*\s*as\s+)?(\w+)\s+from\s*""" + _JS_MODULE)
+_FUNC_ALIAS = re.compile(r"""(?:^|(?<=[;\n{]))\s*(?:(?:const|let|var)\s+)?(\w+)\s*=\s*((?:os\.path|os|posixpath|subprocess|"""
+                         r"""shutil|path|fs|child_process)\.\w+)\s*(?=;|\n|$)""")
+
+
+def qualify_names(language: str, code: str) -> str:
+    """The code with calls through an imported or assigned name of a module function spelled with the
+    module's own name (the code itself when there is none)."""
+    if language not in ("python", "node") or not code or len(code) > 64 * 1024:
+        return code
+    renames: list[tuple[int, str, str, bool]] = []  # (from offset, name, qualified, attributes too)
+    if language == "python":
+        if "import" in code:
+            for m in list(_PY_FROM.finditer(code))[:16]:
+                for item in m.group(2).split(",")[:16]:
+                    words = item.split()
+                    if len(words) == 1 or len(words) == 3 and words[1] == "as":
+                        renames.append((m.end(), words[-1], f"{m.group(1)}.{words[0]}", True))
+            for m in list(_PY_IMPORT_AS.finditer(code))[:16]:
+                if m.group(2) != m.group(1):
+                    renames.append((m.end(), m.group(2), m.group(1), True))
+    else:
+        for m in list(_JS_DESTRUCTURE.finditer(code))[:16]:
+            body, mod = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+            mod = "fs" if mod == "fs/promises" else mod
+            for item in body.split(",")[:32]:
+                name, _, alias = re.sub(r"\s+as\s+", ":", item.split("=")[0]).partition(":")
+                name, alias = name.strip(), alias.strip() or name.strip()
+                if re.fullmatch(r"\w+", name) and re.fullmatch(r"\w+", alias):
+                    renames.append((m.end(), alias, f"{mod}.{name}", False))
+        for m in list(_JS_MODULE_NAME.finditer(code))[:16]:
+            alias, mod = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+            mod = "fs" if mod == "fs/promises" else mod
+            if alias != mod:
+                renames.append((m.end(), alias, mod, True))
+    for m in list(_FUNC_ALIAS.finditer(code))[:16]:
+        renames.append((m.end(), m.group(1), m.group(2), False))
+    if not renames:
+        return code
+    text = code
+    for start, name, qualified, attrs in sorted(renames, key=lambda r: -r[0]):
+        if name == qualified or not name.isidentifier():
+            continue
+        head, tail = text[:start], text[start:]
+        use = r"(?<![\w.$])" + re.escape(name) + (r"(?=\s*[(.])" if attrs else r"(?=\s*\()")
+        text = head + re.sub(use, qualified.replace("\\", ""), tail)
+    return text
+
+
 # --- PATH lookups run from code -------------------------------------------------------------------
 # `subprocess.check_output(['which','git']).decode().strip()`, `os.popen('command -v git').read()`,
 # `execSync('which git').toString().trim()`, ruby/perl `` `which git` ``: the code asks the shell where
@@ -530,6 +593,35 @@ _WRAPPED = re.compile(r"""\b(?:trim|rtrim|chomp|str|String)\s*\(\s*(""" + _LOOKU
 _ASSIGNED = re.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\s*([$]?[A-Za-z_]\w*)\s*=\s*(""" + _LOOKUP_CALL
                        + r""")(?=\s*(?:[;\n)}]|$))""")
 _MAX_LOOKUPS = 8
+# the folder a lookup's answer lies in (`os.path.dirname(L)`, `path.dirname(L)`, `Path(L).parent`,
+# `File.dirname(L)`, perl `dirname(L)`, `os.path.split(L)[0]`) — spelled `os.path.dirname(L)` …
+_DIR_OF = re.compile(r"""(?:(?:\b(?:os\s*\.\s*path|posixpath|path|File)|\brequire\s*\(\s*["'](?:node:)?path["']\s*\))\s*\.\s*dirname|(?<![\w.])dirname)\s*\(\s*("""
+                     + _LOOKUP_CALL + r""")\s*\)"""
+                     r"""|\b(?:pathlib\s*\.\s*)?Path\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)\s*\.\s*parent\b(?!\s*\.\s*parent)"""
+                     r"""|\b(?:os\s*\.\s*path|posixpath)\s*\.\s*split\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)\s*\[\s*0\s*\]""")
+_DIR_CALL = r"""os\.path\.dirname\((""" + _LOOKUP_CALL + r""")\)"""
+_DIR_ASSIGNED = re.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\s*([$]?[A-Za-z_]\w*)\s*=\s*(""" + _DIR_CALL
+                           + r""")(?=\s*(?:[;\n)}]|$))""")
+# … and a file named in that folder (`os.path.join(D, 'git')`, `path.join(D, 'git')`, `D + '/git'`,
+# f'{D}/git', `${D}/git`, `D / 'git'`, `D.joinpath('git')`, `Path(L).with_name('git')`): the program
+# that name finds on PATH, spelled `shutil.which('git')` for the in-code lookup rules
+_NAME_Q = r"""(?P<q>["'])/?(?P<n>[\w.+-]{1,64})(?P=q)"""
+_DIR_NC = r"""os\.path\.dirname\(""" + _LOOKUP_CALL + r"""\)"""
+_PARENED_PATH = re.compile(r"""\(\s*(Path\(""" + _LOOKUP_CALL + r"""\))\s*\)""")
+_IN_DIR = tuple((re.compile(p), "Path(%s)" if k >= 4 else "%s") for k, p in enumerate((
+    r"""\b(?:os\s*\.\s*path|posixpath|path|File)\s*\.\s*(?:join|resolve)\s*\(\s*""" + _DIR_NC + r"""\s*,\s*""" + _NAME_Q
+    + r"""\s*\)""",
+    _DIR_NC + r"""\s*(?:\+|\.)\s*(?P<q>["'])/(?P<n>[\w.+-]{1,64})(?P=q)""",
+    r"""\b[fF]?(?P<q>["'])\{\s*""" + _DIR_NC + r"""\s*\}/(?P<n>[\w.+-]{1,64})(?P=q)""",
+    r"""`\$\{\s*""" + _DIR_NC + r"""\s*\}/(?P<n>[\w.+-]{1,64})`""",
+    r"""\b(?:pathlib\s*\.\s*)?Path\s*\(\s*""" + _DIR_NC + r"""\s*\)\s*(?:/\s*""" + _NAME_Q
+    + r"""|\.\s*joinpath\s*\(\s*""" + _NAME_Q.replace("<q>", "<q2>").replace("=q)", "=q2)").replace("<n>", "<n2>")
+    + r"""\s*\))""",
+    _DIR_NC + r"""\s*(?:/\s*""" + _NAME_Q + r"""|\.\s*joinpath\s*\(\s*"""
+    + _NAME_Q.replace("<q>", "<q2>").replace("=q)", "=q2)").replace("<n>", "<n2>") + r"""\s*\))""",
+    r"""\b(?:pathlib\s*\.\s*)?Path\s*\(\s*""" + _LOOKUP_CALL + r"""\s*\)\s*\.\s*with_name\s*\(\s*""" + _NAME_Q
+    + r"""\s*\)""",
+)))  # (the pathlib forms stay a Path: `(Path(L).parent / 'git').write_text(…)`)
 
 
 def _call_start(code: str, open_at: int) -> int:
@@ -624,7 +716,26 @@ def follow_lookups(language: str, code: str) -> str:
         text = head + use.sub(lambda _m: value, scope) + rest
         # (a name now spelling a lookup inside an f-string or template: the lookup itself)
         text = _WRAPPED.sub(_unwrap, text)
-    return text
+    return _in_lookup_dir(text)
+
+
+def _in_lookup_dir(text: str) -> str:
+    """`shutil.copy(x, os.path.join(os.path.dirname(shutil.which('git')), 'git'))`, `d =
+    path.dirname(L); fs.writeFileSync(path.join(d, 'git'), …)`: a file named in the folder a lookup
+    found a program in is the program of that name on PATH — spelled `shutil.which('NAME')`."""
+    text = _DIR_OF.sub(lambda m: f"os.path.dirname({next(g for g in m.groups() if g)})", text)
+    if "os.path.dirname(" not in text and "with_name" not in text:
+        return text
+    for a in list(_DIR_ASSIGNED.finditer(text))[:_MAX_LOOKUPS]:
+        var, value = a.group(1), a.group(2)
+        head, tail = text[:a.end()], text[a.end():]
+        again = re.search(r"(?<![\w.$])" + re.escape(var) + r"\s*=(?!=)", tail)
+        scope, rest = (tail[:again.start()], tail[again.start():]) if again else (tail, "")
+        use = re.compile(r"(?<![\w.$@%'\"/\\-])" + re.escape(var) + r"(?![\w'\"/-])(?!\s*=(?!=))(?!\s*:[^:])")
+        text = head + use.sub(lambda _m: value, scope) + rest
+    for rx, form in _IN_DIR:
+        text = rx.sub(lambda m: form % f"{CANON_LOOKUP}('{m.groupdict().get('n') or m.group('n2')}')", text)
+    return _PARENED_PATH.sub(r"\1", text)  # `(Path(L).parent / 'git').write_text(…)`
 
 
 def _unwrap(w: "re.Match[str]") -> str:

@@ -1896,8 +1896,16 @@ class _Walker:
             # `H=$HOME python3 -c '…os.environ["H"]…'` (or `export H=…;` before): the code reads what the
             # line put in its environment
             code = interpreters.with_env_values(lang, code, env)
+        qualified = interpreters.qualify_names(lang, code)
+        script_via = via
+        if qualified != code:
+            # `from os.path import join as j`, `const {execSync: x} = require('child_process')`: the
+            # calls read with the module's own names (the code as written is judged too)
+            if len(self.scripts) < 64:
+                self.scripts.append(Script(lang, code[:MAX_DECODED], via))
+            code, script_via = qualified, _join_via(via, "names qualified")
         if len(self.scripts) < 64:
-            self.scripts.append(Script(lang, code[:MAX_DECODED], via))
+            self.scripts.append(Script(lang, code[:MAX_DECODED], script_via))
         # code that builds its strings from pieces ('cu'+'rl', chr(…), [::-1] …) is judged as the
         # strings it builds: the folded text is a script of its own, and what it spawns runs
         folded = fold(lang, code[:MAX_DECODED])
