@@ -26,6 +26,7 @@ import ast
 import os
 import posixpath
 import re
+from typing import Mapping
 
 from adr.engine.gitwords import leading_cd
 from adr.engine.localdb import DbCommand, db_commands
@@ -40,9 +41,12 @@ _MAYBE_RESET = re.compile(r"(?is)manage\.py.*?\b(?:flush|reset_db|reset_schema|z
 _PRECHECK = 64 * 1024
 
 
-def local_databases(command: str, cwd: str, home: str) -> tuple[tuple[str, str], ...]:
+def local_databases(command: str, cwd: str, home: str,
+                    env: "Mapping[str, str | None] | None" = None) -> tuple[tuple[str, str], ...]:
     """(command key, absolute database file) for each reset on the line whose database is a SQLite
-    file inside `cwd`; the engine relaxes only the commands named here."""
+    file inside `cwd`; the engine relaxes only the commands named here. `env`: variables an earlier
+    call of the shell session left set (`export DJANGO_SETTINGS_MODULE=prod_settings`): the command
+    inherits them, so the settings module they name is the one read (None: not known)."""
     if not cwd.startswith("/") or not any(w in command for w in ("manage.py", "prisma", "sqlite3")) or \
             not _MAYBE_RESET.search(command[:_PRECHECK]):
         return ()  # (no second parse for the ~9% of lines that merely mention a database tool)
@@ -52,7 +56,7 @@ def local_databases(command: str, cwd: str, home: str) -> tuple[tuple[str, str],
     found = []
     for dc in db_commands(parsed.commands, cwd, home, leading_cd(command)):
         try:
-            paths = _database(dc)
+            paths = _database(dc, env or {})
         except (OSError, ValueError, SyntaxError, RecursionError):
             paths = ()
         if paths and all(_inside(p, cwd) for p in paths):
@@ -76,10 +80,16 @@ def _read(path: str) -> "str | None":
         return None
 
 
-def _database(dc: DbCommand) -> tuple[str, ...]:
+def _database(dc: DbCommand, env: "Mapping[str, str | None]") -> tuple[str, ...]:
     """The database files this reset may empty (all of them local SQLite files), or () when not known."""
     if dc.framework == "sqlite3":
         return (dc.config,)
+    if dc.framework == "django" and "DJANGO_SETTINGS_MODULE" in env:
+        module = env["DJANGO_SETTINGS_MODULE"]
+        if module is None or not re.fullmatch(r"[A-Za-z_][\w.]*", module):
+            return ()  # a computed or odd value: not known
+        got = _django(dc.config, module)
+        return (got,) if got else ()
     got = _django(dc.config) if dc.framework == "django" else _prisma(dc.config, dc.folder) \
         if dc.framework == "prisma" else None
     return (got,) if got else ()
@@ -96,14 +106,16 @@ def _env_names(folder: str, name: str) -> bool:
     return any(name in (_read(posixpath.join(folder, f)) or "") for f in _ENV_FILES)
 
 
-def _django(manage: str) -> "str | None":
+def _django(manage: str, inherited: "str | None" = None) -> "str | None":
+    """`inherited`: the settings module the session's environment already names (manage.py's
+    `setdefault` then yields to it)."""
     text = _read(manage)
     if text is None or _env_names(posixpath.dirname(manage), "DJANGO_SETTINGS_MODULE"):
         return None
     names = set(_SETTINGS_ENV.findall(text))
     if len(names) != 1 or "DJANGO_SETTINGS_MODULE" in text.replace(_SETTINGS_ENV.search(text).group(0), ""):  # type: ignore[union-attr]
         return None  # none, several, or set some other way too
-    module = names.pop()
+    module = inherited or names.pop()
     root = posixpath.dirname(manage)
     settings = posixpath.join(root, *module.split(".")) + ".py"
     source = _read(settings)

@@ -43,6 +43,9 @@ MAX_CLONES = 256  # repositories cloned into a folder (git clone, gh repo clone,
 MAX_CONTAINERS = 256  # named containers whose bind mounts are kept  # a file `source`d in a persistent shell, read for its functions
 SETTLE_TIMEOUT = 1.0  # seconds a decision waits for the previous decisions' records
 _MOVERS = frozenset({"cp", "mv", "install", "ln", "rsync", "ditto"})
+# variables that change which database or repository a later command of the session reaches
+# (DATABASE_URL is not one: a reset is relaxed only where the configuration names the file literally)
+REDIRECTING_VARIABLES = frozenset({"DJANGO_SETTINGS_MODULE", "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"})
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,19 @@ class Memory:
     def definitions(self, host: str, session: str) -> dict[str, Defined]:
         with self._lock:
             return dict(self._defs.get((host, session or "-"), {}))
+
+    def environment(self, host: str, session: str) -> "dict[str, str | None]":
+        """The variables of REDIRECTING_VARIABLES an earlier call of this shell session left set
+        (`export DJANGO_SETTINGS_MODULE=prod_settings`, `export GIT_DIR=…`): name → value, None when
+        the value is a command's output (`export DATABASE_URL=$(…)`). A later command reads them from
+        its environment without naming them; the judge's look-ups of the project's own configuration
+        (adr/daemon/resolve.py) must not answer for it as if they were unset."""
+        self.settle()
+        out: "dict[str, str | None]" = {}
+        for name, d in self.definitions(host, session).items():
+            if name in REDIRECTING_VARIABLES and d.definition.kind in ("variable", "computed"):
+                out[name] = d.definition.body if d.definition.kind == "variable" else None
+        return out
 
     # ---- what an allowed action leaves behind ----------------------------------------------------------
 

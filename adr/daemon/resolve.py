@@ -44,6 +44,7 @@ MAX_ALIASES = 16  # per target
 _VARS = ("HOME", "ADR_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
          "XDG_RUNTIME_DIR", "TMPDIR")
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_GIT_REDIRECTS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"})
 
 
 # programs whose copy under another name is still judged as them
@@ -91,10 +92,10 @@ class Resolver:
 
     # ---- the judge's entry point --------------------------------------------------------------
 
-    def apply(self, action: Action, engine: Any) -> Action:
+    def apply(self, action: Action, engine: Any, env: "dict[str, str | None] | None" = None) -> Action:
         """The action with its context's home filled in and Action.resolved set (never the client's):
         every target the rules could look at (Engine.path_targets) looked up on disk."""
-        action = self.base(action)
+        action = self.base(action, env)
         targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
         return self.with_aliases(action, targets)
 
@@ -103,14 +104,18 @@ class Resolver:
         aliases = self.aliases(targets, action.context.home, action.context.cwd)
         return replace(action, resolved=replace(action.resolved, aliases=aliases)) if aliases else action
 
-    def base(self, action: Action) -> Action:
+    def base(self, action: Action, env: "dict[str, str | None] | None" = None) -> Action:
         """The action with its home filled in and everything resolved but its targets' aliases: adr's
-        processes, and the repository's branch and remote hosts for git lines."""
+        processes, and the repository's branch and remote hosts for git lines. `env`: variables an
+        earlier call of the session left set (Memory.environment) — a repository or settings module
+        they name instead of the project's own is not answered for."""
         if not action.context.home:
             action = action.with_context(home=self.home)
+        env = env or {}
         pids, procs = self.adr_processes()
         branch, hosts = "", None
-        if action.kind is ActionKind.EXEC and "git" in action.command and action.context.cwd:
+        if action.kind is ActionKind.EXEC and "git" in action.command and action.context.cwd \
+                and not env.keys() & _GIT_REDIRECTS:  # `export GIT_DIR=…` earlier: another repository
             where = git_cwd(action.command, action.context.cwd, action.context.home)  # `cd DIR && git …` too
             if "push" in action.command:
                 branch = current_branch(where)  # for `git push --force-with-lease` with no refspec
@@ -118,7 +123,7 @@ class Resolver:
                 hosts = remote_hosts(where)  # for a remote pointed at a new host
         databases: tuple[tuple[str, str], ...] = ()
         if action.kind is ActionKind.EXEC and action.context.cwd:
-            databases = local_databases(action.command, action.context.cwd, action.context.home)  # a reset of a local SQLite file
+            databases = local_databases(action.command, action.context.cwd, action.context.home, env)  # a reset of a local SQLite file
         return replace(action, resolved=Resolved((), pids, procs, looked=True, git_branch=branch,
                                                  git_remote_hosts=hosts, databases=databases))
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from adr.actions import Action, Observation, Resolved, Verdict
+from adr.actions import Action, ActionKind, Observation, Resolved, Verdict
 from adr.config import Settings
 from adr.policy import decide
 
@@ -54,10 +54,18 @@ class Judge:
         if self.resolver is None or action.resolved.looked:
             return action
         try:
-            return self.resolver.apply(action, self.engine)
+            return self.resolver.apply(action, self.engine, self.session_env(action))
         except Exception:  # looking things up must never cost the decision: judge the text
             log.exception("resolving the action's targets failed; judging the paths as written")
             return replace(action, resolved=Resolved(looked=True))
+
+    def session_env(self, action: Action) -> "dict[str, str | None]":
+        """Variables an earlier call of this shell session left set that redirect a later command
+        (the daemon's memory: `export DJANGO_SETTINGS_MODULE=prod_settings`, `export GIT_DIR=…`)."""
+        memory = getattr(self.crosscall, "memory", None)
+        if memory is None or action.kind is not ActionKind.EXEC or not hasattr(memory, "environment"):
+            return {}
+        return memory.environment(action.context.host, action.context.session)
 
     def decide(self, action: Action, *, note: str = "", budget: Any = None) -> Verdict:
         """`budget` (adr.engine.core.Budget) bounds the engine's work; None: the default work bound."""
@@ -73,7 +81,7 @@ class Judge:
         if self.resolver is None or action.resolved.looked:
             return action, self._decide_resolved(action, note, budget)
         try:
-            base = self.resolver.base(action)
+            base = self.resolver.base(action, self.session_env(action))
         except Exception:  # looking things up must never cost the decision: judge the text
             log.exception("resolving the action's context failed; judging the paths as written")
             base = replace(action, resolved=Resolved(looked=True))
