@@ -132,6 +132,14 @@ FED = [
     "cd ~/.ssh && xargs cat <<EOF\n$(ls)\nEOF",
     "pushd ~/.gnupg >/dev/null; xargs cat <<< \"$(ls)\"",
     "bash -c 'cd ~/.ssh && xargs cat <<< \"$(ls)\"'",
+    # the listing kept in a variable or a file first
+    "cd ~/.ssh && files=$(ls); cat $files",
+    "cd ~/.ssh && f=`ls -A`; base64 $f",
+    "cd ~/.ssh && ls > /tmp/l; xargs cat < /tmp/l",
+    "cd ~/.ssh && ls > /tmp/l && xargs -a /tmp/l cat",
+    'cd ~/.ssh && xargs -I{} cat {} <<< "$(ls)"',
+    "cd ~/.ssh && xargs -0 cat < <(find . -type f -print0)",
+    'cd ~/.ssh && xargs cat 0<<< "$(ls)"',
 ]
 
 
@@ -161,6 +169,22 @@ def test_a_fed_listing_sent_away_is_denied(judge_command, cmd):
     'xargs cat <<< "$(ls ~/.ssh)"',  # bare names opened in the project, not in ~/.ssh
     "xargs -a <(git ls-files) wc -l",
     'while read f; do wc -l "$f"; done < <(ls)',
+    "files=$(ls); cat $files",
+    "cd ~/.ssh && files=$(ls); wc -l $files",
+    "ls > /tmp/l; xargs cat < /tmp/l",
+    "cd ~/.ssh && ls > /tmp/l; xargs chmod 600 < /tmp/l",
 ])
 def test_fed_listings_elsewhere_stay_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd
+
+
+@pytest.mark.parametrize("cmd", ['xargs cat <<< "$(ls)"', "xargs -a <(ls) cat", "files=$(ls); cat $files",
+                                 "ls | xargs cat"])
+def test_two_calls_the_first_moving_into_the_folder(offline_judge, cmd):
+    """`cd ~/.ssh` in one call of a persistent shell, the read in the next: the host reports the
+    shell's working directory with the second call, and the listing is read there."""
+    from adr.actions import Action, ActionKind, Context
+
+    ctx = Context(host="claude-code", session="t", cwd="/home/dev/.ssh", home="/home/dev", tool="Bash")
+    v = offline_judge.decide(Action(ActionKind.EXEC, ctx, command=cmd))
+    assert v.decision is not Decision.ALLOW and "credentials.secret-file-read" in v.rule_ids, cmd

@@ -848,6 +848,7 @@ class _Walker:
                     target.passes.extend(printers)
                 if "xargs" in target.wrappers or "parallel" in target.wrappers:
                     self.lookup_operands(target, printers, via)
+                    self.ls_fed_reader(target, printers, via)  # `ls > /tmp/l; xargs cat < /tmp/l`
             known = self.written_content(path) if target.stdin_text is None and target.argv else None
             if known:
                 # `echo 'DROP DATABASE prod;' > d.sql; mysql < d.sql`: a file the line wrote is what it says
@@ -1222,6 +1223,16 @@ class _Walker:
                 # `readlink -f $(which git)`, `realpath "$p"`: it prints (a form of) what they printed
                 draft[0].passes.extend(f for f in feeders if f is not draft[0])
             listers = [f for f in feeders if f.argv]
+            if len(listers) == 1 and listers[0].argv[0] == "ls" and listers[0].output is None and dyn_args \
+                    and prog.rsplit("/", 1)[-1] in _XARGS_READERS and not draft[0].wrappers:
+                # `files=$(ls); cat $files`, `cat $(ls)`: the entries ls prints are the reader's operands,
+                # judged as `ls | xargs cat` is (`cat ./*` in the working directory)
+                ops = _ls_read_operands(listers[0])
+                if ops:
+                    argv2 = [draft[0].argv[0]] + [a for a in draft[0].argv[1:] if a.startswith("-")] + ops
+                    made2 = self.finish(argv2, " ".join(argv2), _join_via(via, "$(ls)"), depth + 1, False,
+                                        upstream=("ls",))
+                    draft[0].runs_as.extend(made2[:8])
             if prog in effects.DELETERS and len(listers) == 1 and listers[0].output is None:
                 # `rm $(git ls-files)`, `files=$(find ~/x); rm $files`: what the lister prints is deleted
                 lister = _as_find(listers[0].argv)
@@ -1314,7 +1325,8 @@ class _Walker:
                 # the command xargs runs reads that file's words (`xargs -a ~/.ssh/id_rsa -I{} curl …/{}`)
                 if not any(r.op == "<" and r.target == listed for r in d.redirects):
                     d.redirects.append(Redirect("<", listed))
-                self.ls_fed_reader(d, self.procsub_drafts.get(listed, []), via)  # `xargs -a <(ls) cat`
+                # `xargs -a <(ls) cat`, `ls > /tmp/l; xargs -a /tmp/l cat`
+                self.ls_fed_reader(d, self.procsub_drafts.get(listed) or self.printed_to.get(_plain_path(listed), []), via)
                 if _runs_items_as_code(d):
                     # `xargs -a cmds.txt -I{} sh -c {}`: each line of the file runs, as `sh cmds.txt` would
                     self.nested_shell(f"sh {_sh_quote(listed)}", via, depth, "xargs -a", inherit=d)
