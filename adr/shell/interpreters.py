@@ -507,8 +507,13 @@ _PY_FROM = re.compile(r"(?:^|(?<=[;\n]))[ \t]*from[ \t]+(" + _PY_MODULES + r")[ 
                       re.M)
 _PY_IMPORT_AS = re.compile(r"(?:^|(?<=[;\n]))[ \t]*import[ \t]+(" + _PY_MODULES + r")[ \t]+as[ \t]+(\w+)", re.M)
 _JS_MODULE = r"""['"](?:node:)?(path|fs|fs/promises|child_process|os)['"]"""
-_JS_DESTRUCTURE = re.compile(r"""\b(?:const|let|var)\s*\{([^{}]{1,400})\}\s*=\s*require\s*\(\s*""" + _JS_MODULE + r"""\s*\)"""
-                             r"""|\bimport\s*\{([^{}]{1,400})\}\s*from\s*""" + _JS_MODULE)
+_JS_DESTRUCTURE = re.compile(r"""\b(?:const|let|var)\s*\{([^{}]{1,400})\}\s*=\s*(?:require\s*\(\s*|await\s+import\s*\(\s*)"""
+                             + _JS_MODULE + r"""\s*\)|\bimport\s*\{([^{}]{1,400})\}\s*from\s*""" + _JS_MODULE)
+# `const {join: j} = path` (a name the code gave the module, or the module's own name)
+_JS_DESTRUCTURE_NAME = re.compile(r"""\b(?:const|let|var)\s*\{([^{}]{1,400})\}\s*=\s*([A-Za-z_$][\w$]*)\s*(?=[;\n]|$)""")
+# `const j = require('path').join`
+_JS_MEMBER = re.compile(r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\s*\(\s*""" + _JS_MODULE
+                        + r"""\s*\)\s*\.\s*(\w+)\s*(?=[;\n]|$)""")
 _JS_MODULE_NAME = re.compile(r"""\b(?:const|let|var)\s+(\w+)\s*=\s*require\s*\(\s*""" + _JS_MODULE + r"""\s*\)"""
                              r"""|\bimport\s+(?:\*\s*as\s+)?(\w+)\s+from\s*""" + _JS_MODULE)
 _FUNC_ALIAS = re.compile(r"""(?:^|(?<=[;\n{]))\s*(?:(?:const|let|var)\s+)?(\w+)\s*=\s*((?:os\.path|os|posixpath|subprocess|"""
@@ -540,11 +545,25 @@ def qualify_names(language: str, code: str) -> str:
                 name, alias = name.strip(), alias.strip() or name.strip()
                 if re.fullmatch(r"\w+", name) and re.fullmatch(r"\w+", alias):
                     renames.append((m.end(), alias, f"{mod}.{name}", False))
+        modules = {"path": "path", "fs": "fs", "child_process": "child_process", "os": "os"}
         for m in list(_JS_MODULE_NAME.finditer(code))[:16]:
             alias, mod = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
             mod = "fs" if mod == "fs/promises" else mod
+            modules[alias] = mod
             if alias != mod:
                 renames.append((m.end(), alias, mod, True))
+        for m in list(_JS_DESTRUCTURE_NAME.finditer(code))[:16]:
+            mod = modules.get(m.group(2))
+            if mod is None:
+                continue
+            for item in m.group(1).split(",")[:32]:
+                name, _, alias = item.split("=")[0].partition(":")
+                name, alias = name.strip(), alias.strip() or name.strip()
+                if re.fullmatch(r"\w+", name) and re.fullmatch(r"\w+", alias):
+                    renames.append((m.end(), alias, f"{mod}.{name}", False))
+        for m in list(_JS_MEMBER.finditer(code))[:16]:
+            mod = "fs" if m.group(2) == "fs/promises" else m.group(2)
+            renames.append((m.end(), m.group(1), f"{mod}.{m.group(3)}", False))
     for m in list(_FUNC_ALIAS.finditer(code))[:16]:
         renames.append((m.end(), m.group(1), m.group(2), False))
     if not renames:
@@ -607,11 +626,17 @@ _DIR_ASSIGNED = re.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\
 # that name finds on PATH, spelled `shutil.which('git')` for the in-code lookup rules
 _NAME_Q = r"""(?P<q>["'])/?(?P<n>[\w.+-]{1,64})(?P=q)"""
 _DIR_NC = r"""os\.path\.dirname\(""" + _LOOKUP_CALL + r"""\)"""
+# the same file by another spelling: `os.path.realpath(L)`, `abspath`, `normpath`, `fs.realpathSync(L)`,
+# `path.resolve(L)`, `Path(L).resolve()` / `.absolute()` (a link's target is the program it runs)
+_SAME_FILE = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*(?:realpath|abspath|normpath)|(?:fs\s*\.\s*)?realpathSync(?:\s*\.\s*native)?|"""
+                        r"""path\s*\.\s*(?:resolve|normalize))\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)"""
+                        r"""|\b(Path\s*\(\s*""" + _LOOKUP_CALL + r"""\s*\))\s*\.\s*(?:resolve|absolute)\s*\(\s*\)""")
 _PARENED_PATH = re.compile(r"""\(\s*(Path\(""" + _LOOKUP_CALL + r"""\))\s*\)""")
-_IN_DIR = tuple((re.compile(p), "Path(%s)" if k >= 4 else "%s") for k, p in enumerate((
+_IN_DIR = tuple((re.compile(p), "Path(%s)" if k >= 5 else "%s") for k, p in enumerate((
     r"""\b(?:os\s*\.\s*path|posixpath|path|File)\s*\.\s*(?:join|resolve)\s*\(\s*""" + _DIR_NC + r"""\s*,\s*""" + _NAME_Q
     + r"""\s*\)""",
     _DIR_NC + r"""\s*(?:\+|\.)\s*(?P<q>["'])/(?P<n>[\w.+-]{1,64})(?P=q)""",
+    _DIR_NC + r"""\s*\+\s*(?:os\s*\.\s*sep|path\s*\.\s*sep|(?P<q0>["'])/(?P=q0))\s*\+\s*(?P<q>["'])(?P<n>[\w.+-]{1,64})(?P=q)""",
     r"""\b[fF]?(?P<q>["'])\{\s*""" + _DIR_NC + r"""\s*\}/(?P<n>[\w.+-]{1,64})(?P=q)""",
     r"""`\$\{\s*""" + _DIR_NC + r"""\s*\}/(?P<n>[\w.+-]{1,64})`""",
     r"""\b(?:pathlib\s*\.\s*)?Path\s*\(\s*""" + _DIR_NC + r"""\s*\)\s*(?:/\s*""" + _NAME_Q
@@ -706,6 +731,7 @@ def follow_lookups(language: str, code: str) -> str:
         text = text[:start] + canon + text[end:]
         pos = start + len(canon)
     text = _WRAPPED.sub(_unwrap, text)
+    text = _SAME_FILE.sub(lambda m: m.group(1) or m.group(2), text)
     # names assigned a lookup (`p = shutil.which('git')`): later uses read the lookup
     for a in list(_ASSIGNED.finditer(text))[:_MAX_LOOKUPS]:
         var, value = a.group(1), a.group(2)
@@ -716,6 +742,7 @@ def follow_lookups(language: str, code: str) -> str:
         text = head + use.sub(lambda _m: value, scope) + rest
         # (a name now spelling a lookup inside an f-string or template: the lookup itself)
         text = _WRAPPED.sub(_unwrap, text)
+        text = _SAME_FILE.sub(lambda m: m.group(1) or m.group(2), text)
     return _in_lookup_dir(text)
 
 
