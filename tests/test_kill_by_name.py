@@ -98,6 +98,16 @@ def test_look_alikes_of_security_agents_stay_quiet(judge, cmd):
     "systemctl stop 'falcon?sensor.service'", "systemctl stop '*sentinel*'", "systemctl stop 'cs-falcon*'",
     "systemctl stop nginx '*falcon*'", "sh -c \"systemctl stop '*falcon*'\"", "systemctl stop '*FALCON*'",
     "systemctl stop 'rsys*'", "systemctl stop '*journald*'", "systemctl stop csagent", "systemctl stop cs-falcon",
+    # the units a listing hands on, narrowed by a grep: the glob that grep amounts to
+    "systemctl list-units --type=service --no-legend | grep -i falcon | awk '{print $1}' | xargs systemctl stop",
+    "systemctl list-units --no-legend 'falcon*' | awk '{print $1}' | xargs -r systemctl disable --now",
+    "systemctl stop $(systemctl list-units --type=service --no-legend | grep -i falcon | awk '{print $1}')",
+    "for u in $(systemctl list-units --plain --no-legend | grep -E 'falcon|auditd' | cut -d' ' -f1); do systemctl stop $u; done",
+    # over D-Bus
+    "busctl call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager StopUnit ss "
+    "falcon-sensor.service replace",
+    "gdbus call --system --dest org.freedesktop.systemd1 --object-path /org/freedesktop/systemd1 --method "
+    "org.freedesktop.systemd1.Manager.StopUnit auditd.service replace",
 ])
 def test_a_unit_glob_reaching_a_security_agent_asks(judge, cmd):
     v = _verdict(judge, cmd)
@@ -109,7 +119,11 @@ def test_a_unit_glob_reaching_a_security_agent_asks(judge, cmd):
 @pytest.mark.parametrize("cmd", [
     "systemctl stop 'nginx*'", "systemctl stop 'postgres*'", "systemctl --user stop 'app-*.service'",
     "systemctl restart '*falcon*'", "systemctl status '*falcon*'", "systemctl list-units '*falcon*'",
-    "systemctl stop 'docker*'", "systemctl stop '[n]ginx'",
+    "systemctl stop 'docker*'", "systemctl stop '[n]ginx'", "systemctl stop '*.timer'", "systemctl stop 'nginx@*'",
+    "systemctl list-units --no-legend | grep nginx | awk '{print $1}' | xargs systemctl stop",
+    "systemctl list-units --no-legend | grep falcon | awk '{print $1}' | xargs systemctl restart",
+    "systemctl list-units --failed --no-legend | awk '{print $2}' | xargs systemctl reset-failed",
+    "systemctl list-units --type=service | grep -i falcon",
 ])
 def test_unit_globs_reaching_no_security_agent_stay_quiet(judge, cmd):
     assert _verdict(judge, cmd).decision is Decision.ALLOW, cmd

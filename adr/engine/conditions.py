@@ -444,7 +444,7 @@ def _c_regex_each(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
     return comp
 
 
-_UNIT_SUFFIXES = ("", ".service", ".socket", ".timer", ".path", ".target")
+_UNIT_SUFFIXES = ("", ".service", ".socket")
 
 
 def _c_glob_reaches(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:

@@ -641,6 +641,13 @@ class _Walker:
                              and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers)) \
                     and not _changes_its_operands(nxt.argv[0], nxt.argv[1:]):
                 nxt.passes.append(prev[0])  # `which git | head -1`, `… | xargs readlink -f`: prints it on
+            if nxt.argv[:1] == ["systemctl"] and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
+                    and all(len(s) == 1 for s in stages[:i]):
+                units = _listed_units([s[0] for s in stages[:i]])
+                if units:
+                    # `systemctl list-units | grep falcon | awk '{print $1}' | xargs systemctl stop`: the
+                    # units the listing hands on, as the unit globs they are (`systemctl stop '*falcon*'`)
+                    self.xargs_on(nxt, units, _join_via(via, "systemctl list-units | xargs"))
             lister = _lister_through_filters(stages, i)
             if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
@@ -1223,6 +1230,13 @@ class _Walker:
                 # `readlink -f $(which git)`, `realpath "$p"`: it prints (a form of) what they printed
                 draft[0].passes.extend(f for f in feeders if f is not draft[0])
             listers = [f for f in feeders if f.argv]
+            units = _listed_units(listers) if prog == "systemctl" and dyn_args and listers else None
+            if units:
+                # `systemctl stop $(systemctl list-units | grep -i falcon | awk '{print $1}')`, a loop
+                # over that listing: the units it hands on, as unit globs
+                argv2 = [a for a in draft[0].argv if "$" not in a and "`" not in a] + units
+                draft[0].runs_as.extend(self.finish(argv2, " ".join(argv2), _join_via(via, "$(systemctl list-units)"),
+                                                    depth + 1, False, upstream=("systemctl",))[:8])
             if len(listers) == 1 and listers[0].argv[0] == "ls" and listers[0].output is None and dyn_args \
                     and prog.rsplit("/", 1)[-1] in _XARGS_READERS and not draft[0].wrappers:
                 # `files=$(ls); cat $files`, `cat $(ls)`: the entries ls prints are the reader's operands,
@@ -3936,6 +3950,39 @@ def _keeps_lines(argv: "list[str]") -> bool:
     if prog == "tr":
         return True
     return False
+
+
+_UNIT_LISTINGS = ("list-units", "list-unit-files")
+
+
+def _listed_units(chain: "Sequence[_Draft]") -> "list[str] | None":
+    """The units a `systemctl list-units` listing hands on, as unit globs, when the names pass only
+    through filters on their way (`chain`: the commands in order, the listing first): its own
+    patterns (`list-units 'falcon*'`), narrowed by a grep (`grep -i falcon` → `*falcon*`, `grep -E
+    'falcon|auditd'` → both), or every unit (`*`). None: no such listing."""
+    pats: "list[str] | None" = None
+    for d in reversed(chain[-8:]):
+        argv = d.argv
+        if not argv:
+            return None
+        if argv[0] == "systemctl":
+            sub = next((a for a in argv[1:] if a in _UNIT_LISTINGS), None)
+            if sub is None or any(a == "--failed" or a.startswith("--state") for a in argv[1:]):
+                return None  # (failed or inactive units: not the ones running)
+            own = [a for a in argv[argv.index(sub) + 1:] if not a.startswith("-")]
+            return (pats if pats is not None else own or ["*"])[:8]
+        grep = _grep_selects(argv)
+        if grep is not None:
+            if grep and pats is None:
+                pos = [a for a in argv[1:] if not a.startswith("-")]
+                words = [re.sub(r"[^\w.@-]", "", w) for w in re.split(r"\\?\|", pos[0])] if pos else []
+                pats = [f"*{w}*" for w in words if w] or ["*"]
+            continue
+        if argv[0] in _PASSTHROUGH or argv[0] in ("head", "tail") or _keeps_lines(argv) \
+                or argv[0] in ("awk", "gawk", "mawk", "cut", "sed", "tr"):
+            continue  # (a field cut out: the unit's name)
+        return None
+    return None
 
 
 def _grep_selects(argv: "list[str]") -> "list[str] | None":
