@@ -26,6 +26,12 @@ RUNS = [
     ("gcloud run jobs create j1 --image x --command python --args=main.py,--purge", "net.ssh-remote-command"),
     ("gcloud --project prod run jobs execute j1 --args=rm,-rf,/data", "destruct.delete-outside-project"),
     ("gcloud --quiet run jobs execute j1 --args=rm,-rf,/data", "destruct.delete-outside-project"),
+    # the other clouds' container commands
+    ("""aws ecs run-task --cluster c --task-definition t --overrides '{"containerOverrides":[{"name":"app","command":["sh","-c","rm -rf /data"]}]}'""",
+     "destruct.delete-outside-project"),
+    ('aws ecs execute-command --cluster c --task t --interactive --command "rm -rf /data"', "destruct.delete-outside-project"),
+    ('az container exec -g rg -n c --exec-command "rm -rf /data"', "destruct.delete-outside-project"),
+    ('az containerapp exec -g rg -n app --command "rm -rf /data"', "destruct.delete-outside-project"),
 ]
 
 
@@ -54,6 +60,10 @@ def test_a_download_run_in_the_job_is_denied_as_here(judge_command, cmd):
     "gcloud run jobs describe j1 --format=json",
     "gcloud run deploy svc --image gcr.io/p/app --args=--port,8080",
     "gcloud run deploy svc --image gcr.io/p/app --region us-central1",
+    'aws ecs execute-command --cluster c --task t --interactive --command "/bin/sh"',
+    "az container exec -g rg -n c --exec-command /bin/bash",
+    "aws ecs run-task --cluster c --task-definition t",
+    """aws ecs run-task --cluster c --task-definition t --overrides '{"containerOverrides":[{"name":"app","environment":[{"name":"A","value":"b"}]}]}'""",
 ])
 def test_jobs_run_as_built_or_read_only_stay_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd

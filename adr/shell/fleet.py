@@ -108,6 +108,41 @@ def _gcloud_run_container(args: list[str]) -> str:
     return " ".join(_sh_word(w) for w in argv[:64])
 
 
+def _option_value(args: list[str], names: "tuple[str, ...]") -> str:
+    for k, a in enumerate(args):
+        if a == "--":
+            break
+        if a in names and k + 1 < len(args):
+            return args[k + 1]
+        for n in names:
+            if a.startswith(n + "="):
+                return a.split("=", 1)[1]
+    return ""
+
+
+def _ecs_override_command(overrides: str) -> str:
+    """The container command an ECS run-task override sets (JSON), as shell text ("" when none)."""
+    if not overrides:
+        return ""
+    import json
+    try:
+        data = json.loads(overrides[:64 * 1024])
+    except ValueError:
+        return ""
+    cmds = [c.get("command") for c in (data.get("containerOverrides") or [])[:8] if isinstance(c, dict)] \
+        if isinstance(data, dict) else []
+    out = []
+    for cmd in cmds:
+        if isinstance(cmd, list) and cmd and all(isinstance(w, str) for w in cmd):
+            if cmd[0].rsplit("/", 1)[-1] in _SHELLS and len(cmd) > 2 and re.fullmatch(r"-[a-z]*c", cmd[1]):
+                out.append(cmd[2])
+            elif len(cmd) > 1 and re.fullmatch(r"-[a-z]*c", cmd[0]):
+                out.append(cmd[1])  # (the image's entrypoint, a shell, given `-c CMD`)
+            else:
+                out.append(" ".join(_sh_word(w) for w in cmd[:64]))
+    return "\n".join(out)
+
+
 def remote_command(prog: str, args: list[str]) -> str:
     """The command line a fleet tool runs on other machines ("" when none): `ansible all -m shell -a
     'CMD'` (the default module, command, too), `salt '*' cmd.run 'CMD'`, `pdsh -w hosts CMD…`, `pssh -h
@@ -186,6 +221,16 @@ def remote_command(prog: str, args: list[str]) -> str:
                     return "\n".join(re.findall(r'"((?:[^"\\]|\\.)*)"', listed.group(1)))
                 return m.group(1).strip().strip('"')
         return ""
+    if prog == "aws" and args[:2] == ["ecs", "execute-command"] or prog == "az" and args[:2] in (
+            ["container", "exec"], ["containerapp", "exec"]):
+        # `aws ecs execute-command … --command CMD`, `az container exec --exec-command CMD`,
+        # `az containerapp exec --command CMD`: a command in a running container (a bare shell is the
+        # interactive login these are mostly used for, as `ssh host` alone)
+        cmd = _option_value(args, ("--command", "--exec-command"))
+        return "" if cmd.strip().rsplit("/", 1)[-1] in _SHELLS else cmd
+    if prog == "aws" and args[:2] == ["ecs", "run-task"]:
+        # `--overrides '{"containerOverrides":[{"command":["sh","-c","CMD"]}]}'`: the task's container command
+        return _ecs_override_command(_option_value(args, ("--overrides",)))
     if prog == "az" and args[:3] == ["vm", "run-command", "invoke"] or prog == "az" and args[:3] == ["vmss", "run-command", "invoke"]:
         for k, a in enumerate(args):
             if a == "--scripts":
