@@ -102,3 +102,29 @@ def test_unreachable_objects_dropped_now_ask(judge_command, cmd):
 ])
 def test_maintenance_keeping_the_grace_period_stays_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd
+
+
+# setting the short expiry for every later gc: by command, by a shell write, by the Write/Edit tools
+@pytest.mark.parametrize("cmd", [
+    "git config --file .git/config gc.pruneExpire now", "git config --local gc.reflogExpire 0",
+    "printf '[gc]\\n\\tpruneExpire = now\\n' >> .git/config",
+    "echo '[core]\n\tlogAllRefUpdates = false' >> .git/config",
+])
+def test_a_short_expiry_set_for_later_calls_asks(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ASK, (cmd, v.rule_ids)
+    assert {"risky.git-history-rewrite", "risky.git-expiry-config-written"} & set(v.rule_ids), (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("path,content,asked", [
+    ("/home/dev/project/.git/config", "[gc]\n\tpruneExpire = now\n", True),
+    ("/home/dev/.gitconfig", "[gc]\n\treflogExpireUnreachable = 0\n", True),
+    ("/home/dev/project/.git/config", "[gc]\n\tpruneExpire = 2.weeks.ago\n", False),
+    ("/home/dev/project/.git/config", "[remote \"origin\"]\n\turl = git@github.com:o/r.git\n", False),
+])
+def test_a_git_config_file_written_with_a_short_expiry_asks(offline_judge, path, content, asked):
+    from adr.actions import Action, ActionKind, Context
+
+    ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Write")
+    v = offline_judge.decide(Action(ActionKind.FILE_WRITE, ctx, path=path, content=content))
+    assert (v.decision is Decision.ASK and "risky.git-expiry-config-written" in v.rule_ids) is asked, (path, v.rule_ids)
