@@ -91,6 +91,14 @@ def test_a_settings_module_exported_in_an_earlier_call_is_the_one_read(judge, pr
     assert RESET not in {f.rule_id for f in v.findings}
 
 
+def test_a_settings_module_from_a_sourced_file_is_the_one_read(judge, project):
+    (project / "prod.env").write_text("export DJANGO_SETTINGS_MODULE=prod_settings\n")
+    s = _session()
+    call(judge, "source ./prod.env", project, s)
+    v = call(judge, "python manage.py flush --no-input", project, s)
+    assert v.decision is not Decision.ALLOW and RESET not in {f.rule_id for f in v.findings}
+
+
 def test_the_exported_module_is_followed_when_it_is_the_projects_own_sqlite(judge, project):
     s = _session()
     call(judge, "export DJANGO_SETTINGS_MODULE=proj.test_settings", project, s)
