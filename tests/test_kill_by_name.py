@@ -130,7 +130,8 @@ def test_unit_globs_reaching_no_security_agent_stay_quiet(judge, cmd):
 
 
 @pytest.mark.parametrize("cmd", ["systemctl --user stop '*'", "systemctl --user stop 'a*'", "systemctl stop '*.socket'",
-                                 "systemctl --user stop '?dr*'"])
+                                 "systemctl --user stop '?dr*'", "systemctl --user stop '[^x]dr*'",
+                                 "systemctl --user stop '[!x]dr.service'", "systemctl --user mask 'ADR*'"])
 def test_a_unit_glob_reaching_adr_is_still_denied(judge, cmd):
     v = _verdict(judge, cmd)
     assert v.decision is Decision.DENY and "self-defense.adr-daemon-kill" in v.rule_ids, (cmd, v.rule_ids)

@@ -463,7 +463,8 @@ def _c_glob_reaches(attr: str) -> Callable[[Any, CompileEnv, str], Pred]:
                 if len(v) > 200 or not any(c in v for c in "*?["):
                     got = False
                 else:
-                    rx = re.compile(fnmatch.translate(v.lower()))
+                    # fnmatch(3) takes `[^…]` for `[!…]` (Python's translate reads `^` as itself)
+                    rx = re.compile(fnmatch.translate(v.lower().replace("[^", "[!")))
                     got = any(rx.match(n) for n in names)
                 if len(memo) < 4096:
                     memo[v] = got
