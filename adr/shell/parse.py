@@ -724,6 +724,8 @@ class _Walker:
                 for c in r.named_children:
                     if c.type == "heredoc_body":
                         body_text = self.heredoc_text(c, r)
+                        if target is not None:
+                            self.heredoc_substitutions(c, r, target, via, depth, sd)
                 for c in r.named_children:
                     if c.type in ("pipeline", "command", "redirected_statement", "list"):
                         if c.type == "pipeline":
@@ -752,6 +754,37 @@ class _Walker:
             self.loop_deletes(_as_find(fed[0].argv), _read_names(self.text(loop.child_by_field_name("condition") or loop)),
                               drafts, via, depth)
         return drafts
+
+    def heredoc_substitutions(self, body: ts.Node, redirect: ts.Node, target: _Draft, via: str, depth: int,
+                              sd: int) -> None:
+        """`cat <<EOF … $(rm -rf ~) … EOF`: with an unquoted delimiter the shell runs the body's command
+        substitutions (`$(…)` and backticks) before the command reads it — they run, and what they print
+        is that command's stdin (`xargs cat <<EOF $(ls) EOF` reads what ls lists, as `ls | xargs cat`)."""
+        start = next((c for c in redirect.named_children if c.type == "heredoc_start"), None)
+        if start is None or any(q in self.text(start) for q in "'\"\\"):
+            return  # a quoted delimiter: the body is literal text
+        before = len(self.drafts)
+        texts: list[str] = [] if body.named_children else [self.text(body)]  # (tree-sitter leaves `…` as text)
+        for c in body.named_children[:32]:
+            if c.type == "command_substitution":
+                self.substitution(c, via, depth, sd + 1, "$(…)")
+            elif c.type == "heredoc_content":
+                texts.append(self.text(c))
+        for t in texts:
+            for m in list(re.finditer(r"`([^`]+)`", t))[:8] if "`" in t else ():
+                self.nested_shell(m.group(1), via, depth, "heredoc `…`", inherit=None)
+            # (`<<-` bodies stay text in tree-sitter-bash: their `$(…)`, one nesting level deep)
+            for m in list(_HEREDOC_SUBST.finditer(t))[:8] if "$(" in t and not body.named_children else ():
+                self.nested_shell(m.group(1), via, depth, "$(…)", inherit=None)
+        feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
+        if not feeders:
+            return
+        target.upstream.extend(d.argv[0] for d in feeders)
+        if target.argv:
+            for d in feeders:
+                d.downstream.append(target.argv[0])
+            self.read_from(target, feeders)
+            self.ls_fed_reader(target, feeders, via)
 
     def heredoc_text(self, body: ts.Node, redirect: ts.Node) -> str:
         raw = self.text(body)
@@ -3952,6 +3985,7 @@ def _keeps_lines(argv: "list[str]") -> bool:
     return False
 
 
+_HEREDOC_SUBST = re.compile(r"\$\(((?:[^()]|\([^()]*\))+)\)")
 _UNIT_LISTINGS = ("list-units", "list-unit-files")
 
 
