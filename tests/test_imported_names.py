@@ -82,6 +82,10 @@ IN_LOOKUP_DIR = [
     """node -e "const {execSync}=require('child_process'); const {join, dirname}=require('path'); require('fs').writeFileSync(join(dirname(execSync('which git').toString().trim()), 'git'), 'x')" """,
     """node -e 'const d=require("path").dirname(require("which").sync("git")); require("fs").copyFileSync("x", `${d}/git`)'""",
     """node -e "const path=require('path'); const d=path.dirname(require('which').sync('git')); require('fs').copyFileSync('x', d + '/git')" """,
+    # ruby and perl: File.join(File.dirname(`which git`.strip), …), dirname($p) . "/git", 3-argument open
+    """ruby -e 'File.write(File.join(File.dirname(`which git`.strip), "git"), "x")'""",
+    """ruby -e 'd = File.dirname(`which git`.chomp); FileUtils.cp("x", File.join(d, "git"))'""",
+    """perl -e 'use File::Basename; my $p = `which git`; chomp $p; open(my $f, ">", dirname($p) . "/git")'""",
     # the program's real file (a link's target runs), and its folder joined by os.sep
     """python3 -c "import shutil,os; p=os.path.realpath(shutil.which('git')); shutil.copy('x', p)" """,
     """python3 -c "import shutil,os; shutil.copy('x', os.path.join(os.path.dirname(os.path.realpath(shutil.which('git'))), 'git'))" """,
