@@ -60,6 +60,8 @@ def test_a_download_run_in_the_job_is_denied_as_here(judge_command, cmd):
     "gcloud run jobs describe j1 --format=json",
     "gcloud run deploy svc --image gcr.io/p/app --args=--port,8080",
     "gcloud run deploy svc --image gcr.io/p/app --region us-central1",
+    "gcloud run deploy api --source . --command gunicorn --args=app:app,--bind,0.0.0.0:8080",
+    "gcloud run services update api --command=npm --args=start",
     'aws ecs execute-command --cluster c --task t --interactive --command "/bin/sh"',
     "az container exec -g rg -n c --exec-command /bin/bash",
     "aws ecs run-task --cluster c --task-definition t",

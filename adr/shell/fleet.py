@@ -98,14 +98,17 @@ def _gcloud_run_container(args: list[str]) -> str:
                 into.extend(_gcloud_list(args[k + 1]))
             elif a.startswith(flag + "="):
                 into.extend(_gcloud_list(a.split("=", 1)[1]))
+    # a service's command is its server (`--command gunicorn --args app:app`): only shell code given to
+    # it is judged; a job's command is a one-off run, judged whatever it is (as `ssh host CMD`)
+    service = "jobs" not in words[:2]
     argv = command + cargs if command else cargs if cargs and not cargs[0].startswith("-") else []
     if command and command[0].rsplit("/", 1)[-1] in _SHELLS:
         cargs = command[1:] + cargs
     elif command:
-        return " ".join(_sh_word(w) for w in argv[:64])
+        return "" if service else " ".join(_sh_word(w) for w in argv[:64])
     if len(cargs) > 1 and re.fullmatch(r"-[a-z]*c", cargs[0]):
         return cargs[1]  # a shell's `-c CMD` (the image's entrypoint, when no --command names it)
-    return " ".join(_sh_word(w) for w in argv[:64])
+    return "" if service else " ".join(_sh_word(w) for w in argv[:64])
 
 
 def _option_value(args: list[str], names: "tuple[str, ...]") -> str:
