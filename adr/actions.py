@@ -125,10 +125,13 @@ class Resolved:
     git_remote_hosts: "tuple[str, ...] | None" = None
     # (a reset command's key, a SQLite file in the project it empties): adr/daemon/localdb.py
     databases: tuple[tuple[str, str], ...] = ()
+    # `gc.pruneExpire=now` when the cwd repository's config makes a plain `git gc` drop what is
+    # unreachable now (adr/daemon/gitstate.py gc_expiry); "": not so, or not looked up
+    git_gc_expiry: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked or self.git_branch
-                    or self.git_remote_hosts is not None or self.databases)
+                    or self.git_remote_hosts is not None or self.databases or self.git_gc_expiry)
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,8 @@ def action_to_dict(a: Action) -> dict[str, Any]:
                       | ({"git_branch": a.resolved.git_branch} if a.resolved.git_branch else {})
                       | ({"git_remote_hosts": list(a.resolved.git_remote_hosts)}
                          if a.resolved.git_remote_hosts is not None else {})
-                      | ({"databases": [list(x) for x in a.resolved.databases]} if a.resolved.databases else {})}
+                      | ({"databases": [list(x) for x in a.resolved.databases]} if a.resolved.databases else {})
+                      | ({"git_gc_expiry": a.resolved.git_gc_expiry} if a.resolved.git_gc_expiry else {})}
        if a.resolved else {})
 
 
@@ -347,7 +351,8 @@ def resolved_from_dict(d: Any) -> Resolved:
                     _s(d, "git_branch"),
                     tuple(str(h) for h in d["git_remote_hosts"]) if isinstance(d.get("git_remote_hosts"), list)
                     else None,
-                    tuple((str(k), str(p)) for k, p in d.get("databases") or ()))
+                    tuple((str(k), str(p)) for k, p in d.get("databases") or ()),
+                    _s(d, "git_gc_expiry"))
 
 
 def _s(d: dict[str, Any], key: str) -> str:

@@ -128,3 +128,47 @@ def test_a_git_config_file_written_with_a_short_expiry_asks(offline_judge, path,
     ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Write")
     v = offline_judge.decide(Action(ActionKind.FILE_WRITE, ctx, path=path, content=content))
     assert (v.decision is Decision.ASK and "risky.git-expiry-config-written" in v.rule_ids) is asked, (path, v.rule_ids)
+
+
+def _repo(path, *config):
+    import subprocess
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    for key, value in config:
+        subprocess.run(["git", "-C", str(path), "config", key, value], check=True)
+    return path
+
+
+@pytest.mark.parametrize("config", [("gc.pruneExpire", "now"), ("gc.reflogExpireUnreachable", "0"),
+                                    ("gc.reflogExpire", "1.hour.ago")])
+@pytest.mark.parametrize("cmd", ["git gc", "git gc --auto", "git maintenance run --task=gc", "git maintenance run",
+                                 "git -C . gc --aggressive"])
+def test_a_plain_gc_under_the_repositorys_short_expiry_asks(judge_at, tmp_path, config, cmd):
+    repo = _repo(tmp_path / "r", config)
+    v = judge_at(repo, cmd)
+    assert v.decision is Decision.ASK and "risky.git-history-rewrite" in v.rule_ids, (config, cmd, v.rule_ids)
+
+
+def test_the_users_global_short_expiry_counts_too(judge_at, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[gc]\n\tpruneExpire = now\n")
+    repo = _repo(home / "proj")
+    assert judge_at(repo, "git gc", home=str(home)).decision is Decision.ASK
+    assert judge_at(tmp_path.parent, "cd " + str(repo) + " && git gc", home=str(home)).decision is Decision.ASK
+
+
+@pytest.mark.parametrize("config,cmd", [
+    ((), "git gc"),
+    ((("gc.pruneExpire", "2.weeks.ago"),), "git gc"),
+    ((("gc.pruneExpire", "now"), ("gc.pruneExpire", "never")), "git gc"),  # (the later value wins)
+    ((("gc.pruneExpire", "now"),), "git gc --prune=2.weeks.ago"),
+    ((("gc.pruneExpire", "now"),), "git maintenance run --task=commit-graph"),
+    ((("gc.pruneExpire", "now"),), "git status"),
+])
+def test_gc_keeping_the_grace_period_stays_quiet(judge_at, tmp_path, config, cmd):
+    import subprocess
+    repo = _repo(tmp_path / "r")
+    for key, value in config:
+        subprocess.run(["git", "-C", str(repo), "config", "--add", key, value], check=True)
+    assert judge_at(repo, cmd).decision is Decision.ALLOW, (config, cmd)

@@ -129,6 +129,38 @@ def remote_hosts(cwd: str) -> "tuple[str, ...] | None":
     return tuple(hosts)
 
 
+# gc's expiries short of days (`now`, `0`, hours): what a plain `git gc` / `maintenance run` then drops
+_GC_EXPIRIES = frozenset({"pruneexpire", "reflogexpire", "reflogexpireunreachable"})
+_SHORT_EXPIRY = re.compile(r"(?i)^(?:now|all|0+|[0-9.]*(?:sec|min|hour)[a-z.]*)$")
+
+
+def gc_expiry(cwd: str, home: str) -> str:
+    """`gc.KEY=VALUE` when the repository's config (or the user's ~/.gitconfig,
+    ~/.config/git/config) sets an expiry short of days, so a plain `git gc` in cwd drops unreachable
+    objects or reflog entries now; "" otherwise (or not known: an include, unreadable)."""
+    found = git_dir(cwd)
+    if found is None:
+        return ""
+    files = [os.path.join(home, ".gitconfig"), os.path.join(home, ".config", "git", "config")] if home else []
+    files.append(os.path.join(found[1], "config"))  # (the repository's own last: it wins)
+    values: dict[str, tuple[str, str]] = {}  # key → (as spelled, value); a later file overrides
+    for path in files:
+        config = _read(path)
+        if config is None:
+            continue
+        section = ""
+        for line in config.splitlines()[:4096]:
+            line = line.split("#", 1)[0].split(";", 1)[0] if '"' not in line else line
+            m = _SECTION.match(line)
+            if m:
+                section = m.group(1).lower()
+                continue
+            k = _KEY.match(line)
+            if section == "gc" and k and k.group(1).lower() in _GC_EXPIRIES:
+                values[k.group(1).lower()] = (k.group(1), (k.group(2) or "").strip().strip('"'))
+    return next((f"gc.{key}={value}" for key, value in values.values() if _SHORT_EXPIRY.match(value)), "")
+
+
 def git_cwd(command: str, cwd: str, home: str) -> str:
     """Where a line's git commands run: its leading `cd DIR &&` resolved against cwd (~ is home)."""
     d = leading_cd(command)

@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Resolved
-from adr.daemon.gitstate import current_branch, git_cwd, remote_hosts
+from adr.daemon.gitstate import current_branch, gc_expiry, git_cwd, remote_hosts
 from adr.daemon.localdb import local_databases
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
@@ -45,6 +45,7 @@ _VARS = ("HOME", "ADR_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOM
          "XDG_RUNTIME_DIR", "TMPDIR")
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _GIT_REDIRECTS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"})
+_RUNS_GC = re.compile(r"\bgc\b|\bmaintenance\b")  # (a cheap test before the config files are read)
 
 
 # programs whose copy under another name is still judged as them
@@ -113,7 +114,7 @@ class Resolver:
             action = action.with_context(home=self.home)
         env = env or {}
         pids, procs = self.adr_processes()
-        branch, hosts = "", None
+        branch, hosts, expiry = "", None, ""
         if action.kind is ActionKind.EXEC and "git" in action.command and action.context.cwd \
                 and not env.keys() & _GIT_REDIRECTS:  # `export GIT_DIR=…` earlier: another repository
             where = git_cwd(action.command, action.context.cwd, action.context.home)  # `cd DIR && git …` too
@@ -121,11 +122,14 @@ class Resolver:
                 branch = current_branch(where)  # for `git push --force-with-lease` with no refspec
             if "remote" in action.command or "url" in action.command:
                 hosts = remote_hosts(where)  # for a remote pointed at a new host
+            if _RUNS_GC.search(action.command):
+                expiry = gc_expiry(where, action.context.home)  # for a plain `git gc` under a short expiry
         databases: tuple[tuple[str, str], ...] = ()
         if action.kind is ActionKind.EXEC and action.context.cwd:
             databases = local_databases(action.command, action.context.cwd, action.context.home, env)  # a reset of a local SQLite file
         return replace(action, resolved=Resolved((), pids, procs, looked=True, git_branch=branch,
-                                                 git_remote_hosts=hosts, databases=databases))
+                                                 git_remote_hosts=hosts, databases=databases,
+                                                 git_gc_expiry=expiry))
 
     # ---- paths --------------------------------------------------------------------------------
 

@@ -618,6 +618,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "outside_project": _c_bool("outside_project"),
         # the branch a bare `git push` on this line pushes ("" unknown: adr/daemon/gitstate.py)
         "git_branch": _c_regex("git_branch"),
+        # `gc.pruneExpire=now` when the repository's config (or the user's) sets an expiry short of days
+        "git_gc_expiry": _c_regex("git_gc_expiry"),
         # a remote pointed at a host none of the repository's remotes use (adr/daemon/gitstate.py)
         "git_new_remote_host": _c_bool("git_new_remote_host"),
         # a reset whose database the judge established is a SQLite file in the project (adr/daemon/localdb.py)

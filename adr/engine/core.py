@@ -552,6 +552,8 @@ class _Run:
             subj.local_database = i in local_dbs
             if c.program == "git":
                 subj.git_branch, subj.git_hosts = branch, hosts
+                if depth == 0 and facts.git_gc_expiry:
+                    subj.git_gc_expiry = facts.git_gc_expiry  # (the repository the judge read: see gitstate)
             if c.program in TOKEN_PRINTERS and c.downstream or c.program in SECRET_CLIENTS and (
                     c.upstream or c.piped or "<<" in c.raw):
                 subj.line = parsed.commands  # (a token printer's sinks; what is printed into a client)

@@ -352,6 +352,7 @@ class CommandSubject:
         self.runs_downloaded = bool(cmd.runs_downloaded)
         self.piped = cmd.piped
         self.git_branch = ""  # set by the engine when a bare `git push` here provably pushes that branch
+        self.git_gc_expiry = ""  # set by the engine: the repository's config makes gc drop unreachable objects now
         self.git_hosts: "tuple[str, ...] | None" = None  # the repository's remote hosts, when known
         self.local_database = False  # the judge read this reset's configuration: a SQLite file in the project
         self.line: "tuple[SimpleCommand, ...]" = ()  # the line's commands (set by the engine for token printers)
