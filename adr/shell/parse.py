@@ -1745,6 +1745,11 @@ class _Walker:
         if prog in ("true", "false", ":") and not args:
             d.output = ""  # `true > .env`: so is this
             return
+        if prog == "cargo" and args[:1] == ["vendor"] and not d.args_dynamic:
+            # `cargo vendor > .cargo/config.toml` (cargo's documented use): what it prints is only
+            # the source-replacement stanza pointing crates.io at the vendored folder
+            d.output = _CARGO_VENDOR_STANZA
+            return
         if prog in ("sed", "gsed") and not d.args_dynamic:
             self.sed_commands(d, via, depth)
             return
@@ -3800,6 +3805,9 @@ def _parent(path: str) -> str:
 
 
 _PASSTHROUGH = frozenset({"sort", "uniq", "tee", "cat", "tac", "shuf"})  # stages that keep every line
+# what `cargo vendor` prints (its vendored sources go to a folder; stdout is this config stanza)
+_CARGO_VENDOR_STANZA = ('[source.crates-io]\nreplace-with = "vendored-sources"\n\n'
+                        '[source.vendored-sources]\ndirectory = "vendor"\n')
 _EMPTY_FROM_NOTHING = _PASSTHROUGH | {"head", "tail", "dd"}  # print (or write) nothing when stdin is empty
 # programs that read their file operands (or stdin) and print what they read, transformed
 _FILTERS = _PASSTHROUGH - {"tee"} | {"grep", "egrep", "fgrep", "rg", "sed", "gsed", "awk", "gawk", "mawk", "nawk",
