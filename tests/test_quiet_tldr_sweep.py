@@ -10,7 +10,10 @@ Three classes were asked for a wrong reason and are quiet now:
 - `go env -w GOFLAGS=-mod=mod` (-trimpath, -tags=…): no module source changes and nothing runs.
   GOFLAGS with -insecure, -toolexec, -exec, -overlay, -modfile or -extld still asks.
 - `yarn config set npmRegistryServer https://registry.npmjs.org`: Yarn Berry's registry key pointed
-  back at the public registry is the default, as npm's `registry` already was.
+  back at the public registry is the default, as npm's `registry` already was; so is TLS checking
+  turned *on* (`strict-ssl true`, conda's `ssl_verify true`, composer's `secure-http true`), conda's
+  own channels (conda-forge, defaults), RubyGems' own source and `GOPROXY=off` — each only when it
+  is the only setting on the line (`strict-ssl=false registry=…npmjs.org` asks; it was quiet before).
 
 The rest of the sweep was already quiet; a sample stays here so it does not regress, beside the
 look-alikes that must keep asking (they really discard work, upload, install keys, run remote
@@ -29,6 +32,16 @@ FIXED_QUIET = [
     "go env -w 'GOFLAGS=-trimpath -tags=integration'",
     "yarn config set npmRegistryServer https://registry.npmjs.org",
     "yarn config set npmRegistryServer https://registry.yarnpkg.com/",
+    # TLS checking turned on, the public default or conda's own channels, alone on the line
+    "npm config set strict-ssl true",
+    "yarn config set enableStrictSsl true",
+    "conda config --set ssl_verify true",
+    "composer config secure-http true",
+    "npm config set @myorg:registry https://registry.npmjs.org/",
+    "conda config --add channels conda-forge",
+    "conda config --append channels defaults",
+    "gem sources --add https://rubygems.org/",
+    "go env -w GOPROXY=off",
 ]
 
 SWEEP_QUIET = [
@@ -143,6 +156,15 @@ STILL_ASKS = [
     "yarn config set npmRegistryServer https://npm.evil.example",
     "yarn config set npmRegistryServer https://registry.npmjs.org.evil.example",
     "npm config set registry http://127.0.0.1:4873/",
+    "npm config set strict-ssl=false registry=https://registry.npmjs.org/",  # was quiet before
+    "npm config set strict-ssl true registry http://127.0.0.1:4873",
+    "yarn config set enableStrictSsl false",
+    "conda config --set ssl_verify /tmp/x/ca.pem",
+    "conda config --add channels conda-forge --add channels evilchan",
+    "composer config -g secure-http false",
+    "gem sources -a https://rubygems.org.evil.example/",
+    "npm config set cafile /tmp/x/ca.pem",
+    "go env -w GOPROXY=offline.evil.example",
     # judged right in the sweep: discarding work, data loss, uploads, keys, remote code, listeners
     "git restore :/",
     "git restore --worktree --staged :/",
