@@ -134,13 +134,13 @@ SWEEP_QUIET = [
     "timeout --signal INT 5s sleep 10",
     "perl -p -i -e 's/foo/bar/g' src/app.py",
     "ls *.js | entr -r node app.js",
-    "sops -d secrets.enc.json",
     "pkill -f \"python manage.py runserver\"",
     "php -S localhost:8000",
     "ssh-keyscan -H localhost >> ~/.ssh/known_hosts",
 ]
 
 STILL_ASKS = [
+    "sops -d secrets.enc.json",  # the decrypted secrets, printed into the transcript (credentials.secret-printed-to-agent)
     # cargo config: the vendor stanza from another writer, or content adr cannot see
     "printf '[source.crates-io]\\nreplace-with = \"vendored-sources\"\\n\\n[source.vendored-sources]\\n"
     "directory = \"/tmp/x\"\\n' > .cargo/config.toml",

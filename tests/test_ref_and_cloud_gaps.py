@@ -148,7 +148,7 @@ QUIET = [
     "git -c alias.st=status st -s",
     "git -c alias.p=push p origin feature/x",
     "git config alias.co checkout && git co -b feature/x",
-    "vault kv get secret/app",
+    "vault kv metadata get secret/app",  # (vault kv get prints the secret: credentials.secret-printed-to-agent)
     "vault kv patch secret/app key=x",
     "vault kv put -cas=0 secret/new key=x",
     "vault kv rollback -version=2 secret/app",

@@ -371,10 +371,18 @@ def token_stays_with_service(printer: SimpleCommand, line: "Sequence[SimpleComma
     domains = _domains_for_prefix(prefix) if prefix else ()
     if not domains or not printer.downstream:
         return False
-    sinks = [d for d in line if d is not printer and printer.program in d.upstream]
+    # (a variable set for one command, `GH_TOKEN=$(gh auth token) gh …`, feeds that command too)
+    sinks = [d for d in line if d is not printer and (printer.program in d.upstream or any(
+        printer.raw in e for e in d.env))]
     if not sinks:
         return False
     for d in sinks:
+        if d.program == printer.program:
+            if _authenticates_itself(d):
+                continue  # `GITHUB_TOKEN=$(gh auth token) gh release list`: the CLI itself, at its own service
+            return False  # the token as content the CLI sends (`gh issue create --body "$T"`, `| gh gist create -`)
+        if printer.program not in d.upstream:
+            return False  # a variable set for another command: what it does with it is not read here
         if d.program not in PROGRAMS:
             if d.program in printer.downstream:
                 return False  # fed to a network client adr cannot read the host of
@@ -383,6 +391,31 @@ def token_stays_with_service(printer: SimpleCommand, line: "Sequence[SimpleComma
         if not hosts or not all(h != DYNAMIC and host_of_service(h, domains) for h in hosts):
             return False
     return True
+
+
+_ELSEWHERE_FLAGS = ("--hostname", "--host", "--server", "--address", "-address", "--url", "--endpoint", "--api-url")
+
+
+def _elsewhere(cmd: SimpleCommand) -> bool:
+    """The CLI is pointed at a host of the caller's choosing: a URL argument, a host/server/address
+    option, or a `*_HOST` / `*_ADDR` / `*_URL` / `*_SERVER` variable set for it."""
+    for a in cmd.args:
+        if "://" in a or a.split("=", 1)[0] in _ELSEWHERE_FLAGS:
+            return True
+    return any(e.split("=", 1)[0].upper().endswith(("_HOST", "_ADDR", "_URL", "_SERVER", "_ENDPOINT"))
+               for e in cmd.env)
+
+
+def _authenticates_itself(cmd: SimpleCommand) -> bool:
+    """The token reaches its own CLI as that CLI's credential — a variable set for the command, or
+    `auth login --with-token` on stdin — and nothing points the CLI elsewhere. Fed in as content
+    (`| gh gist create -`, `--body "$T"`) it is data the CLI publishes, not a login."""
+    if _elsewhere(cmd):
+        return False
+    if cmd.args[:2] == ("auth", "login") and "--with-token" in cmd.args:
+        return True
+    return any("$" in e or "`" in e for e in cmd.env) and not cmd.piped and \
+        not any("$" in a or "`" in a for a in cmd.args)
 
 
 def only_own_services(program: str, args: "tuple[str, ...]", stdin_text: "str | None", raw: str = "") -> bool:
