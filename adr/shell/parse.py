@@ -2629,9 +2629,9 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             if a.startswith(("SHELL=", "MAKESHELL=")) and a.split("=", 1)[1].strip():
                 out.append(a.split("=", 1)[1] + " -c :")
     if prog == "watch":
-        rest = _positionals_after_options(list(args), {"-n", "--interval", "-d", "--differences"})
-        if rest:
-            out.append(" ".join(rest))
+        cmd = _watch_command(list(args))
+        if cmd:
+            out.append(cmd)
     return out[:8]
 
 
@@ -2941,6 +2941,43 @@ def _git_subcommand(argv: "list[str]") -> "tuple[int | None, list[str]]":
             continue
         return k, argv
     return None, argv
+
+
+def _watch_command(args: list[str]) -> str:
+    """What procps `watch [opts] CMD…` runs: the words joined and given to `sh -c`, or with -x/--exec
+    the words themselves (`watch -x sh -c 'rm -rf ~'` runs `sh -c 'rm -rf ~'`). -n/-q/-s take a value
+    (attached or next); -d/--differences only an attached one (`watch -d rm …` runs rm); `--` ends options."""
+    exec_mode = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            i += 1
+            break
+        if a.startswith("--") and len(a) > 2:
+            name = a.split("=", 1)[0]
+            if name == "--exec":
+                exec_mode = True
+            i += 2 if name in ("--interval", "--equexit", "--shotsdir") and "=" not in a else 1
+            continue
+        if a.startswith("-") and len(a) > 1:
+            skip = 1
+            for j, ch in enumerate(a[1:], 1):
+                if ch == "x":
+                    exec_mode = True
+                elif ch in "nqs":
+                    if j == len(a) - 1:
+                        skip = 2  # the value is the next word
+                    break  # the rest of the cluster is the value
+                elif ch == "d":
+                    break  # -d[=permanent]: an optional value, attached only
+            i += skip
+            continue
+        break
+    rest = args[i:]
+    if not rest:
+        return ""
+    return " ".join(_sh_quote(a) for a in rest) if exec_mode else " ".join(rest)
 
 
 def _positionals_after_options(args: list[str], valued: set[str]) -> list[str]:
