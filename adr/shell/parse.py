@@ -191,6 +191,23 @@ class _Walker:
         src = _safe_source(text)
         tree = self.parser.parse(src)
         root = tree.root_node
+        if root.has_error and b"`" in src and b"#" in src:
+            # `rm -rf \`# note\` ~`: a comment inside backticks ends at the closing backtick in bash (the
+            # substitution is empty); tree-sitter-bash reads on past it and drops the rest of the line.
+            # Blank the comment (same length) and reparse
+            src2 = _BACKTICK_COMMENT.sub(_blank_backtick_comment, src)
+            if src2 != src:
+                tree2 = self.parser.parse(src2)
+                if not tree2.root_node.has_error:
+                    tree, root, src = tree2, tree2.root_node, src2
+        if b"`" in src and _GLUED_BACKTICK.search(src):
+            # `r\`:\`m -rf ~` is one word to bash (rm); tree-sitter-bash ends the word at a backtick that
+            # follows a letter and reads `r` as the program. Spelled `$(…)` it reads one word: reparse so
+            src2 = _glued_backticks_as_dollar(src)
+            if src2 != src:
+                tree2 = self.parser.parse(src2)
+                if not tree2.root_node.has_error:
+                    tree, root, src = tree2, tree2.root_node, src2
         if root.has_error and b"{" in src:
             # `{curl,http://x}|sh`: a brace list as the command word is valid bash (brace expansion)
             # but not tree-sitter syntax; spell it out with spaces (same length) and reparse
@@ -3140,6 +3157,54 @@ def _first_positional(args: list[str]) -> str | None:
 _BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"`\\]*,[^{}\s'\"`\\]*)\}")  # (`$HOME` inside too)
 _EMBEDDED_SUBST = re.compile(r"\$\(([^()]{1,4096})\)|`([^`]{1,4096})`")  # substitutions in text tree-sitter left flat
 _RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
+_GLUED_BACKTICK = re.compile(rb"[^\s;&|<>(){}`'\"\\]`")
+
+
+def _glued_backticks_as_dollar(src: bytes) -> bytes:
+    """Each `…` substitution that opens right after a word character (outside single quotes),
+    spelled $(…) — an empty one $(:)."""
+    out = bytearray()
+    i, n = 0, len(src)
+    squote = dquote = False
+    while i < n:
+        ch = src[i:i + 1]
+        if ch == b"\\" and not squote:
+            out += src[i:i + 2]
+            i += 2
+            continue
+        if ch == b"'" and not dquote:
+            squote = not squote
+        elif ch == b'"' and not squote:
+            dquote = not dquote
+        elif ch == b"`" and not squote:
+            end = i + 1
+            while end < n and src[end:end + 1] != b"`":
+                end += 2 if src[end:end + 1] == b"\\" else 1
+            if end >= n:
+                break
+            body = src[i + 1:end]
+            if i > 0 and _GLUED_BACKTICK.match(src, i - 1):
+                body = re.sub(rb"\\([$`\\])", rb"\1", body)  # inside `…` a backslash escapes only $ ` \\
+                out += b"$(" + (body if body.strip() else b":") + b")"
+            else:
+                out += src[i:end + 1]
+            i = end + 1
+            continue
+        out += ch
+        i += 1
+    return bytes(out) + src[i:]
+_BACKTICK_COMMENT = re.compile(rb"(?<!\\)`([^`\\]*)`")
+_COMMENT_START = re.compile(rb"(?:^|(?<=[\s;&|(]))#[^\n]*")
+
+
+def _blank_backtick_comment(m: "re.Match[bytes]") -> bytes:
+    """`…# comment…` → the same with the comment blanked (`:` when nothing else is left)."""
+    body = _COMMENT_START.sub(lambda c: b" " * len(c.group(0)), m.group(1))
+    if body == m.group(1):
+        return m.group(0)
+    if not body.strip():
+        body = b":" + body[1:]
+    return b"`" + body + b"`"
 # a `$`, more of the same word, then `$NAME` (`$HOME/$p/x`, `${A}-$b`): where tree-sitter-bash may split
 _SPLIT_DOLLAR_HINT = re.compile(rb"\$\S*?[^\s\\]\$[A-Za-z0-9_]")
 _DOLLAR_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|[0-9]")
