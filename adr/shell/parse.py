@@ -61,6 +61,26 @@ _LANGUAGE = ts.Language(tsb.language())
 _URL_RE = re.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
 MAX_LOOP_VALUES = 16  # a for loop's body is walked once per value up to this many
+MAX_LOOP_SHAPES = 128  # past those, once per further shape of value the body uses (digit runs alike); beyond: too-large
+
+
+def _loop_runs(values: "list[str]", body_text: str, name: str) -> "tuple[list[str], bool]":
+    """The values a loop's body is walked with: the first MAX_LOOP_VALUES each; the rest, when the body
+    uses the name, one per shape (`f17.txt` … `f900.txt` are one, `{1..1000}` is one) up to
+    MAX_LOOP_SHAPES — a 17th value is not lost in a joined walk (`for c in a … q rm; do $c -rf ~; done`),
+    and a list past that is reported too large (True). A body that does not use the name: the rest at once."""
+    runs = values[:MAX_LOOP_VALUES]
+    rest = values[MAX_LOOP_VALUES:]
+    if not rest:
+        return runs, False
+    if not re.search(r"\$\{?[#!]?" + re.escape(name) + r"(?![A-Za-z0-9_])", body_text):
+        return runs + [_UNQUOTED_SPLIT.join(rest)], False
+    shapes: dict[str, str] = {}
+    for v in rest:
+        shapes.setdefault(re.sub(r"\d+", "0", v), v)
+        if len(shapes) > MAX_LOOP_SHAPES:
+            return runs + list(shapes.values())[:MAX_LOOP_SHAPES] + [_UNQUOTED_SPLIT.join(rest)], True
+    return runs + list(shapes.values()), False
 _BRACE_LIST = re.compile(r"([^'\"\\$`{}\s]*)\{([^'\"\\$`{}\s]*,[^'\"\\$`{}\s]*)\}([^'\"\\$`{}\s]*)")
 
 # a command name that is one PATH lookup of a plain name: `$(which python3)`, "$(command -v node)", `type -P x`
@@ -452,9 +472,10 @@ class _Walker:
                 self.loop_deletes(_as_find(made[0].argv), name, walked, via, depth)
             return walked
         values = list(dict.fromkeys(values))
-        runs = values[:MAX_LOOP_VALUES]
-        if len(values) > MAX_LOOP_VALUES:
-            runs.append(_UNQUOTED_SPLIT.join(values[MAX_LOOP_VALUES:]))
+        runs, over = _loop_runs(values, self.text(body), name)
+        if over:
+            self.issue("too-large", f"a for loop over {len(values)} values; its body was walked with "
+                       f"{len(runs) - 1} of them", via)
         out: list[_Draft] = []
         for v in runs:
             self.env[name] = v
@@ -595,9 +616,10 @@ class _Walker:
         if not names or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", names[-1]):
             return []
         name = names[-1]  # `read -r f` (one name: the whole line)
-        runs = words[:MAX_LOOP_VALUES]
-        if len(words) > MAX_LOOP_VALUES:
-            runs.append(_UNQUOTED_SPLIT.join(words[MAX_LOOP_VALUES:]))
+        runs, over = _loop_runs(list(dict.fromkeys(words)), self.text(body), name)
+        if over:
+            self.issue("too-large", f"a read loop over {len(words)} lines; its body was walked with "
+                       f"{len(runs) - 1} of them", via)
         out: list[_Draft] = []
         saved = self.env.get(name)
         for v in runs:
