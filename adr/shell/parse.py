@@ -3491,6 +3491,52 @@ def _segment_pass(w: "_Walker", text: str, recovering: bool = False) -> None:
             return
 
 
+# characters bash keeps inside a word that a reader does not see or reads as ASCII: zero-width and
+# format characters, Unicode spaces, full-width ASCII, Cyrillic/Greek letters shaped like Latin ones
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad\u2061\u2062\u2063\u2064\u034f" \
+                   "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+_LOOKALIKE = str.maketrans({
+    **{c: None for c in _INVISIBLE_CHARS},
+    **{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                       "\u202f\u205f\u3000"},
+    **{chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)},
+    **dict(zip("аеорсхуіјѕԁһкмтвнαεορτυχνικ", "aeopcxyijsdhkmtbhaeoptuxvik")),
+})
+
+
+def _lookalike_spelling(text: str) -> "str | None":
+    """The line as a reader takes it, when it holds characters bash keeps in a word but a reader does
+    not see or reads as ASCII (`r\u200bm -rf ~`, `ｒｍ -rf ~`, `rm\u00a0-rf ~`, Cyrillic `сurl`); else None."""
+    if text.isascii():
+        return None
+    folded = text.translate(_LOOKALIKE)
+    return folded if folded != text else None
+
+
+def _lookalike_pass(w: "_Walker", text: str) -> None:
+    """Judge the line once more as it reads with the look-alike characters folded: a program or path
+    spelled with them to pass a name check is judged as what it spells. (Bash itself would not find
+    `r\u200bm` — unless the agent made one — so this can only make the verdict stricter.)"""
+    if not w._charge(1 + len(text) // 4096):
+        return
+    sub = _Walker(w._charge)
+    sub.src_stack = []
+    sub.rw_stack = []
+    sub.env = {}
+    try:
+        sub.layer(text, "as read without invisible or look-alike characters", 0)
+    except RecursionError:
+        sub.issue("too-deep", "nesting too deep to follow")
+    room = MAX_COMMANDS * 2 - len(w.drafts)
+    w.drafts.extend(sub.drafts[:max(0, room)])
+    w.writes.extend(sub.writes)
+    w.scripts.extend(sub.scripts)
+    w.urls.extend(sub.urls)
+    w.deletes.extend(x for x in sub.deletes[:64] if x not in w.deletes)
+    for i in sub.issues:
+        w.issue(i.kind, i.detail, i.via)
+
+
 def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShell:
     """Parse a command line. Never raises on any input; bounds (and the caller's work budget, `charge`
     returning False) become issues."""
@@ -3511,6 +3557,9 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         _segment_pass(w, text)
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
+    folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
+    if folded is not None:
+        _lookalike_pass(w, folded)
     if w.moved:
         # `mv .git x && rm -rf x`: what was moved is deleted under its new name
         for x in list(w.deletes):
