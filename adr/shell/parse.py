@@ -37,6 +37,7 @@ MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-
 MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
 _VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ARRAY_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|\d{1,4})\]\}")
 # a program name that is one variable with a plain default: `${EDITOR:-vim}`, "${PYTHON-python3}"
 _DEFAULT_NAME = re.compile(r'"?\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][\w./+-]+\}"?')
 MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
@@ -171,6 +172,8 @@ class _Walker:
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
         self.printed_to: dict[str, list[_Draft]] = {}  # file path → the commands whose stdout was redirected into it
         self.var_alias: dict[str, str] = {}  # variable → `$OTHER` it was set to (T=$GITHUB_TOKEN)
+        self.arrays: dict[str, list[str]] = {}  # a=(w1 w2 …) with literal words: ${a[@]} / ${a[N]} are them
+        self.last_array: "list[str] | None" = None
         self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
         self.allexport = False  # `set -a` / `set -o allexport` ran earlier on the line
         self.hashed: dict[str, str] = {}  # `hash -p PATH NAME`: NAME runs PATH
@@ -518,7 +521,11 @@ class _Walker:
                 self.var_alias[name] = "$" + ref.group(1)
             else:
                 self.var_alias.pop(name, None)
+        if value_node.type == "array" and not dyn and self.last_array is not None:
+            self.arrays[name] = list(self.last_array)
         else:
+            self.arrays.pop(name, None)
+        if not dyn:
             self.var_alias.pop(name, None)
             self.code_assign.pop(name, None)
             self.env[name] = " ".join(vals)
@@ -993,6 +1000,10 @@ class _Walker:
             if "@" in self.env and self.text(node) in ('"$@"', '"${@}"'):
                 # "$@": each positional parameter is a word of its own (sh -c '"$@"' _ rm -rf x)
                 return _UNQUOTED_SPLIT.join(self.env["@"].split()), False
+            whole = _ARRAY_REF.fullmatch(self.text(node)[1:-1]) if self.arrays else None
+            if whole is not None and whole.group(2) == "@" and whole.group(1) in self.arrays:
+                # "${a[@]}": each element a word of its own (`x=(-rf ~); rm "${x[@]}"`)
+                return _UNQUOTED_SPLIT.join(self.arrays[whole.group(1)]) or "", False
             parts, dyn = [], False
             children = node.named_children
             if not children:  # "" or only blanks ("  " has no string_content node)
@@ -1042,9 +1053,12 @@ class _Walker:
             return self.text(node), False
         if t == "array":
             vals = []
+            known = True
             for c in node.named_children:
-                v, _ = self._word_str(c, via, depth, sd + 1, quoted)
+                v, d = self._word_str(c, via, depth, sd + 1, quoted)
                 vals.append(v)
+                known = known and not d and c.type in ("word", "raw_string", "string", "number", "concatenation")
+            self.last_array = vals[:64] if known else None
             return " ".join(vals), False
         if t == "brace_expression":
             return self.text(node), False
@@ -1075,6 +1089,17 @@ class _Walker:
             ref = self.text(arr) if arr is not None else ""
         if ref and len(self.refs) < 256:
             self.refs.append(ref)
+        m = _ARRAY_REF.fullmatch(txt) if ref in self.arrays else None
+        if m is not None:
+            # `x=(-rf ~); rm "${x[@]}"`: the elements, each a word of its own (quoted or not)
+            els = self.arrays[ref]
+            if m.group(2) in ("@", "*"):
+                if quoted and m.group(2) == "*":
+                    return " ".join(els), False
+                return _UNQUOTED_SPLIT.join(e if quoted else self.field_split(e) for e in els), False
+            k = int(m.group(2))
+            v = els[k] if k < len(els) else ""
+            return (v if quoted else self.field_split(v)), False
         simple = txt in (f"${name}", "${" + name + "}")
         if name == "IFS" and simple:
             return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
