@@ -1668,6 +1668,14 @@ class _Walker:
                     self.issues[before:] = [i for i in self.issues[before:]
                                             if i.kind not in ("dynamic-command", "eval-dynamic")]
             return
+        if prog == "history" and len(args) > 1 and args[0] == "-s":
+            # `history -s 'rm -rf ~'; fc -s`: the entry runs when fc -s (or !!) re-runs it, even in a
+            # non-interactive bash — judged as the command it is
+            before = len(self.issues)
+            self.nested_shell(" ".join(args[1:]), via, depth, "history -s", inherit=d)
+            # (`history -s "$line"` records a line: a run-time value there is not yet a run)
+            self.issues[before:] = [i for i in self.issues[before:] if i.kind not in ("dynamic-command", "eval-dynamic")]
+            return
         if prog in ("source", "."):
             if args:
                 content = self.written_content(args[0])
@@ -2068,6 +2076,18 @@ class _Walker:
             for inner in interpreters.evaluated_code(lang, folded)[:4]:
                 self.script(lang, inner, _join_via(via, "eval"), depth + 1, d)
         return folded
+
+    def find_ok_answered(self, d: _Draft) -> None:
+        """find -ok/-okdir asks before each command — on find's standard input. Fed (`yes | find ~ -ok
+        rm -rf {} \\;`, `<<< y`, `< answers`), the answers are given: it deletes as -exec/-execdir would."""
+        if "-ok" not in d.argv and "-okdir" not in d.argv:
+            return
+        if not (d.upstream or d.stdin_text or any(r.op == "<" and r.fd in ("", "0") and r.target != "/dev/null"
+                                                  for r in d.redirects)):
+            return
+        via = d.via
+        args = ["-exec" if a == "-ok" else "-execdir" if a == "-okdir" else a for a in d.argv[1:]]
+        self.add_effects(effects.find_deletes(args), "find", _join_via(via, "find -ok answered on its stdin"))
 
     def add_effects(self, found: "list[effects.Effect]", by: str, via: str) -> None:
         """Record files a tool or code writes, edits or deletes (bounded, without repeats)."""
@@ -3585,6 +3605,9 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
         _lookalike_pass(w, folded)
+    for d in w.drafts[:MAX_COMMANDS]:
+        if d.argv and d.argv[0] == "find":
+            w.find_ok_answered(d)
     if w.moved:
         # `mv .git x && rm -rf x`: what was moved is deleted under its new name
         for x in list(w.deletes):
