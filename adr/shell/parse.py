@@ -37,6 +37,7 @@ MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-
 MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
 _VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_VALUE_APPEND = 64 * 1024  # characters `x+=…` grows a known value to
 _ARRAY_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|\d{1,4})\]\}")
 # a program name that is one variable with a plain default: `${EDITOR:-vim}`, "${PYTHON-python3}"
 _DEFAULT_NAME = re.compile(r'"?\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][\w./+-]+\}"?')
@@ -492,7 +493,7 @@ class _Walker:
         if name_node is not None and name_node.type == "subscript":
             self.substitutions_in(name_node, via, depth, sd + 1)  # a[$(cmd)]=x runs cmd
         name = self.text(name_node) if name_node is not None else ""
-        if name == "PATH" and _same_shell(via):
+        if name == "PATH" and _same_shell(via) and not any(c.type == "+=" for c in node.children):
             self.path_reset(self.text(value_node) if value_node is not None else "", via)
         if value_node is None:
             self.env[name] = ""
@@ -521,15 +522,31 @@ class _Walker:
                 self.var_alias[name] = "$" + ref.group(1)
             else:
                 self.var_alias.pop(name, None)
-        if value_node.type == "array" and not dyn and self.last_array is not None:
-            self.arrays[name] = list(self.last_array)
-        else:
-            self.arrays.pop(name, None)
-        if not dyn:
-            self.var_alias.pop(name, None)
+        if not dyn and any(c.type == "+=" for c in node.children):
+            # `x+=m`, `a+=(-rf ~)`: appended to what the name held (not known here: unknown)
+            is_array = value_node.type == "array" and self.last_array is not None
+            if name in self.arrays and is_array:
+                self.arrays[name] = (self.arrays[name] + list(self.last_array or ()))[:64]
+                self.env[name] = " ".join(self.arrays[name])
+                self.env_hook(name, self.env[name], via, depth, None)
+            elif name in self.env and name not in self.arrays and not is_array:
+                self.env[name] = (self.env[name] + " ".join(vals))[:MAX_VALUE_APPEND]
+                self.env_hook(name, self.env[name], via, depth, None)
+            else:
+                self.arrays.pop(name, None)
+                self.env.pop(name, None)
+                self.var_alias.pop(name, None)
             self.code_assign.pop(name, None)
-            self.env[name] = " ".join(vals)
-            self.env_hook(name, self.env[name], via, depth, None)
+        else:
+            if value_node.type == "array" and not dyn and self.last_array is not None:
+                self.arrays[name] = list(self.last_array)
+            else:
+                self.arrays.pop(name, None)
+            if not dyn:
+                self.var_alias.pop(name, None)
+                self.code_assign.pop(name, None)
+                self.env[name] = " ".join(vals)
+                self.env_hook(name, self.env[name], via, depth, None)
         if self.allexport and name:
             self.exported.add(name)  # after `set -a` every assignment is exported
 
