@@ -90,6 +90,36 @@ _PATH_LOOKUP_NAME = re.compile(
     r'"?(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-[pP])\s+([A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*(?:\)|`)"?')
 
 
+_PROGRAM_DIRS = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/",
+                 "/opt/homebrew/bin/")
+
+
+def _program_copied(prog: str, args: "list[str] | tuple[str, ...]") -> "tuple[str, str] | None":
+    """`cp|ln -s|install|mv SRC DST` where SRC is an installed program (`/bin/rm`, `$(command -v rm)`,
+    `` `which rm` ``): (DST, the program's path); None otherwise (or DST a folder)."""
+    ops: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-") and len(a) > 1:
+            if a in ("-t", "--target-directory") or a.startswith("--target-directory="):
+                return None
+            skip = prog == "install" and a in ("-m", "-o", "-g", "-S", "--mode", "--owner", "--group")
+            continue
+        ops.append(a)
+    if len(ops) != 2 or not ops[1] or ops[1].endswith("/") or ops[1] in (".", ".."):
+        return None
+    src, dst = ops
+    m = _PATH_LOOKUP_NAME.fullmatch(src)
+    if m is not None:
+        return dst, "/usr/bin/" + m.group(1)
+    if src.startswith(_PROGRAM_DIRS) and not any(c in src for c in "*?[$`"):
+        return dst, src
+    return None
+
+
 @dataclass
 class _Draft:
     """A command being built; frozen into SimpleCommand when its pipeline is known."""
@@ -493,6 +523,20 @@ class _Walker:
         if name_node is not None and name_node.type == "subscript":
             self.substitutions_in(name_node, via, depth, sd + 1)  # a[$(cmd)]=x runs cmd
         name = self.text(name_node) if name_node is not None else ""
+        if name_node is not None and name_node.type == "subscript" and value_node is not None and \
+                name.startswith(("BASH_ALIASES[", "BASH_CMDS[")):
+            key = name[name.index("[") + 1:-1].strip("'\"")
+            vals, _ = self.word(value_node, via, depth, sd + 1)
+            body = " ".join(vals)
+            if name.startswith("BASH_CMDS[") and key and body and len(self.hashed) < 32:
+                self.hashed[key] = body  # `BASH_CMDS[x]=/bin/rm; x -rf ~`: bash's command table (hash -p)
+            elif body:
+                # `BASH_ALIASES[x]='rm -rf ~'`: an alias definition (`alias x=…`)
+                before = len(self.issues)
+                self.nested_shell(body, via, depth, f"alias {key}", inherit=None)
+                self.issues[before:] = [i for i in self.issues[before:]
+                                        if i.kind not in ("dynamic-command", "eval-dynamic")]
+            return
         if name == "PATH" and _same_shell(via) and not any(c.type == "+=" for c in node.children):
             self.path_reset(self.text(value_node) if value_node is not None else "", via)
         if value_node is None:
@@ -1674,6 +1718,13 @@ class _Walker:
                 for name in [a for a in args[k + 2:] if not a.startswith("-")][:8]:
                     self.hashed[name] = args[k + 1]
             return
+        if prog in ("cp", "ln", "install", "mv") and len(self.hashed) < 32:
+            copied = _program_copied(prog, args)
+            if copied is not None:
+                # `ln -s "$(command -v rm)" ./cleanup; ./cleanup -rf ~`: the copy runs that program
+                dst, program = copied
+                for spelling in (dst, "./" + dst) if "/" not in dst else (dst,):
+                    self.hashed[spelling] = program
         if prog == "alias":
             # the body runs whenever the alias is used; judge it, but a run-time value in a
             # definition ($EDITOR) is ordinary, not an unresolved execution
@@ -2718,6 +2769,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
                 vim_cmds.append(cmd)
         elif prog in ("man",) and a in ("-P", "--pager") and nxt:
             out.append(nxt)
+        elif prog == "less" and a.startswith("+") and a.lstrip("+").startswith("!"):
+            out.append(a.lstrip("+")[1:])  # `less '+!CMD' f`: an initial command; `!` runs CMD in a shell
         elif prog == "just" and a in ("--command", "-c") and nxt:
             out.append(" ".join(_sh_quote(x) for x in args[i + 1:]))  # `just --command CMD ARGS…` runs CMD
     if vim_cmds:
@@ -2725,6 +2778,13 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
     if prog == "git":
         out += _git_commands(args)
     if prog in ("make", "gmake", "bmake"):
+        # `make --eval=$'x:\n\tCMD' x`: the text is read as makefile text — its recipe lines and
+        # `$(shell CMD)` run
+        for k, a in enumerate(args):
+            text = a[7:] if a.startswith("--eval=") else args[k + 1] if a == "--eval" and k + 1 < len(args) else None
+            if text:
+                out += [ln.strip() for ln in text.split("\n") if ln.startswith("\t") and ln.strip()][:8]
+                out += re.findall(r"\$[({]shell\s+([^)}]+)[)}]", text)[:8]
         # make runs each recipe as `$(SHELL) -c RECIPE`: `make SHELL='rm -rf ~'` runs that
         for a in args:
             if a.startswith(("SHELL=", "MAKESHELL=")) and a.split("=", 1)[1].strip():
