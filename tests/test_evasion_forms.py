@@ -13,6 +13,8 @@ wrapped so the parser read something else —
   value (it was read as a fresh assignment: `x=r; x+=m; $x` ran `m`);
 * a program copied or linked under another name and run (`ln -s "$(command -v rm)" ./c; ./c -rf ~`),
   `BASH_ALIASES[x]=…` / `BASH_CMDS[x]=…`, less's `+!CMD`, make's `--eval` text;
+* python's adjacent string literals (`os.system("r" "m -rf ~")`) and an awk variable holding the
+  command `system(c)` runs;
 * `find -ok` with its questions answered on stdin (`yes | find ~ -ok rm -rf {} \\;`), and a command put
   in the history and re-run (`history -s 'rm -rf ~'; fc -s` runs it, even in a non-interactive bash).
 
@@ -81,6 +83,10 @@ DENY = [
     "less +'!rm -rf ~' /etc/hostname",
     "make --eval=$'x:\\n\\trm -rf ~' x",
     "make --eval 'X := $(shell rm -rf ~)'",
+    # code one-liners: python's adjacent literals, an awk variable run by system()
+    """python3 -c 'import os; os.system("r" "m -rf ~")'""",
+    """python3 -c 'import os; os.system("rm" " -rf ~")'""",
+    """awk 'BEGIN{c="rm -rf ~"; system(c)}'""",
     # find -ok answered on its stdin; a history entry re-run by fc -s
     "yes | find ~ -maxdepth 0 -ok rm -rf {} \\;",
     "find ~ -maxdepth 0 -okdir rm -rf {} \\; <<< y",
@@ -122,6 +128,10 @@ ALLOW = [
     "ln -s $(which python3) py; ./py --version",
     "less +G /var/log/syslog",
     "make --eval='CFLAGS += -O2' all",
+    """python3 -c 'print("a" "b")'""",
+    """python3 -c "print(' '.join(['a', 'b']))" """,
+    """awk 'BEGIN{cmd="ls -la"; system(cmd)}'""",
+    """awk -F: '{s=$1; print s}' /etc/passwd""",
 ]
 
 

@@ -33,7 +33,7 @@ _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64
 # a name assigned a string literal matters only in code that can run a command with it
 # (or a list of them: `a = ['rm', '-rf', …]; subprocess.run(a)`, perl's `@a = ("rm", …); system(@a)`)
 _ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*[\[(]?\s*(?:[rbuRBU]{1,2})?["'`]""")
-_HINT = re.compile(r"""["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+_HINT = re.compile(r"""["'][ \t]+[rRuUbB]?["']|["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
 def worth_folding(code: str, language: str = "python") -> bool:
@@ -361,7 +361,12 @@ class _Parser:
         k, text = tok.kind, tok.text
         lang = self.lang
         if k == "str":
-            return tok.value, i + 1
+            v, j = tok.value, i + 1
+            # python: adjacent literals are one (`os.system("r" "m -rf ~")`)
+            while lang == "python" and j < len(self.t) and self.t[j].kind == "str" and \
+                    isinstance(v, str) and isinstance(self.t[j].value, str):
+                v, j = _clip(v + self.t[j].value), j + 1
+            return v, j
         if k == "num":
             return tok.value, i + 1
         if text == "-" and i + 1 < len(self.t) and self.t[i + 1].kind == "num" and (
@@ -881,6 +886,8 @@ def fold(language: str, code: str) -> str:
         return _fold_lua(fold_home(language, code))
     if language == "r" and code and len(code) <= MAX_CODE:
         return _fold_r(fold_home(language, code))
+    if language == "awk" and code and len(code) <= MAX_CODE and "=" in code:
+        return _fold_awk(code)
     if language == "julia" and code and len(code) <= MAX_CODE:
         return _JULIA_CONCAT.sub(r'"~\1"', fold_home(language, code))  # (its home spellings and "~" * "/x" only)
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
@@ -890,6 +897,24 @@ def fold(language: str, code: str) -> str:
     except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, AttributeError,
             UnicodeError):
         return code
+
+
+_AWK_ASSIGN = re.compile(r'(?<![\w$.])([A-Za-z_]\w*)\s*=\s*("(?:[^"\\\n]|\\.)*")\s*(?=[;}\n]|$)')
+
+
+def _fold_awk(code: str) -> str:
+    """awk: a variable assigned one string literal (and never anything else), used as the command of
+    `system(V)`, `print … | V` or `V | getline` — spelled as that literal (`c="rm -rf ~"; system(c)`)."""
+    seen: dict[str, str] = {}
+    for m in list(_AWK_ASSIGN.finditer(code))[:64]:
+        seen[m.group(1)] = m.group(2) if m.group(1) not in seen or seen[m.group(1)] == m.group(2) else ""
+    for name, lit in seen.items():
+        if not lit or len(re.findall(r"(?<![\w$.])" + re.escape(name) + r"\s*=(?!=)", code)) != 1:
+            continue
+        code = re.sub(r"\bsystem\s*\(\s*" + re.escape(name) + r"\s*\)", lambda _m: f"system({lit})", code)
+        code = re.sub(r"\|\s*" + re.escape(name) + r"\b(?!\s*=)", lambda _m: f"| {lit}", code)
+        code = re.sub(r"(?<![\w$.])" + re.escape(name) + r"(\s*\|\s*getline)", lambda m: lit + m.group(1), code)
+    return code
 
 
 _R_STR = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
