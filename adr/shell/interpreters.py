@@ -296,9 +296,53 @@ def _requote(code: str) -> str:
     return "".join(out) + code[pos:] if out else code
 
 
+# Source files of compiled languages. No shell line runs them; a build tool or the program does (cargo
+# runs build.rs at every build), so what they spawn is read as an interpreter's code is.
+SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",
+              ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp"}
+SOURCE_LANGS = frozenset(SOURCE_EXT.values())
+# rust: Command::new("sh").arg("-c").args(["…"]) — the program, then every literal its chain passes
+_RUST_COMMAND = re.compile(r"\bCommand\s*::\s*new\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" + r"\s*\)")
+_RUST_CHAIN = re.compile(r"\s*\.\s*(?:arg|args)\s*\(\s*&?\s*(?:vec!\s*)?(\[[^\]]{0,8000}\]|[^()]{0,4000})\s*\)")
+_GO_IMPORTS = re.compile(r"(?m)^\s*import\s*(?:\([^)]{0,8000}\)|\w*\s*\"[^\"\n]*\")")  # ("os/exec" is no exec("…"))
+_GO_CONTEXT = re.compile(r"\bCommandContext\s*\(\s*[\w.()]+\s*,\s*")  # exec.CommandContext(ctx, "sh", …)
+_JAVA_ARRAY = re.compile(r"\bnew\s+String\s*\[\s*\]\s*\{")  # exec(new String[]{"sh", "-c", …})
+_CS_START = re.compile(r"\bProcess\s*\.\s*Start\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" +
+                       r"""\s*,\s*(?:@?"((?:[^"\\]|\\.){0,4000})")""")
+
+
+def _compiled_spawns(language: str, code: str) -> "tuple[str, list[str]]":
+    """The code with its language's spawn spellings put as the shared patterns read them, and the
+    command lines only that language spells (rust's builder chain, C#'s Process.Start(prog, args))."""
+    out: list[str] = []
+    if language == "rust":
+        for m in _RUST_COMMAND.finditer(code):
+            words, pos = [m.group(1) or ""], m.end()
+            while (c := _RUST_CHAIN.match(code, pos)) is not None:
+                words += [_unq(x) for x in _STR_ONLY.finditer(c.group(1))]
+                pos = c.end()
+            out.append(" ".join(shlex.quote(w) if not _HOME_ARG.fullmatch(w) else w for w in words))
+    elif language == "go":
+        code = _GO_CONTEXT.sub("Command(", _GO_IMPORTS.sub("", code))
+    elif language == "java":
+        code = _JAVA_ARRAY.sub("[", code)
+    elif language == "csharp":
+        out += [f"{m.group(1)} {m.group(2).replace(chr(92) + chr(34), chr(34))}"  # (its args: one command line)
+                for m in _CS_START.finditer(code)]
+    return code, out
+
+
+def build_script_commands(language: str, code: str) -> list[str]:
+    """What a build script in a compiled language (cargo's build.rs) runs, as command lines (at most 16)."""
+    return spawned_commands(language, code)[:16] if can_run_commands(code, language) else []
+
+
 def spawned_commands(language: str, code: str) -> list[str]:
     """Shell command lines that the code runs with literal strings."""
     code = code[:200_000]
+    out: list[str] = []
+    if language in SOURCE_LANGS:
+        code, out = _compiled_spawns(language, code)
     if language in ("perl", "ruby") and ("q" in code or "%" in code):
         code = _requote(code)
     elif language == "awk" and '"' in code:
@@ -308,7 +352,6 @@ def spawned_commands(language: str, code: str) -> list[str]:
             if joined == code:
                 break
             code = joined
-    out: list[str] = []
     if language == "r" and "system2" in code:
         # R's system2(command, args) pastes them into one line that a shell runs: args are shell text
         for m in _R_SYSTEM2.finditer(code):
@@ -388,7 +431,8 @@ _PATH_THEN_ARGV = re.compile(r"(?:execl|execv|spawnl|spawnv|posix_spawn)")
 _RUNS_COMMANDS = re.compile(
     r"\b(?:system|popen\w*|exec|execl[ep]*|execv[ep]*|exec(?:Sync|File|FileSync)|spawn\w*|posix_spawn\w*|subprocess|"
     r"child_process|Open3|Kernel|IO\.popen|shell_exec|passthru|proc_open|pcntl_exec|call_user_func\w*|public_send|"
-    r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
+    r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty|Command\s*::\s*new|CommandContext|"
+    r"Process\s*\.\s*Start)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
 _RUNS_CALLS = re.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax

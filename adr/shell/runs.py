@@ -22,6 +22,7 @@ import tree_sitter as ts
 import tree_sitter_bash as tsb
 
 from adr.shell import interpreters
+from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS, build_script_commands
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
 
@@ -251,6 +252,11 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _make_runs(c, here, home)
     if prog in ("just", "task", "go-task"):
         return _task_runner_runs(c, here, home)
+    if prog == "cargo" and here:
+        return _cargo_runs(c, here, home)
+    if prog == "go" and (f := interpreters.run_file(prog, args)):
+        path = resolve(f, here, home)  # `go run x.go`: what x.go spawns runs now
+        return [Run(SCRIPT, _how(c), here, (path,), language="go", mode="interpreter")] if path else []
     if prog == "direnv" and args[:1] in (("allow",), ("permit",), ("grant",), ("exec",), ("reload",)):
         # `direnv allow [DIR]`: the folder's .envrc runs at the next prompt there (`exec DIR CMD`: now)
         pos = [a for a in args[1:] if not a.startswith("-")]
@@ -279,6 +285,26 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if lang:
         return _interpreter_runs(c, lang, here, home)
     return []
+
+
+def _cargo_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`cargo [+toolchain] [-C DIR] build|test|run …`: cargo compiles and runs the package's build
+    script (build.rs beside Cargo.toml) first, unasked."""
+    args, i, where = c.args, 0, here
+    while i < len(args) and (args[i].startswith(("-", "+"))):
+        if args[i] in _CARGO_VALUED and i + 1 < len(args):
+            if args[i] == "-C":
+                where = resolve(args[i + 1], here, home)
+            i += 1
+        i += 1
+    if i >= len(args) or args[i] not in _CARGO_BUILDS or not where:
+        return []
+    return [Run(SCRIPT, _how(c), where, (posixpath.join(where, "build.rs"),), language="rust", mode="interpreter")]
+
+
+_CARGO_VALUED = frozenset({"-C", "--color", "--config", "-Z"})
+_CARGO_BUILDS = frozenset({"build", "b", "run", "r", "test", "t", "check", "c", "bench", "clippy", "doc", "d", "rustc",
+                           "install", "package", "publish", "fix"})
 
 
 # database clients that run the statements of a file given on stdin (or with psql -f / sqlite3 .read)
@@ -1424,7 +1450,7 @@ def _arg_value(key: str, args: tuple[str, ...], whole: bool, in_dq: bool) -> str
 _EXT_LANG = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
              ".mts": "node", ".cts": "node", ".jsx": "node", ".tsx": "node", ".rb": "ruby", ".pl": "perl",
              ".pm": "perl", ".php": "php", ".lua": "lua", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
-             ".ksh": "shell", ".command": "shell"}
+             ".ksh": "shell", ".command": "shell", **SOURCE_EXT}
 
 
 def shebang(content: str) -> str:
@@ -1471,6 +1497,9 @@ def as_command(language: str, code: str) -> str:
     if language.startswith("cfn:"):
         # a CloudFormation template file, as the inline template of the same call
         return f"aws cloudformation {language[4:]} --template-body {shlex.quote(code)}"
+    if language in SOURCE_LANGS:
+        # a compiled program (cargo's build.rs): the commands it spawns, one per line
+        return "\n".join(build_script_commands(language, code))
     runner = _LANG_RUNNER.get(language)
     if runner is None:
         return ""
