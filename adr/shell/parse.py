@@ -3349,8 +3349,10 @@ def _blank_backtick_comment(m: "re.Match[bytes]") -> bytes:
     if not body.strip():
         body = b":" + body[1:]
     return b"`" + body + b"`"
-# a `$`, more of the same word, then `$NAME` (`$HOME/$p/x`, `${A}-$b`): where tree-sitter-bash may split
-_SPLIT_DOLLAR_HINT = re.compile(rb"\$\S*?[^\s\\]\$[A-Za-z0-9_]")
+# a `$`, more of the same word, then `$NAME` (`$HOME/$p/x`, `${A}-$b`): where tree-sitter-bash may split.
+# Anchored at the word's start and its first `$`: unanchored, each `$` of a long word began its own
+# scan to the word's end — quadratic (`echo $($($(…` of 20 kB: ~7 s of CPU holding the GIL)
+_SPLIT_DOLLAR_HINT = re.compile(rb"(?:^|\s)[^\s$]*\$\S*?[^\s\\]\$[A-Za-z0-9_]")
 _DOLLAR_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|[0-9]")
 
 
