@@ -3,7 +3,11 @@
 non-default XDG_CONFIG_HOME / XDG_STATE_HOME / XDG_CACHE_HOME / XDG_RUNTIME_DIR. Every spelling
 below names adr's real places (not the defaults the rules also list): symlinked parents made in an
 earlier call, globs and brace lists, paths relative to the cwd or to a `cd`, `..`, variables,
-ancestors of adr's dirs, one-liners in four languages. The benign look-alikes stay allowed."""
+ancestors of adr's dirs, one-liners in four languages. The benign look-alikes stay allowed.
+
+This file runs them for the ADR_HOME install; test_selfdefense_paths_xdg.py runs the same tests for
+the XDG one (two files: with the daemon down each hook call loads the rules in-process, and the two
+halves run on separate xdist workers instead of one worker doing all four installs)."""
 from __future__ import annotations
 
 import json
@@ -13,15 +17,14 @@ import subprocess
 import pytest
 
 from tests._daemon_helpers import wait_for
-from tests._selfdef_helpers import BIN, LAYOUTS, audit_records, bash, hook, judged, make_install, start, stop
+from tests._selfdef_helpers import BIN, audit_records, bash, hook, judged, make_install, start, stop
 
 MODES = ("up", "down")
 
 
-@pytest.fixture(scope="module", params=[(lay, mode) for lay in LAYOUTS for mode in MODES],
-                ids=lambda p: f"{p[0]}-daemon-{p[1]}")
-def inst(request, tmp_path_factory):
-    layout, mode = request.param
+def an_install(layout, mode, tmp_path_factory):
+    """An installation laid out as `layout` with a few links left in its tmp dir, its daemon `up` or
+    `down` (the hook then judges in-process); for a module-scoped `inst` fixture."""
     i = make_install(tmp_path_factory.mktemp(f"sd-{layout}-{mode}"), layout)
     (i.tmp / i.paths.config_dir.name).mkdir()  # a look-alike of adr's config dir, to move in
     os.symlink(i.paths.config_dir, i.tmp / "cfglink")  # links an earlier (allowed) call left behind
@@ -32,6 +35,11 @@ def inst(request, tmp_path_factory):
         start(i)
     yield i
     stop(i)
+
+
+@pytest.fixture(scope="module", params=[("adr_home", mode) for mode in MODES], ids=lambda p: f"{p[0]}-daemon-{p[1]}")
+def inst(request, tmp_path_factory):
+    yield from an_install(*request.param, tmp_path_factory)
 
 
 # writes, deletes and moves of adr's config, state and code, however spelled: each must be denied
