@@ -21,7 +21,7 @@ from adr.engine.gitwords import leading_cd
 from adr.engine.localdb import db_commands
 from adr.engine.conditions import MAX_SCAN
 from adr.engine.buildfiles import build_commands, notebook_fragment, runs_on_host
-from adr.shell.interpreters import SOURCE_EXT, build_script_commands
+from adr.shell.interpreters import SOURCE_EXT, build_script_commands, named_language
 from adr.engine.embedded import embedded_commands
 from adr.engine.notebooks import is_notebook, notebook_code
 from adr.engine.mcpcalls import command_lines
@@ -635,7 +635,7 @@ class _Run:
             self.notebook(fs, note, depth)
             if fs.kind == "edit" and (cell := notebook_fragment(fs.content)):  # an Edit's JSON text: its cells
                 self.notebook(FileSubject(fs.kind, fs.path, cell, self.cwd, self.home, by=fs.by), note, depth)
-        elif lang := _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or _shebang_language(fs.content):
+        elif lang := _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or named_language(base) or _shebang_language(fs.content):
             self.written_script(lang, fs.content, fs.path, note, depth, later=bool(later))
         elif lang := SOURCE_EXT.get(posixpath.splitext(base)[1]):
             # a compiled language's source: what it spawns runs when the program does — judged like a

@@ -296,6 +296,18 @@ def _requote(code: str) -> str:
     return "".join(out) + code[pos:] if out else code
 
 
+# Files of an interpreted language known by name, not extension: Ruby DSLs that bundler, CocoaPods,
+# Vagrant, fastlane, rake … evaluate as code (`eval(`curl …`)` in a Gemfile runs at `bundle install`)
+RUBY_NAMES = frozenset({"Gemfile", "Vagrantfile", "Podfile", "Fastfile", "Appfile", "Guardfile", "Brewfile",
+                        "Dangerfile", "Berksfile", "Capfile", "Thorfile", "Puppetfile", "Rakefile"})
+RUBY_EXT = frozenset({".gemspec", ".podspec", ".rake", ".ru"})
+
+
+def named_language(base: str) -> "str | None":
+    """The language of a file known by its name (or a DSL's extension): "ruby" or None."""
+    return "ruby" if base in RUBY_NAMES or base.endswith(tuple(RUBY_EXT)) else None
+
+
 # Source files of compiled languages. No shell line runs them; a build tool or the program does (cargo
 # runs build.rs at every build), so what they spawn is read as an interpreter's code is.
 SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",

@@ -22,7 +22,7 @@ import tree_sitter as ts
 import tree_sitter_bash as tsb
 
 from adr.shell import interpreters
-from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS, build_script_commands
+from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
 
@@ -254,6 +254,9 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _task_runner_runs(c, here, home)
     if prog == "cargo" and here:
         return _cargo_runs(c, here, home)
+    if prog in _RUBY_DSL and here and not _DSL_QUIET.intersection(args[:1]):
+        # bundler, CocoaPods, Vagrant, fastlane evaluate the folder's Ruby file first, whatever the subcommand
+        return [Run(SCRIPT, _how(c), here, (posixpath.join(here, _RUBY_DSL[prog]),), language="ruby", mode="interpreter")]
     if prog == "go" and (f := interpreters.run_file(prog, args)):
         path = resolve(f, here, home)  # `go run x.go`: what x.go spawns runs now
         return [Run(SCRIPT, _how(c), here, (path,), language="go", mode="interpreter")] if path else []
@@ -302,6 +305,9 @@ def _cargo_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     return [Run(SCRIPT, _how(c), where, (posixpath.join(where, "build.rs"),), language="rust", mode="interpreter")]
 
 
+_RUBY_DSL = {"bundle": "Gemfile", "bundler": "Gemfile", "pod": "Podfile", "vagrant": "Vagrantfile",
+             "fastlane": "fastlane/Fastfile"}
+_DSL_QUIET = frozenset({"--version", "-v", "version", "--help", "-h", "help", "init"})
 _CARGO_VALUED = frozenset({"-C", "--color", "--config", "-Z"})
 _CARGO_BUILDS = frozenset({"build", "b", "run", "r", "test", "t", "check", "c", "bench", "clippy", "doc", "d", "rustc",
                            "install", "package", "publish", "fix"})
@@ -1475,7 +1481,7 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
         if prog in SHELLS:
             return "shell"
         return _interpreter_language(prog) or ("node" if prog in ("bun", "deno") else "other")
-    return _EXT_LANG.get(posixpath.splitext(path)[1].lower(), "shell")
+    return _EXT_LANG.get(posixpath.splitext(path)[1].lower()) or named_language(posixpath.basename(path)) or "shell"
 
 
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
