@@ -24,6 +24,13 @@ from adr.actions import Decision
     "python3 -c \"import keyboard; keyboard.send('enter')\"",
     "node -e \"require('robotjs').keyTap('enter')\"",
     "osascript -e 'tell application \"System Events\" to click button \"Allow\" of window 1'",
+    # typing into another terminal: its remote control, or the TIOCSTI ioctl
+    "kitty @ send-text --match title:adr y",
+    "kitten @ send-text --match id:1 1",
+    "wezterm cli send-text --pane-id 1 y",
+    "zellij action write-chars y",
+    "python3 -c \"import fcntl,termios; f=open('/dev/pts/1','w'); [fcntl.ioctl(f, termios.TIOCSTI, c) for c in 'y']\"",
+    "perl -e 'ioctl(STDOUT, 0x5412, $_) for split //, \"y\"'",
 ])
 def test_pressing_for_the_user_asks(judge_command, cmd):
     v = judge_command(cmd)
@@ -38,6 +45,8 @@ def test_pressing_for_the_user_asks(judge_command, cmd):
     "xdotool getmouselocation --shell",
     "python3 -c \"import pyautogui; print(pyautogui.size())\"",
     "osascript -e 'display notification \"build done\"'",
+    "kitty @ ls",
+    "wezterm cli list",
 ])
 def test_looking_at_windows_stays_quiet(judge_command, cmd):
     v = judge_command(cmd)

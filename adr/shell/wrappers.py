@@ -186,6 +186,8 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
             return ("argv", rest[j + 1:]) if j + 1 < len(rest) else None
     if prog in ("kitty", "foot", "alacritty"):
         pos = [a for a in rest if not a.startswith("-")]
+        if prog == "kitty" and pos and (pos[0] == "@" or pos[0].startswith("+")):
+            return None  # `kitty @ send-text …` (remote control), `kitty +kitten …`: kitty's own verbs
         return ("argv", rest[rest.index(pos[0]):]) if pos and prog != "alacritty" else None
     if prog == "wezterm" and rest[:1] == ["start"]:
         return ("argv", [a for a in rest[1:] if a != "--"]) if len(rest) > 1 else None
