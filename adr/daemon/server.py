@@ -67,7 +67,9 @@ class Loaded:
 def default_engine_loader(settings: Settings) -> Any:
     from adr.engine import load_engine  # imported lazily: the engine pulls in tree-sitter, re2, yaml
 
-    return load_engine(settings)
+    engine = load_engine(settings)
+    engine.compile_regexes()  # all now, at load: no decision waits on a field's first build
+    return engine
 
 
 class Stats:

@@ -7,7 +7,9 @@ rule — ours or a user's — can hang a decision). A predicate returns the evid
 """
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -35,19 +37,30 @@ class ConditionError(ValueError):
 
 class _Matcher:
     """One compiled pattern set for short texts of one field: all of the field's patterns, or the
-    subset a group of rules uses. Answers in the bank's global indexes; memoizes per text."""
+    subset a group of rules uses. Answers in the bank's global indexes; memoizes per text.
 
-    __slots__ = ("match", "memo", "to_global")
+    Compiled at its first match (`make` builds it): a one-shot `adr check` or hook fallback judges one
+    action and meets a few fields, not the ~0.45 s of compiling every set; the daemon compiles them
+    all at load (RegexBank.compile_all), so no decision waits on one."""
 
-    def __init__(self, compiled: Any, to_global: "tuple[int, ...] | None") -> None:
-        self.match = _matcher(compiled)
+    __slots__ = ("match", "memo", "to_global", "make")
+
+    def __init__(self, make: Callable[[], Any], to_global: "tuple[int, ...] | None") -> None:
+        self.make = make
+        self.match: "Callable[[bytes], Any] | None" = None
         self.memo: dict[bytes, frozenset[int]] = {}
         self.to_global = to_global
+
+    def compiled(self) -> Callable[[bytes], Any]:
+        with _BUILD_LOCK:  # (the daemon's judge threads may meet a set first at the same time)
+            if self.match is None:
+                self.match = _matcher(self.make())
+        return self.match
 
     def __call__(self, data: bytes) -> frozenset[int]:
         got = self.memo.get(data)
         if got is None:
-            m = self.match(data)
+            m = (self.match or self.compiled())(data)
             if not m:
                 got = _NO_HITS
             elif self.to_global is None:
@@ -65,6 +78,7 @@ class _Matcher:
 
 
 _MEMO_USED = [0]  # entries held by every matcher's memo together (kept under RegexBank.MEMO_TOTAL)
+_BUILD_LOCK = threading.Lock()
 
 
 class RegexBank:
@@ -142,22 +156,34 @@ class RegexBank:
     SUPERSET = {"instructions": "instructions_superset"}
 
     def compile(self) -> None:
-        for attr, pats in self._patterns.items():
-            whole = self._probes.pop(attr)  # already holds every pattern, in order
-            try:
-                whole.Compile()
-            except re2.error:  # its program needs a bigger budget
-                whole = regexmem.search_set(["(?m)" + p for p in pats], mem=2 * regexmem.SET_MEM)
-            if attr in self.FILTERED:
-                filt = self._filter(pats)
-                self._sets[attr] = filt
-                self._full[attr] = _Matcher(filt, None)
-            else:
-                # the filter for long texts of this field is built on its first long text (rare for
-                # command arguments: ~2 MiB less at load)
-                self._full[attr] = _Matcher(whole, None)
-            if attr in self.PRECHECKED:
-                self._any[attr] = regexmem.compile("(?m)" + "|".join(f"(?:{p})" for p in pats))
+        """Every field's full matcher, compiled at its first match (or all now: compile_all)."""
+        for attr in self._patterns:
+            self._full[attr] = _Matcher(functools.partial(self._field, attr), None)
+
+    def compile_all(self) -> None:
+        for m in list(self._full.values()) + list(self._subsets.values()):
+            m.compiled()
+
+    def _field(self, attr: str) -> Any:
+        """The compiled set (or filter) of every pattern of the field; its precheck with it."""
+        pats = self._patterns[attr]
+        whole = self._probes.pop(attr)  # already holds every pattern, in order
+        try:
+            whole.Compile()
+        except re2.error:  # its program needs a bigger budget
+            whole = regexmem.search_set(["(?m)" + p for p in pats], mem=2 * regexmem.SET_MEM)
+        if attr in self.PRECHECKED:
+            self._any[attr] = regexmem.compile("(?m)" + "|".join(f"(?:{p})" for p in pats))
+        if attr in self.FILTERED:
+            filt = self._sets[attr] = self._filter(pats)
+            return filt
+        # (the filter for long texts of this field is built on its first long text: rare for command
+        # arguments, ~2 MiB less at load)
+        return whole
+
+    def _subset(self, attr: str, idxs: "tuple[int, ...]") -> Any:
+        pats = [self._patterns[attr][i] for i in idxs]
+        return self._filter(pats) if attr in self.FILTERED else regexmem.search_set(["(?m)" + p for p in pats])
 
     def _long(self, attr: str) -> Any:
         filt = self._sets.get(attr)
@@ -184,12 +210,7 @@ class RegexBank:
                 if len(key[1]) * 2 >= len(self._patterns[attr]) or len(self._subsets) >= self.MAX_SUBSETS:
                     m = self._full[attr]  # most of the field anyway: share the full set
                 else:
-                    pats = [self._patterns[attr][i] for i in key[1]]
-                    if attr in self.FILTERED:
-                        compiled = self._filter(pats)
-                    else:
-                        compiled = regexmem.search_set(["(?m)" + p for p in pats])
-                    m = _Matcher(compiled, key[1])
+                    m = _Matcher(functools.partial(self._subset, attr, key[1]), key[1])
                 self._subsets[key] = m
             out[attr] = m
         return out
@@ -207,6 +228,8 @@ class RegexBank:
         got = _NO_HITS
         scope = d.get("_bank_scope")
         match = (scope.get(attr) if scope is not None else None) or self._full.get(attr)
+        if attr in self.PRECHECKED and attr not in self._any and attr in self._full:
+            self._full[attr].compiled()  # (its precheck comes with it)
         sup = self.SUPERSET.get(attr)
         if match is not None and sup is not None and attr in self._any:
             wide = getattr(subject, sup, None)
