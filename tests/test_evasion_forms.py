@@ -87,6 +87,8 @@ DENY = [
     """python3 -c 'import os; os.system("r" "m -rf ~")'""",
     """python3 -c 'import os; os.system("rm" " -rf ~")'""",
     """awk 'BEGIN{c="rm -rf ~"; system(c)}'""",
+    """awk 'BEGIN{c="sh"; print "rm -rf ~" | c}'""",
+    """awk 'BEGIN{s="/bin/bash"; print "rm -rf ~" | s; close(s)}'""",
     # find -ok answered on its stdin; a history entry re-run by fc -s
     "yes | find ~ -maxdepth 0 -ok rm -rf {} \\;",
     "find ~ -maxdepth 0 -okdir rm -rf {} \\; <<< y",
@@ -97,6 +99,7 @@ DENY = [
 ]
 
 ALLOW = [
+    """awk 'BEGIN{c="sort"; print "b" | c}'""",
     "watch -n 5 -x ls -la",
     "watch -n 5 'kubectl get pods'",
     "watch -d=permanent -n 1 git status",

@@ -282,6 +282,9 @@ def awk_commands(program: str, field_sep: str | None, data: str | None) -> tuple
     EXPR read like a print's (string literals, fields, concatenation); and the literal commands of
     `"CMD" | getline` and `print … | "CMD"` (CMD itself runs, whatever it is fed)."""
     prog = program[:sedlib.MAX_SCRIPT]
+    if "=" in prog and "|" in prog:
+        from adr.shell.fold import fold  # (`c="sh"; print "rm -rf ~" | c`: the variable spelled as its literal)
+        prog = fold("awk", prog)
     exprs = [("print", m.group(1)) for m in _AWK_SYSTEM.finditer(prog)]
     exprs += [(m.group(1), m.group(2)) for m in _AWK_PRINT_TO_SHELL.finditer(prog)]
     exprs += [("print", '"' + (m.group(1) or m.group(2)) + '"') for m in _AWK_PIPE_COMMAND.finditer(prog)
