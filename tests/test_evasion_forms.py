@@ -88,6 +88,9 @@ DENY = [
     """python3 -c 'import os; os.system("rm" " -rf ~")'""",
     """awk 'BEGIN{c="rm -rf ~"; system(c)}'""",
     """awk 'BEGIN{c="sh"; print "rm -rf ~" | c}'""",
+    # pathlib's Path of several pieces is one path
+    'python3 -c "from pathlib import Path; Path(Path.home(), \'.ssh\', \'authorized_keys\').write_text(\'ssh-rsa AAAA x\')"',
+    'python3 -c "import pathlib as p; p.Path(\'~\', \'.ssh\', \'authorized_keys\').expanduser().write_text(\'ssh-rsa AAAA x\')"',
     """awk 'BEGIN{s="/bin/bash"; print "rm -rf ~" | s; close(s)}'""",
     # find -ok answered on its stdin; a history entry re-run by fc -s
     "yes | find ~ -maxdepth 0 -ok rm -rf {} \\;",
@@ -100,6 +103,7 @@ DENY = [
 
 ALLOW = [
     """awk 'BEGIN{c="sort"; print "b" | c}'""",
+    'python3 -c "from pathlib import Path; Path(\'build\', \'out.txt\').write_text(\'ok\')"',
     "watch -n 5 -x ls -la",
     "watch -n 5 'kubectl get pods'",
     "watch -d=permanent -n 1 git status",

@@ -981,8 +981,23 @@ def _fold_lua(code: str) -> str:
     return code
 
 
+_PY_STR = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+# pathlib's Path("/home/u", ".ssh", "authorized_keys"): one path of its pieces (os.path.join's rules)
+_PY_PATH_ARGS = re.compile(r"""\b((?:pathlib\s*\.\s*)?(?:Pure|Posix|PurePosix)?Path)\s*\(\s*(""" + _PY_STR +
+                           r"""(?:\s*,\s*""" + _PY_STR + r"""){1,15})\s*\)""")
+
+
+def _py_path_args(m: "re.Match[str]") -> str:
+    parts = [x[1:-1] for x in re.findall(_PY_STR, m.group(2))]
+    if any("\\" in x for x in parts):
+        return m.group(0)
+    return f'{m.group(1)}("{posixpath.join(*parts)}")'
+
+
 def _fold(language: str, code: str) -> str:
     code = fold_home(language, code)
+    if language == "python" and "Path" in code:
+        code = _PY_PATH_ARGS.sub(_py_path_args, code)
     if not worth_folding(code, language):
         return code
     try:
