@@ -28,6 +28,7 @@ from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Sever
 from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import Budget, edited_text, lifecycle_scripts, parse_line
 from adr.shell import runs as R
+from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS
 from adr.shell.netprogs import STDIN_SENDERS, UPLOADERS
 from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
 
@@ -606,6 +607,15 @@ class _Walk:
 
     def run_script(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
+        if os.path.isdir(path) and run.language in SOURCE_LANGS:
+            # `go run .`, cargo's src/: a compiled program's folder — its source files (bounded)
+            files = _folder_sources(path, run.language)
+            if len(files) > R.MAX_FOLDER_SOURCES:
+                self.bound(f"more than {R.MAX_FOLDER_SOURCES} {run.language} files in {path}: only the first were judged",
+                           path, note or run.how)
+            for f in files[:R.MAX_FOLDER_SOURCES]:
+                self.run_script(replace(run, paths=(f,)), line, depth, note)
+            return
         if os.path.isdir(path):
             # `python3 pkg` runs pkg/__main__.py; `node .` runs the package's main (or index.js)
             path = _folder_entry(path, run.language)
@@ -890,6 +900,19 @@ class _Walk:
             description="adr follows the scripts, package scripts, make recipes, hooks and functions a command "
                         "runs, within bounds; what lies beyond a bound was not judged, so a human decides.",
             tags=("crosscall",), source="crosscall"))
+
+
+def _folder_sources(folder: str, language: str) -> list[str]:
+    """A compiled program's source files in one folder (not its tests), main first: at most
+    MAX_FOLDER_SOURCES, and one more when there are more (the caller asks about the rest)."""
+    try:
+        with os.scandir(folder) as it:
+            names = [e.name for e in it if e.is_file() and SOURCE_EXT.get(posixpath.splitext(e.name)[1]) == language
+                     and not e.name.endswith("_test.go")]
+    except OSError:
+        return []
+    names.sort(key=lambda n: (not n.startswith("main."), n))
+    return [posixpath.join(folder, n) for n in names[:R.MAX_FOLDER_SOURCES + 1]]
 
 
 def _folder_entry(folder: str, language: str) -> str:

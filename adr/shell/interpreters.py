@@ -21,13 +21,19 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"Rscript|R"), "r", frozenset({"-e"})),
     (re.compile(r"pwsh|powershell|powershell\.exe"), "powershell", frozenset({"-c", "-Command", "-command", "-EncodedCommand"})),
     (re.compile(r"go"), "go", frozenset()),
+    # compiled languages' runners that read source on stdin (`tcc -run -`, `swift -`): as_command hands
+    # a program's source to the shell layer this way, so the script rules read it in its language
+    (re.compile(r"rust-script"), "rust", frozenset()),
+    (re.compile(r"tcc"), "c", frozenset()),
+    (re.compile(r"csi|dotnet-script"), "csharp", frozenset()),
+    (re.compile(r"swift"), "swift", frozenset({"-e"})),
     # languages adr does not model: their command-running calls with string literals are still read
     # (`guile -c '(system "…")'`, `erl -eval 'os:cmd("…")'`, `elixir -e 'System.cmd("rm", [...])'`)
-    (re.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|swift|crystal|ocaml|gawk-json"), "other",
+    (re.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|crystal|ocaml|gawk-json"), "other",
      frozenset({"-c", "-e", "--eval", "-eval", "-x", "--expr"})),
 ]
 INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl", "java", "julia", "r",
-                     "powershell", "go", "other"}
+                     "powershell", "go", "rust", "c", "csharp", "swift", "other"}
 
 
 _ENTRY_MEMO: "dict[str, tuple[str, frozenset[str]] | None]" = {}
@@ -311,7 +317,7 @@ def named_language(base: str) -> "str | None":
 # Source files of compiled languages. No shell line runs them; a build tool or the program does (cargo
 # runs build.rs at every build), so what they spawn is read as an interpreter's code is.
 SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",
-              ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp"}
+              ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift"}
 SOURCE_LANGS = frozenset(SOURCE_EXT.values())
 # rust: Command::new("sh").arg("-c").args(["…"]) — the program, then every literal its chain passes
 _RUST_COMMAND = re.compile(r"\bCommand\s*::\s*new\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" + r"\s*\)")
@@ -321,6 +327,10 @@ _GO_CONTEXT = re.compile(r"\bCommandContext\s*\(\s*[\w.()]+\s*,\s*")  # exec.Com
 _JAVA_ARRAY = re.compile(r"\bnew\s+String\s*\[\s*\]\s*\{")  # exec(new String[]{"sh", "-c", …})
 _CS_START = re.compile(r"\bProcess\s*\.\s*Start\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" +
                        r"""\s*,\s*(?:@?"((?:[^"\\]|\\.){0,4000})")""")
+
+
+_SWIFT_PROCESS = re.compile(r"""(?:executableURL\s*=\s*URL\s*\(\s*fileURLWithPath\s*:\s*"([^"\n]{1,512})"\s*\)|"""
+                            r"""launchPath\s*=\s*"([^"\n]{1,512})")[^\[\]]{0,400}?\barguments\s*=\s*\[([^\]]{0,4000})\]""")
 
 
 def _compiled_spawns(language: str, code: str) -> "tuple[str, list[str]]":
@@ -338,6 +348,11 @@ def _compiled_spawns(language: str, code: str) -> "tuple[str, list[str]]":
         code = _GO_CONTEXT.sub("Command(", _GO_IMPORTS.sub("", code))
     elif language == "java":
         code = _JAVA_ARRAY.sub("[", code)
+    elif language == "swift":
+        # Process(): executableURL = URL(fileURLWithPath: "/bin/sh") (or launchPath), then arguments = [...]
+        for m in _SWIFT_PROCESS.finditer(code):
+            words = [m.group(1) or m.group(2) or ""] + [_unq(x) for x in _STR_ONLY.finditer(m.group(3))]
+            out.append(" ".join(shlex.quote(w) if not _HOME_ARG.fullmatch(w) else w for w in words))
     elif language == "csharp":
         out += [f"{m.group(1)} {m.group(2).replace(chr(92) + chr(34), chr(34))}"  # (its args: one command line)
                 for m in _CS_START.finditer(code)]
@@ -444,7 +459,7 @@ _RUNS_COMMANDS = re.compile(
     r"\b(?:system|popen\w*|exec|execl[ep]*|execv[ep]*|exec(?:Sync|File|FileSync)|spawn\w*|posix_spawn\w*|subprocess|"
     r"child_process|Open3|Kernel|IO\.popen|shell_exec|passthru|proc_open|pcntl_exec|call_user_func\w*|public_send|"
     r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty|Command\s*::\s*new|CommandContext|"
-    r"Process\s*\.\s*Start)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
+    r"Process\s*\.\s*Start|executableURL|launchPath)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
 _RUNS_CALLS = re.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax

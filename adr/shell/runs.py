@@ -260,6 +260,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if prog == "go" and (f := interpreters.run_file(prog, args)):
         path = resolve(f, here, home)  # `go run x.go`: what x.go spawns runs now
         return [Run(SCRIPT, _how(c), here, (path,), language="go", mode="interpreter")] if path else []
+    if prog in _SOURCE_RUNNERS or prog in _COMPILERS or prog == "go" and args[:1] == ("run",):
+        return _source_runs(c, commands, here, home)
     if prog == "direnv" and args[:1] in (("allow",), ("permit",), ("grant",), ("exec",), ("reload",)):
         # `direnv allow [DIR]`: the folder's .envrc runs at the next prompt there (`exec DIR CMD`: now)
         pos = [a for a in args[1:] if not a.startswith("-")]
@@ -302,7 +304,113 @@ def _cargo_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         i += 1
     if i >= len(args) or args[i] not in _CARGO_BUILDS or not where:
         return []
-    return [Run(SCRIPT, _how(c), where, (posixpath.join(where, "build.rs"),), language="rust", mode="interpreter")]
+    out = [Run(SCRIPT, _how(c), where, (posixpath.join(where, "build.rs"),), language="rust", mode="interpreter")]
+    if args[i] in ("run", "r"):
+        # the program itself runs next: the crate's sources (folders read bounded, by the caller)
+        rest = list(args[i + 1:])
+        rest = rest[:rest.index("--")] if "--" in rest else rest
+        named = {o: rest[k + 1] for k, o in enumerate(rest[:-1]) if o in ("--bin", "--example")}
+        named.update(o.split("=", 1) for o in rest if o.startswith(("--bin=", "--example=")))
+        if "--manifest-path" in rest[:-1]:
+            where = resolve(posixpath.dirname(rest[rest.index("--manifest-path") + 1]) or ".", here, home) or where
+        srcs = [posixpath.join(where, "src")]
+        if named.get("--example"):
+            srcs = [posixpath.join(where, "examples", named["--example"] + ".rs"),
+                    posixpath.join(where, "examples", named["--example"])]
+        elif named.get("--bin"):
+            srcs += [posixpath.join(where, "src", "bin", named["--bin"] + ".rs"),
+                     posixpath.join(where, "src", "bin", named["--bin"])]
+        else:
+            srcs.append(posixpath.join(where, "src", "bin"))
+        out += [Run(SCRIPT, _how(c), where, (p,), language="rust", mode="interpreter") for p in srcs]
+    return out
+
+
+# programs that run a source file given to them, and compilers whose output a later command may run
+_SOURCE_RUNNERS = frozenset({"java", "dotnet", "swift", "kotlin", "kotlinc", "kotlinc-jvm", "scala", "scala-cli",
+                             "groovy", "jbang", "rust-script", "tcc"})
+_COMPILERS = frozenset({"gcc", "cc", "g++", "c++", "clang", "clang++", "tcc", "rustc", "swiftc", "javac", "mcs",
+                        "csc"})
+_SOURCE_VALUED = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-modules", "--source",
+                            "--project", "-c", "--configuration", "-f", "--framework", "-r", "--runtime",
+                            "-o", "-I", "-L", "-l", "-x", "-MF", "-include", "--edition", "--crate-type",
+                            "--crate-name", "--target", "--out-dir", "-d", "-opt"})
+MAX_FOLDER_SOURCES = 12  # source files read from one folder (`go run .`, cargo's src/); more: asked
+
+
+def _source_ext_lang(word: str) -> str:
+    if word.endswith(".main.kts"):
+        return "java"
+    return SOURCE_EXT.get(posixpath.splitext(word)[1].lower(), "")
+
+
+def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
+    """A compiled language's program run from its source: `java Main.java`, `swift x.swift`, `groovy
+    x.groovy`, `kotlinc -script x.kts`, `go run .` (the package folder), `dotnet run` (Program.cs),
+    `tcc -run x.c` — and `gcc x.c -o x && ./x`: compiled, then run by a later command of the line."""
+    prog, args = c.program, list(c.args)
+    how = _how(c)
+    rest = args[:args.index("--")] if "--" in args else args
+    pos: list[str] = []
+    opts: dict[str, str] = {}
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a in _SOURCE_VALUED and i + 1 < len(rest):
+            opts[a] = rest[i + 1]
+            i += 2
+            continue
+        if a.startswith("-o") and len(a) > 2 and prog in _COMPILERS:
+            opts["-o"] = a[2:]
+        elif a == "-jar":
+            return []  # a built archive, not source
+        elif not a.startswith("-") or a == "-":
+            pos.append(a)
+        i += 1
+    if prog == "go":  # `go run .`, `go run ./cmd/x`: the package folder's files
+        target = next((p for p in pos[1:] if p.startswith((".", "/"))), "")
+        path = resolve(target, here, home) if target else ""
+        return [Run(SCRIPT, how, here, (path,), language="go", mode="interpreter")] if path else []
+    if prog == "dotnet":
+        if pos[:1] == ["run"]:
+            files = [p for p in pos[1:] if p.endswith(".cs")]
+            proj = opts.get("--project", ".")
+            proj = posixpath.dirname(proj) or "." if proj.endswith(".csproj") else proj
+            paths = [resolve(f, here, home) for f in files] or [resolve(posixpath.join(proj, "Program.cs"), here, home)]
+        else:  # `dotnet app.cs` (a file-based program)
+            paths = [resolve(pos[0], here, home)] if pos and pos[0].endswith(".cs") else []
+        return [Run(SCRIPT, how, here, (p,), language="csharp", mode="interpreter") for p in paths if p]
+    sources = [p for p in pos if _source_ext_lang(p)]
+    if prog in _COMPILERS and not (prog == "tcc" and "-run" in args):
+        # compiled here; run only when a later command of the line runs what it made
+        if not sources:
+            return []
+        lang = _source_ext_lang(sources[0])
+        if prog == "javac":
+            made = {posixpath.splitext(posixpath.basename(s))[0] for s in sources}
+            runs_it = any(d.program == "java" and any(a in made for a in d.args) for d in _after(c, commands))
+        else:
+            out = opts.get("-o") or ("a.out" if lang == "c" else posixpath.splitext(posixpath.basename(sources[0]))[0])
+            built = resolve(out, here, home)
+            runs_it = bool(built) and any(d.program_path and resolve(d.program_path, here, home) == built
+                                          for d in _after(c, commands))
+        if not runs_it:
+            return []
+        return [Run(SCRIPT, how, here, (p,), language=_source_ext_lang(s), mode="interpreter")
+                for s in sources[:MAX_FOLDER_SOURCES] if (p := resolve(s, here, home))]
+    if prog in ("scala", "scala-cli", "jbang") and pos[:1] == ["run"]:
+        pos = pos[1:]
+    first = pos[0] if pos else ""
+    lang = _source_ext_lang(first)
+    path = resolve(first, here, home) if lang else ""
+    return [Run(SCRIPT, how, here, (path,), language=lang, mode="interpreter")] if path else []
+
+
+def _after(c: SimpleCommand, commands: tuple[SimpleCommand, ...]) -> tuple[SimpleCommand, ...]:
+    for k, d in enumerate(commands):
+        if d is c:
+            return commands[k + 1:]
+    return ()
 
 
 _RUBY_DSL = {"bundle": "Gemfile", "bundler": "Gemfile", "pod": "Podfile", "vagrant": "Vagrantfile",
@@ -1484,6 +1592,8 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
     return _EXT_LANG.get(posixpath.splitext(path)[1].lower()) or named_language(posixpath.basename(path)) or "shell"
 
 
+_SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jshell -", "c": "tcc -run -", "csharp": "csi",
+                  "swift": "swift -"}
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
                 "php": ("php", "-r"), "lua": ("lua", "-e")}
 
@@ -1504,8 +1614,13 @@ def as_command(language: str, code: str) -> str:
         # a CloudFormation template file, as the inline template of the same call
         return f"aws cloudformation {language[4:]} --template-body {shlex.quote(code)}"
     if language in SOURCE_LANGS:
-        # a compiled program (cargo's build.rs): the commands it spawns, one per line
-        return "\n".join(build_script_commands(language, code))
+        # a compiled program (cargo's build.rs, `go run .`, `gcc x.c && ./x`): its source on the stdin of
+        # a runner of that language — the shell layer reads it as that language's code (the script
+        # rules; the commands it spawns), as `python3 -c` code is read
+        end = "ADR_SOURCE_EOF"
+        while end in code:
+            end += "_"
+        return f"{_SOURCE_RUNNER[language]} <<'{end}'\n{code}\n{end}"
     runner = _LANG_RUNNER.get(language)
     if runner is None:
         return ""
