@@ -309,3 +309,21 @@ def test_other_spellings_written_and_run(offline_judge, judge_at, tmp_path, name
         assert (w.decision, r.decision) == (Decision.ASK, Decision.ASK), (w.rule_ids, r.rule_ids)
     else:
         assert (w.decision, r.decision) == (Decision.DENY, Decision.DENY), (w.rule_ids, r.rule_ids)
+
+
+
+@pytest.mark.parametrize("cmd", [
+    "cat > r.c <<'EOF'\n" + C_REVERSE + "EOF\ngcc r.c -o r && ./r",
+    "cat > w.c <<'EOF'\n" + C_WIPE + "EOF\ncc w.c && ./a.out",
+    "mkdir -p t && cat > t/main.go <<'EOF'\n" + GO_WIPE + "EOF\ncd t && go run .",
+])
+def test_source_written_and_run_on_one_line_is_denied(judge_at, tmp_path, cmd):
+    """Not on disk yet when judged: the written file is judged as source that runs."""
+    assert judge_at(tmp_path, cmd).decision is Decision.DENY
+
+
+def test_go_run_reads_every_file_it_names(judge_at, tmp_path):
+    _tree(tmp_path, {"main.go": "package main\nfunc main(){ wipe() }\n",
+                     "util.go": GO_WIPE.replace("func main()", "func wipe()")})
+    assert judge_at(tmp_path, "go run main.go util.go").decision is Decision.DENY
+    assert judge_at(tmp_path, "go run main.go -- util.go").decision is Decision.ALLOW  # (an argument, not a file)

@@ -257,9 +257,11 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if prog in _RUBY_DSL and here and not _DSL_QUIET.intersection(args[:1]):
         # bundler, CocoaPods, Vagrant, fastlane evaluate the folder's Ruby file first, whatever the subcommand
         return [Run(SCRIPT, _how(c), here, (posixpath.join(here, _RUBY_DSL[prog]),), language="ruby", mode="interpreter")]
-    if prog == "go" and (f := interpreters.run_file(prog, args)):
-        path = resolve(f, here, home)  # `go run x.go`: what x.go spawns runs now
-        return [Run(SCRIPT, _how(c), here, (path,), language="go", mode="interpreter")] if path else []
+    if prog == "go" and interpreters.run_file(prog, args):
+        # `go run x.go y.go`: what the files spawn runs now (the files before `--`/the program's arguments)
+        files = [a for a in args[1:args.index("--") if "--" in args else len(args)] if a.endswith(".go")]
+        paths = [p for f in files[:MAX_FOLDER_SOURCES] if (p := resolve(f, here, home))]
+        return [Run(SCRIPT, _how(c), here, (p,), language="go", mode="interpreter") for p in paths]
     if prog in _SOURCE_RUNNERS or prog in _COMPILERS or prog == "go" and args[:1] == ("run",):
         return _source_runs(c, commands, here, home)
     if prog == "direnv" and args[:1] in (("allow",), ("permit",), ("grant",), ("exec",), ("reload",)):
