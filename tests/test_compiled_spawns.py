@@ -327,3 +327,12 @@ def test_go_run_reads_every_file_it_names(judge_at, tmp_path):
                      "util.go": GO_WIPE.replace("func main()", "func wipe()")})
     assert judge_at(tmp_path, "go run main.go util.go").decision is Decision.DENY
     assert judge_at(tmp_path, "go run main.go -- util.go").decision is Decision.ALLOW  # (an argument, not a file)
+
+
+def test_a_folder_past_the_bound_asks(judge_at, tmp_path):
+    from adr.shell.runs import MAX_FOLDER_SOURCES
+    _tree(tmp_path, {f"f{i:02}.go": f"package main\nfunc f{i}() {{}}\n" for i in range(MAX_FOLDER_SOURCES + 1)})
+    v = judge_at(tmp_path, "go run .")
+    assert v.decision is Decision.ASK and "crosscall.bound" in v.rule_ids, v.rule_ids
+    (tmp_path / "f00.go").unlink()
+    assert judge_at(tmp_path, "go run .").decision is Decision.ALLOW

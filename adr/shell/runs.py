@@ -337,7 +337,7 @@ _SOURCE_VALUED = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module
                             "--project", "-c", "--configuration", "-f", "--framework", "-r", "--runtime",
                             "-o", "-I", "-L", "-l", "-x", "-MF", "-include", "--edition", "--crate-type",
                             "--crate-name", "--target", "--out-dir", "-d", "-opt"})
-MAX_FOLDER_SOURCES = 12  # source files read from one folder (`go run .`, cargo's src/); more: asked
+MAX_FOLDER_SOURCES = 24  # source files read from one folder (`go run .`, cargo's src/); more: asked
 
 
 def _source_ext_lang(word: str) -> str:
