@@ -253,6 +253,9 @@ def test_downloading_then_running_asks(judge_at, tmp_path):
     ({"x.c": C_OK}, "gcc x.c -o x && ./x"),
     ({"Main.java": 'public class Main { public static void main(String[] a) { System.out.println("hi"); } }\n'},
      "java Main.java"),
+    ({"Main.java": 'import java.net.Socket;\npublic class Main { public static void main(String[] a) throws Exception {\n'
+                   '  try (Socket s = new Socket("127.0.0.1", 5432)) { System.out.println("db up"); }\n'
+                   '  new ProcessBuilder("git", "rev-parse", "HEAD").inheritIO().start().waitFor();\n}}\n'}, "java Main.java"),
 ])
 def test_everyday_programs_run_quietly(judge_at, tmp_path, files, cmd):
     _tree(tmp_path, files)

@@ -16,7 +16,7 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"osascript"), "applescript", frozenset({"-e"})),
     (re.compile(r"(?:g|m|n)?awk"), "awk", frozenset()),
     (re.compile(r"tclsh[0-9.]*|wish|expect"), "tcl", frozenset({"-c"})),
-    (re.compile(r"jrunscript|jjs|groovy|groovysh|scala|kotlinc|kotlin|jshell"), "java", frozenset({"-e"})),
+    (re.compile(r"jrunscript|jjs|groovy|groovysh|scala|kotlinc|kotlin|jshell|jbang"), "java", frozenset({"-e"})),
     (re.compile(r"julia"), "julia", frozenset({"-e", "--eval", "-E", "--print"})),
     (re.compile(r"Rscript|R"), "r", frozenset({"-e"})),
     (re.compile(r"pwsh|powershell|powershell\.exe"), "powershell", frozenset({"-c", "-Command", "-command", "-EncodedCommand"})),

@@ -1594,7 +1594,7 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
     return _EXT_LANG.get(posixpath.splitext(path)[1].lower()) or named_language(posixpath.basename(path)) or "shell"
 
 
-_SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jshell -", "c": "tcc -run -", "csharp": "csi",
+_SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
                   "swift": "swift -"}
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
                 "php": ("php", "-r"), "lua": ("lua", "-e")}
