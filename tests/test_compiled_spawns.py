@@ -180,6 +180,8 @@ SWIFT_WIPE = ('import Foundation\nlet p = Process()\np.executableURL = URL(fileU
     ("cargo run --bin srv -- --port 1", ("/p/src", "/p/src/bin/srv.rs", "/p/src/bin/srv"), "rust"),
     ("go run .", ("/p",), "go"),
     ("go run -tags dev ./cmd/x", ("/p/cmd/x",), "go"),
+    ("go run -C sub .", ("/p/sub",), "go"),
+    ("go run -C ./sub ./cmd/x", ("/p/sub/cmd/x",), "go"),
     ("java Main.java", ("/p/Main.java",), "java"),
     ("java -cp lib Main.java --flag", ("/p/Main.java",), "java"),
     ("dotnet run", ("/p/Program.cs",), "csharp"),

@@ -369,9 +369,11 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         elif not a.startswith("-") or a == "-":
             pos.append(a)
         i += 1
-    if prog == "go":  # `go run .`, `go run ./cmd/x`: the package folder's files
-        target = next((p for p in pos[1:] if p.startswith((".", "/"))), "")
-        path = resolve(target, here, home) if target else ""
+    if prog == "go":  # `go run .`, `go run ./cmd/x`: the package folder's files (`-C DIR`: from there)
+        base = resolve(args[args.index("-C") + 1], here, home) if "-C" in args[:-1] else here
+        skip = args[args.index("-C") + 1] if "-C" in args[:-1] else None
+        target = next((p for p in pos[1:] if p.startswith((".", "/")) and p != skip), "")
+        path = resolve(target, base, home) if target and base else ""
         return [Run(SCRIPT, how, here, (path,), language="go", mode="interpreter")] if path else []
     if prog == "dotnet":
         if pos[:1] == ["run"]:
