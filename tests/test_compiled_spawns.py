@@ -182,6 +182,7 @@ SWIFT_WIPE = ('import Foundation\nlet p = Process()\np.executableURL = URL(fileU
     ("go run -tags dev ./cmd/x", ("/p/cmd/x",), "go"),
     ("go run -C sub .", ("/p/sub",), "go"),
     ("go run -C ./sub ./cmd/x", ("/p/sub/cmd/x",), "go"),
+    ("go run -C . .", ("/p",), "go"),
     ("java Main.java", ("/p/Main.java",), "java"),
     ("java -cp lib Main.java --flag", ("/p/Main.java",), "java"),
     ("dotnet run", ("/p/Program.cs",), "csharp"),

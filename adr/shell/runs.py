@@ -371,8 +371,10 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         i += 1
     if prog == "go":  # `go run .`, `go run ./cmd/x`: the package folder's files (`-C DIR`: from there)
         base = resolve(args[args.index("-C") + 1], here, home) if "-C" in args[:-1] else here
-        skip = args[args.index("-C") + 1] if "-C" in args[:-1] else None
-        target = next((p for p in pos[1:] if p.startswith((".", "/")) and p != skip), "")
+        rest = pos[1:]
+        if "-C" in args[:-1] and args[args.index("-C") + 1] in rest:
+            rest.remove(args[args.index("-C") + 1])  # (the folder -C names, not the package)
+        target = next((p for p in rest if p.startswith((".", "/"))), "")
         path = resolve(target, base, home) if target and base else ""
         return [Run(SCRIPT, how, here, (path,), language="go", mode="interpreter")] if path else []
     if prog == "dotnet":
