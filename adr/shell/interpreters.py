@@ -805,16 +805,22 @@ def follow_lookups(language: str, code: str) -> str:
     text = _SAME_FILE.sub(lambda m: m.group(1) or m.group(2), text)
     # names assigned a lookup (`p = shutil.which('git')`): later uses read the lookup
     for a in list(_ASSIGNED.finditer(text))[:_MAX_LOOKUPS]:
-        var, value = a.group(1), a.group(2)
-        head, tail = text[:a.end()], text[a.end():]
-        again = re.search(r"(?<![\w.$])" + re.escape(var) + r"\s*=(?!=)", tail)
-        scope, rest = (tail[:again.start()], tail[again.start():]) if again else (tail, "")
-        use = re.compile(r"(?<![\w.$@%'\"/\\-])" + re.escape(var) + r"(?![\w'\"/-])(?!\s*=(?!=))(?!\s*:[^:])")
-        text = head + use.sub(lambda _m: value, scope) + rest
+        text = _spelled_at_uses(text, a)
         # (a name now spelling a lookup inside an f-string or template: the lookup itself)
         text = _WRAPPED.sub(_unwrap, text)
         text = _SAME_FILE.sub(lambda m: m.group(1) or m.group(2), text)
     return _in_lookup_dir(text)
+
+
+def _spelled_at_uses(text: str, a: "re.Match[str]") -> str:
+    """`NAME = VALUE` (groups 1 and 2 of `a`): NAME's uses after it, up to its next assignment,
+    spelled as VALUE."""
+    var, value = a.group(1), a.group(2)
+    head, tail = text[:a.end()], text[a.end():]
+    again = re.search(r"(?<![\w.$])" + re.escape(var) + r"\s*=(?!=)", tail)
+    scope, rest = (tail[:again.start()], tail[again.start():]) if again else (tail, "")
+    use = re.compile(r"(?<![\w.$@%'\"/\\-])" + re.escape(var) + r"(?![\w'\"/-])(?!\s*=(?!=))(?!\s*:[^:])")
+    return head + use.sub(lambda _m: value, scope) + rest
 
 
 def _in_lookup_dir(text: str) -> str:
@@ -825,12 +831,7 @@ def _in_lookup_dir(text: str) -> str:
     if "os.path.dirname(" not in text and "with_name" not in text:
         return text
     for a in list(_DIR_ASSIGNED.finditer(text))[:_MAX_LOOKUPS]:
-        var, value = a.group(1), a.group(2)
-        head, tail = text[:a.end()], text[a.end():]
-        again = re.search(r"(?<![\w.$])" + re.escape(var) + r"\s*=(?!=)", tail)
-        scope, rest = (tail[:again.start()], tail[again.start():]) if again else (tail, "")
-        use = re.compile(r"(?<![\w.$@%'\"/\\-])" + re.escape(var) + r"(?![\w'\"/-])(?!\s*=(?!=))(?!\s*:[^:])")
-        text = head + use.sub(lambda _m: value, scope) + rest
+        text = _spelled_at_uses(text, a)
     for rx, form in _IN_DIR:
         text = rx.sub(lambda m: form % f"{CANON_LOOKUP}('{m.groupdict().get('n') or m.group('n2')}')", text)
     return _PARENED_PATH.sub(r"\1", text)  # `(Path(L).parent / 'git').write_text(…)`

@@ -3595,21 +3595,8 @@ def _segment_pass(w: "_Walker", text: str, recovering: bool = False) -> None:
             seg = _LEADING_KEYWORDS.sub("", seg + " ").strip()
             if not seg or seg == text.strip() or seg in ("fi", "done", "esac", "}", ")"):
                 continue
-        sub = _Walker(w._charge)
-        sub.src_stack = []
-        sub.rw_stack = []
-        sub.env = {}
-        try:
-            sub.layer(seg, "statement of a line that does not parse" if recovering else "statement of an oversized input", 0)
-        except RecursionError:
-            sub.issue("too-deep", "nesting too deep to follow")
-        room = MAX_COMMANDS * 2 - len(w.drafts)
-        w.drafts.extend(sub.drafts[:max(0, room)])
-        w.writes.extend(sub.writes)
-        w.scripts.extend(sub.scripts)
-        w.urls.extend(sub.urls)
-        for i in sub.issues:
-            w.issue(i.kind, i.detail, i.via)
+        room, sub = _walk_apart(w, seg, "statement of a line that does not parse" if recovering
+                                else "statement of an oversized input")
         if room <= len(sub.drafts):
             w.issue("too-many-commands", "the statements of an oversized input were not all judged")
             return
@@ -3643,12 +3630,20 @@ def _lookalike_pass(w: "_Walker", text: str) -> None:
     `r\u200bm` — unless the agent made one — so this can only make the verdict stricter.)"""
     if not w._charge(1 + len(text) // 4096):
         return
+    _, sub = _walk_apart(w, text, "as read without invisible or look-alike characters")
+    w.deletes.extend(x for x in sub.deletes[:64] if x not in w.deletes)
+
+
+def _walk_apart(w: "_Walker", text: str, via: str) -> "tuple[int, _Walker]":
+    """Walk `text` in a fresh walker on `w`'s budget (no variables, sources or redirects carried in)
+    and add what it found to `w`: commands up to the line's bound, writes, scripts, URLs and issues.
+    Returns the room for commands `w` had, and the sub-walker."""
     sub = _Walker(w._charge)
     sub.src_stack = []
     sub.rw_stack = []
     sub.env = {}
     try:
-        sub.layer(text, "as read without invisible or look-alike characters", 0)
+        sub.layer(text, via, 0)
     except RecursionError:
         sub.issue("too-deep", "nesting too deep to follow")
     room = MAX_COMMANDS * 2 - len(w.drafts)
@@ -3656,9 +3651,9 @@ def _lookalike_pass(w: "_Walker", text: str) -> None:
     w.writes.extend(sub.writes)
     w.scripts.extend(sub.scripts)
     w.urls.extend(sub.urls)
-    w.deletes.extend(x for x in sub.deletes[:64] if x not in w.deletes)
     for i in sub.issues:
         w.issue(i.kind, i.detail, i.via)
+    return room, sub
 
 
 def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShell:
