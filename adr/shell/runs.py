@@ -928,11 +928,12 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
     current: list[list[str]] = []
     default_goal = ""
     in_define = False
+    prefix = "\t"  # .RECIPEPREFIX changes what starts a recipe line
     for line in lines:
         if in_define:
             in_define = not line.strip().startswith("endef")
             continue
-        if line.startswith("\t"):
+        if line.startswith(prefix):
             for recipe in current:
                 recipe.append(line[1:])
             continue
@@ -949,6 +950,9 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
                 parse_time.append((f"{name} != (shell assignment)", value))
             if name == ".DEFAULT_GOAL":
                 default_goal = value.strip()
+            elif name == ".RECIPEPREFIX":
+                prefix = value.strip()[:1] or "\t"
+                continue
             if name in given:
                 pass  # a command-line assignment overrides the file
             elif op == "+=":
@@ -968,9 +972,9 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
             current = []
             continue
         # target and prerequisite lists are expanded when make reads them
-        prereqs = _make_expand(rest, variables, "", []).replace("|", " ").split()
+        prereqs = make_expand(rest, variables, "", []).replace("|", " ").split()
         current = []
-        for t in _make_expand(rm.group(1), variables, "", []).split():
+        for t in make_expand(rm.group(1), variables, "", []).split():
             if "%" in t:
                 recipe: list[str] = [inline] if inline.strip() else []
                 patterns.append((t, prereqs, recipe))
@@ -983,9 +987,9 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
                 if inline.strip():
                     recipe.append(inline)
             current.append(recipe)
-    for text in _make_shell_calls(content):
+    for text in make_shell_calls(content):
         parse_time.append(("$(shell …) while make reads the Makefile", text))
-    out: list[tuple[str, str]] = [(label, _make_expand(t, variables, "", [])) for label, t in parse_time]
+    out: list[tuple[str, str]] = [(label, make_expand(t, variables, "", [])) for label, t in parse_time]
     goals = list(targets) or ([default_goal] if default_goal else
                               [next((t for t in order if not t.startswith(".")), "")])
     tripped = False
@@ -1051,7 +1055,7 @@ def _pattern_rule(target: str, patterns: list[tuple[str, list[str], list[str]]])
     return None
 
 
-def _make_shell_calls(content: str) -> list[str]:
+def make_shell_calls(content: str) -> list[str]:
     """The command of every `$(shell CMD)` in the file (balanced parentheses)."""
     out = []
     for m in _MAKE_SHELL.finditer(content):
@@ -1082,10 +1086,10 @@ def _recipe_line(line: str, variables: dict[str, str], target: str, prereqs: lis
     line = line.strip()
     while line[:1] in ("@", "-", "+"):
         line = line[1:].lstrip()
-    return _make_expand(line, variables, target, prereqs)
+    return make_expand(line, variables, target, prereqs)
 
 
-def _make_expand(text: str, variables: dict[str, str], target: str, prereqs: list[str], depth: int = 0) -> str:
+def make_expand(text: str, variables: dict[str, str], target: str, prereqs: list[str], depth: int = 0) -> str:
     """Make's `$(VAR)` / `${VAR}` / automatic variables / `$$` as far as the file says; a variable
     the file does not define stays a shell variable reference (its value comes from the
     environment), and `$(shell X)` becomes the command substitution `$(X)`."""
@@ -1124,15 +1128,15 @@ def _make_expand(text: str, variables: dict[str, str], target: str, prereqs: lis
 def _make_ref(inner: str, variables: dict[str, str], target: str, prereqs: list[str], depth: int) -> str:
     head, _, rest = inner.partition(" ")
     if head == "shell":
-        return "$(" + _make_expand(rest, variables, target, prereqs, depth + 1) + ")"
+        return "$(" + make_expand(rest, variables, target, prereqs, depth + 1) + ")"
     if head in _MAKE_FUNCS and rest:
-        return _make_expand(rest.split(",")[-1], variables, target, prereqs, depth + 1) if head in (
+        return make_expand(rest.split(",")[-1], variables, target, prereqs, depth + 1) if head in (
             "strip", "sort", "firstword", "lastword", "if", "or", "and", "addprefix", "addsuffix") else ""
     name = inner.split(":", 1)[0].strip()  # $(VAR:.c=.o)
     if name in ("MAKE", "MAKE_COMMAND"):
         return "make"
     if name in variables:
-        return _make_expand(variables[name], variables, target, prereqs, depth + 1)
+        return make_expand(variables[name], variables, target, prereqs, depth + 1)
     if name in ("CC",):
         return "cc"
     if name in ("CXX",):
