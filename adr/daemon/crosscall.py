@@ -267,6 +267,8 @@ class _Walk:
             self.containers(parsed, cwd, depth, note)
         self.reads_sent(parsed, text, cwd, depth, note)
         self.curl_configs(parsed, cwd, depth, note)
+        if "compose" in text:
+            self.compose_files(parsed, cwd, depth, note)
         if "git" in text and ("commit" in text or "push" in text):
             self.published(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
@@ -507,6 +509,38 @@ class _Walk:
                         line = " ".join(shlex.quote(a) for a in ["curl", *extra, *c.args])
                         self.judge(line, cwd, depth + 1, _note(note, f"curl reads its options from {path} ({origin})"),
                                    follow=False)
+
+    def compose_files(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
+        """`docker compose up|run|start …`: each service it starts, read from the compose file (on disk
+        or as an agent wrote it), judged as the `docker run` line it stands for — its mounts, its
+        command, `privileged`, the host's PID namespace (adr/shell/compose.py)."""
+        from adr.shell.compose import COMPOSE_FILES, compose_use, service_lines
+        for c in parsed.commands[:64]:
+            use = compose_use(c.program, c.args)
+            if use is None:
+                continue
+            base = R.resolve(use.project_dir, cwd, self.home) if use.project_dir else cwd
+            if not base:
+                continue
+            if use.files:
+                paths = [p for p in (R.resolve(f, cwd, self.home) for f in use.files[:8]) if p]
+            else:  # compose looks in the project directory, then upward
+                paths, d = [], base
+                for _ in range(16):
+                    found = next((p for p in (posixpath.join(d, n) for n in COMPOSE_FILES)
+                                  if self.recall(p) is not None or os.path.isfile(p)), "")
+                    if found or d == "/":
+                        paths = [found] if found else []
+                        break
+                    d = posixpath.dirname(d)
+            for path in paths:
+                run = R.Run(R.SCRIPT, f"{c.program} compose {use.verb}", base, (path,))
+                for text, origin, _ in self.content(path, run, note):
+                    where = use.project_dir and base or posixpath.dirname(path)
+                    for name, line in service_lines(text, where, use):
+                        self.judge(line, cwd, depth + 1,
+                                   _note(note, f"service {name} of {path} ({origin}), started by `{c.program} "
+                                               f"compose {use.verb}`"), follow=False)
 
     def sent_from(self, path: str, shown: str, sender: str, cwd: str, depth: int, note: str, hops: int) -> None:
         """`PRODUCER | SENDER` for a remembered file, and again for each remembered file its producer
