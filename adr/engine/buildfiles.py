@@ -242,6 +242,38 @@ def _gradle(content: str) -> Found:
     return out[:_MAX_FOUND]
 
 
+# sbt's scala.sys.process: `"cmd".!`, `"cmd".!!`, `"a" #| "b"`, `Seq("sh", "-c", "…").!`, `Process("cmd")`,
+# `Process(Seq(…))` — run while sbt loads build.sbt
+_SBT_RUN = re.compile(r"""(?:"((?:[^"\\\n]|\\.)*)"|(?:Seq|List)\(([^()\n]{1,2048})\))\s*(?:\.\s*!!?|!!?(?=\s|$|\))|#[|&>]|\.\s*(?:lazyLines|lineStream|run)\b)"""
+                      r"""|\bProcess\s*\(\s*(?:(?:Seq|List)\(([^()\n]{1,2048})\)|"((?:[^"\\\n]|\\.)*)")""")
+_SBT_PIPED = re.compile(r'#(?:\|\|?|&&|>>?|<)\s*"((?:[^"\\\n]|\\.)*)"')  # the right side of `#|`, `#&&` …
+# meson's run_command(…) (at `meson setup`), and the command: lists of custom_target/run_target (at build)
+_MESON_RUN = re.compile(r"\brun_command\s*\(([^()]{1,4096})\)|\bcommand\s*:\s*\[([^\[\]]{1,4096})\]")
+
+
+def _sbt(content: str) -> Found:
+    out: Found = []
+    for m in _SBT_RUN.finditer(content):
+        single = m.group(1) if m.group(1) is not None else m.group(4)
+        if single is not None:
+            out.append(("sys.process", single))
+        else:
+            words = _strings(m.group(2) or m.group(3) or "")
+            if words:
+                out.append(("sys.process", " ".join(shlex.quote(w) for w in words)))
+    out += [("sys.process", m.group(1)) for m in _SBT_PIPED.finditer(content)]
+    return out[:_MAX_FOUND]
+
+
+def _meson(content: str) -> Found:
+    out: Found = []
+    for m in _MESON_RUN.finditer(content):
+        words = [w for w in _strings(m.group(1) or m.group(2)) if w not in ("check", "capture")]
+        if words:
+            out.append(("run_command" if m.group(1) else "command", " ".join(shlex.quote(w) for w in words)))
+    return out[:_MAX_FOUND]
+
+
 def _cmake(content: str) -> Found:
     out: Found = []
     for m in _CMAKE_CMD.finditer(content):
@@ -644,6 +676,10 @@ def _kind(path: str) -> str:
         return "gradle"
     if base in _CMAKE or base.endswith(".cmake"):
         return "cmake"
+    if base.endswith(".sbt"):
+        return "sbt"
+    if base == "meson.build":
+        return "meson"
     if base in ("dockerfile", "containerfile") or base.startswith(("dockerfile.", "containerfile.")) or \
             base.endswith((".dockerfile", ".containerfile")):
         return "docker"
@@ -704,8 +740,8 @@ def _kind(path: str) -> str:
 _READERS: dict[str, Callable[[str], Found]] = {
     "make": _make, "just": _just, "package": _package_json, "rake": _rake, "gradle": _gradle, "cmake": _cmake,
     "docker": _docker, "procfile": _procfile, "deno": _deno, "pyproject": _pyproject, "nox": _nox,
-    "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins, "composer": _composer,
-    "pixi": lambda text: _pixi(_toml(text)),
+    "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins, "composer": _composer, "sbt": _sbt,
+    "meson": _meson, "pixi": lambda text: _pixi(_toml(text)),
     **{k: _yaml_reader(k) for k in _YAML_KEYS},
     "vercel": lambda text: _walk("vercel", [_json(text)]), "devbox": lambda text: _walk("devbox", [_json(text)]),
     "netlify": lambda text: _walk("netlify", [_toml(text)]),
@@ -713,6 +749,7 @@ _READERS: dict[str, Callable[[str], Found]] = {
 # how an edit's fragment of each kind is read
 _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "strings", "pyproject": "strings", "cargo-make": "strings", "mise": "strings",
              "nox": "strings", "jenkins": "strings", "rake": "strings", "gradle": "strings", "cmake": "lines",
+             "sbt": "strings", "meson": "strings",
              **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings"}
 
 
