@@ -41,6 +41,10 @@ EDITORS = frozenset({"ed", "red", "ex", "vim", "vi", "nvim", "view", "vimdiff", 
 _SED = frozenset({"sed", "gsed"})
 _AWK = frozenset({"awk", "gawk", "mawk", "nawk"})
 _SINKS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
+# every program tool_effects knows (the parser asks only for these)
+TOOL_PROGRAMS = DELETERS | EDITORS | _SED | _AWK | frozenset({
+    "perl", "ruby", "truncate", "mv", "gmv", "tar", "gtar", "bsdtar", "rsync", "sponge", "yq", "tomlq", "xq", "jaq",
+    "gojq", "jq", "dasel", "json", "zip", "7z", "7za", "7zr", "plutil", "defaults", "PlistBuddy"})
 
 
 def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | None = None) -> list[Effect]:
@@ -81,6 +85,8 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
         return [Effect("edit", args[i + 1]) for i, a in enumerate(args[:-1]) if a in ("-f", "--file")][:MAX_EFFECTS]
     if prog == "json" and "-I" in args:  # trentm's json -I -f F: edit in place
         return [Effect("edit", args[i + 1]) for i, a in enumerate(args[:-1]) if a == "-f"][:MAX_EFFECTS]
+    if prog in ("plutil", "defaults", "PlistBuddy"):
+        return _plist_effects(prog, args)
     if prog == "truncate":
         size = ""
         for i, a in enumerate(args):
@@ -121,6 +127,34 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
             out.append(Effect("delete", pos[-1], recursive=True))
         return out
     return []
+
+
+_PLUTIL_EDITS = frozenset({"-insert", "-replace", "-remove", "-convert", "-create", "-append"})
+_PLIST_BUDDY_EDITS = re.compile(r"(?i)^\s*(?:set|add|delete|merge|import|clear|copy)\b")
+
+
+def _plist_effects(prog: str, args: list[str]) -> list[Effect]:
+    """macOS property-list editors change the file they name in place: `plutil -replace KEY … FILE`
+    (`-o OUT` writes OUT instead), `defaults write|delete|import PATH …` where the domain is a path
+    (`~/Library/LaunchAgents/com.x` is com.x.plist), `PlistBuddy -c 'Set …' FILE` — a LaunchAgent's
+    program or a login hook rewritten without a write the rules would see otherwise."""
+    if prog == "plutil":
+        if not _PLUTIL_EDITS & set(args):
+            return []
+        for i, a in enumerate(args[:-1]):
+            if a == "-o" and args[i + 1] != "-":
+                return [Effect("write", args[i + 1])]
+        files = [a for a in args[-1:] if not a.startswith("-")]
+        return [Effect("edit", f) for f in files]
+    if prog == "defaults":
+        pos = [a for a in args if not a.startswith("-")]  # (-currentHost, -host H: H is not a path)
+        if len(pos) >= 2 and pos[0] in ("write", "delete", "import", "rename") and "/" in pos[1]:
+            domain = pos[1] if pos[1].endswith(".plist") else pos[1] + ".plist"
+            return [Effect("edit", domain)]
+        return []
+    edits = any(_PLIST_BUDDY_EDITS.match(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "-c")
+    named = len(args) >= 2 and args[-2] != "-c" and not args[-1].startswith("-")  # the file comes last
+    return [Effect("edit", args[-1])] if edits and named else []
 
 
 _ZIP_VALUED = frozenset({"-b", "-n", "-t", "-tt", "-P", "--password", "-O", "--output-file", "-Z", "--compression-method",

@@ -2438,11 +2438,7 @@ def _tr(data: str, a: str, b: str) -> str | None:
 
 
 # programs with file effects beyond redirects, tee, cp and dd (adr.shell.effects)
-_EFFECT_TOOLS = effects.DELETERS | effects.EDITORS | frozenset({"sed", "gsed", "awk", "gawk", "mawk", "nawk", "perl",
-                                                               "ruby", "truncate", "mv", "gmv", "tar", "gtar",
-                                                               "bsdtar", "rsync", "sponge", "yq", "tomlq", "xq",
-                                                               "jaq", "gojq", "jq", "dasel", "json", "zip", "7z", "7za",
-                                                               "7zr"})
+_EFFECT_TOOLS = effects.TOOL_PROGRAMS
 
 # programs whose output or output file is content from the network (for download-then-run)
 # programs that pass on some of their input lines, unchanged
