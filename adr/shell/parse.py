@@ -21,7 +21,7 @@ from urllib.parse import unquote
 import tree_sitter as ts
 import tree_sitter_bash as tsb
 
-from adr.shell import effects, escapes, fleet, interpreters
+from adr.shell import effects, escapes, fleet, interpreters, launchers
 from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
@@ -1638,6 +1638,12 @@ class _Walker:
                 for m in _URL_RE.finditer(a):
                     if len(self.urls) < 64:
                         self.urls.append(m.group(0))
+        if prog in launchers.LAUNCHERS:
+            for f, lang in launchers.launched(prog, args):
+                content = self.written_content(f)
+                if content is not None:  # `echo … > x.command; open x.command`: the desktop runs it
+                    text = launchers.desktop_exec(content) if lang == "desktop" else content
+                    self.nested_shell(text, via, depth, f"{prog} {f}", inherit=d)
         if prog in SHELLS:
             script = _shell_c_arg(args)
             if script is not None:

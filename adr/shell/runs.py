@@ -22,6 +22,7 @@ import tree_sitter as ts
 import tree_sitter_bash as tsb
 
 from adr.shell import interpreters
+from adr.shell.launchers import LAUNCHERS, desktop_exec, launched
 from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
@@ -288,7 +289,7 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _sql_runs(c, here, home)
     if prog in ("aws", "awslocal") and "cloudformation" in args[:6]:
         return _cloudformation_runs(c, here, home)
-    if prog in _LAUNCHERS:
+    if prog in LAUNCHERS:
         return _launcher_runs(c, here, home)
     lang = _interpreter_language(prog)
     if lang:
@@ -296,54 +297,11 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     return []
 
 
-# programs that hand a file to the desktop, which runs it: macOS `open` of a `.command`/`.tool` file or
-# with a terminal app; a freedesktop entry's Exec= line through gio/dex/kioclient/exo-open/xdg-open/gtk-launch
-_LAUNCHERS = frozenset({"open", "gio", "dex", "kioclient", "kioclient5", "kioclient6", "exo-open", "xdg-open",
-                        "gtk-launch", "gtk4-launch"})
-_TERMINAL_APPS = frozenset({"terminal", "iterm", "iterm2", "warp", "kitty", "alacritty", "wezterm", "ghostty",
-                            "hyper", "tabby"})
-_OPEN_VALUED = frozenset({"-a", "-b", "--env", "--stdin", "--stdout", "--stderr", "-u", "--url", "-s", "--arch"})
-
-
 def _launcher_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
-    """`open -a Terminal x.sh`, `open x.command`, `gio launch x.desktop`, `dex x.desktop`, `gtk-launch
-    NAME`: the file the desktop runs, outside any hook — read like `bash x.sh` (an entry: its Exec=)."""
-    prog, args = c.program, list(c.args)
-    if prog == "open":
-        app = ""
-        files: list[str] = []
-        i = 0
-        while i < len(args):
-            a = args[i]
-            if a == "--args":
-                break  # the rest goes to the app
-            if a in _OPEN_VALUED:
-                if a == "-a" and i + 1 < len(args):
-                    app = posixpath.basename(args[i + 1].rstrip("/")).lower().removesuffix(".app").replace(" ", "")
-                i += 2
-                continue
-            if not a.startswith("-"):
-                files.append(a)
-            i += 1
-        runs_it = app in _TERMINAL_APPS
-        paths = [p for f in files[:8] if (runs_it or f.lower().endswith((".command", ".tool")))
-                 and (p := resolve(f, here, home))]
-        return [Run(SCRIPT, _how(c), here, (p,), mode="shell") for p in paths]
-    if prog in ("gtk-launch", "gtk4-launch"):
-        pos = [a for a in args if not a.startswith("-")]
-        if not pos or not home or "/" in pos[0]:
-            return []
-        name = pos[0] if pos[0].endswith(".desktop") else pos[0] + ".desktop"
-        path = posixpath.join(home, ".local/share/applications", name)  # where a user (or an agent) adds one
-        return [Run(SCRIPT, _how(c), here, (path,), language="desktop", mode="shell")]
-    if prog == "gio" and args[:1] != ["launch"] or prog.startswith("kioclient") and args[:1] != ["exec"]:
-        return []
-    rest = args[1:] if prog == "gio" or prog.startswith("kioclient") else args
-    if prog == "dex" and any(a in ("-d", "--test", "-c", "--create") for a in rest):
-        return []  # a dry run / creating an entry runs nothing
-    entries = [a for a in rest if a.endswith(".desktop") and not a.startswith("-")][:1 if prog != "dex" else 8]
-    return [Run(SCRIPT, _how(c), here, (p,), language="desktop", mode="shell")
-            for e in entries if (p := resolve(e, here, home))]
+    """`open -a Terminal x.sh`, `gio launch x.desktop`, `gtk-launch NAME` …: the file the desktop runs,
+    outside any hook — read like `bash x.sh` (an entry: its Exec= lines; adr/shell/launchers.py)."""
+    return [Run(SCRIPT, _how(c), here, (p,), language=lang, mode="shell")
+            for f, lang in launched(c.program, c.args, home) if (p := resolve(f, here, home))]
 
 
 def _cargo_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
@@ -1652,20 +1610,6 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
             return "shell"
         return _interpreter_language(prog) or ("node" if prog in ("bun", "deno") else "other")
     return _EXT_LANG.get(posixpath.splitext(path)[1].lower()) or named_language(posixpath.basename(path)) or "shell"
-
-
-_FIELD_CODE = re.compile(r"%[fFuUdDnNickvm]")
-
-
-def desktop_exec(text: str) -> str:
-    """The commands a freedesktop entry runs: its Exec= lines (every group: actions have their own),
-    field codes (%f, %U …) dropped and `%%` a literal `%` — as shell text, one command a line."""
-    out = []
-    for line in text.splitlines()[:4096]:
-        key, eq, value = line.partition("=")
-        if eq and key.strip() == "Exec" and value.strip():
-            out.append(_FIELD_CODE.sub("", value.strip()).replace("%%", "%"))
-    return "\n".join(out[:32])
 
 
 _SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
