@@ -56,3 +56,48 @@ def test_a_value_set_in_one_call_and_used_in_the_next(judge, tmp_path, first, se
     call(judge, first, tmp_path, session=s)
     v = call(judge, second, tmp_path, session=s)
     assert v.decision is not Decision.ALLOW and rule in v.rule_ids, (first, second, v.rule_ids)
+
+
+# a credential folder's listing written to a file in one call, read as names by the next: judged as the
+# one line the calls amount to (`cd ~/.ssh && ls | xargs cat`), the earlier call's part not again
+@pytest.mark.parametrize("first,second", [
+    ("cd ~/.ssh && ls > /tmp/l", "cd ~/.ssh && xargs cat < /tmp/l"),
+    ("cd ~/.ssh && ls > /tmp/l", "xargs cat < /tmp/l"),
+    ("ls ~/.ssh > /tmp/l", "cd ~/.ssh && xargs cat < /tmp/l"),
+    ("ls -d ~/.ssh/* > /tmp/l", "xargs -a /tmp/l cat"),
+    ("ls -d ~/.ssh/* > /tmp/l", 'while read f; do cat "$f"; done < /tmp/l'),
+    ("cd ~/.ssh; ls > /tmp/l", "cat $(cat /tmp/l)"),
+    ("cd ~/.ssh; ls > /tmp/l", "cat `cat /tmp/l`"),
+    ("cd ~/.aws && ls > /tmp/l", "cat /tmp/l | xargs cat"),
+    ("ls -d ~/.aws/* > /tmp/l", 'cat /tmp/l | while read -r f; do cat "$f"; done'),
+    ("find ~/.ssh -type f > /tmp/l", "xargs cat < /tmp/l"),
+    ("cd ~/.ssh && ls | grep -v pub > /tmp/l", "xargs cat < /tmp/l"),
+    ("echo ~/.ssh/id_rsa > /tmp/l", "xargs cat < /tmp/l"),
+])
+def test_a_listing_written_in_one_call_and_read_in_the_next(judge, tmp_path, first, second):
+    s = f"list-{first}-{second}"
+    call(judge, first, tmp_path, session=s)
+    v = call(judge, second, tmp_path, session=s)
+    assert v.decision is not Decision.ALLOW and "credentials.secret-file-read" in v.rule_ids, (first, second, v.rule_ids)
+
+
+def test_a_listing_copied_before_it_is_read_is_followed(judge, tmp_path):
+    s = "list-copied"
+    call(judge, "ls -d ~/.ssh/* > /tmp/l9", tmp_path, session=s)
+    call(judge, "cp /tmp/l9 /tmp/l10", tmp_path, session=s)
+    v = call(judge, "xargs cat < /tmp/l10", tmp_path, session=s)
+    assert "credentials.secret-file-read" in v.rule_ids, v.rule_ids
+
+
+@pytest.mark.parametrize("first,second", [
+    ("find ~/.ssh -type f > /tmp/l", "wc -l < /tmp/l"),  # the listing itself read: asked when it was made
+    ("find ~/.ssh -type f > /tmp/l", "cat /tmp/l"),
+    ("ls ~/.ssh > /tmp/l", "xargs cat < /tmp/l"),  # bare names read in the project: not the keys
+    ("git ls-files > /tmp/files", "xargs wc -l < /tmp/files"),
+    ("find . -name '*.py' > /tmp/py", "xargs grep -n TODO < /tmp/py"),
+])
+def test_a_listing_read_for_what_it_says_stays_quiet(judge, tmp_path, first, second):
+    s = f"list-quiet-{first}-{second}"
+    call(judge, first, tmp_path, session=s)
+    assert call(judge, second, tmp_path, session=s).decision is Decision.ALLOW, (first, second)
+

@@ -140,7 +140,20 @@ FED = [
     'cd ~/.ssh && xargs -I{} cat {} <<< "$(ls)"',
     "cd ~/.ssh && xargs -0 cat < <(find . -type f -print0)",
     'cd ~/.ssh && xargs cat 0<<< "$(ls)"',
+    # ls -d's paths looped over, from a file the line wrote or a process substitution
+    'ls -d ~/.ssh/* > /tmp/l; while read f; do cat "$f"; done < /tmp/l',
+    'while read -r f; do base64 "$f"; done < <(ls -d ~/.ssh/*)',
 ]
+
+
+@pytest.mark.parametrize("cmd", [
+    "find ~/.ssh -type f | xargs cat", "find ~/.ssh -type f | grep -v pub | xargs -n1 cat",
+    "xargs cat < <(find ~/.ssh -type f)", "find ~/.ssh -type f > /tmp/l; xargs -a /tmp/l cat",
+    'find ~/.ssh -type f > /tmp/l; while read -r f; do cat "$f"; done < /tmp/l',
+])
+def test_a_find_listing_handed_to_a_reader_reads_as_find_exec(cmd):
+    assert any(c.argv[:2] == ("find", "~/.ssh") and "-exec" in c.argv and "cat" in c.argv
+               for c in parse(cmd).commands), cmd
 
 
 @pytest.mark.parametrize("cmd", FED)
@@ -173,6 +186,9 @@ def test_a_fed_listing_sent_away_is_denied(judge_command, cmd):
     "cd ~/.ssh && files=$(ls); wc -l $files",
     "ls > /tmp/l; xargs cat < /tmp/l",
     "cd ~/.ssh && ls > /tmp/l; xargs chmod 600 < /tmp/l",
+    "find . -name '*.py' | xargs wc -l",
+    "find / -iname '*.txt' | xargs --replace=@ cp @ /tmp/txt",
+    'ls > /tmp/l; while read f; do echo "$f"; done < /tmp/l',
 ])
 def test_fed_listings_elsewhere_stay_quiet(judge_command, cmd):
     assert judge_command(cmd).decision is Decision.ALLOW, cmd

@@ -266,6 +266,8 @@ class _Walk:
             self.sends(parsed, cwd, depth, note)
             self.containers(parsed, cwd, depth, note)
         self.reads_sent(parsed, text, cwd, depth, note)
+        if self.memory is not None and depth == 0:
+            self.listed_names(parsed, text, cwd, depth, note)
         self.curl_configs(parsed, cwd, depth, note)
         if "compose" in text:
             self.compose_files(parsed, cwd, depth, note)
@@ -286,10 +288,12 @@ class _Walk:
             if run.kind != R.FUNCTION:
                 getattr(self, "run_" + run.kind)(run, text, depth + 1, note)
 
-    def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True, agent: bool = True) -> None:
+    def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True, agent: bool = True,
+              judged_before: "frozenset[tuple[str, tuple[str, ...]]]" = frozenset()) -> None:
         """Evaluate `command` (text that runs) and follow what it runs in turn. `agent`: an agent wrote
         it (remembered), so only ORDINARY_IN_SCRIPTS is relaxed; the user's and the project's own
-        files (not written through adr) also relax ORDINARY_IN_USER_FILES."""
+        files (not written through adr) also relax ORDINARY_IN_USER_FILES. `judged_before`: findings
+        (rule, subjects) an earlier call's part of `command` already had: not reported again."""
         if not command.strip():
             return
         key = ("judge", command, cwd)
@@ -304,6 +308,8 @@ class _Walk:
         self.judged += 1
         ordinary = ORDINARY_IN_SCRIPTS if agent else ORDINARY_IN_USER_FILES
         for f in self.cc.evaluate(command, self.action, cwd, self.budget):
+            if judged_before and _finding_key(f) in judged_before:
+                continue
             if f.rule_id in ordinary and f.action is not RuleAction.LOG:
                 f = replace(f, action=RuleAction.LOG)
                 self.add(_annotate(f, _note(note, "a run-time value is ordinary in a script: recorded only")))
@@ -367,6 +373,45 @@ class _Walk:
                          lambda m: swaps[m.group(0)], text[:MAX_SOURCE])
         if swapped != text:
             self.judge(swapped, cwd, depth + 1, said, follow=False)
+
+    def listed_names(self, parsed: Any, text: str, cwd: str, depth: int, note: str) -> None:
+        """A file an earlier call printed names into (`cd ~/.ssh && ls > /tmp/l`, `find ~/.aws -type f >
+        /tmp/l`, `echo ~/.ssh/id_rsa > /tmp/l`, a Write of paths) that this line reads names from
+        (`xargs cat < /tmp/l`, `xargs -a /tmp/l cat`, `while read f; do cat "$f"; done < /tmp/l`,
+        `cat $(cat /tmp/l)`, `cat /tmp/l | xargs cat`, `tar -T /tmp/l`): judged as the one line the calls
+        amount to, the file read as `<(cd DIR && PRODUCER)` in the directory the earlier call ran in —
+        less what the earlier call's own part finds alone (it was judged then)."""
+        here = cwd
+        swaps: dict[str, tuple[str, str, str]] = {}
+        commands = [c for c in parsed.commands[:64] if c.argv]
+        for i, c in enumerate(commands):
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, self.home)
+                continue
+            nxt = commands[i + 1] if i + 1 < len(commands) else None
+            if not _reads_names(c, nxt):
+                continue
+            for f in inputs_of(c):
+                if f in swaps or "$" in f or "`" in f or f.startswith("-") or len(swaps) >= 4:
+                    continue
+                for d in dict.fromkeys((here, cwd)):
+                    path = R.resolve(f, d, self.home)
+                    if not path or path.startswith(("/dev/", "/proc/")):
+                        continue
+                    made = _names_made(self.recall(path), cwd, self.session)
+                    if made is not None:
+                        swaps[f] = made
+                        break
+        if not swaps:
+            return
+        before: set[tuple[str, tuple[str, ...]]] = set()
+        for _, alone, _ in swaps.values():
+            before.update(_finding_key(f) for f in self.cc.evaluate(alone, self.action, cwd, self.budget))
+        said = _note(note, "reads names from " + ", ".join(f"{f} ({how})" for f, (_, _, how) in swaps.items()))
+        swapped = re.sub("|".join(rf"(?<![\w./~-]){re.escape(f)}(?![\w./-])" for f in sorted(swaps, key=len, reverse=True)),
+                         lambda m: swaps[m.group(0)][0], text[:MAX_SOURCE])
+        if swapped != text:
+            self.judge(swapped, cwd, depth + 1, said, follow=False, judged_before=frozenset(before))
 
     def published(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
         """`git commit` / `git push` of a secret an earlier call staged — the human allowed the `git add`,
@@ -985,6 +1030,48 @@ def _made_from(w: Any) -> "str | None":
     if m:
         return m.group(1)
     return f"<({w.producer[:4096]})"
+
+
+# programs that take a list of names from a file they are given (`tar -T F`, `rsync --files-from=F`,
+# `zip -@ < F`, `cpio -o < F`) or read lines into variables
+_LIST_TAKERS = frozenset({"tar", "gtar", "bsdtar", "rsync", "zip", "cpio", "7z", "7za", "read", "mapfile", "readarray"})
+_LIST_TEXT = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]{1,4096}")
+
+
+def _reads_names(c: Any, nxt: Any) -> bool:
+    """Does this command read a file's lines as names (what another program then opens)? xargs or
+    parallel reading it, a `$(cat F)` word, a loop body handed its lines, a list-taking program, or
+    `cat F | xargs …` / `cat F | while read …`."""
+    if "xargs" in c.wrappers or "parallel" in c.wrappers or c.program in _LIST_TAKERS:
+        return True
+    if c.via.startswith(("$(", "`")):
+        return True
+    if any(r.op == "<" for r in c.redirects) and any("$" in a for a in c.args):
+        return True  # `while read f; do cat "$f"; done < F` (the loop's redirect reaches its body)
+    return nxt is not None and nxt.piped and (
+        "xargs" in nxt.wrappers or "parallel" in nxt.wrappers or nxt.program in ("read", "mapfile", "readarray"))
+
+
+def _names_made(w: Any, cwd: str, session: str) -> "tuple[str, str, str] | None":
+    """(the remembered file as a process substitution, its producer alone, how it was made): what an
+    earlier call printed into it, from the directory it ran in, or the short text an agent wrote."""
+    if w is None:
+        return None
+    if w.producer and len(w.producer) <= 4096:
+        where = w.producer_cwd or cwd
+        alone = w.producer if where == cwd else f"cd {_arg_word(where)} && {w.producer}"
+        return f"<({alone})", alone, f"{w.origin(session)} by `{w.producer[:120]}`"
+    text = w.content
+    if not w.producer and text and len(text) <= 4096 and _LIST_TEXT.fullmatch(text):
+        lines = [ln for ln in text.splitlines() if ln.strip()][:64]
+        if lines:
+            alone = "printf '%s\\n' " + " ".join(_arg_word(ln) for ln in lines)
+            return f"<({alone})", alone, w.origin(session)
+    return None
+
+
+def _finding_key(f: Finding) -> tuple[str, tuple[str, ...]]:
+    return f.rule_id, tuple(e.subject for e in f.evidence)
 
 
 def _link_target(path: str) -> "str | None":

@@ -656,6 +656,15 @@ class _Walker:
         argv = ["find", *found, "-exec", "rm", *(["-r"] if rec else []), "{}", "+"]
         self.finish(argv, " ".join(argv), via, depth + 1, False, upstream=("xargs",))
 
+    def listed_read(self, lister: "list[str]", reader: _Draft, via: str, depth: int) -> None:
+        """What a lister prints (as the find command listing the same files) is opened by `reader`
+        through xargs: judged as `find … -exec READER {} +` (`find ~/.ssh -type f | xargs cat`)."""
+        if reader.argv[0].rsplit("/", 1)[-1] in _LISTED_WRITERS:
+            return  # (a copy or an archive names a destination too: where the names go is not known)
+        tail = ["{}", "+"] if "{}" not in reader.argv else [";"]
+        argv = ["find", *_find_printing_removed(lister[1:]), "-exec", *reader.argv, *tail]
+        self.finish(argv, " ".join(argv), via, depth + 1, False, upstream=("xargs",))
+
     def loop_deletes(self, lister: "list[str] | None", names: "str | list[str]", drafts: "list[_Draft]", via: str,
                      depth: int) -> None:
         """`find … | while read f; do rm "$f"; done`, `for f in $(git ls-files); do rm "$f"; done`: a
@@ -774,6 +783,10 @@ class _Walker:
                 # opens; `cd ~/.ssh && ls | xargs cat`: a folder's entries, bare names the reader opens
                 # in the working directory (`./*`, with -a/-A `./.*` too) — as `cat ./*` it is judged
                 self.xargs_on(nxt, _ls_read_operands(ls), _join_via(via, "ls | xargs"))
+            elif lister is not None and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
+                    and nxt.argv[0].rsplit("/", 1)[-1] in _XARGS_READERS:
+                # `find ~/.ssh -type f | xargs cat`: what is listed is read, as by `find … -exec cat {} +`
+                self.listed_read(lister, nxt, _join_via(via, prev[0].argv[0] + " | xargs"), depth)
             elif prev[0].output is None and prev[0].argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and _from_lookup(prev):
                 # `which git | xargs cp evil`: the operands are a PATH lookup's answer
@@ -860,7 +873,34 @@ class _Walker:
             # `while read f; do rm "$f"; done < <(git ls-files)`: the loop deletes what the lister prints
             self.loop_deletes(_as_find(fed[0].argv), _read_names(self.text(loop.child_by_field_name("condition") or loop)),
                               drafts, via, depth)
+        if loop is not None and target is not None:
+            src = next((r.target for r in reversed(target.redirects) if r.op == "<"), "")
+            feeders = fed or (self.printed_to.get(_plain_path(src), []) if src else [])
+            drafts = drafts + self.listing_loop(loop, feeders[-8:], drafts, via, depth, sd)
         return drafts
+
+    def listing_loop(self, loop: ts.Node, feeders: "list[_Draft]", drafts: "list[_Draft]", via: str, depth: int,
+                     sd: int) -> "list[_Draft]":
+        """`while read f; do cat "$f"; done < <(ls -d ~/.ssh/*)` (or `< F` a lister printed into earlier on
+        the line): the body once more per path ls prints, and a reader given `$f` over a find listing
+        is judged as `find … -exec cat {} +` — as the same loop at the end of a pipe."""
+        if not feeders:
+            return []
+        stages = [[f] for f in feeders] + [[_Draft(argv=["read"], raw="", via=via, depth=depth)]]
+        ls = _ls_through_filters(stages, len(feeders))
+        if ls is not None:
+            return self.read_loop(loop, _printed_paths(ls), via, depth, sd)
+        lister = _lister_through_filters(stages, len(feeders))
+        names = [n for n in _read_names(self.text(loop.child_by_field_name("condition") or loop)) if n]
+        if lister is None or not names:
+            return []
+        ref = re.compile(r"\$(?:\{)?(?:" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z0-9_])")
+        for d in drafts:
+            if d.argv and d.argv[0] in _XARGS_READERS and any(ref.search(a) for a in d.argv[1:]):
+                self.listed_read(lister, _Draft(argv=[a for a in d.argv if not ref.search(a)], raw=d.raw, via=d.via,
+                                                depth=d.depth), _join_via(via, f"{lister[0]} loop"), depth)
+                break
+        return []
 
     def heredoc_substitutions(self, body: ts.Node, redirect: ts.Node, target: _Draft, via: str, depth: int,
                               sd: int) -> None:
@@ -929,6 +969,8 @@ class _Walker:
         ls = _ls_through_filters(stages + [[target]], len(stages))
         if ls is not None:
             self.xargs_on(target, _ls_read_operands(ls), _join_via(via, "ls | xargs"))
+        elif (lister := _lister_through_filters(stages + [[target]], len(stages))) is not None:
+            self.listed_read(lister, target, _join_via(via, f"{lister[0]} | xargs"), target.depth)
 
     def herestring(self, r: ts.Node, via: str, depth: int, sd: int) -> tuple[str, bool]:
         parts, dyn_all = [], False
@@ -3917,6 +3959,10 @@ def _disabled_operands(argv: "Sequence[str]") -> list[str]:
 # programs that print the files named as their operands (under xargs: the words on stdin)
 _XARGS_READERS = FILE_READERS | frozenset({"base64", "xxd", "od", "hexdump", "strings", "nl", "bat", "batcat", "zcat",
                                            "gzip", "bzip2", "xz", "zstd", "tar", "zip", "cp", "gpg", "openssl"})
+
+
+# readers xargs may hand a listing that also write a destination of their own (not judged as find -exec)
+_LISTED_WRITERS = frozenset({"cp", "tar", "zip", "gzip", "bzip2", "xz", "zstd"})
 
 
 # programs that send what they read on stdin over the network (a `< F` redirect is F sent)
