@@ -38,6 +38,15 @@ SYSTEM_WRITES = [
     "node -e \"const { join }\n = require('path');\nrequire('fs').writeFileSync(join('/etc', 'passwd'), 'x')\"",
     """python3 -c "from os.path import (join as j, dirname); open(j('/etc','passwd'),'w').write('x')" """,
     """python3 -c "import posixpath as pp; open(pp.join('/etc','passwd'),'w').write('x')" """,
+    # nested and renamed destructuring: a member of a member, a module object under a name of its own
+    """node -e "const {promises: {writeFile: w}} = require('fs'); w('/etc/passwd', 'x')" """,
+    """node -e "const { promises : { writeFile : w, readFile } } = require('node:fs'); w('/etc/passwd', 'x')" """,
+    """node -e "const {promises: fsp} = require('fs'); fsp.writeFile('/etc/passwd', 'x')" """,
+    """node --input-type=module -e "import {promises as p} from 'fs'; p.writeFile('/etc/passwd', 'x')" """,
+    """node -e "const {posix: {join: j}} = require('path'); require('fs').writeFileSync(j('/etc', 'passwd'), 'x')" """,
+    """node -e "const fs = require('fs'); const {promises: {writeFile: w}} = fs; w('/etc/passwd', 'x')" """,
+    """node -e "const {promises: p} = require('fs'); const {writeFile: w} = p; w('/etc/passwd', 'x')" """,
+    """node -e "const {writeFile: w} = require('fs').promises; w('/etc/passwd', 'x')" """,
 ]
 
 
@@ -113,6 +122,9 @@ def test_names_are_qualified_with_their_module():
     assert qualify_names("node", "const {execSync: x}=require('child_process'); x('ls')").endswith(
         "child_process.execSync('ls')")
     assert qualify_names("python", "print(', '.join(['a']))") == "print(', '.join(['a']))"
+    assert qualify_names("node", "const {promises: {writeFile: w}} = require('fs'); w(p)").endswith("fs.writeFile(p)")
+    assert qualify_names("node", "const {promises: q} = require('fs'); q.rm(p)").endswith("fs.rm(p)")
+    assert qualify_names("node", "const {a: {b}} = other; b(p)").endswith("b(p)")  # not a module: left alone
 
 
 @pytest.mark.parametrize("cmd", [

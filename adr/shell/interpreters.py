@@ -578,10 +578,13 @@ _PY_FROM = re.compile(r"(?:^|(?<=[;\n]))[ \t]*from[ \t]+(" + _PY_MODULES + r")[ 
                       re.M)
 _PY_IMPORT_AS = re.compile(r"(?:^|(?<=[;\n]))[ \t]*import[ \t]+(" + _PY_MODULES + r")[ \t]+as[ \t]+(\w+)", re.M)
 _JS_MODULE = r"""['"](?:node:)?(path|fs|fs/promises|child_process|os)['"]"""
-_JS_DESTRUCTURE = re.compile(r"""\b(?:const|let|var)\s*\{([^{}]{1,400})\}\s*=\s*(?:require\s*\(\s*|await\s+import\s*\(\s*)"""
-                             + _JS_MODULE + r"""\s*\)|\bimport\s*\{([^{}]{1,400})\}\s*from\s*""" + _JS_MODULE)
-# `const {join: j} = path` (a name the code gave the module, or the module's own name)
-_JS_DESTRUCTURE_NAME = re.compile(r"""\b(?:const|let|var)\s*\{([^{}]{1,400})\}\s*=\s*([A-Za-z_$][\w$]*)\s*(?=[;\n]|$)""")
+_JS_IMPORT = re.compile(r"""\bimport\s*\{([^{}]{1,400})\}\s*from\s*""" + _JS_MODULE)
+# a destructuring declaration's start (its pattern is read by brace matching: `{promises: {writeFile: w}}`)
+_JS_PATTERN = re.compile(r"\b(?:const|let|var)\s*\{")
+# … and what it destructures: a module (`require('fs')`, `await import('fs')`, `require('fs').promises`) or a
+# name the code gave one (`fs`, `p` after `const {promises: p} = require('fs')`, `fs.promises`)
+_JS_PATTERN_RHS = re.compile(r"""\s*=\s*(?:(?:require|await\s+import)\s*\(\s*""" + _JS_MODULE
+                             + r"""\s*\)|([A-Za-z_$][\w$]*))((?:\s*\.\s*\w+){0,4})\s*(?=[;\n,)]|$)""")
 # `const j = require('path').join`
 _JS_MEMBER = re.compile(r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\s*\(\s*""" + _JS_MODULE
                         + r"""\s*\)\s*\.\s*(\w+)\s*(?=[;\n]|$)""")
@@ -589,6 +592,83 @@ _JS_MODULE_NAME = re.compile(r"""\b(?:const|let|var)\s+(\w+)\s*=\s*require\s*\(\
                              r"""|\bimport\s+(?:\*\s*as\s+)?(\w+)\s+from\s*""" + _JS_MODULE)
 _FUNC_ALIAS = re.compile(r"""(?:^|(?<=[;\n{]))\s*(?:(?:const|let|var)\s+)?(\w+)\s*=\s*((?:os\.path|os|posixpath|subprocess|"""
                          r"""shutil|path|fs|child_process)\.\w+)\s*(?=;|\n|$)""")
+
+
+def _js_module(mod: str) -> str:
+    return "fs" if mod == "fs/promises" else mod
+
+
+def _js_destructured(code: str, modules: "dict[str, str]") -> "list[tuple[int, str, str, bool]]":
+    """The names destructuring declarations bind to a module's members, nested and renamed too:
+    `const {promises: {writeFile: w}} = require('fs')` → w is fs.promises.writeFile, `const {promises:
+    fsp} = require('fs')` → fsp is fs.promises (and a later `const {writeFile} = fsp` reads through it)."""
+    out: list[tuple[int, str, str, bool]] = []
+    for m in list(_JS_PATTERN.finditer(code))[:16]:
+        close = _closing_brace(code, m.end() - 1, 400)
+        if close < 0:
+            continue
+        rhs = _JS_PATTERN_RHS.match(code, close + 1)
+        if rhs is None:
+            continue
+        base = _js_module(rhs.group(1)) if rhs.group(1) else modules.get(rhs.group(2) or "")
+        if base is None:
+            continue
+        base += re.sub(r"\s+", "", rhs.group(3) or "")
+        for alias, qualified in _js_pattern(code[m.end():close], base, 0)[:32]:
+            # the promise API has fs's own names and effects: one spelling for the rules (`fs.writeFile`)
+            qualified = re.sub(r"^fs\.promises(?=\.|$)", "fs", qualified)
+            modules.setdefault(alias, qualified)  # `const {writeFile: w} = p` after `{promises: p}`
+            out.append((rhs.end(), alias, qualified, True))
+    return out
+
+
+def _closing_brace(text: str, at: int, limit: int) -> int:
+    """The offset of the `}` closing the `{` at `at` (-1: none within `limit` characters)."""
+    level = 0
+    for k in range(at, min(len(text), at + limit)):
+        ch = text[k]
+        if ch == "{":
+            level += 1
+        elif ch == "}":
+            level -= 1
+            if level == 0:
+                return k
+    return -1
+
+
+def _js_pattern(body: str, base: str, depth: int) -> "list[tuple[str, str]]":
+    """(name bound, member it holds) for an object pattern's body (`promises: {writeFile: w}, join`)."""
+    items, level, start = [], 0, 0
+    for k, ch in enumerate(body):
+        if ch in "{[":
+            level += 1
+        elif ch in "}]":
+            level -= 1
+        elif ch == "," and level == 0:
+            items.append(body[start:k])
+            start = k + 1
+    items.append(body[start:])
+    out: list[tuple[str, str]] = []
+    for item in items[:32]:
+        key, colon, value = item.partition(":")
+        key, value = key.strip(), value.strip()
+        if key.startswith("..."):
+            continue  # `...rest`: the other members, by their own names
+        key = key.split("=")[0].strip().strip("'\"")
+        if not re.fullmatch(r"\w+", key):
+            continue
+        member = base if key == "default" else f"{base}.{key}"
+        if not colon:
+            out.append((key, member))
+        elif value.startswith("{") and depth < 3:
+            end = _closing_brace(value, 0, len(value))
+            if end > 0:
+                out += _js_pattern(value[1:end], member, depth + 1)
+        else:
+            alias = value.split("=")[0].strip()
+            if re.fullmatch(r"[A-Za-z_$][\w$]*", alias):
+                out.append((alias, member))
+    return out
 
 
 def qualify_names(language: str, code: str) -> str:
@@ -608,30 +688,22 @@ def qualify_names(language: str, code: str) -> str:
                 if m.group(2) != m.group(1):
                     renames.append((m.end(), m.group(2), m.group(1), True))
     else:
-        for m in list(_JS_DESTRUCTURE.finditer(code))[:16]:
-            body, mod = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
-            mod = "fs" if mod == "fs/promises" else mod
-            for item in body.split(",")[:32]:
-                name, _, alias = re.sub(r"\s+as\s+", ":", item.split("=")[0]).partition(":")
+        for m in list(_JS_IMPORT.finditer(code))[:16]:
+            mod = _js_module(m.group(2))
+            for item in m.group(1).split(",")[:32]:
+                name, _, alias = re.sub(r"\s+as\s+", ":", item).partition(":")
                 name, alias = name.strip(), alias.strip() or name.strip()
-                if re.fullmatch(r"\w+", name) and re.fullmatch(r"\w+", alias):
-                    renames.append((m.end(), alias, f"{mod}.{name}", False))
+                if re.fullmatch(r"\w+", name) and re.fullmatch(r"[\w$]+", alias):
+                    renames.append((m.end(), alias, f"{mod}.{name}", True))
         modules = {"path": "path", "fs": "fs", "child_process": "child_process", "os": "os"}
         for m in list(_JS_MODULE_NAME.finditer(code))[:16]:
             alias, mod = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
-            mod = "fs" if mod == "fs/promises" else mod
+            mod = _js_module(mod)
             modules[alias] = mod
             if alias != mod:
                 renames.append((m.end(), alias, mod, True))
-        for m in list(_JS_DESTRUCTURE_NAME.finditer(code))[:16]:
-            mod = modules.get(m.group(2))
-            if mod is None:
-                continue
-            for item in m.group(1).split(",")[:32]:
-                name, _, alias = item.split("=")[0].partition(":")
-                name, alias = name.strip(), alias.strip() or name.strip()
-                if re.fullmatch(r"\w+", name) and re.fullmatch(r"\w+", alias):
-                    renames.append((m.end(), alias, f"{mod}.{name}", False))
+        if "{" in code:
+            renames += _js_destructured(code, modules)
         for m in list(_JS_MEMBER.finditer(code))[:16]:
             mod = "fs" if m.group(2) == "fs/promises" else m.group(2)
             renames.append((m.end(), m.group(1), f"{mod}.{m.group(3)}", False))
