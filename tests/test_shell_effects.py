@@ -48,7 +48,9 @@ def test_writes_by_any_tool(cmd, path, content):
 
 
 def test_unknown_content_is_a_write_of_unknown_content():
-    assert writes("perl -i -pe 's/a/b/' ~/.bashrc") == {"~/.bashrc": None}
+    assert writes("perl -i -pe 'tr/a-z/A-Z/' ~/.bashrc") == {"~/.bashrc": None}
+    # (a s/// replacement says what it puts in, as sed's does: the replacement text)
+    assert writes("perl -i -pe 's/a/b/' ~/.bashrc") == {"~/.bashrc": "b"}
     assert writes("vim -s keys.txt ~/.bashrc") == {"~/.bashrc": None}
 
 

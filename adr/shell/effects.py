@@ -74,7 +74,10 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
                 if a.startswith("-"):
                     continue
                 files.append(a)
-            return [Effect("edit", f) for f in files[:MAX_EFFECTS]]
+            # what its s/// replacements put in (`s/true/false/` on `logAllRefUpdates = true`)
+            code = next((args[k + 1] for k, a in enumerate(args[:-1]) if re.fullmatch(r"-[a-zA-Z0-9]*[eE]", a)), "")
+            content = _sed_script_text(code[:4096]) if code else None
+            return [Effect("edit", f, content) for f in files[:MAX_EFFECTS]]
         return []
     if prog == "sponge":  # `… | sponge F`: F is replaced by what came on stdin
         return [Effect("write", f, append="-a" in args) for f in args if not f.startswith("-")][:MAX_EFFECTS]
@@ -307,9 +310,16 @@ _SED_SUB = re.compile(r"(?:^|[;\n{}\s])(?:\d+|\$|/[^/\n]*/)?s([^\w\s\\])(?:\\.|(
 
 
 def _sed_script_text(script: str) -> str | None:
-    parts = [m.group(1) for m in _SED_TEXT.finditer(script) if m.group(1).strip()]
-    parts += [m.group(2).replace("\\n", "\n") for m in _SED_SUB.finditer(script) if m.group(2)]
+    """The text a sed (or perl) script puts into the file: a/i/c text and s/// replacements, with the
+    escapes GNU sed reads in them (`\\n`, `\\t`; `a\\  text` keeps its blanks), so `$a [gc]\\n\\tpruneExpire
+    = now` is the lines it adds."""
+    parts = [_sed_unesc(m.group(1).removeprefix("\\")) for m in _SED_TEXT.finditer(script) if m.group(1).strip()]
+    parts += [_sed_unesc(m.group(2)) for m in _SED_SUB.finditer(script) if m.group(2)]
     return "\n".join(parts) if parts else None
+
+
+def _sed_unesc(text: str) -> str:
+    return re.sub(r"\\([nt])", lambda m: "\n" if m.group(1) == "n" else "\t", text) if "\\" in text else text
 
 
 # a sed script that deletes every line: `d`, `1,$d`, `0,$ d`, `/^/d`, `/.*/d`, `$!d;d` …
@@ -353,7 +363,15 @@ def _awk_effects(args: list[str]) -> list[Effect]:
                   for k, a in enumerate(args)) or any(a in ("--include=inplace", "-iinplace") for a in args)
     if inplace:  # gawk -i inplace 'prog' FILE…: each file is rewritten with the program's output
         rest = args[args.index(got[1]) + 1:] if got[1] in args else []
-        out += [Effect("edit", f) for f in rest if not f.startswith("-") and "=" not in f][:MAX_EFFECTS]
+        program = got[1]
+        if got[1] in ("inplace", "inplace.awk"):  # (`-i inplace` read as the program: the next word is)
+            k = next((k for k, a in enumerate(rest) if not a.startswith("-")
+                      and not (k and rest[k - 1] in ("-v", "-F", "-f", "-i", "--include", "--assign"))), None)
+            program, rest = (rest[k], rest[k + 1:]) if k is not None else ("", [])
+        # (what it may put in: the program's string literals, one a line)
+        lits = [_unesc(m.group(1)) for m in _AWK_STR.finditer(program[:4096])][:32]
+        content = "\n".join(lits) if lits else None
+        out += [Effect("edit", f, content) for f in rest if not f.startswith("-") and "=" not in f][:MAX_EFFECTS]
     code = _AWK_HOME.sub('"~', got[1])  # ENVIRON["HOME"] "/.bashrc" → "~/.bashrc"
     for m in _AWK_OUT.finditer(code):
         what, op, target = m.group(1).strip(), m.group(2), m.group(3)
@@ -817,7 +835,7 @@ def _powershell_deletes(code: str) -> list[Effect]:
     return out[:MAX_EFFECTS]
 
 
-_PATH_ASSIGN = re.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*("(?:~|/)(?:[^"\\\n]|\\.)*")""")
+_PATH_ASSIGN = re.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*("(?:~|/|\.|[\w-]+/)(?:[^"\\\n]|\\.)*")""")
 
 
 def _inline_path_names(code: str) -> str:
@@ -855,7 +873,7 @@ _CODE_WRITE = [re.compile(p) for p in (
     + r"""\s*(?:,\s*0\s*)?\)(?P<empty>)""",
     # python: open(P, "a"/"w"/"x"/"r+"), Path(P).write_text(T) / .open("a") / .touch()
     r"""\bopen\s*\(\s*""" + _N("path") + r"""\s*,\s*(?:mode\s*=\s*)?""" + _MODE,
-    _N("path") + r"""\s*\.\s*(?:write_text|write_bytes)\s*\(\s*(?:""" + _N("text") + r""")?""",
+    _N("path") + r"""\s*\.\s*(?:write_text|write_bytes)\s*\(\s*(?:""" + _N("text") + r"""(?=\s*[,)]))?""",
     _N("path") + r"""\s*\.\s*open\s*\(\s*""" + _MODE,
     _N("path") + r"""\s*\.\s*(?:touch|symlink_to|hardlink_to)\s*\((?P<empty>)""",
     # node: fs.writeFileSync(P, T), appendFile…, createWriteStream(P, {flags: 'a'})
@@ -984,6 +1002,15 @@ def _unesc(s: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), s)
 
 
+_LIT_ARG = r"""r?'(?:[^'\\\n]|\\.){0,200}'|r?"(?:[^"\\\n]|\\.){0,200}"|/(?:[^/\\\n]|\\.){0,200}/[a-z]{0,4}|[\w.]{1,64}"""
+_REPLACE_CALL = re.compile(r"(?:\.\s*replace(?:All)?|\bre\s*\.\s*sub)\s*\(\s*(?:" + _LIT_ARG + r""")\s*,\s*"""
+                           r"""(?:'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})")""")
+
+# `p.read_text() + '[gc]\n…'`, `fs.readFileSync(p, 'utf8') + '…'`: the file's text with a literal added
+_READ_PLUS = re.compile(r"""\b(?:read_text|read|readFileSync|readFile)\s*\((?:[^()'"]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,400}\)\s*\+\s*"""
+                        r"""(?:'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})")""")
+
+
 # some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
 _EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|truncate|"
                           r"cat\(|sink|save|file\.|touch|"
@@ -1001,6 +1028,10 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
     out: list[Effect] = []
     writes_text = [_unesc(next((g for g in m.groups() if g is not None), "")) for m in _WRITE_CALL.finditer(code)]
     written = "\n".join(t for t in writes_text if t) or None
+    # a file rewritten with its text edited (`p.write_text(p.read_text().replace(A, 'B'))`, `re.sub(P, 'B', …)`,
+    # `.replace(/A/, 'B')`): what the edit puts in is the replacements
+    replaced = "\n".join(_unesc(next(g for g in m.groups() if g is not None))
+                         for rx in (_REPLACE_CALL, _READ_PLUS) for m in list(rx.finditer(code))[:16]) or None
     for rx in _CODE_WRITE + _CODE_WRITE_BY_LANG.get(language, []):
         for m in rx.finditer(code):
             path = _group(m, "path")
@@ -1019,6 +1050,8 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
                     content = ""  # `open('.env', 'w')` and nothing written: the file is emptied
             else:
                 content = None
+            if content is None and replaced is not None:
+                content = replaced
             append = bool(d.get("append") or d.get("append2") or (mode and ("a" in mode or mode == ">>")))
             out.append(Effect("write", _unesc(path.strip()), content, append))
     for rx, recursive in _CODE_DELETE_BY_LANG.get(language, []) + _CODE_DELETE:
