@@ -101,3 +101,11 @@ def test_a_listing_read_for_what_it_says_stays_quiet(judge, tmp_path, first, sec
     call(judge, first, tmp_path, session=s)
     assert call(judge, second, tmp_path, session=s).decision is Decision.ALLOW, (first, second)
 
+
+def test_a_repository_exported_in_one_call_is_the_one_gc_reads_in_the_next(judge, tmp_path):
+    (tmp_path / "bad" / ".git").mkdir(parents=True)
+    (tmp_path / "bad" / ".git" / "config").write_text("[gc]\n\treflogExpireUnreachable = now\n")
+    (tmp_path / "work").mkdir()
+    call(judge, f"export GIT_DIR={tmp_path}/bad/.git", tmp_path / "work", session="gc-two")
+    v = call(judge, "git gc", tmp_path / "work", session="gc-two")
+    assert "risky.git-history-rewrite" in v.rule_ids, v.rule_ids

@@ -172,3 +172,34 @@ def test_gc_keeping_the_grace_period_stays_quiet(judge_at, tmp_path, config, cmd
     for key, value in config:
         subprocess.run(["git", "-C", str(repo), "config", "--add", key, value], check=True)
     assert judge_at(repo, cmd).decision is Decision.ALLOW, (config, cmd)
+
+
+@pytest.fixture(scope="module")
+def gc_repos(tmp_path_factory):
+    """A repository whose config drops unreachable objects now (bad), one that keeps them (safe), and
+    a bare repository with a zero reflog expiry."""
+    root = tmp_path_factory.mktemp("gcrepos")
+    for name, config in (("safe", "[core]\n\tbare = false\n"), ("bad", "[gc]\n\tpruneExpire = now\n")):
+        (root / name / ".git").mkdir(parents=True)
+        (root / name / ".git" / "config").write_text(config)
+    (root / "bare.git").mkdir()
+    (root / "bare.git" / "config").write_text("[core]\n\tbare = true\n[gc]\n\treflogExpire = 0\n")
+    return root
+
+
+# a plain gc reads the config of the repository it works on, not the working directory's
+@pytest.mark.parametrize("cmd", [
+    "git -C ../bad gc", "git -C {r}/bad gc --quiet", "git -C {r} -C bad maintenance run --task=gc",
+    "git --git-dir={r}/bad/.git gc", "git --git-dir ../bad/.git gc", "GIT_DIR={r}/bad/.git git gc",
+    "env GIT_DIR=../bad/.git git gc", "export GIT_DIR={r}/bad/.git; git gc", "git --git-dir={r}/bare.git gc",
+    "cd ../bad && git gc", "sudo git -C ../bad gc",
+])
+def test_gc_of_another_repository_reads_its_config(judge_at, gc_repos, cmd):
+    v = judge_at(gc_repos / "safe", cmd.format(r=gc_repos), home=str(gc_repos / "home"))
+    assert v.decision is not Decision.ALLOW and "risky.git-history-rewrite" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cwd,cmd", [("bad", "git -C ../safe gc"), ("bad", "git --git-dir=../safe/.git gc"),
+                                     ("safe", "git gc")])
+def test_gc_of_a_repository_keeping_its_grace_period_stays_quiet(judge_at, gc_repos, cwd, cmd):
+    assert judge_at(gc_repos / cwd, cmd, home=str(gc_repos / "home")).decision is Decision.ALLOW, cmd

@@ -134,15 +134,21 @@ _GC_EXPIRIES = frozenset({"pruneexpire", "reflogexpire", "reflogexpireunreachabl
 _SHORT_EXPIRY = re.compile(r"(?i)^(?:now|all|0+|[0-9.]*(?:sec|min|hour)[a-z.]*)$")
 
 
-def gc_expiry(cwd: str, home: str) -> str:
+def gc_expiry(cwd: str, home: str, gitdir: str = "") -> str:
     """`gc.KEY=VALUE` when the repository's config (or the user's ~/.gitconfig,
     ~/.config/git/config) sets an expiry short of days, so a plain `git gc` in cwd drops unreachable
-    objects or reflog entries now; "" otherwise (or not known: an include, unreadable)."""
-    found = git_dir(cwd)
-    if found is None:
-        return ""
+    objects or reflog entries now; "" otherwise (or not known: an include, unreadable). `gitdir`: the
+    repository named by `--git-dir`/`GIT_DIR` instead of the one around cwd."""
+    if gitdir:
+        common = (_read(os.path.join(gitdir, "commondir")) or "").strip()
+        common = os.path.normpath(os.path.join(gitdir, common)) if common else gitdir
+    else:
+        found = git_dir(cwd)
+        if found is None:
+            return ""
+        common = found[1]
     files = [os.path.join(home, ".gitconfig"), os.path.join(home, ".config", "git", "config")] if home else []
-    files.append(os.path.join(found[1], "config"))  # (the repository's own last: it wins)
+    files.append(os.path.join(common, "config"))  # (the repository's own last: it wins)
     values: dict[str, tuple[str, str]] = {}  # key → (as spelled, value); a later file overrides
     for path in files:
         config = _read(path)
@@ -159,6 +165,51 @@ def gc_expiry(cwd: str, home: str) -> str:
             if section == "gc" and k and k.group(1).lower() in _GC_EXPIRIES:
                 values[k.group(1).lower()] = (k.group(1), (k.group(2) or "").strip().strip('"'))
     return next((f"gc.{key}={value}" for key, value in values.values() if _SHORT_EXPIRY.match(value)), "")
+
+
+def gc_repositories(command: str, cwd: str, home: str,
+                    env: "dict[str, str | None] | None" = None) -> "list[tuple[str, str]]":
+    """(the directory, the git directory or "") of each `git gc` / `git maintenance` on the line: the
+    repository it works on — after `cd DIR`, `git -C DIR` (each relative to the one before),
+    `--git-dir=D`, `GIT_DIR=D` before git (or exported by an earlier call: `env`)."""
+    from adr.shell import runs as R
+    from adr.shell.parse import parse_remembered
+
+    out: list[tuple[str, str]] = []
+    here = cwd
+    env = dict(env or {})
+    for c in parse_remembered(command).commands[:64]:
+        if c.program in ("cd", "pushd") and not c.via:
+            here = R.cd_target(c.args, here, home)
+            continue
+        if c.program in ("export", "declare", "typeset") and not c.via:
+            env.update(a.split("=", 1) for a in c.args if a.startswith("GIT_DIR="))  # `export GIT_DIR=D; git gc`
+            continue
+        if c.program != "git":
+            continue
+        assigned = dict(e.split("=", 1) for e in c.env if "=" in e)
+        gd = assigned.get("GIT_DIR") or env.get("GIT_DIR") or ""
+        where, sub, i, args = here, "", 0, list(c.args)
+        while i < len(args):
+            a = args[i]
+            if a in ("-C", "--git-dir") and i + 1 < len(args):
+                if a == "-C":
+                    where = R.resolve(args[i + 1], where, home) or where
+                else:
+                    gd = args[i + 1]
+                i += 2
+            elif a.startswith("--git-dir="):
+                gd, i = a.split("=", 1)[1], i + 1
+            elif a in _GLOBAL_VALUED:
+                i += 2
+            elif a.startswith("-"):
+                i += 1
+            else:
+                sub = a
+                break
+        if sub in ("gc", "maintenance"):
+            out.append((where, (R.resolve(gd, where, home) or "") if gd else ""))
+    return out[:8]
 
 
 def git_cwd(command: str, cwd: str, home: str) -> str:

@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from adr.actions import Action, ActionKind, Resolved
-from adr.daemon.gitstate import current_branch, gc_expiry, git_cwd, remote_hosts
+from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, remote_hosts
 from adr.daemon.localdb import local_databases
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
@@ -122,8 +122,13 @@ class Resolver:
                 branch = current_branch(where)  # for `git push --force-with-lease` with no refspec
             if "remote" in action.command or "url" in action.command:
                 hosts = remote_hosts(where)  # for a remote pointed at a new host
-            if _RUNS_GC.search(action.command):
-                expiry = gc_expiry(where, action.context.home)  # for a plain `git gc` under a short expiry
+        if action.kind is ActionKind.EXEC and "git" in action.command and action.context.cwd.startswith("/") \
+                and _RUNS_GC.search(action.command):
+            # for a plain `git gc` under a short expiry: the config of the repository it works on
+            # (`git -C DIR gc`, `--git-dir=D`, `GIT_DIR=D git gc`, one exported earlier)
+            home = action.context.home
+            expiry = next((e for where, gd in gc_repositories(action.command, action.context.cwd, home, env)
+                           if (e := gc_expiry(where, home, gd))), "")
         databases: tuple[tuple[str, str], ...] = ()
         if action.kind is ActionKind.EXEC and action.context.cwd:
             databases = local_databases(action.command, action.context.cwd, action.context.home, env)  # a reset of a local SQLite file
