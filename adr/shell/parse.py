@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import posixpath
 import re
 import shlex
@@ -911,8 +912,11 @@ class _Walker:
         if start is None or any(q in self.text(start) for q in "'\"\\"):
             return  # a quoted delimiter: the body is literal text
         before = len(self.drafts)
-        texts: list[str] = [] if body.named_children else [self.text(body)]  # (tree-sitter leaves `…` as text)
-        for c in body.named_children[:32]:
+        # tree-sitter leaves `…` as text, and a `<<-` body (tab-stripped) is often misread — its first
+        # `$(` taken as text, an inner one as the substitution: that body is read as text, whole
+        dash = any(c.type == "<<-" for c in redirect.children)
+        texts: list[str] = [self.text(body)] if dash or not body.named_children else []
+        for c in body.named_children[:32] if not dash else ():
             if c.type == "command_substitution":
                 self.substitution(c, via, depth, sd + 1, "$(…)")
             elif c.type == "heredoc_content":
@@ -920,9 +924,10 @@ class _Walker:
         for t in texts:
             for m in list(re.finditer(r"`([^`]+)`", t))[:8] if "`" in t else ():
                 self.nested_shell(m.group(1), via, depth, "heredoc `…`", inherit=None)
-            # (`<<-` bodies stay text in tree-sitter-bash: their `$(…)`, one nesting level deep)
-            for m in list(_HEREDOC_SUBST.finditer(t))[:8] if "$(" in t and not body.named_children else ():
-                self.nested_shell(m.group(1), via, depth, "$(…)", inherit=None)
+            # (`<<-` bodies stay text in tree-sitter-bash: each outermost `$(…)`, however deeply nested,
+            # is parsed as bash, which follows the ones inside it)
+            for inner in _substitutions(t)[:8] if "$(" in t and (dash or not body.named_children) else ():
+                self.nested_shell(inner, via, depth, "$(…)", inherit=None)
         feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
         if not feeders:
             return
@@ -4337,6 +4342,40 @@ def _keeps_lines(argv: "list[str]") -> bool:
 
 
 _HEREDOC_SUBST = re.compile(r"\$\(((?:[^()]|\([^()]*\))+)\)")
+
+
+def _substitutions(text: str, limit: int = 8) -> "list[str]":
+    """The outermost `$(…)` of a text bash expands (a `<<-` body), each with its own nested ones, by
+    matching parentheses outside single quotes, and those the one-level pattern finds (a `case`
+    pattern's `)` ends a scan early). Linear: the scan goes on after each one found."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while len(out) < limit:
+        i = text.find("$(", i)
+        if i < 0:
+            break
+        if text.startswith("$((", i):
+            i += 3  # arithmetic
+            continue
+        level, quote, j = 1, False, i + 2
+        while j < n and level:
+            ch = text[j]
+            if ch == "'" and not (j and text[j - 1] == "\\"):
+                quote = not quote
+            elif not quote and ch == "(":
+                level += 1
+            elif not quote and ch == ")":
+                level -= 1
+            j += 1
+        if level:
+            break
+        out.append(text[i + 2:j - 1])
+        i = j
+    # (and what the one-level pattern finds: a `case` pattern's `)` ends a scan early)
+    for m in itertools.islice(_HEREDOC_SUBST.finditer(text), limit):
+        if m.group(1) not in out and len(out) < 2 * limit:
+            out.append(m.group(1))
+    return out
 _UNIT_LISTINGS = ("list-units", "list-unit-files")
 
 
