@@ -676,8 +676,11 @@ class _Run:
         — although the rest of what it would do is left to when it runs (a build file's recipe, which
         runs later as the user or in CI, not through the agent)."""
         if lang != "shell":
+            from adr.shell.interpreters import unwrap_run_args
+            # (`eval(x || atob(P))`: each operand a run call may be handed, read as a call of its own)
             self.check(self.e._index.by_on.get("script", _EMPTY),
-                       ScriptSubject(lang, code, f"written to {where}", self.cwd, self.home, self.t),
+                       ScriptSubject(lang, unwrap_run_args(lang, code), f"written to {where}", self.cwd, self.home,
+                                     self.t),
                        note or f"written to {where}")
         if not later and len(code) <= MAX_WRITTEN_SCRIPT:
             # a script written now runs later — by the agent (judged again then), CI or a person. What

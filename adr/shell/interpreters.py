@@ -2,6 +2,7 @@
 commands it spawns with literal strings (`os.system("…")`, `child_process.execSync('…')`)."""
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 
@@ -912,3 +913,111 @@ def _in_lookup_dir(text: str) -> str:
 def _unwrap(w: "re.Match[str]") -> str:
     """`trim(L)`, `str(L)`, `f'{L}'`, `` `${L}` `` of a lookup L: the lookup's own answer."""
     return next(g for g in (w.group(1), w.group(3), w.group(4)) if g)
+
+
+# --- run calls handed a boolean or conditional expression ---------------------------------------------
+# `exec(x or b64decode(P))`, `eval(1 && atob(P))`, `exec(b64decode(P) if c else '')`, `eval(c ? atob(P) :
+# '')`, `(0, atob)(P)`: the value a run call gets is one of the operands, which one is known only when
+# it runs. unwrap_run_args() adds, after the code, the call once per operand (`exec(b64decode(P))`), so
+# the rules on what a run call is handed (decoded text, a download …) read each possibility.
+_RUN_CALL = re.compile(r"(?<![\w$.])(?:(?:os|vm|subprocess|child_process|cp|require\s*\(\s*['\"](?:node:)?child_process['\"]\s*\))"
+                       r"\s*\.\s*)?(exec|eval|compile|Function|execSync|spawnSync|execFileSync|system|popen|run|call|"
+                       r"check_output|Popen|getoutput|runInThisContext|runInNewContext|setTimeout|setInterval|"
+                       r"shell_exec|passthru|instance_eval|class_eval)\s*\(")
+_BOOL_HINT = re.compile(r"&&|\|\||\?\?|\band\b|\bor\b|\bif\b|\?")
+_INDIRECT = re.compile(r"\(\s*(?:0|void\s+0|null|1|''|\"\")\s*,\s*([A-Za-z_$][\w$.]{0,64})\s*\)\s*\(")
+_MAX_UNWRAPPED = 32
+
+
+def unwrap_run_args(language: str, code: str) -> str:
+    """The code with, appended, each run call's boolean/conditional argument split into one call per
+    operand, and `(0, f)(x)` read as `f(x)` (the code itself when there is none)."""
+    if language not in _SWEPT or not code or len(code) > 64 * 1024:
+        return code
+    text = _INDIRECT.sub(lambda m: m.group(1) + "(", code) if "," in code else code
+    extra: list[str] = []
+    if _BOOL_HINT.search(text):
+        for m in itertools.islice(_RUN_CALL.finditer(text), _MAX_UNWRAPPED):
+            arg = _call_arg(text, m.end())
+            if arg is None or not _BOOL_HINT.search(arg):
+                continue
+            parts = _operands(arg, language)
+            if len(parts) > 1:
+                head = text[m.start():m.end()]
+                extra += [f"{head}{p})" for p in parts if p and not _INERT.fullmatch(p)][:8]
+    if not extra:
+        return text
+    return text + "\n" + "\n".join(dict.fromkeys(extra))
+
+
+_INERT = re.compile(r"(?:[\d.]+|None|True|False|true|false|null|undefined|nil|''|\"\"|``|\[\]|\{\})")
+
+
+def _call_arg(text: str, at: int) -> "str | None":
+    """The first argument of the call whose `(` ends at `at` (None: not closed within 2,000 characters)."""
+    depth, quote, k = 0, "", at
+    end = min(len(text), at + 2000)
+    while k < end:
+        ch = text[k]
+        if quote:
+            if ch == "\\":
+                k += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                return text[at:k]
+            depth -= 1
+        elif ch == "," and depth == 0:
+            return text[at:k]
+        k += 1
+    return None
+
+
+_SPLIT_PY = re.compile(r"\s+(?:and|or|if|else)\s+|^\s*not\s+")
+_SPLIT_JS = re.compile(r"&&|\|\||\?\?|\?(?![.?])|:(?!:)|\band\b|\bor\b|\bnot\b|\bunless\b|\bif\b|\belse\b|!(?!=)")
+
+
+def _operands(expr: str, language: str, depth: int = 0) -> "list[str]":
+    """The operands of a boolean/conditional expression at its top level (`a and b(c)` → a, b(c);
+    `c ? x : y` → c, x, y), each unwrapped of enclosing parentheses and split again."""
+    expr = expr.strip()
+    while expr.startswith("(") and _call_arg(expr, 1) == expr[1:-1] and expr.endswith(")"):
+        expr = expr[1:-1].strip()
+    rx = _SPLIT_PY if language == "python" else _SPLIT_JS
+    parts, depth_, quote, start, k = [], 0, "", 0, 0
+    while k < len(expr):
+        ch = expr[k]
+        if quote:
+            if ch == "\\":
+                k += 1
+            elif ch == quote:
+                quote = ""
+            k += 1
+            continue
+        if ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth_ += 1
+        elif ch in ")]}":
+            depth_ -= 1
+        elif depth_ == 0:
+            glued = (ch.isalpha() or ch == "_") and k and (expr[k - 1].isalnum() or expr[k - 1] in "_$.")
+            m = None if glued else rx.match(expr, k)
+            if m and m.end() > k:
+                parts.append(expr[start:k])
+                start = k = m.end()
+                continue
+        k += 1
+    parts.append(expr[start:])
+    parts = [p.strip() for p in parts if p.strip()]
+    if len(parts) <= 1 or depth >= 3:
+        return parts
+    out: list[str] = []
+    for p in parts[:8]:
+        out += _operands(p, language, depth + 1)
+    return out

@@ -2174,6 +2174,11 @@ class _Walker:
         followed = interpreters.follow_lookups(lang, folded)
         if followed != folded and len(self.scripts) < 64:
             self.scripts.append(Script(lang, followed, _join_via(via, "lookups followed")))
+        # `exec(x or b64decode(P))`, `eval(c ? atob(P) : '')`: each operand a run call may be handed, as
+        # a call of its own (a text of its own for the rules on what run calls are handed)
+        unwrapped = interpreters.unwrap_run_args(lang, code[:MAX_DECODED])
+        if unwrapped != code[:MAX_DECODED] and len(self.scripts) < 64:
+            self.scripts.append(Script(lang, unwrapped, _join_via(via, "run arguments unwrapped")))
         # (folding only replaces constant expressions by the literals they make: whatever the code
         # spawns, the folded text spawns too)
         spawned = interpreters.spawned_commands(lang, folded)
