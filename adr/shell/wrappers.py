@@ -42,7 +42,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "toybox": (frozenset(), 0),  # the same multi-call binary idea (Android, some minimal images)
     "sshpass": (frozenset({"-p", "-f", "-d", "-P"}), 0),
     "script": (frozenset({"-E", "--echo", "-O", "--log-out", "-I", "--log-in", "-T", "--log-timing"}), 0),
-    "strace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
+    "strace": (frozenset({"-o", "--output", "-e", "-p", "-s", "-u", "-b", "-E", "-P", "-X"}), 0),
     "ltrace": (frozenset({"-o", "-e", "-p", "-s", "-u"}), 0),
     "catchsegv": (frozenset(), 0),
     "pkexec": (frozenset({"--user"}), 0),
@@ -96,6 +96,45 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "ccache": (frozenset(), 0),
     "tsp": (frozenset({"-L", "-D", "-N", "-E"}), 0),  # task spooler: queues CMD
     "nq": (frozenset(), 0),
+    # personalities and architectures: `setarch ARCH [-R …] CMD` (the ARCH word is dropped in unwrap) and its
+    # links named after an architecture; macOS `arch -x86_64 CMD` (Rosetta)
+    "setarch": (frozenset(), 0),
+    **{a: (frozenset(), 0) for a in ("linux32", "linux64", "i386", "i686", "x86_64", "uname26")},
+    "arch": (frozenset({"-arch", "-d", "-e"}), 0),
+    # control groups, schedulers, macOS sandboxes and QoS
+    "cgexec": (frozenset({"-g"}), 0),
+    "schedtool": (frozenset({"-a", "-p", "-M", "-n", "-r", "-b", "-t"}), 0),  # `-e CMD` below
+    "taskpolicy": (frozenset({"-c", "-d", "-g", "-t", "-l", "-p"}), 0),
+    "sandbox-exec": (frozenset({"-f", "-n", "-p", "-D"}), 0),
+    "systemd-inhibit": (frozenset({"--what", "--who", "--why", "--mode"}), 0),
+    "systemd-cat": (frozenset({"-t", "--identifier", "-p", "--priority", "--stderr-priority"}), 0),
+    "hwloc-bind": (frozenset({"--cpubind", "--membind", "--mempolicy", "--pid", "--tid"}), 1),
+    # daemontools/runit/s6 and container entry points: switch user, limits, environment folders, init shims
+    "chpst": (frozenset({"-u", "-U", "-b", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r",
+                         "-t"}), 0),
+    "softlimit": (frozenset({"-m", "-a", "-d", "-s", "-l", "-f", "-c", "-o", "-p", "-t", "-r"}), 0),
+    "envdir": (frozenset(), 1), "s6-envdir": (frozenset(), 1), "setuidgid": (frozenset(), 1),
+    "envuidgid": (frozenset(), 1), "s6-setuidgid": (frozenset(), 1), "setlock": (frozenset(), 1),
+    "pgrphack": (frozenset(), 0), "fghack": (frozenset(), 0),
+    "gosu": (frozenset(), 1), "su-exec": (frozenset(), 1),
+    "tini": (frozenset({"-p", "-e"}), 0), "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+    # bandwidth/port/preload shims, GPU offload launchers, profilers, job launchers
+    "trickle": (frozenset({"-u", "-d", "-w", "-t", "-l", "-n"}), 0),
+    "authbind": (frozenset({"--depth"}), 0),
+    "fakechroot": (frozenset({"-l", "--lib", "-d", "--elfloader", "-e", "--environment", "-c", "--config-dir",
+                              "-b", "--bindir"}), 0),
+    "tsocks": (frozenset(), 0), "nocache": (frozenset(), 0), "ifne": (frozenset(), 0), "cronic": (frozenset(), 0),
+    "vglrun": (frozenset({"-d", "-c", "-q", "-cl", "-gamma", "-trans", "-stereo"}), 0),
+    "optirun": (frozenset({"-b", "--vgl-compress", "-c", "--failsafe"}), 0), "primusrun": (frozenset(), 0),
+    "prime-run": (frozenset(), 0), "gamemoderun": (frozenset(), 0), "mangohud": (frozenset(), 0),
+    "heaptrack": (frozenset({"-o", "--output"}), 0),
+    "gdbserver": (frozenset({"--wrapper"}), 1),  # gdbserver COMM PROG ARGS…
+    "mpirun": (frozenset({"-n", "-np", "-c", "-H", "--host", "-hostfile", "--hostfile", "-x", "--map-by",
+                          "--bind-to", "-N", "-npernode", "--mca", "-wdir", "--wdir"}), 0),
+    "mpiexec": (frozenset({"-n", "-np", "-c", "-H", "--host", "-hostfile", "--hostfile", "-x", "--map-by",
+                           "--bind-to", "-N", "-npernode", "--mca", "-wdir", "--wdir"}), 0),
+    "srun": (frozenset({"-n", "-N", "-p", "-t", "-J", "-c", "-A", "-q", "-w", "-o", "-e", "--ntasks", "--nodes",
+                        "--partition", "--time", "--job-name", "--account", "--gres", "--mem"}), 0),
 }
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
@@ -198,7 +237,8 @@ _PARALLEL_VALUED = frozenset({"-j", "--jobs", "-P", "--max-procs", "-n", "--max-
                               "-S", "--sshlogin", "--sshloginfile", "--slf", "--joblog", "--results", "--res",
                               "-a", "--arg-file", "--colsep", "-C", "-d", "--delimiter", "-I", "--replace",
                               "--timeout", "--delay", "--retries", "--tmpdir", "--tagstring", "-E", "--eof",
-                              "--workdir", "--wd", "--env", "--block", "--basefile", "--bf", "--return"})
+                              "--workdir", "--wd", "--env", "--block", "--basefile", "--bf", "--return", "--id",
+                              "--semaphorename", "--st", "--semaphoretimeout"})
 # `command -v x`, `type`: a look-up, nothing runs
 _LOOKUP_FLAGS = {"command": {"-v", "-V"}}
 
@@ -250,7 +290,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     """Peel wrappers off the front of argv; argv[0] of the result is a basename."""
     if argv and not argv[0].islower() and any(c.isupper() for c in argv[0]):
         argv = (fold_case(argv[0]),) + tuple(argv[1:])
-    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel", "capsh",
+    if argv and "/" not in argv[0] and argv[0] not in _WRAPPERS and argv[0] not in ("su", "script", "parallel", "sem", "capsh",
                                                                                     "coproc") \
             and argv[0] not in _LAUNCHERS and not _PYTHON_RE.fullmatch(argv[0]):
         return Unwrapped(argv, (), False, "", "")  # no wrapper: most commands
@@ -309,9 +349,10 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 args = ["bash"] + args[args.index("--") + 1:]
                 continue
             break
-        if prog == "parallel":
-            # parallel [opts] CMD … ::: ARGS …: CMD runs once per argument (or per stdin line)
-            wrappers.append("parallel")
+        if prog in ("parallel", "sem"):
+            # parallel [opts] CMD … ::: ARGS …: CMD runs once per argument (or per stdin line); `sem` is
+            # `parallel --semaphore`
+            wrappers.append(prog)
             rest, j = args[1:], 0
             while j < len(rest) and rest[j].startswith("-") and rest[j] not in (":::", "::::"):
                 j += 2 if rest[j] in _PARALLEL_VALUED else 1
@@ -402,6 +443,14 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         spec = _WRAPPERS.get(prog)
         if spec is None:
             break
+        if prog == "setarch" and len(args) > 1 and not args[1].startswith("-"):
+            args = [args[0]] + args[2:]  # setarch ARCH [options] CMD: the architecture comes first
+        if prog == "schedtool" and "-e" in args:
+            wrappers.append(prog)
+            args = args[args.index("-e") + 1:]  # schedtool [options] -e CMD…
+            continue
+        if prog == "arch" and len(args) > 1 and not args[1].startswith("-"):
+            break  # (Linux's `arch` prints the machine name: nothing follows it)
         if prog in _LOOKUP_FLAGS and _is_lookup(args[1:]):
             break
         valued, positional = spec
@@ -462,6 +511,10 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 if prog == "sudo" and (name == "--preserve-env" or (a[1] != "-" and "E" in a[1:])) \
                         and "sudo -E" not in wrappers:
                     wrappers.append("sudo -E")  # the caller's environment reaches root (pagers, LESSOPEN …)
+                if prog in ("strace", "ltrace") and name in ("-o", "--output"):
+                    val = a.split("=", 1)[1] if "=" in a else args[i + 1] if i + 1 < len(args) else ""
+                    if val[:1] in ("|", "!") and val[1:].strip():
+                        shell_strings.append(val[1:])  # `strace -o '|CMD' …`: the trace is piped into CMD
                 if name in valued and "=" not in a:
                     if prog in ("sudo", "doas", "runuser") and name in ("-u", "--user"):
                         sudo_user = args[i + 1] if i + 1 < len(args) else sudo_user
@@ -899,6 +952,33 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
     if prog == "run0":  # systemd's sudo (judged as switching user, and what it runs as that user)
         inner = _after_options(rest, frozenset({"-u", "--user", "-g", "--group", "--setenv", "-D", "--chdir", "--unit",
                                                 "--property", "--description", "--slice", "--nice"}))
+        return ("argv", inner) if inner else None
+    if prog == "ip":
+        # `ip [-n NS] netns exec NAME CMD…`, `ip vrf exec NAME CMD…`, `ip -all netns exec CMD…`
+        j = 0
+        while j < len(rest) and rest[j].startswith("-"):
+            j += 2 if rest[j] in ("-n", "-netns", "-b", "-batch", "-rc", "-rcvbuf", "-f", "-family", "-l",
+                                  "-loops") else 1
+        words = rest[j:]
+        if len(words) > 2 and words[0] in ("netns", "vrf", "net", "netn") and words[1] in ("exec", "e", "ex", "exe"):
+            inner = words[2:] if "-all" in rest[:j] or "-a" in rest[:j] else words[3:]
+            return ("argv", inner) if inner else None
+        return None
+    if prog == "cmake" and sub == "-E" and len(rest) > 2 and rest[1] in ("env", "time", "chdir"):
+        # `cmake -E env [--unset=X] [NAME=V]… CMD…`, `cmake -E time CMD…`, `cmake -E chdir DIR CMD…`
+        tail = rest[3:] if rest[1] == "chdir" else rest[2:]
+        while rest[1] == "env" and tail and (tail[0].startswith("--unset") or tail[0] in ("--modify", "-")
+                                             or _ASSIGN_RE.match(tail[0])):
+            tail = tail[1:]
+        if tail[:1] == ["--"]:
+            tail = tail[1:]
+        return ("argv", tail) if tail else None
+    if prog == "schroot" or prog == "guix" and sub in ("shell", "environment"):
+        # `schroot -c NAME [--] CMD…`, `guix shell PKGS… -- CMD…`
+        if prog == "guix":
+            return ("argv", rest[rest.index("--") + 1:]) if "--" in rest[:-1] else None
+        inner = _after_options(rest, frozenset({"-c", "--chroot", "-u", "--user", "-d", "--directory",
+                                                "-o", "--option", "-n", "--session-name"}))
         return ("argv", inner) if inner else None
     if prog in ("direnv",) and sub == "exec" and len(rest) > 2:
         return ("argv", rest[2:])  # direnv exec DIR CMD…
