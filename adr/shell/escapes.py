@@ -2,8 +2,9 @@
 
 Database shells, debuggers, FTP clients and editors run a shell command when told to: sqlite3 and
 duckdb `.shell CMD` / `.system CMD` (and `.output |CMD`), psql `\\! CMD` (and `\\o |CMD`, `\\g |CMD`),
-mysql `system CMD` / `\\! CMD`, gdb `shell CMD` / `!CMD`, lftp and ftp `!CMD`, ed `!CMD`, emacs
-`(shell-command "CMD")`, bpftrace `system("CMD")`. `sqlite3 x.db '.shell rm -rf ~'` is `rm -rf ~`.
+mysql `system CMD` / `\\! CMD`, gdb `shell CMD` / `!CMD`, lldb `platform shell CMD` / `script CODE`,
+lftp, ftp and smbclient `!CMD`, ed `!CMD`, emacs `(shell-command "CMD")` / `(term "CMD")` / `(compile
+"CMD")`, m4 `syscmd(CMD)` / `esyscmd(CMD)`, bpftrace `system("CMD")`. `sqlite3 x.db '.shell rm -rf ~'` is `rm -rf ~`.
 
 The text comes from the program's own script options (`-c`, `-e`, `-ex`, `-cmd`, `--eval`, the
 positional SQL of sqlite3/duckdb) or from what it reads on stdin; this module only reads it. Pure.
@@ -24,8 +25,17 @@ _GDB = re.compile(r"(?m)^\s*(?:shell\s+|!\s*)(.+?)\s*$")
 # gdb's embedded Python (`python CODE`, `py`, `pi`): the code runs as `python3 -c CODE` would
 _GDB_PY = re.compile(r"(?m)^\s*(?:python|py|pi|python-interactive)\s+(.+?)\s*$")
 _BANG = re.compile(r"(?m)(?:^|;)\s*!\s*([^;\n]+)")
-_ELISP = re.compile(r"""\((?:shell-command(?:-to-string)?|async-shell-command)\s+"((?:[^"\\]|\\.)*)\"""")
+_ELISP = re.compile(r"""\((?:shell-command(?:-to-string)?|async-shell-command|compile|term|ansi-term|vterm|"""
+                    r"""call-process-shell-command|(?:start|make)-process-shell-command\s+"[^"]*"\s+(?:nil|t|"[^"]*"))"""
+                    r"""\s+"((?:[^"\\]|\\.)*)\"""")
 _ELISP_PROC = re.compile(r"""\((?:call-process|start-process|make-process|process-lines)\s+(?:"[^"]*"\s+(?:nil|t|"[^"]*")\s+)?"([^"]+)"((?:\s+(?:nil|t|"(?:[^"\\]|\\.)*"))*)\)""")
+# lldb: `platform shell [-h] [-t SEC] [--] CMD` (and its `shell` alias), `script [-l python|lua] CODE`,
+# `command script import FILE.py`
+_LLDB_SHELL = re.compile(r"(?m)^\s*(?:platform\s+)?shell\s+(?:-[ht]\s*\S*\s+)*(?:--\s+)?(.+?)\s*$")
+_LLDB_SCRIPT = re.compile(r"(?m)^\s*script\s+(?:(?:-l|--language)\s*(python|lua)\s+)?(?:--\s+)?(.+?)\s*$")
+_LLDB_IMPORT = re.compile(r"(?m)^\s*command\s+script\s+import\s+(?:-\w+\s+)*(\S+\.py)\s*$")
+# m4's `syscmd(CMD)` / `esyscmd(CMD)` (one level of inner parentheses, m4's quotes `[…]` or `` `…' `` dropped)
+_M4_SYSCMD = re.compile(r"\be?syscmd\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
 _BPF_SYSTEM = re.compile(r"""\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
 
 # where each program takes a script on its command line: (options whose value is script text,
@@ -40,9 +50,13 @@ _SCRIPT_OPTIONS: "dict[str, tuple[frozenset[str], bool]]" = {
     "lftp": (frozenset({"-c", "-e"}), False),
     "emacs": (frozenset({"--eval", "-eval", "--execute"}), False),
     "bpftrace": (frozenset({"-e"}), False),
+    "lldb": (frozenset({"-o", "--one-line", "-O", "--one-line-before-file", "-k", "--one-line-on-crash"}), False),
+    "smbclient": (frozenset({"-c", "--command"}), False),
+    "m4": (frozenset({"-D", "--define"}), False),
 }
 # programs that read such a script on stdin
-STDIN_SCRIPTED = frozenset({"sqlite3", "duckdb", "psql", "mysql", "mariadb", "gdb", "lftp", "ftp", "sftp", "ed",
+STDIN_SCRIPTED = frozenset({"sqlite3", "duckdb", "psql", "mysql", "mariadb", "gdb", "lldb", "lftp", "ftp", "sftp",
+                            "smbclient", "m4", "ed",
                             "red"})
 PROGRAMS = frozenset(_SCRIPT_OPTIONS) | STDIN_SCRIPTED
 
@@ -61,7 +75,14 @@ def escapes_in(prog: str, script: str) -> list[str]:
     elif prog == "gdb":
         out += [m.group(1) for m in _GDB.finditer(script)]
         out += ["python3 -c " + _q(m.group(1)) for m in _GDB_PY.finditer(script)]
-    elif prog in ("lftp", "ftp", "sftp", "ed", "red"):
+    elif prog == "lldb":
+        out += [m.group(1) for m in _LLDB_SHELL.finditer(script)]
+        out += [("lua -e " if m.group(1) == "lua" else "python3 -c ") + _q(m.group(2))
+                for m in _LLDB_SCRIPT.finditer(script)]
+        out += ["python3 " + _q(m.group(1)) for m in _LLDB_IMPORT.finditer(script)]
+    elif prog == "m4":
+        out += [re.sub(r"^[\[`](.*)[\]']$", r"\1", m.group(1).strip(), flags=re.S) for m in _M4_SYSCMD.finditer(script)]
+    elif prog in ("lftp", "ftp", "sftp", "ed", "red", "smbclient"):
         out += [m.group(1) for m in _BANG.finditer(script)]
     elif prog == "emacs":
         out += [bytes(m.group(1), "utf-8").decode("unicode_escape", "ignore") for m in _ELISP.finditer(script)]

@@ -2587,7 +2587,10 @@ _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})
 
 
 _GIT_EXEC_KEYS = re.compile(r"(?i)(?:core\.(?:pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy)|"
-                            r"sequence\.editor|diff\.external|pager\.\w+|credential\.helper|alias\.[\w-]+|"
+                            r"sequence\.editor|diff\.external|pager\.\w+|credential\.(?:[^=]*\.)?helper|alias\.[\w-]+|"
+                            r"gpg\.ssh\.defaultkeycommand|interactive\.difffilter|core\.alternaterefscommand|"
+                            r"sendemail\.(?:tocmd|cccmd|headercmd)|trailer\.[^=]+\.(?:cmd|command)|"
+                            r"submodule\.[^=]+\.update|"
                             r"gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|protocol\.ext\.allow|"
                             r"filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|"
                             r"merge\.[^=]+\.driver|(?:diff|merge)tool\.[^=]+\.cmd|remote\.[^=]+\.(?:uploadpack|receivepack)|"
@@ -2802,8 +2805,9 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
                         "--info-script=", "--new-volume-script="):
                 if a.startswith(pre):
                     out.append(a[len(pre):])
-            if a in ("-I", "--use-compress-program", "--to-command") and nxt:
-                out.append(nxt)
+            if a in ("-I", "--use-compress-program", "--to-command", "-F", "--info-script", "--new-volume-script",
+                     "--rsh-command") and nxt:
+                out.append(nxt)  # (-F/--info-script: a script run at each volume's end; the remote shell)
         elif prog == "rsync" and (a in ("-e", "--rsh") and nxt or a.startswith("--rsh=")):
             out.append(nxt if a in ("-e", "--rsh") else a.split("=", 1)[1])
         elif prog in ("ssh", "scp", "sftp") and (a == "-o" and nxt or a.startswith("-o") and len(a) > 2):
@@ -2813,17 +2817,42 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
                 out.append(val.strip())
         elif prog in ("sort", "gsort") and (a == "--compress-program" and nxt or a.startswith("--compress-program=")):
             out.append(nxt if a == "--compress-program" else a.split("=", 1)[1])  # run to (de)compress temp files
-        elif prog in ("zip",) and a in ("-TT", "--unzip-command") and nxt:
-            out.append(nxt)
+        elif prog in ("zip",) and (a in ("-TT", "--unzip-command") and nxt or a.startswith("--unzip-command=")):
+            out.append(nxt if "=" not in a else a.split("=", 1)[1])
+        elif prog in _OPTION_COMMANDS and (a.split("=", 1)[0] in _OPTION_COMMANDS[prog]):
+            # a program option whose value is a command line it runs (_OPTION_COMMANDS)
+            val = a.split("=", 1)[1] if "=" in a and a.startswith("--") else nxt
+            if val.strip() and not (prog == "wget" and val in ("on", "off")):
+                out.append(val)
         elif prog in _VIMS:
             # -c CMD, --cmd CMD, +CMD, and -c at the end of a cluster (`ex -sc CMD`, `vim -Nc CMD`)
             cmd = nxt if a in ("-c", "--cmd") or re.fullmatch(r"-[A-Za-z]{1,4}c", a) else \
                 a[1:] if a.startswith("+") else a[2:] if a.startswith("-c") and len(a) > 2 else ""
             if cmd:
                 vim_cmds.append(cmd)
-        elif prog in ("man",) and a in ("-P", "--pager") and nxt:
-            out.append(nxt)
-        elif prog == "less" and a.startswith("+") and a.lstrip("+").startswith("!"):
+        elif prog in ("man",) and (a in ("-P", "--pager") and nxt or a.startswith(("--pager=", "-P")) and len(a) > 2):
+            out.append(nxt if a in ("-P", "--pager") else a.split("=", 1)[1] if "=" in a else a[2:])
+        elif prog == "apt-get" or prog in ("apt", "aptitude", "apt-cache"):
+            opt = nxt if a == "-o" else a[2:] if a.startswith("-o") and len(a) > 2 else \
+                a.split("=", 1)[1] if a.startswith("--option=") else ""
+            m = _APT_HOOK_KEYS.match(opt)
+            if m and m.group(1).strip():
+                out.append(m.group(1).strip())  # `-o APT::Update::Pre-Invoke::=CMD`: apt runs CMD with sh -c
+        elif prog in ("dialog", "whiptail") and a in ("--prgbox", "--progressbox") and nxt:
+            # `dialog --prgbox [TEXT] CMD HEIGHT WIDTH`: the word before the two sizes is the command
+            words = list(args[i + 1:i + 4])
+            sizes = [k for k, w in enumerate(words) if w.lstrip("-").isdigit()]
+            if a == "--prgbox" and sizes and sizes[0] >= 1:
+                out.append(words[sizes[0] - 1])
+        elif prog in ("rpm", "rpmbuild", "rpmspec") and (a in ("--eval", "-E", "--define", "-D") and nxt
+                                                        or a.startswith(("--eval=", "--define="))):
+            out += _rpm_macro_commands(nxt if "=" not in a or not a.startswith("--") else a.split("=", 1)[1])
+        elif prog == "gem" and list(args[:1]) == ["open"] and a in ("-e", "--editor") and nxt:
+            out.append(nxt)  # `gem open -e CMD GEM`: the "editor" it starts on the gem's folder
+        elif prog in ("rake", "rdoc") and (a in ("-e", "--execute", "-p", "--execute-print", "-E",
+                                                 "--execute-continue") and nxt):
+            out.append("ruby -e " + _sh_quote(nxt))  # `rake -e CODE`: Ruby code run before the tasks
+        elif prog in ("less", "more") and a.startswith("+") and a.lstrip("+").startswith("!"):
             out.append(a.lstrip("+")[1:])  # `less '+!CMD' f`: an initial command; `!` runs CMD in a shell
         elif prog == "just" and a in ("--command", "-c") and nxt:
             out.append(" ".join(_sh_quote(x) for x in args[i + 1:]))  # `just --command CMD ARGS…` runs CMD
@@ -2848,6 +2877,33 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
         if cmd:
             out.append(cmd)
     return out[:8]
+
+
+# program → options whose value is a command line it runs (attached with `=` for long options too)
+_OPTION_COMMANDS: "dict[str, frozenset[str]]" = {
+    "nano": frozenset({"-s", "--speller"}), "pico": frozenset({"-s", "--speller"}),  # the spell checker
+    "rpm": frozenset({"--pipe"}),  # rpm -qa --pipe CMD: the output is piped into CMD (sh -c)
+    "wget": frozenset({"--use-askpass"}),  # wget runs it to ask for the password
+    "sbatch": frozenset({"--wrap"}),  # the job's script is `#!/bin/sh` + this line
+    "openvpn": frozenset({"--up", "--down", "--route-up", "--route-pre-down", "--ipchange", "--client-connect",
+                          "--client-disconnect", "--learn-address", "--auth-user-pass-verify", "--tls-verify",
+                          "--tls-crypt-v2-verify"}),  # (with --script-security 2: run through the shell)
+    "git": frozenset({"--to-cmd", "--cc-cmd", "--header-cmd", "--sendmail-cmd"}),  # send-email
+    "tcpdump": frozenset({"-z"}),  # tcpdump -z CMD: run on each rotated capture file
+}
+# apt's option keys naming a command line apt (or dpkg under it) runs with `sh -c`
+_APT_HOOK_KEYS = re.compile(r"(?i)\s*(?:apt::update::(?:pre|post)-invoke(?:-success)?|dpkg::(?:pre|post)-invoke|"
+                            r"dpkg::pre-install-pkgs|apt::periodic::\w+-invoke|aptlistbugs::\w+)(?:::[^=]*)?=(.*)",
+                            re.S)
+_RPM_SHELL = re.compile(r"%\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+_RPM_LUA = re.compile(r"%\{lua:(.*)\}", re.S)
+
+
+def _rpm_macro_commands(text: str) -> list[str]:
+    """Commands an rpm macro expression runs when expanded: `%(CMD)` (shell), `%{lua:CODE}`."""
+    out = [m.group(1) for m in _RPM_SHELL.finditer(text[:4096])]
+    out += ["lua -e " + _sh_quote(m.group(1)) for m in _RPM_LUA.finditer(text[:4096])]
+    return out[:4]
 
 
 _VIMS = frozenset({"vim", "vi", "nvim", "view", "ex", "vimdiff", "gvim", "rvim", "evim"})

@@ -1,0 +1,86 @@
+"""Living-off-the-land programs: a command another program runs for you — a wrapper in front of it,
+an option whose value is a command line, a program's own command language — is judged as that
+command; the same programs' everyday use stays quiet."""
+from __future__ import annotations
+
+import pytest
+
+from adr.actions import Decision
+
+# each runs `rm -rf ~` (denied when typed directly)
+RUNS_HOME_DELETE = [
+    # wrappers: personalities, cgroups, schedulers, daemontools/s6, container inits, launchers
+    "setarch x86_64 -R rm -rf ~",
+    "linux32 rm -rf ~",
+    "arch -x86_64 /bin/bash -c 'rm -rf ~'",
+    "cgexec -g memory:grp bash -c 'rm -rf ~'",
+    "schedtool -B -e rm -rf ~",
+    "chpst -u root rm -rf ~",
+    "envdir ./env rm -rf ~",
+    "gosu root sh -c 'rm -rf ~'",
+    "tini -- rm -rf ~",
+    "trickle -d 10 rm -rf ~",
+    "sandbox-exec -n no-network rm -rf ~",
+    "sem --id x rm -rf ~",
+    # runner subcommands
+    "ip netns exec blue rm -rf ~",
+    "cmake -E env X=1 rm -rf ~",
+    "schroot -c sid -- rm -rf ~",
+    # options whose value is a command line
+    "man --pager='rm -rf ~' ls",
+    "more '+!rm -rf ~' f",
+    "zip x.zip f -T --unzip-command='rm -rf ~ #'",
+    "tar -F 'rm -rf ~' -cf x.tar -M -L1 f",
+    "strace -f -o '|rm -rf ~' true",
+    "nano --speller='rm -rf ~' f",
+    "dialog --prgbox 'rm -rf ~' 10 10",
+    "rpm --eval '%(rm -rf ~)'",
+    "rpm -qa --pipe 'rm -rf ~'",
+    "apt-get update -o APT::Update::Pre-Invoke::='rm -rf ~'",
+    "wget --use-askpass='rm -rf ~' http://x",
+    "rake -e 'system(\"rm -rf ~\")'",
+    "openvpn --dev null --script-security 2 --up '/bin/sh -c \"rm -rf ~\"'",
+    "git send-email --to-cmd='rm -rf ~' x.patch",
+    "git -c gpg.format=ssh -c gpg.ssh.defaultKeyCommand='rm -rf ~' commit -S -m x",
+    "git -c interactive.diffFilter='rm -rf ~' add -p",
+    "tcpdump -w x -G 1 -W 1 -z 'rm -rf ~'",
+    # a program's own command language
+    "lldb -o 'platform shell rm -rf ~'",
+    "lldb --one-line 'script import os; os.system(\"rm -rf ~\")'",
+    "smbclient //h/s -c '!rm -rf ~'",
+    "m4 <<< 'esyscmd(rm -rf ~)'",
+    "emacs -Q -nw --eval '(term \"rm -rf ~\")'",
+]
+
+QUIET = [
+    "setarch x86_64 -R ./a.out",
+    "arch",
+    "ip netns exec blue ip addr",
+    "cmake -E copy a b",
+    "gosu app python app.py",
+    "man -P cat ls",
+    "more README.md",
+    "zip -r x.zip src",
+    "tar -czf x.tgz src",
+    "strace -o trace.txt ls",
+    "apt-get -o Dpkg::Options::=--force-confold install -y jq",
+    "rpm --eval '%{_libdir}'",
+    "git -c color.ui=always log",
+    "git -c credential.helper=store fetch",
+    "lldb -o run -o bt ./a.out",
+    "smbclient //h/s -c 'ls'",
+    "m4 -D VERSION=1.2 config.m4",
+    "rake -T",
+]
+
+
+@pytest.mark.parametrize("cmd", RUNS_HOME_DELETE)
+def test_a_command_run_for_you_is_judged(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.DENY, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", QUIET)
+def test_everyday_use_stays_quiet(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
