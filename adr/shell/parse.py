@@ -1721,6 +1721,13 @@ class _Walker:
                 self.issues[before:] = [i for i in self.issues[before:] if i.kind != "dynamic-command"]
                 self.issue("eval-dynamic", f"eval of a value known only at run time: {d.raw[:120]}", via)
             return
+        if prog in _NAME_LIST_READERS:
+            # `file -f LIST`: every line of LIST is printed back (as a name it could not open) — a read
+            # of LIST as `cat < LIST` is
+            opts = _NAME_LIST_READERS[prog]
+            for k, a in enumerate(args[:-1]):
+                if a in opts and len(d.redirects) < 64:
+                    d.redirects.append(Redirect("<", args[k + 1]))
         if prog in effects.OUTPUT_WRITERS:
             self.add_effects(effects.output_writes(prog, args), prog, via)
         if prog in _EFFECT_TOOLS:
@@ -2352,6 +2359,13 @@ class _Walker:
                 # `echo 'DROP TABLE users;' | docker exec -i pg psql`: the command inside reads it
                 self.nested_shell(_host_view(prog, list(args), inner) + " <<< " + _sh_quote(data), via, depth,
                                   f"{prog} {args[0]} stdin", inherit=d)
+        if prog in ("make", "gmake", "bmake") and any(
+                a in ("-", "/dev/stdin") and k > 0 and args[k - 1] in ("-f", "--file", "--makefile")
+                or a in ("-f-", "--file=-", "--makefile=-", "--file=/dev/stdin", "--makefile=/dev/stdin")
+                for k, a in enumerate(args)):
+            # `make -f - <<< $'x:\n\tCMD'`: the makefile comes on stdin — read as make's --eval text is
+            for cmd in _option_commands(prog, ["--eval=" + data[:MAX_DECODED]]):
+                self.nested_shell(cmd, via, depth, f"{prog} makefile on stdin", inherit=d)
         if prog in escapes.STDIN_SCRIPTED:
             # a script on stdin: `ftp h <<< '!rm -rf ~'`, `sqlite3 x.db <<< '.shell …'`, `ed f <<< '!…'`
             for cmd in escapes.escapes_in(prog, data):
@@ -2867,6 +2881,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             text = a[7:] if a.startswith("--eval=") else args[k + 1] if a == "--eval" and k + 1 < len(args) else None
             if text:
                 out += [ln.strip() for ln in text.split("\n") if ln.startswith("\t") and ln.strip()][:8]
+                # `x: deps ; CMD`: a recipe on the rule's own line
+                out += [m.group(1) for m in re.finditer(r"(?m)^[^\t#=:\n][^#=:\n]*::?[^=;\n]*;[ \t]*(\S[^\n]*)$", text)][:8]
                 out += re.findall(r"\$[({]shell\s+([^)}]+)[)}]", text)[:8]
         # make runs each recipe as `$(SHELL) -c RECIPE`: `make SHELL='rm -rf ~'` runs that
         for a in args:
@@ -2879,6 +2895,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
     return out[:8]
 
 
+# programs whose option names a file of names they read and print back line by line
+_NAME_LIST_READERS = {"file": frozenset({"-f", "--files-from"})}
 # program → options whose value is a command line it runs (attached with `=` for long options too)
 _OPTION_COMMANDS: "dict[str, frozenset[str]]" = {
     "nano": frozenset({"-s", "--speller"}), "pico": frozenset({"-s", "--speller"}),  # the spell checker
