@@ -50,6 +50,25 @@ RUNS_HOME_DELETE = [
     "smbclient //h/s -c '!rm -rf ~'",
     "m4 <<< 'esyscmd(rm -rf ~)'",
     "emacs -Q -nw --eval '(term \"rm -rf ~\")'",
+    "emacsclient -e '(shell-command \"rm -rf ~\")'",
+    "gdb -batch -ex 'call system(\"rm -rf ~\")' -p 1",
+    "dc -e '!rm -rf ~'",
+    "gnuplot -e 'system(\"rm -rf ~\")'",
+    "octave --eval 'system(\"rm -rf ~\")'",
+    "pdflatex --shell-escape '\\immediate\\write18{rm -rf ~}\\end'",
+    "irb <<< 'system(\"rm -rf ~\")'",
+    "posh -c 'rm -rf ~'",
+    "rc -c 'rm -rf ~'",
+    # developer tools' options that name a program they run
+    "go run -exec 'sh -c \"rm -rf ~\"' .",
+    "cargo --config 'target.x86_64-unknown-linux-gnu.runner=\"rm -rf ~\"' run",
+    "bazel run --run_under='rm -rf ~ #' //x",
+    "npm run build --script-shell='rm -rf ~'",
+    "mysql --pager='rm -rf ~' -e 'select 1'",
+    "mvn exec:exec -Dexec.executable=sh -Dexec.args='-c \"rm -rf ~\"'",
+    "wget -e use_askpass='rm -rf ~' http://x",
+    "salt-call --local cmd.run 'rm -rf ~'",
+    "zellij run -- sh -c 'rm -rf ~'",
 ]
 
 # files written or read through a program's own options and languages: each asks (or is denied)
@@ -94,6 +113,12 @@ QUIET = [
     "awk 'BEGIN{while((getline l < \"data.txt\")>0) n++; print n}'",
     "file -f names.txt",
     "echo 'all: ; @echo ok' | make -f -",
+    "go test -race ./...",
+    "cargo --config 'net.git-fetch-with-cli=true' build",
+    "mysql --pager=less -e 'select 1'",
+    "dc -e '2 3 + p'",
+    "gnuplot -e 'plot sin(x)'",
+    "pdflatex -interaction=nonstopmode doc.tex",
 ]
 
 

@@ -22,6 +22,14 @@ _DOT_PIPE = re.compile(r"(?m)^\s*\.(?:output|once)\s+['\"]?\|\s*([^'\"\n]+)")
 _PSQL = re.compile(r"(?m)(?:^|[^\\])\\!\s*([^\n]+)|\\[og]\s+\|\s*([^\n]+)")
 _MYSQL = re.compile(r"(?mi)(?:^|;)\s*(?:system|\\!)\s+([^;\n]+)")
 _GDB = re.compile(r"(?m)^\s*(?:shell\s+|!\s*)(.+?)\s*$")
+# gdb calling libc in the inferior: `call system("CMD")`, `print (int)system("CMD")`
+_GDB_CALL = re.compile(r"""(?m)^\s*(?:call|print|p|output)\s+(?:\([\w\s*]+\)\s*)?(?:system|popen)\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
+# `system("CMD")` in the numeric and plotting languages (gnuplot, octave, maxima), gnuplot's and dc's `!CMD`
+_CALL_SYSTEM = re.compile(r"""\b(?:system|unix|dos|shell_cmd)\s*\(\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+_LINE_BANG = re.compile(r"(?m)^[ \t]*!\s*(.+?)\s*$")
+_DC_BANG = re.compile(r"!([^\n]+)")
+# TeX with shell escape on: `\write18{CMD}` (also `\immediate\write18{…}`)
+_TEX_WRITE18 = re.compile(r"\\write18\s*\{([^{}]*)\}")
 # gdb's embedded Python (`python CODE`, `py`, `pi`): the code runs as `python3 -c CODE` would
 _GDB_PY = re.compile(r"(?m)^\s*(?:python|py|pi|python-interactive)\s+(.+?)\s*$")
 _BANG = re.compile(r"(?m)(?:^|;)\s*!\s*([^;\n]+)")
@@ -50,15 +58,23 @@ _SCRIPT_OPTIONS: "dict[str, tuple[frozenset[str], bool]]" = {
     "lftp": (frozenset({"-c", "-e"}), False),
     "emacs": (frozenset({"--eval", "-eval", "--execute"}), False),
     "bpftrace": (frozenset({"-e"}), False),
+    "dc": (frozenset({"-e", "--expression"}), False),
+    "gnuplot": (frozenset({"-e"}), False),
+    "octave": (frozenset({"--eval"}), False), "octave-cli": (frozenset({"--eval"}), False),
+    "maxima": (frozenset({"--batch-string", "-r", "--run-string"}), False),
+    "emacsclient": (frozenset({"-e", "--eval"}), False),
     "lldb": (frozenset({"-o", "--one-line", "-O", "--one-line-before-file", "-k", "--one-line-on-crash"}), False),
     "smbclient": (frozenset({"-c", "--command"}), False),
     "m4": (frozenset({"-D", "--define"}), False),
 }
 # programs that read such a script on stdin
 STDIN_SCRIPTED = frozenset({"sqlite3", "duckdb", "psql", "mysql", "mariadb", "gdb", "lldb", "lftp", "ftp", "sftp",
-                            "smbclient", "m4", "ed",
+                            "smbclient", "m4", "dc", "gnuplot", "octave", "octave-cli",
+                            "maxima", "ed",
                             "red"})
-PROGRAMS = frozenset(_SCRIPT_OPTIONS) | STDIN_SCRIPTED
+_TEX = frozenset({"tex", "latex", "pdftex", "pdflatex", "xelatex", "xetex", "lualatex", "luatex", "etex", "context"})
+_TEX_SHELL_ESCAPE = frozenset({"--shell-escape", "-shell-escape", "--enable-write18", "-enable-write18"})
+PROGRAMS = frozenset(_SCRIPT_OPTIONS) | STDIN_SCRIPTED | _TEX
 
 
 def escapes_in(prog: str, script: str) -> list[str]:
@@ -74,6 +90,7 @@ def escapes_in(prog: str, script: str) -> list[str]:
         out += [m.group(1) for m in _MYSQL.finditer(script)]
     elif prog == "gdb":
         out += [m.group(1) for m in _GDB.finditer(script)]
+        out += [m.group(1) for m in _GDB_CALL.finditer(script)]
         out += ["python3 -c " + _q(m.group(1)) for m in _GDB_PY.finditer(script)]
     elif prog == "lldb":
         out += [m.group(1) for m in _LLDB_SHELL.finditer(script)]
@@ -84,7 +101,15 @@ def escapes_in(prog: str, script: str) -> list[str]:
         out += [re.sub(r"^[\[`](.*)[\]']$", r"\1", m.group(1).strip(), flags=re.S) for m in _M4_SYSCMD.finditer(script)]
     elif prog in ("lftp", "ftp", "sftp", "ed", "red", "smbclient"):
         out += [m.group(1) for m in _BANG.finditer(script)]
-    elif prog == "emacs":
+    elif prog in ("gnuplot", "octave", "octave-cli", "maxima"):
+        out += [m.group(1) if m.group(1) is not None else m.group(2) for m in _CALL_SYSTEM.finditer(script)]
+        if prog == "gnuplot":
+            out += [m.group(1) for m in _LINE_BANG.finditer(script)]
+    elif prog == "dc":
+        out += [m.group(1) for m in _DC_BANG.finditer(script)]  # `!` runs the rest of the line
+    elif prog in _TEX:
+        out += [m.group(1) for m in _TEX_WRITE18.finditer(script)]
+    elif prog in ("emacs", "emacsclient"):
         out += [bytes(m.group(1), "utf-8").decode("unicode_escape", "ignore") for m in _ELISP.finditer(script)]
         for m in _ELISP_PROC.finditer(script):
             words = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2))
@@ -110,6 +135,9 @@ def script_writes(prog: str, script: str) -> list[str]:
 
 
 def _script_texts(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
+    if prog in _TEX:
+        # `pdflatex --shell-escape '\immediate\write18{CMD}…'`: TeX code given on the line
+        return [a for a in args if a.startswith("\\")] if any(a in _TEX_SHELL_ESCAPE for a in args) else []
     spec = _SCRIPT_OPTIONS.get(prog)
     if spec is None:
         return []

@@ -11,7 +11,7 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"(?:python|pypy)[0-9.]*"), "python", frozenset({"-c"})),
     (re.compile(r"(?:node|nodejs|bun|deno|ts-node|tsx|zx|qjs|rhino)"), "node", frozenset({"-e", "--eval", "-p", "--print"})),
     (re.compile(r"perl[0-9.]*"), "perl", frozenset({"-e", "-E"})),
-    (re.compile(r"ruby[0-9.]*"), "ruby", frozenset({"-e"})),
+    (re.compile(r"ruby[0-9.]*|irb|jruby|truffleruby"), "ruby", frozenset({"-e"})),
     (re.compile(r"php[0-9.]*"), "php", frozenset({"-r"})),
     (re.compile(r"lua[0-9.]*|luajit|texlua"), "lua", frozenset({"-e"})),
     (re.compile(r"osascript"), "applescript", frozenset({"-e"})),

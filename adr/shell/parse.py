@@ -59,7 +59,8 @@ MAX_DECODED = 1024 * 1024
 # file names a program opens to read its own standard input (`bash /dev/stdin`, `python3 /dev/fd/0`)
 STDIN_PATHS = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "/proc/thread-self/fd/0"})
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash", "yash",
-                    "xonsh", "nu", "elvish", "osh", "ysh"})  # (the last: `-c CMD` and a script on stdin alike)
+                    "xonsh", "nu", "elvish", "osh", "ysh",  # (these: `-c CMD` and a script on stdin alike)
+                    "posh", "oksh", "loksh", "pdksh", "ksh93", "rksh", "rzsh", "hush", "sash", "rc", "es"})
 _LANGUAGE = ts.Language(tsb.language())
 _URL_RE = re.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
@@ -2835,7 +2836,8 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             out.append(nxt if "=" not in a else a.split("=", 1)[1])
         elif prog in _OPTION_COMMANDS and (a.split("=", 1)[0] in _OPTION_COMMANDS[prog]):
             # a program option whose value is a command line it runs (_OPTION_COMMANDS)
-            val = a.split("=", 1)[1] if "=" in a and a.startswith("--") else nxt
+            val = a.split("=", 1)[1] if "=" in a and a.startswith("--") else \
+                nxt if prog not in ("mysql", "mariadb") else ""  # (mysql's bare --pager: $PAGER)
             if val.strip() and not (prog == "wget" and val in ("on", "off")):
                 out.append(val)
         elif prog in _VIMS:
@@ -2863,6 +2865,21 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             out += _rpm_macro_commands(nxt if "=" not in a or not a.startswith("--") else a.split("=", 1)[1])
         elif prog == "gem" and list(args[:1]) == ["open"] and a in ("-e", "--editor") and nxt:
             out.append(nxt)  # `gem open -e CMD GEM`: the "editor" it starts on the gem's folder
+        elif prog in _SCRIPT_SHELL_PROGS and (a == "--script-shell" and nxt or a.startswith("--script-shell=")):
+            out.append((nxt if a == "--script-shell" else a.split("=", 1)[1]) + " -c :")
+        elif prog == "cargo" and (a == "--config" and nxt or a.startswith("--config=")):
+            m = _CARGO_PROGRAM_KEY.match(nxt if a == "--config" else a.split("=", 1)[1])
+            if m:
+                words = m.group(1) or m.group(2) or " ".join(re.findall(r'"([^"]*)"', m.group(3) or ""))
+                if words.strip():
+                    out.append(words)
+        elif prog in ("mvn", "mvnw", "./mvnw") and a.startswith("-Dexec.executable="):
+            extra = next((x.split("=", 1)[1] for x in args if x.startswith("-Dexec.args=")), "")
+            out.append(f"{a.split('=', 1)[1]} {extra}".strip())  # `mvn exec:exec`: the program and its args
+        elif prog == "wget" and a in ("-e", "--execute") and nxt or prog == "wget" and a.startswith("--execute="):
+            m = re.match(r"\s*use_?askpass\s*=\s*(.+)", nxt if "=" not in a else a.split("=", 1)[1], re.I | re.S)
+            if m:
+                out.append(m.group(1))  # a wgetrc command on the line: the askpass program
         elif prog in ("rake", "rdoc") and (a in ("-e", "--execute", "-p", "--execute-print", "-E",
                                                  "--execute-continue") and nxt):
             out.append("ruby -e " + _sh_quote(nxt))  # `rake -e CODE`: Ruby code run before the tasks
@@ -2908,7 +2925,18 @@ _OPTION_COMMANDS: "dict[str, frozenset[str]]" = {
                           "--tls-crypt-v2-verify"}),  # (with --script-security 2: run through the shell)
     "git": frozenset({"--to-cmd", "--cc-cmd", "--header-cmd", "--sendmail-cmd"}),  # send-email
     "tcpdump": frozenset({"-z"}),  # tcpdump -z CMD: run on each rotated capture file
+    "go": frozenset({"-exec"}),  # `go run|test -exec CMD`: the built program is run by CMD
+    "bazel": frozenset({"--run_under"}), "bazelisk": frozenset({"--run_under"}),  # the target runs under it
+    "mysql": frozenset({"--pager"}), "mariadb": frozenset({"--pager"}),  # results piped into CMD
+    # aria2c runs these with the download's gid and path
+    "aria2c": frozenset({"--on-download-complete", "--on-download-start", "--on-download-error",
+                         "--on-download-stop", "--on-download-pause", "--on-bt-download-complete"}),
 }
+# package managers' `--script-shell=X`: every script then runs as `X -c SCRIPT`
+_SCRIPT_SHELL_PROGS = frozenset({"npm", "pnpm", "yarn", "npx"})
+# cargo --config 'KEY=VALUE' keys naming a program cargo runs (the runner runs every built binary)
+_CARGO_PROGRAM_KEY = re.compile(r"""\s*(?:target\.[^=]+\.runner|build\.rustc(?:-workspace)?-wrapper|build\.rustc|"""
+                                r"""target\.[^=]+\.linker|host\.linker)\s*=\s*(?:"([^"]*)"|'([^']*)'|\[(.*)\])\s*$""", re.S)
 # apt's option keys naming a command line apt (or dpkg under it) runs with `sh -c`
 _APT_HOOK_KEYS = re.compile(r"(?i)\s*(?:apt::update::(?:pre|post)-invoke(?:-success)?|dpkg::(?:pre|post)-invoke|"
                             r"dpkg::pre-install-pkgs|apt::periodic::\w+-invoke|aptlistbugs::\w+)(?:::[^=]*)?=(.*)",

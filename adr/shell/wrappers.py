@@ -735,6 +735,9 @@ _DASHDASH: dict[tuple[str, str], tuple[frozenset[str], int]] = {
     ("retry", ""): (frozenset({"-t", "--times", "-d", "--delay", "-u", "--until", "-w", "--while", "-m", "--max",
                                "-x", "--max-time", "-b", "--backoff"}), 0),
     ("distrobox", "enter"): (frozenset({"-n", "--name", "-a", "--additional-flags"}), 1),
+    # terminal multiplexer panes: `zellij run [opts] -- CMD…`
+    ("zellij", "run"): (frozenset({"-n", "--name", "-d", "--direction", "--cwd", "--width", "--height", "-x", "-y"}),
+                        0),
     ("incus", "exec"): (frozenset({"--env", "--cwd", "--user", "--group", "--mode"}), 1),
     ("lxc", "exec"): (frozenset({"--env", "--cwd", "--user", "--group", "--mode"}), 1),
     ("machinectl", "shell"): (frozenset({"-E", "--setenv", "--uid"}), 1),
@@ -963,6 +966,14 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         if len(words) > 2 and words[0] in ("netns", "vrf", "net", "netn") and words[1] in ("exec", "e", "ex", "exe"):
             inner = words[2:] if "-all" in rest[:j] or "-a" in rest[:j] else words[3:]
             return ("argv", inner) if inner else None
+        return None
+    if prog in ("salt-call", "salt", "salt-ssh"):
+        # `salt-call --local cmd.run 'CMD'`, `salt '*' cmd.shell 'CMD'`: a shell runs CMD (here or on minions)
+        for j, a in enumerate(rest[:-1]):
+            if a in ("cmd.run", "cmd.shell", "cmd.run_all", "cmd.run_stdout", "cmd.run_stderr", "cmd.run_bg",
+                     "cmd.exec_code_all", "cmd.powershell"):
+                line = next((w for w in rest[j + 1:] if not w.startswith("-")), "")
+                return ("shell", [line.split("=", 1)[1] if line.startswith("cmd=") else line]) if line else None
         return None
     if prog == "cmake" and sub == "-E" and len(rest) > 2 and rest[1] in ("env", "time", "chdir"):
         # `cmake -E env [--unset=X] [NAME=V]… CMD…`, `cmake -E time CMD…`, `cmake -E chdir DIR CMD…`
