@@ -138,3 +138,22 @@ def test_everyday_use_stays_quiet(judge_command, cmd):
 def test_a_file_written_or_read_through_a_program_is_seen(judge_command, cmd):
     v = judge_command(cmd)
     assert v.decision is not Decision.ALLOW, cmd
+
+
+# a program's own command file, named on the line: its shell escapes run like the same text inline
+COMMAND_FILES = [
+    ("cmds.gdb", "break main\nshell rm -rf ~\n", "gdb -x cmds.gdb ./a.out"),
+    ("x.lldb", "platform shell rm -rf ~\n", "lldb -s x.lldb"),
+    ("evil.vim", ":!rm -rf ~\n", "vim -S evil.vim notes.txt"),
+    ("x.el", '(shell-command "rm -rf ~")\n', "emacs --batch -l x.el"),
+    ("x.m4", "esyscmd(rm -rf ~)\n", "m4 x.m4"),
+    ("init.sql", ".shell rm -rf ~\n", "sqlite3 -init init.sql app.db"),
+]
+
+
+@pytest.mark.parametrize("name,text,cmd", COMMAND_FILES)
+def test_a_command_file_is_judged_as_what_it_runs(judge_at, tmp_path, name, text, cmd):
+    (tmp_path / name).write_text(text)
+    assert judge_at(tmp_path, cmd).decision is Decision.DENY, cmd
+    (tmp_path / name).write_text("break main\nset number\n")  # an ordinary one stays quiet
+    assert judge_at(tmp_path, cmd).decision is Decision.ALLOW, cmd

@@ -277,6 +277,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
                   if (a == "-f" and i + 1 < len(args)) or (a.startswith("-f") and len(a) > 2)), "")
         path = resolve(f, here, home) if f else ""
         return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")] if path else []
+    if prog in _SCRIPT_FILE_OPTIONS:
+        return _script_file_runs(c, here, home)
     if prog in ("pytest", "py.test"):
         return _pytest_runs(c, here, home)
     if prog in ("pip", "pip3", "pipx", "uv", "build", "pyproject-build") or re.fullmatch(r"pip3\.\d+", prog):
@@ -302,6 +304,46 @@ def _launcher_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     outside any hook — read like `bash x.sh` (an entry: its Exec= lines; adr/shell/launchers.py)."""
     return [Run(SCRIPT, _how(c), here, (p,), language=lang, mode="shell")
             for f, lang in launched(c.program, c.args, home) if (p := resolve(f, here, home))]
+
+
+# programs that run a file of their own commands named by an option — (options, the program that reads
+# the same commands on stdin): `gdb -x cmds`, `lldb -s cmds`, `vim -S session.vim` (Ex commands)
+_VIM_SCRIPT = (frozenset({"-S", "-u", "--cmd-file"}), "ex -s")
+_SCRIPT_FILE_OPTIONS: "dict[str, tuple[frozenset[str], str]]" = {
+    "gdb": (frozenset({"-x", "--command", "-command", "-ix", "--init-command", "-init-command"}), "gdb -batch"),
+    "lldb": (frozenset({"-s", "--source", "-S", "--source-before-file", "-K", "--source-on-crash"}), "lldb -b"),
+    **{v: _VIM_SCRIPT for v in ("vim", "vi", "nvim", "view", "vimdiff", "gvim", "ex")},
+    "dc": (frozenset({"-f", "--file"}), "dc"),
+    "emacs": (frozenset({"-l", "--load", "--script", "-script", "-x"}), "eval:emacs --batch --eval"),
+    # their operands are the files they run
+    "m4": (frozenset(), "m4"), "gnuplot": (frozenset(), "gnuplot"),
+}
+_VALUED_OF = {"m4": frozenset({"-D", "--define", "-U", "--undefine", "-I", "--include", "-d", "--debug", "-o",
+                               "--error-output", "-l", "--arglength", "-F", "--freeze-state", "-R",
+                               "--reload-state"}),
+              "gnuplot": frozenset({"-e", "-c", "-d", "--default-settings"})}
+
+
+def _script_file_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    opts, reader = _SCRIPT_FILE_OPTIONS[c.program]
+    args = list(c.args)
+    out: list[Run] = []
+    for i, a in enumerate(args):
+        name = args[i + 1] if a in opts and i + 1 < len(args) else \
+            a.split("=", 1)[1] if a.startswith("--") and a.split("=", 1)[0] in opts else ""
+        if name in ("NONE", "NORC", "DEFAULTS") and c.program != "gdb":
+            continue  # vim -u NONE: no vimrc at all
+        path = resolve(name, here, home) if name else ""
+        if path and not path.startswith(("/dev/", "/proc/")):
+            out.append(Run(SCRIPT, _how(c), here, (path,), mode="shell",
+                           language=reader if reader.startswith("eval:") else "stdin:" + reader))
+    if c.program in _VALUED_OF:
+        from adr.shell.words import positionals
+        for name in positionals(args, _VALUED_OF[c.program])[:8]:
+            path = resolve(name, here, home) if name != "-" else ""
+            if path and not path.startswith(("/dev/", "/proc/")):
+                out.append(Run(SCRIPT, _how(c), here, (path,), language="stdin:" + reader, mode="shell"))
+    return out[:8]
 
 
 def _cargo_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
@@ -449,7 +491,8 @@ def _sql_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     out = _stdin_file_runs(c, lang, here, home)
     args = list(c.args)
     for i, a in enumerate(args):
-        name = args[i + 1] if a in ("-f", "--file") and i + 1 < len(args) else \
+        name = args[i + 1] if (a in ("-f", "--file") or a == "-init" and c.program in ("sqlite3", "duckdb")) \
+            and i + 1 < len(args) else \
             a.split("=", 1)[1] if a.startswith("--file=") else \
             a.split(None, 1)[1] if a.startswith((".read ", "source ", "\\i ")) and " " in a else ""
         if not name and c.program in ("mongosh", "mongo") and a.endswith(".js") and not a.startswith("-") \
@@ -1632,6 +1675,15 @@ def as_command(language: str, code: str) -> str:
         return f"{language[4:]} <<'{end}'\n{code}\n{end}"
     if language == "desktop":
         return desktop_exec(code)
+    if language.startswith("stdin:"):
+        # a program's own command file (`gdb -x F`, `lldb -s F`, `vim -S F`): the same commands on its stdin,
+        # where the shell layer reads their shell escapes
+        end = "ADR_SCRIPT_EOF"
+        while end in code:
+            end += "_"
+        return f"{language[6:]} <<'{end}'\n{code}\n{end}"
+    if language.startswith("eval:"):
+        return f"{language[5:]} {shlex.quote('(progn ' + code + ')' if 'emacs' in language else code)}"
     if language.startswith("cfn:"):
         # a CloudFormation template file, as the inline template of the same call
         return f"aws cloudformation {language[4:]} --template-body {shlex.quote(code)}"
