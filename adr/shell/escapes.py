@@ -39,7 +39,7 @@ _ELISP = re.compile(r"""\((?:shell-command(?:-to-string)?|async-shell-command|co
 _ELISP_PROC = re.compile(r"""\((?:call-process|start-process|make-process|process-lines)\s+(?:"[^"]*"\s+(?:nil|t|"[^"]*")\s+)?"([^"]+)"((?:\s+(?:nil|t|"(?:[^"\\]|\\.)*"))*)\)""")
 # lldb: `platform shell [-h] [-t SEC] [--] CMD` (and its `shell` alias), `script [-l python|lua] CODE`,
 # `command script import FILE.py`
-_LLDB_SHELL = re.compile(r"(?m)^\s*(?:platform\s+)?shell\s+(?:-[ht]\s*\S*\s+)*(?:--\s+)?(.+?)\s*$")
+_LLDB_SHELL = re.compile(r"(?m)^\s*(?:platform\s+)?shell\s+(?:-h\s+|-t\s*\d+\s+)*(?:--\s+)?(.+?)\s*$")
 _LLDB_SCRIPT = re.compile(r"(?m)^\s*script\s+(?:(?:-l|--language)\s*(python|lua)\s+)?(?:--\s+)?(.+?)\s*$")
 _LLDB_IMPORT = re.compile(r"(?m)^\s*command\s+script\s+import\s+(?:-\w+\s+)*(\S+\.py)\s*$")
 # m4's `syscmd(CMD)` / `esyscmd(CMD)` (one level of inner parentheses, m4's quotes `[…]` or `` `…' `` dropped)
