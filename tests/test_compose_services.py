@@ -32,14 +32,14 @@ def test_service_lines_spell_each_service_as_docker_run():
             "    volumes:\n      - /:/host\n      - type: bind\n        source: ${HOME}/.ssh\n        target: /k\n"
             "      - data:/data\n    working_dir: /host\n    command: [\"sh\", \"-c\", \"echo $$HOME\"]\n"
             "  b:\n    build: .\n    volumes: [\"./src:/app\"]\n    entrypoint: python\n    command: app.py\n")
-    got = dict(service_lines(text, "/home/dev/p", ComposeUse("up", (), "", ())))
+    got = dict(service_lines(text, "/home/dev/p", ComposeUse("up", (), "", ()))[0])
     assert got["a"] == ("docker run --privileged --pid=host --cap-add=SYS_ADMIN -v /:/host -v ~/.ssh:/k "
                         "-w /host alpine sh -c 'echo $HOME'")
     assert got["b"] == "docker run -v /home/dev/p/src:/app local-build python app.py"
-    only = service_lines(text, "/p", ComposeUse("run", (), "", ("b",), ("id",)))
+    only, _ = service_lines(text, "/p", ComposeUse("run", (), "", ("b",), ("id",)))
     assert only == [("b", "docker run -v /p/src:/app local-build python id")]
-    assert service_lines("services: [", "/p", ComposeUse("up", (), "", ())) == []
-    assert service_lines("just: text\n", "/p", ComposeUse("up", (), "", ())) == []
+    assert service_lines("services: [", "/p", ComposeUse("up", (), "", ())) == ([], "")
+    assert service_lines("just: text\n", "/p", ComposeUse("up", (), "", ())) == ([], "")
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +98,13 @@ def test_an_everyday_compose_project_stays_quiet(judge, tmp_path):
     for cmd in ("docker compose up -d", "docker compose run --rm web pytest -q", "docker compose ps"):
         v = _two_calls(judge, cwd, "compose.yaml", content, cmd, True, session="quiet")
         assert v.decision is Decision.ALLOW, (cmd, v.findings)
+
+
+def test_padding_a_compose_file_with_services_is_itself_a_finding(judge, tmp_path):
+    cwd = tmp_path / "proj"
+    cwd.mkdir()
+    pad = "".join(f"  s{i}:\n    image: alpine\n    command: true\n" for i in range(40))
+    content = "services:\n" + pad + "  x:\n    image: alpine\n    volumes: [\"~:/h\"]\n    command: cat /h/.aws/credentials\n"
+    v = _two_calls(judge, cwd, "compose.yaml", content, "docker compose up", True, session="padded")
+    assert v.decision is not Decision.ALLOW, v.findings
+

@@ -23,6 +23,9 @@ def test_desktop_exec_reads_every_exec_line_without_field_codes():
             "[Desktop Action n]\nExec=sh -c 'echo 100%%' %u\n")
     assert desktop_exec(text) == "code --new-window \nsh -c 'echo 100%' "
     assert desktop_exec("[Desktop Entry]\nName=x\n") == ""
+    # padding: the entry's own Exec= (the one a launch runs) is read first however many actions come before it
+    padded = "[Desktop Action a]\nExec=true\n" * 200 + "[Desktop Entry]\nExec=sh -c 'id' %f\n"
+    assert desktop_exec(padded).splitlines()[0] == "sh -c 'id' "
 
 
 @pytest.fixture(scope="module")

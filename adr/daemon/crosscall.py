@@ -582,7 +582,10 @@ class _Walk:
                 run = R.Run(R.SCRIPT, f"{c.program} compose {use.verb}", base, (path,))
                 for text, origin, _ in self.content(path, run, note):
                     where = use.project_dir and base or posixpath.dirname(path)
-                    for name, line in service_lines(text, where, use):
+                    lines, bound = service_lines(text, where, use)
+                    if bound:
+                        self.bound(f"{path}: {bound}", path, note or run.how)
+                    for name, line in lines:
                         self.judge(line, cwd, depth + 1,
                                    _note(note, f"service {name} of {path} ({origin}), started by `{c.program} "
                                                f"compose {use.verb}`"), follow=False)

@@ -99,26 +99,26 @@ def compose_use(program: str, args: Sequence[str]) -> ComposeUse | None:
     return ComposeUse(verb, tuple(files), project, tuple(services), command, tuple(volumes))
 
 
-def service_lines(text: str, base: str, use: ComposeUse) -> list[tuple[str, str]]:
+def service_lines(text: str, base: str, use: ComposeUse) -> tuple[list[tuple[str, str]], str]:
     """(service name, `docker run …` line) for each service `use` starts, read from a compose file's
     text; relative mount sources resolve against `base` (the project directory). Unreadable YAML
-    gives nothing (the file's own write was judged when it was written)."""
+    gives nothing (the file's own write was judged when it was written). The second value names a
+    bound that stopped the reading ("" when none did): the caller reports it as a finding."""
     if len(text) > MAX_COMPOSE_BYTES:
-        text = text[:MAX_COMPOSE_BYTES]
+        return [], f"the compose file is larger than {MAX_COMPOSE_BYTES // 1024} KiB: its services were not judged"
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
-        return []
+        return [], ""
     services = data.get("services") if isinstance(data, dict) else None
     if not isinstance(services, dict):
-        return []
+        return [], ""
     wanted = set(use.services)
-    out: list[tuple[str, str]] = []
-    for name, svc in list(services.items())[:MAX_SERVICES]:
-        if not isinstance(svc, dict) or (wanted and str(name) not in wanted):
-            continue
-        out.append((str(name), _run_line(svc, base, use)))
-    return out
+    started = [(str(n), s) for n, s in services.items() if isinstance(s, dict) and (not wanted or str(n) in wanted)]
+    out = [(name, _run_line(svc, base, use)) for name, svc in started[:MAX_SERVICES]]
+    bound = f"more than {MAX_SERVICES} services start: only the first {MAX_SERVICES} were judged" \
+        if len(started) > MAX_SERVICES else ""
+    return out, bound
 
 
 def _run_line(svc: dict[str, Any], base: str, use: ComposeUse) -> str:

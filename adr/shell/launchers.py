@@ -41,7 +41,7 @@ def launched(prog: str, args: Sequence[str], home: str = "") -> list[tuple[str, 
                 files.append(a)
             i += 1
         runs_it = app in _TERMINAL_APPS
-        return [(f, "") for f in files[:8] if runs_it or f.lower().endswith((".command", ".tool"))]
+        return [(f, "") for f in files if runs_it or f.lower().endswith((".command", ".tool"))]
     if prog in ("gtk-launch", "gtk4-launch"):
         pos = [a for a in args if not a.startswith("-")]
         if not pos or not home or "/" in pos[0]:
@@ -55,15 +55,24 @@ def launched(prog: str, args: Sequence[str], home: str = "") -> list[tuple[str, 
     if prog == "dex" and any(a in ("-d", "--test", "-c", "--create") for a in rest):
         return []  # a dry run / creating an entry runs nothing
     entries = [a for a in rest if a.endswith(".desktop") and not a.startswith("-")]
-    return [(e, "desktop") for e in entries[:1 if prog != "dex" else 8]]
+    return [(e, "desktop") for e in (entries if prog == "dex" else entries[:1])]
 
 
 def desktop_exec(text: str) -> str:
-    """The commands a freedesktop entry runs: its Exec= lines (every group: actions have their own),
-    field codes (%f, %U …) dropped and `%%` a literal `%` — as shell text, one command a line."""
-    out = []
-    for line in text.splitlines()[:4096]:
+    """The commands a freedesktop entry runs: the [Desktop Entry] group's Exec= (what a launch runs)
+    first, then its actions' (run from a menu) — field codes (%f, %U …) dropped and `%%` a literal `%`
+    — as shell text, one command a line. The file's size is bounded by whoever read it; every Exec=
+    line of it is kept, so no padding pushes the one that runs out of view."""
+    main: list[str] = []
+    actions: list[str] = []
+    group = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            group = stripped
+            continue
         key, eq, value = line.partition("=")
         if eq and key.strip() == "Exec" and value.strip():
-            out.append(_FIELD_CODE.sub("", value.strip()).replace("%%", "%"))
-    return "\n".join(out[:32])
+            command = _FIELD_CODE.sub("", value.strip()).replace("%%", "%")
+            (main if group in ("[Desktop Entry]", "") else actions).append(command)
+    return "\n".join(main + actions)
