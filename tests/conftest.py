@@ -49,6 +49,21 @@ def offline_judge(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def memory_judge(tmp_path_factory):
+    """An offline judge with the daemon's cross-call memory, for one test module: call
+    `memory_judge.crosscall.memory.remember(action, verdict)` after a decision, as the daemon does, and
+    the next call sees what it wrote, defined or set."""
+    from adr.config import Settings
+    from adr.daemon import memory as M
+    from adr.judge import Judge
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("adrhome")))
+    yield Judge.create(Settings(offline=True), online=False, memory=M.Memory())
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
 def judge_at(offline_judge):
     """`judge_at(cwd, cmd, home=…)` → the Verdict of a Bash call run in a real directory (the judge
     looks the repository, files and links up there)."""

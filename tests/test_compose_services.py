@@ -8,9 +8,6 @@ from pathlib import Path
 import pytest
 
 from adr.actions import Action, ActionKind, Context, Decision
-from adr.config import Settings
-from adr.daemon import memory as M
-from adr.judge import Judge
 from adr.shell.compose import ComposeUse, compose_use, service_lines
 
 
@@ -43,11 +40,8 @@ def test_service_lines_spell_each_service_as_docker_run():
 
 
 @pytest.fixture(scope="module")
-def judge(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("adrhome")))
-    yield Judge.create(Settings(offline=True), online=False, memory=M.Memory())
-    mp.undo()
+def judge(memory_judge):
+    return memory_judge
 
 
 def _two_calls(judge, cwd: Path, name: str, content: str, cmd: str, on_disk: bool, session: str):

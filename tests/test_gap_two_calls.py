@@ -8,17 +8,11 @@ from pathlib import Path
 import pytest
 
 from adr.actions import Action, ActionKind, Context, Decision
-from adr.config import Settings
-from adr.daemon import memory as M
-from adr.judge import Judge
 
 
 @pytest.fixture(scope="module")
-def judge(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("adrhome")))
-    yield Judge.create(Settings(offline=True), online=False, memory=M.Memory())
-    mp.undo()
+def judge(memory_judge):
+    return memory_judge
 
 
 def call(judge, cmd: str, cwd: Path, session: str = "two-calls"):

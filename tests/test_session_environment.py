@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
-from adr.config import Settings
 from adr.daemon import memory as M
-from adr.judge import Judge
 
 MANAGE = ('import os, sys\nif __name__ == "__main__":\n'
           '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
@@ -28,11 +26,8 @@ RESET = "destruct.reset-local-database"
 
 
 @pytest.fixture(scope="module")
-def judge(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ADR_HOME", str(tmp_path_factory.mktemp("adrhome")))
-    yield Judge.create(Settings(offline=True), online=False, memory=M.Memory())
-    mp.undo()
+def judge(memory_judge):
+    return memory_judge
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from adr.shell.interpreters import first_argument
+
 MAX_SCAN = 200_000  # characters of code looked at
 MAX_ROUNDS = 8  # passes of taint propagation (each pass follows one more assignment hop)
 
@@ -52,24 +54,9 @@ _BACKTICK = re.compile(r"`\s*\$(?P<name>[A-Za-z_]\w*)\s*`|\bqx\s*[{(]\s*\$(?P<qx
 
 
 def _first_arg(text: str, paren: bool) -> str:
-    """The run call's first argument: up to the `,` or `)` that closes it at depth 0."""
-    depth, quote, out = 0, "", []
-    for ch in text[:400]:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth == 0 and (ch == "," or (not paren and ch == ";")):
-            break
-        out.append(ch)
-    return "".join(out)
+    """The run call's first argument: up to the `,` or `)` that closes it at depth 0 (without
+    parentheses — `exec code;` — a `;` ends it too)."""
+    return first_argument(text, 0, 400, "," if paren else ",;")[0]
 
 
 def _names_in(text: str) -> set[str]:

@@ -955,8 +955,16 @@ _INERT = re.compile(r"(?:[\d.]+|None|True|False|true|false|null|undefined|nil|''
 
 def _call_arg(text: str, at: int) -> "str | None":
     """The first argument of the call whose `(` ends at `at` (None: not closed within 2,000 characters)."""
+    arg, closed = first_argument(text, at, 2000)
+    return arg if closed else None
+
+
+def first_argument(text: str, at: int = 0, limit: int = 2000, stops: str = ",") -> "tuple[str, bool]":
+    """The call argument that starts at `at`: up to the first of `stops` or the bracket that closes
+    the call, at depth 0 and outside string literals; with whether one was found within `limit`
+    characters (the text up to the limit otherwise)."""
     depth, quote, k = 0, "", at
-    end = min(len(text), at + 2000)
+    end = min(len(text), at + limit)
     while k < end:
         ch = text[k]
         if quote:
@@ -970,12 +978,12 @@ def _call_arg(text: str, at: int) -> "str | None":
             depth += 1
         elif ch in ")]}":
             if depth == 0:
-                return text[at:k]
+                return text[at:k], True
             depth -= 1
-        elif ch == "," and depth == 0:
-            return text[at:k]
+        elif ch in stops and depth == 0:
+            return text[at:k], True
         k += 1
-    return None
+    return text[at:end], False
 
 
 _SPLIT_PY = re.compile(r"\s+(?:and|or|if|else)\s+|^\s*not\s+")
