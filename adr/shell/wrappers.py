@@ -511,6 +511,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 if prog == "sudo" and (name == "--preserve-env" or (a[1] != "-" and "E" in a[1:])) \
                         and "sudo -E" not in wrappers:
                     wrappers.append("sudo -E")  # the caller's environment reaches root (pagers, LESSOPEN …)
+                if prog == "sudo" and (name == "--stdin" or (a[1] != "-" and "S" in a[1:])) \
+                        and "sudo -S" not in wrappers:
+                    wrappers.append("sudo -S")  # the password comes from stdin: the agent's, not a person's
                 if prog in ("strace", "ltrace") and name in ("-o", "--output"):
                     val = a.split("=", 1)[1] if "=" in a else args[i + 1] if i + 1 < len(args) else ""
                     if val[:1] in ("|", "!") and val[1:].strip():
