@@ -3,6 +3,7 @@ commands it spawns with literal strings (`os.system("…")`, `child_process.exec
 from __future__ import annotations
 
 import itertools
+import base64
 import re
 import shlex
 
@@ -30,7 +31,8 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"swift"), "swift", frozenset({"-e"})),
     # languages adr does not model: their command-running calls with string literals are still read
     # (`guile -c '(system "…")'`, `erl -eval 'os:cmd("…")'`, `elixir -e 'System.cmd("rm", [...])'`)
-    (re.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|crystal|ocaml|gawk-json"), "other",
+    (re.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|crystal|ocaml|gawk-json|ghc|ghci|runghc|"
+                r"raku|rakudo|perl6|nim|v|clojure|clj|bb|nbb|janet|fennel|hy|gforth|pike|io|tclkit"), "other",
      frozenset({"-c", "-e", "--eval", "-eval", "-x", "--expr"})),
 ]
 INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl", "java", "julia", "r",
@@ -63,6 +65,7 @@ _VALUED = {
     "php": frozenset({"-d", "-c", "-z"}),
     "ruby": frozenset({"-I", "-r", "-E", "--encoding", "-C", "-F", "-K"}),
     "perl": frozenset({"-I", "-M", "-m"}),
+    "applescript": frozenset({"-l", "-s"}),  # osascript -l JavaScript -e CODE (JXA), -s FLAGS
     "node": frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
                        "--env-file", "--title", "--input-type", "--stack-size"}),
 }
@@ -109,6 +112,12 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
         if lang == "node" and program.startswith("deno") and list(args[:1]) == ["eval"] and len(args) > 1:
             code = next((a for a in args[1:] if not a.startswith("-")), None)
             return (lang, code) if code is not None else None  # deno eval [opts] CODE
+        if lang == "powershell":
+            encoded = powershell_encoded(args)
+            if encoded is not None:
+                return lang, encoded
+        if lang == "other" and program == "crystal" and list(args[:1]) == ["eval"] and len(args) > 1:
+            return lang, args[-1]  # crystal eval CODE
         skip = False
         valued = _VALUED.get(lang, frozenset())
         for i, a in enumerate(args):
@@ -118,6 +127,10 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
             if a in flags and i + 1 < len(args):
                 return lang, args[i + 1]
             if lang == "other":  # (single-dash words are whole options there: `erl -noshell -eval CODE`)
+                name, sep, attached = a.partition(":") if a.startswith("--eval:") or a.startswith("-e:") else \
+                    a.partition("=")
+                if sep and name in flags and attached:
+                    return lang, attached  # nim's --eval:CODE, --eval=CODE
                 if not a.startswith("-"):
                     return None
                 continue
@@ -139,6 +152,25 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
             if a in valued:
                 skip = True  # its value is the next word (`php -d x=1 -r CODE`, `node -r mod -e CODE`)
         return None
+    return None
+
+
+# PowerShell takes any unambiguous prefix of -EncodedCommand (-e, -ec, -enc …), in any case
+_PS_ENCODED = re.compile(r"(?i)^[-/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|"
+                         r"encodedcomma|encodedcomman|encodedcommand)$")
+
+
+def powershell_encoded(args: "tuple[str, ...] | list[str]") -> "str | None":
+    """The command `pwsh -EncodedCommand B64` runs: base64 of UTF-16LE text, decoded (a value that does
+    not decode is returned as written, so it is judged and never skipped)."""
+    for i, a in enumerate(args[:-1]):
+        if _PS_ENCODED.match(a):
+            value = args[i + 1]
+            try:
+                raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+                return raw.decode("utf-16-le")
+            except (ValueError, UnicodeDecodeError):
+                return value
     return None
 
 
@@ -183,7 +215,16 @@ _CALL_RE = re.compile(
     r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
     r"do\s+shell\s+script|do\s+script|os:cmd|System\.cmd|System\.shell|Sys\.command|shell-command|run-program|"
-    r"ext:shell|uiop:run-program|Invoke-Expression|iex)\s*\(?\s*)" + _STR)
+    r"ext:shell|uiop:run-program|Invoke-Expression|iex|doShellScript|callCommand|spawnCommand|readProcess|"
+    r"readCreateProcess|execCmd|execCmdEx|execProcess|execShellCmd|startProcess|Process\.run|qx|shell|"
+    r"babashka\.process/(?:shell|process|sh)|clojure\.java\.shell/sh)\s*\(?\s*)" + _STR)
+# lisps: `(sb-ext:run-program "/bin/sh" (list "-c" "…"))`, `(clojure.java.shell/sh "sh" "-c" "…")`, `(sh "rm" "-rf" …)`
+_LISP_CALL_RE = re.compile(
+    r"\((?:[\w.-]+[:/])?(?:run-program|sh|shell|process|system\*?|spawn|exec)\s+((?:(?:" + _STR +
+    r"|\(\s*list\b|'\(|\(|\[)\s*){1,64})")
+# scala's sys.process: `"cmd".!`, `"a" #| "b"`, `Seq("sh", "-c", "…").!`
+_SCALA_RUN_RE = re.compile(_STR + r"\s*(?:\.\s*!!?|\.\s*(?:#\||lazyLines|lineStream)|\s#\|)")
+_SCALA_PIPE_RE = re.compile(_STR + r"\s*\.?\s*#\|\s*\(?\s*" + _STR)  # `"a" #| "b"`, `"a".#|("b")`: a | b
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder|"
     r"System\.cmd|"
@@ -400,6 +441,14 @@ def spawned_commands(language: str, code: str) -> list[str]:
         s = _unq(m)
         if s and not any(s in o for o in out):
             out.append(s)
+    if language == "other" and "(" in code:
+        for m in _LISP_CALL_RE.finditer(code):
+            parts = [_unq(x) for x in _STR_ONLY.finditer(m.group(1))]
+            if parts and parts[0].rsplit("/", 1)[-1] in ("sh", "bash", "zsh", "dash") or len(parts) > 1:
+                out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in parts))
+    if language == "java" and ("!" in code or "#|" in code):
+        out += [_unq(m) for m in _SCALA_RUN_RE.finditer(code)]
+        out += [f"{_unq(m)} | {_unq(m, 3, 4)}" for m in _SCALA_PIPE_RE.finditer(code)]
     for m in _PTY_RE.finditer(code):
         out.append(_unq(m))
     if ".execute" in code:

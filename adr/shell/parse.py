@@ -1959,6 +1959,9 @@ class _Walker:
         code = interpreters.inline_code(prog, tuple(args))
         if code is None and (prog in ("ipython", "ipython3") or any(w.endswith(" -m") for w in d.wrappers)):
             code = interpreters.module_code(prog, tuple(args))  # `python -m timeit -s CODE`, `ipython -c`
+        if code is not None and code[0] == "powershell" and interpreters.powershell_encoded(args) is not None:
+            # `pwsh -enc B64`: the decoded command is judged as the `pwsh -c` line it is (the rules read argv)
+            self.nested_shell(f"{prog} -c {shlex.quote(code[1])}", via, depth, f"{prog} -EncodedCommand", inherit=d)
         if code is not None:
             lang, text = code
             if lang == "awk" and not d.args_dynamic:
