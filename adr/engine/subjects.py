@@ -136,6 +136,12 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
                          "--limit-download"}),
     "borg": frozenset({"--remote-path", "--rsh", "--umask", "--lock-wait", "--upload-ratelimit"}),
     "gsutil": frozenset({"-o", "-h", "-u", "-i"}),
+    "etcdctl": frozenset({"--endpoints", "--user", "--password", "--cacert", "--cert", "--key", "--dial-timeout",
+                          "--command-timeout", "-w", "--write-out", "--discovery-srv"}),
+    "virsh": frozenset({"-c", "--connect", "-l", "--log", "-k", "--keepalive-interval", "-K", "--keepalive-count",
+                        "-e", "--escape"}),
+    "celery": frozenset({"-A", "--app", "-b", "--broker", "--result-backend", "--loader", "--config", "--workdir",
+                         "-C"}),
 }
 
 
@@ -144,6 +150,12 @@ _VERB_SPLIT = re.compile(r"[:.]").split
 _VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
 _VERB_QUALIFIERS = frozenset({"batch", "bulk", "force", "mass", "permanently", "hard"})
 _VERB_TAIL = re.compile(r"[-_]([a-z0-9]+)$").search  # bucket-delete, image-rm, records_delete → the verb last
+# APIs spelled in CamelCase (`aliyun ecs DeleteInstance`, `tccli cvm TerminateInstances`): a word break
+# at each lower-to-upper step, so the verb heads the word like `delete-instance`
+_CAMEL_STEP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# a strong destroy verb run together with its noun (`cbt deletetable`, `deleteinstance`, `purgequeue`):
+# the verb, when at least three letters follow (`deleted`, `removes` are not commands)
+_JOINED_VERB = re.compile(r"(delete|destroy|purge|remove|terminate|truncate|wipe|erase|flush)(?=[a-z]{3})").match
 # a file name is an operand, not a verb: `aws s3 cp empty.json s3://b/`, `rclone copy delete.txt r:` (while
 # `ecto.drop`, `apps:destroy` are verbs)
 _FILE_NAME = re.compile(r"(?i).+\.(?:json|jsonl|ndjson|ya?ml|toml|ini|cfg|conf|env|sql|txt|csv|tsv|md|rst|log|sh|py|js|"
@@ -156,6 +168,16 @@ _KILL_IN_CODE = re.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|
 # relative, single slashes, no quote, blank, `~` or `$`: joined to the cwd it stays as it is (once
 # `.` / `..` segments are ruled out, and a trailing slash dropped)
 _PLAIN_REL = re.compile(r"[^/'\"~$\s]+(?:/[^/'\"~$\s]+)*/?").fullmatch
+
+
+def _after_global_options(args: "tuple[str, ...]") -> "tuple[str, ...] | None":
+    """The words after the options that lead the line, each read as taking the next word as its value
+    (`etcdctl --endpoints URL del`, `cbt -instance prod deleteinstance`): a CLI's global options whose
+    names adr does not know. None when no option leads (the usual reading is the only one)."""
+    i, n = 0, len(args)
+    while i < n and args[i].startswith("-") and len(args[i]) > 1 and args[i] != "--":
+        i += 1 if "=" in args[i] or i + 1 >= n or args[i + 1].startswith("-") else 2
+    return args[i:] if i else None
 
 
 def project_root(cwd: str, home: str) -> str:
@@ -401,16 +423,27 @@ class CommandSubject:
     def verbs(self) -> tuple[str, ...]:
         """The words of the subcommand chain, split where CLIs join a verb to its noun: `apps:destroy`,
         `delete-bucket`, `bucket-delete`, `kv metadata delete`, `db_reset` → apps, destroy, delete, bucket,
-        kv, metadata, db, reset (a joined word gives its first and its last part).
-        Only the first four positionals, and only word-like ones (no paths, URLs, values)."""
+        kv, metadata, db, reset (a joined word gives its first and its last part); CamelCase is joined
+        the same way (`DeleteInstance`), and a strong verb run into its noun (`deletetable`) is read.
+        Only the first four positionals — also read with unknown leading options taking a value —, and
+        only word-like ones (no paths, URLs, values)."""
         out: list[str] = []
-        for w in self.positionals[:4]:
+        words = self.positionals[:4]
+        lead = _after_global_options(self.cmd.argv[1:])
+        if lead is not None:
+            words = (*words, *positionals(lead, _VALUED_OPTIONS.get(self.cmd.program, frozenset()))[:4])
+        for w in words:
             if len(w) > 48 or not _VERB_WORD(w) or _FILE_NAME(w):
                 continue
+            if not w.islower():
+                w = _CAMEL_STEP.sub("-", w)
             w = w.lower()
             for part in _VERB_SPLIT(w):
                 if part:
                     out.append(part)
+                    joined = _JOINED_VERB(part)
+                    if joined is not None:
+                        out.append(joined.group(1))
                     head = _VERB_HEAD(part)
                     if head is not None and head.group(0) != part:
                         out.append(head.group(0))

@@ -3124,7 +3124,35 @@ def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
     cmd = rest[i + 1:]  # after the image / container / service
     if entry:
         cmd = [entry] + cmd
+    elif sub[-1] == "run" and i < len(rest):
+        tool = _IMAGE_ENTRYPOINTS.get(_image_repo(rest[i]))
+        if tool is not None:
+            cmd = [tool] + cmd  # the image's entrypoint is the CLI: its words are that CLI's arguments
     return cmd or None
+
+
+# official images whose entrypoint is a command-line tool, so `docker run amazon/aws-cli s3 rb s3://b`
+# runs `aws s3 rb s3://b` (images without an entrypoint name the program themselves)
+_IMAGE_ENTRYPOINTS = {
+    "amazon/aws-cli": "aws", "public.ecr.aws/aws-cli/aws-cli": "aws", "hashicorp/terraform": "terraform",
+    "ghcr.io/opentofu/opentofu": "tofu", "bitnami/kubectl": "kubectl", "alpine/helm": "helm",
+    "rclone/rclone": "rclone", "minio/mc": "mc", "restic/restic": "restic", "digitalocean/doctl": "doctl",
+    "flyio/flyctl": "flyctl", "gcr.io/go-containerregistry/crane": "crane",
+    "quay.io/skopeo/stable": "skopeo", "ghcr.io/oras-project/oras": "oras", "peakcom/s5cmd": "s5cmd",
+    "d3fk/s3cmd": "s3cmd", "hetznercloud/cli": "hcloud", "linode/cli": "linode-cli",
+}
+
+
+def _image_repo(image: str) -> str:
+    """`docker.io/amazon/aws-cli:2.15@sha256:…` → `amazon/aws-cli` (tag, digest, Docker Hub's prefixes dropped)."""
+    repo = image.split("@", 1)[0].lower()
+    last = repo.rsplit("/", 1)
+    if ":" in last[-1]:
+        repo = repo[: len(repo) - len(last[-1])] + last[-1].split(":", 1)[0]
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if repo.startswith(prefix):
+            repo = repo[len(prefix):]
+    return repo.removeprefix("library/")
 
 
 _DOCKER_GLOBAL_FLAGS = frozenset({"-D", "--debug", "--tls", "--tlsverify", "--remote", "-r", "--syslog", "--version",

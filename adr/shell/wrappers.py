@@ -434,6 +434,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             if j + 1 < len(args) and args[j] == "-m":
                 wrappers.append(f"{prog} -m")
                 args = _archive_module(args[j + 1:])
+                if args and args[0] in _PACKAGE_BINS:
+                    args = [_PACKAGE_BINS[args[0]], *args[1:]]  # `python -m awscli` is `aws`
                 continue
             if j < len(args) and args[j].startswith("-m") and len(args[j]) > 2:
                 wrappers.append(f"{prog} -m")
