@@ -1,8 +1,10 @@
 """Remote destruction by any infrastructure or SaaS command line, as one vocabulary (cloud.destroy-verb).
 
 The verb is read however the CLI spells it — CamelCase APIs (`aliyun ecs DeleteInstance`), a verb run
-into its noun (`cbt deletetable`), after global options adr has no list for (`yc --folder-id X …`) —,
-from a CLI reached through its official image (`docker run amazon/aws-cli …`) or its Python module, and
+into its noun (`cbt deletetable`), after global options adr has no list for (`yc --folder-id X …`), five
+deep in a command group —, while a resource's name after the action that makes it is no verb (`gcloud
+functions deploy cleanup-job`); from a CLI reached through its official image (`docker run
+amazon/aws-cli …`, `kubectl run --image`) or its Python module, and
 a dry-run option switched off by value is a real run. The tools whose delete is an option (`kafka-topics
 --delete`), a GraphQL mutation or a gRPC method, and Kubernetes objects that stand for cloud resources ask
 too. Reads, creates and deploys of the same CLIs stay quiet.
@@ -39,6 +41,10 @@ ASK = [
     ("zookeeper-shell zk:2181 deleteall /kafka", "cloud.destroy-verb"),
     ("chamber delete prod db_password", "cloud.destroy-verb"),
     ("juju destroy-model prod --destroy-storage", "cloud.destroy-verb"),
+    # deep command groups: the verb fifth in the chain
+    ("gcloud beta container fleet memberships delete m1", "cloud.destroy-verb"),
+    ("az monitor log-analytics workspace table delete -n t --workspace-name w -g rg --yes", "cloud.destroy-verb"),
+    ("eas update:delete grp", "cloud.destroy-verb"),
     # a dry run switched off by value is a real run
     ("rclone purge --dry-run=false remote:bucket", "cloud.destroy-verb"),
     ("gcloud sql instances delete db --dry-run=no", "cloud.destroy-verb"),
@@ -62,6 +68,7 @@ ASK = [
     # the CLI reached another way: its image, its module, a wrapper, a shell string
     ("docker run --rm -v ~/.aws:/root/.aws amazon/aws-cli:2.15 s3 rb s3://b --force", "cloud.destroy-verb"),
     ("podman run --rm docker.io/rclone/rclone purge remote:bucket", "cloud.destroy-verb"),
+    ("kubectl run aws --rm -it --image amazon/aws-cli -- s3 rb s3://b --force", "cloud.destroy-verb"),
     ("python3 -m awscli s3 rb s3://b --force", "cloud.destroy-verb"),
     ("sudo env AWS_PROFILE=prod timeout 60 rpk topic delete orders", "cloud.destroy-verb"),
     ("bash -c 'nats stream purge ORDERS -f'", "cloud.destroy-verb"),
@@ -96,6 +103,12 @@ QUIET = [
     "docker run --rm amazon/aws-cli s3 ls",
     "python3 -m awscli s3 ls",
     "aws s3 cp delete.txt s3://bucket/",
+    # a resource named like a verb, after the action that creates or deploys it
+    "gcloud functions deploy cleanup-old-files --runtime python311",
+    "gcloud run jobs execute purge-cache",
+    "heroku apps:create cleanup-app",
+    "wrangler deploy --name purge-worker",
+    "hcloud server create --name rebuild-runner --type cx11 --image ubuntu-22.04",
 ]
 
 

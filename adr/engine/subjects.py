@@ -149,6 +149,21 @@ _VERB_WORD = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*").fullmatch
 _VERB_SPLIT = re.compile(r"[:.]").split
 _VERB_HEAD = re.compile(r"[a-z0-9]+").match  # delete-bucket → delete, db_reset → db
 _VERB_QUALIFIERS = frozenset({"batch", "bulk", "force", "mass", "permanently", "hard"})
+# actions that end a subcommand chain: what follows them is an operand (a name, a path), not a verb
+_CHAIN_ENDS = frozenset({"create", "deploy", "get", "list", "ls", "describe", "show", "update", "add", "put", "set",
+                         "apply", "cp", "copy", "mv", "move", "sync", "push", "pull", "upload", "download", "invoke",
+                         "execute", "exec", "run", "start", "new", "init", "import", "export", "patch", "view",
+                         "info", "status", "tail", "watch", "open", "connect", "ssh", "console", "query", "search",
+                         "inspect", "test", "check", "validate", "diff", "plan", "build", "install", "enable",
+                         "login"})
+_RELEASE_TRACKS = frozenset({"alpha", "beta", "preview"})
+# options that name the resource or its settings on every platform (`wrangler deploy --name purge-worker`):
+# their value is never a verb, whatever the CLI
+_NAMING_OPTIONS = frozenset({"--name", "--id", "--app", "--env", "--environment", "--stage", "--region", "--zone",
+                             "--project", "--profile", "--output", "--format", "--message", "--description", "--title",
+                             "--tag", "--label", "--service", "--cluster", "--namespace", "--bucket", "--function-name",
+                             "--stack-name", "--image", "--runtime", "--memory", "--role", "--handler", "--spec",
+                             "--schedule", "--uri"})
 _VERB_TAIL = re.compile(r"[-_]([a-z0-9]+)$").search  # bucket-delete, image-rm, records_delete → the verb last
 # APIs spelled in CamelCase (`aliyun ecs DeleteInstance`, `tccli cvm TerminateInstances`): a word break
 # at each lower-to-upper step, so the verb heads the word like `delete-instance`
@@ -168,6 +183,31 @@ _KILL_IN_CODE = re.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|
 # relative, single slashes, no quote, blank, `~` or `$`: joined to the cwd it stays as it is (once
 # `.` / `..` segments are ruled out, and a trailing slash dropped)
 _PLAIN_REL = re.compile(r"[^/'\"~$\s]+(?:/[^/'\"~$\s]+)*/?").fullmatch
+
+
+def _verb_parts(w: str, out: "list[str]") -> None:
+    """Append the verb candidates of one chain word (see CommandSubject.verbs)."""
+    if not w.islower():
+        w = _CAMEL_STEP.sub("-", w)
+    w = w.lower()
+    for part in _VERB_SPLIT(w):
+        if not part:
+            continue
+        out.append(part)
+        joined = _JOINED_VERB(part)
+        if joined is not None:
+            out.append(joined.group(1))
+        head = _VERB_HEAD(part)
+        if head is not None and head.group(0) != part:
+            out.append(head.group(0))
+            tail = _VERB_TAIL(part)
+            if tail is not None:
+                out.append(tail.group(1))
+            if head.group(0) in _VERB_QUALIFIERS:
+                # batch-delete-image, bulk-delete, force-delete: the verb is the next word
+                nxt = _VERB_HEAD(part[head.end() + 1:])
+                if nxt is not None:
+                    out.append(nxt.group(0))
 
 
 def _after_global_options(args: "tuple[str, ...]") -> "tuple[str, ...] | None":
@@ -425,36 +465,27 @@ class CommandSubject:
         `delete-bucket`, `bucket-delete`, `kv metadata delete`, `db_reset` → apps, destroy, delete, bucket,
         kv, metadata, db, reset (a joined word gives its first and its last part); CamelCase is joined
         the same way (`DeleteInstance`), and a strong verb run into its noun (`deletetable`) is read.
-        Only the first four positionals — also read with unknown leading options taking a value —, and
-        only word-like ones (no paths, URLs, values)."""
+        The first six positionals — also read with unknown leading options taking a value —, only
+        word-like ones (no paths, URLs, values), and the chain ends at its first other action after the
+        command group (`gcloud functions deploy cleanup-job`: the name is an operand, not a verb)."""
         out: list[str] = []
-        words = self.positionals[:4]
+        valued = _VALUED_OPTIONS.get(self.cmd.program, frozenset()) | _NAMING_OPTIONS
+        args = self.cmd.argv[1:] if self.cmd.program != "git" else ()
+        readings = [tuple(positionals(args, valued)[:6]) if args else self.positionals[:6]]
         lead = _after_global_options(self.cmd.argv[1:])
         if lead is not None:
-            words = (*words, *positionals(lead, _VALUED_OPTIONS.get(self.cmd.program, frozenset()))[:4])
-        for w in words:
-            if len(w) > 48 or not _VERB_WORD(w) or _FILE_NAME(w):
-                continue
-            if not w.islower():
-                w = _CAMEL_STEP.sub("-", w)
-            w = w.lower()
-            for part in _VERB_SPLIT(w):
-                if part:
-                    out.append(part)
-                    joined = _JOINED_VERB(part)
-                    if joined is not None:
-                        out.append(joined.group(1))
-                    head = _VERB_HEAD(part)
-                    if head is not None and head.group(0) != part:
-                        out.append(head.group(0))
-                        tail = _VERB_TAIL(part)
-                        if tail is not None:
-                            out.append(tail.group(1))
-                        if head.group(0) in _VERB_QUALIFIERS:
-                            # batch-delete-image, bulk-delete, force-delete: the verb is the next word
-                            nxt = _VERB_HEAD(part[head.end() + 1:])
-                            if nxt is not None:
-                                out.append(nxt.group(0))
+            readings.append(tuple(positionals(lead, valued)[:6]))
+        for words in readings:
+            group = 1 if words and words[0] in _RELEASE_TRACKS else 0  # `gcloud alpha run …`: run is the group
+            for i, w in enumerate(words):
+                if len(w) > 48 or not _VERB_WORD(w) or _FILE_NAME(w):
+                    continue
+                start = len(out)
+                _verb_parts(w, out)
+                # `heroku apps:create NAME`: the action joined after its group ends the chain as well
+                tail = out[start:] if i > group else [p for p in _VERB_SPLIT(w.lower())[1:] if p]
+                if not _CHAIN_ENDS.isdisjoint(tail):
+                    break
         return tuple(dict.fromkeys(out))
 
     def _with_forms(self, pairs: "list[tuple[str, str]]", spares: "tuple[str, ...]" = (), words: bool = False,

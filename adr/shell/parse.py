@@ -3094,7 +3094,15 @@ def _container_command(prog: str, args: "list[str]") -> "list[str] | None":
     """argv a container/VM tool runs inside: `docker run [opts] IMAGE CMD…`, `kubectl exec POD -- CMD…`."""
     if prog in ("kubectl", "oc", "lxc", "multipass"):
         if args[:1] in (["exec"], ["run"], ["debug"], ["shell"]) and "--" in args:
-            return args[args.index("--") + 1:] or None
+            cmd = args[args.index("--") + 1:]
+            if args[0] == "run" and "--command" not in args:
+                head = args[:args.index("--")]
+                image = next((a.split("=", 1)[1] if "=" in a else (head[k + 1] if k + 1 < len(head) else "")
+                              for k, a in enumerate(head) if a.split("=", 1)[0] == "--image"), "")
+                tool = _IMAGE_ENTRYPOINTS.get(_image_repo(image)) if image else None
+                if tool is not None:
+                    cmd = [tool] + cmd  # `kubectl run x --image amazon/aws-cli -- s3 rb …`: the arguments of aws
+            return cmd or None
         return None
     rest = _after_global_options(args)
     if prog in ("docker-compose", "podman-compose"):
