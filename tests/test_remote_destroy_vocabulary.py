@@ -58,6 +58,8 @@ ASK = [
      "net.http-destructive-method"),
     ("grpcurl -d '{}' pubsub.googleapis.com:443 google.pubsub.v1.Publisher/DeleteTopic",
      "net.http-destructive-method"),
+    ("lwp-request -m DELETE https://api.example.com/items/1", "net.http-destructive-method"),
+    ("printf 'DELETE /logs HTTP/1.1\\r\\nHost: es\\r\\n\\r\\n' | ncat es.example.com 9200", "net.http-destructive-method"),
     # Kubernetes objects that stand for cloud resources; a generator's manifests deleted whole
     ("kubectl delete managed --all", "cloud.kubectl-delete-data"),
     ("kubectl delete buckets.s3.aws.upbound.io prod-assets", "cloud.kubectl-delete-data"),
