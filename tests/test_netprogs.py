@@ -32,7 +32,13 @@ def test_every_reader_uses_the_one_list():
     assert parse._FILE_URL_READERS is netprogs.URL_READERS
     assert uploads._UPLOADERS is netprogs.UPLOADERS and uploads._HTTPIE is netprogs.HTTPIE
     assert sqltext.RAW_CLIENTS is netprogs.RAW_CLIENTS
-    assert crosscall._LINE_SENDERS <= netprogs.STDIN_SENDERS | netprogs.UPLOADERS
+    assert crosscall._LINE_SENDERS <= netprogs.STDIN_SENDERS | netprogs.UPLOADERS | netprogs.ARG_SENDERS
+    assert uploads._CONTAINER_CP is netprogs.CONTAINER_COPIERS
+
+
+def test_the_rule_packs_uploaders_are_the_shell_layers(judge):
+    assert set(judge.engine.lists["uploaders"]) == netprogs.UPLOADERS | netprogs.CONTAINER_COPIERS
+    assert not set(netprogs.PUBLISHERS) & netprogs.NET_PROGRAMS  # a publish sends only what it names
 
 
 def test_the_rule_packs_sinks_hold_every_sender(judge):

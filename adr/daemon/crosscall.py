@@ -29,7 +29,7 @@ from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import Budget, edited_text, lifecycle_scripts, parse_line
 from adr.shell import runs as R
 from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS
-from adr.shell.netprogs import STDIN_SENDERS, UPLOADERS
+from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
@@ -1018,7 +1018,7 @@ def _folder_entry(folder: str, language: str) -> str:
 
 
 # a line that sends what it reads: a network sender, or code that calls out (`python3 -c "…requests.post…"`)
-_LINE_SENDERS = (STDIN_SENDERS | UPLOADERS) - {"git", "logger", "dig", "openssl", "ssh"}
+_LINE_SENDERS = (STDIN_SENDERS | UPLOADERS | ARG_SENDERS) - SOME_FORMS - {"dig", "openssl", "ssh"}
 _NET_CODE = re.compile(r"://|\b(?:socket|requests|urllib|urlopen|httpx|fetch|http\.client|net\.connect|Net::HTTP|"
                        r"LWP|IO::Socket|XMLHttpRequest|WebSocket|smtplib|ftplib)\b")
 _CAT_ONE = re.compile(r"cat (~?[^\s|;&<>(){}$`]+)")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from adr.shell.netprogs import HTTPIE, UPLOADERS
+from adr.shell.filesends import FORMS, table_files
+from adr.shell.netprogs import CONTAINER_COPIERS, HTTPIE, UPLOADERS
 from adr.shell.words import positionals
 
 MAX_UPLOADS = 32
@@ -117,13 +118,23 @@ _RCLONE_VALUED = frozenset({"--config", "--transfers", "--checkers", "--bwlimit"
                             "--filter", "--log-file", "--max-age", "--min-age", "--max-size", "--min-size", "-v"})
 
 
-_CONTAINER_CP = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl"})
+_CONTAINER_CP = CONTAINER_COPIERS
 _CP_VALUED = frozenset({"-c", "--container", "-n", "--namespace", "--context", "--kubeconfig", "--retries", "-H", "--host",
                         "--cluster", "--user", "-s", "--server", "--config", "-l", "--log-level"})
 _UPLOADERS = UPLOADERS
+_MAILERS = frozenset({"mail", "mailx", "mutt", "neomutt", "s-nail", "nail", "heirloom-mailx", "bsd-mailx", "mail.mailutils"})
+# options before or between aws / gsutil / s3cmd operands that take a value (`--endpoint-url URL`, `-c CFG`)
+_AWS_VALUED = frozenset({"--endpoint-url", "--profile", "--region", "--output", "--query", "--ca-bundle", "--color",
+                         "--cli-read-timeout", "--cli-connect-timeout", "--cli-binary-format", "--storage-class", "--acl",
+                         "--sse", "--content-type", "--cache-control", "--metadata", "--expected-size", "--exclude",
+                         "--include", "--grants", "--sse-kms-key-id", "--source-region", "--page-size"})
+_GS_VALUED = frozenset({"-c", "--config", "-o", "-h", "-p", "-u", "-z", "-j", "-x", "--mime-type", "--project",
+                        "--access-key", "--secret-key", "--host", "--host-bucket", "--storage-class", "--exclude",
+                        "--include", "--acl-grant", "--add-header", "--encoding", "--region", "--configuration",
+                        "--account", "--impersonate-service-account"})
 _SOCAT_FILE = re.compile(r"^(?i:open|file|gopen|create):([^,]+)")
-_SOCAT_NET = re.compile(r"^(?i:tcp[46]?|udp[46]?|ssl|openssl|sctp|socks4a?|proxy|tcp-connect|tcp4-connect|"
-                        r"tcp6-connect|udp-sendto|udp-connect):")
+_SOCAT_NET = re.compile(r"^(?i:(?:tcp|udp|udplite|sctp|dccp)[46]?(?:-connect|-sendto|-datagram)?|ssl|openssl(?:-connect)?|"
+                        r"socks[45]a?(?:-connect)?|proxy(?:-connect)?|vsock-connect|ip[46]?-sendto|ip[46]?-datagram):")
 
 
 _PUT = re.compile(r"(?:^|[;\n])\s*(?:m?put|append|reput|mput)\s+(?:-\S+\s+)*(\"[^\"]+\"|'[^']+'|[^\s;]+)", re.M)
@@ -160,6 +171,8 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         out += _put_files(stdin)
     if prog == "curl":
         out = _curl(args)
+    elif prog == "curlie":
+        out = _curl(args) + _httpie(args)  # curl's options with httpie's request items
     elif prog in ("wget", "wget2"):
         out = _wget(args)
     elif prog in _HTTPIE:
@@ -172,7 +185,7 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         if args and args[0] in ("copy", "copyto", "sync", "move", "moveto", "bisync"):
             out = _copy_to_remote(args[1:], _RCLONE_VALUED, _RCLONE_REMOTE)
     elif prog in ("aws", "awslocal"):
-        pos = [a for a in args if not a.startswith("-")]
+        pos = positionals(args, _AWS_VALUED)
         if len(pos) >= 4 and pos[0] == "s3" and pos[1] in ("cp", "mv", "sync") and pos[3].startswith("s3://") \
                 and not pos[2].startswith("s3://"):
             out = [pos[2]]
@@ -181,7 +194,9 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         out += [v.split("://", 1)[1] for a in args for v in [a.split("=", 1)[1] if a.startswith("--") and "=" in a else a]
                 if v.startswith(("file://", "fileb://")) and len(v) > 7][:8]
     elif prog in ("gsutil", "s3cmd", "gcloud"):
-        pos = [a for a in args if not a.startswith("-")]
+        pos = positionals(args, _GS_VALUED)
+        if prog == "gcloud" and pos[:1] in (["alpha"], ["beta"]):
+            pos = pos[1:]
         if prog == "gcloud" and pos[:1] == ["storage"]:
             pos = pos[1:]
         if len(pos) >= 3 and pos[0] in ("cp", "mv", "rsync", "put", "sync") and re.match(r"^(gs|s3)://", pos[-1]):
@@ -203,7 +218,7 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         out += [v for i, a in enumerate(args) for v in _gh_text_file(a, args[i + 1] if i + 1 < len(args) else None)]
     elif prog == "gist":
         out = [a for a in args if not a.startswith("-")]
-    elif prog in ("mail", "mailx", "mutt", "neomutt", "s-nail"):
+    elif prog in _MAILERS:
         out = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-a", "-A", "--attach")]
     elif prog in ("croc", "wormhole", "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh"):
         pos = [a for a in args if not a.startswith("-")]
@@ -214,6 +229,13 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
             if a in ("-c", "-e") and i + 1 < len(args):
                 # tftp -c put FILE: the rest of the line is the command
                 out += _put_files(" ".join(args[i + 1:]) if prog == "tftp" else args[i + 1])
+        if prog == "tftp" and ("-p" in args or "--put" in args):
+            # busybox tftp -p -l LOCAL [-r REMOTE] HOST
+            for i, a in enumerate(args[:64]):
+                if a in ("-l", "--local") and i + 1 < len(args):
+                    out.append(args[i + 1])
+                elif a.startswith("-l") and len(a) > 2:
+                    out.append(a[2:])
     elif prog in _CONTAINER_CP:
         # kubectl cp LOCAL POD:PATH, docker/podman cp LOCAL CONTAINER:PATH: into a container or a cluster
         pos = positionals(args, _CP_VALUED)
@@ -273,6 +295,8 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
                 out.append(args[i + 1].split("=", 1)[-1])
             elif a.startswith(("--from-file=", "--from-env-file=")):
                 out.append(a.split("=", 1)[1].split("=", 1)[-1])  # (`--from-file=key=PATH`)
+    if prog in FORMS or prog in ("kcat", "kafkacat"):
+        out += table_files(prog, args)
     out = [p for p in out if p and p not in ("-", "/dev/stdin")]
     return tuple(dict.fromkeys(out))[:MAX_UPLOADS]
 
