@@ -334,6 +334,11 @@ class _Walk:
                     path = R.resolve(f, d, self.home)
                     if path:
                         self.sent_from(path, f, sender, cwd, depth, note, 0)
+                    if path and self.memory is not None and self.recall(path) is None:
+                        # a folder sent (`aws s3 cp D s3://b --recursive`, `kaggle datasets create -p D`):
+                        # what an earlier call put in it goes along
+                        for w in self.memory.under(path, 8):
+                            self.sent_from(w.path, f"{f} (holding {w.path})", sender, cwd, depth, note, 0)
             if c.program == "git" and "add" in c.args[:3]:
                 self.staged_copies(c, here, depth, note)
 

@@ -20,13 +20,15 @@ class Form:
     value is a file sent), `files` (the slice of the operands after the verbs that are files sent;
     None: none), `valued` (options that take a value, so operands are counted right), `dest` (the last
     operand must name a remote place: `scheme://` or, with "alias", any name not local-looking) and
-    `cut` (a file operand ends at this character: `oras push R F:media/type`)."""
+    `cut` (a file operand ends at this character: `oras push R F:media/type`), `default` (the operand when
+    none is given: `npm publish` publishes the working directory)."""
     verbs: tuple[str, ...] = ()
     opts: frozenset[str] = frozenset()
     files: "tuple[int, int | None] | None" = None
     valued: frozenset[str] = frozenset()
     dest: str = ""
     cut: str = ""
+    default: str = ""
 
 
 def _f(*opts: str) -> frozenset[str]:
@@ -56,6 +58,7 @@ FORMS: dict[str, tuple[Form, ...]] = {
     # chat and notification CLIs: attachments and uploaded files
     "slack-cli": (Form(opts=_f("-f", "--file"), valued=_PASTE_VALUED),),
     "slackcat": (Form(files=_ALL, valued=_PASTE_VALUED),),
+    "slack": (Form(verbs=("file", "upload"), opts=_f("--file", "-f"), files=(0, 1), valued=_PASTE_VALUED),),
     "ntfy": tuple(Form(verbs=(v,), opts=_f("--file", "-f")) for v in ("publish", "pub", "send", "trigger")),
     "apprise": (Form(opts=_f("--attach", "-a")),),
     "telegram-send": (Form(opts=_f("--file", "-f", "--image", "-i", "--video", "--audio", "--animation")),),
@@ -80,6 +83,7 @@ FORMS: dict[str, tuple[Form, ...]] = {
     "oci": (Form(verbs=("os", "object", "put"), opts=_f("--file", "-f")),
             Form(verbs=("os", "object", "bulk-upload"), opts=_f("--src-dir"))),
     "wrangler": (Form(verbs=("r2", "object", "put"), opts=_f("--file", "-f")),),
+    "gdrive": (Form(verbs=("files", "upload"), files=_ALL, valued=_f("--parent", "--mime", "--config")),),
     "megaput": (Form(files=_ALL, valued=_f("-u", "--username", "-p", "--password", "--path", "--config")),),
     "mega-put": (Form(files=_BUT_LAST),),
     # forges other than gh (uploads.py): snippets, release assets
@@ -110,9 +114,9 @@ FORMS: dict[str, tuple[Form, ...]] = {
                                                              "--include", "--exclude")),),
     "jfrog": tuple(Form(verbs=("rt", v), files=(0, 1)) for v in ("upload", "u")),
     "jf": tuple(Form(verbs=("rt", v), files=(0, 1)) for v in ("upload", "u")),
-    "npm": (Form(verbs=("publish",), files=(0, 1), valued=_f("--tag", "--access", "--otp", "--registry", "-w",
-                                                               "--workspace")),),
-    "pnpm": (Form(verbs=("publish",), files=(0, 1), valued=_f("--tag", "--access", "--otp", "--registry")),),
+    "npm": (Form(verbs=("publish",), files=(0, 1), default=".",
+                 valued=_f("--tag", "--access", "--otp", "--registry", "-w", "--workspace")),),
+    "pnpm": (Form(verbs=("publish",), files=(0, 1), default=".", valued=_f("--tag", "--access", "--otp", "--registry")),),
     # message queues and brokers: a file sent as the message
     "mosquitto_pub": (Form(opts=_f("-f", "--file")),),
     "w3m": (Form(opts=_f("-post")),),
@@ -157,7 +161,7 @@ def table_files(prog: str, args: "list[str]") -> list[str]:
         if tuple(pos[:len(form.verbs)]) != form.verbs:
             continue
         out += _opt_values(args, form.opts)
-        rest = pos[len(form.verbs):]
+        rest = pos[len(form.verbs):] or ([form.default] if form.default else [])
         if form.files is not None and rest and (not form.dest or (len(rest) >= 2 and _dest_ok(form, rest[-1]))):
             picked = rest[form.files[0]:form.files[1]]
             if form.cut:

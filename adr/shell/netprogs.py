@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # paste services, chat and notification CLIs, mail transfer agents: what they are fed is the message
 _PASTE = frozenset({"pastebinit", "wgetpaste", "fpaste", "haste", "hastebin", "gist-paste", "termbin", "pbcli"})
-_CHAT = frozenset({"slack-cli", "slackcat", "ntfy", "apprise", "telegram-send", "matrix-commander", "signal-cli",
+_CHAT = frozenset({"slack-cli", "slack", "slackcat", "ntfy", "apprise", "telegram-send", "matrix-commander", "signal-cli",
                    "zulip-send", "discord-cli"})
 _MAIL = frozenset({"mail", "mailx", "sendmail", "mutt", "neomutt", "s-nail", "nail", "heirloom-mailx", "bsd-mailx",
                    "mail.mailutils", "msmtp", "ssmtp", "esmtp", "sendemail", "sendEmail", "mpack", "exim", "exim4",
@@ -43,7 +43,8 @@ ARG_SENDERS = frozenset({"chromium", "chromium-browser", "google-chrome", "googl
                          "firefox-esr", "brave-browser", "microsoft-edge", "opera", "vivaldi", "epiphany", "qutebrowser",
                          "surf", "midori", "falkon", "safari", "xdg-open", "open", "gio", "sensible-browser",
                          "x-www-browser", "www-browser", "kde-open", "kde-open5", "gnome-open", "gvfs-open",
-                         "webbrowser", "wkhtmltopdf", "wkhtmltoimage", "phantomjs", "nping", "finger", "snmptrap"})
+                         "webbrowser", "wkhtmltopdf", "wkhtmltoimage", "phantomjs", "nping", "finger", "snmptrap",
+                         "ntpdate", "sntp"})
 # send only in some of their forms, which the shell layer reads (git push to a remote, logger -n HOST, a
 # package published): not a sink merely for being downstream of a secret
 SOME_FORMS = frozenset({"git", "logger"}) | PUBLISHERS
@@ -53,4 +54,4 @@ NET_PROGRAMS = (STDIN_SENDERS | UPLOADERS | RAW_CLIENTS | URL_READERS | ARG_SEND
 CONTAINER_COPIERS = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl"})
 
 LISTS = {"net_programs": sorted(NET_PROGRAMS),  # handed to every pack load (adr.engine.rules.load_packs)
-         "uploaders": sorted(UPLOADERS | CONTAINER_COPIERS)}
+         "uploaders": sorted(UPLOADERS | CONTAINER_COPIERS), "publishers": sorted(PUBLISHERS)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fnmatch
 import itertools
 import posixpath
 import re
@@ -1327,6 +1328,7 @@ class _Walker:
         local_env: dict[str, str] = {}
         name_node = node.child_by_field_name("name")
         feeders: list[_Draft] = []  # commands whose output becomes this command's arguments or environment
+        read_procs: list[_Draft] = []  # the commands of `<(…)` operands (a file this command may print on)
         namers: list[tuple[list[str], list[_Draft]]] = []  # computed words → the commands computing them
         refs_before = len(self.refs)
         writes_before = len(self.writes)
@@ -1369,6 +1371,8 @@ class _Walker:
                        or d.argv and c.type == "process_substitution"]
                 name_upstream.extend(d.argv[0] for d in fed)
                 feeders += fed
+                if c.type == "process_substitution":
+                    read_procs += fed
             if dyn and len(namers) < 16:
                 # a word computed by commands (`$(which node)`, `"$p"` holding one): if the program writes
                 # the file it names, those commands name a written file (see mark_namers)
@@ -1435,6 +1439,9 @@ class _Walker:
             if prog in _OPERAND_PRINTERS and feeders:
                 # `readlink -f $(which git)`, `realpath "$p"`: it prints (a form of) what they printed
                 draft[0].passes.extend(f for f in feeders if f is not draft[0])
+            elif read_procs and (prog in _PASS_FILTERS or prog in _FILE_ENCODERS):
+                # `cat <(base64 .env)`, `gzip -c <(env)`: it prints (a form of) what the `<(…)` printed
+                draft[0].passes.extend(f for f in read_procs[:16] if f is not draft[0])
             listers = [f for f in feeders if f.argv]
             units = _listed_units(listers) if prog == "systemctl" and dyn_args and listers else None
             if units:
@@ -1580,9 +1587,9 @@ class _Walker:
                 continue
             prog, args = d.argv[0], d.argv[1:]
             for f, sender in files_sent(prog, args, d.redirects, d.stdin_text):
-                key = _plain_path(f)
-                if key in made and len(self.layers) < 64:
-                    self.nested_shell(made[key] + " | " + sender, d.via, 0, "a file written and sent on the same line")
+                for producer in _made_into_sent(made, _plain_path(f))[:4]:
+                    if len(self.layers) < 64:
+                        self.nested_shell(producer + " | " + sender, d.via, 0, "a file written and sent on the same line")
             for target, producer in files_made(prog, args, d.redirects):
                 made[_plain_path(target)] = producer
 
@@ -2414,8 +2421,11 @@ class _Walker:
                 and interpreters.can_run_commands(inline[1], inline[0]):
             # `python3 -c 'os.system(sys.stdin.read())' <<< 'rm -rf ~'`: the code runs what it reads
             self.nested_shell(data, via, depth, f"stdin of {prog} run", inherit=d)
+        first = _first_positional(args)
+        if first == "run" and prog in ("deno", "bun"):  # `deno run -A - <<< CODE`: the script after `run`
+            first = _first_positional(list(args)[list(args).index("run") + 1:])
         if lang is not None and lang != "awk" and inline is None \
-                and (_first_positional(args) in (None, "-") or _first_positional(args) in STDIN_PATHS):
+                and (first in (None, "-") or first in STDIN_PATHS):
             self.script(lang, data, _join_via(via, f"stdin of {prog}"), depth, d)
             return
         if ("xargs" in d.wrappers or "parallel" in d.wrappers) and (prog in SHELLS or prog == "eval"):
@@ -2523,6 +2533,30 @@ _LINE_FILTERS = frozenset({"grep", "egrep", "fgrep", "rg", "sort", "uniq", "head
 FILE_READERS = frozenset({"cat", "head", "tail", "tac", "less", "more", "grep", "egrep", "fgrep", "sort", "uniq",
                           "shuf"})
 DOWNLOADERS = frozenset({"curl", "wget", "wget2", "aria2c", "fetch", "axel", "http", "https", "xh", "lwp-download"})
+
+
+def _made_into_sent(made: "dict[str, str]", sent: str) -> list[str]:
+    """The producers of what a sent path carries: the file itself, a file written inside a folder that is
+    sent (`cp .env dist/app.env && aws s3 cp dist/ s3://b --recursive`, `npm publish /tmp/p`), one a glob
+    sent names (`cp .env dist/ && twine upload dist/*`: a copy into a folder writes the file under its
+    own name there)."""
+    if sent in made:
+        return [made[sent]]
+    folder = sent.rstrip("/") + "/"
+    here = folder in ("./", "/")  # the working directory: what the line wrote under it by a relative name
+    out: list[str] = []
+    for t, p in list(made.items())[:64]:
+        names = [t]
+        m = _CAT_ONE.fullmatch(p) if t.endswith("/") else None
+        if m:
+            names.append(t + posixpath.basename(m.group(1).rstrip("/")))
+        if any(n != folder and (n.startswith(folder) if not here else sent != "/" and not n.startswith(("/", "~", "$", "../")))
+               or ("*" in sent or "?" in sent) and fnmatch.fnmatchcase(n, sent) for n in names):
+            out.append(p)
+    return out
+
+
+_CAT_ONE = re.compile(r"cat ([^\s|;&<>(){}$`]+)")
 
 
 def _plain_path(p: str) -> str:
@@ -3885,6 +3919,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
                 fd = FileDelete(src, x.by, _join_via(x.via, f"moved to {x.path}"), x.recursive, x.spares)
                 if fd not in w.deletes:
                     w.deletes.append(fd)
+    _downstream_through_passes(w.drafts)
     cmds = tuple(d.freeze() for d in w.drafts)
     assigned = tuple((k, v) for k, v in w.env.items()
                      if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
@@ -4035,6 +4070,28 @@ _LOOKUP_PROGRAMS = frozenset({"which", "gwhich", "whereis", "where", "type"})
 # stages that print (a part or a form of) what comes on stdin or is in their file operands
 _PASS_FILTERS = frozenset({"cat", "head", "tail", "cut", "tr", "sed", "gsed", "awk", "gawk", "mawk", "grep", "egrep",
                            "fgrep", "sort", "uniq", "tee", "xargs"})
+# programs that print a form of the files they are given (an encoding, a compression, a cipher)
+_FILE_ENCODERS = frozenset({"base64", "base32", "basenc", "xxd", "od", "hexdump", "gzip", "bzip2", "xz", "zstd", "lz4",
+                            "zcat", "openssl", "gpg", "rev", "tac", "nl", "fold", "strings", "jq", "paste", "uuencode"})
+
+
+def _downstream_through_passes(drafts: "Sequence[_Draft]") -> None:
+    """What a command prints on (`passes`: `cat <(base64 .env)`, `which git > /tmp/p; … $(cat /tmp/p)`) goes
+    where that command's output goes: `cat <(base64 .env) | curl -d @- …` sends the base64 of .env. Drafts
+    are made before the commands that read them, so one walk from the last back carries chains."""
+    for d in reversed(drafts[:MAX_COMMANDS]):
+        if not d.passes or not d.downstream:
+            continue
+        for p in d.passes[:64]:
+            if p is d:
+                continue
+            have = set(p.downstream)
+            for name in d.downstream[:MAX_PIPE_NAMES]:
+                if name not in have and len(have) < MAX_PIPE_NAMES:
+                    p.downstream.append(name)
+                    have.add(name)
+
+
 # programs that print a form of the path they are given (`readlink -f $(which git)`)
 _OPERAND_PRINTERS = frozenset({"readlink", "greadlink", "realpath", "grealpath", "dirname", "echo", "printf"})
 
