@@ -104,6 +104,8 @@ FORMS: dict[str, tuple[Form, ...]] = {
     "twine": (Form(verbs=("upload",), files=_ALL, valued=_f("-r", "--repository", "--repository-url", "-u",
                                                               "--username", "-p", "--password", "-c", "--comment",
                                                               "--config-file", "-s", "--sign-with", "-i", "--identity")),),
+    "anaconda": (Form(verbs=("upload",), files=_ALL, valued=_f("-u", "--user", "-l", "--label", "-t", "--package-type",
+                                                                "-d", "--description", "-s", "--summary", "--token")),),
     "gem": (Form(verbs=("push",), files=(0, 1), valued=_f("--host", "-k", "--key", "--otp", "-p", "--http-proxy")),),
     "kaggle": tuple(Form(verbs=v, opts=_f("-p", "--path", "-f", "--file"))
                     for v in (("datasets", "create"), ("datasets", "version"), ("kernels", "push"),
@@ -146,7 +148,7 @@ def _opt_values(args: "list[str]", opts: frozenset[str]) -> list[str]:
     for i, a in enumerate(args):
         if a in opts and i + 1 < len(args):
             out.append(args[i + 1])
-        elif a.startswith("--") and "=" in a and a.split("=", 1)[0] in opts:
+        elif a.startswith("-") and "=" in a and a.split("=", 1)[0] in opts:  # `--file=F`, Go's `-a=F`
             out.append(a.split("=", 1)[1])
     return out
 

@@ -22,7 +22,8 @@ STDIN_SENDERS = frozenset({"nc", "ncat", "netcat", "cryptcat", "socat", "telnet"
 HTTPIE = frozenset({"http", "https", "httpie", "xh", "xhs", "curlie"})  # `@file` / `field@file` arguments are uploads
 # publishers whose arguments can name a file or folder they put in a public place (a package, a release,
 # an image layer, a model hub): sinks only in that form, read by adr/shell/uploads.py
-PUBLISHERS = frozenset({"oras", "twine", "gem", "kaggle", "huggingface-cli", "hf", "jfrog", "jf", "npm", "pnpm"})
+PUBLISHERS = frozenset({"oras", "twine", "gem", "kaggle", "huggingface-cli", "hf", "jfrog", "jf", "npm", "pnpm",
+                        "anaconda"})
 # arguments name local files they send (`curl -T f`, `scp f host:`, `gh gist create f`, `logger -n host -f f`)
 UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "pscp", "sftp", "rsync", "rclone", "aws", "awslocal", "gsutil",
                        "s3cmd", "s5cmd", "gcloud", "az", "azcopy", "b2", "mc", "mcli", "oci", "uplink", "supabase",

@@ -4251,6 +4251,12 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
     pos = [a for a in args if not a.startswith("-")]
     if prog in _HANDOFF_COPIERS and prog != "dd" and len(pos) >= 2:
         out.append((pos[-1], "cat " + " ".join(_word(a) for a in pos[:-1])))
+    elif prog in ("split", "gsplit"):
+        # `split -b 100 .env /tmp/p_`: the pieces /tmp/p_aa, /tmp/p_ab … (or 00, 01 with -d) hold the input
+        spos = _positionals_skipping(args, _SPLIT_VALUED)
+        if spos and spos[0] != "-":
+            prefix = spos[1] if len(spos) > 1 else "x"
+            out += [(prefix + sfx, "cat " + _word(spos[0])) for sfx in ("aa", "ab", "00", "01")]
     elif prog == "dd":
         src = next((a[3:] for a in args if a.startswith("if=")), "")
         dst = next((a[3:] for a in args if a.startswith("of=")), "")
@@ -4282,6 +4288,8 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
     return out[:8]
 
 
+_SPLIT_VALUED = frozenset({"-b", "--bytes", "-l", "--lines", "-n", "--number", "-a", "--suffix-length", "-C",
+                           "--line-bytes", "-t", "--separator", "--additional-suffix", "--filter", "-p"})
 _ZIP_VALUED = frozenset({"-P", "--password", "-b", "--temp-path", "-t", "--from-date", "-tt", "--before-date", "-n",
                          "--suffixes", "-Z", "--compression-method", "-O", "--output-file", "-s", "--split-size"})
 
