@@ -767,6 +767,12 @@ class _Walker:
                     # `systemctl list-units | grep falcon | awk '{print $1}' | xargs systemctl stop`: the
                     # units the listing hands on, as the unit globs they are (`systemctl stop '*falcon*'`)
                     self.xargs_on(nxt, units, _join_via(via, "systemctl list-units | xargs"))
+            if nxt.argv and nxt.argv[0] in _CONTAINER_CLIS and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
+                listing = _container_listing_through_filters(stages, i)
+                if listing is not None:
+                    # `docker ps -aq | xargs docker rm -f`: the ids of that listing are its operands, as in
+                    # `docker rm -f $(docker ps -aq)` (the rules read the listing there)
+                    self.xargs_on(nxt, ["$(" + " ".join(listing) + ")"], _join_via(via, listing[0] + " | xargs"))
             lister = _lister_through_filters(stages, i)
             if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
@@ -4529,6 +4535,28 @@ def _ls_through_filters(stages: "list[list[_Draft]]", i: int) -> "_Draft | None"
                 or d.argv[0] in ("head", "tail") and not any(not a.startswith("-") and not a.isdigit()
                                                             for a in d.argv[1:])
                 or _keeps_lines(d.argv) or _grep_selects(d.argv) is not None):
+            return None
+        k -= 1
+    return None
+
+
+_CONTAINER_CLIS = frozenset({"docker", "podman", "nerdctl"})
+
+
+def _container_listing_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] | None":
+    """The `docker ps` / `docker images` listing whose ids reach stage i whole: right before it, or
+    before stages that keep (nearly) every line (`sort`, `awk '{print $1}'`, `grep -v X`). A grep
+    that selects some lines narrows it: None, as for no listing at all."""
+    k = i - 1
+    while k >= 0 and len(stages[k]) == 1 and stages[k][0].argv:
+        argv = stages[k][0].argv
+        if argv[0] in _CONTAINER_CLIS:
+            words = [a for a in argv[1:] if not a.startswith("-")]
+            listing = words[:1] in (["ps"], ["images"]) or words[:2] in (["container", "ls"], ["container", "list"],
+                                                                        ["image", "ls"], ["image", "list"])
+            return list(argv) if listing else None
+        if not (argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in argv[1:])
+                or _keeps_lines(argv) or _grep_selects(argv) == []):
             return None
         k -= 1
     return None
