@@ -36,6 +36,8 @@ def example_action(ex: Example, on: str) -> Action:
     if "resolved" in f:
         f["resolved"] = resolved_from_dict(f["resolved"])
     ctx = replace(EXAMPLE_CONTEXT, tool=f.pop("tool")) if "tool" in f else EXAMPLE_CONTEXT
+    if "cwd" in f:
+        ctx = replace(ctx, cwd=f.pop("cwd"))
     return Action(kind=kind, context=ctx, **f)
 
 

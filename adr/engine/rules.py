@@ -362,8 +362,9 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
 
 
 _EXAMPLE_KEYS = {
-    "command": {"command", "resolved"}, "shell": {"command", "resolved"}, "script": {"command", "path", "content", "kind"},
-    "file": {"path", "content", "old_content", "kind", "command", "tool"}, "url": {"url", "command"},
+    "command": {"command", "resolved", "cwd"}, "shell": {"command", "resolved", "cwd"},
+    "script": {"command", "path", "content", "kind", "cwd"},
+    "file": {"path", "content", "old_content", "kind", "command", "tool", "cwd"}, "url": {"url", "command"},
     "mcp": {"server", "tool", "arguments"},
     "text": {"text", "source", "tool"},
 }
@@ -384,6 +385,9 @@ def _check_example(item: Any, on: str, f: str, rid: str, field: str) -> None:
 def example_action_fields(ex: Example, on: str) -> dict[str, Any]:
     """How an example becomes an action (used by the example checker)."""
     v = ex.value
+    if isinstance(v, dict) and "cwd" in v and on in ("command", "shell", "script", "file"):
+        # `cwd`: the working directory the agent acts in (default: the example project, /home/dev/project)
+        return example_action_fields(Example({k: x for k, x in v.items() if k != "cwd"}), on) | {"cwd": v["cwd"]}
     if isinstance(v, str):
         if on == "text":
             return {"kind": "text", "text": v, "source": "web", "tool": ""}
