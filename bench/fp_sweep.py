@@ -103,7 +103,7 @@ def main() -> None:
     print(f"{len(all_cases)} cases, {len(all_cases) - len(todo)} dropped as already in the corpus")
     data = "".join(json.dumps(c[2]) + "\n" for c in todo)
     p = subprocess.run([a.adr, "check", "--batch", "--offline"], input=data, capture_output=True, text=True,
-                       cwd=a.cwd, timeout=1800)
+                       cwd=a.cwd if os.path.isdir(a.cwd) else None, timeout=1800)
     verdicts = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
     if len(verdicts) != len(todo):
         sys.exit(f"{len(verdicts)} verdicts for {len(todo)} cases: {p.stderr[-800:]}")
