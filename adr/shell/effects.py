@@ -199,6 +199,17 @@ _OUTPUT_OPTIONS: "dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ..
     # find's printing actions to a file: `find / -fprintf ~/.ssh/authorized_keys 'ssh-rsa …' -quit`
     "find": (frozenset({"-fprint", "-fprint0", "-fls", "-fprintf"}), (), ()),
     "gfind": (frozenset({"-fprint", "-fprint0", "-fls", "-fprintf"}), (), ()),
+    # debugging, timing and capture tools' logs (most wrap a command: the wrapper's own words are read)
+    "strace": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
+    "ltrace": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
+    "valgrind": (frozenset(), ("--log-file=", "--xml-file="), ()),
+    "time": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
+    "tcpdump": (frozenset({"-w"}), (), ("-w",)),
+    "perf": (frozenset({"-o", "--output"}), ("--output=",), ()),
+    "xvfb-run": (frozenset({"-e", "--error-file"}), ("--error-file=",), ()),
+    "rlwrap": (frozenset({"-l", "--logfile"}), ("--logfile=",), ()),
+    "script": (frozenset({"-O", "--log-out", "-I", "--log-in", "-B", "--log-io", "-T", "--log-timing"}),
+               ("--log-out=", "--log-in=", "--log-io=", "--log-timing="), ()),
 }
 # Programs whose Nth positional is an output file: `uniq IN OUT`, `xxd [-r] IN OUT`,
 # `sponge FILE` soaks up stdin and writes it.
@@ -207,6 +218,9 @@ _OUTPUT_POSITIONAL: "dict[str, tuple[int, frozenset[str]]]" = {
     "xxd": (1, frozenset({"-c", "-cols", "-g", "-groupsize", "-l", "-len", "-o", "-offset", "-s", "-seek",
                           "-n", "-name"})),
     "sponge": (0, frozenset()),
+    # script [opts] [TYPESCRIPT]: the session's log (`-c CMD` is a value; -O/-I/-T name logs as options)
+    "script": (0, frozenset({"-c", "--command", "-E", "--echo", "-t", "-T", "--log-timing", "-B", "--log-io",
+                             "-I", "--log-in", "-O", "--log-out", "-m", "--logging-format", "-o", "--output-limit"})),
     "json.tool": (1, frozenset({"--indent"})),  # python -m json.tool IN OUT
     # split/csplit write PREFIX + a suffix: the folder is what matters (`~/.config/autostart/x` → xaa)
     "split": (1, frozenset({"-a", "--suffix-length", "-b", "--bytes", "-C", "--line-bytes", "-l", "--lines",

@@ -1510,6 +1510,9 @@ class _Walker:
             self.drafts.append(d)
             return [d]
         u = unwrap(tuple(argv))
+        for w in u.own:
+            if w[0] in effects.OUTPUT_WRITERS:
+                self.add_effects(effects.output_writes(w[0], w[1:]), w[0], via)  # `strace -o ~/.bashrc CMD`
         if u.chdir and u.argv and not u.shell_strings and len(self.layers) < 64:
             # `env -C ~ rm -rf .ssh`: the command runs in that directory, as after `cd DIR &&`
             line = "cd " + _word(u.chdir) + " && " + " ".join(_sh_quote(a) for a in u.argv)

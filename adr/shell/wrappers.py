@@ -264,6 +264,8 @@ class Unwrapped:
     env_split: bool = False  # env -S: the string was split into argv
     chdir: str = ""  # `env -C DIR`, `nsenter --wd=DIR`, `unshare -w DIR`: where the command runs
     env: tuple[str, ...] = ()  # `env NAME=VALUE … cmd`: what the command's environment gains
+    # each peeled wrapper's own words (`strace -o FILE`): files it writes by an option are writes too
+    own: tuple[tuple[str, ...], ...] = ()
 
 
 def basename(prog: str) -> str:
@@ -303,6 +305,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
     last: list[str] = []  # the last wrapper's own argv: what runs when nothing follows it
     chdir = ""
     assigns: list[str] = []
+    own: list[tuple[str, ...]] = []
     for _ in range(16):  # bounded: wrappers of wrappers
         if not args:
             break
@@ -313,6 +316,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         if "/" in args[0]:
             program_path = args[0]
         if prog == "script":
+            own.append(tuple(last))  # (its typescript FILE is a write: `script -c id ~/.bashrc`)
             # script [opts] -c CMD [file]: CMD runs in a shell
             for j, a in enumerate(args[1:], 1):
                 if (a in ("-c", "--command") or re.fullmatch(r"-[a-zA-Z]*c", a)) and j + 1 < len(args):
@@ -549,6 +553,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             args = env_split + args[i:]
             continue
         rest = args[i:]
+        own.append((prog, *args[1:i]))
         if positional and rest:
             rest = rest[positional:]
         if prog == "flock" and rest[:1] in (["-c"], ["--command"]):
@@ -573,7 +578,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         args = last  # `sudo -l`, `sudo su -`: the wrapper itself is what runs
         wrappers = wrappers[:-1]
     return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings), chdir=chdir,
-                     env=tuple(assigns))
+                     env=tuple(assigns), own=tuple(own))
 
 
 # wrappers' options that run the command in another directory (its relative paths are from there)
