@@ -3,7 +3,7 @@
 Database shells, debuggers, FTP clients and editors run a shell command when told to: sqlite3 and
 duckdb `.shell CMD` / `.system CMD` (and `.output |CMD`), psql `\\! CMD` (and `\\o |CMD`, `\\g |CMD`),
 mysql `system CMD` / `\\! CMD`, gdb `shell CMD` / `!CMD`, lldb `platform shell CMD` / `script CODE`,
-lftp, ftp and smbclient `!CMD`, ed `!CMD`, emacs `(shell-command "CMD")` / `(term "CMD")` / `(compile
+lftp, ftp and smbclient `!CMD`, ed `!CMD`, mail/mailx `~!CMD` and `~|CMD`, emacs `(shell-command "CMD")` / `(term "CMD")` / `(compile
 "CMD")`, m4 `syscmd(CMD)` / `esyscmd(CMD)`, bpftrace `system("CMD")`. `sqlite3 x.db '.shell rm -rf ~'` is `rm -rf ~`.
 
 The text comes from the program's own script options (`-c`, `-e`, `-ex`, `-cmd`, `--eval`, the
@@ -44,6 +44,9 @@ _LLDB_SCRIPT = re.compile(r"(?m)^\s*script\s+(?:(?:-l|--language)\s*(python|lua)
 _LLDB_IMPORT = re.compile(r"(?m)^\s*command\s+script\s+import\s+(?:-\w+\s+)*(\S+\.py)\s*$")
 # m4's `syscmd(CMD)` / `esyscmd(CMD)` (one level of inner parentheses, m4's quotes `[…]` or `` `…' `` dropped)
 _M4_SYSCMD = re.compile(r"\be?syscmd\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+# mail/mailx: `~!CMD` (run), `~|CMD` (pipe the message through), `~<!CMD` (insert its output) while
+# composing, and `!CMD` as a command (GNU mail's `--exec='!CMD'`, mailx reading a mailbox)
+_MAIL = re.compile(r"(?m)^[ \t]*(?:~<!|~!|~\||!)[ \t]*(\S[^\n]*?)[ \t]*$")
 _BPF_SYSTEM = re.compile(r"""\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
 
 # where each program takes a script on its command line: (options whose value is script text,
@@ -66,12 +69,13 @@ _SCRIPT_OPTIONS: "dict[str, tuple[frozenset[str], bool]]" = {
     "lldb": (frozenset({"-o", "--one-line", "-O", "--one-line-before-file", "-k", "--one-line-on-crash"}), False),
     "smbclient": (frozenset({"-c", "--command"}), False),
     "m4": (frozenset({"-D", "--define"}), False),
+    **{m: (frozenset({"-E", "--exec"}), False) for m in ("mail", "mailx", "Mail", "s-nail", "bsd-mailx", "nail")},
 }
 # programs that read such a script on stdin
 STDIN_SCRIPTED = frozenset({"sqlite3", "duckdb", "psql", "mysql", "mariadb", "gdb", "lldb", "lftp", "ftp", "sftp",
                             "smbclient", "m4", "dc", "gnuplot", "octave", "octave-cli",
                             "maxima", "ed",
-                            "red"})
+                            "red", "mail", "mailx", "Mail", "s-nail", "bsd-mailx", "nail"})
 _TEX = frozenset({"tex", "latex", "pdftex", "pdflatex", "xelatex", "xetex", "lualatex", "luatex", "etex", "context"})
 _TEX_SHELL_ESCAPE = frozenset({"--shell-escape", "-shell-escape", "--enable-write18", "-enable-write18"})
 PROGRAMS = frozenset(_SCRIPT_OPTIONS) | STDIN_SCRIPTED | _TEX
@@ -116,6 +120,8 @@ def escapes_in(prog: str, script: str) -> list[str]:
             out.append(" ".join([m.group(1)] + [_q(w) for w in words]))
     elif prog == "bpftrace":
         out += [m.group(1) for m in _BPF_SYSTEM.finditer(script)]
+    elif prog in ("mail", "mailx", "Mail", "s-nail", "bsd-mailx", "nail"):
+        out += [m.group(1) for m in _MAIL.finditer(script)]
     return [c.strip() for c in out if c and c.strip()][:MAX_ESCAPES]
 
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import tree_sitter as ts
 import tree_sitter_bash as tsb
 
-from adr.shell import effects, escapes, fleet, interpreters, launchers
+from adr.shell import configdsl, effects, escapes, fleet, interpreters, launchers
 from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
@@ -1776,6 +1776,16 @@ class _Walker:
             how, what = ran
             text = what[0] if how == "shell" else " ".join(_sh_quote(a) for a in what)
             self.nested_shell(text, via, depth, f"{prog} runs", inherit=d)
+        if prog in ("puppet", "chef-apply"):
+            # `puppet apply -e 'exec {…: command => "CMD"}'`, `chef-apply -e 'execute "CMD"'` (or a manifest
+            # written earlier on the line): the commands its resources run
+            found = configdsl.inline_commands(prog, list(args))
+            manifest = configdsl.manifest_file(prog, list(args)) if found is None else None
+            text = self.written_content(manifest[1]) if manifest else None
+            if manifest and text is not None:
+                found = configdsl.commands_of(manifest[0], text)
+            for cmd in found or ():
+                self.nested_shell(cmd, via, depth, f"{prog} resource", inherit=d)
         if prog == "trap" and args and args[0] not in ("-l", "-p"):
             self.nested_shell(args[0], via, depth, "trap handler", inherit=d)
             return

@@ -117,6 +117,8 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "envuidgid": (frozenset(), 1), "s6-setuidgid": (frozenset(), 1), "setlock": (frozenset(), 1),
     "pgrphack": (frozenset(), 0), "fghack": (frozenset(), 0),
     "gosu": (frozenset(), 1), "su-exec": (frozenset(), 1),
+    # env-cmd [-f FILE] [-e ENVS] [-r RC] CMD…: CMD runs with the file's variables
+    "env-cmd": (frozenset({"-f", "--file", "-e", "--environments", "-r", "--rc-file"}), 0),
     "tini": (frozenset({"-p", "-e"}), 0), "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
     # bandwidth/port/preload shims, GPU offload launchers, profilers, job launchers
     "trickle": (frozenset({"-u", "-d", "-w", "-t", "-l", "-n"}), 0),
