@@ -13,6 +13,7 @@ trips (size, files, depth) is itself a finding that asks, never a silent allow.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import posixpath
 import re
@@ -33,6 +34,10 @@ from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
+# languages whose program is a folder's files by extension: compiled sources, a Terraform configuration
+_FOLDER_EXT = {**SOURCE_EXT, ".tf": "provision:terraform"}
+_FOLDER_LANGS = SOURCE_LANGS | {"provision:terraform"}
+MAX_LINE_WRITES = 32  # writes of one line whose content is kept for what the line runs next
 # Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
 # command; in a script (`$CC -o app`, `"$@"`, `$PY -m pip`) it is how scripts are written, so what a
 # command runs from a file only records them. (A renamed rule is simply judged as usual: stricter.)
@@ -234,6 +239,9 @@ class _Walk:
         self.expanding: list[str] = []  # definitions being expanded (not expanded inside themselves)
         self.vars: dict[str, tuple[str, str]] = {}  # variables earlier lines of the session left set
         self.computed: set[str] = set()  # … to a command's output: their value is shell text (`$(cat .env)`)
+        # files the line itself writes with known content (`cat > x.go <<EOF … EOF && go run x.go`): what
+        # runs them later on the line runs that content — the file is not on disk yet when adr judges
+        self.line_writes: dict[str, str] = {}
         if self.memory is not None:
             self.memory.settle()  # what the previous decisions left behind is recorded first
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
@@ -260,6 +268,8 @@ class _Walk:
         for d in local:
             if d.kind not in ("variable", "computed"):
                 self.defs.setdefault(d.name, (d, "defined on the same line"))
+        if depth == 0 and parsed.writes:
+            self.written_on_line(parsed, cwd)
         if self.vars and depth == 0:
             self.variables(parsed, text, cwd, depth, note)
         if self.memory is not None:
@@ -317,6 +327,27 @@ class _Walk:
             self.add(_annotate(f, note))
         if follow and not self.out_of_time(command, note):
             self.line(command, cwd, depth, note)
+
+    def written_on_line(self, parsed: Any, cwd: str) -> None:
+        """Record what the line writes with literal content, by path — resolved from the working
+        directory and from each folder the line changes to (a write's own folder is not kept)."""
+        dirs = [cwd]
+        for c in parsed.commands[:64]:
+            if c.program in ("cd", "pushd") and c.argv and not c.via and len(dirs) < 4:
+                dirs.append(R.cd_target(c.args, dirs[-1], self.home))
+        for w in parsed.writes[:MAX_LINE_WRITES]:
+            if w.content is None or w.kind != "write":
+                continue
+            for d in dict.fromkeys(dirs):
+                path = R.resolve(w.path, d, self.home) if d else ""
+                if path and not path.startswith(_SPECIAL):
+                    before = self.line_writes.get(path, "") if w.append else ""
+                    self.line_writes[path] = (before + w.content)[:self.limits.file_bytes]
+
+    def line_sources(self, folder: str, language: str) -> list[str]:
+        """Files of `language` ("": any) the line writes right in `folder` (`go run .`, cargo's src/)."""
+        return sorted(p for p in self.line_writes if posixpath.dirname(p) == folder and not p.endswith("_test.go")
+                      and (not language or _FOLDER_EXT.get(posixpath.splitext(p)[1]) == language))
 
     def sends(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
         """A file an earlier call made (`cp ~/.env /tmp/n`, `env > /tmp/e`, `tar czf /tmp/k.tgz ~/.ssh`)
@@ -663,7 +694,7 @@ class _Walk:
         return w
 
     def content(self, path: str, run: R.Run, note: str, *,
-                need_exec: bool = False) -> list[tuple[str, str, bool]]:
+                need_exec: bool = False, line_written: bool = False) -> list[tuple[str, str, bool]]:
         """(text, origin, written by an agent) to judge for a file that runs: what is on disk, and what
         an agent wrote there when that differs (or the disk has nothing). An unreadable file asks."""
         key = ("file", path)
@@ -688,15 +719,31 @@ class _Walk:
         if w is not None and w.content is not None and w.sha256 != got.sha256:
             changed = "" if got.status == "missing" else "; the file changed since"
             out.append((w.content, f"as {w.origin(self.session)}{changed}", True))
+        written = self.line_writes.get(path) if line_written else None
+        if written is not None and all(written != text for text, _, _ in out):
+            out.append((written, "as written earlier on this line", True))
         return out
 
     # ---- run kinds ------------------------------------------------------------------------------------
 
-    def run_script(self, run: R.Run, line: str, depth: int, note: str) -> None:
+    def run_script(self, run: R.Run, line: str, depth: int, note: str, from_line: bool = False) -> None:
+        """One file that runs. `from_line`: it may be one the line itself writes (run-parts' folder); so
+        may a compiled program's source and a provisioning file (the shell layer reads the others)."""
+        from_line = from_line or run.language in _FOLDER_LANGS or run.language.startswith("provision:")
         path = run.paths[0]
-        if os.path.isdir(path) and run.language in SOURCE_LANGS:
-            # `go run .`, cargo's src/: a compiled program's folder — its source files (bounded)
-            files = _folder_sources(path, run.language)
+        if run.mode == "run-parts":
+            # `run-parts DIR`: every file in the folder runs (bounded), with those the line writes there
+            files = list(dict.fromkeys(_folder_files(path) + self.line_sources(path, "")))
+            if len(files) > R.MAX_FOLDER_SOURCES:
+                self.bound(f"more than {R.MAX_FOLDER_SOURCES} files in {path}: only the first were judged",
+                           path, note or run.how)
+            for f in files[:R.MAX_FOLDER_SOURCES]:
+                self.run_script(replace(run, paths=(f,), mode="exec"), line, depth, note, from_line=True)
+            return
+        if run.language in _FOLDER_LANGS and (os.path.isdir(path) or self.line_sources(path, run.language)):
+            # `go run .`, cargo's src/: a compiled program's folder — its source files (bounded), with
+            # those the line itself writes there
+            files = list(dict.fromkeys(_folder_sources(path, run.language) + self.line_sources(path, run.language)))
             if len(files) > R.MAX_FOLDER_SOURCES:
                 self.bound(f"more than {R.MAX_FOLDER_SOURCES} {run.language} files in {path}: only the first were judged",
                            path, note or run.how)
@@ -714,7 +761,7 @@ class _Walk:
             return  # an installed program or dependency no agent wrote (installs are judged as installs)
         if w is not None and w.url:
             self.downloaded(run, path, w, depth, note)
-        for text, origin, agent in self.content(path, run, note):
+        for text, origin, agent in self.content(path, run, note, line_written=from_line):
             lang = R.language_of_script(path, text, run.language)
             here = _note(note, f"runs {path} ({origin}) via `{run.how}`")
             words = R.shebang(text).split()
@@ -727,6 +774,14 @@ class _Walk:
             if lang == "shell" and run.args and run.mode != "source":
                 # `sh up.sh .env` with `curl -T "$1" URL` inside: the arguments are its $1 … (`set --`)
                 text = "set -- " + " ".join(_arg_word(a) for a in run.args[:32]) + "\n" + text
+            if lang.startswith("provision:"):
+                from adr.shell.provisioners import commands_of
+                cmds, tripped = commands_of(lang[10:], text)
+                if tripped:
+                    self.bound(f"{path} has more commands than adr follows: only the first were judged",
+                               path, note or run.how)
+                self.judge("\n".join(cmds), run.cwd, depth, here, agent=agent)
+                continue
             self.judge(R.as_command(lang, text), run.cwd, depth, here, agent=agent)
 
     def downloaded(self, run: R.Run, path: str, w: Any, depth: int, note: str) -> None:
@@ -989,12 +1044,22 @@ class _Walk:
             tags=("crosscall",), source="crosscall"))
 
 
+def _folder_files(folder: str) -> list[str]:
+    """The regular files right in a folder (`run-parts DIR`), sorted: at most MAX_FOLDER_SOURCES + 1."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in itertools.islice(it, 4096) if e.is_file(follow_symlinks=False))
+    except OSError:
+        return []
+    return [posixpath.join(folder, n) for n in names[:R.MAX_FOLDER_SOURCES + 1]]
+
+
 def _folder_sources(folder: str, language: str) -> list[str]:
     """A compiled program's source files in one folder (not its tests), main first: at most
     MAX_FOLDER_SOURCES, and one more when there are more (the caller asks about the rest)."""
     try:
         with os.scandir(folder) as it:
-            names = [e.name for e in it if e.is_file() and SOURCE_EXT.get(posixpath.splitext(e.name)[1]) == language
+            names = [e.name for e in it if e.is_file() and _FOLDER_EXT.get(posixpath.splitext(e.name)[1]) == language
                      and not e.name.endswith("_test.go")]
     except OSError:
         return []

@@ -29,6 +29,7 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"tcc"), "c", frozenset()),
     (re.compile(r"csi|dotnet-script"), "csharp", frozenset()),
     (re.compile(r"swift"), "swift", frozenset({"-e"})),
+    (re.compile(r"zig"), "zig", frozenset()),
     # languages adr does not model: their command-running calls with string literals are still read
     # (`guile -c '(system "…")'`, `erl -eval 'os:cmd("…")'`, `elixir -e 'System.cmd("rm", [...])'`)
     (re.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|crystal|ocaml|gawk-json|ghc|ghci|runghc|"
@@ -36,7 +37,7 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
      frozenset({"-c", "-e", "--eval", "-eval", "-x", "--expr"})),
 ]
 INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl", "java", "julia", "r",
-                     "powershell", "go", "rust", "c", "csharp", "swift", "other"}
+                     "powershell", "go", "rust", "c", "csharp", "swift", "zig", "other"}
 
 
 _ENTRY_MEMO: "dict[str, tuple[str, frozenset[str]] | None]" = {}
@@ -257,9 +258,9 @@ def _unq(m: "re.Match[str]", a: int = 1, b: int = 2) -> str:
 def run_file(program: str, args: "tuple[str, ...] | list[str]") -> str | None:
     """The source file an interpreter or toolchain runs directly: `go run x.go`, `python x.py`,
     `node x.js` — its first file argument (None when it reads stdin or inline code)."""
-    if program == "go":
+    if program in ("go", "zig"):  # `go run x.go`, `zig run x.zig`
         if len(args) >= 2 and args[0] == "run":
-            return next((a for a in args[1:] if a.endswith(".go")), None)
+            return next((a for a in args[1:] if a.endswith("." + program)), None)
         return None
     return None
 
@@ -359,13 +360,17 @@ def named_language(base: str) -> "str | None":
 # Source files of compiled languages. No shell line runs them; a build tool or the program does (cargo
 # runs build.rs at every build), so what they spawn is read as an interpreter's code is.
 SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",
-              ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift"}
+              ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift",
+              ".zig": "zig"}
 SOURCE_LANGS = frozenset(SOURCE_EXT.values())
 # rust: Command::new("sh").arg("-c").args(["…"]) — the program, then every literal its chain passes
 _RUST_COMMAND = re.compile(r"\bCommand\s*::\s*new\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" + r"\s*\)")
 _RUST_CHAIN = re.compile(r"\s*\.\s*(?:arg|args)\s*\(\s*&?\s*(?:vec!\s*)?(\[[^\]]{0,8000}\]|[^()]{0,4000})\s*\)")
 _GO_IMPORTS = re.compile(r"(?m)^\s*import\s*(?:\([^)]{0,8000}\)|\w*\s*\"[^\"\n]*\")")  # ("os/exec" is no exec("…"))
 _GO_CONTEXT = re.compile(r"\bCommandContext\s*\(\s*[\w.()]+\s*,\s*")  # exec.CommandContext(ctx, "sh", …)
+# zig: std.process.Child.init(&.{"sh", "-c", …}, a), Child.run(.{ .argv = &.{…} }), execv(a, &[_][]const u8{…})
+_ZIG_ARGV = re.compile(r"\b(?:Child(?:Process)?\s*\.\s*(?:init|run|exec)|execve?)\s*\([^;]{0,200}?"
+                       r"&\s*(?:\.|\[_\]\s*\[\]\s*const\s+u8)\s*\{")
 _JAVA_ARRAY = re.compile(r"\bnew\s+String\s*\[\s*\]\s*\{")  # exec(new String[]{"sh", "-c", …})
 _CS_START = re.compile(r"\bProcess\s*\.\s*Start\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" +
                        r"""\s*,\s*(?:@?"((?:[^"\\]|\\.){0,4000})")""")
@@ -390,6 +395,8 @@ def _compiled_spawns(language: str, code: str) -> "tuple[str, list[str]]":
         code = _GO_CONTEXT.sub("Command(", _GO_IMPORTS.sub("", code))
     elif language == "java":
         code = _JAVA_ARRAY.sub("[", code)
+    elif language == "zig":
+        code = _ZIG_ARGV.sub("Command(", code)
     elif language == "swift":
         # Process(): executableURL = URL(fileURLWithPath: "/bin/sh") (or launchPath), then arguments = [...]
         for m in _SWIFT_PROCESS.finditer(code):

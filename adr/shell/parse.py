@@ -2026,7 +2026,7 @@ class _Walker:
             return
         lang = interpreters.language_of(prog)
         if lang is not None:
-            file_arg = interpreters.run_file(prog, args) if lang == "go" else _first_positional(args)
+            file_arg = interpreters.run_file(prog, args) if lang in ("go", "zig") else _first_positional(args)
             if file_arg is not None:
                 content = self.written_content(file_arg)
                 if content is not None:

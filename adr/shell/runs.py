@@ -258,12 +258,12 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if prog in _RUBY_DSL and here and not _DSL_QUIET.intersection(args[:1]):
         # bundler, CocoaPods, Vagrant, fastlane evaluate the folder's Ruby file first, whatever the subcommand
         return [Run(SCRIPT, _how(c), here, (posixpath.join(here, _RUBY_DSL[prog]),), language="ruby", mode="interpreter")]
-    if prog == "go" and interpreters.run_file(prog, args):
+    if prog in ("go", "zig") and interpreters.run_file(prog, args):
         # `go run x.go y.go`: what the files spawn runs now (the files before `--`/the program's arguments)
-        files = [a for a in args[1:args.index("--") if "--" in args else len(args)] if a.endswith(".go")]
+        files = [a for a in args[1:args.index("--") if "--" in args else len(args)] if a.endswith("." + prog)]
         paths = [p for f in files[:MAX_FOLDER_SOURCES] if (p := resolve(f, here, home))]
-        return [Run(SCRIPT, _how(c), here, (p,), language="go", mode="interpreter") for p in paths]
-    if prog in _SOURCE_RUNNERS or prog in _COMPILERS or prog == "go" and args[:1] == ("run",):
+        return [Run(SCRIPT, _how(c), here, (p,), language=prog, mode="interpreter") for p in paths]
+    if prog in _SOURCE_RUNNERS or prog in _COMPILERS or prog == "go" and args[:1] in (("run",), ("build",)):
         return _source_runs(c, commands, here, home)
     if prog == "direnv" and args[:1] in (("allow",), ("permit",), ("grant",), ("exec",), ("reload",)):
         # `direnv allow [DIR]`: the folder's .envrc runs at the next prompt there (`exec DIR CMD`: now)
@@ -279,6 +279,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")] if path else []
     if prog in _SCRIPT_FILE_OPTIONS:
         return _script_file_runs(c, here, home)
+    if prog in _PROVISIONERS or prog in ("terraform", "tofu", "packer", "nmap"):
+        return _provision_runs(c, here, home)
     if prog in ("pytest", "py.test"):
         return _pytest_runs(c, here, home)
     if prog in ("pip", "pip3", "pipx", "uv", "build", "pyproject-build") or re.fullmatch(r"pip3\.\d+", prog):
@@ -322,6 +324,71 @@ _VALUED_OF = {"m4": frozenset({"-D", "--define", "-U", "--undefine", "-I", "--in
                                "--error-output", "-l", "--arglength", "-F", "--freeze-state", "-R",
                                "--reload-state"}),
               "gnuplot": frozenset({"-e", "-c", "-d", "--default-settings"})}
+
+
+# tools that run the commands a file of theirs names: program → (options that take a value, flags
+# under which it runs nothing). Their files become shell text in adr/shell/provisioners.py.
+_PROVISIONERS: "dict[str, tuple[frozenset[str], frozenset[str]]]" = {
+    "ansible-playbook": (frozenset({"-i", "--inventory", "-e", "--extra-vars", "-l", "--limit", "-t", "--tags",
+                                    "--skip-tags", "-u", "--user", "-f", "--forks", "--vault-id",
+                                    "--vault-password-file", "--private-key", "--key-file", "-c", "--connection",
+                                    "-M", "--module-path", "--start-at-task", "--become-user", "--become-method",
+                                    "-T", "--timeout", "--ssh-common-args", "--ssh-extra-args", "--scp-extra-args",
+                                    "--sftp-extra-args", "-C"}),
+                         frozenset({"--syntax-check", "--list-tasks", "--list-hosts", "--list-tags", "-h", "--help"})),
+    "logrotate": (frozenset({"-s", "--state", "-l", "--log", "-m", "--mail"}),
+                  frozenset({"-d", "--debug", "-h", "--help", "--usage", "--version"})),
+    "run-parts": (frozenset({"-u", "--umask", "--arg", "-a", "--regex"}),
+                  frozenset({"--test", "--list", "-h", "--help", "-V", "--version"})),
+}
+_TF_RUNS = frozenset({"apply", "destroy", "plan", "refresh", "import", "console", "test", "graph"})
+
+
+def _provision_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`ansible-playbook p.yml` (its shell/command/raw/script tasks), `terraform apply` (the folder's
+    local-exec provisioners and external data sources), `packer build t.pkr.hcl`, `logrotate -f CONF`
+    (its pre/postrotate scripts), `run-parts DIR` (every file in DIR, run), `nmap --script=x.nse`."""
+    prog, args = c.program, list(c.args)
+    how = _how(c)
+    if prog in ("terraform", "tofu"):
+        where, k = here, 0
+        while k < len(args) and args[k].startswith("-"):
+            if args[k].startswith("-chdir="):
+                where = resolve(args[k].split("=", 1)[1], here, home)
+            k += 1
+        if k >= len(args) or args[k] not in _TF_RUNS or not where:
+            return []
+        return [Run(SCRIPT, how, where, (where,), language="provision:terraform", mode="shell")]
+    if prog == "packer":
+        if args[:1] != ["build"]:
+            return []
+        pos = [a for a in args[1:] if not a.startswith("-")]
+        return [Run(SCRIPT, how, here, (p,), language="provision:packer", mode="shell")
+                for a in pos[-1:] if (p := resolve(a, here, home))]
+    if prog == "nmap":
+        given = [a.split("=", 1)[1] if a.startswith("--script=") else args[k + 1]
+                 for k, a in enumerate(args) if a.startswith("--script=") or a == "--script" and k + 1 < len(args)]
+        names = [v for g in given for v in g.split(",") if v.endswith(".nse") or "/" in v]  # (not categories)
+        return [Run(SCRIPT, how, here, (p,), language="lua", mode="interpreter")
+                for v in names[:8] if (p := resolve(v, here, home))]
+    valued, idle = _PROVISIONERS[prog]
+    if any(a in idle for a in args):
+        return []
+    pos: list[str] = []
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a in valued:
+            k += 2
+            continue
+        if not a.startswith("-") or a == "-":
+            pos.append(a)
+        k += 1
+    paths = [p for a in pos[:8] if (p := resolve(a, here, home))]
+    if prog == "run-parts":
+        return [Run(SCRIPT, how, here, (p,), mode="run-parts") for p in paths[:1]]
+    kind = "ansible" if prog == "ansible-playbook" else "logrotate"
+    return [Run(SCRIPT, how, here, (p,), language="provision:" + kind, mode="shell") for p in paths]
 
 
 def _script_file_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
@@ -426,6 +493,19 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         rest = pos[1:]
         if "-C" in args[:-1] and args[args.index("-C") + 1] in rest:
             rest.remove(args[args.index("-C") + 1])  # (the folder -C names, not the package)
+        if pos[:1] == ["build"]:
+            # `go build [-o OUT] [x.go … | ./pkg]`, then `./OUT` later on the line: the program's source runs
+            files = [p for p in rest if p.endswith(".go")]
+            target = files[0] if files else next((p for p in rest if p.startswith((".", "/"))), ".")
+            folder = resolve(target, base, home) if base else ""
+            made = opts.get("-o") or (posixpath.splitext(posixpath.basename(files[0]))[0] if files
+                                      else posixpath.basename(folder.rstrip("/")))
+            built = resolve(made, base, home) if base and made else ""
+            if not built or not any(d.program_path and resolve(d.program_path, here, home) == built
+                                    for d in _after(c, commands)):
+                return []
+            paths = [resolve(f, base, home) for f in files[:MAX_FOLDER_SOURCES]] if files else [folder]
+            return [Run(SCRIPT, how, here, (p,), language="go", mode="interpreter") for p in paths if p]
         target = next((p for p in rest if p.startswith((".", "/"))), "")
         path = resolve(target, base, home) if target and base else ""
         return [Run(SCRIPT, how, here, (path,), language="go", mode="interpreter")] if path else []
@@ -1656,7 +1736,7 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
 
 
 _SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
-                  "swift": "swift -"}
+                  "swift": "swift -", "zig": "zig run -"}
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
                 "php": ("php", "-r"), "lua": ("lua", "-e")}
 
@@ -1684,6 +1764,10 @@ def as_command(language: str, code: str) -> str:
         return f"{language[6:]} <<'{end}'\n{code}\n{end}"
     if language.startswith("eval:"):
         return f"{language[5:]} {shlex.quote('(progn ' + code + ')' if 'emacs' in language else code)}"
+    if language.startswith("provision:"):
+        # a playbook, Terraform configuration, logrotate or Packer file: the commands it has run
+        from adr.shell.provisioners import commands_of
+        return "\n".join(commands_of(language[10:], code)[0])
     if language.startswith("cfn:"):
         # a CloudFormation template file, as the inline template of the same call
         return f"aws cloudformation {language[4:]} --template-body {shlex.quote(code)}"
