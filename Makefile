@@ -46,9 +46,12 @@ test: dev sysdeps
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 ## e2e: real agent CLIs from npm, driven offline by a fake model server on 127.0.0.1
+# whole product flows marked e2e outside tests/e2e (setup and undo of every host, daemon restarts, replay of
+# a corpus): slow for make test's 10-minute budget, run here beside the real agents
+E2E_FLOWS = tests/test_setup.py tests/test_export_daemon.py tests/test_alerts_cli.py tests/test_replay.py
 e2e: dev sysdeps
 	@bash packaging/e2e-deps.sh
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e $(E2E_FLOWS)
 
 ## dist: sdist + pure wheel (built from the sdist) + platform wheel with the native client, in dist/;
 ## then each is installed into a fresh venv outside the checkout and smoke-tested there (tests/test_dist.py).

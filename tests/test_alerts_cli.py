@@ -21,6 +21,7 @@ def adr(d, *args, **kw):
     return subprocess.run([ADR, *args], env=d.env(), capture_output=True, text=True, timeout=60, **kw)
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_alerts_list_show_and_the_humans_kill(tmp_path):
     srv = Payload(tmp_path)
     marker = srv.marker

@@ -139,6 +139,7 @@ def test_a_collector_that_goes_away_gets_every_event_exactly_once(fleet):
     assert got == of_session(file_events(f["tmp"]), session)
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_the_spool_and_the_cursor_survive_a_daemon_restart(tmp_path):
     """Collector down, daemon stopped with events spooled, the hook judging in-process while it is
     down, daemon started again, collector back: everything arrives, exactly once."""
@@ -173,6 +174,7 @@ def test_the_spool_and_the_cursor_survive_a_daemon_restart(tmp_path):
         otlp.stop()
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_an_unclean_stop_is_an_alert_finding_and_activity_is_exported_when_asked_for(tmp_path):
     otlp = OtlpReceiver().start()
     home = make(tmp_path / "home", **export_cfg(tmp_path, otlp, activity=True))

@@ -72,6 +72,7 @@ def test_same_rules_change_nothing_and_output_is_byte_identical(recorded):
     assert "replayed 10 decision(s) from 2 session(s)" in a.stdout
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_a_rule_change_shows_exactly_the_changed_decisions(recorded, tmp_path):
     home, _ = recorded
     cand = tmp_path / "cand"
@@ -118,6 +119,7 @@ def test_replay_after_the_user_changes_their_own_rules(recorded, tmp_path):
         (rules / "candidate.yaml").unlink()
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_export_is_a_corpus_the_shared_scorer_rescores_identically(recorded, tmp_path):
     home, _ = recorded
     out = tmp_path / "export"

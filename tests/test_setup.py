@@ -46,6 +46,7 @@ def _run(args, env, **kw):
     return subprocess.run([ADR, *args], env=env, capture_output=True, text=True, timeout=600, **kw)
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 @pytest.mark.skipif(find_agent_ancestor() is not None, reason="the test runner itself runs inside an agent")
 def test_setup_then_undo_restores_home_byte_for_byte(machine):
     home, env = machine["home"], machine["env"]
