@@ -102,3 +102,48 @@ def test_padding_a_compose_file_with_services_is_itself_a_finding(judge, tmp_pat
     v = _two_calls(judge, cwd, "compose.yaml", content, "docker compose up", True, session="padded")
     assert v.decision is not Decision.ALLOW, v.findings
 
+
+
+ROOT_MOUNT = "    image: alpine\n    volumes: [\"/:/h\"]\n    command: ls /h\n"
+
+
+@pytest.mark.parametrize("files,cmds", [
+    ({"compose.yaml": "services:\n  x:\n    extends: {file: common.yml, service: base}\n",
+      "common.yml": "services:\n  base:\n" + ROOT_MOUNT}, ["docker compose up -d"]),
+    ({"compose.yaml": "include:\n  - sub/other.yml\n", "sub/other.yml": "services:\n  x:\n" + ROOT_MOUNT},
+     ["docker compose up -d"]),
+    ({"compose.yaml": "services:\n  x:\n    image: alpine\n", "docker-compose.override.yml": "services:\n  x:\n" + ROOT_MOUNT},
+     ["docker compose up -d"]),
+    ({"b.yml": "services:\n  x:\n" + ROOT_MOUNT}, ["export COMPOSE_FILE=b.yml", "docker compose up -d"]),
+    ({"compose.yaml": "services:\n  x:\n    image: alpine\n    volumes: [\"${SRC:-/}:/h\"]\n"}, ["docker compose up -d"]),
+    ({"compose.yaml": "services:\n  x:\n    image: alpine\n    volumes: [\"${SRC}:/h\"]\n", ".env": "SRC=/\n"},
+     ["docker compose up -d"]),
+    ({"s.yml": "services:\n  x:\n" + ROOT_MOUNT}, ["docker stack deploy -c s.yml st"]),
+    ({"pod.yaml": "kind: Pod\nspec:\n  containers:\n  - name: c\n    image: alpine\n    volumeMounts: [{name: r, "
+                  "mountPath: /h}]\n  volumes:\n  - {name: r, hostPath: {path: /}}\n"}, ["podman kube play pod.yaml"]),
+    ({"sub/compose.yaml": "services:\n  x:\n" + ROOT_MOUNT}, ["cd sub && docker compose up -d"]),
+], ids=["extends-file", "include", "override-file", "COMPOSE_FILE-exported", "default-interpolated", "dotenv",
+        "stack-deploy", "kube-play", "cd-first"])
+def test_a_service_is_read_as_compose_builds_the_project(judge, tmp_path, files, cmds):
+    cwd = tmp_path / "proj"
+    for name, text in files.items():
+        (cwd / name).parent.mkdir(parents=True, exist_ok=True)
+        (cwd / name).write_text(text)
+    ctx = Context(host="claude-code", session=f"p-{tmp_path.name}", cwd=str(cwd), home=str(tmp_path), tool="Bash")
+    for cmd in cmds:
+        action = Action(ActionKind.EXEC, ctx, command=cmd)
+        v = judge.decide(action)
+        judge.crosscall.memory.remember(action, v)
+    assert "priv.container-host-root" in {f.rule_id for f in v.findings}, v.findings
+
+
+def test_interpolation_and_overrides_of_an_everyday_project_stay_quiet(judge, tmp_path):
+    cwd = tmp_path / "proj"
+    cwd.mkdir()
+    (cwd / "compose.yaml").write_text("x-c: &c\n  restart: always\nservices:\n  db:\n    <<: *c\n    image: postgres:${PG:-16}\n"
+                                      "    volumes: [\"${DATA:-./data}:/var/lib/postgresql/data\"]\n")
+    (cwd / "compose.override.yaml").write_text("services:\n  db:\n    volumes: [\"${PWD}/init:/docker-entrypoint-initdb.d\"]\n")
+    (cwd / ".env").write_text("PG=15\nPOSTGRES_PASSWORD=x\n")
+    ctx = Context(host="claude-code", session="q2", cwd=str(cwd), home=str(tmp_path), tool="Bash")
+    v = judge.decide(Action(ActionKind.EXEC, ctx, command="docker compose up -d"))
+    assert v.decision is Decision.ALLOW, v.findings

@@ -279,8 +279,10 @@ class _Walk:
         if self.memory is not None and depth == 0:
             self.listed_names(parsed, text, cwd, depth, note)
         self.curl_configs(parsed, cwd, depth, note)
-        if "compose" in text:
+        if "compose" in text or "stack" in text:
             self.compose_files(parsed, cwd, depth, note)
+        if "kube" in text:
+            self.kube_play(parsed, cwd, depth, note)
         if "git" in text and ("commit" in text or "push" in text):
             self.published(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
@@ -592,39 +594,108 @@ class _Walk:
                                    follow=False)
 
     def compose_files(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
-        """`docker compose up|run|start …`: each service it starts, read from the compose file (on disk
-        or as an agent wrote it), judged as the `docker run` line it stands for — its mounts, its
-        command, `privileged`, the host's PID namespace (adr/shell/compose.py)."""
-        from adr.shell.compose import COMPOSE_FILES, compose_use, service_lines
+        """`docker compose up|run|start …` (`docker stack deploy -c F`): each service it starts, read
+        as compose builds the project — the -f files or COMPOSE_FILE (on the line, exported earlier,
+        or in the project's .env), else the file found upward and its override file, each one's
+        include:/extends: files, `${VAR}` from that environment and .env — judged as the `docker run`
+        line it stands for: its mounts, its command, `privileged`, the host's PID namespace
+        (adr/shell/compose.py). Files on disk or as an agent wrote them."""
+        from adr.shell.compose import COMPOSE_FILES, OVERRIDE_FILES, compose_use, dotenv, project_lines
+        here = cwd
+        line_env: dict[str, str] = {}
         for c in parsed.commands[:64]:
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, self.home)
+                continue
+            if c.program == "export" and not c.via:
+                line_env.update(a.split("=", 1) for a in c.args if "=" in a)
+                continue
             use = compose_use(c.program, c.args)
             if use is None:
                 continue
-            base = R.resolve(use.project_dir, cwd, self.home) if use.project_dir else cwd
+            base = R.resolve(use.project_dir, here, self.home) if use.project_dir else here
             if not base:
                 continue
-            if use.files:
-                paths = [p for p in (R.resolve(f, cwd, self.home) for f in use.files[:8]) if p]
-            else:  # compose looks in the project directory, then upward
+            texts: dict[str, list[tuple[str, str]]] = {}
+
+            def versions(path: str) -> list[tuple[str, str]]:
+                if path not in texts:
+                    run = R.Run(R.SCRIPT, f"{c.program} compose {use.verb}", base, (path,))
+                    texts[path] = [(t, o) for t, o, _ in self.content(path, run, note)] if (
+                        self.recall(path) is not None or os.path.exists(path)) else []
+                return texts[path]
+
+            env = {n: v for n, (v, _) in self.vars.items() if n not in self.computed}
+            env.update(line_env)
+            env.update(e.split("=", 1) for e in c.env if "=" in e)
+            dot = [R.resolve(f, here, self.home) for f in use.env_files] or [posixpath.join(base, ".env")]
+            file_env: dict[str, str] = {}
+            for p in dot:
+                for text, _ in versions(p)[:1] if p else []:
+                    file_env.update(dotenv(text))
+            env = {**file_env, **env}  # the shell's environment wins over .env
+            named = list(use.files) or [f for f in re.split(r"[:;]", env.get("COMPOSE_FILE", "")) if f]
+            if named:
+                paths = [p for p in (R.resolve(f, here, self.home) for f in named[:8]) if p]
+            else:  # compose looks in the project directory, then upward, and reads its override file
                 paths, d = [], base
                 for _ in range(16):
                     found = next((p for p in (posixpath.join(d, n) for n in COMPOSE_FILES)
                                   if self.recall(p) is not None or os.path.isfile(p)), "")
                     if found or d == "/":
-                        paths = [found] if found else []
+                        over = [posixpath.join(d, o) for o in OVERRIDE_FILES]
+                        paths = [found] + [o for o in over if self.recall(o) is not None or os.path.isfile(o)] \
+                            if found else []
                         break
                     d = posixpath.dirname(d)
-            for path in paths:
-                run = R.Run(R.SCRIPT, f"{c.program} compose {use.verb}", base, (path,))
+            if not paths:
+                continue
+            where = base if use.project_dir else posixpath.dirname(paths[0])
+
+            def read(path: str) -> "str | None":
+                got = versions(path)
+                return got[0][0] if got else None
+            # each version of the first file (on disk, as the agent wrote it) with the others after it
+            for text, origin in versions(paths[0]):
+                rest = [(p, t) for p in paths[1:] for t, _ in versions(p)[:1]]
+                lines, bound = project_lines([(paths[0], text), *rest], where, use, env, read)
+                if bound:
+                    self.bound(f"{paths[0]}: {bound}", paths[0], note or f"{c.program} compose {use.verb}")
+                shown = paths[0] + "".join(f" + {p}" for p, _ in rest)
+                for name, line in lines:
+                    self.judge(line, here, depth + 1,
+                               _note(note, f"service {name} of {shown} ({origin}), started by `{c.program} "
+                                           f"{'compose ' + use.verb if 'compose' in c.args[:4] or 'compose' in c.program else 'stack deploy'}`"),
+                               follow=False)
+            for p in paths[1:]:  # an override file written by an agent in a version the disk lacks
+                for text, origin in versions(p)[1:]:
+                    lines, bound = project_lines([(paths[0], read(paths[0]) or ""), (p, text)], where, use, env, read)
+                    for name, line in lines:
+                        self.judge(line, here, depth + 1, _note(note, f"service {name} of {p} ({origin})"),
+                                   follow=False)
+
+    def kube_play(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
+        """`podman kube play F`: each container of the manifest judged as its `docker run` line
+        (hostPath volumes as host mounts, command + args, privileged; adr/shell/compose.py)."""
+        from adr.shell.compose import kube_lines, kube_play_files
+        here = cwd
+        for c in parsed.commands[:64]:
+            if c.program in ("cd", "pushd") and not c.via:
+                here = R.cd_target(c.args, here, self.home)
+                continue
+            for f in kube_play_files(c.program, c.args)[:8]:
+                path = R.resolve(f, here, self.home)
+                if not path:
+                    continue
+                run = R.Run(R.SCRIPT, "podman kube play", here, (path,))
                 for text, origin, _ in self.content(path, run, note):
-                    where = use.project_dir and base or posixpath.dirname(path)
-                    lines, bound = service_lines(text, where, use)
+                    lines, bound = kube_lines(text)
                     if bound:
                         self.bound(f"{path}: {bound}", path, note or run.how)
                     for name, line in lines:
-                        self.judge(line, cwd, depth + 1,
-                                   _note(note, f"service {name} of {path} ({origin}), started by `{c.program} "
-                                               f"compose {use.verb}`"), follow=False)
+                        self.judge(line, here, depth + 1,
+                                   _note(note, f"container {name} of {path} ({origin}), started by `podman kube play`"),
+                                   follow=False)
 
     def sent_from(self, path: str, shown: str, sender: str, cwd: str, depth: int, note: str, hops: int) -> None:
         """`PRODUCER | SENDER` for a remembered file, and again for each remembered file its producer
