@@ -821,12 +821,13 @@ class _Walk:
             for f in files[:R.MAX_FOLDER_SOURCES]:
                 self.run_script(replace(run, paths=(f,)), line, depth, note)
             return
-        if os.path.isdir(path):
-            # `python3 pkg` runs pkg/__main__.py; `node .` runs the package's main (or index.js)
+        if os.path.isdir(path) or run.language == "app":
+            # `python3 pkg` runs pkg/__main__.py; `node .` runs the package's main (or index.js);
+            # `open X.app` runs X.app/Contents/MacOS/<CFBundleExecutable>
             path = _folder_entry(path, run.language)
             if not path:
                 return
-            run = replace(run, paths=(path,))
+            run = replace(run, paths=(path,), language="" if run.language == "app" else run.language)
         w = self.recall(path)
         if w is None and R.INSTALLED.search(path):
             return  # an installed program or dependency no agent wrote (installs are judged as installs)
@@ -1140,6 +1141,25 @@ def _folder_sources(folder: str, language: str) -> list[str]:
 
 def _folder_entry(folder: str, language: str) -> str:
     """The file an interpreter runs when given a folder ("" when it runs none adr can read)."""
+    if language == "app":  # an app bundle: the executable its Info.plist names (by default the bundle's name)
+        import plistlib
+        exe = posixpath.basename(folder).removesuffix(".app")
+        try:
+            with open(posixpath.join(folder, "Contents", "Info.plist"), "rb") as f:
+                info = plistlib.loads(f.read(256 * 1024))
+            named = info.get("CFBundleExecutable") if isinstance(info, dict) else None
+            exe = named if isinstance(named, str) and named and "/" not in named else exe
+        except (OSError, ValueError, plistlib.InvalidFileException):
+            pass
+        main = posixpath.join(folder, "Contents", "MacOS", exe)
+        try:
+            with open(main, "rb") as f:
+                head = f.read(4)
+        except OSError:
+            return ""
+        # a compiled program (Mach-O, universal) is not read as text
+        return "" if head in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"\xfe\xed\xfa\xce",
+                              b"\xfe\xed\xfa\xcf") else main
     if language == "python":
         main = posixpath.join(folder, "__main__.py")
         return main if os.path.isfile(main) else ""

@@ -1714,8 +1714,8 @@ class _Walker:
             for f, lang in launchers.launched(prog, args):
                 content = self.written_content(f)
                 if content is not None:  # `echo … > x.command; open x.command`: the desktop runs it
-                    text = launchers.desktop_exec(content) if lang == "desktop" else content
-                    self.nested_shell(text, via, depth, f"{prog} {f}", inherit=d)
+                    if lang != "app":  # (a bundle is a folder: runs.py reads its executable)
+                        self.nested_shell(launchers.as_shell(lang, content), via, depth, f"{prog} {f}", inherit=d)
         if prog in SHELLS:
             script = _shell_c_arg(args)
             if script is not None:

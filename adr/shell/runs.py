@@ -22,7 +22,7 @@ import tree_sitter as ts
 import tree_sitter_bash as tsb
 
 from adr.shell import interpreters
-from adr.shell.launchers import LAUNCHERS, desktop_exec, launched
+from adr.shell.launchers import LAUNCHERS, as_shell, launched
 from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
@@ -1753,8 +1753,8 @@ def as_command(language: str, code: str) -> str:
         while end in code:
             end += "_"
         return f"{language[4:]} <<'{end}'\n{code}\n{end}"
-    if language == "desktop":
-        return desktop_exec(code)
+    if language in ("desktop", "terminal"):
+        return as_shell(language, code)
     if language.startswith("stdin:"):
         # a program's own command file (`gdb -x F`, `lldb -s F`, `vim -S F`): the same commands on its stdin,
         # where the shell layer reads their shell escapes

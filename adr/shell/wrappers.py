@@ -146,7 +146,14 @@ _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # window, a daemon, an expect script — and how to find that command
 _LAUNCHERS = frozenset({"tmux", "byobu", "byobu-tmux", "byobu-screen", "screen", "daemonize", "start-stop-daemon", "xterm", "uxterm", "rxvt", "urxvt",
                         "konsole", "alacritty", "kitty", "gnome-terminal", "xfce4-terminal", "terminator", "mate-terminal",
-                        "lxterminal", "tilix", "foot", "wezterm", "expect"})
+                        "lxterminal", "tilix", "foot", "wezterm", "expect",
+                        # the Debian alternative and the other emulators that take `-e PROG …` / `-- PROG …`
+                        "x-terminal-emulator", "st", "ghostty", "sakura", "qterminal", "deepin-terminal",
+                        "cool-retro-term", "termite", "roxterm", "kgx", "gnome-console", "ptyxis", "rio",
+                        "contour", "guake", "tilda", "eterm", "aterm", "kterm", "mlterm", "terminology",
+                        "kstart", "kstart5", "kstart6", "exo-open"})
+_KSTART_VALUED = frozenset({"--window", "--windowclass", "--desktop", "--type", "--service", "--application",
+                            "--url", "--desktopfile", "--windowrole"})
 _TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp",
                         "respawn-window", "respawnw", "run-shell", "run", "send-keys", "send", "display-popup", "popup"})
 _TMUX_VALUED = frozenset({"-t", "-s", "-n", "-c", "-e", "-x", "-y", "-F", "-l", "-p", "-L", "-S", "-f", "-w", "-h",
@@ -210,6 +217,21 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
             return None
         tail = rest[rest.index("--") + 1:] if "--" in rest else []
         return ("argv", [exe] + tail)
+    if prog in ("kstart", "kstart5", "kstart6"):
+        i = 0  # KDE's window-placing starter: the command after its options
+        while i < len(rest) and rest[i].startswith("-"):
+            if rest[i] == "--":
+                i += 1
+                break
+            i += 2 if rest[i] in _KSTART_VALUED else 1
+        return ("argv", rest[i:]) if i < len(rest) else None
+    if prog == "exo-open":
+        # `exo-open --launch TerminalEmulator CMD…`: the preferred terminal runs CMD (other helpers open a URL)
+        for j, a in enumerate(rest[:-2]):
+            if a == "--launch" and rest[j + 1].lower() == "terminalemulator":
+                tail = rest[j + 2:]
+                return ("shell", tail) if len(tail) == 1 and " " in tail[0] else ("argv", tail)
+        return None
     if prog == "expect":
         code = next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a == "-c"), None)
         spawned = [m.group(1).strip() for m in _EXPECT_SPAWN.finditer(code or "")]
