@@ -151,7 +151,7 @@ _LAUNCHERS = frozenset({"tmux", "byobu", "byobu-tmux", "byobu-screen", "screen",
                         "x-terminal-emulator", "st", "ghostty", "sakura", "qterminal", "deepin-terminal",
                         "cool-retro-term", "termite", "roxterm", "kgx", "gnome-console", "ptyxis", "rio",
                         "contour", "guake", "tilda", "eterm", "aterm", "kterm", "mlterm", "terminology",
-                        "kstart", "kstart5", "kstart6", "exo-open"})
+                        "kstart", "kstart5", "kstart6", "exo-open", "launchctl"})
 _KSTART_VALUED = frozenset({"--window", "--windowclass", "--desktop", "--type", "--service", "--application",
                             "--url", "--desktopfile", "--windowrole"})
 _TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp",
@@ -225,6 +225,14 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
                 break
             i += 2 if rest[i] in _KSTART_VALUED else 1
         return ("argv", rest[i:]) if i < len(rest) else None
+    if prog == "launchctl":
+        # `launchctl asuser UID CMD…` runs CMD in that user's session; `submit -l L [-o/-e F] -- CMD…` keeps it running
+        if rest[:1] == ["asuser"] and len(rest) > 2:
+            return ("argv", rest[2:])
+        if rest[:1] == ["submit"] and "--" in rest:
+            tail = rest[rest.index("--") + 1:]
+            return ("argv", tail) if tail else None
+        return None
     if prog == "exo-open":
         # `exo-open --launch TerminalEmulator CMD…`: the preferred terminal runs CMD (other helpers open a URL)
         for j, a in enumerate(rest[:-2]):
@@ -421,7 +429,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         if prog in _LAUNCHERS:
             got = _launched(prog, args[1:])
             if got is not None:
-                wrappers.append(prog)
+                # (`launchctl submit`, a job kept running, is named apart from `launchctl asuser`)
+                wrappers.append(prog if prog != "launchctl" else "launchctl " + args[1])
                 kind, what = got
                 if kind == "shell":
                     shell_strings.extend(what)
