@@ -553,6 +553,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 if prog == "sudo" and (name == "--stdin" or (a[1] != "-" and "S" in a[1:])) \
                         and "sudo -S" not in wrappers:
                     wrappers.append("sudo -S")  # the password comes from stdin: the agent's, not a person's
+                if prog == "sudo" and (name == "--askpass" or (a[1] != "-" and "A" in a[1:])) \
+                        and "sudo -A" not in wrappers:
+                    wrappers.append("sudo -A")  # the password comes from SUDO_ASKPASS, a program anyone may name
                 if prog in ("strace", "ltrace") and name in ("-o", "--output"):
                     val = a.split("=", 1)[1] if "=" in a else args[i + 1] if i + 1 < len(args) else ""
                     if val[:1] in ("|", "!") and val[1:].strip():
