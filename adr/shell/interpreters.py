@@ -19,6 +19,7 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (re.compile(r"(?:g|m|n)?awk"), "awk", frozenset()),
     (re.compile(r"tclsh[0-9.]*|wish|expect"), "tcl", frozenset({"-c"})),
     (re.compile(r"jrunscript|jjs|groovy|groovysh|scala|kotlinc|kotlin|jshell|jbang"), "java", frozenset({"-e"})),
+    (re.compile(r"scala-cli|amm|ammonite"), "java", frozenset({"-e", "-c", "--execute", "--code"})),
     (re.compile(r"julia"), "julia", frozenset({"-e", "--eval", "-E", "--print"})),
     (re.compile(r"Rscript|R"), "r", frozenset({"-e"})),
     (re.compile(r"pwsh|powershell|powershell\.exe"), "powershell", frozenset({"-c", "-Command", "-command", "-EncodedCommand"})),
@@ -132,6 +133,10 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
                     a.partition("=")
                 if sep and name in flags and attached:
                     return lang, attached  # nim's --eval:CODE, --eval=CODE
+                if not a.startswith("-") and program in ("bb", "nbb") and a.lstrip().startswith("("):
+                    return lang, a  # babashka takes an expression as its first operand
+                if not a.startswith("-") and program == "nim" and i == 0 and a in ("e", "c", "r", "compile", "cc"):
+                    continue  # `nim e --eval:CODE`: a command word before the options
                 if not a.startswith("-"):
                     return None
                 continue
@@ -157,7 +162,7 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
 
 
 # PowerShell takes any unambiguous prefix of -EncodedCommand (-e, -ec, -enc …), in any case
-_PS_ENCODED = re.compile(r"(?i)^[-/](?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|"
+_PS_ENCODED = re.compile(r"(?i)^(?:--?|/)(?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|"
                          r"encodedcomma|encodedcomman|encodedcommand)$")
 
 
@@ -166,13 +171,76 @@ def powershell_encoded(args: "tuple[str, ...] | list[str]") -> "str | None":
     not decode is returned as written, so it is judged and never skipped)."""
     for i, a in enumerate(args[:-1]):
         if _PS_ENCODED.match(a):
-            value = args[i + 1]
-            try:
-                raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
-                return raw.decode("utf-16-le")
-            except (ValueError, UnicodeDecodeError):
-                return value
+            decoded = _ps_base64("".join(args[i + 1].split()))  # (PowerShell ignores whitespace in it)
+            return decoded if decoded is not None else args[i + 1]
     return None
+
+
+def _ps_base64(value: str) -> "str | None":
+    """Base64 as PowerShell text: UTF-16LE (what -EncodedCommand and [Text.Encoding]::Unicode take)
+    or UTF-8; None when it is not base64 of text."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except ValueError:
+        return None
+    if len(raw) >= 2 and raw[1:2] == b"\0":
+        try:
+            return raw.decode("utf-16-le")
+        except UnicodeDecodeError:
+            return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+_PS_FROM_B64 = re.compile(r"(?i)FromBase64String\(\s*['\"]([A-Za-z0-9+/=\s]{8,65536})['\"]\s*\)")
+_PS_RUNS_TEXT = re.compile(r"(?i)\b(?:iex|Invoke-Expression|ScriptBlock\]::Create|Invoke-Command)\b")
+# a statement's first word that is not an external program: a cmdlet (Verb-Noun), a variable, a type,
+# a block, a comment, a keyword
+_PS_NOT_PROGRAM = re.compile(r"(?i)^(?:[\w]+-[\w]+|[$\[({@#}]|(?:if|else|elseif|foreach|for|while|do|switch|function|"
+                             r"filter|param|return|try|catch|finally|throw|trap|break|continue|begin|process|end|"
+                             r"class|enum|using|exit)\b)")
+_PS_START_PROCESS = re.compile(r"(?i)\b(?:Start-Process|saps)\s+(?:-FilePath\s+)?(['\"]?)([^\s'\";|]+)\1"
+                               r"(?:\s+-(?:ArgumentList|Args)\s+(.{1,4096}))?")
+
+
+def powershell_commands(code: str) -> list[str]:
+    """Shell text a PowerShell script runs as external programs: a statement whose first word is a
+    program (`bash -c '…'`, `& 'curl' …`), and `Start-Process PROG -ArgumentList …`."""
+    out: list[str] = []
+    stmt: list[str] = []
+    quote = ""
+    statements: list[str] = []
+    for ch in code[:65536]:
+        if quote:
+            stmt.append(ch)
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"":
+            quote = ch
+        if ch in ";\n":
+            statements.append("".join(stmt))
+            stmt = []
+            continue
+        stmt.append(ch)
+    statements.append("".join(stmt))
+    for st in statements[:256]:
+        st = st.strip()
+        if st.startswith("&") or st.startswith(". "):
+            st = st[1:].strip()
+        if st and not _PS_NOT_PROGRAM.match(st):
+            out.append(st)
+        m = _PS_START_PROCESS.search(st) if "s" in st.lower() else None  # (one a statement, quotes kept whole)
+        if m is None:
+            continue
+        words = [m.group(2)]
+        if m.group(3):
+            listed = [_unq(x) for x in _STR_ONLY.finditer(m.group(3))]
+            words += listed if len(listed) > 1 else ([listed[0]] if listed else [m.group(3).strip()])
+        out.append(words[0] + "".join(" " + (shlex.quote(w) if len(words) > 2 else w) for w in words[1:]))
+    return out[:32]
 
 
 _TIMEIT_VALUED = frozenset({"-n", "--number", "-r", "--repeat", "-u", "--unit", "-s", "--setup"})
@@ -216,8 +284,8 @@ _CALL_RE = re.compile(
     r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
     r"do\s+shell\s+script|do\s+script|os:cmd|System\.cmd|System\.shell|Sys\.command|shell-command|run-program|"
-    r"ext:shell|uiop:run-program|Invoke-Expression|iex|doShellScript|callCommand|spawnCommand|readProcess|"
-    r"readCreateProcess|execCmd|execCmdEx|execProcess|execShellCmd|startProcess|Process\.run|qx|shell|"
+    r"ext:shell|uiop:run-program|Invoke-Expression|iex|doShellScript|doScript|callCommand|spawnCommand|readProcess|"
+    r"readCreateProcess|execCmd|execCmdEx|staticExec|gorgeEx|gorge|execProcess|execShellCmd|startProcess|Process\.run|qx|shell|"
     r"babashka\.process/(?:shell|process|sh)|clojure\.java\.shell/sh)\s*\(?\s*)" + _STR)
 # lisps: `(sb-ext:run-program "/bin/sh" (list "-c" "…"))`, `(clojure.java.shell/sh "sh" "-c" "…")`, `(sh "rm" "-rf" …)`
 _LISP_CALL_RE = re.compile(
@@ -225,6 +293,9 @@ _LISP_CALL_RE = re.compile(
     r"|\(\s*list\b|'\(|\(|\[)\s*){1,64})")
 # scala's sys.process: `"cmd".!`, `"a" #| "b"`, `Seq("sh", "-c", "…").!`
 _SCALA_RUN_RE = re.compile(_STR + r"\s*(?:\.\s*!!?|\.\s*(?:#\||lazyLines|lineStream)|\s#\|)")
+# `Seq("sh", "-c", "…").!`, `Process(List("rm", "-rf", …)).!!`: an argv run by sys.process
+_SCALA_SEQ_RE = re.compile(r"\b(?:Seq|List|Array|Vector)\s*\(\s*((?:" + _STR + r"\s*,?\s*){1,64})\)\s*\)?\s*\.?\s*"
+                           r"(?:!!?|lazyLines|lineStream|run\b|#\|)")
 _SCALA_PIPE_RE = re.compile(_STR + r"\s*\.?\s*#\|\s*\(?\s*" + _STR)  # `"a" #| "b"`, `"a".#|("b")`: a | b
 _LIST_CALL_RE = re.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder|"
@@ -238,7 +309,7 @@ _SPAWN_MODE_CALL_RE = re.compile(
     r"((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})")
 # perl's and ruby's list form without parentheses: `system "rm", "-rf", $ENV{HOME}`, `exec 'a', 'b'`
 _BARE_LIST_CALL_RE = re.compile(
-    r"(?<![\w.$@:])(?:Kernel\s*\.\s*)?(?:system|exec|spawn)[ \t]+((?:" + _STR + r"[ \t]*,[ \t]*){1,63}" + _STR + r")")
+    r"(?<![\w.$@:])(?:Kernel\s*\.\s*)?(?:system|exec|spawn|run|shell)[ \t]+((?:" + _STR + r"[ \t]*,[ \t]*){1,63}" + _STR + r")")
 _R_SYSTEM2 = re.compile(r"\bsystem2\s*\(\s*(?:command\s*=\s*)?" + _STR + r"(\s*,\s*(?:args\s*=\s*)?(?:c\s*\()?\s*((?:"
                         + _STR + r"\s*,?\s*){1,64}))?")
 # groovy: `"cmd".execute()`, `["sh", "-c", "cmd"].execute()`
@@ -274,6 +345,12 @@ def evaluated_code(language: str, code: str) -> list[str]:
     """Literal strings the code hands back to its own interpreter (`exec("…")`, `eval '…'`,
     `new Function("…")`): more code of the same language."""
     out: list[str] = []
+    if language == "powershell" and _PS_RUNS_TEXT.search(code):
+        # `iex ([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('…')))`: the decoded text runs
+        for m in _PS_FROM_B64.finditer(code[:200_000]):
+            decoded = _ps_base64("".join(m.group(1).split()))
+            if decoded:
+                out.append(decoded)
     for m in _EVAL_RE.finditer(code[:200_000]):
         groups = [g for g in m.groups() if g is not None]
         if groups:
@@ -428,6 +505,8 @@ def spawned_commands(language: str, code: str) -> list[str]:
             if joined == code:
                 break
             code = joined
+    if language == "powershell":
+        out += powershell_commands(code)
     if language == "r" and "system2" in code:
         # R's system2(command, args) pastes them into one line that a shell runs: args are shell text
         for m in _R_SYSTEM2.finditer(code):
@@ -435,7 +514,7 @@ def spawned_commands(language: str, code: str) -> list[str]:
     lists = [(m, m.group(1)) for m in _LIST_CALL_RE.finditer(code)]
     if language == "python" and "spawn" in code:
         lists += [(m, m.group(1)) for m in _SPAWN_MODE_CALL_RE.finditer(code)]
-    if language in ("perl", "ruby"):
+    if language in ("perl", "ruby", "other"):  # (raku's `run "sh", "-c", "…"` too)
         lists += [(m, m.group(1)) for m in _BARE_LIST_CALL_RE.finditer(code)]
     for m, listed in lists:
         parts = [_unq(s) for s in _STR_ONLY.finditer(listed)]
@@ -456,6 +535,9 @@ def spawned_commands(language: str, code: str) -> list[str]:
     if language == "java" and ("!" in code or "#|" in code):
         out += [_unq(m) for m in _SCALA_RUN_RE.finditer(code)]
         out += [f"{_unq(m)} | {_unq(m, 3, 4)}" for m in _SCALA_PIPE_RE.finditer(code)]
+        for m in _SCALA_SEQ_RE.finditer(code):
+            parts = [_unq(x) for x in _STR_ONLY.finditer(m.group(1))]
+            out.append(" ".join(p if _HOME_ARG.fullmatch(p) else shlex.quote(p) for p in parts))
     for m in _PTY_RE.finditer(code):
         out.append(_unq(m))
     if ".execute" in code:
