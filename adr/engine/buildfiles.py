@@ -262,13 +262,35 @@ def _sbt(content: str) -> Found:
             if words:
                 out.append(("sys.process", " ".join(shlex.quote(w) for w in words)))
     out += [("sys.process", m.group(1)) for m in _SBT_PIPED.finditer(content)]
+    # a build definition is Scala code: the JVM's own process calls (ProcessBuilder, Runtime.exec,
+    # Seq(…).!) read as they are in a Scala or Java one-liner
+    from adr.shell.interpreters import spawned_commands
+    seen = {cmd for _, cmd in out}
+    out += [("process", cmd) for cmd in spawned_commands("java", content[:MAX_CONTENT])
+            if cmd not in seen and not all(p.strip() in seen for p in cmd.split(" | "))]
     return out[:_MAX_FOUND]
 
 
+# a string literal, or a name that is not a keyword argument's (`check:`)
+_MESON_TOKEN = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\b([A-Za-z_]\w*)\b(?!\s*:)")
+_MESON_ASSIGN = re.compile(r"(?m)^\s*([A-Za-z_]\w*)\s*=\s*(?:'((?:[^'\\\n]|\\.)*)'|\[([^\[\]]{0,4096})\])")
+
+
 def _meson(content: str) -> Found:
+    """run_command(…) and command: […] argv, a variable assigned a string (or a list of them) read as
+    its value (`c = 'curl … | sh'` then `run_command('sh', '-c', c)`)."""
     out: Found = []
+    values: dict[str, list[str]] = {}
+    for a in _MESON_ASSIGN.finditer(content[:MAX_CONTENT]):
+        if len(values) < 256:
+            values[a.group(1)] = [a.group(2)] if a.group(2) is not None else _strings(a.group(3) or "")
     for m in _MESON_RUN.finditer(content):
-        words = [w for w in _strings(m.group(1) or m.group(2)) if w not in ("check", "capture")]
+        words: list[str] = []
+        for t in _MESON_TOKEN.finditer(m.group(1) or m.group(2)):
+            if t.group(1) is not None:
+                words.append(t.group(1))
+            elif t.group(2) in values:
+                words += values[t.group(2)]
         if words:
             out.append(("run_command" if m.group(1) else "command", " ".join(shlex.quote(w) for w in words)))
     return out[:_MAX_FOUND]
@@ -862,7 +884,8 @@ def _bounded(found: Found) -> Found:
 # a recipe there that runs what it downloads is asked when written (adr.engine.core)
 _ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "cmake", "procfile", "deno", "pyproject", "nox",
                       "composer", "pixi",
-                      "cargo-make", "mise", "taskfile", "devbox"})
+                      "cargo-make", "mise", "taskfile", "devbox",
+                      "sbt", "meson"})  # (sbt runs its build definition, meson setup its run_command)
 
 
 def runs_on_host(path: str) -> bool:

@@ -1049,6 +1049,7 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
     their prerequisites, of every target they need (explicit and pattern rules), plus every
     `$(shell …)` / `!=` that runs while make reads the file. Returns (list, bound_tripped)."""
     lines = _make_lines(content)
+    tripped_evals = False
     variables: dict[str, str] = {}
     for a in assigns:
         n, _, v = a.partition("=")
@@ -1060,11 +1061,35 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
     parse_time: list[tuple[str, str]] = []
     current: list[list[str]] = []
     default_goal = ""
-    in_define = False
+    in_define = ""
+    defined: list[str] = []
+    evals = 0
     prefix = "\t"  # .RECIPEPREFIX changes what starts a recipe line
-    for line in lines:
+    i = -1
+    while i + 1 < len(lines):
+        i += 1
+        line = lines[i]
         if in_define:
-            in_define = not line.strip().startswith("endef")
+            if line.strip().startswith("endef"):
+                if in_define not in given:
+                    variables[in_define] = "\n".join(defined)
+                in_define = ""
+            else:
+                defined.append(line)
+            continue
+        if line.lstrip().startswith("$(eval ") and not line.startswith(prefix):
+            # `$(eval $(R))`, `$(eval $(call tmpl,x))`: the expanded text is read as makefile lines
+            evals += 1
+            if evals <= MAX_MAKE_EVALS:
+                end = _closing(line.lstrip(), 2, "(")
+                body = line.lstrip()[7:end if end is not None else None]
+                if "$(shell" in body or "${shell" in body:
+                    # makefile text a command prints: what it holds is known only when it runs
+                    parse_time.append(("$(eval $(shell …)) while make reads the Makefile",
+                                       'eval "' + body.replace('"', '\\"') + '"'))
+                lines[i + 1:i + 1] = _make_lines(make_expand(body, variables, "", []))[:MAX_MAKE_EVAL_LINES]
+            else:
+                tripped_evals = True
             continue
         if line.startswith(prefix):
             for recipe in current:
@@ -1073,14 +1098,19 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue  # blank and comment lines do not end a recipe
-        if stripped.startswith("define "):
-            in_define, current = True, []
+        if stripped.startswith(("define ", "override define ", "export define ")):
+            # a multi-line variable (a recipe template run through $(eval …) or $(call …))
+            in_define = stripped.split("define", 1)[1].strip().rstrip("=:+? ").strip() or "_"
+            defined, current = [], []
             continue
         m = _MAKE_VAR.match(line)
         if m:
             name, op, value = m.group(1), m.group(2), m.group(3)
             if op == "!=":
                 parse_time.append((f"{name} != (shell assignment)", value))
+            if line.lstrip().startswith("export") and name in _LOADER_VARIABLES:
+                # `export LD_PRELOAD = /tmp/x.so`: every recipe's programs start with it in their environment
+                parse_time.append((f"export {name} (every recipe's environment)", f"export {name}={shlex.quote(value)}"))
             if name == ".DEFAULT_GOAL":
                 default_goal = value.strip()
             elif name == ".RECIPEPREFIX":
@@ -1122,6 +1152,10 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
             current.append(recipe)
     for text in make_shell_calls(content):
         parse_time.append(("$(shell …) while make reads the Makefile", text))
+    for fm in _MAKE_FILE_FN.finditer(content[:1 << 20]):
+        # $(file >PATH,TEXT) writes PATH while make reads the file
+        op, path, text = fm.group(1), fm.group(2).strip(), fm.group(3)
+        parse_time.append((f"$(file {op}{path})", f"printf '%s\\n' {shlex.quote(text)} {op} {path}"))
     out: list[tuple[str, str]] = [(label, make_expand(t, variables, "", [])) for label, t in parse_time]
     goals = list(targets) or ([default_goal] if default_goal else
                               [next((t for t in order if not t.startswith(".")), "")])
@@ -1145,10 +1179,19 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
         todo.extend(prereqs)
         if dry:
             recipe = [r for r in recipe if r.lstrip().startswith("+") or "$(MAKE)" in r or "${MAKE}" in r]
-        text = "\n".join(_recipe_line(r, variables, t, prereqs) for r in recipe if r.strip())
+        shell = make_expand(variables.get("SHELL", ""), variables, t, prereqs).strip()
+        flags_set = make_expand(variables.get(".SHELLFLAGS", ""), variables, t, prereqs).strip()
+        if shell and not _PLAIN_SHELL.fullmatch(shell) or flags_set and not re.fullmatch(r"-[a-z]*c", flags_set):
+            shell = shell or "/bin/sh"
+            # `SHELL := /tmp/x` (or python3): each recipe line is handed to that program, as make does
+            flags = make_expand(variables.get(".SHELLFLAGS", "-c"), variables, t, prereqs).strip() or "-c"
+            text = "\n".join(f"{shell} {flags} {shlex.quote(_recipe_line(r, variables, t, prereqs))}"
+                              for r in recipe if r.strip()) or f"{shell} {flags} true"
+        else:
+            text = "\n".join(_recipe_line(r, variables, t, prereqs) for r in recipe if r.strip())
         if text.strip():
             out.append((f"make target {t}", text))
-    return out, tripped
+    return out, tripped or tripped_evals
 
 
 _MAKE_INCLUDE = re.compile(r"^[ ]*(-?include|sinclude)[ \t]+(.+)$", re.M)
@@ -1222,6 +1265,16 @@ def _recipe_line(line: str, variables: dict[str, str], target: str, prereqs: lis
     return make_expand(line, variables, target, prereqs)
 
 
+# variables that load code into every program a recipe starts, when a makefile exports them
+_LOADER_VARIABLES = frozenset({"LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "BASH_ENV", "ENV", "NODE_OPTIONS",
+                               "PERL5OPT", "RUBYOPT", "PYTHONSTARTUP", "PROMPT_COMMAND"})
+_MAKE_FILE_FN = re.compile(r"\$\(file\s*(>>?)\s*([^,()]{1,1024}),([^()]{0,8192})\)")
+MAX_MAKE_EVALS = 32  # $(eval …) lines read per makefile (more: a bound, reported)
+MAX_MAKE_EVAL_LINES = 512
+# SHELL values that run a recipe as the shell rules read it
+_PLAIN_SHELL = re.compile(r"(?:/usr)?(?:/local)?/bin/(?:ba|da|z|k)?sh|(?:ba|da|z|k)?sh|/usr/bin/env\s+(?:ba|z)?sh")
+
+
 def make_expand(text: str, variables: dict[str, str], target: str, prereqs: list[str], depth: int = 0) -> str:
     """Make's `$(VAR)` / `${VAR}` / automatic variables / `$$` as far as the file says; a variable
     the file does not define stays a shell variable reference (its value comes from the
@@ -1262,6 +1315,20 @@ def _make_ref(inner: str, variables: dict[str, str], target: str, prereqs: list[
     head, _, rest = inner.partition(" ")
     if head == "shell":
         return "$(" + make_expand(rest, variables, target, prereqs, depth + 1) + ")"
+    if head == "call" and rest:
+        # $(call VAR,a,b): VAR's value with $(1), $(2) … the arguments
+        name, *params = rest.split(",")
+        local = dict(variables)
+        local.update({str(k): make_expand(v, variables, target, prereqs, depth + 1) for k, v in enumerate(params[:9], 1)})
+        return make_expand(variables.get(name.strip(), ""), local, target, prereqs, depth + 1)
+    if head == "value" and rest:
+        return variables.get(rest.strip(), "")
+    if head == "eval" and rest:
+        return ""  # (read as makefile lines by make_recipes; in a recipe it expands to nothing)
+    if head == "foreach" and rest.count(",") >= 2:
+        var, words, body = rest.split(",", 2)
+        items = make_expand(words, variables, target, prereqs, depth + 1).split()[:16]
+        return " ".join(make_expand(body, {**variables, var.strip(): w}, target, prereqs, depth + 1) for w in items)
     if head in _MAKE_FUNCS and rest:
         return make_expand(rest.split(",")[-1], variables, target, prereqs, depth + 1) if head in (
             "strip", "sort", "firstword", "lastword", "if", "or", "and", "addprefix", "addsuffix") else ""
