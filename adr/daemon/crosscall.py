@@ -1039,6 +1039,36 @@ class _Walk:
         if framework:  # the pre-commit framework's hook runs the repository's local hooks
             self.run_precommit(R.Run(R.PRECOMMIT, run.how, top), line, depth, note)
 
+    def run_build(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        """sbt's build definition (build.sbt, project/*.sbt|*.scala) or meson.build, read as the build
+        files they are (adr/engine/buildfiles.py) and each command judged: the tool evaluates them
+        first, whatever it was asked to do. A folder of more than MAX_FOLDER_SOURCES is a bound."""
+        from adr.engine.buildfiles import build_commands
+        files: list[str] = []
+        for path in run.paths:
+            if os.path.isdir(path):
+                names = sorted(n for n in os.listdir(path) if n.endswith((".sbt", ".scala")))
+                if len(names) > R.MAX_FOLDER_SOURCES:
+                    self.bound(f"more than {R.MAX_FOLDER_SOURCES} build files in {path}: only the first were judged",
+                               path, note or run.how)
+                files += [posixpath.join(path, n) for n in names[:R.MAX_FOLDER_SOURCES]]
+            elif os.path.lexists(path) or self.recall(path) is not None:
+                files.append(path)
+        for path in files:  # (grows: meson's subdir('x') reads x/meson.build)
+            for text, origin, agent in self.content(path, run, note):
+                if path.endswith("/meson.build"):
+                    for sub in re.findall(r"\bsubdir\s*\(\s*'([^'\n]{1,256})'", text)[:32]:
+                        more = R.resolve(posixpath.join(sub, "meson.build"), posixpath.dirname(path), self.home)
+                        if more and more not in files and (os.path.isfile(more) or self.recall(more) is not None):
+                            if len(files) >= 2 * R.MAX_FOLDER_SOURCES:
+                                self.bound(f"more than {2 * R.MAX_FOLDER_SOURCES} meson.build files: only the first "
+                                           "were judged", path, note or run.how)
+                                break
+                            files.append(more)
+                for where, cmd in build_commands(path, text)[:64]:
+                    self.judge(cmd, run.cwd, depth, _note(note, f"{path} {where} ({origin}), evaluated by `{run.how}`"),
+                               agent=agent)
+
     def run_precommit(self, run: R.Run, line: str, depth: int, note: str) -> None:
         """.pre-commit-config.yaml: a `repo: local` hook's entry runs in the repository."""
         repo = _git_dirs(run.cwd)

@@ -698,8 +698,8 @@ def _kind(path: str) -> str:
         return "gradle"
     if base in _CMAKE or base.endswith(".cmake"):
         return "cmake"
-    if base.endswith(".sbt"):
-        return "sbt"
+    if base.endswith(".sbt") or base.endswith(".scala") and parent == "project":
+        return "sbt"  # (project/*.scala is sbt's build definition too, compiled and run at load)
     if base == "meson.build":
         return "meson"
     if base in ("dockerfile", "containerfile") or base.startswith(("dockerfile.", "containerfile.")) or \

@@ -43,6 +43,7 @@ GIT = "git"  # git hooks / aliases / fsmonitor of the repository around cwd
 FUNCTION = "function"  # a shell function or alias defined in an earlier call
 PRECOMMIT = "precommit"  # the pre-commit framework's local hooks (.pre-commit-config.yaml)
 TASKS = "tasks"  # a task runner's recipes for targets: `just` (justfile), `task` (Taskfile.yml)
+BUILD = "build"  # a build definition the tool evaluates first: sbt (build.sbt, project/), meson setup (meson.build)
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,8 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return _make_runs(c, here, home)
     if prog in ("just", "task", "go-task"):
         return _task_runner_runs(c, here, home)
+    if prog in ("sbt", "meson", "muon") and here:
+        return _build_definition_runs(c, here, home)
     if prog == "cargo" and here:
         return _cargo_runs(c, here, home)
     if prog in _RUBY_DSL and here and not _DSL_QUIET.intersection(args[:1]):
@@ -299,6 +302,26 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if lang:
         return _interpreter_runs(c, lang, here, home)
     return []
+
+
+def _build_definition_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`sbt …` loads build.sbt and project/ (its .sbt and .scala files) whatever the task; `meson
+    setup BUILD [SOURCE]` (and the older `meson BUILD`) runs meson.build's run_command calls."""
+    args = [a for a in c.args if not a.startswith("-")]
+    if c.program == "sbt":
+        if any(a in ("-h", "--help", "--version", "-V") for a in c.args):
+            return []
+        return [Run(BUILD, _how(c), here, (posixpath.join(here, "build.sbt"), posixpath.join(here, "project")))]
+    if args[:1] and args[0] in ("setup", "configure") or c.program == "meson" and len(args) == 1 and \
+            args[0] not in _MESON_VERBS:
+        rest = args[1:] if args[0] in ("setup", "configure") else args
+        source = resolve(rest[1], here, home) if len(rest) > 1 else here
+        return [Run(BUILD, _how(c), here, (posixpath.join(source, "meson.build"),))] if source else []
+    return []
+
+
+_MESON_VERBS = frozenset({"compile", "test", "install", "introspect", "init", "dist", "subprojects", "wrap", "devenv",
+                          "env2mfile", "rewrite", "format", "fmt", "help"})
 
 
 def _launcher_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
