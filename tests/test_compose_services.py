@@ -147,3 +147,15 @@ def test_interpolation_and_overrides_of_an_everyday_project_stay_quiet(judge, tm
     ctx = Context(host="claude-code", session="q2", cwd=str(cwd), home=str(tmp_path), tool="Bash")
     v = judge.decide(Action(ActionKind.EXEC, ctx, command="docker compose up -d"))
     assert v.decision is Decision.ALLOW, v.findings
+
+
+@pytest.mark.parametrize("cmd,rule", [
+    ("docker compose -f - up -d <<'EOF'\nservices:\n  x:\n    image: alpine\n    volumes: [\"/:/h\"]\nEOF",
+     "priv.container-host-root"),  # the file is the heredoc
+    ("cat stack.yml | docker compose -f - up -d", "crosscall.bound"),  # a pipe: nothing to read first
+    ("docker compose -f https://x.example/c.yml up -d", "crosscall.bound"),
+])
+def test_a_compose_file_from_stdin_or_elsewhere_is_read_or_asked(judge, tmp_path, cmd, rule):
+    ctx = Context(host="claude-code", session=f"stdin-{cmd[:24]}", cwd=str(tmp_path), home=str(tmp_path), tool="Bash")
+    v = judge.decide(Action(ActionKind.EXEC, ctx, command=cmd))
+    assert rule in {f.rule_id for f in v.findings}, v.findings

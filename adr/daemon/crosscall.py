@@ -635,7 +635,24 @@ class _Walk:
                     file_env.update(dotenv(text))
             env = {**file_env, **env}  # the shell's environment wins over .env
             named = list(use.files) or [f for f in re.split(r"[:;]", env.get("COMPOSE_FILE", "")) if f]
-            if named:
+            streamed = ""
+            fed = next((r.target for r in c.redirects if r.op == "<"), "")
+            for k, f in enumerate(named[:8]):
+                if f in ("-", "/dev/stdin") and c.stdin_text:
+                    streamed = c.stdin_text  # `docker compose -f - up <<EOF`: the file is the heredoc
+                elif f in ("-", "/dev/stdin") and fed:
+                    named[k] = fed  # `-f - < stack.yml`: that file
+                elif f == "-" or f == "/dev/stdin" or f.startswith(("<(", "/dev/fd/", "/proc/")) or "://" in f or f.startswith("git@"):
+                    # a pipe, a process substitution or a remote file: nothing adr can read before it runs
+                    self.bound(f"compose reads its file from {f[:80]}: its services were not judged", f[:200],
+                               note or f"{c.program} compose {use.verb}")
+            if streamed:
+                lines, bound = project_lines([(posixpath.join(base, "<stdin>"), streamed)], base, use, env, None)
+                for name, line in lines:
+                    self.judge(line, here, depth + 1, _note(note, f"service {name} of the compose file on stdin"),
+                               follow=False)
+            named = [f for f in named if f not in ("-", "/dev/stdin") and not f.startswith("<(") and "://" not in f]
+            if named or use.files:
                 paths = [p for p in (R.resolve(f, here, self.home) for f in named[:8]) if p]
             else:  # compose looks in the project directory, then upward, and reads its override file
                 paths, d = [], base
