@@ -985,7 +985,15 @@ def _make_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         paths = tuple(posixpath.join(where, n) for n in ("GNUmakefile", "makefile", "Makefile"))
     if not paths:
         return []
-    return [Run(MAKE, _how(c), where, paths, names=tuple(targets), args=tuple(assigns), mode="dry" if dry else "")]
+    runs = [Run(MAKE, _how(c), where, paths, names=tuple(targets), args=tuple(assigns), mode="dry" if dry else "")]
+    # MAKEFILES=a.mk make: make reads those files first (their $(shell …), their rules for the targets)
+    extra = next((e.split("=", 1)[1] for e in c.env if e.startswith("MAKEFILES=")), "")
+    for f in extra.split()[:8]:
+        p = resolve(f, where, home)
+        if p:
+            runs.append(Run(MAKE, _how(c), where, (p,), names=tuple(targets), args=tuple(assigns),
+                            mode="dry" if dry else ""))
+    return runs
 
 
 _JUST_VALUED = frozenset({"-f", "--justfile", "-d", "--working-directory", "--set", "--shell", "--shell-arg",
