@@ -221,6 +221,7 @@ def test_config_path_and_show(tmp_path):
 LOADED = 90.0
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 @pytest.mark.skipif(not shutil.which("dbus-daemon"), reason="dbus-daemon not installed (make sysdeps)")
 def test_the_desktop_question_confirms_or_refuses(tmp_path):
     from _notify_server import desktop_session

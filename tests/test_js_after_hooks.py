@@ -81,6 +81,7 @@ def test_opencode_appends_the_warning_to_the_output_the_model_reads(plugins):
         d.stop()
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_opencode_without_a_daemon_goes_through_adr_hook(plugins):
     out = node(plugins, "oc-after.mjs", plugins["opencode"], INJECTED)
     assert "adr security warning" in out["output"]
@@ -88,6 +89,7 @@ def test_opencode_without_a_daemon_goes_through_adr_hook(plugins):
     assert store.get("opencode", "ses_js") is not None
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_openclaw_after_tool_call_taints_the_session(plugins):
     d = Quiet(plugins["adr_home"]).start()
     try:

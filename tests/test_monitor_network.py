@@ -65,6 +65,7 @@ def test_the_socket_table_is_read(tmp_path):
         s.close()
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_a_connection_to_a_flagged_destination_is_suspended(tmp_path):
     s, port = listener()
     d = MonitorDaemon(tmp_path / "adr", tmp_path / "user")
@@ -92,6 +93,7 @@ def test_a_connection_to_a_flagged_destination_is_suspended(tmp_path):
         s.close()
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 def test_connections_the_rules_allow_are_quiet(tmp_path):
     s, port = listener()
     d = MonitorDaemon(tmp_path / "adr", tmp_path / "user").start()

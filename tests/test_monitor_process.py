@@ -320,6 +320,7 @@ def test_status_lists_the_watched_sessions(tmp_path):
     assert os.path.exists(d.paths.audit_log)
 
 
+@pytest.mark.e2e  # a whole product flow (make e2e): slow for make test's budget
 @pytest.mark.parametrize("how", ["exec-later", "base64", "python-one-liner"])
 def test_other_spellings_of_the_same_attack(tmp_path, payload_server, how):
     """The agent's attempts to get past the monitor: a long-running process that execs into the attack
