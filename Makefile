@@ -46,8 +46,9 @@ test: dev sysdeps
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 ## e2e: real agent CLIs from npm, driven offline by a fake model server on 127.0.0.1
-# whole product flows marked e2e outside tests/e2e (setup and undo of every host, daemon restarts, replay of
-# a corpus): slow for make test's 10-minute budget, run here beside the real agents
+# whole product flows marked e2e outside tests/e2e (setup and undo of every host, daemon restarts, replay,
+# the monitors' suspend flows, plugin after-hooks, the config guard's question — README "End-to-end tests"):
+# slow for make test's 10-minute budget, run here beside the real agents
 E2E_FLOWS = tests/test_setup.py tests/test_export_daemon.py tests/test_alerts_cli.py tests/test_replay.py \
 	tests/test_monitor_network.py tests/test_monitor_process.py tests/test_js_after_hooks.py tests/test_config_guard.py
 e2e: dev sysdeps
