@@ -50,7 +50,8 @@ test: dev sysdeps
 # the monitors' suspend flows, plugin after-hooks, the config guard's question — README "End-to-end tests"):
 # slow for make test's 10-minute budget, run here beside the real agents
 E2E_FLOWS = tests/test_setup.py tests/test_export_daemon.py tests/test_alerts_cli.py tests/test_replay.py \
-	tests/test_monitor_network.py tests/test_monitor_process.py tests/test_js_after_hooks.py tests/test_config_guard.py
+	tests/test_monitor_network.py tests/test_monitor_process.py tests/test_js_after_hooks.py tests/test_config_guard.py \
+	tests/test_native.py tests/test_daemon_online.py tests/test_monitor_desktop.py tests/test_human_gate_desktop.py
 e2e: dev sysdeps
 	@bash packaging/e2e-deps.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e $(E2E_FLOWS)

@@ -10,6 +10,8 @@ from adr.daemon import protocol as P
 from tests._daemon_helpers import DaemonProc
 from tests._reputation_server import BAD_URL, FakeAPIs
 
+# a whole product flow (real daemons and local servers): make e2e, for make test's budget
+pytestmark = pytest.mark.e2e
 
 @pytest.fixture()
 def apis():

@@ -30,7 +30,8 @@ from _notify_server import desktop_session, start_session_bus, stop_process  # n
 from adr.daemon import protocol as P  # noqa: E402
 
 RELAY = "import subprocess,sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)"  # the agent runs a tool
-pytestmark = pytest.mark.skipif(not shutil.which("dbus-daemon"), reason="dbus-daemon not installed (make sysdeps)")
+# a whole product flow (make e2e, for make test's budget), and what it needs
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not shutil.which("dbus-daemon"), reason="dbus-daemon not installed (make sysdeps)")]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 

@@ -11,8 +11,9 @@ import pytest
 from _daemon_helpers import wait_for
 from _monitor_helpers import MonitorDaemon, Payload, state, stop_all, wrap
 
-pytestmark = pytest.mark.skipif(not shutil.which("dbus-daemon") or not sys.platform.startswith("linux")
-                                or not shutil.which("curl"), reason="dbus-daemon, /proc and curl")
+# a whole product flow (make e2e, for make test's budget), and what it needs
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not shutil.which("dbus-daemon") or not sys.platform.startswith("linux")
+                                or not shutil.which("curl"), reason="dbus-daemon, /proc and curl")]
 
 
 class DesktopDaemon(MonitorDaemon):

@@ -27,7 +27,8 @@ from adr.native import build as native_build
 from adr.paths import get_paths
 from adr.intercept.wrap import LAUNCHER, PY_LAUNCHER
 
-pytestmark = pytest.mark.skipif(native_build.compiler() is None, reason="no C compiler (make sysdeps)")
+# a whole product flow (make e2e, for make test's budget), and what it needs
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(native_build.compiler() is None, reason="no C compiler (make sysdeps)")]
 
 BIN = Path(sys.executable).parent
 PY_HOOK = BIN / "adr-hook"
