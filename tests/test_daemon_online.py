@@ -13,6 +13,7 @@ from tests._reputation_server import BAD_URL, FakeAPIs
 # a whole product flow (real daemons and local servers): make e2e, for make test's budget
 pytestmark = pytest.mark.e2e
 
+
 @pytest.fixture()
 def apis():
     a = FakeAPIs()
