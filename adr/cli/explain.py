@@ -25,7 +25,8 @@ def print_explanation(action: Action, verdict: Verdict, console: Console | None 
             ev = "\n".join(
                 (e.subject + (f"  ({e.field.removeprefix('match.')}: {e.matched})" if e.matched and e.matched != e.subject else "")
                  + (f"  [{e.note}]" if e.note else ""))[:240] for e in f.evidence)
-            t.add_row(f.rule_id, f.severity.value, f.action.value, f.title, ev)
+            # cells as Text: evidence holds the agent's own words (paths, commands), never markup
+            t.add_row(*(Text(x) for x in (f.rule_id, f.severity.value, f.action.value, f.title, ev)))
         con.print(t)
     con.print(Text(verdict.reason, style="dim"))
     if action.kind is ActionKind.EXEC:
