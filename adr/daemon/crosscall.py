@@ -781,11 +781,13 @@ class _Walk:
                 w = self.memory.lookup(real)
         return w
 
-    def content(self, path: str, run: R.Run, note: str, *,
-                need_exec: bool = False, line_written: bool = False) -> list[tuple[str, str, bool]]:
+    def content(self, path: str, run: R.Run, note: str, *, need_exec: bool = False, line_written: bool = False,
+                read_as: str = "file") -> list[tuple[str, str, bool]]:
         """(text, origin, written by an agent) to judge for a file that runs: what is on disk, and what
-        an agent wrote there when that differs (or the disk has nothing). An unreadable file asks."""
-        key = ("file", path)
+        an agent wrote there when that differs (or the disk has nothing). An unreadable file asks.
+        `read_as`: a file read once as code and once for the commands it lists (a Rakefile) is read
+        once per way."""
+        key = (read_as, path)
         if key in self.seen:
             return []
         self.seen.add(key)
@@ -1060,7 +1062,7 @@ class _Walk:
         """sbt's build definition (build.sbt, project/*.sbt|*.scala) or meson.build, read as the build
         files they are (adr/engine/buildfiles.py) and each command judged: the tool evaluates them
         first, whatever it was asked to do. A folder of more than MAX_FOLDER_SOURCES is a bound."""
-        from adr.engine.buildfiles import build_commands
+        from adr.engine.buildfiles import build_commands, task_commands
         files: list[str] = []
         for path in run.paths:
             if os.path.isdir(path):
@@ -1072,7 +1074,7 @@ class _Walk:
             elif os.path.lexists(path) or self.recall(path) is not None:
                 files.append(path)
         for path in files:  # (grows: meson's subdir('x') reads x/meson.build)
-            for text, origin, agent in self.content(path, run, note):
+            for text, origin, agent in self.content(path, run, note, read_as="build"):
                 if path.endswith("/meson.build"):
                     for sub in re.findall(r"\bsubdir\s*\(\s*'([^'\n]{1,256})'", text)[:32]:
                         more = R.resolve(posixpath.join(sub, "meson.build"), posixpath.dirname(path), self.home)
@@ -1082,7 +1084,10 @@ class _Walk:
                                            "were judged", path, note or run.how)
                                 break
                             files.append(more)
-                for where, cmd in build_commands(path, text)[:64]:
+                found = build_commands(path, text)
+                if run.args:  # (a task runner: the families of its tasks, the ones the command names)
+                    found = task_commands(found, run.args, run.names)
+                for where, cmd in found[:64]:
                     self.judge(cmd, run.cwd, depth, _note(note, f"{path} {where} ({origin}), evaluated by `{run.how}`"),
                                agent=agent)
 

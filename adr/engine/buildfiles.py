@@ -180,7 +180,7 @@ def _composer(content: str) -> Found:
     scripts = data.get("scripts") if isinstance(data, dict) else None
     if not isinstance(scripts, dict):
         return []
-    return [(f"{k} script", c) for k, v in list(scripts.items())[:_MAX_FOUND] for c in _task(v)
+    return [(f"script {k}", c) for k, v in list(scripts.items())[:_MAX_FOUND] for c in _task(v)
             if isinstance(c, str) and c.strip()]
 
 
@@ -393,6 +393,11 @@ _YAML_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "vercel": (frozenset({"buildcommand", "installcommand", "devcommand", "ignorecommand"}), frozenset()),
     "netlify": (frozenset({"command"}), frozenset()),
     "devbox": (frozenset({"init_hook", "scripts"}), frozenset()),
+    # skaffold's custom build command and its hooks (`host:` ones run here), lefthook's git-hook
+    # commands, a dev container's `initializeCommand` (the one that runs on the host, before the container)
+    "skaffold": (frozenset({"buildcommand", "command"}), frozenset({"command"})),
+    "lefthook": (frozenset({"run"}), frozenset()),
+    "devcontainer": (frozenset({"initializecommand"}), frozenset({"initializecommand"})),
 }
 
 
@@ -561,6 +566,162 @@ def _procfile(content: str) -> Found:
     return [(f"process {m.group(1)}", m.group(2)) for m in re.finditer(r"(?m)^\s*([\w.-]+)\s*:\s*(.+?)\s*$", content)]
 
 
+# ---- Tiltfile, Earthfile, tox ---------------------------------------------------------------------
+
+# Tilt's Starlark builtins that run a command on the developer's machine when the Tiltfile loads or a
+# resource updates, with the keyword (or position) of the command
+_TILT_CALLS = {"local": ("command", 0), "local_resource": ("cmd", 1), "custom_build": ("command", 1),
+               "cmd_button": ("argv", -1)}
+_TILT_MORE = ("serve_cmd", "cmd_bat", "serve_cmd_bat", "deps_cmd")
+_TILT_CALL = re.compile(r"\b(?:local|local_resource|custom_build|cmd_button)\s*\(")
+
+
+def _starlark_value(node: Any, names: "dict[str, Any]", depth: int = 0) -> "str | None":
+    """A command value as far as the file fixes it: a string, a list of strings (an argv), a name
+    bound at top level, `+` of those, an f-string's constant parts; None when it is computed."""
+    import ast
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        words = [_starlark_value(e, names, depth + 1) for e in node.elts[:256]]
+        return _argv(words) if all(w is not None for w in words) else None
+    if isinstance(node, ast.Name) and node.id in names:
+        return _starlark_value(names[node.id], names, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _starlark_value(node.left, names, depth + 1), _starlark_value(node.right, names, depth + 1)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "$X" for v in node.values)
+    return None
+
+
+def _tilt(content: str) -> Found:
+    """A Tiltfile (Starlark, Python's syntax): the commands `local()`, `local_resource(cmd=…,
+    serve_cmd=…)`, `custom_build(command=…)` and `cmd_button(argv=…)` run on the developer's machine
+    (`tilt up` runs every `local()` as it loads the file). A value the file computes is judged as the
+    source text that computes it; a file Python cannot parse is read call by call."""
+    import ast
+    try:
+        tree = ast.parse(content)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        out: Found = []
+        for m in _TILT_CALL.finditer(content):
+            end = _balanced(content, m.end() - 1)
+            words = _literals(content[m.end():end - 1])
+            out += [("tilt call", w) for w in words]
+        return out[:_MAX_FOUND]
+    names = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+             if isinstance(t, ast.Name)}
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.func.id not in _TILT_CALLS:
+            continue
+        key, pos = _TILT_CALLS[node.func.id]
+        values = [kw.value for kw in node.keywords if kw.arg in (key,) + _TILT_MORE]
+        if 0 <= pos < len(node.args):
+            values.append(node.args[pos])
+        for v in values:
+            got = _starlark_value(v, names)
+            if got is None:
+                got = ast.get_source_segment(content, v) or ""
+            out.append((f"{node.func.id}()", got))
+        if len(out) >= _MAX_FOUND:
+            break
+    return out
+
+
+_EARTH_TARGET = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*$")
+_EARTH_FLAGS = re.compile(r"^(?:--[\w-]+(?:=\S*)?\s+)*")
+
+
+def _earthly(content: str) -> Found:
+    """An Earthfile's commands that run on the developer's machine: a target's `RUN` lines after
+    `LOCALLY` (the rest run in containers, like a Dockerfile's)."""
+    out: Found = []
+    target, local = "", False
+    lines = content.splitlines()[:_MAX_FOUND * 4]
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        i += 1
+        m = _EARTH_TARGET.match(raw)
+        if m:
+            target, local = m.group(1), False
+            continue
+        line = raw.strip()
+        while line.endswith("\\") and i < len(lines):
+            line = line[:-1] + " " + lines[i].strip()
+            i += 1
+        word = line.split(None, 1)
+        if not word:
+            continue
+        if word[0] == "LOCALLY":
+            local = True
+        elif word[0] == "FROM":
+            local = False
+        elif word[0] == "RUN" and local and len(word) > 1:
+            rest = _EARTH_FLAGS.sub("", word[1])
+            if rest.startswith("["):
+                try:
+                    argv = json.loads(rest)
+                    rest = _argv(argv) if isinstance(argv, list) else rest
+                except ValueError:
+                    pass
+            out.append((f"target {target or 'base'} LOCALLY", rest))
+    return out[:_MAX_FOUND]
+
+
+_TOX_KEYS = ("commands_pre", "commands", "commands_post", "install_command", "list_dependencies_command")
+
+
+def _tox_ini(content: str) -> Found:
+    """tox.ini (or pyproject's `legacy_tox_ini`): each `[testenv…]` section's commands, one per line
+    (`\\` joins lines; a leading `-`/`!` only changes how tox treats the exit code)."""
+    import configparser
+    cp = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        cp.read_string(content)
+    except (configparser.Error, ValueError):
+        return _lines(content)
+    out: Found = []
+    for section in cp.sections()[:256]:
+        if not section.startswith(("testenv", "tox:", "tox")):
+            continue
+        for key in _TOX_KEYS:
+            value = cp.get(section, key, fallback="")
+            for line in value.replace("\\\n", " ").splitlines():
+                line = line.strip().lstrip("-!").strip()
+                if line and not line.startswith("#"):
+                    out.append((f"tox [{section}] {key}", line))
+    return out[:_MAX_FOUND]
+
+
+def _tox_toml(table: Any, label: str = "tox") -> Found:
+    """tox.toml / `[tool.tox]`: `env_run_base` and each `env.NAME`, whose commands are argv lists."""
+    if not isinstance(table, dict):
+        return []
+    out: Found = []
+    envs = [("env_run_base", table.get("env_run_base"))]
+    if isinstance(table.get("env"), dict):
+        envs += list(table["env"].items())[:256]
+    for name, env in envs:
+        for key in _TOX_KEYS if isinstance(env, dict) else ():
+            v = env.get(key)
+            for cmd in v if isinstance(v, list) else []:
+                out.append((f"{label} {name} {key}", _argv(cmd) if isinstance(cmd, list) else str(cmd)))
+    ini = table.get("legacy_tox_ini")
+    if isinstance(ini, str):
+        out += _tox_ini(ini)
+    return out
+
+
+def _tox(content: str) -> Found:
+    data = _toml(content) if "[env" in content or "legacy_tox_ini" in content else None
+    return _tox_toml(data) if data is not None else _tox_ini(content)
+
+
 # ---- TOML: pyproject (poe, taskipy, pdm, hatch, rye), mise, cargo-make -------------------------------
 
 def _toml(content: str) -> dict[str, Any] | None:
@@ -623,6 +784,7 @@ def _pyproject(content: str) -> Found:
     out += _tasks_in(_tables(tool, "pdm", "scripts"), "pdm script")
     out += _tasks_in(_tables(tool, "rye", "scripts"), "rye script")
     out += _pixi(_tables(tool, "pixi"))
+    out += _tox_toml(_tables(tool, "tox"))
     envs = _tables(tool, "hatch", "envs") or _tables(data, "envs")  # (hatch.toml: no `tool.hatch`)
     for env, table in list(envs.items())[:64] if isinstance(envs, dict) else []:
         if isinstance(table, dict):
@@ -729,6 +891,14 @@ def _kind(path: str) -> str:
         return "netlify"
     if base == "devbox.json":
         return "devbox"
+    if base == "tiltfile" or base.endswith(".tiltfile"):
+        return "tilt"
+    if base == "earthfile":
+        return "earthly"
+    if base in ("tox.ini", "tox.toml"):
+        return "tox"
+    if base in ("devcontainer.json", ".devcontainer.json"):
+        return "devcontainer"
     if not base.endswith(_YML):
         return ""
     stem = base.rsplit(".", 1)[0]
@@ -754,6 +924,10 @@ def _kind(path: str) -> str:
         return "buildkite"
     if stem == ".gitpod":
         return "gitpod"
+    if stem == "skaffold":
+        return "skaffold"
+    if stem in ("lefthook", ".lefthook", "lefthook-local", ".lefthook-local"):
+        return "lefthook"
     if stem in ("appveyor", ".appveyor"):
         return "appveyor"
     return ""
@@ -767,12 +941,15 @@ _READERS: dict[str, Callable[[str], Found]] = {
     **{k: _yaml_reader(k) for k in _YAML_KEYS},
     "vercel": lambda text: _walk("vercel", [_json(text)]), "devbox": lambda text: _walk("devbox", [_json(text)]),
     "netlify": lambda text: _walk("netlify", [_toml(text)]),
+    "devcontainer": lambda text: _walk("devcontainer", [_json(text)]),
+    "tilt": _tilt, "earthly": _earthly, "tox": _tox,
 }
 # how an edit's fragment of each kind is read
 _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "strings", "pyproject": "strings", "cargo-make": "strings", "mise": "strings",
              "nox": "strings", "jenkins": "strings", "rake": "strings", "gradle": "strings", "cmake": "lines",
              "sbt": "strings", "meson": "strings",
-             **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings"}
+             **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings",
+             "devcontainer": "json", "tilt": "strings", "tox": "lines"}
 
 
 # ---- fragments --------------------------------------------------------------------------------------
@@ -885,7 +1062,7 @@ def _bounded(found: Found) -> Found:
 _ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "cmake", "procfile", "deno", "pyproject", "nox",
                       "composer", "pixi",
                       "cargo-make", "mise", "taskfile", "devbox",
-                      "sbt", "meson"})  # (sbt runs its build definition, meson setup its run_command)
+                      "sbt", "meson", "tilt", "earthly", "tox", "skaffold", "lefthook"})  # (sbt runs its build definition, meson setup its run_command)
 
 
 def runs_on_host(path: str) -> bool:
@@ -909,3 +1086,38 @@ def build_commands(path: str, content: str, fragment: bool = False) -> list[tupl
     if fragment or len(content) > MAX_CONTENT:
         found = found + _fragment(kind, text)
     return _bounded(found)
+
+
+MAX_TASKS = 64  # tasks followed from the ones a command names (a sequence naming others, `@other`)
+
+
+def task_commands(found: "list[tuple[str, str]]", families: "tuple[str, ...]",
+                  names: "tuple[str, ...]") -> list[tuple[str, str]]:
+    """The commands of `found` (build_commands' answer) that a task runner runs for `names`: labels
+    of a family (`poe task`, `pdm script`, `process` …) whose last word is a name asked for, or one
+    a chosen task refers to (poe's sequences, composer's `@other`, a task that runs another by
+    name), followed to MAX_TASKS names; a family ending in `*` is read whole (mise's hooks run on
+    every load). No names: every command of the families."""
+    fams = [(f[:-1].split(), True) if f.endswith("*") else (f.split(), False) for f in families]
+
+    def family(label: str) -> "tuple[bool, bool]":
+        toks = label.split()
+        for ftoks, whole in fams:
+            if toks[:len(ftoks)] == ftoks and len(toks) > len(ftoks) - (1 if whole else 0):
+                return True, whole
+        return False, False
+    mine = [(label, cmd, *family(label)) for label, cmd in found]
+    if not names:
+        return [(label, cmd) for label, cmd, ok, _ in mine if ok]
+    known = {label.split()[-1] for label, _, ok, whole in mine if ok and not whole}
+    want = {n for n in names if n in known}
+    grew = True
+    while grew and len(want) < MAX_TASKS:
+        grew = False
+        for label, cmd, ok, whole in mine:
+            if ok and not whole and label.split()[-1] in want:
+                for word in cmd.replace("@", " ").split()[:64]:
+                    if word in known and word not in want:
+                        want.add(word)
+                        grew = True
+    return [(label, cmd) for label, cmd, ok, whole in mine if ok and (whole or label.split()[-1] in want)]

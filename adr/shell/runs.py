@@ -26,6 +26,7 @@ from adr.shell.launchers import LAUNCHERS, as_shell, launched
 from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
+from adr.shell.toolconfigs import TOOLS as CONFIG_TOOLS
 
 MAX_RUNS = 64  # Run values from one command line
 MAX_MAKE_TARGETS = 64  # targets followed through prerequisites
@@ -247,20 +248,22 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if prog in _READERS:
         return _reader_runs(c, commands, here, home)
     if prog in ("npm", "pnpm", "yarn"):
-        return _package_runs(c, here, home)
+        return _package_runs(c, here, home) + _package_bin_runs(c, here, home)
     if prog == "bun":  # bun [run] NAME: a package.json script; bun [run] FILE: the file
         return _package_runs(c, here, home) or _interpreter_runs(c, "node", here, home)
     if prog in ("make", "gmake", "bmake", "remake"):
         return _make_runs(c, here, home)
     if prog in ("just", "task", "go-task"):
-        return _task_runner_runs(c, here, home)
+        return _task_runner_runs(c, here, home) + (_config_runs(c, here, home) if prog == "task" else [])
     if prog in ("sbt", "meson", "muon") and here:
         return _build_definition_runs(c, here, home)
     if prog == "cargo" and here:
         return _cargo_runs(c, here, home)
-    if prog in _RUBY_DSL and here and not _DSL_QUIET.intersection(args[:1]):
-        # bundler, CocoaPods, Vagrant, fastlane evaluate the folder's Ruby file first, whatever the subcommand
-        return [Run(SCRIPT, _how(c), here, (posixpath.join(here, _RUBY_DSL[prog]),), language="ruby", mode="interpreter")]
+    if prog in CONFIG_TOOLS or prog in ("earthly", "cmake"):
+        # bundler's Gemfile, vite.config.ts, a Tiltfile, tox.ini, `poe NAME`'s task …: loaded first
+        cfg = _config_runs(c, here, home)
+        if cfg:
+            return cfg
     if prog in ("go", "zig") and interpreters.run_file(prog, args):
         # `go run x.go y.go`: what the files spawn runs now (the files before `--`/the program's arguments)
         files = [a for a in args[1:args.index("--") if "--" in args else len(args)] if a.endswith("." + prog)]
@@ -574,9 +577,41 @@ def _after(c: SimpleCommand, commands: tuple[SimpleCommand, ...]) -> tuple[Simpl
     return ()
 
 
-_RUBY_DSL = {"bundle": "Gemfile", "bundler": "Gemfile", "pod": "Podfile", "vagrant": "Vagrantfile",
-             "fastlane": "fastlane/Fastfile"}
-_DSL_QUIET = frozenset({"--version", "-v", "version", "--help", "-h", "help", "init"})
+def _config_runs(c: SimpleCommand, here: str, home: str, prog: str = "",
+                 args: "tuple[str, ...] | None" = None) -> list[Run]:
+    """The files a tool loads before doing its work (adr/shell/toolconfigs.py): code as a script of
+    its language, command files as BUILD runs (their commands; a named task's only). `prog`/`args`:
+    the tool as a package manager starts it (`yarn vite build`)."""
+    from adr.shell import toolconfigs as T
+    prog, args = prog or c.program, c.args if args is None else args
+    if prog == "earthly":
+        got = T.earthly_loads(args, here, home, resolve)
+    elif prog == "cmake":
+        got = T.cmake_loads(args, here, home, resolve)
+    else:
+        got = T.loads(prog, args, here, home, resolve)
+    how = _how(c)
+    return [Run(SCRIPT, how, here, (ld.path,), language=ld.language, mode="interpreter") if ld.language
+            else Run(BUILD, how, here, (ld.path,), names=ld.names, args=ld.families) for ld in got]
+
+
+_PM_BIN_VERBS = frozenset({"run", "run-script", "exec", "x", "dlx"})
+
+
+def _package_bin_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`yarn vite build`, `pnpm run jest`, `npm exec -- rake`: with no script of that name the package
+    manager starts the installed program, which loads its files as it does when started directly."""
+    args = list(c.args)
+    k = 0
+    while k < len(args) and args[k].startswith("-"):
+        k += 2 if args[k] in _PM_VALUED else 1
+    if k < len(args) and args[k] in _PM_BIN_VERBS:
+        k += 1
+        while k < len(args) and args[k].startswith("-"):
+            k += 2 if args[k] in _PM_VALUED else 1
+    if k >= len(args) or args[k] not in CONFIG_TOOLS or args[k] == "task":
+        return []
+    return _config_runs(c, here, home, args[k], tuple(args[k + 1:]))
 _CARGO_VALUED = frozenset({"-C", "--color", "--config", "-Z"})
 _CARGO_BUILDS = frozenset({"build", "b", "run", "r", "test", "t", "check", "c", "bench", "clippy", "doc", "d", "rustc",
                            "install", "package", "publish", "fix"})

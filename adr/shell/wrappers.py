@@ -950,11 +950,17 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
                     return ("argv", tail[j + 1:])
             return None
         if prog in ("npx", "npm", "pnpm", "yarn", "bunx", "bun"):
-            for j, a in enumerate(tail):
+            # npx's own options end at the package (`npx webpack -c x.js` is webpack's -c); `npm exec`
+            # reads its options anywhere before a `--`
+            own = prog in ("npx", "bunx")
+            j = 0
+            while j < len(tail) and (tail[j].startswith("-") or not own) and tail[j] != "--":
+                a = tail[j]
                 if a in ("-c", "--call") and j + 1 < len(tail):
                     return ("shell", [tail[j + 1]])  # `npx -c 'CMD'`, `npm exec --call 'CMD'`: a shell runs CMD
                 if a.startswith("--call="):
                     return ("shell", [a.split("=", 1)[1]])
+                j += 2 if a in ("-p", "--package", "-w", "--workspace") else 1
         table = _PACKAGE_RUNNERS if pkg else _RUNNERS
         inner = _after_options(tail, table[key])
         if not inner:
