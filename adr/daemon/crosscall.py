@@ -27,16 +27,12 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
 from adr.daemon.cpuclock import decision_clock
-from adr.engine.core import Budget, edited_text, lifecycle_scripts, parse_line
+from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts, parse_line
 from adr.shell import runs as R
-from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
-# languages whose program is a folder's files by extension: compiled sources, a Terraform configuration
-_FOLDER_EXT = {**SOURCE_EXT, ".tf": "provision:terraform"}
-_FOLDER_LANGS = SOURCE_LANGS | {"provision:terraform"}
 MAX_LINE_WRITES = 32  # writes of one line whose content is kept for what the line runs next
 # Rules that ask because a value is known only at run time. On an agent's one-liner that hides the
 # command; in a script (`$CC -o app`, `"$@"`, `$PY -m pip`) it is how scripts are written, so what a
@@ -63,8 +59,13 @@ class Limits:
     depth: int = 4  # a script that runs a script that runs …
     judged: int = 64  # texts handed to the engine per decision
     total_bytes: int = 1024 * 1024  # read per decision
-    walk_dirs: int = 2000  # directories searched for conftest.py
+    walk_dirs: int = 2000  # directories searched for conftest.py, or for a program's source files
     cpu_ms: float = 150.0  # this thread's CPU time for the whole walk (checked between steps)
+    # a compiled program's source (adr/daemon/sources.py): bytes read per decision, newest first; a file
+    # changed within fresh_seconds (or written by an agent) left unread asks, an older one is recorded
+    source_bytes: int = 256 * 1024
+    fresh_seconds: float = 24 * 3600
+    source_share: float = 0.6  # of the walk's CPU time that older files may take (the rest is left to the line)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ class CrossCall:
         self.limits = limits
         self._cache: "OrderedDict[tuple[str, str, str], tuple[Finding, ...]]" = OrderedDict()
         self._made: "OrderedDict[tuple[str, str, str], tuple[list[tuple[str, str]], bool]]" = OrderedDict()
+        # compiled source files judged whole with nothing asked or denied, by what identifies the version
+        # on disk (adr/daemon/sources.py): unchanged, they count as new no more
+        self._judged_sources: "OrderedDict[tuple[Any, ...], None]" = OrderedDict()
         self._lock = threading.Lock()
         self.walks = 0  # walks started (the first COLD_WALKS get COLD_FACTOR × the CPU bound)
 
@@ -179,6 +183,19 @@ class CrossCall:
             walk.judge(script, posixpath.dirname(path), 1, f"package.json {name} script (the file after this edit)")
         return tuple(walk.found.values())
 
+    JUDGED_SOURCES = 65536
+
+    def judged_source(self, stamp: "tuple[Any, ...]", record: bool = False) -> bool:
+        """Was this version of a source file judged whole before, nothing asked or denied? (`record`: it was.)"""
+        with self._lock:
+            if record:
+                self._judged_sources[stamp] = None
+                self._judged_sources.move_to_end(stamp)
+                while len(self._judged_sources) > self.JUDGED_SOURCES:
+                    self._judged_sources.popitem(last=False)
+                return True
+            return stamp in self._judged_sources
+
     def make_recipes(self, content: str, run: R.Run) -> tuple[list[tuple[str, str]], bool]:
         """R.make_recipes, kept by content: the same Makefile is read on every `make`."""
         key = ("make", hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
@@ -224,6 +241,8 @@ class _Walk:
         self.session = ctx.session
         self.home = ctx.home or os.path.expanduser("~")
         self.found: dict[str, Finding] = {}
+        self.raised = 0  # findings that ask or deny, as added (sources.py: did judging this text raise any?)
+        self.lenient = 0  # > 0 while judging what is read only while time lasts (judge(lenient=True))
         self.files = 0
         self.bytes = 0
         self.judged = 0
@@ -232,7 +251,11 @@ class _Walk:
         # compiled on first use): the hook's in-process fallback and `adr check` are always first
         cold = cc.walks < COLD_WALKS
         cc.walks += 1
-        self.deadline = decision_clock() + self.limits.cpu_ms * (COLD_FACTOR if cold else 1) / 1000.0
+        started = decision_clock()
+        span = self.limits.cpu_ms * (COLD_FACTOR if cold else 1) / 1000.0
+        self.deadline = started + span
+        self.soft_deadline = started + span * self.limits.source_share  # (older source files stop here)
+        self.source_used = 0  # bytes of compiled source read (sources.py)
         # the walk's own parsing (the engine's evaluations spend the decision's budget)
         self.parse_budget = Budget(deadline=self.deadline, clock=decision_clock)
         self.defs: dict[str, tuple[R.Definition, str]] = {}
@@ -258,7 +281,7 @@ class _Walk:
         """Follow what the shell text `text` runs from files and definitions."""
         text = text[:MAX_SOURCE]  # as the shell layer: beyond it the engine already asks (too-large)
         parsed = parse_line(text, self.parse_budget)  # parsed once per line per decision
-        if self.parse_budget.exhausted and not self.parse_budget.graced:
+        if self.parse_budget.exhausted and not self.parse_budget.graced and not self.lenient:
             self.parse_budget.grace()  # once: what was parsed is still followed, the rest asks
             self.bound(f"too much shell to follow ({self.parse_budget.exhausted})", text[:200], note)
         local, _ = R.definitions(parsed, WALK_FUNCTION_SOURCE)
@@ -301,34 +324,44 @@ class _Walk:
                 getattr(self, "run_" + run.kind)(run, text, depth + 1, note)
 
     def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True, agent: bool = True,
-              judged_before: "frozenset[tuple[str, tuple[str, ...]]]" = frozenset()) -> None:
+              judged_before: "frozenset[tuple[str, tuple[str, ...]]]" = frozenset(), lenient: bool = False) -> None:
         """Evaluate `command` (text that runs) and follow what it runs in turn. `agent`: an agent wrote
         it (remembered), so only ORDINARY_IN_SCRIPTS is relaxed; the user's and the project's own
         files (not written through adr) also relax ORDINARY_IN_USER_FILES. `judged_before`: findings
-        (rule, subjects) an earlier call's part of `command` already had: not reported again."""
+        (rule, subjects) an earlier call's part of `command` already had: not reported again.
+        `lenient`: read only while time lasts (a program's older source, sources.py): running out of
+        time or budget there is no finding — what was judged stands."""
         if not command.strip():
             return
         key = ("judge", command, cwd)
         if key in self.seen:
             return
+        if lenient and (self.lenient or self.judged >= self.limits.judged):
+            return
         self.seen.add(key)
         if self.judged >= self.limits.judged:
             self.bound(f"more than {self.limits.judged} scripts to judge", command[:200], note)
             return
-        if self.out_of_time(command, note):
-            return
-        self.judged += 1
-        ordinary = ORDINARY_IN_SCRIPTS if agent else ORDINARY_IN_USER_FILES
-        for f in self.cc.evaluate(command, self.action, cwd, self.budget):
-            if judged_before and _finding_key(f) in judged_before:
-                continue
-            if f.rule_id in ordinary and f.action is not RuleAction.LOG:
-                f = replace(f, action=RuleAction.LOG)
-                self.add(_annotate(f, _note(note, "a run-time value is ordinary in a script: recorded only")))
-                continue
-            self.add(_annotate(f, note))
-        if follow and not self.out_of_time(command, note):
-            self.line(command, cwd, depth, note)
+        self.lenient += lenient
+        try:
+            if self.out_of_time(command, note):
+                return
+            self.judged += 1
+            ordinary = ORDINARY_IN_SCRIPTS if agent else ORDINARY_IN_USER_FILES
+            for f in self.cc.evaluate(command, self.action, cwd, self.budget):
+                if self.lenient and f.rule_id == BUDGET_RULE:
+                    continue
+                if judged_before and _finding_key(f) in judged_before:
+                    continue
+                if f.rule_id in ordinary and f.action is not RuleAction.LOG:
+                    f = replace(f, action=RuleAction.LOG)
+                    self.add(_annotate(f, _note(note, "a run-time value is ordinary in a script: recorded only")))
+                    continue
+                self.add(_annotate(f, note))
+            if follow and not self.out_of_time(command, note):
+                self.line(command, cwd, depth, note)
+        finally:
+            self.lenient -= lenient
 
     def written_on_line(self, parsed: Any, cwd: str) -> None:
         """Record what the line writes with literal content, by path — resolved from the working
@@ -347,9 +380,9 @@ class _Walk:
                     self.line_writes[path] = (before + w.content)[:self.limits.file_bytes]
 
     def line_sources(self, folder: str, language: str) -> list[str]:
-        """Files of `language` ("": any) the line writes right in `folder` (`go run .`, cargo's src/)."""
-        return sorted(p for p in self.line_writes if posixpath.dirname(p) == folder and not p.endswith("_test.go")
-                      and (not language or _FOLDER_EXT.get(posixpath.splitext(p)[1]) == language))
+        """Files of `language` ("": any) the line writes right in `folder` (run-parts' folder, `go run .`)."""
+        return sorted(p for p in self.line_writes if posixpath.dirname(p) == folder
+                      and (not language or R.FOLDER_EXT.get(posixpath.splitext(p)[1].lower()) == language))
 
     def sends(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
         """A file an earlier call made (`cp ~/.env /tmp/n`, `env > /tmp/e`, `tar czf /tmp/k.tgz ~/.ssh`)
@@ -745,13 +778,16 @@ class _Walk:
                 self.sent_from(p, f"{shown} (made from {a})", sender, cwd, depth, note, hops + 1)
 
     def out_of_time(self, command: str, note: str) -> bool:
-        """The walk's own CPU-time bound, or the decision's budget, is spent: the rest asks."""
+        """The walk's own CPU-time bound, or the decision's budget, is spent: the rest asks (unless what
+        is being read is read only while time lasts: `lenient`)."""
         if self.budget is not None and self.budget.exhausted:
-            self.bound(f"the decision's budget ran out ({self.budget.exhausted})", command[:200], note)
+            if not self.lenient:
+                self.bound(f"the decision's budget ran out ({self.budget.exhausted})", command[:200], note)
             return True
         if decision_clock() > self.deadline:
-            self.bound(f"judging what it runs took more than its time budget ({self.limits.cpu_ms:g} ms)",
-                       command[:200], note)
+            if not self.lenient:
+                self.bound(f"judging what it runs took more than its time budget ({self.limits.cpu_ms:g} ms)",
+                           command[:200], note)
             return True
         return False
 
@@ -782,17 +818,21 @@ class _Walk:
         return w
 
     def content(self, path: str, run: R.Run, note: str, *, need_exec: bool = False, line_written: bool = False,
+                counted: bool = True, large_asks: bool = True, w: Any = False,
                 read_as: str = "file") -> list[tuple[str, str, bool]]:
-        """(text, origin, written by an agent) to judge for a file that runs: what is on disk, and what
-        an agent wrote there when that differs (or the disk has nothing). An unreadable file asks.
+        """(text, origin, written by an agent) to judge for a file that runs: what is on disk, what an
+        agent wrote there when that differs (or the disk has nothing) and, `line_written`, what the line
+        itself writes there. An unreadable file asks; so does a too large one (`large_asks`). `counted`:
+        against the per-decision file and byte bounds (a program's source and a build's manifests have
+        a budget of their own: sources.py). `w`: adr's memory of the file, when the caller has it.
         `read_as`: a file read once as code and once for the commands it lists (a Rakefile) is read
         once per way."""
         key = (read_as, path)
         if key in self.seen:
             return []
         self.seen.add(key)
-        w = self.recall(path)
-        got = self.read(path, note, run.how)
+        w = self.recall(path) if w is False else w
+        got = self.read(path, note, run.how) if counted else read_file(path, self.limits.file_bytes)
         if got is None:
             return []
         out: list[tuple[str, str, bool]] = []
@@ -801,7 +841,7 @@ class _Walk:
             if need_exec and not got.mode & 0o111:
                 return []  # git skips a hook that is not executable
             out.append((got.text, origin, w is not None))
-            if got.status == "too-large":
+            if got.status == "too-large" and large_asks:
                 self.bound(f"{path} is larger than {self.limits.file_bytes // 1024} KiB: only its start was judged",
                            path, note or run.how)
         elif got.status in ("special", "not-regular", "unreadable"):
@@ -816,10 +856,25 @@ class _Walk:
 
     # ---- run kinds ------------------------------------------------------------------------------------
 
+    def run_sources(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        """A program read from its files (`go run .`, `gcc x.c && ./x`, a Terraform folder): adr/daemon/sources.py."""
+        from adr.daemon import sources
+        sources.run_sources(self, run, depth, note)
+
+    def run_build(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        """A build tool's project (cargo, maven, gradle, dotnet, swift, sbt, meson): adr/daemon/sources.py."""
+        from adr.daemon import sources
+        sources.run_build(self, run, depth, note)
+
+    def run_command(self, run: R.Run, line: str, depth: int, note: str) -> None:
+        """A command a tool runs around what it builds (`go test -exec CMD`)."""
+        from adr.daemon import sources
+        sources.run_command(self, run, depth, note)
+
     def run_script(self, run: R.Run, line: str, depth: int, note: str, from_line: bool = False) -> None:
         """One file that runs. `from_line`: it may be one the line itself writes (run-parts' folder); so
-        may a compiled program's source and a provisioning file (the shell layer reads the others)."""
-        from_line = from_line or run.language in _FOLDER_LANGS or run.language.startswith("provision:")
+        may a provisioning file (the shell layer reads the others; sources.py a compiled program's)."""
+        from_line = from_line or run.language.startswith("provision:")
         path = run.paths[0]
         if run.mode == "run-parts":
             # `run-parts DIR`: every file in the folder runs (bounded), with those the line writes there
@@ -830,15 +885,11 @@ class _Walk:
             for f in files[:R.MAX_FOLDER_SOURCES]:
                 self.run_script(replace(run, paths=(f,), mode="exec"), line, depth, note, from_line=True)
             return
-        if run.language in _FOLDER_LANGS and (os.path.isdir(path) or self.line_sources(path, run.language)):
-            # `go run .`, cargo's src/: a compiled program's folder — its source files (bounded), with
-            # those the line itself writes there
-            files = list(dict.fromkeys(_folder_sources(path, run.language) + self.line_sources(path, run.language)))
-            if len(files) > R.MAX_FOLDER_SOURCES:
-                self.bound(f"more than {R.MAX_FOLDER_SOURCES} {run.language} files in {path}: only the first were judged",
-                           path, note or run.how)
-            for f in files[:R.MAX_FOLDER_SOURCES]:
-                self.run_script(replace(run, paths=(f,)), line, depth, note)
+        if run.language in R.FOLDER_LANGS and (run.mode == "interpreter" or os.path.isdir(path)
+                                                or self.line_sources(path, run.language)):
+            # a compiled program's file or folder, a Terraform configuration's folder: read as one program
+            # (bounded by bytes, newest first, with what the line itself writes there)
+            self.run_sources(replace(run, kind=R.SOURCES, paths=(path,), mode="run"), line, depth, note)
             return
         if os.path.isdir(path) or run.language == "app":
             # `python3 pkg` runs pkg/__main__.py; `node .` runs the package's main (or index.js);
@@ -865,15 +916,18 @@ class _Walk:
             if lang == "shell" and run.args and run.mode != "source":
                 # `sh up.sh .env` with `curl -T "$1" URL` inside: the arguments are its $1 … (`set --`)
                 text = "set -- " + " ".join(_arg_word(a) for a in run.args[:32]) + "\n" + text
-            if lang.startswith("provision:"):
-                from adr.shell.provisioners import commands_of
-                cmds, tripped = commands_of(lang[10:], text)
-                if tripped:
-                    self.bound(f"{path} has more commands than adr follows: only the first were judged",
-                               path, note or run.how)
-                self.judge("\n".join(cmds), run.cwd, depth, here, agent=agent)
-                continue
-            self.judge(R.as_command(lang, text), run.cwd, depth, here, agent=agent)
+            self.judge(self.as_command(lang, text, path, note or run.how), run.cwd, depth, here, agent=agent)
+
+    def as_command(self, lang: str, text: str, shown: str, note: str) -> str:
+        """R.as_command, and for a provisioning file (a playbook, .tf files) the commands it has run:
+        more than adr follows is a bound."""
+        if not lang.startswith("provision:"):
+            return R.as_command(lang, text)
+        from adr.shell.provisioners import commands_of
+        cmds, tripped = commands_of(lang[10:], text)
+        if tripped:
+            self.bound(f"{shown} has more commands than adr follows: only the first were judged", shown, note)
+        return "\n".join(cmds)
 
     def downloaded(self, run: R.Run, path: str, w: Any, depth: int, note: str) -> None:
         """A downloaded file that now runs: judged as the one-liner that downloads and runs it."""
@@ -1058,39 +1112,6 @@ class _Walk:
         if framework:  # the pre-commit framework's hook runs the repository's local hooks
             self.run_precommit(R.Run(R.PRECOMMIT, run.how, top), line, depth, note)
 
-    def run_build(self, run: R.Run, line: str, depth: int, note: str) -> None:
-        """sbt's build definition (build.sbt, project/*.sbt|*.scala) or meson.build, read as the build
-        files they are (adr/engine/buildfiles.py) and each command judged: the tool evaluates them
-        first, whatever it was asked to do. A folder of more than MAX_FOLDER_SOURCES is a bound."""
-        from adr.engine.buildfiles import build_commands, task_commands
-        files: list[str] = []
-        for path in run.paths:
-            if os.path.isdir(path):
-                names = sorted(n for n in os.listdir(path) if n.endswith((".sbt", ".scala")))
-                if len(names) > R.MAX_FOLDER_SOURCES:
-                    self.bound(f"more than {R.MAX_FOLDER_SOURCES} build files in {path}: only the first were judged",
-                               path, note or run.how)
-                files += [posixpath.join(path, n) for n in names[:R.MAX_FOLDER_SOURCES]]
-            elif os.path.lexists(path) or self.recall(path) is not None:
-                files.append(path)
-        for path in files:  # (grows: meson's subdir('x') reads x/meson.build)
-            for text, origin, agent in self.content(path, run, note, read_as="build"):
-                if path.endswith("/meson.build"):
-                    for sub in re.findall(r"\bsubdir\s*\(\s*'([^'\n]{1,256})'", text)[:32]:
-                        more = R.resolve(posixpath.join(sub, "meson.build"), posixpath.dirname(path), self.home)
-                        if more and more not in files and (os.path.isfile(more) or self.recall(more) is not None):
-                            if len(files) >= 2 * R.MAX_FOLDER_SOURCES:
-                                self.bound(f"more than {2 * R.MAX_FOLDER_SOURCES} meson.build files: only the first "
-                                           "were judged", path, note or run.how)
-                                break
-                            files.append(more)
-                found = build_commands(path, text)
-                if run.args:  # (a task runner: the families of its tasks, the ones the command names)
-                    found = task_commands(found, run.args, run.names)
-                for where, cmd in found[:64]:
-                    self.judge(cmd, run.cwd, depth, _note(note, f"{path} {where} ({origin}), evaluated by `{run.how}`"),
-                               agent=agent)
-
     def run_precommit(self, run: R.Run, line: str, depth: int, note: str) -> None:
         """.pre-commit-config.yaml: a `repo: local` hook's entry runs in the repository."""
         repo = _git_dirs(run.cwd)
@@ -1147,6 +1168,8 @@ class _Walk:
     # ---- findings -------------------------------------------------------------------------------------
 
     def add(self, f: Finding) -> None:
+        if f.action is not RuleAction.LOG:
+            self.raised += 1
         prev = self.found.get(f.rule_id)
         if prev is None:
             if len(self.found) < 50:
@@ -1175,19 +1198,6 @@ def _folder_files(folder: str) -> list[str]:
             names = sorted(e.name for e in itertools.islice(it, 4096) if e.is_file(follow_symlinks=False))
     except OSError:
         return []
-    return [posixpath.join(folder, n) for n in names[:R.MAX_FOLDER_SOURCES + 1]]
-
-
-def _folder_sources(folder: str, language: str) -> list[str]:
-    """A compiled program's source files in one folder (not its tests), main first: at most
-    MAX_FOLDER_SOURCES, and one more when there are more (the caller asks about the rest)."""
-    try:
-        with os.scandir(folder) as it:
-            names = [e.name for e in it if e.is_file() and _FOLDER_EXT.get(posixpath.splitext(e.name)[1]) == language
-                     and not e.name.endswith("_test.go")]
-    except OSError:
-        return []
-    names.sort(key=lambda n: (not n.startswith("main."), n))
     return [posixpath.join(folder, n) for n in names[:R.MAX_FOLDER_SOURCES + 1]]
 
 

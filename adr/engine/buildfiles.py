@@ -858,6 +858,11 @@ def _kind(path: str) -> str:
         return "rake"
     if base.endswith(_GRADLE):
         return "gradle"
+    if base == "pom.xml":
+        return "maven"
+    if base.endswith((".csproj", ".fsproj", ".vbproj")) or base in ("directory.build.props", "directory.build.targets") \
+            or base.endswith(".targets"):
+        return "msbuild"
     if base in _CMAKE or base.endswith(".cmake"):
         return "cmake"
     if base.endswith(".sbt") or base.endswith(".scala") and parent == "project":
@@ -938,6 +943,9 @@ _READERS: dict[str, Callable[[str], Found]] = {
     "docker": _docker, "procfile": _procfile, "deno": _deno, "pyproject": _pyproject, "nox": _nox,
     "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins, "composer": _composer, "sbt": _sbt,
     "meson": _meson, "pixi": lambda text: _pixi(_toml(text)),
+    # pom.xml's exec/antrun plugins, an MSBuild <Exec>: adr/shell/builds.py (a fragment: read by pattern)
+    "maven": lambda text: list(_builds().pom(text).commands) + _pom_arguments(text),
+    "msbuild": lambda text: list(_builds().msbuild(text).commands),
     **{k: _yaml_reader(k) for k in _YAML_KEYS},
     "vercel": lambda text: _walk("vercel", [_json(text)]), "devbox": lambda text: _walk("devbox", [_json(text)]),
     "netlify": lambda text: _walk("netlify", [_toml(text)]),
@@ -1024,7 +1032,24 @@ def _lines(content: str, yaml_keys: bool = False) -> Found:
     return out
 
 
+def _builds() -> Any:
+    from adr.shell import builds
+    return builds
+
+
+_POM_ARGUMENT = re.compile(r"<argument>\s*([^<]+?)\s*</argument>|<arg\s+(?:value|line)\s*=\s*\"([^\"]+)\"")
+
+
+def _pom_arguments(text: str) -> Found:
+    """An edit's piece of a pom (`<argument>…</argument>` without its plugin): each argument as written."""
+    if "<project" in text[:4096]:
+        return []
+    return [("<argument>", m.group(1) or m.group(2)) for m in _POM_ARGUMENT.finditer(text[:MAX_CONTENT])][:_MAX_FOUND]
+
+
 def _fragment(kind: str, content: str) -> Found:
+    if kind in ("maven", "msbuild"):
+        return []  # (their readers read a fragment by pattern already)
     how = _FRAGMENT.get(kind, "lines")
     if how == "json":
         return [("edited text", "".join(run)) for run in json_string_values(content)]
@@ -1059,7 +1084,8 @@ def _bounded(found: Found) -> Found:
 
 # build files run on the developer's machine, as the user (a container build and a CI runner are not):
 # a recipe there that runs what it downloads is asked when written (adr.engine.core)
-_ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "cmake", "procfile", "deno", "pyproject", "nox",
+_ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "maven", "msbuild", "cmake", "procfile", "deno",
+                      "pyproject", "nox",
                       "composer", "pixi",
                       "cargo-make", "mise", "taskfile", "devbox",
                       "sbt", "meson", "tilt", "earthly", "tox", "skaffold", "lefthook"})  # (sbt runs its build definition, meson setup its run_command)

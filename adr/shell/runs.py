@@ -44,7 +44,10 @@ GIT = "git"  # git hooks / aliases / fsmonitor of the repository around cwd
 FUNCTION = "function"  # a shell function or alias defined in an earlier call
 PRECOMMIT = "precommit"  # the pre-commit framework's local hooks (.pre-commit-config.yaml)
 TASKS = "tasks"  # a task runner's recipes for targets: `just` (justfile), `task` (Taskfile.yml)
-BUILD = "build"  # a build definition the tool evaluates first: sbt (build.sbt, project/), meson setup (meson.build)
+SOURCES = "sources"  # a compiled program's source: paths are files, then folders (`DIR/...`: with subfolders)
+BUILD = "build"  # a build tool's project: names = (tool, subcommand/goals …) — cargo, maven, gradle, dotnet,
+# swift; sbt (build.sbt, project/) and meson (meson.build), whose build definition is evaluated first
+COMMAND = "command"  # a command line a tool runs around what it builds (`go test -exec X`): args[0]
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class Run:
     language: str = ""  # SCRIPT: forced language ("shell" for bash a.sh); "" → shebang / extension
     args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`
     raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body)
-    mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand
+    mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand;
+    # SOURCES, BUILD: run | test | bench | build | generate (what of the project's code runs)
 
 
 # ---- paths ----------------------------------------------------------------------------------------
@@ -258,19 +262,23 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
     if prog in ("sbt", "meson", "muon") and here:
         return _build_definition_runs(c, here, home)
     if prog == "cargo" and here:
-        return _cargo_runs(c, here, home)
+        return _cargo_runs(c, here, home, commands)
     if prog in CONFIG_TOOLS or prog in ("earthly", "cmake"):
         # bundler's Gemfile, vite.config.ts, a Tiltfile, tox.ini, `poe NAME`'s task …: loaded first
         cfg = _config_runs(c, here, home)
         if cfg:
             return cfg
-    if prog in ("go", "zig") and interpreters.run_file(prog, args):
-        # `go run x.go y.go`: what the files spawn runs now (the files before `--`/the program's arguments)
-        files = [a for a in args[1:args.index("--") if "--" in args else len(args)] if a.endswith("." + prog)]
-        paths = [p for f in files[:MAX_FOLDER_SOURCES] if (p := resolve(f, here, home))]
-        return [Run(SCRIPT, _how(c), here, (p,), language=prog, mode="interpreter") for p in paths]
-    if prog in _SOURCE_RUNNERS or prog in _COMPILERS or prog == "go" and args[:1] in (("run",), ("build",)):
+    if prog == "zig" and interpreters.run_file(prog, args):
+        # `zig run x.zig`: what the files spawn runs now (the files before `--`/the program's arguments)
+        files = [a for a in args[1:args.index("--") if "--" in args else len(args)] if a.endswith(".zig")]
+        paths = tuple(p for f in files[:MAX_FOLDER_SOURCES] if (p := resolve(f, here, home)))
+        return [Run(SOURCES, _how(c), here, paths, language="zig", mode="run")] if paths else []
+    if prog == "go" and here:
+        return _go_runs(c, here, home, commands)
+    if prog in _SOURCE_RUNNERS or prog in _COMPILERS:
         return _source_runs(c, commands, here, home)
+    if prog in ("mvn", "mvnw", "mvnd", "gradle", "gradlew") and here:
+        return _jvm_build_runs(c, here, home)
     if prog == "direnv" and args[:1] in (("allow",), ("permit",), ("grant",), ("exec",), ("reload",)):
         # `direnv allow [DIR]`: the folder's .envrc runs at the next prompt there (`exec DIR CMD`: now)
         pos = [a for a in args[1:] if not a.startswith("-")]
@@ -314,12 +322,13 @@ def _build_definition_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     if c.program == "sbt":
         if any(a in ("-h", "--help", "--version", "-V") for a in c.args):
             return []
-        return [Run(BUILD, _how(c), here, (posixpath.join(here, "build.sbt"), posixpath.join(here, "project")))]
+        return [Run(BUILD, _how(c), here, (posixpath.join(here, "build.sbt"), posixpath.join(here, "project")),
+                    names=("sbt",))]
     if args[:1] and args[0] in ("setup", "configure") or c.program == "meson" and len(args) == 1 and \
             args[0] not in _MESON_VERBS:
         rest = args[1:] if args[0] in ("setup", "configure") else args
         source = resolve(rest[1], here, home) if len(rest) > 1 else here
-        return [Run(BUILD, _how(c), here, (posixpath.join(source, "meson.build"),))] if source else []
+        return [Run(BUILD, _how(c), here, (posixpath.join(source, "meson.build"),), names=("meson",))] if source else []
     return []
 
 
@@ -439,38 +448,230 @@ def _script_file_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     return out[:8]
 
 
-def _cargo_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+def _cargo_runs(c: SimpleCommand, here: str, home: str, commands: tuple[SimpleCommand, ...] = ()) -> list[Run]:
     """`cargo [+toolchain] [-C DIR] build|test|run …`: cargo compiles and runs the package's build
-    script (build.rs beside Cargo.toml) first, unasked."""
+    scripts first, unasked (build.rs, or Cargo.toml's `build = "…"`, and those of the local crates it
+    builds), then what the subcommand runs of the crate: `run` its program, `test` its tests (src/
+    and tests/), `bench` its benchmarks. The walk reads Cargo.toml for the rest (BUILD)."""
     args, i, where = c.args, 0, here
+    configs: list[str] = []
     while i < len(args) and (args[i].startswith(("-", "+"))):
         if args[i] in _CARGO_VALUED and i + 1 < len(args):
             if args[i] == "-C":
                 where = resolve(args[i + 1], here, home)
+            elif args[i] == "--config":
+                configs.append(args[i + 1])
             i += 1
+        elif args[i].startswith("--config="):
+            configs.append(args[i].split("=", 1)[1])
         i += 1
     if i >= len(args) or args[i] not in _CARGO_BUILDS or not where:
         return []
-    out = [Run(SCRIPT, _how(c), where, (posixpath.join(where, "build.rs"),), language="rust", mode="interpreter")]
-    if args[i] in ("run", "r"):
-        # the program itself runs next: the crate's sources (folders read bounded, by the caller)
-        rest = list(args[i + 1:])
-        rest = rest[:rest.index("--")] if "--" in rest else rest
-        named = {o: rest[k + 1] for k, o in enumerate(rest[:-1]) if o in ("--bin", "--example")}
-        named.update(o.split("=", 1) for o in rest if o.startswith(("--bin=", "--example=")))
-        if "--manifest-path" in rest[:-1]:
-            where = resolve(posixpath.dirname(rest[rest.index("--manifest-path") + 1]) or ".", here, home) or where
-        srcs = [posixpath.join(where, "src")]
-        if named.get("--example"):
-            srcs = [posixpath.join(where, "examples", named["--example"] + ".rs"),
-                    posixpath.join(where, "examples", named["--example"])]
-        elif named.get("--bin"):
-            srcs += [posixpath.join(where, "src", "bin", named["--bin"] + ".rs"),
-                     posixpath.join(where, "src", "bin", named["--bin"])]
-        else:
-            srcs.append(posixpath.join(where, "src", "bin"))
-        out += [Run(SCRIPT, _how(c), where, (p,), language="rust", mode="interpreter") for p in srcs]
+    sub = _CARGO_ALIAS.get(args[i], args[i])
+    rest = list(args[i + 1:])
+    rest = rest[:rest.index("--")] if "--" in rest else rest
+    configs += [rest[k + 1] for k, o in enumerate(rest[:-1]) if o == "--config"]
+    configs += [o.split("=", 1)[1] for o in rest if o.startswith("--config=")]
+    if "--manifest-path" in rest[:-1]:
+        where = resolve(posixpath.dirname(rest[rest.index("--manifest-path") + 1]) or ".", here, home) or where
+    mode = {"run": "run", "test": "test", "bench": "bench", "nextest": "test"}.get(sub, "build")
+    if sub == "install" and "--path" not in rest and any(not a.startswith("-") for a in rest):
+        mode = "elsewhere"  # `cargo install ripgrep`: a crate from a registry or git (an install: judged as one)
+    if sub == "build" and any(d.program_path and resolve(d.program_path, here, home).startswith(
+            (posixpath.join(where, "target") + "/",)) for d in _after(c, commands)):
+        mode = "run"  # `cargo build && ./target/debug/x`: what it built runs next
+    out = [Run(BUILD, _how(c), where, (where,), names=("cargo", sub), args=tuple(rest) + tuple(
+        "--config=" + v for v in configs), mode=mode)]
+    for e in c.env:  # `RUSTC_WRAPPER=/tmp/w cargo build`, `CARGO_TARGET_…_RUNNER=… cargo run`
+        name, _, val = e.partition("=")
+        if val.strip() and (name in _CARGO_PROGRAM_VARS or name.startswith("CARGO_TARGET_") and (
+                name.endswith("_LINKER") or name.endswith("_RUNNER") and mode != "build")):
+            out.append(Run(COMMAND, _how(c), where, args=(val + " FILE",), names=(f"cargo runs {name}",)))
     return out
+
+
+def cargo_selected(args: "tuple[str, ...]") -> "dict[str, list[str]]":
+    """`--bin X`, `--example X`, `--test X`, `--bench X`, `-p X` … of a cargo command line, by option."""
+    out: dict[str, list[str]] = {}
+    for k, o in enumerate(args):
+        if o in ("--bin", "--example", "--test", "--bench", "-p", "--package") and k + 1 < len(args):
+            out.setdefault(o.lstrip("-")[:7] if o != "-p" else "package", []).append(args[k + 1])
+        elif o.startswith(("--bin=", "--example=", "--test=", "--bench=", "--package=")):
+            key, _, v = o[2:].partition("=")
+            out.setdefault(key, []).append(v)
+        elif o in ("--workspace", "--all", "--tests", "--benches", "--all-targets", "--examples", "--bins", "--lib"):
+            out.setdefault(o[2:], [])
+    return out
+
+
+# go: the options whose value is the next word, and the subcommands that run the package's code
+_GO_VALUED = frozenset({
+    "C", "exec", "toolexec", "vettool", "overlay", "modfile", "tags", "o", "ldflags", "gcflags", "asmflags", "mod",
+    "p", "pkgdir", "run", "skip", "bench", "benchtime", "count", "coverprofile", "covermode", "coverpkg", "cpu",
+    "parallel", "timeout", "list", "shuffle", "fuzz", "fuzztime", "fuzzminimizetime", "outputdir", "memprofile",
+    "memprofilerate", "cpuprofile", "blockprofile", "blockprofilerate", "mutexprofile", "mutexprofilefraction",
+    "trace", "compiler", "installsuffix", "buildmode", "pgo", "gccgoflags", "debug-actiongraph", "reuse",
+    "coverageredesign"})
+_GO_SUBS = {"run": "run", "test": "test", "generate": "generate", "build": "build", "install": "build",
+            "vet": "build"}
+_GO_RUNS_AROUND = {"exec": "go {sub} -exec: runs the program it built through it",
+                   "toolexec": "go {sub} -toolexec: runs every compiler and linker call through it",
+                   "vettool": "go {sub} -vettool: runs it as the vet tool"}
+
+
+def _go_runs(c: SimpleCommand, here: str, home: str, commands: tuple[SimpleCommand, ...] = ()) -> list[Run]:
+    """`go run|test|generate|build|install|vet …`: the packages whose code runs (the package folder of
+    `go run .`, every package `go test ./...` names, with their `_test.go` files; the
+    `//go:generate` lines of `go generate`), and the programs `-exec` / `-toolexec` / `-vettool` put
+    around what go builds. The walk follows the module's own imports (go.mod) from there."""
+    args = list(c.args)
+    sub = _GO_SUBS.get(args[0], "") if args else ""
+    if not sub:
+        return []
+    how = _how(c)
+    base = here
+    words: list[str] = []
+    opts: list[tuple[str, str]] = []
+    for e in c.env:  # `GOFLAGS=-toolexec=/tmp/x go build`: flags every go command takes
+        if e.startswith("GOFLAGS="):
+            opts += [(f.lstrip("-").partition("=")[0], f.partition("=")[2]) for f in e[8:].split() if f.startswith("-")]
+    i = 1
+    flags = True
+    while i < len(args):
+        a = args[i]
+        if a == "-args" or a == "--args":
+            break
+        if a == "--" and flags:
+            if words:
+                break  # `go run a.go -- x.go`: the program's arguments
+            flags = False
+            i += 1
+            continue
+        if flags and a.startswith("-") and len(a) > 1:
+            name, eq, val = a.lstrip("-").partition("=")
+            if not eq and name in _GO_VALUED and i + 1 < len(args):
+                val = args[i + 1]
+                i += 1
+            opts.append((name, val))
+            if name == "C" and val:
+                base = resolve(val, here, home) or base
+            i += 1
+            continue
+        if sub == "run" and not a.endswith(".go"):
+            if not words:
+                words.append(a)  # `go run PKG ARGS…`
+            break  # (`go run a.go b.go ARGS…`: the rest are the program's arguments)
+        words.append(a)
+        i += 1
+    out: list[Run] = []
+    for name, val in opts:
+        if name in _GO_RUNS_AROUND and val.strip():
+            out.append(Run(COMMAND, how, here, args=(val + (" FILE" if name != "vettool" else ""),),
+                           names=(_GO_RUNS_AROUND[name].format(sub=sub),)))
+    if sub == "build":
+        # `go build -o app . && ./app`: what it built runs next (go names it after the package's folder)
+        built = next((v for n, v in opts if n == "o"), "")
+        if not built:
+            first = next((w for w in words if not w.endswith("/...")), ".")
+            built = posixpath.splitext(posixpath.basename(first))[0] if first.endswith(".go") else \
+                posixpath.basename(resolve(first, base, home) or "")
+        target = resolve(built, base, home) if built else ""
+        if not target or not any(d.program_path and resolve(d.program_path, here, home) in (
+                target, posixpath.join(target, posixpath.basename(target))) for d in _after(c, commands)):
+            return out
+        sub = "run"
+    overlay = next((resolve(v, base, home) for n, v in opts if n == "overlay" and v), "")
+    specs: list[str] = []
+    imports: list[str] = []
+    for w in words or ["."]:
+        if w.endswith(".go"):
+            p = resolve(w, base, home)
+            if p:
+                specs.append(p)
+            continue
+        if "@" in w:
+            continue  # `go run x@v1`: a published module, not the project's code
+        rec = w == "..." or w.endswith("/...")
+        folder = w[:-4] if w.endswith("/...") else ("." if w == "..." else w)
+        if folder.startswith((".", "/")) or folder == "":
+            p = resolve(folder or ".", base, home)
+            if p:
+                specs.append(p + "/..." if rec else p)
+        else:
+            imports.append(w)  # an import path: the module's own package, when go.mod says so
+    if overlay:
+        specs.append(overlay)
+    if specs or imports:
+        out.append(Run(SOURCES, how, base, tuple(specs), names=tuple(imports), language="go", mode=sub,
+                       args=(("-overlay=" + overlay),) if overlay else ()))
+    return out
+
+
+_MVN_VALUED = frozenset({"-f", "--file", "-pl", "--projects", "-s", "--settings", "-gs", "--global-settings", "-t",
+                         "--toolchains", "-rf", "--resume-from", "-T", "--threads", "-P", "--activate-profiles",
+                         "-l", "--log-file", "-D", "--define", "-b", "--builder"})
+_GRADLE_VALUED = frozenset({"-p", "--project-dir", "-b", "--build-file", "-c", "--settings-file", "-I", "--init-script",
+                            "-g", "--gradle-user-home", "-x", "--exclude-task", "--include-build", "-D", "--system-prop",
+                            "-P", "--project-prop", "--console", "--warning-mode", "-M", "--max-workers", "--priority"})
+_JVM_QUIET = frozenset({"--version", "-v", "-version", "--help", "-h", "-?"})  # (`gradle help` configures the build)
+
+
+def _jvm_build_runs(c: SimpleCommand, here: str, home: str, program: str = "",
+                    args: "tuple[str, ...] | None" = None) -> list[Run]:
+    """`mvn GOALS` / `gradle TASKS` (and their wrappers, `./mvnw`, `./gradlew`, `sh gradlew`): the build
+    files are code or name code the build runs (pom.xml's exec and antrun plugins, build.gradle itself,
+    its `exec { commandLine … }`), then the project's sources: `exec:java` / `run` the main class,
+    `test` / `check` / `build` / `verify` / `install` the tests. The walk reads the build files (BUILD)."""
+    tool = "maven" if (program or c.program).startswith("mvn") else "gradle"
+    args = list(c.args if args is None else args)
+    if not args and tool == "maven" or _JVM_QUIET.intersection(args[:2]):
+        return []
+    valued = _MVN_VALUED if tool == "maven" else _GRADLE_VALUED
+    goals: list[str] = []
+    where = here
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in valued and i + 1 < len(args):
+            if a in ("-p", "--project-dir") and tool == "gradle" or a in ("-f", "--file") and tool == "maven":
+                t = resolve(args[i + 1], here, home)
+                where = (posixpath.dirname(t) if t.endswith((".xml", ".gradle", ".kts")) else t) or where
+            i += 2
+            continue
+        if not a.startswith("-"):
+            goals.append(a)
+        i += 1
+    if not goals:
+        if tool == "gradle":
+            goals = ["help"]  # (gradle alone runs the `help` task: the build scripts still run)
+        else:
+            return []
+    if tool == "maven":
+        test = any(g.split(":")[-1] in _MVN_TEST_PHASES for g in goals)
+        run = any(g in ("exec:java", "exec:exec") or g.endswith(("exec-maven-plugin:java", "exec-maven-plugin:exec"))
+                  for g in goals)
+    else:
+        test = any(g.split(":")[-1] in _GRADLE_TEST_TASKS for g in goals)
+        run = any(g.split(":")[-1] in ("run", "bootRun") for g in goals)
+    mode = "test" if test else "run" if run else "build"
+    if run and test:
+        mode = "test-run"
+    out = [Run(BUILD, _how(c), where, (where,), names=(tool, *goals[:16]), args=tuple(args), mode=mode)]
+    for e in c.env:  # `MAVEN_OPTS=-javaagent:… mvn`: the JVM that runs the build starts with them
+        name, _, val = e.partition("=")
+        if name in ("MAVEN_OPTS", "GRADLE_OPTS", "JAVA_OPTS") and val.strip():
+            out.append(Run(COMMAND, _how(c), where, args=(f"JAVA_TOOL_OPTIONS={shlex.quote(val)} {tool}",),
+                           names=(f"the build's JVM starts with {name}",)))
+    return out
+
+
+_MVN_TEST_PHASES = frozenset({"test", "integration-test", "verify", "install", "deploy", "package", "site",
+                              "pre-integration-test", "post-integration-test", "surefire:test",
+                              "failsafe:integration-test"})  # (phases that reach `test`, and the test plugins)
+_GRADLE_TEST_TASKS = frozenset({"test", "check", "build", "integrationTest", "connectedCheck", "testDebugUnitTest",
+                                "testReleaseUnitTest", "allTests", "jvmTest"})
+_DOTNET_BUILDS = frozenset({"run", "test", "build", "publish", "pack", "watch", "msbuild", "restore", "clean"})
+_SWIFT_BUILDS = frozenset({"build", "run", "test"})
 
 
 # programs that run a source file given to them, and compilers whose output a later command may run
@@ -481,8 +682,13 @@ _COMPILERS = frozenset({"gcc", "cc", "g++", "c++", "clang", "clang++", "tcc", "r
 _SOURCE_VALUED = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-modules", "--source",
                             "--project", "-c", "--configuration", "-f", "--framework", "-r", "--runtime",
                             "-o", "-I", "-L", "-l", "-x", "-MF", "-include", "--edition", "--crate-type",
-                            "--crate-name", "--target", "--out-dir", "-d", "-opt"})
-MAX_FOLDER_SOURCES = 24  # source files read from one folder (`go run .`, cargo's src/); more: asked
+                            "--crate-name", "--target", "--out-dir", "-d", "-opt", "--package-path"})
+_DOTNET_PROJECTS = (".csproj", ".fsproj", ".vbproj", ".sln", ".slnx", ".proj")
+MAX_FOLDER_SOURCES = 24  # files named on one command line (`gcc a.c b.c …`, `go run a.go b.go`), run-parts' folder
+# a program that is a folder's files by extension: compiled sources (adr/daemon/sources.py reads them),
+# a Terraform configuration (its *.tf)
+FOLDER_EXT = {**SOURCE_EXT, ".tf": "provision:terraform"}
+FOLDER_LANGS = frozenset(FOLDER_EXT.values())
 
 
 def _source_ext_lang(word: str) -> str:
@@ -493,8 +699,9 @@ def _source_ext_lang(word: str) -> str:
 
 def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
     """A compiled language's program run from its source: `java Main.java`, `swift x.swift`, `groovy
-    x.groovy`, `kotlinc -script x.kts`, `go run .` (the package folder), `dotnet run` (Program.cs),
-    `tcc -run x.c` — and `gcc x.c -o x && ./x`: compiled, then run by a later command of the line."""
+    x.groovy`, `kotlinc -script x.kts`, `tcc -run x.c`, `dotnet app.cs` — and `gcc x.c -o x && ./x`:
+    compiled, then run by a later command of the line; `dotnet run|test|build …` and `swift
+    build|run|test` build a project (BUILD: the walk reads the project's files)."""
     prog, args = c.program, list(c.args)
     how = _how(c)
     rest = args[:args.index("--")] if "--" in args else args
@@ -514,36 +721,32 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         elif not a.startswith("-") or a == "-":
             pos.append(a)
         i += 1
-    if prog == "go":  # `go run .`, `go run ./cmd/x`: the package folder's files (`-C DIR`: from there)
-        base = resolve(args[args.index("-C") + 1], here, home) if "-C" in args[:-1] else here
-        rest = pos[1:]
-        if "-C" in args[:-1] and args[args.index("-C") + 1] in rest:
-            rest.remove(args[args.index("-C") + 1])  # (the folder -C names, not the package)
-        if pos[:1] == ["build"]:
-            # `go build [-o OUT] [x.go … | ./pkg]`, then `./OUT` later on the line: the program's source runs
-            files = [p for p in rest if p.endswith(".go")]
-            target = files[0] if files else next((p for p in rest if p.startswith((".", "/"))), ".")
-            folder = resolve(target, base, home) if base else ""
-            made = opts.get("-o") or (posixpath.splitext(posixpath.basename(files[0]))[0] if files
-                                      else posixpath.basename(folder.rstrip("/")))
-            built = resolve(made, base, home) if base and made else ""
-            if not built or not any(d.program_path and resolve(d.program_path, here, home) == built
-                                    for d in _after(c, commands)):
-                return []
-            paths = [resolve(f, base, home) for f in files[:MAX_FOLDER_SOURCES]] if files else [folder]
-            return [Run(SCRIPT, how, here, (p,), language="go", mode="interpreter") for p in paths if p]
-        target = next((p for p in rest if p.startswith((".", "/"))), "")
-        path = resolve(target, base, home) if target and base else ""
-        return [Run(SCRIPT, how, here, (path,), language="go", mode="interpreter")] if path else []
     if prog == "dotnet":
-        if pos[:1] == ["run"]:
-            files = [p for p in pos[1:] if p.endswith(".cs")]
-            proj = opts.get("--project", ".")
-            proj = posixpath.dirname(proj) or "." if proj.endswith(".csproj") else proj
-            paths = [resolve(f, here, home) for f in files] or [resolve(posixpath.join(proj, "Program.cs"), here, home)]
-        else:  # `dotnet app.cs` (a file-based program)
-            paths = [resolve(pos[0], here, home)] if pos and pos[0].endswith(".cs") else []
-        return [Run(SCRIPT, how, here, (p,), language="csharp", mode="interpreter") for p in paths if p]
+        files = [p for p in pos[1:] if p.endswith(".cs")] if pos[:1] == ["run"] else pos[:1] if pos[:1] and \
+            pos[0].endswith(".cs") else []
+        if files:  # `dotnet app.cs`, `dotnet run app.cs` (a file-based program)
+            return [Run(SCRIPT, how, here, (p,), language="csharp", mode="interpreter")
+                    for f in files if (p := resolve(f, here, home))]
+        sub = pos[0] if pos else ""
+        if sub == "watch":  # `dotnet watch [run|test]`
+            sub = pos[1] if len(pos) > 1 and pos[1] in ("run", "test", "build") else "run"
+        if sub not in _DOTNET_BUILDS or not here:
+            return []
+        # the project: `--project X`, else a project file or folder named after the subcommand, else here
+        proj = opts.get("--project") or opts.get("-p") or next(
+            (p for p in pos[1:] if p.endswith(_DOTNET_PROJECTS) or "/" in p or p in (".", "..")), ".")
+        target = resolve(proj, here, home)
+        if not target:
+            return []
+        mode = {"run": "run", "test": "test", "watch": "run"}.get(sub, "build")
+        return [Run(BUILD, how, here, (target,), names=("dotnet", sub), args=tuple(args), mode=mode)]
+    if prog == "swift" and pos[:1] and pos[0] in _SWIFT_BUILDS:
+        where = resolve(opts["--package-path"], here, home) if opts.get("--package-path") else here
+        mode = {"run": "run", "test": "test"}.get(pos[0], "build")
+        if mode == "build" and where and any(d.program_path and resolve(d.program_path, here, home).startswith(
+                posixpath.join(where, ".build") + "/") for d in _after(c, commands)):
+            mode = "run"  # `swift build && .build/debug/x`: what it built runs next
+        return [Run(BUILD, how, where, (where,), names=("swift", pos[0]), args=tuple(args), mode=mode)] if where else []
     sources = [p for p in pos if _source_ext_lang(p)]
     if prog in _COMPILERS and not (prog == "tcc" and "-run" in args):
         # compiled here; run only when a later command of the line runs what it made
@@ -560,14 +763,15 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
                                           for d in _after(c, commands))
         if not runs_it:
             return []
-        return [Run(SCRIPT, how, here, (p,), language=_source_ext_lang(s), mode="interpreter")
-                for s in sources[:MAX_FOLDER_SOURCES] if (p := resolve(s, here, home))]
+        # the files named (and, as the walk reads them, what they include or declare as modules)
+        paths = tuple(p for s in sources[:MAX_FOLDER_SOURCES] if (p := resolve(s, here, home)))
+        return [Run(SOURCES, how, here, paths, language=lang, mode="run")] if paths else []
     if prog in ("scala", "scala-cli", "jbang") and pos[:1] == ["run"]:
         pos = pos[1:]
     first = pos[0] if pos else ""
     lang = _source_ext_lang(first)
     path = resolve(first, here, home) if lang else ""
-    return [Run(SCRIPT, how, here, (path,), language=lang, mode="interpreter")] if path else []
+    return [Run(SOURCES, how, here, (path,), language=lang, mode="run")] if path else []
 
 
 def _after(c: SimpleCommand, commands: tuple[SimpleCommand, ...]) -> tuple[SimpleCommand, ...]:
@@ -592,7 +796,7 @@ def _config_runs(c: SimpleCommand, here: str, home: str, prog: str = "",
         got = T.loads(prog, args, here, home, resolve)
     how = _how(c)
     return [Run(SCRIPT, how, here, (ld.path,), language=ld.language, mode="interpreter") if ld.language
-            else Run(BUILD, how, here, (ld.path,), names=ld.names, args=ld.families) for ld in got]
+            else Run(BUILD, how, here, (ld.path,), names=("config",) + ld.names, args=ld.families) for ld in got]
 
 
 _PM_BIN_VERBS = frozenset({"run", "run-script", "exec", "x", "dlx"})
@@ -613,7 +817,11 @@ def _package_bin_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         return []
     return _config_runs(c, here, home, args[k], tuple(args[k + 1:]))
 _CARGO_VALUED = frozenset({"-C", "--color", "--config", "-Z"})
+_CARGO_PROGRAM_VARS = frozenset({"RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTC", "RUSTDOC",
+                                 "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC"})
+_CARGO_ALIAS = {"b": "build", "r": "run", "t": "test", "c": "check", "d": "doc", "llvm-cov": "test", "tarpaulin": "test"}
 _CARGO_BUILDS = frozenset({"build", "b", "run", "r", "test", "t", "check", "c", "bench", "clippy", "doc", "d", "rustc",
+                           "nextest", "llvm-cov", "tarpaulin",
                            "install", "package", "publish", "fix"})
 
 
@@ -709,6 +917,8 @@ def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         path = resolve(args[i], here, home)
         if path and not path.startswith(("/dev/", "/proc/")):
             out.append(Run(SCRIPT, _how(c), here, (path,), language="shell", args=args[i + 1:], mode="shell"))
+            if posixpath.basename(path) in ("gradlew", "mvnw") and here:  # `sh gradlew build`: the wrapper runs the build
+                out += _jvm_build_runs(c, here, home, posixpath.basename(path), tuple(args[i + 1:]))
         return out
     out.extend(_stdin_file_runs(c, "shell", here, home))
     return out
