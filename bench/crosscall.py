@@ -55,6 +55,19 @@ def project(d: Path) -> None:
     (d / "a.sh").write_text("#!/bin/sh\nset -e\nbash ./b.sh\n")
     (d / "b.sh").write_text("#!/bin/sh\npython3 c.py\n")
     (d / "c.py").write_text("import subprocess\nsubprocess.run(['make', 'all'])\n" * 5)
+    # a go module and a crate (compiled programs read from source: adr/daemon/sources.py)
+    (d / "go.mod").write_text("module example.com/x\n\ngo 1.22\n")
+    (d / "main.go").write_text('package main\nimport (\n\t"fmt"\n\t"example.com/x/pkg"\n)\n'
+                               'func main() { fmt.Println(pkg.F()) }\n')
+    (d / "pkg").mkdir()
+    (d / "pkg/p.go").write_text("package pkg\n\n// F is one.\nfunc F() int { return 1 }\n" * 20)
+    (d / "pkg/p_test.go").write_text('package pkg\nimport "testing"\nfunc TestF(t *testing.T) { if F() != 1 { '
+                                     't.Fatal() } }\n')
+    (d / "Cargo.toml").write_text("[package]\nname = 'x'\nversion = '0.1.0'\n[dependencies]\nserde = '1'\n")
+    (d / "build.rs").write_text('fn main() { println!("cargo:rerun-if-changed=build.rs"); }\n')
+    (d / "src/main.rs").write_text("mod util;\nfn main() { println!(\"{}\", util::f()); }\n")
+    (d / "src/util.rs").write_text("pub fn f() -> u32 { 1 }\n" * 40)
+    (d / "tests/it.rs").write_text("#[test]\nfn it() { assert_eq!(1, 1); }\n")
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
     subprocess.run(["git", "init", "-q"], cwd=d, check=True, env=env)
     hook = d / ".git/hooks/pre-commit"
@@ -94,7 +107,7 @@ def main() -> None:
         project(d)
         ctx = Context(host="bench", session="b", cwd=str(d), home=tmp)
         for cmd in ("npm test", "npm install", "npm run build", "make", "make t7", "pytest -q", "git commit -m x",
-                    "bash a.sh", "ls -la"):
+                    "bash a.sh", "go test ./...", "go run .", "cargo build", "cargo test", "ls -la"):
             a = Action(ActionKind.EXEC, command=cmd, context=ctx)
             judge.decide(a)
             cc = timed(lambda: judge.crosscall.findings(a), 50)
