@@ -32,6 +32,7 @@ from adr.actions import Evidence, Finding, RuleAction, Severity
 from adr.daemon.cpuclock import decision_clock
 from adr.shell import builds as B
 from adr.shell import runs as R
+from adr.shell.interpreters import DOTNET_PROJECTS, DOTNET_SOLUTIONS
 
 CHUNK = 48 * 1024  # characters judged as one text (the shell layer's regexes grow faster than linear past ~64 KiB)
 MAX_LISTED = 20_000  # files looked at (stat) for one program
@@ -799,7 +800,6 @@ def _gradle(walk: Any, run: R.Run, depth: int, note: str) -> None:
 
 # ---- dotnet ---------------------------------------------------------------------------------------------------
 
-_DOTNET_PROJECTS = (".csproj", ".fsproj", ".vbproj")
 # a .sln's `Project("{…}") = "Name", "path\\x.csproj", …` (a .slnx's `<Project Path="…">`)
 _SLN_PROJECT = re.compile(r"""(?m)^Project\([^)]*\)\s*=\s*"[^"]*"\s*,\s*"([^"]+\.(?:cs|fs|vb)proj)"|"""
                           r"""Path\s*=\s*"([^"]+\.(?:cs|fs|vb)proj)\"""")
@@ -811,25 +811,25 @@ def _dotnet(walk: Any, run: R.Run, depth: int, note: str) -> None:
     the project's own .cs files (all of them: a module initializer in any file runs first)."""
     target = run.paths[0]
     projects: list[str] = []
-    if target.endswith(_DOTNET_PROJECTS):
+    if target.endswith(DOTNET_PROJECTS):
         projects = [target]
-    elif target.endswith((".sln", ".slnx")):
+    elif target.endswith(DOTNET_SOLUTIONS):
         projects = _sln_projects(walk, target, run, note)
     elif os.path.isdir(target):
         try:
             names = sorted(os.listdir(target))
         except OSError:
             names = []
-        projects = [posixpath.join(target, n) for n in names if n.endswith(_DOTNET_PROJECTS)]
+        projects = [posixpath.join(target, n) for n in names if n.endswith(DOTNET_PROJECTS)]
         if not projects:
             for n in names:
-                if n.endswith((".sln", ".slnx")):
+                if n.endswith(DOTNET_SOLUTIONS):
                     projects += _sln_projects(walk, posixpath.join(target, n), run, note)
     projects = projects[:MAX_CRATES]
     if not projects:
         # none in sight: one may come from a command adr cannot read (`dotnet new console` earlier on the
         # line), so what `run` / `test` would compile of the folder is read (as cargo's default layout is)
-        if run.mode in ("run", "test") and not target.endswith((".sln", ".slnx") + _DOTNET_PROJECTS):
+        if run.mode in ("run", "test") and not target.endswith(DOTNET_SOLUTIONS + DOTNET_PROJECTS):
             run_sources(walk, R.Run(R.SOURCES, run.how, run.cwd, (target + "/...",), language="csharp",
                                     mode=run.mode), depth, note, what="the folder's source (no project file in sight)")
         return

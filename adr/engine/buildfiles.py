@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 import yaml
 
+from adr.shell.interpreters import DOTNET_PROJECTS
 from adr.shell.runs import make_expand, make_shell_calls
 
 MAX_CONTENT = 256 * 1024  # characters read (a longer file: its first MAX_CONTENT, read line by line)
@@ -860,7 +861,7 @@ def _kind(path: str) -> str:
         return "gradle"
     if base == "pom.xml":
         return "maven"
-    if base.endswith((".csproj", ".fsproj", ".vbproj")) or base in ("directory.build.props", "directory.build.targets") \
+    if base.endswith(DOTNET_PROJECTS) or base in ("directory.build.props", "directory.build.targets") \
             or base.endswith(".targets"):
         return "msbuild"
     if base in _CMAKE or base.endswith(".cmake"):
@@ -944,7 +945,7 @@ _READERS: dict[str, Callable[[str], Found]] = {
     "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins, "composer": _composer, "sbt": _sbt,
     "meson": _meson, "pixi": lambda text: _pixi(_toml(text)),
     # pom.xml's exec/antrun plugins, an MSBuild <Exec>: adr/shell/builds.py (a fragment: read by pattern)
-    "maven": lambda text: list(_builds().pom(text).commands) + _pom_arguments(text),
+    "maven": lambda text: _builds().pom_written(text),
     "msbuild": lambda text: list(_builds().msbuild(text).commands),
     **{k: _yaml_reader(k) for k in _YAML_KEYS},
     "vercel": lambda text: _walk("vercel", [_json(text)]), "devbox": lambda text: _walk("devbox", [_json(text)]),
@@ -1035,16 +1036,6 @@ def _lines(content: str, yaml_keys: bool = False) -> Found:
 def _builds() -> Any:
     from adr.shell import builds
     return builds
-
-
-_POM_ARGUMENT = re.compile(r"<argument>\s*([^<]+?)\s*</argument>|<arg\s+(?:value|line)\s*=\s*\"([^\"]+)\"")
-
-
-def _pom_arguments(text: str) -> Found:
-    """An edit's piece of a pom (`<argument>…</argument>` without its plugin): each argument as written."""
-    if "<project" in text[:4096]:
-        return []
-    return [("<argument>", m.group(1) or m.group(2)) for m in _POM_ARGUMENT.finditer(text[:MAX_CONTENT])][:_MAX_FOUND]
 
 
 def _fragment(kind: str, content: str) -> Found:

@@ -405,6 +405,18 @@ def _pom_loose(text: str) -> Pom:
     return Pom(main_class=main.group(1) if main else "", commands=tuple(cmds[:MAX_ITEMS]))
 
 
+_POM_ARGUMENT = re.compile(r"<argument>\s*([^<]+?)\s*</argument>|<arg\s+(?:value|line)\s*=\s*\"([^\"]+)\"")
+
+
+def pom_written(text: str) -> "list[tuple[str, str]]":
+    """The command lines a pom.xml as written (or an edit's piece of one) makes the build run: pom()'s,
+    and a piece's `<argument>…</argument>` without its plugin, each as written."""
+    out = list(pom(text).commands)
+    if "<project" not in text[:4096]:
+        out += [("<argument>", m.group(1) or m.group(2)) for m in _POM_ARGUMENT.finditer(text[:256 * 1024])]
+    return out[:MAX_ITEMS]
+
+
 @dataclass(frozen=True)
 class MsBuild:
     commands: "tuple[tuple[str, str], ...]" = ()  # (where, command line) an <Exec> runs

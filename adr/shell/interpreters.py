@@ -440,6 +440,9 @@ SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts"
               ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift",
               ".zig": "zig"}
 SOURCE_LANGS = frozenset(SOURCE_EXT.values())
+# MSBuild project files (a solution lists them), and solutions: what `dotnet build|run|test` builds
+DOTNET_PROJECTS = (".csproj", ".fsproj", ".vbproj")
+DOTNET_SOLUTIONS = (".sln", ".slnx")
 # rust: Command::new("sh").arg("-c").args(["…"]) — the program, then every literal its chain passes
 _RUST_COMMAND = re.compile(r"\bCommand\s*::\s*new\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" + r"\s*\)")
 _RUST_CHAIN = re.compile(r"\s*\.\s*(?:arg|args)\s*\(\s*&?\s*(?:vec!\s*)?(\[[^\]]{0,8000}\]|[^()]{0,4000})\s*\)")

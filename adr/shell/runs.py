@@ -23,7 +23,7 @@ import tree_sitter_bash as tsb
 
 from adr.shell import interpreters
 from adr.shell.launchers import LAUNCHERS, as_shell, launched
-from adr.shell.interpreters import SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
+from adr.shell.interpreters import DOTNET_PROJECTS, DOTNET_SOLUTIONS, SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
 from adr.shell.toolconfigs import TOOLS as CONFIG_TOOLS
@@ -683,7 +683,6 @@ _SOURCE_VALUED = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module
                             "--project", "-c", "--configuration", "-f", "--framework", "-r", "--runtime",
                             "-o", "-I", "-L", "-l", "-x", "-MF", "-include", "--edition", "--crate-type",
                             "--crate-name", "--target", "--out-dir", "-d", "-opt", "--package-path"})
-_DOTNET_PROJECTS = (".csproj", ".fsproj", ".vbproj", ".sln", ".slnx", ".proj")
 MAX_FOLDER_SOURCES = 24  # files named on one command line (`gcc a.c b.c …`, `go run a.go b.go`), run-parts' folder
 # a program that is a folder's files by extension: compiled sources (adr/daemon/sources.py reads them),
 # a Terraform configuration (its *.tf)
@@ -734,7 +733,7 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
             return []
         # the project: `--project X`, else a project file or folder named after the subcommand, else here
         proj = opts.get("--project") or opts.get("-p") or next(
-            (p for p in pos[1:] if p.endswith(_DOTNET_PROJECTS) or "/" in p or p in (".", "..")), ".")
+            (p for p in pos[1:] if p.endswith(DOTNET_PROJECTS + DOTNET_SOLUTIONS + (".proj",)) or "/" in p or p in (".", "..")), ".")
         target = resolve(proj, here, home)
         if not target:
             return []
