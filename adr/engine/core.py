@@ -96,6 +96,9 @@ _RUNS_DOWNLOAD = frozenset({"remote-exec"})  # (a denied finding with it: downlo
 # a recipe of a build file run on the developer's machine (a Makefile, a task runner's file) that runs
 # downloaded code: asked when written (adr.engine.buildfiles.runs_on_host)
 BUILD_DOWNLOAD_RULE = "content.build-file-download-exec"
+# source of a compiled language (go, rust, c#, swift …) whose spawned command runs downloaded code:
+# reported under the rule that judges interpreters' spawn calls by their text (one verdict per language)
+SPAWN_DOWNLOAD_RULE = "content.code-spawns-download-to-shell"
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
                ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
                ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
@@ -648,8 +651,9 @@ class _Run:
         elif lang := SOURCE_EXT.get(posixpath.splitext(base)[1]):
             # a compiled language's source: what it spawns runs when the program does — judged like a
             # script written for later; a cargo build script runs at every `cargo build`, unasked, so what
-            # it spawns is judged as strictly as an install script's
-            self.written_script(lang, fs.content, fs.path, note, depth)
+            # it spawns is judged as strictly as an install script's; one that pipes a download into a
+            # shell is reported when written, as the interpreters' spawns are (the code-spawns rule)
+            self.written_script(lang, fs.content, fs.path, note, depth, runs_download=SPAWN_DOWNLOAD_RULE)
             if base == "build.rs":
                 for line in build_script_commands(lang, fs.content):
                     self.shell(line, note=f"{fs.path}: cargo runs it at every build", depth=depth + 1)
