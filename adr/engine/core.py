@@ -30,9 +30,10 @@ from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
                                  TextSubject, UrlSubject)
 from adr.engine import pathnorm, textnorm
-from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs
+from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs, has_glob, normalize
 from adr.engine.targets import CollectFull, Targets
 from adr.policy import decide as policy_decide
+from adr.shell.findscope import FindScope
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import SHELLS, parse as parse_shell, recent as recent_parse, remember as remember_parse
 
@@ -579,7 +580,7 @@ class _Run:
         for x in parsed.deletes:
             self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via, recursive=x.recursive,
                                   spares=x.spares),
-                      note=_note(note, x.via))
+                      note=_note(note, x.via), scope=x.scope)
         for s in parsed.scripts:
             self.check(idx.by_on.get("script", _EMPTY),
                        ScriptSubject(s.language, s.code, s.via, self.cwd, self.home, targets), _note(note, s.via))
@@ -607,13 +608,18 @@ class _Run:
                 self.shell(line, note=_note(note, f"{c.program_path} is {real}"), depth=depth + 1)
                 return
 
-    def file(self, fs: FileSubject, note: str = "", depth: int = 0, forms: bool = True) -> None:
+    def file(self, fs: FileSubject, note: str = "", depth: int = 0, forms: bool = True,
+             scope: "FindScope | None" = None) -> None:
+        """`scope`: a find's exclusions — what the on-disk expansion found that they leave alone is no
+        other name of what is deleted."""
         self.check(self.e._index.by_on.get("file", _EMPTY), fs, note)
         if forms:
             # the same file by its other names (a symlinked parent, a glob, a cd earlier in the line …)
             others = self.t.forms(fs.raw_path, fs.path, spares=fs.spares)
             if fs.own_path != fs.path:  # another user's home: also as self-defense spells it
                 others += self.t.forms(fs.raw_path, fs.own_path, spares=fs.spares, own=True)
+            if scope is not None:
+                others = tuple(o for o in others if not self._spared(o, scope))
             for other in dict.fromkeys(others):
                 alias = FileSubject(fs.kind, other, fs.content if fs.content_known else None, self.cwd, self.home,
                                     old_content=fs.old_content, by=fs.by, via=fs.via, append=fs.append,
@@ -657,6 +663,20 @@ class _Run:
             if base == "build.rs":
                 for line in build_script_commands(lang, fs.content):
                     self.shell(line, note=f"{fs.path}: cargo runs it at every build", depth=depth + 1)
+
+    def _spared(self, path: str, scope: FindScope) -> bool:
+        """Does the find leave this concrete path alone, from whichever folder of the line it runs in?"""
+        if has_glob(path):
+            return False  # (a pattern stands for more than the exclusions were tried on)
+        seen = False
+        for cwd in dict.fromkeys([self.cwd, *self.t.cwds]):
+            start = normalize(scope.start, cwd, self.home)
+            if path != start and not path.startswith(start.rstrip("/") + "/"):
+                continue
+            seen = True
+            if not scope.spared(path[len(start):].lstrip("/")):
+                return False
+        return seen
 
     def notebook(self, fs: FileSubject, note: str, depth: int) -> None:
         """A notebook's cells run later, like a script: each judged in the language it runs as."""

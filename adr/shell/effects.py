@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from adr.shell import sed as sedlib
+from adr.shell.findscope import SCOPE_TESTS, FindScope, prune_conditions
 from adr.shell.fold import fold
 from adr.shell.words import positionals as _positionals
 
@@ -33,6 +34,7 @@ class Effect:
     # what the delete provably leaves alone: "dirs" (no non-empty directory: rm without -r, find
     # -type f), "fresh" (nothing younger than runtime.FRESH_MIN_AGE_MINUTES: find -mtime +1)
     spares: tuple[str, ...] = ()
+    scope: "FindScope | None" = None  # a find's exclusions: what under its start it leaves alone
 
 
 DELETERS = frozenset({"rm", "unlink", "rmdir", "shred", "gshred", "srm", "wipe", "trash", "trash-put", "gio", "grm",
@@ -538,7 +540,9 @@ _AGE_MINUTES = frozenset({"-mmin", "-amin", "-cmin"})
 class _FindAct:
     """One deleting action of a find expression and the tests that must hold for it to run."""
 
-    guard: tuple[tuple[str, str], ...]  # (test, operand) in the action's AND chains, outermost first
+    # (test, operand) in the action's AND chains, outermost first; a negated name/path/regex test as
+    # ("!-path", operand)
+    guard: tuple[tuple[str, str], ...]
     recursive: bool  # it deletes what lies below a directory (-delete bottom-up, rm -r)
     whole: bool  # it can take a non-empty directory at once (rm -r; -delete and rm cannot)
 
@@ -600,6 +604,8 @@ def _find_actions(expr: list[str]) -> list[_FindAct]:
             operand = expr[i + 1] if i + 1 < len(expr) else ""
             if not negate:
                 chain[-1].append((a, operand))
+            elif a in SCOPE_TESTS:
+                chain[-1].append(("!" + a, operand))  # an exclusion (findscope.FindScope)
             negate = False
             i += 1
         else:
@@ -641,20 +647,27 @@ def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] 
     if not acts:
         return []
     maxdepth = _find_maxdepth(expr)
+    prunes = prune_conditions(expr)
     out: list[Effect] = []
     for act in acts:
-        name = next((v for t, v in act.guard if t in _FIND_NAME_TESTS and v), "")
+        name = next(((t, v) for t, v in act.guard if t in _FIND_NAME_TESTS and v), None)
         no_dirs = _find_type_no_dirs(act.guard)
+        negs = tuple((t[1:], v) for t, v in act.guard if t.startswith("!"))
+        # (an action that takes a folder whole, rm -r of what it is handed, takes what is excluded below it)
+        scoped = (negs or prunes) and not (act.whole and not no_dirs)
+        dirs_only = any(t == "-type" and v == "d" for t, v in act.guard)
         spares: tuple[str, ...] = ("dirs",) if no_dirs or not act.whole else ()
         if _find_min_age_minutes(act.guard) >= FRESH_MIN_AGE_MINUTES:
             spares += ("fresh",)
         if any(_excludes_adrs(t, v) for t, v in act.guard):
             spares += ("adr",)
         recursive = act.recursive and not no_dirs
-        for path in _find_reach(starts, name, maxdepth):
-            e = Effect("delete", path, recursive=recursive, spares=spares)
-            if e not in out and len(out) < MAX_EFFECTS:
-                out.append(e)
+        for s in starts[:MAX_EFFECTS]:
+            scope = FindScope(s, negs, prunes, dirs_only) if scoped else None
+            for path in _find_reach([s], name, maxdepth):
+                e = Effect("delete", path, recursive=recursive, spares=spares, scope=scope)
+                if e not in out and len(out) < MAX_EFFECTS:
+                    out.append(e)
     return out
 
 
@@ -677,20 +690,67 @@ def _find_maxdepth(expr: "list[str]") -> "int | None":
     return None
 
 
-def _find_reach(starts: "list[str]", name: str, maxdepth: "int | None") -> list[str]:
-    """What a find over `starts` can hand its action, as globs: START/**/NAME, bounded by -maxdepth."""
+def _find_reach(starts: "list[str]", name: "tuple[str, str] | None", maxdepth: "int | None") -> list[str]:
+    """What a find over `starts` can hand its action, as globs: START/**/NAME (a -name test), bounded
+    by -maxdepth, or what a -path pattern can match (_path_globs)."""
     out: list[str] = []
     for s in starts[:MAX_EFFECTS]:
         base = s.rstrip("/")  # "" for /
-        if name and "/" in name.strip("*"):
-            paths = [name if name.startswith("/") else base + "/" + name.lstrip("./")]
+        rels = _path_globs(name[0], name[1], s) if name and name[0] not in ("-name", "-iname") else None
+        last = _case_free(name[1]) if name and name[0] == "-iname" else name[1] if name else ""
+        if rels is not None:
+            paths = [base + "/" + r if r else s for r in rels]
+        elif name and name[0] not in ("-name", "-iname"):
+            paths = [base + "/**"]  # a path pattern not read: anything under the start
         elif maxdepth is not None and maxdepth <= 4:
-            last = name or "*"
-            paths = [base + "/" + "*/" * d + last for d in range(maxdepth)] if maxdepth else [s]
+            paths = [base + "/" + "*/" * d + (last or "*") for d in range(maxdepth)] if maxdepth else [s]
         else:
-            paths = [base + "/**/" + name] if name else [base + "/**"]
+            paths = [base + "/**/" + last] if last else [base + "/**"]
         out += [p for p in paths if p not in out]
     return out[:MAX_EFFECTS]
+
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_CROSSES = re.compile(r"[*?]|\[[!^]|\[[^\]]*/")  # what in a find pattern can match a `/`
+
+
+def _case_free(pattern: str) -> str:
+    """A glob matching what `pattern` matches in any case (-iname, -ipath): `[gG][iI][tT]`."""
+    if "[" in pattern or "\\" in pattern:
+        return "*"  # (a bracket or escape of its own: any name)
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in pattern)
+
+
+def _path_globs(test: str, pattern: str, start: str) -> "list[str] | None":
+    """The globs below `start` (relative to it; "" for the start itself) that hold every path find's
+    `-path pattern` can match; None when not known. find's wildcards match `/` too, so a segment with
+    one becomes `**`, and `**` is spelled both ways (none, some folders), as the on-disk expansion
+    reads it one level deep."""
+    if test in ("-ipath", "-iwholename"):
+        pattern = _case_free(pattern)
+    segs = [x for x in pattern.split("/")]
+    lead = start.rstrip("/").split("/") if start.strip("/") else [""]
+    if segs[:len(lead)] == lead and not any(_GLOB_CHARS.search(x) for x in lead):
+        rest = segs[len(lead):]
+    elif segs and _GLOB_CHARS.search(segs[0]):
+        rest = segs  # a leading wildcard covers the start's own spelling
+    else:
+        return None
+    out: list[str] = []
+    for x in rest:
+        x = "**" if _CROSSES.search(x) else x
+        if x and not (x == "**" and out[-1:] == ["**"]):
+            out.append(x)
+    deep = [k for k, x in enumerate(out) if x == "**"]
+    if len(deep) > 3:
+        return None
+    found: list[str] = []
+    for mask in range(1 << len(deep)):
+        drop = {deep[b] for b in range(len(deep)) if mask >> b & 1}
+        g = "/".join(x for k, x in enumerate(out) if k not in drop)
+        if g not in found:
+            found.append(g)
+    return found
 
 
 # who owns adr's files on this installation (its user and groups, by name and number): set once at
@@ -738,13 +798,13 @@ def find_exec_reach(args: "list[str] | tuple[str, ...]") -> list[str]:
     under the start paths — leaving a test out can only widen the reach."""
     starts, expr = _find_starts(list(args))
     plain = not any(a in ("-o", "-or", ",", "!", "-not") for a in expr)
-    name = ""
     first_exec = next((k for k, a in enumerate(expr) if a in ("-exec", "-execdir", "-ok", "-okdir")), len(expr))
     if plain and _not_adrs(expr[:first_exec]):  # a test after the action does not filter it
         return []  # only files adr never has (no owner, world-writable): `{}` is none of its own
+    name: "tuple[str, str] | None" = None
     if plain:
-        names = [expr[k + 1] for k, a in enumerate(expr[:-1]) if a in _FIND_NAME_TESTS]
-        name = names[0] if len(names) == 1 else ""
+        names = [(a, expr[k + 1]) for k, a in enumerate(expr[:-1]) if a in _FIND_NAME_TESTS]
+        name = names[0] if len(names) == 1 and names[0][1] else None
     return _find_reach(starts, name, _find_maxdepth(expr))
 
 

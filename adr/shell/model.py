@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adr.shell.findscope import FindScope
+
 
 @dataclass(frozen=True)
 class Redirect:
@@ -69,6 +71,7 @@ class FileDelete:
     via: str = ""
     recursive: bool = False
     spares: tuple[str, ...] = ()  # what it provably leaves alone: "dirs", "fresh" (shell/effects.py Effect)
+    scope: "FindScope | None" = None  # a find's exclusions below its start (shell/findscope.py)
 
 
 @dataclass(frozen=True)
