@@ -647,6 +647,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "git_new_remote_host": _c_bool("git_new_remote_host"),
         # a reset whose database the judge established is a SQLite file in the project (adr/daemon/localdb.py)
         "local_database": _c_bool("local_database"),
+        # a python/pip run from a virtual environment the same line created (adr/engine/venvs.py)
+        "venv_program": _c_bool("venv_program"),
         # a service's secret variable sent to another service's host (adr/engine/secretenv.py)
         "secret_to_other_host": _c_bool("secret_to_other_host"),
         "secret_to_own_service": _c_bool("secret_to_own_service"),

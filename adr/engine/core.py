@@ -32,6 +32,7 @@ from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, Script
 from adr.engine import pathnorm, textnorm
 from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs, has_glob, normalize
 from adr.engine.targets import CollectFull, Targets
+from adr.engine.venvs import venv_runs
 from adr.policy import decide as policy_decide
 from adr.shell.findscope import FindScope
 from adr.shell.model import ParsedShell, SimpleCommand
@@ -559,10 +560,13 @@ class _Run:
             keys = {k for k, _ in facts.databases}
             local_dbs = frozenset(dc.index for dc in db_commands(parsed.commands, self.cwd, self.home, leading_cd(text))
                                   if dc.key in keys)
+        venv_runs_ = venv_runs(parsed.commands, [w.path for w in parsed.writes], t.aliases, self.cwd, self.home) \
+            if any(c.program_path for c in parsed.commands) else frozenset()
         for i, c in enumerate(parsed.commands):
             self.commands.append(c)
             subj = CommandSubject(c, self.cwd, self.home, note, targets)
             subj.local_database = i in local_dbs
+            subj.venv_program = i in venv_runs_
             if c.program == "git":
                 subj.git_branch, subj.git_hosts = branch, hosts
                 if depth == 0 and facts.git_gc_expiry:

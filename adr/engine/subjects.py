@@ -416,6 +416,7 @@ class CommandSubject:
         self.git_branch = ""  # set by the engine when a bare `git push` here provably pushes that branch
         self.git_gc_expiry = ""  # set by the engine: the repository's config makes gc drop unreachable objects now
         self.git_hosts: "tuple[str, ...] | None" = None  # the repository's remote hosts, when known
+        self.venv_program = False  # a python/pip the line's own venv creation made (adr/engine/venvs.py)
         self.local_database = False  # the judge read this reset's configuration: a SQLite file in the project
         self.line: "tuple[SimpleCommand, ...]" = ()  # the line's commands (set by the engine for token printers)
 

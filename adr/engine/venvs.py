@@ -1,0 +1,74 @@
+"""Programs a line runs from a virtual environment the same line created — pure.
+
+`python3 -m venv /tmp/v && /tmp/v/bin/pip install -r requirements.txt`: /tmp/v/bin/pip is no binary
+dropped in /tmp, it is what the venv creation just made. Only the names a creation makes count
+(python*, and pip* unless `--without-pip` or a uv venv without `--seed`), only after the creation,
+only when the line writes no file of that name itself, and only when what the judge found on disk for
+the path (an existing venv's link) is an interpreter outside the temporary folders — a link an agent
+planted earlier (`bin/python3 → /tmp/payload`) is left in place by `venv`, so it still asks.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+
+from adr.engine.pathnorm import normalize
+
+_PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
+_PIP = re.compile(r"^pip(?:[23](?:\.\d+)?)?$")
+_VALUED = frozenset({"-p", "--python", "--prompt", "--seeder", "--creator", "--activators", "--index-url",
+                     "--cache-dir", "--extra-index-url", "--index", "--default-index"})
+_TEMP = ("/tmp/", "/var/tmp/", "/dev/shm/", "/private/tmp/")
+
+
+def _creation(argv: Sequence[str]) -> "tuple[str, bool] | None":
+    """(the folder, whether pip is installed in it) when `argv` creates a virtual environment."""
+    argv = list(argv)
+    prog = argv[0] if argv else ""
+    if _PYTHON.match(prog) and len(argv) > 2 and argv[1] == "-m" and argv[2] in ("venv", "virtualenv"):
+        rest, pip = list(argv[3:]), "--without-pip" not in argv and "--no-pip" not in argv
+    elif prog in ("venv", "virtualenv"):  # (the shell layer reads `python3 -m venv DIR` as `venv DIR`)
+        rest, pip = list(argv[1:]), "--without-pip" not in argv and "--no-pip" not in argv
+    elif prog == "uv" and argv[1:2] == ["venv"]:
+        rest, pip = list(argv[2:]), "--seed" in argv
+        if not [a for a in rest if not a.startswith("-")]:
+            return ".venv", pip
+    else:
+        return None
+    skip = False
+    for a in rest:
+        if skip:
+            skip = False
+        elif a.startswith("-"):
+            skip = a in _VALUED
+        else:
+            return a, pip
+    return None
+
+
+def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Sequence[str]]",
+              cwd: str, home: str) -> frozenset[int]:
+    """The indexes of `commands` that run a program the line's own venv creation made."""
+    made: dict[str, bool] = {}  # normalized bin folder → pip in it
+    out: set[int] = set()
+    wrote = {normalize(w, cwd, home) for w in written}
+    for i, c in enumerate(commands):
+        argv = tuple(getattr(c, "argv", ()))
+        got = _creation(argv)
+        if got is not None:
+            made[normalize(got[0].rstrip("/") + "/bin", cwd, home)] = got[1]
+            continue
+        path = getattr(c, "program_path", "")
+        if not path or not made:
+            continue
+        p = normalize(path, cwd, home)
+        folder, name = posixpath.split(p)
+        if folder not in made or p in wrote:
+            continue
+        if not (_PYTHON.match(name) or made[folder] and _PIP.match(name)):
+            continue
+        if any(a.startswith(_TEMP) or not _PYTHON.match(posixpath.basename(a)) for a in aliases.get(p, ())):
+            continue  # on disk already, and no interpreter outside the temporary folders
+        out.add(i)
+    return frozenset(out)
