@@ -2,7 +2,8 @@
 
 `python3 -m venv /tmp/v && /tmp/v/bin/pip install -r requirements.txt`: /tmp/v/bin/pip is no binary
 dropped in /tmp, it is what the venv creation just made. Only the names a creation makes count
-(python*, and pip* unless `--without-pip` or a uv venv without `--seed`), only after the creation,
+(python*, pip* unless `--without-pip` or a uv venv without `--seed`, and the console script named like
+a package the line then pip-installs into it: `bin/pip install black && bin/black .`), only after the creation,
 only when the line writes no file of that name itself, and only when what the judge found on disk for
 the path (an existing venv's link) is an interpreter outside the temporary folders — a link an agent
 planted earlier (`bin/python3 → /tmp/payload`) is left in place by `venv`, so it still asks.
@@ -51,6 +52,7 @@ def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Se
               cwd: str, home: str) -> frozenset[int]:
     """The indexes of `commands` that run a program the line's own venv creation made."""
     made: dict[str, bool] = {}  # normalized bin folder → pip in it
+    scripts: dict[str, set[str]] = {}  # bin folder → the packages the line installed into it
     out: set[int] = set()
     wrote = {normalize(w, cwd, home) for w in written}
     for i, c in enumerate(commands):
@@ -66,9 +68,30 @@ def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Se
         folder, name = posixpath.split(p)
         if folder not in made or p in wrote:
             continue
-        if not (_PYTHON.match(name) or made[folder] and _PIP.match(name)):
+        if not (_PYTHON.match(name) or made[folder] and _PIP.match(name) or name in scripts.get(folder, ())):
             continue
         if any(a.startswith(_TEMP) or not _PYTHON.match(posixpath.basename(a)) for a in aliases.get(p, ())):
             continue  # on disk already, and no interpreter outside the temporary folders
         out.add(i)
+        if argv[:2] == ("pip", "install"):  # (`bin/python -m pip install` reads as pip install too)
+            scripts.setdefault(folder, set()).update(_installed(argv[2:]))
     return frozenset(out)
+
+
+_REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,100})(?:\[[^\]]*\])?(?:[<>=!~;@ ].*)?$")
+
+
+def _installed(args: Sequence[str]) -> "set[str]":
+    """The console-script names a `pip install ARGS` can make by its packages' own names (`black`,
+    `pytest`): what pip writes into bin/ for them replaces whatever was there."""
+    out: set[str] = set()
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a.startswith("-"):
+            skip = a in ("-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+                         "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links")
+        elif "/" not in a and (m := _REQUIREMENT.match(a)):
+            out |= {m.group(1), m.group(1).lower()}
+    return out
