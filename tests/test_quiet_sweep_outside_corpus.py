@@ -215,15 +215,10 @@ KEPT = {
     ],
     "a world-writable folder first on the module path, a program run from /tmp": [
         "cd /testbed && DJANGO_SETTINGS_MODULE=test_settings PYTHONPATH=/tmp python -c 'import django; django.setup(); print(\"ok\")'",
-        # the venv is the line's own, but adr does not follow what a line creates into what it runs
-        "cd /tmp && python -m venv /tmp/venv_test && /tmp/venv_test/bin/pip install -e /testbed",
-    ],
-    "a `cd /tmp` earlier on the line: the dot-file is also judged as /tmp/.gitignore (cd is followed "
-    "for every later path, not by position)": [
-        "cd /tmp && git init repro_repo && cd repro_repo && echo '*.log' > .gitignore && git add .gitignore"
-        " && git -c user.name=a -c user.email=a@b commit -m init",
     ],
 }
+# (quiet since the line's own venv is followed into what it runs, and a `cd A && … && cd B && … > f` write
+# is judged in the folder its statement runs in: the sweep test keeps them quiet)
 KEPT_LINES = frozenset(c for lines in KEPT.values() for c in lines)
 
 

@@ -33,6 +33,7 @@ from adr.engine import pathnorm, textnorm
 from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs, has_glob, normalize
 from adr.engine.targets import CollectFull, Targets
 from adr.engine.venvs import venv_runs
+from adr.engine.cdchain import placed_targets
 from adr.policy import decide as policy_decide
 from adr.shell.findscope import FindScope
 from adr.shell.model import ParsedShell, SimpleCommand
@@ -578,11 +579,17 @@ class _Run:
             self.check(idx.command(c.program), subj, n)
             if c.program_path and depth < 2:
                 self.program_alias(c, note, depth)
+        # `cd A && … && cd B && echo x > f`: each write in the folder its statement runs in, not in all
+        # (deletes keep every folder: another user's home entered by a cd is judged apart — targets.py)
+        placed = placed_targets(text, {w.path for w in parsed.writes}, {x.path for x in parsed.deletes}, self.cwd,
+                                self.home, parse_shell) if depth == 0 and t.cwds and (parsed.writes or parsed.deletes) else {}
         for w in parsed.writes:
-            fs = FileSubject(w.kind, w.path, w.content, self.cwd, self.home, by=w.by, via=w.via, append=w.append)
+            fs = FileSubject(w.kind, placed.get(w.path, w.path), w.content, self.cwd, self.home, by=w.by, via=w.via,
+                             append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)
         for x in parsed.deletes:
-            self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via, recursive=x.recursive,
+            self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via,
+                                  recursive=x.recursive,
                                   spares=x.spares),
                       note=_note(note, x.via), scope=x.scope)
         for s in parsed.scripts:

@@ -1,0 +1,123 @@
+"""The working folder each write of a `cd A && … && cd B && …` line lands in — pure.
+
+Without this, a relative target is judged against every folder the line enters (targets.py): the
+safe answer when the order is not known, but `cd /tmp/a && git init r && cd r && echo x > .gitignore`
+then also writes /tmp/a/.gitignore. Here a line made only of simple statements joined by `&&` is
+followed in order: after `cd DIR &&` the next statement runs in DIR or not at all. Each statement is
+parsed on its own and its writes are placed in its folder — only when the statements
+together name exactly the line's own targets (a variable set in one and used in another, `F=x && cd
+~ && echo > $F`, is no literal of its statement: the whole line keeps the union).
+
+Anything else keeps the union: `;`, `||`, `|`, `&`, groups, substitutions, heredocs, comments, `!`,
+a cd whose folder is not literal (`cd "$D"`, `cd -`, a glob), CDPATH, and any statement that can move
+the shell some other way (pushd, popd, eval, source, exec, builtin, command, time, trap …).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from collections.abc import Callable
+
+from adr.engine.pathnorm import has_glob, normalize
+
+MAX_STATEMENTS = 16
+_NOT_SIMPLE = re.compile(r"[;|()<{}`\n#!]|\$\(|(?<![&>])&(?!&)|&&&|CDPATH")
+# statements that move the shell (or run code that may) other than a plain cd
+_MOVERS = frozenset({"pushd", "popd", "eval", "source", ".", "exec", "builtin", "command", "time", "trap", "alias",
+                     "shopt", "enable", "coproc", "function", "select", "if", "while", "until", "for", "case",
+                     "then", "do", "done", "fi", "esac", "{", "}", "[[", "declare", "typeset", "local", "set"})
+_ASSIGN = re.compile(r"^[A-Za-z_]\w*=")
+_CD = frozenset({"cd", "pushd", "popd"})
+
+
+def _statements(text: str) -> "list[str] | None":
+    """The statements of `A && B && …` (quotes kept), or None when the line is anything else."""
+    if _NOT_SIMPLE.search(text):
+        return None
+    out, cur, quote, k = [], [], "", 0
+    while k < len(text):
+        ch = text[k]
+        if quote:
+            if ch == "\\" and quote == '"' and k + 1 < len(text):
+                cur.append(text[k:k + 2])
+                k += 2
+                continue
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "\\":
+            cur.append(text[k:k + 2])
+            k += 2
+            continue
+        elif text.startswith("&&", k):
+            out.append("".join(cur).strip())
+            cur = []
+            k += 2
+            continue
+        cur.append(ch)
+        k += 1
+    if quote:
+        return None
+    out.append("".join(cur).strip())
+    return out if 1 < len(out) <= MAX_STATEMENTS and all(out) else None
+
+
+def _cd_target(words: "list[str]") -> "str | None":
+    """The literal folder of `cd [-L|-e|-@] DIR` ("~" for a bare cd); None when not literal."""
+    args = words[1:]
+    while args and args[0] in ("-L", "-e", "-@"):
+        args = args[1:]  # (-P follows links before a later `..`: not the spelled folder)
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not args:
+        return "~"
+    if len(args) != 1 or args[0] == "-" or "$" in args[0] or has_glob(args[0]) or args[0].startswith("-"):
+        return None
+    return args[0]
+
+
+def placed_targets(text: str, writes: "set[str]", deletes: "set[str]", cwd: str, home: str,
+                   parse: Callable) -> "dict[str, str]":
+    """Per relative write target of the line (its path as parsed), that path in the one folder its
+    statement runs in; {} when the line is not a plain `&&` chain or its statements disagree with it
+    (their writes and deletes together must be the line's)."""
+    stmts = _statements(text)
+    if stmts is None:
+        return {}
+    where: "str | None" = cwd
+    placed: dict[str, set[str | None]] = {}
+    seen_w: set[str] = set()
+    seen_d: set[str] = set()
+    for s in stmts:
+        try:
+            words = shlex.split(s)
+        except ValueError:
+            return {}
+        while words and _ASSIGN.match(words[0]):
+            words = words[1:]
+        prog = words[0] if words else ""
+        parsed = parse(s)
+        if prog != "cd" and any(c.program in _CD for c in parsed.commands):
+            where = None  # `bash -c 'cd ~ && …'`, `sudo sh -c "cd …"`: it moves inside
+        for p in [w.path for w in parsed.writes]:
+            seen_w.add(p)
+            placed.setdefault(p, set()).add(where)
+        seen_d.update(d.path for d in parsed.deletes)
+        if prog == "cd":
+            target = _cd_target(words)
+            where = None if target is None or where is None else normalize(target, where, home)
+        elif prog in _MOVERS or (prog.startswith("-") and prog != "-"):
+            where = None
+    if seen_w != writes or seen_d != deletes:
+        return {}  # (something of one statement reaches another: the line's own reading stands)
+    out: dict[str, str] = {}
+    for p, folders in placed.items():
+        if len(folders) == 1 and None not in folders and not p.startswith(("/", "~", "$", "'", '"')):
+            only = next(iter(folders))
+            rel = p
+            while rel.startswith("./"):
+                rel = rel[2:].lstrip("/")
+            if only is not None:
+                out[p] = posixpath.join(only, rel) if rel not in ("", ".") else only
+    return out
