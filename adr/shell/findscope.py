@@ -30,7 +30,9 @@ SCOPE_TESTS = NAME_TESTS | PATH_TESTS | REGEX_TESTS
 # any pattern read, so a `?` alone cannot cover it)
 MAX_PATTERN = 256
 _ONE, _LONG = "\x01", "\x02" * (MAX_PATTERN + 1)
-_EMACS_SIMPLE = re.compile(r"(?:\\\.|[A-Za-z0-9_/.*+?~%@,=:-])*")
+# literals, `\.`, `.` and `*`: read alike by GNU's emacs syntax and BSD's basic one (where `+` and `?`
+# are plain characters), whatever -regextype/-E says
+_REGEX_SIMPLE = re.compile(r"(?:\\\.|[A-Za-z0-9_/.~%@,=:-])(?:\\\.|[A-Za-z0-9_/.*~%@,=:-])*")
 _DEPTH_FIRST = frozenset({"-depth", "-d", "-delete"})
 
 
@@ -109,8 +111,8 @@ def _matches(test: str, pattern: str, view: str) -> bool:
 
 
 def _regex(pattern: str) -> "re2._Regexp | None":
-    """An emacs regex (find's default) of literals, `\\.`, `.` and `* + ?`, as RE2 reads it."""
-    if not pattern or not _EMACS_SIMPLE.fullmatch(pattern):
+    """A find regex of literals, `\\.`, `.` and `*` (not first), as RE2 reads it."""
+    if not pattern or not _REGEX_SIMPLE.fullmatch(pattern):
         return None
     try:
         return re2.compile(pattern)
