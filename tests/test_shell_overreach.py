@@ -59,6 +59,7 @@ ASKS = [
     "find . -not -path './.git/*' -o -delete",  # the exclusion in the other branch
     "find . -type d -empty -delete -not -path './.git/*'",  # a test after the action
     "find . -not -path './.gi[t]/*' -type d -empty -delete",
+    "find . -not -path ./.git* -type d -empty -delete",  # unquoted: the shell makes it ./.git alone
     "find . -regextype posix-basic -not -regex '\\./\\.git/.+' -type d -empty -delete",  # `+` is a plain character there
     "find . -path '*/.git/*' -delete",  # find's * crosses /: the path test's own reach
     "find . -wholename './.git/*' -delete",

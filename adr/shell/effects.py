@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from adr.shell import sed as sedlib
-from adr.shell.findscope import SCOPE_TESTS, FindScope, prune_conditions
+from adr.shell.findscope import SCOPE_TESTS, FindScope, prune_conditions, shell_kept
 from adr.shell.fold import fold
 from adr.shell.words import positionals as _positionals
 
@@ -633,7 +633,8 @@ def _find_min_age_minutes(guard: "tuple[tuple[str, str], ...]") -> int:
     return best
 
 
-def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] | None" = None) -> list[Effect]:
+def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] | None" = None,
+                 raw: str = "") -> list[Effect]:
     """`find START … -name PAT -delete` / `-exec rm -rf {} …`: START/**/PAT is deleted.
 
     What the action's own tests prove is kept: `-maxdepth N` bounds the glob's depth; a `-type`
@@ -647,12 +648,12 @@ def find_deletes(args: "list[str] | tuple[str, ...]", deleter: "tuple[str, ...] 
     if not acts:
         return []
     maxdepth = _find_maxdepth(expr)
-    prunes = prune_conditions(expr)
+    prunes = tuple(x for x in prune_conditions(expr) if shell_kept(x[1], raw))
     out: list[Effect] = []
     for act in acts:
         name = next(((t, v) for t, v in act.guard if t in _FIND_NAME_TESTS and v), None)
         no_dirs = _find_type_no_dirs(act.guard)
-        negs = tuple((t[1:], v) for t, v in act.guard if t.startswith("!"))
+        negs = tuple((t[1:], v) for t, v in act.guard if t.startswith("!") and shell_kept(v, raw))
         # (an action that takes a folder whole, rm -r of what it is handed, takes what is excluded below it)
         scoped = (negs or prunes) and not (act.whole and not no_dirs)
         dirs_only = any(t == "-type" and v == "d" for t, v in act.guard)

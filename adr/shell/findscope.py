@@ -150,3 +150,13 @@ def prune_conditions(expr: "list[str]") -> "tuple[tuple[str, str], ...]":
     if expr[k:k + 2] not in (["-prune", "-o"], ["-prune", "-or"]):
         return ()
     return tuple(conds)
+
+
+def shell_kept(pattern: str, raw: str) -> bool:
+    """Did find get `pattern` as written? A pattern with a wildcard counts only when the command's text
+    (`raw`) quotes it: unquoted, the shell expands it first (`-not -path ./.git*` is `-not -path ./.git`
+    where only .git matches, which leaves its contents to the action)."""
+    if not any(c in pattern for c in "*?["):
+        return True
+    return bool(raw) and ("'" + pattern + "'" in raw or '"' + pattern + '"' in raw)
+

@@ -1857,7 +1857,7 @@ class _Walker:
         if prog == "find":
             self.find_exec(d, via, depth)
             d.template = generate.find_printf(args)
-            found = effects.find_deletes(args)
+            found = effects.find_deletes(args, raw=d.raw)
             # one exact path (`find .. -maxdepth 1 -name other -exec rm -rf {} +`): that is `rm -rf ../other`,
             # judged as an ordinary delete (find's own rules judge what a pattern reaches)
             exact = len(found) == 1 and found[0].kind == "delete" and not any(c in found[0].path for c in "*?[")
@@ -2263,7 +2263,7 @@ class _Walker:
             return
         via = d.via
         args = ["-exec" if a == "-ok" else "-execdir" if a == "-okdir" else a for a in d.argv[1:]]
-        self.add_effects(effects.find_deletes(args), "find", _join_via(via, "find -ok answered on its stdin"))
+        self.add_effects(effects.find_deletes(args, raw=d.raw), "find", _join_via(via, "find -ok answered on its stdin"))
 
     def add_effects(self, found: "list[effects.Effect]", by: str, via: str) -> None:
         """Record files a tool or code writes, edits or deletes (bounded, without repeats)."""
