@@ -74,6 +74,8 @@ def _cd_target(words: "list[str]") -> "str | None":
         return "~"
     if len(args) != 1 or args[0] == "-" or "$" in args[0] or has_glob(args[0]) or args[0].startswith("-"):
         return None
+    if args[0].startswith("~") and args[0] != "~" and not args[0].startswith("~/"):
+        return None  # `~-` is OLDPWD, `~+` PWD, `~user` another home
     return args[0]
 
 
