@@ -27,14 +27,17 @@ def _creation(argv: Sequence[str]) -> "tuple[str, bool] | None":
     """(the folder, whether pip is installed in it) when `argv` creates a virtual environment."""
     argv = list(argv)
     prog = argv[0] if argv else ""
+    for k, a in enumerate(argv):
+        value = a.split("=", 1)[1] if a.startswith(("--python=", "-p=")) else \
+            argv[k + 1] if a in ("-p", "--python") and k + 1 < len(argv) else ""
+        if "/" in value:
+            return None  # (`virtualenv -p /tmp/x/python3 V`: its bin/python is that program)
     if _PYTHON.match(prog) and len(argv) > 2 and argv[1] == "-m" and argv[2] in ("venv", "virtualenv"):
         rest, pip = list(argv[3:]), "--without-pip" not in argv and "--no-pip" not in argv
     elif prog in ("venv", "virtualenv"):  # (the shell layer reads `python3 -m venv DIR` as `venv DIR`)
         rest, pip = list(argv[1:]), "--without-pip" not in argv and "--no-pip" not in argv
     elif prog == "uv" and argv[1:2] == ["venv"]:
         rest, pip = list(argv[2:]), "--seed" in argv
-        if not [a for a in rest if not a.startswith("-")]:
-            return ".venv", pip
     else:
         return None
     skip = False
@@ -45,7 +48,7 @@ def _creation(argv: Sequence[str]) -> "tuple[str, bool] | None":
             skip = a in _VALUED
         else:
             return a, pip
-    return None
+    return (".venv", pip) if prog == "uv" else None  # (uv's default folder)
 
 
 def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Sequence[str]]",
