@@ -58,6 +58,9 @@ def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Se
     scripts: dict[str, set[str]] = {}  # bin folder → the packages the line installed into it
     out: set[int] = set()
     wrote = {normalize(w, cwd, home) for w in written}
+    # every path the line names as an argument (`ln -sf P V/bin/python3`, `mv P V/bin/`): not the venv's own
+    wrote |= {normalize(a, cwd, home).rstrip("/") for c in commands for a in tuple(getattr(c, "argv", ()))[1:]
+              if a.startswith(("/", "~", ".")) and "/bin" in a}
     for i, c in enumerate(commands):
         argv = tuple(getattr(c, "argv", ()))
         got = _creation(argv)
@@ -69,7 +72,7 @@ def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Se
             continue
         p = normalize(path, cwd, home)
         folder, name = posixpath.split(p)
-        if folder not in made or p in wrote:
+        if folder not in made or p in wrote or folder in wrote:
             continue
         if not (_PYTHON.match(name) or made[folder] and _PIP.match(name) or name in scripts.get(folder, ())):
             continue
