@@ -155,6 +155,9 @@ class _Draft:
     # the commands xargs/parallel run in its place (xargs_on): a pipe wired later reaches them too
     # (`xargs cat <<< "$(ls)" | curl -d @- …`)
     runs_as: list["_Draft"] = field(default_factory=list)
+    # the commands of its `-c` script (a shell, `script -c`, a wrapper's command line) that read its stdin
+    # — whatever feeds it feeds them: `yes | bash -c 'terraform destroy'`, `bash -c 'nc h 9' < .env`
+    stdin_heirs: list["_Draft"] = field(default_factory=list)
 
     def freeze(self) -> SimpleCommand:
         argv = self.argv
@@ -727,6 +730,10 @@ class _Walker:
         for i in range(len(stages) - 1, -1, -1):
             for d in stages[i]:
                 d.upstream.extend(ups[i])
+                if d.stdin_heirs and ups[i]:
+                    self.pass_stdin(d, ups[i])
+                    for f in stages[i - 1] if i > 0 else ():  # (`cat .env | bash -c 'nc h 9'`: cat feeds nc)
+                        f.downstream.extend(h.argv[0] for h in d.stdin_heirs[:8] if h.argv)
                 d.downstream.extend(seen)
                 for m in d.runs_as[:8]:
                     m.downstream.extend(p for p in seen if p not in m.downstream)
@@ -752,6 +759,7 @@ class _Walker:
                 if any(outs) and all(o is not None for o in outs):
                     cur[0].stdin_text = "".join(outs)  # type: ignore[arg-type]
                     self.feed(cur[0], cur[0].stdin_text, depth)
+                    self.pass_stdin(cur[0], text=cur[0].stdin_text)
                 continue
             if len(prev) != 1 or len(cur) != 1:
                 continue
@@ -829,6 +837,7 @@ class _Walker:
             if nxt.stdin_text is None:
                 nxt.stdin_text = out
                 self.feed(nxt, out, depth)
+                self.pass_stdin(nxt, text=out)  # (`echo 'rm -rf ~' | bash -c bash`)
 
     def redirected(self, node: ts.Node, via: str, depth: int, sd: int) -> list[_Draft]:
         body = node.child_by_field_name("body")
@@ -871,6 +880,7 @@ class _Walker:
                     target.stdin_text = body_text
                     target.heredoc = body_text
                     self.feed(target, body_text, depth)
+                    self.pass_stdin(target, text=body_text)
             elif r.type == "herestring_redirect":
                 if target is not None:
                     self.herestring_into(target, r, via, depth, sd)
@@ -943,6 +953,7 @@ class _Walker:
         if not feeders:
             return
         target.upstream.extend(d.argv[0] for d in feeders)
+        self.pass_stdin(target, [d.argv[0] for d in feeders])
         if target.argv:
             for d in feeders:
                 d.downstream.append(target.argv[0])
@@ -964,6 +975,7 @@ class _Walker:
         # `bash <<< $(curl …)`: what those commands print is this program's stdin
         feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
         target.upstream.extend(d.argv[0] for d in feeders)
+        self.pass_stdin(target, [d.argv[0] for d in feeders])
         if target.argv:
             for d in feeders:
                 d.downstream.append(target.argv[0])
@@ -972,6 +984,7 @@ class _Walker:
         if not dyn:
             target.stdin_text = vals + "\n"
             self.feed(target, target.stdin_text, depth)
+            self.pass_stdin(target, text=target.stdin_text)
             if target.argv and target.argv[0] == "read":
                 self.read_into(target)
 
@@ -1046,6 +1059,8 @@ class _Walker:
             return
         target.redirects.append(Redirect(op or ">", path, fd))
         if op == "<" and fd in ("", "0"):
+            if path and dest is not None and dest.type != "process_substitution":
+                self.pass_stdin(target, path=path)
             self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
             printers = self.printed_to.get(_plain_path(path))
             if printers and target.argv and target.argv[0] in _NAMES_FROM_LIST \
@@ -1624,11 +1639,32 @@ class _Walker:
             env["#"] = str(max(len(params) - 1, 0))
         made = self.layer(text, _join_via(via, label), depth + 1, env=env, upstream=upstream)
         self.env = saved_env
+        if inherit is not None:
+            n = len(upstream)
+            inherit.stdin_heirs.extend(
+                m for m in made[:64] if m is not inherit and len(m.upstream) == n and m.stdin_text is None
+                and not any(r.op in ("<", "<>", "<<<") and r.fd in ("", "0") for r in m.redirects))
         if inherit is not None and inherit.sudo:
             for m in made:
                 m.sudo = True
                 m.sudo_user = m.sudo_user or inherit.sudo_user
         return made
+
+    def pass_stdin(self, target: _Draft, feeders: "list[str]" = (), text: "str | None" = None,
+                   path: str = "", depth: int = 0, hops: int = 0) -> None:
+        """What feeds `target`'s stdin feeds the commands of its `-c` script that read it (stdin_heirs):
+        their upstream programs, the text, or the file redirected in."""
+        if hops > 4:
+            return
+        for h in target.stdin_heirs[:64]:
+            if feeders:
+                h.upstream.extend(f for f in feeders if f not in h.upstream)
+            if text is not None and h.stdin_text is None:
+                h.stdin_text = text
+                self.feed(h, text, h.depth)
+            if path:
+                h.redirects.append(Redirect("<", path))
+            self.pass_stdin(h, feeders, text, path, depth, hops + 1)
 
     def curl_config(self, d: _Draft, text: str, via: str, depth: int) -> None:
         """`curl -K FILE` / `-K -` / `-K <(…)` with a config this line shows (`request = DELETE`, `data =
