@@ -26,14 +26,14 @@ class AdrGroup(click.Group):
             e.show()
             sys.exit(output.ERROR)
         except click.Abort:
-            click.echo("adr: aborted.", err=True)
+            output.echo("adr: aborted.", err=True)
             sys.exit(output.ERROR)
         except Exception as e:  # a bug: say so, never exit 1 (which reads as "ask")
             import traceback
 
             traceback.print_exc()
-            click.echo(f"adr: internal error ({type(e).__name__}: {e}); please report it with the lines above.",
-                       err=True)
+            output.echo(f"adr: internal error ({type(e).__name__}: {e}); please report it with the lines above.",
+                        err=True)
             sys.exit(output.ERROR)
         sys.exit(rv if isinstance(rv, int) else output.OK)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.cli._daemoncall import CallRefused, daemon_call
 from adr.cli.output import fail as _fail
 
@@ -59,10 +59,10 @@ def alerts(ctx: click.Context, show_all: bool, as_json: bool, limit: int) -> Non
         click.echo(json.dumps({"alerts": items}, indent=2))
         return
     if not items:
-        click.echo("no open alerts" + ("" if show_all else " (`adr alerts --all` shows acknowledged ones)"))
+        output.echo("no open alerts" + ("" if show_all else " (`adr alerts --all` shows acknowledged ones)"))
         return
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
     t = Table(box=None, pad_edge=False)
@@ -73,9 +73,9 @@ def alerts(ctx: click.Context, show_all: bool, as_json: bool, limit: int) -> Non
         what = escape(a["title"]) + (f" [bold]({state})[/]" if state in ("suspended", "killed") else "") + \
             (f" ×{a['count']}" if a.get("count", 1) > 1 else "") + (" [dim](acknowledged)[/]" if a.get("acknowledged") else "")
         sev = a["severity"]
-        t.add_row(a["id"], _ago(a["last"]), f"[{SEVERITY_STYLE.get(sev, '')}]{sev}[/]", a["kind"],
+        t.add_row(escape(a["id"]), _ago(a["last"]), f"[{SEVERITY_STYLE.get(sev, '')}]{escape(sev)}[/]", escape(a["kind"]),
                   escape(a.get("session") or "-"), what)
-    Console().print(t)
+    safe_console().print(t)
 
 
 @alerts.command("show")
@@ -98,26 +98,26 @@ def show(alert_id: str, as_json: bool) -> None:
         click.echo(json.dumps({"alert": a, "tree": tree}, indent=2))
         return
     d = a.get("data", {})
-    click.echo(f"alert {a['id']} · {a['severity']} · {a['kind']} · first {_ago(a['first'])} ago"
-               + (f" · ×{a['count']}" if a.get("count", 1) > 1 else "") + (" · acknowledged" if a.get("acknowledged") else ""))
-    click.echo(a["title"])
+    output.echo(f"alert {a['id']} · {a['severity']} · {a['kind']} · first {_ago(a['first'])} ago"
+                + (f" · ×{a['count']}" if a.get("count", 1) > 1 else "") + (" · acknowledged" if a.get("acknowledged") else ""))
+    output.echo(a["title"])
     if a.get("session"):
-        click.echo(f"session: {a['session']} ({a.get('host') or '?'})")
-    click.echo("")
-    click.echo(a["detail"].split("\nProcess tree:")[0].split("\n--- ")[0].rstrip())
+        output.echo(f"session: {a['session']} ({a.get('host') or '?'})")
+    output.echo("")
+    output.echo(a["detail"].split("\nProcess tree:")[0].split("\n--- ")[0].rstrip())
     if d.get("tree"):
-        click.echo("\nprocess tree:")
+        output.echo("\nprocess tree:")
         for line in d["tree"]:
-            click.echo(f"  {line}")
+            output.echo(f"  {line}")
     if tree:
-        click.echo(f"\nnow: {tree['state']}" + (f" by {tree['by']}" if tree.get("by") else "")
-                   + (f" — killed in {tree['kills_in_s']} s unless you answer: `adr alerts resume {tree['id']}` / "
+        output.echo(f"\nnow: {tree['state']}" + (f" by {tree['by']}" if tree.get("by") else "")
+                    + (f" — killed in {tree['kills_in_s']} s unless you answer: `adr alerts resume {tree['id']}` / "
                       f"`adr alerts kill {tree['id']}`" if tree["state"] == "suspended" else ""))
     if d.get("diff"):
-        click.echo("\n" + d["diff"].rstrip())
+        output.echo("\n" + d["diff"].rstrip())
     for k in ("path", "destination", "rules", "response", "reverted"):
         if d.get(k) not in (None, "", []):
-            click.echo(f"{k}: {d[k] if not isinstance(d[k], list) else ', '.join(map(str, d[k]))}")
+            output.echo(f"{k}: {d[k] if not isinstance(d[k], list) else ', '.join(map(str, d[k]))}")
 
 
 def _human_only(what: str) -> None:
@@ -134,7 +134,7 @@ def ack(alert_ids: tuple[str, ...]) -> None:
     got = _call("alerts.ack", {"ids": list(alert_ids)}).get("acknowledged", [])
     missing = [i for i in alert_ids if i not in got]
     if got:
-        click.echo(f"acknowledged: {', '.join(got)}")
+        output.echo(f"acknowledged: {', '.join(got)}")
     if missing:
         _fail(f"no open alert {', '.join(missing)}")
 
@@ -144,8 +144,8 @@ def _end(how: str, ident: str) -> None:
     data = _call(f"processes.{how}", {"id": ident})
     tree = data.get("tree") or {}
     n = len(tree.get("members") or [])
-    click.echo(f"{'resumed' if how == 'resume' else 'killed'}: tree {tree.get('id')} ({n} processes; "
-               f"{(tree.get('root') or {}).get('argv', '')[:120]})")
+    output.echo(f"{'resumed' if how == 'resume' else 'killed'}: tree {tree.get('id')} ({n} processes; "
+                f"{(tree.get('root') or {}).get('argv', '')[:120]})")
 
 
 @alerts.command("resume")

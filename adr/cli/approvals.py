@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.cli.human import fail, read_code, refuse_inside_agent
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
@@ -67,8 +67,8 @@ def _send(qid: str, choice: str, minutes: float = 0, confirmed: bool = False, co
 def _confirm_override(q: dict[str, Any]) -> bool:
     if not sys.stdin.isatty():
         _fail("refused: overriding a critical rule needs you to confirm at a terminal.")
-    click.echo(f"\nCRITICAL rule {q.get('rule_id')}: {q.get('rule_title')}\n  {q.get('action')}\n"
-               f"  {q.get('agent') or q.get('host')} in {q.get('project')}")
+    output.echo(f"\nCRITICAL rule {q.get('rule_id')}: {q.get('rule_title')}\n  {q.get('action')}\n"
+                f"  {q.get('agent') or q.get('host')} in {q.get('project')}")
     typed = click.prompt("This rule blocks the action by default. Type 'override' to allow it this one time",
                          default="", show_default=False)
     return typed.strip().lower() == "override"
@@ -90,11 +90,11 @@ def pending(as_json: bool, once: bool) -> None:
         click.echo(json.dumps(_questions(), indent=2))
         return
     if once or not sys.stdin.isatty() or not sys.stdout.isatty():
-        from rich.console import Console
+        from adr.display import console as safe_console
 
         from adr.notify.terminal import table
 
-        Console().print(table(_questions(), keys=False))
+        safe_console().print(table(_questions(), keys=False))
         return
     refuse_inside_agent("*", "pending")
     from adr.notify.terminal import live
@@ -134,7 +134,7 @@ def approve(question_id: str, code: str, scope: str | None, for_: str | None, ov
     ok, msg = _send(question_id, choice, minutes=minutes, confirmed=override, code=code)
     if not ok:
         _fail(msg)
-    click.echo(f"question {question_id}: {msg}.")
+    output.echo(f"question {question_id}: {msg}.")
 
 
 @main.command("deny")
@@ -146,7 +146,7 @@ def deny(question_id: str, code: str) -> None:
     ok, msg = _send(question_id, N.DENY, code=code)
     if not ok:
         _fail(msg)
-    click.echo(f"question {question_id}: {msg}.")
+    output.echo(f"question {question_id}: {msg}.")
 
 
 @main.group("grants", invoke_without_command=True)
@@ -172,8 +172,8 @@ def grants_list(show_all: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([g.to_dict() for g in items], indent=2))
         return
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
     t = Table(title="adr grants", expand=True)
@@ -189,7 +189,7 @@ def grants_list(show_all: bool, as_json: bool) -> None:
                   time.strftime("%Y-%m-%d %H:%M", time.localtime(g.created)), f"{state} ({g.uses} uses)")
     if not items:
         t.add_row("", "", "[dim]no grants[/]", "", "", "", "")
-    Console().print(t)
+    safe_console().print(t)
 
 
 @grants_group.command("revoke")
@@ -204,4 +204,4 @@ def grants_revoke(grant_id: int) -> None:
             _fail(f"no active grant #{grant_id} (see `adr grants list --all`)")
     finally:
         store.close()
-    click.echo(f"grant #{grant_id} revoked.")
+    output.echo(f"grant #{grant_id} revoked.")

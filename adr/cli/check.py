@@ -63,10 +63,10 @@ def _judge(settings: Settings):  # type: ignore[no-untyped-def]
         judge = Judge.create(settings)
     except RuleLoadError as e:
         problem = "the rules failed to load: " + " ".join(str(e).split())
-        click.echo(f"adr: {problem}", err=True)
+        output.echo(f"adr: {problem}", err=True)
         return Unjudged(settings, problem)
     for _file, message in getattr(judge.engine, "broken_files", ()) or ():
-        click.echo(f"adr: warning: a user rule file is left out until it is fixed: {message}", err=True)
+        output.echo(f"adr: warning: a user rule file is left out until it is fixed: {message}", err=True)
     return judge
 
 
@@ -110,7 +110,7 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
         except (ValueError, UnicodeDecodeError, RecursionError, TypeError) as e:
             raise click.ClickException(f"cannot read the hook input: {e}") from None
         if action is None:
-            click.echo("allow: adr does not judge this tool")
+            output.echo("allow: adr does not judge this tool")
             return
     elif tool in _TOOL_KINDS:
         if not path_:

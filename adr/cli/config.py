@@ -55,9 +55,9 @@ def config_path(show_all: bool, as_json: bool) -> None:
         click.echo(json.dumps(where if show_all else {"config": where["config"]}, indent=2))
     elif show_all:
         for k, v in where.items():
-            click.echo(f"{k:18} {v}")
+            output.echo(f"{k:18} {v}")
     else:
-        click.echo(where["config"])
+        output.echo(where["config"])
 
 
 def _daemon_held() -> "dict[str, Any] | None":
@@ -95,8 +95,8 @@ def config_show(as_json: bool) -> None:
                                "daemon": "running" if daemon is not None else "not running",
                                "held": (daemon or {}).get("held", [w.to_dict() for w in held.values()])}, indent=2))
         return
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
     t = Table(title=f"adr settings ({escape(str(paths.config_file))})")
@@ -107,8 +107,8 @@ def config_show(as_json: bool) -> None:
         src = r["from"]
         if "wanted" in r:
             src = f"[yellow]held[/]: config.yaml asks for {escape(json.dumps(r['wanted']))}"
-        t.add_row(r["key"], escape(value), src)
-    con = Console()
+        t.add_row(escape(r["key"]), escape(value), src)
+    con = safe_console()
     con.print(t)
     if held:
         con.print("[yellow]Weaker settings wait for your confirmation:[/] `adr config confirm`"
@@ -124,8 +124,8 @@ def _submit(text: str) -> None:
     except ConfigError as e:
         fail(str(e), output.ERROR)
     if weaker:
-        click.echo("These changes weaken protection and need your confirmation:\n  "
-                   + "\n  ".join(w.describe() for w in weaker), err=True)
+        output.echo("These changes weaken protection and need your confirmation:\n  "
+                    + "\n  ".join(w.describe() for w in weaker), err=True)
 
     def send(cid: str, code: str) -> P.Response:
         return request(P.Request(op="config", id=P.new_id(), config_op="write", text=text, challenge=cid, code=code),
@@ -135,14 +135,14 @@ def _submit(text: str) -> None:
     except DaemonUnavailable:
         _write_direct(paths, text)
         if weaker:
-            click.echo(f"adr: the daemon is not running: config.yaml is written, but the weaker values stay held "
-                       f"until you confirm them (`adr config confirm` once it runs; start it with {start_command()}).",
-                       err=True)
-        click.echo(f"written: {paths.config_file}")
+            output.echo(f"adr: the daemon is not running: config.yaml is written, but the weaker values stay held "
+                        f"until you confirm them (`adr config confirm` once it runs; start it with {start_command()}).",
+                        err=True)
+        output.echo(f"written: {paths.config_file}")
         return
     if not resp.ok:
         fail(resp.error)
-    click.echo(f"written: {resp.data.get('written')}" + ("; in force now" if (resp.data.get("reload") or {}).get("ok")
+    output.echo(f"written: {resp.data.get('written')}" + ("; in force now" if (resp.data.get("reload") or {}).get("ok")
                                                           else ""))
 
 
@@ -208,11 +208,11 @@ def config_edit() -> None:
                 parse_config_text(text)
                 break
             except ConfigError as e:
-                click.echo(f"adr: {e}", err=True)
+                output.echo(f"adr: {e}", err=True)
                 if not sys.stdin.isatty() or not click.confirm("Edit again?", default=True):
                     fail("nothing changed")
     if text == before:
-        click.echo("no changes.")
+        output.echo("no changes.")
         return
     _submit(text)
 
@@ -230,13 +230,13 @@ def config_confirm() -> None:
         if held is None:
             raise DaemonUnavailable("no answer")
         if not held.get("held"):
-            click.echo("nothing to confirm: no weaker settings are waiting.")
+            output.echo("nothing to confirm: no weaker settings are waiting.")
             return
-        click.echo("config.yaml asks for weaker protection:\n  "
-                   + "\n  ".join(str(h.get("change")) for h in held["held"]), err=True)
+        output.echo("config.yaml asks for weaker protection:\n  "
+                    + "\n  ".join(str(h.get("change")) for h in held["held"]), err=True)
         resp = guarded("config-confirm", send)
     except DaemonUnavailable:
         fail(f"the daemon is not running; start it with {start_command()} (it asks you about weaker settings).", output.ERROR)
     if not resp.ok:
         fail(resp.error)
-    click.echo("confirmed: " + "; ".join(resp.data.get("confirmed") or []) + " — in force now.")
+    output.echo("confirmed: " + "; ".join(resp.data.get("confirmed") or []) + " — in force now.")

@@ -34,7 +34,7 @@ def daemon_group(ctx: click.Context, debug: bool) -> None:
     try:
         asyncio.run(run_daemon(paths))
     except (AlreadyRunning, UnsafeRuntimeDir, SocketHandoverError, StartupError) as e:
-        click.echo(f"adr daemon: {e}", err=True)
+        output.echo(f"adr daemon: {e}", err=True)
         sys.exit(output.ERROR)
     except KeyboardInterrupt:
         pass
@@ -69,10 +69,10 @@ def daemon_stop(yes: bool) -> None:
         except DaemonUnavailable:
             break
         time.sleep(0.1)
-    click.echo(f"adr daemon (pid {pid}) stopped.")
+    output.echo(f"adr daemon (pid {pid}) stopped.")
     if _service_enabled():
-        click.echo("It runs as a login service: the next hook call (or Restart=always) starts it again; "
-                   "`adr service stop` stops the service.")
+        output.echo("It runs as a login service: the next hook call (or Restart=always) starts it again; "
+                    "`adr service stop` stops the service.")
 
 
 @daemon_group.command("reload")
@@ -84,7 +84,7 @@ def daemon_reload() -> None:
         _fail(f"the daemon is not running ({e}); {FIX_HINT}.")
     if not resp.ok:
         _fail(resp.error)
-    click.echo(f"reloaded: {resp.data.get('rules')} rules in {resp.data.get('load_ms')} ms")
+    output.echo(f"reloaded: {resp.data.get('rules')} rules in {resp.data.get('load_ms')} ms")
 
 
 @main.command("status")
@@ -97,8 +97,8 @@ def status(as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps({"running": False, "error": str(e)}))
         else:
-            click.echo(f"adr daemon: not running ({e}).\nTo fix: {FIX_HINT}. "
-                       "Until then hooks evaluate in-process (slower).", err=True)
+            output.echo(f"adr daemon: not running ({e}).\nTo fix: {FIX_HINT}. "
+                        "Until then hooks evaluate in-process (slower).", err=True)
         sys.exit(output.PROBLEM)
     if not resp.ok:
         _fail(resp.error)
@@ -109,11 +109,11 @@ def status(as_json: bool) -> None:
 
 
 def render_status(d: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
-    console = Console()
+    console = safe_console()
     t = Table(title="adr daemon", show_header=False, box=None, pad_edge=False)
     t.add_column(style="bold", no_wrap=True)
     t.add_column(overflow="fold")
@@ -160,7 +160,7 @@ def render_status(d: dict[str, Any]) -> None:
     if d.get("refused_peers") or d.get("bad_requests"):
         t.add_row("refused", f"{d.get('refused_peers', 0)} connections from other users · {d.get('bad_requests', 0)} bad requests")
     a = d.get("audit") or {}
-    t.add_row("audit log", str(a.get("path")) + (f"  [red]{a.get('errors')} write errors: {a.get('last_error')}[/]" if a.get("errors") else ""))
+    t.add_row("audit log", str(a.get("path")) + (f"  [red]{a.get('errors')} write errors: {escape(str(a.get('last_error')))}[/]" if a.get("errors") else ""))
     if d.get("rss_bytes"):
         t.add_row("memory", f"{d['rss_bytes'] / 1048576:.1f} MiB RSS")
     console.print(t)

@@ -37,7 +37,7 @@ def run_doctor(hosts: "tuple[str, ...]" = (), project: "str | None" = None, *, s
 
 
 def render(report: Any, show_all: bool = False) -> None:
-    from rich.markup import escape
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
     con = output.console()

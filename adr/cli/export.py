@@ -57,18 +57,18 @@ def export_status(as_json: bool) -> None:
         return
     sinks = data.get("sinks") or {}
     if not sinks:
-        click.echo("export is off: no sink configured (config.yaml `export:` — file, otlp, syslog)")
+        output.echo("export is off: no sink configured (config.yaml `export:` — file, otlp, syslog)")
         return
     if not data["daemon"]:
-        click.echo("the daemon is not running: events wait in the audit log and the spools below")
+        output.echo("the daemon is not running: events wait in the audit log and the spools below")
     for name, s in sinks.items():
-        click.echo(f"{name:<7} {s.get('target', '')}  [{s.get('state', '?')}]")
+        output.echo(f"{name:<7} {s.get('target', '')}  [{s.get('state', '?')}]")
         counts = "  ".join(f"{k} {s.get(k)}" for k in ("queued", "sent", "spooled", "dropped") if s.get(k) is not None)
-        click.echo(f"        {counts}")
+        output.echo(f"        {counts}")
         if s.get("last_error"):
-            click.echo(f"        last error: {s['last_error']}")
+            output.echo(f"        last error: {s['last_error']}")
     if data["daemon"]:
-        click.echo(f"audit records read {data.get('records', 0)}, events {data.get('events', 0)}, "
-                   f"cursor seq {data.get('durable_cursor')}")
+        output.echo(f"audit records read {data.get('records', 0)}, events {data.get('events', 0)}, "
+                    f"cursor seq {data.get('durable_cursor')}")
     bad = any(s.get("last_error") and s.get("state") != "ok" for s in sinks.values())
     sys.exit(output.PROBLEM if bad else output.OK)

@@ -48,7 +48,7 @@ def refuse_inside_agent(target: str, what: str) -> None:
         finally:
             log.close()
     except Exception as e:  # the refusal matters more than its record
-        click.echo(f"adr: could not record the refusal in the audit log: {e}", err=True)
+        output.echo(f"adr: could not record the refusal in the audit log: {e}", err=True)
     fail(f"refused: this command runs inside an AI agent ({why}). Only you can do this, from a terminal or "
          "notification no agent controls. This attempt was recorded in the audit log.")
 
@@ -121,7 +121,7 @@ def prove(purpose: str, detail: "tuple[str, ...]" = (), text: str = "") -> tuple
             os.write(fd, f"adr: confirm on {channels}: type the code it shows here, or press Confirm there.\n"
                          "code: ".encode())
         else:
-            click.echo(f"adr: press Confirm in the notification on {channels} (waiting)…", err=True)
+            output.echo(f"adr: press Confirm in the notification on {channels} (waiting)…", err=True)
         while time.monotonic() < deadline:
             if fd is not None and code_possible and select.select([fd], [], [], POLL)[0]:
                 code = _read_line(fd)

@@ -78,26 +78,28 @@ def print_results(results: list[Any], errors: dict[str, str], as_json: bool, hoo
             doc["hook_client"] = hook_note
         click.echo(json.dumps(doc, indent=2))
         return
-    from rich.console import Console
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # paths and messages: shown as written
     from rich.table import Table
 
-    con = Console()
+    con = safe_console()
     t = Table(show_header=True, header_style="bold")
     for col in ("host", "file", "result"):
         t.add_column(col)
     for row in _change_rows(results):
-        t.add_row(row["host"], row["file"], row["action"] + (f" ({row['note']})" if row["note"] else ""))
+        t.add_row(escape(row["host"]), escape(row["file"]),
+                  escape(row["action"] + (f" ({row['note']})" if row["note"] else "")))
     if t.row_count:
         con.print(t)
     for r in results:
         for n in r.notes:
-            con.print(f"[cyan]{r.host}[/]: {n}")
+            con.print(f"[cyan]{escape(r.host)}[/]: {escape(n)}")
         for w in r.warnings:
-            con.print(f"[yellow]{r.host}: {w}[/]")
+            con.print(f"[yellow]{escape(r.host)}: {escape(w)}[/]")
     for host, err in errors.items():
-        con.print(f"[red]{host}: {err}[/]")
+        con.print(f"[red]{escape(host)}: {escape(err)}[/]")
     if hook_note:
-        con.print(f"[dim]{hook_note}[/]", highlight=False)
+        con.print(f"[dim]{escape(hook_note)}[/]", highlight=False)
 
 
 @main.command()

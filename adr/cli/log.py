@@ -77,7 +77,7 @@ def select_records(paths: Any, flt: dict[str, Any], limit: int) -> Iterator[dict
             rows = idx.rows(f)
         return idx.records(rows)
     except (sqlite3.Error, OSError) as e:
-        click.echo(f"adr: the history index cannot be used ({e}); reading the whole log", err=True)
+        output.echo(f"adr: the history index cannot be used ({e}); reading the whole log", err=True)
     records = [r for r in iter_records(paths.audit_dir) if matches(r, **flt)]
     return iter(records[-limit:] if limit > 0 else records)
 
@@ -89,7 +89,7 @@ def _indexing_note(paths: Any) -> Any:
     def progress(n: int) -> None:
         if n >= 20_000 and not said:
             said.append(1)
-            click.echo(f"adr: indexing the audit log for fast queries ({paths.index_db}) …", err=True)
+            output.echo(f"adr: indexing the audit log for fast queries ({paths.index_db}) …", err=True)
     return progress
 
 
@@ -209,11 +209,11 @@ _STYLE = {"allow": "green", "ask": "yellow", "deny": "red", "error": "magenta"}
 
 def _print_table(records: Iterable[dict[str, Any]], title: str | None = None, header: bool = True) -> None:
     """A table on wide terminals; on narrow ones, each record as a line of facts + the action below."""
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
-    console = Console()
+    console = safe_console()
     wide = console.width >= 120
     t = Table(title=title if wide else None, show_header=header, box=None, pad_edge=False, expand=wide)
     cols = [("seq", {"justify": "right", "style": "dim", "no_wrap": True}), ("time (UTC)", {"no_wrap": True}),
@@ -255,11 +255,11 @@ def log_verify(as_json: bool) -> None:
                                                              "problem": b.problem}})
         sys.exit(output.OK if result.ok else output.PROBLEM)
     if result.ok:
-        click.echo(f"audit log OK: {result.records} records in {result.files} file(s), hash chain intact.")
+        output.echo(f"audit log OK: {result.records} records in {result.files} file(s), hash chain intact.")
         return
     assert b is not None
     seq = f" (seq {b.seq})" if b.seq is not None else ""
     where = f"{b.file}:{b.line}" if b.line else str(b.file)
-    click.echo(f"audit log BROKEN at {where}{seq}: {b.problem}. "
-               f"{result.records} records before it verified.", err=True)
+    output.echo(f"audit log BROKEN at {where}{seq}: {b.problem}. "
+                f"{result.records} records before it verified.", err=True)
     sys.exit(output.PROBLEM)

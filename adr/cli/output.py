@@ -26,9 +26,19 @@ USAGE = 4
 
 
 def console(stderr: bool = False) -> Any:
-    from rich.console import Console
+    """adr's rich console: hidden characters in whatever it prints are shown (adr/display.py)."""
+    from adr.display import console as safe_console
 
-    return Console(stderr=stderr, highlight=False)
+    return safe_console(stderr=stderr)
+
+
+def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo for text that may hold what an agent wrote (a path, a command, a session name): its
+    escape sequences, CR, bidi and zero-width characters are shown, never sent to the terminal.
+    JSON output stays as it is (json.dumps escapes control characters itself)."""
+    from adr.display import visible
+
+    click.echo(visible(str(message)), err=err, nl=nl)
 
 
 def print_json(data: Any) -> None:
@@ -37,5 +47,5 @@ def print_json(data: Any) -> None:
 
 def fail(message: str, code: int = ERROR) -> NoReturn:
     """`adr: message` on stderr, then exit (ERROR unless the caller says it is a finding)."""
-    click.echo(f"adr: {message}", err=True)
+    echo(f"adr: {message}", err=True)
     sys.exit(code)

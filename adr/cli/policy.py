@@ -28,8 +28,8 @@ def policy_keygen(out: str) -> None:
         key, pub = generate_keypair(Path(out))
     except FileExistsError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"wrote {key} (private, 0600) and {pub}")
-    click.echo(f"clients: policy.public_key: {pub.resolve()}")
+    output.echo(f"wrote {key} (private, 0600) and {pub}")
+    output.echo(f"clients: policy.public_key: {pub.resolve()}")
 
 
 @policy_group.command("sign")
@@ -54,7 +54,7 @@ def policy_sign(src: str, key: str, out: str, serial: "int | None") -> None:
     tmp = Path(out).with_name(f".{Path(out).name}.tmp")
     tmp.write_bytes(raw)
     os.replace(tmp, out)
-    click.echo(f"signed {len(files)} file(s) into {out}: serial {bundle.serial}, sha256 {bundle.digest[:16]}…")
+    output.echo(f"signed {len(files)} file(s) into {out}: serial {bundle.serial}, sha256 {bundle.digest[:16]}…")
 
 
 @policy_group.command("verify")
@@ -81,8 +81,8 @@ def policy_verify(bundle: str, keys: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         output.print_json(info)
         return
-    click.echo(f"ok: serial {b.serial} ({b.created}), signed by key {b.key_id}, {len(b.files)} file(s): "
-               + ", ".join(info["files"]))
+    output.echo(f"ok: serial {b.serial} ({b.created}), signed by key {b.key_id}, {len(b.files)} file(s): "
+                + ", ".join(info["files"]))
 
 
 @policy_group.command("status")
@@ -99,21 +99,21 @@ def policy_status(as_json: bool) -> None:
         output.print_json(data)
         return
     if not data.get("configured"):
-        click.echo("no organisation policy configured (config.yaml `policy: {source, public_key, interval}`)")
+        output.echo("no organisation policy configured (config.yaml `policy: {source, public_key, interval}`)")
         return
-    click.echo(f"source     {data['source']} (every {data['interval']:g} s)")
+    output.echo(f"source     {data['source']} (every {data['interval']:g} s)")
     b = data.get("bundle")
     if b:
-        click.echo(f"in force   serial {b['serial']} ({b['created']}), key {b['key_id']}, files: "
-                   + ", ".join(b["files"]))
+        output.echo(f"in force   serial {b['serial']} ({b['created']}), key {b['key_id']}, files: "
+                    + ", ".join(b["files"]))
     else:
-        click.echo("in force   none yet" + (f" — {data['bundle_error']}" if data.get("bundle_error") else ""))
+        output.echo("in force   none yet" + (f" — {data['bundle_error']}" if data.get("bundle_error") else ""))
     layer = data.get("layer") or {}
     if layer.get("locked") or layer.get("locked_rules"):
-        click.echo("locked     " + ", ".join(list(layer.get("locked", [])) + [f"rule {r}" for r in layer.get("locked_rules", [])]))
+        output.echo("locked     " + ", ".join(list(layer.get("locked", [])) + [f"rule {r}" for r in layer.get("locked_rules", [])]))
     if layer.get("overridden"):
-        click.echo("overridden " + ", ".join(layer["overridden"]) + " (your config.yaml; the organisation locked them)")
-    click.echo(f"mode       {data.get('mode')}")
-    click.echo(f"last poll  {data.get('last_check') or 'never'}: {data.get('last_result') or '-'}")
+        output.echo("overridden " + ", ".join(layer["overridden"]) + " (your config.yaml; the organisation locked them)")
+    output.echo(f"mode       {data.get('mode')}")
+    output.echo(f"last poll  {data.get('last_check') or 'never'}: {data.get('last_result') or '-'}")
     if data.get("last_error"):
-        click.echo(f"last error {data['last_error']}")
+        output.echo(f"last error {data['last_error']}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.cli._daemoncall import CallRefused, daemon_call
 from adr.paths import get_paths
 
@@ -47,17 +47,20 @@ def replay(session: "str | None", since: "str | None", rule_dirs: tuple[str, ...
                     else load_settings(paths))
         judge = offline_judge(settings, tuple(Path(d) for d in rule_dirs), paths)
     except (ConfigError, RuleLoadError, MissingRules) as e:
-        click.echo(f"adr: {e}", err=True)
+        output.echo(f"adr: {e}", err=True)
         sys.exit(2)
     records = list(read_at(paths.runs_dir, locators))
     changes, summary = run(records, judge)
     for c in changes:
-        click.echo(json.dumps(c.to_dict(), sort_keys=True, ensure_ascii=False) if as_json else c.line())
-    click.echo(summary.text(), err=as_json)
+        if as_json:
+            click.echo(json.dumps(c.to_dict(), sort_keys=True, ensure_ascii=False))
+        else:
+            output.echo(c.line())
+    output.echo(summary.text(), err=as_json)
     if not records and not as_json:
-        click.echo("(no run records match: they are kept for run_retention_days; `adr sessions` lists sessions)")
+        output.echo("(no run records match: they are kept for run_retention_days; `adr sessions` lists sessions)")
     if export_dir:
         path, n, skipped = export_corpus(records, Path(export_dir))
         extra = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items()))
-        click.echo(f"exported {n} case(s) to {path}" + (f" ({sum(skipped.values())} skipped: {extra})" if skipped else ""),
-                   err=as_json)
+        output.echo(f"exported {n} case(s) to {path}" + (f" ({sum(skipped.values())} skipped: {extra})" if skipped else ""),
+                    err=as_json)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.paths import get_paths
 
 
@@ -28,17 +28,17 @@ def report(since: str, html_file: "str | None") -> None:
         fd = os.open(html_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        click.echo(f"wrote {html_file} ({len(text.encode()) // 1024 + 1} KiB, {r.decisions} decisions)")
+        output.echo(f"wrote {html_file} ({len(text.encode()) // 1024 + 1} KiB, {r.decisions} decisions)")
         return
     render_terminal(r)
 
 
 def render_terminal(r: Any) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
-    c = Console(highlight=False)
+    c = safe_console(highlight=False)
     span = (time.strftime("%Y-%m-%d %H:%M", time.localtime(r.since)) + " – "
             + time.strftime("%Y-%m-%d %H:%M", time.localtime(r.until)))
     t = r.totals

@@ -60,7 +60,7 @@ def rules_list(pack: str | None, as_json: bool, extra: tuple[str, ...]) -> None:
     for r in rules:
         t.add_row(r.id, r.on, r.severity.value, r.action.value, r.title)
     output.console().print(t)
-    click.echo(f"{len(eng.rules)} rules in {len(eng.packs)} packs, loaded in {eng.load_ms:.0f} ms")
+    output.echo(f"{len(eng.rules)} rules in {len(eng.packs)} packs, loaded in {eng.load_ms:.0f} ms")
 
 
 @rules_group.command("test")
@@ -78,8 +78,8 @@ def rules_test(as_json: bool, extra: tuple[str, ...]) -> None:
                                          "example": f.example, "fired": list(f.fired)} for f in failures]})
     else:
         for f in failures:
-            click.echo(f"FAIL {f}")
-        click.echo(f"{n - len(failures)} passed, {len(failures)} failed")
+            output.echo(f"FAIL {f}")
+        output.echo(f"{n - len(failures)} passed, {len(failures)} failed")
     sys.exit(output.PROBLEM if failures else output.OK)
 
 
@@ -92,4 +92,4 @@ def rules_lint(as_json: bool, extra: tuple[str, ...]) -> None:
     if as_json:
         output.print_json({"ok": True, **_summary(eng)})
     else:
-        click.echo(f"ok: {len(eng.rules)} rules in {len(eng.packs)} packs")
+        output.echo(f"ok: {len(eng.rules)} rules in {len(eng.packs)} packs")

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.paths import get_paths
 
 MAX_FILES = 2000
@@ -29,7 +29,7 @@ SKIP = frozenset({".git", "node_modules", "__pycache__", ".venv", "venv", ".tox"
 
 
 def _fail(msg: str, code: int = 2) -> None:
-    click.echo(f"adr: {msg}", err=True)
+    output.echo(f"adr: {msg}", err=True)
     sys.exit(code)
 
 
@@ -104,7 +104,7 @@ def scan_agents(cwd: str, hosts: "tuple[str, ...]", probe: bool, engine: Any, se
             if got.ok:
                 judged += memory.judge_all(engine, tool_items(s, got.tools), str(home))
             else:
-                click.echo(f"adr: MCP server {s.name}: {got.error}", err=True)
+                output.echo(f"adr: MCP server {s.name}: {got.error}", err=True)
     return judged
 
 
@@ -118,7 +118,7 @@ def _accept(key: str) -> None:
         resp = request(P.Request(op="call", id=P.new_id(), target="agent_supply.accept", args={"key": key}))
         if not resp.ok:
             _fail(resp.error, 1)
-        click.echo(f"accepted {key} (digest {str(resp.data.get('digest'))[:12]})")
+        output.echo(f"accepted {key} (digest {str(resp.data.get('digest'))[:12]})")
         return
     except (DaemonUnavailable, P.ProtocolError):
         pass
@@ -130,7 +130,7 @@ def _accept(key: str) -> None:
     rec = SupplyMemory(get_paths().ensure().state_dir).accept(key)
     if rec is None:
         _fail(f"no item {key!r} in adr's memory (`adr scan --agents` lists them)", 1)
-    click.echo(f"accepted {key} (digest {str(rec.get('digest'))[:12]}; the daemon is not running)")
+    output.echo(f"accepted {key} (digest {str(rec.get('digest'))[:12]}; the daemon is not running)")
 
 
 @main.command("scan")
@@ -173,33 +173,33 @@ def scan(path: "str | None", agents: bool, hosts: "tuple[str, ...]", probe: bool
     else:
         for r in results:
             mark = "!" if r["ask"] else "·"
-            click.echo(f"{mark} {r['path']} ({r['source']})")
+            output.echo(f"{mark} {r['path']} ({r['source']})")
             for f in r["findings"]:
-                click.echo(f"    {f['rule_id']} [{f['action']}, {f['severity']}] {f['title']}")
+                output.echo(f"    {f['rule_id']} [{f['action']}, {f['severity']}] {f['title']}")
                 if f["matched"]:
-                    click.echo(f"      matched: {' '.join(f['matched'].split())[:160]}")
+                    output.echo(f"      matched: {' '.join(f['matched'].split())[:160]}")
         if not results:
-            click.echo("nothing found")
+            output.echo("nothing found")
     sys.exit(1 if any(r["ask"] for r in results) else 0)
 
 
 def _print_items(judged: list[Any], total: int) -> None:
     if not judged:
-        click.echo(f"nothing to report ({total} items checked)")
+        output.echo(f"nothing to report ({total} items checked)")
         return
     for j in judged:
         i = j.item
         flag = "!" if j.needs_review else "·"
-        click.echo(f"{flag} {i.kind} {i.name}  [{j.state}{', changed since reviewed' if j.rug_pull else ''}]  "
-                   f"{i.host}  {i.source}")
+        output.echo(f"{flag} {i.kind} {i.name}  [{j.state}{', changed since reviewed' if j.rug_pull else ''}]  "
+                    f"{i.host}  {i.source}")
         if i.command and i.kind != "mcp-tool":
-            click.echo(f"    runs: {' '.join(i.command.split())[:160]}")
+            output.echo(f"    runs: {' '.join(i.command.split())[:160]}")
         for f in j.findings:
-            click.echo(f"    {f.rule_id} [{f.action.value}, {f.severity.value}] {f.title}")
+            output.echo(f"    {f.rule_id} [{f.action.value}, {f.severity.value}] {f.title}")
             if f.evidence and f.evidence[0].matched:
-                click.echo(f"      matched: {' '.join(f.evidence[0].matched.split())[:160]}")
+                output.echo(f"      matched: {' '.join(f.evidence[0].matched.split())[:160]}")
         for n in j.notes:
-            click.echo(f"    note: {n}")
+            output.echo(f"    note: {n}")
         if j.needs_review:
-            click.echo(f"    after reviewing it: adr scan --accept '{i.key}'")
-    click.echo(f"{sum(1 for j in judged if j.needs_review)} need review; {total} items checked")
+            output.echo(f"    after reviewing it: adr scan --accept '{i.key}'")
+    output.echo(f"{sum(1 for j in judged if j.needs_review)} need review; {total} items checked")

@@ -35,7 +35,7 @@ def _apply(op: str, as_json: bool = False, **kw: Any) -> None:
     if as_json:
         output.print_json(o.to_dict())
         return
-    from rich.markup import escape
+    from adr.display import markup as escape  # agent text: shown as written
 
     con = output.console()
     for c in o.changes:
@@ -122,7 +122,7 @@ def _daemon_status() -> dict[str, Any]:
 
 
 def _render_status(st: Any, d: dict[str, Any], m: Any) -> None:
-    from rich.markup import escape
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
     con = output.console()
@@ -184,7 +184,7 @@ def tail_lines(path: Path, n: int, chunk: int = 65536) -> "tuple[list[bytes], in
 def _print_tail(path: Path, n: int) -> int:
     got, end = tail_lines(path, n)
     for line in got:
-        click.echo(line.decode("utf-8", "replace"))
+        output.echo(line.decode("utf-8", "replace"))
     return end
 
 
@@ -197,5 +197,5 @@ def _print_from(path: Path, pos: int) -> int:
     with open(path, "rb") as f:
         f.seek(pos)
         data = f.read(size - pos)
-    click.echo(data.decode("utf-8", "replace"), nl=False)
+    output.echo(data.decode("utf-8", "replace"), nl=False)
     return size

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.cli._daemoncall import CallRefused, daemon_call
 from adr.paths import get_paths
 
@@ -68,11 +68,11 @@ def sessions_group(ctx: click.Context, limit: int, since: "str | None", as_json:
         for s in items:
             click.echo(json.dumps(s, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = safe_console(highlight=False)
     if not items:
         console.print("No agent session recorded yet.")
         return
@@ -171,17 +171,17 @@ def sessions_reset(session_id: str) -> None:
     if got is None:
         fail("the daemon is not running; a lockdown lives in the daemon and ended with it.")
     s = got.get("session") or {}
-    click.echo(f"session {s.get('session', session_id)}: " + ("lockdown ended" if got.get("reset")
+    output.echo(f"session {s.get('session', session_id)}: " + ("lockdown ended" if got.get("reset")
                                                                 else "was not in lockdown; its counts start afresh"))
 
 
 def _render(host: str, sid: str, info: dict[str, Any], live: "dict[str, Any] | None", tree: list[dict[str, Any]],
             rows: list[Any]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = safe_console(highlight=False)
     c = info.get("counts") or (live or {}).get("counts") or {}
     console.print(f"[bold]session {escape(host)}:{escape(sid)}[/]  agent {escape(info.get('agent') or (live or {}).get('agent') or '-')}"
                   f"  project {escape(info.get('project') or (live or {}).get('project') or '-')}")
@@ -213,5 +213,5 @@ def _render(host: str, sid: str, info: dict[str, Any], live: "dict[str, Any] | N
 
 
 def _fail(msg: str) -> None:
-    click.echo(f"adr: {msg}", err=True)
+    output.echo(f"adr: {msg}", err=True)
     sys.exit(1)

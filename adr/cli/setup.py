@@ -63,7 +63,7 @@ def setup(yes: bool, undo: bool, no_service: bool) -> None:
     ctx = install_context(None, None, choose_client=True)
     hosts = detected_hosts(ctx)
     con = output.console()
-    from rich.markup import escape
+    from adr.display import markup as escape  # agent text: shown as written
 
     con.print("[bold]adr setup[/] — this machine:")
     plan_ctx = _dry(ctx)
@@ -145,6 +145,7 @@ def _wait_for_daemon(paths: Any, seconds: float) -> bool:
 
 def _undo(yes: bool) -> None:
     from adr.cli.install import install_context, print_results, uninstall_hosts
+    from adr.display import markup as escape
     from adr.integrations.install.hosts import INSTALLERS
     from adr.service import ServiceError, manager
 
@@ -164,13 +165,13 @@ def _undo(yes: bool) -> None:
             o = manager(ctx.paths, ctx.env, ctx.home).uninstall()
             for c in o.changes:
                 if c.action != "untouched":
-                    con.print(f"service: {c.path}: {c.action}")
+                    con.print(f"service: {escape(str(c.path))}: {c.action}")
             for n in o.notes:
-                con.print(f"service: {n}")
+                con.print(f"service: {escape(n)}")
         except ServiceError as e:
             if not everything:
                 errors["service"] = str(e)
-            con.print(f"service: {e}")
+            con.print(f"service: {escape(str(e))}")
     if not errors:
         _record_path(ctx.paths).unlink(missing_ok=True)
         con.print("adr's hooks and service are gone; adr itself stays installed (`pipx uninstall adr` removes it).")

@@ -37,17 +37,17 @@ def feeds_update(only: tuple[str, ...]) -> None:
         raise click.ClickException("offline is set in config.yaml: adr makes no network requests")
     paths.ensure()
     names = only or (("osv", "urlhaus", "phishing") + (("safebrowsing",) if "safebrowsing" in settings.providers else ()))
-    results = feeds.update(paths, [n for n in names if n != "safebrowsing"], progress=lambda s: click.echo(f"fetching {s}"))
+    results = feeds.update(paths, [n for n in names if n != "safebrowsing"], progress=lambda s: output.echo(f"fetching {s}"))
     if "safebrowsing" in names:
         # the Safe Browsing prefix database comes from the provider itself (the network layer)
         from adr.reputation.sb_local import update_prefix_db
-        click.echo("fetching safebrowsing: Update API hash prefixes")
+        output.echo("fetching safebrowsing: Update API hash prefixes")
         ok, n, detail = update_prefix_db(paths)
         results.append(feeds.FeedResult("safebrowsing", ok, n, detail))
     bad = 0
     for r in results:
         mark = "ok " if r.ok else "FAILED"
-        click.echo(f"{mark} {r.name}: {r.entries} entries" + (f" ({r.detail})" if r.detail else ""))
+        output.echo(f"{mark} {r.name}: {r.entries} entries" + (f" ({r.detail})" if r.detail else ""))
         bad += not r.ok
     sys.exit(1 if bad == len(results) else 0)
 
@@ -68,10 +68,10 @@ def feeds_status(as_json: bool) -> None:
     for row in rows:
         if row["present"]:
             age = (time.time() - row["fetched"]) / 3600 if row.get("fetched") else float("nan")
-            click.echo(f"{row['name']:9} {row['entries']:>8} entries, fetched {age:.1f} h ago  {row['path']}")
+            output.echo(f"{row['name']:9} {row['entries']:>8} entries, fetched {age:.1f} h ago  {row['path']}")
         else:
-            click.echo(f"{row['name']:9}        - not downloaded (adr feeds update)")
-    click.echo(f"known-malicious packages: {counts.get('seed', 0)} bundled, {counts.get('osv', 0)} from OSV")
+            output.echo(f"{row['name']:9}        - not downloaded (adr feeds update)")
+    output.echo(f"known-malicious packages: {counts.get('seed', 0)} bundled, {counts.get('osv', 0)} from OSV")
 
 
 # ------------------------------------------------------------------------------------- reputation
@@ -101,9 +101,9 @@ def reputation_enable(providers: tuple[str, ...]) -> None:
         note = ""
         if classes[p].needs_key and not get_key(p):
             note = f" — needs an API key: adr reputation set-key {p} (or {env_var(p)})"
-        click.echo(f"enabled {p}{note}")
+        output.echo(f"enabled {p}{note}")
     if settings.offline:
-        click.echo("note: offline is set, so no look-ups happen until it is turned off")
+        output.echo("note: offline is set, so no look-ups happen until it is turned off")
 
 
 @reputation_group.command("disable")
@@ -114,7 +114,7 @@ def reputation_disable(providers: tuple[str, ...]) -> None:
     paths, settings = _paths_settings()
     keep = () if "all" in providers else tuple(p for p in settings.providers if p not in providers)
     save_settings(replace(settings, providers=keep), paths)
-    click.echo("enabled now: " + (", ".join(keep) or "none"))
+    output.echo("enabled now: " + (", ".join(keep) or "none"))
 
 
 @reputation_group.command("set-key")
@@ -130,7 +130,7 @@ def reputation_set_key(provider: str, from_stdin: bool) -> None:
         set_key(provider, key)
     except KeyringUnavailable as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"stored the {provider} key in the keyring")
+    output.echo(f"stored the {provider} key in the keyring")
 
 
 @reputation_group.command("status")
@@ -164,17 +164,17 @@ def reputation_status(as_json: bool) -> None:
                            "safebrowsing_local": sb_local, "never_looked_up": private, "cache": cache,
                            "cache_path": str(paths.reputation_cache)})
         return
-    click.echo(f"offline: {settings.offline}   budget: {settings.lookup_budget:.2f} s per decision   "
-               f"connect timeout: {settings.connect_timeout:.2f} s")
+    output.echo(f"offline: {settings.offline}   budget: {settings.lookup_budget:.2f} s per decision   "
+                f"connect timeout: {settings.connect_timeout:.2f} s")
     for p in providers:
-        click.echo(f"  {'on ' if p['enabled'] else 'off'} {p['name']:14} {p['key']:24} {p['url']}")
+        output.echo(f"  {'on ' if p['enabled'] else 'off'} {p['name']:14} {p['key']:24} {p['url']}")
     if sb_local:
-        click.echo("safebrowsing: using the local Update API prefix database (URLs are hashed locally)")
+        output.echo("safebrowsing: using the local Update API prefix database (URLs are hashed locally)")
     if private:
-        click.echo("never looked up: " + ", ".join(private))
+        output.echo("never looked up: " + ", ".join(private))
     if cache is not None:
-        click.echo("cache: " + (", ".join(f"{k} {v}" for k, v in sorted(cache.items())) or "empty")
-                   + f"  ({paths.reputation_cache})")
+        output.echo("cache: " + (", ".join(f"{k} {v}" for k, v in sorted(cache.items())) or "empty")
+                    + f"  ({paths.reputation_cache})")
 
 
 # ----------------------------------------------------------------------------------------- supply
@@ -212,16 +212,16 @@ def supply_check(name: str, ecosystem: str, version: str, as_json: bool) -> None
             if sq else None,
             "flagged": bool(mal or sq)})
         sys.exit(output.PROBLEM if (mal or sq) else output.OK)
-    click.echo(f"{ecosystem}:{name}  (normalized {n!r}, skeleton {skeleton(name)!r})")
+    output.echo(f"{ecosystem}:{name}  (normalized {n!r}, skeleton {skeleton(name)!r})")
     if mal:
-        click.echo(f"  KNOWN MALICIOUS ({mal.source}): {mal.reference}"
-                   + (f" — versions {', '.join(sorted(mal.versions))}" if mal.versions else " — every version"))
+        output.echo(f"  KNOWN MALICIOUS ({mal.source}): {mal.reference}"
+                    + (f" — versions {', '.join(sorted(mal.versions))}" if mal.versions else " — every version"))
     if known:
-        click.echo(f"  popular package{f' (#{rank} by downloads)' if rank else ''}: never called a typosquat")
+        output.echo(f"  popular package{f' (#{rank} by downloads)' if rank else ''}: never called a typosquat")
     elif sq:
-        click.echo(f"  TYPOSQUAT of {sq.target!r} (#{sq.target_rank}): {sq.kind} — {sq.detail}")
+        output.echo(f"  TYPOSQUAT of {sq.target!r} (#{sq.target_rank}): {sq.kind} — {sq.detail}")
     elif ecosystem in ("pypi", "npm"):
-        click.echo("  not a known popular package, and not a look-alike of one")
+        output.echo("  not a known popular package, and not a look-alike of one")
     else:
-        click.echo(f"  no popularity data for {ecosystem}: only the known-malicious list applies")
+        output.echo(f"  no popularity data for {ecosystem}: only the known-malicious list applies")
     sys.exit(output.PROBLEM if (mal or sq) else output.OK)

@@ -16,14 +16,14 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
 from adr.paths import get_paths
 
 
 def _fail(msg: str, code: int = 1) -> None:
-    click.echo(f"adr: {msg}", err=True)
+    output.echo(f"adr: {msg}", err=True)
     sys.exit(code)
 
 
@@ -46,23 +46,23 @@ def _when(ts: Any) -> str:
 
 
 def _print_session(s: dict[str, Any]) -> None:
-    click.echo(f"session {s.get('session')}  host {s.get('host')}  agent {s.get('agent') or '?'}")
+    output.echo(f"session {s.get('session')}  host {s.get('host')}  agent {s.get('agent') or '?'}")
     if s.get("project"):
-        click.echo(f"  project  {s['project']}")
+        output.echo(f"  project  {s['project']}")
     counts = s.get("counts") or {}
     if counts:
-        click.echo("  decided  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        output.echo("  decided  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     flags = s.get("flags") or {}
     if not flags:
-        click.echo("  flags    none")
+        output.echo("  flags    none")
     for name, f in flags.items():
-        click.echo(f"  {name} since {_when(f.get('since'))}: {f.get('reason', '')}")
+        output.echo(f"  {name} since {_when(f.get('since'))}: {f.get('reason', '')}")
         for key in ("origin", "source", "tool", "rules", "evidence"):
             v = f.get(key)
             if v:
-                click.echo(f"    {key}: {', '.join(v) if isinstance(v, list) else v}")
+                output.echo(f"    {key}: {', '.join(v) if isinstance(v, list) else v}")
         if name == "tainted":
-            click.echo(f"    until you clear it: adr sessions clear {s.get('session')}")
+            output.echo(f"    until you clear it: adr sessions clear {s.get('session')}")
 
 
 def _register() -> None:
@@ -88,7 +88,7 @@ def _register() -> None:
             return
         for s in items:
             flags = ",".join(s.get("flags") or {}) or "-"
-            click.echo(f"{s.get('session')}  {s.get('host')}  flags {flags}  {s.get('project') or ''}")
+            output.echo(f"{s.get('session')}  {s.get('host')}  flags {flags}  {s.get('project') or ''}")
 
     @sessions.command("show")
     @click.argument("session")
@@ -124,7 +124,7 @@ def clear(session: str, flag: str) -> None:
     refuse_inside_agent("sessions.clear", f"clear {flag} on session {session}")  # recorded, exits
     data = _call("sessions.clear", {"session": session, "flag": flag})
     if data is not None:
-        click.echo(f"{'cleared' if data.get('cleared') else 'not set:'} {flag} on session {session}")
+        output.echo(f"{'cleared' if data.get('cleared') else 'not set:'} {flag} on session {session}")
         return
     why = local_refusal()  # no daemon: the same walls, checked here
     if why:
@@ -134,7 +134,7 @@ def clear(session: str, flag: str) -> None:
     store = TaintStore(get_paths().state_dir)
     hosts = {r.get("host") for r in store.load().values() if r.get("session") == session}
     done = any(store.clear(str(h), session) for h in hosts)
-    click.echo(f"{'cleared' if done else 'not set:'} {flag} on session {session} (the daemon is not running)")
+    output.echo(f"{'cleared' if done else 'not set:'} {flag} on session {session} (the daemon is not running)")
 
 
 _register()

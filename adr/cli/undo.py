@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from adr.cli import main
+from adr.cli import main, output
 from adr.cli._daemoncall import CallRefused, daemon_call
 from adr.paths import get_paths
 
@@ -35,7 +35,7 @@ def _sealed(store: Any) -> bool:
         try:
             Snapshotter(store).recover()  # what a daemon that is gone journaled but did not seal
         except SealError as e:
-            click.echo(f"adr: warning: {e}", err=True)
+            output.echo(f"adr: warning: {e}", err=True)
     return up
 
 
@@ -115,7 +115,7 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
         if as_json:
             click.echo(json.dumps({"plan": [], "result": None}))
         else:
-            click.echo(f"Nothing to undo for {label}: adr has no snapshot of it.")
+            output.echo(f"Nothing to undo for {label}: adr has no snapshot of it.")
         return
     steps = U.plan(store, snaps)
     if not as_json:
@@ -130,7 +130,7 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
     interactive = sys.stdin.isatty() and not yes
     if not todo and not conflicts:
         if not as_json:
-            click.echo("Nothing to restore.")
+            output.echo("Nothing to restore.")
         else:
             click.echo(json.dumps({"plan": [s.to_dict() for s in steps], "result": None}))
         return
@@ -139,8 +139,8 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
               "unless --force)")
     if conflicts and not force and interactive:
         for s in conflicts:
-            click.echo(f"\n{s.path}: {s.reason}")
-            click.echo(U.conflict_text(store, s))
+            output.echo(f"\n{s.path}: {s.reason}")
+            output.echo(U.conflict_text(store, s))
             if click.confirm(f"Overwrite {s.path} with its version from before the action?", default=False):
                 chosen.append((s.snapshot, s.n, s.current))
     if interactive and not click.confirm(f"Restore {len(todo) + len(chosen) + (len(conflicts) if force else 0)} "
@@ -160,7 +160,7 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
         if got is not None:
             result = got["result"]
             if got.get("audit_error"):
-                click.echo(f"adr: warning: the undo could not be recorded: {got['audit_error']}", err=True)
+                output.echo(f"adr: warning: the undo could not be recorded: {got['audit_error']}", err=True)
     if result is None:  # no daemon: do it here, after the same walls, and record it in the audit log ourselves
         from adr.cli.human import local_refusal
         from adr.record.audit import AuditLog
@@ -179,7 +179,7 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
             finally:
                 log.close()
         except OSError as e:
-            click.echo(f"adr: warning: the undo could not be recorded in the audit log: {e}", err=True)
+            output.echo(f"adr: warning: the undo could not be recorded in the audit log: {e}", err=True)
     if as_json:
         click.echo(json.dumps({"plan": [s.to_dict() for s in steps], "result": result}))
     else:
@@ -189,12 +189,12 @@ def undo(event_id: "str | None", session: "str | None", since: "str | None", dry
 
 
 def _print_plan(store: Any, steps: list[Any], snaps: list[Any], diffs: bool) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
 
     from adr.respond import undo as U
 
-    console = Console(highlight=False)
+    console = safe_console(highlight=False)
     by_snap: dict[str, list[Any]] = {}
     for s in steps:
         by_snap.setdefault(s.snapshot, []).append(s)
@@ -225,15 +225,15 @@ def _restore_diff(store: Any, s: Any) -> str:
 
 
 def _print_result(r: dict[str, Any]) -> None:
-    click.echo(f"Restored {len(r.get('restored') or [])} path(s).")
+    output.echo(f"Restored {len(r.get('restored') or [])} path(s).")
     for p, why in r.get("kept") or []:
-        click.echo(f"  left as it is: {p} ({why})")
+        output.echo(f"  left as it is: {p} ({why})")
     for p, why in r.get("lost") or []:
-        click.echo(f"  cannot be restored: {p} ({why})")
+        output.echo(f"  cannot be restored: {p} ({why})")
     for p, why in r.get("errors") or []:
-        click.echo(f"  failed: {p} ({why})")
+        output.echo(f"  failed: {p} ({why})")
     if r.get("redo"):
-        click.echo(f"What undo replaced is kept as snapshot {r['redo']} (`adr undo {r['redo']}` puts it back).")
+        output.echo(f"What undo replaced is kept as snapshot {r['redo']} (`adr undo {r['redo']}` puts it back).")
 
 
 @main.command("history")
@@ -241,8 +241,8 @@ def _print_result(r: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per version.")
 def history(path: str, as_json: bool) -> None:
     """A file's versions that adr kept, with the actions that changed them."""
-    from rich.console import Console
-    from rich.markup import escape
+    from adr.display import console as safe_console
+    from adr.display import markup as escape  # agent text: shown as written
     from rich.table import Table
 
     from adr.respond.store import current_state
@@ -260,7 +260,7 @@ def history(path: str, as_json: bool) -> None:
                                    "after": e.post.to_dict() if e.post else None, "after_seen": e.post_state,
                                    "undone": e.undone, "evicted": snap.evicted}))
         return
-    console = Console(highlight=False)
+    console = safe_console(highlight=False)
     if not items:
         console.print(f"adr has no snapshot of {escape(target)}.")
         return
@@ -279,5 +279,5 @@ def history(path: str, as_json: bool) -> None:
 
 
 def _fail(msg: str) -> None:
-    click.echo(f"adr: {msg}", err=True)
+    output.echo(f"adr: {msg}", err=True)
     sys.exit(1)

@@ -908,7 +908,9 @@ def setup_logging(paths: Paths, level: int = logging.INFO, stderr: bool = True) 
     paths.ensure()
     fd = os.open(paths.daemon_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     os.close(fd)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    from adr.display import LogFormatter
+
+    fmt = LogFormatter("%(asctime)s %(levelname)s %(message)s")  # agent text in a message: one visible line
     logger = logging.getLogger("adr")
     logger.setLevel(level)
     for h in list(logger.handlers):

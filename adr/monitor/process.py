@@ -747,7 +747,7 @@ class ProcessMonitor(Component):
             return
         try:
             await approvals.ensure_channel()
-            lines = (f"{st.session} ({st.host}): {st.reason}"[:300], f"▶ {st.root.argv}"[:300],
+            lines = (N.one_line(f"{st.session} ({st.host}): {st.reason}", 300), N.one_line(f"▶ {st.root.argv}", 300),
                      f"{len(st.members)} processes stopped.")
             q = N.Question(id=st.id, agent="", host=st.host, project="", action=st.root.argv, rule_id="",
                            rule_title="a process was suspended: resume or kill it?", reason=st.reason,

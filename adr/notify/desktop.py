@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from adr.display import body_markup, visible
 from adr.notify.interface import APP_NAME, DENY, Answer, Question, answer
 
 log = logging.getLogger("adr.notify")
@@ -123,10 +124,6 @@ async def probe(timeout: float = PROBE_TIMEOUT) -> ServerInfo | None:
                 bus.disconnect()
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 SIGNALS = ("ActionInvoked", "NotificationClosed")
 CLOSED_EXPIRED, CLOSED_DISMISSED = 1, 2
 MAX_EARLY = 64  # signals that arrive before the reply to Notify was handled (kept briefly)
@@ -168,7 +165,7 @@ class DesktopNotifier:
         try:
             bus = await self._connection()
             owner, _pid = await vetted_owner(bus, self.vet)
-            body = _escape(q.body()) if self.info.markup else q.body()
+            body = body_markup(q.body()) if self.info.markup else q.body()
             actions: list[str] = []
             for key, label in q.buttons():
                 actions += [key, label]
@@ -238,7 +235,7 @@ class DesktopNotifier:
 
         try:
             bus = await self._connection()
-            text = _escape(body) if self.info.markup else body
+            title, text = visible(title, keep=""), (body_markup(body) if self.info.markup else visible(body))
             urgency = 2 if severity in ("high", "critical") else 1
             await _call(bus, "Notify", BUS_NAME, sig="susssasa{sv}i",
                         body=[APP_NAME, 0, "", title, text, [], {"urgency": Variant("y", urgency)}, -1])

@@ -17,9 +17,10 @@ read the text (a command line).
 from __future__ import annotations
 
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from adr.display import visible  # the one helper for hidden characters (re-exported: callers use N.visible)
 
 # the name adr's notifications and dialogs go by (their app name, and the first word of every title):
 # one place, so what adr shows and what the self-defense rule on faked notifications looks for
@@ -84,6 +85,11 @@ class Question:
 
     @property
     def title(self) -> str:
+        """One line; every field the agent may have spelled (its name, the project, the action) is
+        shown through `visible` — a channel adds only its own medium's escaping (display.py)."""
+        return " ".join(visible(self._title(), keep="").split())
+
+    def _title(self) -> str:
         if self.kind in ("confirm", "suspended"):
             return f"{APP_NAME}: {self.rule_title}"
         who = self.agent or self.host or "an agent"
@@ -94,8 +100,11 @@ class Question:
         return f"{APP_NAME}: allow {who} to do this?"
 
     def body(self, with_code: bool = True) -> str:
-        """The text shown. `with_code=False` for channels whose text other processes can read (a
-        command line in /proc): they never carry the code."""
+        """The text shown, hidden characters shown (`visible`). `with_code=False` for channels whose
+        text other processes can read (a command line in /proc): they never carry the code."""
+        return visible(self._body(with_code))
+
+    def _body(self, with_code: bool) -> str:
         code = self.code if with_code else ""
         if self.kind == "suspended":
             return "\n".join([*self.lines, f"Resume or kill it — or in a terminal: adr alerts resume {self.id} / "
@@ -153,22 +162,6 @@ class Notifier(Protocol):
     async def tell(self, title: str, body: str, severity: str = "high") -> None:
         """Show a one-way notice (an alert: nobody answers it). Raises when it could not be shown."""
         ...
-
-
-def visible(text: str) -> str:
-    """Text as a person should read it: characters that change how the rest is displayed or are not
-    displayed at all (bidi overrides, zero-width joiners, control characters) are shown as ⟨U+XXXX⟩,
-    so `rm -rf ~` cannot be made to look like something else in a question."""
-    if text.isascii() and text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if (cat in ("Cf", "Cc", "Co", "Cs", "Cn") or cat.startswith("Z") and ch != " ") and ch not in "\n\t":
-            out.append(f"⟨U+{ord(ch):04X}⟩")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def one_line(text: str, limit: int = 160) -> str:

@@ -5,6 +5,8 @@ ADR_NOTIFIER asks for it). notify-send prints the key of the pressed button and 
 expired prints nothing (the question stays open for the other channels). libnotify listens to the
 server's own signals only; the server is vetted like the desktop channel's before each question.
 Its text is on its command line, which any process can read, so it never carries the one-time code.
+libnotify hands the body to the server as it is: when the server reads markup (capability
+"body-markup") the body is escaped here, as the desktop channel does (display.body_markup).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import subprocess
 from typing import Callable
 
 from adr import sysprog
+from adr.display import body_markup, visible
 from adr.notify.interface import APP_NAME, LABELS, Answer, Question, answer
 
 
@@ -43,10 +46,14 @@ def find() -> str | None:
     return binary if binary and supports_actions(binary) else None
 
 
-def command(binary: str, q: Question) -> list[str]:
+def _body(text: str, markup: bool) -> str:
+    return body_markup(text) if markup else visible(text)
+
+
+def command(binary: str, q: Question, markup: bool = False) -> list[str]:
     argv = [binary, f"--app-name={APP_NAME}", "--urgency=critical", f"--expire-time={int(q.timeout * 1000)}", "--wait"]
     argv += [f"--action={key}={label}" for key, label in q.buttons()]
-    argv += ["--", q.title, q.body(with_code=False)]  # a command line any process can read: never the code
+    argv += ["--", q.title, _body(q.body(with_code=False), markup)]  # a command line any process can read: never the code
     return argv
 
 
@@ -66,9 +73,11 @@ class NotifySend:
     name = "notify-send"
     shows_code = False
 
-    def __init__(self, binary: str, vet: "Callable[[int | None], str | None] | None" = None) -> None:
+    def __init__(self, binary: str, vet: "Callable[[int | None], str | None] | None" = None,
+                 markup: bool = False) -> None:
         self.binary = binary
         self.vet = vet
+        self.markup = markup  # the server reads body markup: escape the body
 
     def describe(self) -> str:
         return f"notify-send with buttons ({self.binary})"
@@ -76,7 +85,7 @@ class NotifySend:
     async def ask(self, q: Question) -> Answer | None:
         if self.vet is not None:
             await _vet(self.vet)
-        proc = await asyncio.create_subprocess_exec(*command(self.binary, q), stdin=asyncio.subprocess.DEVNULL,
+        proc = await asyncio.create_subprocess_exec(*command(self.binary, q, self.markup), stdin=asyncio.subprocess.DEVNULL,
                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
         try:
             out, _ = await proc.communicate()
@@ -91,8 +100,8 @@ class NotifySend:
 
     async def tell(self, title: str, body: str, severity: str = "high") -> None:
         urgency = "critical" if severity in ("high", "critical") else "normal"
-        proc = await asyncio.create_subprocess_exec(self.binary, f"--app-name={APP_NAME}", f"--urgency={urgency}", "--", title,
-                                                    body, stdin=asyncio.subprocess.DEVNULL,
+        proc = await asyncio.create_subprocess_exec(self.binary, f"--app-name={APP_NAME}", f"--urgency={urgency}", "--",
+                                                    visible(title, keep=""), _body(body, self.markup), stdin=asyncio.subprocess.DEVNULL,
                                                     stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         if await proc.wait() != 0:
             raise RuntimeError(f"notify-send exited with {proc.returncode}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 
 from adr import sysprog
+from adr.display import visible
 from adr.notify import _dialog
 from adr.notify.interface import DENY, LABELS, Answer, Question, answer
 
@@ -16,8 +17,8 @@ def find() -> str | None:
 
 
 def _quote(text: str) -> str:
-    """An AppleScript string literal (backslashes and quotes escaped, controls flattened)."""
-    text = "".join(ch if ch >= " " or ch == "\n" else " " for ch in text)
+    """An AppleScript string literal (backslashes and quotes escaped, hidden characters shown)."""
+    text = visible(text, keep="\n")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

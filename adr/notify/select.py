@@ -37,6 +37,7 @@ async def detect(env: "dict[str, str] | None" = None, vet: "Callable[[int | None
     env = dict(os.environ) if env is None else env
     wanted = _wanted(env)
     found: list[Any] = []
+    info: Any = None  # the notification server, if any: a zenity alert goes to it
 
     def ok(name: str) -> bool:
         return wanted is None or name in wanted
@@ -60,7 +61,7 @@ async def detect(env: "dict[str, str] | None" = None, vet: "Callable[[int | None
 
                 b = notify_send.find()
                 if b:
-                    found.append(notify_send.NotifySend(b, vet))
+                    found.append(notify_send.NotifySend(b, vet, markup=info.markup))
         elif info is not None:
             log.info("the notification server %s has no buttons (no 'actions' capability)", info.name)
     if not found and (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
@@ -73,6 +74,7 @@ async def detect(env: "dict[str, str] | None" = None, vet: "Callable[[int | None
         for name, finder, cls in order:
             b = finder()
             if b and ok(name):
-                found.append(cls(b))
+                markup = info is not None and info.markup
+                found.append(zenity.Zenity(b, markup=markup) if cls is zenity.Zenity else cls(b))
                 break
     return found

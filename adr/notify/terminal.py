@@ -16,6 +16,7 @@ import sys
 import time
 from typing import Any, Callable
 
+from adr.display import markup as escape, visible  # agent text: shown as written, hidden characters shown
 from adr.notify.interface import (ALLOW_ONCE, ALLOW_PROJECT, ALLOW_SESSION, CONFIRM, DENY)
 
 KEYS = {"a": ALLOW_ONCE, "s": ALLOW_SESSION, "p": ALLOW_PROJECT, "d": DENY}
@@ -24,7 +25,6 @@ REFRESH = 0.5
 
 def table(questions: list[dict[str, Any]], selected: int = -1, message: str = "", keys: bool = True) -> Any:
     from rich.console import Group
-    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
@@ -47,7 +47,7 @@ def table(questions: list[dict[str, Any]], selected: int = -1, message: str = ""
     parts: list[Any] = [t, help_] if keys else [t, Text.from_markup("[dim]answer with `adr approve ID` / "
                                                                      "`adr deny ID`, or `adr pending` in a terminal[/]")]
     if message:
-        parts.append(Text(message, style="bold"))
+        parts.append(Text(visible(message), style="bold"))
     return Group(*parts)
 
 
@@ -71,10 +71,11 @@ def live(fetch: Callable[[], list[dict[str, Any]]], answer: Callable[[str, str, 
     import termios
     import tty
 
-    from rich.console import Console
     from rich.live import Live
 
-    console = Console()
+    from adr.display import console as safe_console
+
+    console = safe_console()
     fd = sys.stdin.fileno()
     old = termios.tcgetattr(fd)
     selected, message = 0, ""

@@ -2,11 +2,14 @@
 
 OK is the first allowing choice, Cancel is Deny, one extra button for a second allowing choice;
 zenity prints an extra button's label and exits 1, exits 5 when the dialog times out.
+A question is plain text (--no-markup); an alert goes through libnotify to the notification server,
+whose body is escaped when that server reads markup (display.body_markup).
 """
 from __future__ import annotations
 
 
 from adr import sysprog
+from adr.display import body_markup, visible
 from adr.notify import _dialog
 from adr.notify.interface import DENY, LABELS, Answer, Question, answer
 
@@ -40,8 +43,9 @@ class Zenity:
     name = "zenity"
     shows_code = False  # its text is on a command line any process can read
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, markup: bool = False) -> None:
         self.binary = binary
+        self.markup = markup  # a notification server is up and reads body markup (alerts go to it)
 
     def describe(self) -> str:
         return f"zenity dialog ({self.binary})"
@@ -53,6 +57,8 @@ class Zenity:
 
     async def tell(self, title: str, body: str, severity: str = "high") -> None:
         # a passive notification, not a dialog: an alert must not wait for a click
-        rc, _ = await _dialog.run([self.binary, "--notification", "--no-markup", f"--text={title}\n{body}"])
+        text = body_markup(body) if self.markup else visible(body)  # the first line is the summary
+        rc, _ = await _dialog.run([self.binary, "--notification", "--no-markup",
+                                   f"--text={visible(title, keep='')}\n{text}"])
         if rc != 0:
             raise RuntimeError(f"zenity exited with {rc}")

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from adr.display import visible
 from adr.record.index import BUCKETS, Index
 
 DECISIONS = ("allow", "ask", "deny")
@@ -187,8 +188,14 @@ def _yaml_str(s: str) -> str:
 
 # ---- HTML -------------------------------------------------------------------------------------------
 
+def _e(value: object) -> str:
+    """HTML-escaped, hidden characters shown: rule ids, projects and examples hold the agent's words,
+    and a bidi override or zero-width character in them must not rearrange the page."""
+    return html.escape(visible(str(value)))
+
+
 def render_html(r: Report) -> str:
-    e = html.escape
+    e = _e
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.since)) + " – " + time.strftime("%Y-%m-%d %H:%M",
                                                                                              time.localtime(r.until))
     parts = [f"<h1>adr report</h1><p class='sub'>{e(when)} · generated "
@@ -231,15 +238,15 @@ class _Raw(str):
 
 def _section(title: str, sub: str, body: str) -> str:
     sid = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    return (f"<section id='{sid}'><h2>{html.escape(title)}</h2>"
-            + (f"<p class='sub'>{html.escape(sub)}</p>" if sub else "") + body + "</section>")
+    return (f"<section id='{sid}'><h2>{_e(title)}</h2>"
+            + (f"<p class='sub'>{_e(sub)}</p>" if sub else "") + body + "</section>")
 
 
 def _table(head: list[str], rows: list[list[Any]], tid: str) -> str:
     if not rows:
         return "<p class='empty'>nothing in this period</p>"
-    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c if isinstance(c, _Raw) else html.escape(str(c))}</td>" for c in row)
+    th = "".join(f"<th>{_e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c if isinstance(c, _Raw) else _e(str(c))}</td>" for c in row)
                    + "</tr>" for row in rows)
     return f"<table class='sortable' id='t-{tid}'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -261,10 +268,10 @@ def _stacked_columns(series: list[tuple[str, dict[str, int]]]) -> str:
             bh = c / top * (h - 10)
             y -= bh
             out.append(f"<rect x='{pad + i * bw:.1f}' y='{y:.1f}' width='{max(bw - 1, 0.5):.1f}' height='{bh:.1f}' "
-                       f"fill='{COLORS[d]}'><title>{html.escape(label)}: {c} {d}</title></rect>")
+                       f"fill='{COLORS[d]}'><title>{_e(label)}: {c} {d}</title></rect>")
         if n <= 40 or i % max(1, n // 12) == 0:
             out.append(f"<text x='{pad + i * bw + bw / 2:.1f}' y='{h + 14}' font-size='9' text-anchor='middle'>"
-                       f"{html.escape(label[-5:] if len(label) > 5 else label)}</text>")
+                       f"{_e(label[-5:] if len(label) > 5 else label)}</text>")
     out.append(f"<text x='2' y='12' font-size='10'>{top}</text><line x1='{pad}' y1='{h}' x2='{w}' y2='{h}' "
                "stroke='#999'/>")
     out.append(_legend(w, h + 32))
@@ -283,12 +290,12 @@ def _hbars(items: list[tuple[str, dict[str, int]]], what: str) -> str:
     w, row = 860, 22
     label_w = 330
     top = max(sum(v.values()) for _, v in items) or 1
-    out = [f"<svg viewBox='0 0 {w} {row * len(items) + 10}' role='img' aria-label='by {html.escape(what)}'>"]
+    out = [f"<svg viewBox='0 0 {w} {row * len(items) + 10}' role='img' aria-label='by {_e(what)}'>"]
     for i, (name, v) in enumerate(items):
         y = i * row + 4
         shown = name if len(name) <= 48 else "…" + name[-47:]
         out.append(f"<text x='{label_w - 6}' y='{y + 14}' font-size='12' text-anchor='end' class='lbl'>"
-                   f"{html.escape(shown)}</text>")
+                   f"{_e(shown)}</text>")
         x = float(label_w)
         for d in (*DECISIONS, "error"):
             c = v.get(d, 0)
@@ -296,7 +303,7 @@ def _hbars(items: list[tuple[str, dict[str, int]]], what: str) -> str:
                 continue
             bw = c / top * (w - label_w - 60)
             out.append(f"<rect x='{x:.1f}' y='{y}' width='{max(bw, 1):.1f}' height='{row - 6}' fill='{COLORS[d]}'>"
-                       f"<title>{html.escape(name)}: {c} {d}</title></rect>")
+                       f"<title>{_e(name)}: {c} {d}</title></rect>")
             x += bw
         out.append(f"<text x='{x + 4:.1f}' y='{y + 14}' font-size='11'>{sum(v.values())}</text>")
     out.append("</svg>")
@@ -313,8 +320,8 @@ def _columns(items: list[tuple[str, int]]) -> str:
     for i, (label, n) in enumerate(items):
         bh = n / top * (h - 20)
         out.append(f"<rect x='{i * bw + 8:.1f}' y='{h - bh:.1f}' width='{bw - 16:.1f}' height='{bh:.1f}' fill='#1565c0'>"
-                   f"<title>{html.escape(label)}: {n}</title></rect><text x='{i * bw + bw / 2:.1f}' y='{h + 16}' "
-                   f"font-size='11' text-anchor='middle'>{html.escape(label)}</text>"
+                   f"<title>{_e(label)}: {n}</title></rect><text x='{i * bw + bw / 2:.1f}' y='{h + 16}' "
+                   f"font-size='11' text-anchor='middle'>{_e(label)}</text>"
                    f"<text x='{i * bw + bw / 2:.1f}' y='{h - bh - 4:.1f}' font-size='10' text-anchor='middle'>{n}</text>")
     out.append("</svg>")
     return "".join(out)

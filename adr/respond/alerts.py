@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from adr.display import visible
 from adr.notify.interface import APP_NAME
 from adr.record.audit import event_entry
 from adr.record.redact import redact
@@ -112,9 +113,11 @@ class Alerts:
         tellers = [n for n in self._notifiers() if hasattr(n, "tell")]
         if not tellers:
             return
-        title = f"{APP_NAME} alert: {redact(alert.title, 120)}"
-        body = redact(alert.detail, 600) + (f"\n(session {alert.session})" if alert.session else "") + \
-            "\nSee `adr alerts` in your terminal."
+        # the alert names what the agent did (paths, commands): hidden characters shown here, and each
+        # channel escapes its own markup (adr/display.py)
+        title = visible(f"{APP_NAME} alert: {redact(alert.title, 120)}", keep="")
+        body = visible(redact(alert.detail, 600) + (f"\n(session {alert.session})" if alert.session else "") +
+                       "\nSee `adr alerts` in your terminal.")
 
         async def show() -> None:
             for n in tellers:
