@@ -215,7 +215,7 @@ def _print_table(records: Iterable[dict[str, Any]], title: str | None = None, he
 
     console = safe_console()
     wide = console.width >= 120
-    t = Table(title=title if wide else None, show_header=header, box=None, pad_edge=False, expand=wide)
+    t = Table(title=escape(title) if wide and title else None, show_header=header, box=None, pad_edge=False, expand=wide)
     cols = [("seq", {"justify": "right", "style": "dim", "no_wrap": True}), ("time (UTC)", {"no_wrap": True}),
             ("host", {"max_width": 12, "no_wrap": True}), ("session", {"max_width": 8, "no_wrap": True}),
             ("decision", {"no_wrap": True}), ("rules", {"max_width": 32, "overflow": "fold"})]
