@@ -20,6 +20,7 @@ import click
 from adr.cli import output
 from adr.daemon import protocol as P
 from adr.daemon.client import DaemonUnavailable, request
+from adr.display import visible
 
 POLL = 0.4  # seconds between looks at a challenge's state while waiting for the human
 WAIT_LIMIT = 180.0  # a challenge's lifetime (gate.CHALLENGE_TTL)
@@ -89,7 +90,7 @@ def read_code(prompt: str) -> str | None:
     with _tty() as fd:
         if fd is None:
             return None
-        os.write(fd, prompt.encode())
+        os.write(fd, visible(prompt).encode())  # it may quote the daemon's answer: nothing in it reaches the tty raw
         return _read_line(fd)
 
 
@@ -118,8 +119,8 @@ def prove(purpose: str, detail: "tuple[str, ...]" = (), text: str = "") -> tuple
     deadline = time.monotonic() + WAIT_LIMIT
     with _tty() as fd:
         if fd is not None and code_possible:
-            os.write(fd, f"adr: confirm on {channels}: type the code it shows here, or press Confirm there.\n"
-                         "code: ".encode())
+            os.write(fd, visible(f"adr: confirm on {channels}: type the code it shows here, or press Confirm "
+                                 "there.\ncode: ").encode())
         else:
             output.echo(f"adr: press Confirm in the notification on {channels} (waiting)…", err=True)
         while time.monotonic() < deadline:
