@@ -332,7 +332,8 @@ def test_alias_call():
     ("/p/a", "#!/bin/bash -e\n", "", "shell"),
     ("/p/a.py", "print()", "", "python"),
     ("/p/a", "just text", "", "shell"),
-    ("/p/a", "#!/usr/bin/expect\n", "", "other"),
+    ("/p/a", "#!/usr/bin/expect\n", "", "tcl"),  # (read as Tcl: its exec and spawn/send)
+    ("/p/a", "#!/usr/bin/gnuplot\n", "", "other"),
     ("/p/a.py", "#!/usr/bin/env python3", "shell", "shell"),
 ])
 def test_language_of_script(path, content, forced, lang):

@@ -31,3 +31,10 @@ def test_a_command_with_its_own_stdin_keeps_it():
     nc = _cmd("echo hi | bash -c 'printf a | nc x.example 9'", "nc")
     assert nc.stdin_text != "hi\n"
     assert _cmd("bash -c 'cat <<< x' < .env", "cat").stdin_text == "x\n"
+
+
+def test_what_an_expect_script_sends_is_the_spawned_commands_stdin():
+    tf = _cmd("""expect -c 'spawn terraform destroy; expect "value:"; send "yes\\r"; interact'""", "terraform")
+    assert tf.stdin_text == "yes\n" and "printf" in tf.upstream
+    remote = [c for c in parse("""expect -c 'spawn ssh root@h; send "rm -rf /\\r"'""").commands if c.argv[:1] == ("rm",)]
+    assert remote and remote[0].argv == ("rm", "-rf", "/")  # typed into ssh: run there

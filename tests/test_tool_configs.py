@@ -46,6 +46,8 @@ ATTACKS = [
     ("lefthook.yml", f"pre-commit:\n  commands:\n    x:\n      run: {SH}\n", "lefthook run pre-commit"),
     (".devcontainer/devcontainer.json", '{"initializeCommand": ["sh", "-c", "' + SH + '"]}',
      "devcontainer up --workspace-folder ."),
+    # an expect script answers the prompt it spawns (what it `send`s is the spawned command's stdin)
+    ("x.exp", 'spawn terraform destroy\nexpect "value:"\nsend "yes\\r"\ninteract\n', "expect -f x.exp"),
 ]
 
 QUIET = [

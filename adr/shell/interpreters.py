@@ -318,6 +318,30 @@ _HOME_ARG = re.compile(r"~(?:/[\w.@+-]*)*")
 _BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
 _PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
 _STR_ONLY = re.compile(_STR)
+EXPECT_SPAWN = re.compile(r"\bspawn\s+(?:-\S+\s+)*([^;\n\]]+)")
+_EXPECT_SEND = re.compile(r"""\bsend\s+(?:-\S+\s+)*(?:"((?:[^"\\\n]|\\.){0,4000})"|\{([^{}\n]{0,4000})\}|(\S+))""")
+_TCL_ESCAPES = {"r": "\n", "n": "\n", "t": "\t"}
+
+
+def expect_spawned(code: str) -> list[str]:
+    """The commands an expect script spawns, each with what the script types into it (its `send`s
+    up to the next spawn) on stdin: `spawn terraform destroy; send "yes\\r"` answers the prompt as
+    `printf %s 'yes⏎' | terraform destroy` does; `spawn ssh h; send "rm -rf /\\r"` runs that there."""
+    out: list[str] = []
+    spawns = list(EXPECT_SPAWN.finditer(code))[:8]
+    for k, m in enumerate(spawns):
+        end = spawns[k + 1].start() if k + 1 < len(spawns) else len(code)
+        typed = ""
+        for t in _EXPECT_SEND.finditer(code, m.end(), end):
+            if t.group(1) is not None:
+                typed += re.sub(r"\\(.)", lambda e: _TCL_ESCAPES.get(e.group(1), e.group(1)), t.group(1))
+            else:
+                typed += t.group(2) if t.group(2) is not None else t.group(3)
+        cmd = m.group(1).strip()
+        out.append(f"printf %s {shlex.quote(typed[:8000])} | {cmd}" if typed else cmd)
+    return out
+
+
 _TCL_EXEC_RE = re.compile(r"\bexec\s+((?:[^\n;\]\\{]|\\.|\{[^{}\n]*\})+)")
 
 
@@ -572,6 +596,8 @@ def spawned_commands(language: str, code: str) -> list[str]:
         for m in _TCL_EXEC_RE.finditer(code):
             words = m.group(1).strip()
             out.append(re.sub(r"\{([^{}]*)\}", lambda w: shlex.quote(w.group(1)), words))
+        if "spawn" in code:  # expect: what a script spawns, with what it types into it
+            out += expect_spawned(code)
     if language == "awk":
         out = [s for s in out]  # awk system("…") caught by _CALL_RE
     if language in _SWEPT and can_run_commands(code, language):

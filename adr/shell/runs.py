@@ -966,7 +966,7 @@ def _interpreter_language(prog: str) -> str:
     if prog in _NODE_LIKE or prog == "deno":
         return "node"
     lang = interpreters.language_of(prog)
-    return lang if lang in ("python", "node", "perl", "ruby", "php", "lua") else ""
+    return lang if lang in ("python", "node", "perl", "ruby", "php", "lua", "tcl") else ""
 
 
 def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
@@ -2080,7 +2080,7 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
 _SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
                   "swift": "swift -", "zig": "zig run -"}
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
-                "php": ("php", "-r"), "lua": ("lua", "-e")}
+                "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c")}  # (expect: Tcl plus spawn/send)
 
 
 def as_command(language: str, code: str) -> str:

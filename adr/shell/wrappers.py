@@ -10,6 +10,8 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from adr.shell.interpreters import EXPECT_SPAWN, expect_spawned
+
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P", "--path", "-a", "--argv0",
@@ -161,7 +163,6 @@ _TMUX_VALUED = frozenset({"-t", "-s", "-n", "-c", "-e", "-x", "-y", "-F", "-l", 
 _TMUX_KEYS = re.compile(r"(?:Enter|C-m|KPEnter|C-j|Escape|Space|Tab|C-[a-z]|M-[a-z])")
 _SCREEN_VALUED = frozenset({"-S", "-c", "-e", "-h", "-p", "-s", "-t", "-T", "-r", "-x", "-R", "-D", "-Logfile"})
 _DAEMONIZE_VALUED = frozenset({"-c", "-e", "-o", "-p", "-l", "-u", "-E"})
-_EXPECT_SPAWN = re.compile(r"\bspawn\s+(?:-\S+\s+)*([^;\n\]]+)")
 
 
 def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
@@ -242,8 +243,7 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
         return None
     if prog == "expect":
         code = next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a == "-c"), None)
-        spawned = [m.group(1).strip() for m in _EXPECT_SPAWN.finditer(code or "")]
-        return ("shell", spawned[:8]) if spawned else None
+        return ("shell", expect_spawned(code)) if code and EXPECT_SPAWN.search(code) else None
     # terminal emulators: `-e PROG ARGS…` / `-x …` / `-- PROG ARGS…` / `--command=…`; kitty, foot: the argv
     for j, a in enumerate(rest):
         if a in ("-e", "-x", "--command", "--execute") and j + 1 < len(rest):
