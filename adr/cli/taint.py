@@ -66,6 +66,10 @@ def _print_session(s: dict[str, Any]) -> None:
 
 
 def _register() -> None:
+    try:  # the sessions group's home first, whichever module the CLI imported first (adr/cli/__init__.py)
+        import adr.cli.sessions  # noqa: F401
+    except ImportError:
+        pass
     group = main.commands.get("sessions")
     if isinstance(group, click.Group):
         if "clear" not in group.commands:
