@@ -27,3 +27,32 @@ def test_cli_check_imports_only_what_check_needs() -> None:
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one_and_takes_its_place() -> None:
+    import re
+
+    from adr import lazyre
+
+    home: dict = {"lazyre": lazyre, "re": re}
+    exec("P = lazyre.compile(r'c(u)rl', re.I)\nHELD = (lazyre.compile(r'(w)get\\s+(\\S+)'),)", home)
+    lazy, held = home["P"], home["HELD"][0]
+    assert isinstance(lazy, lazyre.LazyPattern) and lazy.pattern == "c(u)rl"
+    text = "CURL x; wget http://a/b; curl y"
+    eager = re.compile(r"c(u)rl", re.I)
+    assert lazy.sub("X", text) == eager.sub("X", text)
+    assert type(home["P"]) is re.Pattern and home["P"].flags == eager.flags  # the module now holds the real one
+    assert [m.groups() for m in held.finditer(text)] == [("w", "http://a/b;")]
+    assert held.search("no") is None and held.groups == 2
+    assert isinstance(home["HELD"][0], lazyre.LazyPattern)  # (a tuple keeps its stand-in)
+
+
+def test_every_module_pattern_compiles() -> None:
+    """A pattern compiled lazily still must compile: one with a typo would fail only at its first use."""
+    from adr import lazyre
+
+    for mod in ("adr.judge", "adr.engine", "adr.supply.detector", "adr.supply.manifests", "adr.daemon.resolve",
+                "adr.daemon.gitstate", "adr.daemon.localdb", "adr.record.redact"):
+        importlib.import_module(mod)
+    assert lazyre.compile_all() > 500
+    assert all(p.__dict__.get("_rx") is not None for p in lazyre._MADE)

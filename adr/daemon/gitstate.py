@@ -23,12 +23,13 @@ import re
 import subprocess
 
 from adr import sysprog
+from adr import lazyre
 from adr.engine.gitwords import leading_cd, url_host
 
 MAX_UP = 32  # directories walked up looking for .git
 MAX_READ = 256 * 1024  # bytes of a HEAD / config file read
-_SECTION = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
-_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
+_SECTION = lazyre.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+_KEY = lazyre.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
 
 
 def _read(path: str) -> "str | None":
@@ -131,7 +132,7 @@ def remote_hosts(cwd: str) -> "tuple[str, ...] | None":
 
 # gc's expiries short of days (`now`, `0`, hours): what a plain `git gc` / `maintenance run` then drops
 _GC_EXPIRIES = frozenset({"pruneexpire", "reflogexpire", "reflogexpireunreachable"})
-_SHORT_EXPIRY = re.compile(r"(?i)^(?:now|all|0+|[0-9.]*(?:sec|min|hour)[a-z.]*)$")
+_SHORT_EXPIRY = lazyre.compile(r"(?i)^(?:now|all|0+|[0-9.]*(?:sec|min|hour)[a-z.]*)$")
 
 
 def gc_expiry(cwd: str, home: str, gitdir: str = "") -> str:
@@ -229,7 +230,7 @@ MAX_NAMES = 256  # file names kept per question
 MAX_COMMITS = 64  # commits ahead of the remotes looked at
 _GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
 _PUSH_VALUED = frozenset({"--repo", "-o", "--push-option", "--receive-pack", "--exec"})
-_REV = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_./@{}^~-]*$")
+_REV = lazyre.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_./@{}^~-]*$")
 # options that make git run a program, turned off for the processes adr runs in an agent's repository
 _SAFE = ("-c", "core.fsmonitor=false", "-c", "protocol.allow=never", "-c", "log.showSignature=false",
          "-c", "core.quotePath=false", "--no-pager")

@@ -28,16 +28,17 @@ import posixpath
 import re
 from typing import Mapping
 
+from adr import lazyre
 from adr.engine.gitwords import leading_cd
 from adr.engine.localdb import DbCommand, db_commands
 
 MAX_CONFIG_BYTES = 256 * 1024  # a settings module, database.yml or schema larger than this is not read
-_SETTINGS_ENV = re.compile(r"""os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']\s*\)""")
+_SETTINGS_ENV = lazyre.compile(r"""os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']\s*\)""")
 _SQLITE_ENGINE = "django.db.backends.sqlite3"
 # what a line must hold for any of adr/engine/localdb.py's commands to be a reset or a destructive
 # statement (a cheap filter before the line is parsed again); a longer line is judged unknown
-_MAYBE_RESET = re.compile(r"(?is)manage\.py.*?\b(?:flush|reset_db|reset_schema|zero)\b|prisma.*?(?:\breset\b|--force-reset)|"
-                          r"sqlite3.*?\b(?:drop|delete|truncate|update|alter)\b")
+_MAYBE_RESET = lazyre.compile(r"(?is)manage\.py.*?\b(?:flush|reset_db|reset_schema|zero)\b|prisma.*?(?:\breset\b|--force-reset)|"
+                              r"sqlite3.*?\b(?:drop|delete|truncate|update|alter)\b")
 _PRECHECK = 64 * 1024
 
 
@@ -237,7 +238,7 @@ def _django_name(node: "ast.expr | None", base: "str | None", run_dir: str) -> "
 
 # ---- Prisma ------------------------------------------------------------------------------------------
 
-_DATASOURCE = re.compile(r"(?ms)^\s*datasource\s+\w+\s*\{(.*?)^\s*\}")
+_DATASOURCE = lazyre.compile(r"(?ms)^\s*datasource\s+\w+\s*\{(.*?)^\s*\}")
 
 
 def _prisma(schema: str, folder: str) -> "str | None":

@@ -28,6 +28,7 @@ import stat
 from dataclasses import replace
 from typing import Any
 
+from adr import lazyre
 from adr.actions import Action, ActionKind, Resolved
 from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, remote_hosts
 from adr.daemon.localdb import local_databases
@@ -43,9 +44,9 @@ MAX_ALIASES = 16  # per target
 # variables that name adr's places (or the home), expanded with the values adr itself uses
 _VARS = ("HOME", "ADR_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
          "XDG_RUNTIME_DIR", "TMPDIR")
-_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+_VAR = lazyre.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _GIT_REDIRECTS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"})
-_RUNS_GC = re.compile(r"\bgc\b|\bmaintenance\b")  # (a cheap test before the config files are read)
+_RUNS_GC = lazyre.compile(r"\bgc\b|\bmaintenance\b")  # (a cheap test before the config files are read)
 
 
 # programs whose copy under another name is still judged as them
@@ -291,9 +292,9 @@ class Resolver:
 
 # names that mean "this process's own …": looked up here they would name the *daemon's* descriptors
 # (its audit log, its socket) or its working directory — not the agent's, which wrote them
-_FD_NAMES = re.compile(r"^/(?:dev/(?:fd|std(?:in|out|err))|proc/(?:self|thread-self)/fd)(?:/|$)")
-_SHELL_PID = re.compile(r"^/proc/(?:\$\$|\$\{\$\}|\$\{?(?:BASHPID|PPID)\}?)(?=/|$)")
-_SELF_CWD = re.compile(r"^/proc/(?:self|thread-self)/cwd(?=/|$)")
+_FD_NAMES = lazyre.compile(r"^/(?:dev/(?:fd|std(?:in|out|err))|proc/(?:self|thread-self)/fd)(?:/|$)")
+_SHELL_PID = lazyre.compile(r"^/proc/(?:\$\$|\$\{\$\}|\$\{?(?:BASHPID|PPID)\}?)(?=/|$)")
+_SELF_CWD = lazyre.compile(r"^/proc/(?:self|thread-self)/cwd(?=/|$)")
 
 
 def _writers_view(p: str, cwd: str, home: str) -> "str | None":

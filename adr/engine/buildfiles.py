@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 import yaml
 
+from adr import lazyre
 from adr.shell.interpreters import DOTNET_PROJECTS
 from adr.shell.runs import make_expand, make_shell_calls
 
@@ -53,8 +54,8 @@ def _argv(words: list[Any]) -> str:
 
 # ---- make ----------------------------------------------------------------------------------------
 
-_MAKE_ASSIGN = re.compile(r"^\s*(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(::?=|:::=|\?=|\+=|=|!=)\s*(.*)$")
-_MAKE_RULE = re.compile(r"^([A-Za-z0-9_.%/$(){}-][^:=\s]*(?:\s+[^:=\s]+)*)\s*::?(?!=)")
+_MAKE_ASSIGN = lazyre.compile(r"^\s*(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(::?=|:::=|\?=|\+=|=|!=)\s*(.*)$")
+_MAKE_RULE = lazyre.compile(r"^([A-Za-z0-9_.%/$(){}-][^:=\s]*(?:\s+[^:=\s]+)*)\s*::?(?!=)")
 
 
 def _balanced(text: str, start: int) -> int:
@@ -119,7 +120,7 @@ def _make(content: str) -> Found:
 
 # ---- just ----------------------------------------------------------------------------------------
 
-_JUST_SHEBANG_RECIPE = re.compile(r"(?m)^@?([A-Za-z0-9_-]+)[^:=\n]*:(?!=).*\n"  # name args:
+_JUST_SHEBANG_RECIPE = lazyre.compile(r"(?m)^@?([A-Za-z0-9_-]+)[^:=\n]*:(?!=).*\n"  # name args:
                                   r"[ \t]+#!(\S+)(?:[ \t]+(\S+))?[^\n]*\n"  # #!/usr/bin/env python3
                                   r"((?:[ \t]+.*\n?|\n)*)")  # the indented body
 
@@ -199,13 +200,13 @@ def _deno(content: str) -> Found:
 # ---- Ruby, Gradle, CMake, Groovy, Python (regex over the source) -----------------------------------
 
 _STR = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""
-_RAKE_SH = re.compile(r"""(?m)\b(?:sh|system|ruby|exec)\s*\(?\s*""" + _STR + r"""\s*\)?""")
-_RAKE_BACKTICK = re.compile(r"`([^`\n]+)`|%x\(([^)\n]+)\)")
-_GRADLE_LINE = re.compile(r"""\b(?:commandLine|executable|args)\s*\(?\s*((?:""" + _STR + r"""\s*,?\s*)+)\)?""")
+_RAKE_SH = lazyre.compile(r"""(?m)\b(?:sh|system|ruby|exec)\s*\(?\s*""" + _STR + r"""\s*\)?""")
+_RAKE_BACKTICK = lazyre.compile(r"`([^`\n]+)`|%x\(([^)\n]+)\)")
+_GRADLE_LINE = lazyre.compile(r"""\b(?:commandLine|executable|args)\s*\(?\s*((?:""" + _STR + r"""\s*,?\s*)+)\)?""")
 # (the arguments up to the closing parenthesis, bounded: an unclosed call must not scan the file per start)
-_CMAKE_CMD = re.compile(r"""\b(?:execute_process|add_custom_command|add_custom_target)\s*\(([^)]{0,2048})\)""", re.I)
+_CMAKE_CMD = lazyre.compile(r"""\b(?:execute_process|add_custom_command|add_custom_target)\s*\(([^)]{0,2048})\)""", re.I)
 # a string literal of Groovy/Python/TOML: triple-quoted first (it may hold newlines and quotes)
-_LONG_STR = re.compile(r'''"""(.*?)"""|\'\'\'(.*?)\'\'\'|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)\'''', re.S)
+_LONG_STR = lazyre.compile(r'''"""(.*?)"""|\'\'\'(.*?)\'\'\'|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)\'''', re.S)
 
 
 def _strings(text: str) -> list[str]:
@@ -224,7 +225,7 @@ def _rake(content: str) -> Found:
 
 
 # Groovy's String.execute() / List.execute() (`"curl x | sh".execute()`, `['sh', '-c', '…'].execute()`)
-_GROOVY_EXECUTE = re.compile(r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|\[([^\[\]\n]{1,2048})\])\s*\.\s*execute\s*\(""")
+_GROOVY_EXECUTE = lazyre.compile(r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|\[([^\[\]\n]{1,2048})\])\s*\.\s*execute\s*\(""")
 
 
 def _gradle(content: str) -> Found:
@@ -245,11 +246,11 @@ def _gradle(content: str) -> Found:
 
 # sbt's scala.sys.process: `"cmd".!`, `"cmd".!!`, `"a" #| "b"`, `Seq("sh", "-c", "…").!`, `Process("cmd")`,
 # `Process(Seq(…))` — run while sbt loads build.sbt
-_SBT_RUN = re.compile(r"""(?:"((?:[^"\\\n]|\\.)*)"|(?:Seq|List)\(([^()\n]{1,2048})\))\s*(?:\.\s*!!?|!!?(?=\s|$|\))|#[|&>]|\.\s*(?:lazyLines|lineStream|run)\b)"""
+_SBT_RUN = lazyre.compile(r"""(?:"((?:[^"\\\n]|\\.)*)"|(?:Seq|List)\(([^()\n]{1,2048})\))\s*(?:\.\s*!!?|!!?(?=\s|$|\))|#[|&>]|\.\s*(?:lazyLines|lineStream|run)\b)"""
                       r"""|\bProcess\s*\(\s*(?:(?:Seq|List)\(([^()\n]{1,2048})\)|"((?:[^"\\\n]|\\.)*)")""")
-_SBT_PIPED = re.compile(r'#(?:\|\|?|&&|>>?|<)\s*"((?:[^"\\\n]|\\.)*)"')  # the right side of `#|`, `#&&` …
+_SBT_PIPED = lazyre.compile(r'#(?:\|\|?|&&|>>?|<)\s*"((?:[^"\\\n]|\\.)*)"')  # the right side of `#|`, `#&&` …
 # meson's run_command(…) (at `meson setup`), and the command: lists of custom_target/run_target (at build)
-_MESON_RUN = re.compile(r"\brun_command\s*\(([^()]{1,4096})\)|\bcommand\s*:\s*\[([^\[\]]{1,4096})\]")
+_MESON_RUN = lazyre.compile(r"\brun_command\s*\(([^()]{1,4096})\)|\bcommand\s*:\s*\[([^\[\]]{1,4096})\]")
 
 
 def _sbt(content: str) -> Found:
@@ -273,8 +274,8 @@ def _sbt(content: str) -> Found:
 
 
 # a string literal, or a name that is not a keyword argument's (`check:`)
-_MESON_TOKEN = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\b([A-Za-z_]\w*)\b(?!\s*:)")
-_MESON_ASSIGN = re.compile(r"(?m)^\s*([A-Za-z_]\w*)\s*=\s*(?:'((?:[^'\\\n]|\\.)*)'|\[([^\[\]]{0,4096})\])")
+_MESON_TOKEN = lazyre.compile(r"'((?:[^'\\\n]|\\.)*)'|\b([A-Za-z_]\w*)\b(?!\s*:)")
+_MESON_ASSIGN = lazyre.compile(r"(?m)^\s*([A-Za-z_]\w*)\s*=\s*(?:'((?:[^'\\\n]|\\.)*)'|\[([^\[\]]{0,4096})\])")
 
 
 def _meson(content: str) -> Found:
@@ -311,7 +312,7 @@ def _cmake(content: str) -> Found:
     return out[:_MAX_FOUND]
 
 
-_JENKINS_STEP = re.compile(r"""\b(?:sh|bat|script)\s*(?:\(\s*)?(?:(?:label|script|encoding)\s*:\s*)?""" +
+_JENKINS_STEP = lazyre.compile(r"""\b(?:sh|bat|script)\s*(?:\(\s*)?(?:(?:label|script|encoding)\s*:\s*)?""" +
                            r'''(?="""|\'\'\'|"|')''')
 
 
@@ -574,7 +575,7 @@ def _procfile(content: str) -> Found:
 _TILT_CALLS = {"local": ("command", 0), "local_resource": ("cmd", 1), "custom_build": ("command", 1),
                "cmd_button": ("argv", -1)}
 _TILT_MORE = ("serve_cmd", "cmd_bat", "serve_cmd_bat", "deps_cmd")
-_TILT_CALL = re.compile(r"\b(?:local|local_resource|custom_build|cmd_button)\s*\(")
+_TILT_CALL = lazyre.compile(r"\b(?:local|local_resource|custom_build|cmd_button)\s*\(")
 
 
 def _starlark_value(node: Any, names: "dict[str, Any]", depth: int = 0) -> "str | None":
@@ -633,8 +634,8 @@ def _tilt(content: str) -> Found:
     return out
 
 
-_EARTH_TARGET = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*$")
-_EARTH_FLAGS = re.compile(r"^(?:--[\w-]+(?:=\S*)?\s+)*")
+_EARTH_TARGET = lazyre.compile(r"^([A-Za-z][\w-]*)\s*:\s*$")
+_EARTH_FLAGS = lazyre.compile(r"^(?:--[\w-]+(?:=\S*)?\s+)*")
 
 
 def _earthly(content: str) -> Found:
@@ -795,7 +796,7 @@ def _pyproject(content: str) -> Found:
     return out
 
 
-_TERA_EXEC = re.compile(r"""exec\(\s*command\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+_TERA_EXEC = lazyre.compile(r"""exec\(\s*command\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
 
 
 def _pixi(data: Any) -> Found:
@@ -963,9 +964,9 @@ _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "str
 
 # ---- fragments --------------------------------------------------------------------------------------
 
-_JSON_STR = re.compile(r'"((?:[^"\\\n]|\\.)*)"(\s*:)?')
-_YAML_KEY = re.compile(r"""^(?:-\s+)*["']?[\w.$-]+["']?\s*:(?:\s+|$)""")
-_LINE_PREFIX = re.compile(r"^(?:[@+-]+\s*|(?:RUN|CMD|ENTRYPOINT)\s+(?:--[\w-]+(?:=\S*)?\s+)*)", re.I)
+_JSON_STR = lazyre.compile(r'"((?:[^"\\\n]|\\.)*)"(\s*:)?')
+_YAML_KEY = lazyre.compile(r"""^(?:-\s+)*["']?[\w.$-]+["']?\s*:(?:\s+|$)""")
+_LINE_PREFIX = lazyre.compile(r"^(?:[@+-]+\s*|(?:RUN|CMD|ENTRYPOINT)\s+(?:--[\w-]+(?:=\S*)?\s+)*)", re.I)
 
 
 def _json_unescape(s: str) -> str:

@@ -281,7 +281,10 @@ class Engine:
     def compile_regexes(self) -> None:
         """Build every field's regex matchers now (~0.45 s) instead of at each field's first use: a
         daemon does this at load, so no decision waits on it; a one-shot check builds only what its
-        action meets."""
+        action meets. The shell and engine modules' own patterns too (adr/lazyre.py)."""
+        from adr import lazyre
+
+        lazyre.compile_all()
         for bank in {id(r.bank): r.bank for r in self.rules if r.bank is not None}.values():
             bank.compile_all()
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 
+from adr import lazyre
 from adr.shell.interpreters import first_argument
 
 MAX_SCAN = 200_000  # characters of code looked at
 MAX_ROUNDS = 8  # passes of taint propagation (each pass follows one more assignment hop)
 
 # a decoder named (a call or a reference: `d = base64.b64decode`, `$f = 'base64_decode'`)
-DECODER = re.compile(
+DECODER = lazyre.compile(
     r"""Buffer\s*\.\s*from\s*\([^)\n]*["'](?:base64|base64url|hex)["']|\batob\b|\bBase64\s*\.\s*(?:decode64|strict_decode64|urlsafe_decode64)\b"""
     r"""|\.unpack1?\s*\(\s*["']m0?["']|\bdecode_base64\b|\bpack\s*\(\s*["']H\*|\b(?:base64_decode|hex2bin|str_rot13|gzinflate|gzuncompress)\b"""
     r"""|\b(?:b64decode|b32decode|b16decode|b85decode|a85decode|urlsafe_b64decode|decodebytes|decodestring|unhexlify|fromhex)\b"""
@@ -29,28 +30,28 @@ DECODER = re.compile(
     r"""|\bmaketrans\b|\ba2b_\w+|\.tr\s*\(\s*["']a-z|\b[ty]r/a-z|\bString\s*\.\s*fromCharCode\s*\(\s*\.\.\.""")
 
 # `[const|let|var|my|our|local] LHS [+.|]?= RHS` — LHS a name or a destructuring list of names
-_ASSIGN = re.compile(
+_ASSIGN = lazyre.compile(
     r"""(?:^|[;{}]|\bthen\b|\bdo\b)\s*(?:(?:const|let|var|my|our|local)\s+)?"""
     r"""(?P<lhs>[\[{(][^\]})=\n]*[\]})]|\$?[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*(?:\s*,\s*\$?[A-Za-z_][\w$]*)*)"""
     r"""\s*(?:\+|\.|\|\||\?\?)?=(?![=>~])(?P<rhs>[^;\n]*)""",
     re.M)
-_IMPORT_AS = re.compile(r"^\s*(?:from\s+\S+\s+)?import\s+(?P<body>[^\n]+)$", re.M)
-_DEF = re.compile(r"^[ \t]*(?:async\s+)?(?:def|function|sub)\s+(?:self\.)?(?P<name>[A-Za-z_$][\w$]*)|"
-                  r"^[ \t]*(?:public\s+|private\s+|protected\s+|static\s+)*function\s+(?P<php>[A-Za-z_]\w*)", re.M)
-_IDENT = re.compile(r"\$?([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*)")
+_IMPORT_AS = lazyre.compile(r"^\s*(?:from\s+\S+\s+)?import\s+(?P<body>[^\n]+)$", re.M)
+_DEF = lazyre.compile(r"^[ \t]*(?:async\s+)?(?:def|function|sub)\s+(?:self\.)?(?P<name>[A-Za-z_$][\w$]*)|"
+                      r"^[ \t]*(?:public\s+|private\s+|protected\s+|static\s+)*function\s+(?P<php>[A-Za-z_]\w*)", re.M)
+_IDENT = lazyre.compile(r"\$?([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*)")
 # string literals: single-quoted ones dropped, the interpolations of the others kept
-_SQ = re.compile(r"'(?:[^'\\\n]|\\.)*'")
-_DQ = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
-_INTERP = re.compile(r"\$\{[^}]*\}|#\{[^}]*\}|\$[A-Za-z_]\w*")
+_SQ = lazyre.compile(r"'(?:[^'\\\n]|\\.)*'")
+_DQ = lazyre.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
+_INTERP = lazyre.compile(r"\$\{[^}]*\}|#\{[^}]*\}|\$[A-Za-z_]\w*")
 
 # run calls and the text of their first argument
-_RUN = re.compile(
+_RUN = lazyre.compile(
     r"""(?:\b(?:execSync|exec|spawnSync|spawn|execFileSync|execFile|system|shell_exec|passthru|popen|proc_open|pcntl_exec|eval)"""
     r"""|\bos\s*\.\s*(?:system|popen)|\bIO\s*\.\s*popen|\bsubprocess\s*\.\s*(?:run|call|Popen|check_output|check_call|getoutput|getstatusoutput)"""
     # any alias of a run function handed shell=True (`sp.run(c, shell=True)`, `from subprocess import run`)
     r"""|\b[A-Za-z_][\w.]*(?=\s*\([^)\n]*\bshell\s*=\s*(?:True|1)\b))"""
     r"""\b(?<![)/]\.exec)\s*(?P<paren>\(?)\s*(?P<arg>[^\n]*)""")
-_BACKTICK = re.compile(r"`\s*\$(?P<name>[A-Za-z_]\w*)\s*`|\bqx\s*[{(]\s*\$(?P<qx>[A-Za-z_]\w*)|%x\s*[({]\s*#\{\s*(?P<rb>[A-Za-z_]\w*)\s*\}")
+_BACKTICK = lazyre.compile(r"`\s*\$(?P<name>[A-Za-z_]\w*)\s*`|\bqx\s*[{(]\s*\$(?P<qx>[A-Za-z_]\w*)|%x\s*[({]\s*#\{\s*(?P<rb>[A-Za-z_]\w*)\s*\}")
 
 
 def _first_arg(text: str, paren: bool) -> str:

@@ -14,6 +14,8 @@ import posixpath
 import re
 import shlex
 
+from adr import lazyre
+
 MAX_CONTENT = 256 * 1024
 MAX_COMMANDS = 32
 
@@ -72,10 +74,10 @@ def _vscode_tasks(content: str) -> list[tuple[str, str]]:
     return out
 
 
-_PRECOMMIT_ENTRY = re.compile(r"(?m)^\s*-?\s*entry\s*:\s*(.+?)\s*$")
-_TOX_COMMANDS = re.compile(r"(?m)^\s*commands(?:_pre|_post)?\s*=\s*(.*(?:\n[ \t]+\S.*)*)")
-_CARGO_PROGRAMS = re.compile(r"(?m)^\s*(rustc-wrapper|rustc_wrapper|rustc-workspace-wrapper|runner|linker|rustc)"
-                             r"\s*=\s*(?:\"([^\"\n]+)\"|'([^'\n]+)'|\[([^\]\n]*)\])")
+_PRECOMMIT_ENTRY = lazyre.compile(r"(?m)^\s*-?\s*entry\s*:\s*(.+?)\s*$")
+_TOX_COMMANDS = lazyre.compile(r"(?m)^\s*commands(?:_pre|_post)?\s*=\s*(.*(?:\n[ \t]+\S.*)*)")
+_CARGO_PROGRAMS = lazyre.compile(r"(?m)^\s*(rustc-wrapper|rustc_wrapper|rustc-workspace-wrapper|runner|linker|rustc)"
+                                 r"\s*=\s*(?:\"([^\"\n]+)\"|'([^'\n]+)'|\[([^\]\n]*)\])")
 
 
 def _unquote_yaml(v: str) -> str:
@@ -133,10 +135,10 @@ def _lefthook(content: str) -> list[tuple[str, str]]:
     return out
 
 
-_GIT_HOOK_NAME = re.compile(r"(?:pre|post|prepare|applypatch|commit|push|update|reference|sendemail|fsmonitor|"
-                            r"p4)[\w-]*|commit-msg")
+_GIT_HOOK_NAME = lazyre.compile(r"(?:pre|post|prepare|applypatch|commit|push|update|reference|sendemail|fsmonitor|"
+                                r"p4)[\w-]*|commit-msg")
 # a JS config's string literal that is no object key (`'*.js': ['eslint --fix', '…']` → the commands)
-_JS_STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`""")
+_JS_STRING = lazyre.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`""")
 
 
 def _hook_map(v: object, where: str) -> list[tuple[str, str]]:
@@ -228,8 +230,8 @@ def _overcommit(content: str) -> list[tuple[str, str]]:
 
 
 # tox's own substitutions, as the paths they stand for (`{homedir}` is the home: `rm -rf {homedir}`)
-_TOX_SUBST = re.compile(r"\{(homedir|toxinidir|toxworkdir|envdir|envtmpdir|envlogdir|envsitepackagesdir|"
-                        r"envbindir|envpython|posargs(?::[^}]*)?|env:HOME(?::[^}]*)?|/)\}")
+_TOX_SUBST = lazyre.compile(r"\{(homedir|toxinidir|toxworkdir|envdir|envtmpdir|envlogdir|envsitepackagesdir|"
+                            r"envbindir|envpython|posargs(?::[^}]*)?|env:HOME(?::[^}]*)?|/)\}")
 _TOX_VALUES = {"homedir": "~", "toxinidir": ".", "toxworkdir": ".tox", "envdir": ".tox/env",
                "envtmpdir": ".tox/env/tmp", "envlogdir": ".tox/env/log", "envbindir": ".tox/env/bin",
                "envsitepackagesdir": ".tox/env/lib", "envpython": ".tox/env/bin/python", "/": "/"}
@@ -274,7 +276,7 @@ def _cargo(content: str) -> list[tuple[str, str]]:
 # Bazel's rc files: `--run_under` prefixes every `bazel run`/`bazel test` binary with a command, and
 # `--workspace_status_command` runs at every build — both on the developer's machine, unasked. A line is
 # `COMMAND[:CONFIG] --opt=value …` (the value may be quoted, or the option's next word).
-_BAZEL_OPTS = re.compile(r"--(run_under|workspace_status_command)(?:=|\s+)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+)")
+_BAZEL_OPTS = lazyre.compile(r"--(run_under|workspace_status_command)(?:=|\s+)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+)")
 
 
 def _bazelrc(content: str) -> list[tuple[str, str]]:
@@ -298,7 +300,7 @@ def _bazelrc(content: str) -> list[tuple[str, str]]:
 # JetBrains IDEs: a run configuration's command (the Shell Script type's inline text or script, an
 # external tool, a file watcher's program and arguments — run on every save, unasked). `$Macro$`s
 # stand for the project, the home or the file at hand.
-_JB_MACRO = re.compile(r"\$(\w+)\$")
+_JB_MACRO = lazyre.compile(r"\$(\w+)\$")
 _JB_DIRS = {"projectfiledir": ".", "contentroot": ".", "projectdir": ".", "project_dir": ".", "moduledir": ".",
             "module_dir": ".", "modulefiledir": ".", "sourcepath": ".", "userhome": "~", "user_home": "~"}
 _JB_PROGRAM = ("program", "COMMAND", "INTERPRETER_PATH", "EXE_PATH", "PROGRAM", "executable", "SCRIPT_PATH",
@@ -310,8 +312,8 @@ def _jb_text(v: str) -> str:
     return _JB_MACRO.sub(lambda m: _JB_DIRS.get(m.group(1).lower(), "file"), v)
 
 
-_JB_OPTION = re.compile(r"""\bname\s*=\s*["'](SCRIPT_TEXT|COMMAND|program|arguments|PARAMETERS|"""
-                        r"""INTERPRETER_PATH|SCRIPT_PATH)["']\s+value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_JB_OPTION = lazyre.compile(r"""\bname\s*=\s*["'](SCRIPT_TEXT|COMMAND|program|arguments|PARAMETERS|"""
+                            r"""INTERPRETER_PATH|SCRIPT_PATH)["']\s+value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _jetbrains(content: str) -> list[tuple[str, str]]:
@@ -371,9 +373,9 @@ def _gitconfig(content: str) -> list[tuple[str, str]]:
 # keys that send git's traffic elsewhere, turn off its checks or load more configuration: the file
 # form of `git config KEY VALUE`, judged by the same command rules (url.*.insteadOf, include.path,
 # http.proxy, http.sslVerify, credential.helper, core.hooksPath …)
-_GIT_SETTINGS = re.compile(r"url\..+\.(?:push)?insteadof|include\.path|includeif\..+\.path|https?(?:\..+)?\.proxy|"
-                           r"remote\..+\.proxy|http(?:\..+)?\.sslverify|credential(?:\..+)?\.helper|core\.hookspath|"
-                           r"init\.templatedir|protocol\.[\w-]+\.allow|core\.gitproxy")
+_GIT_SETTINGS = lazyre.compile(r"url\..+\.(?:push)?insteadof|include\.path|includeif\..+\.path|https?(?:\..+)?\.proxy|"
+                               r"remote\..+\.proxy|http(?:\..+)?\.sslverify|credential(?:\..+)?\.helper|core\.hookspath|"
+                               r"init\.templatedir|protocol\.[\w-]+\.allow|core\.gitproxy")
 
 
 def _git_scope(path: str) -> list[str]:

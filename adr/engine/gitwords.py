@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]+\]|[^/:]+)|(?:[^@/:\s]+@)?([^/:\s]+):(?!//))",
-                       re.I)
+from adr import lazyre
+
+_URL_HOST = lazyre.compile(r"^(?:[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]+\]|[^/:]+)|(?:[^@/:\s]+@)?([^/:\s]+):(?!//))",
+                           re.I)
 
 
 def url_host(url: str) -> str:
@@ -18,7 +20,7 @@ def url_host(url: str) -> str:
     return (m.group(1) or m.group(2) or "").strip("[]").lower()
 
 
-_LEADING_CD = re.compile(r"""\s*cd\s+(?:--\s+)?(?:"([^"$`\\]+)"|'([^']+)'|([^\s;&|<>()$`"'\\]+))\s*&&""")
+_LEADING_CD = lazyre.compile(r"""\s*cd\s+(?:--\s+)?(?:"([^"$`\\]+)"|'([^']+)'|([^\s;&|<>()$`"'\\]+))\s*&&""")
 
 
 def leading_cd(command: str) -> "str | None":

@@ -21,20 +21,21 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from adr import lazyre
 from adr.shell.model import SimpleCommand
 
 # a line with one of these may change where, or with which environment, the next command runs
 _MOVES = frozenset({"cd", "pushd", "popd", "source", ".", "eval", "builtin", "export", "declare", "typeset",
                     "set", "unset", "alias", "exec", "command", "env", "local", "readonly", "shopt", "trap"})
 _RUNNERS = frozenset({"npx runs", "pnpx runs", "bunx runs"})
-_PY = re.compile(r"^python(?:3(?:\.\d+)?)?$")
+_PY = lazyre.compile(r"^python(?:3(?:\.\d+)?)?$")
 _DJANGO_RESETS = frozenset({"flush", "reset_db", "reset_schema"})
 # sqlite3 options that only change how output looks (the database stays the file named)
 _SQLITE_PLAIN = frozenset({"-bail", "-batch", "-header", "-noheader", "-csv", "-line", "-column", "-list",
                            "-html", "-json", "-markdown", "-table", "-box", "-quote", "-echo", "-readonly",
                            "-safe", "-interactive"})
 # SQL that reaches a file other than the one named, or runs something: never "this file only"
-_SQLITE_ELSEWHERE = re.compile(r"(?is)\battach\b|\bvacuum\s+into\b|^\s*\.|[;\n]\s*\.|\bload_extension\b|\bwritefile\b")
+_SQLITE_ELSEWHERE = lazyre.compile(r"(?is)\battach\b|\bvacuum\s+into\b|^\s*\.|[;\n]\s*\.|\bload_extension\b|\bwritefile\b")
 
 
 @dataclass(frozen=True)

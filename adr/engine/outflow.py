@@ -16,6 +16,7 @@ import posixpath
 import re
 from typing import Callable
 
+from adr import lazyre
 from adr.actions import Action, ActionKind
 from adr.engine.pathnorm import compile_globs, normalize
 from adr.shell.model import ParsedShell, SimpleCommand
@@ -59,14 +60,14 @@ INTERPRETERS = frozenset({"python", "python2", "python3", "pypy", "pypy3", "node
 SHELLS = frozenset({"bash", "sh", "zsh", "dash"})
 ENV_DUMPS = frozenset({"env", "printenv", "set", "export", "declare"})
 # interpreter code that talks to the network
-_NET_CODE = re.compile(
+_NET_CODE = lazyre.compile(
     r"\b(?:urllib|urlopen|requests\.|httpx|http\.client|aiohttp|socket\.|smtplib|ftplib|paramiko|fetch\s*\(|"
     r"XMLHttpRequest|https?\.(?:get|request)|net\.(?:connect|createConnection)|dns\.|WebSocket|axios|"
     r"Net::HTTP|open-uri|LWP::|IO::Socket|HTTP::Tiny|file_get_contents\s*\(\s*['\"]https?|curl_exec|"
     r"Invoke-WebRequest|Invoke-RestMethod|System\.Net)")
-_SPAWN_CODE = re.compile(r"\b(?:subprocess|os\.system|os\.popen|os\.exec\w*|pty\.spawn|child_process|execSync|spawnSync|"
-                         r"Deno\.Command|Bun\.spawn|Kernel\.system|IO\.popen|proc_open|shell_exec|passthru)\b")
-_ENV_CODE = re.compile(r"\bos\.environ\b|\bprocess\.env\b|\bENV\[|\$_ENV|getenv\s*\(")
+_SPAWN_CODE = lazyre.compile(r"\b(?:subprocess|os\.system|os\.popen|os\.exec\w*|pty\.spawn|child_process|execSync|spawnSync|"
+                             r"Deno\.Command|Bun\.spawn|Kernel\.system|IO\.popen|proc_open|shell_exec|passthru)\b")
+_ENV_CODE = lazyre.compile(r"\bos\.environ\b|\bprocess\.env\b|\bENV\[|\$_ENV|getenv\s*\(")
 SECRET_GLOBS = (
     "~/.ssh/**", "~/.aws/**", "~/.config/gcloud/**", "~/.azure/**", "~/.kube/**", "~/.docker/config.json",
     "~/.netrc", "~/.git-credentials", "~/.npmrc", "~/.pypirc", "~/.gnupg/**", "~/.config/gh/hosts.yml",
@@ -75,7 +76,7 @@ SECRET_GLOBS = (
     "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "**/secrets/**",
     "**/credentials.json", "**/service-account*.json", "~/.vault-token", "**/.terraform.d/credentials*",
 )
-_NOT_SECRET = re.compile(r"\.(?:pub|example|sample|template|dist)$")
+_NOT_SECRET = lazyre.compile(r"\.(?:pub|example|sample|template|dist)$")
 TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/private/tmp")
 
 _secret_globs = compile_globs(list(SECRET_GLOBS))
@@ -216,8 +217,8 @@ def _git_sub(args: tuple[str, ...]) -> str:
     return ""
 
 
-_SECRET_WORDS = re.compile(r"\.ssh/|\.aws/credentials|\.netrc|\.git-credentials|\.npmrc|\.pypirc|\.docker/config\.json|"
-                           r"\.kube/config|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.gnupg|/etc/shadow|\.env\b")
+_SECRET_WORDS = lazyre.compile(r"\.ssh/|\.aws/credentials|\.netrc|\.git-credentials|\.npmrc|\.pypirc|\.docker/config\.json|"
+                               r"\.kube/config|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.gnupg|/etc/shadow|\.env\b")
 
 
 def _mentions_secret(code: str) -> bool:

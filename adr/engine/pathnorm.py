@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import re2
 
+from adr import lazyre
 from adr.engine import regexmem
 
-_HOME_PREFIX = re.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/root|/var/root)(?=/|$)")
+_HOME_PREFIX = lazyre.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/root|/var/root)(?=/|$)")
 
 
 def _case_fold_default() -> bool:
@@ -35,7 +36,7 @@ def _case_fold_default() -> bool:
 
 CASE_FOLD = _case_fold_default()
 _NAMES: dict[str, str] = {}  # a path component the rules name, lower-cased → as the rules spell it
-_HOME_PREFIX_I = re.compile(_HOME_PREFIX.pattern, re.IGNORECASE)
+_HOME_PREFIX_I = lazyre.compile(_HOME_PREFIX.pattern, re.IGNORECASE)
 
 
 def learn_names(globs: "Iterable[str]") -> None:
@@ -676,7 +677,7 @@ class GlobWitness:
         return tuple(out)
 
 
-_ONE_CHAR_SET = re.compile(r"\[([^\]!^\\])\]")  # `[g]`: a set of one character is that character
+_ONE_CHAR_SET = lazyre.compile(r"\[([^\]!^\\])\]")  # `[g]`: a set of one character is that character
 
 
 class NameIndex:

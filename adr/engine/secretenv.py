@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from adr import lazyre
 from adr.engine.gitwords import url_host
 from adr.shell.interpreters import language_of
 from adr.shell.model import SimpleCommand
 from adr.shell.uploads import CURL_SHORT_VALUED
 
 # the variable holds a secret: not its id, public half, location or file name
-_SECRET_NAME = re.compile(r"(?:SECRET|TOKEN|PASSW(?:OR)?D|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_AUTH)")
-_NOT_SECRET = re.compile(r"(?:_ID|_URL|_URI|_FILE|_PATH|_DIR|_HOST|_NAME|_TYPE|_EXPIRY|_EXPIRES)$|PUBLISHABLE|PUBLIC")
+_SECRET_NAME = lazyre.compile(r"(?:SECRET|TOKEN|PASSW(?:OR)?D|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|_PAT|_AUTH)")
+_NOT_SECRET = lazyre.compile(r"(?:_ID|_URL|_URI|_FILE|_PATH|_DIR|_HOST|_NAME|_TYPE|_EXPIRY|_EXPIRES)$|PUBLISHABLE|PUBLIC")
 
 # name prefix → the domains of the service the token is for. A self-hosted service (GitLab, GitHub
 # Enterprise, Artifactory) cannot be told from its name: `gitlab.evil.example` is anyone's to make,
@@ -71,15 +72,15 @@ _SERVICES: "tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]" = (
     (("ARTIFACTORY_", "JFROG_"), ("jfrog.io",)),
 )
 
-_LOOPBACK = re.compile(r"^(?:localhost|127(?:\.\d{1,3}){3}|::1|0\.0\.0\.0|\[::1\])$")
+_LOOPBACK = lazyre.compile(r"^(?:localhost|127(?:\.\d{1,3}){3}|::1|0\.0\.0\.0|\[::1\])$")
 DYNAMIC = "(a host the line computes)"
 
-_ENV_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-_SCHEME_URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[^\]]+\]|[^/:?#\s]*)", re.I)
-_BARE_HOST = re.compile(r"^(?:[^@/\s:]+@)?((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:[/?#]\S*)?$")
-_HOSTPORT = re.compile(r"^(\[[^\]]+\]|[^:\s]+):\d+$")
-_SOCAT_ADDR = re.compile(r"^(?i:tcp[46]?|ssl|openssl|udp[46]?|tcp-connect|tcp4-connect|tcp6-connect|udp-sendto)"
-                         r"(?i::|-connect:)(\[[^\]]+\]|[^:,]+)")
+_ENV_REF = lazyre.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_SCHEME_URL = lazyre.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[^\]]+\]|[^/:?#\s]*)", re.I)
+_BARE_HOST = lazyre.compile(r"^(?:[^@/\s:]+@)?((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:[/?#]\S*)?$")
+_HOSTPORT = lazyre.compile(r"^(\[[^\]]+\]|[^:\s]+):\d+$")
+_SOCAT_ADDR = lazyre.compile(r"^(?i:tcp[46]?|ssl|openssl|udp[46]?|tcp-connect|tcp4-connect|tcp6-connect|udp-sendto)"
+                             r"(?i::|-connect:)(\[[^\]]+\]|[^:,]+)")
 
 # programs whose words are a request to a host; per program, the short options that take a value
 # (so a value such as `-o out.json` is not taken for a host) and long ones
@@ -279,7 +280,7 @@ def _request_names(program: str, args: "tuple[str, ...]", stdin_text: "str | Non
 
 
 _PRINTERS = frozenset({"echo", "printf", "print", "printenv", "cat", "tee", "env"})
-_AWK_ENVIRON = re.compile(r"""ENVIRON\s*\[\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\]""")
+_AWK_ENVIRON = lazyre.compile(r"""ENVIRON\s*\[\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\]""")
 
 
 def _heredoc_names(raw: str) -> "set[str]":
@@ -330,14 +331,14 @@ def command_sends_foreign(program: str, args: "tuple[str, ...]", stdin_text: "st
 
 # how code reads an environment variable: os.environ['X'] / .get('X') / getenv("X") / process.env.X /
 # process.env['X'] / ENV['X'] / ENV.fetch('X') / $ENV{X} / Deno.env.get('X') / System.getenv("X") / Sys.getenv
-_CODE_ENV = re.compile(
+_CODE_ENV = lazyre.compile(
     r"""(?:environ(?:\.get)?\s*[\[(]\s*|getenv\s*\(\s*|ENV(?:\.fetch)?\s*[\[(]\s*|env\.get\s*\(\s*)['"]([A-Za-z_][A-Za-z0-9_]*)['"]"""
     r"""|process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"])"""
     r"""|\$ENV\{\s*['"]?([A-Za-z_][A-Za-z0-9_]*)""")
-_CODE_URL = re.compile(r"""['"`]((?:https?|wss?|ftp)://[^'"`\s]*)""", re.I)
-_CODE_NET = re.compile(r"urlopen|requests\.|httpx|urllib|fetch\s*\(|axios|http\.request|https\.request|Net::HTTP|"
-                       r"open-uri|URI\.open|HTTParty|Faraday|LWP|HTTP::Tiny|curl|file_get_contents|fsockopen|"
-                       r"socket|WebSocket|XMLHttpRequest|aiohttp|http\.client|HttpClient|Invoke-WebRequest", re.I)
+_CODE_URL = lazyre.compile(r"""['"`]((?:https?|wss?|ftp)://[^'"`\s]*)""", re.I)
+_CODE_NET = lazyre.compile(r"urlopen|requests\.|httpx|urllib|fetch\s*\(|axios|http\.request|https\.request|Net::HTTP|"
+                           r"open-uri|URI\.open|HTTParty|Faraday|LWP|HTTP::Tiny|curl|file_get_contents|fsockopen|"
+                           r"socket|WebSocket|XMLHttpRequest|aiohttp|http\.client|HttpClient|Invoke-WebRequest", re.I)
 MAX_CODE = 256 * 1024
 
 

@@ -31,6 +31,7 @@ import re
 import shlex
 from urllib.parse import unquote_to_bytes
 
+from adr import lazyre
 from adr.shell import netprogs
 
 MAX_TEXT = 65536
@@ -99,24 +100,24 @@ def _cloud_texts(name: str, args: "tuple[str, ...]") -> "list[str]":
 
 _IDENT = r"[\w.\"`\[\]$\x01]+"
 # every DROP is a drop (table, index, view, function, trigger, sequence, role, owned by …)
-_DROP = re.compile(r"(?i)^drop\s+\w")
-_TRUNCATE = re.compile(r"(?i)^truncate\b")
-_DROP_COLUMN = re.compile(r"(?i)^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?" + _IDENT
-                          + r"\s+(?:drop\s+(?:column\s+)?[\w\"`\[\x01]|(?:drop|truncate)\s+partition\b)")
-_ALTER_DELETE = re.compile(r"(?is)^alter\s+table\s+" + _IDENT + r"(?:\s+on\s+cluster\s+\S+)?\s+delete\s+where\s(.*)$")
+_DROP = lazyre.compile(r"(?i)^drop\s+\w")
+_TRUNCATE = lazyre.compile(r"(?i)^truncate\b")
+_DROP_COLUMN = lazyre.compile(r"(?i)^alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?" + _IDENT
+                              + r"\s+(?:drop\s+(?:column\s+)?[\w\"`\[\x01]|(?:drop|truncate)\s+partition\b)")
+_ALTER_DELETE = lazyre.compile(r"(?is)^alter\s+table\s+" + _IDENT + r"(?:\s+on\s+cluster\s+\S+)?\s+delete\s+where\s(.*)$")
 # a prefix that still runs the statement after it: EXPLAIN ANALYZE, PREPARE … AS (run by EXECUTE)
-_RUNS_AFTER = re.compile(r"(?is)^(?:explain\s+(?:analy[sz]e\b\s*(?:verbose\b\s*)?|\([^)]*\banaly[sz]e\b[^)]*\)\s*)"
-                         r"|prepare\s+\w+\s*(?:\([^)]*\)\s*)?as\s+)")
-_WITH_DML = re.compile(r"(?i)\b(?:delete|update)\s")
-_DELETE = re.compile(r"(?is)^delete\b")
-_UPDATE = re.compile(r"(?is)^update\s+(?:only\s+)?" + _IDENT + r"(?:\s+(?:as\s+)?\w+)?\s+set\s")
-_WHERE = re.compile(r"(?is)\bwhere\s(.*?)(?:\breturning\b|\border\s+by\b|\blimit\b|\boption\b|$)")
-_NESTED_DML = re.compile(r"(?i)\(\s*(?=(?:delete|update)\s)")
-_LITERAL_TRUE = re.compile(r"(?is)^(?:true|not\s+false|1|1\s*(?:<>|!=)\s*0|(\d+)\s*=\s*(\d+)|'(\w*)'\s*=\s*'(\w*)'|\"(\w*)\"\s*=\s*\"(\w*)\")$")
-_OR = re.compile(r"(?i)\bor\b")
-_AND = re.compile(r"(?i)\band\b")
-_COMPARE = re.compile(r"(?is)^(-?\d+(?:\.\d+)?|'[^']*'|\w+)\s*(=|==|<>|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?|'[^']*'|\w+)$")
-_ALWAYS = re.compile(r"(?is)^(?:null\s+is\s+null|(\d+)\s+in\s*\(\s*\1\s*\)|exists\s*\(\s*select\s+1\s*\))$")
+_RUNS_AFTER = lazyre.compile(r"(?is)^(?:explain\s+(?:analy[sz]e\b\s*(?:verbose\b\s*)?|\([^)]*\banaly[sz]e\b[^)]*\)\s*)"
+                             r"|prepare\s+\w+\s*(?:\([^)]*\)\s*)?as\s+)")
+_WITH_DML = lazyre.compile(r"(?i)\b(?:delete|update)\s")
+_DELETE = lazyre.compile(r"(?is)^delete\b")
+_UPDATE = lazyre.compile(r"(?is)^update\s+(?:only\s+)?" + _IDENT + r"(?:\s+(?:as\s+)?\w+)?\s+set\s")
+_WHERE = lazyre.compile(r"(?is)\bwhere\s(.*?)(?:\breturning\b|\border\s+by\b|\blimit\b|\boption\b|$)")
+_NESTED_DML = lazyre.compile(r"(?i)\(\s*(?=(?:delete|update)\s)")
+_LITERAL_TRUE = lazyre.compile(r"(?is)^(?:true|not\s+false|1|1\s*(?:<>|!=)\s*0|(\d+)\s*=\s*(\d+)|'(\w*)'\s*=\s*'(\w*)'|\"(\w*)\"\s*=\s*\"(\w*)\")$")
+_OR = lazyre.compile(r"(?i)\bor\b")
+_AND = lazyre.compile(r"(?i)\band\b")
+_COMPARE = lazyre.compile(r"(?is)^(-?\d+(?:\.\d+)?|'[^']*'|\w+)\s*(=|==|<>|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?|'[^']*'|\w+)$")
+_ALWAYS = lazyre.compile(r"(?is)^(?:null\s+is\s+null|(\d+)\s+in\s*\(\s*\1\s*\)|exists\s*\(\s*select\s+1\s*\))$")
 
 
 def _literal_truth(part: str) -> bool:
@@ -162,9 +163,9 @@ def _always_true(where: str) -> bool:
 
 # -- lexing -------------------------------------------------------------------------------------
 
-_SAFE_LITERAL = re.compile(r"[\w.:/@+~*-]{0,200}")  # kept in place: a name, a path, a number, `*`
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_]\w*)?\$")
-_LIT_REF = re.compile(r"\x01(\d+)\x01")
+_SAFE_LITERAL = lazyre.compile(r"[\w.:/@+~*-]{0,200}")  # kept in place: a name, a path, a number, `*`
+_DOLLAR_TAG = lazyre.compile(r"\$(?:[A-Za-z_]\w*)?\$")
+_LIT_REF = lazyre.compile(r"\x01(\d+)\x01")
 
 
 class _Stmt:
@@ -395,23 +396,23 @@ def statements(program: str, args: "tuple[str, ...]", stdin: str = "") -> "list[
 # -- classifying SQL ----------------------------------------------------------------------------
 
 _WRITE_TARGETS = (
-    re.compile(r"(?is)^copy\s.*\bto\s+e?'([^']*)'"),
-    re.compile(r"(?is)\binto\s+(?:outfile|dumpfile)\s+'([^']*)'"),
-    re.compile(r"(?is)\blo_export\s*\([^,]*,\s*'([^']*)'"),
-    re.compile(r"(?is)\bpg_file_write\s*\(\s*'([^']*)'"),
-    re.compile(r"(?is)\bwritefile\s*\(\s*'([^']*)'"),            # sqlite fileio
-    re.compile(r"(?is)^attach\s+(?:database\s+)?'([^']*)'"),      # sqlite/duckdb: creates the file
-    re.compile(r"(?is)^vacuum\s+(?:\w+\s+)?into\s+'([^']*)'"),
+    lazyre.compile(r"(?is)^copy\s.*\bto\s+e?'([^']*)'"),
+    lazyre.compile(r"(?is)\binto\s+(?:outfile|dumpfile)\s+'([^']*)'"),
+    lazyre.compile(r"(?is)\blo_export\s*\([^,]*,\s*'([^']*)'"),
+    lazyre.compile(r"(?is)\bpg_file_write\s*\(\s*'([^']*)'"),
+    lazyre.compile(r"(?is)\bwritefile\s*\(\s*'([^']*)'"),            # sqlite fileio
+    lazyre.compile(r"(?is)^attach\s+(?:database\s+)?'([^']*)'"),      # sqlite/duckdb: creates the file
+    lazyre.compile(r"(?is)^vacuum\s+(?:\w+\s+)?into\s+'([^']*)'"),
 )
-_META_WRITE = re.compile(r"(?i)^\.(?:save|backup)\s+(?:\w+\s+)?['\"]?([^'\"\s]+)")
-_READ_ALWAYS = re.compile(r"(?i)\b(?:pg_read_file|pg_read_binary_file|pg_ls_dir|pg_stat_file|lo_import|load_file)\s*\(")
+_META_WRITE = lazyre.compile(r"(?i)^\.(?:save|backup)\s+(?:\w+\s+)?['\"]?([^'\"\s]+)")
+_READ_ALWAYS = lazyre.compile(r"(?i)\b(?:pg_read_file|pg_read_binary_file|pg_ls_dir|pg_stat_file|lo_import|load_file)\s*\(")
 _READ_TARGETS = (
-    re.compile(r"(?is)^copy\s.*\bfrom\s+e?'([^']*)'"),
-    re.compile(r"(?is)\bload\s+data\s+(?:low_priority\s+|concurrent\s+)?(?:local\s+)?infile\s+'([^']*)'"),
-    re.compile(r"(?is)\breadfile\s*\(\s*'([^']*)'"),
-    re.compile(r"(?is)^attach\s+(?:database\s+)?'([^']*)'"),
+    lazyre.compile(r"(?is)^copy\s.*\bfrom\s+e?'([^']*)'"),
+    lazyre.compile(r"(?is)\bload\s+data\s+(?:low_priority\s+|concurrent\s+)?(?:local\s+)?infile\s+'([^']*)'"),
+    lazyre.compile(r"(?is)\breadfile\s*\(\s*'([^']*)'"),
+    lazyre.compile(r"(?is)^attach\s+(?:database\s+)?'([^']*)'"),
 )
-_RUNS_PROGRAM = re.compile(
+_RUNS_PROGRAM = lazyre.compile(
     r"(?is)^copy\s.*\b(?:from|to)\s+program\s|^\\!|^\.(?:system|shell)\s"
     r"|\bsys_exec\s*\(|\bxp_cmdshell\b|\bsys_eval\s*\(|\bsp_oacreate\b|\bsp_execute_external_script\b"
     r"|^alter\s+system\s+set\s+\"?(?:archive_command|restore_command|archive_cleanup_command|recovery_end_command"
@@ -422,7 +423,7 @@ _RUNS_PROGRAM = re.compile(
     r"|^create\s+extension\s+(?:if\s+not\s+exists\s+)?[\"']?(?:plpython3?u|plpythonu|plperlu|pltclu|plsh|plr|plluau|pljava)\b"
     r"|^create\s+(?:or\s+replace\s+)?(?:function|procedure)\b.*(?:\blanguage\s+['\"]?(?:c|internal|plpython3?u|plperlu|pltclu|plsh|plluau)\b|\bsoname\b)"
     r"|^load\s+'|^\.load\s|\bload_extension\s*\(|\bedit\s*\([^,()]*,")
-_PRIVILEGE = re.compile(
+_PRIVILEGE = lazyre.compile(
     r"(?is)^(?:alter|create)\s+(?:role|user|group)\s.*\b(?:superuser|createrole|bypassrls|replication)\b"
     r"|^grant\s+all\b.*\bto\s|^grant\s+(?:super|file|process)\b"
     r"|^grant\s+(?:[\w\"]+\s*,\s*)*\"?(?:pg_write_server_files|pg_execute_server_program|pg_read_server_files"
@@ -431,23 +432,23 @@ _PRIVILEGE = re.compile(
     r"|^alter\s+server\s+role\s+\[?(?:sysadmin|securityadmin|serveradmin)\]?\s+add\s+member\b"
     r"|\bsp_addsrvrolemember\b"
     r"|^create\s+extension\s+(?:if\s+not\s+exists\s+)?[\"']?(?:dblink|postgres_fdw)\b")
-_EXT_WRITES = re.compile(r"(?i)^create\s+extension\s+(?:if\s+not\s+exists\s+)?[\"']?adminpack\b")
-_EXT_READS = re.compile(r"(?i)^create\s+extension\s+(?:if\s+not\s+exists\s+)?[\"']?file_fdw\b")
+_EXT_WRITES = lazyre.compile(r"(?i)^create\s+extension\s+(?:if\s+not\s+exists\s+)?[\"']?adminpack\b")
+_EXT_READS = lazyre.compile(r"(?i)^create\s+extension\s+(?:if\s+not\s+exists\s+)?[\"']?file_fdw\b")
 # text the batch can run: its literals are then read as statements too
-_EXEC_CONTEXT = re.compile(
+_EXEC_CONTEXT = lazyre.compile(
     r"(?i)\b(?:exec|execute|prepare|do|call|immediate|run_?sql|sp_executesql|sp_msforeach\w*|dblink\w*|query_to_xml\w*"
     r"|cursor_to_xml|query_to_json\w*|eval|create\s+(?:or\s+replace\s+)?(?:function|procedure|trigger|rule|event))\b"
     r"|^\\(?:gexec|set)\b")
 
 # where a written file grants a login or runs later
-_PERSISTENCE_PATH = re.compile(
+_PERSISTENCE_PATH = lazyre.compile(
     r"(?i)(?:^|/)\.ssh(?:/|$)|authorized_keys2?$|(?:^|/)(?:var/spool/cron|etc/cron|etc/anacrontab|etc/crontab)"
     r"|(?:^|/)(?:etc/(?:sudoers|passwd|shadow|profile|bash\.bashrc|environment|ld\.so\.preload|rc\.local|init\.d|systemd"
     r"|update-motd\.d))|(?:^|/)\.(?:bashrc|bash_profile|profile|zshrc|zprofile|zshenv|bash_login|config/autostart)(?:/|$)"
     r"|(?:^|/)Library/Launch(?:Agents|Daemons)(?:/|$)|(?:^|/)(?:var/www|srv/www|usr/share/nginx|var/lib/tomcat\w*/webapps)(?:/|$)"
     r"|\.(?:php\d?|phtml|jsp|jspx|aspx?)$|(?:^|/)crontabs?(?:/|$)")
 # where a sqlite-like client (the agent's own process) reads or writes out of the ordinary
-_SENSITIVE_LOCAL = re.compile(r"^(?:~|/(?:etc|root|usr|boot|bin|sbin|lib|var/(?!tmp)|System|Library|private/etc)\b)|(?:^|/)\.[\w-]")
+_SENSITIVE_LOCAL = lazyre.compile(r"^(?:~|/(?:etc|root|usr|boot|bin|sbin|lib|var/(?!tmp)|System|Library|private/etc)\b)|(?:^|/)\.[\w-]")
 
 
 def _clean_path(p: str) -> str:
@@ -567,17 +568,17 @@ def _sql_text_effects(text: str, name: str, found: "dict[str, None]", depth: int
 
 # -- MongoDB ------------------------------------------------------------------------------------
 
-_MONGO_DROP = re.compile(r"dropDatabase|\bdropDatabase\s*:|\[\s*['\"]drop\w*['\"]\s*\]\s*\(|\.drop\s*\("
-                         r"|\bdrop\s*:\s*['\"]|\.(?:dropAllUsers|dropUser|dropAllRoles|dropRole|dropIndexes|dropIndex"
-                         r"|dropSearchIndex)\s*\(|\bdropAllUsersFromDatabase\s*:|\bdropUser\s*:"
-                         r"|['\"]?\$out['\"]?\s*:|\brenameCollection\s*\([^)]*,\s*true\s*\)|\bdropTarget\s*:\s*true")
-_MONGO_ALL = re.compile(r"\b(?:deleteMany|remove|updateMany|update)\s*\(\s*(?:\{\s*\}|\))|\bdeleteMany\s*:\s*\{\s*filter\s*:\s*\{\s*\}"
-                        r"|\b(?:deleteMany|remove)\s*\(\s*\{\s*['\"]?_id['\"]?\s*:\s*\{\s*['\"]?\$(?:exists\s*['\"]?\s*:\s*(?:true|1)"
-                        r"|ne['\"]?\s*:\s*null)\s*\}\s*\}|\bq\s*:\s*\{\s*\}\s*,\s*limit\s*:\s*0")
-_MONGO_MERGE_REPLACE = re.compile(r"['\"]?\$merge['\"]?\s*:.{0,2000}?\bwhenMatched\s*:\s*['\"](?:replace|merge)['\"]", re.S)
-_MONGO_ADMIN = re.compile(r"\b(?:createUser|updateUser|grantRolesToUser|createRole|grantRolesToRole)\b[\s\S]{0,2000}?"
-                          r"['\"](?:root|__system|userAdminAnyDatabase|dbAdminAnyDatabase|readWriteAnyDatabase|clusterAdmin"
-                          r"|dbOwner|userAdmin|restore|hostManager|clusterManager)['\"]")
+_MONGO_DROP = lazyre.compile(r"dropDatabase|\bdropDatabase\s*:|\[\s*['\"]drop\w*['\"]\s*\]\s*\(|\.drop\s*\("
+                             r"|\bdrop\s*:\s*['\"]|\.(?:dropAllUsers|dropUser|dropAllRoles|dropRole|dropIndexes|dropIndex"
+                             r"|dropSearchIndex)\s*\(|\bdropAllUsersFromDatabase\s*:|\bdropUser\s*:"
+                             r"|['\"]?\$out['\"]?\s*:|\brenameCollection\s*\([^)]*,\s*true\s*\)|\bdropTarget\s*:\s*true")
+_MONGO_ALL = lazyre.compile(r"\b(?:deleteMany|remove|updateMany|update)\s*\(\s*(?:\{\s*\}|\))|\bdeleteMany\s*:\s*\{\s*filter\s*:\s*\{\s*\}"
+                            r"|\b(?:deleteMany|remove)\s*\(\s*\{\s*['\"]?_id['\"]?\s*:\s*\{\s*['\"]?\$(?:exists\s*['\"]?\s*:\s*(?:true|1)"
+                            r"|ne['\"]?\s*:\s*null)\s*\}\s*\}|\bq\s*:\s*\{\s*\}\s*,\s*limit\s*:\s*0")
+_MONGO_MERGE_REPLACE = lazyre.compile(r"['\"]?\$merge['\"]?\s*:.{0,2000}?\bwhenMatched\s*:\s*['\"](?:replace|merge)['\"]", re.S)
+_MONGO_ADMIN = lazyre.compile(r"\b(?:createUser|updateUser|grantRolesToUser|createRole|grantRolesToRole)\b[\s\S]{0,2000}?"
+                              r"['\"](?:root|__system|userAdminAnyDatabase|dbAdminAnyDatabase|readWriteAnyDatabase|clusterAdmin"
+                              r"|dbOwner|userAdmin|restore|hostManager|clusterManager)['\"]")
 
 
 def _mongo_effects(text: str, found: "dict[str, None]") -> None:
@@ -599,8 +600,8 @@ _REDIS_VALUED = frozenset({"-h", "-p", "-t", "-s", "-a", "-u", "-r", "-i", "-n",
                            "--lru-test", "--rdb", "--functions-rdb", "--pipe-timeout", "--memkeys-samples",
                            "--keystats-samples", "--pattern", "--count", "--quoted-pattern", "--intrinsic-latency",
                            "--eval"})
-_LUA_CALL = re.compile(r"(?i)redis\s*\.\s*p?call\s*\(")
-_LUA_STR = re.compile(r"\s*(?:'([^']*)'|\"([^\"]*)\")\s*")
+_LUA_CALL = lazyre.compile(r"(?i)redis\s*\.\s*p?call\s*\(")
+_LUA_STR = lazyre.compile(r"\s*(?:'([^']*)'|\"([^\"]*)\")\s*")
 
 
 def _lua_calls(script: str) -> "list[list[str]]":

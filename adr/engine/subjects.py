@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING, Any
 
+from adr import lazyre
 from adr.engine.decodeflow import runs_decoded
 from adr.engine.gitwords import url_host
 from adr.engine.pathnorm import normalize, normalize_own
@@ -167,7 +168,7 @@ _NAMING_OPTIONS = frozenset({"--name", "--id", "--app", "--env", "--environment"
 _VERB_TAIL = re.compile(r"[-_]([a-z0-9]+)$").search  # bucket-delete, image-rm, records_delete → the verb last
 # APIs spelled in CamelCase (`aliyun ecs DeleteInstance`, `tccli cvm TerminateInstances`): a word break
 # at each lower-to-upper step, so the verb heads the word like `delete-instance`
-_CAMEL_STEP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_STEP = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # a strong destroy verb run together with its noun (`cbt deletetable`, `deleteinstance`, `purgequeue`):
 # the verb, when at least three letters follow (`deleted`, `removes` are not commands)
 _JOINED_VERB = re.compile(r"(delete|destroy|purge|remove|terminate|truncate|wipe|erase|flush)(?=[a-z]{3})").match
@@ -178,7 +179,7 @@ _FILE_NAME = re.compile(r"(?i).+\.(?:json|jsonl|ndjson|ya?ml|toml|ini|cfg|conf|e
                         r"tgz|bz2|xz|zst|7z|db|sqlite3?|dump|bak|parquet|avro|whl|jar|war|rpm|deb|img|iso|qcow2|lock|"
                         r"pem|crt|key|out)").fullmatch
 
-_KILL_IN_CODE = re.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|SIG[A-Z]+|ptrace)\b")
+_KILL_IN_CODE = lazyre.compile(r"\b(?:os\.kill|killpg|kill|terminate|suspend|signal|SIG[A-Z]+|ptrace)\b")
 
 # relative, single slashes, no quote, blank, `~` or `$`: joined to the cwd it stays as it is (once
 # `.` / `..` segments are ruled out, and a trailing slash dropped)
@@ -249,7 +250,7 @@ _FIND_ACTIONS = frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir"})
 # programs that act on a process named by its pid (signal, ptrace-stop, starve)
 PID_PROGRAMS = frozenset({"kill", "skill", "gdb", "lldb", "strace", "ltrace", "renice", "prlimit", "cpulimit",
                           "taskset", "ionice", "chrt", "gcore", "pstack", "perf", "reptyr", "criu"})
-_PATHISH_VALUE = re.compile(r"^(?:/|~|\$HOME\b|\$\{HOME\}|\.{1,2}/)")
+_PATHISH_VALUE = lazyre.compile(r"^(?:/|~|\$HOME\b|\$\{HOME\}|\.{1,2}/)")
 
 
 class _TextOptions(frozenset):
@@ -363,7 +364,7 @@ def _find_removes_adr(argv: "tuple[str, ...]") -> bool:
     return not patterns or any("adr" in p.lower() or p.strip("'\"*") == "" for p in patterns)
 
 
-_REMOTE_KEY = re.compile(r"(?i)remote\.[^=\s]+\.(?:push)?url")
+_REMOTE_KEY = lazyre.compile(r"(?i)remote\.[^=\s]+\.(?:push)?url")
 
 
 def _git_remote_url(args: "tuple[str, ...]") -> str:
@@ -753,7 +754,7 @@ class CommandSubject:
         return self.cmd.text
 
 
-_JSON_ASCII_ESCAPE = re.compile(r"\\u00([2-7][0-9a-fA-F])")
+_JSON_ASCII_ESCAPE = lazyre.compile(r"\\u00([2-7][0-9a-fA-F])")
 
 
 def _json_unescaped(path: str, content: str) -> str:
@@ -863,14 +864,14 @@ class UrlSubject:
 
 
 # how code names the user's home: replaced by ~ so literals joined to it read as paths
-_HOME_IN_CODE = re.compile(
+_HOME_IN_CODE = lazyre.compile(
     r"""os\.path\.expanduser\(\s*(['"])~\1\s*\)|Path\.home\(\)|(?:\bos\.)?\bhomedir\(\)|"""
     r"""os\.environ\[\s*(['"])HOME\2\s*\]|os\.environ\.get\(\s*(['"])HOME\3\s*\)|\bgetenv\(\s*(['"])HOME\4\s*\)|"""
     r"""process\.env\.HOME\b|process\.env\[\s*(['"])HOME\5\s*\]|\bENV\[\s*(['"])HOME\6\s*\]|Dir\.home\b""")
-_HOME_IN_STRING = re.compile(r"""\$ENV\{\s*HOME\s*\}|\$\{HOME\}|\$HOME\b|#\{\s*(?:Dir\.home|ENV\[\s*['"]HOME['"]\s*\])\s*\}""")
-_CODE_STRING = re.compile(r"""'([^'\\\n]*(?:\\.[^'\\\n]*)*)'|"([^"\\\n]*(?:\\.[^"\\\n]*)*)"|`([^`\\\n]*)`""")
-_JOINER = re.compile(r"\s*(?:[,+/.]|\.\s*|\+\s*)?\s*")
-_OPEN_MODE = re.compile(r"^[<>+|&\s]+")
+_HOME_IN_STRING = lazyre.compile(r"""\$ENV\{\s*HOME\s*\}|\$\{HOME\}|\$HOME\b|#\{\s*(?:Dir\.home|ENV\[\s*['"]HOME['"]\s*\])\s*\}""")
+_CODE_STRING = lazyre.compile(r"""'([^'\\\n]*(?:\\.[^'\\\n]*)*)'|"([^"\\\n]*(?:\\.[^"\\\n]*)*)"|`([^`\\\n]*)`""")
+_JOINER = lazyre.compile(r"\s*(?:[,+/.]|\.\s*|\+\s*)?\s*")
+_OPEN_MODE = lazyre.compile(r"^[<>+|&\s]+")
 MAX_CODE_SCAN = 64 * 1024
 MAX_CODE_PATHS = 64
 
@@ -1024,10 +1025,10 @@ class TextSubject:
 
 
 # a JSON string's whitespace escapes (`\n`, `\t`, `\u0020` …), not preceded by another backslash
-_JSON_SPACE = re.compile(r"(?<!\\)\\(?:[ntrfb]|u00(?:0[9abcd]|20))")
+_JSON_SPACE = lazyre.compile(r"(?<!\\)\\(?:[ntrfb]|u00(?:0[9abcd]|20))")
 
 
-_SQL_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_SQL_BLOCK_COMMENT = lazyre.compile(r"/\*.*?\*/", re.S)
 
 
 def _tool_words(name: str) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import re2
 
+from adr import lazyre
 from adr.engine import regexmem
 
 MAX_CHARS = 1_000_000  # beyond this, head and tail are scanned (and "truncated" is a marker)
@@ -46,14 +47,14 @@ def _b(pattern: str) -> "re2._Regexp":
     return regexmem.compile(pattern.encode("utf-8"))
 
 
-_TAG_RUN_STR = re.compile("[\U000E0000-\U000E007F]+")
+_TAG_RUN_STR = lazyre.compile("[\U000E0000-\U000E007F]+")
 _TAG_RUN = _b("[\U000E0000-\U000E007F]+")
 _FLAG = "\U0001F3F4"  # waving black flag: subdivision flags (England, Scotland …) are tag sequences
 _ZW = "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad\u2061\u2062\u2063\u2064\u034f"
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 _ZW_ANY = _b(f"[{_ZW}]")
 _ZW_IN_WORD = _b(f"[A-Za-z][{_ZW}]+[A-Za-z]")
-_INVISIBLE_STR = re.compile(f"[{_ZW}{_BIDI}]+")
+_INVISIBLE_STR = lazyre.compile(f"[{_ZW}{_BIDI}]+")
 _INVISIBLE = _b(f"[{_ZW}{_BIDI}]+")
 _BIDI_ANY = _b(f"[{_BIDI}]")
 _MIXED = _b("[A-Za-z][\u0370-\u03ff\u0400-\u04ff\u0131\u2113]|[\u0370-\u03ff\u0400-\u04ff\u0131\u2113][A-Za-z]")
@@ -76,20 +77,20 @@ _CONFUSABLE_MAP = {
     "ı": "i", "ℓ": "l",
 }
 _CONFUSABLES = str.maketrans(_CONFUSABLE_MAP)
-_HIDDEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]{0,15})\b([^<>]{0,500})>")
-_HIDDEN_ATTR = re.compile(r"\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*[;\"']|"
-                          r"opacity\s*:\s*0(?:\.0+)?\s*[;\"']|aria-hidden\s*=\s*[\"']?true|"
-                          r"color\s*:\s*(?:#fff\b|#ffffff\b|white\b|transparent\b)", re.I)
+_HIDDEN_TAG = lazyre.compile(r"<([A-Za-z][A-Za-z0-9]{0,15})\b([^<>]{0,500})>")
+_HIDDEN_ATTR = lazyre.compile(r"\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*[;\"']|"
+                              r"opacity\s*:\s*0(?:\.0+)?\s*[;\"']|aria-hidden\s*=\s*[\"']?true|"
+                              r"color\s*:\s*(?:#fff\b|#ffffff\b|white\b|transparent\b)", re.I)
 # a quick DFA pass that tells whether _HIDDEN_TAG / _HIDDEN_ATTR can find anything at all
 _HIDDEN_HINT = _b(r"(?i)<[a-z][^<>]{0,500}(?:hidden|display\s*:\s*none|visibility\s*:\s*hidden|"
                   r"font-size\s*:\s*0|opacity\s*:\s*0|color\s*:\s*(?:#fff|white|transparent))")
-_MD_COMMENT = re.compile(r"(?m)^[ \t]{0,3}\[(?://|comment|_)\]:[ \t]*(?:#|<>)[ \t]*\(([^\n]{0,2000})\)[ \t]*$")
+_MD_COMMENT = lazyre.compile(r"(?m)^[ \t]{0,3}\[(?://|comment|_)\]:[ \t]*(?:#|<>)[ \t]*\(([^\n]{0,2000})\)[ \t]*$")
 _B64_RUN = regexmem.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")
 _B64_RUN_B = _b(r"[A-Za-z0-9+/_-]{40,}={0,2}")
-_HEXISH = re.compile(r"[0-9a-fA-F]+=*")
-_NUMBERED = re.compile(r"[ \t]*\d{1,7}(?:\t|→|: )")
-_LINE_NO = re.compile(r"(?m)^[ \t]*\d{1,7}(?:\t|→|: )")
-_CODE_TAGS = re.compile(r"<(pre|code|samp|kbd)\b[^<>]{0,200}>", re.I)
+_HEXISH = lazyre.compile(r"[0-9a-fA-F]+=*")
+_NUMBERED = lazyre.compile(r"[ \t]*\d{1,7}(?:\t|→|: )")
+_LINE_NO = lazyre.compile(r"(?m)^[ \t]*\d{1,7}(?:\t|→|: )")
+_CODE_TAGS = lazyre.compile(r"<(pre|code|samp|kbd)\b[^<>]{0,200}>", re.I)
 GAP = " \u2026 "  # what a removed code block leaves: a non-word mark, so no sentence spans it
 QUOTE_FILL = "\u2026"  # a removed quotation leaves as many of these as it had characters (see instructions_superset)
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import yaml
 
+from adr import lazyre
 from adr.shell.mounts import shell_word
 
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -185,9 +186,9 @@ def dotenv(text: str) -> dict[str, str]:
     return out
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = lazyre.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # `$$` (a literal `$`, kept for _unescape), `${VAR}`, `${VAR:-default}` / `-` / `:+` / `+` / `:?` / `?`, `$VAR`
-_VAR = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^{}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_VAR = lazyre.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^{}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _KEEP = frozenset({"HOME"})  # left for _mount's `~` (its value is the home adr already knows)
 
 
@@ -396,7 +397,7 @@ def _unescape(s: str) -> str:
     return s.replace("$$", "$")  # compose's escape of a literal `$`
 
 
-_HOME_VAR = re.compile(r"^\$(?:\{HOME\}|HOME\b)")
+_HOME_VAR = lazyre.compile(r"^\$(?:\{HOME\}|HOME\b)")
 
 
 def _mount(v: Any, base: str) -> str:

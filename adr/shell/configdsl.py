@@ -7,16 +7,18 @@ from __future__ import annotations
 import itertools
 import re
 
+from adr import lazyre
+
 MAX_COMMANDS = 8
 _S = r"""(?:"((?:[^"\\\n]|\\.){1,4000})"|'((?:[^'\\\n]|\\.){1,4000})')"""
 # puppet: `command => "…"`, and the checks that run before it (`onlyif`, `unless`); with no command
 # attribute an exec's title is its command
-_PUPPET_ATTR = re.compile(r"\b(?:command|onlyif|unless|refresh)\s*=>\s*" + _S)
-_PUPPET_TITLE = re.compile(r"\bexec\s*\{\s*" + _S + r"\s*:")
+_PUPPET_ATTR = lazyre.compile(r"\b(?:command|onlyif|unless|refresh)\s*=>\s*" + _S)
+_PUPPET_TITLE = lazyre.compile(r"\bexec\s*\{\s*" + _S + r"\s*:")
 # chef (ruby DSL): `execute "CMD"` (the name is the command unless `command` is given), `command "CMD"`,
 # `code "CMD"` / `code <<-EOH … EOH` of bash/script/sh resources
-_CHEF_CALL = re.compile(r"\b(execute|command|code)\s*\(?\s*" + _S)
-_CHEF_HEREDOC = re.compile(r"\bcode\s*\(?\s*<<[-~]?['\"]?(\w{1,32})['\"]?[^\n]{0,200}\n")
+_CHEF_CALL = lazyre.compile(r"\b(execute|command|code)\s*\(?\s*" + _S)
+_CHEF_HEREDOC = lazyre.compile(r"\bcode\s*\(?\s*<<[-~]?['\"]?(\w{1,32})['\"]?[^\n]{0,200}\n")
 
 
 def _value(m: "re.Match[str]", first: int) -> str:

@@ -16,6 +16,7 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from adr import lazyre
 from adr.shell import sed as sedlib
 from adr.shell.findscope import SCOPE_TESTS, FindScope, prune_conditions, shell_kept
 from adr.shell.fold import fold
@@ -135,7 +136,7 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
 
 
 _PLUTIL_EDITS = frozenset({"-insert", "-replace", "-remove", "-convert", "-create", "-append"})
-_PLIST_BUDDY_EDITS = re.compile(r"(?i)^\s*(?:set|add|delete|merge|import|clear|copy)\b")
+_PLIST_BUDDY_EDITS = lazyre.compile(r"(?i)^\s*(?:set|add|delete|merge|import|clear|copy)\b")
 
 
 def _plist_effects(prog: str, args: list[str]) -> list[Effect]:
@@ -275,7 +276,7 @@ OUTPUT_WRITERS = frozenset(_OUTPUT_OPTIONS) | frozenset(_OUTPUT_POSITIONAL) | fr
 
 # socat's file addresses (`OPEN:path,creat,append`, `CREATE:path`, `GOPEN:path`, and a bare path):
 # written when data flows into them — the second address with -u, the first with -U, either without
-_SOCAT_FILE = re.compile(r"(?i)(?:(open|gopen|create|creat|file):)?([^:,]+)(?:,.*)?")
+_SOCAT_FILE = lazyre.compile(r"(?i)(?:(open|gopen|create|creat|file):)?([^:,]+)(?:,.*)?")
 _SOCAT_VALUED = frozenset({"-b", "-t", "-T", "-d", "-lf", "-lp", "-L", "-W"})
 
 
@@ -349,8 +350,8 @@ def _delete_effects(prog: str, args: list[str]) -> list[Effect]:
 
 # sed commands that put text into the file: a/i/c TEXT, and s/pattern/REPLACEMENT/
 # (one `\s*` before the address: two around an optional one backtrack quadratically over blanks)
-_SED_TEXT = re.compile(r"(?:^|[;\n}])\s*(?:(?:\d+|\$|/[^/\n]*/)(?:\s*,\s*(?:\d+|\$|/[^/\n]*/))?\s*)?[aic]\\?[ \t]*\n?([^\n;}]*)")
-_SED_SUB = re.compile(r"(?:^|[;\n{}\s])(?:\d+|\$|/[^/\n]*/)?s([^\w\s\\])(?:\\.|(?!\1).)*\1((?:\\.|(?!\1).)*)\1")
+_SED_TEXT = lazyre.compile(r"(?:^|[;\n}])\s*(?:(?:\d+|\$|/[^/\n]*/)(?:\s*,\s*(?:\d+|\$|/[^/\n]*/))?\s*)?[aic]\\?[ \t]*\n?([^\n;}]*)")
+_SED_SUB = lazyre.compile(r"(?:^|[;\n{}\s])(?:\d+|\$|/[^/\n]*/)?s([^\w\s\\])(?:\\.|(?!\1).)*\1((?:\\.|(?!\1).)*)\1")
 
 
 def _sed_script_text(script: str) -> str | None:
@@ -369,7 +370,7 @@ def _sed_unesc(text: str) -> str:
 # a sed script that deletes every line: `d`, `1,$d`, `0,$ d`, `/^/d`, `/.*/d`, `$!d;d` …
 # (`/^$/d` removes only blank lines; `/./d` every line with text in it: what is left is blank)
 _SED_ALL_LINES = r"(?:[01]\s*,\s*\$|0\s*~\s*1|/\^/|/\$/|/\^?\.\*\$?/|/\.[*+]?/|\$!)?"
-_SED_DELETES_ALL = re.compile(rf"\s*(?:(?:{_SED_ALL_LINES}\s*[dD]|\{{\s*[dD]\s*;?\s*\}})\s*(?:;|\n|$)\s*)+")
+_SED_DELETES_ALL = lazyre.compile(rf"\s*(?:(?:{_SED_ALL_LINES}\s*[dD]|\{{\s*[dD]\s*;?\s*\}})\s*(?:;|\n|$)\s*)+")
 
 
 def _sed_effects(args: list[str]) -> list[Effect]:
@@ -387,14 +388,14 @@ def _sed_effects(args: list[str]) -> list[Effect]:
     return [Effect("edit", f, content) for f in sa.files[:MAX_EFFECTS]]
 
 
-_SED_PRINTS = re.compile(r"[pPlwWaicr=]|s(.).*\1.*\1")  # -n leaves only what is printed, appended or written
+_SED_PRINTS = lazyre.compile(r"[pPlwWaicr=]|s(.).*\1.*\1")  # -n leaves only what is printed, appended or written
 
 
-_AWK_OUT = re.compile(r"""\bprint[f]?\b\s*\(?((?:[^>|;}"]|"(?:[^"\\]|\\.)*")*?)\)?\s*(>>|>|\|)\s*"([^"]+)\"""")
-_AWK_STR = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_AWK_OUT = lazyre.compile(r"""\bprint[f]?\b\s*\(?((?:[^>|;}"]|"(?:[^"\\]|\\.)*")*?)\)?\s*(>>|>|\|)\s*"([^"]+)\"""")
+_AWK_STR = lazyre.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
-_AWK_HOME = re.compile(r'ENVIRON\s*\[\s*"HOME"\s*\]\s*"')
+_AWK_HOME = lazyre.compile(r'ENVIRON\s*\[\s*"HOME"\s*\]\s*"')
 
 
 def _awk_effects(args: list[str]) -> list[Effect]:
@@ -427,8 +428,8 @@ def _awk_effects(args: list[str]) -> list[Effect]:
     return out[:MAX_EFFECTS]
 
 
-_EX_WRITE = re.compile(r"(?:^|[|\n])\s*:?\s*(?:\d+|\$|%)?\s*(?:w|wq|wq!|w!|x|x!|xit|exit|wall|wa|update|up|wn|sav|saveas)(?:\s|!|$)|\bZZ\b", re.M)
-_EX_TEXT = re.compile(r"""(?:^|[|\n])\s*:?\s*(?:\d+|\$|\.)?\s*(?:put!?\s*=\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")|(?:a|i|c|append|insert)!?(?:\s*\|\s*|\s+)([^|\n]+)|normal!?\s+[oOaAiI]([^|\n]*))""")
+_EX_WRITE = lazyre.compile(r"(?:^|[|\n])\s*:?\s*(?:\d+|\$|%)?\s*(?:w|wq|wq!|w!|x|x!|xit|exit|wall|wa|update|up|wn|sav|saveas)(?:\s|!|$)|\bZZ\b", re.M)
+_EX_TEXT = lazyre.compile(r"""(?:^|[|\n])\s*:?\s*(?:\d+|\$|\.)?\s*(?:put!?\s*=\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")|(?:a|i|c|append|insert)!?(?:\s*\|\s*|\s+)([^|\n]+)|normal!?\s+[oOaAiI]([^|\n]*))""")
 
 
 def _editor_effects(prog: str, args: list[str], stdin: str | None) -> list[Effect]:
@@ -488,10 +489,10 @@ def _editor_effects(prog: str, args: list[str], stdin: str | None) -> list[Effec
 
 # `:w FILE`, `:w >> FILE`, `:sav FILE`, `:wq FILE` (vim/ex) and ed's `w FILE` / `W FILE` (append): the
 # buffer written to another file (`w !CMD` pipes it to a command instead: parse.py reads that)
-_EX_WRITE_TO = re.compile(r"(?:^|[|\n])[ \t]*:?[ \t]*(?:%|[.$\d]+(?:,[.$\d]+)?)?[ \t]*"
-                          r"(?:w|wr|wri|writ|write|wq|x|xi|xit|exi|exit|sav|saveas|up|update)!?"
-                          r"(?:[ \t]*(>>)[ \t]*|[ \t]+)([^\s|!\\][^|\n]*)")
-_ED_WRITE_TO = re.compile(r"(?m)^[ \t]*(?:[.$\d]+(?:,[.$\d]+)?|,)?[ \t]*([wW])q?[ \t]+([^!\s][^\n]*)$")
+_EX_WRITE_TO = lazyre.compile(r"(?:^|[|\n])[ \t]*:?[ \t]*(?:%|[.$\d]+(?:,[.$\d]+)?)?[ \t]*"
+                              r"(?:w|wr|wri|writ|write|wq|x|xi|xit|exi|exit|sav|saveas|up|update)!?"
+                              r"(?:[ \t]*(>>)[ \t]*|[ \t]+)([^\s|!\\][^|\n]*)")
+_ED_WRITE_TO = lazyre.compile(r"(?m)^[ \t]*(?:[.$\d]+(?:,[.$\d]+)?|,)?[ \t]*([wW])q?[ \t]+([^!\s][^\n]*)$")
 
 
 def _editor_named_writes(prog: str, script: str, files: "list[str]") -> list[Effect]:
@@ -816,41 +817,41 @@ def is_recursive_flag(a: str) -> bool:
 # ---- interpreter code --------------------------------------------------------------------------
 # home directory spellings per language → "~" (a string literal the folder can join with others)
 _HOME_EXPR = [
-    re.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\.\s*home\s*\(\s*\)"""),
-    re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*)?expanduser\s*\(\s*(["'])~\1\s*\)"""),
-    re.compile(r"""\bos\s*\.\s*environ\s*(?:\[\s*(["'])HOME\1\s*\]|\.\s*get\s*\(\s*(["'])HOME\2\s*\))"""),
-    re.compile(r"""\bos\s*\.\s*getenv\s*\(\s*(["'])HOME\1\s*\)"""),
-    re.compile(r"""\b(?:require\s*\(\s*(["'])(?:node:)?os\1\s*\)|os)\s*\.\s*homedir\s*\(\s*\)"""),
-    re.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*(["'])HOME\1\s*\])"""),
-    re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""),
-    re.compile(r"""\bENV\s*\[\s*(["'])HOME\1\s*\]"""),
-    re.compile(r"""\$ENV\s*\{\s*(["']?)HOME\1\s*\}"""),
-    re.compile(r"""\bSys\s*\.\s*getenv\s*\(\s*(["'])HOME\1\s*\)"""),  # (R: before the bare getenv below)
-    re.compile(r"""\bgetenv\s*\(\s*(["'])HOME\1\s*\)|\$_(?:SERVER|ENV)\s*\[\s*(["'])HOME\2\s*\]"""),
-    re.compile(r"""\bDeno\s*\.\s*env\s*\.\s*get\s*\(\s*(["'])HOME\1\s*\)"""),
+    lazyre.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\.\s*home\s*\(\s*\)"""),
+    lazyre.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*)?expanduser\s*\(\s*(["'])~\1\s*\)"""),
+    lazyre.compile(r"""\bos\s*\.\s*environ\s*(?:\[\s*(["'])HOME\1\s*\]|\.\s*get\s*\(\s*(["'])HOME\2\s*\))"""),
+    lazyre.compile(r"""\bos\s*\.\s*getenv\s*\(\s*(["'])HOME\1\s*\)"""),
+    lazyre.compile(r"""\b(?:require\s*\(\s*(["'])(?:node:)?os\1\s*\)|os)\s*\.\s*homedir\s*\(\s*\)"""),
+    lazyre.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*(["'])HOME\1\s*\])"""),
+    lazyre.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""),
+    lazyre.compile(r"""\bENV\s*\[\s*(["'])HOME\1\s*\]"""),
+    lazyre.compile(r"""\$ENV\s*\{\s*(["']?)HOME\1\s*\}"""),
+    lazyre.compile(r"""\bSys\s*\.\s*getenv\s*\(\s*(["'])HOME\1\s*\)"""),  # (R: before the bare getenv below)
+    lazyre.compile(r"""\bgetenv\s*\(\s*(["'])HOME\1\s*\)|\$_(?:SERVER|ENV)\s*\[\s*(["'])HOME\2\s*\]"""),
+    lazyre.compile(r"""\bDeno\s*\.\s*env\s*\.\s*get\s*\(\s*(["'])HOME\1\s*\)"""),
     # R: path.expand("~"), normalizePath("~"), Sys.getenv("HOME"); julia: homedir()
-    re.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*(["'])~/?\1\s*\)"""),
-    re.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""),
+    lazyre.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*(["'])~/?\1\s*\)"""),
+    lazyre.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""),
 ]
 # the working directory per language → "." (the folder the command runs in: the project)
-_CWD_EXPR = re.compile(r"""\bos\s*\.\s*getcwdb?\s*\(\s*\)|\b(?:pathlib\s*\.\s*)?Path\s*\.\s*cwd\s*\(\s*\)|"""
-                       r"""\bprocess\s*\.\s*cwd\s*\(\s*\)|\bDir\s*\.\s*(?:pwd|getwd)\b(?:\s*\(\s*\))?|"""
-                       r"""(?<![\w.$])getcwd\s*\(\s*\)|\bDeno\s*\.\s*cwd\s*\(\s*\)|(?<![\w.])pwd\s*\(\s*\)""")
-_INTERP_HOME = re.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
+_CWD_EXPR = lazyre.compile(r"""\bos\s*\.\s*getcwdb?\s*\(\s*\)|\b(?:pathlib\s*\.\s*)?Path\s*\.\s*cwd\s*\(\s*\)|"""
+                           r"""\bprocess\s*\.\s*cwd\s*\(\s*\)|\bDir\s*\.\s*(?:pwd|getwd)\b(?:\s*\(\s*\))?|"""
+                           r"""(?<![\w.$])getcwd\s*\(\s*\)|\bDeno\s*\.\s*cwd\s*\(\s*\)|(?<![\w.])pwd\s*\(\s*\)""")
+_INTERP_HOME = lazyre.compile(r"""\$\{\s*(?:(?:require\s*\(\s*["'](?:node:)?os["']\s*\)|os)\s*\.\s*homedir\s*\(\s*\)|process\s*\.\s*env\s*\.\s*HOME)\s*\}|#\{\s*(?:Dir\s*\.\s*home|ENV\s*\[\s*["']HOME["']\s*\])\s*\}|\$ENV\{\s*["']?HOME["']?\s*\}""")
 _STRLIT = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"""
-_PATHJOIN = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|(?:path|require\s*\(\s*["'](?:node:)?path["']\s*\))\s*\.\s*(?:join|resolve)|File\s*\.\s*join|(?<![.\w])joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
+_PATHJOIN = lazyre.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*join|(?:path|require\s*\(\s*["'](?:node:)?path["']\s*\))\s*\.\s*(?:join|resolve)|File\s*\.\s*join|(?<![.\w])joinpath|file\s*\.\s*path)\s*\(((?:\s*""" + _STRLIT + r"""\s*,?){1,12})\)""")
 # (perl's `glob("~/x")` expands the tilde; `Dir.glob(…)`/`glob.glob(…)` list a folder: kept for _CODE_WALK)
-_EXPANDUSER = re.compile(r"""(?:\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve)|(?<![.\w])glob)\s*\(\s*"""
-                         + _STRLIT + r"""\s*\)""")
-_PATHOBJ = re.compile(r"""\b(?:pathlib\s*\.\s*)?(?:Path|PurePath|PosixPath)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
-_SLASHJOIN = re.compile(_STRLIT + r"""\s*(?:/|\.\s*joinpath\s*\()\s*""" + _STRLIT + r"""\s*\)?""")
+_EXPANDUSER = lazyre.compile(r"""(?:\b(?:os\s*\.\s*path\s*\.\s*expanduser|File\s*\.\s*expand_path|path\s*\.\s*resolve)|(?<![.\w])glob)\s*\(\s*"""
+                             + _STRLIT + r"""\s*\)""")
+_PATHOBJ = lazyre.compile(r"""\b(?:pathlib\s*\.\s*)?(?:Path|PurePath|PosixPath)\s*\(\s*""" + _STRLIT + r"""\s*\)""")
+_SLASHJOIN = lazyre.compile(_STRLIT + r"""\s*(?:/|\.\s*joinpath\s*\()\s*""" + _STRLIT + r"""\s*\)?""")
 # any module's join whose first part is the home (`const p = require('path'); p.join(os.homedir(), '.ssh')`)
-_HOMEJOIN = re.compile(r"""\b[A-Za-z_$][\w$]*\s*\.\s*(?:join|resolve)\s*\(((?:\s*(["'])~(?:/[^"'\\]*)?\2)\s*(?:,\s*""" + _STRLIT
-                       + r"""\s*){1,12})\)""")
-_BARE_HOME_CONCAT = re.compile(r"""(?<![\w"'/~.])~(?=\s*\.\s*["'])""")
+_HOMEJOIN = lazyre.compile(r"""\b[A-Za-z_$][\w$]*\s*\.\s*(?:join|resolve)\s*\(((?:\s*(["'])~(?:/[^"'\\]*)?\2)\s*(?:,\s*""" + _STRLIT
+                           + r"""\s*){1,12})\)""")
+_BARE_HOME_CONCAT = lazyre.compile(r"""(?<![\w"'/~.])~(?=\s*\.\s*["'])""")
 # python's `__import__('os')` is the module `os`
-_DUNDER_IMPORT = re.compile(r"""__import__\s*\(\s*(["'])([\w.]+)\1\s*\)""")
-_NOOP_METHODS = re.compile(r"""(""" + _STRLIT + r""")\s*\.\s*(?:expanduser|resolve|absolute)\s*\(\s*\)""")
+_DUNDER_IMPORT = lazyre.compile(r"""__import__\s*\(\s*(["'])([\w.]+)\1\s*\)""")
+_NOOP_METHODS = lazyre.compile(r"""(""" + _STRLIT + r""")\s*\.\s*(?:expanduser|resolve|absolute)\s*\(\s*\)""")
 
 
 def _lit(m: "re.Match[str]", first: int) -> str:
@@ -878,8 +879,8 @@ _HOME_WORDS = ("HOME", "home", "expanduser", "expand", "normalizePath")  # every
 _PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/", "file.path", "glob")
 
 
-_CHDIR = re.compile(r"""\b(?:os\s*\.\s*chdir|process\s*\.\s*chdir|Dir\s*\.\s*chdir|chdir|setwd|cd)\s*\(\s*""" + _STRLIT
-                    + r"""|\bcwd\s*[=:]\s*""" + _STRLIT)
+_CHDIR = lazyre.compile(r"""\b(?:os\s*\.\s*chdir|process\s*\.\s*chdir|Dir\s*\.\s*chdir|chdir|setwd|cd)\s*\(\s*""" + _STRLIT
+                        + r"""|\bcwd\s*[=:]\s*""" + _STRLIT)
 
 
 def code_chdirs(language: str, code: str, folded: "str | None" = None) -> list[str]:
@@ -929,8 +930,8 @@ def normalize_paths(language: str, code: str, folded: "str | None" = None) -> st
 
 
 # PowerShell: Remove-Item and its aliases; parameters are case-insensitive and may be shortened
-_PS_REMOVE = re.compile(r"(?i)(?:^|[;|{(\n]|\s)(?:Remove-Item|rm|ri|del|erase|rmdir|rd)\s+([^;|}\n]{1,2000})")
-_PS_HOME = re.compile(r"(?i)^(?:\$HOME|\$\{HOME\}|\$env:(?:HOME|USERPROFILE)|~)(?=$|[/\\])")
+_PS_REMOVE = lazyre.compile(r"(?i)(?:^|[;|{(\n]|\s)(?:Remove-Item|rm|ri|del|erase|rmdir|rd)\s+([^;|}\n]{1,2000})")
+_PS_HOME = lazyre.compile(r"(?i)^(?:\$HOME|\$\{HOME\}|\$env:(?:HOME|USERPROFILE)|~)(?=$|[/\\])")
 
 
 def _powershell_deletes(code: str) -> list[Effect]:
@@ -963,7 +964,7 @@ def _powershell_deletes(code: str) -> list[Effect]:
     return out[:MAX_EFFECTS]
 
 
-_PATH_ASSIGN = re.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*("(?:~|/|\.|[\w-]+/)(?:[^"\\\n]|\\.)*")""")
+_PATH_ASSIGN = lazyre.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*("(?:~|/|\.|[\w-]+/)(?:[^"\\\n]|\\.)*")""")
 
 
 def _inline_path_names(code: str) -> str:
@@ -995,7 +996,7 @@ _MODE = r"""["'](?P<mode>[rwaxbt+]*[wax+][rwaxbt+]*)["']"""
 # Each: path (the file written), and how much is known of what goes in — `text` (a literal argument),
 # `mode` (open mode: "a" appends; the text is what a .write(…)/print F … elsewhere writes), `append`
 # (a marker that appends), or nothing (a copy: another file's content).
-_CODE_WRITE = [re.compile(p) for p in (
+_CODE_WRITE = [lazyre.compile(p) for p in (
     # a file truncated to nothing: os.truncate(P, 0), fs.truncateSync(P[, 0]), File.truncate(P, 0), perl truncate
     r"""\b(?:os\s*\.\s*truncate|truncateSync|File\s*\.\s*truncate|truncate)\s*\(\s*""" + _N("path")
     + r"""\s*(?:,\s*0\s*)?\)(?P<empty>)""",
@@ -1023,35 +1024,35 @@ _CODE_WRITE = [re.compile(p) for p in (
     + r"""\s*,\s*""" + _N("path"),
 )]
 _CODE_DELETE = [
-    (re.compile(r"""\bDeno\s*\.\s*remove(?:Sync)?\s*\(\s*""" + _S + r"""\s*,\s*\{[^}]*recursive\s*:\s*true"""), True),
-    (re.compile(r"""\b(?:shutil\s*\.\s*rmtree|rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rimraf(?:\s*\.\s*sync)?|removeSync|emptyDirSync|rmSync|rmdirSync|fs\s*\.\s*rm|fs\s*\.\s*rmdir|fse?\s*\.\s*remove)\s*\(?\s*""" + _S), True),
-    (re.compile(r"""(?<!["'])\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
-    (re.compile(_S + r"""\s*\.\s*(?:unlink|rmdir)\s*\("""), False),
+    (lazyre.compile(r"""\bDeno\s*\.\s*remove(?:Sync)?\s*\(\s*""" + _S + r"""\s*,\s*\{[^}]*recursive\s*:\s*true"""), True),
+    (lazyre.compile(r"""\b(?:shutil\s*\.\s*rmtree|rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rimraf(?:\s*\.\s*sync)?|removeSync|emptyDirSync|rmSync|rmdirSync|fs\s*\.\s*rm|fs\s*\.\s*rmdir|fse?\s*\.\s*remove)\s*\(?\s*""" + _S), True),
+    (lazyre.compile(r"""(?<!["'])\b(?:os\s*\.\s*(?:remove|unlink|rmdir|removedirs)|unlinkSync|File\s*\.\s*(?:delete|unlink)|FileUtils\s*\.\s*(?:rm|rm_f|remove|safe_unlink)|unlink|rmdir)\s*\(?\s*""" + _S), False),
+    (lazyre.compile(_S + r"""\s*\.\s*(?:unlink|rmdir)\s*\("""), False),
     # the deleter handed over by name: php `array_map('unlink', glob(P))`, `array_walk(glob(P), 'unlink')`,
     # every file of a glob loop (`foreach (glob(P) as $f) unlink($f);`)
-    (re.compile(r"""\barray_map\s*\(\s*["'](?:unlink|rmdir)["']\s*,\s*(?:glob\s*\(\s*)?""" + _S), False),
-    (re.compile(r"""\barray_walk\s*\(\s*(?:glob\s*\(\s*)?""" + _S + r"""\s*\)?\s*,\s*["'](?:unlink|rmdir)["']"""), False),
-    (re.compile(r"""\bforeach\s*\(\s*(?:glob\s*\(\s*)?""" + _S + r"""\s*\)?\s+as\s+\$\w+\s*\)\s*\{?\s*@?(?:unlink|rmdir)\s*\(\s*\$"""), False),
+    (lazyre.compile(r"""\barray_map\s*\(\s*["'](?:unlink|rmdir)["']\s*,\s*(?:glob\s*\(\s*)?""" + _S), False),
+    (lazyre.compile(r"""\barray_walk\s*\(\s*(?:glob\s*\(\s*)?""" + _S + r"""\s*\)?\s*,\s*["'](?:unlink|rmdir)["']"""), False),
+    (lazyre.compile(r"""\bforeach\s*\(\s*(?:glob\s*\(\s*)?""" + _S + r"""\s*\)?\s+as\s+\$\w+\s*\)\s*\{?\s*@?(?:unlink|rmdir)\s*\(\s*\$"""), False),
 ]
 # R and Julia name their deleters and writers in words other languages use for other things
 _CODE_DELETE_BY_LANG = {
     "r": [
-        (re.compile(r"""\bunlink\s*\(\s*(?:x\s*=\s*)?""" + _S + r"""[^)]*?\brecursive\s*=\s*(?:TRUE|T)\b"""), True),
-        (re.compile(r"""\b(?:unlink|file\s*\.\s*remove)\s*\(\s*(?:x\s*=\s*)?""" + _S), False),
+        (lazyre.compile(r"""\bunlink\s*\(\s*(?:x\s*=\s*)?""" + _S + r"""[^)]*?\brecursive\s*=\s*(?:TRUE|T)\b"""), True),
+        (lazyre.compile(r"""\b(?:unlink|file\s*\.\s*remove)\s*\(\s*(?:x\s*=\s*)?""" + _S), False),
     ],
     "julia": [
-        (re.compile(r"""\brm\s*\(\s*""" + _S + r"""\s*[,;][^)]*?\brecursive\s*=\s*true\b"""), True),
-        (re.compile(r"""\brm\s*\(\s*""" + _S), False),
+        (lazyre.compile(r"""\brm\s*\(\s*""" + _S + r"""\s*[,;][^)]*?\brecursive\s*=\s*true\b"""), True),
+        (lazyre.compile(r"""\brm\s*\(\s*""" + _S), False),
     ],
 }
 _CODE_WRITE_BY_LANG = {
-    "r": [re.compile(p) for p in (
+    "r": [lazyre.compile(p) for p in (
         r"""\bwriteLines\s*\(\s*(?:text\s*=\s*)?""" + _N("text") + r"""\s*,\s*(?:con\s*=\s*)?""" + _N("path"),
         r"""\b(?:writeLines|write|cat|sink|saveRDS|save|write\s*\.\s*csv|write\s*\.\s*table|file\s*\.\s*create)\s*\("""
         r"""[^()]*?(?:\b(?:con|file)\s*=\s*)""" + _N("path") + r"""(?P<append>[^()]*?\bappend\s*=\s*(?:TRUE|T)\b)?""",
         r"""\bfile\s*\.\s*(?:create|copy)\s*\(\s*""" + _N("path") + r"""(?P<empty>)""",
     )],
-    "julia": [re.compile(p) for p in (
+    "julia": [lazyre.compile(p) for p in (
         r"""\bwrite\s*\(\s*""" + _N("path") + r"""\s*,\s*""" + _N("text"),
         r"""\btouch\s*\(\s*""" + _N("path") + r"""(?P<empty>)""",
         r"""\b(?:cp|mv|symlink)\s*\(\s*""" + _S + r"""\s*,\s*""" + _N("path"),
@@ -1060,7 +1061,7 @@ _CODE_WRITE_BY_LANG = {
 # files code opens for reading (literal path): python open(P) / open(P, 'r') / Path(P).read_text(), node
 # readFileSync(P) / readFile(P) / createReadStream(P), ruby File.read(P) / IO.readlines(P), perl
 # open(F, '<', P) / open(F, P), php file_get_contents(P) / file(P) / fopen(P, 'r')
-_CODE_READ = [re.compile(p) for p in (
+_CODE_READ = [lazyre.compile(p) for p in (
     r"""\bopen\s*\(\s*""" + _N("path") + r"""\s*(?:\)|,\s*(?:mode\s*=\s*)?["']r[bt]?["'])""",
     _N("path") + r"""\s*\)?\s*\.\s*(?:read_text|read_bytes)\s*\(""",
     r"""\b(?:readFileSync|readFile|createReadStream|file_get_contents|readlines|slurp)\s*\(\s*""" + _N("path"),
@@ -1075,11 +1076,11 @@ _CODE_READ = [re.compile(p) for p in (
 )]
 # code that reads the whole environment (`dict(os.environ)`, `JSON.stringify(process.env)`, perl %ENV,
 # ruby ENV.to_h, php getenv()): what it prints may be every secret variable, as `env` prints them
-_READS_ENVIRON = re.compile(r"\bos\s*\.\s*environ\b(?!\s*(?:\[|\.\s*(?:get|setdefault|pop)\b))|"
-                            r"\bprocess\s*\.\s*env\b(?!\s*(?:\[|\.\s*\w))|%ENV\b|\bENV\s*\.\s*(?:to_h|to_a|each|map|inspect)\b|"
-                            r"\bgetenv\s*\(\s*\)|\bDeno\s*\.\s*env\s*\.\s*toObject\b")
+_READS_ENVIRON = lazyre.compile(r"\bos\s*\.\s*environ\b(?!\s*(?:\[|\.\s*(?:get|setdefault|pop)\b))|"
+                                r"\bprocess\s*\.\s*env\b(?!\s*(?:\[|\.\s*\w))|%ENV\b|\bENV\s*\.\s*(?:to_h|to_a|each|map|inspect)\b|"
+                                r"\bgetenv\s*\(\s*\)|\bDeno\s*\.\s*env\s*\.\s*toObject\b")
 # code that loads the project's .env (python-dotenv, the dotenv package)
-_LOADS_DOTENV = re.compile(r"\b(?:dotenv_values|load_dotenv)\s*\(\s*\)|\bdotenv\b[^\n]{0,40}\.\s*config\s*\(\s*\)")
+_LOADS_DOTENV = lazyre.compile(r"\b(?:dotenv_values|load_dotenv)\s*\(\s*\)|\bdotenv\b[^\n]{0,40}\.\s*config\s*\(\s*\)")
 
 
 def reads_environ(code: str) -> bool:
@@ -1110,24 +1111,24 @@ def code_reads(language: str, code: str, folded: "str | None" = None) -> list[st
     return list(out)[:MAX_EFFECTS]
 
 
-_AWK_GETLINE = re.compile(r'\bgetline\b[ \t]*(?:[A-Za-z_]\w*(?:\[[^\]]*\])?[ \t]*)?<[ \t]*\(?[ \t]*"([^"]+)"')
-_READ_HINT = re.compile(r"open|read|Read|slurp|file_get_contents|foreach|environ|env|ENV|Bun|dotenv")
+_AWK_GETLINE = lazyre.compile(r'\bgetline\b[ \t]*(?:[A-Za-z_]\w*(?:\[[^\]]*\])?[ \t]*)?<[ \t]*\(?[ \t]*"([^"]+)"')
+_READ_HINT = lazyre.compile(r"open|read|Read|slurp|file_get_contents|foreach|environ|env|ENV|Bun|dotenv")
 
 
 # a folder's entries listed or walked (literal path) …
-_CODE_WALK = re.compile(
+_CODE_WALK = lazyre.compile(
     r"""\b(?:os\s*\.\s*(?:walk|fwalk|scandir|listdir)|glob\s*\.\s*i?glob|readdirSync|readdir|opendirSync|walkSync|"""
     r"""Dir\s*\.\s*(?:glob|children|entries|each_child|foreach)|Find\s*\.\s*find|find|opendir|scandir|glob|"""
     r"""RecursiveDirectoryIterator)\s*\(\s*(?:[\w\\]+\s*,\s*|\{[^}]*\}\s*,\s*)?""" + _S
     + r"""|""" + _S + r"""\s*\.\s*(?:rglob|glob|iterdir|walk|each_child|children)\s*\(|\bDir\s*\[\s*""" + _S)
 # … and some delete call on what was listed: the folder's contents are deleted
-_ANY_DELETE_CALL = re.compile(r"""\b(?:remove|unlink|rmtree|rmdir|removedirs|rmSync|unlinkSync|rimraf|rm_rf|rm_r|rm_f|"""
-                              r"""rm|delete|remove_tree|remove_entry|shred)\s*[(!]|\bunlink\s+[\$@]""")
-_WRITE_CALL = re.compile(r"""\.\s*(?:write|puts|print|writelines|syswrite)\s*\(?\s*""" + _S + r"""|\bprint\s+(?:\{\s*\$?\w+\s*\}|\$?[A-Z_]\w*|\$\w+)\s+""" + _S + r"""|\bfwrite\s*\(\s*\$\w+\s*,\s*""" + _S)
+_ANY_DELETE_CALL = lazyre.compile(r"""\b(?:remove|unlink|rmtree|rmdir|removedirs|rmSync|unlinkSync|rimraf|rm_rf|rm_r|rm_f|"""
+                                  r"""rm|delete|remove_tree|remove_entry|shred)\s*[(!]|\bunlink\s+[\$@]""")
+_WRITE_CALL = lazyre.compile(r"""\.\s*(?:write|puts|print|writelines|syswrite)\s*\(?\s*""" + _S + r"""|\bprint\s+(?:\{\s*\$?\w+\s*\}|\$?[A-Z_]\w*|\$\w+)\s+""" + _S + r"""|\bfwrite\s*\(\s*\$\w+\s*,\s*""" + _S)
 
 
 # anything that could put text into an opened file (a variable's text, a dump, a copy, a print)
-_ANY_OUTPUT = re.compile(r"write|dump|print|put|copy|send|say\b|<<|>>|truncate|pipe|stream", re.I)
+_ANY_OUTPUT = lazyre.compile(r"write|dump|print|put|copy|send|say\b|<<|>>|truncate|pipe|stream", re.I)
 
 
 def _unesc(s: str) -> str:
@@ -1137,18 +1138,18 @@ def _unesc(s: str) -> str:
 
 
 _LIT_ARG = r"""r?'(?:[^'\\\n]|\\.){0,200}'|r?"(?:[^"\\\n]|\\.){0,200}"|/(?:[^/\\\n]|\\.){0,200}/[a-z]{0,4}|[\w.]{1,64}"""
-_REPLACE_CALL = re.compile(r"(?:\.\s*replace(?:All)?|\bre\s*\.\s*sub)\s*\(\s*(?:" + _LIT_ARG + r""")\s*,\s*"""
-                           r"""(?:'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})")""")
+_REPLACE_CALL = lazyre.compile(r"(?:\.\s*replace(?:All)?|\bre\s*\.\s*sub)\s*\(\s*(?:" + _LIT_ARG + r""")\s*,\s*"""
+                               r"""(?:'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})")""")
 
 # `p.read_text() + '[gc]\n…'`, `fs.readFileSync(p, 'utf8') + '…'`: the file's text with a literal added
-_READ_PLUS = re.compile(r"""\b(?:read_text|read|readFileSync|readFile)\s*\((?:[^()'"]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,400}\)\s*\+\s*"""
-                        r"""(?:'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})")""")
+_READ_PLUS = lazyre.compile(r"""\b(?:read_text|read|readFileSync|readFile)\s*\((?:[^()'"]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,400}\)\s*\+\s*"""
+                            r"""(?:'((?:[^'\\\n]|\\.){0,400})'|"((?:[^"\\\n]|\\.){0,400})")""")
 
 
 # some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
-_EFFECT_HINT = re.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|truncate|"
-                          r"cat\(|sink|save|file\.|touch|"
-                          r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
+_EFFECT_HINT = lazyre.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|truncate|"
+                              r"cat\(|sink|save|file\.|touch|"
+                              r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
 
 
 def code_effects(language: str, code: str, folded: "str | None" = None) -> list[Effect]:

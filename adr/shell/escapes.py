@@ -14,40 +14,42 @@ from __future__ import annotations
 import re
 from shlex import quote as _q
 
+from adr import lazyre
+
 MAX_ESCAPES = 8
 
 # per language: a line (or statement) that hands the rest to a shell
-_DOT_SHELL = re.compile(r"(?m)^\s*\.(?:shell|system)\s+(.+?)\s*;?\s*$")
-_DOT_PIPE = re.compile(r"(?m)^\s*\.(?:output|once)\s+['\"]?\|\s*([^'\"\n]+)")
-_PSQL = re.compile(r"(?m)(?:^|[^\\])\\!\s*([^\n]+)|\\[og]\s+\|\s*([^\n]+)")
-_MYSQL = re.compile(r"(?mi)(?:^|;)\s*(?:system|\\!)\s+([^;\n]+)")
-_GDB = re.compile(r"(?m)^\s*(?:shell\s+|!\s*)(.+?)\s*$")
+_DOT_SHELL = lazyre.compile(r"(?m)^\s*\.(?:shell|system)\s+(.+?)\s*;?\s*$")
+_DOT_PIPE = lazyre.compile(r"(?m)^\s*\.(?:output|once)\s+['\"]?\|\s*([^'\"\n]+)")
+_PSQL = lazyre.compile(r"(?m)(?:^|[^\\])\\!\s*([^\n]+)|\\[og]\s+\|\s*([^\n]+)")
+_MYSQL = lazyre.compile(r"(?mi)(?:^|;)\s*(?:system|\\!)\s+([^;\n]+)")
+_GDB = lazyre.compile(r"(?m)^\s*(?:shell\s+|!\s*)(.+?)\s*$")
 # gdb calling libc in the inferior: `call system("CMD")`, `print (int)system("CMD")`
-_GDB_CALL = re.compile(r"""(?m)^\s*(?:call|print|p|output)\s+(?:\([\w\s*]+\)\s*)?(?:system|popen)\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
+_GDB_CALL = lazyre.compile(r"""(?m)^\s*(?:call|print|p|output)\s+(?:\([\w\s*]+\)\s*)?(?:system|popen)\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
 # `system("CMD")` in the numeric and plotting languages (gnuplot, octave, maxima), gnuplot's and dc's `!CMD`
-_CALL_SYSTEM = re.compile(r"""\b(?:system|unix|dos|shell_cmd)\s*\(\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
-_LINE_BANG = re.compile(r"(?m)^[ \t]*!\s*(.+?)\s*$")
-_DC_BANG = re.compile(r"!([^\n]+)")
+_CALL_SYSTEM = lazyre.compile(r"""\b(?:system|unix|dos|shell_cmd)\s*\(\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+_LINE_BANG = lazyre.compile(r"(?m)^[ \t]*!\s*(.+?)\s*$")
+_DC_BANG = lazyre.compile(r"!([^\n]+)")
 # TeX with shell escape on: `\write18{CMD}` (also `\immediate\write18{…}`)
-_TEX_WRITE18 = re.compile(r"\\write18\s*\{([^{}]*)\}")
+_TEX_WRITE18 = lazyre.compile(r"\\write18\s*\{([^{}]*)\}")
 # gdb's embedded Python (`python CODE`, `py`, `pi`): the code runs as `python3 -c CODE` would
-_GDB_PY = re.compile(r"(?m)^\s*(?:python|py|pi|python-interactive)\s+(.+?)\s*$")
-_BANG = re.compile(r"(?m)(?:^|;)\s*!\s*([^;\n]+)")
-_ELISP = re.compile(r"""\((?:shell-command(?:-to-string)?|async-shell-command|compile|term|ansi-term|vterm|"""
-                    r"""call-process-shell-command|(?:start|make)-process-shell-command\s+"[^"]*"\s+(?:nil|t|"[^"]*"))"""
-                    r"""\s+"((?:[^"\\]|\\.)*)\"""")
-_ELISP_PROC = re.compile(r"""\((?:call-process|start-process|make-process|process-lines)\s+(?:"[^"]*"\s+(?:nil|t|"[^"]*")\s+)?"([^"]+)"((?:\s+(?:nil|t|"(?:[^"\\]|\\.)*"))*)\)""")
+_GDB_PY = lazyre.compile(r"(?m)^\s*(?:python|py|pi|python-interactive)\s+(.+?)\s*$")
+_BANG = lazyre.compile(r"(?m)(?:^|;)\s*!\s*([^;\n]+)")
+_ELISP = lazyre.compile(r"""\((?:shell-command(?:-to-string)?|async-shell-command|compile|term|ansi-term|vterm|"""
+                        r"""call-process-shell-command|(?:start|make)-process-shell-command\s+"[^"]*"\s+(?:nil|t|"[^"]*"))"""
+                        r"""\s+"((?:[^"\\]|\\.)*)\"""")
+_ELISP_PROC = lazyre.compile(r"""\((?:call-process|start-process|make-process|process-lines)\s+(?:"[^"]*"\s+(?:nil|t|"[^"]*")\s+)?"([^"]+)"((?:\s+(?:nil|t|"(?:[^"\\]|\\.)*"))*)\)""")
 # lldb: `platform shell [-h] [-t SEC] [--] CMD` (and its `shell` alias), `script [-l python|lua] CODE`,
 # `command script import FILE.py`
-_LLDB_SHELL = re.compile(r"(?m)^\s*(?:platform\s+)?shell\s+(?:-h\s+|-t\s*\d+\s+)*(?:--\s+)?(.+?)\s*$")
-_LLDB_SCRIPT = re.compile(r"(?m)^\s*script\s+(?:(?:-l|--language)\s*(python|lua)\s+)?(?:--\s+)?(.+?)\s*$")
-_LLDB_IMPORT = re.compile(r"(?m)^\s*command\s+script\s+import\s+(?:-\w+\s+)*(\S+\.py)\s*$")
+_LLDB_SHELL = lazyre.compile(r"(?m)^\s*(?:platform\s+)?shell\s+(?:-h\s+|-t\s*\d+\s+)*(?:--\s+)?(.+?)\s*$")
+_LLDB_SCRIPT = lazyre.compile(r"(?m)^\s*script\s+(?:(?:-l|--language)\s*(python|lua)\s+)?(?:--\s+)?(.+?)\s*$")
+_LLDB_IMPORT = lazyre.compile(r"(?m)^\s*command\s+script\s+import\s+(?:-\w+\s+)*(\S+\.py)\s*$")
 # m4's `syscmd(CMD)` / `esyscmd(CMD)` (one level of inner parentheses, m4's quotes `[…]` or `` `…' `` dropped)
-_M4_SYSCMD = re.compile(r"\be?syscmd\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+_M4_SYSCMD = lazyre.compile(r"\be?syscmd\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
 # mail/mailx: `~!CMD` (run), `~|CMD` (pipe the message through), `~<!CMD` (insert its output) while
 # composing, and `!CMD` as a command (GNU mail's `--exec='!CMD'`, mailx reading a mailbox)
-_MAIL = re.compile(r"(?m)^[ \t]*(?:~<!|~!|~\||!)[ \t]*(\S[^\n]*?)[ \t]*$")
-_BPF_SYSTEM = re.compile(r"""\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
+_MAIL = lazyre.compile(r"(?m)^[ \t]*(?:~<!|~!|~\||!)[ \t]*(\S[^\n]*?)[ \t]*$")
+_BPF_SYSTEM = lazyre.compile(r"""\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
 
 # where each program takes a script on its command line: (options whose value is script text,
 # whether its positionals after the first are script text too)
@@ -125,8 +127,8 @@ def escapes_in(prog: str, script: str) -> list[str]:
     return [c.strip() for c in out if c and c.strip()][:MAX_ESCAPES]
 
 
-_DOT_OUTPUT = re.compile(r"(?m)^\s*\.(?:output|once)\s+(?:'([^'|\n][^'\n]*)'|\"([^\"|\n][^\"\n]*)\"|([^\s'\"|][^\s;]*))")
-_PSQL_OUT = re.compile(r"(?m)\\[og]\s+(?:'([^'|\n][^'\n]*)'|([^\s'|][^\s;]*))")
+_DOT_OUTPUT = lazyre.compile(r"(?m)^\s*\.(?:output|once)\s+(?:'([^'|\n][^'\n]*)'|\"([^\"|\n][^\"\n]*)\"|([^\s'\"|][^\s;]*))")
+_PSQL_OUT = lazyre.compile(r"(?m)\\[og]\s+(?:'([^'|\n][^'\n]*)'|([^\s'|][^\s;]*))")
 
 
 def script_writes(prog: str, script: str) -> list[str]:

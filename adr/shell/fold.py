@@ -16,6 +16,8 @@ import posixpath
 import re
 from typing import Any, Callable, Union
 
+from adr import lazyre
+
 MAX_CODE = 64 * 1024  # characters of code that are folded
 MAX_TOKENS = 20_000
 MAX_VALUE = 64 * 1024  # characters of one folded value
@@ -32,8 +34,8 @@ _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64
                "toUpperCase(", ".lower()", ".upper()", "path.join(", "${")
 # a name assigned a string literal matters only in code that can run a command with it
 # (or a list of them: `a = ['rm', '-rf', …]; subprocess.run(a)`, perl's `@a = ("rm", …); system(@a)`)
-_ASSIGN_HINT = re.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*[\[(]?\s*(?:[rbuRBU]{1,2})?["'`]""")
-_HINT = re.compile(r"""["'][ \t]+[rRuUbB]?["']|["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+_ASSIGN_HINT = lazyre.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*[\[(]?\s*(?:[rbuRBU]{1,2})?["'`]""")
+_HINT = lazyre.compile(r"""["'][ \t]+[rRuUbB]?["']|["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
 def worth_folding(code: str, language: str = "python") -> bool:
@@ -53,7 +55,7 @@ class _Fail(Exception):
     """Not a constant expression (the text stays as it is)."""
 
 
-_TOKEN = re.compile(r"""
+_TOKEN = lazyre.compile(r"""
     (?P<ws>\s+|\#[^\n]*|//[^\n]*)
   | (?P<fstr>(?:[fF][rR]?|[rR][fF])(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<str>(?:[rRbBuU]{1,2})?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
@@ -66,7 +68,7 @@ _TOKEN = re.compile(r"""
   | (?P<other>.)
 """, re.X | re.S)
 
-_PY_ESC = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)", re.S)
+_PY_ESC = lazyre.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)", re.S)
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
            "e": "\x1b", "\\": "\\", "'": "'", '"': '"', "`": "`", "$": "$", "\n": ""}
 
@@ -89,8 +91,8 @@ def _unescape(body: str, raw: bool) -> str:
     return _PY_ESC.sub(sub, body)
 
 
-_JS_FIELD = re.compile(r"((?:[^$\\]|\\.|\$(?!\{))*)(\$\{[^{}]*\})?")  # template: literal text, then a ${field}
-_FIELD = re.compile(r"((?:[^{}]|\{\{|\}\})*)(\{[^{}]*\})?")  # f-string: literal text, then a {field}
+_JS_FIELD = lazyre.compile(r"((?:[^$\\]|\\.|\$(?!\{))*)(\$\{[^{}]*\})?")  # template: literal text, then a ${field}
+_FIELD = lazyre.compile(r"((?:[^{}]|\{\{|\}\})*)(\{[^{}]*\})?")  # f-string: literal text, then a {field}
 
 
 class _Tok:
@@ -809,11 +811,11 @@ def _literal(v: str) -> str:
 # `getattr(os, "system")` → os.system, `__import__("os")` → os, obj["name"] → obj.name: after folding,
 # calls spelled through reflection read like plain calls
 _REFLECT = [
-    (re.compile(r"""\bgetattr\s*\(\s*([\w.]+|__import__\(\s*"\w+"\s*\))\s*,\s*"([A-Za-z_]\w*)"\s*\)"""), r"\1.\2"),
-    (re.compile(r"""\b(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*"([\w.]+)"\s*\)"""), r"\1"),
-    (re.compile(r"""\[\s*"([A-Za-z_]\w*)"\s*\]"""), r".\1"),
-    (re.compile(r"""\b(?:Kernel\s*\.\s*)?(?:send|public_send|__send__)\s*\(\s*(?::|")(system|exec|spawn|`)"?\s*,\s*"""), r"\1("),
-    (re.compile(r"""\b(?:Kernel\s*\.\s*)?method\s*\(\s*(?::|")(system|exec|spawn)"?\s*\)\s*\.\s*call\s*\("""), r"\1("),
+    (lazyre.compile(r"""\bgetattr\s*\(\s*([\w.]+|__import__\(\s*"\w+"\s*\))\s*,\s*"([A-Za-z_]\w*)"\s*\)"""), r"\1.\2"),
+    (lazyre.compile(r"""\b(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*"([\w.]+)"\s*\)"""), r"\1"),
+    (lazyre.compile(r"""\[\s*"([A-Za-z_]\w*)"\s*\]"""), r".\1"),
+    (lazyre.compile(r"""\b(?:Kernel\s*\.\s*)?(?:send|public_send|__send__)\s*\(\s*(?::|")(system|exec|spawn|`)"?\s*,\s*"""), r"\1("),
+    (lazyre.compile(r"""\b(?:Kernel\s*\.\s*)?method\s*\(\s*(?::|")(system|exec|spawn)"?\s*\)\s*\.\s*call\s*\("""), r"\1("),
 ]
 
 
@@ -821,51 +823,51 @@ _REFLECT = [
 # layer calls the home), so that `subprocess.call(['rm', '-rf', os.path.expanduser('~')])` or
 # `spawnSync('rm', ['-rf', os.homedir()])` is judged like `rm -rf ~`. A path under the home keeps its tail.
 _Q = r"""(['"])"""
-_PERL_HOME = re.compile(r'\$ENV\s*\{\s*[\'"]?HOME[\'"]?\s*\}')
+_PERL_HOME = lazyre.compile(r'\$ENV\s*\{\s*[\'"]?HOME[\'"]?\s*\}')
 _HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", "str | Callable[[re.Match[str]], str]"]]] = {
     "python": [
-        (re.compile(r"""\b(?:(?:__import__\(\s*['"]os(?:\.path)?['"]\s*\)|os)\s*\.\s*)?(?:path\s*\.\s*)?expanduser\s*\(\s*"""
-                    + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
-        (re.compile(r"""\b(?:(?:__import__\(\s*['"]os['"]\s*\)|os)\s*\.\s*)?environ\s*\[\s*""" + _Q + r"""HOME\1\s*\]"""), '"~"'),
-        (re.compile(r"""\b(?:(?:__import__\(\s*['"]os['"]\s*\)|os)\s*\.\s*)?(?:environ\s*\.\s*get|getenv)\s*\(\s*"""
-                    + _Q + r"""HOME\1\s*(?:,[^()]*)?\)"""), '"~"'),
-        (re.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\.\s*home\s*\(\s*\)"""), '"~"'),
-        (re.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)\s*\.\s*expanduser\s*\(\s*\)"""),
+        (lazyre.compile(r"""\b(?:(?:__import__\(\s*['"]os(?:\.path)?['"]\s*\)|os)\s*\.\s*)?(?:path\s*\.\s*)?expanduser\s*\(\s*"""
+                        + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+        (lazyre.compile(r"""\b(?:(?:__import__\(\s*['"]os['"]\s*\)|os)\s*\.\s*)?environ\s*\[\s*""" + _Q + r"""HOME\1\s*\]"""), '"~"'),
+        (lazyre.compile(r"""\b(?:(?:__import__\(\s*['"]os['"]\s*\)|os)\s*\.\s*)?(?:environ\s*\.\s*get|getenv)\s*\(\s*"""
+                        + _Q + r"""HOME\1\s*(?:,[^()]*)?\)"""), '"~"'),
+        (lazyre.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\.\s*home\s*\(\s*\)"""), '"~"'),
+        (lazyre.compile(r"""\b(?:pathlib\s*\.\s*)?Path\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)\s*\.\s*expanduser\s*\(\s*\)"""),
          r'"~\2"'),
     ],
     "node": [
-        (re.compile(r"""(?:\brequire\s*\(\s*['"](?:node:)?os['"]\s*\)|\bos)\s*\.\s*homedir\s*\(\s*\)"""), '"~"'),
-        (re.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*""" + _Q + r"""HOME\1\s*\])"""), '"~"'),
+        (lazyre.compile(r"""(?:\brequire\s*\(\s*['"](?:node:)?os['"]\s*\)|\bos)\s*\.\s*homedir\s*\(\s*\)"""), '"~"'),
+        (lazyre.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*""" + _Q + r"""HOME\1\s*\])"""), '"~"'),
     ],
     "php": [
-        (re.compile(r"""\bgetenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
-        (re.compile(r"""\$_(?:SERVER|ENV)\s*\[\s*""" + _Q + r"""HOME\1\s*\]"""), '"~"'),
+        (lazyre.compile(r"""\bgetenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
+        (lazyre.compile(r"""\$_(?:SERVER|ENV)\s*\[\s*""" + _Q + r"""HOME\1\s*\]"""), '"~"'),
     ],
     "perl": [
         # inside a double-quoted string the home is interpolated: "rm -rf $ENV{HOME}/x" → "rm -rf ~/x"
-        (re.compile(r'"(?:[^"\\\n]|\\.)*"'), lambda m: _PERL_HOME.sub("~", m.group(0))),
-        (re.compile(r'\$ENV\s*\{\s*[\'"]?HOME[\'"]?\s*\}'), '"~"'),
-        (re.compile(r"\bFile::HomeDir->my_home\b(?:\s*\(\s*\))?"), '"~"'),
+        (lazyre.compile(r'"(?:[^"\\\n]|\\.)*"'), lambda m: _PERL_HOME.sub("~", m.group(0))),
+        (lazyre.compile(r'\$ENV\s*\{\s*[\'"]?HOME[\'"]?\s*\}'), '"~"'),
+        (lazyre.compile(r"\bFile::HomeDir->my_home\b(?:\s*\(\s*\))?"), '"~"'),
     ],
     "ruby": [
-        (re.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""), '"~"'),
-        (re.compile(r"""\bENV\s*(?:\[\s*""" + _Q + r"""HOME\1\s*\]|\.\s*fetch\s*\(\s*""" + _Q + r"""HOME\2\s*\))"""), '"~"'),
-        (re.compile(r"""\bFile\s*\.\s*expand_path\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+        (lazyre.compile(r"""\bDir\s*\.\s*home\b(?:\s*\(\s*\))?"""), '"~"'),
+        (lazyre.compile(r"""\bENV\s*(?:\[\s*""" + _Q + r"""HOME\1\s*\]|\.\s*fetch\s*\(\s*""" + _Q + r"""HOME\2\s*\))"""), '"~"'),
+        (lazyre.compile(r"""\bFile\s*\.\s*expand_path\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
         # …interpolated into a string or a backtick command: "rm -rf #{Dir.home}" is "rm -rf ~"
-        (re.compile(r'#\{\s*"~"\s*\}'), "~"),
+        (lazyre.compile(r'#\{\s*"~"\s*\}'), "~"),
     ],
     "r": [
-        (re.compile(r"""\bSys\s*\.\s*getenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
-        (re.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+        (lazyre.compile(r"""\bSys\s*\.\s*getenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
+        (lazyre.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
     ],
     "julia": [
-        (re.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""), '"~"'),
-        (re.compile(r"""\bexpanduser\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
+        (lazyre.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""), '"~"'),
+        (lazyre.compile(r"""\bexpanduser\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
     ],
 }
 
 
-_JULIA_CONCAT = re.compile(r'"~"\s*\*\s*"((?:[^"\\\n]|\\.)*)"')  # "~" * "/.aws": julia's concatenation
+_JULIA_CONCAT = lazyre.compile(r'"~"\s*\*\s*"((?:[^"\\\n]|\\.)*)"')  # "~" * "/.aws": julia's concatenation
 
 
 def fold_home(language: str, code: str) -> str:
@@ -899,7 +901,7 @@ def fold(language: str, code: str) -> str:
         return code
 
 
-_AWK_ASSIGN = re.compile(r'(?<![\w$.])([A-Za-z_]\w*)\s*=\s*("(?:[^"\\\n]|\\.)*")\s*(?=[;}\n]|$)')
+_AWK_ASSIGN = lazyre.compile(r'(?<![\w$.])([A-Za-z_]\w*)\s*=\s*("(?:[^"\\\n]|\\.)*")\s*(?=[;}\n]|$)')
 
 
 def _fold_awk(code: str) -> str:
@@ -919,8 +921,8 @@ def _fold_awk(code: str) -> str:
 
 _R_STR = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 # paste0("rm -rf ", "~"), paste("curl", "-s", URL), file.path("~", ".ssh"): calls of constant strings only
-_R_PASTE = re.compile(r"""\b(paste0|paste|file\s*\.\s*path)\s*\(\s*(""" + _R_STR + r"""(?:\s*,\s*""" + _R_STR
-                      + r"""){0,63})\s*(?:,\s*sep\s*=\s*(""" + _R_STR + r"""))?\s*\)""")
+_R_PASTE = lazyre.compile(r"""\b(paste0|paste|file\s*\.\s*path)\s*\(\s*(""" + _R_STR + r"""(?:\s*,\s*""" + _R_STR
+                          + r"""){0,63})\s*(?:,\s*sep\s*=\s*(""" + _R_STR + r"""))?\s*\)""")
 
 
 def _fold_r(code: str) -> str:
@@ -948,13 +950,13 @@ def _unquote_r(lit: str) -> str:
 
 
 _LUA_STR = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""
-_LUA_CONCAT = re.compile(_LUA_STR + r"\s*\.\.\s*" + _LUA_STR)
-_LUA_CHAR = re.compile(r"\bstring\s*\.\s*char\s*\(\s*(\d{1,3}(?:\s*,\s*\d{1,3}){0,255})\s*\)")
-_LUA_REVERSE = re.compile(r"\bstring\s*\.\s*reverse\s*\(\s*" + _LUA_STR + r"\s*\)|\(\s*" + _LUA_STR
-                          + r"\s*\)\s*:\s*reverse\s*\(\s*\)")
+_LUA_CONCAT = lazyre.compile(_LUA_STR + r"\s*\.\.\s*" + _LUA_STR)
+_LUA_CHAR = lazyre.compile(r"\bstring\s*\.\s*char\s*\(\s*(\d{1,3}(?:\s*,\s*\d{1,3}){0,255})\s*\)")
+_LUA_REVERSE = lazyre.compile(r"\bstring\s*\.\s*reverse\s*\(\s*" + _LUA_STR + r"\s*\)|\(\s*" + _LUA_STR
+                              + r"\s*\)\s*:\s*reverse\s*\(\s*\)")
 # `os["execute"]`, `_G["os"]["execute"]`, `_G.os.execute`: a field named by a constant string is the field
-_LUA_INDEX = re.compile(r"""([\w\])])\s*\[\s*(?:"([A-Za-z_]\w*)"|'([A-Za-z_]\w*)')\s*\]""")
-_LUA_GLOBALS = re.compile(r"(?<![\w.])_G\s*\.\s*(?=[A-Za-z_])")
+_LUA_INDEX = lazyre.compile(r"""([\w\])])\s*\[\s*(?:"([A-Za-z_]\w*)"|'([A-Za-z_]\w*)')\s*\]""")
+_LUA_GLOBALS = lazyre.compile(r"(?<![\w.])_G\s*\.\s*(?=[A-Za-z_])")
 _LUA_MAX_STEPS = 256
 
 
@@ -983,8 +985,8 @@ def _fold_lua(code: str) -> str:
 
 _PY_STR = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 # pathlib's Path("/home/u", ".ssh", "authorized_keys"): one path of its pieces (os.path.join's rules)
-_PY_PATH_ARGS = re.compile(r"""\b((?:pathlib\s*\.\s*)?(?:Pure|Posix|PurePosix)?Path)\s*\(\s*(""" + _PY_STR +
-                           r"""(?:\s*,\s*""" + _PY_STR + r"""){1,15})\s*\)""")
+_PY_PATH_ARGS = lazyre.compile(r"""\b((?:pathlib\s*\.\s*)?(?:Pure|Posix|PurePosix)?Path)\s*\(\s*(""" + _PY_STR +
+                               r"""(?:\s*,\s*""" + _PY_STR + r"""){1,15})\s*\)""")
 
 
 def _py_path_args(m: "re.Match[str]") -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from adr import lazyre
 from adr.shell import sed as sedlib
 
 INPUT = "\x01"  # one unknown input line, inside a template
@@ -74,8 +75,8 @@ def sed_text(args: "list[str] | tuple[str, ...]", data: str | None) -> tuple[str
     return None, _run_subs(subs, [INPUT], sa.quiet, False, True)
 
 
-_PERL_SUB = re.compile(r"\s*s([^\w\s\\])((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1([gimsxe]*)\s*;?")
-_PERL_PRINT = re.compile(r"""\s*print\s*\(?\s*((?:"(?:[^"\\]|\\.)*"|'[^']*'|\$_|\$\d|\s*[.,]\s*)+)\)?\s*;?""")
+_PERL_SUB = lazyre.compile(r"\s*s([^\w\s\\])((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1([gimsxe]*)\s*;?")
+_PERL_PRINT = lazyre.compile(r"""\s*print\s*\(?\s*((?:"(?:[^"\\]|\\.)*"|'[^']*'|\$_|\$\d|\s*[.,]\s*)+)\)?\s*;?""")
 
 
 def perl_text(args: "list[str] | tuple[str, ...]", code: str, data: str | None) -> tuple[str | None, str | None]:
@@ -136,8 +137,8 @@ def _perl_print(expr: str, line: str) -> str:
 
 
 # ---- awk ----------------------------------------------------------------------------------------
-_AWK_PRINT = re.compile(r"""\b(printf?)\b\s*\(?((?:"(?:[^"\\]|\\.)*"|[^;}\n>|"])*)\)?""")
-_AWK_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\$(\d+|NF)|(,)|([A-Za-z_]\w*)')
+_AWK_PRINT = lazyre.compile(r"""\b(printf?)\b\s*\(?((?:"(?:[^"\\]|\\.)*"|[^;}\n>|"])*)\)?""")
+_AWK_TOKEN = lazyre.compile(r'"((?:[^"\\]|\\.)*)"|\$(\d+|NF)|(,)|([A-Za-z_]\w*)')
 
 
 def awk_text(program: str, field_sep: str | None, data: str | None) -> tuple[str | None, str | None]:
@@ -197,21 +198,21 @@ def _awk_print(kind: str, expr: str, line: str, field_sep: str | None) -> str:
 
 # ---- interpreters printing literals -------------------------------------------------------------
 _PRINTS = {
-    "python": re.compile(r"""\bprint\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')\s*\)"""),
-    "node": re.compile(r"""\bconsole\.log\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')\s*\)"""),
-    "ruby": re.compile(r"""\bputs\s*\(?\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""),
-    "php": re.compile(r"""\becho\s+(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""),
-    "perl": re.compile(r"""\bprint\s*\(?\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""),
+    "python": lazyre.compile(r"""\bprint\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')\s*\)"""),
+    "node": lazyre.compile(r"""\bconsole\.log\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')\s*\)"""),
+    "ruby": lazyre.compile(r"""\bputs\s*\(?\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""),
+    "php": lazyre.compile(r"""\becho\s+(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""),
+    "perl": lazyre.compile(r"""\bprint\s*\(?\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"""),
 }
 
 
 # every way of printing, literal or not: output is known only when each of them prints a literal
 _ANY_PRINT = {
-    "python": re.compile(r"\bprint\s*\(|\.write\s*\("),
-    "node": re.compile(r"\bconsole\.(?:log|info)\s*\(|\.write\s*\("),
-    "ruby": re.compile(r"\b(?:puts|print|p|printf|write)\b"),
-    "php": re.compile(r"\b(?:echo|print|printf|fwrite)\b"),
-    "perl": re.compile(r"\b(?:print|say|printf|syswrite)\b"),
+    "python": lazyre.compile(r"\bprint\s*\(|\.write\s*\("),
+    "node": lazyre.compile(r"\bconsole\.(?:log|info)\s*\(|\.write\s*\("),
+    "ruby": lazyre.compile(r"\b(?:puts|print|p|printf|write)\b"),
+    "php": lazyre.compile(r"\b(?:echo|print|printf|fwrite)\b"),
+    "perl": lazyre.compile(r"\b(?:print|say|printf|syswrite)\b"),
 }
 
 
@@ -241,8 +242,8 @@ def fill_input(template: str, source: str) -> str:
     return template.replace(INPUT, "$(" + src + ")")
 
 
-_FIND_DIRECTIVE = re.compile(r"%[-+ #0-9.]*([ACT].|[a-zA-Z%])")
-_FIND_EXPR_START = re.compile(r"[-(!)]|\\[(!)]")
+_FIND_DIRECTIVE = lazyre.compile(r"%[-+ #0-9.]*([ACT].|[a-zA-Z%])")
+_FIND_EXPR_START = lazyre.compile(r"[-(!)]|\\[(!)]")
 
 
 def find_printf(args: "list[str] | tuple[str, ...]") -> str | None:
@@ -267,14 +268,14 @@ def find_printf(args: "list[str] | tuple[str, ...]") -> str | None:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "0": ""}.get(m.group(1), m.group(1)), text)
 
 
-_AWK_SYSTEM = re.compile(r"""\bsystem\s*\(((?:"(?:[^"\\]|\\.)*"|[^()"]|\([^()]*\))*)\)""")
-_AWK_PRINT_TO_SHELL = re.compile(
+_AWK_SYSTEM = lazyre.compile(r"""\bsystem\s*\(((?:"(?:[^"\\]|\\.)*"|[^()"]|\([^()]*\))*)\)""")
+_AWK_PRINT_TO_SHELL = lazyre.compile(
     r"""\b(printf?)\b\s*\(?((?:"(?:[^"\\]|\\.)*"|[^;}\n>|"])*)\)?\s*\|\s*"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*\"""")
 
 
 # the other commands awk runs: `"CMD" | getline`, `print … | "CMD"`
-_AWK_PIPE_COMMAND = re.compile(r'"((?:[^"\\]|\\.)+)"\s*\|\s*getline\b|\bprintf?\b[^;}\n|]*\|\s*"((?:[^"\\]|\\.)+)"')
-_AWK_SHELL = re.compile(r"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*")
+_AWK_PIPE_COMMAND = lazyre.compile(r'"((?:[^"\\]|\\.)+)"\s*\|\s*getline\b|\bprintf?\b[^;}\n|]*\|\s*"((?:[^"\\]|\\.)+)"')
+_AWK_SHELL = lazyre.compile(r"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*")
 
 
 def awk_commands(program: str, field_sep: str | None, data: str | None) -> tuple[str | None, str | None]:

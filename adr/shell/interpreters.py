@@ -7,33 +7,35 @@ import base64
 import re
 import shlex
 
+from adr import lazyre
+
 # program basename pattern -> (language, flags whose value is code)
 _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
-    (re.compile(r"(?:python|pypy)[0-9.]*"), "python", frozenset({"-c"})),
-    (re.compile(r"(?:node|nodejs|bun|deno|ts-node|tsx|zx|qjs|rhino)"), "node", frozenset({"-e", "--eval", "-p", "--print"})),
-    (re.compile(r"perl[0-9.]*"), "perl", frozenset({"-e", "-E"})),
-    (re.compile(r"ruby[0-9.]*|irb|jruby|truffleruby"), "ruby", frozenset({"-e"})),
-    (re.compile(r"php[0-9.]*"), "php", frozenset({"-r"})),
-    (re.compile(r"lua[0-9.]*|luajit|texlua"), "lua", frozenset({"-e"})),
-    (re.compile(r"osascript"), "applescript", frozenset({"-e"})),
-    (re.compile(r"(?:g|m|n)?awk"), "awk", frozenset()),
-    (re.compile(r"tclsh[0-9.]*|wish|expect"), "tcl", frozenset({"-c"})),
-    (re.compile(r"jrunscript|jjs|groovy|groovysh|scala|kotlinc|kotlin|jshell|jbang"), "java", frozenset({"-e"})),
-    (re.compile(r"scala-cli|amm|ammonite"), "java", frozenset({"-e", "-c", "--execute", "--code"})),
-    (re.compile(r"julia"), "julia", frozenset({"-e", "--eval", "-E", "--print"})),
-    (re.compile(r"Rscript|R"), "r", frozenset({"-e"})),
-    (re.compile(r"pwsh|powershell|powershell\.exe"), "powershell", frozenset({"-c", "-Command", "-command", "-EncodedCommand"})),
-    (re.compile(r"go"), "go", frozenset()),
+    (lazyre.compile(r"(?:python|pypy)[0-9.]*"), "python", frozenset({"-c"})),
+    (lazyre.compile(r"(?:node|nodejs|bun|deno|ts-node|tsx|zx|qjs|rhino)"), "node", frozenset({"-e", "--eval", "-p", "--print"})),
+    (lazyre.compile(r"perl[0-9.]*"), "perl", frozenset({"-e", "-E"})),
+    (lazyre.compile(r"ruby[0-9.]*|irb|jruby|truffleruby"), "ruby", frozenset({"-e"})),
+    (lazyre.compile(r"php[0-9.]*"), "php", frozenset({"-r"})),
+    (lazyre.compile(r"lua[0-9.]*|luajit|texlua"), "lua", frozenset({"-e"})),
+    (lazyre.compile(r"osascript"), "applescript", frozenset({"-e"})),
+    (lazyre.compile(r"(?:g|m|n)?awk"), "awk", frozenset()),
+    (lazyre.compile(r"tclsh[0-9.]*|wish|expect"), "tcl", frozenset({"-c"})),
+    (lazyre.compile(r"jrunscript|jjs|groovy|groovysh|scala|kotlinc|kotlin|jshell|jbang"), "java", frozenset({"-e"})),
+    (lazyre.compile(r"scala-cli|amm|ammonite"), "java", frozenset({"-e", "-c", "--execute", "--code"})),
+    (lazyre.compile(r"julia"), "julia", frozenset({"-e", "--eval", "-E", "--print"})),
+    (lazyre.compile(r"Rscript|R"), "r", frozenset({"-e"})),
+    (lazyre.compile(r"pwsh|powershell|powershell\.exe"), "powershell", frozenset({"-c", "-Command", "-command", "-EncodedCommand"})),
+    (lazyre.compile(r"go"), "go", frozenset()),
     # compiled languages' runners that read source on stdin (`tcc -run -`, `swift -`): as_command hands
     # a program's source to the shell layer this way, so the script rules read it in its language
-    (re.compile(r"rust-script"), "rust", frozenset()),
-    (re.compile(r"tcc"), "c", frozenset()),
-    (re.compile(r"csi|dotnet-script"), "csharp", frozenset()),
-    (re.compile(r"swift"), "swift", frozenset({"-e"})),
-    (re.compile(r"zig"), "zig", frozenset()),
+    (lazyre.compile(r"rust-script"), "rust", frozenset()),
+    (lazyre.compile(r"tcc"), "c", frozenset()),
+    (lazyre.compile(r"csi|dotnet-script"), "csharp", frozenset()),
+    (lazyre.compile(r"swift"), "swift", frozenset({"-e"})),
+    (lazyre.compile(r"zig"), "zig", frozenset()),
     # languages adr does not model: their command-running calls with string literals are still read
     # (`guile -c '(system "…")'`, `erl -eval 'os:cmd("…")'`, `elixir -e 'System.cmd("rm", [...])'`)
-    (re.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|crystal|ocaml|gawk-json|ghc|ghci|runghc|"
+    (lazyre.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|crystal|ocaml|gawk-json|ghc|ghci|runghc|"
                 r"raku|rakudo|perl6|nim|v|clojure|clj|bb|nbb|janet|fennel|hy|gforth|pike|io|tclkit"), "other",
      frozenset({"-c", "-e", "--eval", "-eval", "-x", "--expr"})),
 ]
@@ -162,7 +164,7 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
 
 
 # PowerShell takes any unambiguous prefix of -EncodedCommand (-e, -ec, -enc …), in any case
-_PS_ENCODED = re.compile(r"(?i)^(?:--?|/)(?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|"
+_PS_ENCODED = lazyre.compile(r"(?i)^(?:--?|/)(?:e|ec|en|enc|enco|encod|encode|encoded|encodedc|encodedco|encodedcom|encodedcomm|"
                          r"encodedcomma|encodedcomman|encodedcommand)$")
 
 
@@ -194,14 +196,14 @@ def _ps_base64(value: str) -> "str | None":
         return None
 
 
-_PS_FROM_B64 = re.compile(r"(?i)FromBase64String\(\s*['\"]([A-Za-z0-9+/=\s]{8,65536})['\"]\s*\)")
-_PS_RUNS_TEXT = re.compile(r"(?i)\b(?:iex|Invoke-Expression|ScriptBlock\]::Create|Invoke-Command)\b")
+_PS_FROM_B64 = lazyre.compile(r"(?i)FromBase64String\(\s*['\"]([A-Za-z0-9+/=\s]{8,65536})['\"]\s*\)")
+_PS_RUNS_TEXT = lazyre.compile(r"(?i)\b(?:iex|Invoke-Expression|ScriptBlock\]::Create|Invoke-Command)\b")
 # a statement's first word that is not an external program: a cmdlet (Verb-Noun), a variable, a type,
 # a block, a comment, a keyword
-_PS_NOT_PROGRAM = re.compile(r"(?i)^(?:[\w]+-[\w]+|[$\[({@#}]|(?:if|else|elseif|foreach|for|while|do|switch|function|"
+_PS_NOT_PROGRAM = lazyre.compile(r"(?i)^(?:[\w]+-[\w]+|[$\[({@#}]|(?:if|else|elseif|foreach|for|while|do|switch|function|"
                              r"filter|param|return|try|catch|finally|throw|trap|break|continue|begin|process|end|"
                              r"class|enum|using|exit)\b)")
-_PS_START_PROCESS = re.compile(r"(?i)\b(?:Start-Process|saps)\s+(?:-FilePath\s+)?(['\"]?)([^\s'\";|]+)\1"
+_PS_START_PROCESS = lazyre.compile(r"(?i)\b(?:Start-Process|saps)\s+(?:-FilePath\s+)?(['\"]?)([^\s'\";|]+)\1"
                                r"(?:\s+-(?:ArgumentList|Args)\s+(.{1,4096}))?")
 
 
@@ -280,7 +282,7 @@ def module_code(module: str, args: "tuple[str, ...] | list[str]") -> "tuple[str,
 
 
 _STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
-_CALL_RE = re.compile(
+_CALL_RE = lazyre.compile(
     r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
     r"do\s+shell\s+script|do\s+script|os:cmd|System\.cmd|System\.shell|Sys\.command|shell-command|run-program|"
@@ -288,38 +290,38 @@ _CALL_RE = re.compile(
     r"readCreateProcess|execCmd|execCmdEx|staticExec|gorgeEx|gorge|execProcess|execShellCmd|startProcess|Process\.run|qx|shell|"
     r"babashka\.process/(?:shell|process|sh)|clojure\.java\.shell/sh)\s*\(?\s*)" + _STR)
 # lisps: `(sb-ext:run-program "/bin/sh" (list "-c" "…"))`, `(clojure.java.shell/sh "sh" "-c" "…")`, `(sh "rm" "-rf" …)`
-_LISP_CALL_RE = re.compile(
+_LISP_CALL_RE = lazyre.compile(
     r"\((?:[\w.-]+[:/])?(?:run-program|sh|shell|process|system\*?|spawn|exec)\s+((?:(?:" + _STR +
     r"|\(\s*list\b|'\(|\(|\[)\s*){1,64})")
 # scala's sys.process: `"cmd".!`, `"a" #| "b"`, `Seq("sh", "-c", "…").!`
-_SCALA_RUN_RE = re.compile(_STR + r"\s*(?:\.\s*!!?|\.\s*(?:#\||lazyLines|lineStream)|\s#\|)")
+_SCALA_RUN_RE = lazyre.compile(_STR + r"\s*(?:\.\s*!!?|\.\s*(?:#\||lazyLines|lineStream)|\s#\|)")
 # `Seq("sh", "-c", "…").!`, `Process(List("rm", "-rf", …)).!!`: an argv run by sys.process
-_SCALA_SEQ_RE = re.compile(r"\b(?:Seq|List|Array|Vector)\s*\(\s*((?:" + _STR + r"\s*,?\s*){1,64})\)\s*\)?\s*\.?\s*"
+_SCALA_SEQ_RE = lazyre.compile(r"\b(?:Seq|List|Array|Vector)\s*\(\s*((?:" + _STR + r"\s*,?\s*){1,64})\)\s*\)?\s*\.?\s*"
                            r"(?:!!?|lazyLines|lineStream|run\b|#\|)")
-_SCALA_PIPE_RE = re.compile(_STR + r"\s*\.?\s*#\|\s*\(?\s*" + _STR)  # `"a" #| "b"`, `"a".#|("b")`: a | b
-_LIST_CALL_RE = re.compile(
+_SCALA_PIPE_RE = lazyre.compile(_STR + r"\s*\.?\s*#\|\s*\(?\s*" + _STR)  # `"a" #| "b"`, `"a".#|("b")`: a | b
+_LIST_CALL_RE = lazyre.compile(
     r"\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|execv|execvp|execl|execlp|Command|ProcessBuilder|"
     r"System\.cmd|"
     r"system|system2|exec|pcntl_exec|spawnp)"
     # spawn("rm", ["-rf", …]) too; R's system2("rm", c("-rf", …)) (its vector: `c(…)`)
     r"\s*\(\s*(?:\[|c\s*\()?\s*((?:" + _STR + r"\s*,?\s*(?:\[|c\s*\()?\s*){1,64})[\])]?")
 # python's os.spawnl*/spawnv*(mode, path, …) and os.posix_spawn[p](path, argv, env): a path, then the argv
-_SPAWN_MODE_CALL_RE = re.compile(
+_SPAWN_MODE_CALL_RE = lazyre.compile(
     r"\b(?:spawn[lv]p?e?|posix_spawnp?)\s*\(\s*(?:(?:os\s*\.\s*)?P_[A-Z]+\s*,\s*|\d\s*,\s*)?"
     r"((?:" + _STR + r"\s*,?\s*\[?\s*){1,64})")
 # perl's and ruby's list form without parentheses: `system "rm", "-rf", $ENV{HOME}`, `exec 'a', 'b'`
-_BARE_LIST_CALL_RE = re.compile(
+_BARE_LIST_CALL_RE = lazyre.compile(
     r"(?<![\w.$@:])(?:Kernel\s*\.\s*)?(?:system|exec|spawn|run|shell)[ \t]+((?:" + _STR + r"[ \t]*,[ \t]*){1,63}" + _STR + r")")
-_R_SYSTEM2 = re.compile(r"\bsystem2\s*\(\s*(?:command\s*=\s*)?" + _STR + r"(\s*,\s*(?:args\s*=\s*)?(?:c\s*\()?\s*((?:"
+_R_SYSTEM2 = lazyre.compile(r"\bsystem2\s*\(\s*(?:command\s*=\s*)?" + _STR + r"(\s*,\s*(?:args\s*=\s*)?(?:c\s*\()?\s*((?:"
                         + _STR + r"\s*,?\s*){1,64}))?")
 # groovy: `"cmd".execute()`, `["sh", "-c", "cmd"].execute()`
-_EXECUTE_RE = re.compile(r"(?:\[\s*((?:" + _STR + r"\s*,?\s*){1,64})\]|" + _STR + r")\s*\.\s*execute\s*\(")
-_HOME_ARG = re.compile(r"~(?:/[\w.@+-]*)*")
-_BACKTICK_RE = re.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
-_PTY_RE = re.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
-_STR_ONLY = re.compile(_STR)
-EXPECT_SPAWN = re.compile(r"\bspawn\s+(?:-\S+\s+)*([^;\n\]]+)")
-_EXPECT_SEND = re.compile(r"""\bsend\s+(?:-\S+\s+)*(?:"((?:[^"\\\n]|\\.){0,4000})"|\{([^{}\n]{0,4000})\}|(\S+))""")
+_EXECUTE_RE = lazyre.compile(r"(?:\[\s*((?:" + _STR + r"\s*,?\s*){1,64})\]|" + _STR + r")\s*\.\s*execute\s*\(")
+_HOME_ARG = lazyre.compile(r"~(?:/[\w.@+-]*)*")
+_BACKTICK_RE = lazyre.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000})[)}\]/]|%x\(([^)]{1,4000})\)")
+_PTY_RE = lazyre.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
+_STR_ONLY = lazyre.compile(_STR)
+EXPECT_SPAWN = lazyre.compile(r"\bspawn\s+(?:-\S+\s+)*([^;\n\]]+)")
+_EXPECT_SEND = lazyre.compile(r"""\bsend\s+(?:-\S+\s+)*(?:"((?:[^"\\\n]|\\.){0,4000})"|\{([^{}\n]{0,4000})\}|(\S+))""")
 _TCL_ESCAPES = {"r": "\n", "n": "\n", "t": "\t"}
 
 
@@ -342,7 +344,7 @@ def expect_spawned(code: str) -> list[str]:
     return out
 
 
-_TCL_EXEC_RE = re.compile(r"\bexec\s+((?:[^\n;\]\\{]|\\.|\{[^{}\n]*\})+)")
+_TCL_EXEC_RE = lazyre.compile(r"\bexec\s+((?:[^\n;\]\\{]|\\.|\{[^{}\n]*\})+)")
 
 
 def _unq(m: "re.Match[str]", a: int = 1, b: int = 2) -> str:
@@ -360,7 +362,7 @@ def run_file(program: str, args: "tuple[str, ...] | list[str]") -> str | None:
     return None
 
 
-_EVAL_RE = re.compile(
+_EVAL_RE = lazyre.compile(
     r"(?:\b(?:exec|eval|compile|Function|evaluate|instance_eval|class_eval|module_eval|assert)\s*\(\s*|"
     r"\beval\s+|\bnew\s+Function\s*\(\s*(?:" + _STR + r"\s*,\s*)*)" + _STR)
 
@@ -386,8 +388,8 @@ def evaluated_code(language: str, code: str) -> list[str]:
 
 
 # (the home also as the folder already made it: `$("~")`)
-_JULIA_HOME = re.compile(r"""\$\(\s*(?:homedir\(\s*\)|ENV\s*\[\s*"HOME"\s*\]|"~")\s*\)""")
-_JULIA_HOME_JOIN = re.compile(r"""\$\(\s*joinpath\(\s*(?:homedir\(\s*\)|"~")\s*,\s*"([^"$()]*)"\s*\)\s*\)""")
+_JULIA_HOME = lazyre.compile(r"""\$\(\s*(?:homedir\(\s*\)|ENV\s*\[\s*"HOME"\s*\]|"~")\s*\)""")
+_JULIA_HOME_JOIN = lazyre.compile(r"""\$\(\s*joinpath\(\s*(?:homedir\(\s*\)|"~")\s*,\s*"([^"$()]*)"\s*\)\s*\)""")
 
 
 def _julia_interpolated(cmd: str) -> str:
@@ -413,17 +415,17 @@ def _julia_interpolated(cmd: str) -> str:
     return "".join(out)
 
 
-_DENO_COMMAND = re.compile(r"""\bDeno\s*\.\s*(?:Command\s*\(\s*["'](?P<prog>[^"']+)["']\s*(?:,\s*\{[^}]*?\bargs\s*:\s*\[([^\]]*)\])?|run\s*\(\s*\{[^}]*?\bcmd\s*:\s*\[([^\]]*)\])""")
-_JS_SHELL_TEMPLATE = re.compile(r"(?:^|[^\w.$])(?:Bun\s*\.\s*)?\$`([^`]{1,4000})`")
-_JS_INTERP = re.compile(r"\$\{[^}]*\}")
+_DENO_COMMAND = lazyre.compile(r"""\bDeno\s*\.\s*(?:Command\s*\(\s*["'](?P<prog>[^"']+)["']\s*(?:,\s*\{[^}]*?\bargs\s*:\s*\[([^\]]*)\])?|run\s*\(\s*\{[^}]*?\bcmd\s*:\s*\[([^\]]*)\])""")
+_JS_SHELL_TEMPLATE = lazyre.compile(r"(?:^|[^\w.$])(?:Bun\s*\.\s*)?\$`([^`]{1,4000})`")
+_JS_INTERP = lazyre.compile(r"\$\{[^}]*\}")
 
 
 # perl's and ruby's other quotes: q{…} qq(…) qx[…] %q{…} %Q(…) → "…" (so the call patterns read them)
-_QUOTE_OPS = re.compile(r"""(?<![\w$@%])(?:q[qx]?|%[qQ]?)\s*([{(\[<|/!])""")
+_QUOTE_OPS = lazyre.compile(r"""(?<![\w$@%])(?:q[qx]?|%[qQ]?)\s*([{(\[<|/!])""")
 _CLOSERS = {"{": "}", "(": ")", "[": "]", "<": ">"}
 # awk: ENVIRON["HOME"] is the home; adjacent strings concatenate ("rm -rf " "~")
-_AWK_HOME = re.compile(r"""ENVIRON\s*\[\s*"HOME"\s*\]""")
-_AWK_ADJACENT = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s+"((?:[^"\\\n]|\\.)*)"')
+_AWK_HOME = lazyre.compile(r"""ENVIRON\s*\[\s*"HOME"\s*\]""")
+_AWK_ADJACENT = lazyre.compile(r'"((?:[^"\\\n]|\\.)*)"\s+"((?:[^"\\\n]|\\.)*)"')
 
 
 def _requote(code: str) -> str:
@@ -468,19 +470,19 @@ SOURCE_LANGS = frozenset(SOURCE_EXT.values())
 DOTNET_PROJECTS = (".csproj", ".fsproj", ".vbproj")
 DOTNET_SOLUTIONS = (".sln", ".slnx")
 # rust: Command::new("sh").arg("-c").args(["…"]) — the program, then every literal its chain passes
-_RUST_COMMAND = re.compile(r"\bCommand\s*::\s*new\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" + r"\s*\)")
-_RUST_CHAIN = re.compile(r"\s*\.\s*(?:arg|args)\s*\(\s*&?\s*(?:vec!\s*)?(\[[^\]]{0,8000}\]|[^()]{0,4000})\s*\)")
-_GO_IMPORTS = re.compile(r"(?m)^\s*import\s*(?:\([^)]{0,8000}\)|\w*\s*\"[^\"\n]*\")")  # ("os/exec" is no exec("…"))
-_GO_CONTEXT = re.compile(r"\bCommandContext\s*\(\s*[\w.()]+\s*,\s*")  # exec.CommandContext(ctx, "sh", …)
+_RUST_COMMAND = lazyre.compile(r"\bCommand\s*::\s*new\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" + r"\s*\)")
+_RUST_CHAIN = lazyre.compile(r"\s*\.\s*(?:arg|args)\s*\(\s*&?\s*(?:vec!\s*)?(\[[^\]]{0,8000}\]|[^()]{0,4000})\s*\)")
+_GO_IMPORTS = lazyre.compile(r"(?m)^\s*import\s*(?:\([^)]{0,8000}\)|\w*\s*\"[^\"\n]*\")")  # ("os/exec" is no exec("…"))
+_GO_CONTEXT = lazyre.compile(r"\bCommandContext\s*\(\s*[\w.()]+\s*,\s*")  # exec.CommandContext(ctx, "sh", …)
 # zig: std.process.Child.init(&.{"sh", "-c", …}, a), Child.run(.{ .argv = &.{…} }), execv(a, &[_][]const u8{…})
-_ZIG_ARGV = re.compile(r"\b(?:Child(?:Process)?\s*\.\s*(?:init|run|exec)|execve?)\s*\([^;]{0,200}?"
+_ZIG_ARGV = lazyre.compile(r"\b(?:Child(?:Process)?\s*\.\s*(?:init|run|exec)|execve?)\s*\([^;]{0,200}?"
                        r"&\s*(?:\.|\[_\]\s*\[\]\s*const\s+u8)\s*\{")
-_JAVA_ARRAY = re.compile(r"\bnew\s+String\s*\[\s*\]\s*\{")  # exec(new String[]{"sh", "-c", …})
-_CS_START = re.compile(r"\bProcess\s*\.\s*Start\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" +
+_JAVA_ARRAY = lazyre.compile(r"\bnew\s+String\s*\[\s*\]\s*\{")  # exec(new String[]{"sh", "-c", …})
+_CS_START = lazyre.compile(r"\bProcess\s*\.\s*Start\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" +
                        r"""\s*,\s*(?:@?"((?:[^"\\]|\\.){0,4000})")""")
 
 
-_SWIFT_PROCESS = re.compile(r"""(?:executableURL\s*=\s*URL\s*\(\s*fileURLWithPath\s*:\s*"([^"\n]{1,512})"\s*\)|"""
+_SWIFT_PROCESS = lazyre.compile(r"""(?:executableURL\s*=\s*URL\s*\(\s*fileURLWithPath\s*:\s*"([^"\n]{1,512})"\s*\)|"""
                             r"""launchPath\s*=\s*"([^"\n]{1,512})")[^\[\]]{0,400}?\barguments\s*=\s*\[([^\]]{0,4000})\]""")
 
 
@@ -622,16 +624,16 @@ def can_run_commands(code: str, language: str) -> bool:
 
 
 _SWEPT = frozenset({"python", "node", "perl", "ruby", "php"})
-_PATH_THEN_ARGV = re.compile(r"(?:execl|execv|spawnl|spawnv|posix_spawn)")
-_RUNS_COMMANDS = re.compile(
+_PATH_THEN_ARGV = lazyre.compile(r"(?:execl|execv|spawnl|spawnv|posix_spawn)")
+_RUNS_COMMANDS = lazyre.compile(
     r"\b(?:system|popen\w*|exec|execl[ep]*|execv[ep]*|exec(?:Sync|File|FileSync)|spawn\w*|posix_spawn\w*|subprocess|"
     r"child_process|Open3|Kernel|IO\.popen|shell_exec|passthru|proc_open|pcntl_exec|call_user_func\w*|public_send|"
     r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty|Command\s*::\s*new|CommandContext|"
     r"Process\s*\.\s*Start|executableURL|launchPath)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
-_RUNS_CALLS = re.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
+_RUNS_CALLS = lazyre.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax
-_COMMANDISH = re.compile(r"^\s*[a-z0-9_./~][\w./~-]*(?:\s+\S|\s*[|;&><]|$)")
+_COMMANDISH = lazyre.compile(r"^\s*[a-z0-9_./~][\w./~-]*(?:\s+\S|\s*[|;&><]|$)")
 
 
 # how code reads one environment variable, per language ({n}: the name, escaped)
@@ -674,7 +676,7 @@ def with_argv_values(language: str, code: str, args: "list[str]") -> str:
     return re.sub(rx, lit, code)
 
 
-_AWK_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_AWK_STRING = lazyre.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
 def with_awk_values(code: str, args: "list[str] | tuple[str, ...]", env: "dict[str, str]") -> str:
@@ -715,7 +717,7 @@ def reads_stdin(code: str) -> bool:
     return _STDIN_READS.search(code[:200_000]) is not None
 
 
-_STDIN_READS = re.compile(r"\bsys\s*\.\s*stdin\b|\binput\s*\(|\braw_input\s*\(|\bprocess\s*\.\s*stdin\b|<STDIN>|"
+_STDIN_READS = lazyre.compile(r"\bsys\s*\.\s*stdin\b|\binput\s*\(|\braw_input\s*\(|\bprocess\s*\.\s*stdin\b|<STDIN>|"
                           r"\$stdin\b|\bSTDIN\b|\bgets\b|php://stdin|\bfgets\s*\(\s*STDIN|readFileSync\s*\(\s*(?:0|['\"]/dev/stdin)")
 
 
@@ -742,23 +744,23 @@ def with_env_values(language: str, code: str, env: "dict[str, str]") -> str:
 # module's own name (`os.path.join(…)`, `subprocess.run(…)`, `path.join(…)`), so folding, the file
 # effects and the rules read one spelling.
 _PY_MODULES = r"(?:os\.path|os|posixpath|subprocess|shutil|pathlib|pty|socket|base64|codecs|urllib\.request|ctypes|importlib)"
-_PY_FROM = re.compile(r"(?:^|(?<=[;\n]))[ \t]*from[ \t]+(" + _PY_MODULES + r")[ \t]+import[ \t]+\(?([\w \t,]+?)\)?[ \t]*(?=$|[;\n#])",
+_PY_FROM = lazyre.compile(r"(?:^|(?<=[;\n]))[ \t]*from[ \t]+(" + _PY_MODULES + r")[ \t]+import[ \t]+\(?([\w \t,]+?)\)?[ \t]*(?=$|[;\n#])",
                       re.M)
-_PY_IMPORT_AS = re.compile(r"(?:^|(?<=[;\n]))[ \t]*import[ \t]+(" + _PY_MODULES + r")[ \t]+as[ \t]+(\w+)", re.M)
+_PY_IMPORT_AS = lazyre.compile(r"(?:^|(?<=[;\n]))[ \t]*import[ \t]+(" + _PY_MODULES + r")[ \t]+as[ \t]+(\w+)", re.M)
 _JS_MODULE = r"""['"](?:node:)?(path|fs|fs/promises|child_process|os)['"]"""
-_JS_IMPORT = re.compile(r"""\bimport\s*\{([^{}]{1,400})\}\s*from\s*""" + _JS_MODULE)
+_JS_IMPORT = lazyre.compile(r"""\bimport\s*\{([^{}]{1,400})\}\s*from\s*""" + _JS_MODULE)
 # a destructuring declaration's start (its pattern is read by brace matching: `{promises: {writeFile: w}}`)
-_JS_PATTERN = re.compile(r"\b(?:const|let|var)\s*\{")
+_JS_PATTERN = lazyre.compile(r"\b(?:const|let|var)\s*\{")
 # … and what it destructures: a module (`require('fs')`, `await import('fs')`, `require('fs').promises`) or a
 # name the code gave one (`fs`, `p` after `const {promises: p} = require('fs')`, `fs.promises`)
-_JS_PATTERN_RHS = re.compile(r"""\s*=\s*(?:(?:require|await\s+import)\s*\(\s*""" + _JS_MODULE
+_JS_PATTERN_RHS = lazyre.compile(r"""\s*=\s*(?:(?:require|await\s+import)\s*\(\s*""" + _JS_MODULE
                              + r"""\s*\)|([A-Za-z_$][\w$]*))((?:\s*\.\s*\w+){0,4})\s*(?=[;\n,)]|$)""")
 # `const j = require('path').join`
-_JS_MEMBER = re.compile(r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\s*\(\s*""" + _JS_MODULE
+_JS_MEMBER = lazyre.compile(r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\s*\(\s*""" + _JS_MODULE
                         + r"""\s*\)\s*\.\s*(\w+)\s*(?=[;\n]|$)""")
-_JS_MODULE_NAME = re.compile(r"""\b(?:const|let|var)\s+(\w+)\s*=\s*require\s*\(\s*""" + _JS_MODULE + r"""\s*\)"""
+_JS_MODULE_NAME = lazyre.compile(r"""\b(?:const|let|var)\s+(\w+)\s*=\s*require\s*\(\s*""" + _JS_MODULE + r"""\s*\)"""
                              r"""|\bimport\s+(?:\*\s*as\s+)?(\w+)\s+from\s*""" + _JS_MODULE)
-_FUNC_ALIAS = re.compile(r"""(?:^|(?<=[;\n{]))\s*(?:(?:const|let|var)\s+)?(\w+)\s*=\s*((?:os\.path|os|posixpath|subprocess|"""
+_FUNC_ALIAS = lazyre.compile(r"""(?:^|(?<=[;\n{]))\s*(?:(?:const|let|var)\s+)?(\w+)\s*=\s*((?:os\.path|os|posixpath|subprocess|"""
                          r"""shutil|path|fs|child_process)\.\w+)\s*(?=;|\n|$)""")
 
 
@@ -900,37 +902,37 @@ CANON_LOOKUP = "shutil.which"
 _LOOKUP_WORD = r"(?:g?which|command\s+-[vV]|type\s+-[Pp]|whereis(?:\s+-b)?|hash\s+-t)"
 _PROGRAM = r"([\w.+-]{1,64})"
 # the lookup as one command string (`'which git'`, `` `which git` ``, `qx(which git)`, `%x(which git)`) …
-_LOOKUP_STR = re.compile(r"""(["'`])\s*""" + _LOOKUP_WORD + r"""\s+""" + _PROGRAM + r"""\s*\1"""
+_LOOKUP_STR = lazyre.compile(r"""(["'`])\s*""" + _LOOKUP_WORD + r"""\s+""" + _PROGRAM + r"""\s*\1"""
                          r"""|\bqx\s*[({\[/]\s*""" + _LOOKUP_WORD + r"""\s+""" + _PROGRAM + r"""\s*[)}\]/]"""
                          r"""|%x\(\s*""" + _LOOKUP_WORD + r"""\s+""" + _PROGRAM + r"""\s*\)""")
 # … or as an argv (`['which', 'git']`, `execFileSync('which', ['git'])`, `spawnSync('which', ['git'])`)
-_LOOKUP_ARGV = re.compile(r"""\[\s*(["'])(?:g?which|whereis)\1\s*,\s*(?:(["'])-[ab]\2\s*,\s*)?(["'])""" + _PROGRAM
+_LOOKUP_ARGV = lazyre.compile(r"""\[\s*(["'])(?:g?which|whereis)\1\s*,\s*(?:(["'])-[ab]\2\s*,\s*)?(["'])""" + _PROGRAM
                           + r"""\3\s*\]|(["'])(?:g?which|whereis)\5\s*,\s*\[\s*(["'])""" + _PROGRAM + r"""\6\s*\]""")
 # calls whose answer (stdout) is the command's output
-_OUTPUT_CALLS = re.compile(r"(?:check_output|run|Popen|getoutput|getstatusoutput|popen|execSync|execFileSync|spawnSync|"
+_OUTPUT_CALLS = lazyre.compile(r"(?:check_output|run|Popen|getoutput|getstatusoutput|popen|execSync|execFileSync|spawnSync|"
                            r"exec|readpipe|shell_exec|capture2|capture2e|capture3|backtick|communicate)\s*$")
 # what turns the answer into the path: `.decode()`, `.strip()`, `.read()`, `.stdout`, `.toString()`,
 # `.trim()`, ruby `.chomp`, `.split()[0]`, `.splitlines()[0]`, `[0]`
-_CHAIN = re.compile(r"""(?:\s*\.\s*(?:decode|strip|rstrip|lstrip|read|readline|stdout|output|toString|trim|trimEnd|"""
+_CHAIN = lazyre.compile(r"""(?:\s*\.\s*(?:decode|strip|rstrip|lstrip|read|readline|stdout|output|toString|trim|trimEnd|"""
                     r"""trimStart|chomp|chop|split|splitlines|first|last|to_s|to_str)\b(?:\s*\((?:[^()"']|"[^"]*"|'[^']*')*\))?"""
                     r"""|\s*\[\s*-?[01]\s*\])*""")
 # direct lookups the rules already read (kept as written, but followed through names)
 _LOOKUP_CALL = (r"""(?:shutil\s*\.\s*which|which\s*\.\s*sync|require\s*\(\s*["']which["']\s*\)\s*\.\s*sync|whichSync|"""
                 r"""find_executable|File\s*\.\s*which)\s*\(\s*["'][\w.+-]{1,64}["']\s*\)""")
-_WRAPPED = re.compile(r"""\b(?:trim|rtrim|chomp|str|String)\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)"""
+_WRAPPED = lazyre.compile(r"""\b(?:trim|rtrim|chomp|str|String)\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)"""
                       r"""|\b[fF]?(["'])\{\s*(""" + _LOOKUP_CALL + r""")\s*\}\2"""
                       r"""|`\$\{\s*(""" + _LOOKUP_CALL + r""")\s*\}`""")
-_ASSIGNED = re.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\s*([$]?[A-Za-z_]\w*)\s*=\s*(""" + _LOOKUP_CALL
+_ASSIGNED = lazyre.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\s*([$]?[A-Za-z_]\w*)\s*=\s*(""" + _LOOKUP_CALL
                        + r""")(?=\s*(?:[;\n)}]|$))""")
 _MAX_LOOKUPS = 8
 # the folder a lookup's answer lies in (`os.path.dirname(L)`, `path.dirname(L)`, `Path(L).parent`,
 # `File.dirname(L)`, perl `dirname(L)`, `os.path.split(L)[0]`) — spelled `os.path.dirname(L)` …
-_DIR_OF = re.compile(r"""(?:(?:\b(?:os\s*\.\s*path|posixpath|path|File)|\brequire\s*\(\s*["'](?:node:)?path["']\s*\))\s*\.\s*dirname|(?<![\w.])dirname)\s*\(\s*("""
+_DIR_OF = lazyre.compile(r"""(?:(?:\b(?:os\s*\.\s*path|posixpath|path|File)|\brequire\s*\(\s*["'](?:node:)?path["']\s*\))\s*\.\s*dirname|(?<![\w.])dirname)\s*\(\s*("""
                      + _LOOKUP_CALL + r""")\s*\)"""
                      r"""|\b(?:pathlib\s*\.\s*)?Path\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)\s*\.\s*parent\b(?!\s*\.\s*parent)"""
                      r"""|\b(?:os\s*\.\s*path|posixpath)\s*\.\s*split\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)\s*\[\s*0\s*\]""")
 _DIR_CALL = r"""os\.path\.dirname\((""" + _LOOKUP_CALL + r""")\)"""
-_DIR_ASSIGNED = re.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\s*([$]?[A-Za-z_]\w*)\s*=\s*(""" + _DIR_CALL
+_DIR_ASSIGNED = lazyre.compile(r"""(?:^|[;\n{(]|\b(?:my|our|local|const|let|var)\b)\s*([$]?[A-Za-z_]\w*)\s*=\s*(""" + _DIR_CALL
                            + r""")(?=\s*(?:[;\n)}]|$))""")
 # … and a file named in that folder (`os.path.join(D, 'git')`, `path.join(D, 'git')`, `D + '/git'`,
 # f'{D}/git', `${D}/git`, `D / 'git'`, `D.joinpath('git')`, `Path(L).with_name('git')`): the program
@@ -939,11 +941,11 @@ _NAME_Q = r"""(?P<q>["'])/?(?P<n>[\w.+-]{1,64})(?P=q)"""
 _DIR_NC = r"""os\.path\.dirname\(""" + _LOOKUP_CALL + r"""\)"""
 # the same file by another spelling: `os.path.realpath(L)`, `abspath`, `normpath`, `fs.realpathSync(L)`,
 # `path.resolve(L)`, `Path(L).resolve()` / `.absolute()` (a link's target is the program it runs)
-_SAME_FILE = re.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*(?:realpath|abspath|normpath)|(?:fs\s*\.\s*)?realpathSync(?:\s*\.\s*native)?|"""
+_SAME_FILE = lazyre.compile(r"""\b(?:os\s*\.\s*path\s*\.\s*(?:realpath|abspath|normpath)|(?:fs\s*\.\s*)?realpathSync(?:\s*\.\s*native)?|"""
                         r"""path\s*\.\s*(?:resolve|normalize))\s*\(\s*(""" + _LOOKUP_CALL + r""")\s*\)"""
                         r"""|\b(Path\s*\(\s*""" + _LOOKUP_CALL + r"""\s*\))\s*\.\s*(?:resolve|absolute)\s*\(\s*\)""")
-_PARENED_PATH = re.compile(r"""\(\s*(Path\(""" + _LOOKUP_CALL + r"""\))\s*\)""")
-_IN_DIR = tuple((re.compile(p), "Path(%s)" if k >= 5 else "%s") for k, p in enumerate((
+_PARENED_PATH = lazyre.compile(r"""\(\s*(Path\(""" + _LOOKUP_CALL + r"""\))\s*\)""")
+_IN_DIR = tuple((lazyre.compile(p), "Path(%s)" if k >= 5 else "%s") for k, p in enumerate((
     r"""\b(?:os\s*\.\s*path|posixpath|path|File)\s*\.\s*(?:join|resolve)\s*\(\s*""" + _DIR_NC + r"""\s*,\s*""" + _NAME_Q
     + r"""\s*\)""",
     _DIR_NC + r"""\s*(?:\+|\.)\s*(?P<q>["'])/(?P<n>[\w.+-]{1,64})(?P=q)""",
@@ -1087,12 +1089,12 @@ def _unwrap(w: "re.Match[str]") -> str:
 # '')`, `(0, atob)(P)`: the value a run call gets is one of the operands, which one is known only when
 # it runs. unwrap_run_args() adds, after the code, the call once per operand (`exec(b64decode(P))`), so
 # the rules on what a run call is handed (decoded text, a download …) read each possibility.
-_RUN_CALL = re.compile(r"(?<![\w$.])(?:(?:os|vm|subprocess|child_process|cp|require\s*\(\s*['\"](?:node:)?child_process['\"]\s*\))"
+_RUN_CALL = lazyre.compile(r"(?<![\w$.])(?:(?:os|vm|subprocess|child_process|cp|require\s*\(\s*['\"](?:node:)?child_process['\"]\s*\))"
                        r"\s*\.\s*)?(exec|eval|compile|Function|execSync|spawnSync|execFileSync|system|popen|run|call|"
                        r"check_output|Popen|getoutput|runInThisContext|runInNewContext|setTimeout|setInterval|"
                        r"shell_exec|passthru|instance_eval|class_eval)\s*\(")
-_BOOL_HINT = re.compile(r"&&|\|\||\?\?|\band\b|\bor\b|\bif\b|\?")
-_INDIRECT = re.compile(r"\(\s*(?:0|void\s+0|null|1|''|\"\")\s*,\s*([A-Za-z_$][\w$.]{0,64})\s*\)\s*\(")
+_BOOL_HINT = lazyre.compile(r"&&|\|\||\?\?|\band\b|\bor\b|\bif\b|\?")
+_INDIRECT = lazyre.compile(r"\(\s*(?:0|void\s+0|null|1|''|\"\")\s*,\s*([A-Za-z_$][\w$.]{0,64})\s*\)\s*\(")
 _MAX_UNWRAPPED = 32
 
 
@@ -1117,7 +1119,7 @@ def unwrap_run_args(language: str, code: str) -> str:
     return text + "\n" + "\n".join(dict.fromkeys(extra))
 
 
-_INERT = re.compile(r"(?:[\d.]+|None|True|False|true|false|null|undefined|nil|''|\"\"|``|\[\]|\{\})")
+_INERT = lazyre.compile(r"(?:[\d.]+|None|True|False|true|false|null|undefined|nil|''|\"\"|``|\[\]|\{\})")
 
 
 def _call_arg(text: str, at: int) -> "str | None":
@@ -1153,8 +1155,8 @@ def first_argument(text: str, at: int = 0, limit: int = 2000, stops: str = ",") 
     return text[at:end], False
 
 
-_SPLIT_PY = re.compile(r"\s+(?:and|or|if|else)\s+|^\s*not\s+")
-_SPLIT_JS = re.compile(r"&&|\|\||\?\?|\?(?![.?])|:(?!:)|\band\b|\bor\b|\bnot\b|\bunless\b|\bif\b|\belse\b|!(?!=)")
+_SPLIT_PY = lazyre.compile(r"\s+(?:and|or|if|else)\s+|^\s*not\s+")
+_SPLIT_JS = lazyre.compile(r"&&|\|\||\?\?|\?(?![.?])|:(?!:)|\band\b|\bor\b|\bnot\b|\bunless\b|\bif\b|\belse\b|!(?!=)")
 
 
 def _operands(expr: str, language: str, depth: int = 0) -> "list[str]":

@@ -23,6 +23,7 @@ from urllib.parse import unquote
 import tree_sitter as ts
 import tree_sitter_bash as tsb
 
+from adr import lazyre
 from adr.shell import configdsl, effects, escapes, fleet, interpreters, launchers
 from adr.shell import generate
 from adr.shell import sed as sedlib
@@ -37,12 +38,12 @@ from adr.shell.wrappers import glob_program, runner_command, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
 MAX_PARAM_OPS = 64  # ${NAME op word} expansions a line may have computed (params.expand_param)
-_VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VAR_REF = lazyre.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_NAME = lazyre.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_VALUE_APPEND = 64 * 1024  # characters `x+=…` grows a known value to
-_ARRAY_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|\d{1,4})\]\}")
+_ARRAY_REF = lazyre.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|\d{1,4})\]\}")
 # a program name that is one variable with a plain default: `${EDITOR:-vim}`, "${PYTHON-python3}"
-_DEFAULT_NAME = re.compile(r'"?\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][\w./+-]+\}"?')
+_DEFAULT_NAME = lazyre.compile(r'"?\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][\w./+-]+\}"?')
 MAX_ASSIGNED = 32  # variables a line leaves set that are reported (ParsedShell.assigned)
 MAX_ASSIGNED_VALUE = 4096
 MAX_LAYERS = 8  # sh -c inside eval inside $(…) …
@@ -63,7 +64,7 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "
                     "xonsh", "nu", "elvish", "osh", "ysh",  # (these: `-c CMD` and a script on stdin alike)
                     "posh", "oksh", "loksh", "pdksh", "ksh93", "rksh", "rzsh", "hush", "sash", "rc", "es"})
 _LANGUAGE = ts.Language(tsb.language())
-_URL_RE = re.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
+_URL_RE = lazyre.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
 MAX_LOOP_VALUES = 16  # a for loop's body is walked once per value up to this many
 MAX_LOOP_SHAPES = 128  # past those, once per further shape of value the body uses (digit runs alike); beyond: too-large
@@ -86,10 +87,10 @@ def _loop_runs(values: "list[str]", body_text: str, name: str) -> "tuple[list[st
         if len(shapes) > MAX_LOOP_SHAPES:
             return runs + list(shapes.values())[:MAX_LOOP_SHAPES] + [_UNQUOTED_SPLIT.join(rest)], True
     return runs + list(shapes.values()), False
-_BRACE_LIST = re.compile(r"([^'\"\\$`{}\s]*)\{([^'\"\\$`{}\s]*,[^'\"\\$`{}\s]*)\}([^'\"\\$`{}\s]*)")
+_BRACE_LIST = lazyre.compile(r"([^'\"\\$`{}\s]*)\{([^'\"\\$`{}\s]*,[^'\"\\$`{}\s]*)\}([^'\"\\$`{}\s]*)")
 
 # a command name that is one PATH lookup of a plain name: `$(which python3)`, "$(command -v node)", `type -P x`
-_PATH_LOOKUP_NAME = re.compile(
+_PATH_LOOKUP_NAME = lazyre.compile(
     r'"?(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-[pP])\s+([A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*(?:\)|`)"?')
 
 
@@ -2637,7 +2638,7 @@ def _made_into_sent(made: "dict[str, str]", sent: str) -> list[str]:
     return out
 
 
-_CAT_ONE = re.compile(r"cat ([^\s|;&<>(){}$`]+)")
+_CAT_ONE = lazyre.compile(r"cat ([^\s|;&<>(){}$`]+)")
 
 
 def _plain_path(p: str) -> str:
@@ -2719,15 +2720,15 @@ def _download_targets(prog: str, args: list[str]) -> list[str]:
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})
 
 
-_GIT_EXEC_KEYS = re.compile(r"(?i)(?:core\.(?:pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy)|"
-                            r"sequence\.editor|diff\.external|pager\.\w+|credential\.(?:[^=]*\.)?helper|alias\.[\w-]+|"
-                            r"gpg\.ssh\.defaultkeycommand|interactive\.difffilter|core\.alternaterefscommand|"
-                            r"sendemail\.(?:tocmd|cccmd|headercmd)|trailer\.[^=]+\.(?:cmd|command)|"
-                            r"submodule\.[^=]+\.update|"
-                            r"gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|protocol\.ext\.allow|"
-                            r"filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|"
-                            r"merge\.[^=]+\.driver|(?:diff|merge)tool\.[^=]+\.cmd|remote\.[^=]+\.(?:uploadpack|receivepack)|"
-                            r"sendemail\.sendmailcmd|web\.browser|browser\.[^=]+\.cmd|man\.[^=]+\.cmd)=(.*)", re.S)
+_GIT_EXEC_KEYS = lazyre.compile(r"(?i)(?:core\.(?:pager|sshcommand|editor|fsmonitor|hookspath|askpass|gitproxy)|"
+                                r"sequence\.editor|diff\.external|pager\.\w+|credential\.(?:[^=]*\.)?helper|alias\.[\w-]+|"
+                                r"gpg\.ssh\.defaultkeycommand|interactive\.difffilter|core\.alternaterefscommand|"
+                                r"sendemail\.(?:tocmd|cccmd|headercmd)|trailer\.[^=]+\.(?:cmd|command)|"
+                                r"submodule\.[^=]+\.update|"
+                                r"gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|protocol\.ext\.allow|"
+                                r"filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|"
+                                r"merge\.[^=]+\.driver|(?:diff|merge)tool\.[^=]+\.cmd|remote\.[^=]+\.(?:uploadpack|receivepack)|"
+                                r"sendemail\.sendmailcmd|web\.browser|browser\.[^=]+\.cmd|man\.[^=]+\.cmd)=(.*)", re.S)
 # git subcommands that run a command they are given: (subcommand, options whose value is a command)
 _GIT_CMD_OPTIONS = {
     "clone": ("-u", "--upload-pack"), "fetch": ("--upload-pack",), "pull": ("--upload-pack",),
@@ -3083,14 +3084,14 @@ _OPTION_COMMANDS: "dict[str, frozenset[str]]" = {
 # package managers' `--script-shell=X`: every script then runs as `X -c SCRIPT`
 _SCRIPT_SHELL_PROGS = frozenset({"npm", "pnpm", "yarn", "npx"})
 # cargo --config 'KEY=VALUE' keys naming a program cargo runs (the runner runs every built binary)
-_CARGO_PROGRAM_KEY = re.compile(r"""\s*(?:target\.[^=]+\.runner|build\.rustc(?:-workspace)?-wrapper|build\.rustc|"""
-                                r"""target\.[^=]+\.linker|host\.linker)\s*=\s*(?:"([^"]*)"|'([^']*)'|\[(.*)\])\s*$""", re.S)
+_CARGO_PROGRAM_KEY = lazyre.compile(r"""\s*(?:target\.[^=]+\.runner|build\.rustc(?:-workspace)?-wrapper|build\.rustc|"""
+                                    r"""target\.[^=]+\.linker|host\.linker)\s*=\s*(?:"([^"]*)"|'([^']*)'|\[(.*)\])\s*$""", re.S)
 # apt's option keys naming a command line apt (or dpkg under it) runs with `sh -c`
-_APT_HOOK_KEYS = re.compile(r"(?i)\s*(?:apt::update::(?:pre|post)-invoke(?:-success)?|dpkg::(?:pre|post)-invoke|"
-                            r"dpkg::pre-install-pkgs|apt::periodic::\w+-invoke|aptlistbugs::\w+)(?:::[^=]*)?=(.*)",
-                            re.S)
-_RPM_SHELL = re.compile(r"%\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
-_RPM_LUA = re.compile(r"%\{lua:(.*)\}", re.S)
+_APT_HOOK_KEYS = lazyre.compile(r"(?i)\s*(?:apt::update::(?:pre|post)-invoke(?:-success)?|dpkg::(?:pre|post)-invoke|"
+                                r"dpkg::pre-install-pkgs|apt::periodic::\w+-invoke|aptlistbugs::\w+)(?:::[^=]*)?=(.*)",
+                                re.S)
+_RPM_SHELL = lazyre.compile(r"%\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+_RPM_LUA = lazyre.compile(r"%\{lua:(.*)\}", re.S)
 
 
 def _rpm_macro_commands(text: str) -> list[str]:
@@ -3101,15 +3102,15 @@ def _rpm_macro_commands(text: str) -> list[str]:
 
 
 _VIMS = frozenset({"vim", "vi", "nvim", "view", "ex", "vimdiff", "gvim", "rvim", "evim"})
-_VIM_FILTER = re.compile(r"^(?:g!?/[^/]*/)?\s*!(.+)$")
+_VIM_FILTER = lazyre.compile(r"^(?:g!?/[^/]*/)?\s*!(.+)$")
 # a range filtered through a command: the lines go to its stdin (`%!sort`, `1,$!curl -T - URL`)
-_VIM_RANGE_FILTER = re.compile(r"^(?:%|[.$\d]+(?:[+-]\d+)?(?:,[.$\d]+(?:[+-]\d+)?)?|'<,'>)\s*!(.+)$")
-_VIM_READ_WRITE = re.compile(r"^(?:r|re|rea|read|w|wr|wri|writ|write)!?\s*!(.+)$")
-_VIM_TERMINAL = re.compile(r"^(?:ter|term|termi|termin|termina|terminal)!?\s+(?:\+\+\S+\s+)*(.+)$")
-_VIM_LANGS = ((re.compile(r"^(?:py3|python3|pyx|pythonx|py|python)\s+(.+)$", re.S), "python3 -c"),
-              (re.compile(r"^lua\s+(.+)$", re.S), "lua -e"), (re.compile(r"^perl?\s+(.+)$", re.S), "perl -e"),
-              (re.compile(r"^rub(?:y)?\s+(.+)$", re.S), "ruby -e"))
-_VIM_SYSTEM = re.compile(r"""\b(?:system|systemlist|jobstart|termopen)\s*\(\s*(?:\[\s*)?(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+_VIM_RANGE_FILTER = lazyre.compile(r"^(?:%|[.$\d]+(?:[+-]\d+)?(?:,[.$\d]+(?:[+-]\d+)?)?|'<,'>)\s*!(.+)$")
+_VIM_READ_WRITE = lazyre.compile(r"^(?:r|re|rea|read|w|wr|wri|writ|write)!?\s*!(.+)$")
+_VIM_TERMINAL = lazyre.compile(r"^(?:ter|term|termi|termin|termina|terminal)!?\s+(?:\+\+\S+\s+)*(.+)$")
+_VIM_LANGS = ((lazyre.compile(r"^(?:py3|python3|pyx|pythonx|py|python)\s+(.+)$", re.S), "python3 -c"),
+              (lazyre.compile(r"^lua\s+(.+)$", re.S), "lua -e"), (lazyre.compile(r"^perl?\s+(.+)$", re.S), "perl -e"),
+              (lazyre.compile(r"^rub(?:y)?\s+(.+)$", re.S), "ruby -e"))
+_VIM_SYSTEM = lazyre.compile(r"""\b(?:system|systemlist|jobstart|termopen)\s*\(\s*(?:\[\s*)?(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
 
 
 def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
@@ -3566,7 +3567,7 @@ def _filters_stdin(prog: str, args: "list[str] | tuple[str, ...]") -> bool:
     return not words
 
 
-_AWK_RUNS_INPUT = re.compile(r"""\bsystem\s*\(\s*[$A-Za-z_]|\|\s*"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\b""")
+_AWK_RUNS_INPUT = lazyre.compile(r"""\bsystem\s*\(\s*[$A-Za-z_]|\|\s*"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\b""")
 
 
 def _reads_commands(d: _Draft) -> bool:
@@ -3638,10 +3639,10 @@ def _first_positional(args: list[str]) -> str | None:
 # tree-sitter-bash's scanner crashes (SIGSEGV, heap-dependent) on characters outside the Basic
 # Multilingual Plane; found by fuzzing 0.23–0.25. Such characters are never shell syntax, so they
 # are replaced before parsing (and lone surrogates, which are not valid UTF-8 at all).
-_BRACE_CMD = re.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"`\\]*,[^{}\s'\"`\\]*)\}")  # (`$HOME` inside too)
-_EMBEDDED_SUBST = re.compile(r"\$\(([^()]{1,4096})\)|`([^`]{1,4096})`")  # substitutions in text tree-sitter left flat
-_RW_REDIRECT = re.compile(rb"(\d*)<>(?!>)")
-_GLUED_BACKTICK = re.compile(rb"[^\s;&|<>(){}`'\"\\]`")
+_BRACE_CMD = lazyre.compile(rb"(^|[;&|(\n]\s*)\{([^{}\s'\"`\\]*,[^{}\s'\"`\\]*)\}")  # (`$HOME` inside too)
+_EMBEDDED_SUBST = lazyre.compile(r"\$\(([^()]{1,4096})\)|`([^`]{1,4096})`")  # substitutions in text tree-sitter left flat
+_RW_REDIRECT = lazyre.compile(rb"(\d*)<>(?!>)")
+_GLUED_BACKTICK = lazyre.compile(rb"[^\s;&|<>(){}`'\"\\]`")
 
 
 def _glued_backticks_as_dollar(src: bytes) -> bytes:
@@ -3677,8 +3678,8 @@ def _glued_backticks_as_dollar(src: bytes) -> bytes:
         out += ch
         i += 1
     return bytes(out) + src[i:]
-_BACKTICK_COMMENT = re.compile(rb"(?<!\\)`([^`\\]*)`")
-_COMMENT_START = re.compile(rb"(?:^|(?<=[\s;&|(]))#[^\n]*")
+_BACKTICK_COMMENT = lazyre.compile(rb"(?<!\\)`([^`\\]*)`")
+_COMMENT_START = lazyre.compile(rb"(?:^|(?<=[\s;&|(]))#[^\n]*")
 
 
 def _blank_backtick_comment(m: "re.Match[bytes]") -> bytes:
@@ -3692,8 +3693,8 @@ def _blank_backtick_comment(m: "re.Match[bytes]") -> bytes:
 # a `$`, more of the same word, then `$NAME` (`$HOME/$p/x`, `${A}-$b`): where tree-sitter-bash may split.
 # Anchored at the word's start and its first `$`: unanchored, each `$` of a long word began its own
 # scan to the word's end — quadratic (`echo $($($(…` of 20 kB: ~7 s of CPU holding the GIL)
-_SPLIT_DOLLAR_HINT = re.compile(rb"(?:^|\s)[^\s$]*\$\S*?[^\s\\]\$[A-Za-z0-9_]")
-_DOLLAR_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|[0-9]")
+_SPLIT_DOLLAR_HINT = lazyre.compile(rb"(?:^|\s)[^\s$]*\$\S*?[^\s\\]\$[A-Za-z0-9_]")
+_DOLLAR_NAME = lazyre.compile(rb"[A-Za-z_][A-Za-z0-9_]*|[0-9]")
 
 
 def _join_split_dollar(root: ts.Node, src: bytes) -> "bytes | None":
@@ -3717,7 +3718,7 @@ def _join_split_dollar(root: ts.Node, src: bytes) -> "bytes | None":
     for start, end in sorted(set(cuts), reverse=True):
         out = out[:start] + b"{" + out[start:end] + b"}" + out[end:]
     return out
-_UNSAFE_CHARS = re.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
+_UNSAFE_CHARS = lazyre.compile("[\U00010000-\U0010FFFF\ud800-\udfff]")
 
 
 def _close_open_quote(src: bytes) -> "bytes | None":
@@ -3801,10 +3802,10 @@ def _pipeline_parts(node: ts.Node) -> "tuple[list[ts.Node], list[ts.Node]]":
 # (expansions, redirects, globs, braces, escapes, comments, newlines, keywords, bare assignments) goes
 # through tree-sitter.
 _PLAIN_MAX = 4096
-_PLAIN_TOKEN = re.compile(r"""[ \t]*(?:((?:[A-Za-z0-9_@%+=:,./~-]+|'[^'\n]*'|"[^"$`\\!\n]*")+)|(&&|\|\||;|\|))""")
-_PLAIN_PART = re.compile(r"""[A-Za-z0-9_@%+=:,./~-]+|'([^'\n]*)'|"([^"$`\\!\n]*)\"""")
-_PLAIN_ASSIGN = re.compile(r"(?!_=)[A-Za-z_][A-Za-z0-9_]*=")  # (tree-sitter-bash: `_=` is a word)
-_NOT_PLAIN = re.compile("[$`\\\\\n\x00\U00010000-\U0010ffff]")  # fast reject; the tokens decide the rest
+_PLAIN_TOKEN = lazyre.compile(r"""[ \t]*(?:((?:[A-Za-z0-9_@%+=:,./~-]+|'[^'\n]*'|"[^"$`\\!\n]*")+)|(&&|\|\||;|\|))""")
+_PLAIN_PART = lazyre.compile(r"""[A-Za-z0-9_@%+=:,./~-]+|'([^'\n]*)'|"([^"$`\\!\n]*)\"""")
+_PLAIN_ASSIGN = lazyre.compile(r"(?!_=)[A-Za-z_][A-Za-z0-9_]*=")  # (tree-sitter-bash: `_=` is a word)
+_NOT_PLAIN = lazyre.compile("[$`\\\\\n\x00\U00010000-\U0010ffff]")  # fast reject; the tokens decide the rest
 # words that make a statement something other than a simple command (or that tree-sitter-bash reads
 # specially), when they come first
 _NOT_PLAIN_FIRST = frozenset({
@@ -3812,8 +3813,8 @@ _NOT_PLAIN_FIRST = frozenset({
     "select", "time", "coproc", "export", "declare", "typeset", "local", "readonly", "unset", "!", "[[", "]]",
 })
 PlainStage = tuple[str, list[str], tuple[str, ...]]  # raw text, argv, NAME=value prefixes
-_NAME_PLUS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+")  # `a+:`: tree-sitter-bash lexes it as the start of `a+=`
-_NAME_COLON = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:")  # `A=1 a:` — after an assignment, it lexes `a:` oddly too
+_NAME_PLUS = lazyre.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+")  # `a+:`: tree-sitter-bash lexes it as the start of `a+=`
+_NAME_COLON = lazyre.compile(r"^[A-Za-z_][A-Za-z0-9_]*:")  # `A=1 a:` — after an assignment, it lexes `a:` oddly too
 
 
 def _plain_word(word: str) -> str:
@@ -3889,7 +3890,7 @@ def _plain_statements(text: str) -> "list[list[PlainStage]] | None":
     return statements or None
 
 
-_SEGMENT_SPLIT = re.compile(r"\n|;|&&|\|\||&")
+_SEGMENT_SPLIT = lazyre.compile(r"\n|;|&&|\|\||&")
 
 
 def _segments(text: str, charge: "Callable[[int], bool]" = _no_charge) -> "list[str]":
@@ -3914,7 +3915,7 @@ def _segments(text: str, charge: "Callable[[int], bool]" = _no_charge) -> "list[
 
 # words that open or close a compound command: a statement of a line that does not parse is judged
 # without them (`if ! [ ; then rm -rf ~; fi` is valid bash, which tree-sitter-bash cannot read)
-_LEADING_KEYWORDS = re.compile(r"^(?:(?:if|then|else|elif|do|while|until|fi|done|esac|!|\{|\}|\(|\))\s+)+")
+_LEADING_KEYWORDS = lazyre.compile(r"^(?:(?:if|then|else|elif|do|while|until|fi|done|esac|!|\{|\}|\(|\))\s+)+")
 
 
 def _segment_pass(w: "_Walker", text: str, recovering: bool = False) -> None:
@@ -4160,10 +4161,10 @@ def _printed_paths(d: "_Draft") -> "list[str] | None":
 
 
 # names that are files wherever they are found: keys, credential and token files (engine/outflow.py SECRET_GLOBS)
-_SECRET_FILE = re.compile(r"(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|credentials(?:\.json)?|\.npmrc|\.netrc|\.pypirc|"
-                          r"\.git-credentials|\.vault-token|\.pgpass|\.env(?:\.[\w.-]+)?|g?shadow|"
-                          r"[^/]+\.(?:pem|key|p12|pfx)|service-account[^/]*\.json)")
-_NOT_SECRET_FILE = re.compile(r"\.(?:pub|example|sample|template|dist)$")
+_SECRET_FILE = lazyre.compile(r"(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|credentials(?:\.json)?|\.npmrc|\.netrc|\.pypirc|"
+                              r"\.git-credentials|\.vault-token|\.pgpass|\.env(?:\.[\w.-]+)?|g?shadow|"
+                              r"[^/]+\.(?:pem|key|p12|pfx)|service-account[^/]*\.json)")
+_NOT_SECRET_FILE = lazyre.compile(r"\.(?:pub|example|sample|template|dist)$")
 
 
 def _secret_file_name(path: str) -> bool:
@@ -4179,9 +4180,9 @@ _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "
 
 # PATH values (path_reset): the earlier PATH kept whole, or adr's shim folder named (`adr wrap` exports
 # it as ADR_SHIM_DIR; it lives in adr's runtime folder, …/adr/shims/KEY or $ADR_HOME/run/shims/KEY)
-_KEEPS_PATH = re.compile(r"\$PATH\b|\$\{PATH\}")
-_NAMES_SHIMS = re.compile(r"\$\{?ADR_SHIM_DIR\b|/adr/shims/|/run/shims/")
-_SUBST_TEXT = re.compile(r"\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
+_KEEPS_PATH = lazyre.compile(r"\$PATH\b|\$\{PATH\}")
+_NAMES_SHIMS = lazyre.compile(r"\$\{?ADR_SHIM_DIR\b|/adr/shims/|/run/shims/")
+_SUBST_TEXT = lazyre.compile(r"\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
 
 # downstream of a command whose output names a file the line removes, moves away or makes unrunnable
 # (rm, mv SRC, chmod -x); ">" is its counterpart for a file written (mark_namers)
@@ -4218,8 +4219,8 @@ def _downstream_through_passes(drafts: "Sequence[_Draft]") -> None:
 # programs that print a form of the path they are given (`readlink -f $(which git)`)
 _OPERAND_PRINTERS = frozenset({"readlink", "greadlink", "realpath", "grealpath", "dirname", "echo", "printf"})
 
-_CHMOD_OCTAL = re.compile(r"[0-7]{1,4}")
-_CHMOD_SYMBOLIC = re.compile(r"[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*)*")
+_CHMOD_OCTAL = lazyre.compile(r"[0-7]{1,4}")
+_CHMOD_SYMBOLIC = lazyre.compile(r"[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*)*")
 
 
 def _same_shell(via: str) -> bool:
@@ -4332,7 +4333,7 @@ def files_made_by(commands: "Sequence[SimpleCommand]", every_archive: bool = Fal
     return out[:64]
 
 
-_QUOTED_PATH = re.compile(r"""['"]((?:~|\.{0,2}/|\.)[^'"\s]{0,200}|[\w.-]+\.(?:env|pem|key|json|ya?ml|toml|ini|cfg|conf|txt|db|sqlite3?)|\.env[\w.-]*)['"]""")
+_QUOTED_PATH = lazyre.compile(r"""['"]((?:~|\.{0,2}/|\.)[^'"\s]{0,200}|[\w.-]+\.(?:env|pem|key|json|ya?ml|toml|ini|cfg|conf|txt|db|sqlite3?)|\.env[\w.-]*)['"]""")
 
 
 def inputs_of(c: SimpleCommand) -> "list[str]":
@@ -4469,11 +4470,11 @@ def _fd_as_find(args: "list[str]") -> str:
 
 
 # exported variables that change what a later command on the line does, passed on as its env
-_INHERITED_ENV = re.compile(r"TF_CLI_ARGS\w*|PULUMI_SKIP_CONFIRMATIONS|PULUMI_\w*YES\w*|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH"
-                            r"|DYLD_\w+|GCONV_PATH|GIT_SSH(?:_COMMAND)?|GIT_EXEC_PATH|GIT_CONFIG_\w+|GIT_SSL_NO_VERIFY"
-                            r"|GIT_PROXY_COMMAND|BASH_ENV|ENV"
-                            r"|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|RUBYOPT|HISTFILE|HISTSIZE|PROMPT_COMMAND"
-                            r"|npm_config_\w+|NPM_CONFIG_\w+|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|CARGO_\w+")
+_INHERITED_ENV = lazyre.compile(r"TF_CLI_ARGS\w*|PULUMI_SKIP_CONFIRMATIONS|PULUMI_\w*YES\w*|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH"
+                                r"|DYLD_\w+|GCONV_PATH|GIT_SSH(?:_COMMAND)?|GIT_EXEC_PATH|GIT_CONFIG_\w+|GIT_SSL_NO_VERIFY"
+                                r"|GIT_PROXY_COMMAND|BASH_ENV|ENV"
+                                r"|PYTHONSTARTUP|PYTHONPATH|NODE_OPTIONS|PERL5OPT|RUBYOPT|HISTFILE|HISTSIZE|PROMPT_COMMAND"
+                                r"|npm_config_\w+|NPM_CONFIG_\w+|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|CARGO_\w+")
 
 
 def _parent(path: str) -> str:
@@ -4532,8 +4533,8 @@ _PRINTS_NOTHING = frozenset({"sleep", "true", "false", ":", "cd", "export", "uns
 
 
 # code reading its command-line arguments (python, node, deno, bun, perl, ruby, php, R, awk, lua)
-_ARGV_REF = re.compile(r"\bsys\s*\.\s*argv\b|\bprocess\s*\.\s*argv\b|\bDeno\s*\.\s*args\b|\bBun\s*\.\s*argv\b|"
-                       r"@ARGV|\$ARGV\b|\bARGV\b|\$argv\b|\bcommandArgs\b|\bshift\b|(?<![\w.])arg\s*\[")
+_ARGV_REF = lazyre.compile(r"\bsys\s*\.\s*argv\b|\bprocess\s*\.\s*argv\b|\bDeno\s*\.\s*args\b|\bBun\s*\.\s*argv\b|"
+                           r"@ARGV|\$ARGV\b|\bARGV\b|\$argv\b|\bcommandArgs\b|\bshift\b|(?<![\w.])arg\s*\[")
 
 
 def _after_code(args: "list[str]", code: str) -> "list[str]":
@@ -4697,7 +4698,7 @@ def _keeps_lines(argv: "list[str]") -> bool:
     return False
 
 
-_HEREDOC_SUBST = re.compile(r"\$\(((?:[^()]|\([^()]*\))+)\)")
+_HEREDOC_SUBST = lazyre.compile(r"\$\(((?:[^()]|\([^()]*\))+)\)")
 
 
 def _substitutions(text: str, limit: int = 8) -> "list[str]":

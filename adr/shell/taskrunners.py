@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from adr import lazyre
+
 MAX_TARGETS = 64  # recipes/tasks followed through dependencies
 MAX_LINES = 4096  # of one file's recipes
 
@@ -16,17 +18,17 @@ JUSTFILES = ("justfile", "Justfile", ".justfile", "JUSTFILE")
 TASKFILES = ("Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml", "Taskfile.dist.yml",
              "taskfile.dist.yml", "Taskfile.dist.yaml", "taskfile.dist.yaml")
 
-_JUST_HEADER = re.compile(r"""^(@?)([A-Za-z_][\w-]*)((?:\s+(?:"[^"]*"|'[^']*'|[^:'"])*?)?)\s*:(?!=)(.*)$""")
-_JUST_ASSIGN = re.compile(r"^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*(.*)$")
-_JUST_BACKTICK = re.compile(r"```(.*?)```|`([^`\n]*)`", re.S)
-_JUST_INTERP = re.compile(r"\{\{(.*?)\}\}", re.S)
-_JUST_DEP = re.compile(r"\(\s*([A-Za-z_][\w-]*)([^)]*)\)|([A-Za-z_][\w-]*)")
-_JUST_PARAM = re.compile(r"""([+*]?\$?)([A-Za-z_][\w-]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"']+))?""")
-_JUST_STR = re.compile(r"'([^']*)'|\"((?:[^\"\\\\]|\\\\.)*)\"")
-_JUST_SHELL = re.compile(r"""\bshell\s*\(\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")""")
-_JUST_IMPORT = re.compile(r"""^import\??\s+(?:'([^']*)'|"([^"]*)")""")
-_HOME_CALLS = re.compile(r"^(?:home_directory|home_dir)\(\s*\)$")
-_ENV_CALL = re.compile(r"""^env(?:_var)?(?:_or_default)?\(\s*(?:'([^']*)'|"([^"]*)")[^)]*\)$""")
+_JUST_HEADER = lazyre.compile(r"""^(@?)([A-Za-z_][\w-]*)((?:\s+(?:"[^"]*"|'[^']*'|[^:'"])*?)?)\s*:(?!=)(.*)$""")
+_JUST_ASSIGN = lazyre.compile(r"^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*(.*)$")
+_JUST_BACKTICK = lazyre.compile(r"```(.*?)```|`([^`\n]*)`", re.S)
+_JUST_INTERP = lazyre.compile(r"\{\{(.*?)\}\}", re.S)
+_JUST_DEP = lazyre.compile(r"\(\s*([A-Za-z_][\w-]*)([^)]*)\)|([A-Za-z_][\w-]*)")
+_JUST_PARAM = lazyre.compile(r"""([+*]?\$?)([A-Za-z_][\w-]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"']+))?""")
+_JUST_STR = lazyre.compile(r"'([^']*)'|\"((?:[^\"\\\\]|\\\\.)*)\"")
+_JUST_SHELL = lazyre.compile(r"""\bshell\s*\(\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")""")
+_JUST_IMPORT = lazyre.compile(r"""^import\??\s+(?:'([^']*)'|"([^"]*)")""")
+_HOME_CALLS = lazyre.compile(r"^(?:home_directory|home_dir)\(\s*\)$")
+_ENV_CALL = lazyre.compile(r"""^env(?:_var)?(?:_or_default)?\(\s*(?:'([^']*)'|"([^"]*)")[^)]*\)$""")
 
 
 def just_imports(content: str) -> "list[str]":
@@ -221,7 +223,7 @@ def taskfile_includes(content: str) -> "list[tuple[str, str]]":
     return out[:16]
 
 
-_TASK_TEMPLATE = re.compile(r"\{\{\s*\.([A-Za-z_]\w*)\s*\}\}")
+_TASK_TEMPLATE = lazyre.compile(r"\{\{\s*\.([A-Za-z_]\w*)\s*\}\}")
 
 
 def taskfile_tasks(content: str, names: "tuple[str, ...]" = (), dry: bool = False, cli_args: str = "",

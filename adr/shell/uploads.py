@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 
+from adr import lazyre
 from adr.shell.filesends import FORMS, table_files
 from adr.shell.netprogs import CONTAINER_COPIERS, HTTPIE, UPLOADERS
 from adr.shell.words import positionals
 
 MAX_UPLOADS = 32
-_REMOTE = re.compile(r"^(?:[A-Za-z0-9._%+-]+@)?(?:[A-Za-z0-9._-]+|\[[0-9a-fA-F:.]+\]):(?!//)|^[a-z][a-z0-9+.-]*://")
-_RCLONE_REMOTE = re.compile(r"^[A-Za-z0-9_. -]+:")
+_REMOTE = lazyre.compile(r"^(?:[A-Za-z0-9._%+-]+@)?(?:[A-Za-z0-9._-]+|\[[0-9a-fA-F:.]+\]):(?!//)|^[a-z][a-z0-9+.-]*://")
+_RCLONE_REMOTE = lazyre.compile(r"^[A-Za-z0-9_. -]+:")
 _CURL_DATA = frozenset({"-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json"})
 _CURL_FORM = frozenset({"-F", "--form"})
 _CURL_UPLOAD = frozenset({"-T", "--upload-file"})
@@ -132,12 +133,12 @@ _GS_VALUED = frozenset({"-c", "--config", "-o", "-h", "-p", "-u", "-z", "-j", "-
                         "--access-key", "--secret-key", "--host", "--host-bucket", "--storage-class", "--exclude",
                         "--include", "--acl-grant", "--add-header", "--encoding", "--region", "--configuration",
                         "--account", "--impersonate-service-account"})
-_SOCAT_FILE = re.compile(r"^(?i:open|file|gopen|create):([^,]+)")
-_SOCAT_NET = re.compile(r"^(?i:(?:tcp|udp|udplite|sctp|dccp)[46]?(?:-connect|-sendto|-datagram)?|ssl|openssl(?:-connect)?|"
-                        r"socks[45]a?(?:-connect)?|proxy(?:-connect)?|vsock-connect|ip[46]?-sendto|ip[46]?-datagram):")
+_SOCAT_FILE = lazyre.compile(r"^(?i:open|file|gopen|create):([^,]+)")
+_SOCAT_NET = lazyre.compile(r"^(?i:(?:tcp|udp|udplite|sctp|dccp)[46]?(?:-connect|-sendto|-datagram)?|ssl|openssl(?:-connect)?|"
+                            r"socks[45]a?(?:-connect)?|proxy(?:-connect)?|vsock-connect|ip[46]?-sendto|ip[46]?-datagram):")
 
 
-_PUT = re.compile(r"(?:^|[;\n])\s*(?:m?put|append|reput|mput)\s+(?:-\S+\s+)*(\"[^\"]+\"|'[^']+'|[^\s;]+)", re.M)
+_PUT = lazyre.compile(r"(?:^|[;\n])\s*(?:m?put|append|reput|mput)\s+(?:-\S+\s+)*(\"[^\"]+\"|'[^']+'|[^\s;]+)", re.M)
 # the interactive file-transfer clients that read their commands from stdin or a -c/-e script
 _SCRIPTED = frozenset({"ftp", "sftp", "lftp", "tftp", "smbclient", "ncftp", "pftp", "ncftpput", "busybox-ftp"})
 
@@ -301,7 +302,7 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
     return tuple(dict.fromkeys(out))[:MAX_UPLOADS]
 
 
-_CURL_CONFIG_LINE = re.compile(r"""^\s*(-{0,2}[A-Za-z][\w-]*)\s*(?:[=:]\s*|\s+|$)(.*?)\s*$""")
+_CURL_CONFIG_LINE = lazyre.compile(r"""^\s*(-{0,2}[A-Za-z][\w-]*)\s*(?:[=:]\s*|\s+|$)(.*?)\s*$""")
 
 
 def curl_config_files(args: "tuple[str, ...] | list[str]") -> "list[str]":

@@ -10,6 +10,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from adr import lazyre
 from adr.shell.interpreters import EXPECT_SPAWN, expect_spawned
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
@@ -141,9 +142,9 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
                         "--partition", "--time", "--job-name", "--account", "--gres", "--mem"}), 0),
 }
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
-_PYTHON_RE = re.compile(r"(?:python|pypy)[0-9.]*")
+_PYTHON_RE = lazyre.compile(r"(?:python|pypy)[0-9.]*")
 _PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-q", "-b", "-bb", "-d", "-v", "-x"})
-_ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN_RE = lazyre.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # programs that start a command detached from the caller — in a terminal multiplexer, a new terminal
 # window, a daemon, an expect script — and how to find that command
 _LAUNCHERS = frozenset({"tmux", "byobu", "byobu-tmux", "byobu-screen", "screen", "daemonize", "start-stop-daemon", "xterm", "uxterm", "rxvt", "urxvt",
@@ -160,7 +161,7 @@ _TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-windo
                         "respawn-window", "respawnw", "run-shell", "run", "send-keys", "send", "display-popup", "popup"})
 _TMUX_VALUED = frozenset({"-t", "-s", "-n", "-c", "-e", "-x", "-y", "-F", "-l", "-p", "-L", "-S", "-f", "-w", "-h",
                           "-T", "-N", "-X", "-b"})
-_TMUX_KEYS = re.compile(r"(?:Enter|C-m|KPEnter|C-j|Escape|Space|Tab|C-[a-z]|M-[a-z])")
+_TMUX_KEYS = lazyre.compile(r"(?:Enter|C-m|KPEnter|C-j|Escape|Space|Tab|C-[a-z]|M-[a-z])")
 _SCREEN_VALUED = frozenset({"-S", "-c", "-e", "-h", "-p", "-s", "-t", "-T", "-r", "-x", "-R", "-D", "-Logfile"})
 _DAEMONIZE_VALUED = frozenset({"-c", "-e", "-o", "-p", "-l", "-u", "-E"})
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
+from adr import lazyre
 from adr.actions import (Action, ActionKind, Context, Finding, Observation, ObservationKind, RuleAction)
 from adr.record.state_file import StateFile
 from adr.supply.agent_items import Item
@@ -26,8 +27,8 @@ from adr.supply.mcp_probe import Tool, is_local
 
 MEMORY_NAME = "agent_supply.json"
 MAX_REPORTED = 30
-_SECRET_ENV = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH", re.I)
-_FETCHES = re.compile(r"^(?:npx|bunx|pnpx|uvx|pipx\s+run|yarn\s+dlx|pnpm\s+dlx)\b|\bnpx\s+(?:-y|--yes)\b")
+_SECRET_ENV = lazyre.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH", re.I)
+_FETCHES = lazyre.compile(r"^(?:npx|bunx|pnpx|uvx|pipx\s+run|yarn\s+dlx|pnpm\s+dlx)\b|\bnpx\s+(?:-y|--yes)\b")
 TEXT_SOURCE = {"skill": "skill", "command": "skill", "instructions": "instructions", "mcp-tool": "tool-description"}
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh", "")
 

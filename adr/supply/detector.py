@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from adr import lazyre
 from adr.actions import Action, ActionKind, Evidence, Finding, PackageRef, RuleAction, Severity
 from adr.paths import Paths, get_paths
 from adr.supply.extract import extract_installs, installer_program, is_default_index, read_bounded
@@ -35,8 +36,8 @@ from adr.supply.malicious import MaliciousIndex
 from adr.supply.manifests import LifecycleScript, manifest_changes
 from adr.supply.typosquat import TyposquatChecker
 
-_REMOTE = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|git@|git:|github:|gitlab:|bitbucket:|gist:|https?://|ftp://|tap:)", re.I)
-_RISKY_SCRIPT = re.compile(
+_REMOTE = lazyre.compile(r"^(git\+|hg\+|svn\+|bzr\+|git@|git:|github:|gitlab:|bitbucket:|gist:|https?://|ftp://|tap:)", re.I)
+_RISKY_SCRIPT = lazyre.compile(
     r"\b(curl|wget|nc|ncat|bash|sh|zsh|powershell|pwsh|eval|base64|python[0-9.]*\s+-c|node\s+-e|perl\s+-e)\b"
     r"|https?://|\|\s*(ba)?sh\b|\$\(|`", re.I)
 _DOWNLOADERS = {"curl", "wget", "aria2c", "http", "xh", "fetch", "axel"}
@@ -45,7 +46,7 @@ _DOWNLOADERS = {"curl", "wget", "aria2c", "http", "xh", "fetch", "axel"}
 WELL_KNOWN_INDEX_HOSTS = frozenset({"download.pytorch.org", "pypi.nvidia.com", "pypi.ngc.nvidia.com",
                                     "data.pyg.org", "registry.npmjs.org", "registry.yarnpkg.com", "pypi.org",
                                     "files.pythonhosted.org"})
-_URL = re.compile(r"^(https?|ftp)://\S+$", re.I)
+_URL = lazyre.compile(r"^(https?|ftp)://\S+$", re.I)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
+from adr import lazyre
 from adr.actions import PackageRef
 
 MAX_REQUIREMENTS_BYTES = 512 * 1024
@@ -35,8 +36,8 @@ def read_bounded(path: str) -> str | None:
     return data.decode("utf-8", "replace")
 
 
-_PYTHON = re.compile(r"^(python|python[23](\.\d+)?|py|pypy3?)(\.exe)?$")
-_PIP = re.compile(r"^pip(3(\.\d+)?)?(\.exe)?$")
+_PYTHON = lazyre.compile(r"^(python|python[23](\.\d+)?|py|pypy3?)(\.exe)?$")
+_PIP = lazyre.compile(r"^pip(3(\.\d+)?)?(\.exe)?$")
 
 # ---------------------------------------------------------------- option tables (take a value)
 _PIP_VALUE_OPTS = {
@@ -123,10 +124,10 @@ def _opts(args: Iterable[str], value_opts: set[str]) -> tuple[list[str], list[tu
 
 
 # ------------------------------------------------------------------ python requirement strings
-_PEP508 = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*?)\s*$", re.S)
-_URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git\+|hg\+|svn\+|bzr\+|git@|file:)", re.I)
-_ARCHIVE = re.compile(r"\.(whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip|tar|egg|gem|crate)$", re.I)
-_EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
+_PEP508 = lazyre.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*?)\s*$", re.S)
+_URLISH = lazyre.compile(r"^(?:[a-z][a-z0-9+.-]*://|git\+|hg\+|svn\+|bzr\+|git@|file:)", re.I)
+_ARCHIVE = lazyre.compile(r"\.(whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip|tar|egg|gem|crate)$", re.I)
+_EGG = lazyre.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
 
 
 def _is_pathish(s: str, slash_is_path: bool = True) -> bool:

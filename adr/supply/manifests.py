@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from adr import lazyre
 from adr.actions import PackageRef
 
 if sys.version_info >= (3, 11):
@@ -96,7 +97,7 @@ _PKG_FIELDS = {"name", "version", "description", "main", "module", "types", "typ
                "exports", "files", "keywords", "workspaces", "engines", "os", "cpu", "publishConfig",
                "sideEffects", "funding", "contributors", "unpkg", "jsdelivr", "node", "npm", "pnpm", "yarn",
                "url", "email", "directory", "default", "import", "require", "source", "style", "umd:main"}
-_NPM_RANGE = re.compile(r"^(\^|~|>=?|<=?|=|\*|x|latest|next|\d|npm:|git\+|git:|github:|https?://|file:|link:|workspace:|[\w.-]+/[\w.-]+)")
+_NPM_RANGE = lazyre.compile(r"^(\^|~|>=?|<=?|=|\*|x|latest|next|\d|npm:|git\+|git:|github:|https?://|file:|link:|workspace:|[\w.-]+/[\w.-]+)")
 
 
 def _npm_dep(name: str, value: str) -> PackageRef | None:
@@ -131,8 +132,8 @@ def _package_json(text: str) -> tuple[list[PackageRef], dict[str, str]]:
     return _package_json_fragment(text)
 
 
-_JSON_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')
-_JSON_OPEN = re.compile(r'"([^"]+)"\s*:\s*\{')
+_JSON_PAIR = lazyre.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_JSON_OPEN = lazyre.compile(r'"([^"]+)"\s*:\s*\{')
 
 
 def _unjson(s: str) -> str:
@@ -252,10 +253,10 @@ def _cargo(text: str) -> tuple[list[PackageRef], dict[str, str]]:
     return pk, {}
 
 
-_TOML_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*$")
-_TOML_KV = re.compile(r'^\s*"?([A-Za-z0-9][\w.-]*)"?\s*=\s*(.+?)\s*$')
-_TOML_STR_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
-_VERSIONISH = re.compile(r"^(\^|~|>=?|<=?|==|!=|\*|\d)")
+_TOML_HEADER = lazyre.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*$")
+_TOML_KV = lazyre.compile(r'^\s*"?([A-Za-z0-9][\w.-]*)"?\s*=\s*(.+?)\s*$')
+_TOML_STR_ITEM = lazyre.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+_VERSIONISH = lazyre.compile(r"^(\^|~|>=?|<=?|==|!=|\*|\d)")
 _TOML_FIELDS = {"name", "version", "description", "readme", "license", "authors", "maintainers", "keywords",
                 "classifiers", "urls", "requires-python", "python", "edition", "rust-version", "homepage",
                 "repository", "documentation", "build-backend", "packages", "include", "exclude",

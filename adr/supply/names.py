@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 
+from adr import lazyre
+
 ECOSYSTEMS = ("pypi", "npm", "cargo", "gem", "go", "brew")
 
-_PEP503 = re.compile(r"[-_.]+")
-_SEPARATORS = re.compile(r"[-_.]+")
+_PEP503 = lazyre.compile(r"[-_.]+")
+_SEPARATORS = lazyre.compile(r"[-_.]+")
 
 
 def normalize(name: str, ecosystem: str) -> str:
