@@ -56,11 +56,11 @@ class Unjudged:
         pass
 
 
-def _judge(settings: Settings):  # type: ignore[no-untyped-def]
+def _judge(settings: Settings, lasting: bool = True):  # type: ignore[no-untyped-def]
     from adr.engine import RuleLoadError
     from adr.judge import Judge
     try:
-        judge = Judge.create(settings)
+        judge = Judge.create(settings, lasting=lasting)
     except RuleLoadError as e:
         problem = "the rules failed to load: " + " ".join(str(e).split())
         output.echo(f"adr: {problem}", err=True)
@@ -95,7 +95,7 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
     """Explain the decision for COMMAND (or a file / URL / hook action). Exit 0 allow, 1 ask, 2 deny;
     3 when adr could not judge (its rules do not load: the fail mode's answer is printed, with why)."""
     settings = _settings(mode, sensitivity, offline)
-    judge = _judge(settings)
+    judge = _judge(settings, lasting=batch)
     if batch:
         rc = run_batch(judge, settings, sys.stdin, sys.stdout)
         sys.exit(output.ERROR if isinstance(judge, Unjudged) else rc)
