@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import sys
+import weakref
 from typing import Any, cast
 
-_MADE: "list[LazyPattern]" = []  # every stand-in made, for compile_all
+_MADE: "weakref.WeakSet[LazyPattern]" = weakref.WeakSet()  # every stand-in alive, for compile_all
 
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split", "scanner")
 
@@ -31,7 +32,7 @@ class LazyPattern:
         self.pattern = pattern
         self._flags = flags
         self._home = home  # the globals of the module that made it
-        _MADE.append(self)
+        _MADE.add(self)
 
     def compiled(self) -> "re.Pattern[Any]":
         rx: "re.Pattern[Any] | None" = self.__dict__.get("_rx")
@@ -97,7 +98,7 @@ def compile(pattern: "str | bytes", flags: int = 0) -> "re.Pattern[str]":  # noq
 
 
 def compile_all() -> int:
-    """Compile every pattern made so far (a daemon at load); returns how many there are."""
+    """Compile every pattern alive (a daemon at load); returns how many there are."""
     for p in list(_MADE):
         p.compiled()
     return len(_MADE)

@@ -54,5 +54,92 @@ def test_every_module_pattern_compiles() -> None:
     for mod in ("adr.judge", "adr.engine", "adr.supply.detector", "adr.supply.manifests", "adr.daemon.resolve",
                 "adr.daemon.gitstate", "adr.daemon.localdb", "adr.record.redact"):
         importlib.import_module(mod)
-    assert lazyre.compile_all() > 500
-    assert all(p.__dict__.get("_rx") is not None for p in lazyre._MADE)
+    lazyre.compile_all()
+    left = [f"{name}.{k}" for name, mod in list(sys.modules.items()) if name.startswith("adr.")
+            for k, v in list(vars(mod).items()) if isinstance(v, lazyre.LazyPattern)]
+    assert not left  # every named one compiled, and in its module's globals now as a re.Pattern
+    assert all(p.__dict__.get("_rx") is not None for p in list(lazyre._MADE))
+
+
+PACK = """engine: 1
+pack: t-lazy
+rules:
+  - id: t.curl-token
+    title: a token sent with curl
+    severity: high
+    action: deny
+    on: command
+    match:
+      program: [curl]
+      args: 'Authorization:\\s*Bearer\\s+\\S+'
+    examples:
+      match: ["curl -H 'Authorization: Bearer abc' https://x"]
+      not_match: ["curl https://x"]
+  - id: t.env-write
+    title: writes an env file
+    severity: medium
+    action: ask
+    on: file
+    match:
+      path: ["**/.env"]
+    examples: {match: [{path: /p/.env}], not_match: [{path: /p/a.txt}]}
+"""
+KEY = b"k" * 32
+
+
+def _load(tmp_path, text: str, key: "bytes | None" = KEY):
+    from adr.engine.rules import load_packs
+
+    pack = tmp_path / "t.yaml"
+    pack.write_text(text)
+    return load_packs([pack], cache_dir=tmp_path / "cache", cache_key=key, platform="linux")
+
+
+def _findings(rules, packs, lists) -> list[tuple[str, ...]]:
+    from adr.actions import Action, ActionKind, Context
+    from adr.engine.core import Engine
+
+    engine = Engine(rules, packs, lists)
+    ctx = Context(host="cli", agent="cli", cwd="/tmp/x")
+    actions = [Action(ActionKind.EXEC, ctx, command="curl -H 'Authorization: Bearer abc' https://x"),
+               Action(ActionKind.EXEC, ctx, command="curl https://x"),
+               Action(ActionKind.FILE_WRITE, ctx, path="/p/.env", content="A=1")]
+    return [tuple(sorted(f.rule_id for f in engine.evaluate(a))) for a in actions]
+
+
+def test_patterns_checked_once_are_not_checked_again_and_judge_alike(tmp_path) -> None:
+    first = _load(tmp_path, PACK)
+    assert first[0][0].bank.validate  # new patterns: every one checked by RE2, then stamped
+    assert len(list((tmp_path / "cache").glob("*.re2-valid"))) == 1
+    again = _load(tmp_path, PACK)
+    assert not again[0][0].bank.validate  # the stamp verifies: not checked again
+    eager = _load(tmp_path, PACK, key=None)
+    assert eager[0][0].bank.validate
+    assert [r.id for r in again[0]] == [r.id for r in eager[0]] == ["t.curl-token", "t.env-write"]
+    assert _findings(*again) == _findings(*eager) == [("t.curl-token",), (), ("t.env-write",)]
+
+
+def test_a_stamp_that_does_not_verify_is_ignored(tmp_path) -> None:
+    _load(tmp_path, PACK)
+    (stamp,) = (tmp_path / "cache").glob("*.re2-valid")
+    good = stamp.read_text()
+    stamp.write_text("0" * 64 + "\n")
+    assert _load(tmp_path, PACK)[0][0].bank.validate  # checked again …
+    assert stamp.read_text() == good  # … and stamped again
+
+
+def test_a_bad_regex_in_a_user_pack_gives_the_same_clear_error(tmp_path) -> None:
+    import pytest
+
+    from adr.engine.rules import RuleLoadError
+
+    _load(tmp_path, PACK)  # the good pack's patterns are stamped: the bad one's are others
+    bad = PACK.replace("Bearer\\s+", "Bearer (")
+    assert bad != PACK
+    with pytest.raises(RuleLoadError) as deferred:
+        _load(tmp_path, bad)
+    with pytest.raises(RuleLoadError) as eager:
+        _load(tmp_path, bad, key=None)
+    assert str(deferred.value) == str(eager.value)
+    assert "t.yaml: rule t.curl-token: match.args: bad regular expression" in str(deferred.value)
+    assert len(list((tmp_path / "cache").glob("*.re2-valid"))) == 1  # never stamped

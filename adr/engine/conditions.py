@@ -8,6 +8,7 @@ rule — ours or a user's — can hang a decision). A predicate returns the evid
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 import re2
 
+from adr import lazyre
 from adr.engine import regexmem
 from adr.engine.pathnorm import glob_to_regex, glob_to_search
 
@@ -95,7 +97,10 @@ class RegexBank:
     scope only ever ask about those rules' patterns; outside one, the field's full set answers.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, validate: bool = True) -> None:
+        # validate=False: patterns are only recorded as they come, for a load that checks them all at
+        # its end (check_all) or knows them valid already (adr/engine/rules.py: the regex stamp)
+        self.validate = validate
         self._patterns: dict[str, list[str]] = {}
         self._sets: dict[str, Any] = {}
         self._probes: dict[str, Any] = {}  # uncompiled sets that validate patterns as they come
@@ -105,6 +110,13 @@ class RegexBank:
 
     def add(self, attr: str, pattern: str, field: str = "") -> int:
         """Register a pattern (validating it: a bad regex is an error naming the field)."""
+        if self.validate:
+            self._probe(attr, pattern, field)
+        pats = self._patterns.setdefault(attr, [])
+        pats.append(pattern)
+        return len(pats) - 1
+
+    def _probe(self, attr: str, pattern: str, field: str) -> None:
         probe = self._probes.get(attr)
         if probe is None:
             probe = self._probes[attr] = re2.Set.SearchSet(_PROBE_OPTS)
@@ -116,9 +128,25 @@ class RegexBank:
             except re2.error as e:
                 raise ConditionError(field, f"bad regular expression {pattern!r}: {e}") from None
             raise ConditionError(field, f"bad regular expression {pattern!r}") from None
-        pats = self._patterns.setdefault(attr, [])
-        pats.append(pattern)
-        return len(pats) - 1
+
+    def check_all(self) -> None:
+        """Validate every pattern recorded without it (validate=False), as add would have; raises
+        ConditionError at the first bad one."""
+        if not self.validate:
+            self.validate = True
+            for attr, pats in self._patterns.items():
+                for p in pats:
+                    self._probe(attr, p, attr)
+
+    def digest(self) -> str:
+        """SHA-256 of every pattern, per field in order, and of the RE2 build that validates them: two
+        banks with the same digest hold the same patterns, valid or not alike."""
+        h = hashlib.sha256(b"adr-regex-bank 1\0" + _re2_build().encode() + b"\0%d\0" % regexmem.SET_MEM)
+        for attr, pats in self._patterns.items():
+            a = attr.encode() + b"\0"
+            for p in pats:
+                h.update(a + p.encode("utf-8", "surrogatepass") + b"\0")
+        return h.hexdigest()
 
     def sizes(self) -> dict[str, int]:
         return {a: len(p) for a, p in self._patterns.items()}
@@ -167,11 +195,14 @@ class RegexBank:
     def _field(self, attr: str) -> Any:
         """The compiled set (or filter) of every pattern of the field; its precheck with it."""
         pats = self._patterns[attr]
-        whole = self._probes.pop(attr)  # already holds every pattern, in order
-        try:
-            whole.Compile()
-        except re2.error:  # its program needs a bigger budget
-            whole = regexmem.search_set(["(?m)" + p for p in pats], mem=2 * regexmem.SET_MEM)
+        whole = self._probes.pop(attr, None)  # already holds every pattern, in order, when validated here
+        if whole is None:  # (patterns known valid: not probed at load)
+            whole = regexmem.search_set(["(?m)" + p for p in pats])
+        else:
+            try:
+                whole.Compile()
+            except re2.error:  # its program needs a bigger budget
+                whole = regexmem.search_set(["(?m)" + p for p in pats], mem=2 * regexmem.SET_MEM)
         if attr in self.PRECHECKED:
             self._any[attr] = regexmem.compile("(?m)" + "|".join(f"(?:{p})" for p in pats))
         if attr in self.FILTERED:
@@ -256,6 +287,21 @@ class RegexBank:
 
 
 _NO_HITS: frozenset[int] = frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def _re2_build() -> str:
+    """Which RE2 validates patterns: its extension module's file, size and time (a new google-re2
+    is a new file), so a regex stamp never outlives the RE2 that checked it."""
+    import os
+
+    lib = getattr(re2, "_re2", None)
+    path = getattr(lib, "__file__", None) or re2.__file__ or "?"
+    try:
+        st = os.stat(path)
+        return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return path
 
 
 def _matcher(obj: Any) -> Callable[[bytes], Any]:
@@ -343,9 +389,8 @@ def _names(values: list[str], field: str) -> Callable[[str], bool]:
     globs = [v for v in values if v not in exact]
     if not globs:
         return exact.__contains__
-    import re as _re
     body = "|".join(glob_to_regex(g).removeprefix("(?:^|/)").removeprefix("^").removesuffix("$") for g in globs)
-    rx = _re.compile(f"(?:{body})")
+    rx = lazyre.compile(f"(?:{body})")  # (at its first test: most name lists never meet a name)
     memo: dict[str, bool] = {}
 
     def test(s: str) -> bool:
