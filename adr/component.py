@@ -22,7 +22,6 @@ tighten it (lockdown, taint), so that tightening always has the last word.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
@@ -31,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from adr.actions import Action, Observation, Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
+
     from adr.config import Settings
     from adr.daemon.server import Daemon
     from adr.record.audit import Origin
@@ -187,6 +188,8 @@ async def cancel_task(task: "asyncio.Task[Any] | None") -> None:
     if task is None:
         return
     task.cancel()
+    import asyncio  # (here: the hook's fallback imports this module, and asyncio costs ~20 ms to import)
+
     with contextlib.suppress(asyncio.CancelledError, Exception):
         await task
 

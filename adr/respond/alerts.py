@@ -8,19 +8,21 @@ desktop notification when a channel can (one-way: nobody answers an alert here).
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from adr.display import visible
 from adr.notify.interface import APP_NAME
 from adr.record.audit import event_entry
 from adr.record.redact import redact
+
+if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
 
 log = logging.getLogger("adr.alerts")
 
@@ -106,6 +108,8 @@ class Alerts:
         return r
 
     def _show(self, alert: Alert) -> None:
+        import asyncio  # (here: the hook's fallback imports this module, and asyncio is ~20 ms to import)
+
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -147,6 +151,8 @@ class Alerts:
     async def drain(self) -> None:
         """Let notifications still being shown finish (shutdown)."""
         if self._tasks:
+            import asyncio
+
             with contextlib.suppress(Exception):
                 await asyncio.wait(list(self._tasks), timeout=NOTIFY_TIMEOUT)
 

@@ -18,7 +18,6 @@ the warning still reaches the agent and the fallback asks before the same action
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -26,7 +25,7 @@ import time
 from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adr.actions import (Action, ActionKind, Decision, Evidence, Finding, Observation, ObservationKind, RuleAction,
                          Severity, Verdict)
@@ -36,6 +35,9 @@ from adr.record.audit import event_entry
 from adr.record.redact import redact
 from adr.record.state_file import StateFile
 from adr.respond.alerts import Alert
+
+if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
 
 log = logging.getLogger("adr.taint")
 
@@ -228,6 +230,8 @@ class Taint(Component):
         if reg is not None:
             for rec in self.store.load().values():
                 self._flag(reg, rec)
+        import asyncio  # (the daemon's: the hook's fallback reads the taint store, and asyncio is ~20 ms to import)
+
         self._task = asyncio.get_running_loop().create_task(self._reconcile_loop())
 
     async def stop(self) -> None:
@@ -245,6 +249,8 @@ class Taint(Component):
                      Flag(FLAG, str(rec.get("reason", "")), float(rec.get("since") or time.time()), by=RULE, data=data))
 
     async def _reconcile_loop(self) -> None:
+        import asyncio
+
         while True:
             await asyncio.sleep(RECONCILE_SECONDS)
             with contextlib.suppress(Exception):
