@@ -320,6 +320,9 @@ class CompileEnv:
     lists: dict[str, list[str]]
     macros: dict[str, tuple[str, Any]]  # name -> (on, condition)
     bank: RegexBank = field(default_factory=RegexBank)
+    # (name, depth) → what `$name` spliced in: the big lists (adr's places, secrets) are referenced by
+    # hundreds of rules, and expanding each again was a third of compiling the packs
+    spliced: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 class LazyRegex:
@@ -365,7 +368,10 @@ def expand_list(value: Any, env: CompileEnv, field: str, _depth: int = 0) -> lis
             name = it[1:]
             if name not in env.lists:
                 raise ConditionError(field, f"unknown list ${name}")
-            out.extend(expand_list(env.lists[name], env, field, _depth + 1))
+            got = env.spliced.get((name, _depth))
+            if got is None:
+                got = env.spliced[(name, _depth)] = tuple(expand_list(env.lists[name], env, field, _depth + 1))
+            out.extend(got)
         else:
             out.append(it)
     if not out and _depth == 0:  # a spliced list may be empty (an installation without hook configs)
