@@ -281,10 +281,15 @@ class Engine:
     def compile_regexes(self) -> None:
         """Build every field's regex matchers now (~0.45 s) instead of at each field's first use: a
         daemon does this at load, so no decision waits on it; a one-shot check builds only what its
-        action meets. The shell and engine modules' own patterns too (adr/lazyre.py)."""
+        action meets. The shell and engine modules' own patterns too (adr/lazyre.py), and the names
+        and owners in adr's places that load_engine left for the first decision needing them."""
         from adr import lazyre
+        from adr.shell.effects import settle_owner
 
         lazyre.compile_all()
+        if self._witness is not None:
+            self._witness.settle()
+        settle_owner()
         for bank in {id(r.bank): r.bank for r in self.rules if r.bank is not None}.values():
             bank.compile_all()
 
@@ -1077,15 +1082,24 @@ def _load_engine(settings: Settings | None, rule_files: Sequence[Path] | None, p
     engine.broken_files = tuple(broken)
     if engine._witness is not None:
         from adr.policy.protect import own_names, owner
-        from adr.shell.effects import set_owner
+        from adr.shell.effects import set_owner_later
         from adr.shell.parse import forget_recent
-        own = own_names(paths, settings)
-        if own is None:
-            set_owner((), ())  # unknown owners: a find's -user/-group test proves nothing
-            engine._witness.set_names(None)
-        else:
-            set_owner(*owner(own.uids, own.gids))  # a find's -user/-group test can leave adr's files out
-            engine._witness.set_names(own.names, own.places, own.made)
+
+        # what exists in adr's places, and who owns it: a walk of them (its venv: ~6,000 entries, ~0.05 s),
+        # done at the first decision that needs it (a glob target, a find -user test), once for both;
+        # a daemon does it at load (Engine.compile_regexes)
+        own = functools.cache(lambda: own_names(paths, settings))
+
+        def names() -> Any:
+            o = own()
+            return None if o is None else (o.names, o.places, o.made)
+
+        def owners() -> Any:
+            o = own()  # unknown owners (None): a find's -user/-group test proves nothing
+            return ((), ()) if o is None else owner(o.uids, o.gids)
+
+        set_owner_later(owners)
+        engine._witness.set_names_later(names)
         forget_recent()
     return engine
 

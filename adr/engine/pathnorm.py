@@ -11,7 +11,7 @@ import os
 import posixpath
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import re2
@@ -559,6 +559,21 @@ class GlobWitness:
         # per protected glob that lies inside one place: (its files' names, every name) there, else None
         self._inside: list[tuple[str, str] | None] = [None] * len(self._globs)
         self._fits: dict[tuple[tuple[tuple, ...], int], bool] = {}  # (last segment, names) → some name fits
+        self._later: "Callable[[], tuple[Iterable[str], Iterable[PlaceNames], Iterable[str]] | None] | None" = None
+
+    def set_names_later(self, load: "Callable[[], tuple[Iterable[str], Iterable[PlaceNames], Iterable[str]] | None]"
+                        ) -> None:
+        """set_names(*load()) — or set_names(None) when it returns None — at the first glob target
+        that needs the names: reading them means walking adr's places (policy/protect.py own_names),
+        and most one-shot decisions (the hook's fallback, `adr check`) meet no glob target."""
+        self._later = load
+
+    def settle(self) -> None:
+        """Apply set_names_later's names now (a daemon at load: no decision waits on the walk)."""
+        load, self._later = self._later, None
+        if load is not None:
+            got = load()
+            self.set_names(*got) if got is not None else self.set_names(None)
 
     def set_names(self, names: "Iterable[str] | None", places: "Iterable[PlaceNames]" = (),
                   made: "Iterable[str]" = ()) -> None:
@@ -573,6 +588,7 @@ class GlobWitness:
         file's name there (`find /tmp -name core -type f -delete`: a folder called core is no file).
         `made`: the names adr gives what it creates; the contents (`X/**`) of a protected folder that is
         none of `places` (a spelling of a folder that does not exist here) can only be those."""
+        self._later = None
         plain = {name for _, _, name, _ in self._globs if name}  # protected plain names (settings.json …)
         if names is None:
             self._names = None
@@ -642,6 +658,8 @@ class GlobWitness:
         return got
 
     def _witnesses(self, target: str, nodot: bool, spares: "tuple[str, ...]" = ()) -> tuple[str, ...]:
+        if self._later is not None:
+            self.settle()
         out: dict[str, None] = {}
         for alt in expand_braces(target):
             if not has_glob(alt):

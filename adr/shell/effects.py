@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from adr import lazyre
@@ -761,10 +761,25 @@ _OWN_USERS: frozenset[str] = frozenset()
 _OWN_GROUPS: frozenset[str] = frozenset()
 
 
+_OWNER_LATER: "list[Callable[[], tuple[Iterable[str], Iterable[str]]]]" = []  # set_owner_later's
+
+
 def set_owner(users: "Iterable[str]", groups: "Iterable[str]") -> None:
     """The user and groups adr's files belong to (names and numeric ids as text)."""
     global _OWN_USERS, _OWN_GROUPS
+    _OWNER_LATER.clear()
     _OWN_USERS, _OWN_GROUPS = frozenset(users), frozenset(groups)
+
+
+def set_owner_later(load: "Callable[[], tuple[Iterable[str], Iterable[str]]]") -> None:
+    """set_owner(*load()) at the first owner test that needs it: reading the owners means walking
+    adr's places (policy/protect.py own_names), which most one-shot decisions never need."""
+    _OWNER_LATER[:] = [load]
+
+
+def settle_owner() -> None:
+    if _OWNER_LATER:
+        set_owner(*_OWNER_LATER[0]())
 
 
 def _excludes_adrs(test: str, operand: str) -> bool:
@@ -775,6 +790,8 @@ def _excludes_adrs(test: str, operand: str) -> bool:
     if test in ("-nouser", "-nogroup"):
         return True
     literal = bool(operand) and not any(c in operand for c in "$`*?[\\")
+    if _OWNER_LATER:
+        settle_owner()
     if test in ("-user", "-uid"):
         return bool(_OWN_USERS) and literal and operand not in _OWN_USERS
     if test in ("-group", "-gid"):
