@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _daemon_helpers import BIN, DaemonProc  # noqa: E402
+from _daemon_helpers import BIN, DaemonProc, warm_rule_cache  # noqa: E402
 
 from adr.paths import Paths, get_paths  # noqa: E402
 
@@ -48,8 +48,9 @@ class Install:
             q="{", Q="}")
 
 
-def make_install(root: Path, layout: str, config: str = "") -> Install:
-    """A fresh installation under `root`: its own HOME, project dir and adr dirs (not started)."""
+def make_install(root: Path, layout: str, config: str = "", warm: bool = True) -> Install:
+    """A fresh installation under `root`: its own HOME, project dir and adr dirs (not started);
+    `warm`: with the shipped packs' signed cache already there (_daemon_helpers.warm_rule_cache)."""
     root.mkdir(parents=True, exist_ok=True)
     home, project, tmp = root / "home", root / "project", root / "tmp"
     for d in (home, project, tmp):
@@ -65,6 +66,8 @@ def make_install(root: Path, layout: str, config: str = "") -> Install:
             env[var] = str(root / d)
     paths = get_paths(env).ensure()
     paths.config_file.write_text(config or "mode: enforce\n")
+    if warm:
+        warm_rule_cache(paths)
     return Install(root, layout, env, paths, home, project, tmp)
 
 

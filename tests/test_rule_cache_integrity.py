@@ -49,7 +49,7 @@ def sign(key, digest, body):
 
 @pytest.fixture()
 def inst(tmp_path):
-    i = make_install(tmp_path / "i", "adr_home")
+    i = make_install(tmp_path / "i", "adr_home", warm=False)
     assert hook(i, i.fmt(ATTACK))[0] == "deny"  # the fallback loads once: the cache is filled and signed
     return i
 

@@ -143,3 +143,18 @@ def test_a_bad_regex_in_a_user_pack_gives_the_same_clear_error(tmp_path) -> None
     assert str(deferred.value) == str(eager.value)
     assert "t.yaml: rule t.curl-token: match.args: bad regular expression" in str(deferred.value)
     assert len(list((tmp_path / "cache").glob("*.re2-valid"))) == 1  # never stamped
+
+
+def test_the_tests_warm_cache_is_byte_for_byte_what_adr_writes(tmp_path) -> None:
+    """tests/_daemon_helpers.warm_rule_cache spares each fresh test installation the YAML parse; it
+    must be exactly the cache adr's own first load writes, or the tests would judge with other data."""
+    from adr.engine.core import shipped_rule_files
+    from adr.engine.rules import read_pack
+    from tests._daemon_helpers import write_pack_copies
+
+    for p in shipped_rule_files():
+        read_pack(p, tmp_path / "adr", KEY)
+    write_pack_copies(tmp_path / "tests", KEY)
+    made = {f.name: f.read_bytes() for f in (tmp_path / "adr").iterdir()}
+    assert len(made) == len(shipped_rule_files())
+    assert made == {f.name: f.read_bytes() for f in (tmp_path / "tests").iterdir()}

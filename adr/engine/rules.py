@@ -156,15 +156,21 @@ def _cached_yaml(raw: bytes, text: str, cache_dir: Path | None, key: bytes | Non
     try:
         body = json.dumps(data).encode("utf-8")
         if json.loads(body) == data:  # only data that survives JSON unchanged is cached
-            cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(CACHE_MAGIC + _cache_mac(key, digest, body).encode() + b"\n" + body)
-            os.replace(tmp, cached)
+            write_cached_pack(cache_dir, key, digest, body)
     except (OSError, TypeError, ValueError):
         pass  # a cache that cannot be written is only slower
     return data
+
+
+def write_cached_pack(cache_dir: Path, key: bytes, digest: str, body: bytes) -> None:
+    """Store the JSON copy `body` of the pack whose SHA-256 is `digest`, signed with `key` (atomic, 0600)."""
+    cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cached = cache_dir / f"{digest}.json"
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(CACHE_MAGIC + _cache_mac(key, digest, body).encode() + b"\n" + body)
+    os.replace(tmp, cached)
 
 
 def read_pack(path: Path, cache_dir: Path | None = None, cache_key: bytes | None = None) -> _RawPack:
