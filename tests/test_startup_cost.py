@@ -158,3 +158,27 @@ def test_the_tests_warm_cache_is_byte_for_byte_what_adr_writes(tmp_path) -> None
     made = {f.name: f.read_bytes() for f in (tmp_path / "adr").iterdir()}
     assert len(made) == len(shipped_rule_files())
     assert made == {f.name: f.read_bytes() for f in (tmp_path / "tests").iterdir()}
+
+
+def test_the_walk_of_adrs_places_waits_for_a_glob_and_decides_alike() -> None:
+    """load_engine leaves the walk of adr's places for the first decision that needs its names (a glob
+    target) or owners (a find -user test); the answers are those of walking at load (the daemon)."""
+    from adr.actions import Action, ActionKind, Context
+    from adr.config import Settings
+    from adr.engine.core import load_engine
+    from adr.paths import get_paths
+
+    root = get_paths().state_dir.parent
+    ctx = Context(host="cli", agent="cli", cwd="/tmp/x")
+    engine = load_engine(Settings())
+
+    def verdict(cmd: str) -> str:
+        return engine.decide(Action(ActionKind.EXEC, ctx, command=cmd)).decision.value
+
+    assert engine._witness is not None and engine._witness._later is not None
+    assert verdict("ls -la") == "allow" and engine._witness._later is not None  # no glob: no walk
+    # names: only a name that exists in adr's places makes a glob reach them (unknown: every one does)
+    assert [verdict(f"rm -rf {root}/s*"), verdict("find /tmp -name '*.tmp' -delete")] == ["deny", "allow"]
+    assert engine._witness._later is None
+    # owners: a find for another user's files leaves adr's out (unknown owners: it proves nothing)
+    assert verdict("find / -user olduser -exec chown newuser {} \\;") == "allow"
