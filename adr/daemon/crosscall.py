@@ -19,12 +19,14 @@ import posixpath
 import re
 import shlex
 import stat
+import sys
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
+from adr import lazyre
 from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Severity
 from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts, parse_line
@@ -138,8 +140,8 @@ class CrossCall:
     def memory(self) -> Any:
         if self._memory is not None:
             return self._memory
-        from adr.daemon.memory import attached
-        return attached()
+        mem = sys.modules.get("adr.daemon.memory")  # never imported (the hook's fallback, `adr check`):
+        return mem.attached() if mem is not None else None  # nothing attached one (it costs ~20 ms to import)
 
     def findings(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
         """Extra findings for what `action` runs from files, functions and aliases (exec only).
@@ -1242,9 +1244,9 @@ def _folder_entry(folder: str, language: str) -> str:
 
 # a line that sends what it reads: a network sender, or code that calls out (`python3 -c "…requests.post…"`)
 _LINE_SENDERS = (STDIN_SENDERS | UPLOADERS | ARG_SENDERS) - SOME_FORMS - {"dig", "openssl", "ssh"}
-_NET_CODE = re.compile(r"://|\b(?:socket|requests|urllib|urlopen|httpx|fetch|http\.client|net\.connect|Net::HTTP|"
-                       r"LWP|IO::Socket|XMLHttpRequest|WebSocket|smtplib|ftplib)\b")
-_CAT_ONE = re.compile(r"cat (~?[^\s|;&<>(){}$`]+)")
+_NET_CODE = lazyre.compile(r"://|\b(?:socket|requests|urllib|urlopen|httpx|fetch|http\.client|net\.connect|Net::HTTP|"
+                           r"LWP|IO::Socket|XMLHttpRequest|WebSocket|smtplib|ftplib)\b")
+_CAT_ONE = lazyre.compile(r"cat (~?[^\s|;&<>(){}$`]+)")
 
 
 def _made_from(w: Any) -> "str | None":
@@ -1261,7 +1263,7 @@ def _made_from(w: Any) -> "str | None":
 # programs that take a list of names from a file they are given (`tar -T F`, `rsync --files-from=F`,
 # `zip -@ < F`, `cpio -o < F`) or read lines into variables
 _LIST_TAKERS = frozenset({"tar", "gtar", "bsdtar", "rsync", "zip", "cpio", "7z", "7za", "read", "mapfile", "readarray"})
-_LIST_TEXT = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]{1,4096}")
+_LIST_TEXT = lazyre.compile(r"[^\x00-\x08\x0b-\x1f\x7f]{1,4096}")
 
 
 def _reads_names(c: Any, nxt: Any) -> bool:

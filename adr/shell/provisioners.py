@@ -10,6 +10,8 @@ import re
 import shlex
 from typing import Any
 
+from adr import lazyre
+
 MAX_COMMANDS = 32  # command lines taken from one file
 MAX_NODES = 20_000  # YAML nodes walked in one playbook (aliases may share a node many times)
 
@@ -68,13 +70,13 @@ def ansible_commands(text: str) -> "tuple[list[str], bool]":
 
 
 _S = r'"((?:[^"\\\n]|\\.){0,4000})"'
-_HEREDOC = re.compile(r"<<(-?)([A-Za-z_]\w{0,31})[ \t]*\n")
-_TF_LOCAL_EXEC = re.compile(r'\bprovisioner\s+"local-exec"\s*\{')
-_TF_COMMAND = re.compile(r"\bcommand\s*=\s*")
-_TF_INTERPRETER = re.compile(r"\binterpreter\s*=\s*\[([^\]]{0,2000})\]")
-_TF_EXTERNAL = re.compile(r'\bdata\s+"external"\s+"[^"]{0,200}"\s*\{')
-_TF_PROGRAM = re.compile(r"\bprogram\s*=\s*\[([^\]]{0,4000})\]")
-_QUOTED = re.compile(_S)
+_HEREDOC = lazyre.compile(r"<<(-?)([A-Za-z_]\w{0,31})[ \t]*\n")
+_TF_LOCAL_EXEC = lazyre.compile(r'\bprovisioner\s+"local-exec"\s*\{')
+_TF_COMMAND = lazyre.compile(r"\bcommand\s*=\s*")
+_TF_INTERPRETER = lazyre.compile(r"\binterpreter\s*=\s*\[([^\]]{0,2000})\]")
+_TF_EXTERNAL = lazyre.compile(r'\bdata\s+"external"\s+"[^"]{0,200}"\s*\{')
+_TF_PROGRAM = lazyre.compile(r"\bprogram\s*=\s*\[([^\]]{0,4000})\]")
+_QUOTED = lazyre.compile(_S)
 
 
 def _unq(s: str) -> str:
@@ -121,8 +123,8 @@ def terraform_commands(text: str) -> list[str]:
     return out[:MAX_COMMANDS]
 
 
-_LOGROTATE_SCRIPT = re.compile(r"(?m)^[ \t]*(?:prerotate|postrotate|firstaction|lastaction|preremove)[ \t]*$")
-_ENDSCRIPT = re.compile(r"(?m)^[ \t]*endscript[ \t]*$")
+_LOGROTATE_SCRIPT = lazyre.compile(r"(?m)^[ \t]*(?:prerotate|postrotate|firstaction|lastaction|preremove)[ \t]*$")
+_ENDSCRIPT = lazyre.compile(r"(?m)^[ \t]*endscript[ \t]*$")
 
 
 def logrotate_commands(text: str) -> list[str]:
@@ -136,7 +138,7 @@ def logrotate_commands(text: str) -> list[str]:
     return out
 
 
-_PACKER_INLINE = re.compile(r"""["']?inline["']?\s*[=:]\s*\[""")
+_PACKER_INLINE = lazyre.compile(r"""["']?inline["']?\s*[=:]\s*\[""")
 
 
 def packer_commands(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import tree_sitter as ts
 import tree_sitter_bash as tsb
 
+from adr import lazyre
 from adr.shell import interpreters
 from adr.shell.launchers import LAUNCHERS, as_shell, launched
 from adr.shell.interpreters import DOTNET_PROJECTS, DOTNET_SOLUTIONS, SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
@@ -105,8 +106,8 @@ _NODE_PRELOAD = frozenset({"-r", "--require", "--import", "--loader", "--experim
 _PERL_RUBY_VALUED = frozenset({"-I", "-M", "-m", "-r", "-x", "-C", "-E"})
 _PHP_VALUED = frozenset({"-c", "-d", "-z"})
 # installed programs and dependencies: run from disk all the time, judged only when an agent wrote them
-INSTALLED = re.compile(r"^/(?:usr|bin|sbin|lib|lib64|etc|nix/store|snap|System|opt/homebrew)/|"
-                       r"/(?:node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox)/")
+INSTALLED = lazyre.compile(r"^/(?:usr|bin|sbin|lib|lib64|etc|nix/store|snap|System|opt/homebrew)/|"
+                           r"/(?:node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox)/")
 
 _NPM_LIFECYCLE_INSTALL = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
                           "postprepare")
@@ -163,7 +164,7 @@ _GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", 
 _GIT_FSMONITOR = frozenset({"status", "add", "commit", "diff", "stash", "checkout", "switch", "restore", "reset",
                             "merge", "pull", "rebase", "cherry-pick", "revert", "am", "rm", "mv", "clean"})
 
-_PIP_LOCAL = re.compile(r"^(?:\.{1,2}(?:/.*)?|/.*|~.*|[\w.-]+/.*|file:.*)$")
+_PIP_LOCAL = lazyre.compile(r"^(?:\.{1,2}(?:/.*)?|/.*|~.*|[\w.-]+/.*|file:.*)$")
 _PYTEST_VALUED = frozenset({"-k", "-m", "-p", "-c", "-o", "-W", "-n", "-x", "--rootdir", "--confcutdir",
                             "--deselect", "--ignore", "--ignore-glob", "--junitxml", "--junit-xml", "--maxfail",
                             "--basetemp", "--cov", "--cov-report", "--durations", "--tb", "--log-level",
@@ -1027,13 +1028,13 @@ def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list
 
 _Q = r"""\s*\(?\s*['"]([^'"\s]{1,512})['"]"""
 _CODE_LOADS = {
-    "python": re.compile(r"\b(?:(?:exec|eval|compile)\s*\(\s*(?:\w+\.)*open|execfile|run_path|SourceFileLoader\s*\(\s*['\"][^'\"]*['\"]\s*,"
-                         r"|spec_from_file_location\s*\(\s*['\"][^'\"]*['\"]\s*,)" + _Q),
-    "node": re.compile(r"(?:\b(?:eval|Function|runInThisContext|runInNewContext|runInContext|Script)\s*\(\s*"
-                       r"(?:[\w$]+(?:\([^()]{0,64}\))?\.){0,4}readFileSync" + _Q + r"|\b(?:require|import)\s*\(\s*['\"](\.{1,2}/[^'\"\s]{1,512}|/[^'\"\s]{1,512})['\"])"),
-    "perl": re.compile(r"\b(?:do|require)" + _Q),
-    "ruby": re.compile(r"\b(?:load|require_relative|instance_eval\s*\(\s*File\.read|eval\s*\(?\s*File\.read)" + _Q),
-    "php": re.compile(r"\b(?:include|require)(?:_once)?" + _Q),
+    "python": lazyre.compile(r"\b(?:(?:exec|eval|compile)\s*\(\s*(?:\w+\.)*open|execfile|run_path|SourceFileLoader\s*\(\s*['\"][^'\"]*['\"]\s*,"
+                             r"|spec_from_file_location\s*\(\s*['\"][^'\"]*['\"]\s*,)" + _Q),
+    "node": lazyre.compile(r"(?:\b(?:eval|Function|runInThisContext|runInNewContext|runInContext|Script)\s*\(\s*"
+                           r"(?:[\w$]+(?:\([^()]{0,64}\))?\.){0,4}readFileSync" + _Q + r"|\b(?:require|import)\s*\(\s*['\"](\.{1,2}/[^'\"\s]{1,512}|/[^'\"\s]{1,512})['\"])"),
+    "perl": lazyre.compile(r"\b(?:do|require)" + _Q),
+    "ruby": lazyre.compile(r"\b(?:load|require_relative|instance_eval\s*\(\s*File\.read|eval\s*\(?\s*File\.read)" + _Q),
+    "php": lazyre.compile(r"\b(?:include|require)(?:_once)?" + _Q),
 }
 
 
@@ -1129,7 +1130,7 @@ def _package_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
 
 
 # a folder named as what to install: `npm i ./x`, `../pkg`, `/abs`, `~/p`, `file:../x`, `link:../x`, `portal:…`
-_PM_LOCAL = re.compile(r"^(?:(?:[\w@./-]+@)?(?:file|link|portal):.+|\.{1,2}(?:/.*)?|/.+|~/.+)$")
+_PM_LOCAL = lazyre.compile(r"^(?:(?:[\w@./-]+@)?(?:file|link|portal):.+|\.{1,2}(?:/.*)?|/.+|~/.+)$")
 _PM_ADDS = {"npm": _NPM_INSTALL, "yarn": frozenset({"add", "install", "i", "a", "up", "upgrade"}),
             "pnpm": frozenset({"add", "install", "i", "update", "up", "link", "ln"}),
             "bun": frozenset({"add", "a", "install", "i", "link"})}
@@ -1305,12 +1306,12 @@ def _task_runner_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
                 args=tuple(cli_args), mode="dry" if dry else "")]
 
 
-_MAKE_VAR = re.compile(r"^\s*(?:(?:override|export|private)\s+)*([A-Za-z_.][\w.-]*)\s*(::?=|:::=|\?=|\+=|!=|=)\s*(.*)$")
-_MAKE_RULE = re.compile(r"^([^\t#=:][^=:]*?)\s*(::?)(?!=)\s*(.*)$")
-_MAKE_REF = re.compile(r"\$(?:\(([^()$]*)\)|\{([^{}$]*)\}|([@<^+*?%|]))")
+_MAKE_VAR = lazyre.compile(r"^\s*(?:(?:override|export|private)\s+)*([A-Za-z_.][\w.-]*)\s*(::?=|:::=|\?=|\+=|!=|=)\s*(.*)$")
+_MAKE_RULE = lazyre.compile(r"^([^\t#=:][^=:]*?)\s*(::?)(?!=)\s*(.*)$")
+_MAKE_REF = lazyre.compile(r"\$(?:\(([^()$]*)\)|\{([^{}$]*)\}|([@<^+*?%|]))")
 _MAKE_DIRECTIVES = ("include ", "-include ", "sinclude ", "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif",
                     "export ", "unexport ", "vpath", "override ", "undefine ")
-_MAKE_SHELL = re.compile(r"\$[({]shell\s+")
+_MAKE_SHELL = lazyre.compile(r"\$[({]shell\s+")
 _MAKE_FUNCS = frozenset({"wildcard", "patsubst", "subst", "strip", "findstring", "filter", "filter-out", "sort",
                          "word", "words", "wordlist", "firstword", "lastword", "dir", "notdir", "suffix",
                          "basename", "addsuffix", "addprefix", "join", "realpath", "abspath", "if", "or", "and",
@@ -1469,7 +1470,7 @@ def make_recipes(content: str, targets: tuple[str, ...] = (), assigns: tuple[str
     return out, tripped or tripped_evals
 
 
-_MAKE_INCLUDE = re.compile(r"^[ ]*(-?include|sinclude)[ \t]+(.+)$", re.M)
+_MAKE_INCLUDE = lazyre.compile(r"^[ ]*(-?include|sinclude)[ \t]+(.+)$", re.M)
 
 
 def make_includes(content: str) -> list[tuple[str, str, bool]]:
@@ -1543,11 +1544,11 @@ def _recipe_line(line: str, variables: dict[str, str], target: str, prereqs: lis
 # variables that load code into every program a recipe starts, when a makefile exports them
 _LOADER_VARIABLES = frozenset({"LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "BASH_ENV", "ENV", "NODE_OPTIONS",
                                "PERL5OPT", "RUBYOPT", "PYTHONSTARTUP", "PROMPT_COMMAND"})
-_MAKE_FILE_FN = re.compile(r"\$\(file\s*(>>?)\s*([^,()]{1,1024}),([^()]{0,8192})\)")
+_MAKE_FILE_FN = lazyre.compile(r"\$\(file\s*(>>?)\s*([^,()]{1,1024}),([^()]{0,8192})\)")
 MAX_MAKE_EVALS = 32  # $(eval …) lines read per makefile (more: a bound, reported)
 MAX_MAKE_EVAL_LINES = 512
 # SHELL values that run a recipe as the shell rules read it
-_PLAIN_SHELL = re.compile(r"(?:/usr)?(?:/local)?/bin/(?:ba|da|z|k)?sh|(?:ba|da|z|k)?sh|/usr/bin/env\s+(?:ba|z)?sh")
+_PLAIN_SHELL = lazyre.compile(r"(?:/usr)?(?:/local)?/bin/(?:ba|da|z|k)?sh|(?:ba|da|z|k)?sh|/usr/bin/env\s+(?:ba|z)?sh")
 
 
 def make_expand(text: str, variables: dict[str, str], target: str, prereqs: list[str], depth: int = 0) -> str:
@@ -1758,16 +1759,16 @@ _SIGNS = frozenset({"commit", "tag", "merge", "rebase", "cherry-pick", "am", "lo
                     "verify-tag"})
 # git configuration keys whose value git runs as a command, and the subcommands that run it
 _GIT_PROGRAM_KEYS: "list[tuple[re.Pattern[str], frozenset[str]]]" = [
-    (re.compile(r"core\.pager|pager\.[\w-]+"), _PAGED),
-    (re.compile(r"core\.sshcommand|core\.askpass|credential(?:\.[^ ]+)?\.helper|remote\.[^ ]+\.(?:uploadpack|receivepack)"),
+    (lazyre.compile(r"core\.pager|pager\.[\w-]+"), _PAGED),
+    (lazyre.compile(r"core\.sshcommand|core\.askpass|credential(?:\.[^ ]+)?\.helper|remote\.[^ ]+\.(?:uploadpack|receivepack)"),
      _REMOTE),
-    (re.compile(r"diff\.[^ ]+\.(?:textconv|command)|diff\.external"), _DIFFS),
-    (re.compile(r"filter\.[^ ]+\.clean"), _CLEANS),
-    (re.compile(r"filter\.[^ ]+\.smudge"), _SMUDGES),
-    (re.compile(r"filter\.[^ ]+\.process"), _CLEANS | _SMUDGES),
-    (re.compile(r"merge\.[^ ]+\.driver"), _MERGES),
-    (re.compile(r"gpg(?:\.[\w-]+)?\.program"), _SIGNS),
-    (re.compile(r"sequence\.editor"), frozenset({"rebase"})),
+    (lazyre.compile(r"diff\.[^ ]+\.(?:textconv|command)|diff\.external"), _DIFFS),
+    (lazyre.compile(r"filter\.[^ ]+\.clean"), _CLEANS),
+    (lazyre.compile(r"filter\.[^ ]+\.smudge"), _SMUDGES),
+    (lazyre.compile(r"filter\.[^ ]+\.process"), _CLEANS | _SMUDGES),
+    (lazyre.compile(r"merge\.[^ ]+\.driver"), _MERGES),
+    (lazyre.compile(r"gpg(?:\.[\w-]+)?\.program"), _SIGNS),
+    (lazyre.compile(r"sequence\.editor"), frozenset({"rebase"})),
 ]
 
 
@@ -1902,7 +1903,7 @@ class Definition:
     body: str
 
 
-_EMPTY_PARENS = re.compile(r"\(\s*\)")  # `name()`: a literal first character keeps the search linear and fast
+_EMPTY_PARENS = lazyre.compile(r"\(\s*\)")  # `name()`: a literal first character keeps the search linear and fast
 
 
 def may_define(text: str) -> bool:
@@ -1992,7 +1993,7 @@ def call_text(d: Definition, args: tuple[str, ...]) -> str:
     return _positional(d.body, args)
 
 
-_POSITIONAL = re.compile(r'"\$(?:\{([@*]|\d+)\}|([@*]|\d))"|\$(?:\{([@*#]|\d+)\}|([@*#]|\d))')
+_POSITIONAL = lazyre.compile(r'"\$(?:\{([@*]|\d+)\}|([@*]|\d))"|\$(?:\{([@*#]|\d+)\}|([@*#]|\d))')
 
 
 def _positional(body: str, args: tuple[str, ...]) -> str:
