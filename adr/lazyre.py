@@ -3,11 +3,11 @@
 Every agent action starts a process (the hook, its in-process fallback, `adr check`), and the shell
 and engine modules hold ~600 module-level patterns, most of them for one interpreter, build file or
 SQL dialect that a given action never meets: compiling them all at import was ~0.3 s of each start.
-`lazyre.compile(pattern, flags)` stands in for `re.compile(pattern, flags)`. The first call of a method compiles
-the pattern and puts the compiled re.Pattern in its place: in the module's globals, where the module
-named it (so later calls are plain re.Pattern calls: steady-state matching costs what it did), and
-its bound methods on the stand-in itself, for a pattern held in a tuple or a dict (~0.1 µs a call
-more than a compiled pattern's).
+`lazyre.compile(pattern, flags)` stands in for `re.compile(pattern, flags)`. The first call of a
+method compiles the pattern and puts the compiled re.Pattern in its place: in the module's globals,
+where the module named it (later calls are plain re.Pattern calls: steady-state matching costs what
+it did), and its bound methods on the stand-in itself, for a pattern held in a tuple or a dict
+(~0.1 µs a call more than a compiled pattern's).
 A daemon compiles them all at load (compile_all, from Engine.compile_regexes), so none of its
 decisions waits on one and its named patterns are plain re.Pattern objects from the start. A bad
 pattern would raise re.error at its first use: tests/test_startup_cost.py compiles every one. User
