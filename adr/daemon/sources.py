@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from adr import lazyre
 from adr.actions import Evidence, Finding, RuleAction, Severity
 from adr.daemon.cpuclock import decision_clock
 from adr.shell import builds as B
@@ -801,7 +802,7 @@ def _gradle(walk: Any, run: R.Run, depth: int, note: str) -> None:
 # ---- dotnet ---------------------------------------------------------------------------------------------------
 
 # a .sln's `Project("{…}") = "Name", "path\\x.csproj", …` (a .slnx's `<Project Path="…">`)
-_SLN_PROJECT = re.compile(r"""(?m)^Project\([^)]*\)\s*=\s*"[^"]*"\s*,\s*"([^"]+\.(?:cs|fs|vb)proj)"|"""
+_SLN_PROJECT = lazyre.compile(r"""(?m)^Project\([^)]*\)\s*=\s*"[^"]*"\s*,\s*"([^"]+\.(?:cs|fs|vb)proj)"|"""
                           r"""Path\s*=\s*"([^"]+\.(?:cs|fs|vb)proj)\"""")
 
 

@@ -19,15 +19,16 @@ import re
 import shlex
 from collections.abc import Callable
 
+from adr import lazyre
 from adr.engine.pathnorm import has_glob, normalize
 
 MAX_STATEMENTS = 16
-_NOT_SIMPLE = re.compile(r"[;|()<{}`\n#!]|\$\(|(?<![&>])&(?!&)|&&&|CDPATH")
+_NOT_SIMPLE = lazyre.compile(r"[;|()<{}`\n#!]|\$\(|(?<![&>])&(?!&)|&&&|CDPATH")
 # statements that move the shell (or run code that may) other than a plain cd
 _MOVERS = frozenset({"pushd", "popd", "eval", "source", ".", "exec", "builtin", "command", "time", "trap", "alias",
                      "shopt", "enable", "coproc", "function", "select", "if", "while", "until", "for", "case",
                      "then", "do", "done", "fi", "esac", "{", "}", "[[", "declare", "typeset", "local", "set"})
-_ASSIGN = re.compile(r"^[A-Za-z_]\w*=")
+_ASSIGN = lazyre.compile(r"^[A-Za-z_]\w*=")
 _CD = frozenset({"cd", "pushd", "popd"})
 
 

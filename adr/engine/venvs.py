@@ -14,10 +14,11 @@ import posixpath
 import re
 from collections.abc import Iterable, Sequence
 
+from adr import lazyre
 from adr.engine.pathnorm import normalize
 
-_PYTHON = re.compile(r"^python(?:[23](?:\.\d+)?)?$")
-_PIP = re.compile(r"^pip(?:[23](?:\.\d+)?)?$")
+_PYTHON = lazyre.compile(r"^python(?:[23](?:\.\d+)?)?$")
+_PIP = lazyre.compile(r"^pip(?:[23](?:\.\d+)?)?$")
 _VALUED = frozenset({"-p", "--python", "--prompt", "--seeder", "--creator", "--activators", "--index-url",
                      "--cache-dir", "--extra-index-url", "--index", "--default-index"})
 _TEMP = ("/tmp/", "/var/tmp/", "/dev/shm/", "/private/tmp/")
@@ -84,7 +85,7 @@ def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Se
     return frozenset(out)
 
 
-_REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,100})(?:\[[^\]]*\])?(?:[<>=!~;@ ].*)?$")
+_REQUIREMENT = lazyre.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,100})(?:\[[^\]]*\])?(?:[<>=!~;@ ].*)?$")
 
 
 def _installed(args: Sequence[str]) -> "set[str]":

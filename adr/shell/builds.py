@@ -20,6 +20,8 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+from adr import lazyre
+
 MAX_ITEMS = 64  # names taken from one file (members, dependencies, imports, commands …)
 
 
@@ -157,9 +159,9 @@ def _toml_key(k: str) -> str:
 
 # ---- rust: the files a crate's root reaches -----------------------------------------------------------
 
-_RUST_MOD = re.compile(r"(?m)^[ \t]*(?:pub(?:\s*\([^)\n]*\))?\s+)?mod\s+(?:r#)?([A-Za-z_]\w*)\s*;")
-_RUST_PATH_ATTR = re.compile(r"""#\s*\[\s*path\s*=\s*"((?:[^"\\\n]|\\.)*)"\s*\]\s*$""")
-_RUST_INCLUDE = re.compile(r"""\binclude\s*!\s*\(\s*"((?:[^"\\\n]|\\.)*)"\s*\)""")
+_RUST_MOD = lazyre.compile(r"(?m)^[ \t]*(?:pub(?:\s*\([^)\n]*\))?\s+)?mod\s+(?:r#)?([A-Za-z_]\w*)\s*;")
+_RUST_PATH_ATTR = lazyre.compile(r"""#\s*\[\s*path\s*=\s*"((?:[^"\\\n]|\\.)*)"\s*\]\s*$""")
+_RUST_INCLUDE = lazyre.compile(r"""\binclude\s*!\s*\(\s*"((?:[^"\\\n]|\\.)*)"\s*\)""")
 
 
 def rust_refs(path: str, text: str, root: bool = False) -> "list[str]":
@@ -199,12 +201,12 @@ def rust_refs(path: str, text: str, root: bool = False) -> "list[str]":
 
 # ---- go ------------------------------------------------------------------------------------------------
 
-_GO_MODULE = re.compile(r"(?m)^\s*module\s+\"?([^\s\"/]+(?:/[^\s\"]+)*)\"?")
-_GO_REPLACE_LINE = re.compile(r"^\s*(\S+)(?:\s+v\S+)?\s*=>\s*(\S+)\s*$")
-_GO_IMPORT_BLOCK = re.compile(r"(?m)^\s*import\s*(?:\(([^)]{0,16000})\)|(?:[\w.]+\s+)?\"([^\"\n]+)\")")
-_GO_IMPORT_PATH = re.compile(r"\"([^\"\n]+)\"")
-_GO_GENERATE = re.compile(r"(?m)^//go:generate[ \t]+(.+)$")
-_GO_USE = re.compile(r"(?m)^\s*use\s+(?:\(([^)]{0,8000})\)|(\S+))")
+_GO_MODULE = lazyre.compile(r"(?m)^\s*module\s+\"?([^\s\"/]+(?:/[^\s\"]+)*)\"?")
+_GO_REPLACE_LINE = lazyre.compile(r"^\s*(\S+)(?:\s+v\S+)?\s*=>\s*(\S+)\s*$")
+_GO_IMPORT_BLOCK = lazyre.compile(r"(?m)^\s*import\s*(?:\(([^)]{0,16000})\)|(?:[\w.]+\s+)?\"([^\"\n]+)\")")
+_GO_IMPORT_PATH = lazyre.compile(r"\"([^\"\n]+)\"")
+_GO_GENERATE = lazyre.compile(r"(?m)^//go:generate[ \t]+(.+)$")
+_GO_USE = lazyre.compile(r"(?m)^\s*use\s+(?:\(([^)]{0,8000})\)|(\S+))")
 
 
 def go_mod(text: str) -> "tuple[str, list[tuple[str, str]]]":
@@ -283,7 +285,7 @@ def go_overlay(text: str) -> "list[str]":
 
 # ---- c: quoted includes ---------------------------------------------------------------------------------
 
-_C_INCLUDE = re.compile(r"""(?m)^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)\"""")
+_C_INCLUDE = lazyre.compile(r"""(?m)^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)\"""")
 
 
 def c_includes(path: str, text: str) -> "list[str]":
@@ -394,7 +396,7 @@ def _ant_tasks(el: Any) -> "list[tuple[str, str]]":
     return out
 
 
-_LOOSE_EXEC = re.compile(r"<executable>\s*([^<\s][^<]*?)\s*</executable>"
+_LOOSE_EXEC = lazyre.compile(r"<executable>\s*([^<\s][^<]*?)\s*</executable>"
                          r"|<(?:exec|apply)\b[^>]*\bexecutable\s*=\s*\"([^\"]+)\"")
 
 
@@ -405,7 +407,7 @@ def _pom_loose(text: str) -> Pom:
     return Pom(main_class=main.group(1) if main else "", commands=tuple(cmds[:MAX_ITEMS]))
 
 
-_POM_ARGUMENT = re.compile(r"<argument>\s*([^<]+?)\s*</argument>|<arg\s+(?:value|line)\s*=\s*\"([^\"]+)\"")
+_POM_ARGUMENT = lazyre.compile(r"<argument>\s*([^<]+?)\s*</argument>|<arg\s+(?:value|line)\s*=\s*\"([^\"]+)\"")
 
 
 def pom_written(text: str) -> "list[tuple[str, str]]":
@@ -454,11 +456,11 @@ def _xml_unescape(s: str) -> str:
 
 # ---- gradle ------------------------------------------------------------------------------------------------
 
-_GRADLE_INCLUDE = re.compile(r"""(?m)^\s*include(?:Build)?\s*\(?\s*((?:["'][^"'\n]+["']\s*,?\s*)+)\)?""")
-_GRADLE_PROJECT_DIR = re.compile(r"""project\s*\(\s*["']([^"']+)["']\s*\)\s*\.\s*projectDir\s*=\s*"""
+_GRADLE_INCLUDE = lazyre.compile(r"""(?m)^\s*include(?:Build)?\s*\(?\s*((?:["'][^"'\n]+["']\s*,?\s*)+)\)?""")
+_GRADLE_PROJECT_DIR = lazyre.compile(r"""project\s*\(\s*["']([^"']+)["']\s*\)\s*\.\s*projectDir\s*=\s*"""
                                  r"""(?:new\s+)?(?:File|file)\s*\(\s*(?:[\w.]+\s*,\s*)?["']([^"']+)["']""")
-_GRADLE_APPLY = re.compile(r"""\bapply\s*\(?\s*from\s*[:=]\s*(?:file\s*\(\s*)?["']([^"'\n]+)["']""")
-_GRADLE_MAIN = re.compile(r"""\bmainClass(?:Name)?\s*(?:\.\s*set\s*\(|=|\()\s*["']([\w.$]+)["']""")
+_GRADLE_APPLY = lazyre.compile(r"""\bapply\s*\(?\s*from\s*[:=]\s*(?:file\s*\(\s*)?["']([^"'\n]+)["']""")
+_GRADLE_MAIN = lazyre.compile(r"""\bmainClass(?:Name)?\s*(?:\.\s*set\s*\(|=|\()\s*["']([\w.$]+)["']""")
 
 
 def gradle_projects(settings: str) -> "list[str]":
@@ -479,7 +481,7 @@ def gradle_applied(text: str) -> "list[str]":
     return [m.group(1) for m in _GRADLE_APPLY.finditer(text[:256 * 1024]) if "://" not in m.group(1)][:16]
 
 
-_GRADLE_SRC_DIRS = re.compile(r"""\bsrcDirs?\s*(?:\+?=|\(|\s)\s*(?:\[|(?:files|listOf|setOf)\s*\()?\s*"""
+_GRADLE_SRC_DIRS = lazyre.compile(r"""\bsrcDirs?\s*(?:\+?=|\(|\s)\s*(?:\[|(?:files|listOf|setOf)\s*\()?\s*"""
                               r"""((?:["'][^"'\n]+["']\s*,?\s*)+)""")
 
 

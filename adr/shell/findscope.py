@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import re2
 
+from adr import lazyre
+
 # tests whose exclusion can be proved: basename globs, whole-path globs, whole-path regexes
 NAME_TESTS = frozenset({"-name", "-iname"})
 PATH_TESTS = frozenset({"-path", "-ipath", "-wholename", "-iwholename"})
@@ -32,7 +34,7 @@ MAX_PATTERN = 256
 _ONE, _LONG = "\x01", "\x02" * (MAX_PATTERN + 1)
 # literals, `\.`, `.` and `*`: read alike by GNU's emacs syntax and BSD's basic one (where `+` and `?`
 # are plain characters), whatever -regextype/-E says
-_REGEX_SIMPLE = re.compile(r"(?:\\\.|[A-Za-z0-9_/.~%@,=:-])(?:\\\.|[A-Za-z0-9_/.*~%@,=:-])*")
+_REGEX_SIMPLE = lazyre.compile(r"(?:\\\.|[A-Za-z0-9_/.~%@,=:-])(?:\\\.|[A-Za-z0-9_/.*~%@,=:-])*")
 _DEPTH_FIRST = frozenset({"-depth", "-d", "-delete"})
 
 

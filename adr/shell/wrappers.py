@@ -11,7 +11,7 @@ import shlex
 from dataclasses import dataclass
 
 from adr import lazyre
-from adr.shell.interpreters import EXPECT_SPAWN, expect_spawned
+from adr.shell.interpreters import expect_spawned
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
@@ -244,7 +244,8 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
         return None
     if prog == "expect":
         code = next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a == "-c"), None)
-        return ("shell", expect_spawned(code)) if code and EXPECT_SPAWN.search(code) else None
+        spawned = expect_spawned(code) if code else []
+        return ("shell", spawned) if spawned else None
     # terminal emulators: `-e PROG ARGS…` / `-x …` / `-- PROG ARGS…` / `--command=…`; kitty, foot: the argv
     for j, a in enumerate(rest):
         if a in ("-e", "-x", "--command", "--execute") and j + 1 < len(rest):
