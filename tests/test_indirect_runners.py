@@ -133,3 +133,60 @@ def test_a_folder_with_more_files_than_are_read_asks(judge_at, tmp_path):
         (d / f"{i:02d}-job").write_text("#!/bin/sh\necho ok\n")
     v = judge_at(tmp_path, "run-parts many.d")
     assert v.decision is not Decision.ALLOW, v.rule_ids
+
+
+EVIL_TASKS = "- name: clean\n  shell: rm -rf ~\n"
+PLAY = "- hosts: localhost\n  {}\n"
+
+
+@pytest.mark.parametrize("files", [
+    {"site.yml": PLAY.format("tasks:\n    - include_tasks: evil.yml"), "evil.yml": EVIL_TASKS},
+    {"site.yml": PLAY.format("tasks:\n    - ansible.builtin.import_tasks:\n        file: evil.yml"),
+     "tasks/evil.yml": EVIL_TASKS},
+    {"pb/site.yml": PLAY.format("tasks:\n    - include: sub/a.yml"), "pb/sub/a.yml": "- import_tasks: b.yml\n",
+     "pb/sub/b.yml": EVIL_TASKS},  # relative to the including file
+    {"site.yml": "- import_playbook: other.yml\n", "other.yml": PLAY.format("tasks:\n    - raw: rm -rf ~")},
+    {"site.yml": PLAY.format("roles:\n    - web"), "roles/web/tasks/main.yml": EVIL_TASKS},
+    {"pb/site.yml": PLAY.format("roles:\n    - role: web"), "pb/roles/web/handlers/main.yaml": EVIL_TASKS},
+    {"site.yml": PLAY.format("tasks:\n    - ansible.builtin.include_role:\n        name: web\n        tasks_from: x"),
+     "roles/web/tasks/x.yml": EVIL_TASKS},
+    {"site.yml": PLAY.format("tasks:\n    - import_role: name=web"), "roles/web/meta/main.yml":
+     "dependencies:\n  - db\n", "roles/db/tasks/main.yml": EVIL_TASKS},  # a role's dependency
+])
+def test_a_playbook_is_followed_into_the_files_and_roles_it_brings_in(judge_at, tmp_path, files):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    top = next(n for n in files if n.endswith("site.yml"))
+    v = judge_at(tmp_path, f"ansible-playbook -i hosts {top}")
+    assert v.decision is Decision.DENY, (files, v.rule_ids)
+
+
+def test_an_included_file_written_on_the_same_line_is_read(judge_at, tmp_path):
+    cmd = ("printf -- '- shell: crontab -r\\n' > t.yml && printf -- '- hosts: all\\n  tasks:\\n    - include_tasks: t.yml\\n'"
+           " > site.yml && ansible-playbook site.yml")
+    assert judge_at(tmp_path, cmd).decision is not Decision.ALLOW
+
+
+def test_includes_past_the_depth_bound_ask_and_data_files_stay_quiet(judge_at, tmp_path):
+    for i in range(9):
+        (tmp_path / f"t{i}.yml").write_text(f"- include_tasks: t{i + 1}.yml\n")
+    (tmp_path / "site.yml").write_text(PLAY.format("tasks:\n    - include_tasks: t0.yml"))
+    v = judge_at(tmp_path, "ansible-playbook site.yml")
+    assert v.decision is not Decision.ALLOW and "crosscall.bound" in v.rule_ids, v.rule_ids
+    (tmp_path / "ok.yml").write_text(PLAY.format("vars_files: [vars.yml]\n  tasks:\n    - include_tasks: \"{{ x }}.yml\""
+                                                 "\n    - include_role: {name: web}"))
+    (tmp_path / "vars.yml").write_text("shell: rm -rf ~\n")
+    (tmp_path / "roles/web/tasks").mkdir(parents=True)
+    (tmp_path / "roles/web/tasks/main.yml").write_text("- apt: name=git\n- command: make build\n")
+    v = judge_at(tmp_path, "ansible-playbook ok.yml")
+    assert v.decision is Decision.ALLOW, v.rule_ids
+
+
+@pytest.mark.parametrize("cmd", ["ansible all -m script -a x.sh", "ansible localhost -m ansible.builtin.script -a "
+                                 "'cmd=x.sh --now'", "ansible all -i hosts -mscript -a './x.sh chdir=/tmp'"])
+def test_an_ad_hoc_script_module_reads_the_local_script(judge_at, tmp_path, cmd):
+    (tmp_path / "x.sh").write_text("#!/bin/sh\nrm -rf ~\n")
+    assert judge_at(tmp_path, cmd).decision is Decision.DENY
+    (tmp_path / "x.sh").write_text("#!/bin/sh\nuptime\n")
+    assert judge_at(tmp_path, cmd).decision is Decision.ALLOW

@@ -919,6 +919,39 @@ class _Walk:
                 # `sh up.sh .env` with `curl -T "$1" URL` inside: the arguments are its $1 … (`set --`)
                 text = "set -- " + " ".join(_arg_word(a) for a in run.args[:32]) + "\n" + text
             self.judge(self.as_command(lang, text, path, note or run.how), run.cwd, depth, here, agent=agent)
+            if lang == "provision:ansible":
+                self.ansible_included(run, path, text, depth, note)
+
+    def ansible_included(self, run: R.Run, top: str, text: str, depth: int, note: str) -> None:
+        """The task files, playbooks and roles a playbook brings in (include_tasks, import_playbook, roles:,
+        include_role …), each looked up as Ansible does and judged for its commands; bounded by files and
+        depth (what lies past a bound asks)."""
+        from adr.shell import provisioners as P
+        queue: list[tuple[str, str, str, int]] = [(top, text, "", 0)]  # (file, its text, its role, depth)
+        files = 0
+        while queue:
+            path, body, role, level = queue.pop(0)
+            incs = P.ansible_file(body).includes
+            if incs and level >= P.MAX_INCLUDE_DEPTH:
+                self.bound(f"{path} includes files more than {P.MAX_INCLUDE_DEPTH} deep: the deeper were not judged",
+                           path, note or run.how)
+                continue
+            for inc in incs:
+                for cand, in_role in P.include_paths(inc, posixpath.dirname(path), posixpath.dirname(top), run.cwd,
+                                                     self.home, role):
+                    if ("file", cand) in self.seen or not (os.path.isfile(cand) or cand in self.line_writes
+                                                            or self.recall(cand) is not None):
+                        continue
+                    files += 1
+                    if files > P.MAX_INCLUDED_FILES:
+                        self.bound(f"{top} brings in more than {P.MAX_INCLUDED_FILES} files: only the first were "
+                                   "judged", top, note or run.how)
+                        return
+                    for got, origin, agent in self.content(cand, run, note, line_written=True):
+                        shown = f"runs {cand} ({origin}), brought in by {path} via `{run.how}`"
+                        self.judge(self.as_command("provision:ansible", got, cand, note or run.how), run.cwd, depth,
+                                   _note(note, shown), agent=agent)
+                        queue.append((cand, got, in_role, level + 1))
 
     def as_command(self, lang: str, text: str, shown: str, note: str) -> str:
         """R.as_command, and for a provisioning file (a playbook, .tf files) the commands it has run:

@@ -146,6 +146,26 @@ def _ecs_override_command(overrides: str) -> str:
     return "\n".join(out)
 
 
+def ansible_module_args(args: "list[str]") -> "tuple[str, str]":
+    """(module, its -a arguments) of an ad-hoc `ansible HOSTS -m MODULE -a ARGS` (the default module: command)."""
+    module, arg = "command", ""
+    for k, a in enumerate(args):
+        nxt = args[k + 1] if k + 1 < len(args) else ""
+        if a in ("-m", "--module-name"):
+            module = nxt
+        elif a.startswith("--module-name="):
+            module = a.split("=", 1)[1]
+        elif a in ("-a", "--args"):
+            arg = nxt
+        elif a.startswith("--args="):
+            arg = a.split("=", 1)[1]
+        elif a.startswith("-m") and len(a) > 2 and not a.startswith("--"):
+            module = a[2:]
+        elif a.startswith("-a") and len(a) > 2 and not a.startswith("--"):
+            arg = a[2:]
+    return module, arg
+
+
 def remote_command(prog: str, args: list[str]) -> str:
     """The command line a fleet tool runs on other machines ("" when none): `ansible all -m shell -a
     'CMD'` (the default module, command, too), `salt '*' cmd.run 'CMD'`, `pdsh -w hosts CMD…`, `pssh -h
@@ -154,21 +174,7 @@ def remote_command(prog: str, args: list[str]) -> str:
     CMD`, `gcloud compute ssh VM --command CMD`, a Cloud Run job's or service's container given its
     command (`gcloud run jobs create|execute J --command … --args …`)."""
     if prog == "ansible":
-        module, arg = "command", ""
-        for k, a in enumerate(args):
-            nxt = args[k + 1] if k + 1 < len(args) else ""
-            if a in ("-m", "--module-name"):
-                module = nxt
-            elif a.startswith("--module-name="):
-                module = a.split("=", 1)[1]
-            elif a in ("-a", "--args"):
-                arg = nxt
-            elif a.startswith("--args="):
-                arg = a.split("=", 1)[1]
-            elif a.startswith("-m") and len(a) > 2 and not a.startswith("--"):
-                module = a[2:]
-            elif a.startswith("-a") and len(a) > 2 and not a.startswith("--"):
-                arg = a[2:]
+        module, arg = ansible_module_args(args)
         if module in _ANSIBLE_SHELL_MODULES and arg:
             # `-a 'CMD chdir=/x creates=/y'`: the module's own key=value options are not the command
             return " ".join(w for w in arg.split(" ") if not re.match(r"^(?:chdir|creates|removes|executable|warn|stdin)=", w))

@@ -6,8 +6,10 @@ text it amounts to here (bounded). Pure: text in, command lines out.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
+from dataclasses import dataclass
 from typing import Any
 
 from adr import lazyre
@@ -40,21 +42,79 @@ def _task_command(module: str, value: Any) -> str:
     return value
 
 
-def ansible_commands(text: str) -> "tuple[list[str], bool]":
-    """(command lines a playbook's or task file's shell/command/raw/script tasks run, a bound tripped)."""
+_ANSIBLE_INCLUDE_FILE = frozenset({"include_tasks", "import_tasks", "include", "import_playbook"})
+_ANSIBLE_INCLUDE_ROLE = frozenset({"include_role", "import_role"})
+_ANSIBLE_ROLE_LISTS = frozenset({"roles", "dependencies"})  # a play's roles, a role's meta dependencies
+MAX_INCLUDES = 32  # task files, playbooks and roles named by one file
+MAX_INCLUDE_DEPTH = 6  # a playbook that includes a file that includes …
+MAX_INCLUDED_FILES = 24  # files one playbook run brings in
+
+
+@dataclass(frozen=True)
+class Include:
+    """A task file / playbook (`kind` "file") or a role (`kind` "role") a playbook brings in."""
+
+    kind: str
+    name: str
+    tasks_from: str = "main"
+    handlers_from: str = "main"
+
+
+@dataclass(frozen=True)
+class AnsibleFile:
+    commands: "tuple[str, ...]"
+    includes: "tuple[Include, ...]"
+    tripped: bool
+
+
+def _free_form(value: Any) -> "dict[str, str]":
+    """`include_role: name=web tasks_from=x` / `include_tasks: x.yml` / `{file: x.yml}` as a dict."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items() if isinstance(v, (str, int))}
+    if not isinstance(value, str):
+        return {}
+    words = value.split()
+    out = {k: v for k, eq, v in (w.partition("=") for w in words) if eq}
+    if words and "=" not in words[0]:
+        out["_raw_params"] = words[0]
+    return out
+
+
+def _include(k: str, value: Any) -> "list[Include]":
+    """The files and roles one task / play key brings in (a templated name is left: it is not known here)."""
+    if k in _ANSIBLE_ROLE_LISTS:
+        if not isinstance(value, list):
+            return []
+        names = [v if isinstance(v, str) else str(v.get("role") or v.get("name") or "") if isinstance(v, dict) else ""
+                 for v in value[:MAX_INCLUDES]]
+        return [Include("role", n) for n in names if n and "{{" not in n]
+    args = _free_form(value)
+    if k in _ANSIBLE_INCLUDE_FILE:
+        name = args.get("file") or args.get("_raw_params") or ""
+        return [Include("file", name)] if name and "{{" not in name else []
+    name = args.get("name") or args.get("_raw_params") or ""
+    if not name or "{{" in name:
+        return []
+    return [Include("role", name, args.get("tasks_from") or "main", args.get("handlers_from") or "main")]
+
+
+def ansible_file(text: str) -> AnsibleFile:
+    """A playbook's, task file's or role file's shell/command/raw/script task commands and the task files,
+    playbooks and roles it brings in (include_tasks/import_tasks/import_playbook, roles:, include_role …)."""
     import yaml
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (safe)
     except yaml.YAMLError:
-        return [], False
+        return AnsibleFile((), (), False)
     out: list[str] = []
+    incs: list[Include] = []
     stack: list[Any] = [data]
     seen = 0
     while stack:
         node = stack.pop()
         seen += 1
-        if seen > MAX_NODES or len(out) >= MAX_COMMANDS:
-            return out, True
+        if seen > MAX_NODES or len(out) >= MAX_COMMANDS or len(incs) > MAX_INCLUDES:
+            return AnsibleFile(tuple(out), tuple(incs[:MAX_INCLUDES]), True)
         if isinstance(node, list):
             stack.extend(reversed(node[:4096]))
         elif isinstance(node, dict):
@@ -64,9 +124,56 @@ def ansible_commands(text: str) -> "tuple[list[str], bool]":
                     cmd = _task_command(k, value)
                     if cmd.strip():
                         out.append(cmd)
+                elif k in _ANSIBLE_INCLUDE_FILE or k in _ANSIBLE_INCLUDE_ROLE or k in _ANSIBLE_ROLE_LISTS:
+                    incs += _include(k, value)
                 elif k in _ANSIBLE_NESTED or isinstance(value, (list, dict)):
                     stack.append(value)
-    return out, False
+    return AnsibleFile(tuple(out), tuple(incs), False)
+
+
+def ansible_script(module: str, arg: str) -> "list[str]":
+    """The local script and its arguments an ad-hoc `-m script -a 'x.sh ARGS'` runs ([] for another module)."""
+    if _ansible_module(module) != "script":
+        return []
+    args = _free_form(arg)
+    given = args.get("cmd") or (arg if "_raw_params" in args else "")
+    try:
+        words = shlex.split(given)
+    except ValueError:
+        words = given.split()
+    return [w for w in words if not w.startswith(("chdir=", "creates=", "removes=", "executable="))][:32]
+
+
+def ansible_commands(text: str) -> "tuple[list[str], bool]":
+    """(command lines a playbook's or task file's shell/command/raw/script tasks run, a bound tripped)."""
+    got = ansible_file(text)
+    return list(got.commands), got.tripped
+
+
+def _yaml_names(stem: str) -> "list[str]":
+    return [stem] if stem.endswith((".yml", ".yaml")) else [stem + ".yml", stem + ".yaml", stem]
+
+
+def include_paths(inc: Include, here: str, top: str, cwd: str, home: str, role: str) -> "list[tuple[str, str]]":
+    """The files an include may be, as Ansible looks them up: a task file or playbook relative to the
+    including file, its role and the playbook's folder (and their tasks/); a role in roles/ next to the
+    playbook, in the playbook's folder, in ./roles, beside the including role and in ~/.ansible/roles —
+    its tasks, handlers and meta (dependencies) files. (path, the role folder it belongs to) each; the
+    caller reads those that exist, every one of them (adr need not guess which Ansible picks)."""
+    j = posixpath.join
+    if inc.kind == "file":
+        bases = [b for b in dict.fromkeys((here, role, top)) if b]
+        cands = [inc.name] if inc.name.startswith("/") else \
+            [posixpath.normpath(j(b, sub, inc.name)) for b in bases for sub in ("", "tasks")]
+        return [(p, role) for p in dict.fromkeys(cands)]
+    roots = [j(top, "roles"), top, j(cwd, "roles") if cwd else "", posixpath.dirname(role) if role else "",
+             j(home, ".ansible", "roles") if home else ""]
+    dirs = [inc.name] if inc.name.startswith("/") else [posixpath.normpath(j(r, inc.name)) for r in roots if r]
+    out: list[tuple[str, str]] = []
+    for d in dict.fromkeys(dirs):
+        for sub, stem in (("tasks", inc.tasks_from), ("handlers", inc.handlers_from), ("meta", "main")):
+            out += [(j(d, sub, n), d) for n in _yaml_names(stem)]
+    return out
 
 
 _S = r'"((?:[^"\\\n]|\\.){0,4000})"'

@@ -294,7 +294,7 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")] if path else []
     if prog in _SCRIPT_FILE_OPTIONS:
         return _script_file_runs(c, here, home)
-    if prog in _PROVISIONERS or prog in ("terraform", "tofu", "packer", "nmap"):
+    if prog in _PROVISIONERS or prog in ("terraform", "tofu", "packer", "nmap", "ansible"):
         return _provision_runs(c, here, home)
     if prog in ("pytest", "py.test"):
         return _pytest_runs(c, here, home)
@@ -401,6 +401,14 @@ def _provision_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         pos = [a for a in args[1:] if not a.startswith("-")]
         return [Run(SCRIPT, how, here, (p,), language="provision:packer", mode="shell")
                 for a in pos[-1:] if (p := resolve(a, here, home))]
+    if prog == "ansible":
+        # `ansible HOSTS -m script -a 'x.sh ARGS'`: the local script is copied to each host and run there
+        from adr.shell.fleet import ansible_module_args
+        from adr.shell.provisioners import ansible_script
+        module, arg = ansible_module_args(args)
+        words = ansible_script(module, arg)
+        path = resolve(words[0], here, home) if words else ""
+        return [Run(SCRIPT, how, here, (path,), args=tuple(words[1:]), mode="exec")] if path else []
     if prog == "nmap":
         given = [a.split("=", 1)[1] if a.startswith("--script=") else args[k + 1]
                  for k, a in enumerate(args) if a.startswith("--script=") or a == "--script" and k + 1 < len(args)]
