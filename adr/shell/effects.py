@@ -951,6 +951,11 @@ _PS_REMOVE = lazyre.compile(r"(?i)(?:^|[;|{(\n]|\s)(?:Remove-Item|rm|ri|del|eras
 _PS_HOME = lazyre.compile(r"(?i)^(?:\$HOME|\$\{HOME\}|\$env:(?:HOME|USERPROFILE)|~)(?=$|[/\\])")
 
 
+_PS_LISTED = lazyre.compile(r"(?i)(?:^|[;{(\n]|\s)(?:Get-ChildItem|gci|ls|dir|Get-Item|gi)((?:\s+[^;|{}()\n\s]{1,512}){0,12})"
+                            r"\s*\|\s*$")
+_PS_NARROWED = lazyre.compile(r"(?i)\s-(?:fi|in|ex|n|di|fil|filt|filte|filter|include|exclude|name|file|directory)\w*|[*?\[]")
+
+
 def _powershell_deletes(code: str) -> list[Effect]:
     """`pwsh -c 'Remove-Item -Recurse -Force ~'`, `rm -r -fo $HOME/x`, `del -Path $env:USERPROFILE\\x`:
     each path removed (recursively with -r/-rec/-Recurse), `$HOME`-like spellings as "~"."""
@@ -975,8 +980,14 @@ def _powershell_deletes(code: str) -> list[Effect]:
             if not w.startswith("-"):
                 paths.extend(p for p in w.split(",") if p)
             k += 1
+        if not paths:
+            # `Get-ChildItem ~ | Remove-Item -Recurse -Force`: what the listing before the pipe names goes
+            listed = _PS_LISTED.search(code, max(0, m.start() - 2100), m.start() + 1)
+            if listed is not None and not _PS_NARROWED.search(listed.group(1)):
+                paths = [w for w in listed.group(1).split() if not w.startswith("-")][:4] or ["."]
+                recursive = recursive or bool(re.search(r"(?i)\s-r", listed.group(1)))
         for p in paths[:MAX_EFFECTS]:
-            p = _PS_HOME.sub("~", p).replace("\\", "/")
+            p = _PS_HOME.sub("~", p.strip("'\"")).replace("\\", "/")
             out.append(Effect("delete", p, recursive=recursive))
     return out[:MAX_EFFECTS]
 

@@ -120,6 +120,7 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
             encoded = powershell_encoded(args)
             if encoded is not None:
                 return lang, encoded
+            return _powershell_command(args)
         if lang == "other" and program == "crystal" and list(args[:1]) == ["eval"] and len(args) > 1:
             return lang, args[-1]  # crystal eval CODE
         skip = False
@@ -160,6 +161,27 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
             if a in valued:
                 skip = True  # its value is the next word (`php -d x=1 -r CODE`, `node -r mod -e CODE`)
         return None
+    return None
+
+
+_PS_COMMAND = lazyre.compile(r"(?i)^(?:--?|/)(?:c|com|comm|comma|comman|command)$")
+_PS_TAKES_VALUE = lazyre.compile(r"(?i)^(?:--?|/)(?:ex|ep|exec\w*|executionpolicy|w|windowstyle|wd|workingdirectory|o|of|"
+                                 r"outputformat|if|inputformat|config\w*|settingsfile|v|version|custompipename)$")
+
+
+def _powershell_command(args: "tuple[str, ...] | list[str]") -> "tuple[str, str] | None":
+    """`pwsh [-NoProfile] [-ExecutionPolicy Bypass] -Command CODE` (options are whole words, any case); a
+    first operand or -File is a script file, not inline code."""
+    skip = False
+    for i, a in enumerate(args):
+        if skip:
+            skip = False
+        elif _PS_COMMAND.match(a):
+            return ("powershell", args[i + 1]) if i + 1 < len(args) else None
+        elif _PS_TAKES_VALUE.match(a):
+            skip = True
+        elif not a.startswith(("-", "/")) or a.lower() in ("-file", "-f", "-fi", "-fil"):
+            return None
     return None
 
 
@@ -207,6 +229,44 @@ _PS_START_PROCESS = lazyre.compile(r"(?i)\b(?:Start-Process|saps)\s+(?:-FilePath
                                r"(?:\s+-(?:ArgumentList|Args)\s+(.{1,4096}))?")
 
 
+_PS_WEB = lazyre.compile(r"(?i)^(?:Invoke-RestMethod|Invoke-WebRequest|irm|iwr)(?=\s|$)")
+_PS_ASSIGNED = lazyre.compile(r"^\$[\w:]{1,64}\s*=\s*")  # `$r = irm …`
+_PS_READS_FILE = lazyre.compile(r"(?i)^\(\s*(?:Get-Content|gc|cat|type)\s+(?:-(?:Path|LiteralPath|Raw|Encoding\s+\S+)\s+)*"
+                                r"['\"]?([^'\"\s)]{1,1024})['\"]?(?:\s+-Raw)?\s*\)$")
+# the web cmdlets' parameters adr maps to curl's (a unique prefix is enough in PowerShell: -Meth, -InF)
+_PS_WEB_PARAMS = (("-method", 3, "-X"), ("-custommethod", 3, "-X"), ("-uri", 3, ""), ("-infile", 4, "-T"),
+                  ("-outfile", 3, "-o"), ("-body", 2, "--data-binary"), ("-form", 3, "-F"))
+
+
+def _ps_web_curl(seg: str) -> str:
+    """`Invoke-RestMethod -Method Delete -Uri U`, `iwr -Me Put U -InFile F`, `irm U -Body (Get-Content F)`:
+    the curl line that makes the same request (the shell layer judges curl's method, upload and URL)."""
+    if not _PS_WEB.match(seg):
+        return ""
+    try:
+        words = shlex.split(seg, posix=True)[1:64]
+    except ValueError:
+        words = seg.split()[1:64]
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        w, _, inline = words[k].partition(":") if words[k].startswith("-") else (words[k], "", "")
+        low = w.lower()
+        flag = next((f for name, least, f in _PS_WEB_PARAMS if len(low) >= least and name.startswith(low)), None)
+        if flag is None and w.startswith("-"):
+            k += 1 if inline or low in ("-usebasicparsing", "-passthru", "-skipcertificatecheck") else 2
+            continue  # another parameter and its value
+        value = inline or (words[k + 1] if flag is not None and k + 1 < len(words) else w)
+        k += 1 if inline or flag is None else 2
+        while value.startswith("(") and not value.endswith(")") and k < len(words):  # `-Body (Get-Content F)`
+            value, k = value + " " + words[k], k + 1
+        if flag == "--data-binary":
+            m = _PS_READS_FILE.match(value)
+            value = "@" + m.group(1) if m else value
+        out += [flag, value] if flag else [value]
+    return "curl " + " ".join(shlex.quote(x) for x in out) if out else ""
+
+
 def powershell_commands(code: str) -> list[str]:
     """Shell text a PowerShell script runs as external programs: a statement whose first word is a
     program (`bash -c '…'`, `& 'curl' …`), and `Start-Process PROG -ArgumentList …`."""
@@ -234,6 +294,8 @@ def powershell_commands(code: str) -> list[str]:
             st = st[1:].strip()
         if st and not _PS_NOT_PROGRAM.match(st):
             out.append(st)
+        if "|" in st or _PS_WEB.match(_PS_ASSIGNED.sub("", st)):
+            out += [c for seg in _PS_ASSIGNED.sub("", st).split("|")[:8] if (c := _ps_web_curl(seg.strip()))]
         m = _PS_START_PROCESS.search(st) if "s" in st.lower() else None  # (one a statement, quotes kept whole)
         if m is None:
             continue

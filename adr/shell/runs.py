@@ -971,11 +971,18 @@ def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
     return out
 
 
+# pwsh's options (case-insensitive, any unique prefix): -File's value is the script; these take a value
+_PS_FILE = frozenset({"-f", "-fi", "-fil", "-file"})
+_PS_VALUED = frozenset({"-executionpolicy", "-ex", "-ep", "-exec", "-windowstyle", "-w", "-workingdirectory", "-wd",
+                        "-outputformat", "-o", "-of", "-inputformat", "-if", "-configurationname", "-settingsfile",
+                        "-version", "-v", "-custompipename"})
+
+
 def _interpreter_language(prog: str) -> str:
     if prog in _NODE_LIKE or prog == "deno":
         return "node"
     lang = interpreters.language_of(prog)
-    return lang if lang in ("python", "node", "perl", "ruby", "php", "lua", "tcl") else ""
+    return lang if lang in ("python", "node", "perl", "ruby", "php", "lua", "tcl", "powershell") else ""
 
 
 def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
@@ -1012,6 +1019,12 @@ def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list
         if lang == "php" and a == "-f" and i + 1 < len(args):
             i += 1
             break
+        if lang == "powershell" and a.lower() in _PS_FILE and i + 1 < len(args):  # pwsh -File x.ps1 ARGS
+            i += 1
+            break
+        if lang == "powershell" and a.lower() in _PS_VALUED:
+            i += 2
+            continue
         if a in valued:
             if lang == "node" and a in _NODE_PRELOAD and i + 1 < len(args) and _looks_like_file(args[i + 1]):
                 pre = resolve(args[i + 1], here, home)
@@ -2058,7 +2071,7 @@ def _arg_value(key: str, args: tuple[str, ...], whole: bool, in_dq: bool) -> str
 _EXT_LANG = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
              ".mts": "node", ".cts": "node", ".jsx": "node", ".tsx": "node", ".rb": "ruby", ".pl": "perl",
              ".pm": "perl", ".php": "php", ".lua": "lua", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
-             ".ksh": "shell", ".command": "shell", **SOURCE_EXT}
+             ".ksh": "shell", ".command": "shell", ".ps1": "powershell", **SOURCE_EXT}
 
 
 def shebang(content: str) -> str:
@@ -2089,7 +2102,7 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
 _SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
                   "swift": "swift -", "zig": "zig run -"}
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
-                "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c")}  # (expect: Tcl plus spawn/send)
+                "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c"), "powershell": ("pwsh", "-c")}  # (expect: Tcl plus spawn/send)
 
 
 def as_command(language: str, code: str) -> str:
