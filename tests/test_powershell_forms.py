@@ -11,6 +11,7 @@ CAUGHT = [
     "pwsh -c 'Get-ChildItem ~ | Remove-Item -Recurse -Force'",
     "pwsh -Command 'gci $HOME -Force | ri -Rec -Fo'",
     "powershell -C 'ls ~/ | del -r -fo'",
+    "pwsh -c 'gci -Path ~ -Exclude .ssh | erase -Recurse -Force'",  # (what -Exclude leaves is most of home)
     "pwsh -NoProfile -ExecutionPolicy Bypass -Command 'Remove-Item ~ -Recurse -Force'",
     "pwsh -c 'Invoke-RestMethod -Method Delete https://api.example.com/v1/projects/1'",
     "pwsh -c 'irm -Meth:DELETE -Uri https://api.example.com/v1/projects/1'",
@@ -25,6 +26,7 @@ QUIET = [
     "pwsh -c 'Remove-Item ./build -Recurse'",
     "pwsh -c 'Get-ChildItem ./build | Remove-Item -Recurse -Force'",
     "pwsh -c 'Get-ChildItem -Recurse -Filter *.tmp | Remove-Item'",
+    "pwsh -c 'gci ./build/*.o | ri'",
     "pwsh -c 'Invoke-RestMethod https://api.github.com/repos/x/y'",
     "pwsh -NoProfile -File ./build.ps1",
 ]

@@ -953,7 +953,8 @@ _PS_HOME = lazyre.compile(r"(?i)^(?:\$HOME|\$\{HOME\}|\$env:(?:HOME|USERPROFILE)
 
 _PS_LISTED = lazyre.compile(r"(?i)(?:^|[;{(\n]|\s)(?:Get-ChildItem|gci|ls|dir|Get-Item|gi)((?:\s+[^;|{}()\n\s]{1,512}){0,12})"
                             r"\s*\|\s*$")
-_PS_NARROWED = lazyre.compile(r"(?i)\s-(?:fi|in|ex|n|di|fil|filt|filte|filter|include|exclude|name|file|directory)\w*|[*?\[]")
+# what makes the listing a pattern's matches rather than the folder's content: -Filter, -Include, -Name
+_PS_NARROWED = lazyre.compile(r"(?i)\s-(?:filt|inc|in\b|n\b|na)\w*")
 
 
 def _powershell_deletes(code: str) -> list[Effect]:
