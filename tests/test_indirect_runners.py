@@ -174,6 +174,8 @@ def test_includes_past_the_depth_bound_ask_and_data_files_stay_quiet(judge_at, t
     (tmp_path / "site.yml").write_text(PLAY.format("tasks:\n    - include_tasks: t0.yml"))
     v = judge_at(tmp_path, "ansible-playbook site.yml")
     assert v.decision is not Decision.ALLOW and "crosscall.bound" in v.rule_ids, v.rule_ids
+    (tmp_path / "wide.yml").write_text(PLAY.format("roles: [" + ", ".join(f"r{i}" for i in range(40)) + "]"))
+    assert "crosscall.bound" in judge_at(tmp_path, "ansible-playbook wide.yml").rule_ids  # more roles than followed
     (tmp_path / "ok.yml").write_text(PLAY.format("vars_files: [vars.yml]\n  tasks:\n    - include_tasks: \"{{ x }}.yml\""
                                                  "\n    - include_role: {name: web}"))
     (tmp_path / "vars.yml").write_text("shell: rm -rf ~\n")

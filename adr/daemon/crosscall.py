@@ -939,8 +939,8 @@ class _Walk:
             for inc in incs:
                 for cand, in_role in P.include_paths(inc, posixpath.dirname(path), posixpath.dirname(top), run.cwd,
                                                      self.home, role):
-                    if ("file", cand) in self.seen or not (os.path.isfile(cand) or cand in self.line_writes
-                                                            or self.recall(cand) is not None):
+                    if ("file", cand) in self.seen or not (os.path.isfile(cand) or cand in self.line_writes or (
+                            self.memory is not None and self.memory.lookup(cand) is not None)):
                         continue
                     files += 1
                     if files > P.MAX_INCLUDED_FILES:
@@ -961,7 +961,7 @@ class _Walk:
         from adr.shell.provisioners import commands_of
         cmds, tripped = commands_of(lang[10:], text)
         if tripped:
-            self.bound(f"{shown} has more commands than adr follows: only the first were judged", shown, note)
+            self.bound(f"{shown} has more commands or includes than adr follows: only the first were judged", shown, note)
         return "\n".join(cmds)
 
     def downloaded(self, run: R.Run, path: str, w: Any, depth: int, note: str) -> None:

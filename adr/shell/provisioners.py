@@ -86,7 +86,7 @@ def _include(k: str, value: Any) -> "list[Include]":
         if not isinstance(value, list):
             return []
         names = [v if isinstance(v, str) else str(v.get("role") or v.get("name") or "") if isinstance(v, dict) else ""
-                 for v in value[:MAX_INCLUDES]]
+                 for v in value[:MAX_INCLUDES + 1]]
         return [Include("role", n) for n in names if n and "{{" not in n]
     args = _free_form(value)
     if k in _ANSIBLE_INCLUDE_FILE:
@@ -128,7 +128,7 @@ def ansible_file(text: str) -> AnsibleFile:
                     incs += _include(k, value)
                 elif k in _ANSIBLE_NESTED or isinstance(value, (list, dict)):
                     stack.append(value)
-    return AnsibleFile(tuple(out), tuple(incs), False)
+    return AnsibleFile(tuple(out), tuple(incs[:MAX_INCLUDES]), len(incs) > MAX_INCLUDES)
 
 
 def ansible_script(module: str, arg: str) -> "list[str]":
