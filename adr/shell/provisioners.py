@@ -157,17 +157,17 @@ def _yaml_names(stem: str) -> "list[str]":
 def include_paths(inc: Include, here: str, top: str, cwd: str, home: str, role: str) -> "list[tuple[str, str]]":
     """The files an include may be, as Ansible looks them up: a task file or playbook relative to the
     including file, its role and the playbook's folder (and their tasks/); a role in roles/ next to the
-    playbook, in the playbook's folder, in ./roles, beside the including role and in ~/.ansible/roles —
-    its tasks, handlers and meta (dependencies) files. (path, the role folder it belongs to) each; the
-    caller reads those that exist, every one of them (adr need not guess which Ansible picks)."""
+    playbook or the including playbook, in the playbook's folder, in ./roles, beside the including role and
+    in ~/.ansible/roles — its tasks, handlers and meta (dependencies) files. (path, the role folder it
+    belongs to) each; the caller reads those that exist, every one (adr need not guess which Ansible picks)."""
     j = posixpath.join
     if inc.kind == "file":
         bases = [b for b in dict.fromkeys((here, role, top)) if b]
         cands = [inc.name] if inc.name.startswith("/") else \
             [posixpath.normpath(j(b, sub, inc.name)) for b in bases for sub in ("", "tasks")]
         return [(p, role) for p in dict.fromkeys(cands)]
-    roots = [j(top, "roles"), top, j(cwd, "roles") if cwd else "", posixpath.dirname(role) if role else "",
-             j(home, ".ansible", "roles") if home else ""]
+    roots = [j(top, "roles"), top, j(here, "roles"), j(cwd, "roles") if cwd else "",
+             posixpath.dirname(role) if role else "", j(home, ".ansible", "roles") if home else ""]
     dirs = [inc.name] if inc.name.startswith("/") else [posixpath.normpath(j(r, inc.name)) for r in roots if r]
     out: list[tuple[str, str]] = []
     for d in dict.fromkeys(dirs):

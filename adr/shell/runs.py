@@ -2102,7 +2102,8 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
 _SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
                   "swift": "swift -", "zig": "zig run -"}
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
-                "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c"), "powershell": ("pwsh", "-c")}  # (expect: Tcl plus spawn/send)
+                "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c"),  # (expect: Tcl plus spawn/send)
+                "powershell": ("pwsh", "-c")}
 
 
 def as_command(language: str, code: str) -> str:
