@@ -46,6 +46,24 @@ ATTACKS = [
     ("lefthook.yml", f"pre-commit:\n  commands:\n    x:\n      run: {SH}\n", "lefthook run pre-commit"),
     (".devcontainer/devcontainer.json", '{"initializeCommand": ["sh", "-c", "' + SH + '"]}',
      "devcontainer up --workspace-folder ."),
+    # the other ways to name the file or folder the tool loads (an option, its environment variable, a
+    # positional, a folder the tool also loads, the tool's default verb, an abbreviated command)
+    ("sub/Rakefile", f'task :default do\n  sh "{SH}"\nend\n', "rake -C sub"),
+    ("rakelib/x.rake", f'system("{SH}")\n', "rake -T"),
+    ("evil.rb", f'system("{SH}")\n', "BUNDLE_GEMFILE=evil.rb bundle install"),
+    ("composer.json", '{"scripts": {"post-install-cmd": "' + SH + '"}}', "composer inst"),
+    ("next.config.mjs", JS, "npx next -p 3001"),
+    (".webpack/webpack.config.js", JS, "npx webpack"),
+    ("e.js", JS, "cypress run --config-file e.js"),
+    ("e.conf.js", JS, "karma start e.conf.js --single-run"),
+    ("ci.ini", f'[testenv]\ncommands = sh -c "{SH}"\n', "tox -c ci.ini"),
+    ("setup.cfg", f'[tox:tox]\nenvlist = py\n[testenv]\ncommands = sh -c "{SH}"\n', "tox"),
+    ("skaffold.yaml", f"test:\n- image: x\n  custom:\n  - command: sh -c '{SH}'\n", "skaffold test"),
+    ("poe_tasks.toml", f'[tasks]\nx = "{SH}"\n', "poe x"),
+    ("mise-tasks/x", f"#!/bin/sh\n{SH}\n", "mise run x"),
+    ("mise.toml", f'[tasks.a]\ndepends = ["b"]\nrun = "echo a"\n[tasks.b]\nrun = "{SH}"\n', "mise run a"),
+    ("CMakeLists.txt", f'execute_process(COMMAND sh -c "{SH}")\n', "cmake --preset default"),
+    ("t.cmake", f'execute_process(COMMAND sh -c "{SH}")\n', "cmake -DCMAKE_TOOLCHAIN_FILE=t.cmake -B build"),
     # an expect script answers the prompt it spawns (what it `send`s is the spawned command's stdin)
     ("x.exp", 'spawn terraform destroy\nexpect "value:"\nsend "yes\\r"\ninteract\n', "expect -f x.exp"),
 ]
@@ -66,6 +84,10 @@ QUIET = [
     (".devcontainer/devcontainer.json", '{"initializeCommand": "echo hi", "postCreateCommand": "npm ci"}',
      "devcontainer up --workspace-folder ."),
     ("Earthfile", "VERSION 0.8\nbuild:\n  FROM golang:1.22\n  RUN go build ./...\n", "earthly +build"),
+    ("karma.conf.js", "module.exports = (c) => c.set({ browsers: ['ChromeHeadless'] })\n", "karma start --single-run"),
+    ("mise.toml", '[tasks.ci]\ndepends = ["lint", "test"]\n[tasks.lint]\nrun = "ruff check ."\n'
+     '[tasks.test]\nrun = "pytest"\n', "mise run ci"),
+    ("next.config.mjs", "export default { reactStrictMode: true }\n", "next -p 3001"),
 ]
 
 

@@ -909,12 +909,22 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
     Procfile, pyproject's poe tasks …), read by the build-file readers; for a task runner, only the
     families in `run.args` and the tasks `run.names[1:]` name (and those they refer to)."""
     from adr.engine.buildfiles import build_commands, task_commands
+    paths: list[str] = []
     for path in run.paths:
+        if os.path.isdir(path):  # (rake's rakelib/: every .rake file of it, read as the Rakefile)
+            names = sorted(n for n in os.listdir(path) if n.endswith(".rake"))
+            if len(names) > R.MAX_FOLDER_SOURCES:
+                walk.bound(f"more than {R.MAX_FOLDER_SOURCES} files in {path}: only the first were judged",
+                           path, note or run.how)
+            paths += [posixpath.join(path, n) for n in names[:R.MAX_FOLDER_SOURCES]]
+        else:
+            paths.append(path)
+    for path in paths:
         if not _exists(walk, path):
             continue
         # (read_as: a Rakefile is read once as Ruby, once for its `sh` commands)
         for text, origin, agent in walk.content(path, run, note, line_written=True, read_as="build"):
-            found = build_commands(path, text)
+            found = build_commands(path, text, like=run.mode)
             if run.args:
                 found = task_commands(found, run.args, run.names[1:])
             for where, cmd in found[:64]:

@@ -781,7 +781,7 @@ def _pyproject(content: str) -> Found:
     if data is None:
         return []
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-    out = _tasks_in(_tables(tool, "poe", "tasks"), "poe task")
+    out = _tasks_in(_tables(tool, "poe", "tasks") or _tables(data, "tasks"), "poe task")
     out += _tasks_in(_tables(tool, "taskipy", "tasks"), "taskipy task")
     out += _tasks_in(_tables(tool, "pdm", "scripts"), "pdm script")
     out += _tasks_in(_tables(tool, "rye", "scripts"), "rye script")
@@ -811,6 +811,12 @@ def _pixi(data: Any) -> Found:
     return out
 
 
+def _names(v: Any) -> list[str]:
+    """A string or a list of strings (mise's depends): each one's first word."""
+    items = [v] if isinstance(v, str) else v if isinstance(v, list) else []
+    return [i.split()[0] for i in items[:16] if isinstance(i, str) and i.split()]
+
+
 def _mise(content: str) -> Found:
     """`[tasks.X] run = …`, `[tasks] X = "…"`, `[hooks]`, and `{{ exec(command=…) }}` templates (run
     when mise loads the file)."""
@@ -819,6 +825,12 @@ def _mise(content: str) -> Found:
     if data is None:
         return out
     out += _tasks_in(data.get("tasks"), "task")
+    # a task's `depends`/`depends_post` run with it: said as the `mise run` they are (task_commands follows names)
+    tasks = data.get("tasks")
+    for name, v in list(tasks.items())[:64] if isinstance(tasks, dict) else []:
+        deps = [d for k in ("depends", "depends_post") for d in _names(v.get(k) if isinstance(v, dict) else None)]
+        if deps:
+            out.append((f"task {name}", "mise run " + " ::: ".join(deps[:16])))
     hooks = data.get("hooks")
     for name, v in list(hooks.items())[:64] if isinstance(hooks, dict) else []:
         out += [(f"hook {name}", c) for c in _task(v)]
@@ -878,8 +890,8 @@ def _kind(path: str) -> str:
         return "procfile"
     if base in ("deno.json", "deno.jsonc"):
         return "deno"
-    if base in ("pyproject.toml", "hatch.toml"):
-        return "pyproject"
+    if base in ("pyproject.toml", "hatch.toml", "poe_tasks.toml"):
+        return "pyproject"  # (poe_tasks.toml: poe's own file, its tasks at the top)
     if base == "pixi.toml":
         return "pixi"
     if base == "composer.json":
@@ -902,8 +914,8 @@ def _kind(path: str) -> str:
         return "tilt"
     if base == "earthfile":
         return "earthly"
-    if base in ("tox.ini", "tox.toml"):
-        return "tox"
+    if base in ("tox.ini", "tox.toml", "setup.cfg"):
+        return "tox"  # (setup.cfg: tox reads its [tox:tox] and [testenv…] sections)
     if base in ("devcontainer.json", ".devcontainer.json"):
         return "devcontainer"
     if not base.endswith(_YML):
@@ -1089,11 +1101,12 @@ def runs_on_host(path: str) -> bool:
     return _kind(path) in _ON_HOST
 
 
-def build_commands(path: str, content: str, fragment: bool = False) -> list[tuple[str, str]]:
+def build_commands(path: str, content: str, fragment: bool = False, like: str = "") -> list[tuple[str, str]]:
     """(where in the file, command line) for each command the build or CI file at `path` runs; []
     for any other file, or content that does not parse. `fragment`: `content` is an edit's new text,
-    read also as a piece of the file."""
-    kind = _kind(path)
+    read also as a piece of the file. `like`: the file name whose reader to use (a tool told to load
+    `ci.ini` reads it as its tox.ini)."""
+    kind = _kind(like) if like else _kind(path)
     if not kind or not content:
         return []
     text = content[:MAX_CONTENT]

@@ -64,7 +64,8 @@ class Run:
     args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`
     raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body)
     mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand;
-    # SOURCES, BUILD: run | test | bench | build | generate (what of the project's code runs)
+    # SOURCES, BUILD: run | test | bench | build | generate (what of the project's code runs);
+    # BUILD "config": the tool's own file name when the command named another (read as that)
 
 
 # ---- paths ----------------------------------------------------------------------------------------
@@ -801,10 +802,12 @@ def _config_runs(c: SimpleCommand, here: str, home: str, prog: str = "",
     elif prog == "cmake":
         got = T.cmake_loads(args, here, home, resolve)
     else:
-        got = T.loads(prog, args, here, home, resolve)
+        got = T.loads(prog, args, here, home, resolve, c.env)
     how = _how(c)
     return [Run(SCRIPT, how, here, (ld.path,), language=ld.language, mode="interpreter") if ld.language
-            else Run(BUILD, how, here, (ld.path,), names=("config",) + ld.names, args=ld.families) for ld in got]
+            else Run(SCRIPT, how, here, (ld.path,), mode="exec") if ld.program
+            else Run(BUILD, how, here, (ld.path,), names=("config",) + ld.names, args=ld.families, mode=ld.like)
+            for ld in got]
 
 
 _PM_BIN_VERBS = frozenset({"run", "run-script", "exec", "x", "dlx"})

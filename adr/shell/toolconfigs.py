@@ -38,6 +38,10 @@ class Tool:
     file_opts: frozenset[str] = frozenset()  # options naming the file itself
     dir_opts: frozenset[str] = frozenset()  # options naming the folder to read it from
     valued: frozenset[str] = frozenset()  # other options that take a value
+    folders: tuple[str, ...] = ()  # folders whose every file it loads too (rake's rakelib/*.rake)
+    file_env: str = ""  # environment variable naming the file instead (BUNDLE_GEMFILE, COMPOSER)
+    file_pos: bool = False  # the positional after the verb (or the first) names the file (karma start F)
+    bare: bool = False  # with `verbs`: no positional at all runs the default verb (`next` is `next dev`)
 
 
 _QUIET = frozenset({"--version", "-V", "version", "--help", "-h", "help", "init", "completion", "completions"})
@@ -46,13 +50,17 @@ _NODE = "node"
 
 
 def _ruby(*files: str, verbs: "frozenset[str] | None" = None, commands: bool = False,
-          file_opts: frozenset[str] = frozenset()) -> Tool:
-    return Tool(files, _RUBY, commands, verbs, file_opts=file_opts, valued=frozenset({"-I", "-r", "-j", "--jobs"}))
+          file_opts: frozenset[str] = frozenset(), dir_opts: frozenset[str] = frozenset(), file_env: str = "",
+          folders: tuple[str, ...] = ()) -> Tool:
+    return Tool(files, _RUBY, commands, verbs, file_opts=file_opts, dir_opts=dir_opts,
+                valued=frozenset({"-I", "-r", "-j", "--jobs"}), file_env=file_env, folders=folders)
 
 
 def _node(*stems: str, extra: tuple[str, ...] = (), verbs: "frozenset[str] | None" = None,
-          config_opts: frozenset[str] = frozenset({"-c", "--config"})) -> Tool:
-    return Tool(_js(*stems) + extra, _NODE, verbs=verbs, file_opts=config_opts)
+          config_opts: frozenset[str] = frozenset({"-c", "--config"}), file_pos: bool = False,
+          bare: bool = False, valued: frozenset[str] = frozenset()) -> Tool:
+    return Tool(_js(*stems) + extra, _NODE, verbs=verbs, file_opts=config_opts, valued=valued, file_pos=file_pos,
+                bare=bare)
 
 
 _PROCFILE = Tool(("Procfile",), commands=True, verbs=frozenset({"start", "s"}), families=("process",),
@@ -62,12 +70,13 @@ _PYPROJECT = ("pyproject.toml",)
 
 TOOLS: dict[str, Tool] = {
     # Ruby DSL files the tool evaluates whatever the subcommand
-    "bundle": _ruby("Gemfile", "gems.rb", file_opts=frozenset({"--gemfile"})),
-    "bundler": _ruby("Gemfile", "gems.rb", file_opts=frozenset({"--gemfile"})),
-    "pod": _ruby("Podfile"), "vagrant": _ruby("Vagrantfile"),
+    "bundle": _ruby("Gemfile", "gems.rb", file_opts=frozenset({"--gemfile"}), file_env="BUNDLE_GEMFILE"),
+    "bundler": _ruby("Gemfile", "gems.rb", file_opts=frozenset({"--gemfile"}), file_env="BUNDLE_GEMFILE"),
+    "pod": _ruby("Podfile"), "vagrant": _ruby("Vagrantfile", file_env="VAGRANT_VAGRANTFILE"),
     "fastlane": _ruby("fastlane/Fastfile", "Fastfile"),
     "rake": _ruby("Rakefile", "rakefile", "Rakefile.rb", "rakefile.rb", commands=True,
-                  file_opts=frozenset({"-f", "--rakefile"})),
+                  file_opts=frozenset({"-f", "--rakefile"}), dir_opts=frozenset({"-C", "--directory"}),
+                  folders=("rakelib",)),
     "danger": _ruby("Dangerfile"), "cap": _ruby("Capfile"), "guard": _ruby("Guardfile"),
     "berks": _ruby("Berksfile"), "thor": _ruby("Thorfile"),
     "brew": _ruby("Brewfile", verbs=frozenset({"bundle"})),
@@ -76,18 +85,22 @@ TOOLS: dict[str, Tool] = {
                 valued=frozenset({"-s", "--session", "--sessions", "-p", "--python", "-k", "-t", "--tags"})),
     # JavaScript/TypeScript configuration modules the tool imports (code: a config can spawn anything)
     "vite": _node("vite.config"), "vitest": _node("vitest.config", "vite.config", "vitest.workspace"),
-    "webpack": _node("webpack.config"), "webpack-cli": _node("webpack.config"),
-    "webpack-dev-server": _node("webpack.config"),
+    # (webpack-cli also looks in .webpack/: webpack.config.*, webpackfile.*)
+    "webpack": _node("webpack.config", ".webpack/webpack.config", ".webpack/webpackfile"),
+    "webpack-cli": _node("webpack.config", ".webpack/webpack.config", ".webpack/webpackfile"),
+    "webpack-dev-server": _node("webpack.config", ".webpack/webpack.config", ".webpack/webpackfile"),
     "jest": _node("jest.config"), "eslint": _node("eslint.config", extra=(".eslintrc.js", ".eslintrc.cjs")),
-    "next": _node("next.config", verbs=frozenset({"build", "dev", "start", "lint", "export"})),
-    "rollup": _node("rollup.config"), "babel": _node("babel.config", extra=(".babelrc.js", ".babelrc.cjs")),
+    "next": _node("next.config", verbs=frozenset({"build", "dev", "start", "lint", "export"}), bare=True,
+                  valued=frozenset({"-p", "--port", "-H", "--hostname"})),
+    "rollup": _node("rollup.config"), "babel": _node("babel.config", extra=(".babelrc.js", ".babelrc.cjs"),
+                                                          config_opts=frozenset({"--config-file"})),
     "tsup": _node("tsup.config"),
     "astro": _node("astro.config", verbs=frozenset({"dev", "build", "preview", "sync", "check"})),
     "nuxt": _node("nuxt.config", verbs=frozenset({"dev", "build", "generate", "preview", "prepare"})),
     "nuxi": _node("nuxt.config", verbs=frozenset({"dev", "build", "generate", "preview", "prepare"})),
     "playwright": _node("playwright.config", verbs=frozenset({"test"})),
-    "cypress": _node("cypress.config", verbs=frozenset({"run", "open"})),
-    "karma": _node("karma.conf", verbs=frozenset({"start", "run"})),
+    "cypress": _node("cypress.config", verbs=frozenset({"run", "open"}), config_opts=frozenset({"-C", "--config-file"})),
+    "karma": _node("karma.conf", verbs=frozenset({"start", "run"}), file_pos=True),
     "gatsby": _node("gatsby-config", "gatsby-node", verbs=frozenset({"develop", "build", "serve"})),
     "docusaurus": _node("docusaurus.config", verbs=frozenset({"start", "build", "serve", "deploy"})),
     "grunt": _node("Gruntfile", "gruntfile", extra=("Gruntfile.coffee",), config_opts=frozenset({"--gruntfile"})),
@@ -102,31 +115,32 @@ TOOLS: dict[str, Tool] = {
     "tilt": Tool(("Tiltfile",), commands=True, verbs=frozenset({"up", "ci", "down"}),
                  file_opts=frozenset({"-f", "--file"}), valued=frozenset({"--port", "--host", "--context"})),
     "skaffold": Tool(("skaffold.yaml", "skaffold.yml"), commands=True,
-                     verbs=frozenset({"build", "run", "dev", "deploy", "debug", "verify"}),
+                     verbs=frozenset({"build", "run", "dev", "deploy", "debug", "verify", "test"}),
                      file_opts=frozenset({"-f", "--filename"}), valued=frozenset({"-p", "--profile", "-m", "--module"})),
-    "lefthook": Tool(("lefthook.yml", ".lefthook.yml", "lefthook.yaml", ".lefthook.yaml", "lefthook-local.yml"),
+    "lefthook": Tool(("lefthook.yml", ".lefthook.yml", "lefthook.yaml", ".lefthook.yaml", "lefthook-local.yml",
+                      ".config/lefthook.yml", ".config/lefthook.yaml"),
                      commands=True, verbs=frozenset({"run"})),
     "devcontainer": Tool((".devcontainer/devcontainer.json", ".devcontainer.json"), commands=True,
                          verbs=frozenset({"up", "build", "run-user-commands", "set-up"}),
                          file_opts=frozenset({"--config"}), dir_opts=frozenset({"--workspace-folder"})),
-    "tox": Tool(("tox.ini", "tox.toml") + _PYPROJECT, commands=True, families=("tox*",),
+    "tox": Tool(("tox.ini", "tox.toml") + _PYPROJECT + ("setup.cfg",), commands=True, families=("tox*",),
                 file_opts=frozenset({"-c", "--conf"}), valued=frozenset({"-e", "--env", "-r", "--recreate-pkg",
                                                                           "-x", "--override", "--workdir"})),
-    "hivemind": Tool(("Procfile",), commands=True, families=("process",)),
+    "hivemind": Tool(("Procfile",), commands=True, families=("process",), file_pos=True),
     "foreman": _PROCFILE, "honcho": _PROCFILE, "forego": _PROCFILE, "nf": _PROCFILE, "overmind": _PROCFILE,
-    "poe": Tool(_PYPROJECT, commands=True, families=("poe task",), task=True,
+    "poe": Tool(_PYPROJECT + ("poe_tasks.toml",), commands=True, families=("poe task",), task=True,
                 dir_opts=frozenset({"-C", "--directory", "--root"}), valued=frozenset({"-e", "--executor"})),
     "pdm": Tool(_PYPROJECT, commands=True, families=("pdm script",), dir_opts=frozenset({"-p", "--project"})),
     "rye": Tool(_PYPROJECT, commands=True, verbs=frozenset({"run"}), families=("rye script",), task=True),
     "hatch": Tool(_PYPROJECT + ("hatch.toml",), commands=True, verbs=frozenset({"run"}), families=("hatch",),
                   task=True),
     "deno": Tool(("deno.json", "deno.jsonc"), commands=True, verbs=frozenset({"task"}), families=("task",),
-                 task=True, file_opts=frozenset({"-c", "--config"})),
+                 task=True, file_opts=frozenset({"-c", "--config"}), dir_opts=frozenset({"--cwd"})),
     "mise": Tool(("mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml", "mise/config.toml",
                   ".mise/config.toml", ".config/mise.toml", ".config/mise/config.toml"), commands=True,
                  families=("task", "hook*", "exec()*"), dir_opts=frozenset({"-C", "--cd"})),
     "composer": Tool(("composer.json",), commands=True, families=("script",),
-                     dir_opts=frozenset({"-d", "--working-dir"})),
+                     dir_opts=frozenset({"-d", "--working-dir"}), file_env="COMPOSER"),
     "task": Tool(_PYPROJECT, commands=True, families=("taskipy task",), task=True),  # (taskipy; go-task: runs.py)
 }
 
@@ -152,6 +166,8 @@ class Load:
     language: str = ""
     names: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
+    like: str = ""  # a file the command names (tox -c ci.ini, COMPOSER=x.json): read as the tool's own file
+    program: bool = False  # a file the tool runs as a program (mise's file tasks: mise-tasks/NAME)
 
 
 def _opt_value(args: "list[str]", opts: frozenset[str]) -> str:
@@ -173,7 +189,11 @@ def _task_names(prog: str, tool: Tool, pos: "list[str]") -> "tuple[str, ...] | N
             return None
         if pos[0] in ("run-script", "run"):
             return tuple(pos[1:2]) or None
-        return _COMPOSER_EVENTS.get(pos[0], (pos[0],))
+        if pos[0] in _COMPOSER_EVENTS:
+            return _COMPOSER_EVENTS[pos[0]]
+        # Symfony console takes any unambiguous prefix of a command (`composer inst`)
+        abbr = tuple(e for k, v in _COMPOSER_EVENTS.items() if len(pos[0]) > 1 and k.startswith(pos[0]) for e in v)
+        return tuple(dict.fromkeys(abbr + (pos[0],)))
     if prog == "pdm":
         if not pos:
             return None
@@ -199,9 +219,9 @@ def _task_names(prog: str, tool: Tool, pos: "list[str]") -> "tuple[str, ...] | N
 
 
 def loads(prog: str, args: "list[str] | tuple[str, ...]", here: str, home: str,
-          resolve: Callable[[str, str, str], str]) -> list[Load]:
-    """The files `prog ARGS`, started in `here`, loads as code or commands (those that do not exist
-    are skipped by the reader)."""
+          resolve: Callable[[str, str, str], str], env: "tuple[str, ...]" = ()) -> list[Load]:
+    """The files `prog ARGS`, started in `here` with the `NAME=value` assignments `env`, loads as code
+    or commands (those that do not exist are skipped by the reader)."""
     tool = TOOLS.get(prog)
     if tool is None or not here:
         return []
@@ -210,22 +230,27 @@ def loads(prog: str, args: "list[str] | tuple[str, ...]", here: str, home: str,
         return []
     valued = tool.valued | tool.file_opts | tool.dir_opts
     pos = positionals(args, valued)
-    if tool.verbs is not None and (not pos or pos[0] not in tool.verbs):
+    if tool.verbs is not None and (pos[0] not in tool.verbs if pos else not tool.bare):
         return []
     where = here
     d = _opt_value(args, tool.dir_opts) if tool.dir_opts else ""
     if d:
         where = resolve(d, here, home) or here
     given = _opt_value(args, tool.file_opts) if tool.file_opts else ""
-    if prog == "hivemind" and pos:
-        given = pos[0]
+    at = 1 if tool.verbs is not None else 0
+    if tool.file_pos and len(pos) > at:
+        given = pos[at]
+    if not given and tool.file_env:
+        given = next((e.partition("=")[2] for e in env if e.partition("=")[0] == tool.file_env), "")
     files: tuple[str, ...]
     if given:
         path = resolve(given, where, home)
         if not path:
             return []
         files = (path,)
+        like = tool.files[0]
     else:
+        like = ""
         files = tuple(posixpath.join(where, f) for f in tool.files)
     out: list[Load] = []
     if tool.language:
@@ -235,8 +260,17 @@ def loads(prog: str, args: "list[str] | tuple[str, ...]", here: str, home: str,
         if names is None:
             return out
         fams = tool.families
-        out += [Load(f, "", names, fams) for f in files]
+        out += [Load(f, "", names, fams, like) for f in files]
+        if not given:  # (a folder: each of its files, read as the tool's own file)
+            out += [Load(posixpath.join(where, d), "", names, fams, tool.files[0]) for d in tool.folders]
+        if prog == "mise" and names:
+            out += [Load(posixpath.join(where, d, n.replace(":", "/")), program=True)
+                    for n in names if n and not n.startswith(("-", ".")) and ".." not in n for d in _MISE_TASK_DIRS]
     return out
+
+
+# folders of mise's file tasks: `mise run a:b` runs the executable mise-tasks/a/b
+_MISE_TASK_DIRS = ("mise-tasks", ".mise-tasks", "mise/tasks", ".mise/tasks", ".config/mise/tasks")
 
 
 def earthly_loads(args: "list[str] | tuple[str, ...]", here: str, home: str, resolve: Callable[[str, str, str], str]) -> list[Load]:
@@ -272,8 +306,29 @@ def cmake_loads(args: "list[str] | tuple[str, ...]", here: str, home: str, resol
     if not src:
         pos = positionals(args, frozenset({"-B", "-G", "-T", "-A", "-C", "-D", "-U", "--preset", "--toolchain",
                                             "--install-prefix", "--log-level", "--graphviz"}))
-        src = pos[-1] if pos else ("" if _opt_value(args, frozenset({"-B"})) else "")
-        if not src and _opt_value(args, frozenset({"-B"})):
-            src = "."
+        src = pos[-1] if pos else ""
+        if not src and _opt_value(args, frozenset({"-B", "--preset"})):
+            src = "."  # (a configure preset is read from the source folder: here)
     d = resolve(src, here, home) if src else ""
-    return [Load(posixpath.join(d, "CMakeLists.txt"))] if d else []
+    out = [Load(posixpath.join(d, "CMakeLists.txt"))] if d else []
+    # CMake code the configure step runs besides CMakeLists.txt: -C's initial cache script, the toolchain
+    # file, and the project include hooks given as cache variables
+    for s in _cmake_scripts(args):
+        p = resolve(s, here, home)
+        if p:
+            out.append(Load(p))
+    return out[:8]
+
+
+_CMAKE_SCRIPT_VARS = ("CMAKE_TOOLCHAIN_FILE", "CMAKE_PROJECT_INCLUDE", "CMAKE_PROJECT_INCLUDE_BEFORE",
+                      "CMAKE_PROJECT_TOP_LEVEL_INCLUDES")
+
+
+def _cmake_scripts(args: "list[str]") -> list[str]:
+    out = [v for v in (_opt_value(args, frozenset({"-C"})), _opt_value(args, frozenset({"--toolchain"}))) if v]
+    for i, a in enumerate(args):
+        d = args[i + 1] if a == "-D" and i + 1 < len(args) else a[2:] if a.startswith("-D") else ""
+        name, eq, value = d.partition("=")
+        if eq and name.split(":")[0] in _CMAKE_SCRIPT_VARS:
+            out += [v for v in value.split(";") if v]
+    return out
