@@ -117,6 +117,7 @@ CD_ASKS = [
     "cd {a} && eval 'cd ~' && echo x > .bashrc",
     "F=.bashrc && cd {a} && echo > x && cd ~ && echo x > $F",
     "cd {a} && echo x > .bashrc && cd ~ && echo y > .bashrc",
+    "cd {a} && cd / && echo x > ~+/home/dev/.bashrc",  # ~+ is $PWD: the folder the statement runs in
 ]
 
 

@@ -71,6 +71,8 @@ def normalize(path: str, cwd: str = "", home: str = "") -> str:
     for var in ("$HOME", "${HOME}"):
         if p == var or p.startswith(var + "/"):
             p = "~" + p[len(var):]
+    if p == "~+" or p.startswith("~+/"):
+        p = "." + p[2:]  # the shell's ~+ is $PWD: `~+/../home/u/.ssh` climbs from the working directory
     if p.startswith("~"):
         # ~user/… is another home: same treatment
         slash = p.find("/")

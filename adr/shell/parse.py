@@ -1133,6 +1133,9 @@ class _Walker:
         t = node.type
         if t in ("word", "number", "variable_name", "file_descriptor", "test_operator", "special_variable_name"):
             txt = self.text(node)
+            if not quoted and t == "word" and txt[:2] == "~+" and txt[2:3] in ("", "/") and "PWD" not in self.env \
+                    and (node.parent is None or node.parent.type != "concatenation" or node.prev_sibling is None):
+                return "." + unescape_word(txt[2:]), False  # the shell's ~+ is $PWD (see $PWD in expand)
             return (unescape_double_quoted(txt) if quoted else unescape_word(txt)), False
         if t == "raw_string":
             return self.text(node)[1:-1], False
@@ -3816,7 +3819,7 @@ _PLAIN_MAX = 4096
 _PLAIN_TOKEN = lazyre.compile(r"""[ \t]*(?:((?:[A-Za-z0-9_@%+=:,./~-]+|'[^'\n]*'|"[^"$`\\!\n]*")+)|(&&|\|\||;|\|))""")
 _PLAIN_PART = lazyre.compile(r"""[A-Za-z0-9_@%+=:,./~-]+|'([^'\n]*)'|"([^"$`\\!\n]*)\"""")
 _PLAIN_ASSIGN = lazyre.compile(r"(?!_=)[A-Za-z_][A-Za-z0-9_]*=")  # (tree-sitter-bash: `_=` is a word)
-_NOT_PLAIN = lazyre.compile("[$`\\\\\n\x00\U00010000-\U0010ffff]")  # fast reject; the tokens decide the rest
+_NOT_PLAIN = lazyre.compile("[$`\\\\\n\x00\U00010000-\U0010ffff]|~[+-]")  # fast reject (~+ is $PWD); the tokens decide the rest
 # words that make a statement something other than a simple command (or that tree-sitter-bash reads
 # specially), when they come first
 _NOT_PLAIN_FIRST = frozenset({
