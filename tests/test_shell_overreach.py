@@ -101,6 +101,26 @@ def test_existing_venv_links_are_looked_at(judge_at, tmp_path, target, expect):
     assert got.decision is expect, [f.rule_id for f in got.findings]
 
 
+# a line made venv counts only when its creation certainly ran first and nothing else of the line
+# put files in its folder
+VENV_LINES = [
+    ("python3 -m venv {v} && {v}/bin/pip install -r requirements.txt 2>&1 && {v}/bin/python -m pytest", True),
+    ("python3 -m venv {v} && cd {v} && ./bin/python -c 1", True),
+    ("python3 -m venv {v} --help && {v}/bin/python -c 1", False),
+    ("python3 -m venv {v} || {v}/bin/python -c 1", False),
+    ("python3 -m venv {v}; {v}/bin/python -c 1", False),
+    ("python3 -m venv {v} & {v}/bin/python -c 1", False),
+    ("python3 -m venv {v} && tar -xf /tmp/p.tar -C {v} && {v}/bin/python -c 1", False),
+    ("python3 -m venv {v} && rsync -a /tmp/e/ {v}/ && {v}/bin/python -c 1", False),
+]
+
+
+@pytest.mark.parametrize("line,quiet", VENV_LINES)
+def test_a_line_made_venv_counts_only_when_it_was_made_first(judge_at, tmp_path, line, quiet):
+    got = judge_at(tmp_path, line.format(v="/tmp/adr-test-venv"))
+    assert (got.decision is Decision.ALLOW) is quiet, (line, [f.rule_id for f in got.findings])
+
+
 # ---- cd by position ----
 
 CD_QUIET = [

@@ -569,7 +569,7 @@ class _Run:
             keys = {k for k, _ in facts.databases}
             local_dbs = frozenset(dc.index for dc in db_commands(parsed.commands, self.cwd, self.home, leading_cd(text))
                                   if dc.key in keys)
-        venv_runs_ = venv_runs(parsed.commands, [w.path for w in parsed.writes], t.aliases, self.cwd, self.home) \
+        venv_runs_ = venv_runs(parsed.commands, [w.path for w in parsed.writes], t.aliases, self.cwd, self.home, text) \
             if any(c.program_path for c in parsed.commands) else frozenset()
         for i, c in enumerate(parsed.commands):
             self.commands.append(c)

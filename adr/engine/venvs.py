@@ -7,6 +7,10 @@ a package the line then pip-installs into it: `bin/pip install black && bin/blac
 only when the line writes no file of that name itself, and only when what the judge found on disk for
 the path (an existing venv's link) is an interpreter outside the temporary folders — a link an agent
 planted earlier (`bin/python3 → /tmp/payload`) is left in place by `venv`, so it still asks.
+Only when the creation certainly ran first: the line's own statements joined by `&&` alone (`;`, `||`,
+`&` or a nested shell may run the program without it, or alongside it), not `--help`; and no other
+command of the line names the folder (`tar -xf p.tar -C V`, `rsync -a P/ V/`, `cp -r P V` put
+anything there).
 """
 from __future__ import annotations
 
@@ -22,12 +26,29 @@ _PIP = lazyre.compile(r"^pip(?:[23](?:\.\d+)?)?$")
 _VALUED = frozenset({"-p", "--python", "--prompt", "--seeder", "--creator", "--activators", "--index-url",
                      "--cache-dir", "--extra-index-url", "--index", "--default-index"})
 _TEMP = ("/tmp/", "/var/tmp/", "/dev/shm/", "/private/tmp/")
+_NO_CREATION = frozenset({"-h", "--help", "--version", "-V"})
+# programs that name a venv folder without putting anything in it
+_NEUTRAL = frozenset({"cd", "pushd", "source", ".", "ls", "echo", "printf", "test", "[", "realpath", "readlink",
+                      "which", "stat", "du", "tree", "file"})
+_SEQUENCE_BREAK = lazyre.compile(r"""'[^']*'|"(?:[^"\\]|\\.)*"|\\.|(&&)|(;|\n|\|\||&)""")
+
+
+def _sequenced(text: str) -> bool:
+    """Are the line's top-level statements joined by `&&` only (a later one runs only after the earlier
+    ones succeeded)? Quoted text is skipped; `>&`/`&>` are redirects."""
+    for m in _SEQUENCE_BREAK.finditer(text):
+        if m.group(2) is not None and not (m.group(2) == "&" and (text[m.start() - 1:m.start()] == ">"
+                                                                  or text[m.end():m.end() + 1] == ">")):
+            return False
+    return True
 
 
 def _creation(argv: Sequence[str]) -> "tuple[str, bool] | None":
     """(the folder, whether pip is installed in it) when `argv` creates a virtual environment."""
     argv = list(argv)
     prog = argv[0] if argv else ""
+    if _NO_CREATION.intersection(argv):
+        return None  # (`python3 -m venv V --help` makes nothing)
     for k, a in enumerate(argv):
         value = a.split("=", 1)[1] if a.startswith(("--python=", "-p=")) else \
             argv[k + 1] if a in ("-p", "--python") and k + 1 < len(argv) else ""
@@ -53,8 +74,13 @@ def _creation(argv: Sequence[str]) -> "tuple[str, bool] | None":
 
 
 def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Sequence[str]]",
-              cwd: str, home: str) -> frozenset[int]:
-    """The indexes of `commands` that run a program the line's own venv creation made."""
+              cwd: str, home: str, text: str = "") -> frozenset[int]:
+    """The indexes of `commands` that run a program the line's own venv creation made (`text`: the line)."""
+    if text and not _sequenced(text):
+        return frozenset()
+    roots = {normalize(got[0].rstrip("/"), cwd, home) for c in commands
+             if (got := _creation(tuple(getattr(c, "argv", ())))) is not None}
+    touched = _touched(commands, roots, cwd, home)
     made: dict[str, bool] = {}  # normalized bin folder → pip in it
     scripts: dict[str, set[str]] = {}  # bin folder → the packages the line installed into it
     out: set[int] = set()
@@ -66,7 +92,8 @@ def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Se
         argv = tuple(getattr(c, "argv", ()))
         got = _creation(argv)
         if got is not None:
-            made[normalize(got[0].rstrip("/") + "/bin", cwd, home)] = got[1]
+            if getattr(c, "depth", 0) == 0 and normalize(got[0].rstrip("/"), cwd, home) not in touched:
+                made[normalize(got[0].rstrip("/") + "/bin", cwd, home)] = got[1]
             continue
         path = getattr(c, "program_path", "")
         if not path or not made:
@@ -83,6 +110,25 @@ def venv_runs(commands: Sequence, written: Iterable[str], aliases: "dict[str, Se
         if argv[:2] == ("pip", "install"):  # (`bin/python -m pip install` reads as pip install too)
             scripts.setdefault(folder, set()).update(_installed(argv[2:]))
     return frozenset(out)
+
+
+def _touched(commands: Sequence, roots: "set[str]", cwd: str, home: str) -> "set[str]":
+    """The venv folders another command of the line names (itself or below it): what it puts there is
+    not the creation's. The creations, the venv's own programs and commands that only look are not."""
+    out: set[str] = set()
+    for c in commands:
+        argv = tuple(getattr(c, "argv", ()))
+        path = normalize(getattr(c, "program_path", "") or "", cwd, home) if getattr(c, "program_path", "") else ""
+        if not argv or argv[0] in _NEUTRAL or _creation(argv) is not None or \
+                any(path.startswith(r + "/bin/") for r in roots):
+            continue
+        for a in argv[1:]:
+            v = a.split("=", 1)[1] if a.startswith("-") and "=" in a else a
+            if not v.startswith(("/", "~", ".")) and "/" not in v:
+                continue
+            p = normalize(v, cwd, home).rstrip("/")
+            out |= {r for r in roots if p == r or p.startswith(r + "/")}
+    return out
 
 
 _REQUIREMENT = lazyre.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,100})(?:\[[^\]]*\])?(?:[<>=!~;@ ].*)?$")
