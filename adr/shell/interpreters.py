@@ -536,10 +536,15 @@ _RUST_COMMAND = lazyre.compile(r"\bCommand\s*::\s*new\s*\(\s*" + r"""(?:"((?:[^"
 _RUST_CHAIN = lazyre.compile(r"\s*\.\s*(?:arg|args)\s*\(\s*&?\s*(?:vec!\s*)?(\[[^\]]{0,8000}\]|[^()]{0,4000})\s*\)")
 _GO_IMPORTS = lazyre.compile(r"(?m)^\s*import\s*(?:\([^)]{0,8000}\)|\w*\s*\"[^\"\n]*\")")  # ("os/exec" is no exec("…"))
 _GO_CONTEXT = lazyre.compile(r"\bCommandContext\s*\(\s*[\w.()]+\s*,\s*")  # exec.CommandContext(ctx, "sh", …)
+# syscall.Exec("/bin/sh", []string{"sh", "-c", …}, env), os.StartProcess(path, []string{…}, attr): the argv list
+_GO_EXEC = lazyre.compile(r"""\b(?:syscall\s*\.\s*Exec|os\s*\.\s*StartProcess|unix\s*\.\s*Exec)\s*\(\s*[^,()]{0,512},\s*\[\]string\s*\{""")
 # zig: std.process.Child.init(&.{"sh", "-c", …}, a), Child.run(.{ .argv = &.{…} }), execv(a, &[_][]const u8{…})
 _ZIG_ARGV = lazyre.compile(r"\b(?:Child(?:Process)?\s*\.\s*(?:init|run|exec)|execve?)\s*\([^;]{0,200}?"
                        r"&\s*(?:\.|\[_\]\s*\[\]\s*const\s+u8)\s*\{")
 _JAVA_ARRAY = lazyre.compile(r"\bnew\s+String\s*\[\s*\]\s*\{")  # exec(new String[]{"sh", "-c", …})
+# new ProcessStartInfo { FileName = "/bin/bash", Arguments = "-c …" } (either order)
+_CS_INFO = lazyre.compile(r"""\bFileName\s*=\s*"((?:[^"\\\n]|\\.){1,512})"[^;{}]{0,400}?\bArguments\s*=\s*@?"((?:[^"\\]|\\.){0,4000})"|"""
+                      r'\bArguments\s*=\s*@?"((?:[^"\\]|\\.){0,4000})"[^;{}]{0,400}?\bFileName\s*=\s*"((?:[^"\\\n]|\\.){1,512})"')
 _CS_START = lazyre.compile(r"\bProcess\s*\.\s*Start\s*\(\s*" + r"""(?:"((?:[^"\\]|\\.){0,4000})")""" +
                        r"""\s*,\s*(?:@?"((?:[^"\\]|\\.){0,4000})")""")
 
@@ -560,7 +565,7 @@ def _compiled_spawns(language: str, code: str) -> "tuple[str, list[str]]":
                 pos = c.end()
             out.append(" ".join(shlex.quote(w) if not _HOME_ARG.fullmatch(w) else w for w in words))
     elif language == "go":
-        code = _GO_CONTEXT.sub("Command(", _GO_IMPORTS.sub("", code))
+        code = _GO_EXEC.sub("Command(", _GO_CONTEXT.sub("Command(", _GO_IMPORTS.sub("", code)))
     elif language == "java":
         code = _JAVA_ARRAY.sub("[", code)
     elif language == "zig":
@@ -573,6 +578,9 @@ def _compiled_spawns(language: str, code: str) -> "tuple[str, list[str]]":
     elif language == "csharp":
         out += [f"{m.group(1)} {m.group(2).replace(chr(92) + chr(34), chr(34))}"  # (its args: one command line)
                 for m in _CS_START.finditer(code)]
+        if "FileName" in code:
+            out += [f"{m.group(1) or m.group(4)} {(m.group(2) or m.group(3) or '').replace(chr(92) + chr(34), chr(34))}"
+                    for m in _CS_INFO.finditer(code)]
     return code, out
 
 
@@ -691,7 +699,7 @@ _RUNS_COMMANDS = lazyre.compile(
     r"\b(?:system|popen\w*|exec|execl[ep]*|execv[ep]*|exec(?:Sync|File|FileSync)|spawn\w*|posix_spawn\w*|subprocess|"
     r"child_process|Open3|Kernel|IO\.popen|shell_exec|passthru|proc_open|pcntl_exec|call_user_func\w*|public_send|"
     r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty|Command\s*::\s*new|CommandContext|"
-    r"Process\s*\.\s*Start|executableURL|launchPath)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
+    r"Process\s*\.\s*Start|executableURL|launchPath|StartProcess|(?:syscall|unix)\s*\.\s*Exec)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
 _RUNS_CALLS = lazyre.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax
