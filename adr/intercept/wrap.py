@@ -252,8 +252,15 @@ def register(session: Session, op: str = "start", timeout: float = 2.0) -> str:
 
 # ---- running the child ---------------------------------------------------------------------------
 
-def _forwarder(child: "subprocess.Popen[bytes]"):  # type: ignore[no-untyped-def]
+def _forwarder(holder: "list[subprocess.Popen[bytes]]", pending: "list[int]"):  # type: ignore[no-untyped-def]
+    """A handler that passes a signal on to the wrapped command; one that arrives before the command
+    exists is kept and passed on as soon as it does (run() installs the handler before starting it:
+    a TERM sent the moment the command is up must not kill the wrapper and orphan the command)."""
     def handler(signum: int, _frame: Any) -> None:
+        if not holder:
+            pending.append(signum)
+            return
+        child = holder[0]
         if signum in (signal.SIGINT, signal.SIGQUIT):
             # the terminal already sent these to the child when it is in the foreground group with us
             try:
@@ -299,21 +306,9 @@ def run(command: list[str], *, agent: str = "", shims: bool = True, guard: bool 
     # orphans of the wrapped tree (a double fork, `setsid -f`) are re-parented to this process instead
     # of init: the daemon's process monitor keeps them in the session's tree (adr/monitor/process.py)
     subreaper = _become_subreaper()
-    try:
-        child = subprocess.Popen([exe] + command[1:], env=child_env, cwd=cwd)
-    except OSError as e:
-        _stop(proxy_thread, decider)
-        print(f"adr wrap: cannot run {command[0]}: {e.strerror or e}", file=sys.stderr)
-        return 126
-    session.root_pid = child.pid
-    why = register(session)
-    if not quiet:
-        parts = [p for p, on in (("shims", session.shim_dir is not None), ("bash guard", session.guard),
-                                 (f"proxy 127.0.0.1:{session.proxy_port}", bool(session.proxy_port))) if on]
-        note = "" if not why else f"; {why}: decisions are made in-process"
-        print(f"adr wrap: session {session.id} ({session.agent}): {', '.join(parts) or 'nothing'} active{note}",
-              file=sys.stderr)
-    handler = _forwarder(child)
+    holder: "list[subprocess.Popen[bytes]]" = []
+    pending: list[int] = []
+    handler = _forwarder(holder, pending)
     previous = {}
     for name in FORWARDED_SIGNALS:
         sig = getattr(signal, name, None)
@@ -323,6 +318,24 @@ def run(command: list[str], *, agent: str = "", shims: bool = True, guard: bool 
             except (OSError, ValueError):
                 pass
     try:
+        child = subprocess.Popen([exe] + command[1:], env=child_env, cwd=cwd)
+    except OSError as e:
+        _restore(previous)
+        _stop(proxy_thread, decider)
+        print(f"adr wrap: cannot run {command[0]}: {e.strerror or e}", file=sys.stderr)
+        return 126
+    holder.append(child)
+    for signum in pending:
+        handler(signum, None)
+    session.root_pid = child.pid
+    why = register(session)
+    if not quiet:
+        parts = [p for p, on in (("shims", session.shim_dir is not None), ("bash guard", session.guard),
+                                 (f"proxy 127.0.0.1:{session.proxy_port}", bool(session.proxy_port))) if on]
+        note = "" if not why else f"; {why}: decisions are made in-process"
+        print(f"adr wrap: session {session.id} ({session.agent}): {', '.join(parts) or 'nothing'} active{note}",
+              file=sys.stderr)
+    try:
         while True:
             try:
                 rc = _wait(child) if subreaper else child.wait()
@@ -330,15 +343,19 @@ def run(command: list[str], *, agent: str = "", shims: bool = True, guard: bool 
             except KeyboardInterrupt:  # pragma: no cover — SIGINT is handled above
                 continue
     finally:
-        for sig, old in previous.items():
-            try:
-                signal.signal(sig, old)
-            except (OSError, ValueError):
-                pass
+        _restore(previous)
         if not why:
             register(session, "end")
         _stop(proxy_thread, decider)
     return exit_code(rc)
+
+
+def _restore(previous: "dict[int, Any]") -> None:
+    for sig, old in previous.items():
+        try:
+            signal.signal(sig, old)
+        except (OSError, ValueError):
+            pass
 
 
 def _become_subreaper() -> bool:
