@@ -44,8 +44,12 @@ def hook(e, command, session=None):
 
 
 def last_record(e, **match):
-    recs = [r for r in records(e["home"]) if all(r.get(k) == v for k, v in match.items())]
-    return recs[-1] if recs else None
+    """The newest audit record matching — waited for: the daemon writes it just after it has answered
+    the hook (the answer is not held up by the write), so a test can look before it is there."""
+    def find():
+        recs = [r for r in records(e["home"]) if all(r.get(k) == v for k, v in match.items())]
+        return recs[-1] if recs else None
+    return wait_for(find)
 
 
 def test_allow_once_from_the_notification(e):
