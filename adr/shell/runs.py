@@ -419,16 +419,8 @@ def _provision_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     valued, idle = _PROVISIONERS[prog]
     if any(a in idle for a in args):
         return []
-    pos: list[str] = []
-    k = 0
-    while k < len(args):
-        a = args[k]
-        if a in valued:
-            k += 2
-            continue
-        if not a.startswith("-") or a == "-":
-            pos.append(a)
-        k += 1
+    from adr.shell.words import positionals
+    pos = positionals(args, valued)
     paths = [p for a in pos[:8] if (p := resolve(a, here, home))]
     if prog == "run-parts":
         return [Run(SCRIPT, how, here, (p,), mode="run-parts") for p in paths[:1]]
