@@ -171,7 +171,7 @@ class RegexBank:
     # Fields whose patterns make a big set DFA (secret formats, path globs, code idioms): every new
     # text explores new DFA states, so even short texts are faster through the filter (measured on
     # the benign corpus, cold: file content 206 → 16 µs, file path 36 → 8 µs, script code 22 → 6 µs).
-    FILTERED = frozenset({"content", "old_content", "code", "path", "own_path", "host", "arguments", "body", "instructions",
+    FILTERED = frozenset({"content", "old_content", "code", "path", "own_path", "host", "arguments", "body", "instructions", "args_text", "source", "args_tuple", "paths", "positionals",
                           "hidden"})
     # Fields of text the agent read (kilobytes per tool output, and nearly always harmless): one RE2
     # search of all the field's patterns joined by `|` says first whether any can match at all — a
@@ -196,6 +196,11 @@ class RegexBank:
         """The compiled set (or filter) of every pattern of the field; its precheck with it."""
         pats = self._patterns[attr]
         whole = self._probes.pop(attr, None)  # already holds every pattern, in order, when validated here
+        if attr in self.PRECHECKED:
+            self._any[attr] = regexmem.compile("(?m)" + "|".join(f"(?:{p})" for p in pats))
+        if attr in self.FILTERED:  # (the probe set is dropped uncompiled)
+            filt = self._sets[attr] = self._filter(pats)
+            return filt
         if whole is None:  # (patterns known valid: not probed at load)
             whole = regexmem.search_set(["(?m)" + p for p in pats])
         else:
@@ -203,11 +208,6 @@ class RegexBank:
                 whole.Compile()
             except re2.error:  # its program needs a bigger budget
                 whole = regexmem.search_set(["(?m)" + p for p in pats], mem=2 * regexmem.SET_MEM)
-        if attr in self.PRECHECKED:
-            self._any[attr] = regexmem.compile("(?m)" + "|".join(f"(?:{p})" for p in pats))
-        if attr in self.FILTERED:
-            filt = self._sets[attr] = self._filter(pats)
-            return filt
         # (the filter for long texts of this field is built on its first long text: rare for command
         # arguments, ~2 MiB less at load)
         return whole
