@@ -101,9 +101,11 @@ class Resolver:
         targets = engine.path_targets(action) if hasattr(engine, "path_targets") else []
         return self.with_aliases(action, targets)
 
-    def with_aliases(self, action: Action, targets: "list[tuple[str, str]]") -> Action:
-        """`action` (from base()) with what these targets are on disk."""
-        aliases = self.aliases(targets, action.context.home, action.context.cwd)
+    def with_aliases(self, action: Action, targets: "list[tuple[str, str]]",
+                     seen: "dict[tuple[str, str], list[str]] | None" = None) -> Action:
+        """`action` (from base()) with what these targets are on disk. `seen`: what a look-up for the
+        same action found already, per target (a decision that walks twice reads the disk once)."""
+        aliases = self.aliases(targets, action.context.home, action.context.cwd, seen)
         return replace(action, resolved=replace(action.resolved, aliases=aliases)) if aliases else action
 
     def base(self, action: Action, env: "dict[str, str | None] | None" = None) -> Action:
@@ -139,9 +141,11 @@ class Resolver:
 
     # ---- paths --------------------------------------------------------------------------------
 
-    def aliases(self, targets: "list[tuple[str, str]]", home: str,
-                start: "str | None" = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Per target's normalized spelling, what it is on disk; `start`: the action's cwd."""
+    def aliases(self, targets: "list[tuple[str, str]]", home: str, start: "str | None" = None,
+                seen: "dict[tuple[str, str], list[str]] | None" = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Per target's normalized spelling, what it is on disk; `start`: the action's cwd; `seen`:
+        each target's physical paths, reused and filled in (one action's look-ups, never kept longer:
+        links change between calls)."""
         dirs: dict[str, str | None] = {}  # resolved for this action only (links change between calls)
         out: dict[str, dict[str, None]] = {}
         budget = [MAX_RESOLVE, MAX_GLOB, MAX_SCAN]
@@ -153,7 +157,12 @@ class Resolver:
             # in another user's home: self-defense keys it apart (`/home/www` may link to our home)
             own = other_home(raw, cwd, home, start)
             mine = out.setdefault(own, {}) if own else None
-            for real in self._physical(raw, cwd, home, budget, dirs):
+            reals = seen.get((raw, cwd)) if seen is not None else None
+            if reals is None:
+                reals = self._physical(raw, cwd, home, budget, dirs)
+                if seen is not None:
+                    seen[(raw, cwd)] = reals
+            for real in reals:
                 alias = normalize(real, "/", home)
                 if alias and alias != key and len(got) < MAX_ALIASES:
                     got[alias] = None
@@ -388,7 +397,8 @@ def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:
         if not has_glob(seg):
             current = [posixpath.join(c, seg) for c in current]
             continue
-        seg = "**" if seg == "**" else seg
+        # `*` and `**` take every name (dot names too, see above): no pattern to try on each
+        match = None if seg in ("*", "**") else re.compile(fnmatch.translate(seg)).match
         nxt: list[str] = []
         for c in current:
             try:
@@ -397,8 +407,8 @@ def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:
                         budget[2] -= 1
                         if budget[2] <= 0:
                             break
-                        if fnmatch.fnmatchcase(e.name, seg if seg != "**" else "*"):
-                            nxt.append(posixpath.join(c, e.name))
+                        if match is None or match(e.name):
+                            nxt.append(e.path)
             except OSError:
                 continue
             if budget[2] <= 0 or len(nxt) >= MAX_GLOB:

@@ -91,15 +91,16 @@ class Judge:
             return base, self._decide_resolved(base, note, budget)
         start = (budget.units, budget.deadline) if budget is not None else (0, None)
         findings, targets, overflow = self.engine.evaluate_gathering(base, budget)
+        seen: dict[tuple[str, str], list[str]] = {}  # the disk read once for both walks
         try:
-            resolved = self.resolver.with_aliases(base, targets) if not overflow else None
+            resolved = self.resolver.with_aliases(base, targets, seen) if not overflow else None
         except Exception:
             log.exception("resolving the action's targets failed; judging the paths as written")
             return base, self._verdict(base, findings, note, budget)
         if resolved is base:
             return base, self._verdict(base, findings, note, budget)
         try:  # walk again with every target the rules could look at looked up, as resolve() does
-            resolved = self.resolver.with_aliases(base, self.engine.path_targets(base))
+            resolved = self.resolver.with_aliases(base, self.engine.path_targets(base), seen)
         except Exception:
             log.exception("resolving the action's targets failed; judging the paths as written")
             resolved = base
