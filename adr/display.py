@@ -42,6 +42,27 @@ def log_line(text: str) -> str:
     return visible(text, keep="\t")
 
 
+def json_text(value: Any, **kw: Any) -> str:
+    """json.dumps(value, ensure_ascii=False, **kw) — readable UTF-8 — with every character `visible`
+    would mark written as its JSON escape (`\\u202e`): the same data for a program that parses it,
+    and never a bidi override or zero-width character for the human reading it through `jq` or a pager.
+    (json.dumps escapes the C0 controls itself.)"""
+    import json
+
+    out = json.dumps(value, ensure_ascii=False, **kw)
+    if out.isascii():
+        return out
+    parts = []
+    for ch in out:
+        cat = unicodedata.category(ch)
+        if cat in _HIDDEN or cat.startswith("Z") and ch != " ":
+            # (outside strings JSON text is ASCII: every such character is inside a string)
+            parts.append(json.dumps(ch)[1:-1])  # `\\u202e` (a surrogate pair beyond the BMP)
+        else:
+            parts.append(ch)
+    return "".join(parts)
+
+
 class LogFormatter(logging.Formatter):
     """The daemon log's formatter: each message through `log_line` (commands and paths are logged,
     and the log is read in a terminal: `adr service logs`, `tail -f`). A traceback keeps its lines."""

@@ -268,3 +268,27 @@ def test_the_reason_a_host_shows_the_human_names_hidden_characters():
     f = Finding("r", "T", Severity.HIGH, RuleAction.DENY, (Evidence(subject=cmd, note="via \x1b]0;t\x07"),))
     human, _agent = explain(Decision.DENY, [f])
     assert_literal(human, cmd + "\x07")
+
+
+# ---- the JSON medium (`adr log --json`, `adr sessions --json`, `adr replay --json`) -------------------
+@pytest.mark.parametrize("s", HOSTILE + ["\U000e0041 tag char, \u00a0 no-break, é ✓ kept", "lone \ud800"])
+def test_json_text_escapes_what_would_hide_and_parses_back_to_the_value(s):
+    import json
+
+    value = {"command": s, "nested": [s], s: 1}
+    out = D.json_text(value, sort_keys=True)
+    assert not HIDDEN.search(out) and "\u00a0" not in out and "\U000e0041" not in out, repr(out)
+    assert json.loads(out) == value
+    assert "é ✓" in D.json_text("é ✓")  # readable UTF-8 otherwise
+
+
+def test_cli_json_outputs_never_print_raw_unicode_unescaped():
+    """Every `--json` printer either keeps json.dumps' default (ASCII escapes) or goes through
+    display.json_text: raw `ensure_ascii=False` output would carry a bidi override to the terminal."""
+    from pathlib import Path
+
+    import adr.cli
+
+    raw = [f"{p.name}:{n}" for p in Path(adr.cli.__file__).parent.glob("*.py")
+           for n, line in enumerate(p.read_text().splitlines(), 1) if "ensure_ascii=False" in line]
+    assert raw == []

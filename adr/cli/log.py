@@ -12,6 +12,7 @@ from typing import Any, Iterable, Iterator
 import click
 
 from adr.record.audit import iter_records, last_record, verify
+from adr import display
 from adr.cli import main, output
 from adr.paths import get_paths
 
@@ -116,7 +117,7 @@ def log_group(ctx: click.Context, session: str | None, host: str | None, verdict
     if as_json:
         for r in records:
             last_seq = max(last_seq, int(r.get("seq", 0)))
-            click.echo(json.dumps(r, ensure_ascii=False))
+            click.echo(display.json_text(r))
     else:
         records = list(records)
         last_seq = max((int(r.get("seq", 0)) for r in records), default=0)
@@ -130,7 +131,7 @@ def log_group(ctx: click.Context, session: str | None, host: str | None, verdict
         for r in follow_records(audit_dir, after_seq=last_seq):
             if matches(r, **flt):
                 if as_json:
-                    click.echo(json.dumps(r, ensure_ascii=False))
+                    click.echo(display.json_text(r))
                 else:
                     _print_table([r], header=False)
     except KeyboardInterrupt:

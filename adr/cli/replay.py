@@ -1,12 +1,12 @@
 """`adr replay`: judge recorded actions again (today's or candidate rules) and show what changes."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from adr import display
 from adr.cli import main, output
 from adr.cli._daemoncall import CallRefused, daemon_call
 from adr.paths import get_paths
@@ -53,7 +53,7 @@ def replay(session: "str | None", since: "str | None", rule_dirs: tuple[str, ...
     changes, summary = run(records, judge)
     for c in changes:
         if as_json:
-            click.echo(json.dumps(c.to_dict(), sort_keys=True, ensure_ascii=False))
+            click.echo(display.json_text(c.to_dict(), sort_keys=True))
         else:
             output.echo(c.line())
     output.echo(summary.text(), err=as_json)

@@ -3,13 +3,13 @@
 `adr sessions reset ID` (end a lockdown: adr/policy/breakers.py; only the human)."""
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import Any
 
 import click
 
+from adr import display
 from adr.cli import main, output
 from adr.cli._daemoncall import CallRefused, daemon_call
 from adr.paths import get_paths
@@ -66,7 +66,7 @@ def sessions_group(ctx: click.Context, limit: int, since: "str | None", as_json:
     items = merged_sessions(limit, parse_since(since).timestamp() if since else None)
     if as_json:
         for s in items:
-            click.echo(json.dumps(s, ensure_ascii=False))
+            click.echo(display.json_text(s))
         return
     from adr.display import console as safe_console
     from adr.display import markup as escape  # agent text: shown as written
@@ -120,8 +120,8 @@ def sessions_show(session_id: str, limit: int, as_json: bool) -> None:
     rows = idx.timeline(host, sid, limit)
     tree = process_tree(live.get("agent_pid") if live else None)
     if as_json:
-        click.echo(json.dumps({"session": {**info, **({"live": live} if live else {})}, "processes": tree,
-                               "timeline": [_row(r) for r in rows]}, ensure_ascii=False))
+        click.echo(display.json_text({"session": {**info, **({"live": live} if live else {})}, "processes": tree,
+                               "timeline": [_row(r) for r in rows]}))
         return
     _render(host, sid, info, live, tree, rows)
 
