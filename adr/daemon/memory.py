@@ -269,6 +269,10 @@ class Memory:
                 parsed = parse_remembered(action.command)
                 self._remember_made(parsed, base, self._dirs(parsed, cwd, home), home)
                 self._remember_clones(parsed, base, cwd, home)
+                # what it defined too (`export T=$(cat ~/.ssh/id_rsa)` asked, then `curl -d "$T" …`): a
+                # later use is judged as its body; what it unset is not forgotten (never quieter)
+                for d in R.definitions(parsed)[0]:
+                    self.define(base.host, base.session, d, "defined in an earlier call", base.at)
                 for c in parsed.commands[:64]:
                     launch = container_launch(c.program, c.args) if c.program in ("docker", "podman", "nerdctl") else None
                     if launch is not None:
