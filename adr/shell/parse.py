@@ -4395,6 +4395,8 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
         if spos and spos[0] != "-":
             prefix = spos[1] if len(spos) > 1 else "x"
             out += [(prefix + sfx, "cat " + _word(spos[0])) for sfx in ("aa", "ab", "00", "01")]
+    elif prog in _PACKERS or prog in _UNPACKERS or prog in ("gpg", "gpg2", "openssl"):
+        out += _packed(prog, args)
     elif prog == "dd":
         src = next((a[3:] for a in args if a.startswith("if=")), "")
         dst = next((a[3:] for a in args if a.startswith("of=")), "")
@@ -4424,6 +4426,59 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
         elif archive and archive != "-" and srcs and every_archive:
             out.append((archive, "cat " + " ".join(_word(a) for a in srcs)))
     return out[:8]
+
+
+# compressors that replace (or, with -k, keep) each file operand F by F+suffix: what it holds is F's
+_PACKERS = {"gzip": ".gz", "pigz": ".gz", "bzip2": ".bz2", "pbzip2": ".bz2", "lbzip2": ".bz2", "xz": ".xz",
+            "pixz": ".xz", "lzma": ".lzma", "zstd": ".zst", "pzstd": ".zst", "lz4": ".lz4", "brotli": ".br",
+            "lzip": ".lz", "plzip": ".lz", "compress": ".Z", "lzop": ".lzo"}
+_UNPACKERS = {"gunzip": ".gz", "bunzip2": ".bz2", "unxz": ".xz", "unlzma": ".lzma", "unzstd": ".zst",
+              "unlz4": ".lz4", "uncompress": ".Z"}
+_PACK_VALUED = frozenset({"-S", "--suffix", "-o", "--output", "-T", "--threads", "-p", "--processes", "-b", "-L",
+                          "--memlimit", "-M", "-B", "--format", "-F", "--level", "-q", "--window", "-w"})
+_GPG_VALUED = frozenset({"-r", "--recipient", "-u", "--local-user", "-o", "--output", "--passphrase", "--homedir",
+                         "--cipher-algo", "--compress-algo", "-z", "--default-key", "--passphrase-file",
+                         "--pinentry-mode", "--batch-size", "--trust-model", "--hidden-recipient", "-R"})
+
+
+def _packed(prog: str, args: "Sequence[str]") -> "list[tuple[str, str]]":
+    """(file, a command that prints what it holds) for what a compressor, decompressor or encryptor
+    writes beside its operands (`gzip /tmp/e` → /tmp/e.gz; `gpg -c k` → k.gpg; `openssl enc -in k -out
+    k.enc`): the same data in another form, so a later `curl -T /tmp/e.gz` sends what /tmp/e held. The
+    producer is `cat F`: what matters is whose data it is (a compressed README sent is not "encoded
+    data sent"; a compressed .env is .env sent)."""
+    flags = [a for a in args if a.startswith("-")]
+    if prog == "openssl":
+        src = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-in"), "")
+        dst = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-out"), "")
+        return [(dst, "cat " + _word(src))] if src and dst and dst != "-" else []
+    if prog in ("gpg", "gpg2"):
+        if not any(f in ("-c", "--symmetric", "-e", "--encrypt", "-s", "--sign", "-a", "--armor") or
+                   (not f.startswith("--") and f[1:].isalpha() and set(f[1:]) & set("ces")) for f in flags):
+            return []
+        files = _positionals_skipping(args, _GPG_VALUED)
+        dst = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--output")), "") or \
+            next((a.split("=", 1)[1] for a in args if a.startswith("--output=")), "")
+        if dst and dst != "-" and files:
+            return [(dst, "cat " + _word(files[0]))]
+        sfx = ".asc" if any(f in ("-a", "--armor") for f in flags) else ".gpg"
+        return [(f + sfx, "cat " + _word(f)) for f in files[:8] if f != "-"]
+    if any(f in ("-c", "--stdout", "--to-stdout", "-l", "--list", "-t", "--test", "-r", "--recursive") or
+           (not f.startswith("--") and len(f) > 2 and set(f[1:]) & set("clt")) for f in flags):
+        return []  # to stdout (a redirect says where), a listing, a test, a folder walk
+    files = [f for f in _positionals_skipping(args, _PACK_VALUED) if f != "-"]
+    dst = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--output")), "")
+    if dst and files:
+        return [(dst, "cat " + _word(files[0]))]
+    unpack = prog in _UNPACKERS or any(f in ("-d", "--decompress", "--uncompress") for f in flags)
+    sfx = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-S", "--suffix")), "") or \
+        next((a.split("=", 1)[1] for a in args if a.startswith("--suffix=")), "") or \
+        _PACKERS.get(prog) or _UNPACKERS.get(prog, "")
+    if prog == "lz4" and len(files) == 2:  # `lz4 IN OUT`
+        return [(files[1], "cat " + _word(files[0]))]
+    if unpack:
+        return [(f[:-len(sfx)], "cat " + _word(f)) for f in files[:8] if sfx and f.endswith(sfx) and len(f) > len(sfx)]
+    return [(f + sfx, "cat " + _word(f)) for f in files[:8]]
 
 
 _SPLIT_VALUED = frozenset({"-b", "--bytes", "-l", "--lines", "-n", "--number", "-a", "--suffix-length", "-C",
