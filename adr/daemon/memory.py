@@ -268,6 +268,7 @@ class Memory:
             if k is ActionKind.EXEC and action.command:
                 parsed = parse_remembered(action.command)
                 self._remember_made(parsed, base, self._dirs(parsed, cwd, home), home)
+                self._remember_script_made(parsed, base, cwd, home)
                 self._remember_clones(parsed, base, cwd, home)
                 # what it defined too (`export T=$(cat ~/.ssh/id_rsa)` asked, then `curl -d "$T" …`): a
                 # later use is judged as its body; what it unset is not forgotten (never quieter)
@@ -308,6 +309,7 @@ class Memory:
                                         producer=kept.producer if kept else "",
                                         producer_cwd=kept.producer_cwd if kept else ""))
         self._remember_made(parsed, base, dirs, home)
+        self._remember_script_made(parsed, base, cwd, home)
         self._remember_clones(parsed, base, cwd, home)
         for c in parsed.commands:
             if c.program in ("curl", "wget"):
@@ -349,6 +351,27 @@ class Memory:
                 if here not in dirs:
                     dirs.append(here)
         return dirs
+
+    def _remember_script_made(self, parsed: Any, base: Written, cwd: str, home: str) -> None:
+        """What the script files the line runs write whole, as if their text were on the line (`python3
+        x.py` where x.py copies ~/.ssh/id_rsa to /tmp/o, then `curl -T /tmp/o URL` in the next call):
+        each file read bounded, as the cross-call walk reads it; a few files per line."""
+        for run in R.runs_of(parsed, cwd, home)[:8]:
+            if run.kind != R.SCRIPT or not run.paths:
+                continue
+            text = _read_small(run.paths[0])
+            if not text:
+                continue
+            line = R.as_command(R.language_of_script(run.paths[0], text, run.language), text)
+            if not line or len(line) > MAX_SOURCED_BYTES:
+                continue
+            try:
+                inner = parse_remembered(line)
+            except Exception:  # (a file adr cannot parse leaves nothing to remember, never a failed call)
+                log.debug("a script file run by the line could not be read for what it writes", exc_info=True)
+                continue
+            where = run.cwd or cwd
+            self._remember_made(inner, base, self._dirs(inner, where, home), home)
 
     def _remember_made(self, parsed: Any, base: Written, dirs: list[str], home: str) -> None:
         """Each file the line writes whole, with the command that prints what it holds (a hand-off
