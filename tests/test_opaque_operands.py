@@ -126,7 +126,7 @@ def test_lua_os_execute_runs_a_shell_command(judge, cmd):
 
 @pytest.mark.parametrize("cmd", [
     "sh -c 'rm -rf \"$1\"' _ ~", "sh -c 'rm -rf \"$0\"' ~", "bash -c 'rm -rf $@' x ~", "bash -c 'rm -rf \"$@\"' x ~/",
-    "env -S\"rm -rf ~\"", "env -iS 'rm -rf ~'", "env --split-string='rm -rf ~'",
+    "env -S\"rm -rf ~\"", "env -iS 'rm -rf ~'", "env -iS'rm -rf ~'", "env -v0S'rm -rf ~'", "env --split-string='rm -rf ~'",
     "find ~ -maxdepth 0 -exec sh -c 'rm -rf \"$1\"' _ {} \\;",
 ])
 def test_arguments_handed_to_a_shell_script_are_bound(judge, cmd):

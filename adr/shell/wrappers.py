@@ -532,6 +532,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 split_text, used = a[2:], 1  # `env -S"rm -rf ~"`: the string attached to the flag
             elif prog == "env" and re.fullmatch(r"-[iv0]+S", a) and i + 1 < len(args):
                 split_text, used = args[i + 1], 2  # `env -iS "…"`
+            elif prog == "env" and (m := re.fullmatch(r"-[iv0]+S(.+)", a, re.S)):
+                split_text, used = m.group(1), 1  # `env -iS'rm -rf ~'`: flags, then the attached string
             if split_text is not None:
                 try:
                     env_split = shlex.split(split_text)
