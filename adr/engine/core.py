@@ -22,7 +22,7 @@ from adr.engine.localdb import db_commands
 from adr.engine.conditions import MAX_SCAN
 from adr.engine.buildfiles import build_commands, notebook_fragment, runs_on_host
 from adr.shell.interpreters import SOURCE_EXT, build_script_commands, named_language
-from adr.engine.embedded import embedded_commands
+from adr.engine.embedded import embedded_commands, runs_in_container
 from adr.engine.notebooks import is_notebook, notebook_code
 from adr.engine.mcpcalls import command_lines
 from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS, TOKEN_PRINTERS
@@ -99,6 +99,8 @@ _RUNS_DOWNLOAD = frozenset({"remote-exec"})  # (a denied finding with it: downlo
 # a recipe of a build file run on the developer's machine (a Makefile, a task runner's file) that runs
 # downloaded code: asked when written (adr.engine.buildfiles.runs_on_host)
 BUILD_DOWNLOAD_RULE = "content.build-file-download-exec"
+# a dev container's own setup command (postCreateCommand …) that runs downloaded code: asked when written
+CONTAINER_DOWNLOAD_RULE = "content.devcontainer-download-exec"
 # source of a compiled language (go, rust, c#, swift …) whose spawned command runs downloaded code:
 # reported under the rule that judges interpreters' spawn calls by their text (one verdict per language)
 SPAWN_DOWNLOAD_RULE = "content.code-spawns-download-to-shell"
@@ -659,6 +661,11 @@ class _Run:
                 self.shell(script, note=f"package.json {name} script", depth=depth + 1)
         for where, cmd in embedded_commands(fs.path, fs.content):
             # a devcontainer's postCreateCommand, a VS Code task, a pre-commit entry, tox commands …
+            if runs_in_container(fs.path, where):
+                # (in the container, not on the host: what has no honest use is denied, an installer asked)
+                self.written_script("shell", cmd, f"{fs.path} {where}", note, depth,
+                                    runs_download=CONTAINER_DOWNLOAD_RULE)
+                continue
             self.shell(cmd, note=f"{base} {where}", depth=depth + 1)
         strict = {f"{name} script" for name in _LIFECYCLE} if base == "package.json" else ()
         found = build_commands(fs.path, fs.content, fragment=fs.kind == "edit")

@@ -21,6 +21,8 @@ MAX_COMMANDS = 32
 
 _DEVCONTAINER_KEYS = ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
                       "postStartCommand", "postAttachCommand")
+# all but initializeCommand run inside the container (which still sees the workspace and forwarded credentials)
+_IN_CONTAINER = frozenset(_DEVCONTAINER_KEYS[1:])
 
 
 def _json(content: str) -> object:
@@ -449,6 +451,11 @@ _READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "precommit": 
             "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook,
             "package": _package_hooks, "simple-git-hooks": _simple_git_hooks, "huskyrc": _huskyrc,
             "lint-staged": _lintstaged, "js-hooks": _js_config, "overcommit": _overcommit, "bazelrc": _bazelrc}
+
+
+def runs_in_container(path: str, where: str) -> bool:
+    """`where` (embedded_commands' label) is a dev container command that runs inside the container."""
+    return where in _IN_CONTAINER and _kind(path) == "devcontainer"
 
 
 def embedded_commands(path: str, content: str) -> list[tuple[str, str]]:
