@@ -929,6 +929,7 @@ class _Walk:
         from adr.shell import provisioners as P
         queue: list[tuple[str, str, str, int]] = [(top, text, "", 0)]  # (file, its text, its role, depth)
         files = 0
+        cfg = self.ansible_cfg(run)
         while queue:
             path, body, role, level = queue.pop(0)
             incs = P.ansible_file(body).includes
@@ -938,7 +939,7 @@ class _Walk:
                 continue
             for inc in incs:
                 for cand, in_role in P.include_paths(inc, posixpath.dirname(path), posixpath.dirname(top), run.cwd,
-                                                     self.home, role):
+                                                     self.home, role, cfg):
                     if ("file", cand) in self.seen or not (os.path.isfile(cand) or cand in self.line_writes or (
                             self.memory is not None and self.memory.lookup(cand) is not None)):
                         continue
@@ -952,6 +953,17 @@ class _Walk:
                         self.judge(self.as_command("provision:ansible", got, cand, note or run.how), run.cwd, depth,
                                    _note(note, shown), agent=agent)
                         queue.append((cand, got, in_role, level + 1))
+
+    def ansible_cfg(self, run: R.Run) -> Any:
+        """The ansible.cfg Ansible reads for this run (ANSIBLE_CONFIG is not seen here: ./ansible.cfg,
+        then ~/.ansible.cfg — the first found), as the line writes it or on disk."""
+        from adr.daemon.sources import _small
+        from adr.shell import provisioners as P
+        for cfg in (posixpath.join(run.cwd, "ansible.cfg") if run.cwd else "",
+                    posixpath.join(self.home, ".ansible.cfg") if self.home else ""):
+            if cfg and (os.path.isfile(cfg) or cfg in self.line_writes):
+                return P.ansible_cfg(_small(self, cfg, 64 * 1024), posixpath.dirname(cfg), self.home)
+        return P.AnsiblePaths()
 
     def as_command(self, lang: str, text: str, shown: str, note: str) -> str:
         """R.as_command, and for a provisioning file (a playbook, .tf files) the commands it has run:

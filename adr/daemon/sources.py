@@ -904,10 +904,16 @@ def _swift(walk: Any, run: R.Run, depth: int, note: str) -> None:
 
 # ---- sbt, meson ------------------------------------------------------------------------------------------------
 
+MAX_INCLUDE_DEPTH = 4  # a Tiltfile that loads a file that loads … (deeper asks)
+MAX_INCLUDED = 16  # files one tool file brings in (more asks); their bytes count against the walk's budget
+
+
 def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
     """A file a tool loads and runs commands from (adr/shell/toolconfigs.py: a Tiltfile, tox.ini, a
-    Procfile, pyproject's poe tasks …), read by the build-file readers; for a task runner, only the
-    families in `run.args` and the tasks `run.names[1:]` name (and those they refer to)."""
+    Procfile, pyproject's poe tasks …), read by the build-file readers, with the files it brings in
+    (adr/engine/buildincludes.py: load()/include(), add_subdirectory(), extends:, poe's include); for a
+    task runner, only the families in `run.args` and the tasks `run.names[1:]` name (and those they
+    refer to, in whichever of those files)."""
     from adr.engine.buildfiles import build_commands, task_commands
     paths: list[str] = []
     for path in run.paths:
@@ -922,14 +928,70 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
     for path in paths:
         if not _exists(walk, path):
             continue
-        # (read_as: a Rakefile is read once as Ruby, once for its `sh` commands)
-        for text, origin, agent in walk.content(path, run, note, line_written=True, read_as="build"):
-            found = build_commands(path, text, like=run.mode)
-            if run.args:
-                found = task_commands(found, run.args, run.names[1:])
-            for where, cmd in found[:64]:
-                walk.judge(cmd, run.cwd, depth, _note(note, f"{path} {where} ({origin}), loaded by `{run.how}`"),
-                           agent=agent)
+        found: list[tuple[str, str]] = []
+        whence: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (label, command) → (file, origin, by an agent)
+        for file, like, text, origin, agent in _with_included(walk, run, path, note):
+            for where, cmd in build_commands(file, text, like=like):
+                if run.args == ("script",) and (like or file).endswith("package.json") and where.endswith(" script"):
+                    where = "script " + where[:-len(" script")]  # (deno's fallback: labelled as the task it is)
+                found.append((where, cmd))
+                whence.setdefault((where, cmd), (file, origin, agent))
+        if run.args:
+            found = task_commands(found, run.args, run.names[1:])
+        for where, cmd in list(dict.fromkeys(found))[:64]:
+            file, origin, agent = whence[(where, cmd)]
+            brought = f", brought in by {path}" if file != path else ""
+            walk.judge(cmd, run.cwd, depth, _note(note, f"{file} {where} ({origin}){brought}, loaded by `{run.how}`"),
+                       agent=agent)
+
+
+def _with_included(walk: Any, run: R.Run, top: str, note: str) -> "list[tuple[str, str, str, str, bool]]":
+    """(file, the file name whose reader reads it, text, origin, written by an agent) for `top` and the files it brings in, breadth first:
+    MAX_INCLUDE_DEPTH levels, MAX_INCLUDED files, the walk's byte and file budget (walk.content), each
+    file once (a cycle ends there). Followed wherever they point — an include out of the project is the
+    way to hide one — except /proc, /sys, /dev and what is no regular file (crosscall.read_file). A
+    bound that trips asks; a remote include (lefthook `remotes:`) is recorded, never fetched."""
+    from adr.engine.buildincludes import included_files
+    out: list[tuple[str, str, str, str, bool]] = []
+    top_dir = posixpath.dirname(top)
+    queue: list[tuple[str, str, str, int]] = [(top, run.mode, top_dir, 0)]  # (file, read as, cmake source dir, level)
+    seen = {top}
+    brought = 0
+    while queue:
+        file, like, src, level = queue.pop(0)
+        for text, origin, agent in walk.content(file, run, note, line_written=True, read_as="build"):
+            out.append((file, like, text, origin, agent))
+            for inc in included_files(file, text, like=like, source_dir=src, top=top_dir):
+                if inc.remote:
+                    _remote_note(walk, run, file, inc.shown, note)
+                    continue
+                if inc.computed:
+                    walk.bound(f"{file} loads a file whose path it computes ({inc.shown[:120]}): not followed",
+                               file, note or run.how)
+                    continue
+                for cand in inc.paths:
+                    if cand in seen or not _exists(walk, cand) or os.path.isdir(cand):
+                        continue
+                    seen.add(cand)
+                    if level + 1 > MAX_INCLUDE_DEPTH or brought >= MAX_INCLUDED:
+                        walk.bound(f"{top} brings in files more than {MAX_INCLUDE_DEPTH} deep or more than "
+                                   f"{MAX_INCLUDED} of them: {cand} and the rest were not judged", cand, note or run.how)
+                        return out
+                    brought += 1
+                    sub = posixpath.dirname(cand) if inc.like == "CMakeLists.txt" else src
+                    queue.append((cand, inc.like, sub, level + 1))
+    return out
+
+
+def _remote_note(walk: Any, run: R.Run, file: str, url: str, note: str) -> None:
+    walk.add(Finding(
+        rule_id="crosscall.remote-include", title="A tool file brings in a configuration from elsewhere",
+        severity=Severity.INFO, action=RuleAction.LOG,
+        evidence=(Evidence(subject=url[:500], field="crosscall",
+                           note=_note(note, f"{file} names {url[:200]}: fetched by the tool, not read by adr")),),
+        description="adr reads the files a tool loads from this machine; a remote one (lefthook `remotes:`) is "
+                    "fetched by the tool itself and is not judged.",
+        tags=("crosscall",), source="crosscall"))
 
 
 def _definitions(walk: Any, run: R.Run, depth: int, note: str) -> None:

@@ -858,6 +858,9 @@ def _cargo_make(content: str) -> Found:
 
 # ---- which file is which --------------------------------------------------------------------------
 
+_LEFTHOOK_OTHER = lazyre.compile(r"\.?lefthook(?:-local)?\.(?:toml|jsonc?)")  # (its YAML: by stem below)
+
+
 def _kind(path: str) -> str:
     p = path.lower()
     base = posixpath.basename(p)
@@ -918,6 +921,8 @@ def _kind(path: str) -> str:
         return "tox"  # (setup.cfg: tox reads its [tox:tox] and [testenv…] sections)
     if base in ("devcontainer.json", ".devcontainer.json"):
         return "devcontainer"
+    if _LEFTHOOK_OTHER.fullmatch(base):
+        return "lefthook-toml" if base.endswith(".toml") else "lefthook-json"
     if not base.endswith(_YML):
         return ""
     stem = base.rsplit(".", 1)[0]
@@ -965,13 +970,16 @@ _READERS: dict[str, Callable[[str], Found]] = {
     "netlify": lambda text: _walk("netlify", [_toml(text)]),
     "devcontainer": lambda text: _walk("devcontainer", [_json(text)]),
     "tilt": _tilt, "earthly": _earthly, "tox": _tox,
+    "lefthook-toml": lambda text: _walk("lefthook", [_toml(text)]),
+    "lefthook-json": lambda text: _walk("lefthook", [_json(text)]),
 }
 # how an edit's fragment of each kind is read
 _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "strings", "pyproject": "strings", "cargo-make": "strings", "mise": "strings",
              "nox": "strings", "jenkins": "strings", "rake": "strings", "gradle": "strings", "cmake": "lines",
              "sbt": "strings", "meson": "strings",
              **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings",
-             "devcontainer": "json", "tilt": "strings", "tox": "lines"}
+             "devcontainer": "json", "tilt": "strings", "tox": "lines", "lefthook-toml": "strings",
+             "lefthook-json": "json"}
 
 
 # ---- fragments --------------------------------------------------------------------------------------
@@ -1092,7 +1100,8 @@ _ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "maven", "msb
                       "pyproject", "nox",
                       "composer", "pixi",
                       "cargo-make", "mise", "taskfile", "devbox",
-                      "sbt", "meson", "tilt", "earthly", "tox", "skaffold", "lefthook"})  # (sbt runs its build definition, meson setup its run_command)
+                      "sbt", "meson", "tilt", "earthly", "tox", "skaffold", "lefthook",
+                      "lefthook-toml", "lefthook-json"})  # (sbt runs its build definition, meson setup its run_command)
 
 
 def runs_on_host(path: str) -> bool:

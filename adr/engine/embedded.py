@@ -122,6 +122,12 @@ def _lefthook(content: str) -> list[tuple[str, str]]:
     data = _yaml(content)
     if data is None:
         data = [_json(content)]
+    if data == [None]:  # lefthook.toml
+        import tomllib
+        try:
+            data = [tomllib.loads(content)]
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+            pass
     out: list[tuple[str, str]] = []
     stack: list[tuple[object, str]] = [(d, "") for d in data]
     budget = 10_000
@@ -420,7 +426,7 @@ def _kind(path: str) -> str:
         return "tasks"
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml", ".pre-commit-hooks.yaml"):
         return "precommit"
-    if re.fullmatch(r"\.?lefthook(?:-local)?\.(?:ya?ml|json|jsonc)", base):
+    if re.fullmatch(r"\.?lefthook(?:-local)?\.(?:ya?ml|json|jsonc|toml)", base):
         return "lefthook"
     if base == "package.json":
         return "package"

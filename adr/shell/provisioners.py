@@ -154,12 +154,46 @@ def _yaml_names(stem: str) -> "list[str]":
     return [stem] if stem.endswith((".yml", ".yaml")) else [stem + ".yml", stem + ".yaml", stem]
 
 
-def include_paths(inc: Include, here: str, top: str, cwd: str, home: str, role: str) -> "list[tuple[str, str]]":
+@dataclass(frozen=True)
+class AnsiblePaths:
+    """Where ansible.cfg says roles and collections are (`roles_path`, `collections_path`), absolute."""
+
+    roles: "tuple[str, ...]" = ()
+    collections: "tuple[str, ...]" = ()
+
+
+def ansible_cfg(text: str, cfg_dir: str, home: str) -> AnsiblePaths:
+    """An ansible.cfg's role and collection folders (colon-separated; `~` is the home, a relative one is
+    relative to the file's folder, as Ansible reads them)."""
+    import configparser
+    cp = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        cp.read_string(text[:64 * 1024])
+    except (configparser.Error, ValueError):
+        return AnsiblePaths()
+
+    def paths(*keys: str) -> "tuple[str, ...]":
+        out: list[str] = []
+        for k in keys:
+            for p in cp.get("defaults", k, fallback="").split(":")[:16]:
+                p = p.strip()
+                if p.startswith("~/") and home:
+                    p = home + p[1:]
+                if p and "$" not in p and not p.startswith("~"):
+                    out.append(posixpath.normpath(posixpath.join(cfg_dir, p)))
+        return tuple(dict.fromkeys(out))
+    return AnsiblePaths(paths("roles_path"), paths("collections_path", "collections_paths"))
+
+
+def include_paths(inc: Include, here: str, top: str, cwd: str, home: str, role: str,
+                  cfg: AnsiblePaths = AnsiblePaths()) -> "list[tuple[str, str]]":
     """The files an include may be, as Ansible looks them up: a task file or playbook relative to the
     including file, its role and the playbook's folder (and their tasks/); a role in roles/ next to the
-    playbook or the including playbook, in the playbook's folder, in ./roles, beside the including role and
-    in ~/.ansible/roles — its tasks, handlers and meta (dependencies) files. (path, the role folder it
-    belongs to) each; the caller reads those that exist, every one (adr need not guess which Ansible picks)."""
+    playbook or the including playbook, in the playbook's folder, in ./roles, beside the including role,
+    in ansible.cfg's roles_path and in ~/.ansible/roles; a collection's role (`ns.coll.role`) in
+    collections/ beside the playbook, ansible.cfg's collections_path and ~/.ansible/collections — its
+    tasks, handlers and meta (dependencies) files. (path, the role folder it belongs to) each; the
+    caller reads those that exist, every one (adr need not guess which Ansible picks)."""
     j = posixpath.join
     if inc.kind == "file":
         bases = [b for b in dict.fromkeys((here, role, top)) if b]
@@ -167,8 +201,15 @@ def include_paths(inc: Include, here: str, top: str, cwd: str, home: str, role: 
             [posixpath.normpath(j(b, sub, inc.name)) for b in bases for sub in ("", "tasks")]
         return [(p, role) for p in dict.fromkeys(cands)]
     roots = [j(top, "roles"), top, j(here, "roles"), j(cwd, "roles") if cwd else "",
-             posixpath.dirname(role) if role else "", j(home, ".ansible", "roles") if home else ""]
-    dirs = [inc.name] if inc.name.startswith("/") else [posixpath.normpath(j(r, inc.name)) for r in roots if r]
+             posixpath.dirname(role) if role else "", *cfg.roles, j(home, ".ansible", "roles") if home else ""]
+    parts = inc.name.split(".")
+    if len(parts) == 3 and all(re.fullmatch(r"\w{1,128}", p) for p in parts):
+        colls = [j(top, "collections"), *cfg.collections, j(home, ".ansible", "collections") if home else ""]
+        dirs = [posixpath.normpath(j(c, "ansible_collections", parts[0], parts[1], "roles", parts[2]))
+                for c in colls if c]
+    else:
+        dirs = []
+    dirs += [inc.name] if inc.name.startswith("/") else [posixpath.normpath(j(r, inc.name)) for r in roots if r]
     out: list[tuple[str, str]] = []
     for d in dict.fromkeys(dirs):
         for sub, stem in (("tasks", inc.tasks_from), ("handlers", inc.handlers_from), ("meta", "main")):

@@ -117,8 +117,10 @@ TOOLS: dict[str, Tool] = {
     "skaffold": Tool(("skaffold.yaml", "skaffold.yml"), commands=True,
                      verbs=frozenset({"build", "run", "dev", "deploy", "debug", "verify", "test"}),
                      file_opts=frozenset({"-f", "--filename"}), valued=frozenset({"-p", "--profile", "-m", "--module"})),
-    "lefthook": Tool(("lefthook.yml", ".lefthook.yml", "lefthook.yaml", ".lefthook.yaml", "lefthook-local.yml",
-                      ".config/lefthook.yml", ".config/lefthook.yaml"),
+    # (lefthook reads the first main config it finds, then merges lefthook-local.*; `extends:` files
+    # are followed by adr/engine/buildincludes.py)
+    "lefthook": Tool(tuple(f"{d}{s}.{e}" for d in ("", ".", ".config/") for s in ("lefthook", "lefthook-local")
+                           for e in ("yml", "yaml", "toml", "json", "jsonc")),
                      commands=True, verbs=frozenset({"run"})),
     "devcontainer": Tool((".devcontainer/devcontainer.json", ".devcontainer.json"), commands=True,
                          verbs=frozenset({"up", "build", "run-user-commands", "set-up"}),
@@ -263,6 +265,9 @@ def loads(prog: str, args: "list[str] | tuple[str, ...]", here: str, home: str,
         out += [Load(f, "", names, fams, like) for f in files]
         if not given:  # (a folder: each of its files, read as the tool's own file)
             out += [Load(posixpath.join(where, d), "", names, fams, tool.files[0]) for d in tool.folders]
+        if prog == "deno" and names and not given:
+            # `deno task NAME` runs package.json's script NAME when deno.json has no such task
+            out.append(Load(posixpath.join(where, "package.json"), "", names, ("script",), "package.json"))
         if prog == "mise" and names:
             out += [Load(posixpath.join(where, d, n.replace(":", "/")), program=True)
                     for n in names if n and not n.startswith(("-", ".")) and ".." not in n for d in _MISE_TASK_DIRS]
