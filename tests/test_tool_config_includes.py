@@ -32,6 +32,8 @@ ATTACKS = [
     ({"CMakeLists.txt": 'list(APPEND CMAKE_MODULE_PATH "${CMAKE_SOURCE_DIR}/tools")\ninclude(Helpers)\n',
       "tools/Helpers.cmake": CMK}, "cmake -B build"),
     ({"CMakeLists.txt": 'include("./x.cmake")\n', "x.cmake": CMK}, "cmake -B build"),
+    ({"CMakeLists.txt": 'set(D "${CMAKE_CURRENT_LIST_DIR}/c")\nset(F ${D}/x.cmake)\nINCLUDE (${F} OPTIONAL)\n',
+      "c/x.cmake": CMK}, "cmake -B build"),
     ({"CMakeLists.txt": "add_subdirectory(a)\n", "a/CMakeLists.txt": "add_subdirectory(../b b)\n",
       "b/CMakeLists.txt": CMK}, "cmake -B build"),
     ({"lefthook.toml": f'[pre-commit.commands.x]\nrun = "{SH}"\n'}, "lefthook run pre-commit"),
@@ -136,3 +138,14 @@ def test_bounds_ask_and_remote_configs_are_recorded(memory_judge, tmp_path):
 def test_an_included_file_written_is_judged_as_its_kind(memory_judge, tmp_path, name, content, expected):
     a = Action(ActionKind.FILE_WRITE, _ctx(tmp_path, "Write"), path=str(tmp_path / name), content=content)
     assert memory_judge.decide(a).decision is expected
+
+
+@pytest.mark.parametrize("files,cmd", [
+    ({"site.yml": "- hosts: all\n  roles: [web]\n", "r/web/tasks/main.yml": TASK}, "ANSIBLE_ROLES_PATH=./r ansible-playbook site.yml"),
+    ({"site.yml": "- hosts: all\n  roles: [web]\n", "cfg/a.cfg": "[defaults]\nroles_path = ../r\n",
+      "r/web/tasks/main.yml": TASK}, "ANSIBLE_CONFIG=cfg/a.cfg ansible-playbook site.yml"),
+    ({"site.yml": "- hosts: all\n  roles: [a.b.c]\n", "v/ansible_collections/a/b/roles/c/tasks/main.yml": TASK},
+     "ANSIBLE_COLLECTIONS_PATH=v ansible-playbook site.yml"),
+])
+def test_ansible_roles_where_the_line_says_they_are(memory_judge, tmp_path, files, cmd):
+    assert _run(memory_judge, tmp_path, files, cmd).decision is Decision.DENY

@@ -955,15 +955,26 @@ class _Walk:
                         queue.append((cand, got, in_role, level + 1))
 
     def ansible_cfg(self, run: R.Run) -> Any:
-        """The ansible.cfg Ansible reads for this run (ANSIBLE_CONFIG is not seen here: ./ansible.cfg,
-        then ~/.ansible.cfg — the first found), as the line writes it or on disk."""
+        """Where Ansible looks for roles and collections in this run: the line's ANSIBLE_ROLES_PATH /
+        ANSIBLE_COLLECTIONS_PATH[S], and the ansible.cfg it reads (ANSIBLE_CONFIG, ./ansible.cfg, then
+        ~/.ansible.cfg — the first found), as the line writes it or on disk."""
         from adr.daemon.sources import _small
         from adr.shell import provisioners as P
-        for cfg in (posixpath.join(run.cwd, "ansible.cfg") if run.cwd else "",
+        env = dict(a.partition("=")[::2] for a in run.args if "=" in a)
+        given = R.resolve(env.get("ANSIBLE_CONFIG", ""), run.cwd, self.home) if env.get("ANSIBLE_CONFIG") else ""
+        got = P.AnsiblePaths()
+        for cfg in (given, posixpath.join(run.cwd, "ansible.cfg") if run.cwd else "",
                     posixpath.join(self.home, ".ansible.cfg") if self.home else ""):
             if cfg and (os.path.isfile(cfg) or cfg in self.line_writes):
-                return P.ansible_cfg(_small(self, cfg, 64 * 1024), posixpath.dirname(cfg), self.home)
-        return P.AnsiblePaths()
+                got = P.ansible_cfg(_small(self, cfg, 64 * 1024), posixpath.dirname(cfg), self.home)
+                break
+        lines = [f"{k} = {env[v]}" for k, v in (("roles_path", "ANSIBLE_ROLES_PATH"),
+                                                ("collections_path", "ANSIBLE_COLLECTIONS_PATH"),
+                                                ("collections_paths", "ANSIBLE_COLLECTIONS_PATHS")) if v in env]
+        if lines:
+            more = P.ansible_cfg("[defaults]\n" + "\n".join(lines), run.cwd, self.home)
+            got = P.AnsiblePaths(more.roles + got.roles, more.collections + got.collections)
+        return got
 
     def as_command(self, lang: str, text: str, shown: str, note: str) -> str:
         """R.as_command, and for a provisioning file (a playbook, .tf files) the commands it has run:

@@ -88,6 +88,7 @@ _CMAKE_INCLUDE = lazyre.compile(r"""(?i)\b(include|add_subdirectory)\s*\(\s*("[^
 _CMAKE_MODULE_PATH = lazyre.compile(
     r"""(?i)\b(?:set|list)\s*\(\s*(?:(?:APPEND|PREPEND|INSERT)\s+)?CMAKE_MODULE_PATH\b(?:\s+\d+)?([^()]{0,2048})\)""")
 _CMAKE_VAR = lazyre.compile(r"\$\{(\w+)\}")
+_CMAKE_SET = lazyre.compile(r"""(?i)\bset\s*\(\s*(\w+)\s+("[^"\n]{0,512}"|[^\s()"]{1,512})\s*\)""")
 
 
 def _cmake(path: str, text: str, source_dir: str, top: str) -> list[Included]:
@@ -98,7 +99,14 @@ def _cmake(path: str, text: str, source_dir: str, top: str) -> list[Included]:
 
     def expand(word: str) -> str:
         word = word.strip('"')
-        return _CMAKE_VAR.sub(lambda m: dirs.get(m.group(1), m.group(0)), word)
+        for _ in range(3):  # (a variable set from another)
+            if "${" not in word:
+                break
+            word = _CMAKE_VAR.sub(lambda m: dirs.get(m.group(1), m.group(0)), word)
+        return word
+    for m in list(_CMAKE_SET.finditer(text))[:256]:  # `set(X cmake/x.cmake)` … `include(${X})`
+        if m.group(1) not in dirs:
+            dirs[m.group(1)] = m.group(2).strip('"')
     module_dirs = [d for m in _CMAKE_MODULE_PATH.finditer(text) for w in m.group(1).split()
                    if "${" not in (d := expand(w))][:16]
     module_dirs += [posixpath.join(top or src, "cmake"), posixpath.join(top or src, "cmake", "modules"),

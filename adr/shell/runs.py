@@ -425,7 +425,12 @@ def _provision_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     if prog == "run-parts":
         return [Run(SCRIPT, how, here, (p,), mode="run-parts") for p in paths[:1]]
     kind = "ansible" if prog == "ansible-playbook" else "logrotate"
-    return [Run(SCRIPT, how, here, (p,), language="provision:" + kind, mode="shell") for p in paths]
+    # (ansible-playbook: the line's ANSIBLE_CONFIG / ANSIBLE_ROLES_PATH / ANSIBLE_COLLECTIONS_PATH[S], as args)
+    env = tuple(e for e in c.env if e.partition("=")[0] in _ANSIBLE_ENV) if kind == "ansible" else ()
+    return [Run(SCRIPT, how, here, (p,), language="provision:" + kind, mode="shell", args=env) for p in paths]
+
+
+_ANSIBLE_ENV = frozenset({"ANSIBLE_CONFIG", "ANSIBLE_ROLES_PATH", "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS"})
 
 
 def _script_file_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
