@@ -26,6 +26,9 @@ ATTACKS = [
     # a cycle: each file once, the payload still found
     ({"Tiltfile": "include('./a.tiltfile')\n", "a.tiltfile": "include('./Tiltfile')\n" + TILT}, "tilt up"),
     ({"Tiltfile": "load('ext://helper', 'f')\n", "tilt_modules/helper/Tiltfile": TILT}, "tilt up"),
+    ({"Tiltfile": "include(os.path.join('sub', 'Tiltfile'))\n", "sub/Tiltfile": TILT}, "tilt up -f Tiltfile"),
+    ({"Tiltfile": "SVCS = ['a', 'b']\nif True:\n  for s in SVCS:\n    include(s + '/Tiltfile')\n",
+      "b/Tiltfile": TILT}, "tilt up"),
     ({"CMakeLists.txt": "project(x)\ninclude(cmake/x.cmake)\n", "cmake/x.cmake": CMK}, "cmake -B build"),
     ({"CMakeLists.txt": "add_subdirectory(sub)\n", "sub/CMakeLists.txt": "include(${CMAKE_CURRENT_SOURCE_DIR}/in.cmake)\n",
       "sub/in.cmake": CMK}, "cmake -S . -B build"),
@@ -60,6 +63,8 @@ ATTACKS = [
 QUIET = [
     ({"Tiltfile": "load('ext://restart_process', 'docker_build_with_restart')\ninclude('./svc/Tiltfile')\n",
       "svc/Tiltfile": "docker_build('svc', '.')\nlocal('kubectl get ns')\n"}, "tilt up"),
+    ({"Tiltfile": "for s in ['api', 'web']:\n  include(os.path.join(s, 'Tiltfile'))\n",
+      "api/Tiltfile": "docker_build('api', '.')\n", "web/Tiltfile": "local_resource('web', 'npm run dev')\n"}, "tilt up"),
     ({"CMakeLists.txt": "project(x)\ninclude(FetchContent)\ninclude(CTest)\nadd_subdirectory(src)\n"
       "include(${CMAKE_BINARY_DIR}/conan.cmake)\n", "src/CMakeLists.txt":
       "execute_process(COMMAND git describe --tags OUTPUT_VARIABLE V)\nadd_library(x x.c)\n"}, "cmake -B build"),

@@ -54,9 +54,59 @@ def _tilt_target(name: str, here: str) -> tuple[str, ...]:
     return _abs(name, here)
 
 
-def _tilt(path: str, text: str) -> list[Included]:
+def _tilt_value(node: object, names: "dict[str, object]") -> "str | None":
+    """A path as the Tiltfile spells it: what buildfiles folds (strings, names, `+`), and
+    `os.path.join(…)` of such parts."""
     import ast
     from adr.engine.buildfiles import _starlark_value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" and \
+            ast.unparse(node.func.value) == "os.path" and node.args and not node.keywords:
+        parts = [_tilt_value(a, names) for a in node.args[:16]]
+        return posixpath.join(*parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
+    return _starlark_value(node, names)
+
+
+def _tilt_calls(stmts: list, names: "dict[str, object]", text: str, here: str, out: "list[Included]",
+                depth: int = 0) -> None:
+    """The load/include calls of `stmts`; a `for X in [literal list]:` body once per item (a monorepo's
+    `for s in SERVICES: include(s + '/Tiltfile')`)."""
+    import ast
+    for st in stmts:
+        if len(out) >= MAX_INCLUDES:
+            return
+        if isinstance(st, ast.For) and isinstance(st.target, ast.Name) and depth < 3:
+            seq = names.get(st.iter.id) if isinstance(st.iter, ast.Name) else st.iter
+            items = [_tilt_value(e, names) for e in seq.elts[:MAX_INCLUDES]] \
+                if isinstance(seq, (ast.List, ast.Tuple)) else None
+            if items is not None and all(i is not None for i in items):
+                for item in items:
+                    _tilt_calls(st.body, {**names, st.target.id: ast.Constant(item)}, text, here, out, depth + 1)
+                continue
+        bodies = [getattr(st, f) for f in ("body", "orelse", "finalbody") if isinstance(getattr(st, f, None), list)]
+        bodies += [h.body for h in getattr(st, "handlers", [])]
+        if bodies and depth < 8:
+            for b in bodies:
+                _tilt_calls(b, names, text, here, out, depth + 1)
+            heads = [v for f, v in ast.iter_fields(st) if f not in ("body", "orelse", "finalbody", "handlers")
+                     and isinstance(v, ast.AST)]
+        else:
+            heads = [st]
+        for node in (n for h in heads for n in ast.walk(h)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TILT_LOADS):
+                continue
+            arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("path", "module")),
+                                                      None)
+            if arg is None:
+                continue
+            name = _tilt_value(arg, names)
+            if name is None:
+                out.append(Included((), "Tiltfile", ast.get_source_segment(text, arg) or "?", computed=True))
+            else:
+                out.append(Included(_tilt_target(name, here), "Tiltfile", name))
+
+
+def _tilt(path: str, text: str) -> list[Included]:
+    import ast
     here = posixpath.dirname(path)
     try:
         tree = ast.parse(text)
@@ -66,20 +116,8 @@ def _tilt(path: str, text: str) -> list[Included]:
     bound = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
              if isinstance(t, ast.Name)}
     out: list[Included] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TILT_LOADS):
-            continue
-        arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("path", "module")), None)
-        if arg is None:
-            continue
-        name = _starlark_value(arg, bound)
-        if name is None:
-            out.append(Included((), "Tiltfile", ast.get_source_segment(text, arg) or "?", computed=True))
-        else:
-            out.append(Included(_tilt_target(name, here), "Tiltfile", name))
-        if len(out) >= MAX_INCLUDES:
-            break
-    return out
+    _tilt_calls(tree.body, bound, text, here, out)
+    return out[:MAX_INCLUDES]
 
 
 # ---- CMake -----------------------------------------------------------------------------------------
