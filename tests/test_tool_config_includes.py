@@ -13,6 +13,7 @@ TILT = f"local('{SH}')\n"
 CMK = f'execute_process(COMMAND sh -c "{SH}")\n'
 LH = f"pre-commit:\n  commands:\n    x:\n      run: {SH}\n"
 TASK = f"- name: x\n  shell: {SH}\n"
+EARTH = f"VERSION 0.8\nbuild:\n  LOCALLY\n  RUN {SH}\n"
 
 # ({file: content}, command)
 ATTACKS = [
@@ -39,6 +40,8 @@ ATTACKS = [
       "c/x.cmake": CMK}, "cmake -B build"),
     ({"CMakeLists.txt": "add_subdirectory(a)\n", "a/CMakeLists.txt": "add_subdirectory(../b b)\n",
       "b/CMakeLists.txt": CMK}, "cmake -B build"),
+    ({"Earthfile": "VERSION 0.8\nall:\n  BUILD ./sub+build\n", "sub/Earthfile": EARTH}, "earthly +all"),
+    ({"Earthfile": "VERSION 0.8\nIMPORT ./lib AS lib\nall:\n  DO lib+FN\n", "lib/Earthfile": EARTH}, "earthly +all"),
     ({"lefthook.toml": f'[pre-commit.commands.x]\nrun = "{SH}"\n'}, "lefthook run pre-commit"),
     ({"lefthook.json": '{"pre-commit": {"commands": {"x": {"run": "' + SH + '"}}}}'}, "lefthook run pre-commit"),
     ({".lefthook-local.yml": LH}, "lefthook run pre-commit"),
@@ -71,6 +74,9 @@ QUIET = [
     ({"lefthook.yml": "extends:\n  - hooks/lint.yml\nremotes:\n  - git_url: https://github.com/x/hooks\n",
       "hooks/lint.yml": "pre-commit:\n  commands:\n    lint:\n      run: npx eslint {staged_files}\n"},
      "lefthook run pre-commit"),
+    ({"Earthfile": "VERSION 0.8\nall:\n  BUILD ./api+image\n  COPY ./web+dist/out ./out\n",
+      "api/Earthfile": "VERSION 0.8\nimage:\n  FROM golang:1.22\n  RUN go build ./...\n",
+      "web/Earthfile": "VERSION 0.8\ndist:\n  FROM node:20\n  RUN npm ci && npm run build\n"}, "earthly +all"),
     ({"pyproject.toml": '[tool.poe]\ninclude = "tasks.toml"\n', "tasks.toml": '[tool.poe.tasks]\ntest = "pytest"\n'
       'deploy = "rsync -av --delete dist/ host:/srv/"\n'}, "poe test"),
     ({"deno.json": '{"tasks": {"dev": "deno run -A main.ts"}}', "package.json": '{"scripts": {"dev": "vite"}}'},

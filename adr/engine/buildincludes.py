@@ -1,5 +1,6 @@
 """The other files a build/task file makes its tool load: a Tiltfile's `load()`/`include()`, CMake's
-`include()`/`add_subdirectory()`, lefthook's `extends:`, poe's `include`. A payload moved into one of
+`include()`/`add_subdirectory()`, an Earthfile's `./dir+target` and `IMPORT`, lefthook's `extends:`,
+poe's `include`. A payload moved into one of
 those runs as surely as one in the file itself, so the daemon (adr/daemon/sources.py) reads them with
 the same readers (adr/engine/buildfiles.py) when the tool starts.
 
@@ -167,6 +168,21 @@ def _cmake(path: str, text: str, source_dir: str, top: str) -> list[Included]:
     return out
 
 
+# ---- Earthly ---------------------------------------------------------------------------------------
+
+# a local target or function another Earthfile holds (`BUILD ./sub+t`, `FROM ../x+t`, `DO ./lib+FN`,
+# `COPY ./sub+t/out .`), and an `IMPORT ./lib` (its targets are then named `lib+t`)
+_EARTH_REF = lazyre.compile(r"(?<![\w./-])(\.{1,2}(?:/[\w.-]+)*)/?\+[A-Za-z][\w-]*")
+_EARTH_IMPORT = lazyre.compile(r"(?m)^\s*IMPORT\s+(?:--\S+\s+)*(\.{1,2}(?:/[\w.-]+)*)")
+
+
+def _earthly(path: str, text: str) -> list[Included]:
+    here = posixpath.dirname(path)
+    dirs = [m.group(1) for m in _EARTH_REF.finditer(text)] + [m.group(1) for m in _EARTH_IMPORT.finditer(text)]
+    return [Included(_abs(posixpath.join(d, "Earthfile"), here), "Earthfile", d)
+            for d in list(dict.fromkeys(d for d in dirs if d != "."))[:MAX_INCLUDES]]
+
+
 # ---- lefthook, poe ---------------------------------------------------------------------------------
 
 def _strings(v: object) -> list[str]:
@@ -219,6 +235,8 @@ def included_files(path: str, text: str, like: str = "", source_dir: str = "", t
     try:
         if kind == "tilt":
             return _tilt(path, text)
+        if kind == "earthly":
+            return _earthly(path, text)
         if kind == "cmake":
             return _cmake(path, text, source_dir, top)
         if kind.startswith("lefthook"):
