@@ -146,7 +146,7 @@ def _cmake(path: str, text: str, source_dir: str, top: str) -> list[Included]:
     for m in list(_CMAKE_SET.finditer(text))[:256]:  # `set(X cmake/x.cmake)` … `include(${X})`
         if m.group(1) not in dirs:
             dirs[m.group(1)] = m.group(2).strip('"')
-    module_dirs = [d for m in _CMAKE_MODULE_PATH.finditer(text) for w in m.group(1).split()
+    module_dirs = [posixpath.join(src, d) for m in _CMAKE_MODULE_PATH.finditer(text) for w in m.group(1).split()
                    if "${" not in (d := expand(w))][:16]
     module_dirs += [posixpath.join(top or src, "cmake"), posixpath.join(top or src, "cmake", "modules"),
                     posixpath.join(src, "cmake")]
@@ -161,8 +161,7 @@ def _cmake(path: str, text: str, source_dir: str, top: str) -> list[Included]:
             out.append(Included(_abs(word, src, here), "x.cmake", word))
         elif re.fullmatch(r"[\w.+-]{1,128}", word):  # a module: searched in CMAKE_MODULE_PATH (CMake's own are not)
             out.append(Included(tuple(dict.fromkeys(posixpath.normpath(posixpath.join(d, word + ".cmake"))
-                                                    for d in module_dirs if d.startswith("/") or here)),
-                                "x.cmake", word))
+                                                    for d in module_dirs if d.startswith("/"))), "x.cmake", word))
         if len(out) >= MAX_INCLUDES:
             break
     return out
