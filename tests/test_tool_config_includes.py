@@ -58,6 +58,8 @@ ATTACKS = [
       "myroles/web/tasks/main.yml": TASK}, "ansible-playbook site.yml"),
     ({"site.yml": "- hosts: all\n  tasks:\n    - include_role:\n        name: ns.coll.web\n",
       "collections/ansible_collections/ns/coll/roles/web/tasks/main.yml": TASK}, "ansible-playbook site.yml"),
+    ({"site.yml": "- hosts: all\n  collections: [ns.coll]\n  roles: [web]\n",
+      "collections/ansible_collections/ns/coll/roles/web/tasks/main.yml": TASK}, "ansible-playbook site.yml"),
     ({"site.yml": "- import_playbook: other.yml\n", "other.yml": "- hosts: all\n  roles: [ns.coll.db]\n",
       "ansible.cfg": "[defaults]\ncollections_path = ./vendor\n",
       "vendor/ansible_collections/ns/coll/roles/db/tasks/main.yml": TASK}, "ansible-playbook site.yml"),

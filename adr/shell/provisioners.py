@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from adr import lazyre
@@ -108,6 +108,7 @@ def ansible_file(text: str) -> AnsibleFile:
         return AnsibleFile((), (), False)
     out: list[str] = []
     incs: list[Include] = []
+    colls: list[str] = []
     stack: list[Any] = [data]
     seen = 0
     while stack:
@@ -126,9 +127,14 @@ def ansible_file(text: str) -> AnsibleFile:
                         out.append(cmd)
                 elif k in _ANSIBLE_INCLUDE_FILE or k in _ANSIBLE_INCLUDE_ROLE or k in _ANSIBLE_ROLE_LISTS:
                     incs += _include(k, value)
+                elif k == "collections" and isinstance(value, list):  # a play's search list for short role names
+                    colls += [c for c in value[:8] if isinstance(c, str) and c.count(".") == 1]
                 elif k in _ANSIBLE_NESTED or isinstance(value, (list, dict)):
                     stack.append(value)
-    return AnsibleFile(tuple(out), tuple(incs[:MAX_INCLUDES]), len(incs) > MAX_INCLUDES)
+    # (`collections: [ns.coll]` + `roles: [web]`: web may be ns.coll's role — each is looked up)
+    more = [replace(i, name=f"{c}.{i.name}") for i in incs[:MAX_INCLUDES] if i.kind == "role" and "." not in i.name
+            for c in dict.fromkeys(colls)]
+    return AnsibleFile(tuple(out), tuple(incs[:MAX_INCLUDES] + more[:MAX_INCLUDES]), len(incs) > MAX_INCLUDES)
 
 
 def ansible_script(module: str, arg: str) -> "list[str]":
