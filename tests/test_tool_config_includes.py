@@ -162,3 +162,11 @@ def test_an_included_file_written_is_judged_as_its_kind(memory_judge, tmp_path, 
 ])
 def test_ansible_roles_where_the_line_says_they_are(memory_judge, tmp_path, files, cmd):
     assert _run(memory_judge, tmp_path, files, cmd).decision is Decision.DENY
+
+
+def test_padding_the_files_with_commands_hides_nothing(memory_judge, tmp_path):
+    pad = "".join(f"local('echo {i}')\n" for i in range(40))
+    files = {"Tiltfile": pad + "include('./a.tiltfile')\ninclude('./b.tiltfile')\ninclude('./c.tiltfile')\n",
+             "a.tiltfile": pad.replace("echo", "true"), "b.tiltfile": pad.replace("echo", ":"),
+             "c.tiltfile": pad.replace("echo", "echo c") + TILT}
+    assert _run(memory_judge, tmp_path, files, "tilt up").decision is Decision.DENY

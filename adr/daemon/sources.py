@@ -914,7 +914,7 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
     (adr/engine/buildincludes.py: load()/include(), add_subdirectory(), extends:, poe's include); for a
     task runner, only the families in `run.args` and the tasks `run.names[1:]` name (and those they
     refer to, in whichever of those files)."""
-    from adr.engine.buildfiles import build_commands, task_commands
+    from adr.engine.buildfiles import MAX_COMMANDS, build_commands, task_commands
     paths: list[str] = []
     for path in run.paths:
         if os.path.isdir(path):  # (rake's rakelib/: every .rake file of it, read as the Rakefile)
@@ -938,11 +938,17 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
                 whence.setdefault((where, cmd), (file, origin, agent))
         if run.args:
             found = task_commands(found, run.args, run.names[1:])
-        for where, cmd in list(dict.fromkeys(found))[:64]:
+        chosen = list(dict.fromkeys(found))
+        cap = MAX_COMMANDS - 1 if len(chosen) > MAX_COMMANDS else MAX_COMMANDS
+        for where, cmd in chosen[:cap]:
             file, origin, agent = whence[(where, cmd)]
             brought = f", brought in by {path}" if file != path else ""
             walk.judge(cmd, run.cwd, depth, _note(note, f"{file} {where} ({origin}){brought}, loaded by `{run.how}`"),
                        agent=agent)
+        if chosen[cap:]:  # (the rest as one script: padding the files hides nothing)
+            walk.judge("\n".join(c for _, c in chosen[cap:]), run.cwd, depth,
+                       _note(note, f"{len(chosen) - cap} more commands of {path} and the files it brings in, "
+                                   f"loaded by `{run.how}`"), agent=any(whence[k][2] for k in chosen[cap:]))
 
 
 def _with_included(walk: Any, run: R.Run, top: str, note: str) -> "list[tuple[str, str, str, str, bool]]":
