@@ -74,6 +74,17 @@ def test_a_dev_containers_own_commands_are_judged_as_the_container_runs_them(jud
     assert v.decision is expected, (content, v.rule_ids)
 
 
+@pytest.mark.parametrize("fragment, expected", [
+    ('"initializeCommand": "' + BAD + '",', Decision.DENY),  # (an Edit's new text: the host's command)
+    ('  "postCreateCommand": "' + BAD + '"\n', Decision.ASK),
+    ('"postCreateCommand": "npm ci",\n  "forwardPorts": [3000]', Decision.ALLOW),
+])
+def test_an_edit_of_a_dev_container_is_judged_as_its_keys_run(judge, fragment, expected):
+    a = Action(ActionKind.FILE_EDIT, CTX, path=f"{PROJ}/.devcontainer/devcontainer.json", content=fragment,
+               old_content='"postCreateCommand": "npm ci"')
+    assert judge.decide(a).decision is expected, fragment
+
+
 @pytest.mark.parametrize("path, content", [
     (f"{PROJ}/.devcontainer/devcontainer.json", json.dumps({"image": "python:3.12", "postCreateCommand": "pip install -e ."})),
     (f"{PROJ}/.vscode/tasks.json", json.dumps({"tasks": [{"label": "test", "type": "shell", "command": "npm test"}]})),

@@ -51,6 +51,8 @@ def _command_value(v: object) -> list[str]:
 
 def _devcontainer(content: str) -> list[tuple[str, str]]:
     data = _json(content)
+    if data is None and content.lstrip().startswith('"'):  # an Edit's fragment: `"initializeCommand": "…",`
+        data = _json("{" + content.strip().rstrip(",") + "}")
     if not isinstance(data, dict):
         return []
     return [(k, c) for k in _DEVCONTAINER_KEYS if k in data for c in _command_value(data[k])]
