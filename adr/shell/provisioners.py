@@ -201,20 +201,21 @@ def include_paths(inc: Include, here: str, top: str, cwd: str, home: str, role: 
     tasks, handlers and meta (dependencies) files. (path, the role folder it belongs to) each; the
     caller reads those that exist, every one (adr need not guess which Ansible picks)."""
     j = posixpath.join
+    parts = inc.name.split(".")
+    fqcn = len(parts) == 3 and all(re.fullmatch(r"\w{1,128}", p) for p in parts)  # ns.coll.name
+    colls = [j(top, "collections"), *cfg.collections, j(home, ".ansible", "collections") if home else ""]
     if inc.kind == "file":
         bases = [b for b in dict.fromkeys((here, role, top)) if b]
         cands = [inc.name] if inc.name.startswith("/") else \
             [posixpath.normpath(j(b, sub, inc.name)) for b in bases for sub in ("", "tasks")]
+        if fqcn:  # `import_playbook: ns.coll.site`: the collection's playbooks/site.yml
+            cands += [posixpath.normpath(j(c, "ansible_collections", parts[0], parts[1], "playbooks", n))
+                      for c in colls if c for n in _yaml_names(parts[2])]
         return [(p, role) for p in dict.fromkeys(cands)]
     roots = [j(top, "roles"), top, j(here, "roles"), j(cwd, "roles") if cwd else "",
              posixpath.dirname(role) if role else "", *cfg.roles, j(home, ".ansible", "roles") if home else ""]
-    parts = inc.name.split(".")
-    if len(parts) == 3 and all(re.fullmatch(r"\w{1,128}", p) for p in parts):
-        colls = [j(top, "collections"), *cfg.collections, j(home, ".ansible", "collections") if home else ""]
-        dirs = [posixpath.normpath(j(c, "ansible_collections", parts[0], parts[1], "roles", parts[2]))
-                for c in colls if c]
-    else:
-        dirs = []
+    dirs = [posixpath.normpath(j(c, "ansible_collections", parts[0], parts[1], "roles", parts[2]))
+            for c in colls if c] if fqcn else []
     dirs += [inc.name] if inc.name.startswith("/") else [posixpath.normpath(j(r, inc.name)) for r in roots if r]
     out: list[tuple[str, str]] = []
     for d in dict.fromkeys(dirs):
