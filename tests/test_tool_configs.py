@@ -260,6 +260,11 @@ def test_bounds_ask_and_remote_configs_are_recorded(memory_judge, tmp_path):
     chain.update({f"t{i}.tiltfile": f"include('./t{i + 1}.tiltfile')\n" for i in range(1, 8)})
     v = _run_files(memory_judge, tmp_path, chain, "tilt up")
     assert v.decision is Decision.ASK and "crosscall.bound" in [f.rule_id for f in v.findings]
+    # past the bound, what was queued before it is still read: the payload denies, the bound is reported
+    many = {"Tiltfile": "".join(f"include('./m{i}.tiltfile')\n" for i in range(18)), "m0.tiltfile": TILT}
+    many.update({f"m{i}.tiltfile": "local('echo ok')\n" for i in range(1, 18)})
+    v = _run_files(memory_judge, tmp_path / "m", many, "tilt up")
+    assert v.decision is Decision.DENY and "crosscall.bound" in [f.rule_id for f in v.findings]
     v = _run_files(memory_judge, tmp_path / "c", {"Tiltfile": "include(os.getenv('X') + '/Tiltfile')\n"}, "tilt up")
     assert v.decision is Decision.ASK, [f.rule_id for f in v.findings]  # a path the file computes
     v = _run_files(memory_judge, tmp_path / "r", {"lefthook.yml": "remotes:\n  - git_url: https://x.example/h\n"},

@@ -952,9 +952,9 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
 
 
 def _with_included(walk: Any, run: R.Run, top: str, note: str) -> "list[tuple[str, str, str, str, bool]]":
-    """(file, the file name whose reader reads it, text, origin, written by an agent) for `top` and the files it brings in, breadth first:
-    MAX_INCLUDE_DEPTH levels, MAX_INCLUDED files, the walk's byte and file budget (walk.content), each
-    file once (a cycle ends there). Followed wherever they point — an include out of the project is the
+    """(file, the file name whose reader reads it, text, origin, written by an agent) for `top` and the
+    files it brings in, breadth first: MAX_INCLUDE_DEPTH levels, MAX_INCLUDED files, the walk's byte
+    and file budget (walk.content), each file once (a cycle ends there). Followed wherever they point — an include out of the project is the
     way to hide one — except /proc, /sys, /dev and what is no regular file (crosscall.read_file). A
     bound that trips asks; a remote include (lefthook `remotes:`) is recorded, never fetched."""
     from adr.engine.buildincludes import included_files
@@ -962,7 +962,7 @@ def _with_included(walk: Any, run: R.Run, top: str, note: str) -> "list[tuple[st
     top_dir = posixpath.dirname(top)
     queue: list[tuple[str, str, str, int]] = [(top, run.mode, top_dir, 0)]  # (file, read as, cmake source dir, level)
     seen = {top}
-    brought = 0
+    brought, tripped = 0, False
     while queue:
         file, like, src, level = queue.pop(0)
         for text, origin, agent in walk.content(file, run, note, line_written=True, read_as="build"):
@@ -980,9 +980,12 @@ def _with_included(walk: Any, run: R.Run, top: str, note: str) -> "list[tuple[st
                         continue
                     seen.add(cand)
                     if level + 1 > MAX_INCLUDE_DEPTH or brought >= MAX_INCLUDED:
-                        walk.bound(f"{top} brings in files more than {MAX_INCLUDE_DEPTH} deep or more than "
-                                   f"{MAX_INCLUDED} of them: {cand} and the rest were not judged", cand, note or run.how)
-                        return out
+                        if not tripped:  # (what was queued is still read)
+                            walk.bound(f"{top} brings in files more than {MAX_INCLUDE_DEPTH} deep or more than "
+                                       f"{MAX_INCLUDED} of them: {cand} and others were not judged", cand,
+                                       note or run.how)
+                        tripped = True
+                        continue
                     brought += 1
                     sub = posixpath.dirname(cand) if inc.like == "CMakeLists.txt" else src
                     queue.append((cand, inc.like, sub, level + 1))
