@@ -159,6 +159,7 @@ INCLUDE_ATTACKS = [
     ({"CMakeLists.txt": 'list(APPEND CMAKE_MODULE_PATH "${CMAKE_SOURCE_DIR}/tools")\ninclude(Helpers)\n',
       "tools/Helpers.cmake": CMK}, "cmake -B build"),
     ({"CMakeLists.txt": 'include("./x.cmake")\n', "x.cmake": CMK}, "cmake -B build"),
+    ({"CMakeLists.txt": 'include(setup.txt)\n', "setup.txt": CMK}, "cmake -B build"),
     ({"CMakeLists.txt": 'set(D "${CMAKE_CURRENT_LIST_DIR}/c")\nset(F ${D}/x.cmake)\nINCLUDE (${F} OPTIONAL)\n',
       "c/x.cmake": CMK}, "cmake -B build"),
     ({"CMakeLists.txt": "add_subdirectory(a)\n", "a/CMakeLists.txt": "add_subdirectory(../b b)\n",

@@ -43,7 +43,8 @@ def _abs(name: str, *bases: str) -> tuple[str, ...]:
 # ---- Tilt ------------------------------------------------------------------------------------------
 
 _TILT_LOADS = ("load", "include", "load_dynamic")
-_TILT_LOAD_TEXT = lazyre.compile(r"""(?<![\w.])(?:load|include|load_dynamic)\s*\(\s*(?:"([^"\n]{1,512})"|'([^'\n]{1,512})')""")
+_TILT_LOAD_TEXT = lazyre.compile(
+    r"""(?<![\w.])(?:load|include|load_dynamic)\s*\(\s*(?:"([^"\n]{1,512})"|'([^'\n]{1,512})')""")
 
 
 def _tilt_target(name: str, here: str) -> tuple[str, ...]:
@@ -160,8 +161,9 @@ def _cmake(path: str, text: str, source_dir: str, top: str) -> list[Included]:
         elif "/" in word or word.lower().endswith(".cmake"):
             out.append(Included(_abs(word, src, here), "x.cmake", word))
         elif re.fullmatch(r"[\w.+-]{1,128}", word):  # a module: searched in CMAKE_MODULE_PATH (CMake's own are not)
-            out.append(Included(tuple(dict.fromkeys(posixpath.normpath(posixpath.join(d, word + ".cmake"))
-                                                    for d in module_dirs if d.startswith("/"))), "x.cmake", word))
+            mods = tuple(posixpath.normpath(posixpath.join(d, word + ".cmake")) for d in module_dirs
+                         if d.startswith("/"))
+            out.append(Included(tuple(dict.fromkeys(mods + _abs(word, src, here))), "x.cmake", word))  # (or a file)
         if len(out) >= MAX_INCLUDES:
             break
     return out
@@ -204,8 +206,8 @@ def _lefthook(path: str, data: object, top: str) -> list[Included]:
     out = []
     for name in _strings(data.get("extends")):
         ext = posixpath.splitext(name)[1].lower()
-        out.append(Included(_abs(name, top or here, here), "lefthook" + (ext if ext in (".toml", ".json", ".jsonc") else ".yml"),
-                            name))
+        like = "lefthook" + (ext if ext in (".toml", ".json", ".jsonc") else ".yml")
+        out.append(Included(_abs(name, top or here, here), like, name))
     remotes = data.get("remotes") if isinstance(data.get("remotes"), list) else [data.get("remote")]
     for r in remotes[:MAX_INCLUDES]:
         if isinstance(r, dict) and isinstance(r.get("git_url"), str):
