@@ -73,6 +73,13 @@ def test_not_a_file_run(cmd):
     assert got == [], got
 
 
+def test_bare_names_name_the_project_bin_folders_as_candidates():
+    got = [r.paths[0] for r in R.local_bin_runs(parse("npx jest --ci; cd web && yarn run vite; ./x; $T y"), "/p", "/h")]
+    assert got == [f"/p/{d}/{n}" for n in ("npx", "jest") for d in R.LOCAL_BIN_DIRS] + \
+        [f"/p/web/{d}/{n}" for n in ("yarn", "vite") for d in R.LOCAL_BIN_DIRS]
+    assert R.local_bin_runs(parse("jest"), "") == []  # no folder known: nothing guessed
+
+
 def test_installed_programs_and_dependencies_are_marked():
     for p in ("/usr/bin/curl", "/bin/sh", "/p/node_modules/.bin/jest", "/p/.venv/bin/python",
               "/usr/lib/python3/site-packages/x.py"):

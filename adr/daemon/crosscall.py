@@ -311,6 +311,11 @@ class _Walk:
         if "git" in text and ("commit" in text or "push" in text):
             self.published(parsed, cwd, depth, note)
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
+        if self.memory is not None or self.line_writes:
+            # a program an agent planted in the project's bin folders, run by its bare name
+            runs += tuple(r for r in R.local_bin_runs(parsed, cwd, self.home)
+                          if r.paths[0] in self.line_writes or self.memory is not None
+                          and self.memory.lookup(r.paths[0]) is not None)
         if not runs:
             return
         if self.memory is not None:

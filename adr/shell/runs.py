@@ -199,6 +199,37 @@ def runs_of(parsed: ParsedShell, cwd: str, home: str = "", functions: frozenset[
     return tuple(out[:MAX_RUNS])
 
 
+# folders whose programs a bare name reaches in a project: a package manager's bin folder (npx, bunx,
+# `npm test`'s scripts, `yarn NAME`) and a virtualenv's (activated, `uv run`, `poetry run` …)
+LOCAL_BIN_DIRS = ("node_modules/.bin", ".venv/bin", "venv/bin")
+_BIN_NAME = lazyre.compile(r"\w[\w.+-]{0,63}")
+_YARN_VERBS = frozenset({"run", "exec", "dlx"})
+
+
+def local_bin_runs(parsed: ParsedShell, cwd: str, home: str = "") -> "list[Run]":
+    """The project's own copies a bare program name may run: `jest` (after `npx`, in an npm script,
+    `yarn jest`) is node_modules/.bin/jest; `pytest` after `source .venv/bin/activate` or `uv run`
+    is .venv/bin/pytest. Candidates only: the caller follows one when an agent wrote that file (a
+    program planted under the name of a tool the project runs), never an installed one."""
+    out: list[Run] = []
+    here = cwd
+    for c in parsed.commands[:MAX_RUNS]:
+        if c.program in ("cd", "pushd") and not c.via:
+            here = cd_target(c.args, here, home)
+            continue
+        if c.program_path or c.dynamic or not here.startswith("/"):
+            continue
+        names = [c.program]
+        if c.program == "yarn":  # `yarn jest`, `yarn run jest`: a script of that name, else the bin
+            pos = [a for a in c.args if not a.startswith("-")]
+            names += pos[1:2] if pos[:1] and pos[0] in _YARN_VERBS else pos[:1]
+        for n in names:
+            if _BIN_NAME.fullmatch(n):
+                out += [Run(SCRIPT, _how(c), here, (posixpath.join(here, d, n),), args=c.args, mode="exec")
+                        for d in LOCAL_BIN_DIRS]
+    return out
+
+
 def _how(c: SimpleCommand) -> str:
     """The command as the agent wrote it (for the note the human reads), on one line."""
     text = " ".join((c.raw or c.text).split())
