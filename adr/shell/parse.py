@@ -3222,6 +3222,10 @@ _COMMAND_VARS = frozenset({
     "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "SVN_EDITOR", "SUDO_EDITOR", "KUBE_EDITOR", "FCEDIT", "GIT_SSH_COMMAND",
     "GIT_SSH", "GIT_PROXY_COMMAND", "SSH_ASKPASS", "SUDO_ASKPASS", "GIT_ASKPASS", "GIT_EXTERNAL_DIFF", "LESSOPEN",
     "LESSCLOSE", "BROWSER", "RSYNC_RSH", "CVS_RSH", "DIFFPROG", "MERGETOOL",
+    # the shell a tool runs its scripts or commands with (`npm_config_script_shell=./x npm test` runs ./x -c
+    # "jest"; autoconf's configure re-runs itself under CONFIG_SHELL), and more editors and remote shells
+    "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL", "npm_config_shell", "NPM_CONFIG_SHELL", "CONFIG_SHELL",
+    "SVN_SSH", "HGEDITOR", "P4EDITOR", "HOMEBREW_EDITOR", "TERMINAL",
 })
 # variables naming code every later shell or interpreter loads: what that run looks like
 # variables naming libraries the dynamic loader maps into every later program (→ `ld.so --OPTION`)
