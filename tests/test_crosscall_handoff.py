@@ -231,6 +231,18 @@ def test_a_program_an_agent_planted_in_the_project_bin_folders_is_read_when_its_
     assert Judge(judge.engine, Settings(), memory=M.Memory()).decide(act(then, proj)).decision is Decision.ALLOW
 
 
+@pytest.mark.parametrize("then", ["pm2 start x.sh", "forever start x.sh --name w", "nohup ./x.sh &",
+                                  "setsid -f sh x.sh", "tmux new -d ./x.sh"])
+def test_a_script_written_in_one_call_and_started_detached_in_the_next_is_read(judge, proj, then):
+    f = proj / "x.sh"
+    w = Action(ActionKind.FILE_WRITE, path=str(f), content=PLANTED,
+               context=Context(host="claude-code", session="s1", cwd=str(proj), home=str(proj.parent), tool="Write"))
+    judge.crosscall.memory.remember(w, judge.decide(w))
+    f.write_text(PLANTED)
+    f.chmod(0o755)
+    assert calls(judge, [then], proj).decision is Decision.DENY, then
+
+
 def test_what_compressors_and_encryptors_make_beside_their_operands():
     def made(line):
         return files_made_by(parse(line).commands)

@@ -117,6 +117,12 @@ def test_everyday_runners_stay_quiet(judge_command, cmd):
     (["eb", "ssh"], None),
     (["eb", "deploy"], None),
     (["heroku", "logs", "-a", "app"], None),
+    # process managers: a script file of the folder runs with its extension's interpreter
+    (["pm2", "start", "x.sh"], ("argv", ["bash", "x.sh"])),
+    (["pm2", "start", "app.js", "--name", "api", "--", "--port", "3000"], ("argv", ["node", "app.js", "--port", "3000"])),
+    (["forever", "start", "srv/main.py"], ("argv", ["python3", "srv/main.py"])),
+    (["pm2", "start", "--interpreter", "pypy3", "app.py"], ("argv", ["pypy3", "app.py"])),
+    (["pm2", "start", "npm", "--", "start"], ("argv", ["npm", "start"])),
 ])
 def test_runner_command(argv, want):
     assert runner_command(argv) == want

@@ -144,6 +144,10 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = lazyre.compile(r"(?:python|pypy)[0-9.]*")
 _PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-q", "-b", "-bb", "-d", "-v", "-x"})
+# what pm2 and forever run a script file with, by its extension (a bare `x.sh` is the folder's file, not a program)
+_PM_SCRIPT_INTERPRETERS = {".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node", ".py": "python3",
+                           ".sh": "bash", ".bash": "bash", ".rb": "ruby", ".php": "php", ".pl": "perl"}
+
 _ASSIGN_RE = lazyre.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # programs that start a command detached from the caller — in a terminal multiplexer, a new terminal
 # window, a daemon, an expect script — and how to find that command
@@ -990,6 +994,9 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         extra = inner[inner.index("--") + 1:] if "--" in inner else inner[1:]
         if len(inner) == 1 and " " in inner[0] and command is None:
             return ("shell", [inner[0]])
+        interp = _PM_SCRIPT_INTERPRETERS.get(posixpath.splitext(inner[0])[1].lower()) if command is None else None
+        if interp:  # `pm2 start x.sh`, `forever start app.js`: a file of the folder, run by its extension's interpreter
+            return ("argv", [interp, inner[0]] + extra)
         return ("argv", ([command] if command else []) + [inner[0]] + extra)
     if prog == "nodemon":
         cmd = next((rest[j + 1] for j, a in enumerate(rest[:-1]) if a in ("--exec", "-x")), None)
