@@ -232,7 +232,9 @@ def test_a_program_an_agent_planted_in_the_project_bin_folders_is_read_when_its_
 
 
 @pytest.mark.parametrize("then", ["pm2 start x.sh", "forever start x.sh --name w", "nohup ./x.sh &",
-                                  "setsid -f sh x.sh", "tmux new -d ./x.sh"])
+                                  "setsid -f sh x.sh", "tmux new -d ./x.sh", "echo x.sh | xargs sh",
+                                  "printf './x.sh\\n' | xargs -n1 bash", "find . -name x.sh -exec {} \\;",
+                                  "find . -maxdepth 1 -name x.sh -exec sh {} \\;"])
 def test_a_script_written_in_one_call_and_started_detached_in_the_next_is_read(judge, proj, then):
     f = proj / "x.sh"
     w = Action(ActionKind.FILE_WRITE, path=str(f), content=PLANTED,

@@ -2502,6 +2502,11 @@ class _Walker:
         if prog in SHELLS and _shell_c_arg(args) is None and (
                 _first_positional(args) is None or _first_positional(args) in STDIN_PATHS) or \
                 prog in ("source", ".") and args and args[0] in STDIN_PATHS:
+            if ("xargs" in d.wrappers or "parallel" in d.wrappers) and _first_positional(args) is None \
+                    and not any("{}" in a for a in args):
+                # `echo x.sh | xargs sh`: the words are its operands — the script file and its arguments
+                # (the text is still judged as a script below: never quieter than before)
+                self.xargs_on(d, _xargs_words(data)[:32], _join_via(via, "xargs"))
             # `bash /dev/stdin <<< …`, `source /dev/stdin <<EOF`, `sh /proc/self/fd/0`: the text is the script
             self.nested_shell(data, via, depth, f"stdin of {prog}", inherit=d)
             return
@@ -4066,10 +4071,21 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
     tests spare) is effects.find_deletes' job."""
     run = sub[1:] if sub[0].rsplit("/", 1)[-1] in ("sudo", "doas") and len(sub) > 1 else sub
     prog = run[0].rsplit("/", 1)[-1]
+    if run[0] == "{}" or prog in SHELLS and run[1:2] == ["{}"]:
+        # `find . -name x.sh -exec {} \;`, `-exec sh {} \;`: the file found runs — as the path a literal
+        # name gives (`./x.sh` beside `./**/x.sh`), so the file is read; the line as written is judged too
+        paths = []
+        for r in effects.find_exec_reach(find_args)[:4]:
+            paths += [r, r.replace("/**/", "/", 1)] if "/**/" in r else [r]
+        return [[a.replace("{}", p) for a in sub] for p in dict.fromkeys(paths) if not _has_glob_chars(p)] + [sub]
     if not any("{}" in a for a in sub) or not (_changes_its_operands(prog, run[1:]) or _sends_its_operands(prog, run[1:])):
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
+
+
+def _has_glob_chars(p: str) -> bool:
+    return any(ch in p for ch in "*?[")
 
 
 def join_continuations(text: str) -> str:
