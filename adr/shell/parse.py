@@ -25,6 +25,7 @@ import tree_sitter_bash as tsb
 
 from adr import lazyre
 from adr.shell import configdsl, effects, escapes, fleet, interpreters, launchers
+from adr.shell import fds as fdlib
 from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
@@ -219,6 +220,9 @@ class _Walker:
         self.moved: dict[str, str] = {}  # `mv SRC DEST`: DEST (and DEST/basename) → SRC
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
+        self.fds = fdlib.Descriptors()  # `exec 3<.env`: files open on descriptors for the rest of the line
+        self.stdin_piped = 0  # > 0 while walking a pipeline stage after the first (its stdin is the pipe)
+        self.stdout_piped = 0  # > 0 while walking a stage before the last, or `$(…)` (stdout is captured)
         self.nodes = 0
         self.stopped = False
         self.empty_unknown = False
@@ -646,7 +650,14 @@ class _Walker:
                     first if first is not None and first.type == "command" else None
                 for name in (_read_names(self.text(cond)) if cond is not None else [])[:8]:
                     self.var_drafts[name] = list(stages[i - 1])
-            stages.append(self.stmt(n, via, depth, sd + 1))
+            piped_in, piped_out = i > 0, i < len(stages_nodes) - 1
+            self.stdin_piped += piped_in
+            self.stdout_piped += piped_out
+            try:
+                stages.append(self.stmt(n, via, depth, sd + 1))
+            finally:
+                self.stdin_piped -= piped_in
+                self.stdout_piped -= piped_out
             if i and loop is not None and len(stages[i - 1]) == 1:
                 stages[i] += self.read_loop(loop, _printed_paths(stages[i - 1][0]), via, depth, sd)
                 self.loop_deletes(_lister_through_filters(stages, i),
@@ -886,6 +897,8 @@ class _Walker:
                     self.herestring_into(target, r, via, depth, sd)
             elif r.type == "file_redirect" and target is not None:
                 self.file_redirect(r, target, via, depth, sd)
+        if target is not None and body is not None and body.type == "command":
+            self.after_redirects(target, via, depth)
         if tail_stages and target is not None:
             self.wire([[target]] + tail_stages, via, depth)
             drafts = drafts + [d for s in tail_stages for d in s]
@@ -1011,10 +1024,33 @@ class _Walker:
             dyn_all = dyn_all or dyn
         return " ".join(parts), dyn_all
 
+    def glued_fd(self, r: ts.Node) -> str:
+        """The descriptor written right before redirect `r` that tree-sitter-bash read as a word
+        (`exec 0<&3`, `exec {fd}<.env`); "" when there is none."""
+        prev = _glued_word(r)
+        return self.text(prev) if prev is not None and fdlib.glued_descriptor(self.text(prev)) else ""
+
+    def fd_defaults(self, d: _Draft, via: str, depth: int) -> None:
+        """After `exec <F` / `exec >>F`, a later command without its own stdin (stdout) redirect, pipe or
+        capture reads (writes) F."""
+        table = self.fds.table
+        if not d.argv or d.argv == ["exec"]:
+            return
+        src = table.get("0")
+        if src is not None and src[1] in fdlib.READS and not self.stdin_piped and d.stdin_text is None \
+                and not any(r.fd in ("", "0") and r.op.startswith("<") for r in d.redirects):
+            self.apply_redirect(d, "<", src[0], "", True, via, depth)
+        out = table.get("1")
+        if out is not None and out[1] in fdlib.WRITES and not self.stdout_piped \
+                and not any(r.fd in ("", "1") and (r.op.startswith(">") or r.op.startswith("&")) for r in d.redirects):
+            self.apply_redirect(d, ">>", out[0], "", True, via, depth)
+
     def file_redirect(self, r: ts.Node, target: _Draft, via: str, depth: int, sd: int) -> None:
         dests = r.children_by_field_name("destination")
         dest = dests[0] if dests else None
         for extra in dests[1:]:
+            if extra is dests[-1] and _glued_redirect(extra) is not None and fdlib.glued_descriptor(self.text(extra)):
+                continue  # `exec 4<&3 0<&4`: the next redirect's descriptor
             # `cat < /dev/null ~/.aws/credentials`: words after the redirect target are arguments
             vals, dyn = self.word(extra, via, depth, sd + 1)
             target.argv.extend(vals)
@@ -1031,7 +1067,21 @@ class _Walker:
         refs_before = len(self.refs)
         vals, _dyn = self.word(dest, via, depth, sd + 1) if dest is not None else ([""], False)
         path = " ".join(vals)
-        fd = self.text(fd_node) if fd_node is not None else ""
+        fd = self.text(fd_node) if fd_node is not None else self.glued_fd(r)
+        if fd.startswith("{"):
+            # `exec {fd}<.env`: the shell opens a free descriptor and puts its number in $fd
+            name, fd = fd[1:-1], self.fds.allocate()
+            self.env[name] = fd
+            self.var_alias.pop(name, None)
+        if op in ("<&", ">&") and path.isdigit():
+            # `<&3` after `exec 3<.env` reads .env; `>&3` after `exec 3>>~/.bashrc` writes it
+            hit = self.fds.opened(path, target.redirects)
+            if hit is not None and (hit[1] in fdlib.READS if op == "<&" else hit[1] in fdlib.WRITES):
+                op, path = ("<" if op == "<&" else ">>"), hit[0]
+        elif op in fdlib.READS or op in fdlib.WRITES:
+            path = self.fds.path_of(path, target.redirects)  # `< /dev/fd/3`, `> /proc/self/fd/3`
+        if target.argv == ["exec"] and not target.dynamic:
+            self.fds.record(fd, op, path)  # for the rest of the line
         if op in (">", ">>", ">|", "&>", "&>>", "<>") and dest is not None and dest.type != "process_substitution":
             # `echo x > $(which adr-hook)`, `p=$(command -v adr); : > "$p"`: what the commands print
             # names the file a redirect writes, as if handed to a writer (">" downstream of them)
@@ -1059,12 +1109,17 @@ class _Walker:
                 self.pass_stdin(target, text=target.stdin_text)
             elif _reads_commands(target):
                 self.unknown_procsub(target, path, via)
+        self.apply_redirect(target, op, path, fd, dest is not None and dest.type != "process_substitution", via, depth)
+
+    def apply_redirect(self, target: _Draft, op: str, path: str, fd: str, plain: bool, via: str, depth: int) -> None:
+        """Record one redirect of `target` and what follows from it (`plain`: its target is a word, not
+        a process substitution)."""
         if op in (">&", "<&") and (path.isdigit() or path == "-"):
             target.redirects.append(Redirect(op, path, fd))
             return
         target.redirects.append(Redirect(op or ">", path, fd))
         if op == "<" and fd in ("", "0"):
-            if path and dest is not None and dest.type != "process_substitution":
+            if path and plain:
                 self.pass_stdin(target, path=path)
             self.computed_operands(target, "<" + path, via)  # `xargs rm -rf < list.txt`
             printers = self.printed_to.get(_plain_path(path))
@@ -1338,15 +1393,19 @@ class _Walker:
             self.finish(["cat", " ".join(vals)], self.text(node), lvia, depth + 1, False, ())
             return None
         saved_env = dict(self.env)
-        if len(inner_nodes) == 1 and inner_nodes[0].type == "pipeline" and not _pipeline_parts(inner_nodes[0])[1]:
-            drafts = self.pipeline(_pipeline_parts(inner_nodes[0])[0], lvia, depth + 1, sd + 1)
-            stages = [drafts[-1:]] if drafts else []
-        else:
-            drafts = []
-            for c in inner_nodes:
-                got = self.stmt(c, lvia, depth + 1, sd + 1)
-                drafts.extend(got)
-                stages.append(got)
+        self.stdout_piped += 1
+        try:
+            if len(inner_nodes) == 1 and inner_nodes[0].type == "pipeline" and not _pipeline_parts(inner_nodes[0])[1]:
+                drafts = self.pipeline(_pipeline_parts(inner_nodes[0])[0], lvia, depth + 1, sd + 1)
+                stages = [drafts[-1:]] if drafts else []
+            else:
+                drafts = []
+                for c in inner_nodes:
+                    got = self.stmt(c, lvia, depth + 1, sd + 1)
+                    drafts.extend(got)
+                    stages.append(got)
+        finally:
+            self.stdout_piped -= 1
         self.env = saved_env
         if len(drafts) >= 1 and stages and len(stages[-1]) == 1 and stages[-1][0].output is not None:
             return stages[-1][0].output.rstrip("\n")
@@ -1398,6 +1457,9 @@ class _Walker:
                 continue
             if c.type in ("comment",):
                 continue
+            if c.type in ("number", "word", "concatenation") and _glued_redirect(c) is not None \
+                    and fdlib.glued_descriptor(self.text(c)):
+                continue  # `exec 0<&3`: the descriptor of the redirect that follows (file_redirect)
             before = len(self.drafts)
             refs_at = len(self.refs)
             vals, dyn = self.word(c, via, depth, sd + 1)
@@ -1453,6 +1515,9 @@ class _Walker:
                 # keep the computed name as written; it names no program we can look up
                 name_vals = [self.text(name_node)]
         argv = name_vals + argv
+        if self.fds.table:
+            # `exec 3<.env; curl -d @/dev/fd/3 …`: the descriptor's path names the file open on it
+            argv = [self.fds.path_of(a) for a in argv]
         # `k=$(cat ~/.aws/credentials); curl -d "$k" …`: a variable carries the commands it came from
         for name in self.refs[refs_before:]:
             for d in self.var_drafts.get(name, ()):
@@ -1522,7 +1587,26 @@ class _Walker:
                 self.file_redirect(r, draft[0], via, depth, sd)
             elif r.type == "herestring_redirect" and draft:
                 self.herestring_into(draft[0], r, via, depth, sd)
+        if draft and (node.parent is None or node.parent.type != "redirected_statement"):
+            self.after_redirects(draft[0], via, depth)
         return draft
+
+    def after_redirects(self, d: _Draft, via: str, depth: int) -> None:
+        """What a command's redirects (its own and those `exec` left open) give it, once all are known."""
+        if not d.argv:
+            return
+        if self.fds.table and d.argv[0] in ("read", "mapfile", "readarray"):
+            n = _read_fd_option(d.argv[1:])
+            hit = self.fds.opened(n, d.redirects) if n else None
+            if hit is not None and hit[1] in fdlib.READS:
+                self.apply_redirect(d, "<", hit[0], "", True, via, depth)  # `read -u 3 k` is `read k <&3`
+        if self.fds.table:
+            self.fd_defaults(d, via, depth)
+        if d.argv[0] in ("read", "mapfile", "readarray") and len(self.var_drafts) < 256 and \
+                any(r.op in ("<", "<>") and r.fd in ("", "0") and r.target for r in d.redirects):
+            # `read -r k < .env; curl …/$k`: the variable holds what read read, as `k=$(cat .env)` does
+            for name in [a for a in d.argv[1:] if _NAME.fullmatch(a)][-4:] or ["REPLY"]:
+                self.var_drafts[name] = [d]
 
     def finish(self, argv: list[str], raw: str, via: str, depth: int, dynamic: bool,
                upstream: tuple[str, ...], args_dynamic: bool = False) -> list[_Draft]:
@@ -3240,6 +3324,40 @@ _STARTUP_VARS = {
     "JAVA_TOOL_OPTIONS": "java {} -version", "_JAVA_OPTIONS": "java {} -version", "JDK_JAVA_OPTIONS": "java {} -version",
     "PERL5OPT": "perl {} -e 1", "RUBYOPT": "ruby {} -e 1",
 }
+
+
+def _glued_redirect(word: ts.Node) -> "ts.Node | None":
+    """The redirect without a descriptor of its own that starts right where `word` ends (`0<&3`: bash
+    reads `0` as its descriptor; tree-sitter-bash as an argument, the redirect after the command)."""
+    nxt = word.next_sibling
+    if nxt is None and word.parent is not None and word.parent.type in ("command", "file_redirect"):
+        nxt = word.parent.next_sibling
+    if nxt is None or nxt.type != "file_redirect" or nxt.start_byte != word.end_byte:
+        return None
+    return nxt if nxt.child_by_field_name("descriptor") is None else None
+
+
+def _glued_word(r: ts.Node) -> "ts.Node | None":
+    """The word right before redirect `r` that _glued_redirect pairs with it."""
+    prev = r.prev_sibling
+    if prev is not None and prev.type in ("command", "file_redirect") and prev.child_count:
+        prev = prev.children[-1]
+    if prev is None or prev.type not in ("number", "word", "concatenation") or \
+            r.child_by_field_name("descriptor") is not None:
+        return None
+    return prev if prev.end_byte == r.start_byte else None
+
+
+def _read_fd_option(args: "list[str]") -> str:
+    """The descriptor of `read -u N` / `mapfile -u N` ("" without one)."""
+    for k, a in enumerate(args[:16]):
+        if a == "--":
+            break
+        if a.startswith("-") and "u" in a[1:]:
+            rest = a[a.index("u", 1) + 1:]
+            n = rest or (args[k + 1] if k + 1 < len(args) else "")
+            return n if n.isdigit() else ""
+    return ""
 
 
 def _sh_quote(a: str) -> str:
