@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
+from adr import lazyre
 from adr.actions import Action, ActionKind, Evidence, Finding, Observation, RuleAction, Severity, Verdict
 from adr.config import Settings
 from adr.engine.gitwords import leading_cd
@@ -34,6 +35,7 @@ from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs, has_glob,
 from adr.engine.targets import CollectFull, Targets
 from adr.engine.venvs import venv_runs
 from adr.engine.cdchain import placed_targets
+from adr.engine.outflow import moved_away
 from adr.policy import decide as policy_decide
 from adr.shell.findscope import FindScope
 from adr.shell.model import ParsedShell, SimpleCommand
@@ -598,10 +600,20 @@ class _Run:
                              append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)
         for x in parsed.deletes:
-            self.file(FileSubject("delete", x.path, None, self.cwd, self.home, by=x.by, via=x.via,
-                                  recursive=x.recursive,
-                                  spares=x.spares),
-                      note=_note(note, x.via), scope=x.scope)
+            via = x.via
+            if x.to and (t.cwds or placed.get(x.path, x.path) != x.path) and not x.to.startswith(("/", "~", "$")):
+                continue  # (`cd D && mv ./* ../x`: after a `cd` a relative move stays wherever D is)
+            if x.to:
+                # a move: as a delete only when it takes the file out of the project (or to a temp/trash folder)
+                # (a destination in a variable the line leaves unset — `$TMPDIR/x`, `$DEST` — may be anywhere)
+                if not _UNSET_PLACE.match(x.to) and not moved_away(
+                        normalize(x.path, self.cwd, self.home), normalize(x.to, self.cwd, self.home),
+                        normalize(self.cwd, "", self.home), self.home):
+                    continue
+                via = (via + "; " if via else "") + f"{x.by} to {x.to}, out of the project"
+            self.file(FileSubject("delete", x.path, None, self.cwd, self.home,
+                                  by=x.by, via=via, recursive=x.recursive, spares=x.spares),
+                      note=_note(note, via), scope=x.scope)
         for s in parsed.scripts:
             self.check(idx.by_on.get("script", _EMPTY),
                        ScriptSubject(s.language, s.code, s.via, self.cwd, self.home, targets), _note(note, s.via))
@@ -796,6 +808,9 @@ def _shebang_language(content: str) -> str | None:
     from adr.shell.interpreters import language_of
     return language_of(name)
 
+
+
+_UNSET_PLACE = lazyre.compile(r"\$(?:\{?[A-Za-z_]|\(mktemp\b)")  # `$TMPDIR/x`, `${DEST}`, `$(mktemp -d)`
 
 
 def _note(note: str, via: str) -> str:

@@ -97,6 +97,21 @@ def outside(path: str, project: str, home: str = "") -> bool:
     return not any(path == t or path.startswith(t + "/") for t in TEMP_DIRS)
 
 
+TRASH_DIRS = ("~/.local/share/Trash", "~/.Trash")
+
+
+def moved_away(src: str, dest: str, project: str, home: str) -> bool:
+    """Does moving normalized `src` to normalized `dest` take it away from the project — into a
+    temporary or trash folder, or from inside the project (`project`: normalized) to outside it?
+    (`mv .git /tmp/x`, `mv db.sqlite3 ~/.Trash/`, `mv .env ../`; not `mv build dist`.)"""
+    def under(p: str, d: str) -> bool:
+        return p == d or p.startswith(d.rstrip("/") + "/")
+    if any(under(dest, t) for t in TEMP_DIRS + ("/dev/shm",)) or \
+            any(under(dest, normalize(t, "", home)) for t in TRASH_DIRS):
+        return True
+    return bool(project) and under(src, project) and not under(dest, project)
+
+
 def reasons(action: Action, project: str, read: "Read | None" = None) -> tuple[str, ...]:
     """Why `action` could carry something out of the session (empty: nothing adr can see).
     `project` is the session's project root as an absolute path; `read` returns a file's text

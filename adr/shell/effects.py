@@ -36,6 +36,9 @@ class Effect:
     # -type f), "fresh" (nothing younger than runtime.FRESH_MIN_AGE_MINUTES: find -mtime +1)
     spares: tuple[str, ...] = ()
     scope: "FindScope | None" = None  # a find's exclusions: what under its start it leaves alone
+    # a move: where the file goes (the engine counts it as deleted only when that takes it out of the
+    # project or into a temporary or trash folder: adr.engine.outflow.moved_away)
+    to: str = ""
 
 
 DELETERS = frozenset({"rm", "unlink", "rmdir", "shred", "gshred", "srm", "wipe", "trash", "trash-put", "gio", "grm",
@@ -47,7 +50,7 @@ _SINKS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
 # every program tool_effects knows (the parser asks only for these)
 TOOL_PROGRAMS = DELETERS | EDITORS | _SED | _AWK | frozenset({
     "perl", "ruby", "truncate", "mv", "gmv", "tar", "gtar", "bsdtar", "rsync", "sponge", "yq", "tomlq", "xq", "jaq",
-    "gojq", "jq", "dasel", "json", "zip", "7z", "7za", "7zr", "plutil", "defaults", "PlistBuddy"})
+    "gojq", "jq", "dasel", "json", "zip", "7z", "7za", "7zr", "plutil", "defaults", "PlistBuddy", "rename", "mmv"})
 
 
 def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | None = None) -> list[Effect]:
@@ -104,10 +107,8 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
                 size = a[2:]
         return [Effect("write", f, "" if size in ("0", "") else None)
                 for f in _positionals(args, frozenset({"-s", "--size", "-r", "--reference"}))[:MAX_EFFECTS]]
-    if prog in ("mv", "gmv"):
-        pos = _positionals(args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
-        if len(pos) >= 2 and pos[-1] == "/dev/null":
-            return [Effect("delete", p, recursive=True) for p in pos[:-1][:MAX_EFFECTS]]
+    if prog in ("mv", "gmv", "rename", "mmv"):
+        return _moves(prog, args)
     if prog in ("tar", "gtar", "bsdtar") and "--remove-files" in args:
         # the inputs are deleted once archived: the archive may be anywhere (/dev/null, a pipe, a host)
         return [Effect("delete", p, recursive=True) for p in _tar_inputs(args)[:MAX_EFFECTS]]
@@ -133,6 +134,41 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
             out.append(Effect("delete", pos[-1], recursive=True))
         return out
     return []
+
+
+_MV_VALUED = frozenset({"-t", "--target-directory", "-S", "--suffix"})
+
+
+def _moves(prog: str, args: "list[str]") -> "list[Effect]":
+    """`mv SRC… DEST` (`-t DEST`), util-linux `rename FROM TO FILE…`, `mmv FROM TO`: into /dev/null it
+    deletes; a move whose destination may lie outside the working directory (absolute, `~`, `..`) is a
+    delete with `to` set — the engine keeps it when it takes the file out of the project."""
+    pos = _positionals(args, _MV_VALUED)
+    moves: list[tuple[str, str]] = []
+    if prog == "rename":
+        if len(pos) >= 3 and "/" in pos[1] and not any(c in pos[0] for c in "*?[") \
+                and not pos[0].startswith(("s/", "y/", "tr/")):  # (perl's rename takes an expression)
+            moves = [(f, f.replace(pos[0], pos[1], 1)) for f in pos[2:] if pos[0] in f]
+    elif prog == "mmv":
+        if len(pos) == 2 and not any(c in pos[0] + pos[1] for c in "*?[#;"):
+            moves = [(pos[0], pos[1])]
+    else:
+        dest = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-t", "--target-directory")), None)
+        dest = dest or next((a.split("=", 1)[1] for a in args if a.startswith("--target-directory=")), None)
+        dest = dest or next((a[2:] for a in args if a.startswith("-t") and len(a) > 2 and not a.startswith("--")), None)
+        srcs = pos if dest else pos[:-1]
+        dest = dest or (pos[-1] if len(pos) >= 2 else "")
+        moves = [(p, dest) for p in srcs]
+    out: list[Effect] = []
+    for src, dest in moves[:MAX_EFFECTS]:
+        if "$" in src or "`" in src:
+            continue  # (a source computed at run time — `$(find …)/*`, a generated line's input — names nothing known)
+        if dest == "/dev/null":
+            out.append(Effect("delete", src, recursive=True))
+        elif dest and (dest.startswith(("/", "~", "$")) and not dest.startswith("$(") or dest.startswith("$(mktemp")
+                       or ".." in dest.split("/")):
+            out.append(Effect("delete", src, recursive=True, to=dest))
+    return out
 
 
 _PLUTIL_EDITS = frozenset({"-insert", "-replace", "-remove", "-convert", "-create", "-append"})

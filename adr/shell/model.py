@@ -72,6 +72,7 @@ class FileDelete:
     recursive: bool = False
     spares: tuple[str, ...] = ()  # what it provably leaves alone: "dirs", "fresh" (shell/effects.py Effect)
     scope: "FindScope | None" = None  # a find's exclusions below its start (shell/findscope.py)
+    to: str = ""  # a move's destination (shell/effects.py _moves): a delete only when it leaves the project
 
 
 @dataclass(frozen=True)

@@ -2404,7 +2404,7 @@ class _Walker:
         """Record files a tool or code writes, edits or deletes (bounded, without repeats)."""
         for e in found:
             if e.kind == "delete":
-                fd = FileDelete(e.path, by, via, e.recursive, e.spares, e.scope)
+                fd = FileDelete(e.path, by, via, e.recursive, e.spares, e.scope, e.to)
                 if len(self.deletes) < 64 and fd not in self.deletes:
                     self.deletes.append(fd)
             else:
