@@ -33,14 +33,21 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (lazyre.compile(r"csi|dotnet-script"), "csharp", frozenset()),
     (lazyre.compile(r"swift"), "swift", frozenset({"-e"})),
     (lazyre.compile(r"zig"), "zig", frozenset()),
+    (lazyre.compile(r"dart"), "dart", frozenset()),
+    # (single-dash words are whole options for these and "other": `erl -noshell -eval CODE`, `ghc -e EXPR`)
+    (lazyre.compile(r"runghc|runhaskell|ghc|ghci"), "haskell", frozenset({"-e"})),
+    (lazyre.compile(r"elixir|iex"), "elixir", frozenset({"-e", "--eval"})),
+    (lazyre.compile(r"erl|escript"), "erlang", frozenset({"-eval"})),
     # languages adr does not model: their command-running calls with string literals are still read
     # (`guile -c '(system "…")'`, `erl -eval 'os:cmd("…")'`, `elixir -e 'System.cmd("rm", [...])'`)
-    (lazyre.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|elixir|erl|escript|crystal|ocaml|gawk-json|ghc|ghci|runghc|"
+    (lazyre.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|crystal|ocaml|gawk-json|"
                 r"raku|rakudo|perl6|nim|v|clojure|clj|bb|nbb|janet|fennel|hy|gforth|pike|io|tclkit"), "other",
      frozenset({"-c", "-e", "--eval", "-eval", "-x", "--expr"})),
 ]
 INTERPRETER_LANGS = {"python", "node", "perl", "ruby", "php", "lua", "awk", "applescript", "tcl", "java", "julia", "r",
-                     "powershell", "go", "rust", "c", "csharp", "swift", "zig", "other"}
+                     "powershell", "go", "rust", "c", "csharp", "swift", "zig", "dart", "haskell", "elixir", "erlang",
+                     "other"}
+_WORD_OPTIONS = frozenset({"other", "haskell", "elixir", "erlang"})  # whole-word single-dash options
 
 
 _ENTRY_MEMO: "dict[str, tuple[str, frozenset[str]] | None]" = {}
@@ -131,7 +138,7 @@ def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
                 continue
             if a in flags and i + 1 < len(args):
                 return lang, args[i + 1]
-            if lang == "other":  # (single-dash words are whole options there: `erl -noshell -eval CODE`)
+            if lang in _WORD_OPTIONS:  # (single-dash words are whole options there: `erl -noshell -eval CODE`)
                 name, sep, attached = a.partition(":") if a.startswith("--eval:") or a.startswith("-e:") else \
                     a.partition("=")
                 if sep and name in flags and attached:
@@ -421,6 +428,10 @@ def run_file(program: str, args: "tuple[str, ...] | list[str]") -> str | None:
         if len(args) >= 2 and args[0] == "run":
             return next((a for a in args[1:] if a.endswith("." + program)), None)
         return None
+    if program == "dart":  # `dart run x.dart`, `dart x.dart`
+        rest = [a for a in args if not a.startswith("-")]
+        rest = rest[1:] if rest[:1] == ["run"] else rest
+        return rest[0] if rest and rest[0].endswith(".dart") else None
     return None
 
 
@@ -526,7 +537,8 @@ def named_language(base: str) -> "str | None":
 # runs build.rs at every build), so what they spawn is read as an interpreter's code is.
 SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",
               ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift",
-              ".zig": "zig"}
+              ".zig": "zig", ".dart": "dart", ".hs": "haskell", ".lhs": "haskell", ".ex": "elixir", ".exs": "elixir",
+              ".erl": "erlang", ".escript": "erlang"}
 SOURCE_LANGS = frozenset(SOURCE_EXT.values())
 # MSBuild project files (a solution lists them), and solutions: what `dotnet build|run|test` builds
 DOTNET_PROJECTS = (".csproj", ".fsproj", ".vbproj")
@@ -541,6 +553,16 @@ _GO_EXEC = lazyre.compile(r"""\b(?:syscall\s*\.\s*Exec|os\s*\.\s*StartProcess|un
 # zig: std.process.Child.init(&.{"sh", "-c", …}, a), Child.run(.{ .argv = &.{…} }), execv(a, &[_][]const u8{…})
 _ZIG_ARGV = lazyre.compile(r"\b(?:Child(?:Process)?\s*\.\s*(?:init|run|exec)|execve?)\s*\([^;]{0,200}?"
                        r"&\s*(?:\.|\[_\]\s*\[\]\s*const\s+u8)\s*\{")
+_DART_PROCESS = lazyre.compile(r"\bProcess\s*\.\s*(?:run|runSync|start)\s*\(")
+# haskell's System.Process: a program and its argument list (callCommand/system/spawnCommand/shell: _CALL_RE)
+_HS_PROCESS = lazyre.compile(r"\b(?:callProcess|readProcess(?:WithExitCode)?|rawSystem|spawnProcess|proc)\s+(?=[\"'])")
+# elixir/erlang: `:os.cmd('…')` is erlang's `os:cmd("…")`; a port spawning a command line runs it in a
+# shell; `System.cmd "rm", [...]` without parentheses; a port on an executable with its args list
+_BEAM_OS_CMD = lazyre.compile(r":os\s*\.\s*cmd\s*\(")
+_BEAM_PORT = lazyre.compile(r"\b(?:Port\s*\.\s*open|open_port)\s*\(\s*\{\s*:?spawn\s*,\s*")
+_BEAM_EXEC = lazyre.compile(r"\bSystem\s*\.\s*cmd\s+(?=[\"'])")
+_BEAM_EXECUTABLE = lazyre.compile(r"\b(?:Port\s*\.\s*open|open_port)\s*\(\s*\{\s*:?spawn_executable\s*,\s*(" + _STR +
+                              r")\s*\}\s*,\s*\[[^\[\]\n]{0,200}?\bargs\s*[:,]\s*\[")
 _JAVA_ARRAY = lazyre.compile(r"\bnew\s+String\s*\[\s*\]\s*\{")  # exec(new String[]{"sh", "-c", …})
 # new ProcessStartInfo { FileName = "/bin/bash", Arguments = "-c …" } (either order)
 _CS_INFO = lazyre.compile(r"""\bFileName\s*=\s*"((?:[^"\\\n]|\\.){1,512})"[^;{}]{0,400}?\bArguments\s*=\s*@?"((?:[^"\\]|\\.){0,4000})"|"""
@@ -570,6 +592,13 @@ def _compiled_spawns(language: str, code: str) -> "tuple[str, list[str]]":
         code = _JAVA_ARRAY.sub("[", code)
     elif language == "zig":
         code = _ZIG_ARGV.sub("Command(", code)
+    elif language == "dart":
+        code = _DART_PROCESS.sub("Command(", code)  # Process.run('sh', ['-c', …]) / runSync / start
+    elif language == "haskell":
+        code = _HS_PROCESS.sub("Command(", code)  # callProcess "rm" ["-rf", …], proc "sh" ["-c", …]
+    elif language in ("elixir", "erlang"):
+        code = _BEAM_EXEC.sub("Command(", _BEAM_PORT.sub("system(", _BEAM_OS_CMD.sub("os:cmd(", code)))
+        code = _BEAM_EXECUTABLE.sub(lambda m: "Command(" + m.group(1) + ", [", code)
     elif language == "swift":
         # Process(): executableURL = URL(fileURLWithPath: "/bin/sh") (or launchPath), then arguments = [...]
         for m in _SWIFT_PROCESS.finditer(code):

@@ -2607,7 +2607,7 @@ class _Walker:
             # `python3 -c 'os.system(sys.stdin.read())' <<< 'rm -rf ~'`: the code runs what it reads
             self.nested_shell(data, via, depth, f"stdin of {prog} run", inherit=d)
         first = _first_positional(args)
-        if first == "run" and prog in ("deno", "bun"):  # `deno run -A - <<< CODE`: the script after `run`
+        if first == "run" and prog in ("deno", "bun", "zig", "dart"):  # `deno run -A - <<< CODE`: the script after `run`
             first = _first_positional(list(args)[list(args).index("run") + 1:])
         if lang is not None and lang != "awk" and inline is None \
                 and (first in (None, "-") or first in STDIN_PATHS):
@@ -4169,7 +4169,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         for x in list(w.deletes):
             src = w.moved.get(_plain_path(x.path))
             if src and len(w.deletes) < 64:
-                fd = FileDelete(src, x.by, _join_via(x.via, f"moved to {x.path}"), x.recursive, x.spares)
+                fd = FileDelete(src, x.by, _join_via(x.via, f"moved to {x.path}"), x.recursive, x.spares, to=x.to)
                 if fd not in w.deletes:
                     w.deletes.append(fd)
     _downstream_through_passes(w.drafts)

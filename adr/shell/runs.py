@@ -714,7 +714,11 @@ _SWIFT_BUILDS = frozenset({"build", "run", "test"})
 
 # programs that run a source file given to them, and compilers whose output a later command may run
 _SOURCE_RUNNERS = frozenset({"java", "dotnet", "swift", "kotlin", "kotlinc", "kotlinc-jvm", "scala", "scala-cli",
-                             "groovy", "jbang", "rust-script", "tcc"})
+                             "groovy", "jbang", "rust-script", "tcc", "dart", "runghc", "runhaskell", "elixir", "escript",
+                             "stack", "cabal", "mix"})
+# a runner's subcommand before the source file it runs (`dart run x.dart`, `stack runghc x.hs`, `mix run x.exs`)
+_RUN_VERBS = {"scala": ("run",), "scala-cli": ("run",), "jbang": ("run",), "dart": ("run",), "cabal": ("run",),
+              "mix": ("run",), "stack": ("runghc", "runhaskell", "script", "run")}
 _COMPILERS = frozenset({"gcc", "cc", "g++", "c++", "clang", "clang++", "tcc", "rustc", "swiftc", "javac", "mcs",
                         "csc"})
 _SOURCE_VALUED = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-modules", "--source",
@@ -803,8 +807,10 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         # the files named (and, as the walk reads them, what they include or declare as modules)
         paths = tuple(p for s in sources[:MAX_FOLDER_SOURCES] if (p := resolve(s, here, home)))
         return [Run(SOURCES, how, here, paths, language=lang, mode="run")] if paths else []
-    if prog in ("scala", "scala-cli", "jbang") and pos[:1] == ["run"]:
+    if pos[:1] and pos[0] in _RUN_VERBS.get(prog, ()):
         pos = pos[1:]
+    elif prog in ("stack", "cabal", "mix"):
+        return []  # (their other subcommands build or test a project: no source file run as such)
     first = pos[0] if pos else ""
     lang = _source_ext_lang(first)
     path = resolve(first, here, home) if lang else ""
@@ -2131,7 +2137,8 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
 
 
 _SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
-                  "swift": "swift -", "zig": "zig run -"}
+                  "swift": "swift -", "zig": "zig run -", "dart": "dart run -", "haskell": "runghc -",
+                  "elixir": "elixir -", "erlang": "escript -"}
 _LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
                 "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c"),  # (expect: Tcl plus spawn/send)
                 "powershell": ("pwsh", "-c")}
