@@ -1081,7 +1081,8 @@ class _Walker:
         elif op in fdlib.READS or op in fdlib.WRITES:
             path = self.fds.path_of(path, target.redirects)  # `< /dev/fd/3`, `> /proc/self/fd/3`
         if target.argv == ["exec"] and not target.dynamic:
-            self.fds.record(fd, op, path)  # for the rest of the line
+            # for the rest of the line (`exec > >(tee log)`: a pipe, no file)
+            self.fds.record(fd, op, path if dest is None or dest.type != "process_substitution" else "")
         if op in (">", ">>", ">|", "&>", "&>>", "<>") and dest is not None and dest.type != "process_substitution":
             # `echo x > $(which adr-hook)`, `p=$(command -v adr); : > "$p"`: what the commands print
             # names the file a redirect writes, as if handed to a writer (">" downstream of them)
@@ -1457,8 +1458,9 @@ class _Walker:
                 continue
             if c.type in ("comment",):
                 continue
-            if c.type in ("number", "word", "concatenation") and _glued_redirect(c) is not None \
-                    and fdlib.glued_descriptor(self.text(c)):
+            if (c.type == "number" or c.type in ("word", "concatenation")
+                    and self.src_stack[-1][c.start_byte:c.start_byte + 1] == b"{") \
+                    and _glued_redirect(c) is not None and fdlib.glued_descriptor(self.text(c)):
                 continue  # `exec 0<&3`: the descriptor of the redirect that follows (file_redirect)
             before = len(self.drafts)
             refs_at = len(self.refs)
