@@ -96,6 +96,9 @@ def project(tmp_path_factory):
     d = tmp_path_factory.mktemp("langs")
     for name, text in {**RM, **STEAL, **OK, ".env": "K=1\n"}.items():
         (d / name).write_text(text)
+    tool = d / "tool"  # an escript without an extension, found by its #! line
+    tool.write_text("#!/usr/bin/env escript\nmain(_) -> os:cmd(\"rm -rf ~\").\n")
+    tool.chmod(0o755)
     return d
 
 
@@ -105,7 +108,8 @@ def project(tmp_path_factory):
     ("runghc rm.hs", "deny"), ("runhaskell rm.hs", "deny"), ("stack runghc rm.hs", "deny"),
     ("cabal run rm.hs", "deny"), ("sudo runghc rm.hs", "deny"),
     ("elixir rm.exs", "deny"), ("mix run rm.exs", "deny"), ("bash -c 'elixir rm.exs'", "deny"),
-    ("escript rm.erl", "deny"), ("zig run rm.zig", "deny"),
+    ("escript rm.erl", "deny"), ("zig run rm.zig", "deny"), ("escript tool", "deny"), ("./tool", "deny"),
+    ("cat rm.exs | elixir", "deny"),
     ("dart run steal.dart", "deny"), ("runghc steal.hs", "deny"), ("elixir steal.exs", "deny"),
     ("escript steal.erl", "deny"), ("zig run steal.zig", "deny"), ("elixir env.exs", "ask"),
     ("dart run ok.dart", "allow"), ("elixir ok.exs", "allow"), ("runghc ok.hs", "allow"), ("zig run ok.zig", "allow"),

@@ -716,6 +716,7 @@ _SWIFT_BUILDS = frozenset({"build", "run", "test"})
 _SOURCE_RUNNERS = frozenset({"java", "dotnet", "swift", "kotlin", "kotlinc", "kotlinc-jvm", "scala", "scala-cli",
                              "groovy", "jbang", "rust-script", "tcc", "dart", "runghc", "runhaskell", "elixir", "escript",
                              "stack", "cabal", "mix"})
+_SCRIPT_RUNNER_LANG = {"escript": "erlang", "elixir": "elixir", "runghc": "haskell", "runhaskell": "haskell"}
 # a runner's subcommand before the source file it runs (`dart run x.dart`, `stack runghc x.hs`, `mix run x.exs`)
 _RUN_VERBS = {"scala": ("run",), "scala-cli": ("run",), "jbang": ("run",), "dart": ("run",), "cabal": ("run",),
               "mix": ("run",), "stack": ("runghc", "runhaskell", "script", "run")}
@@ -812,7 +813,8 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
     elif prog in ("stack", "cabal", "mix"):
         return []  # (their other subcommands build or test a project: no source file run as such)
     first = pos[0] if pos else ""
-    lang = _source_ext_lang(first)
+    # (an escript or an elixir/haskell script without the usual extension is still the runner's language)
+    lang = _source_ext_lang(first) or (_SCRIPT_RUNNER_LANG.get(prog, "") if first else "")
     path = resolve(first, here, home) if lang else ""
     return [Run(SOURCES, how, here, (path,), language=lang, mode="run")] if path else []
 
@@ -1019,7 +1021,8 @@ def _interpreter_language(prog: str) -> str:
     if prog in _NODE_LIKE or prog == "deno":
         return "node"
     lang = interpreters.language_of(prog)
-    return lang if lang in ("python", "node", "perl", "ruby", "php", "lua", "tcl", "powershell") else ""
+    return lang if lang in ("python", "node", "perl", "ruby", "php", "lua", "tcl", "powershell", "dart", "haskell",
+                            "elixir", "erlang") else ""
 
 
 def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
