@@ -10,6 +10,7 @@ stands for, so every rule on a command's stdin, read sources or written files se
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -69,10 +70,9 @@ class Descriptors:
         if "/dev/" not in word and "/fd/" not in word:
             return word
 
-        def real(m: "object") -> str:
-            g1, g2 = m.group(1), m.group(2)  # type: ignore[attr-defined]
-            hit = self.opened(g1 if g1 is not None else _STD[g2], own)
-            return hit[0] if hit is not None else m.group(0)  # type: ignore[attr-defined]
+        def real(m: "re.Match[str]") -> str:
+            hit = self.opened(m.group(1) if m.group(1) is not None else _STD[m.group(2)], own)
+            return hit[0] if hit is not None else m.group(0)
         return _FD_PATH.sub(real, word)
 
 
