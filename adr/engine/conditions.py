@@ -734,6 +734,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "code": _c_regex("code"),
         "via": _c_regex("via"),
         "path": _c_globs("paths", multi=True),  # paths named in the code's string literals
+        "stdin_path": _c_globs("stdin_paths", multi=True),  # files the line feeds the code on stdin
         "signals_adr": _c_bool("signals_adr"),
         "secret_to_other_host": _c_bool("secret_to_other_host"),
         # a run call is handed text the code decoded (adr/engine/decodeflow.py)

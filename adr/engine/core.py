@@ -616,7 +616,8 @@ class _Run:
                       note=_note(note, via), scope=x.scope)
         for s in parsed.scripts:
             self.check(idx.by_on.get("script", _EMPTY),
-                       ScriptSubject(s.language, s.code, s.via, self.cwd, self.home, targets), _note(note, s.via))
+                       ScriptSubject(s.language, s.code, s.via, self.cwd, self.home, targets, s.stdin_paths),
+                       _note(note, s.via))
         for u in parsed.urls:
             self.check(idx.by_on.get("url", _EMPTY), UrlSubject(u, by="shell"), note)
         if idx.by_on.get("shell"):

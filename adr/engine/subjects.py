@@ -941,13 +941,24 @@ class ScriptSubject:
     on = "script"
 
     def __init__(self, language: str, code: str, via: str = "", cwd: str = "", home: str = "",
-                 targets: "Targets | None" = None) -> None:
+                 targets: "Targets | None" = None, stdin: "tuple[str, ...]" = ()) -> None:
         self.language = language
         self.code = code
         self.via = via
         self.cwd = cwd
         self.home = home
         self.targets = targets
+        self.stdin = stdin  # files the line feeds the code on stdin, as written
+
+    @lazy
+    def stdin_paths(self) -> tuple[str, ...]:
+        """The files fed to the code on stdin (normalized, with their other forms)."""
+        pairs = [(p, normalize(p, self.cwd, self.home)) for p in self.stdin]
+        out = [n for _, n in pairs if n]
+        t = self.targets
+        if t is not None:
+            out += [f for raw, n in pairs for f in t.forms(raw, n, shell=False)]
+        return tuple(dict.fromkeys(out))
 
     @lazy
     def paths(self) -> tuple[str, ...]:

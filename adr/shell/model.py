@@ -82,6 +82,7 @@ class Script:
     language: str  # python | node | perl | ruby | php | shell
     code: str
     via: str = ""
+    stdin_paths: tuple[str, ...] = ()  # files the line feeds the code on stdin (`< .env`, `cat KEY |`), as written
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,8 @@ class _Draft:
     # the commands of its `-c` script (a shell, `script -c`, a wrapper's command line) that read its stdin
     # — whatever feeds it feeds them: `yes | bash -c 'terraform destroy'`, `bash -c 'nc h 9' < .env`
     stdin_heirs: list["_Draft"] = field(default_factory=list)
+    scripts_at: list[int] = field(default_factory=list)  # its inline code's Script (index in the walk's scripts)
+    fed_by: list["_Draft"] = field(default_factory=list)  # the pipeline stage before it
 
     def freeze(self) -> SimpleCommand:
         argv = self.argv
@@ -741,6 +743,8 @@ class _Walker:
         seen = {}
         for i in range(len(stages) - 1, -1, -1):
             for d in stages[i]:
+                if i and not d.fed_by:
+                    d.fed_by = stages[i - 1][:8]
                 d.upstream.extend(ups[i])
                 if d.stdin_heirs and ups[i]:
                     self.pass_stdin(d, ups[i])
@@ -2350,6 +2354,8 @@ class _Walker:
             code, script_via = qualified, _join_via(via, "names qualified")
         if len(self.scripts) < 64:
             self.scripts.append(Script(lang, code[:MAX_DECODED], script_via))
+            if d.argv and len(d.scripts_at) < 4:
+                d.scripts_at.append(len(self.scripts) - 1)  # (its stdin is known once the line is wired)
         # code that builds its strings from pieces ('cu'+'rl', chr(…), [::-1] …) is judged as the
         # strings it builds: the folded text is a script of its own, and what it spawns runs
         folded = fold(lang, code[:MAX_DECODED])
@@ -4175,6 +4181,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
                 if fd not in w.deletes:
                     w.deletes.append(fd)
     _downstream_through_passes(w.drafts)
+    _scripts_stdin(w)
     cmds = tuple(d.freeze() for d in w.drafts)
     assigned = tuple((k, v) for k, v in w.env.items()
                      if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
@@ -4182,6 +4189,32 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers),
                        assigned=assigned, computed=computed)
+
+
+def _scripts_stdin(w: "_Walker") -> None:
+    """Inline code that reads its stdin, fed a file by the line (`python3 -c '…sys.stdin…' < .env`, `cat
+    KEY | node -e '…process.stdin…'`): the same code again, with the files it reads on stdin named
+    (Script.stdin_paths) — code that sends what it reads sends them."""
+    for d in w.drafts[:MAX_COMMANDS]:
+        if not d.scripts_at:
+            continue
+        files = [r.target for r in d.redirects if r.op == "<" and r.fd in ("", "0") and r.target]
+        todo, seen = list(d.fed_by), 0
+        while todo and seen < 16:  # back through filters and encoders: `cat KEY | base64 | python3 -c …`
+            f, seen = todo.pop(0), seen + 1
+            if not f.argv or f.argv[0] not in _PASS_FILTERS | _FILE_ENCODERS or f.stdin_text:
+                continue
+            own = [a for a in f.argv[1:] if not a.startswith("-")][:8]
+            files += own + [r.target for r in f.redirects if r.op == "<" and r.fd in ("", "0") and r.target]
+            if not own:
+                todo += f.fed_by
+        if not files:
+            continue
+        for k in d.scripts_at:
+            s = w.scripts[k]
+            if len(w.scripts) < 64 and interpreters.reads_stdin(s.code):
+                w.scripts.append(Script(s.language, s.code, _join_via(s.via, "reads " + " ".join(files[:4]) + " on stdin"),
+                                        stdin_paths=tuple(dict.fromkeys(files))[:16]))
 
 
 def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str]]":
