@@ -44,6 +44,7 @@ RUNS_HOME_DELETE = [
     "emacs -Q -nw --eval '(term \"rm -rf ~\")'",
     "emacsclient -e '(shell-command \"rm -rf ~\")'",
     "gdb -batch -ex 'call system(\"rm -rf ~\")' -p 1",
+    "lldb -p 1 -o 'expr (int)system(\"rm -rf ~\")'", "lldb --attach-pid 1 -o 'expression -l c -- (int)popen(\"rm -rf ~\", \"r\")'",
     "dc -e '!rm -rf ~'",
     "gnuplot -e 'system(\"rm -rf ~\")'",
     "pdflatex --shell-escape '\\immediate\\write18{rm -rf ~}\\end'",

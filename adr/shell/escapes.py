@@ -43,6 +43,9 @@ _ELISP_PROC = lazyre.compile(r"""\((?:call-process|start-process|make-process|pr
 # `command script import FILE.py`
 _LLDB_SHELL = lazyre.compile(r"(?m)^\s*(?:platform\s+)?shell\s+(?:-h\s+|-t\s*\d+\s+)*(?:--\s+)?(.+?)\s*$")
 _LLDB_SCRIPT = lazyre.compile(r"(?m)^\s*script\s+(?:(?:-l|--language)\s*(python|lua)\s+)?(?:--\s+)?(.+?)\s*$")
+# lldb evaluating a libc call in the attached process: `expr (int)system("CMD")`, `p`, `call`, `expression -- …`
+_LLDB_CALL = lazyre.compile(r"""(?m)^\s*(?:expr(?:ession)?|p|print|call|po)\s+(?:-\S+(?:\s+\w+)?\s+)*(?:--\s+)?"""
+                            r"""(?:\([\w\s*]+\)\s*)?(?:system|popen)\s*\(\s*"((?:[^"\\]|\\.)*)\"""")
 _LLDB_IMPORT = lazyre.compile(r"(?m)^\s*command\s+script\s+import\s+(?:-\w+\s+)*(\S+\.py)\s*$")
 # m4's `syscmd(CMD)` / `esyscmd(CMD)` (one level of inner parentheses, m4's quotes `[…]` or `` `…' `` dropped)
 _M4_SYSCMD = lazyre.compile(r"\be?syscmd\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
@@ -100,6 +103,7 @@ def escapes_in(prog: str, script: str) -> list[str]:
         out += ["python3 -c " + _q(m.group(1)) for m in _GDB_PY.finditer(script)]
     elif prog == "lldb":
         out += [m.group(1) for m in _LLDB_SHELL.finditer(script)]
+        out += [m.group(1) for m in _LLDB_CALL.finditer(script)]
         out += [("lua -e " if m.group(1) == "lua" else "python3 -c ") + _q(m.group(2))
                 for m in _LLDB_SCRIPT.finditer(script)]
         out += ["python3 " + _q(m.group(1)) for m in _LLDB_IMPORT.finditer(script)]
