@@ -173,6 +173,9 @@ class RegexBank:
     # the benign corpus, cold: file content 206 → 16 µs, file path 36 → 8 µs, script code 22 → 6 µs).
     FILTERED = frozenset({"content", "old_content", "code", "path", "own_path", "host", "arguments", "body", "instructions", "args_text", "source", "args_tuple", "paths", "positionals",
                           "hidden"})
+    # …of which these are in FILTERED only for the size of their whole set: a program's subset of them
+    # (5-50 patterns of command words) makes a small DFA, faster than running its unfiltered members
+    SET_SUBSETS = frozenset({"args_text", "source", "args_tuple", "paths", "positionals"})
     # Fields of text the agent read (kilobytes per tool output, and nearly always harmless): one RE2
     # search of all the field's patterns joined by `|` says first whether any can match at all — a
     # single DFA pass (~1 µs per KiB), which, unlike RE2::Set, falls back to the NFA instead of
@@ -214,7 +217,9 @@ class RegexBank:
 
     def _subset(self, attr: str, idxs: "tuple[int, ...]") -> Any:
         pats = [self._patterns[attr][i] for i in idxs]
-        return self._filter(pats) if attr in self.FILTERED else regexmem.search_set(["(?m)" + p for p in pats])
+        if attr in self.FILTERED and attr not in self.SET_SUBSETS:
+            return self._filter(pats)
+        return regexmem.search_set(["(?m)" + p for p in pats])
 
     def _long(self, attr: str) -> Any:
         filt = self._sets.get(attr)
