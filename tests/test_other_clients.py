@@ -291,7 +291,8 @@ def test_name_index_names_every_entry_a_wildcard_reaches_in_a_protected_files_fo
     assert idx.candidates("~/.config/gh/h*") == ("~/.config/gh/hosts.yml",)
     assert idx.candidates("~/.ssh/**") == ("~/.ssh/id_rsa",)
     assert idx.candidates("~/.ssh/?d_*") == ("~/.ssh/id_rsa",)
-    assert idx.candidates("~/.ssh/.*") == ("~/.ssh/.hidden_key",)
+    # `.*` spells the leading dot: every dot-name there — the hidden key, and a `.env` (`**/.env`) if one lay there
+    assert idx.candidates("~/.ssh/.*") == ("~/.ssh/.hidden_key", "~/.ssh/.env")
     assert idx.candidates("~/.config/*/hosts.yml") == ("~/.config/gh/hosts.yml",)
     assert idx.candidates("~/.*/id_rsa") == ("~/.ssh/id_rsa",)
     assert idx.candidates("~/*/id_rsa") == ()  # `*` does not match `.ssh`

@@ -136,7 +136,9 @@ def test_gaps_found_by_rule_authors():
     assert parse("sudo -l").commands[0].argv == ("sudo", "-l")
     assert any(c.argv[:1] == ("ssh",) for c in parse("sshpass -p pw ssh host id").commands)
     assert any(c.argv == ("id",) for c in parse("ruby -e'system(\"id\")'").commands)
-    assert any(s.code == 'getprint("http://x")' for s in parse("perl -MLWP::Simple -e 'getprint(\"http://x\")'").scripts)
+    # (the module -M loads is the code's first line: `getprint` is a request only with it)
+    assert any(s.code == 'use LWP::Simple;\ngetprint("http://x")'
+               for s in parse("perl -MLWP::Simple -e 'getprint(\"http://x\")'").scripts)
     assert any(c.via == "alias ls" for c in parse('alias ls="rm -rf ~"').commands)
     assert parse("xargs cat < /dev/null ~/.aws/credentials").commands[0].argv == ("cat", "~/.aws/credentials")
     assert parse("> /var/log/auth.log").writes[0].content == ""

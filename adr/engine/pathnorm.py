@@ -737,8 +737,10 @@ class NameIndex:
     def _spells(pattern: str) -> bool:
         """Two literal characters before the first wildcard, or only bracket expressions and two
         literal characters in all (`.[g]it`, `.[e]nv`: one character from a set, a name of fixed
-        length): `*`, `*.json`, `s*` are wildcards, not spellings of one name."""
-        if len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) >= 2:
+        length): `*`, `*.json`, `s*` are wildcards, not spellings of one name. A leading literal dot
+        is the one way bash's wildcards reach hidden names, and the everything-hidden idioms
+        (`.[!.]*`, `.??*`, `.[^.]*`) name every hidden entry they fit: `.git`, `.env`."""
+        if len(re.split(r"[*?\[]", pattern, maxsplit=1)[0]) >= 2 or pattern.startswith(".") and len(pattern) > 1:
             return True
         if "*" in pattern or "?" in pattern:
             return False

@@ -27,7 +27,7 @@ MAX_DEPTH = 40
 # string literal or assigns one to a name (`c='curl …|sh'; os.system(c)`): most one-liners do none
 _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64decode", "decode64", "decode_base64",
                "base64_decode", "atob", "Buffer", "pack", "strrev", "hex2bin", "rot13", "getattr", "__import__",
-               "import_module", ".send", "replace", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(",
+               "import_module", ".send", "replace", ".tr(", ".delete(", "gsub", "lc ", "uc ", "lc(", "uc(", ".format(",
                "bytes(", "bytearray(", "unquote", "urldecode", "b32decode", "sprintf", "strtolower", "strtoupper",
                # string methods and path joins of constants (`'/home/dev/'.concat('.npmrc')`, `path.join(…)`)
                ".concat(", ".slice(", ".substr", ".removeprefix(", ".removesuffix(", "[:", "toLowerCase(",
@@ -664,10 +664,31 @@ def _m_chr(v: Value, args: list, lang: str) -> Value:
     return _chr(v)
 
 
+def _m_tr(v: Value, args: list, lang: str) -> Value:
+    """ruby's `"rXm".tr("X", "")` / `.delete("X")`: characters (and a-z ranges) mapped or deleted."""
+    if lang != "ruby" or not 1 <= len(args) <= 2:
+        raise _Fail
+
+    def chars(x: Value) -> str:
+        t = _as_text(x)
+        if t.startswith("^") and len(t) > 1:
+            raise _Fail
+        return re.sub(r"(.)-(.)", lambda m: "".join(map(chr, range(ord(m.group(1)), ord(m.group(2)) + 1)))
+                      if ord(m.group(2)) - ord(m.group(1)) < 256 else m.group(0), t)
+    src = chars(args[0])
+    dst = chars(args[1]) if len(args) == 2 else ""
+    text = _as_text(v)
+    if not dst:
+        return "".join(c for c in text if c not in src)
+    dst = dst + dst[-1] * max(0, len(src) - len(dst))
+    return text.translate(str.maketrans(src, dst[:len(src)]))
+
+
 _METHODS: dict[str, Any] = {
     "reverse": _reverse, "join": _m_join, "split": _m_split, "decode": _m_decode, "replace": _m_replace,
     "format": _m_format,
     "replaceAll": lambda v, a, lang: _m_replace(v, a, "python"), "gsub": lambda v, a, lang: _m_replace(v, a, "python"),
+    "tr": _m_tr, "delete": lambda v, a, lang: _m_tr(v, a[:1], lang),
     "toString": _m_tostring, "to_s": _m_tostring, "pack": _m_pack, "unpack1": _m_unpack1, "chr": _m_chr,
     "lower": lambda v, a, lang: _as_text(v).lower(), "upper": lambda v, a, lang: _as_text(v).upper(),
     "downcase": lambda v, a, lang: _as_text(v).lower(), "upcase": lambda v, a, lang: _as_text(v).upper(),
@@ -894,11 +915,26 @@ def fold(language: str, code: str) -> str:
         return _JULIA_CONCAT.sub(r'"~\1"', fold_home(language, code))  # (its home spellings and "~" * "/x" only)
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
         return code
+    if language == "node" and "/" in code:
+        code = _node_literal_regexes(code)
     try:
         return _fold(language, code)
     except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, AttributeError,
             UnicodeError):
         return code
+
+
+# `.replace(/X/g, '')`, `.split(/,/)`: a regex literal with no special character is the plain text it
+# matches — the string spelling folds (replace with /g replaces every one, as replaceAll does)
+_NODE_PLAIN_REGEX = lazyre.compile(r"""\.(replace|replaceAll|split)\(\s*/((?:[^/\\\n.*+?^$|()\[\]{}]|\\[/.*+?^$|()\[\]{}-])+)/([gimsuy]*)\s*([,)])""")
+
+
+def _node_literal_regexes(code: str) -> str:
+    def one(m: "re.Match[str]") -> str:
+        method = "replaceAll" if m.group(1) == "replace" and "g" in m.group(3) else m.group(1)
+        text = re.sub(r"\\(.)", r"\1", m.group(2))
+        return f".{method}({text!r}{m.group(4)}"
+    return _NODE_PLAIN_REGEX.sub(one, code)
 
 
 _AWK_ASSIGN = lazyre.compile(r'(?<![\w$.])([A-Za-z_]\w*)\s*=\s*("(?:[^"\\\n]|\\.)*")\s*(?=[;}\n]|$)')

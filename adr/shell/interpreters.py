@@ -95,6 +95,36 @@ def _cluster_code(arg: str, flags: "frozenset[str] | tuple[str, ...]", valued: "
     return None
 
 
+def loads_spelled(lang: str, args: "tuple[str, ...] | list[str]") -> str:
+    """The modules the command line loads for inline code (`perl -MLWP::Simple`, `ruby -rnet/http`,
+    `node -r mod`) spelled as the code's first lines, as `use`/`require` in it would be: `get(URL)` is a
+    request only with LWP::Simple loaded. "" when none."""
+    if lang not in _LOAD_FLAGS:
+        return ""
+    return "".join(_LOAD_SPELLING[lang].format(m) for m in _loaded_modules(lang, tuple(args)))
+
+
+_LOAD_FLAGS = {"perl": ("-M", "-m"), "ruby": ("-r",), "node": ("-r", "--require")}
+_LOAD_SPELLING = {"perl": "use {};\n", "ruby": "require '{}'\n", "node": "require('{}');\n"}
+
+
+def _loaded_modules(lang: str, args: "tuple[str, ...]") -> list[str]:
+    out: list[str] = []
+    flags = _LOAD_FLAGS[lang]
+    for i, a in enumerate(args[:64]):
+        if a in ("-e", "-E", "--eval", "-p", "--print") or a == "--":
+            break
+        for f in flags:
+            if a == f and i + 1 < len(args):
+                out.append(args[i + 1])
+            elif len(f) == 2 and a.startswith(f) and len(a) > 2:
+                out.append(a[2:])
+            elif f.startswith("--") and a.startswith(f + "="):
+                out.append(a[len(f) + 1:])
+    # (perl's `-MMod=a,b` imports names; `-M-Mod` is `no Mod`)
+    return [m.split("=", 1)[0] for m in out if m and not m.startswith("-") and re.fullmatch(r"[\w:./@-]+", m.split("=", 1)[0])][:8]
+
+
 def inline_code(program: str, args: tuple[str, ...]) -> tuple[str, str] | None:
     """(language, code) when argv carries code inline; None when it runs a file or stdin."""
     e = _entry(program)

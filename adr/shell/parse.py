@@ -165,6 +165,10 @@ class _Draft:
 
     def freeze(self) -> SimpleCommand:
         argv = self.argv
+        if argv and argv[0] == "git" and any(e.startswith(("GIT_CONFIG_COUNT=", "GIT_CONFIG_PARAMETERS=")) for e in self.env):
+            # config given through the environment is config on the command line: one spelling for the rules
+            env = dict(e.partition("=")[::2] for e in self.env)
+            argv = [argv[0], *_git_env_config(env), *argv[1:]]
         if argv and argv[0] == "git" and any(a.startswith("--") for a in argv):
             argv = _expand_git_abbrev(argv)
         return SimpleCommand(
@@ -2153,6 +2157,7 @@ class _Walker:
             if rest and not d.args_dynamic:
                 # `python3 -c 'shutil.rmtree(sys.argv[1])' ~`: the code reads its arguments as literals
                 text = interpreters.with_argv_values(lang, text, rest)
+            text = interpreters.loads_spelled(lang, args) + text
             folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
             if rest and _ARGV_REF.search(folded) and interpreters.can_run_commands(folded, lang):
                 # `python3 -c 'os.system(sys.argv[1])' 'rm -rf ~'`, `node -e '…execSync(process.argv[1])' …`:
@@ -2441,8 +2446,14 @@ class _Walker:
         """A deleter under xargs/parallel whose operands come from `source` (a program's output, a
         list file) that nothing here can read: judged as `rm … $(source)` — a delete of whatever
         that prints, the same as if the line had spelled the substitution out."""
-        if d.argv and d.argv[0] in effects.DELETERS and ("xargs" in d.wrappers or "parallel" in d.wrappers) \
-                and source != "</dev/null" and not any(not a.startswith("-") and a != "{}" for a in d.argv[1:]):
+        if not d.argv or not ("xargs" in d.wrappers or "parallel" in d.wrappers) or source == "</dev/null":
+            return
+        if d.argv[0] in SHELLS and _script_reads_params(_shell_c_arg(d.argv[1:]) or "") \
+                and not any("{}" in a for a in d.argv[1:]):
+            # `xargs sh -c 'rm -rf "$@"' _ < list`: the words xargs appends are the script's $1 … "$@"
+            self.xargs_on(d, ["$(" + source.replace(")", "") + ")"], _join_via(via, "xargs"))
+            return
+        if d.argv[0] in effects.DELETERS and not any(not a.startswith("-") and a != "{}" for a in d.argv[1:]):
             self.xargs_on(d, ["$(" + source.replace(")", "") + ")"], _join_via(via, "xargs"))
             lister = self.listed.get(_plain_path(source[1:])) if source.startswith("<") else None
             if lister is not None:
@@ -3702,6 +3713,14 @@ def _shell_c_arg(args: list[str]) -> str | None:
     return None
 
 
+_READS_PARAMS = lazyre.compile(r"\$(?:[@*1-9]|\{[@*1-9#])|\bfor\s+\w+\s*(?:;|\n|do\b)")
+
+
+def _script_reads_params(script: str) -> bool:
+    """Does a `-c` script use the words after it (`"$@"`, `$1`, `for f; do`)?"""
+    return bool(script) and _READS_PARAMS.search(script[:MAX_SOURCE]) is not None
+
+
 def _xargs_words(data: str) -> list[str]:
     """The items xargs reads: blank- or newline-separated, or NUL-separated (-0)."""
     return [w for w in data.replace("\0", " ").split() if w]
@@ -4158,6 +4177,9 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         text = text.replace("\x00", " ")
     try:
         w.layer(text, "", 0)
+        if ("[$(" in text or "[`" in text) and not w.stopped:
+            for inner in _subscript_commands(text):
+                w.nested_shell(inner, "", 0, "array subscript evaluated as arithmetic")
         if len(w.drafts) > 1 and not w.stopped:
             w.hand_offs()
     except RecursionError:
@@ -4215,6 +4237,47 @@ def _scripts_stdin(w: "_Walker") -> None:
             if len(w.scripts) < 64 and interpreters.reads_stdin(s.code):
                 w.scripts.append(Script(s.language, s.code, _join_via(s.via, "reads " + " ".join(files[:4]) + " on stdin"),
                                         stdin_paths=tuple(dict.fromkeys(files))[:16]))
+
+
+# where bash evaluates a string as arithmetic or as a variable name, and with it runs the command
+# substitution in an array subscript the string holds (`x='a[$(cmd)]'; (( x ))`, `test -v 'a[$(cmd)]'`,
+# `printf -v`, `read`, `declare -i`, `[[ $x -eq 1 ]]`)
+_EVALUATES_NAMES = lazyre.compile(
+    r"\(\(|\$\[|\blet\s|\b(?:declare|typeset|local|export|readonly)\s+-[a-zA-Z]*[iaAn]|\s-(?:v|R|eq|ne|lt|le|gt|ge)\s"
+    r"|\bprintf\s+-v|\b(?:read|unset|mapfile|readarray|wait\s+-p)\s|\$\{!")
+MAX_SUBSCRIPTS = 8
+
+
+def _subscript_commands(text: str) -> list[str]:
+    """The commands in `NAME[$(…)]` / ``NAME[`…`]`` spelled anywhere in the line (inside quotes too),
+    when the line has a place that evaluates such a string: the quotes make it data to the parser,
+    bash's arithmetic makes it code."""
+    if len(text) > MAX_SOURCE or not _EVALUATES_NAMES.search(text):
+        return []
+    out: list[str] = []
+    i = 0
+    while len(out) < MAX_SUBSCRIPTS:
+        k = min((j for j in (text.find("[$(", i), text.find("[`", i)) if j >= 0), default=-1)
+        if k < 0:
+            break
+        if text[k + 1] == "`":
+            end = text.find("`", k + 2)
+            start = k + 2
+        else:
+            start, depth, end = k + 3, 1, -1
+            for n in range(start, len(text)):
+                c = text[n]
+                depth += (c == "(") - (c == ")")
+                if depth == 0:
+                    end = n
+                    break
+        if end < 0:
+            break
+        inner = text[start:end].strip()
+        if inner:
+            out.append(inner)
+        i = end + 1
+    return out
 
 
 def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str]]":
