@@ -15,8 +15,8 @@ from adr.shell.interpreters import expect_spawned
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
-    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P", "--path", "-a", "--argv0",
-                       "--block-signal", "--default-signal", "--ignore-signal"}), 0),
+    # (--block-signal, --default-signal, --ignore-signal take their signal only attached: `=SIG`)
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P", "--path", "-a", "--argv0"}), 0),
     "command": (frozenset(), 0),
     "builtin": (frozenset(), 0),
     "exec": (frozenset({"-a"}), 0),
@@ -98,6 +98,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "ssh-agent": (frozenset({"-a", "-E", "-P", "-t", "-O"}), 0),  # ssh-agent CMD: CMD runs with the agent
     "ccache": (frozenset(), 0),
     "tsp": (frozenset({"-L", "-D", "-N", "-E"}), 0),  # task spooler: queues CMD
+    "ts": (frozenset({"-L", "-D", "-N", "-E"}), 0),  # (its Debian name: moreutils' `ts FORMAT` is a filter with no command)
     "nq": (frozenset(), 0),
     # personalities and architectures: `setarch ARCH [-R …] CMD` (the ARCH word is dropped in unwrap) and its
     # links named after an architecture; macOS `arch -x86_64 CMD` (Rosetta)
@@ -159,6 +160,8 @@ _LAUNCHERS = frozenset({"tmux", "byobu", "byobu-tmux", "byobu-screen", "screen",
                         "cool-retro-term", "termite", "roxterm", "kgx", "gnome-console", "ptyxis", "rio",
                         "contour", "guake", "tilda", "eterm", "aterm", "kterm", "mlterm", "terminology",
                         "kstart", "kstart5", "kstart6", "exo-open", "launchctl"})
+_KITTY_LAUNCH_FLAGS = frozenset({"--hold", "--keep-focus", "--dont-take-focus", "--copy-colors", "--copy-cmdline",
+                                 "--copy-env", "--allow-remote-control", "--no-response", "--self", "--bias"})
 _KSTART_VALUED = frozenset({"--window", "--windowclass", "--desktop", "--type", "--service", "--application",
                             "--url", "--desktopfile", "--windowrole"})
 _TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp",
@@ -205,6 +208,13 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
             if rest[i] == "-X":
                 # screen -X stuff 'cmd\n': the text is typed into the session's shell
                 cmd = rest[i + 1:]
+                while cmd and cmd[0].startswith("-"):  # (`-X -S name exec …`: the session's options after -X)
+                    cmd = cmd[2:] if cmd[0] in _SCREEN_VALUED else cmd[1:]
+                if cmd[:1] in (["exec"], ["screen"]) and len(cmd) > 1:
+                    # `screen -X exec CMD…` runs CMD in the session's window (`screen` opens one running it);
+                    # exec's optional first word routes file descriptors (`exec .!. CMD`)
+                    tail = cmd[2:] if cmd[0] == "exec" and re.fullmatch(r"[.!|:]+", cmd[1]) else cmd[1:]
+                    return ("argv", tail) if tail else None
                 return ("shell", [" ".join(cmd[1:])]) if cmd[:1] == ["stuff"] and len(cmd) > 1 else None
             a = rest[i]
             # a cluster ending in a valued option (`-dmS name`) takes the next word too
@@ -263,6 +273,12 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
             return ("argv", rest[j + 1:]) if j + 1 < len(rest) else None
     if prog in ("kitty", "foot", "alacritty"):
         pos = [a for a in rest if not a.startswith("-")]
+        if prog == "kitty" and pos[:2] == ["@", "launch"]:
+            # `kitty @ launch [opts] CMD…`: remote control opens a window running CMD
+            k = rest.index("launch") + 1
+            while k < len(rest) and rest[k].startswith("-"):
+                k += 1 if "=" in rest[k] or rest[k] in _KITTY_LAUNCH_FLAGS else 2
+            return ("argv", rest[k:]) if k < len(rest) else None
         if prog == "kitty" and pos and (pos[0] == "@" or pos[0].startswith("+")):
             return None  # `kitty @ send-text …` (remote control), `kitty +kitten …`: kitty's own verbs
         return ("argv", rest[rest.index(pos[0]):]) if pos and prog != "alacritty" else None
@@ -784,6 +800,11 @@ _DASHDASH: dict[tuple[str, str], tuple[frozenset[str], int]] = {
     ("summon", ""): (frozenset({"-f", "-p", "--provider", "-D", "--environment"}), 0),
     ("berglas", "exec"): (frozenset(), 0),
     ("envchain", ""): (frozenset(), 1),  # envchain NAMESPACE CMD
+    # libslack's daemonizer: `daemon [opts] [--] CMD…` runs CMD detached
+    ("daemon", ""): (frozenset({"-n", "--name", "-u", "--user", "-R", "--chroot", "-D", "--chdir", "-m", "--umask",
+                                "-e", "--env", "-l", "--errlog", "-b", "--dbglog", "-o", "--output", "-O", "--stdout",
+                                "-E", "--stderr", "-P", "--pidfiles", "-F", "--pidfile", "-L", "--delay", "-M",
+                                "--limit", "-A", "--acceptable", "-C", "--config"}), 0),
     ("pueue", "add"): (frozenset({"-w", "--working-directory", "-l", "--label", "-g", "--group", "-a", "--after",
                                   "-d", "--delay", "-o", "--priority"}), 0),
     ("retry", ""): (frozenset({"-t", "--times", "-d", "--delay", "-u", "--until", "-w", "--while", "-m", "--max",
