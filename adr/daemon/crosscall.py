@@ -297,6 +297,8 @@ class _Walk:
             self.written_on_line(parsed, cwd)
         if self.vars and depth == 0:
             self.variables(parsed, text, cwd, depth, note)
+        if "push" in text and any(n.startswith(R.GIT_REMOTE) for n in self.defs):
+            self.git_remotes(parsed, text, cwd, depth, note)
         if self.memory is not None:
             self.sends(parsed, cwd, depth, note)
             self.containers(parsed, cwd, depth, note)
@@ -1200,6 +1202,27 @@ class _Walk:
                            for n in used)
         how = "; ".join(f"${n} as set by {self.vars[n][1]}" for n in used)
         self.judge(prefix + "\n" + text, cwd, depth, _note(note, how))
+
+    def git_remotes(self, parsed: Any, text: str, cwd: str, depth: int, note: str) -> None:
+        """`git push NAME` (or a bare `git push`: origin) after an earlier call pointed NAME at a URL
+        (`git remote add|set-url`, `git config remote.NAME.pushurl`): judged with that call's line
+        first, as the two on one line are — the push goes to that URL."""
+        for c in parsed.commands[:64]:
+            if c.program != "git" or c.via or "push" not in c.args:
+                continue
+            rest = list(c.args[c.args.index("push") + 1:])
+            pos = [a for a in rest if not a.startswith("-")]
+            name = pos[0] if pos else "origin"
+            got = self.defs.get(R.GIT_REMOTE + name)
+            if got is None or R.GIT_REMOTE + name in self.expanding:
+                continue
+            d, origin = got
+            self.expanding.append(R.GIT_REMOTE + name)
+            try:
+                self.judge(d.body + "\n" + text, cwd, depth, _note(note, f"the remote {name} as set by {origin}: `{d.body[:120]}`"))
+            finally:
+                self.expanding.pop()
+            return
 
     def functions(self, runs: list[R.Run], line: str, cwd: str, depth: int, note: str) -> None:
         """Every call of a known function or alias on the line is replaced by what it runs, all at

@@ -881,6 +881,10 @@ _HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", "str | Callable[[re.Match[s
         (lazyre.compile(r"""\bSys\s*\.\s*getenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
         (lazyre.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),
     ],
+    "lua": [
+        # (lua calls with one string argument without parentheses too: `os.getenv "HOME"`)
+        (lazyre.compile(r"""\bos\s*\.\s*getenv\s*(?:\(\s*""" + _Q + r"""HOME\1\s*\)|["']HOME["'])"""), '"~"'),
+    ],
     "julia": [
         (lazyre.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""), '"~"'),
         (lazyre.compile(r"""\bexpanduser\s*\(\s*""" + _Q + r"""~(/[^'"\\]*)?\1\s*\)"""), r'"~\2"'),

@@ -2224,16 +2224,9 @@ class _Walker:
             if len(pos) >= 2 and len(self.writes) < 256:
                 self.writes.append(FileWrite(pos[1].rstrip("/") + "/**", None, by="git", via=d.via))
             return
-        if sub == "remote" and rest[:1] in (["add"], ["set-url"]):
-            pos = positionals(rest[1:], {"-t", "-m", "--track", "--master"})
-            if len(pos) >= 2 and len(self.git_remotes) < 16:
-                self.git_remotes[pos[0]] = pos[1]
-        elif sub == "config":
-            # `git config remote.origin.url URL` (or pushurl, --add/--replace-all): the same as set-url
-            pos = [a for a in rest if not a.startswith("-") and a != "set"]
-            m = re.fullmatch(r"(?i)remote\.(.+)\.(?:push)?url", pos[0]) if len(pos) >= 2 else None
-            if m and len(self.git_remotes) < 16:
-                self.git_remotes[m.group(1)] = pos[1]
+        named = _git_remote_set(sub, rest)
+        if named and len(self.git_remotes) < 16:
+            self.git_remotes[named[0]] = named[1]
         # `git -c remote.origin.url=URL push`: for this command only
         once = {m.group(1): m.group(2) for a in d.argv[1:i + 1]
                 if (m := re.fullmatch(r"(?i)remote\.(.+)\.(?:push)?url=(.+)", a))}
@@ -4278,6 +4271,25 @@ def _subscript_commands(text: str) -> list[str]:
             out.append(inner)
         i = end + 1
     return out
+
+
+def _git_remote_set(sub: str, rest: "list[str]") -> "tuple[str, str] | None":
+    """(NAME, URL) when git's subcommand `sub` with `rest` points a remote at URL: `remote add|set-url
+    NAME URL`, `config remote.NAME.url|pushurl URL` (--add/--replace-all: the same)."""
+    if sub == "remote" and rest[:1] in (["add"], ["set-url"]):
+        pos = positionals(rest[1:], {"-t", "-m", "--track", "--master"})
+        return (pos[0], pos[1]) if len(pos) >= 2 else None
+    if sub == "config":
+        pos = [a for a in rest if not a.startswith("-") and a != "set"]
+        m = re.fullmatch(r"(?i)remote\.(.+)\.(?:push)?url", pos[0]) if len(pos) >= 2 else None
+        return (m.group(1), pos[1]) if m else None
+    return None
+
+
+def git_remote_definition(argv: "Sequence[str]") -> "tuple[str, str] | None":
+    """(NAME, URL) when the git command line points a remote at URL (see _git_remote_set)."""
+    i, args = _git_subcommand(list(argv))
+    return _git_remote_set(args[i], args[i + 1:]) if i is not None else None
 
 
 def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str]]":

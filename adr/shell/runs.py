@@ -26,7 +26,7 @@ from adr.shell import interpreters
 from adr.shell.launchers import LAUNCHERS, as_shell, launched
 from adr.shell.interpreters import DOTNET_PROJECTS, DOTNET_SOLUTIONS, SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
 from adr.shell.model import ParsedShell, SimpleCommand
-from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS
+from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS, git_remote_definition
 from adr.shell.toolconfigs import TOOLS as CONFIG_TOOLS
 
 MAX_RUNS = 64  # Run values from one command line
@@ -1960,8 +1960,11 @@ class Definition:
     """A shell function or alias a persistent shell now knows."""
 
     name: str
-    kind: str  # function | alias | variable (body: its literal value)
+    kind: str  # function | alias | variable (body: its literal value) | git-remote (body: the git line)
     body: str
+
+
+GIT_REMOTE = "git-remote:"  # a git-remote Definition's name: GIT_REMOTE + the remote's name
 
 
 _EMPTY_PARENS = lazyre.compile(r"\(\s*\)")  # `name()`: a literal first character keeps the search linear and fast
@@ -1992,6 +1995,14 @@ def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[
             gone.extend(a for a in c.args if not a.startswith("-"))
         elif c.program == "unset":
             gone.extend(a for a in c.args if not a.startswith("-"))
+        elif c.program == "git" and ("remote" in c.args or any("url" in a.lower() for a in c.args)):
+            named = git_remote_definition(c.argv)
+            k = c.args.index("remote") if "remote" in c.args else -1
+            if 0 <= k < len(c.args) - 2 and c.args[k + 1] in ("remove", "rm"):
+                gone.append(GIT_REMOTE + c.args[k + 2])
+            if named:
+                # a remote pointed at a URL stays pointed there for the session's later pushes (body: the line)
+                defs.append(Definition(GIT_REMOTE + named[0], "git-remote", c.raw or " ".join(c.argv)))
     defs.extend(Definition(n, "variable", v) for n, v in parsed.assigned if n not in gone)
     defs.extend(Definition(n, "computed", v) for n, v in getattr(parsed, "computed", ()) if n not in gone)
     return tuple(defs), tuple(gone)
