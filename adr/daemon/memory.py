@@ -334,6 +334,9 @@ class Memory:
             if c.program in ("source", ".") and c.args and not c.via:
                 path = R.resolve(c.args[0], cwd, home)
                 text = _read_small(path) if path else None
+                if text is None and path:
+                    w = self.lookup(path)  # written by an earlier call where the daemon cannot read it
+                    text = w.content if w is not None else None
                 if text:
                     sourced, _ = R.definitions(parse_shell(text))
                     for d in sourced:
