@@ -4173,6 +4173,8 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         if ("[$(" in text or "[`" in text) and not w.stopped:
             for inner in _subscript_commands(text):
                 w.nested_shell(inner, "", 0, "array subscript evaluated as arithmetic")
+        if not w.stopped:
+            _hooked_variables(w)
         if len(w.drafts) > 1 and not w.stopped:
             w.hand_offs()
     except RecursionError:
@@ -4239,6 +4241,31 @@ _EVALUATES_NAMES = lazyre.compile(
     r"\(\(|\$\[|\blet\s|\b(?:declare|typeset|local|export|readonly)\s+-[a-zA-Z]*[iaAn]|\s-(?:v|R|eq|ne|lt|le|gt|ge)\s"
     r"|\bprintf\s+-v|\b(?:read|unset|mapfile|readarray|wait\s+-p)\s|\$\{!")
 MAX_SUBSCRIPTS = 8
+
+
+_DECLARERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
+
+
+def _hooked_variables(w: "_Walker") -> None:
+    """Loader and startup variables (LD_PRELOAD, BASH_ENV, PAGER …) that reach a command other than by a
+    plain `NAME=value` the walker hooks as it reads it: through `env 'NAME=v' cmd`, an `export` whose
+    word is quoted or escaped in its name (`export LD_PRE''LOAD=…`: bash's export sees the word after
+    quote removal), or a value `read`/`printf -v` put in and `export` passed on — each judged as what
+    it makes later programs run (env_hook), once per name and value."""
+    done: set[tuple[str, str]] = set()
+    for d in list(w.drafts[:MAX_COMMANDS]):
+        pairs = [e.partition("=") for e in d.env]
+        if d.argv and d.argv[0] in _DECLARERS and ("'" in d.raw or '"' in d.raw or "\\" in d.raw):
+            try:
+                words = shlex.split(d.raw)[1:]
+            except ValueError:
+                words = []
+            pairs += [a.partition("=") for a in words if "=" in a and not a.startswith("-")]
+        for name, eq, value in pairs:
+            if eq and (name in _PRELOAD_VARS or name in _STARTUP_VARS or name in _COMMAND_VARS) \
+                    and (name, value) not in done and len(done) < 16:
+                done.add((name, value))
+                w.env_hook(name, value, d.via, d.depth, d)
 
 
 def _subscript_commands(text: str) -> list[str]:
