@@ -35,7 +35,7 @@ _HINT_WORDS = ("chr", "fromCharCode", "join", "reverse", "::-1", "fromhex", "b64
 # a name assigned a string literal matters only in code that can run a command with it
 # (or a list of them: `a = ['rm', '-rf', …]; subprocess.run(a)`, perl's `@a = ("rm", …); system(@a)`)
 _ASSIGN_HINT = lazyre.compile(r"""(?:^|[;\s{(])(?:(?:var|let|const|my|our|local)\s+)?[$@]?[A-Za-z_]\w*\s*=\s*[\[(]?\s*(?:[rbuRBU]{1,2})?["'`]""")
-_HINT = lazyre.compile(r"""["'][ \t]+[rRuUbB]?["']|["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
+_HINT = lazyre.compile(r"""["'][ \t]+[rRuUbB]?["']|\w(?:''|"")\w|["']\s*%\s*[("'\w~]|\b(?:[fF][rR]?|[rR][fF])["'][^"'\n]*\{|["'`\w)\]]\s*[+.]\s*["'`]|[+.]=\s*["'`]|[)\w]\s*\[\s*["'](?:exec|spawn|system|popen|eval|\w*Sync)""")
 
 
 def worth_folding(code: str, language: str = "python") -> bool:
@@ -664,6 +664,29 @@ def _m_chr(v: Value, args: list, lang: str) -> Value:
     return _chr(v)
 
 
+# perl's `qw(a b)` and ruby's `%w[a b]` (any bracket pair or a repeated punctuation delimiter): a list
+# of plain words — spelled as a list of string literals (ruby's splat `*%w[…]` inline in the call)
+_WORD_LIST = {"perl": lazyre.compile(r"\bqw\s*(?:\(([^()]*)\)|\[([^\[\]]*)\]|\{([^{}]*)\}|<([^<>]*)>|([/|!#])([^/|!#]*)\5)"),
+              "ruby": lazyre.compile(r"(\*?)%[wW](?:\(([^()]*)\)|\[([^\[\]]*)\]|\{([^{}]*)\}|<([^<>]*)>|([/|!])([^/|!]*)\6)")}
+
+
+def _word_lists(lang: str, code: str) -> str:
+    def one(m: "re.Match[str]") -> str:
+        groups = m.groups()
+        splat = lang == "ruby" and groups[0] == "*"
+        bodies = groups[1:] if lang == "ruby" else groups  # (four bracket pairs, a delimiter, its body)
+        body = next((g for g in bodies[:4] if g is not None), None)
+        if body is None:
+            body = bodies[5] or ""
+        words = ", ".join('"' + w.replace("\\", "\\\\").replace('"', '\\"') + '"' for w in body.split())
+        if lang == "perl":
+            # an argument list takes the words as they are (`system qw(rm -rf), $d`); an assignment a list
+            before = m.string[:m.start()].rstrip()
+            return "(" + words + ")" if before.endswith(("=", ",(")) or not before else words
+        return words if splat else "[" + words + "]"
+    return _WORD_LIST[lang].sub(one, code)
+
+
 def _m_tr(v: Value, args: list, lang: str) -> Value:
     """ruby's `"rXm".tr("X", "")` / `.delete("X")`: characters (and a-z ranges) mapped or deleted."""
     if lang != "ruby" or not 1 <= len(args) <= 2:
@@ -921,6 +944,8 @@ def fold(language: str, code: str) -> str:
         return code
     if language == "node" and "/" in code:
         code = _node_literal_regexes(code)
+    if language == "perl" and "qw" in code or language == "ruby" and ("%w" in code or "%W" in code):
+        code = _word_lists(language, code)
     try:
         return _fold(language, code)
     except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, AttributeError,
