@@ -2873,9 +2873,15 @@ def _git_commands(args: "list[str] | tuple[str, ...]") -> list[str]:
     if sub == "bisect" and rest[:1] == ["run"] and len(rest) > 1:
         out.append(" ".join(_sh_quote(a) for a in rest[1:]))
     elif sub == "submodule":
-        pos = [a for a in rest if not a.startswith("-")]
-        if pos[:1] == ["foreach"] and len(pos) > 1:
-            out.append(" ".join(pos[1:]))  # (the command is run by a shell, as one string)
+        k = next((j for j, a in enumerate(rest) if not a.startswith("-")), len(rest))
+        if rest[k:k + 1] == ["foreach"]:
+            # foreach's own options come first; every word after them is the command, options and all
+            # (`foreach --recursive git clean -fdx`), run by a shell as one string
+            cmd = rest[k + 1:]
+            while cmd and cmd[0] in ("--recursive", "-q", "--quiet", "--"):
+                cmd = cmd[1:]
+            if cmd:
+                out.append(" ".join(cmd))
     opts = _GIT_CMD_OPTIONS.get(sub, ())
     for j, a in enumerate(rest):
         for o in opts:
