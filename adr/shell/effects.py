@@ -50,7 +50,8 @@ _SINKS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
 # every program tool_effects knows (the parser asks only for these)
 TOOL_PROGRAMS = DELETERS | EDITORS | _SED | _AWK | frozenset({
     "perl", "ruby", "truncate", "mv", "gmv", "tar", "gtar", "bsdtar", "rsync", "sponge", "yq", "tomlq", "xq", "jaq",
-    "gojq", "jq", "dasel", "json", "zip", "7z", "7za", "7zr", "plutil", "defaults", "PlistBuddy", "rename", "mmv"})
+    "gojq", "jq", "dasel", "json", "zip", "7z", "7za", "7zr", "plutil", "defaults", "PlistBuddy", "rename", "mmv",
+    "emacs", "emacsclient"})
 
 
 def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | None = None) -> list[Effect]:
@@ -64,6 +65,9 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
         return _awk_effects(args)
     if prog in EDITORS:
         return _editor_effects(prog, args, stdin)
+    if prog in ("emacs", "emacsclient") and any(a in ("--eval", "-eval", "--execute") or a.startswith("--eval=")
+                                                for a in args):
+        return _emacs_effects(args)
     if prog in ("perl", "ruby") or prog.startswith(("perl5", "ruby")):
         # -i anywhere in a cluster, after -0 and its octal digits too (`-0pi`, `-0777pi`, `-i.bak`)
         if any(re.fullmatch(r"-[a-zA-Z0-9]*i\S*", a) and not a.startswith("--") for a in args):
@@ -542,7 +546,48 @@ def _editor_named_writes(prog: str, script: str, files: "list[str]") -> list[Eff
         texts = [next(g for g in m.groups() if g is not None) for m in _EX_TEXT.finditer(script)]
     reads = re.search(r"(?m)(?:^|[|\s:])(?:r|re|rea|read|e|edit)!?[ \t]+[^!\s]", script) is not None
     content = None if files or reads else ("\n".join(t for t in texts if t) + "\n" if texts else "")
-    return [Effect("write", path, content, append=app) for app, path in hits[:MAX_EFFECTS] if path]
+    out = [Effect("write", path, content, append=app) for app, path in hits[:MAX_EFFECTS] if path]
+    if prog not in ("ed", "red") and "writefile" in script:
+        # vimscript's writefile(["line", …], "path" or expand("~/…"), "a"): those lines written there
+        for m in list(_VIM_WRITEFILE.finditer(script))[:MAX_EFFECTS]:
+            lines = re.findall(r"""["']((?:[^"'\\]|\\.)*)["']""", m.group(1))
+            out.append(Effect("write", m.group(2), "\n".join(lines) + "\n", append="a" in (m.group(3) or "")))
+    return out[:MAX_EFFECTS]
+
+
+# emacs --batch --eval '(with-temp-file "P" (insert "…"))', `(write-region "…" nil "P" t)`,
+# `(append-to-file "…" nil "P")`: the file written (appended by append-to-file or write-region's APPEND)
+_EMACS_FORM = lazyre.compile(r"\((with-temp-file|write-region|append-to-file)\b")
+_ELISP_STR = lazyre.compile(r'"((?:[^"\\]|\\.)*)"')
+_EMACS_INSERT = lazyre.compile(r'\(insert\s+"((?:[^"\\]|\\.)*)"')
+
+
+def _emacs_effects(args: "Sequence[str]") -> "list[Effect]":
+    code = " ".join(a.split("=", 1)[1] if a.startswith("--eval=") else a for a in args)[:64 * 1024]
+    texts = [m.group(1) for m in _EMACS_INSERT.finditer(code)]
+    out: list[Effect] = []
+    for m in list(_EMACS_FORM.finditer(code))[:MAX_EFFECTS]:
+        strs = [x for x in _ELISP_STR.finditer(code, m.end())][:2]
+        if not strs:
+            continue
+        form = m.group(1)
+        if form == "with-temp-file":
+            path, text = strs[0].group(1), texts
+        else:
+            # (write-region START END FILE …): START a string is the text, FILE the next string
+            lead = code[m.end():strs[0].start()].strip()
+            text_first = lead == "" and len(strs) > 1
+            path = strs[1].group(1) if text_first else strs[0].group(1)
+            text = [strs[0].group(1)] if text_first else texts
+        tail = code[(strs[1] if form != "with-temp-file" and len(strs) > 1 else strs[0]).end():][:8]
+        append = form == "append-to-file" or form == "write-region" and tail.lstrip().startswith("t")
+        content = "\n".join(t.replace('\\"', '"').replace("\\n", "\n") for t in text) + "\n" if text else None
+        out.append(Effect("write", path, content, append=append))
+    return out
+
+
+_VIM_WRITEFILE = lazyre.compile(r"""\bwritefile\s*\(\s*\[([^\]]*)\]\s*,\s*(?:expand\s*\(\s*)?["']([^"'\n]+)["']\s*\)?"""
+                                r"""\s*(?:,\s*["']([a-zA-Z]*)["'])?""")
 
 
 def _ed_inserted(script: str) -> list[str]:
