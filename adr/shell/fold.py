@@ -670,6 +670,22 @@ _WORD_LIST = {"perl": lazyre.compile(r"\bqw\s*(?:\(([^()]*)\)|\[([^\[\]]*)\]|\{(
               "ruby": lazyre.compile(r"(\*?)%[wW](?:\(([^()]*)\)|\[([^\[\]]*)\]|\{([^{}]*)\}|<([^<>]*)>|([/|!])([^/|!]*)\6)")}
 
 
+# ruby's `"#{"r"+"m"} -rf ~"`, `%x{#{'cu'+'rl'} …}`: an interpolation of string literals joined by `+` is
+# their text in place (what runs is the same string); anything else inside `#{…}` is left alone
+_RUBY_LIT = r"""(?:"(?:[^"\\#\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+_RUBY_CONST_INTERP = lazyre.compile(r"#\{\s*(" + _RUBY_LIT + r"(?:\s*\+\s*" + _RUBY_LIT + r"){0,16})\s*\}")
+
+
+# ruby's `%x{cmd}` (any bracket pair, or `%x|cmd|`) is its backtick command: spelled as one
+_RUBY_PERCENT_X = lazyre.compile(r"%x(?:\{([^{}`]*)\}|\(([^()`]*)\)|\[([^\[\]`]*)\]|<([^<>`]*)>|\|([^|`]*)\||!([^!`]*)!)")
+
+
+def _ruby_interp(m: "re.Match[str]") -> str:
+    parts = re.findall(r"""(?:"((?:[^"\\#\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""", m.group(1))
+    text = "".join(a or b for a, b in parts)
+    return m.group(0) if any(c in text for c in '"\'\\#{}') else text
+
+
 def _word_lists(lang: str, code: str) -> str:
     def one(m: "re.Match[str]") -> str:
         groups = m.groups()
@@ -946,6 +962,10 @@ def fold(language: str, code: str) -> str:
         code = _node_literal_regexes(code)
     if language == "perl" and "qw" in code or language == "ruby" and ("%w" in code or "%W" in code):
         code = _word_lists(language, code)
+    if language == "ruby" and "#{" in code:
+        code = _RUBY_CONST_INTERP.sub(_ruby_interp, code)
+    if language == "ruby" and "%x" in code:
+        code = _RUBY_PERCENT_X.sub(lambda m: "`" + next(g for g in m.groups() if g is not None) + "`", code)
     try:
         return _fold(language, code)
     except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, AttributeError,
