@@ -1725,6 +1725,10 @@ class _Walker:
                     if len(self.layers) < 64:
                         self.nested_shell(producer + " | " + sender, d.via, 0, "a file written and sent on the same line")
             for target, producer in files_made(prog, args, d.redirects):
+                m = _CAT_ONE.fullmatch(producer)
+                if m and _plain_path(m.group(1)) in made:
+                    # `cp .env /tmp/e && cp /tmp/e /tmp/f` (or gzip, mv on): /tmp/f holds what /tmp/e was made from
+                    producer = made[_plain_path(m.group(1))]
                 made[_plain_path(target)] = producer
 
     def nested_shell(self, text: str, via: str, depth: int, label: str, inherit: _Draft | None = None,
