@@ -245,6 +245,25 @@ def test_a_script_written_in_one_call_and_started_detached_in_the_next_is_read(j
     assert calls(judge, [then], proj).decision is Decision.DENY, then
 
 
+@pytest.mark.parametrize("shell,then,want", [
+    ("./x.sh", "npm test", Decision.DENY),
+    ("./x.sh", "npm run test", Decision.DENY),
+    ("/bin/bash", "npm test", Decision.ALLOW),
+])
+def test_a_script_shell_the_project_npmrc_names_runs_every_script(judge, proj, shell, then, want):
+    """`script-shell=./x.sh` in .npmrc (asked when written) and x.sh written by the agent: `npm test` runs
+    `./x.sh -c jest` — the shell's own text is what runs."""
+    (proj / "package.json").write_text('{"scripts": {"test": "jest"}}')
+    for name, text in ((".npmrc", f"script-shell={shell}\n"), ("x.sh", PLANTED)):
+        f = proj / name
+        w = Action(ActionKind.FILE_WRITE, path=str(f), content=text,
+                   context=Context(host="claude-code", session="s1", cwd=str(proj), home=str(proj.parent), tool="Write"))
+        judge.crosscall.memory.remember(w, Verdict(Decision.ALLOW))
+        f.write_text(text)
+    (proj / "x.sh").chmod(0o755)
+    assert calls(judge, [then], proj).decision is want, then
+
+
 def test_what_compressors_and_encryptors_make_beside_their_operands():
     def made(line):
         return files_made_by(parse(line).commands)

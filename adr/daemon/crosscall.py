@@ -1019,10 +1019,29 @@ class _Walk:
 
     def run_package(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
+        shell = self.script_shell(posixpath.dirname(path), run, note)
         for text, origin, agent in self.content(path, run, note):
             for name, script in R.package_scripts(text, run.names):
-                self.judge(script, run.cwd, depth,
-                           _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`"), agent=agent)
+                said = _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`")
+                self.judge(script, run.cwd, depth, said, agent=agent)
+                if shell:
+                    # `script-shell=./x.sh` in the project's .npmrc: npm runs every script as `./x.sh -c SCRIPT`
+                    self.judge(f"{shlex.quote(shell)} -c {shlex.quote(script)}", run.cwd, depth,
+                               _note(said, f"through script-shell {shell}"), agent=agent)
+
+    def script_shell(self, folder: str, run: R.Run, note: str) -> str:
+        """The shell a package manager runs the project's scripts with, when its .npmrc names one that is
+        not a standard shell ("" otherwise)."""
+        rc = posixpath.join(folder, ".npmrc")
+        if not (os.path.isfile(rc) or self.recall(rc) is not None):
+            return ""
+        for text, _, _ in self.content(rc, replace(run, paths=(rc,)), note):
+            m = _SCRIPT_SHELL.search(text)
+            if m:
+                value = m.group(1).strip().strip("'\"")
+                if value and posixpath.basename(value) not in ("sh", "bash", "zsh", "dash", "ksh"):
+                    return value
+        return ""
 
     def run_make(self, run: R.Run, line: str, depth: int, note: str) -> None:
         for path in run.paths:
@@ -1341,6 +1360,7 @@ def _folder_entry(folder: str, language: str) -> str:
 
 
 # a line that sends what it reads: a network sender, or code that calls out (`python3 -c "…requests.post…"`)
+_SCRIPT_SHELL = lazyre.compile(r"(?m)^[ \t]*script-shell[ \t]*=[ \t]*(\S[^\n]*)$")
 _LINE_SENDERS = (STDIN_SENDERS | UPLOADERS | ARG_SENDERS) - SOME_FORMS - {"dig", "openssl", "ssh"}
 _NET_CODE = lazyre.compile(r"://|\b(?:socket|requests|urllib|urlopen|httpx|fetch|http\.client|net\.connect|Net::HTTP|"
                            r"LWP|IO::Socket|XMLHttpRequest|WebSocket|smtplib|ftplib)\b")
