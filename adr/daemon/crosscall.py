@@ -409,6 +409,10 @@ class _Walk:
                     path = R.resolve(f, d, self.home)
                     if path:
                         self.sent_from(path, f, sender, cwd, depth, note, 0)
+                    if path and self.memory is not None and any(ch in f for ch in "*?["):
+                        # a glob sent (`for f in /tmp/p_*; do curl -d @$f …`): the remembered files it names
+                        for w in self.memory.matching(path, 8):
+                            self.sent_from(w.path, f"{f} ({w.path})", sender, cwd, depth, note, 0)
                     if path and self.memory is not None and self.recall(path) is None:
                         # a folder sent (`aws s3 cp D s3://b --recursive`, `kaggle datasets create -p D`):
                         # what an earlier call put in it goes along

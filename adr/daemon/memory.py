@@ -12,6 +12,7 @@ the daemon records on its event loop and judges in worker threads.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import logging
 import os
@@ -209,6 +210,17 @@ class Memory:
         with self._lock:
             out = [w for w in reversed(self._files.values()) if w.path.startswith(prefix)]
         return out[:limit]
+
+    def matching(self, pattern: str, limit: int = 8) -> list[Written]:
+        """Remembered files a shell glob names (`curl -T /tmp/p_*` after `split … /tmp/p_` in an earlier call),
+        newest first, at most `limit`; only below the pattern's fixed folder."""
+        head = pattern[:min((pattern.find(c) for c in "*?[" if c in pattern), default=len(pattern))]
+        folder = head.rsplit("/", 1)[0] + "/" if "/" in head else ""
+        if not folder.startswith("/"):
+            return []
+        with self._lock:
+            cands = [w for w in reversed(self._files.values()) if w.path.startswith(folder)]
+        return [w for w in cands[:4096] if fnmatch.fnmatchcase(w.path, pattern)][:limit]
 
     # ---- shell definitions ---------------------------------------------------------------------------
 
