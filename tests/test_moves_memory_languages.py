@@ -27,6 +27,8 @@ NOT_ALLOWED = ("ask", "deny")
     ("mv build dist", ("allow",)),
     ("mv /tmp/download.tar.gz .", ("allow",)),
     ("mv ~/Downloads/a.pdf ~/Documents/", ("allow",)),
+    ("mv ~/Downloads/x.zip /tmp/", ("allow",)),  # a download put in /tmp: no work taken away
+    ("mv ~/.ssh /tmp/x", NOT_ALLOWED),  # the home's dot-folders are
     ("mv $(find . -name '*shp*' -printf '%h\\n' | uniq)/* ../shp_all/", ("allow",)),
     ("find /srv -type d -name cur -exec sh -c '(cd {} && mv ./* ../new)' ';'", ("allow",)),
 ])

@@ -106,10 +106,13 @@ def moved_away(src: str, dest: str, project: str, home: str) -> bool:
     (`mv .git /tmp/x`, `mv db.sqlite3 ~/.Trash/`, `mv .env ../`; not `mv build dist`.)"""
     def under(p: str, d: str) -> bool:
         return p == d or p.startswith(d.rstrip("/") + "/")
+    inside = bool(project) and under(src, project)
     if any(under(dest, t) for t in TEMP_DIRS + ("/dev/shm",)) or \
             any(under(dest, normalize(t, "", home)) for t in TRASH_DIRS):
-        return True
-    return bool(project) and under(src, project) and not under(dest, project)
+        # the project's files, or the home's dot-folders and -files (`mv ~/.ssh /tmp/x`); a download put
+        # in /tmp (`mv ~/Downloads/x.zip /tmp/`) is no work taken away
+        return inside or src.startswith("~/.")
+    return inside and not under(dest, project)
 
 
 def reasons(action: Action, project: str, read: "Read | None" = None) -> tuple[str, ...]:
