@@ -565,6 +565,15 @@ def named_language(base: str) -> "str | None":
 
 # Source files of compiled languages. No shell line runs them; a build tool or the program does (cargo
 # runs build.rs at every build), so what they spawn is read as an interpreter's code is.
+# script files by extension: the language a file of that name is run as (without a #! line)
+SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
+              ".mts": "node", ".cts": "node", ".jsx": "node", ".tsx": "node", ".rb": "ruby", ".pl": "perl",
+              ".pm": "perl", ".php": "php", ".lua": "lua", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
+              ".ksh": "shell", ".command": "shell", ".ps1": "powershell"}
+# per script language: the program that runs code of it, and its inline-code option
+LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
+               "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c"),  # (expect: Tcl plus spawn/send)
+               "powershell": ("pwsh", "-c"), "shell": ("bash", "-c")}
 SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",
               ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift",
               ".zig": "zig", ".dart": "dart", ".hs": "haskell", ".lhs": "haskell", ".ex": "elixir", ".exs": "elixir",

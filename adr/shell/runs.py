@@ -24,7 +24,8 @@ import tree_sitter_bash as tsb
 from adr import lazyre
 from adr.shell import interpreters
 from adr.shell.launchers import LAUNCHERS, as_shell, launched
-from adr.shell.interpreters import DOTNET_PROJECTS, DOTNET_SOLUTIONS, SOURCE_EXT, SOURCE_LANGS, build_script_commands, named_language
+from adr.shell.interpreters import (DOTNET_PROJECTS, DOTNET_SOLUTIONS, LANG_RUNNER, SCRIPT_EXT, SOURCE_EXT, SOURCE_LANGS,
+                                    build_script_commands, named_language)
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS, git_remote_definition
 from adr.shell.toolconfigs import TOOLS as CONFIG_TOOLS
@@ -2119,10 +2120,7 @@ def _arg_value(key: str, args: tuple[str, ...], whole: bool, in_dq: bool) -> str
 
 # ---- languages -------------------------------------------------------------------------------------------
 
-_EXT_LANG = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
-             ".mts": "node", ".cts": "node", ".jsx": "node", ".tsx": "node", ".rb": "ruby", ".pl": "perl",
-             ".pm": "perl", ".php": "php", ".lua": "lua", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
-             ".ksh": "shell", ".command": "shell", ".ps1": "powershell", **SOURCE_EXT}
+_EXT_LANG = {**SCRIPT_EXT, **SOURCE_EXT}
 
 
 def shebang(content: str) -> str:
@@ -2153,9 +2151,7 @@ def language_of_script(path: str, content: str, forced: str = "") -> str:
 _SOURCE_RUNNER = {"rust": "rust-script -", "go": "go", "java": "jbang -", "c": "tcc -run -", "csharp": "csi",
                   "swift": "swift -", "zig": "zig run -", "dart": "dart run -", "haskell": "runghc -",
                   "elixir": "elixir -", "erlang": "escript -"}
-_LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
-                "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c"),  # (expect: Tcl plus spawn/send)
-                "powershell": ("pwsh", "-c")}
+_LANG_RUNNER = LANG_RUNNER
 
 
 def as_command(language: str, code: str) -> str:

@@ -11,7 +11,7 @@ import shlex
 from dataclasses import dataclass
 
 from adr import lazyre
-from adr.shell.interpreters import expect_spawned
+from adr.shell.interpreters import LANG_RUNNER, SCRIPT_EXT, expect_spawned
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
@@ -145,9 +145,6 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
 PRIVILEGE_WRAPPERS = frozenset({"sudo", "doas", "pkexec", "su", "runuser"})
 _PYTHON_RE = lazyre.compile(r"(?:python|pypy)[0-9.]*")
 _PY_NOARG_FLAGS = frozenset({"-u", "-I", "-E", "-B", "-s", "-S", "-O", "-OO", "-q", "-b", "-bb", "-d", "-v", "-x"})
-# what pm2 and forever run a script file with, by its extension (a bare `x.sh` is the folder's file, not a program)
-_PM_SCRIPT_INTERPRETERS = {".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node", ".py": "python3",
-                           ".sh": "bash", ".bash": "bash", ".rb": "ruby", ".php": "php", ".pl": "perl"}
 
 _ASSIGN_RE = lazyre.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # programs that start a command detached from the caller — in a terminal multiplexer, a new terminal
@@ -1015,7 +1012,8 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         extra = inner[inner.index("--") + 1:] if "--" in inner else inner[1:]
         if len(inner) == 1 and " " in inner[0] and command is None:
             return ("shell", [inner[0]])
-        interp = _PM_SCRIPT_INTERPRETERS.get(posixpath.splitext(inner[0])[1].lower()) if command is None else None
+        lang = SCRIPT_EXT.get(posixpath.splitext(inner[0])[1].lower()) if command is None else None
+        interp = LANG_RUNNER[lang][0] if lang in LANG_RUNNER else ""
         if interp:  # `pm2 start x.sh`, `forever start app.js`: a file of the folder, run by its extension's interpreter
             return ("argv", [interp, inner[0]] + extra)
         return ("argv", ([command] if command else []) + [inner[0]] + extra)
