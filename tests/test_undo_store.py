@@ -51,6 +51,8 @@ def paths_of(cmd: str, cwd: str = "/p") -> dict[str, tuple[bool, bool]]:
     ("sed -n p f", {}),
     ("rm -rf \"$(pwd)/b\" $PWD/c", {"/p/b": (True, True), "/p/c": (True, True)}),  # the working directory
     ("ls -la", {}),
+    ("rmdir -p a/b/c", {"/p/a/b/c": (False, True), "/p/a/b": (False, True), "/p/a": (False, True)}),
+    ("rmdir --parents /srv/x/y", {"/srv/x/y": (False, True), "/srv/x": (False, True), "/srv": (False, True)}),
 ])
 def test_shell_targets(cmd, want):
     got = paths_of(cmd)
@@ -117,6 +119,24 @@ def test_objects_are_deduplicated_private_and_checked(tmp_path):
     objs[0].write_text("tampered\n")
     with pytest.raises(ValueError):
         store.read_object(objs[0].name)
+
+
+def test_rmdir_keeps_only_the_folders_it_can_remove(tmp_path):
+    """`rmdir *` in a folder full of files removes only its empty subfolders: the files the glob also
+    matches are not copied into the snapshot (a big folder would fill the stage and the time budget)."""
+    proj = tmp_path / "p"
+    (proj / "empty").mkdir(parents=True)
+    (proj / "full").mkdir()
+    (proj / "full" / "keep.txt").write_text("stays\n")
+    for i in range(5):
+        (proj / f"data{i}.bin").write_bytes(b"x" * 4096)
+    os.symlink(proj / "empty", proj / "link-to-empty")
+    store = Store(tmp_path / "snap")
+    taken = take(Snapshotter(store), "rmdir *", proj)
+    snap = store.get(taken.id)
+    got = sorted(os.path.relpath(e.path, proj) for e in snap.entries)
+    assert got == ["empty", "full"], got
+    assert taken.bytes == 0
 
 
 def test_links_are_kept_as_links_and_never_followed(tmp_path):

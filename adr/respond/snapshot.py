@@ -142,6 +142,8 @@ class Snapshotter:
 
         for tg in t.paths:
             for p in self._expand(tg, d, limits):
+                if tg.dirs_only and not _is_real_dir(p):
+                    continue  # rmdir cannot remove it: nothing of it is lost
                 if tg.into and os.path.isdir(p):
                     for src in tg.into:
                         base = os.path.basename(src.rstrip("/"))
@@ -499,6 +501,14 @@ class SealError(RuntimeError):
 
 class GitError(RuntimeError):
     pass
+
+
+def _is_real_dir(path: str) -> bool:
+    """A folder itself, not a link to one (rmdir fails on both a file and a link)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _real_parent(path: str) -> str:

@@ -34,6 +34,7 @@ class Target:
     glob: bool = False  # `path` is a pattern, expanded against the file system
     into: tuple[str, ...] = ()  # cp/mv/ln/install: if `path` is a directory, the targets are path/<basename>
     removes: bool = False  # the action removes it (predicted state afterwards: absent)
+    dirs_only: bool = False  # rmdir: only an (empty) folder there can go; any other file stays as it is
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class _Collector:
         self.unknown: list[str] = []
 
     def add(self, word: str, why: str, *, recursive: bool = False, into: tuple[str, ...] = (),
-            removes: bool = False, cwd: "str | None" = None) -> None:
+            removes: bool = False, cwd: "str | None" = None, dirs_only: bool = False) -> None:
         if any(c in word for c in _DYNAMIC):
             self.unknown.append(f"{why}: `{word[:80]}` is computed when the command runs")
             return
@@ -125,11 +126,13 @@ class _Collector:
             self.unknown.append(f"{why}: `{word[:80]}` has no known working directory")
             return
         into_abs = tuple(x for x in (absolute(i, self.cwd if cwd is None else cwd, self.home) for i in into) if x)
-        t = Target(p, why, recursive=recursive, glob=any(c in word for c in _GLOB), into=into_abs, removes=removes)
+        t = Target(p, why, recursive=recursive, glob=any(c in word for c in _GLOB), into=into_abs, removes=removes,
+                   dirs_only=dirs_only)
         old = self.paths.get(p)
         if old is not None:  # one target per path: a tree if any use says so, removed only if all do
             t = Target(p, old.why, recursive=old.recursive or t.recursive, glob=old.glob or t.glob,
-                       into=tuple(dict.fromkeys(old.into + t.into)), removes=old.removes and t.removes)
+                       into=tuple(dict.fromkeys(old.into + t.into)), removes=old.removes and t.removes,
+                       dirs_only=old.dirs_only and t.dirs_only)
         self.paths[p] = t
 
     def result(self) -> Targets:
@@ -237,8 +240,17 @@ def _unlink(c: _Collector, args: list[str]) -> None:
 
 
 def _rmdir(c: _Collector, args: list[str]) -> None:
-    for p in _split(args)[1]:
-        c.add(p, "rmdir", removes=True)
+    """rmdir removes empty folders only (with -p, each named parent too): a file a glob such as
+    `rmdir *` also matches is left alone, so it is not copied into the snapshot."""
+    opts, pos = _split(args)
+    parents = _has(opts, "-p", "--parents")
+    for p in pos:
+        c.add(p, "rmdir", removes=True, dirs_only=True)
+        while parents and not any(ch in p for ch in _GLOB):
+            p = posixpath.dirname(p.rstrip("/"))
+            if p in ("", ".", "..", "/", "~") or p.endswith("/.."):
+                break
+            c.add(p, "rmdir -p", removes=True, dirs_only=True)
 
 
 def _shred(c: _Collector, args: list[str]) -> None:
