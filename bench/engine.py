@@ -111,6 +111,9 @@ def daemon_rss(corpus: Path, n: int = 10_000) -> None:
     from adr.paths import get_paths
 
     home = Path(tempfile.mkdtemp(prefix="adr-bench-daemon-"))
+    # the working folder of every decision: a fresh empty one, so the figure does not depend on what
+    # the machine's /tmp holds (globs such as `rmdir *` are expanded on disk and snapshotted)
+    cwd = Path(tempfile.mkdtemp(prefix="adr-bench-work-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADR_")}
     env.update(ADR_HOME=str(home), ADR_NOTIFIER="none")
     sock = get_paths({"ADR_HOME": str(home)}).socket
@@ -138,7 +141,7 @@ def daemon_rss(corpus: Path, n: int = 10_000) -> None:
                 cmd = f"{base} pkg-{i}x" if i % 10 == 9 else base
             else:
                 cmd = cmds[i % len(cmds)]
-            act = Action(ActionKind.EXEC, Context(host="claude-code", session=f"bench-{i % 20}", cwd="/tmp",
+            act = Action(ActionKind.EXEC, Context(host="claude-code", session=f"bench-{i % 20}", cwd=str(cwd),
                                                   tool="Bash"), command=cmd)
             request(P.Request(op="decide", id=P.new_id(), event="PreToolUse", host="claude-code", action=act),
                     path=sock, timeout=30)
@@ -157,6 +160,7 @@ def daemon_rss(corpus: Path, n: int = 10_000) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(cwd, ignore_errors=True)
 
 
 if __name__ == "__main__":
