@@ -130,6 +130,20 @@ class ActionView:
     parsed: ParsedShell | None = None
 
 
+_POSITIONS: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _shared_positions(ps: "list[int] | tuple[int, ...]") -> tuple[int, ...]:
+    """One tuple object for each distinct run of rule positions (bounded: buckets are)."""
+    t = tuple(ps)
+    got = _POSITIONS.get(t)
+    if got is None:
+        if len(_POSITIONS) >= 65_536:
+            _POSITIONS.clear()
+        got = _POSITIONS[t] = t
+    return got
+
+
 class Bucket:
     """Rules checked against one kind of subject, indexed by their gates.
 
@@ -145,7 +159,7 @@ class Bucket:
         self.rules = list(rules)
         self.always: list[int] = []  # no gate, or a program-name gate that passes for `program`
         self.scan: list[int] = []  # gates tested per subject (names, when no program is fixed)
-        self.by_leaf: dict[str, dict[int, list[int]]] = {}
+        self.by_leaf: dict[str, dict[int, tuple[int, ...]]] = {}
         self.by_truthy: dict[str, list[tuple[int, Any]]] = {}  # attribute → (rule, gate) when it is non-empty
         self.bank: Any = None
         for pos, r in enumerate(self.rules):
@@ -169,6 +183,11 @@ class Bucket:
                 else:
                     self.bank = g.bank
                     self.by_leaf.setdefault(g.attr, {}).setdefault(g.idx, []).append(pos)
+        # a daemon keeps a bucket per program it has met (~1,000 in the dev corpus) with ~240 leaves
+        # each: the position lists, nearly all of one or two rules, are shared tuples across buckets
+        # (a list each was ~14 MiB with every program met)
+        self.by_leaf = {attr: {idx: _shared_positions(ps) for idx, ps in leaves.items()}
+                        for attr, leaves in self.by_leaf.items()}
         self._leaves = tuple(self.by_leaf.items())
         self._truthy = tuple(self.by_truthy.items())
         self._always_rules = [self.rules[p] for p in self.always]
