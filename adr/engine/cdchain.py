@@ -24,6 +24,7 @@ from adr.engine.pathnorm import has_glob, normalize
 
 MAX_STATEMENTS = 16
 _NOT_SIMPLE = lazyre.compile(r"[;|()<{}`\n#!]|\$\(|(?<![&>])&(?!&)|&&&|CDPATH")
+_NOT_SIMPLE_SEMI = lazyre.compile(r"[|()<{}`\n#!]|;;|\$\(|(?<![&>])&(?!&)|&&&|CDPATH")  # (`;` as a joint)
 # statements that move the shell (or run code that may) other than a plain cd
 _MOVERS = frozenset({"pushd", "popd", "eval", "source", ".", "exec", "builtin", "command", "time", "trap", "alias",
                      "shopt", "enable", "coproc", "function", "select", "if", "while", "until", "for", "case",
@@ -32,9 +33,10 @@ _ASSIGN = lazyre.compile(r"^[A-Za-z_]\w*=")
 _CD = frozenset({"cd", "pushd", "popd"})
 
 
-def _statements(text: str) -> "list[str] | None":
-    """The statements of `A && B && …` (quotes kept), or None when the line is anything else."""
-    if _NOT_SIMPLE.search(text):
+def _statements(text: str, semis: bool = False) -> "list[str] | None":
+    """The statements of `A && B && …` (`semis`: `A; B` too), quotes kept, or None when the line is
+    anything else."""
+    if (_NOT_SIMPLE_SEMI if semis else _NOT_SIMPLE).search(text):
         return None
     out, cur, quote, k = [], [], "", 0
     while k < len(text):
@@ -51,10 +53,10 @@ def _statements(text: str) -> "list[str] | None":
             cur.append(text[k:k + 2])
             k += 2
             continue
-        elif text.startswith("&&", k):
+        elif text.startswith("&&", k) or semis and ch == ";":
             out.append("".join(cur).strip())
             cur = []
-            k += 2
+            k += 1 if ch == ";" else 2
             continue
         cur.append(ch)
         k += 1
@@ -80,38 +82,51 @@ def _cd_target(words: "list[str]") -> "str | None":
     return args[0]
 
 
-def placed_targets(text: str, writes: "set[str]", deletes: "set[str]", cwd: str, home: str,
-                   parse: Callable) -> "dict[str, str]":
-    """Per relative write target of the line (its path as parsed), that path in the one folder its
-    statement runs in; {} when the line is not a plain `&&` chain or its statements disagree with it
-    (their writes and deletes together must be the line's)."""
-    stmts = _statements(text)
+def _walk(text: str, cwd: str, home: str, parse: Callable,
+          semis: bool = False) -> "list[tuple[str | None, object]] | None":
+    """Each statement of a plain `&&` chain (`semis`: or `;`, read as if each cd succeeds) with the
+    one folder it runs in (None: not known) and its parse; None when the line is not such a chain."""
+    stmts = _statements(text, semis)
     if stmts is None:
-        return {}
+        return None
     where: "str | None" = cwd
-    placed: dict[str, set[str | None]] = {}
-    seen_w: set[str] = set()
-    seen_d: set[str] = set()
+    out: "list[tuple[str | None, object]]" = []
     for s in stmts:
         try:
             words = shlex.split(s)
         except ValueError:
-            return {}
+            return None
         while words and _ASSIGN.match(words[0]):
             words = words[1:]
         prog = words[0] if words else ""
         parsed = parse(s)
         if prog != "cd" and any(c.program in _CD for c in parsed.commands):
             where = None  # `bash -c 'cd ~ && …'`, `sudo sh -c "cd …"`: it moves inside
-        for p in [w.path for w in parsed.writes]:
-            seen_w.add(p)
-            placed.setdefault(p, set()).add(where)
-        seen_d.update(d.path for d in parsed.deletes)
+        out.append((where, parsed))
         if prog == "cd":
             target = _cd_target(words)
             where = None if target is None or where is None else normalize(target, where, home)
         elif prog in _MOVERS or (prog.startswith("-") and prog != "-"):
             where = None
+    return out
+
+
+def placed_targets(text: str, writes: "set[str]", deletes: "set[str]", cwd: str, home: str,
+                   parse: Callable) -> "dict[str, str]":
+    """Per relative write target of the line (its path as parsed), that path in the one folder its
+    statement runs in; {} when the line is not a plain `&&` chain or its statements disagree with it
+    (their writes and deletes together must be the line's)."""
+    walked = _walk(text, cwd, home, parse)
+    if walked is None:
+        return {}
+    placed: dict[str, set[str | None]] = {}
+    seen_w: set[str] = set()
+    seen_d: set[str] = set()
+    for where, parsed in walked:
+        for p in [w.path for w in parsed.writes]:  # type: ignore[attr-defined]
+            seen_w.add(p)
+            placed.setdefault(p, set()).add(where)
+        seen_d.update(d.path for d in parsed.deletes)  # type: ignore[attr-defined]
     if seen_w != writes or seen_d != deletes:
         return {}  # (something of one statement reaches another: the line's own reading stands)
     out: dict[str, str] = {}
@@ -124,3 +139,22 @@ def placed_targets(text: str, writes: "set[str]", deletes: "set[str]", cwd: str,
             if only is not None:
                 out[p] = posixpath.join(only, rel) if rel not in ("", ".") else only
     return out
+
+
+def move_folders(text: str, moves: "set[tuple[str, str]]", cwd: str, home: str,
+                 parse: Callable) -> "dict[tuple[str, str], str]":
+    """Per move (source, destination as parsed) of a plain `&&` or `;` chain, the one folder its
+    statement runs once each cd before it succeeded — where a relative source and destination both
+    resolve (`cd ~; mv project/.git .Trash/`) — or "?" after a cd to a computed folder (`cd "$D"`,
+    pushd); {} when the line is no such chain or its statements disagree with it."""
+    walked = _walk(text, cwd, home, parse, semis=True)
+    if walked is None:
+        return {}
+    folders: dict[tuple[str, str], set[str]] = {}
+    for where, parsed in walked:
+        for d in parsed.deletes:  # type: ignore[attr-defined]
+            if d.to:
+                folders.setdefault((d.path, d.to), set()).add("?" if where is None else where)
+    if set(folders) != moves:
+        return {}
+    return {m: next(iter(f)) if len(f) == 1 else "?" for m, f in folders.items()}

@@ -723,6 +723,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "recursive": _c_bool("recursive"),
         "outside_project": _c_bool("outside_project"),
         "whole_project": _c_bool("whole_project"),
+        "moved_together": _c_bool("moved_together"),  # `mv src tests /tmp/`: the project taken apart
     },
     "url": {
         "url": _c_regex("url"),

@@ -29,16 +29,16 @@ from adr.engine.mcpcalls import command_lines
 from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS, TOKEN_PRINTERS
 from adr.engine.rules import Rule, RuleError, RuleLoadError, load_packs
 from adr.engine.subjects import (CommandSubject, FileSubject, McpSubject, ScriptSubject, ShellSubject,
-                                 TextSubject, UrlSubject)
+                                 TextSubject, UrlSubject, project_root)
 from adr.engine import pathnorm, textnorm
 from adr.engine.pathnorm import GlobWitness, NameIndex, compile_globs, has_glob, normalize
 from adr.engine.targets import CollectFull, Targets
 from adr.engine.venvs import venv_runs
-from adr.engine.cdchain import placed_targets
+from adr.engine.cdchain import move_folders, placed_targets
 from adr.engine.outflow import moved_away
 from adr.policy import decide as policy_decide
 from adr.shell.findscope import FindScope
-from adr.shell.model import ParsedShell, SimpleCommand
+from adr.shell.model import FileDelete, ParsedShell, SimpleCommand
 from adr.shell.parse import SHELLS, parse as parse_shell, recent as recent_parse, remember as remember_parse
 
 MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
@@ -618,21 +618,28 @@ class _Run:
             fs = FileSubject(w.kind, placed.get(w.path, w.path), w.content, self.cwd, self.home, by=w.by, via=w.via,
                              append=w.append)
             self.file(fs, note=_note(note, w.via), depth=depth)
+        moving = {(x.path, x.to) for x in parsed.deletes if x.to}
+        moves_at = move_folders(text, moving, self.cwd, self.home, parse_shell) \
+            if depth == 0 and (t.cwds or t.cd_computed) and moving \
+            else {}
+        deleted: "list[tuple[FileDelete, FileSubject]]" = []
         for x in parsed.deletes:
             via = x.via
-            if x.to and (t.cwds or placed.get(x.path, x.path) != x.path) and not x.to.startswith(("/", "~", "$")):
-                continue  # (`cd D && mv ./* ../x`: after a `cd` a relative move stays wherever D is)
+            path = x.path
             if x.to:
                 # a move: as a delete only when it takes the file out of the project (or to a temp/trash folder)
                 # (a destination in a variable the line leaves unset — `$TMPDIR/x`, `$DEST` — may be anywhere)
-                if not _UNSET_PLACE.match(x.to) and not moved_away(
-                        normalize(x.path, self.cwd, self.home), normalize(x.to, self.cwd, self.home),
-                        normalize(self.cwd, "", self.home), self.home):
+                away = self._move_away(x.path, x.to, moves_at.get((x.path, x.to)),
+                                       bool(t.cwds or t.cd_computed or placed.get(x.path, x.path) != x.path))
+                if away is None:
                     continue
+                path = away
                 via = (via + "; " if via else "") + f"{x.by} to {x.to}, out of the project"
-            self.file(FileSubject("delete", x.path, None, self.cwd, self.home,
-                                  by=x.by, via=via, recursive=x.recursive, spares=x.spares),
-                      note=_note(note, via), scope=x.scope)
+            deleted.append((x, FileSubject("delete", path, None, self.cwd, self.home,
+                                           by=x.by, via=via, recursive=x.recursive, spares=x.spares)))
+        _mark_moved_together(deleted, self.cwd, self.home)
+        for x, fs in deleted:
+            self.file(fs, note=_note(note, fs.via), scope=x.scope)
         for s in parsed.scripts:
             self.check(idx.by_on.get("script", _EMPTY),
                        ScriptSubject(s.language, s.code, s.via, self.cwd, self.home, targets, s.stdin_paths),
@@ -644,6 +651,36 @@ class _Run:
             # the whole line plus every nested layer (bash -c, eval, decoded base64 …)
             source = "\n".join((parsed.source,) + parsed.layers) if parsed.layers else parsed.source
             self.check(idx.by_on["shell"], ShellSubject(source, tuple(i.kind for i in parsed.issues), progs), note)
+
+    def _move_away(self, src: str, to: str, folder: "str | None", moved_dir: bool) -> "str | None":
+        """The source of `mv src to` (as the file rules should see it) when the move takes it out of the
+        project, else None. `folder`: the one folder its `&&`/`;` statement runs in ("?": computed);
+        `moved_dir`: the line
+        enters other folders (`cd`), so a relative destination is read in each folder it may run in —
+        for a source named absolutely (`cd /tmp; mv ~/project/.git .`); a relative source after a cd
+        that is not placed stays wherever that folder is (`cd D && mv ./* ../x`)."""
+        fixed = to.startswith(("/", "~", "$"))
+        if _UNSET_PLACE.match(to):
+            return src
+        if not fixed and src.startswith(("/", "~")) and (
+                folder == "?" or folder is None and self.t.cd_computed):
+            return src  # (`cd "$(mktemp -d)" && mv ~/project/.git .`: a folder the line computes may be anywhere)
+        if folder == "?":
+            return None
+        if folder is not None:
+            folders = [folder]
+        elif not moved_dir or fixed:
+            folders = [self.cwd]
+        elif src.startswith(("/", "~")):
+            folders = [self.cwd] + list(self.t.cwds)
+        else:
+            return None
+        proj = project_root(self.cwd, self.home)  # ("" in /tmp or ~ itself: no project's files there)
+        for f in folders:
+            where = normalize(src, f, self.home)
+            if moved_away(where, normalize(to, f, self.home), proj, self.home):
+                return src if f == self.cwd else where
+        return None
 
     def program_alias(self, c: SimpleCommand, note: str, depth: int) -> None:
         """`./del -rf ~` where ./del links to (or is a copy of) rm, made in an earlier call: judge the
@@ -828,6 +865,22 @@ def _shebang_language(content: str) -> str | None:
     from adr.shell.interpreters import language_of
     return language_of(name)
 
+
+
+def _mark_moved_together(deleted: "list[tuple[FileDelete, FileSubject]]", cwd: str, home: str) -> None:
+    """`mv src tests /tmp/`: two or more of the project's own files or folders that one move takes out
+    of the project — the project taken apart, as `mv * /tmp/` is (FileSubject.moved_together)."""
+    root = project_root(cwd, home)
+    if not root or sum(1 for x, _ in deleted if x.to) < 2:
+        return
+    groups: "dict[tuple[str, str, str], list[FileSubject]]" = {}
+    for x, fs in deleted:
+        if x.to and fs.path.startswith(root + "/"):
+            groups.setdefault((x.by, x.via, x.to), []).append(fs)
+    for same in groups.values():
+        if len(same) >= 2:
+            for fs in same:
+                fs.moved_together = True
 
 
 _UNSET_PLACE = lazyre.compile(r"\$(?:\{?[A-Za-z_]|\(mktemp\b)")  # `$TMPDIR/x`, `${DEST}`, `$(mktemp -d)`

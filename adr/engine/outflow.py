@@ -107,11 +107,12 @@ def moved_away(src: str, dest: str, project: str, home: str) -> bool:
     def under(p: str, d: str) -> bool:
         return p == d or p.startswith(d.rstrip("/") + "/")
     inside = bool(project) and under(src, project)
-    if any(under(dest, t) for t in TEMP_DIRS + ("/dev/shm",)) or \
-            any(under(dest, normalize(t, "", home)) for t in TRASH_DIRS):
-        # the project's files, or the home's dot-folders and -files (`mv ~/.ssh /tmp/x`); a download put
-        # in /tmp (`mv ~/Downloads/x.zip /tmp/`) is no work taken away
-        return inside or src.startswith("~/.")
+    trash = tuple(normalize(t, "", home) for t in TRASH_DIRS)
+    if any(under(dest, t) for t in TEMP_DIRS + ("/dev/shm",) + trash):
+        # the project's files, or dot-folders and -files from outside the temporary and trash folders
+        # (`mv ~/.ssh /tmp/x`, another repository's `.git`, `.env` — even when the session itself works in
+        # /tmp); a download put in /tmp (`mv ~/Downloads/x.zip /tmp/`) is no work taken away
+        return inside or "/." in "/" + src and not any(under(src, t) for t in TEMP_DIRS + ("/dev/shm",) + trash)
     return inside and not under(dest, project)
 
 

@@ -769,6 +769,8 @@ def _json_unescaped(path: str, content: str) -> str:
 
 class FileSubject:
     on = "file"
+    # one move takes this and at least one other of the project's files out of it (engine/core.py)
+    moved_together = False
 
     def __init__(self, kind: str, path: str, content: str | None, cwd: str, home: str,
                  old_content: str = "", by: str = "", via: str = "", append: bool = False,

@@ -126,6 +126,7 @@ class Targets:
         self.links: list[tuple[str, str]] = []  # (link, what it points to), both normalized
         # the same as self-defense spells them (normalize_own: another user's home stays apart)
         self.own_cwds: list[str] = []
+        self.cd_computed = False  # the line enters a folder it computes (`cd "$D"`, `cd $(mktemp -d)`)
         self.own_links: list[tuple[str, str]] = []
         self.collected: list[tuple[str, str]] | None = [] if collect or gather else None
         # gather (Engine.evaluate_gathering): a normal evaluation that also notes the targets it looks
@@ -181,6 +182,8 @@ class Targets:
                     if prev is not None:
                         prev, (cur, own_cur) = (cur, own_cur), prev
                     continue
+                if "$(" in target or "`" in target or "$" in target:
+                    self.cd_computed = True  # (`cd "$(mktemp -d)"`: a folder that may be anywhere)
                 if "$(" in target or "`" in target:
                     continue
                 if prog == "pushd":

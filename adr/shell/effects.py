@@ -145,8 +145,8 @@ _MV_VALUED = frozenset({"-t", "--target-directory", "-S", "--suffix"})
 
 def _moves(prog: str, args: "list[str]") -> "list[Effect]":
     """`mv SRC… DEST` (`-t DEST`), util-linux `rename FROM TO FILE…`, `mmv FROM TO`: into /dev/null it
-    deletes; a move whose destination may lie outside the working directory (absolute, `~`, `..`) is a
-    delete with `to` set — the engine keeps it when it takes the file out of the project."""
+    deletes; any other move is a delete with `to` set — the engine, which knows the folder it runs in,
+    keeps it when it takes the file out of the project."""
     pos = _positionals(args, _MV_VALUED)
     moves: list[tuple[str, str]] = []
     if prog == "rename":
@@ -169,8 +169,8 @@ def _moves(prog: str, args: "list[str]") -> "list[Effect]":
             continue  # (a source computed at run time — `$(find …)/*`, a generated line's input — names nothing known)
         if dest == "/dev/null":
             out.append(Effect("delete", src, recursive=True))
-        elif dest and (dest.startswith(("/", "~", "$")) and not dest.startswith("$(") or dest.startswith("$(mktemp")
-                       or ".." in dest.split("/")):
+        elif dest and (not dest.startswith("$(") or dest.startswith("$(mktemp")):
+            # (a relative destination too: `cd /tmp && mv ~/project/.git .` — the engine places it)
             out.append(Effect("delete", src, recursive=True, to=dest))
     return out
 
