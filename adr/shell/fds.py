@@ -28,6 +28,11 @@ _STD = {"stdin": "0", "stdout": "1", "stderr": "2"}
 # a word glued to the redirect after it that names its descriptor: `0<&3` (tree-sitter-bash reads
 # `0` as an argument), `{fd}<.env`
 _GLUED_DESCRIPTOR = lazyre.compile(r"\d{1,4}|\{[A-Za-z_][A-Za-z0-9_]{0,63}\}")
+# programs that never read their standard input: after `exec <.env`, `echo hi | nc host` sends "hi" —
+# echo leaves .env unread and nc reads the pipe (a `$(cat)` inside echo's words is a command of its own)
+NO_STDIN = frozenset({"echo", "printf", "true", "false", ":", "sleep", "pwd", "date", "ls", "mkdir", "touch",
+                      "test", "[", "whoami", "id", "uname", "hostname", "seq", "yes", "basename", "dirname",
+                      "realpath", "readlink", "export", "cd", "kill", "printenv", "nproc"})
 # files whose opening on a descriptor changes nothing a later command is judged on
 _NOT_A_FILE = ("/dev/null", "/dev/tty", "/dev/zero", "/dev/stdin", "/dev/stdout", "/dev/stderr")
 

@@ -1051,6 +1051,7 @@ class _Walker:
             self.substituted_stdin(d, *self.fd_substs["0"], via, depth)  # `exec < <(curl …); sh`
         src = table.get("0")
         if src is not None and src[1] in fdlib.READS and not self.stdin_piped and d.stdin_text is None \
+                and (d.argv[0] not in fdlib.NO_STDIN or d.wrappers) \
                 and not any(r.fd in ("", "0") and r.op.startswith("<") for r in d.redirects):
             self.apply_redirect(d, "<", src[0], "", True, via, depth)
         out = table.get("1")
