@@ -1729,6 +1729,15 @@ class _Walker:
                 not any(a in ("-a", "-d", "-n", "-N", "-p", "-t", "-u") for a in args):
             self.env[names[0]] = d.stdin_text.split("\n", 1)[0]
             self.var_alias.pop(names[0], None)
+            self.hooked_set(names[0], d)  # `read LD_PRELOAD <<< /tmp/x.so`
+
+    def hooked_set(self, name: str, d: _Draft) -> None:
+        """An environment-style variable given a value by a command rather than by `NAME=value`
+        (`printf -v LD_PRELOAD /tmp/x.so`, `read HISTFILE <<< /dev/null`): judged as that assignment
+        is — every loader, startup and shell-variable rule then sees it (a layer of its own)."""
+        value = self.env.get(name, "")
+        if _ENV_NAME.fullmatch(name) and value and len(self.layers) < 64:
+            self.nested_shell(f"{name}={_sh_quote(value)}", d.via, d.depth, f"${name} set by {d.argv[0]}", inherit=d)
 
     def hand_offs(self) -> None:
         """A file written on the line and then sent away on the same line is judged as the pipe it
@@ -2116,9 +2125,12 @@ class _Walker:
         if prog == "printf":
             if args and args[0] == "-v":
                 # printf -v NAME FMT …: NAME holds what it would print (`printf -v p '%s/.ssh/x' ~`)
-                if len(args) >= 3 and _NAME.fullmatch(args[1]) and not d.args_dynamic:
-                    self.env[args[1]] = printf_output(list(args[2:]))
+                printed = printf_output(list(args[2:])) if len(args) >= 3 and _NAME.fullmatch(args[1]) \
+                    and not d.args_dynamic else None
+                if printed is not None:
+                    self.env[args[1]] = printed
                     self.var_alias.pop(args[1], None)
+                    self.hooked_set(args[1], d)  # `printf -v LD_PRELOAD /tmp/x.so`
                 elif len(args) >= 2:
                     self.env.pop(args[1], None)
                 return
@@ -4275,6 +4287,7 @@ MAX_SUBSCRIPTS = 8
 
 
 _DECLARERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_ENV_NAME = lazyre.compile(r"[A-Z_][A-Z0-9_]{0,63}")  # an environment-style name (LD_PRELOAD, BASH_ENV, HISTFILE)
 
 
 def _hooked_variables(w: "_Walker") -> None:
@@ -4292,6 +4305,15 @@ def _hooked_variables(w: "_Walker") -> None:
             except ValueError:
                 words = []
             pairs += [a.partition("=") for a in words if "=" in a and not a.startswith("-")]
+        if d.argv and d.argv[0] in _DECLARERS and len(w.layers) < 64:
+            # a name the line computes: `L=LD_PRELOAD; export $L=/tmp/x.so`, `declare -x "$L=…"` — read
+            # as the export it becomes
+            for a in d.argv[1:]:
+                name, eq, value = a.partition("=")
+                if eq and _ENV_NAME.fullmatch(name) and name + "=" not in d.raw and (name, value) not in done \
+                        and len(done) < 16:
+                    done.add((name, value))
+                    w.nested_shell(f"export {name}={_sh_quote(value)}", d.via, d.depth, f"{d.argv[0]} ${name}", inherit=d)
         for name, eq, value in pairs:
             if eq and (name in _PRELOAD_VARS or name in _STARTUP_VARS or name in _COMMAND_VARS) \
                     and (name, value) not in done and len(done) < 16:
