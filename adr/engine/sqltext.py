@@ -724,7 +724,8 @@ def _redis_effects(cmds: "list[list[str]]", found: "dict[str, None]", depth: int
         elif verb == "SHUTDOWN" and "NOSAVE" in up or verb == "DEBUG" and up[:1] and up[0] in (
                 "SEGFAULT", "RESTART", "CRASH-AND-RECOVER", "PANIC"):
             found["discards-unsaved"] = None
-        elif verb in ("DEL", "UNLINK") and not rest:
+        elif verb in ("DEL", "UNLINK") and (not rest or any(w.startswith(("$(", "`")) for w in rest)):
+            # keys on stdin (`… | xargs redis-cli del`) or from a substitution (`DEL $(redis-cli KEYS '*')`)
             found["deletes-listed-keys"] = None
         elif verb in ("EVAL", "EVAL_RO", "FUNCTION", "FCALL") and rest and depth < 2:
             script = rest[1] if verb == "FUNCTION" and len(rest) > 1 else rest[0]
