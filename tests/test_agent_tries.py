@@ -104,3 +104,40 @@ def test_exec_stdin_and_programs_that_never_read_it(judge_command, cmd, want):
 ])
 def test_loader_variables_through_computed_names(judge_command, cmd, want):
     assert judge_command(cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("lang,code,path,recursive", [
+    ("go", 'os.RemoveAll(os.Getenv("HOME"))', "~", True),
+    ("go", 'h, _ := os.UserHomeDir(); os.RemoveAll(h)', "~", True),
+    ("go", 'os.Remove(os.Getenv("HOME") + "/.ssh/id_rsa")', "~/.ssh/id_rsa", False),
+    ("go", 'os.RemoveAll("/home/dev/project")', "/home/dev/project", True),
+    ("swift", "try FileManager.default.removeItem(atPath: NSHomeDirectory())", "~", True),
+    ("swift", "try FileManager.default.removeItem(at: FileManager.default.homeDirectoryForCurrentUser)", "~", True),
+    ("swift", 'try fm.removeItem(atPath: ("~" as NSString).expandingTildeInPath)', "~", True),
+    ("swift", 'try fm.trashItem(at: URL(fileURLWithPath: NSHomeDirectory() + "/.ssh"), resultingItemURL: nil)', "~/.ssh", True),
+    ("tcl", "file delete -force ~", "~", True),
+    ("tcl", 'file delete -force -- "$env(HOME)/.ssh"', "~/.ssh", True),
+    ("tcl", "file delete -force [file normalize ~]", "~", True),
+    ("tcl", "file delete ${::env(HOME)}/.bashrc", "~/.bashrc", False),
+])
+def test_go_swift_tcl_deletes(lang, code, path, recursive):
+    from adr.shell.effects import code_effects
+    got = [(e.path, e.recursive) for e in code_effects(lang, code) if e.kind == "delete"]
+    assert (path, recursive) in got, got
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("cat > x.go <<'EOF'\npackage main\nimport \"os\"\nfunc main() { os.RemoveAll(os.Getenv(\"HOME\")) }\nEOF\n"
+     "go run x.go", ("deny",)),
+    ("cat > c.swift <<'EOF'\nimport Foundation\ntry FileManager.default.removeItem(atPath: NSHomeDirectory())\nEOF\n"
+     "swift c.swift", ("deny",)),
+    ("echo 'file delete -force ~' | tclsh", ("deny",)),
+    ("expect -c 'file delete -force ~'", ("deny",)),
+    ("cat > x.go <<'EOF'\npackage main\nimport \"os\"\nfunc main() { os.RemoveAll(\".git\") }\nEOF\ngo run x.go",
+     NOT_ALLOWED),
+    ("cat > x.go <<'EOF'\npackage main\nimport \"os\"\nfunc main() { os.RemoveAll(\"build\") }\nEOF\ngo run x.go",
+     ALLOWED),
+    ("echo 'file delete -force -- build' | tclsh", ALLOWED),
+])
+def test_go_swift_tcl_code_deleting_home_or_project(judge_command, cmd, want):
+    assert judge_command(cmd).decision.value in want, cmd

@@ -930,7 +930,18 @@ _HOME_EXPR = [
     # R: path.expand("~"), normalizePath("~"), Sys.getenv("HOME"); julia: homedir()
     lazyre.compile(r"""\b(?:path\s*\.\s*expand|normalizePath)\s*\(\s*(["'])~/?\1\s*\)"""),
     lazyre.compile(r"""(?<![\w.])homedir\s*\(\s*\)"""),
+    # go: os.Getenv("HOME"), os.UserHomeDir() (its error dropped: `h, _ := os.UserHomeDir()`)
+    lazyre.compile(r"""\b(?:os\s*\.\s*)?(?:Getenv|LookupEnv)\s*\(\s*(["`])HOME\1\s*\)|\bos\s*\.\s*UserHomeDir\s*\(\s*\)"""),
+    # swift: NSHomeDirectory(), FileManager.default.homeDirectoryForCurrentUser(.path),
+    # ProcessInfo.processInfo.environment["HOME"]!, ("~" as NSString).expandingTildeInPath
+    lazyre.compile(r"""\bNSHomeDirectory\s*\(\s*\)|\b(?:FileManager\s*\.\s*default\s*\.\s*)?homeDirectoryForCurrentUser"""
+                   r"""(?:\s*\.\s*(?:path|relativePath)\b)?|\bProcessInfo\s*\.\s*processInfo\s*\.\s*environment\s*\[\s*"HOME"\s*\]!?"""
+                   r"""|\(\s*"~/?"\s+as\s+NSString\s*\)\s*\.\s*expandingTildeInPath|NSString\s*\(\s*string\s*:\s*"~/?"\s*\)\s*\.\s*expandingTildeInPath"""),
 ]
+# tcl: $env(HOME), $::env(HOME), [file normalize ~], [file home] — a bare ~, as inside a "…" word
+_TCL_HOME = lazyre.compile(r"""\$(?:::)?env\(HOME\)|\$\{(?:::)?env\(HOME\)\}|\[\s*file\s+(?:normalize\s+~|home)\s*\]""")
+# go and swift join strings with +: `os.Getenv("HOME") + "/.ssh"` (after the home became "~")
+_PLUS_HOME = lazyre.compile(r'"~"\s*\+\s*"((?:[^"\\\n]|\\.)*)"')
 # the working directory per language → "." (the folder the command runs in: the project)
 _CWD_EXPR = lazyre.compile(r"""\bos\s*\.\s*getcwdb?\s*\(\s*\)|\b(?:pathlib\s*\.\s*)?Path\s*\.\s*cwd\s*\(\s*\)|"""
                            r"""\bprocess\s*\.\s*cwd\s*\(\s*\)|\bDir\s*\.\s*(?:pwd|getwd)\b(?:\s*\(\s*\))?|"""
@@ -973,7 +984,7 @@ def _join_paths(parts: list[str]) -> str:
     return out
 
 
-_HOME_WORDS = ("HOME", "home", "expanduser", "expand", "normalizePath")  # every spelling in _HOME_EXPR / _INTERP_HOME names one of these
+_HOME_WORDS = ("HOME", "home", "Home", "expanduser", "expand", "normalize")  # every spelling in _HOME_EXPR / _INTERP_HOME names one of these
 _PATH_WORDS = ("join", "expanduser", "expand_path", "resolve", "Path", "absolute", "/", "file.path", "glob")
 
 
@@ -1001,13 +1012,17 @@ def normalize_paths(language: str, code: str, folded: "str | None" = None) -> st
         if language in ("perl", "php"):
             # outside a string the home is a value: `$ENV{HOME} . "/.bashrc"` concatenates the string "~"
             homed = _BARE_HOME_CONCAT.sub('"~"', homed)
+        if language == "tcl":
+            homed = _TCL_HOME.sub("~", homed)
         for rx in _HOME_EXPR:
             if rx.search(homed):
                 homed = rx.sub('"~"', homed)
+        if language in ("go", "swift") and '"~"' in homed:
+            homed = _PLUS_HOME.sub(r'"~\1"', homed)
     if "cwd" in homed or "pwd" in homed:  # `shutil.rmtree(os.getcwd())`: the folder it runs in
         homed = _CWD_EXPR.sub('"."', homed)
     code = folded if folded is not None and homed == orig else fold(language, homed)
-    if not any(w in code for w in _PATH_WORDS):
+    if homed == orig and not any(w in code for w in _PATH_WORDS):
         return code
     start = code
     for _ in range(3):  # nested joins: Path(os.path.join("~", ".ssh")) / "authorized_keys"
@@ -1020,7 +1035,7 @@ def normalize_paths(language: str, code: str, folded: "str | None" = None) -> st
         code = _SLASHJOIN.sub(lambda m: _q(_join_paths([_lit(m, 1), _lit(m, 4)])), code)
         if code == before:
             break
-    if code != start and len(code) <= 64 * 1024:
+    if (code != start or homed != orig) and len(code) <= 64 * 1024:
         # `f = os.path.join(home, ".ssh", "authorized_keys"); open(f, "a")`: the joined literal is now
         # what the name holds — its later uses read it
         code = _inline_path_names(code)
@@ -1074,7 +1089,7 @@ def _powershell_deletes(code: str) -> list[Effect]:
     return out[:MAX_EFFECTS]
 
 
-_PATH_ASSIGN = lazyre.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*("(?:~|/|\.|[\w-]+/)(?:[^"\\\n]|\\.)*")""")
+_PATH_ASSIGN = lazyre.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)(?:\s*,\s*_)?\s*:?=\s*("(?:~|/|\.|[\w-]+/)(?:[^"\\\n]|\\.)*")""")
 
 
 def _inline_path_names(code: str) -> str:
@@ -1153,6 +1168,18 @@ _CODE_DELETE_BY_LANG = {
     "julia": [
         (lazyre.compile(r"""\brm\s*\(\s*""" + _S + r"""\s*[,;][^)]*?\brecursive\s*=\s*true\b"""), True),
         (lazyre.compile(r"""\brm\s*\(\s*""" + _S), False),
+    ],
+    "go": [
+        (lazyre.compile(r"""\bos\s*\.\s*RemoveAll\s*\(\s*""" + _S), True),
+        (lazyre.compile(r"""\b(?:os|syscall)\s*\.\s*(?:Remove|Unlink|Rmdir)\s*\(\s*""" + _S), False),
+    ],
+    "swift": [  # FileManager's removeItem / trashItem take a folder with everything in it
+        (lazyre.compile(r"""\b(?:removeItem|trashItem)\s*\(\s*(?:atPath|at)\s*:\s*(?:URL\s*\(\s*fileURLWithPath\s*:\s*)?""" + _S),
+         True),
+    ],
+    "tcl": [  # `file delete -force ~` takes folders with their content; without -force only empty ones
+        (lazyre.compile(r"""\bfile\s+delete\s+(?:--\s+)?-force\s+(?:--\s+)?(?:"([^"\n]*)"|\{([^}\n]*)\}|([^\s;\]\[{}"$]+))"""), True),
+        (lazyre.compile(r"""\bfile\s+delete\s+(?:--\s+)?(?:"([^"\n]*)"|\{([^}\n]*)\}|([^\s;\]\[{}"$-][^\s;\]\[{}"$]*))"""), False),
     ],
 }
 _CODE_WRITE_BY_LANG = {
@@ -1257,9 +1284,12 @@ _READ_PLUS = lazyre.compile(r"""\b(?:read_text|read|readFileSync|readFile)\s*\((
 
 
 # some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
-_EFFECT_HINT = lazyre.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|remove|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|truncate|"
+_EFFECT_HINT = lazyre.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|Unlink|remove|Remove|trashItem|delete|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|truncate|"
                               r"cat\(|sink|save|file\.|touch|"
                               r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
+
+
+_EFFECT_LANGS = frozenset({"python", "node", "perl", "ruby", "php", "r", "julia", "lua", "go", "swift", "tcl"})
 
 
 def code_effects(language: str, code: str, folded: "str | None" = None) -> list[Effect]:
@@ -1267,7 +1297,7 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
     code's constant-folded text, when the caller has it."""
     if language == "powershell":
         return _powershell_deletes(code[:64 * 1024])
-    if language not in ("python", "node", "perl", "ruby", "php", "r", "julia", "lua") or not code or not _EFFECT_HINT.search(code):
+    if language not in _EFFECT_LANGS or not code or not _EFFECT_HINT.search(code):
         return []
     code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
     out: list[Effect] = []
