@@ -141,3 +141,29 @@ def test_go_swift_tcl_deletes(lang, code, path, recursive):
 ])
 def test_go_swift_tcl_code_deleting_home_or_project(judge_command, cmd, want):
     assert judge_command(cmd).decision.value in want, cmd
+
+
+def _calls(judge, cmds: "list[str]", session: str, cwd: str = "/home/dev/project") -> str:
+    """Each command as one call of a session (what an allowed call writes or sets is remembered);
+    the decision of the last."""
+    from adr.actions import Action, ActionKind, Context
+    v = None
+    for cmd in cmds:
+        action = Action(ActionKind.EXEC, Context(host="claude-code", session=session, cwd=cwd, home="/home/dev",
+                                                 tool="Bash"), command=cmd)
+        v = judge.decide(action)
+        judge.crosscall.memory.remember(action, v)
+    assert v is not None
+    return v.decision.value
+
+
+@pytest.mark.parametrize("calls,want", [
+    # the file sourced on the line runs after the session's `export T=build`: its T is the one rm gets
+    (["printf 'T=~\\n' > env.sh", "export T=build", 'source env.sh; rm -rf "$T"'], ("deny",)),
+    (["printf 'T=~\\n' > env.sh", "export T=build", '. ./env.sh && rm -rf "$T"/'], ("deny",)),
+    (["export T=build", "printf 'T=~\\n' > env.sh; source env.sh; rm -rf \"$T\""], ("deny",)),
+    (["printf 'T=~\\n' > env.sh", "export T=build", 'source env.sh; T=dist; rm -rf "$T"'], ALLOWED),  # the line's own, later
+    (["printf 'T=dist\\n' > env.sh", "export T=build", 'source env.sh; rm -rf "$T"'], ALLOWED),
+])
+def test_sourced_file_wins_over_a_session_variable(memory_judge, calls, want):
+    assert _calls(memory_judge, calls, session="src-" + str(abs(hash(tuple(calls))))) in want, calls

@@ -931,19 +931,22 @@ class _Walk:
                 text = "set -- " + " ".join(_arg_word(a) for a in run.args[:32]) + "\n" + text
             self.judge(self.as_command(lang, text, path, note or run.how), run.cwd, depth, here, agent=agent)
             if lang == "shell" and run.mode == "source" and line:
-                self.sourced_variables(text, line, run.cwd, depth, here)
+                self.sourced_variables(text, line, run.cwd, depth, here, run.raw)
             if lang == "provision:ansible":
                 self.ansible_included(run, path, text, depth, note)
 
-    def sourced_variables(self, text: str, line: str, cwd: str, depth: int, note: str) -> None:
+    def sourced_variables(self, text: str, line: str, cwd: str, depth: int, note: str, raw: str = "") -> None:
         """`. vars.sh && curl -d @$F …`: the variables a sourced file sets are set for the rest of the
-        line — judged once more with them assigned first (as variables() does with a session's)."""
+        line — judged once more with them assigned where the file is sourced (`raw`: that command's text
+        on the line), so they win over a session's variable assigned before the line (variables()) and
+        lose to the line's own later assignments; assigned first when the command is not found."""
         parsed = parse_line(text[:MAX_SOURCE], self.parse_budget)
         used = [(n, v) for n, v in parsed.assigned[:32]
                 if ("$" + n in line or "${" + n in line) and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", line)]
         if used:
             prefix = "\n".join(R.assignment_text(n, v) for n, v in used)
-            self.judge(prefix + "\n" + line, cwd, depth,
+            placed = line.replace(raw, "{ " + raw + "\n" + prefix + "\n}", 1) if raw and raw in line else ""
+            self.judge(placed or prefix + "\n" + line, cwd, depth,
                        _note(note, "with " + ", ".join(f"${n}" for n, _ in used) + " as the sourced file sets it"),
                        follow=False)
 

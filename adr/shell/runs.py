@@ -63,7 +63,7 @@ class Run:
     names: tuple[str, ...] = ()  # npm script names, make targets, git hook names, pytest plugins
     language: str = ""  # SCRIPT: forced language ("shell" for bash a.sh); "" → shebang / extension
     args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`
-    raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body)
+    raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body); a `source`: its text
     mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand;
     # SOURCES, BUILD: run | test | bench | build | generate (what of the project's code runs);
     # BUILD "config": the tool's own file name when the command named another (read as that)
@@ -281,7 +281,7 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         if args:
             path = resolve(args[0], here, home)
             if path:
-                return [Run(SCRIPT, _how(c), here, (path,), language="shell", args=args[1:], mode="source")]
+                return [Run(SCRIPT, _how(c), here, (path,), language="shell", args=args[1:], mode="source", raw=c.raw)]
         return []
     if prog in _READERS:
         return _reader_runs(c, commands, here, home)
