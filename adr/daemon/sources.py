@@ -928,6 +928,12 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
     for path in paths:
         if not _exists(walk, path):
             continue
+        names = run.names[1:]
+        if run.args == ("script",) and path.endswith("/package.json") and names:
+            # deno's fallback: a task deno.json defines runs from there, not package.json's script of that name
+            names = _not_deno_tasks(walk, run, posixpath.dirname(path), names, note)
+            if not names:
+                continue
         found: list[tuple[str, str]] = []
         whence: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (label, command) → (file, origin, by an agent)
         for file, like, text, origin, agent in _with_included(walk, run, path, note):
@@ -937,7 +943,7 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
                 found.append((where, cmd))
                 whence.setdefault((where, cmd), (file, origin, agent))
         if run.args:
-            found = task_commands(found, run.args, run.names[1:])
+            found = task_commands(found, run.args, names)
         chosen = list(dict.fromkeys(found))
         cap = MAX_COMMANDS - 1 if len(chosen) > MAX_COMMANDS else MAX_COMMANDS
         for where, cmd in chosen[:cap]:
@@ -949,6 +955,20 @@ def _config_file(walk: Any, run: R.Run, depth: int, note: str) -> None:
             walk.judge("\n".join(c for _, c in chosen[cap:]), run.cwd, depth,
                        _note(note, f"{len(chosen) - cap} more commands of {path} and the files it brings in, "
                                    f"loaded by `{run.how}`"), agent=any(whence[k][2] for k in chosen[cap:]))
+
+
+def _not_deno_tasks(walk: Any, run: R.Run, folder: str, names: "tuple[str, ...]", note: str) -> "tuple[str, ...]":
+    """The task names of `deno task NAME` that deno.json (or deno.jsonc) in `folder` — as on disk, as the
+    line or an earlier call wrote it — does not define: only those fall back to package.json's scripts."""
+    from adr.engine.buildfiles import build_commands
+    defined: set[str] = set()
+    for base in ("deno.json", "deno.jsonc"):
+        p = posixpath.join(folder, base)
+        if not _exists(walk, p):
+            continue
+        for text, _, _ in _texts(walk, p, run, note):
+            defined.update(w[len("task "):] for w, _ in build_commands(p, text) if w.startswith("task "))
+    return tuple(n for n in names if n not in defined)
 
 
 def _with_included(walk: Any, run: R.Run, top: str, note: str) -> "list[tuple[str, str, str, str, bool]]":

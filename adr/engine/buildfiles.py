@@ -777,7 +777,19 @@ def _tasks_in(table: Any, label: str) -> Found:
 
 
 def _pyproject(content: str) -> Found:
-    data = _toml(content)
+    return _pyproject_data(_toml(content))
+
+
+def _poe_data(content: str) -> Found:
+    """poe's tasks in a JSON or YAML file (`poe_tasks.json`, a `.json`/`.yaml` file pyproject's
+    `[tool.poe] include` names): the tables poe_tasks.toml has, in another syntax."""
+    data = _json(content)
+    if not isinstance(data, dict):
+        data = next(iter(_yaml_docs(content) or []), None)
+    return _pyproject_data(data if isinstance(data, dict) else None)
+
+
+def _pyproject_data(data: "dict[str, Any] | None") -> Found:
     if data is None:
         return []
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
@@ -895,6 +907,8 @@ def _kind(path: str) -> str:
         return "deno"
     if base in ("pyproject.toml", "hatch.toml", "poe_tasks.toml"):
         return "pyproject"  # (poe_tasks.toml: poe's own file, its tasks at the top)
+    if base in ("poe_tasks.json", "poe_tasks.yaml", "poe_tasks.yml"):
+        return "poe-data"
     if base == "pixi.toml":
         return "pixi"
     if base == "composer.json":
@@ -961,7 +975,7 @@ _READERS: dict[str, Callable[[str], Found]] = {
     "make": _make, "just": _just, "package": _package_json, "rake": _rake, "gradle": _gradle, "cmake": _cmake,
     "docker": _docker, "procfile": _procfile, "deno": _deno, "pyproject": _pyproject, "nox": _nox,
     "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins, "composer": _composer, "sbt": _sbt,
-    "meson": _meson, "pixi": lambda text: _pixi(_toml(text)),
+    "meson": _meson, "pixi": lambda text: _pixi(_toml(text)), "poe-data": _poe_data,
     # pom.xml's exec/antrun plugins, an MSBuild <Exec>: adr/shell/builds.py (a fragment: read by pattern)
     "maven": lambda text: _builds().pom_written(text),
     "msbuild": lambda text: list(_builds().msbuild(text).commands),
@@ -978,7 +992,7 @@ _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "str
              "nox": "strings", "jenkins": "strings", "rake": "strings", "gradle": "strings", "cmake": "lines",
              "sbt": "strings", "meson": "strings",
              **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings",
-             "devcontainer": "json", "tilt": "strings", "tox": "lines", "lefthook-toml": "strings",
+             "devcontainer": "json", "tilt": "strings", "tox": "lines", "lefthook-toml": "strings", "poe-data": "strings",
              "lefthook-json": "json"}
 
 

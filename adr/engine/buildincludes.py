@@ -222,7 +222,12 @@ def _poe(path: str, data: object) -> list[Included]:
     poe = tool.get("poe") if isinstance(tool, dict) else None
     inc = poe.get("include") if isinstance(poe, dict) else data.get("include")  # (poe_tasks.toml: at the top)
     here = posixpath.dirname(path)
-    return [Included(_abs(n, here), "poe_tasks.toml", n) for n in _strings(inc)]
+    # (an included file is read by its own syntax: `include = "tasks.json"`, a `.yaml` file)
+    return [Included(_abs(n, here), _POE_LIKE.get(posixpath.splitext(n)[1].lower(), "poe_tasks.toml"), n)
+            for n in _strings(inc)]
+
+
+_POE_LIKE = {".json": "poe_tasks.json", ".yaml": "poe_tasks.yaml", ".yml": "poe_tasks.yaml"}
 
 
 def included_files(path: str, text: str, like: str = "", source_dir: str = "", top: str = "") -> list[Included]:
@@ -246,6 +251,9 @@ def included_files(path: str, text: str, like: str = "", source_dir: str = "", t
             return _lefthook(path, data, top)
         if kind == "pyproject" and "include" in text:
             return _poe(path, B._toml(text))
+        if kind == "poe-data" and "include" in text:
+            data = B._json(text)
+            return _poe(path, data if isinstance(data, dict) else next(iter(B._yaml_docs(text) or []), None))
     except (ValueError, TypeError, AttributeError, LookupError, RecursionError):
         return []
     return []

@@ -58,11 +58,44 @@ def _devcontainer(content: str) -> list[tuple[str, str]]:
     return [(k, c) for k in _DEVCONTAINER_KEYS if k in data for c in _command_value(data[k])]
 
 
+# an Edit's fragment may open with the list it is in (`"tasks": [`)
+_TASKS_OPEN = lazyre.compile(r'"tasks"\s*:\s*\[')
+
+
+def _fragment_object(content: str) -> object:
+    """An Edit's fragment of a JSON file read as what it belongs to: key/value lines (`"command": "…",`)
+    as the object holding them, one or more objects (`{…},`) as a list of them — without the brackets
+    of its neighbours it may carry (`},\n {…}\n ]`, `"tasks": [ {…},`); None when neither."""
+    text = content[:MAX_CONTENT].lstrip(" \t\r\n,}]")
+    m = _TASKS_OPEN.match(text)
+    text = text[m.end():].lstrip(" \t\r\n,") if m else text
+    text = text.rstrip(" \t\r\n,")
+    tries = [text]
+    if text.endswith("}") and text[:-1].rstrip().endswith("]"):
+        tries.append(text[:-1].rstrip()[:-1].rstrip(" \t\r\n,"))  # (the list's close, then the file's)
+    if text.endswith("]"):
+        tries.append(text[:-1].rstrip(" \t\r\n,"))
+    for t in tries:
+        if t.startswith('"'):
+            got = _json("{" + t + "}")
+        elif t.startswith("{"):
+            got = _json("[" + t + "]")
+        else:
+            continue
+        if isinstance(got, (dict, list)):
+            return got
+    return None
+
+
 def _vscode_tasks(content: str) -> list[tuple[str, str]]:
     data = _json(content)
     tasks = data.get("tasks") if isinstance(data, dict) else None
     if isinstance(tasks, dict):  # a .code-workspace: {"tasks": {"version": …, "tasks": […]}}
         tasks = tasks.get("tasks")
+    if tasks is None and not (isinstance(data, dict) and "version" in data):
+        # an Edit's fragment: a task's keys (`"command": "curl … | sh",`) or whole task objects
+        part = _fragment_object(content)
+        tasks = [part] if isinstance(part, dict) else part if isinstance(part, list) else None
     out = []
     for t in tasks[:MAX_COMMANDS] if isinstance(tasks, list) else []:
         if not isinstance(t, dict):

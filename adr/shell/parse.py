@@ -26,6 +26,7 @@ import tree_sitter_bash as tsb
 from adr import lazyre
 from adr.shell import configdsl, effects, escapes, fleet, interpreters, launchers
 from adr.shell import fds as fdlib
+from adr.shell.toolconfigs import FILE_ENVS
 from adr.shell import generate
 from adr.shell import sed as sedlib
 from adr.shell.fold import fold
@@ -1601,7 +1602,7 @@ class _Walker:
         for k, v in local_env.items():
             self.env_hook(k, v, via, depth, draft[0] if draft else None)
         inherited = {k: v for k, v in self.env.items() if k in self.exported and k not in local_env
-                     and _INHERITED_ENV.fullmatch(k)} if self.exported else {}
+                     and (_INHERITED_ENV.fullmatch(k) or k in FILE_ENVS)} if self.exported else {}
         if draft and inherited:
             # `export TF_CLI_ARGS=-auto-approve; terraform destroy`: what an earlier export hands every
             # later command (only the variables rules read: a line's whole environment is not copied)

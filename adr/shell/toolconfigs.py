@@ -121,7 +121,7 @@ TOOLS: dict[str, Tool] = {
     # are followed by adr/engine/buildincludes.py)
     "lefthook": Tool(tuple(f"{d}{s}.{e}" for d in ("", ".", ".config/") for s in ("lefthook", "lefthook-local")
                            for e in ("yml", "yaml", "toml", "json", "jsonc")),
-                     commands=True, verbs=frozenset({"run"})),
+                     commands=True, verbs=frozenset({"run"}), file_env="LEFTHOOK_CONFIG"),
     "devcontainer": Tool((".devcontainer/devcontainer.json", ".devcontainer.json"), commands=True,
                          verbs=frozenset({"up", "build", "run-user-commands", "set-up"}),
                          file_opts=frozenset({"--config"}), dir_opts=frozenset({"--workspace-folder"})),
@@ -130,7 +130,7 @@ TOOLS: dict[str, Tool] = {
                                                                           "-x", "--override", "--workdir"})),
     "hivemind": Tool(("Procfile",), commands=True, families=("process",), file_pos=True),
     "foreman": _PROCFILE, "honcho": _PROCFILE, "forego": _PROCFILE, "nf": _PROCFILE, "overmind": _PROCFILE,
-    "poe": Tool(_PYPROJECT + ("poe_tasks.toml",), commands=True, families=("poe task",), task=True,
+    "poe": Tool(_PYPROJECT + ("poe_tasks.toml", "poe_tasks.yaml", "poe_tasks.json"), commands=True, families=("poe task",), task=True,
                 dir_opts=frozenset({"-C", "--directory", "--root"}), valued=frozenset({"-e", "--executor"})),
     "pdm": Tool(_PYPROJECT, commands=True, families=("pdm script",), dir_opts=frozenset({"-p", "--project"})),
     "rye": Tool(_PYPROJECT, commands=True, verbs=frozenset({"run"}), families=("rye script",), task=True),
@@ -145,6 +145,10 @@ TOOLS: dict[str, Tool] = {
                      dir_opts=frozenset({"-d", "--working-dir"}), file_env="COMPOSER"),
     "task": Tool(_PYPROJECT, commands=True, families=("taskipy task",), task=True),  # (taskipy; go-task: runs.py)
 }
+
+# variables naming the file a tool loads instead of its own (LEFTHOOK_CONFIG, COMPOSER, BUNDLE_GEMFILE …): an
+# earlier `export` on the line hands them to the tool as a prefix would (adr/shell/parse.py)
+FILE_ENVS = frozenset(t.file_env for t in TOOLS.values() if t.file_env)
 
 # composer's events per subcommand (a custom script's name also runs it: `composer test`)
 _AUTOLOAD = ("pre-autoload-dump", "post-autoload-dump")
@@ -250,7 +254,9 @@ def loads(prog: str, args: "list[str] | tuple[str, ...]", here: str, home: str,
         if not path:
             return []
         files = (path,)
-        like = tool.files[0]
+        # read as the tool's file of the same syntax (LEFTHOOK_CONFIG=x.toml: lefthook.toml), else its first
+        ext = posixpath.splitext(given)[1].lower()
+        like = next((f for f in tool.files if ext and f.endswith(ext)), tool.files[0])
     else:
         like = ""
         files = tuple(posixpath.join(where, f) for f in tool.files)
