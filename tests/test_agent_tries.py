@@ -205,6 +205,26 @@ def build_dirs(tmp_path_factory):
     (lh / "lefthook.yml").write_text("pre-commit:\n  commands:\n    lint:\n      run: echo lint\n")
     (lh / "ci.toml").write_text('[pre-commit.commands.x]\nrun = "' + _EVIL + '"\n')
     (lh / "other.yml").write_text("pre-commit:\n  commands:\n    x:\n      run: " + _EVIL + "\n")
+    lua = root / "lua"
+    lua.mkdir()
+    (lua / "x.lua").write_text('os.execute("' + _EVIL + '")\n')
+    (lua / "m").mkdir()
+    (lua / "m" / "init.lua").write_text('os.execute("' + _EVIL + '")\n')
+    sv = root / "supervisor"
+    sv.mkdir()
+    (sv / "s.conf").write_text('[supervisord]\nnodaemon=true\n[program:x]\ncommand=sh -c "' + _EVIL + '"\n')
+    (sv / "ok.conf").write_text("[program:web]\ncommand=gunicorn app:wsgi --bind 127.0.0.1:8000\n")
+    evil = root / "evilcrate"
+    (evil / "src").mkdir(parents=True)
+    (evil / "Cargo.toml").write_text('[package]\nname = "e"\nversion = "0.1.0"\n')
+    (evil / "src" / "main.rs").write_text('fn main() { std::process::Command::new("sh").arg("-c").arg("'
+                                          + _EVIL + '").status().unwrap(); }\n')
+    crate = root / "crate"
+    (crate / ".cargo").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text('[package]\nname = "c"\nversion = "0.1.0"\n')
+    (crate / ".cargo" / "config.toml").write_text(
+        '[alias]\nxx = "run --manifest-path ' + str(evil / "Cargo.toml") + '"\nyy = ["run", "--manifest-path", "'
+        + str(evil / "Cargo.toml") + '"]\nlint = "clippy --all-targets"\n')
     return root
 
 
@@ -218,6 +238,16 @@ def build_dirs(tmp_path_factory):
     ("lefthook", "LEFTHOOK_CONFIG=ci.toml lefthook run pre-commit", ("deny",)),
     ("lefthook", "LEFTHOOK_CONFIG=other.yml lefthook run pre-commit", ("deny",)),
     ("lefthook", "export LEFTHOOK_CONFIG=other.yml; lefthook run pre-commit", ("deny",)),
+    ("lua", "lua -l x -e 'print(1)'", ("deny",)),  # ./x.lua is required before the code runs
+    ("lua", "lua5.4 -lx script.lua", ("deny",)),
+    ("lua", "luajit -l g=m", ("deny",)),  # ./m/init.lua
+    ("lua", "lua -l socket -e 'print(1)'", ALLOWED),
+    ("supervisor", "supervisord -c s.conf", ("deny",)),
+    ("supervisor", "supervisord -n --configuration=./s.conf", ("deny",)),
+    ("supervisor", "supervisord -c ok.conf", ALLOWED),
+    ("crate", "cargo xx", ("deny",)),  # an [alias] running another manifest's program
+    ("crate", "cargo yy --release", ("deny",)),
+    ("crate", "cargo fmt", ALLOWED),
 ])
 def test_task_files_named_elsewhere(judge_at, build_dirs, where, cmd, want):
     assert judge_at(build_dirs / where, cmd).decision.value in want, cmd

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import shlex
 import stat
 import time
 from dataclasses import dataclass, replace
@@ -502,13 +503,14 @@ def _exists(walk: Any, path: str) -> bool:
 
 
 def _upward(walk: Any, start: str, names: "tuple[str, ...]", stop_at_first: bool = False) -> "list[str]":
-    """Files named `names` in `start` and each folder above it (nearest first), on disk or written by the line."""
+    """Files named `names` in `start` and each folder above it (nearest first), on disk, written by the
+    line or by an earlier call."""
     out: list[str] = []
     d = start
     for _ in range(MAX_CONFIG_LEVELS):
         for n in names:
             p = posixpath.join(d, n)
-            if os.path.isfile(p) or p in walk.line_writes:
+            if os.path.isfile(p) or p in walk.line_writes or walk.recall(p) is not None:  # (or an earlier call's)
                 out.append(p)
                 if stop_at_first:
                     return out
@@ -528,6 +530,25 @@ def _judge_commands(walk: Any, found: "list[tuple[str, str]]", path: str, origin
 
 # ---- cargo --------------------------------------------------------------------------------------------------
 
+def _cargo_alias(walk: Any, run: R.Run, cfgs: "list[str]", depth: int, note: str) -> None:
+    """`cargo NAME` where the nearest configuration's `[alias]` defines NAME (a string of words or a
+    list): judged as the cargo line it expands to, with the words given after it (`--manifest-path` of
+    another crate, `run` of a program elsewhere …). A built-in subcommand is never an alias."""
+    name = run.names[1]
+    for path in cfgs[:8]:
+        for text, origin, agent in _texts(walk, path, run, note):
+            data = B._toml(text) if "alias" in text else None
+            table = data.get("alias") if isinstance(data, dict) else None
+            value = table.get(name) if isinstance(table, dict) else None
+            words = value.split() if isinstance(value, str) else [w for w in value if isinstance(w, str)] \
+                if isinstance(value, list) else []
+            if words:
+                line = " ".join(shlex.quote(w) for w in ["cargo", *words[:64], *run.args[:64]])
+                walk.judge(line, run.cwd, depth, _note(note, f"cargo's alias {name} in {path} ({origin}) via `{run.how}`"),
+                           agent=agent)
+                return  # (the nearest definition wins)
+
+
 def _cargo(walk: Any, run: R.Run, depth: int, note: str) -> None:
     """Build scripts (build.rs or `build = "…"`) and proc-macro crates of every local crate the build
     compiles (the package, workspace members, path dependencies and patches) run at every build; the
@@ -543,6 +564,9 @@ def _cargo(walk: Any, run: R.Run, depth: int, note: str) -> None:
     cfgs = _upward(walk, root, (".cargo/config.toml", ".cargo/config"))
     if os.path.isfile(home_cfg) and home_cfg not in cfgs:
         cfgs.append(home_cfg)
+    if run.mode == "alias":
+        _cargo_alias(walk, run, cfgs, depth, note)
+        return
     for path in cfgs[:8]:
         for text, origin, agent in _texts(walk, path, run, note):
             found = [(k, c) for k, c in B.cargo_config_commands(text)

@@ -568,6 +568,32 @@ def _procfile(content: str) -> Found:
     return [(f"process {m.group(1)}", m.group(2)) for m in re.finditer(r"(?m)^\s*([\w.-]+)\s*:\s*(.+?)\s*$", content)]
 
 
+# supervisord's programs: `[program:NAME]` (and event listeners, FastCGI programs) with `command=`, which
+# may go on over indented lines
+_SUPERVISOR_SECTION = lazyre.compile(r"^\[\s*(program|eventlistener|fcgi-program)\s*:\s*([^\]]{1,128})\]\s*$")
+_SUPERVISOR_COMMAND = lazyre.compile(r"^command\s*[=:]\s*(.*)$")
+
+
+def _supervisor(content: str) -> Found:
+    out: Found = []
+    section = ""
+    lines = content.splitlines()[:20000]
+    for k, line in enumerate(lines):
+        if line.startswith("["):
+            m = _SUPERVISOR_SECTION.match(line.strip())
+            section = f"{m.group(1)} {m.group(2).strip()}" if m else ""
+            continue
+        m = _SUPERVISOR_COMMAND.match(line) if section else None
+        if m and len(out) < _MAX_FOUND:
+            parts = [m.group(1).strip()]
+            for more in lines[k + 1:k + 64]:
+                if not more[:1].isspace() or not more.strip() or more.lstrip().startswith((";", "#")):
+                    break
+                parts.append(more.strip())
+            out.append((section, " ".join(p for p in parts if p)))
+    return out
+
+
 # ---- Tiltfile, Earthfile, tox ---------------------------------------------------------------------
 
 # Tilt's Starlark builtins that run a command on the developer's machine when the Tiltfile loads or a
@@ -911,6 +937,9 @@ def _kind(path: str) -> str:
         return "poe-data"
     if base == "pixi.toml":
         return "pixi"
+    if base == "supervisord.conf" or ("/supervisor/conf.d/" in p or "/supervisord.d/" in p) \
+            and base.endswith((".conf", ".ini")):
+        return "supervisor"
     if base == "composer.json":
         return "composer"
     if base == "noxfile.py":
@@ -975,7 +1004,7 @@ _READERS: dict[str, Callable[[str], Found]] = {
     "make": _make, "just": _just, "package": _package_json, "rake": _rake, "gradle": _gradle, "cmake": _cmake,
     "docker": _docker, "procfile": _procfile, "deno": _deno, "pyproject": _pyproject, "nox": _nox,
     "cargo-make": _cargo_make, "mise": _mise, "jenkins": _jenkins, "composer": _composer, "sbt": _sbt,
-    "meson": _meson, "pixi": lambda text: _pixi(_toml(text)), "poe-data": _poe_data,
+    "meson": _meson, "pixi": lambda text: _pixi(_toml(text)), "poe-data": _poe_data, "supervisor": _supervisor,
     # pom.xml's exec/antrun plugins, an MSBuild <Exec>: adr/shell/builds.py (a fragment: read by pattern)
     "maven": lambda text: _builds().pom_written(text),
     "msbuild": lambda text: list(_builds().msbuild(text).commands),
@@ -992,7 +1021,7 @@ _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "str
              "nox": "strings", "jenkins": "strings", "rake": "strings", "gradle": "strings", "cmake": "lines",
              "sbt": "strings", "meson": "strings",
              **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings",
-             "devcontainer": "json", "tilt": "strings", "tox": "lines", "lefthook-toml": "strings", "poe-data": "strings",
+             "devcontainer": "json", "tilt": "strings", "tox": "lines", "lefthook-toml": "strings", "poe-data": "strings", "supervisor": "lines",
              "lefthook-json": "json"}
 
 

@@ -106,6 +106,7 @@ _NODE_VALUED = frozenset({"-r", "--require", "--import", "--loader", "--experime
                           "-C", "--conditions", "--env-file", "--title", "--inspect-port", "--stack-size"})
 _NODE_PRELOAD = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader"})
 _PERL_RUBY_VALUED = frozenset({"-I", "-M", "-m", "-r", "-x", "-C", "-E"})
+_LUA_VALUED = frozenset({"-l"})  # (`lua -l mod script.lua`: mod is a module: _lua_modules)
 _PHP_VALUED = frozenset({"-c", "-d", "-z"})
 # installed programs and dependencies: run from disk all the time, judged only when an agent wrote them
 INSTALLED = lazyre.compile(r"^/(?:usr|bin|sbin|lib|lib64|etc|nix/store|snap|System|opt/homebrew)/|"
@@ -504,6 +505,12 @@ def _cargo_runs(c: SimpleCommand, here: str, home: str, commands: tuple[SimpleCo
         elif args[i].startswith("--config="):
             configs.append(args[i].split("=", 1)[1])
         i += 1
+    if i < len(args) and where and args[i] not in _CARGO_BUILDS and args[i] not in _CARGO_OWN \
+            and _CARGO_WORD.fullmatch(args[i]):
+        # `cargo xx`: an `[alias]` of cargo's configuration may name it (`xx = "run --manifest-path …"`) —
+        # the walk reads the configuration and judges the cargo line it stands for (sources._cargo)
+        return [Run(BUILD, _how(c), where, (where,), names=("cargo", args[i]), args=tuple(args[i + 1:]),
+                    mode="alias")]
     if i >= len(args) or args[i] not in _CARGO_BUILDS or not where:
         return []
     sub = _CARGO_ALIAS.get(args[i], args[i])
@@ -867,6 +874,12 @@ def _package_bin_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
 _CARGO_VALUED = frozenset({"-C", "--color", "--config", "-Z"})
 _CARGO_PROGRAM_VARS = frozenset({"RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTC", "RUSTDOC",
                                  "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC"})
+_CARGO_WORD = lazyre.compile(r"[a-z][\w-]{0,63}")  # a subcommand an [alias] may define
+# cargo's own subcommands (an alias cannot redefine one) and rustup's fmt, on every machine with cargo
+_CARGO_OWN = frozenset({"new", "init", "add", "remove", "tree", "search", "login", "logout", "owner", "metadata",
+                        "locate-project", "pkgid", "update", "vendor", "verify-project", "version", "yank",
+                        "generate-lockfile", "fetch", "clean", "help", "config", "report", "info", "uninstall",
+                        "read-manifest", "fmt"})
 _CARGO_ALIAS = {"b": "build", "r": "run", "t": "test", "c": "check", "d": "doc", "llvm-cov": "test", "tarpaulin": "test"}
 _CARGO_BUILDS = frozenset({"build", "b", "run", "r", "test", "t", "check", "c", "bench", "clippy", "doc", "d", "rustc",
                            "nextest", "llvm-cov", "tarpaulin",
@@ -1026,7 +1039,45 @@ def _interpreter_language(prog: str) -> str:
                             "elixir", "erlang") else ""
 
 
+def _lua_modules(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`lua -l x`, `lua -lx`, `lua -l g=x` (5.4): the module is required before anything runs — from
+    ./x.lua or ./x/init.lua first (the default package.path starts with the working folder)."""
+    args = list(c.args)
+    out: list[Run] = []
+    i = 0
+    while i < len(args) and len(out) < 8:
+        a = args[i]
+        if a == "-l" and i + 1 < len(args):
+            name, i = args[i + 1], i + 2
+        elif a.startswith("-l") and len(a) > 2:
+            name, i = a[2:], i + 1
+        elif a == "-e":
+            i += 2
+            continue
+        elif a.startswith("-") and a not in ("-", "--"):
+            i += 1
+            continue
+        else:
+            break
+        name = name.split("=", 1)[-1]
+        if not re.fullmatch(r"[\w.-]{1,128}", name):
+            continue
+        stem = name.replace(".", "/")
+        for f in (stem + ".lua", stem + "/init.lua"):
+            path = resolve(f, here, home)
+            if path:
+                out.append(Run(SCRIPT, _how(c), here, (path,), language="lua", mode="interpreter"))
+    return out
+
+
 def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
+    prog, args = c.program, list(c.args)
+    if lang == "lua" and any(a.startswith("-l") for a in args):
+        return _lua_modules(c, here, home) + _interpreter_runs_(c, lang, here, home)
+    return _interpreter_runs_(c, lang, here, home)
+
+
+def _interpreter_runs_(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
     prog, args = c.program, list(c.args)
     code = interpreters.inline_code(prog, tuple(args))
     if code is not None:
@@ -1047,7 +1098,7 @@ def _interpreter_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list
         args = args[1:] if args[:1] == ["run"] else args
         if not args or not _looks_like_file(args[0]):
             return []
-    valued = (_PY_VALUED if lang == "python" else _NODE_VALUED if lang == "node" else
+    valued = (_PY_VALUED if lang == "python" else _NODE_VALUED if lang == "node" else _LUA_VALUED if lang == "lua" else
               _PHP_VALUED if lang == "php" else _PERL_RUBY_VALUED if lang in ("perl", "ruby") else frozenset())
     i = 0
     while i < len(args):

@@ -129,6 +129,13 @@ TOOLS: dict[str, Tool] = {
                 file_opts=frozenset({"-c", "--conf"}), valued=frozenset({"-e", "--env", "-r", "--recreate-pkg",
                                                                           "-x", "--override", "--workdir"})),
     "hivemind": Tool(("Procfile",), commands=True, families=("process",), file_pos=True),
+    # supervisord starts every [program:x] command= of its configuration (-c F, else the first found)
+    "supervisord": Tool(("supervisord.conf", "etc/supervisord.conf"), commands=True,
+                        file_opts=frozenset({"-c", "--configuration"}),
+                        valued=frozenset({"-u", "--user", "-d", "--directory", "-l", "--logfile", "-y",
+                                          "--logfile_maxbytes", "-z", "--logfile_backups", "-e", "--loglevel",
+                                          "-j", "--pidfile", "-i", "--identifier", "-q", "--childlogdir",
+                                          "-a", "--minfds", "--minprocs", "-k"})),
     "foreman": _PROCFILE, "honcho": _PROCFILE, "forego": _PROCFILE, "nf": _PROCFILE, "overmind": _PROCFILE,
     "poe": Tool(_PYPROJECT + ("poe_tasks.toml", "poe_tasks.yaml", "poe_tasks.json"), commands=True, families=("poe task",), task=True,
                 dir_opts=frozenset({"-C", "--directory", "--root"}), valued=frozenset({"-e", "--executor"})),
