@@ -88,6 +88,10 @@ class Resolver:
         for k, rel in defaults.items():
             self.vars.setdefault(k, posixpath.join(self.home, rel))
         self.vars.setdefault("HOME", self.home)
+        # (the agent's shell has one even where the daemon's does not: `rm -rf $XDG_RUNTIME_DIR/adr` is
+        # judged as the folder a login session would name, never as a literal word that reaches nothing)
+        if hasattr(os, "getuid"):
+            self.vars.setdefault("XDG_RUNTIME_DIR", f"/run/user/{os.getuid()}")
         self._notable: "dict[int, list[str]] | None" = None  # size → system programs of that size
         self._pid_seen: tuple[int, int] | None = None
         self._pids: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())

@@ -99,6 +99,12 @@ _VALUED_OPTIONS: dict[str, frozenset[str]] = {
     "cargo": frozenset({"--manifest-path", "-Z", "--config", "-p", "--package"}),
     "gh": frozenset({"-R", "--repo"}),
     "systemctl": frozenset({"-H", "--host", "-M", "--machine"}),
+    # coding agents' global options before their subcommand (`codex -c k=v exec …` is `codex exec`)
+    "codex": frozenset({"-c", "--config", "-m", "--model", "-p", "--profile", "-s", "--sandbox", "-a",
+                        "--ask-for-approval", "-C", "--cd", "-i", "--image", "--enable", "--disable", "--add-dir",
+                        "--local-provider"}),
+    "opencode": frozenset({"-m", "--model", "--log-level", "--port", "--hostname", "--agent"}),
+    "goose": frozenset({"--profile", "--provider", "--model"}),
     "terraform": frozenset(),
     # the global options that come before the subcommand (`pulumi -C infra destroy`, `alembic -c x.ini downgrade`)
     "pulumi": frozenset({"-C", "--cwd", "--color", "--tracing", "--profiling", "--memprofilerate"}),
@@ -249,7 +255,7 @@ _MODE_FIRST = frozenset({"chmod", "chown", "chgrp", "chattr", "setfacl", "gchmod
 _FIND_ACTIONS = frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir"})
 # programs that act on a process named by its pid (signal, ptrace-stop, starve)
 PID_PROGRAMS = frozenset({"kill", "skill", "gdb", "lldb", "strace", "ltrace", "renice", "prlimit", "cpulimit",
-                          "taskset", "ionice", "chrt", "gcore", "pstack", "perf", "reptyr", "criu"})
+                          "taskset", "ionice", "chrt", "gcore", "pstack", "perf", "reptyr", "criu", "cgclassify"})
 _PATHISH_VALUE = lazyre.compile(r"^(?:/|~|\$HOME\b|\$\{HOME\}|\.{1,2}/)")
 
 

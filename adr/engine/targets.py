@@ -17,12 +17,14 @@ records every (target, cwd) pair it was asked about, which is what the resolver 
 """
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from typing import Any
 
 import re2
 
+from adr import lazyre
 from adr.engine import regexmem
 from adr.actions import Resolved
 from adr.engine.pathnorm import GlobWitness, NameIndex, has_glob, normalize, normalize_own
@@ -75,6 +77,12 @@ def finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> 
 LISTERS = frozenset({"ps", "top", "htop", "pstree", "pgrep", "lsof", "ss", "netstat", "fuser", "systemctl"})
 LISTING_FILTERS = frozenset({"grep", "egrep", "fgrep", "rg", "awk", "gawk", "mawk", "sed"})
 _AWK_SLASH = re.compile(r"/((?:[^/\\\n]|\\.)+)/")
+# awk's string tests on a field: `$2=="adr"`, `$0 ~ "adr"` (a literal compared: searched as a pattern)
+_AWK_STRING = lazyre.compile(r'(?:==|~)\s*"((?:[^"\\\n]|\\.)+)"')
+# a per-process file of every pid or a computed one (`/proc/*/cmdline`, `/proc/[0-9]*`, `/proc/$p/comm`)
+_PROC_SCAN = lazyre.compile(r"^/proc/+(?:[^/]*[*?\[$]|\{)")
+# (what a scan can be filtered with besides grep/awk: a test of a file's text against a word)
+_TESTS = frozenset({"[", "[[", "test"})
 
 
 def filter_finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> bool:
@@ -89,7 +97,8 @@ def filter_finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...
             [a for a in args if not a.startswith("-")][:1]
         fixed = prog == "fgrep" or any(a in ("-F", "--fixed-strings") for a in args)
     else:
-        pats = [m.group(1) for a in args if not a.startswith("-") for m in _AWK_SLASH.finditer(a)][:8]
+        pats = [m.group(1) for a in args if not a.startswith("-")
+                for rx in (_AWK_SLASH, _AWK_STRING) for m in rx.finditer(a)][:8]
         fixed = False
     for pat in pats:
         for text in procs:
@@ -106,8 +115,68 @@ def filter_finds_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...
     return False
 
 
+def _names_in(procs: "tuple[str, ...]") -> "tuple[str, ...]":
+    return tuple(t.partition("\0")[0] for t in procs if t.partition("\0")[0])
+
+
+def picks_adr(argv: "tuple[str, ...] | list[str]", procs: "tuple[str, ...]") -> bool:
+    """Does this command select adr's process by a name a listing or the service manager knows it by:
+    `ps -C adr` (exact process names), `systemctl show -p MainPID adr` / `status adr` (the unit's main
+    pid), or a glob over pid files or sockets that fits adr's (`cat /run/*/adr/*.pid`, `lsof -t …/*.sock`)?"""
+    prog, args = argv[0], list(argv[1:])
+    names = _names_in(procs)
+    if prog == "ps":
+        for i, a in enumerate(args):
+            val = args[i + 1] if a in ("-C", "--command") and i + 1 < len(args) else \
+                a[2:] if a.startswith("-C") and len(a) > 2 else a.split("=", 1)[1] if a.startswith("--command=") else ""
+            if any(v in names for v in val.split(",")):
+                return True
+    if prog == "systemctl" and any(a in ("show", "status") for a in args):
+        if any(a == n or a.startswith((n + ".", n + "-", n + "@")) for a in args if not a.startswith("-") for n in names):
+            return True
+    return any(has_glob(a) and any(fnmatch.fnmatchcase(leaf, posixpath.basename(a)) for leaf in _RUNTIME_LEAVES)
+               for a in args if "*" in a or "?" in a or "[" in a)
+
+
+_RUNTIME_LEAVES = ("adr.pid", "adr.sock")
+
+
+def scan_finds_adr(commands: Any, procs: "tuple[str, ...]", assigned: "tuple[tuple[str, str], ...]" = ()) -> bool:
+    """A line that walks every process's /proc entry (`for p in /proc/[0-9]*`, `grep -l X /proc/*/comm`,
+    `ls /proc`) picks adr's when one of its filters keeps adr's name or command line — or when it has
+    no filter at all (then it picks every process). Pure: the line's own words against `procs`."""
+    scan = any(_PROC_SCAN.match(v) for _, v in assigned if "/proc/" in v)  # `for p in /proc/[0-9]*`
+    filters: list[tuple[str, ...]] = []
+    for c in commands:
+        argv = c.argv
+        if not argv:
+            continue
+        words = list(argv[1:]) + [r.target for r in getattr(c, "redirects", ()) if r.op == "<"]
+        if not scan and (any(_PROC_SCAN.match(w) for w in words if "/proc/" in w)
+                         or argv[0] in ("ls", "find", "dir") and any(w.rstrip("/") == "/proc" for w in argv[1:])):
+            scan = True
+        if argv[0] in LISTING_FILTERS or argv[0] in _TESTS:
+            filters.append(tuple(argv))
+    if not scan:
+        return False
+    names = _names_in(procs)
+    as_names = tuple("\0" + n for n in names)  # /proc/PID/comm holds the name alone
+    for f in filters:
+        if f[0] in _TESTS:
+            if any(w in names for w in f[1:]):
+                return True
+        elif filter_finds_adr(f, procs) or filter_finds_adr(f, as_names):
+            return True
+    return not any(f[0] in _TESTS or any(not a.startswith("-") for a in f[1:]) for f in filters)
+
+
 class CollectFull(Exception):
     """Collect mode has MAX_COLLECT targets: the walk stops (Engine.path_targets catches it)."""
+
+
+# programs whose arguments can pick adr's pid out by name or pid file (picks_adr)
+_PICKERS = frozenset({"ps", "systemctl", "cat", "head", "tail", "tac", "xargs", "lsof", "fuser", "find", "awk", "cut",
+                      "sed", "grep", "read", "mapfile", "readarray", "less", "more", "strings", "od", "xxd"})
 
 
 class Targets:
@@ -150,6 +219,8 @@ class Targets:
         prev: "tuple[str, str] | None" = None  # OLDPWD: where `cd -` goes
         stack: list[tuple[str, str]] = []  # pushd's directory stack (popd pops it)
         cdpath = [v for k, v in assigned if k == "CDPATH"]
+        if self.procs and scan_finds_adr(commands, self.procs, assigned):
+            self.line_finds_adr = True  # `for p in /proc/[0-9]*; do grep -q adr $p/cmdline && kill …`
         for c in commands:
             argv = c.argv
             if not argv:
@@ -166,6 +237,8 @@ class Targets:
             if self.procs and not self.line_finds_adr and prog in LISTING_FILTERS and \
                     LISTERS & set(getattr(c, "upstream", ())) and filter_finds_adr(argv, self.procs):
                 self.line_finds_adr = True  # `ps aux | grep [d]aemon | awk '{print $2}' | xargs kill`
+            if self.procs and not self.line_finds_adr and prog in _PICKERS and picks_adr(argv, self.procs):
+                self.line_finds_adr = True
             if prog in ("cd", "pushd", "popd") and len(self.cwds) < MAX_CWDS:
                 args = [a for a in argv[1:] if not a.startswith(("-", "+")) or a == "-"]
                 if prog == "popd" or prog == "pushd" and not args:

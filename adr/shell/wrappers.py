@@ -294,6 +294,18 @@ _PARALLEL_VALUED = frozenset({"-j", "--jobs", "-P", "--max-procs", "-n", "--max-
 _LOOKUP_FLAGS = {"command": {"-v", "-V"}}
 
 
+# wrappers that act on a running process instead with -p (`taskset -cp 0 PID`, `chrt -p 0 PID`)
+_PID_MODE = frozenset({"taskset", "chrt"})
+
+
+def _leading_options(args: "list[str]") -> int:
+    """The index of the first word of args[1:] that is no option (len(args) when all are)."""
+    i = 1
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        i += 1
+    return i
+
+
 def _is_lookup(args: "list[str]") -> bool:
     """`command -v x`, `command -pV x`, `command -p -v x`: a look-up, nothing runs."""
     for a in args:
@@ -511,6 +523,9 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             break  # (Linux's `arch` prints the machine name: nothing follows it)
         if prog in _LOOKUP_FLAGS and _is_lookup(args[1:]):
             break
+        if prog in _PID_MODE and any(a in ("--pid", "--all-tasks") or (a[:1] == "-" and a[1:2] != "-" and "p" in a[1:])
+                                     for a in args[1:_leading_options(args)]):
+            break  # `taskset -p MASK PID`, `chrt -i -p 0 PID`: they change a running process; nothing runs
         valued, positional = spec
         wrappers.append(prog)
         if prog in PRIVILEGE_WRAPPERS:
@@ -763,6 +778,10 @@ _PACKAGE_BINS = {
     "@heroku/cli": "heroku", "@stripe/cli": "stripe", "@doppler/cli": "doppler", "@infisical/cli": "infisical",
     "@neondatabase/cli": "neonctl", "@render/cli": "render", "@bitwarden/cli": "bw", "@turso/cli": "turso",
     "@upstash/cli": "upstash", "@algolia/cli": "algolia", "@pulumi/cli": "pulumi", "@databricks/cli": "databricks",
+    # coding agents (a nested agent started through a runner is the agent: `bunx @google/gemini-cli -y`)
+    "@google/gemini-cli": "gemini", "@anthropic-ai/claude-code": "claude", "opencode-ai": "opencode",
+    "@qwen-code/qwen-code": "qwen", "@github/copilot": "copilot", "@charmland/crush": "crush", "@factory/cli": "droid",
+    "aider-chat": "aider", "aider-install": "aider", "goose-ai": "goose",
 }
 
 
