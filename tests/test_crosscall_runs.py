@@ -75,8 +75,10 @@ def test_not_a_file_run(cmd):
 
 def test_bare_names_name_the_project_bin_folders_as_candidates():
     got = [r.paths[0] for r in R.local_bin_runs(parse("npx jest --ci; cd web && yarn run vite; ./x; $T y"), "/p", "/h")]
-    assert got == [f"/p/{d}/{n}" for n in ("npx", "jest") for d in R.LOCAL_BIN_DIRS] + \
-        [f"/p/web/{d}/{n}" for n in ("yarn", "vite") for d in R.LOCAL_BIN_DIRS]
+    # (each name also in the user's own bin folders, which come before the system's on PATH)
+    user = ("/h/.local/bin", "/h/bin")
+    assert got == [p for n in ("npx", "jest") for p in [f"/p/{d}/{n}" for d in R.LOCAL_BIN_DIRS] + [f"{u}/{n}" for u in user]] + \
+        [p for n in ("yarn", "vite") for p in [f"/p/web/{d}/{n}" for d in R.LOCAL_BIN_DIRS] + [f"{u}/{n}" for u in user]]
     assert R.local_bin_runs(parse("jest"), "") == []  # no folder known: nothing guessed
 
 

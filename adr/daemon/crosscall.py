@@ -79,6 +79,18 @@ class FileRead:
     mode: int = 0
 
 
+GLOB_RUNS = 8  # files a script operand's pattern is followed to (`sh /tmp/t/*.sh`)
+
+
+def _glob_files(pattern: str) -> "Any":
+    """Regular files a pattern names on disk (never under /proc, /sys or /dev), lazily."""
+    import glob
+
+    if pattern.startswith(("/proc/", "/sys/", "/dev/")):
+        return iter(())
+    return (p for p in glob.iglob(pattern) if os.path.isfile(p))
+
+
 def read_file(path: str, limit: int) -> FileRead:
     """A script's text, bounded; never opens a FIFO, socket or device, never reads /proc, /sys or
     /dev (the daemon's /proc/self is not the agent's)."""
@@ -267,6 +279,7 @@ class _Walk:
         # files the line itself writes with known content (`cat > x.go <<EOF … EOF && go run x.go`): what
         # runs them later on the line runs that content — the file is not on disk yet when adr judges
         self.line_writes: dict[str, str] = {}
+        self.session_path = ""  # folders an earlier line put on PATH (`export PATH=/tmp/t:$PATH`)
         if self.memory is not None:
             self.memory.settle()  # what the previous decisions left behind is recorded first
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
@@ -274,6 +287,8 @@ class _Walk:
                     self.vars[name] = (d.definition.body, f"{d.by} at {_clock(d.at)}")
                     if d.definition.kind == "computed":
                         self.computed.add(name)
+                elif d.definition.kind == "path":
+                    self.session_path = d.definition.body
                 else:
                     self.defs[name] = (d.definition, f"{d.by} at {_clock(d.at)}")
 
@@ -291,7 +306,7 @@ class _Walk:
             self.bound(f"functions defined past the first {WALK_FUNCTION_SOURCE // 1024} KiB of a line were not "
                        "looked at", text[:200], note)
         for d in local:
-            if d.kind not in ("variable", "computed"):
+            if d.kind not in ("variable", "computed", "path"):
                 self.defs.setdefault(d.name, (d, "defined on the same line"))
         if depth == 0 and parsed.writes:
             self.written_on_line(parsed, cwd)
@@ -315,7 +330,7 @@ class _Walk:
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if self.memory is not None or self.line_writes:
             # a program an agent planted in the project's bin folders, run by its bare name
-            runs += tuple(r for r in R.local_bin_runs(parsed, cwd, self.home)
+            runs += tuple(r for r in R.local_bin_runs(parsed, cwd, self.home, self.session_path)
                           if r.paths[0] in self.line_writes or self.memory is not None
                           and self.memory.lookup(r.paths[0]) is not None)
         if not runs:
@@ -889,6 +904,17 @@ class _Walk:
         may a provisioning file (the shell layer reads the others; sources.py a compiled program's)."""
         from_line = from_line or run.language.startswith("provision:")
         path = run.paths[0]
+        if run.mode != "run-parts" and any(ch in path for ch in "*?[") and path.startswith("/"):
+            # `sh /tmp/t/e.s?`, `for f in /tmp/t/*.sh; do sh $f; done`: each file the pattern names runs — on
+            # disk and among what the session wrote (bounded: more than that asks)
+            found = list(dict.fromkeys(itertools.islice(_glob_files(path), GLOB_RUNS + 1)))
+            if self.memory is not None:
+                found += [w.path for w in self.memory.matching(path, GLOB_RUNS + 1) if w.path not in found]
+            if len(found) > GLOB_RUNS:
+                self.bound(f"more than {GLOB_RUNS} files match {path}: only the first were judged", path, note or run.how)
+            for f in found[:GLOB_RUNS]:
+                self.run_script(replace(run, paths=(f,)), line, depth, note, from_line=from_line)
+            return
         if run.mode == "run-parts":
             # `run-parts DIR`: every file in the folder runs (bounded), with those the line writes there
             files = list(dict.fromkeys(_folder_files(path) + self.line_sources(path, "")))

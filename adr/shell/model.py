@@ -108,3 +108,6 @@ class ParsedShell:
     # variables the line leaves set to a command's output, with the value as written (`K="$(cat
     # .env)"`): a persistent shell's next line that uses $K runs with that output
     computed: tuple[tuple[str, str], ...] = ()
+    # the literal folders a PATH the line leaves set adds (`export PATH=/tmp/t:$PATH` → /tmp/t): a program
+    # an agent wrote there runs for a bare name in the session's later lines
+    path_dirs: tuple[str, ...] = ()

@@ -68,6 +68,7 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "
 _LANGUAGE = ts.Language(tsb.language())
 _URL_RE = lazyre.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
+MAX_VIM_COMMANDS = 64  # Ex commands read from an editor's -c/+CMD options or its stdin; more: too-large
 MAX_LOOP_VALUES = 16  # a for loop's body is walked once per value up to this many
 MAX_LOOP_SHAPES = 128  # past those, once per further shape of value the body uses (digit runs alike); beyond: too-large
 
@@ -559,6 +560,10 @@ class _Walker:
             return
         if name == "PATH" and _same_shell(via) and not any(c.type == "+=" for c in node.children):
             self.path_reset(self.text(value_node) if value_node is not None else "", via)
+        if name == "PATH" and _same_shell(via) and value_node is not None:
+            # its literal folders (`/tmp/t:$PATH` → /tmp/t), kept even when the rest is known only at run time
+            self.path_dirs = [q for q in self.text(value_node).strip("'\"").split(":")
+                              if q and "$" not in q and "`" not in q and "'" not in q and '"' not in q][:8]
         if value_node is None:
             self.env[name] = ""
             return
@@ -1657,6 +1662,8 @@ class _Walker:
             self.drafts.append(d)
             return [d]
         u = unwrap(tuple(argv))
+        if u.bounded:
+            self.issue("too-deep", f"more wrappers than adr peels off: {raw[:80]}", via)
         for w in u.own:
             if w[0] in effects.OUTPUT_WRITERS:
                 self.add_effects(effects.output_writes(w[0], w[1:]), w[0], via)  # `strace -o ~/.bashrc CMD`
@@ -1958,6 +1965,8 @@ class _Walker:
             opt_args = _git_env_config(self.env) + opt_args
         for cmd in _option_commands(prog, opt_args):
             self.nested_shell(cmd, via, depth, f"{prog} option", inherit=d)
+        if prog in _VIMS and sum(a in ("-c", "--cmd") or a.startswith("+") for a in args) > MAX_VIM_COMMANDS:
+            self.issue("too-large", f"more editor commands than adr reads: {d.raw[:80]}", via)
         if prog in escapes.PROGRAMS:
             # `sqlite3 x.db '.shell rm -rf ~'`, `psql -c '\! …'`, `gdb -ex 'shell …'`: the program's own shell escape
             for cmd in escapes.option_escapes(prog, args):
@@ -2200,8 +2209,10 @@ class _Walker:
             if rest and _ARGV_REF.search(folded) and interpreters.can_run_commands(folded, lang):
                 # `python3 -c 'os.system(sys.argv[1])' 'rm -rf ~'`, `node -e '…execSync(process.argv[1])' …`:
                 # the code runs what it is given — each argument, or all of them as one argv
-                for a in rest[:4]:
+                for a in rest[:32]:
                     self.nested_shell(a, via, depth, f"{prog} argument run", inherit=d)
+                if len(rest) > 32:  # (past them, padding could hide the one that runs)
+                    self.issue("too-large", f"more arguments than adr judges as commands: {d.raw[:80]}", via)
                 if len(rest) > 1:
                     self.nested_shell(" ".join(_sh_quote(a) for a in rest[:32]), via, depth, f"{prog} arguments run",
                                       inherit=d)
@@ -2317,6 +2328,9 @@ class _Walker:
         if sa.script_file or not sa.scripts:
             return
         script = sedlib.parse_script("\n".join(sa.scripts))
+        if not script.complete or len(script.runs) > 8 or len(script.writes) > 8:
+            # the commands past the bound could run or write anything: padding must not hide one
+            self.issue("too-large", f"sed script longer than adr reads: {d.raw[:80]}", via)
         for cmd in script.runs[:8]:
             self.nested_shell(cmd, via, depth, "sed e", inherit=d)
         for target in script.writes[:8]:
@@ -2614,7 +2628,10 @@ class _Walker:
             self.add_effects([effects.Effect("write", f) for f in escapes.script_writes(prog, data)], prog, via)
         if prog in _VIMS and (prog == "ex" or any(re.fullmatch(r"-[A-Za-z]*[eE][A-Za-z]*", a) for a in args)):
             # ex mode reads Ex commands on stdin: `vim -es <<< '!rm -rf ~'`, `printf '…' | ex -s`
-            for cmd in _vim_commands(data.splitlines()[:64], _vim_files(args)):
+            lines = data.splitlines()
+            if len(lines) > MAX_VIM_COMMANDS:
+                self.issue("too-large", f"more editor commands than adr reads: {d.raw[:80]}", via)
+            for cmd in _vim_commands(lines[:MAX_VIM_COMMANDS], _vim_files(args)):
                 self.nested_shell(cmd, via, depth, f"{prog} command on stdin", inherit=d)
         if prog in effects.EDITORS:
             self.add_effects(effects.tool_effects(prog, args, stdin=data), prog, via)
@@ -3281,7 +3298,7 @@ def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
     out: list[str] = []
     buffer = " ".join(_word(f) for f in files[:8])
     buffer = f"cat {buffer}" if buffer else ""
-    for cmd in cmds[:16]:
+    for cmd in cmds[:MAX_VIM_COMMANDS]:
         for m in _VIM_SYSTEM.finditer(cmd):
             out.append(m.group(1) if m.group(1) is not None else m.group(2))
         rest = cmd
@@ -4247,9 +4264,10 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     assigned = tuple((k, v) for k, v in w.env.items()
                      if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
     computed = tuple((k, v) for k, v in w.code_assign.items() if k not in w.env)[:MAX_ASSIGNED]
+    path_dirs = tuple(dict.fromkeys(getattr(w, "path_dirs", ())))
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers),
-                       assigned=assigned, computed=computed)
+                       assigned=assigned, computed=computed, path_dirs=path_dirs)
 
 
 def _scripts_stdin(w: "_Walker") -> None:

@@ -16,7 +16,7 @@ import re
 import shlex
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tree_sitter as ts
 import tree_sitter_bash as tsb
@@ -208,13 +208,35 @@ _BIN_NAME = lazyre.compile(r"\w[\w.+-]{0,63}")
 _YARN_VERBS = frozenset({"run", "exec", "dlx"})
 
 
-def local_bin_runs(parsed: ParsedShell, cwd: str, home: str = "") -> "list[Run]":
+# the user's own bin folders, which login profiles put before the system's on PATH
+USER_BIN_DIRS = ("~/.local/bin", "~/bin")
+MAX_PATH_DIRS = 8  # folders taken from a PATH the line (or the session) sets
+
+
+def _path_dirs(values: "list[str]", here: str, home: str) -> "list[str]":
+    """The literal folders of PATH values (`./bin:$PATH` → <here>/bin); computed parts are left out."""
+    out: list[str] = []
+    for v in values:
+        for part in v.strip("'\"").split(":"):
+            if part and "$" not in part and "`" not in part and len(out) < MAX_PATH_DIRS:
+                d = resolve(part, here, home)
+                if d and d not in out:
+                    out.append(d)
+    return out
+
+
+def local_bin_runs(parsed: ParsedShell, cwd: str, home: str = "", session_path: str = "") -> "list[Run]":
     """The project's own copies a bare program name may run: `jest` (after `npx`, in an npm script,
     `yarn jest`) is node_modules/.bin/jest; `pytest` after `source .venv/bin/activate` or `uv run`
-    is .venv/bin/pytest. Candidates only: the caller follows one when an agent wrote that file (a
-    program planted under the name of a tool the project runs), never an installed one."""
+    is .venv/bin/pytest; any name is a program of the same name in the user's bin folders
+    (~/.local/bin/git) or in a folder a PATH set on the line or earlier in the session names
+    (`PATH=./bin:$PATH deploy`; `session_path`: `export PATH=/tmp/t:$PATH` then `e.sh`). Candidates only: the caller
+    follows one when an agent wrote that file (a program planted under the name of a tool the project
+    runs), never an installed one."""
     out: list[Run] = []
     here = cwd
+    line_path = list(parsed.path_dirs) + ([session_path] if session_path else [])
+    user_bins = [resolve(d, here, home) for d in USER_BIN_DIRS] if home else []
     for c in parsed.commands[:MAX_RUNS]:
         if c.program in ("cd", "pushd") and not c.via:
             here = cd_target(c.args, here, home)
@@ -225,10 +247,13 @@ def local_bin_runs(parsed: ParsedShell, cwd: str, home: str = "") -> "list[Run]"
         if c.program == "yarn":  # `yarn jest`, `yarn run jest`: a script of that name, else the bin
             pos = [a for a in c.args if not a.startswith("-")]
             names += pos[1:2] if pos[:1] and pos[0] in _YARN_VERBS else pos[:1]
+        path_dirs = _path_dirs(line_path + [e.split("=", 1)[1] for e in c.env if e.startswith("PATH=")], here, home)
         for n in names:
             if _BIN_NAME.fullmatch(n):
                 out += [Run(SCRIPT, _how(c), here, (posixpath.join(here, d, n),), args=c.args, mode="exec")
                         for d in LOCAL_BIN_DIRS]
+                out += [Run(SCRIPT, _how(c), here, (posixpath.join(d, n),), args=c.args, mode="exec")
+                        for d in user_bins + path_dirs if d]
     return out
 
 
@@ -327,7 +352,9 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         path = resolve(f, here, home) if f else ""
         return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")] if path else []
     if prog in _SCRIPT_FILE_OPTIONS:
-        return _script_file_runs(c, here, home)
+        return _script_file_runs(c, here, home) + _scripted_stdin_runs(c, here, home)
+    if prog in _STDIN_SCRIPTED:
+        return _scripted_stdin_runs(c, here, home)
     if prog in _PROVISIONERS or prog in ("terraform", "tofu", "packer", "nmap", "ansible"):
         return _provision_runs(c, here, home)
     if prog in ("pytest", "py.test"):
@@ -381,6 +408,20 @@ def _launcher_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
 # programs that run a file of their own commands named by an option — (options, the program that reads
 # the same commands on stdin): `gdb -x cmds`, `lldb -s cmds`, `vim -S session.vim` (Ex commands)
 _VIM_SCRIPT = (frozenset({"-S", "-u", "--cmd-file"}), "ex -s")
+# programs that read their own commands on stdin (`ed f < x.ed`, `vim -es < x.vim`): a file redirected
+# there is those commands (SQL clients: _sql_runs)
+_STDIN_SCRIPTED = frozenset({"ed", "red", "gdb", "lldb", "lftp", "ftp", "sftp", "dc", "m4", "gnuplot"})
+_EX_MODE = lazyre.compile(r"-[A-Za-z]*[eE][A-Za-z]*")
+
+
+def _scripted_stdin_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`ed -s f < x.ed`, `vim -es < x.vim`, `gdb < x.gdb`: the file on stdin is the program's commands."""
+    prog = c.program
+    if prog not in _STDIN_SCRIPTED and not (prog in ("vim", "vi", "nvim", "ex")
+                                             and (prog == "ex" or any(_EX_MODE.fullmatch(a) for a in c.args))):
+        return []
+    reader = " ".join([prog] + [shlex.quote(a) for a in c.args[:16]])
+    return [replace(r, language="stdin:" + reader) for r in _stdin_file_runs(c, "shell", here, home)]
 _SCRIPT_FILE_OPTIONS: "dict[str, tuple[frozenset[str], str]]" = {
     "gdb": (frozenset({"-x", "--command", "-command", "-ix", "--init-command", "-init-command"}), "gdb -batch"),
     "lldb": (frozenset({"-s", "--source", "-S", "--source-before-file", "-K", "--source-on-crash"}), "lldb -b"),
@@ -389,6 +430,9 @@ _SCRIPT_FILE_OPTIONS: "dict[str, tuple[frozenset[str], str]]" = {
     "emacs": (frozenset({"-l", "--load", "--script", "-script", "-x"}), "eval:emacs --batch --eval"),
     # their operands are the files they run
     "m4": (frozenset(), "m4"), "gnuplot": (frozenset(), "gnuplot"),
+    # a sed or awk program kept in a file (`sed -f x.sed`: its `e` commands and s///e run commands)
+    "sed": (frozenset({"-f", "--file"}), "eval:sed -e"), "gsed": (frozenset({"-f", "--file"}), "eval:sed -e"),
+    **{a: (frozenset({"-f", "--file"}), "eval:awk") for a in ("awk", "gawk", "mawk", "nawk", "busybox-awk")},
 }
 _VALUED_OF = {"m4": frozenset({"-D", "--define", "-U", "--undefine", "-I", "--include", "-d", "--debug", "-o",
                                "--error-output", "-l", "--arglength", "-F", "--freeze-state", "-R",
@@ -974,6 +1018,8 @@ def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
             i += 1
             continue
         break
+    if not stdin and i < len(args) and args[i] in STDIN_PATHS:
+        stdin = True  # `bash /dev/stdin < a.sh`, `bash /proc/self/fd/0 < a.sh`: the script is on stdin
     if not stdin and i < len(args):
         path = resolve(args[i], here, home)
         if path and not path.startswith(("/dev/", "/proc/")):
@@ -1088,6 +1134,14 @@ def _interpreter_runs_(c: SimpleCommand, lang: str, here: str, home: str) -> lis
             path = resolve(f, here, home)
             if path and not path.startswith(("/dev/", "/proc/")):
                 out.append(Run(SCRIPT, _how(c), here, (path,), language=code[0], mode="interpreter"))
+        if code[0] == "python" and here:
+            # `python3 -c 'import x'`: the working directory is first on sys.path, so a x.py (or package x)
+            # there is what runs — a json.py beside the code shadows the standard library's, as for -m
+            names = [n.strip().split(".")[0] for m in _PY_IMPORTS.finditer(code[1][:65536])
+                     for n in (m.group(1) or m.group(2) or m.group(3)).split(",")]
+            for mod in list(dict.fromkeys(n for n in names if n))[:8]:
+                out += [Run(SCRIPT, _how(c), here, (p,), language="python", mode="interpreter")
+                        for p in (posixpath.join(here, mod + ".py"), posixpath.join(here, mod, "__init__.py"))]
         return out
     out: list[Run] = []
     if prog == "deno":  # deno run [options] FILE
@@ -1140,6 +1194,9 @@ def _interpreter_runs_(c: SimpleCommand, lang: str, here: str, home: str) -> lis
 
 
 _Q = r"""\s*\(?\s*['"]([^'"\s]{1,512})['"]"""
+# the top-level modules inline Python imports (`import a.b`, `from a import b`, `__import__("a")`, import_module)
+_PY_IMPORTS = lazyre.compile(r"(?:^|[;\n])\s*(?:import\s+(\w+(?:\.\w+)*(?:\s*,\s*\w+(?:\.\w+)*)*)|from\s+(\w+))"
+                             r"|\b(?:__import__|import_module)\s*\(\s*['\"](\w+)")
 _CODE_LOADS = {
     "python": lazyre.compile(r"\b(?:(?:exec|eval|compile)\s*\(\s*(?:\w+\.)*open|execfile|run_path|SourceFileLoader\s*\(\s*['\"][^'\"]*['\"]\s*,"
                              r"|spec_from_file_location\s*\(\s*['\"][^'\"]*['\"]\s*,)" + _Q),
@@ -2012,11 +2069,13 @@ class Definition:
     """A shell function or alias a persistent shell now knows."""
 
     name: str
-    kind: str  # function | alias | variable (body: its literal value) | git-remote (body: the git line)
+    kind: str  # function | alias | variable (body: its literal value) | git-remote (body: the git line) |
+    # path (body: folders a PATH the session set added, `:`-joined)
     body: str
 
 
 GIT_REMOTE = "git-remote:"  # a git-remote Definition's name: GIT_REMOTE + the remote's name
+PATH_DIRS = "path-dirs:"  # the Definition of the literal folders a session put on PATH (kind "path")
 
 
 _EMPTY_PARENS = lazyre.compile(r"\(\s*\)")  # `name()`: a literal first character keeps the search linear and fast
@@ -2057,6 +2116,9 @@ def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[
                 defs.append(Definition(GIT_REMOTE + named[0], "git-remote", c.raw or " ".join(c.argv)))
     defs.extend(Definition(n, "variable", v) for n, v in parsed.assigned if n not in gone)
     defs.extend(Definition(n, "computed", v) for n, v in getattr(parsed, "computed", ()) if n not in gone)
+    if parsed.path_dirs and "PATH" not in gone:
+        # (a folder put on PATH: its planted programs answer bare names later; not a value to replay)
+        defs.append(Definition(PATH_DIRS, "path", ":".join(parsed.path_dirs)))
     return tuple(defs), tuple(gone)
 
 

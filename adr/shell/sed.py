@@ -44,6 +44,7 @@ class SedScript:
     writes: tuple[str, ...]  # `w FILE` (and s///w FILE)
     appliable: bool  # only `s` commands (and p/e flags): the text it prints can be computed
     executes_pattern: bool  # s///e, or `e` alone: the line itself is run as a command
+    complete: bool = True  # every command was read (False: past MAX_SCRIPT / MAX_COMMANDS, the rest unknown)
 
 
 def parse_args(args: "list[str] | tuple[str, ...]") -> SedArgs:
@@ -185,8 +186,11 @@ def parse_script(script: str) -> SedScript:
             appliable = False
             continue
         if c in "aic":
-            # a TEXT / a\ TEXT: printed text, not applied here
-            _, i = _rest_of_line(text, i + 1)
+            # a TEXT / a\ TEXT: printed text, not applied here — with its continuation lines (each
+            # line of the text but the last ends in a backslash)
+            line, i = _rest_of_line(text, i + 1)
+            while line.endswith("\\") and i < len(text):
+                line, i = _rest_of_line(text, i + 1)
             appliable = False
             continue
         if c == "p":
@@ -194,7 +198,9 @@ def parse_script(script: str) -> SedScript:
             continue
         appliable = False  # d, n, N, h, G, b, t, q …
         i += 1
-    return SedScript(tuple(subs), tuple(runs), tuple(writes), appliable and bool(subs), executes)
+    # stopped by a bound with commands left: what they run or write is not known (an `e` past the 32nd)
+    complete = len(script) <= MAX_SCRIPT and (n < MAX_COMMANDS or not text[i:].strip(" \t\n;{}"))
+    return SedScript(tuple(subs), tuple(runs), tuple(writes), appliable and bool(subs), executes, complete)
 
 
 _POSIX_CLASSES = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",

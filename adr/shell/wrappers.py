@@ -329,6 +329,7 @@ class Unwrapped:
     env: tuple[str, ...] = ()  # `env NAME=VALUE … cmd`: what the command's environment gains
     # each peeled wrapper's own words (`strace -o FILE`): files it writes by an option are writes too
     own: tuple[tuple[str, ...], ...] = ()
+    bounded: bool = False  # more wrappers than are peeled (`nohup nohup … rm`): what runs is not known
 
 
 def basename(prog: str) -> str:
@@ -640,6 +641,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         if xargs_replace not in ("", "{}"):
             rest = [x.replace(xargs_replace, "{}") for x in rest]
         args = rest
+    bounded = bool(args) and len(wrappers) >= 16 and (basename(args[0]) in _WRAPPERS or basename(args[0]) in _LAUNCHERS)
     if args:
         if any(c.isupper() for c in args[0]):
             args[0] = fold_case(args[0])
@@ -650,7 +652,7 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
         args = last  # `sudo -l`, `sudo su -`: the wrapper itself is what runs
         wrappers = wrappers[:-1]
     return Unwrapped(tuple(args), tuple(wrappers), sudo, sudo_user, program_path, tuple(shell_strings), chdir=chdir,
-                     env=tuple(assigns), own=tuple(own))
+                     env=tuple(assigns), own=tuple(own), bounded=bounded)
 
 
 # wrappers' options that run the command in another directory (its relative paths are from there)
