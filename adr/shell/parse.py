@@ -68,6 +68,9 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "
 _LANGUAGE = ts.Language(tsb.language())
 _URL_RE = lazyre.compile(r"(?i)\b(?:https?|ftp)://[^\s'\"<>|;)]+")
 _UNQUOTED_SPLIT = "\x00"
+# perl/ruby -n/-p code that runs the line it read: system($_), exec $_, `$_`, qx($_), %x(#{$_})
+_RUNS_INPUT_LINE = lazyre.compile(r"\b(?:system|exec|spawn)\b\s*\(?\s*\$_\b|`\s*(?:#\{\s*)?\$_\b|\bqx\s*.\s*\$_\b"
+                                  r"|%x.\s*#\{\s*\$_\b|\bopen\s*\(?\s*\w+\s*,\s*['\"]-\|['\"]\s*,\s*\$_\b")
 MAX_VIM_COMMANDS = 64  # Ex commands read from an editor's -c/+CMD options or its stdin; more: too-large
 MAX_LOOP_VALUES = 16  # a for loop's body is walked once per value up to this many
 MAX_LOOP_SHAPES = 128  # past those, once per further shape of value the body uses (digit runs alike); beyond: too-large
@@ -2378,6 +2381,16 @@ class _Walker:
         elif lang == "perl" and any(a.startswith("-") and not a.startswith("--") and ("p" in a or "n" in a)
                                     for a in args):
             out, template = generate.perl_text(args, code, data)
+        if lang in ("perl", "ruby") and _RUNS_INPUT_LINE.search(code) and \
+                any(a.startswith("-") and not a.startswith("--") and ("p" in a or "n" in a) for a in args):
+            # `perl -ne 'system($_)' cmds.txt`, `ruby -ne 'system $_'`: each input line runs as a command
+            if data is not None:
+                self.nested_shell(data[:MAX_DECODED], d.via, d.depth, f"{d.argv[0]} runs its input lines", inherit=d)
+            elif files:
+                self.nested_shell(generate.fill_input(generate.INPUT, "cat " + " ".join(files)), d.via, d.depth,
+                                  f"{d.argv[0]} runs its input lines", inherit=d)
+            else:
+                d.runs_template = generate.INPUT  # its input comes from the stage before (wire)
         elif data is None:
             out = generate.printed_literals(lang, folded or code)  # ('r'+'m …' folded to one literal)
         if out is not None:

@@ -1009,6 +1009,9 @@ def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
             continue
         if len(a) > 1 and a[0] in "-+" and not a.startswith("--"):
             if "c" in a[1:] and a[0] == "-":
+                if args[i + 1:i + 2] == ("{}",) and ("xargs" in c.wrappers or "parallel" in c.wrappers):
+                    # `xargs -I{} sh -c '{}' < cmds.txt`: each line of the file is the script
+                    return out + _stdin_file_runs(c, "shell", here, home)
                 return out  # sh -c '…': inline, the shell layer follows it
             if "s" in a[1:] and a[0] == "-":
                 stdin = True
