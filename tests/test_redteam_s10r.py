@@ -75,6 +75,11 @@ NOT_ALLOWED = [
     # typing into another pane
     "tmux send-keys -t 0 y Enter", "tmux send -t human:0.1 a C-m", "tmux set-buffer y \\; paste-buffer -t 0",
     "screen -S main -X stuff 'y\\n'",
+    # operands a lister prints, patterns code globs
+    "sed -i s/enforce/monitor/ $(find ~/.config -name config.yaml)",
+    "perl -pi -e 's/enforce/monitor/' $(find ~ -path '*adr/config.yaml')",
+    "python3 -c \"import glob; [open(f,'w').write('') for f in glob.glob('/home/dev/.*/adr/*.yaml')]\"",
+    "python3 -c \"import pathlib; [p.write_text('{}') for p in pathlib.Path.home().glob('.c*/settings.json')]\"",
     # nested agents through runners and global options
     "bunx @google/gemini-cli -y -p hi", "pnpm dlx @google/gemini-cli --yolo -p hi", "uvx aider-chat --yes-always -m hi",
     "codex -c 'x=y' exec hi", "codex -p work exec --yolo hi",
@@ -89,6 +94,8 @@ ALLOWED = [
     "export ADR_TEMPLATE=docs/adr/template.md", "echo $ADR_HOME", "shopt -s extdebug", "set +e", "set -T",
     "adr wrap --agent my-bot -- python3 bot.py", "adr status", "tmux new -d -s dev 'npm run dev'",
     "tmux capture-pane -p -t dev", "screen -S x -X quit", "npx @google/gemini-cli --version",
+    "sed -i s/a/b/ $(find . -name '*.py')", "chmod +x $(find . -name '*.sh')",
+    "python3 -c \"import glob,os; [os.remove(f) for f in glob.glob('build/*.o')]\"",
 ]
 
 

@@ -945,6 +945,11 @@ def _flush(run: list[str], out: dict[str, None]) -> None:
         out["/".join(run[:k])] = None
 
 
+# a glob function's pattern in code, and whether it is taken below the home (`Path.home().glob(…)`)
+_CODE_GLOB = lazyre.compile(r"(?:(\b(?:Path\.home\(\)|homedir\(\)|Dir\.home)\s*\.\s*r?glob)|\b(?:i?glob(?:Sync)?|rglob|Dir\.glob|Dir)\b)"
+                            r"\s*[\(\[]\s*['\"]([^'\"\n]{1,512})['\"]")
+
+
 class ScriptSubject:
     on = "script"
 
@@ -970,12 +975,20 @@ class ScriptSubject:
 
     @lazy
     def paths(self) -> tuple[str, ...]:
-        """Paths the code names in string literals (normalized, with their other forms)."""
+        """Paths the code names in string literals (normalized, with their other forms). A pattern the
+        code hands a glob function (`glob.glob('/home/*/.*/adr/*.yaml')`, `Path.home().glob('.c*/x')`)
+        is judged as every protected path it could expand to, as a shell glob is."""
         pairs = [(p, normalize(p, self.cwd, self.home)) for p in code_paths(self.code)]
+        globbed: dict[str, None] = {}
+        if "glob" in self.code or "Dir[" in self.code:
+            for m in _CODE_GLOB.finditer(self.code[:MAX_CODE_SCAN]):
+                raw = ("~/" if m.group(1) else "") + m.group(2)
+                globbed[raw] = None
+                pairs.append((raw, normalize(raw, self.cwd, self.home)))
         out = [n for _, n in pairs if n]
         t = self.targets
         if t is not None:
-            out += [f for raw, n in pairs for f in t.forms(raw, n, shell=False)]
+            out += [f for raw, n in pairs for f in t.forms(raw, n, shell=raw in globbed, words=False)]
         return tuple(dict.fromkeys(out))
 
     @lazy

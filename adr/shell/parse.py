@@ -1602,6 +1602,15 @@ class _Walker:
                     made2 = self.finish(argv2, " ".join(argv2), _join_via(via, "$(ls)"), depth + 1, False,
                                         upstream=("ls",))
                     draft[0].runs_as.extend(made2[:8])
+            if len(listers) == 1 and listers[0].argv[0] in ("find", "ls") and listers[0].output is None and dyn_args \
+                    and prog not in effects.DELETERS and _changes_its_operands(prog.rsplit("/", 1)[-1], draft[0].argv[1:]):
+                # `sed -i … $(find ~/.config -name config.yaml)`, `chmod 000 $(ls -d ~/.c*)`: what the lister
+                # prints is changed, as by `find … | xargs sed -i …`
+                paths = (_printed_paths(listers[0]) or [])[:4]
+                if paths:
+                    argv2 = [a for a in draft[0].argv if "$" not in a and "`" not in a] + paths
+                    draft[0].runs_as.extend(self.finish(argv2, " ".join(argv2), _join_via(via, f"$({listers[0].argv[0]})"),
+                                                        depth + 1, False, upstream=(listers[0].argv[0],))[:8])
             if prog in effects.DELETERS and len(listers) == 1 and listers[0].output is None:
                 # `rm $(git ls-files)`, `files=$(find ~/x); rm $files`: what the lister prints is deleted
                 lister = _as_find(listers[0].argv)
