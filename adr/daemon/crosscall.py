@@ -79,6 +79,18 @@ class FileRead:
     mode: int = 0
 
 
+# variables programs read from their environment without the line naming them, and those programs: an
+# earlier call's `export NAME=…` reaches them (judged as exported on the line: variables())
+_GIT = frozenset({"git"})
+_PAGED = frozenset({"git", "man", "less", "journalctl", "systemctl", "psql", "mysql", "gh", "glab"})
+_EDITING = frozenset({"git", "crontab", "visudo", "sudoedit", "vipw", "vigr", "kubectl", "gh", "fc"})
+IMPLICIT_READERS: "dict[str, frozenset[str]]" = {
+    "GIT_SSH_COMMAND": _GIT, "GIT_SSH": _GIT, "GIT_PAGER": _GIT, "GIT_EXTERNAL_DIFF": _GIT, "GIT_EDITOR": _GIT,
+    "GIT_ASKPASS": _GIT, "GIT_PROXY_COMMAND": _GIT, "GIT_CONFIG_GLOBAL": _GIT, "GIT_CONFIG_SYSTEM": _GIT,
+    "PAGER": _PAGED, "MANPAGER": frozenset({"man"}), "LESSOPEN": frozenset({"less", "man"}),
+    "EDITOR": _EDITING, "VISUAL": _EDITING, "SSH_ASKPASS": frozenset({"ssh", "scp", "sftp", "git"}),
+    "MAKEFLAGS": frozenset({"make", "gmake"}), "MFLAGS": frozenset({"make", "gmake"}),
+}
 GLOB_RUNS = 8  # files a script operand's pattern is followed to (`sh /tmp/t/*.sh`)
 
 
@@ -1262,10 +1274,16 @@ class _Walk:
         own = {n for n, _ in parsed.assigned} | {n for n, _ in parsed.computed}
         used = [n for n in self.vars if n not in own and ("$" + n in text or "${" + n in text)
                 and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", text)]
-        if not used:
+        # a variable a program reads without the line naming it (`export GIT_SSH_COMMAND='sh x.sh'` in one
+        # call, `git fetch` in the next): exported first, for the programs that read it
+        progs = {c.program for c in parsed.commands[:256]}
+        implicit = [n for n in self.vars if n not in own and n not in used and n not in self.computed
+                    and not progs.isdisjoint(IMPLICIT_READERS.get(n, ()))]
+        if not used and not implicit:
             return
-        prefix = "\n".join(f"{n}={self.vars[n][0]}" if n in self.computed else R.assignment_text(n, self.vars[n][0])
-                           for n in used)
+        prefix = "\n".join([f"{n}={self.vars[n][0]}" if n in self.computed else R.assignment_text(n, self.vars[n][0])
+                            for n in used] + ["export " + R.assignment_text(n, self.vars[n][0]) for n in implicit])
+        used += implicit
         how = "; ".join(f"${n} as set by {self.vars[n][1]}" for n in used)
         self.judge(prefix + "\n" + text, cwd, depth, _note(note, how))
 
