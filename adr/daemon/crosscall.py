@@ -172,10 +172,25 @@ class CrossCall:
         `budget` (adr.engine.core.Budget): the decision's, shared with the engine's evaluations."""
         if action.kind is ActionKind.FILE_EDIT and posixpath.basename(action.path) == "package.json":
             return self.edited_manifest(action, budget)
+        if action.kind is ActionKind.FILE_WRITE and self.memory is not None:
+            return self.armed_write(action, budget)
         if action.kind is not ActionKind.EXEC or not action.command:
             return ()
         walk = _Walk(self, action, budget)
         walk.line(action.command, action.context.cwd, 0, "")
+        return tuple(walk.found.values())
+
+    def armed_write(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
+        """A whole file written where an earlier command will run it — one that ran before the file
+        existed (`nohup sh -c 'sleep 60; sh later.sh' &`, then a Write of later.sh): judged as that run."""
+        ctx = action.context
+        path = R.resolve(action.path, ctx.cwd, ctx.home) if action.path else ""
+        got = self.memory.armed(path) if path and self.memory is not None else None
+        if got is None:
+            return ()
+        walk = _Walk(self, replace(action, kind=ActionKind.EXEC, command="", path="", content="", old_content=""),
+                     budget)
+        walk.armed(path, action.content, got)
         return tuple(walk.found.values())
 
     def edited_manifest(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
@@ -322,6 +337,11 @@ class _Walk:
                 self.defs.setdefault(d.name, (d, "defined on the same line"))
         if depth == 0 and parsed.writes:
             self.written_on_line(parsed, cwd)
+            if self.memory is not None:
+                for path, written in list(self.line_writes.items())[:16]:
+                    got = self.memory.armed(path)
+                    if got is not None:
+                        self.armed(path, written, got)  # `echo '…' > later.sh` where a started job runs it
         if self.vars and depth == 0:
             self.variables(parsed, text, cwd, depth, note)
         if "push" in text and any(n.startswith(R.GIT_REMOTE) for n in self.defs):
@@ -972,6 +992,15 @@ class _Walk:
                 self.sourced_variables(text, line, run.cwd, depth, here, run.raw)
             if lang == "provision:ansible":
                 self.ansible_included(run, path, text, depth, note)
+
+    def armed(self, path: str, text: str, got: "tuple[str, str, str]") -> None:
+        """`text` written to `path`, which a command of an earlier call runs (`got`: how, language, cwd)."""
+        how, language, cwd = got
+        lang = R.language_of_script(path, text, language)
+        if lang == "other":
+            return
+        self.judge(self.as_command(lang, text, path, how), cwd, 1,
+                   f"written to {path}, which `{how}` (started in an earlier call, before the file existed) runs")
 
     def sourced_variables(self, text: str, line: str, cwd: str, depth: int, note: str, raw: str = "") -> None:
         """`. vars.sh && curl -d @$F …`: the variables a sourced file sets are set for the rest of the

@@ -41,6 +41,7 @@ MAX_DEFINITIONS = 256  # per session
 MAX_DEFINITION_BYTES = 64 * 1024
 MAX_SOURCED_BYTES = 256 * 1024
 MAX_CLONES = 256  # repositories cloned into a folder (git clone, gh repo clone, degit …)
+MAX_ARMED = 256  # files a command runs before they exist (a job started first, its script written later)
 MAX_CONTAINERS = 256  # named containers whose bind mounts are kept  # a file `source`d in a persistent shell, read for its functions
 SETTLE_TIMEOUT = 1.0  # seconds a decision waits for the previous decisions' records
 _MOVERS = frozenset({"cp", "mv", "install", "ln", "rsync", "ditto"})
@@ -100,6 +101,8 @@ class Memory:
         self._projects: "OrderedDict[str, str]" = OrderedDict()
         self._containers: "OrderedDict[str, ContainerLaunch]" = OrderedDict()
         self._clones: "OrderedDict[str, Written]" = OrderedDict()
+        # path → (the command that runs it, its language, its working directory): armed before it existed
+        self._armed: "OrderedDict[str, tuple[str, str, str]]" = OrderedDict()
         self.evicted = 0
         self.recorded = 0
         self._pending = 0  # remember() calls queued by the daemon and not yet done
@@ -152,6 +155,31 @@ class Memory:
             if w is not None:
                 self._files.move_to_end(path)
             return w
+
+    # ---- files a command runs before they exist ----------------------------------------------------------
+
+    def arm(self, path: str, how: str, language: str, cwd: str) -> None:
+        """`nohup sh -c 'sleep 60; sh later.sh' &` ran while later.sh did not exist: what is written there
+        later is what runs (crosscall judges that write as the run)."""
+        with self._lock:
+            self._armed.pop(path, None)
+            self._armed[path] = (how, language, cwd)
+            while len(self._armed) > MAX_ARMED:
+                self._armed.popitem(last=False)
+
+    def armed(self, path: str) -> "tuple[str, str, str] | None":
+        with self._lock:
+            return self._armed.get(path)
+
+    def _remember_armed(self, parsed: Any, cwd: str, home: str) -> None:
+        """The scripts this line runs that are neither on disk nor remembered: armed for a later write."""
+        for run in R.runs_of(parsed, cwd, home)[:16]:
+            if run.kind != R.SCRIPT or len(run.paths) != 1 or run.language.startswith(("stdin:", "eval:", "provision:")):
+                continue
+            path = run.paths[0]
+            if path.startswith("/") and not any(ch in path for ch in "*?[") and not os.path.lexists(path) \
+                    and self.lookup(path) is None:
+                self.arm(path, run.how, run.language, run.cwd)
 
     # ---- folders a repository was cloned into ------------------------------------------------------------
 
@@ -282,6 +310,7 @@ class Memory:
                 self._remember_made(parsed, base, self._dirs(parsed, cwd, home), home)
                 self._remember_script_made(parsed, base, cwd, home)
                 self._remember_clones(parsed, base, cwd, home)
+                self._remember_armed(parsed, cwd, home)
                 # what it defined too (`export T=$(cat ~/.ssh/id_rsa)` asked, then `curl -d "$T" …`): a
                 # later use is judged as its body; what it unset is not forgotten (never quieter)
                 for d in R.definitions(parsed)[0]:
@@ -323,6 +352,7 @@ class Memory:
         self._remember_made(parsed, base, dirs, home)
         self._remember_script_made(parsed, base, cwd, home)
         self._remember_clones(parsed, base, cwd, home)
+        self._remember_armed(parsed, cwd, home)
         for c in parsed.commands:
             if c.program in ("curl", "wget"):
                 for d in dirs:
