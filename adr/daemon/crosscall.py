@@ -91,6 +91,9 @@ IMPLICIT_READERS: "dict[str, frozenset[str]]" = {
     "EDITOR": _EDITING, "VISUAL": _EDITING, "SSH_ASKPASS": frozenset({"ssh", "scp", "sftp", "git"}),
     "MAKEFLAGS": frozenset({"make", "gmake"}), "MFLAGS": frozenset({"make", "gmake"}),
 }
+# direnv's PATH_add / path_add DIR, and a PATH export naming a folder of the project ($PWD/DIR, ./DIR)
+_ENVRC_PATH = lazyre.compile(r"(?m)^\s*(?:PATH_add|path_add)\s+[\"']?(?:\$PWD/|\./)?([\w./-]+)"
+                             r"|^\s*(?:export\s+)?PATH=[\"']?(?:\$PWD/|\$\{PWD\}/|\./)([\w./-]+):")
 GLOB_RUNS = 8  # files a script operand's pattern is followed to (`sh /tmp/t/*.sh`)
 
 
@@ -362,7 +365,7 @@ class _Walk:
         runs = R.runs_of(parsed, cwd, self.home, frozenset(self.defs))
         if self.memory is not None or self.line_writes:
             # a program an agent planted in the project's bin folders, run by its bare name
-            runs += tuple(r for r in R.local_bin_runs(parsed, cwd, self.home, self.session_path)
+            runs += tuple(r for r in R.local_bin_runs(parsed, cwd, self.home, self.envrc_path(cwd) or self.session_path)
                           if r.paths[0] in self.line_writes or self.memory is not None
                           and self.memory.lookup(r.paths[0]) is not None)
         if not runs:
@@ -992,6 +995,19 @@ class _Walk:
                 self.sourced_variables(text, line, run.cwd, depth, here, run.raw)
             if lang == "provision:ansible":
                 self.ansible_included(run, path, text, depth, note)
+
+    def envrc_path(self, cwd: str) -> str:
+        """The folders an agent-written `.envrc` of the working directory puts on PATH (`PATH_add bin`,
+        `export PATH=$PWD/bin:$PATH`): direnv applies them to every command run there, so a program an
+        agent wrote in one answers a bare name. Joined with the session's own, `:`-separated."""
+        if self.memory is None or not cwd.startswith("/"):
+            return ""
+        w = self.memory.lookup(posixpath.join(cwd, ".envrc"))
+        if w is None or not w.content:
+            return ""
+        dirs = [posixpath.normpath(posixpath.join(cwd, g)) for m in _ENVRC_PATH.finditer(w.content[:65536])
+                if (g := m.group(1) or m.group(2))][:8]
+        return ":".join(dirs + ([self.session_path] if self.session_path else []))
 
     def armed(self, path: str, text: str, got: "tuple[str, str, str]") -> None:
         """`text` written to `path`, which a command of an earlier call runs (`got`: how, language, cwd)."""
