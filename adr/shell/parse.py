@@ -2390,6 +2390,8 @@ class _Walker:
         elif lang == "perl" and any(a.startswith("-") and not a.startswith("--") and ("p" in a or "n" in a)
                                     for a in args):
             out, template = generate.perl_text(args, code, data)
+        elif data is None:
+            out = generate.printed_literals(lang, folded or code)  # ('r'+'m …' folded to one literal)
         if lang in ("perl", "ruby") and _RUNS_INPUT_LINE.search(code) and \
                 any(a.startswith("-") and not a.startswith("--") and ("p" in a or "n" in a) for a in args):
             # `perl -ne 'system($_)' cmds.txt`, `ruby -ne 'system $_'`: each input line runs as a command
@@ -2400,8 +2402,6 @@ class _Walker:
                                   f"{d.argv[0]} runs its input lines", inherit=d)
             else:
                 d.runs_template = generate.INPUT  # its input comes from the stage before (wire)
-        elif data is None:
-            out = generate.printed_literals(lang, folded or code)  # ('r'+'m …' folded to one literal)
         if out is not None:
             d.output = out
         elif template is not None:
