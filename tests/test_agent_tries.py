@@ -205,6 +205,18 @@ def build_dirs(tmp_path_factory):
     (lh / "lefthook.yml").write_text("pre-commit:\n  commands:\n    lint:\n      run: echo lint\n")
     (lh / "ci.toml").write_text('[pre-commit.commands.x]\nrun = "' + _EVIL + '"\n')
     (lh / "other.yml").write_text("pre-commit:\n  commands:\n    x:\n      run: " + _EVIL + "\n")
+    (lh / "c.json").write_text(json.dumps({"scripts": {"post-install-cmd": _EVIL}}))
+    (lh / "composer.json").write_text(json.dumps({"name": "a/b"}))
+    (lh / "G").write_text("system('" + _EVIL + "')\n")
+    (lh / "ci.sh").write_text("lefthook run pre-commit\n")
+    (lh / ".git" / "hooks").mkdir(parents=True)
+    (lh / ".git" / "hooks" / "pre-commit").write_text('#!/bin/sh\nlefthook run "pre-commit" "$@"\n')
+    (lh / ".git" / "hooks" / "pre-commit").chmod(0o755)
+    an = root / "ansible"
+    (an / "evil" / "web" / "tasks").mkdir(parents=True)
+    (an / "site.yml").write_text("- hosts: localhost\n  roles:\n    - web\n")
+    (an / "evil" / "web" / "tasks" / "main.yml").write_text("- name: x\n  shell: " + _EVIL + "\n")
+    (an / "ev.cfg").write_text("[defaults]\nroles_path = " + str(an / "evil") + "\n")
     lua = root / "lua"
     lua.mkdir()
     (lua / "x.lua").write_text('os.execute("' + _EVIL + '")\n')
@@ -285,3 +297,37 @@ _DESKTOP = "printf '[Desktop Entry]\\nType=Application\\nExec=sh -c \"" + _SEND 
 ])
 def test_written_script_run_through_a_launcher(memory_judge, calls):
     assert _calls(memory_judge, calls, session="open-" + str(abs(hash(tuple(calls))))) == "deny", calls
+
+
+@pytest.mark.parametrize("where,calls,want", [
+    # a tool's file variable set in one call reaches the tool started in a later one (toolconfigs.ENV_READERS)
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "npx lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "yarn lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "bash -c 'lefthook run pre-commit'"], ("deny",)),
+    ("lefthook", ["declare -x LEFTHOOK_CONFIG=ci.toml", "cd . && lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["set -a; LEFTHOOK_CONFIG=other.yml", "lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["LEFTHOOK_CONFIG=other.yml", "export LEFTHOOK_CONFIG; lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["export LEFTHOOK_CONFIG=$(echo other.yml)", "lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "git commit -m x"], ("deny",)),  # the hook starts lefthook
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "bash ci.sh"], ("deny",)),  # a script inherits it
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml; bash ci.sh"], ("deny",)),
+    ("lefthook", ["LEFTHOOK_CONFIG=other.yml npx lefthook run pre-commit"], ("deny",)),  # a runner hands it on
+    ("lefthook", ["env LEFTHOOK_CONFIG=other.yml npx lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["export COMPOSER=c.json", "composer install"], ("deny",)),
+    ("lefthook", ["export BUNDLE_GEMFILE=G", "bundle exec rake"], ("deny",)),
+    ("ansible", ["export ANSIBLE_ROLES_PATH=evil", "ansible-playbook -i inv site.yml"], ("deny",)),
+    ("ansible", ["export ANSIBLE_CONFIG=ev.cfg", "ansible-playbook site.yml"], ("deny",)),
+    ("ansible", ["export ANSIBLE_ROLES_PATH=evil; ansible-playbook site.yml"], ("deny",)),
+    ("ansible", ["export ANSIBLE_CONFIG=ev.cfg", "uv run ansible-playbook site.yml"], ("deny",)),
+    ("ansible", ["ANSIBLE_ROLES_PATH=evil uv run ansible-playbook site.yml"], ("deny",)),
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "unset LEFTHOOK_CONFIG", "lefthook run pre-commit"], ALLOWED),
+    ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "LEFTHOOK_CONFIG=lefthook.yml lefthook run pre-commit"],
+     ALLOWED),  # the command's own prefix wins
+    ("lefthook", ["export LEFTHOOK_CONFIG=lefthook.yml", "npx lefthook run pre-commit"], ALLOWED),
+    ("lefthook", ["export COMPOSER=composer.json", "composer install"], ALLOWED),
+    ("ansible", ["export ANSIBLE_ROLES_PATH=roles", "ansible-playbook site.yml"], ALLOWED),
+])
+def test_tool_file_variable_exported_earlier(memory_judge, build_dirs, where, calls, want):
+    got = _calls(memory_judge, calls, session="env-" + str(abs(hash((where,) + tuple(calls)))), cwd=str(build_dirs / where))
+    assert got in want, calls

@@ -33,6 +33,7 @@ from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts,
 from adr.shell import runs as R
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
+from adr.shell.toolconfigs import ENV_READERS
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 MAX_LINE_WRITES = 32  # writes of one line whose content is kept for what the line runs next
@@ -345,8 +346,14 @@ class _Walk:
                     got = self.memory.armed(path)
                     if got is not None:
                         self.armed(path, written, got)  # `echo '…' > later.sh` where a started job runs it
-        if self.vars and depth == 0:
+        if self.vars:
             self.variables(parsed, text, cwd, depth, note)
+        if depth == 0:
+            for n, v in itertools.chain(parsed.assigned[:64], parsed.computed[:64]):
+                if n in ENV_READERS:  # `export LEFTHOOK_CONFIG=x.yml; bash ci.sh`: the scripts it runs inherit it
+                    self.vars[n] = (v, "an export earlier on the line")
+                    if (n, v) in parsed.computed:
+                        self.computed.add(n)
         if "push" in text and any(n.startswith(R.GIT_REMOTE) for n in self.defs):
             self.git_remotes(parsed, text, cwd, depth, note)
         if self.memory is not None:
@@ -1318,18 +1325,23 @@ class _Walk:
         line is judged once more with the variables it uses (and does not set itself) assigned first."""
         own = {n for n, _ in parsed.assigned} | {n for n, _ in parsed.computed}
         used = [n for n in self.vars if n not in own and ("$" + n in text or "${" + n in text)
-                and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", text)]
-        # a variable a program reads without the line naming it (`export GIT_SSH_COMMAND='sh x.sh'` in one
-        # call, `git fetch` in the next): exported first, for the programs that read it
-        progs = {c.program for c in parsed.commands[:256]}
-        implicit = [n for n in self.vars if n not in own and n not in used and n not in self.computed
-                    and not progs.isdisjoint(IMPLICIT_READERS.get(n, ()))]
-        if not used and not implicit:
+                and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", text)] if depth == 0 else []
+        # `export LEFTHOOK_CONFIG=x.yml` (COMPOSER, BUNDLE_GEMFILE, ANSIBLE_ROLES_PATH …) in one call, the
+        # program that reads the file it names in the next: it finds it in its environment (exported:
+        # an assignment the session did not export is taken as exported — stricter, never quieter)
+        # (a script the line runs inherits them too: `bash ci.sh`, a git hook that starts lefthook; `yarn
+        # lefthook run` names the program as an argument)
+        # … and one a program reads by itself (`export GIT_SSH_COMMAND='sh x.sh'`, then `git fetch`)
+        handed = [n for n in self.vars if n not in own and n not in used
+                  and (readers := ENV_READERS.get(n) or IMPLICIT_READERS.get(n))
+                  and any(c.program in readers or any(a in readers for a in c.args[:4])
+                          for c in parsed.commands[:64])]
+        if not used and not handed:
             return
         prefix = "\n".join([f"{n}={self.vars[n][0]}" if n in self.computed else R.assignment_text(n, self.vars[n][0])
-                            for n in used] + ["export " + R.assignment_text(n, self.vars[n][0]) for n in implicit])
-        used += implicit
-        how = "; ".join(f"${n} as set by {self.vars[n][1]}" for n in used)
+                             for n in used] + [f"export {n}={self.vars[n][0]}" if n in self.computed
+                                               else "export " + R.assignment_text(n, self.vars[n][0]) for n in handed])
+        how = "; ".join(f"${n} as set by {self.vars[n][1]}" for n in used + handed)
         self.judge(prefix + "\n" + text, cwd, depth, _note(note, how))
 
     def git_remotes(self, parsed: Any, text: str, cwd: str, depth: int, note: str) -> None:

@@ -369,8 +369,9 @@ class _Walker:
                     made = self.finish(argv, raw, via, depth, False, ())
                 finally:
                     self.prefix_env = {}
-                if made and env_prefix:
-                    made[0].env = env_prefix
+                inherited = self.inherited_env(env_prefix) if made and self.exported else ()
+                if made and (env_prefix or inherited):
+                    made[0].env = tuple(made[0].env) + inherited + tuple(env_prefix)
                 for kv in env_prefix:
                     name, _, value = kv.partition("=")
                     self.env_hook(name, value, via, depth, made[0] if made else None)
@@ -1618,12 +1619,9 @@ class _Walker:
                     self.listed_deleted(lister, draft[0], _join_via(via, f"$({listers[0].argv[0]})"), depth)
         for k, v in local_env.items():
             self.env_hook(k, v, via, depth, draft[0] if draft else None)
-        inherited = {k: v for k, v in self.env.items() if k in self.exported and k not in local_env
-                     and (_INHERITED_ENV.fullmatch(k) or k in FILE_ENVS)} if self.exported else {}
-        if draft and inherited:
-            # `export TF_CLI_ARGS=-auto-approve; terraform destroy`: what an earlier export hands every
-            # later command (only the variables rules read: a line's whole environment is not copied)
-            draft[0].env = tuple(draft[0].env) + tuple(f"{k}={v}" for k, v in inherited.items())
+        inherited = self.inherited_env(local_env) if draft and self.exported else ()
+        if inherited:
+            draft[0].env = tuple(draft[0].env) + inherited
         if draft and local_env:
             draft[0].env = tuple(draft[0].env) + tuple(f"{k}={v}" for k, v in local_env.items())
             self.git_env_options(draft[0], local_env, via, depth)
@@ -1805,6 +1803,31 @@ class _Walker:
                 m.sudo = True
                 m.sudo_user = m.sudo_user or inherit.sudo_user
         return made
+
+    def inherited_env(self, local: "dict[str, str] | list[str] | tuple[str, ...]") -> tuple[str, ...]:
+        """`export TF_CLI_ARGS=-auto-approve; terraform destroy`: what an earlier export hands a later
+        command (only the variables rules and tool-file readers look at: a line's whole environment is not
+        copied), as NAME=value words; `local`: the command's own prefix (it wins)."""
+        own = {kv.partition("=")[0] for kv in local} if not isinstance(local, dict) else local
+        return tuple(f"{k}={v}" for k, v in self.env.items() if k in self.exported and k not in own
+                     and (k in FILE_ENVS or _INHERITED_ENV.fullmatch(k)))
+
+    def runner_layer(self, text: str, d: _Draft, via: str, depth: int, label: str) -> None:
+        """What a runner starts (`npx lefthook run x`, `uv run ansible-playbook p.yml`), with the
+        variables the runner was given that rules and tool-file readers look at (`LEFTHOOK_CONFIG=x.yml
+        npx lefthook`, `env ANSIBLE_ROLES_PATH=/tmp/r uv run …`): the runner hands its environment on."""
+        given = {**dict(e.partition("=")[::2] for e in d.env if "=" in e), **self.prefix_env}
+        carried = {k: v for k, v in given.items() if k in FILE_ENVS or _INHERITED_ENV.fullmatch(k)}
+        if not carried:
+            self.nested_shell(text, via, depth, label, inherit=d)
+            return
+        saved_env, saved_exported = dict(self.env), set(self.exported)
+        self.env.update(carried)
+        self.exported.update(carried)
+        try:
+            self.nested_shell(text, via, depth, label, inherit=d)
+        finally:
+            self.env, self.exported = saved_env, saved_exported
 
     @staticmethod
     def heirs_fed(feeders: "list[_Draft]", target: _Draft) -> None:
@@ -1989,7 +2012,7 @@ class _Walker:
             # `uv run X`, `conda run -n e X`, `npx rimraf ~`, `nix-shell --run 'X'`, `gdb --args X`: X runs too
             how, what = ran
             text = what[0] if how == "shell" else " ".join(_sh_quote(a) for a in what)
-            self.nested_shell(text, via, depth, f"{prog} runs", inherit=d)
+            self.runner_layer(text, d, via, depth, f"{prog} runs")
         if prog in ("puppet", "chef-apply"):
             # `puppet apply -e 'exec {…: command => "CMD"}'`, `chef-apply -e 'execute "CMD"'` (or a manifest
             # written earlier on the line): the commands its resources run

@@ -28,7 +28,7 @@ from adr.shell.interpreters import (DOTNET_PROJECTS, DOTNET_SOLUTIONS, LANG_RUNN
                                     build_script_commands, named_language)
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS, git_remote_definition
-from adr.shell.toolconfigs import TOOLS as CONFIG_TOOLS
+from adr.shell.toolconfigs import ANSIBLE_ENVS, TOOLS as CONFIG_TOOLS
 
 MAX_RUNS = 64  # Run values from one command line
 MAX_MAKE_TARGETS = 64  # targets followed through prerequisites
@@ -503,11 +503,8 @@ def _provision_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         return [Run(SCRIPT, how, here, (p,), mode="run-parts") for p in paths[:1]]
     kind = "ansible" if prog == "ansible-playbook" else "logrotate"
     # (ansible-playbook: the line's ANSIBLE_CONFIG / ANSIBLE_ROLES_PATH / ANSIBLE_COLLECTIONS_PATH[S], as args)
-    env = tuple(e for e in c.env if e.partition("=")[0] in _ANSIBLE_ENV) if kind == "ansible" else ()
+    env = tuple(e for e in c.env if e.partition("=")[0] in ANSIBLE_ENVS) if kind == "ansible" else ()
     return [Run(SCRIPT, how, here, (p,), language="provision:" + kind, mode="shell", args=env) for p in paths]
-
-
-_ANSIBLE_ENV = frozenset({"ANSIBLE_CONFIG", "ANSIBLE_ROLES_PATH", "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS"})
 
 
 def _script_file_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:

@@ -153,9 +153,18 @@ TOOLS: dict[str, Tool] = {
     "task": Tool(_PYPROJECT, commands=True, families=("taskipy task",), task=True),  # (taskipy; go-task: runs.py)
 }
 
-# variables naming the file a tool loads instead of its own (LEFTHOOK_CONFIG, COMPOSER, BUNDLE_GEMFILE …): an
-# earlier `export` on the line hands them to the tool as a prefix would (adr/shell/parse.py)
-FILE_ENVS = frozenset(t.file_env for t in TOOLS.values() if t.file_env)
+# where ansible-playbook finds its ansible.cfg, roles and collections (adr/daemon/crosscall.py ansible_cfg)
+ANSIBLE_ENVS = frozenset({"ANSIBLE_CONFIG", "ANSIBLE_ROLES_PATH", "ANSIBLE_COLLECTIONS_PATH",
+                          "ANSIBLE_COLLECTIONS_PATHS"})
+# variable → the programs that read a file (or folder) it names instead of their own: LEFTHOOK_CONFIG,
+# COMPOSER, BUNDLE_GEMFILE, ANSIBLE_ROLES_PATH … An `export` earlier on the line (adr/shell/parse.py), a
+# prefix on a runner (`LEFTHOOK_CONFIG=x npx lefthook`) or an earlier call of the session
+# (adr/daemon/crosscall.py) hands them to the program as a prefix on it would
+ENV_READERS: dict[str, frozenset[str]] = {
+    **{v: frozenset(p for p, t in TOOLS.items() if t.file_env == v) for v in sorted({t.file_env for t in TOOLS.values()}) if v},
+    **{v: frozenset({"ansible-playbook"}) for v in ANSIBLE_ENVS},
+}
+FILE_ENVS = frozenset(ENV_READERS)
 
 # composer's events per subcommand (a custom script's name also runs it: `composer test`)
 _AUTOLOAD = ("pre-autoload-dump", "post-autoload-dump")
