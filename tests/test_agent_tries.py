@@ -331,3 +331,74 @@ def test_written_script_run_through_a_launcher(memory_judge, calls):
 def test_tool_file_variable_exported_earlier(memory_judge, build_dirs, where, calls, want):
     got = _calls(memory_judge, calls, session="env-" + str(abs(hash((where,) + tuple(calls)))), cwd=str(build_dirs / where))
     assert got in want, calls
+
+
+_GO_DELETE = 'package main\nimport "os"\nfunc init() { os.RemoveAll(os.Getenv("HOME")) }\n'
+
+
+@pytest.fixture(scope="module")
+def go_dirs(tmp_path_factory):
+    """A Go module whose ./cmd/x deletes the home in init(), a clean one, and a mage project."""
+    root = tmp_path_factory.mktemp("go")
+    bad = root / "bad"
+    (bad / "cmd" / "x").mkdir(parents=True)
+    (bad / "go.mod").write_text("module example.com/bad\n\ngo 1.21\n")
+    (bad / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (bad / "cmd" / "x" / "main.go").write_text(_GO_DELETE + "func main() {}\n")
+    clean = root / "clean"
+    clean.mkdir()
+    (clean / "go.mod").write_text("module example.com/clean\n")
+    (clean / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (clean / "gen.go").write_text("package main\n//go:generate rm -rf /home/dev\n")  # go generate only
+    mage = root / "mage"
+    mage.mkdir()
+    (mage / "go.mod").write_text("module example.com/mage\n")
+    (mage / "magefile.go").write_text("//go:build mage\n" + _GO_DELETE.replace("func init()", "func Build()"))
+    return root
+
+
+@pytest.mark.parametrize("where,cmd,want", [
+    # Go tools that compile the package and run it (adr/shell/gorunners.py): judged as the go line
+    ("bad", "gotestsum ./...", ("deny",)),
+    ("bad", "gotestsum", ("deny",)),  # (./... by default)
+    ("bad", "gotestsum --format testname -- -run X ./cmd/x", ("deny",)),
+    ("bad", "ginkgo -r", ("deny",)),
+    ("bad", "ginkgo run ./cmd/x", ("deny",)),
+    ("bad", "richgo test ./...", ("deny",)),
+    ("bad", "gow -c run ./cmd/x", ("deny",)),
+    ("bad", "dlv debug ./cmd/x -- -v", ("deny",)),
+    ("bad", "dlv test ./cmd/x", ("deny",)),
+    ("bad", "reflex -r '[.]go$' -- go run ./cmd/x", ("deny",)),
+    ("bad", "go install ./cmd/x && x", ("deny",)),  # GOBIN is on PATH
+    ("bad", "go install ./cmd/x; ~/go/bin/x --help", ("deny",)),
+    ("bad", "cd cmd/x && go install && x", ("deny",)),
+    ("mage", "mage build", ("deny",)),
+    ("mage", "mage -l", ("deny",)),  # (listing compiles and runs the magefile too)
+    ("bad", "mage -d ../mage build", ("deny",)),
+    ("bad", "go install ./cmd/x", ALLOWED),
+    ("bad", "go install ./cmd/x && ls", ALLOWED),
+    ("bad", "gotestsum --version", ALLOWED),
+    ("bad", "dlv version", ALLOWED),
+    ("mage", "mage -version", ALLOWED),
+    ("clean", "gotestsum ./...", ALLOWED),
+    ("clean", "mage build", ALLOWED),
+    ("clean", "go generate ./...", ("deny",)),  # the package's //go:generate lines run
+    ("clean", "go generate gen.go", ("deny",)),
+])
+def test_go_tools_run_the_package(judge_at, go_dirs, where, cmd, want):
+    assert judge_at(go_dirs / where, cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("calls,want", [
+    # a .go file written in one call, the package run or tested in the next (the file is not on disk)
+    (["cat > evil.go <<'EOF'\n" + _GO_DELETE + "EOF", "go run ."], ("deny",)),
+    (["cat > cmd/y/evil.go <<'EOF'\n" + _GO_DELETE + "EOF", "go run ./cmd/y"], ("deny",)),
+    (["cat > z_test.go <<'EOF'\n" + _GO_DELETE + "EOF", "go test ./..."], ("deny",)),
+    (["cat > w_test.go <<'EOF'\n" + _GO_DELETE + "EOF", "gotestsum"], ("deny",)),
+    (["cat > g.go <<'EOF'\npackage main\n//go:generate rm -rf /home/dev\nEOF", "go generate ./..."], ("deny",)),
+    (["cat > sub/g.go <<'EOF'\npackage sub\n//go:generate sh -c 'rm -rf ~'\nEOF", "go generate ./sub"], ("deny",)),
+    (["cat > v_test.go <<'EOF'\n" + _GO_DELETE + "EOF", "go vet ./..."], ALLOWED),  # vet runs nothing it built
+])
+def test_go_file_written_then_run(memory_judge, go_dirs, calls, want):
+    got = _calls(memory_judge, calls, session="go-" + str(abs(hash(tuple(calls)))), cwd=str(go_dirs / "clean"))
+    assert got in want, calls

@@ -104,11 +104,19 @@ class SourceSet:
         for spec in specs:
             if spec.endswith("/..."):
                 self.add_tree(spec[:-4], recursive=True)
-            elif os.path.isdir(spec) or self.walk.line_sources(spec, self.language):
+            elif os.path.isdir(spec) or self.walk.line_sources(spec, self.language) or self.remembered_folder(spec):
                 self.add_tree(spec, recursive=False)
             else:
                 self.entries.add(posixpath.normpath(spec))
                 self.add_file(spec, rank=2)
+
+    def remembered_folder(self, spec: str) -> bool:
+        """A folder an earlier call made with files of this language in it (`mkdir -p cmd/y && cat >
+        cmd/y/main.go …`, then `go run ./cmd/y`): not on disk when adr judges."""
+        mem = self.walk.memory
+        return mem is not None and not spec.endswith(tuple(R.FOLDER_EXT)) and any(
+            posixpath.dirname(w.path) == spec.rstrip("/") and self.wants(posixpath.basename(w.path))
+            for w in mem.under(spec, 64))
 
     def remember_under(self, root: str) -> None:
         mem = self.walk.memory

@@ -655,7 +655,16 @@ def _go_runs(c: SimpleCommand, here: str, home: str, commands: tuple[SimpleComma
         if name in _GO_RUNS_AROUND and val.strip():
             out.append(Run(COMMAND, how, here, args=(val + (" FILE" if name != "vettool" else ""),),
                            names=(_GO_RUNS_AROUND[name].format(sub=sub),)))
-    if sub == "build":
+    if sub == "build" and args[0] == "install":
+        # `go install ./cmd/x && x`: the program goes to GOBIN (~/go/bin), on PATH, and runs by its bare name
+        first = next((w for w in words if not w.endswith("/...") and "@" not in w), "." if not words else "")
+        name = posixpath.basename(resolve(first, base, home) or "") if first else ""
+        gobin = (posixpath.join(home, "go/bin", name),) if home and name else ()
+        if not name or not any(d.program == name and (not d.program_path or resolve(d.program_path, here, home) in gobin)
+                               for d in _after(c, commands)):
+            return out
+        sub = "run"
+    elif sub == "build":
         # `go build -o app . && ./app`: what it built runs next (go names it after the package's folder)
         built = next((v for n, v in opts if n == "o"), "")
         if not built:

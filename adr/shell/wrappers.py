@@ -11,6 +11,7 @@ import shlex
 from dataclasses import dataclass
 
 from adr import lazyre
+from adr.shell import gorunners
 from adr.shell.interpreters import LANG_RUNNER, SCRIPT_EXT, expect_spawned
 
 # wrapper -> (options that take a separate value, does it take one leading positional before the command)
@@ -980,6 +981,8 @@ def runner_command(argv: "tuple[str, ...] | list[str]") -> "tuple[str, list[str]
         found = _one_off_command(prog, rest)
         if found is not False:
             return found
+    if prog in gorunners.PROGRAMS:  # `gotestsum ./...`, `dlv debug`, `mage build`: the go line they amount to
+        return gorunners.go_command(prog, rest)
     if prog == "hyperfine":  # each operand is a command line it runs (and times)
         cmds = _hyperfine_commands(rest)
         return ("shell", ["\n".join(cmds)]) if cmds else None
