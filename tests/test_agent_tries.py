@@ -402,3 +402,30 @@ def test_go_tools_run_the_package(judge_at, go_dirs, where, cmd, want):
 def test_go_file_written_then_run(memory_judge, go_dirs, calls, want):
     got = _calls(memory_judge, calls, session="go-" + str(abs(hash(tuple(calls)))), cwd=str(go_dirs / "clean"))
     assert got in want, calls
+
+
+@pytest.mark.parametrize("calls,want", [
+    # a file a decoder made in an earlier call, run in the next where adr cannot read it: judged as the
+    # decoder piped into the runner (`base64 -d p.b64 | bash`), and made by a decoder it asks at least
+    (["base64 -d p.b64 > p.sh", "bash p.sh"], ("deny",)),
+    (["base64 --decode p.b64 > p.sh", "sh ./p.sh"], ("deny",)),
+    (["cat p.b64 | base64 -d > p.sh", "source p.sh"], ("deny",)),
+    (["xxd -r -p h > p.sh", "bash p.sh"], ("deny",)),
+    (["gunzip -c p.gz > p.sh", "bash p.sh"], ("deny",)),
+    (["zcat p.gz > p.sh && chmod +x p.sh", "./p.sh"], ("deny",)),
+    (["base64 -d < p.b64 > p.py", "python3 p.py"], ("deny",)),
+    (["openssl enc -d -aes-256-cbc -in p.enc -out p.sh -k x", "bash p.sh"], NOT_ALLOWED),
+    (["openssl base64 -d -in p.b64 -out p.sh", "bash p.sh"], NOT_ALLOWED),
+    (["gpg -d p.gpg > p.sh", "bash p.sh"], NOT_ALLOWED),
+    (["uudecode -o p.sh p.uu", "bash p.sh"], NOT_ALLOWED),
+    (["gunzip p.sh.gz", "bash p.sh"], NOT_ALLOWED),  # the .gz beside it, unpacked
+    (["base64 -d p.b64 > p.sh; bash p.sh"], ("deny",)),  # one line: what is on disk is the old p.sh
+    (["openssl enc -d -in p.enc -out p.sh -k x && bash p.sh"], NOT_ALLOWED),
+    (["echo ZWNobyBoaQ== | base64 -d > q.sh", "bash q.sh"], ALLOWED),  # its content is known: `echo hi`
+    (["base64 -d p.b64 > p.bin", "bash q.sh"], ALLOWED),
+    (["cp ~/notes/x.sh y.sh", "bash y.sh"], ALLOWED),  # a copy: `cat ~/notes/x.sh | sh`
+    (["tar xzf a.tgz", "bash install.sh"], ALLOWED),
+])
+def test_decoded_file_run_later(memory_judge, calls, want):
+    got = _calls(memory_judge, calls, session="dec-" + str(abs(hash(tuple(calls)))), cwd="/home/dev/project/dec")
+    assert got in want, calls

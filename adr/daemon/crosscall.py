@@ -32,7 +32,8 @@ from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts, parse_line
 from adr.shell import runs as R
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
-from adr.shell.parse import MAX_SOURCE, files_sent, inputs_of
+from adr.shell.decoders import DECODERS, DECRYPTORS
+from adr.shell.parse import MAX_SOURCE, files_made_with_writer, files_sent, inputs_of
 from adr.shell.toolconfigs import ENV_READERS
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
@@ -311,6 +312,8 @@ class _Walk:
         # runs them later on the line runs that content — the file is not on disk yet when adr judges
         self.line_writes: dict[str, str] = {}
         self.session_path = ""  # folders an earlier line put on PATH (`export PATH=/tmp/t:$PATH`)
+        self.top: Any = None  # the line as parsed (what it makes is looked at only when a run needs it)
+        self._line_made: "dict[str, tuple[str, str, str]] | None" = None
         if self.memory is not None:
             self.memory.settle()  # what the previous decisions left behind is recorded first
             for name, d in self.memory.definitions(ctx.host, ctx.session).items():
@@ -339,6 +342,8 @@ class _Walk:
         for d in local:
             if d.kind not in ("variable", "computed", "path"):
                 self.defs.setdefault(d.name, (d, "defined on the same line"))
+        if depth == 0 and self.top is None:
+            self.top = (parsed, cwd)
         if depth == 0 and parsed.writes:
             self.written_on_line(parsed, cwd)
             if self.memory is not None:
@@ -984,7 +989,10 @@ class _Walk:
             return  # an installed program or dependency no agent wrote (installs are judged as installs)
         if w is not None and w.url:
             self.downloaded(run, path, w, depth, note)
-        for text, origin, agent in self.content(path, run, note, line_written=from_line):
+        texts = self.content(path, run, note, line_written=from_line)
+        if not w or not w.url:
+            self.made_unread(run, path, w, not texts, depth, note)
+        for text, origin, agent in texts:
             lang = R.language_of_script(path, text, run.language)
             here = _note(note, f"runs {path} ({origin}) via `{run.how}`")
             words = R.shebang(text).split()
@@ -1024,6 +1032,45 @@ class _Walk:
             return
         self.judge(self.as_command(lang, text, path, how), cwd, 1,
                    f"written to {path}, which `{how}` (started in an earlier call, before the file existed) runs")
+
+    def line_made(self) -> "dict[str, tuple[str, str, str]]":
+        """path → (producer, folder, writer) of each file the line makes whole with content adr does not
+        know (`base64 -d p.b64 > p.sh`, `gunzip p.sh.gz`, `openssl enc -d -in p.enc -out p.sh`)."""
+        if self._line_made is None:
+            self._line_made = {}
+            if self.top is not None:
+                parsed, cwd = self.top
+                made = files_made_with_writer(parsed.commands)
+                seen = {t for t, _, _ in made}
+                made += [(w.path, "", w.by) for w in parsed.writes[:MAX_LINE_WRITES]
+                         if w.content is None and w.kind == "write" and w.path not in seen and w.by]
+                for target, producer, writer in made[:MAX_LINE_WRITES]:
+                    path = R.resolve(target, cwd, self.home)
+                    if path and not path.startswith(_SPECIAL) and path not in self.line_writes:
+                        self._line_made[path] = (producer, cwd, writer)
+        return self._line_made
+
+    def made_unread(self, run: R.Run, path: str, w: Any, unread: bool, depth: int, note: str) -> None:
+        """A file that runs with content adr cannot judge, made by a command: earlier on the line (what is
+        on disk is the old file) or in an earlier call where the daemon cannot read it now (`unread`: not
+        on disk, its content not in the memory) — `base64 -d p.b64 > p.sh` then `bash p.sh`. Judged as
+        `PRODUCER | RUNNER` (the one-liner the two amount to); made by a decoder (decoders.py) it asks."""
+        got = self.line_made().get(path) if self.top is not None else None
+        if got is not None:
+            producer, where, writer = got
+            origin = "made earlier on this line"
+        elif unread and w is not None and w.content is None and (w.producer or w.writer) and not os.path.lexists(path):
+            producer, where, writer = w.producer, w.producer_cwd or run.cwd, w.writer
+            origin = w.origin(self.session)
+        else:
+            return
+        runner = _RUNNER.get(R.language_of_script(path, "", run.language), "sh")
+        said = _note(note, f"runs {path} ({origin}{f' by `{producer[:120]}`' if producer else ''}; its content "
+                           f"is not known) via `{run.how}`")
+        if producer:
+            self.judge(f"{producer} | {runner}", where, depth, said)
+        if writer in DECODERS or writer in DECRYPTORS:
+            self.add(_decoded_run(path, writer, run.how, note))
 
     def sourced_variables(self, text: str, line: str, cwd: str, depth: int, note: str, raw: str = "") -> None:
         """`. vars.sh && curl -d @$F …`: the variables a sourced file sets are set for the rest of the
@@ -1554,6 +1601,16 @@ def _unreadable(path: str, status: str, how: str, note: str) -> Finding:
         evidence=(Evidence(subject=path[:500], field="crosscall", note=_note(note, f"{why}; run by `{how}`")),),
         description="The command runs a file whose content adr could not judge.", tags=("crosscall",),
         source="crosscall")
+
+
+def _decoded_run(path: str, writer: str, how: str, note: str) -> Finding:
+    return Finding(
+        rule_id="crosscall.decoded-run", title="Runs a file made by decoding data adr cannot read",
+        severity=Severity.HIGH, action=RuleAction.ASK,
+        evidence=(Evidence(subject=path[:500], field="crosscall",
+                           note=_note(note, f"written by {writer}; its content is not known; run by `{how}`")),),
+        description="The command runs a file that a decoder, decompressor or decryptor made from other data: "
+                    "what runs was never shown as text.", tags=("crosscall", "obfuscated-exec"), source="crosscall")
 
 
 def _annotate(f: Finding, note: str) -> Finding:

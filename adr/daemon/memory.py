@@ -28,7 +28,7 @@ from typing import Any
 from adr.actions import Action, ActionKind, Decision, Verdict
 from adr.component import Component, Decided
 from adr.shell import runs as R
-from adr.shell.parse import ContainerLaunch, container_launch, files_made_by, inputs_of, parse as parse_shell, parse_remembered
+from adr.shell.parse import ContainerLaunch, container_launch, files_made_with_writer, inputs_of, parse as parse_shell, parse_remembered
 from adr.supply.downloads import clones_of, downloads_of
 
 log = logging.getLogger("adr.daemon")
@@ -67,6 +67,7 @@ class Written:
     # directory it ran in: a later call that sends the file is judged as `PRODUCER | SENDER`
     producer: str = ""
     producer_cwd: str = ""
+    writer: str = ""  # the program that wrote it whole (base64, gunzip, openssl …; "" when not a command's)
 
     @property
     def size(self) -> int:
@@ -348,7 +349,8 @@ class Memory:
                     self.record(replace(base, path=path, content=w.content, sha256=_sha(w.content),
                                         by=f"{w.by} (shell)" if w.by else "shell redirect",
                                         producer=kept.producer if kept else "",
-                                        producer_cwd=kept.producer_cwd if kept else ""))
+                                        producer_cwd=kept.producer_cwd if kept else "",
+                                        writer=(kept.writer if kept else "") or w.by))
         self._remember_made(parsed, base, dirs, home)
         self._remember_script_made(parsed, base, cwd, home)
         self._remember_clones(parsed, base, cwd, home)
@@ -423,8 +425,8 @@ class Memory:
         across calls: `cp ~/.env /tmp/n` now, `curl -T /tmp/n URL` in the next call). An append adds
         its producer to the one the file had."""
         appended = {w.path for w in parsed.writes if w.append}
-        made = files_made_by(parsed.commands, every_archive=True)
-        seen = {t for t, _ in made}
+        made = files_made_with_writer(parsed.commands, every_archive=True)
+        seen = {t for t, _, _ in made}
         for w in parsed.writes[:64]:
             # written by a program with no known producer (xxd, split, sed's `w`, awk's `print >`, code
             # that copies a file): what it read may be in it
@@ -434,9 +436,10 @@ class Memory:
             c = next((c for c in same if c.via == w.via), same[0] if same else None)
             ins = [i for i in inputs_of(c) if i != w.path] if c is not None else []
             if ins:
-                made.append((w.path, "cat " + " ".join(shlex.quote(i) if not i.startswith("~/") else i for i in ins)))
+                made.append((w.path, "cat " + " ".join(shlex.quote(i) if not i.startswith("~/") else i for i in ins),
+                             w.by))
                 seen.add(w.path)
-        for target, producer in made:
+        for target, producer, writer in made:
             for d in dirs:
                 path = R.resolve(target, d, home)
                 if not path or path.startswith(("/dev/", "/proc/")):
@@ -447,8 +450,12 @@ class Memory:
                     line = "{ " + known.producer + "; " + producer + "; }"
                     # (each producer ran in its own directory: the earlier one's relative paths are
                     # judged from the later one's — stricter when they differ, never quieter)
+                if known is not None and target not in appended and known.at != base.at and known.content is not None:
+                    known = replace(known, content=None, sha256="")  # made anew: what an earlier call wrote is gone
                 self.record(replace(known if known is not None else replace(base, path=path),
-                                    producer=line, producer_cwd=d))
+                                    producer=line, producer_cwd=d,
+                                    writer=(known.writer if known is not None and target in appended else "")
+                                    or writer))
 
     def _remember_copy(self, prog: str, args: tuple[str, ...], dirs: list[str], home: str) -> None:
         pos = [a for a in args if not a.startswith("-")]

@@ -28,7 +28,7 @@ from typing import Any, Callable
 import yaml
 
 from adr.actions import Reversible, RuleAction, Severity
-from adr.shell import netprogs
+from adr.shell import decoders, netprogs
 from adr.engine.conditions import (FIELDS, CompileEnv, ConditionError, Pred, RegexBank, compile_condition, gate_of,
                                    programs_in)
 
@@ -274,7 +274,7 @@ def _load_packs(paths: list[Path], platform: str | None, cache_dir: Path | None,
         except RuleError as e:
             errors.append(e)
     # the engine's own lists (one source with the shell layer's), then this installation's facts
-    lists: dict[str, list[str]] = {k: list(v) for k, v in {**netprogs.LISTS, **(given_lists or {})}.items()}
+    lists: dict[str, list[str]] = {k: list(v) for k, v in {**netprogs.LISTS, **decoders.LISTS, **(given_lists or {})}.items()}
     macros: dict[str, tuple[str, Any]] = {}
     list_src: dict[str, str] = {k: GIVEN_LISTS for k in lists}
     for raw in raws:

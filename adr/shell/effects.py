@@ -232,6 +232,7 @@ _OUTPUT_OPTIONS: "dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ..
     "shuf": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
     "iconv": (frozenset({"-o", "--output"}), ("--output=",), ("-o",)),
     "base64": (frozenset({"-o", "--output"}), ("--output=",), ()),  # (BSD/macOS base64)
+    "uudecode": (frozenset({"-o", "--output-file"}), ("--output-file=",), ("-o",)),
     "tree": (frozenset({"-o"}), (), ()),
     "less": (frozenset({"-o", "-O", "--log-file", "--LOG-FILE"}), ("--log-file=", "--LOG-FILE="), ("-o", "-O")),
     "gpg": (frozenset({"-o", "--output"}), ("--output=",), ()),

@@ -4726,14 +4726,21 @@ def files_made_by(commands: "Sequence[SimpleCommand]", every_archive: bool = Fal
     """files_made over a parsed line's commands, a pipeline stage's output taking in the stages that
     feed it: `cat KEY | base64 > /tmp/k` → ("/tmp/k", "cat KEY | base64"). `every_archive`: also an
     archive of ordinary sources, as `cat SOURCES` (the daemon's memory follows those across calls)."""
-    out: list[tuple[str, str]] = []
+    return [(t, p) for t, p, _ in files_made_with_writer(commands, every_archive)]
+
+
+def files_made_with_writer(commands: "Sequence[SimpleCommand]",
+                           every_archive: bool = False) -> "list[tuple[str, str, str]]":
+    """files_made_by, with the program that writes each file (`gunzip p.sh.gz` makes p.sh: its
+    producer is `cat p.sh.gz`, its writer gunzip)."""
+    out: list[tuple[str, str, str]] = []
     prev: "SimpleCommand | None" = None
     chain = ""
     for c in commands[:256]:
         if not c.argv:
             continue
         feed = chain if (c.piped and prev is not None and prev.via == c.via and prev.depth == c.depth) else ""
-        out += files_made(c.program, c.args, c.redirects, feed, every_archive)
+        out += [(t, p, c.program) for t, p in files_made(c.program, c.args, c.redirects, feed, every_archive)]
         me = " ".join(_word(a) for a in c.argv)
         chain, prev = (feed + " | " + me if feed else me), c
     return out[:64]
