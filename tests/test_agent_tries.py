@@ -42,6 +42,36 @@ def test_move_to_a_relative_destination(judge_command, cmd, want):
 
 
 @pytest.mark.parametrize("cmd,want", [
+    # after `cd DIR || exit`, in a subshell or a group: the move runs in DIR (adr/engine/cdchain.py)
+    ("cd ~ || exit; mv project/.git .Trash/", NOT_ALLOWED),
+    ("cd ~ || exit 1; mv project/.git /tmp/", NOT_ALLOWED),
+    ("cd ~ || return; mv project/.env /tmp/", NOT_ALLOWED),
+    ("cd ~ || { echo no; exit 1; }; mv project/.env /tmp/", NOT_ALLOWED),
+    ("(cd ~ && mv project .local/share/Trash/files/)", NOT_ALLOWED),
+    ("(cd ~; mv project/.git .Trash/)", NOT_ALLOWED),
+    ("(cd ~ && mv project/.git /tmp/g) && ls", NOT_ALLOWED),
+    ("cd ~ && (mv project/.git .Trash/)", NOT_ALLOWED),
+    ("{ cd ~ || exit; }; mv project/.git /tmp/", NOT_ALLOWED),
+    ("cd ~\nmv project/.git /tmp/", NOT_ALLOWED),
+    ("cd ~ || true; mv project/.git /tmp/", NOT_ALLOWED),  # in ~ or where it was: both are read
+    ("cd ~ || cd /; mv project/.git /tmp/", NOT_ALLOWED),
+    ("cd .. || exit; mv project/.git /tmp/", NOT_ALLOWED),
+    ("cd /tmp || exit; mv ~/project/.git .", NOT_ALLOWED),
+    ("(cd /tmp && mv ~/project/.env .)", NOT_ALLOWED),
+    ("cd ~; (cd /tmp && ls); mv project/.git /tmp/", NOT_ALLOWED),  # the subshell's cd ends with it
+    ("(cd /tmp) && mv .git x", ALLOWED),  # … so this renames within the project
+    ("(cd frontend && mv dist ../public)", ALLOWED),
+    ("cd build || exit 1; mv *.o ../obj/", ALLOWED),
+    ("(cd docs && mv _build/html ../site) || exit 1", ALLOWED),
+    ("cd .. || exit; mv project/README.md project/README.old", ALLOWED),
+    ("cd ~ || true; mv project/x.txt project/y.txt", ALLOWED),
+    ("cd /tmp || exit; mv ~/Downloads/x.zip .", ALLOWED),
+])
+def test_move_after_or_exit_and_in_subshells(judge_command, cmd, want):
+    assert judge_command(cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
     ("mv /home/dev/project/.git .", NOT_ALLOWED),  # a .git moved into the temporary folder the session is in
     ("mv /home/dev/other/.env ./", NOT_ALLOWED),
     ("mv ~/Downloads/x.zip .", ALLOWED),

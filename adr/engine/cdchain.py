@@ -111,6 +111,155 @@ def _walk(text: str, cwd: str, home: str, parse: Callable,
     return out
 
 
+# a line of statements joined by `&&`, `||`, `;` or newlines, in `( … )` subshells and `{ …; }` groups
+_NOT_GROUPED = lazyre.compile(r"[<`#!]|\$\(|;;|(?<![|])\|(?![|])|\|\|\||(?<![&>])&(?!&)|&&&|CDPATH")
+_GUARD = frozenset({"exit", "return"})
+
+
+def _tokens(text: str) -> "list[str] | None":
+    """Statements and the joints and brackets between them (`&&`, `||`, `;`, `(`, `)`, `{`, `}`), quotes
+    kept; None when the line has anything else (pipes, substitutions, redirects in, heredocs …)."""
+    if _NOT_GROUPED.search(text):
+        return None
+    out: list[str] = []
+    cur: list[str] = []
+    quote, k = "", 0
+
+    def flush() -> None:
+        word = "".join(cur).strip()
+        cur.clear()
+        if word:
+            out.append(word)
+
+    while k < len(text):
+        ch = text[k]
+        if quote:
+            if ch == "\\" and quote == '"' and k + 1 < len(text):
+                cur.append(text[k:k + 2])
+                k += 2
+                continue
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "\\":
+            cur.append(text[k:k + 2])
+            k += 2
+            continue
+        elif text.startswith(("&&", "||"), k):
+            flush()
+            out.append(text[k:k + 2])
+            k += 2
+            continue
+        elif ch in ";\n":
+            flush()
+            out.append(";")
+            k += 1
+            continue
+        elif ch in "()" or ch in "{}" and not "".join(cur).strip() and (
+                ch == "}" or k + 1 < len(text) and text[k + 1] in " \t\n"):
+            if ch == "(" and "".join(cur).strip():
+                return None  # `f()`, `a=(x)`: no plain statement
+            flush()
+            out.append(ch)
+            k += 1
+            continue
+        cur.append(ch)
+        k += 1
+    if quote:
+        return None
+    flush()
+    return out if sum(t not in _JOINTS for t in out) <= MAX_STATEMENTS * 2 else None
+
+
+_JOINTS = frozenset({"&&", "||", ";", "(", ")", "{", "}"})
+
+
+def _guard_end(toks: "list[str]", i: int) -> int:
+    """After `cd DIR ||`, the index past a guard that ends the shell when cd fails — `exit`, `return N`,
+    `{ echo no; exit 1; }` — else -1: what follows runs in DIR or not at all."""
+    def ends(stmt: str) -> bool:
+        return stmt.split()[0] in _GUARD if stmt.split() else False
+    if i < len(toks) and toks[i] not in _JOINTS:
+        return i + 1 if ends(toks[i]) else -1
+    if i < len(toks) and toks[i] in ("{", "("):
+        close = "}" if toks[i] == "{" else ")"
+        j, last = i + 1, ""
+        while j < len(toks) and toks[j] != close:
+            if toks[j] in ("{", "(", ")", "}"):
+                return -1
+            if toks[j] not in _JOINTS:
+                last = toks[j]
+            j += 1
+        return j + 1 if j < len(toks) and last and ends(last) else -1
+    return -1
+
+
+def _walk_grouped(text: str, cwd: str, home: str,
+                  parse: Callable) -> "list[tuple[tuple[str, ...] | None, object]] | None":
+    """As _walk with `;`, also through `||`, `( … )` (a cd inside ends with it) and `{ …; }`, each
+    statement with the folders it may run in (None: computed): after `cd DIR || exit` what follows runs
+    in DIR, after `cd DIR || true` in DIR or where it was, after `cd A || cd B` in A or B."""
+    toks = _tokens(text)
+    if toks is None or sum(t not in _JOINTS for t in toks) < 2:
+        return None
+    where: "tuple[str, ...] | None" = (cwd,)
+    saved: "list[tuple[str, ...] | None]" = []
+    out: "list[tuple[tuple[str, ...] | None, object]]" = []
+    before: "tuple[str, ...] | None" = None  # where the last statement started, when it was a cd
+    joint = ";"
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t in ("&&", "||", ";"):
+            joint = t
+            if t == "||" and before is not None:
+                end = _guard_end(toks, i + 1)
+                if end >= 0:  # `cd DIR || exit`: the rest runs in DIR
+                    i, joint, before = end, ";", None
+                    continue
+            i += 1
+            continue
+        if t in ("(", ")", "{", "}"):
+            if t == "(":
+                saved.append(where)
+            elif t == ")":
+                if not saved:
+                    return None
+                where = saved.pop()
+            before = None
+            i += 1
+            continue
+        try:
+            words = shlex.split(t)
+        except ValueError:
+            return None
+        while words and _ASSIGN.match(words[0]):
+            words = words[1:]
+        prog = words[0] if words else ""
+        parsed = parse(t)
+        # after `X || `: runs where X left the shell when X failed (a cd that failed: where it started)
+        failed_cd = joint == "||" and before is not None
+        run_in = before if failed_cd else where
+        skipped = where  # … and when X succeeded, this statement does not run
+        if prog != "cd" and any(c.program in _CD for c in parsed.commands):
+            run_in = None
+        out.append((run_in, parsed))
+        after = run_in
+        if prog == "cd":
+            target = _cd_target(words)
+            after = None if target is None or run_in is None else tuple(dict.fromkeys(
+                normalize(target, w, home) for w in run_in))
+        elif prog in _MOVERS or (prog.startswith("-") and prog != "-"):
+            after = None
+        if joint == "||":  # it ran or it did not: either folder
+            where = None if after is None or skipped is None else tuple(dict.fromkeys(skipped + after))[:4]
+        else:
+            where = after
+        before = run_in if prog == "cd" and run_in is not None else None
+        i += 1
+    return out if not saved else None
+
+
 def placed_targets(text: str, writes: "set[str]", deletes: "set[str]", cwd: str, home: str,
                    parse: Callable) -> "dict[str, str]":
     """Per relative write target of the line (its path as parsed), that path in the one folder its
@@ -142,19 +291,22 @@ def placed_targets(text: str, writes: "set[str]", deletes: "set[str]", cwd: str,
 
 
 def move_folders(text: str, moves: "set[tuple[str, str]]", cwd: str, home: str,
-                 parse: Callable) -> "dict[tuple[str, str], str]":
-    """Per move (source, destination as parsed) of a plain `&&` or `;` chain, the one folder its
-    statement runs once each cd before it succeeded — where a relative source and destination both
-    resolve (`cd ~; mv project/.git .Trash/`) — or "?" after a cd to a computed folder (`cd "$D"`,
-    pushd); {} when the line is no such chain or its statements disagree with it."""
-    walked = _walk(text, cwd, home, parse, semis=True)
+                 parse: Callable) -> "dict[tuple[str, str], tuple[str, ...]]":
+    """Per move (source, destination as parsed) of a chain of statements (`&&`, `;`, `||`, subshells,
+    groups), the folders its statement may run in — where a relative source and destination both
+    resolve (`cd ~; mv project/.git .Trash/`, `(cd ~ && mv project /tmp/)`, `cd ~ || exit; mv …`) — or
+    ("?",) after a cd to a computed folder (`cd "$D"`, pushd); {} when the line is no such chain or its
+    statements disagree with it."""
+    plain = _walk(text, cwd, home, parse, semis=True)
+    walked = [((w,) if w is not None else None, p) for w, p in plain] if plain is not None else \
+        _walk_grouped(text, cwd, home, parse)
     if walked is None:
         return {}
     folders: dict[tuple[str, str], set[str]] = {}
     for where, parsed in walked:
         for d in parsed.deletes:  # type: ignore[attr-defined]
             if d.to:
-                folders.setdefault((d.path, d.to), set()).add("?" if where is None else where)
+                folders.setdefault((d.path, d.to), set()).update(where or ("?",))
     if set(folders) != moves:
         return {}
-    return {m: next(iter(f)) if len(f) == 1 else "?" for m, f in folders.items()}
+    return {m: ("?",) if "?" in f else tuple(sorted(f)) for m, f in folders.items()}

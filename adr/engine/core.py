@@ -652,9 +652,9 @@ class _Run:
             source = "\n".join((parsed.source,) + parsed.layers) if parsed.layers else parsed.source
             self.check(idx.by_on["shell"], ShellSubject(source, tuple(i.kind for i in parsed.issues), progs), note)
 
-    def _move_away(self, src: str, to: str, folder: "str | None", moved_dir: bool) -> "str | None":
+    def _move_away(self, src: str, to: str, folder: "tuple[str, ...] | None", moved_dir: bool) -> "str | None":
         """The source of `mv src to` (as the file rules should see it) when the move takes it out of the
-        project, else None. `folder`: the one folder its `&&`/`;` statement runs in ("?": computed);
+        project, else None. `folder`: the folders its statement may run in (("?",): computed);
         `moved_dir`: the line
         enters other folders (`cd`), so a relative destination is read in each folder it may run in —
         for a source named absolutely (`cd /tmp; mv ~/project/.git .`); a relative source after a cd
@@ -663,12 +663,12 @@ class _Run:
         if _UNSET_PLACE.match(to):
             return src
         if not fixed and src.startswith(("/", "~")) and (
-                folder == "?" or folder is None and self.t.cd_computed):
+                folder == ("?",) or folder is None and self.t.cd_computed):
             return src  # (`cd "$(mktemp -d)" && mv ~/project/.git .`: a folder the line computes may be anywhere)
-        if folder == "?":
+        if folder == ("?",):
             return None
         if folder is not None:
-            folders = [folder]
+            folders = list(folder)
         elif not moved_dir or fixed:
             folders = [self.cwd]
         elif src.startswith(("/", "~")):
