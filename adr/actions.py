@@ -128,10 +128,14 @@ class Resolved:
     # `gc.pruneExpire=now` when the cwd repository's config makes a plain `git gc` drop what is
     # unreachable now (adr/daemon/gitstate.py gc_expiry); "": not so, or not looked up
     git_gc_expiry: str = ""
+    # the git work tree the cwd lies in when that is under a temporary folder (a project there, not
+    # scratch: its files are not disposable); "": none, or not looked up (adr/daemon/resolve.py)
+    temp_project: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked or self.git_branch
-                    or self.git_remote_hosts is not None or self.databases or self.git_gc_expiry)
+                    or self.git_remote_hosts is not None or self.databases or self.git_gc_expiry
+                    or self.temp_project)
 
 
 @dataclass(frozen=True)
@@ -312,7 +316,8 @@ def action_to_dict(a: Action) -> dict[str, Any]:
                       | ({"git_remote_hosts": list(a.resolved.git_remote_hosts)}
                          if a.resolved.git_remote_hosts is not None else {})
                       | ({"databases": [list(x) for x in a.resolved.databases]} if a.resolved.databases else {})
-                      | ({"git_gc_expiry": a.resolved.git_gc_expiry} if a.resolved.git_gc_expiry else {})}
+                      | ({"git_gc_expiry": a.resolved.git_gc_expiry} if a.resolved.git_gc_expiry else {})
+                      | ({"temp_project": a.resolved.temp_project} if a.resolved.temp_project else {})}
        if a.resolved else {})
 
 
@@ -352,7 +357,7 @@ def resolved_from_dict(d: Any) -> Resolved:
                     tuple(str(h) for h in d["git_remote_hosts"]) if isinstance(d.get("git_remote_hosts"), list)
                     else None,
                     tuple((str(k), str(p)) for k, p in d.get("databases") or ()),
-                    _s(d, "git_gc_expiry"))
+                    _s(d, "git_gc_expiry"), _s(d, "temp_project"))
 
 
 def _s(d: dict[str, Any], key: str) -> str:

@@ -459,3 +459,35 @@ def test_go_file_written_then_run(memory_judge, go_dirs, calls, want):
 def test_decoded_file_run_later(memory_judge, calls, want):
     got = _calls(memory_judge, calls, session="dec-" + str(abs(hash(tuple(calls)))), cwd="/home/dev/project/dec")
     assert got in want, calls
+
+
+@pytest.fixture(scope="module")
+def temp_dirs(tmp_path_factory):
+    """A git repository under /tmp (a project) and a scratch folder beside it (pytest's folders are in /tmp)."""
+    root = tmp_path_factory.mktemp("tmpproj")
+    repo = root / "repo"
+    for d in ("src", "tests", "lib", ".git", "build", "dist"):
+        (repo / d).mkdir(parents=True)
+    (repo / "README.md").write_text("x\n")
+    (root / "scratch").mkdir()
+    return root
+
+
+@pytest.mark.parametrize("where,cmd,want", [
+    # a project that lives under /tmp is still protected from being moved apart (destruct.move-project-apart)
+    ("repo", "mv src tests /tmp/", NOT_ALLOWED),
+    ("repo", "mv src tests /var/tmp/old/", NOT_ALLOWED),
+    ("repo", "mv -t /dev/shm src README.md", NOT_ALLOWED),
+    ("repo", "mv src lib ~/.Trash/", NOT_ALLOWED),
+    ("repo", "mv src tests ../", NOT_ALLOWED),
+    ("repo", "env mv -v src tests /tmp/x/", NOT_ALLOWED),
+    ("repo", "for d in src tests; do mv $d /tmp/; done", NOT_ALLOWED),
+    ("repo", "mv build dist /tmp/", ALLOWED),  # its build output is disposable
+    ("repo", "mv src tests lib/", ALLOWED),  # a move within the project
+    ("repo", "mv src /tmp/", ALLOWED),  # (one entry: as in any project)
+    ("scratch", "mv a b /tmp/x/", ALLOWED),  # scratch files in /tmp stay quiet
+    ("scratch", "mv a b ../", ALLOWED),
+    ("scratch", "mv *.log x.txt /var/tmp/", ALLOWED),
+])
+def test_project_under_tmp_moved_apart(judge_at, temp_dirs, where, cmd, want):
+    assert judge_at(temp_dirs / where, cmd).decision.value in want, cmd

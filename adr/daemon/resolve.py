@@ -30,7 +30,7 @@ from typing import Any
 
 from adr import lazyre
 from adr.actions import Action, ActionKind, Resolved
-from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, remote_hosts
+from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, remote_hosts, work_tree
 from adr.daemon.localdb import local_databases
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
 
@@ -141,7 +141,7 @@ class Resolver:
             databases = local_databases(action.command, action.context.cwd, action.context.home, env)  # a reset of a local SQLite file
         return replace(action, resolved=Resolved((), pids, procs, looked=True, git_branch=branch,
                                                  git_remote_hosts=hosts, databases=databases,
-                                                 git_gc_expiry=expiry))
+                                                 git_gc_expiry=expiry, temp_project=temp_project(action)))
 
     # ---- paths --------------------------------------------------------------------------------
 
@@ -428,3 +428,17 @@ def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:
             budget[1] -= 1
             out.append(c)
     return out
+
+
+_TEMP_ROOTS = ("/tmp/", "/var/tmp/", "/private/tmp/", "/private/var/folders/", "/var/folders/", "/dev/shm/")
+_MOVES = lazyre.compile(r"\b(?:g?mv|mmv|rename)\b")
+
+
+def temp_project(action: Action) -> str:
+    """The git work tree a command that moves files runs in, when it lies under a temporary folder: a
+    repository there is a project (`mv src tests /tmp/` takes it apart), not scratch ("" otherwise)."""
+    cwd = action.context.cwd
+    if action.kind is not ActionKind.EXEC or not cwd.startswith(_TEMP_ROOTS) or not _MOVES.search(action.command):
+        return ""
+    top = work_tree(cwd)
+    return top if top.startswith(_TEMP_ROOTS) else ""

@@ -724,6 +724,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "outside_project": _c_bool("outside_project"),
         "whole_project": _c_bool("whole_project"),
         "moved_together": _c_bool("moved_together"),  # `mv src tests /tmp/`: the project taken apart
+        "in_temp_project": _c_bool("in_temp_project"),  # … a repository under /tmp (not scratch)
     },
     "url": {
         "url": _c_regex("url"),

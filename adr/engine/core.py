@@ -637,7 +637,7 @@ class _Run:
                 via = (via + "; " if via else "") + f"{x.by} to {x.to}, out of the project"
             deleted.append((x, FileSubject("delete", path, None, self.cwd, self.home,
                                            by=x.by, via=via, recursive=x.recursive, spares=x.spares)))
-        _mark_moved_together(deleted, self.cwd, self.home)
+        _mark_moved_together(deleted, self.cwd, self.home, facts.temp_project)
         for x, fs in deleted:
             self.file(fs, note=_note(note, fs.via), scope=x.scope)
         for s in parsed.scripts:
@@ -867,9 +867,12 @@ def _shebang_language(content: str) -> str | None:
 
 
 
-def _mark_moved_together(deleted: "list[tuple[FileDelete, FileSubject]]", cwd: str, home: str) -> None:
+def _mark_moved_together(deleted: "list[tuple[FileDelete, FileSubject]]", cwd: str, home: str,
+                         temp_project: str = "") -> None:
     """`mv src tests /tmp/`: two or more of the project's own files or folders that one move takes out
-    of the project — the project taken apart, as `mv * /tmp/` is (FileSubject.moved_together)."""
+    of the project — the project taken apart, as `mv * /tmp/` is (FileSubject.moved_together).
+    `temp_project`: the git work tree the session works in under a temporary folder (Resolved): its
+    files are the project's, not scratch (FileSubject.in_temp_project)."""
     root = project_root(cwd, home)
     if not root or sum(1 for x, _ in deleted if x.to) < 2:
         return
@@ -881,6 +884,7 @@ def _mark_moved_together(deleted: "list[tuple[FileDelete, FileSubject]]", cwd: s
         if len(same) >= 2:
             for fs in same:
                 fs.moved_together = True
+                fs.in_temp_project = bool(temp_project) and fs.path.startswith(temp_project.rstrip("/") + "/")
 
 
 _UNSET_PLACE = lazyre.compile(r"\$(?:\{?[A-Za-z_]|\(mktemp\b)")  # `$TMPDIR/x`, `${DEST}`, `$(mktemp -d)`

@@ -107,6 +107,8 @@ def moved_away(src: str, dest: str, project: str, home: str) -> bool:
     def under(p: str, d: str) -> bool:
         return p == d or p.startswith(d.rstrip("/") + "/")
     inside = bool(project) and under(src, project)
+    if inside and under(dest, project):
+        return False  # (a project that itself lies in /tmp: a move within it)
     trash = tuple(normalize(t, "", home) for t in TRASH_DIRS)
     if any(under(dest, t) for t in TEMP_DIRS + ("/dev/shm",) + trash):
         # the project's files, or dot-folders and -files from outside the temporary and trash folders

@@ -777,6 +777,8 @@ class FileSubject:
     on = "file"
     # one move takes this and at least one other of the project's files out of it (engine/core.py)
     moved_together = False
+    # … and that project is a git repository under a temporary folder (Resolved.temp_project)
+    in_temp_project = False
 
     def __init__(self, kind: str, path: str, content: str | None, cwd: str, home: str,
                  old_content: str = "", by: str = "", via: str = "", append: bool = False,
