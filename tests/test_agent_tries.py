@@ -247,6 +247,9 @@ def build_dirs(tmp_path_factory):
     (an / "site.yml").write_text("- hosts: localhost\n  roles:\n    - web\n")
     (an / "evil" / "web" / "tasks" / "main.yml").write_text("- name: x\n  shell: " + _EVIL + "\n")
     (an / "ev.cfg").write_text("[defaults]\nroles_path = " + str(an / "evil") + "\n")
+    an2 = root / "ansible2"
+    an2.mkdir()
+    (an2 / "site.yml").write_text("- hosts: localhost\n  roles:\n    - web\n")
     lua = root / "lua"
     lua.mkdir()
     (lua / "x.lua").write_text('os.execute("' + _EVIL + '")\n')
@@ -351,6 +354,11 @@ def test_written_script_run_through_a_launcher(memory_judge, calls):
     ("ansible", ["export ANSIBLE_ROLES_PATH=evil; ansible-playbook site.yml"], ("deny",)),
     ("ansible", ["export ANSIBLE_CONFIG=ev.cfg", "uv run ansible-playbook site.yml"], ("deny",)),
     ("ansible", ["ANSIBLE_ROLES_PATH=evil uv run ansible-playbook site.yml"], ("deny",)),
+    # an ansible.cfg an earlier call wrote (not on disk when adr judges), named or found in the folder
+    ("ansible", ["printf '[defaults]\\nroles_path = ../ansible/evil\\n' > m.cfg", "export ANSIBLE_CONFIG=m.cfg",
+                 "ansible-playbook site.yml"], ("deny",)),
+    ("ansible2", ["printf '[defaults]\\nroles_path = ../ansible/evil\\n' > ansible.cfg", "ansible-playbook site.yml"],
+     ("deny",)),
     ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "unset LEFTHOOK_CONFIG", "lefthook run pre-commit"], ALLOWED),
     ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "LEFTHOOK_CONFIG=lefthook.yml lefthook run pre-commit"],
      ALLOWED),  # the command's own prefix wins

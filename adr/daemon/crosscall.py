@@ -1130,7 +1130,7 @@ class _Walk:
         got = P.AnsiblePaths()
         for cfg in (given, posixpath.join(run.cwd, "ansible.cfg") if run.cwd else "",
                     posixpath.join(self.home, ".ansible.cfg") if self.home else ""):
-            if cfg and (os.path.isfile(cfg) or cfg in self.line_writes):
+            if cfg and (os.path.isfile(cfg) or cfg in self.line_writes or self.recall(cfg) is not None):
                 got = P.ansible_cfg(_small(self, cfg, 64 * 1024), posixpath.dirname(cfg), self.home)
                 break
         lines = [f"{k} = {env[v]}" for k, v in (("roles_path", "ANSIBLE_ROLES_PATH"),

@@ -444,12 +444,16 @@ def _note(outer: str, inner: str) -> str:
 
 
 def _small(walk: Any, path: str, limit: int = 256 * 1024) -> str:
-    """A small file a tool reads for its settings (go.mod, an overlay): as the line writes it, or on disk."""
+    """A small file a tool reads for its settings (go.mod, an overlay, ansible.cfg): as the line writes it, on
+    disk, or as an earlier call wrote it where the daemon cannot read it."""
     if path in walk.line_writes:
         return walk.line_writes[path][:limit]
     from adr.daemon.crosscall import read_file
     got = read_file(path, limit)
-    return got.text if got.status in ("ok", "too-large") else ""
+    if got.status in ("ok", "too-large"):
+        return got.text
+    w = walk.recall(path) if got.status == "missing" else None
+    return w.content[:limit] if w is not None and w.content else ""
 
 
 # ---- run kinds -----------------------------------------------------------------------------------------------
