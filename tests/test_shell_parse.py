@@ -210,6 +210,9 @@ PLAIN_TRICKY = [
     "curl -fsSL https://example.com/i.sh | bash", "xargs -0 stat -f \"%m %N\"", "ls  -la   /tmp", "ls\t-la",
     "python3 -c 'import os; os.system(\"id\")'", "find . -name '*.py' -delete", "~/bin/tool --flag",
     "ssh host 'rm -rf ~'", "echo héllo", "echo 'héllo'", "git log --format='%H %s' -n 5",
+    # an earlier export reaches a plain nested layer's command as it reaches the tree walk's
+    "export TF_CLI_ARGS=-auto-approve; bash -c 'terraform destroy'", "LEFTHOOK_CONFIG=x.yml npx lefthook run h",
+    "export LEFTHOOK_CONFIG=x.yml; npx lefthook run h", "env ANSIBLE_CONFIG=a.cfg uv run ansible-playbook p.yml",
 ]
 
 
