@@ -239,6 +239,8 @@ def build_dirs(tmp_path_factory):
     (lh / "composer.json").write_text(json.dumps({"name": "a/b"}))
     (lh / "G").write_text("system('" + _EVIL + "')\n")
     (lh / "ci.sh").write_text("lefthook run pre-commit\n")
+    (lh / "Makefile").write_text("all:\n\techo ok\n")
+    (lh / "evil.mk").write_text("x:\n\t" + _EVIL + "\n.DEFAULT_GOAL := x\n")
     (lh / ".git" / "hooks").mkdir(parents=True)
     (lh / ".git" / "hooks" / "pre-commit").write_text('#!/bin/sh\nlefthook run "pre-commit" "$@"\n')
     (lh / ".git" / "hooks" / "pre-commit").chmod(0o755)
@@ -359,6 +361,14 @@ def test_written_script_run_through_a_launcher(memory_judge, calls):
                  "ansible-playbook site.yml"], ("deny",)),
     ("ansible2", ["printf '[defaults]\\nroles_path = ../ansible/evil\\n' > ansible.cfg", "ansible-playbook site.yml"],
      ("deny",)),
+    # … and the variables other programs' builds read (MAKEFILES, GOFLAGS, cargo's wrappers and runners)
+    ("lefthook", ["export MAKEFILES=evil.mk", "make"], ("deny",)),
+    ("lefthook", ["export MAKEFILES=evil.mk; bash -c make"], ("deny",)),
+    ("lefthook", ["export GOFLAGS=-toolexec=/tmp/x", "go build ."], NOT_ALLOWED),
+    ("lefthook", ["export RUSTC_WRAPPER=/tmp/w", "cargo build"], NOT_ALLOWED),
+    ("lefthook", ["export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER=/tmp/r", "cargo run"], NOT_ALLOWED),
+    ("lefthook", ["export GOFLAGS=-mod=vendor", "go build ."], ALLOWED),
+    ("lefthook", ["export RUSTC_WRAPPER=sccache", "cargo build"], ALLOWED),
     ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "unset LEFTHOOK_CONFIG", "lefthook run pre-commit"], ALLOWED),
     ("lefthook", ["export LEFTHOOK_CONFIG=other.yml", "LEFTHOOK_CONFIG=lefthook.yml lefthook run pre-commit"],
      ALLOWED),  # the command's own prefix wins

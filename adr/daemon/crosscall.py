@@ -34,7 +34,7 @@ from adr.shell import runs as R
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.decoders import DECODERS, DECRYPTORS
 from adr.shell.parse import MAX_SOURCE, files_made_with_writer, files_sent, inputs_of
-from adr.shell.toolconfigs import ENV_READERS
+from adr.shell.toolconfigs import env_readers
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 MAX_LINE_WRITES = 32  # writes of one line whose content is kept for what the line runs next
@@ -81,18 +81,6 @@ class FileRead:
     mode: int = 0
 
 
-# variables programs read from their environment without the line naming them, and those programs: an
-# earlier call's `export NAME=…` reaches them (judged as exported on the line: variables())
-_GIT = frozenset({"git"})
-_PAGED = frozenset({"git", "man", "less", "journalctl", "systemctl", "psql", "mysql", "gh", "glab"})
-_EDITING = frozenset({"git", "crontab", "visudo", "sudoedit", "vipw", "vigr", "kubectl", "gh", "fc"})
-IMPLICIT_READERS: "dict[str, frozenset[str]]" = {
-    "GIT_SSH_COMMAND": _GIT, "GIT_SSH": _GIT, "GIT_PAGER": _GIT, "GIT_EXTERNAL_DIFF": _GIT, "GIT_EDITOR": _GIT,
-    "GIT_ASKPASS": _GIT, "GIT_PROXY_COMMAND": _GIT, "GIT_CONFIG_GLOBAL": _GIT, "GIT_CONFIG_SYSTEM": _GIT,
-    "PAGER": _PAGED, "MANPAGER": frozenset({"man"}), "LESSOPEN": frozenset({"less", "man"}),
-    "EDITOR": _EDITING, "VISUAL": _EDITING, "SSH_ASKPASS": frozenset({"ssh", "scp", "sftp", "git"}),
-    "MAKEFLAGS": frozenset({"make", "gmake"}), "MFLAGS": frozenset({"make", "gmake"}),
-}
 # direnv's PATH_add / path_add DIR, and a PATH export naming a folder of the project ($PWD/DIR, ./DIR)
 _ENVRC_PATH = lazyre.compile(r"(?m)^\s*(?:PATH_add|path_add)\s+[\"']?(?:\$PWD/|\./)?([\w./-]+)"
                              r"|^\s*(?:export\s+)?PATH=[\"']?(?:\$PWD/|\$\{PWD\}/|\./)([\w./-]+):")
@@ -355,7 +343,7 @@ class _Walk:
             self.variables(parsed, text, cwd, depth, note)
         if depth == 0:
             for n, v in itertools.chain(parsed.assigned[:64], parsed.computed[:64]):
-                if n in ENV_READERS:  # `export LEFTHOOK_CONFIG=x.yml; bash ci.sh`: the scripts it runs inherit it
+                if env_readers(n):  # `export LEFTHOOK_CONFIG=x.yml; bash ci.sh`: the scripts it runs inherit it
                     self.vars[n] = (v, "an export earlier on the line")
                     if (n, v) in parsed.computed:
                         self.computed.add(n)
@@ -1379,10 +1367,8 @@ class _Walk:
         # (a script the line runs inherits them too: `bash ci.sh`, a git hook that starts lefthook; `yarn
         # lefthook run` names the program as an argument)
         # … and one a program reads by itself (`export GIT_SSH_COMMAND='sh x.sh'`, then `git fetch`)
-        handed = [n for n in self.vars if n not in own and n not in used
-                  and (readers := ENV_READERS.get(n) or IMPLICIT_READERS.get(n))
-                  and any(c.program in readers or any(a in readers for a in c.args[:4])
-                          for c in parsed.commands[:64])]
+        handed = [n for n in self.vars if n not in own and n not in used and (readers := env_readers(n))
+                  and any(c.program in readers or any(a in readers for a in c.args[:4]) for c in parsed.commands[:64])]
         if not used and not handed:
             return
         prefix = "\n".join([f"{n}={self.vars[n][0]}" if n in self.computed else R.assignment_text(n, self.vars[n][0])

@@ -28,7 +28,7 @@ from adr.shell.interpreters import (DOTNET_PROJECTS, DOTNET_SOLUTIONS, LANG_RUNN
                                     build_script_commands, named_language)
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS, git_remote_definition
-from adr.shell.toolconfigs import ANSIBLE_ENVS, TOOLS as CONFIG_TOOLS
+from adr.shell.toolconfigs import ANSIBLE_ENVS, CARGO_PROGRAM_VARS, JVM_OPTS, TOOLS as CONFIG_TOOLS
 
 MAX_RUNS = 64  # Run values from one command line
 MAX_MAKE_TARGETS = 64  # targets followed through prerequisites
@@ -755,7 +755,7 @@ def _jvm_build_runs(c: SimpleCommand, here: str, home: str, program: str = "",
     out = [Run(BUILD, _how(c), where, (where,), names=(tool, *goals[:16]), args=tuple(args), mode=mode)]
     for e in c.env:  # `MAVEN_OPTS=-javaagent:… mvn`: the JVM that runs the build starts with them
         name, _, val = e.partition("=")
-        if name in ("MAVEN_OPTS", "GRADLE_OPTS", "JAVA_OPTS") and val.strip():
+        if name in JVM_OPTS and val.strip():
             out.append(Run(COMMAND, _how(c), where, args=(f"JAVA_TOOL_OPTIONS={shlex.quote(val)} {tool}",),
                            names=(f"the build's JVM starts with {name}",)))
     return out
@@ -922,8 +922,7 @@ def _package_bin_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         return []
     return _config_runs(c, here, home, args[k], tuple(args[k + 1:]))
 _CARGO_VALUED = frozenset({"-C", "--color", "--config", "-Z"})
-_CARGO_PROGRAM_VARS = frozenset({"RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTC", "RUSTDOC",
-                                 "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC"})
+_CARGO_PROGRAM_VARS = CARGO_PROGRAM_VARS
 _CARGO_WORD = lazyre.compile(r"[a-z][\w-]{0,63}")  # a subcommand an [alias] may define
 # cargo's own subcommands (an alias cannot redefine one) and rustup's fmt, on every machine with cargo
 _CARGO_OWN = frozenset({"new", "init", "add", "remove", "tree", "search", "login", "logout", "owner", "metadata",

@@ -156,15 +156,47 @@ TOOLS: dict[str, Tool] = {
 # where ansible-playbook finds its ansible.cfg, roles and collections (adr/daemon/crosscall.py ansible_cfg)
 ANSIBLE_ENVS = frozenset({"ANSIBLE_CONFIG", "ANSIBLE_ROLES_PATH", "ANSIBLE_COLLECTIONS_PATH",
                           "ANSIBLE_COLLECTIONS_PATHS"})
-# variable → the programs that read a file (or folder) it names instead of their own: LEFTHOOK_CONFIG,
-# COMPOSER, BUNDLE_GEMFILE, ANSIBLE_ROLES_PATH … An `export` earlier on the line (adr/shell/parse.py), a
-# prefix on a runner (`LEFTHOOK_CONFIG=x npx lefthook`) or an earlier call of the session
-# (adr/daemon/crosscall.py) hands them to the program as a prefix on it would
+# variables whose value a program's build runs (adr/shell/runs.py): cargo's compiler wrappers (and its
+# CARGO_TARGET_<triple>_RUNNER/_LINKER), the options the build's JVM starts with
+CARGO_PROGRAM_VARS = frozenset({"RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTC", "RUSTDOC",
+                                "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC"})
+_MVN = frozenset({"mvn", "mvnw", "mvnd"})
+_GRADLE = frozenset({"gradle", "gradlew"})
+JVM_OPTS = {"MAVEN_OPTS": _MVN, "GRADLE_OPTS": _GRADLE, "JAVA_OPTS": _MVN | _GRADLE}
+# variable → the programs that read a file (or folder) it names instead of their own, or a program or
+# flags it names: LEFTHOOK_CONFIG, COMPOSER, BUNDLE_GEMFILE, ANSIBLE_ROLES_PATH, MAKEFILES, GOFLAGS,
+# RUSTC_WRAPPER … An `export` earlier on the line (adr/shell/parse.py), a prefix on a runner
+# (`LEFTHOOK_CONFIG=x npx lefthook`) or an earlier call of the session (adr/daemon/crosscall.py) hands them
+# to the program as a prefix on it would
+# programs that read a variable from their environment without the line naming it: an earlier call's
+# `export GIT_SSH_COMMAND='sh x.sh'` reaches `git fetch` in the next (adr/daemon/crosscall.py variables())
+_GIT = frozenset({"git"})
+_PAGED = frozenset({"git", "man", "less", "journalctl", "systemctl", "psql", "mysql", "gh", "glab"})
+_EDITING = frozenset({"git", "crontab", "visudo", "sudoedit", "vipw", "vigr", "kubectl", "gh", "fc"})
+_MAKE = frozenset({"make", "gmake", "bmake", "remake"})
+IMPLICIT_READERS: dict[str, frozenset[str]] = {
+    "GIT_SSH_COMMAND": _GIT, "GIT_SSH": _GIT, "GIT_PAGER": _GIT, "GIT_EXTERNAL_DIFF": _GIT, "GIT_EDITOR": _GIT,
+    "GIT_ASKPASS": _GIT, "GIT_PROXY_COMMAND": _GIT, "GIT_CONFIG_GLOBAL": _GIT, "GIT_CONFIG_SYSTEM": _GIT,
+    "PAGER": _PAGED, "MANPAGER": frozenset({"man"}), "LESSOPEN": frozenset({"less", "man"}),
+    "EDITOR": _EDITING, "VISUAL": _EDITING, "SSH_ASKPASS": frozenset({"ssh", "scp", "sftp", "git"}),
+    "MAKEFLAGS": _MAKE, "MFLAGS": _MAKE,
+}
 ENV_READERS: dict[str, frozenset[str]] = {
+    **IMPLICIT_READERS,
     **{v: frozenset(p for p, t in TOOLS.items() if t.file_env == v) for v in sorted({t.file_env for t in TOOLS.values()}) if v},
     **{v: frozenset({"ansible-playbook"}) for v in ANSIBLE_ENVS},
+    "MAKEFILES": _MAKE, "GOFLAGS": frozenset({"go"}),
+    **{v: frozenset({"cargo"}) for v in CARGO_PROGRAM_VARS}, **JVM_OPTS,
 }
 FILE_ENVS = frozenset(ENV_READERS)
+
+
+def env_readers(name: str) -> frozenset[str]:
+    """The programs that read the variable `name` (ENV_READERS; cargo's CARGO_TARGET_<triple>_RUNNER too)."""
+    got = ENV_READERS.get(name)
+    if got is not None:
+        return got
+    return frozenset({"cargo"}) if name.startswith("CARGO_TARGET_") else frozenset()
 
 # composer's events per subcommand (a custom script's name also runs it: `composer test`)
 _AUTOLOAD = ("pre-autoload-dump", "post-autoload-dump")
