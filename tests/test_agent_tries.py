@@ -467,6 +467,11 @@ def test_go_file_written_then_run(memory_judge, go_dirs, calls, want):
     (["gpg -d p.gpg > p.sh", "bash p.sh"], NOT_ALLOWED),
     (["uudecode -o p.sh p.uu", "bash p.sh"], NOT_ALLOWED),
     (["gunzip p.sh.gz", "bash p.sh"], NOT_ALLOWED),  # the .gz beside it, unpacked
+    (["python3 -c 'import base64;open(\"c.sh\",\"wb\").write(base64.b64decode(open(\"p.b64\").read()))'",
+      "bash c.sh"], NOT_ALLOWED),  # interpreter code that decodes into the file
+    (["perl -MMIME::Base64 -ne 'print decode_base64($_)' p.b64 > k.sh", "bash k.sh"], NOT_ALLOWED),
+    (["base64 -d p.b64 > m.sh", "mv m.sh r.sh", "bash r.sh"], ("deny",)),  # moved: still what base64 made
+    (["base64 -d p.b64 > p.sh", "bash -s < p.sh"], ("deny",)),
     (["base64 -d p.b64 > p.sh; bash p.sh"], ("deny",)),  # one line: what is on disk is the old p.sh
     (["openssl enc -d -in p.enc -out p.sh -k x && bash p.sh"], NOT_ALLOWED),
     (["echo ZWNobyBoaQ== | base64 -d > q.sh", "bash q.sh"], ALLOWED),  # its content is known: `echo hi`

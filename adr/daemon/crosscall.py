@@ -32,7 +32,7 @@ from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts, parse_line
 from adr.shell import runs as R
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
-from adr.shell.decoders import DECODERS, DECRYPTORS
+from adr.shell.decoders import decoded_by
 from adr.shell.parse import MAX_SOURCE, files_made_with_writer, files_sent, inputs_of
 from adr.shell.toolconfigs import env_readers
 
@@ -1057,7 +1057,7 @@ class _Walk:
                            f"is not known) via `{run.how}`")
         if producer:
             self.judge(f"{producer} | {runner}", where, depth, said)
-        if writer in DECODERS or writer in DECRYPTORS:
+        if decoded_by(writer):
             self.add(_decoded_run(path, writer, run.how, note))
 
     def sourced_variables(self, text: str, line: str, cwd: str, depth: int, note: str, raw: str = "") -> None:

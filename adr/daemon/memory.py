@@ -27,7 +27,9 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Decision, Verdict
 from adr.component import Component, Decided
+from adr.engine import decodeflow
 from adr.shell import runs as R
+from adr.shell.decoders import DECODING_CODE
 from adr.shell.parse import ContainerLaunch, container_launch, files_made_with_writer, inputs_of, parse as parse_shell, parse_remembered
 from adr.supply.downloads import clones_of, downloads_of
 
@@ -439,6 +441,10 @@ class Memory:
                 made.append((w.path, "cat " + " ".join(shlex.quote(i) if not i.startswith("~/") else i for i in ins),
                              w.by))
                 seen.add(w.path)
+        # interpreter code that decodes what it writes (`python3 -c '…b64decode…'`, `perl -e '…decode_base64…' >
+        # f`): the file is decoded data, as base64 -d's is
+        decoding = {c.program for c in parsed.commands[:64] if c.program != "echo" and _decodes(c)} if made else set()
+        made = [(t, p, DECODING_CODE if w in decoding else w) for t, p, w in made]
         for target, producer, writer in made:
             for d in dirs:
                 path = R.resolve(target, d, home)
@@ -522,6 +528,12 @@ def detach(memory: Memory) -> None:
 
 def attached() -> Memory | None:
     return _ATTACHED[0] if _ATTACHED else None
+
+
+def _decodes(c: Any) -> bool:
+    """Does the command's inline code decode (adr/engine/decodeflow.py DECODER)?"""
+    code = " ".join(a for a in c.args[:32] if " " in a or "(" in a)[:65536]
+    return bool(code) and decodeflow.DECODER.search(code) is not None
 
 
 def _sha(content: str | None) -> str:

@@ -17,3 +17,10 @@ DECODERS = frozenset({
 DECRYPTORS = frozenset({"gpg", "gpg2", "age", "sops", "ccrypt", "mcrypt", "scrypt"})
 
 LISTS = {"decoders": sorted(DECODERS)}  # handed to every pack load (adr.engine.rules.load_packs)
+# the writer of a file that interpreter code decoded into it (`python3 -c '…b64decode…'`: adr/daemon/memory.py)
+DECODING_CODE = "code that decodes"
+
+
+def decoded_by(writer: str) -> bool:
+    """Did this writer (Written.writer) make the file by decoding, decompressing or decrypting data?"""
+    return writer in DECODERS or writer in DECRYPTORS or writer == DECODING_CODE
