@@ -514,3 +514,14 @@ def temp_dirs(tmp_path_factory):
 ])
 def test_project_under_tmp_moved_apart(judge_at, temp_dirs, where, cmd, want):
     assert judge_at(temp_dirs / where, cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("cd {repo} && mv src tests /tmp/", NOT_ALLOWED),  # the line's leading cd enters the repository under /tmp
+    ("cd {repo} && mv -t /var/tmp src lib", NOT_ALLOWED),
+    ("cd {repo} && mv build dist /tmp/", ALLOWED),
+    ("cd {scratch} && mv a b /tmp/x/", ALLOWED),
+])
+def test_project_under_tmp_entered_by_cd(judge_command, temp_dirs, cmd, want):
+    line = cmd.format(repo=temp_dirs / "repo", scratch=temp_dirs / "scratch")
+    assert judge_command(line).decision.value in want, line

@@ -435,10 +435,15 @@ _MOVES = lazyre.compile(r"\b(?:g?mv|mmv|rename)\b")
 
 
 def temp_project(action: Action) -> str:
-    """The git work tree a command that moves files runs in, when it lies under a temporary folder: a
-    repository there is a project (`mv src tests /tmp/` takes it apart), not scratch ("" otherwise)."""
+    """The git work tree a command that moves files runs in (the cwd, or the line's leading `cd DIR &&`),
+    when it lies under a temporary folder: a repository there is a project (`mv src tests /tmp/` takes it
+    apart), not scratch ("" otherwise)."""
     cwd = action.context.cwd
-    if action.kind is not ActionKind.EXEC or not cwd.startswith(_TEMP_ROOTS) or not _MOVES.search(action.command):
+    if action.kind is not ActionKind.EXEC or not _MOVES.search(action.command) or not cwd.startswith("/"):
+        return ""
+    if "cd" in action.command:
+        cwd = git_cwd(action.command, cwd, action.context.home)  # `cd /tmp/repo && mv src tests /tmp/`
+    if not cwd.startswith(_TEMP_ROOTS):
         return ""
     top = work_tree(cwd)
     return top if top.startswith(_TEMP_ROOTS) else ""

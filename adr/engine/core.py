@@ -676,9 +676,11 @@ class _Run:
         else:
             return None
         proj = project_root(self.cwd, self.home)  # ("" in /tmp or ~ itself: no project's files there)
+        temp = self.a.resolved.temp_project  # (a repository the line works in under /tmp: `cd /tmp/r && mv …`)
         for f in folders:
             where = normalize(src, f, self.home)
-            if moved_away(where, normalize(to, f, self.home), proj, self.home):
+            p = temp if temp and where.startswith(temp.rstrip("/") + "/") else proj
+            if moved_away(where, normalize(to, f, self.home), p, self.home):
                 return src if f == self.cwd else where
         return None
 
@@ -873,12 +875,12 @@ def _mark_moved_together(deleted: "list[tuple[FileDelete, FileSubject]]", cwd: s
     of the project — the project taken apart, as `mv * /tmp/` is (FileSubject.moved_together).
     `temp_project`: the git work tree the session works in under a temporary folder (Resolved): its
     files are the project's, not scratch (FileSubject.in_temp_project)."""
-    root = project_root(cwd, home)
-    if not root or sum(1 for x, _ in deleted if x.to) < 2:
+    roots = tuple(r.rstrip("/") + "/" for r in (project_root(cwd, home), temp_project) if r)
+    if not roots or sum(1 for x, _ in deleted if x.to) < 2:
         return
     groups: "dict[tuple[str, str, str], list[FileSubject]]" = {}
     for x, fs in deleted:
-        if x.to and fs.path.startswith(root + "/"):
+        if x.to and fs.path.startswith(roots):
             groups.setdefault((x.by, x.via, x.to), []).append(fs)
     for same in groups.values():
         if len(same) >= 2:
