@@ -240,6 +240,8 @@ def build_dirs(tmp_path_factory):
     (lh / "G").write_text("system('" + _EVIL + "')\n")
     (lh / "ci.sh").write_text("lefthook run pre-commit\n")
     (lh / "Makefile").write_text("all:\n\techo ok\n")
+    (lh / "vars.sh").write_text("export LEFTHOOK_CONFIG=other.yml\n")
+    (lh / "okvars.sh").write_text("export LEFTHOOK_CONFIG=lefthook.yml\n")
     (lh / "evil.mk").write_text("x:\n\t" + _EVIL + "\n.DEFAULT_GOAL := x\n")
     (lh / ".git" / "hooks").mkdir(parents=True)
     (lh / ".git" / "hooks" / "pre-commit").write_text('#!/bin/sh\nlefthook run "pre-commit" "$@"\n')
@@ -361,6 +363,12 @@ def test_written_script_run_through_a_launcher(memory_judge, calls):
                  "ansible-playbook site.yml"], ("deny",)),
     ("ansible2", ["printf '[defaults]\\nroles_path = ../ansible/evil\\n' > ansible.cfg", "ansible-playbook site.yml"],
      ("deny",)),
+    # set by a file the line (or an earlier call) sources
+    ("lefthook", ["source vars.sh; lefthook run pre-commit"], ("deny",)),
+    ("lefthook", [". ./vars.sh && cd . && npx lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["source vars.sh", "lefthook run pre-commit"], ("deny",)),
+    ("lefthook", ["printf 'export COMPOSER=c.json\\n' > v2.sh", "source v2.sh && composer install"], ("deny",)),
+    ("lefthook", ["source okvars.sh && lefthook run pre-commit && npm test"], ALLOWED),
     # … and the variables other programs' builds read (MAKEFILES, GOFLAGS, cargo's wrappers and runners)
     ("lefthook", ["export MAKEFILES=evil.mk", "make"], ("deny",)),
     ("lefthook", ["export MAKEFILES=evil.mk; bash -c make"], ("deny",)),

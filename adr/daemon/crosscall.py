@@ -1067,13 +1067,22 @@ class _Walk:
         lose to the line's own later assignments; assigned first when the command is not found."""
         parsed = parse_line(text[:MAX_SOURCE], self.parse_budget)
         used = [(n, v) for n, v in parsed.assigned[:32]
-                if ("$" + n in line or "${" + n in line) and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", line)]
-        if used:
-            prefix = "\n".join(R.assignment_text(n, v) for n, v in used)
+                if ("$" + n in line or "${" + n in line) and re.search(r"\$\{?" + re.escape(n) + r"(?![A-Za-z0-9_])", line)
+                or any(p in line for p in env_readers(n))]  # (`. vars.sh; lefthook run`: LEFTHOOK_CONFIG)
+        key = "sourced:" + (raw or line[:200])
+        if used and key not in self.expanding:
+            # (a tool's variable — LEFTHOOK_CONFIG, MAKEFILES … — is read by the walk, not the rules: the line is
+            # followed again with it, once)
+            handed = any(env_readers(n) for n, _ in used)
+            prefix = "\n".join(("export " if env_readers(n) else "") + R.assignment_text(n, v) for n, v in used)
             placed = line.replace(raw, "{ " + raw + "\n" + prefix + "\n}", 1) if raw and raw in line else ""
-            self.judge(placed or prefix + "\n" + line, cwd, depth,
-                       _note(note, "with " + ", ".join(f"${n}" for n, _ in used) + " as the sourced file sets it"),
-                       follow=False)
+            self.expanding.append(key)
+            try:
+                self.judge(placed or prefix + "\n" + line, cwd, depth,
+                           _note(note, "with " + ", ".join(f"${n}" for n, _ in used) + " as the sourced file sets it"),
+                           follow=handed)
+            finally:
+                self.expanding.pop()
 
     def ansible_included(self, run: R.Run, top: str, text: str, depth: int, note: str) -> None:
         """The task files, playbooks and roles a playbook brings in (include_tasks, import_playbook, roles:,
