@@ -38,32 +38,13 @@ def _statements(text: str, semis: bool = False) -> "list[str] | None":
     anything else."""
     if (_NOT_SIMPLE_SEMI if semis else _NOT_SIMPLE).search(text):
         return None
-    out, cur, quote, k = [], [], "", 0
-    while k < len(text):
-        ch = text[k]
-        if quote:
-            if ch == "\\" and quote == '"' and k + 1 < len(text):
-                cur.append(text[k:k + 2])
-                k += 2
-                continue
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "\\":
-            cur.append(text[k:k + 2])
-            k += 2
-            continue
-        elif text.startswith("&&", k) or semis and ch == ";":
-            out.append("".join(cur).strip())
-            cur = []
-            k += 1 if ch == ";" else 2
-            continue
-        cur.append(ch)
-        k += 1
-    if quote:
+    toks = _tokens(text)
+    if not toks or len(toks) % 2 == 0:
         return None
-    out.append("".join(cur).strip())
-    return out if 1 < len(out) <= MAX_STATEMENTS and all(out) else None
+    out, joints = toks[0::2], toks[1::2]
+    if any(t in _JOINTS for t in out) or any(j != "&&" and not (semis and j == ";") for j in joints):
+        return None
+    return out if 1 < len(out) <= MAX_STATEMENTS else None
 
 
 def _cd_target(words: "list[str]") -> "str | None":
