@@ -47,6 +47,18 @@ def _statements(text: str, semis: bool = False) -> "list[str] | None":
     return out if 1 < len(out) <= MAX_STATEMENTS else None
 
 
+def _words(stmt: str) -> "list[str] | None":
+    """A statement's words past its leading assignments (`X=1 cd D`: the program is cd); None when the
+    quotes do not close."""
+    try:
+        words = shlex.split(stmt)
+    except ValueError:
+        return None
+    while words and _ASSIGN.match(words[0]):
+        words = words[1:]
+    return words
+
+
 def _cd_target(words: "list[str]") -> "str | None":
     """The literal folder of `cd [-L|-e|-@] DIR` ("~" for a bare cd); None when not literal."""
     args = words[1:]
@@ -73,12 +85,9 @@ def _walk(text: str, cwd: str, home: str, parse: Callable,
     where: "str | None" = cwd
     out: "list[tuple[str | None, object]]" = []
     for s in stmts:
-        try:
-            words = shlex.split(s)
-        except ValueError:
+        words = _words(s)
+        if words is None:
             return None
-        while words and _ASSIGN.match(words[0]):
-            words = words[1:]
         prog = words[0] if words else ""
         parsed = parse(s)
         if prog != "cd" and any(c.program in _CD for c in parsed.commands):
@@ -210,12 +219,9 @@ def _walk_grouped(text: str, cwd: str, home: str,
             before = None
             i += 1
             continue
-        try:
-            words = shlex.split(t)
-        except ValueError:
+        words = _words(t)
+        if words is None:
             return None
-        while words and _ASSIGN.match(words[0]):
-            words = words[1:]
         prog = words[0] if words else ""
         parsed = parse(t)
         # after `X || `: runs where X left the shell when X failed (a cd that failed: where it started)
