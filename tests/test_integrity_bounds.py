@@ -178,3 +178,34 @@ def test_every_pathological_input_in_process_ends_within_its_work_bound(engine):
         v = decide(engine.evaluate(_exec(cmd), b))
         assert RANK[v.decision.value] >= RANK[least], name
         assert b.spent <= b.units + 1 + len(cmd) // 65536, name
+
+
+@pytest.mark.parametrize("window", [2, 3, 7, 64 * 1024])
+def test_the_windowed_statement_split_reads_every_separator_a_plain_scan_reads(monkeypatch, window):
+    """The segment pass skips separator-free windows with str.find; at any window size (a `&&` or `||`
+    cut by a window's edge included) it splits exactly where a regex scan of every character does."""
+    import random
+    import re
+
+    import adr.shell.parse as P
+    monkeypatch.setattr(P, "_SEPARATOR_WINDOW", window)
+    plain = re.compile(r"\n|;|&&|\|\||&")
+
+    def oracle(text: str) -> "list[str]":
+        parts = [p.strip() for p in plain.split(text)]
+        return list(dict.fromkeys(p[:P.MAX_SEGMENT_CHARS] for p in parts if p))
+
+    rng = random.Random(window)
+    for _ in range(3000):
+        text = "".join(rng.choice(["ab", "c", ";", "&", "|", "\n", " ", "x" * 9]) for _ in range(rng.randint(0, 40)))
+        assert P._segments(text) == oracle(text), text
+
+
+def test_a_long_input_gets_cpu_for_reading_it_on_top_of_the_net():
+    """The CPU net is for work that outgrows the input; reading a 20 MB command once per check costs
+    time in proportion, and must not alone turn the deny behind it into "too costly"."""
+    from adr.config import Settings
+    from adr.judge import cpu_net
+    s = Settings()
+    assert cpu_net(s, 0) == s.decision_budget_ms / 1000
+    assert cpu_net(s, 20 * 1024 * 1024) >= 1.5 * cpu_net(s, 0)

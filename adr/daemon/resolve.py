@@ -439,7 +439,9 @@ def temp_project(action: Action) -> str:
     when it lies under a temporary folder: a repository there is a project (`mv src tests /tmp/` takes it
     apart), not scratch ("" otherwise)."""
     cwd = action.context.cwd
-    if action.kind is not ActionKind.EXEC or not _MOVES.search(action.command) or not cwd.startswith("/"):
+    if action.kind is not ActionKind.EXEC or not cwd.startswith("/") or \
+            not ("mv" in action.command or "rename" in action.command) or not _MOVES.search(action.command):
+        # (two substring scans first: the word-bounded regex costs ~90 ms on a 20 MB line)
         return ""
     if "cd" in action.command:
         cwd = git_cwd(action.command, cwd, action.context.home)  # `cd /tmp/repo && mv src tests /tmp/`

@@ -130,8 +130,8 @@ class Judge:
         """decide_bounded(), also returning the resolved action (what the daemon's run record keeps)."""
         from adr.daemon.cpuclock import decision_clock
         from adr.engine.core import Budget
-        budget = Budget(deadline=decision_clock() + self.settings.decision_budget_ms / 1000.0,
-                        clock=decision_clock)
+        size = len(action.command) + len(action.content) + len(action.old_content) + len(action.url)
+        budget = Budget(deadline=decision_clock() + cpu_net(self.settings, size), clock=decision_clock)
         resolved, verdict = self.resolve_and_decide(action, note=note, budget=budget)
         return resolved, verdict, budget.exhausted
 
@@ -146,13 +146,24 @@ class Judge:
         """scan() with the same bounds as a decision (work units, then `decision_budget_ms` of CPU)."""
         from adr.daemon.cpuclock import decision_clock
         from adr.engine.core import Budget
-        budget = Budget(deadline=decision_clock() + self.settings.decision_budget_ms / 1000.0,
-                        clock=decision_clock)
+        budget = Budget(deadline=decision_clock() + cpu_net(self.settings, len(obs.text)), clock=decision_clock)
         return self.scan(obs, budget=budget)
 
     def close(self) -> None:
         if self.online is not None:
             self.online.close()
+
+
+CPU_MS_PER_MIB = 25.0  # the net's allowance for reading the input: ~12 ms per MiB of linear scans here
+
+
+def cpu_net(settings: Settings, size: int) -> float:
+    """Seconds of this thread's CPU a decision may take: `decision_budget_ms`, plus CPU_MS_PER_MIB for
+    each MiB of input. The net catches work that grows faster than the input; the linear reads of a
+    20 MB command (each substring test, the split into statements) cost ~250 ms on a slow Python
+    build, which alone must not turn the deny behind it into "too costly" (the work units, which
+    charge per 4 KiB, still bound the walk)."""
+    return (settings.decision_budget_ms + CPU_MS_PER_MIB * size / (1024 * 1024)) / 1000.0
 
 
 def _again(budget: Any, start: "tuple[int, Any]") -> Any:

@@ -4158,23 +4158,41 @@ def _plain_statements(text: str) -> "list[list[PlainStage]] | None":
 
 
 _SEGMENT_SPLIT = lazyre.compile(r"\n|;|&&|\|\||&")
+_SEPARATOR_WINDOW = 64 * 1024
 
 
 def _segments(text: str, charge: "Callable[[int], bool]" = _no_charge) -> "list[str]":
     """The statements of a text by a cheap, quote-blind split on `;`, newlines, `&&`, `||`, `&`
     (pipes stay inside a statement: `curl … | sh` is judged whole). Distinct ones only, in order:
     padding repeats itself, an attack hidden behind it does not. Scans at most MAX_SEGMENT_SCAN
-    separators; a longer list ends with None (not all of it was read)."""
+    separators; a longer list ends with None (not all of it was read).
+
+    The regex reads a window at a time, and a window without a separator is skipped with str.find
+    (memchr): a regex scan of every character of a 20 MB word cost ~120 ms, the skip ~2 ms."""
     out: dict[str, None] = {}
-    pos = 0
-    for n, m in enumerate(_SEGMENT_SPLIT.finditer(text)):
-        if (not n & 1023 and not charge(1)) or n >= MAX_SEGMENT_SCAN or len(out) > MAX_SEGMENTS:
-            return list(out) + [None]  # type: ignore[list-item]
-        seg = text[pos:m.start()].strip()
-        pos = m.end()
-        if seg:
-            out.setdefault(seg[:MAX_SEGMENT_CHARS], None)
-    seg = text[pos:].strip()
+    pos, n, size, nxt = 0, 0, len(text), {c: 0 for c in "\n;&|"}
+    seg_start = 0
+    while pos < size:
+        end = pos + _SEPARATOR_WINDOW
+        last = -1
+        for m in _SEGMENT_SPLIT.finditer(text, pos, end):
+            if (not n & 1023 and not charge(1)) or n >= MAX_SEGMENT_SCAN or len(out) > MAX_SEGMENTS:
+                return list(out) + [None]  # type: ignore[list-item]
+            n += 1
+            if m.end() >= end:  # (cut by the window: `&&` read as `&`)
+                m = _SEGMENT_SPLIT.match(text, m.start())
+            seg = text[seg_start:m.start()].strip()
+            seg_start = last = m.end()
+            if seg:
+                out.setdefault(seg[:MAX_SEGMENT_CHARS], None)
+        if last >= 0:
+            pos = max(last, end - 1)  # (a two-character separator may start at the window's last one)
+            continue
+        for c, i in nxt.items():
+            if 0 <= i < end - 1:
+                nxt[c] = text.find(c, end - 1)
+        pos = min((i for i in nxt.values() if i >= 0), default=size)
+    seg = text[seg_start:].strip()
     if seg:
         out.setdefault(seg[:MAX_SEGMENT_CHARS], None)
     return list(out)
