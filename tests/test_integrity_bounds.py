@@ -209,3 +209,23 @@ def test_a_long_input_gets_cpu_for_reading_it_on_top_of_the_net():
     s = Settings()
     assert cpu_net(s, 0) == s.decision_budget_ms / 1000
     assert cpu_net(s, 20 * 1024 * 1024) >= 1.5 * cpu_net(s, 0)
+
+
+@pytest.mark.parametrize("stage", ["cat", "xargs cat", "grep -v x", "sort"])
+def test_a_long_pipeline_reads_each_stage_a_bounded_number_of_times(monkeypatch, stage):
+    """What reaches a stage through filters (`ls | grep -v pub | xargs cat`) is found by walking back;
+    a walk per stage over every stage before it made a pipeline of 2,000 filters quadratic (6.5 s of
+    CPU in one hook call). Counted, not timed: each stage's argv is classified a bounded number of times."""
+    import adr.shell.parse as P
+    calls = {"n": 0}
+    real = P._grep_selects
+
+    def counting(argv):
+        calls["n"] += 1
+        return real(argv)
+
+    monkeypatch.setattr(P, "_grep_selects", counting)
+    n = 1_500
+    parsed = P.parse("ls ~/.ssh | " + " | ".join([stage] * n) + " | xargs cat")
+    assert len(parsed.commands) >= n
+    assert calls["n"] <= 4 * n, calls["n"]

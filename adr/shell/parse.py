@@ -779,6 +779,8 @@ class _Walker:
         if len({p for ps in progs for p in ps}) > MAX_PIPE_NAMES:
             self.issue("too-many-commands", f"a pipeline of more than {MAX_PIPE_NAMES} different programs", via)
         # data flow: literal output of a stage becomes the next stage's stdin
+        lister_memo: "dict[int, list[str] | None]" = {}
+        ls_memo: "dict[int, _Draft | None]" = {}
         for i in range(1, len(stages)):
             prev, cur = stages[i - 1], stages[i]
             if len(prev) > 1 and len(cur) == 1 and cur[0].stdin_text is None:
@@ -815,7 +817,8 @@ class _Walker:
             if nxt.argv and nxt.argv[0] in _NAMES_FROM_LIST and len(prev) == 1 and prev[0].argv \
                     and "-" in _list_files(nxt.argv[0], nxt.argv[1:]):
                 self.names_listed(nxt, prev, via)  # `ls ~/.ssh/id_* | zip -@ k.zip`: it archives what ls lists
-            lister = _lister_through_filters(stages, i)
+            xargsed = bool(nxt.argv) and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers)
+            lister = _lister_through_filters(stages, i, lister_memo) if xargsed else None
             if lister is not None and nxt.argv and nxt.argv[0] in effects.DELETERS \
                     and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers):
                 # `find . -name '*.db' | xargs rm`, `git ls-files | xargs rm`: what is listed is deleted,
@@ -827,9 +830,8 @@ class _Walker:
                 # `find ~/.config -name config.yaml | xargs sed -i …`, `ls | xargs rm -rf`: what the
                 # producer prints is changed (ls's entries of the cwd: `rm -rf ./*`)
                 self.xargs_on(nxt, (_printed_paths(prev[0]) or [])[:4], _join_via(via, prev[0].argv[0] + " | xargs"))
-            elif (ls := _ls_through_filters(stages, i)) is not None and nxt.argv \
-                    and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
-                    and nxt.argv[0].rsplit("/", 1)[-1] in _XARGS_READERS:
+            elif xargsed and nxt.argv[0].rsplit("/", 1)[-1] in _XARGS_READERS \
+                    and (ls := _ls_through_filters(stages, i, ls_memo)) is not None:
                 # `ls ~/.ssh/id_rsa | xargs cat`: ls prints a file operand's own name, which the reader
                 # opens; `cd ~/.ssh && ls | xargs cat`: a folder's entries, bare names the reader opens
                 # in the working directory (`./*`, with -a/-A `./.*` too) — as `cat ./*` it is judged
@@ -5097,26 +5099,44 @@ def _read_names(cond: str) -> "list[str]":
     return names or ["REPLY"]
 
 
-def _lister_through_filters(stages: "list[list[_Draft]]", i: int) -> "list[str] | None":
+MAX_SELECTIONS = 64  # grep selections kept as find tests (dropping more selects more files: stricter)
+
+
+def _lister_through_filters(stages: "list[list[_Draft]]", i: int,
+                            memo: "dict[int, list[str] | None] | None" = None) -> "list[str] | None":
     """The find command listing what reaches stage i: a lister right before it, or before stages that
     keep every line (`sort`, `uniq`, `grep -v X`: nearly every line) or select some (`grep X`: as find's
-    `-path '*X*'`)."""
-    extra: list[str] = []
+    `-path '*X*'`). `memo` (index → what reaches the stage after it), shared by the calls over one
+    pipeline, keeps a pipeline of 2,000 filters linear: each stage is read once, not once per later stage."""
+    memo = {} if memo is None else memo
+    walked: list[tuple[int, list[str]]] = []
     k = i - 1
-    while k >= 0 and len(stages[k]) == 1 and stages[k][0].argv:
-        d = stages[k][0]
-        lister = _as_find(d.argv)
+    while True:
+        if k in memo:
+            found = memo[k]
+            break
+        if k < 0 or len(stages[k]) != 1 or not stages[k][0].argv:
+            found = None
+            break
+        argv = stages[k][0].argv
+        lister = _as_find(argv)
         if lister is not None:
-            return lister + extra
-        sel = _grep_selects(d.argv)
-        if d.argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in d.argv[1:]) or _keeps_lines(d.argv):
-            pass
+            found = memo[k] = lister
+            break
+        sel = _grep_selects(argv)
+        if argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in argv[1:]) or _keeps_lines(argv):
+            walked.append((k, []))
         elif sel is not None:
-            extra = sel + extra
+            walked.append((k, sel))
         else:
-            return None
+            found = memo[k] = None
+            break
         k -= 1
-    return None
+    for k, sel in reversed(walked):
+        if found is not None and sel and len(found) < MAX_SELECTIONS:
+            found = found + sel
+        memo[k] = found
+    return found
 
 
 def _ls_read_operands(ls: "_Draft") -> "list[str]":
@@ -5126,22 +5146,37 @@ def _ls_read_operands(ls: "_Draft") -> "list[str]":
             or any(c in p for c in "*?[")][:4]
 
 
-def _ls_through_filters(stages: "list[list[_Draft]]", i: int) -> "_Draft | None":
+def _ls_through_filters(stages: "list[list[_Draft]]", i: int,
+                        memo: "dict[int, _Draft | None] | None" = None) -> "_Draft | None":
     """The `ls` whose entries reach stage i: right before it, or before stages that pass names on
     (`sort`, `grep -v pub`, `grep id_`, `head`, `awk '{print $1}'`): what reaches the reader is some
-    of what ls printed, and judging all of it keeps `ls | grep -v pub | xargs cat` a read of keys."""
+    of what ls printed, and judging all of it keeps `ls | grep -v pub | xargs cat` a read of keys.
+    `memo`: as for _lister_through_filters."""
+    memo = {} if memo is None else memo
+    walked: list[int] = []
     k = i - 1
-    while k >= 0 and len(stages[k]) == 1 and stages[k][0].argv:
+    while True:
+        if k in memo:
+            found = memo[k]
+            break
+        if k < 0 or len(stages[k]) != 1 or not stages[k][0].argv:
+            found = None
+            break
         d = stages[k][0]
         if d.argv[0] == "ls":
-            return d
+            found = memo[k] = d
+            break
         if not (d.argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in d.argv[1:])
                 or d.argv[0] in ("head", "tail") and not any(not a.startswith("-") and not a.isdigit()
                                                             for a in d.argv[1:])
                 or _keeps_lines(d.argv) or _grep_selects(d.argv) is not None):
-            return None
+            found = memo[k] = None
+            break
+        walked.append(k)
         k -= 1
-    return None
+    for k in walked:
+        memo[k] = found
+    return found
 
 
 _CONTAINER_CLIS = frozenset({"docker", "podman", "nerdctl"})
