@@ -48,10 +48,12 @@ test: dev sysdeps
 ## e2e: real agent CLIs from npm, driven offline by a fake model server on 127.0.0.1
 # whole product flows marked e2e outside tests/e2e (setup and undo of every host, daemon restarts, replay,
 # the monitors' suspend flows, plugin after-hooks, the config guard's question — README "End-to-end tests"):
-# slow for make test's 10-minute budget, run here beside the real agents
+# slow for make test's 10-minute budget, run here beside the real agents; and two halves whose in-process fallback
+# costs a whole rules load per hook call (the XDG install's self-defense, cross-call runs; make test keeps a sample)
 E2E_FLOWS = tests/test_setup.py tests/test_export_daemon.py tests/test_alerts_cli.py tests/test_replay.py \
 	tests/test_monitor_network.py tests/test_monitor_process.py tests/test_js_after_hooks.py tests/test_config_guard.py \
-	tests/test_native.py tests/test_daemon_online.py tests/test_monitor_desktop.py tests/test_human_gate_desktop.py
+	tests/test_native.py tests/test_daemon_online.py tests/test_monitor_desktop.py tests/test_human_gate_desktop.py \
+	tests/test_selfdefense_paths_xdg.py tests/test_crosscall_hook.py
 e2e: dev sysdeps
 	@bash packaging/e2e-deps.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e $(E2E_FLOWS)

@@ -32,14 +32,8 @@ def daemon(tmp_path_factory):
     d.stop()
 
 
-@pytest.fixture(params=["daemon", "fallback"])
-def hook(request, tmp_path_factory):
+def _sender(home: Path, mode: str):
     """Send one Claude Code PreToolUse input through adr-hook; returns allow | ask | deny and the reason."""
-    if request.param == "daemon":
-        home = request.getfixturevalue("daemon").home
-    else:
-        home = tmp_path_factory.mktemp("cc-nodaemon") / "home"  # no daemon: evaluated in-process
-        warm_rule_cache(get_paths({"ADR_HOME": str(home)}))
     session = f"s-{os.urandom(4).hex()}"
 
     def send(tool, tool_input, cwd, session_id=None):
@@ -54,15 +48,29 @@ def hook(request, tmp_path_factory):
 
     def audited() -> str:
         """The reason the human reads (audit log, notification): names the file and who wrote it."""
-        from adr.paths import get_paths
         log = get_paths({"ADR_HOME": str(home)}).audit_dir / "audit.jsonl"
         # the last decision's (a monitor's alert about the same file may land after it)
         recs = [json.loads(x) for x in log.read_text().splitlines()]
         return next((r.get("reason", "") for r in reversed(recs) if r.get("event") == "PreToolUse"), "")
 
-    send.mode = request.param
+    send.mode = mode
     send.audited = audited
     return send
+
+
+def _fallback_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("cc-nodaemon") / "home"  # no daemon: evaluated in-process
+    warm_rule_cache(get_paths({"ADR_HOME": str(home)}))
+    return home
+
+
+# every test with the daemon and with the in-process fallback; the fallback's half (a whole rules load
+# per hook call) runs in `make e2e`, and `make test` keeps a sample of it (test_the_fallback_judges_…)
+@pytest.fixture(params=["daemon", pytest.param("fallback", marks=pytest.mark.e2e)])
+def hook(request, tmp_path_factory):
+    if request.param == "daemon":
+        return _sender(request.getfixturevalue("daemon").home, "daemon")
+    return _sender(_fallback_home(tmp_path_factory), "fallback")
 
 
 @pytest.fixture()
@@ -277,3 +285,19 @@ def test_daemon_status_shows_the_memory(daemon, tmp_path):
     st = wait_for(lambda: (s := daemon.status()["components"]["crosscall"])["recorded"] > before["recorded"]
                   and s["sessions_with_definitions"] > before["sessions_with_definitions"] and s)
     assert st and st["files"] >= 1 and st["failed"] == 0 and st["max_files"] == 4096
+
+
+FALLBACK_SAMPLE = {
+    "write then ./a.sh": lambda h, p: test_write_then_run(h, p, "./a.sh"),
+    "write then cat | bash": lambda h, p: test_write_then_run(h, p, "cat a.sh | bash"),
+    "heredoc then sh": lambda h, p: test_redirect_write_then_run(h, p, "cat > a.sh <<'EOF'\n" + EVIL + "EOF"),
+    "make": lambda h, p: test_make(h, p),
+    "look-alikes": lambda h, p: test_benign_look_alikes_stay_allowed(h, p),
+}
+
+
+@pytest.mark.parametrize("case", FALLBACK_SAMPLE)
+def test_the_fallback_judges_what_an_earlier_call_wrote(tmp_path_factory, proj, case):
+    """`make test`'s share of the fallback half above: with the daemon down, a file written in one call
+    is judged from disk when the next call runs it."""
+    FALLBACK_SAMPLE[case](_sender(_fallback_home(tmp_path_factory), "fallback"), proj)
