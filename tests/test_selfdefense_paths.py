@@ -37,9 +37,18 @@ def an_install(layout, mode, tmp_path_factory):
     stop(i)
 
 
-@pytest.fixture(scope="module", params=[("adr_home", mode) for mode in MODES], ids=lambda p: f"{p[0]}-daemon-{p[1]}")
+# with the daemon down each spelling costs a whole in-process rules load (~0.6 s of CPU on a slow
+# Python): every test's daemon-down half runs in `make e2e`; `make test` judges a sample of them
+# down (test_the_fallback_sample) and every one up
+@pytest.fixture(scope="module", params=[pytest.param(("adr_home", mode), marks=[pytest.mark.e2e] if mode == "down" else [])
+                                        for mode in MODES], ids=lambda p: f"{p[0]}-daemon-{p[1]}")
 def inst(request, tmp_path_factory):
     yield from an_install(*request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def down_inst(tmp_path_factory):
+    yield from an_install("adr_home", "down", tmp_path_factory)
 
 
 # writes, deletes and moves of adr's config, state and code, however spelled: each must be denied
@@ -265,3 +274,20 @@ def test_a_client_cannot_hand_the_judge_its_own_facts(inst):
     resp = json.loads(data.decode().splitlines()[-1])
     assert resp["ok"] and resp["verdict"]["decision"] == "deny", resp
 
+
+@pytest.mark.parametrize("spelling", DENIED[::4] + ["cat {key}", "exec 3> `which adr-hook`"])
+def test_the_fallback_sample_denies(down_inst, spelling):
+    """`make test`'s share of the daemon-down half: a quarter of the spellings (every fourth, of every
+    kind: redirects, links, globs, one-liners, lookups), judged in-process by the real hook."""
+    assert "in-process" in judged(down_inst, spelling, "deny")
+
+
+@pytest.mark.parametrize("spelling", BENIGN[::3])
+def test_the_fallback_sample_allows(down_inst, spelling):
+    judged(down_inst, spelling, "allow")
+
+
+def test_the_fallback_sample_follows_links_and_relative_paths(down_inst):
+    test_relative_targets_are_judged_against_the_actions_cwd(down_inst)
+    test_a_link_to_a_file_made_in_one_call_and_written_in_the_next(down_inst)
+    test_the_agents_own_file_tools_are_judged_by_the_resolved_path(down_inst, "Write", "{tmp}/cfglink/config.yaml")
