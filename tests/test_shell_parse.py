@@ -262,6 +262,9 @@ def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
     # …and takes a bare `=~` word for the [[ ]] match operator, dropping it as a parse error (`: =~`:
     # bash runs `:` with the argument `=~`, as the fast path reads it)
     assume(not re.search(r"(?:^|\s)=~(?:\s|$)", text))
+    # …and a bare `==` ending a statement (`: ==`, `: == | x`) is a parse error to it (the tree walk
+    # then asks); inside a command (`echo a == b`) both read the word
+    assume(not re.search(r"(?:^|\s)==\s*(?:$|[|;&\n])", text))
     fast = parse(text)
     saved = _parse_mod._PLAIN_MAX
     _parse_mod._PLAIN_MAX = -1
@@ -366,3 +369,18 @@ def test_an_assignment_split_after_a_dollar_runs_no_command():
 ])
 def test_python_archive_modules_are_read_as_tar_and_unzip(src, argv):
     assert parse(src).commands[-1].argv == argv
+
+
+@pytest.mark.parametrize("line,argv", [("echo a == b", ("echo", "a", "==", "b")), ("test x =~ y", ("test", "x", "=~", "y")),
+                                       ("rm == -rf ~/x; ls", ("rm", "==", "-rf", "~/x"))])
+def test_a_bare_double_equals_is_an_argument_in_the_tree_walk_too(line, argv):
+    """tree-sitter-bash reads `==` and `=~` outside [[ ]] as operators and dropped them from the words;
+    bash passes them on (the fast path always did)."""
+    saved = _parse_mod._PLAIN_MAX
+    _parse_mod._PLAIN_MAX = -1
+    try:
+        slow = parse(line)
+    finally:
+        _parse_mod._PLAIN_MAX = saved
+    assert slow.commands[0].argv[:len(argv)] == argv
+    assert slow == parse(line)

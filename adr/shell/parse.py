@@ -1471,7 +1471,11 @@ class _Walker:
         refs_before = len(self.refs)
         writes_before = len(self.writes)
         deletes_before = len(self.deletes)
-        for c in node.named_children:
+        for c in node.children:
+            if not c.is_named:
+                if c.type in ("==", "=~"):
+                    argv.append(c.type)  # tree-sitter-bash reads a bare `==` as an operator; bash, as a word
+                continue
             if c.type == "variable_assignment":
                 n = c.child_by_field_name("name")
                 v = c.child_by_field_name("value")
