@@ -837,8 +837,10 @@ class _Walker:
                 # in the working directory (`./*`, with -a/-A `./.*` too) — as `cat ./*` it is judged
                 self.xargs_on(nxt, _ls_read_operands(ls), _join_via(via, "ls | xargs"))
             elif lister is not None and nxt.argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
-                    and nxt.argv[0].rsplit("/", 1)[-1] in _XARGS_READERS:
-                # `find ~/.ssh -type f | xargs cat`: what is listed is read, as by `find … -exec cat {} +`
+                    and (nxt.argv[0].rsplit("/", 1)[-1] in _XARGS_READERS
+                         or nxt.argv[0].rsplit("/", 1)[-1] in SHELLS and all(a.startswith("-") for a in nxt.argv[1:])):
+                # `find ~/.ssh -type f | xargs cat`: what is listed is read, as by `find … -exec cat {} +`;
+                # `find /tmp/dl -name '*.sh' | xargs -n1 bash`: what is listed runs, as by `-exec bash {} +`
                 self.listed_read(lister, nxt, _join_via(via, prev[0].argv[0] + " | xargs"), depth)
             elif prev[0].output is None and prev[0].argv and ("xargs" in nxt.wrappers or "parallel" in nxt.wrappers) \
                     and _from_lookup(prev):
@@ -4472,8 +4474,13 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
         # name gives (`./x.sh` beside `./**/x.sh`), so the file is read; the line as written is judged too
         paths = []
         for r in effects.find_exec_reach(find_args)[:4]:
-            paths += [r, r.replace("/**/", "/", 1)] if "/**/" in r else [r]
-        return [[a.replace("{}", p) for a in sub] for p in dict.fromkeys(paths) if not _has_glob_chars(p)] + [sub]
+            paths.append(r)
+            # what a shell's glob reaches of it (`**` is `*` to the resolver, as to bash): two levels
+            if "/**/" in r:
+                paths += [r.replace("/**/", "/", 1), r.replace("/**/", "/*/", 1)]
+            elif r.endswith("/**"):
+                paths += [r[:-1], r[:-1] + "/*"]
+        return [[a.replace("{}", p) for a in sub] for p in dict.fromkeys(paths)] + [sub]
     if not any("{}" in a for a in sub) or not (_changes_its_operands(prog, run[1:]) or _sends_its_operands(prog, run[1:])):
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
