@@ -40,10 +40,12 @@ sysdeps:
 ## test: the whole suite (pytest's "no tests collected" fails the target). Tests wait on real daemons,
 ## sockets and child processes as well as compute: three workers (pytest-xdist) keep both cores of a
 ## 2-core machine busy (9:11 against ~9:50 with two, measured); --dist loadfile keeps each file's tests,
-## and its module-scoped daemons, in one worker and in order. TEST_WORKERS=0 runs everything in this process.
+## and its module-scoped daemons, in one worker and in order. TEST_WORKERS=0 runs everything in this process;
+## PYTEST_ARGS adds pytest options (`make test PYTEST_ARGS=--durations=30`).
 TEST_WORKERS ?= 3
+PYTEST_ARGS ?=
 test: dev sysdeps
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## e2e: real agent CLIs from npm, driven offline by a fake model server on 127.0.0.1
 # whole product flows marked e2e outside tests/e2e (setup and undo of every host, daemon restarts, replay,
