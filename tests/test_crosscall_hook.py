@@ -292,7 +292,6 @@ FALLBACK_SAMPLE = {
     "write then cat | bash": lambda h, p: test_write_then_run(h, p, "cat a.sh | bash"),
     "heredoc then sh": lambda h, p: test_redirect_write_then_run(h, p, "cat > a.sh <<'EOF'\n" + EVIL + "EOF"),
     "make": lambda h, p: test_make(h, p),
-    "look-alikes": lambda h, p: test_benign_look_alikes_stay_allowed(h, p),
 }
 
 
