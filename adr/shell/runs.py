@@ -1051,10 +1051,11 @@ def _stdin_file_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[
 
 
 def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
-    """`cat a.sh | bash`, `bash <(cat a.sh)`: a file read into a shell or interpreter."""
+    """`cat a.sh | bash`, `bash <(cat a.sh)`: a file read into a shell or interpreter; `cat x.sql |
+    sqlite3 app.db`: into a database client (its statements and dot-commands, as `sqlite3 app.db < x.sql`)."""
     lang, runner = "", ""
     for p in c.downstream:
-        lang = "shell" if p in SHELLS else (_interpreter_language(p) or "")
+        lang = "shell" if p in SHELLS else ("sql:" + p) if p in SQL_CLIENTS else (_interpreter_language(p) or "")
         if lang:
             runner = p
             break
