@@ -1068,7 +1068,15 @@ def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
                     runner = p
                     break
     if not lang:
-        return []
+        # `cat x.gdb | gdb -batch`, `cat cmds | ftp -n host`: a program reading its own commands on stdin
+        # (as `gdb -batch < x.gdb`, judged with that program's words)
+        scripted = next((o for o in commands if o.piped and c.program in o.upstream and o is not c
+                         and (o.program in _STDIN_SCRIPTED or o.program in ("vim", "vi", "nvim", "ex")
+                              and (o.program == "ex" or any(_EX_MODE.fullmatch(a) for a in o.args)))), None)
+        if scripted is None:
+            return []
+        runner = scripted.program
+        lang = "stdin:" + " ".join([runner] + [shlex.quote(a) for a in scripted.args[:16]])
     out = []
     for a in c.args:
         if a.startswith("-"):
