@@ -38,7 +38,8 @@ _SQLITE_ENGINE = "django.db.backends.sqlite3"
 # what a line must hold for any of adr/engine/localdb.py's commands to be a reset or a destructive
 # statement (a cheap filter before the line is parsed again); a longer line is judged unknown
 _MAYBE_RESET = lazyre.compile(r"(?is)manage\.py.*?\b(?:flush|reset_db|reset_schema|zero)\b|prisma.*?(?:\breset\b|--force-reset)|"
-                              r"sqlite3.*?\b(?:drop|delete|truncate|update|alter)\b")
+                              r"sqlite3.*?\b(?:drop|delete|truncate|update|alter)\b|"
+                              r"\b(?:drop|delete|truncate|update|alter)\b.*?\|\s*sqlite3")  # (`echo 'DELETE …' | sqlite3 x.db`)
 _PRECHECK = 64 * 1024
 
 

@@ -89,7 +89,7 @@ def db_commands(commands: Sequence[SimpleCommand], cwd: str, home: str, leading:
             parent = commands[i - 1]  # `npx prisma …`: the runner's own line is the one judged for it
             if parent.env or parent.wrappers or parent.sudo or parent.upstream or parent.piped:
                 continue
-        elif c.depth or c.env or c.wrappers or c.sudo or c.upstream or c.piped:
+        elif c.depth or c.env or c.wrappers or c.sudo or (c.upstream or c.piped) and not _literal_sql(c):
             continue
         got = _classify(c, folder)
         if got is not None:
@@ -114,8 +114,14 @@ def _classify(c: SimpleCommand, folder: str) -> "tuple[str, str] | None":
     if prog in ("prisma", "npx", "pnpx", "bunx") and not c.program_path:
         return _prisma(args if prog == "prisma" else args[1:] if args and args[0] == "prisma" else [], folder)
     if prog == "sqlite3" and not c.program_path:
-        return _sqlite(args, folder)
+        return _sqlite(args, folder, c.stdin_text)
     return None
+
+
+def _literal_sql(c: SimpleCommand) -> bool:
+    """`echo 'DELETE FROM t;' | sqlite3 app.db`: SQL fed on stdin whose text the line spells out (an
+    echo, printf or here-string), judged like the same SQL given as an argument."""
+    return c.program == "sqlite3" and c.stdin_text is not None and all(p in ("echo", "printf") for p in c.upstream)
 
 
 def _django(manage: str, args: list[str], folder: str) -> "tuple[str, str] | None":
@@ -158,12 +164,14 @@ def _prisma(args: list[str], folder: str) -> "tuple[str, str] | None":
     return "prisma", ""
 
 
-def _sqlite(args: list[str], folder: str) -> "tuple[str, str] | None":
+def _sqlite(args: list[str], folder: str, stdin: "str | None" = None) -> "tuple[str, str] | None":
     rest = list(args)
     while rest and rest[0].startswith("-"):
         if rest[0] not in _SQLITE_PLAIN:
             return None  # -cmd, -init, -deserialize, -vfs …: more than the one file and its SQL
         rest.pop(0)
+    if len(rest) == 1 and stdin is not None:
+        rest.append(stdin)  # the SQL the line feeds it (a here-string, `echo … |`)
     if len(rest) < 2 or any(a.startswith("-") for a in rest[1:]):
         return None  # no SQL on the line: it comes from stdin, which is not read here
     if rest[0] in (":memory:", "") or rest[0].startswith("file:"):
