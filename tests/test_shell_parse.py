@@ -248,7 +248,9 @@ _WORD = st.one_of(
 _OP = st.sampled_from([" ", " ", " ", "  ", "\t", " | ", " && ", " || ", "; ", ";", "|", "&&", " & ", "\n"])
 
 
-@settings(max_examples=400, deadline=None)
+# derandomized: the same 400 lines on every run, so make test (and CI) cannot fail on a line an earlier
+# run never drew; widen the search by hand (`--hypothesis-seed=N`, or derandomize=False) when changing either path
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.lists(st.tuples(_WORD, _OP), min_size=1, max_size=8))
 def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
     text = "".join(w + o for w, o in parts).strip()
@@ -258,7 +260,7 @@ def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
     # …and reads `- 00=` (a word, then an invalid assignment) as one assignment and `- 1@` as a parse
     # error, dropping the `-` command bash would try to run (a program called `-`: nothing to judge;
     # noted for planning)
-    assume(not re.search(r"(?:^|[|;&\n]\s*)-\s+\S", text))  # (`- A=1` too: tree-sitter takes an assignment)
+    assume(not re.search(r"(?:^|[|;&\n]\s*)(?:(?:if|then|else|elif|do|while|until|!)\s+)*-\s+\S", text))  # (`- A=1`, `if - A=1`)
     # …and takes a bare `=~` word for the [[ ]] match operator, dropping it as a parse error (`: =~`:
     # bash runs `:` with the argument `=~`, as the fast path reads it)
     assume(not re.search(r"(?:^|\s)=~(?:\s|$)", text))
