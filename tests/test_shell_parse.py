@@ -267,14 +267,17 @@ def test_plain_fast_path_matches_the_tree_walk_on_random_lines(parts):
     # …and a bare `==` ending a statement (`: ==`, `: == | x`) is a parse error to it (the tree walk
     # then asks); inside a command (`echo a == b`) both read the word
     assume(not re.search(r"(?:^|\s)==\s*(?:$|[|;&\n])", text))
-    fast = parse(text)
+    assert parse(text) == _tree_walk(text), text
+
+
+def _tree_walk(text: str):
+    """parse() with the plain fast path turned off: the tree-sitter walk's reading of the line."""
     saved = _parse_mod._PLAIN_MAX
     _parse_mod._PLAIN_MAX = -1
     try:
-        slow = parse(text)
+        return parse(text)
     finally:
         _parse_mod._PLAIN_MAX = saved
-    assert fast == slow, text
 
 
 @pytest.mark.parametrize("text, piped", [
@@ -286,14 +289,8 @@ def test_a_long_pipeline_then_several_lists_is_read_as_bash_runs_it(text, piped)
     """tree-sitter-bash nests `a | b | c && d` as a | (b | c && d), once more per further `&&`/`||`; the
     tree walk unfolds every level, so only the pipeline's stages are piped (found by the random-line
     test above: `: | : | : | : && : && :` had the command after the first `&&` piped)."""
-    fast = parse(text)
-    saved = _parse_mod._PLAIN_MAX
-    _parse_mod._PLAIN_MAX = -1
-    try:
-        slow = parse(text)
-    finally:
-        _parse_mod._PLAIN_MAX = saved
-    assert fast == slow
+    slow = _tree_walk(text)
+    assert parse(text) == slow
     assert [c.piped for c in slow.commands] == piped
 
 
@@ -378,11 +375,6 @@ def test_python_archive_modules_are_read_as_tar_and_unzip(src, argv):
 def test_a_bare_double_equals_is_an_argument_in_the_tree_walk_too(line, argv):
     """tree-sitter-bash reads `==` and `=~` outside [[ ]] as operators and dropped them from the words;
     bash passes them on (the fast path always did)."""
-    saved = _parse_mod._PLAIN_MAX
-    _parse_mod._PLAIN_MAX = -1
-    try:
-        slow = parse(line)
-    finally:
-        _parse_mod._PLAIN_MAX = saved
+    slow = _tree_walk(line)
     assert slow.commands[0].argv[:len(argv)] == argv
     assert slow == parse(line)

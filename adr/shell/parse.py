@@ -17,7 +17,7 @@ import re
 import shlex
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import unquote
 
 import tree_sitter as ts
@@ -5113,14 +5113,15 @@ def _read_names(cond: str) -> "list[str]":
 MAX_SELECTIONS = 64  # grep selections kept as find tests (dropping more selects more files: stricter)
 
 
-def _lister_through_filters(stages: "list[list[_Draft]]", i: int,
-                            memo: "dict[int, list[str] | None] | None" = None) -> "list[str] | None":
-    """The find command listing what reaches stage i: a lister right before it, or before stages that
-    keep every line (`sort`, `uniq`, `grep -v X`: nearly every line) or select some (`grep X`: as find's
-    `-path '*X*'`). `memo` (index → what reaches the stage after it), shared by the calls over one
-    pipeline, keeps a pipeline of 2,000 filters linear: each stage is read once, not once per later stage."""
-    memo = {} if memo is None else memo
-    walked: list[tuple[int, list[str]]] = []
+def _walk_filters(stages: "list[list[_Draft]]", i: int, memo: "dict[int, Any]",
+                  classify: "Callable[[_Draft], tuple[bool, Any] | None]",
+                  extend: "Callable[[Any, Any], Any] | None" = None) -> Any:
+    """What reaches stage i from a source before it through filters, walking back: classify(stage)
+    says what a stage is — (True, value): the source; (False, extra): a filter it passes through
+    (extend(value, extra) adds what the filter does); None: neither, so nothing reaches. `memo`
+    (index → what reaches the stage after it), shared by the calls over one pipeline, keeps a
+    pipeline of 2,000 filters linear: each stage is read once, not once per later stage."""
+    walked: list[tuple[int, Any]] = []
     k = i - 1
     while True:
         if k in memo:
@@ -5129,25 +5130,43 @@ def _lister_through_filters(stages: "list[list[_Draft]]", i: int,
         if k < 0 or len(stages[k]) != 1 or not stages[k][0].argv:
             found = None
             break
-        argv = stages[k][0].argv
-        lister = _as_find(argv)
-        if lister is not None:
-            found = memo[k] = lister
+        kind = classify(stages[k][0])
+        if kind is None or kind[0]:
+            found = memo[k] = kind[1] if kind else None
             break
-        sel = _grep_selects(argv)
-        if argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in argv[1:]) or _keeps_lines(argv):
-            walked.append((k, []))
-        elif sel is not None:
-            walked.append((k, sel))
-        else:
-            found = memo[k] = None
-            break
+        walked.append((k, kind[1]))
         k -= 1
-    for k, sel in reversed(walked):
-        if found is not None and sel and len(found) < MAX_SELECTIONS:
-            found = found + sel
+    for k, extra in reversed(walked):
+        if found is not None and extend is not None:
+            found = extend(found, extra)
         memo[k] = found
     return found
+
+
+def _passes_lines(argv: "list[str]") -> bool:
+    return argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in argv[1:]) or _keeps_lines(argv)
+
+
+def _as_lister_stage(d: "_Draft") -> "tuple[bool, Any] | None":
+    lister = _as_find(d.argv)
+    if lister is not None:
+        return True, lister
+    if _passes_lines(d.argv):
+        return False, []
+    sel = _grep_selects(d.argv)
+    return (False, sel) if sel is not None else None
+
+
+def _with_selection(found: "list[str]", sel: "list[str]") -> "list[str]":
+    return found + sel if sel and len(found) < MAX_SELECTIONS else found
+
+
+def _lister_through_filters(stages: "list[list[_Draft]]", i: int,
+                            memo: "dict[int, list[str] | None] | None" = None) -> "list[str] | None":
+    """The find command listing what reaches stage i: a lister right before it, or before stages that
+    keep every line (`sort`, `uniq`, `grep -v X`: nearly every line) or select some (`grep X`: as find's
+    `-path '*X*'`). `memo`: see _walk_filters."""
+    return _walk_filters(stages, i, {} if memo is None else memo, _as_lister_stage, _with_selection)
 
 
 def _ls_read_operands(ls: "_Draft") -> "list[str]":
@@ -5157,37 +5176,22 @@ def _ls_read_operands(ls: "_Draft") -> "list[str]":
             or any(c in p for c in "*?[")][:4]
 
 
+def _as_ls_stage(d: "_Draft") -> "tuple[bool, Any] | None":
+    if d.argv[0] == "ls":
+        return True, d
+    if _passes_lines(d.argv) or d.argv[0] in ("head", "tail") and not any(
+            not a.startswith("-") and not a.isdigit() for a in d.argv[1:]) or _grep_selects(d.argv) is not None:
+        return False, None
+    return None
+
+
 def _ls_through_filters(stages: "list[list[_Draft]]", i: int,
                         memo: "dict[int, _Draft | None] | None" = None) -> "_Draft | None":
     """The `ls` whose entries reach stage i: right before it, or before stages that pass names on
     (`sort`, `grep -v pub`, `grep id_`, `head`, `awk '{print $1}'`): what reaches the reader is some
     of what ls printed, and judging all of it keeps `ls | grep -v pub | xargs cat` a read of keys.
-    `memo`: as for _lister_through_filters."""
-    memo = {} if memo is None else memo
-    walked: list[int] = []
-    k = i - 1
-    while True:
-        if k in memo:
-            found = memo[k]
-            break
-        if k < 0 or len(stages[k]) != 1 or not stages[k][0].argv:
-            found = None
-            break
-        d = stages[k][0]
-        if d.argv[0] == "ls":
-            found = memo[k] = d
-            break
-        if not (d.argv[0] in _PASSTHROUGH and not any(not a.startswith("-") for a in d.argv[1:])
-                or d.argv[0] in ("head", "tail") and not any(not a.startswith("-") and not a.isdigit()
-                                                            for a in d.argv[1:])
-                or _keeps_lines(d.argv) or _grep_selects(d.argv) is not None):
-            found = memo[k] = None
-            break
-        walked.append(k)
-        k -= 1
-    for k in walked:
-        memo[k] = found
-    return found
+    `memo`: see _walk_filters."""
+    return _walk_filters(stages, i, {} if memo is None else memo, _as_ls_stage)
 
 
 _CONTAINER_CLIS = frozenset({"docker", "podman", "nerdctl"})
