@@ -580,6 +580,10 @@ def test_a_projects_own_harmless_scripts_found_and_run_stay_allowed(judge_at, tm
     ("pkill mako; sleep 1; rm -rf ~/.cache/x", NOT_ALLOWED),
     ("systemctl --user stop swaync.service", NOT_ALLOWED),
     ("swaync-client --dnd-on", NOT_ALLOWED),
+    ('d=dunstctl; $d set-paused true', NOT_ALLOWED),
+    ("nohup sh -c 'sleep 60; dunstctl set-paused true' >/dev/null 2>&1 &", NOT_ALLOWED),
+    ("busctl --user set-property org.freedesktop.Notifications /org/freedesktop/Notifications "
+     "org.dunstproject.cmd0 paused b true", NOT_ALLOWED),
     ("dunstctl set-paused false", ALLOWED),
     ("dunstctl history | head", ALLOWED),
     ("systemctl --user restart dunst", ALLOWED),
