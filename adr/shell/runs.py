@@ -414,11 +414,17 @@ _STDIN_SCRIPTED = frozenset({"ed", "red", "gdb", "lldb", "lftp", "ftp", "sftp", 
 _EX_MODE = lazyre.compile(r"-[A-Za-z]*[eE][A-Za-z]*")
 
 
+def _reads_own_commands(c: SimpleCommand) -> bool:
+    """A program that takes its own commands on stdin: ed, gdb, ftp … always; vim only in ex mode."""
+    prog = c.program
+    return prog in _STDIN_SCRIPTED or prog in ("vim", "vi", "nvim", "ex") \
+        and (prog == "ex" or any(_EX_MODE.fullmatch(a) for a in c.args))
+
+
 def _scripted_stdin_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     """`ed -s f < x.ed`, `vim -es < x.vim`, `gdb < x.gdb`: the file on stdin is the program's commands."""
     prog = c.program
-    if prog not in _STDIN_SCRIPTED and not (prog in ("vim", "vi", "nvim", "ex")
-                                             and (prog == "ex" or any(_EX_MODE.fullmatch(a) for a in c.args))):
+    if not _reads_own_commands(c):
         return []
     reader = " ".join([prog] + [shlex.quote(a) for a in c.args[:16]])
     return [replace(r, language="stdin:" + reader) for r in _stdin_file_runs(c, "shell", here, home)]
@@ -1071,8 +1077,7 @@ def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         # `cat x.gdb | gdb -batch`, `cat cmds | ftp -n host`: a program reading its own commands on stdin
         # (as `gdb -batch < x.gdb`, judged with that program's words)
         scripted = next((o for o in commands if o.piped and c.program in o.upstream and o is not c
-                         and (o.program in _STDIN_SCRIPTED or o.program in ("vim", "vi", "nvim", "ex")
-                              and (o.program == "ex" or any(_EX_MODE.fullmatch(a) for a in o.args)))), None)
+                         and _reads_own_commands(o)), None)
         if scripted is None:
             return []
         runner = scripted.program
