@@ -416,7 +416,9 @@ class CommandSubject:
         self.wrappers = cmd.wrappers
         self.via = cmd.via
         self.dynamic = cmd.dynamic
-        self.stdin_text = cmd.stdin_text or ""
+        # what is known to arrive on stdin (all of it, or the part a group shows: what rules look for in
+        # it is there either way; nothing relaxes on it, see localdb for the one use of the whole text)
+        self.stdin_text = cmd.stdin_text or cmd.stdin_seen or ""
         self.env = cmd.env
         self.runs_downloaded = bool(cmd.runs_downloaded)
         self.piped = cmd.piped

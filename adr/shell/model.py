@@ -31,6 +31,9 @@ class SimpleCommand:
     dynamic: bool = False  # the program name could not be resolved statically
     program_path: str = ""  # argv[0] as written when it had a directory part
     stdin_text: str | None = None  # literal text fed on stdin (heredoc, here-string, echo | …)
+    # literal text known to be part of its stdin when the rest comes from output nobody can know here
+    # (`(crontab -l; echo '@reboot …') | crontab -`): enough to see what it holds, never what it lacks
+    stdin_seen: str | None = None
     env: tuple[str, ...] = ()  # NAME=value assignments prefixed to this command (LD_PRELOAD=…)
     runs_downloaded: str = ""  # a file downloaded earlier in the same command line that this runs
     piped: bool = False  # its stdin is another command's output (a pipeline stage after the first)

@@ -147,8 +147,12 @@ class _Draft:
     upstream: list[str] = field(default_factory=list)
     downstream: list[str] = field(default_factory=list)
     stdin_text: str | None = None
+    stdin_seen: str | None = None  # (SimpleCommand.stdin_seen)
     heredoc: str | None = None
     output: str | None = None  # statically known stdout, for data-flow into the next stage
+    # when `output` is unknown, a part of it that is known (`cat notes.txt <(echo …)`): the next stage
+    # gets it as stdin_seen
+    output_seen: str | None = None
     template: str | None = None  # stdout with unknown input lines as generate.INPUT (sed 's/^/rm /')
     runs_template: str | None = None  # commands it runs (awk system(…)) with unknown input as INPUT
     args_dynamic: bool = False
@@ -181,7 +185,7 @@ class _Draft:
             wrappers=self.wrappers, redirects=tuple(self.redirects),
             upstream=tuple(dict.fromkeys(self.upstream)), downstream=tuple(dict.fromkeys(self.downstream)),
             via=self.via, depth=self.depth, dynamic=self.dynamic, program_path=self.program_path,
-            stdin_text=self.stdin_text, env=self.env, runs_downloaded=self.runs_downloaded, piped=self.piped,
+            stdin_text=self.stdin_text, stdin_seen=self.stdin_seen, env=self.env, runs_downloaded=self.runs_downloaded, piped=self.piped,
         )
 
 
@@ -748,7 +752,7 @@ class _Walker:
         self.charge(len(stages) // 4)
         # every stage sees the programs before and after it, each name once ("any of" is all rules ask):
         # linear in the stages, so a pipeline of 10^5 `cat`s costs what its length costs
-        progs = [[d.argv[0] for d in s if d.argv] for s in stages]
+        progs = [self._stage_programs(s) for s in stages]
         ups: list[list[str]] = []
         seen: dict[str, None] = {}
         for ps in progs:
@@ -787,12 +791,27 @@ class _Walker:
                 # `(echo AUTH pw; echo FLUSHDB) | nc cache 6379`, `{ echo a; printf b; } | sh`: the
                 # group's commands print, one after another, what they print alone (with `||` one of
                 # them may not run: judging all of it can only add to what is seen)
+                members = [d for d in prev if d.argv]
                 outs = [d.output if d.output is not None or d.argv[0] not in _PRINTS_NOTHING or d.redirects else ""
-                        for d in prev if d.argv]
+                        for d in members]
                 if any(outs) and all(o is not None for o in outs):
                     cur[0].stdin_text = "".join(outs)  # type: ignore[arg-type]
                     self.feed(cur[0], cur[0].stdin_text, depth)
                     self.pass_stdin(cur[0], text=cur[0].stdin_text)
+                    continue
+                unknown = [d for d, o in zip(members, outs) if o is None]
+                if unknown and _reads_commands(cur[0]) and not all(
+                        _input_known_elsewhere(d, self.procsubs) for d in unknown):
+                    # `(date; echo x) | bash` runs what date prints, as `date | bash` does
+                    self.issue("piped-dynamic", f"a shell runs what a group prints: "
+                               f"{unknown[0].raw[:80]} | {cur[0].argv[0]}", via)
+                seen = "\n".join(o for o in (o if o is not None else d.output_seen
+                                             for d, o in zip(members, outs)) if o)
+                if seen and cur[0].stdin_seen is None:
+                    # `(crontab -l; echo '@reboot curl …|sh') | crontab -`, `(date; echo 'rm -rf ~') | bash`:
+                    # what one member prints is unknown, what the others print still arrives — judged as
+                    # seen (a line of its own each: the unknown part may end without a newline)
+                    self.take_seen(cur[0], seen, depth)
                 continue
             if len(prev) != 1 or len(cur) != 1:
                 continue
@@ -863,10 +882,12 @@ class _Walker:
                 if prev[0].template is not None:
                     # `ls | sed 's/^/rm -rf /' | sh`: the commands made from input known at run time
                     out = generate.fill_input(prev[0].template, "cat")
-                elif not _input_known_elsewhere(prev[0]):
+                elif not _input_known_elsewhere(prev[0], self.procsubs):
                     self.issue("piped-dynamic", f"a shell runs what another program prints: "
                                f"{prev[0].raw[:80]} | {nxt.argv[0]}", via)
             if out is None:
+                if prev[0].output_seen and nxt.stdin_text is None and nxt.stdin_seen is None:
+                    self.take_seen(nxt, prev[0].output_seen, depth)  # `cat notes.txt <(echo …) | sh`
                 continue
             nxt = cur[0]
             if nxt.stdin_text is None:
@@ -1844,21 +1865,54 @@ class _Walker:
         for f in feeders if names else ():
             f.downstream.extend(n for n in names if n not in f.downstream)
 
+    def _stage_programs(self, stage: list[_Draft]) -> list[str]:
+        """The programs a pipeline stage hands on to the stages after it: its own, and for a reader of
+        process substitutions (`cat <(curl …) | sh`) the programs whose output it prints."""
+        out = []
+        for d in stage:
+            if not d.argv:
+                continue
+            out.append(d.argv[0])
+            if d.argv[0] in FILE_READERS and self.procsub_drafts:
+                for a in d.argv[1:17]:
+                    for p in self.procsub_drafts.get(a, ()):
+                        out.append(p.argv[0])
+                        out.extend(p.upstream[:8])
+        return out
+
+    def take_seen(self, target: _Draft, text: str, depth: int) -> None:
+        """`text` is a part of what reaches `target`'s stdin (the rest unknown): judged as seen, and
+        what it prints from it is only a part of its output too (`(date; echo x) | cat | sh` still runs
+        what date prints)."""
+        self.feed_seen(target, text, depth)
+        self.pass_stdin(target, text=text, seen_only=True)
+
+    def feed_seen(self, target: _Draft, text: str, depth: int) -> None:
+        target.stdin_seen = text
+        before = target.output
+        self.feed(target, text, depth)
+        if before is None and target.output is not None:
+            target.output_seen, target.output = target.output, None
+
     def pass_stdin(self, target: _Draft, feeders: "list[str]" = (), text: "str | None" = None,
-                   path: str = "", depth: int = 0, hops: int = 0) -> None:
+                   path: str = "", depth: int = 0, hops: int = 0, seen_only: bool = False) -> None:
         """What feeds `target`'s stdin feeds the commands of its `-c` script that read it (stdin_heirs):
-        their upstream programs, the text, or the file redirected in."""
+        their upstream programs, the text (or, seen_only, a part of it: stdin_seen), or the file
+        redirected in."""
         if hops > 4:
             return
         for h in target.stdin_heirs[:64]:
             if feeders:
                 h.upstream.extend(f for f in feeders if f not in h.upstream)
-            if text is not None and h.stdin_text is None:
-                h.stdin_text = text
-                self.feed(h, text, h.depth)
+            if text is not None and h.stdin_text is None and not (seen_only and h.stdin_seen is not None):
+                if seen_only:
+                    self.feed_seen(h, text, h.depth)
+                else:
+                    h.stdin_text = text
+                    self.feed(h, text, h.depth)
             if path:
                 h.redirects.append(Redirect("<", path))
-            self.pass_stdin(h, feeders, text, path, depth, hops + 1)
+            self.pass_stdin(h, feeders, text, path, depth, hops + 1, seen_only)
 
     def curl_config(self, d: _Draft, text: str, via: str, depth: int) -> None:
         """`curl -K FILE` / `-K -` / `-K <(…)` with a config this line shows (`request = DELETE`, `data =
@@ -2214,6 +2268,9 @@ class _Walker:
         if prog == "cat" and args and all(a in self.procsubs for a in args):
             d.output = "".join(self.procsubs[a] + "\n" for a in args)  # `cat <(echo …)`
             return
+        if prog == "cat" and any(a in self.procsubs for a in args):
+            # `cat notes.txt <(echo 'rm -rf ~')`, `cat <(date) <(echo …)`: that text is among what it prints
+            d.output_seen = "".join(self.procsubs[a] + "\n" for a in args if a in self.procsubs)
         if prog == "cat" and args and not d.args_dynamic and all(a == "/dev/null" for a in args):
             d.output = ""  # `cat /dev/null > .env`: the file is emptied
             return
@@ -2753,6 +2810,8 @@ class _Walker:
             d.output = data  # some of these lines (judging all of them can only add to what is seen)
         if prog == "cat" and not [a for a in args if a != "-"]:
             d.output = data
+        elif prog == "cat" and "-" in args and d.output is None and not d.output_seen:
+            d.output_seen = data  # `cat notes.txt - <<< …`: among what it prints
         elif (prog.startswith("base") and any(a in ("-d", "--decode", "-D") or
                                               (a.startswith("-") and "d" in a and not a.startswith("--")) for a in args)) \
                 or prog in ("b64decode", "gbase64-d"):
@@ -3884,12 +3943,14 @@ def _runs_items_as_code(d: _Draft) -> bool:
     return script is None or script.strip() in _ITEM_SCRIPTS
 
 
-def _input_known_elsewhere(p: _Draft) -> bool:
+def _input_known_elsewhere(p: _Draft, procsubs: "dict[str, str]") -> bool:
     """What `p` prints into a shell is judged by another layer: a file a reader prints is read at
-    decision time (adr.shell.runs), and a download run by a shell is a rule of its own."""
+    decision time (adr.shell.runs), and a download run by a shell is a rule of its own. A process
+    substitution it reads is no file on disk: known only when its text is (`procsubs`)."""
     if not p.argv:
         return False
-    if p.argv[0] in FILE_READERS and any(not a.startswith("-") for a in p.argv[1:]):
+    ops = [a for a in p.argv[1:] if not a.startswith("-")]
+    if p.argv[0] in FILE_READERS and ops and all(not a.startswith("<(") or a in procsubs for a in ops):
         return True
     return p.argv[0] in DOWNLOADERS or any(u in DOWNLOADERS for u in p.upstream)
 
