@@ -1420,8 +1420,9 @@ class _Walk:
             d, origin = got
             called = R.call_text(d, run.args)
             body = called if d.kind == "alias" else "{ " + called + "\n}"
-            if run.raw and run.raw in text:
-                text = text.replace(run.raw, body, 1)
+            at = _call_site(text, run.raw) if run.raw else None
+            if at is not None:
+                text = text[:at] + body + text[at + len(run.raw):]
             else:
                 text = text + "\n" + body
             used.append(name)
@@ -1458,6 +1459,24 @@ class _Walk:
             description="adr follows the scripts, package scripts, make recipes, hooks and functions a command "
                         "runs, within bounds; what lies beyond a bound was not judged, so a human decides.",
             tags=("crosscall",), source="crosscall"))
+
+
+def _call_site(text: str, call: str) -> "int | None":
+    """Where `call` (a function or alias call as written) stands as a command in `text`: at a statement's
+    start, never where it is defined (`f() {`, `function f`) — in `f(){ curl …; }; f | sh` the first "f"
+    is the definition, and the call is the pipeline's stage."""
+    for m in re.finditer(re.escape(call), text):
+        i, j = m.start(), m.end()
+        before = text[:i].rstrip(" \t")
+        if before and before[-1] not in ";&|(){}\n`!" and not re.search(r"(?:^|[\s;&|(){}])(?:then|do|else|elif|if|"
+                                                                     r"while|until|time|exec|command|builtin)$", before):
+            continue
+        if j < len(text) and text[j] not in " \t\n;&|)}`<>":
+            continue
+        if re.match(r"[ \t]*\(\s*\)", text[j:]) or re.search(r"(?:^|\s)function$", before):
+            continue  # the definition
+        return i
+    return None
 
 
 def _folder_files(folder: str) -> list[str]:

@@ -1148,11 +1148,32 @@ class _Walker:
         elif op == "<&" and path.isdigit() and path in self.fd_substs and fd in ("", "0") and target.argv != ["exec"]:
             # `sh <&3` after `exec 3< <(curl …)`: as `sh < <(curl …)`
             self.substituted_stdin(target, *self.fd_substs[path], via, depth)
+        elif op in ("<&", ">&") and (m := _COPROC_FD.fullmatch(path)) is not None:
+            self.coproc_pipe(target, op, m.group(1) or "0", fd, via, depth)
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
             self.substituted_stdin(target, feeders, path, via, depth)
         self.apply_redirect(target, op, path, fd, dest is not None and dest.type != "process_substitution", via, depth)
+
+    def coproc_pipe(self, target: _Draft, op: str, end: str, fd: str, via: str, depth: int) -> None:
+        """`sh <&${COPROC[0]}` reads what a coprocess prints (`coproc curl …`), as `curl … | sh`;
+        `echo … >&${COPROC[1]}` writes to its stdin (`coproc bash`), as `echo … | bash`. Which of the
+        line's coprocesses a name means is not worked out: each of them may be it."""
+        procs = [d for d in self.drafts if d.argv and d is not target and d.argv != ["coproc"]
+                 and ("coproc" in d.wrappers or d.via.endswith("coproc -c"))][:16]
+        if not procs:
+            return
+        if op == "<&" and end == "0" and fd in ("", "0"):
+            self.substituted_stdin(target, procs, "", via, depth)
+        elif op == ">&" and end == "1" and fd in ("", "1"):
+            for p in procs:
+                p.upstream.extend(a for a in target.argv[:1] if a not in p.upstream)
+                if target.output and p.stdin_text is None and p.stdin_seen is None:
+                    self.take_seen(p, target.output, depth)
+                elif not target.output and _reads_commands(p):
+                    self.issue("piped-dynamic", f"a coprocess shell runs what another program writes to it: "
+                               f"{target.raw[:80]}", via)
 
     def substituted_stdin(self, target: _Draft, feeders: "list[_Draft]", path: str, via: str, depth: int) -> None:
         """`target`'s stdin is what `feeders` print (a process substitution, directly or through a
@@ -3941,6 +3962,11 @@ def _runs_items_as_code(d: _Draft) -> bool:
         return False
     script = _shell_c_arg(args)
     return script is None or script.strip() in _ITEM_SCRIPTS
+
+
+# a coprocess's descriptors as a redirect names them: `${COPROC[0]}` (its output), `${NAME[1]}` (its
+# input), `$COPROC` (element 0)
+_COPROC_FD = lazyre.compile(r"\$\{?[A-Za-z_]\w*(?:\[([01])\])?\}?")
 
 
 def _input_known_elsewhere(p: _Draft, procsubs: "dict[str, str]") -> bool:
