@@ -198,7 +198,37 @@ def runs_of(parsed: ParsedShell, cwd: str, home: str = "", functions: frozenset[
             out.append(Run(FUNCTION, _how(c), here, names=(prog,), args=c.args, raw=c.raw))
             continue
         out.extend(_runs_of_command(c, commands, here, home))
+        out.extend(_read_loop_runs(c, commands, here, home))
+        if interpreters.language_of(prog) == "awk":  # (a reader first: _runs_of_command does not get here)
+            code = interpreters.inline_code(prog, c.args)
+            out.extend(Run(SCRIPT, _how(c), here, (p,), language="shell", mode="shell")
+                       for f in (_line_runner_files(c, "awk", code[1]) if code else [])
+                       if (p := resolve(f, here, home)) and not p.startswith(("/dev/", "/proc/")))
     return tuple(out[:MAX_RUNS])
+
+
+_VAR_WORD = lazyre.compile(r"\$\{?([A-Za-z_]\w*)\}?")
+
+
+def _read_loop_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: str, home: str) -> list[Run]:
+    """`while read l; do eval "$l"; done < a.sh` (or `$l`, `sh -c "$l"`): every line of the file runs
+    as a command, as in `sh a.sh`."""
+    if c.program == "eval" or c.dynamic:
+        words = c.args if c.program == "eval" else c.argv[:1]
+    elif c.program in SHELLS and len(c.args) >= 2 and c.args[0] == "-c":
+        words = c.args[1:2]
+    else:
+        return []
+    src = next((r.target for r in reversed(c.redirects) if r.op == "<" and r.fd in ("", "0")), "")
+    if not src or not words:
+        return []
+    names = {m.group(1) for w in words if (m := _VAR_WORD.fullmatch(w.strip('"')))}
+    if not names or not any(o.program in ("read", "mapfile", "readarray") and names & set(o.args) for o in commands):
+        return []
+    path = resolve(src, here, home)
+    if not path or path.startswith(("/dev/", "/proc/")):
+        return []
+    return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")]
 
 
 # folders whose programs a bare name reaches in a project: a package manager's bin folder (npx, bunx,
@@ -1061,7 +1091,9 @@ def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
     sqlite3 app.db`: into a database client (its statements and dot-commands, as `sqlite3 app.db < x.sql`)."""
     lang, runner = "", ""
     for p in c.downstream:
-        lang = "shell" if p in SHELLS else ("sql:" + p) if p in SQL_CLIENTS else (_interpreter_language(p) or "")
+        # (`eval "$(cat a.sh)"`: the file's text is eval's script, as `. a.sh` would run it)
+        lang = "shell" if p in SHELLS or p == "eval" and c.via.endswith("$(…)") else \
+            ("sql:" + p) if p in SQL_CLIENTS else (_interpreter_language(p) or "")
         if lang:
             runner = p
             break
@@ -1156,6 +1188,11 @@ def _interpreter_runs_(c: SimpleCommand, lang: str, here: str, home: str) -> lis
             path = resolve(f, here, home)
             if path and not path.startswith(("/dev/", "/proc/")):
                 out.append(Run(SCRIPT, _how(c), here, (path,), language=code[0], mode="interpreter"))
+        for f in (_code_shells(code[0], code[1]) + _line_runner_files(c, code[0], code[1]))[:8]:
+            # `os.system(open('a.sh').read())`, `awk '{system($0)}' a.sh`: the file's text runs as shell
+            path = resolve(f, here, home)
+            if path and not path.startswith(("/dev/", "/proc/")):
+                out.append(Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell"))
         if code[0] == "python" and here:
             # `python3 -c 'import x'`: the working directory is first on sys.path, so a x.py (or package x)
             # there is what runs — a json.py beside the code shadows the standard library's, as for -m
@@ -1228,6 +1265,40 @@ _CODE_LOADS = {
     "ruby": lazyre.compile(r"\b(?:load|require_relative|instance_eval\s*\(\s*File\.read|eval\s*\(?\s*File\.read)" + _Q),
     "php": lazyre.compile(r"\b(?:include|require)(?:_once)?" + _Q),
 }
+
+
+# a file's text handed to a function that runs a shell command (`os.system(open('a.sh').read())`)
+_READ_NODE = r"(?:[\w$]+(?:\([^()]{0,64}\))?\.){0,4}readFileSync"
+_CODE_SHELLS = {
+    "python": lazyre.compile(r"\b(?:system|popen|call|check_call|check_output|Popen|run|getoutput|getstatusoutput)\s*\("
+                             r"\s*(?:\w+\.)*(?:open|Path)" + _Q),
+    "node": lazyre.compile(r"\b(?:exec|execSync|spawn|spawnSync)\s*\(\s*" + _READ_NODE + _Q),
+    "ruby": lazyre.compile(r"(?:\b(?:system|exec|spawn)\s*\(?\s*|%x\(|`)\s*(?:File|IO)\.read" + _Q),
+    "php": lazyre.compile(r"\b(?:system|shell_exec|exec|passthru|popen|proc_open)\s*\(\s*file_get_contents" + _Q),
+    "perl": lazyre.compile(r"\b(?:system|exec)\s*\(?\s*(?:`cat\s+|scalar\s+`cat\s+)['\"]?([^'\"`\s]{1,512})"),
+}
+# code that runs each line of its input as a command: awk's `system($0)`, perl -n's `system($_)`
+_LINE_RUNNERS = {
+    "awk": lazyre.compile(r"\bsystem\s*\(\s*\$0\s*\)|\bprint\s*(?:\$0\s*)?\|\s*\"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\b"),
+    "perl": lazyre.compile(r"\b(?:system|exec)\s*\(?\s*\$_\b|`\$_`|\bqx\s*[({/]\s*\$_\b"),
+}
+
+
+def _code_shells(lang: str, code: str) -> "list[str]":
+    """Files whose text inline code runs as a shell command."""
+    rx = _CODE_SHELLS.get(lang)
+    return list(dict.fromkeys(m.group(1) for m in rx.finditer(code[:65536]))) if rx is not None else []
+
+
+def _line_runner_files(c: SimpleCommand, lang: str, code: str) -> "list[str]":
+    """The input files of awk or perl -n/-p code that runs every input line as a command."""
+    rx = _LINE_RUNNERS.get(lang)
+    if rx is None or rx.search(code[:65536]) is None or code not in c.args:
+        return []
+    if lang == "perl" and not any(re.fullmatch(r"-\w*[np]\w*", a) for a in c.args):
+        return []
+    rest = c.args[c.args.index(code) + 1:]
+    return [a for a in rest if a and not a.startswith("-") and not (lang == "awk" and "=" in a)][:8]
 
 
 def _code_loads(lang: str, code: str) -> "list[str]":
