@@ -68,16 +68,25 @@ def unescape_double_quoted(text: str) -> str:
 
 
 def echo_output(args: list[str]) -> str:
-    """What `echo [-n] [-e] ARGS` prints (bash builtin semantics, -e honoured)."""
-    newline, escapes = True, False
+    """What `echo [-n] [-e] ARGS` prints (bash builtin semantics, -e honoured). Without -e or -E,
+    backslash escapes are printed as written by bash but interpreted by zsh (macOS's login shell),
+    dash and any shell with xpg_echo: both readings are returned, one after the other, so what either
+    would write is seen (`echo '[core]\n\tpager = …' >> ~/.gitconfig` writes a config in zsh)."""
+    newline, escapes, literal = True, False, False
     while args and re.fullmatch(r"-[neE]+", args[0]):
         flags = args.pop(0)
         newline = newline and "n" not in flags
-        escapes = "e" in flags or escapes
+        escapes = "e" in flags or escapes and "E" not in flags
+        literal = literal or "E" in flags
     text = " ".join(args)
+    end = "\n" if newline else ""
     if escapes:
-        text = decode_ansi_c(text)
-    return text + ("\n" if newline else "")
+        return decode_ansi_c(text) + end
+    if not literal and "\\" in text:
+        other = decode_ansi_c(text).split("\\c", 1)[0]  # (`\c`: nothing more is printed)
+        if other != text:
+            return text + (end or "\n") + other + end
+    return text + end
 
 
 def printf_output(args: list[str]) -> str | None:
