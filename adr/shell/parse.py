@@ -4355,6 +4355,117 @@ def _lookalike_pass(w: "_Walker", text: str) -> None:
     w.deletes.extend(x for x in sub.deletes[:64] if x not in w.deletes)
 
 
+# zsh — macOS's login shell, so the shell many agents' commands run in — reads forms bash rejects or
+# reads otherwise. Each is spelled here as bash would run it (a statement's start: the line's, or after
+# `;`, `&`, `|`, `(`, `{`, a newline or a keyword that starts a body):
+_ZSH_AT = r"(^|[;&|({\n]\s*|\b(?:then|do|else)\s+)"
+_ZSH_FORMS = (
+    # `sh =(curl …)`: =(…) is a process substitution into a temporary file
+    (lazyre.compile(r"(^|[\s;&|(<>])=\("), r"\1<("),
+    # `=curl …`: =NAME is the path of the program NAME
+    (lazyre.compile(r"(^|[\s;&|(`]|\$\()=([A-Za-z_][\w.+-]*)(?=[\s;&|)`]|$)"), r"\1\2"),
+    # `- rm -rf ~`: `-` is a precommand modifier, like `exec` or `command`
+    (lazyre.compile(_ZSH_AT + r"-\s+(?=[^\s-])"), r"\1"),
+    # `repeat 3 cmd` runs cmd three times; `repeat 3; do …; done` is a loop
+    (lazyre.compile(_ZSH_AT + r"repeat\s+[^\s;&|]+\s*(;|\n)\s*do\b"), r"\1for _ in 1\2 do"),
+    (lazyre.compile(_ZSH_AT + r"repeat\s+[^\s;&|]+\s+(?!do\b)"), r"\1"),
+    # `foreach f (a b) cmd $f; end`, `for f (a b) cmd $f`, `for f (a b) do …; done`, `for f (a b) { … }`
+    (lazyre.compile(_ZSH_AT + r"foreach\s+(\w+)\s*\(([^()\n]*)\)\s*(.*?)\s*;?\s*\bend\b", re.S),
+     r"\1for \2 in \3; do \4; done"),
+    (lazyre.compile(_ZSH_AT + r"for\s+(\w+)\s*\(([^()\n]*)\)\s*\{([^{}]*)\}"), r"\1for \2 in \3; do \4; done"),
+    (lazyre.compile(_ZSH_AT + r"for\s+(\w+)\s*\(([^()\n]*)\)\s*(?=do\b)"), r"\1for \2 in \3; "),
+    (lazyre.compile(_ZSH_AT + r"for\s+(\w+)\s*\(([^()\n]*)\)\s*(?!do\b|\{|;)([^;&|\n{}]+)"),
+     r"\1for \2 in \3; do \4; done"),
+    # `print 'rm -rf ~' | sh`: zsh's print is its echo (escapes interpreted unless -r)
+    (lazyre.compile(_ZSH_AT + r"print(?:\s+-[rnlNcPRsz]+)*(?:\s+--)?(?=\s)"), r"\1echo"),
+)
+_ZSH_HINT = lazyre.compile(r"=[(A-Za-z_]|(?:^|[;&|({\n]\s*|\b(?:then|do|else)\s+)-\s|\b(?:repeat|foreach|for|print)\b")
+
+
+_HEREDOC_START = lazyre.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
+
+
+def _unquoted_mask(text: str) -> str:
+    """`text` with what is quoted, escaped, commented or a here-document's body blanked to "_" (same
+    length): where shell syntax is, for the rewrites that must not touch an awk program or a string."""
+    out = list(text)
+    i, n = 0, len(text)
+    pending: "list[str]" = []  # here-documents whose bodies start at the next newline
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            out[i:i + 2] = "_" * len(out[i:i + 2])
+            i += 2
+            continue
+        if ch in "'\"":
+            j = text.find("'", i + 1) if ch == "'" else i + 1
+            if ch == '"':
+                while j < n and text[j] != '"':
+                    j += 2 if text[j] == "\\" else 1
+            j = n - 1 if j < 0 or j >= n else j
+            out[i:j + 1] = "_" * (j + 1 - i)
+            i = j + 1
+            continue
+        if ch == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out[i:j] = "_" * (j - i)
+            i = j
+            continue
+        if ch == "<" and text.startswith("<<", i) and not text.startswith("<<<", i):
+            m = _HEREDOC_START.match(text, i)
+            if m is not None:
+                pending.append(m.group(2))
+                i = m.end()
+                continue
+        if ch == "\n" and pending:
+            j = i + 1
+            for word in pending:
+                m = re.compile(r"(?m)^[ \t]*" + re.escape(word) + r"[ \t]*$").search(text, j)
+                end = m.start() if m is not None else n
+                out[j:end] = "_" * (end - j)
+                j = m.end() if m is not None else n
+            pending = []
+            i = j
+            continue
+        i += 1
+    return "".join(out)
+
+
+def _zsh_spelling(text: str) -> "str | None":
+    """The line as zsh reads it, spelled for bash, when it uses a zsh form (see _ZSH_FORMS) where shell
+    syntax is (never inside quotes, comments or here-documents); else None."""
+    if _ZSH_HINT.search(text) is None:
+        return None
+    out = text
+    for rx, repl in _ZSH_FORMS:
+        if len(out) > MAX_SOURCE:
+            return None
+        mask = _unquoted_mask(out)
+        pieces, last = [], 0
+        for m in rx.finditer(mask):
+            if m.start() < last:
+                continue
+            real = rx.match(out, m.start())
+            if real is None or real.end() != m.end():
+                continue
+            pieces += [out[last:m.start()], real.expand(repl)]
+            last = m.end()
+        if pieces:
+            out = "".join(pieces) + out[last:]
+    return out if out != text else None
+
+
+def _zsh_pass(w: "_Walker", text: str) -> None:
+    """Judge the line once more as zsh runs it: what bash would refuse or read as other words can run
+    there (`curl … | =sh`, `repeat 1 rm -rf ~`, `source =(curl …)`). Stricter only, as the look-alike
+    pass."""
+    if not w._charge(1 + len(text) // 4096):
+        return
+    _, sub = _walk_apart(w, text, "as zsh reads it")
+    w.deletes.extend(x for x in sub.deletes[:64] if x not in w.deletes)
+
+
 def _walk_apart(w: "_Walker", text: str, via: str) -> "tuple[int, _Walker]":
     """Walk `text` in a fresh walker on `w`'s budget (no variables, sources or redirects carried in)
     and add what it found to `w`: commands up to the line's bound, writes, scripts, URLs and issues.
@@ -4405,6 +4516,9 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
         _lookalike_pass(w, folded)
+    zsh = _zsh_spelling(text) if len(text) <= MAX_SOURCE and not w.stopped else None
+    if zsh is not None:
+        _zsh_pass(w, zsh)
     for d in w.drafts[:MAX_COMMANDS]:
         if d.argv and d.argv[0] == "find":
             w.find_ok_answered(d)
