@@ -4378,8 +4378,20 @@ _ZSH_FORMS = (
      r"\1for \2 in \3; do \4; done"),
     # `print 'rm -rf ~' | sh`: zsh's print is its echo (escapes interpreted unless -r)
     (lazyre.compile(_ZSH_AT + r"print(?:\s+-[rnlNcPRsz]+)*(?:\s+--)?(?=\s)"), r"\1echo"),
+    # `emulate sh -c 'CMD'` runs CMD; `sched +1 CMD` evaluates it later; `zargs -- ARGS -- CMD` is xargs
+    (lazyre.compile(_ZSH_AT + r"emulate(?:\s+-[LR]+)*\s+\w+\s+-c(?=\s)"), r"\1sh -c"),
+    (lazyre.compile(_ZSH_AT + r"sched\s+(?!-)[^\s;&|]+\s+"), r"\1eval "),
+    (lazyre.compile(_ZSH_AT + r"zargs(?:\s+-[^\s-][^\s]*)*\s+--\s+([^;&|\n]*?)\s+--\s+([^;&|\n]+)"), r"\1\3 \2"),
+    # glob qualifiers that run code for every file: `*(e:'CMD':)`, `*(e{CMD})`, `*(+func)`
+    (lazyre.compile(r"([*?\]\w/~.])\(([^()\s'\"]*?)e(?::?)(['\"])(.*?)\3:?[^()]*\)"), r"\1 $(\4) "),
+    (lazyre.compile(r"([*?\]\w/~.])\(([^()\s'\"]*?)e\{(['\"]?)([^{}]*?)\3\}[^()]*\)"), r"\1 $(\4) "),
+    (lazyre.compile(r"([*?\]\w/~.])\(([^()\s'\"]*?)\+(\w+)[^()]*\)"), r"\1 $(\3) "),
+    # `${(e)x}` expands what x holds once more (`x='$(rm -rf ~)'`); other flags only reshape the value
+    (lazyre.compile(r"\$\{\(([^()]*e[^()]*)\)([A-Za-z_]\w*)\}"), r'$(eval "echo \"$\2\"")'),
+    (lazyre.compile(r"\$\{\(([^()]*)\)([A-Za-z_]\w*)\}"), r"${\2}"),
 )
-_ZSH_HINT = lazyre.compile(r"=[(A-Za-z_]|(?:^|[;&|({\n]\s*|\b(?:then|do|else)\s+)-\s|\b(?:repeat|foreach|for|print)\b")
+_ZSH_HINT = lazyre.compile(r"=[(A-Za-z_]|(?:^|[;&|({\n]\s*|\b(?:then|do|else)\s+)-\s|\b(?:repeat|foreach|for|print|emulate|sched|zargs)\b"
+                           r"|[*?\]\w/~.]\([^()\s]*[e+]|\$\{\(")
 
 
 _HEREDOC_START = lazyre.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
@@ -4443,13 +4455,11 @@ def _zsh_spelling(text: str) -> "str | None":
             return None
         mask = _unquoted_mask(out)
         pieces, last = [], 0
-        for m in rx.finditer(mask):
-            if m.start() < last:
-                continue
-            real = rx.match(out, m.start())
-            if real is None or real.end() != m.end():
-                continue
-            pieces += [out[last:m.start()], real.expand(repl)]
+        for m in rx.finditer(out):
+            at = m.end(1) if rx.groups and m.group(1) is not None and m.end(1) < len(out) else m.start()
+            if mask[m.start():m.start() + 1] == "_" or mask[at:at + 1] == "_":
+                continue  # (inside quotes, a comment or a here-document: data)
+            pieces += [out[last:m.start()], m.expand(repl)]
             last = m.end()
         if pieces:
             out = "".join(pieces) + out[last:]
