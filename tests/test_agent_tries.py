@@ -822,3 +822,15 @@ def test_zsh_forms_are_read_as_zsh_runs_them(judge_command, cmd, want):
     `curl … | =sh` and `repeat 1 rm -rf ~` were allowed. The line is judged once more as zsh reads it
     (outside quotes, comments and here-documents)."""
     assert judge_command(cmd).decision.value == want, cmd
+
+
+@pytest.mark.parametrize("padding", ["ls *(e:'true':) ; ", "; repeat 1;", " =(", "${(e"])
+def test_zsh_forms_past_the_bound_ask_and_stay_linear(judge_command, padding):
+    """A form looked for in more places than MAX_ZSH_SITES is a bound, and asks; every form is matched at
+    its needle with bounded repetitions (a line of 60,000 `*(e'` once took 97 s in one regex)."""
+    from adr.shell.parse import MAX_ZSH_SITES, _zsh_spelling
+
+    line = padding * (MAX_ZSH_SITES + 50) + " rm -rf ~"
+    assert _zsh_spelling(line)[1] is True
+    assert judge_command(line).decision.value in NOT_ALLOWED
+    assert _zsh_spelling(padding * 30 + "; print ok")[1] is False

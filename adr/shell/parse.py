@@ -4358,40 +4358,49 @@ def _lookalike_pass(w: "_Walker", text: str) -> None:
 # zsh — macOS's login shell, so the shell many agents' commands run in — reads forms bash rejects or
 # reads otherwise. Each is spelled here as bash would run it (a statement's start: the line's, or after
 # `;`, `&`, `|`, `(`, `{`, a newline or a keyword that starts a body):
-_ZSH_AT = r"(^|[;&|({\n]\s*|\b(?:then|do|else)\s+)"
-_ZSH_FORMS = (
+# zsh — macOS's login shell, so the shell many agents' commands run in — reads forms bash rejects or
+# reads otherwise. Each is spelled here as bash would run it. A form is looked for only where its
+# needle occurs (str.find, linear), matched there with bounded repetitions, and only where that spot
+# is shell syntax (not quoted, commented or a here-document's body); `stmt`: it must start a
+# statement (the line's start, after `;`, `&`, `|`, `(`, `{`, a newline, or then/do/else).
+_ZSH_FORMS: "tuple[tuple[str, bool, str, re.Pattern[str], str], ...]" = (
+    # (needle, stmt, the characters one of which must precede it ("" any), pattern at the needle, spelling)
     # `sh =(curl …)`: =(…) is a process substitution into a temporary file
-    (lazyre.compile(r"(^|[\s;&|(<>])=\("), r"\1<("),
+    ("=(", False, " \t\n;&|(<>", lazyre.compile(r"=\("), "<("),
     # `=curl …`: =NAME is the path of the program NAME
-    (lazyre.compile(r"(^|[\s;&|(`]|\$\()=([A-Za-z_][\w.+-]*)(?=[\s;&|)`]|$)"), r"\1\2"),
+    ("=", False, " \t\n;&|(`", lazyre.compile(r"=([A-Za-z_][\w.+-]{0,64})(?=[\s;&|)`]|$)"), r"\1"),
     # `- rm -rf ~`: `-` is a precommand modifier, like `exec` or `command`
-    (lazyre.compile(_ZSH_AT + r"-\s+(?=[^\s-])"), r"\1"),
+    ("-", True, "", lazyre.compile(r"-[ \t]+(?=[^\s-])"), ""),
     # `repeat 3 cmd` runs cmd three times; `repeat 3; do …; done` is a loop
-    (lazyre.compile(_ZSH_AT + r"repeat\s+[^\s;&|]+\s*(;|\n)\s*do\b"), r"\1for _ in 1\2 do"),
-    (lazyre.compile(_ZSH_AT + r"repeat\s+[^\s;&|]+\s+(?!do\b)"), r"\1"),
-    # `foreach f (a b) cmd $f; end`, `for f (a b) cmd $f`, `for f (a b) do …; done`, `for f (a b) { … }`
-    (lazyre.compile(_ZSH_AT + r"foreach\s+(\w+)\s*\(([^()\n]*)\)\s*(.*?)\s*;?\s*\bend\b", re.S),
-     r"\1for \2 in \3; do \4; done"),
-    (lazyre.compile(_ZSH_AT + r"for\s+(\w+)\s*\(([^()\n]*)\)\s*\{([^{}]*)\}"), r"\1for \2 in \3; do \4; done"),
-    (lazyre.compile(_ZSH_AT + r"for\s+(\w+)\s*\(([^()\n]*)\)\s*(?=do\b)"), r"\1for \2 in \3; "),
-    (lazyre.compile(_ZSH_AT + r"for\s+(\w+)\s*\(([^()\n]*)\)\s*(?!do\b|\{|;)([^;&|\n{}]+)"),
-     r"\1for \2 in \3; do \4; done"),
+    ("repeat", True, "", lazyre.compile(r"repeat\s+[^\s;&|]{1,32}\s*(;|\n)\s*do\b"), r"for _ in 1\1 do"),
+    ("repeat", True, "", lazyre.compile(r"repeat\s+[^\s;&|]{1,32}\s+(?!do\b)"), ""),
+    # `foreach f (a b) cmd $f; end`, `for f (a b) { … }`, `for f (a b) do …; done`, `for f (a b) cmd $f`
+    ("foreach", True, "", lazyre.compile(r"foreach\s+(\w{1,64})\s*\(([^()\n]{0,1024})\)\s*(.{0,4096}?)\s*;?\s*\bend\b", re.S),
+     r"for \1 in \2; do \3; done"),
+    ("for", True, "", lazyre.compile(r"for\s+(\w{1,64})\s*\(([^()\n]{0,1024})\)\s*\{([^{}]{0,4096})\}"), r"for \1 in \2; do \3; done"),
+    ("for", True, "", lazyre.compile(r"for\s+(\w{1,64})\s*\(([^()\n]{0,1024})\)\s*(?=do\b)"), r"for \1 in \2; "),
+    ("for", True, "", lazyre.compile(r"for\s+(\w{1,64})\s*\(([^()\n]{0,1024})\)\s*(?!do\b|\{|;)([^;&|\n{}]{1,4096})"),
+     r"for \1 in \2; do \3; done"),
     # `print 'rm -rf ~' | sh`: zsh's print is its echo (escapes interpreted unless -r)
-    (lazyre.compile(_ZSH_AT + r"print(?:\s+-[rnlNcPRsz]+)*(?:\s+--)?(?=\s)"), r"\1echo"),
+    ("print", True, "", lazyre.compile(r"print(?:\s+-[rnlNcPRsz]{1,8}){0,8}(?:\s+--)?(?=\s)"), "echo"),
     # `emulate sh -c 'CMD'` runs CMD; `sched +1 CMD` evaluates it later; `zargs -- ARGS -- CMD` is xargs
-    (lazyre.compile(_ZSH_AT + r"emulate(?:\s+-[LR]+)*\s+\w+\s+-c(?=\s)"), r"\1sh -c"),
-    (lazyre.compile(_ZSH_AT + r"sched\s+(?!-)[^\s;&|]+\s+"), r"\1eval "),
-    (lazyre.compile(_ZSH_AT + r"zargs(?:\s+-[^\s-][^\s]*)*\s+--\s+([^;&|\n]*?)\s+--\s+([^;&|\n]+)"), r"\1\3 \2"),
+    ("emulate", True, "", lazyre.compile(r"emulate(?:\s+-[LR]{1,2}){0,2}\s+\w{1,16}\s+-c(?=\s)"), "sh -c"),
+    ("sched", True, "", lazyre.compile(r"sched\s+(?!-)[^\s;&|]{1,32}\s+"), "eval "),
+    ("zargs", True, "", lazyre.compile(r"zargs(?:\s+-[^\s-]\S{0,32}){0,8}\s+--\s+([^;&|\n]{0,1024}?)\s+--\s+([^;&|\n]{1,1024})"),
+     r"\2 \1"),
     # glob qualifiers that run code for every file: `*(e:'CMD':)`, `*(e{CMD})`, `*(+func)`
-    (lazyre.compile(r"([*?\]\w/~.])\(([^()\s'\"]*?)e(?::?)(['\"])(.*?)\3:?[^()]*\)"), r"\1 $(\4) "),
-    (lazyre.compile(r"([*?\]\w/~.])\(([^()\s'\"]*?)e\{(['\"]?)([^{}]*?)\3\}[^()]*\)"), r"\1 $(\4) "),
-    (lazyre.compile(r"([*?\]\w/~.])\(([^()\s'\"]*?)\+(\w+)[^()]*\)"), r"\1 $(\3) "),
+    ("(", False, "*?]/~.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
+     lazyre.compile(r"\(([^()\s'\"]{0,32}?)e:?(['\"])([^\n]{0,1024}?)\2:?[^()]{0,32}\)"), r" $(\3) "),
+    ("(", False, "*?]/~.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
+     lazyre.compile(r"\(([^()\s'\"]{0,32}?)e\{(['\"]?)([^{}]{0,1024}?)\2\}[^()]{0,32}\)"), r" $(\3) "),
+    ("(", False, "*?]/~.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
+     lazyre.compile(r"\(([^()\s'\"]{0,32}?)\+(\w{1,64})[^()]{0,32}\)"), r" $(\2) "),
     # `${(e)x}` expands what x holds once more (`x='$(rm -rf ~)'`); other flags only reshape the value
-    (lazyre.compile(r"\$\{\(([^()]*e[^()]*)\)([A-Za-z_]\w*)\}"), r'$(eval "echo \"$\2\"")'),
-    (lazyre.compile(r"\$\{\(([^()]*)\)([A-Za-z_]\w*)\}"), r"${\2}"),
+    ("${(", False, "", lazyre.compile(r"\$\{\(([^()]{0,32}e[^()]{0,32})\)([A-Za-z_]\w{0,64})\}"), r'$(eval "echo \"$\2\"")'),
+    ("${(", False, "", lazyre.compile(r"\$\{\(([^()]{0,64})\)([A-Za-z_]\w{0,64})\}"), r"${\2}"),
 )
-_ZSH_HINT = lazyre.compile(r"=[(A-Za-z_]|(?:^|[;&|({\n]\s*|\b(?:then|do|else)\s+)-\s|\b(?:repeat|foreach|for|print|emulate|sched|zargs)\b"
-                           r"|[*?\]\w/~.]\([^()\s]*[e+]|\$\{\(")
+MAX_ZSH_SITES = 256  # places a needle occurs that are looked at, per form; more: a bound (asked)
+_STMT_WORD = lazyre.compile(r"(?:^|[\s;&|({])(?:then|do|else)$")
 
 
 _HEREDOC_START = lazyre.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
@@ -4444,26 +4453,46 @@ def _unquoted_mask(text: str) -> str:
     return "".join(out)
 
 
-def _zsh_spelling(text: str) -> "str | None":
-    """The line as zsh reads it, spelled for bash, when it uses a zsh form (see _ZSH_FORMS) where shell
-    syntax is (never inside quotes, comments or here-documents); else None."""
-    if _ZSH_HINT.search(text) is None:
-        return None
-    out = text
-    for rx, repl in _ZSH_FORMS:
-        if len(out) > MAX_SOURCE:
-            return None
-        mask = _unquoted_mask(out)
-        pieces, last = [], 0
-        for m in rx.finditer(out):
-            at = m.end(1) if rx.groups and m.group(1) is not None and m.end(1) < len(out) else m.start()
-            if mask[m.start():m.start() + 1] == "_" or mask[at:at + 1] == "_":
-                continue  # (inside quotes, a comment or a here-document: data)
-            pieces += [out[last:m.start()], m.expand(repl)]
-            last = m.end()
+def _statement_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and i - j <= 64 and text[j] in " \t":
+        j -= 1
+    if j < 0:
+        return True
+    if text[j] in ";&|({\n":
+        return True
+    return text[j] in "neo" and _STMT_WORD.search(text[max(0, j - 5):j + 1]) is not None  # then, do, else
+
+
+def _zsh_spelling(text: str) -> "tuple[str | None, bool]":
+    """(the line as zsh reads it, spelled for bash — None when it uses no zsh form —, whether a form
+    occurred in more places than are looked at)."""
+    out, over = text, False
+    for needle, stmt, after, rx, repl in _ZSH_FORMS:
+        if needle not in out:
+            continue
+        mask = None
+        pieces, last, i, sites = [], 0, out.find(needle), 0
+        while i >= 0:
+            if (not after or (i == 0 and " " in after) or (i > 0 and out[i - 1] in after)) and \
+                    (not stmt or _statement_start(out, i)):
+                if mask is None:
+                    mask = _unquoted_mask(out)
+                if mask[i] != "_":  # (inside quotes, a comment or a here-document: data)
+                    sites += 1
+                    if sites > MAX_ZSH_SITES:
+                        over = True
+                        break
+                    m = rx.match(out, i)
+                    if m is not None:
+                        pieces += [out[last:i], m.expand(repl)]
+                        last = m.end()
+            i = out.find(needle, max(i + 1, last))
         if pieces:
             out = "".join(pieces) + out[last:]
-    return out if out != text else None
+            if len(out) > MAX_SOURCE:
+                return None, over
+    return (out if out != text else None), over
 
 
 def _zsh_pass(w: "_Walker", text: str) -> None:
@@ -4526,9 +4555,12 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
         _lookalike_pass(w, folded)
-    zsh = _zsh_spelling(text) if len(text) <= MAX_SOURCE and not w.stopped else None
-    if zsh is not None:
-        _zsh_pass(w, zsh)
+    if len(text) <= MAX_SOURCE and not w.stopped:
+        zsh, over = _zsh_spelling(text)
+        if over:
+            w.issue("too-many-commands", f"zsh forms in more than {MAX_ZSH_SITES} places")
+        if zsh is not None:
+            _zsh_pass(w, zsh)
     for d in w.drafts[:MAX_COMMANDS]:
         if d.argv and d.argv[0] == "find":
             w.find_ok_answered(d)
