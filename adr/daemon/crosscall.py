@@ -33,7 +33,7 @@ from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts,
 from adr.shell import runs as R
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.decoders import decoded_by
-from adr.shell.parse import MAX_SOURCE, files_made_with_writer, files_sent, inputs_of
+from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of
 from adr.shell.toolconfigs import env_readers
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
@@ -487,14 +487,22 @@ class _Walk:
             if c.program in ("cd", "pushd") and not c.via:
                 here = R.cd_target(c.args, here, self.home)
                 continue
-            for f in inputs_of(c):
+            names = inputs_of(c)
+            if c.program in _OPERAND_READERS:  # (a reader's operands are files, however bare: `cat k1`, `cat p_*`)
+                names += [a for a in c.args[:64] if a and not a.startswith("-") and a not in names and " " not in a]
+            for f in names:
                 if f in swaps or "$" in f or f.startswith("-") or len(swaps) >= 16:
                     continue
                 for d in dict.fromkeys((here, cwd)):
                     path = R.resolve(f, d, self.home)
                     if not path or path.startswith(("/dev/", "/proc/")):
                         continue
-                    source = _made_from(self.recall(path))
+                    if any(ch in f for ch in "*?[") and self.memory is not None:
+                        # a glob read (`cat p_* | curl -d @- …`): the remembered files it names, each by its source
+                        got = [s for w in self.memory.matching(path, 8) if (s := _made_from(w))]
+                        source = " ".join(dict.fromkeys(got)) or None
+                    else:
+                        source = _made_from(self.recall(path))
                     if source is None:
                         source = _link_target(path)
                     if source:
@@ -1534,6 +1542,14 @@ _LINE_SENDERS = (STDIN_SENDERS | UPLOADERS | ARG_SENDERS) - SOME_FORMS - {"dig",
 _NET_CODE = lazyre.compile(r"://|\b(?:socket|requests|urllib|urlopen|httpx|fetch|http\.client|net\.connect|Net::HTTP|"
                            r"LWP|IO::Socket|XMLHttpRequest|WebSocket|smtplib|ftplib)\b")
 _CAT_ONE = lazyre.compile(r"cat (~?[^\s|;&<>(){}$`]+)")
+
+
+# programs whose operands are files they read and print (or encode, pack, filter): a remembered copy
+# among them, however bare its name, is what they hand on
+_OPERAND_READERS = FILE_READERS | frozenset({
+    "base64", "gbase64", "base32", "basenc", "xxd", "od", "hexdump", "strings", "rev", "tac", "sort", "uniq", "cut",
+    "tr", "fold", "nl", "paste", "gzip", "bzip2", "xz", "zstd", "lz4", "tar", "gtar", "bsdtar", "zip", "7z", "7za",
+    "openssl", "gpg", "gpg2", "age", "jq", "yq", "sed", "awk", "gawk", "grep", "zcat"})
 
 
 def _made_from(w: Any) -> "str | None":

@@ -35,7 +35,8 @@ from adr.shell.netprogs import STDIN_SENDERS, URL_READERS
 from adr.shell.params import HOME_MARK, expand_param
 from adr.shell.uploads import uploaded_files
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
-from adr.shell.words import decode_ansi_c, echo_output, positionals, printf_output, unescape_double_quoted, unescape_word
+from adr.shell.words import (decode_ansi_c, echo_output, positionals, printf_output, pwd_relative, unescape_double_quoted,
+                             unescape_word)
 from adr.shell.wrappers import glob_program, runner_command, unwrap
 
 MAX_SOURCE = 256 * 1024  # characters of one layer that are parsed; beyond: too-large
@@ -570,7 +571,7 @@ class _Walker:
             self.path_reset(self.text(value_node) if value_node is not None else "", via)
         if name == "PATH" and _same_shell(via) and value_node is not None:
             # its literal folders (`/tmp/t:$PATH` → /tmp/t), kept even when the rest is known only at run time
-            self.path_dirs = [q for q in self.text(value_node).strip("'\"").split(":")
+            self.path_dirs = [q for q in (pwd_relative(p) for p in self.text(value_node).strip("'\"").split(":"))
                               if q and "$" not in q and "`" not in q and "'" not in q and '"' not in q][:8]
         if value_node is None:
             self.env[name] = ""

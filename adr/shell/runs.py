@@ -28,6 +28,7 @@ from adr.shell.interpreters import (DOTNET_PROJECTS, DOTNET_SOLUTIONS, LANG_RUNN
                                     build_script_commands, named_language)
 from adr.shell.model import ParsedShell, SimpleCommand
 from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS, git_remote_definition
+from adr.shell.words import pwd_relative
 from adr.shell.toolconfigs import ANSIBLE_ENVS, CARGO_PROGRAM_VARS, JVM_OPTS, TOOLS as CONFIG_TOOLS
 
 MAX_RUNS = 64  # Run values from one command line
@@ -244,10 +245,11 @@ MAX_PATH_DIRS = 8  # folders taken from a PATH the line (or the session) sets
 
 
 def _path_dirs(values: "list[str]", here: str, home: str) -> "list[str]":
-    """The literal folders of PATH values (`./bin:$PATH` → <here>/bin); computed parts are left out."""
+    """The literal folders of PATH values (`./bin:$PATH` → <here>/bin, `$PWD/bin` alike); computed
+    parts are left out."""
     out: list[str] = []
     for v in values:
-        for part in v.strip("'\"").split(":"):
+        for part in (pwd_relative(q) for q in v.strip("'\"").split(":")):
             if part and "$" not in part and "`" not in part and len(out) < MAX_PATH_DIRS:
                 d = resolve(part, here, home)
                 if d and d not in out:

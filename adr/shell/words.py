@@ -153,3 +153,12 @@ def positionals(args: "list[str] | tuple[str, ...]", valued: "frozenset[str] | s
         out.append(a)
     return out
 
+
+
+_PWD_PREFIX = re.compile(r"^(?:\$PWD|\$\{PWD\}|\$\(\s*pwd\s*\)|`\s*pwd\s*`)(?=/|$)")
+
+
+def pwd_relative(part: str) -> str:
+    """A PATH entry spelled from the working directory (`$PWD/bin`, `$(pwd)/bin`) as the relative
+    folder it is (`./bin`): the shell's working directory when the line runs is known."""
+    return _PWD_PREFIX.sub(".", part, count=1) if part.startswith(("$", "`")) else part
