@@ -131,6 +131,9 @@ class Resolved:
     # the git work tree the cwd lies in when that is under a temporary folder (a project there, not
     # scratch: its files are not disposable); "": none, or not looked up (adr/daemon/resolve.py)
     temp_project: str = ""
+    # a Write over a file that exists: what the file holds now (its first MAX_REPLACED characters), so
+    # what a whole-file write takes away is seen as an Edit's replaced text is (old_content)
+    replaced: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.aliases or self.adr_pids or self.adr_procs or self.looked or self.git_branch
@@ -317,7 +320,8 @@ def action_to_dict(a: Action) -> dict[str, Any]:
                          if a.resolved.git_remote_hosts is not None else {})
                       | ({"databases": [list(x) for x in a.resolved.databases]} if a.resolved.databases else {})
                       | ({"git_gc_expiry": a.resolved.git_gc_expiry} if a.resolved.git_gc_expiry else {})
-                      | ({"temp_project": a.resolved.temp_project} if a.resolved.temp_project else {})}
+                      | ({"temp_project": a.resolved.temp_project} if a.resolved.temp_project else {})
+                      | ({"replaced": a.resolved.replaced} if a.resolved.replaced else {})}
        if a.resolved else {})
 
 
@@ -357,7 +361,7 @@ def resolved_from_dict(d: Any) -> Resolved:
                     tuple(str(h) for h in d["git_remote_hosts"]) if isinstance(d.get("git_remote_hosts"), list)
                     else None,
                     tuple((str(k), str(p)) for k, p in d.get("databases") or ()),
-                    _s(d, "git_gc_expiry"), _s(d, "temp_project"))
+                    _s(d, "git_gc_expiry"), _s(d, "temp_project"), _s(d, "replaced"))
 
 
 def _s(d: dict[str, Any], key: str) -> str:

@@ -834,3 +834,50 @@ def test_zsh_forms_past_the_bound_ask_and_stay_linear(judge_command, padding):
     assert _zsh_spelling(line)[1] is True
     assert judge_command(line).decision.value in NOT_ALLOWED
     assert _zsh_spelling(padding * 30 + "; print ok")[1] is False
+
+
+# ---- a whole-file Write takes away what the file held (adr's hook, prevent_destroy) ------------------------
+
+def _write(judge, cwd, path, content):
+    from adr.actions import Action, ActionKind, Context
+    ctx = Context(host="claude-code", session="t", cwd=str(cwd), home="/home/dev", tool="Write")
+    return judge.decide(Action(ActionKind.FILE_WRITE, ctx, path=str(path), content=content))
+
+
+HOOKED = '{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "adr-hook claude-code"}]}]}}'
+
+
+@pytest.mark.parametrize("content,want", [
+    ('{"permissions": {"allow": ["Bash(npm test)"]}}', "deny"),
+    ('{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "true"}]}]}}', "deny"),
+    ('{"hooks": {}}', "deny"),
+    (HOOKED[:-1] + ', "permissions": {"allow": ["Bash(npm test)"]}}', "ask"),
+])
+def test_a_write_that_drops_adrs_hook_from_an_agent_config_is_denied(offline_judge, tmp_path, content, want):
+    """An Edit that removes adr's hook was denied; the Write tool replacing the whole file without it was only
+    asked (the rule saw no replaced text). The file's current text is the replaced text now."""
+    cfg = tmp_path / ".claude" / "settings.local.json"
+    cfg.parent.mkdir()
+    cfg.write_text(HOOKED)
+    assert _write(offline_judge, tmp_path, cfg, content).decision.value == want, content
+
+
+def test_a_write_that_drops_prevent_destroy_is_judged_as_the_edit(offline_judge, tmp_path):
+    tf = tmp_path / "main.tf"
+    tf.write_text('resource "aws_db_instance" "db" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n')
+    v = _write(offline_judge, tmp_path, tf, 'resource "aws_db_instance" "db" {\n}\n')
+    assert v.decision.value in NOT_ALLOWED, v.rule_ids
+
+
+def test_the_replaced_text_is_read_without_blocking_and_bounded(offline_judge, tmp_path):
+    """A FIFO where the file was is not opened for a blocking read; a big file is read in part."""
+    import os
+    fifo = tmp_path / "settings.json"
+    os.mkfifo(fifo)
+    from adr.actions import Action, ActionKind, Context
+    from adr.daemon.resolve import MAX_REPLACED, replaced_text
+    ctx = Context(host="claude-code", session="t", cwd=str(tmp_path), home="/home/dev", tool="Write")
+    assert replaced_text(Action(ActionKind.FILE_WRITE, ctx, path=str(fifo), content="{}")) == ""
+    big = tmp_path / "big.txt"
+    big.write_text("x" * (MAX_REPLACED * 3))
+    assert len(replaced_text(Action(ActionKind.FILE_WRITE, ctx, path=str(big), content="y"))) == MAX_REPLACED

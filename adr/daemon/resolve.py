@@ -141,7 +141,8 @@ class Resolver:
             databases = local_databases(action.command, action.context.cwd, action.context.home, env)  # a reset of a local SQLite file
         return replace(action, resolved=Resolved((), pids, procs, looked=True, git_branch=branch,
                                                  git_remote_hosts=hosts, databases=databases,
-                                                 git_gc_expiry=expiry, temp_project=temp_project(action)))
+                                                 git_gc_expiry=expiry, temp_project=temp_project(action),
+                                                 replaced=replaced_text(action)))
 
     # ---- paths --------------------------------------------------------------------------------
 
@@ -449,3 +450,27 @@ def temp_project(action: Action) -> str:
         return ""
     top = work_tree(cwd)
     return top if top.startswith(_TEMP_ROOTS) else ""
+
+
+MAX_REPLACED = 64 * 1024  # characters of a file a Write replaces that are read (a hook config, a .tf file)
+
+
+def replaced_text(action: Action) -> str:
+    """What a Write replaces: the file's current text when it exists as a regular file (bounded; ""
+    when it does not, cannot be read, or the action is no whole-file write)."""
+    if action.kind is not ActionKind.FILE_WRITE or action.old_content or not action.path.startswith("/"):
+        return ""
+    try:
+        # (non-blocking: a FIFO or device put where the file was must not hold the decision up)
+        fd = os.open(action.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except (OSError, ValueError):
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        data = os.read(fd, MAX_REPLACED * 4)
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+    return data.decode("utf-8", "replace")[:MAX_REPLACED]

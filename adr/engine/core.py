@@ -518,8 +518,8 @@ class _Run:
             self.shell(a.command, note="")
         elif k in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT):
             kind = "write" if k is ActionKind.FILE_WRITE else "edit"
-            self.file(FileSubject(kind, a.path, a.content, self.cwd, self.home, old_content=a.old_content,
-                                  by=a.context.tool or kind))
+            self.file(FileSubject(kind, a.path, a.content, self.cwd, self.home,
+                                  old_content=a.old_content or a.resolved.replaced, by=a.context.tool or kind))
             if a.content and len(a.content) > MAX_SCAN and self.e._index.by_on.get("shell"):
                 # the rules read the first MAX_SCAN characters of content: a payload padded past them
                 # (a 2 MB script whose last line is a reverse shell) is not judged, so a human decides
