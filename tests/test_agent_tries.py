@@ -881,3 +881,22 @@ def test_the_replaced_text_is_read_without_blocking_and_bounded(offline_judge, t
     big = tmp_path / "big.txt"
     big.write_text("x" * (MAX_REPLACED * 3))
     assert len(replaced_text(Action(ActionKind.FILE_WRITE, ctx, path=str(big), content="y"))) == MAX_REPLACED
+
+
+def test_a_write_keeps_its_replaced_text_in_the_run_record_and_replays_the_same(offline_judge, tmp_path, monkeypatch):
+    """The replaced text is a fact the judge looked up: recorded with the action (a replay judges the same
+    facts) and dropped with the content when a record is too big."""
+    import json
+    from adr.actions import action_from_dict, action_to_dict
+    from adr.record import runs as R
+    cfg = tmp_path / "settings.json"
+    cfg.write_text(HOOKED)
+    from adr.actions import Action, ActionKind, Context
+    ctx = Context(host="claude-code", session="t", cwd=str(tmp_path), home="/home/dev", tool="Write")
+    a, v = offline_judge.resolve_and_decide(Action(ActionKind.FILE_WRITE, ctx, path=str(cfg), content="{}"))
+    assert a.resolved.replaced == HOOKED
+    back = action_from_dict(json.loads(json.dumps(action_to_dict(a))))
+    assert back.resolved.replaced == HOOKED and offline_judge.decide(back).decision == v.decision
+    monkeypatch.setattr(R, "RECORD_MAX", 10)
+    rec = json.loads(R.encode(R.run_record({}, a, v, "engine", "balanced", "enforce")))
+    assert rec["truncated"] and rec["action"]["resolved"]["replaced"] == ""

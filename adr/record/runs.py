@@ -54,6 +54,8 @@ def encode(rec: dict[str, Any]) -> bytes:
         act = dict(rec["action"])
         for k in ("content", "old_content", "arguments", "command"):
             act[k] = ""
+        if isinstance(act.get("resolved"), dict) and act["resolved"].get("replaced"):
+            act["resolved"] = {**act["resolved"], "replaced": ""}  # (a Write's replaced text: as its content)
         line = json.dumps({**rec, "action": act, "truncated": True}, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8", "replace")
     return line + b"\n"
