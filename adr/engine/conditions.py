@@ -734,6 +734,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "is_ip": _c_bool("is_ip"),
         "port": _c_int_eq("port"),
         "url_path": _c_regex("path"),
+        "url_decoded": _c_regex("decoded"),  # base64/hex runs of the URL, decoded (an encoded key sent)
         "by": _c_names("by"),
     },
     "script": {

@@ -874,6 +874,51 @@ class UrlSubject:
     def tld(self) -> str:
         return self.host.rsplit(".", 1)[-1] if "." in self.host else ""
 
+    @lazy
+    def decoded(self) -> str:
+        """What the URL's base64 (standard or URL-safe) and hex runs say, decoded where that is text:
+        a key read earlier and sent encoded (`/?d=LS0tLS1CRUdJTi…`) is the key sent."""
+        return decoded_runs(self.url)
+
+
+_BASE64_RUN = lazyre.compile(r"[A-Za-z0-9+/_-]{24,8192}={0,2}")
+_HEX_RUN = lazyre.compile(r"[0-9a-fA-F]{32,8192}")
+MAX_DECODED_RUNS = 16
+
+
+def decoded_runs(text: str) -> str:
+    """The base64 (standard or URL-safe) and hex runs of a URL-like text decoded, the ones that are
+    text, one per line ("" when none): percent-escapes are undone first (`%2B`, `%2F`, `%3D`)."""
+    import base64
+    import binascii
+    from urllib.parse import unquote
+
+    if len(text) < 24:
+        return ""
+    plain = unquote(text[:65536])
+    out: list[str] = []
+    for m in _HEX_RUN.finditer(plain):
+        run = m.group(0)
+        if len(out) < MAX_DECODED_RUNS and len(run) % 2 == 0:
+            _printable(binascii.unhexlify(run), out)
+    for m in _BASE64_RUN.finditer(plain):
+        run = m.group(0)
+        # ("/" is base64 and a path's separator: `/c/LS0tLS1…/x` is also read segment by segment)
+        for body in [run] + ([seg for seg in run.split("/") if len(seg) >= 24][:8] if "/" in run else []):
+            if len(out) >= MAX_DECODED_RUNS:
+                break
+            body = body.rstrip("=")
+            try:
+                _printable(base64.b64decode(body.replace("-", "+").replace("_", "/") + "=" * (-len(body) % 4)), out)
+            except (binascii.Error, ValueError):
+                continue
+    return "\n".join(out)
+
+
+def _printable(data: bytes, out: "list[str]") -> None:
+    if data and sum(32 <= b < 127 or b in (9, 10, 13) for b in data) >= 0.9 * len(data):
+        out.append(data.decode("ascii", "replace"))
+
 
 # how code names the user's home: replaced by ~ so literals joined to it read as paths
 _HOME_IN_CODE = lazyre.compile(
