@@ -648,6 +648,10 @@ class _Walker:
             self.nested_shell(f"ld.so --{_PRELOAD_VARS[name]} {_sh_quote(value or '$UNSET')} true", via, depth,
                               f"${name}", inherit=d)
             return
+        if name in ("MAKEFLAGS", "MFLAGS", "GNUMAKEFLAGS") and value:
+            # make reads its options from these: `MAKEFLAGS='--eval=$(shell …)' make` is `make --eval=…`
+            self.nested_shell("make " + value, via, depth, f"${name}", inherit=d)
+            return
         if not value or name not in _COMMAND_VARS and name not in _STARTUP_VARS and not name.startswith("PS"):
             return
         if name in _COMMAND_VARS:
@@ -3209,8 +3213,9 @@ def _git_env_config(env: "dict[str, str]") -> "list[str]":
         k, v = env.get(f"GIT_CONFIG_KEY_{n}"), env.get(f"GIT_CONFIG_VALUE_{n}")
         if k and v is not None:
             out += ["-c", f"{k}={v}"]
-    for m in re.finditer(r"'([^']+)'='([^']*)'", env.get("GIT_CONFIG_PARAMETERS", "")[:4096]):
-        out += ["-c", f"{m.group(1)}={m.group(2)}"]
+    # (both spellings git reads: `'key'='value'`, and the older `'key=value'`)
+    for m in re.finditer(r"'([^'=]+)'='([^']*)'|'([^'=]+)=([^']*)'", env.get("GIT_CONFIG_PARAMETERS", "")[:4096]):
+        out += ["-c", f"{m.group(1)}={m.group(2)}" if m.group(1) is not None else f"{m.group(3)}={m.group(4)}"]
     return out
 
 
@@ -3522,7 +3527,12 @@ _COMMAND_VARS = frozenset({
     # "jest"; autoconf's configure re-runs itself under CONFIG_SHELL), and more editors and remote shells
     "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL", "npm_config_shell", "NPM_CONFIG_SHELL", "CONFIG_SHELL",
     "SVN_SSH", "HGEDITOR", "P4EDITOR", "HOMEBREW_EDITOR", "TERMINAL",
+    # the toolchain a build runs (make's implicit rules, ./configure, cmake, node-gyp, pip and cargo's cc
+    # builds all run $CC …): `CC='sh -c "…"' make` runs that
+    "CC", "CXX", "CPP", "LD", "AR", "AS", "NM", "RANLIB", "STRIP", "OBJCOPY", "FC", "F77", "HOSTCC",
+    "CC_FOR_BUILD", "CXX_FOR_BUILD", "PKG_CONFIG", "CMAKE_C_COMPILER_LAUNCHER", "CMAKE_CXX_COMPILER_LAUNCHER",
 })
+_MAKE_VARS = frozenset({"MAKEFLAGS", "MFLAGS", "GNUMAKEFLAGS"})  # make's options, from the environment
 # variables naming code every later shell or interpreter loads: what that run looks like
 # variables naming libraries the dynamic loader maps into every later program (→ `ld.so --OPTION`)
 _PRELOAD_VARS = {"LD_PRELOAD": "preload", "LD_AUDIT": "audit", "DYLD_INSERT_LIBRARIES": "preload"}
@@ -4649,7 +4659,7 @@ def _hooked_variables(w: "_Walker") -> None:
                     done.add((name, value))
                     w.nested_shell(f"export {name}={_sh_quote(value)}", d.via, d.depth, f"{d.argv[0]} ${name}", inherit=d)
         for name, eq, value in pairs:
-            if eq and (name in _PRELOAD_VARS or name in _STARTUP_VARS or name in _COMMAND_VARS) \
+            if eq and (name in _PRELOAD_VARS or name in _STARTUP_VARS or name in _COMMAND_VARS or name in _MAKE_VARS) \
                     and (name, value) not in done and len(done) < 16:
                 done.add((name, value))
                 w.env_hook(name, value, d.via, d.depth, d)
