@@ -1473,9 +1473,11 @@ def _call_site(text: str, call: str) -> "int | None":
     """Where `call` (a function or alias call as written) stands as a command in `text`: at a statement's
     start, never where it is defined (`f() {`, `function f`) — in `f(){ curl …; }; f | sh` the first "f"
     is the definition, and the call is the pipeline's stage."""
-    for m in re.finditer(re.escape(call), text):
+    for k, m in enumerate(re.finditer(re.escape(call), text)):
+        if k >= 4096:
+            break  # (a call hidden behind thousands of look-alikes: judged after the line, as before)
         i, j = m.start(), m.end()
-        before = text[:i].rstrip(" \t")
+        before = text[max(0, i - 64):i].rstrip(" \t")
         if before and before[-1] not in ";&|(){}\n`!" and not re.search(r"(?:^|[\s;&|(){}])(?:then|do|else|elif|if|"
                                                                      r"while|until|time|exec|command|builtin)$", before):
             continue
