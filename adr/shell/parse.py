@@ -4479,16 +4479,18 @@ def _zsh_spelling(text: str) -> "tuple[str | None, bool]":
     """(the line as zsh reads it, spelled for bash — None when it uses no zsh form —, whether a form
     occurred in more places than are looked at)."""
     out, over = text, False
+    masked: "tuple[str, str] | None" = None  # (the text, its mask): computed again only after a rewrite
     for needle, stmt, after, rx, repl in _ZSH_FORMS:
         if needle not in out:
             continue
-        mask = None
+        mask = masked[1] if masked is not None and masked[0] is out else None
         pieces, last, i, sites = [], 0, out.find(needle), 0
         while i >= 0:
             if (not after or (i == 0 and " " in after) or (i > 0 and out[i - 1] in after)) and \
                     (not stmt or _statement_start(out, i)):
                 if mask is None:
                     mask = _unquoted_mask(out)
+                    masked = (out, mask)
                 if mask[i] != "_":  # (inside quotes, a comment or a here-document: data)
                     sites += 1
                     if sites > MAX_ZSH_SITES:
