@@ -210,6 +210,9 @@ KEPT = {
         "xattr -d com.apple.quarantine build/MyApp.app", "xattr -cr build/MyApp.app", "spctl --master-disable",
         "shred -u secrets.txt", "wipe -f old.key", "chmod 777 tmp",
     ],
+    "maps the network around the machine (a scan of a range: reconnaissance, loud on a company network)": [
+        "nmap -sV 192.168.1.0/24",
+    ],
     "deletes what a command prints at run time": [
         "rm -rf $(go env GOCACHE)", "ls | grep -v -E '^(src|tests)$' | xargs rm -rf",
     ],
