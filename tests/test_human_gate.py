@@ -18,8 +18,8 @@ import uuid
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _approval_helpers import (BIN, DaemonProc, adr, adr_env, codex_payload, decision_of, make_home,  # noqa: E402
-                               records, run_hook)
+from _approval_helpers import (BIN, DaemonProc, adr, adr_env, codex_payload, decision_of, finish_hook,  # noqa: E402
+                               make_home, records, start_hook)
 from _human import HumanTerminal, agent_program, detached_agent, have, human  # noqa: E402
 
 from adr.daemon import protocol as P  # noqa: E402
@@ -43,8 +43,12 @@ def gate(tmp_path_factory):
 def ask(g, command="frobnicate --x"):
     """The agent (`claude`) runs a hook that cannot ask: the question stays open for `adr approve`."""
     session = "s-" + uuid.uuid4().hex[:6]
-    out = run_hook(g["home"], g["agent"], "codex", codex_payload(command, session, str(g["tmp"])))
+    # (a loaded machine can take the daemon past the hook's 2 s for a judged answer; judged in-process
+    # then, the deny registers no question, which is not what these tests are about)
+    env = adr_env(g["home"], ADR_ANSWER_TIMEOUT="30")
+    out = finish_hook(start_hook(g["home"], g["agent"], "codex", codex_payload(command, session, str(g["tmp"])), env=env))
     assert decision_of(out) == "deny"
+    assert "in-process" not in json.dumps(out), out
     qs = [q for q in json.loads(human(g["home"], "pending", "--json").stdout) if q["session"] == session]
     assert len(qs) == 1
     return qs[0]["id"], session
