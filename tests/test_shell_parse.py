@@ -378,3 +378,19 @@ def test_a_bare_double_equals_is_an_argument_in_the_tree_walk_too(line, argv):
     slow = _tree_walk(line)
     assert slow.commands[0].argv[:len(argv)] == argv
     assert slow == parse(line)
+
+
+@given(st.lists(st.sampled_from(list("ab $(){}'\"`\\|&;<>\n=*-+:e") + ["=(", "print ", "for x (", "foreach ", "repeat 2 ",
+                                                                      "- ", "${(e)", "*(e:'", "<<EOF\n", "EOF\n", "#",
+                                                                      "zargs -- ", "emulate sh -c ", "sched +1 "]),
+                max_size=60).map("".join))
+@settings(max_examples=400)
+def test_zsh_spelling_never_raises_and_keeps_quoted_text(text):
+    """The zsh pass's rewrite of any line: no exception, the mask is as long as the line, a line with no
+    zsh form is left alone (None), and the whole walk of the line still parses."""
+    from adr.shell.parse import _unquoted_mask, _zsh_spelling
+    assert len(_unquoted_mask(text)) == len(text)
+    got, over = _zsh_spelling(text)
+    assert got is None or (isinstance(got, str) and got != text)
+    assert isinstance(over, bool)
+    parse(text)
