@@ -4505,7 +4505,44 @@ def _zsh_spelling(text: str) -> "tuple[str | None, bool]":
             out = "".join(pieces) + out[last:]
             if len(out) > MAX_SOURCE:
                 return None, over
+    if "alias" in out and "-" in out:
+        out = _zsh_global_aliases(out)
     return (out if out != text else None), over
+
+
+_GLOBAL_ALIAS = lazyre.compile(r"alias\s+(?:-[a-zA-Z]*\s+)*?-[a-zA-Z]*g[a-zA-Z]*\s+(?:-[a-zA-Z]+\s+)*"
+                               r"([A-Za-z_][\w.-]{0,63})=(?:'([^'\n]{0,1024})'|\"([^\"\n]{0,1024})\"|([^\s;&|]{1,1024}))")
+
+
+def _zsh_global_aliases(text: str) -> str:
+    """zsh's global aliases (`alias -g G='| sh'`) replace their name as any word of a later line
+    (`curl … G`): the line with each use spelled out (8 aliases, MAX_ZSH_SITES uses each)."""
+    mask = _unquoted_mask(text)
+    defs: "list[tuple[int, str, str]]" = []
+    i = text.find("alias")
+    while i >= 0 and len(defs) < 8:
+        if mask[i] != "_" and _statement_start(text, i):
+            m = _GLOBAL_ALIAS.match(text, i)
+            if m is not None:
+                value = next(v for v in m.groups()[1:] if v is not None)
+                defs.append((m.end(), m.group(1), value))
+        i = text.find("alias", i + 5)
+    for end, name, value in defs:
+        line_end = text.find("\n", end)
+        if line_end < 0:
+            continue  # (zsh expands an alias when it reads a later line: the definition's own line is read)
+        rx = re.compile(r"(?<![\w./=-])" + re.escape(name) + r"(?![\w./=-])")
+        mask = _unquoted_mask(text)
+        pieces, last = [], line_end
+        for k, m in enumerate(rx.finditer(text, line_end)):
+            if k >= MAX_ZSH_SITES:
+                break
+            if mask[m.start()] != "_":
+                pieces += [text[last:m.start()], value]
+                last = m.end()
+        if pieces:
+            text = text[:line_end] + "".join(pieces) + text[last:]
+    return text
 
 
 def _zsh_pass(w: "_Walker", text: str) -> None:
