@@ -391,6 +391,13 @@ def _below_missing(p: str, memo: "dict[str, str | None]") -> str:
     return cur
 
 
+@functools.lru_cache(maxsize=1024)
+def _segment_matcher(seg: str) -> Any:
+    """A glob segment's match function (remembered: the same segments recur across decisions, past the
+    `re` module's own cache)."""
+    return re.compile(fnmatch.translate(seg)).match
+
+
 def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:
     """What the shell would expand an absolute glob to (dot names included: `shopt -s dotglob` is one
     command away), reading at most budget[2] directory entries and returning at most budget[1] paths."""
@@ -403,7 +410,7 @@ def _glob_bounded(pattern: str, budget: list[int]) -> list[str]:
             current = [posixpath.join(c, seg) for c in current]
             continue
         # `*` and `**` take every name (dot names too, see above): no pattern to try on each
-        match = None if seg in ("*", "**") else re.compile(fnmatch.translate(seg)).match
+        match = None if seg in ("*", "**") else _segment_matcher(seg)
         nxt: list[str] = []
         for c in current:
             try:
