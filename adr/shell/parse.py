@@ -3095,6 +3095,37 @@ def _git_alias_definition(args: "list[str] | tuple[str, ...]") -> "str | None":
     return "git " + named[1] if named else None
 
 
+def _git_config_set(args: "list[str] | tuple[str, ...]") -> "tuple[str, str] | None":
+    """(KEY, VALUE) that `git config [--global|--file F|--add …] [set] KEY VALUE` stores; None for a
+    read, an unset, a listing."""
+    argv = ["git"] + list(args)
+    sub, _ = _git_subcommand(argv)
+    if sub is None or argv[sub] != "config":
+        return None
+    rest = argv[sub + 1:]
+    if any(o in rest for o in ("--get", "--get-all", "--unset", "--unset-all", "--list", "-l", "--remove-section",
+                               "--rename-section", "--get-regexp", "--show-origin", "--get-urlmatch")):
+        return None
+    pos = _positionals_after_options(rest, {"--file", "-f", "--blob", "--type", "--default", "--comment"})
+    if pos[:1] == ["set"]:
+        pos = pos[1:]  # git ≥ 2.46: `git config set KEY VALUE`
+    return (pos[0], pos[1]) if len(pos) >= 2 else None
+
+
+def _git_config_command(args: "list[str] | tuple[str, ...]") -> "str | None":
+    """The command line a `git config KEY VALUE` stores for git to run later (core.pager, filter.X.clean,
+    diff.X.textconv, credential.helper `!…`, merge.X.driver …): judged when it is stored, as `git -c
+    KEY=VALUE` is when it runs (a plain name — less, cat — is no command line to judge)."""
+    kv = _git_config_set(args)
+    if kv is None or kv[0][:6].lower() == "alias.":
+        return None  # (aliases: _git_alias_definition, and `!…` ones are judged as git runs them)
+    m = _GIT_EXEC_KEYS.fullmatch(f"{kv[0]}={kv[1]}")
+    if m is None or not m.group(1) or m.group(1).lower() in ("true", "false", "less", "cat", "more", "always",
+                                                             "never", "user"):
+        return None
+    return m.group(1).lstrip("!")
+
+
 def _git_alias_named(args: "list[str] | tuple[str, ...]") -> "tuple[str, str] | None":
     """(NAME, VALUE) of `git config … alias.NAME 'VALUE'` (a git command alias, not a `!` one)."""
     argv = ["git"] + list(args)
@@ -3240,6 +3271,9 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
         alias = _git_alias_definition(args)
         if alias:
             out.append(alias)
+        stored = _git_config_command(args)
+        if stored:
+            out.append(stored)  # `git config filter.x.clean 'curl … | sh'`: what every later `git add` runs
     for i, a in enumerate(args):
         nxt = args[i + 1] if i + 1 < n else ""
         if prog == "git" and a == "-c" and nxt:
