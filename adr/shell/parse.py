@@ -3117,8 +3117,8 @@ def _git_config_command(args: "list[str] | tuple[str, ...]") -> "str | None":
     diff.X.textconv, credential.helper `!…`, merge.X.driver …): judged when it is stored, as `git -c
     KEY=VALUE` is when it runs (a plain name — less, cat — is no command line to judge)."""
     kv = _git_config_set(args)
-    if kv is None or kv[0][:6].lower() == "alias.":
-        return None  # (aliases: _git_alias_definition, and `!…` ones are judged as git runs them)
+    if kv is None or kv[0][:6].lower() == "alias." and not kv[1].lstrip().startswith("!"):
+        return None  # (a git-command alias: _git_alias_definition; a `!…` one is a shell command line)
     m = _GIT_EXEC_KEYS.fullmatch(f"{kv[0]}={kv[1]}")
     if m is None or not m.group(1) or m.group(1).lower() in ("true", "false", "less", "cat", "more", "always",
                                                              "never", "user"):
