@@ -394,3 +394,28 @@ def test_zsh_spelling_never_raises_and_keeps_quoted_text(text):
     assert got is None or (isinstance(got, str) and got != text)
     assert isinstance(over, bool)
     parse(text)
+
+
+class _AlwaysMatches:
+    def search(self, text):
+        return True
+
+
+@given(st.lists(st.sampled_from(list("ab $(){}'\"`\\|&;<>\n=*-+:e\t") + ["=(", "print ", "for x (", "foreach ", "repeat 2 ",
+                                                                        "- ", "${(e)", "*(e:'", "*(+f)", "x(e{", "<<EOF\n",
+                                                                        "EOF\n", "#", "zargs -- ", "emulate sh -c ", "then ",
+                                                                        "sched +1 ", "alias -g G=", "=curl ", "do "]),
+                max_size=50).map("".join))
+@settings(max_examples=400)
+def test_the_zsh_hint_lets_every_form_through(text):
+    """The one-pass hint only skips lines no form would rewrite: with it and without it the spelling is
+    the same."""
+    from adr.shell import parse as P
+    P._zsh_spelling("x")  # (compiles the hint)
+    hinted = P._zsh_spelling(text)
+    saved = P._zsh_hint[0]
+    P._zsh_hint[0] = _AlwaysMatches()
+    try:
+        assert P._zsh_spelling(text) == hinted, text
+    finally:
+        P._zsh_hint[0] = saved

@@ -4445,6 +4445,13 @@ _ZSH_FORMS: "tuple[tuple[str, bool, str, re.Pattern[str], str], ...]" = (
     ("${(", False, "", lazyre.compile(r"\$\{\(([^()]{0,64})\)([A-Za-z_]\w{0,64})\}"), r"${\2}"),
 )
 MAX_ZSH_SITES = 256  # places a needle occurs that are looked at, per form; more: a bound (asked)
+# one DFA pass that every line using a form matches (a superset of the forms' own conditions): most
+# lines use none, and ~1.5 µs here beats walking 18 needles (~8 µs)
+_ZSH_STMT = r"(?:^\s*|[;&|({\n]\s*|(?:^|[\s;&|({])(?:then|do|else)\s+)"
+_ZSH_HINT = (r"(?:^|[\s;&|(<>])=\(|(?:^|[\s;&|(`])=[A-Za-z_]|" + _ZSH_STMT +
+             r"(?:-[ \t]+[^\s-]|(?:repeat|foreach|print|emulate|sched|zargs)\s)|\bfor\s+\w+\s*\(|"
+             r"[*?\]\w/~.]\([^()\s'\"]{0,32}?(?:e[:'\"{]|\+\w)|\$\{\(|\balias\s+(?:-\w+\s+)*-\w*g")
+_zsh_hint: "list[Any]" = []
 _STMT_WORD = lazyre.compile(r"(?:^|[\s;&|({])(?:then|do|else)$")
 
 
@@ -4512,6 +4519,11 @@ def _statement_start(text: str, i: int) -> bool:
 def _zsh_spelling(text: str) -> "tuple[str | None, bool]":
     """(the line as zsh reads it, spelled for bash — None when it uses no zsh form —, whether a form
     occurred in more places than are looked at)."""
+    if not _zsh_hint:
+        from adr.engine import regexmem  # (here: adr.engine imports this module)
+        _zsh_hint.append(regexmem.compile(_ZSH_HINT))
+    if _zsh_hint[0].search(text) is None:
+        return None, False
     out, over = text, False
     masked: "tuple[str, str] | None" = None  # (the text, its mask): computed again only after a rewrite
     for needle, stmt, after, rx, repl in _ZSH_FORMS:
