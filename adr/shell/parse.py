@@ -4522,8 +4522,11 @@ def _zsh_spelling(text: str) -> "tuple[str | None, bool]":
     if not _zsh_hint:
         from adr.engine import regexmem  # (here: adr.engine imports this module)
         _zsh_hint.append(regexmem.compile(_ZSH_HINT))
-    if _zsh_hint[0].search(text) is None:
-        return None, False
+    try:
+        if _zsh_hint[0].search(text) is None:
+            return None, False
+    except UnicodeEncodeError:
+        pass  # (a lone surrogate: RE2 reads UTF-8 only — the forms are looked for one by one)
     out, over = text, False
     masked: "tuple[str, str] | None" = None  # (the text, its mask): computed again only after a rewrite
     for needle, stmt, after, rx, repl in _ZSH_FORMS:
