@@ -222,6 +222,8 @@ class _Walker:
         self.git_remotes: dict[str, str] = {}  # remote name → URL added by `git remote add` in this line
         self.procsubs: dict[str, str] = {}  # `<(…)` as written → what it prints, when known
         self.procsub_drafts: dict[str, list[_Draft]] = {}  # `<(…)` as written → the commands it runs
+        # (a command, `>(…)` as written, depth): what the command writes there is the commands' stdin
+        self.out_feeds: "list[tuple[_Draft, str, int]]" = []
         self.procsub_template: str | None = None  # the last `<(…)`'s output made from unknown input
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
@@ -1155,6 +1157,9 @@ class _Walker:
             self.substituted_stdin(target, *self.fd_substs[path], via, depth)
         elif op in ("<&", ">&") and (m := _COPROC_FD.fullmatch(path)) is not None:
             self.coproc_pipe(target, op, m.group(1) or "0", fd, via, depth)
+        if dest is not None and dest.type == "process_substitution" and op in (">", ">>", ">|", "&>", "&>>") \
+                and fd in ("", "1", "2") and self.text(dest).startswith(">(") and len(self.out_feeds) < 64:
+            self.out_feeds.append((target, self.text(dest), depth))  # `curl … > >(sh)`
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
@@ -4671,6 +4676,8 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
                 fd = FileDelete(src, x.by, _join_via(x.via, f"moved to {x.path}"), x.recursive, x.spares, to=x.to)
                 if fd not in w.deletes:
                     w.deletes.append(fd)
+    if w.procsub_drafts and not w.stopped:
+        _out_procsubs(w)
     _downstream_through_passes(w.drafts)
     _scripts_stdin(w)
     cmds = tuple(d.freeze() for d in w.drafts)
@@ -4681,6 +4688,33 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
                        issues=tuple(w.issues), urls=tuple(dict.fromkeys(w.urls)), layers=tuple(w.layers),
                        assigned=assigned, computed=computed, path_dirs=path_dirs)
+
+
+def _out_procsubs(w: "_Walker") -> None:
+    """`curl … > >(sh)`, `curl … | tee >(sh)`, `cmd >(sh)`: an output process substitution's commands
+    read what the command writes into it — its output (a redirect), or for tee what tee reads — as a
+    pipeline's next stage would: the programs before it are their upstream, known text their stdin."""
+    feeds = list(w.out_feeds)
+    for d in w.drafts[:MAX_COMMANDS]:
+        for a in d.argv[1:17]:
+            if a.startswith(">(") and a in w.procsub_drafts and len(feeds) < 64:
+                feeds.append((d, a, d.depth))
+    for d, key, depth in feeds:
+        writer = [d.argv[0]] if d.argv else []
+        text = d.output if d.output is not None else (d.stdin_text if d.argv[:1] == ["tee"] else None)
+        inside = [p for p in w.procsub_drafts.get(key, ())[:16] if p is not d]
+        for p in inside[:1]:  # (the first command inside reads it; `>(a | b)`: b reads what a prints)
+            p.upstream.extend(u for u in writer + d.upstream[:16] if u not in p.upstream)
+            p.piped = True
+            if text is not None and p.stdin_text is None:
+                p.stdin_text = text
+                w.feed(p, text, depth)
+                w.pass_stdin(p, text=text)
+            else:
+                # as `sh < <(…)` is read: its feeders' programs and the files they read reach it
+                w.substituted_stdin(p, [d], "", p.via, depth)
+                if _reads_commands(p) and not _input_known_elsewhere(d, w.procsubs):
+                    w.issue("piped-dynamic", f"a shell runs what another program writes into it: {d.raw[:80]}", p.via)
 
 
 def _scripts_stdin(w: "_Walker") -> None:
