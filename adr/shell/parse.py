@@ -4694,7 +4694,12 @@ def _out_procsubs(w: "_Walker") -> None:
     """`curl … > >(sh)`, `curl … | tee >(sh)`, `cmd >(sh)`: an output process substitution's commands
     read what the command writes into it — its output (a redirect), or for tee what tee reads — as a
     pipeline's next stage would: the programs before it are their upstream, known text their stdin."""
-    feeds = list(w.out_feeds)
+    feeds = [f for f in w.out_feeds if f[0].argv != ["exec"]]  # (exec itself writes nothing there)
+    for x, key, depth in w.out_feeds:
+        if x.argv == ["exec"] and x in w.drafts:
+            # `exec > >(sh); curl …`: what every later command prints goes there
+            later = [d for d in w.drafts[w.drafts.index(x) + 1:MAX_COMMANDS] if d.argv and d.via == x.via]
+            feeds += [(d, key, depth) for d in later[:16] if not any(r.op in (">", ">>", "&>") for r in d.redirects)]
     for d in w.drafts[:MAX_COMMANDS]:
         for a in d.argv[1:17]:
             if a.startswith(">(") and a in w.procsub_drafts and len(feeds) < 64:
