@@ -224,6 +224,7 @@ class _Walker:
         self.procsub_drafts: dict[str, list[_Draft]] = {}  # `<(…)` as written → the commands it runs
         # (a command, `>(…)` as written, depth): what the command writes there is the commands' stdin
         self.out_feeds: "list[tuple[_Draft, str, int]]" = []
+        self.fd_out_procs: dict[str, str] = {}  # `exec 3> >(sh)`: descriptor → the `>(…)` it writes into
         self.procsub_template: str | None = None  # the last `<(…)`'s output made from unknown input
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
@@ -1158,8 +1159,14 @@ class _Walker:
         elif op in ("<&", ">&") and (m := _COPROC_FD.fullmatch(path)) is not None:
             self.coproc_pipe(target, op, m.group(1) or "0", fd, via, depth)
         if dest is not None and dest.type == "process_substitution" and op in (">", ">>", ">|", "&>", "&>>") \
-                and fd in ("", "1", "2") and self.text(dest).startswith(">(") and len(self.out_feeds) < 64:
-            self.out_feeds.append((target, self.text(dest), depth))  # `curl … > >(sh)`
+                and self.text(dest).startswith(">(") and len(self.out_feeds) < 64:
+            if fd in ("", "1", "2"):
+                self.out_feeds.append((target, self.text(dest), depth))  # `curl … > >(sh)`
+            elif fd.isdigit() and target.argv == ["exec"]:
+                self.fd_out_procs[fd] = self.text(dest)  # `exec 3> >(sh)`: `>&3` later writes into it
+        if op == ">&" and path.isdigit() and path in self.fd_out_procs and fd in ("", "1", "2") \
+                and target.argv != ["exec"] and len(self.out_feeds) < 64:
+            self.out_feeds.append((target, self.fd_out_procs[path], depth))  # `curl … >&3`
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
