@@ -1850,6 +1850,13 @@ class _Walker:
                      upstream: tuple[str, ...] = (), params: "list[str] | None" = None) -> list[_Draft]:
         saved_env = dict(self.env)
         env = dict(self.env)
+        if inherit is not None:
+            # `X='rm -rf ~' bash -c 'eval "$X"'`, `env X=… sh -c …`: the command's own assignments are the
+            # nested shell's variables
+            own = [kv.partition("=") for kv in inherit.env[:32]] + [(k, "=", v) for k, v in list(self.prefix_env.items())[:32]]
+            for k, eq, v in own:
+                if eq and _ENV_NAME.fullmatch(k) and len(v) <= MAX_ASSIGNED_VALUE:
+                    env[k] = v
         if params is not None:
             # `sh -c 'rm -rf "$1"' _ ~`: the words after the script are $0, $1 … (and "$@" the rest)
             for k in [k for k in env if k.isdigit() or k in ("@", "*", "#")]:
