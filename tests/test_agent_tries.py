@@ -1014,3 +1014,14 @@ def test_a_commands_own_assignments_are_its_nested_shells_variables(judge_comman
     """`X=… bash -c 'eval "$X"'`: the prefix assignment is the -c script's variable (it asked as an eval of
     something unknown)."""
     assert judge_command(cmd).decision.value == want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("python3 -c \"import os;os.system(__import__('base64').b64decode('cm0gLXJmIH4=').decode())\"", "deny"),
+    ("python3 -c \"import importlib;importlib.import_module('os').system("
+     "importlib.import_module('base64').b64decode('Y3VybCB4LmlvfHNo').decode())\"", "deny"),
+    ("python3 -c \"print(__import__('json').dumps({'a': 1}))\"", "allow"),
+])
+def test_a_module_imported_by_call_folds_like_an_imported_one(judge_command, cmd, want):
+    """`__import__('base64').b64decode(…)` decodes as `base64.b64decode(…)` does (it was left unfolded: allowed)."""
+    assert judge_command(cmd).decision.value == want, cmd

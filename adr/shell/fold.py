@@ -868,6 +868,9 @@ def _literal(v: str) -> str:
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
+_PY_IMPORT_CALL = lazyre.compile(r"""\b(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*(['"])([A-Za-z_][\w.]{0,63})\1\s*\)""")
+
+
 # `getattr(os, "system")` → os.system, `__import__("os")` → os, obj["name"] → obj.name: after folding,
 # calls spelled through reflection read like plain calls
 _REFLECT = [
@@ -966,6 +969,10 @@ def fold(language: str, code: str) -> str:
         code = _RUBY_CONST_INTERP.sub(_ruby_interp, code)
     if language == "ruby" and "%x" in code:
         code = _RUBY_PERCENT_X.sub(lambda m: "`" + next(g for g in m.groups() if g is not None) + "`", code)
+    if language == "python" and "import" in code:
+        # `__import__('base64').b64decode(…)`: the module by its name, so its functions fold as they do
+        # after `import base64`
+        code = _PY_IMPORT_CALL.sub(r"\2", code)
     try:
         return _fold(language, code)
     except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, AttributeError,
