@@ -868,6 +868,23 @@ def _literal(v: str) -> str:
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
+# a decoding function given another name (`const c = String.fromCharCode; c(114, 109)`, `d = chr`)
+_FUNC_ALIAS = {
+    "node": lazyre.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]{0,31})\s*=\s*(String\s*\.\s*fromCharCode|atob|"
+                           r"decodeURIComponent|unescape|String\s*\.\s*raw)\s*[;,\n]"),
+    "python": lazyre.compile(r"(?:^|[;\n])\s*([A-Za-z_]\w{0,31})\s*=\s*(chr|bytes\.fromhex|bytearray\.fromhex|"
+                             r"base64\s*\.\s*b64decode|codecs\s*\.\s*decode|binascii\s*\.\s*unhexlify)\s*(?=[;\n]|$)"),
+}
+
+
+def _unalias_functions(language: str, code: str) -> str:
+    """Calls through such a name spelled with the function's own (8 names at most)."""
+    for m in list(_FUNC_ALIAS[language].finditer(code[:MAX_CODE]))[:8]:
+        name, target = m.group(1), re.sub(r"\s+", "", m.group(2))
+        code = code[:m.end()] + re.sub(r"(?<![\w$.])" + re.escape(name) + r"\s*\(", target + "(", code[m.end():])
+    return code
+
+
 _PY_IMPORT_CALL = lazyre.compile(r"""\b(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*(['"])([A-Za-z_][\w.]{0,63})\1\s*\)""")
 
 
@@ -969,6 +986,8 @@ def fold(language: str, code: str) -> str:
         code = _RUBY_CONST_INTERP.sub(_ruby_interp, code)
     if language == "ruby" and "%x" in code:
         code = _RUBY_PERCENT_X.sub(lambda m: "`" + next(g for g in m.groups() if g is not None) + "`", code)
+    if language in ("node", "python") and "=" in code:
+        code = _unalias_functions(language, code)
     if language == "python" and "import" in code:
         # `__import__('base64').b64decode(…)`: the module by its name, so its functions fold as they do
         # after `import base64`
