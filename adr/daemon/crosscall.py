@@ -985,7 +985,10 @@ class _Walk:
             return  # an installed program or dependency no agent wrote (installs are judged as installs)
         if w is not None and w.url:
             self.downloaded(run, path, w, depth, note)
-        texts = self.content(path, run, note, line_written=from_line)
+        # (a file the line writes and then hands to a program that is not the shell — `crontab F`, `at -f F`
+        # (mode "job"), `gdb -x F`, `psql -f F` — is read as written: the shell layer follows only what a
+        # shell runs)
+        texts = self.content(path, run, note, line_written=from_line or run.language != "shell" or run.mode == "job")
         if not w or not w.url:
             self.made_unread(run, path, w, not texts, depth, note)
         for text, origin, agent in texts:

@@ -378,11 +378,13 @@ def _runs_by_name(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: s
         if d and d.endswith("/.envrc"):
             d = posixpath.dirname(d)
         return [Run(SCRIPT, _how(c), d, (posixpath.join(d, ".envrc"),), language="shell", mode="source")] if d else []
+    if prog == "crontab":
+        return _crontab_runs(c, here, home)
     if prog in ("at", "batch"):  # `at -f job.sh now`: the file's commands run as the job
         f = next((args[i + 1] if a == "-f" else a[2:] for i, a in enumerate(args)
                   if (a == "-f" and i + 1 < len(args)) or (a.startswith("-f") and len(a) > 2)), "")
         path = resolve(f, here, home) if f else ""
-        return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")] if path else []
+        return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="job")] if path else []
     if prog in _SCRIPT_FILE_OPTIONS:
         return _script_file_runs(c, here, home) + _scripted_stdin_runs(c, here, home)
     if prog in _STDIN_SCRIPTED:
@@ -1077,6 +1079,31 @@ def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     return out
 
 
+_CRONTAB_STDIN = "stdin:crontab -"  # a crontab file is judged as the same lines fed to `crontab -`
+
+
+def _crontab_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
+    """`crontab FILE`, `crontab < FILE`, `crontab -u USER FILE`: the file's lines become the table, judged
+    as they are when fed to `crontab -` (a job that downloads and runs code is denied there)."""
+    args = list(c.args)
+    if any(a in ("-l", "-r", "-e", "-i", "-T", "-V") for a in args):
+        return []
+    pos, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a in ("-u", "-c", "-s"):
+            skip = a == "-u" or a == "-c"
+        elif not a.startswith("-") or a == "-":
+            pos.append(a)
+    if pos and pos[0] != "-":
+        path = resolve(pos[0], here, home)
+        if path and not path.startswith(("/dev/", "/proc/")):
+            return [Run(SCRIPT, _how(c), here, (path,), language=_CRONTAB_STDIN, mode="shell")]
+        return []
+    return _stdin_file_runs(c, _CRONTAB_STDIN, here, home)
+
+
 def _stdin_file_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[Run]:
     """`sh < a.sh`, `python3 < a.py`: a file on stdin is the program."""
     out = []
@@ -1095,7 +1122,7 @@ def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
     for p in c.downstream:
         # (`eval "$(cat a.sh)"`: the file's text is eval's script, as `. a.sh` would run it)
         lang = "shell" if p in SHELLS or p == "eval" and c.via.endswith("$(…)") else \
-            ("sql:" + p) if p in SQL_CLIENTS else (_interpreter_language(p) or "")
+            ("sql:" + p) if p in SQL_CLIENTS else _CRONTAB_STDIN if p == "crontab" else (_interpreter_language(p) or "")
         if lang:
             runner = p
             break
