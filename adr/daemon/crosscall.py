@@ -1172,7 +1172,7 @@ class _Walk:
     def run_package(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
         shell = self.script_shell(posixpath.dirname(path), run, note)
-        for text, origin, agent in self.content(path, run, note):
+        for text, origin, agent in self.content(path, run, note, line_written=True):
             for name, script in R.package_scripts(text, run.names):
                 said = _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`")
                 self.judge(script, run.cwd, depth, said, agent=agent)
@@ -1197,7 +1197,7 @@ class _Walk:
 
     def run_make(self, run: R.Run, line: str, depth: int, note: str) -> None:
         for path in run.paths:
-            texts = self.content(path, run, note)
+            texts = self.content(path, run, note, line_written=True)  # (`printf 'all:…' > mk; make -f mk`)
             if not texts:
                 continue
             for text, origin, agent in texts:
@@ -1216,9 +1216,9 @@ class _Walk:
         """`just` / `task`: the recipes of the first justfile / Taskfile found (the directory, then up)."""
         from adr.shell.taskrunners import just_recipes, taskfile_tasks
         for path in run.paths:
-            if not os.path.lexists(path) and self.recall(path) is None:
+            if not os.path.lexists(path) and self.recall(path) is None and path not in self.line_writes:
                 continue  # (looked for upward: only the one that exists is read)
-            for text, origin, agent in self.content(path, run, note):
+            for text, origin, agent in self.content(path, run, note, line_written=True):
                 if run.language == "just":
                     text = self.just_imported(text, path, run, note)
                     recipes, tripped = just_recipes(text, run.names, dry=run.mode == "dry")
