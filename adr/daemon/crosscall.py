@@ -985,10 +985,11 @@ class _Walk:
             return  # an installed program or dependency no agent wrote (installs are judged as installs)
         if w is not None and w.url:
             self.downloaded(run, path, w, depth, note)
-        # (a file the line writes and then hands to a program that is not the shell — `crontab F`, `at -f F`
-        # (mode "job"), `gdb -x F`, `psql -f F` — is read as written: the shell layer follows only what a
-        # shell runs)
-        texts = self.content(path, run, note, line_written=from_line or run.language != "shell" or run.mode == "job")
+        # (a file the line writes and then hands to a program that reads it as its commands — `crontab F`,
+        # `at -f F` (mode "job"), `gdb -x F`, `psql -f F` — is read as written: the shell layer follows what
+        # a shell runs, and judges a script's code where the line writes it)
+        texts = self.content(path, run, note, line_written=from_line or run.mode == "job"
+                             or run.language.startswith(("stdin:", "sql:", "eval:")))
         if not w or not w.url:
             self.made_unread(run, path, w, not texts, depth, note)
         for text, origin, agent in texts:
