@@ -1035,7 +1035,26 @@ class _Walker:
             raw = unescape_double_quoted(raw)
         return raw
 
+    def fd_operand(self, target: _Draft, fd: str, replacement: str) -> bool:
+        """`bash /dev/fd/3 3<<< …`, `source /dev/fd/3 3< <(curl …)`: an operand naming a descriptor the same
+        command redirects is what that redirect opens — spelled `replacement` (`/dev/stdin`, the file)."""
+        if not fd.isdigit() or fd in ("0", "1", "2") or not target.argv:
+            return False
+        names = (f"/dev/fd/{fd}", f"/proc/self/fd/{fd}")
+        hit = False
+        for i, a in enumerate(target.argv[1:], 1):
+            if a in names:
+                target.argv[i] = replacement
+                hit = True
+        return hit
+
     def herestring_into(self, target: _Draft, r: ts.Node, via: str, depth: int, sd: int) -> None:
+        fd_node = r.child_by_field_name("descriptor")
+        fd = self.text(fd_node) if fd_node is not None else ""
+        if fd.isdigit() and fd != "0" and not self.fd_operand(target, fd, "/dev/stdin"):
+            # `cmd 3<<< TEXT` with nothing naming descriptor 3: not its stdin (the text is still walked)
+            self.herestring(r, via, depth, sd)
+            return
         before = len(self.drafts)
         vals, dyn = self.herestring(r, via, depth, sd)
         target.redirects.append(Redirect("<<<", ""))
@@ -1167,6 +1186,19 @@ class _Walker:
         if op == ">&" and path.isdigit() and path in self.fd_out_procs and fd in ("", "1", "2") \
                 and target.argv != ["exec"] and len(self.out_feeds) < 64:
             self.out_feeds.append((target, self.fd_out_procs[path], depth))  # `curl … >&3`
+        if dest is not None and op == "<" and fd.isdigit() and fd != "0" and "<<<" in self.text(r) \
+                and any(c.type == "ERROR" for c in r.children):
+            # `source /dev/fd/3 3<<< TEXT`: tree-sitter-bash reads a here-string on a descriptor as `3< TEXT`
+            if self.fd_operand(target, fd, "/dev/stdin") and target.stdin_text is None:
+                target.stdin_text = path + "\n"
+                self.feed(target, target.stdin_text, depth)
+                self.pass_stdin(target, text=target.stdin_text)
+            return
+        if dest is not None and op == "<" and fd.isdigit() and fd != "0" and target.argv != ["exec"] \
+                and self.fd_operand(target, fd, "/dev/stdin" if dest.type == "process_substitution" else path):
+            fd = ""  # `bash /dev/fd/3 3< <(curl …)`: read as the script on its stdin (or as the file it opens)
+            if dest.type != "process_substitution":
+                op = "<"
         if dest is not None and dest.type == "process_substitution" and op == "<" and fd in ("", "0"):
             # `sh < <(curl …)`: what those commands print is this program's stdin
             feeders = [d for d in self.drafts[before:] if d.argv and d is not target]
