@@ -225,6 +225,7 @@ class _Walker:
         # (a command, `>(…)` as written, depth): what the command writes there is the commands' stdin
         self.out_feeds: "list[tuple[_Draft, str, int]]" = []
         self.fd_out_procs: dict[str, str] = {}  # `exec 3> >(sh)`: descriptor → the `>(…)` it writes into
+        self.fd_texts: dict[str, str] = {}  # `exec 3<<< TEXT`: descriptor → the text reading it gives
         self.procsub_template: str | None = None  # the last `<(…)`'s output made from unknown input
         self.refs: list[str] = []  # variables expanded since the current command began
         self.var_drafts: dict[str, list[_Draft]] = {}  # variable → the commands whose output it holds
@@ -1035,6 +1036,23 @@ class _Walker:
             raw = unescape_double_quoted(raw)
         return raw
 
+    def exec_fd_operands(self, d: _Draft, via: str, depth: int) -> None:
+        """`exec 3< <(curl …); bash /dev/fd/3`, `exec 3<<< TEXT; source /dev/fd/3`: an operand naming a
+        descriptor exec opened on a process substitution or a here-string reads it, as `bash <&3` does."""
+        for i, a in enumerate(d.argv[1:17], 1):
+            m = _FD_PATH.fullmatch(a)
+            if m is None or m.group(1) in ("0", "1", "2"):
+                continue
+            n = m.group(1)
+            if n in self.fd_texts and d.stdin_text is None:
+                d.argv[i] = "/dev/stdin"
+                d.stdin_text = self.fd_texts[n]
+                self.feed(d, d.stdin_text, depth)
+                self.pass_stdin(d, text=d.stdin_text)
+            elif n in self.fd_substs:
+                d.argv[i] = "/dev/stdin"
+                self.substituted_stdin(d, *self.fd_substs[n], via, depth)
+
     def fd_operand(self, target: _Draft, fd: str, replacement: str) -> bool:
         """`bash /dev/fd/3 3<<< …`, `source /dev/fd/3 3< <(curl …)`: an operand naming a descriptor the same
         command redirects is what that redirect opens — spelled `replacement` (`/dev/stdin`, the file)."""
@@ -1189,7 +1207,10 @@ class _Walker:
         if dest is not None and op == "<" and fd.isdigit() and fd != "0" and "<<<" in self.text(r) \
                 and any(c.type == "ERROR" for c in r.children):
             # `source /dev/fd/3 3<<< TEXT`: tree-sitter-bash reads a here-string on a descriptor as `3< TEXT`
-            if self.fd_operand(target, fd, "/dev/stdin") and target.stdin_text is None:
+            if target.argv == ["exec"] and len(self.fd_texts) < 16:
+                self.fd_texts[fd] = path + "\n"  # (`exec 3<<< TEXT; bash /dev/fd/3`)
+                self.fds.record(fd, "<", "")  # (no file of that name is opened)
+            elif self.fd_operand(target, fd, "/dev/stdin") and target.stdin_text is None:
                 target.stdin_text = path + "\n"
                 self.feed(target, target.stdin_text, depth)
                 self.pass_stdin(target, text=target.stdin_text)
@@ -1671,6 +1692,8 @@ class _Walker:
                                 args_dynamic=dyn_args)
         finally:
             self.prefix_env = {}
+        if draft and (self.fd_substs or self.fd_texts):
+            self.exec_fd_operands(draft[0], via, depth)
         if draft:
             prog = draft[0].argv[0]
             for f in feeders:
@@ -4060,6 +4083,7 @@ def _runs_items_as_code(d: _Draft) -> bool:
     return script is None or script.strip() in _ITEM_SCRIPTS
 
 
+_FD_PATH = lazyre.compile(r"/(?:dev|proc/self)/fd/(\d{1,3})")
 # a coprocess's descriptors as a redirect names them: `${COPROC[0]}` (its output), `${NAME[1]}` (its
 # input), `$COPROC` (element 0)
 _COPROC_FD = lazyre.compile(r"\$\{?[A-Za-z_]\w*(?:\[([01])\])?\}?")
