@@ -404,7 +404,8 @@ class _AlwaysMatches:
 @given(st.lists(st.sampled_from(list("ab $(){}'\"`\\|&;<>\n=*-+:e\t") + ["=(", "print ", "for x (", "foreach ", "repeat 2 ",
                                                                         "- ", "${(e)", "*(e:'", "*(+f)", "x(e{", "<<EOF\n",
                                                                         "EOF\n", "#", "zargs -- ", "emulate sh -c ", "then ",
-                                                                        "sched +1 ", "alias -g G=", "=curl ", "do "]),
+                                                                        "sched +1 ", "alias -g G=", "=curl ", "do ", "if ",
+                                                                        "while ", "time ", "exec ", "! ", "} ", "`"]),
                 max_size=50).map("".join))
 @settings(max_examples=400)
 def test_the_zsh_hint_lets_every_form_through(text):

@@ -33,7 +33,7 @@ from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts,
 from adr.shell import runs as R
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.decoders import decoded_by
-from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of
+from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of, statement_start
 from adr.shell.toolconfigs import env_readers
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
@@ -1481,10 +1481,9 @@ def _call_site(text: str, call: str) -> "int | None":
         if k >= 4096:
             break  # (a call hidden behind thousands of look-alikes: judged after the line, as before)
         i, j = m.start(), m.end()
-        before = text[max(0, i - 64):i].rstrip(" \t")
-        if before and before[-1] not in ";&|(){}\n`!" and not re.search(r"(?:^|[\s;&|(){}])(?:then|do|else|elif|if|"
-                                                                     r"while|until|time|exec|command|builtin)$", before):
+        if not statement_start(text, i):
             continue
+        before = text[max(0, i - 64):i].rstrip(" \t")
         if j < len(text) and text[j] not in " \t\n;&|)}`<>":
             continue
         if re.match(r"[ \t]*\(\s*\)", text[j:]) or re.search(r"(?:^|\s)function$", before):

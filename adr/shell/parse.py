@@ -4522,12 +4522,14 @@ _ZSH_FORMS: "tuple[tuple[str, bool, str, re.Pattern[str], str], ...]" = (
 MAX_ZSH_SITES = 256  # places a needle occurs that are looked at, per form; more: a bound (asked)
 # one DFA pass that every line using a form matches (a superset of the forms' own conditions): most
 # lines use none, and ~1.5 µs here beats walking 18 needles (~8 µs)
-_ZSH_STMT = r"(?:^\s*|[;&|({\n]\s*|(?:^|[\s;&|({])(?:then|do|else)\s+)"
+_ZSH_STMT = (r"(?:^\s*|[;&|(){}\n`!]\s*|(?:^|[\s;&|(){}`!])"
+             r"(?:then|do|else|elif|if|while|until|time|exec|command|builtin)\s+)")
 _ZSH_HINT = (r"(?:^|[\s;&|(<>])=\(|(?:^|[\s;&|(`])=[A-Za-z_]|" + _ZSH_STMT +
              r"(?:-[ \t]+[^\s-]|(?:repeat|foreach|print|emulate|sched|zargs)\s)|\bfor\s+\w+\s*\(|"
              r"[*?\]\w/~.]\([^()\s'\"]{0,32}?(?:e[:'\"{]|\+\w)|\$\{\(|\balias\s+(?:-\w+\s+)*-\w*g")
 _zsh_hint: "list[Any]" = []
-_STMT_WORD = lazyre.compile(r"(?:^|[\s;&|({])(?:then|do|else)$")
+# the words after which a command starts (a body's, a condition's, or a prefix like `time`, `exec`)
+_STMT_WORD = lazyre.compile(r"(?:^|[\s;&|(){}`!])(?:then|do|else|elif|if|while|until|time|exec|command|builtin)$")
 
 
 _HEREDOC_START = lazyre.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
@@ -4580,15 +4582,18 @@ def _unquoted_mask(text: str) -> str:
     return "".join(out)
 
 
-def _statement_start(text: str, i: int) -> bool:
+def statement_start(text: str, i: int) -> bool:
+    """Does a command start at `i` of `text` — the line's start, after `;`, `&`, `|`, a bracket or brace,
+    a newline, a backtick, `!`, or a keyword that starts a body or prefixes a command? (Looked at over
+    at most 64 blanks back: bounded, whatever the line.)"""
     j = i - 1
     while j >= 0 and i - j <= 64 and text[j] in " \t":
         j -= 1
     if j < 0:
         return True
-    if text[j] in ";&|({\n":
+    if text[j] in ";&|(){}\n`!":
         return True
-    return text[j] in "neo" and _STMT_WORD.search(text[max(0, j - 5):j + 1]) is not None  # then, do, else
+    return text[j].isalpha() and _STMT_WORD.search(text[max(0, j - 8):j + 1]) is not None
 
 
 def _zsh_spelling(text: str) -> "tuple[str | None, bool]":
@@ -4611,7 +4616,7 @@ def _zsh_spelling(text: str) -> "tuple[str | None, bool]":
         pieces, last, i, sites = [], 0, out.find(needle), 0
         while i >= 0:
             if (not after or (i == 0 and " " in after) or (i > 0 and out[i - 1] in after)) and \
-                    (not stmt or _statement_start(out, i)):
+                    (not stmt or statement_start(out, i)):
                 if mask is None:
                     mask = _unquoted_mask(out)
                     masked = (out, mask)
@@ -4645,7 +4650,7 @@ def _zsh_global_aliases(text: str) -> str:
     defs: "list[tuple[int, str, str]]" = []
     i = text.find("alias")
     while i >= 0 and len(defs) < 8:
-        if mask[i] != "_" and _statement_start(text, i):
+        if mask[i] != "_" and statement_start(text, i):
             m = _GLOBAL_ALIAS.match(text, i)
             if m is not None:
                 value = next(v for v in m.groups()[1:] if v is not None)
