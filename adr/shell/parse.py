@@ -1921,6 +1921,14 @@ class _Walker:
             env["@"] = env["*"] = " ".join(params[1:])
             env["#"] = str(max(len(params) - 1, 0))
         made = self.layer(text, _join_via(via, label), depth + 1, env=env, upstream=upstream)
+        if len(text) <= MAX_SOURCE and not self.stopped:
+            # (`zsh -c 'curl … | =sh'`: a nested layer read as zsh reads it too, as the line is)
+            zsh, over = _zsh_spelling(text)
+            if over:
+                self.issue("too-many-commands", f"zsh forms in more than {MAX_ZSH_SITES} places", via)
+            if zsh is not None and self._charge(1 + len(zsh) // 4096):
+                made = made + self.layer(zsh, _join_via(via, label + " as zsh reads it"), depth + 1, env=dict(env),
+                                         upstream=upstream)
         self.env = saved_env
         if inherit is not None:
             n = len(upstream)
