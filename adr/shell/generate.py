@@ -163,7 +163,7 @@ def awk_text(program: str, field_sep: str | None, data: str | None) -> tuple[str
     return text, None
 
 
-def _awk_print(kind: str, expr: str, line: str, field_sep: str | None) -> str:
+def _awk_print(kind: str, expr: str, line: str, field_sep: str | None, unknown: str = "") -> str:
     fields = line.split(field_sep) if field_sep else line.split()
     if line == INPUT:
         fields = [INPUT] * 9
@@ -187,7 +187,9 @@ def _awk_print(kind: str, expr: str, line: str, field_sep: str | None) -> str:
             parts.append(field(t.group(2)))
         elif t.group(3):
             parts.append(" ")
-        # an awk variable: unknown here, left out
+        elif unknown:
+            parts.append(unknown)  # an awk variable or call in what runs: not known here
+        # (in what it prints, an awk variable is left out)
     text = "".join(parts)
     if kind == "printf" and parts:
         fmt, vals = parts[0], [p for p in parts[1:] if p != " "]
@@ -275,6 +277,9 @@ _AWK_PRINT_TO_SHELL = lazyre.compile(
 
 # the other commands awk runs: `"CMD" | getline`, `print … | "CMD"`
 _AWK_PIPE_COMMAND = lazyre.compile(r'"((?:[^"\\]|\\.)+)"\s*\|\s*getline\b|\bprintf?\b[^;}\n|]*\|\s*"((?:[^"\\]|\\.)+)"')
+# an awk variable in a command awk runs (`print l | "sh"`, `system("rm -rf " d)`): a value computed
+# at run time, spelled as a command substitution the shell layer cannot know
+_AWK_UNKNOWN = "$(awk-value)"
 _AWK_SHELL = lazyre.compile(r"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*")
 
 
@@ -283,15 +288,21 @@ def awk_commands(program: str, field_sep: str | None, data: str | None) -> tuple
     EXPR read like a print's (string literals, fields, concatenation); and the literal commands of
     `"CMD" | getline` and `print … | "CMD"` (CMD itself runs, whatever it is fed)."""
     prog = program[:sedlib.MAX_SCRIPT]
-    if "=" in prog and "|" in prog:
+    if "=" in prog and ("|" in prog or "system" in prog):
         from adr.shell.fold import fold  # (`c="sh"; print "rm -rf ~" | c`: the variable spelled as its literal)
         prog = fold("awk", prog)
     exprs = [("print", m.group(1)) for m in _AWK_SYSTEM.finditer(prog)]
     exprs += [(m.group(1), m.group(2)) for m in _AWK_PRINT_TO_SHELL.finditer(prog)]
+    readers = [m.group(1) for m in _AWK_PIPE_COMMAND.finditer(prog) if m.group(1)]
     exprs += [("print", '"' + (m.group(1) or m.group(2)) + '"') for m in _AWK_PIPE_COMMAND.finditer(prog)
               if not _AWK_SHELL.fullmatch(m.group(2) or "x")]
     if not exprs:
         return None, None
     lines = input_lines(data) if data is not None else [INPUT]
-    text = _bounded("".join(_awk_print(kind, expr, line, field_sep) for line in lines for kind, expr in exprs))
+    pieces = [_awk_print(kind, expr, line, field_sep, _AWK_UNKNOWN) for line in lines for kind, expr in exprs]
+    text = "".join(pieces)
+    if readers and any(p.lstrip().startswith(_AWK_UNKNOWN) for p in pieces):
+        # `while (("curl …" | getline l) > 0) print l | "sh"`: what runs is, perhaps, what CMD printed
+        text += "".join(f"{r} | sh\n" for r in readers[:8])
+    text = _bounded(text)
     return (text, None) if data is not None else (None, text)

@@ -12,6 +12,7 @@ import base64
 import binascii
 import fnmatch
 import itertools
+import json
 import posixpath
 import re
 import shlex
@@ -3208,6 +3209,36 @@ def _git_config_command(args: "list[str] | tuple[str, ...]") -> "str | None":
     return m.group(1).lstrip("!")
 
 
+_PKG_SCRIPT_KEY = re.compile(r"""["']?scripts(?:\.([^=\[\]]+)|\[["']?([^\]"']+)["']?\])["']?=(.*)""", re.S)
+
+
+def _package_script_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
+    """The command lines `npm pkg set scripts.NAME=CMD` (pnpm, bun pm, `npm set-script NAME CMD`)
+    stores in package.json for a later `npm test`/`npm run NAME` to run: judged when stored, as a
+    `git config core.pager CMD` is (`--json scripts='{…}'`: each string value)."""
+    if prog not in ("npm", "pnpm", "bun", "yarn"):
+        return []
+    argv = list(args)
+    out: list[str] = []
+    if "set-script" in argv:
+        pos = [a for a in argv[argv.index("set-script") + 1:] if not a.startswith("-")]
+        return pos[1:2]
+    if "set" not in argv or "pkg" not in argv[:argv.index("set")]:
+        return []
+    for a in argv[argv.index("set") + 1:][:64]:
+        m = _PKG_SCRIPT_KEY.fullmatch(a)
+        if m:
+            out.append(m.group(3))
+        elif a.startswith("scripts=") and "--json" in argv:
+            try:
+                val = json.loads(a[8:])
+            except ValueError:
+                continue
+            if isinstance(val, dict):
+                out += [v for v in list(val.values())[:16] if isinstance(v, str)]
+    return out
+
+
 def _git_alias_named(args: "list[str] | tuple[str, ...]") -> "tuple[str, str] | None":
     """(NAME, VALUE) of `git config … alias.NAME 'VALUE'` (a git command alias, not a `!` one)."""
     argv = ["git"] + list(args)
@@ -3349,6 +3380,7 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
                 elif a == opt and i + 1 < n:
                     out.append(args[i + 1])
     vim_cmds: list[str] = []
+    out += _package_script_commands(prog, args)  # `npm pkg set scripts.test='curl … | sh'`: what `npm test` runs
     if prog == "git":
         alias = _git_alias_definition(args)
         if alias:
