@@ -51,7 +51,7 @@ COLD_WALKS = 3
 COLD_FACTOR = 4
 WALK_FUNCTION_SOURCE = 64 * 1024  # of a line the walk reads function definitions in (the daemon's memory: 256 KiB)
 _RUNNER = {"shell": "sh", "python": "python3", "node": "node", "perl": "perl", "ruby": "ruby", "php": "php",
-           "lua": "lua"}
+           "lua": "lua", "r": "Rscript", "julia": "julia", "jar": "java -jar"}
 
 
 @dataclass(frozen=True)

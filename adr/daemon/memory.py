@@ -31,6 +31,7 @@ from adr.engine import decodeflow
 from adr.shell import runs as R
 from adr.shell.decoders import DECODING_CODE
 from adr.shell.parse import ContainerLaunch, container_launch, files_made_with_writer, inputs_of, parse as parse_shell, parse_remembered
+from adr.shell import parse as P
 from adr.supply.downloads import clones_of, downloads_of
 
 log = logging.getLogger("adr.daemon")
@@ -362,6 +363,13 @@ class Memory:
                 for d in dirs:
                     for path, url in downloads_of(c.argv, d, c.redirects):
                         self.record(replace(base, path=posixpath.normpath(path), url=url, by=c.program))
+            elif c.program in P.REMOTE_COPIERS or c.program in P.DOWNLOADERS:
+                # `scp u@h:x.sh .`, `lwp-download URL`, `aria2c -o f URL`: a file from another host
+                for local, src in P.fetched_files(c.program, c.args)[:16]:
+                    for d in dirs:
+                        p = R.resolve(local, d, home)
+                        if p:
+                            self.record(replace(base, path=posixpath.normpath(p), url=src, by=c.program))
             elif c.program in _MOVERS:
                 self._remember_copy(c.program, c.args, dirs, home)
             elif c.program == "rm":

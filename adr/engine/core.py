@@ -108,7 +108,8 @@ CONTAINER_DOWNLOAD_RULE = "content.devcontainer-download-exec"
 SPAWN_DOWNLOAD_RULE = "content.code-spawns-download-to-shell"
 _SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
                ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
-               ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
+               ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
+               ".R": "r", ".r": "r", ".jl": "julia"}
 _LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "prepublish", "prepublishOnly", "preuninstall",
               "postuninstall", "prepack", "postpack")
 

@@ -569,11 +569,11 @@ def named_language(base: str) -> "str | None":
 SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
               ".mts": "node", ".cts": "node", ".jsx": "node", ".tsx": "node", ".rb": "ruby", ".pl": "perl",
               ".pm": "perl", ".php": "php", ".lua": "lua", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
-              ".ksh": "shell", ".command": "shell", ".ps1": "powershell"}
+              ".ksh": "shell", ".command": "shell", ".ps1": "powershell", ".R": "r", ".r": "r", ".jl": "julia"}
 # per script language: the program that runs code of it, and its inline-code option
 LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("perl", "-e"), "ruby": ("ruby", "-e"),
                "php": ("php", "-r"), "lua": ("lua", "-e"), "tcl": ("expect", "-c"),  # (expect: Tcl plus spawn/send)
-               "powershell": ("pwsh", "-c"), "shell": ("bash", "-c")}
+               "powershell": ("pwsh", "-c"), "shell": ("bash", "-c"), "r": ("Rscript", "-e"), "julia": ("julia", "-e")}
 SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",
               ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift",
               ".zig": "zig", ".dart": "dart", ".hs": "haskell", ".lhs": "haskell", ".ex": "elixir", ".exs": "elixir",

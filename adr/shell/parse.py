@@ -2079,9 +2079,10 @@ class _Walker:
             text = None if cfg in (None, "-") else self.procsubs.get(cfg) if cfg in self.procsubs else self.written_content(cfg)
             if text:
                 self.curl_config(d, text, via, depth)
-        if prog in DOWNLOADERS:
+        if prog in DOWNLOADERS or prog in REMOTE_COPIERS:
             url = next((a for a in args if "://" in a), None)
-            for target in _download_targets(prog, args):
+            targets = _download_targets(prog, args) if prog in DOWNLOADERS else _remote_copy_targets(prog, args)
+            for target in targets:
                 self.downloaded[_plain_path(target)] = prog
                 # the file is written (content from the network): `curl -o ~/.bashrc URL` is a write
                 self.add_effects([effects.Effect("write", target)], prog, via)
@@ -2515,8 +2516,14 @@ class _Walker:
         runs: str | None = None
         if d.program_path:
             runs = d.program_path
+        elif prog == "java":
+            runs = _java_runs(list(args))
         elif prog in SHELLS or interpreters.language_of(prog) or prog in ("source", ".", "exec"):
             runs = _first_positional(list(args))
+            if runs == "CMD" and prog == "R" and len(args) > 2 and args[args.index("CMD") + 1] == "BATCH":
+                runs = _first_positional(list(args[args.index("CMD") + 2:]))  # `R CMD BATCH x.R`
+        if not runs and d.wrappers and d.wrappers[-1].endswith(" -m"):
+            runs = prog.replace(".", "/") + ".py"  # `python3 -m x` (its draft is `x`): x.py where it runs
         if runs and _plain_path(runs) in self.downloaded:
             d.runs_downloaded = runs
             d.upstream.append(self.downloaded[_plain_path(runs)])
@@ -3043,6 +3050,80 @@ _INSTALLERS = frozenset({"pip", "pip3", "uv", "pipx", "npm", "pnpm", "yarn", "bu
                          "dpkg", "apt", "apt-get", "rpm", "dnf", "yum", "brew", "installer"})
 
 
+# programs that copy a file from another host here (`scp host:x.sh . && sh x.sh` runs what came from it)
+REMOTE_COPIERS = frozenset({"scp", "rsync", "sftp", "tftp"})
+_COPY_OPTS_WITH_VALUE = {
+    "scp": frozenset({"-P", "-i", "-o", "-F", "-c", "-l", "-S", "-J", "-D", "-X"}),
+    "sftp": frozenset({"-P", "-i", "-o", "-F", "-c", "-l", "-S", "-J", "-D", "-B", "-b", "-R", "-s", "-X"}),
+    "rsync": frozenset({"-e", "--rsh", "--port", "--exclude", "--include", "--filter", "-f", "--password-file",
+                        "--rsync-path", "--log-file", "-T", "--temp-dir", "--partial-dir", "--backup-dir",
+                        "--compare-dest", "--link-dest", "--copy-dest", "--chmod", "--chown", "--timeout",
+                        "--bwlimit", "--max-size", "--min-size", "--files-from", "--exclude-from", "--include-from",
+                        "-B", "--block-size", "--suffix", "--usermap", "--groupmap", "--out-format", "--log-file-format"}),
+}
+_REMOTE_OPERAND = lazyre.compile(r"(?:scp|sftp|rsync)://\S+|(?:[^@/:\s]+@)?\[?[\w.:-]*[\w\]]:{1,2}\S*")
+
+
+def _remote_copy_targets(prog: str, args: list[str]) -> list[str]:
+    """Local files a remote copy writes: scp/sftp/rsync `HOST:SRC… DEST` (DEST, or DEST/NAME when DEST
+    is a folder — both are named, the disk is not asked here), tftp `-c get SRC [DEST]` / busybox's
+    `-g -r SRC [-l DEST]`, lwp-download is a downloader (_download_targets)."""
+    if prog == "tftp":
+        if "-c" in args:
+            rest = args[args.index("-c") + 1:]
+            if rest[:1] == ["get"] and len(rest) >= 2:
+                return [rest[2] if len(rest) > 2 else posixpath.basename(rest[1])]
+        if "-g" in args:
+            local = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-l"), None)
+            remote = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-r"), None)
+            return [local or posixpath.basename(remote or "")] if (local or remote) else []
+        return []
+    with_value = _COPY_OPTS_WITH_VALUE.get(prog, frozenset())
+    pos: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            pos += args[i + 1:]
+            break
+        if a in with_value:
+            i += 2
+            continue
+        if not a.startswith("-") or a == "-":
+            pos.append(a)
+        i += 1
+    if len(pos) < 2:
+        return []
+    *sources, dest = pos
+    remote = [src for src in sources if _REMOTE_OPERAND.fullmatch(src) and not src.startswith(("/", "./", "~"))]
+    if not remote or _REMOTE_OPERAND.fullmatch(dest):
+        return []
+    out = [dest]
+    for src in remote[:8]:
+        name = posixpath.basename(src.split(":")[-1].rstrip("/"))
+        if name and name not in (".", ".."):
+            out.append(dest.rstrip("/") + "/" + name if dest not in (".", "./") else name)
+    return out
+
+
+def fetched_files(prog: str, args: "list[str] | tuple[str, ...]") -> list[tuple[str, str]]:
+    """(local path, where from) for what a remote copy or a downloader other than curl/wget (those:
+    adr.supply.downloads) writes: `scp u@h:x.sh .` → ("x.sh", "scp://u@h/x.sh"), `lwp-download URL`."""
+    args = list(args)
+    if prog in REMOTE_COPIERS:
+        remote = next((a for a in args if _REMOTE_OPERAND.fullmatch(a) and not a.startswith(("/", "./", "~"))), "")
+        if prog == "tftp":
+            host = next((a for a in args if not a.startswith("-") and a not in ("get", "put")), "")
+            remote = f"tftp://{host}"
+        elif remote and "://" not in remote:
+            remote = f"{prog}://" + remote.replace("::", "/", 1).replace(":", "/", 1)
+        return [(t, remote) for t in _remote_copy_targets(prog, args)] if remote else []
+    if prog in DOWNLOADERS:
+        url = next((a for a in args if "://" in a), "")
+        return [(t, url) for t in _download_targets(prog, args)] if url else []
+    return []
+
+
 def _download_targets(prog: str, args: list[str]) -> list[str]:
     """Files a downloader writes: -o/-O/--output/--output-document, or the URL's basename."""
     out: list[str] = []
@@ -3095,6 +3176,14 @@ def _download_targets(prog: str, args: list[str]) -> list[str]:
             i += 2
             continue
         i += 1
+    if prog == "lwp-download":
+        # `lwp-download URL [LOCAL]`: LOCAL (a file, or a folder the URL's name goes in), else the URL's name
+        pos = [a for a in args if not a.startswith("-")]
+        if len(pos) >= 2 and "://" not in pos[1]:
+            out.append(pos[1])
+            if pos[1].endswith("/") or pos[1] in (".", ".."):
+                directory, out = pos[1], []
+        remote_name = not out
     if prog in ("wget", "wget2") and not out:
         remote_name = True
     if remote_name:
@@ -4139,6 +4228,15 @@ def _input_known_elsewhere(p: _Draft, procsubs: "dict[str, str]") -> bool:
     if p.argv[0] in FILE_READERS and ops and all(not a.startswith("<(") or a in procsubs for a in ops):
         return True
     return p.argv[0] in DOWNLOADERS or any(u in DOWNLOADERS for u in p.upstream)
+
+
+def _java_runs(args: list[str]) -> str | None:
+    """The file `java` runs: `-jar FILE`, or a source file / class path given first (`java X.java`,
+    `java -cp x.jar Main`: the jar)."""
+    for i, a in enumerate(args[:-1]):
+        if a in ("-jar", "-cp", "-classpath", "--class-path"):
+            return args[i + 1].split(":")[0]
+    return next((a for a in args if not a.startswith("-")), None)
 
 
 def _first_positional(args: list[str]) -> str | None:

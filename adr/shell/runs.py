@@ -857,7 +857,9 @@ def _source_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         if a.startswith("-o") and len(a) > 2 and prog in _COMPILERS:
             opts["-o"] = a[2:]
         elif a == "-jar":
-            return []  # a built archive, not source
+            # a built archive, not source: what runs is the archive (a download of it is judged as one)
+            path = resolve(rest[i + 1], here, home) if i + 1 < len(rest) and not rest[i + 1].startswith("<(") else ""
+            return [Run(SCRIPT, how, here, (path,), language="jar", mode="exec")] if path else []
         elif not a.startswith("-") or a == "-":
             pos.append(a)
         i += 1
@@ -1165,7 +1167,7 @@ def _interpreter_language(prog: str) -> str:
         return "node"
     lang = interpreters.language_of(prog)
     return lang if lang in ("python", "node", "perl", "ruby", "php", "lua", "tcl", "powershell", "dart", "haskell",
-                            "elixir", "erlang") else ""
+                            "elixir", "erlang", "r", "julia") else ""
 
 
 def _lua_modules(c: SimpleCommand, here: str, home: str) -> list[Run]:
@@ -1236,6 +1238,12 @@ def _interpreter_runs_(c: SimpleCommand, lang: str, here: str, home: str) -> lis
         if args[:1] != ["run"]:
             return []
         args = args[1:]
+    elif lang == "r":  # Rscript FILE, R -f FILE, R --file=FILE, R CMD BATCH FILE (R < FILE: stdin)
+        if args[:2] == ["CMD", "BATCH"]:
+            args = [a for a in args[2:] if not a.startswith("-")][:1]
+        elif args[:1] == ["CMD"]:
+            return []  # R CMD INSTALL/check/build: a package (installs are judged as installs)
+        args = [a.split("=", 1)[1] if a.startswith("--file=") else a for a in args]
     elif prog == "bun":  # bun [run] FILE; `bun [run] NAME` is a package.json script (_package_runs)
         args = args[1:] if args[:1] == ["run"] else args
         if not args or not _looks_like_file(args[0]):
