@@ -184,3 +184,17 @@ def test_r_and_julia_scripts_written_then_run(memory_judge, tmp_path, name, code
     (tmp_path / name).write_text(code)
     run = Action(ActionKind.EXEC, replace(ctx, tool="Bash"), command=runner)
     assert memory_judge.decide(run).decision.value == want
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("git -C ~ apply /tmp/p.patch", NOT_ALLOWED),
+    ("git -C $HOME am /tmp/0001-x.patch", NOT_ALLOWED),
+    ("git -C /home/dev stash pop", NOT_ALLOWED),
+    ("git -C ~ -c core.quotepath=off apply /tmp/p.patch", NOT_ALLOWED),
+    ("git -C ~/project apply fix.patch", ("allow",)),
+    ("git -C ~ status", ("allow",)),
+    ("git -C ~ log --oneline -3", ("allow",)),
+])
+def test_a_patch_applied_in_the_home(judge_command, cmd, want):
+    """`patch -d ~ < p` asked, `git -C ~ apply p` did not: the patch writes `.bashrc`, `.ssh/…` alike."""
+    assert judge_command(cmd).decision.value in want, cmd
