@@ -3304,10 +3304,15 @@ _PKG_SCRIPT_KEY = re.compile(r"""["']?scripts(?:\.([^=\[\]]+)|\[["']?([^\]"']+)[
 def _package_script_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str]:
     """The command lines `npm pkg set scripts.NAME=CMD` (pnpm, bun pm, `npm set-script NAME CMD`)
     stores in package.json for a later `npm test`/`npm run NAME` to run: judged when stored, as a
-    `git config core.pager CMD` is (`--json scripts='{…}'`: each string value)."""
+    `git config core.pager CMD` is (`--json scripts='{…}'`: each string value); so is gh's shell alias."""
+    argv = list(args)
+    if prog == "gh" and argv[:2] == ["alias", "set"]:
+        # `gh alias set NAME '!CMD'` / `--shell NAME CMD`: a shell command line every `gh NAME` runs
+        pos = [a for a in argv[2:] if not a.startswith("-")]
+        shell = any(a in ("-s", "--shell") for a in argv[2:])
+        return [pos[1].lstrip("!")] if len(pos) >= 2 and (shell or pos[1].startswith("!")) else []
     if prog not in ("npm", "pnpm", "bun", "yarn"):
         return []
-    argv = list(args)
     out: list[str] = []
     if "set-script" in argv:
         pos = [a for a in argv[argv.index("set-script") + 1:] if not a.startswith("-")]
