@@ -10,6 +10,7 @@ import os
 from adr.actions import Action, ActionKind, Context
 from adr.config import Settings
 from adr.daemon.resolve import Resolver
+from adr.engine.pathnorm import normalize
 from adr.judge import Judge
 from adr.paths import get_paths
 
@@ -30,8 +31,13 @@ def test_the_resolvers_own_descriptors_are_not_the_writers(tmp_path):
             assert r.aliases([(name, "/tmp")], str(home)) == (), name
     finally:
         os.close(fd)
-    got = dict(r.aliases([("/proc/self/cwd/config.yaml", str(paths.config_dir))], str(home)))
-    assert any(a.endswith("/config.yaml") and "proc" not in a for a in got["/proc/self/cwd/config.yaml"]), got
+    # /proc/self/cwd is the writer's working directory: the name itself is the file there (a `..` after
+    # it climbs from that directory, not from /proc/self)
+    here = str(paths.config_dir)
+    assert normalize("/proc/self/cwd/config.yaml", here, str(home)) == normalize(here + "/config.yaml", "/", str(home))
+    assert normalize(f"/proc/self/cwd/../{os.path.basename(here)}/config.yaml", here, str(home)) == \
+        normalize(here + "/config.yaml", "/", str(home))
+    assert r.aliases([("/proc/self/cwd/config.yaml", here)], str(home)) == ()  # (nothing beyond its name)
 
 
 def test_judged_through_the_real_judge(tmp_path):
@@ -51,5 +57,11 @@ def test_judged_through_the_real_judge(tmp_path):
     for spelled in ("/proc/self/cwd", "/proc/thread-self/cwd", "/proc/$$/cwd", "/proc/${$}/cwd", "/proc/$BASHPID/cwd",
                     "/proc/${PPID}/cwd", "/proc/self/cwd/.", "/dev/fd/../../proc/self/cwd"):
         assert decide(f"echo 'mode: monitor' > {spelled}/config.yaml", str(paths.config_dir)) == "deny", spelled
+    # a `..` after the link climbs from the working directory (a lexical normpath made it /proc/self/x)
+    below = paths.config_dir / "sub"
+    below.mkdir()
+    for spelled in ("/proc/self/cwd/..", "/proc/thread-self/cwd/..", "/proc/self//cwd/./..", "/proc/$$/cwd/.."):
+        assert decide(f"echo 'mode: monitor' > {spelled}/config.yaml", str(below)) == "deny", spelled
+    assert decide("cd /proc/self/cwd/.. && echo 'mode: monitor' > config.yaml", str(below)) == "deny"
     assert decide("echo notes > /proc/$$/cwd/notes.txt", str(tmp_path)) == "allow"
     assert decide("echo notes > /proc/self/cwd/notes.txt", str(tmp_path)) == "allow"

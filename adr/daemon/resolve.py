@@ -32,7 +32,7 @@ from adr import lazyre
 from adr.actions import Action, ActionKind, Resolved
 from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, remote_hosts, work_tree
 from adr.daemon.localdb import local_databases
-from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home
+from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home, through_proc_link
 
 log = logging.getLogger("adr.resolve")
 
@@ -182,7 +182,7 @@ class Resolver:
                 p = self._absolute(raw, cwd, home)
                 head = p[:min(p.find(c) for c in "*?[{" if c in p)].rsplit("/", 1)[0] if p and has_glob(p) else ""
                 if head:
-                    a = normalize_own(os.path.realpath(head) + p[len(head):], cwd, home, start)
+                    a = normalize_own(_os_realpath(head) + p[len(head):], cwd, home, start)
                     if a != own:
                         mine[a] = None
         return tuple((k, tuple(v)) for k, v in out.items() if v)
@@ -308,23 +308,20 @@ class Resolver:
 # (its audit log, its socket) or its working directory — not the agent's, which wrote them
 _FD_NAMES = lazyre.compile(r"^/(?:dev/(?:fd|std(?:in|out|err))|proc/(?:self|thread-self)/fd)(?:/|$)")
 _SHELL_PID = lazyre.compile(r"^/proc/(?:\$\$|\$\{\$\}|\$\{?(?:BASHPID|PPID)\}?)(?=/|$)")
-_SELF_CWD = lazyre.compile(r"^/proc/(?:self|thread-self)/cwd(?=/|$)")
-
-
 def _writers_view(p: str, cwd: str, home: str) -> "str | None":
     """`p` as the process that runs the command sees it: its own descriptors are not knowable here
-    (None: leave the path as written), its /proc/self/cwd is the action's cwd."""
+    (None: leave the path as written), its /proc/self/cwd is the action's cwd, a /proc/PID/root the
+    root (pathnorm.through_proc_link); another process's cwd is left for the link to resolve here."""
     if not p.startswith(("/dev/", "/proc/", "//", "/.")):
         return p
-    q = posixpath.normpath(p)
-    if _FD_NAMES.match(q):
+    base = cwd or "/"
+    if base.startswith("~"):
+        base = home + base[1:]
+    v = through_proc_link(p, base)
+    if v is not None:
+        return posixpath.normpath(v) if v.startswith("/") else None
+    if _FD_NAMES.match(posixpath.normpath(p)):
         return None
-    m = _SELF_CWD.match(q)
-    if m is not None:
-        base = cwd or "/"
-        if base.startswith("~"):
-            base = home + base[1:]
-        return base.rstrip("/") + q[m.end():] if base.startswith("/") else None
     return p
 
 
@@ -352,19 +349,28 @@ def _realdir(d: str, memo: "dict[str, str | None]") -> str | None:
     return real
 
 
+def _os_realpath(p: str) -> str:
+    """os.path.realpath, or the path as written where a link on it cannot be read (`/proc/1/root`:
+    another user's process — the agent cannot pass there either)."""
+    try:
+        return os.path.realpath(p)
+    except OSError:
+        return posixpath.normpath(p)
+
+
 def _realpath(p: str, memo: "dict[str, str | None]") -> str:
     """os.path.realpath(p), cheaper for the usual case (Linux): the parent resolved by the kernel,
     then one lstat of the last name."""
     if not _FD_LINKS:
-        return os.path.realpath(p)
+        return _os_realpath(p)
     head, base = posixpath.split(p)
     if base in ("", ".", ".."):
-        return _realdir(p, memo) or os.path.realpath(p)
+        return _realdir(p, memo) or _os_realpath(p)
     parent = _realdir(head or "/", memo)
     if parent is None:
         return _below_missing(p, memo)
     full = parent.rstrip("/") + "/" + base
-    return os.path.realpath(full) if os.path.islink(full) else full
+    return _os_realpath(full) if os.path.islink(full) else full
 
 
 def _below_missing(p: str, memo: "dict[str, str | None]") -> str:
@@ -376,7 +382,7 @@ def _below_missing(p: str, memo: "dict[str, str | None]") -> str:
     while True:
         up, name = posixpath.split(head)
         if up == head or not name:
-            return os.path.realpath(p)
+            return _os_realpath(p)
         tail.insert(0, name)
         head = up
         real = _realdir(head or "/", memo)
@@ -386,7 +392,7 @@ def _below_missing(p: str, memo: "dict[str, str | None]") -> str:
     for name in tail:
         nxt = posixpath.normpath(posixpath.join(cur, name))
         if name not in (".", "..") and os.path.islink(nxt):
-            return os.path.realpath(p)
+            return _os_realpath(p)
         cur = nxt
     return cur
 

@@ -59,6 +59,29 @@ def _fold_names(p: str) -> str:
     return "/".join(_NAMES.get(seg.lower(), seg) for seg in p.split("/"))
 
 
+# a process's working directory or root as a link (`/proc/self/cwd/../.config/adr`): a link, so a `..`
+# after it is the link target's parent — never collapsed into /proc/self by a lexical normpath
+_PROC_LINK = lazyre.compile(r"^/proc/(self|thread-self|\d{1,10})/(cwd|root)(?=/|$)")
+_DOT_SEGMENTS = lazyre.compile(r"/(?:\.(?=/|$))+|/+(?=/)")
+
+
+def through_proc_link(p: str, cwd: str) -> "str | None":
+    """`p` with a leading /proc/self/cwd (thread-self's too) put as `cwd` — the process that runs
+    the command works there — and /proc/PID/root as `/` (no agent runs chrooted); None for any other
+    path, and for another process's cwd (a link only the disk can resolve)."""
+    if not p.startswith("/") or "proc/" not in p:
+        return None
+    m = _PROC_LINK.match(_DOT_SEGMENTS.sub("", p) or "/") or _PROC_LINK.match(posixpath.normpath(p))
+    if m is None:
+        return None  # (the second look: `/dev/fd/../../proc/self/cwd`, spelled to reach it lexically)
+    rest = m.string[m.end():].lstrip("/")
+    if m.group(2) == "root":
+        return "/" + rest
+    if m.group(1) in ("self", "thread-self") and cwd:
+        return cwd.rstrip("/") + "/" + rest if rest else cwd
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def normalize(path: str, cwd: str = "", home: str = "") -> str:
     """`path` as rules see it (pure, so remembered: a decision normalizes the same few paths ~14 times,
@@ -71,6 +94,8 @@ def normalize(path: str, cwd: str = "", home: str = "") -> str:
     for var in ("$HOME", "${HOME}"):
         if p == var or p.startswith(var + "/"):
             p = "~" + p[len(var):]
+    if "proc/" in p:
+        p = through_proc_link(p, cwd or "/") or p  # (`/proc/self/cwd/..`: the working directory's parent)
     if p == "~+" or p.startswith("~+/"):
         p = "." + p[2:]  # the shell's ~+ is $PWD: `~+/../home/u/.ssh` climbs from the working directory
     if p.startswith("~"):
