@@ -363,15 +363,19 @@ class Targets:
                     self._collect(r, c)
 
     def _firsts(self, raws: "list[str]", normalized: str, cwd: str, own: bool) -> "list[str]":
-        """The target's words, normalized, also against each directory the line `cd`s into."""
+        """The target's words, normalized, also against each directory the line `cd`s into (a name
+        under the previous one — `~-/x`, `$OLDPWD/x` — against each of them too)."""
+        old = [r for r in (_under_oldpwd(w) for w in raws) if r is not None]
         if own:
             firsts = [normalized] + [normalize_own(w, cwd, self.home, self.cwd) for w in raws[1:]]
             if self.own_cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
                 firsts += [normalize_own(r, c, self.home, self.cwd) for r in raws for c in self.own_cwds]
+            firsts += [normalize_own(r, c, self.home, self.cwd) for r in old for c in [cwd, *self.own_cwds]]
             return firsts
         firsts = [normalized] + [normalize(w, cwd, self.home) for w in raws[1:]]
         if self.cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
             firsts += [normalize(r, c, self.home) for r in raws for c in self.cwds]
+        firsts += [normalize(r, c, self.home) for r in old for c in [cwd, *self.cwds]]
         return firsts
 
     def collect_program(self, raw: str) -> None:
@@ -392,3 +396,15 @@ class Targets:
                     return
                 raise CollectFull  # enough to look up: a huge line is not walked twice
             c.append((raw, cwd))
+
+
+_OLDPWD = ("~-", "$OLDPWD", "${OLDPWD}")
+
+
+def _under_oldpwd(raw: str) -> "str | None":
+    """`~-/x` (the shell's ~- is $OLDPWD), `$OLDPWD/x`: `./x` — to be placed under each folder the line
+    was in; None for any other word."""
+    for head in _OLDPWD:
+        if raw == head or raw.startswith(head + "/"):
+            return "./" + raw[len(head):].lstrip("/")
+    return None

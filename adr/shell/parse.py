@@ -539,6 +539,7 @@ class _Walker:
             walked = self.stmt(body, via, depth, sd + 1)
             if dynamic and len(made) == 1 and made[0].output is None:
                 self.loop_deletes(_as_find(made[0].argv), name, walked, via, depth)
+                self.loop_writes(_as_find(made[0].argv), name, walked, via, depth)
             return walked
         values = list(dict.fromkeys(values))
         runs, over = _loop_runs(values, self.text(body), name)
@@ -705,6 +706,24 @@ class _Walker:
         self.add_effects(effects.find_deletes(found + ["-exec", "rm"] + (["-r"] if rec else []) + [";"]), "find", via)
         argv = ["find", *found, "-exec", "rm", *(["-r"] if rec else []), "{}", "+"]
         self.finish(argv, " ".join(argv), via, depth + 1, False, upstream=("xargs",))
+
+    def listed_written(self, lister: "list[str]", via: str, depth: int) -> None:
+        """What a lister prints is written (`> $(find …)`, `for f in $(find …); do … > "$f"`): judged as
+        `find … -exec tee {} +` — every file it can print, written over."""
+        argv = ["find", *_find_printing_removed(lister[1:]), "-exec", "tee", "{}", "+"]
+        self.finish(argv, " ".join(argv), via, depth + 1, False, upstream=("xargs",))
+
+    def loop_writes(self, lister: "list[str] | None", name: str, drafts: "list[_Draft]", via: str, depth: int) -> None:
+        """`for f in $(find …); do echo x > "$f"; done`: a redirect (or an operand changer) in the body
+        given the loop's variable writes what the lister printed."""
+        if lister is None or not name:
+            return
+        ref = re.compile(r"\$(?:\{)?" + re.escape(name) + r"(?![A-Za-z0-9_])")
+        for d in drafts:
+            if any(r.op in (">", ">>", ">|", "&>", "&>>") and ref.search(r.target) for r in d.redirects) or \
+                    d.argv and d.argv[0] in _OPERAND_WRITERS and any(ref.search(a) for a in d.argv[1:]):
+                self.listed_written(lister, _join_via(via, f"{lister[0]} loop"), depth)
+                return
 
     def listed_read(self, lister: "list[str]", reader: _Draft, via: str, depth: int) -> None:
         """What a lister prints (as the find command listing the same files) is opened by `reader`
@@ -1184,6 +1203,10 @@ class _Walker:
             namers = [d for d in self.drafts[before:] if d.argv and d is not target]
             namers += [d for name in self.refs[refs_before:] for d in self.var_drafts.get(name, ())]
             self.mark(namers[:64], ">")
+            listers = [d for d in namers[:64] if d.argv[0] in ("find", "ls") and d.output is None]
+            if len(listers) == 1 and (lister := _as_find(listers[0].argv)) is not None:
+                # `echo x > $(find ~ -name config.toml)`: the file the lister finds is written
+                self.listed_written(lister, _join_via(via, f"> $({listers[0].argv[0]})"), depth)
         if target.argv == ["exec"] and not target.dynamic and op in fdlib.READS:
             key = fd or "0"
             if dest is not None and dest.type == "process_substitution" and op == "<":
@@ -1727,7 +1750,8 @@ class _Walker:
                                         upstream=("ls",))
                     draft[0].runs_as.extend(made2[:8])
             if len(listers) == 1 and listers[0].argv[0] in ("find", "ls") and listers[0].output is None and dyn_args \
-                    and prog not in effects.DELETERS and _changes_its_operands(prog.rsplit("/", 1)[-1], draft[0].argv[1:]):
+                    and prog not in effects.DELETERS and (_changes_its_operands(prog.rsplit("/", 1)[-1], draft[0].argv[1:])
+                                                          or prog.rsplit("/", 1)[-1] in _OPERAND_WRITERS):
                 # `sed -i … $(find ~/.config -name config.yaml)`, `chmod 000 $(ls -d ~/.c*)`: what the lister
                 # prints is changed, as by `find … | xargs sed -i …`
                 paths = (_printed_paths(listers[0]) or [])[:4]
@@ -5080,7 +5104,8 @@ def _find_exec_argvs(sub: "list[str]", find_args: "list[str]") -> "list[list[str
             elif r.endswith("/**"):
                 paths += [r[:-1], r[:-1] + "/*"]
         return [[a.replace("{}", p) for a in sub] for p in dict.fromkeys(paths)] + [sub]
-    if not any("{}" in a for a in sub) or not (_changes_its_operands(prog, run[1:]) or _sends_its_operands(prog, run[1:])):
+    if not any("{}" in a for a in sub) or not (_changes_its_operands(prog, run[1:]) or prog in _OPERAND_WRITERS
+                                               or _sends_its_operands(prog, run[1:])):
         return [sub]  # reading what find hands it (grep, file, cp's sources) is judged as written
     reach = effects.find_exec_reach(find_args)[:4]
     return [[a.replace("{}", r) for a in sub] for r in reach] or [sub]
@@ -5212,6 +5237,7 @@ def _secret_file_name(path: str) -> bool:
 # programs that change the files they are given in place (their metadata, content or name)
 _OPERAND_CHANGERS = frozenset({"chmod", "chown", "chgrp", "touch", "truncate", "setfacl", "chattr", "rename", "mv",
                                "gzip", "bzip2", "xz", "lzma", "zstd", "lz4", "compress", "ed", "ex"})
+_OPERAND_WRITERS = _OPERAND_CHANGERS | {"tee", "sponge"}  # (tee also passes its input on: no changer in a pipe)
 
 
 # PATH values (path_reset): the earlier PATH kept whole, or adr's shim folder named (`adr wrap` exports
