@@ -239,3 +239,20 @@ def test_a_write_through_proc_self_cwd(offline_judge):
 ])
 def test_a_written_file_named_by_a_finder_or_by_oldpwd(judge_command, cmd, want):
     assert judge_command(cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("ln ~/.bashrc notes.txt", NOT_ALLOWED),
+    ("ln -t . ~/.zshrc", NOT_ALLOWED),
+    ("link ~/.bashrc b.txt", NOT_ALLOWED),
+    ("cp -l ~/.bashrc b.txt", NOT_ALLOWED),
+    ("cp --link ~/.profile p.txt", NOT_ALLOWED),
+    ("ln ~/.ssh/authorized_keys ak", NOT_ALLOWED),
+    ("ln src/a.py b.py", ("allow",)),
+    ("cp -al src/ backup/", ("allow",)),
+    ("ln -sf ../shared/config.yaml config.yaml", ("allow",)),
+])
+def test_a_hard_link_is_the_file_it_links(judge_command, cmd, want):
+    """`ln ~/.bashrc notes.txt` was allowed; `>> notes.txt` in the next call then writes the rc file under
+    a name no path look-up can tell apart: the hard link is judged as an edit of its source."""
+    assert judge_command(cmd).decision.value in want, cmd

@@ -51,7 +51,7 @@ _SINKS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
 TOOL_PROGRAMS = DELETERS | EDITORS | _SED | _AWK | frozenset({
     "perl", "ruby", "truncate", "mv", "gmv", "tar", "gtar", "bsdtar", "rsync", "sponge", "yq", "tomlq", "xq", "jaq",
     "gojq", "jq", "dasel", "json", "zip", "7z", "7za", "7zr", "plutil", "defaults", "PlistBuddy", "rename", "mmv",
-    "emacs", "emacsclient"})
+    "emacs", "emacsclient", "ln", "gln", "link"})
 
 
 def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | None = None) -> list[Effect]:
@@ -113,6 +113,8 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
                 for f in _positionals(args, frozenset({"-s", "--size", "-r", "--reference"}))[:MAX_EFFECTS]]
     if prog in ("mv", "gmv", "rename", "mmv"):
         return _moves(prog, args)
+    if prog in ("ln", "gln", "link"):
+        return _hard_links(prog, args)
     if prog in ("tar", "gtar", "bsdtar") and "--remove-files" in args:
         # the inputs are deleted once archived: the archive may be anywhere (/dev/null, a pipe, a host)
         return [Effect("delete", p, recursive=True) for p in _tar_inputs(args)[:MAX_EFFECTS]]
@@ -141,6 +143,19 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
 
 
 _MV_VALUED = frozenset({"-t", "--target-directory", "-S", "--suffix"})
+
+
+def _hard_links(prog: str, args: "list[str]") -> "list[Effect]":
+    """`ln FILE NAME` (no -s), `link FILE NAME`: NAME *is* FILE — whatever is later written through the
+    new name changes FILE, and no path look-up can tell (`ln ~/.bashrc notes.txt`, then `>> notes.txt`).
+    The link is judged as an edit of each source; a symbolic link is followed when it is written."""
+    if prog != "link" and any(a in ("-s", "--symbolic") or (a.startswith("-") and not a.startswith("--")
+                                                            and "s" in a[1:]) for a in args):
+        return []
+    pos = _positionals(args, _MV_VALUED)
+    directory = any(a in ("-t", "--target-directory") or a.startswith("--target-directory=") for a in args)
+    sources = pos if directory or len(pos) == 1 else pos[:-1]
+    return [Effect("edit", f) for f in sources[:MAX_EFFECTS]]
 
 
 def _moves(prog: str, args: "list[str]") -> "list[Effect]":

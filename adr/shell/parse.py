@@ -2293,6 +2293,12 @@ class _Walker:
             tdir = next((args[k + 1] for k, a in enumerate(args[:-1]) if a in ("-t", "--target-directory")), None) \
                 or next((a.split("=", 1)[1] for a in args if a.startswith("--target-directory=")), None)
             pos = [p for p in _positionals(args) if p != tdir]
+            if prog == "cp" and any(a in ("-l", "--link") or (a.startswith("-") and not a.startswith("--")
+                                                                and "l" in a[1:]) for a in args):
+                # `cp -l ~/.bashrc notes.txt`: a hard link — the new name *is* the source (as `ln` is:
+                # adr.shell.effects._hard_links), so writing it later changes the source
+                self.add_effects([effects.Effect("edit", f) for f in (pos if tdir is not None else pos[:-1])[:16]],
+                                 prog, via)
             if tdir is not None:
                 srcs, dest = pos, tdir
             elif len(pos) >= 2:
