@@ -174,6 +174,9 @@ class Resolver:
                 twin = self.copy_of(real) if raw.startswith(("./", "/", "~/")) else None
                 if twin and len(got) < MAX_ALIASES:
                     got[normalize(twin, "/", home)] = None  # `cp /bin/rm ./del` in an earlier call
+                same = self.hardlink_of(real, home)
+                if same and len(got) < MAX_ALIASES:
+                    got[normalize(same, "/", home)] = None  # `ln ~/.bashrc notes.txt` in an earlier call
                 if mine is not None and len(mine) < MAX_ALIASES and (a := normalize_own(real, cwd, home, start)) != own:
                     mine[a] = None
             if mine is not None and has_glob(own):
@@ -231,6 +234,36 @@ class Resolver:
                 break
             budget[0] -= 1
             out.append(_realpath(f, dirs))
+        return out
+
+    def hardlink_of(self, path: str, home: str) -> "str | None":
+        """The guarded file `path` is another name of (a hard link: same inode), for a file with more
+        than one name — the home's shell and login files, its ssh and git config, the agent hosts'
+        settings and adr's own config and state files; None otherwise (one stat for any other file)."""
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink < 2:
+            return None
+        for cand in self._guarded_files(home or self.home):
+            if cand == path:
+                continue
+            try:
+                c = os.stat(cand)
+            except (OSError, ValueError):
+                continue
+            if (c.st_dev, c.st_ino) == (st.st_dev, st.st_ino):
+                return cand
+        return None
+
+    def _guarded_files(self, home: str) -> "list[str]":
+        out = [posixpath.join(home, n) for n in _GUARDED_HOME_FILES] if home else []
+        for d in (self.paths.config_dir, self.paths.state_dir):
+            try:
+                out += [e.path for e in os.scandir(d) if e.is_file(follow_symlinks=False)][:64]
+            except OSError:
+                pass
         return out
 
     def copy_of(self, path: str) -> "str | None":
@@ -302,6 +335,17 @@ class Resolver:
         self._pids = ((pid,), (f"{name}\0{cmdline}",))
         return self._pids
 
+
+
+# files a hard link elsewhere could stand for (looked for only when a target has more than one name)
+_GUARDED_HOME_FILES = (".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zshenv",
+                       ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc", ".config/fish/config.fish",
+                       ".ssh/authorized_keys", ".ssh/authorized_keys2", ".ssh/config", ".ssh/rc", ".gitconfig",
+                       ".config/git/config", ".npmrc", ".pypirc", ".netrc", ".curlrc", ".wgetrc", ".inputrc",
+                       ".vimrc", ".tmux.conf", ".claude/settings.json", ".claude/settings.local.json",
+                       ".cursor/hooks.json", ".codex/config.toml", ".gemini/settings.json", ".aws/config",
+                       ".aws/credentials", ".kube/config", ".docker/config.json", ".pam_environment",
+                       ".xprofile", ".xsessionrc")
 
 
 # names that mean "this process's own …": looked up here they would name the *daemon's* descriptors
