@@ -311,12 +311,13 @@ class Targets:
         Either way, what a glob in another user's home could expand to is found there, not in ours."""
         cwd = self.cwd if cwd is None else cwd
         split = shell and " " in raw and (words or not has_glob(raw))
-        plain_raw = not has_glob(raw) and not split
+        computed_home = ("$" in raw or "`" in raw) and _COMPUTED_HOME.match(raw) is not None
+        plain_raw = not has_glob(raw) and not split and not computed_home
         if self.gather and not own:  # noted (as path_targets notes it), whatever this walk makes of it
             self._note([raw] + ([w for w in raw.split() if w] if split else []), cwd)
         if self.plain and plain_raw:
             return ()
-        if self.witness is None and self.plain and not has_glob(raw):
+        if self.witness is None and self.plain and not has_glob(raw) and not computed_home:
             return ()
         out: dict[str, None] = {}
         raws = [raw]
@@ -366,6 +367,9 @@ class Targets:
         """The target's words, normalized, also against each directory the line `cd`s into (a name
         under the previous one — `~-/x`, `$OLDPWD/x` — against each of them too)."""
         old = [r for r in (_under_oldpwd(w) for w in raws) if r is not None]
+        # a computed folder before a guarded file's home-relative name (`"$(getent passwd u | cut -d: -f6)/.ssh/
+        # authorized_keys"`, `$(realpath ..)/.bashrc`): the folder may be the home — judged there too
+        old += ["~/" + m.group(1) for w in raws if ("$" in w or "`" in w) and (m := _COMPUTED_HOME.match(w))]
         if own:
             firsts = [normalized] + [normalize_own(w, cwd, self.home, self.cwd) for w in raws[1:]]
             if self.own_cwds and not raws[0].startswith(("/", "~", "$HOME", "${HOME}")):
@@ -408,3 +412,12 @@ def _under_oldpwd(raw: str) -> "str | None":
         if raw == head or raw.startswith(head + "/"):
             return "./" + raw[len(head):].lstrip("/")
     return None
+
+
+# the home-relative names of files a computed folder before them most likely means the home's
+_GUARDED_IN_HOME = (r"\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv|zprofile|zlogin|kshrc|"
+                    r"mkshrc|xprofile|xsessionrc|pam_environment|gitconfig|ssh/[^/]+|"
+                    r"config/(?:adr|autostart|systemd/user|environment\.d|fish)(?:/[^/]+)*|local/(?:state|share)/adr(?:/[^/]+)*|"
+                    r"claude/settings(?:\.local)?\.json|cursor/hooks\.json|codex/config\.toml|gemini/settings\.json)"
+                    r"|Library/LaunchAgents/[^/]+")
+_COMPUTED_HOME = lazyre.compile(r"^[\"']?(?:[^/]*[$`]).*?/(?:\.\./)*(" + _GUARDED_IN_HOME + r")[\"']?$")
