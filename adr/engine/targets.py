@@ -28,6 +28,7 @@ from adr import lazyre
 from adr.engine import regexmem
 from adr.actions import Resolved
 from adr.engine.pathnorm import GlobWitness, NameIndex, has_glob, normalize, normalize_own
+from adr.shell.guarded import GUARDED_IN_HOME
 
 MAX_CWDS = 16
 MAX_LINKS = 16
@@ -414,10 +415,5 @@ def _under_oldpwd(raw: str) -> "str | None":
     return None
 
 
-# the home-relative names of files a computed folder before them most likely means the home's
-_GUARDED_IN_HOME = (r"\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv|zprofile|zlogin|kshrc|"
-                    r"mkshrc|xprofile|xsessionrc|pam_environment|gitconfig|ssh/[^/]+|"
-                    r"config/(?:adr|autostart|systemd/user|environment\.d|fish)(?:/[^/]+)*|local/(?:state|share)/adr(?:/[^/]+)*|"
-                    r"claude/settings(?:\.local)?\.json|cursor/hooks\.json|codex/config\.toml|gemini/settings\.json)"
-                    r"|Library/LaunchAgents/[^/]+")
-_COMPUTED_HOME = lazyre.compile(r"^[\"']?(?:[^/]*[$`]).*?/(?:\.\./)*(" + _GUARDED_IN_HOME + r")[\"']?$")
+# a computed folder before a guarded file's home-relative name
+_COMPUTED_HOME = lazyre.compile(r"^[\"']?(?:[^/]*[$`]).*?/(?:\.\./)*(" + GUARDED_IN_HOME + r")[\"']?$")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from adr import lazyre
 from adr.shell import sed as sedlib
+from adr.shell.guarded import guarded_home_name
 from adr.shell.findscope import SCOPE_TESTS, FindScope, prune_conditions, shell_kept
 from adr.shell.fold import fold
 from adr.shell.words import positionals as _positionals
@@ -1300,6 +1301,39 @@ _READ_PLUS = lazyre.compile(r"""\b(?:read_text|read|readFileSync|readFile)\s*\((
 
 
 # some file-writing or deleting call is named in the code (most one-liners name none: nothing to do)
+# code that opens a file to write or append, or writes one whole (whatever names it)
+_OPENS_FOR_WRITE = lazyre.compile(r"""\bopen\s*\(.{0,300}?,\s*(?:mode\s*=\s*)?['"][wax]|\.open\s*\(\s*['"][wax]|"""
+                                  r"""write_text|write_bytes|(?:append|write)File(?:Sync)?|File\.(?:write|open\s*\([^)]*['"][wa])|"""
+                                  r"""\bopen\s*\(\s*\w+\s*,\s*['"]?\+?>|file_put_contents|io\.open\s*\([^)]*['"][wa]""")
+_WRITE_FUNC = lazyre.compile(r"\b(?:open|io\.open|codecs\.open|appendFileSync|writeFileSync|appendFile|writeFile|"
+                             r"createWriteStream|file_put_contents|fopen|File\.(?:write|open|new))\s*\(")
+_WRITE_METHOD = lazyre.compile(r"\.\s*(?:open\s*\(\s*['\"][wax]|write_text|write_bytes)")
+
+
+def _write_targets(code: str) -> list[str]:
+    """The text naming what code writes: a writing call's first argument (`open(h + '/.bashrc', 'a')`),
+    or the expression a path method is called on (`(Path.cwd().parent / '.bashrc').open('a')`)."""
+    out: list[str] = []
+    for m in list(_WRITE_FUNC.finditer(code))[:32]:
+        depth, i, end = 1, m.end(), min(len(code), m.end() + 600)
+        start = i
+        while i < end and depth:
+            c = code[i]
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+            elif c == "," and depth == 1 and not m.group(0).startswith(("open", "fopen")):
+                break  # (perl's `open(F, ">>", PATH)`: an open's path may be any argument)
+            i += 1
+        out.append(code[start:i])
+    for m in list(_WRITE_METHOD.finditer(code))[:32]:
+        head = code[max(0, m.start() - 300):m.start()]
+        out.append(re.split(r"[;\n]", head)[-1])
+    return out
+
+
+_STRING_LIT = lazyre.compile(r"'([^'\n]{1,256})'|\"([^\"\n]{1,256})\"")
 _EFFECT_HINT = lazyre.compile(r"open|write|append|File|IO\.|fs\b|fse\b|unlink|Unlink|remove|Remove|trashItem|delete|rmtree|rm_r|rm_f|rmSync|rmdir|rimraf|\brm\(|truncate|"
                               r"cat\(|sink|save|file\.|touch|"
                               r"copy|rename|replace|move|symlink|link|touch|put_contents|emptyDir|output|FileUtils")
@@ -1357,6 +1391,17 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
             path = _unesc(next((g for g in m.groups() if g is not None), ""))
             if path.startswith(("~", "/")):  # (inside the project a loop like this is routine clean-up)
                 out.append(Effect("delete", path, recursive=True))
+    if _OPENS_FOR_WRITE.search(code):
+        # a guarded file's home-relative name joined to a folder the code computes (`pwd.getpwuid(…).pw_dir
+        # + '/.bashrc'`, `Path.cwd().parent / '.bashrc'`, `f'{d}/.ssh/authorized_keys'`): the folder may be
+        # the home — written there too
+        have = {e.path for e in out}
+        for target in _write_targets(code)[:32]:
+            for m in list(_STRING_LIT.finditer(target))[:32]:
+                name = guarded_home_name(_unesc(m.group(1) or m.group(2) or ""))
+                if name and not any(p.endswith(name) for p in have):
+                    have.add("~/" + name)
+                    out.append(Effect("write", "~/" + name, written, True))
     seen: set[tuple[str, str]] = set()
     uniq = []
     for e in out:
