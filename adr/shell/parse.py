@@ -3108,20 +3108,7 @@ def _remote_copy_targets(prog: str, args: list[str]) -> list[str]:
             remote = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-r"), None)
             return [local or posixpath.basename(remote or "")] if (local or remote) else []
         return []
-    with_value = _COPY_OPTS_WITH_VALUE.get(prog, frozenset())
-    pos: list[str] = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            pos += args[i + 1:]
-            break
-        if a in with_value:
-            i += 2
-            continue
-        if not a.startswith("-") or a == "-":
-            pos.append(a)
-        i += 1
+    pos = _positionals_skipping(args, _COPY_OPTS_WITH_VALUE.get(prog, frozenset()))
     if len(pos) < 2:
         return []
     *sources, dest = pos
