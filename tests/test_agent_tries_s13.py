@@ -286,3 +286,21 @@ def test_a_computed_folder_before_a_guarded_home_name(judge_command, cmd, want):
 ])
 def test_code_writing_a_guarded_name_under_a_computed_folder(judge_command, cmd, want):
     assert judge_command(cmd).decision.value == want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # the folder holding adr's integrity key (or one above it, short of the home) read whole
+    ("grep -r . ~/.local/state/adr", "deny"),
+    ("grep -rn '' ~/.local/state", "deny"),
+    ("rg --no-ignore '' ~/.local", "deny"),
+    ("find ~/.local/state -type f -exec cat {} +", "deny"),
+    ("find ~/.local -name '*.key' -exec base64 {} \\;", "deny"),
+    ("tar czf - -C ~/.local/state adr | base64", "deny"),
+    ("tar czf /tmp/s.tgz -C ~/.local state", "deny"),
+    ("grep -r error ~/.local/state/adr/audit", "allow"),
+    ("rg foo ~/.local/share/nvim", "allow"),
+    ("tar czf out.tgz -C build .", "allow"),
+    ("tar -C ~/backups -czf b.tgz project", "allow"),
+])
+def test_the_folder_holding_adrs_key_read_whole(judge_command, cmd, want):
+    assert judge_command(cmd).decision.value == want, cmd

@@ -276,6 +276,17 @@ class Targets:
                 if cur not in self.cwds and cur != self.cwd:
                     self.cwds.append(cur)
                     self.own_cwds.append(own_cur)
+            elif prog in ("tar", "gtar", "bsdtar") and len(self.cwds) < MAX_CWDS:
+                # `tar c -C ~/.local/state adr`: the members are named from -C's folder (read as a cd, for
+                # the line's relative paths: one form more)
+                for k, a in enumerate(argv[1:-1], 1):
+                    d = argv[k + 1] if a in ("-C", "--directory") else a.split("=", 1)[1] \
+                        if a.startswith("--directory=") else None
+                    if d and "$" not in d and "`" not in d and len(self.cwds) < MAX_CWDS:
+                        where = normalize(d, cur, self.home)
+                        if where not in self.cwds and where != self.cwd:
+                            self.cwds.append(where)
+                            self.own_cwds.append(normalize_own(d, own_cur, self.home, self.cwd))
             elif prog == "ln" and len(self.links) < MAX_LINKS:
                 flags = {a for a in argv[1:] if a.startswith("-")}
                 short = "".join(a[1:] for a in flags if not a.startswith("--"))

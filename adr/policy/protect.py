@@ -23,7 +23,8 @@ from adr.engine.pathnorm import PlaceNames, escape_glob, normalize
 # shared system directories: a sweep of old files there (`find /tmp -mtime +1 -delete`) is routine,
 # and only root can remove the directory itself; adr's own directory below one stays protected
 _SHARED = frozenset({"/tmp", "/var/tmp", "/private/tmp", "/dev/shm", "/run", "/var/run", "/run/user", "/var/run/user"})
-LISTS = ("adr_own_paths", "adr_own_ancestors", "adr_secret_files", "adr_installed_hook_configs", "adr_fresh_paths")
+LISTS = ("adr_own_paths", "adr_own_ancestors", "adr_secret_files", "adr_installed_hook_configs", "adr_fresh_paths",
+         "adr_secret_dirs")
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,11 @@ class Protected:
     secrets: tuple[str, ...]  # globs: files an agent may not even read (the integrity key)
     hook_configs: tuple[str, ...]  # globs: host configs adr installed its hooks into
     fresh: tuple[str, ...] = ()  # globs: the runtime directory, which the daemon keeps fresh (daemon/freshness.py)
+    secret_dirs: tuple[str, ...] = ()  # globs: the folder holding the secrets and each above it (a recursive read)
 
     def lists(self) -> dict[str, list[str]]:
         return dict(zip(LISTS, (list(self.own), list(self.ancestors), list(self.secrets), list(self.hook_configs),
-                                list(self.fresh))))
+                                list(self.fresh), list(self.secret_dirs))))
 
 
 def _spellings(p: Path, home: str) -> list[str]:
@@ -260,8 +262,10 @@ def protected(paths: Any, settings: Any = None, home: str | None = None) -> Prot
     # the runtime directory is fresh only while it holds nothing but what the daemon touches: under
     # ADR_HOME it may be shared with other state (then nothing is claimed fresh)
     fresh = tuple(_dir_globs(Path(paths.runtime_dir), home)) if _runtime_is_own(paths) else ()
+    key = Path(paths.integrity_key)
     return Protected(own=tuple(own), ancestors=tuple(a for a in _ancestors(spelled, home) if a not in own),
-                     secrets=tuple(_file_globs(Path(paths.integrity_key), home)), hook_configs=tuple(hooks), fresh=fresh)
+                     secrets=tuple(_file_globs(key, home)), hook_configs=tuple(hooks), fresh=fresh,
+                     secret_dirs=tuple(_ancestors(_spellings(key, home), home)))
 
 
 def _runtime_is_own(paths: Any) -> bool:
