@@ -304,3 +304,17 @@ def test_code_writing_a_guarded_name_under_a_computed_folder(judge_command, cmd,
 ])
 def test_the_folder_holding_adrs_key_read_whole(judge_command, cmd, want):
     assert judge_command(cmd).decision.value == want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("writevt /dev/tty1 'adr approve q1\\n'", NOT_ALLOWED),
+    ("ttyecho -n /dev/pts/0 adr approve q1", NOT_ALLOWED),
+    ("osascript -e 'tell application \"iTerm2\" to tell current session of current window to write text \"adr approve q1\"'",
+     ("deny",)),
+    ("osascript -e 'tell application \"iTerm2\" to tell current session of current window to write text \"make test\"'",
+     ("ask",)),
+])
+def test_typed_into_a_terminal_for_the_human(judge_command, cmd, want):
+    """Tools that push input into a terminal's queue (TIOCSTI) and iTerm2's `write text` type a command
+    line into the human's shell: asked as synthetic input, and what they type is judged as run."""
+    assert judge_command(cmd).decision.value in want, cmd

@@ -384,7 +384,7 @@ _STR = r"""(?:"((?:[^"\\]|\\.){0,4000})"|'((?:[^'\\]|\\.){0,4000})')"""
 _CALL_RE = lazyre.compile(
     r"(?:\b(?:os\.execute|system|exec|execSync|execFile|execFileSync|spawn|spawnSync|popen|popen2|shell_exec|passthru|"
     r"proc_open|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|startfile|"
-    r"do\s+shell\s+script|do\s+script|os:cmd|System\.cmd|System\.shell|Sys\.command|shell-command|run-program|"
+    r"do\s+shell\s+script|do\s+script|write\s+text|os:cmd|System\.cmd|System\.shell|Sys\.command|shell-command|run-program|"
     r"ext:shell|uiop:run-program|Invoke-Expression|iex|doShellScript|doScript|callCommand|spawnCommand|readProcess|"
     r"readCreateProcess|execCmd|execCmdEx|staticExec|gorgeEx|gorge|execProcess|execShellCmd|startProcess|Process\.run|qx|shell|"
     r"babashka\.process/(?:shell|process|sh)|clojure\.java\.shell/sh)\s*\(?\s*)" + _STR)
