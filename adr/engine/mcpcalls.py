@@ -168,7 +168,7 @@ def _redis(server: str, args: dict[str, Any]) -> str:
 def command_lines(server: str, tool: str, args: dict[str, Any]) -> list[str]:
     """The shell text(s) this call amounts to (none when it is not a command, code or CLI call)."""
     out = [c for c in (_command(args), _code(server, tool, args), _cli(server, tool, args), _http(args),
-                       _redis(server, args), _typed(tool, args)) if c]
+                       _redis(server, args), _typed(tool, args, server)) if c]
     return list(dict.fromkeys(out))[:MAX_LINES]
 
 
@@ -178,13 +178,18 @@ _TYPED_KEYS = ("text", "keys", "input", "chars", "characters", "keystrokes", "st
 _ENTER = re.compile(r"(?:Enter|C-m|Return|KPEnter|\\n|\\r)$", re.I)  # tried on the line's right-stripped end
 
 
-def _typed(tool: str, args: dict[str, Any]) -> str:
+# a terminal's or shell's server: what its run/exec tools take as input is a command line
+_TERMINAL_SERVERS = frozenset({"terminal", "shell", "bash", "zsh", "console", "tty", "pty", "cmd", "tmux", "screen"})
+_RUNNING_TOOLS = frozenset({"run", "exec", "execute", "eval", "submit", "enter"})
+
+
+def _typed(tool: str, args: dict[str, Any], server: str = "") -> str:
     """What an agent types into a window or terminal (`{action: type, text: "rm -rf ~\\n"}`,
-    `send_keys {keys: "rm -rf ~ Enter"}`): judged as the shell lines it would run there (typing into
-    an editor is rarely a command line that asks)."""
+    `send_keys {keys: "rm -rf ~ Enter"}`, a terminal server's `run {input: …}`): judged as the shell
+    lines it would run there (typing into an editor is rarely a command line that asks)."""
     action = args.get("action")
     words = set(_words(tool)) | (set(_words(action)) if isinstance(action, str) else set())
-    if not words & _TYPING_TOOLS:
+    if not words & _TYPING_TOOLS and not (words & _RUNNING_TOOLS and set(_words(server)) & _TERMINAL_SERVERS):
         return ""
     text = next((v for k in _TYPED_KEYS if isinstance(v := args.get(k), str) and v.strip()), "")
     if not text or len(text) > 65536:
