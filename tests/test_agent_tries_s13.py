@@ -318,3 +318,14 @@ def test_typed_into_a_terminal_for_the_human(judge_command, cmd, want):
     """Tools that push input into a terminal's queue (TIOCSTI) and iTerm2's `write text` type a command
     line into the human's shell: asked as synthetic input, and what they type is judged as run."""
     assert judge_command(cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("uv run --with reqeusts python -c 1", "ask"),
+    ("uv run --with pytest,reqeusts pytest", "ask"),
+    ("uv run --with requests python -c 1", "allow"),
+    ("uv run pytest -x", "allow"),
+])
+def test_the_packages_uv_run_adds_are_installs(judge_command, cmd, want):
+    """`uv run --with PKG CMD` installs PKG for the run: checked like `uvx PKG` (a typosquat asked)."""
+    assert judge_command(cmd).decision.value == want, cmd

@@ -277,6 +277,13 @@ def _uv(args: list[str], cwd: str, read: ReadFile) -> list[PackageRef]:
         return _pip_like(rest, cwd, read)
     if sub == "tool" and rest and rest[0] in ("install", "run"):
         return _tool_run(rest[1:], cwd, read, first_only=rest[0] == "run")
+    if sub == "run":
+        # `uv run --with PKG CMD`: the packages it adds for the run (the command itself is no package)
+        _, options = _opts(rest, _PIP_VALUE_OPTS)
+        kept = [w for k, v in options if v and k in ("--with", "--with-requirements", "--with-editable", "-i",
+                                                        "--index-url", "--index", "--default-index", "--extra-index-url")
+                for w in (k, v)]
+        return _pip_like(kept, cwd, read) if kept else []
     return []
 
 
