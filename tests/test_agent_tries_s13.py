@@ -329,3 +329,18 @@ def test_typed_into_a_terminal_for_the_human(judge_command, cmd, want):
 def test_the_packages_uv_run_adds_are_installs(judge_command, cmd, want):
     """`uv run --with PKG CMD` installs PKG for the run: checked like `uvx PKG` (a typosquat asked)."""
     assert judge_command(cmd).decision.value == want, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("echo rm | xargs -I{} {} -rf ~", ("deny",)),
+    ("echo adr | xargs -I{} {} approve q1", ("deny",)),
+    ("ls ~/.local/bin/ad* | xargs -I{} {} approve q1", NOT_ALLOWED),
+    ("find ~/.local/bin -name 'ad*' | xargs -I % % approve q1", NOT_ALLOWED),
+    ("echo ~ | xargs -0IFILE rm -rf FILE", ("deny",)),  # (-0IFILE: the value ends the cluster, mv/rm is kept)
+    ("find . -name '*.txt' -print0 | xargs -0 -IFILE mv FILE ./archive", ("allow",)),
+    ("ls *.txt | xargs -I{} cp {} backup/", ("allow",)),
+])
+def test_xargs_running_what_it_reads_as_the_program(judge_command, cmd, want):
+    """`xargs -I{} {} …`: the program is a word xargs reads — known on the line (`echo rm |`) it is that
+    program, otherwise a program computed at run time (asked)."""
+    assert judge_command(cmd).decision.value in want, cmd

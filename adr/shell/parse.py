@@ -1865,6 +1865,9 @@ class _Walker:
         self.follow(d, via, depth)
         for s in u.shell_strings:
             self.nested_shell(s, via, depth, "su -c", inherit=d)
+        if ("xargs" in d.wrappers or "parallel" in d.wrappers) and d.argv and "{}" in d.argv[0]:
+            # `ls ~/.local/bin/ad* | xargs -I{} {} approve q1`: the program is whatever xargs reads
+            self.issue("dynamic-command", f"xargs runs what it reads as the program: {d.raw[:80]}", via)
         if "xargs" in d.wrappers or "parallel" in d.wrappers:
             listed = _arg_file(argv)
             if listed is not None:
@@ -2838,7 +2841,7 @@ class _Walker:
         if not paths:
             return
         made: list[_Draft] = []
-        if any("{}" in a for a in d.argv[1:]):
+        if any("{}" in a for a in d.argv):  # (the program too: `echo rm | xargs -I{} {} -rf ~`)
             for p in paths:
                 argv = [a.replace("{}", p) for a in d.argv]
                 made += self.finish(argv, " ".join(argv), via, d.depth + 1, False, upstream=("xargs",))

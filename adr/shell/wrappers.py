@@ -611,8 +611,12 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 if prog == "nice" and re.fullmatch(r"-\d+", a):
                     i += 1
                     continue
-                if len(a) > 2 and a[1] != "-" and "=" not in a and ("-" + a[-1]) in valued and a[1:].isalpha():
-                    i += 2  # `env -iu HOME cmd`, `sudo -Eu root cmd`: the cluster's last flag takes the next word
+                if len(a) > 2 and a[1] != "-" and "=" not in a and a[1:].isalnum():
+                    # a cluster of short flags, read as getopt does: the first that takes a value takes the
+                    # rest of the cluster (`xargs -0IFILE`, `-n1`) or, at its end, the next word (`env -iu
+                    # HOME cmd`, `sudo -Eu root cmd`)
+                    k = next((k for k, c in enumerate(a[1:], 1) if "-" + c in valued), None)
+                    i += 2 if k == len(a) - 1 else 1
                     continue
                 # combined short flags with a trailing valued option, e.g. xargs -0I{}
                 i += 1
