@@ -344,3 +344,13 @@ def test_xargs_running_what_it_reads_as_the_program(judge_command, cmd, want):
     """`xargs -I{} {} …`: the program is a word xargs reads — known on the line (`echo rm |`) it is that
     program, otherwise a program computed at run time (asked)."""
     assert judge_command(cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("cmd", [
+    "~/.local/bin/ad* approve q1",
+    "/usr/local/bin/ad[r] approve q1",
+    "ADR approve q1",
+    "printf '%s\\n' ~/.local/bin/ad* | xargs -I{} sh -c '{} approve q1'",
+])
+def test_adrs_own_commands_behind_a_glob_or_another_case(judge_command, cmd):
+    assert judge_command(cmd).decision.value == "deny", cmd

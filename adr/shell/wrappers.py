@@ -671,6 +671,7 @@ GLOB_CANDIDATES = (
     "rm", "shred", "dd", "mkfs", "wipefs", "chmod", "chown", "chattr", "cat", "base64", "xxd", "openssl",
     "crontab", "at", "systemctl", "launchctl", "sudo", "su", "passwd", "useradd", "usermod", "visudo",
     "kill", "pkill", "killall", "history", "iptables", "ufw", "setenforce", "tar", "zip", "gpg", "whoami", "id",
+    "adr", "adr-hook",  # (adr's own commands: `~/.local/bin/ad? approve ID`)
 )
 
 
