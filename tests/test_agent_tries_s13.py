@@ -354,3 +354,18 @@ def test_xargs_running_what_it_reads_as_the_program(judge_command, cmd, want):
 ])
 def test_adrs_own_commands_behind_a_glob_or_another_case(judge_command, cmd):
     assert judge_command(cmd).decision.value == "deny", cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("parallel {1} {2} {3} ::: rm ::: -rf ::: ~", "deny"),
+    ("parallel -j1 {} -rf ~ ::: rm", "deny"),
+    ("parallel rm -rf {} ::: build ~", "deny"),
+    ("parallel {1} {2} ::: rm ::: ~/.ssh", "ask"),
+    ("parallel gzip {} ::: a.log b.log", "allow"),
+    ("parallel echo {1} {2} ::: a b ::: 1 2", "allow"),
+    ("parallel --link cp {1} {2} ::: a b :::+ c d", "allow"),
+])
+def test_parallel_fills_its_replacement_strings(judge_command, cmd, want):
+    """`parallel {} -rf ~ ::: rm` runs `rm -rf ~`: the `:::` values fill `{}`/`{N}` — the program's
+    place too — and every job (bounded) is judged as the line it runs."""
+    assert judge_command(cmd).decision.value == want, cmd

@@ -285,6 +285,30 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
     return None
 
 
+_PARALLEL_SLOT = re.compile(r"\{(\d*)(?:[./]|//|/\.)?\}")  # {} {.} {/} {//} {/.} {1} {2.} …
+MAX_PARALLEL_JOBS = 16
+
+
+def _parallel_jobs(cmd: "list[str]", sources: "list[tuple[str, list[str]]]") -> list[str]:
+    """The command lines GNU parallel runs: every combination of the `:::` sources (a `:::+` one is
+    paired with the one before), `{}` the job's values, `{N}` the N-th source's (bounded)."""
+    jobs: list[list[str]] = [[]]
+    for sep, values in sources:
+        if sep == ":::+" and jobs != [[]]:
+            jobs = [j + [values[min(n, len(values) - 1)]] for n, j in enumerate(jobs) if values]
+        else:
+            jobs = [j + [v] for j in jobs for v in values[:MAX_PARALLEL_JOBS]][:MAX_PARALLEL_JOBS]
+    out: list[str] = []
+    for job in jobs[:MAX_PARALLEL_JOBS]:
+        def fill(m: "re.Match[str]", job: "list[str]" = job) -> str:
+            n = m.group(1)
+            if not n:
+                return " ".join(job)
+            return job[int(n) - 1] if 0 < int(n) <= len(job) else ""
+        out.append(" ".join(_PARALLEL_SLOT.sub(fill, w) for w in cmd))
+    return out
+
+
 _PARALLEL_VALUED = frozenset({"-j", "--jobs", "-P", "--max-procs", "-n", "--max-args", "-N", "-L", "--max-lines",
                               "-S", "--sshlogin", "--sshloginfile", "--slf", "--joblog", "--results", "--res",
                               "-a", "--arg-file", "--colsep", "-C", "-d", "--delimiter", "-I", "--replace",
@@ -430,13 +454,24 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
                 cmd.append(rest[k])
                 k += 1
             extra, files, sep = [], [], ""
+            sources: list[tuple[str, list[str]]] = []  # (separator, values) per `:::` group
             for a in rest[k:]:
                 if a in (":::", ":::+", "::::", "::::+"):
                     sep = a
+                    if not a.startswith("::::"):
+                        sources.append((a, []))
                 elif sep.startswith("::::"):
                     files.append(a)  # `:::: FILE`: the file's lines are the arguments
                 else:
                     extra.append(a)
+                    if sources:
+                        sources[-1][1].append(a)
+            if cmd and not files and sources and any(_PARALLEL_SLOT.search(c) for c in cmd):
+                # `parallel {} -rf ~ ::: rm`, `parallel {1} {2} ::: rm ::: -rf`: the values fill the
+                # replacement strings — the program's among them; each job judged as the line it runs
+                shell_strings.extend(_parallel_jobs(cmd, sources))
+                args, last = [], []
+                break
             if not cmd and files:
                 # `parallel :::: cmds.txt`: with no command, each line of the file is a command line
                 shell_strings.extend(f"sh {shlex.quote(f)}" for f in files[:8])
