@@ -568,6 +568,17 @@ def _procfile(content: str) -> Found:
     return [(f"process {m.group(1)}", m.group(2)) for m in re.finditer(r"(?m)^\s*([\w.-]+)\s*:\s*(.+?)\s*$", content)]
 
 
+# a Nix development shell's hooks (`nix develop`, `nix-shell`, and direnv's `use flake` on every cd): shellHook,
+# devenv's enterShell / enterTest / scripts.NAME.exec — a double-quoted or an indented ('' … '') string
+_NIX_HOOK = lazyre.compile(r"""\b((?:scripts\.[\w-]+\.)?(?:shellHook|enterShell|enterTest|exec))\s*=\s*(?:''(.*?)''|"((?:[^"\\]|\\.)*)")\s*;""",
+                           re.S)
+
+
+def _nix(content: str) -> Found:
+    return [(f"nix {m.group(1)}", m.group(2) if m.group(2) is not None else m.group(3).replace('\\"', '"'))
+            for m in list(_NIX_HOOK.finditer(content))[:64]]
+
+
 # supervisord's programs: `[program:NAME]` (and event listeners, FastCGI programs) with `command=`, which
 # may go on over indented lines
 _SUPERVISOR_SECTION = lazyre.compile(r"^\[\s*(program|eventlistener|fcgi-program)\s*:\s*([^\]]{1,128})\]\s*$")
@@ -956,6 +967,8 @@ def _kind(path: str) -> str:
         return "netlify"
     if base == "devbox.json":
         return "devbox"
+    if base in ("flake.nix", "shell.nix", "devenv.nix", "default.nix"):
+        return "nix"
     if base == "tiltfile" or base.endswith(".tiltfile"):
         return "tilt"
     if base == "earthfile":
@@ -1012,7 +1025,7 @@ _READERS: dict[str, Callable[[str], Found]] = {
     "vercel": lambda text: _walk("vercel", [_json(text)]), "devbox": lambda text: _walk("devbox", [_json(text)]),
     "netlify": lambda text: _walk("netlify", [_toml(text)]),
     "devcontainer": lambda text: _walk("devcontainer", [_json(text)]),
-    "tilt": _tilt, "earthly": _earthly, "tox": _tox,
+    "tilt": _tilt, "earthly": _earthly, "tox": _tox, "nix": _nix,
     "lefthook-toml": lambda text: _walk("lefthook", [_toml(text)]),
     "lefthook-json": lambda text: _walk("lefthook", [_json(text)]),
 }
@@ -1022,7 +1035,7 @@ _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "str
              "sbt": "strings", "meson": "strings",
              **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings",
              "devcontainer": "json", "tilt": "strings", "tox": "lines", "lefthook-toml": "strings", "poe-data": "strings", "supervisor": "lines",
-             "lefthook-json": "json"}
+             "lefthook-json": "json", "nix": "strings"}
 
 
 # ---- fragments --------------------------------------------------------------------------------------
@@ -1144,7 +1157,7 @@ _ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "maven", "msb
                       "composer", "pixi",
                       "cargo-make", "mise", "taskfile", "devbox",
                       "sbt", "meson", "tilt", "earthly", "tox", "skaffold", "lefthook",
-                      "lefthook-toml", "lefthook-json"})  # (sbt runs its build definition, meson setup its run_command)
+                      "lefthook-toml", "lefthook-json", "nix"})  # (sbt runs its build definition, meson setup its run_command)
 
 
 def runs_on_host(path: str) -> bool:
