@@ -111,6 +111,26 @@ def _vscode_tasks(content: str) -> list[tuple[str, str]]:
     return out
 
 
+def _vscode_launch(content: str) -> list[tuple[str, str]]:
+    """A debug configuration's program: `runtimeExecutable` with its `runtimeArgs` (`sh -c …`, a node
+    or python launcher), run by F5 — what the editor starts, with the user's rights."""
+    data = _json(content)
+    confs = data.get("configurations") if isinstance(data, dict) else None
+    if isinstance(data, dict) and isinstance(data.get("launch"), dict):  # a .code-workspace's "launch"
+        confs = data["launch"].get("configurations")
+    out = []
+    for c in confs[:MAX_COMMANDS] if isinstance(confs, list) else []:
+        if not isinstance(c, dict):
+            continue
+        for scope in (c, c.get("linux"), c.get("osx"), c.get("windows")):
+            exe = scope.get("runtimeExecutable") if isinstance(scope, dict) else None
+            if isinstance(exe, str) and exe and "${" not in exe.split("/")[0]:
+                args = scope.get("runtimeArgs") if isinstance(scope.get("runtimeArgs"), list) else []
+                out.append((f"launch {c.get('name', '')}".strip(),
+                            " ".join([shlex.quote(exe)] + [shlex.quote(a) for a in args if isinstance(a, str)])))
+    return out
+
+
 _PRECOMMIT_ENTRY = lazyre.compile(r"(?m)^\s*-?\s*entry\s*:\s*(.+?)\s*$")
 _TOX_COMMANDS = lazyre.compile(r"(?m)^\s*commands(?:_pre|_post)?\s*=\s*(.*(?:\n[ \t]+\S.*)*)")
 _CARGO_PROGRAMS = lazyre.compile(r"(?m)^\s*(rustc-wrapper|rustc_wrapper|rustc-workspace-wrapper|runner|linker|rustc)"
@@ -459,6 +479,8 @@ def _kind(path: str) -> str:
         return "devcontainer"
     if base == "tasks.json" and parent == ".vscode" or base.endswith(".code-workspace"):
         return "tasks"
+    if base == "launch.json" and parent == ".vscode":
+        return "launch"
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml", ".pre-commit-hooks.yaml"):
         return "precommit"
     if re.fullmatch(r"\.?lefthook(?:-local)?\.(?:ya?ml|json|jsonc|toml)", base):
@@ -488,7 +510,7 @@ def _kind(path: str) -> str:
     return ""
 
 
-_READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "precommit": _precommit, "tox": _tox,
+_READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vscode_launch, "precommit": _precommit, "tox": _tox,
             "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook,
             "package": _package_hooks, "simple-git-hooks": _simple_git_hooks, "huskyrc": _huskyrc,
             "lint-staged": _lintstaged, "js-hooks": _js_config, "overcommit": _overcommit, "bazelrc": _bazelrc}
