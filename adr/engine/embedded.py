@@ -111,6 +111,19 @@ def _vscode_tasks(content: str) -> list[tuple[str, str]]:
     return out
 
 
+def _cursor_environment(content: str) -> list[tuple[str, str]]:
+    """A Cursor background agent's machine (`.cursor/environment.json`): its `install` and `start`
+    commands and each terminal's `command` — run in that machine, with the repository's secrets."""
+    data = _json(content)
+    if not isinstance(data, dict):
+        return []
+    out = [(f"cursor {k}", v) for k in ("install", "start") if isinstance(v := data.get(k), str)]
+    terms = data.get("terminals") if isinstance(data.get("terminals"), list) else []
+    out += [(f"cursor terminal {t.get('name', '')}".strip(), t["command"]) for t in terms[:MAX_COMMANDS]
+            if isinstance(t, dict) and isinstance(t.get("command"), str)]
+    return out
+
+
 def _vscode_launch(content: str) -> list[tuple[str, str]]:
     """A debug configuration's program: `runtimeExecutable` with its `runtimeArgs` (`sh -c …`, a node
     or python launcher), run by F5 — what the editor starts, with the user's rights."""
@@ -481,6 +494,8 @@ def _kind(path: str) -> str:
         return "tasks"
     if base == "launch.json" and parent == ".vscode":
         return "launch"
+    if base == "environment.json" and parent == ".cursor":
+        return "cursor-env"
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml", ".pre-commit-hooks.yaml"):
         return "precommit"
     if re.fullmatch(r"\.?lefthook(?:-local)?\.(?:ya?ml|json|jsonc|toml)", base):
@@ -510,7 +525,8 @@ def _kind(path: str) -> str:
     return ""
 
 
-_READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vscode_launch, "precommit": _precommit, "tox": _tox,
+_READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vscode_launch,
+            "cursor-env": _cursor_environment, "precommit": _precommit, "tox": _tox,
             "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook,
             "package": _package_hooks, "simple-git-hooks": _simple_git_hooks, "huskyrc": _huskyrc,
             "lint-staged": _lintstaged, "js-hooks": _js_config, "overcommit": _overcommit, "bazelrc": _bazelrc}
@@ -518,7 +534,7 @@ _READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vs
 
 def runs_in_container(path: str, where: str) -> bool:
     """`where` (embedded_commands' label) is a dev container command that runs inside the container."""
-    return where in _IN_CONTAINER and _kind(path) == "devcontainer"
+    return where in _IN_CONTAINER and _kind(path) == "devcontainer" or _kind(path) == "cursor-env"
 
 
 def embedded_commands(path: str, content: str) -> list[tuple[str, str]]:
