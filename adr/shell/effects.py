@@ -1106,6 +1106,57 @@ def _powershell_deletes(code: str) -> list[Effect]:
     return out[:MAX_EFFECTS]
 
 
+_PS_WRITE = lazyre.compile(r"(?i)(?:^|[;|{(\n]|\s)(Set-Content|Add-Content|Out-File|ac|sc|New-Item|ni|Copy-Item|cpi|copy|cp)"
+                           r"\s+([^;|}\n]{1,2000})")
+_PS_REDIRECT = lazyre.compile(r"(>>?)\s*(['\"]?)((?:~|\$HOME|\$env:(?:HOME|USERPROFILE))[^'\"\s;|]*)\2")
+
+
+def _powershell_writes(code: str) -> list[Effect]:
+    """`Set-Content -Path ~/.bashrc -Value …`, `Add-Content ~/.ssh/authorized_keys '…'`, `Out-File`,
+    `New-Item -ItemType File -Value …`, `Copy-Item X -Destination ~/…`, `… > ~/.x`, `>> $HOME/.x`: each
+    file written (appended by Add-Content, `-Append`, `>>`), with its literal value when it has one."""
+    out: list[Effect] = []
+    for m in list(_PS_WRITE.finditer(code))[:MAX_EFFECTS]:
+        verb = m.group(1).lower()
+        try:
+            words = shlex.split(m.group(2), posix=True)
+        except ValueError:
+            words = m.group(2).split()
+        named = {"path": "", "value": None, "dest": ""}
+        pos: list[str] = []
+        k = 0
+        while k < len(words):
+            w = words[k]
+            low = w.lower()
+            if re.fullmatch(r"-(?:path|literalpath|lp|filepath|pspath)", low) and k + 1 < len(words):
+                named["path"], k = words[k + 1], k + 2
+                continue
+            if low == "-value" and k + 1 < len(words):
+                named["value"], k = words[k + 1], k + 2
+                continue
+            if re.fullmatch(r"-(?:destination|dest)", low) and k + 1 < len(words):
+                named["dest"], k = words[k + 1], k + 2
+                continue
+            if w.startswith("-"):
+                k += 2 if low in ("-itemtype", "-type", "-encoding", "-name") and k + 1 < len(words) else 1
+                continue
+            pos.append(w)
+            k += 1
+        if verb in ("copy-item", "cpi", "copy", "cp"):
+            target = named["dest"] or (pos[1] if len(pos) > 1 else "")
+            value = None
+        else:
+            target = named["path"] or (pos[0] if pos else "")
+            value = named["value"] if named["value"] is not None else (pos[1] if len(pos) > 1 and verb != "out-file" else None)
+        if not target:
+            continue
+        append = verb in ("add-content", "ac") or any(w.lower() == "-append" for w in words)
+        out.append(Effect("write", _PS_HOME.sub("~", target.strip("'\"")).replace("\\", "/"), value, append))
+    for m in list(_PS_REDIRECT.finditer(code))[:MAX_EFFECTS]:
+        out.append(Effect("write", _PS_HOME.sub("~", m.group(3)).replace("\\", "/"), None, m.group(1) == ">>"))
+    return out[:MAX_EFFECTS]
+
+
 _PATH_ASSIGN = lazyre.compile(r"""(?:^|[;\n{(])\s*(?:(?:const|let|var|my|our)\s+)?(\$?[A-Za-z_]\w*)(?:\s*,\s*_)?\s*:?=\s*("(?:~|/|\.|[\w-]+/)(?:[^"\\\n]|\\.)*")""")
 
 
@@ -1346,7 +1397,7 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
     """Files interpreter code writes or deletes, with literal (or home-relative) paths. `folded`: the
     code's constant-folded text, when the caller has it."""
     if language == "powershell":
-        return _powershell_deletes(code[:64 * 1024])
+        return (_powershell_deletes(code[:64 * 1024]) + _powershell_writes(code[:64 * 1024]))[:MAX_EFFECTS]
     if language not in _EFFECT_LANGS or not code or not _EFFECT_HINT.search(code):
         return []
     code = normalize_paths(language, code[:64 * 1024], folded if len(code) <= 64 * 1024 else None)
