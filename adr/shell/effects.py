@@ -1355,9 +1355,12 @@ _READ_PLUS = lazyre.compile(r"""\b(?:read_text|read|readFileSync|readFile)\s*\((
 # code that opens a file to write or append, or writes one whole (whatever names it)
 _OPENS_FOR_WRITE = lazyre.compile(r"""\bopen\s*\(.{0,300}?,\s*(?:mode\s*=\s*)?['"][wax]|\.open\s*\(\s*['"][wax]|"""
                                   r"""write_text|write_bytes|(?:append|write)File(?:Sync)?|File\.(?:write|open\s*\([^)]*['"][wa])|"""
+                                  r"""writeTextFile|Bun\.write|OpenFile|WriteFile|os\.Create|\bopen\s+"[^"]*"\s+[wa]\b|"""
                                   r"""\bopen\s*\(\s*\w+\s*,\s*['"]?\+?>|file_put_contents|io\.open\s*\([^)]*['"][wa]""")
 _WRITE_FUNC = lazyre.compile(r"\b(?:open|io\.open|codecs\.open|appendFileSync|writeFileSync|appendFile|writeFile|"
-                             r"createWriteStream|file_put_contents|fopen|File\.(?:write|open|new))\s*\(")
+                             r"createWriteStream|file_put_contents|fopen|File\.(?:write|open|new)|writeTextFile|Bun\.write|"
+                             r"OpenFile|WriteFile|Create)\s*\(")
+_TCL_OPEN = lazyre.compile(r"\bopen\s+(\"[^\"\n]{1,512}\"|\S{1,512})\s+[wa]")
 _WRITE_METHOD = lazyre.compile(r"\.\s*(?:open\s*\(\s*['\"][wax]|write_text|write_bytes)")
 
 
@@ -1381,6 +1384,7 @@ def _write_targets(code: str) -> list[str]:
     for m in list(_WRITE_METHOD.finditer(code))[:32]:
         head = code[max(0, m.start() - 300):m.start()]
         out.append(re.split(r"[;\n]", head)[-1])
+    out += [m.group(1) for m in list(_TCL_OPEN.finditer(code))[:32]]  # tcl: `open "$env(HOME)/.bashrc" a`
     return out
 
 
