@@ -449,3 +449,16 @@ def test_powershell_writes_are_writes(judge_command, cmd, want):
 ])
 def test_more_runtimes_writing_a_guarded_file(judge_command, cmd):
     assert judge_command(cmd).decision.value in NOT_ALLOWED, cmd
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("echo 'rm -rf ~' > h; history -r h; fc -s", "deny"),
+    ("zsh -c 'print -s \"rm -rf ~\"; r'", "deny"),
+    ("zsh -c 'echo \"rm -rf ~\" > h; fc -R h; r'", "deny"),
+    ("history -r", "allow"),
+    ("print -s 'git status'", "allow"),
+])
+def test_history_entries_made_from_a_file_or_by_zsh_print(judge_command, cmd, want):
+    """`history -r F` / zsh's `fc -R F` make F's lines history entries and `print -s CMD` one entry, which
+    `fc -s`, `!!` and zsh's `r` re-run: judged as what they hold, as `history -s CMD` was."""
+    assert judge_command(cmd).decision.value == want, cmd

@@ -2259,6 +2259,15 @@ class _Walker:
                     self.issues[before:] = [i for i in self.issues[before:]
                                             if i.kind not in ("dynamic-command", "eval-dynamic")]
             return
+        if (prog == "history" and len(args) > 1 and args[0] in ("-r", "-n") or prog == "fc" and len(args) > 1
+                and args[0] == "-R") and not args[1].startswith("-"):
+            # `history -r F; fc -s` (zsh: `fc -R F; r`): F's lines become entries that fc/!!/r re-run —
+            # judged as the script F is
+            self.nested_shell(f"sh {_sh_quote(args[1])}", via, depth, f"{prog} {args[0]}", inherit=d)
+            return
+        if prog == "print" and len(args) > 1 and args[0] in ("-s", "-S"):
+            args = ("-s",) + tuple(args[1:])  # zsh's `print -s CMD`: CMD becomes a history entry, as below
+            prog = "history"
         if prog == "history" and len(args) > 1 and args[0] == "-s":
             # `history -s 'rm -rf ~'; fc -s`: the entry runs when fc -s (or !!) re-runs it, even in a
             # non-interactive bash — judged as the command it is
