@@ -33,6 +33,7 @@ from adr.actions import Action, ActionKind, Resolved
 from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, remote_hosts, work_tree
 from adr.daemon.localdb import local_databases
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home, through_proc_link
+from adr.shell.guarded import GUARDED_HOME_FILES
 
 log = logging.getLogger("adr.resolve")
 
@@ -171,10 +172,11 @@ class Resolver:
                 alias = normalize(real, "/", home)
                 if alias and alias != key and len(got) < MAX_ALIASES:
                     got[alias] = None
-                twin = self.copy_of(real) if raw.startswith(("./", "/", "~/")) else None
+                st = _stat(real)  # (one stat serves both look-ups below)
+                twin = self.copy_of(real, st) if st is not None and raw.startswith(("./", "/", "~/")) else None
                 if twin and len(got) < MAX_ALIASES:
                     got[normalize(twin, "/", home)] = None  # `cp /bin/rm ./del` in an earlier call
-                same = self.hardlink_of(real, home)
+                same = self.hardlink_of(real, home, st) if st is not None else None
                 if same and len(got) < MAX_ALIASES:
                     got[normalize(same, "/", home)] = None  # `ln ~/.bashrc notes.txt` in an earlier call
                 if mine is not None and len(mine) < MAX_ALIASES and (a := normalize_own(real, cwd, home, start)) != own:
@@ -236,14 +238,10 @@ class Resolver:
             out.append(_realpath(f, dirs))
         return out
 
-    def hardlink_of(self, path: str, home: str) -> "str | None":
-        """The guarded file `path` is another name of (a hard link: same inode), for a file with more
-        than one name — the home's shell and login files, its ssh and git config, the agent hosts'
-        settings and adr's own config and state files; None otherwise (one stat for any other file)."""
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
-            return None
+    def hardlink_of(self, path: str, home: str, st: "os.stat_result") -> "str | None":
+        """The guarded file `path` (whose stat is `st`) is another name of (a hard link: same inode),
+        for a file with more than one name — the home's shell and login files, its ssh and git config,
+        the agent hosts' settings and adr's own config and state files; None otherwise."""
         if not stat.S_ISREG(st.st_mode) or st.st_nlink < 2:
             return None
         for cand in self._guarded_files(home or self.home):
@@ -258,7 +256,7 @@ class Resolver:
         return None
 
     def _guarded_files(self, home: str) -> "list[str]":
-        out = [posixpath.join(home, n) for n in _GUARDED_HOME_FILES] if home else []
+        out = [posixpath.join(home, n) for n in GUARDED_HOME_FILES] if home else []
         for d in (self.paths.config_dir, self.paths.state_dir):
             try:
                 out += [e.path for e in os.scandir(d) if e.is_file(follow_symlinks=False)][:64]
@@ -266,15 +264,11 @@ class Resolver:
                 pass
         return out
 
-    def copy_of(self, path: str) -> "str | None":
-        """The system program `path` is a byte-for-byte copy of (`cp /bin/rm ./del`), for the
-        programs whose rules matter (deleters, shells, downloaders …); None for anything else. A
-        size look-up first; a file is hashed only when its size is one of theirs."""
+    def copy_of(self, path: str, st: "os.stat_result") -> "str | None":
+        """The system program `path` (whose stat is `st`) is a byte-for-byte copy of (`cp /bin/rm
+        ./del`), for the programs whose rules matter (deleters, shells, downloaders …); None for
+        anything else. A size look-up first; a file is hashed only when its size is one of theirs."""
         if path.startswith(_SYSTEM_BIN_DIRS):
-            return None
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
             return None
         if not (stat.S_ISREG(st.st_mode) and st.st_mode & 0o111) or st.st_size > MAX_COPY_HASH:
             return None
@@ -337,17 +331,6 @@ class Resolver:
 
 
 
-# files a hard link elsewhere could stand for (looked for only when a target has more than one name)
-_GUARDED_HOME_FILES = (".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zshenv",
-                       ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc", ".config/fish/config.fish",
-                       ".ssh/authorized_keys", ".ssh/authorized_keys2", ".ssh/config", ".ssh/rc", ".gitconfig",
-                       ".config/git/config", ".npmrc", ".pypirc", ".netrc", ".curlrc", ".wgetrc", ".inputrc",
-                       ".vimrc", ".tmux.conf", ".claude/settings.json", ".claude/settings.local.json",
-                       ".cursor/hooks.json", ".codex/config.toml", ".gemini/settings.json", ".aws/config",
-                       ".aws/credentials", ".kube/config", ".docker/config.json", ".pam_environment",
-                       ".xprofile", ".xsessionrc")
-
-
 # names that mean "this process's own …": looked up here they would name the *daemon's* descriptors
 # (its audit log, its socket) or its working directory — not the agent's, which wrote them
 _FD_NAMES = lazyre.compile(r"^/(?:dev/(?:fd|std(?:in|out|err))|proc/(?:self|thread-self)/fd)(?:/|$)")
@@ -391,6 +374,13 @@ def _realdir(d: str, memo: "dict[str, str | None]") -> str | None:
         real = None
     memo[d] = real
     return real
+
+
+def _stat(p: str) -> "os.stat_result | None":
+    try:
+        return os.stat(p)
+    except (OSError, ValueError):
+        return None
 
 
 def _os_realpath(p: str) -> str:
