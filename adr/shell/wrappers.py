@@ -166,9 +166,99 @@ _TMUX_RUNS = frozenset({"new-session", "new", "new-window", "neww", "split-windo
                         "respawn-window", "respawnw", "run-shell", "run", "send-keys", "send", "display-popup", "popup"})
 _TMUX_VALUED = frozenset({"-t", "-s", "-n", "-c", "-e", "-x", "-y", "-F", "-l", "-p", "-L", "-S", "-f", "-w", "-h",
                           "-T", "-N", "-X", "-b"})
+_TMUX_RUN_SHELL_VALUED = frozenset({"-c", "-d", "-t"})  # (run-shell's -b is "in the background")
 _TMUX_KEYS = lazyre.compile(r"(?:Enter|C-m|KPEnter|C-j|Escape|Space|Tab|C-[a-z]|M-[a-z])")
 _SCREEN_VALUED = frozenset({"-S", "-c", "-e", "-h", "-p", "-s", "-t", "-T", "-r", "-x", "-R", "-D", "-Logfile"})
 _DAEMONIZE_VALUED = frozenset({"-c", "-e", "-o", "-p", "-l", "-u", "-E"})
+
+
+# tmux commands whose arguments hold another tmux command: run later (a hook, a key binding, a
+# confirmation) or on a shell test's outcome; and those that hand a shell command to `sh -c`
+_TMUX_NESTED = {"set-hook": "-t", "bind-key": "-TN", "bind": "-TN", "if-shell": "-t", "if": "-t",
+                "confirm-before": "-cpt", "confirm": "-cpt"}
+_TMUX_PIPE = frozenset({"pipe-pane", "pipep"})
+
+
+def _tmux_lines(words: list[str], depth: int) -> list[str]:
+    """The shell lines a tmux command sequence (`cmd … \\; cmd …`) runs, now or later: the commands
+    that start a shell command (_TMUX_RUNS), pipe-pane's reader of the pane, if-shell's test, and the
+    tmux commands inside set-hook / bind-key / if-shell / confirm-before, read the same way."""
+    out: list[str] = []
+    seq: list[list[str]] = [[]]
+    for w in words:
+        if w.endswith("\\;"):
+            seq[-1].append(w[:-2] + ";")  # an escaped `;` is the argument's own
+        elif w.endswith(";"):
+            if w[:-1]:
+                seq[-1].append(w[:-1])  # an argument ending in `;` ends its command (`neww\; splitw`)
+            seq.append([])
+        else:
+            seq[-1].append(w)
+    for cmd in seq:
+        if not cmd:
+            continue
+        sub, args = cmd[0], cmd[1:]
+        if sub in _TMUX_NESTED or sub in _TMUX_PIPE:
+            valued = _TMUX_NESTED.get(sub, "-t")
+            j, fmt = 0, False
+            while j < len(args) and args[j].startswith("-") and len(args[j]) > 1:
+                if args[j] == "--":
+                    j += 1
+                    break
+                flag = args[j]
+                j += 2 if flag[-1] in valued[1:] else 1  # (a cluster ending in a valued flag takes the next word)
+                fmt = fmt or "F" in flag[1:]
+            pos = args[j:]
+            if fmt and sub in ("if-shell", "if") and pos:
+                pos = [""] + pos[1:]  # -F: the condition is a format, not a shell command
+            if sub in _TMUX_PIPE:
+                out.extend(p for p in pos[:1] if p)
+            elif sub in ("if-shell", "if"):
+                if pos and pos[0]:
+                    out.append(pos[0])
+                if depth < 4:
+                    for nested in pos[1:3]:
+                        out.extend(_tmux_lines(_tmux_split(nested), depth + 1))
+            elif depth < 4:
+                # set-hook NAME CMD / bind-key KEY CMD ARGS… / confirm-before CMD
+                tail = pos[1:] if sub not in ("confirm-before", "confirm") else pos
+                if len(tail) == 1:
+                    out.extend(_tmux_lines(_tmux_split(tail[0]), depth + 1))
+                elif tail:
+                    out.extend(_tmux_lines(tail, depth + 1))
+            continue
+        if sub not in _TMUX_RUNS:
+            continue
+        j, run, as_tmux = 0, [], False
+        while j < len(args):
+            a = args[j]
+            if a == "--":
+                run.extend(args[j + 1:])
+                break
+            if a.startswith("-") and len(a) > 1 and not run:
+                as_tmux = as_tmux or (sub in ("run-shell", "run") and a == "-C")  # a tmux command, not a shell one
+                j += 2 if a in (_TMUX_RUN_SHELL_VALUED if sub in ("run-shell", "run") else _TMUX_VALUED) else 1
+                continue
+            run.append(a)
+            j += 1
+        if sub in ("send-keys", "send"):
+            # the keys are typed into the pane's shell: text up to an Enter runs
+            run = [w for w in run if not _TMUX_KEYS.fullmatch(w)]
+        if as_tmux:
+            if depth < 4 and run:
+                out.extend(_tmux_lines(_tmux_split(run[0]), depth + 1))
+            continue
+        if run:
+            out.append(" ".join(run))
+    return out
+
+
+def _tmux_split(text: str) -> list[str]:
+    """A tmux command string in words (tmux quotes as the shell does, for what matters here)."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
 
 
 def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
@@ -180,26 +270,11 @@ def _launched(prog: str, rest: list[str]) -> "tuple[str, list[str]] | None":
     if prog == "tmux":
         i = 0
         while i < len(rest) and rest[i].startswith("-"):
-            i += 2 if rest[i] in ("-L", "-S", "-f", "-c", "-T") else 1
-        if i >= len(rest) or rest[i] not in _TMUX_RUNS:
-            return None
-        sub, i = rest[i], i + 1
-        words: list[str] = []
-        while i < len(rest):
-            a = rest[i]
-            if a == "--":
-                words.extend(rest[i + 1:])
-                break
-            if a.startswith("-") and len(a) > 1 and not words:
-                i += 2 if a in _TMUX_VALUED else 1
-                continue
-            words.append(a)
-            i += 1
-        if sub in ("send-keys", "send"):
-            # the keys are typed into the pane's shell: text up to an Enter runs
-            words = [w for w in words if not _TMUX_KEYS.fullmatch(w)]
-            return ("shell", [" ".join(words)]) if words else None
-        return ("shell", [" ".join(words)]) if words else None
+            if rest[i] == "-c" and i + 1 < len(rest):
+                return ("shell", [rest[i + 1]])  # `tmux -c CMD`: the default shell runs CMD (as `sh -c`)
+            i += 2 if rest[i] in ("-L", "-S", "-f", "-T") else 1
+        lines = _tmux_lines(rest[i:], 0)
+        return ("shell", lines) if lines else None
     if prog == "screen":
         i = 0
         while i < len(rest) and rest[i].startswith("-"):
