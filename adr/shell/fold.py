@@ -93,6 +93,11 @@ def _unescape(body: str, raw: bool) -> str:
 
 _JS_FIELD = lazyre.compile(r"((?:[^$\\]|\\.|\$(?!\{))*)(\$\{[^{}]*\})?")  # template: literal text, then a ${field}
 _FIELD = lazyre.compile(r"((?:[^{}]|\{\{|\}\})*)(\{[^{}]*\})?")  # f-string: literal text, then a {field}
+# an interpolated string's variables: perl/php `$x`, `${x}`, `{$x}`, perl's `@x`; ruby's `#{expr}`; and escapes
+_INTERP = {"perl": lazyre.compile(r"(?P<esc>\\.)|(?P<sig>[$@])(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<name>[A-Za-z_]\w*))"),
+           "php": lazyre.compile(r"(?P<esc>\\.)|\{\$(?P<braced>[A-Za-z_]\w*)\}|(?P<sig>\$)(?:\{(?P<name2>[A-Za-z_]\w*)\}|"
+                                 r"(?P<name>[A-Za-z_]\w*))"),
+           "ruby": lazyre.compile(r"(?P<esc>\\.)|#\{(?P<expr>[^{}]*)\}")}
 
 
 class _Tok:
@@ -135,8 +140,9 @@ def _tokens(code: str, lang: str, _depth: int = 0) -> list[_Tok]:
             value: Any = _unescape(body, raw)
             if "b" in prefix:
                 value = value.encode("latin-1", "replace")
-            if quote == '"' and lang in ("perl", "ruby", "php") and re.search(r"[$@]\w|#\{", body):
-                kind = "other"  # interpolated: not a constant
+            if quote == '"' and lang in ("perl", "ruby", "php") and re.search(r"[$@]\w|[$@]\{|#\{", body):
+                # interpolated: a constant only when every name in it holds one (_Parser.interpolate)
+                kind, value = "istr", body
             out.append(_Tok(kind, m.group(0), m.start(), m.end(), value))
         elif kind == "fstr":
             body = text.lstrip("fFrR")
@@ -378,6 +384,8 @@ class _Parser:
             return self.fstring(*tok.value), i + 1
         if k == "jtpl":
             return self.template(tok.value), i + 1
+        if k == "istr":
+            return self.interpolate(tok.value), i + 1
         if text == "(":
             v, j = self.expr(i + 1)
             if self.peek(j, ","):  # a tuple
@@ -416,6 +424,32 @@ class _Parser:
             if field:
                 out.append(self._whole(field[2:-1], "node"))
         return "".join(out)
+
+    def interpolate(self, body: str) -> str:
+        """perl/php `"$c x.io|sh"`, `"${c}…"`, `"{$c}…"`, perl `"@a"`, ruby `"#{c} …"` with every name a known
+        constant; anything else (an element, a method call, an unknown name) fails."""
+        out: list[str] = []
+        pos = 0
+        for m in _INTERP[self.lang].finditer(body):
+            out.append(_unescape(body[pos:m.start()], False))
+            pos = m.end()
+            d = m.groupdict()
+            if d.get("esc") is not None:
+                out.append(_unescape(m.group(0), False))
+                continue
+            if d.get("expr") is not None:  # ruby's #{…}: any constant expression
+                out.append(self._whole(d["expr"], "ruby"))
+                continue
+            name = d.get("name") or d.get("braced") or d.get("name2") or ""
+            if d.get("name") and (body[pos:pos + 1] in ("[", "{") or body[pos:pos + 2] in ("->", "::")):
+                raise _Fail  # an element or a method: not a plain variable
+            sigil = d.get("sig") or "$"
+            v = self.env.get(sigil + name, self.env.get(name)) if sigil == "$" else self.env.get("@" + name)
+            if v is None or (sigil == "@" and not isinstance(v, list)):
+                raise _Fail
+            out.append(" ".join(_as_text(x) for x in v) if isinstance(v, list) else _as_text(v))
+        out.append(_unescape(body[pos:], False))
+        return _clip("".join(out))  # type: ignore[return-value]
 
     def _whole(self, expr: str, lang: str) -> str:
         """A template field's expression as text; _Fail unless all of it folds to a constant."""
@@ -1164,7 +1198,7 @@ def _fold(language: str, code: str) -> str:
             env.pop(name.lstrip("$"), None)
             i = j
             continue
-        if tok.kind in ("str", "fstr", "jtpl", "name", "num") or tok.text in ("(", "["):
+        if tok.kind in ("str", "fstr", "jtpl", "istr", "name", "num") or tok.text in ("(", "["):
             if tok.kind == "name" and i > 0 and toks[i - 1].text in (".", "->", "::"):
                 i += 1
                 continue
@@ -1176,7 +1210,7 @@ def _fold(language: str, code: str) -> str:
             except (_Fail, RecursionError, ValueError, OverflowError, IndexError, KeyError, TypeError, UnicodeError):
                 i += 1  # (an evaluator edge case, `str()` with no argument …: not a constant)
                 continue
-            folded = (k - i > 1 or tok.kind in ("fstr", "jtpl") or (tok.kind == "name" and tok.text.lstrip("$") in env)) \
+            folded = (k - i > 1 or tok.kind in ("fstr", "jtpl", "istr") or (tok.kind == "name" and tok.text.lstrip("$") in env)) \
                 and isinstance(v, (str, bytes))
             if not folded and k - i == 1 and tok.kind == "name" and i > 0 and (toks[i - 1].text in ("(", ",", "*") or language in ("perl", "ruby")
                                                          and toks[i - 1].text in ("system", "exec", "spawn")) \
