@@ -3238,6 +3238,30 @@ _GIT_EXEC_KEYS = lazyre.compile(r"(?i)(?:core\.(?:pager|sshcommand|editor|fsmoni
                                 r"filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|"
                                 r"merge\.[^=]+\.driver|(?:diff|merge)tool\.[^=]+\.cmd|remote\.[^=]+\.(?:uploadpack|receivepack)|"
                                 r"sendemail\.sendmailcmd|web\.browser|browser\.[^=]+\.cmd|man\.[^=]+\.cmd)=(.*)", re.S)
+# Mercurial's settings whose value it runs (a hook, the ssh/editor/merge/pager program) or loads (an
+# extension's file): `hg --config hooks.pre-status='…' status`
+_HG_EXEC_KEYS = lazyre.compile(r"(?i)(?:hooks\.[^=]+|ui\.(?:ssh|editor|merge)|pager\.pager|merge-tools\.[^=]+\.executable|"
+                               r"extdiff\.[^=]+|(?P<ext>extensions\.[^=]+))=(?P<val>.*)", re.S)
+
+
+def _hg_config_command(opt: str) -> "str | None":
+    """What `hg --config KEY=VALUE` runs: the command of a shell hook (a `python:` hook is code in a
+    module), or an extension file loaded as Python (`extensions.x=/tmp/x.py` → `python3 /tmp/x.py`)."""
+    m = _HG_EXEC_KEYS.fullmatch(opt)
+    if m is None or not m.group("val").strip():
+        return None
+    val = m.group("val").strip()
+    if val.startswith("internal:"):
+        return None  # one of Mercurial's own merge tools
+    if m.group("ext"):
+        path = val.lstrip("!")
+        return "python3 " + _sh_quote(path) if "/" in path or path.endswith(".py") else None
+    if val.startswith("python:"):
+        path = val[7:].rsplit(":", 1)[0]
+        return "python3 " + _sh_quote(path) if "/" in path or path.endswith(".py") else None
+    return val
+
+
 # git subcommands that run a command they are given: (subcommand, options whose value is a command)
 _GIT_CMD_OPTIONS = {
     "clone": ("-u", "--upload-pack"), "fetch": ("--upload-pack",), "pull": ("--upload-pack",),
@@ -3520,6 +3544,10 @@ def _option_commands(prog: str, args: "list[str] | tuple[str, ...]") -> list[str
             elif m and m.group(1) and not m.group(1).lower() in ("true", "false", "less", "cat", "more", "always",
                                                                  "never", "user"):
                 out.append(m.group(1).lstrip("!"))
+        elif prog in ("hg", "chg") and (a == "--config" and nxt or a.startswith("--config=")):
+            got = _hg_config_command(nxt if a == "--config" else a.split("=", 1)[1])
+            if got:
+                out.append(got)
         elif prog in ("tar", "gtar", "bsdtar"):
             for pre in ("--checkpoint-action=exec=", "--to-command=", "--use-compress-program=", "--rsh-command=",
                         "--info-script=", "--new-volume-script="):
