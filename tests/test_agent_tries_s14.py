@@ -5,9 +5,15 @@
   or on a condition — `set-hook`, `bind-key`, `if-shell`, `confirm-before`, `run-shell -C` — and
   `pipe-pane`'s reader of the pane;
 * an editor's startup file that loads code from a temporary folder (`(load "/tmp/x.el")`,
-  `dofile('/tmp/x.lua')`, `so /dev/shm/x.vim`).
+  `dofile('/tmp/x.lua')`, `so /dev/shm/x.vim`), and more tool startup files (hgrc hooks, Go's env file …);
+* the text browsers as downloaders (`lynx -source URL | sh`);
+* perl/php/ruby strings interpolating names that hold constants (`$c="cu"."rl"; system("$c …")`);
+* Mercurial's `--config` hooks and programs on the line;
+* an MCP delete that does not say whether it recurses (`fs.rm {path: ~}`) may take the folder's tree.
 """
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -131,3 +137,27 @@ def test_settings_given_on_the_line_that_run_a_command(judge_command, cmd, want)
 def test_more_tool_startup_files(offline_judge, path, content, want):
     got = _write(offline_judge, path, content)
     assert _ok(got, want), (path, got)
+
+
+def _mcp(judge, tool: str, args: dict) -> str:
+    ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool=tool)
+    server, name = tool.split("__")[1:3]
+    return judge.decide(Action(ActionKind.MCP_CALL, ctx, mcp_server=server, mcp_tool=name,
+                               arguments=json.dumps(args))).decision.value
+
+
+@pytest.mark.parametrize("tool,args,want", [
+    # an MCP delete that does not say whether it recurses may take the folder it names
+    ("mcp__fs__rm", {"path": "/home/dev"}, "deny"),
+    ("mcp__fs__delete", {"target": "/home/dev/project"}, "ask"),
+    ("mcp__filesystem__remove", {"path": "."}, "ask"),
+    ("mcp__filesystem__delete_file", {"path": "/home/dev/project"}, "ask"),
+    ("mcp__fs__delete", {"path": "/home/dev/other-project"}, "ask"),
+    # what stays quiet: a file or a folder of the project
+    ("mcp__filesystem__delete_file", {"path": "/home/dev/project/notes.txt"}, "allow"),
+    ("mcp__filesystem__delete", {"path": "/home/dev/project/build"}, "allow"),
+    ("mcp__fs__delete", {"path": "/home/dev/project", "recursive": False}, "allow"),
+])
+def test_an_mcp_delete_that_does_not_say_it_recurses(offline_judge, tool, args, want):
+    got = _mcp(offline_judge, tool, args)
+    assert got == want, (tool, args, got)

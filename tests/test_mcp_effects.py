@@ -29,7 +29,9 @@ def test_the_verb_and_the_arguments_say_what_happens_to_files():
     assert _mcp_files("edit_file", {"path": "a", "edits": [{"oldText": "x", "newText": "y"}]}) == [("edit", "a", "y")]
     assert _mcp_files("move_file", {"source": "a", "destination": "b"}) == [("delete", "a", None), ("edit", "b", None)]
     assert _mcp_files("copyFile", {"src": "a", "dest": "b"}) == [("read", "a", None), ("edit", "b", None)]
-    assert _mcp_files("deleteFile", {"file_path": "a"}) == [("delete", "a", None)]
+    # a delete that does not say whether it recurses may take a folder's tree; `recursive: false` does not
+    assert _mcp_files("deleteFile", {"file_path": "a"}) == [("delete-tree", "a", None)]
+    assert _mcp_files("deleteFile", {"file_path": "a", "recursive": False}) == [("delete", "a", None)]
     assert _mcp_files("create_directory", {"path": "d"}) == [("edit", "d", None)]
     assert _mcp_files("read_multiple_files", {"paths": ["a", "b"]}) == [("read", "a", None), ("read", "b", None)]
     assert _mcp_files("get_settings", {"path": "a"}) == [("read", "a", None)]  # "settings" is not "set"

@@ -1016,8 +1016,12 @@ def _mcp_files(tool: str, args: dict[str, Any]) -> "list[tuple[str, str, str | N
         if content is not None and not deletes:
             out.append(("edit" if args.get("edits") is not None else "write", path, content))
         elif deletes:
-            # a folder, or a delete told to recurse, takes the tree (`delete_directory`, `{recursive: true}`)
-            tree = bool(args.get("recursive") or args.get("force")) or not words.isdisjoint(_MCP_TREE_WORDS)
+            # a folder, or a delete told to recurse, takes the tree (`delete_directory`, `{recursive: true}`);
+            # so does one that does not say: what a server's `delete {path}` does to a folder is its own
+            # affair (`fs.rm {path: ~}` may well empty the home) — only an explicit `recursive: false` is not
+            flag = args.get("recursive", args.get("recurse"))
+            tree = flag is not False and str(flag).lower() not in ("false", "0", "no") or bool(args.get("force")) \
+                or not words.isdisjoint(_MCP_TREE_WORDS)
             out.append(("delete-tree" if tree else "delete", path, None))
         elif changes:
             out.append(("edit", path, None))
