@@ -22,7 +22,7 @@ from adr.engine.gitwords import leading_cd
 from adr.engine.localdb import db_commands
 from adr.engine.conditions import MAX_SCAN
 from adr.engine.buildfiles import build_commands, notebook_fragment, runs_on_host
-from adr.shell.interpreters import SOURCE_EXT, build_script_commands, named_language
+from adr.shell.interpreters import OTHER_SOURCE_EXT, SOURCE_EXT, build_script_commands, named_language
 from adr.engine.embedded import embedded_commands, runs_in_container
 from adr.engine.notebooks import is_notebook, notebook_code
 from adr.engine.mcpcalls import command_lines
@@ -752,7 +752,7 @@ class _Run:
                 self.notebook(FileSubject(fs.kind, fs.path, cell, self.cwd, self.home, by=fs.by), note, depth)
         elif lang := _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or named_language(base) or _shebang_language(fs.content):
             self.written_script(lang, fs.content, fs.path, note, depth, later=bool(later))
-        elif lang := SOURCE_EXT.get(posixpath.splitext(base)[1]):
+        elif lang := SOURCE_EXT.get(posixpath.splitext(base)[1]) or OTHER_SOURCE_EXT.get(posixpath.splitext(base)[1]):
             # a compiled language's source: what it spawns runs when the program does — judged like a
             # script written for later; a cargo build script runs at every `cargo build`, unasked, so what
             # it spawns is judged as strictly as an install script's; one that pipes a download into a

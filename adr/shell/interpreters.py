@@ -577,8 +577,13 @@ LANG_RUNNER = {"python": ("python3", "-c"), "node": ("node", "-e"), "perl": ("pe
 SOURCE_EXT = {".rs": "rust", ".go": "go", ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java",
               ".groovy": "java", ".c": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".cs": "csharp", ".swift": "swift",
               ".zig": "zig", ".dart": "dart", ".hs": "haskell", ".lhs": "haskell", ".ex": "elixir", ".exs": "elixir",
-              ".erl": "erlang", ".escript": "erlang"}
+              ".erl": "erlang", ".escript": "erlang", ".fsx": "csharp"}  # (F# scripts: .NET's Process.Start)
 SOURCE_LANGS = frozenset(SOURCE_EXT.values())
+# source files of the languages read only for their command-running calls with literals ("other": nim's
+# execCmd, crystal's system, ocaml's Sys.command, clojure's (sh …), racket/scheme/lisp's (system …)):
+# what a file of one spawns is judged when it is written, as a one-liner of that language would be
+OTHER_SOURCE_EXT = {ext: "other" for ext in (".nim", ".nims", ".cr", ".clj", ".cljc", ".bb", ".ml", ".rkt", ".scm",
+                                             ".ss", ".lisp", ".cl", ".raku", ".rakumod", ".p6", ".janet", ".fnl", ".hy")}
 # MSBuild project files (a solution lists them), and solutions: what `dotnet build|run|test` builds
 DOTNET_PROJECTS = (".csproj", ".fsproj", ".vbproj")
 DOTNET_SOLUTIONS = (".sln", ".slnx")
@@ -767,7 +772,11 @@ _RUNS_COMMANDS = lazyre.compile(
     r"\b(?:system|popen\w*|exec|execl[ep]*|execv[ep]*|exec(?:Sync|File|FileSync)|spawn\w*|posix_spawn\w*|subprocess|"
     r"child_process|Open3|Kernel|IO\.popen|shell_exec|passthru|proc_open|pcntl_exec|call_user_func\w*|public_send|"
     r"__send__|ProcessBuilder|getoutput|check_output|startfile|pty|Command\s*::\s*new|CommandContext|"
-    r"Process\s*\.\s*Start|executableURL|launchPath|StartProcess|(?:syscall|unix)\s*\.\s*Exec)\b|`|\bqx\b|%x\(")  # (not execute(): SQL)
+    r"Process\s*\.\s*Start|executableURL|launchPath|StartProcess|(?:syscall|unix)\s*\.\s*Exec|"
+    # the other languages' spellings _CALL_RE reads (nim, ocaml, haskell, lisps, clojure, the BEAM)
+    r"execCmd\w*|execProcess|execShellCmd|startProcess|Sys\s*\.\s*command|callCommand|callProcess|spawnCommand|"
+    r"readProcess\w*|readCreateProcess|rawSystem|run-program|shell-command|clojure\.java\.shell|babashka\.process|"
+    r"os:cmd|System\s*\.\s*cmd)\b|\(\s*(?:[\w.-]+/)?sh\s+\"|`|\bqx\b|%x\(")  # (not execute(): SQL)
 _RUNS_CALLS = lazyre.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax
