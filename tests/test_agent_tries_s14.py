@@ -224,3 +224,40 @@ def test_source_of_more_languages_spawning_a_download(offline_judge, name, code)
 ])
 def test_source_of_more_languages_stays_quiet(offline_judge, name, code):
     assert _write(offline_judge, f"/home/dev/project/{name}", code) == "allow"
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("claude -p x --settings '{\"disableAllHooks\": true}'", "deny"),
+    ("claude -p x --settings='{\"hooks\": {}}'", "deny"),
+    ("claude -p x --setting-sources project,local", "deny"),
+    ("CLAUDE_CONFIG_DIR=/tmp/c claude -p x", "deny"),
+    ("HOME=/tmp/h claude -p x", "deny"),
+    ("env HOME=/tmp/h claude -p x", "deny"),
+    ("CODEX_HOME=/tmp/c codex exec x", "deny"),
+    ("XDG_CONFIG_HOME=/tmp/c opencode run x", "deny"),
+    ("export CLAUDE_CONFIG_DIR=/tmp/c; claude -p x", "deny"),
+    ("HOME=/tmp/h npx -y @anthropic-ai/claude-code -p x", "deny"),
+    # a nested agent that reads the user's settings (and so adr's hooks) only asks
+    ("claude -p x --setting-sources user,project", "ask"),
+    ("claude -p x --settings '{\"model\": \"opus\"}'", "ask"),
+    ("HOME=/tmp/h npx eslint .", "allow"),
+])
+def test_a_nested_agent_where_adrs_hooks_are_not_loaded(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert _ok(got, want), (cmd, got)
+
+
+@pytest.mark.parametrize("first,second", [
+    ("export CLAUDE_CONFIG_DIR=/tmp/elsewhere", "claude -p 'fix the tests'"),
+    ("export CODEX_HOME=/tmp/elsewhere", "codex exec 'fix the tests'"),
+])
+def test_an_agent_config_home_exported_in_an_earlier_call(memory_judge, tmp_path, first, second):
+    got = []
+    for cmd in (first, second):
+        ctx = Context(host="claude-code", session=f"agent-home-{first}", cwd=str(tmp_path), home=str(tmp_path.parent),
+                      tool="Bash")
+        action = Action(ActionKind.EXEC, ctx, command=cmd)
+        v = memory_judge.decide(action)
+        memory_judge.crosscall.memory.remember(action, v)
+        got.append(v.decision.value)
+    assert got == ["allow", "deny"], (first, second, got)

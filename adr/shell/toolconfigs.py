@@ -180,6 +180,10 @@ IMPLICIT_READERS: dict[str, frozenset[str]] = {
     "PAGER": _PAGED, "MANPAGER": frozenset({"man"}), "LESSOPEN": frozenset({"less", "man"}),
     "EDITOR": _EDITING, "VISUAL": _EDITING, "SSH_ASKPASS": frozenset({"ssh", "scp", "sftp", "git"}),
     "MAKEFLAGS": _MAKE, "MFLAGS": _MAKE,
+    # where a coding agent reads its settings — adr's hooks among them (rules/agents.yaml: nested-agent-unhooked)
+    "CLAUDE_CONFIG_DIR": frozenset({"claude", "claude-code"}), "CODEX_HOME": frozenset({"codex"}),
+    "GEMINI_CLI_HOME": frozenset({"gemini"}), "OPENCODE_CONFIG_DIR": frozenset({"opencode"}),
+    "OPENCODE_CONFIG": frozenset({"opencode"}), "COPILOT_HOME": frozenset({"copilot"}),
 }
 ENV_READERS: dict[str, frozenset[str]] = {
     **IMPLICIT_READERS,
