@@ -22,7 +22,7 @@ from adr.engine.gitwords import leading_cd
 from adr.engine.localdb import db_commands
 from adr.engine.conditions import MAX_SCAN
 from adr.engine.buildfiles import build_commands, notebook_fragment, runs_on_host
-from adr.shell.interpreters import OTHER_SOURCE_EXT, SOURCE_EXT, build_script_commands, named_language
+from adr.shell.interpreters import OTHER_SOURCE_EXT, SCRIPT_EXT, SOURCE_EXT, build_script_commands, named_language
 from adr.engine.embedded import embedded_commands, runs_in_container
 from adr.engine.notebooks import is_notebook, notebook_code
 from adr.engine.mcpcalls import command_lines
@@ -106,10 +106,6 @@ CONTAINER_DOWNLOAD_RULE = "content.devcontainer-download-exec"
 # source of a compiled language (go, rust, c#, swift …) whose spawned command runs downloaded code:
 # reported under the rule that judges interpreters' spawn calls by their text (one verdict per language)
 SPAWN_DOWNLOAD_RULE = "content.code-spawns-download-to-shell"
-_SCRIPT_EXT = {".py": "python", ".pyw": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".ts": "node",
-               ".jsx": "node", ".tsx": "node", ".mts": "node", ".cts": "node",
-               ".rb": "ruby", ".pl": "perl", ".php": "php", ".sh": "shell", ".bash": "shell", ".zsh": "shell",
-               ".R": "r", ".r": "r", ".jl": "julia"}
 _LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "prepublish", "prepublishOnly", "preuninstall",
               "postuninstall", "prepack", "postpack")
 
@@ -750,7 +746,7 @@ class _Run:
             self.notebook(fs, note, depth)
             if fs.kind == "edit" and (cell := notebook_fragment(fs.content)):  # an Edit's JSON text: its cells
                 self.notebook(FileSubject(fs.kind, fs.path, cell, self.cwd, self.home, by=fs.by), note, depth)
-        elif lang := _SCRIPT_EXT.get(posixpath.splitext(base)[1]) or named_language(base) or _shebang_language(fs.content):
+        elif lang := SCRIPT_EXT.get(posixpath.splitext(base)[1]) or named_language(base) or _shebang_language(fs.content):
             self.written_script(lang, fs.content, fs.path, note, depth, later=bool(later))
         elif lang := SOURCE_EXT.get(posixpath.splitext(base)[1]) or OTHER_SOURCE_EXT.get(posixpath.splitext(base)[1]):
             # a compiled language's source: what it spawns runs when the program does — judged like a
@@ -798,12 +794,20 @@ class _Run:
         — although the rest of what it would do is left to when it runs (a build file's recipe, which
         runs later as the user or in CI, not through the agent)."""
         if lang != "shell":
+            from adr.shell.fold import fold
             from adr.shell.interpreters import unwrap_run_args
             # (`eval(x || atob(P))`: each operand a run call may be handed, read as a call of its own)
             self.check(self.e._index.by_on.get("script", _EMPTY),
                        ScriptSubject(lang, unwrap_run_args(lang, code), f"written to {where}", self.cwd, self.home,
                                      self.t),
                        note or f"written to {where}")
+            # and the text its constants make (`$u = 'i' + 'rm …'; iex $u`), as a one-liner's is read
+            folded = fold(lang, code[:MAX_WRITTEN_SCRIPT])
+            if folded != code[:MAX_WRITTEN_SCRIPT]:
+                self.check(self.e._index.by_on.get("script", _EMPTY),
+                           ScriptSubject(lang, folded, f"written to {where}, constants folded", self.cwd, self.home,
+                                         self.t),
+                           note or f"written to {where}")
         if not later and len(code) <= MAX_WRITTEN_SCRIPT:
             # a script written now runs later — by the agent (judged again then), CI or a person. What
             # has no honest use in a script (a reverse shell, secrets or the environment sent away) is

@@ -1008,6 +1008,8 @@ def fold(language: str, code: str) -> str:
         return _fold_r(fold_home(language, code))
     if language == "awk" and code and len(code) <= MAX_CODE and "=" in code:
         return _fold_awk(code)
+    if language == "powershell" and code and len(code) <= MAX_CODE and ("+" in code or "=" in code):
+        return _fold_powershell(code)
     if language == "julia" and code and len(code) <= MAX_CODE:
         return _JULIA_CONCAT.sub(r'"~\1"', fold_home(language, code))  # (its home spellings and "~" * "/x" only)
     if language not in ("python", "node", "perl", "ruby", "php") or not code or len(code) > MAX_CODE:
@@ -1107,6 +1109,72 @@ _LUA_MAX_STEPS = 256
 
 def _lua_q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+# PowerShell: a literal without interpolation ("…" with no `$`, or '…'), `A + B` of two, and a name
+# given one (`$c = 'cu' + 'rl'`, then `& $c …`)
+_PS_LIT = r"""(?:"(?:[^"`$\n]|`[^\n])*"|'(?:[^'\n]|'')*')"""
+_PS_CONCAT = lazyre.compile(r"(" + _PS_LIT + r")\s*\+\s*(" + _PS_LIT + r")")
+_PS_ASSIGN = lazyre.compile(r"(?:^|(?<=[;{(\n]))[ \t]*\$(\w{1,64})[ \t]*=[ \t]*(" + _PS_LIT + r")[ \t]*(?=[;}\n]|$)")
+_PS_ESC = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "`": "`", '"': '"', "$": "$", "'": "'"}
+
+
+def _ps_value(lit: str) -> str:
+    body = lit[1:-1]
+    if lit[0] == "'":
+        return body.replace("''", "'")
+    return re.sub(r"`(.)", lambda m: _PS_ESC.get(m.group(1), m.group(1)), body)
+
+
+def _ps_quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _fold_powershell(code: str) -> str:
+    """PowerShell's constant strings: `"cu" + "rl"` is `'curl'`, and a variable given a constant is
+    that constant where it is used later (in a double-quoted string: its text; elsewhere: a
+    literal), so `$c = 'cu' + 'rl'; & $c …` reads as `& 'curl' …`."""
+    for _ in range(_LUA_MAX_STEPS):
+        joined = _PS_CONCAT.sub(lambda m: _ps_quote(_ps_value(m.group(1)) + _ps_value(m.group(2))), code, count=64)
+        if joined == code:
+            break
+        code = joined
+    values: dict[str, str] = {}
+    starts: dict[str, int] = {}
+    for m in _PS_ASSIGN.finditer(code):
+        values[m.group(1).lower()] = _ps_value(m.group(2))
+        starts[m.group(1).lower()] = m.end()
+    if not values:
+        return code
+    out: list[str] = []
+    quote = ""
+    i, n = 0, len(code)
+    while i < n:
+        ch = code[i]
+        if quote == "'":
+            out.append(ch)
+            quote = "" if ch == "'" else quote
+            i += 1
+            continue
+        if ch == "`" and i + 1 < n:
+            out.append(code[i:i + 2])
+            i += 2
+            continue
+        if ch in "'\"" and not quote or ch == '"' and quote == '"':
+            quote = "" if quote else ch
+            out.append(ch)
+            i += 1
+            continue
+        if ch == "$":
+            m = re.match(r"\$(\w{1,64})", code[i:i + 66])
+            name = m.group(1).lower() if m else ""
+            if m and name in values and i >= starts[name] and not re.match(r"\s*=(?!=)", code[i + m.end():i + m.end() + 8]):
+                out.append(values[name] if quote else _ps_quote(values[name]))
+                i += m.end()
+                continue
+        out.append(ch)
+        i += 1
+    return _clip("".join(out))  # type: ignore[return-value]
 
 
 def _fold_lua(code: str) -> str:
