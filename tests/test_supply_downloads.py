@@ -24,9 +24,27 @@ from adr.supply.downloads import DownloadTracker, downloads_of, sha256_file
     (("wget", "-qO-", "https://a.example/z"), []),
     (("wget", "-P", "dl", "https://a.example/q.bin"), ["/w/dl/q.bin"]),
     (("ls", "https://a.example/x"), []),
+    # one reader (adr.shell.fetches) for every downloader and spelling
+    (("curl", "-sSLoinst.sh", "https://a.example/i"), ["/w/inst.sh"]),
+    (("curl", "-o", "a", "https://a.example/1", "-o", "b", "https://a.example/2"), ["/w/a", "/w/b"]),
+    (("curl", "--remote-name-all", "https://a.example/x.sh", "https://a.example/y.sh"), ["/w/x.sh", "/w/y.sh"]),
+    (("curl", "--output-dir", "dl", "-O", "https://a.example/t.sh"), ["/w/dl/t.sh"]),
+    (("wget", "https://a.example/"), ["/w/index.html"]),
+    (("wget2", "-O", "/tmp/o", "https://a.example/z"), ["/tmp/o"]),
+    (("aria2c", "https://a.example/z.sh"), ["/w/z.sh"]),
+    (("aria2c", "-d", "sub", "-o", "q", "https://a.example/z.sh"), ["/w/sub/q"]),
+    (("lwp-download", "https://a.example/l.sh", "tools/"), ["/w/tools/l.sh"]),
+    (("lwp-download", "https://a.example/l.sh", "x.sh"), ["/w/x.sh"]),
 ])
 def test_downloads_of(argv, expected):
     assert [p for p, _ in downloads_of(argv, "/w")] == expected
+
+
+def test_a_download_redirected_into_a_file():
+    from adr.shell.model import Redirect
+    assert downloads_of(("curl", "-s", "https://a.example/i"), "/w", (Redirect(">", "i.sh"),)) == \
+        [("/w/i.sh", "https://a.example/i")]
+    assert downloads_of(("curl", "-s", "https://a.example/i"), "/w", (Redirect(">", "err.log", "2"),)) == []
 
 
 def test_tracker_runs_and_chmods():

@@ -32,7 +32,7 @@ from adr.shell import runs as R
 from adr.shell.decoders import DECODING_CODE
 from adr.shell.parse import ContainerLaunch, container_launch, files_made_with_writer, inputs_of, parse as parse_shell, parse_remembered
 from adr.shell import parse as P
-from adr.supply.downloads import clones_of, downloads_of
+from adr.supply.downloads import clones_of
 
 log = logging.getLogger("adr.daemon")
 
@@ -359,13 +359,10 @@ class Memory:
         self._remember_clones(parsed, base, cwd, home)
         self._remember_armed(parsed, cwd, home)
         for c in parsed.commands:
-            if c.program in ("curl", "wget"):
-                for d in dirs:
-                    for path, url in downloads_of(c.argv, d, c.redirects):
-                        self.record(replace(base, path=posixpath.normpath(path), url=url, by=c.program))
-            elif c.program in P.REMOTE_COPIERS or c.program in P.DOWNLOADERS:
-                # `scp u@h:x.sh .`, `lwp-download URL`, `aria2c -o f URL`: a file from another host
-                for local, src in P.fetched_files(c.program, c.args)[:16]:
+            if c.program in P.REMOTE_COPIERS or c.program in P.DOWNLOADERS:
+                # `curl -o f URL`, `wget URL`, `curl URL > f`, `scp u@h:x.sh .`, `lwp-download URL`, `aria2c -o f
+                # URL`: a file from another host (`~` in it is this session's home)
+                for local, src in P.fetched_files(c.program, c.args, c.redirects)[:16]:
                     for d in dirs:
                         p = R.resolve(local, d, home)
                         if p:

@@ -30,6 +30,7 @@ from adr.shell import fds as fdlib
 from adr.shell.toolconfigs import FILE_ENVS
 from adr.shell import generate
 from adr.shell import sed as sedlib
+from adr.shell.fetches import DOWNLOADERS, download_targets, redirected_download
 from adr.shell.fold import fold
 from adr.shell.mounts import host_view, shell_word as _word
 from adr.shell.netprogs import STDIN_SENDERS, URL_READERS
@@ -3054,7 +3055,6 @@ _LINE_FILTERS = frozenset({"grep", "egrep", "fgrep", "rg", "sort", "uniq", "head
 # programs that print the files they are given (what they feed a shell is read from disk: adr.shell.runs)
 FILE_READERS = frozenset({"cat", "head", "tail", "tac", "less", "more", "grep", "egrep", "fgrep", "sort", "uniq",
                           "shuf"})
-DOWNLOADERS = frozenset({"curl", "wget", "wget2", "aria2c", "fetch", "axel", "http", "https", "xh", "lwp-download"})
 
 
 def _made_into_sent(made: "dict[str, str]", sent: str) -> list[str]:
@@ -3135,9 +3135,10 @@ def _remote_copy_targets(prog: str, args: list[str]) -> list[str]:
     return out
 
 
-def fetched_files(prog: str, args: "list[str] | tuple[str, ...]") -> list[tuple[str, str]]:
-    """(local path, where from) for what a remote copy or a downloader other than curl/wget (those:
-    adr.supply.downloads) writes: `scp u@h:x.sh .` → ("x.sh", "scp://u@h/x.sh"), `lwp-download URL`."""
+def fetched_files(prog: str, args: "list[str] | tuple[str, ...]", redirects: "tuple[Redirect, ...]" = ()) \
+        -> list[tuple[str, str]]:
+    """(local path as written, where from) for what a remote copy or a downloader writes: `scp u@h:x.sh .`
+    → ("x.sh", "scp://u@h/x.sh"), `curl -o x URL`, `lwp-download URL`, `curl URL > x` (adr.shell.fetches)."""
     args = list(args)
     if prog in REMOTE_COPIERS:
         remote = next((a for a in args if _REMOTE_OPERAND.fullmatch(a) and not a.startswith(("/", "./", "~"))), "")
@@ -3148,82 +3149,13 @@ def fetched_files(prog: str, args: "list[str] | tuple[str, ...]") -> list[tuple[
             remote = f"{prog}://" + remote.replace("::", "/", 1).replace(":", "/", 1)
         return [(t, remote) for t in _remote_copy_targets(prog, args)] if remote else []
     if prog in DOWNLOADERS:
-        url = next((a for a in args if "://" in a), "")
-        return [(t, url) for t in _download_targets(prog, args)] if url else []
+        return download_targets(prog, args) or redirected_download(prog, args, redirects)
     return []
 
 
 def _download_targets(prog: str, args: list[str]) -> list[str]:
-    """Files a downloader writes: -o/-O/--output/--output-document, or the URL's basename."""
-    out: list[str] = []
-    urls = [a for a in args if "://" in a]
-    remote_name = False
-    directory = ""
-    i = 0
-    while i < len(args):
-        a = args[i]
-        nxt = args[i + 1] if i + 1 < len(args) else ""
-        if prog == "curl":
-            if a in ("-o", "--output") or (len(a) > 2 and a[0] == "-" and a[1] != "-" and a.endswith("o")
-                                          and a[1:].isalpha()):
-                out.append(nxt)  # -o FILE, or a short-flag cluster ending in o: -fsSLo FILE
-                i += 2
-                continue
-            m = re.fullmatch(r"-[a-zA-Z]*?o(.+)", a) if not a.startswith("--") else None
-            if m and not m.group(1).isalpha():
-                out.append(m.group(1))  # the value attached: -o~/x, -so$HOME/.ssh/authorized_keys
-                i += 1
-                continue
-            if a.startswith("--output="):
-                out.append(a.split("=", 1)[1])
-            elif a in ("-O", "--remote-name", "--remote-name-all") or (a.startswith("-") and not a.startswith("--")
-                                                                         and "O" in a[1:]):
-                remote_name = True
-            elif a == "--output-dir":
-                directory = nxt
-                i += 2
-                continue
-        elif prog in ("wget", "wget2"):
-            if a in ("-O", "--output-document") or (len(a) > 2 and a[0] == "-" and a[1] != "-" and a.endswith("O")
-                                                    and a[1:].isalpha()):
-                out.append(nxt)  # -O FILE, or a cluster ending in O: -qO FILE
-                i += 2
-                continue
-            m = re.fullmatch(r"-[a-zA-Z]*?O(.+)", a) if not a.startswith("--") else None
-            if m:
-                out.append(m.group(1))  # -O/home/dev/.bashrc, -qO- (stdout: dropped below)
-                i += 1
-                continue
-            if a.startswith("--output-document="):
-                out.append(a.split("=", 1)[1])
-            elif a in ("-P", "--directory-prefix"):
-                directory = nxt
-                i += 2
-                continue
-        elif prog == "aria2c" and a in ("-o", "--out"):
-            out.append(nxt)
-            i += 2
-            continue
-        i += 1
-    if prog == "lwp-download":
-        # `lwp-download URL [LOCAL]`: LOCAL (a file, or a folder the URL's name goes in), else the URL's name
-        pos = [a for a in args if not a.startswith("-")]
-        if len(pos) >= 2 and "://" not in pos[1]:
-            out.append(pos[1])
-            if pos[1].endswith("/") or pos[1] in (".", ".."):
-                directory, out = pos[1], []
-        remote_name = not out
-    if prog in ("wget", "wget2") and not out:
-        remote_name = True
-    if remote_name:
-        for u in urls:
-            base = u.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-            if base and "://" not in base:
-                out.append(base)
-    out = [o for o in out if o and o != "-"]
-    if directory:
-        out = [o if o.startswith("/") else directory.rstrip("/") + "/" + o for o in out]
-    return out
+    """Files a downloader writes (adr.shell.fetches reads its options)."""
+    return [t for t, _ in download_targets(prog, args)]
 
 
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import posixpath
 import threading
 from collections import OrderedDict
 from typing import Any, Iterable, Sequence
-from urllib.parse import unquote, urlsplit
+
+from adr.shell.fetches import DOWNLOADERS, download_targets, redirected_download
 
 
 MAX_HASH_BYTES = 256 * 1024 * 1024
@@ -29,100 +29,22 @@ _RUNNERS = {"sh", "bash", "zsh", "dash", "ksh", "fish", "source", ".", "python",
 _MODE_CHANGERS = {"chmod", "install"}
 
 
-def _url_basename(url: str) -> str:
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return ""
-    return posixpath.basename(unquote(path))
-
-
 def _join(cwd: str, path: str) -> str:
     path = os.path.expanduser(path)
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd or os.getcwd(), path))
 
 
 def downloads_of(argv: Sequence[str], cwd: str = "", redirects: Iterable[Any] = ()) -> list[tuple[str, str]]:
-    """(absolute path, url) for each file this curl / wget command writes."""
+    """(absolute path, url) for each file this downloader command writes (adr.shell.fetches), or the file
+    its standard output is redirected into (`curl URL > F`)."""
     if not argv:
         return []
     prog = os.path.basename(argv[0])
+    if prog not in DOWNLOADERS:
+        return []
     args = list(argv[1:])
-    urls = [a for a in args if a.lower().startswith(("http://", "https://", "ftp://"))]
-    out: list[tuple[str, str]] = []
-    if prog == "curl":
-        outdir = ""
-        remote_all = "--remote-name-all" in args
-        outputs: list[str] = []
-        remote = 0
-        it = iter(range(len(args)))
-        for i in it:
-            a = args[i]
-            nxt = args[i + 1] if i + 1 < len(args) else ""
-            if a in ("-o", "--output"):
-                outputs.append(nxt)
-                next(it, None)
-            elif a.startswith("--output="):
-                outputs.append(a.split("=", 1)[1])
-            elif a == "--output-dir":
-                outdir = nxt
-                next(it, None)
-            elif a in ("-O", "--remote-name"):
-                remote += 1
-            elif a.startswith("-") and not a.startswith("--") and len(a) > 2:
-                flags = a[1:]
-                if "o" in flags:  # -sSLo FILE, -oFILE
-                    rest = flags[flags.index("o") + 1:]
-                    if rest:
-                        outputs.append(rest)
-                    else:
-                        outputs.append(nxt)
-                        next(it, None)
-                elif "O" in flags:
-                    remote += 1
-        for u, o in zip(urls, outputs):
-            if o and o != "-":
-                out.append((_join(os.path.join(cwd, outdir) if outdir else cwd, o), u))
-        named = urls[len(outputs):]
-        for u in (named if remote_all else named[:remote]):
-            b = _url_basename(u)
-            if b:
-                out.append((_join(os.path.join(cwd, outdir) if outdir else cwd, b), u))
-    elif prog == "wget":
-        doc = ""
-        prefix = ""
-        it = iter(range(len(args)))
-        for i in it:
-            a = args[i]
-            nxt = args[i + 1] if i + 1 < len(args) else ""
-            if a in ("-O", "--output-document"):
-                doc = nxt
-                next(it, None)
-            elif a.startswith("--output-document="):
-                doc = a.split("=", 1)[1]
-            elif a in ("-P", "--directory-prefix"):
-                prefix = nxt
-                next(it, None)
-            elif a.startswith("--directory-prefix="):
-                prefix = a.split("=", 1)[1]
-            elif a.startswith("-") and not a.startswith("--") and "O" in a[1:]:
-                rest = a[a.index("O") + 1:]
-                doc = rest if rest else nxt
-                if not rest:
-                    next(it, None)
-        base = os.path.join(cwd, prefix) if prefix else cwd
-        if doc:
-            if doc != "-" and urls:
-                out.append((_join(cwd, doc), urls[0]))
-        else:
-            for u in urls:
-                out.append((_join(base, _url_basename(u) or "index.html"), u))
-    # curl URL > file
-    for r in redirects or ():
-        op, target = getattr(r, "op", ""), getattr(r, "target", "")
-        if op in (">", ">|", "&>") and target and urls and prog in ("curl", "wget") and not out:
-            out.append((_join(cwd, target), urls[0]))
-    return out
+    found = download_targets(prog, args) or redirected_download(prog, args, redirects)
+    return [(_join(cwd, path), url) for path, url in found]
 
 
 _CLONE_VALUED = frozenset({"-b", "--branch", "-o", "--origin", "--depth", "-c", "--config", "--reference",
