@@ -20,6 +20,7 @@ from adr import lazyre
 from adr.actions import Action, ActionKind
 from adr.engine.pathnorm import compile_globs, normalize
 from adr.shell.model import ParsedShell, SimpleCommand
+from adr.shell import netprogs
 from adr.shell.parse import parse as parse_shell
 
 NETWORK = "sends or fetches over the network"
@@ -59,12 +60,6 @@ INTERPRETERS = frozenset({"python", "python2", "python3", "pypy", "pypy3", "node
                           "ruby", "php", "lua", "Rscript", "pwsh", "powershell", "bash", "sh", "zsh", "dash"})
 SHELLS = frozenset({"bash", "sh", "zsh", "dash"})
 ENV_DUMPS = frozenset({"env", "printenv", "set", "export", "declare"})
-# interpreter code that talks to the network
-_NET_CODE = lazyre.compile(
-    r"\b(?:urllib|urlopen|requests\.|httpx|http\.client|aiohttp|socket\.|smtplib|ftplib|paramiko|fetch\s*\(|"
-    r"XMLHttpRequest|https?\.(?:get|request)|net\.(?:connect|createConnection)|dns\.|WebSocket|axios|"
-    r"Net::HTTP|open-uri|LWP::|IO::Socket|HTTP::Tiny|file_get_contents\s*\(\s*['\"]https?|curl_exec|"
-    r"Invoke-WebRequest|Invoke-RestMethod|System\.Net)")
 _SPAWN_CODE = lazyre.compile(r"\b(?:subprocess|os\.system|os\.popen|os\.exec\w*|pty\.spawn|child_process|execSync|spawnSync|"
                              r"Deno\.Command|Bun\.spawn|Kernel\.system|IO\.popen|proc_open|shell_exec|passthru)\b")
 _ENV_CODE = lazyre.compile(r"\bos\.environ\b|\bprocess\.env\b|\bENV\[|\$_ENV|getenv\s*\(")
@@ -161,7 +156,7 @@ def _command_reasons(command: str, cwd: str, home: str, project: str, read: "Rea
         if outside(normalize(w.path, cwd, home), project, home):
             out.append(OUTSIDE)
     for s in parsed.scripts:
-        if _NET_CODE.search(s.code):
+        if netprogs.NET_CODE.search(s.code):
             out.append(NETWORK)
         if _SPAWN_CODE.search(s.code):
             out.append(SPAWNS)
@@ -215,7 +210,7 @@ def _simple(c: SimpleCommand, cwd: str, home: str, project: str, read: "Read | N
                 out.extend(_command_reasons(text[:MAX_SCRIPT_BYTES], cwd, home, project, None))
             elif text is not None:
                 code = text[:MAX_SCRIPT_BYTES]
-                if _NET_CODE.search(code) or any(p in code for p in (" curl ", " wget ", "\ncurl ", "\nwget ")):
+                if netprogs.NET_CODE.search(code) or any(p in code for p in (" curl ", " wget ", "\ncurl ", "\nwget ")):
                     out.append(NETWORK)
                 if _SPAWN_CODE.search(code):
                     out.append(SPAWNS)

@@ -7,6 +7,8 @@ somebody remembered.
 """
 from __future__ import annotations
 
+from adr import lazyre
+
 # paste services, chat and notification CLIs, mail transfer agents: what they are fed is the message
 _PASTE = frozenset({"pastebinit", "wgetpaste", "fpaste", "haste", "hastebin", "gist-paste", "termbin", "pbcli"})
 _CHAT = frozenset({"slack-cli", "slack", "slackcat", "ntfy", "apprise", "telegram-send", "matrix-commander", "signal-cli",
@@ -51,6 +53,12 @@ ARG_SENDERS = frozenset({"chromium", "chromium-browser", "google-chrome", "googl
 SOME_FORMS = frozenset({"git", "logger"}) | PUBLISHERS
 # every program above that sends whatever reaches it: the rule packs' `$net_programs`
 NET_PROGRAMS = (STDIN_SENDERS | UPLOADERS | RAW_CLIENTS | URL_READERS | ARG_SENDERS) - SOME_FORMS
+# interpreter code that talks to the network (urllib, requests, fetch(), Net::HTTP, LWP, file_get_contents(URL) …)
+NET_CODE = lazyre.compile(
+    r"\b(?:urllib|urlopen|requests\.|httpx|http\.client|aiohttp|socket\.|smtplib|ftplib|paramiko|fetch\s*\(|"
+    r"XMLHttpRequest|https?\.(?:get|request)|net\.(?:connect|createConnection)|dns\.|WebSocket|axios|"
+    r"Net::HTTP|open-uri|URI\.open|LWP::|IO::Socket|HTTP::Tiny|file_get_contents\s*\(\s*['\"]https?|curl_exec|"
+    r"Invoke-WebRequest|Invoke-RestMethod|System\.Net)")
 # programs that copy a local file into a container or a cluster (`kubectl cp F pod:/x`)
 CONTAINER_COPIERS = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl"})
 

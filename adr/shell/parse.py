@@ -33,6 +33,7 @@ from adr.shell import sed as sedlib
 from adr.shell.fetches import DOWNLOADERS, download_targets, redirected_download
 from adr.shell.fold import fold
 from adr.shell.mounts import host_view, shell_word as _word
+from adr.shell import netprogs
 from adr.shell.netprogs import STDIN_SENDERS, URL_READERS
 from adr.shell.params import HOME_MARK, expand_param
 from adr.shell.uploads import uploaded_files
@@ -1844,7 +1845,9 @@ class _Walker:
                        sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers)
             self.drafts.append(d)
             for s in u.shell_strings:
-                self.nested_shell(s, via, depth, f"{d.argv[0]} -c", inherit=d)
+                made = self.nested_shell(s, via, depth, f"{d.argv[0]} -c", inherit=d)
+                if "parallel" in u.wrappers or "xargs" in u.wrappers:
+                    d.runs_as.extend(made[:8 - len(d.runs_as)])  # its jobs print what it prints
             return [d]
         d = _Draft(argv=list(u.argv), raw=raw, via=via, depth=depth,
                    sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers, program_path=u.program_path,
@@ -2010,6 +2013,12 @@ class _Walker:
             if not d.argv:
                 continue
             out.append(d.argv[0])
+            # what xargs/parallel run in its place print what it prints (`parallel {1} {2} ::: curl ::: URL | sh`)
+            out.extend(m.argv[0] for m in d.runs_as[:8] if m.argv)
+            if d.scripts_at and any(i < len(self.scripts) and netprogs.NET_CODE.search(self.scripts[i].code[:65536])
+                                    for i in d.scripts_at):
+                # interpreter code that fetches (`python3 -c 'print(urlopen(URL).read())' | sh`): a download
+                out.append("fetch")
             if d.argv[0] in FILE_READERS and self.procsub_drafts:
                 for a in d.argv[1:17]:
                     for p in self.procsub_drafts.get(a, ()):
@@ -2193,7 +2202,8 @@ class _Walker:
                 # docker run/exec, kubectl exec/run, podman, lxc, multipass: the command runs (in a
                 # container or VM, with the network and whatever is mounted) — judge it, with the
                 # container's paths of bind mounts spelled as the host's (`-v ~:/h … cat /h/.aws/x`)
-                self.nested_shell(_host_view(prog, list(args), inner), via, depth, f"{prog} {args[0]}", inherit=d)
+                made = self.nested_shell(_host_view(prog, list(args), inner), via, depth, f"{prog} {args[0]}", inherit=d)
+                d.runs_as.extend(made[:8 - len(d.runs_as)])  # what it prints comes out here (`docker run … wget -O- URL | sh`)
         opt_args = list(args)
         if prog == "git" and (self.env.get("GIT_CONFIG_COUNT") or self.env.get("GIT_CONFIG_PARAMETERS")):
             # exported earlier on the line (a prefix on the command itself is read where it is set)
@@ -2229,7 +2239,9 @@ class _Walker:
         if prog == "ssh":
             remote = _ssh_remote_command(args)
             if remote:
-                self.remote_commands(self.nested_shell(remote, via, depth, "ssh remote command", inherit=None))
+                made = self.nested_shell(remote, via, depth, "ssh remote command", inherit=None)
+                self.remote_commands(made)
+                d.runs_as.extend(made[:8 - len(d.runs_as)])  # its output comes back here (`ssh h curl URL | sh`)
             return
         if prog in fleet.FLEET_PROGRAMS:
             remote = fleet.remote_command(prog, list(args))
