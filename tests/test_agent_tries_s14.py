@@ -335,3 +335,15 @@ def test_every_downloader_spelling_is_remembered(memory_judge, tmp_path, first, 
 def test_what_prints_a_download_piped_to_a_shell(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert _ok(got, want), (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("evemu-event /dev/input/event3 --type EV_KEY --code KEY_ENTER --value 1", "ask"),
+    ("evemu-play /dev/input/event3 < keys.events", "ask"),
+    ("python3 -c 'from evdev import UInput, ecodes as e; ui = UInput(); ui.write(e.EV_KEY, e.KEY_ENTER, 1)'", "ask"),
+    ("python3 -c 'import uinput; d = uinput.Device([uinput.KEY_ENTER]); d.emit_click(uinput.KEY_ENTER)'", "ask"),
+    ("evemu-describe /dev/input/event3", "allow"),
+])
+def test_input_events_written_to_a_device_press_keys_for_the_user(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
