@@ -347,3 +347,37 @@ def test_what_prints_a_download_piped_to_a_shell(judge_command, cmd, want):
 def test_input_events_written_to_a_device_press_keys_for_the_user(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # the whole home printed, archived or copied holds adr's integrity key
+    ("grep -r '' ~", "deny"),
+    ("grep -rn . $HOME", "deny"),
+    ("rg . ~", "deny"),
+    ("rg '' /home/dev", "deny"),
+    ("tar czf /tmp/h.tgz ~", "deny"),
+    ("zip -qr /tmp/h.zip ~", "deny"),
+    ("cp -r ~ /tmp/h", "deny"),
+    ("rsync -a ~/ /tmp/h/", "deny"),
+    # a word searched for prints only its lines; a project, or copies into the home
+    ("grep -r TODO ~", "allow"),
+    ("grep -r '' ~/project", "allow"),
+    ("tar czf b.tgz ~/project", "allow"),
+    ("cp -r ./dist ~", "allow"),
+    ("tar -czv /home | split -b 4000m - /media/backup/home.tgz", "allow"),
+])
+def test_the_whole_home_printed_archived_or_copied(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("tool,path,want", [
+    ("Grep", "/home/dev/.local/state", "deny"),
+    ("Grep", "/home/dev/.local/state/adr", "deny"),
+    ("search_file_content", "/home/dev/.local", "deny"),
+    ("Grep", "/home/dev/project", "allow"),
+])
+def test_a_hosts_content_search_of_the_folder_holding_adrs_key(offline_judge, tool, path, want):
+    ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool=tool)
+    got = offline_judge.decide(Action(ActionKind.FILE_READ, ctx, path=path)).decision.value
+    assert got == want, (tool, path, got)
