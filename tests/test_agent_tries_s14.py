@@ -387,3 +387,24 @@ def test_a_hosts_content_search_of_the_folder_holding_adrs_key(offline_judge, to
     ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool=tool)
     got = offline_judge.decide(Action(ActionKind.FILE_READ, ctx, path=path)).decision.value
     assert got == want, (tool, path, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("python3 -c \"import os;[print(open(os.path.join(r,f)).read()) for r,d,fs in os.walk(os.path.expanduser('~')) "
+     "for f in fs]\"", "deny"),
+    ("python3 -c \"from pathlib import Path\nfor p in Path.home().rglob('*'): print(p.read_text())\"", "deny"),
+    ("node -e \"const fs=require('fs'),os=require('os');for(const f of fs.readdirSync(os.homedir(),{recursive:true}))"
+     "console.log(fs.readFileSync(os.homedir()+'/'+f,'utf8'))\"", "deny"),
+    # a folder inside the home, names only, one file
+    ("python3 -c \"import os\nfor r,d,fs in os.walk(os.path.expanduser('~/projects')): print(open(r+'/x').read())\"",
+     "allow"),
+    ("python3 -c \"import os; print([r for r,d,fs in os.walk(os.path.expanduser('~'))][:10])\"", "allow"),
+])
+def test_code_that_reads_every_file_of_the_home(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
+
+
+def test_a_written_script_that_reads_every_file_of_the_home(offline_judge):
+    code = "import os\nfor r, d, fs in os.walk(os.path.expanduser('~')):\n    for f in fs:\n        print(open(os.path.join(r, f)).read())\n"
+    assert _write(offline_judge, "/home/dev/project/dump.py", code) == "deny"
