@@ -793,16 +793,23 @@ class _Run:
         the shell rules deny (`curl … | sh`, `bash <(wget …)`, `python -c "$(curl …)"`, fetch then run)
         — although the rest of what it would do is left to when it runs (a build file's recipe, which
         runs later as the user or in CI, not through the agent)."""
+        folded = code[:MAX_WRITTEN_SCRIPT]
+        runs = False
         if lang != "shell":
-            from adr.shell.fold import fold
-            from adr.shell.interpreters import unwrap_run_args
+            from adr.shell.fold import fold, fold_home
+            from adr.shell.interpreters import can_run_commands, spawned_commands, unwrap_run_args
             # (`eval(x || atob(P))`: each operand a run call may be handed, read as a call of its own)
             self.check(self.e._index.by_on.get("script", _EMPTY),
                        ScriptSubject(lang, unwrap_run_args(lang, code), f"written to {where}", self.cwd, self.home,
                                      self.t),
                        note or f"written to {where}")
-            # and the text its constants make (`$u = 'i' + 'rm …'; iex $u`), as a one-liner's is read
-            folded = fold(lang, code[:MAX_WRITTEN_SCRIPT])
+            # and the text its constants make (`$u = 'i' + 'rm …'; iex $u`), as a one-liner's is read — when
+            # the code can run anything at all (most code runs no command: folding is most of its cost)
+            runs = can_run_commands(code, lang)
+            if runs or lang == "powershell":
+                folded = fold(lang, code[:MAX_WRITTEN_SCRIPT])
+            else:
+                folded = fold_home(lang, folded)  # (the home spelled "~": a walk of the whole home reads as one)
             if folded != code[:MAX_WRITTEN_SCRIPT]:
                 self.check(self.e._index.by_on.get("script", _EMPTY),
                            ScriptSubject(lang, folded, f"written to {where}, constants folded", self.cwd, self.home,
@@ -816,10 +823,7 @@ class _Run:
             if lang == "shell":
                 lines = [code]
             else:
-                from adr.shell.fold import fold
-                from adr.shell.interpreters import can_run_commands, spawned_commands
-                # (most code runs no command: nothing to fold or sweep — the common case stays cheap)
-                lines = spawned_commands(lang, fold(lang, code))[:16] if can_run_commands(code, lang) else []
+                lines = spawned_commands(lang, folded)[:16] if runs else []
             before = set(self.found)
             for line in lines:
                 self.shell(line, note=f"written to {where}", depth=depth + 1)
