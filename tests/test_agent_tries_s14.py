@@ -365,6 +365,8 @@ def test_input_events_written_to_a_device_press_keys_for_the_user(judge_command,
     ("cd ~ && git add .", "deny"),
     # a word searched for prints only its lines; a project, or copies into the home
     ("find ~ -name '*.log' -exec cat {} +", "allow"),
+    ("find ~ -type f -print0 | xargs -0 du -ch", "allow"),
+    ("find ~ -type f | wc -l", "allow"),
     ("cd ~/project && git add .", "allow"),
     ("grep -r TODO ~", "allow"),
     ("grep -r '' ~/project", "allow"),
