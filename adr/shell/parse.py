@@ -2118,7 +2118,8 @@ class _Walker:
                 self.curl_config(d, text, via, depth)
         if prog in DOWNLOADERS or prog in REMOTE_COPIERS:
             url = next((a for a in args if "://" in a), None)
-            targets = _download_targets(prog, args) if prog in DOWNLOADERS else _remote_copy_targets(prog, args)
+            targets = [t for t, _ in download_targets(prog, args)] if prog in DOWNLOADERS \
+                else _remote_copy_targets(prog, args)
             for target in targets:
                 self.downloaded[_plain_path(target)] = prog
                 # the file is written (content from the network): `curl -o ~/.bashrc URL` is a write
@@ -3121,7 +3122,7 @@ _REMOTE_OPERAND = lazyre.compile(r"(?:scp|sftp|rsync)://\S+|(?:[^@/:\s]+@)?\[?[\
 def _remote_copy_targets(prog: str, args: list[str]) -> list[str]:
     """Local files a remote copy writes: scp/sftp/rsync `HOST:SRC… DEST` (DEST, or DEST/NAME when DEST
     is a folder — both are named, the disk is not asked here), tftp `-c get SRC [DEST]` / busybox's
-    `-g -r SRC [-l DEST]`, lwp-download is a downloader (_download_targets)."""
+    `-g -r SRC [-l DEST]`, lwp-download is a downloader (adr.shell.fetches)."""
     if prog == "tftp":
         if "-c" in args:
             rest = args[args.index("-c") + 1:]
@@ -3163,11 +3164,6 @@ def fetched_files(prog: str, args: "list[str] | tuple[str, ...]", redirects: "tu
     if prog in DOWNLOADERS:
         return download_targets(prog, args) or redirected_download(prog, args, redirects)
     return []
-
-
-def _download_targets(prog: str, args: list[str]) -> list[str]:
-    """Files a downloader writes (adr.shell.fetches reads its options)."""
-    return [t for t, _ in download_targets(prog, args)]
 
 
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "scp", "ditto"})
