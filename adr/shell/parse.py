@@ -25,7 +25,7 @@ import tree_sitter as ts
 import tree_sitter_bash as tsb
 
 from adr import lazyre
-from adr.shell import configdsl, effects, escapes, fleet, interpreters, launchers
+from adr.shell import configdsl, effects, escapes, fleet, interpreters, launchers, trchars
 from adr.shell import fds as fdlib
 from adr.shell.toolconfigs import FILE_ENVS
 from adr.shell import generate
@@ -1918,6 +1918,8 @@ class _Walker:
         /tmp/k.tgz URL` as `tar c ~/.ssh | curl -T - URL` — so the rules on secrets piped into a
         network client see them. Paths are compared as written."""
         made: dict[str, str] = {}
+        prev: "_Draft | None" = None
+        chain = ""  # the pipeline so far: `cat KEY | base64 > f` puts into f what cat KEY | base64 prints
         for d in list(self.drafts)[:256]:
             if not d.argv:
                 continue
@@ -1926,7 +1928,10 @@ class _Walker:
                 for producer in _made_into_sent(made, _plain_path(f))[:4]:
                     if len(self.layers) < 64:
                         self.nested_shell(producer + " | " + sender, d.via, 0, "a file written and sent on the same line")
-            for target, producer in files_made(prog, args, d.redirects):
+            feed = chain if (d.piped and prev is not None and prev.via == d.via and prev.depth == d.depth) else ""
+            me = " ".join(_word_computed(a, self.code_assign) for a in d.argv)
+            chain, prev = (feed + " | " + me if feed else me)[:MAX_SOURCE], d
+            for target, producer in files_made(prog, args, d.redirects, feed, computed=self.code_assign):
                 m = _CAT_ONE.fullmatch(producer)
                 if m and _plain_path(m.group(1)) in made:
                     # `cp .env /tmp/e && cp /tmp/e /tmp/f` (or gzip, mv on): /tmp/f holds what /tmp/e was made from
@@ -2992,8 +2997,8 @@ class _Walker:
             d.output = _unhex(data)
         elif prog == "rev":
             d.output = "\n".join(line[::-1] for line in data.split("\n"))
-        elif prog == "tr" and len(args) == 2 and not any(a.startswith("-") for a in args):
-            d.output = _tr(data, args[0], args[1])
+        elif prog == "tr":
+            d.output = trchars.run(data, args)
         elif prog == "dd" and not any(a.startswith("if=") for a in args):
             for i, w in enumerate(self.writes):
                 if w.content is None and w.by == "dd" and any(a == "of=" + w.path for a in args):
@@ -3035,28 +3040,6 @@ def _unhex(data: str) -> str | None:
         return bytes.fromhex(s[: len(s) - len(s) % 2])[:MAX_DECODED].decode("utf-8", "replace")
     except ValueError:
         return None
-
-
-def _tr(data: str, a: str, b: str) -> str | None:
-    def expand(s: str) -> str | None:
-        out = []
-        i = 0
-        while i < len(s):
-            if i + 2 < len(s) and s[i + 1] == "-":
-                lo, hi = ord(s[i]), ord(s[i + 2])
-                if hi < lo or hi - lo > 256:
-                    return None
-                out.extend(chr(c) for c in range(lo, hi + 1))
-                i += 3
-            else:
-                out.append(s[i])
-                i += 1
-        return "".join(out)
-    ea, eb = expand(a), expand(b)
-    if not ea or not eb:
-        return None
-    eb = eb + eb[-1] * max(0, len(ea) - len(eb))
-    return data.translate(str.maketrans(ea, eb[: len(ea)]))
 
 
 # programs with file effects beyond redirects, tee, cp and dd (adr.shell.effects)
@@ -5358,19 +5341,21 @@ def files_made_by(commands: "Sequence[SimpleCommand]", every_archive: bool = Fal
     return [(t, p) for t, p, _ in files_made_with_writer(commands, every_archive)]
 
 
-def files_made_with_writer(commands: "Sequence[SimpleCommand]",
-                           every_archive: bool = False) -> "list[tuple[str, str, str]]":
+def files_made_with_writer(commands: "Sequence[SimpleCommand]", every_archive: bool = False,
+                           computed: "Sequence[tuple[str, str]]" = ()) -> "list[tuple[str, str, str]]":
     """files_made_by, with the program that writes each file (`gunzip p.sh.gz` makes p.sh: its
-    producer is `cat p.sh.gz`, its writer gunzip)."""
+    producer is `cat p.sh.gz`, its writer gunzip). `computed`: the line's variables set from commands
+    (ParsedShell.computed), spelled out in the producers that use them."""
     out: list[tuple[str, str, str]] = []
     prev: "SimpleCommand | None" = None
     chain = ""
+    names = dict(computed)
     for c in commands[:256]:
         if not c.argv:
             continue
         feed = chain if (c.piped and prev is not None and prev.via == c.via and prev.depth == c.depth) else ""
-        out += [(t, p, c.program) for t, p in files_made(c.program, c.args, c.redirects, feed, every_archive)]
-        me = " ".join(_word(a) for a in c.argv)
+        out += [(t, p, c.program) for t, p in files_made(c.program, c.args, c.redirects, feed, every_archive, names)]
+        me = " ".join(_word_computed(a, names) for a in c.argv)
         chain, prev = (feed + " | " + me if feed else me), c
     return out[:64]
 
@@ -5396,13 +5381,40 @@ def inputs_of(c: SimpleCommand) -> "list[str]":
     return list(dict.fromkeys(out))[:16]
 
 
+_COMPUTED_REF = lazyre.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _word_computed(a: str, computed: "dict[str, str] | None") -> str:
+    """A word as a shell line, each `$NAME` in it that the line computed (`K=$(cat KEY)`) spelled as
+    that computation: what `echo $K > f` puts into f is what `cat KEY` printed, and the producer
+    remembered for f must say so (`echo '$K'` would say it holds two characters and a name)."""
+    if not computed or "$" not in a:
+        return _word(a)
+    out: list[str] = []
+    last = 0
+    for m in _COMPUTED_REF.finditer(a[:MAX_ASSIGNED_VALUE]):
+        raw = computed.get(m.group(1) or m.group(2) or "")
+        if raw is None:
+            continue
+        if m.start() > last:
+            out.append(_word(a[last:m.start()]))
+        out.append(raw if len(raw) > 1 and raw[0] == raw[-1] == '"' else f'"{raw}"')
+        last = m.end()
+    if not out:
+        return _word(a)
+    if last < len(a):
+        out.append(_word(a[last:]))
+    return "".join(out)
+
+
 def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]",
-               feed: str = "", every_archive: bool = False) -> "list[tuple[str, str]]":
+               feed: str = "", every_archive: bool = False,
+               computed: "dict[str, str] | None" = None) -> "list[tuple[str, str]]":
     """(file, a command that prints what goes into it) for the files this command writes whole: its
     stdout redirected to a file, a copy's destination, an archive being created. `feed`: the pipeline
-    stages before it, whose output it reads."""
+    stages before it, whose output it reads; `computed`: the line's variables set from commands."""
     out: list[tuple[str, str]] = []
-    me = " ".join(_word(a) for a in [prog] + list(args))
+    me = " ".join(_word_computed(a, computed) for a in [prog] + list(args))
     fed = [r.target for r in redirects if r.op == "<" and r.target]
     if fed:  # `base64 < KEY > /tmp/k`: what it prints comes from KEY
         me += " < " + _word(fed[-1])
@@ -5416,7 +5428,7 @@ def files_made(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
         out += [(a, src) for a in args if not a.startswith("-") and not a.startswith("/dev/")][:8]
     pos = [a for a in args if not a.startswith("-")]
     if prog in _HANDOFF_COPIERS and prog != "dd" and len(pos) >= 2:
-        out.append((pos[-1], "cat " + " ".join(_word(a) for a in pos[:-1])))
+        out.append((pos[-1], "cat " + " ".join(_word_computed(a, computed) for a in pos[:-1])))
     elif prog in ("split", "gsplit"):
         # `split -b 100 .env /tmp/p_`: the pieces /tmp/p_aa, /tmp/p_ab … (or 00, 01 with -d) hold the input
         spos = _positionals_skipping(args, _SPLIT_VALUED)

@@ -433,6 +433,23 @@ class Unwrapped:
     bounded: bool = False  # more wrappers than are peeled (`nohup nohup … rm`): what runs is not known
 
 
+def _targets_init(args: "list[str]", valued: "frozenset[str]") -> bool:
+    """`nsenter -t 1`, `--target=1`, `-at1` before its command: the namespaces of PID 1 (rule
+    priv.host-namespaces-entered)."""
+    i = 1
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        a = args[i]
+        if a in ("-t", "--target"):
+            return i + 1 < len(args) and args[i + 1] == "1"
+        if a.startswith("--target="):
+            return a[9:] == "1"
+        if not a.startswith("--") and "t" in a[1:]:
+            rest = a[a.index("t", 1) + 1:]
+            return rest == "1" if rest else (i + 1 < len(args) and args[i + 1] == "1")
+        i += 2 if a in valued else 1
+    return False
+
+
 def basename(prog: str) -> str:
     if "/" in prog:
         b = posixpath.basename(prog.rstrip("/"))
@@ -641,6 +658,8 @@ def unwrap(argv: tuple[str, ...]) -> Unwrapped:
             break  # `taskset -p MASK PID`, `chrt -i -p 0 PID`: they change a running process; nothing runs
         valued, positional = spec
         wrappers.append(prog)
+        if prog == "nsenter" and _targets_init(args, valued):
+            wrappers.append("nsenter -t 1")  # init's namespaces: from a container, the host's
         if prog in PRIVILEGE_WRAPPERS:
             sudo = True
             sudo_user = sudo_user or "root"
