@@ -40,6 +40,7 @@ from adr.policy import decide as policy_decide
 from adr.shell.findscope import FindScope
 from adr.shell.model import FileDelete, ParsedShell, SimpleCommand
 from adr.shell.parse import SHELLS, parse as parse_shell, recent as recent_parse, remember as remember_parse
+from adr.shell.startupfiles import startup_lines
 
 MAX_FINDINGS = 50  # log-level findings kept per action (ask and deny findings are always kept)
 DEFAULT_WORK_UNITS = 4_000  # deterministic work bound per decision: ~100 ms of engine time on a 2-core VM (bench)
@@ -720,6 +721,9 @@ class _Run:
         later = self.e._executes_later is not None and self.e._executes_later.search(fs.path)
         if later:
             self.shell(fs.content, note=f"written to {fs.path}", depth=depth + 1)
+        for line in startup_lines(fs.path, fs.content, self.home):
+            # an editor's or debugger's startup file: what it makes the tool run at its next start
+            self.shell(line, note=f"written to {fs.path}, run when its tool starts", depth=depth + 1)
         base = posixpath.basename(fs.path)
         if base == "package.json":
             scripts = lifecycle_scripts(fs.content)

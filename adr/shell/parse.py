@@ -3654,6 +3654,20 @@ _VIM_LANGS = ((lazyre.compile(r"^(?:py3|python3|pyx|pythonx|py|python)\s+(.+)$",
               (lazyre.compile(r"^lua\s+(.+)$", re.S), "lua -e"), (lazyre.compile(r"^perl?\s+(.+)$", re.S), "perl -e"),
               (lazyre.compile(r"^rub(?:y)?\s+(.+)$", re.S), "ruby -e"))
 _VIM_SYSTEM = lazyre.compile(r"""\b(?:system|systemlist|jobstart|termopen)\s*\(\s*(?:\[\s*)?(?:"((?:[^"\\]|\\.)*)"|'([^']*)')""")
+# the list form (`jobstart(['sh', '-c', CMD])`, lua's `vim.fn.jobstart({'sh', '-c', CMD})`): an argv
+_VIM_SYSTEM_LIST = lazyre.compile(r"""\b(?:system|systemlist|jobstart|termopen)\s*\(\s*[\[{]([^\]}]{0,4096})[\]}]""")
+# Ex commands run from lua (an nvim init.lua): `vim.cmd('…')`, `vim.cmd [[…]]`, `vim.api.nvim_command("…")`
+_VIM_LUA_CMD = lazyre.compile(r"""\b(?:vim\.cmd|vim\.api\.nvim_command|vim\.api\.nvim_exec2?)\s*\(?\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|\[(=*)\[(.*?)\]\3\])""", re.S)
+# an autocommand's command: `au[tocmd][!] [group] EVENTS PATTERN [++once] [++nested] CMD` (the group is
+# optional, so both readings are tried: the wrong one leaves no command)
+_VIM_AUTOCMD = lazyre.compile(r"^au(?:t|to|toc|tocm|tocmd)?!?\s+(\S+)\s+(\S+)\s+(.+)$", re.S)
+
+
+def _unquote_lua(s: str) -> str:
+    """A quoted string of vimscript or lua as its text (`"a\\"b"` → `a"b`, `'x'` → `x`)."""
+    if s[:1] == '"':
+        return re.sub(r"\\(.)", r"\1", s[1:-1])
+    return s[1:-1]
 
 
 def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
@@ -3668,6 +3682,13 @@ def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
     for cmd in cmds[:MAX_VIM_COMMANDS]:
         for m in _VIM_SYSTEM.finditer(cmd):
             out.append(m.group(1) if m.group(1) is not None else m.group(2))
+        for m in _VIM_SYSTEM_LIST.finditer(cmd):
+            argv = [_unquote_lua(x) for x in re.findall(r""""(?:[^"\\]|\\.)*"|'[^']*'""", m.group(1))]
+            if argv:
+                out.append(" ".join(_word(a) for a in argv))
+        for m in _VIM_LUA_CMD.finditer(cmd):
+            inner = next((g for g in (m.group(1), m.group(2), m.group(4)) if g is not None), "")
+            out += _vim_commands(inner.split("\n")[:MAX_VIM_COMMANDS], files)
         rest = cmd
         for _ in range(16):
             c = rest.strip().lstrip(":").strip()
@@ -3680,6 +3701,13 @@ def _vim_commands(cmds: "list[str]", files: "list[str]") -> list[str]:
                     out += _vim_commands(["".join(a or b for a, b in parts)], files)
                 break
             if not c:
+                break
+            m = _VIM_AUTOCMD.match(c)
+            if m:  # the command it runs when the event comes (VimEnter: at every start)
+                tail = m.group(3).split(None, 1)
+                out += _vim_commands([re.sub(r"^(?:\+\+(?:once|nested)\s+)+", "", m.group(3)),
+                                      re.sub(r"^(?:\+\+(?:once|nested)\s+)+", "", tail[1]) if len(tail) > 1 else ""],
+                                     files)
                 break
             m = _VIM_READ_WRITE.match(c)
             if m:
