@@ -488,6 +488,8 @@ def _kind(path: str) -> str:
             parent == ".git" or parent == "git" and posixpath.basename(posixpath.dirname(posixpath.dirname(path)))
             == ".config"):
         return "gitconfig"
+    if base == "config" and parent == ".kube" or base == "kubeconfig" or base.endswith((".kubeconfig", "-kubeconfig")):
+        return "kubeconfig"
     if base in ("devcontainer.json", ".devcontainer.json") and (base.startswith(".") or ".devcontainer" in path):
         return "devcontainer"
     if base == "tasks.json" and parent == ".vscode" or base.endswith(".code-workspace"):
@@ -525,7 +527,36 @@ def _kind(path: str) -> str:
     return ""
 
 
-_READERS = {"devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vscode_launch,
+def _kubeconfig(content: str) -> list[tuple[str, str]]:
+    """A kubeconfig's credential plugins: kubectl (and every Kubernetes client) runs a user's
+    `exec.command` with its `args` and `env` — at every call that needs that user's credentials — and
+    the legacy `auth-provider.config.cmd-path` with `cmd-args`."""
+    import yaml  # (only for a kubeconfig written: the hook path never loads it otherwise)
+
+    try:
+        doc = yaml.safe_load(content)
+    except yaml.YAMLError:
+        return []
+    users = doc.get("users") if isinstance(doc, dict) else None
+    out: list[tuple[str, str]] = []
+    for u in users if isinstance(users, list) else []:
+        user = u.get("user") if isinstance(u, dict) else None
+        if not isinstance(user, dict):
+            continue
+        name = str(u.get("name") or "?")[:64]
+        ex = user.get("exec")
+        if isinstance(ex, dict) and isinstance(ex.get("command"), str):
+            args = [str(a) for a in ex.get("args") or [] if isinstance(a, (str, int, float))][:64]
+            env = [f"{e['name']}={e['value']}" for e in ex.get("env") or []
+                   if isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("value"), str)][:16]
+            out.append((f"users.{name}.exec", " ".join(shlex.quote(w) for w in [*env, ex["command"], *args])))
+        conf = (user.get("auth-provider") or {}).get("config") if isinstance(user.get("auth-provider"), dict) else None
+        if isinstance(conf, dict) and isinstance(conf.get("cmd-path"), str):
+            out.append((f"users.{name}.auth-provider", f"{shlex.quote(conf['cmd-path'])} {conf.get('cmd-args') or ''}"))
+    return out[:16]
+
+
+_READERS = {"kubeconfig": _kubeconfig, "devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vscode_launch,
             "cursor-env": _cursor_environment, "precommit": _precommit, "tox": _tox,
             "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook,
             "package": _package_hooks, "simple-git-hooks": _simple_git_hooks, "huskyrc": _huskyrc,
