@@ -35,6 +35,7 @@ from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.decoders import decoded_by
 from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of, statement_start
 from adr.shell.toolconfigs import env_readers
+from adr.shell.scriptargs import with_arguments
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 MAX_LINE_WRITES = 32  # writes of one line whose content is kept for what the line runs next
@@ -1005,6 +1006,9 @@ class _Walk:
             if lang == "shell" and run.args and run.mode != "source":
                 # `sh up.sh .env` with `curl -T "$1" URL` inside: the arguments are its $1 … (`set --`)
                 text = "set -- " + " ".join(_arg_word(a) for a in run.args[:32]) + "\n" + text
+            elif run.args and run.mode != "source":
+                # `python3 x.py 'curl … | sh'` with os.system(sys.argv[1]) inside: the arguments in place
+                text = with_arguments(lang, text, run.args)
             self.judge(self.as_command(lang, text, path, note or run.how), run.cwd, depth, here, agent=agent)
             if lang == "shell" and run.mode == "source" and line:
                 self.sourced_variables(text, line, run.cwd, depth, here, run.raw)
@@ -1176,6 +1180,9 @@ class _Walk:
         for text, origin, agent in self.content(path, run, note, line_written=True):
             for name, script in R.package_scripts(text, run.names):
                 said = _note(note, f"runs the {name!r} script of {path} ({origin}) via `{run.how}`")
+                if run.args and name == run.args[0]:
+                    # `npm run up -- ~/.ssh/id_rsa URL`: the words after the script's name are appended to it
+                    script = script + " " + " ".join(_arg_word(a) for a in run.args[1:33])
                 self.judge(script, run.cwd, depth, said, agent=agent)
                 if shell:
                     # `script-shell=./x.sh` in the project's .npmrc: npm runs every script as `./x.sh -c SCRIPT`

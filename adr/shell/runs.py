@@ -63,7 +63,8 @@ class Run:
     paths: tuple[str, ...] = ()  # files to read (absolute); for MAKE the candidates, first found wins
     names: tuple[str, ...] = ()  # npm script names, make targets, git hook names, pytest plugins
     language: str = ""  # SCRIPT: forced language ("shell" for bash a.sh); "" → shebang / extension
-    args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`
+    args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`;
+    # PACKAGE: the script the words on the line go to (`npm run up -- a b`), then those words
     raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body); a `source`: its text
     mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand;
     # SOURCES, BUILD: run | test | bench | build | generate (what of the project's code runs);
@@ -1387,13 +1388,17 @@ def _package_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         return []
     sub = words[0] if words else ""
     names: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()  # (the script they go to, the words the package manager appends to it)
     if pm == "npm":
         if sub in _NPM_RUN and len(words) > 1:
             names = _with_pre_post(words[1], ignore)
+            extra = (words[1], *words[2:])
         elif sub in _NPM_TEST:
             names = _with_pre_post("test", ignore)
+            extra = ("test", *words[1:])
         elif sub in _NPM_OWN:
             names = _with_pre_post(sub, ignore)
+            extra = (sub, *words[1:])
         elif sub in ("install-test", "it", "install-ci-test", "cit"):
             names = (() if ignore else _NPM_LIFECYCLE_INSTALL) + _with_pre_post("test", ignore)
         elif sub in _NPM_INSTALL:
@@ -1415,18 +1420,22 @@ def _package_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
             if pm == "bun" and _looks_like_file(words[1]):
                 return []  # bun run file.ts: _interpreter_runs
             names = _with_pre_post(words[1], ignore)
+            extra = (words[1], *words[2:])
         elif sub in ("test", "t", "tst") and pm != "bun":
             names = _with_pre_post("test", ignore)
+            extra = ("test", *words[1:])
         elif sub in ("start", "stop", "restart"):
             names = _with_pre_post(sub, ignore)
+            extra = (sub, *words[1:])
         elif sub in ("pack", "publish"):
             names = () if ignore else (_NPM_LIFECYCLE_PACK if sub == "pack" else _NPM_LIFECYCLE_PUBLISH)
         elif sub and sub not in builtin and not (pm == "bun" and _looks_like_file(sub)):
             names = _with_pre_post(sub, ignore)  # `yarn build`, `pnpm lint`, `bun dev`
+            extra = (sub, *words[1:])
     local = _local_packages(pm, sub, words, ignore, where, home)
     if not names:
         return local
-    return [Run(PACKAGE, _how(c), where, (pkg,), names=names)] + local
+    return [Run(PACKAGE, _how(c), where, (pkg,), names=names, args=extra if len(extra) > 1 else ())] + local
 
 
 # a folder named as what to install: `npm i ./x`, `../pkg`, `/abs`, `~/p`, `file:../x`, `link:../x`, `portal:…`
