@@ -35,6 +35,7 @@ from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.decoders import decoded_by
 from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of, statement_start
 from adr.shell.toolconfigs import env_readers
+from adr.shell.interpreters import SCRIPT_EXT
 from adr.shell.scriptargs import with_arguments
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
@@ -990,7 +991,9 @@ class _Walk:
         # `at -f F` (mode "job"), `gdb -x F`, `psql -f F` — is read as written: the shell layer follows what
         # a shell runs, and judges a script's code where the line writes it)
         texts = self.content(path, run, note, line_written=from_line or run.mode == "job"
-                             or run.language.startswith(("stdin:", "sql:", "eval:")))
+                             or run.language.startswith(("stdin:", "sql:", "eval:"))
+                             # (`nmap --script x.nse`: the write read no language from the name)
+                             or run.mode == "interpreter" and posixpath.splitext(path)[1].lower() not in SCRIPT_EXT)
         if not w or not w.url:
             self.made_unread(run, path, w, not texts, depth, note)
         for text, origin, agent in texts:

@@ -38,6 +38,11 @@ _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
     (lazyre.compile(r"runghc|runhaskell|ghc|ghci"), "haskell", frozenset({"-e"})),
     (lazyre.compile(r"elixir|iex"), "elixir", frozenset({"-e", "--eval"})),
     (lazyre.compile(r"erl|escript"), "erlang", frozenset({"-eval"})),
+    # applications with a scripting console on the command line: GIMP's batch commands (Script-Fu, or
+    # python-fu-eval with `--batch-interpreter`), Blender's Python expression — read for the commands
+    # their calls run, as the unmodelled languages below are
+    (lazyre.compile(r"gimp(?:-\d[\d.]*)?|gimp-console(?:-\d[\d.]*)?"), "other", frozenset({"-b", "--batch"})),
+    (lazyre.compile(r"blender"), "other", frozenset({"--python-expr"})),
     # languages adr does not model: their command-running calls with string literals are still read
     # (`guile -c '(system "…")'`, `erl -eval 'os:cmd("…")'`, `elixir -e 'System.cmd("rm", [...])'`)
     (lazyre.compile(r"guile|racket|sbcl|clisp|ecl|chez|scheme|crystal|ocaml|gawk-json|"
