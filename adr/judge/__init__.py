@@ -100,7 +100,9 @@ class Judge:
         if resolved is base:
             return base, self._verdict(base, findings, note, budget)
         try:  # walk again with every target the rules could look at looked up, as resolve() does
-            resolved = self.resolver.with_aliases(base, self.engine.path_targets(base), seen)
+            # (and those the walk noted: an upload's file inside an option's value, `-F f=@id/id_rsa`)
+            resolved = self.resolver.with_aliases(base, list(dict.fromkeys([*self.engine.path_targets(base), *targets])),
+                                                  seen)
         except Exception:
             log.exception("resolving the action's targets failed; judging the paths as written")
             resolved = base
