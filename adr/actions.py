@@ -158,6 +158,9 @@ class Action:
     arguments: str = ""  # mcp_call: arguments as JSON text
     resolved: Resolved = Resolved()  # set by the judge before the engine runs (see Resolved)
 
+    def __post_init__(self) -> None:
+        _well_formed(self, ("command", "path", "content", "old_content", "url", "arguments"))
+
     def with_context(self, **changes: Any) -> "Action":
         return replace(self, context=replace(self.context, **changes))
 
@@ -196,6 +199,23 @@ class Observation:
     text: str = ""
     source: str = "other"
     origin: str = ""  # the URL, path, command or server.tool the text came from (shown to the human)
+
+    def __post_init__(self) -> None:
+        _well_formed(self, ("text", "origin"))
+
+
+def _well_formed(obj: Any, names: "tuple[str, ...]") -> None:
+    """Lone UTF-16 surrogates (`\\ud800` in the hook's JSON, which an agent writes itself) replaced by
+    U+FFFD, as the host does when it hands the text to a shell or a file: no stage meets text that
+    cannot be encoded — a regex engine raising on it would turn a deny into the fail mode's ask."""
+    for name in names:
+        v = getattr(obj, name)
+        if v and not v.isascii():
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                # (a pair written as two escapes is the one character it spells)
+                object.__setattr__(obj, name, v.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
 
 
 @dataclass(frozen=True)

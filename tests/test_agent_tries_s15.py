@@ -302,3 +302,33 @@ def test_a_secret_uploaded_through_a_linked_folder_inside_an_options_value(offli
     ctx = Context(host="claude-code", session="t", cwd=str(home / "proj"), home=str(home), tool="Bash")
     _, v = offline_judge.resolve_and_decide(Action(ActionKind.EXEC, ctx, command=cmd))
     assert v.decision.value == "deny" and "credentials.exfil-upload-arg" in v.rule_ids, (cmd, v.rule_ids)
+
+
+@pytest.mark.parametrize("kind,field,value", [
+    (ActionKind.EXEC, "command", f"{FETCH} \ud800"),
+    (ActionKind.EXEC, "command", f"echo \udc00; {FETCH}"),
+    (ActionKind.FILE_WRITE, "content", f"{FETCH} \ud83d"),
+])
+def test_a_lone_surrogate_cannot_turn_a_deny_into_the_fail_modes_ask(offline_judge, kind, field, value):
+    """`\\ud800` in the hook's JSON decodes to a lone surrogate, which no UTF-8 encoder takes: the text
+    is judged with it replaced (U+FFFD), as the host passes it on."""
+    ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Bash")
+    extra = {"path": "/home/dev/.bashrc"} if kind is ActionKind.FILE_WRITE else {}
+    a = Action(kind, ctx, **{field: value}, **extra)
+    assert "\ufffd" in getattr(a, field)
+    v = offline_judge.decide(a)
+    assert v.decision.value == "deny", v
+
+
+def test_a_surrogate_pair_written_as_two_escapes_is_its_character():
+    a = Action(ActionKind.EXEC, command="echo \ud83d\ude00")
+    assert a.command == "echo \U0001F600"
+
+
+def test_a_padded_number_in_the_hook_input_cannot_make_it_unreadable():
+    from adr.integrations.interface import decode_hook_input
+
+    raw = b'{"tool_name": "Bash", "tool_input": {"command": "rm -rf ~", "timeout": ' + b"9" * 100_000 + b"}}"
+    got = decode_hook_input(raw)
+    assert got["tool_input"]["command"] == "rm -rf ~" and got["tool_input"]["timeout"] == float("inf")
+    assert decode_hook_input(b'{"n": 12}') == {"n": 12}

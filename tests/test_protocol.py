@@ -34,9 +34,12 @@ def test_error_response_roundtrip():
     assert not back.ok and back.error_code == P.BAD_JSON and back.error == "nope" and back.id == "i"
 
 
-def test_lone_surrogates_survive_the_wire():
-    req = P.Request(op="decide", action=_action("echo \ud800"))
-    assert P.decode_request(P.encode_request(req)).action.command == "echo \ud800"
+def test_lone_surrogates_cross_the_wire_as_the_action_holds_them():
+    # (an Action's text is well-formed by construction: a lone surrogate is U+FFFD, which every stage
+    # can encode — tests/test_agent_tries_s15.py)
+    req = P.Request(op="decide", action=_action("echo \ud800 \udcff"))
+    assert req.action.command == "echo \ufffd \ufffd"
+    assert P.decode_request(P.encode_request(req)).action.command == "echo \ufffd \ufffd"
 
 
 @pytest.mark.parametrize("line,code", [

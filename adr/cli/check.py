@@ -76,6 +76,12 @@ def hook_action(payload: Any) -> Action | None:
     return INTEGRATION.parse(payload).action
 
 
+def decode_hook_input(data: bytes) -> Any:
+    """The hook's JSON, read as the daemon reads it (one decoder for every reader)."""
+    from adr.integrations.interface import decode_hook_input as decode
+    return decode(data)
+
+
 @main.command("check")
 @click.argument("command", required=False)
 @click.option("--tool", type=click.Choice(sorted(_TOOL_KINDS) + ["Bash", "WebFetch"]), help="judge a file or URL action")
@@ -106,7 +112,7 @@ def check(command: str | None, tool: str | None, path_: str | None, content_file
         try:
             if len(raw) > MAX_LINE:
                 raise ValueError(f"hook input larger than {MAX_LINE} bytes")
-            action = hook_action(json.loads(raw.decode("utf-8")))
+            action = hook_action(decode_hook_input(raw))
         except (ValueError, UnicodeDecodeError, RecursionError, TypeError) as e:
             raise click.ClickException(f"cannot read the hook input: {e}") from None
         if action is None:
@@ -151,7 +157,7 @@ def run_batch(judge: Any, settings: Settings, inp: TextIO, out: TextIO) -> int:
         try:
             if isinstance(line, Exception):
                 raise line
-            action = hook_action(json.loads(line))
+            action = hook_action(decode_hook_input(line.encode("utf-8", "surrogatepass")))
             if action is None:
                 result = {"decision": "allow", "rule_ids": [], "reason": "adr does not judge this tool"}
             else:

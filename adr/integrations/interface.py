@@ -21,6 +21,13 @@ class HookInputError(ValueError):
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 
 
+def _number(text: str) -> "int | float":
+    """An integer of the JSON, or — past the digits Python converts (4,300) — the float it rounds to
+    (`inf`), as the hosts' own JSON parsers read it: a padded number in an argument the command does
+    not need cannot make the whole input unreadable (and a deny the fail mode's answer)."""
+    return int(text) if len(text) <= 4000 else float(text)
+
+
 def decode_hook_input(data: bytes, limit: int = MAX_INPUT_BYTES) -> Any:
     """The host's hook bytes → JSON value, exactly one way for every reader (the daemon's fast path
     and the hook's in-process fallback), so byte-identical input is judged identically: strict JSON
@@ -30,7 +37,7 @@ def decode_hook_input(data: bytes, limit: int = MAX_INPUT_BYTES) -> Any:
     if not data.strip():
         raise HookInputError("hook input is empty (expected the host's JSON on stdin)")
     try:
-        return json.loads(data)
+        return json.loads(data, parse_int=_number)
     except RecursionError:
         raise HookInputError("hook input is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as e:
