@@ -332,3 +332,28 @@ def test_a_padded_number_in_the_hook_input_cannot_make_it_unreadable():
     got = decode_hook_input(raw)
     assert got["tool_input"]["command"] == "rm -rf ~" and got["tool_input"]["timeout"] == float("inf")
     assert decode_hook_input(b'{"n": 12}') == {"n": 12}
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # $0 of `bash -c LINE`, $SHELL, $BASH: a shell, which runs what it is given
+    (f"exec $0 <<X\n{FETCH}\nX", "deny"),
+    (f"$0 -c '{FETCH}'", "deny"),
+    (f"\"$SHELL\" -c '{FETCH}'", "deny"),
+    ("$BASH -c 'rm -rf ~'", "deny"),
+    ("echo 'rm -rf ~' | $0", "deny"),
+    ("$0 -c 'ls -la'", "allow"),
+    ("echo \"usage: $0 file\"", "allow"),
+    ("sh -c 'echo $0' x", "allow"),
+    # a wrapper in front of a computed program name: computed all the same
+    ("exec $X -c 'rm -rf ~'", "ask"),
+    ("nohup $X -c 'rm -rf ~'", "ask"),
+    ("timeout 5 $X -c 'rm -rf ~'", "ask"),
+    ("command $X -c 'rm -rf ~'", "ask"),
+    ("env $X -c 'rm -rf ~'", "ask"),
+    ("exec -a foo $X -c 'rm -rf ~'", "ask"),
+    ("env $(cat .env | xargs) rails", "allow"),  # (assignments before a program)
+    ("exec \"$@\"", "allow"),
+])
+def test_the_running_shell_by_its_variables_and_computed_programs_behind_wrappers(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)

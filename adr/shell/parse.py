@@ -1489,6 +1489,10 @@ class _Walker:
             return (self.env.get("IFS", " ")[:1] if quoted else _UNQUOTED_SPLIT), False
         if name == "HOME" and simple:
             return "~", False
+        if name in ("0", "SHELL", "BASH") and simple and name not in self.env:
+            # the shell running the line (`bash -c LINE`: $0), the user's or bash's own path: a shell —
+            # `$0 -c '…'`, `exec $0 <<EOF`, `echo … | $SHELL` run what they are given as shell text
+            return "sh", False
         if name == "PWD" and simple and "PWD" not in self.env:
             return ".", False  # the working directory (a `cd` earlier on the line moves it)
         if simple and name in self.env:
@@ -1858,6 +1862,14 @@ class _Walker:
         d = _Draft(argv=list(u.argv), raw=raw, via=via, depth=depth,
                    sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers, program_path=u.program_path,
                    upstream=list(upstream), args_dynamic=args_dynamic)
+        if u.wrappers and args_dynamic and ("$" in d.argv[0] or "`" in d.argv[0]) and d.argv[0] not in ("$@", "$*") \
+                and u.wrappers[-1] not in ("xargs", "parallel") \
+                and not (u.wrappers[-1] == "env" and len(d.argv) > 1 and not d.argv[1].startswith("-")):
+            # `exec $X -c …`, `nohup "$p" …`, `timeout 5 $X …`: the program a wrapper runs is computed at
+            # run time, as a computed first word is. (Not `env $(cat .env | xargs) rails`, whose computed
+            # word is assignments before a program; nor xargs's `$CMD`, which takes the input as its words.)
+            d.dynamic = True
+            self.issue("dynamic-command", f"program name is computed at run time: {raw[:120]}", via)
         if u.env:
             d.env = u.env  # `env TF_CLI_ARGS=-auto-approve terraform destroy`: as a prefix assignment
         if any(ch in d.argv[0] for ch in "*?[") and d.argv[0] not in ("[", "[["):
