@@ -325,7 +325,7 @@ class _Walk:
         if self.parse_budget.exhausted and not self.parse_budget.graced and not self.lenient:
             self.parse_budget.grace()  # once: what was parsed is still followed, the rest asks
             self.bound(f"too much shell to follow ({self.parse_budget.exhausted})", text[:200], note)
-        local, _ = R.definitions(parsed, WALK_FUNCTION_SOURCE)
+        local, _ = R.definitions(parsed, WALK_FUNCTION_SOURCE, nested=True)
         if len(text) > WALK_FUNCTION_SOURCE and R.may_define(text[WALK_FUNCTION_SOURCE:]):
             self.bound(f"functions defined past the first {WALK_FUNCTION_SOURCE // 1024} KiB of a line were not "
                        "looked at", text[:200], note)

@@ -1479,7 +1479,9 @@ class _Walker:
             els = self.arrays[ref]
             if m.group(2) in ("@", "*"):
                 if quoted and m.group(2) == "*":
-                    return " ".join(els), False
+                    # "${a[*]}" joins by the first character of IFS (none when IFS is empty: `IFS=;
+                    # "${a[*]}"` with a=(r m) is `rm`)
+                    return (self.env["IFS"][:1] if "IFS" in self.env else " ").join(els), False
                 return _UNQUOTED_SPLIT.join(e if quoted else self.field_split(e) for e in els), False
             k = int(m.group(2))
             v = els[k] if k < len(els) else ""
@@ -1493,6 +1495,9 @@ class _Walker:
             # the shell running the line (`bash -c LINE`: $0), the user's or bash's own path: a shell —
             # `$0 -c '…'`, `exec $0 <<EOF`, `echo … | $SHELL` run what they are given as shell text
             return "sh", False
+        if name == "*" and simple and quoted and "IFS" in self.env and _ARGV_KEY in self.env:
+            # "$*" joins the positional parameters by IFS's first character (none when IFS is empty)
+            return self.env["IFS"][:1].join(self.env[_ARGV_KEY].split("\0")), False
         if name == "PWD" and simple and "PWD" not in self.env:
             return ".", False  # the working directory (a `cd` earlier on the line moves it)
         if simple and name in self.env:
@@ -1974,6 +1979,7 @@ class _Walker:
             for n, v in enumerate(params[:10]):
                 env[str(n)] = v
             env["@"] = env["*"] = " ".join(params[1:])
+            env[_ARGV_KEY] = "\0".join(params[1:])
             env["#"] = str(max(len(params) - 1, 0))
         made = self.layer(text, _join_via(via, label), depth + 1, env=env, upstream=upstream)
         if len(text) <= MAX_SOURCE and not self.stopped:
@@ -2449,6 +2455,7 @@ class _Walker:
             for n, v in enumerate(params[:9], start=1):
                 self.env[str(n)] = v
             self.env["@"] = self.env["*"] = " ".join(params)
+            self.env[_ARGV_KEY] = "\0".join(params)
             self.env["#"] = str(len(params))
             return
         if prog == "yes" and not d.args_dynamic:
@@ -4926,7 +4933,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     _scripts_stdin(w)
     cmds = tuple(d.freeze() for d in w.drafts)
     assigned = tuple((k, v) for k, v in w.env.items()
-                     if len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
+                     if k != _ARGV_KEY and len(v) <= MAX_ASSIGNED_VALUE and not any(c in v for c in "$`" + _UNQUOTED_SPLIT))[:MAX_ASSIGNED]
     computed = tuple((k, v) for k, v in w.code_assign.items() if k not in w.env)[:MAX_ASSIGNED]
     path_dirs = tuple(dict.fromkeys(getattr(w, "path_dirs", ())))
     return ParsedShell(source=text, commands=cmds, writes=tuple(w.writes), scripts=tuple(w.scripts), deletes=tuple(w.deletes),
@@ -5251,6 +5258,8 @@ _SUBST_TEXT = lazyre.compile(r"\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
 # downstream of a command whose output names a file the line removes, moves away or makes unrunnable
 # (rm, mv SRC, chmod -x); ">" is its counterpart for a file written (mark_namers)
 REMOVED = "<removed>"
+# (the walker's environment key holding the positional parameters, NUL-separated: "$*" joins them by IFS)
+_ARGV_KEY = "\0argv"
 # downstream of commands whose output a program that contacts hosts carries inside a URL or host name
 SENT_IN_URL = "<url>"
 # programs that are not network clients but contact the host their URL or image names (a secret in the

@@ -2225,14 +2225,25 @@ def may_define(text: str) -> bool:
     return "function" in text or _EMPTY_PARENS.search(text) is not None
 
 
-def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE) -> tuple[tuple[Definition, ...], tuple[str, ...]]:
+def definitions(parsed: ParsedShell, limit: int = MAX_FUNCTION_SOURCE,
+                nested: bool = False) -> tuple[tuple[Definition, ...], tuple[str, ...]]:
     """(functions, aliases and variables the line defines, names it removes with unset / unalias);
-    functions are looked for in the first `limit` characters."""
+    functions are looked for in the first `limit` characters. `nested`: also the functions its nested
+    layers define (`bash -c 'f(){ rm "$@"; }; f -rf ~'`), which their own calls run — for judging the
+    line, not for what a session's shell keeps."""
     defs: list[Definition] = []
     gone: list[str] = []
     src = parsed.source[:limit]
     if may_define(src):
         defs.extend(Definition(n, "function", b) for n, b in dict(function_definitions(src)).items())
+    if nested:
+        budget = limit
+        for layer in parsed.layers[:16]:
+            if budget <= 0:
+                break
+            if may_define(layer[:budget]):
+                defs.extend(Definition(n, "function", b) for n, b in dict(function_definitions(layer[:budget])).items())
+            budget -= len(layer)
     for c in parsed.commands:
         if c.via:
             continue
