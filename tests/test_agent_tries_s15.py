@@ -376,3 +376,13 @@ def test_the_running_shell_by_its_variables_and_computed_programs_behind_wrapper
 def test_nested_functions_and_joined_arrays(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("${X:-${Y:-rm}} -rf ~", "deny"),
+    ("${X:-${Y:-${Z:-rm}}} -rf ~", "deny"),
+    ("echo ${X:-${Y:-default}}", "allow"),
+])
+def test_a_default_that_is_itself_an_expansion(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)

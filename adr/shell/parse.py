@@ -1544,6 +1544,15 @@ class _Walker:
         if got is None:
             return txt, True
         value, dyn = got
+        for _ in range(4):
+            # `${X:-${Y:-rm}}`: a default that is itself an expansion, expanded in turn
+            if not (dyn and self.empty_unknown and value.startswith("${") and value.endswith("}")):
+                break
+            self.param_ops += 1
+            again = expand_param(value, self._known_var) if self.param_ops <= MAX_PARAM_OPS else None
+            if again is None:
+                break
+            value, dyn = again[0], True
         if dyn and self.empty_unknown and value and "${" not in value:
             # `${x:-rm} -rf ~`, `${x:+curl}`: the variable is not set on the line, so the word the line
             # supplies is what a fresh shell runs (the dynamic-command issue is still reported)
