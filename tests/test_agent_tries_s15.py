@@ -403,3 +403,38 @@ def test_a_default_that_is_itself_an_expansion(judge_command, cmd, want):
 def test_a_function_call_runs_its_body_with_the_calls_words_and_stdin(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("name,content,cmd,want", [
+    ("x.py", "import os\nos.system(os.environ['CMD'])\n", f"CMD='{FETCH}' python3 x.py", "deny"),
+    ("x.py", "import os\nos.system(os.getenv('CMD'))\n", "export CMD='rm -rf ~'; python3 x.py", "deny"),
+    ("x.js", "require('child_process').execSync(process.env.CMD)\n", "CMD='rm -rf ~' node x.js", "deny"),
+    ("x.rb", "system(ENV['CMD'])\n", "CMD='rm -rf ~' ruby x.rb", "deny"),
+    ("x.sh", "#!/bin/sh\n$CMD\n", "CMD='rm -rf ~' sh x.sh", "deny"),
+    ("x.py", "import sys, os\nos.system(sys.stdin.read())\n", f"echo '{FETCH}' | python3 x.py", "deny"),
+    ("x.py", "import subprocess\nsubprocess.run(input(), shell=True)\n", "python3 x.py <<< 'rm -rf ~'", "deny"),
+    ("x.js", "require('child_process').execSync(require('fs').readFileSync(0).toString())\n",
+     "printf '%s' 'rm -rf ~' | node x.js", "deny"),
+    # stays quiet
+    ("x.py", "import os\nos.system(os.environ['CMD'])\n", "CMD='ls -la' python3 x.py", "allow"),
+    ("x.py", "import sys\nprint(sys.stdin.read().upper())\n", f"echo '{FETCH}' | python3 x.py", "allow"),
+])
+def test_a_script_is_read_with_the_environment_and_stdin_the_line_gives_it(memory_judge, tmp_path, name, content, cmd, want):
+    (tmp_path / name).write_text(content)
+    got = _in_turn(memory_judge, tmp_path, f"env-{name}-{cmd}", cmd)
+    assert got == [want], (name, cmd, got)
+
+
+@pytest.mark.parametrize("lang,code,env,want", [
+    ("python", "os.system(os.environ['CMD'])", {"CMD": "id"}, "os.system('id')"),
+    ("python", "os.environ.get(\"X\", 'd')", {"X": "v"}, "'v'"),
+    ("python", "os.environ['OTHER']", {"X": "v"}, "os.environ['OTHER']"),
+    ("node", "f(process.env.CMD, process.env['X'])", {"CMD": "id", "X": "y"}, "f('id', 'y')"),
+    ("perl", "system($ENV{CMD})", {"CMD": "id"}, "system('id')"),
+    ("php", "system(getenv('CMD'))", {"CMD": "id"}, "system('id')"),
+    ("lua", "os.execute(os.getenv('CMD'))", {"CMD": "id"}, "os.execute('id')"),
+])
+def test_environment_spelling(lang, code, env, want):
+    from adr.shell.scriptargs import with_environment
+
+    assert with_environment(lang, code, env) == want

@@ -36,7 +36,7 @@ from adr.shell.decoders import decoded_by
 from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of, statement_start
 from adr.shell.toolconfigs import env_readers
 from adr.shell.interpreters import SCRIPT_EXT
-from adr.shell.scriptargs import with_arguments
+from adr.shell.scriptargs import with_arguments, with_environment, with_stdin
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 MAX_LINE_WRITES = 32  # writes of one line whose content is kept for what the line runs next
@@ -1012,11 +1012,31 @@ class _Walk:
             elif run.args and run.mode != "source":
                 # `python3 x.py 'curl … | sh'` with os.system(sys.argv[1]) inside: the arguments in place
                 text = with_arguments(lang, text, run.args)
+            env = self.run_environment(run)
+            if env and lang == "shell" and run.mode != "source":
+                # `CMD='rm -rf ~' sh x.sh` with `$CMD` inside: the variables set for it, first
+                text = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in list(env.items())[:32]) + text
+            elif env and run.mode != "source":
+                text = with_environment(lang, text, env)
+            if run.stdin is not None and lang != "shell":
+                text = with_stdin(lang, text, run.stdin)  # `echo CMD | python3 x.py` reading sys.stdin
             self.judge(self.as_command(lang, text, path, note or run.how), run.cwd, depth, here, agent=agent)
             if lang == "shell" and run.mode == "source" and line:
                 self.sourced_variables(text, line, run.cwd, depth, here, run.raw)
             if lang == "provision:ansible":
                 self.ansible_included(run, path, text, depth, note)
+
+    def run_environment(self, run: R.Run) -> "dict[str, str]":
+        """The variables a script run gets from the line: its own `NAME=value` prefix over what the
+        line set before it (`export CMD=…; python3 x.py`)."""
+        env: dict[str, str] = {}
+        if self.top is not None:
+            env.update((k, v) for k, v in self.top[0].assigned[:64] if _ENV_NAME_RE.fullmatch(k))
+        for kv in run.env[:32]:
+            k, eq, v = kv.partition("=")
+            if eq and _ENV_NAME_RE.fullmatch(k):
+                env[k] = v
+        return env
 
     def envrc_path(self, cwd: str) -> str:
         """The folders an agent-written `.envrc` of the working directory puts on PATH (`PATH_add bin`,
@@ -1629,6 +1649,9 @@ def _link_target(path: str) -> "str | None":
     except (OSError, ValueError):
         return None
     return real if real != path else None
+
+
+_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
 def _arg_word(a: str) -> str:

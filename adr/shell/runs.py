@@ -66,6 +66,10 @@ class Run:
     args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`;
     # PACKAGE: the script the words on the line go to (`npm run up -- a b`), then those words
     raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body); a `source`: its text
+    # SCRIPT: the calling command's `NAME=value` prefix and the text known to reach its stdin (`CMD=… python3
+    # x.py`, `echo CMD | python3 x.py`): what code reading its environment or stdin gets
+    env: tuple[str, ...] = ()
+    stdin: "str | None" = None
     mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand;
     # SOURCES, BUILD: run | test | bench | build | generate (what of the project's code runs);
     # BUILD "config": the tool's own file name when the command named another (read as that)
@@ -199,7 +203,10 @@ def runs_of(parsed: ParsedShell, cwd: str, home: str = "", functions: frozenset[
                 and not c.via.startswith("alias "):  # an alias body at its definition is no call
             out.append(Run(FUNCTION, _how(c), here, names=(prog,), args=c.args, raw=c.raw))
             continue
-        out.extend(_runs_of_command(c, commands, here, home))
+        got = _runs_of_command(c, commands, here, home)
+        if c.env or c.stdin_text is not None:
+            got = [replace(r, env=c.env, stdin=c.stdin_text) if r.kind == SCRIPT else r for r in got]
+        out.extend(got)
         out.extend(_read_loop_runs(c, commands, here, home))
         if interpreters.language_of(prog) == "awk":  # (a reader first: _runs_of_command does not get here)
             code = interpreters.inline_code(prog, c.args)
