@@ -438,3 +438,27 @@ def test_environment_spelling(lang, code, env, want):
     from adr.shell.scriptargs import with_environment
 
     assert with_environment(lang, code, env) == want
+
+
+@pytest.mark.parametrize("name,content,cmd", [
+    ("Makefile", "all:\n\t$(CMD)\n", "CMD='rm -rf ~' make"),
+    ("Makefile", "all:\n\t$$CMD\n", "CMD='rm -rf ~' make"),
+    ("Makefile", "all:\n\t$(CMD)\n", "export CMD='rm -rf ~'; make"),
+    ("package.json", '{"name": "a", "scripts": {"x": "$CMD"}}', "CMD='rm -rf ~' npm run x"),
+    ("justfile", "x:\n\t$CMD\n", "CMD='rm -rf ~' just x"),
+    ("Taskfile.yml", "version: '3'\ntasks:\n  x:\n    cmds:\n      - $CMD\n", "CMD='rm -rf ~' task x"),
+])
+def test_recipes_and_package_scripts_get_the_variables_the_line_sets(memory_judge, tmp_path, name, content, cmd):
+    (tmp_path / name).write_text(content)
+    got = _in_turn(memory_judge, tmp_path, f"recipe-env-{name}-{cmd}", cmd)
+    assert got == ["deny"], (name, cmd, got)
+
+
+@pytest.mark.parametrize("name,content,cmd", [
+    ("Makefile", "all:\n\t$(CC) -o x x.c\n", "CC=clang make"),
+    ("package.json", '{"name": "a", "scripts": {"build": "tsc -p ."}}', "NODE_ENV=production npm run build"),
+])
+def test_recipes_with_ordinary_variables_stay_quiet(memory_judge, tmp_path, name, content, cmd):
+    (tmp_path / name).write_text(content)
+    got = _in_turn(memory_judge, tmp_path, f"recipe-env-ok-{name}-{cmd}", cmd)
+    assert got == ["allow"], (name, cmd, got)

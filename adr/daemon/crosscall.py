@@ -1014,8 +1014,7 @@ class _Walk:
                 text = with_arguments(lang, text, run.args)
             env = self.run_environment(run)
             if env and lang == "shell" and run.mode != "source":
-                # `CMD='rm -rf ~' sh x.sh` with `$CMD` inside: the variables set for it, first
-                text = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in list(env.items())[:32]) + text
+                text = self.exported(run) + text  # `CMD='rm -rf ~' sh x.sh` with `$CMD` inside
             elif env and run.mode != "source":
                 text = with_environment(lang, text, env)
             if run.stdin is not None and lang != "shell":
@@ -1037,6 +1036,11 @@ class _Walk:
             if eq and _ENV_NAME_RE.fullmatch(k):
                 env[k] = v
         return env
+
+    def exported(self, run: R.Run) -> str:
+        """`export NAME=value` lines for the variables a run gets from the line, to put before the shell
+        text it runs (a script, a package script, recipes): `$CMD` in them is what the line set."""
+        return "".join(f"export {k}={shlex.quote(v)}\n" for k, v in list(self.run_environment(run).items())[:32])
 
     def envrc_path(self, cwd: str) -> str:
         """The folders an agent-written `.envrc` of the working directory puts on PATH (`PATH_add bin`,
@@ -1206,7 +1210,7 @@ class _Walk:
                 if run.args and name == run.args[0]:
                     # `npm run up -- ~/.ssh/id_rsa URL`: the words after the script's name are appended to it
                     script = script + " " + " ".join(_arg_word(a) for a in run.args[1:33])
-                self.judge(script, run.cwd, depth, said, agent=agent)
+                self.judge(self.exported(run) + script, run.cwd, depth, said, agent=agent)
                 if shell:
                     # `script-shell=./x.sh` in the project's .npmrc: npm runs every script as `./x.sh -c SCRIPT`
                     self.judge(f"{shlex.quote(shell)} -c {shlex.quote(script)}", run.cwd, depth,
@@ -1231,6 +1235,10 @@ class _Walk:
             texts = self.content(path, run, note, line_written=True)  # (`printf 'all:…' > mk; make -f mk`)
             if not texts:
                 continue
+            env = self.run_environment(run)
+            if env:  # `CMD=… make`, `export CMD=…; make`: make reads the environment as variables
+                given = {a.partition("=")[0] for a in run.args}
+                run = replace(run, args=tuple(f"{k}={v}" for k, v in list(env.items())[:32] if k not in given) + run.args)
             for text, origin, agent in texts:
                 text = self.make_included(text, run, note)
                 recipes, tripped = self.cc.make_recipes(text, run)
@@ -1239,7 +1247,7 @@ class _Walk:
                 if recipes:  # one text: one parse and one evaluation for the whole build
                     labels = [label.removeprefix("make target ") for label, _ in recipes]
                     what = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
-                    self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
+                    self.judge(self.exported(run) + "\n".join(r for _, r in recipes), run.cwd, depth,
                                _note(note, f"runs make: {what} of {path} ({origin}) via `{run.how}`"), agent=agent)
             return  # make reads the first of GNUmakefile, makefile, Makefile that exists
 
@@ -1261,7 +1269,7 @@ class _Walk:
                 if recipes:
                     labels = [label for label, _ in recipes]
                     what = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
-                    self.judge("\n".join(r for _, r in recipes), run.cwd, depth,
+                    self.judge(self.exported(run) + "\n".join(r for _, r in recipes), run.cwd, depth,
                                _note(note, f"runs {what} of {path} ({origin}) via `{run.how}`"), agent=agent)
             return
 

@@ -66,8 +66,8 @@ class Run:
     args: tuple[str, ...] = ()  # SCRIPT/FUNCTION: its arguments; MAKE: VAR=value; GIT: `-c key=value`;
     # PACKAGE: the script the words on the line go to (`npm run up -- a b`), then those words
     raw: str = ""  # FUNCTION: the calling command's source text (replaced by the body); a `source`: its text
-    # SCRIPT: the calling command's `NAME=value` prefix and the text known to reach its stdin (`CMD=… python3
-    # x.py`, `echo CMD | python3 x.py`): what code reading its environment or stdin gets
+    # the calling command's `NAME=value` prefix (`CMD=… python3 x.py`, `CMD=… make`) and, for SCRIPT, the
+    # text known to reach its stdin (`echo CMD | python3 x.py`): what reads its environment or stdin gets
     env: tuple[str, ...] = ()
     stdin: "str | None" = None
     mode: str = ""  # SCRIPT: exec | shell | source | interpreter; MAKE: "dry" (-n); GIT: subcommand;
@@ -205,7 +205,7 @@ def runs_of(parsed: ParsedShell, cwd: str, home: str = "", functions: frozenset[
             continue
         got = _runs_of_command(c, commands, here, home)
         if c.env or c.stdin_text is not None:
-            got = [replace(r, env=c.env, stdin=c.stdin_text) if r.kind == SCRIPT else r for r in got]
+            got = [replace(r, env=c.env, stdin=c.stdin_text if r.kind == SCRIPT else None) for r in got]
         out.extend(got)
         out.extend(_read_loop_runs(c, commands, here, home))
         if interpreters.language_of(prog) == "awk":  # (a reader first: _runs_of_command does not get here)
