@@ -462,3 +462,14 @@ def test_recipes_with_ordinary_variables_stay_quiet(memory_judge, tmp_path, name
     (tmp_path / name).write_text(content)
     got = _in_turn(memory_judge, tmp_path, f"recipe-env-ok-{name}-{cmd}", cmd)
     assert got == ["allow"], (name, cmd, got)
+
+
+@pytest.mark.parametrize("name,content,calls,want", [
+    ("x.py", "import os\nos.system(os.environ['CMD'])\n", ["export CMD='rm -rf ~'", "python3 x.py"], ["allow", "deny"]),
+    ("Makefile", "all:\n\t$(CMD)\n", [f"export CMD='{FETCH}'", "make"], ["allow", "deny"]),
+    ("x.py", "import os\nos.system(os.environ['CMD'])\n", ["export CMD='ls'", "python3 x.py"], ["allow", "allow"]),
+])
+def test_a_variable_an_earlier_call_exported_reaches_what_runs_later(memory_judge, tmp_path, name, content, calls, want):
+    (tmp_path / name).write_text(content)
+    got = _in_turn(memory_judge, tmp_path, f"later-env-{name}-{calls[0]}", *calls)
+    assert got == want, (calls, got)

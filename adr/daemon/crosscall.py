@@ -1026,9 +1026,10 @@ class _Walk:
                 self.ansible_included(run, path, text, depth, note)
 
     def run_environment(self, run: R.Run) -> "dict[str, str]":
-        """The variables a script run gets from the line: its own `NAME=value` prefix over what the
-        line set before it (`export CMD=…; python3 x.py`)."""
-        env: dict[str, str] = {}
+        """The variables a script run gets: its own `NAME=value` prefix over what the line set before it
+        (`export CMD=…; python3 x.py`) over what earlier calls of the session left set."""
+        env: dict[str, str] = {k: v for k, (v, _) in list(self.vars.items())[:64]
+                               if k not in self.computed and _ENV_NAME_RE.fullmatch(k)}  # (earlier calls')
         if self.top is not None:
             env.update((k, v) for k, v in self.top[0].assigned[:64] if _ENV_NAME_RE.fullmatch(k))
         for kv in run.env[:32]:
