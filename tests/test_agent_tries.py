@@ -596,7 +596,8 @@ def test_a_projects_own_harmless_scripts_found_and_run_stay_allowed(judge_at, tm
     ("busctl --user set-property org.freedesktop.Notifications /org/freedesktop/Notifications "
      "org.dunstproject.cmd0 paused b true", NOT_ALLOWED),
     ("dunstctl set-paused false", ALLOWED),
-    ("dunstctl history | head", ALLOWED),
+    # (reading the history shows an open question and its one-time code: self-defense.notifications-read)
+    ("dunstctl history | head", NOT_ALLOWED),
     ("systemctl --user restart dunst", ALLOWED),
     ("makoctl dismiss", ALLOWED),
 ])
