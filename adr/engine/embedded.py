@@ -488,6 +488,8 @@ def _kind(path: str) -> str:
             parent == ".git" or parent == "git" and posixpath.basename(posixpath.dirname(posixpath.dirname(path)))
             == ".config"):
         return "gitconfig"
+    if base == ".gitmodules":
+        return "gitmodules"
     if base == "config" and parent == ".kube" or base == "kubeconfig" or base.endswith((".kubeconfig", "-kubeconfig")):
         return "kubeconfig"
     if base in ("devcontainer.json", ".devcontainer.json") and (base.startswith(".") or ".devcontainer" in path):
@@ -527,6 +529,39 @@ def _kind(path: str) -> str:
     return ""
 
 
+_GITMODULE_EXT = lazyre.compile(r"(?im)^\s*url\s*=\s*[\"']?ext::([^\n\"']+)")
+
+
+def _ext_argv(spec: str) -> list[str]:
+    """An `ext::` URL's program and arguments: split on unescaped spaces, `% ` a space, `%%` a percent
+    (`%s`, `%S`, `%G`, `%V` are git's own values: left as a word)."""
+    words, cur, i = [], "", 0
+    while i < len(spec):
+        ch = spec[i]
+        if ch == "%" and i + 1 < len(spec):
+            nxt = spec[i + 1]
+            cur += " " if nxt == " " else "%" if nxt == "%" else "%" + nxt
+            i += 2
+            continue
+        if ch == " ":
+            if cur:
+                words.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    if cur:
+        words.append(cur)
+    return words[:64]
+
+
+def _gitmodules(content: str) -> list[tuple[str, str]]:
+    """A submodule URL `ext::PROGRAM ARGS`: git runs that program to fetch the submodule (where the ext
+    protocol is allowed: `-c protocol.ext.allow=always`, `GIT_ALLOW_PROTOCOL=ext`)."""
+    return [("submodule url ext::", " ".join(shlex.quote(w) for w in argv))
+            for m in _GITMODULE_EXT.finditer(content) if (argv := _ext_argv(m.group(1).strip()))][:8]
+
+
 def _kubeconfig(content: str) -> list[tuple[str, str]]:
     """A kubeconfig's credential plugins: kubectl (and every Kubernetes client) runs a user's
     `exec.command` with its `args` and `env` — at every call that needs that user's credentials — and
@@ -556,7 +591,7 @@ def _kubeconfig(content: str) -> list[tuple[str, str]]:
     return out[:16]
 
 
-_READERS = {"kubeconfig": _kubeconfig, "devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vscode_launch,
+_READERS = {"gitmodules": _gitmodules, "kubeconfig": _kubeconfig, "devcontainer": _devcontainer, "tasks": _vscode_tasks, "launch": _vscode_launch,
             "cursor-env": _cursor_environment, "precommit": _precommit, "tox": _tox,
             "cargo": _cargo, "gitconfig": _gitconfig, "jetbrains": _jetbrains, "lefthook": _lefthook,
             "package": _package_hooks, "simple-git-hooks": _simple_git_hooks, "huskyrc": _huskyrc,
