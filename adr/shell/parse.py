@@ -1962,7 +1962,7 @@ class _Walker:
         network client see them. Paths are compared as written."""
         made: dict[str, str] = {}
         prev: "_Draft | None" = None
-        chain = ""  # the pipeline so far: `cat KEY | base64 > f` puts into f what cat KEY | base64 prints
+        pipe: list[_Draft] = []  # the pipeline so far: `cat KEY | base64 > f` puts into f what cat KEY | base64 prints
         for d in list(self.drafts)[:256]:
             if not d.argv:
                 continue
@@ -1971,9 +1971,13 @@ class _Walker:
                 for producer in _made_into_sent(made, _plain_path(f))[:4]:
                     if len(self.layers) < 64:
                         self.nested_shell(producer + " | " + sender, d.via, 0, "a file written and sent on the same line")
-            feed = chain if (d.piped and prev is not None and prev.via == d.via and prev.depth == d.depth) else ""
-            me = " ".join(_word_computed(a, self.code_assign) for a in d.argv)
-            chain, prev = (feed + " | " + me if feed else me)[:MAX_SOURCE], d
+            if not (d.piped and prev is not None and prev.via == d.via and prev.depth == d.depth):
+                pipe = []
+            # (spelled only for a stage whose output goes to a file: most pipelines write none)
+            feed = " | ".join(" ".join(_word_computed(a, self.code_assign) for a in x.argv) for x in pipe[-16:]) \
+                if pipe and (prog == "tee" or any(r.op in (">", ">>", ">|", "&>", "&>>") for r in d.redirects)) else ""
+            pipe.append(d)
+            prev = d
             for target, producer in files_made(prog, args, d.redirects, feed, computed=self.code_assign):
                 m = _CAT_ONE.fullmatch(producer)
                 if m and _plain_path(m.group(1)) in made:
