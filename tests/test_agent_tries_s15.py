@@ -255,19 +255,18 @@ def test_a_script_is_read_with_the_arguments_the_line_gives_it(memory_judge, tmp
 
 
 @pytest.mark.parametrize("lang,code,args,want", [
-    ("python", "os.system(sys.argv[1])", ["ls"], "os.system('ls')"),
-    ("python", "run(sys.argv[1:])", ["a", "b"], "run(['a', 'b'])"),
-    ("python", "x = argv[1]", ["a"], "x = argv[1]"),
-    ("node", "f(process.argv[2], process.argv[3])", ["a", "b'c"], "f('a', 'b\\'c')"),
-    ("node", "f(Deno.args[0])", ["a"], "f('a')"),
+    ("python", "os.system(sys.argv[1])", ["ls"], 'os.system("ls")'),
+    ("python", "run(sys.argv[1:])", ["a", "b"], 'run(["a", "b"])'),
+    ("node", "f(process.argv[2], process.argv[3])", ["a", 'b"c'], 'f("a", "b\\"c")'),
+    ("node", "f(...process.argv.slice(2))", ["a", "b"], 'f(...["a", "b"])'),
     ("ruby", "f(ARGV[5])", ["a"], "f(ARGV[5])"),  # (past the words given: left alone)
-    ("lua", "os.execute(arg[1])", ["id"], "os.execute('id')"),
-    ("go", "os.Args[1]", ["a"], "os.Args[1]"),
+    ("lua", "os.execute(arg[1])", ["id"], 'os.execute("id")'),
+    ("python", "os.system(sys.argv[1])", ["$X"], "os.system(sys.argv[1])"),  # (unknown: left as a read)
 ])
-def test_argument_spelling(lang, code, args, want):
-    from adr.shell.scriptargs import with_arguments
+def test_argument_spelling_for_a_script_file(lang, code, args, want):
+    from adr.shell.interpreters import with_argv_values
 
-    assert with_arguments(lang, code, args) == want
+    assert with_argv_values(lang, code, args, file=True) == want
 
 
 @pytest.mark.parametrize("cmd,want", [
@@ -425,19 +424,18 @@ def test_a_script_is_read_with_the_environment_and_stdin_the_line_gives_it(memor
     assert got == [want], (name, cmd, got)
 
 
-@pytest.mark.parametrize("lang,code,env,want", [
-    ("python", "os.system(os.environ['CMD'])", {"CMD": "id"}, "os.system('id')"),
-    ("python", "os.environ.get(\"X\", 'd')", {"X": "v"}, "'v'"),
-    ("python", "os.environ['OTHER']", {"X": "v"}, "os.environ['OTHER']"),
-    ("node", "f(process.env.CMD, process.env['X'])", {"CMD": "id", "X": "y"}, "f('id', 'y')"),
-    ("perl", "system($ENV{CMD})", {"CMD": "id"}, "system('id')"),
-    ("php", "system(getenv('CMD'))", {"CMD": "id"}, "system('id')"),
-    ("lua", "os.execute(os.getenv('CMD'))", {"CMD": "id"}, "os.execute('id')"),
+@pytest.mark.parametrize("lang,code,text,want", [
+    ("python", "os.system(sys.stdin.read())", "id", 'os.system("id")'),
+    ("python", "subprocess.run(input('> '), shell=True)", "id", 'subprocess.run("id", shell=True)'),
+    ("node", "execSync(require('fs').readFileSync(0).toString())", "id", 'execSync("id")'),
+    ("perl", "system(<STDIN>)", "id", 'system("id")'),
+    ("lua", "os.execute(io.read('*a'))", "id", 'os.execute("id")'),
+    ("python", "print(sys.stdin.read())", "$X", "print(sys.stdin.read())"),
 ])
-def test_environment_spelling(lang, code, env, want):
-    from adr.shell.scriptargs import with_environment
+def test_stdin_spelling(lang, code, text, want):
+    from adr.shell.interpreters import with_stdin_value
 
-    assert with_environment(lang, code, env) == want
+    assert with_stdin_value(lang, code, text) == want
 
 
 @pytest.mark.parametrize("name,content,cmd", [
@@ -493,3 +491,30 @@ def test_a_submodule_url_that_runs_a_program(offline_judge, path, content, want)
 def test_the_ext_protocol_allowed_through_the_environment(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("rm -rf \"$BUILD_DIR\"/*", "ask"),
+    ("rm -rf \"${STEAMROOT}/\"*", "ask"),
+    ("rm -rf $PREFIX/", "ask"),
+    ("cd /tmp && rm -r -- \"$WORK/\"", "ask"),
+    ("rm -rf \"${BUILD_DIR:?}\"/*", "allow"),
+    ("rm -rf \"${OUT:-build}\"/*", "allow"),
+    ("BUILD_DIR=build; rm -rf \"$BUILD_DIR\"/*", "allow"),
+    ("rm -rf \"$TMPDIR/foo\"", "allow"),
+    ("for x in a b; do rm -rf \"$x\"/; done", "allow"),
+    ("rm -f \"$LOGFILE\"", "allow"),
+])
+def test_a_recursive_delete_of_a_variable_the_line_does_not_set(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("calls,want", [
+    (["export B=build", "rm -rf \"$B\"/*"], ["allow", "allow"]),  # (the session holds B)
+    (["rm -rf \"$B2\"/*"], ["ask"]),
+    (["printf 'B3=out\\n' > env.sh", "source env.sh; rm -rf \"$B3\"/*"], ["allow", "allow"]),
+])
+def test_a_variable_the_session_or_a_sourced_file_sets_is_not_unset(memory_judge, tmp_path, calls, want):
+    got = _in_turn(memory_judge, tmp_path, f"unset-{calls[-1]}-{len(calls)}", *calls)
+    assert got == want, (calls, got)

@@ -35,8 +35,7 @@ from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.decoders import decoded_by
 from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of, statement_start
 from adr.shell.toolconfigs import env_readers
-from adr.shell.interpreters import SCRIPT_EXT
-from adr.shell.scriptargs import with_arguments, with_environment, with_stdin
+from adr.shell.interpreters import SCRIPT_EXT, with_argv_values, with_env_values, with_stdin_value
 
 _SPECIAL = ("/proc/", "/sys/", "/dev/")
 MAX_LINE_WRITES = 32  # writes of one line whose content is kept for what the line runs next
@@ -161,6 +160,19 @@ class CrossCall:
             return self._memory
         mem = sys.modules.get("adr.daemon.memory")  # never imported (the hook's fallback, `adr check`):
         return mem.attached() if mem is not None else None  # nothing attached one (it costs ~20 ms to import)
+
+    def set_in_session(self, action: Action, findings: "tuple[Finding, ...]") -> "tuple[Finding, ...]":
+        """Findings that a variable the line uses is unset, without those whose variables an earlier
+        call of the session set (`T=./out` in one call, `rm -rf "$T"` in the next: a persistent shell
+        holds T — the line is judged with it then, by `variables`)."""
+        if self.memory is None or not any(f.rule_id == UNSET_ROOTED_RULE for f in findings):
+            return findings
+        known = self.memory.definitions(action.context.host, action.context.session)
+
+        def stale(f: Finding) -> bool:
+            names = {m.group(1) for e in f.evidence for m in _VAR_NAMES.finditer((e.subject or "")[:4096])}
+            return f.rule_id == UNSET_ROOTED_RULE and bool(names) and names <= set(known)
+        return tuple(f for f in findings if not stale(f))
 
     def findings(self, action: Action, budget: Any = None) -> tuple[Finding, ...]:
         """Extra findings for what `action` runs from files, functions and aliases (exec only).
@@ -1011,14 +1023,14 @@ class _Walk:
                 text = "set -- " + " ".join(_arg_word(a) for a in run.args[:32]) + "\n" + text
             elif run.args and run.mode != "source":
                 # `python3 x.py 'curl … | sh'` with os.system(sys.argv[1]) inside: the arguments in place
-                text = with_arguments(lang, text, run.args)
+                text = with_argv_values(lang, text, run.args, file=True)
             env = self.run_environment(run)
             if env and lang == "shell" and run.mode != "source":
                 text = self.exported(run) + text  # `CMD='rm -rf ~' sh x.sh` with `$CMD` inside
             elif env and run.mode != "source":
-                text = with_environment(lang, text, env)
+                text = with_env_values(lang, text, env)
             if run.stdin is not None and lang != "shell":
-                text = with_stdin(lang, text, run.stdin)  # `echo CMD | python3 x.py` reading sys.stdin
+                text = with_stdin_value(lang, text, run.stdin)  # `echo CMD | python3 x.py` reading sys.stdin
             self.judge(self.as_command(lang, text, path, note or run.how), run.cwd, depth, here, agent=agent)
             if lang == "shell" and run.mode == "source" and line:
                 self.sourced_variables(text, line, run.cwd, depth, here, run.raw)
@@ -1028,14 +1040,18 @@ class _Walk:
     def run_environment(self, run: R.Run) -> "dict[str, str]":
         """The variables a script run gets: its own `NAME=value` prefix over what the line set before it
         (`export CMD=…; python3 x.py`) over what earlier calls of the session left set."""
-        env: dict[str, str] = {k: v for k, (v, _) in list(self.vars.items())[:64]
-                               if k not in self.computed and _ENV_NAME_RE.fullmatch(k)}  # (earlier calls')
-        if self.top is not None:
-            env.update((k, v) for k, v in self.top[0].assigned[:64] if _ENV_NAME_RE.fullmatch(k))
+        env: dict[str, str] = {}  # (the nearest first: readers take a bounded number)
         for kv in run.env[:32]:
             k, eq, v = kv.partition("=")
             if eq and _ENV_NAME_RE.fullmatch(k):
                 env[k] = v
+        if self.top is not None:
+            for k, v in self.top[0].assigned[:64]:
+                if _ENV_NAME_RE.fullmatch(k):
+                    env.setdefault(k, v)
+        for k, (v, _) in list(self.vars.items())[:64]:  # (earlier calls')
+            if k not in self.computed and _ENV_NAME_RE.fullmatch(k):
+                env.setdefault(k, v)
         return env
 
     def exported(self, run: R.Run) -> str:
@@ -1661,6 +1677,9 @@ def _link_target(path: str) -> "str | None":
 
 
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# the rule on a delete rooted at a variable the line does not set, and its issue's naming of it
+UNSET_ROOTED_RULE = "destruct.delete-rooted-at-unset-variable"
+_VAR_NAMES = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _arg_word(a: str) -> str:

@@ -114,6 +114,7 @@ class Judge:
 
     def _verdict(self, action: Action, findings: "tuple[Any, ...]", note: str, budget: Any) -> Verdict:
         findings = _merged(findings, self.crosscall.findings(action, budget))  # what it runs from files
+        findings = self.crosscall.set_in_session(action, findings)
         if self.online is not None:
             extra = self.online.findings(action)
             if extra:

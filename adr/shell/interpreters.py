@@ -797,6 +797,7 @@ _ENV_READS = {
     "perl": (r"""\$ENV\s*\{{\s*(["']?){n}\1\s*\}}""",),
     "ruby": (r"""ENV\s*\[\s*(["']){n}\1\s*\]""", r"""ENV\s*\.\s*fetch\s*\(\s*(["']){n}\1\s*\)"""),
     "php": (r"""getenv\s*\(\s*(["']){n}\1\s*\)""", r"""\$_ENV\s*\[\s*(["']){n}\1\s*\]"""),
+    "lua": (r"""os\s*\.\s*getenv\s*\(\s*(["']){n}\1\s*\)""",),
 }
 
 
@@ -812,20 +813,42 @@ _ARGV_READS = {
 }
 
 
-def with_argv_values(language: str, code: str, args: "list[str]") -> str:
+# …and for a script file run with words after it (`node up.js A B`: process.argv[2] is A; lua's arg[1])
+_FILE_FIRST = {"node": 2, "lua": 1}
+# the whole vector handed on (`subprocess.run(sys.argv[1:])`, `execFileSync(...process.argv.slice(2))`)
+_ARGV_VECTOR = {"python": (r"""(?<![\w.])(?:sys\s*\.\s*)?argv\s*\[\s*1\s*:\s*\]""", 1),
+                "node": (r"""process\s*\.\s*argv\s*\.\s*slice\s*\(\s*(\d)\s*\)""", None)}
+
+
+def _literal(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def with_argv_values(language: str, code: str, args: "list[str] | tuple[str, ...]", file: bool = False) -> str:
     """`code` with its reads of its own arguments replaced by them as string literals (`python3 -c
-    'shutil.rmtree(sys.argv[1])' ~` removes "~"). Arguments the shell layer does not know are left."""
+    'shutil.rmtree(sys.argv[1])' ~` removes "~"; `python3 x.py 'CMD'` with `os.system(sys.argv[1])` in
+    x.py runs "CMD": `file`). Arguments the shell layer does not know are left."""
     got = _ARGV_READS.get(language)
     if not got or not args or len(code) > 256 * 1024:
         return code
     rx, first = got
+    if file:
+        first = _FILE_FIRST.get(language, first)
+    args = list(args)[:64]
 
     def lit(m: "re.Match[str]") -> str:
         k = int(m.group(1)) - first
         if k < 0 or k >= len(args) or "$" in args[k] or "`" in args[k]:
             return m.group(0)
-        return '"' + args[k].replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return re.sub(rx, lit, code)
+        return _literal(args[k])
+    code = re.sub(rx, lit, code)
+    vec = _ARGV_VECTOR.get(language)
+    if vec is not None and all("$" not in a and "`" not in a for a in args):
+        def listed(m: "re.Match[str]") -> str:
+            start = (int(m.group(1)) - first) if vec[1] is None else 0
+            return "[" + ", ".join(_literal(a) for a in args[max(start, 0):]) + "]"
+        code = re.sub(vec[0], listed, code)
+    return code
 
 
 _AWK_STRING = lazyre.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -887,6 +910,27 @@ def with_env_values(language: str, code: str, env: "dict[str, str]") -> str:
         for f in forms:
             code = re.sub(f.format(n=re.escape(name)), lambda m: lit, code)
     return code
+
+
+# a read of the whole of stdin (or its first line) as one value, per language (with_stdin_value)
+_STDIN_VALUE_READS = {
+    "python": r"""\bsys\s*\.\s*stdin\s*\.\s*(?:read|readline)\s*\(\s*\)|(?<![\w.])input\s*\(\s*(?:(["'])[^"'\n]{0,200}\1)?\s*\)""",
+    "node": r"""\b(?:fs|require\s*\(\s*["']fs["']\s*\))\s*\.\s*readFileSync\s*\(\s*(?:0|["']/dev/stdin["']|process\s*\.\s*stdin\s*\.\s*fd)\s*(?:,[^()]{0,64})?\)(?:\s*\.\s*toString\s*\(\s*\))?""",
+    "ruby": r"""\b(?:STDIN|\$stdin)\s*\.\s*(?:read|gets)\b|(?<![\w.])gets\b""",
+    "perl": r"""<STDIN>""",
+    "php": r"""\bfile_get_contents\s*\(\s*["']php://stdin["']\s*\)|\bfgets\s*\(\s*STDIN\s*\)""",
+    "lua": r"""\bio\s*\.\s*read\s*\([^()]{0,32}\)""",
+}
+
+
+def with_stdin_value(language: str, code: str, text: str) -> str:
+    """`code` with its reads of stdin replaced by the text the line feeds it, as a string literal
+    (`echo CMD | python3 x.py` with `os.system(sys.stdin.read())` in x.py runs "CMD")."""
+    rx = _STDIN_VALUE_READS.get(language)
+    if rx is None or len(code) > 256 * 1024 or "$" in text or "`" in text:
+        return code
+    lit = _literal(text[:4096])
+    return re.sub(rx, lambda m: lit, code)
 
 
 # --- imported names spelled out ----------------------------------------------------------------------

@@ -35,7 +35,7 @@ from adr.shell.fold import fold
 from adr.shell.mounts import host_view, shell_word as _word
 from adr.shell import netprogs
 from adr.shell.netprogs import STDIN_SENDERS, URL_READERS
-from adr.shell.params import HOME_MARK, expand_param
+from adr.shell.params import HOME_MARK, LIKELY_SET, expand_param
 from adr.shell.uploads import uploaded_files
 from adr.shell.model import FileDelete, FileWrite, ParsedShell, Redirect, Script, ShellIssue, SimpleCommand
 from adr.shell.words import (decode_ansi_c, echo_output, positionals, printf_output, pwd_relative, unescape_double_quoted,
@@ -1887,6 +1887,8 @@ class _Walker:
         d = _Draft(argv=list(u.argv), raw=raw, via=via, depth=depth,
                    sudo=u.sudo, sudo_user=u.sudo_user, wrappers=u.wrappers, program_path=u.program_path,
                    upstream=list(upstream), args_dynamic=args_dynamic)
+        if d.argv[0] == "rm" and args_dynamic and "$" in raw:
+            self.unset_rooted_delete(d, raw, via)
         if u.wrappers and args_dynamic and ("$" in d.argv[0] or "`" in d.argv[0]) and d.argv[0] not in ("$@", "$*") \
                 and u.wrappers[-1] not in ("xargs", "parallel") \
                 and not (u.wrappers[-1] == "env" and len(d.argv) > 1 and not d.argv[1].startswith("-")):
@@ -1953,6 +1955,25 @@ class _Walker:
         value = self.env.get(name, "")
         if _ENV_NAME.fullmatch(name) and value and len(self.layers) < 64:
             self.nested_shell(f"{name}={_sh_quote(value)}", d.via, d.depth, f"${name} set by {d.argv[0]}", inherit=d)
+
+    def unset_rooted_delete(self, d: _Draft, raw: str, via: str) -> None:
+        """`rm -rf "$BUILD_DIR"/*`, `rm -rf $PREFIX/`: a recursive delete of a path that is a variable the
+        line does not set (and no guard `${X:?}` or default `${X:-d}` protects) — empty or unset, the
+        shell deletes from the root. Reported as an issue (adr does not see the agent's environment)."""
+        if not any(a in ("-r", "-R", "--recursive") or re.fullmatch(r"-[a-zA-Z]*[rR][a-zA-Z]*", a) for a in d.argv[1:]):
+            return
+        source = self.src_stack[0][:65536].decode("utf-8", "replace") if self.src_stack else raw
+        if re.search(r"(?:^|[\s;&|(])(?:source|\.|eval|set\s+-a)\s", source):
+            return  # (a file the line sources or text it evaluates may set it: the cross-call walk reads those)
+        for m in _UNSET_ROOTED.finditer(raw[:4096]):
+            name = m.group(1)
+            if name in self.env or name in LIKELY_SET or name in ("HOME", "PWD", "IFS"):
+                continue
+            if re.search(r"\b(?:read|mapfile|readarray|getopts|for|select|local|declare|typeset|export|readonly)\b"
+                         r"[^;&|\n]*\b" + name + r"\b|\b" + name + r"\+?=", source):
+                continue  # (a loop's, read's or declaration's variable: the line sets it)
+            self.issue("unset-rooted-delete", f"deletes from the root if ${name} is empty: {raw[:120]}", via)
+            return
 
     def hand_offs(self) -> None:
         """A file written on the line and then sent away on the same line is judged as the pipe it
@@ -2530,8 +2551,9 @@ class _Walker:
                 env.update(self.prefix_env)
                 text = interpreters.with_awk_values(text, args, env)
             rest = _after_code(args, text)
-            if rest and not d.args_dynamic:
+            if rest:
                 # `python3 -c 'shutil.rmtree(sys.argv[1])' ~`: the code reads its arguments as literals
+                # (one the shell layer does not know is left a read: with_argv_values)
                 text = interpreters.with_argv_values(lang, text, rest)
             text = interpreters.loads_spelled(lang, args) + text
             folded = self.script(lang, text, _join_via(via, f"{prog} {'-e' if lang != 'python' else '-c'}"), depth, d)
@@ -5291,6 +5313,9 @@ _SUBST_TEXT = lazyre.compile(r"\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
 # downstream of a command whose output names a file the line removes, moves away or makes unrunnable
 # (rm, mv SRC, chmod -x); ">" is its counterpart for a file written (mark_namers)
 REMOVED = "<removed>"
+# an operand that is only a variable, maybe with a trailing `/` or `/*` (`"$BUILD_DIR"/*`, `"${STEAMROOT}/"*`,
+# `$PREFIX/`): no guard (`${X:?}`), default or other text around it
+_UNSET_ROOTED = lazyre.compile(r"""(?:^|\s)["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["']?(?:/["']?(?:\*["']?)?)?(?=\s|$|;|&|\|)""")
 # (the walker's environment key holding the positional parameters, NUL-separated: "$*" joins them by IFS)
 _ARGV_KEY = "\0argv"
 # downstream of commands whose output a program that contacts hosts carries inside a URL or host name
