@@ -133,7 +133,13 @@ def _tree(depth_children: int = 3) -> subprocess.Popen[bytes]:
             "time.sleep(60)\n")
     p = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 20
-    while len(T.descendants_now(p.pid)) < depth_children and time.monotonic() < deadline:
+
+    def ready() -> bool:
+        # every child has exec'd sleep: one still between fork and exec, stopped there, would hold its
+        # parent in the spawn (never in state T) — a race of the test's set-up, not of stop_tree
+        kids = T.descendants_now(p.pid)
+        return len(kids) >= depth_children and all((T.cmdline(k) or ("",))[0].endswith("sleep") for k in kids)
+    while not ready() and time.monotonic() < deadline:
         time.sleep(0.02)
     return p
 
