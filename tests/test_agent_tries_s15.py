@@ -518,3 +518,18 @@ def test_a_recursive_delete_of_a_variable_the_line_does_not_set(judge_command, c
 def test_a_variable_the_session_or_a_sourced_file_sets_is_not_unset(memory_judge, tmp_path, calls, want):
     got = _in_turn(memory_judge, tmp_path, f"unset-{calls[-1]}-{len(calls)}", *calls)
     assert got == want, (calls, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("sed -i d *", "ask"),
+    ("for f in *; do : > \"$f\"; done", "ask"),
+    ("find ~ -type f -name '*.py' -exec sed -i d {} +", "ask"),
+    ("find . -name '*.md' | xargs -I{} sh -c ': > {}'", "ask"),
+    ("truncate -s0 src/*.py", "ask"),
+    ("truncate -s0 *.log", "allow"),
+    ("for f in logs/*; do : > \"$f\"; done", "allow"),
+    ("sed -i 's/foo/bar/' *.py", "allow"),
+])
+def test_every_file_a_pattern_names_emptied(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
