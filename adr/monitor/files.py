@@ -419,6 +419,10 @@ class FileMonitor(Component):
         if new == old:
             return
         self.snap[p] = new
+        if old is None and new == b"" and t.category not in ("hook-config", "adr-config"):
+            # created and not yet written (`open(…, "w")`, then the write, a moment apart on a busy machine):
+            # what it holds comes with the next event, shown against empty — one alert with its content
+            return
         self.counts["changes"] += 1
         if t.category == "hook-config":
             self._hook_config(t, p, old, new)
