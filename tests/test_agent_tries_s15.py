@@ -533,3 +533,18 @@ def test_a_variable_the_session_or_a_sourced_file_sets_is_not_unset(memory_judge
 def test_every_file_a_pattern_names_emptied(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("content,want", [
+    ("on: issues\njobs:\n  t:\n    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n", "ask"),
+    ("on: pull_request\njobs:\n  t:\n    steps:\n      - run: |\n          echo start\n"
+     "          git checkout ${{ github.head_ref }}\n", "ask"),
+    ("on: issue_comment\njobs:\n  t:\n    steps:\n      - uses: actions/github-script@v7\n        with:\n"
+     "          script: console.log(\"${{ github.event.comment.body }}\")\n", "ask"),
+    ("on: issues\njobs:\n  t:\n    steps:\n      - run: echo \"$TITLE\"\n        env:\n"
+     "          TITLE: ${{ github.event.issue.title }}\n", "allow"),
+    ("on: push\njobs:\n  t:\n    steps:\n      - run: echo ${{ github.sha }}\n", "allow"),
+])
+def test_a_workflow_step_that_pastes_an_outsiders_text_into_its_script(offline_judge, content, want):
+    got = _write(offline_judge, "/home/dev/project/.github/workflows/w.yml", content)
+    assert got == want, (content, got)
