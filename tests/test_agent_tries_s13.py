@@ -18,6 +18,7 @@ from dataclasses import replace
 import pytest
 
 from adr.actions import Action, ActionKind, Context
+from _judge_helpers import write_decision as _write
 
 NOT_ALLOWED = ("ask", "deny")
 
@@ -67,11 +68,6 @@ def test_awk_running_what_a_command_printed(judge_command, cmd, want):
 def test_a_script_stored_in_package_json_is_judged_when_stored(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got in want if isinstance(want, tuple) else got == want, (cmd, got)
-
-
-def _write(judge, path: str, content: str) -> str:
-    ctx = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Write")
-    return judge.decide(Action(ActionKind.FILE_WRITE, ctx, path=path, content=content)).decision.value
 
 
 @pytest.mark.parametrize("path,content,want", [
