@@ -64,9 +64,9 @@ class HumanTerminal:
                     if not data:
                         return
                     self.screen += data
-            except OSError:
-                return
-            if self.proc.poll() is not None and not select.select([self.master], [], [], 0.05)[0]:
+                if self.proc.poll() is not None and not select.select([self.master], [], [], 0.05)[0]:
+                    return
+            except (OSError, ValueError):  # the master closed by finish() while this thread reads it
                 return
 
     def write(self, text: str) -> None:
@@ -87,7 +87,7 @@ class HumanTerminal:
             if self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait(5)
-        for t in self._threads[:2]:
+        for t in self._threads:  # the pump ends once the process has and the pty is drained
             t.join(5)
         os.close(self.master)
         dec = lambda b: b.decode("utf-8", "replace")  # noqa: E731

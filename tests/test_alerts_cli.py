@@ -97,7 +97,11 @@ def test_sessions_reset_from_the_humans_terminal(tmp_path):
         assert r.returncode != 0 and "refused" in r.stderr
         out = human(d.home, "sessions", "reset", "noisy", env=d.env())
         assert out.returncode == 0 and "lockdown ended" in out.stdout, out.stderr
-        assert hook(d.home, "mkdir x", "noisy") == "allow"
+        from test_breakers import hook_reason
+        got = hook_reason(d.home, "mkdir x", "noisy")
+        if got[0] == "ask" and "took longer than" in got[1]:  # the daemon's wall-clock hang net (HARD_TIMEOUT)
+            got = hook_reason(d.home, "mkdir x", "noisy")  # fired on a loaded machine: once more
+        assert got[0] == "allow", got
     finally:
         d.stop()
     assert (BIN / "adr").exists()
