@@ -87,6 +87,12 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
                 files.append(a)
             # what its s/// replacements put in (`s/true/false/` on `logAllRefUpdates = true`)
             code = next((args[k + 1] for k, a in enumerate(args[:-1]) if re.fullmatch(r"-[a-zA-Z0-9]*[eE]", a)), "")
+            flags = _perl_switches(args)
+            if prog.startswith("perl") and len(code) <= 256 and (
+                    "n" in flags and "p" not in flags and not _PERL_PRINTS.search(code)
+                    or "p" in flags and _blanks_every_line(code)):
+                # `perl -i -ne '' *` (nothing printed: each file left empty), `perl -pi -e 's/.*//s' *`
+                return [Effect("write", f, "" if "p" not in flags else "\n") for f in files[:MAX_EFFECTS]]
             content = _sed_script_text(code[:4096]) if code else None
             return [Effect("edit", f, content) for f in files[:MAX_EFFECTS]]
         return []
@@ -440,12 +446,45 @@ def _sed_effects(args: list[str]) -> list[Effect]:
             _SED_DELETES_ALL.fullmatch(script) or sa.quiet and not _SED_PRINTS.search(script)):
         # `sed -i d .env`, `sed -ni '' .env`: every line goes, the file is left empty
         return [Effect("write", f, "") for f in sa.files[:MAX_EFFECTS]]
+    if sa.scripts and not sa.script_file and len(script) <= 256 and _blanks_every_line(script):
+        # `sed -i 's/.*//' *`: every line is kept, and its text goes: blank lines are what is left
+        return [Effect("write", f, "\n") for f in sa.files[:MAX_EFFECTS]]
     # (what a script puts in the file, read from its first 4 KiB: the s/// pattern backtracks per `s`)
     content = _sed_script_text(script[:4096]) if sa.scripts and not sa.script_file else None
     return [Effect("edit", f, content) for f in sa.files[:MAX_EFFECTS]]
 
 
+# a substitution that takes the whole of every line: `s/.*//`, `s/^.*$//g`, `s|.\+||`, `1,$s/.*//`,
+# perl's `s/.*//s`, `s/^.*\n?//` (a blank replacement: what is left is blank lines, or nothing)
+_BLANKS_LINE = lazyre.compile(r"\s*(?:[01]\s*,\s*\$\s*|%\s*)?s(?P<d>[/|#,:@!_])\^?\.(?:\*|\\?\+)\$?(?:\\n\??)?"
+                              r"(?P=d)(?P=d)[gsmx]*\s*;?\s*")
+_PERL_BLANKS = lazyre.compile(r"""\s*(?:\$_\s*=\s*(?:''|""|q\(\)|undef)|undef\s*\$_|chomp\s*;\s*\$_\s*=\s*(?:''|""))\s*;?\s*""")
+
+
+def _blanks_every_line(script: str) -> bool:
+    """Does this sed/perl -p script replace each line's whole text by nothing?"""
+    return bool(_BLANKS_LINE.fullmatch(script) or _PERL_BLANKS.fullmatch(script))
+
+
 _SED_PRINTS = lazyre.compile(r"[pPlwWaicr=]|s(.).*\1.*\1")  # -n leaves only what is printed, appended or written
+
+
+def _perl_switches(args: list[str]) -> str:
+    """perl's one-letter switches before its code (`-ni.bak` → "n": what follows -i is its suffix)."""
+    out = []
+    for a in args:
+        if a == "--" or not a.startswith("-") or a.startswith("--"):
+            break
+        for c in re.sub(r"0(?:x[0-9a-fA-F]*|[0-7]*)", "", a[1:]):  # (-0777: the record separator)
+            if c in "iIeEMmlx":  # the rest of the cluster is this switch's value
+                break
+            out.append(c)
+    return "".join(out)
+
+
+_PERL_PRINTS = lazyre.compile(r"\b(?:print|printf|say|syswrite|write|system|exec)\b|`|\bopen\b|\$\^I")
+# an awk program that prints no line: `0`, `NR<0`, `{}`, `{ next }`, `BEGIN{}` (each file is left empty)
+_AWK_SILENT = lazyre.compile(r"\s*(?:0|!\s*1|NR\s*(?:<|==)\s*0|\{\s*(?:next\s*;?\s*)?\}|BEGIN\s*\{\s*\})\s*")
 
 
 _AWK_OUT = lazyre.compile(r"""\bprint[f]?\b\s*\(?((?:[^>|;}"]|"(?:[^"\\]|\\.)*")*?)\)?\s*(>>|>|\|)\s*"([^"]+)\"""")
@@ -470,10 +509,13 @@ def _awk_effects(args: list[str]) -> list[Effect]:
             k = next((k for k, a in enumerate(rest) if not a.startswith("-")
                       and not (k and rest[k - 1] in ("-v", "-F", "-f", "-i", "--include", "--assign"))), None)
             program, rest = (rest[k], rest[k + 1:]) if k is not None else ("", [])
+        targets = [f for f in rest if not f.startswith("-") and "=" not in f][:MAX_EFFECTS]
+        if len(program) <= 64 and _AWK_SILENT.fullmatch(program):  # prints nothing: each file left empty
+            return [Effect("write", f, "") for f in targets]
         # (what it may put in: the program's string literals, one a line)
         lits = [_unesc(m.group(1)) for m in _AWK_STR.finditer(program[:4096])][:32]
         content = "\n".join(lits) if lits else None
-        out += [Effect("edit", f, content) for f in rest if not f.startswith("-") and "=" not in f][:MAX_EFFECTS]
+        out += [Effect("edit", f, content) for f in targets]
     code = _AWK_HOME.sub('"~', got[1])  # ENVIRON["HOME"] "/.bashrc" → "~/.bashrc"
     for m in _AWK_OUT.finditer(code):
         what, op, target = m.group(1).strip(), m.group(2), m.group(3)
