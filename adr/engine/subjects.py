@@ -572,6 +572,11 @@ class CommandSubject:
                 out.append((v, normalize(v, self.cwd, self.home)))  # dd of=/x, key=~/y: the value too
             if "://" in a or len(a) > 4096:
                 continue
+            if a[:2] == "$(" and a[-1:] == ")" or a[:1] == "`" and a[-1:] == "`" and len(a) > 1:
+                # a command substitution left as written names some file here (`cd ~/.ssh && cat $(ls)`);
+                # the paths inside its text are its commands' (judged as commands), not this one's
+                # (`"$(cat ~/.ssh/id_rsa.pub)"` is no `~/.ssh/id_rsa.pub)`)
+                a = "$(…)"
             if _PLAIN_REL(a) and ("." not in a or not any(seg in (".", "..") for seg in a.split("/"))):
                 # a relative path without . or .. segments (most arguments): the normalized cwd + "/" +
                 # it, without re-normalizing the cwd for each (what normalize() gives: nothing in it can
