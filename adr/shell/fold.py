@@ -951,7 +951,8 @@ _HOME_EXPRS: dict[str, list[tuple["re.Pattern[str]", "str | Callable[[re.Match[s
     ],
     "node": [
         (lazyre.compile(r"""(?:\brequire\s*\(\s*['"](?:node:)?os['"]\s*\)|\bos)\s*\.\s*homedir\s*\(\s*\)"""), '"~"'),
-        (lazyre.compile(r"""\bprocess\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*""" + _Q + r"""HOME\1\s*\])"""), '"~"'),
+        (lazyre.compile(r"""\b(?:process|Bun)\s*\.\s*env\s*(?:\.\s*HOME\b|\[\s*""" + _Q + r"""HOME\1\s*\])"""), '"~"'),
+        (lazyre.compile(r"""\bDeno\s*\.\s*env\s*\.\s*get\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),  # (deno, bun)
     ],
     "php": [
         (lazyre.compile(r"""\bgetenv\s*\(\s*""" + _Q + r"""HOME\1\s*\)"""), '"~"'),
