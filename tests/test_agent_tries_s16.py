@@ -6,7 +6,9 @@
   judged by the commands inside it, never read as a file name (`…id_rsa.pub)` lost the `.pub` exception);
 * a credential copied, linked, moved by inline code (`fs.copyFileSync`, `os.link`, `FileUtils.cp`, bun and
   deno's home) asks like `cp`; a one-liner that sends one by any network path (raw socket, SMTP, FTP, DNS,
-  php's URL wrappers, LWP::Simple) is denied like `curl -d @~/.ssh/id_rsa`.
+  php's URL wrappers, LWP::Simple) is denied like `curl -d @~/.ssh/id_rsa`;
+* a database file emptied (`: > app.db`, `truncate -s0`, `cp /dev/null`) is recorded like one deleted, and
+  asked outside the project.
 """
 from __future__ import annotations
 
@@ -116,3 +118,16 @@ def test_a_one_liner_sending_a_credential_by_any_network_path_is_denied(judge_co
 ])
 def test_a_one_liner_using_a_credential_where_it_belongs_is_not_denied(judge_command, cmd, want):
     assert judge_command(cmd).decision.value in want, cmd
+
+
+@pytest.mark.parametrize("cmd,want,rule", [
+    # a database file emptied is the same loss as deleted: recorded in the project (snapshotted), asked outside
+    (": > db.sqlite3", "allow", "destruct.delete-database-file"),
+    ("cp /dev/null data/app.db", "allow", "destruct.delete-database-file"),
+    ("truncate -s0 app.db", "allow", "destruct.delete-database-file"),
+    (": > ~/data/app.db", "ask", "destruct.delete-database-outside-project"),
+    ("truncate -s0 /srv/app/prod.sqlite", "ask", "destruct.delete-database-outside-project"),
+])
+def test_a_database_file_emptied_is_recorded_like_deleted(judge_command, cmd, want, rule):
+    v = judge_command(cmd)
+    assert v.decision.value == want and rule in v.rule_ids, (cmd, v.decision.value, v.rule_ids)
