@@ -32,7 +32,8 @@ UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "pscp", "sftp", "rsync", 
                        "wrangler", "megaput", "mega-put", "gh", "glab", "tea", "hub", "gist", "croc", "wormhole",
                        "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh", "smbclient",
                        "lftp", "tftp", "ftp", "ncftp", "ncftpput", "pftp", "git", "swaks", "ftpput", "logger", "ipfs",
-                       "dig", "hping3", "socat", "w3m", "mosquitto_pub", "kcat", "kafkacat"}) \
+                       "dig", "hping3", "socat", "w3m", "mosquitto_pub", "kcat", "kafkacat", "tailscale",
+                       "kdeconnect-cli", "kdeconnect"}) \
     | HTTPIE | _PASTE | _CHAT | _MAIL | PUBLISHERS
 # raw TCP clients: a text protocol (Redis, memcached, SMTP) takes what they are fed as commands
 RAW_CLIENTS = frozenset({"nc", "ncat", "netcat", "nc.openbsd", "nc.traditional", "cryptcat", "socat", "telnet", "pwncat",

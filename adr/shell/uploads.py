@@ -225,6 +225,13 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         pos = [a for a in args if not a.startswith("-")]
         if pos[:1] in (["send"], ["upload"], ["put"]):
             out = pos[1:] if prog != "dropbox_uploader" else pos[1:2]
+    elif prog == "tailscale":  # tailscale file cp F… HOST: (Taildrop to another device)
+        pos = [a for a in args if not a.startswith("-")]
+        if pos[:2] == ["file", "cp"]:
+            out = pos[2:-1]
+    elif prog in ("kdeconnect-cli", "kdeconnect"):  # --share F: the file goes to the paired device
+        out = [v for i, a in enumerate(args) for v in ([args[i + 1]] if a == "--share" and i + 1 < len(args)
+                                                        else [a[8:]] if a.startswith("--share=") else [])]
     elif prog in _SCRIPTED:
         for i, a in enumerate(args):
             if a in ("-c", "-e") and i + 1 < len(args):
