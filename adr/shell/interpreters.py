@@ -667,6 +667,46 @@ def build_script_commands(language: str, code: str) -> list[str]:
     return spawned_commands(language, code)[:16] if can_run_commands(code, language) else []
 
 
+# What runs a text as a command line, and what fetches a URL's text, in the interpreters adr reads: code
+# that hands the one to the other (`os.system(urlopen(URL).read())`, `system(`curl URL`)`, `c =
+# requests.get(URL).text; subprocess.run(c, shell=True)`) runs what the server sends, as `$(curl URL)` does.
+_FETCH_RUN_LANGS = frozenset({"python", "node", "ruby", "perl", "php", "lua", "other", "java"})
+_RUNNER = r"""\b(?:system|popen|execute|exec|execSync|spawnSync|run|call|check_call|check_output|Popen|getoutput|""" \
+          r"""getstatusoutput|shell_exec|passthru|proc_open|eval)\s*\(\s*(?:\[\s*)?"""
+_FETCH = r"""(?:await\s+)?(?:[\w$]+\s*\.\s*)*(?:urlopen|urlretrieve|get|get_contents|file_get_contents|fetch|open|""" \
+         r"""DownloadString|getstore|request)\s*\(\s*(?:URI\s*\(\s*)?["'](?P<url>(?:https?|ftp)://[^"'\s]+)["']"""
+_RUN_OF_FETCH = lazyre.compile(_RUNNER + _FETCH)
+# `asyncio.run(fetch(URL))`: an event loop runs a coroutine, not a command line
+_EVENT_LOOP_RUN = lazyre.compile(r"(?:asyncio|trio|anyio|loop|uvloop|curio)\s*\.\s*run\w*\s*\($")
+_RUN_OF_CMD_OUTPUT = lazyre.compile(
+    _RUNNER + r"""(?:`(?P<bt>[^`\n]{1,2000})`|(?:[\w$]+(?:\s*\(\s*["'][^"'\n]*["']\s*\))?\s*\.\s*)*"""
+              r"""(?:popen|shell_exec|qx|execSync|check_output|getoutput)\s*\(\s*["'](?P<cmd>[^"'\n]{1,2000})["'])""")
+# groovy: `new URL(U).text.execute()` runs the text as a command line, `evaluate(new URL(U).text)` as code
+_GROOVY_URL_RUN = lazyre.compile(r"""(?P<ev>\bevaluate\s*\(\s*)?\bnew\s+URL\s*\(\s*["'](?P<url>(?:https?|ftp)://[^"'\s]+)["']\s*\)"""
+                                 r"""\s*\.\s*(?:text|getText\s*\(\s*\))(?(ev)|\s*\.\s*execute\s*\()""")
+_FETCHED_NAME = lazyre.compile(r"""(?:^|[\s;({,])(?:(?:let|const|var|my|local)\s+)?\$?(?P<name>[A-Za-z_]\w*)\s*=\s*""" + _FETCH)
+_RUN_OF_NAME = lazyre.compile(_RUNNER + r"""\$?(?P<name>[A-Za-z_]\w*)\s*(?:[),.\]]|\.\s*(?:text|read|decode|body))""")
+
+
+def fetched_and_run(code: str) -> list[str]:
+    """`$(curl -s URL)` for each place the code runs a URL's text as a command line (see above)."""
+    out = [f"$(curl -s {shlex.quote(m.group('url'))})" for m in _RUN_OF_FETCH.finditer(code)
+           if not _EVENT_LOOP_RUN.search(code[max(0, m.start() - 24):m.start() + 4])]
+    out += [f"curl -s {shlex.quote(m.group('url'))} | sh"  # (evaluate: groovy code, as unseen as a script)
+            for m in _GROOVY_URL_RUN.finditer(code)]
+    for m in _RUN_OF_CMD_OUTPUT.finditer(code):
+        inner = m.group("bt") or m.group("cmd") or ""
+        if "://" in inner or re.search(r"\b(?:curl|wget2?|fetch|aria2c|http|xh|lwp-request|GET)\b", inner):
+            out.append(f"$({inner})")
+    fetched = {m.group("name"): m.group("url") for m in _FETCHED_NAME.finditer(code)}
+    if fetched:
+        for m in _RUN_OF_NAME.finditer(code):
+            url = fetched.get(m.group("name"))
+            if url:
+                out.append(f"$(curl -s {shlex.quote(url)})")
+    return list(dict.fromkeys(out))[:8]
+
+
 def spawned_commands(language: str, code: str) -> list[str]:
     """Shell command lines that the code runs with literal strings."""
     code = code[:200_000]
@@ -741,6 +781,8 @@ def spawned_commands(language: str, code: str) -> list[str]:
         for m in _BACKTICK_RE.finditer(code):
             s = next(g for g in m.groups() if g is not None)
             out.append(_julia_interpolated(s) if language == "julia" else s)
+    if "://" in code and language in _FETCH_RUN_LANGS:
+        out += fetched_and_run(code)
     if language == "tcl":
         # tcl: `exec prog arg {quoted words} …` up to the end of the command (newline, `;`, `]`)
         for m in _TCL_EXEC_RE.finditer(code):
