@@ -394,6 +394,8 @@ class _Walk:
             self.functions(calls, text, cwd, depth + 1, note)
         for run in runs:
             if run.kind != R.FUNCTION:
+                if run.kind in _PROGRAM_FILE_KINDS and self.memory is not None:
+                    self.downloaded_program(run, depth + 1, note)
                 getattr(self, "run_" + run.kind)(run, text, depth + 1, note)
 
     def judge(self, command: str, cwd: str, depth: int, note: str, follow: bool = True, agent: bool = True,
@@ -1218,6 +1220,21 @@ class _Walk:
         self.judge(f"{fetch_command(w.url, path)} && {runner}", run.cwd, depth,
                    _note(note, f"runs {path} ({w.origin(self.session)}) via `{run.how}`"), follow=False)
 
+    def downloaded_program(self, run: R.Run, depth: int, note: str) -> None:
+        """A Makefile, justfile, Taskfile, package.json or setup.py an earlier call downloaded, which this
+        line's tool now runs (`curl -o Makefile URL`, then `make`): judged as the one-liner that
+        downloads it and runs the tool — the server chose the recipes."""
+        from adr.daemon.memory import fetch_command
+        for path in run.paths[:8]:
+            w = self.recall(path)
+            if w is not None and w.url:
+                # (named from the folder the tool runs in, as it finds it: `curl -o Makefile URL && make`)
+                here = run.cwd or posixpath.dirname(path)
+                name = posixpath.relpath(path, here) if path.startswith(here.rstrip("/") + "/") else path
+                self.judge(f"cd {_arg_word(here)} && {fetch_command(w.url, name)} && {run.how}", here,
+                           depth, _note(note, f"runs {path} ({w.origin(self.session)}) via `{run.how}`"), follow=False)
+                return
+
     def run_package(self, run: R.Run, line: str, depth: int, note: str) -> None:
         path = run.paths[0]
         shell = self.script_shell(posixpath.dirname(path), run, note)
@@ -1680,6 +1697,10 @@ _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 # the rule on a delete rooted at a variable the line does not set, and its issue's naming of it
 UNSET_ROOTED_RULE = "destruct.delete-rooted-at-unset-variable"
 _VAR_NAMES = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+# runs whose tool reads its program from a file it finds (downloaded files among them: see downloaded_program)
+_PROGRAM_FILE_KINDS = frozenset({R.MAKE, R.TASKS, R.PACKAGE, R.SETUP, R.PRECOMMIT})
 
 
 def _arg_word(a: str) -> str:

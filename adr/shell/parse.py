@@ -2677,6 +2677,11 @@ class _Walker:
                 runs = _first_positional(list(args[args.index("CMD") + 2:]))  # `R CMD BATCH x.R`
         if not runs and d.wrappers and d.wrappers[-1].endswith(" -m"):
             runs = prog.replace(".", "/") + ".py"  # `python3 -m x` (its draft is `x`): x.py where it runs
+        if not runs and prog in _PROGRAM_FILE_OPTIONS:
+            runs = _program_file(prog, list(args))
+        if not runs and prog in _DEFAULT_PROGRAM_FILES and (prog not in _PACKAGE_MANAGERS or args[:1] and args[0] in _RUNS_SCRIPTS):
+            # `curl -o Makefile URL && make`, `… -o package.json … && npm install`: the file it reads by default
+            runs = next((f for f in _DEFAULT_PROGRAM_FILES[prog] if _plain_path(f) in self.downloaded), "")
         if runs and _plain_path(runs) in self.downloaded:
             d.runs_downloaded = runs
             d.upstream.append(self.downloaded[_plain_path(runs)])
@@ -4133,6 +4138,44 @@ _GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", 
 # git commands that write the files of another commit (fetched, merged, checked out) into the worktree
 _GIT_WORKTREE_WRITERS = frozenset({"pull", "merge", "checkout", "switch", "reset", "am", "apply", "cherry-pick",
                                    "rebase", "restore", "read-tree", "checkout-index", "stash"})
+
+
+# programs whose program comes from a file named by an option: make's recipes, an awk program, a sed
+# script (GNU sed's `e`), vim keystrokes or a sourced script, gdb commands, an at job; crontab's table
+# (its first operand) — `curl -o m.mk URL && make -f m.mk` runs the download
+_PROGRAM_FILE_OPTIONS: dict[str, tuple[str, ...]] = {
+    **{p: ("-f", "--file", "--makefile") for p in ("make", "gmake", "bmake")},
+    **{p: ("-f", "--file") for p in ("awk", "gawk", "mawk", "nawk", "sed", "gsed", "at", "batch")},
+    **{p: ("-s", "-S", "-u") for p in ("vim", "vi", "nvim", "gvim", "ex")},
+    **{p: ("-x", "--command", "-command", "-ix") for p in ("gdb", "lldb")},
+    "crontab": (),
+}
+
+
+# the file a tool reads its program from when none is named (in the folder it runs in)
+_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+_PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+_DEFAULT_PROGRAM_FILES: dict[str, tuple[str, ...]] = {
+    **{p: _MAKEFILES for p in ("make", "gmake", "bmake")},
+    "just": ("justfile", "Justfile", ".justfile"), "task": ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml"),
+    **{p: ("package.json",) for p in _PACKAGE_MANAGERS},
+}
+_RUNS_SCRIPTS = frozenset({"install", "i", "ci", "add", "run", "run-script", "test", "t", "start", "restart", "stop",
+                           "rebuild", "pack", "publish", "exec", "dlx"})
+
+
+def _program_file(prog: str, args: "list[str]") -> str:
+    """The file `prog args` takes its program from ("" when none is named)."""
+    opts = _PROGRAM_FILE_OPTIONS.get(prog, ())
+    if not opts:  # crontab FILE
+        return next((a for a in args if not a.startswith("-")), "") if prog == "crontab" and "-u" not in args else ""
+    for k, a in enumerate(args):
+        if a in opts and k + 1 < len(args):
+            return args[k + 1]
+        for o in opts:
+            if o.startswith("--") and a.startswith(o + "="):
+                return a.split("=", 1)[1]
+    return ""
 
 
 def _git_worktree(opts: "list[str]", env: "Sequence[str]" = (), here: str = "") -> str:
