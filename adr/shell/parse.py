@@ -677,7 +677,10 @@ class _Walker:
         if name in _COMMAND_VARS:
             text = value.lstrip("|") if name in ("LESSOPEN", "LESSCLOSE") else value
         elif name in _STARTUP_VARS:
-            text = _STARTUP_VARS[name].format(_sh_quote(value) if name in ("BASH_ENV", "ENV", "PYTHONSTARTUP") else value)
+            # (`BASH_ENV=<(curl …)`: a process substitution stays one, read where the shell starts)
+            procsub = value.startswith("<(") and value.endswith(")")
+            text = _STARTUP_VARS[name].format(_sh_quote(value) if name in ("BASH_ENV", "ENV", "PYTHONSTARTUP")
+                                              and not procsub else value)
         elif name in ("PS0", "PS1", "PS2", "PS4") and ("$(" in value or "`" in value):
             text = ': "' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'  # its substitutions run at every prompt
         else:
@@ -1277,6 +1280,9 @@ class _Walker:
         elif op == ">&" and end == "1" and fd in ("", "1"):
             for p in procs:
                 p.upstream.extend(a for a in target.argv[:1] if a not in p.upstream)
+                if target.argv and p.argv:  # (what it reads goes where the coprocess sends it: as `cat K | nc h`)
+                    target.downstream.append(p.argv[0])
+                    self.read_from(p, [target])
                 if target.output and p.stdin_text is None and p.stdin_seen is None:
                     self.take_seen(p, target.output, depth)
                 elif not target.output and _reads_commands(p):
