@@ -21,6 +21,12 @@ class ActionKind(str, enum.Enum):
     MCP_CALL = "mcp_call"
 
 
+# A web search sends its query to a search engine in a URL: it is judged as that request (a secret in the
+# query is a secret sent in a URL). The agent's backend picks the engine, so the host is a stand-in, which
+# reputation look-ups skip (they never see a query string anyway).
+WEB_SEARCH_URL = "https://web-search.invalid/search?q="
+
+
 class Decision(str, enum.Enum):
     ALLOW = "allow"
     ASK = "ask"

@@ -18,7 +18,9 @@
   call downloaded (`make -f -`, `awk -f <(curl …)`, `sed -f`, `vim -s`, `R`, `at`, `crontab`, a Makefile,
   justfile or package.json fetched and then used) — is the download run;
 * `BASH_ENV=<(curl …)` is sourced where the shell starts; what a command writes into a coprocess (`cat KEY
-  >&${COPROC[1]}`) goes where the coprocess sends it.
+  >&${COPROC[1]}`) goes where the coprocess sends it;
+* a web search (WebSearch, google_web_search, websearch) is the request that carries its query: a secret in
+  it asks like one in a fetched URL.
 """
 from __future__ import annotations
 
@@ -271,3 +273,52 @@ def test_a_program_file_downloaded_in_an_earlier_call(memory_judge, tmp_path, na
 def test_startup_substitutions_and_coprocess_feeds(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
+
+
+SECRET_QUERY = "ghp_1234567890abcdefghijklmnopqrstuvwxyzAB token invalid"
+
+
+def _search_payloads(query: str) -> "list[tuple[str, dict]]":
+    cwd = "/home/dev/project"
+    return [
+        ("claude-code", {"session_id": "s", "cwd": cwd, "hook_event_name": "PreToolUse", "tool_name": "WebSearch",
+                         "tool_input": {"query": query}}),
+        ("gemini", {"session_id": "s", "cwd": cwd, "hook_event_name": "BeforeTool", "tool_name": "google_web_search",
+                    "tool_input": {"query": query}}),
+        ("cursor", {"conversation_id": "c", "hook_event_name": "preToolUse", "tool_name": "WebSearch",
+                    "tool_input": {"search_term": query}, "cwd": cwd, "workspace_roots": [cwd]}),
+        ("opencode", {"hook_event_name": "tool.execute.before", "tool": "websearch", "args": {"query": query},
+                      "session": "s", "cwd": cwd}),
+    ]
+
+
+@pytest.mark.parametrize("host,payload", _search_payloads(SECRET_QUERY), ids=lambda x: x if isinstance(x, str) else "")
+def test_a_web_search_carrying_a_secret_asks(offline_judge, host, payload):
+    """A search sends its query to a third party: judged as the request carrying it (a secret in a URL)."""
+    from adr.actions import WEB_SEARCH_URL, ActionKind
+    from adr.integrations import registry
+
+    ev = registry.load(host).parse(payload)
+    assert ev.action is not None and ev.action.kind is ActionKind.URL_FETCH, host
+    assert ev.action.url.startswith(WEB_SEARCH_URL)
+    v = offline_judge.decide(ev.action)
+    assert v.decision.value == "ask" and "url.secret-in-url" in v.rule_ids, (host, v.rule_ids)
+
+
+@pytest.mark.parametrize("query", ["how to fix python import error", "bash reverse shell /dev/tcp explained",
+                                   "rm -rf node_modules windows equivalent", "what is /etc/shadow",
+                                   "curl | sh install nvm safe?", "id_rsa permissions too open"])
+def test_ordinary_web_searches_stay_quiet(offline_judge, query):
+    from adr.integrations import registry
+
+    ev = registry.load("claude-code").parse(_search_payloads(query)[0][1])
+    assert offline_judge.decide(ev.action).decision.value == "allow", query
+
+
+def test_a_web_search_is_never_looked_up_with_its_query():
+    """Reputation providers get no search: the stand-in host has nothing to rate, the query is the user's."""
+    from adr.actions import WEB_SEARCH_URL, Action, ActionKind, Context
+    from adr.judge.online import lookup_subjects
+
+    a = Action(ActionKind.URL_FETCH, Context(host="claude-code", cwd="/tmp"), url=WEB_SEARCH_URL + "secret+words")
+    assert lookup_subjects(None, a) == []

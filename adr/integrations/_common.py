@@ -88,6 +88,18 @@ SEARCH_PATH_KEYS = ("path", "dir_path", "directory", "dirPath", "cwd")
 SEARCH_GLOB_KEYS = ("glob", "include", "includePattern", "include_pattern", "file_pattern")
 
 
+WEB_SEARCH_TOOLS = frozenset({"websearch", "web_search", "google_web_search", "search_web"})
+
+
+def web_search_action(ctx: Context, args: dict[str, Any], where: str) -> "Action | None":
+    """A web search, judged as the request that carries its query (actions.WEB_SEARCH_URL)."""
+    from urllib.parse import quote_plus
+
+    from adr.actions import WEB_SEARCH_URL
+    query = first_str(args, ("query", "q", "search_term", "searchTerm", "prompt"), where)
+    return Action(ActionKind.URL_FETCH, ctx, url=WEB_SEARCH_URL + quote_plus(query[:16384])) if query.strip() else None
+
+
 def search_action(ctx: Context, args: dict[str, Any], where: str) -> Action:
     """A content search (grep) reads every file it searches: a read of the folder, narrowed to the
     files its glob names (`~/.ssh` + `id_*` → `~/.ssh/**/id_*`), so a key file named by the filter

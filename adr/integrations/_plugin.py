@@ -21,7 +21,7 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, search_action, split_mcp_name, tool_output_event)
+                                      need_object, reason_text, search_action, web_search_action, WEB_SEARCH_TOOLS, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 
@@ -43,6 +43,8 @@ def tool_action(tool: str, a: dict[str, Any], ctx: Context) -> Action | None:
         return search_action(ctx, a, w)
     if t in ("webfetch", "web_fetch", "fetch"):
         return Action(ActionKind.URL_FETCH, ctx, url=first_str(a, ("url",), w))
+    if t in WEB_SEARCH_TOOLS:
+        return web_search_action(ctx, a, w)
     if t.startswith("mcp__"):
         server, name = split_mcp_name(tool)
         return mcp_action(ctx, server, name, a)

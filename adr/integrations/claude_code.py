@@ -24,7 +24,7 @@ import json
 from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
-from adr.integrations._common import (host_home, get_obj, get_str, join_edits, mcp_action, need_object, search_action,
+from adr.integrations._common import (host_home, get_obj, get_str, join_edits, mcp_action, need_object, search_action, web_search_action,
                                       session_start_event, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
@@ -68,7 +68,7 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
     if tool == "WebFetch":
         return Action(ActionKind.URL_FETCH, ctx, url=_str(ti, "url"))
     if tool == "WebSearch":
-        return None  # a search query is not a side effect; recorded only
+        return web_search_action(ctx, ti, "tool_input")
     if tool.startswith("mcp__"):
         server, name = split_mcp_name(tool)
         return mcp_action(ctx, server, name, ti)

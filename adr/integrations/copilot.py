@@ -26,7 +26,7 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, search_action, split_mcp_name, tool_output_event)
+                                      need_object, reason_text, search_action, web_search_action, WEB_SEARCH_TOOLS, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "copilot"
@@ -51,6 +51,8 @@ def _tool_action(tool: str, a: dict[str, Any], ctx: Context) -> Action | None:
         return Action(ActionKind.FILE_READ, ctx, path=path)
     if t in ("grep", "grep_search", "grepsearch"):  # reads the files it searches (glob, file_search: names only)
         return search_action(ctx, a, w)
+    if t in WEB_SEARCH_TOOLS:
+        return web_search_action(ctx, a, w)
     if t in ("web_fetch", "fetch_webpage", "fetch"):
         url = first_str(a, ("url",), w)
         urls = a.get("urls")

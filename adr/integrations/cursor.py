@@ -30,7 +30,7 @@ from typing import Any
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.actions import Observation, ObservationKind
 from adr.integrations._common import (host_home, RecordedEvent, effective, join_edits, first_str, get_obj, get_str, mcp_action, need_object,
-                                      reason_text, cannot_ask_text, search_action, split_mcp_name, tool_output_event)
+                                      reason_text, cannot_ask_text, search_action, web_search_action, WEB_SEARCH_TOOLS, split_mcp_name, tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "cursor"
@@ -66,6 +66,8 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context) -> Action | None:
         return Action(ActionKind.FILE_DELETE, ctx, path=path)
     if t in ("webfetch", "web_fetch", "fetch"):
         return Action(ActionKind.URL_FETCH, ctx, url=first_str(ti, ("url",), "tool_input"))
+    if t in WEB_SEARCH_TOOLS:
+        return web_search_action(ctx, ti, "tool_input")
     return None
 
 

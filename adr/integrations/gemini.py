@@ -25,13 +25,13 @@ from typing import Any
 
 from adr.actions import Action, ActionKind, Context, Decision, Verdict
 from adr.integrations._common import (host_home, cannot_ask_text, effective, first_str, get_obj, get_str, mcp_action,
-                                      need_object, reason_text, search_action, session_start_event, split_mcp_name,
+                                      need_object, reason_text, search_action, web_search_action, session_start_event, split_mcp_name,
                                       tool_output_event)
 from adr.integrations.interface import HookEvent, HookInputError, HookOutput
 
 NAME = "gemini"
 PRE_TOOL_MATCHER = ("run_shell_command|write_file|replace|read_file|read_many_files|search_file_content|"
-                    "web_fetch|mcp__.*|.*__.*")
+                    "web_fetch|google_web_search|mcp__.*|.*__.*")
 AFTER_TOOL_MATCHER = "run_shell_command|read_file|read_many_files|web_fetch|google_web_search|mcp__.*|.*__.*"
 _URL = re.compile(r"https?://[^\s<>\"'`)\]]+")
 
@@ -55,6 +55,8 @@ def _tool_action(tool: str, ti: dict[str, Any], ctx: Context, mcp_ctx: dict[str,
         if not isinstance(paths, list):
             raise HookInputError("tool_input.paths must be a list")
         return Action(ActionKind.FILE_READ, ctx, path="\n".join(str(p) for p in paths))
+    if tool == "google_web_search":
+        return web_search_action(ctx, ti, w)
     if tool == "web_fetch":
         text = first_str(ti, ("url", "prompt"), w)
         m = _URL.search(text)

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
-from adr.actions import Action, ActionKind, Finding, PackageRef
+from adr.actions import WEB_SEARCH_URL, Action, ActionKind, Finding, PackageRef
 from adr.config import Settings
 from adr.paths import Paths
 from adr.reputation.interface import Subject, SubjectKind
@@ -46,7 +46,8 @@ def lookup_subjects(service: ReputationService, action: Action, commands: Sequen
     """Everything of `action` worth asking the enabled providers about (bounded)."""
     subjects: list[Subject] = []
     if action.kind is ActionKind.URL_FETCH and action.url:
-        subjects.append(Subject.url(action.url))
+        if not action.url.startswith(WEB_SEARCH_URL):  # (a search's stand-in host: nothing to look up)
+            subjects.append(Subject.url(action.url))
     elif action.kind is ActionKind.PACKAGE_INSTALL:
         subjects += package_subjects(service, action.packages)
     elif action.kind in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT) and action.path:
