@@ -511,7 +511,7 @@ class _Walk:
                     continue
                 for d in dict.fromkeys((here, cwd)):
                     path = R.resolve(f, d, self.home)
-                    if not path or path.startswith(("/dev/", "/proc/")):
+                    if not path or R.pseudo_file(path):
                         continue
                     if any(ch in f for ch in "*?[") and self.memory is not None:
                         # a glob read (`cat p_* | curl -d @- …`): the remembered files it names, each by its source
@@ -521,6 +521,11 @@ class _Walk:
                         source = _made_from(self.recall(path))
                     if source is None:
                         source = _link_target(path)
+                    if source is None and self.memory is not None and self.recall(path) is None:
+                        # a folder read whole (`tar czf b.tgz . && curl -T b.tgz …`): it holds the copies an
+                        # earlier call made in it, each named by its source beside it
+                        got = [s for w in self.memory.under(path, 8) if (s := _made_from(w))]
+                        source = " ".join([f] + list(dict.fromkeys(got))) if got else None
                     if source:
                         swaps[f] = source
                         break
@@ -554,7 +559,7 @@ class _Walk:
                     continue
                 for d in dict.fromkeys((here, cwd)):
                     path = R.resolve(f, d, self.home)
-                    if not path or path.startswith(("/dev/", "/proc/")):
+                    if not path or R.pseudo_file(path):
                         continue
                     made = _names_made(self.recall(path), cwd, self.session)
                     if made is not None:
@@ -646,14 +651,23 @@ class _Walk:
         """`git add notes.txt` where an earlier call made notes.txt a copy of `.env`: judged as `git add`
         of what it was copied from (a secret staged under another name is pushed all the same)."""
         args = list(c.args)
-        for f in args[args.index("add") + 1:][:32]:
-            if f.startswith("-"):
-                continue
-            w = self.recall(R.resolve(f, here, self.home) or "")
-            if w is None or not w.producer.startswith("cat ") or "|" in w.producer:
-                continue
-            self.judge("git add " + w.producer[4:], w.producer_cwd or here, depth + 1,
-                       _note(note, f"stages {f}, {w.origin(self.session)} by `{w.producer[:120]}`"), follow=False)
+        specs = [f for f in args[args.index("add") + 1:][:32] if not f.startswith("-")]
+        if any(a in ("-A", "--all", "-u", "--update") or a.startswith("-") and not a.startswith("--")
+               and ("A" in a or "u" in a) for a in args[args.index("add") + 1:][:32]) or ":/" in specs:
+            specs.append(".")  # the whole worktree (from here: adr does not look for the repository's top)
+        for f in specs:
+            path = R.resolve(f.removeprefix(":/") or ".", here, self.home) or ""
+            w = self.recall(path)
+            # a folder staged (`git add .`, `git add docs`): the copies an earlier call made in it go along
+            found = [w] if w is not None else self.memory.under(path, 16) if self.memory is not None and path else []
+            for w in found:
+                # (a copy, or what a pipeline made from one: `cat KEY | base64 > docs/n.md` holds KEY all the same)
+                first = w.producer.split(" | ", 1)[0]
+                if not first.startswith("cat ") or "|" in first or "$(" in first or "`" in first:
+                    continue
+                self.judge("git add " + first[4:], w.producer_cwd or here, depth + 1,
+                           _note(note, f"stages {w.path if w.path != path else f}, {w.origin(self.session)} by "
+                                       f"`{w.producer[:120]}`"), follow=False)
 
     def containers(self, parsed: Any, cwd: str, depth: int, note: str) -> None:
         """`docker exec c cat /h/x`, `docker start c`, `docker cp c:/h/x .` for a container an earlier

@@ -347,7 +347,7 @@ class Memory:
         for w in parsed.writes:
             for d in dirs:
                 path = R.resolve(w.path, d, home)
-                if path and not path.startswith(("/dev/", "/proc/")):
+                if path and not R.pseudo_file(path):
                     kept = self.lookup(path) if w.append else None  # (an append keeps what made the file)
                     self.record(replace(base, path=path, content=w.content, sha256=_sha(w.content),
                                         by=f"{w.by} (shell)" if w.by else "shell redirect",
@@ -453,7 +453,7 @@ class Memory:
         for target, producer, writer in made:
             for d in dirs:
                 path = R.resolve(target, d, home)
-                if not path or path.startswith(("/dev/", "/proc/")):
+                if not path or R.pseudo_file(path):
                     continue
                 known = self.lookup(path)
                 line = producer

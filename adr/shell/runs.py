@@ -77,6 +77,13 @@ class Run:
 
 # ---- paths ----------------------------------------------------------------------------------------
 
+
+def pseudo_file(path: str) -> bool:
+    """A device or process path, not a file anything keeps (/dev/null, /proc/self/fd/3) — /dev/shm is
+    memory-backed storage like /tmp: files there are kept, run and sent like any other."""
+    return path.startswith(("/dev/", "/proc/")) and not path.startswith(("/dev/shm/", "/dev/mqueue/"))
+
+
 def resolve(path: str, cwd: str, home: str = "") -> str:
     """Absolute, normalized (no symlinks resolved: that needs the file system). "" when a relative
     path has no cwd to resolve against, or the path is computed at run time."""
@@ -212,7 +219,7 @@ def runs_of(parsed: ParsedShell, cwd: str, home: str = "", functions: frozenset[
             code = interpreters.inline_code(prog, c.args)
             out.extend(Run(SCRIPT, _how(c), here, (p,), language="shell", mode="shell")
                        for f in (_line_runner_files(c, "awk", code[1]) if code else [])
-                       if (p := resolve(f, here, home)) and not p.startswith(("/dev/", "/proc/")))
+                       if (p := resolve(f, here, home)) and not pseudo_file(p))
     return tuple(out[:MAX_RUNS])
 
 
@@ -235,7 +242,7 @@ def _read_loop_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here:
     if not names or not any(o.program in ("read", "mapfile", "readarray") and names & set(o.args) for o in commands):
         return []
     path = resolve(src, here, home)
-    if not path or path.startswith(("/dev/", "/proc/")):
+    if not path or pseudo_file(path):
         return []
     return [Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell")]
 
@@ -565,14 +572,14 @@ def _script_file_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         if name in ("NONE", "NORC", "DEFAULTS") and c.program != "gdb":
             continue  # vim -u NONE: no vimrc at all
         path = resolve(name, here, home) if name else ""
-        if path and not path.startswith(("/dev/", "/proc/")):
+        if path and not pseudo_file(path):
             out.append(Run(SCRIPT, _how(c), here, (path,), mode="shell",
                            language=reader if reader.startswith("eval:") else "stdin:" + reader))
     if c.program in _VALUED_OF:
         from adr.shell.words import positionals
         for name in positionals(args, _VALUED_OF[c.program])[:8]:
             path = resolve(name, here, home) if name != "-" else ""
-            if path and not path.startswith(("/dev/", "/proc/")):
+            if path and not pseudo_file(path):
                 out.append(Run(SCRIPT, _how(c), here, (path,), language="stdin:" + reader, mode="shell"))
     return out[:8]
 
@@ -1005,7 +1012,7 @@ def _sql_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
                 and (i == 0 or args[i - 1] not in _MONGO_VALUED):
             name = a  # `mongosh prod wipe.js`: each .js operand is a script the shell runs
         path = resolve(name.strip(), here, home) if name.strip() else ""
-        if path and not path.startswith(("/dev/", "/proc/")):
+        if path and not pseudo_file(path):
             out.append(Run(SCRIPT, _how(c), here, (path,), language=lang, mode="shell"))
     return out[:8]
 
@@ -1036,7 +1043,7 @@ def _cloudformation_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
                 continue  # inline: the rule reads it on the line
             val = val[len("file://"):]
         path = resolve(val, here, home) if val else ""
-        if path and not path.startswith(("/dev/", "/proc/")):
+        if path and not pseudo_file(path):
             return [Run(SCRIPT, _how(c), here, (path,), language="cfn:" + sub, mode="shell")]
     return []
 
@@ -1080,7 +1087,7 @@ def _shell_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         stdin = True  # `bash /dev/stdin < a.sh`, `bash /proc/self/fd/0 < a.sh`: the script is on stdin
     if not stdin and i < len(args):
         path = resolve(args[i], here, home)
-        if path and not path.startswith(("/dev/", "/proc/")):
+        if path and not pseudo_file(path):
             out.append(Run(SCRIPT, _how(c), here, (path,), language="shell", args=args[i + 1:], mode="shell"))
             if posixpath.basename(path) in ("gradlew", "mvnw") and here:  # `sh gradlew build`: the wrapper runs the build
                 out += _jvm_build_runs(c, here, home, posixpath.basename(path), tuple(args[i + 1:]))
@@ -1108,7 +1115,7 @@ def _crontab_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
             pos.append(a)
     if pos and pos[0] != "-":
         path = resolve(pos[0], here, home)
-        if path and not path.startswith(("/dev/", "/proc/")):
+        if path and not pseudo_file(path):
             return [Run(SCRIPT, _how(c), here, (path,), language=_CRONTAB_STDIN, mode="shell")]
         return []
     return _stdin_file_runs(c, _CRONTAB_STDIN, here, home)
@@ -1120,7 +1127,7 @@ def _stdin_file_runs(c: SimpleCommand, lang: str, here: str, home: str) -> list[
     for r in c.redirects:
         if r.op == "<" and r.fd in ("", "0"):
             path = resolve(r.target, here, home)
-            if path and not path.startswith(("/dev/", "/proc/")):
+            if path and not pseudo_file(path):
                 out.append(Run(SCRIPT, f"{_how(c)} < {r.target}", here, (path,), language=lang, mode="shell"))
     return out
 
@@ -1158,7 +1165,7 @@ def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         if a.startswith("-"):
             continue
         path = resolve(a, here, home)
-        if path and not path.startswith(("/dev/", "/proc/")):
+        if path and not pseudo_file(path):
             out.append(Run(SCRIPT, f"{_how(c)} | {runner}", here, (path,), language=lang, mode="shell"))
     return out
 
@@ -1225,12 +1232,12 @@ def _interpreter_runs_(c: SimpleCommand, lang: str, here: str, home: str) -> lis
         out = []
         for f in _code_loads(code[0], code[1])[:8]:
             path = resolve(f, here, home)
-            if path and not path.startswith(("/dev/", "/proc/")):
+            if path and not pseudo_file(path):
                 out.append(Run(SCRIPT, _how(c), here, (path,), language=code[0], mode="interpreter"))
         for f in (_code_shells(code[0], code[1]) + _line_runner_files(c, code[0], code[1]))[:8]:
             # `os.system(open('a.sh').read())`, `awk '{system($0)}' a.sh`: the file's text runs as shell
             path = resolve(f, here, home)
-            if path and not path.startswith(("/dev/", "/proc/")):
+            if path and not pseudo_file(path):
                 out.append(Run(SCRIPT, _how(c), here, (path,), language="shell", mode="shell"))
         if code[0] == "python" and here:
             # `python3 -c 'import x'`: the working directory is first on sys.path, so a x.py (or package x)
@@ -1290,7 +1297,7 @@ def _interpreter_runs_(c: SimpleCommand, lang: str, here: str, home: str) -> lis
         if args[i] == "-":
             return out + _stdin_file_runs(c, lang, here, home)
         path = resolve(args[i], here, home)
-        if path and not path.startswith(("/dev/", "/proc/")):
+        if path and not pseudo_file(path):
             out.append(Run(SCRIPT, _how(c), here, (path,), language=lang, args=tuple(args[i + 1:]), mode="interpreter"))
     else:
         out.extend(_stdin_file_runs(c, lang, here, home))
