@@ -22,7 +22,9 @@
 * a web search (WebSearch, google_web_search, websearch) is the request that carries its query: a secret in
   it asks like one in a fetched URL;
 * /dev/shm is storage like /tmp (a secret's copy kept there is remembered and sent); a folder staged (`git
-  add .`, `-A`, a folder) or archived whole (`tar czf b.tgz .`) carries the copies an earlier call made in it.
+  add .`, `-A`, a folder) or archived whole (`tar czf b.tgz .`) carries the copies an earlier call made in it;
+* `adr sessions reset` / `clear` (a lockdown ended, a taint cleared) are the human's: denied like `adr approve`
+  (the `sessions` listing stays the agent's to read).
 """
 from __future__ import annotations
 
@@ -344,3 +346,17 @@ def test_copies_kept_in_shm_or_in_a_folder_sent_whole(memory_judge, tmp_path, fi
     from _judge_helpers import in_turn
     got = in_turn(memory_judge, tmp_path, f"whole-{first}-{second}", first, second)
     assert got[-1] == want, (first, second, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # every command that ends in a human-only call is the human's: refused by the daemon's gate, and
+    # denied before it runs (the agent that tries is told so, and the attempt is on record)
+    ("adr sessions reset claude-1", "deny"), ("adr sessions clear claude-1", "deny"),
+    ("adr alerts ack 3", "deny"), ("adr processes resume 4242", "deny"), ("adr processes kill 4242", "deny"),
+    ("adr supply accept npm:x", "deny"), ("adr undo apply 12", "deny"),
+    ("python3 -m adr.cli sessions reset claude-1", "deny"),
+    ("adr sessions", "allow"), ("adr sessions show claude-1", "allow"), ("adr sessions --json", "allow"),
+])
+def test_the_humans_session_commands(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
