@@ -938,6 +938,11 @@ MAX_CODE_SCAN = 64 * 1024
 MAX_CODE_PATHS = 64
 
 
+def _glob_literal(raw: str) -> bool:
+    """A literal path with shell pattern characters (`~/.ss?/id_r*`, `/home/*/.aws/c*`)."""
+    return raw[:1] in ("/", "~") and any(ch in raw for ch in "*?[")
+
+
 def code_paths(code: str) -> list[str]:
     """Path-like string literals in interpreter code, with literals joined by `,` `+` `/` `.` read
     as one path (`os.path.join(Path.home(), '.config', 'adr')` → `~/.config/adr`)."""
@@ -1042,7 +1047,10 @@ class ScriptSubject:
         out = [n for _, n in pairs if n]
         t = self.targets
         if t is not None:
-            out += [f for raw, n in pairs for f in t.forms(raw, n, shell=raw in globbed, words=False)]
+            # (a pattern spelled in from the line's words — `python3 -c '…open(sys.argv[1])…' ~/.ss?/id_r*`:
+            # the shell expanded it before the code ran — is judged as a shell glob too)
+            out += [f for raw, n in pairs for f in t.forms(raw, n, shell=raw in globbed or _glob_literal(raw),
+                                                             words=False)]
         return tuple(dict.fromkeys(out))
 
     @lazy
