@@ -975,6 +975,9 @@ class _Walk:
     def run_script(self, run: R.Run, line: str, depth: int, note: str, from_line: bool = False) -> None:
         """One file that runs. `from_line`: it may be one the line itself writes (run-parts' folder); so
         may a provisioning file (the shell layer reads the others; sources.py a compiled program's)."""
+        if run.mode == R.CONCAT:
+            self.run_concatenated(run, depth, note)
+            return
         from_line = from_line or run.language.startswith("provision:")
         path = run.paths[0]
         if run.mode != "run-parts" and any(ch in path for ch in "*?[") and path.startswith("/"):
@@ -1052,6 +1055,19 @@ class _Walk:
                 self.sourced_variables(text, line, run.cwd, depth, here, run.raw)
             if lang == "provision:ansible":
                 self.ansible_included(run, path, text, depth, note)
+
+    def run_concatenated(self, run: R.Run, depth: int, note: str) -> None:
+        """`cat a b | sh`: the files joined as they are, judged as one program (each is judged alone by its
+        own run too). Only when every part is known: a part adr cannot read leaves that to the parts."""
+        parts = []
+        for path in run.paths[:8]:
+            got = self.content(path, run, note, read_as="concat", large_asks=False)
+            if not got:
+                return
+            parts.append(got[-1][0])  # (what an agent wrote there last, when it differs from the disk)
+        text = "".join(parts)
+        self.judge(self.as_command(run.language or "shell", text, run.paths[0], note or run.how), run.cwd, depth,
+                   _note(note, f"runs {' + '.join(run.paths[:8])} joined via `{run.how}`"))
 
     def run_environment(self, run: R.Run) -> "dict[str, str]":
         """The variables a script run gets: its own `NAME=value` prefix over what the line set before it

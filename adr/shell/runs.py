@@ -41,6 +41,7 @@ MAX_FUNCTION_NODES = 60_000
 SCRIPT = "script"  # one file run as code (bash a.sh, ./a.sh, python a.py, source f.sh)
 PACKAGE = "package"  # package.json scripts by name
 MAKE = "make"  # a Makefile's recipes for targets
+CONCAT = "concat"  # a SCRIPT mode: the paths, joined byte for byte, are one program (`cat a b | sh`)
 PYTEST = "pytest"  # conftest.py files (and test files) under paths
 SETUP = "setup"  # setup.py of a directory being built/installed
 GIT = "git"  # git hooks / aliases / fsmonitor of the repository around cwd
@@ -1167,6 +1168,10 @@ def _reader_runs(c: SimpleCommand, commands: tuple[SimpleCommand, ...], here: st
         path = resolve(a, here, home)
         if path and not pseudo_file(path):
             out.append(Run(SCRIPT, f"{_how(c)} | {runner}", here, (path,), language=lang, mode="shell"))
+    if 1 < len(out) <= 8 and c.program == "cat" and ":" not in lang:
+        # `cat a b | sh`: the program is the files joined as they are (`curl … ` in one, `| sh` in the next)
+        out.append(Run(SCRIPT, f"{_how(c)} | {runner}", here, tuple(r.paths[0] for r in out), language=lang,
+                       mode=CONCAT))
     return out
 
 
