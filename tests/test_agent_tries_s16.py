@@ -28,7 +28,9 @@
 * a shell pattern spelled into inline code from the line's words (`python3 -c '…open(sys.argv[1])…'
   ~/.ss?/id_r*`) names what it matches, as on the line (it only asked);
 * files written apart and joined into a shell or interpreter (`cat a b | sh`, `sh -c "$(cat a b)"`) are judged
-  joined, byte for byte (each part alone parsed as nothing).
+  joined, byte for byte (each part alone parsed as nothing);
+* adr's hook taken out of an agent's config from the shell (`sed -i '/adr-hook/d'`, `jq 'del(.hooks)'`, `grep -v
+  adr-hook`) is denied like a Write that drops it (it asked).
 """
 from __future__ import annotations
 
@@ -402,3 +404,19 @@ def _written_then(judge, tmp_path, session, files, cmd):
 def test_files_written_apart_and_joined_into_a_program(memory_judge, tmp_path, files, cmd, want):
     got = _written_then(memory_judge, tmp_path, f"join-{cmd}-{files[0][1][:8]}", files, cmd)
     assert got == want, (files, cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # adr's hook taken out of an agent's config from the shell is denied, as writing that config without it is
+    ("sed -i '/adr-hook/d' ~/.claude/settings.json", "deny"),
+    ("sed -i 's|/home/dev/.local/bin/adr-hook|/bin/true|' ~/.claude/settings.json", "deny"),
+    ("jq 'del(.hooks)' ~/.claude/settings.json > /tmp/s && mv /tmp/s ~/.claude/settings.json", "deny"),
+    ("jq '.hooks.PreToolUse = []' .claude/settings.json | sponge .claude/settings.json", "deny"),
+    ("grep -v adr-hook ~/.cursor/hooks.json > /tmp/h && mv /tmp/h ~/.cursor/hooks.json", "deny"),
+    # other edits of that file stay asks; reading it is quiet
+    ("sed -i 's/sonnet/opus/' ~/.claude/settings.json", "ask"),
+    ("jq '.hooks' ~/.claude/settings.json", "allow"),
+])
+def test_adrs_hook_taken_out_from_the_shell(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
