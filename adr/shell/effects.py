@@ -11,6 +11,7 @@ Pure functions over argv / code text; paths are returned as written (the engine 
 """
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Callable, Iterable
@@ -213,16 +214,57 @@ def _plist_effects(prog: str, args: list[str]) -> list[Effect]:
             if a == "-o" and args[i + 1] != "-":
                 return [Effect("write", args[i + 1])]
         files = [a for a in args[-1:] if not a.startswith("-")]
-        return [Effect("edit", f) for f in files]
+        return [Effect("edit", f, _plutil_values(args)) for f in files]
     if prog == "defaults":
         pos = [a for a in args if not a.startswith("-")]  # (-currentHost, -host H: H is not a path)
         if len(pos) >= 2 and pos[0] in ("write", "delete", "import", "rename") and "/" in pos[1]:
             domain = pos[1] if pos[1].endswith(".plist") else pos[1] + ".plist"
-            return [Effect("edit", domain)]
+            # (`defaults write D ProgramArguments -array sh -c 'curl … | sh'`: the words after the key)
+            k = args.index(pos[1]) + 1 if pos[0] == "write" else len(args)
+            values = [a for a in args[k + 1:] if a not in _DEFAULTS_TYPES][:64]
+            return [Effect("edit", domain, _plist_text(args[k], values) if k < len(args) and values else None)]
         return []
-    edits = any(_PLIST_BUDDY_EDITS.match(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "-c")
+    cmds = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-c"]
     named = len(args) >= 2 and args[-2] != "-c" and not args[-1].startswith("-")  # the file comes last
-    return [Effect("edit", args[-1])] if edits and named else []
+    if not (any(_PLIST_BUDDY_EDITS.match(c) for c in cmds) and named):
+        return []
+    # (`Add :ProgramArguments:2 string 'curl … | sh'`, `Set :Program /tmp/x`: the values each command puts in)
+    got = [m for c in cmds if (m := _PLIST_BUDDY_VALUE.match(c))]
+    return [Effect("edit", args[-1], _plist_text(got[0].group(1), [_unq_word(m.group(2)) for m in got])
+                   if got else None)]
+
+
+_DEFAULTS_TYPES = frozenset({"-string", "-data", "-int", "-integer", "-float", "-bool", "-boolean", "-date", "-array",
+                             "-array-add", "-dict", "-dict-add"})
+_PLIST_BUDDY_VALUE = lazyre.compile(r"(?is)\s*(?:add|set)\s+:?([\w.-]+)(?::\S*)?\s+(?:(?:string|integer|real|bool|date|data)\s+)?(.+)")
+
+
+def _unq_word(v: str) -> str:
+    v = v.strip()
+    return v[1:-1] if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"" else v
+
+
+def _plist_text(key: str, values: "list[str]") -> str:
+    """A plist key with the values a command puts under it, as the lines a launchd job's text would show
+    (`ProgramArguments: sh -c curl … | sh`): what rules on a LaunchAgent's content read."""
+    return f"<key>{key}</key>\n" + " ".join(values) + "\n"
+
+
+def _plutil_values(args: "list[str]") -> "str | None":
+    """`plutil -replace KEY -json '["sh","-c","…"]' | -string V | -xml X FILE`: the key and what goes under it."""
+    for i, a in enumerate(args[:-3]):
+        if a in ("-replace", "-insert") and args[i + 2] in ("-json", "-string", "-xml", "-data", "-integer", "-bool"):
+            raw = args[i + 3]
+            if args[i + 2] == "-json":
+                try:
+                    got = json.loads(raw)
+                except ValueError:
+                    got = raw
+                values = [str(v) for v in got] if isinstance(got, list) else [str(got)]
+            else:
+                values = [raw]
+            return _plist_text(args[i + 1], values[:64])
+    return None
 
 
 _ZIP_VALUED = frozenset({"-b", "-n", "-t", "-tt", "-P", "--password", "-O", "--output-file", "-Z", "--compression-method",
