@@ -32,7 +32,9 @@
 * adr's hook taken out of an agent's config from the shell (`sed -i '/adr-hook/d'`, `jq 'del(.hooks)'`, `grep -v
   adr-hook`) is denied like a Write that drops it (it asked);
 * a LaunchAgent's program set key by key (`plutil -replace ProgramArguments -json …`, `defaults write … -array`,
-  `PlistBuddy -c 'Add :ProgramArguments:N string …'`) is read as the job's text (it only asked).
+  `PlistBuddy -c 'Add :ProgramArguments:N string …'`) is read as the job's text (it only asked);
+* every file a listing names emptied from code (`[open(f,'w').close() for f in glob.glob('*')]`, node's
+  `writeFileSync(f,'')` over `readdirSync`, ruby's `Dir[…].each`, perl's `for (glob …)`) asks like `sed -i d *`.
 """
 from __future__ import annotations
 
@@ -437,5 +439,22 @@ def test_adrs_hook_taken_out_from_the_shell(judge_command, cmd, want):
     ("plutil -lint ~/Library/LaunchAgents/com.x.plist", "allow"),
 ])
 def test_a_launch_agent_set_key_by_key(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # every file a listing names emptied from code, as `sed -i d *` from the shell
+    ("python3 -c \"import glob;[open(f,'w').close() for f in glob.glob('src/**/*.py',recursive=True)]\"", "ask"),
+    ("python3 -c \"import pathlib;[p.write_text('') for p in pathlib.Path('.').rglob('*.py')]\"", "ask"),
+    ("python3 -c \"import os;[os.truncate(f,0) for f in os.listdir('.')]\"", "ask"),
+    ("node -e \"const fs=require('fs');for(const f of fs.readdirSync('.'))fs.writeFileSync(f,'')\"", "ask"),
+    ("ruby -e 'Dir[\"**/*.rb\"].each{|f| File.write(f,\"\")}'", "ask"),
+    ("perl -e 'for (glob \"*\") { open my $f, \">\", $_; close $f }'", "ask"),
+    # logs stay quiet; so does code that writes something into each file
+    ("python3 -c \"import glob;[open(f,'w').close() for f in glob.glob('*.log')]\"", "allow"),
+    ("python3 -c \"import glob;[open(f,'a').write('x') for f in glob.glob('*.txt')]\"", "allow"),
+])
+def test_every_file_a_listing_names_emptied_from_code(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)

@@ -11,6 +11,7 @@ Pure functions over argv / code text; paths are returned as written (the engine 
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shlex
@@ -1416,6 +1417,13 @@ _ANY_DELETE_CALL = lazyre.compile(r"""\b(?:remove|unlink|rmtree|rmdir|removedirs
 _WRITE_CALL = lazyre.compile(r"""\.\s*(?:write|puts|print|writelines|syswrite)\s*\(?\s*""" + _S + r"""|\bprint\s+(?:\{\s*\$?\w+\s*\}|\$?[A-Z_]\w*|\$\w+)\s+""" + _S + r"""|\bfwrite\s*\(\s*\$\w+\s*,\s*""" + _S)
 
 
+# a loop variable's file emptied: opened for writing and closed at once, written empty, truncated to 0
+_EMPTIES_EACH = lazyre.compile(
+    r"""\bopen\s*\(\s*[\w.$]+\s*,\s*["'][wW]b?["']\s*\)\s*\.\s*close\s*\(|\.\s*write_(?:text|bytes)\s*\(\s*b?(?:''|"")\s*\)|"""
+    r"""\b(?:os\s*\.\s*)?truncate(?:Sync)?\s*\(\s*[\w.$]+\s*,\s*0\s*\)|\bwriteFileSync\s*\(\s*[\w.$]+\s*,\s*(?:''|""|``)\s*[,)]|"""
+    r"""\bFile\s*\.\s*(?:write|truncate)\s*\(\s*\w+\s*,\s*(?:''|""|0)\s*\)|"""
+    r"""\bopen\s*(?:\(\s*)?my\s+\$\w+\s*,\s*["']>["']\s*,\s*\$_\s*\)?\s*;\s*close\b""")
+_BARE_GLOB = lazyre.compile(r"""\bglob\s+(?:"([^"\n]+)"|'([^'\n]+)')""")  # perl's `glob "*.txt"` (no parentheses)
 # anything that could put text into an opened file (a variable's text, a dump, a copy, a print)
 _ANY_OUTPUT = lazyre.compile(r"write|dump|print|put|copy|send|say\b|<<|>>|truncate|pipe|stream", re.I)
 
@@ -1530,6 +1538,15 @@ def code_effects(language: str, code: str, folded: "str | None" = None) -> list[
             path = _unesc(next((g for g in m.groups() if g is not None), ""))
             if path.startswith(("~", "/")):  # (inside the project a loop like this is routine clean-up)
                 out.append(Effect("delete", path, recursive=True))
+    if _EMPTIES_EACH.search(code):
+        # `[open(f,'w').close() for f in glob.glob('*')]`, `for f of readdirSync('.') writeFileSync(f,'')`,
+        # `Dir['**/*.rb'].each{|f| File.write(f,'')}`: every file the listing names is emptied
+        for m in itertools.chain(_CODE_WALK.finditer(code), _BARE_GLOB.finditer(code)):
+            pattern = _unesc(next((g for g in m.groups() if g is not None), ""))
+            if pattern and not any(ch in pattern for ch in "*?["):
+                pattern = pattern.rstrip("/") + "/*"  # a folder listed: each file in it
+            if pattern:
+                out.append(Effect("write", pattern, ""))
     if _OPENS_FOR_WRITE.search(code):
         # a guarded file's home-relative name joined to a folder the code computes (`pwd.getpwuid(…).pw_dir
         # + '/.bashrc'`, `Path.cwd().parent / '.bashrc'`, `f'{d}/.ssh/authorized_keys'`): the folder may be
