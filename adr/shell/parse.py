@@ -620,6 +620,8 @@ class _Walker:
                 self.var_alias[name] = "$" + ref.group(1)
             else:
                 self.var_alias.pop(name, None)
+            if name in ("BASH_ENV", "ENV") and raw.startswith("<(") and raw.endswith(")"):
+                self.env_hook(name, raw, via, depth, None)  # `export BASH_ENV=<(curl …)`: sourced where shells start
         if not dyn and any(c.type == "+=" for c in node.children):
             # `x+=m`, `a+=(-rf ~)`: appended to what the name held (not known here: unknown)
             is_array = value_node.type == "array" and self.last_array is not None
