@@ -60,6 +60,9 @@ INTERPRETERS = frozenset({"python", "python2", "python3", "pypy", "pypy3", "node
                           "ruby", "php", "lua", "Rscript", "pwsh", "powershell", "bash", "sh", "zsh", "dash"})
 SHELLS = frozenset({"bash", "sh", "zsh", "dash"})
 ENV_DUMPS = frozenset({"env", "printenv", "set", "export", "declare"})
+# ps showing the environment: BSD-style `e` in its first word (`ps eww`, `ps auxe`), macOS `-E`
+_PS_BSD_ENV = re.compile(r"[a-df-zA-Z]*e[a-zA-Z]*")
+_PS_MAC_ENV = re.compile(r"-[a-zA-Z]*E[a-zA-Z]*")
 _SPAWN_CODE = lazyre.compile(r"\b(?:subprocess|os\.system|os\.popen|os\.exec\w*|pty\.spawn|child_process|execSync|spawnSync|"
                              r"Deno\.Command|Bun\.spawn|Kernel\.system|IO\.popen|proc_open|shell_exec|passthru)\b")
 _ENV_CODE = lazyre.compile(r"\bos\.environ\b|\bprocess\.env\b|\bENV\[|\$_ENV|getenv\s*\(")
@@ -184,8 +187,9 @@ def _simple(c: SimpleCommand, cwd: str, home: str, project: str, read: "Read | N
             out.append(INSTALL)
         elif mod in ("http.server", "smtplib", "ftplib"):
             out.append(NETWORK)
-    if prog in ENV_DUMPS and not [a for a in args if not a.startswith("-") and "=" not in a]:
-        out.append(SECRETS)  # the whole environment, API keys included
+    if prog in ENV_DUMPS and not [a for a in args if not a.startswith("-") and "=" not in a] or \
+            prog == "ps" and (args[:1] and _PS_BSD_ENV.fullmatch(args[0]) or any(_PS_MAC_ENV.fullmatch(a) for a in args)):
+        out.append(SECRETS)  # the whole environment, API keys included (`ps eww`: every process's)
     paths = [normalize(a, cwd, home) for a in args if a and not a.startswith("-") and "://" not in a]
     paths += [normalize(r.target, cwd, home) for r in c.redirects if r.op in ("<", "<>") and r.target]
     if any(is_secret(p) for p in paths):
