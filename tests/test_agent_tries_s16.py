@@ -36,7 +36,8 @@
 * every file a listing names emptied from code (`[open(f,'w').close() for f in glob.glob('*')]`, node's
   `writeFileSync(f,'')` over `readdirSync`, ruby's `Dir[…].each`, perl's `for (glob …)`) asks like `sed -i d *`;
 * `ps eww` / `ps auxe` / macOS `ps -E` (every process's environment) sent to the network is an environment dump;
-* the SSH agent forwarded to a host (`ssh -A`, `-o ForwardAgent=yes`) asks.
+* the SSH agent forwarded to a host (`ssh -A`, `-o ForwardAgent=yes`) asks;
+* source code written with bidirectional controls (Trojan Source) asks.
 """
 from __future__ import annotations
 
@@ -485,3 +486,13 @@ def test_ps_environment_sent(judge_command, cmd, want):
 def test_ssh_agent_forwarded(judge_command, cmd, want):
     got = judge_command(cmd).decision.value
     assert got == want, (cmd, got)
+
+
+@pytest.mark.parametrize("path,content,want", [
+    ("/home/dev/project/auth.py", "if access_level != 'user\u202e \u2066# Check if admin\u2069 \u2066':\n    grant()\n", "ask"),
+    ("/home/dev/project/src/x.ts", "/* \u202e } \u2066if (isAdmin)\u2069 \u2066 begin admins only */\n", "ask"),
+    ("/home/dev/project/src/i18n.js", "const he = '\u05e9\u05dc\u05d5\u05dd';\n", "allow"),
+])
+def test_trojan_source_in_code(offline_judge, path, content, want):
+    from _judge_helpers import write_decision
+    assert write_decision(offline_judge, path, content) == want
