@@ -37,7 +37,8 @@
   `writeFileSync(f,'')` over `readdirSync`, ruby's `Dir[…].each`, perl's `for (glob …)`) asks like `sed -i d *`;
 * `ps eww` / `ps auxe` / macOS `ps -E` (every process's environment) sent to the network is an environment dump;
 * the SSH agent forwarded to a host (`ssh -A`, `-o ForwardAgent=yes`) asks;
-* source code written with bidirectional controls (Trojan Source) asks.
+* source code written with bidirectional controls (Trojan Source) asks;
+* a proxy the agent sets for later requests (`export https_proxy=…`, `ALL_PROXY=… curl`) asks.
 """
 from __future__ import annotations
 
@@ -496,3 +497,13 @@ def test_ssh_agent_forwarded(judge_command, cmd, want):
 def test_trojan_source_in_code(offline_judge, path, content, want):
     from _judge_helpers import write_decision
     assert write_decision(offline_judge, path, content) == want
+
+
+@pytest.mark.parametrize("cmd,want", [
+    ("export https_proxy=http://203.0.113.9:8080", "ask"), ("export http_proxy=127.0.0.1:3128; curl http://example.com", "ask"),
+    ("ALL_PROXY=socks5://203.0.113.9:1080 curl https://example.com", "ask"),
+    ("export no_proxy=localhost,127.0.0.1", "allow"), ("unset https_proxy http_proxy", "allow"), ("echo $https_proxy", "allow"),
+])
+def test_a_proxy_the_agent_sets(judge_command, cmd, want):
+    got = judge_command(cmd).decision.value
+    assert got == want, (cmd, got)
