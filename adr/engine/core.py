@@ -751,7 +751,11 @@ class _Run:
             if fs.kind == "edit" and (cell := notebook_fragment(fs.content)):  # an Edit's JSON text: its cells
                 self.notebook(FileSubject(fs.kind, fs.path, cell, self.cwd, self.home, by=fs.by), note, depth)
         elif lang := SCRIPT_EXT.get(posixpath.splitext(base)[1]) or named_language(base) or _shebang_language(fs.content):
-            self.written_script(lang, fs.content, fs.path, note, depth, later=bool(later))
+            # (interpreter code that runs what it downloads — `os.system(urlopen(U).read())`, a spawn list spread
+            # over lines — is reported when written, as the code-spawns rule reports its one-line spelling;
+            # a shell script's installer line waits until it runs)
+            self.written_script(lang, fs.content, fs.path, note, depth, later=bool(later),
+                                runs_download=SPAWN_DOWNLOAD_RULE if lang != "shell" else "")
         elif lang := SOURCE_EXT.get(posixpath.splitext(base)[1]) or OTHER_SOURCE_EXT.get(posixpath.splitext(base)[1]):
             # a compiled language's source: what it spawns runs when the program does — judged like a
             # script written for later; a cargo build script runs at every `cargo build`, unasked, so what
