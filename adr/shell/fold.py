@@ -930,6 +930,8 @@ _REFLECT = [
     (lazyre.compile(r"""\[\s*"([A-Za-z_]\w*)"\s*\]"""), r".\1"),
     (lazyre.compile(r"""\b(?:Kernel\s*\.\s*)?(?:send|public_send|__send__)\s*\(\s*(?::|")(system|exec|spawn|`)"?\s*,\s*"""), r"\1("),
     (lazyre.compile(r"""\b(?:Kernel\s*\.\s*)?method\s*\(\s*(?::|")(system|exec|spawn)"?\s*\)\s*\.\s*call\s*\("""), r"\1("),
+    # a builtin reached through the builtins module (`getattr(__builtins__, "exec")` above): the builtin itself
+    (lazyre.compile(r"""\b(?:__builtins__|builtins)\s*\.\s*(?:__dict__\s*\.\s*)?(exec|eval|compile|__import__|open)\s*\("""), r"\1("),
 ]
 
 

@@ -823,7 +823,11 @@ _RUNS_COMMANDS = lazyre.compile(
     # the other languages' spellings _CALL_RE reads (nim, ocaml, haskell, lisps, clojure, the BEAM)
     r"execCmd\w*|execProcess|execShellCmd|startProcess|Sys\s*\.\s*command|callCommand|callProcess|spawnCommand|"
     r"readProcess\w*|readCreateProcess|rawSystem|run-program|shell-command|clojure\.java\.shell|babashka\.process|"
-    r"os:cmd|System\s*\.\s*cmd)\b|\(\s*(?:[\w.-]+/)?sh\s+\"|`|\bqx\b|%x\(")  # (not execute(): SQL)
+    r"os:cmd|System\s*\.\s*cmd)\b|"
+    # a builtin looked up by a computed name (`getattr(__builtins__, 'ex'+'ec')`, `globals()['__builtins__']`,
+    # `vars(builtins)[n]`): it may be exec or system
+    r"\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__|importlib|os|sys\.modules)|\b(?:globals|vars|locals)\s*\(\s*\w*\s*\)\s*\[|"
+    r"__builtins__\s*(?:\[|\.\s*__dict__)|\(\s*(?:[\w.-]+/)?sh\s+\"|`|\bqx\b|%x\(")  # (not execute(): SQL)
 _RUNS_CALLS = lazyre.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax
