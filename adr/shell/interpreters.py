@@ -827,7 +827,10 @@ _RUNS_COMMANDS = lazyre.compile(
     # a builtin looked up by a computed name (`getattr(__builtins__, 'ex'+'ec')`, `globals()['__builtins__']`,
     # `vars(builtins)[n]`): it may be exec or system
     r"\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__|importlib|os|sys\.modules)|\b(?:globals|vars|locals)\s*\(\s*\w*\s*\)\s*\[|"
-    r"__builtins__\s*(?:\[|\.\s*__dict__)|\(\s*(?:[\w.-]+/)?sh\s+\"|`|\bqx\b|%x\(")  # (not execute(): SQL)
+    r"__builtins__\s*(?:\[|\.\s*__dict__)|"
+    # …in JavaScript: a global or a module looked up by a computed name (`global['ev'+'al']`, `require('child_'+'process')`)
+    r"\b(?:global|globalThis|window|self)\s*\[|\[\s*[\"'][^\"'\n]*[\"']\s*\+|\brequire\s*\(\s*[\"'][^\"'\n]*[\"']\s*\+|"
+    r"\(\s*(?:[\w.-]+/)?sh\s+\"|`|\bqx\b|%x\(")  # (not execute(): SQL)
 _RUNS_CALLS = lazyre.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a
 # message), then arguments or shell syntax
