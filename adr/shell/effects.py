@@ -23,7 +23,7 @@ from adr.shell import sed as sedlib
 from adr.shell.guarded import guarded_home_name
 from adr.shell.findscope import SCOPE_TESTS, FindScope, prune_conditions, shell_kept
 from adr.shell.fold import fold
-from adr.shell.words import positionals as _positionals
+from adr.shell.words import code_unescape, positionals as _positionals
 
 MAX_EFFECTS = 32
 
@@ -565,7 +565,7 @@ def _awk_effects(args: list[str]) -> list[Effect]:
         if op == "|":
             continue  # a command: interpreters.spawned_commands reads it
         lits = _AWK_STR.fullmatch(what)
-        content = lits.group(1).encode().decode("unicode_escape", "ignore") + "\n" if lits else None
+        content = code_unescape(lits.group(1)) + "\n" if lits else None
         out.append(Effect("write", target, content, append=op == ">>"))
     return out[:MAX_EFFECTS]
 

@@ -15,6 +15,7 @@ import re
 from shlex import quote as _q
 
 from adr import lazyre
+from adr.shell.words import code_unescape
 
 MAX_ESCAPES = 8
 
@@ -120,7 +121,7 @@ def escapes_in(prog: str, script: str) -> list[str]:
     elif prog in _TEX:
         out += [m.group(1) for m in _TEX_WRITE18.finditer(script)]
     elif prog in ("emacs", "emacsclient"):
-        out += [bytes(m.group(1), "utf-8").decode("unicode_escape", "ignore") for m in _ELISP.finditer(script)]
+        out += [code_unescape(m.group(1)) for m in _ELISP.finditer(script)]
         for m in _ELISP_PROC.finditer(script):
             words = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2))
             out.append(" ".join([m.group(1)] + [_q(w) for w in words]))

@@ -8,6 +8,7 @@ import re
 import shlex
 
 from adr import lazyre
+from adr.shell.words import code_unescape
 
 # program basename pattern -> (language, flags whose value is code)
 _INTERPRETERS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
@@ -453,7 +454,7 @@ _TCL_EXEC_RE = lazyre.compile(r"\bexec\s+((?:[^\n;\]\\{]|\\.|\{[^{}\n]*\})+)")
 
 def _unq(m: "re.Match[str]", a: int = 1, b: int = 2) -> str:
     s = m.group(a) if m.group(a) is not None else (m.group(b) or "")
-    return s.encode("utf-8", "backslashreplace").decode("unicode_escape", "ignore") if "\\" in s else s
+    return code_unescape(s)
 
 
 def run_file(program: str, args: "tuple[str, ...] | list[str]") -> str | None:
@@ -489,7 +490,7 @@ def evaluated_code(language: str, code: str) -> list[str]:
         groups = [g for g in m.groups() if g is not None]
         if groups:
             s = groups[-1]
-            out.append(s.encode("utf-8", "backslashreplace").decode("unicode_escape", "ignore") if "\\" in s else s)
+            out.append(code_unescape(s))
         if len(out) >= 8:
             break
     return out
@@ -830,6 +831,8 @@ _RUNS_COMMANDS = lazyre.compile(
     r"__builtins__\s*(?:\[|\.\s*__dict__)|"
     # …in JavaScript: a global or a module looked up by a computed name (`global['ev'+'al']`, `require('child_'+'process')`)
     r"\b(?:global|globalThis|window|self)\s*\[|\[\s*[\"'][^\"'\n]*[\"']\s*\+|\brequire\s*\(\s*[\"'][^\"'\n]*[\"']\s*\+|"
+    # …php's variable functions (`$f = 'sys'.'tem'; $f(…)`, `($a[0].$a[1])(…)`), perl's symbolic calls (`&{"…"}(…)`, `&$f(…)`)
+    r"\$[A-Za-z_]\w*\s*\(|\)\s*\(\s*[\"']|&\s*\{|&\s*\$[A-Za-z_]|"
     r"\(\s*(?:[\w.-]+/)?sh\s+\"|`|\bqx\b|%x\(")  # (not execute(): SQL)
 _RUNS_CALLS = lazyre.compile(_RUNS_COMMANDS.pattern.rsplit("|`|", 1)[0])  # python, node: no backtick commands
 # a literal that reads as a command line: a lower-case word (a program; "Delete successful" is a

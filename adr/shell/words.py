@@ -162,3 +162,22 @@ def pwd_relative(part: str) -> str:
     """A PATH entry spelled from the working directory (`$PWD/bin`, `$(pwd)/bin`) as the relative
     folder it is (`./bin`): the shell's working directory when the line runs is known."""
     return _PWD_PREFIX.sub(".", part, count=1) if part.startswith(("$", "`")) else part
+
+
+# a backslash that starts no escape Python's string literals know (`\&`, `\d`): kept as written, as
+# Python keeps it — doubled first, so decoding neither warns (an invalid escape is deprecated) nor fails.
+# (Pairs are read left to right: `\\&` is an escaped backslash, then `&`.)
+_BACKSLASH_PAIR = re.compile(r"\\(.)", re.S)
+_KNOWN_ESCAPES = frozenset("\\'\"abfnrtv01234567xNuU\n")
+
+
+def code_unescape(text: str) -> str:
+    """A code string literal's backslash escapes decoded as Python / JS / Ruby / PHP read the common ones
+    (`\\n`, `\\x41`, `\\u0041`, octal); unknown ones keep their backslash; undecodable input is left as is."""
+    if "\\" not in text:
+        return text
+    kept = _BACKSLASH_PAIR.sub(lambda m: m.group(0) if m.group(1) in _KNOWN_ESCAPES else "\\\\" + m.group(1), text)
+    try:
+        return kept.encode("utf-8", "backslashreplace").decode("unicode_escape", "ignore")
+    except (UnicodeError, ValueError):
+        return text
