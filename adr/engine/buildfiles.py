@@ -979,6 +979,10 @@ def _kind(path: str) -> str:
         return "devcontainer"
     if _LEFTHOOK_OTHER.fullmatch(base):
         return "lefthook-toml" if base.endswith(".toml") else "lefthook-json"
+    if base.endswith(".tf"):
+        return "terraform"  # (local-exec provisioners and external data sources run on this machine)
+    if base.endswith(".pkr.hcl"):
+        return "packer"
     if not base.endswith(_YML):
         return ""
     stem = base.rsplit(".", 1)[0]
@@ -1028,6 +1032,8 @@ _READERS: dict[str, Callable[[str], Found]] = {
     "tilt": _tilt, "earthly": _earthly, "tox": _tox, "nix": _nix,
     "lefthook-toml": lambda text: _walk("lefthook", [_toml(text)]),
     "lefthook-json": lambda text: _walk("lefthook", [_json(text)]),
+    "terraform": lambda text: [("local-exec", c) for c in _provisioners().terraform_commands(text)],
+    "packer": lambda text: [("shell provisioner", c) for c in _provisioners().packer_commands(text)],
 }
 # how an edit's fragment of each kind is read
 _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "strings", "pyproject": "strings", "cargo-make": "strings", "mise": "strings",
@@ -1035,7 +1041,7 @@ _FRAGMENT = {"package": "json", "deno": "json", "composer": "json", "pixi": "str
              "sbt": "strings", "meson": "strings",
              **{k: "yaml" for k in _YAML_KEYS}, "vercel": "json", "devbox": "json", "netlify": "strings",
              "devcontainer": "json", "tilt": "strings", "tox": "lines", "lefthook-toml": "strings", "poe-data": "strings", "supervisor": "lines",
-             "lefthook-json": "json", "nix": "strings"}
+             "lefthook-json": "json", "nix": "strings", "terraform": "strings", "packer": "strings"}
 
 
 # ---- fragments --------------------------------------------------------------------------------------
@@ -1115,6 +1121,11 @@ def _builds() -> Any:
     return builds
 
 
+def _provisioners() -> Any:
+    from adr.shell import provisioners
+    return provisioners
+
+
 def _fragment(kind: str, content: str) -> Found:
     if kind in ("maven", "msbuild"):
         return []  # (their readers read a fragment by pattern already)
@@ -1157,7 +1168,8 @@ _ON_HOST = frozenset({"make", "just", "package", "rake", "gradle", "maven", "msb
                       "composer", "pixi",
                       "cargo-make", "mise", "taskfile", "devbox",
                       "sbt", "meson", "tilt", "earthly", "tox", "skaffold", "lefthook",
-                      "lefthook-toml", "lefthook-json", "nix"})  # (sbt runs its build definition, meson setup its run_command)
+                      "lefthook-toml", "lefthook-json", "nix",
+                      "terraform"})  # (sbt runs its build definition, meson setup its run_command; terraform its local-exec)
 
 
 def runs_on_host(path: str) -> bool:
