@@ -231,7 +231,7 @@ def _plist_effects(prog: str, args: list[str]) -> list[Effect]:
         return []
     # (`Add :ProgramArguments:2 string 'curl … | sh'`, `Set :Program /tmp/x`: the values each command puts in)
     got = [m for c in cmds if (m := _PLIST_BUDDY_VALUE.match(c))]
-    return [Effect("edit", args[-1], _plist_text(got[0].group(1), [_unq_word(m.group(2)) for m in got])
+    return [Effect("edit", args[-1], _plist_text(got[0].group(1), [_plist_value(m.group(2)) for m in got])
                    if got else None)]
 
 
@@ -240,9 +240,12 @@ _DEFAULTS_TYPES = frozenset({"-string", "-data", "-int", "-integer", "-float", "
 _PLIST_BUDDY_VALUE = lazyre.compile(r"(?is)\s*(?:add|set)\s+:?([\w.-]+)(?::\S*)?\s+(?:(?:string|integer|real|bool|date|data)\s+)?(.+)")
 
 
-def _unq_word(v: str) -> str:
-    v = v.strip()
-    return v[1:-1] if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"" else v
+def _plist_value(v: str) -> str:
+    """A PlistBuddy command's value as its own quoting reads it (`'curl … | sh'` → the words inside)."""
+    try:
+        return " ".join(shlex.split(v))
+    except ValueError:
+        return v.strip()
 
 
 def _plist_text(key: str, values: "list[str]") -> str:

@@ -33,7 +33,7 @@ from adr.shell import sed as sedlib
 from adr.shell.fetches import DOWNLOADERS, download_targets, redirected_download
 from adr.shell.fold import fold
 from adr.shell.mounts import host_view, shell_word as _word
-from adr.shell import netprogs
+from adr.shell import netprogs, taskrunners
 from adr.shell.netprogs import STDIN_SENDERS, URL_READERS
 from adr.shell.params import HOME_MARK, LIKELY_SET, expand_param
 from adr.shell.uploads import uploaded_files
@@ -4151,21 +4151,34 @@ _GIT_WORKTREE_WRITERS = frozenset({"pull", "merge", "checkout", "switch", "reset
 # programs whose program comes from a file named by an option: make's recipes, an awk program, a sed
 # script (GNU sed's `e`), vim keystrokes or a sourced script, gdb commands, an at job; crontab's table
 # (its first operand) — `curl -o m.mk URL && make -f m.mk` runs the download
-_PROGRAM_FILE_OPTIONS: dict[str, tuple[str, ...]] = {
-    **{p: ("-f", "--file", "--makefile") for p in ("make", "gmake", "bmake")},
-    **{p: ("-f", "--file") for p in ("awk", "gawk", "mawk", "nawk", "sed", "gsed", "at", "batch")},
-    **{p: ("-s", "-S", "-u") for p in ("vim", "vi", "nvim", "gvim", "ex")},
-    **{p: ("-x", "--command", "-command", "-ix") for p in ("gdb", "lldb")},
-    "crontab": (),
+# the options that name the file a program takes its commands from (adr/shell/runs.py reads those files in
+# the program's language; one table for both); an empty set: its operands are the files
+SCRIPT_FILE_OPTIONS: "dict[str, frozenset[str]]" = {
+    "gdb": frozenset({"-x", "--command", "-command", "-ix", "--init-command", "-init-command"}),
+    "lldb": frozenset({"-s", "--source", "-S", "--source-before-file", "-K", "--source-on-crash"}),
+    **{v: frozenset({"-S", "-u", "--cmd-file"}) for v in ("vim", "vi", "nvim", "view", "vimdiff", "gvim", "ex")},
+    "dc": frozenset({"-f", "--file"}),
+    "emacs": frozenset({"-l", "--load", "--script", "-script", "-x"}),
+    "m4": frozenset(), "gnuplot": frozenset(),
+    **{p: frozenset({"-f", "--file"}) for p in ("sed", "gsed", "awk", "gawk", "mawk", "nawk", "busybox-awk")},
+}
+# … and, for "this runs a file the line downloaded", also make's makefile, an at job, vim's keystrokes (`-s`:
+# `:!` runs commands) and crontab's table (its operand)
+_PROGRAM_FILE_OPTIONS: "dict[str, frozenset[str]]" = {
+    **SCRIPT_FILE_OPTIONS,
+    **{p: frozenset({"-f", "--file", "--makefile"}) for p in ("make", "gmake", "bmake")},
+    **{p: frozenset({"-f"}) for p in ("at", "batch")},
+    **{v: SCRIPT_FILE_OPTIONS[v] | {"-s"} for v in ("vim", "vi", "nvim", "gvim", "ex")},
+    "crontab": frozenset(),
 }
 
 
 # the file a tool reads its program from when none is named (in the folder it runs in)
-_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")  # (the first that exists: runs.py's make runs too)
 _PACKAGE_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 _DEFAULT_PROGRAM_FILES: dict[str, tuple[str, ...]] = {
-    **{p: _MAKEFILES for p in ("make", "gmake", "bmake")},
-    "just": ("justfile", "Justfile", ".justfile"), "task": ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml"),
+    **{p: MAKEFILES for p in ("make", "gmake", "bmake")},
+    "just": taskrunners.JUSTFILES, "task": taskrunners.TASKFILES,
     **{p: ("package.json",) for p in _PACKAGE_MANAGERS},
 }
 _RUNS_SCRIPTS = frozenset({"install", "i", "ci", "add", "run", "run-script", "test", "t", "start", "restart", "stop",
@@ -4174,9 +4187,9 @@ _RUNS_SCRIPTS = frozenset({"install", "i", "ci", "add", "run", "run-script", "te
 
 def _program_file(prog: str, args: "list[str]") -> str:
     """The file `prog args` takes its program from ("" when none is named)."""
-    opts = _PROGRAM_FILE_OPTIONS.get(prog, ())
-    if not opts:  # crontab FILE
-        return next((a for a in args if not a.startswith("-")), "") if prog == "crontab" and "-u" not in args else ""
+    opts = _PROGRAM_FILE_OPTIONS.get(prog, frozenset())
+    if not opts:  # `crontab FILE`, `m4 FILE`, `gnuplot FILE`: the first operand
+        return next((a for a in args if not a.startswith("-")), "") if "-u" not in args else ""
     for k, a in enumerate(args):
         if a in opts and k + 1 < len(args):
             return args[k + 1]

@@ -27,7 +27,8 @@ from adr.shell.launchers import LAUNCHERS, as_shell, launched
 from adr.shell.interpreters import (DOTNET_PROJECTS, DOTNET_SOLUTIONS, LANG_RUNNER, SCRIPT_EXT, SOURCE_EXT, SOURCE_LANGS,
                                     build_script_commands, named_language)
 from adr.shell.model import ParsedShell, SimpleCommand
-from adr.shell.parse import FILE_READERS as _READERS, SHELLS, STDIN_PATHS, git_remote_definition
+from adr.shell.parse import (FILE_READERS as _READERS, MAKEFILES, SCRIPT_FILE_OPTIONS, SHELLS, STDIN_PATHS,
+                             git_remote_definition)
 from adr.shell.words import pwd_relative
 from adr.shell.toolconfigs import ANSIBLE_ENVS, CARGO_PROGRAM_VARS, JVM_OPTS, TOOLS as CONFIG_TOOLS
 
@@ -457,7 +458,6 @@ def _launcher_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
 
 # programs that run a file of their own commands named by an option — (options, the program that reads
 # the same commands on stdin): `gdb -x cmds`, `lldb -s cmds`, `vim -S session.vim` (Ex commands)
-_VIM_SCRIPT = (frozenset({"-S", "-u", "--cmd-file"}), "ex -s")
 # programs that read their own commands on stdin (`ed f < x.ed`, `vim -es < x.vim`): a file redirected
 # there is those commands (SQL clients: _sql_runs)
 _STDIN_SCRIPTED = frozenset({"ed", "red", "gdb", "lldb", "lftp", "ftp", "sftp", "dc", "m4", "gnuplot"})
@@ -478,18 +478,15 @@ def _scripted_stdin_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
         return []
     reader = " ".join([prog] + [shlex.quote(a) for a in c.args[:16]])
     return [replace(r, language="stdin:" + reader) for r in _stdin_file_runs(c, "shell", here, home)]
-_SCRIPT_FILE_OPTIONS: "dict[str, tuple[frozenset[str], str]]" = {
-    "gdb": (frozenset({"-x", "--command", "-command", "-ix", "--init-command", "-init-command"}), "gdb -batch"),
-    "lldb": (frozenset({"-s", "--source", "-S", "--source-before-file", "-K", "--source-on-crash"}), "lldb -b"),
-    **{v: _VIM_SCRIPT for v in ("vim", "vi", "nvim", "view", "vimdiff", "gvim", "ex")},
-    "dc": (frozenset({"-f", "--file"}), "dc"),
-    "emacs": (frozenset({"-l", "--load", "--script", "-script", "-x"}), "eval:emacs --batch --eval"),
-    # their operands are the files they run
-    "m4": (frozenset(), "m4"), "gnuplot": (frozenset(), "gnuplot"),
-    # a sed or awk program kept in a file (`sed -f x.sed`: its `e` commands and s///e run commands)
-    "sed": (frozenset({"-f", "--file"}), "eval:sed -e"), "gsed": (frozenset({"-f", "--file"}), "eval:sed -e"),
-    **{a: (frozenset({"-f", "--file"}), "eval:awk") for a in ("awk", "gawk", "mawk", "nawk", "busybox-awk")},
+# what reads each program's script file (the options that name it: parse.SCRIPT_FILE_OPTIONS) — sed's or
+# awk's program kept in a file (`sed -f x.sed`: its `e` commands and s///e run commands) as their code
+_SCRIPT_READERS = {
+    "gdb": "gdb -batch", "lldb": "lldb -b", **{v: "ex -s" for v in ("vim", "vi", "nvim", "view", "vimdiff", "gvim", "ex")},
+    "dc": "dc", "emacs": "eval:emacs --batch --eval", "m4": "m4", "gnuplot": "gnuplot",
+    "sed": "eval:sed -e", "gsed": "eval:sed -e", **{a: "eval:awk" for a in ("awk", "gawk", "mawk", "nawk", "busybox-awk")},
 }
+_SCRIPT_FILE_OPTIONS: "dict[str, tuple[frozenset[str], str]]" = {
+    p: (SCRIPT_FILE_OPTIONS[p], reader) for p, reader in _SCRIPT_READERS.items()}
 _VALUED_OF = {"m4": frozenset({"-D", "--define", "-U", "--undefine", "-I", "--include", "-d", "--debug", "-o",
                                "--error-output", "-l", "--arglength", "-F", "--freeze-state", "-R",
                                "--reload-state"}),
@@ -1555,7 +1552,7 @@ def _make_runs(c: SimpleCommand, here: str, home: str) -> list[Run]:
     if files:
         paths = tuple(p for p in (resolve(f, where, home) for f in files) if p)
     else:
-        paths = tuple(posixpath.join(where, n) for n in ("GNUmakefile", "makefile", "Makefile"))
+        paths = tuple(posixpath.join(where, n) for n in MAKEFILES)
     if not paths:
         return []
     runs = [Run(MAKE, _how(c), where, paths, names=tuple(targets), args=tuple(assigns), mode="dry" if dry else "")]
