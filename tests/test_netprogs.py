@@ -10,7 +10,7 @@ from adr.config import Settings
 from adr.daemon import crosscall
 from adr.engine import sqltext
 from adr.judge import Judge
-from adr.shell import netprogs, parse, uploads
+from adr.shell import netprogs, parse, serves, uploads
 
 CTX = Context(host="claude-code", session="t", cwd="/home/dev/project", home="/home/dev", tool="Bash")
 
@@ -37,7 +37,11 @@ def test_every_reader_uses_the_one_list():
 
 
 def test_the_rule_packs_uploaders_are_the_shell_layers(judge):
-    assert set(judge.engine.lists["uploaders"]) == netprogs.UPLOADERS | netprogs.CONTAINER_COPIERS
+    assert set(judge.engine.lists["uploaders"]) == netprogs.UPLOADERS | netprogs.CONTAINER_COPIERS | \
+        serves.FILE_SERVERS | serves.SERVER_FORMS
+    assert set(judge.engine.lists["file_servers"]) == serves.FILE_SERVERS
+    # a file server sends the folder it serves, not what is piped into it: no sink of `secret | X`
+    assert not (serves.FILE_SERVERS | serves.SERVER_FORMS) & netprogs.NET_PROGRAMS
     assert not set(netprogs.PUBLISHERS) & netprogs.NET_PROGRAMS  # a publish sends only what it names
 
 

@@ -24,12 +24,11 @@ import subprocess
 
 from adr import sysprog
 from adr import lazyre
-from adr.engine.gitwords import leading_cd, url_host
+from adr.engine import gitwords
+from adr.engine.gitwords import config_push_hosts, leading_cd
 
 MAX_UP = 32  # directories walked up looking for .git
 MAX_READ = 256 * 1024  # bytes of a HEAD / config file read
-_SECTION = lazyre.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
-_KEY = lazyre.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
 
 
 def _read(path: str) -> "str | None":
@@ -69,13 +68,13 @@ def _redirects(config: str, branch: str) -> bool:
     section = sub = ""
     for line in config.splitlines():
         line = line.split("#", 1)[0].split(";", 1)[0] if '"' not in line else line
-        m = _SECTION.match(line)
+        m = gitwords.CONFIG_SECTION.match(line)
         if m:
             section, sub = m.group(1).lower(), (m.group(2) or "")
             if section in ("include", "includeif"):
                 return True
             continue
-        k = _KEY.match(line)
+        k = gitwords.CONFIG_KEY.match(line)
         if not k:
             continue
         key, value = k.group(1).lower(), (k.group(2) or "").strip().strip('"')
@@ -104,30 +103,34 @@ def current_branch(cwd: str) -> str:
     return branch
 
 
+# the files that say where a repository's pushes go, as a line may name them (`sed -i … .git/config`)
+_PUSH_CONFIG_NAMED = lazyre.compile(r"\.git/config\b|\.lfsconfig\b")
+
+
+def names_push_config(command: str) -> bool:
+    """The line names a file that says where a repository's pushes go."""
+    return _PUSH_CONFIG_NAMED.search(command) is not None
+
+
+def push_config_repo(path: str, cwd: str) -> str:
+    """The repository folder whose pushes `path` configures (its .git/config, its .lfsconfig); ""
+    for any other file."""
+    full = os.path.normpath(os.path.join(cwd or "/", path))
+    if full.endswith("/.git/config"):
+        return full[:-len("/.git/config")] or "/"
+    if os.path.basename(full) == ".lfsconfig":
+        return os.path.dirname(full)
+    return ""
+
+
 def remote_hosts(cwd: str) -> "tuple[str, ...] | None":
-    """The hosts the repository's remotes point at (url and pushurl); None when cwd is not in a
-    repository or its config cannot be read or includes another file."""
+    """The hosts the repository's remotes point at (url and pushurl, and their LFS servers'); None
+    when cwd is not in a repository or its config cannot be read or includes another file."""
     found = git_dir(cwd)
     if found is None:
         return None
     config = _read(os.path.join(found[1], "config"))
-    if config is None:
-        return None
-    hosts: dict[str, None] = {}
-    section = ""
-    for line in config.splitlines():
-        m = _SECTION.match(line)
-        if m:
-            section = m.group(1).lower()
-            if section in ("include", "includeif"):
-                return None
-            continue
-        k = _KEY.match(line)
-        if section == "remote" and k and k.group(1).lower() in ("url", "pushurl"):
-            h = url_host((k.group(2) or "").strip().strip('"'))
-            if h:
-                hosts[h] = None
-    return tuple(hosts)
+    return None if config is None else config_push_hosts(config)
 
 
 # gc's expiries short of days (`now`, `0`, hours): what a plain `git gc` / `maintenance run` then drops
@@ -158,11 +161,11 @@ def gc_expiry(cwd: str, home: str, gitdir: str = "") -> str:
         section = ""
         for line in config.splitlines()[:4096]:
             line = line.split("#", 1)[0].split(";", 1)[0] if '"' not in line else line
-            m = _SECTION.match(line)
+            m = gitwords.CONFIG_SECTION.match(line)
             if m:
                 section = m.group(1).lower()
                 continue
-            k = _KEY.match(line)
+            k = gitwords.CONFIG_KEY.match(line)
             if section == "gc" and k and k.group(1).lower() in _GC_EXPIRIES:
                 values[k.group(1).lower()] = (k.group(1), (k.group(2) or "").strip().strip('"'))
     return next((f"gc.{key}={value}" for key, value in values.values() if _SHORT_EXPIRY.match(value)), "")

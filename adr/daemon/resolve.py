@@ -30,7 +30,8 @@ from typing import Any
 
 from adr import lazyre
 from adr.actions import Action, ActionKind, Resolved
-from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, remote_hosts, work_tree
+from adr.daemon.gitstate import current_branch, gc_expiry, gc_repositories, git_cwd, \
+    names_push_config, push_config_repo, remote_hosts, work_tree
 from adr.daemon.localdb import local_databases
 from adr.engine.pathnorm import expand_braces, has_glob, normalize, normalize_own, other_home, through_proc_link
 from adr.shell.guarded import GUARDED_HOME_FILES
@@ -128,8 +129,14 @@ class Resolver:
             where = git_cwd(action.command, action.context.cwd, action.context.home)  # `cd DIR && git …` too
             if "push" in action.command:
                 branch = current_branch(where)  # for `git push --force-with-lease` with no refspec
-            if "remote" in action.command or "url" in action.command:
-                hosts = remote_hosts(where)  # for a remote pointed at a new host
+            if "remote" in action.command or "url" in action.command or names_push_config(action.command):
+                hosts = remote_hosts(where)  # for a remote pointed at a new host (by git, or in its file)
+        elif action.kind is ActionKind.EXEC and action.context.cwd and names_push_config(action.command) \
+                and not env.keys() & _GIT_REDIRECTS:
+            hosts = remote_hosts(action.context.cwd)  # `sed -i … .git/config`, `>> .lfsconfig`: the file's hosts
+        elif action.kind in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT) and action.path \
+                and (repo := push_config_repo(action.path, action.context.cwd)):
+            hosts = remote_hosts(repo)  # the editor tool on a repository's config: where pushes went so far
         if action.kind is ActionKind.EXEC and "git" in action.command and action.context.cwd.startswith("/") \
                 and _RUNS_GC.search(action.command):
             # for a plain `git gc` under a short expiry: the config of the repository it works on

@@ -717,6 +717,8 @@ FIELDS: dict[str, dict[str, Callable[[Any, CompileEnv, str], Pred]]] = {
         "own_path": _c_globs("own_path", multi=False),  # another user's home stays apart (self-defense)
         "content": _c_regex("content"),
         "old_content": _c_regex("old_content"),
+        # a repository's push configuration written to send pushes to a new host (FileSubject)
+        "git_new_remote_host": _c_bool("git_new_remote_host"),
         "by": _c_names("by"),
         "append": _c_bool("append"),
         "content_known": _c_bool("content_known"),

@@ -516,8 +516,10 @@ class _Run:
             self.shell(a.command, note="")
         elif k in (ActionKind.FILE_WRITE, ActionKind.FILE_EDIT):
             kind = "write" if k is ActionKind.FILE_WRITE else "edit"
-            self.file(FileSubject(kind, a.path, a.content, self.cwd, self.home,
-                                  old_content=a.old_content or a.resolved.replaced, by=a.context.tool or kind))
+            fs = FileSubject(kind, a.path, a.content, self.cwd, self.home,
+                             old_content=a.old_content or a.resolved.replaced, by=a.context.tool or kind)
+            fs.git_hosts = a.resolved.git_remote_hosts  # (read only for a repository's push configuration)
+            self.file(fs)
             if a.content and len(a.content) > MAX_SCAN and self.e._index.by_on.get("shell"):
                 # the rules read the first MAX_SCAN characters of content: a payload padded past them
                 # (a 2 MB script whose last line is a reverse shell) is not judged, so a human decides
@@ -615,6 +617,8 @@ class _Run:
         for w in parsed.writes:
             fs = FileSubject(w.kind, placed.get(w.path, w.path), w.content, self.cwd, self.home, by=w.by, via=w.via,
                              append=w.append)
+            if depth == 0:
+                fs.git_hosts = facts.git_remote_hosts  # `>> .git/config`: where the repository pushed so far
             self.file(fs, note=_note(note, w.via), depth=depth)
         moving = {(x.path, x.to) for x in parsed.deletes if x.to}
         moves_at = move_folders(text, moving, self.cwd, self.home, parse_shell) \

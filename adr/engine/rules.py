@@ -432,7 +432,7 @@ def _compile_rule(r: Any, index: int, raw: _RawPack, env: CompileEnv, pack_platf
 _EXAMPLE_KEYS = {
     "command": {"command", "resolved", "cwd"}, "shell": {"command", "resolved", "cwd"},
     "script": {"command", "path", "content", "kind", "cwd"},
-    "file": {"path", "content", "old_content", "kind", "command", "tool", "cwd"}, "url": {"url", "command"},
+    "file": {"path", "content", "old_content", "kind", "command", "tool", "cwd", "resolved"}, "url": {"url", "command"},
     "mcp": {"server", "tool", "arguments"},
     "text": {"text", "source", "tool"},
 }
@@ -480,7 +480,8 @@ def example_action_fields(ex: Example, on: str) -> dict[str, Any]:
     kind = {"write": "file_write", "edit": "file_edit", "read": "file_read", "delete": "file_delete"}[v.get("kind", "write")]
     # `tool`: the agent's tool that acts on the file (a file subject's `by`: Grep reads, Glob lists)
     return {"kind": kind, "path": v.get("path", ""), "content": v.get("content", ""),
-            "old_content": v.get("old_content", "")} | ({"tool": v["tool"]} if v.get("tool") else {})
+            "old_content": v.get("old_content", "")} | ({"tool": v["tool"]} if v.get("tool") else {}) | (
+        {"resolved": v["resolved"]} if "resolved" in v else {})
 
 
 RuleFilter = Callable[[Rule], bool]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from adr import lazyre
 from adr.engine.decodeflow import runs_decoded
-from adr.engine.gitwords import url_host
+from adr.engine.gitwords import config_push_hosts, named_hosts, url_host
 from adr.engine.pathnorm import normalize, normalize_own
 from adr.engine.secretenv import PROGRAMS as SECRET_CLIENTS
 from adr.engine.sqltext import effects as sql_effects
@@ -22,6 +22,7 @@ from adr.engine.secretenv import (code_sends_foreign, command_sends_foreign, fed
 from adr.shell.effects import OUTPUT_WRITERS, is_recursive_flag, output_writes
 from adr.shell.model import SimpleCommand
 from adr.shell.parse import GIT_GLOBAL_VALUED
+from adr.shell.serves import BUSYBOX_HTTPD
 from adr.shell.uploads import uploaded_files
 from adr.shell.words import positionals
 
@@ -370,7 +371,8 @@ def _find_removes_adr(argv: "tuple[str, ...]") -> bool:
     return not patterns or any("adr" in p.lower() or p.strip("'\"*") == "" for p in patterns)
 
 
-_REMOTE_KEY = lazyre.compile(r"(?i)remote\.[^=\s]+\.(?:push)?url")
+# where pushes go: a remote's (push) URL, or the Git LFS server the large files are pushed to
+_REMOTE_KEY = lazyre.compile(r"(?i)remote\.[^=\s]+\.(?:push|lfs|lfspush)?url|lfs\.(?:push)?url")
 
 
 def _git_remote_url(args: "tuple[str, ...]") -> str:
@@ -702,8 +704,11 @@ class CommandSubject:
         """Local files this command sends off the machine (curl -d @f, -F x=@f, -T, scp/rsync/rclone
         to a remote, gh gist create …), normalized as paths."""
         # with their other forms: `cd ~/.aws; curl -F f=@credentials …` sends ~/.aws/credentials
+        prog = self.program
+        if prog == "httpd" and any(w in ("busybox", "toybox") for w in self.wrappers):
+            prog = BUSYBOX_HTTPD  # serves the working directory unless told otherwise
         return self._with_forms([(p, normalize(p, self.cwd, self.home))
-                                 for p in uploaded_files(self.program, self.args_tuple, self.cmd.stdin_text)])
+                                 for p in uploaded_files(prog, self.args_tuple, self.cmd.stdin_text)])
 
     @lazy
     def outside_project(self) -> bool:
@@ -786,6 +791,9 @@ class FileSubject:
     moved_together = False
     # … and that project is a git repository under a temporary folder (Resolved.temp_project)
     in_temp_project = False
+    # the hosts the repository's pushes went to before this write, when the judge read them (a write to
+    # its .git/config or .lfsconfig: Resolved.git_remote_hosts); None: not known
+    git_hosts: "tuple[str, ...] | None" = None
 
     def __init__(self, kind: str, path: str, content: str | None, cwd: str, home: str,
                  old_content: str = "", by: str = "", via: str = "", append: bool = False,
@@ -817,6 +825,20 @@ class FileSubject:
     def outside_project(self) -> bool:
         """The path lies outside the working directory's tree (the project the agent works in)."""
         return _outside(self.path, project_root(self.cwd, self.home))
+
+    @lazy
+    def git_new_remote_host(self) -> bool:
+        """The text written sends the repository's pushes (a remote's URL, its LFS server) to a host
+        none of its remotes used; an edit's fragment, to any host it names that they did not. Unknown
+        repository, or one without remotes: False (as for `git remote add`)."""
+        if not self.git_hosts or not self.content:
+            return False
+        hosts = config_push_hosts(self.content)
+        if hosts is None:
+            return True  # an include of another file: where it sends pushes is not known
+        if self.kind == "edit" or not hosts:
+            hosts = hosts + named_hosts(self.content)
+        return any(h not in self.git_hosts for h in hosts)
 
     @lazy
     def whole_project(self) -> bool:

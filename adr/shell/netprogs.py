@@ -8,6 +8,7 @@ somebody remembered.
 from __future__ import annotations
 
 from adr import lazyre
+from adr.shell.serves import FILE_SERVERS, SERVER_FORMS
 
 # paste services, chat and notification CLIs, mail transfer agents: what they are fed is the message
 _PASTE = frozenset({"pastebinit", "wgetpaste", "fpaste", "haste", "hastebin", "gist-paste", "termbin", "pbcli"})
@@ -20,7 +21,7 @@ _MAIL = frozenset({"mail", "mailx", "sendmail", "mutt", "neomutt", "s-nail", "na
 STDIN_SENDERS = frozenset({"nc", "ncat", "netcat", "cryptcat", "socat", "telnet", "openssl", "curl", "curlie", "wget",
                            "http", "https", "xh", "ssh", "websocat", "wscat", "wsta", "gh", "glab", "aws", "gsutil",
                            "rclone", "lwp-request", "POST", "lynx", "mosquitto_pub", "kcat", "kafkacat", "nats",
-                           "grpcurl"}) | _PASTE | _CHAT | _MAIL
+                           "grpcurl", "transfer"}) | _PASTE | _CHAT | _MAIL
 HTTPIE = frozenset({"http", "https", "httpie", "xh", "xhs", "curlie"})  # `@file` / `field@file` arguments are uploads
 # publishers whose arguments can name a file or folder they put in a public place (a package, a release,
 # an image layer, a model hub): sinks only in that form, read by adr/shell/uploads.py
@@ -33,7 +34,7 @@ UPLOADERS = frozenset({"curl", "wget", "wget2", "scp", "pscp", "sftp", "rsync", 
                        "magic-wormhole", "ffsend", "gdrive", "dropbox_uploader", "dropbox_uploader.sh", "smbclient",
                        "lftp", "tftp", "ftp", "ncftp", "ncftpput", "pftp", "git", "swaks", "ftpput", "logger", "ipfs",
                        "dig", "hping3", "socat", "w3m", "mosquitto_pub", "kcat", "kafkacat", "tailscale",
-                       "kdeconnect-cli", "kdeconnect"}) \
+                       "kdeconnect-cli", "kdeconnect", "qrcp", "transfer"}) \
     | HTTPIE | _PASTE | _CHAT | _MAIL | PUBLISHERS
 # raw TCP clients: a text protocol (Redis, memcached, SMTP) takes what they are fed as commands
 RAW_CLIENTS = frozenset({"nc", "ncat", "netcat", "nc.openbsd", "nc.traditional", "cryptcat", "socat", "telnet", "pwncat",
@@ -64,4 +65,8 @@ NET_CODE = lazyre.compile(
 CONTAINER_COPIERS = frozenset({"kubectl", "oc", "docker", "podman", "nerdctl"})
 
 LISTS = {"net_programs": sorted(NET_PROGRAMS),  # handed to every pack load (adr.engine.rules.load_packs)
-         "uploaders": sorted(UPLOADERS | CONTAINER_COPIERS), "publishers": sorted(PUBLISHERS)}
+         # (file servers send the folder they serve, adr/shell/serves.py: uploaders, not sinks of a pipe)
+         "uploaders": sorted(UPLOADERS | CONTAINER_COPIERS | FILE_SERVERS | SERVER_FORMS),
+         "publishers": sorted(PUBLISHERS),
+         # the programs that are file servers, and those that are in one of their forms (`php -S`)
+         "file_servers": sorted(FILE_SERVERS), "file_server_forms": sorted(SERVER_FORMS)}

@@ -3,7 +3,8 @@
 `curl -d @f`, `--data-binary @f`, `--data-urlencode n@f`, `-F x=@f`, `-T f`, `wget --post-file f`,
 httpie/xh request items (`@f`, `x@f`, `x=@f`, `x:=@f`), scp/rsync/sftp/rclone sources copied to a
 remote, cloud storage copies (`aws s3 cp f s3://…`, `gsutil cp`, `az storage blob upload -f`),
-`gh gist create f`, mail attachments, file-drop tools (`croc send f`, `wormhole send f`) …
+`gh gist create f`, mail attachments, file-drop tools (`croc send f`, `wormhole send f`), the folder a
+file server exposes (adr/shell/serves.py) …
 
 Pure: argv in, paths as written out (the engine normalizes them). Stdin redirects (`nc h p < f`)
 are the subject's `reads`, not listed here.
@@ -15,6 +16,7 @@ import re
 from adr import lazyre
 from adr.shell.filesends import FORMS, table_files
 from adr.shell.netprogs import CONTAINER_COPIERS, HTTPIE, UPLOADERS
+from adr.shell.serves import BUSYBOX_HTTPD, FILE_SERVERS, SERVER_FORMS, served_folders
 from adr.shell.words import positionals
 
 MAX_UPLOADS = 32
@@ -134,7 +136,9 @@ _GS_VALUED = frozenset({"-c", "--config", "-o", "-h", "-p", "-u", "-z", "-j", "-
                         "--include", "--acl-grant", "--add-header", "--encoding", "--region", "--configuration",
                         "--account", "--impersonate-service-account"})
 _SOCAT_FILE = lazyre.compile(r"^(?i:open|file|gopen|create):([^,]+)")
-_SOCAT_NET = lazyre.compile(r"^(?i:(?:tcp|udp|udplite|sctp|dccp)[46]?(?:-connect|-sendto|-datagram)?|ssl|openssl(?:-connect)?|"
+# (a listener sends the file to whoever connects: `socat TCP-LISTEN:8000,fork FILE:~/.ssh/id_rsa`)
+_SOCAT_NET = lazyre.compile(r"^(?i:(?:tcp|udp|udplite|sctp|dccp)[46]?(?:-connect|-sendto|-datagram|-listen|-l|-recvfrom)?|"
+                            r"ssl(?:-l)?|openssl(?:-connect|-listen)?|"
                             r"socks[45]a?(?:-connect)?|proxy(?:-connect)?|vsock-connect|ip[46]?-sendto|ip[46]?-datagram):")
 
 
@@ -165,6 +169,8 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
     """Local files `prog args` uploads (as written; "" entries and stdin markers left out). `stdin`:
     the literal text fed to it (`ftp h <<< 'put .env'`)."""
     if prog not in _UPLOADERS and prog not in _CONTAINER_CP:
+        if prog in FILE_SERVERS or prog in SERVER_FORMS or prog == BUSYBOX_HTTPD:
+            return served_folders(prog, args)  # the folder a file server exposes
         return ()  # most commands
     args = list(args)
     out: list[str] = []
@@ -225,6 +231,13 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         pos = [a for a in args if not a.startswith("-")]
         if pos[:1] in (["send"], ["upload"], ["put"]):
             out = pos[1:] if prog != "dropbox_uploader" else pos[1:2]
+    elif prog == "qrcp":  # qrcp [send] F…: served to whoever scans the code (`receive` fetches)
+        pos = positionals(args, frozenset({"-i", "--interface", "-p", "--port", "-c", "--config", "--fqdn", "-d",
+                                           "--output", "--tls-cert", "--tls-key", "--bind"}))
+        out = pos[1:] if pos[:1] == ["send"] else [] if pos[:1] and pos[0] in (
+            "receive", "config", "version", "completion", "help") else pos
+    elif prog == "transfer":  # the transfer.sh helper: `transfer F` uploads F
+        out = [a for a in args if not a.startswith("-")]
     elif prog == "tailscale":  # tailscale file cp F… HOST: (Taildrop to another device)
         pos = [a for a in args if not a.startswith("-")]
         if pos[:2] == ["file", "cp"]:
