@@ -165,12 +165,38 @@ def _gh_text_file(a: str, nxt: "str | None") -> "list[str]":
     return []
 
 
+# secret managers that store a file's content: the subcommand, and the options that name the file
+_STORE_FORMS = {"gcloud": (("secrets create", "secrets versions add"), ("--data-file",)),
+                "az": (("keyvault secret set", "keyvault certificate import"), ("--file", "-f")),
+                "doppler": (("secrets upload",), ()),
+                "vault": (("kv put", "kv patch", "kv-v2 put", "write"), ())}
+
+
+def _stored_files(prog: str, args: "list[str]") -> list[str]:
+    """The files whose content `prog args` stores in a secret manager (`gcloud secrets create x
+    --data-file F`, `vault kv put p k=@F`, `doppler secrets upload F`)."""
+    subs, opts = _STORE_FORMS[prog]
+    pos = [a for a in args if not a.startswith("-")]
+    if not any(pos[:len(sub.split())] == sub.split() for sub in subs):
+        return []
+    out = [v for i, a in enumerate(args) for v in ([args[i + 1]] if a in opts and i + 1 < len(args) else
+                                                    [a.split("=", 1)[1]] if a.split("=", 1)[0] in opts and "=" in a
+                                                    else [])]
+    if prog == "vault":
+        out += [a.split("=@", 1)[1] for a in pos if "=@" in a]  # k=@FILE (k=- reads stdin)
+    elif prog == "doppler":
+        out += pos[2:3]
+    return [p for p in out if p and not p.startswith("file://")] + [p[7:] for p in out if p.startswith("file://")]
+
+
 def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str | None" = None) -> tuple[str, ...]:
     """Local files `prog args` uploads (as written; "" entries and stdin markers left out). `stdin`:
     the literal text fed to it (`ftp h <<< 'put .env'`)."""
     if prog not in _UPLOADERS and prog not in _CONTAINER_CP:
         if prog in FILE_SERVERS or prog in SERVER_FORMS or prog == BUSYBOX_HTTPD:
             return served_folders(prog, args)  # the folder a file server exposes
+        if prog in _STORE_FORMS:
+            return tuple(dict.fromkeys(_stored_files(prog, list(args))))[:MAX_UPLOADS]
         return ()  # most commands
     args = list(args)
     out: list[str] = []
@@ -292,8 +318,11 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         # socat OPEN:F TCP:host:port — a file address joined to a network one
         if any(_SOCAT_NET.match(a) for a in args):
             out = [m.group(1) for a in args if (m := _SOCAT_FILE.match(a))]
-    # (a secret stored in the user's own secret manager or cluster — vault kv put k=@F, kubectl create
-    # secret --from-file, gcloud secrets --data-file — is how those are meant to be filled: not listed)
+    # (a secret stored in a secret manager or a cluster — kubectl create secret --from-file, gcloud secrets
+    # --data-file, vault kv put k=@F, az keyvault secret set --file — is listed, and judged apart by the
+    # rules: that is how those are filled, but the store may not be the user's, `--project evil`)
+    if prog in _STORE_FORMS:
+        out += _stored_files(prog, args)
     if prog in ("aws", "awslocal"):
         out += [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--body" and "put-object" in args]
     elif prog == "gcloud":
@@ -308,7 +337,7 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
         out += [a[1:] for i, a in enumerate(args) if i and args[i - 1] == "--url-query" and a.startswith("@")]
         out += [v.split("@", 1)[1] for i, a in enumerate(args) if i and args[i - 1] == "--url-query"
                 for v in (a,) if "@" in v and not v.startswith("@") and re.match(r"^[\w.-]+@", v)]
-    if prog in ("kubectl", "oc") and ("create" in args[:4] or "set" in args[:4]):
+    if prog in ("kubectl", "oc") and ("create" in args[:4] or "set" in args[:4]):  # (a store: see above)
         # `kubectl create secret generic x --from-file=~/.ssh/id_rsa`, `create configmap c --from-env-file=.env`:
         # the file's content is stored in the cluster, readable by whoever reads its secrets
         for i, a in enumerate(args):
