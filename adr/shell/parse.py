@@ -4573,6 +4573,11 @@ def _close_open_quote(src: bytes) -> "bytes | None":
 def _safe_source(text: str) -> bytes:
     if not text.isascii():
         text = _UNSAFE_CHARS.sub("\ufffd", text)
+        if text[:1] == "\ufeff":
+            # tree-sitter skips a byte-order mark that starts its input; bash reads it as a character
+            # of the first word (`\ufeff# …` is a command, not a comment: what follows `||` runs).
+            # A zero-width space is a word character to both, and as long in UTF-8
+            text = "\u200b" + text[1:]
     return text.encode("utf-8")
 
 
