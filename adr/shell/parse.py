@@ -4570,7 +4570,38 @@ def _close_open_quote(src: bytes) -> "bytes | None":
     return src + bytes([quote]) if quote else None
 
 
+# Where tree-sitter-bash splits words or statements otherwise than bash, the source it is handed is
+# respelled (same length, same words and statements as bash reads them):
+# a `#` bash reads inside a word but tree-sitter-bash as a comment's start — after an escaped blank
+# (`\ # x; rm -rf ~` runs the rm: the first word is " #"), after a brace expansion (`{a,b}# x; …`), or
+# after a carriage return, form feed or vertical tab (blanks to tree-sitter, word characters to bash)
+_HASH_AFTER_ESCAPED_BLANK = lazyre.compile(r"\\[ \t](?=#)")
+_HASH_AFTER_BRACES = lazyre.compile(r"((?:^|[^$])\{[^{}\s$]*(?:,|\.\.)[^{}\s]*\})#")
+_HASH_AFTER_CONTROL = lazyre.compile(r"[\r\f\v](?=#)")
+# a redirect's target that is only `$`, an escaped blank or a carriage return (a file of that name to
+# bash), at the end of a line: tree-sitter-bash takes
+# the next line's first word as the target (`echo >$⏎rm -rf ~` hid the rm)
+_BARE_REDIRECT_TARGET = lazyre.compile(r"([<>]\|?[ \t]*)(\$|\\[ \t]|[\r\f\v]+)(?=[ \t]*\n)")
+
+
+def _bash_tokens(text: str) -> str:
+    """The line respelled where tree-sitter-bash would tokenize it otherwise than bash."""
+    if "#" in text:
+        if "\\" in text:
+            text = _HASH_AFTER_ESCAPED_BLANK.sub(lambda m: "\\_", text)
+        if "}" in text:
+            text = _HASH_AFTER_BRACES.sub(lambda m: m.group(1) + "_", text)
+        if "\r" in text or "\f" in text or "\v" in text:
+            text = _HASH_AFTER_CONTROL.sub("_", text)
+    if "\n" in text and ("<" in text or ">" in text) and ("$" in text or "\\" in text or "\r" in text
+                                                          or "\f" in text or "\v" in text):
+        text = _BARE_REDIRECT_TARGET.sub(lambda m: m.group(1) + ("\\_" if m.group(2)[0] == "\\" else
+                                                                "_" * len(m.group(2))), text)
+    return text
+
+
 def _safe_source(text: str) -> bytes:
+    text = _bash_tokens(text)
     if not text.isascii():
         text = _UNSAFE_CHARS.sub("\ufffd", text)
         if text[:1] == "\ufeff":
@@ -4756,6 +4787,25 @@ def _segments(text: str, charge: "Callable[[int], bool]" = _no_charge) -> "list[
 _LEADING_KEYWORDS = lazyre.compile(r"^(?:(?:if|then|else|elif|do|while|until|fi|done|esac|!|\{|\}|\(|\))\s+)+")
 
 
+_MAX_TAILS = 8
+
+
+def _pipeline_tails(seg: str) -> "list[str]":
+    """What follows each single `|` of a statement (quote-blind, like the split itself), at most
+    _MAX_TAILS of them."""
+    out: list[str] = []
+    i = seg.find("|")
+    while i >= 0 and len(out) < _MAX_TAILS:
+        if seg[i + 1:i + 2] == "|" or seg[i - 1:i] == "|":
+            i = seg.find("|", i + 2)
+            continue
+        tail = seg[i + 1:].lstrip("&").strip()
+        if tail:
+            out.append(tail)
+        i = seg.find("|", i + 1)
+    return out
+
+
 def _segment_pass(w: "_Walker", text: str, recovering: bool = False) -> None:
     if not w._charge(1 + len(text) // 65536):
         return
@@ -4770,15 +4820,20 @@ def _segment_pass(w: "_Walker", text: str, recovering: bool = False) -> None:
         if not w._charge(1):
             w.issue("budget", "the decision's work budget ran out before every statement was judged")
             return
+        parts = [seg]
         if recovering:
             seg = _LEADING_KEYWORDS.sub("", seg + " ").strip()
-            if not seg or seg == text.strip() or seg in ("fi", "done", "esac", "}", ")"):
+            if not seg or seg in ("fi", "done", "esac", "}", ")"):
                 continue
-        room, sub = _walk_apart(w, seg, "statement of a line that does not parse" if recovering
-                                else "statement of an oversized input")
-        if room <= len(sub.drafts):
-            w.issue("too-many-commands", "the statements of an oversized input were not all judged")
-            return
+            # bash runs every stage of a pipeline whatever an earlier one is (`[ | rm -rf ~`: the `[` fails,
+            # the rm runs): the rest of the pipeline after each `|` is judged too, its own pipes kept
+            parts = ([] if seg == text.strip() else [seg]) + _pipeline_tails(seg)
+        for part in parts:
+            room, sub = _walk_apart(w, part, "statement of a line that does not parse" if recovering
+                                    else "statement of an oversized input")
+            if room <= len(sub.drafts):
+                w.issue("too-many-commands", "the statements of an oversized input were not all judged")
+                return
 
 
 # characters bash keeps inside a word that a reader does not see or reads as ASCII: zero-width and
