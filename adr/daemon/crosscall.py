@@ -972,15 +972,18 @@ class _Walk:
         from adr.daemon import sources
         sources.run_command(self, run, depth, note)
 
-    def run_script(self, run: R.Run, line: str, depth: int, note: str, from_line: bool = False) -> None:
+    def run_script(self, run: R.Run, line: str, depth: int, note: str, from_line: bool = False,
+                   matched: bool = False) -> None:
         """One file that runs. `from_line`: it may be one the line itself writes (run-parts' folder); so
-        may a provisioning file (the shell layer reads the others; sources.py a compiled program's)."""
+        may a provisioning file (the shell layer reads the others; sources.py a compiled program's).
+        `matched`: the path is a file a pattern matched, a name not to be matched again (`/usr/bin/[`
+        matches itself: read as a pattern again, it recursed without end)."""
         if run.mode == R.CONCAT:
             self.run_concatenated(run, depth, note)
             return
         from_line = from_line or run.language.startswith("provision:")
         path = run.paths[0]
-        if run.mode != "run-parts" and any(ch in path for ch in "*?[") and path.startswith("/"):
+        if run.mode != "run-parts" and not matched and any(ch in path for ch in "*?[") and path.startswith("/"):
             # `sh /tmp/t/e.s?`, `for f in /tmp/t/*.sh; do sh $f; done`: each file the pattern names runs — on
             # disk and among what the session wrote (bounded: more than that asks)
             found = list(dict.fromkeys(itertools.islice(_glob_files(path), GLOB_RUNS + 1)))
@@ -989,7 +992,7 @@ class _Walk:
             if len(found) > GLOB_RUNS:
                 self.bound(f"more than {GLOB_RUNS} files match {path}: only the first were judged", path, note or run.how)
             for f in found[:GLOB_RUNS]:
-                self.run_script(replace(run, paths=(f,)), line, depth, note, from_line=from_line)
+                self.run_script(replace(run, paths=(f,)), line, depth, note, from_line=from_line, matched=True)
             return
         if run.mode == "run-parts":
             # `run-parts DIR`: every file in the folder runs (bounded), with those the line writes there

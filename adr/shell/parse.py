@@ -4576,7 +4576,7 @@ def _close_open_quote(src: bytes) -> "bytes | None":
 # (`\ # x; rm -rf ~` runs the rm: the first word is " #"), after a brace expansion (`{a,b}# x; …`), or
 # after a carriage return, form feed or vertical tab (blanks to tree-sitter, word characters to bash)
 _HASH_AFTER_ESCAPED_BLANK = lazyre.compile(r"\\[ \t](?=#)")
-_HASH_AFTER_BRACES = lazyre.compile(r"((?:^|[^$])\{[^{}\s$]*(?:,|\.\.)[^{}\s]*\})#")
+_HASH_AFTER_BRACES = lazyre.compile(r"((?:^|[^$])\{[^{}\s$]*\})#")
 _HASH_AFTER_CONTROL = lazyre.compile(r"[\r\f\v](?=#)")
 # a redirect's target that is only `$`, an escaped blank or a carriage return (a file of that name to
 # bash), at the end of a line: tree-sitter-bash takes
