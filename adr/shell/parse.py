@@ -5077,6 +5077,80 @@ def _zsh_pass(w: "_Walker", text: str) -> None:
     w.deletes.extend(x for x in sub.deletes[:64] if x not in w.deletes)
 
 
+# a command name no program has, which tree-sitter-bash makes of a word it split otherwise than bash
+# does (`a=b{\\#{ rm -rf ~`: bash runs rm; tree-sitter ran `#{`): the line is split again as bash splits
+# words (quotes, escapes, operators; `#` a comment only at a word's start) and each statement judged
+_MISREAD_NAME = lazyre.compile(r"^(?:#|\{|\})")
+_MAX_RESPLIT = 4096
+_STATEMENT_OPS = frozenset({";", "&&", "||", "&", ";;", "(", ")", ";&", ";;&"})
+_REDIRECT_OP = lazyre.compile(r"^\d*(?:<<<|<<-?|<>|>>|>\||&>>?|[<>]&?)$")
+_ASSIGNMENT = lazyre.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
+_PLAIN_WORD = lazyre.compile(r"[\w@%+=:,./~-]+")  # spelled back as it is (`~` keeps its meaning)
+_SUBSTITUTION = lazyre.compile(r"\$\(\([^()]*\)\)|\$\([^()`]*\)|`[^`]*`|[<>]\([^()]*\)")
+
+
+def _bash_statements(text: str) -> "list[str]":
+    """The statements of a text as bash splits its words — a quote-aware split on blanks and
+    operators, a comment only where a word starts — each pipeline stage without its leading
+    assignments and redirects, spelled back as a plain line. [] when it does not split (an open quote)."""
+    for _ in range(4):  # a substitution is part of its word (its commands are the walk's to judge)
+        text, n = _SUBSTITUTION.subn("_", text)
+        if not n:
+            break
+    statements: list[list[list[str]]] = []
+    for line in text.split("\n"):
+        lex = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
+        lex.whitespace_split = True
+        lex.commenters = ""
+        try:
+            tokens = list(itertools.islice(lex, 512))
+        except ValueError:
+            return []
+        stages: list[list[str]] = [[]]
+        for t in tokens + [";"]:
+            if t in ("|", "|&"):
+                stages.append([])
+            elif t in _STATEMENT_OPS:
+                if any(stages):
+                    statements.append(stages)
+                stages = [[]]
+            elif t.startswith("#"):
+                break  # a word that starts with `#`: a comment, the rest of the line
+            else:
+                stages[-1].append(t)
+        if any(stages):
+            statements.append(stages)
+    out = []
+    for stages in statements:
+        spelled = []
+        for words in stages:
+            i = 0
+            while i < len(words):
+                if words[i].isdigit() and i + 1 < len(words) and _REDIRECT_OP.match(words[i + 1]):
+                    i += 3  # `2>&1`, `2> f`
+                elif _REDIRECT_OP.match(words[i]):
+                    i += 2
+                elif _ASSIGNMENT.match(words[i]):
+                    i += 1
+                else:
+                    break
+            if i < len(words):
+                spelled.append(" ".join(x if _PLAIN_WORD.fullmatch(x) else shlex.quote(x) for x in words[i:]))
+        if spelled:
+            out.append(" | ".join(spelled))
+    return out
+
+
+def _word_split_pass(w: "_Walker", text: str) -> None:
+    """Judge each statement once more as bash splits its words (the walk named a command no program
+    has: tree-sitter-bash split a word otherwise than bash). Only adds what it finds."""
+    for line in _bash_statements(text)[:32]:
+        if not w._charge(1):
+            return
+        if line != text.strip():
+            _walk_apart(w, line, "as bash splits the line's words")
+
+
 def _walk_apart(w: "_Walker", text: str, via: str) -> "tuple[int, _Walker]":
     """Walk `text` in a fresh walker on `w`'s budget (no variables, sources or redirects carried in)
     and add what it found to `w`: commands up to the line's bound, writes, scripts, URLs and issues.
@@ -5124,6 +5198,9 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         _segment_pass(w, text)
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
+    if len(text) <= _MAX_RESPLIT and not w.stopped and any(_MISREAD_NAME.match(d.argv[0]) for d in w.drafts[:64]
+                                                            if d.argv and d.depth == 0):
+        _word_split_pass(w, text)
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
         _lookalike_pass(w, folded)
