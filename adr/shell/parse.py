@@ -4578,6 +4578,9 @@ def _close_open_quote(src: bytes) -> "bytes | None":
 _HASH_AFTER_ESCAPED_BLANK = lazyre.compile(r"\\[ \t](?=#)")
 _HASH_AFTER_BRACES = lazyre.compile(r"((?:^|[^$])\{[^{}\s$]*\})#")
 _HASH_AFTER_CONTROL = lazyre.compile(r"[\r\f\v](?=#)")
+# `[[` glued to more at a statement's start is a plain word to bash (`[[*2>(rm -rf ~)` runs the process
+# substitution), the test keyword's start to tree-sitter-bash
+_GLUED_TEST_KEYWORD = lazyre.compile(r"(^|[;&|(\n][ \t]*)\[\[(?=[^\s\[])")
 # a redirect's target that is only `$`, an escaped blank or a carriage return (a file of that name to
 # bash), at the end of a line: tree-sitter-bash takes
 # the next line's first word as the target (`echo >$⏎rm -rf ~` hid the rm)
@@ -4593,6 +4596,8 @@ def _bash_tokens(text: str) -> str:
             text = _HASH_AFTER_BRACES.sub(lambda m: m.group(1) + "_", text)
         if "\r" in text or "\f" in text or "\v" in text:
             text = _HASH_AFTER_CONTROL.sub("_", text)
+    if "[[" in text:
+        text = _GLUED_TEST_KEYWORD.sub(lambda m: m.group(1) + "_[", text)
     if "\n" in text and ("<" in text or ">" in text) and ("$" in text or "\\" in text or "\r" in text
                                                           or "\f" in text or "\v" in text):
         text = _BARE_REDIRECT_TARGET.sub(lambda m: m.group(1) + ("\\_" if m.group(2)[0] == "\\" else
@@ -5080,7 +5085,7 @@ def _zsh_pass(w: "_Walker", text: str) -> None:
 # a command name no program has, which tree-sitter-bash makes of a word it split otherwise than bash
 # does (`a=b{\\#{ rm -rf ~`: bash runs rm; tree-sitter ran `#{`): the line is split again as bash splits
 # words (quotes, escapes, operators; `#` a comment only at a word's start) and each statement judged
-_MISREAD_NAME = lazyre.compile(r"^(?:#|\{|\})")
+_MISREAD_NAME = lazyre.compile(r"^(?:#|\{|\}|\[[^\[]|\[\[.)")
 _MAX_RESPLIT = 4096
 _STATEMENT_OPS = frozenset({";", "&&", "||", "&", ";;", "(", ")", ";&", ";;&"})
 _REDIRECT_OP = lazyre.compile(r"^\d*(?:<<<|<<-?|<>|>>|>\||&>>?|[<>]&?)$")
