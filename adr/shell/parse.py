@@ -952,6 +952,22 @@ class _Walker:
             self.drafts.append(d)
             drafts = [d]
         target = drafts[-1] if drafts else None
+        words_made_command = False
+        if target is None and body is not None and body.type == "command":
+            # `$(true) >f rm -rf ~`: the name expands to nothing, and tree-sitter-bash reads the words after
+            # the redirect as more of its targets — to bash they are the command (rm runs)
+            extra = [x for r in node.children_by_field_name("redirect") if r.type == "file_redirect"
+                     for x in r.children_by_field_name("destination")[1:]]
+            if extra:
+                argv: list[str] = []
+                dyn = False
+                for x in extra[:256]:
+                    vals, d_ = self.word(x, via, depth, sd + 1)
+                    argv.extend(vals)
+                    dyn = dyn or d_
+                made = self.finish(argv, self.text(node), via, depth, False, (), dyn)
+                if made:
+                    drafts, target, words_made_command = made, made[-1], True
         tail_stages: list[list[_Draft]] = []
         before_redirects = len(self.drafts)
         # tree-sitter-bash reads a here-string after an output redirect (`cat >> f <<< 'x'`) as an
@@ -989,7 +1005,7 @@ class _Walker:
                 if target is not None:
                     self.herestring_into(target, r, via, depth, sd)
             elif r.type == "file_redirect" and target is not None:
-                self.file_redirect(r, target, via, depth, sd)
+                self.file_redirect(r, target, via, depth, sd, extras=not words_made_command)
         if target is not None and body is not None and body.type == "command":
             self.after_redirects(target, via, depth)
         if tail_stages and target is not None:
@@ -1178,10 +1194,10 @@ class _Walker:
                 and not any(r.fd in ("", "1") and (r.op.startswith(">") or r.op.startswith("&")) for r in d.redirects):
             self.apply_redirect(d, ">>", out[0], "", True, via, depth)
 
-    def file_redirect(self, r: ts.Node, target: _Draft, via: str, depth: int, sd: int) -> None:
+    def file_redirect(self, r: ts.Node, target: _Draft, via: str, depth: int, sd: int, extras: bool = True) -> None:
         dests = r.children_by_field_name("destination")
         dest = dests[0] if dests else None
-        for extra in dests[1:]:
+        for extra in dests[1:] if extras else ():
             if extra is dests[-1] and _glued_redirect(extra) is not None and fdlib.glued_descriptor(self.text(extra)):
                 continue  # `exec 4<&3 0<&4`: the next redirect's descriptor
             # `cat < /dev/null ~/.aws/credentials`: words after the redirect target are arguments
