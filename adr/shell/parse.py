@@ -4598,8 +4598,8 @@ _HASH_AFTER_CONTROL = lazyre.compile(r"[\r\f\v](?=#)")
 # substitution), the test keyword's start to tree-sitter-bash
 _GLUED_TEST_KEYWORD = lazyre.compile(r"(^|[;&|(\n][ \t]*)\[\[(?=[^\s\[])")
 # a redirect's target that is only `$`, an escaped blank or a carriage return (a file of that name to
-# bash), at the end of a line: tree-sitter-bash takes
-# the next line's first word as the target (`echo >$⏎rm -rf ~` hid the rm)
+# bash), at the end of a line: tree-sitter-bash takes the next line's first word as the target (`echo
+# >$⏎rm -rf ~` hid the rm)
 _BARE_REDIRECT_TARGET = lazyre.compile(r"([<>]\|?[ \t]*)(\$|\\[ \t]|[\r\f\v]+)(?=[ \t]*\n)")
 
 
