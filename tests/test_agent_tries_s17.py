@@ -356,6 +356,13 @@ TOKENIZED_OTHERWISE = [
     "[[*2>(rm -rf ~)",             # `[[` glued to more is a word to bash: the process substitution runs
     "$(true)<~ rm -rf ~",          # a name that expands to nothing: the words after the redirect run
     "$(true) >/dev/null rm -rf ~",
+    "! { rm -rf ~; }",             # `!` / `time` before a compound command: tree-sitter made them words
+    "x && ! { rm -rf ~; }",
+    "time ( rm -rf ~ )",
+    "! for i in 1; do rm -rf ~; done",
+    "do#$\"\">(rm -rf ~)",          # a reserved word glued to `#` is a plain word to bash
+    "<<E~\x0bin\\  rm -rf ~\n$",   # a vertical tab is a word character to bash
+    "x\x0c#;rm -rf ~",
     "[|rm -rf ~",                  # a pipeline that does not parse: its later stages still run
     "[[-|rm -rf ~",
     "in=|rm -rf ~",
@@ -410,6 +417,7 @@ def test_the_bash_word_split_keeps_pipelines_and_drops_assignments_and_redirects
     assert _bash_statements("X=1 >out 2>&1 rm -rf ~ && ls") == ["rm -rf ~", "ls"]
     assert _bash_statements("echo $(rm -rf ~)x 'a b'") == ["echo _x 'a b'"]
     assert _bash_statements("echo 'open") == []
+    assert _bash_statements("! time -p { rm -rf ~; }") == ["rm -rf ~"]
 
 
 @pytest.mark.parametrize("cmd,want", [

@@ -4593,29 +4593,45 @@ def _close_open_quote(src: bytes) -> "bytes | None":
 # after a carriage return, form feed or vertical tab (blanks to tree-sitter, word characters to bash)
 _HASH_AFTER_ESCAPED_BLANK = lazyre.compile(r"\\[ \t](?=#)")
 _HASH_AFTER_BRACES = lazyre.compile(r"((?:^|[^$])\{[^{}\s$]*\})#")
-_HASH_AFTER_CONTROL = lazyre.compile(r"[\r\f\v](?=#)")
+_HASH_AFTER_CONTROL = lazyre.compile(r"\r(?=#)")
+# a reserved word glued to a `#` (`do#…`): one plain word to bash, a keyword and a comment to tree-sitter
+_HASH_AFTER_KEYWORD = lazyre.compile(r"(?:^|(?<=[\s;&|(]))(do|done|then|else|elif|fi|if|esac|case|while|until|for|in|"
+                                     r"select|function|time|coproc)#")
+# a vertical tab or form feed is a word character to bash, a blank to tree-sitter-bash (the look-alike
+# pass reads them as blanks: both readings are judged)
+_VT_FF = str.maketrans({"\v": "_", "\f": "_"})
 # `[[` glued to more at a statement's start is a plain word to bash (`[[*2>(rm -rf ~)` runs the process
 # substitution), the test keyword's start to tree-sitter-bash
 _GLUED_TEST_KEYWORD = lazyre.compile(r"(^|[;&|(\n][ \t]*)\[\[(?=[^\s\[])")
+# `!` and `time` before a compound command (`! { rm -rf ~; }`, `time ( … )`, `! if …; fi`): tree-sitter-bash
+# reads the braces or keywords as words of a command named `!`; blanked (the status they negate or time
+# decides nothing about what runs, except `&&`/`||` after them: judged as if it ran, the stricter way)
+_PREFIXED_COMPOUND = lazyre.compile(
+    r"((?:^|[;&|({\n]|\b(?:then|do|else|elif|if|while|until)\b)[ \t]*)"
+    r"((?:(?:!|time(?:[ \t]+-p)?)[ \t]+)+)(?=[{(]|(?:if|for|case|while|until|select)\b)")
 # a redirect's target that is only `$`, an escaped blank or a carriage return (a file of that name to
 # bash), at the end of a line: tree-sitter-bash takes the next line's first word as the target (`echo
 # >$⏎rm -rf ~` hid the rm)
-_BARE_REDIRECT_TARGET = lazyre.compile(r"([<>]\|?[ \t]*)(\$|\\[ \t]|[\r\f\v]+)(?=[ \t]*\n)")
+_BARE_REDIRECT_TARGET = lazyre.compile(r"([<>]\|?[ \t]*)(\$|\\[ \t]|\r+)(?=[ \t]*\n)")
 
 
 def _bash_tokens(text: str) -> str:
     """The line respelled where tree-sitter-bash would tokenize it otherwise than bash."""
+    if "\v" in text or "\f" in text:
+        text = text.translate(_VT_FF)
     if "#" in text:
+        text = _HASH_AFTER_KEYWORD.sub(lambda m: m.group(1) + "_", text)
         if "\\" in text:
             text = _HASH_AFTER_ESCAPED_BLANK.sub(lambda m: "\\_", text)
         if "}" in text:
             text = _HASH_AFTER_BRACES.sub(lambda m: m.group(1) + "_", text)
-        if "\r" in text or "\f" in text or "\v" in text:
+        if "\r" in text:
             text = _HASH_AFTER_CONTROL.sub("_", text)
     if "[[" in text:
         text = _GLUED_TEST_KEYWORD.sub(lambda m: m.group(1) + "_[", text)
-    if "\n" in text and ("<" in text or ">" in text) and ("$" in text or "\\" in text or "\r" in text
-                                                          or "\f" in text or "\v" in text):
+    if "!" in text or "time" in text:
+        text = _PREFIXED_COMPOUND.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    if "\n" in text and ("<" in text or ">" in text) and ("$" in text or "\\" in text or "\r" in text):
         text = _BARE_REDIRECT_TARGET.sub(lambda m: m.group(1) + ("\\_" if m.group(2)[0] == "\\" else
                                                                 "_" * len(m.group(2))), text)
     return text
@@ -4864,7 +4880,7 @@ _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad\u2061\u2062\u2063
 _LOOKALIKE = str.maketrans({
     **{c: None for c in _INVISIBLE_CHARS},
     **{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-                       "\u202f\u205f\u3000"},
+                       "\u202f\u205f\u3000\v\f"},
     **{chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)},
     **dict(zip("аеорсхуіјѕԁһкмтвнαεορτυχνικ", "aeopcxyijsdhkmtbhaeoptuxvik")),
 })
@@ -4873,7 +4889,7 @@ _LOOKALIKE = str.maketrans({
 def _lookalike_spelling(text: str) -> "str | None":
     """The line as a reader takes it, when it holds characters bash keeps in a word but a reader does
     not see or reads as ASCII (`r\u200bm -rf ~`, `ｒｍ -rf ~`, `rm\u00a0-rf ~`, Cyrillic `сurl`); else None."""
-    if text.isascii():
+    if text.isascii() and "\v" not in text and "\f" not in text:
         return None
     folded = text.translate(_LOOKALIKE)
     return folded if folded != text else None
@@ -5106,6 +5122,8 @@ _MAX_RESPLIT = 4096
 _STATEMENT_OPS = frozenset({";", "&&", "||", "&", ";;", "(", ")", ";&", ";;&"})
 _REDIRECT_OP = lazyre.compile(r"^\d*(?:<<<|<<-?|<>|>>|>\||&>>?|[<>]&?)$")
 _ASSIGNMENT = lazyre.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
+_RESERVED_LEADERS = frozenset({"!", "{", "}", "time", "if", "then", "else", "elif", "do", "while", "until", "fi",
+                               "done", "esac", "coproc"})
 _PLAIN_WORD = lazyre.compile(r"[\w@%+=:,./~-]+")  # spelled back as it is (`~` keeps its meaning)
 _SUBSTITUTION = lazyre.compile(r"\$\(\([^()]*\)\)|\$\([^()`]*\)|`[^`]*`|[<>]\([^()]*\)")
 
@@ -5147,7 +5165,11 @@ def _bash_statements(text: str) -> "list[str]":
         for words in stages:
             i = 0
             while i < len(words):
-                if words[i].isdigit() and i + 1 < len(words) and _REDIRECT_OP.match(words[i + 1]):
+                if words[i] in _RESERVED_LEADERS:
+                    i += 1  # `! { …`, `time -p …`, `then …`: what follows is the command
+                elif words[i] == "-p" and i and words[i - 1] == "time":
+                    i += 1
+                elif words[i].isdigit() and i + 1 < len(words) and _REDIRECT_OP.match(words[i + 1]):
                     i += 3  # `2>&1`, `2> f`
                 elif _REDIRECT_OP.match(words[i]):
                     i += 2
