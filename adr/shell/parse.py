@@ -5132,8 +5132,9 @@ def _bash_statements(text: str) -> "list[str]":
     """The statements of a text as bash splits its words — a quote-aware split on blanks and
     operators, a comment only where a word starts — each pipeline stage without its leading
     assignments and redirects, spelled back as a plain line. [] when it does not split (an open quote)."""
+    text = text.replace("\\\n", "")  # a line continuation joins the lines
     for _ in range(4):  # a substitution is part of its word (its commands are the walk's to judge)
-        text, n = _SUBSTITUTION.subn("_", text)
+        text, n = _SUBSTITUTION.subn("\x01", text)
         if not n:
             break
     statements: list[list[list[str]]] = []
@@ -5163,25 +5164,37 @@ def _bash_statements(text: str) -> "list[str]":
     for stages in statements:
         spelled = []
         for words in stages:
-            i = 0
-            while i < len(words):
-                if words[i] in _RESERVED_LEADERS:
-                    i += 1  # `! { …`, `time -p …`, `then …`: what follows is the command
-                elif words[i] == "-p" and i and words[i - 1] == "time":
-                    i += 1
-                elif words[i].isdigit() and i + 1 < len(words) and _REDIRECT_OP.match(words[i + 1]):
-                    i += 3  # `2>&1`, `2> f`
-                elif _REDIRECT_OP.match(words[i]):
-                    i += 2
-                elif _ASSIGNMENT.match(words[i]):
-                    i += 1
+            # what runs: the words after leading reserved words, assignments and words of substitutions
+            # only (read as empty); redirects stay where they are, their targets quoted
+            parts: list[str] = []
+            command = False
+            k = 0
+            while k < len(words):
+                w_ = words[k]
+                if w_.isdigit() and k + 1 < len(words) and _REDIRECT_OP.match(words[k + 1]):
+                    parts.append(w_ + words[k + 1] + (" " + _spell(words[k + 2]) if k + 2 < len(words) else ""))
+                    k += 3
+                elif _REDIRECT_OP.match(w_):
+                    parts.append(w_ + (" " + _spell(words[k + 1]) if k + 1 < len(words) else ""))
+                    k += 2
+                elif not command and (w_.strip("\x01") == "" or w_ in _RESERVED_LEADERS or _ASSIGNMENT.match(w_)
+                                      or w_ == "-p" and k and words[k - 1] == "time"):
+                    k += 1  # (`! { …`, `time -p …`, `X=1 cmd`, `$(true) cmd`: what follows is the command)
                 else:
-                    break
-            if i < len(words):
-                spelled.append(" ".join(x if _PLAIN_WORD.fullmatch(x) else shlex.quote(x) for x in words[i:]))
+                    if not command and any(c in w_ for c in "*?["):
+                        break  # (`!(b*)`, an extglob, split apart: no command)
+                    command = True
+                    parts.append(_spell(w_.replace("\x01", "_")))
+                    k += 1
+            if command:
+                spelled.append(" ".join(parts))
         if spelled:
             out.append(" | ".join(spelled))
     return out
+
+
+def _spell(word: str) -> str:
+    return word if _PLAIN_WORD.fullmatch(word) else shlex.quote(word)
 
 
 def _word_split_pass(w: "_Walker", text: str) -> None:
@@ -5241,8 +5254,8 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         _segment_pass(w, text)
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
-    if len(text) <= _MAX_RESPLIT and not w.stopped and any(_MISREAD_NAME.match(d.argv[0]) for d in w.drafts[:64]
-                                                            if d.argv and d.depth == 0):
+    if len(text) <= _MAX_RESPLIT and not w.stopped and (w.unparsed or any(
+            _MISREAD_NAME.match(d.argv[0]) for d in w.drafts[:64] if d.argv and d.depth == 0)):
         _word_split_pass(w, text)
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
