@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: run install dev sysdeps test e2e dist bench eval lint clean
+.PHONY: run install dev sysdeps test e2e dist bench eval fuzz lint clean
 
 $(VENV)/.installed: pyproject.toml $(wildcard adr/data/*_top.txt adr/data/*_known.txt.gz)
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ dist: dev sysdeps
 
 bench: dev
 	$(BIN)/python bench/run.py
+
+# the shell reader against bash on random token soup (adr/shell/bashdiff.py); SEEDS=1-8 COUNT=3000
+fuzz: install
+	$(BIN)/python bench/shell_diff.py --seeds $(or $(SEEDS),1-8) --count $(or $(COUNT),3000)
 
 eval: install
 	$(PYTHON) $(SHARED)/score.py $(SHARED)/corpus/*.jsonl --batch '$(BIN)/adr check --batch --offline' --show-misses 15

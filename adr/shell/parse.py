@@ -5140,6 +5140,7 @@ def _bash_statements(text: str) -> "list[str]":
     statements: list[list[list[str]]] = []
     for line in text.split("\n"):
         lex = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
+        lex.whitespace = " \t"  # (a carriage return is a word character to bash)
         lex.whitespace_split = True
         lex.commenters = ""
         try:
@@ -5165,17 +5166,19 @@ def _bash_statements(text: str) -> "list[str]":
         spelled = []
         for words in stages:
             # what runs: the words after leading reserved words, assignments and words of substitutions
-            # only (read as empty); redirects stay where they are, their targets quoted
+            # only (read as empty); then its redirects, their targets quoted (after the words: a line
+            # that starts with redirects is what tree-sitter-bash misreads)
             parts: list[str] = []
+            redirects: list[str] = []
             command = False
             k = 0
             while k < len(words):
                 w_ = words[k]
                 if w_.isdigit() and k + 1 < len(words) and _REDIRECT_OP.match(words[k + 1]):
-                    parts.append(w_ + words[k + 1] + (" " + _spell(words[k + 2]) if k + 2 < len(words) else ""))
+                    redirects.append(w_ + words[k + 1] + (" " + _spell(words[k + 2]) if k + 2 < len(words) else ""))
                     k += 3
                 elif _REDIRECT_OP.match(w_):
-                    parts.append(w_ + (" " + _spell(words[k + 1]) if k + 1 < len(words) else ""))
+                    redirects.append(w_ + (" " + _spell(words[k + 1]) if k + 1 < len(words) else ""))
                     k += 2
                 elif not command and (w_.strip("\x01") == "" or w_ in _RESERVED_LEADERS or _ASSIGNMENT.match(w_)
                                       or w_ == "-p" and k and words[k - 1] == "time"):
@@ -5187,7 +5190,7 @@ def _bash_statements(text: str) -> "list[str]":
                     parts.append(_spell(w_.replace("\x01", "_")))
                     k += 1
             if command:
-                spelled.append(" ".join(parts))
+                spelled.append(" ".join(parts + redirects))
         if spelled:
             out.append(" | ".join(spelled))
     return out
