@@ -366,6 +366,8 @@ TOKENIZED_OTHERWISE = [
     "`true`<<E]{ rm -rf ~\n",        # a line that does not parse is also split as bash splits words: an
     "\\\n<<E`true`{{ rm -rf ~; }?",  # empty name before a here-document, a line continuation
     "<x <<E{ rm -rf ~",               # redirects before the command
+    "fi=\\  rm -rf ~ ;",             # an escaped blank before a blank ends the word
+    "2>\\\t  rm -rf ~ \n",
     "<<E<<E\r${#x}\u200b{ rm -rf ~ ",
     "[|rm -rf ~",                  # a pipeline that does not parse: its later stages still run
     "[[-|rm -rf ~",

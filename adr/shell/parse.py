@@ -4592,6 +4592,9 @@ def _close_open_quote(src: bytes) -> "bytes | None":
 # (`\ # x; rm -rf ~` runs the rm: the first word is " #"), after a brace expansion (`{a,b}# x; …`), or
 # after a carriage return, form feed or vertical tab (blanks to tree-sitter, word characters to bash)
 _HASH_AFTER_ESCAPED_BLANK = lazyre.compile(r"\\[ \t](?=#)")
+# an escaped blank before an unescaped one (`x=\  rm -rf ~`, `2>\  rm …`): a word of its own to bash,
+# while tree-sitter-bash joins the next word to it (the rm became the assignment's or the target's)
+_ESCAPED_BLANK_WORD_END = lazyre.compile(r"\\[ \t](?=[ \t])")
 _HASH_AFTER_BRACES = lazyre.compile(r"((?:^|[^$])\{[^{}\s$]*\})#")
 _HASH_AFTER_CONTROL = lazyre.compile(r"\r(?=#)")
 # a reserved word glued to a `#` (`do#…`): one plain word to bash, a keyword and a comment to tree-sitter
@@ -4619,6 +4622,8 @@ def _bash_tokens(text: str) -> str:
     """The line respelled where tree-sitter-bash would tokenize it otherwise than bash."""
     if "\v" in text or "\f" in text:
         text = text.translate(_VT_FF)
+    if "\\ " in text or "\\\t" in text:
+        text = _ESCAPED_BLANK_WORD_END.sub(lambda m: "\\_", text)
     if "#" in text:
         text = _HASH_AFTER_KEYWORD.sub(lambda m: m.group(1) + "_", text)
         if "\\" in text:
