@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -52,13 +54,18 @@ def cases(seed: int, count: int) -> Iterator[Case]:
 
 
 def bash_runs_payload(line: str, cwd: str, timeout: float = 2.0) -> bool:
-    """Does bash (-c, no rc files, an empty environment but PATH) run the payload of `line`?"""
+    """Does bash (-c, no rc files, an empty environment but PATH) run the payload of `line`? Each line
+    runs in an empty folder of its own under `cwd` (files an earlier line's redirects made would
+    otherwise be what a later line's globs match)."""
+    here = tempfile.mkdtemp(dir=cwd)
     try:
-        out = subprocess.run(["bash", "--norc", "--noprofile", "-c", line], cwd=cwd, capture_output=True, text=True,
+        out = subprocess.run(["bash", "--norc", "--noprofile", "-c", line], cwd=here, capture_output=True, text=True,
                              errors="replace", timeout=timeout, stdin=subprocess.DEVNULL,
-                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd})
+                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": here})
     except (subprocess.TimeoutExpired, OSError):
         return False  # (a line that hangs or cannot start tells nothing)
+    finally:
+        shutil.rmtree(here, ignore_errors=True)
     return MARK in out.stdout
 
 
