@@ -477,3 +477,10 @@ def test_a_shell_fragment_sourced_at_every_start_runs_later(offline_judge, path)
 def test_every_installed_package_uninstalled(judge_command, cmd, want):
     v = judge_command(cmd)
     assert v.decision.value == want, (cmd, v.rule_ids)
+
+
+def test_s3s_block_on_public_access_turned_off_asks(judge_command):
+    off = ("aws s3api put-public-access-block --bucket b --public-access-block-configuration "
+           "BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=false")
+    assert judge_command(off).decision.value == "ask"
+    assert judge_command(off.replace("false", "true")).decision.value == "allow"
