@@ -366,6 +366,8 @@ TOKENIZED_OTHERWISE = [
     "`true`<<E]{ rm -rf ~\n",        # a line that does not parse is also split as bash splits words: an
     "\\\n<<E`true`{{ rm -rf ~; }?",  # empty name before a here-document, a line continuation
     "<x <<E{ rm -rf ~",               # redirects before the command
+    "x <<E; rm -rf ~ \n! z,",          # `;` after a here-document's delimiter starts a statement
+    "/-.command <<E; rm -rf ~ \n! ${#x},",
     "fi=\\  rm -rf ~ ;",             # an escaped blank before a blank ends the word
     "2>\\\t  rm -rf ~ \n",
     "<<E<<E\r${#x}\u200b{ rm -rf ~ ",
@@ -386,6 +388,7 @@ def test_lines_tree_sitter_reads_otherwise_are_judged_as_bash_runs_them(judge_co
 def test_bash_runs_the_second_statement(tmp_path, cmd):
     # the premise, on the machine's bash: the payload (made harmless) runs
     line = cmd.replace("rm -rf ~", "echo RAN")
+    assert "rm -rf" not in line and "curl" not in line  # (never run a payload on this machine)
     out = subprocess.run(["bash", "-c", line], cwd=tmp_path, capture_output=True, text=True, timeout=10,
                          stdin=subprocess.DEVNULL).stdout
     assert "RAN" in out

@@ -982,6 +982,7 @@ class _Walker:
                 continue
             if r.type == "heredoc_redirect":
                 body_text = ""
+                self.heredoc_line_rest(r, target, via, depth, sd)
                 for c in r.named_children:
                     if c.type == "heredoc_body":
                         body_text = self.heredoc_text(c, r)
@@ -1193,6 +1194,27 @@ class _Walker:
         if out is not None and out[1] in fdlib.WRITES and not self.stdout_piped \
                 and not any(r.fd in ("", "1") and (r.op.startswith(">") or r.op.startswith("&")) for r in d.redirects):
             self.apply_redirect(d, ">>", out[0], "", True, via, depth)
+
+    def heredoc_line_rest(self, r: ts.Node, target: "_Draft | None", via: str, depth: int, sd: int) -> None:
+        """The words tree-sitter-bash hangs on a here-document's start as `argument`s: to bash, the rest
+        of that line is read as usual — `cat <<E file` gives cat another operand, `cat <<E; rm -rf ~`
+        starts a statement of its own (which tree-sitter folded into the redirect, `;` and all)."""
+        words = r.children_by_field_name("argument")
+        start = next((c for c in r.children if c.type == "heredoc_start"), None)
+        if not words or start is None:
+            return
+        src = self.src_stack[-1]
+        end = words[-1].end_byte
+        rest = src[start.end_byte:end].decode("utf-8", "replace")
+        lead = rest.lstrip(" \t")
+        # (tree-sitter-bash keeps a `;`, `&` or `|` glued to the delimiter in it: `<<E; rm -rf ~`)
+        if lead[:1] in (";", "&", "|") or self.text(start)[-1:] in (";", "&", "|"):
+            self.nested_shell(lead.lstrip(";&| \t"), via, depth, "what follows a here-document's start on its line")
+        elif target is not None:
+            for x in words[:64]:
+                vals, dyn = self.word(x, via, depth, sd + 1)
+                target.argv.extend(vals)
+                target.args_dynamic = target.args_dynamic or dyn
 
     def file_redirect(self, r: ts.Node, target: _Draft, via: str, depth: int, sd: int, extras: bool = True) -> None:
         dests = r.children_by_field_name("destination")
