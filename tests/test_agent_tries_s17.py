@@ -367,6 +367,9 @@ TOKENIZED_OTHERWISE = [
     "\\\n<<E`true`{{ rm -rf ~; }?",  # empty name before a here-document, a line continuation
     "<x <<E{ rm -rf ~",               # redirects before the command
     "x <<E; rm -rf ~ \n! z,",          # `;` after a here-document's delimiter starts a statement
+    "a=b\r\ufeff{  rm -rf ~  ,%",    # a misread name behind an invisible character
+    "<<E\x0b<<E  rm -rf ~  \\",     # a backslash that ends the text escapes nothing
+    "a=b''\\{  rm -rf ~  ]]exec \\",
     "/-.command <<E; rm -rf ~ \n! ${#x},",
     "fi=\\  rm -rf ~ ;",             # an escaped blank before a blank ends the word
     "2>\\\t  rm -rf ~ \n",

@@ -93,6 +93,8 @@ def statements(text: str) -> "list[str]":
             break
     statements: list[list[list[str]]] = []
     for line in text.split("\n"):
+        if (len(line) - len(line.rstrip("\\"))) % 2:
+            line = line[:-1]  # a backslash that ends the text escapes nothing: bash keeps it as a character
         lex = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
         lex.whitespace = " \t"  # (a carriage return is a word character to bash)
         lex.whitespace_split = True

@@ -5148,7 +5148,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
     if len(text) <= _MAX_RESPLIT and not w.stopped and (w.unparsed or any(
-            _MISREAD_NAME.match(d.argv[0]) for d in w.drafts[:64] if d.argv and d.depth == 0)):
+            _MISREAD_NAME.match(d.argv[0].lstrip(_INVISIBLE_CHARS)) for d in w.drafts[:64] if d.argv and d.depth == 0)):
         _word_split_pass(w, text)
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
