@@ -370,6 +370,9 @@ TOKENIZED_OTHERWISE = [
     "a=b\r\ufeff{  rm -rf ~  ,%",    # a misread name behind an invisible character
     "<<E\x0b<<E  rm -rf ~  \\",     # a backslash that ends the text escapes nothing
     "a=b''\\{  rm -rf ~  ]]exec \\",
+    "command <>fi$#{  rm -rf ~ ;",   # a wrapper whose program came after a redirect
+    "exec `true`  rm -rf ~ a=b{",    # a wrapper whose program word expanded to nothing
+    "\u200b&<<<[\\{  rm -rf ~ \n",  # operators run together (`&<<<`)
     "/-.command <<E; rm -rf ~ \n! ${#x},",
     "fi=\\  rm -rf ~ ;",             # an escaped blank before a blank ends the word
     "2>\\\t  rm -rf ~ \n",
@@ -434,6 +437,7 @@ def test_the_bash_word_split_keeps_pipelines_and_redirects_and_drops_assignments
     # redirects stay (a descriptor's here-string is what `source /dev/fd/3` reads)
     assert _bash_statements("source /dev/fd/3 3<<< 'export A=1'") == ["source /dev/fd/3 3<<< 'export A=1'"]
     assert _bash_statements("ls !(b*)") == ["ls '!'"]  # an extglob's pattern is no command
+    assert _bash_statements("x&<<<y rm") == ["x", "rm <<< y"]
 
 
 @pytest.mark.parametrize("cmd,want", [

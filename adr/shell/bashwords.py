@@ -82,6 +82,23 @@ _PLAIN_WORD = lazyre.compile(r"[\w@%+=:,./~-]+")  # spelled back as it is (`~` k
 _SUBSTITUTION = lazyre.compile(r"\$\(\([^()]*\)\)|\$\([^()`]*\)|`[^`]*`|[<>]\([^()]*\)")
 
 
+# bash's operators, longest first (shlex hands a run of operator characters over as one token: `&<<<`)
+_OPERATORS = (";;&", "&>>", "<<<", "<<-", "&&", "||", ";;", ";&", "|&", "<<", ">>", ">|", "<>", ">&", "<&", "&>",
+              ";", "&", "|", "(", ")", "<", ">")
+
+
+def _operators(token: str) -> "list[str]":
+    """A token split into bash's operators when it is a run of operator characters; else itself."""
+    if not token or any(c not in ";&|()<>" for c in token):
+        return [token]
+    out = []
+    while token:
+        op = next(o for o in _OPERATORS if token.startswith(o))
+        out.append(op)
+        token = token[len(op):]
+    return out
+
+
 def statements(text: str) -> "list[str]":
     """The statements of a text as bash splits its words — a quote-aware split on blanks and
     operators, a comment only where a word starts — each pipeline stage without its leading
@@ -100,7 +117,7 @@ def statements(text: str) -> "list[str]":
         lex.whitespace_split = True
         lex.commenters = ""
         try:
-            tokens = list(itertools.islice(lex, 512))
+            tokens = [op for t in itertools.islice(lex, 512) for op in _operators(t)]
         except ValueError:
             return []
         stages: list[list[str]] = [[]]

@@ -968,6 +968,7 @@ class _Walker:
                 made = self.finish(argv, self.text(node), via, depth, False, (), dyn)
                 if made:
                     drafts, target, words_made_command = made, made[-1], True
+        argc = len(target.argv) if target is not None else 0
         tail_stages: list[list[_Draft]] = []
         before_redirects = len(self.drafts)
         # tree-sitter-bash reads a here-string after an output redirect (`cat >> f <<< 'x'`) as an
@@ -1007,6 +1008,12 @@ class _Walker:
                     self.herestring_into(target, r, via, depth, sd)
             elif r.type == "file_redirect" and target is not None:
                 self.file_redirect(r, target, via, depth, sd, extras=not words_made_command)
+        if target is not None and body is not None and body.type == "command" and not words_made_command \
+                and len(target.argv) > argc and not target.wrappers and len(self.layers) < 64:
+            # `command <>f rm -rf ~`: the words after the redirect (tree-sitter's extra targets, appended above)
+            # are the wrapper's program and its arguments — unwrapped now that they are known
+            if unwrap(tuple(target.argv)).argv[:1] != tuple(target.argv[:1]):
+                self.finish(list(target.argv), self.text(node), via, depth, False, ())
         if target is not None and body is not None and body.type == "command":
             self.after_redirects(target, via, depth)
         if tail_stages and target is not None:
@@ -1914,6 +1921,14 @@ class _Walker:
             # `env -C ~ rm -rf .ssh`: the command runs in that directory, as after `cd DIR &&`
             line = "cd " + _word(u.chdir) + " && " + " ".join(_sh_quote(a) for a in u.argv)
             made = self.nested_shell(line, via, depth, f"{u.wrappers[-1] if u.wrappers else 'env'} chdir")
+            for m in made:
+                if u.sudo:
+                    m.sudo, m.sudo_user = True, m.sudo_user or u.sudo_user
+                m.wrappers = list(u.wrappers) + [w for w in m.wrappers if w not in u.wrappers]
+            return made
+        if u.argv[:1] in (("",), [""]) and len(u.argv) > 1 and u.wrappers and len(self.layers) < 64:
+            # `exec $(true) rm -rf ~`: the wrapper's program word expanded to nothing — the next word is it
+            made = self.finish(list(u.argv[1:]), raw, via, depth, dynamic, upstream, args_dynamic)
             for m in made:
                 if u.sudo:
                     m.sudo, m.sudo_user = True, m.sudo_user or u.sudo_user
