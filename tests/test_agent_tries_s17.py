@@ -373,6 +373,10 @@ TOKENIZED_OTHERWISE = [
     "command <>fi$#{  rm -rf ~ ;",   # a wrapper whose program came after a redirect
     "exec `true`  rm -rf ~ a=b{",    # a wrapper whose program word expanded to nothing
     "\u200b&<<<[\\{  rm -rf ~ \n",  # operators run together (`&<<<`)
+    "time ! rm -rf ~",               # `time !`, `! !`: tree-sitter ran a command named `!`
+    "! \n!   rm -rf ~ ",
+    "time a=bdo{  rm -rf ~ \ndone`true`",  # …and `time a=b …` the assignment
+    "<<<-do{1..2}\u2028  rm -rf ~ exec x",   # a line separator is a word character to bash
     "/-.command <<E; rm -rf ~ \n! ${#x},",
     "fi=\\  rm -rf ~ ;",             # an escaped blank before a blank ends the word
     "2>\\\t  rm -rf ~ \n",

@@ -5101,10 +5101,21 @@ def _zsh_pass(w: "_Walker", text: str) -> None:
 
 
 # a command name no program has, which tree-sitter-bash makes of a word it split otherwise than bash
-# does (`a=b{\\#{ rm -rf ~`: bash runs rm; tree-sitter ran `#{`): the line is split again as bash splits
+# does (`a=b{\\#{ rm -rf ~`: bash runs rm; tree-sitter ran `#{`; `time ! rm …` ran `!`; `time a=b rm …` ran
+# the assignment): the line is split again as bash splits
 # words (quotes, escapes, operators; `#` a comment only at a word's start) and each statement judged
-_MISREAD_NAME = lazyre.compile(r"^(?:#|\{|\}|\[[^\[]|\[\[.)")
+_MISREAD_NAME = lazyre.compile(r"^(?:#|\{|\}|\[[^\[]|\[\[.|!$|[A-Za-z_]\w*\+?=)")
 _MAX_RESPLIT = 4096
+# characters bash keeps in a word that tree-sitter-bash may split a word at (a name of only these is a misread)
+_SPLIT_BY_TREE_SITTER = "\u2028\u2029\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+                        "\u202f\u205f\u3000"
+
+
+def _misread_name(name: str) -> bool:
+    bare = name.lstrip(_INVISIBLE_CHARS)
+    return _MISREAD_NAME.match(bare) is not None or not bare.strip(_SPLIT_BY_TREE_SITTER)
+
+
 def _word_split_pass(w: "_Walker", text: str) -> None:
     """Judge each statement once more as bash splits its words (the walk named a command no program
     has: tree-sitter-bash split a word otherwise than bash). Only adds what it finds."""
@@ -5163,7 +5174,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
     if len(text) <= _MAX_RESPLIT and not w.stopped and (w.unparsed or any(
-            _MISREAD_NAME.match(d.argv[0].lstrip(_INVISIBLE_CHARS)) for d in w.drafts[:64] if d.argv and d.depth == 0)):
+            _misread_name(d.argv[0]) for d in w.drafts[:64] if d.argv and d.depth == 0)):
         _word_split_pass(w, text)
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
