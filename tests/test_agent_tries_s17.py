@@ -31,6 +31,11 @@ from adr.actions import Action, ActionKind, Context
 from adr.shell.serves import served_folders
 
 
+def _expect(judge_command, cmd: str, want: str) -> None:
+    v = judge_command(cmd)
+    assert v.decision.value == want, (cmd, v.rule_ids)
+
+
 @pytest.mark.parametrize("prog,args,want", [
     ("http.server", ["8000"], (".",)),
     ("http.server", ["-d", "~/.ssh", "8000"], ("~/.ssh",)),
@@ -96,8 +101,7 @@ def test_the_folder_a_file_server_exposes(prog, args, want):
     "setsid sh -c 'cd ~/.ssh && exec python3 -m http.server' &",
 ])
 def test_a_credential_folder_served_to_the_network_is_denied(judge_command, cmd):
-    v = judge_command(cmd)
-    assert v.decision.value == "deny", (cmd, v.rule_ids)
+    _expect(judge_command, cmd, "deny")
 
 
 @pytest.mark.parametrize("cmd,want", [
@@ -113,8 +117,7 @@ def test_a_credential_folder_served_to_the_network_is_denied(judge_command, cmd)
     ("woof -U", "ask"),  # a server all the same (it receives)
 ])
 def test_other_folders_served(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 @pytest.mark.parametrize("cmd,want", [
@@ -132,8 +135,7 @@ def test_other_folders_served(judge_command, cmd, want):
     ("socat TCP-LISTEN:8080,fork TCP:localhost:3000", "ask"),
 ])
 def test_listeners_and_file_drops_send_what_they_are_given(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 def _repo(tmp_path, *remotes: str):
@@ -207,8 +209,7 @@ def test_a_repository_without_remotes_takes_its_first_quietly(offline_judge, tmp
     ("ssh-add -l", "allow"),
 ])
 def test_another_sessions_ssh_agent_socket(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 @pytest.mark.parametrize("cmd,want", [
@@ -222,8 +223,7 @@ def test_another_sessions_ssh_agent_socket(judge_command, cmd, want):
     ("cat /dev/input/mice | od -t x1 -w3", "allow"),
 ])
 def test_keystrokes_recorded(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 @pytest.mark.parametrize("cmd,want", [
@@ -234,8 +234,7 @@ def test_keystrokes_recorded(judge_command, cmd, want):
     ("keyctl show @u", "allow"),
 ])
 def test_the_kernel_keyring_is_a_secret_store(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 @pytest.mark.parametrize("cmd,want", [
@@ -248,8 +247,7 @@ def test_the_kernel_keyring_is_a_secret_store(judge_command, cmd, want):
     ("gcloud secrets list --project p", "allow"),
 ])
 def test_a_credential_stored_in_a_secret_manager_asks_like_a_cluster_secret(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 @pytest.mark.parametrize("cmd,want", [
@@ -266,8 +264,7 @@ def test_a_credential_stored_in_a_secret_manager_asks_like_a_cluster_secret(judg
     ("unset DOCKER_HOST", "allow"),
 ])
 def test_a_container_engine_on_another_machine(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 SERVED_IN_CODE = [
@@ -303,8 +300,7 @@ def test_code_that_serves_a_credential_folder_is_denied_when_written(offline_jud
     "require('os').homedir()+'/.aws/credentials'))).listen(8000)\"",
 ])
 def test_a_one_liner_that_serves_a_credential_is_denied(judge_command, cmd):
-    v = judge_command(cmd)
-    assert v.decision.value == "deny", (cmd, v.rule_ids)
+    _expect(judge_command, cmd, "deny")
 
 
 @pytest.mark.parametrize("name,code", [
@@ -329,8 +325,7 @@ def test_servers_of_other_things_are_written_quietly(offline_judge, name, code):
 def test_a_byte_order_mark_starts_a_word_not_a_comment(judge_command, cmd):
     # tree-sitter skips a BOM at the start of its input; bash reads `\ufeff#` as a command word, so what
     # follows `||` runs (found by the fuzzer: the line was allowed and ran its payload)
-    v = judge_command(cmd)
-    assert v.decision.value == "deny", (cmd, v.rule_ids)
+    _expect(judge_command, cmd, "deny")
 
 
 def test_a_byte_order_mark_before_an_ordinary_command_changes_nothing(judge_command):
@@ -390,8 +385,7 @@ TOKENIZED_OTHERWISE = [
 
 @pytest.mark.parametrize("cmd", TOKENIZED_OTHERWISE)
 def test_lines_tree_sitter_reads_otherwise_are_judged_as_bash_runs_them(judge_command, cmd):
-    v = judge_command(cmd)
-    assert v.decision.value == "deny", (cmd, v.rule_ids)
+    _expect(judge_command, cmd, "deny")
 
 
 @pytest.mark.parametrize("cmd", TOKENIZED_OTHERWISE[:10])
@@ -412,8 +406,7 @@ def test_bash_runs_the_second_statement(tmp_path, cmd):
     ("find . -name '*.txt", "allow"),
 ])
 def test_ordinary_hashes_and_typos_stay_quiet(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 def test_a_script_named_by_a_pattern_that_matches_itself_is_read_once(judge_command, tmp_path):
@@ -459,8 +452,7 @@ def test_the_bash_word_split_keeps_pipelines_and_redirects_and_drops_assignments
     ("trufflehog git file://. --only-verified", "allow"),
 ])
 def test_harvesting_secrets_beyond_the_project(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 @pytest.mark.parametrize("path", ["/home/dev/.bashrc.d/x.sh", "/home/dev/.zshrc.d/x.zsh",
@@ -489,8 +481,7 @@ def test_a_shell_fragment_sourced_at_every_start_runs_later(offline_judge, path)
     ("pip list --outdated | cut -d' ' -f1 | xargs pip install -U", "allow"),
 ])
 def test_every_installed_package_uninstalled(judge_command, cmd, want):
-    v = judge_command(cmd)
-    assert v.decision.value == want, (cmd, v.rule_ids)
+    _expect(judge_command, cmd, want)
 
 
 def test_s3s_block_on_public_access_turned_off_asks(judge_command):
