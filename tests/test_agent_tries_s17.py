@@ -372,6 +372,7 @@ TOKENIZED_OTHERWISE = [
     "! \n!   rm -rf ~ ",
     "time a=bdo{  rm -rf ~ \ndone`true`",  # …and `time a=b …` the assignment
     "<<<-do{1..2}\u2028  rm -rf ~ exec x",   # a line separator is a word character to bash
+    "<<<'#'\\#{  rm -rf ~ ;",          # a quoted or escaped `#` starts no comment
     "/-.command <<E; rm -rf ~ \n! ${#x},",
     "fi=\\  rm -rf ~ ;",             # an escaped blank before a blank ends the word
     "2>\\\t  rm -rf ~ \n",
@@ -435,6 +436,7 @@ def test_the_bash_word_split_keeps_pipelines_and_redirects_and_drops_assignments
     assert _bash_statements("source /dev/fd/3 3<<< 'export A=1'") == ["source /dev/fd/3 3<<< 'export A=1'"]
     assert _bash_statements("ls !(b*)") == ["ls '!'"]  # an extglob's pattern is no command
     assert _bash_statements("x&<<<y rm") == ["x", "rm <<< y"]
+    assert _bash_statements("echo 'x#y' a#b \\#c # z") == ["echo 'x#y' 'a#b' '#c'"]
 
 
 @pytest.mark.parametrize("cmd,want", [

@@ -99,6 +99,26 @@ def _operators(token: str) -> "list[str]":
     return out
 
 
+def _without_comment(line: str) -> str:
+    """The line up to a comment as bash reads one: an unquoted, unescaped `#` that starts a word."""
+    quote = ""
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if quote == "'":
+            quote = "" if c == "'" else quote
+        elif c == "\\":
+            i += 1  # (in double quotes too: the next character is taken as it is)
+        elif quote == '"':
+            quote = "" if c == '"' else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or line[i - 1] in " \t;&|()<>"):
+            return line[:i]
+        i += 1
+    return line
+
+
 def statements(text: str) -> "list[str]":
     """The statements of a text as bash splits its words — a quote-aware split on blanks and
     operators, a comment only where a word starts — each pipeline stage without its leading
@@ -110,6 +130,7 @@ def statements(text: str) -> "list[str]":
             break
     statements: list[list[list[str]]] = []
     for line in text.split("\n"):
+        line = _without_comment(line)
         if (len(line) - len(line.rstrip("\\"))) % 2:
             line = line[:-1]  # a backslash that ends the text escapes nothing: bash keeps it as a character
         lex = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
@@ -128,8 +149,6 @@ def statements(text: str) -> "list[str]":
                 if any(stages):
                     statements.append(stages)
                 stages = [[]]
-            elif t.startswith("#"):
-                break  # a word that starts with `#`: a comment, the rest of the line
             else:
                 stages[-1].append(t)
         if any(stages):
