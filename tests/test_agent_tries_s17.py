@@ -434,7 +434,7 @@ def test_the_bash_word_split_keeps_pipelines_and_redirects_and_drops_assignments
     assert _bash_statements("true <<E]{ rm -rf ~") == ["true rm -rf ~ << 'E]{'"]
     # redirects stay (a descriptor's here-string is what `source /dev/fd/3` reads)
     assert _bash_statements("source /dev/fd/3 3<<< 'export A=1'") == ["source /dev/fd/3 3<<< 'export A=1'"]
-    assert _bash_statements("ls !(b*)") == ["ls '!'"]  # an extglob's pattern is no command
+    assert _bash_statements("ls !(b*)") == ["ls '*'"]  # an extglob's pattern is no command (judged as `*`)
     assert _bash_statements("x&<<<y rm") == ["x", "rm <<< y"]
     assert _bash_statements("echo 'x#y' a#b \\#c # z") == ["echo 'x#y' 'a#b' '#c'"]
 

@@ -48,12 +48,20 @@ _PREFIXED_COMPOUND = lazyre.compile(
 _BARE_REDIRECT_TARGET = lazyre.compile(r"([<>]\|?[ \t]*)(\$|\\[ \t]|\r+)(?=[ \t]*\n)")
 
 
+# `$$` (the shell's pid) before `{`: bash reads `$$` then a literal `{` (`>x$${y:- || rm -rf ~` redirects
+# to "x<pid>{y:-" and runs the rm), tree-sitter-bash a `$` and a `${…}` expansion that swallowed the rm
+_PID_BRACE = lazyre.compile(r"(?<![$\\])((?:\$\$)+)\{")
+
+
 def respell(text: str) -> str:
     """The line respelled where tree-sitter-bash would tokenize it otherwise than bash."""
     if "\v" in text or "\f" in text:
         text = text.translate(_VT_FF)
     if "\\ " in text or "\\\t" in text:
         text = _ESCAPED_BLANK_WORD_END.sub(lambda m: "\\_", text)
+        # an escaped tab is a word character to bash, a word's end to tree-sitter-bash (`a=b\<TAB>x rm -rf ~`
+        # made x the program): the escaped blank it reads (after an escaped backslash, a blank all the same)
+        text = text.replace("\\\t", "\\ ")
     if "#" in text:
         text = _HASH_AFTER_KEYWORD.sub(lambda m: m.group(1) + "_", text)
         if "\\" in text:
@@ -62,6 +70,8 @@ def respell(text: str) -> str:
             text = _HASH_AFTER_BRACES.sub(lambda m: m.group(1) + "_", text)
         if "\r" in text:
             text = _HASH_AFTER_CONTROL.sub("_", text)
+    if "$${" in text:
+        text = _PID_BRACE.sub(lambda m: m.group(1) + "_", text)
     if "[[" in text:
         text = _GLUED_TEST_KEYWORD.sub(lambda m: m.group(1) + "_[", text)
     if "!" in text or "time" in text:
@@ -142,8 +152,16 @@ def statements(text: str) -> "list[str]":
         except ValueError:
             return []
         stages: list[list[str]] = [[]]
+        prev = ""
+        inside = 0  # depth in an extglob's pattern list (`!(b*)`, `@(a|b*)`): patterns, not commands
         for t in tokens + [";"]:
-            if t in ("|", "|&"):
+            if inside:
+                inside += (t == "(") - (t == ")")
+            elif t == "(" and prev[-1:] in ("!", "@", "+", "*", "?") and len(stages[-1]) > 1:
+                # judged as `*`, what it may match at most: `rm -rf !(src)` is `rm -rf *` but one name
+                inside = 1
+                stages[-1][-1] = stages[-1][-1][:-1] + "*"
+            elif t in ("|", "|&"):
                 stages.append([])
             elif t in _STATEMENT_OPS:
                 if any(stages):
@@ -151,6 +169,7 @@ def statements(text: str) -> "list[str]":
                 stages = [[]]
             else:
                 stages[-1].append(t)
+            prev = t
         if any(stages):
             statements.append(stages)
     out = []
@@ -176,8 +195,8 @@ def statements(text: str) -> "list[str]":
                                       or w_ == "-p" and k and words[k - 1] == "time"):
                     k += 1  # (`! { …`, `time -p …`, `X=1 cmd`, `$(true) cmd`: what follows is the command)
                 else:
-                    if not command and any(c in w_ for c in "*?["):
-                        break  # (`!(b*)`, an extglob, split apart: no command)
+                    # (a glob pattern as the program, `r[m]`, `[s]h`, is kept: the walk expands it to the
+                    # program it names, as bash does in a folder holding one)
                     command = True
                     parts.append(_spell(w_.replace("\x01", "_")))
                     k += 1

