@@ -5703,14 +5703,21 @@ def files_sent(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]"
 # list-file options: the program reads the file as the words xargs would hand it on stdin
 _LIST_FILE_OPTS = {"xargs": ("-a", "--arg-file"), "parallel": ("-a", "--arg-file"),
                    "pip": ("-r", "--requirement"), "pip3": ("-r", "--requirement")}
+# batch-file options: the file holds the commands the program would otherwise read on stdin (`-b -`)
+_BATCH_FILE_OPTS = {"sftp": ("-b",), "lftp": ("-f",)}
 
 
 def files_read_back(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]") -> "list[tuple[str, str]]":
     """(file as written, the same command reading it from a pipe) for each file `prog args` reads as its
     input stream or its list of words: `xargs pip uninstall -y < /tmp/l` → `xargs pip uninstall -y`,
     `pip uninstall -r /tmp/l` → `xargs pip uninstall`. A file the line wrote earlier is then judged as
-    `PRODUCER | READER` (`pip freeze > /tmp/l; …` as `pip freeze | xargs pip uninstall -y`). Senders
-    are files_sent's."""
+    `PRODUCER | READER` (`pip freeze > /tmp/l; …` as `pip freeze | xargs pip uninstall -y`); a batch
+    file of commands (`sftp -b F host`) as those commands on stdin. Files senders send are files_sent's."""
+    batch = _BATCH_FILE_OPTS.get(prog, ())
+    for i, a in enumerate(args[:-1]):
+        if a in batch and args[i + 1] != "-":
+            # `sftp -b /tmp/b host` after `echo 'put KEY' > /tmp/b`: as `echo 'put KEY' | sftp -b - host`
+            return [(args[i + 1], " ".join(_word(w) for w in [prog, *args[:i + 1], "-", *args[i + 2:]]))]
     if prog in _STDIN_SENDERS:
         return []
     out = [(r.target, " ".join(_word(a) for a in [prog, *args])) for r in redirects

@@ -20,8 +20,8 @@ FILE_SERVERS = frozenset({"http.server", "SimpleHTTPServer", "uploadserver", "up
                           "live-server", "static-server", "servor", "miniserve", "darkhttpd", "dufs", "goshs",
                           "simple-http-server", "webfsd", "thttpd", "pyftpdlib", "wsgidav", "woof"})
 # programs that serve files in one of their forms: `php -S`, `ruby -run -e httpd`, `caddy file-server`,
-# `twistd web --path`, (busybox) `httpd -h DIR`
-SERVER_FORMS = frozenset({"php", "ruby", "caddy", "twistd", "twist", "httpd"})
+# `twistd web --path`, (busybox) `httpd -h DIR`, `ngrok http file:///DIR` (its own file server, on the internet)
+SERVER_FORMS = frozenset({"php", "ruby", "caddy", "twistd", "twist", "httpd", "ngrok"})
 # busybox's and toybox's httpd (the engine names it so when it sees the wrapper): the working directory
 # unless `-h DIR` (Apache's httpd serves the root its configuration names)
 BUSYBOX_HTTPD = "busybox-httpd"
@@ -108,6 +108,8 @@ def served_folders(prog: str, args: "tuple[str, ...] | list[str]") -> tuple[str,
         return ()  # woof -U receives a file
     if _loopback(args) or prog == "php" and any(_LOOPBACK.match(a[2:]) for a in args if a.startswith("-S") and len(a) > 2):
         return ()
+    if prog == "ngrok":
+        return tuple(a[len("file://"):] or "/" for a in args if a.startswith("file://"))[:8]
     if prog == "ruby":
         got = _ruby_httpd(args)
         return tuple(got) if got else ()

@@ -211,7 +211,7 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
     elif prog in _HTTPIE:
         out = _httpie(args)
     elif prog in ("scp", "sftp"):
-        out = _copy_to_remote(args, _SCP_VALUED)
+        out += _copy_to_remote(args, _SCP_VALUED)  # (sftp: with the `put`s of its batch on stdin, above)
     elif prog == "rsync":
         out = _copy_to_remote(args, _RSYNC_VALUED)
     elif prog == "rclone":
@@ -290,8 +290,21 @@ def uploaded_files(prog: str, args: "tuple[str, ...] | list[str]", stdin: "str |
             out = [pos[1]]
     elif prog == "git":
         # into an object that a push publishes: tag/notes/commit messages from a file; mailed patches
-        sub = next((a for a in args if not a.startswith("-")), "")
-        if sub in ("tag", "notes", "commit"):
+        tree, k = ".", 0
+        while k < len(args) and args[k].startswith("-"):  # git's own options before the subcommand
+            a = args[k]
+            if a in ("-C", "-c", "--git-dir", "--work-tree", "--namespace") and k + 1 < len(args):
+                tree = args[k + 1] if a == "-C" or a == "--work-tree" else tree
+                k += 2
+                continue
+            tree = a.split("=", 1)[1] if a.startswith("--work-tree=") else tree
+            k += 1
+        sub = next((a for a in args[k:] if not a.startswith("-")), "")
+        if sub == "push":
+            # the work tree whose commits leave (`cd ~/.ssh && git init && … && git push URL`): a credential
+            # folder made a repository and pushed is its files uploaded
+            out = [tree]
+        elif sub in ("tag", "notes", "commit"):
             out = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-F", "--file")]
             out += [a.split("=", 1)[1] for a in args if a.startswith("--file=")]
         elif sub == "send-email":
