@@ -136,6 +136,9 @@ def test_files_read_back_shapes():
     "''2>[[$${x:- ||  rm -rf ~ \n)){a,b}",
     "echo $${x:- ; rm -rf ~ }",
     "echo $$$${y:- ; rm -rf ~ }",
+    # an escaped operator after `$#[` in an assignment: one word to bash, a command named `|` to tree-sitter-bash
+    "a=bthen$#[\\| rm -rf ~  \\\nexec ",
+    "a=b$#[\\| rm -rf ~",
 ])
 def test_bash_words_tree_sitter_misread_denied(judge_command, cmd):
     _expect(judge_command, cmd, "deny")

@@ -5132,7 +5132,7 @@ def _zsh_pass(w: "_Walker", text: str) -> None:
 # does (`a=b{\\#{ rm -rf ~`: bash runs rm; tree-sitter ran `#{`; `time ! rm …` ran `!`; `time a=b rm …` ran
 # the assignment): the line is split again as bash splits
 # words (quotes, escapes, operators; `#` a comment only at a word's start) and each statement judged
-_MISREAD_NAME = lazyre.compile(r"^(?:#|\{|\}|\[[^\[]|\[\[.|!$|[A-Za-z_]\w*\+?=)")
+_MISREAD_NAME = lazyre.compile(r"^(?:#|\{|\}|\[[^\[]|\[\[.|!$|[A-Za-z_]\w*\+?=|[|&;<>()])")
 _MAX_RESPLIT = 4096
 # characters bash keeps in a word that tree-sitter-bash may split a word at (a name of only these is a misread)
 _SPLIT_BY_TREE_SITTER = "\u2028\u2029\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
