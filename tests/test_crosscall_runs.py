@@ -78,7 +78,8 @@ def test_bare_names_name_the_project_bin_folders_as_candidates():
     # (each name also in the user's own bin folders, which come before the system's on PATH)
     user = ("/h/.local/bin", "/h/bin")
     assert got == [p for n in ("npx", "jest") for p in [f"/p/{d}/{n}" for d in R.LOCAL_BIN_DIRS] + [f"{u}/{n}" for u in user]] + \
-        [p for n in ("yarn", "vite") for p in [f"/p/web/{d}/{n}" for d in R.LOCAL_BIN_DIRS] + [f"{u}/{n}" for u in user]]
+        [p for n in ("yarn", "vite", "y") for p in [f"/p/web/{d}/{n}" for d in R.LOCAL_BIN_DIRS] + [f"{u}/{n}" for u in user]]
+    # (`$T y` with T unset runs y: the name is no word at all)
     assert R.local_bin_runs(parse("jest"), "") == []  # no folder known: nothing guessed
 
 

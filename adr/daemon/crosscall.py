@@ -31,9 +31,11 @@ from adr.actions import Action, ActionKind, Evidence, Finding, RuleAction, Sever
 from adr.daemon.cpuclock import decision_clock
 from adr.engine.core import BUDGET_RULE, Budget, edited_text, lifecycle_scripts, parse_line
 from adr.shell import runs as R
+from adr.shell.mounts import shell_word
 from adr.shell.netprogs import ARG_SENDERS, SOME_FORMS, STDIN_SENDERS, UPLOADERS
 from adr.shell.decoders import decoded_by
-from adr.shell.parse import FILE_READERS, MAX_SOURCE, files_made_with_writer, files_sent, inputs_of, statement_start
+from adr.shell.parse import (FILE_READERS, MAX_SOURCE, files_made_with_writer, files_read_back, files_sent, inputs_of,
+                             read_back_words, statement_start)
 from adr.shell.toolconfigs import env_readers
 from adr.shell.interpreters import SCRIPT_EXT, with_argv_values, with_env_values, with_stdin_value
 
@@ -484,6 +486,26 @@ class _Walk:
                         # what an earlier call put in it goes along
                         for w in self.memory.under(path, 8):
                             self.sent_from(w.path, f"{f} (holding {w.path})", sender, cwd, depth, note, 0)
+            for f, reader in files_read_back(c.program, c.args, c.redirects, c.wrappers):
+                # `pip freeze > /tmp/l` in an earlier call, `pip uninstall -y -r /tmp/l` now
+                path = R.resolve(f, here, self.home)
+                if path:
+                    self.sent_from(path, f, reader, cwd, depth, note, 0, "reads back")
+            if any("$(" in a or "`" in a for a in c.args[:64]):
+                # `git ls-files > /tmp/l` in an earlier call, `rm -f $(cat /tmp/l)` now: what it printed
+                shown: list[str] = []
+
+                def producer_of(f: str) -> "str | None":
+                    w = self.recall(R.resolve(f, here, self.home) or f)
+                    if w is None or not w.producer:
+                        return None
+                    shown.append(f"{f} by `{w.producer[:120]}`")
+                    return w.producer
+
+                words = read_back_words(c.args[:64], producer_of)
+                if shown and words != list(c.args[:64]):
+                    self.judge(" ".join([shell_word(c.program)] + [a if "$(" in a else shell_word(a) for a in words]), here, depth + 1,
+                               _note(note, "reads back " + ", ".join(shown[:4])), follow=False)
             if c.program == "git" and "add" in c.args[:3]:
                 self.staged_copies(c, here, depth, note)
 
@@ -848,9 +870,11 @@ class _Walk:
                                    _note(note, f"container {name} of {path} ({origin}), started by `podman kube play`"),
                                    follow=False)
 
-    def sent_from(self, path: str, shown: str, sender: str, cwd: str, depth: int, note: str, hops: int) -> None:
+    def sent_from(self, path: str, shown: str, sender: str, cwd: str, depth: int, note: str, hops: int,
+                  verb: str = "sends") -> None:
         """`PRODUCER | SENDER` for a remembered file, and again for each remembered file its producer
-        read (`cp .env a` then `cat a > b` then `zip c.zip b`: c.zip is judged as .env's too)."""
+        read (`cp .env a` then `cat a > b` then `zip c.zip b`: c.zip is judged as .env's too). `verb`: what
+        the line does with the file, for the note ("reads back": a list or batch file, files_read_back)."""
         w = self.recall(path)
         if w is None:
             return
@@ -859,10 +883,10 @@ class _Walk:
                 # what an agent wrote (Write, a heredoc, echo > f) and now sends: that text on the
                 # sender's stdin (a token it copied out of a file it read is then a token sent)
                 self.judge(f"{sender} <<'ADR_WRITTEN_{len(w.content)}'\n{w.content[:65536]}\nADR_WRITTEN_{len(w.content)}",
-                           cwd, depth + 1, _note(note, f"sends {shown}, {w.origin(self.session)}"), follow=False)
+                           cwd, depth + 1, _note(note, f"{verb} {shown}, {w.origin(self.session)}"), follow=False)
             return
         where = w.producer_cwd or cwd
-        said = _note(note, f"sends {shown}, {w.origin(self.session)} by `{w.producer[:120]}`")
+        said = _note(note, f"{verb} {shown}, {w.origin(self.session)} by `{w.producer[:120]}`")
         self.judge(w.producer + " | " + sender, where, depth + 1, said, follow=False)
         self.script_producer(w.producer, sender, where, depth, said)
         if hops >= 3:
@@ -876,7 +900,7 @@ class _Walk:
                 continue
             p = R.resolve(a, where, self.home)
             if p and p != path:
-                self.sent_from(p, f"{shown} (made from {a})", sender, cwd, depth, note, hops + 1)
+                self.sent_from(p, f"{shown} (made from {a})", sender, cwd, depth, note, hops + 1, verb)
 
     def out_of_time(self, command: str, note: str) -> bool:
         """The walk's own CPU-time bound, or the decision's budget, is spent: the rest asks (unless what

@@ -25,6 +25,14 @@ _HASH_AFTER_ESCAPED_BLANK = lazyre.compile(r"\\[ \t](?=#)")
 # an escaped blank before an unescaped one (`x=\  rm -rf ~`, `2>\  rm …`): a word of its own to bash,
 # while tree-sitter-bash joins the next word to it (the rm became the assignment's or the target's)
 _ESCAPED_BLANK_WORD_END = lazyre.compile(r"\\[ \t](?=[ \t])")
+# an escaped blank right after `{` (`2>x{\  rm -rf ~`): bash keeps it in the word, tree-sitter-bash ends
+# the word at the brace (the next word became the program); respelled without the backslash
+# (only an escaped blank — `{\n` is a newline in a printf format, left as written)
+_ESCAPE_AFTER_BRACE = lazyre.compile(r"\{\\([_ \t])")
+# an escape right after a quote closing part of a redirect's or here-string's target (`<<<"#"\_ rm -rf ~`):
+# one word to bash, two to tree-sitter-bash, whose second became the program; respelled without the backslash
+_ESCAPE_AFTER_TARGET_QUOTE = lazyre.compile(r"((?:<<<|[<>]\|?|>>)[ \t]*(?:[^\s\"'\\<>|;&()]*(?:\"[^\"\\\n]*\"|'[^'\n]*'))+)"
+                                            r"\\(?=[A-Za-z0-9_ \t])")
 _HASH_AFTER_BRACES = lazyre.compile(r"((?:^|[^$])\{[^{}\s$]*\})#")
 _HASH_AFTER_CONTROL = lazyre.compile(r"\r(?=#)")
 # a reserved word glued to a `#` (`do#…`): one plain word to bash, a keyword and a comment to tree-sitter
@@ -62,6 +70,10 @@ def respell(text: str) -> str:
         # an escaped tab is a word character to bash, a word's end to tree-sitter-bash (`a=b\<TAB>x rm -rf ~`
         # made x the program): the escaped blank it reads (after an escaped backslash, a blank all the same)
         text = text.replace("\\\t", "\\ ")
+    if ("<" in text or ">" in text) and ('"\\' in text or "'\\" in text):
+        text = _ESCAPE_AFTER_TARGET_QUOTE.sub(lambda m: m.group(1) + "_", text)
+    if "{\\" in text:
+        text = _ESCAPE_AFTER_BRACE.sub(lambda m: "{_" + ("_" if m.group(1) in " \t" else m.group(1)), text)
     if "#" in text:
         text = _HASH_AFTER_KEYWORD.sub(lambda m: m.group(1) + "_", text)
         if "\\" in text:
@@ -88,6 +100,25 @@ _REDIRECT_OP = lazyre.compile(r"^\d*(?:<<<|<<-?|<>|>>|>\||&>>?|[<>]&?)$")
 _ASSIGNMENT = lazyre.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
 _RESERVED_LEADERS = frozenset({"!", "{", "}", "time", "if", "then", "else", "elif", "do", "while", "until", "fi",
                                "done", "esac", "coproc"})
+_BARE_VARIABLE = lazyre.compile(r"^\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})$")
+# names the text gives a value (`x=…`, `for x in`, `read x`): not unset
+_ASSIGNED = lazyre.compile(r"(?:^|[\s;&|(`])(?:(?:export|local|declare|typeset|readonly)\s+(?:-\w+\s+)*)?([A-Za-z_]\w*)\+?="
+                           r"|\b(?:for|read|select)\s+(?:-\w+\s+)*([A-Za-z_]\w*)")
+# variables a user's environment sets (a program the user chose): not read as unset
+ENVIRONMENT_PROGRAMS = frozenset({"EDITOR", "VISUAL", "PAGER", "MANPAGER", "SHELL", "BROWSER", "TERMINAL", "CC", "CXX",
+                                   "CPP", "LD", "AR", "FC", "MAKE", "PYTHON", "PYTHON3", "PERL", "RUBY", "NODE", "JAVA",
+                                   "GIT", "SUDO", "DIFF", "DIFFTOOL", "GIT_EDITOR", "SVN_EDITOR", "KUBECTL", "DOCKER",
+                                   "HOME", "PWD", "OLDPWD", "BASH", "ZSH_NAME", "SSH_ASKPASS", "SUDO_ASKPASS"})
+
+
+def _unset_variable(word: str, assigned: "frozenset[str]") -> bool:
+    """`$x` (unquoted, bare) where nothing on the line or in a user's environment gives x a value: it
+    expands to no word, so the next word is the program (`$x rm -rf ~` runs rm)."""
+    m = _BARE_VARIABLE.match(word)
+    if m is None:
+        return False
+    name = m.group(1) or m.group(2)
+    return name not in assigned and name not in ENVIRONMENT_PROGRAMS
 _PLAIN_WORD = lazyre.compile(r"[\w@%+=:,./~-]+")  # spelled back as it is (`~` keeps its meaning)
 _SUBSTITUTION = lazyre.compile(r"\$\(\([^()]*\)\)|\$\([^()`]*\)|`[^`]*`|[<>]\([^()]*\)")
 
@@ -134,6 +165,7 @@ def statements(text: str) -> "list[str]":
     operators, a comment only where a word starts — each pipeline stage without its leading
     assignments and redirects, spelled back as a plain line. [] when it does not split (an open quote)."""
     text = text.replace("\\\n", "")  # a line continuation joins the lines
+    assigned = frozenset(m.group(1) or m.group(2) for m in _ASSIGNED.finditer(text)) if "$" in text else frozenset()
     for _ in range(4):  # a substitution is part of its word (its commands are the walk's to judge)
         text, n = _SUBSTITUTION.subn("\x01", text)
         if not n:
@@ -192,8 +224,10 @@ def statements(text: str) -> "list[str]":
                     redirects.append(w_ + (" " + _spell(words[k + 1]) if k + 1 < len(words) else ""))
                     k += 2
                 elif not command and (w_.strip("\x01") == "" or w_ in _RESERVED_LEADERS or _ASSIGNMENT.match(w_)
-                                      or w_ == "-p" and k and words[k - 1] == "time"):
-                    k += 1  # (`! { …`, `time -p …`, `X=1 cmd`, `$(true) cmd`: what follows is the command)
+                                      or w_ == "-p" and k and words[k - 1] == "time" or _unset_variable(w_, assigned)):
+                    # (`! { …`, `time -p …`, `X=1 cmd`, `$(true) cmd`, `$x cmd`: what follows is the command —
+                    # an unset variable is no word at all; quoted, it would be an empty name: read the stricter way)
+                    k += 1
                 else:
                     # (a glob pattern as the program, `r[m]`, `[s]h`, is kept: the walk expands it to the
                     # program it names, as bash does in a folder holding one)

