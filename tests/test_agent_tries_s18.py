@@ -155,6 +155,11 @@ def test_files_read_back_shapes():
     "2>'log'\\_ rm -rf ~",
     # a name tree-sitter-bash split at an ideographic space (`\u3000!`)
     '<<<$""\u3000!   rm -rf ~ \n',
+    # a Unicode space inside a word (one word to bash) anywhere on the line, and a `[` test over two lines
+    "2>$#\u3000case  rm -rf ~  ",
+    "<<<}\u3000~  rm -rf ~ ",
+    "! 2>`true`\u2028*{  rm -rf ~  \t\r^",
+    '[\n rm -rf ~ ""]',
 ])
 def test_bash_words_tree_sitter_misread_denied(judge_command, cmd):
     _expect(judge_command, cmd, "deny")
@@ -280,3 +285,28 @@ def test_respelling_keeps_printf_escapes_after_a_brace():
 
     line = "printf '/tmp/a.log {\\n postrotate\\n  crontab -r\\n endscript\\n}\\n' > r.conf"
     assert bashwords.respell(line) == line
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZLo4pLlYxyvA1CEVC6RkY2QiSF7XL6twhsdpHOQAjM x@y"
+
+
+@pytest.mark.parametrize("cmd", [
+    # vim's scripted modes put a literal key in: after a motion, or by append()/setline()
+    f"vim -c 'normal Go{KEY}' -c wq ~/.ssh/authorized_keys",
+    f"vim -es -c 'call append(line(\"$\"), \"{KEY}\")' -c wq ~/.ssh/authorized_keys",
+    f"vim -c 'call setline(1, \"{KEY}\")' -c wq ~/.ssh/authorized_keys",
+    f"ex -sc 'a|{KEY}' -c x ~/.ssh/authorized_keys",
+])
+def test_key_put_in_by_an_editor_script_denied(judge_command, cmd):
+    _expect(judge_command, cmd, "deny")
+
+
+@pytest.mark.parametrize("cmd", [
+    "vim -c 'normal Go' -c wq notes.txt",
+    "vim -c 'normal ggOhello' -c wq README.md",
+    "[ -f x ] && echo ok",
+    "if [ -f x ]\nthen echo ok\nfi",
+    "echo '\u3000 hello'",
+])
+def test_editor_scripts_and_tests_stay_quiet(judge_command, cmd):
+    _expect(judge_command, cmd, "allow")

@@ -574,7 +574,8 @@ def _awk_effects(args: list[str]) -> list[Effect]:
 
 
 _EX_WRITE = lazyre.compile(r"(?:^|[|\n])\s*:?\s*(?:\d+|\$|%)?\s*(?:w|wq|wq!|w!|x|x!|xit|exit|wall|wa|update|up|wn|sav|saveas)(?:\s|!|$)|\bZZ\b", re.M)
-_EX_TEXT = lazyre.compile(r"""(?:^|[|\n])\s*:?\s*(?:\d+|\$|\.)?\s*(?:put!?\s*=\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")|(?:a|i|c|append|insert)!?(?:\s*\|\s*|\s+)([^|\n]+)|normal!?\s+[oOaAiI]([^|\n]*))""")
+# (text put in by ex commands: `put ="…"`, `a|…`, `normal [G]o…` after a motion, `call append(N, "…")`/`setline`)
+_EX_TEXT = lazyre.compile(r"""(?:^|[|\n])\s*:?\s*(?:\d+|\$|\.)?\s*(?:put!?\s*=\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")|(?:a|i|c|append|insert)!?(?:\s*\|\s*|\s+)([^|\n]+)|normal!?\s+(?:\d*[Ggjk$]|gg|\d+)*[oOaAiI]([^|\n]*)|call\s+(?:append|setline)\s*\([^,()]*(?:\([^()]*\))?[^,()]*,\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)"))""")
 
 
 def _editor_effects(prog: str, args: list[str], stdin: str | None) -> list[Effect]:

@@ -516,7 +516,10 @@ class _Walker:
         if t == "for_statement":
             return self.for_loop(node, via, depth, sd)
         if t == "test_command" and depth == 0 and node.start_byte + 1 < len(self.src_stack[-1]) \
-                and self.src_stack[-1][node.start_byte:node.start_byte + 2] not in (b"[ ", b"[\t", b"[\n", b"[["):
+                and (self.src_stack[-1][node.start_byte:node.start_byte + 2] not in (b"[ ", b"[\t", b"[\n", b"[[")
+                     or self.src_stack[-1][node.start_byte:node.start_byte + 2] != b"[[" and b"\n" in self.src_stack[-1][
+                         node.start_byte:node.end_byte]):
+            # (and a `[` test over more than one line: to bash a newline ends the `[` command — `[⏎rm -rf ~ ]`)
             self.glued_test = True
         out = []
         for c in node.named_children:
@@ -5167,6 +5170,9 @@ _MAX_RESPLIT = 4096
 _SPLIT_BY_TREE_SITTER = "\u2028\u2029\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
                         "\u202f\u205f\u3000"
 
+# (a word holding one of them: bash reads one word, tree-sitter-bash two — `2>$#\u3000case rm -rf ~` hid the rm)
+_SPLIT_CHAR = lazyre.compile("[" + _SPLIT_BY_TREE_SITTER + "]")
+
 
 def _unset_name(text: str, w: "_Walker") -> bool:
     """A command name that is one unquoted variable the line never sets and no user's environment sets
@@ -5243,7 +5249,8 @@ def parse(text: str, charge: "Callable[[int], bool]" = _no_charge) -> ParsedShel
     elif w.unparsed:
         _segment_pass(w, text, recovering=True)
     if len(text) <= _MAX_RESPLIT and not w.stopped and (w.unparsed or w.glued_test or any(
-            _misread_name(d.argv[0]) for d in w.drafts[:64] if d.argv and d.depth == 0)):
+            _misread_name(d.argv[0]) for d in w.drafts[:64] if d.argv and d.depth == 0)
+            or not text.isascii() and _SPLIT_CHAR.search(text) is not None):
         _word_split_pass(w, text)
     folded = _lookalike_spelling(text) if len(text) <= MAX_SOURCE else None
     if folded is not None:
