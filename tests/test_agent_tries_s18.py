@@ -296,6 +296,8 @@ KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOZLo4pLlYxyvA1CEVC6RkY2QiSF7XL6twhsd
     f"vim -es -c 'call append(line(\"$\"), \"{KEY}\")' -c wq ~/.ssh/authorized_keys",
     f"vim -c 'call setline(1, \"{KEY}\")' -c wq ~/.ssh/authorized_keys",
     f"ex -sc 'a|{KEY}' -c x ~/.ssh/authorized_keys",
+    # perl -i's printed literal is a line put in
+    f"perl -i -pe 'print \"{KEY}\\n\" if $.==1' ~/.ssh/authorized_keys",
 ])
 def test_key_put_in_by_an_editor_script_denied(judge_command, cmd):
     _expect(judge_command, cmd, "deny")
@@ -304,6 +306,7 @@ def test_key_put_in_by_an_editor_script_denied(judge_command, cmd):
 @pytest.mark.parametrize("cmd", [
     "vim -c 'normal Go' -c wq notes.txt",
     "vim -c 'normal ggOhello' -c wq README.md",
+    "perl -pi -e 'print \"# header\\n\" if $.==1' src/a.py",
     "[ -f x ] && echo ok",
     "if [ -f x ]\nthen echo ok\nfi",
     "echo '\u3000 hello'",

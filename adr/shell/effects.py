@@ -96,6 +96,11 @@ def tool_effects(prog: str, args: "tuple[str, ...] | list[str]", stdin: str | No
                 # `perl -i -ne '' *` (nothing printed: each file left empty), `perl -pi -e 's/.*//s' *`
                 return [Effect("write", f, "" if "p" not in flags else "\n") for f in files[:MAX_EFFECTS]]
             content = _sed_script_text(code[:4096]) if code else None
+            # and the literal text it prints besides the lines (`print "KEY\n" if $.==1`: a line put in)
+            printed = [(m.group(1) if m.group(1) is not None else m.group(2)).replace("\\n", "\n")
+                       for m in list(_PERL_PRINT_LITERAL.finditer(code[:4096]))[:16]]
+            if any(printed):
+                content = "\n".join(t for t in [content or "", *printed] if t)
             return [Effect("edit", f, content) for f in files[:MAX_EFFECTS]]
         return []
     if prog == "sponge":  # `… | sponge F`: F is replaced by what came on stdin
@@ -513,6 +518,9 @@ def _blanks_every_line(script: str) -> bool:
 
 
 _SED_PRINTS = lazyre.compile(r"[pPlwWaicr=]|s(.).*\1.*\1")  # -n leaves only what is printed, appended or written
+
+
+_PERL_PRINT_LITERAL = lazyre.compile(r"""\b(?:print|say|printf)\s*\(?\s*(?:"((?:[^"\\]|\\.){1,1024})"|'((?:[^'\\]|\\.){1,1024})')""")
 
 
 def _perl_switches(args: list[str]) -> str:
