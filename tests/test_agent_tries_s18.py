@@ -160,6 +160,11 @@ def test_files_read_back_shapes():
     "<<<}\u3000~  rm -rf ~ ",
     "! 2>`true`\u2028*{  rm -rf ~  \t\r^",
     '[\n rm -rf ~ ""]',
+    # an unset variable's default of several words is a program and its arguments (field split), also after
+    # a wrapper or `time` (make fuzz seed 439)
+    "time ${x:-\\\n  rm -rf ~ ; }command $(true)",
+    "${x:-rm -rf ~}",
+    "time ${x:-rm -rf ~}",
 ])
 def test_bash_words_tree_sitter_misread_denied(judge_command, cmd):
     _expect(judge_command, cmd, "deny")
@@ -310,6 +315,8 @@ def test_key_put_in_by_an_editor_script_denied(judge_command, cmd):
     "[ -f x ] && echo ok",
     "if [ -f x ]\nthen echo ok\nfi",
     "echo '\u3000 hello'",
+    "${EDITOR:-vim} notes.txt",
+    '"my tool" --help',
 ])
 def test_editor_scripts_and_tests_stay_quiet(judge_command, cmd):
     _expect(judge_command, cmd, "allow")

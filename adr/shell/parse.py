@@ -1783,14 +1783,15 @@ class _Walker:
                     alt_dyn = alt_dyn or d2
             finally:
                 self.empty_unknown = False
-            guess = alt[0] if len(alt) == 1 else ""
+            guess = alt[0] if alt else ""
             if guess and re.fullmatch(r"[\w./+-]+", guess) and not alt_dyn:
                 # `${EDITOR:-vim} f`: the whole name is one variable with a plain default — the
-                # user's own choice or the default, which is judged (no name pieced together)
-                if not _DEFAULT_NAME.fullmatch(self.text(name_node)):
+                # user's own choice or the default, which is judged (no name pieced together); a default of
+                # several words is a program and its first arguments (`${x:-rm -rf ~}`: field split)
+                if len(alt) > 1 or not _DEFAULT_NAME.fullmatch(self.text(name_node)):
                     self.issue("dynamic-command", f"program name depends on unset variables: {raw_name(self, name_node)}",
                                via)
-                name_vals, dynamic_name = [guess], False
+                name_vals, dynamic_name = list(alt[:256]), False
             else:
                 # keep the computed name as written; it names no program we can look up
                 name_vals = [self.text(name_node)]
@@ -1991,6 +1992,12 @@ class _Walker:
             self.issue("dynamic-command", f"program name is computed at run time: {raw[:120]}", via)
         if u.env:
             d.env = u.env  # `env TF_CLI_ARGS=-auto-approve terraform destroy`: as a prefix assignment
+        if (" " in d.argv[0] or "\t" in d.argv[0] or "\n" in d.argv[0]) and len(d.argv[0]) <= 4096 \
+                and len(self.layers) < 64 and d.argv[0].split():
+            # `time ${x:-rm -rf ~ ; }c`: a program word that holds blanks — an unquoted expansion's value, which
+            # bash splits into the program and its first arguments — judged as split too
+            self.nested_shell(" ".join(_word(w) for w in d.argv[0].split()[:256] + d.argv[1:256]), via, depth,
+                              "the program word split at its blanks")
         if any(ch in d.argv[0] for ch in "*?[") and d.argv[0] not in ("[", "[["):
             # `/???/???/c?rl`: the shell expands the glob to a real program
             hit = glob_program(d.argv[0])
