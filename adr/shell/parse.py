@@ -1993,11 +1993,11 @@ class _Walker:
         if u.env:
             d.env = u.env  # `env TF_CLI_ARGS=-auto-approve terraform destroy`: as a prefix assignment
         if (" " in d.argv[0] or "\t" in d.argv[0] or "\n" in d.argv[0]) and len(d.argv[0]) <= 4096 \
-                and len(self.layers) < 64 and d.argv[0].split():
-            # `time ${x:-rm -rf ~ ; }c`: a program word that holds blanks — an unquoted expansion's value, which
-            # bash splits into the program and its first arguments — judged as split too
-            self.nested_shell(" ".join(_word(w) for w in d.argv[0].split()[:256] + d.argv[1:256]), via, depth,
-                              "the program word split at its blanks")
+                and d.argv[0].split():
+            # `time ${x:-rm -rf ~ ; }c`, `nohup ${x:-curl URL} | sh`: a program word that holds blanks — an
+            # unquoted expansion's value, which bash splits into the program and its first arguments — is
+            # judged split, where it stands (no program has blanks in its name)
+            d.argv = d.argv[0].split()[:256] + d.argv[1:]
         if any(ch in d.argv[0] for ch in "*?[") and d.argv[0] not in ("[", "[["):
             # `/???/???/c?rl`: the shell expands the glob to a real program
             hit = glob_program(d.argv[0])
