@@ -116,14 +116,19 @@ ENVIRONMENT_PROGRAMS = frozenset({"EDITOR", "VISUAL", "PAGER", "MANPAGER", "SHEL
                                    "HOME", "PWD", "OLDPWD", "BASH", "ZSH_NAME", "SSH_ASKPASS", "SUDO_ASKPASS"})
 
 
+def program_variable(word: str) -> str:
+    """The name of the variable a word is, alone and bare (`$x`, `${x}`), when no user's environment sets it
+    for a program ("" otherwise, and for `$EDITOR`, `$CC` …): unset, it expands to no word at all."""
+    m = _BARE_VARIABLE.match(word)
+    name = (m.group(1) or m.group(2)) if m is not None else ""
+    return name if name not in ENVIRONMENT_PROGRAMS else ""
+
+
 def _unset_variable(word: str, assigned: "frozenset[str]") -> bool:
     """`$x` (unquoted, bare) where nothing on the line or in a user's environment gives x a value: it
     expands to no word, so the next word is the program (`$x rm -rf ~` runs rm)."""
-    m = _BARE_VARIABLE.match(word)
-    if m is None:
-        return False
-    name = m.group(1) or m.group(2)
-    return name not in assigned and name not in ENVIRONMENT_PROGRAMS
+    name = program_variable(word)
+    return bool(name) and name not in assigned
 _PLAIN_WORD = lazyre.compile(r"[\w@%+=:,./~-]+")  # spelled back as it is (`~` keeps its meaning)
 _SUBSTITUTION = lazyre.compile(r"\$\(\([^()]*\)\)|\$\([^()`]*\)|`[^`]*`|[<>]\([^()]*\)")
 

@@ -515,12 +515,12 @@ class _Walker:
             return self.stmt(body, via, depth, sd + 1) if body is not None else []
         if t == "for_statement":
             return self.for_loop(node, via, depth, sd)
-        if t == "test_command" and depth == 0 and node.start_byte + 1 < len(self.src_stack[-1]) \
-                and (self.src_stack[-1][node.start_byte:node.start_byte + 2] not in (b"[ ", b"[\t", b"[\n", b"[[")
-                     or self.src_stack[-1][node.start_byte:node.start_byte + 2] != b"[[" and b"\n" in self.src_stack[-1][
-                         node.start_byte:node.end_byte]):
+        if t == "test_command" and depth == 0:
+            head = self.src_stack[-1][node.start_byte:node.start_byte + 2]
             # (and a `[` test over more than one line: to bash a newline ends the `[` command — `[⏎rm -rf ~ ]`)
-            self.glued_test = True
+            if head not in (b"[ ", b"[\t", b"[\n", b"[[") or head != b"[[" and b"\n" in self.src_stack[-1][
+                    node.start_byte:node.end_byte]:
+                self.glued_test = True
         out = []
         for c in node.named_children:
             if c.type in ("string", "word", "raw_string", "concatenation", "simple_expansion", "expansion",
@@ -1770,7 +1770,7 @@ class _Walker:
                 else:
                     self.var_drafts.pop(k, None)
         raw = self.text(node)
-        empty_name = name_empty_first = False
+        empty_name = first_unset = False  # the name, or the word after a name that printed nothing, is unset
         if dynamic_name and name_node is not None:
             # `c${u}rl`: an unset variable is empty in a fresh shell — if reading unknown variables as
             # empty yields a plain program name, judge that program (the issue is still reported)
@@ -1795,12 +1795,13 @@ class _Walker:
             else:
                 # keep the computed name as written; it names no program we can look up
                 name_vals = [self.text(name_node)]
-                if not any(alt) and not alt_dyn and argv and _unset_name(self.text(name_node), self):
-                    empty_name = True
-                elif not any(alt) and not alt_dyn and argv and _unset_name(argv[0], self):
-                    name_empty_first = True  # `$(true) $x rm -rf ~`: the name prints nothing, then x is unset
-        empty_at = argv[0] if name_empty_first or not empty_name and argv and not any(name_vals) and _unset_name(argv[0], self) \
-            else ""
+                if not any(alt) and not alt_dyn and argv:
+                    empty_name = _unset_name(self.text(name_node), self)
+                    # `$(true) $x rm -rf ~`: the name prints nothing, then x is unset
+                    first_unset = not empty_name and _unset_name(argv[0], self)
+        first_unset = first_unset or not empty_name and bool(argv) and not any(name_vals) and _unset_name(argv[0], self)
+        drop = name_node if empty_name else next(
+            (c for c in node.named_children if c is not name_node and self.text(c) == argv[0]), None) if first_unset else None
         argv = name_vals + argv
         if self.fds.table:
             # `exec 3<.env; curl -d @/dev/fd/3 …`: the descriptor's path names the file open on it
@@ -1818,8 +1819,6 @@ class _Walker:
                                 args_dynamic=dyn_args)
         finally:
             self.prefix_env = {}
-        drop = name_node if empty_name else next(
-            (c for c in node.named_children if c is not name_node and self.text(c) == empty_at), None) if empty_at else None
         src = self.src_stack[-1]
         if drop is not None and len(self.layers) < 64:
             # `$x rm -rf ~`, `$x curl … | sh` with x unset: the name is no word at all and the next word is
@@ -5184,12 +5183,8 @@ _SPLIT_CHAR = lazyre.compile("[" + _SPLIT_BY_TREE_SITTER + "]")
 def _unset_name(text: str, w: "_Walker") -> bool:
     """A command name that is one unquoted variable the line never sets and no user's environment sets
     for a program (`$x`, `${cmd}`; not `"$x"` — an empty name that fails —, `$EDITOR`, `$CC`)."""
-    m = _BARE_NAME.fullmatch(text)
-    name = (m.group(1) or m.group(2)) if m is not None else ""
-    return bool(name) and name not in bashwords.ENVIRONMENT_PROGRAMS and name not in w.env and name not in w.var_drafts
-
-
-_BARE_NAME = lazyre.compile(r"\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})")
+    name = bashwords.program_variable(text)
+    return bool(name) and name not in w.env and name not in w.var_drafts
 
 
 def _misread_name(name: str) -> bool:
